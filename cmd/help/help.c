@@ -1,0 +1,76 @@
+/*
+ * help -- list the commands, or show one command's usage and man page.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
+
+#include "px.h"
+
+PX_COMMAND(help, "list the commands, or show how to use one",
+    "usage: px help [command]\n");
+
+/* Show pxNAME(1) (px(1) for the dispatcher) through man(1) when it is
+ * installed and stdout is a terminal.  Returns 0 when man ran. */
+static int
+show_man(const char *name)
+{
+	char page[80];
+	pid_t pid;
+	int st;
+
+	if (!isatty(STDOUT_FILENO) || access("/usr/bin/man", X_OK) != 0)
+		return -1;
+	snprintf(page, sizeof(page), "px%s", name);
+	fflush(stdout);
+	if ((pid = fork()) < 0)
+		return -1;
+	if (pid == 0) {
+		execl("/usr/bin/man", "man", page, (char *)NULL);
+		_exit(127);
+	}
+	if (waitpid(pid, &st, 0) < 0)
+		return -1;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+}
+
+int
+help_main(int argc, char **argv)
+{
+	const struct px_command *const *list, *cmd;
+	size_t n, width = 0;
+	int ch;
+
+	while ((ch = getopt(argc, argv, "h")) != -1) {
+		switch (ch) {
+		case 'h':
+			px_help_exit(&px_cmd_help);
+		default:
+			px_usage(&px_cmd_help);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc > 1)
+		px_usage(&px_cmd_help);
+	if (argc == 1) {
+		if ((cmd = px_command_find(argv[0])) == NULL)
+			px_errx(PX_EXIT_USAGE, "unknown command '%s'", argv[0]);
+		fputs(cmd->usage, stdout);
+		if (show_man(cmd->name) != 0)
+			printf("See px%s(1) for the details.\n", cmd->name);
+		return 0;
+	}
+	list = px_command_list(&n);
+	for (size_t i = 0; i < n; i++)
+		if (strlen(list[i]->name) > width)
+			width = strlen(list[i]->name);
+	printf("usage: px command [options] [args]   (or pxCOMMAND [options] [args])\n\n"
+	    "Commands:\n");
+	for (size_t i = 0; i < n; i++)
+		printf("  %-*s  %s\n", (int)width, list[i]->name, list[i]->summary);
+	printf("\npx help COMMAND shows one command's usage; man px for the rest.\n");
+	return 0;
+}

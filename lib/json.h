@@ -1,0 +1,155 @@
+/*
+ * json.h -- JSON reading (jsmn) and writing.
+ *
+ * Reading: json_parse tokenizes a whole body once (jsmn, JSMN_STRICT: count
+ * the tokens, then parse into an array of exactly that size).  Tokens are
+ * addressed by index; -1 means "absent" and every getter accepts it.  The
+ * getters accept PVE's quirks: numbers sent as strings ("100"), booleans
+ * as 0/1, "0"/"1", "" or true/false, null or missing optional fields.
+ * Strings are unescaped on access, including \uXXXX and surrogate pairs,
+ * to UTF-8.
+ *
+ * Limits: nesting deeper than JSON_MAX_DEPTH or a body over JSON_MAX_SIZE
+ * is an error (PXE_PARSE / PXE_TOO_LARGE), never a crash.  Malformed or
+ * truncated input is PXE_PARSE.
+ *
+ * Writing: struct jw appends compact JSON to a struct buf, keys in the
+ * order the caller writes them (so output is deterministic), with correct
+ * escaping: quotes, backslash, control characters as \u00XX, invalid UTF-8
+ * replaced by U+FFFD.
+ */
+#ifndef PX_JSON_H
+#define PX_JSON_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "err.h"
+
+#define JSON_MAX_DEPTH	64
+#define JSON_MAX_SIZE	(32u << 20)	/* 32 MiB, the HTTP body cap */
+
+enum json_type {
+	JSON_NONE = 0,	/* absent token (-1) */
+	JSON_OBJECT,
+	JSON_ARRAY,
+	JSON_STRING,
+	JSON_NUMBER,
+	JSON_TRUE,
+	JSON_FALSE,
+	JSON_NULL,
+};
+
+struct jsmntok;
+
+struct json {
+	const char *src;	/* the parsed text; not owned, must outlive */
+	size_t len;
+	struct jsmntok *tok;	/* owned */
+	int ntok;
+};
+
+/* Parse src[0..len).  On success j->tok[0] is the root value and 0 is
+ * returned; on error -1 with e set and j empty.  Free with json_free. */
+int json_parse(struct json *j, const char *src, size_t len, struct px_err *e);
+void json_free(struct json *j);
+
+/* The type of token t (JSON_NONE for t < 0 or out of range). */
+enum json_type json_type(const struct json *j, int t);
+/* Elements of an array, or key/value pairs of an object; 0 otherwise. */
+int json_len(const struct json *j, int t);
+/* The index of the token after t and its whole subtree. */
+int json_skip(const struct json *j, int t);
+/* The first element of an array (or first key of an object), -1 if empty. */
+int json_first(const struct json *j, int t);
+/* The i-th element of array t, or -1. O(i). */
+int json_at(const struct json *j, int t, int i);
+/* The value of key in object t, or -1 (also when t is not an object). */
+int json_get(const struct json *j, int t, const char *key);
+/* Walk a path of keys separated by '.', e.g. "data.result"; -1 if absent. */
+int json_path(const struct json *j, int t, const char *path);
+
+/* Iterate over array t: for each element, c is its token index.
+ *     int c, i;
+ *     JSON_FOREACH(j, arr, c, i) { ... }
+ */
+#define JSON_FOREACH(j, t, c, i) \
+	for ((i) = 0, (c) = json_first((j), (t)); \
+	     (i) < json_len((j), (t)); \
+	     (i)++, (c) = json_skip((j), (c)))
+/* Iterate over object t: k is the key token, k + 1 the value. */
+#define JSON_FOREACH_KV(j, t, k, i) \
+	for ((i) = 0, (k) = json_first((j), (t)); \
+	     (i) < json_len((j), (t)); \
+	     (i)++, (k) = json_skip((j), (k) + 1))
+
+/* True when t is absent or null. */
+int json_is_null(const struct json *j, int t);
+/* Compare the unescaped string (or primitive text) of t with s. */
+int json_eq(const struct json *j, int t, const char *s);
+/* The raw source text of t (not unescaped); *n gets its length. */
+const char *json_raw(const struct json *j, int t, size_t *n);
+
+/* Unescaped UTF-8 copy of a string token (a number or boolean gives its
+ * text).  NULL for absent/null/object/array.  Caller frees. */
+char *json_strdup(const struct json *j, int t);
+/* The same into buf (always NUL-terminated, truncated to size - 1);
+ * returns the full length, or -1 when t has no string value. */
+long json_strcpy(const struct json *j, int t, char *buf, size_t size);
+
+/* Typed values.  Each returns 0 and sets *out, or -1 when t is absent,
+ * null, or not convertible ("abc" as an integer).  Integers accept
+ * 123, "123", 1.0, true/false; reals accept numbers and numeric strings;
+ * booleans accept true/false, 0/1, "0"/"1", "" (false), "yes"/"no". */
+int json_int(const struct json *j, int t, long long *out);
+int json_uint(const struct json *j, int t, uint64_t *out);
+int json_num(const struct json *j, int t, double *out);
+int json_bool(const struct json *j, int t, int *out);
+
+/* Getters by key with a default when absent or unconvertible. */
+long long json_get_int(const struct json *j, int obj, const char *key,
+    long long def);
+uint64_t json_get_uint(const struct json *j, int obj, const char *key,
+    uint64_t def);
+double json_get_num(const struct json *j, int obj, const char *key,
+    double def);
+int json_get_bool(const struct json *j, int obj, const char *key, int def);
+/* Unescaped copy or NULL; caller frees. */
+char *json_get_str(const struct json *j, int obj, const char *key);
+
+/* Append s[0..n) to b as a quoted JSON string: escapes quotes, backslash
+ * and control characters, replaces invalid UTF-8 with U+FFFD. */
+void json_escape(struct buf *b, const char *s, size_t n);
+
+/* Writer. */
+struct jw {
+	struct buf *b;
+	int depth;
+	unsigned char comma[JSON_MAX_DEPTH + 1];	/* need a comma here */
+	unsigned char after_key;
+};
+
+void jw_init(struct jw *w, struct buf *b);
+void jw_obj(struct jw *w);		/* { */
+void jw_arr(struct jw *w);		/* [ */
+void jw_end(struct jw *w);		/* } or ], whichever is open */
+void jw_key(struct jw *w, const char *key);
+void jw_str(struct jw *w, const char *s);	/* NULL writes null */
+void jw_strn(struct jw *w, const char *s, size_t n);
+void jw_int(struct jw *w, long long v);
+void jw_uint(struct jw *w, uint64_t v);
+void jw_num(struct jw *w, double v);	/* NaN/inf write null; 1.0 -> 1 */
+void jw_bool(struct jw *w, int v);
+void jw_null(struct jw *w);
+/* Insert already-valid JSON text as a value. */
+void jw_raw(struct jw *w, const char *json, size_t n);
+/* Key + value shorthands. */
+void jw_kstr(struct jw *w, const char *key, const char *s);
+void jw_kint(struct jw *w, const char *key, long long v);
+void jw_kuint(struct jw *w, const char *key, uint64_t v);
+void jw_knum(struct jw *w, const char *key, double v);
+void jw_kbool(struct jw *w, const char *key, int v);
+void jw_knull(struct jw *w, const char *key);
+
+#endif

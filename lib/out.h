@@ -1,0 +1,100 @@
+/*
+ * out.h -- every command prints data through this: table, tsv, json, jsonl.
+ *
+ * A command declares its columns once (name and type), adds rows of typed
+ * cells, and calls out_print.  The column names are a contract: they are
+ * the JSON keys and the -c/-s names, documented in the man page.
+ *
+ *   table  aligned columns under an upper-case header (-H drops it), human
+ *          units: bytes as "1.5 GiB", fractions as "12.3%", durations as
+ *          "3d4h", epochs as "2026-11-28 17:30"; colour only when the
+ *          stream is a terminal and NO_COLOR is unset.
+ *   tsv    no header (unless OUT_TSV_HEADER), raw values, tab/newline/
+ *          backslash in strings escaped as \t \n \\.
+ *   json   one array of objects, keys in column order, raw numbers, null
+ *          for absent cells.  With out_record, a single object.
+ *   jsonl  one object per line.
+ *
+ * -c col,col picks and orders columns (also columns declared OC_EXTRA,
+ * which the table omits by default); -s col sorts (prefix '-' for
+ * descending; numeric columns sort numerically).  An unknown column name
+ * in -c or -s is a usage error.
+ */
+#ifndef PX_OUT_H
+#define PX_OUT_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "err.h"
+
+enum out_fmt { OUT_TABLE, OUT_TSV, OUT_JSON, OUT_JSONL };
+
+enum out_type {
+	OT_STR,		/* text */
+	OT_INT,		/* integer */
+	OT_NUM,		/* real, table shows %.2f trimmed */
+	OT_BYTES,	/* integer bytes; table "12.0 GiB" */
+	OT_PCT,		/* 0..1 fraction; table "12.3%", json the fraction */
+	OT_DURATION,	/* seconds; table "3d4h", "5m12s" */
+	OT_TIME,	/* epoch seconds; table "YYYY-MM-DD HH:MM" local time */
+	OT_BOOL,	/* 0/1; table "yes"/"" , json true/false */
+};
+
+#define OC_EXTRA	0x1	/* not in the default table; -c and json have it */
+#define OC_RIGHT	0x2	/* right-align (numbers are right-aligned anyway) */
+
+struct out_col {
+	const char *name;	/* lower-case, [a-z0-9_] */
+	enum out_type type;
+	int flags;
+};
+
+struct out_opts {
+	enum out_fmt fmt;
+	int no_header;		/* -H */
+	const char *cols;	/* -c, or NULL */
+	const char *sort;	/* -s, or NULL */
+	int color;		/* -1 auto (tty and no NO_COLOR), 0 never, 1 always */
+};
+
+struct out;
+
+/* Parse a -f value ("table", "tsv", "json", "jsonl"); -1 if unknown. */
+int out_parse_fmt(const char *s);
+
+/* A new output with the given columns (copied by reference: cols must
+ * outlive the struct out).  Never NULL. */
+struct out *out_new(const struct out_opts *o, const struct out_col *cols,
+    int ncols);
+/* Print a single object instead of a list (json: an object; table:
+ * "key  value" lines; tsv: one line). */
+void out_record(struct out *o);
+/* Start a new row; cells not set are null/empty. */
+void out_row(struct out *o);
+/* Set cell col (index into cols) of the current row.  Strings are copied;
+ * NULL is null. */
+void out_str(struct out *o, int col, const char *s);
+void out_int(struct out *o, int col, long long v);
+void out_uint(struct out *o, int col, uint64_t v);
+void out_num(struct out *o, int col, double v);
+void out_bool(struct out *o, int col, int v);
+void out_null(struct out *o, int col);
+/* Mark the current row as an error row (table shows it in red on a
+ * terminal); purely presentational. */
+void out_row_error(struct out *o);
+/* Number of rows added. */
+int out_nrows(const struct out *o);
+/* Apply -c/-s and print everything to f.  Returns 0, or -1 with e set
+ * (PXE_USAGE for an unknown column). */
+int out_print(struct out *o, FILE *f, struct px_err *e);
+void out_free(struct out *o);
+
+/* Human formatting, also for commands' own messages. buf gets at least
+ * 32 bytes. */
+void out_fmt_bytes(char *buf, size_t n, uint64_t bytes);	/* "1.5 GiB" */
+void out_fmt_duration(char *buf, size_t n, long long secs);	/* "3d4h" */
+void out_fmt_pct(char *buf, size_t n, double frac);		/* "12.3%" */
+void out_fmt_time(char *buf, size_t n, long long epoch);
+
+#endif
