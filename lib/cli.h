@@ -1,0 +1,58 @@
+/*
+ * cli.h -- what commands share between argv and the library: the common
+ * options, loading the config, picking the profile, connecting.
+ *
+ *     struct px_cli x;
+ *     cli_init(&x);
+ *     while ((ch = getopt_long(argc, argv, PX_COMMON_SHORT "...", longopts,
+ *         NULL)) != -1) {
+ *             if (cli_opt(&x, ch, optarg))
+ *                     continue;
+ *             switch (ch) { ... default: px_usage(&px_cmd_NAME); }
+ *     }
+ */
+#ifndef PX_CLI_H
+#define PX_CLI_H
+
+#include <getopt.h>
+
+#include "conf.h"
+#include "http.h"
+#include "out.h"
+#include "px.h"
+
+/* Short options every data command accepts. */
+#define PX_COMMON_SHORT "c:f:Hjp:s:v"
+/* The long forms, to put first in a command's struct option array. */
+#define PX_COMMON_LONG \
+	{ "columns", required_argument, NULL, 'c' }, \
+	{ "format", required_argument, NULL, 'f' }, \
+	{ "no-header", no_argument, NULL, 'H' }, \
+	{ "json", no_argument, NULL, 'j' }, \
+	{ "profile", required_argument, NULL, 'p' }, \
+	{ "sort", required_argument, NULL, 's' }, \
+	{ "verbose", no_argument, NULL, 'v' }
+
+struct px_cli {
+	const char *profile;	/* -p */
+	int verbose;		/* -v */
+	struct out_opts out;	/* -f -j -H -c -s */
+	struct px_conf conf;
+	int conf_loaded;
+	const struct px_profile *p;
+	struct px_client *client;
+};
+
+void cli_init(struct px_cli *x);
+/* Handle a common option: 1 if it was one (a bad -f value exits 2), 0 if
+ * the command must handle ch itself. */
+int cli_opt(struct px_cli *x, int ch, const char *arg);
+/* Load the config (once). */
+int cli_load(struct px_cli *x, struct px_err *e);
+/* Load the config, pick the PVE profile, connect: x->client. */
+int cli_connect(struct px_cli *x, struct px_err *e);
+/* Print o per x->out to stdout, exit-worthy error on failure. */
+int cli_print(struct px_cli *x, struct out *o, struct px_err *e);
+void cli_free(struct px_cli *x);
+
+#endif

@@ -1,0 +1,174 @@
+/* enc.c -- base64, percent-encoding, fingerprints. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <bearssl.h>
+
+#include "enc.h"
+
+static const char b64[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+void
+b64_encode(struct buf *b, const void *data, size_t n)
+{
+	const unsigned char *p = data;
+	char q[4];
+
+	for (size_t i = 0; i < n; i += 3) {
+		unsigned v = (unsigned)p[i] << 16;
+
+		if (i + 1 < n)
+			v |= (unsigned)p[i + 1] << 8;
+		if (i + 2 < n)
+			v |= p[i + 2];
+		q[0] = b64[v >> 18 & 63];
+		q[1] = b64[v >> 12 & 63];
+		q[2] = i + 1 < n ? b64[v >> 6 & 63] : '=';
+		q[3] = i + 2 < n ? b64[v & 63] : '=';
+		buf_add(b, q, 4);
+	}
+}
+
+int
+b64_decode(struct buf *b, const char *s, size_t n)
+{
+	unsigned v = 0;
+	int bits = 0, pad = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *c;
+
+		if (s[i] == ' ' || s[i] == '\n' || s[i] == '\r' || s[i] == '\t')
+			continue;
+		if (s[i] == '=') {
+			pad++;
+			continue;
+		}
+		if (pad || (c = strchr(b64, s[i])) == NULL || s[i] == '\0')
+			return -1;
+		v = v << 6 | (unsigned)(c - b64);
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			buf_addc(b, (char)(v >> bits & 0xff));
+		}
+	}
+	return pad > 2 ? -1 : 0;
+}
+
+static int
+unreserved(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+	    (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
+	    c == '~';
+}
+
+void
+url_seg(struct buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (unreserved(*p)) {
+			buf_addc(b, (char)*p);
+		} else {
+			char e[3] = { '%', hex[*p >> 4], hex[*p & 15] };
+
+			buf_add(b, e, 3);
+		}
+	}
+}
+
+void
+form_add(struct buf *b, const char *key, const char *value)
+{
+	if (b->len)
+		buf_addc(b, '&');
+	url_seg(b, key);
+	buf_addc(b, '=');
+	url_seg(b, value ? value : "");
+}
+
+void
+form_addf(struct buf *b, const char *key, const char *fmt, ...)
+{
+	struct buf v = { 0 };
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vprintf(&v, fmt, ap);
+	va_end(ap);
+	form_add(b, key, buf_str(&v));
+	buf_free(&v);
+}
+
+static int
+hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int
+url_decode(struct buf *b, const char *s, size_t n, int plus)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '%') {
+			int h, l;
+
+			if (i + 2 >= n)
+				return -1;
+			if ((h = hexval(s[i + 1])) < 0 ||
+			    (l = hexval(s[i + 2])) < 0)
+				return -1;
+			buf_addc(b, (char)(h << 4 | l));
+			i += 2;
+		} else if (s[i] == '+' && plus) {
+			buf_addc(b, ' ');
+		} else {
+			buf_addc(b, s[i]);
+		}
+	}
+	return 0;
+}
+
+void
+fingerprint_format(char out[96], const uint8_t sha[32])
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	for (int i = 0; i < 32; i++) {
+		out[i * 3] = hex[sha[i] >> 4];
+		out[i * 3 + 1] = hex[sha[i] & 15];
+		out[i * 3 + 2] = i == 31 ? '\0' : ':';
+	}
+}
+
+void
+fingerprint_of(char out[96], const void *data, size_t n)
+{
+	br_sha256_context ctx;
+	uint8_t sha[32];
+
+	br_sha256_init(&ctx);
+	br_sha256_update(&ctx, data, n);
+	br_sha256_out(&ctx, sha);
+	fingerprint_format(out, sha);
+}
+
+char *
+text_sanitize(char *s)
+{
+	for (unsigned char *p = (unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			*p = (*p == '\n' || *p == '\t') ? ' ' : '?';
+	return s;
+}

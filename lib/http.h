@@ -1,0 +1,85 @@
+/*
+ * http.h -- requests to the PVE/PBS API (libcurl): one at a time or many
+ * in parallel through one curl multi handle.
+ *
+ * A struct px_client is one profile's connection: its base URL, its
+ * credentials, its TLS trust and its rate limit.  px_client_new resolves
+ * the secret (conf_secret), establishes trust before any credential is
+ * sent (see DESIGN.md "TLS trust": the leaf certificate is read on a probe
+ * connection that carries no credential, its SHA-256 compared with the
+ * fingerprint, and every later request pins the certificate's public key
+ * with CURLOPT_PINNEDPUBLICKEY), and logs in for password profiles.
+ *
+ * A struct px_call is one request and its result.  Retries: only GET, on
+ * 429/502/503/504 and connection errors, with exponential backoff and
+ * jitter, honouring Retry-After (capped); writes are never retried
+ * blindly.  Bodies are capped at 32 MiB.  Errors are mapped to px's ids:
+ * 401 unauthorized, 403 forbidden, 404 and PVE's "does not exist" not-found,
+ * 429 rate-limited, 5xx/59x unavailable, TLS failures tls-*.
+ */
+#ifndef PX_HTTP_H
+#define PX_HTTP_H
+
+#include <stddef.h>
+
+#include "buf.h"
+#include "conf.h"
+#include "err.h"
+
+#define HTTP_BODY_CAP	(32u << 20)
+
+struct px_client;
+
+struct px_client_opts {
+	const char *secret;	/* from a command-line flag, or NULL */
+	int verbose;		/* -v: log each request (never secrets) */
+	const char *api_prefix;	/* default "/api2/json" */
+};
+
+/* Connect a profile: secret, TLS trust, login.  NULL with e set. */
+struct px_client *px_client_new(const struct px_conf *conf,
+    const struct px_profile *p, const struct px_client_opts *o,
+    struct px_err *e);
+void px_client_free(struct px_client *c);
+const struct px_profile *px_client_profile(const struct px_client *c);
+/* The SHA-256 fingerprint of the server's certificate as seen on the
+ * probe (colon hex), or NULL when trust did not need a probe. */
+const char *px_client_fingerprint(const struct px_client *c);
+
+struct px_call {
+	/* in */
+	struct px_client *c;
+	const char *method;	/* GET POST PUT DELETE */
+	char *path;		/* owned: API path with query, "/nodes" */
+	char *form;		/* owned: form body (query for GET/DELETE) */
+	/* out */
+	int rc;			/* 0: 2xx; -1: err is set */
+	long status;		/* HTTP status, 0 if none */
+	char reason[256];	/* HTTP reason phrase (PVE's message) */
+	struct buf body;
+	struct px_err err;
+	double seconds;		/* wall time including retries */
+	int attempts;
+	/* internal */
+	void *priv;
+};
+
+/* Prepare a call: path printf-style (segments must already be encoded:
+ * use url_seg).  form may be NULL; it is copied. */
+void px_call_init(struct px_call *k, struct px_client *c, const char *method,
+    const char *form, const char *pathfmt, ...)
+	__attribute__((format(printf, 5, 6)));
+/* Run n calls in parallel (each may use a different client); returns the
+ * number that failed. */
+int px_call_run(struct px_call *k, size_t n);
+void px_call_free(struct px_call *k);
+
+/*
+ * Probe url (no credential sent; TLS handshake only, verification off)
+ * and return the leaf certificate's SHA-256 fingerprint (colon hex) and
+ * the pin of its public key ("sha256//BASE64").  For init and doctor.
+ */
+int http_probe(const char *url, long timeout, char fp[96], char pin[64],
+    struct px_err *e);
+
+#endif
