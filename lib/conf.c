@@ -136,9 +136,8 @@ parse_long(const char *s, long lo, long hi, long *out)
 	return 0;
 }
 
-/* Normalise a fingerprint to upper-case colon hex; -1 if malformed. */
-static int
-norm_fingerprint(const char *in, char **out)
+int
+conf_norm_fingerprint(const char *in, char **out)
 {
 	char hex[65], *p;
 	size_t n = 0;
@@ -199,7 +198,7 @@ profile_set(struct px_conf *c, struct px_profile *p, const char *section,
 	if (strcmp(key, "fingerprint") == 0) {
 		free(p->fingerprint);
 		p->fingerprint = NULL;
-		if (norm_fingerprint(v, &p->fingerprint) != 0)
+		if (conf_norm_fingerprint(v, &p->fingerprint) != 0)
 			return bad(e, c, section, key, "not a SHA-256 "
 			    "fingerprint (32 hex bytes, colon-separated)");
 		return 0;

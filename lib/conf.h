@@ -76,6 +76,9 @@ const char *conf_get(const struct px_conf *c, const char *section,
     const char *key);
 /* Parse a boolean value (yes/no, true/false, on/off, 1/0); -1 if not. */
 int conf_parse_bool(const char *s);
+/* Normalise a SHA-256 fingerprint (any case, colons optional) to
+ * upper-case colon hex in *out (malloc'd); -1 if malformed. */
+int conf_norm_fingerprint(const char *in, char **out);
 /* The TLS trust mode of a profile. */
 enum px_tls conf_tls_mode(const struct px_profile *p);
 

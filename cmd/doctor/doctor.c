@@ -1,0 +1,212 @@
+/*
+ * doctor -- check everything px needs, one line per check: the config
+ * file and its permissions, the profile, its secret, the data directory,
+ * TLS trust, connectivity, authentication and the identity's effective
+ * permissions.  PASS, WARN or FAIL with a hint; exit 0 when every
+ * critical check passes, else the exit status of the first failure.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "pve.h"
+
+PX_COMMAND(doctor, "check config, secrets, TLS trust, connectivity and rights",
+    "usage: px doctor [-Hjv] [-c columns] [-f format] [-p profile]\n");
+
+static const struct out_col cols[] = {
+	{ "check", OT_STR, 0 },
+	{ "status", OT_STR, 0 },
+	{ "detail", OT_STR, 0 },
+	{ "hint", OT_STR, 0 },
+};
+enum { C_CHECK, C_STATUS, C_DETAIL, C_HINT };
+
+struct doctor {
+	struct out *o;
+	int exit;	/* of the first critical failure */
+};
+
+static void
+report(struct doctor *d, const char *check, const char *status,
+    const char *detail, const char *hint)
+{
+	out_row(d->o);
+	out_str(d->o, C_CHECK, check);
+	out_str(d->o, C_STATUS, status);
+	out_str(d->o, C_DETAIL, detail);
+	out_str(d->o, C_HINT, hint && *hint ? hint : NULL);
+	if (strcmp(status, "FAIL") == 0)
+		out_row_error(d->o);
+}
+
+static void
+fail(struct doctor *d, const char *check, const struct px_err *e)
+{
+	report(d, check, "FAIL", e->msg, e->hint);
+	if (d->exit == 0)
+		d->exit = px_exit_code(e);
+}
+
+/* Which of the privileges px uses does the identity hold on path? */
+static void
+check_privs(struct doctor *d, const struct json *j, int data)
+{
+	static const struct { const char *path, *priv, *why; } want[] = {
+		{ "/", "Sys.Audit", "read nodes, tasks and cluster state" },
+		{ "/vms", "VM.Audit", "read guests" },
+		{ "/vms", "VM.PowerMgmt", "start, stop and reboot guests" },
+		{ "/storage", "Datastore.Audit", "read storage" },
+	};
+	struct buf have = { 0 }, miss = { 0 };
+
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		int p = json_get(j, data, want[i].path);
+		int v = json_get(j, p, want[i].priv), b = 0;
+
+		/* A privilege on / propagates to the paths below. */
+		if (json_bool(j, v, &b) != 0 || !b)
+			json_bool(j, json_get(j, json_get(j, data, "/"),
+			    want[i].priv), &b);
+		if (b)
+			buf_printf(&have, "%s%s on %s", have.len ? ", " : "",
+			    want[i].priv, want[i].path);
+		else
+			buf_printf(&miss, "%s%s on %s (%s)", miss.len ? "; " :
+			    "", want[i].priv, want[i].path, want[i].why);
+	}
+	if (miss.len == 0)
+		report(d, "permissions", "PASS", buf_str(&have), NULL);
+	else
+		report(d, "permissions", "WARN", have.len ? buf_str(&have) :
+		    "no privileges px uses", buf_str(&miss));
+	buf_free(&have);
+	buf_free(&miss);
+}
+
+int
+doctor_main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		PX_COMMON_LONG,
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	static const char *const tls_names[] = { "system CAs", "ca_file",
+	    "fingerprint", "trust on first use", "insecure" };
+	struct doctor d = { 0 };
+	struct px_cli x;
+	struct px_err e = { 0 };
+	struct px_client_opts co = { 0 };
+	struct pve_version v;
+	struct px_reply r;
+	const char *source, *dd;
+	char *secret = NULL, detail[512];
+	struct timespec t0, t1;
+	int ch, rc;
+
+	cli_init(&x);
+	while ((ch = getopt_long(argc, argv, "c:f:Hhjp:v", longopts, NULL)) !=
+	    -1) {
+		if (ch != 's' && cli_opt(&x, ch, optarg))
+			continue;
+		if (ch == 'h')
+			px_help_exit(&px_cmd_doctor);
+		px_usage(&px_cmd_doctor);
+	}
+	if (optind != argc)
+		px_usage(&px_cmd_doctor);
+	d.o = out_new(&x.out, cols, 4);
+
+	/* config */
+	if (cli_load(&x, &e) != 0) {
+		fail(&d, "config", &e);
+		goto done;
+	}
+	snprintf(detail, sizeof(detail), "%s (%d profiles)", x.conf.path,
+	    x.conf.nprofiles);
+	report(&d, "config", "PASS", detail, NULL);
+	if (x.conf.mode & 077) {
+		snprintf(detail, sizeof(detail), "%s is mode %04o",
+		    x.conf.path, (unsigned)x.conf.mode);
+		char hint[300];
+
+		snprintf(hint, sizeof(hint), "chmod 600 %s", x.conf.path);
+		report(&d, "config permissions", "WARN", detail, hint);
+	} else {
+		report(&d, "config permissions", "PASS", "0600 or stricter",
+		    NULL);
+	}
+
+	/* profile and secret */
+	if ((x.p = conf_profile(&x.conf, x.profile, PX_KIND_PVE, &e)) == NULL) {
+		fail(&d, "profile", &e);
+		goto done;
+	}
+	snprintf(detail, sizeof(detail), "%s: %s as %s%s%s%s", x.p->name,
+	    x.p->url, x.p->user, x.p->auth == PX_AUTH_TOKEN ? "!" : "",
+	    x.p->auth == PX_AUTH_TOKEN ? x.p->token_id : "",
+	    x.p->read_only ? " (read-only)" : "");
+	report(&d, "profile", "PASS", detail, NULL);
+	if (conf_secret(&x.conf, x.p, NULL, &secret, &source, &e) != 0) {
+		fail(&d, "secret", &e);
+		goto done;
+	}
+	secret_free(secret);
+	snprintf(detail, sizeof(detail), "%s from %s", x.p->auth ==
+	    PX_AUTH_TOKEN ? "token secret" : "password", source);
+	report(&d, "secret", "PASS", detail, NULL);
+
+	/* data dir */
+	if ((dd = px_data_dir(&e)) == NULL || access(dd, W_OK) != 0) {
+		if (dd != NULL)
+			px_fail(&e, PXE_IO, "%s is not writable", dd);
+		fail(&d, "data dir", &e);
+		goto done;
+	}
+	report(&d, "data dir", "PASS", dd, NULL);
+
+	/* TLS trust, connectivity, authentication */
+	snprintf(detail, sizeof(detail), "%s", tls_names[conf_tls_mode(x.p)]);
+	if (conf_tls_mode(x.p) == PX_TLS_INSECURE)
+		report(&d, "tls", "WARN", "insecure = yes: certificates are not "
+		    "checked", "set fingerprint (px init -i shows it)");
+	co.verbose = x.verbose;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if ((x.client = px_client_new(&x.conf, x.p, &co, &e)) == NULL) {
+		fail(&d, e.id >= PXE_TLS ? "tls" : "connect", &e);
+		goto done;
+	}
+	if (conf_tls_mode(x.p) != PX_TLS_INSECURE)
+		report(&d, "tls", "PASS", detail, NULL);
+	if (pve_version_get(x.client, &v, &e) != 0) {
+		fail(&d, e.id == PXE_UNAUTHORIZED ? "authentication" :
+		    e.id >= PXE_TLS ? "tls" : "connect", &e);
+		goto done;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	snprintf(detail, sizeof(detail), "Proxmox VE %s at %s (%.0f ms)",
+	    v.version, x.p->url, (t1.tv_sec - t0.tv_sec) * 1e3 +
+	    (t1.tv_nsec - t0.tv_nsec) / 1e6);
+	report(&d, "connect", "PASS", detail, NULL);
+	report(&d, "authentication", "PASS", x.p->user, NULL);
+
+	/* effective permissions */
+	if (pve_get(x.client, &r, &e, "/access/permissions") != 0) {
+		report(&d, "permissions", "WARN", e.msg, e.hint);
+	} else {
+		check_privs(&d, &r.j, r.data);
+		px_reply_free(&r);
+	}
+done:
+	rc = cli_print(&x, d.o, &e);
+	out_free(d.o);
+	cli_free(&x);
+	if (rc != 0)
+		px_die(&e);
+	return d.exit;
+}
