@@ -71,11 +71,11 @@ upid_parse(const char *s, struct upid *u, struct px_err *e)
 			break;
 		p++;
 	}
-	/* The trailing colon makes an empty last field: PVE has 8 fields
-	 * before it, PBS 9. */
-	if (n == 8)
+	/* n is the index of the last field, which the trailing colon leaves
+	 * empty: PVE has 7 fields before it, PBS 8. */
+	if (n == 7)
 		pbs = 0;
-	else if (n == 9)
+	else if (n == 8)
 		pbs = 1;
 	else
 		goto bad;
