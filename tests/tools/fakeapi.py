@@ -1,0 +1,63 @@
+#!/usr/bin/python3
+"""fakeapi.py -- a TLS HTTP server that answers a script of raw responses,
+for the cases pxsim does not produce (a body over px's 32 MiB cap, a
+proxy's HTML error page).  Usage:
+
+    fakeapi.py CERT KEY PORTFILE MODE
+
+MODE: oversize (a 40 MiB JSON body, streamed without Content-Length),
+oversize-cl (Content-Length: 40 MiB announced), html502 (a proxy's HTML).
+Writes the port to PORTFILE once listening; serves until killed.
+"""
+import http.server
+import ssl
+import sys
+
+cert, key, portfile, mode = sys.argv[1:5]
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        if mode == "html502":
+            body = b"<html><body><h1>502 Bad Gateway</h1></body></html>"
+            self.send_response(502, "Bad Gateway")
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        size = 40 << 20
+        self.send_response(200, "OK")
+        self.send_header("Content-Type", "application/json;charset=UTF-8")
+        if mode == "oversize-cl":
+            self.send_header("Content-Length", str(size))
+        else:
+            self.send_header("Connection", "close")
+        self.end_headers()
+        chunk = b'{"data":"' + b"x" * 65536
+        try:
+            self.wfile.write(chunk)
+            sent = len(chunk)
+            block = b"x" * 65536
+            while sent < size:
+                self.wfile.write(block)
+                sent += len(block)
+        except (BrokenPipeError, ConnectionResetError, ssl.SSLError):
+            pass
+        self.close_connection = True
+
+
+srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain(cert, key)
+srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
+with open(portfile + ".tmp", "w") as f:
+    f.write(str(srv.server_address[1]))
+import os
+os.rename(portfile + ".tmp", portfile)
+srv.serve_forever()
