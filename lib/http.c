@@ -697,9 +697,14 @@ curl_error(struct px_call *k, CURLcode rc)
 		    k->path, why);
 		return;
 	case CURLE_PARTIAL_FILE:
+		px_fail(e, PXE_PARSE, "%s %s: the answer was truncated (%s)",
+		    k->method, k->path, why);
+		return;
 	case CURLE_GOT_NOTHING:
-		px_fail(e, PXE_PARSE, "%s %s: the connection closed "
-		    "mid-answer (%s)", k->method, k->path, why);
+		px_fail(e, PXE_TRANSPORT, "%s %s: the server closed the "
+		    "connection without answering", k->method, k->path);
+		if (k->attempts > 1)
+			px_wrap(e, "after %d attempts", k->attempts);
 		return;
 	default:
 		px_fail(e, PXE_TRANSPORT, "%s %s: %s", k->method, k->path, why);

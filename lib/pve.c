@@ -4,7 +4,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <strings.h>
+
+#include "enc.h"
 #include "pve.h"
+#include "upid.h"
 
 int
 px_reply_take(struct px_call *k, struct px_reply *r, struct px_err *e)
@@ -86,4 +90,354 @@ pve_version_get(struct px_client *c, struct pve_version *v, struct px_err *e)
 	    sizeof(v->repoid));
 	px_reply_free(&r);
 	return 0;
+}
+
+/* Copy string field key of obj into dst (size n); "" when absent. */
+static void
+sfield(const struct json *j, int obj, const char *key, char *dst, size_t n)
+{
+	if (json_strcpy(j, json_get(j, obj, key), dst, n) < 0)
+		dst[0] = '\0';
+}
+
+static uint64_t
+ufield(const struct json *j, int obj, const char *key)
+{
+	return json_get_uint(j, obj, key, 0);
+}
+
+int
+pve_nodes_parse(const struct json *j, int arr, struct pve_node **out, int *n,
+    struct px_err *e)
+{
+	struct pve_node *v;
+	int c, i, k = 0;
+
+	if (json_type(j, arr) != JSON_ARRAY)
+		return px_fail(e, PXE_PARSE, "node list: not an array");
+	v = px_xcalloc((size_t)json_len(j, arr) + 1, sizeof(*v));
+	JSON_FOREACH(j, arr, c, i) {
+		struct pve_node *x = &v[k];
+		char type[16];
+
+		if (json_type(j, c) != JSON_OBJECT)
+			continue;
+		sfield(j, c, "type", type, sizeof(type));
+		if (type[0] && strcmp(type, "node") != 0)
+			continue;
+		sfield(j, c, "node", x->name, sizeof(x->name));
+		if (x->name[0] == '\0')
+			continue;
+		sfield(j, c, "status", x->status, sizeof(x->status));
+		x->online = strcmp(x->status, "online") == 0;
+		x->cpu = json_get_num(j, c, "cpu", 0);
+		x->maxcpu = (int)json_get_int(j, c, "maxcpu", 0);
+		x->mem = ufield(j, c, "mem");
+		x->maxmem = ufield(j, c, "maxmem");
+		x->disk = ufield(j, c, "disk");
+		x->maxdisk = ufield(j, c, "maxdisk");
+		x->uptime = json_get_int(j, c, "uptime", 0);
+		sfield(j, c, "level", x->level, sizeof(x->level));
+		sfield(j, c, "ssl_fingerprint", x->ssl_fingerprint,
+		    sizeof(x->ssl_fingerprint));
+		k++;
+	}
+	*out = v;
+	*n = k;
+	return 0;
+}
+
+int
+pve_guests_parse(const struct json *j, int arr, const char *node,
+    const char *type, struct pve_guest **out, int *n, struct px_err *e)
+{
+	struct pve_guest *v;
+	int c, i, k = 0;
+
+	if (json_type(j, arr) != JSON_ARRAY)
+		return px_fail(e, PXE_PARSE, "guest list: not an array");
+	v = px_xcalloc((size_t)json_len(j, arr) + 1, sizeof(*v));
+	JSON_FOREACH(j, arr, c, i) {
+		struct pve_guest *x = &v[k];
+		long long vmid;
+
+		if (json_type(j, c) != JSON_OBJECT)
+			continue;
+		sfield(j, c, "type", x->type, sizeof(x->type));
+		if (x->type[0] == '\0' && type)
+			snprintf(x->type, sizeof(x->type), "%s", type);
+		if (strcmp(x->type, "qemu") != 0 && strcmp(x->type, "lxc") != 0)
+			continue;
+		if (json_int(j, json_get(j, c, "vmid"), &vmid) != 0 ||
+		    vmid <= 0 || vmid > 999999999)
+			continue;
+		x->vmid = (int)vmid;
+		sfield(j, c, "name", x->name, sizeof(x->name));
+		sfield(j, c, "node", x->node, sizeof(x->node));
+		if (x->node[0] == '\0' && node)
+			snprintf(x->node, sizeof(x->node), "%s", node);
+		sfield(j, c, "status", x->status, sizeof(x->status));
+		x->cpu = json_get_num(j, c, "cpu", 0);
+		x->maxcpu = json_get_num(j, c, "maxcpu",
+		    json_get_num(j, c, "cpus", 0));
+		x->mem = ufield(j, c, "mem");
+		x->maxmem = ufield(j, c, "maxmem");
+		x->disk = ufield(j, c, "disk");
+		x->maxdisk = ufield(j, c, "maxdisk");
+		x->netin = ufield(j, c, "netin");
+		x->netout = ufield(j, c, "netout");
+		x->diskread = ufield(j, c, "diskread");
+		x->diskwrite = ufield(j, c, "diskwrite");
+		x->uptime = json_get_int(j, c, "uptime", 0);
+		sfield(j, c, "tags", x->tags, sizeof(x->tags));
+		sfield(j, c, "pool", x->pool, sizeof(x->pool));
+		sfield(j, c, "lock", x->lock, sizeof(x->lock));
+		sfield(j, c, "hastate", x->hastate, sizeof(x->hastate));
+		x->template = json_get_bool(j, c, "template", 0);
+		k++;
+	}
+	*out = v;
+	*n = k;
+	return 0;
+}
+
+int
+pve_storages_parse(const struct json *j, int arr, struct pve_storage **out,
+    int *n, struct px_err *e)
+{
+	struct pve_storage *v;
+	int c, i, k = 0;
+
+	if (json_type(j, arr) != JSON_ARRAY)
+		return px_fail(e, PXE_PARSE, "storage list: not an array");
+	v = px_xcalloc((size_t)json_len(j, arr) + 1, sizeof(*v));
+	JSON_FOREACH(j, arr, c, i) {
+		struct pve_storage *x = &v[k];
+		char type[16];
+
+		if (json_type(j, c) != JSON_OBJECT)
+			continue;
+		/* /cluster/resources rows say type "storage"; the rows of
+		 * /nodes/{node}/storage put the plugin type there. */
+		sfield(j, c, "type", type, sizeof(type));
+		sfield(j, c, "storage", x->storage, sizeof(x->storage));
+		if (x->storage[0] == '\0')
+			continue;
+		sfield(j, c, "node", x->node, sizeof(x->node));
+		sfield(j, c, "status", x->status, sizeof(x->status));
+		sfield(j, c, "plugintype", x->plugintype, sizeof(x->plugintype));
+		if (x->plugintype[0] == '\0' && strcmp(type, "storage") != 0)
+			snprintf(x->plugintype, sizeof(x->plugintype), "%s", type);
+		sfield(j, c, "content", x->content, sizeof(x->content));
+		x->shared = json_get_bool(j, c, "shared", 0);
+		x->disk = ufield(j, c, "disk");
+		x->maxdisk = ufield(j, c, "maxdisk");
+		if (x->maxdisk == 0) {	/* /nodes/{n}/storage shape */
+			x->disk = ufield(j, c, "used");
+			x->maxdisk = ufield(j, c, "total");
+		}
+		k++;
+	}
+	*out = v;
+	*n = k;
+	return 0;
+}
+
+void
+pve_task_from(const struct json *j, int c, struct pve_task *x)
+{
+	char status[256];
+
+	memset(x, 0, sizeof(*x));
+	sfield(j, c, "upid", x->upid, sizeof(x->upid));
+	sfield(j, c, "node", x->node, sizeof(x->node));
+	sfield(j, c, "type", x->type, sizeof(x->type));
+	sfield(j, c, "id", x->id, sizeof(x->id));
+	sfield(j, c, "user", x->user, sizeof(x->user));
+	x->starttime = json_get_int(j, c, "starttime", 0);
+	x->endtime = json_get_int(j, c, "endtime", 0);
+	sfield(j, c, "exitstatus", x->exitstatus, sizeof(x->exitstatus));
+	sfield(j, c, "status", status, sizeof(status));
+	text_sanitize(x->exitstatus);
+	text_sanitize(status);
+	/* The status endpoint says running/stopped and puts the result in
+	 * exitstatus; lists put the result in status and set endtime. */
+	if (strcmp(status, "running") == 0 ||
+	    (status[0] == '\0' && x->endtime == 0)) {
+		x->running = 1;
+		snprintf(x->status, sizeof(x->status), "running");
+	} else if (strcmp(status, "stopped") == 0) {
+		snprintf(x->status, sizeof(x->status), "%s",
+		    x->exitstatus[0] ? x->exitstatus : "stopped");
+	} else {
+		snprintf(x->status, sizeof(x->status), "%s", status);
+		if (x->exitstatus[0] == '\0')
+			snprintf(x->exitstatus, sizeof(x->exitstatus), "%s",
+			    status);
+	}
+	x->ok = !x->running && strcmp(x->exitstatus, "OK") == 0;
+	if (x->node[0] == '\0' || x->type[0] == '\0') {
+		struct upid u;
+
+		if (upid_parse(x->upid, &u, NULL) == 0) {
+			if (x->node[0] == '\0')
+				snprintf(x->node, sizeof(x->node), "%s", u.node);
+			if (x->type[0] == '\0')
+				snprintf(x->type, sizeof(x->type), "%s", u.type);
+			if (x->id[0] == '\0')
+				snprintf(x->id, sizeof(x->id), "%s", u.id);
+			if (x->user[0] == '\0')
+				snprintf(x->user, sizeof(x->user), "%s", u.user);
+			if (x->starttime == 0)
+				x->starttime = u.starttime;
+		}
+	}
+}
+
+int
+pve_tasks_parse(const struct json *j, int arr, struct pve_task **out, int *n,
+    struct px_err *e)
+{
+	struct pve_task *v;
+	int c, i, k = 0;
+
+	if (json_type(j, arr) != JSON_ARRAY)
+		return px_fail(e, PXE_PARSE, "task list: not an array");
+	v = px_xcalloc((size_t)json_len(j, arr) + 1, sizeof(*v));
+	JSON_FOREACH(j, arr, c, i) {
+		if (json_type(j, c) != JSON_OBJECT)
+			continue;
+		pve_task_from(j, c, &v[k]);
+		if (v[k].upid[0])
+			k++;
+	}
+	*out = v;
+	*n = k;
+	return 0;
+}
+
+int
+pve_nodes(struct px_client *c, struct pve_node **out, int *n,
+    struct px_err *e)
+{
+	struct px_reply r;
+	int rc;
+
+	if (pve_get(c, &r, e, "/nodes") != 0)
+		return -1;
+	rc = pve_nodes_parse(&r.j, r.data, out, n, e);
+	px_reply_free(&r);
+	return rc;
+}
+
+int
+pve_guests(struct px_client *c, struct pve_guest **out, int *n,
+    struct px_err *e)
+{
+	struct px_reply r;
+	int rc;
+
+	if (pve_get(c, &r, e, "/cluster/resources?type=vm") != 0)
+		return -1;
+	rc = pve_guests_parse(&r.j, r.data, NULL, NULL, out, n, e);
+	px_reply_free(&r);
+	return rc;
+}
+
+int
+pve_storages(struct px_client *c, struct pve_storage **out, int *n,
+    struct px_err *e)
+{
+	struct px_reply r;
+	int rc;
+
+	if (pve_get(c, &r, e, "/cluster/resources?type=storage") != 0)
+		return -1;
+	rc = pve_storages_parse(&r.j, r.data, out, n, e);
+	px_reply_free(&r);
+	return rc;
+}
+
+int
+pve_guest_find(struct px_client *c, int vmid, struct pve_guest *g,
+    struct px_err *e)
+{
+	struct pve_guest *v;
+	int n, found = 0;
+
+	if (pve_guests(c, &v, &n, e) != 0)
+		return -1;
+	for (int i = 0; i < n && !found; i++)
+		if (v[i].vmid == vmid) {
+			*g = v[i];
+			found = 1;
+		}
+	free(v);
+	if (!found) {
+		px_fail(e, PXE_NOT_FOUND, "no guest with VMID %d", vmid);
+		px_hint(e, "px ls guests lists them (check the profile: -p)");
+		return -1;
+	}
+	return 0;
+}
+
+int
+pve_task_status(struct px_client *c, const char *upid, struct pve_task *t,
+    struct px_err *e)
+{
+	struct upid u;
+	struct px_reply r;
+	struct buf p = { 0 };
+
+	if (upid_parse(upid, &u, e) != 0)
+		return -1;
+	buf_adds(&p, "/nodes/");
+	url_seg(&p, u.node);
+	buf_adds(&p, "/tasks/");
+	url_seg(&p, upid);
+	buf_adds(&p, "/status");
+	if (pve_get(c, &r, e, "%s", p.p) != 0) {
+		buf_free(&p);
+		return -1;
+	}
+	buf_free(&p);
+	if (r.data < 0) {
+		px_reply_free(&r);
+		return px_fail(e, PXE_PARSE, "task status: no data");
+	}
+	pve_task_from(&r.j, r.data, t);
+	if (t->upid[0] == '\0')
+		snprintf(t->upid, sizeof(t->upid), "%s", upid);
+	px_reply_free(&r);
+	return 0;
+}
+
+int
+pve_has_tag(const char *tags, const char *tag)
+{
+	size_t n = strlen(tag);
+
+	for (const char *s = tags; s && *s; ) {
+		size_t l = strcspn(s, ";, ");
+
+		if (l == n && strncasecmp(s, tag, n) == 0)
+			return 1;
+		s += l;
+		s += strspn(s, ";, ");
+	}
+	return 0;
+}
+
+int
+pve_valid_node(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 63 || s[0] == '-' || s[0] == '.')
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		    (*s >= '0' && *s <= '9') || *s == '-' || *s == '.'))
+			return 0;
+	return 1;
 }

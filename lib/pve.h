@@ -35,4 +35,96 @@ struct pve_version {
 int pve_version_get(struct px_client *c, struct pve_version *v,
     struct px_err *e);
 
+/* A node, from GET /nodes (or /cluster/resources type node). */
+struct pve_node {
+	char name[64];
+	char status[16];	/* online, offline, unknown */
+	int online;
+	double cpu;		/* 0..1 */
+	int maxcpu;
+	uint64_t mem, maxmem, disk, maxdisk;
+	long long uptime;	/* seconds, 0 when offline */
+	char level[16];		/* subscription level */
+	char ssl_fingerprint[100];
+};
+
+/* A guest, from /cluster/resources (type qemu or lxc) or from
+ * /nodes/{node}/{qemu,lxc}.  Fields PVE omits for stopped guests are 0. */
+struct pve_guest {
+	int vmid;
+	char type[8];		/* qemu, lxc */
+	char name[128];
+	char node[64];
+	char status[16];	/* running, stopped, paused, unknown */
+	double cpu;		/* 0..1 of maxcpu */
+	double maxcpu;
+	uint64_t mem, maxmem, disk, maxdisk;
+	uint64_t netin, netout, diskread, diskwrite;
+	long long uptime;
+	char tags[256];		/* ';'-separated as PVE sends them */
+	char pool[64];
+	char lock[32];
+	char hastate[32];	/* "" when not HA-managed */
+	int template;
+};
+
+/* A storage on a node, from /cluster/resources type storage. */
+struct pve_storage {
+	char storage[64];
+	char node[64];
+	char status[16];	/* available, unknown */
+	char plugintype[32];	/* dir, lvmthin, nfs, rbd, ... */
+	char content[128];	/* comma-separated content types */
+	int shared;
+	uint64_t disk, maxdisk;	/* used, total bytes */
+};
+
+/* A task from a task list or its status. */
+struct pve_task {
+	char upid[256];
+	char node[64];
+	char type[64];
+	char id[128];
+	char user[128];
+	long long starttime, endtime;	/* endtime 0 while running */
+	int running;
+	char status[256];	/* list: "OK" or the error; status: running/stopped */
+	char exitstatus[256];	/* status endpoint: OK or the error text */
+	int ok;			/* finished with exitstatus OK */
+};
+
+/* Parsers over an already parsed body, for tests on recorded answers:
+ * they fill *out (malloc'd array, caller frees) from the array at token
+ * arr.  Rows of other types are skipped. */
+int pve_nodes_parse(const struct json *j, int arr, struct pve_node **out,
+    int *n, struct px_err *e);
+int pve_guests_parse(const struct json *j, int arr, const char *node,
+    const char *type, struct pve_guest **out, int *n, struct px_err *e);
+int pve_storages_parse(const struct json *j, int arr,
+    struct pve_storage **out, int *n, struct px_err *e);
+int pve_tasks_parse(const struct json *j, int arr, struct pve_task **out,
+    int *n, struct px_err *e);
+void pve_task_from(const struct json *j, int obj, struct pve_task *t);
+
+/* GET /nodes. */
+int pve_nodes(struct px_client *c, struct pve_node **out, int *n,
+    struct px_err *e);
+/* GET /cluster/resources?type=vm: every guest of the cluster. */
+int pve_guests(struct px_client *c, struct pve_guest **out, int *n,
+    struct px_err *e);
+/* GET /cluster/resources?type=storage. */
+int pve_storages(struct px_client *c, struct pve_storage **out, int *n,
+    struct px_err *e);
+/* Find a guest by VMID (from /cluster/resources); PXE_NOT_FOUND if none. */
+int pve_guest_find(struct px_client *c, int vmid, struct pve_guest *g,
+    struct px_err *e);
+/* GET /nodes/{node}/tasks/{upid}/status (node taken from the UPID). */
+int pve_task_status(struct px_client *c, const char *upid,
+    struct pve_task *t, struct px_err *e);
+
+/* Does tags (';' or ',' or ' '-separated) contain tag? */
+int pve_has_tag(const char *tags, const char *tag);
+/* Is s a valid node name (PVE: letters, digits, '-', '.', up to 63)? */
+int pve_valid_node(const char *s);
+
 #endif
