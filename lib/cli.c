@@ -92,3 +92,55 @@ cli_free(struct px_cli *x)
 		conf_free(&x->conf);
 	memset(x, 0, sizeof(*x));
 }
+
+int
+cli_targets(struct px_cli *x, int all, struct px_target **out, int *n,
+    struct px_err *e)
+{
+	struct px_client_opts o = { .verbose = x->verbose };
+	struct px_target *t;
+	int k = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (!all) {
+		if (cli_connect(x, e) != 0)
+			return -1;
+		t = px_xcalloc(1, sizeof(*t));
+		t->p = x->p;
+		t->c = x->client;
+		x->client = NULL;	/* the target owns it now */
+		*out = t;
+		*n = 1;
+		return 0;
+	}
+	if (cli_load(x, e) != 0)
+		return -1;
+	t = px_xcalloc((size_t)x->conf.nprofiles + 1, sizeof(*t));
+	for (int i = 0; i < x->conf.nprofiles; i++) {
+		const struct px_profile *p = &x->conf.profiles[i];
+
+		if (p->kind != PX_KIND_PVE)
+			continue;
+		t[k].p = p;
+		t[k].c = px_client_new(&x->conf, p, &o, &t[k].err);
+		k++;
+	}
+	if (k == 0) {
+		free(t);
+		px_fail(e, PXE_NO_PROFILE, "%s: no [profile NAME] section",
+		    x->conf.path);
+		return -1;
+	}
+	*out = t;
+	*n = k;
+	return 0;
+}
+
+void
+cli_targets_free(struct px_target *t, int n)
+{
+	for (int i = 0; i < n; i++)
+		px_client_free(t[i].c);
+	free(t);
+}

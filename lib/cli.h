@@ -55,4 +55,22 @@ int cli_connect(struct px_cli *x, struct px_err *e);
 int cli_print(struct px_cli *x, struct out *o, struct px_err *e);
 void cli_free(struct px_cli *x);
 
+/* One profile of a fan-out and its connection (c NULL when it failed:
+ * err says why). */
+struct px_target {
+	const struct px_profile *p;
+	struct px_client *c;
+	struct px_err err;
+};
+
+/*
+ * The profiles a command works on: with all, every PVE profile, each
+ * connected (a profile that fails keeps its error, the others go on);
+ * otherwise the one profile picked by -p etc., and a failure is returned.
+ * Free with cli_targets_free.
+ */
+int cli_targets(struct px_cli *x, int all, struct px_target **out, int *n,
+    struct px_err *e);
+void cli_targets_free(struct px_target *t, int n);
+
 #endif

@@ -441,3 +441,112 @@ pve_valid_node(const char *s)
 			return 0;
 	return 1;
 }
+
+int
+pve_pools_parse(const struct json *j, int arr, struct pve_pool **out, int *n,
+    struct px_err *e)
+{
+	struct pve_pool *v;
+	int c, i, k = 0;
+
+	if (json_type(j, arr) != JSON_ARRAY)
+		return px_fail(e, PXE_PARSE, "pool list: not an array");
+	v = px_xcalloc((size_t)json_len(j, arr) + 1, sizeof(*v));
+	JSON_FOREACH(j, arr, c, i) {
+		struct pve_pool *x = &v[k];
+		int m;
+
+		if (json_type(j, c) != JSON_OBJECT)
+			continue;
+		sfield(j, c, "poolid", x->poolid, sizeof(x->poolid));
+		if (x->poolid[0] == '\0')
+			continue;
+		sfield(j, c, "comment", x->comment, sizeof(x->comment));
+		text_sanitize(x->comment);
+		m = json_get(j, c, "members");
+		x->members = json_type(j, m) == JSON_ARRAY ? json_len(j, m) : -1;
+		k++;
+	}
+	*out = v;
+	*n = k;
+	return 0;
+}
+
+int
+pve_snapshots_parse(const struct json *j, int arr, struct pve_snapshot **out,
+    int *n, struct px_err *e)
+{
+	struct pve_snapshot *v;
+	int c, i, k = 0;
+
+	if (json_type(j, arr) != JSON_ARRAY)
+		return px_fail(e, PXE_PARSE, "snapshot list: not an array");
+	v = px_xcalloc((size_t)json_len(j, arr) + 1, sizeof(*v));
+	JSON_FOREACH(j, arr, c, i) {
+		struct pve_snapshot *x = &v[k];
+
+		if (json_type(j, c) != JSON_OBJECT)
+			continue;
+		sfield(j, c, "name", x->name, sizeof(x->name));
+		if (x->name[0] == '\0' || strcmp(x->name, "current") == 0)
+			continue;
+		sfield(j, c, "parent", x->parent, sizeof(x->parent));
+		sfield(j, c, "description", x->description,
+		    sizeof(x->description));
+		text_sanitize(x->description);
+		x->snaptime = json_get_int(j, c, "snaptime", 0);
+		x->vmstate = json_get_bool(j, c, "vmstate", 0);
+		k++;
+	}
+	*out = v;
+	*n = k;
+	return 0;
+}
+
+int
+pve_volumes_parse(const struct json *j, int arr, const char *node,
+    const char *storage, struct pve_volume **out, int *n, struct px_err *e)
+{
+	struct pve_volume *v;
+	int c, i, k = 0;
+
+	if (json_type(j, arr) != JSON_ARRAY)
+		return px_fail(e, PXE_PARSE, "storage content: not an array");
+	v = px_xcalloc((size_t)json_len(j, arr) + 1, sizeof(*v));
+	JSON_FOREACH(j, arr, c, i) {
+		struct pve_volume *x = &v[k];
+		int ver;
+
+		if (json_type(j, c) != JSON_OBJECT)
+			continue;
+		sfield(j, c, "volid", x->volid, sizeof(x->volid));
+		if (x->volid[0] == '\0')
+			continue;
+		snprintf(x->node, sizeof(x->node), "%s", node ? node : "");
+		snprintf(x->storage, sizeof(x->storage), "%s",
+		    storage ? storage : "");
+		if (x->storage[0] == '\0') {
+			size_t l = strcspn(x->volid, ":");
+
+			snprintf(x->storage, sizeof(x->storage), "%.*s", (int)l,
+			    x->volid);
+		}
+		sfield(j, c, "content", x->content, sizeof(x->content));
+		sfield(j, c, "format", x->format, sizeof(x->format));
+		sfield(j, c, "notes", x->notes, sizeof(x->notes));
+		text_sanitize(x->notes);
+		ver = json_get(j, c, "verification");
+		if (json_strcpy(j, json_get(j, ver, "state"), x->verify,
+		    sizeof(x->verify)) < 0)
+			x->verify[0] = '\0';
+		x->vmid = (int)json_get_int(j, c, "vmid", 0);
+		x->ctime = json_get_int(j, c, "ctime", 0);
+		x->size = ufield(j, c, "size");
+		x->used = ufield(j, c, "used");
+		x->protected = json_get_bool(j, c, "protected", 0);
+		k++;
+	}
+	*out = v;
+	*n = k;
+	return 0;
+}

@@ -93,6 +93,37 @@ struct pve_task {
 	int ok;			/* finished with exitstatus OK */
 };
 
+/* A pool, from GET /pools. */
+struct pve_pool {
+	char poolid[64];
+	char comment[256];
+	int members;		/* -1 when the list does not say */
+};
+
+/* A snapshot, from GET .../snapshot ("current" is skipped). */
+struct pve_snapshot {
+	char name[64];
+	char parent[64];
+	char description[256];
+	long long snaptime;
+	int vmstate;
+};
+
+/* A volume from GET /nodes/{node}/storage/{storage}/content. */
+struct pve_volume {
+	char volid[256];
+	char storage[64];
+	char node[64];		/* where it was listed */
+	char content[16];	/* backup, iso, vztmpl, images, rootdir */
+	char format[32];
+	char notes[256];
+	char verify[16];	/* verification state, "" if none */
+	int vmid;		/* 0 when none */
+	long long ctime;
+	uint64_t size, used;
+	int protected;
+};
+
 /* Parsers over an already parsed body, for tests on recorded answers:
  * they fill *out (malloc'd array, caller frees) from the array at token
  * arr.  Rows of other types are skipped. */
@@ -105,6 +136,12 @@ int pve_storages_parse(const struct json *j, int arr,
 int pve_tasks_parse(const struct json *j, int arr, struct pve_task **out,
     int *n, struct px_err *e);
 void pve_task_from(const struct json *j, int obj, struct pve_task *t);
+int pve_pools_parse(const struct json *j, int arr, struct pve_pool **out,
+    int *n, struct px_err *e);
+int pve_snapshots_parse(const struct json *j, int arr,
+    struct pve_snapshot **out, int *n, struct px_err *e);
+int pve_volumes_parse(const struct json *j, int arr, const char *node,
+    const char *storage, struct pve_volume **out, int *n, struct px_err *e);
 
 /* GET /nodes. */
 int pve_nodes(struct px_client *c, struct pve_node **out, int *n,

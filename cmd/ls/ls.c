@@ -1,0 +1,693 @@
+/*
+ * ls -- list nodes, guests, storage, pools, tasks, a guest's snapshots or
+ * the backups, from one profile or (-A) from every profile in parallel.
+ *
+ * With -A every row gets a leading "profile" column; a profile that fails
+ * gives one error row (status "error", the message in "error") and the
+ * exit status 2, while the others still print.
+ */
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "enc.h"
+#include "pve.h"
+
+PX_COMMAND(ls, "list nodes, guests, storage, pools, tasks, snapshots, backups",
+    "usage: px ls [-AHjv] [-c columns] [-f format] [-p profile] [-s column] "
+    "[--name glob] [--node node] [--pool pool] [--status status] "
+    "[--tag tag] [--type qemu | lxc] nodes | guests | storage | pools | "
+    "tasks | backups | snapshots vmid\n");
+
+/* Filters from the command line; NULL matches everything. */
+struct filter {
+	const char *node, *status, *tag, *pool, *type, *name;
+};
+
+struct ls {
+	struct px_cli x;
+	struct filter f;
+	int all;		/* -A */
+	struct out *o;
+	int base;		/* index of the first own column (1 with -A) */
+	int failed;		/* profiles that failed */
+};
+
+/* Column sets.  With -A the profile column is prepended (see cols_for). */
+static const struct out_col guest_cols[] = {
+	{ "vmid", OT_INT, 0 }, { "name", OT_STR, 0 }, { "type", OT_STR, 0 },
+	{ "node", OT_STR, 0 }, { "status", OT_STR, 0 }, { "cpu", OT_PCT, 0 },
+	{ "mem", OT_BYTES, 0 }, { "maxmem", OT_BYTES, 0 },
+	{ "disk", OT_BYTES, OC_EXTRA }, { "maxdisk", OT_BYTES, 0 },
+	{ "uptime", OT_DURATION, 0 }, { "tags", OT_STR, 0 },
+	{ "pool", OT_STR, 0 }, { "lock", OT_STR, 0 }, { "ha", OT_STR, 0 },
+	{ "maxcpu", OT_NUM, OC_EXTRA }, { "template", OT_BOOL, OC_EXTRA },
+	{ "netin", OT_BYTES, OC_EXTRA }, { "netout", OT_BYTES, OC_EXTRA },
+	{ "diskread", OT_BYTES, OC_EXTRA }, { "diskwrite", OT_BYTES, OC_EXTRA },
+};
+static const struct out_col node_cols[] = {
+	{ "node", OT_STR, 0 }, { "status", OT_STR, 0 }, { "cpu", OT_PCT, 0 },
+	{ "maxcpu", OT_INT, 0 }, { "mem", OT_BYTES, 0 },
+	{ "maxmem", OT_BYTES, 0 }, { "disk", OT_BYTES, OC_EXTRA },
+	{ "maxdisk", OT_BYTES, OC_EXTRA }, { "uptime", OT_DURATION, 0 },
+	{ "level", OT_STR, OC_EXTRA }, { "ssl_fingerprint", OT_STR, OC_EXTRA },
+};
+static const struct out_col storage_cols[] = {
+	{ "storage", OT_STR, 0 }, { "node", OT_STR, 0 }, { "type", OT_STR, 0 },
+	{ "status", OT_STR, 0 }, { "shared", OT_BOOL, 0 },
+	{ "used", OT_BYTES, 0 }, { "total", OT_BYTES, 0 },
+	{ "used_fraction", OT_PCT, 0 }, { "content", OT_STR, 0 },
+};
+static const struct out_col pool_cols[] = {
+	{ "poolid", OT_STR, 0 }, { "members", OT_INT, 0 },
+	{ "comment", OT_STR, 0 },
+};
+static const struct out_col task_cols[] = {
+	{ "starttime", OT_TIME, 0 }, { "node", OT_STR, 0 },
+	{ "type", OT_STR, 0 }, { "id", OT_STR, 0 }, { "user", OT_STR, 0 },
+	{ "status", OT_STR, 0 }, { "endtime", OT_TIME, OC_EXTRA },
+	{ "upid", OT_STR, OC_EXTRA },
+};
+static const struct out_col snap_cols[] = {
+	{ "name", OT_STR, 0 }, { "parent", OT_STR, 0 },
+	{ "snaptime", OT_TIME, 0 }, { "vmstate", OT_BOOL, 0 },
+	{ "description", OT_STR, 0 },
+};
+static const struct out_col backup_cols[] = {
+	{ "vmid", OT_INT, 0 }, { "ctime", OT_TIME, 0 },
+	{ "storage", OT_STR, 0 }, { "size", OT_BYTES, 0 },
+	{ "format", OT_STR, 0 }, { "verified", OT_STR, 0 },
+	{ "protected", OT_BOOL, OC_EXTRA }, { "notes", OT_STR, OC_EXTRA },
+	{ "volid", OT_STR, 0 },
+};
+
+/* The columns with, for -A, "profile" first and "error" last. */
+static struct out_col *
+cols_for(struct ls *l, const struct out_col *own, int n, int *total)
+{
+	struct out_col *c = px_xcalloc((size_t)n + 2, sizeof(*c));
+	int k = 0;
+
+	if (l->all)
+		c[k++] = (struct out_col){ "profile", OT_STR, 0 };
+	memcpy(c + k, own, (size_t)n * sizeof(*own));
+	k += n;
+	if (l->all)
+		c[k++] = (struct out_col){ "error", OT_STR, OC_EXTRA };
+	l->base = l->all ? 1 : 0;
+	*total = k;
+	return c;
+}
+
+/* A row for a profile that failed: exit 2 at the end. */
+static void
+error_row(struct ls *l, const struct px_target *t, const struct px_err *e,
+    int status_col, int ncols)
+{
+	out_row(l->o);
+	out_row_error(l->o);
+	out_str(l->o, 0, t->p->name);
+	out_str(l->o, l->base + status_col, "error");
+	out_str(l->o, ncols - 1, e->msg);
+	l->failed++;
+}
+
+static void
+row_begin(struct ls *l, const struct px_target *t)
+{
+	out_row(l->o);
+	if (l->all)
+		out_str(l->o, 0, t->p->name);
+}
+
+static int
+guest_match(const struct filter *f, const struct pve_guest *g)
+{
+	if (f->node && strcmp(g->node, f->node) != 0)
+		return 0;
+	if (f->status && strcmp(g->status, f->status) != 0)
+		return 0;
+	if (f->tag && !pve_has_tag(g->tags, f->tag))
+		return 0;
+	if (f->pool && strcmp(g->pool, f->pool) != 0)
+		return 0;
+	if (f->type && strcmp(g->type, f->type) != 0)
+		return 0;
+	if (f->name && fnmatch(f->name, g->name, FNM_CASEFOLD) != 0)
+		return 0;
+	return 1;
+}
+
+/*
+ * Fetch path from every connected target in parallel.  calls[i] belongs
+ * to targets[i]; a target without a connection gets rc -1 and its error.
+ */
+static struct px_call *
+fetch_all(struct px_target *t, int n, const char *path)
+{
+	struct px_call *k = px_xcalloc((size_t)n, sizeof(*k));
+	struct px_call **run = px_xcalloc((size_t)n, sizeof(*run));
+	int m = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (t[i].c == NULL) {
+			k[i].rc = -1;
+			k[i].err = t[i].err;
+			continue;
+		}
+		px_call_init(&k[i], t[i].c, "GET", NULL, "%s", path);
+	}
+	/* px_call_run wants a contiguous array: run the connected ones. */
+	struct px_call *batch = px_xcalloc((size_t)n, sizeof(*batch));
+
+	for (int i = 0; i < n; i++)
+		if (t[i].c != NULL) {
+			batch[m] = k[i];
+			run[m++] = &k[i];
+		}
+	px_call_run(batch, (size_t)m);
+	for (int i = 0; i < m; i++)
+		*run[i] = batch[i];
+	free(batch);
+	free(run);
+	return k;
+}
+
+static void
+list_guests(struct ls *l, struct px_target *t, int n)
+{
+	int total;
+	struct out_col *c = cols_for(l, guest_cols,
+	    sizeof(guest_cols) / sizeof(guest_cols[0]), &total);
+	struct px_call *k = fetch_all(t, n, "/cluster/resources?type=vm");
+
+	l->o = out_new(&l->x.out, c, total);
+	for (int i = 0; i < n; i++) {
+		struct px_reply r;
+		struct pve_guest *g;
+		struct px_err e;
+		int ng, b = l->base;
+
+		if (k[i].rc != 0 || px_reply_take(&k[i], &r, &e) != 0 ||
+		    pve_guests_parse(&r.j, r.data, NULL, NULL, &g, &ng, &e)) {
+			if (k[i].rc != 0)
+				e = k[i].err;
+			else if (r.body.p)
+				px_reply_free(&r);
+			if (!l->all)
+				px_die(&e);
+			error_row(l, &t[i], &e, 4, total);
+			continue;
+		}
+		for (int q = 0; q < ng; q++) {
+			if (!guest_match(&l->f, &g[q]))
+				continue;
+			row_begin(l, &t[i]);
+			out_int(l->o, b + 0, g[q].vmid);
+			out_str(l->o, b + 1, g[q].name);
+			out_str(l->o, b + 2, g[q].type);
+			out_str(l->o, b + 3, g[q].node);
+			out_str(l->o, b + 4, g[q].status);
+			out_num(l->o, b + 5, g[q].cpu);
+			out_uint(l->o, b + 6, g[q].mem);
+			out_uint(l->o, b + 7, g[q].maxmem);
+			out_uint(l->o, b + 8, g[q].disk);
+			out_uint(l->o, b + 9, g[q].maxdisk);
+			out_int(l->o, b + 10, g[q].uptime);
+			out_str(l->o, b + 11, g[q].tags[0] ? g[q].tags : NULL);
+			out_str(l->o, b + 12, g[q].pool[0] ? g[q].pool : NULL);
+			out_str(l->o, b + 13, g[q].lock[0] ? g[q].lock : NULL);
+			out_str(l->o, b + 14, g[q].hastate[0] ? g[q].hastate :
+			    NULL);
+			out_num(l->o, b + 15, g[q].maxcpu);
+			out_bool(l->o, b + 16, g[q].template);
+			out_uint(l->o, b + 17, g[q].netin);
+			out_uint(l->o, b + 18, g[q].netout);
+			out_uint(l->o, b + 19, g[q].diskread);
+			out_uint(l->o, b + 20, g[q].diskwrite);
+		}
+		free(g);
+		px_reply_free(&r);
+	}
+	for (int i = 0; i < n; i++)
+		px_call_free(&k[i]);
+	free(k);
+	free(c);
+}
+
+static void
+list_nodes(struct ls *l, struct px_target *t, int n)
+{
+	int total;
+	struct out_col *c = cols_for(l, node_cols,
+	    sizeof(node_cols) / sizeof(node_cols[0]), &total);
+	struct px_call *k = fetch_all(t, n, "/nodes");
+
+	l->o = out_new(&l->x.out, c, total);
+	for (int i = 0; i < n; i++) {
+		struct px_reply r;
+		struct pve_node *v;
+		struct px_err e;
+		int nv, b = l->base;
+
+		if (k[i].rc != 0 || px_reply_take(&k[i], &r, &e) != 0 ||
+		    pve_nodes_parse(&r.j, r.data, &v, &nv, &e) != 0) {
+			if (k[i].rc != 0)
+				e = k[i].err;
+			else if (r.body.p)
+				px_reply_free(&r);
+			if (!l->all)
+				px_die(&e);
+			error_row(l, &t[i], &e, 1, total);
+			continue;
+		}
+		for (int q = 0; q < nv; q++) {
+			if (l->f.node && strcmp(v[q].name, l->f.node) != 0)
+				continue;
+			if (l->f.status && strcmp(v[q].status, l->f.status))
+				continue;
+			row_begin(l, &t[i]);
+			out_str(l->o, b + 0, v[q].name);
+			out_str(l->o, b + 1, v[q].status);
+			if (v[q].online) {
+				out_num(l->o, b + 2, v[q].cpu);
+				out_int(l->o, b + 3, v[q].maxcpu);
+				out_uint(l->o, b + 4, v[q].mem);
+				out_uint(l->o, b + 5, v[q].maxmem);
+				out_uint(l->o, b + 6, v[q].disk);
+				out_uint(l->o, b + 7, v[q].maxdisk);
+				out_int(l->o, b + 8, v[q].uptime);
+			}
+			out_str(l->o, b + 9, v[q].level);
+			out_str(l->o, b + 10, v[q].ssl_fingerprint[0] ?
+			    v[q].ssl_fingerprint : NULL);
+		}
+		free(v);
+		px_reply_free(&r);
+	}
+	for (int i = 0; i < n; i++)
+		px_call_free(&k[i]);
+	free(k);
+	free(c);
+}
+
+static void
+list_storage(struct ls *l, struct px_target *t, int n)
+{
+	int total;
+	struct out_col *c = cols_for(l, storage_cols,
+	    sizeof(storage_cols) / sizeof(storage_cols[0]), &total);
+	struct px_call *k = fetch_all(t, n, "/cluster/resources?type=storage");
+
+	l->o = out_new(&l->x.out, c, total);
+	for (int i = 0; i < n; i++) {
+		struct px_reply r;
+		struct pve_storage *v;
+		struct px_err e;
+		int nv, b = l->base;
+
+		if (k[i].rc != 0 || px_reply_take(&k[i], &r, &e) != 0 ||
+		    pve_storages_parse(&r.j, r.data, &v, &nv, &e) != 0) {
+			if (k[i].rc != 0)
+				e = k[i].err;
+			else if (r.body.p)
+				px_reply_free(&r);
+			if (!l->all)
+				px_die(&e);
+			error_row(l, &t[i], &e, 3, total);
+			continue;
+		}
+		for (int q = 0; q < nv; q++) {
+			if (l->f.node && strcmp(v[q].node, l->f.node) != 0)
+				continue;
+			if (l->f.status && strcmp(v[q].status, l->f.status))
+				continue;
+			row_begin(l, &t[i]);
+			out_str(l->o, b + 0, v[q].storage);
+			out_str(l->o, b + 1, v[q].node);
+			out_str(l->o, b + 2, v[q].plugintype);
+			out_str(l->o, b + 3, v[q].status);
+			out_bool(l->o, b + 4, v[q].shared);
+			out_uint(l->o, b + 5, v[q].disk);
+			out_uint(l->o, b + 6, v[q].maxdisk);
+			if (v[q].maxdisk)
+				out_num(l->o, b + 7,
+				    (double)v[q].disk / (double)v[q].maxdisk);
+			out_str(l->o, b + 8, v[q].content);
+		}
+		free(v);
+		px_reply_free(&r);
+	}
+	for (int i = 0; i < n; i++)
+		px_call_free(&k[i]);
+	free(k);
+	free(c);
+}
+
+static void
+list_pools(struct ls *l, struct px_target *t, int n)
+{
+	int total;
+	struct out_col *c = cols_for(l, pool_cols,
+	    sizeof(pool_cols) / sizeof(pool_cols[0]), &total);
+	struct px_call *k = fetch_all(t, n, "/pools");
+
+	l->o = out_new(&l->x.out, c, total);
+	for (int i = 0; i < n; i++) {
+		struct px_reply r;
+		struct pve_pool *v;
+		struct px_err e;
+		int nv, b = l->base;
+
+		if (k[i].rc != 0 || px_reply_take(&k[i], &r, &e) != 0 ||
+		    pve_pools_parse(&r.j, r.data, &v, &nv, &e) != 0) {
+			if (k[i].rc != 0)
+				e = k[i].err;
+			else if (r.body.p)
+				px_reply_free(&r);
+			if (!l->all)
+				px_die(&e);
+			error_row(l, &t[i], &e, 2, total);
+			continue;
+		}
+		for (int q = 0; q < nv; q++) {
+			if (l->f.pool && strcmp(v[q].poolid, l->f.pool) != 0)
+				continue;
+			row_begin(l, &t[i]);
+			out_str(l->o, b + 0, v[q].poolid);
+			if (v[q].members >= 0)
+				out_int(l->o, b + 1, v[q].members);
+			out_str(l->o, b + 2, v[q].comment[0] ? v[q].comment :
+			    NULL);
+		}
+		free(v);
+		px_reply_free(&r);
+	}
+	for (int i = 0; i < n; i++)
+		px_call_free(&k[i]);
+	free(k);
+	free(c);
+}
+
+static void
+list_tasks(struct ls *l, struct px_target *t, int n)
+{
+	int total;
+	struct out_col *c = cols_for(l, task_cols,
+	    sizeof(task_cols) / sizeof(task_cols[0]), &total);
+	struct px_call *k = fetch_all(t, n, "/cluster/tasks");
+
+	l->o = out_new(&l->x.out, c, total);
+	for (int i = 0; i < n; i++) {
+		struct px_reply r;
+		struct pve_task *v;
+		struct px_err e;
+		int nv, b = l->base;
+
+		if (k[i].rc != 0 || px_reply_take(&k[i], &r, &e) != 0 ||
+		    pve_tasks_parse(&r.j, r.data, &v, &nv, &e) != 0) {
+			if (k[i].rc != 0)
+				e = k[i].err;
+			else if (r.body.p)
+				px_reply_free(&r);
+			if (!l->all)
+				px_die(&e);
+			error_row(l, &t[i], &e, 5, total);
+			continue;
+		}
+		for (int q = 0; q < nv; q++) {
+			if (l->f.node && strcmp(v[q].node, l->f.node) != 0)
+				continue;
+			if (l->f.type && strcmp(v[q].type, l->f.type) != 0)
+				continue;
+			if (l->f.status && strcmp(v[q].status, l->f.status))
+				continue;
+			row_begin(l, &t[i]);
+			out_int(l->o, b + 0, v[q].starttime);
+			out_str(l->o, b + 1, v[q].node);
+			out_str(l->o, b + 2, v[q].type);
+			out_str(l->o, b + 3, v[q].id);
+			out_str(l->o, b + 4, v[q].user);
+			out_str(l->o, b + 5, v[q].status);
+			if (v[q].endtime)
+				out_int(l->o, b + 6, v[q].endtime);
+			out_str(l->o, b + 7, v[q].upid);
+		}
+		free(v);
+		px_reply_free(&r);
+	}
+	for (int i = 0; i < n; i++)
+		px_call_free(&k[i]);
+	free(k);
+	free(c);
+}
+
+/* The guest's snapshots (one profile: the VMID names one guest). */
+static void
+list_snapshots(struct ls *l, struct px_target *t, int vmid)
+{
+	struct pve_guest g;
+	struct pve_snapshot *v;
+	struct px_reply r;
+	struct px_err e;
+	struct buf p = { 0 };
+	int total, nv;
+	struct out_col *c;
+
+	if (pve_guest_find(t->c, vmid, &g, &e) != 0)
+		px_die(&e);
+	buf_adds(&p, "/nodes/");
+	url_seg(&p, g.node);
+	buf_printf(&p, "/%s/%d/snapshot", g.type, g.vmid);
+	if (pve_get(t->c, &r, &e, "%s", p.p) != 0 ||
+	    pve_snapshots_parse(&r.j, r.data, &v, &nv, &e) != 0)
+		px_die(&e);
+	c = cols_for(l, snap_cols, sizeof(snap_cols) / sizeof(snap_cols[0]),
+	    &total);
+	l->o = out_new(&l->x.out, c, total);
+	for (int q = 0; q < nv; q++) {
+		row_begin(l, t);
+		out_str(l->o, l->base + 0, v[q].name);
+		out_str(l->o, l->base + 1, v[q].parent[0] ? v[q].parent : NULL);
+		if (v[q].snaptime)
+			out_int(l->o, l->base + 2, v[q].snaptime);
+		out_bool(l->o, l->base + 3, v[q].vmstate);
+		out_str(l->o, l->base + 4, v[q].description[0] ?
+		    v[q].description : NULL);
+	}
+	free(v);
+	free(c);
+	px_reply_free(&r);
+	buf_free(&p);
+}
+
+/* Backups: vzdump volumes on every storage that holds backups; a shared
+ * storage is read once, through the first node that has it. */
+static void
+list_backups(struct ls *l, struct px_target *t, int n)
+{
+	int total;
+	struct out_col *c = cols_for(l, backup_cols,
+	    sizeof(backup_cols) / sizeof(backup_cols[0]), &total);
+
+	l->o = out_new(&l->x.out, c, total);
+	for (int i = 0; i < n; i++) {
+		struct pve_storage *s = NULL;
+		struct px_call *k;
+		struct px_err e;
+		int ns = 0, m = 0;
+
+		if (t[i].c == NULL || pve_storages(t[i].c, &s, &ns, &e) != 0) {
+			if (t[i].c == NULL)
+				e = t[i].err;
+			if (!l->all)
+				px_die(&e);
+			error_row(l, &t[i], &e, 2, total);
+			continue;
+		}
+		k = px_xcalloc((size_t)ns + 1, sizeof(*k));
+		for (int q = 0; q < ns; q++) {
+			struct buf p = { 0 };
+			int dup = 0;
+
+			if (!strstr(s[q].content, "backup") ||
+			    strcmp(s[q].status, "available") != 0)
+				continue;
+			if (l->f.node && strcmp(s[q].node, l->f.node) != 0)
+				continue;
+			for (int z = 0; z < q && s[q].shared; z++)
+				dup |= s[z].shared && !strcmp(s[z].storage,
+				    s[q].storage) && strstr(s[z].content,
+				    "backup") && !strcmp(s[z].status,
+				    "available");
+			if (dup)
+				continue;
+			buf_adds(&p, "/nodes/");
+			url_seg(&p, s[q].node);
+			buf_adds(&p, "/storage/");
+			url_seg(&p, s[q].storage);
+			buf_adds(&p, "/content?content=backup");
+			px_call_init(&k[m], t[i].c, "GET", NULL, "%s", p.p);
+			buf_free(&p);
+			m++;
+		}
+		px_call_run(k, (size_t)m);
+		for (int q = 0; q < m; q++) {
+			struct px_reply r;
+			struct pve_volume *v;
+			int nv;
+
+			if (k[q].rc != 0 || px_reply_take(&k[q], &r, &e) != 0 ||
+			    pve_volumes_parse(&r.j, r.data, NULL, NULL, &v,
+			    &nv, &e) != 0) {
+				if (k[q].rc != 0)
+					e = k[q].err;
+				else if (r.body.p)
+					px_reply_free(&r);
+				if (!l->all)
+					px_die(&e);
+				error_row(l, &t[i], &e, 2, total);
+				continue;
+			}
+			for (int z = 0; z < nv; z++) {
+				int b = l->base;
+
+				row_begin(l, &t[i]);
+				if (v[z].vmid)
+					out_int(l->o, b + 0, v[z].vmid);
+				out_int(l->o, b + 1, v[z].ctime);
+				out_str(l->o, b + 2, v[z].storage);
+				out_uint(l->o, b + 3, v[z].size);
+				out_str(l->o, b + 4, v[z].format);
+				out_str(l->o, b + 5, v[z].verify[0] ?
+				    v[z].verify : NULL);
+				out_bool(l->o, b + 6, v[z].protected);
+				out_str(l->o, b + 7, v[z].notes[0] ?
+				    v[z].notes : NULL);
+				out_str(l->o, b + 8, v[z].volid);
+			}
+			free(v);
+			px_reply_free(&r);
+		}
+		for (int q = 0; q < m; q++)
+			px_call_free(&k[q]);
+		free(k);
+		free(s);
+	}
+	free(c);
+}
+
+int
+ls_main(int argc, char **argv)
+{
+	enum { O_NAME = 256, O_NODE, O_POOL, O_STATUS, O_TAG, O_TYPE };
+	static const struct option longopts[] = {
+		PX_COMMON_LONG,
+		{ "all-profiles", no_argument, NULL, 'A' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "name", required_argument, NULL, O_NAME },
+		{ "node", required_argument, NULL, O_NODE },
+		{ "pool", required_argument, NULL, O_POOL },
+		{ "status", required_argument, NULL, O_STATUS },
+		{ "tag", required_argument, NULL, O_TAG },
+		{ "type", required_argument, NULL, O_TYPE },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct ls l = { 0 };
+	struct px_target *t;
+	struct px_err e = { 0 };
+	const char *what;
+	char *end;
+	int ch, n, rc = 0;
+	long vmid = 0;
+
+	cli_init(&l.x);
+	while ((ch = getopt_long(argc, argv, PX_COMMON_SHORT "Ah", longopts,
+	    NULL)) != -1) {
+		if (cli_opt(&l.x, ch, optarg))
+			continue;
+		switch (ch) {
+		case 'A':
+			l.all = 1;
+			break;
+		case 'h':
+			px_help_exit(&px_cmd_ls);
+		case O_NAME:
+			l.f.name = optarg;
+			break;
+		case O_NODE:
+			if (!pve_valid_node(optarg))
+				px_errx(PX_EXIT_USAGE, "--node: '%s' is not a "
+				    "valid node name", optarg);
+			l.f.node = optarg;
+			break;
+		case O_POOL:
+			l.f.pool = optarg;
+			break;
+		case O_STATUS:
+			l.f.status = optarg;
+			break;
+		case O_TAG:
+			l.f.tag = optarg;
+			break;
+		case O_TYPE:
+			if (strcmp(optarg, "qemu") && strcmp(optarg, "lxc") &&
+			    strcmp(optarg, "vm") && strcmp(optarg, "ct"))
+				l.f.type = optarg;	/* task types too */
+			else
+				l.f.type = optarg[0] == 'q' || optarg[0] == 'v' ?
+				    "qemu" : "lxc";
+			break;
+		default:
+			px_usage(&px_cmd_ls);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1)
+		px_usage(&px_cmd_ls);
+	what = argv[0];
+	if (strcmp(what, "snapshots") == 0) {
+		if (argc != 2)
+			px_errx(PX_EXIT_USAGE, "ls snapshots needs a VMID");
+		vmid = strtol(argv[1], &end, 10);
+		if (*end != '\0' || vmid < 1 || vmid > 999999999)
+			px_errx(PX_EXIT_USAGE, "'%s' is not a VMID", argv[1]);
+		if (l.all)
+			px_errx(PX_EXIT_USAGE, "ls snapshots works on one "
+			    "profile (-p), not -A");
+	} else if (argc != 1) {
+		px_usage(&px_cmd_ls);
+	}
+
+	if (cli_targets(&l.x, l.all, &t, &n, &e) != 0)
+		px_die(&e);
+	if (strcmp(what, "guests") == 0 || strcmp(what, "vms") == 0)
+		list_guests(&l, t, n);
+	else if (strcmp(what, "nodes") == 0)
+		list_nodes(&l, t, n);
+	else if (strcmp(what, "storage") == 0 || strcmp(what, "storages") == 0)
+		list_storage(&l, t, n);
+	else if (strcmp(what, "pools") == 0)
+		list_pools(&l, t, n);
+	else if (strcmp(what, "tasks") == 0)
+		list_tasks(&l, t, n);
+	else if (strcmp(what, "backups") == 0)
+		list_backups(&l, t, n);
+	else if (strcmp(what, "snapshots") == 0)
+		list_snapshots(&l, t, (int)vmid);
+	else
+		px_errx(PX_EXIT_USAGE, "cannot list '%s' (nodes, guests, "
+		    "storage, pools, tasks, backups, snapshots VMID)", what);
+
+	if (cli_print(&l.x, l.o, &e) != 0)
+		rc = px_report(&e);
+	else if (l.failed)
+		rc = PX_EXIT_USAGE;
+	out_free(l.o);
+	cli_targets_free(t, n);
+	cli_free(&l.x);
+	return rc;
+}
