@@ -1,2 +1,1455 @@
-/* json.c -- placeholder translation unit until the parser lands. */
+/*
+ * json.c -- JSON reading on top of jsmn, and the writer.
+ *
+ * jsmn 1.1 is a tokenizer, not a validator: even with JSMN_STRICT it takes
+ * "[1 2]", "{"a":1,}", "tru", "01" and trailing garbage, and it refuses a
+ * bare number at the very end of the input.  So json_parse first runs its
+ * own scanner over the text: it checks the whole grammar, bounds the
+ * nesting (a nesting bomb costs one pass and nothing else), counts the
+ * tokens and names the byte offset of the first error.  jsmn then only
+ * tokenizes text known to be valid.
+ *
+ * JSMN_PARENT_LINKS: without it jsmn finds the container a closing bracket
+ * belongs to by scanning back over every token so far, which is quadratic
+ * on a long array of objects (a task list, rrddata).  With it the walk is
+ * bounded by the depth.
+ */
+#include <errno.h>
+#include <locale.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define JSMN_STATIC
+#define JSMN_PARENT_LINKS
+#include <jsmn.h>
+
 #include "json.h"
+
+/* struct jsmntok stays incomplete: the array is jsmntok_t underneath. */
+static const jsmntok_t *
+toks(const struct json *j)
+{
+	return (const jsmntok_t *)(const void *)j->tok;
+}
+
+static const jsmntok_t *
+tok_at(const struct json *j, int t)
+{
+	if (j == NULL || j->tok == NULL || t < 0 || t >= j->ntok)
+		return NULL;
+	return &toks(j)[t];
+}
+
+/*
+ * Numbers are always read and written in the C locale: a command that
+ * called setlocale(LC_ALL, "") must not turn 0.5 into "0,5".
+ */
+static locale_t c_loc;
+
+static void
+c_locale_init(void)
+{
+	c_loc = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+}
+
+static locale_t
+c_locale(void)
+{
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	pthread_once(&once, c_locale_init);
+	return c_loc;
+}
+
+static double
+c_strtod(const char *s, char **end)
+{
+	locale_t loc = c_locale();
+
+	if (loc == (locale_t)0)
+		return strtod(s, end);
+	return strtod_l(s, end, loc);
+}
+
+/* ---- the scanner ---- */
+
+static int
+is_ws(int c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* What may follow a number or a literal. */
+static int
+is_delim(int c)
+{
+	return is_ws(c) || c == ',' || c == ']' || c == '}';
+}
+
+static int
+is_digit(int c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * The length of the longest prefix of s[0..n) that is a JSON number
+ * (-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?), 0 if none.  *isint
+ * is set when it has neither fraction nor exponent.
+ */
+static size_t
+num_len(const char *s, size_t n, int *isint)
+{
+	size_t i = 0, k;
+
+	*isint = 1;
+	if (i < n && s[i] == '-')
+		i++;
+	if (i >= n || !is_digit(s[i]))
+		return 0;
+	if (s[i] == '0')
+		i++;
+	else
+		while (i < n && is_digit(s[i]))
+			i++;
+	if (i + 1 < n && s[i] == '.' && is_digit(s[i + 1])) {
+		*isint = 0;
+		for (i += 2; i < n && is_digit(s[i]); i++)
+			;
+	}
+	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+		k = i + 1;
+		if (k < n && (s[k] == '+' || s[k] == '-'))
+			k++;
+		if (k < n && is_digit(s[k])) {
+			*isint = 0;
+			for (i = k; i < n && is_digit(s[i]); i++)
+				;
+		}
+	}
+	return i;
+}
+
+/*
+ * Whether s[0..n) is the start of some JSON number ("-", "1.", "1e+"):
+ * a number cut by the end of the input is truncated, not invalid.
+ */
+static int
+num_prefix(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	if (i < n && s[i] == '-')
+		i++;
+	if (i == n)
+		return 1;
+	if (s[i] == '0')
+		i++;
+	else if (is_digit(s[i]))
+		while (i < n && is_digit(s[i]))
+			i++;
+	else
+		return 0;
+	if (i < n && s[i] == '.') {
+		if (++i == n)
+			return 1;
+		if (!is_digit(s[i]))
+			return 0;
+		while (i < n && is_digit(s[i]))
+			i++;
+	}
+	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+		i++;
+		if (i < n && (s[i] == '+' || s[i] == '-'))
+			i++;
+		while (i < n && is_digit(s[i]))
+			i++;
+	}
+	return i == n;
+}
+
+/* A readable name for the byte at s[i], for error messages. */
+static const char *
+describe(const char *s, size_t len, size_t i, char *buf, size_t n)
+{
+	unsigned char c;
+
+	if (i >= len)
+		return "end of input";
+	c = (unsigned char)s[i];
+	if (c > 0x20 && c < 0x7f)
+		snprintf(buf, n, "'%c'", c);
+	else
+		snprintf(buf, n, "byte 0x%02x", c);
+	return buf;
+}
+
+static int
+fail_at(struct px_err *e, const char *s, size_t len, size_t i,
+    const char *what)
+{
+	char d[16];
+
+	return px_fail(e, PXE_PARSE, "malformed JSON at byte %zu: %s, found %s",
+	    i, what, describe(s, len, i, d, sizeof(d)));
+}
+
+static int
+fail_truncated(struct px_err *e, size_t len, const char *inside)
+{
+	return px_fail(e, PXE_PARSE,
+	    "truncated JSON: input ends at byte %zu inside %s", len, inside);
+}
+
+/* Scan the string whose opening quote is s[*pos]; *pos ends past the
+ * closing quote. */
+static int
+scan_string(const char *s, size_t len, size_t *pos, struct px_err *e)
+{
+	size_t i = *pos + 1, k;
+	unsigned char c;
+
+	for (; i < len; i++) {
+		c = (unsigned char)s[i];
+		if (c == '"') {
+			*pos = i + 1;
+			return 0;
+		}
+		if (c < 0x20)
+			return fail_at(e, s, len, i,
+			    "control character inside a string");
+		if (c != '\\')
+			continue;
+		if (++i >= len)
+			break;
+		switch (s[i]) {
+		case '"': case '\\': case '/': case 'b': case 'f': case 'n':
+		case 'r': case 't':
+			break;
+		case 'u':
+			for (k = 1; k <= 4; k++) {
+				if (i + k >= len)
+					return fail_truncated(e, len,
+					    "a string");
+				if (hexval((unsigned char)s[i + k]) < 0)
+					return fail_at(e, s, len, i + k,
+					    "invalid \\u escape");
+			}
+			i += 4;
+			break;
+		default:
+			return fail_at(e, s, len, i, "invalid escape");
+		}
+	}
+	return fail_truncated(e, len, "a string");
+}
+
+static int
+scan_number(const char *s, size_t len, size_t *pos, struct px_err *e)
+{
+	size_t n;
+	int isint;
+
+	n = num_len(s + *pos, len - *pos, &isint);
+	if (n == 0 || (*pos + n < len && !is_delim(s[*pos + n]))) {
+		if (num_prefix(s + *pos, len - *pos))
+			return fail_truncated(e, len, "a number");
+		return fail_at(e, s, len, *pos + n, "invalid number");
+	}
+	*pos += n;
+	return 0;
+}
+
+static int
+scan_literal(const char *s, size_t len, size_t *pos, struct px_err *e)
+{
+	const char *lit;
+	size_t i, k;
+
+	lit = s[*pos] == 't' ? "true" : s[*pos] == 'f' ? "false" : "null";
+	k = strlen(lit);
+	for (i = 0; i < k; i++) {
+		if (*pos + i >= len)
+			return fail_truncated(e, len, "a literal");
+		if (s[*pos + i] != lit[i])
+			return fail_at(e, s, len, *pos + i, "invalid literal");
+	}
+	if (*pos + k < len && !is_delim(s[*pos + k]))
+		return fail_at(e, s, len, *pos + k, "invalid literal");
+	*pos += k;
+	return 0;
+}
+
+/* What the scanner expects next. */
+enum want {
+	W_VALUE,		/* the root, or after ':' or an array's ',' */
+	W_VALUE_OR_CLOSE,	/* just after '[' */
+	W_KEY,			/* after an object's ',' */
+	W_KEY_OR_CLOSE,		/* just after '{' */
+	W_COLON,
+	W_COMMA_OR_CLOSE,
+	W_END,			/* the root value is complete */
+};
+
+/*
+ * Check that s[0..len) is exactly one JSON value (RFC 8259) nested at most
+ * JSON_MAX_DEPTH deep.  Iterative, one pass, no allocation.  *ntok gets
+ * the number of jsmn tokens (containers, keys, values); *rs and *re the
+ * span of the root value.
+ */
+static int
+json_check(const char *s, size_t len, int *ntok, size_t *rs, size_t *re,
+    struct px_err *e)
+{
+	char stack[JSON_MAX_DEPTH];
+	enum want want = W_VALUE;
+	size_t i = 0, start;
+	int depth = 0, n = 0;
+	char c;
+
+	for (;;) {
+		while (i < len && is_ws(s[i]))
+			i++;
+		if (i >= len)
+			break;
+		c = s[i];
+		switch (want) {
+		case W_VALUE_OR_CLOSE:
+			if (c == ']')
+				goto close;
+			/* FALLTHROUGH */
+		case W_VALUE:
+			start = i;
+			if (c == '{' || c == '[') {
+				if (depth == JSON_MAX_DEPTH)
+					return px_fail(e, PXE_PARSE,
+					    "malformed JSON at byte %zu: "
+					    "nested deeper than %d", i,
+					    JSON_MAX_DEPTH);
+				stack[depth++] = c;
+				n++;
+				i++;
+				want = c == '{' ? W_KEY_OR_CLOSE :
+				    W_VALUE_OR_CLOSE;
+				if (depth == 1)
+					*rs = start;
+				continue;
+			}
+			if (c == '"') {
+				if (scan_string(s, len, &i, e) == -1)
+					return -1;
+			} else if (c == '-' || is_digit(c)) {
+				if (scan_number(s, len, &i, e) == -1)
+					return -1;
+			} else if (c == 't' || c == 'f' || c == 'n') {
+				if (scan_literal(s, len, &i, e) == -1)
+					return -1;
+			} else
+				return fail_at(e, s, len, i,
+				    "expected a value");
+			n++;
+			if (depth == 0) {
+				*rs = start;
+				*re = i;
+			}
+			want = depth ? W_COMMA_OR_CLOSE : W_END;
+			continue;
+		case W_KEY_OR_CLOSE:
+			if (c == '}')
+				goto close;
+			/* FALLTHROUGH */
+		case W_KEY:
+			if (c != '"')
+				return fail_at(e, s, len, i,
+				    "expected a string key");
+			if (scan_string(s, len, &i, e) == -1)
+				return -1;
+			n++;
+			want = W_COLON;
+			continue;
+		case W_COLON:
+			if (c != ':')
+				return fail_at(e, s, len, i, "expected ':'");
+			i++;
+			want = W_VALUE;
+			continue;
+		case W_COMMA_OR_CLOSE:
+			if (c == ',') {
+				i++;
+				want = stack[depth - 1] == '{' ? W_KEY :
+				    W_VALUE;
+				continue;
+			}
+			if (c == '}' || c == ']')
+				goto close;
+			return fail_at(e, s, len, i, stack[depth - 1] == '{' ?
+			    "expected ',' or '}'" : "expected ',' or ']'");
+		case W_END:
+			return fail_at(e, s, len, i,
+			    "expected the end after the value");
+		}
+	close:
+		if (depth == 0 || (c == '}') != (stack[depth - 1] == '{'))
+			return fail_at(e, s, len, i, "unmatched bracket");
+		depth--;
+		i++;
+		if (depth == 0)
+			*re = i;
+		want = depth ? W_COMMA_OR_CLOSE : W_END;
+	}
+	if (want == W_END) {
+		*ntok = n;
+		return 0;
+	}
+	if (n == 0)
+		return px_fail(e, PXE_PARSE, "empty JSON input");
+	return fail_truncated(e, len, depth == 0 ? "a value" :
+	    stack[depth - 1] == '{' ? "an object" : "an array");
+}
+
+int
+json_parse(struct json *j, const char *src, size_t len, struct px_err *e)
+{
+	jsmn_parser p;
+	jsmntok_t *tok;
+	size_t rs = 0, re = 0;
+	int n = 0, r;
+
+	memset(j, 0, sizeof(*j));
+	if (len > JSON_MAX_SIZE)
+		return px_fail(e, PXE_TOO_LARGE,
+		    "JSON body of %zu bytes is over the %u byte limit", len,
+		    JSON_MAX_SIZE);
+	if (src == NULL || len == 0)
+		return px_fail(e, PXE_PARSE, "empty JSON input");
+	if (json_check(src, len, &n, &rs, &re, e) == -1)
+		return -1;
+
+	if (n == 1 && src[rs] != '{' && src[rs] != '[') {
+		/* A bare scalar: jsmn (strict) wants a delimiter after it. */
+		tok = px_xcalloc(1, sizeof(*tok));
+		tok->type = src[rs] == '"' ? JSMN_STRING : JSMN_PRIMITIVE;
+		tok->start = (int)rs + (src[rs] == '"');
+		tok->end = (int)re - (src[rs] == '"');
+		tok->parent = -1;
+	} else {
+		jsmn_init(&p);
+		r = jsmn_parse(&p, src, len, NULL, 0);
+		if (r != n)
+			return px_fail(e, PXE_PARSE, "JSON tokenizer counted "
+			    "%d tokens where %d were expected", r, n);
+		tok = px_xcalloc((size_t)n, sizeof(*tok));
+		jsmn_init(&p);
+		r = jsmn_parse(&p, src, len, tok, (unsigned int)n);
+		if (r != n) {
+			free(tok);
+			return px_fail(e, PXE_PARSE, "JSON tokenizer failed "
+			    "(%d) on input the scanner accepted", r);
+		}
+	}
+	j->src = src;
+	j->len = len;
+	j->tok = (struct jsmntok *)(void *)tok;
+	j->ntok = n;
+	return 0;
+}
+
+void
+json_free(struct json *j)
+{
+	if (j == NULL)
+		return;
+	free(j->tok);
+	memset(j, 0, sizeof(*j));
+}
+
+/* ---- walking ---- */
+
+enum json_type
+json_type(const struct json *j, int t)
+{
+	const jsmntok_t *k = tok_at(j, t);
+
+	if (k == NULL)
+		return JSON_NONE;
+	switch (k->type) {
+	case JSMN_OBJECT:
+		return JSON_OBJECT;
+	case JSMN_ARRAY:
+		return JSON_ARRAY;
+	case JSMN_STRING:
+		return JSON_STRING;
+	case JSMN_PRIMITIVE:
+		switch (j->src[k->start]) {
+		case 't':
+			return JSON_TRUE;
+		case 'f':
+			return JSON_FALSE;
+		case 'n':
+			return JSON_NULL;
+		default:
+			return JSON_NUMBER;
+		}
+	default:
+		return JSON_NONE;
+	}
+}
+
+int
+json_len(const struct json *j, int t)
+{
+	const jsmntok_t *k = tok_at(j, t);
+
+	if (k == NULL || (k->type != JSMN_OBJECT && k->type != JSMN_ARRAY))
+		return 0;
+	return k->size;
+}
+
+/*
+ * Every token's size is the number of tokens directly below it (a key has
+ * size 1, its value), so counting the ones still owed walks the subtree
+ * once, without recursion.
+ */
+int
+json_skip(const struct json *j, int t)
+{
+	const jsmntok_t *k = toks(j);
+	long owed = 1;
+
+	if (tok_at(j, t) == NULL)
+		return -1;
+	while (owed > 0 && t < j->ntok) {
+		owed += k[t].size - 1;
+		t++;
+	}
+	return t;
+}
+
+int
+json_first(const struct json *j, int t)
+{
+	return json_len(j, t) > 0 ? t + 1 : -1;
+}
+
+int
+json_at(const struct json *j, int t, int i)
+{
+	int c, k;
+
+	if (json_type(j, t) != JSON_ARRAY || i < 0 || i >= json_len(j, t))
+		return -1;
+	for (k = 0, c = t + 1; k < i; k++)
+		c = json_skip(j, c);
+	return c;
+}
+
+int
+json_get(const struct json *j, int t, const char *key)
+{
+	int k, i;
+
+	if (json_type(j, t) != JSON_OBJECT || key == NULL)
+		return -1;
+	JSON_FOREACH_KV(j, t, k, i) {
+		if (json_eq(j, k, key))
+			return k + 1;
+	}
+	return -1;
+}
+
+/* A segment of digits also indexes an array ("data.0.vmid"). */
+int
+json_path(const struct json *j, int t, const char *path)
+{
+	char seg[256];
+	const char *p = path, *dot;
+	size_t n, i;
+
+	if (tok_at(j, t) == NULL || path == NULL)
+		return -1;
+	while (*p != '\0') {
+		dot = strchr(p, '.');
+		n = dot ? (size_t)(dot - p) : strlen(p);
+		if (n == 0 || n >= sizeof(seg))
+			return -1;
+		memcpy(seg, p, n);
+		seg[n] = '\0';
+		if (json_type(j, t) == JSON_ARRAY) {
+			for (i = 0; i < n && is_digit(seg[i]); i++)
+				;
+			if (i < n || n > 9)
+				return -1;
+			t = json_at(j, t, atoi(seg));
+		} else
+			t = json_get(j, t, seg);
+		if (t < 0)
+			return -1;
+		p += n;
+		if (*p == '.' && *++p == '\0')
+			return -1;
+	}
+	return t;
+}
+
+int
+json_is_null(const struct json *j, int t)
+{
+	enum json_type ty = json_type(j, t);
+
+	return ty == JSON_NONE || ty == JSON_NULL;
+}
+
+const char *
+json_raw(const struct json *j, int t, size_t *n)
+{
+	const jsmntok_t *k = tok_at(j, t);
+
+	if (k == NULL) {
+		if (n)
+			*n = 0;
+		return NULL;
+	}
+	if (n)
+		*n = (size_t)(k->end - k->start);
+	return j->src + k->start;
+}
+
+/* ---- strings ---- */
+
+/* The value of "\uXXXX" at p, or -1. */
+static long
+hex4(const char *p, const char *end)
+{
+	long v = 0;
+	int i, h;
+
+	if (end - p < 6 || p[0] != '\\' || p[1] != 'u')
+		return -1;
+	for (i = 2; i < 6; i++) {
+		if ((h = hexval((unsigned char)p[i])) < 0)
+			return -1;
+		v = v * 16 + h;
+	}
+	return v;
+}
+
+static size_t
+utf8_put(char *out, unsigned long cp)
+{
+	if (cp < 0x80) {
+		out[0] = (char)cp;
+		return 1;
+	}
+	if (cp < 0x800) {
+		out[0] = (char)(0xc0 | cp >> 6);
+		out[1] = (char)(0x80 | (cp & 0x3f));
+		return 2;
+	}
+	if (cp < 0x10000) {
+		out[0] = (char)(0xe0 | cp >> 12);
+		out[1] = (char)(0x80 | (cp >> 6 & 0x3f));
+		out[2] = (char)(0x80 | (cp & 0x3f));
+		return 3;
+	}
+	out[0] = (char)(0xf0 | cp >> 18);
+	out[1] = (char)(0x80 | (cp >> 12 & 0x3f));
+	out[2] = (char)(0x80 | (cp >> 6 & 0x3f));
+	out[3] = (char)(0x80 | (cp & 0x3f));
+	return 4;
+}
+
+/*
+ * Decode the escape sequence at p (*p == '\\') into out; returns the UTF-8
+ * length and sets *adv to the source bytes used.  Never fails: a lone
+ * surrogate or a bad escape becomes U+FFFD, and so does \u0000, because
+ * every consumer wants a C string and a NUL in the middle would silently
+ * cut it short.
+ */
+static size_t
+unescape_one(const char *p, const char *end, size_t *adv, char *out)
+{
+	long hi, lo;
+
+	*adv = 2;
+	if (end - p < 2)
+		goto bad;
+	switch (p[1]) {
+	case '"':
+	case '\\':
+	case '/':
+		out[0] = p[1];
+		return 1;
+	case 'b':
+		out[0] = '\b';
+		return 1;
+	case 'f':
+		out[0] = '\f';
+		return 1;
+	case 'n':
+		out[0] = '\n';
+		return 1;
+	case 'r':
+		out[0] = '\r';
+		return 1;
+	case 't':
+		out[0] = '\t';
+		return 1;
+	case 'u':
+		if ((hi = hex4(p, end)) < 0)
+			goto bad;
+		*adv = 6;
+		if (hi == 0 || (hi >= 0xdc00 && hi <= 0xdfff))
+			goto bad;
+		if (hi < 0xd800 || hi > 0xdbff)
+			return utf8_put(out, (unsigned long)hi);
+		lo = hex4(p + 6, end);
+		if (lo < 0xdc00 || lo > 0xdfff)
+			goto bad;
+		*adv = 12;
+		return utf8_put(out, 0x10000 +
+		    ((unsigned long)(hi - 0xd800) << 10) +
+		    (unsigned long)(lo - 0xdc00));
+	}
+bad:
+	if (end - p < 2)
+		*adv = (size_t)(end - p);
+	return utf8_put(out, 0xfffd);
+}
+
+/* Cut len back so that dst does not end inside a UTF-8 sequence. */
+static size_t
+utf8_trim(const char *dst, size_t len)
+{
+	size_t i, need;
+	unsigned char c;
+
+	for (i = len; i > 0 && len - i < 4; i--) {
+		c = (unsigned char)dst[i - 1];
+		if ((c & 0xc0) == 0x80)
+			continue;
+		need = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : c >= 0xc0 ? 2 : 1;
+		return len - (i - 1) < need ? i - 1 : len;
+	}
+	return len;
+}
+
+/*
+ * Unescape src[0..n) into dst: at most size - 1 bytes, whole code points
+ * only, NUL-terminated when size > 0 (dst may be NULL with size 0).
+ * Returns the full unescaped length.
+ */
+static size_t
+unescape(const char *src, size_t n, char *dst, size_t size)
+{
+	const char *p = src, *end = src + n, *bs;
+	size_t len = 0, w = 0, run, k, adv;
+	int full = size == 0;
+	char u[4];
+
+	while (p < end) {
+		bs = memchr(p, '\\', (size_t)(end - p));
+		run = (size_t)((bs ? bs : end) - p);
+		if (run > 0) {
+			if (!full) {
+				k = run < size - 1 - w ? run : size - 1 - w;
+				memcpy(dst + w, p, k);
+				w += k;
+				if (k < run) {
+					w = utf8_trim(dst, w);
+					full = 1;
+				}
+			}
+			len += run;
+			p += run;
+			continue;
+		}
+		k = unescape_one(p, end, &adv, u);
+		if (!full) {
+			if (k <= size - 1 - w) {
+				memcpy(dst + w, u, k);
+				w += k;
+			} else
+				full = 1;
+		}
+		len += k;
+		p += adv;
+	}
+	if (size > 0)
+		dst[w] = '\0';
+	return len;
+}
+
+int
+json_eq(const struct json *j, int t, const char *s)
+{
+	const jsmntok_t *k = tok_at(j, t);
+	const char *p, *end, *bs;
+	size_t run, n, adv;
+	char u[4];
+
+	if (k == NULL || s == NULL)
+		return 0;
+	p = j->src + k->start;
+	end = j->src + k->end;
+	if (k->type == JSMN_PRIMITIVE)
+		return strlen(s) == (size_t)(end - p) &&
+		    memcmp(s, p, (size_t)(end - p)) == 0;
+	if (k->type != JSMN_STRING)
+		return 0;
+	while (p < end) {
+		bs = memchr(p, '\\', (size_t)(end - p));
+		run = (size_t)((bs ? bs : end) - p);
+		if (run > 0) {
+			/* The token holds no NUL, so a short s fails here. */
+			if (strncmp(s, p, run) != 0)
+				return 0;
+			s += run;
+			p += run;
+			continue;
+		}
+		n = unescape_one(p, end, &adv, u);
+		if (strncmp(s, u, n) != 0)
+			return 0;
+		s += n;
+		p += adv;
+	}
+	return *s == '\0';
+}
+
+/* The source span of a string or a number/boolean; -1 otherwise. */
+static int
+text_span(const struct json *j, int t, const char **p, size_t *n)
+{
+	const jsmntok_t *k = tok_at(j, t);
+
+	if (k == NULL || json_type(j, t) == JSON_NULL ||
+	    (k->type != JSMN_STRING && k->type != JSMN_PRIMITIVE))
+		return -1;
+	*p = j->src + k->start;
+	*n = (size_t)(k->end - k->start);
+	return 0;
+}
+
+char *
+json_strdup(const struct json *j, int t)
+{
+	const char *p;
+	size_t n, len;
+	char *s;
+
+	if (text_span(j, t, &p, &n) == -1)
+		return NULL;
+	if (json_type(j, t) != JSON_STRING || memchr(p, '\\', n) == NULL)
+		return px_xstrndup(p, n);
+	len = unescape(p, n, NULL, 0);
+	s = px_xmalloc(len + 1);
+	unescape(p, n, s, len + 1);
+	return s;
+}
+
+long
+json_strcpy(const struct json *j, int t, char *buf, size_t size)
+{
+	const char *p;
+	size_t n, k;
+
+	if (text_span(j, t, &p, &n) == -1) {
+		if (size > 0)
+			buf[0] = '\0';
+		return -1;
+	}
+	if (json_type(j, t) == JSON_STRING)
+		return (long)unescape(p, n, buf, size);
+	if (size > 0) {
+		k = n < size - 1 ? n : size - 1;
+		memcpy(buf, p, k);
+		buf[k] = '\0';
+	}
+	return (long)n;
+}
+
+/* ---- typed values ---- */
+
+/*
+ * The number text of t (a number, or a string that holds exactly one)
+ * as a C string in buf, or in *heap when it is longer.  NULL otherwise.
+ */
+static const char *
+num_text(const struct json *j, int t, char *buf, size_t size, char **heap,
+    int *isint)
+{
+	enum json_type ty = json_type(j, t);
+	const char *p;
+	size_t n, len;
+	char *s;
+
+	*heap = NULL;
+	if ((ty != JSON_NUMBER && ty != JSON_STRING) ||
+	    text_span(j, t, &p, &n) == -1)
+		return NULL;
+	len = ty == JSON_STRING ? unescape(p, n, NULL, 0) : n;
+	s = len < size ? buf : (*heap = px_xmalloc(len + 1));
+	if (ty == JSON_STRING)
+		unescape(p, n, s, len + 1);
+	else {
+		memcpy(s, p, n);
+		s[n] = '\0';
+	}
+	if (len == 0 || num_len(s, len, isint) != len) {
+		free(*heap);
+		*heap = NULL;
+		return NULL;
+	}
+	return s;
+}
+
+/* The boolean value of a true/false token, or -1. */
+static int
+literal_bool(const struct json *j, int t)
+{
+	switch (json_type(j, t)) {
+	case JSON_TRUE:
+		return 1;
+	case JSON_FALSE:
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+int
+json_int(const struct json *j, int t, long long *out)
+{
+	char buf[64], *heap, *end;
+	const char *s;
+	long long v;
+	double d;
+	int b, isint, rc = -1;
+
+	if ((b = literal_bool(j, t)) != -1) {
+		*out = b;
+		return 0;
+	}
+	if ((s = num_text(j, t, buf, sizeof(buf), &heap, &isint)) == NULL)
+		return -1;
+	errno = 0;
+	if (isint) {
+		v = strtoll(s, &end, 10);
+		if (errno == 0) {
+			*out = v;
+			rc = 0;
+		}
+	} else {
+		/* 1.0 and 1e3 are integers; 1.5 is not. */
+		d = c_strtod(s, &end);
+		if (isfinite(d) && d == floor(d) &&
+		    d >= -9223372036854775808.0 && d < 9223372036854775808.0) {
+			*out = (long long)d;
+			rc = 0;
+		}
+	}
+	free(heap);
+	return rc;
+}
+
+int
+json_uint(const struct json *j, int t, uint64_t *out)
+{
+	char buf[64], *heap, *end;
+	const char *s;
+	unsigned long long v;
+	double d;
+	int b, isint, rc = -1;
+
+	if ((b = literal_bool(j, t)) != -1) {
+		*out = (uint64_t)b;
+		return 0;
+	}
+	if ((s = num_text(j, t, buf, sizeof(buf), &heap, &isint)) == NULL)
+		return -1;
+	errno = 0;
+	if (isint) {
+		/* Exact above 2^53: never through a double.  strtoull would
+		 * wrap "-1" around, so a minus sign only passes as -0. */
+		v = strtoull(s[0] == '-' ? s + 1 : s, &end, 10);
+		if (errno == 0 && (s[0] != '-' || v == 0)) {
+			*out = v;
+			rc = 0;
+		}
+	} else {
+		d = c_strtod(s, &end);
+		if (isfinite(d) && d == floor(d) && d >= 0 &&
+		    d < 18446744073709551616.0) {
+			*out = (uint64_t)d;
+			rc = 0;
+		}
+	}
+	free(heap);
+	return rc;
+}
+
+int
+json_num(const struct json *j, int t, double *out)
+{
+	char buf[64], *heap, *end;
+	const char *s;
+	double d;
+	int isint, rc = -1;
+
+	if ((s = num_text(j, t, buf, sizeof(buf), &heap, &isint)) == NULL)
+		return -1;
+	d = c_strtod(s, &end);
+	if (isfinite(d)) {
+		*out = d;
+		rc = 0;
+	}
+	free(heap);
+	return rc;
+}
+
+/*
+ * PVE is Perl: a number is true when it is not 0, and its schema parser
+ * takes 1/on/yes/true and 0/off/no/false in any case.
+ */
+int
+json_bool(const struct json *j, int t, int *out)
+{
+	static const char *const yes[] = { "1", "on", "yes", "true" };
+	static const char *const no[] = { "", "0", "off", "no", "false" };
+	char buf[8];
+	double d;
+	size_t i;
+	int b;
+
+	if ((b = literal_bool(j, t)) != -1) {
+		*out = b;
+		return 0;
+	}
+	switch (json_type(j, t)) {
+	case JSON_NUMBER:
+		if (json_num(j, t, &d) == -1)
+			return -1;
+		*out = d != 0;
+		return 0;
+	case JSON_STRING:
+		if (json_strcpy(j, t, buf, sizeof(buf)) >= (long)sizeof(buf))
+			return -1;
+		for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+			if (strcasecmp(buf, yes[i]) == 0) {
+				*out = 1;
+				return 0;
+			}
+		for (i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+			if (strcasecmp(buf, no[i]) == 0) {
+				*out = 0;
+				return 0;
+			}
+		return -1;
+	default:
+		return -1;
+	}
+}
+
+long long
+json_get_int(const struct json *j, int obj, const char *key, long long def)
+{
+	long long v;
+
+	return json_int(j, json_get(j, obj, key), &v) == 0 ? v : def;
+}
+
+uint64_t
+json_get_uint(const struct json *j, int obj, const char *key, uint64_t def)
+{
+	uint64_t v;
+
+	return json_uint(j, json_get(j, obj, key), &v) == 0 ? v : def;
+}
+
+double
+json_get_num(const struct json *j, int obj, const char *key, double def)
+{
+	double v;
+
+	return json_num(j, json_get(j, obj, key), &v) == 0 ? v : def;
+}
+
+int
+json_get_bool(const struct json *j, int obj, const char *key, int def)
+{
+	int v;
+
+	return json_bool(j, json_get(j, obj, key), &v) == 0 ? v : def;
+}
+
+char *
+json_get_str(const struct json *j, int obj, const char *key)
+{
+	return json_strdup(j, json_get(j, obj, key));
+}
+
+/* ---- writing ---- */
+
+/*
+ * The length of the valid UTF-8 sequence at s[0..n), or 0 when it is not
+ * one; *bad gets the length of its maximal valid prefix (at least 1), the
+ * bytes one U+FFFD replaces (Unicode's "maximal subpart" practice).
+ * Refuses overlong forms, UTF-16 surrogates and anything over U+10FFFF.
+ */
+static size_t
+utf8_valid(const unsigned char *s, size_t n, size_t *bad)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t need, i;
+
+	*bad = 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		need = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		need = 3;
+		if (s[0] == 0xe0)
+			lo = 0xa0;	/* overlong */
+		else if (s[0] == 0xed)
+			hi = 0x9f;	/* surrogates */
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		need = 4;
+		if (s[0] == 0xf0)
+			lo = 0x90;	/* overlong */
+		else if (s[0] == 0xf4)
+			hi = 0x8f;	/* over U+10FFFF */
+	} else
+		return 0;
+	for (i = 1; i < need; i++) {
+		if (i >= n || s[i] < lo || s[i] > hi)
+			return 0;
+		lo = 0x80;
+		hi = 0xbf;
+		*bad = i + 1;
+	}
+	return need;
+}
+
+void
+json_escape(struct buf *b, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, run, k, bad;
+	char esc[7];
+
+	buf_grow(b, n + 2);
+	buf_addc(b, '"');
+	while (i < n) {
+		/* Copy plain ASCII in runs: most text is only that. */
+		for (run = i; run < n && p[run] >= 0x20 && p[run] < 0x80 &&
+		    p[run] != '"' && p[run] != '\\'; run++)
+			;
+		if (run > i) {
+			buf_add(b, p + i, run - i);
+			i = run;
+			continue;
+		}
+		if (p[i] >= 0x80) {
+			if ((k = utf8_valid(p + i, n - i, &bad)) > 0) {
+				buf_add(b, p + i, k);
+				i += k;
+			} else {
+				buf_add(b, "\xef\xbf\xbd", 3);
+				i += bad;
+			}
+			continue;
+		}
+		switch (p[i]) {
+		case '"':
+			buf_add(b, "\\\"", 2);
+			break;
+		case '\\':
+			buf_add(b, "\\\\", 2);
+			break;
+		case '\b':
+			buf_add(b, "\\b", 2);
+			break;
+		case '\f':
+			buf_add(b, "\\f", 2);
+			break;
+		case '\n':
+			buf_add(b, "\\n", 2);
+			break;
+		case '\r':
+			buf_add(b, "\\r", 2);
+			break;
+		case '\t':
+			buf_add(b, "\\t", 2);
+			break;
+		default:
+			memcpy(esc, "\\u00", 4);
+			esc[4] = hex[p[i] >> 4];
+			esc[5] = hex[p[i] & 0xf];
+			buf_add(b, esc, 6);
+			break;
+		}
+		i++;
+	}
+	buf_addc(b, '"');
+}
+
+size_t
+json_fmt_num(char *buf, size_t n, double v)
+{
+	locale_t loc = c_locale(), old = (locale_t)0;
+	char *end;
+	int prec, len;
+
+	if (!isfinite(v))
+		return (size_t)snprintf(buf, n, "null");
+	if (v == 0)	/* also -0 */
+		return (size_t)snprintf(buf, n, "0");
+	if (loc != (locale_t)0)
+		old = uselocale(loc);
+	if (v == floor(v) && fabs(v) < 1e17)
+		len = snprintf(buf, n, "%.0f", v);
+	else {
+		/* The shortest of these that reads back as the same double. */
+		for (prec = 15; prec < 17; prec++) {
+			len = snprintf(buf, n, "%.*g", prec, v);
+			if (len > 0 && (size_t)len < n &&
+			    c_strtod(buf, &end) == v)
+				break;
+		}
+		if (prec == 17)
+			len = snprintf(buf, n, "%.17g", v);
+	}
+	if (loc != (locale_t)0)
+		uselocale(old);
+	return len < 0 ? 0 : (size_t)len;
+}
+
+/* Bits of w->comma[depth]. */
+#define JW_NEED_COMMA	0x1
+#define JW_OBJECT	0x2
+
+void
+jw_init(struct jw *w, struct buf *b)
+{
+	memset(w, 0, sizeof(*w));
+	w->b = b;
+}
+
+/*
+ * Deeper than JSON_MAX_DEPTH the writer keeps counting but writes
+ * nothing: the container that would cross the limit is written as null,
+ * so the output stays valid JSON that json_parse accepts.
+ */
+static int
+jw_dropped(const struct jw *w)
+{
+	return w->depth > JSON_MAX_DEPTH;
+}
+
+/* Before a value: the comma, unless it follows its key. */
+static void
+jw_value(struct jw *w)
+{
+	if (w->after_key) {
+		w->after_key = 0;
+		return;
+	}
+	if (w->depth > 0) {
+		if (w->comma[w->depth] & JW_NEED_COMMA)
+			buf_addc(w->b, ',');
+		w->comma[w->depth] |= JW_NEED_COMMA;
+	}
+}
+
+static void
+jw_open(struct jw *w, char c)
+{
+	if (jw_dropped(w)) {
+		w->depth++;
+		return;
+	}
+	jw_value(w);
+	if (w->depth == JSON_MAX_DEPTH) {
+		buf_adds(w->b, "null");
+		w->depth++;
+		return;
+	}
+	buf_addc(w->b, c);
+	w->depth++;
+	w->comma[w->depth] = c == '{' ? JW_OBJECT : 0;
+}
+
+void
+jw_obj(struct jw *w)
+{
+	jw_open(w, '{');
+}
+
+void
+jw_arr(struct jw *w)
+{
+	jw_open(w, '[');
+}
+
+void
+jw_end(struct jw *w)
+{
+	if (w->depth == 0)
+		return;
+	if (jw_dropped(w)) {
+		w->depth--;
+		return;
+	}
+	if (w->after_key) {	/* a key without its value */
+		buf_adds(w->b, "null");
+		w->after_key = 0;
+	}
+	buf_addc(w->b, w->comma[w->depth] & JW_OBJECT ? '}' : ']');
+	w->depth--;
+}
+
+void
+jw_key(struct jw *w, const char *key)
+{
+	if (jw_dropped(w))
+		return;
+	jw_value(w);
+	json_escape(w->b, key ? key : "", key ? strlen(key) : 0);
+	buf_addc(w->b, ':');
+	w->after_key = 1;
+}
+
+void
+jw_strn(struct jw *w, const char *s, size_t n)
+{
+	if (jw_dropped(w))
+		return;
+	jw_value(w);
+	if (s == NULL)
+		buf_adds(w->b, "null");
+	else
+		json_escape(w->b, s, n);
+}
+
+void
+jw_str(struct jw *w, const char *s)
+{
+	jw_strn(w, s, s ? strlen(s) : 0);
+}
+
+void
+jw_int(struct jw *w, long long v)
+{
+	if (jw_dropped(w))
+		return;
+	jw_value(w);
+	buf_printf(w->b, "%lld", v);
+}
+
+void
+jw_uint(struct jw *w, uint64_t v)
+{
+	if (jw_dropped(w))
+		return;
+	jw_value(w);
+	buf_printf(w->b, "%llu", (unsigned long long)v);
+}
+
+void
+jw_num(struct jw *w, double v)
+{
+	char buf[40];
+	size_t n;
+
+	if (jw_dropped(w))
+		return;
+	jw_value(w);
+	n = json_fmt_num(buf, sizeof(buf), v);
+	buf_add(w->b, buf, n);
+}
+
+void
+jw_bool(struct jw *w, int v)
+{
+	if (jw_dropped(w))
+		return;
+	jw_value(w);
+	buf_adds(w->b, v ? "true" : "false");
+}
+
+void
+jw_null(struct jw *w)
+{
+	if (jw_dropped(w))
+		return;
+	jw_value(w);
+	buf_adds(w->b, "null");
+}
+
+void
+jw_raw(struct jw *w, const char *json, size_t n)
+{
+	if (jw_dropped(w))
+		return;
+	jw_value(w);
+	buf_add(w->b, json, n);
+}
+
+void
+jw_kstr(struct jw *w, const char *key, const char *s)
+{
+	jw_key(w, key);
+	jw_str(w, s);
+}
+
+void
+jw_kint(struct jw *w, const char *key, long long v)
+{
+	jw_key(w, key);
+	jw_int(w, v);
+}
+
+void
+jw_kuint(struct jw *w, const char *key, uint64_t v)
+{
+	jw_key(w, key);
+	jw_uint(w, v);
+}
+
+void
+jw_knum(struct jw *w, const char *key, double v)
+{
+	jw_key(w, key);
+	jw_num(w, v);
+}
+
+void
+jw_kbool(struct jw *w, const char *key, int v)
+{
+	jw_key(w, key);
+	jw_bool(w, v);
+}
+
+void
+jw_knull(struct jw *w, const char *key)
+{
+	jw_key(w, key);
+	jw_null(w);
+}

@@ -7,7 +7,8 @@
  * getters accept PVE's quirks: numbers sent as strings ("100"), booleans
  * as 0/1, "0"/"1", "" or true/false, null or missing optional fields.
  * Strings are unescaped on access, including \uXXXX and surrogate pairs,
- * to UTF-8.
+ * to UTF-8; a lone surrogate, a bad escape and \u0000 (the results are C
+ * strings) become U+FFFD.
  *
  * Limits: nesting deeper than JSON_MAX_DEPTH or a body over JSON_MAX_SIZE
  * is an error (PXE_PARSE / PXE_TOO_LARGE), never a crash.  Malformed or
@@ -59,7 +60,8 @@ void json_free(struct json *j);
 enum json_type json_type(const struct json *j, int t);
 /* Elements of an array, or key/value pairs of an object; 0 otherwise. */
 int json_len(const struct json *j, int t);
-/* The index of the token after t and its whole subtree. */
+/* The index of the token after t and its whole subtree (-1 if t is
+ * absent).  O(size of the subtree), no recursion. */
 int json_skip(const struct json *j, int t);
 /* The first element of an array (or first key of an object), -1 if empty. */
 int json_first(const struct json *j, int t);
@@ -67,7 +69,8 @@ int json_first(const struct json *j, int t);
 int json_at(const struct json *j, int t, int i);
 /* The value of key in object t, or -1 (also when t is not an object). */
 int json_get(const struct json *j, int t, const char *key);
-/* Walk a path of keys separated by '.', e.g. "data.result"; -1 if absent. */
+/* Walk a path of keys separated by '.', e.g. "data.result"; -1 if absent.
+ * On an array a segment of digits is an index: "data.0.vmid". */
 int json_path(const struct json *j, int t, const char *path);
 
 /* Iterate over array t: for each element, c is its token index.
@@ -88,7 +91,8 @@ int json_path(const struct json *j, int t, const char *path);
 int json_is_null(const struct json *j, int t);
 /* Compare the unescaped string (or primitive text) of t with s. */
 int json_eq(const struct json *j, int t, const char *s);
-/* The raw source text of t (not unescaped); *n gets its length. */
+/* The raw source text of t (not unescaped; for a string, the text between
+ * the quotes); *n gets its length.  NULL (and *n = 0) when absent. */
 const char *json_raw(const struct json *j, int t, size_t *n);
 
 /* Unescaped UTF-8 copy of a string token (a number or boolean gives its
@@ -101,7 +105,11 @@ long json_strcpy(const struct json *j, int t, char *buf, size_t size);
 /* Typed values.  Each returns 0 and sets *out, or -1 when t is absent,
  * null, or not convertible ("abc" as an integer).  Integers accept
  * 123, "123", 1.0, true/false; reals accept numbers and numeric strings;
- * booleans accept true/false, 0/1, "0"/"1", "" (false), "yes"/"no". */
+ * booleans accept true/false, 0/1, "0"/"1", "" (false), "yes"/"no".
+ * Integers from integer text are exact over the whole range (uint64
+ * above 2^53 too, never through a double); 1.5 is not an integer.
+ * Booleans, like PVE's Perl: any number other than 0 is true, and the
+ * strings 1/on/yes/true and 0/off/no/false (any case) are accepted. */
 int json_int(const struct json *j, int t, long long *out);
 int json_uint(const struct json *j, int t, uint64_t *out);
 int json_num(const struct json *j, int t, double *out);
@@ -122,7 +130,14 @@ char *json_get_str(const struct json *j, int obj, const char *key);
  * and control characters, replaces invalid UTF-8 with U+FFFD. */
 void json_escape(struct buf *b, const char *s, size_t n);
 
-/* Writer. */
+/* Format v as JSON number text, the shortest that reads back as the same
+ * double, in the C locale whatever the current one: 1.0 -> "1", 0.1 ->
+ * "0.1"; NaN/inf -> "null".  n should be at least 32.  Returns the
+ * length. */
+size_t json_fmt_num(char *buf, size_t n, double v);
+
+/* Writer.  Nesting deeper than JSON_MAX_DEPTH is written as null (and
+ * everything inside it dropped), so the output always parses. */
 struct jw {
 	struct buf *b;
 	int depth;

@@ -7,18 +7,26 @@
  *
  *   table  aligned columns under an upper-case header (-H drops it), human
  *          units: bytes as "1.5 GiB", fractions as "12.3%", durations as
- *          "3d4h", epochs as "2026-11-28 17:30"; colour only when the
- *          stream is a terminal and NO_COLOR is unset.
- *   tsv    no header (unless OUT_TSV_HEADER), raw values, tab/newline/
- *          backslash in strings escaped as \t \n \\.
- *   json   one array of objects, keys in column order, raw numbers, null
- *          for absent cells.  With out_record, a single object.
+ *          "3d4h", epochs as "2026-11-28 17:30", booleans "yes"/"no",
+ *          null as "-"; numbers right-aligned; width in UTF-8 code
+ *          points; control characters shown as \t \n \r or '?'.
+ *          Colour (bold header, red error rows) only when opts.color is
+ *          1, or -1 and the stream is a terminal and NO_COLOR is unset.
+ *   tsv    no header ever, the table's columns, raw values (bytes as
+ *          integers, the raw fraction, seconds, epochs, bool 0/1, null
+ *          empty), tab/newline/CR/backslash in strings escaped as
+ *          \t \n \r \\.
+ *   json   one array of objects ("[]" when empty), keys in column order,
+ *          every column including OC_EXTRA unless -c, raw numbers,
+ *          true/false, null for absent cells.  With out_record, a single
+ *          object ("{}" without a row).
  *   jsonl  one object per line.
  *
  * -c col,col picks and orders columns (also columns declared OC_EXTRA,
- * which the table omits by default); -s col sorts (prefix '-' for
- * descending; numeric columns sort numerically).  An unknown column name
- * in -c or -s is a usage error.
+ * which the table omits by default); names match in any case.  -s col,col
+ * sorts (prefix '-' for descending; numeric cells sort numerically, text
+ * by bytes, nulls last either way; the sort is stable).  An unknown column
+ * name in -c or -s is a usage error, reported before anything is printed.
  */
 #ifndef PX_OUT_H
 #define PX_OUT_H
@@ -38,7 +46,7 @@ enum out_type {
 	OT_PCT,		/* 0..1 fraction; table "12.3%", json the fraction */
 	OT_DURATION,	/* seconds; table "3d4h", "5m12s" */
 	OT_TIME,	/* epoch seconds; table "YYYY-MM-DD HH:MM" local time */
-	OT_BOOL,	/* 0/1; table "yes"/"" , json true/false */
+	OT_BOOL,	/* 0/1; table "yes"/"no", tsv 1/0, json true/false */
 };
 
 #define OC_EXTRA	0x1	/* not in the default table; -c and json have it */
@@ -68,7 +76,8 @@ int out_parse_fmt(const char *s);
 struct out *out_new(const struct out_opts *o, const struct out_col *cols,
     int ncols);
 /* Print a single object instead of a list (json: an object; table:
- * "key  value" lines; tsv: one line). */
+ * "key  value" lines; tsv: one line), made of the first row.  A record
+ * is a detail view: without -c it shows OC_EXTRA columns too. */
 void out_record(struct out *o);
 /* Start a new row; cells not set are null/empty. */
 void out_row(struct out *o);
@@ -85,8 +94,9 @@ void out_null(struct out *o, int col);
 void out_row_error(struct out *o);
 /* Number of rows added. */
 int out_nrows(const struct out *o);
-/* Apply -c/-s and print everything to f.  Returns 0, or -1 with e set
- * (PXE_USAGE for an unknown column). */
+/* Apply -c/-s and print everything to f (the rows stay as they are: it
+ * may be called again).  Returns 0, or -1 with e set (PXE_USAGE for an
+ * unknown column, PXE_IO when f could not be written). */
 int out_print(struct out *o, FILE *f, struct px_err *e);
 void out_free(struct out *o);
 
