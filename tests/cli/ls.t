@@ -1,0 +1,106 @@
+#!/bin/sh
+# px ls against pxsim: every list, filters, formats, -A fan-out.
+. "$(dirname "$0")/lib.sh"
+sim_start --nodes 3 --guests 40
+pyjson='import json,sys; json.load(sys.stdin)'
+
+run px ls nodes
+is "$rc" 0 "ls nodes"
+like "$out" '^NODE +STATUS +CPU' "has a header"
+is "$(printf '%s\n' "$out" | grep -c '^pve')" 3 "three nodes"
+run px ls nodes -H
+unlike "$out" 'NODE' "-H drops the header"
+
+run px ls guests -f tsv -c vmid,name,status
+is "$rc" 0 "ls guests -f tsv"
+is "$(printf '%s\n' "$out" | grep -c .)" 40 "forty guests"
+like "$out" '^[0-9]+	[^	]+	(running|stopped|paused)' "tab-separated raw values"
+run px ls guests -j
+printf '%s' "$out" | /usr/bin/python3 -c "$pyjson"; ok $? "ls guests -j is valid JSON"
+printf '%s' "$out" | /usr/bin/python3 -c '
+import json,sys
+d=json.load(sys.stdin)
+keys=["vmid","name","type","node","status","cpu","mem","maxmem","disk","maxdisk","uptime","tags","pool","lock","ha","maxcpu","template","netin","netout","diskread","diskwrite"]
+assert len(d)==40, len(d)
+for g in d:
+    assert list(g.keys())==keys, list(g.keys())
+    assert isinstance(g["vmid"], int) and g["type"] in ("qemu","lxc")
+    assert g["cpu"] is None or 0 <= g["cpu"] <= 1
+'
+ok $? "JSON keys are the documented contract, numbers raw"
+run px ls guests -f jsonl
+is "$(printf '%s\n' "$out" | grep -c '^{')" 40 "jsonl: one object per line"
+
+run px ls guests -f tsv -c vmid,status --status running
+unlike "$out" 'stopped' "--status filters"
+run px ls guests -f tsv -c vmid,type --type lxc
+unlike "$out" 'qemu' "--type filters"
+run px ls guests -f tsv -c vmid,node --node pve2
+unlike "$out" 'pve1|pve3' "--node filters"
+run px ls guests -f tsv -c name --name 'web*'
+unlike "$out" '^[^w]' "--name takes a glob"
+run px ls guests -f tsv -c tags --tag prod
+ok $([ -n "$out" ] && ! printf '%s\n' "$out" | grep -vq prod && echo 0 || echo 1) "--tag filters on whole tags"
+run px ls guests -f tsv -c vmid -s -vmid
+is "$(printf '%s\n' "$out" | head -1)" "$(printf '%s\n' "$out" | sort -n | tail -1)" "-s -vmid sorts descending"
+run px ls guests -c nosuch
+is "$rc" 2 "an unknown column exits 2"
+run px ls guests --node 'a/b'
+is "$rc" 2 "a node name with / exits 2"
+run px ls widgets
+is "$rc" 2 "an unknown list exits 2"
+
+run px ls storage -j
+printf '%s' "$out" | /usr/bin/python3 -c "$pyjson"; ok $? "ls storage -j is valid"
+like "$out" '"storage":"local"' "lists local"
+run px ls pools
+is "$rc" 0 "ls pools"
+run px ls tasks -f tsv
+is "$rc" 0 "ls tasks"
+run px ls backups -j
+is "$rc" 0 "ls backups"
+printf '%s' "$out" | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); assert len(d) > 0 and all(b["volid"].split(":")[1].startswith("backup/") for b in d)'
+ok $? "ls backups lists vzdump volumes"
+
+vmid=$(px ls guests -f tsv -c vmid | head -1)
+run px ls snapshots "$vmid" -j
+is "$rc" 0 "ls snapshots VMID"
+printf '%s' "$out" | /usr/bin/python3 -c "$pyjson"; ok $? "and it is JSON"
+run px ls snapshots 99999
+is "$rc" 5 "snapshots of an unknown VMID exits 5"
+run px get nodes -f tsv -c node
+is "$(printf '%s\n' "$out" | grep -c .)" 3 "px get is px ls"
+
+# offline node: shown, not hiding the rest
+simctl POST offline 'node=pve3&offline=1' >/dev/null
+run px ls nodes -f tsv -c node,status
+like "$out" 'pve3	offline' "an offline node is listed as offline"
+run px ls guests -f tsv -c node,status --node pve3
+ok $([ "$rc" -eq 0 ] && echo 0 || echo 1) "guests of an offline node still list"
+simctl POST offline 'node=pve3&offline=0' >/dev/null
+
+# -A over two profiles, one of them failing
+cp "$PX_CONFIG" "$T/one.conf"
+sed -n '/^\[profile sim\]/,$p' "$PX_CONFIG" | sed 's/^\[profile sim\]/[profile other]/' >>"$PX_CONFIG"
+printf '\n[profile dead]\nurl = https://127.0.0.1:9\nuser = root@pam\ntoken_id = x\ntoken_secret = x\nfingerprint = %s\nretries = 0\n' \
+	"$(sed -n 's/^fingerprint = //p' "$T/one.conf")" >>"$PX_CONFIG"
+run px ls guests -A -f tsv -c profile,vmid
+is "$rc" 2 "-A with a failing profile exits 2"
+is "$(printf '%s\n' "$out" | grep -c '^sim	')" 40 "the working profile prints all its rows"
+is "$(printf '%s\n' "$out" | grep -c '^other	')" 40 "and so does the second"
+run px ls guests -A -j
+printf '%s' "$out" | /usr/bin/python3 -c '
+import json,sys
+d=json.load(sys.stdin)
+err=[r for r in d if r["status"]=="error"]
+assert len(err)==1 and err[0]["profile"]=="dead" and err[0]["error"], err
+ok=[r for r in d if r["status"]!="error"]
+assert all(list(r.keys())[0]=="profile" for r in ok)
+'
+ok $? "-A JSON: the same objects plus profile, one error row with its message"
+cp "$T/one.conf" "$PX_CONFIG"
+run px ls guests -j -c vmid
+single=$(printf '%s' "$out" | /usr/bin/python3 -c 'import json,sys; print(sorted(json.load(sys.stdin)[0].keys()))')
+is "$single" "['vmid']" "one profile: no profile key"
+
+done_testing
