@@ -161,6 +161,17 @@ conf_norm_fingerprint(const char *in, char **out)
 	return 0;
 }
 
+/* "~/x" -> "$HOME/x", for file paths; other values unchanged. */
+static char *
+expand_home(const char *v)
+{
+	const char *home = getenv("HOME");
+
+	if (v[0] == '~' && v[1] == '/' && home && *home)
+		return px_xasprintf("%s%s", home, v + 1);
+	return px_xstrdup(v);
+}
+
 static int
 profile_set(struct px_conf *c, struct px_profile *p, const char *section,
     const char *key, const char *v, struct px_err *e)
@@ -175,7 +186,7 @@ profile_set(struct px_conf *c, struct px_profile *p, const char *section,
 	if (profile_keys[i] == NULL)
 		return bad(e, c, section, key, "unknown key");
 #define STR(k, f) if (strcmp(key, k) == 0) { free(p->f); \
-	p->f = px_xstrdup(v); return 0; }
+	p->f = expand_home(v); return 0; }
 	STR("url", url);
 	STR("user", user);
 	STR("token_id", token_id);
@@ -255,6 +266,22 @@ profile_check(struct px_conf *c, struct px_profile *p, const char *section,
 	/* Keep the base URL free of a trailing slash or API path. */
 	for (size_t n = strlen(p->url); n > 8 && p->url[n - 1] == '/'; n--)
 		p->url[n - 1] = '\0';
+	if (strchr(p->url + 8, '/'))
+		return bad(e, c, section, "url", "must be https://HOST[:PORT] "
+		    "without a path");
+	/* The API listens on 8006 (PBS 8007), not on https's 443. */
+	{
+		const char *h = p->url + 8, *rb = strrchr(h, ']');
+		const char *colon = strrchr(rb ? rb : h, ':');
+
+		if (colon == NULL) {
+			char *u = px_xasprintf("%s:%d", p->url,
+			    p->kind == PX_KIND_PBS ? 8007 : 8006);
+
+			free(p->url);
+			p->url = u;
+		}
+	}
 	if (p->user == NULL)
 		return bad(e, c, section, "user", "missing (e.g. root@pam)");
 	if (strchr(p->user, '@') == NULL)

@@ -719,7 +719,12 @@ use_color(const struct out *o, FILE *f)
 	if (o->opts.color == 1)
 		return 1;
 	if (o->opts.color == -1)
-		return isatty(fileno(f)) && getenv("NO_COLOR") == NULL;
+		{
+		const char *nc = getenv("NO_COLOR");
+
+		/* no-color.org: set and not empty disables colour. */
+		return isatty(fileno(f)) && (nc == NULL || *nc == '\0');
+	}
 	return 0;
 }
 

@@ -16,7 +16,7 @@
 
 PX_COMMAND(api, "read any API path (like pvesh get), as JSON or a table",
     "usage: px api [-Hjv] [-c columns] [-f format] [-p profile] "
-    "[-q key=value]... [-s column] path\n");
+    "[-q key=value ...] [-s column] path\n");
 
 #define MAXCOLS 128
 

@@ -177,17 +177,16 @@ doctor_main(int argc, char **argv)
 		    "checked", "set fingerprint (px init -i shows it)");
 	co.verbose = x.verbose;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if ((x.client = px_client_new(&x.conf, x.p, &co, &e)) == NULL) {
-		fail(&d, e.id >= PXE_TLS ? "tls" : "connect", &e);
-		goto done;
-	}
-	if (conf_tls_mode(x.p) != PX_TLS_INSECURE)
-		report(&d, "tls", "PASS", detail, NULL);
-	if (pve_version_get(x.client, &v, &e) != 0) {
+	if ((x.client = px_client_new(&x.conf, x.p, &co, &e)) == NULL ||
+	    pve_version_get(x.client, &v, &e) != 0) {
 		fail(&d, e.id == PXE_UNAUTHORIZED ? "authentication" :
 		    e.id >= PXE_TLS ? "tls" : "connect", &e);
 		goto done;
 	}
+	/* Only now is the trust proven: the authenticated call went
+	 * through it. */
+	if (conf_tls_mode(x.p) != PX_TLS_INSECURE)
+		report(&d, "tls", "PASS", detail, NULL);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	snprintf(detail, sizeof(detail), "Proxmox VE %s at %s (%.0f ms)",
 	    v.version, x.p->url, (t1.tv_sec - t0.tv_sec) * 1e3 +

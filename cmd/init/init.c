@@ -42,8 +42,9 @@ static const char starter[] =
 "# user = root@pam\n"
 "# auth = token\n"
 "# token_id = px\n"
-"# token_secret_file = ~/.config/px/home.secret\n"
-"# fingerprint = AB:CD:...   (pvenode cert info; or tofu = yes)\n"
+"# token_secret_file = ~/.config/px/home.secret   (mode 0600)\n"
+"# The SHA-256 fingerprint that `pvenode cert info` shows, or tofu = yes\n"
+"# fingerprint = AB:CD:...\n"
 "# read_only = no\n"
 "# rate_limit = 20\n"
 "# timeout = 60\n"
@@ -310,7 +311,7 @@ interactive(struct answers *a, struct px_err *e)
 			break;
 		px_report(e);
 	}
-	if (!a->insecure && !a->fingerprint) {
+	if (!a->insecure && !a->fingerprint && !a->tofu) {
 		fprintf(stderr, "px init: the server's certificate has SHA-256 "
 		    "fingerprint\n  %s\nCompare it with `pvenode cert info` "
 		    "on the node (or the GUI: Node > System > Certificates).\n",

@@ -1,0 +1,192 @@
+#!/usr/bin/python3
+"""bench.py BUILD -- px's benchmarks against a private pxsim.
+
+1. pxsim: requests per second on keep-alive GET /cluster/resources with
+   10,000 guests (one connection, sequential; and 8 connections), and the
+   latency of one such request.
+2. px ls guests -f tsv over the same cluster (8 nodes, 10,000 guests):
+   wall time and peak memory, side by side with (a) curl fetching the same
+   /cluster/resources to /dev/null and (b) a python3-proxmoxer script
+   printing the same columns.
+3. px ls guests -A over 8 profiles, each with 200 ms injected latency,
+   against one profile alone.
+Each figure is the median of several runs.  Nothing here is asserted:
+the numbers go into the notes.
+"""
+import http.client
+import os
+import resource
+import shutil
+import ssl
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+build = sys.argv[1]
+px = os.path.join(build, "px")
+pxsim = os.path.join(build, "bin", "pxsim")
+tmp = tempfile.mkdtemp(prefix="px-bench.")
+env = dict(os.environ, XDG_DATA_HOME=tmp + "/data", HOME=tmp)
+procs = []
+
+
+def start_sim(name, *args):
+    d = os.path.join(tmp, name)
+    os.makedirs(d)
+    pidfile = d + ".pid"
+    p = subprocess.Popen([pxsim, "-l", "127.0.0.1:0", "-d", d, "--pidfile",
+                          pidfile, "--task-seconds", "0", *args],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    procs.append(p)
+    for _ in range(600):
+        if os.path.exists(pidfile) and os.path.getsize(pidfile) > 0:
+            break
+        time.sleep(0.05)
+    conf = subprocess.run([pxsim, "-d", d, "--print-config"], check=True,
+                          capture_output=True, text=True).stdout
+    cfg = dict(l.split(" = ", 1) for l in conf.splitlines() if " = " in l)
+    path = d + ".conf"
+    with open(path, "w") as f:
+        f.write(conf)
+    os.chmod(path, 0o600)
+    return cfg, path
+
+
+def rusage_run(argv, **kw):
+    """Run argv; return (wall seconds, peak RSS in MiB) of that child."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    t0 = time.monotonic()
+    r = subprocess.run(argv, stdout=subprocess.DEVNULL, **kw)
+    wall = time.monotonic() - t0
+    # ru_maxrss of children is the max over all waited children: run each
+    # measured command in a fresh shell so it is its own.
+    after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    if r.returncode != 0:
+        raise SystemExit(f"bench: {argv[0]} failed ({r.returncode})")
+    return wall, max(after, before) / 1024
+
+
+def measure(argv, n=5, **kw):
+    walls, peaks = [], []
+    for _ in range(n):
+        # /usr/bin/env as a fresh parent makes RUSAGE_CHILDREN per run.
+        out = subprocess.run(
+            ["/usr/bin/python3", "-c",
+             "import resource,subprocess,sys,time;"
+             "t=time.monotonic();"
+             "r=subprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL);"
+             "w=time.monotonic()-t;"
+             "m=resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss;"
+             "print(w,m,r.returncode)", *argv],
+            capture_output=True, text=True, **kw).stdout.split()
+        if out[2] != "0":
+            raise SystemExit(f"bench: {' '.join(argv)} exited {out[2]}")
+        walls.append(float(out[0]))
+        peaks.append(int(out[1]) / 1024)
+    return statistics.median(walls), max(peaks)
+
+
+def main():
+    cfg, conf = start_sim("big", "--nodes", "8", "--guests", "10000")
+    host, port = cfg["url"][8:].split(":")
+    auth = f"PVEAPIToken={cfg['user']}!{cfg['token_id']}={cfg['token_secret']}"
+    ctx = ssl._create_unverified_context()
+    path = "/api2/json/cluster/resources"
+
+    # 1. pxsim throughput and latency
+    c = http.client.HTTPSConnection(host, int(port), context=ctx)
+    lat = []
+    for _ in range(50):
+        t0 = time.monotonic()
+        c.request("GET", path, headers={"Authorization": auth})
+        body = c.getresponse().read()
+        lat.append(time.monotonic() - t0)
+    size = len(body)
+    n = 200
+    t0 = time.monotonic()
+    for _ in range(n):
+        c.request("GET", path, headers={"Authorization": auth})
+        c.getresponse().read()
+    seq = n / (time.monotonic() - t0)
+
+    def worker(k, res):
+        cc = http.client.HTTPSConnection(host, int(port), context=ctx)
+        for _ in range(k):
+            cc.request("GET", path, headers={"Authorization": auth})
+            cc.getresponse().read()
+        res.append(k)
+    res = []
+    ts = [threading.Thread(target=worker, args=(50, res)) for _ in range(8)]
+    t0 = time.monotonic()
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    par = sum(res) / (time.monotonic() - t0)
+    print(f"pxsim GET /cluster/resources, 10000 guests ({size / 1e6:.1f} MB):")
+    print(f"  latency median {statistics.median(lat) * 1e3:.1f} ms, "
+          f"p95 {sorted(lat)[int(len(lat) * .95)] * 1e3:.1f} ms (python client)")
+    print(f"  {seq:.0f} req/s on one keep-alive connection, "
+          f"{par:.0f} req/s over 8 connections (python clients)")
+
+    # 2. px ls guests vs curl vs proxmoxer
+    e = dict(env, PX_CONFIG=conf)
+    pxw, pxm = measure([px, "ls", "guests", "-f", "tsv"], env=e)
+    cw, cm = measure(["curl", "-sk", "-o", "/dev/null", "-H",
+                      "Authorization: " + auth, cfg["url"] + path])
+    script = os.path.join(tmp, "pm.py")
+    with open(script, "w") as f:
+        f.write(f"""
+from proxmoxer import ProxmoxAPI
+p = ProxmoxAPI("{host}", port={port}, user="{cfg['user']}",
+    token_name="{cfg['token_id']}", token_value="{cfg['token_secret']}",
+    verify_ssl=False)
+import urllib3; urllib3.disable_warnings()
+for g in p.cluster.resources.get(type="vm"):
+    print(g["vmid"], g.get("name"), g["type"], g["node"], g["status"],
+          g.get("cpu"), g.get("mem"), g.get("maxmem"), g.get("maxdisk"),
+          g.get("uptime"), g.get("tags", ""), g.get("pool", ""),
+          g.get("lock", ""), g.get("hastate", ""), sep="\\t")
+""")
+    try:
+        pmw, pmm = measure(["/usr/bin/python3", script], n=3)
+    except SystemExit as ex:
+        pmw, pmm = float("nan"), float("nan")
+        print("  proxmoxer:", ex)
+    print("px ls guests -f tsv, 8 nodes, 10000 guests (median of runs):")
+    print(f"  px          {pxw * 1e3:7.1f} ms  peak {pxm:5.1f} MiB")
+    print(f"  curl        {cw * 1e3:7.1f} ms  peak {cm:5.1f} MiB  "
+          f"(px / curl = {pxw / cw:.2f}x)")
+    print(f"  proxmoxer   {pmw * 1e3:7.1f} ms  peak {pmm:5.1f} MiB  "
+          f"(proxmoxer / px = {pmw / pxw:.1f}x)")
+
+    # 3. fan-out: 8 profiles, 200 ms latency each
+    cfg2, conf2 = start_sim("slow", "--nodes", "3", "--guests", "60",
+                            "--latency", "200")
+    body = open(conf2).read()
+    prof = body[body.index("[profile sim]"):]
+    with open(conf2 + ".8", "w") as f:
+        f.write("[px]\nprofile = p0\n")
+        for i in range(8):
+            f.write(prof.replace("[profile sim]", f"[profile p{i}]") + "\n")
+    os.chmod(conf2 + ".8", 0o600)
+    e1 = dict(env, PX_CONFIG=conf2 + ".8")
+    subprocess.run([px, "ls", "guests", "-A"], env=e1,
+                   stdout=subprocess.DEVNULL)   # warm the pin cache
+    one, _ = measure([px, "ls", "guests", "-p", "p0", "-f", "tsv"], env=e1)
+    eight, _ = measure([px, "ls", "guests", "-A", "-f", "tsv"], env=e1)
+    print("px ls guests -A, 8 profiles, 200 ms injected latency each:")
+    print(f"  one profile {one * 1e3:.0f} ms, eight profiles "
+          f"{eight * 1e3:.0f} ms ({eight / one:.2f}x)")
+
+
+try:
+    main()
+finally:
+    for p in procs:
+        p.terminate()
+        p.wait()
+    shutil.rmtree(tmp, ignore_errors=True)
