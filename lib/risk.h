@@ -1,0 +1,51 @@
+/*
+ * risk.h -- the pre-flight risk check: findings per guest and operation,
+ * from live data (status/current, config, HA state, snapshots, backups,
+ * RRD, the guest agent).
+ *
+ *   Locked              Severe
+ *   HaManaged           Severe for stop and delete, else Warning
+ *   Running             Severe for delete
+ *   LongUptime >= 14 d  Notice
+ *   TaggedProd          Warning (tags prod, production, prd, critical, live)
+ *   ActiveNetTraffic    Warning
+ *   HasManySnapshots    Warning (> 5, on delete)
+ *   NoRecentBackup      Warning (newest older than 24 h, on delete)
+ *   NoBackupFound       Notice (on delete)
+ *   ListeningOnService  Warning (the agent sees a well-known port listening)
+ *   BulkCount           Warning for 10+, Severe for 50+ guests
+ *
+ * Any Severe finding refuses the operation (exit 6) unless --allow-risk.
+ */
+#ifndef PX_RISK_H
+#define PX_RISK_H
+
+#include "http.h"
+#include "pve.h"
+
+enum risk_level { RISK_NOTICE = 1, RISK_WARNING, RISK_SEVERE };
+
+struct risk_finding {
+	char check[32];		/* Locked, HaManaged, ... */
+	enum risk_level level;
+	char detail[160];
+};
+
+struct risk_report {
+	struct risk_finding f[16];
+	int n;
+	enum risk_level worst;	/* 0 when no finding */
+};
+
+/* Check op ("stop", "delete", ...) on guest g, with batch guests in the
+ * same operation.  Network errors while gathering are findings of their
+ * own (Notice), never a crash. */
+int risk_check(struct px_client *c, const struct pve_guest *g,
+    const char *op, int batch, struct risk_report *r, struct px_err *e);
+/* Only the batch-size finding (for operations without a guest). */
+void risk_bulk(int batch, struct risk_report *r);
+const char *risk_level_name(enum risk_level l);
+/* Print the report to f, one finding per line, prefixed. */
+void risk_print(const struct risk_report *r, const char *what, FILE *f);
+
+#endif
