@@ -154,6 +154,19 @@ pve_node_fanout(struct px_client *c, const struct pve_node *nodes, int n,
 }
 
 int
+pve_call_reply(struct px_call *k, struct px_reply *r, struct px_err *e)
+{
+	memset(r, 0, sizeof(*r));
+	r->data = -1;
+	if (k->rc != 0) {
+		if (e)
+			*e = k->err;
+		return -1;
+	}
+	return px_reply_take(k, r, e);
+}
+
+int
 pve_nodes_or_one(struct px_client *c, const char *only,
     struct pve_node **out, int *n, struct px_err *e)
 {
@@ -606,39 +619,39 @@ pve_smart_free(struct pve_smart *s)
 /* ---- network ---- */
 
 static const struct fdesc iface_f[] = {
-	FS(struct pve_iface, iface, "iface"),
-	FS(struct pve_iface, type, "type"),
-	FS(struct pve_iface, method, "method"),
-	FS(struct pve_iface, method6, "method6"),
-	FS(struct pve_iface, address, "address"),
-	FS(struct pve_iface, cidr, "cidr"),
-	FS(struct pve_iface, gateway, "gateway"),
-	FS(struct pve_iface, address6, "address6"),
-	FS(struct pve_iface, cidr6, "cidr6"),
-	FS(struct pve_iface, gateway6, "gateway6"),
-	FS(struct pve_iface, ports, "bridge_ports"),
-	FS(struct pve_iface, bond_mode, "bond_mode"),
-	FS(struct pve_iface, vlan_raw_device, "vlan-raw-device"),
-	FI(struct pve_iface, vlan_id, "vlan-id", 0),
-	FI(struct pve_iface, mtu, "mtu", 0),
-	FB(struct pve_iface, active, "active", 0),
-	FB(struct pve_iface, autostart, "autostart", 0),
-	FB(struct pve_iface, exists, "exists", 0),
-	FB(struct pve_iface, vlan_aware, "bridge_vlan_aware", 0),
-	FS(struct pve_iface, comments, "comments"),
+	FS(struct pve_netif, iface, "iface"),
+	FS(struct pve_netif, type, "type"),
+	FS(struct pve_netif, method, "method"),
+	FS(struct pve_netif, method6, "method6"),
+	FS(struct pve_netif, address, "address"),
+	FS(struct pve_netif, cidr, "cidr"),
+	FS(struct pve_netif, gateway, "gateway"),
+	FS(struct pve_netif, address6, "address6"),
+	FS(struct pve_netif, cidr6, "cidr6"),
+	FS(struct pve_netif, gateway6, "gateway6"),
+	FS(struct pve_netif, ports, "bridge_ports"),
+	FS(struct pve_netif, bond_mode, "bond_mode"),
+	FS(struct pve_netif, vlan_raw_device, "vlan-raw-device"),
+	FI(struct pve_netif, vlan_id, "vlan-id", 0),
+	FI(struct pve_netif, mtu, "mtu", 0),
+	FB(struct pve_netif, active, "active", 0),
+	FB(struct pve_netif, autostart, "autostart", 0),
+	FB(struct pve_netif, exists, "exists", 0),
+	FB(struct pve_netif, vlan_aware, "bridge_vlan_aware", 0),
+	FS(struct pve_netif, comments, "comments"),
 };
 
 int
-pve_ifaces_parse(const struct json *j, int arr, struct pve_iface **out,
+pve_netifs_parse(const struct json *j, int arr, struct pve_netif **out,
     int *n, struct px_err *e)
 {
 	int c, i, k = 0;
 
-	if (PARSE("network interfaces", struct pve_iface, iface_f) != 0)
+	if (PARSE("network interfaces", struct pve_netif, iface_f) != 0)
 		return -1;
 	/* bonds list "slaves", OVS bridges "ovs_ports" */
 	JSON_FOREACH(j, arr, c, i) {
-		struct pve_iface *x;
+		struct pve_netif *x;
 
 		if (json_type(j, c) != JSON_OBJECT ||
 		    json_is_null(j, json_get(j, c, "iface")))
@@ -711,10 +724,10 @@ pve_fw_addrs_parse(const struct json *j, int arr, struct pve_fw_addr **out,
 }
 
 int
-pve_kv_parse(const struct json *j, int obj, struct pve_kv **out, int *n,
+pve_opts_parse(const struct json *j, int obj, struct pve_opt **out, int *n,
     struct px_err *e)
 {
-	struct pve_kv *v;
+	struct pve_opt *v;
 	int kt, i, k = 0;
 
 	*out = NULL;
@@ -969,21 +982,21 @@ pve_backup_jobs_parse(const struct json *j, int arr,
 }
 
 static const struct fdesc citem_f[] = {
-	FS(struct pve_cluster_item, type, "type"),
-	FS(struct pve_cluster_item, name, "name"),
-	FB(struct pve_cluster_item, quorate, "quorate", 0),
-	FI(struct pve_cluster_item, nodes, "nodes", 0),
-	FB(struct pve_cluster_item, online, "online", 0),
-	FB(struct pve_cluster_item, local, "local", 0),
-	FI(struct pve_cluster_item, nodeid, "nodeid", 0),
-	FS(struct pve_cluster_item, ip, "ip"),
+	FS(struct pve_cluster_row, type, "type"),
+	FS(struct pve_cluster_row, name, "name"),
+	FB(struct pve_cluster_row, quorate, "quorate", 0),
+	FI(struct pve_cluster_row, nodes, "nodes", 0),
+	FB(struct pve_cluster_row, online, "online", 0),
+	FB(struct pve_cluster_row, local, "local", 0),
+	FI(struct pve_cluster_row, nodeid, "nodeid", 0),
+	FS(struct pve_cluster_row, ip, "ip"),
 };
 
 int
-pve_cluster_status_parse(const struct json *j, int arr,
-    struct pve_cluster_item **out, int *n, struct px_err *e)
+pve_cluster_rows_parse(const struct json *j, int arr,
+    struct pve_cluster_row **out, int *n, struct px_err *e)
 {
-	return PARSE("cluster status", struct pve_cluster_item, citem_f);
+	return PARSE("cluster status", struct pve_cluster_row, citem_f);
 }
 
 int
@@ -1017,22 +1030,22 @@ pve_node_status_parse(const struct json *j, int obj,
 }
 
 static const struct fdesc scfg_f[] = {
-	FS(struct pve_storage_cfg, storage, "storage"),
-	FS(struct pve_storage_cfg, type, "type"),
-	FS(struct pve_storage_cfg, content, "content"),
-	FS(struct pve_storage_cfg, nodes, "nodes"),
-	FB(struct pve_storage_cfg, shared, "shared", 0),
-	FB(struct pve_storage_cfg, disable, "disable", 0),
-	FS(struct pve_storage_cfg, prune, "prune-backups"),
+	FS(struct pve_storage_def, storage, "storage"),
+	FS(struct pve_storage_def, type, "type"),
+	FS(struct pve_storage_def, content, "content"),
+	FS(struct pve_storage_def, nodes, "nodes"),
+	FB(struct pve_storage_def, shared, "shared", 0),
+	FB(struct pve_storage_def, disable, "disable", 0),
+	FS(struct pve_storage_def, prune, "prune-backups"),
 };
 
 int
-pve_storage_cfg_parse(const struct json *j, int arr,
-    struct pve_storage_cfg **out, int *n, struct px_err *e)
+pve_storage_defs_parse(const struct json *j, int arr,
+    struct pve_storage_def **out, int *n, struct px_err *e)
 {
 	int c, i, k = 0;
 
-	if (PARSE("storage config", struct pve_storage_cfg, scfg_f) != 0)
+	if (PARSE("storage config", struct pve_storage_def, scfg_f) != 0)
 		return -1;
 	JSON_FOREACH(j, arr, c, i)
 		if (json_type(j, c) == JSON_OBJECT &&

@@ -32,6 +32,10 @@ struct px_call *pve_node_fanout(struct px_client *c,
 /* Run calls k[0..n) whose method is set (others are left alone) in one
  * parallel round; returns how many failed. */
 int pve_calls_run(struct px_call *k, int n);
+/* The parsed reply of a finished call: 0 with r filled (free with
+ * px_reply_free), or -1 with e set (the call's own error when it failed;
+ * r is then empty). */
+int pve_call_reply(struct px_call *k, struct px_reply *r, struct px_err *e);
 /* The nodes a per-node command works on: with only (validated by the
  * caller) a single online pseudo-node of that name, without it GET
  * /nodes.  *out is malloc'd. */
@@ -216,7 +220,7 @@ void pve_smart_free(struct pve_smart *s);
 
 /* ---- network ---- */
 
-struct pve_iface {
+struct pve_netif {
 	char iface[64];
 	char type[16];
 	char method[16], method6[16];
@@ -231,7 +235,7 @@ struct pve_iface {
 	char comments[256];
 };
 
-int pve_ifaces_parse(const struct json *j, int arr, struct pve_iface **out,
+int pve_netifs_parse(const struct json *j, int arr, struct pve_netif **out,
     int *n, struct px_err *e);
 
 /* ---- firewall ---- */
@@ -257,7 +261,7 @@ struct pve_fw_addr {
 };
 
 /* An option or any other scalar member of an object, as text. */
-struct pve_kv {
+struct pve_opt {
 	char key[64];
 	char value[256];
 };
@@ -270,7 +274,7 @@ int pve_fw_addrs_parse(const struct json *j, int arr,
     struct pve_fw_addr **out, int *n, struct px_err *e);
 /* The scalar members of object obj in key order (booleans as 0/1,
  * nested values skipped). */
-int pve_kv_parse(const struct json *j, int obj, struct pve_kv **out,
+int pve_opts_parse(const struct json *j, int obj, struct pve_opt **out,
     int *n, struct px_err *e);
 
 /* ---- RRD ---- */
@@ -333,7 +337,7 @@ struct pve_backup_job {
 };
 
 /* A row of /cluster/status. */
-struct pve_cluster_item {
+struct pve_cluster_row {
 	char type[16];		/* cluster, node */
 	char name[64];
 	int quorate;		/* cluster row */
@@ -354,7 +358,7 @@ struct pve_node_status {
 };
 
 /* A storage definition of GET /storage. */
-struct pve_storage_cfg {
+struct pve_storage_def {
 	char storage[64];
 	char type[32];
 	char content[128];
@@ -375,12 +379,12 @@ int pve_unprotected_parse(const struct json *j, int arr,
     struct pve_unprotected **out, int *n, struct px_err *e);
 int pve_backup_jobs_parse(const struct json *j, int arr,
     struct pve_backup_job **out, int *n, struct px_err *e);
-int pve_cluster_status_parse(const struct json *j, int arr,
-    struct pve_cluster_item **out, int *n, struct px_err *e);
+int pve_cluster_rows_parse(const struct json *j, int arr,
+    struct pve_cluster_row **out, int *n, struct px_err *e);
 int pve_node_status_parse(const struct json *j, int obj,
     struct pve_node_status *s, struct px_err *e);
-int pve_storage_cfg_parse(const struct json *j, int arr,
-    struct pve_storage_cfg **out, int *n, struct px_err *e);
+int pve_storage_defs_parse(const struct json *j, int arr,
+    struct pve_storage_def **out, int *n, struct px_err *e);
 /* The repositories of every file of the answer object obj. */
 int pve_apt_repos_parse(const struct json *j, int obj,
     struct pve_apt_repo **out, int *n, struct px_err *e);

@@ -42,7 +42,7 @@ test_recorded(void)
 {
 	struct json j;
 	struct pve_rrd r;
-	struct pve_iface *ifs;
+	struct pve_netif *ifs;
 	struct px_err e;
 	size_t len;
 	char *text;
@@ -79,7 +79,7 @@ test_recorded(void)
 
 	text = slurp("nodes_node_network.fog-proxmox-pve6.2.json", &len);
 	json_parse(&j, text, len, NULL);
-	ok(pve_ifaces_parse(&j, json_get(&j, 0, "data"), &ifs, &n, &e) == 0,
+	ok(pve_netifs_parse(&j, json_get(&j, 0, "data"), &ifs, &n, &e) == 0,
 	    "recorded node network parses");
 	is_int(n, 4, "four interfaces");
 	is_str(ifs[3].iface, "vmbr0", "the bridge");
@@ -199,7 +199,7 @@ test_misc(void)
 	struct json j;
 	struct pve_disk *dk;
 	struct pve_smart s;
-	struct pve_kv *kv;
+	struct pve_opt *kv;
 	struct pve_fw_addr *a;
 	struct pve_apt_repo *ar;
 	struct px_err e;
@@ -228,7 +228,7 @@ test_misc(void)
 
 	d = body(&j, "{\"data\":{\"enable\":1,\"policy_in\":\"DROP\","
 	    "\"ebtables\":true,\"x\":{}}}");
-	ok(pve_kv_parse(&j, d, &kv, &n, &e) == 0 && n == 3,
+	ok(pve_opts_parse(&j, d, &kv, &n, &e) == 0 && n == 3,
 	    "options as key/value, nested skipped");
 	is_str(kv[2].value, "1", "true as 1");
 	free(kv);
