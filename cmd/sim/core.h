@@ -1,0 +1,110 @@
+/*
+ * core.h -- declarations shared by the core files of pxsim (sim.c,
+ * server.c, tls.c, api.c, model.c, tasks.c); not for the endpoint files,
+ * which use sim.h only.
+ */
+#ifndef PX_SIM_CORE_H
+#define PX_SIM_CORE_H
+
+#include <bearssl.h>
+
+#include "px.h"
+#include "sim.h"
+
+#define SIM_MAX_HEADER	(16 * 1024)	/* larger header block: 431 */
+#define SIM_MAX_BODY	(1024 * 1024)	/* larger body: 413 */
+#define TLS_CACHE_SIZE	(64 * 1024)
+
+/* tls.c */
+struct tls_identity {
+	unsigned char *cert;	/* DER */
+	size_t certlen;
+	br_x509_certificate chain[1];
+	br_ec_private_key sk;
+	unsigned char skbuf[BR_EC_KBUF_PRIV_MAX_SIZE];
+	char fingerprint[100];	/* "AB:CD:..." */
+	br_ssl_session_cache_lru lru;
+	unsigned char *lru_buf;
+};
+
+int tls_setup(struct tls_identity *t, const char *dir, char *err,
+    size_t errn);
+void tls_fingerprint_file(const char *dir, char *out, size_t outn);
+void tls_conn_init(struct tls_identity *t, br_ssl_server_context *sc,
+    unsigned char *iobuf, size_t iobufn);
+void tls_random(void *buf, size_t n);
+
+/* server.c */
+struct listen_spec {
+	char host[64];
+	int port;
+};
+/* Parse "addr:port" ("[::1]:8006" too); 0 or -1. */
+int server_parse_addr(const char *s, struct listen_spec *ls);
+/* Listen on the main (and PBS) address; returns 0, or -1 with err. */
+int server_listen(struct sim *s, char *err, size_t errn);
+/* The bound "addr:port" of a listener (after port 0 was resolved). */
+const char *server_address(struct sim *s, enum sim_listener which);
+/* Run the event loop until SIGTERM/SIGINT; returns 0. */
+int server_run(struct sim *s, struct tls_identity *tls);
+/* Ask the loop to stop (from a signal handler too). */
+void server_stop(void);
+/* Free a request's contents. */
+void sim_req_free(struct sim_req *rq);
+/* Parse a form-urlencoded string into params; -1 on a bad %-escape. */
+int sim_parse_form(struct sim_kvlist *l, const char *s, size_t n);
+/* Percent-decode s[0..n) into a new string; NULL on a bad escape or an
+ * embedded NUL.  plus: '+' means space. */
+char *sim_pct_decode(const char *s, size_t n, int plus);
+
+/* api.c */
+/* Handle one request: log, faults, latency, auth, routing. */
+void api_dispatch(struct sim *s, struct sim_req *rq, struct sim_resp *rs);
+/* Initialise the fault/latency state from the options (--fail ...). */
+int api_add_fault(struct sim *s, const char *spec);
+void api_init(struct sim *s);
+/* Free a response's contents. */
+void sim_resp_free(struct sim_resp *rs);
+/* Reset rs to an empty 200. */
+void sim_resp_reset(struct sim_resp *rs);
+
+/* model.c */
+/* Open STATEDIR/sim.db; load the model, generating it when new or when
+ * reset is set.  -1 with err on failure. */
+int model_open(struct sim *s, int reset, char *err, size_t errn);
+/* Regenerate everything from the seed (/_sim/reset). */
+void model_regenerate(struct sim *s);
+void model_close(struct sim *s);
+/* Token secret / password lookups for authentication. */
+char *model_token_secret(struct sim *s, const char *user, const char *tok);
+char *model_password(struct sim *s, const char *user);
+/* A small key/value table of instance settings ("ticket_key", ...). */
+char *model_setting(struct sim *s, const char *key);
+void model_set_setting(struct sim *s, const char *key, const char *val);
+/* Begin/commit a transaction (nesting counted). */
+void model_begin(struct sim *s);
+void model_commit(struct sim *s);
+/* Hex helpers */
+void sim_hex(const unsigned char *p, size_t n, char *out);
+
+/* tasks.c */
+void tasks_load(struct sim *s);
+void tasks_save(struct sim *s, const struct sim_task *t);
+void tasks_free(struct sim *s);
+/* Core endpoint routes defined in tasks.c and api.c (guest/node). */
+extern const struct sim_route sim_routes_core[];
+extern const struct sim_route sim_routes_tasks[];
+extern const struct sim_route sim_routes_guest[];
+
+/* core_api.c, guests*.c */
+void sim_write_guest_resource(struct sim *s, struct jw *w,
+    const struct sim_guest *g);
+int sim_rrd_params(const struct sim_req *rq, struct sim_resp *rs, int *step,
+    int *max);
+double sim_rrd_level(struct sim *s, uint64_t key, long long t, int max);
+/* Start (start = 1) or stop the guests of t's node (vms: a list or NULL)
+ * as part of task t. */
+void sim_tasks_bulk(struct sim *s, struct sim_task *t, int start,
+    const char *vms);
+
+#endif

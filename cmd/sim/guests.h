@@ -1,0 +1,65 @@
+/*
+ * guests.h -- helpers shared by guests.c and guests2.c (core only).
+ */
+#ifndef PX_SIM_GUESTS_H
+#define PX_SIM_GUESTS_H
+
+#include "core.h"
+
+enum sim_gtype g_type(const struct sim_req *rq);
+const char *g_word(const struct sim_guest *g);
+struct sim_guest *g_lookup(struct sim *s, const struct sim_req *rq,
+    struct sim_resp *rs, const struct sim_match *m);
+int g_check_lock(const struct sim_guest *g, const struct sim_req *rq,
+    struct sim_resp *rs);
+void g_size(uint64_t b, char *out, size_t n);
+long long g_parse_size(const char *s);
+int g_prop(const char *ps, const char *key, char *out, size_t n);
+int g_is_disk_key(const char *key);
+void g_disk_volid(const char *val, char *out, size_t n);
+void g_sync_fields(struct sim_guest *g);
+void g_write_config(struct jw *w, const struct sim_guest *g,
+    const struct sim_kvlist *cfg, int digest);
+int g_list_has(const char *list, const char *word);
+
+/* endpoint handlers */
+void h_list(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m);
+void h_index(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m);
+void h_status_index(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m);
+void h_status_current(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m);
+void h_power(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m);
+void h_create(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m);
+void h_destroy(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m);
+void h_config_get(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m);
+void h_config_put(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m);
+void h_config_post(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m);
+void h_pending(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m);
+void h_clone(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m);
+void h_template(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m);
+void h_migrate_get(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m);
+void h_migrate_post(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m);
+void h_resize(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m);
+void h_move(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m);
+void h_feature(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m);
+void h_rrddata(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m);
+
+#endif

@@ -1,0 +1,1059 @@
+/*
+ * server.c -- pxsim's network side: listening sockets, one poll() loop over
+ * non-blocking TLS connections (BearSSL engines), HTTP/1.1 request parsing
+ * with keep-alive and pipelining, and the way responses leave: latency,
+ * injected faults (drop, truncated, malformed, hang) and long-polls.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core.h"
+
+#define MAX_CONNS	4000
+#define IDLE_TIMEOUT	60.0	/* seconds without a request */
+#define HANG_TIMEOUT	600.0	/* a hung request is dropped after this */
+#define IN_LIMIT	(SIM_MAX_HEADER + SIM_MAX_BODY + 4096)
+#define TICK		0.1	/* seconds between task advances */
+
+enum conn_state {
+	C_READ,		/* waiting for (more of) a request */
+	C_WAIT,		/* response built, delayed until send_at */
+	C_AGAIN,	/* long-poll: handler to be called again at send_at */
+	C_HANG,		/* never answer */
+	C_CLOSING,	/* flush what is queued, then close */
+};
+
+struct conn {
+	int fd;
+	enum sim_listener listener;
+	br_ssl_server_context sc;
+	unsigned char *iobuf;
+	struct buf in;		/* decrypted bytes received */
+	struct buf out;		/* plaintext response bytes to send */
+	size_t outoff;
+	enum conn_state state;
+	double last_active;
+	double send_at;
+	int close_after;	/* close once out is flushed */
+	int abrupt;		/* close without close_notify (faults) */
+	int eof;		/* peer closed */
+	char peer[64];
+	int loopback;
+	struct sim_req *again_rq;	/* request of a long-poll */
+};
+
+struct listener {
+	int fd;
+	enum sim_listener which;
+	char addr[96];
+};
+
+struct sim_server {
+	struct listener lis[2];
+	int nlis;
+	struct conn **conns;
+	size_t nconns;
+	struct tls_identity *tls;
+};
+
+static volatile sig_atomic_t stop_flag;
+
+static double
+now_real(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Ask the loop to stop (signal-safe). */
+void
+server_stop(void)
+{
+	stop_flag = 1;
+}
+
+/* Parse "host:port" or "[v6]:port" into ls; 0 or -1. */
+int
+server_parse_addr(const char *s, struct listen_spec *ls)
+{
+	const char *colon;
+	char *end;
+	long port;
+	size_t hn;
+
+	memset(ls, 0, sizeof(*ls));
+	if (s[0] == '[') {
+		const char *rb = strchr(s, ']');
+
+		if (rb == NULL || rb[1] != ':')
+			return -1;
+		hn = (size_t)(rb - s - 1);
+		if (hn == 0 || hn >= sizeof(ls->host))
+			return -1;
+		memcpy(ls->host, s + 1, hn);
+		colon = rb + 1;
+	} else {
+		if ((colon = strrchr(s, ':')) == NULL)
+			return -1;
+		hn = (size_t)(colon - s);
+		if (hn == 0 || hn >= sizeof(ls->host))
+			return -1;
+		memcpy(ls->host, s, hn);
+	}
+	errno = 0;
+	port = strtol(colon + 1, &end, 10);
+	if (colon[1] == '\0' || *end != '\0' || port < 0 || port > 65535)
+		return -1;
+	ls->port = (int)port;
+	return 0;
+}
+
+static int
+addr_is_loopback(const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *in = (const void *)sa;
+
+		return (ntohl(in->sin_addr.s_addr) >> 24) == 127;
+	}
+	if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const void *)sa;
+		static const unsigned char v4mapped[12] =
+		    { 0,0,0,0,0,0,0,0,0,0,0xff,0xff };
+
+		if (IN6_IS_ADDR_LOOPBACK(&in6->sin6_addr))
+			return 1;
+		if (memcmp(in6->sin6_addr.s6_addr, v4mapped, 12) == 0)
+			return in6->sin6_addr.s6_addr[12] == 127;
+	}
+	return 0;
+}
+
+static void
+addr_string(const struct sockaddr *sa, char *out, size_t n, int brackets)
+{
+	char host[INET6_ADDRSTRLEN] = "?";
+	int port = 0;
+
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *in = (const void *)sa;
+
+		inet_ntop(AF_INET, &in->sin_addr, host, sizeof(host));
+		port = ntohs(in->sin_port);
+		snprintf(out, n, "%s:%d", host, port);
+	} else if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const void *)sa;
+
+		inet_ntop(AF_INET6, &in6->sin6_addr, host, sizeof(host));
+		port = ntohs(in6->sin6_port);
+		snprintf(out, n, brackets ? "[%s]:%d" : "%s:%d", host, port);
+	} else {
+		snprintf(out, n, "?");
+	}
+}
+
+static int
+listen_one(struct sim *s, const char *spec, enum sim_listener which,
+    char *err, size_t errn)
+{
+	struct sim_server *srv = s->srv;
+	struct listen_spec ls;
+	struct addrinfo hints, *res = NULL;
+	struct sockaddr_storage ss;
+	socklen_t sl = sizeof(ss);
+	char port[16];
+	int fd, one = 1, rc;
+
+	if (server_parse_addr(spec, &ls) != 0) {
+		snprintf(err, errn, "bad address '%s' (want ADDR:PORT)", spec);
+		return -1;
+	}
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	snprintf(port, sizeof(port), "%d", ls.port);
+	if ((rc = getaddrinfo(ls.host, port, &hints, &res)) != 0) {
+		snprintf(err, errn, "%s: %s", spec, gai_strerror(rc));
+		return -1;
+	}
+	if (!s->opt.public_ && !addr_is_loopback(res->ai_addr)) {
+		freeaddrinfo(res);
+		snprintf(err, errn, "refusing to listen on non-loopback "
+		    "address %s (use --public)", spec);
+		return -1;
+	}
+	fd = socket(res->ai_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0);
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one,
+	    sizeof(one)) != 0 || bind(fd, res->ai_addr, res->ai_addrlen) != 0
+	    || listen(fd, 512) != 0) {
+		snprintf(err, errn, "%s: %s", spec, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		freeaddrinfo(res);
+		return -1;
+	}
+	freeaddrinfo(res);
+	getsockname(fd, (struct sockaddr *)&ss, &sl);
+	srv->lis[srv->nlis].fd = fd;
+	srv->lis[srv->nlis].which = which;
+	addr_string((struct sockaddr *)&ss, srv->lis[srv->nlis].addr,
+	    sizeof(srv->lis[0].addr), 1);
+	srv->nlis++;
+	return 0;
+}
+
+/* Listen on -l (and --pbs); 0, or -1 with a message in err. */
+int
+server_listen(struct sim *s, char *err, size_t errn)
+{
+	struct rlimit rl;
+
+	if (s->srv == NULL)
+		s->srv = px_xcalloc(1, sizeof(*s->srv));
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max > 8192 ? 8192 : rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (listen_one(s, s->opt.listen, SIM_LISTEN_PVE, err, errn) != 0)
+		return -1;
+	if (s->opt.pbs_listen[0] != '\0' &&
+	    listen_one(s, s->opt.pbs_listen, SIM_LISTEN_PBS, err, errn) != 0)
+		return -1;
+	return 0;
+}
+
+/* The bound address of a listener ("127.0.0.1:PORT"), or "". */
+const char *
+server_address(struct sim *s, enum sim_listener which)
+{
+	int i;
+
+	if (s->srv == NULL)
+		return "";
+	for (i = 0; i < s->srv->nlis; i++)
+		if (s->srv->lis[i].which == which)
+			return s->srv->lis[i].addr;
+	return "";
+}
+
+/* ---- requests ---- */
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Percent-decode s[0..n); NULL on a bad escape or an encoded NUL. */
+char *
+sim_pct_decode(const char *s, size_t n, int plus)
+{
+	char *out = px_xmalloc(n + 1), *o = out;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] == '%') {
+			int h, l;
+
+			if (i + 2 >= n || (h = hexval((unsigned char)s[i + 1]))
+			    < 0 || (l = hexval((unsigned char)s[i + 2])) < 0 ||
+			    (h == 0 && l == 0)) {
+				free(out);
+				return NULL;
+			}
+			*o++ = (char)(h * 16 + l);
+			i += 2;
+		} else if (s[i] == '+' && plus) {
+			*o++ = ' ';
+		} else if (s[i] == '\0') {
+			free(out);
+			return NULL;
+		} else {
+			*o++ = s[i];
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+/* Parse a=b&c=d into l (appending); -1 on a bad escape. */
+int
+sim_parse_form(struct sim_kvlist *l, const char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		size_t j = i, eq;
+		char *k, *v;
+
+		while (j < n && s[j] != '&')
+			j++;
+		eq = i;
+		while (eq < j && s[eq] != '=')
+			eq++;
+		if (j > i) {
+			k = sim_pct_decode(s + i, eq - i, 1);
+			v = eq < j ? sim_pct_decode(s + eq + 1, j - eq - 1, 1)
+			    : px_xstrdup("");
+			if (k == NULL || v == NULL) {
+				free(k);
+				free(v);
+				return -1;
+			}
+			if (*k != '\0')
+				sim_kv_add(l, k, v);
+			free(k);
+			free(v);
+		}
+		i = j + 1;
+	}
+	return 0;
+}
+
+/* Flatten a JSON object body into params: strings unescaped, other
+ * values as their JSON text.  -1 when the body is not an object. */
+static int
+parse_json_body(struct sim_kvlist *l, const char *s, size_t n)
+{
+	struct json j;
+	struct px_err e;
+	int k, i, rc = -1;
+
+	if (json_parse(&j, s, n, &e) != 0)
+		return -1;
+	if (json_type(&j, 0) == JSON_OBJECT) {
+		rc = 0;
+		JSON_FOREACH_KV(&j, 0, k, i) {
+			char *key = json_strdup(&j, k), *val;
+			size_t vn;
+			const char *raw;
+
+			if (key == NULL)
+				continue;
+			switch (json_type(&j, k + 1)) {
+			case JSON_STRING:
+			case JSON_NUMBER:
+				val = json_strdup(&j, k + 1);
+				break;
+			case JSON_TRUE:
+				val = px_xstrdup("1");
+				break;
+			case JSON_FALSE:
+				val = px_xstrdup("0");
+				break;
+			case JSON_NULL:
+				val = NULL;
+				break;
+			default:
+				raw = json_raw(&j, k + 1, &vn);
+				val = px_xstrndup(raw, vn);
+				break;
+			}
+			if (val != NULL)
+				sim_kv_add(l, key, val);
+			free(key);
+			free(val);
+		}
+	}
+	json_free(&j);
+	return rc;
+}
+
+/* Free a request's contents (not rq itself). */
+void
+sim_req_free(struct sim_req *rq)
+{
+	free(rq->target);
+	free(rq->path);
+	sim_kv_free(&rq->params);
+	sim_kv_free(&rq->headers);
+	buf_free(&rq->body);
+	memset(rq, 0, sizeof(*rq));
+}
+
+static int
+is_tchar(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || (c && strchr("!#$%&'*+-.^_`|~", c));
+}
+
+/*
+ * Try to parse one request from c->in.  Returns 1 with rq filled and the
+ * bytes consumed, 0 when more data is needed, or an HTTP status (>= 400)
+ * for a request that must be refused (the connection then closes).
+ */
+static int
+parse_request(struct conn *c, struct sim_req *rq, int *keepalive)
+{
+	char *p = c->in.p, *h, *end, *line, *eol, *sp1, *sp2, *q;
+	size_t hlen, clen = 0;
+	int have_clen = 0, http10 = 0, conn_close = 0, conn_keep = 0;
+	static const char *methods[] =
+	    { "GET", "HEAD", "POST", "PUT", "DELETE", NULL };
+	int i, known = 0, rc = 400;
+
+	if (c->in.len == 0)
+		return 0;
+	/* tolerate stray CRLFs between pipelined requests */
+	while (c->in.len >= 2 && p[0] == '\r' && p[1] == '\n') {
+		memmove(p, p + 2, c->in.len - 2);
+		c->in.len -= 2;
+		p[c->in.len] = '\0';
+	}
+	end = memmem(p, c->in.len, "\r\n\r\n", 4);
+	if (end == NULL)
+		return c->in.len > SIM_MAX_HEADER ? 431 : 0;
+	hlen = (size_t)(end - p) + 4;
+	if (hlen > SIM_MAX_HEADER)
+		return 431;
+	if (memchr(p, '\0', hlen) != NULL)
+		return 400;
+	memset(rq, 0, sizeof(*rq));
+	/* parse a copy of the header block: c->in stays intact until the
+	 * whole request is there */
+	h = px_xstrndup(p, hlen);
+	end = h + hlen - 4;
+	eol = strstr(h, "\r\n");
+	*eol = '\0';
+	line = h;
+	if ((sp1 = strchr(line, ' ')) == NULL ||
+	    (sp2 = strchr(sp1 + 1, ' ')) == NULL || strchr(sp2 + 1, ' '))
+		goto out;
+	if (sp1 == line || (size_t)(sp1 - line) >= sizeof(rq->method))
+		goto out;
+	for (q = line; q < sp1; q++)
+		if (*q < 'A' || *q > 'Z')
+			goto out;
+	if (strcmp(sp2 + 1, "HTTP/1.1") == 0)
+		http10 = 0;
+	else if (strcmp(sp2 + 1, "HTTP/1.0") == 0)
+		http10 = 1;
+	else
+		goto out;
+	memcpy(rq->method, line, (size_t)(sp1 - line));
+	if (sp2 == sp1 + 1 || sp1[1] != '/')
+		goto out;
+	for (q = sp1 + 1; q < sp2; q++)
+		if ((unsigned char)*q <= 0x20 || *q == 0x7f)
+			goto out;
+	rq->target = px_xstrndup(sp1 + 1, (size_t)(sp2 - sp1 - 1));
+	for (i = 0; methods[i]; i++)
+		if (strcmp(rq->method, methods[i]) == 0)
+			known = 1;
+	/* headers */
+	line = eol + 2;
+	while (line < end + 2) {
+		char *colon, *name, *val, *ve;
+
+		if ((eol = strstr(line, "\r\n")) == NULL)
+			break;
+		*eol = '\0';
+		if (*line == ' ' || *line == '\t')
+			goto out;	/* obsolete line folding */
+		if ((colon = strchr(line, ':')) == NULL || colon == line)
+			goto out;
+		for (name = line; name < colon; name++) {
+			if (!is_tchar((unsigned char)*name))
+				goto out;
+			if (*name >= 'A' && *name <= 'Z')
+				*name = (char)(*name + 32);
+		}
+		*colon = '\0';
+		val = colon + 1;
+		while (*val == ' ' || *val == '\t')
+			val++;
+		ve = val + strlen(val);
+		while (ve > val && (ve[-1] == ' ' || ve[-1] == '\t'))
+			*--ve = '\0';
+		for (q = val; *q; q++)
+			if ((unsigned char)*q < 0x20 && *q != '\t')
+				goto out;
+		if (rq->headers.n >= 200) {
+			rc = 431;
+			goto out;
+		}
+		sim_kv_add(&rq->headers, line, val);
+		if (strcmp(line, "content-length") == 0) {
+			char *e2;
+			unsigned long long v;
+
+			if (*val < '0' || *val > '9')
+				goto out;
+			errno = 0;
+			v = strtoull(val, &e2, 10);
+			if (*e2 != '\0' || errno != 0)
+				goto out;
+			if (have_clen && v != clen)
+				goto out;
+			if (v > SIM_MAX_BODY) {
+				rc = 413;
+				goto out;
+			}
+			clen = (size_t)v;
+			have_clen = 1;
+		} else if (strcmp(line, "transfer-encoding") == 0) {
+			rc = 411;
+			goto out;
+		} else if (strcmp(line, "connection") == 0) {
+			if (strcasestr(val, "close"))
+				conn_close = 1;
+			if (strcasestr(val, "keep-alive"))
+				conn_keep = 1;
+		}
+		line = eol + 2;
+	}
+	if (!known) {
+		rc = 501;
+		goto out;
+	}
+	if (c->in.len < hlen + clen) {
+		rc = 0;		/* wait for the rest of the body */
+		goto out;
+	}
+	free(h);
+	buf_add(&rq->body, p + hlen, clen);
+	*keepalive = http10 ? conn_keep && !conn_close : !conn_close;
+	memmove(c->in.p, c->in.p + hlen + clen, c->in.len - hlen - clen);
+	c->in.len -= hlen + clen;
+	c->in.p[c->in.len] = '\0';
+	return 1;
+out:
+	free(h);
+	sim_req_free(rq);
+	return rc;
+}
+
+/* Split the target into path/api/params and parse the body. */
+static int
+decode_request(struct sim_req *rq)
+{
+	const char *t = rq->target, *qm = strchr(t, '?');
+	size_t pn = qm ? (size_t)(qm - t) : strlen(t);
+	char *path = sim_pct_decode(t, pn, 0);
+	const char *ct;
+
+	if (path == NULL)
+		return -1;
+	if (strncmp(path, "/api2/json", 10) == 0 &&
+	    (path[10] == '/' || path[10] == '\0')) {
+		rq->api = SIM_API_JSON;
+		rq->path = px_xstrdup(path[10] ? path + 10 : "/");
+		free(path);
+	} else if (strncmp(path, "/api2/extjs", 11) == 0 &&
+	    (path[11] == '/' || path[11] == '\0')) {
+		rq->api = SIM_API_EXTJS;
+		rq->path = px_xstrdup(path[11] ? path + 11 : "/");
+		free(path);
+	} else {
+		rq->api = SIM_API_OTHER;
+		rq->path = path;
+	}
+	/* strip one trailing slash like PVE does ("/nodes/" == "/nodes") */
+	pn = strlen(rq->path);
+	if (pn > 1 && rq->path[pn - 1] == '/')
+		rq->path[pn - 1] = '\0';
+	if (qm && sim_parse_form(&rq->params, qm + 1, strlen(qm + 1)) != 0)
+		return -1;
+	if (rq->body.len > 0) {
+		ct = sim_header(rq, "content-type");
+		if (ct && strncasecmp(ct, "application/json", 16) == 0) {
+			if (parse_json_body(&rq->params, rq->body.p,
+			    rq->body.len) != 0)
+				return -1;
+		} else if (ct == NULL || strncasecmp(ct,
+		    "application/x-www-form-urlencoded", 33) == 0) {
+			if (sim_parse_form(&rq->params, rq->body.p,
+			    rq->body.len) != 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* ---- responses ---- */
+
+static const char *
+default_reason(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 411: return "Length Required";
+	case 413: return "Request Entity Too Large";
+	case 429: return "Too Many Requests";
+	case 431: return "Request Header Fields Too Large";
+	case 500: return "Internal Server Error";
+	case 501: return "Not Implemented";
+	case 503: return "Service Unavailable";
+	case 595: return "Errors during connection establishment";
+	default: return "Unknown";
+	}
+}
+
+static void
+http_date(char *out, size_t n, time_t t)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, n, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+}
+
+/* Serialise rs into c->out, applying the response's fault. */
+static void
+queue_response(struct conn *c, struct sim_resp *rs, int keepalive,
+    int head)
+{
+	char date[64], reason[256];
+	const char *body = rs->body.p ? rs->body.p : "";
+	size_t blen = rs->body.len, clen, send, i;
+
+	snprintf(reason, sizeof(reason), "%s", rs->reason[0] ? rs->reason :
+	    default_reason(rs->status));
+	for (i = 0; reason[i]; i++)
+		if ((unsigned char)reason[i] < 0x20 || reason[i] == 0x7f)
+			reason[i] = ' ';
+	if (rs->fault == SIM_FAULT_MALFORMED) {
+		rs->status = 200;
+		snprintf(reason, sizeof(reason), "OK");
+		body = "{\"data\":[{\"vmid\":100,\"name\":\"web-01\",\"status\"";
+		blen = strlen(body);
+	}
+	clen = blen;
+	send = blen;
+	if (rs->fault == SIM_FAULT_TRUNCATED) {
+		clen = blen + 512;
+	} else if (rs->fault == SIM_FAULT_DROP) {
+		send = blen / 2;
+	}
+	http_date(date, sizeof(date), time(NULL));
+	buf_printf(&c->out, "HTTP/1.1 %d %s\r\n"
+	    "Cache-Control: max-age=0\r\n"
+	    "Connection: %s\r\n"
+	    "Date: %s\r\n"
+	    "Pragma: no-cache\r\n"
+	    "Server: %s\r\n"
+	    "Content-Length: %zu\r\n"
+	    "Content-Type: %s\r\n"
+	    "Expires: %s\r\n%s\r\n",
+	    rs->status, reason, keepalive ? "Keep-Alive" : "close", date,
+	    c->listener == SIM_LISTEN_PBS ? "proxmox-backup-api/4.0" :
+	    "pve-api-daemon/3.0", clen,
+	    rs->ctype ? rs->ctype : "application/json;charset=UTF-8", date,
+	    rs->headers.p ? rs->headers.p : "");
+	if (rs->fault == SIM_FAULT_DROP && send == 0)
+		c->out.len -= 2;	/* cut inside the header block */
+	if (!head)
+		buf_add(&c->out, body, send);
+	if (rs->fault == SIM_FAULT_DROP || rs->fault == SIM_FAULT_TRUNCATED) {
+		c->close_after = 1;
+		c->abrupt = 1;
+	} else if (!keepalive) {
+		c->close_after = 1;
+	}
+}
+
+/* ExtJS format: {"success":1,...} with status 200. */
+static void
+extjs_rewrite(struct sim_resp *rs)
+{
+	struct buf b = {0};
+	int ok = rs->status == 200;
+
+	buf_printf(&b, "{\"success\":%d", ok);
+	if (!ok) {
+		buf_adds(&b, ",\"message\":");
+		json_escape(&b, rs->reason, strlen(rs->reason));
+		buf_printf(&b, ",\"status\":%d", rs->status);
+	}
+	if (rs->body.len > 1 && rs->body.p[0] == '{') {
+		buf_addc(&b, ',');
+		buf_add(&b, rs->body.p + 1, rs->body.len - 1);
+	} else {
+		buf_adds(&b, "}");
+	}
+	buf_free(&rs->body);
+	rs->body = b;
+	rs->status = 200;
+	snprintf(rs->reason, sizeof(rs->reason), "OK");
+}
+
+static void
+refuse(struct conn *c, int status)
+{
+	struct sim_resp rs;
+
+	memset(&rs, 0, sizeof(rs));
+	sim_error(&rs, status, "%s", default_reason(status));
+	queue_response(c, &rs, 0, 0);
+	sim_resp_free(&rs);
+	c->state = C_CLOSING;
+}
+
+/* Run the handler for rq on c and queue (or schedule) the answer. */
+static void
+handle(struct sim *s, struct conn *c, struct sim_req *rq, int keepalive)
+{
+	struct sim_resp rs;
+	int head = strcmp(rq->method, "HEAD") == 0;
+
+	memset(&rs, 0, sizeof(rs));
+	rs.status = 200;
+	api_dispatch(s, rq, &rs);
+	if (rs.again && rq->again_count < 100000) {
+		rq->again_count++;
+		if (c->again_rq == NULL) {
+			c->again_rq = px_xmalloc(sizeof(*rq));
+			*c->again_rq = *rq;
+			memset(rq, 0, sizeof(*rq));
+		}
+		c->close_after = !keepalive;
+		c->state = C_AGAIN;
+		c->send_at = now_real() + TICK;
+		sim_resp_free(&rs);
+		return;
+	}
+	if (rs.fault == SIM_FAULT_HANG) {
+		c->state = C_HANG;
+		c->last_active = now_real();
+		sim_resp_free(&rs);
+		return;
+	}
+	if (rq->api == SIM_API_EXTJS)
+		extjs_rewrite(&rs);
+	queue_response(c, &rs, keepalive, head);
+	if (rs.delay_ms > 0) {
+		c->state = C_WAIT;
+		c->send_at = now_real() + rs.delay_ms / 1000.0;
+	} else if (c->close_after) {
+		c->state = C_CLOSING;
+	}
+	sim_resp_free(&rs);
+}
+
+/* Parse and handle as many complete requests as c->in holds. */
+static void
+process_input(struct sim *s, struct conn *c)
+{
+	while (c->state == C_READ && c->out.len == c->outoff) {
+		struct sim_req rq;
+		int keepalive = 1, r;
+
+		r = parse_request(c, &rq, &keepalive);
+		if (r == 0)
+			return;
+		if (r >= 400) {
+			refuse(c, r);
+			return;
+		}
+		c->out.len = c->outoff = 0;
+		rq.listener = c->listener;
+		snprintf(rq.peer, sizeof(rq.peer), "%s", c->peer);
+		rq.loopback = c->loopback;
+		rq.arrival = now_real();
+		if (decode_request(&rq) != 0) {
+			sim_req_free(&rq);
+			refuse(c, 400);
+			return;
+		}
+		handle(s, c, &rq, keepalive);
+		sim_req_free(&rq);
+	}
+}
+
+/* ---- connections ---- */
+
+static void
+conn_free(struct conn *c)
+{
+	if (c->fd >= 0)
+		close(c->fd);
+	free(c->iobuf);
+	buf_free(&c->in);
+	buf_free(&c->out);
+	if (c->again_rq) {
+		sim_req_free(c->again_rq);
+		free(c->again_rq);
+	}
+	free(c);
+}
+
+static void
+accept_all(struct sim_server *srv, struct listener *l)
+{
+	for (;;) {
+		struct sockaddr_storage ss;
+		socklen_t sl = sizeof(ss);
+		struct conn *c;
+		int fd, one = 1;
+
+		fd = accept4(l->fd, (struct sockaddr *)&ss, &sl,
+		    SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0)
+			return;
+		if (srv->nconns >= MAX_CONNS) {
+			close(fd);
+			continue;
+		}
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+		c = px_xcalloc(1, sizeof(*c));
+		c->fd = fd;
+		c->listener = l->which;
+		c->iobuf = px_xmalloc(BR_SSL_BUFSIZE_BIDI);
+		tls_conn_init(srv->tls, &c->sc, c->iobuf, BR_SSL_BUFSIZE_BIDI);
+		c->state = C_READ;
+		c->last_active = now_real();
+		addr_string((struct sockaddr *)&ss, c->peer, sizeof(c->peer), 0);
+		c->loopback = addr_is_loopback((struct sockaddr *)&ss);
+		srv->conns = px_xrealloc(srv->conns,
+		    (srv->nconns + 1) * sizeof(*srv->conns));
+		srv->conns[srv->nconns++] = c;
+	}
+}
+
+/*
+ * Move bytes between the socket, the TLS engine and the plaintext
+ * buffers.  Returns -1 when the connection is finished, else 0 and sets
+ * *events for poll().
+ */
+static int
+pump(struct sim *s, struct conn *c, short *events)
+{
+	br_ssl_engine_context *eng = &c->sc.eng;
+	int progress = 1, guard = 0;
+
+	*events = 0;
+	while (progress && guard++ < 64) {
+		unsigned st = br_ssl_engine_current_state(eng);
+		unsigned char *b;
+		size_t len;
+		ssize_t n;
+
+		progress = 0;
+		if (st & BR_SSL_CLOSED)
+			return -1;
+		if (st & BR_SSL_SENDREC) {
+			b = br_ssl_engine_sendrec_buf(eng, &len);
+			n = send(c->fd, b, len, MSG_NOSIGNAL);
+			if (n > 0) {
+				br_ssl_engine_sendrec_ack(eng, (size_t)n);
+				progress = 1;
+				continue;
+			}
+			if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK
+			    && errno != EINTR)
+				return -1;
+			*events |= POLLOUT;
+		}
+		/* all queued records are out: finish a close */
+		if (!(st & BR_SSL_SENDREC) && c->close_after &&
+		    c->outoff == c->out.len && (c->state == C_CLOSING ||
+		    c->state == C_READ)) {
+			if (c->abrupt)
+				return -1;
+			br_ssl_engine_close(eng);
+			if (!(br_ssl_engine_current_state(eng) &
+			    BR_SSL_SENDREC))
+				return -1;
+			progress = 1;
+			continue;
+		}
+		if ((st & BR_SSL_RECVAPP)) {
+			b = br_ssl_engine_recvapp_buf(eng, &len);
+			if (c->state == C_HANG || c->state == C_CLOSING) {
+				br_ssl_engine_recvapp_ack(eng, len);
+				progress = 1;
+			} else if (c->in.len < IN_LIMIT) {
+				if (len > IN_LIMIT - c->in.len)
+					len = IN_LIMIT - c->in.len;
+				buf_add(&c->in, b, len);
+				br_ssl_engine_recvapp_ack(eng, len);
+				c->last_active = now_real();
+				progress = 1;
+				process_input(s, c);
+			}
+		}
+		if ((st & BR_SSL_SENDAPP) && c->outoff < c->out.len &&
+		    c->state != C_WAIT) {
+			b = br_ssl_engine_sendapp_buf(eng, &len);
+			if (len > c->out.len - c->outoff)
+				len = c->out.len - c->outoff;
+			memcpy(b, c->out.p + c->outoff, len);
+			br_ssl_engine_sendapp_ack(eng, len);
+			c->outoff += len;
+			if (c->outoff == c->out.len) {
+				br_ssl_engine_flush(eng, 0);
+				c->out.len = c->outoff = 0;
+				if (!c->close_after) {
+					if (c->state == C_CLOSING)
+						c->state = C_READ;
+					process_input(s, c);
+				}
+			}
+			progress = 1;
+			continue;
+		}
+		if ((st & BR_SSL_RECVREC) && !c->eof) {
+			b = br_ssl_engine_recvrec_buf(eng, &len);
+			n = recv(c->fd, b, len, 0);
+			if (n > 0) {
+				br_ssl_engine_recvrec_ack(eng, (size_t)n);
+				c->last_active = now_real();
+				progress = 1;
+				continue;
+			}
+			if (n == 0)
+				return -1;
+			if (errno != EAGAIN && errno != EWOULDBLOCK &&
+			    errno != EINTR)
+				return -1;
+			*events |= POLLIN;
+		}
+	}
+	if (guard >= 64)
+		*events |= POLLIN | POLLOUT;
+	if (*events == 0)
+		*events = POLLIN;	/* notice a peer that goes away */
+	return 0;
+}
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	stop_flag = 1;
+}
+
+/* Timers: delayed responses, long-polls, idle connections. */
+static int
+timers(struct sim *s, struct conn *c, double now)
+{
+	if (c->state == C_WAIT && now >= c->send_at) {
+		c->state = c->close_after ? C_CLOSING : C_READ;
+		return 1;
+	}
+	if (c->state == C_AGAIN && now >= c->send_at) {
+		struct sim_req *rq = c->again_rq;
+		int keep = !c->close_after;
+
+		c->again_rq = NULL;
+		c->state = C_READ;
+		c->close_after = 0;
+		handle(s, c, rq, keep);
+		if (c->again_rq == NULL) {
+			sim_req_free(rq);
+			free(rq);
+		} else {
+			free(rq);
+		}
+		return 1;
+	}
+	if (c->state == C_HANG)
+		return now - c->last_active > HANG_TIMEOUT ? -1 : 0;
+	if (c->state == C_READ && c->out.len == 0 &&
+	    now - c->last_active > IDLE_TIMEOUT)
+		return -1;
+	return 0;
+}
+
+/* Run the loop until SIGTERM/SIGINT. */
+int
+server_run(struct sim *s, struct tls_identity *tls)
+{
+	struct sim_server *srv = s->srv;
+	struct sigaction sa;
+	struct pollfd *pfd = NULL;
+	size_t cap = 0, i;
+	double last_tick = now_real();
+
+	srv->tls = tls;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	while (!stop_flag) {
+		size_t n = 0, k;
+		int timeout = (int)(TICK * 1000), rc;
+		double now = now_real();
+
+		if (cap < srv->nconns + 2) {
+			cap = srv->nconns + 64;
+			pfd = px_xrealloc(pfd, cap * sizeof(*pfd));
+		}
+		for (i = 0; i < (size_t)srv->nlis; i++) {
+			pfd[n].fd = srv->lis[i].fd;
+			pfd[n].events = POLLIN;
+			n++;
+		}
+		/* pump every connection; drop the finished ones */
+		for (i = 0, k = 0; i < srv->nconns; i++) {
+			struct conn *c = srv->conns[i];
+			short ev = 0;
+			int t = timers(s, c, now);
+
+			if (t < 0 || pump(s, c, &ev) != 0) {
+				conn_free(c);
+				continue;
+			}
+			if ((c->state == C_WAIT || c->state == C_AGAIN) &&
+			    (c->send_at - now) * 1000 < timeout)
+				timeout = (int)((c->send_at - now) * 1000) + 1;
+			srv->conns[k++] = c;
+			pfd[n].fd = c->fd;
+			pfd[n].events = ev;
+			n++;
+		}
+		srv->nconns = k;
+		if (timeout < 0)
+			timeout = 0;
+		rc = poll(pfd, n, timeout);
+		if (rc < 0 && errno != EINTR)
+			break;
+		if (rc > 0)
+			for (i = 0; i < (size_t)srv->nlis; i++)
+				if (pfd[i].revents & POLLIN)
+					accept_all(srv, &srv->lis[i]);
+		now = now_real();
+		if (now - last_tick >= TICK) {
+			last_tick = now;
+			sim_tasks_advance(s);
+		}
+	}
+	free(pfd);
+	for (i = 0; i < srv->nconns; i++)
+		conn_free(srv->conns[i]);
+	srv->nconns = 0;
+	for (i = 0; i < (size_t)srv->nlis; i++)
+		close(srv->lis[i].fd);
+	srv->nlis = 0;
+	free(srv->conns);
+	srv->conns = NULL;
+	return 0;
+}

@@ -1,0 +1,597 @@
+/*
+ * tasks.c -- the PVE task life cycle: UPIDs in the real format, running
+ * for --task-seconds while the guest holds its lock, a log that grows, the
+ * end with "OK" or an error text, and the task endpoints
+ * (/nodes/{node}/tasks..., /cluster/tasks).  Finished tasks are kept in
+ * sim.db so the history survives restarts.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sqlite3.h>
+
+#include "core.h"
+
+#define MAX_TASKS	3000	/* kept in memory; older ones are dropped */
+
+static unsigned next_pid;
+
+static void
+task_free(struct sim_task *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->nlines; i++)
+		free(t->lines[i]);
+	free(t->lines);
+	free(t->exitstatus);
+	free(t->error);
+	free(t->lockname);
+	if (t->arg) {
+		if (t->arg_free)
+			t->arg_free(t->arg);
+		else
+			free(t->arg);
+	}
+	free(t);
+}
+
+/* Free every task in memory. */
+void
+tasks_free(struct sim *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->ntasks; i++)
+		task_free(s->tasks[i]);
+	free(s->tasks);
+	s->tasks = NULL;
+	s->ntasks = 0;
+}
+
+static void
+task_append(struct sim *s, struct sim_task *t)
+{
+	if (s->ntasks >= MAX_TASKS) {
+		size_t i;
+
+		/* drop the oldest finished task */
+		for (i = 0; i < s->ntasks; i++) {
+			if (!s->tasks[i]->running) {
+				task_free(s->tasks[i]);
+				memmove(s->tasks + i, s->tasks + i + 1,
+				    (s->ntasks - i - 1) * sizeof(*s->tasks));
+				s->ntasks--;
+				break;
+			}
+		}
+	}
+	s->tasks = px_xrealloc(s->tasks, (s->ntasks + 1) * sizeof(*s->tasks));
+	s->tasks[s->ntasks++] = t;
+}
+
+/* Append a log line. */
+void
+sim_task_log(struct sim_task *t, const char *fmt, ...)
+{
+	struct buf b = {0};
+	va_list ap;
+
+	if (t->nlines >= 100000)
+		return;
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	if (t->nlines == t->caplines) {
+		t->caplines = t->caplines ? t->caplines * 2 : 16;
+		t->lines = px_xrealloc(t->lines, t->caplines *
+		    sizeof(*t->lines));
+	}
+	t->lines[t->nlines++] = buf_steal(&b);
+}
+
+/* Make t end with an error. */
+void
+sim_task_fail(struct sim_task *t, const char *fmt, ...)
+{
+	struct buf b = {0};
+	va_list ap;
+
+	va_start(ap, fmt);
+	buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	free(t->error);
+	t->error = buf_steal(&b);
+}
+
+/* Start a task; see sim.h. */
+struct sim_task *
+sim_task_start(struct sim *s, const char *node, const char *type,
+    const char *id, const char *user, double seconds, sim_task_fn on_finish,
+    const char *error)
+{
+	struct sim_task *t = px_xcalloc(1, sizeof(*t));
+	struct sim_node *n = sim_node_find(s, node);
+	time_t now = sim_now(s);
+
+	if (next_pid == 0)
+		next_pid = 0x1000 + (unsigned)(sim_hash(s, (uint64_t)now, 1) %
+		    0x30000);
+	snprintf(t->node, sizeof(t->node), "%s", node);
+	snprintf(t->type, sizeof(t->type), "%s", type);
+	snprintf(t->id, sizeof(t->id), "%s", id ? id : "");
+	snprintf(t->user, sizeof(t->user), "%s", user ? user : "root@pam");
+	t->pid = next_pid++;
+	t->pstart = (unsigned)((now - (n ? n->boot : now - 1000)) * 100) +
+	    (t->pid % 97);
+	t->starttime = now;
+	t->start_real = sim_nowf(s);
+	t->duration = seconds < 0 ? s->opt.task_seconds : seconds;
+	t->running = 1;
+	t->on_finish = on_finish;
+	t->error = error ? px_xstrdup(error) : NULL;
+	if (id && *id) {
+		char *end;
+		long v = strtol(id, &end, 10);
+
+		if (*end == '\0' && v >= 100)
+			t->vmid = (int)v;
+	}
+	snprintf(t->upid, sizeof(t->upid), "UPID:%.40s:%08X:%08X:%08X:%.31s:%.60s:%.80s:",
+	    t->node, t->pid, t->pstart, (unsigned)t->starttime, t->type,
+	    t->id, t->user);
+	task_append(s, t);
+	return t;
+}
+
+/* Lock vmid for the duration of t. */
+void
+sim_task_lock(struct sim *s, struct sim_task *t, int vmid,
+    const char *lockname)
+{
+	struct sim_guest *g = sim_guest_find(s, vmid);
+
+	t->vmid = vmid;
+	sim_str_set(&t->lockname, lockname);
+	if (g) {
+		sim_str_set(&g->lock, lockname);
+		sim_guest_save(s, g);
+	}
+}
+
+static void
+task_end(struct sim *s, struct sim_task *t, const char *status)
+{
+	if (!t->running)
+		return;
+	t->running = 0;
+	t->endtime = sim_now(s);
+	sim_str_set(&t->exitstatus, status);
+	if (t->lockname && t->vmid) {
+		struct sim_guest *g = sim_guest_find(s, t->vmid);
+
+		if (g && g->lock && strcmp(g->lock, t->lockname) == 0) {
+			sim_str_set(&g->lock, NULL);
+			sim_guest_save(s, g);
+		}
+	}
+	tasks_save(s, t);
+}
+
+/* Stop a running task now. */
+void
+sim_task_stop(struct sim *s, struct sim_task *t)
+{
+	if (!t->running)
+		return;
+	sim_task_log(t, "received interrupt");
+	task_end(s, t, "interrupted by signal");
+}
+
+/* Advance every running task. */
+void
+sim_tasks_advance(struct sim *s)
+{
+	double now = sim_nowf(s);
+	size_t i;
+
+	for (i = 0; i < s->ntasks; i++) {
+		struct sim_task *t = s->tasks[i];
+
+		if (!t->running)
+			continue;
+		t->progress = t->duration <= 0 ? 1.0 :
+		    (now - t->start_real) / t->duration;
+		if (t->progress > 1)
+			t->progress = 1;
+		if (t->on_tick && t->error == NULL)
+			t->on_tick(s, t);
+		if (t->progress < 1 && t->error == NULL)
+			continue;
+		if (t->error == NULL && t->on_finish)
+			t->on_finish(s, t);
+		if (t->error) {
+			task_end(s, t, t->error);
+		} else {
+			task_end(s, t, "OK");
+		}
+	}
+}
+
+/* The task with upid, or NULL. */
+struct sim_task *
+sim_task_find(struct sim *s, const char *upid)
+{
+	size_t i;
+
+	for (i = s->ntasks; i-- > 0;)
+		if (strcmp(s->tasks[i]->upid, upid) == 0)
+			return s->tasks[i];
+	return NULL;
+}
+
+/* A running task holding a lock on vmid, or NULL. */
+struct sim_task *
+sim_task_for_vmid(struct sim *s, int vmid)
+{
+	size_t i;
+
+	for (i = s->ntasks; i-- > 0;)
+		if (s->tasks[i]->running && s->tasks[i]->vmid == vmid &&
+		    s->tasks[i]->lockname)
+			return s->tasks[i];
+	return NULL;
+}
+
+/* Persist a finished task (log as one text, lines separated by \n). */
+void
+tasks_save(struct sim *s, const struct sim_task *t)
+{
+	sqlite3_stmt *st = NULL;
+	struct buf log = {0};
+	size_t i;
+
+	for (i = 0; i < t->nlines; i++) {
+		buf_adds(&log, t->lines[i]);
+		buf_addc(&log, '\n');
+	}
+	if (sqlite3_prepare_v2(s->db, "INSERT OR REPLACE INTO tasks VALUES("
+	    "?,?,?,?,?,?,?,?,?,?,?,?)", -1, &st, NULL) != SQLITE_OK) {
+		buf_free(&log);
+		return;
+	}
+	sqlite3_bind_text(st, 1, t->upid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, t->node, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, t->type, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, t->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, t->user, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 6, t->pid);
+	sqlite3_bind_int64(st, 7, t->pstart);
+	sqlite3_bind_int64(st, 8, (long long)t->starttime);
+	sqlite3_bind_int64(st, 9, (long long)t->endtime);
+	sqlite3_bind_text(st, 10, t->exitstatus ? t->exitstatus :
+	    "unexpected status", -1, SQLITE_STATIC);
+	sqlite3_bind_int(st, 11, t->vmid);
+	sqlite3_bind_text(st, 12, log.p ? log.p : "", -1, SQLITE_STATIC);
+	sqlite3_step(st);
+	sqlite3_finalize(st);
+	buf_free(&log);
+}
+
+/* Load the last MAX_TASKS finished tasks. */
+void
+tasks_load(struct sim *s)
+{
+	sqlite3_stmt *st = NULL;
+
+	if (sqlite3_prepare_v2(s->db, "SELECT upid, node, type, id, user, pid,"
+	    " pstart, starttime, endtime, exitstatus, vmid, log FROM (SELECT"
+	    " rowid AS r, * FROM tasks ORDER BY rowid DESC LIMIT 3000)"
+	    " ORDER BY r", -1, &st, NULL) != SQLITE_OK)
+		return;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		struct sim_task *t = px_xcalloc(1, sizeof(*t));
+		const char *log = (const char *)sqlite3_column_text(st, 11);
+
+#define COPY(field, col) snprintf(field, sizeof(field), "%s", \
+	sqlite3_column_text(st, col) ? (const char *)sqlite3_column_text(st, \
+	col) : "")
+		COPY(t->upid, 0);
+		COPY(t->node, 1);
+		COPY(t->type, 2);
+		COPY(t->id, 3);
+		COPY(t->user, 4);
+#undef COPY
+		t->pid = (unsigned)sqlite3_column_int64(st, 5);
+		t->pstart = (unsigned)sqlite3_column_int64(st, 6);
+		t->starttime = (time_t)sqlite3_column_int64(st, 7);
+		t->endtime = (time_t)sqlite3_column_int64(st, 8);
+		t->exitstatus = px_xstrdup(sqlite3_column_text(st, 9) ?
+		    (const char *)sqlite3_column_text(st, 9) : "OK");
+		t->vmid = sqlite3_column_int(st, 10);
+		while (log && *log) {
+			const char *nl = strchr(log, '\n');
+			size_t n = nl ? (size_t)(nl - log) : strlen(log);
+
+			sim_task_log(t, "%.*s", (int)n, log);
+			log += n + (nl != NULL);
+		}
+		if (t->pid >= next_pid)
+			next_pid = t->pid + 1;
+		task_append(s, t);
+	}
+	sqlite3_finalize(st);
+}
+
+/* ---- endpoints ---- */
+
+static void
+write_task(struct jw *w, const struct sim_task *t, int status_style)
+{
+	jw_obj(w);
+	jw_kstr(w, "upid", t->upid);
+	jw_kstr(w, "node", t->node);
+	jw_kint(w, "pid", t->pid);
+	jw_kint(w, "pstart", t->pstart);
+	jw_kint(w, "starttime", (long long)t->starttime);
+	jw_kstr(w, "type", t->type);
+	jw_kstr(w, "id", t->id);
+	jw_kstr(w, "user", t->user);
+	if (status_style) {
+		jw_kstr(w, "status", t->running ? "running" : "stopped");
+		if (!t->running)
+			jw_kstr(w, "exitstatus", t->exitstatus);
+	} else if (!t->running) {
+		jw_kint(w, "endtime", (long long)t->endtime);
+		jw_kstr(w, "status", t->exitstatus);
+	}
+	jw_end(w);
+}
+
+static int
+task_owner(const struct sim_req *rq, const struct sim_task *t)
+{
+	return rq->authid && (strcmp(rq->authid, t->user) == 0 ||
+	    (rq->user && strcmp(rq->user, t->user) == 0));
+}
+
+static int
+task_failed(const struct sim_task *t)
+{
+	return !t->running && t->exitstatus &&
+	    strcmp(t->exitstatus, "OK") != 0 &&
+	    strncmp(t->exitstatus, "WARNINGS", 8) != 0;
+}
+
+/* Filters shared by the node and cluster task lists. */
+static int
+task_matches(struct sim *s, const struct sim_req *rq, const struct sim_task *t,
+    const char *node)
+{
+	const char *v;
+	char path[128];
+
+	if (node && strcmp(t->node, node) != 0)
+		return 0;
+	snprintf(path, sizeof(path), "/nodes/%s", t->node);
+	if (!task_owner(rq, t) && sim_check_perm(s, rq, path, "Sys.Audit",
+	    NULL) != 0)
+		return 0;
+	if ((v = sim_param(rq, "vmid")) && strcmp(v, t->id) != 0)
+		return 0;
+	if ((v = sim_param(rq, "typefilter")) && strcmp(v, t->type) != 0)
+		return 0;
+	if ((v = sim_param(rq, "userfilter")) && strstr(t->user, v) == NULL)
+		return 0;
+	if (sim_param_bool(rq, "errors", 0) && !task_failed(t))
+		return 0;
+	if ((v = sim_param(rq, "since")) && t->starttime < atoll(v))
+		return 0;
+	if ((v = sim_param(rq, "until")) && t->starttime > atoll(v))
+		return 0;
+	if ((v = sim_param(rq, "statusfilter")) != NULL) {
+		const char *want = t->running ? "active" : task_failed(t) ?
+		    "error" : strncmp(t->exitstatus, "WARNINGS", 8) == 0 ?
+		    "warning" : "ok";
+
+		if (strstr(v, want) == NULL)
+			return 0;
+	}
+	return 1;
+}
+
+static void
+h_node_tasks(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	const char *node = sim_var(m, "node");
+	const char *source = sim_param(rq, "source");
+	long long start = sim_param_int(rq, "start", 0);
+	long long limit = sim_param_int(rq, "limit", 50);
+	long long total = 0, shown = 0;
+	struct jw w;
+	size_t i;
+
+	if (source == NULL)
+		source = "archive";
+	if (strcmp(source, "archive") && strcmp(source, "active") &&
+	    strcmp(source, "all")) {
+		sim_param_errorf(rs, "source", "value '%s' does not have a "
+		    "value in the enumeration 'archive, active, all'", source);
+		return;
+	}
+	if (start < 0 || limit < 0) {
+		sim_param_error(rs, start < 0 ? "start" : "limit",
+		    "value must have a minimum value of 0");
+		return;
+	}
+	sim_ok_begin(rs, &w);
+	jw_arr(&w);
+	for (i = s->ntasks; i-- > 0;) {
+		const struct sim_task *t = s->tasks[i];
+
+		if (t->running && strcmp(source, "archive") == 0)
+			continue;
+		if (!t->running && strcmp(source, "active") == 0)
+			continue;
+		if (!task_matches(s, rq, t, node))
+			continue;
+		total++;
+		if (total <= start || shown >= limit)
+			continue;
+		shown++;
+		write_task(&w, t, 0);
+	}
+	jw_end(&w);
+	jw_kint(&w, "total", total);
+	sim_ok_end(rs, &w);
+}
+
+static struct sim_task *
+task_lookup(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m, const char *priv)
+{
+	const char *upid = sim_var(m, "upid"), *node = sim_var(m, "node");
+	struct sim_task *t;
+	char path[128];
+
+	if (strncmp(upid, "UPID:", 5) != 0 || upid[strlen(upid) - 1] != ':') {
+		sim_param_error(rs, "upid", "unable to parse worker upid");
+		return NULL;
+	}
+	t = sim_task_find(s, upid);
+	if (t == NULL || strcmp(t->node, node) != 0) {
+		sim_error(rs, 500, "unable to open file '/var/log/pve/tasks/"
+		    "%X/%s' - No such file or directory",
+		    (unsigned)(upid[strlen(upid) - 2]) & 0xf, upid);
+		return NULL;
+	}
+	snprintf(path, sizeof(path), "/nodes/%s", node);
+	if (!task_owner(rq, t) && sim_check_perm(s, rq, path, priv, rs) != 0)
+		return NULL;
+	return t;
+}
+
+static void
+h_task_index(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	if (task_lookup(s, rq, rs, m, "Sys.Audit") == NULL)
+		return;
+	sim_ok_json(rs, "[{\"name\":\"log\"},{\"name\":\"status\"}]");
+}
+
+static void
+h_task_status(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	struct sim_task *t = task_lookup(s, rq, rs, m, "Sys.Audit");
+	struct jw w;
+
+	if (t == NULL)
+		return;
+	sim_ok_begin(rs, &w);
+	write_task(&w, t, 1);
+	sim_ok_end(rs, &w);
+}
+
+static void
+h_task_log(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	struct sim_task *t = task_lookup(s, rq, rs, m, "Sys.Audit");
+	long long start = sim_param_int(rq, "start", 0);
+	long long limit = sim_param_int(rq, "limit", 50);
+	long long total, i, shown = 0;
+	struct jw w;
+	char last[600];
+
+	if (t == NULL)
+		return;
+	if (start < 0)
+		start = 0;
+	total = (long long)t->nlines + (t->running ? 0 : 1);
+	if (!t->running)
+		snprintf(last, sizeof(last), "%s%s", strcmp(t->exitstatus, "OK")
+		    == 0 ? "TASK OK" : strncmp(t->exitstatus, "WARNINGS", 8) ==
+		    0 ? "TASK " : "TASK ERROR: ", strcmp(t->exitstatus, "OK") ==
+		    0 ? "" : t->exitstatus);
+	sim_ok_begin(rs, &w);
+	jw_arr(&w);
+	for (i = start; i < total && shown < limit; i++, shown++) {
+		jw_obj(&w);
+		jw_kint(&w, "n", i + 1);
+		jw_kstr(&w, "t", i < (long long)t->nlines ? t->lines[i] : last);
+		jw_end(&w);
+	}
+	jw_end(&w);
+	jw_kint(&w, "total", total);
+	sim_ok_end(rs, &w);
+}
+
+static void
+h_task_delete(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	struct sim_task *t = task_lookup(s, rq, rs, m, "Sys.Modify");
+
+	if (t == NULL)
+		return;
+	sim_task_stop(s, t);
+	sim_ok_null(rs);
+}
+
+static void
+h_cluster_tasks(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	struct jw w;
+	size_t i;
+	int n = 0;
+
+	(void)m;
+	sim_ok_begin(rs, &w);
+	jw_arr(&w);
+	for (i = s->ntasks; i-- > 0 && n < 2000;) {
+		const struct sim_task *t = s->tasks[i];
+		char path[128];
+
+		snprintf(path, sizeof(path), "/nodes/%s", t->node);
+		if (!task_owner(rq, t) && sim_check_perm(s, rq, path,
+		    "Sys.Audit", NULL) != 0)
+			continue;
+		n++;
+		jw_obj(&w);
+		jw_kstr(&w, "upid", t->upid);
+		jw_kstr(&w, "node", t->node);
+		jw_kint(&w, "pid", t->pid);
+		jw_kint(&w, "pstart", t->pstart);
+		jw_kint(&w, "starttime", (long long)t->starttime);
+		jw_kstr(&w, "type", t->type);
+		jw_kstr(&w, "id", t->id);
+		jw_kstr(&w, "user", t->user);
+		if (!t->running) {
+			jw_kint(&w, "endtime", (long long)t->endtime);
+			jw_kstr(&w, "status", t->exitstatus);
+		}
+		jw_end(&w);
+	}
+	jw_end(&w);
+	sim_ok_end(rs, &w);
+}
+
+/* The task routes. */
+const struct sim_route sim_routes_tasks[] = {
+	{ "GET", "/cluster/tasks", h_cluster_tasks, NULL, NULL, 0 },
+	{ "GET", "/nodes/{node}/tasks", h_node_tasks, NULL, NULL, 0 },
+	{ "GET", "/nodes/{node}/tasks/{upid}", h_task_index, NULL, NULL, 0 },
+	{ "DELETE", "/nodes/{node}/tasks/{upid}", h_task_delete, NULL, NULL,
+	    0 },
+	{ "GET", "/nodes/{node}/tasks/{upid}/status", h_task_status, NULL,
+	    NULL, 0 },
+	{ "GET", "/nodes/{node}/tasks/{upid}/log", h_task_log, NULL, NULL, 0 },
+	{ NULL, NULL, NULL, NULL, NULL, 0 },
+};
