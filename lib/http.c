@@ -40,6 +40,7 @@ struct px_client {
 	char pin[64];		/* sha256//BASE64 when pinning */
 	char seen_fp[96];	/* fingerprint seen on the probe */
 	int verbose;
+	int hide_prefix;	/* the API prefix is a credential: never log it */
 	double bucket, bucket_at;	/* rate limit: tokens, last refill */
 	int in_login;
 };
@@ -75,9 +76,9 @@ get_multi(void)
 	return multi;
 }
 
-/* host:port of an https URL, with the API's default port. */
+/* host:port of an https URL, with the default port defport. */
 static char *
-url_hostport(const char *url, enum px_kind kind)
+url_hostport(const char *url, int defport)
 {
 	const char *h = url + 8, *end = h + strcspn(h, "/?#");
 	const char *colon = NULL;
@@ -92,8 +93,7 @@ url_hostport(const char *url, enum px_kind kind)
 	}
 	if (colon)
 		return px_xstrndup(h, (size_t)(end - h));
-	return px_xasprintf("%.*s:%d", (int)(end - h), h,
-	    kind == PX_KIND_PBS ? 8007 : 8006);
+	return px_xasprintf("%.*s:%d", (int)(end - h), h, defport);
 }
 
 /* ---- DER: find the SubjectPublicKeyInfo of a certificate ---- */
@@ -727,9 +727,11 @@ call_finish(struct px_call *k, CURLcode rc, double now)
 
 	curl_easy_getinfo(cp->easy, CURLINFO_RESPONSE_CODE, &k->status);
 	if (c->verbose)
-		px_warn("%s %s%s: %ld %s (%.0f ms)", k->method, c->base,
-		    k->path, k->status, rc == CURLE_OK ? k->reason :
-		    curl_easy_strerror(rc), (now - cp->start) * 1000);
+		px_warn("%s %s%s%s: %ld %s (%.0f ms)", k->method,
+		    c->hide_prefix ? c->p->url : c->base,
+		    c->hide_prefix ? "/<redacted>" : "", k->path, k->status,
+		    rc == CURLE_OK ? k->reason : curl_easy_strerror(rc),
+		    (now - cp->start) * 1000);
 	if (rc == CURLE_OK && k->status >= 200 && k->status < 300) {
 		k->rc = 0;
 		return 1;
@@ -960,7 +962,14 @@ px_client_new(const struct px_conf *conf, const struct px_profile *p,
 	c->verbose = o ? o->verbose : 0;
 	c->base = px_xasprintf("%s%s", p->url,
 	    o && o->api_prefix ? o->api_prefix : "/api2/json");
-	c->hostport = url_hostport(p->url, p->kind);
+	c->hostport = url_hostport(p->url, o && o->no_auth ? 443 :
+	    p->kind == PX_KIND_PBS ? 8007 : 8006);
+	if (o && o->no_auth) {
+		c->hide_prefix = 1;
+		if (tls_establish(c, e) != 0)
+			goto fail;
+		return c;
+	}
 	if (conf_secret(conf, p, o ? o->secret : NULL, &secret, &source, e) != 0)
 		goto fail;
 	if (tls_establish(c, e) != 0)

@@ -34,6 +34,11 @@ struct px_client_opts {
 	const char *secret;	/* from a command-line flag, or NULL */
 	int verbose;		/* -v: log each request (never secrets) */
 	const char *api_prefix;	/* default "/api2/json" */
+	int no_auth;		/* no secret is resolved and no Authorization
+				   header is sent: for the Telegram Bot API,
+				   whose credential is the api_prefix
+				   ("/bot<TOKEN>"), so -v logs never show the
+				   prefix; a URL without a port means 443 */
 };
 
 /* Connect a profile: secret, TLS trust, login.  NULL with e set. */

@@ -1,0 +1,1087 @@
+/*
+ * hitl.c -- human approval through Telegram (see hitl.h).
+ *
+ * The Bot API is reached through lib/http with a client that carries no
+ * PVE credential (no_auth).  The bot token is the client's API prefix
+ * ("/bot<TOKEN>"), never part of a call's path: error messages name the
+ * path only ("POST /sendMessage: ..."), and -v logs hide the prefix, so
+ * the token cannot leak through either.
+ *
+ * Why the callback data carry an HMAC: anyone in the chat, or anyone who
+ * can make the bot receive an update, can send arbitrary callback data.
+ * The nonce binds an answer to this one request, the tag (keyed with
+ * hitl.key, which never leaves the machine) proves the button was made by
+ * px for this request and this summary.  The chat and the user are checked
+ * on top, since a genuine button can be pressed by anyone who sees it.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+
+#include <bearssl.h>
+
+#include "enc.h"
+#include "freeze.h"
+#include "hitl.h"
+#include "http.h"
+#include "json.h"
+
+#define TIMEOUT_DEFAULT	120	/* seconds to wait for an answer */
+#define TIMEOUT_MAX	86400
+#define POLL_MAX	25	/* seconds of one getUpdates long poll */
+#define API_DEFAULT	"https://api.telegram.org"
+#define SUMMARY_MAX	1000	/* bytes of the summary shown in the message */
+
+/*
+ * px_whoami is defined in freeze.c.  A weak reference lets a program that
+ * links hitl.o but nothing of freeze.o (a test) fall back to $USER@host.
+ */
+#pragma weak px_whoami
+
+static const char *const policy_keys[] = {
+	"action", "vmid", "tag", "pool", "timeout", NULL
+};
+
+/* ---- policies ---- */
+
+/* The next item of a comma list: its trimmed text in *item, *n; *s moves
+ * past it.  Empty items are skipped.  0 at the end of the list. */
+static int
+list_next(const char **s, const char **item, size_t *n)
+{
+	const char *p = *s, *end;
+
+	while (*p == ',' || isspace((unsigned char)*p))
+		p++;
+	if (*p == '\0')
+		return 0;
+	end = p + strcspn(p, ",");
+	*s = end;
+	while (end > p && isspace((unsigned char)end[-1]))
+		end--;
+	*item = p;
+	*n = (size_t)(end - p);
+	return 1;
+}
+
+/* Whether word is in the comma list (or the list holds "*"). */
+static int
+word_in(const char *list, const char *word, int nocase)
+{
+	const char *item;
+	size_t n;
+
+	if (word == NULL)
+		word = "";
+	while (list_next(&list, &item, &n)) {
+		if (n == 1 && item[0] == '*')
+			return 1;
+		if (n == strlen(word) && (nocase ? strncasecmp(item, word, n) :
+		    strncmp(item, word, n)) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Parse a VMID list item, "100" or "100-199"; -1 if malformed. */
+static int
+vmid_range(const char *item, size_t n, long *lo, long *hi)
+{
+	char buf[32], *end, *dash;
+
+	if (n == 0 || n >= sizeof(buf))
+		return -1;
+	memcpy(buf, item, n);
+	buf[n] = '\0';
+	if (!isdigit((unsigned char)buf[0]))
+		return -1;
+	*lo = strtol(buf, &end, 10);
+	if (*end == '\0') {
+		*hi = *lo;
+		return 0;
+	}
+	dash = end;
+	if (*dash != '-' || !isdigit((unsigned char)dash[1]))
+		return -1;
+	*hi = strtol(dash + 1, &end, 10);
+	return *end == '\0' && *lo <= *hi ? 0 : -1;
+}
+
+/* 1 when vmid is in the list, 0 when not, -1 when the list is malformed
+ * (hitl_policy then treats the policy as matching: see there). */
+static int
+vmid_in(const char *list, int vmid)
+{
+	const char *item;
+	size_t n;
+	long lo, hi;
+	int found = 0;
+
+	while (list_next(&list, &item, &n)) {
+		if (n == 1 && item[0] == '*')
+			found = 1;
+		else if (vmid_range(item, n, &lo, &hi) != 0)
+			return -1;
+		else if (vmid > 0 && vmid >= lo && vmid <= hi)
+			found = 1;
+	}
+	return found;
+}
+
+/* Whether one of the guest's tags (PVE separates them by ';', older
+ * versions and users also by ',' or spaces) is in the list. */
+static int
+tags_in(const char *list, const char *tags)
+{
+	const char *p = tags;
+	char tag[256];
+	size_t n;
+
+	if (p == NULL)
+		return 0;
+	while (*p) {
+		p += strspn(p, ";, \t");
+		n = strcspn(p, ";, \t");
+		if (n > 0 && n < sizeof(tag)) {
+			memcpy(tag, p, n);
+			tag[n] = '\0';
+			if (word_in(list, tag, 1))
+				return 1;
+		}
+		p += n;
+	}
+	return 0;
+}
+
+/* Whether section sec (a [policy NAME]) has a key px does not know. */
+static const char *
+policy_unknown_key(const struct px_conf *c, const char *sec)
+{
+	for (size_t i = 0; i < c->nkv; i++) {
+		size_t k;
+
+		if (strcmp(c->kv[i].section, sec) != 0)
+			continue;
+		for (k = 0; policy_keys[k]; k++)
+			if (strcmp(c->kv[i].key, policy_keys[k]) == 0)
+				break;
+		if (policy_keys[k] == NULL)
+			return c->kv[i].key;
+	}
+	return NULL;
+}
+
+/*
+ * Whether the policy in section sec asks for approval of r.  A key that is
+ * absent does not restrict.  A policy that cannot be read (an unknown
+ * key, a malformed VMID list) matches: approval is then asked for, and
+ * hitl_approve refuses with the configuration error, rather than letting
+ * a typo wave a mutation through.
+ */
+static int
+policy_matches(const struct px_conf *c, const char *sec,
+    const struct hitl_request *r)
+{
+	const char *v;
+
+	if (policy_unknown_key(c, sec) != NULL)
+		return 1;
+	if ((v = conf_get(c, sec, "vmid")) != NULL) {
+		switch (vmid_in(v, r->vmid)) {
+		case -1:
+			return 1;	/* unreadable: ask */
+		case 0:
+			return 0;
+		}
+	}
+	if ((v = conf_get(c, sec, "action")) != NULL &&
+	    !word_in(v, r->action, 1))
+		return 0;
+	if ((v = conf_get(c, sec, "tag")) != NULL && !tags_in(v, r->tags))
+		return 0;
+	if ((v = conf_get(c, sec, "pool")) != NULL &&
+	    (r->pool == NULL || !word_in(v, r->pool, 0)))
+		return 0;
+	return 1;
+}
+
+const char *
+hitl_policy(const struct px_conf *c, const struct hitl_request *r)
+{
+	/* Sections in the order they first appear in the file. */
+	for (size_t i = 0; i < c->nkv; i++) {
+		const char *sec = c->kv[i].section;
+		size_t k;
+
+		if (strncmp(sec, "policy ", 7) != 0 || sec[7] == '\0')
+			continue;
+		for (k = 0; k < i; k++)
+			if (strcmp(c->kv[k].section, sec) == 0)
+				break;
+		if (k < i)
+			continue;	/* seen already */
+		if (policy_matches(c, sec, r))
+			return sec + 7;
+	}
+	return NULL;
+}
+
+long
+hitl_timeout(const struct px_conf *c, const char *policy, struct px_err *e)
+{
+	char sec[256], *end;
+	const char *v;
+	long t;
+
+	snprintf(sec, sizeof(sec), "policy %s", policy);
+	if ((v = conf_get(c, sec, "timeout")) == NULL)
+		return TIMEOUT_DEFAULT;
+	errno = 0;
+	t = strtol(v, &end, 10);
+	if (errno || end == v || *end != '\0' || t < 1 || t > TIMEOUT_MAX) {
+		px_fail(e, PXE_CONFIG, "%s: [%s] timeout: \"%s\" is not a "
+		    "number of seconds from 1 to %d", c->path, sec, v,
+		    TIMEOUT_MAX);
+		px_hint(e, "see px.conf(5) for the keys and their values");
+		return -1;
+	}
+	return t;
+}
+
+/* Check that a policy can be read: known keys, a valid VMID list. */
+static int
+policy_check(const struct px_conf *c, const char *policy, struct px_err *e)
+{
+	char sec[256];
+	const char *v;
+
+	snprintf(sec, sizeof(sec), "policy %s", policy);
+	if ((v = policy_unknown_key(c, sec)) != NULL) {
+		px_fail(e, PXE_CONFIG, "%s: [%s] %s: unknown key; refusing the "
+		    "mutation rather than guessing what the policy means",
+		    c->path, sec, v);
+		px_hint(e, "a policy has action, vmid, tag, pool and timeout; "
+		    "see px.conf(5)");
+		return -1;
+	}
+	if ((v = conf_get(c, sec, "vmid")) != NULL && vmid_in(v, 0) == -1) {
+		px_fail(e, PXE_CONFIG, "%s: [%s] vmid: \"%s\" is not a list of "
+		    "VMIDs and ranges (100,200-299)", c->path, sec, v);
+		px_hint(e, "see px.conf(5) for the keys and their values");
+		return -1;
+	}
+	return hitl_timeout(c, policy, e) < 0 ? -1 : 0;
+}
+
+/* ---- callback data ---- */
+
+static void
+hex_encode(const unsigned char *p, size_t n, char *out)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = digits[p[i] >> 4];
+		out[2 * i + 1] = digits[p[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+static int
+hex_digit(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Decode exactly 2n hex digits of s into out; -1 otherwise. */
+static int
+hex_decode(const char *s, size_t slen, unsigned char *out, size_t n)
+{
+	if (slen != 2 * n)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		int hi = hex_digit((unsigned char)s[2 * i]);
+		int lo = hex_digit((unsigned char)s[2 * i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return -1;
+		out[i] = (unsigned char)(hi << 4 | lo);
+	}
+	return 0;
+}
+
+static void
+callback_tag(const unsigned char key[HITL_KEY_LEN], const char *nonce,
+    char choice, const char *summary, unsigned char tag[32])
+{
+	br_hmac_key_context kc;
+	br_hmac_context hc;
+	const char sep[3] = { ':', choice, ':' };
+
+	if (summary == NULL)
+		summary = "";
+	br_hmac_key_init(&kc, &br_sha256_vtable, key, HITL_KEY_LEN);
+	br_hmac_init(&hc, &kc, 0);
+	br_hmac_update(&hc, nonce, strlen(nonce));
+	br_hmac_update(&hc, sep, sizeof(sep));
+	br_hmac_update(&hc, summary, strlen(summary));
+	br_hmac_out(&hc, tag);
+	explicit_bzero(&kc, sizeof(kc));
+	explicit_bzero(&hc, sizeof(hc));
+}
+
+void
+hitl_callback_data(const unsigned char key[HITL_KEY_LEN], const char *nonce,
+    char choice, const char *summary, char out[HITL_DATA_MAX + 1])
+{
+	unsigned char tag[32];
+	char hex[2 * HITL_TAG_LEN + 1];
+
+	callback_tag(key, nonce, choice, summary, tag);
+	hex_encode(tag, HITL_TAG_LEN, hex);
+	snprintf(out, HITL_DATA_MAX + 1, "pxa:%s:%c:%s", nonce, choice, hex);
+}
+
+int
+hitl_callback_check(const unsigned char key[HITL_KEY_LEN], const char *nonce,
+    const char *summary, const char *data)
+{
+	unsigned char want[32], got[HITL_TAG_LEN], diff = 0;
+	size_t nl = strlen(nonce);
+	const char *p = data;
+	char choice;
+
+	if (data == NULL || strlen(data) > HITL_DATA_MAX ||
+	    strncmp(p, "pxa:", 4) != 0)
+		return 0;
+	p += 4;
+	if (nl == 0 || strncmp(p, nonce, nl) != 0 || p[nl] != ':')
+		return 0;
+	p += nl + 1;
+	choice = *p;
+	if ((choice != 'a' && choice != 'd') || p[1] != ':')
+		return 0;
+	p += 2;
+	if (hex_decode(p, strlen(p), got, sizeof(got)) != 0)
+		return 0;
+	callback_tag(key, nonce, choice, summary, want);
+	for (size_t i = 0; i < HITL_TAG_LEN; i++)
+		diff |= (unsigned char)(want[i] ^ got[i]);
+	return diff == 0 ? choice : 0;
+}
+
+/* ---- local state: the key, randomness, who asks ---- */
+
+static int
+random_bytes(void *p, size_t n, struct px_err *e)
+{
+	unsigned char *b = p;
+
+	while (n > 0) {
+		ssize_t r = getrandom(b, n, 0);
+
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return px_fail(e, PXE_IO, "getrandom: %s",
+			    strerror(errno));
+		}
+		b += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+/* Create path with a new random key, unless it exists.  The key is
+ * written to a temporary file that link(2) then puts in place, so a
+ * concurrent px never reads half a key and never replaces one. */
+static int
+key_create(const char *dir, const char *path, struct px_err *e)
+{
+	unsigned char key[HITL_KEY_LEN];
+	char hex[2 * HITL_KEY_LEN + 2], *tmp;
+	int fd, rc = -1;
+
+	if (random_bytes(key, sizeof(key), e) != 0)
+		return -1;
+	hex_encode(key, sizeof(key), hex);
+	explicit_bzero(key, sizeof(key));
+	strcat(hex, "\n");
+	tmp = px_xasprintf("%s/.hitl.key.XXXXXX", dir);
+	if ((fd = mkstemp(tmp)) < 0) {	/* mkstemp creates 0600 */
+		px_fail(e, PXE_IO, "cannot create %s: %s", tmp,
+		    strerror(errno));
+		goto out;
+	}
+	if (write(fd, hex, strlen(hex)) != (ssize_t)strlen(hex) ||
+	    fsync(fd) != 0) {
+		px_fail(e, PXE_IO, "cannot write %s: %s", tmp,
+		    strerror(errno));
+		close(fd);
+		unlink(tmp);
+		goto out;
+	}
+	close(fd);
+	if (link(tmp, path) != 0 && errno != EEXIST)
+		px_fail(e, PXE_IO, "cannot create %s: %s", path,
+		    strerror(errno));
+	else
+		rc = 0;
+	unlink(tmp);
+out:
+	explicit_bzero(hex, sizeof(hex));
+	free(tmp);
+	return rc;
+}
+
+/* The HMAC key: hitl.key in the data dir (64 hex digits, 0600), created
+ * on first use; refused when others can read it. */
+static int
+hitl_key(unsigned char key[HITL_KEY_LEN], struct px_err *e)
+{
+	const char *dir = px_data_dir(e);
+	struct stat st;
+	char *path, *hex = NULL;
+	int rc = -1;
+
+	if (dir == NULL)
+		return -1;
+	path = px_xasprintf("%s/hitl.key", dir);
+	if (lstat(path, &st) != 0) {
+		if (errno != ENOENT) {
+			px_fail(e, PXE_IO, "%s: %s", path, strerror(errno));
+			goto out;
+		}
+		if (key_create(dir, path, e) != 0)
+			goto out;
+	}
+	if (secret_file_read(path, &hex, e) != 0)
+		goto out;
+	if (hex_decode(hex, strlen(hex), key, HITL_KEY_LEN) != 0) {
+		px_fail(e, PXE_CONFIG, "%s is not a key of %d hex bytes", path,
+		    HITL_KEY_LEN);
+		px_hint(e, "remove it: px makes a new one (buttons of pending "
+		    "requests stop working)");
+		goto out;
+	}
+	rc = 0;
+out:
+	secret_free(hex);
+	free(path);
+	return rc;
+}
+
+/* "user@host" of the person running px. */
+static const char *
+whoami(void)
+{
+	static char who[320];
+	const char *u;
+	char host[256];
+
+	if (px_whoami != NULL)
+		return px_whoami();
+	if ((u = getenv("USER")) == NULL || *u == '\0')
+		u = getenv("LOGNAME");
+	if (gethostname(host, sizeof(host)) != 0)
+		snprintf(host, sizeof(host), "localhost");
+	host[sizeof(host) - 1] = '\0';
+	snprintf(who, sizeof(who), "%s@%s", u && *u ? u : "unknown", host);
+	return who;
+}
+
+static double
+now_mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* ---- the Bot API ---- */
+
+struct tg {
+	struct px_profile p;	/* api_url and its TLS trust */
+	struct px_client *c;
+	char *prefix;		/* "/bot<TOKEN>": a secret */
+	long long chat, approver;
+};
+
+/* One answer of the Bot API: {"ok":true,"result":...}. */
+struct tg_answer {
+	struct px_call k;
+	struct json j;
+	int result;		/* token of "result" */
+	int parsed;
+};
+
+static void
+tg_answer_free(struct tg_answer *a)
+{
+	if (a->parsed)
+		json_free(&a->j);
+	px_call_free(&a->k);
+	a->parsed = 0;
+}
+
+/* Hints that name [telegram] rather than a PVE profile. */
+static void
+tg_hint(struct px_err *e)
+{
+	switch (e->id) {
+	case PXE_UNAUTHORIZED:
+	case PXE_NOT_FOUND:
+		px_hint(e, "check bot_token (or bot_token_file) and api_url in "
+		    "[telegram]; the token comes from @BotFather");
+		break;
+	case PXE_TLS:
+	case PXE_TLS_MISMATCH:
+	case PXE_TLS_UNKNOWN:
+		px_hint(e, "check api_url and the TLS keys of [telegram] "
+		    "(fingerprint, ca_file, insecure)");
+		break;
+	default:
+		break;
+	}
+}
+
+/* Call method with a form body.  0 with a filled (free it with
+ * tg_answer_free in every case), -1 with e set. */
+static int
+tg_call(struct tg *t, const char *method, const char *form,
+    struct tg_answer *a, struct px_err *e)
+{
+	char *desc;
+
+	memset(a, 0, sizeof(*a));
+	a->result = -1;
+	px_call_init(&a->k, t->c, "POST", form, "/%s", method);
+	px_call_run(&a->k, 1);
+	if (a->k.rc != 0) {
+		*e = a->k.err;
+		/* The Bot API explains itself in "description". */
+		if (a->k.status && a->k.body.len && json_parse(&a->j,
+		    a->k.body.p, a->k.body.len, NULL) == 0) {
+			if ((desc = json_get_str(&a->j, 0, "description"))) {
+				text_sanitize(desc);
+				px_fail(e, e->id, "Telegram %s: %ld %s", method,
+				    a->k.status, desc);
+				e->http = (int)a->k.status;
+				free(desc);
+			}
+			json_free(&a->j);
+		}
+		tg_hint(e);
+		return -1;
+	}
+	if (json_parse(&a->j, a->k.body.p, a->k.body.len, e) != 0) {
+		px_wrap(e, "Telegram %s", method);
+		return -1;
+	}
+	a->parsed = 1;
+	if (!json_get_bool(&a->j, 0, "ok", 0)) {
+		desc = json_get_str(&a->j, 0, "description");
+		if (desc)
+			text_sanitize(desc);
+		px_fail(e, PXE_API, "Telegram %s: %s", method,
+		    desc ? desc : "refused");
+		free(desc);
+		return -1;
+	}
+	a->result = json_get(&a->j, 0, "result");
+	return 0;
+}
+
+/* Call method and ignore the answer (best effort: an answer to a button,
+ * an edit). */
+static void
+tg_call_quiet(struct tg *t, const char *method, const char *form)
+{
+	struct tg_answer a;
+	struct px_err e;
+
+	tg_call(t, method, form, &a, &e);
+	tg_answer_free(&a);
+}
+
+static void
+tg_close(struct tg *t)
+{
+	px_client_free(t->c);
+	secret_free(t->prefix);
+	free(t->p.name);
+	free(t->p.user);
+	free(t->p.url);
+	free(t->p.fingerprint);
+	free(t->p.ca_file);
+	memset(t, 0, sizeof(*t));
+}
+
+static int
+not_configured(struct px_err *e, const char *policy, const char *why)
+{
+	px_fail(e, PXE_HITL_DENIED, "approval required by policy %s but "
+	    "Telegram is not configured (%s); refused", policy, why);
+	px_hint(e, "set bot_token_file, chat_id and approver in [telegram] "
+	    "of px.conf (see px.conf(5)), or change [policy %s]", policy);
+	return -1;
+}
+
+static int
+parse_id(const char *s, long long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoll(s, &end, 10);
+	return errno || end == s || *end != '\0' || *out == 0 ? -1 : 0;
+}
+
+static int
+tg_bad(struct px_err *e, const struct px_conf *c, const char *key,
+    const char *what)
+{
+	px_fail(e, PXE_CONFIG, "%s: [telegram] %s: %s", c->path, key, what);
+	px_hint(e, "see px.conf(5) for the keys and their values");
+	return -1;
+}
+
+/* The bot token: bot_token_file (0600) or an inline bot_token (in a
+ * config file only its owner can read).  *out malloc'd. */
+static int
+tg_token(const struct px_conf *c, char **out, struct px_err *e)
+{
+	const char *file = conf_get(c, "telegram", "bot_token_file");
+	const char *inl = conf_get(c, "telegram", "bot_token");
+	const char *home = getenv("HOME");
+	char *path;
+	int rc;
+
+	*out = NULL;
+	if (file != NULL && *file != '\0') {
+		if (file[0] == '~' && file[1] == '/' && home && *home)
+			path = px_xasprintf("%s%s", home, file + 1);
+		else
+			path = px_xstrdup(file);
+		rc = secret_file_read(path, out, e);
+		free(path);
+		return rc;
+	}
+	if (c->mode & 077) {
+		px_fail(e, PXE_SECRET_PERMS, "%s holds the bot token and is "
+		    "accessible by others (mode %04o); refusing to use it",
+		    c->path, (unsigned)(c->mode & 07777));
+		px_hint(e, "chmod 600 %s, or move the token to a 0600 "
+		    "bot_token_file", c->path);
+		return -1;
+	}
+	*out = px_xstrdup(inl);
+	return 0;
+}
+
+/* Read [telegram] and connect to the Bot API. */
+static int
+tg_open(struct tg *t, const struct px_conf *c, const char *policy,
+    struct px_err *e)
+{
+	struct px_client_opts o = { 0 };
+	const char *chat = conf_get(c, "telegram", "chat_id");
+	const char *approver = conf_get(c, "telegram", "approver");
+	const char *tok = conf_get(c, "telegram", "bot_token");
+	const char *tokf = conf_get(c, "telegram", "bot_token_file");
+	const char *url = conf_get(c, "telegram", "api_url");
+	const char *fp = conf_get(c, "telegram", "fingerprint");
+	const char *ca = conf_get(c, "telegram", "ca_file");
+	const char *insecure = conf_get(c, "telegram", "insecure");
+	char *token = NULL;
+	size_t n;
+	int have = 0, b;
+
+	memset(t, 0, sizeof(*t));
+	for (size_t i = 0; i < c->nkv && !have; i++)
+		have = strcmp(c->kv[i].section, "telegram") == 0;
+	if (!have)
+		return not_configured(e, policy, "no [telegram] section");
+	if ((tok == NULL || *tok == '\0') && (tokf == NULL || *tokf == '\0'))
+		return not_configured(e, policy, "no bot_token_file in "
+		    "[telegram]");
+	if (chat == NULL || *chat == '\0')
+		return not_configured(e, policy, "no chat_id in [telegram]");
+	if (approver == NULL || *approver == '\0')
+		return not_configured(e, policy, "no approver in [telegram]");
+	if (parse_id(chat, &t->chat) != 0)
+		return tg_bad(e, c, "chat_id", "not a Telegram chat id");
+	if (parse_id(approver, &t->approver) != 0 || t->approver < 0)
+		return tg_bad(e, c, "approver", "not a Telegram user id");
+	if (url == NULL || *url == '\0')
+		url = API_DEFAULT;
+	if (strncmp(url, "https://", 8) != 0 || url[8] == '\0')
+		return tg_bad(e, c, "api_url", "not an https:// URL");
+	t->p.url = px_xstrdup(url);
+	n = strlen(t->p.url);
+	while (n > 8 && t->p.url[n - 1] == '/')
+		t->p.url[--n] = '\0';
+	if (fp && *fp && conf_norm_fingerprint(fp, &t->p.fingerprint) != 0)
+		return tg_bad(e, c, "fingerprint", "not a SHA-256 fingerprint "
+		    "(64 hex digits, colons optional)");
+	if (ca && *ca)
+		t->p.ca_file = px_xstrdup(ca);
+	if (insecure) {
+		if ((b = conf_parse_bool(insecure)) < 0)
+			return tg_bad(e, c, "insecure", "not yes or no");
+		t->p.insecure = b;
+	}
+	t->p.name = px_xstrdup("telegram");
+	t->p.kind = PX_KIND_PVE;
+	t->p.user = px_xstrdup("");
+	t->p.auth = PX_AUTH_TOKEN;
+	t->p.timeout = POLL_MAX + 20;
+	t->p.connect_timeout = 10;
+	t->p.retries = 0;
+
+	if (tg_token(c, &token, e) != 0)
+		return -1;
+	/* The token goes into a URL path: allow only its own alphabet. */
+	if (strspn(token, "0123456789:ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz_-") != strlen(token) ||
+	    strchr(token, ':') == NULL) {
+		secret_free(token);
+		return tg_bad(e, c, "bot_token", "not a Telegram bot token "
+		    "(digits:letters)");
+	}
+	t->prefix = px_xasprintf("/bot%s", token);
+	secret_free(token);
+	o.api_prefix = t->prefix;
+	o.no_auth = 1;
+	if ((t->c = px_client_new(c, &t->p, &o, e)) == NULL) {
+		tg_hint(e);
+		px_wrap(e, "approval required by policy %s, but Telegram "
+		    "cannot be reached", policy);
+		e->id = PXE_HITL_DENIED;
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- asking ---- */
+
+static char *
+request_text(const struct hitl_request *r, const char *policy, long timeout)
+{
+	struct buf b = { 0 };
+	char *s;
+
+	buf_printf(&b, "px asks for approval\n\n");
+	buf_printf(&b, "profile: %s\n", r->profile ? r->profile : "-");
+	buf_printf(&b, "action: %s\n", r->action ? r->action : "-");
+	if (r->vmid > 0)
+		buf_printf(&b, "target: guest %d\n", r->vmid);
+	buf_printf(&b, "summary: %.*s\n", SUMMARY_MAX,
+	    r->summary ? r->summary : "-");
+	buf_printf(&b, "asked by: %s\n", whoami());
+	buf_printf(&b, "policy: %s\n", policy);
+	buf_printf(&b, "answer within %ld s, or it is denied", timeout);
+	s = buf_steal(&b);
+	return s;
+}
+
+static char *
+keyboard(const char *approve, const char *deny)
+{
+	struct buf b = { 0 };
+	struct jw w;
+
+	jw_init(&w, &b);
+	jw_obj(&w);
+	jw_key(&w, "inline_keyboard");
+	jw_arr(&w);
+	jw_arr(&w);
+	jw_obj(&w);
+	jw_kstr(&w, "text", "Approve");
+	jw_kstr(&w, "callback_data", approve);
+	jw_end(&w);
+	jw_end(&w);
+	jw_arr(&w);
+	jw_obj(&w);
+	jw_kstr(&w, "text", "Deny");
+	jw_kstr(&w, "callback_data", deny);
+	jw_end(&w);
+	jw_end(&w);
+	jw_end(&w);
+	jw_end(&w);
+	return buf_steal(&b);
+}
+
+/* Post the request; its message id in *msgid. */
+static int
+tg_send(struct tg *t, const char *text, const char *markup,
+    long long *msgid, struct px_err *e)
+{
+	struct tg_answer a;
+	struct buf f = { 0 };
+	long long id = 0;
+	int rc = -1;
+
+	form_addf(&f, "chat_id", "%lld", t->chat);
+	form_add(&f, "text", text);
+	form_add(&f, "reply_markup", markup);
+	if (tg_call(t, "sendMessage", f.p, &a, e) == 0) {
+		if (json_int(&a.j, json_get(&a.j, a.result, "message_id"),
+		    &id) != 0 || id == 0)
+			px_fail(e, PXE_PARSE, "Telegram sendMessage: no "
+			    "message_id in the answer");
+		else
+			rc = 0;
+	}
+	tg_answer_free(&a);
+	buf_free(&f);
+	*msgid = id;
+	return rc;
+}
+
+static void
+tg_answer_callback(struct tg *t, const char *id, const char *text)
+{
+	struct buf f = { 0 };
+
+	form_add(&f, "callback_query_id", id);
+	form_add(&f, "text", text);
+	tg_call_quiet(t, "answerCallbackQuery", f.p);
+	buf_free(&f);
+}
+
+/* Replace the request's text (and drop its buttons). */
+static void
+tg_edit(struct tg *t, long long msgid, const char *text, const char *tail)
+{
+	struct buf f = { 0 }, s = { 0 };
+
+	buf_printf(&s, "%s\n\n%s", text, tail);
+	form_addf(&f, "chat_id", "%lld", t->chat);
+	form_addf(&f, "message_id", "%lld", msgid);
+	form_add(&f, "text", s.p);
+	tg_call_quiet(t, "editMessageText", f.p);
+	buf_free(&f);
+	buf_free(&s);
+}
+
+/* "@name (id)" of the user who pressed, from a callback_query. */
+static void
+from_name(const struct json *j, int cq, char *out, size_t n)
+{
+	int from = json_get(j, cq, "from");
+	char *u = json_get_str(j, from, "username");
+	char *f = json_get_str(j, from, "first_name");
+	long long id = json_get_int(j, from, "id", 0);
+
+	if (u && *u)
+		snprintf(out, n, "@%s (%lld)", u, id);
+	else if (f && *f)
+		snprintf(out, n, "%s (%lld)", f, id);
+	else
+		snprintf(out, n, "%lld", id);
+	text_sanitize(out);
+	free(u);
+	free(f);
+}
+
+struct wait {
+	long long msgid;
+	const unsigned char *key;
+	const char *nonce;
+	const char *summary;
+};
+
+/* Judge one callback_query: 'a' or 'd' when it is the approver's answer
+ * to this request, 0 otherwise. */
+static int
+judge(const struct tg *t, const struct wait *w, const struct json *j, int cq)
+{
+	long long chat, from, msg;
+	char *data;
+	int choice;
+
+	if (json_int(j, json_path(j, cq, "message.chat.id"), &chat) != 0 ||
+	    chat != t->chat)
+		return 0;
+	if (json_int(j, json_path(j, cq, "from.id"), &from) != 0 ||
+	    from != t->approver)
+		return 0;
+	if (json_int(j, json_path(j, cq, "message.message_id"), &msg) != 0 ||
+	    msg != w->msgid)
+		return 0;
+	data = json_get_str(j, cq, "data");
+	choice = data ? hitl_callback_check(w->key, w->nonce, w->summary,
+	    data) : 0;
+	free(data);
+	return choice;
+}
+
+static int
+transient(enum px_errid id)
+{
+	return id == PXE_TRANSPORT || id == PXE_TIMEOUT ||
+	    id == PXE_UNAVAILABLE || id == PXE_RATE_LIMITED;
+}
+
+/*
+ * Long-poll getUpdates until the approver answers or the deadline.
+ * Returns 'a', 'd', 0 on timeout (with *who set for an answer), or -1
+ * with e set.  Every callback that is not the answer is told "not
+ * accepted".  The answer's update is confirmed, so no later poll (of
+ * this px or another) sees it again; it could not be accepted again
+ * anyway, since its nonce belongs to this request only.
+ */
+static int
+tg_wait(struct tg *t, const struct wait *w, long timeout, char *who,
+    size_t whon, struct px_err *e)
+{
+	double deadline = now_mono() + timeout, left;
+	long long offset = 0;
+
+	while ((left = deadline - now_mono()) > 0) {
+		struct tg_answer a;
+		struct buf f = { 0 };
+		long poll = left >= POLL_MAX ? POLL_MAX : (long)left + 1;
+		int u, i, choice = 0;
+
+		if (offset > 0)
+			form_addf(&f, "offset", "%lld", offset);
+		form_addf(&f, "timeout", "%ld", poll);
+		form_add(&f, "allowed_updates", "[\"callback_query\"]");
+		if (tg_call(t, "getUpdates", f.p, &a, e) != 0) {
+			tg_answer_free(&a);
+			buf_free(&f);
+			if (!transient(e->id))
+				return -1;
+			/* A dropped long poll: try again shortly. */
+			left = deadline - now_mono();
+			usleep(left > 1 ? 1000000 : left > 0 ?
+			    (useconds_t)(left * 1e6) : 0);
+			continue;
+		}
+		buf_free(&f);
+		JSON_FOREACH(&a.j, a.result, u, i) {
+			long long uid = json_get_int(&a.j, u, "update_id", -1);
+			int cq = json_get(&a.j, u, "callback_query");
+			char *id;
+
+			if (uid >= offset)
+				offset = uid + 1;
+			if (json_type(&a.j, cq) != JSON_OBJECT)
+				continue;
+			id = json_get_str(&a.j, cq, "id");
+			choice = judge(t, w, &a.j, cq);
+			if (choice == 0) {
+				if (id)
+					tg_answer_callback(t, id,
+					    "not accepted");
+				free(id);
+				continue;
+			}
+			from_name(&a.j, cq, who, whon);
+			if (id)
+				tg_answer_callback(t, id, choice == 'a' ?
+				    "approved" : "denied");
+			free(id);
+			break;
+		}
+		tg_answer_free(&a);
+		if (choice != 0) {
+			/* Confirm the answer's update and nothing after. */
+			buf_printf(&f, "offset=%lld&timeout=0&limit=1", offset);
+			tg_call_quiet(t, "getUpdates", f.p);
+			buf_free(&f);
+			return choice;
+		}
+	}
+	return 0;
+}
+
+int
+hitl_approve(const struct px_conf *c, const char *policy,
+    const struct hitl_request *r, char *who, size_t whon, struct px_err *e)
+{
+	struct tg t = { 0 };
+	struct wait w = { 0 };
+	unsigned char key[HITL_KEY_LEN], nb[HITL_NONCE_LEN];
+	char nonce[2 * HITL_NONCE_LEN + 1], approve[HITL_DATA_MAX + 1];
+	char deny[HITL_DATA_MAX + 1], by[256] = "", tail[320];
+	char *text = NULL, *markup = NULL;
+	long timeout;
+	int rc = -1, choice;
+
+	if (who && whon)
+		who[0] = '\0';
+	if (policy_check(c, policy, e) != 0 ||
+	    (timeout = hitl_timeout(c, policy, e)) < 0)
+		return -1;
+	if (tg_open(&t, c, policy, e) != 0)
+		goto out;
+	if (hitl_key(key, e) != 0 || random_bytes(nb, sizeof(nb), e) != 0)
+		goto out;
+	hex_encode(nb, sizeof(nb), nonce);
+	hitl_callback_data(key, nonce, 'a', r->summary, approve);
+	hitl_callback_data(key, nonce, 'd', r->summary, deny);
+	text = request_text(r, policy, timeout);
+	markup = keyboard(approve, deny);
+	w.key = key;
+	w.nonce = nonce;
+	w.summary = r->summary;
+	if (tg_send(&t, text, markup, &w.msgid, e) != 0) {
+		px_wrap(e, "approval required by policy %s, but it could not "
+		    "be asked for", policy);
+		e->id = PXE_HITL_DENIED;
+		goto out;
+	}
+	choice = tg_wait(&t, &w, timeout, by, sizeof(by), e);
+	if (choice < 0) {
+		px_wrap(e, "approval required by policy %s; waiting for the "
+		    "answer failed, so it is refused", policy);
+		e->id = PXE_HITL_DENIED;
+		tg_edit(&t, w.msgid, text, "ERROR: px stopped waiting; "
+		    "refused");
+	} else if (choice == 'a') {
+		snprintf(tail, sizeof(tail), "APPROVED by %s", by);
+		tg_edit(&t, w.msgid, text, tail);
+		if (who && whon)
+			snprintf(who, whon, "%s", by);
+		rc = 0;
+	} else if (choice == 'd') {
+		snprintf(tail, sizeof(tail), "DENIED by %s", by);
+		tg_edit(&t, w.msgid, text, tail);
+		if (who && whon)
+			snprintf(who, whon, "%s", by);
+		px_fail(e, PXE_HITL_DENIED, "denied by %s on Telegram (policy "
+		    "%s)", by, policy);
+	} else {
+		snprintf(tail, sizeof(tail), "EXPIRED: no answer within %ld s; "
+		    "refused", timeout);
+		tg_edit(&t, w.msgid, text, tail);
+		px_fail(e, PXE_HITL_TIMEOUT, "no answer on Telegram within "
+		    "%ld s (policy %s); refused", timeout, policy);
+		px_hint(e, "ask the approver and run the command again, or "
+		    "raise timeout in [policy %s]", policy);
+	}
+out:
+	explicit_bzero(key, sizeof(key));
+	free(text);
+	free(markup);
+	tg_close(&t);
+	return rc;
+}
