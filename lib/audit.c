@@ -1,0 +1,846 @@
+/*
+ * audit.c -- the tamper-evident audit log (see audit.h).
+ *
+ * Two tables in audit.db:
+ *
+ *   audit  one row per entry, ids 1, 2, 3 ... with no gap; prev_mac is the
+ *          MAC of the row before (64 '0' for the first), mac is
+ *          HMAC-SHA256(key, canonical row) in lower-case hex.
+ *   head   exactly one row (one = 1): the last id, its MAC, the number of
+ *          rows, and a MAC over those three.
+ *
+ * The canonical encoding of a row is a JSON array written with jw_*:
+ *
+ *   ["px-audit-row-1", id, time, profile, user, action, target, params,
+ *    decision, upid, result, ref, prev_mac]
+ *
+ * (null for an absent string or ref), and of the head
+ *
+ *   ["px-audit-head-1", last_id, last_mac, count].
+ *
+ * The leading tags keep a row's MAC from ever passing as a head's.
+ * Appending reads the head, inserts the row and rewrites the head in one
+ * BEGIN IMMEDIATE transaction, so two px processes appending at once
+ * serialise and the chain stays linear.  The head is written once, when
+ * the schema is created, and is never re-created: a missing head is
+ * tampering, and appending refuses to build on it.
+ *
+ * What verify catches: an edited row (its MAC), a deleted row in the
+ * middle (the id gap and the broken link), deleted rows at the end (the
+ * head's last id and count no longer match), a deleted or forged head (its
+ * MAC).  What it cannot catch alone: the whole db replaced by an older
+ * copy of itself, or removed together with its key.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+
+#include <bearssl.h>
+#include <sqlite3.h>
+
+#include "audit.h"
+#include "conf.h"
+#include "json.h"
+
+#define KEY_LEN		32
+#define MAC_HEX		64
+#define BUSY_MS		10000
+#define ROW_TAG		"px-audit-row-1"
+#define HEAD_TAG	"px-audit-head-1"
+
+static const char genesis_mac[MAC_HEX + 1] =
+    "0000000000000000000000000000000000000000000000000000000000000000";
+
+struct audit {
+	sqlite3 *db;
+	char *path;
+	unsigned char key[KEY_LEN];
+};
+
+/* The columns of a row as read back, owned by the statement. */
+enum { F_ID, F_TIME, F_PROFILE, F_USER, F_ACTION, F_TARGET, F_PARAMS,
+	F_DECISION, F_UPID, F_RESULT, F_REF, F_PREV, F_MAC, F_N };
+
+#define ROW_COLS "id, time, profile, user, action, target, params, " \
+	"decision, upid, result, ref, prev_mac, mac"
+
+static const char schema[] =
+    "CREATE TABLE audit ("
+    " id INTEGER PRIMARY KEY,"
+    " time INTEGER NOT NULL,"
+    " profile TEXT, user TEXT, action TEXT, target TEXT, params TEXT,"
+    " decision TEXT, upid TEXT, result TEXT, ref INTEGER,"
+    " prev_mac TEXT NOT NULL, mac TEXT NOT NULL);"
+    "CREATE INDEX audit_time ON audit(time);"
+    "CREATE TABLE head ("
+    " one INTEGER PRIMARY KEY CHECK (one = 1),"
+    " last_id INTEGER NOT NULL, last_mac TEXT NOT NULL,"
+    " count INTEGER NOT NULL, mac TEXT NOT NULL);"
+    "PRAGMA user_version = 1;";
+
+static void
+hex_encode(char *out, const unsigned char *p, size_t n)
+{
+	static const char digits[] = "0123456789abcdef";
+
+	for (size_t i = 0; i < n; i++) {
+		out[2 * i] = digits[p[i] >> 4];
+		out[2 * i + 1] = digits[p[i] & 15];
+	}
+	out[2 * n] = '\0';
+}
+
+/* HMAC-SHA256 of canon under the key, as hex into out (MAC_HEX + 1). */
+static void
+mac_hex(const struct audit *a, const struct buf *canon, char *out)
+{
+	br_hmac_key_context kc;
+	br_hmac_context hc;
+	unsigned char mac[32];
+
+	br_hmac_key_init(&kc, &br_sha256_vtable, a->key, KEY_LEN);
+	br_hmac_init(&hc, &kc, 0);
+	br_hmac_update(&hc, canon->p ? canon->p : "", canon->len);
+	br_hmac_out(&hc, mac);
+	hex_encode(out, mac, sizeof(mac));
+	explicit_bzero(&kc, sizeof(kc));
+	explicit_bzero(&hc, sizeof(hc));
+}
+
+/* Compare two MACs without an early exit. */
+static int
+mac_equal(const char *x, const char *y)
+{
+	unsigned char d = 0;
+
+	if (x == NULL || y == NULL || strlen(x) != MAC_HEX ||
+	    strlen(y) != MAC_HEX)
+		return 0;
+	for (size_t i = 0; i < MAC_HEX; i++)
+		d |= (unsigned char)(x[i] ^ y[i]);
+	return d == 0;
+}
+
+/* The canonical encoding of a row (see the top of the file). */
+static void
+row_canon(struct buf *b, const struct audit_entry *ent, const char *prev_mac)
+{
+	struct jw w;
+
+	buf_reset(b);
+	jw_init(&w, b);
+	jw_arr(&w);
+	jw_str(&w, ROW_TAG);
+	jw_int(&w, ent->id);
+	jw_int(&w, ent->time);
+	jw_str(&w, ent->profile);
+	jw_str(&w, ent->user);
+	jw_str(&w, ent->action);
+	jw_str(&w, ent->target);
+	jw_str(&w, ent->params);
+	jw_str(&w, ent->decision);
+	jw_str(&w, ent->upid);
+	jw_str(&w, ent->result);
+	if (ent->ref != 0)
+		jw_int(&w, ent->ref);
+	else
+		jw_null(&w);
+	jw_str(&w, prev_mac);
+	jw_end(&w);
+}
+
+static void
+head_canon(struct buf *b, long long last_id, const char *last_mac,
+    long long count)
+{
+	struct jw w;
+
+	buf_reset(b);
+	jw_init(&w, b);
+	jw_arr(&w);
+	jw_str(&w, HEAD_TAG);
+	jw_int(&w, last_id);
+	jw_str(&w, last_mac);
+	jw_int(&w, count);
+	jw_end(&w);
+}
+
+/* Length of the valid UTF-8 sequence at s (not NUL), or 0. */
+static size_t
+utf8_seq(const unsigned char *s)
+{
+	size_t n, i;
+	unsigned int c;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, c = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, c = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4, c = s[0] & 0x07;
+	else
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[i] & 0x3f);
+	}
+	if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10ffff)) ||
+	    (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	return n;
+}
+
+/*
+ * A copy of s with invalid UTF-8 replaced by '?' (NULL stays NULL).  The
+ * JSON writer would turn any invalid byte into U+FFFD, so two different
+ * stored values could share one canonical form; storing only valid UTF-8
+ * (and refusing anything else in verify) keeps stored and signed text
+ * one and the same.
+ */
+static char *
+utf8_clean(const char *s)
+{
+	char *c;
+	size_t i, k;
+
+	if (s == NULL)
+		return NULL;
+	c = px_xstrdup(s);
+	for (i = 0; c[i] != '\0'; i += k)
+		if ((k = utf8_seq((unsigned char *)c + i)) == 0) {
+			c[i] = '?';
+			k = 1;
+		}
+	return c;
+}
+
+static int
+utf8_valid(const char *s, size_t len)
+{
+	size_t i, k;
+
+	if (strlen(s) != len)
+		return 0;	/* an embedded NUL */
+	for (i = 0; i < len; i += k)
+		if ((k = utf8_seq((const unsigned char *)s + i)) == 0)
+			return 0;
+	return 1;
+}
+
+static int
+db_fail(struct audit *a, struct px_err *e, const char *what)
+{
+	return px_fail(e, PXE_IO, "audit log %s: %s: %s", a->path, what,
+	    sqlite3_errmsg(a->db));
+}
+
+static int
+exec(struct audit *a, const char *sql, struct px_err *e)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(a->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		px_fail(e, PXE_IO, "audit log %s: %s", a->path,
+		    msg ? msg : sqlite3_errmsg(a->db));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+/* Refuse a file that group or others can access (db, its WAL, key). */
+static int
+private_check(const char *what, const char *path, struct px_err *e)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0) {
+		if (errno == ENOENT)
+			return 0;
+		return px_fail(e, PXE_IO, "%s %s: %s", what, path,
+		    strerror(errno));
+	}
+	if (st.st_mode & 077) {
+		px_fail(e, PXE_SECRET_PERMS, "%s %s is accessible by others "
+		    "(mode %04o); refusing to use it", what, path,
+		    (unsigned)(st.st_mode & 07777));
+		px_hint(e, "chmod 600 %s", path);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Load the key, creating it when missing: 32 bytes from getrandom(2)
+ * written to a temporary file and linked into place, so that a second px
+ * creating it at the same moment reads the first one's complete key.
+ */
+static int
+key_load(struct audit *a, const char *path, struct px_err *e)
+{
+	unsigned char fresh[KEY_LEN];
+	char *tmp = NULL;
+	ssize_t got;
+	size_t have;
+	int fd, rc = -1;
+
+	if (access(path, F_OK) != 0 && errno == ENOENT) {
+		for (have = 0; have < KEY_LEN; have += (size_t)got)
+			if ((got = getrandom(fresh + have, KEY_LEN - have,
+			    0)) < 0) {
+				if (errno == EINTR) {
+					got = 0;
+					continue;
+				}
+				px_fail(e, PXE_IO, "getrandom: %s",
+				    strerror(errno));
+				goto out;
+			}
+		tmp = px_xasprintf("%s.new.%ld", path, (long)getpid());
+		if (px_write_file(tmp, fresh, KEY_LEN, 0600, e) != 0)
+			goto out;
+		if (link(tmp, path) != 0 && errno != EEXIST) {
+			px_fail(e, PXE_IO, "audit key %s: %s", path,
+			    strerror(errno));
+			unlink(tmp);
+			goto out;
+		}
+		unlink(tmp);
+	}
+	if (private_check("audit key", path, e) != 0)
+		goto out;
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0) {
+		px_fail(e, PXE_IO, "audit key %s: %s", path, strerror(errno));
+		goto out;
+	}
+	got = read(fd, a->key, KEY_LEN);
+	close(fd);
+	if (got != KEY_LEN) {
+		px_fail(e, PXE_IO, "audit key %s: not %d bytes", path, KEY_LEN);
+		px_hint(e, "the key is lost: move %s and the audit log aside "
+		    "to start a new log", path);
+		goto out;
+	}
+	rc = 0;
+out:
+	explicit_bzero(fresh, sizeof(fresh));
+	free(tmp);
+	return rc;
+}
+
+/* Create the tables and the first head, once, in one transaction. */
+static int
+schema_init(struct audit *a, struct px_err *e)
+{
+	sqlite3_stmt *st = NULL;
+	struct buf canon = { 0 };
+	char mac[MAC_HEX + 1];
+	int version = -1, rc = -1;
+
+	if (exec(a, "BEGIN IMMEDIATE", e) != 0)
+		return -1;
+	if (sqlite3_prepare_v2(a->db, "PRAGMA user_version", -1, &st,
+	    NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
+		db_fail(a, e, "reading the schema version");
+		goto out;
+	}
+	version = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	st = NULL;
+	if (version == 1) {
+		rc = 0;
+		goto out;
+	}
+	if (version != 0) {
+		px_fail(e, PXE_IO, "audit log %s: unknown schema version %d",
+		    a->path, version);
+		goto out;
+	}
+	if (exec(a, schema, e) != 0)
+		goto out;
+	head_canon(&canon, 0, genesis_mac, 0);
+	mac_hex(a, &canon, mac);
+	if (sqlite3_prepare_v2(a->db, "INSERT INTO head(one, last_id, "
+	    "last_mac, count, mac) VALUES (1, 0, ?1, 0, ?2)", -1, &st,
+	    NULL) != SQLITE_OK) {
+		db_fail(a, e, "creating the head");
+		goto out;
+	}
+	sqlite3_bind_text(st, 1, genesis_mac, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, mac, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		db_fail(a, e, "creating the head");
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	buf_free(&canon);
+	if (exec(a, rc == 0 ? "COMMIT" : "ROLLBACK", rc == 0 ? e : NULL) != 0)
+		rc = -1;
+	return rc;
+}
+
+static long long
+file_size(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 ? (long long)st.st_size : -1;
+}
+
+struct audit *
+audit_open_at(const char *db, const char *key, struct px_err *e)
+{
+	struct audit *a = px_xcalloc(1, sizeof(*a));
+	char *wal;
+	int fd, bad;
+
+	a->path = px_xstrdup(db);
+	/* A log without its key can be neither verified nor extended:
+	 * say so rather than start a new key for it. */
+	wal = px_xasprintf("%s-wal", db);
+	if (access(key, F_OK) != 0 && errno == ENOENT &&
+	    (file_size(db) > 0 || file_size(wal) > 0)) {
+		px_fail(e, PXE_IO, "audit key %s is missing but the audit log "
+		    "%s exists", key, db);
+		px_hint(e, "restore the key; or keep the log as evidence and "
+		    "move it aside to start a new one");
+		free(wal);
+		goto fail;
+	}
+	/* Create the file ourselves so that it is 0600 from the start;
+	 * SQLite gives its -wal and -shm files the same mode. */
+	if ((fd = open(db, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
+	    0600)) < 0) {
+		px_fail(e, PXE_IO, "audit log %s: %s", db, strerror(errno));
+		goto fail;
+	}
+	close(fd);
+	bad = private_check("audit log", db, e) != 0 ||
+	    private_check("audit log", wal, e) != 0;
+	free(wal);
+	if (bad || key_load(a, key, e) != 0)
+		goto fail;
+	if (sqlite3_open_v2(db, &a->db, SQLITE_OPEN_READWRITE |
+	    SQLITE_OPEN_NOFOLLOW, NULL) != SQLITE_OK) {
+		db_fail(a, e, "open");
+		goto fail;
+	}
+	sqlite3_busy_timeout(a->db, BUSY_MS);
+	if (exec(a, "PRAGMA journal_mode = WAL", e) != 0 ||
+	    exec(a, "PRAGMA synchronous = FULL", e) != 0 ||
+	    schema_init(a, e) != 0)
+		goto fail;
+	return a;
+fail:
+	audit_close(a);
+	return NULL;
+}
+
+struct audit *
+audit_open(struct px_err *e)
+{
+	const char *dir = px_data_dir(e);
+	struct audit *a;
+	char *db, *key;
+
+	if (dir == NULL)
+		return NULL;
+	db = px_xasprintf("%s/audit.db", dir);
+	key = px_xasprintf("%s/audit.key", dir);
+	a = audit_open_at(db, key, e);
+	free(db);
+	free(key);
+	return a;
+}
+
+void
+audit_close(struct audit *a)
+{
+	if (a == NULL)
+		return;
+	sqlite3_close(a->db);
+	explicit_bzero(a->key, sizeof(a->key));
+	free(a->path);
+	free(a);
+}
+
+/* The head, after checking its MAC.  1 when there is none. */
+static int
+head_read(struct audit *a, long long *last_id, char *last_mac,
+    long long *count, struct px_err *e)
+{
+	sqlite3_stmt *st;
+	struct buf canon = { 0 };
+	char mac[MAC_HEX + 1];
+	const char *lm, *hm;
+	int rc, step;
+
+	if (sqlite3_prepare_v2(a->db, "SELECT last_id, last_mac, count, mac "
+	    "FROM head WHERE one = 1", -1, &st, NULL) != SQLITE_OK)
+		return db_fail(a, e, "reading the head");
+	if ((step = sqlite3_step(st)) == SQLITE_DONE) {
+		sqlite3_finalize(st);
+		return 1;
+	}
+	if (step != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return db_fail(a, e, "reading the head");
+	}
+	*last_id = sqlite3_column_int64(st, 0);
+	lm = (const char *)sqlite3_column_text(st, 1);
+	*count = sqlite3_column_int64(st, 2);
+	hm = (const char *)sqlite3_column_text(st, 3);
+	snprintf(last_mac, MAC_HEX + 1, "%s", lm ? lm : "");
+	head_canon(&canon, *last_id, last_mac, *count);
+	mac_hex(a, &canon, mac);
+	rc = sqlite3_column_type(st, 0) == SQLITE_INTEGER &&
+	    sqlite3_column_type(st, 2) == SQLITE_INTEGER &&
+	    lm != NULL && strlen(lm) == MAC_HEX && mac_equal(mac, hm) ? 0 : 2;
+	sqlite3_finalize(st);
+	buf_free(&canon);
+	return rc;
+}
+
+static void
+bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s == NULL)
+		sqlite3_bind_null(st, i);
+	else
+		sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+}
+
+int
+audit_append(struct audit *a, struct audit_entry *ent, struct px_err *e)
+{
+	static const char ins[] = "INSERT INTO audit(" ROW_COLS ") VALUES "
+	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)";
+	struct audit_entry c = *ent;
+	char *text[8] = { 0 };
+	const char **field[8] = { &c.profile, &c.user, &c.action, &c.target,
+	    &c.params, &c.decision, &c.upid, &c.result };
+	sqlite3_stmt *st = NULL;
+	struct buf canon = { 0 };
+	char prev[MAC_HEX + 1], mac[MAC_HEX + 1];
+	long long last_id = 0, count = 0;
+	int h, rc = -1;
+
+	for (int i = 0; i < 8; i++)
+		*field[i] = text[i] = utf8_clean(*field[i]);
+	if (c.time == 0)
+		c.time = (long long)time(NULL);
+	if (exec(a, "BEGIN IMMEDIATE", e) != 0)
+		goto done;
+	if ((h = head_read(a, &last_id, prev, &count, e)) < 0)
+		goto out;
+	if (h > 0) {
+		px_fail(e, PXE_IO, "audit log %s is damaged: its head record "
+		    "is %s; refusing to append", a->path,
+		    h == 1 ? "missing" : "forged or corrupt");
+		px_hint(e, "run px audit verify; keep the file as evidence and "
+		    "move it aside to start a new log");
+		goto out;
+	}
+	c.id = last_id + 1;
+	row_canon(&canon, &c, prev);
+	mac_hex(a, &canon, mac);
+	if (sqlite3_prepare_v2(a->db, ins, -1, &st, NULL) != SQLITE_OK) {
+		db_fail(a, e, "append");
+		goto out;
+	}
+	sqlite3_bind_int64(st, 1, c.id);
+	sqlite3_bind_int64(st, 2, c.time);
+	for (int i = 0; i < 8; i++)
+		bind_text(st, 3 + i, *field[i]);
+	if (c.ref != 0)
+		sqlite3_bind_int64(st, 11, c.ref);
+	else
+		sqlite3_bind_null(st, 11);
+	sqlite3_bind_text(st, 12, prev, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 13, mac, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		db_fail(a, e, "append");
+		goto out;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	head_canon(&canon, c.id, mac, count + 1);
+	mac_hex(a, &canon, prev);	/* prev now holds the head's MAC */
+	if (sqlite3_prepare_v2(a->db, "UPDATE head SET last_id = ?1, "
+	    "last_mac = ?2, count = ?3, mac = ?4 WHERE one = 1", -1, &st,
+	    NULL) != SQLITE_OK) {
+		db_fail(a, e, "updating the head");
+		goto out;
+	}
+	sqlite3_bind_int64(st, 1, c.id);
+	sqlite3_bind_text(st, 2, mac, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, count + 1);
+	sqlite3_bind_text(st, 4, prev, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE || sqlite3_changes(a->db) != 1) {
+		db_fail(a, e, "updating the head");
+		goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(st);
+	if (rc == 0 && exec(a, "COMMIT", e) != 0)
+		rc = -1;
+	if (rc != 0)
+		exec(a, "ROLLBACK", NULL);
+	else {
+		ent->id = c.id;
+		ent->time = c.time;
+	}
+done:
+	for (int i = 0; i < 8; i++)
+		free(text[i]);
+	buf_free(&canon);
+	return rc;
+}
+
+/* Fill ent from a row of a ROW_COLS statement (pointers into st). */
+static void
+row_entry(sqlite3_stmt *st, struct audit_entry *ent)
+{
+	ent->id = sqlite3_column_int64(st, F_ID);
+	ent->time = sqlite3_column_int64(st, F_TIME);
+	ent->profile = (const char *)sqlite3_column_text(st, F_PROFILE);
+	ent->user = (const char *)sqlite3_column_text(st, F_USER);
+	ent->action = (const char *)sqlite3_column_text(st, F_ACTION);
+	ent->target = (const char *)sqlite3_column_text(st, F_TARGET);
+	ent->params = (const char *)sqlite3_column_text(st, F_PARAMS);
+	ent->decision = (const char *)sqlite3_column_text(st, F_DECISION);
+	ent->upid = (const char *)sqlite3_column_text(st, F_UPID);
+	ent->result = (const char *)sqlite3_column_text(st, F_RESULT);
+	ent->ref = sqlite3_column_int64(st, F_REF);
+}
+
+int
+audit_each(struct audit *a, long long since, long long limit,
+    int (*cb)(const struct audit_entry *ent, void *arg), void *arg,
+    struct px_err *e)
+{
+	sqlite3_stmt *st;
+	struct audit_entry ent;
+	int step;
+
+	if (sqlite3_prepare_v2(a->db, "SELECT " ROW_COLS " FROM (SELECT * "
+	    "FROM audit WHERE time >= ?1 ORDER BY id DESC LIMIT ?2) "
+	    "ORDER BY id", -1, &st, NULL) != SQLITE_OK)
+		return db_fail(a, e, "read");
+	sqlite3_bind_int64(st, 1, since);
+	sqlite3_bind_int64(st, 2, limit > 0 ? limit : -1);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		row_entry(st, &ent);
+		if (cb(&ent, arg) != 0)
+			break;
+	}
+	if (step != SQLITE_ROW && step != SQLITE_DONE) {
+		db_fail(a, e, "read");
+		sqlite3_finalize(st);
+		return -1;
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+/* Why row st does not hold well-formed values, or NULL. */
+static const char *
+row_malformed(sqlite3_stmt *st)
+{
+	static const int ints[] = { F_ID, F_TIME };
+
+	for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++)
+		if (sqlite3_column_type(st, ints[i]) != SQLITE_INTEGER)
+			return "a number field holds something else";
+	if (sqlite3_column_type(st, F_REF) != SQLITE_INTEGER &&
+	    sqlite3_column_type(st, F_REF) != SQLITE_NULL)
+		return "a number field holds something else";
+	for (int f = F_PROFILE; f <= F_MAC; f++) {
+		const char *s;
+
+		if (f == F_REF)
+			continue;
+		if (sqlite3_column_type(st, f) == SQLITE_NULL &&
+		    f != F_PREV && f != F_MAC)
+			continue;
+		if (sqlite3_column_type(st, f) != SQLITE_TEXT)
+			return "a text field holds something else";
+		s = (const char *)sqlite3_column_text(st, f);
+		if (s == NULL || !utf8_valid(s, (size_t)sqlite3_column_bytes(st,
+		    f)))
+			return "a text field is not valid UTF-8";
+	}
+	return NULL;
+}
+
+int
+audit_verify(struct audit *a, long long *rows, long long *bad_id,
+    char *why, size_t whylen, struct px_err *e)
+{
+	sqlite3_stmt *st;
+	struct audit_entry ent;
+	struct buf canon = { 0 };
+	char prev[MAC_HEX + 1], mac[MAC_HEX + 1], head_mac[MAC_HEX + 1];
+	long long n = 0, last = 0, head_id = 0, head_count = 0;
+	const char *bad;
+	int step, h, rc = 1;
+
+	*rows = 0;
+	*bad_id = 0;
+	snprintf(prev, sizeof(prev), "%s", genesis_mac);
+	/* One read transaction: a concurrent append cannot slip in between
+	 * the rows and the head. */
+	if (exec(a, "BEGIN", e) != 0)
+		return -1;
+	if (sqlite3_prepare_v2(a->db, "SELECT " ROW_COLS " FROM audit ORDER "
+	    "BY id", -1, &st, NULL) != SQLITE_OK) {
+		db_fail(a, e, "read");
+		exec(a, "ROLLBACK", NULL);
+		return -1;
+	}
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *stored_prev, *stored_mac;
+
+		row_entry(st, &ent);
+		stored_prev = (const char *)sqlite3_column_text(st, F_PREV);
+		stored_mac = (const char *)sqlite3_column_text(st, F_MAC);
+		if ((bad = row_malformed(st)) != NULL) {
+			*bad_id = ent.id;
+			snprintf(why, whylen, "%s", bad);
+			goto out;
+		}
+		if (ent.id != last + 1) {
+			*bad_id = last + 1;
+			if (ent.id > last + 1)
+				snprintf(why, whylen, "missing: row %lld is "
+				    "followed by row %lld (%lld row%s deleted)",
+				    last, ent.id, ent.id - last - 1,
+				    ent.id - last - 1 == 1 ? "" : "s");
+			else
+				snprintf(why, whylen, "out of sequence: row "
+				    "%lld is followed by row %lld", last,
+				    ent.id);
+			goto out;
+		}
+		row_canon(&canon, &ent, stored_prev);
+		mac_hex(a, &canon, mac);
+		if (!mac_equal(mac, stored_mac)) {
+			*bad_id = ent.id;
+			snprintf(why, whylen, "its MAC does not match its "
+			    "contents: the row was altered");
+			goto out;
+		}
+		if (!mac_equal(prev, stored_prev)) {
+			*bad_id = ent.id;
+			snprintf(why, whylen, "it does not link to row %lld: "
+			    "the chain was rebuilt or spliced", last);
+			goto out;
+		}
+		snprintf(prev, sizeof(prev), "%s", stored_mac);
+		last = ent.id;
+		n++;
+	}
+	if (step != SQLITE_DONE) {
+		db_fail(a, e, "read");
+		rc = -1;
+		goto out;
+	}
+	*rows = n;
+	if ((h = head_read(a, &head_id, head_mac, &head_count, e)) < 0) {
+		rc = -1;
+		goto out;
+	}
+	if (h == 1)
+		snprintf(why, whylen, "the head record is missing (it was "
+		    "deleted)");
+	else if (h == 2)
+		snprintf(why, whylen, "the head record's MAC does not match: "
+		    "it was altered or forged");
+	else if (head_id > last || head_count > n)
+		snprintf(why, whylen, "the log was truncated: the head records "
+		    "%lld row%s up to row %lld, the last row is %lld",
+		    head_count, head_count == 1 ? "" : "s", head_id, last);
+	else if (head_id != last || head_count != n ||
+	    !mac_equal(head_mac, prev))
+		snprintf(why, whylen, "the head (row %lld, %lld rows) does not "
+		    "match the last row %lld and %lld rows", head_id,
+		    head_count, last, n);
+	else
+		rc = 0;
+out:
+	sqlite3_finalize(st);
+	exec(a, "ROLLBACK", NULL);
+	buf_free(&canon);
+	return rc;
+}
+
+/* Whether a form key (percent-decoded, any case) names a secret. */
+static int
+secret_key(const char *k, size_t n)
+{
+	static const char *const words[] = { "password", "secret", "token",
+	    "key", "ticket", "cipassword", "sshkeys" };
+	char low[128];
+	size_t i, j = 0;
+
+	for (i = 0; i < n && j < sizeof(low) - 1; i++) {
+		unsigned char c = (unsigned char)k[i];
+
+		if (c == '%' && i + 2 < n) {
+			unsigned int v;
+
+			if (sscanf(k + i + 1, "%2x", &v) == 1) {
+				c = (unsigned char)v;
+				i += 2;
+			}
+		} else if (c == '+')
+			c = ' ';
+		low[j++] = (char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+	}
+	low[j] = '\0';
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strstr(low, words[i]) != NULL)
+			return 1;
+	return 0;
+}
+
+void
+audit_redact(const char *form, char *out, size_t n)
+{
+	struct buf b = { 0 };
+	const char *p = form ? form : "", *amp, *eq;
+
+	while (*p != '\0') {
+		size_t len;
+
+		amp = strchr(p, '&');
+		len = amp ? (size_t)(amp - p) : strlen(p);
+		eq = memchr(p, '=', len);
+		if (eq != NULL && secret_key(p, (size_t)(eq - p))) {
+			buf_add(&b, p, (size_t)(eq - p) + 1);
+			buf_adds(&b, "REDACTED");
+		} else
+			buf_add(&b, p, len);
+		if (amp == NULL)
+			break;
+		buf_addc(&b, '&');
+		p = amp + 1;
+	}
+	if (n > 0)
+		snprintf(out, n, "%s", buf_str(&b));
+	buf_wipe(&b);
+}

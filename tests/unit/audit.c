@@ -1,0 +1,394 @@
+/* audit.c -- the audit log: append, verify, tampering found, permissions,
+ * redaction. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+
+#include <sqlite3.h>
+
+#include "audit.h"
+#include "tap.h"
+
+static char dir[] = "/tmp/px-audit-XXXXXX";
+static char db[256], key[256];
+
+/* A fresh log with n entries; the db and key of an earlier one removed. */
+static struct audit *
+fresh(int n)
+{
+	struct px_err e = { 0 };
+	struct audit *a;
+	char path[300];
+
+	unlink(db);
+	unlink(key);
+	snprintf(path, sizeof(path), "%s-wal", db);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s-shm", db);
+	unlink(path);
+	if ((a = audit_open_at(db, key, &e)) == NULL) {
+		printf("# audit_open_at: %s\n", e.msg);
+		return NULL;
+	}
+	for (int i = 1; i <= n; i++) {
+		char target[32];
+		struct audit_entry ent = {
+			.profile = "sim", .user = "alice@ws", .action = "stop",
+			.target = target, .params = "POST /nodes/pve1/qemu/100",
+			.decision = "allowed", .result = "OK",
+		};
+
+		snprintf(target, sizeof(target), "vm/%d", 100 + i);
+		if (audit_append(a, &ent, &e) != 0)
+			printf("# append: %s\n", e.msg);
+	}
+	return a;
+}
+
+/* Run sql on the db behind px's back, the way an intruder would. */
+static void
+tamper(const char *sql)
+{
+	sqlite3 *h;
+	char *msg = NULL;
+
+	sqlite3_open(db, &h);
+	if (sqlite3_exec(h, sql, NULL, NULL, &msg) != SQLITE_OK)
+		printf("# tamper: %s\n", msg);
+	sqlite3_free(msg);
+	sqlite3_close(h);
+}
+
+static int
+verify(struct audit *a, long long *rows, long long *bad, char *why)
+{
+	struct px_err e = { 0 };
+	int rc = audit_verify(a, rows, bad, why, 256, &e);
+
+	if (rc < 0)
+		printf("# verify: %s\n", e.msg);
+	return rc;
+}
+
+static int
+count_cb(const struct audit_entry *ent, void *arg)
+{
+	long long *last = arg;
+
+	last[0]++;
+	last[1] = ent->id;
+	return 0;
+}
+
+static void
+test_append_and_verify(void)
+{
+	struct audit *a = fresh(0);
+	struct px_err e = { 0 };
+	struct audit_entry ent = { .profile = "sim", .action = "freeze",
+		.target = "profile/sim", .decision = "allowed" };
+	long long rows, bad, seen[2] = { 0, 0 };
+	char why[256] = "";
+	struct stat st;
+
+	ok(a != NULL, "open creates the log");
+	is_int(verify(a, &rows, &bad, why), 0, "an empty log verifies");
+	is_int(rows, 0, "with 0 entries");
+	is_int(audit_append(a, &ent, &e), 0, "append");
+	is_int(ent.id, 1, "the first entry gets id 1");
+	ok(ent.time > 0, "time 0 means now");
+	ent.time = 0;
+	audit_append(a, &ent, &e);
+	is_int(ent.id, 2, "the next gets id 2");
+	is_int(verify(a, &rows, &bad, why), 0, "two entries verify");
+	is_int(rows, 2, "verify counts them");
+	audit_each(a, 0, 0, count_cb, seen, &e);
+	is_int(seen[0], 2, "audit_each visits every entry");
+	seen[0] = 0;
+	audit_each(a, 0, 1, count_cb, seen, &e);
+	is_int(seen[0], 1, "with a limit, only that many");
+	is_int(seen[1], 2, "the newest ones");
+	stat(db, &st);
+	is_int(st.st_mode & 0777, 0600, "the db is created 0600");
+	stat(key, &st);
+	is_int(st.st_mode & 0777, 0600, "the key is created 0600");
+	is_int(st.st_size, 32, "the key is 32 bytes");
+	audit_close(a);
+
+	a = audit_open_at(db, key, &e);
+	is_int(verify(a, &rows, &bad, why), 0, "reopened, it still verifies");
+	audit_close(a);
+}
+
+static void
+test_edited_row(void)
+{
+	struct audit *a = fresh(4);
+	long long rows, bad;
+	char why[256] = "";
+
+	tamper("UPDATE audit SET result = 'x' WHERE id = 2");
+	is_int(verify(a, &rows, &bad, why), 1, "an edited row breaks the chain");
+	is_int(bad, 2, "verify names the edited row");
+	ok(strstr(why, "altered") != NULL, "and says it was altered: %s", why);
+	audit_close(a);
+
+	a = fresh(3);
+	tamper("UPDATE audit SET params = NULL WHERE id = 3");
+	is_int(verify(a, &rows, &bad, why), 1, "a value set to NULL is found");
+	is_int(bad, 3, "in the right row");
+	audit_close(a);
+
+	a = fresh(3);
+	tamper("UPDATE audit SET time = time + 1 WHERE id = 1");
+	is_int(verify(a, &rows, &bad, why), 1, "a changed time is found");
+	is_int(bad, 1, "in row 1");
+	audit_close(a);
+}
+
+static void
+test_deleted_middle_row(void)
+{
+	struct audit *a = fresh(5);
+	long long rows, bad;
+	char why[256] = "";
+
+	tamper("DELETE FROM audit WHERE id = 3");
+	is_int(verify(a, &rows, &bad, why), 1, "a deleted middle row is found");
+	is_int(bad, 3, "verify names the missing row");
+	ok(strstr(why, "missing") != NULL, "and says it is missing: %s", why);
+	audit_close(a);
+
+	a = fresh(3);
+	tamper("DELETE FROM audit WHERE id = 1");
+	is_int(verify(a, &rows, &bad, why), 1, "a deleted first row is found");
+	is_int(bad, 1, "as row 1");
+	audit_close(a);
+
+	/* Renumbering after a deletion does not help: the MACs cover ids. */
+	a = fresh(4);
+	tamper("DELETE FROM audit WHERE id = 2; "
+	    "UPDATE audit SET id = id - 1 WHERE id > 2");
+	is_int(verify(a, &rows, &bad, why), 1, "a renumbered chain is found");
+	is_int(bad, 2, "at the first renumbered row");
+	audit_close(a);
+}
+
+static void
+test_truncated_tail(void)
+{
+	struct px_err e = { 0 };
+	struct audit *a = fresh(5);
+	struct audit_entry ent = { .action = "stop", .decision = "allowed" };
+	long long rows, bad;
+	char why[256] = "";
+
+	tamper("DELETE FROM audit WHERE id >= 4");
+	is_int(verify(a, &rows, &bad, why), 1, "a truncated tail is found");
+	is_int(bad, 0, "as a head problem");
+	ok(strstr(why, "truncated") != NULL, "and says truncated: %s", why);
+	audit_close(a);
+
+	a = fresh(3);
+	tamper("DELETE FROM audit WHERE id = 3");
+	is_int(verify(a, &rows, &bad, why), 1, "one row cut from the end is found");
+	audit_close(a);
+
+	a = fresh(3);
+	tamper("DELETE FROM audit");
+	is_int(verify(a, &rows, &bad, why), 1, "every row deleted is found");
+	audit_close(a);
+
+	/* Appending after a truncation does not hide it: the new row links
+	 * to the head, not to the last surviving row. */
+	a = fresh(4);
+	tamper("DELETE FROM audit WHERE id = 4");
+	audit_append(a, &ent, &e);
+	is_int(ent.id, 5, "an append after truncation continues the head's ids");
+	is_int(verify(a, &rows, &bad, why), 1, "and the gap is still found");
+	is_int(bad, 4, "at the missing row");
+	audit_close(a);
+}
+
+static void
+test_head_tampering(void)
+{
+	struct px_err e = { 0 };
+	struct audit *a = fresh(3);
+	struct audit_entry ent = { .action = "stop", .decision = "allowed" };
+	long long rows, bad;
+	char why[256] = "";
+
+	tamper("DELETE FROM head");
+	is_int(verify(a, &rows, &bad, why), 1, "a deleted head is found");
+	is_int(bad, 0, "as a head problem");
+	ok(strstr(why, "head") != NULL && strstr(why, "missing") != NULL,
+	    "and says the head is missing: %s", why);
+	is_int(audit_append(a, &ent, &e), -1, "append refuses without a head");
+	ok(strstr(e.msg, "head record is missing") != NULL, "saying why: %s",
+	    e.msg);
+	audit_close(a);
+
+	a = fresh(3);
+	tamper("DELETE FROM audit WHERE id = 3; "
+	    "UPDATE head SET last_id = 2, count = 2");
+	is_int(verify(a, &rows, &bad, why), 1, "a head edited to hide "
+	    "truncation is found");
+	ok(strstr(why, "MAC") != NULL, "by its MAC: %s", why);
+	is_int(audit_append(a, &ent, &e), -1, "append refuses a forged head");
+	audit_close(a);
+}
+
+static void
+test_odd_values(void)
+{
+	struct px_err e = { 0 };
+	struct audit *a = fresh(0);
+	struct audit_entry ent = { .profile = "sim", .action = "set",
+		.params = "PUT /x description=caf\xc3\xa9 \xff\xfe",
+		.decision = "allowed", .ref = 7 };
+	long long rows, bad;
+	char why[256] = "";
+
+	is_int(audit_append(a, &ent, &e), 0, "append with invalid UTF-8");
+	is_int(verify(a, &rows, &bad, why), 0, "verifies");
+	audit_close(a);
+
+	a = fresh(2);
+	tamper("UPDATE audit SET result = CAST(X'4F4B00' AS TEXT) WHERE id = 2");
+	is_int(verify(a, &rows, &bad, why), 1, "an embedded NUL is refused");
+	audit_close(a);
+
+	a = fresh(2);
+	tamper("UPDATE audit SET time = 'soon' WHERE id = 1");
+	is_int(verify(a, &rows, &bad, why), 1, "a text time is refused");
+	is_int(bad, 1, "in row 1");
+	audit_close(a);
+}
+
+static void
+test_permissions(void)
+{
+	struct px_err e = { 0 };
+	struct audit *a = fresh(1);
+
+	audit_close(a);
+	chmod(db, 0644);
+	a = audit_open_at(db, key, &e);
+	ok(a == NULL, "a 0644 db is refused");
+	is_int(e.id, PXE_SECRET_PERMS, "as unsafe-secret");
+	ok(strstr(e.hint, "chmod 600") != NULL, "with the chmod hint: %s",
+	    e.hint);
+	audit_close(a);
+	chmod(db, 0600);
+
+	chmod(key, 0640);
+	a = audit_open_at(db, key, &e);
+	ok(a == NULL, "a 0640 key is refused");
+	is_int(e.id, PXE_SECRET_PERMS, "as unsafe-secret");
+	ok(strstr(e.hint, key) != NULL, "the hint names the key");
+	audit_close(a);
+	chmod(key, 0600);
+
+	a = audit_open_at(db, key, &e);
+	ok(a != NULL, "fixed, it opens again");
+	audit_close(a);
+
+	truncate(key, 16);
+	a = audit_open_at(db, key, &e);
+	ok(a == NULL, "a short key is refused");
+	audit_close(a);
+}
+
+static void
+test_lost_key(void)
+{
+	struct px_err e = { 0 };
+	struct audit *a = fresh(2);
+	char other[300];
+	long long rows, bad;
+	char why[256] = "";
+
+	audit_close(a);
+	snprintf(other, sizeof(other), "%s.saved", key);
+	rename(key, other);
+	a = audit_open_at(db, key, &e);
+	ok(a == NULL, "an existing log without its key is refused");
+	ok(strstr(e.msg, "missing") != NULL, "saying the key is missing: %s",
+	    e.msg);
+	audit_close(a);
+
+	unlink(other);
+
+	/* Another key (a log copied next to another log's key). */
+	a = fresh(2);
+	audit_close(a);
+	{
+		FILE *f = fopen(key, "w");
+
+		fputs("0123456789abcdef0123456789abcdef", f);
+		fclose(f);
+	}
+	a = audit_open_at(db, key, &e);
+	ok(a != NULL, "a log opens with another key");
+	is_int(verify(a, &rows, &bad, why), 1, "but does not verify under it");
+	is_int(bad, 1, "from row 1");
+	audit_close(a);
+}
+
+static void
+test_redact(void)
+{
+	char out[512];
+
+	audit_redact("vmid=100&password=hunter2&name=web", out, sizeof(out));
+	is_str(out, "vmid=100&password=REDACTED&name=web", "password redacted");
+	audit_redact("cipassword=x&sshkeys=ssh-rsa%20AAA&ciuser=root", out,
+	    sizeof(out));
+	is_str(out, "cipassword=REDACTED&sshkeys=REDACTED&ciuser=root",
+	    "cloud-init secrets redacted");
+	audit_redact("Token=a&API_SECRET=b&ticket=c&tfa-key=d", out,
+	    sizeof(out));
+	is_str(out, "Token=REDACTED&API_SECRET=REDACTED&ticket=REDACTED&"
+	    "tfa-key=REDACTED", "any case, inside longer names");
+	audit_redact("pass%77ord=x", out, sizeof(out));
+	is_str(out, "pass%77ord=REDACTED", "percent-encoded key names too");
+	audit_redact("description=my password is x", out, sizeof(out));
+	is_str(out, "description=my password is x", "values are not keys");
+	audit_redact("", out, sizeof(out));
+	is_str(out, "", "empty form");
+	audit_redact(NULL, out, sizeof(out));
+	is_str(out, "", "NULL form");
+	audit_redact("a=1&&password&b=2", out, sizeof(out));
+	is_str(out, "a=1&&password&b=2", "odd pieces kept as they are");
+	audit_redact("password=supersecretvalue", out, 12);
+	is_str(out, "password=RE", "truncated output never holds the secret");
+}
+
+int
+main(void)
+{
+	if (mkdtemp(dir) == NULL)
+		return 1;
+	snprintf(db, sizeof(db), "%s/audit.db", dir);
+	snprintf(key, sizeof(key), "%s/audit.key", dir);
+	test_append_and_verify();
+	test_edited_row();
+	test_deleted_middle_row();
+	test_truncated_tail();
+	test_head_tampering();
+	test_odd_values();
+	test_permissions();
+	test_lost_key();
+	test_redact();
+	{
+		char cmd[300];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+		if (system(cmd) != 0)
+			printf("# could not remove %s\n", dir);
+	}
+	return done_testing();
+}
