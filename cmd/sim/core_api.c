@@ -29,17 +29,11 @@ write_node_row(struct sim *s, struct jw *w, const struct sim_node *n,
     int resources)
 {
 	struct sim_stats st;
+	char id[96];
 
+	snprintf(id, sizeof(id), "node/%s", n->name);
 	jw_obj(w);
-	jw_kstr(w, "id", "");
-	w->b->len -= 5;		/* undo: write id properly below */
-	w->comma[w->depth] = 0;
-	{
-		char id[96];
-
-		snprintf(id, sizeof(id), "node/%s", n->name);
-		jw_kstr(w, "id", id);
-	}
+	jw_kstr(w, "id", id);
 	jw_kstr(w, "type", "node");
 	jw_kstr(w, "node", n->name);
 	jw_kstr(w, "status", n->offline ? "offline" : "online");
@@ -859,8 +853,7 @@ H(h_volume_delete)
 	    == 0) {
 		struct sim_guest *g = sim_guest_find(s, v->vmid);
 
-		if (g && strstr(g->config.n ? "" : "", "") && g->status ==
-		    SIM_RUNNING) {
+		if (g && g->status == SIM_RUNNING) {
 			sim_error(rs, 500, "unable to delete volume '%s' - "
 			    "guest %d is running", v->volid, v->vmid);
 			return;
@@ -1273,10 +1266,8 @@ H(h_storage_rrddata)
 
 H(h_startall)
 {
-	sim_task_fn fn = NULL;
 	struct sim_task *t;
 
-	(void)fn;
 	t = sim_task_start(s, sim_var(m, "node"), strstr(rq->path, "stopall")
 	    ? "stopall" : "startall", "", rq->authid, -1, NULL, NULL);
 	sim_tasks_bulk(s, t, strstr(rq->path, "stopall") == NULL,

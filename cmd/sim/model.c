@@ -438,7 +438,7 @@ void
 sim_node_save(struct sim *s, const struct sim_node *n)
 {
 	run(s, "INSERT OR REPLACE INTO nodes VALUES(?,?,?,?,?,?,?,?,?,?,?,?,"
-	    "?,?)", "siiiiisiiiisss", n->name, (long long)n->nodeid, n->ip,
+	    "?,?)", "sisiiisiiiisss", n->name, (long long)n->nodeid, n->ip,
 	    (long long)n->offline, (long long)n->cpus, (long long)n->sockets,
 	    n->cpumodel, (long long)n->maxmem, (long long)n->swap,
 	    (long long)n->rootfs, (long long)n->boot, n->kernel,
