@@ -1,0 +1,275 @@
+/*
+ * cluster -- the datacenter's view: membership and quorum (status), the
+ * cluster log (log), every resource (resources), the datacenter options
+ * (options), the next free VMID (nextid).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "pve_read.h"
+
+PX_COMMAND(cluster, "show cluster status, log, resources, options, nextid",
+    "usage: px cluster [-Hjv] [-c columns] [-f format] [-p profile] "
+    "[-s column] [--max n] [--type node | storage | vm | sdn] "
+    "status | log | resources | options | nextid\n");
+
+static const struct out_col status_cols[] = {
+	{ "type", OT_STR, 0 }, { "name", OT_STR, 0 }, { "id", OT_STR, 0 },
+	{ "nodeid", OT_INT, 0 }, { "ip", OT_STR, 0 },
+	{ "online", OT_BOOL, 0 }, { "local", OT_BOOL, 0 },
+	{ "level", OT_STR, 0 }, { "quorate", OT_BOOL, 0 },
+	{ "nodes", OT_INT, 0 }, { "version", OT_INT, 0 },
+};
+static const struct out_col log_cols[] = {
+	{ "time", OT_TIME, 0 }, { "node", OT_STR, 0 }, { "user", OT_STR, 0 },
+	{ "tag", OT_STR, 0 }, { "pri", OT_INT, OC_EXTRA },
+	{ "pid", OT_INT, OC_EXTRA }, { "uid", OT_INT, OC_EXTRA },
+	{ "msg", OT_STR, 0 },
+};
+static const struct out_col res_cols[] = {
+	{ "id", OT_STR, 0 }, { "type", OT_STR, 0 }, { "node", OT_STR, 0 },
+	{ "name", OT_STR, 0 }, { "status", OT_STR, 0 }, { "vmid", OT_INT, 0 },
+	{ "cpu", OT_PCT, 0 }, { "maxcpu", OT_NUM, 0 },
+	{ "mem", OT_BYTES, 0 }, { "maxmem", OT_BYTES, 0 },
+	{ "disk", OT_BYTES, 0 }, { "maxdisk", OT_BYTES, 0 },
+	{ "uptime", OT_DURATION, 0 }, { "pool", OT_STR, 0 },
+	{ "storage", OT_STR, OC_EXTRA }, { "tags", OT_STR, OC_EXTRA },
+	{ "hastate", OT_STR, OC_EXTRA }, { "plugintype", OT_STR, OC_EXTRA },
+	{ "content", OT_STR, OC_EXTRA }, { "shared", OT_BOOL, OC_EXTRA },
+	{ "sdn", OT_STR, OC_EXTRA },
+};
+static const struct out_col kv_cols[] = {
+	{ "key", OT_STR, 0 }, { "value", OT_STR, 0 },
+};
+static const struct out_col nextid_cols[] = { { "nextid", OT_INT, 0 } };
+
+#define NCOLS(c) (int)(sizeof(c) / sizeof(c[0]))
+
+static const char *
+nz(const char *s)
+{
+	return s[0] ? s : NULL;
+}
+
+static struct out *
+show_status(struct px_cli *x, struct px_reply *r, struct px_err *e)
+{
+	struct pve_cluster_member *v;
+	struct out *o;
+	int n;
+
+	if (pve_cluster_status_parse(&r->j, r->data, &v, &n, e) != 0)
+		px_die(e);
+	o = out_new(&x->out, status_cols, NCOLS(status_cols));
+	for (int i = 0; i < n; i++) {
+		int node = strcmp(v[i].type, "node") == 0;
+
+		out_row(o);
+		out_str(o, 0, v[i].type);
+		out_str(o, 1, v[i].name);
+		out_str(o, 2, nz(v[i].id));
+		if (node) {
+			out_int(o, 3, v[i].nodeid);
+			out_str(o, 4, nz(v[i].ip));
+			out_bool(o, 5, v[i].online);
+			out_bool(o, 6, v[i].local);
+			out_str(o, 7, nz(v[i].level));
+			if (!v[i].online)
+				out_row_error(o);
+		} else {
+			out_bool(o, 8, v[i].quorate);
+			out_int(o, 9, v[i].nodes);
+			out_int(o, 10, v[i].version);
+		}
+	}
+	free(v);
+	return o;
+}
+
+static struct out *
+show_log(struct px_cli *x, struct px_reply *r, struct px_err *e)
+{
+	struct pve_log_entry *v;
+	struct out *o;
+	int n;
+
+	if (pve_cluster_log_parse(&r->j, r->data, &v, &n, e) != 0)
+		px_die(e);
+	o = out_new(&x->out, log_cols, NCOLS(log_cols));
+	for (int i = 0; i < n; i++) {
+		out_row(o);
+		out_int(o, 0, v[i].time);
+		out_str(o, 1, nz(v[i].node));
+		out_str(o, 2, nz(v[i].user));
+		out_str(o, 3, nz(v[i].tag));
+		out_int(o, 4, v[i].pri);
+		out_int(o, 5, v[i].pid);
+		out_int(o, 6, v[i].uid);
+		out_str(o, 7, v[i].msg);
+	}
+	free(v);
+	return o;
+}
+
+static struct out *
+show_resources(struct px_cli *x, struct px_reply *r, struct px_err *e)
+{
+	struct pve_resource *v;
+	struct out *o;
+	int n;
+
+	if (pve_resources_parse(&r->j, r->data, &v, &n, e) != 0)
+		px_die(e);
+	o = out_new(&x->out, res_cols, NCOLS(res_cols));
+	for (int i = 0; i < n; i++) {
+		const struct pve_resource *z = &v[i];
+		int has_load = !strcmp(z->type, "node") ||
+		    !strcmp(z->type, "qemu") || !strcmp(z->type, "lxc");
+
+		out_row(o);
+		out_str(o, 0, z->id);
+		out_str(o, 1, z->type);
+		out_str(o, 2, nz(z->node));
+		out_str(o, 3, nz(z->name) ? z->name : nz(z->storage) ?
+		    z->storage : nz(z->pool) ? z->pool : nz(z->sdn));
+		out_str(o, 4, nz(z->status));
+		if (z->vmid)
+			out_int(o, 5, z->vmid);
+		if (has_load) {
+			out_num(o, 6, z->cpu);
+			out_num(o, 7, z->maxcpu);
+			out_uint(o, 8, z->mem);
+			out_uint(o, 9, z->maxmem);
+			out_int(o, 12, z->uptime);
+		}
+		if (has_load || !strcmp(z->type, "storage")) {
+			out_uint(o, 10, z->disk);
+			out_uint(o, 11, z->maxdisk);
+		}
+		out_str(o, 13, nz(z->pool));
+		out_str(o, 14, nz(z->storage));
+		out_str(o, 15, nz(z->tags));
+		out_str(o, 16, nz(z->hastate));
+		out_str(o, 17, nz(z->plugintype));
+		out_str(o, 18, nz(z->content));
+		if (!strcmp(z->type, "storage"))
+			out_bool(o, 19, z->shared);
+		out_str(o, 20, nz(z->sdn));
+	}
+	free(v);
+	return o;
+}
+
+static struct out *
+show_options(struct px_cli *x, struct px_reply *r, struct px_err *e)
+{
+	struct pve_kv *v;
+	struct out *o;
+	int n;
+
+	if (pve_kv_parse(&r->j, r->data, &v, &n, e) != 0)
+		px_die(e);
+	o = out_new(&x->out, kv_cols, 2);
+	for (int i = 0; i < n; i++) {
+		out_row(o);
+		out_str(o, 0, v[i].key);
+		out_str(o, 1, v[i].value);
+	}
+	pve_kv_free(v, n);
+	return o;
+}
+
+int
+cluster_main(int argc, char **argv)
+{
+	enum { O_MAX = 256, O_TYPE };
+	static const struct option longopts[] = {
+		PX_COMMON_LONG,
+		{ "help", no_argument, NULL, 'h' },
+		{ "max", required_argument, NULL, O_MAX },
+		{ "type", required_argument, NULL, O_TYPE },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct px_cli x;
+	struct px_reply r;
+	struct px_err e;
+	struct out *o;
+	const char *what, *type = NULL;
+	char *end;
+	long max = 0;
+	int ch, id, rc = 0;
+
+	cli_init(&x);
+	while ((ch = getopt_long(argc, argv, PX_COMMON_SHORT "h", longopts,
+	    NULL)) != -1) {
+		if (cli_opt(&x, ch, optarg))
+			continue;
+		switch (ch) {
+		case 'h':
+			px_help_exit(&px_cmd_cluster);
+		case O_MAX:
+			max = strtol(optarg, &end, 10);
+			if (*end != '\0' || max < 1)
+				px_errx(PX_EXIT_USAGE, "--max: '%s' is not a "
+				    "positive number", optarg);
+			break;
+		case O_TYPE:
+			if (strcmp(optarg, "node") && strcmp(optarg, "storage") &&
+			    strcmp(optarg, "vm") && strcmp(optarg, "sdn"))
+				px_errx(PX_EXIT_USAGE, "--type: '%s' is not one "
+				    "of node, storage, vm, sdn", optarg);
+			type = optarg;
+			break;
+		default:
+			px_usage(&px_cmd_cluster);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc != 1)
+		px_usage(&px_cmd_cluster);
+	what = argv[0];
+	if (strcmp(what, "status") && strcmp(what, "log") &&
+	    strcmp(what, "resources") && strcmp(what, "options") &&
+	    strcmp(what, "nextid"))
+		px_errx(PX_EXIT_USAGE, "unknown subcommand '%s' (status, log, "
+		    "resources, options, nextid)", what);
+	if (type && strcmp(what, "resources") != 0)
+		px_errx(PX_EXIT_USAGE, "--type is for cluster resources");
+	if (max && strcmp(what, "log") != 0)
+		px_errx(PX_EXIT_USAGE, "--max is for cluster log");
+	if (cli_connect(&x, &e) != 0)
+		px_die(&e);
+
+	if (strcmp(what, "resources") == 0)
+		rc = pve_get(x.client, &r, &e, "/cluster/resources%s%s",
+		    type ? "?type=" : "", type ? type : "");
+	else if (strcmp(what, "log") == 0 && max)
+		rc = pve_get(x.client, &r, &e, "/cluster/log?max=%ld", max);
+	else
+		rc = pve_get(x.client, &r, &e, "/cluster/%s", what);
+	if (rc != 0)
+		px_die(&e);
+	if (strcmp(what, "status") == 0)
+		o = show_status(&x, &r, &e);
+	else if (strcmp(what, "log") == 0)
+		o = show_log(&x, &r, &e);
+	else if (strcmp(what, "resources") == 0)
+		o = show_resources(&x, &r, &e);
+	else if (strcmp(what, "options") == 0)
+		o = show_options(&x, &r, &e);
+	else {
+		if (pve_nextid_parse(&r.j, r.data, &id, &e) != 0)
+			px_die(&e);
+		o = out_new(&x.out, nextid_cols, 1);
+		out_row(o);
+		out_int(o, 0, id);
+	}
+	if (cli_print(&x, o, &e) != 0)
+		rc = px_report(&e);
+	out_free(o);
+	px_reply_free(&r);
+	cli_free(&x);
+	return rc;
+}

@@ -1,0 +1,97 @@
+/*
+ * pveversion -- the PVE version of the server behind a profile (GET
+ * /version), or with -A of every PVE profile in parallel.  The command is
+ * called pveversion, not pve-version: a command's name is also a C
+ * identifier (PX_COMMAND).
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "pve_read.h"
+
+PX_COMMAND(pveversion, "show the PVE version of the server, per profile",
+    "usage: px pveversion [-AHjv] [-c columns] [-f format] [-p profile] "
+    "[-s column]\n");
+
+static const struct out_col cols[] = {
+	{ "profile", OT_STR, 0 }, { "version", OT_STR, 0 },
+	{ "release", OT_STR, 0 }, { "repoid", OT_STR, 0 },
+	{ "error", OT_STR, OC_EXTRA },
+};
+
+int
+pveversion_main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		PX_COMMON_LONG,
+		{ "all-profiles", no_argument, NULL, 'A' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct px_cli x;
+	struct px_target *t;
+	struct pve_get_req *q;
+	struct px_err e;
+	struct out *o;
+	int ch, n, all = 0, failed = 0, rc = 0;
+
+	cli_init(&x);
+	while ((ch = getopt_long(argc, argv, PX_COMMON_SHORT "Ah", longopts,
+	    NULL)) != -1) {
+		if (cli_opt(&x, ch, optarg))
+			continue;
+		switch (ch) {
+		case 'A':
+			all = 1;
+			break;
+		case 'h':
+			px_help_exit(&px_cmd_pveversion);
+		default:
+			px_usage(&px_cmd_pveversion);
+		}
+	}
+	if (argc != optind)
+		px_usage(&px_cmd_pveversion);
+	if (cli_targets(&x, all, &t, &n, &e) != 0)
+		px_die(&e);
+	q = px_xcalloc((size_t)n, sizeof(*q));
+	for (int i = 0; i < n; i++) {
+		pve_req_init(&q[i], t[i].c, "/version");
+		if (t[i].c == NULL)
+			q[i].err = t[i].err;
+	}
+	pve_get_all(q, n);
+
+	o = out_new(&x.out, cols, sizeof(cols) / sizeof(cols[0]));
+	for (int i = 0; i < n; i++) {
+		struct pve_version v;
+
+		if (q[i].rc != 0 || pve_version_parse(&q[i].r.j, q[i].r.data,
+		    &v, &q[i].err) != 0) {
+			if (!all)
+				px_die(&q[i].err);
+			out_row(o);
+			out_row_error(o);
+			out_str(o, 0, t[i].p->name);
+			out_str(o, 4, q[i].err.msg);
+			failed++;
+			continue;
+		}
+		out_row(o);
+		out_str(o, 0, t[i].p->name);
+		out_str(o, 1, v.version);
+		out_str(o, 2, v.release[0] ? v.release : NULL);
+		out_str(o, 3, v.repoid[0] ? v.repoid : NULL);
+	}
+	if (cli_print(&x, o, &e) != 0)
+		rc = px_report(&e);
+	else if (failed)
+		rc = PX_EXIT_USAGE;
+	out_free(o);
+	pve_req_free(q, n);
+	free(q);
+	cli_targets_free(t, n);
+	cli_free(&x);
+	return rc;
+}

@@ -1,0 +1,268 @@
+/*
+ * search -- find guests by a piece of text in their name, tags,
+ * description or IP addresses (case ignored), one row per match.
+ *
+ * Three rounds of requests, each all in parallel however many guests and
+ * nodes there are: /cluster/resources (names, tags, which nodes are
+ * online); the config of every guest on an online node (descriptions,
+ * static addresses: lxc net*, qemu ipconfig*); the interfaces of running
+ * guests (qemu through the guest agent when the config enables it, lxc
+ * directly).  Guests on offline nodes are matched on name and tags only,
+ * with a warning.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "pve_read.h"
+
+PX_COMMAND(search, "find guests by name, tag, description or IP address",
+    "usage: px search [-Hjv] [-c columns] [-f format] [-p profile] "
+    "[-s column] [--in fields] text\n");
+
+static const struct out_col cols[] = {
+	{ "vmid", OT_INT, 0 }, { "name", OT_STR, 0 }, { "type", OT_STR, 0 },
+	{ "node", OT_STR, 0 }, { "status", OT_STR, 0 },
+	{ "field", OT_STR, 0 }, { "value", OT_STR, 0 },
+};
+
+enum { F_NAME = 1, F_TAGS = 2, F_DESC = 4, F_IP = 8 };
+
+struct search {
+	const char *text;
+	int fields;
+	struct out *o;
+	int matches;
+};
+
+static int
+parse_fields(const char *s)
+{
+	static const struct { const char *n; int f; } t[] = {
+		{ "name", F_NAME }, { "tags", F_TAGS }, { "tag", F_TAGS },
+		{ "description", F_DESC }, { "ip", F_IP },
+	};
+	int f = 0;
+
+	while (*s) {
+		size_t l = strcspn(s, ","), i;
+
+		for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+			if (strlen(t[i].n) == l && strncmp(s, t[i].n, l) == 0)
+				break;
+		if (i == sizeof(t) / sizeof(t[0]))
+			px_errx(PX_EXIT_USAGE, "--in: unknown field '%.*s' "
+			    "(name, tags, description, ip)", (int)l, s);
+		f |= t[i].f;
+		s += l + (s[l] == ',');
+	}
+	return f;
+}
+
+static void
+hit(struct search *s, const struct pve_guest *g, const char *field,
+    const char *value)
+{
+	if (value == NULL || strcasestr(value, s->text) == NULL)
+		return;
+	out_row(s->o);
+	out_int(s->o, 0, g->vmid);
+	out_str(s->o, 1, g->name[0] ? g->name : NULL);
+	out_str(s->o, 2, g->type);
+	out_str(s->o, 3, g->node);
+	out_str(s->o, 4, g->status);
+	out_str(s->o, 5, field);
+	out_str(s->o, 6, value);
+	s->matches++;
+}
+
+/* Addresses already reported for one guest, so that an address in the
+ * config and from the agent is one row. */
+struct seen {
+	char a[64][64];
+	int n;
+};
+
+static void
+hit_ip(struct search *s, const struct pve_guest *g, struct seen *sn,
+    const char *a)
+{
+	for (int i = 0; i < sn->n; i++)
+		if (strcmp(sn->a[i], a) == 0)
+			return;
+	if (sn->n < 64)
+		snprintf(sn->a[sn->n++], sizeof(sn->a[0]), "%s", a);
+	hit(s, g, "ip", a);
+}
+
+/* Static addresses of a config value: "ip=10.0.0.5/24,gw=..." */
+static void
+config_ips(struct search *s, const struct pve_guest *g, struct seen *sn,
+    const char *v)
+{
+	for (const char *p = v; p && *p; p += strcspn(p, ","), p += *p == ',') {
+		char a[64];
+		size_t l;
+
+		if (strncmp(p, "ip=", 3) && strncmp(p, "ip6=", 4))
+			continue;
+		p += strcspn(p, "=") + 1;
+		l = strcspn(p, ",/");
+		if (l == 0 || l >= sizeof(a) || !strncmp(p, "dhcp", l) ||
+		    !strncmp(p, "auto", l) || !strncmp(p, "manual", l))
+			continue;
+		snprintf(a, sizeof(a), "%.*s", (int)l, p);
+		hit_ip(s, g, sn, a);
+	}
+}
+
+static int
+agent_enabled(const char *v)
+{
+	return v && (v[0] == '1' || strstr(v, "enabled=1") != NULL);
+}
+
+int
+search_main(int argc, char **argv)
+{
+	enum { O_IN = 256 };
+	static const struct option longopts[] = {
+		PX_COMMON_LONG,
+		{ "help", no_argument, NULL, 'h' },
+		{ "in", required_argument, NULL, O_IN },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct px_cli x;
+	struct search s = { .fields = F_NAME | F_TAGS | F_DESC | F_IP };
+	struct px_reply r;
+	struct px_err e;
+	struct pve_guest *g;
+	struct pve_node *nodes;
+	struct pve_get_req *cq, *iq;
+	struct seen sn;
+	int ch, ng, nn, rc = 0, offline = 0;
+
+	cli_init(&x);
+	while ((ch = getopt_long(argc, argv, PX_COMMON_SHORT "h", longopts,
+	    NULL)) != -1) {
+		if (cli_opt(&x, ch, optarg))
+			continue;
+		switch (ch) {
+		case 'h':
+			px_help_exit(&px_cmd_search);
+		case O_IN:
+			s.fields = parse_fields(optarg);
+			break;
+		default:
+			px_usage(&px_cmd_search);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc != 1 || argv[0][0] == '\0')
+		px_usage(&px_cmd_search);
+	s.text = argv[0];
+	if (cli_connect(&x, &e) != 0 ||
+	    pve_get(x.client, &r, &e, "/cluster/resources") != 0 ||
+	    pve_guests_parse(&r.j, r.data, NULL, NULL, &g, &ng, &e) != 0 ||
+	    pve_nodes_parse(&r.j, r.data, &nodes, &nn, &e) != 0)
+		px_die(&e);
+	px_reply_free(&r);
+
+	/* Round 2 and 3 requests: only for guests on online nodes. */
+	cq = px_xcalloc((size_t)ng + 1, sizeof(*cq));
+	iq = px_xcalloc((size_t)ng + 1, sizeof(*iq));
+	for (int i = 0; i < ng; i++) {
+		struct buf p = { 0 };
+		int up = 0;
+
+		for (int k = 0; k < nn; k++)
+			if (strcmp(nodes[k].name, g[i].node) == 0)
+				up = nodes[k].online;
+		offline += !up && (s.fields & (F_DESC | F_IP));
+		pve_guest_path(&p, g[i].node, g[i].type, g[i].vmid);
+		pve_req_init(&cq[i], up && (s.fields & (F_DESC | F_IP)) ?
+		    x.client : NULL, "%s/config", p.p);
+		buf_free(&p);
+	}
+	pve_get_all(cq, ng);
+	for (int i = 0; i < ng; i++) {
+		struct pve_kv *kv = NULL;
+		int nkv = 0, ifaces = 0;
+		struct buf p = { 0 };
+
+		if (cq[i].rc == 0)
+			pve_kv_parse(&cq[i].r.j, cq[i].r.data, &kv, &nkv, NULL);
+		if ((s.fields & F_IP) && strcmp(g[i].status, "running") == 0)
+			ifaces = strcmp(g[i].type, "lxc") == 0 ||
+			    agent_enabled(pve_kv_get(kv, nkv, "agent"));
+		pve_guest_path(&p, g[i].node, g[i].type, g[i].vmid);
+		pve_req_init(&iq[i], ifaces && cq[i].rc == 0 ? x.client : NULL,
+		    "%s/%s", p.p, strcmp(g[i].type, "lxc") == 0 ?
+		    "interfaces" : "agent/network-get-interfaces");
+		buf_free(&p);
+		pve_kv_free(kv, nkv);
+	}
+	pve_get_all(iq, ng);
+
+	s.o = out_new(&x.out, cols, sizeof(cols) / sizeof(cols[0]));
+	for (int i = 0; i < ng; i++) {
+		struct pve_kv *kv = NULL;
+		struct pve_iface *ifs = NULL;
+		int nkv = 0, nif = 0;
+
+		sn.n = 0;
+		if (s.fields & F_NAME)
+			hit(&s, &g[i], "name", g[i].name);
+		if (s.fields & F_TAGS)
+			for (const char *t = g[i].tags; *t; ) {
+				size_t l = strcspn(t, ";, ");
+				char tag[256];
+
+				snprintf(tag, sizeof(tag), "%.*s", (int)l, t);
+				if (l)
+					hit(&s, &g[i], "tags", tag);
+				t += l;
+				t += strspn(t, ";, ");
+			}
+		if (cq[i].rc == 0)
+			pve_kv_parse(&cq[i].r.j, cq[i].r.data, &kv, &nkv, NULL);
+		if (s.fields & F_DESC)
+			hit(&s, &g[i], "description",
+			    pve_kv_get(kv, nkv, "description"));
+		if (s.fields & F_IP) {
+			for (int k = 0; k < nkv; k++)
+				if (!strncmp(kv[k].key, "ipconfig", 8) ||
+				    (!strncmp(kv[k].key, "net", 3) &&
+				    !strcmp(g[i].type, "lxc")))
+					config_ips(&s, &g[i], &sn,
+					    kv[k].value);
+			if (iq[i].rc == 0)
+				pve_ifaces_parse(&iq[i].r.j, iq[i].r.data, &ifs,
+				    &nif, NULL);
+			for (int k = 0; k < nif; k++)
+				for (int a = 0; a < ifs[k].naddr; a++)
+					if (strcmp(ifs[k].name, "lo") != 0)
+						hit_ip(&s, &g[i], &sn,
+						    ifs[k].addr[a]);
+		}
+		free(ifs);
+		pve_kv_free(kv, nkv);
+	}
+	if (offline)
+		px_warn("%d guest%s on offline nodes: matched on name and tags "
+		    "only", offline, offline == 1 ? "" : "s");
+	if (cli_print(&x, s.o, &e) != 0)
+		rc = px_report(&e);
+	else if (s.matches == 0)
+		rc = PX_EXIT_FAIL;
+	out_free(s.o);
+	pve_req_free(cq, ng);
+	pve_req_free(iq, ng);
+	free(cq);
+	free(iq);
+	free(g);
+	free(nodes);
+	cli_free(&x);
+	return rc;
+}
