@@ -1,0 +1,236 @@
+#!/bin/sh
+# Human approval through Telegram: hitl_approve, driven by
+# build/tests/hitl_live (tests/unit/hitl_live.c), against pxsim's Bot API
+# fake; buttons are pressed through /_sim/telegram/press.
+. "$(dirname "$0")/lib.sh"
+live="$build/tests/hitl_live"
+[ -x "$live" ] || skip_all "$live is not built"
+sim_start --telegram
+
+py() {	# py EXPR: evaluate EXPR on the JSON on stdin, its "data" as d
+	/usr/bin/python3 -c "import json, sys; d = json.load(sys.stdin)['data']; print($1)"
+}
+token=$(simctl GET telegram | py 'd["token"]')
+chat=$(simctl GET telegram | py 'd["chat_id"]')
+approver=$(simctl GET telegram | py 'd["approver"]')
+fp=$(sed -n 's/^fingerprint = //p' "$PX_CONFIG")
+profile=$(cat "$PX_CONFIG")
+printf '%s\n' "$token" >"$T/bot.token"
+chmod 600 "$T/bot.token"
+
+# write_conf [TELEGRAM-LINES]: the sim profile, [telegram] (unless
+# TELEGRAM-LINES is "none") and the policies.
+write_conf() {
+	{
+		printf '%s\n\n' "$profile"
+		if [ "${1-}" != none ]; then
+			printf '[telegram]\nbot_token_file = %s\nchat_id = %s\n' \
+			    "$T/bot.token" "$chat"
+			printf 'approver = %s\napi_url = %s\nfingerprint = %s\n' \
+			    "$approver" "$SIM_URL" "$fp"
+			[ -n "${1-}" ] && printf '%s\n' "$1"
+			echo
+		fi
+		printf '[policy stops]\naction = stop, shutdown\ntimeout = 30\n\n'
+		printf '[policy quick]\naction = reboot\ntimeout = 2\n'
+	} >"$PX_CONFIG"
+	chmod 600 "$PX_CONFIG"
+}
+write_conf
+
+msgs() {	# msgs EXPR: on the list of messages pxsim's bot sent, as d
+	simctl GET telegram/messages | py "$1"
+}
+last_data() {	# the callback data of button row N of the last message
+	msgs "d[-1]['reply_markup']['inline_keyboard'][$1][0]['callback_data']"
+}
+# ask ACTION VMID [SUMMARY]: run hitl_live in the background and wait
+# until its message is posted; msg is the message's id.
+ask() {
+	n0=$(msgs 'len(d)')
+	"$live" "$@" >"$T/out" 2>"$T/err" &
+	asker=$!
+	i=0
+	while [ "$(msgs 'len(d)')" = "$n0" ] && [ $i -lt 100 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+	msg=$(msgs 'd[-1]["message_id"] if d else 0')
+}
+press_failed=0
+press() {	# press FORM: press a button (or send any callback data)
+	case $(simctl POST telegram/press "$1") in
+	*'"update_id"'*) ;;
+	*) press_failed=$((press_failed + 1)); echo "# press $1 failed" ;;
+	esac
+}
+answer() {	# wait for the asker: out, err, rc
+	wait "$asker"; rc=$?
+	out=$(cat "$T/out"); err=$(cat "$T/err")
+	cat "$T/out" "$T/err" >>"$T/all"
+}
+text() {	# the text of message $msg now
+	msgs "[m['text'] for m in d if m['message_id'] == $msg][0]"
+}
+buttons() {	# how many button rows message $msg has now
+	msgs "[len(m.get('reply_markup', {}).get('inline_keyboard', [])) for m in d if m['message_id'] == $msg][0]"
+}
+
+run "$live" start 100
+is "$rc" 0 "no policy for start: no approval asked"
+is "$out" "no policy" "and nothing sent"
+is "$(msgs 'len(d)')" 0 "the bot posted nothing"
+
+# --- approve
+ask stop 100 "stop VM 100 (web-01) on pve1"
+t=$(text)
+like "$t" "summary: stop VM 100 \(web-01\) on pve1" "the message shows the summary"
+like "$t" "profile: sim" "the profile"
+like "$t" "action: stop" "the action"
+like "$t" "policy: stops" "the policy"
+like "$t" "asked by: .+@" "and who asks"
+is "$(buttons)" 2 "two buttons, one a row"
+a=$(last_data 0); d=$(last_data 1)
+like "$a" '^pxa:[0-9a-f]{24}:a:[0-9a-f]{24}$' "Approve carries pxa:NONCE:a:TAG"
+like "$d" '^pxa:[0-9a-f]{24}:d:[0-9a-f]{24}$' "Deny carries pxa:NONCE:d:TAG"
+is "${a%%:a:*}" "${d%%:d:*}" "both carry the same nonce"
+ok "$([ ${#a} -le 64 ] && echo 0 || echo 1)" "callback data fit Telegram's 64 bytes"
+old_msg=$msg old_a=$a
+press "message_id=$msg&button=0"
+answer
+is "$rc" 0 "Approve pressed by the approver: approved (exit 0)"
+is "$out" "approved by @approver ($approver), policy stops" "says who approved"
+like "$(text)" "APPROVED by @approver \($approver\)" "the message now says approved"
+is "$(buttons)" 0 "and its buttons are gone"
+is "$(stat -c %a "$XDG_DATA_HOME/px/hitl.key")" 600 "hitl.key is created 0600"
+
+# --- deny
+ask shutdown 101
+press "message_id=$msg&button=1"
+answer
+is "$rc" 9 "Deny pressed by the approver: exit 9"
+like "$err" "denied by @approver \($approver\) on Telegram \(policy stops\)" \
+    "says who denied"
+like "$(text)" "DENIED by @approver" "the message now says denied"
+
+# --- timeout
+ask reboot 100
+answer
+is "$rc" 9 "nobody answers: exit 9"
+like "$err" "no answer on Telegram within 2 s \(policy quick\)" "says it timed out"
+like "$(text)" "EXPIRED: no answer within 2 s" "the message now says expired"
+is "$(buttons)" 0 "and its buttons are gone"
+
+# --- replay: an old message's Approve while a new request waits
+ask reboot 102
+press "message_id=$old_msg&data=$old_a"
+press "message_id=$msg&data=$old_a"
+answer
+is "$rc" 9 "a replayed Approve of an old request is ignored (timeout)"
+like "$err" "no answer on Telegram within 2 s" "the request timed out"
+
+# --- the right button, pressed in another chat
+ask reboot 103
+press "message_id=$msg&button=0&chat_id=-100999"
+answer
+is "$rc" 9 "Approve from another chat is ignored (timeout)"
+
+# --- the right button, pressed by another user
+ask reboot 104
+press "message_id=$msg&button=0&from=999"
+answer
+is "$rc" 9 "Approve by another user is ignored (timeout)"
+
+# --- a forged tag with the right nonce
+ask reboot 105
+a=$(last_data 0)
+press "message_id=$msg&data=${a%:*}:000000000000000000000000"
+press "message_id=$msg&data=${a%:*}"
+press "message_id=$msg&data=${a%%:a:*}:a:$(printf '%s' "${a##*:}" | tr '0-9a-f' '1-9a-f0')"
+answer
+is "$rc" 9 "Approve with a forged tag is ignored (timeout)"
+
+# --- ignored presses do not hide the real answer
+ask stop 106
+press "message_id=$msg&button=1&from=999"
+press "message_id=$msg&button=1&chat_id=-100999"
+d=$(last_data 1)
+press "message_id=$msg&data=${d%:*}:ffffffffffffffffffffffff"
+press "message_id=$msg&button=0"
+answer
+is "$rc" 0 "after three refused Deny presses, the approver's Approve counts"
+
+# --- one answer is accepted once
+ask stop 107
+a=$(last_data 0)
+press "message_id=$msg&data=$a"
+press "message_id=$msg&data=$a"
+answer
+is "$rc" 0 "a double press approves once"
+ask reboot 108
+answer
+is "$rc" 9 "the second press does not approve the next request"
+
+# --- configuration
+write_conf none
+run "$live" stop 100
+is "$rc" 9 "Telegram not configured: denied (exit 9)"
+like "$err" "approval required by policy stops but Telegram is not configured" \
+    "says why"
+like "$err" "hint: set bot_token_file, chat_id and approver" "with a hint"
+cat "$T/stderr" >>"$T/all"
+
+write_conf
+chmod 644 "$T/bot.token"
+run "$live" stop 100
+is "$rc" 3 "a bot_token_file others can read is refused (exit 3)"
+like "$err" "accessible by others" "says so"
+like "$err" "chmod 600" "with the fix"
+cat "$T/stderr" >>"$T/all"
+chmod 600 "$T/bot.token"
+
+chmod 644 "$XDG_DATA_HOME/px/hitl.key"
+run "$live" stop 100
+is "$rc" 3 "a hitl.key others can read is refused (exit 3)"
+chmod 600 "$XDG_DATA_HOME/px/hitl.key"
+
+printf '%s\n' "${token%?}x" >"$T/bad.token"
+chmod 600 "$T/bad.token"
+write_conf
+sed -i "s|^bot_token_file = .*|bot_token_file = $T/bad.token|" "$PX_CONFIG"
+run "$live" stop 100
+is "$rc" 9 "a wrong bot token: denied (exit 9)"
+like "$err" "Unauthorized" "Telegram's refusal is shown"
+like "$err" "hint: check bot_token" "with a hint"
+cat "$T/stderr" >>"$T/all"
+
+bad=$(echo "$fp" | sed 's/^../00/')
+[ "$bad" = "$fp" ] && bad=$(echo "$fp" | sed 's/^../11/')
+write_conf
+sed -i "/^\[telegram\]/,/^\$/s/^fingerprint = .*/fingerprint = $bad/" "$PX_CONFIG"
+sed -n '/^\[telegram\]/,/^$/p' "$PX_CONFIG" | grep -q "fingerprint = $bad"
+ok $? "(the test config pins another fingerprint for the bot)"
+n0=$(msgs 'len(d)')
+run "$live" stop 100
+is "$rc" 9 "api_url presenting another certificate: denied (exit 9)"
+like "$err" "does not match" "says the certificate does not match"
+is "$(msgs 'len(d)')" "$n0" "and nothing was sent"
+cat "$T/stderr" >>"$T/all"
+
+unlike "$(cat "$T/all")" "${token#*:}" "the bot token is never printed"
+is "$press_failed" 0 "(every button press reached the bot)"
+
+# --- pxsim pressing by itself
+restart() {	# restart [pxsim options]: a new pxsim on the same state
+	sim_stop
+	sim_start "$@"
+	profile=$(cat "$PX_CONFIG")
+	write_conf
+}
+restart --telegram --telegram-auto approve
+run "$live" stop 100
+is "$rc" 0 "--telegram-auto approve: approved"
+restart --telegram --telegram-auto deny
+run "$live" stop 100
+is "$rc" 9 "--telegram-auto deny: denied"
+
+done_testing
