@@ -723,6 +723,18 @@ pve_fw_addrs_parse(const struct json *j, int arr, struct pve_fw_addr **out,
 	return 0;
 }
 
+static const struct fdesc fw_group_f[] = {
+	FS(struct pve_fw_addr, name, "group"),
+	FS(struct pve_fw_addr, comment, "comment"),
+};
+
+int
+pve_fw_groups_parse(const struct json *j, int arr, struct pve_fw_addr **out,
+    int *n, struct px_err *e)
+{
+	return PARSE("security groups", struct pve_fw_addr, fw_group_f);
+}
+
 int
 pve_opts_parse(const struct json *j, int obj, struct pve_opt **out, int *n,
     struct px_err *e)

@@ -272,6 +272,9 @@ int pve_fw_rules_parse(const struct json *j, int arr,
  * (cidr, nomatch, comment: name left ""). */
 int pve_fw_addrs_parse(const struct json *j, int arr,
     struct pve_fw_addr **out, int *n, struct px_err *e);
+/* Security groups of /cluster/firewall/groups: name from "group". */
+int pve_fw_groups_parse(const struct json *j, int arr,
+    struct pve_fw_addr **out, int *n, struct px_err *e);
 /* The scalar members of object obj in key order (booleans as 0/1,
  * nested values skipped). */
 int pve_opts_parse(const struct json *j, int obj, struct pve_opt **out,

@@ -1,0 +1,246 @@
+/*
+ * metrics -- RRD statistics of a node, a guest or a storage as a table:
+ * one row per time step, one column per field.  On a terminal, in table
+ * format, a compact Unicode sparkline per field follows the table; never
+ * when the output is piped or in another format.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "enc.h"
+#include "pve_obs.h"
+
+PX_COMMAND(metrics, "RRD statistics of a node, guest or storage",
+    "usage: px metrics [-Hjv] [-c columns] [-f format] [-p profile] "
+    "[-s column] [--cf average | max] [--field field] "
+    "[--timeframe hour | day | week | month | year] "
+    "node node | guest vmid | storage node storage\n");
+
+/* How a field is shown: bytes, a 0..1 fraction, or a number. */
+static enum out_type
+field_type(const char *f)
+{
+	static const char *const bytes[] = {
+		"mem", "maxmem", "memused", "memtotal", "memavailable",
+		"swapused", "swaptotal", "rootused", "roottotal", "disk",
+		"maxdisk", "used", "total", "arcsize", NULL
+	};
+
+	if (strcmp(f, "cpu") == 0 || strcmp(f, "iowait") == 0)
+		return OT_PCT;
+	for (int i = 0; bytes[i]; i++)
+		if (strcmp(f, bytes[i]) == 0)
+			return OT_BYTES;
+	return OT_NUM;
+}
+
+/* Print one sparkline a field, scaled between its minimum and maximum. */
+static void
+sparklines(FILE *f, const struct pve_rrd *r, const int *sel, int nsel)
+{
+	static const char *const bars[] = {
+		"\u2581", "\u2582", "\u2583", "\u2584", "\u2585", "\u2586",
+		"\u2587", "\u2588"
+	};
+	int step = r->npoints > 60 ? (r->npoints + 59) / 60 : 1;
+
+	fputc('\n', f);
+	for (int s = 0; s < nsel; s++) {
+		double *c = pve_rrd_column(r, sel[s]);
+		double lo = stat_min(c, r->npoints), hi = stat_max(c,
+		    r->npoints), last = NAN;
+		char a[32], b[32], z[32];
+
+		fprintf(f, "%-12s ", r->field[sel[s]]);
+		for (int i = 0; i < r->npoints; i += step) {
+			double v = stat_mean(c + i, i + step > r->npoints ?
+			    r->npoints - i : step);
+			int k;
+
+			if (isnan(v)) {
+				fputc(' ', f);
+				continue;
+			}
+			last = v;
+			k = hi > lo ? (int)((v - lo) / (hi - lo) * 7.0 + 0.5) :
+			    0;
+			fputs(bars[k < 0 ? 0 : k > 7 ? 7 : k], f);
+		}
+		if (isnan(lo)) {
+			fputs(" (no data)\n", f);
+			free(c);
+			continue;
+		}
+		switch (field_type(r->field[sel[s]])) {
+		case OT_BYTES:
+			out_fmt_bytes(a, sizeof(a), (uint64_t)lo);
+			out_fmt_bytes(b, sizeof(b), (uint64_t)hi);
+			out_fmt_bytes(z, sizeof(z), (uint64_t)last);
+			break;
+		case OT_PCT:
+			out_fmt_pct(a, sizeof(a), lo);
+			out_fmt_pct(b, sizeof(b), hi);
+			out_fmt_pct(z, sizeof(z), last);
+			break;
+		default:
+			snprintf(a, sizeof(a), "%.4g", lo);
+			snprintf(b, sizeof(b), "%.4g", hi);
+			snprintf(z, sizeof(z), "%.4g", last);
+		}
+		fprintf(f, "  min %s max %s last %s\n", a, b, z);
+		free(c);
+	}
+}
+
+int
+metrics_main(int argc, char **argv)
+{
+	enum { O_CF = 256, O_FIELD, O_TIMEFRAME };
+	static const struct option longopts[] = {
+		PX_COMMON_LONG,
+		{ "cf", required_argument, NULL, O_CF },
+		{ "field", required_argument, NULL, O_FIELD },
+		{ "help", no_argument, NULL, 'h' },
+		{ "timeframe", required_argument, NULL, O_TIMEFRAME },
+		{ NULL, 0, NULL, 0 }
+	};
+	static const char *const frames[] = {
+		"hour", "day", "week", "month", "year", NULL
+	};
+	struct px_cli x;
+	struct px_err e = { 0 };
+	struct px_reply r;
+	struct pve_rrd rrd;
+	struct buf path = { 0 };
+	struct out_col *cols;
+	struct out *o;
+	const char *cf = "AVERAGE", *tf = "hour", *fields = NULL;
+	int ch, rc = 0, *sel, nsel = 0, ok;
+
+	cli_init(&x);
+	while ((ch = getopt_long(argc, argv, PX_COMMON_SHORT "h", longopts,
+	    NULL)) != -1) {
+		if (cli_opt(&x, ch, optarg))
+			continue;
+		switch (ch) {
+		case 'h':
+			px_help_exit(&px_cmd_metrics);
+		case O_CF:
+			if (strcmp(optarg, "average") == 0)
+				cf = "AVERAGE";
+			else if (strcmp(optarg, "max") == 0)
+				cf = "MAX";
+			else
+				px_errx(PX_EXIT_USAGE, "--cf: average or max");
+			break;
+		case O_FIELD:
+			fields = optarg;
+			break;
+		case O_TIMEFRAME:
+			ok = 0;
+			for (int i = 0; frames[i]; i++)
+				ok |= strcmp(optarg, frames[i]) == 0;
+			if (!ok)
+				px_errx(PX_EXIT_USAGE, "--timeframe: hour, day, "
+				    "week, month or year");
+			tf = optarg;
+			break;
+		default:
+			px_usage(&px_cmd_metrics);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 2)
+		px_usage(&px_cmd_metrics);
+	if (strcmp(argv[0], "node") == 0 && argc == 2) {
+		if (!pve_valid_node(argv[1]))
+			px_errx(PX_EXIT_USAGE, "'%s' is not a valid node name",
+			    argv[1]);
+		buf_adds(&path, "/nodes/");
+		url_seg(&path, argv[1]);
+	} else if (strcmp(argv[0], "storage") == 0 && argc == 3) {
+		if (!pve_valid_node(argv[1]))
+			px_errx(PX_EXIT_USAGE, "'%s' is not a valid node name",
+			    argv[1]);
+		buf_adds(&path, "/nodes/");
+		url_seg(&path, argv[1]);
+		buf_adds(&path, "/storage/");
+		url_seg(&path, argv[2]);
+	} else if (strcmp(argv[0], "guest") != 0 || argc != 2) {
+		px_usage(&px_cmd_metrics);
+	}
+	if (cli_connect(&x, &e) != 0)
+		px_die(&e);
+	if (strcmp(argv[0], "guest") == 0) {
+		struct pve_guest g;
+		char *end;
+		long vmid = strtol(argv[1], &end, 10);
+
+		if (*end != '\0' || vmid < 1 || vmid > 999999999)
+			px_errx(PX_EXIT_USAGE, "'%s' is not a VMID", argv[1]);
+		if (pve_guest_find(x.client, (int)vmid, &g, &e) != 0)
+			px_die(&e);
+		buf_adds(&path, "/nodes/");
+		url_seg(&path, g.node);
+		buf_printf(&path, "/%s/%d", g.type, g.vmid);
+	}
+	if (pve_get(x.client, &r, &e, "%s/rrddata?timeframe=%s&cf=%s",
+	    buf_str(&path), tf, cf) != 0 ||
+	    pve_rrd_parse(&r.j, r.data, &rrd, &e) != 0)
+		px_die(&e);
+	px_reply_free(&r);
+
+	/* the fields shown: --field picks (comma-separated), else all */
+	sel = px_xcalloc((size_t)rrd.nfields + 1, sizeof(*sel));
+	for (int f = 0; f < rrd.nfields; f++)
+		if (fields == NULL || pve_list_has(fields, rrd.field[f]))
+			sel[nsel++] = f;
+	for (const char *p = fields; p && *p; ) {
+		size_t len = strcspn(p, ",");
+		char one[32];
+
+		snprintf(one, sizeof(one), "%.*s", (int)len, p);
+		if (pve_rrd_field(&rrd, one) < 0)
+			px_errx(PX_EXIT_USAGE, "--field: no field '%s' in this "
+			    "series", one);
+		p += len;
+		p += *p == ',';
+	}
+	cols = px_xcalloc((size_t)nsel + 2, sizeof(*cols));
+	cols[0] = (struct out_col){ "time", OT_TIME, 0 };
+	for (int s = 0; s < nsel; s++)
+		cols[s + 1] = (struct out_col){ rrd.field[sel[s]],
+		    field_type(rrd.field[sel[s]]), 0 };
+	o = out_new(&x.out, cols, nsel + 1);
+	for (int i = 0; i < rrd.npoints; i++) {
+		out_row(o);
+		out_int(o, 0, rrd.time[i]);
+		for (int s = 0; s < nsel; s++) {
+			double v = rrd.v[i * rrd.nfields + sel[s]];
+
+			if (isnan(v))
+				continue;
+			if (cols[s + 1].type == OT_BYTES)
+				out_uint(o, s + 1, v > 0 ? (uint64_t)llround(v) :
+				    0);
+			else
+				out_num(o, s + 1, v);
+		}
+	}
+	if (cli_print(&x, o, &e) != 0)
+		rc = px_report(&e);
+	else if (x.out.fmt == OUT_TABLE && isatty(STDOUT_FILENO))
+		sparklines(stdout, &rrd, sel, nsel);
+	out_free(o);
+	free(cols);
+	free(sel);
+	pve_rrd_free(&rrd);
+	buf_free(&path);
+	cli_free(&x);
+	return rc;
+}
