@@ -1,0 +1,1254 @@
+/*
+ * api_access.c -- pxsim's /access/... breadth: users (with API tokens),
+ * groups, roles (PVE's built-in roles with their privileges), realms and
+ * ACLs.  Everything is kept in the document kinds the core reads for
+ * authentication and permission checks (sim.h: "user", "passwd",
+ * "token", "tokensecret", "group", "role", "acl", "domain"); sim_doc_put
+ * invalidates the permission cache for those kinds.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ext.h"
+
+/* Every privilege PVE 9 knows (the schema of GET /access/roles/{id}). */
+static const char all_privs[] =
+	"Datastore.Allocate,Datastore.AllocateSpace,Datastore.AllocateTemplate,"
+	"Datastore.Audit,Group.Allocate,Mapping.Audit,Mapping.Modify,"
+	"Mapping.Use,Permissions.Modify,Pool.Allocate,Pool.Audit,"
+	"Realm.Allocate,Realm.AllocateUser,SDN.Allocate,SDN.Audit,SDN.Use,"
+	"Sys.AccessNetwork,Sys.Audit,Sys.Console,Sys.Incoming,Sys.Modify,"
+	"Sys.PowerMgmt,Sys.Syslog,User.Modify,VM.Allocate,VM.Audit,VM.Backup,"
+	"VM.Clone,VM.Config.CDROM,VM.Config.CPU,VM.Config.Cloudinit,"
+	"VM.Config.Disk,VM.Config.HWType,VM.Config.Memory,VM.Config.Network,"
+	"VM.Config.Options,VM.Console,VM.GuestAgent.Audit,"
+	"VM.GuestAgent.FileRead,VM.GuestAgent.FileSystemMgmt,"
+	"VM.GuestAgent.FileWrite,VM.GuestAgent.Unrestricted,VM.Migrate,"
+	"VM.PowerMgmt,VM.Replicate,VM.Snapshot,VM.Snapshot.Rollback";
+
+#define VM_ALL \
+	"VM.Allocate,VM.Audit,VM.Backup,VM.Clone,VM.Config.CDROM," \
+	"VM.Config.CPU,VM.Config.Cloudinit,VM.Config.Disk,VM.Config.HWType," \
+	"VM.Config.Memory,VM.Config.Network,VM.Config.Options,VM.Console," \
+	"VM.GuestAgent.Audit,VM.GuestAgent.FileRead," \
+	"VM.GuestAgent.FileSystemMgmt,VM.GuestAgent.FileWrite," \
+	"VM.GuestAgent.Unrestricted,VM.Migrate,VM.PowerMgmt,VM.Replicate," \
+	"VM.Snapshot,VM.Snapshot.Rollback"
+
+/* The built-in roles ("special": they cannot be changed). */
+static const struct {
+	const char *id;
+	const char *privs;
+} builtin_roles[] = {
+	{ "Administrator", all_privs },
+	{ "NoAccess", "" },
+	{ "PVEAdmin", "Datastore.Allocate,Datastore.AllocateSpace,"
+	    "Datastore.AllocateTemplate,Datastore.Audit,Group.Allocate,"
+	    "Mapping.Audit,Mapping.Modify,Mapping.Use,Pool.Allocate,"
+	    "Pool.Audit,Realm.AllocateUser,SDN.Allocate,SDN.Audit,SDN.Use,"
+	    "Sys.Audit,Sys.Console,Sys.Syslog,User.Modify," VM_ALL },
+	{ "PVEAuditor", "Datastore.Audit,Mapping.Audit,Pool.Audit,SDN.Audit,"
+	    "Sys.Audit,VM.Audit,VM.GuestAgent.Audit" },
+	{ "PVEDatastoreAdmin", "Datastore.Allocate,Datastore.AllocateSpace,"
+	    "Datastore.AllocateTemplate,Datastore.Audit" },
+	{ "PVEDatastoreUser", "Datastore.AllocateSpace,Datastore.Audit" },
+	{ "PVEMappingAdmin", "Mapping.Audit,Mapping.Modify,Mapping.Use" },
+	{ "PVEMappingUser", "Mapping.Audit,Mapping.Use" },
+	{ "PVEPoolAdmin", "Pool.Allocate,Pool.Audit" },
+	{ "PVEPoolUser", "Pool.Audit" },
+	{ "PVESDNAdmin", "SDN.Allocate,SDN.Audit,SDN.Use" },
+	{ "PVESDNUser", "SDN.Audit,SDN.Use" },
+	{ "PVESysAdmin", "Sys.AccessNetwork,Sys.Audit,Sys.Console,"
+	    "Sys.Incoming,Sys.Modify,Sys.PowerMgmt,Sys.Syslog" },
+	{ "PVETemplateUser", "VM.Audit,VM.Clone" },
+	{ "PVEUserAdmin", "Group.Allocate,Realm.AllocateUser,User.Modify" },
+	{ "PVEVMAdmin", VM_ALL },
+	{ "PVEVMUser", "VM.Audit,VM.Backup,VM.Config.CDROM,"
+	    "VM.Config.Cloudinit,VM.Console,VM.GuestAgent.Audit,"
+	    "VM.PowerMgmt" },
+};
+
+static int
+valid_priv(const char *p)
+{
+	size_t n = strlen(p);
+	const char *q = all_privs;
+
+	while ((q = strstr(q, p)) != NULL) {
+		if ((q == all_privs || q[-1] == ',') && (q[n] == ',' ||
+		    q[n] == 0))
+			return 1;
+		q += n;
+	}
+	return 0;
+}
+
+/* Normalise a privilege list ("a b,c;d") into "a,b,c,d"; -1 with a 400
+ * for an unknown privilege. */
+static int
+priv_list(const char *in, struct buf *out, struct sim_resp *rs)
+{
+	char tmp[2048], *tok, *save;
+
+	snprintf(tmp, sizeof(tmp), "%s", in);
+	for (tok = strtok_r(tmp, ", ;", &save); tok;
+	    tok = strtok_r(NULL, ", ;", &save)) {
+		if (!valid_priv(tok)) {
+			sim_param_errorf(rs, "privs", "invalid format - invalid "
+			    "privilege '%s'", tok);
+			return -1;
+		}
+		if (out->len && strstr(out->p, tok) != NULL)
+			continue;
+		if (out->len)
+			buf_addc(out, ',');
+		buf_adds(out, tok);
+	}
+	return 0;
+}
+
+static int
+realm_exists(struct sim *s, const char *userid)
+{
+	const char *at = strrchr(userid, '@');
+	char *doc;
+
+	if (at == NULL || at == userid || at[1] == 0)
+		return 0;
+	doc = sim_doc_get(s, "domain", "", at + 1);
+	free(doc);
+	return doc != NULL;
+}
+
+/* Is word in the comma-separated list? */
+static int
+in_csv(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+	const char *p = list;
+
+	if (list == NULL)
+		return 0;
+	while ((p = strstr(p, word)) != NULL) {
+		if ((p == list || p[-1] == ',') && (p[n] == ',' || p[n] == 0))
+			return 1;
+		p += n;
+	}
+	return 0;
+}
+
+/* Remove word from the comma list in buf (size n). */
+static void
+csv_remove(char *list, const char *word)
+{
+	size_t n = strlen(word);
+	char *p = list;
+
+	while ((p = strstr(p, word)) != NULL) {
+		if ((p == list || p[-1] == ',') && (p[n] == ',' || p[n] == 0)) {
+			char *end = p + n + (p[n] == ',');
+
+			if (p[n] == 0 && p != list)
+				p--;	/* drop the comma before */
+			memmove(p, end, strlen(end) + 1);
+			continue;
+		}
+		p += n;
+	}
+}
+
+/* Set group membership: userid in groupid (add or remove). */
+static void
+group_member(struct sim *s, const char *groupid, const char *userid,
+    int add)
+{
+	struct ext_obj g;
+	char *users;
+	struct buf b = { 0 };
+
+	if (ext_doc_obj(s, "group", "", groupid, &g) == -1)
+		return;
+	users = ext_obj_str(&g, "users");
+	buf_adds(&b, users ? users : "");
+	if (add && !in_csv(b.p ? b.p : "", userid)) {
+		if (b.len)
+			buf_addc(&b, ',');
+		buf_adds(&b, userid);
+	} else if (!add && b.p)
+		csv_remove(b.p, userid);
+	ext_obj_set_str(&g, "users", buf_str(&b));
+	ext_doc_put_obj(s, "group", "", groupid, &g);
+	buf_free(&b);
+	free(users);
+	ext_obj_free(&g);
+}
+
+/* Check every group of a comma list exists; -1 with a 400. */
+static int
+groups_exist(struct sim *s, const char *list, struct sim_resp *rs)
+{
+	char tmp[1024], *tok, *save;
+
+	snprintf(tmp, sizeof(tmp), "%s", list);
+	for (tok = strtok_r(tmp, ", ;", &save); tok;
+	    tok = strtok_r(NULL, ", ;", &save)) {
+		char *doc = sim_doc_get(s, "group", "", tok);
+
+		if (doc == NULL) {
+			sim_param_errorf(rs, "groups", "group '%s' does not "
+			    "exist", tok);
+			return -1;
+		}
+		free(doc);
+	}
+	return 0;
+}
+
+/* Make the user's group list (its "groups" key) the group documents'
+ * truth as well. */
+static void
+sync_groups(struct sim *s, const char *userid, const char *old,
+    const char *now)
+{
+	char tmp[1024], *tok, *save;
+
+	snprintf(tmp, sizeof(tmp), "%s", old ? old : "");
+	for (tok = strtok_r(tmp, ",", &save); tok;
+	    tok = strtok_r(NULL, ",", &save))
+		if (!in_csv(now, tok))
+			group_member(s, tok, userid, 0);
+	snprintf(tmp, sizeof(tmp), "%s", now ? now : "");
+	for (tok = strtok_r(tmp, ",", &save); tok;
+	    tok = strtok_r(NULL, ",", &save))
+		group_member(s, tok, userid, 1);
+}
+
+/* ------------------------------------------------------------------ */
+/* Users                                                              */
+
+#define USER_SPEC \
+	"userid:s:k comment:s email:s enable:b expire:i firstname:s " \
+	"groups:s keys:s lastname:s password:s:w append:b:w"
+
+struct user_list {
+	struct sim *s;
+	struct jw *w;
+	int full;
+	int enabled;		/* -1: all */
+};
+
+static int
+token_item_cb(void *arg, const char *id, const char *json)
+{
+	struct jw *w = arg;
+	struct ext_obj o = { 0 };
+
+	if (ext_obj_parse(&o, json, 0) == -1)
+		return 0;
+	ext_obj_set_str(&o, "tokenid", id);
+	ext_obj_write(w, &o, "tokenid comment expire privsep");
+	ext_obj_free(&o);
+	return 0;
+}
+
+static int
+user_list_cb(void *arg, const char *id, const char *json)
+{
+	struct user_list *ul = arg;
+	struct ext_obj o = { 0 };
+	const char *at = strrchr(id, '@');
+
+	if (ext_obj_parse(&o, json, 0) == -1)
+		return 0;
+	if (ul->enabled >= 0 && ext_obj_int(&o, "enable", 1) != ul->enabled)
+		goto out;
+	ext_obj_set_str(&o, "realm-type", at ? at + 1 : "pve");
+	jw_obj(ul->w);
+	{
+		size_t i;
+
+		for (i = 0; i < o.kv.n; i++) {
+			const char *k = o.kv.v[i].key;
+
+			if (!strcmp(k, "tokens") || !strcmp(k, "password"))
+				continue;
+			jw_key(ul->w, k);
+			jw_raw(ul->w, o.kv.v[i].val, strlen(o.kv.v[i].val));
+		}
+	}
+	if (ul->full) {
+		jw_key(ul->w, "tokens");
+		jw_arr(ul->w);
+		sim_doc_list(ul->s, "token", id, token_item_cb, ul->w);
+		jw_end(ul->w);
+	}
+	jw_end(ul->w);
+out:
+	ext_obj_free(&o);
+	return 0;
+}
+
+static void
+users_list(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	struct jw w;
+	struct user_list ul = { s, &w, sim_param_bool(rq, "full", 0),
+	    sim_param(rq, "enabled") ? sim_param_bool(rq, "enabled", 1) :
+	    -1 };
+
+	(void)m;
+	sim_ok_begin(rs, &w);
+	jw_arr(&w);
+	sim_doc_list(s, "user", "", user_list_cb, &ul);
+	jw_end(&w);
+	sim_ok_end(rs, &w);
+}
+
+static int
+user_load(struct sim *s, const char *userid, struct ext_obj *o,
+    struct sim_resp *rs)
+{
+	if (userid == NULL || ext_doc_obj(s, "user", "", userid, o) == -1) {
+		sim_error(rs, 500, "no such user ('%s')", userid ? userid :
+		    "");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+tokens_obj_cb(void *arg, const char *id, const char *json)
+{
+	struct jw *w = arg;
+	struct ext_obj o = { 0 };
+
+	if (ext_obj_parse(&o, json, 0) == -1)
+		return 0;
+	jw_key(w, id);
+	ext_obj_write(w, &o, "comment expire privsep");
+	ext_obj_free(&o);
+	return 0;
+}
+
+static void
+user_get(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	const char *userid = sim_var(m, "userid");
+	struct ext_obj o;
+	struct jw w;
+	char *groups, *tok, *save;
+
+	(void)rq;
+	if (user_load(s, userid, &o, rs) == -1)
+		return;
+	groups = ext_obj_str(&o, "groups");
+	sim_ok_begin(rs, &w);
+	jw_obj(&w);
+	{
+		size_t i;
+
+		for (i = 0; i < o.kv.n; i++) {
+			const char *k = o.kv.v[i].key;
+
+			if (!strcmp(k, "groups") || !strcmp(k, "userid") ||
+			    !strcmp(k, "tokens"))
+				continue;
+			jw_key(&w, k);
+			jw_raw(&w, o.kv.v[i].val, strlen(o.kv.v[i].val));
+		}
+	}
+	jw_key(&w, "groups");
+	jw_arr(&w);
+	for (tok = groups ? strtok_r(groups, ",", &save) : NULL; tok;
+	    tok = strtok_r(NULL, ",", &save))
+		jw_str(&w, tok);
+	jw_end(&w);
+	jw_key(&w, "tokens");
+	jw_obj(&w);
+	sim_doc_list(s, "token", userid, tokens_obj_cb, &w);
+	jw_end(&w);
+	jw_end(&w);
+	sim_ok_end(rs, &w);
+	free(groups);
+	ext_obj_free(&o);
+}
+
+static void
+user_create(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	const char *userid = sim_param(rq, "userid");
+	const char *groups = sim_param(rq, "groups");
+	const char *pw = sim_param(rq, "password");
+	struct ext_obj o = { 0 };
+	char *doc;
+
+	(void)m;
+	if (ext_check(USER_SPEC, rq, rs, 1, "userid") == -1)
+		return;
+	if (userid == NULL) {
+		sim_param_error(rs, "userid", "property is missing and it is "
+		    "not optional");
+		return;
+	}
+	if (!realm_exists(s, userid)) {
+		sim_param_errorf(rs, "userid", "value '%s' does not look like "
+		    "a valid user name", userid);
+		return;
+	}
+	if ((doc = sim_doc_get(s, "user", "", userid)) != NULL) {
+		free(doc);
+		sim_error(rs, 500, "create user failed: user '%s' already "
+		    "exists", userid);
+		return;
+	}
+	if (groups != NULL && groups_exist(s, groups, rs) == -1)
+		return;
+	ext_obj_set_str(&o, "userid", userid);
+	ext_obj_set_int(&o, "enable", 1);
+	ext_obj_set_int(&o, "expire", 0);
+	ext_apply(USER_SPEC, rq, rs, &o, 1, "userid");
+	if (groups == NULL)
+		ext_obj_set_str(&o, "groups", "");
+	ext_doc_put_obj(s, "user", "", userid, &o);
+	if (groups != NULL)
+		sync_groups(s, userid, NULL, groups);
+	if (pw != NULL) {
+		struct ext_obj p = { 0 };
+
+		if (strlen(pw) < 8 || strlen(pw) > 64) {
+			sim_doc_delete(s, "user", "", userid);
+			sim_param_error(rs, "password", "value must be at least "
+			    "8 characters long");
+			ext_obj_free(&o);
+			return;
+		}
+		ext_obj_set_str(&p, "password", pw);
+		ext_doc_put_obj(s, "passwd", "", userid, &p);
+		ext_obj_free(&p);
+	}
+	ext_obj_free(&o);
+	sim_ok_null(rs);
+}
+
+static void
+user_update(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	const char *userid = sim_var(m, "userid");
+	const char *groups = sim_param(rq, "groups");
+	struct ext_obj o;
+	char *old;
+	struct buf now = { 0 };
+
+	if (user_load(s, userid, &o, rs) == -1)
+		return;
+	if (ext_check(USER_SPEC, rq, rs, 0, "userid") == -1 ||
+	    (groups != NULL && groups_exist(s, groups, rs) == -1)) {
+		ext_obj_free(&o);
+		return;
+	}
+	if (sim_param(rq, "password") != NULL) {
+		sim_param_error(rs, "password", "property is not defined in "
+		    "schema and the schema does not allow additional "
+		    "properties");
+		ext_obj_free(&o);
+		return;
+	}
+	old = ext_obj_str(&o, "groups");
+	ext_apply(USER_SPEC, rq, rs, &o, 0, "userid groups");
+	if (groups != NULL) {
+		if (sim_param_bool(rq, "append", 0) && old && *old) {
+			buf_adds(&now, old);
+			buf_addc(&now, ',');
+		}
+		buf_adds(&now, groups);
+		ext_obj_set_str(&o, "groups", buf_str(&now));
+	}
+	ext_doc_put_obj(s, "user", "", userid, &o);
+	if (groups != NULL)
+		sync_groups(s, userid, old, buf_str(&now));
+	buf_free(&now);
+	free(old);
+	ext_obj_free(&o);
+	sim_ok_null(rs);
+}
+
+static int
+acl_drop_cb(void *arg, const char *id, const char *json)
+{
+	void **a = arg;
+	struct ext_obj o = { 0 };
+	char *ugid;
+
+	if (ext_obj_parse(&o, json, 0) == -1)
+		return 0;
+	ugid = ext_obj_str(&o, "ugid");
+	if (ugid != NULL && (!strcmp(ugid, a[1]) ||
+	    (!strncmp(ugid, a[1], strlen(a[1])) &&
+	    ugid[strlen(a[1])] == '!'))) {
+		/* collect: deleting inside the listing is not safe */
+		struct buf *b = a[2];
+
+		buf_adds(b, id);
+		buf_addc(b, '\n');
+	}
+	free(ugid);
+	ext_obj_free(&o);
+	return 0;
+}
+
+/* Delete the ACL entries of ugid (and of its tokens). */
+static void
+acl_drop(struct sim *s, const char *ugid)
+{
+	struct buf ids = { 0 };
+	void *a[3] = { s, (void *)ugid, &ids };
+	char *line, *save;
+
+	sim_doc_list(s, "acl", "", acl_drop_cb, a);
+	for (line = ids.p ? strtok_r(ids.p, "\n", &save) : NULL; line;
+	    line = strtok_r(NULL, "\n", &save))
+		sim_doc_delete(s, "acl", "", line);
+	buf_free(&ids);
+}
+
+static int
+ids_cb(void *arg, const char *id, const char *json)
+{
+	struct buf *b = arg;
+
+	(void)json;
+	buf_adds(b, id);
+	buf_addc(b, '\n');
+	return 0;
+}
+
+static void
+user_delete(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	const char *userid = sim_var(m, "userid");
+	struct ext_obj o;
+	struct buf ids = { 0 };
+	char *groups, *line, *save;
+
+	(void)rq;
+	if (user_load(s, userid, &o, rs) == -1)
+		return;
+	if (!strcmp(userid, "root@pam")) {
+		sim_error(rs, 500, "delete user failed: cannot delete "
+		    "'root@pam'");
+		ext_obj_free(&o);
+		return;
+	}
+	groups = ext_obj_str(&o, "groups");
+	sync_groups(s, userid, groups, "");
+	sim_doc_list(s, "token", userid, ids_cb, &ids);
+	for (line = ids.p ? strtok_r(ids.p, "\n", &save) : NULL; line;
+	    line = strtok_r(NULL, "\n", &save)) {
+		sim_doc_delete(s, "token", userid, line);
+		sim_doc_delete(s, "tokensecret", userid, line);
+	}
+	acl_drop(s, userid);
+	sim_doc_delete(s, "passwd", "", userid);
+	sim_doc_delete(s, "user", "", userid);
+	sim_perm_invalidate(s);
+	buf_free(&ids);
+	free(groups);
+	ext_obj_free(&o);
+	sim_ok_null(rs);
+}
+
+/* Users may manage their own tokens; others need User.Modify. */
+static int
+token_perm(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const char *userid)
+{
+	if (rq->user != NULL && rq->token == NULL &&
+	    strcmp(rq->user, userid) == 0)
+		return 0;
+	return sim_check_perm(s, rq, "/access/groups", "User.Modify", rs);
+}
+
+static void
+tokens_list(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	const char *userid = sim_var(m, "userid");
+	struct ext_obj o;
+	struct jw w;
+
+	if (token_perm(s, rq, rs, userid) == -1 ||
+	    user_load(s, userid, &o, rs) == -1)
+		return;
+	ext_obj_free(&o);
+	sim_ok_begin(rs, &w);
+	jw_arr(&w);
+	sim_doc_list(s, "token", userid, token_item_cb, &w);
+	jw_end(&w);
+	sim_ok_end(rs, &w);
+}
+
+#define TOKEN_SPEC "comment:s expire:i privsep:b"
+
+static void
+token_item(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	const char *userid = sim_var(m, "userid");
+	const char *tokenid = sim_var(m, "tokenid");
+	struct ext_obj u, o;
+	struct jw w;
+	int exists;
+
+	if (token_perm(s, rq, rs, userid) == -1 ||
+	    user_load(s, userid, &u, rs) == -1)
+		return;
+	exists = ext_doc_obj(s, "token", userid, tokenid, &o) == 0;
+	if (!strcmp(rq->method, "POST")) {
+		char uuid[37], full[256];
+		struct ext_obj sec = { 0 };
+
+		if (exists) {
+			sim_error(rs, 500, "Token already exists.");
+			goto out;
+		}
+		if (strlen(tokenid) < 2 || strspn(tokenid,
+		    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+		    "0123456789_.-") != strlen(tokenid)) {
+			sim_param_errorf(rs, "tokenid", "invalid format - "
+			    "value does not match the regex pattern");
+			goto out;
+		}
+		if (ext_check(TOKEN_SPEC, rq, rs, 1, "") == -1)
+			goto out;
+		memset(&o, 0, sizeof(o));
+		ext_obj_set_int(&o, "privsep", 1);
+		ext_obj_set_int(&o, "expire", ext_obj_int(&u, "expire", 0));
+		ext_apply(TOKEN_SPEC, rq, rs, &o, 1, "");
+		ext_obj_set_str(&o, "tokenid", tokenid);
+		ext_doc_put_obj(s, "token", userid, tokenid, &o);
+		sim_uuid(s, EXT_RNG_ACCESS, uuid);
+		ext_obj_set_str(&sec, "value", uuid);
+		ext_doc_put_obj(s, "tokensecret", userid, tokenid, &sec);
+		ext_obj_free(&sec);
+		sim_perm_invalidate(s);
+		snprintf(full, sizeof(full), "%s!%s", userid, tokenid);
+		sim_ok_begin(rs, &w);
+		jw_obj(&w);
+		jw_kstr(&w, "full-tokenid", full);
+		jw_key(&w, "info");
+		ext_obj_write(&w, &o, "comment expire privsep");
+		jw_kstr(&w, "value", uuid);
+		jw_end(&w);
+		sim_ok_end(rs, &w);
+		goto out;
+	}
+	if (!exists) {
+		sim_error(rs, 500, "no such token '%s' for user '%s'", tokenid,
+		    userid);
+		goto out;
+	}
+	if (!strcmp(rq->method, "GET")) {
+		sim_ok_begin(rs, &w);
+		ext_obj_write(&w, &o, "comment expire privsep");
+		sim_ok_end(rs, &w);
+	} else if (!strcmp(rq->method, "PUT")) {
+		if (ext_apply(TOKEN_SPEC, rq, rs, &o, 0, "") == -1)
+			goto out;
+		ext_doc_put_obj(s, "token", userid, tokenid, &o);
+		sim_perm_invalidate(s);
+		sim_ok_begin(rs, &w);
+		ext_obj_write(&w, &o, "comment expire privsep");
+		sim_ok_end(rs, &w);
+	} else {
+		char full[256];
+
+		sim_doc_delete(s, "token", userid, tokenid);
+		sim_doc_delete(s, "tokensecret", userid, tokenid);
+		snprintf(full, sizeof(full), "%s!%s", userid, tokenid);
+		acl_drop(s, full);
+		sim_perm_invalidate(s);
+		sim_ok_null(rs);
+	}
+out:
+	ext_obj_free(&o);
+	ext_obj_free(&u);
+}
+
+/* ------------------------------------------------------------------ */
+/* Groups                                                             */
+
+static int
+group_list_cb(void *arg, const char *id, const char *json)
+{
+	struct jw *w = arg;
+	struct ext_obj o = { 0 };
+
+	if (ext_obj_parse(&o, json, 0) == -1)
+		return 0;
+	ext_obj_set_str(&o, "groupid", id);
+	ext_obj_write(w, &o, "groupid comment users");
+	ext_obj_free(&o);
+	return 0;
+}
+
+static void
+groups_list(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	struct jw w;
+
+	(void)rq;
+	(void)m;
+	sim_ok_begin(rs, &w);
+	jw_arr(&w);
+	sim_doc_list(s, "group", "", group_list_cb, &w);
+	jw_end(&w);
+	sim_ok_end(rs, &w);
+}
+
+static void
+group_create(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	const char *gid = sim_param(rq, "groupid");
+	struct ext_obj o = { 0 };
+	char *doc;
+
+	(void)m;
+	if (ext_check("groupid:s:r comment:s", rq, rs, 1, "") == -1)
+		return;
+	if (strspn(gid, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789_.-") != strlen(gid)) {
+		sim_param_errorf(rs, "groupid", "invalid format - value does "
+		    "not look like a valid group name");
+		return;
+	}
+	if ((doc = sim_doc_get(s, "group", "", gid)) != NULL) {
+		free(doc);
+		sim_error(rs, 500, "create group failed: group '%s' already "
+		    "exists", gid);
+		return;
+	}
+	ext_obj_set_str(&o, "groupid", gid);
+	if (sim_param(rq, "comment"))
+		ext_obj_set_str(&o, "comment", sim_param(rq, "comment"));
+	ext_obj_set_str(&o, "users", "");
+	ext_doc_put_obj(s, "group", "", gid, &o);
+	ext_obj_free(&o);
+	sim_ok_null(rs);
+}
+
+static void
+group_item(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	const char *gid = sim_var(m, "groupid");
+	struct ext_obj o;
+	struct jw w;
+	char *users, *tok, *save;
+
+	if (ext_doc_obj(s, "group", "", gid, &o) == -1) {
+		sim_error(rs, 500, "group '%s' does not exist", gid);
+		return;
+	}
+	users = ext_obj_str(&o, "users");
+	if (!strcmp(rq->method, "GET")) {
+		sim_ok_begin(rs, &w);
+		jw_obj(&w);
+		if (ext_obj_raw(&o, "comment")) {
+			jw_key(&w, "comment");
+			jw_raw(&w, ext_obj_raw(&o, "comment"),
+			    strlen(ext_obj_raw(&o, "comment")));
+		}
+		jw_key(&w, "members");
+		jw_arr(&w);
+		for (tok = users ? strtok_r(users, ",", &save) : NULL; tok;
+		    tok = strtok_r(NULL, ",", &save))
+			jw_str(&w, tok);
+		jw_end(&w);
+		jw_end(&w);
+		sim_ok_end(rs, &w);
+	} else if (!strcmp(rq->method, "PUT")) {
+		if (ext_apply("comment:s", rq, rs, &o, 0, "") == 0) {
+			ext_doc_put_obj(s, "group", "", gid, &o);
+			sim_ok_null(rs);
+		}
+	} else {
+		for (tok = users ? strtok_r(users, ",", &save) : NULL; tok;
+		    tok = strtok_r(NULL, ",", &save)) {
+			struct ext_obj u;
+
+			if (ext_doc_obj(s, "user", "", tok, &u) == 0) {
+				char *g = ext_obj_str(&u, "groups");
+
+				if (g != NULL) {
+					csv_remove(g, gid);
+					ext_obj_set_str(&u, "groups", g);
+					ext_doc_put_obj(s, "user", "", tok, &u);
+				}
+				free(g);
+				ext_obj_free(&u);
+			}
+		}
+		acl_drop(s, gid);
+		sim_doc_delete(s, "group", "", gid);
+		sim_ok_null(rs);
+	}
+	free(users);
+	ext_obj_free(&o);
+}
+
+/* ------------------------------------------------------------------ */
+/* Roles                                                              */
+
+static int
+role_list_cb(void *arg, const char *id, const char *json)
+{
+	struct jw *w = arg;
+	struct ext_obj o = { 0 };
+
+	if (ext_obj_parse(&o, json, 0) == -1)
+		return 0;
+	ext_obj_set_str(&o, "roleid", id);
+	ext_obj_write(w, &o, "roleid privs special");
+	ext_obj_free(&o);
+	return 0;
+}
+
+static void
+roles_list(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	struct jw w;
+
+	(void)rq;
+	(void)m;
+	sim_ok_begin(rs, &w);
+	jw_arr(&w);
+	sim_doc_list(s, "role", "", role_list_cb, &w);
+	jw_end(&w);
+	sim_ok_end(rs, &w);
+}
+
+static void
+role_create(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	const char *rid = sim_param(rq, "roleid");
+	struct ext_obj o = { 0 };
+	struct buf privs = { 0 };
+	char *doc;
+
+	(void)m;
+	if (ext_check("roleid:s:r privs:s", rq, rs, 1, "") == -1)
+		return;
+	if (!strncmp(rid, "PVE", 3)) {
+		sim_param_errorf(rs, "roleid", "cannot use role ID starting "
+		    "with 'PVE'");
+		return;
+	}
+	if ((doc = sim_doc_get(s, "role", "", rid)) != NULL) {
+		free(doc);
+		sim_error(rs, 500, "create role failed: role '%s' already "
+		    "exists", rid);
+		return;
+	}
+	if (sim_param(rq, "privs") &&
+	    priv_list(sim_param(rq, "privs"), &privs, rs) == -1)
+		return;
+	ext_obj_set_str(&o, "roleid", rid);
+	ext_obj_set_str(&o, "privs", buf_str(&privs));
+	ext_obj_set_int(&o, "special", 0);
+	ext_doc_put_obj(s, "role", "", rid, &o);
+	ext_obj_free(&o);
+	buf_free(&privs);
+	sim_ok_null(rs);
+}
+
+static void
+role_item(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	const char *rid = sim_var(m, "roleid");
+	struct ext_obj o;
+	struct jw w;
+	char *privs, *tok, *save;
+
+	if (ext_doc_obj(s, "role", "", rid, &o) == -1) {
+		sim_error(rs, 500, "role '%s' does not exist", rid);
+		return;
+	}
+	privs = ext_obj_str(&o, "privs");
+	if (!strcmp(rq->method, "GET")) {
+		sim_ok_begin(rs, &w);
+		jw_obj(&w);
+		for (tok = privs ? strtok_r(privs, ",", &save) : NULL; tok;
+		    tok = strtok_r(NULL, ",", &save))
+			jw_kint(&w, tok, 1);
+		jw_end(&w);
+		sim_ok_end(rs, &w);
+	} else if (ext_obj_int(&o, "special", 0)) {
+		sim_error(rs, 500, "cannot %s built-in role '%s'",
+		    strcmp(rq->method, "PUT") ? "delete" : "modify", rid);
+	} else if (!strcmp(rq->method, "PUT")) {
+		struct buf nb = { 0 };
+
+		if (ext_check("privs:s append:b", rq, rs, 0, "") == 0) {
+			if (sim_param_bool(rq, "append", 0) && privs)
+				buf_adds(&nb, privs);
+			if (priv_list(sim_param(rq, "privs") ?
+			    sim_param(rq, "privs") : "", &nb, rs) == 0) {
+				ext_obj_set_str(&o, "privs", buf_str(&nb));
+				ext_doc_put_obj(s, "role", "", rid, &o);
+				sim_ok_null(rs);
+			}
+		}
+		buf_free(&nb);
+	} else {
+		sim_doc_delete(s, "role", "", rid);
+		sim_ok_null(rs);
+	}
+	free(privs);
+	ext_obj_free(&o);
+}
+
+/* ------------------------------------------------------------------ */
+/* Realms                                                             */
+
+static const struct ext_coll domain_coll = {
+	"domain", "realm", "realm",
+	"realm:s:k type:e(ad|ldap|openid|pam|pve):rc comment:s default:b "
+	"tfa:s server1:s server2:s port:i base_dn:s user_attr:s bind_dn:s "
+	"password:s:h mode:e(ldap|ldaps|ldap+starttls) secure:b verify:b "
+	"domain:s issuer-url:s client-id:s client-key:s:h autocreate:b "
+	"case-sensitive:b filter:s sync_attributes:s sync-defaults-options:s",
+	NULL, NULL, "domain '%s' does not exist",
+	"create domain failed: domain '%s' already exists", EXT_DIGEST_ITEM,
+	NULL
+};
+
+static int
+domain_list_cb(void *arg, const char *id, const char *json)
+{
+	struct jw *w = arg;
+	struct ext_obj o = { 0 };
+
+	(void)id;
+	if (ext_obj_parse(&o, json, 0) == -1)
+		return 0;
+	ext_obj_write(w, &o, "realm type comment tfa");
+	ext_obj_free(&o);
+	return 0;
+}
+
+static void
+domains_list(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	struct jw w;
+
+	(void)rq;
+	(void)m;
+	sim_ok_begin(rs, &w);
+	jw_arr(&w);
+	sim_doc_list(s, "domain", "", domain_list_cb, &w);
+	jw_end(&w);
+	sim_ok_end(rs, &w);
+}
+
+static void
+domain_item(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	const char *realm = sim_var(m, "realm");
+
+	if (!strcmp(rq->method, "GET"))
+		ext_coll_get(s, rs, &domain_coll, "", realm);
+	else if (!strcmp(rq->method, "PUT"))
+		ext_coll_update(s, rq, rs, &domain_coll, "", realm);
+	else if (!strcmp(rq->method, "POST")) {
+		const char *type = sim_param(rq, "type");
+
+		if (type != NULL && (!strcmp(type, "pam") ||
+		    !strcmp(type, "pve"))) {
+			sim_param_errorf(rs, "type", "unable to create builtin "
+			    "type '%s'", type);
+			return;
+		}
+		ext_coll_create(s, rq, rs, &domain_coll, "", NULL);
+	} else if (!strcmp(realm, "pam") || !strcmp(realm, "pve"))
+		sim_error(rs, 500, "can't remove builtin realm '%s'", realm);
+	else
+		ext_coll_delete(s, rs, &domain_coll, "", realm);
+}
+
+/* ------------------------------------------------------------------ */
+/* ACLs                                                               */
+
+static int
+acl_list_cb(void *arg, const char *id, const char *json)
+{
+	struct jw *w = arg;
+
+	(void)id;
+	jw_raw(w, json, strlen(json));
+	return 0;
+}
+
+static void
+acl_get(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	struct jw w;
+
+	(void)rq;
+	(void)m;
+	sim_ok_begin(rs, &w);
+	jw_arr(&w);
+	sim_doc_list(s, "acl", "", acl_list_cb, &w);
+	jw_end(&w);
+	sim_ok_end(rs, &w);
+}
+
+static int
+acl_path_ok(const char *p)
+{
+	static const char *roots[] = { "/", "/access", "/vms", "/storage",
+	    "/pool", "/nodes", "/sdn", "/mapping" };
+	size_t i;
+
+	if (*p != '/')
+		return 0;
+	for (i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
+		size_t n = strlen(roots[i]);
+
+		if (!strcmp(p, "/") || (!strncmp(p, roots[i], n) && n > 1 &&
+		    (p[n] == 0 || p[n] == '/')))
+			return 1;
+	}
+	return 0;
+}
+
+/* Apply one ACL change for each role and each ugid of list. */
+static int
+acl_apply(struct sim *s, struct sim_resp *rs, const char *path,
+    const char *roles, const char *list, const char *type, int propagate,
+    int del)
+{
+	char lt[2048], *u, *su;
+
+	snprintf(lt, sizeof(lt), "%s", list);
+	for (u = strtok_r(lt, ", ;", &su); u; u = strtok_r(NULL, ", ;", &su)) {
+		char rt[1024], *r, *sr, *doc;
+		const char *kind = !strcmp(type, "group") ? "group" : "user";
+		char owner[256];
+
+		snprintf(owner, sizeof(owner), "%s", u);
+		if (!strcmp(type, "token")) {
+			char *bang = strchr(owner, '!');
+
+			if (bang == NULL) {
+				sim_param_errorf(rs, "tokens", "invalid format "
+				    "- value '%s' does not look like a valid "
+				    "token ID", u);
+				return -1;
+			}
+			*bang = 0;
+			doc = sim_doc_get(s, "token", owner, bang + 1);
+		} else
+			doc = sim_doc_get(s, kind, "", owner);
+		if (doc == NULL && !del) {
+			sim_error(rs, 500, "%s '%s' does not exist", type, u);
+			return -1;
+		}
+		free(doc);
+		snprintf(rt, sizeof(rt), "%s", roles);
+		for (r = strtok_r(rt, ", ;", &sr); r;
+		    r = strtok_r(NULL, ", ;", &sr)) {
+			char id[1024];
+			struct ext_obj o = { 0 };
+
+			if ((doc = sim_doc_get(s, "role", "", r)) == NULL) {
+				sim_param_errorf(rs, "roles", "role '%s' does "
+				    "not exist", r);
+				return -1;
+			}
+			free(doc);
+			snprintf(id, sizeof(id), "%s|%s|%s|%s", path, type, u,
+			    r);
+			if (del) {
+				sim_doc_delete(s, "acl", "", id);
+				continue;
+			}
+			ext_obj_set_str(&o, "path", path);
+			ext_obj_set_str(&o, "type", type);
+			ext_obj_set_str(&o, "ugid", u);
+			ext_obj_set_str(&o, "roleid", r);
+			ext_obj_set_int(&o, "propagate", propagate);
+			ext_doc_put_obj(s, "acl", "", id, &o);
+			ext_obj_free(&o);
+		}
+	}
+	return 0;
+}
+
+static void
+acl_put(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	const char *path = sim_param(rq, "path");
+	const char *roles = sim_param(rq, "roles");
+	int propagate = sim_param_bool(rq, "propagate", 1);
+	int del = sim_param_bool(rq, "delete", 0);
+	char canon[512];
+	size_t n;
+
+	(void)m;
+	if (ext_check("path:s:r roles:s:r users:s groups:s tokens:s "
+	    "propagate:b delete:b", rq, rs, 1, "") == -1)
+		return;
+	snprintf(canon, sizeof(canon), "%s", path);
+	n = strlen(canon);
+	while (n > 1 && canon[n - 1] == '/')
+		canon[--n] = 0;
+	if (!acl_path_ok(canon)) {
+		sim_param_errorf(rs, "path", "invalid ACL path '%s'", path);
+		return;
+	}
+	if (sim_check_perm(s, rq, canon, "Permissions.Modify", rs) == -1)
+		return;
+	if (sim_param(rq, "users") == NULL && sim_param(rq, "groups") == NULL
+	    && sim_param(rq, "tokens") == NULL) {
+		sim_error(rs, 500, "either 'users', 'groups' or 'tokens' is "
+		    "required.");
+		return;
+	}
+	if ((sim_param(rq, "users") && acl_apply(s, rs, canon, roles,
+	    sim_param(rq, "users"), "user", propagate, del) == -1) ||
+	    (sim_param(rq, "groups") && acl_apply(s, rs, canon, roles,
+	    sim_param(rq, "groups"), "group", propagate, del) == -1) ||
+	    (sim_param(rq, "tokens") && acl_apply(s, rs, canon, roles,
+	    sim_param(rq, "tokens"), "token", propagate, del) == -1))
+		return;
+	sim_perm_invalidate(s);
+	sim_ok_null(rs);
+}
+
+/* ------------------------------------------------------------------ */
+/* Seeding: fill in what the core did not create.                      */
+
+static void
+put_if_absent(struct sim *s, const char *kind, const char *parent,
+    const char *id, const char *json)
+{
+	char *doc = sim_doc_get(s, kind, parent, id);
+
+	if (doc == NULL)
+		sim_doc_put(s, kind, parent, id, json);
+	free(doc);
+}
+
+void
+ext_seed_access(struct sim *s)
+{
+	size_t i;
+	struct buf b = { 0 };
+
+	for (i = 0; i < sizeof(builtin_roles) / sizeof(builtin_roles[0]);
+	    i++) {
+		struct jw w;
+
+		buf_reset(&b);
+		jw_init(&w, &b);
+		jw_obj(&w);
+		jw_kstr(&w, "roleid", builtin_roles[i].id);
+		jw_kstr(&w, "privs", builtin_roles[i].privs);
+		jw_kint(&w, "special", 1);
+		jw_end(&w);
+		put_if_absent(s, "role", "", builtin_roles[i].id, buf_str(&b));
+	}
+	buf_free(&b);
+	put_if_absent(s, "domain", "", "pam", "{\"realm\":\"pam\",\"type\":"
+	    "\"pam\",\"comment\":\"Linux PAM standard authentication\"}");
+	put_if_absent(s, "domain", "", "pve", "{\"realm\":\"pve\",\"type\":"
+	    "\"pve\",\"comment\":\"Proxmox VE authentication server\"}");
+	put_if_absent(s, "group", "", "admins", "{\"groupid\":\"admins\","
+	    "\"comment\":\"Cluster administrators\",\"users\":"
+	    "\"alice@pve\"}");
+	put_if_absent(s, "group", "", "ops", "{\"groupid\":\"ops\","
+	    "\"comment\":\"Operations\",\"users\":\"bob@pve,carol@pve\"}");
+	put_if_absent(s, "user", "", "alice@pve", "{\"userid\":\"alice@pve\","
+	    "\"enable\":1,\"expire\":0,\"firstname\":\"Alice\",\"lastname\":"
+	    "\"Admin\",\"email\":\"alice@example.com\",\"groups\":"
+	    "\"admins\"}");
+	put_if_absent(s, "user", "", "bob@pve", "{\"userid\":\"bob@pve\","
+	    "\"enable\":1,\"expire\":0,\"firstname\":\"Bob\",\"email\":"
+	    "\"bob@example.com\",\"groups\":\"ops\"}");
+	put_if_absent(s, "user", "", "carol@pve", "{\"userid\":\"carol@pve\","
+	    "\"enable\":0,\"expire\":1767225600,\"firstname\":\"Carol\","
+	    "\"comment\":\"left the team\",\"groups\":\"ops\"}");
+	put_if_absent(s, "acl", "", "/|group|admins|Administrator",
+	    "{\"path\":\"/\",\"type\":\"group\",\"ugid\":\"admins\","
+	    "\"roleid\":\"Administrator\",\"propagate\":1}");
+	put_if_absent(s, "acl", "", "/vms|group|ops|PVEVMUser",
+	    "{\"path\":\"/vms\",\"type\":\"group\",\"ugid\":\"ops\","
+	    "\"roleid\":\"PVEVMUser\",\"propagate\":1}");
+}
+
+/* ------------------------------------------------------------------ */
+
+const struct sim_route sim_routes_access[] = {
+	{ "GET", "/access/acl", acl_get, NULL, NULL, 0 },
+	{ "PUT", "/access/acl", acl_put, NULL, NULL, 0 },
+	{ "GET", "/access/users", users_list, NULL, NULL, 0 },
+	{ "POST", "/access/users", user_create, "/access/groups",
+	    "User.Modify", 0 },
+	{ "GET", "/access/users/{userid}", user_get, "/access/groups",
+	    "User.Modify|Sys.Audit", 0 },
+	{ "PUT", "/access/users/{userid}", user_update, "/access/groups",
+	    "User.Modify", 0 },
+	{ "DELETE", "/access/users/{userid}", user_delete, "/access/groups",
+	    "User.Modify", 0 },
+	{ "GET", "/access/users/{userid}/token", tokens_list, NULL, NULL, 0 },
+	{ "GET", "/access/users/{userid}/token/{tokenid}", token_item, NULL,
+	    NULL, 0 },
+	{ "POST", "/access/users/{userid}/token/{tokenid}", token_item, NULL,
+	    NULL, 0 },
+	{ "PUT", "/access/users/{userid}/token/{tokenid}", token_item, NULL,
+	    NULL, 0 },
+	{ "DELETE", "/access/users/{userid}/token/{tokenid}", token_item,
+	    NULL, NULL, 0 },
+	{ "GET", "/access/groups", groups_list, NULL, NULL, 0 },
+	{ "POST", "/access/groups", group_create, "/access/groups",
+	    "Group.Allocate", 0 },
+	{ "GET", "/access/groups/{groupid}", group_item, "/access/groups",
+	    "Sys.Audit|Group.Allocate", 0 },
+	{ "PUT", "/access/groups/{groupid}", group_item, "/access/groups",
+	    "Group.Allocate", 0 },
+	{ "DELETE", "/access/groups/{groupid}", group_item, "/access/groups",
+	    "Group.Allocate", 0 },
+	{ "GET", "/access/roles", roles_list, NULL, NULL, 0 },
+	{ "POST", "/access/roles", role_create, "/access", "Sys.Modify", 0 },
+	{ "GET", "/access/roles/{roleid}", role_item, NULL, NULL, 0 },
+	{ "PUT", "/access/roles/{roleid}", role_item, "/access",
+	    "Sys.Modify", 0 },
+	{ "DELETE", "/access/roles/{roleid}", role_item, "/access",
+	    "Sys.Modify", 0 },
+	{ "GET", "/access/domains", domains_list, NULL, NULL,
+	    SIM_ROUTE_NOAUTH },
+	{ "POST", "/access/domains", domain_item, "/access/realm",
+	    "Realm.Allocate", 0 },
+	{ "GET", "/access/domains/{realm}", domain_item, "/access/realm",
+	    "Realm.Allocate|Sys.Audit", 0 },
+	{ "PUT", "/access/domains/{realm}", domain_item, "/access/realm",
+	    "Realm.Allocate", 0 },
+	{ "DELETE", "/access/domains/{realm}", domain_item, "/access/realm",
+	    "Realm.Allocate", 0 },
+	{ NULL, NULL, NULL, NULL, NULL, 0 }
+};

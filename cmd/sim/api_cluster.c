@@ -1,0 +1,2415 @@
+/*
+ * api_cluster.c -- pxsim's /cluster/... breadth: log, options, backup
+ * jobs, backup-info, firewall (cluster and per guest), HA, PCI/USB
+ * mappings, notifications and replication.  Shapes follow the PVE 9
+ * schema (apidoc.js); objects live in the document store (ext.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ext.h"
+
+/* ------------------------------------------------------------------ */
+/* /cluster/log                                                       */
+
+static void
+cluster_log(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	long long max = sim_param_int(rq, "max", 50);
+	struct jw w;
+	size_t i, n = 0;
+	time_t now = sim_now(s);
+
+	(void)m;
+	if (max < 1)
+		max = 1;
+	sim_ok_begin(rs, &w);
+	jw_arr(&w);
+	/* Newest first: the task starts and ends, then older boot lines. */
+	for (i = s->ntasks; i-- > 0 && (long long)n < max;) {
+		const struct sim_task *t = s->tasks[i];
+		int end;
+
+		for (end = t->running ? 0 : 1; end >= 0 &&
+		    (long long)n < max; end--, n++) {
+			char msg[sizeof(t->upid) + 256];
+
+			if (end)
+				snprintf(msg, sizeof(msg), "end task %s %s",
+				    t->upid, t->exitstatus ? t->exitstatus :
+				    "OK");
+			else
+				snprintf(msg, sizeof(msg), "starting task %s",
+				    t->upid);
+			jw_obj(&w);
+			jw_kint(&w, "uid", (long long)(1000 + i * 2 + end));
+			jw_kint(&w, "time", (long long)(end ? t->endtime :
+			    t->starttime));
+			jw_kint(&w, "pri", 6);
+			jw_kstr(&w, "tag", "pvedaemon");
+			jw_kint(&w, "pid", (long long)t->pid);
+			jw_kstr(&w, "node", t->node);
+			jw_kstr(&w, "user", t->user);
+			jw_kstr(&w, "msg", msg);
+			jw_end(&w);
+		}
+	}
+	for (i = 0; (long long)n < max && i < 40; i++, n++) {
+		const struct sim_node *nd = &s->nodes[i % s->nnodes];
+		static const char *msgs[] = {
+			"successful auth for user 'root@pam'",
+			"received new config for cluster 'pxsim'",
+			"starting 1 worker(s)",
+			"worker finished",
+			"update cluster info (cluster name  pxsim, version = 3)",
+		};
+
+		jw_obj(&w);
+		jw_kint(&w, "uid", (long long)(999 - i));
+		jw_kint(&w, "time", (long long)(now - 3600 * 6 - 600 *
+		    (long long)i));
+		jw_kint(&w, "pri", 6);
+		jw_kstr(&w, "tag", i % 2 ? "pvedaemon" : "pmxcfs");
+		jw_kint(&w, "pid", (long long)(1200 + i * 7));
+		jw_kstr(&w, "node", nd->name);
+		jw_kstr(&w, "user", "root@pam");
+		jw_kstr(&w, "msg", msgs[i % 5]);
+		jw_end(&w);
+	}
+	jw_end(&w);
+	sim_ok_end(rs, &w);
+}
+
+/* ------------------------------------------------------------------ */
+/* /cluster/options                                                   */
+
+#define OPTIONS_SPEC \
+	"bwlimit:s consent-text:s console:e(applet|vv|html5|xtermjs) " \
+	"crs:s description:s email_from:s fencing:e(watchdog|hardware|both) " \
+	"ha:s http_proxy:s keyboard:e(de|de-ch|da|en-gb|en-us|es|fi|fr|" \
+	"fr-be|fr-ca|fr-ch|hu|is|it|ja|lt|mk|nl|no|pl|pt|pt-br|sv|sl|tr) " \
+	"language:e(ar|ca|da|de|en|es|eu|fa|fr|hr|he|it|ja|ka|kr|nb|nl|nn|" \
+	"pl|pt_BR|ru|sl|sv|tr|ukr|zh_CN|zh_TW) mac_prefix:s max_workers:i " \
+	"migration:s migration_unsecure:b next-id:s notify:s " \
+	"registered-tags:s replication:s tag-style:s u2f:s " \
+	"user-tag-access:s webauthn:s"
+
+/* Options whose value is a property string, served as an object. */
+static const char *options_objects[] = { "bwlimit", "crs", "ha",
+	"migration", "next-id", "notify", "replication", "tag-style", "u2f",
+	"user-tag-access", "webauthn", NULL };
+
+static void
+options_get(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	struct ext_obj o;
+	struct jw w;
+
+	(void)rq;
+	(void)m;
+	if (ext_doc_obj(s, "clusteroptions", "", "options", &o) == -1)
+		memset(&o, 0, sizeof(o));
+	sim_ok_begin(rs, &w);
+	ext_obj_write(&w, &o, NULL);
+	sim_ok_end(rs, &w);
+	ext_obj_free(&o);
+}
+
+static void
+options_put(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	struct ext_obj o;
+	size_t i, k;
+
+	(void)m;
+	if (ext_doc_obj(s, "clusteroptions", "", "options", &o) == -1)
+		memset(&o, 0, sizeof(o));
+	if (ext_apply(OPTIONS_SPEC, rq, rs, &o, 0, "digest") == -1)
+		goto out;
+	for (k = 0; options_objects[k]; k++) {
+		const char *v = sim_param(rq, options_objects[k]);
+		struct ext_obj sub = { 0 };
+		char *json;
+
+		if (v == NULL)
+			continue;
+		ext_propstr_obj(v, !strcmp(options_objects[k], "migration") ?
+		    "type" : NULL, &sub);
+		json = ext_obj_json(&sub);
+		ext_obj_set_raw(&o, options_objects[k], json);
+		free(json);
+		ext_obj_free(&sub);
+	}
+	(void)i;
+	ext_doc_put_obj(s, "clusteroptions", "", "options", &o);
+	sim_ok_null(rs);
+out:
+	ext_obj_free(&o);
+}
+
+/* ------------------------------------------------------------------ */
+/* /cluster/backup                                                    */
+
+#define BACKUP_SPEC \
+	"id:s:k all:b bwlimit:i comment:s compress:e(0|1|gzip|lzo|zstd) " \
+	"dow:s:w dumpdir:s enabled:b exclude:s exclude-path:a fleecing:o " \
+	"ionice:i lockwait:i mailnotification:e(always|failure) mailto:s " \
+	"maxfiles:i mode:e(snapshot|suspend|stop) node:s notes-template:s " \
+	"notification-mode:e(auto|legacy-sendmail|notification-system) " \
+	"pbs-change-detection-mode:e(legacy|data|metadata) performance:o " \
+	"pigz:i pool:s protected:b prune-backups:o quiet:b remove:b " \
+	"repeat-missed:b schedule:s script:s starttime:s:w stdexcludes:b " \
+	"stop:b stopwait:i storage:s tmpdir:s vmid:s zstd:i"
+
+static int
+backup_hook(struct sim *s, const struct sim_req *rq, struct sim_resp *rs,
+    struct ext_obj *o, int create)
+{
+	const char *st = sim_param(rq, "starttime");
+	const char *dow = sim_param(rq, "dow");
+
+	if (create && ext_obj_raw(o, "id") == NULL) {
+		char uuid[37], id[32];
+
+		sim_uuid(s, EXT_RNG_CLUSTER, uuid);
+		snprintf(id, sizeof(id), "backup-%.13s", uuid);
+		ext_obj_set_str(o, "id", id);
+	}
+	if (st != NULL || dow != NULL) {
+		char sched[128];
+
+		snprintf(sched, sizeof(sched), "%s%s%s",
+		    dow ? dow : "", dow ? " " : "", st ? st : "00:00");
+		ext_obj_set_str(o, "schedule", sched);
+	}
+	if (create && ext_obj_raw(o, "schedule") == NULL) {
+		sim_param_error(rs, "schedule", "property is missing and it "
+		    "is not optional");
+		return -1;
+	}
+	if (create && ext_obj_raw(o, "all") == NULL &&
+	    ext_obj_raw(o, "vmid") == NULL && ext_obj_raw(o, "pool") == NULL) {
+		sim_param_error(rs, "vmid", "property is missing and it is "
+		    "not optional");
+		return -1;
+	}
+	if (create && ext_obj_raw(o, "enabled") == NULL)
+		ext_obj_set_int(o, "enabled", 1);
+	if (ext_obj_raw(o, "storage") != NULL) {
+		char *sid = ext_obj_str(o, "storage");
+		int bad = sim_storage_find(s, sid) == NULL;
+
+		if (bad)
+			sim_param_errorf(rs, "storage", "storage '%s' does "
+			    "not exist", sid);
+		free(sid);
+		if (bad)
+			return -1;
+	}
+	return 0;
+}
+
+static const struct ext_coll backup_coll = {
+	"backupjob", "id", "id", BACKUP_SPEC, NULL, NULL,
+	"Job '%s' does not exist", "Job '%s' already exists", 0, backup_hook
+};
+
+EXT_COLL_HANDLERS(backup, backup_coll)
+
+/* Does the job document cover guest g? */
+static int
+job_covers(const struct ext_obj *o, const struct sim_guest *g)
+{
+	char *vmids, *pool, *exclude;
+	char id[16];
+	int hit = 0;
+
+	if (ext_obj_int(o, "enabled", 1) == 0)
+		return 0;
+	snprintf(id, sizeof(id), "%d", g->vmid);
+	vmids = ext_obj_str(o, "vmid");
+	pool = ext_obj_str(o, "pool");
+	exclude = ext_obj_str(o, "exclude");
+	if (ext_obj_int(o, "all", 0)) {
+		hit = 1;
+		if (exclude != NULL) {
+			char *tok, *save;
+
+			for (tok = strtok_r(exclude, ", ", &save); tok;
+			    tok = strtok_r(NULL, ", ", &save))
+				if (!strcmp(tok, id))
+					hit = 0;
+		}
+	} else if (vmids != NULL) {
+		char *tok, *save;
+
+		for (tok = strtok_r(vmids, ", ", &save); tok;
+		    tok = strtok_r(NULL, ", ", &save))
+			if (!strcmp(tok, id))
+				hit = 1;
+	} else if (pool != NULL && g->pool != NULL)
+		hit = !strcmp(pool, g->pool);
+	free(vmids);
+	free(pool);
+	free(exclude);
+	return hit;
+}
+
+struct jobs {
+	struct ext_obj *v;
+	size_t n;
+};
+
+static int
+jobs_cb(void *arg, const char *id, const char *json)
+{
+	struct jobs *j = arg;
+
+	(void)id;
+	j->v = px_xrealloc(j->v, (j->n + 1) * sizeof(*j->v));
+	memset(&j->v[j->n], 0, sizeof(j->v[0]));
+	if (ext_obj_parse(&j->v[j->n], json, 0) == 0)
+		j->n++;
+	return 0;
+}
+
+static void
+not_backed_up(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	struct jobs jobs = { 0 };
+	struct jw w;
+	size_t i, k;
+
+	(void)rq;
+	(void)m;
+	sim_doc_list(s, "backupjob", "", jobs_cb, &jobs);
+	sim_ok_begin(rs, &w);
+	jw_arr(&w);
+	for (i = 0; i < s->nguests; i++) {
+		const struct sim_guest *g = s->guests[i];
+		int covered = 0;
+
+		if (g->template_)
+			continue;
+		for (k = 0; k < jobs.n && !covered; k++)
+			covered = job_covers(&jobs.v[k], g);
+		if (covered)
+			continue;
+		jw_obj(&w);
+		jw_kint(&w, "vmid", g->vmid);
+		jw_kstr(&w, "type", sim_gtype_name(g->type));
+		if (g->name != NULL)
+			jw_kstr(&w, "name", g->name);
+		jw_end(&w);
+	}
+	jw_end(&w);
+	sim_ok_end(rs, &w);
+	for (k = 0; k < jobs.n; k++)
+		ext_obj_free(&jobs.v[k]);
+	free(jobs.v);
+}
+
+static void
+backup_info_index(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	(void)s;
+	(void)rq;
+	(void)m;
+	ext_index(rs, "subdir", "not-backed-up");
+}
+
+/* ------------------------------------------------------------------ */
+/* Firewall                                                           */
+
+#define RULE_SPEC \
+	"action:s:r comment:s dest:s dport:s enable:i icmp-type:s iface:s " \
+	"log:e(emerg|alert|crit|err|warning|notice|info|debug|nolog) " \
+	"macro:s pos:i:w proto:s source:s sport:s " \
+	"type:e(in|out|forward|group):r moveto:i:w"
+
+#define ALIAS_SPEC "name:s:k cidr:s:r comment:s rename:s:w"
+
+#define FWOPT_CLUSTER_SPEC \
+	"ebtables:b enable:i log_ratelimit:s policy_forward:e(ACCEPT|DROP) " \
+	"policy_in:e(ACCEPT|REJECT|DROP) policy_out:e(ACCEPT|REJECT|DROP)"
+
+#define FWOPT_GUEST_SPEC \
+	"dhcp:b enable:b ipfilter:b log_level_forward:e(emerg|alert|crit|" \
+	"err|warning|notice|info|debug|nolog) log_level_in:e(emerg|alert|" \
+	"crit|err|warning|notice|info|debug|nolog) log_level_out:e(emerg|" \
+	"alert|crit|err|warning|notice|info|debug|nolog) macfilter:b ndp:b " \
+	"policy_in:e(ACCEPT|REJECT|DROP) policy_out:e(ACCEPT|REJECT|DROP) " \
+	"radv:b"
+
+/* Where a firewall's documents live: parent "" for the cluster,
+ * "guest/VMID" for a guest (removed with it). */
+struct fwscope {
+	char parent[32];
+	char rules[96];		/* id of the "fwrules" document */
+	char permpath[32];	/* "/" or "/vms/100" */
+};
+
+static int
+fw_scope(struct sim *s, const struct sim_match *m, struct sim_resp *rs,
+    struct fwscope *sc, enum sim_gtype type)
+{
+	const char *vmid = sim_var(m, "vmid");
+	const char *group = sim_var(m, "group");
+
+	memset(sc, 0, sizeof(*sc));
+	if (vmid != NULL) {
+		if (sim_guest_check(s, rs, sim_var(m, "node"), type,
+		    atoi(vmid)) == NULL)
+			return -1;
+		snprintf(sc->parent, sizeof(sc->parent), "guest/%d",
+		    atoi(vmid));
+		snprintf(sc->rules, sizeof(sc->rules), "rules");
+		snprintf(sc->permpath, sizeof(sc->permpath), "/vms/%d",
+		    atoi(vmid));
+	} else if (group != NULL) {
+		char *doc = sim_doc_get(s, "fwgroup", "", group);
+
+		if (doc == NULL) {
+			sim_error(rs, 500, "no such security group '%s'",
+			    group);
+			return -1;
+		}
+		free(doc);
+		snprintf(sc->rules, sizeof(sc->rules), "group/%s", group);
+		snprintf(sc->permpath, sizeof(sc->permpath), "/");
+	} else {
+		snprintf(sc->rules, sizeof(sc->rules), "cluster");
+		snprintf(sc->permpath, sizeof(sc->permpath), "/");
+	}
+	return 0;
+}
+
+static enum sim_gtype
+path_gtype(const struct sim_req *rq)
+{
+	return strstr(rq->path, "/lxc/") ? SIM_LXC : SIM_QEMU;
+}
+
+static void
+rules_load(struct sim *s, const struct fwscope *sc, struct ext_arr *a)
+{
+	char *doc = sim_doc_get(s, "fwrules", sc->parent, sc->rules);
+
+	if (doc == NULL || ext_arr_parse(a, doc) == -1)
+		memset(a, 0, sizeof(*a));
+	free(doc);
+}
+
+static void
+rules_save(struct sim *s, const struct fwscope *sc, struct ext_arr *a)
+{
+	char *json;
+	size_t i;
+
+	for (i = 0; i < a->n; i++)
+		ext_obj_del(&a->v[i], "pos");
+	json = ext_arr_json(a);
+	sim_doc_put(s, "fwrules", sc->parent, sc->rules, json);
+	free(json);
+}
+
+static void
+rule_write(struct jw *w, struct ext_obj *r, size_t pos)
+{
+	ext_obj_set_int(r, "pos", (long long)pos);
+	ext_obj_write(w, r, NULL);
+}
+
+static void
+fw_rules_list(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	struct fwscope sc;
+	struct ext_arr a;
+	struct jw w;
+	size_t i;
+
+	if (fw_scope(s, m, rs, &sc, path_gtype(rq)) == -1)
+		return;
+	rules_load(s, &sc, &a);
+	sim_ok_begin(rs, &w);
+	jw_arr(&w);
+	for (i = 0; i < a.n; i++)
+		rule_write(&w, &a.v[i], i);
+	jw_end(&w);
+	sim_ok_end(rs, &w);
+	ext_arr_free(&a);
+}
+
+/* The rule index from {pos}; -1 with PVE's error when out of range. */
+static long
+rule_pos(const struct sim_match *m, const struct ext_arr *a,
+    struct sim_resp *rs)
+{
+	const char *p = sim_var(m, "pos");
+	char *end;
+	long pos;
+
+	if (p == NULL || *p == 0 || (pos = strtol(p, &end, 10), *end) ||
+	    pos < 0) {
+		sim_param_errorf(rs, "pos", "type check ('integer') failed - "
+		    "got '%s'", p ? p : "");
+		return -1;
+	}
+	if ((size_t)pos >= a->n) {
+		sim_error(rs, 500, "no rule at position %ld", pos);
+		return -1;
+	}
+	return pos;
+}
+
+static void
+fw_rule_get(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	struct fwscope sc;
+	struct ext_arr a;
+	struct jw w;
+	long pos;
+
+	if (fw_scope(s, m, rs, &sc, path_gtype(rq)) == -1)
+		return;
+	rules_load(s, &sc, &a);
+	if ((pos = rule_pos(m, &a, rs)) >= 0) {
+		sim_ok_begin(rs, &w);
+		rule_write(&w, &a.v[pos], (size_t)pos);
+		sim_ok_end(rs, &w);
+	}
+	ext_arr_free(&a);
+}
+
+static int
+rule_check(const struct ext_obj *r, struct sim_resp *rs)
+{
+	char *action = ext_obj_str(r, "action");
+	char *type = ext_obj_str(r, "type");
+	int rc = 0;
+
+	if (action != NULL && type != NULL && strcmp(type, "group") != 0 &&
+	    strcmp(action, "ACCEPT") && strcmp(action, "DROP") &&
+	    strcmp(action, "REJECT")) {
+		sim_param_errorf(rs, "action", "value does not match the "
+		    "regex pattern");
+		rc = -1;
+	}
+	free(action);
+	free(type);
+	return rc;
+}
+
+static void
+fw_rule_create(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	struct fwscope sc;
+	struct ext_arr a;
+	struct ext_obj r = { 0 };
+	char digest[41];
+	long long pos;
+
+	if (fw_scope(s, m, rs, &sc, path_gtype(rq)) == -1)
+		return;
+	if (ext_apply(RULE_SPEC, rq, rs, &r, 1,
+	    "node vmid group digest") == -1 || rule_check(&r, rs) == -1) {
+		ext_obj_free(&r);
+		return;
+	}
+	rules_load(s, &sc, &a);
+	ext_kind_digest(s, "fwrules", sc.parent, digest);
+	if (ext_digest_check(rq, rs, digest) == 0) {
+		if (ext_obj_raw(&r, "enable") == NULL)
+			ext_obj_set_int(&r, "enable", 0);
+		pos = sim_param_int(rq, "pos", 0);
+		ext_arr_insert(&a, pos < 0 ? 0 : (size_t)pos, &r);
+		rules_save(s, &sc, &a);
+		sim_ok_null(rs);
+	}
+	ext_obj_free(&r);
+	ext_arr_free(&a);
+}
+
+static void
+fw_rule_update(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	struct fwscope sc;
+	struct ext_arr a;
+	char digest[41];
+	long pos;
+
+	if (fw_scope(s, m, rs, &sc, path_gtype(rq)) == -1)
+		return;
+	rules_load(s, &sc, &a);
+	ext_kind_digest(s, "fwrules", sc.parent, digest);
+	if ((pos = rule_pos(m, &a, rs)) < 0 ||
+	    ext_digest_check(rq, rs, digest) == -1)
+		goto out;
+	if (sim_param(rq, "moveto") != NULL) {
+		long long to = sim_param_int(rq, "moveto", -1);
+		struct ext_obj r;
+
+		if (to < 0) {
+			sim_param_error(rs, "moveto", "type check ('integer') "
+			    "failed");
+			goto out;
+		}
+		r = a.v[pos];
+		memmove(&a.v[pos], &a.v[pos + 1],
+		    (a.n - (size_t)pos - 1) * sizeof(a.v[0]));
+		a.n--;
+		if ((size_t)to > (size_t)pos && to > 0)
+			to--;
+		ext_arr_insert(&a, (size_t)to, &r);
+	} else {
+		if (ext_apply(RULE_SPEC, rq, rs, &a.v[pos], 0,
+		    "node vmid group digest pos") == -1 ||
+		    rule_check(&a.v[pos], rs) == -1)
+			goto out;
+	}
+	rules_save(s, &sc, &a);
+	sim_ok_null(rs);
+out:
+	ext_arr_free(&a);
+}
+
+static void
+fw_rule_delete(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	struct fwscope sc;
+	struct ext_arr a;
+	char digest[41];
+	long pos;
+
+	if (fw_scope(s, m, rs, &sc, path_gtype(rq)) == -1)
+		return;
+	rules_load(s, &sc, &a);
+	ext_kind_digest(s, "fwrules", sc.parent, digest);
+	if ((pos = rule_pos(m, &a, rs)) >= 0 &&
+	    ext_digest_check(rq, rs, digest) == 0) {
+		ext_arr_remove(&a, (size_t)pos);
+		rules_save(s, &sc, &a);
+		sim_ok_null(rs);
+	}
+	ext_arr_free(&a);
+}
+
+/* Firewall options. */
+static void
+fw_options_get(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	struct fwscope sc;
+	struct ext_obj o;
+	struct jw w;
+
+	if (strncmp(rq->path, "/nodes/", 7) == 0) {
+		if (fw_scope(s, m, rs, &sc, path_gtype(rq)) == -1)
+			return;
+	} else
+		memset(&sc, 0, sizeof(sc));
+	if (ext_doc_obj(s, "fwoptions", sc.parent, "options", &o) == -1)
+		memset(&o, 0, sizeof(o));
+	sim_ok_begin(rs, &w);
+	ext_obj_write(&w, &o, NULL);
+	sim_ok_end(rs, &w);
+	ext_obj_free(&o);
+}
+
+static void
+fw_options_put(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	struct fwscope sc;
+	struct ext_obj o;
+	char digest[41];
+	int guest = strncmp(rq->path, "/nodes/", 7) == 0;
+
+	if (guest) {
+		if (fw_scope(s, m, rs, &sc, path_gtype(rq)) == -1)
+			return;
+	} else
+		memset(&sc, 0, sizeof(sc));
+	if (ext_doc_obj(s, "fwoptions", sc.parent, "options", &o) == -1)
+		memset(&o, 0, sizeof(o));
+	ext_kind_digest(s, "fwoptions", sc.parent, digest);
+	if (ext_digest_check(rq, rs, digest) == 0 &&
+	    ext_apply(guest ? FWOPT_GUEST_SPEC : FWOPT_CLUSTER_SPEC, rq, rs,
+	    &o, 0, "node vmid digest") == 0) {
+		ext_doc_put_obj(s, "fwoptions", sc.parent, "options", &o);
+		sim_ok_null(rs);
+	}
+	ext_obj_free(&o);
+}
+
+/* Aliases. */
+static const struct ext_coll alias_coll = {
+	"fwalias", "name", "name", ALIAS_SPEC, NULL, NULL,
+	"no such alias '%s'", "alias '%s' already exists", EXT_DIGEST_BOTH,
+	NULL
+};
+
+static int
+fw_parent(struct sim *s, struct sim_req *rq, const struct sim_match *m,
+    struct sim_resp *rs, struct fwscope *sc)
+{
+	if (strncmp(rq->path, "/nodes/", 7) == 0)
+		return fw_scope(s, m, rs, sc, path_gtype(rq));
+	memset(sc, 0, sizeof(*sc));
+	return 0;
+}
+
+static void
+fw_alias_list(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	struct fwscope sc;
+
+	if (fw_parent(s, rq, m, rs, &sc) == 0)
+		ext_coll_list(s, rs, &alias_coll, sc.parent);
+}
+
+static void
+fw_alias_get(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	struct fwscope sc;
+
+	if (fw_parent(s, rq, m, rs, &sc) == 0)
+		ext_coll_get(s, rs, &alias_coll, sc.parent,
+		    sim_var(m, "name"));
+}
+
+static void
+fw_alias_create(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	struct fwscope sc;
+
+	if (fw_parent(s, rq, m, rs, &sc) == 0)
+		ext_coll_create(s, rq, rs, &alias_coll, sc.parent, NULL);
+}
+
+static void
+fw_alias_update(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	struct fwscope sc;
+	const char *name = sim_var(m, "name");
+	const char *rename = sim_param(rq, "rename");
+	struct ext_obj o;
+
+	if (fw_parent(s, rq, m, rs, &sc) == -1)
+		return;
+	ext_coll_update(s, rq, rs, &alias_coll, sc.parent, name);
+	if (rs->status != 200 || rename == NULL || !strcmp(rename, name))
+		return;
+	if (ext_doc_obj(s, "fwalias", sc.parent, name, &o) == 0) {
+		ext_obj_set_str(&o, "name", rename);
+		sim_doc_delete(s, "fwalias", sc.parent, name);
+		ext_doc_put_obj(s, "fwalias", sc.parent, rename, &o);
+		ext_obj_free(&o);
+	}
+}
+
+static void
+fw_alias_delete(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	struct fwscope sc;
+
+	if (fw_parent(s, rq, m, rs, &sc) == 0)
+		ext_coll_delete(s, rs, &alias_coll, sc.parent,
+		    sim_var(m, "name"));
+}
+
+/* IP sets: one document per set, {"name","comment","entries":[...]}. */
+#define IPSET_ENTRY_SPEC "cidr:s:r comment:s nomatch:b"
+
+static const struct ext_coll ipset_coll = {
+	"fwipset", "name", "name", "name:s:k comment:s rename:s:w", 
+	"name comment digest", NULL, "no such IPSet '%s'",
+	"IPSet '%s' already exists", EXT_DIGEST_BOTH, NULL
+};
+
+static void
+fw_ipset_list(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	struct fwscope sc;
+
+	if (fw_parent(s, rq, m, rs, &sc) == 0)
+		ext_coll_list(s, rs, &ipset_coll, sc.parent);
+}
+
+static void
+fw_ipset_create(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	struct fwscope sc;
+	const char *name = sim_param(rq, "name");
+	const char *rename = sim_param(rq, "rename");
+	struct ext_obj o;
+
+	if (fw_parent(s, rq, m, rs, &sc) == -1)
+		return;
+	if (rename == NULL) {
+		ext_coll_create(s, rq, rs, &ipset_coll, sc.parent, NULL);
+		if (rs->status == 200 && name != NULL &&
+		    ext_doc_obj(s, "fwipset", sc.parent, name, &o) == 0) {
+			ext_obj_set_raw(&o, "entries", "[]");
+			ext_doc_put_obj(s, "fwipset", sc.parent, name, &o);
+			ext_obj_free(&o);
+		}
+		return;
+	}
+	/* rename=OLD name=NEW */
+	if (name == NULL) {
+		sim_param_error(rs, "name", "property is missing and it is "
+		    "not optional");
+		return;
+	}
+	if (ext_doc_obj(s, "fwipset", sc.parent, rename, &o) == -1) {
+		sim_error(rs, 500, "no such IPSet '%s'", rename);
+		return;
+	}
+	ext_obj_set_str(&o, "name", name);
+	if (sim_param(rq, "comment"))
+		ext_obj_set_str(&o, "comment", sim_param(rq, "comment"));
+	sim_doc_delete(s, "fwipset", sc.parent, rename);
+	ext_doc_put_obj(s, "fwipset", sc.parent, name, &o);
+	ext_obj_free(&o);
+	sim_ok_null(rs);
+}
+
+static int
+ipset_load(struct sim *s, struct sim_req *rq, const struct sim_match *m,
+    struct sim_resp *rs, struct fwscope *sc, struct ext_obj *o,
+    struct ext_arr *entries)
+{
+	const char *name = sim_var(m, "name");
+
+	if (fw_parent(s, rq, m, rs, sc) == -1)
+		return -1;
+	if (ext_doc_obj(s, "fwipset", sc->parent, name, o) == -1) {
+		sim_error(rs, 500, "no such IPSet '%s'", name);
+		return -1;
+	}
+	ext_arr_parse(entries, ext_obj_raw(o, "entries"));
+	return 0;
+}
+
+static void
+ipset_store(struct sim *s, const struct fwscope *sc, struct ext_obj *o,
+    const struct ext_arr *entries)
+{
+	char *json = ext_arr_json(entries);
+	char *name = ext_obj_str(o, "name");
+
+	ext_obj_set_raw(o, "entries", json);
+	ext_doc_put_obj(s, "fwipset", sc->parent, name, o);
+	free(json);
+	free(name);
+}
+
+static long
+entry_find(const struct ext_arr *a, const char *cidr)
+{
+	size_t i;
+
+	for (i = 0; i < a->n; i++) {
+		char *c = ext_obj_str(&a->v[i], "cidr");
+		int eq = c != NULL && strcmp(c, cidr) == 0;
+
+		free(c);
+		if (eq)
+			return (long)i;
+	}
+	return -1;
+}
+
+static void
+fw_ipset_entries(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	struct fwscope sc;
+	struct ext_obj o;
+	struct ext_arr a;
+	struct jw w;
+	char digest[41];
+	size_t i;
+
+	if (ipset_load(s, rq, m, rs, &sc, &o, &a) == -1)
+		return;
+	ext_kind_digest(s, "fwipset", sc.parent, digest);
+	sim_ok_begin(rs, &w);
+	jw_arr(&w);
+	for (i = 0; i < a.n; i++) {
+		ext_obj_set_str(&a.v[i], "digest", digest);
+		ext_obj_write(&w, &a.v[i], NULL);
+	}
+	jw_end(&w);
+	sim_ok_end(rs, &w);
+	ext_obj_free(&o);
+	ext_arr_free(&a);
+}
+
+static int
+cidr_ok(const char *c)
+{
+	size_t n = strspn(c, "0123456789abcdefABCDEF.:/");
+
+	return *c && (c[n] == 0 || strspn(c, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-/") == strlen(c));
+}
+
+static void
+fw_ipset_add(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	struct fwscope sc;
+	struct ext_obj o, e = { 0 };
+	struct ext_arr a;
+	const char *cidr = sim_param(rq, "cidr");
+
+	if (ext_check(IPSET_ENTRY_SPEC, rq, rs, 1, "node vmid name digest")
+	    == -1)
+		return;
+	if (!cidr_ok(cidr)) {
+		sim_param_errorf(rs, "cidr", "invalid format - value does not "
+		    "look like a valid IP address or CIDR network");
+		return;
+	}
+	if (ipset_load(s, rq, m, rs, &sc, &o, &a) == -1)
+		return;
+	if (entry_find(&a, cidr) >= 0) {
+		sim_error(rs, 500, "entry '%s' already exists", cidr);
+	} else {
+		ext_apply(IPSET_ENTRY_SPEC, rq, rs, &e, 1,
+		    "node vmid name digest");
+		ext_arr_insert(&a, a.n, &e);
+		ipset_store(s, &sc, &o, &a);
+		sim_ok_null(rs);
+	}
+	ext_obj_free(&o);
+	ext_arr_free(&a);
+}
+
+static void
+fw_ipset_delete(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	struct fwscope sc;
+	struct ext_obj o;
+	struct ext_arr a;
+
+	if (ipset_load(s, rq, m, rs, &sc, &o, &a) == -1)
+		return;
+	if (a.n > 0 && !sim_param_bool(rq, "force", 0))
+		sim_error(rs, 500, "IPSet '%s' is not empty",
+		    sim_var(m, "name"));
+	else {
+		sim_doc_delete(s, "fwipset", sc.parent, sim_var(m, "name"));
+		sim_ok_null(rs);
+	}
+	ext_obj_free(&o);
+	ext_arr_free(&a);
+}
+
+static void
+fw_ipset_entry(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	struct fwscope sc;
+	struct ext_obj o;
+	struct ext_arr a;
+	const char *cidr = sim_var(m, "cidr");
+	long i;
+
+	if (ipset_load(s, rq, m, rs, &sc, &o, &a) == -1)
+		return;
+	if ((i = entry_find(&a, cidr)) < 0) {
+		sim_error(rs, 500, "no such IP/Network");
+		goto out;
+	}
+	if (!strcmp(rq->method, "GET")) {
+		struct jw w;
+
+		sim_ok_begin(rs, &w);
+		ext_obj_write(&w, &a.v[i], NULL);
+		sim_ok_end(rs, &w);
+	} else if (!strcmp(rq->method, "PUT")) {
+		if (ext_apply("comment:s nomatch:b", rq, rs, &a.v[i], 0,
+		    "node vmid name cidr digest") == 0) {
+			ipset_store(s, &sc, &o, &a);
+			sim_ok_null(rs);
+		}
+	} else {
+		ext_arr_remove(&a, (size_t)i);
+		ipset_store(s, &sc, &o, &a);
+		sim_ok_null(rs);
+	}
+out:
+	ext_obj_free(&o);
+	ext_arr_free(&a);
+}
+
+/* Security groups. */
+static const struct ext_coll group_coll = {
+	"fwgroup", "group", "group", "group:s:k comment:s rename:s:w",
+	NULL, NULL, "no such security group '%s'",
+	"Security group '%s' already exists", EXT_DIGEST_BOTH, NULL
+};
+
+static void
+fw_groups_list(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	(void)rq;
+	(void)m;
+	ext_coll_list(s, rs, &group_coll, "");
+}
+
+static void
+fw_group_create(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	const char *group = sim_param(rq, "group");
+	const char *rename = sim_param(rq, "rename");
+	struct ext_obj o;
+	char from[96], to[96], *doc;
+
+	(void)m;
+	if (rename == NULL) {
+		ext_coll_create(s, rq, rs, &group_coll, "", NULL);
+		return;
+	}
+	if (group == NULL) {
+		sim_param_error(rs, "group", "property is missing and it is "
+		    "not optional");
+		return;
+	}
+	if (ext_doc_obj(s, "fwgroup", "", rename, &o) == -1) {
+		sim_error(rs, 500, "no such security group '%s'", rename);
+		return;
+	}
+	ext_obj_set_str(&o, "group", group);
+	if (sim_param(rq, "comment"))
+		ext_obj_set_str(&o, "comment", sim_param(rq, "comment"));
+	sim_doc_delete(s, "fwgroup", "", rename);
+	ext_doc_put_obj(s, "fwgroup", "", group, &o);
+	ext_obj_free(&o);
+	snprintf(from, sizeof(from), "group/%s", rename);
+	snprintf(to, sizeof(to), "group/%s", group);
+	if ((doc = sim_doc_get(s, "fwrules", "", from)) != NULL) {
+		sim_doc_put(s, "fwrules", "", to, doc);
+		sim_doc_delete(s, "fwrules", "", from);
+		free(doc);
+	}
+	sim_ok_null(rs);
+}
+
+static void
+fw_group_delete(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	struct fwscope sc;
+	struct ext_arr a;
+
+	(void)rq;
+	if (fw_scope(s, m, rs, &sc, SIM_QEMU) == -1)
+		return;
+	rules_load(s, &sc, &a);
+	if (a.n > 0)
+		sim_error(rs, 500, "Security group '%s' is not empty",
+		    sim_var(m, "group"));
+	else {
+		sim_doc_delete(s, "fwgroup", "", sim_var(m, "group"));
+		sim_doc_delete(s, "fwrules", "", sc.rules);
+		sim_ok_null(rs);
+	}
+	ext_arr_free(&a);
+}
+
+static int
+refs_alias_cb(void *arg, const char *id, const char *json)
+{
+	struct jw *w = arg;
+
+	(void)json;
+	jw_obj(w);
+	jw_kstr(w, "type", "alias");
+	jw_kstr(w, "name", id);
+	jw_kstr(w, "ref", id);
+	jw_kstr(w, "scope", "dc");
+	jw_end(w);
+	return 0;
+}
+
+static int
+refs_ipset_cb(void *arg, const char *id, const char *json)
+{
+	struct jw *w = arg;
+
+	(void)json;
+	jw_obj(w);
+	jw_kstr(w, "type", "ipset");
+	jw_kstr(w, "name", id);
+	jw_kstr(w, "ref", id);
+	jw_kstr(w, "scope", "dc");
+	jw_end(w);
+	return 0;
+}
+
+static void
+fw_refs(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	const char *type = sim_param(rq, "type");
+	struct fwscope sc;
+	struct jw w;
+
+	if (fw_parent(s, rq, m, rs, &sc) == -1)
+		return;
+	sim_ok_begin(rs, &w);
+	jw_arr(&w);
+	if (type == NULL || !strcmp(type, "alias"))
+		sim_doc_list(s, "fwalias", "", refs_alias_cb, &w);
+	if (type == NULL || !strcmp(type, "ipset"))
+		sim_doc_list(s, "fwipset", "", refs_ipset_cb, &w);
+	jw_end(&w);
+	sim_ok_end(rs, &w);
+}
+
+static void
+fw_macros(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	static const char *macros[][2] = {
+		{ "DNS", "Domain Name System traffic (upd and tcp)" },
+		{ "HTTP", "Hypertext Transfer Protocol (WWW)" },
+		{ "HTTPS", "Hypertext Transfer Protocol (WWW) over SSL" },
+		{ "Ping", "ICMP echo request" },
+		{ "SMTP", "Simple Mail Transfer Protocol" },
+		{ "SSH", "Secure shell traffic" },
+	};
+	struct jw w;
+	size_t i;
+
+	(void)s;
+	(void)rq;
+	(void)m;
+	sim_ok_begin(rs, &w);
+	jw_arr(&w);
+	for (i = 0; i < sizeof(macros) / sizeof(macros[0]); i++) {
+		jw_obj(&w);
+		jw_kstr(&w, "macro", macros[i][0]);
+		jw_kstr(&w, "descr", macros[i][1]);
+		jw_end(&w);
+	}
+	jw_end(&w);
+	sim_ok_end(rs, &w);
+}
+
+static void
+fw_log(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	struct fwscope sc;
+	struct jw w;
+	long long start = sim_param_int(rq, "start", 0);
+	long long limit = sim_param_int(rq, "limit", 50);
+	long long i;
+	int vmid = atoi(sim_var(m, "vmid"));
+
+	if (fw_scope(s, m, rs, &sc, path_gtype(rq)) == -1)
+		return;
+	sim_ok_begin(rs, &w);
+	jw_arr(&w);
+	for (i = start; i < start + limit && i < 20; i++) {
+		char line[256];
+
+		snprintf(line, sizeof(line), "%d 6 tap%di0-IN %s: DROP: IN=fwbr"
+		    "%di0 SRC=10.0.%lld.%lld DST=10.1.0.%d PROTO=TCP DPT=%lld",
+		    vmid, vmid, "25/Nov/2025:10:00:00 +0100", vmid, i % 7,
+		    10 + i, vmid % 250, 22 + i % 3 * 1000);
+		jw_obj(&w);
+		jw_kint(&w, "n", i + 1);
+		jw_kstr(&w, "t", line);
+		jw_end(&w);
+	}
+	jw_end(&w);
+	jw_kint(&w, "total", 20);
+	sim_ok_end(rs, &w);
+}
+
+static void
+fw_cluster_index(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	(void)s;
+	(void)rq;
+	(void)m;
+	ext_index(rs, "name", "aliases groups ipset macros options refs "
+	    "rules");
+}
+
+static void
+fw_guest_index(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	if (sim_guest_check(s, rs, sim_var(m, "node"), path_gtype(rq),
+	    atoi(sim_var(m, "vmid"))) == NULL)
+		return;
+	ext_index(rs, "name", "aliases ipset log options refs rules");
+}
+
+/* ------------------------------------------------------------------ */
+/* HA                                                                  */
+
+#define HA_RES_SPEC \
+	"sid:s:k comment:s failback:b group:s max_relocate:i max_restart:i " \
+	"state:e(started|stopped|enabled|disabled|ignored) type:e(ct|vm):c"
+
+static int
+ha_res_hook(struct sim *s, const struct sim_req *rq, struct sim_resp *rs,
+    struct ext_obj *o, int create)
+{
+	char *sid = ext_obj_str(o, "sid");
+	const char *colon;
+	char type[8] = "vm", canon[64];
+	int vmid;
+	struct sim_guest *g;
+
+	(void)rq;
+	if (!create) {
+		free(sid);
+		return 0;
+	}
+	colon = strchr(sid, ':');
+	if (colon != NULL) {
+		snprintf(type, sizeof(type), "%.*s", (int)(colon - sid), sid);
+		vmid = atoi(colon + 1);
+	} else
+		vmid = atoi(sid);
+	g = vmid > 0 ? sim_guest_find(s, vmid) : NULL;
+	if (g == NULL || (strcmp(type, "vm") && strcmp(type, "ct"))) {
+		sim_param_errorf(rs, "sid", "unable to find VM '%s'", sid);
+		free(sid);
+		return -1;
+	}
+	snprintf(type, sizeof(type), "%s", g->type == SIM_LXC ? "ct" : "vm");
+	snprintf(canon, sizeof(canon), "%s:%d", type, vmid);
+	ext_obj_set_str(o, "sid", canon);
+	ext_obj_set_str(o, "type", type);
+	if (ext_obj_raw(o, "state") == NULL)
+		ext_obj_set_str(o, "state", "started");
+	free(sid);
+	if (sim_doc_get(s, "haresource", "", canon) != NULL) {
+		/* the id was normalised: check again */
+		sim_error(rs, 500, "resource ID '%s' already defined", canon);
+		return -1;
+	}
+	g->ha = 1;
+	sim_guest_save(s, g);
+	return 0;
+}
+
+static const struct ext_coll ha_res_coll = {
+	"haresource", "sid", "sid", HA_RES_SPEC, NULL, NULL,
+	"no such resource '%s'", "resource ID '%s' already defined",
+	EXT_DIGEST_BOTH,
+	ha_res_hook
+};
+
+static void
+ha_res_list(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	(void)rq;
+	(void)m;
+	ext_coll_list(s, rs, &ha_res_coll, "");
+}
+
+/* "100" means "vm:100" (or ct:100) in the path. */
+static const char *
+ha_sid(struct sim *s, const char *sid, char *buf, size_t size)
+{
+	struct sim_guest *g;
+
+	if (strchr(sid, ':') != NULL)
+		return sid;
+	g = sim_guest_find(s, atoi(sid));
+	snprintf(buf, size, "%s:%s", g && g->type == SIM_LXC ? "ct" : "vm",
+	    sid);
+	return buf;
+}
+
+static void
+ha_res_get(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	char buf[64];
+
+	(void)rq;
+	ext_coll_get(s, rs, &ha_res_coll, "",
+	    ha_sid(s, sim_var(m, "sid"), buf, sizeof(buf)));
+}
+
+static void
+ha_res_create(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	char buf[64];
+	const char *sid = sim_param(rq, "sid");
+
+	(void)m;
+	if (sid == NULL) {
+		sim_param_error(rs, "sid", "property is missing and it is not "
+		    "optional");
+		return;
+	}
+	ext_coll_create(s, rq, rs, &ha_res_coll, "",
+	    ha_sid(s, sid, buf, sizeof(buf)));
+}
+
+static void
+ha_res_update(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	char buf[64];
+
+	ext_coll_update(s, rq, rs, &ha_res_coll, "",
+	    ha_sid(s, sim_var(m, "sid"), buf, sizeof(buf)));
+}
+
+static void
+ha_res_delete(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	char buf[64];
+	const char *sid = ha_sid(s, sim_var(m, "sid"), buf, sizeof(buf));
+	struct sim_guest *g;
+
+	(void)rq;
+	ext_coll_delete(s, rs, &ha_res_coll, "", sid);
+	if (rs->status == 200 && strchr(sid, ':') &&
+	    (g = sim_guest_find(s, atoi(strchr(sid, ':') + 1))) != NULL) {
+		g->ha = 0;
+		sim_guest_save(s, g);
+	}
+}
+
+static void
+ha_res_migrate(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	char buf[64], *doc;
+	const char *sid = ha_sid(s, sim_var(m, "sid"), buf, sizeof(buf));
+	const char *node = sim_param(rq, "node");
+	struct jw w;
+
+	if (sim_param_require(rq, rs, "node", (char *)NULL) == -1)
+		return;
+	if ((doc = sim_doc_get(s, "haresource", "", sid)) == NULL) {
+		sim_error(rs, 500, "no such resource '%s'", sid);
+		return;
+	}
+	free(doc);
+	if (sim_node_find(s, node) == NULL) {
+		sim_param_errorf(rs, "node", "no such cluster node '%s'",
+		    node);
+		return;
+	}
+	sim_ok_begin(rs, &w);
+	jw_obj(&w);
+	jw_kstr(&w, "sid", sid);
+	jw_kstr(&w, "requested-node", node);
+	jw_key(&w, "comigrated-resources");
+	jw_arr(&w);
+	jw_end(&w);
+	jw_key(&w, "blocking-resources");
+	jw_arr(&w);
+	jw_end(&w);
+	jw_end(&w);
+	sim_ok_end(rs, &w);
+}
+
+#define HA_RULE_SPEC \
+	"rule:s:k affinity:e(positive|negative) comment:s disable:b " \
+	"nodes:s resources:s:r strict:b " \
+	"type:e(node-affinity|resource-affinity):rc"
+
+static int
+ha_rule_hook(struct sim *s, const struct sim_req *rq, struct sim_resp *rs,
+    struct ext_obj *o, int create)
+{
+	char *type = ext_obj_str(o, "type");
+	int rc = 0;
+
+	(void)s;
+	(void)rq;
+	if (create && type != NULL && !strcmp(type, "node-affinity") &&
+	    ext_obj_raw(o, "nodes") == NULL) {
+		sim_param_error(rs, "nodes", "property is missing and it is "
+		    "not optional");
+		rc = -1;
+	}
+	if (create && type != NULL && !strcmp(type, "resource-affinity") &&
+	    ext_obj_raw(o, "affinity") == NULL) {
+		sim_param_error(rs, "affinity", "property is missing and it "
+		    "is not optional");
+		rc = -1;
+	}
+	free(type);
+	return rc;
+}
+
+static const struct ext_coll ha_rule_coll = {
+	"harule", "rule", "rule", HA_RULE_SPEC, NULL, NULL,
+	"no such ha rule '%s'", "ha rule '%s' already defined",
+	EXT_DIGEST_BOTH,
+	ha_rule_hook
+};
+
+EXT_COLL_HANDLERS(ha_rule, ha_rule_coll)
+
+static const struct ext_coll ha_group_coll = {
+	"hagroup", "group", "group",
+	"group:s:k comment:s nodes:s:r nofailback:b restricted:b "
+	"type:e(group):w", NULL, NULL,
+	"no such ha group '%s'", "ha group '%s' already defined",
+	EXT_DIGEST_BOTH, NULL
+};
+
+EXT_COLL_HANDLERS(ha_group, ha_group_coll)
+
+static int
+ha_res_state_cb(void *arg, const char *id, const char *json)
+{
+	void **a = arg;
+	struct sim *s = a[0];
+	struct jw *w = a[1];
+	struct ext_obj o = { 0 };
+	const char *colon = strchr(id, ':');
+	struct sim_guest *g = colon ? sim_guest_find(s, atoi(colon + 1)) :
+	    NULL;
+	char *state;
+	char status[128], sid[96];
+	const char *crm;
+
+	if (ext_obj_parse(&o, json, 0) == -1)
+		return 0;
+	state = ext_obj_str(&o, "state");
+	if (state == NULL)
+		state = px_xstrdup("started");
+	crm = g && g->status == SIM_RUNNING ? "started" :
+	    !strcmp(state, "ignored") ? "ignored" : "stopped";
+	snprintf(status, sizeof(status), "%s (%s, %s)", id,
+	    g ? sim_guest_node(s, g) : "?", crm);
+	jw_obj(w);
+	snprintf(sid, sizeof(sid), "service:%s", id);
+	jw_kstr(w, "id", sid);
+	jw_kstr(w, "type", "service");
+	jw_kstr(w, "sid", id);
+	jw_kstr(w, "node", g ? sim_guest_node(s, g) : "");
+	jw_kstr(w, "state", crm);
+	jw_kstr(w, "crm_state", crm);
+	jw_kstr(w, "request_state", state);
+	jw_kint(w, "max_restart", ext_obj_int(&o, "max_restart", 1));
+	jw_kint(w, "max_relocate", ext_obj_int(&o, "max_relocate", 1));
+	jw_kint(w, "failback", ext_obj_int(&o, "failback", 1));
+	jw_kstr(w, "status", status);
+	jw_end(w);
+	free(state);
+	ext_obj_free(&o);
+	return 0;
+}
+
+static void
+ha_status_current(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	struct jw w;
+	size_t i;
+	time_t now = sim_now(s);
+	char buf[128];
+	void *arg[2];
+
+	(void)rq;
+	(void)m;
+	sim_ok_begin(rs, &w);
+	jw_arr(&w);
+	jw_obj(&w);
+	jw_kstr(&w, "id", "quorum");
+	jw_kstr(&w, "type", "quorum");
+	jw_kstr(&w, "node", s->nodes[0].name);
+	jw_kint(&w, "quorate", 1);
+	jw_kstr(&w, "status", "OK");
+	jw_end(&w);
+	jw_obj(&w);
+	jw_kstr(&w, "id", "master");
+	jw_kstr(&w, "type", "master");
+	jw_kstr(&w, "node", s->nodes[0].name);
+	snprintf(buf, sizeof(buf), "%s (active, %s)", s->nodes[0].name,
+	    "Tue Nov 25 10:00:00 2025");
+	jw_kstr(&w, "status", buf);
+	jw_kint(&w, "timestamp", (long long)now - 5);
+	jw_end(&w);
+	for (i = 0; i < s->nnodes; i++) {
+		const struct sim_node *n = &s->nodes[i];
+
+		jw_obj(&w);
+		snprintf(buf, sizeof(buf), "lrm:%s", n->name);
+		jw_kstr(&w, "id", buf);
+		jw_kstr(&w, "type", "lrm");
+		jw_kstr(&w, "node", n->name);
+		snprintf(buf, sizeof(buf), "%s (%s, %s)", n->name,
+		    n->offline ? "old timestamp - dead?" : "active",
+		    "Tue Nov 25 10:00:00 2025");
+		jw_kstr(&w, "status", buf);
+		jw_kint(&w, "timestamp", (long long)now - (n->offline ?
+		    900 : 3));
+		jw_end(&w);
+	}
+	arg[0] = s;
+	arg[1] = &w;
+	sim_doc_list(s, "haresource", "", ha_res_state_cb, arg);
+	jw_end(&w);
+	sim_ok_end(rs, &w);
+}
+
+static int
+ha_ms_service_cb(void *arg, const char *id, const char *json)
+{
+	void **a = arg;
+	struct sim *s = a[0];
+	struct jw *w = a[1];
+	const char *colon = strchr(id, ':');
+	struct sim_guest *g = colon ? sim_guest_find(s, atoi(colon + 1)) :
+	    NULL;
+
+	(void)json;
+	jw_key(w, id);
+	jw_obj(w);
+	jw_kstr(w, "node", g ? sim_guest_node(s, g) : "");
+	jw_kstr(w, "state", g && g->status == SIM_RUNNING ? "started" :
+	    "stopped");
+	jw_kstr(w, "uid", "oCYbJp0PXoQEeqxW0PHpGQ");
+	jw_end(w);
+	return 0;
+}
+
+static void
+ha_manager_status(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	struct jw w;
+	size_t i;
+	void *arg[2];
+
+	(void)rq;
+	(void)m;
+	sim_ok_begin(rs, &w);
+	jw_obj(&w);
+	jw_key(&w, "manager_status");
+	jw_obj(&w);
+	jw_kstr(&w, "master_node", s->nodes[0].name);
+	jw_key(&w, "node_status");
+	jw_obj(&w);
+	for (i = 0; i < s->nnodes; i++)
+		jw_kstr(&w, s->nodes[i].name, s->nodes[i].offline ?
+		    "unknown" : "online");
+	jw_end(&w);
+	jw_key(&w, "service_status");
+	jw_obj(&w);
+	arg[0] = s;
+	arg[1] = &w;
+	sim_doc_list(s, "haresource", "", ha_ms_service_cb, arg);
+	jw_end(&w);
+	jw_kint(&w, "timestamp", (long long)sim_now(s) - 5);
+	jw_end(&w);
+	jw_key(&w, "quorum");
+	jw_obj(&w);
+	jw_kstr(&w, "node", s->nodes[0].name);
+	jw_kstr(&w, "quorate", "1");
+	jw_end(&w);
+	jw_end(&w);
+	sim_ok_end(rs, &w);
+}
+
+static void
+ha_index(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	(void)s;
+	(void)rq;
+	(void)m;
+	ext_index(rs, "id", "groups resources rules status");
+}
+
+static void
+ha_status_index(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	(void)s;
+	(void)rq;
+	(void)m;
+	ext_index(rs, "name", "current manager_status");
+}
+
+/* ------------------------------------------------------------------ */
+/* Mappings                                                           */
+
+static const struct ext_coll pcimap_coll = {
+	"pcimapping", "id", "id",
+	"id:s:k description:s live-migration-capable:b map:a:r mdev:b",
+	NULL, NULL, "PCI mapping '%s' does not exist",
+	"PCI mapping '%s' already exists", EXT_DIGEST_ITEM, NULL
+};
+
+static const struct ext_coll usbmap_coll = {
+	"usbmapping", "id", "id", "id:s:k description:s map:a:r",
+	NULL, NULL, "USB mapping '%s' does not exist",
+	"USB mapping '%s' already exists", EXT_DIGEST_ITEM, NULL
+};
+
+EXT_COLL_HANDLERS(pcimap, pcimap_coll)
+EXT_COLL_HANDLERS(usbmap, usbmap_coll)
+
+/* The listings always carry description (the schema requires it). */
+static int
+map_list_cb(void *arg, const char *id, const char *json)
+{
+	struct jw *w = arg;
+	struct ext_obj o = { 0 };
+
+	(void)id;
+	if (ext_obj_parse(&o, json, 0) == -1)
+		return 0;
+	if (ext_obj_raw(&o, "description") == NULL)
+		ext_obj_set_str(&o, "description", "");
+	ext_obj_write(w, &o, "id description map checks error");
+	ext_obj_free(&o);
+	return 0;
+}
+
+static void
+map_list(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	struct jw w;
+
+	(void)m;
+	sim_ok_begin(rs, &w);
+	jw_arr(&w);
+	sim_doc_list(s, strstr(rq->path, "/pci") ? "pcimapping" :
+	    "usbmapping", "", map_list_cb, &w);
+	jw_end(&w);
+	sim_ok_end(rs, &w);
+}
+
+static void
+mapping_index(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	(void)s;
+	(void)rq;
+	(void)m;
+	ext_index(rs, "name", "dir pci usb");
+}
+
+/* ------------------------------------------------------------------ */
+/* Notifications                                                      */
+
+static const struct ext_coll ep_sendmail_coll = {
+	"notify-sendmail", "name", "name",
+	"name:s:k author:s comment:s disable:b from-address:s mailto:a "
+	"mailto-user:a origin:s:w", NULL, NULL,
+	"endpoint '%s' does not exist", "endpoint '%s' already exists", 0,
+	NULL
+};
+
+static const struct ext_coll ep_gotify_coll = {
+	"notify-gotify", "name", "name",
+	"name:s:k comment:s disable:b server:s:r token:s:rh", NULL, NULL,
+	"endpoint '%s' does not exist", "endpoint '%s' already exists", 0,
+	NULL
+};
+
+static const struct ext_coll ep_smtp_coll = {
+	"notify-smtp", "name", "name",
+	"name:s:k author:s comment:s disable:b from-address:s:r mailto:a "
+	"mailto-user:a mode:e(insecure|starttls|tls) password:s:h port:i "
+	"server:s:r username:s", NULL, NULL,
+	"endpoint '%s' does not exist", "endpoint '%s' already exists", 0,
+	NULL
+};
+
+static const struct ext_coll ep_webhook_coll = {
+	"notify-webhook", "name", "name",
+	"name:s:k body:s comment:s disable:b header:a "
+	"method:e(post|put|get):r secret:a:h url:s:r", NULL, NULL,
+	"endpoint '%s' does not exist", "endpoint '%s' already exists", 0,
+	NULL
+};
+
+static const struct ext_coll matcher_coll = {
+	"notify-matcher", "name", "name",
+	"name:s:k comment:s disable:b invert-match:b match-calendar:a "
+	"match-field:a match-severity:a mode:e(all|any) target:a", NULL,
+	NULL, "matcher '%s' does not exist", "matcher '%s' already exists",
+	0, NULL
+};
+
+/* Endpoint names are unique across all endpoint types. */
+static const struct ext_coll *const ep_colls[] = { &ep_sendmail_coll,
+	&ep_gotify_coll, &ep_smtp_coll, &ep_webhook_coll, NULL };
+
+static const struct ext_coll *
+ep_coll(const struct sim_req *rq)
+{
+	if (strstr(rq->path, "/gotify"))
+		return &ep_gotify_coll;
+	if (strstr(rq->path, "/smtp"))
+		return &ep_smtp_coll;
+	if (strstr(rq->path, "/webhook"))
+		return &ep_webhook_coll;
+	return &ep_sendmail_coll;
+}
+
+/* Listings add "origin" (required there), items do not carry it. */
+static int
+origin_cb(void *arg, const char *id, const char *json)
+{
+	void **a = arg;
+	struct jw *w = a[0];
+	const struct ext_coll *c = a[1];
+	struct ext_obj o = { 0 };
+
+	(void)id;
+	if (ext_obj_parse(&o, json, 0) == -1)
+		return 0;
+	ext_strip_hidden(c->spec, &o);
+	if (ext_obj_raw(&o, "origin") == NULL)
+		ext_obj_set_str(&o, "origin", "user-created");
+	ext_obj_write(w, &o, NULL);
+	ext_obj_free(&o);
+	return 0;
+}
+
+static void
+notify_list(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	const struct ext_coll *c = strstr(rq->path, "/matchers") ?
+	    &matcher_coll : ep_coll(rq);
+	struct jw w;
+	void *arg[2];
+
+	(void)m;
+	sim_ok_begin(rs, &w);
+	jw_arr(&w);
+	arg[0] = &w;
+	arg[1] = (void *)c;
+	sim_doc_list(s, c->kind, "", origin_cb, arg);
+	jw_end(&w);
+	sim_ok_end(rs, &w);
+}
+
+static void
+notify_item(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	const struct ext_coll *c = strstr(rq->path, "/matchers") ?
+	    &matcher_coll : ep_coll(rq);
+	const char *name = sim_var(m, "name");
+	char digest[41];
+	struct ext_obj o;
+	struct jw w;
+	size_t k;
+
+	if (!strcmp(rq->method, "GET")) {
+		if (ext_doc_obj(s, c->kind, "", name, &o) == -1) {
+			sim_error(rs, 500, c->missing, name);
+			return;
+		}
+		ext_strip_hidden(c->spec, &o);
+		ext_obj_del(&o, "origin");
+		ext_kind_digest(s, c->kind, "", digest);
+		ext_obj_set_str(&o, "digest", digest);
+		sim_ok_begin(rs, &w);
+		ext_obj_write(&w, &o, NULL);
+		sim_ok_end(rs, &w);
+		ext_obj_free(&o);
+	} else if (!strcmp(rq->method, "POST")) {
+		name = sim_param(rq, "name");
+		for (k = 0; name && c != &matcher_coll && ep_colls[k]; k++) {
+			char *doc = sim_doc_get(s, ep_colls[k]->kind, "",
+			    name);
+
+			if (doc != NULL) {
+				free(doc);
+				sim_error(rs, 500, "endpoint '%s' already "
+				    "exists", name);
+				return;
+			}
+		}
+		ext_coll_create(s, rq, rs, c, "", NULL);
+	} else if (!strcmp(rq->method, "PUT"))
+		ext_coll_update(s, rq, rs, c, "", name);
+	else
+		ext_coll_delete(s, rs, c, "", name);
+}
+
+static void
+notify_targets(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	static const char *types[] = { "sendmail", "gotify", "smtp",
+	    "webhook" };
+	struct jw w;
+	size_t k, i;
+
+	(void)rq;
+	(void)m;
+	sim_ok_begin(rs, &w);
+	jw_arr(&w);
+	for (k = 0; ep_colls[k]; k++) {
+		struct jobs all = { 0 };
+
+		sim_doc_list(s, ep_colls[k]->kind, "", jobs_cb, &all);
+		for (i = 0; i < all.n; i++) {
+			ext_obj_set_str(&all.v[i], "type", types[k]);
+			if (ext_obj_raw(&all.v[i], "origin") == NULL)
+				ext_obj_set_str(&all.v[i], "origin",
+				    "user-created");
+			ext_obj_write(&w, &all.v[i],
+			    "name type comment disable origin");
+			ext_obj_free(&all.v[i]);
+		}
+		free(all.v);
+	}
+	jw_end(&w);
+	sim_ok_end(rs, &w);
+}
+
+static void
+notify_target_test(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	const char *name = sim_var(m, "name");
+	size_t k;
+
+	(void)rq;
+	for (k = 0; ep_colls[k]; k++) {
+		char *doc = sim_doc_get(s, ep_colls[k]->kind, "", name);
+
+		if (doc != NULL) {
+			free(doc);
+			sim_ok_null(rs);
+			return;
+		}
+	}
+	sim_error(rs, 500, "could not find target '%s'", name);
+}
+
+static void
+notify_index(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	(void)s;
+	(void)m;
+	if (strstr(rq->path, "/endpoints"))
+		ext_index(rs, "name", "gotify sendmail smtp webhook");
+	else
+		ext_index(rs, "name", "endpoints matcher-field-values "
+		    "matcher-fields matchers targets");
+}
+
+static void
+notify_matcher_fields(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	(void)s;
+	(void)rq;
+	(void)m;
+	ext_index(rs, "name", "type hostname job-id");
+}
+
+static void
+notify_matcher_values(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	static const char *types[] = { "package-updates", "fencing",
+	    "replication", "vzdump", "system-mail" };
+	struct jw w;
+	size_t i;
+
+	(void)rq;
+	(void)m;
+	sim_ok_begin(rs, &w);
+	jw_arr(&w);
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		jw_obj(&w);
+		jw_kstr(&w, "field", "type");
+		jw_kstr(&w, "value", types[i]);
+		jw_end(&w);
+	}
+	for (i = 0; i < s->nnodes; i++) {
+		jw_obj(&w);
+		jw_kstr(&w, "field", "hostname");
+		jw_kstr(&w, "value", s->nodes[i].name);
+		jw_end(&w);
+	}
+	jw_end(&w);
+	sim_ok_end(rs, &w);
+}
+
+/* ------------------------------------------------------------------ */
+/* Replication                                                        */
+
+#define REPL_SPEC \
+	"id:s:k comment:s disable:b guest:i:w jobnum:i:w rate:n " \
+	"remove_job:e(local|full) schedule:s source:s:h target:s:rc " \
+	"type:e(local):rc"
+
+static int
+repl_hook(struct sim *s, const struct sim_req *rq, struct sim_resp *rs,
+    struct ext_obj *o, int create)
+{
+	char *id = ext_obj_str(o, "id");
+	char *target = ext_obj_str(o, "target");
+	int vmid = 0, jobnum = -1, rc = -1;
+	struct sim_guest *g;
+
+	(void)rq;
+	if (!create) {
+		rc = 0;
+		goto out;
+	}
+	if (id == NULL || sscanf(id, "%d-%d", &vmid, &jobnum) != 2 ||
+	    vmid < 100 || jobnum < 0) {
+		sim_param_errorf(rs, "id", "invalid format - replication job "
+		    "id '%s' is not valid", id ? id : "");
+		goto out;
+	}
+	if ((g = sim_guest_find(s, vmid)) == NULL) {
+		sim_error(rs, 500, "guest '%d' does not exist", vmid);
+		goto out;
+	}
+	if (target == NULL || sim_node_find(s, target) == NULL) {
+		sim_param_errorf(rs, "target", "no such cluster node '%s'",
+		    target ? target : "");
+		goto out;
+	}
+	if (!strcmp(target, sim_guest_node(s, g))) {
+		sim_error(rs, 500, "target node is on source node");
+		goto out;
+	}
+	ext_obj_set_int(o, "guest", vmid);
+	ext_obj_set_int(o, "jobnum", jobnum);
+	ext_obj_set_str(o, "source", sim_guest_node(s, g));
+	if (ext_obj_raw(o, "schedule") == NULL)
+		ext_obj_set_str(o, "schedule", "*/15");
+	rc = 0;
+out:
+	free(id);
+	free(target);
+	return rc;
+}
+
+static const struct ext_coll repl_coll = {
+	"replication", "id", "id", REPL_SPEC, NULL, NULL,
+	"replication job '%s' does not exist",
+	"replication job '%s' already exists", EXT_DIGEST_ITEM, repl_hook
+};
+
+static void
+repl_list(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	(void)rq;
+	(void)m;
+	ext_coll_list(s, rs, &repl_coll, "");
+}
+
+static void
+repl_get(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	(void)rq;
+	ext_coll_get(s, rs, &repl_coll, "", sim_var(m, "id"));
+}
+
+static void
+repl_create(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	(void)m;
+	ext_coll_create(s, rq, rs, &repl_coll, "", NULL);
+}
+
+static void
+repl_update(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	ext_coll_update(s, rq, rs, &repl_coll, "", sim_var(m, "id"));
+}
+
+static void
+repl_delete(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	(void)rq;
+	ext_coll_delete(s, rs, &repl_coll, "", sim_var(m, "id"));
+}
+
+/* ------------------------------------------------------------------ */
+
+#define AUD "Sys.Audit"
+#define MOD "Sys.Modify"
+#define CON "Sys.Console"
+#define MAPA "Mapping.Audit|Mapping.Modify|Mapping.Use"
+#define NOTA "Mapping.Audit|Mapping.Modify"
+#define NOTM "Mapping.Modify"
+
+#define ENDPOINT(T) \
+	{ "GET", "/cluster/notifications/endpoints/" T, notify_list, \
+	    "/mapping/notifications", NOTA, 0 }, \
+	{ "POST", "/cluster/notifications/endpoints/" T, notify_item, \
+	    "/mapping/notifications", NOTM, 0 }, \
+	{ "GET", "/cluster/notifications/endpoints/" T "/{name}", \
+	    notify_item, "/mapping/notifications", NOTA, 0 }, \
+	{ "PUT", "/cluster/notifications/endpoints/" T "/{name}", \
+	    notify_item, "/mapping/notifications", NOTM, 0 }, \
+	{ "DELETE", "/cluster/notifications/endpoints/" T "/{name}", \
+	    notify_item, "/mapping/notifications", NOTM, 0 }
+
+/* Per-guest firewall, for both qemu and lxc. */
+#define GUEST_FW(TYPE) \
+	{ "GET", "/nodes/{node}/" TYPE "/{vmid}/firewall", fw_guest_index, \
+	    NULL, NULL, 0 }, \
+	{ "GET", "/nodes/{node}/" TYPE "/{vmid}/firewall/rules", \
+	    fw_rules_list, "/vms/{vmid}", "VM.Audit", 0 }, \
+	{ "POST", "/nodes/{node}/" TYPE "/{vmid}/firewall/rules", \
+	    fw_rule_create, "/vms/{vmid}", "VM.Config.Network", 0 }, \
+	{ "GET", "/nodes/{node}/" TYPE "/{vmid}/firewall/rules/{pos}", \
+	    fw_rule_get, "/vms/{vmid}", "VM.Audit", 0 }, \
+	{ "PUT", "/nodes/{node}/" TYPE "/{vmid}/firewall/rules/{pos}", \
+	    fw_rule_update, "/vms/{vmid}", "VM.Config.Network", 0 }, \
+	{ "DELETE", "/nodes/{node}/" TYPE "/{vmid}/firewall/rules/{pos}", \
+	    fw_rule_delete, "/vms/{vmid}", "VM.Config.Network", 0 }, \
+	{ "GET", "/nodes/{node}/" TYPE "/{vmid}/firewall/options", \
+	    fw_options_get, "/vms/{vmid}", "VM.Audit", 0 }, \
+	{ "PUT", "/nodes/{node}/" TYPE "/{vmid}/firewall/options", \
+	    fw_options_put, "/vms/{vmid}", "VM.Config.Network", 0 }, \
+	{ "GET", "/nodes/{node}/" TYPE "/{vmid}/firewall/aliases", \
+	    fw_alias_list, "/vms/{vmid}", "VM.Audit", 0 }, \
+	{ "POST", "/nodes/{node}/" TYPE "/{vmid}/firewall/aliases", \
+	    fw_alias_create, "/vms/{vmid}", "VM.Config.Network", 0 }, \
+	{ "GET", "/nodes/{node}/" TYPE "/{vmid}/firewall/aliases/{name}", \
+	    fw_alias_get, "/vms/{vmid}", "VM.Audit", 0 }, \
+	{ "PUT", "/nodes/{node}/" TYPE "/{vmid}/firewall/aliases/{name}", \
+	    fw_alias_update, "/vms/{vmid}", "VM.Config.Network", 0 }, \
+	{ "DELETE", "/nodes/{node}/" TYPE "/{vmid}/firewall/aliases/{name}", \
+	    fw_alias_delete, "/vms/{vmid}", "VM.Config.Network", 0 }, \
+	{ "GET", "/nodes/{node}/" TYPE "/{vmid}/firewall/ipset", \
+	    fw_ipset_list, "/vms/{vmid}", "VM.Audit", 0 }, \
+	{ "POST", "/nodes/{node}/" TYPE "/{vmid}/firewall/ipset", \
+	    fw_ipset_create, "/vms/{vmid}", "VM.Config.Network", 0 }, \
+	{ "GET", "/nodes/{node}/" TYPE "/{vmid}/firewall/ipset/{name}", \
+	    fw_ipset_entries, "/vms/{vmid}", "VM.Audit", 0 }, \
+	{ "POST", "/nodes/{node}/" TYPE "/{vmid}/firewall/ipset/{name}", \
+	    fw_ipset_add, "/vms/{vmid}", "VM.Config.Network", 0 }, \
+	{ "DELETE", "/nodes/{node}/" TYPE "/{vmid}/firewall/ipset/{name}", \
+	    fw_ipset_delete, "/vms/{vmid}", "VM.Config.Network", 0 }, \
+	{ "GET", "/nodes/{node}/" TYPE "/{vmid}/firewall/ipset/{name}/{cidr}", \
+	    fw_ipset_entry, "/vms/{vmid}", "VM.Audit", 0 }, \
+	{ "PUT", "/nodes/{node}/" TYPE "/{vmid}/firewall/ipset/{name}/{cidr}", \
+	    fw_ipset_entry, "/vms/{vmid}", "VM.Config.Network", 0 }, \
+	{ "DELETE", \
+	    "/nodes/{node}/" TYPE "/{vmid}/firewall/ipset/{name}/{cidr}", \
+	    fw_ipset_entry, "/vms/{vmid}", "VM.Config.Network", 0 }, \
+	{ "GET", "/nodes/{node}/" TYPE "/{vmid}/firewall/refs", fw_refs, \
+	    "/vms/{vmid}", "VM.Audit", 0 }, \
+	{ "GET", "/nodes/{node}/" TYPE "/{vmid}/firewall/log", fw_log, \
+	    "/vms/{vmid}", "VM.Console", 0 }
+
+const struct sim_route sim_routes_cluster[] = {
+	{ "GET", "/cluster/log", cluster_log, NULL, NULL, 0 },
+	{ "GET", "/cluster/options", options_get, "/", AUD, 0 },
+	{ "PUT", "/cluster/options", options_put, "/", MOD, 0 },
+
+	{ "GET", "/cluster/backup", backup_list, "/", AUD, 0 },
+	{ "POST", "/cluster/backup", backup_create, "/", MOD, 0 },
+	{ "GET", "/cluster/backup/{id}", backup_get, "/", AUD, 0 },
+	{ "PUT", "/cluster/backup/{id}", backup_update, "/", MOD, 0 },
+	{ "DELETE", "/cluster/backup/{id}", backup_delete, "/", MOD, 0 },
+	{ "GET", "/cluster/backup-info", backup_info_index, "/", AUD, 0 },
+	{ "GET", "/cluster/backup-info/not-backed-up", not_backed_up, "/",
+	    AUD, 0 },
+
+	{ "GET", "/cluster/firewall", fw_cluster_index, NULL, NULL, 0 },
+	{ "GET", "/cluster/firewall/options", fw_options_get, "/", AUD, 0 },
+	{ "PUT", "/cluster/firewall/options", fw_options_put, "/", MOD, 0 },
+	{ "GET", "/cluster/firewall/rules", fw_rules_list, "/", AUD, 0 },
+	{ "POST", "/cluster/firewall/rules", fw_rule_create, "/", MOD, 0 },
+	{ "GET", "/cluster/firewall/rules/{pos}", fw_rule_get, "/", AUD, 0 },
+	{ "PUT", "/cluster/firewall/rules/{pos}", fw_rule_update, "/", MOD,
+	    0 },
+	{ "DELETE", "/cluster/firewall/rules/{pos}", fw_rule_delete, "/",
+	    MOD, 0 },
+	{ "GET", "/cluster/firewall/aliases", fw_alias_list, "/", AUD, 0 },
+	{ "POST", "/cluster/firewall/aliases", fw_alias_create, "/", MOD,
+	    0 },
+	{ "GET", "/cluster/firewall/aliases/{name}", fw_alias_get, "/", AUD,
+	    0 },
+	{ "PUT", "/cluster/firewall/aliases/{name}", fw_alias_update, "/",
+	    MOD, 0 },
+	{ "DELETE", "/cluster/firewall/aliases/{name}", fw_alias_delete,
+	    "/", MOD, 0 },
+	{ "GET", "/cluster/firewall/ipset", fw_ipset_list, "/", AUD, 0 },
+	{ "POST", "/cluster/firewall/ipset", fw_ipset_create, "/", MOD, 0 },
+	{ "GET", "/cluster/firewall/ipset/{name}", fw_ipset_entries, "/",
+	    AUD, 0 },
+	{ "POST", "/cluster/firewall/ipset/{name}", fw_ipset_add, "/", MOD,
+	    0 },
+	{ "DELETE", "/cluster/firewall/ipset/{name}", fw_ipset_delete, "/",
+	    MOD, 0 },
+	{ "GET", "/cluster/firewall/ipset/{name}/{cidr}", fw_ipset_entry,
+	    "/", AUD, 0 },
+	{ "PUT", "/cluster/firewall/ipset/{name}/{cidr}", fw_ipset_entry,
+	    "/", MOD, 0 },
+	{ "DELETE", "/cluster/firewall/ipset/{name}/{cidr}", fw_ipset_entry,
+	    "/", MOD, 0 },
+	{ "GET", "/cluster/firewall/groups", fw_groups_list, "/", AUD, 0 },
+	{ "POST", "/cluster/firewall/groups", fw_group_create, "/", MOD, 0 },
+	{ "GET", "/cluster/firewall/groups/{group}", fw_rules_list, "/",
+	    AUD, 0 },
+	{ "POST", "/cluster/firewall/groups/{group}", fw_rule_create, "/",
+	    MOD, 0 },
+	{ "DELETE", "/cluster/firewall/groups/{group}", fw_group_delete,
+	    "/", MOD, 0 },
+	{ "GET", "/cluster/firewall/groups/{group}/{pos}", fw_rule_get, "/",
+	    AUD, 0 },
+	{ "PUT", "/cluster/firewall/groups/{group}/{pos}", fw_rule_update,
+	    "/", MOD, 0 },
+	{ "DELETE", "/cluster/firewall/groups/{group}/{pos}",
+	    fw_rule_delete, "/", MOD, 0 },
+	{ "GET", "/cluster/firewall/refs", fw_refs, "/", AUD, 0 },
+	{ "GET", "/cluster/firewall/macros", fw_macros, NULL, NULL, 0 },
+
+	{ "GET", "/cluster/ha", ha_index, "/", AUD, 0 },
+	{ "GET", "/cluster/ha/resources", ha_res_list, "/", AUD, 0 },
+	{ "POST", "/cluster/ha/resources", ha_res_create, "/", CON, 0 },
+	{ "GET", "/cluster/ha/resources/{sid}", ha_res_get, "/", AUD, 0 },
+	{ "PUT", "/cluster/ha/resources/{sid}", ha_res_update, "/", CON, 0 },
+	{ "DELETE", "/cluster/ha/resources/{sid}", ha_res_delete, "/", CON,
+	    0 },
+	{ "POST", "/cluster/ha/resources/{sid}/migrate", ha_res_migrate,
+	    "/", CON, 0 },
+	{ "POST", "/cluster/ha/resources/{sid}/relocate", ha_res_migrate,
+	    "/", CON, 0 },
+	{ "GET", "/cluster/ha/rules", ha_rule_list, "/", AUD, 0 },
+	{ "POST", "/cluster/ha/rules", ha_rule_create, "/", CON, 0 },
+	{ "GET", "/cluster/ha/rules/{rule}", ha_rule_get, "/", AUD, 0 },
+	{ "PUT", "/cluster/ha/rules/{rule}", ha_rule_update, "/", CON, 0 },
+	{ "DELETE", "/cluster/ha/rules/{rule}", ha_rule_delete, "/", CON,
+	    0 },
+	{ "GET", "/cluster/ha/groups", ha_group_list, "/", AUD, 0 },
+	{ "POST", "/cluster/ha/groups", ha_group_create, "/", CON, 0 },
+	{ "GET", "/cluster/ha/groups/{group}", ha_group_get, "/", AUD, 0 },
+	{ "PUT", "/cluster/ha/groups/{group}", ha_group_update, "/", CON,
+	    0 },
+	{ "DELETE", "/cluster/ha/groups/{group}", ha_group_delete, "/",
+	    CON, 0 },
+	{ "GET", "/cluster/ha/status", ha_status_index, NULL, NULL, 0 },
+	{ "GET", "/cluster/ha/status/current", ha_status_current, "/", AUD,
+	    0 },
+	{ "GET", "/cluster/ha/status/manager_status", ha_manager_status,
+	    "/", AUD, 0 },
+
+	{ "GET", "/cluster/mapping", mapping_index, NULL, NULL, 0 },
+	{ "GET", "/cluster/mapping/pci", map_list, NULL, NULL, 0 },
+	{ "POST", "/cluster/mapping/pci", pcimap_create, "/mapping/pci",
+	    "Mapping.Modify", 0 },
+	{ "GET", "/cluster/mapping/pci/{id}", pcimap_get,
+	    "/mapping/pci/{id}", MAPA, 0 },
+	{ "PUT", "/cluster/mapping/pci/{id}", pcimap_update,
+	    "/mapping/pci/{id}", "Mapping.Modify", 0 },
+	{ "DELETE", "/cluster/mapping/pci/{id}", pcimap_delete,
+	    "/mapping/pci", "Mapping.Modify", 0 },
+	{ "GET", "/cluster/mapping/usb", map_list, NULL, NULL, 0 },
+	{ "POST", "/cluster/mapping/usb", usbmap_create, "/mapping/usb",
+	    "Mapping.Modify", 0 },
+	{ "GET", "/cluster/mapping/usb/{id}", usbmap_get,
+	    "/mapping/usb/{id}", MAPA, 0 },
+	{ "PUT", "/cluster/mapping/usb/{id}", usbmap_update,
+	    "/mapping/usb/{id}", "Mapping.Modify", 0 },
+	{ "DELETE", "/cluster/mapping/usb/{id}", usbmap_delete,
+	    "/mapping/usb", "Mapping.Modify", 0 },
+
+	{ "GET", "/cluster/notifications", notify_index, NULL, NULL, 0 },
+	{ "GET", "/cluster/notifications/endpoints", notify_index, NULL,
+	    NULL, 0 },
+	ENDPOINT("sendmail"),
+	ENDPOINT("gotify"),
+	ENDPOINT("smtp"),
+	ENDPOINT("webhook"),
+	{ "GET", "/cluster/notifications/matchers", notify_list,
+	    "/mapping/notifications", NOTA, 0 },
+	{ "POST", "/cluster/notifications/matchers", notify_item,
+	    "/mapping/notifications", NOTM, 0 },
+	{ "GET", "/cluster/notifications/matchers/{name}", notify_item,
+	    "/mapping/notifications", NOTA, 0 },
+	{ "PUT", "/cluster/notifications/matchers/{name}", notify_item,
+	    "/mapping/notifications", NOTM, 0 },
+	{ "DELETE", "/cluster/notifications/matchers/{name}", notify_item,
+	    "/mapping/notifications", NOTM, 0 },
+	{ "GET", "/cluster/notifications/targets", notify_targets,
+	    "/mapping/notifications", NOTA, 0 },
+	{ "POST", "/cluster/notifications/targets/{name}/test",
+	    notify_target_test, "/mapping/notifications", NOTA, 0 },
+	{ "GET", "/cluster/notifications/matcher-fields",
+	    notify_matcher_fields, "/mapping/notifications", NOTA, 0 },
+	{ "GET", "/cluster/notifications/matcher-field-values",
+	    notify_matcher_values, "/mapping/notifications", NOTA, 0 },
+
+	{ "GET", "/cluster/replication", repl_list, NULL, NULL, 0 },
+	{ "POST", "/cluster/replication", repl_create, "/", "VM.Replicate|"
+	    MOD, 0 },
+	{ "GET", "/cluster/replication/{id}", repl_get, NULL, NULL, 0 },
+	{ "PUT", "/cluster/replication/{id}", repl_update, "/",
+	    "VM.Replicate|" MOD, 0 },
+	{ "DELETE", "/cluster/replication/{id}", repl_delete, "/",
+	    "VM.Replicate|" MOD, 0 },
+
+	GUEST_FW("qemu"),
+	GUEST_FW("lxc"),
+	{ NULL, NULL, NULL, NULL, NULL, 0 }
+};
+
+/* ------------------------------------------------------------------ */
+/* Seeding                                                            */
+
+static void
+seed_ha_resource(struct sim *s, const struct sim_guest *g, int i)
+{
+	char sid[32], json[256];
+
+	snprintf(sid, sizeof(sid), "%s:%d", g->type == SIM_LXC ? "ct" : "vm",
+	    g->vmid);
+	snprintf(json, sizeof(json), "{\"sid\":\"%s\",\"type\":\"%s\","
+	    "\"state\":\"%s\",\"max_restart\":1,\"max_relocate\":1,"
+	    "\"failback\":1%s}", sid, g->type == SIM_LXC ? "ct" : "vm",
+	    g->status == SIM_RUNNING ? "started" : "stopped",
+	    i == 0 ? ",\"comment\":\"core database\"" : "");
+	sim_doc_put(s, "haresource", "", sid, json);
+}
+
+void
+ext_seed_cluster(struct sim *s)
+{
+	struct buf b = { 0 };
+	size_t i;
+	int nha = 0, nrepl = 0;
+	const char *n0 = s->nodes[0].name;
+	const char *n1 = s->nodes[s->nnodes > 1 ? 1 : 0].name;
+	const char *n2 = s->nodes[s->nnodes > 2 ? 2 : 0].name;
+	char uuid[37], id[32];
+
+	sim_doc_put(s, "clusteroptions", "", "options",
+	    "{\"keyboard\":\"en-us\",\"console\":\"html5\","
+	    "\"mac_prefix\":\"BC:24:11\",\"email_from\":"
+	    "\"pve@pxsim.example\",\"migration\":{\"type\":\"secure\","
+	    "\"network\":\"10.10.10.0/24\"},\"ha\":{\"shutdown_policy\":"
+	    "\"migrate\"},\"crs\":{\"ha\":\"static\"},\"tag-style\":"
+	    "{\"shape\":\"circle\"},\"registered-tags\":\"prod;staging\"}");
+
+	/* Backup jobs: everything nightly except templates and one
+	 * excluded guest, plus a weekly job of the production pool. */
+	sim_uuid(s, EXT_RNG_CLUSTER, uuid);
+	snprintf(id, sizeof(id), "backup-%.13s", uuid);
+	buf_printf(&b, "{\"id\":\"%s\",\"schedule\":\"21:00\",\"enabled\":1,"
+	    "\"all\":1,\"exclude\":\"%d\",\"storage\":\"%s\",\"mode\":"
+	    "\"snapshot\",\"compress\":\"zstd\",\"mailnotification\":"
+	    "\"failure\",\"notes-template\":\"{{guestname}}\","
+	    "\"prune-backups\":{\"keep-daily\":7,\"keep-weekly\":4},"
+	    "\"comment\":\"nightly\"}", id, s->nguests > 1 ?
+	    s->guests[s->nguests - 1]->vmid : 0,
+	    s->nstorages > 0 ? s->storages[s->nstorages > 2 ? 2 : 0].id :
+	    "local");
+	sim_doc_put(s, "backupjob", "", id, buf_str(&b));
+	if (s->npools > 0) {
+		sim_uuid(s, EXT_RNG_CLUSTER, uuid);
+		snprintf(id, sizeof(id), "backup-%.13s", uuid);
+		buf_reset(&b);
+		buf_printf(&b, "{\"id\":\"%s\",\"schedule\":\"sat 02:00\","
+		    "\"enabled\":0,\"pool\":\"%s\",\"storage\":\"local\","
+		    "\"mode\":\"stop\",\"compress\":\"zstd\","
+		    "\"comment\":\"weekly offline copy\"}", id,
+		    s->pools[0].poolid);
+		sim_doc_put(s, "backupjob", "", id, buf_str(&b));
+	}
+
+	/* Firewall. */
+	sim_doc_put(s, "fwoptions", "", "options", "{\"enable\":1,"
+	    "\"policy_in\":\"DROP\",\"policy_out\":\"ACCEPT\","
+	    "\"ebtables\":1,\"log_ratelimit\":\"enable=1,burst=5,"
+	    "rate=1/second\"}");
+	sim_doc_put(s, "fwalias", "", "mgmt", "{\"name\":\"mgmt\","
+	    "\"cidr\":\"10.0.0.0/24\",\"comment\":\"management network\"}");
+	sim_doc_put(s, "fwalias", "", "monitoring", "{\"name\":"
+	    "\"monitoring\",\"cidr\":\"10.0.5.17\"}");
+	sim_doc_put(s, "fwipset", "", "admins", "{\"name\":\"admins\","
+	    "\"comment\":\"admin workstations\",\"entries\":["
+	    "{\"cidr\":\"10.0.0.20/30\",\"comment\":\"desk\"},"
+	    "{\"cidr\":\"192.168.100.0/24\"},"
+	    "{\"cidr\":\"192.168.100.66\",\"nomatch\":1}]}");
+	sim_doc_put(s, "fwipset", "", "blocklist", "{\"name\":\"blocklist\","
+	    "\"entries\":[{\"cidr\":\"203.0.113.0/24\"},"
+	    "{\"cidr\":\"198.51.100.7\"}]}");
+	sim_doc_put(s, "fwgroup", "", "webserver", "{\"group\":"
+	    "\"webserver\",\"comment\":\"HTTP(S) in\"}");
+	sim_doc_put(s, "fwrules", "", "group/webserver", "["
+	    "{\"type\":\"in\",\"action\":\"ACCEPT\",\"macro\":\"HTTP\","
+	    "\"enable\":1},"
+	    "{\"type\":\"in\",\"action\":\"ACCEPT\",\"macro\":\"HTTPS\","
+	    "\"enable\":1}]");
+	sim_doc_put(s, "fwrules", "", "cluster", "["
+	    "{\"type\":\"in\",\"action\":\"ACCEPT\",\"source\":\"+admins\","
+	    "\"proto\":\"tcp\",\"dport\":\"22\",\"enable\":1,"
+	    "\"comment\":\"ssh from admins\",\"log\":\"nolog\"},"
+	    "{\"type\":\"in\",\"action\":\"ACCEPT\",\"source\":\"mgmt\","
+	    "\"proto\":\"tcp\",\"dport\":\"8006\",\"enable\":1},"
+	    "{\"type\":\"in\",\"action\":\"DROP\",\"source\":\"+blocklist\","
+	    "\"enable\":1,\"log\":\"info\"},"
+	    "{\"type\":\"group\",\"action\":\"webserver\",\"enable\":0}]");
+
+	/* HA: the guests the core marked HA-managed. */
+	for (i = 0; i < s->nguests; i++)
+		if (s->guests[i]->ha && !s->guests[i]->template_)
+			seed_ha_resource(s, s->guests[i], nha++);
+	buf_reset(&b);
+	buf_printf(&b, "{\"rule\":\"prefer-%s\",\"type\":\"node-affinity\","
+	    "\"nodes\":\"%s:2,%s:1\",\"resources\":\"", n0, n0, n1);
+	for (i = 0; i < s->nguests && nha; i++)
+		if (s->guests[i]->ha && !s->guests[i]->template_) {
+			buf_printf(&b, "%s:%d", s->guests[i]->type ==
+			    SIM_LXC ? "ct" : "vm", s->guests[i]->vmid);
+			break;
+		}
+	buf_adds(&b, "\",\"strict\":0,\"comment\":\"run the database on the "
+	    "first node\"}");
+	if (nha > 0) {
+		char rid[64];
+
+		snprintf(rid, sizeof(rid), "prefer-%s", n0);
+		sim_doc_put(s, "harule", "", rid, buf_str(&b));
+	}
+	if (nha > 1) {
+		int k = 0;
+
+		buf_reset(&b);
+		buf_adds(&b, "{\"rule\":\"keep-apart\",\"type\":"
+		    "\"resource-affinity\",\"affinity\":\"negative\","
+		    "\"resources\":\"");
+		for (i = 0; i < s->nguests && k < 2; i++)
+			if (s->guests[i]->ha && !s->guests[i]->template_)
+				buf_printf(&b, "%s%s:%d", k++ ? "," : "",
+				    s->guests[i]->type == SIM_LXC ? "ct" :
+				    "vm", s->guests[i]->vmid);
+		buf_adds(&b, "\",\"strict\":1}");
+		sim_doc_put(s, "harule", "", "keep-apart", buf_str(&b));
+	}
+	buf_reset(&b);
+	buf_printf(&b, "{\"group\":\"legacy\",\"type\":\"group\",\"nodes\":"
+	    "\"%s,%s\",\"restricted\":0,\"nofailback\":0,\"comment\":"
+	    "\"migrated to HA rules\"}", n1, n2);
+	sim_doc_put(s, "hagroup", "", "legacy", buf_str(&b));
+
+	/* Mappings: the GPU on every node, the NIC pair, a USB stick. */
+	buf_reset(&b);
+	buf_adds(&b, "{\"id\":\"gpu\",\"description\":\"RTX 3090 for "
+	    "rendering\",\"map\":[");
+	for (i = 0; i < s->nnodes; i++)
+		buf_printf(&b, "%s\"node=%s,path=0000:41:00,id=10de:2204,"
+		    "iommugroup=%d\"", i ? "," : "", s->nodes[i].name,
+		    5 + 2 * (int)i);
+	buf_adds(&b, "],\"mdev\":0,\"live-migration-capable\":0}");
+	sim_doc_put(s, "pcimapping", "", "gpu", buf_str(&b));
+	buf_reset(&b);
+	buf_printf(&b, "{\"id\":\"a100-vgpu\",\"description\":\"A100 "
+	    "vGPU\",\"map\":[\"node=%s,path=0000:42:00.0,id=10de:20b5,"
+	    "iommugroup=6\"],\"mdev\":1}", n0);
+	sim_doc_put(s, "pcimapping", "", "a100-vgpu", buf_str(&b));
+	buf_reset(&b);
+	buf_printf(&b, "{\"id\":\"yubikey\",\"description\":\"YubiKey for "
+	    "the CA VM\",\"map\":[\"node=%s,id=1050:0407\"]}", n0);
+	sim_doc_put(s, "usbmapping", "", "yubikey", buf_str(&b));
+	buf_reset(&b);
+	buf_printf(&b, "{\"id\":\"ups\",\"description\":\"APC UPS\","
+	    "\"map\":[\"node=%s,path=1-2\"]}", n1);
+	sim_doc_put(s, "usbmapping", "", "ups", buf_str(&b));
+
+	/* Notifications, as a fresh PVE 9 has them plus a few. */
+	sim_doc_put(s, "notify-sendmail", "", "mail-to-root",
+	    "{\"name\":\"mail-to-root\",\"mailto-user\":[\"root@pam\"],"
+	    "\"comment\":\"Send mails to root@pam's email address\","
+	    "\"origin\":\"builtin\"}");
+	sim_doc_put(s, "notify-gotify", "", "gotify-ops", "{\"name\":"
+	    "\"gotify-ops\",\"server\":\"https://gotify.example.com\","
+	    "\"token\":\"A4bC9dE2fG7hJ1k\",\"comment\":\"ops phones\"}");
+	sim_doc_put(s, "notify-smtp", "", "smtp-relay", "{\"name\":"
+	    "\"smtp-relay\",\"server\":\"mail.example.com\",\"port\":587,"
+	    "\"mode\":\"starttls\",\"username\":\"pve\",\"password\":"
+	    "\"s3cret\",\"from-address\":\"pve@example.com\",\"mailto\":"
+	    "[\"ops@example.com\"],\"author\":\"Proxmox VE\"}");
+	sim_doc_put(s, "notify-webhook", "", "chat-hook", "{\"name\":"
+	    "\"chat-hook\",\"url\":\"https://chat.example.com/hooks/pve\","
+	    "\"method\":\"post\",\"header\":[\"name=Content-Type,value="
+	    "YXBwbGljYXRpb24vanNvbg==\"],\"body\":\"eyJ0ZXh0IjoiIn0=\","
+	    "\"secret\":[\"name=token,value=c2VjcmV0\"],\"disable\":1}");
+	sim_doc_put(s, "notify-matcher", "", "default-matcher", "{\"name\":"
+	    "\"default-matcher\",\"target\":[\"mail-to-root\"],\"comment\":"
+	    "\"Route all notifications to mail-to-root\",\"origin\":"
+	    "\"builtin\"}");
+	sim_doc_put(s, "notify-matcher", "", "errors-to-gotify", "{\"name\":"
+	    "\"errors-to-gotify\",\"match-severity\":[\"error\"],"
+	    "\"match-field\":[\"exact:type=vzdump\"],\"mode\":\"all\","
+	    "\"target\":[\"gotify-ops\",\"smtp-relay\"]}");
+
+	/* Replication: the first two running QEMU guests to the next
+	 * node. */
+	for (i = 0; i < s->nguests && nrepl < 2 && s->nnodes > 1; i++) {
+		const struct sim_guest *g = s->guests[i];
+		const char *src, *dst;
+
+		if (g->type != SIM_QEMU || g->template_ ||
+		    g->status != SIM_RUNNING)
+			continue;
+		src = sim_guest_node(s, g);
+		dst = s->nodes[(g->node + 1) % (int)s->nnodes].name;
+		snprintf(id, sizeof(id), "%d-0", g->vmid);
+		buf_reset(&b);
+		buf_printf(&b, "{\"id\":\"%s\",\"type\":\"local\",\"guest\":%d,"
+		    "\"jobnum\":0,\"target\":\"%s\",\"source\":\"%s\","
+		    "\"schedule\":\"%s\"%s}", id, g->vmid, dst, src,
+		    nrepl ? "*/5" : "*/15", nrepl ? ",\"rate\":50" : "");
+		sim_doc_put(s, "replication", "", id, buf_str(&b));
+		nrepl++;
+	}
+	buf_free(&b);
+}
