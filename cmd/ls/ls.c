@@ -33,6 +33,7 @@ struct ls {
 	struct out *o;
 	int base;		/* index of the first own column (1 with -A) */
 	int failed;		/* profiles that failed */
+	struct out_col *cols;	/* l->o's columns: freed after l->o */
 };
 
 /* Column sets.  With -A the profile column is prepended (see cols_for). */
@@ -98,6 +99,7 @@ cols_for(struct ls *l, const struct out_col *own, int n, int *total)
 		c[k++] = (struct out_col){ "error", OT_STR, OC_EXTRA };
 	l->base = l->all ? 1 : 0;
 	*total = k;
+	l->cols = c;
 	return c;
 }
 
@@ -234,7 +236,6 @@ list_guests(struct ls *l, struct px_target *t, int n)
 	for (int i = 0; i < n; i++)
 		px_call_free(&k[i]);
 	free(k);
-	free(c);
 }
 
 static void
@@ -290,7 +291,6 @@ list_nodes(struct ls *l, struct px_target *t, int n)
 	for (int i = 0; i < n; i++)
 		px_call_free(&k[i]);
 	free(k);
-	free(c);
 }
 
 static void
@@ -343,7 +343,6 @@ list_storage(struct ls *l, struct px_target *t, int n)
 	for (int i = 0; i < n; i++)
 		px_call_free(&k[i]);
 	free(k);
-	free(c);
 }
 
 static void
@@ -388,7 +387,6 @@ list_pools(struct ls *l, struct px_target *t, int n)
 	for (int i = 0; i < n; i++)
 		px_call_free(&k[i]);
 	free(k);
-	free(c);
 }
 
 static void
@@ -441,7 +439,6 @@ list_tasks(struct ls *l, struct px_target *t, int n)
 	for (int i = 0; i < n; i++)
 		px_call_free(&k[i]);
 	free(k);
-	free(c);
 }
 
 /* The guest's snapshots (one profile: the VMID names one guest). */
@@ -478,7 +475,6 @@ list_snapshots(struct ls *l, struct px_target *t, int vmid)
 		    v[q].description : NULL);
 	}
 	free(v);
-	free(c);
 	px_reply_free(&r);
 	buf_free(&p);
 }
@@ -576,7 +572,6 @@ list_backups(struct ls *l, struct px_target *t, int n)
 		free(k);
 		free(s);
 	}
-	free(c);
 }
 
 int
@@ -687,6 +682,7 @@ ls_main(int argc, char **argv)
 	else if (l.failed)
 		rc = PX_EXIT_USAGE;
 	out_free(l.o);
+	free(l.cols);
 	cli_targets_free(t, n);
 	cli_free(&l.x);
 	return rc;
