@@ -784,20 +784,26 @@ static char *
 request_text(const struct hitl_request *r, const char *policy, long timeout)
 {
 	struct buf b = { 0 };
-	char *s;
+	const char *sum = r->summary ? r->summary : "-";
+	size_t n = strlen(sum);
 
+	if (n > SUMMARY_MAX) {
+		/* Cut on a character boundary: Telegram wants UTF-8. */
+		n = SUMMARY_MAX;
+		while (n > 0 && ((unsigned char)sum[n] & 0xc0) == 0x80)
+			n--;
+	}
 	buf_printf(&b, "px asks for approval\n\n");
 	buf_printf(&b, "profile: %s\n", r->profile ? r->profile : "-");
 	buf_printf(&b, "action: %s\n", r->action ? r->action : "-");
 	if (r->vmid > 0)
 		buf_printf(&b, "target: guest %d\n", r->vmid);
-	buf_printf(&b, "summary: %.*s\n", SUMMARY_MAX,
-	    r->summary ? r->summary : "-");
+	buf_printf(&b, "summary: %.*s%s\n", (int)n, sum,
+	    sum[n] ? "..." : "");
 	buf_printf(&b, "asked by: %s\n", whoami());
 	buf_printf(&b, "policy: %s\n", policy);
 	buf_printf(&b, "answer within %ld s, or it is denied", timeout);
-	s = buf_steal(&b);
-	return s;
+	return buf_steal(&b);
 }
 
 static char *
@@ -958,6 +964,7 @@ tg_wait(struct tg *t, const struct wait *w, long timeout, char *who,
 		struct tg_answer a;
 		struct buf f = { 0 };
 		long poll = left >= POLL_MAX ? POLL_MAX : (long)left + 1;
+		double started = now_mono();
 		int u, i, choice = 0;
 
 		if (offset > 0)
@@ -1000,6 +1007,14 @@ tg_wait(struct tg *t, const struct wait *w, long timeout, char *who,
 				    "approved" : "denied");
 			free(id);
 			break;
+		}
+		if (json_len(&a.j, a.result) == 0 &&
+		    now_mono() - started < 0.5) {
+			/* An empty answer long before the poll's timeout:
+			 * a server that does not long-poll.  Do not spin. */
+			left = deadline - now_mono();
+			usleep(left > 0.5 ? 500000 : left > 0 ?
+			    (useconds_t)(left * 1e6) : 0);
 		}
 		tg_answer_free(&a);
 		if (choice != 0) {
