@@ -108,12 +108,14 @@ status_main(int argc, char **argv)
 	out_str(o, 5, nz(s.qmpstatus));
 	if (s.pid > 0)
 		out_int(o, 6, s.pid);
-	out_int(o, 7, s.uptime);
-	out_num(o, 8, s.cpu);
+	if (live) {	/* unknown, not 0, when the node does not answer */
+		out_int(o, 7, s.uptime);
+		out_num(o, 8, s.cpu);
+		out_uint(o, 10, s.mem);
+		out_uint(o, 12, s.disk);
+	}
 	out_num(o, 9, s.cpus);
-	out_uint(o, 10, s.mem);
 	out_uint(o, 11, s.maxmem);
-	out_uint(o, 12, s.disk);
 	out_uint(o, 13, s.maxdisk);
 	if (s.agent >= 0)
 		out_bool(o, 14, s.agent);

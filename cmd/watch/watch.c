@@ -16,7 +16,7 @@
 PX_COMMAND(watch, "wait until a condition on a guest or node holds",
     "usage: px watch [-Hjv] [-c columns] [-f format] [-p profile] "
     "[-s column] [--interval seconds] [--timeout seconds] "
-    "--until condition... "
+    "--until condition ... "
     "vmid | node/name\n");
 
 static const struct out_col cols[] = {
