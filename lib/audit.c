@@ -48,6 +48,7 @@
 
 #include "audit.h"
 #include "conf.h"
+#include "freeze.h"
 #include "json.h"
 
 #define KEY_LEN		32
@@ -843,4 +844,40 @@ audit_redact(const char *form, char *out, size_t n)
 	if (n > 0)
 		snprintf(out, n, "%s", buf_str(&b));
 	buf_wipe(&b);
+}
+
+int
+audit_parse_since(const char *s, long long now, long long *epoch)
+{
+	static const char *const formats[] = { "%Y-%m-%d", "%Y-%m-%d %H:%M",
+	    "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S" };
+	long long d;
+	char *end;
+
+	if (s == NULL || *s == '\0')
+		return -1;
+	if (strspn(s, "0123456789") == strlen(s)) {
+		errno = 0;
+		*epoch = strtoll(s, &end, 10);
+		return errno == 0 ? 0 : -1;
+	}
+	if (px_parse_duration(s, &d) == 0) {
+		*epoch = now - d;
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(formats) / sizeof(formats[0]); i++) {
+		struct tm tm;
+		time_t t;
+
+		memset(&tm, 0, sizeof(tm));
+		end = strptime(s, formats[i], &tm);
+		if (end == NULL || *end != '\0')
+			continue;
+		tm.tm_isdst = -1;
+		if ((t = mktime(&tm)) == (time_t)-1)
+			return -1;
+		*epoch = (long long)t;
+		return 0;
+	}
+	return -1;
 }

@@ -59,4 +59,10 @@ int audit_verify(struct audit *a, long long *rows, long long *bad_id,
  * keys (password, secret, token, key, ...) replaced by "REDACTED". */
 void audit_redact(const char *form, char *out, size_t n);
 
+/* Parse a --since value into epoch seconds: an epoch ("1764350000"), a
+ * local date or time ("2026-11-28", "2026-11-28 17:30[:00]", also with a
+ * 'T'), or a duration meaning that long before now ("2h", "3d"; see
+ * px_parse_duration).  0 and *epoch set, or -1 when malformed. */
+int audit_parse_since(const char *s, long long now, long long *epoch);
+
 #endif

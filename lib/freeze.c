@@ -339,3 +339,43 @@ px_whoami(void)
 		snprintf(who, sizeof(who), "uid%ld@%s", (long)getuid(), host);
 	return who;
 }
+
+int
+px_parse_duration(const char *s, long long *secs)
+{
+	static const long long max = 10LL * 366 * 86400;
+	long long total = 0, v, unit;
+	const char *p = s;
+
+	if (s == NULL || *s == '\0')
+		return -1;
+	while (*p != '\0') {
+		if (*p < '0' || *p > '9')
+			return -1;
+		for (v = 0; *p >= '0' && *p <= '9'; p++) {
+			v = v * 10 + (*p - '0');
+			if (v > max)
+				return -1;
+		}
+		switch (*p) {
+		case '\0':
+			/* A bare number is seconds, only on its own. */
+			if (p != s + strspn(s, "0123456789"))
+				return -1;
+			unit = 1;
+			break;
+		case 's': unit = 1; p++; break;
+		case 'm': unit = 60; p++; break;
+		case 'h': unit = 3600; p++; break;
+		case 'd': unit = 86400; p++; break;
+		case 'w': unit = 7 * 86400; p++; break;
+		default:
+			return -1;
+		}
+		total += v * unit;
+		if (total > max)
+			return -1;
+	}
+	*secs = total;
+	return 0;
+}

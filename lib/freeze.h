@@ -30,4 +30,9 @@ int freeze_clear(const char *scope, struct px_err *e);
 /* "user@host" of the person running px (for audit and freezes). */
 const char *px_whoami(void);
 
+/* Parse a duration: a number of seconds ("90"), or numbers with units
+ * s, m, h, d, w, one after the other ("30m", "4h", "1h30m", "2d").  0 and
+ * *secs set, or -1 when malformed or over ten years. */
+int px_parse_duration(const char *s, long long *secs);
+
 #endif
