@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <sqlite3.h>
 
@@ -338,6 +339,51 @@ test_lost_key(void)
 	audit_close(a);
 }
 
+/* Two processes creating the log and appending at the same time: the
+ * chain stays linear (BEGIN IMMEDIATE serialises them). */
+static void
+test_concurrent_appends(void)
+{
+	struct px_err e = { 0 };
+	struct audit *a = fresh(0);
+	long long rows, bad;
+	char why[256] = "";
+	pid_t kid[4];
+	int st, okay = 1;
+
+	audit_close(a);
+	unlink(db);
+	unlink(key);
+	for (int k = 0; k < 4; k++) {
+		if ((kid[k] = fork()) == 0) {
+			struct px_err ce = { 0 };
+			struct audit *ca = audit_open_at(db, key, &ce);
+			int fails = ca == NULL;
+
+			for (int i = 0; ca != NULL && i < 25; i++) {
+				struct audit_entry ent = { .action = "stop",
+				    .decision = "allowed", .result = "OK" };
+
+				if (audit_append(ca, &ent, &ce) != 0)
+					fails++;
+			}
+			if (fails)
+				fprintf(stderr, "# child: %s\n", ce.msg);
+			audit_close(ca);
+			_exit(fails != 0);
+		}
+	}
+	for (int k = 0; k < 4; k++)
+		if (waitpid(kid[k], &st, 0) < 0 || !WIFEXITED(st) ||
+		    WEXITSTATUS(st) != 0)
+			okay = 0;
+	ok(okay, "four processes open and append at once without error");
+	a = audit_open_at(db, key, &e);
+	is_int(a ? verify(a, &rows, &bad, why) : -1, 0, "the chain verifies");
+	is_int(rows, 100, "with every entry: 100");
+	audit_close(a);
+}
+
 static void
 test_redact(void)
 {
@@ -382,6 +428,7 @@ main(void)
 	test_odd_values();
 	test_permissions();
 	test_lost_key();
+	test_concurrent_appends();
 	test_redact();
 	{
 		char cmd[300];
