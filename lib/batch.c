@@ -23,6 +23,7 @@ struct item {
 	struct gate_result res;
 	struct buf path, form;
 	char summary[256];
+	char target[32];
 	char result[16];
 	char message[512];
 	struct px_err err;
@@ -112,6 +113,9 @@ submit(struct batch *b, struct item *it, const char *action,
 	}
 	it->r.action = action;
 	it->r.guest = &it->g;
+	snprintf(it->target, sizeof(it->target), "%s/%d",
+	    strcmp(it->g.type, "lxc") == 0 ? "ct" : "vm", it->vmid);
+	it->r.target = it->target;
 	if (build(arg, &it->g, &it->r, &it->path, &it->form, it->summary,
 	    sizeof(it->summary), &it->err) != 0) {
 		snprintf(it->result, sizeof(it->result), "refused");

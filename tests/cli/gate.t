@@ -1,0 +1,141 @@
+#!/bin/sh
+# The gate, through px start/stop/shutdown/reboot/suspend/resume: each
+# stage refusing (exit code, message, no write in pxsim's request log),
+# dry runs, failing tasks, partial batches, policies, the audit trail.
+. "$(dirname "$0")/lib.sh"
+sim_start --telegram --guests 40
+base=$(cat "$PX_CONFIG")
+py() { /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); $1"; }
+writes() { sim_log | grep -cE '^(POST|PUT|DELETE) '; }
+status_of() { px ls guests -f tsv -c vmid,status | awk -v v="$1" '$1 == v { print $2 }'; }
+# a guest: first with the given status and no lock, HA, prod tag
+pick() {
+	px ls guests -j | py "
+for g in d:
+    if g['status'] == '$1' and not g['lock'] and not g['ha'] and not (g['tags'] or '') and g['type'] == 'qemu':
+        print(g['vmid']); break"
+}
+stopped=$(pick stopped)
+running=$(pick running)
+[ -n "$stopped" ] && [ -n "$running" ] || { echo "Bail out! no plain guests in pxsim"; exit 1; }
+
+# --- success, and the state change is visible
+run px start "$stopped"
+is "$rc" 0 "start: exit 0 when the task ends OK"
+like "$out" "^ *$stopped .* start +ok" "a result row says ok"
+is "$(status_of "$stopped")" running "the guest runs afterwards"
+run px start -j "$stopped"
+is "$rc" 1 "starting a running guest: the task fails, exit 1"
+like "$err" "already running" "with PVE's error text"
+printf '%s' "$out" | py 'assert d[0]["result"] == "failed" and "already running" in d[0]["message"]'
+ok $? "the JSON row says failed, with the message"
+
+# --- dry run sends nothing
+simctl DELETE log >/dev/null
+run px stop -n -y "$running"
+is "$rc" 0 "dry run exits 0"
+like "$out" "would send: POST /nodes/[^ ]+/qemu/$running/status/stop" "shows method and path"
+is "$(writes)" 0 "dry run: no write reached pxsim"
+is "$(status_of "$running")" running "and the guest still runs"
+
+# --- stop needs -y without a terminal
+simctl DELETE log >/dev/null
+run px stop "$running" </dev/null
+is "$rc" 2 "stop without -y on a pipe: exit 2"
+like "$err" "needs -y" "says -y is needed"
+is "$(writes)" 0 "nothing was sent"
+
+# --- read-only profile
+printf '%s\nread_only = yes\n' "$base" >"$PX_CONFIG"
+simctl DELETE log >/dev/null
+run px stop -y "$running"
+is "$rc" 8 "read-only profile: exit 8"
+like "$err" "profile sim is read-only" "says why"
+is "$(writes)" 0 "no write reached pxsim"
+run px ls guests -f tsv -c vmid
+is "$rc" 0 "reads still work on a read-only profile"
+printf '%s\n' "$base" >"$PX_CONFIG"
+
+# --- incident freeze
+run px incident freeze --reason "storage outage" --ttl 1h
+is "$rc" 0 "incident freeze"
+simctl DELETE log >/dev/null
+run px start -y "$stopped"
+is "$rc" 8 "frozen: exit 8"
+like "$err" "frozen \(storage outage\) by" "with the reason and who"
+is "$(writes)" 0 "no write reached pxsim"
+run px incident thaw --reason "fixed"
+run px reboot -n "$running"
+is "$rc" 0 "after the thaw the gate opens again"
+
+# --- pre-flight: a locked guest is Severe
+locked=$(px ls guests -j | py "
+for g in d:
+    if g['lock']: print(g['vmid']); break")
+if [ -n "$locked" ]; then
+	simctl DELETE log >/dev/null
+	run px stop -y "$locked"
+	is "$rc" 6 "a locked guest: refused with exit 6"
+	like "$err" "risk: Severe +Locked" "the report names the finding"
+	like "$err" "--allow-risk" "and the way past it"
+	is "$(writes)" 0 "no write reached pxsim"
+	run px stop -n -y --allow-risk "$locked"
+	is "$rc" 0 "--allow-risk lets it through (dry run)"
+else
+	ok 1 "pxsim has a locked guest"
+fi
+
+# --- human approval: deny
+tg=$(simctl GET telegram)
+tok=$(printf '%s' "$tg" | py 'print(d["data"]["token"])')
+chat=$(printf '%s' "$tg" | py 'print(d["data"]["chat_id"])')
+appr=$(printf '%s' "$tg" | py 'print(d["data"]["approver"])')
+fp=$(sed -n 's/^fingerprint = //p' "$PX_CONFIG")
+printf '%s\n' "$tok" >"$T/bot"; chmod 600 "$T/bot"
+{ printf '%s\n\n[telegram]\nbot_token_file = %s\nchat_id = %s\napprover = %s\napi_url = %s\nfingerprint = %s\n\n' \
+	"$base" "$T/bot" "$chat" "$appr" "$SIM_URL" "$fp"
+  printf '[policy careful]\naction = shutdown\ntimeout = 2\n'; } >"$PX_CONFIG"
+chmod 600 "$PX_CONFIG"
+simctl DELETE log >/dev/null
+run px shutdown "$running"
+is "$rc" 9 "no approval within the policy's timeout: exit 9"
+is "$(sim_log | grep -E '^(POST|PUT|DELETE) /api2' | grep -c .)" 0 "no write reached the PVE API"
+is "$(status_of "$running")" running "the guest still runs"
+printf '%s\n' "$base" >"$PX_CONFIG"
+
+# --- batches: partial failure, canary
+run px start "$running" "$stopped"
+ok $([ "$rc" -eq 1 ] && echo 0 || echo 1) "two running guests: both fail, exit 1 (exit $rc)"
+other=$(px ls guests -j | py "
+for g in d:
+    if g['status'] == 'stopped' and not g['lock'] and not g['ha'] and not g['tags'] and g['vmid'] != $stopped:
+        print(g['vmid']); break")
+run px start -f tsv -c vmid,result "$running" "$other"
+is "$rc" 2 "one fails, one succeeds: exit 2"
+like "$out" "$other	ok" "the one that could start did"
+run px stop -y -f tsv -c vmid,result --policy canary 99999 "$other"
+like "$out" "$other	skipped" "canary: after the first fails, the rest is skipped"
+is "$(status_of "$other")" running "and was not touched"
+run px start 99999
+is "$rc" 5 "an unknown VMID: exit 5"
+run px start abc
+is "$rc" 2 "a malformed VMID: exit 2"
+run px start --policy sideways 100
+is "$rc" 2 "a malformed policy: exit 2"
+
+# --- no-wait returns the UPID
+run px stop -y --no-wait -j "$other"
+printf '%s' "$out" | py 'assert d[0]["upid"].startswith("UPID:") and d[0]["result"] == "submitted"'
+ok $? "--no-wait returns the UPID"
+
+# --- every decision was audited, and the chain holds
+run px audit log -j
+printf '%s' "$out" | py '
+ds = [r["decision"] for r in d]
+for want in ("refused-read-only", "refused-frozen", "refused-hitl", "refused-unconfirmed", "allowed", "result", "task"):
+    assert want in ds, (want, ds)'
+ok $? "refusals and performed calls are in the audit log"
+run px audit verify
+is "$rc" 0 "the audit chain verifies"
+
+done_testing
