@@ -67,6 +67,23 @@ field(const struct audit_entry *ent, int col)
 	return NULL;
 }
 
+/* A refusal, or a call or task that ended in an error (shown in red). */
+static int
+entry_failed(const struct audit_entry *ent)
+{
+	static const char *const fine[] = { "OK", "pending", "submitted",
+	    "not frozen" };
+
+	if (ent->decision != NULL && strncmp(ent->decision, "refused", 7) == 0)
+		return 1;
+	if (ent->result == NULL)
+		return 0;
+	for (size_t i = 0; i < sizeof(fine) / sizeof(fine[0]); i++)
+		if (strcmp(ent->result, fine[i]) == 0)
+			return 0;
+	return 1;
+}
+
 static int
 log_row(const struct audit_entry *ent, void *arg)
 {
@@ -79,8 +96,7 @@ log_row(const struct audit_entry *ent, void *arg)
 		out_str(o, c, field(ent, c));
 	if (ent->ref != 0)
 		out_int(o, C_REF, ent->ref);
-	if (ent->result != NULL && strcmp(ent->result, "OK") != 0 &&
-	    strcmp(ent->result, "pending") != 0)
+	if (entry_failed(ent))
 		out_row_error(o);
 	return 0;
 }
