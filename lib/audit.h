@@ -42,9 +42,9 @@ void audit_close(struct audit *a);
 /* Append an entry; sets ent->id.  -1 with e set. */
 int audit_append(struct audit *a, struct audit_entry *ent, struct px_err *e);
 
-/* Read entries (oldest first) with id > after, time >= since (0: any);
- * limit 0: all; with limit, the newest `limit` entries.  cb returns
- * nonzero to stop. */
+/* Read entries (oldest first) with time >= since (0: any); limit 0:
+ * all; with limit, the newest `limit` entries.  cb returns nonzero to
+ * stop.  The strings in *ent live until cb returns. */
 int audit_each(struct audit *a, long long since, long long limit,
     int (*cb)(const struct audit_entry *ent, void *arg), void *arg,
     struct px_err *e);
