@@ -21,6 +21,7 @@
 
 #include "enc.h"
 #include "http.h"
+#include "http_async.h"
 #include "json.h"
 
 #define RETRY_AFTER_CAP	30.0	/* seconds: never wait longer on a hint */
@@ -865,6 +866,64 @@ px_call_run(struct px_call *k, size_t n)
 		}
 	}
 	return failed;
+}
+
+/* ---- one attempt at a time, for lib/http_async.c ---- */
+
+/*
+ * The non-blocking path (lib/http_async.c) drives the same attempts as
+ * px_call_run through its own multi handle: these two functions are
+ * px_call_run's loop body, split where it would wait.
+ */
+double
+http_now(void)
+{
+	return now_mono();
+}
+
+void *
+http_call_attempt(struct px_call *k, double *not_before)
+{
+	struct call_priv *cp = k->priv;
+	double now = now_mono(), due;
+
+	get_multi();	/* curl_global_init */
+	if (cp == NULL) {
+		struct px_client *c = k->c;
+
+		if (c->cookie && !c->in_login &&
+		    time(NULL) - c->ticket_at > TICKET_RENEW)
+			client_login(c, NULL);
+		cp = k->priv = px_xcalloc(1, sizeof(*cp));
+		k->rc = -1;
+		k->attempts = 0;
+		px_err_clear(&k->err);
+		cp->start = now;
+		cp->not_before = now;
+	}
+	if ((due = rate_due(k->c, now)) > now) {
+		*not_before = cp->not_before = due;
+		return NULL;
+	}
+	call_setup(k);
+	k->attempts++;
+	return cp->easy;
+}
+
+int
+http_call_finish(struct px_call *k, int result, double *not_before)
+{
+	struct call_priv *cp = k->priv;
+	double now = now_mono();
+
+	if (!call_finish(k, (CURLcode)result, now)) {
+		*not_before = cp->not_before;
+		return 0;
+	}
+	k->seconds = now - cp->start;
+	curl_easy_cleanup(cp->easy);
+	cp->easy = NULL;
+	return 1;
 }
 
 /* Run one call on its own easy handle, outside the shared multi handle,

@@ -1,0 +1,66 @@
+/*
+ * http_async.h -- px_call without waiting: the same requests as
+ * px_call_run (auth, TLS pinning, retries, the body cap, error mapping),
+ * driven by the caller's event loop through libcurl's multi socket
+ * interface, so that a slow or dead node never blocks the caller.
+ *
+ * The caller owns the loop.  It gives two hooks: io(fd, what) to watch a
+ * socket (PX_ASYNC_IN/OUT, 0 to stop watching) and timer(ms) to be woken
+ * once after ms milliseconds (-1: no wake-up needed; a new call replaces
+ * the previous one).  It calls px_async_socket when a watched socket is
+ * ready and px_async_timeout when the timer fires.  Finished calls are
+ * handed to their done callback from inside those two functions.
+ *
+ *     a = px_async_new(io, timer, loop);
+ *     px_call_init(&k, client, "GET", NULL, "/nodes");
+ *     px_async_start(a, &k, on_done, arg);   ... on_done(&k, arg): k.rc
+ */
+#ifndef PX_HTTP_ASYNC_H
+#define PX_HTTP_ASYNC_H
+
+#include "http.h"
+
+#define PX_ASYNC_IN	1
+#define PX_ASYNC_OUT	2
+
+struct px_async;
+
+typedef void (*px_async_io_fn)(void *arg, int fd, int what);
+typedef void (*px_async_timer_fn)(void *arg, long ms);
+/* k is finished (k->rc, k->body, k->err as after px_call_run); the
+ * caller still owns it and frees it with px_call_free. */
+typedef void (*px_async_done_fn)(struct px_call *k, void *arg);
+
+/* A multi handle of its own.  Never NULL (exits on out-of-memory). */
+struct px_async *px_async_new(px_async_io_fn io, px_async_timer_fn timer,
+    void *arg);
+/* Cancel every call in flight (their done callbacks are not called) and
+ * free a. */
+void px_async_free(struct px_async *a);
+/* Start k (prepared with px_call_init; the caller keeps owning it and
+ * must not free it before done is called or px_async_cancel). */
+void px_async_start(struct px_async *a, struct px_call *k,
+    px_async_done_fn done, void *arg);
+/* Forget k without calling its done callback. */
+void px_async_cancel(struct px_async *a, struct px_call *k);
+/* A watched socket is ready (what: PX_ASYNC_IN | PX_ASYNC_OUT). */
+void px_async_socket(struct px_async *a, int fd, int what);
+/* The timer fired. */
+void px_async_timeout(struct px_async *a);
+/* Calls not yet finished. */
+int px_async_pending(const struct px_async *a);
+
+/*
+ * Defined in http.c, for this module only: one attempt of k on a fresh
+ * easy handle (the first call allocates k->priv and renews a ticket that
+ * is about to expire).  http_call_attempt returns the CURL * to add to a
+ * multi handle, or NULL with *not_before (http_now's clock) when the
+ * profile's rate limit says to wait.  After the transfer ended (removed
+ * from the multi handle), http_call_finish returns 1 when k is done, 0
+ * when it must be tried again at *not_before.
+ */
+double http_now(void);
+void *http_call_attempt(struct px_call *k, double *not_before);
+int http_call_finish(struct px_call *k, int result, double *not_before);
+
+#endif

@@ -1,0 +1,1020 @@
+/*
+ * top_state.c -- pxtop's reducer: state + action -> state + effects.
+ * Pure: no I/O, no clock, no terminal.  See top_state.h.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "top_state.h"
+
+static const char *const view_names[TOP_NVIEWS] = {
+	"Dashboard", "Nodes", "Guests", "Storage", "Tasks", "Queue", "Audit",
+	"Guest", "Task log"
+};
+
+static const char *const sort_names[TOP_NSORT] = {
+	"vmid", "name", "node", "status", "cpu", "mem", "uptime"
+};
+
+const char *
+top_view_name(enum top_view v)
+{
+	return v < TOP_NVIEWS ? view_names[v] : "?";
+}
+
+const char *
+top_sort_name(enum top_sort k)
+{
+	return k < TOP_NSORT ? sort_names[k] : "?";
+}
+
+/* ---- effects ---- */
+
+static struct top_effect *
+emit(struct top_effects *fx, enum top_eff_type t)
+{
+	struct top_effect *e;
+
+	if (fx->n == fx->cap) {
+		fx->cap = fx->cap ? fx->cap * 2 : 16;
+		fx->e = px_xrealloc(fx->e, (size_t)fx->cap * sizeof(*fx->e));
+	}
+	e = &fx->e[fx->n++];
+	memset(e, 0, sizeof(*e));
+	e->type = t;
+	return e;
+}
+
+void
+top_effects_clear(struct top_effects *fx)
+{
+	fx->n = 0;
+}
+
+void
+top_effects_free(struct top_effects *fx)
+{
+	free(fx->e);
+	memset(fx, 0, sizeof(*fx));
+}
+
+/* ---- state ---- */
+
+void
+top_state_init(struct top_state *s, const char *profile, int read_only,
+    long interval_ms, int lines, int cols)
+{
+	memset(s, 0, sizeof(*s));
+	snprintf(s->profile, sizeof(s->profile), "%s", profile ? profile :
+	    "");
+	s->read_only = read_only;
+	s->interval_ms = interval_ms > 0 ? interval_ms : 3000;
+	s->lines = lines;
+	s->cols = cols;
+	s->view = s->back = TOP_DASH;
+	s->sort = TOP_SORT_VMID;
+	s->next_op = 1;
+}
+
+static void
+free_detail(struct top_state *s)
+{
+	pve_kv_free(s->cfg, s->ncfg);
+	s->cfg = NULL;
+	s->ncfg = 0;
+	free(s->snaps);
+	s->snaps = NULL;
+	s->nsnaps = 0;
+}
+
+void
+top_state_free(struct top_state *s)
+{
+	free(s->nodes);
+	free(s->guests);
+	free(s->storages);
+	free(s->tasks);
+	free(s->vis);
+	free(s->vnodes);
+	free(s->vstor);
+	free(s->vtasks);
+	free(s->marked);
+	free(s->ops);
+	free_detail(s);
+	pve_log_free(s->log, s->nlog);
+	free(s->audit);
+	memset(s, 0, sizeof(*s));
+}
+
+int
+top_body_lines(const struct top_state *s)
+{
+	int n = s->lines - 4;	/* header, tabs, status, footer */
+
+	return n > 0 ? n : 0;
+}
+
+/* ---- search and filter ---- */
+
+int
+top_fuzzy(const char *text, const char *pat)
+{
+	const char *t = text;
+
+	if (pat == NULL || *pat == '\0')
+		return 1;
+	for (const char *p = pat; *p; p++) {
+		int c = tolower((unsigned char)*p);
+
+		if (c == ' ')
+			continue;
+		while (*t && tolower((unsigned char)*t) != c)
+			t++;
+		if (*t == '\0')
+			return 0;
+		t++;
+	}
+	return 1;
+}
+
+static int
+guest_search(const struct pve_guest *g, const char *pat)
+{
+	char id[16];
+
+	if (pat[0] == '\0')
+		return 1;
+	snprintf(id, sizeof(id), "%d", g->vmid);
+	return top_fuzzy(g->name, pat) || top_fuzzy(id, pat) ||
+	    top_fuzzy(g->tags, pat) || top_fuzzy(g->node, pat) ||
+	    top_fuzzy(g->pool, pat);
+}
+
+/* One filter term: key:value or text in the name. */
+static int
+guest_term(const struct pve_guest *g, const char *term, size_t len)
+{
+	char t[64], *v;
+
+	if (len >= sizeof(t))
+		len = sizeof(t) - 1;
+	memcpy(t, term, len);
+	t[len] = '\0';
+	if ((v = strchr(t, ':')) == NULL)
+		return strcasestr(g->name, t) != NULL;
+	*v++ = '\0';
+	if (strcmp(t, "node") == 0)
+		return strcasecmp(g->node, v) == 0;
+	if (strcmp(t, "tag") == 0)
+		return pve_has_tag(g->tags, v);
+	if (strcmp(t, "status") == 0)
+		return strcasecmp(g->status, v) == 0;
+	if (strcmp(t, "pool") == 0)
+		return strcasecmp(g->pool, v) == 0;
+	if (strcmp(t, "type") == 0)
+		return strcasecmp(g->type, v) == 0;
+	return strcasestr(g->name, t) != NULL;
+}
+
+static int
+guest_filter(const struct pve_guest *g, const char *f)
+{
+	while (*f) {
+		size_t len;
+
+		f += strspn(f, " ");
+		len = strcspn(f, " ");
+		if (len && !guest_term(g, f, len))
+			return 0;
+		f += len;
+	}
+	return 1;
+}
+
+static int
+cmp_guest(const void *a, const void *b, void *arg)
+{
+	const struct top_state *s = arg;
+	const struct pve_guest *x = &s->guests[*(const int *)a];
+	const struct pve_guest *y = &s->guests[*(const int *)b];
+	int r = 0;
+
+	switch (s->sort) {
+	case TOP_SORT_VMID:
+		break;
+	case TOP_SORT_NAME:
+		r = strcmp(x->name, y->name);
+		break;
+	case TOP_SORT_NODE:
+		r = strcmp(x->node, y->node);
+		break;
+	case TOP_SORT_STATUS:
+		r = strcmp(x->status, y->status);
+		break;
+	case TOP_SORT_CPU:
+		r = (x->cpu > y->cpu) - (x->cpu < y->cpu);
+		break;
+	case TOP_SORT_MEM:
+		r = (x->mem > y->mem) - (x->mem < y->mem);
+		break;
+	case TOP_SORT_UPTIME:
+		r = (x->uptime > y->uptime) - (x->uptime < y->uptime);
+		break;
+	case TOP_NSORT:
+		break;
+	}
+	if (r == 0)
+		r = (x->vmid > y->vmid) - (x->vmid < y->vmid);
+	return s->sort_desc ? -r : r;
+}
+
+static int list_len(const struct top_state *s, enum top_view v);
+
+static void
+clamp(struct top_state *s, enum top_view v)
+{
+	int n = list_len(s, v), rows = top_body_lines(s) - 1;
+
+	if (rows < 1)
+		rows = 1;
+	if (s->cur[v] >= n)
+		s->cur[v] = n - 1;
+	if (s->cur[v] < 0)
+		s->cur[v] = 0;
+	if (v == TOP_TASKLOG || v == TOP_GUEST) {
+		/* scrolled text: the cursor is the first line shown */
+		s->top[v] = s->cur[v];
+		return;
+	}
+	if (s->top[v] > s->cur[v])
+		s->top[v] = s->cur[v];
+	if (s->cur[v] >= s->top[v] + rows)
+		s->top[v] = s->cur[v] - rows + 1;
+	if (s->top[v] > n - rows)
+		s->top[v] = n - rows;
+	if (s->top[v] < 0)
+		s->top[v] = 0;
+}
+
+/* Recompute the visible guests, keeping the cursor on the same VMID. */
+static void
+relist_guests(struct top_state *s, int keep_vmid)
+{
+	int k = 0;
+
+	free(s->vis);
+	s->vis = px_xcalloc((size_t)s->nguests + 1, sizeof(int));
+	for (int i = 0; i < s->nguests; i++) {
+		const struct pve_guest *g = &s->guests[i];
+
+		if (s->running_only && strcmp(g->status, "running") != 0)
+			continue;
+		if (!guest_filter(g, s->filter) || !guest_search(g, s->search))
+			continue;
+		s->vis[k++] = i;
+	}
+	s->nvis = k;
+	qsort_r(s->vis, (size_t)k, sizeof(int), cmp_guest, s);
+	if (keep_vmid > 0)
+		for (int i = 0; i < k; i++)
+			if (s->guests[s->vis[i]].vmid == keep_vmid) {
+				s->cur[TOP_GUESTS] = i;
+				break;
+			}
+	clamp(s, TOP_GUESTS);
+}
+
+static void
+relist_others(struct top_state *s)
+{
+	int k;
+
+	free(s->vnodes);
+	s->vnodes = px_xcalloc((size_t)s->nnodes + 1, sizeof(int));
+	for (int i = k = 0; i < s->nnodes; i++)
+		if (top_fuzzy(s->nodes[i].name, s->search))
+			s->vnodes[k++] = i;
+	s->nvnodes = k;
+	free(s->vstor);
+	s->vstor = px_xcalloc((size_t)s->nstorages + 1, sizeof(int));
+	for (int i = k = 0; i < s->nstorages; i++)
+		if (top_fuzzy(s->storages[i].storage, s->search) ||
+		    top_fuzzy(s->storages[i].node, s->search))
+			s->vstor[k++] = i;
+	s->nvstor = k;
+	free(s->vtasks);
+	s->vtasks = px_xcalloc((size_t)s->ntasks + 1, sizeof(int));
+	for (int i = k = 0; i < s->ntasks; i++) {
+		const struct pve_task *t = &s->tasks[i];
+
+		if (top_fuzzy(t->type, s->search) ||
+		    top_fuzzy(t->id, s->search) ||
+		    top_fuzzy(t->node, s->search) ||
+		    top_fuzzy(t->user, s->search))
+			s->vtasks[k++] = i;
+	}
+	s->nvtasks = k;
+	clamp(s, TOP_NODES);
+	clamp(s, TOP_STORAGE);
+	clamp(s, TOP_TASKS);
+}
+
+static void
+relist(struct top_state *s)
+{
+	const struct pve_guest *g = top_cur_guest(s);
+
+	relist_guests(s, g ? g->vmid : 0);
+	relist_others(s);
+}
+
+static int
+list_len(const struct top_state *s, enum top_view v)
+{
+	switch (v) {
+	case TOP_NODES:
+		return s->nvnodes;
+	case TOP_GUESTS:
+		return s->nvis;
+	case TOP_STORAGE:
+		return s->nvstor;
+	case TOP_TASKS:
+		return s->nvtasks;
+	case TOP_QUEUE:
+		return s->nops;
+	case TOP_AUDIT:
+		return s->naudit;
+	case TOP_TASKLOG:
+		return s->nlog;
+	case TOP_GUEST:
+		return s->ncfg + s->nsnaps + 16;
+	default:
+		return 0;
+	}
+}
+
+const struct pve_guest *
+top_cur_guest(const struct top_state *s)
+{
+	int c = s->cur[TOP_GUESTS];
+
+	if (s->vis == NULL || c < 0 || c >= s->nvis)
+		return NULL;
+	return &s->guests[s->vis[c]];
+}
+
+int
+top_is_marked(const struct top_state *s, int vmid)
+{
+	for (int i = 0; i < s->nmarked; i++)
+		if (s->marked[i] == vmid)
+			return 1;
+	return 0;
+}
+
+static void
+mark(struct top_state *s, int vmid, int on)
+{
+	for (int i = 0; i < s->nmarked; i++)
+		if (s->marked[i] == vmid) {
+			if (!on)
+				s->marked[i] = s->marked[--s->nmarked];
+			return;
+		}
+	if (!on)
+		return;
+	s->marked = px_xrealloc(s->marked, (size_t)(s->nmarked + 1) *
+	    sizeof(int));
+	s->marked[s->nmarked++] = vmid;
+}
+
+static const struct pve_guest *
+guest_by_vmid(const struct top_state *s, int vmid)
+{
+	for (int i = 0; i < s->nguests; i++)
+		if (s->guests[i].vmid == vmid)
+			return &s->guests[i];
+	return NULL;
+}
+
+static struct top_op *
+op_by_id(struct top_state *s, int id)
+{
+	for (int i = 0; i < s->nops; i++)
+		if (s->ops[i].id == id)
+			return &s->ops[i];
+	return NULL;
+}
+
+/* ---- fetching ---- */
+
+static void
+fetch(struct top_state *s, int what, struct top_effects *fx)
+{
+	what &= ~s->loading;	/* a slow answer is not asked twice */
+	if (what == 0)
+		return;
+	s->loading |= what;
+	emit(fx, TE_FETCH)->what = what;
+}
+
+static void
+tick(struct top_state *s, struct top_effects *fx)
+{
+	fetch(s, TOP_F_ALL, fx);
+	emit(fx, TE_TIMER)->ms = s->interval_ms;
+	if (s->view == TOP_TASKLOG && s->log_running)
+		snprintf(emit(fx, TE_TASKLOG)->upid, 256, "%s", s->log_upid);
+	if (s->view == TOP_AUDIT)
+		emit(fx, TE_AUDIT);
+}
+
+static void
+spark_add(struct top_state *s)
+{
+	for (int i = 0; i < s->nnodes && i < 64; i++) {
+		const struct pve_node *nd = &s->nodes[i];
+		int k;
+
+		for (k = 0; k < 64 && s->spark_node[k][0] &&
+		    strcmp(s->spark_node[k], nd->name) != 0; k++)
+			;
+		if (k == 64)
+			continue;
+		if (s->spark_node[k][0] == '\0')
+			snprintf(s->spark_node[k], sizeof(s->spark_node[k]),
+			    "%s", nd->name);
+		memmove(&s->spark[k][0], &s->spark[k][1],
+		    (TOP_SPARK - 1) * sizeof(double));
+		s->spark[k][TOP_SPARK - 1] = nd->online ? nd->cpu : -1;
+	}
+}
+
+/* ---- actions on guests ---- */
+
+static void
+queue_ops(struct top_state *s, const char *action, struct top_effects *fx)
+{
+	const struct pve_guest *cur = top_cur_guest(s);
+	int first = s->nops, batch;
+
+	if (s->read_only) {
+		snprintf(s->status, sizeof(s->status), "refused: profile %s is "
+		    "read-only (read_only = yes): %s is not allowed",
+		    s->profile, action);
+		return;
+	}
+	if (s->nmarked > 0) {
+		for (int i = 0; i < s->nmarked; i++) {
+			const struct pve_guest *g = guest_by_vmid(s,
+			    s->marked[i]);
+
+			if (g == NULL)
+				continue;
+			s->ops = px_xrealloc(s->ops, (size_t)(s->nops + 1) *
+			    sizeof(*s->ops));
+			memset(&s->ops[s->nops], 0, sizeof(*s->ops));
+			s->ops[s->nops++].g = *g;
+		}
+	} else if (cur != NULL && (s->view == TOP_GUESTS ||
+	    s->view == TOP_GUEST)) {
+		s->ops = px_xrealloc(s->ops, (size_t)(s->nops + 1) *
+		    sizeof(*s->ops));
+		memset(&s->ops[s->nops], 0, sizeof(*s->ops));
+		s->ops[s->nops++].g = s->view == TOP_GUEST &&
+		    guest_by_vmid(s, s->detail_vmid) ?
+		    *guest_by_vmid(s, s->detail_vmid) : *cur;
+	} else {
+		snprintf(s->status, sizeof(s->status), "no guest selected: "
+		    "Space marks guests in the guest view (3)");
+		return;
+	}
+	batch = s->nops - first;
+	for (int i = first; i < s->nops; i++) {
+		struct top_op *o = &s->ops[i];
+		struct top_effect *e;
+
+		o->id = s->next_op++;
+		snprintf(o->action, sizeof(o->action), "%s", action);
+		o->st = TOP_OP_PREVIEW;
+		e = emit(fx, TE_RISK);
+		e->id = o->id;
+		e->g = o->g;
+		e->n = batch;
+		snprintf(e->action, sizeof(e->action), "%s", action);
+	}
+	s->nmarked = 0;
+	s->view = TOP_QUEUE;
+	s->cur[TOP_QUEUE] = first;
+	clamp(s, TOP_QUEUE);
+	snprintf(s->status, sizeof(s->status), "%d %s queued: check the "
+	    "pre-flight preview, then y to confirm", batch, action);
+}
+
+static int
+count_ops(const struct top_state *s, enum top_op_state st)
+{
+	int n = 0;
+
+	for (int i = 0; i < s->nops; i++)
+		n += s->ops[i].st == st;
+	return n;
+}
+
+static void
+run_ops(struct top_state *s, struct top_effects *fx)
+{
+	int n = count_ops(s, TOP_OP_READY);
+
+	for (int i = 0; i < s->nops; i++) {
+		struct top_op *o = &s->ops[i];
+		struct top_effect *e;
+
+		if (o->st != TOP_OP_READY)
+			continue;
+		o->st = TOP_OP_RUNNING;
+		e = emit(fx, TE_RUN);
+		e->id = o->id;
+		e->g = o->g;
+		e->n = n;
+		snprintf(e->action, sizeof(e->action), "%s", o->action);
+	}
+	snprintf(s->status, sizeof(s->status), "%d operation%s sent through "
+	    "the gate", n, n == 1 ? "" : "s");
+}
+
+static void
+clear_done_ops(struct top_state *s)
+{
+	int k = 0;
+
+	for (int i = 0; i < s->nops; i++)
+		if (s->ops[i].st == TOP_OP_PREVIEW ||
+		    s->ops[i].st == TOP_OP_RUNNING)
+			s->ops[k++] = s->ops[i];
+	s->nops = k;
+	clamp(s, TOP_QUEUE);
+}
+
+/* ---- keys ---- */
+
+static int
+key_is(const struct top_action *a, const char *name)
+{
+	return strcmp(a->key, name) == 0;
+}
+
+static int
+text_is(const struct top_action *a, const char *t)
+{
+	return a->text && strcmp(a->key, t) == 0;
+}
+
+static void
+go_view(struct top_state *s, enum top_view v, struct top_effects *fx)
+{
+	s->view = v;
+	s->help = 0;
+	if (v == TOP_AUDIT)
+		emit(fx, TE_AUDIT);
+}
+
+static void
+open_entry(struct top_state *s, enum top_input in)
+{
+	s->input = in;
+	if (in == TOP_IN_SEARCH)
+		snprintf(s->entry, sizeof(s->entry), "%s", s->search);
+	else if (in == TOP_IN_FILTER)
+		snprintf(s->entry, sizeof(s->entry), "%s", s->filter);
+	else
+		s->entry[0] = '\0';
+}
+
+/* A key while a line is typed. */
+static void
+key_entry(struct top_state *s, struct top_action *a)
+{
+	size_t len = strlen(s->entry);
+
+	if (key_is(a, "Escape")) {
+		if (s->input == TOP_IN_SEARCH) {
+			s->search[0] = '\0';
+			relist(s);
+		}
+		s->input = TOP_IN_NONE;
+		return;
+	}
+	if (key_is(a, "Enter")) {
+		if (s->input == TOP_IN_FILTER) {
+			snprintf(s->filter, sizeof(s->filter), "%s", s->entry);
+			relist(s);
+		} else if (s->input == TOP_IN_TAG && s->entry[0]) {
+			int n = 0;
+
+			for (int i = 0; i < s->nvis; i++) {
+				const struct pve_guest *g =
+				    &s->guests[s->vis[i]];
+
+				if (pve_has_tag(g->tags, s->entry)) {
+					mark(s, g->vmid, 1);
+					n++;
+				}
+			}
+			snprintf(s->status, sizeof(s->status), "%d guest%s "
+			    "tagged %s marked", n, n == 1 ? "" : "s",
+			    s->entry);
+		}
+		s->input = TOP_IN_NONE;
+		return;
+	}
+	if (key_is(a, "Backspace") || key_is(a, "DEL")) {
+		if (len > 0) {
+			/* drop a whole UTF-8 character */
+			do
+				len--;
+			while (len > 0 && ((unsigned char)s->entry[len] &
+			    0xc0) == 0x80);
+			s->entry[len] = '\0';
+		}
+	} else if (a->text || key_is(a, "Space")) {
+		const char *t = a->text ? a->key : " ";
+
+		if (len + strlen(t) < sizeof(s->entry))
+			memcpy(s->entry + len, t, strlen(t) + 1);
+	} else {
+		return;
+	}
+	if (s->input == TOP_IN_SEARCH) {
+		/* incremental: every key narrows the lists at once */
+		snprintf(s->search, sizeof(s->search), "%s", s->entry);
+		relist(s);
+		s->cur[TOP_GUESTS] = s->cur[TOP_NODES] = s->cur[TOP_STORAGE] =
+		    s->cur[TOP_TASKS] = 0;
+		relist(s);
+	}
+}
+
+static void
+move_cursor(struct top_state *s, int delta, int absolute)
+{
+	enum top_view v = s->view;
+
+	if (absolute)
+		s->cur[v] = delta < 0 ? list_len(s, v) - 1 : 0;
+	else
+		s->cur[v] += delta;
+	clamp(s, v);
+}
+
+static void
+enter(struct top_state *s, struct top_effects *fx)
+{
+	const struct pve_guest *g;
+
+	if (s->view == TOP_GUESTS && (g = top_cur_guest(s)) != NULL) {
+		free_detail(s);
+		s->detail_vmid = g->vmid;
+		s->back = TOP_GUESTS;
+		s->view = TOP_GUEST;
+		s->cur[TOP_GUEST] = 0;
+		emit(fx, TE_DETAIL)->g = *g;
+	} else if (s->view == TOP_TASKS && s->nvtasks > 0) {
+		const struct pve_task *t =
+		    &s->tasks[s->vtasks[s->cur[TOP_TASKS]]];
+
+		snprintf(s->log_upid, sizeof(s->log_upid), "%s", t->upid);
+		pve_log_free(s->log, s->nlog);
+		s->log = NULL;
+		s->nlog = 0;
+		s->log_running = t->running;
+		s->back = TOP_TASKS;
+		s->view = TOP_TASKLOG;
+		s->cur[TOP_TASKLOG] = 0;
+		snprintf(emit(fx, TE_TASKLOG)->upid, 256, "%s", t->upid);
+	} else if (s->view == TOP_NODES && s->nvnodes > 0) {
+		/* the guests of that node */
+		snprintf(s->filter, sizeof(s->filter), "node:%.58s",
+		    s->nodes[s->vnodes[s->cur[TOP_NODES]]].name);
+		s->view = TOP_GUESTS;
+		relist(s);
+	} else if (s->view == TOP_QUEUE && count_ops(s, TOP_OP_READY) > 0) {
+		s->confirm = 1;
+	}
+}
+
+static void
+key(struct top_state *s, struct top_action *a, struct top_effects *fx)
+{
+	int page = top_body_lines(s) - 1;
+
+	if (key_is(a, "C-c")) {
+		s->quit = 1;
+		emit(fx, TE_QUIT);
+		return;
+	}
+	if (s->input != TOP_IN_NONE) {
+		key_entry(s, a);
+		return;
+	}
+	if (s->confirm) {
+		if (text_is(a, "y") || key_is(a, "Enter"))
+			run_ops(s, fx);
+		else
+			snprintf(s->status, sizeof(s->status), "not "
+			    "confirmed: nothing was sent");
+		s->confirm = 0;
+		return;
+	}
+	if (s->help) {
+		s->help = 0;
+		return;
+	}
+	s->status[0] = '\0';
+	if (page < 1)
+		page = 1;
+	if (a->text) {
+		switch (a->key[0] && !a->key[1] ? a->key[0] : 0) {
+		case 'q':
+			s->quit = 1;
+			emit(fx, TE_QUIT);
+			return;
+		case '?':
+			s->help = 1;
+			return;
+		case '1': go_view(s, TOP_DASH, fx); return;
+		case '2': go_view(s, TOP_NODES, fx); return;
+		case '3': go_view(s, TOP_GUESTS, fx); return;
+		case '4': go_view(s, TOP_STORAGE, fx); return;
+		case '5': go_view(s, TOP_TASKS, fx); return;
+		case 'Q': go_view(s, TOP_QUEUE, fx); return;
+		case 'T': go_view(s, TOP_AUDIT, fx); return;
+		case 'j': move_cursor(s, 1, 0); return;
+		case 'k': move_cursor(s, -1, 0); return;
+		case 'g': move_cursor(s, 1, 1); return;
+		case 'R':
+			fetch(s, TOP_F_ALL, fx);
+			if (s->view == TOP_AUDIT)
+				emit(fx, TE_AUDIT);
+			snprintf(s->status, sizeof(s->status), "refreshing");
+			return;
+		case '/':
+			open_entry(s, TOP_IN_SEARCH);
+			return;
+		case 'f':
+			open_entry(s, TOP_IN_FILTER);
+			return;
+		case 't':
+			open_entry(s, TOP_IN_TAG);
+			return;
+		case 'i':
+			s->running_only = !s->running_only;
+			relist(s);
+			return;
+		case '<':
+			s->sort = (s->sort + TOP_NSORT - 1) % TOP_NSORT;
+			relist(s);
+			return;
+		case '>':
+			s->sort = (s->sort + 1) % TOP_NSORT;
+			relist(s);
+			return;
+		case 'o':
+			s->sort_desc = !s->sort_desc;
+			relist(s);
+			return;
+		case ' ': {
+			const struct pve_guest *g = top_cur_guest(s);
+
+			if (s->view == TOP_GUESTS && g) {
+				mark(s, g->vmid, !top_is_marked(s, g->vmid));
+				move_cursor(s, 1, 0);
+			}
+			return;
+		}
+		case 'V':
+			for (int i = 0; i < s->nvis; i++)
+				mark(s, s->guests[s->vis[i]].vmid, 1);
+			snprintf(s->status, sizeof(s->status), "%d guests "
+			    "marked", s->nmarked);
+			return;
+		case 'u':
+			s->nmarked = 0;
+			return;
+		case 's': queue_ops(s, "start", fx); return;
+		case 'S': queue_ops(s, "shutdown", fx); return;
+		case 'r': queue_ops(s, "reboot", fx); return;
+		case 'y':
+			if (s->view == TOP_QUEUE)
+				enter(s, fx);
+			return;
+		case 'c':
+			if (s->view == TOP_QUEUE)
+				clear_done_ops(s);
+			return;
+		default:
+			return;
+		}
+	}
+	if (key_is(a, "Space")) {
+		a->text = 1;
+		a->key = " ";
+		key(s, a, fx);
+	} else if (key_is(a, "Down")) {
+		move_cursor(s, 1, 0);
+	} else if (key_is(a, "Up")) {
+		move_cursor(s, -1, 0);
+	} else if (key_is(a, "PageDown") || key_is(a, "C-d")) {
+		move_cursor(s, page, 0);
+	} else if (key_is(a, "PageUp") || key_is(a, "C-u")) {
+		move_cursor(s, -page, 0);
+	} else if (key_is(a, "Home")) {
+		move_cursor(s, 1, 1);
+	} else if (key_is(a, "End")) {
+		move_cursor(s, -1, 1);
+	} else if (key_is(a, "Enter")) {
+		enter(s, fx);
+	} else if (key_is(a, "Escape")) {
+		if (s->view == TOP_GUEST || s->view == TOP_TASKLOG)
+			s->view = s->back;
+		else if (s->search[0]) {
+			s->search[0] = '\0';
+			relist(s);
+		}
+	} else if (key_is(a, "Tab")) {
+		s->view = s->view >= TOP_TASKS ? TOP_DASH : s->view + 1;
+	}
+}
+
+/* ---- the reducer ---- */
+
+void
+top_reduce(struct top_state *s, struct top_action *a, struct top_effects *fx)
+{
+	struct top_op *o;
+
+	switch (a->type) {
+	case TA_START:
+	case TA_TICK:
+		tick(s, fx);
+		break;
+	case TA_KEY:
+		key(s, a, fx);
+		break;
+	case TA_RESIZE:
+		s->lines = a->lines;
+		s->cols = a->cols;
+		for (int v = 0; v < TOP_NVIEWS; v++)
+			clamp(s, v);
+		break;
+	case TA_SIGNAL:
+		s->quit = 1;
+		emit(fx, TE_QUIT);
+		break;
+	case TA_NODES:
+		free(s->nodes);
+		s->nodes = a->rows;
+		s->nnodes = a->n;
+		s->loading &= ~TOP_F_NODES;
+		s->updated = a->now;
+		spark_add(s);
+		relist_others(s);
+		break;
+	case TA_GUESTS: {
+		const struct pve_guest *g = top_cur_guest(s);
+		int keep = g ? g->vmid : 0;
+
+		free(s->guests);
+		s->guests = a->rows;
+		s->nguests = a->n;
+		s->loading &= ~TOP_F_GUESTS;
+		s->updated = a->now;
+		s->fetch_err[0] = '\0';
+		relist_guests(s, keep);
+		break;
+	}
+	case TA_STORAGE:
+		free(s->storages);
+		s->storages = a->rows;
+		s->nstorages = a->n;
+		s->loading &= ~TOP_F_STORAGE;
+		relist_others(s);
+		break;
+	case TA_TASKS:
+		free(s->tasks);
+		s->tasks = a->rows;
+		s->ntasks = a->n;
+		s->loading &= ~TOP_F_TASKS;
+		relist_others(s);
+		break;
+	case TA_FETCH_FAILED:
+		s->loading &= ~a->what;
+		snprintf(s->fetch_err, sizeof(s->fetch_err), "%s", a->msg);
+		break;
+	case TA_CONFIG:
+		if (a->id != s->detail_vmid) {
+			pve_kv_free(a->rows, a->n);
+			break;
+		}
+		pve_kv_free(s->cfg, s->ncfg);
+		s->cfg = a->rows;
+		s->ncfg = a->n;
+		break;
+	case TA_SNAPSHOTS:
+		if (a->id != s->detail_vmid) {
+			free(a->rows);
+			break;
+		}
+		free(s->snaps);
+		s->snaps = a->rows;
+		s->nsnaps = a->n;
+		break;
+	case TA_TASKLOG:
+		if (strcmp(a->upid, s->log_upid) != 0) {
+			pve_log_free(a->rows, a->n);
+			break;
+		}
+		pve_log_free(s->log, s->nlog);
+		s->log = a->rows;
+		s->nlog = a->n;
+		s->log_running = a->rc == 1;
+		if (s->log_running) {
+			/* following: keep the end in view */
+			s->cur[TOP_TASKLOG] = s->nlog - top_body_lines(s);
+			clamp(s, TOP_TASKLOG);
+		}
+		break;
+	case TA_AUDIT:
+		free(s->audit);
+		s->audit = a->rows;
+		s->naudit = a->n;
+		clamp(s, TOP_AUDIT);
+		break;
+	case TA_RISK:
+		if ((o = op_by_id(s, a->id)) == NULL)
+			break;
+		o->risk = a->risk;
+		o->previewed = 1;
+		if (o->st == TOP_OP_PREVIEW)
+			o->st = TOP_OP_READY;
+		break;
+	case TA_OP_SUBMITTED:
+		if ((o = op_by_id(s, a->id)) == NULL)
+			break;
+		snprintf(o->upid, sizeof(o->upid), "%s", a->upid);
+		snprintf(o->msg, sizeof(o->msg), "task running");
+		break;
+	case TA_OP_DONE:
+		if ((o = op_by_id(s, a->id)) == NULL)
+			break;
+		o->st = a->rc == 0 ? TOP_OP_OK : a->rc == -2 ?
+		    TOP_OP_REFUSED : TOP_OP_FAILED;
+		snprintf(o->msg, sizeof(o->msg), "%s", a->msg);
+		if (a->upid[0])
+			snprintf(o->upid, sizeof(o->upid), "%s", a->upid);
+		fetch(s, TOP_F_GUESTS | TOP_F_TASKS, fx);
+		break;
+	}
+	a->rows = NULL;
+}
+
+const char *
+top_footer(const struct top_state *s)
+{
+	if (s->input == TOP_IN_SEARCH)
+		return "type to search  Enter keep  Esc clear  Backspace";
+	if (s->input == TOP_IN_FILTER)
+		return "filter: node:N tag:T status:S pool:P type:T text  "
+		    "Enter apply  Esc cancel";
+	if (s->input == TOP_IN_TAG)
+		return "mark guests with tag:  Enter mark  Esc cancel";
+	if (s->confirm)
+		return "y confirm  n cancel";
+	if (s->help)
+		return "any key closes the keymap";
+	switch (s->view) {
+	case TOP_GUESTS:
+		return "j/k move  Space mark  V all  t tag  s start  S shutdown"
+		    "  r reboot  Enter detail  </> sort  o order  i running  "
+		    "f filter  / search  ? keys  q quit";
+	case TOP_QUEUE:
+		return "j/k move  y run after confirmation  c clear finished  "
+		    "1-5 views  ? keys  q quit";
+	case TOP_TASKS:
+		return "j/k move  Enter log  / search  R refresh  1-5 views  "
+		    "? keys  q quit";
+	case TOP_GUEST:
+	case TOP_TASKLOG:
+		return "Esc back  j/k scroll  s start  S shutdown  r reboot  "
+		    "? keys  q quit";
+	case TOP_NODES:
+		return "j/k move  Enter guests of node  / search  1-5 views  "
+		    "? keys  q quit";
+	default:
+		return "1 dash 2 nodes 3 guests 4 storage 5 tasks Q queue "
+		    "T audit  / search  R refresh  ? keys  q quit";
+	}
+}

@@ -1,0 +1,232 @@
+/*
+ * top_state.h -- pxtop's state and its reducer.
+ *
+ * The whole TUI is one struct top_state changed only by top_reduce:
+ *
+ *     top_reduce(state, action) -> state', effects
+ *
+ * with no I/O at all: keys, timer ticks, resizes and the answers of the
+ * API come in as actions; what must happen outside (fetch, wait, preview
+ * a risk, run an operation through the gate, quit) goes out as effects
+ * that cmd/top runs in its event loop, whose results come back as
+ * actions.  Rendering (top_render.h) reads the state and nothing else.
+ * Tests drive the reducer directly (tests/unit/top_reducer.c).
+ */
+#ifndef PX_TOP_STATE_H
+#define PX_TOP_STATE_H
+
+#include "pve.h"
+#include "pve_read.h"
+#include "risk.h"
+
+enum top_view {
+	TOP_DASH, TOP_NODES, TOP_GUESTS, TOP_STORAGE, TOP_TASKS,
+	TOP_QUEUE, TOP_AUDIT, TOP_GUEST, TOP_TASKLOG,
+	TOP_NVIEWS
+};
+
+/* Guest table columns that can be sorted (< and > move, o reverses). */
+enum top_sort {
+	TOP_SORT_VMID, TOP_SORT_NAME, TOP_SORT_NODE, TOP_SORT_STATUS,
+	TOP_SORT_CPU, TOP_SORT_MEM, TOP_SORT_UPTIME,
+	TOP_NSORT
+};
+
+/* What a fetch effect asks for (bits). */
+enum {
+	TOP_F_NODES = 1, TOP_F_GUESTS = 2, TOP_F_STORAGE = 4,
+	TOP_F_TASKS = 8, TOP_F_ALL = 15
+};
+
+/* Where the one-line input goes. */
+enum top_input { TOP_IN_NONE, TOP_IN_SEARCH, TOP_IN_FILTER, TOP_IN_TAG };
+
+enum top_op_state {
+	TOP_OP_PREVIEW,		/* the pre-flight check is running */
+	TOP_OP_READY,		/* previewed, waits for confirmation */
+	TOP_OP_RUNNING,		/* sent through the gate */
+	TOP_OP_OK,
+	TOP_OP_FAILED,		/* the call or its task failed */
+	TOP_OP_REFUSED		/* the gate refused it (read-only, freeze,
+				   risk, approval) */
+};
+
+/* One entry of the operation queue: an action on one guest. */
+struct top_op {
+	int id;
+	struct pve_guest g;	/* as it was when queued */
+	char action[16];	/* start, shutdown, reboot */
+	enum top_op_state st;
+	int previewed;		/* risk holds the preview */
+	struct risk_report risk;
+	char upid[256];
+	char msg[256];		/* the gate's refusal, the task's error */
+};
+
+/* A row of the audit timeline. */
+struct top_audit_row {
+	long long id, time;
+	char action[32], target[48], decision[64], result[96];
+};
+
+#define TOP_SPARK	32	/* samples kept per node for sparklines */
+
+struct top_state {
+	enum top_view view;
+	enum top_view back;	/* where Esc returns from a detail */
+	int help;		/* the keymap overlay is shown */
+	int confirm;		/* the confirmation dialog is open */
+	int quit;
+	int lines, cols;
+	char profile[64];
+	int read_only;
+	long interval_ms;	/* -d */
+
+	/* data, each replaced whole by its fetch */
+	struct pve_node *nodes;
+	int nnodes;
+	struct pve_guest *guests;
+	int nguests;
+	struct pve_storage *storages;
+	int nstorages;
+	struct pve_task *tasks;
+	int ntasks;
+	double spark[64][TOP_SPARK];	/* per node (by index in nodes),
+					   CPU, oldest first */
+	char spark_node[64][64];
+	int loading;		/* TOP_F_* bits in flight */
+	char fetch_err[256];	/* the last fetch that failed, or "" */
+	long long updated;	/* epoch of the last answer (from actions) */
+
+	/* guest table */
+	enum top_sort sort;
+	int sort_desc;
+	int running_only;
+	char filter[64];	/* "node:pve1", "tag:prod", "status:...",
+				   "pool:...", or text */
+	int *vis;		/* indices into guests, filtered and sorted */
+	int nvis;
+
+	/* the other lists: indices after the search */
+	int *vnodes, nvnodes, *vstor, nvstor, *vtasks, nvtasks;
+
+	/* cursor and first shown row, per view */
+	int cur[TOP_NVIEWS], top[TOP_NVIEWS];
+
+	enum top_input input;
+	char search[64];	/* incremental search, all lists */
+	char entry[64];		/* the line being typed */
+
+	int *marked;		/* VMIDs selected with Space, V or t */
+	int nmarked;
+
+	struct top_op *ops;
+	int nops;
+	int next_op;
+
+	/* guest detail */
+	int detail_vmid;
+	struct pve_kv *cfg;
+	int ncfg;
+	struct pve_snapshot *snaps;
+	int nsnaps;
+
+	/* task log */
+	char log_upid[256];
+	struct pve_log_line *log;
+	int nlog;
+	int log_running;
+
+	struct top_audit_row *audit;
+	int naudit;
+
+	char status[256];	/* the status line: refusals, errors */
+};
+
+enum top_act_type {
+	TA_START,	/* the loop is up: fetch everything, arm the timer */
+	TA_KEY,		/* key: "j", "Enter", "C-c", ...; text keys as text */
+	TA_TICK,	/* the refresh timer fired */
+	TA_RESIZE,	/* lines, cols */
+	TA_NODES,	/* rows: struct pve_node[n] (moved into the state) */
+	TA_GUESTS,	/* rows: struct pve_guest[n] */
+	TA_STORAGE,	/* rows: struct pve_storage[n] */
+	TA_TASKS,	/* rows: struct pve_task[n] */
+	TA_FETCH_FAILED,	/* what: TOP_F_* bit, msg */
+	TA_CONFIG,	/* id: vmid, rows: struct pve_kv[n] */
+	TA_SNAPSHOTS,	/* id: vmid, rows: struct pve_snapshot[n] */
+	TA_TASKLOG,	/* upid, rows: struct pve_log_line[n], rc: 1 running */
+	TA_AUDIT,	/* rows: struct top_audit_row[n] */
+	TA_RISK,	/* id: op, risk */
+	TA_OP_SUBMITTED,	/* id: op, upid */
+	TA_OP_DONE,	/* id: op, rc (0 ok, -1 failed, -2 refused), msg */
+	TA_SIGNAL,	/* SIGTERM, SIGHUP, SIGINT: quit */
+};
+
+struct top_action {
+	enum top_act_type type;
+	const char *key;	/* TA_KEY: a key name or the typed text */
+	int text;		/* TA_KEY: key is typed text */
+	int lines, cols;	/* TA_RESIZE */
+	int what;		/* TA_FETCH_FAILED */
+	void *rows;		/* owned by the state after top_reduce */
+	int n;
+	int id;
+	int rc;
+	long long now;		/* epoch of an answer, for "updated" */
+	struct risk_report risk;
+	char upid[256];
+	char msg[256];
+};
+
+enum top_eff_type {
+	TE_FETCH,	/* what: TOP_F_* bits */
+	TE_TIMER,	/* ms: arm the refresh timer once */
+	TE_DETAIL,	/* g: config and snapshots of a guest */
+	TE_TASKLOG,	/* upid */
+	TE_AUDIT,	/* read the audit log */
+	TE_RISK,	/* id: op, g, action, n: batch size */
+	TE_RUN,		/* id: op, g, action, n: batch size */
+	TE_QUIT,
+};
+
+struct top_effect {
+	enum top_eff_type type;
+	int what;
+	long ms;
+	int id;
+	int n;
+	char action[16];
+	char upid[256];
+	struct pve_guest g;
+};
+
+struct top_effects {
+	struct top_effect *e;
+	int n, cap;
+};
+
+void top_state_init(struct top_state *s, const char *profile, int read_only,
+    long interval_ms, int lines, int cols);
+void top_state_free(struct top_state *s);
+/* Apply a to s and append what must happen to fx.  Never does I/O.  The
+ * rows of a move into s (a->rows is freed by s from then on). */
+void top_reduce(struct top_state *s, struct top_action *a,
+    struct top_effects *fx);
+void top_effects_clear(struct top_effects *fx);
+void top_effects_free(struct top_effects *fx);
+
+/* Helpers the renderer shares. */
+const char *top_view_name(enum top_view v);
+const char *top_sort_name(enum top_sort k);
+int top_is_marked(const struct top_state *s, int vmid);
+/* The guest under the cursor of the guest table, or NULL. */
+const struct pve_guest *top_cur_guest(const struct top_state *s);
+/* Rows of the body (the screen less header, tabs, status, footer). */
+int top_body_lines(const struct top_state *s);
+/* The key list of the footer for the current view and mode. */
+const char *top_footer(const struct top_state *s);
+/* Does text match the search (case-insensitive, in order, gaps allowed)? */
+int top_fuzzy(const char *text, const char *pattern);
+
+#endif
