@@ -1,0 +1,528 @@
+/* mutate.c -- shared by px delete, migrate, snapshot, clone, template (see
+ * mutate.h). */
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "enc.h"
+#include "mutate.h"
+
+void
+mutate_init(struct batch *b, struct px_cli *x)
+{
+	memset(b, 0, sizeof(*b));
+	b->x = x;
+	gate_init(&b->g, x);
+}
+
+void
+mutate_free(struct batch *b)
+{
+	gate_free(&b->g);
+}
+
+int
+mutate_opt(struct batch *b, const struct px_command *cmd, int ch,
+    const char *arg)
+{
+	double t;
+
+	if (ch != 's' && cli_opt(b->x, ch, arg))
+		return 1;
+	switch (ch) {
+	case 'h':
+		px_help_exit(cmd);
+	case 'n':
+		b->g.dry_run = 1;
+		return 1;
+	case 'y':
+		b->g.yes = 1;
+		return 1;
+	case MUTATE_O_ALLOW_RISK:
+		b->g.allow_risk = 1;
+		return 1;
+	case MUTATE_O_NO_WAIT:
+		b->no_wait = 1;
+		return 1;
+	case MUTATE_O_TIMEOUT:
+		if ((t = pve_parse_seconds(arg)) < 0)
+			px_errx(PX_EXIT_USAGE, "--timeout: not a duration: "
+			    "'%s'", arg);
+		b->timeout = t;
+		return 1;
+	}
+	return 0;
+}
+
+void
+mutate_guest_name(const struct pve_guest *g, char *buf, size_t n)
+{
+	snprintf(buf, n, "%s %d (%s)", strcmp(g->type, "lxc") == 0 ? "CT" :
+	    "VM", g->vmid, g->name[0] ? g->name : "no name");
+}
+
+int
+mutate_guest_running(struct px_client *c, const struct pve_guest *g,
+    struct px_err *e)
+{
+	struct buf p = { 0 };
+	struct px_reply r;
+	struct pve_guest_status st;
+	int rc;
+
+	pve_guest_path(&p, g->node, g->type, g->vmid);
+	rc = pve_get(c, &r, e, "%s/status/current", p.p);
+	buf_free(&p);
+	if (rc != 0)
+		return -1;
+	memset(&st, 0, sizeof(st));
+	rc = pve_guest_status_parse(&r.j, r.data, &st, e);
+	px_reply_free(&r);
+	if (rc != 0)
+		return -1;
+	/* paused and suspended guests are not stopped either */
+	return strcmp(st.status, "stopped") != 0;
+}
+
+/* ---- one guest through the gate ---- */
+
+struct follow {
+	const char *what;
+	int tty;
+	mutate_line_fn line;
+	void *arg;
+};
+
+static void
+on_poll(void *arg, const struct pve_task *t, double waited)
+{
+	struct follow *f = arg;
+
+	if (f->tty && f->line == NULL)
+		fprintf(stderr, "\r%s: %s %.0fs ", f->what, t->running ?
+		    "running" : t->status, waited);
+}
+
+static void
+on_line(void *arg, const struct pve_log_line *l)
+{
+	struct follow *f = arg;
+
+	f->line(f->arg, l);
+}
+
+int
+mutate_one(struct batch *b, const char *action, const struct pve_guest *g,
+    batch_build_fn build, void *arg, mutate_line_fn line, void *line_arg,
+    struct mutate_item *it)
+{
+	struct follow f = { NULL, isatty(STDERR_FILENO), line, line_arg };
+	char what[64];
+	int rc;
+
+	memset(it, 0, sizeof(*it));
+	it->r.action = action;
+	it->r.guest = g;
+	snprintf(it->target, sizeof(it->target), "%s/%d",
+	    strcmp(g->type, "lxc") == 0 ? "ct" : "vm", g->vmid);
+	it->r.target = it->target;
+	if (build(arg, g, &it->r, &it->path, &it->form, it->summary,
+	    sizeof(it->summary), &it->err) != 0) {
+		snprintf(it->result, sizeof(it->result), "refused");
+		return px_exit_code(&it->err);
+	}
+	it->r.path = it->path.p;
+	it->r.form = it->form.len ? it->form.p : NULL;
+	it->r.summary = it->summary;
+	if (gate_call(&b->g, &it->r, &it->res, &it->err) != 0) {
+		enum px_errid id = it->err.id;
+
+		snprintf(it->result, sizeof(it->result), "%s",
+		    id == PXE_READ_ONLY || id == PXE_FROZEN ||
+		    id == PXE_REFUSED_RISK || id == PXE_HITL_DENIED ||
+		    id == PXE_HITL_TIMEOUT || id == PXE_USAGE ? "refused" :
+		    "failed");
+		return px_exit_code(&it->err);
+	}
+	if (b->g.dry_run) {
+		snprintf(it->result, sizeof(it->result), "dry-run");
+		return 0;
+	}
+	if (it->res.upid[0] == '\0') {	/* done at once (lxc template) */
+		snprintf(it->result, sizeof(it->result), "ok");
+		return 0;
+	}
+	if (b->no_wait) {
+		snprintf(it->result, sizeof(it->result), "submitted");
+		return 0;
+	}
+	snprintf(what, sizeof(what), "%s %d", action, g->vmid);
+	f.what = what;
+	rc = pve_task_follow(b->x->client, it->res.upid, b->timeout, 0.5,
+	    on_poll, line ? on_line : NULL, &f, NULL, &it->err);
+	if (f.tty && line == NULL)
+		fprintf(stderr, "\r\033[K");
+	if (rc != 0) {
+		snprintf(it->result, sizeof(it->result), "failed");
+		gate_task_done(&b->g, &it->r, &it->res, it->err.msg);
+		return px_exit_code(&it->err);
+	}
+	snprintf(it->result, sizeof(it->result), "ok");
+	gate_task_done(&b->g, &it->r, &it->res, "OK");
+	return 0;
+}
+
+void
+mutate_item_free(struct mutate_item *it)
+{
+	gate_result_free(&it->res);
+	buf_free(&it->path);
+	buf_free(&it->form);
+}
+
+/* ---- migration preconditions ---- */
+
+/* Copy the strings of array arr (at most max) into v. */
+static int
+str_array(const struct json *j, int arr, char (*v)[64], int max)
+{
+	int c, i, n = 0;
+
+	JSON_FOREACH(j, arr, c, i) {
+		if (n < max && json_strcpy(j, c, v[n], 64) >= 0) {
+			text_sanitize(v[n]);
+			n++;
+		}
+	}
+	return n;
+}
+
+/* The reason a node is not allowed, from its object in
+ * not_allowed_nodes: unavailable storages, blocking HA resources. */
+static void
+not_allowed_why(const struct json *j, int obj, char *out, size_t n)
+{
+	struct buf b = { 0 };
+	int arr, c, i;
+	char s[128];
+
+	if ((arr = json_get(j, obj, "unavailable_storages")) >= 0 &&
+	    json_len(j, arr) > 0) {
+		buf_adds(&b, "storage not available there:");
+		JSON_FOREACH(j, arr, c, i)
+			if (json_strcpy(j, c, s, sizeof(s)) >= 0)
+				buf_printf(&b, " %s", s);
+	}
+	if ((arr = json_get(j, obj, "blocking-ha-resources")) >= 0 &&
+	    json_len(j, arr) > 0) {
+		buf_printf(&b, "%sblocked by HA resources:", b.len ? "; " : "");
+		JSON_FOREACH(j, arr, c, i)
+			if (json_strcpy(j, json_get(j, c, "sid"), s,
+			    sizeof(s)) >= 0)
+				buf_printf(&b, " %s", s);
+	}
+	snprintf(out, n, "%s", b.len ? b.p : "not allowed");
+	text_sanitize(out);
+	buf_free(&b);
+}
+
+int
+mutate_migrate_parse(const struct json *j, int obj,
+    struct mutate_migrate_info *m, struct px_err *e)
+{
+	int t, k, i, c;
+
+	memset(m, 0, sizeof(*m));
+	if (json_type(j, obj) != JSON_OBJECT)
+		return px_fail(e, PXE_PARSE, "migrate preconditions: not an "
+		    "object");
+	m->running = json_get_bool(j, obj, "running", 0);
+	if ((t = json_get(j, obj, "allowed_nodes")) < 0)
+		t = json_get(j, obj, "allowed-nodes");
+	m->nallowed = str_array(j, t, m->allowed, MUTATE_MAX_NODES);
+	if ((t = json_get(j, obj, "not_allowed_nodes")) < 0)
+		t = json_get(j, obj, "not-allowed-nodes");
+	if (json_type(j, t) == JSON_OBJECT) {
+		JSON_FOREACH_KV(j, t, k, i) {
+			if (m->nnot >= MUTATE_MAX_NODES)
+				break;
+			if (json_strcpy(j, k, m->not_node[m->nnot], 64) < 0)
+				continue;
+			text_sanitize(m->not_node[m->nnot]);
+			not_allowed_why(j, k + 1, m->not_why[m->nnot], 160);
+			m->nnot++;
+		}
+	}
+	JSON_FOREACH(j, json_get(j, obj, "local_disks"), c, i) {
+		char volid[128];
+		int cdrom = json_get_bool(j, c, "cdrom", 0);
+
+		if (json_strcpy(j, json_get(j, c, "volid"), volid,
+		    sizeof(volid)) < 0)
+			continue;
+		text_sanitize(volid);
+		if (cdrom && m->ncdroms < MUTATE_MAX_DISKS) {
+			memcpy(m->cdrom[m->ncdroms++], volid, sizeof(volid));
+		} else if (!cdrom && m->ndisks < MUTATE_MAX_DISKS) {
+			memcpy(m->disk[m->ndisks], volid, sizeof(volid));
+			m->disk_size[m->ndisks++] = json_get_uint(j, c, "size",
+			    0);
+		}
+	}
+	JSON_FOREACH(j, json_get(j, obj, "local_resources"), c, i) {
+		char s[64];
+		size_t len = strlen(m->resources);
+
+		if (json_strcpy(j, c, s, sizeof(s)) >= 0)
+			snprintf(m->resources + len, sizeof(m->resources) - len,
+			    "%s%s", len ? "," : "", s);
+	}
+	text_sanitize(m->resources);
+	return 0;
+}
+
+int
+mutate_migrate_info(struct px_client *c, const struct pve_guest *g,
+    const char *target, struct mutate_migrate_info *m, struct px_err *e)
+{
+	struct buf p = { 0 };
+	struct px_reply r;
+	int rc;
+
+	pve_guest_path(&p, g->node, g->type, g->vmid);
+	buf_adds(&p, "/migrate");
+	if (target) {
+		buf_adds(&p, "?target=");
+		url_seg(&p, target);
+	}
+	rc = pve_get(c, &r, e, "%s", p.p);
+	buf_free(&p);
+	if (rc != 0)
+		return -1;
+	rc = mutate_migrate_parse(&r.j, r.data, m, e);
+	px_reply_free(&r);
+	return rc;
+}
+
+/* ---- snapshots as a tree ---- */
+
+struct tree {
+	struct pve_snapshot *v;
+	int n;
+	const char *here;	/* the parent of "current", "" if none */
+	int *done;
+	struct mutate_snap *out;
+	int nout;
+};
+
+static int
+by_time(const void *a, const void *b)
+{
+	const struct pve_snapshot *x = a, *y = b;
+
+	return x->snaptime < y->snaptime ? -1 : x->snaptime > y->snaptime;
+}
+
+static void
+emit_current(struct tree *t, int depth)
+{
+	struct mutate_snap *o = &t->out[t->nout++];
+
+	memset(o, 0, sizeof(*o));
+	snprintf(o->s.name, sizeof(o->s.name), "current");
+	snprintf(o->s.parent, sizeof(o->s.parent), "%s", t->here);
+	snprintf(o->s.description, sizeof(o->s.description),
+	    "You are here!");
+	o->depth = depth;
+	o->current = 1;
+}
+
+/* Emit snapshot i and its subtree; depth-first, bounded by done[]. */
+static void
+emit(struct tree *t, int i, int depth)
+{
+	t->done[i] = 1;
+	t->out[t->nout].s = t->v[i];
+	t->out[t->nout].depth = depth;
+	t->out[t->nout].current = 0;
+	t->nout++;
+	for (int k = 0; k < t->n; k++)
+		if (!t->done[k] && strcmp(t->v[k].parent, t->v[i].name) == 0)
+			emit(t, k, depth + 1);
+	if (strcmp(t->here, t->v[i].name) == 0)
+		emit_current(t, depth + 1);
+}
+
+static int
+known(const struct tree *t, const char *name)
+{
+	for (int k = 0; k < t->n; k++)
+		if (strcmp(t->v[k].name, name) == 0)
+			return 1;
+	return 0;
+}
+
+int
+mutate_snapshots_parse(const struct json *j, int arr,
+    struct mutate_snap **out, int *n, struct px_err *e)
+{
+	struct tree t = { 0 };
+	char here[64] = "";
+	int c, i;
+
+	if (pve_snapshots_parse(j, arr, &t.v, &t.n, e) != 0)
+		return -1;
+	JSON_FOREACH(j, arr, c, i)
+		if (json_eq(j, json_get(j, c, "name"), "current") &&
+		    json_strcpy(j, json_get(j, c, "parent"), here,
+		    sizeof(here)) < 0)
+			here[0] = '\0';
+	t.here = here;
+	qsort(t.v, (size_t)t.n, sizeof(*t.v), by_time);
+	t.done = px_xcalloc((size_t)t.n + 1, sizeof(*t.done));
+	t.out = px_xcalloc((size_t)t.n + 1, sizeof(*t.out));
+	/* roots first: no parent, or a parent that is gone */
+	for (int k = 0; k < t.n; k++)
+		if (!t.done[k] && (t.v[k].parent[0] == '\0' ||
+		    !known(&t, t.v[k].parent)))
+			emit(&t, k, 0);
+	/* a cycle (a broken config) leaves some: show them flat */
+	for (int k = 0; k < t.n; k++)
+		if (!t.done[k]) {
+			t.done[k] = 1;
+			t.out[t.nout].s = t.v[k];
+			t.out[t.nout++].depth = 0;
+		}
+	if (here[0] == '\0' || !known(&t, here))
+		emit_current(&t, 0);
+	free(t.done);
+	free(t.v);
+	*out = t.out;
+	*n = t.nout;
+	return 0;
+}
+
+int
+mutate_snapshots(struct px_client *c, const struct pve_guest *g,
+    struct mutate_snap **out, int *n, struct px_err *e)
+{
+	struct buf p = { 0 };
+	struct px_reply r;
+	int rc;
+
+	pve_guest_path(&p, g->node, g->type, g->vmid);
+	rc = pve_get(c, &r, e, "%s/snapshot", p.p);
+	buf_free(&p);
+	if (rc != 0)
+		return -1;
+	rc = mutate_snapshots_parse(&r.j, r.data, out, n, e);
+	px_reply_free(&r);
+	return rc;
+}
+
+/* ---- progress in task logs ---- */
+
+double
+mutate_parse_size(const char *s, const char **end)
+{
+	static const struct { const char *u; double m; } units[] = {
+		{ "TiB", 1099511627776.0 }, { "GiB", 1073741824.0 },
+		{ "MiB", 1048576.0 }, { "KiB", 1024.0 },
+		{ "TB", 1e12 }, { "GB", 1e9 }, { "MB", 1e6 }, { "KB", 1e3 },
+		{ "kB", 1e3 }, { "T", 1099511627776.0 },
+		{ "G", 1073741824.0 }, { "M", 1048576.0 }, { "K", 1024.0 },
+		{ "B", 1 },
+	};
+	const char *p;
+	char *e;
+	double v;
+
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	v = strtod(s, &e);
+	if (e == s || !isfinite(v) || v < 0)
+		return -1;
+	p = e;
+	while (*p == ' ')
+		p++;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		size_t n = strlen(units[i].u);
+
+		if (strncmp(p, units[i].u, n) == 0 &&
+		    !isalpha((unsigned char)p[n])) {
+			if (end)
+				*end = p + n;
+			return v * units[i].m;
+		}
+	}
+	return -1;
+}
+
+int
+mutate_progress_parse(const char *line, struct mutate_progress *p)
+{
+	const char *s, *end;
+	double a, b;
+	int found = 0;
+
+	p->percent = -1;
+	p->transferred = p->total = 0;
+	p->speed = -1;
+	if (strstr(line, "migration status: completed") != NULL) {
+		p->percent = 100;
+		return 1;
+	}
+	/* "transferred A of B" */
+	if ((s = strstr(line, "transferred ")) != NULL &&
+	    (a = mutate_parse_size(s + 12, &end)) >= 0 &&
+	    strncmp(end, " of ", 4) == 0 &&
+	    (b = mutate_parse_size(end + 4, &end)) >= 0) {
+		p->transferred = (uint64_t)a;
+		p->total = (uint64_t)b;
+		if (b > 0)
+			p->percent = a * 100 / b;
+		found = 1;
+	}
+	/* a percentage: "(3.12%)", "45%", "(45.00/100%)" */
+	for (s = line; (s = strchr(s, '%')) != NULL; s++) {
+		const char *q = s;
+
+		if (q - line >= 4 && strncmp(q - 4, "/100", 4) == 0)
+			q -= 4;
+		while (q > line && (isdigit((unsigned char)q[-1]) ||
+		    q[-1] == '.'))
+			q--;
+		if (q < s && isdigit((unsigned char)*q)) {
+			double v = strtod(q, NULL);
+
+			if (v >= 0 && v <= 100) {
+				p->percent = v;
+				found = 1;
+				break;
+			}
+		}
+	}
+	/* a speed: "120.5 MiB/s" */
+	for (s = line; (s = strstr(s, "/s")) != NULL; s++) {
+		const char *q = s;
+
+		while (q > line && isalpha((unsigned char)q[-1]))
+			q--;
+		while (q > line && q[-1] == ' ')
+			q--;
+		while (q > line && (isdigit((unsigned char)q[-1]) ||
+		    q[-1] == '.'))
+			q--;
+		if (q < s && (a = mutate_parse_size(q, &end)) >= 0 &&
+		    end == s) {
+			p->speed = a;
+			break;
+		}
+	}
+	if (p->percent > 100)
+		p->percent = 100;
+	return found;
+}
