@@ -183,6 +183,36 @@ mutate_item_free(struct mutate_item *it)
 	buf_free(&it->form);
 }
 
+void
+mutate_print(struct px_cli *x, const struct pve_guest *g, const char *action,
+    const struct mutate_item *it)
+{
+	static const struct out_col cols[] = {
+		{ "vmid", OT_INT, 0 }, { "name", OT_STR, 0 },
+		{ "node", OT_STR, 0 }, { "action", OT_STR, 0 },
+		{ "result", OT_STR, 0 }, { "upid", OT_STR, OC_EXTRA },
+		{ "message", OT_STR, 0 },
+	};
+	struct out *o = out_new(&x->out, cols, 7);
+	struct px_err e;
+
+	out_row(o);
+	out_int(o, 0, g->vmid);
+	out_str(o, 1, g->name);
+	out_str(o, 2, g->node);
+	out_str(o, 3, action);
+	out_str(o, 4, it->result);
+	out_str(o, 5, it->res.upid[0] ? it->res.upid : NULL);
+	if (it->err.id != PXE_OK) {
+		out_str(o, 6, it->err.msg);
+		out_row_error(o);
+		px_report(&it->err);
+	}
+	if (cli_print(x, o, &e) != 0)
+		px_report(&e);
+	out_free(o);
+}
+
 /* ---- migration preconditions ---- */
 
 /* Copy the strings of array arr (at most max) into v. */

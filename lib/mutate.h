@@ -62,6 +62,10 @@ int mutate_one(struct batch *b, const char *action,
     const struct pve_guest *g, batch_build_fn build, void *arg,
     mutate_line_fn line, void *line_arg, struct mutate_item *it);
 void mutate_item_free(struct mutate_item *it);
+/* Print it as one row in the columns of lib/batch.h (vmid, name, node,
+ * action, result, upid, message) and its error, if any, on stderr. */
+void mutate_print(struct px_cli *x, const struct pve_guest *g,
+    const char *action, const struct mutate_item *it);
 
 /* "VM 100 (web-01)" or "CT 101 (no name)" into buf. */
 void mutate_guest_name(const struct pve_guest *g, char *buf, size_t n);
