@@ -236,7 +236,7 @@ static int list_len(const struct top_state *s, enum top_view v);
 static void
 clamp(struct top_state *s, enum top_view v)
 {
-	int n = list_len(s, v), rows = top_body_lines(s) - 1;
+	int n = list_len(s, v), rows = top_body_lines(s) - 2;
 
 	if (rows < 1)
 		rows = 1;
@@ -709,7 +709,7 @@ enter(struct top_state *s, struct top_effects *fx)
 static void
 key(struct top_state *s, struct top_action *a, struct top_effects *fx)
 {
-	int page = top_body_lines(s) - 1;
+	int page = top_body_lines(s) - 2;
 
 	if (key_is(a, "C-c")) {
 		s->quit = 1;

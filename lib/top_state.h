@@ -60,7 +60,7 @@ struct top_op {
 	int previewed;		/* risk holds the preview */
 	struct risk_report risk;
 	char upid[256];
-	char msg[256];		/* the gate's refusal, the task's error */
+	char msg[512];		/* the gate's refusal, the task's error */
 };
 
 /* A row of the audit timeline. */
@@ -95,7 +95,7 @@ struct top_state {
 					   CPU, oldest first */
 	char spark_node[64][64];
 	int loading;		/* TOP_F_* bits in flight */
-	char fetch_err[256];	/* the last fetch that failed, or "" */
+	char fetch_err[512];	/* the last fetch that failed, or "" */
 	long long updated;	/* epoch of the last answer (from actions) */
 
 	/* guest table */
@@ -176,7 +176,7 @@ struct top_action {
 	long long now;		/* epoch of an answer, for "updated" */
 	struct risk_report risk;
 	char upid[256];
-	char msg[256];
+	char msg[512];
 };
 
 enum top_eff_type {

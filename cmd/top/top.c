@@ -1,0 +1,905 @@
+/*
+ * top -- pxtop, the full-screen cockpit: the cluster at a glance, refreshed
+ * in the background, and actions on guests through the gate.
+ *
+ * Architecture (see lib/top_state.h): one state, changed only by the pure
+ * reducer top_reduce; this file runs its effects in one event loop,
+ * tickit's, with libcurl's multi socket interface driven from it
+ * (lib/http_async.h) so that a slow or offline node never freezes the
+ * screen; every answer comes back as an action.  The screen is drawn only
+ * in the root window's expose handler, from the state (lib/top_render.h).
+ * Operations through the gate (pre-flight, read-only, freeze, approval,
+ * audit) may wait on people and tasks: they run on one worker thread
+ * with its own connection and report back through a pipe.
+ *
+ * The terminal is restored on every way out: q and C-c (the loop ends),
+ * SIGINT, SIGTERM and SIGHUP (a self-pipe wakes the loop, which ends),
+ * and fatal signals (the handler puts the saved termios back and leaves
+ * the alternate screen with async-signal-safe calls, then dies of the
+ * signal).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <tickit.h>
+
+#include "audit.h"
+#include "cli.h"
+#include "enc.h"
+#include "gate.h"
+#include "http_async.h"
+#include "pve_read.h"
+#include "top_render.h"
+#include "top_state.h"
+
+PX_COMMAND(top, "full-screen cockpit: the cluster live, actions through "
+    "the gate",
+    "usage: px top [-d seconds] [-p profile]\n");
+
+static Tickit *tk;
+static TickitWindow *root;
+static struct top_state S;
+static struct top_effects FX;
+static struct px_async *async;
+static struct px_cli X;
+static int colour;
+static void *refresh_timer, *async_timer;
+
+/* ---- terminal restore on signals ---- */
+
+static struct termios saved_tio;
+static int have_tio;
+static int sig_pipe[2] = { -1, -1 };
+
+static const char restore_seq[] = "\033[?1000l\033[?1002l\033[?1003l"
+    "\033[?1006l\033[?1049l\033[?25h\033[m\r\n";
+
+static void
+on_fatal(int sig)
+{
+	ssize_t w;
+
+	if (have_tio)
+		tcsetattr(STDIN_FILENO, TCSANOW, &saved_tio);
+	w = write(STDOUT_FILENO, restore_seq, sizeof(restore_seq) - 1);
+	(void)w;
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void
+on_quit_signal(int sig)
+{
+	unsigned char c = (unsigned char)sig;
+	int saved = errno;
+	ssize_t w = write(sig_pipe[1], &c, 1);
+
+	(void)w;
+	errno = saved;
+}
+
+static void
+signals_install(void)
+{
+	static const int fatal[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL,
+		SIGABRT };
+	static const int quit[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_fatal;
+	sa.sa_flags = SA_NODEFER | SA_RESETHAND;
+	for (size_t i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++)
+		sigaction(fatal[i], &sa, NULL);
+	sa.sa_handler = on_quit_signal;
+	sa.sa_flags = SA_RESTART;
+	for (size_t i = 0; i < sizeof(quit) / sizeof(quit[0]); i++)
+		sigaction(quit[i], &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+/* ---- actions in, effects out ---- */
+
+struct queued {
+	struct top_action a;
+	struct queued *next;
+};
+static struct queued *aq_head, *aq_tail;
+static int pumping;
+
+static void run_effect(const struct top_effect *e);
+
+static void
+post(const struct top_action *a)
+{
+	struct queued *q = px_xmalloc(sizeof(*q));
+
+	q->a = *a;
+	q->next = NULL;
+	if (aq_tail)
+		aq_tail->next = q;
+	else
+		aq_head = q;
+	aq_tail = q;
+}
+
+/* Reduce every queued action, run its effects, then ask for a redraw. */
+static void
+pump(void)
+{
+	if (pumping)
+		return;
+	pumping = 1;
+	while (aq_head) {
+		struct queued *q = aq_head;
+
+		if ((aq_head = q->next) == NULL)
+			aq_tail = NULL;
+		top_effects_clear(&FX);
+		top_reduce(&S, &q->a, &FX);
+		free(q);
+		for (int i = 0; i < FX.n; i++)
+			run_effect(&FX.e[i]);
+	}
+	pumping = 0;
+	if (root) {
+		tickit_window_expose(root, NULL);
+		tickit_window_flush(root);
+	}
+}
+
+static void
+dispatch(struct top_action *a)
+{
+	post(a);
+	pump();
+}
+
+/* ---- the event loop's hooks for http_async ---- */
+
+#define MAX_FD	4096
+static void *io_watch[MAX_FD];
+
+static int
+on_io(Tickit *t, TickitEventFlags f, void *info, void *user)
+{
+	TickitIOWatchInfo *w = info;
+	int what = 0;
+
+	(void)t;
+	(void)user;
+	if (!(f & TICKIT_EV_FIRE))
+		return 0;
+	if (w->cond & (TICKIT_IO_IN | TICKIT_IO_HUP | TICKIT_IO_ERR))
+		what |= PX_ASYNC_IN;
+	if (w->cond & TICKIT_IO_OUT)
+		what |= PX_ASYNC_OUT;
+	px_async_socket(async, w->fd, what);
+	pump();
+	return 0;
+}
+
+static void
+hook_io(void *arg, int fd, int what)
+{
+	int cond = 0;
+
+	(void)arg;
+	if (fd < 0 || fd >= MAX_FD)
+		return;
+	if (io_watch[fd]) {
+		tickit_watch_cancel(tk, io_watch[fd]);
+		io_watch[fd] = NULL;
+	}
+	if (what & PX_ASYNC_IN)
+		cond |= TICKIT_IO_IN | TICKIT_IO_HUP;
+	if (what & PX_ASYNC_OUT)
+		cond |= TICKIT_IO_OUT;
+	if (cond)
+		io_watch[fd] = tickit_watch_io(tk, fd, cond, 0, on_io, NULL);
+}
+
+static int
+on_async_timer(Tickit *t, TickitEventFlags f, void *info, void *user)
+{
+	(void)t;
+	(void)info;
+	(void)user;
+	if (!(f & TICKIT_EV_FIRE))
+		return 0;
+	async_timer = NULL;
+	px_async_timeout(async);
+	pump();
+	return 0;
+}
+
+static void
+hook_timer(void *arg, long ms)
+{
+	(void)arg;
+	if (async_timer) {
+		tickit_watch_cancel(tk, async_timer);
+		async_timer = NULL;
+	}
+	if (ms >= 0)
+		async_timer = tickit_watch_timer_after_msec(tk, (int)ms, 0,
+		    on_async_timer, NULL);
+}
+
+/* ---- fetches ---- */
+
+struct fetch {
+	struct px_call k;
+	enum top_act_type type;
+	int what;
+	int id;
+	/* a task log waits for its status too */
+	struct fetch *pair;
+	int running;
+	char upid[256];
+};
+
+static void
+fetch_failed(struct fetch *f, const struct px_err *e)
+{
+	struct top_action a = { .type = TA_FETCH_FAILED, .what = f->what };
+
+	snprintf(a.msg, sizeof(a.msg), "%s", e->msg);
+	post(&a);
+}
+
+static void
+on_fetched(struct px_call *k, void *arg)
+{
+	struct fetch *f = arg;
+	struct top_action a = { .type = f->type, .id = f->id,
+		.now = (long long)time(NULL) };
+	struct px_reply r;
+	struct px_err e = { 0 };
+	int rc = -1;
+
+	(void)k;
+	if (f->k.rc != 0) {
+		if (f->what)
+			fetch_failed(f, &f->k.err);
+		goto out;
+	}
+	if (px_reply_take(&f->k, &r, &e) != 0) {
+		if (f->what)
+			fetch_failed(f, &e);
+		goto out;
+	}
+	switch (f->type) {
+	case TA_NODES:
+		rc = pve_nodes_parse(&r.j, r.data, (struct pve_node **)&a.rows,
+		    &a.n, &e);
+		break;
+	case TA_GUESTS:
+		rc = pve_guests_parse(&r.j, r.data, NULL, NULL,
+		    (struct pve_guest **)&a.rows, &a.n, &e);
+		break;
+	case TA_STORAGE:
+		rc = pve_storages_parse(&r.j, r.data,
+		    (struct pve_storage **)&a.rows, &a.n, &e);
+		break;
+	case TA_TASKS:
+		rc = pve_tasks_parse(&r.j, r.data, (struct pve_task **)&a.rows,
+		    &a.n, &e);
+		break;
+	case TA_CONFIG:
+		rc = pve_kv_parse(&r.j, r.data, (struct pve_kv **)&a.rows,
+		    &a.n, &e);
+		break;
+	case TA_SNAPSHOTS:
+		rc = pve_snapshots_parse(&r.j, r.data,
+		    (struct pve_snapshot **)&a.rows, &a.n, &e);
+		break;
+	case TA_TASKLOG:
+		if (f->pair == NULL) {	/* the status half */
+			struct pve_task t;
+
+			memset(&t, 0, sizeof(t));
+			pve_task_from(&r.j, r.data, &t);
+			f->running = t.running;
+			rc = 1;
+			break;
+		}
+		rc = pve_task_log_parse(&r.j, r.data,
+		    (struct pve_log_line **)&a.rows, &a.n, &e);
+		break;
+	default:
+		break;
+	}
+	px_reply_free(&r);
+	if (rc < 0) {
+		if (f->what)
+			fetch_failed(f, &e);
+		goto out;
+	}
+	if (f->type == TA_TASKLOG) {
+		if (f->pair == NULL)
+			goto out;	/* the log half posts */
+		a.rc = f->pair->running;
+		snprintf(a.upid, sizeof(a.upid), "%s", f->upid);
+	}
+	post(&a);
+out:
+	px_call_free(&f->k);
+	if (f->type == TA_TASKLOG && f->pair == NULL)
+		return;	/* freed with its log half */
+	free(f->pair);
+	free(f);
+}
+
+static struct fetch *
+fetch_new(enum top_act_type type, int what, int id)
+{
+	struct fetch *f = px_xcalloc(1, sizeof(*f));
+
+	f->type = type;
+	f->what = what;
+	f->id = id;
+	return f;
+}
+
+static void
+fetch_start(struct fetch *f, const char *path)
+{
+	px_call_init(&f->k, X.client, "GET", NULL, "%s", path);
+	px_async_start(async, &f->k, on_fetched, f);
+}
+
+static void
+run_fetch(int what)
+{
+	static const struct {
+		int bit;
+		enum top_act_type type;
+		const char *path;
+	} kinds[] = {
+		{ TOP_F_NODES, TA_NODES, "/nodes" },
+		{ TOP_F_GUESTS, TA_GUESTS, "/cluster/resources?type=vm" },
+		{ TOP_F_STORAGE, TA_STORAGE,
+		    "/cluster/resources?type=storage" },
+		{ TOP_F_TASKS, TA_TASKS, "/cluster/tasks" },
+	};
+
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (what & kinds[i].bit)
+			fetch_start(fetch_new(kinds[i].type, kinds[i].bit, 0),
+			    kinds[i].path);
+}
+
+static void
+run_detail(const struct pve_guest *g)
+{
+	struct buf b = { 0 };
+
+	pve_guest_path(&b, g->node, g->type, g->vmid);
+	buf_adds(&b, "/config");
+	fetch_start(fetch_new(TA_CONFIG, 0, g->vmid), b.p);
+	buf_reset(&b);
+	pve_guest_path(&b, g->node, g->type, g->vmid);
+	buf_adds(&b, "/snapshot");
+	fetch_start(fetch_new(TA_SNAPSHOTS, 0, g->vmid), b.p);
+	buf_free(&b);
+}
+
+static void
+run_tasklog(const char *upid)
+{
+	struct buf b = { 0 }, p = { 0 };
+	struct px_err e;
+	struct fetch *st, *log;
+
+	if (pve_task_path(&b, upid, &e) != 0) {
+		buf_free(&b);
+		return;
+	}
+	/* The status first: the log's answer comes after it on the same
+	 * connection, and reports both. */
+	st = fetch_new(TA_TASKLOG, 0, 0);
+	log = fetch_new(TA_TASKLOG, 0, 0);
+	log->pair = st;
+	snprintf(log->upid, sizeof(log->upid), "%s", upid);
+	buf_printf(&p, "%s/status", b.p);
+	fetch_start(st, p.p);
+	buf_reset(&p);
+	buf_printf(&p, "%s/log?start=0&limit=5000", b.p);
+	fetch_start(log, p.p);
+	buf_free(&p);
+	buf_free(&b);
+}
+
+struct audit_rows {
+	struct top_audit_row *rows;
+	int n, cap;
+};
+
+static int
+audit_row(const struct audit_entry *ent, void *arg)
+{
+	struct audit_rows *ar = arg;
+	struct top_audit_row *r;
+
+	if (ar->n == ar->cap) {
+		ar->cap = ar->cap ? ar->cap * 2 : 64;
+		ar->rows = px_xrealloc(ar->rows, (size_t)ar->cap *
+		    sizeof(*ar->rows));
+	}
+	r = &ar->rows[ar->n++];
+	memset(r, 0, sizeof(*r));
+	r->id = ent->id;
+	r->time = ent->time;
+#define CP(f) snprintf(r->f, sizeof(r->f), "%s", ent->f ? ent->f : "")
+	CP(action);
+	CP(target);
+	CP(decision);
+	CP(result);
+#undef CP
+	return 0;
+}
+
+static void
+run_audit(void)
+{
+	struct audit_rows ar = { 0 };
+	struct top_action a = { .type = TA_AUDIT };
+	struct px_err e;
+	struct audit *au;
+
+	/* A local SQLite read: quick, done here. */
+	if ((au = audit_open(&e)) != NULL) {
+		audit_each(au, 0, 1000, audit_row, &ar, &e);
+		audit_close(au);
+	}
+	/* newest first */
+	for (int i = 0; i < ar.n / 2; i++) {
+		struct top_audit_row t = ar.rows[i];
+
+		ar.rows[i] = ar.rows[ar.n - 1 - i];
+		ar.rows[ar.n - 1 - i] = t;
+	}
+	a.rows = ar.rows;
+	a.n = ar.n;
+	post(&a);
+}
+
+/* ---- the worker: pre-flight previews and operations via the gate ---- */
+
+enum job_type { JOB_RISK, JOB_RUN, JOB_FOLLOW };
+
+struct job {
+	enum job_type type;
+	int id, batch;
+	struct pve_guest g;
+	char action[16];
+	/* JOB_FOLLOW: what gate_task_done needs */
+	struct gate_req r;
+	struct gate_result res;
+	char target[32], summary[256];
+	struct buf path;
+	struct job *next;
+};
+
+static pthread_mutex_t job_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t job_cv = PTHREAD_COND_INITIALIZER;
+static struct job *jobs_head, *jobs_tail;
+static int result_pipe[2] = { -1, -1 };
+static struct px_cli WX;	/* the worker's connection */
+static struct gate WG;
+
+static void
+job_push(struct job *j)
+{
+	pthread_mutex_lock(&job_mu);
+	j->next = NULL;
+	if (jobs_tail)
+		jobs_tail->next = j;
+	else
+		jobs_head = j;
+	jobs_tail = j;
+	pthread_cond_signal(&job_cv);
+	pthread_mutex_unlock(&job_mu);
+}
+
+static struct job *
+job_pop(void)
+{
+	struct job *j;
+
+	pthread_mutex_lock(&job_mu);
+	while (jobs_head == NULL)
+		pthread_cond_wait(&job_cv, &job_mu);
+	j = jobs_head;
+	if ((jobs_head = j->next) == NULL)
+		jobs_tail = NULL;
+	pthread_mutex_unlock(&job_mu);
+	return j;
+}
+
+static void
+report(const struct top_action *a)
+{
+	struct top_action *p = px_xmalloc(sizeof(*p));
+	ssize_t w;
+
+	*p = *a;
+	w = write(result_pipe[1], &p, sizeof(p));	/* atomic: < PIPE_BUF */
+	(void)w;
+}
+
+static int
+refusal(enum px_errid id)
+{
+	return id == PXE_READ_ONLY || id == PXE_FROZEN ||
+	    id == PXE_REFUSED_RISK || id == PXE_HITL_DENIED ||
+	    id == PXE_HITL_TIMEOUT || id == PXE_USAGE;
+}
+
+static void
+job_run(struct job *j)
+{
+	struct top_action a = { .type = TA_OP_DONE, .id = j->id };
+	struct px_err e = { 0 };
+	int lxc = strcmp(j->g.type, "lxc") == 0;
+
+	snprintf(j->target, sizeof(j->target), "%s/%d", lxc ? "ct" : "vm",
+	    j->g.vmid);
+	pve_guest_path(&j->path, j->g.node, j->g.type, j->g.vmid);
+	buf_printf(&j->path, "/status/%s", j->action);
+	snprintf(j->summary, sizeof(j->summary), "%s %s %d (%s) on %s",
+	    j->action, lxc ? "CT" : "VM", j->g.vmid, j->g.name[0] ?
+	    j->g.name : "no name", j->g.node);
+	j->r.action = j->action;
+	j->r.guest = &j->g;
+	j->r.target = j->target;
+	j->r.method = "POST";
+	j->r.path = j->path.p;
+	j->r.summary = j->summary;
+	WG.batch = j->batch;
+	if (gate_call(&WG, &j->r, &j->res, &e) != 0) {
+		a.rc = refusal(e.id) ? -2 : -1;
+		snprintf(a.msg, sizeof(a.msg), "%s", e.msg);
+		report(&a);
+		goto done;
+	}
+	if (j->res.upid[0] == '\0') {
+		snprintf(a.msg, sizeof(a.msg), "done");
+		report(&a);
+		goto done;
+	}
+	a.type = TA_OP_SUBMITTED;
+	snprintf(a.upid, sizeof(a.upid), "%s", j->res.upid);
+	report(&a);
+	/* Follow it after the other submissions of the batch. */
+	j->type = JOB_FOLLOW;
+	job_push(j);
+	return;
+done:
+	gate_result_free(&j->res);
+	buf_free(&j->path);
+	free(j);
+}
+
+static void
+job_follow(struct job *j)
+{
+	struct top_action a = { .type = TA_OP_DONE, .id = j->id };
+	struct px_err e = { 0 };
+	struct pve_task t;
+
+	snprintf(a.upid, sizeof(a.upid), "%s", j->res.upid);
+	if (pve_task_wait(WX.client, j->res.upid, 3600, NULL, NULL, &t,
+	    &e) != 0) {
+		a.rc = -1;
+		snprintf(a.msg, sizeof(a.msg), "%s", e.msg);
+		gate_task_done(&WG, &j->r, &j->res, e.msg);
+	} else {
+		snprintf(a.msg, sizeof(a.msg), "task OK");
+		gate_task_done(&WG, &j->r, &j->res, "OK");
+	}
+	report(&a);
+	gate_result_free(&j->res);
+	buf_free(&j->path);
+	free(j);
+}
+
+static void *
+worker(void *arg)
+{
+	(void)arg;
+	for (;;) {
+		struct job *j = job_pop();
+
+		if (j->type == JOB_RISK) {
+			struct top_action a = { .type = TA_RISK, .id = j->id };
+			struct px_err e;
+
+			risk_check(WX.client, &j->g, j->action, j->batch,
+			    &a.risk, &e);
+			report(&a);
+			free(j);
+		} else if (j->type == JOB_RUN) {
+			job_run(j);
+		} else {
+			job_follow(j);
+		}
+	}
+	return NULL;
+}
+
+static int
+on_result(Tickit *t, TickitEventFlags f, void *info, void *user)
+{
+	struct top_action *p[64];
+	ssize_t n;
+
+	(void)t;
+	(void)info;
+	(void)user;
+	if (!(f & TICKIT_EV_FIRE))
+		return 0;
+	n = read(result_pipe[0], p, sizeof(p));
+	for (ssize_t i = 0; n > 0 && i < n / (ssize_t)sizeof(p[0]); i++) {
+		post(p[i]);
+		free(p[i]);
+	}
+	pump();
+	return 0;
+}
+
+static void
+worker_start(void)
+{
+	struct px_client_opts o = { 0 };
+	struct px_err e;
+	pthread_t th;
+
+	/* Its own connection: the worker never shares a client (tickets,
+	 * rate limit) or the blocking multi handle with the loop. */
+	WX.conf = X.conf;
+	WX.p = X.p;
+	if ((WX.client = px_client_new(&X.conf, X.p, &o, &e)) == NULL)
+		px_die(&e);
+	gate_init(&WG, &WX);
+	WG.yes = 1;	/* confirmed in the TUI's own dialog */
+	WG.quiet = 1;	/* risk reports go to the queue, not stderr */
+	if (pipe(result_pipe) != 0)
+		px_errx(PX_EXIT_FAIL, "pipe: %s", strerror(errno));
+	fcntl(result_pipe[0], F_SETFL, O_NONBLOCK);
+	if (pthread_create(&th, NULL, worker, NULL) != 0)
+		px_errx(PX_EXIT_FAIL, "cannot start a thread");
+	pthread_detach(th);
+	tickit_watch_io(tk, result_pipe[0], TICKIT_IO_IN, 0, on_result, NULL);
+}
+
+/* ---- effects ---- */
+
+static int
+on_refresh(Tickit *t, TickitEventFlags f, void *info, void *user)
+{
+	struct top_action a = { .type = TA_TICK };
+
+	(void)t;
+	(void)info;
+	(void)user;
+	if (!(f & TICKIT_EV_FIRE))
+		return 0;
+	refresh_timer = NULL;
+	dispatch(&a);
+	return 0;
+}
+
+static void
+run_effect(const struct top_effect *e)
+{
+	struct job *j;
+
+	switch (e->type) {
+	case TE_FETCH:
+		run_fetch(e->what);
+		break;
+	case TE_TIMER:
+		if (refresh_timer)
+			tickit_watch_cancel(tk, refresh_timer);
+		refresh_timer = tickit_watch_timer_after_msec(tk, (int)e->ms,
+		    0, on_refresh, NULL);
+		break;
+	case TE_DETAIL:
+		run_detail(&e->g);
+		break;
+	case TE_TASKLOG:
+		run_tasklog(e->upid);
+		break;
+	case TE_AUDIT:
+		run_audit();
+		break;
+	case TE_RISK:
+	case TE_RUN:
+		j = px_xcalloc(1, sizeof(*j));
+		j->type = e->type == TE_RISK ? JOB_RISK : JOB_RUN;
+		j->id = e->id;
+		j->batch = e->n;
+		j->g = e->g;
+		snprintf(j->action, sizeof(j->action), "%s", e->action);
+		job_push(j);
+		break;
+	case TE_QUIT:
+		tickit_stop(tk);
+		break;
+	}
+}
+
+/* ---- tickit events ---- */
+
+static int
+on_signal_pipe(Tickit *t, TickitEventFlags f, void *info, void *user)
+{
+	unsigned char c[16];
+	struct top_action a = { .type = TA_SIGNAL };
+
+	(void)t;
+	(void)info;
+	(void)user;
+	if (!(f & TICKIT_EV_FIRE))
+		return 0;
+	if (read(sig_pipe[0], c, sizeof(c)) > 0)
+		dispatch(&a);
+	return 0;
+}
+
+static int
+on_expose(TickitWindow *w, TickitEventFlags f, void *info, void *user)
+{
+	TickitExposeEventInfo *ex = info;
+
+	(void)w;
+	(void)user;
+	if (f & TICKIT_EV_FIRE)
+		top_render(&S, ex->rb, colour);
+	return 1;
+}
+
+static int
+on_geom(TickitWindow *w, TickitEventFlags f, void *info, void *user)
+{
+	TickitGeomchangeEventInfo *g = info;
+	struct top_action a = { .type = TA_RESIZE };
+
+	(void)w;
+	(void)user;
+	if (!(f & TICKIT_EV_FIRE))
+		return 0;
+	a.lines = g->rect.lines;
+	a.cols = g->rect.cols;
+	dispatch(&a);
+	return 0;
+}
+
+static int
+on_key(TickitWindow *w, TickitEventFlags f, void *info, void *user)
+{
+	TickitKeyEventInfo *k = info;
+	struct top_action a = { .type = TA_KEY };
+
+	(void)w;
+	(void)user;
+	if (!(f & TICKIT_EV_FIRE))
+		return 0;
+	a.key = k->str;
+	a.text = k->type == TICKIT_KEYEV_TEXT;
+	dispatch(&a);
+	return 1;
+}
+
+int
+top_main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "delay", required_argument, NULL, 'd' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "profile", required_argument, NULL, 'p' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct top_action start = { .type = TA_START };
+	struct px_err e;
+	double delay = 3;
+	int ch, lines, cols, err_fd;
+	char *end;
+
+	cli_init(&X);
+	while ((ch = getopt_long(argc, argv, "d:hp:", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'd':
+			delay = strtod(optarg, &end);
+			if (end == optarg || *end || !(delay >= 0.2) ||
+			    delay > 86400)
+				px_errx(PX_EXIT_USAGE, "-d: seconds between "
+				    "refreshes, 0.2 to 86400, not '%s'", optarg);
+			break;
+		case 'h':
+			px_help_exit(&px_cmd_top);
+		case 'p':
+			X.profile = optarg;
+			break;
+		default:
+			px_usage(&px_cmd_top);
+		}
+	}
+	argc -= optind;
+	if (argc != 0)
+		px_usage(&px_cmd_top);
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+		px_errx(PX_EXIT_USAGE, "needs a terminal on standard input "
+		    "and output (px ls and px watch work without one)");
+	if (cli_connect(&X, &e) != 0)
+		px_die(&e);
+	colour = getenv("NO_COLOR") == NULL || *getenv("NO_COLOR") == '\0';
+
+	if (tcgetattr(STDIN_FILENO, &saved_tio) == 0)
+		have_tio = 1;
+	if (pipe(sig_pipe) != 0)
+		px_errx(PX_EXIT_FAIL, "pipe: %s", strerror(errno));
+	fcntl(sig_pipe[0], F_SETFL, O_NONBLOCK);
+	fcntl(sig_pipe[1], F_SETFL, O_NONBLOCK);
+	signals_install();
+
+	if ((tk = tickit_new_stdio()) == NULL)
+		px_errx(PX_EXIT_FAIL, "cannot open the terminal");
+	root = tickit_get_rootwin(tk);
+	tickit_term_get_size(tickit_get_term(tk), &lines, &cols);
+	top_state_init(&S, X.p->name, X.p->read_only, (long)(delay * 1000),
+	    lines, cols);
+	/* Diagnostics would scribble over the screen: keep them until the
+	 * terminal is back. */
+	err_fd = dup(STDERR_FILENO);
+	{
+		char path[] = "/tmp/pxtop-stderr.XXXXXX";
+		int fd = mkstemp(path);
+
+		if (fd >= 0) {
+			unlink(path);
+			dup2(fd, STDERR_FILENO);
+			close(fd);
+		}
+	}
+	async = px_async_new(hook_io, hook_timer, NULL);
+	worker_start();
+	tickit_watch_io(tk, sig_pipe[0], TICKIT_IO_IN, 0, on_signal_pipe,
+	    NULL);
+	tickit_window_bind_event(root, TICKIT_WINDOW_ON_EXPOSE, 0, on_expose,
+	    NULL);
+	tickit_window_bind_event(root, TICKIT_WINDOW_ON_GEOMCHANGE, 0,
+	    on_geom, NULL);
+	tickit_window_bind_event(root, TICKIT_WINDOW_ON_KEY, 0, on_key, NULL);
+	dispatch(&start);
+
+	tickit_run(tk);
+
+	/* The way out of q, C-c, SIGINT, SIGTERM and SIGHUP. */
+	tickit_window_close(root);
+	tickit_unref(tk);
+	tk = NULL;
+	root = NULL;
+	if (err_fd >= 0) {
+		/* Show what was said while the screen was up. */
+		char buf[4096];
+		ssize_t n, w;
+
+		if (lseek(STDERR_FILENO, 0, SEEK_SET) == 0)
+			while ((n = read(STDERR_FILENO, buf, sizeof(buf))) > 0)
+				w = write(err_fd, buf, (size_t)n), (void)w;
+		dup2(err_fd, STDERR_FILENO);
+		close(err_fd);
+	}
+	return S.quit ? 0 : PX_EXIT_FAIL;
+}

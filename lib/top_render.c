@@ -1,0 +1,712 @@
+/*
+ * top_render.c -- pxtop's screen from its state: header, view tabs, the
+ * body of the current view, the status line and the footer of keys, and
+ * the keymap and confirmation overlays.  Only visible rows are formatted,
+ * so a frame costs the same for 60 guests or 10,000.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "out.h"
+#include "top_render.h"
+
+struct pens {
+	TickitPen *bar, *sel, *head, *bold, *red, *green, *yellow, *dim,
+	    *box;
+};
+
+static struct pens P[2];	/* [colour] */
+
+static const struct pens *
+pens(int colour)
+{
+	struct pens *p = &P[colour != 0];
+
+	if (p->bar != NULL)
+		return p;
+	p->bar = tickit_pen_new_attrs(TICKIT_PEN_REVERSE, 1, -1);
+	p->sel = tickit_pen_new_attrs(TICKIT_PEN_REVERSE, 1, -1);
+	p->head = tickit_pen_new_attrs(TICKIT_PEN_BOLD, 1, TICKIT_PEN_UNDER,
+	    1, -1);
+	p->bold = tickit_pen_new_attrs(TICKIT_PEN_BOLD, 1, -1);
+	p->dim = tickit_pen_new();
+	p->box = tickit_pen_new_attrs(TICKIT_PEN_BOLD, 1, -1);
+	if (colour) {
+		p->red = tickit_pen_new_attrs(TICKIT_PEN_FG, 1, -1);
+		p->green = tickit_pen_new_attrs(TICKIT_PEN_FG, 2, -1);
+		p->yellow = tickit_pen_new_attrs(TICKIT_PEN_FG, 3, -1);
+		tickit_pen_set_colour_attr(p->bar, TICKIT_PEN_FG, 4);
+		tickit_pen_set_colour_attr(p->dim, TICKIT_PEN_FG, 8);
+	} else {
+		p->red = tickit_pen_new_attrs(TICKIT_PEN_BOLD, 1, -1);
+		p->green = tickit_pen_new();
+		p->yellow = tickit_pen_new_attrs(TICKIT_PEN_BOLD, 1, -1);
+	}
+	return p;
+}
+
+/* Text at line, col, cut to the screen width. */
+static void __attribute__((format(printf, 6, 7)))
+put(TickitRenderBuffer *rb, const struct top_state *s, int line, int col,
+    const TickitPen *pen, const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	if (line < 0 || line >= s->lines || col >= s->cols)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	tickit_renderbuffer_save(rb);
+	if (pen)
+		tickit_renderbuffer_setpen(rb, pen);
+	tickit_renderbuffer_text_at(rb, line, col, buf);
+	tickit_renderbuffer_restore(rb);
+}
+
+/* A whole line in pen (a selected row, a bar). */
+static void
+fill(TickitRenderBuffer *rb, const struct top_state *s, int line,
+    const TickitPen *pen)
+{
+	tickit_renderbuffer_save(rb);
+	tickit_renderbuffer_setpen(rb, pen);
+	tickit_renderbuffer_erase_at(rb, line, 0, s->cols);
+	tickit_renderbuffer_restore(rb);
+}
+
+/* "[#####     ]" for frac 0..1, w inside the brackets. */
+static void
+bar(char *b, size_t n, double frac, int w)
+{
+	int k = (int)(frac * w + 0.5), i;
+
+	if (w + 3 > (int)n)
+		w = (int)n - 3;
+	if (k < 0)
+		k = 0;
+	if (k > w)
+		k = w;
+	b[0] = '[';
+	for (i = 0; i < w; i++)
+		b[1 + i] = i < k ? '#' : ' ';
+	b[1 + w] = ']';
+	b[2 + w] = '\0';
+}
+
+static void
+sparkline(char *b, size_t n, const double *v, int count)
+{
+	static const char *const ticks[] = { "▁", "▂", "▃", "▄", "▅", "▆",
+		"▇", "█" };
+	size_t len = 0;
+
+	b[0] = '\0';
+	for (int i = 0; i < count && len + 4 < n; i++) {
+		const char *t = " ";
+
+		if (v[i] >= 0) {
+			int k = (int)(v[i] * 8);
+
+			t = ticks[k < 0 ? 0 : k > 7 ? 7 : k];
+		}
+		len += (size_t)snprintf(b + len, n - len, "%s", t);
+	}
+}
+
+static const TickitPen *
+status_pen(const struct pens *p, const char *st)
+{
+	if (strcmp(st, "running") == 0 || strcmp(st, "online") == 0 ||
+	    strcmp(st, "available") == 0)
+		return p->green;
+	if (strcmp(st, "stopped") == 0)
+		return NULL;
+	return p->yellow;
+}
+
+/* ---- views ---- */
+
+static void
+info(TickitRenderBuffer *rb, const struct top_state *s, int y,
+    const struct pens *p, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static void
+info(TickitRenderBuffer *rb, const struct top_state *s, int y,
+    const struct pens *p, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	put(rb, s, y, 0, p->bold, "%s", buf);
+}
+
+static void
+draw_dash(TickitRenderBuffer *rb, const struct top_state *s, int y0,
+    int rows, const struct pens *p)
+{
+	int on = 0, run = 0, stop = 0, other = 0, ha = 0, y = y0, end = y0 +
+	    rows, failed = 0;
+	char b1[64], b2[64], m1[32], m2[32], sp[TOP_SPARK * 4 + 1], up[32];
+
+	for (int i = 0; i < s->nnodes; i++)
+		on += s->nodes[i].online;
+	for (int i = 0; i < s->nguests; i++) {
+		const char *st = s->guests[i].status;
+
+		if (s->guests[i].template)
+			continue;
+		if (strcmp(st, "running") == 0)
+			run++;
+		else if (strcmp(st, "stopped") == 0)
+			stop++;
+		else
+			other++;
+		ha += s->guests[i].hastate[0] != '\0';
+	}
+	put(rb, s, y++, 0, p->bold, "Cluster %s: %s", s->profile,
+	    s->nnodes && on == s->nnodes ? "healthy" : s->nnodes ?
+	    "degraded" : "no data yet");
+	put(rb, s, y++, 2, NULL, "nodes %d/%d online   guests %d running, "
+	    "%d stopped, %d other   HA-managed %d", on, s->nnodes, run, stop,
+	    other, ha);
+	y++;
+	if (y < end)
+		put(rb, s, y++, 0, p->head, "%-12s %-8s %-30s %-*s %-26s %s",
+		    "NODE", "STATUS", "CPU", TOP_SPARK, "CPU HISTORY", "MEMORY",
+		    "UPTIME");
+	for (int i = 0; i < s->nnodes && y < end; i++, y++) {
+		const struct pve_node *n = &s->nodes[i];
+		int k;
+
+		bar(b1, sizeof(b1), n->cpu, 20);
+		bar(b2, sizeof(b2), n->maxmem ? (double)n->mem / n->maxmem :
+		    0, 12);
+		out_fmt_bytes(m1, sizeof(m1), n->mem);
+		out_fmt_bytes(m2, sizeof(m2), n->maxmem);
+		out_fmt_duration(up, sizeof(up), n->uptime);
+		for (k = 0; k < 64 && strcmp(s->spark_node[k], n->name); k++)
+			;
+		sp[0] = '\0';
+		if (k < 64)
+			sparkline(sp, sizeof(sp), s->spark[k], TOP_SPARK);
+		put(rb, s, y, 0, NULL, "%-12.12s", n->name);
+		put(rb, s, y, 13, status_pen(p, n->status), "%-8.8s",
+		    n->status);
+		put(rb, s, y, 22, NULL, "%s %5.1f%%  %s", b1, n->cpu * 100, sp);
+		put(rb, s, y, 22 + 31 + TOP_SPARK + 1, NULL, "%s %s/%s  %s",
+		    b2, m1, m2, n->online ? up : "-");
+	}
+	y++;
+	if (y < end)
+		put(rb, s, y++, 0, p->head, "%-28s %-14s %s", "STORAGE", "USE",
+		    "USED/TOTAL");
+	for (int i = 0; i < s->nstorages && y < end - 6; i++, y++) {
+		const struct pve_storage *st = &s->storages[i];
+		double f = st->maxdisk ? (double)st->disk / st->maxdisk : 0;
+
+		bar(b1, sizeof(b1), f, 12);
+		out_fmt_bytes(m1, sizeof(m1), st->disk);
+		out_fmt_bytes(m2, sizeof(m2), st->maxdisk);
+		put(rb, s, y, 0, f > 0.9 ? p->red : NULL, "%-28.28s %s "
+		    "%3.0f%%  %s/%s", st->shared ? st->storage : (snprintf(b2,
+		    sizeof(b2), "%.30s@%.30s", st->storage, st->node), b2), b1,
+		    f * 100, m1, m2);
+	}
+	y++;
+	for (int i = 0; i < s->ntasks; i++)
+		failed += !s->tasks[i].running && !s->tasks[i].ok;
+	if (y < end)
+		put(rb, s, y++, 0, p->head, "Recent failed tasks (%d)", failed);
+	for (int i = 0; i < s->ntasks && y < end; i++) {
+		const struct pve_task *t = &s->tasks[i];
+
+		if (t->running || t->ok)
+			continue;
+		out_fmt_time(b1, sizeof(b1), t->starttime);
+		put(rb, s, y++, 2, p->red, "%s  %-8s %-10s %-8s %s", b1,
+		    t->node, t->type, t->id, t->status);
+	}
+}
+
+static void
+draw_nodes(TickitRenderBuffer *rb, const struct top_state *s, int y,
+    int rows, const struct pens *p)
+{
+	char m1[32], m2[32], d1[32], d2[32], up[32];
+
+	info(rb, s, y, p, "Nodes: %d%s%s", s->nvnodes, s->search[0] ?
+	    "   search: " : "", s->search);
+	put(rb, s, y + 1, 0, p->head, "%-16s %-8s %6s %4s %10s %10s %10s "
+	    "%10s %10s", "NAME", "STATUS", "CPU", "CPUS", "MEM", "MAXMEM",
+	    "DISK", "MAXDISK", "UPTIME");
+	for (int r = 0; r < rows - 2; r++) {
+		int i = s->top[TOP_NODES] + r;
+		const struct pve_node *n;
+		int line = y + 2 + r;
+
+		if (i >= s->nvnodes)
+			break;
+		n = &s->nodes[s->vnodes[i]];
+		if (i == s->cur[TOP_NODES])
+			fill(rb, s, line, p->sel);
+		out_fmt_bytes(m1, sizeof(m1), n->mem);
+		out_fmt_bytes(m2, sizeof(m2), n->maxmem);
+		out_fmt_bytes(d1, sizeof(d1), n->disk);
+		out_fmt_bytes(d2, sizeof(d2), n->maxdisk);
+		out_fmt_duration(up, sizeof(up), n->uptime);
+		put(rb, s, line, 0, i == s->cur[TOP_NODES] ? p->sel : NULL,
+		    "%-16.16s %-8.8s %5.1f%% %4d %10s %10s %10s %10s %10s",
+		    n->name, n->status, n->cpu * 100, n->maxcpu, m1, m2, d1,
+		    d2, n->online ? up : "-");
+	}
+}
+
+static void
+draw_guests(TickitRenderBuffer *rb, const struct top_state *s, int y,
+    int rows, const struct pens *p)
+{
+	static const char *const cols[TOP_NSORT] = { "VMID", "NAME", "NODE",
+		"STATUS", "CPU", "MEM", "UPTIME" };
+	char h[TOP_NSORT][16], m1[32], m2[32], up[32];
+
+	info(rb, s, y, p, "Guests: %d of %d   sort %s %s%s%s%s%s%s   "
+	    "marked %d", s->nvis, s->nguests, top_sort_name(s->sort),
+	    s->sort_desc ? "desc" : "asc", s->running_only ?
+	    "   running only" : "", s->filter[0] ? "   filter: " : "",
+	    s->filter, s->search[0] ? "   search: " : "", s->search,
+	    s->nmarked);
+	for (int k = 0; k < TOP_NSORT; k++)
+		snprintf(h[k], sizeof(h[k]), "%s%s", cols[k], (int)s->sort ==
+		    k ? (s->sort_desc ? "v" : "^") : "");
+	put(rb, s, y + 1, 0, p->head, "  %7s %-16s %-4s %-10s %-9s %6s "
+	    "%10s %10s %8s %-8s %s", h[0], h[1], "TYPE", h[2], h[3], h[4],
+	    h[5], "MAXMEM", h[6], "LOCK", "TAGS");
+	for (int r = 0; r < rows - 2; r++) {
+		int i = s->top[TOP_GUESTS] + r, line = y + 2 + r, cur;
+		const struct pve_guest *g;
+
+		if (i >= s->nvis)
+			break;
+		g = &s->guests[s->vis[i]];
+		cur = i == s->cur[TOP_GUESTS];
+		if (cur)
+			fill(rb, s, line, p->sel);
+		out_fmt_bytes(m1, sizeof(m1), g->mem);
+		out_fmt_bytes(m2, sizeof(m2), g->maxmem);
+		out_fmt_duration(up, sizeof(up), g->uptime);
+		put(rb, s, line, 0, cur ? p->sel : NULL, "%c %7d %-16.16s "
+		    "%-4.4s %-10.10s", top_is_marked(s, g->vmid) ? '*' : ' ',
+		    g->vmid, g->name, g->type[0] == 'l' ? "ct" : "vm",
+		    g->node);
+		put(rb, s, line, 43, cur ? p->sel : status_pen(p, g->status),
+		    "%-9.9s", g->status);
+		put(rb, s, line, 53, cur ? p->sel : NULL, "%5.1f%% %10s %10s "
+		    "%8s %-8.8s %s", g->cpu * 100, m1, m2,
+		    g->uptime ? up : "-", g->lock[0] ? g->lock : "-",
+		    g->tags);
+	}
+}
+
+static void
+draw_storage(TickitRenderBuffer *rb, const struct top_state *s, int y,
+    int rows, const struct pens *p)
+{
+	char m1[32], m2[32], b[32];
+
+	info(rb, s, y, p, "Storage: %d%s%s", s->nvstor, s->search[0] ?
+	    "   search: " : "", s->search);
+	put(rb, s, y + 1, 0, p->head, "%-20s %-12s %-10s %-10s %10s %10s "
+	    "%-14s %4s %-6s %s", "STORAGE", "NODE", "TYPE", "STATUS", "USED",
+	    "TOTAL", "USE", "", "SHARED", "CONTENT");
+	for (int r = 0; r < rows - 2; r++) {
+		int i = s->top[TOP_STORAGE] + r, line = y + 2 + r;
+		const struct pve_storage *st;
+		double f;
+
+		if (i >= s->nvstor)
+			break;
+		st = &s->storages[s->vstor[i]];
+		f = st->maxdisk ? (double)st->disk / st->maxdisk : 0;
+		if (i == s->cur[TOP_STORAGE])
+			fill(rb, s, line, p->sel);
+		out_fmt_bytes(m1, sizeof(m1), st->disk);
+		out_fmt_bytes(m2, sizeof(m2), st->maxdisk);
+		bar(b, sizeof(b), f, 12);
+		put(rb, s, line, 0, i == s->cur[TOP_STORAGE] ? p->sel :
+		    f > 0.9 ? p->red : NULL, "%-20.20s %-12.12s %-10.10s "
+		    "%-10.10s %10s %10s %s %3.0f%% %-6s %s", st->storage,
+		    st->node, st->plugintype, st->status, m1, m2, b, f * 100,
+		    st->shared ? "yes" : "no", st->content);
+	}
+}
+
+static void
+draw_tasks(TickitRenderBuffer *rb, const struct top_state *s, int y,
+    int rows, const struct pens *p)
+{
+	char t1[32];
+
+	info(rb, s, y, p, "Tasks: %d%s%s", s->nvtasks, s->search[0] ?
+	    "   search: " : "", s->search);
+	put(rb, s, y + 1, 0, p->head, "%-19s %-10s %-14s %-10s %-16s %s",
+	    "START", "NODE", "TYPE", "ID", "USER", "STATUS");
+	for (int r = 0; r < rows - 2; r++) {
+		int i = s->top[TOP_TASKS] + r, line = y + 2 + r, cur;
+		const struct pve_task *t;
+
+		if (i >= s->nvtasks)
+			break;
+		t = &s->tasks[s->vtasks[i]];
+		cur = i == s->cur[TOP_TASKS];
+		if (cur)
+			fill(rb, s, line, p->sel);
+		out_fmt_time(t1, sizeof(t1), t->starttime);
+		put(rb, s, line, 0, cur ? p->sel : t->running ? p->yellow :
+		    t->ok ? NULL : p->red, "%-19.19s %-10.10s %-14.14s "
+		    "%-10.10s %-16.16s %s", t1, t->node, t->type, t->id,
+		    t->user, t->running ? "running" : t->status);
+	}
+}
+
+static const char *const op_states[] = {
+	"preview", "ready", "running", "ok", "failed", "refused"
+};
+
+static void
+draw_queue(TickitRenderBuffer *rb, const struct top_state *s, int y,
+    int rows, const struct pens *p)
+{
+	const struct top_op *cur = NULL;
+	int list = rows - 2, n;
+
+	info(rb, s, y, p, "Operation queue: %d", s->nops);
+	if (s->nops == 0) {
+		put(rb, s, y + 2, 2, NULL, "Nothing queued.  In the guest "
+		    "view (3): Space marks guests, s starts, S shuts down, "
+		    "r reboots.");
+		return;
+	}
+	if (s->cur[TOP_QUEUE] < s->nops)
+		cur = &s->ops[s->cur[TOP_QUEUE]];
+	if (cur && cur->risk.n > 0 && list > cur->risk.n + 4)
+		list -= cur->risk.n + 2;
+	put(rb, s, y + 1, 0, p->head, "%-4s %7s %-16s %-10s %-9s %-8s %-28s "
+	    "%s", "#", "VMID", "NAME", "NODE", "ACTION", "STATE",
+	    "PRE-FLIGHT", "MESSAGE");
+	for (int r = 0; r < list; r++) {
+		int i = s->top[TOP_QUEUE] + r, line = y + 2 + r;
+		const struct top_op *o;
+		char risk[64];
+		const TickitPen *pen = NULL;
+
+		if (i >= s->nops)
+			break;
+		o = &s->ops[i];
+		if (!o->previewed)
+			snprintf(risk, sizeof(risk), "checking...");
+		else if (o->risk.worst == 0)
+			snprintf(risk, sizeof(risk), "ok");
+		else {
+			const struct risk_finding *f = &o->risk.f[0];
+
+			for (int k = 0; k < o->risk.n; k++)
+				if (o->risk.f[k].level == o->risk.worst) {
+					f = &o->risk.f[k];
+					break;
+				}
+			snprintf(risk, sizeof(risk), "%s %s%s",
+			    risk_level_name(o->risk.worst), f->check,
+			    o->risk.worst == RISK_SEVERE ? " (refuse)" : "");
+		}
+		if (o->st == TOP_OP_FAILED || o->st == TOP_OP_REFUSED ||
+		    (o->risk.worst == RISK_SEVERE && o->st < TOP_OP_OK))
+			pen = p->red;
+		else if (o->st == TOP_OP_OK)
+			pen = p->green;
+		else if (o->risk.worst == RISK_WARNING)
+			pen = p->yellow;
+		if (i == s->cur[TOP_QUEUE]) {
+			fill(rb, s, line, p->sel);
+			pen = p->sel;
+		}
+		put(rb, s, line, 0, pen, "%-4d %7d %-16.16s %-10.10s %-9.9s "
+		    "%-8.8s %-28.28s %s", o->id, o->g.vmid, o->g.name,
+		    o->g.node, o->action, op_states[o->st], risk, o->msg);
+	}
+	if (cur && cur->risk.n > 0) {
+		n = y + 2 + list + 1;
+		put(rb, s, n++, 0, p->bold, "Pre-flight for %s %d (%s):",
+		    cur->action, cur->g.vmid, cur->g.name);
+		for (int k = 0; k < cur->risk.n && n < y + rows; k++, n++)
+			put(rb, s, n, 2, cur->risk.f[k].level == RISK_SEVERE ?
+			    p->red : NULL, "%-8s %-20s %s",
+			    risk_level_name(cur->risk.f[k].level),
+			    cur->risk.f[k].check, cur->risk.f[k].detail);
+	}
+}
+
+static void
+draw_audit(TickitRenderBuffer *rb, const struct top_state *s, int y,
+    int rows, const struct pens *p)
+{
+	char t1[32];
+
+	info(rb, s, y, p, "Audit timeline (px's audit log): %d", s->naudit);
+	put(rb, s, y + 1, 0, p->head, "%6s %-19s %-10s %-14s %-22s %s", "ID",
+	    "TIME", "ACTION", "TARGET", "DECISION", "RESULT");
+	for (int r = 0; r < rows - 2; r++) {
+		int i = s->top[TOP_AUDIT] + r, line = y + 2 + r;
+		const struct top_audit_row *a;
+		const TickitPen *pen = NULL;
+
+		if (i >= s->naudit)
+			break;
+		a = &s->audit[i];
+		if (strncmp(a->decision, "refused", 7) == 0)
+			pen = p->red;
+		if (i == s->cur[TOP_AUDIT]) {
+			fill(rb, s, line, p->sel);
+			pen = p->sel;
+		}
+		out_fmt_time(t1, sizeof(t1), a->time);
+		put(rb, s, line, 0, pen, "%6lld %-19.19s %-10.10s %-14.14s "
+		    "%-22.22s %s", a->id, t1, a->action, a->target,
+		    a->decision, a->result);
+	}
+}
+
+static void
+draw_guest(TickitRenderBuffer *rb, const struct top_state *s, int y,
+    int rows, const struct pens *p)
+{
+	const struct pve_guest *g = NULL;
+	char m1[32], m2[32], up[32], t1[32];
+	int line = 0, skip = s->top[TOP_GUEST], end = y + rows;
+
+	for (int i = 0; i < s->nguests; i++)
+		if (s->guests[i].vmid == s->detail_vmid)
+			g = &s->guests[i];
+#define LINE(pen, ...) do { \
+	if (line++ >= skip && y < end) \
+		put(rb, s, y++, 0, pen, __VA_ARGS__); \
+} while (0)
+	if (g == NULL) {
+		LINE(p->bold, "Guest %d: not in the cluster's list",
+		    s->detail_vmid);
+		return;
+	}
+	out_fmt_bytes(m1, sizeof(m1), g->mem);
+	out_fmt_bytes(m2, sizeof(m2), g->maxmem);
+	out_fmt_duration(up, sizeof(up), g->uptime);
+	LINE(p->bold, "%s %d (%s) on %s: %s", g->type[0] == 'l' ? "CT" :
+	    "VM", g->vmid, g->name, g->node, g->status);
+	LINE(NULL, "  cpu %.1f%% of %g   memory %s / %s   uptime %s",
+	    g->cpu * 100, g->maxcpu, m1, m2, g->uptime ? up : "-");
+	LINE(NULL, "  tags %s   pool %s   HA %s   lock %s",
+	    g->tags[0] ? g->tags : "-", g->pool[0] ? g->pool : "-",
+	    g->hastate[0] ? g->hastate : "-", g->lock[0] ? g->lock : "-");
+	LINE(NULL, "%s", "");
+	LINE(p->head, "Config (%d)", s->ncfg);
+	for (int i = 0; i < s->ncfg; i++)
+		LINE(NULL, "  %-14s %s", s->cfg[i].key, s->cfg[i].value ?
+		    s->cfg[i].value : "");
+	LINE(NULL, "%s", "");
+	LINE(p->head, "Snapshots (%d)", s->nsnaps);
+	for (int i = 0; i < s->nsnaps; i++) {
+		out_fmt_time(t1, sizeof(t1), s->snaps[i].snaptime);
+		LINE(NULL, "  %-20s %-19s parent %-16s %s", s->snaps[i].name,
+		    t1, s->snaps[i].parent[0] ? s->snaps[i].parent : "-",
+		    s->snaps[i].description);
+	}
+#undef LINE
+}
+
+static void
+draw_tasklog(TickitRenderBuffer *rb, const struct top_state *s, int y,
+    int rows, const struct pens *p)
+{
+	info(rb, s, y, p, "Task log%s: %s", s->log_running ?
+	    " (following)" : "", s->log_upid);
+	for (int r = 0; r < rows - 1; r++) {
+		int i = s->top[TOP_TASKLOG] + r;
+
+		if (i >= s->nlog)
+			break;
+		put(rb, s, y + 1 + r, 0, NULL, "%s", s->log[i].t);
+	}
+}
+
+/* ---- overlays ---- */
+
+static void
+box(TickitRenderBuffer *rb, const struct top_state *s, const char *title,
+    const char *const *text, int n, const struct pens *p)
+{
+	int w = 0, h = n + 2, top, left;
+
+	for (int i = 0; i < n; i++)
+		if ((int)strlen(text[i]) > w)
+			w = (int)strlen(text[i]);
+	w += 4;
+	if (w > s->cols)
+		w = s->cols;
+	if (h > s->lines)
+		h = s->lines;
+	top = (s->lines - h) / 2;
+	left = (s->cols - w) / 2;
+	if (top < 0)
+		top = 0;
+	if (left < 0)
+		left = 0;
+	for (int i = 0; i < h; i++) {
+		tickit_renderbuffer_save(rb);
+		tickit_renderbuffer_setpen(rb, p->bar);
+		tickit_renderbuffer_erase_at(rb, top + i, left, w);
+		tickit_renderbuffer_restore(rb);
+	}
+	put(rb, s, top, left + 2, p->bar, "%s", title);
+	for (int i = 0; i < n && i + 1 < h - 1; i++)
+		put(rb, s, top + 1 + i, left + 2, p->bar, "%s", text[i]);
+}
+
+static const char *const keymap[] = {
+	"1 Dashboard  2 Nodes  3 Guests  4 Storage  5 Tasks",
+	"Q operation queue  T audit timeline  Tab next view",
+	"j/k or Down/Up move, PageDown/PageUp or C-d/C-u page,",
+	"  g or Home first, End last",
+	"Enter  open: guest detail, task log, guests of a node;",
+	"       in the queue: confirm",
+	"Esc    back from a detail or log; clear the search",
+	"/      incremental search (names, VMIDs, tags, nodes, pools)",
+	"f      filter guests: node:N tag:T status:S pool:P type:T text",
+	"i      running guests only    < > sort column    o order",
+	"Space  mark guest    V mark all shown    t mark by tag",
+	"u      unmark all",
+	"s start  S shutdown  r reboot: the marked guests or the one",
+	"       under the cursor, to the queue with a pre-flight preview",
+	"y      in the queue: run the ready operations (after a dialog)",
+	"c      in the queue: clear finished operations",
+	"R      refresh now    ? this keymap    q or C-c quit",
+};
+
+void
+top_render(const struct top_state *s, TickitRenderBuffer *rb, int colour)
+{
+	const struct pens *p = pens(colour);
+	int body = top_body_lines(s), y = 2, on = 0, run = 0, x;
+	char t[32] = "-";
+
+	tickit_renderbuffer_clear(rb);
+	if (s->lines < 4 || s->cols < 20) {
+		put(rb, s, 0, 0, NULL, "pxtop: terminal too small");
+		return;
+	}
+	for (int i = 0; i < s->nnodes; i++)
+		on += s->nodes[i].online;
+	for (int i = 0; i < s->nguests; i++)
+		run += strcmp(s->guests[i].status, "running") == 0;
+	if (s->updated) {
+		time_t u = (time_t)s->updated;
+		struct tm tm;
+
+		localtime_r(&u, &tm);
+		strftime(t, sizeof(t), "%H:%M:%S", &tm);
+	}
+	fill(rb, s, 0, p->bar);
+	put(rb, s, 0, 0, p->bar, " pxtop  %s  nodes %d/%d  guests %d/%d "
+	    "running  updated %s%s%s", s->profile, on, s->nnodes, run,
+	    s->nguests, t, s->loading ? "  loading" : "", s->read_only ?
+	    "  [read-only]" : "");
+
+	x = 0;
+	for (int v = 0; v <= TOP_AUDIT; v++) {
+		static const char keys[] = "12345QT";
+		char tab[48];
+		int cur = (int)s->view == v || (v == TOP_GUESTS &&
+		    s->view == TOP_GUEST) || (v == TOP_TASKS &&
+		    s->view == TOP_TASKLOG);
+
+		if (v == TOP_QUEUE)
+			snprintf(tab, sizeof(tab), " %c %s(%d) ", keys[v],
+			    top_view_name(v), s->nops);
+		else
+			snprintf(tab, sizeof(tab), " %c %s ", keys[v],
+			    top_view_name(v));
+		put(rb, s, 1, x, cur ? p->sel : NULL, "%s", tab);
+		x += (int)strlen(tab) + 1;
+	}
+
+	switch (s->view) {
+	case TOP_DASH:
+		draw_dash(rb, s, y, body, p);
+		break;
+	case TOP_NODES:
+		draw_nodes(rb, s, y, body, p);
+		break;
+	case TOP_GUESTS:
+		draw_guests(rb, s, y, body, p);
+		break;
+	case TOP_STORAGE:
+		draw_storage(rb, s, y, body, p);
+		break;
+	case TOP_TASKS:
+		draw_tasks(rb, s, y, body, p);
+		break;
+	case TOP_QUEUE:
+		draw_queue(rb, s, y, body, p);
+		break;
+	case TOP_AUDIT:
+		draw_audit(rb, s, y, body, p);
+		break;
+	case TOP_GUEST:
+		draw_guest(rb, s, y, body, p);
+		break;
+	case TOP_TASKLOG:
+		draw_tasklog(rb, s, y, body, p);
+		break;
+	case TOP_NVIEWS:
+		break;
+	}
+
+	/* status line: the input being typed, a message, or a failure */
+	if (s->input != TOP_IN_NONE)
+		put(rb, s, s->lines - 2, 0, p->bold, "%s%s_",
+		    s->input == TOP_IN_SEARCH ? "/" : s->input ==
+		    TOP_IN_FILTER ? "filter: " : "tag: ", s->entry);
+	else if (s->status[0])
+		put(rb, s, s->lines - 2, 0, strncmp(s->status, "refused", 7)
+		    == 0 ? p->red : p->bold, "%s", s->status);
+	else if (s->fetch_err[0])
+		put(rb, s, s->lines - 2, 0, p->red, "%s", s->fetch_err);
+	fill(rb, s, s->lines - 1, p->bar);
+	put(rb, s, s->lines - 1, 0, p->bar, " %s", top_footer(s));
+
+	if (s->help)
+		box(rb, s, "pxtop keys", keymap, (int)(sizeof(keymap) /
+		    sizeof(keymap[0])), p);
+	if (s->confirm) {
+		char l1[128], l2[128];
+		const char *text[3] = { l1, l2, "y run   n cancel" };
+		int ready = 0, severe = 0;
+
+		for (int i = 0; i < s->nops; i++)
+			if (s->ops[i].st == TOP_OP_READY) {
+				ready++;
+				severe += s->ops[i].risk.worst == RISK_SEVERE;
+			}
+		snprintf(l1, sizeof(l1), "Run %d operation%s through the gate "
+		    "on profile %s?", ready, ready == 1 ? "" : "s",
+		    s->profile);
+		snprintf(l2, sizeof(l2), "%d will be refused by the pre-flight "
+		    "check.", severe);
+		box(rb, s, "confirm", text, 3, p);
+	}
+}

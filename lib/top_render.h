@@ -1,0 +1,18 @@
+/*
+ * top_render.h -- draw pxtop's state into a tickit render buffer.  Reads
+ * the state only: the expose handler of cmd/top calls it, and so do the
+ * rendering tests (into a mock terminal) and the frame benchmark.
+ */
+#ifndef PX_TOP_RENDER_H
+#define PX_TOP_RENDER_H
+
+#include <tickit.h>
+
+#include "top_state.h"
+
+/* Draw the whole screen (s->lines x s->cols) into rb; colour 0 draws
+ * with reverse and bold only (NO_COLOR). */
+void top_render(const struct top_state *s, TickitRenderBuffer *rb,
+    int colour);
+
+#endif
