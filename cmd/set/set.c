@@ -1,0 +1,242 @@
+/*
+ * set -- change a guest's configuration: GET .../config for its current
+ * values and digest, then PUT .../config with key=value pairs, delete=
+ * and digest=, through the gate (lib/gate.h).  The digest makes PVE
+ * refuse the change when someone else changed the config in between
+ * ("detected modified configuration"), instead of silently losing one of
+ * the two updates.  Afterwards the change is shown on stderr, key by key,
+ * old -> new, with the keys PVE left pending (applied at the next
+ * restart) marked.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "enc.h"
+#include "mutate2.h"
+#include "pve_read.h"
+
+PX_COMMAND(set, "change a guest's configuration, refusing lost updates",
+    "usage: px set [-Hjnvy] [-c columns] [-f format] [-p profile] "
+    "[--allow-risk] [--delete key,...] [--digest digest] "
+    "vmid key=value ...\n");
+
+#define MAX_KEYS	128
+
+struct change {
+	char key[64];
+	const char *value;	/* NULL: delete */
+};
+
+/* Split --delete's comma list into ch; exits 2 on a bad key. */
+static int
+add_deletes(struct change *ch, int n, char *list)
+{
+	char *save = NULL;
+
+	for (char *k = strtok_r(list, ",", &save); k;
+	    k = strtok_r(NULL, ",", &save)) {
+		if (!mut_valid_key(k))
+			px_errx(PX_EXIT_USAGE, "--delete: '%s' is not a "
+			    "config key", k);
+		if (n == MAX_KEYS)
+			px_errx(PX_EXIT_USAGE, "more than %d keys", MAX_KEYS);
+		snprintf(ch[n].key, sizeof(ch[n].key), "%s", k);
+		ch[n++].value = NULL;
+	}
+	return n;
+}
+
+/* Print the change on stderr: "key: old -> new". */
+static void
+show_diff(const struct change *ch, int n, const struct pve_kv *old, int nold,
+    const struct pve_kv *pend, int npend, int dry)
+{
+	const char *would = dry ? "would set " : "";
+
+	for (int i = 0; i < n; i++) {
+		const char *was = pve_kv_get(old, nold, ch[i].key);
+		const char *mark = "";
+		char *a, *b;
+
+		for (int k = 0; k < npend; k++)
+			if (strcmp(pend[k].key, ch[i].key) == 0 &&
+			    (pend[k].pending || pend[k].del))
+				mark = " (pending: applies at the next "
+				    "restart)";
+		if (ch[i].value && was && strcmp(was, ch[i].value) == 0) {
+			a = text_sanitize(px_xstrdup(was));
+			px_warn("%s%s: %s (unchanged)", would, ch[i].key, a);
+			free(a);
+			continue;
+		}
+		a = text_sanitize(px_xstrdup(was ? was : "(unset)"));
+		b = text_sanitize(px_xstrdup(ch[i].value ? ch[i].value :
+		    "(deleted)"));
+		px_warn("%s%s: %s -> %s%s", would, ch[i].key, a, b, mark);
+		free(a);
+		free(b);
+	}
+}
+
+int
+set_main(int argc, char **argv)
+{
+	enum { O_DELETE = 256, O_DIGEST };
+	static const struct option longopts[] = {
+		MUT_LONG_GATE,
+		{ "delete", required_argument, NULL, O_DELETE },
+		{ "digest", required_argument, NULL, O_DIGEST },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	static struct change ch[MAX_KEYS];
+	struct mut m;
+	struct mut_row row;
+	struct px_err e = { 0 };
+	struct pve_guest g;
+	struct px_reply cr, pr;
+	struct pve_kv *kv = NULL, *pend = NULL;
+	struct gate_req r = { 0 };
+	struct buf path = { 0 }, form = { 0 }, dels = { 0 }, keys = { 0 };
+	const char *digest = NULL, *d;
+	char summary[256], target[32];
+	int c, vmid, n = 0, nkv = 0, npend = 0, lxc, rc;
+
+	mut_init(&m);
+	while ((c = getopt_long(argc, argv, MUT_SHORT "h", longopts,
+	    NULL)) != -1) {
+		if (mut_opt(&m, c, optarg))
+			continue;
+		switch (c) {
+		case 'h':
+			px_help_exit(&px_cmd_set);
+		case O_DELETE:
+			n = add_deletes(ch, n, optarg);
+			break;
+		case O_DIGEST:
+			digest = optarg;
+			if (strspn(digest, "0123456789abcdefABCDEF") !=
+			    strlen(digest) || strlen(digest) < 1 ||
+			    strlen(digest) > 64)
+				px_errx(PX_EXIT_USAGE, "--digest: a hex digest "
+				    "as px config -c key,value shows it, not "
+				    "'%s'", digest);
+			break;
+		default:
+			px_usage(&px_cmd_set);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1 || (argc < 2 && n == 0))
+		px_usage(&px_cmd_set);
+	if ((vmid = pve_parse_vmid(argv[0])) < 0)
+		px_errx(PX_EXIT_USAGE, "'%s' is not a VMID", argv[0]);
+	for (int i = 1; i < argc; i++) {
+		const char *eq = strchr(argv[i], '=');
+		size_t kn = eq ? (size_t)(eq - argv[i]) : 0;
+
+		if (eq == NULL || kn == 0 || kn >= sizeof(ch[0].key))
+			px_errx(PX_EXIT_USAGE, "'%s': expected key=value",
+			    argv[i]);
+		if (n == MAX_KEYS)
+			px_errx(PX_EXIT_USAGE, "more than %d keys", MAX_KEYS);
+		memcpy(ch[n].key, argv[i], kn);
+		ch[n].key[kn] = '\0';
+		if (!mut_valid_key(ch[n].key))
+			px_errx(PX_EXIT_USAGE, "'%s' is not a config key "
+			    "(letters, digits, '-' and '_')", ch[n].key);
+		ch[n++].value = eq + 1;
+	}
+	for (int i = 0; i < n; i++) {
+		if (strcmp(ch[i].key, "digest") == 0 ||
+		    strcmp(ch[i].key, "delete") == 0 ||
+		    strcmp(ch[i].key, "revert") == 0)
+			px_errx(PX_EXIT_USAGE, "'%s' is not set this way: see "
+			    "--%s", ch[i].key, strcmp(ch[i].key, "revert") ==
+			    0 ? "delete" : ch[i].key);
+		for (int k = 0; k < i; k++)
+			if (strcmp(ch[k].key, ch[i].key) == 0)
+				px_errx(PX_EXIT_USAGE, "key %s given twice",
+				    ch[i].key);
+	}
+
+	if (cli_connect(&m.x, &e) != 0 ||
+	    pve_guest_find(m.x.client, vmid, &g, &e) != 0)
+		px_die(&e);
+	lxc = strcmp(g.type, "lxc") == 0;
+	pve_guest_path(&path, g.node, g.type, g.vmid);
+	if (pve_get(m.x.client, &cr, &e, "%s/config", path.p) != 0 ||
+	    pve_kv_parse(&cr.j, cr.data, &kv, &nkv, &e) != 0)
+		px_die(&e);
+	if (digest == NULL && (d = pve_kv_get(kv, nkv, "digest")) != NULL)
+		digest = d;
+	for (int i = 0; i < n; i++) {
+		buf_printf(&keys, "%s%s", i ? "," : "", ch[i].key);
+		if (ch[i].value)
+			form_add(&form, ch[i].key, ch[i].value);
+		else
+			buf_printf(&dels, "%s%s", dels.len ? "," : "",
+			    ch[i].key);
+	}
+	if (dels.len)
+		form_add(&form, "delete", dels.p);
+	if (digest)
+		form_add(&form, "digest", digest);
+	buf_adds(&path, "/config");
+
+	snprintf(summary, sizeof(summary), "set %s of %s %d (%s) on %s",
+	    keys.p, lxc ? "CT" : "VM", vmid, g.name[0] ? g.name : "no name",
+	    g.node);
+	snprintf(target, sizeof(target), "%s/%d", lxc ? "ct" : "vm", vmid);
+	r.action = "set";
+	r.guest = &g;
+	r.target = target;
+	r.method = "PUT";
+	r.path = path.p;
+	r.form = form.p;
+	r.summary = summary;
+	r.destructive = 0;
+
+	mut_row_init(&row, "set", &g);
+	if (mut_one(&m, &r, &row, &e) != 0) {
+		snprintf(row.message, sizeof(row.message), "%s", e.msg);
+		if (strstr(e.msg, "detected modified configuration"))
+			px_hint(&e, "the config changed since it was read: "
+			    "px config %d shows it now; run px set again",
+			    vmid);
+		px_report(&e);
+		mut_print(&m, &row, 1);
+		rc = px_exit_code(&e);
+		goto out;
+	}
+	if (!m.g.dry_run) {
+		/* Which keys PVE left pending; failing to read that only
+		 * loses the marks. */
+		struct buf pp = { 0 };
+		struct px_err pe;
+
+		pve_guest_path(&pp, g.node, g.type, g.vmid);
+		buf_adds(&pp, "/pending");
+		if (pve_get(m.x.client, &pr, &pe, "%s", pp.p) == 0) {
+			if (pve_pending_parse(&pr.j, pr.data, &pend, &npend,
+			    &pe) != 0)
+				npend = 0;
+			px_reply_free(&pr);
+		}
+		buf_free(&pp);
+	}
+	show_diff(ch, n, kv, nkv, pend, npend, m.g.dry_run);
+	rc = mut_print(&m, &row, 1);
+out:
+	pve_kv_free(kv, nkv);
+	pve_kv_free(pend, npend);
+	px_reply_free(&cr);
+	buf_free(&path);
+	buf_free(&form);
+	buf_free(&dels);
+	buf_free(&keys);
+	mut_free(&m);
+	return rc;
+}
