@@ -177,264 +177,219 @@ fetch_all(struct px_target *t, int n, const char *path)
 	return k;
 }
 
-static void
-list_guests(struct ls *l, struct px_target *t, int n)
+/*
+ * A list read with one GET per profile: its columns, its path, the index
+ * of its status column (for error rows), and the function that parses
+ * the answer and adds the rows (-1 with e set when the answer is not what
+ * PVE sends).
+ */
+struct lister {
+	const struct out_col *cols;
+	int ncols;
+	const char *path;
+	int status_col;
+	int (*rows)(struct ls *l, const struct px_target *t,
+	    const struct px_reply *r, struct px_err *e);
+};
+
+static int
+guest_rows(struct ls *l, const struct px_target *t, const struct px_reply *r,
+    struct px_err *e)
 {
-	int total;
-	struct out_col *c = cols_for(l, guest_cols,
-	    sizeof(guest_cols) / sizeof(guest_cols[0]), &total);
-	struct px_call *k = fetch_all(t, n, "/cluster/resources?type=vm");
+	struct pve_guest *g;
+	int ng, b = l->base;
 
-	l->o = out_new(&l->x.out, c, total);
-	for (int i = 0; i < n; i++) {
-		struct px_reply r;
-		struct pve_guest *g;
-		struct px_err e;
-		int ng, b = l->base;
-
-		if (k[i].rc != 0 || px_reply_take(&k[i], &r, &e) != 0 ||
-		    pve_guests_parse(&r.j, r.data, NULL, NULL, &g, &ng, &e)) {
-			if (k[i].rc != 0)
-				e = k[i].err;
-			else if (r.body.p)
-				px_reply_free(&r);
-			if (!l->all)
-				px_die(&e);
-			error_row(l, &t[i], &e, 4, total);
+	if (pve_guests_parse(&r->j, r->data, NULL, NULL, &g, &ng, e) != 0)
+		return -1;
+	for (int q = 0; q < ng; q++) {
+		if (!guest_match(&l->f, &g[q]))
 			continue;
-		}
-		for (int q = 0; q < ng; q++) {
-			if (!guest_match(&l->f, &g[q]))
-				continue;
-			row_begin(l, &t[i]);
-			out_int(l->o, b + 0, g[q].vmid);
-			out_str(l->o, b + 1, g[q].name);
-			out_str(l->o, b + 2, g[q].type);
-			out_str(l->o, b + 3, g[q].node);
-			out_str(l->o, b + 4, g[q].status);
-			out_num(l->o, b + 5, g[q].cpu);
-			out_uint(l->o, b + 6, g[q].mem);
-			out_uint(l->o, b + 7, g[q].maxmem);
-			out_uint(l->o, b + 8, g[q].disk);
-			out_uint(l->o, b + 9, g[q].maxdisk);
-			out_int(l->o, b + 10, g[q].uptime);
-			out_str(l->o, b + 11, g[q].tags[0] ? g[q].tags : NULL);
-			out_str(l->o, b + 12, g[q].pool[0] ? g[q].pool : NULL);
-			out_str(l->o, b + 13, g[q].lock[0] ? g[q].lock : NULL);
-			out_str(l->o, b + 14, g[q].hastate[0] ? g[q].hastate :
-			    NULL);
-			out_num(l->o, b + 15, g[q].maxcpu);
-			out_bool(l->o, b + 16, g[q].template);
-			out_uint(l->o, b + 17, g[q].netin);
-			out_uint(l->o, b + 18, g[q].netout);
-			out_uint(l->o, b + 19, g[q].diskread);
-			out_uint(l->o, b + 20, g[q].diskwrite);
-		}
-		free(g);
-		px_reply_free(&r);
+		row_begin(l, t);
+		out_int(l->o, b + 0, g[q].vmid);
+		out_str(l->o, b + 1, g[q].name);
+		out_str(l->o, b + 2, g[q].type);
+		out_str(l->o, b + 3, g[q].node);
+		out_str(l->o, b + 4, g[q].status);
+		out_num(l->o, b + 5, g[q].cpu);
+		out_uint(l->o, b + 6, g[q].mem);
+		out_uint(l->o, b + 7, g[q].maxmem);
+		out_uint(l->o, b + 8, g[q].disk);
+		out_uint(l->o, b + 9, g[q].maxdisk);
+		out_int(l->o, b + 10, g[q].uptime);
+		out_str(l->o, b + 11, g[q].tags[0] ? g[q].tags : NULL);
+		out_str(l->o, b + 12, g[q].pool[0] ? g[q].pool : NULL);
+		out_str(l->o, b + 13, g[q].lock[0] ? g[q].lock : NULL);
+		out_str(l->o, b + 14, g[q].hastate[0] ? g[q].hastate : NULL);
+		out_num(l->o, b + 15, g[q].maxcpu);
+		out_bool(l->o, b + 16, g[q].template);
+		out_uint(l->o, b + 17, g[q].netin);
+		out_uint(l->o, b + 18, g[q].netout);
+		out_uint(l->o, b + 19, g[q].diskread);
+		out_uint(l->o, b + 20, g[q].diskwrite);
 	}
-	for (int i = 0; i < n; i++)
-		px_call_free(&k[i]);
-	free(k);
+	free(g);
+	return 0;
 }
 
-static void
-list_nodes(struct ls *l, struct px_target *t, int n)
+static int
+node_rows(struct ls *l, const struct px_target *t, const struct px_reply *r,
+    struct px_err *e)
 {
-	int total;
-	struct out_col *c = cols_for(l, node_cols,
-	    sizeof(node_cols) / sizeof(node_cols[0]), &total);
-	struct px_call *k = fetch_all(t, n, "/nodes");
+	struct pve_node *v;
+	int nv, b = l->base;
 
-	l->o = out_new(&l->x.out, c, total);
-	for (int i = 0; i < n; i++) {
-		struct px_reply r;
-		struct pve_node *v;
-		struct px_err e;
-		int nv, b = l->base;
-
-		if (k[i].rc != 0 || px_reply_take(&k[i], &r, &e) != 0 ||
-		    pve_nodes_parse(&r.j, r.data, &v, &nv, &e) != 0) {
-			if (k[i].rc != 0)
-				e = k[i].err;
-			else if (r.body.p)
-				px_reply_free(&r);
-			if (!l->all)
-				px_die(&e);
-			error_row(l, &t[i], &e, 1, total);
+	if (pve_nodes_parse(&r->j, r->data, &v, &nv, e) != 0)
+		return -1;
+	for (int q = 0; q < nv; q++) {
+		if (l->f.node && strcmp(v[q].name, l->f.node) != 0)
 			continue;
+		if (l->f.status && strcmp(v[q].status, l->f.status) != 0)
+			continue;
+		row_begin(l, t);
+		out_str(l->o, b + 0, v[q].name);
+		out_str(l->o, b + 1, v[q].status);
+		if (v[q].online) {
+			out_num(l->o, b + 2, v[q].cpu);
+			out_int(l->o, b + 3, v[q].maxcpu);
+			out_uint(l->o, b + 4, v[q].mem);
+			out_uint(l->o, b + 5, v[q].maxmem);
+			out_uint(l->o, b + 6, v[q].disk);
+			out_uint(l->o, b + 7, v[q].maxdisk);
+			out_int(l->o, b + 8, v[q].uptime);
 		}
-		for (int q = 0; q < nv; q++) {
-			if (l->f.node && strcmp(v[q].name, l->f.node) != 0)
-				continue;
-			if (l->f.status && strcmp(v[q].status, l->f.status))
-				continue;
-			row_begin(l, &t[i]);
-			out_str(l->o, b + 0, v[q].name);
-			out_str(l->o, b + 1, v[q].status);
-			if (v[q].online) {
-				out_num(l->o, b + 2, v[q].cpu);
-				out_int(l->o, b + 3, v[q].maxcpu);
-				out_uint(l->o, b + 4, v[q].mem);
-				out_uint(l->o, b + 5, v[q].maxmem);
-				out_uint(l->o, b + 6, v[q].disk);
-				out_uint(l->o, b + 7, v[q].maxdisk);
-				out_int(l->o, b + 8, v[q].uptime);
-			}
-			out_str(l->o, b + 9, v[q].level);
-			out_str(l->o, b + 10, v[q].ssl_fingerprint[0] ?
-			    v[q].ssl_fingerprint : NULL);
-		}
-		free(v);
-		px_reply_free(&r);
+		out_str(l->o, b + 9, v[q].level);
+		out_str(l->o, b + 10, v[q].ssl_fingerprint[0] ?
+		    v[q].ssl_fingerprint : NULL);
 	}
-	for (int i = 0; i < n; i++)
-		px_call_free(&k[i]);
-	free(k);
+	free(v);
+	return 0;
 }
 
-static void
-list_storage(struct ls *l, struct px_target *t, int n)
+static int
+storage_rows(struct ls *l, const struct px_target *t,
+    const struct px_reply *r, struct px_err *e)
 {
-	int total;
-	struct out_col *c = cols_for(l, storage_cols,
-	    sizeof(storage_cols) / sizeof(storage_cols[0]), &total);
-	struct px_call *k = fetch_all(t, n, "/cluster/resources?type=storage");
+	struct pve_storage *v;
+	int nv, b = l->base;
 
-	l->o = out_new(&l->x.out, c, total);
-	for (int i = 0; i < n; i++) {
-		struct px_reply r;
-		struct pve_storage *v;
-		struct px_err e;
-		int nv, b = l->base;
-
-		if (k[i].rc != 0 || px_reply_take(&k[i], &r, &e) != 0 ||
-		    pve_storages_parse(&r.j, r.data, &v, &nv, &e) != 0) {
-			if (k[i].rc != 0)
-				e = k[i].err;
-			else if (r.body.p)
-				px_reply_free(&r);
-			if (!l->all)
-				px_die(&e);
-			error_row(l, &t[i], &e, 3, total);
+	if (pve_storages_parse(&r->j, r->data, &v, &nv, e) != 0)
+		return -1;
+	for (int q = 0; q < nv; q++) {
+		if (l->f.node && strcmp(v[q].node, l->f.node) != 0)
 			continue;
-		}
-		for (int q = 0; q < nv; q++) {
-			if (l->f.node && strcmp(v[q].node, l->f.node) != 0)
-				continue;
-			if (l->f.status && strcmp(v[q].status, l->f.status))
-				continue;
-			row_begin(l, &t[i]);
-			out_str(l->o, b + 0, v[q].storage);
-			out_str(l->o, b + 1, v[q].node);
-			out_str(l->o, b + 2, v[q].plugintype);
-			out_str(l->o, b + 3, v[q].status);
-			out_bool(l->o, b + 4, v[q].shared);
-			out_uint(l->o, b + 5, v[q].disk);
-			out_uint(l->o, b + 6, v[q].maxdisk);
-			if (v[q].maxdisk)
-				out_num(l->o, b + 7,
-				    (double)v[q].disk / (double)v[q].maxdisk);
-			out_str(l->o, b + 8, v[q].content);
-		}
-		free(v);
-		px_reply_free(&r);
+		if (l->f.status && strcmp(v[q].status, l->f.status) != 0)
+			continue;
+		row_begin(l, t);
+		out_str(l->o, b + 0, v[q].storage);
+		out_str(l->o, b + 1, v[q].node);
+		out_str(l->o, b + 2, v[q].plugintype);
+		out_str(l->o, b + 3, v[q].status);
+		out_bool(l->o, b + 4, v[q].shared);
+		out_uint(l->o, b + 5, v[q].disk);
+		out_uint(l->o, b + 6, v[q].maxdisk);
+		if (v[q].maxdisk)
+			out_num(l->o, b + 7,
+			    (double)v[q].disk / (double)v[q].maxdisk);
+		out_str(l->o, b + 8, v[q].content);
 	}
-	for (int i = 0; i < n; i++)
-		px_call_free(&k[i]);
-	free(k);
+	free(v);
+	return 0;
 }
 
-static void
-list_pools(struct ls *l, struct px_target *t, int n)
+static int
+pool_rows(struct ls *l, const struct px_target *t, const struct px_reply *r,
+    struct px_err *e)
 {
-	int total;
-	struct out_col *c = cols_for(l, pool_cols,
-	    sizeof(pool_cols) / sizeof(pool_cols[0]), &total);
-	struct px_call *k = fetch_all(t, n, "/pools");
+	struct pve_pool *v;
+	int nv, b = l->base;
 
-	l->o = out_new(&l->x.out, c, total);
-	for (int i = 0; i < n; i++) {
-		struct px_reply r;
-		struct pve_pool *v;
-		struct px_err e;
-		int nv, b = l->base;
-
-		if (k[i].rc != 0 || px_reply_take(&k[i], &r, &e) != 0 ||
-		    pve_pools_parse(&r.j, r.data, &v, &nv, &e) != 0) {
-			if (k[i].rc != 0)
-				e = k[i].err;
-			else if (r.body.p)
-				px_reply_free(&r);
-			if (!l->all)
-				px_die(&e);
-			error_row(l, &t[i], &e, 2, total);
+	if (pve_pools_parse(&r->j, r->data, &v, &nv, e) != 0)
+		return -1;
+	for (int q = 0; q < nv; q++) {
+		if (l->f.pool && strcmp(v[q].poolid, l->f.pool) != 0)
 			continue;
-		}
-		for (int q = 0; q < nv; q++) {
-			if (l->f.pool && strcmp(v[q].poolid, l->f.pool) != 0)
-				continue;
-			row_begin(l, &t[i]);
-			out_str(l->o, b + 0, v[q].poolid);
-			if (v[q].members >= 0)
-				out_int(l->o, b + 1, v[q].members);
-			out_str(l->o, b + 2, v[q].comment[0] ? v[q].comment :
-			    NULL);
-		}
-		free(v);
-		px_reply_free(&r);
+		row_begin(l, t);
+		out_str(l->o, b + 0, v[q].poolid);
+		if (v[q].members >= 0)
+			out_int(l->o, b + 1, v[q].members);
+		out_str(l->o, b + 2, v[q].comment[0] ? v[q].comment : NULL);
 	}
-	for (int i = 0; i < n; i++)
-		px_call_free(&k[i]);
-	free(k);
+	free(v);
+	return 0;
 }
 
+static int
+task_rows(struct ls *l, const struct px_target *t, const struct px_reply *r,
+    struct px_err *e)
+{
+	struct pve_task *v;
+	int nv, b = l->base;
+
+	if (pve_tasks_parse(&r->j, r->data, &v, &nv, e) != 0)
+		return -1;
+	for (int q = 0; q < nv; q++) {
+		if (l->f.node && strcmp(v[q].node, l->f.node) != 0)
+			continue;
+		if (l->f.type && strcmp(v[q].type, l->f.type) != 0)
+			continue;
+		if (l->f.status && strcmp(v[q].status, l->f.status) != 0)
+			continue;
+		row_begin(l, t);
+		out_int(l->o, b + 0, v[q].starttime);
+		out_str(l->o, b + 1, v[q].node);
+		out_str(l->o, b + 2, v[q].type);
+		out_str(l->o, b + 3, v[q].id);
+		out_str(l->o, b + 4, v[q].user);
+		out_str(l->o, b + 5, v[q].status);
+		if (v[q].endtime)
+			out_int(l->o, b + 6, v[q].endtime);
+		out_str(l->o, b + 7, v[q].upid);
+	}
+	free(v);
+	return 0;
+}
+
+#define NCOLS(a) ((int)(sizeof(a) / sizeof((a)[0])))
+static const struct lister list_guests = {
+	guest_cols, NCOLS(guest_cols), "/cluster/resources?type=vm", 4,
+	guest_rows };
+static const struct lister list_nodes = {
+	node_cols, NCOLS(node_cols), "/nodes", 1, node_rows };
+static const struct lister list_storage = {
+	storage_cols, NCOLS(storage_cols), "/cluster/resources?type=storage",
+	3, storage_rows };
+static const struct lister list_pools = {
+	pool_cols, NCOLS(pool_cols), "/pools", 2, pool_rows };
+static const struct lister list_tasks = {
+	task_cols, NCOLS(task_cols), "/cluster/tasks", 5, task_rows };
+
+/* GET the lister's path from every target in parallel and add the rows;
+ * a target that fails gives an error row (-A) or ends px (one profile). */
 static void
-list_tasks(struct ls *l, struct px_target *t, int n)
+list_simple(struct ls *l, struct px_target *t, int n, const struct lister *li)
 {
 	int total;
-	struct out_col *c = cols_for(l, task_cols,
-	    sizeof(task_cols) / sizeof(task_cols[0]), &total);
-	struct px_call *k = fetch_all(t, n, "/cluster/tasks");
+	struct px_call *k;
 
-	l->o = out_new(&l->x.out, c, total);
+	cols_for(l, li->cols, li->ncols, &total);
+	l->o = out_new(&l->x.out, l->cols, total);
+	k = fetch_all(t, n, li->path);
 	for (int i = 0; i < n; i++) {
-		struct px_reply r;
-		struct pve_task *v;
+		struct px_reply r = { .data = -1 };
 		struct px_err e;
-		int nv, b = l->base;
+		int rc = -1;
 
-		if (k[i].rc != 0 || px_reply_take(&k[i], &r, &e) != 0 ||
-		    pve_tasks_parse(&r.j, r.data, &v, &nv, &e) != 0) {
-			if (k[i].rc != 0)
-				e = k[i].err;
-			else if (r.body.p)
-				px_reply_free(&r);
+		if (k[i].rc != 0)
+			e = k[i].err;
+		else if (px_reply_take(&k[i], &r, &e) == 0) {
+			rc = li->rows(l, &t[i], &r, &e);
+			px_reply_free(&r);
+		}
+		if (rc != 0) {
 			if (!l->all)
 				px_die(&e);
-			error_row(l, &t[i], &e, 5, total);
-			continue;
+			error_row(l, &t[i], &e, li->status_col, total);
 		}
-		for (int q = 0; q < nv; q++) {
-			if (l->f.node && strcmp(v[q].node, l->f.node) != 0)
-				continue;
-			if (l->f.type && strcmp(v[q].type, l->f.type) != 0)
-				continue;
-			if (l->f.status && strcmp(v[q].status, l->f.status))
-				continue;
-			row_begin(l, &t[i]);
-			out_int(l->o, b + 0, v[q].starttime);
-			out_str(l->o, b + 1, v[q].node);
-			out_str(l->o, b + 2, v[q].type);
-			out_str(l->o, b + 3, v[q].id);
-			out_str(l->o, b + 4, v[q].user);
-			out_str(l->o, b + 5, v[q].status);
-			if (v[q].endtime)
-				out_int(l->o, b + 6, v[q].endtime);
-			out_str(l->o, b + 7, v[q].upid);
-		}
-		free(v);
-		px_reply_free(&r);
 	}
 	for (int i = 0; i < n; i++)
 		px_call_free(&k[i]);
@@ -660,15 +615,15 @@ ls_main(int argc, char **argv)
 	if (cli_targets(&l.x, l.all, &t, &n, &e) != 0)
 		px_die(&e);
 	if (strcmp(what, "guests") == 0 || strcmp(what, "vms") == 0)
-		list_guests(&l, t, n);
+		list_simple(&l, t, n, &list_guests);
 	else if (strcmp(what, "nodes") == 0)
-		list_nodes(&l, t, n);
+		list_simple(&l, t, n, &list_nodes);
 	else if (strcmp(what, "storage") == 0 || strcmp(what, "storages") == 0)
-		list_storage(&l, t, n);
+		list_simple(&l, t, n, &list_storage);
 	else if (strcmp(what, "pools") == 0)
-		list_pools(&l, t, n);
+		list_simple(&l, t, n, &list_pools);
 	else if (strcmp(what, "tasks") == 0)
-		list_tasks(&l, t, n);
+		list_simple(&l, t, n, &list_tasks);
 	else if (strcmp(what, "backups") == 0)
 		list_backups(&l, t, n);
 	else if (strcmp(what, "snapshots") == 0)
