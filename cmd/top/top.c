@@ -801,6 +801,19 @@ on_key(TickitWindow *w, TickitEventFlags f, void *info, void *user)
 	return 1;
 }
 
+static int
+on_start(Tickit *t, TickitEventFlags f, void *info, void *user)
+{
+	struct top_action a = { .type = TA_START };
+
+	(void)t;
+	(void)info;
+	(void)user;
+	if (f & TICKIT_EV_FIRE)
+		dispatch(&a);
+	return 0;
+}
+
 int
 top_main(int argc, char **argv)
 {
@@ -810,7 +823,6 @@ top_main(int argc, char **argv)
 		{ "profile", required_argument, NULL, 'p' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct top_action start = { .type = TA_START };
 	struct px_err e;
 	double delay = 3;
 	int ch, lines, cols, err_fd;
@@ -881,8 +893,9 @@ top_main(int argc, char **argv)
 	tickit_window_bind_event(root, TICKIT_WINDOW_ON_GEOMCHANGE, 0,
 	    on_geom, NULL);
 	tickit_window_bind_event(root, TICKIT_WINDOW_ON_KEY, 0, on_key, NULL);
-	dispatch(&start);
-
+	/* Start from inside the loop: tickit draws only once it has set the
+	 * terminal up (alternate screen), never onto the user's screen. */
+	tickit_watch_later(tk, 0, on_start, NULL);
 	tickit_run(tk);
 
 	/* The way out of q, C-c, SIGINT, SIGTERM and SIGHUP. */
