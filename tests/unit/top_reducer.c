@@ -1,0 +1,616 @@
+/*
+ * top_reducer.c -- pxtop's reducer, driven directly: every action, the
+ * state it leaves and the effects it asks for.  No terminal, no network.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tap.h"
+#include "top_state.h"
+
+static struct top_state S;
+static struct top_effects FX;
+
+static void
+act(struct top_action *a)
+{
+	top_effects_clear(&FX);
+	top_reduce(&S, a, &FX);
+}
+
+static void
+press(const char *k)
+{
+	struct top_action a = { .type = TA_KEY, .key = k };
+
+	/* one printable character is typed text, else a key name */
+	a.text = strlen(k) == 1;
+	act(&a);
+}
+
+static void
+type(const char *text)
+{
+	for (const char *p = text; *p; p++) {
+		char c[2] = { *p, 0 };
+
+		press(c);
+	}
+}
+
+static int
+count_fx(enum top_eff_type t)
+{
+	int n = 0;
+
+	for (int i = 0; i < FX.n; i++)
+		n += FX.e[i].type == t;
+	return n;
+}
+
+static const struct top_effect *
+find_fx(enum top_eff_type t)
+{
+	for (int i = 0; i < FX.n; i++)
+		if (FX.e[i].type == t)
+			return &FX.e[i];
+	return NULL;
+}
+
+static struct pve_guest *
+guests(int *n)
+{
+	static const struct {
+		int vmid;
+		const char *name, *node, *status, *tags;
+		double cpu;
+	} g[] = {
+		{ 100, "proxy-01", "pve1", "stopped", "", 0 },
+		{ 101, "web-01", "pve2", "stopped", "web;prod", 0 },
+		{ 102, "db-01", "pve2", "running", "prod", 0.50 },
+		{ 103, "cache-01", "pve1", "running", "web", 0.10 },
+		{ 104, "mail-01", "pve3", "running", "", 0.90 },
+	};
+	struct pve_guest *v = calloc(5, sizeof(*v));
+
+	for (int i = 0; i < 5; i++) {
+		v[i].vmid = g[i].vmid;
+		snprintf(v[i].name, sizeof(v[i].name), "%s", g[i].name);
+		snprintf(v[i].node, sizeof(v[i].node), "%s", g[i].node);
+		snprintf(v[i].status, sizeof(v[i].status), "%s", g[i].status);
+		snprintf(v[i].tags, sizeof(v[i].tags), "%s", g[i].tags);
+		snprintf(v[i].type, sizeof(v[i].type), "qemu");
+		v[i].cpu = g[i].cpu;
+	}
+	*n = 5;
+	return v;
+}
+
+static void
+load_guests(void)
+{
+	struct top_action a = { .type = TA_GUESTS, .now = 1700000000 };
+
+	a.rows = guests(&a.n);
+	act(&a);
+}
+
+static void
+load_nodes(void)
+{
+	struct top_action a = { .type = TA_NODES };
+	struct pve_node *n = calloc(3, sizeof(*n));
+
+	for (int i = 0; i < 3; i++) {
+		snprintf(n[i].name, sizeof(n[i].name), "pve%d", i + 1);
+		snprintf(n[i].status, sizeof(n[i].status), "online");
+		n[i].online = 1;
+		n[i].cpu = 0.25 * (i + 1);
+	}
+	a.rows = n;
+	a.n = 3;
+	act(&a);
+}
+
+static void
+load_tasks(void)
+{
+	struct top_action a = { .type = TA_TASKS };
+	struct pve_task *t = calloc(2, sizeof(*t));
+
+	snprintf(t[0].upid, sizeof(t[0].upid), "UPID:pve1:0001:0002:0003:"
+	    "qmstart:100:root@pam:");
+	snprintf(t[0].type, sizeof(t[0].type), "qmstart");
+	snprintf(t[0].node, sizeof(t[0].node), "pve1");
+	t[0].running = 1;
+	snprintf(t[1].upid, sizeof(t[1].upid), "UPID:pve2:0001:0002:0004:"
+	    "vzdump:101:root@pam:");
+	snprintf(t[1].type, sizeof(t[1].type), "vzdump");
+	snprintf(t[1].node, sizeof(t[1].node), "pve2");
+	a.rows = t;
+	a.n = 2;
+	act(&a);
+}
+
+static void
+fresh(int read_only)
+{
+	top_state_free(&S);
+	top_state_init(&S, "sim", read_only, 3000, 30, 120);
+	load_nodes();
+	load_guests();
+	load_tasks();
+}
+
+static int
+vis_vmid(int i)
+{
+	return i < S.nvis ? S.guests[S.vis[i]].vmid : -1;
+}
+
+static void
+test_start_and_tick(void)
+{
+	struct top_action a = { .type = TA_START };
+
+	top_state_init(&S, "sim", 0, 2500, 30, 120);
+	act(&a);
+	ok(find_fx(TE_FETCH) && find_fx(TE_FETCH)->what == TOP_F_ALL,
+	    "start fetches nodes, guests, storage and tasks");
+	ok(find_fx(TE_TIMER) && find_fx(TE_TIMER)->ms == 2500,
+	    "start arms the refresh timer with -d");
+	is_int(S.loading, TOP_F_ALL, "everything is loading");
+	a.type = TA_TICK;
+	act(&a);
+	is_int(count_fx(TE_FETCH), 0, "a tick does not ask again what is "
+	    "still on its way (a slow node does not pile up requests)");
+	is_int(count_fx(TE_TIMER), 1, "a tick re-arms the timer");
+	load_nodes();
+	is_int(S.loading & TOP_F_NODES, 0, "the nodes' answer clears their "
+	    "loading bit");
+	is_int(S.nnodes, 3, "three nodes");
+	ok(S.spark[0][TOP_SPARK - 1] == 0.25, "the node's CPU goes into its "
+	    "sparkline");
+	a.type = TA_TICK;
+	act(&a);
+	ok(find_fx(TE_FETCH) && find_fx(TE_FETCH)->what == TOP_F_NODES,
+	    "the next tick fetches only what came back");
+}
+
+static void
+test_data_actions(void)
+{
+	struct top_action a = { .type = TA_FETCH_FAILED, .what = TOP_F_GUESTS };
+	struct pve_storage *st;
+
+	fresh(0);
+	is_int(S.nguests, 5, "guests arrive");
+	is_int(S.updated, 1700000000, "the time of the answer is kept");
+	is_int(vis_vmid(0), 100, "sorted by VMID");
+	is_int(S.ntasks, 2, "tasks arrive");
+	is_int(S.nvtasks, 2, "every task is listed");
+	st = calloc(1, sizeof(*st));
+	snprintf(st->storage, sizeof(st->storage), "local");
+	a.type = TA_STORAGE;
+	a.rows = st;
+	a.n = 1;
+	act(&a);
+	is_int(S.nstorages, 1, "storage arrives");
+	is_int(S.nvstor, 1, "and is listed");
+	S.loading = TOP_F_GUESTS;
+	memset(&a, 0, sizeof(a));
+	a.type = TA_FETCH_FAILED;
+	a.what = TOP_F_GUESTS;
+	snprintf(a.msg, sizeof(a.msg), "GET /cluster/resources: timed out");
+	act(&a);
+	is_str(S.fetch_err, "GET /cluster/resources: timed out", "a failed "
+	    "fetch shows its error");
+	is_int(S.loading, 0, "and is no longer loading");
+	is_int(S.nguests, 5, "the last good data stays");
+	load_guests();
+	is_str(S.fetch_err, "", "the next good answer clears the error");
+}
+
+static void
+test_views(void)
+{
+	static const struct {
+		const char *key;
+		enum top_view v;
+	} k[] = {
+		{ "2", TOP_NODES }, { "3", TOP_GUESTS }, { "4", TOP_STORAGE },
+		{ "5", TOP_TASKS }, { "Q", TOP_QUEUE }, { "1", TOP_DASH },
+	};
+
+	fresh(0);
+	for (size_t i = 0; i < sizeof(k) / sizeof(k[0]); i++) {
+		press(k[i].key);
+		is_int(S.view, k[i].v, "key %s shows %s", k[i].key,
+		    top_view_name(k[i].v));
+	}
+	press("T");
+	is_int(S.view, TOP_AUDIT, "T shows the audit timeline");
+	is_int(count_fx(TE_AUDIT), 1, "and reads the audit log");
+	press("1");
+	press("Tab");
+	is_int(S.view, TOP_NODES, "Tab goes to the next view");
+	press("?");
+	is_int(S.help, 1, "? shows the keymap");
+	press("3");
+	is_int(S.help, 0, "any key closes it");
+	is_int(S.view, TOP_NODES, "without acting");
+	press("R");
+	is_int(count_fx(TE_FETCH), 1, "R refreshes now");
+}
+
+static void
+test_cursor(void)
+{
+	struct top_action a = { .type = TA_RESIZE, .lines = 8, .cols = 80 };
+
+	fresh(0);
+	press("3");
+	press("j");
+	is_int(S.cur[TOP_GUESTS], 1, "j moves down");
+	press("Down");
+	is_int(S.cur[TOP_GUESTS], 2, "Down moves down");
+	press("k");
+	press("Up");
+	is_int(S.cur[TOP_GUESTS], 0, "k and Up move up");
+	press("Up");
+	is_int(S.cur[TOP_GUESTS], 0, "not above the first row");
+	press("End");
+	is_int(S.cur[TOP_GUESTS], 4, "End goes to the last row");
+	press("j");
+	is_int(S.cur[TOP_GUESTS], 4, "not below the last row");
+	press("g");
+	is_int(S.cur[TOP_GUESTS], 0, "g goes to the first row");
+	press("PageDown");
+	is_int(S.cur[TOP_GUESTS], 4, "PageDown moves a page (clamped)");
+	act(&a);
+	is_int(S.lines, 8, "a resize takes the new size");
+	ok(S.cur[TOP_GUESTS] >= S.top[TOP_GUESTS] && S.cur[TOP_GUESTS] <
+	    S.top[TOP_GUESTS] + top_body_lines(&S) - 2, "and keeps the "
+	    "cursor row on the screen");
+	press("Home");
+	is_int(S.top[TOP_GUESTS], 0, "Home scrolls back to the top");
+}
+
+static void
+test_sort_filter(void)
+{
+	fresh(0);
+	press("3");
+	press(">");
+	is_int(S.sort, TOP_SORT_NAME, "> sorts by the next column");
+	is_int(vis_vmid(0), 103, "by name: cache-01 first");
+	press("<");
+	press("<");
+	is_int(S.sort, TOP_SORT_UPTIME, "< goes back, wrapping");
+	for (int i = 0; i < 5; i++)
+		press(">");
+	is_int(S.sort, TOP_SORT_CPU, "to cpu");
+	press("o");
+	is_int(vis_vmid(0), 104, "o reverses: the busiest first");
+	press("i");
+	is_int(S.nvis, 3, "i shows running guests only");
+	press("i");
+	is_int(S.nvis, 5, "and again shows all");
+	press("f");
+	is_int(S.input, TOP_IN_FILTER, "f opens the filter line");
+	type("node:pve2");
+	press("Enter");
+	is_str(S.filter, "node:pve2", "Enter applies the filter");
+	is_int(S.nvis, 2, "two guests on pve2");
+	press("f");
+	press("C-u");
+	for (int i = 0; i < 9; i++)
+		press("Backspace");
+	type("tag:web status:running");
+	press("Enter");
+	is_int(S.nvis, 1, "terms combine: tag and status");
+	is_int(vis_vmid(0), 103, "cache-01");
+	press("f");
+	for (int i = 0; i < 30; i++)
+		press("Backspace");
+	press("Enter");
+	is_int(S.nvis, 5, "an empty filter shows every guest");
+}
+
+static void
+test_search(void)
+{
+	fresh(0);
+	press("3");
+	press("/");
+	is_int(S.input, TOP_IN_SEARCH, "/ opens the search");
+	press("m");
+	is_int(S.nvis, 1, "incremental: one key narrows at once (mail-01)");
+	press("Backspace");
+	press("1");
+	press("0");
+	press("3");
+	is_int(S.nvis, 1, "by VMID");
+	is_int(vis_vmid(0), 103, "103");
+	press("Enter");
+	is_int(S.input, TOP_IN_NONE, "Enter keeps the search");
+	is_str(S.search, "103", "the search stays");
+	press("Escape");
+	is_str(S.search, "", "Esc clears it");
+	is_int(S.nvis, 5, "every guest again");
+	press("/");
+	type("prx01");
+	is_int(vis_vmid(0), 100, "fuzzy: letters in order (proxy-01)");
+	press("Escape");
+	is_int(S.nvis, 5, "Esc while typing cancels the search");
+	ok(top_fuzzy("cache-01", "ch1"), "fuzzy matches in order");
+	ok(!top_fuzzy("cache-01", "1ch"), "but not out of order");
+	press("/");
+	type("pve3");
+	press("Enter");
+	press("2");
+	is_int(S.nvnodes, 1, "the search narrows the nodes too");
+}
+
+static void
+test_marks(void)
+{
+	fresh(0);
+	press("3");
+	press("Space");
+	is_int(S.nmarked, 1, "Space marks the guest");
+	ok(top_is_marked(&S, 100), "100 is marked");
+	is_int(S.cur[TOP_GUESTS], 1, "and moves down");
+	press(" ");
+	ok(top_is_marked(&S, 101), "a typed space marks too");
+	press("k");
+	press("Space");
+	ok(!top_is_marked(&S, 101), "Space again unmarks");
+	press("u");
+	is_int(S.nmarked, 0, "u unmarks all");
+	press("V");
+	is_int(S.nmarked, 5, "V marks every guest shown");
+	press("u");
+	press("t");
+	is_int(S.input, TOP_IN_TAG, "t asks for a tag");
+	type("prod");
+	press("Enter");
+	is_int(S.nmarked, 2, "and marks the guests that have it");
+}
+
+static void
+test_ops(void)
+{
+	struct top_action a;
+	const struct top_effect *e;
+	int id1, id2;
+
+	fresh(0);
+	press("3");
+	press("Space");
+	press("Space");
+	press("s");
+	is_int(S.view, TOP_QUEUE, "s goes to the queue");
+	is_int(S.nops, 2, "one operation per marked guest");
+	is_int(count_fx(TE_RISK), 2, "each gets a pre-flight preview");
+	e = find_fx(TE_RISK);
+	is_int(e->n, 2, "with the batch size");
+	is_str(e->action, "start", "for start");
+	is_int(S.nmarked, 0, "the marks are used up");
+	is_int(S.ops[0].st, TOP_OP_PREVIEW, "the preview is running");
+	id1 = S.ops[0].id;
+	id2 = S.ops[1].id;
+	press("y");
+	is_int(S.confirm, 0, "nothing to confirm while previews run");
+	memset(&a, 0, sizeof(a));
+	a.type = TA_RISK;
+	a.id = id1;
+	act(&a);
+	is_int(S.ops[0].st, TOP_OP_READY, "a preview makes it ready");
+	memset(&a, 0, sizeof(a));
+	a.type = TA_RISK;
+	a.id = id2;
+	a.risk.n = 1;
+	a.risk.worst = RISK_SEVERE;
+	snprintf(a.risk.f[0].check, sizeof(a.risk.f[0].check), "Locked");
+	act(&a);
+	is_int(S.ops[1].risk.worst, RISK_SEVERE, "the preview's findings "
+	    "are kept");
+	press("y");
+	is_int(S.confirm, 1, "y opens the confirmation dialog");
+	press("n");
+	is_int(S.confirm, 0, "n closes it");
+	is_int(count_fx(TE_RUN), 0, "and sends nothing");
+	press("Enter");
+	press("y");
+	is_int(count_fx(TE_RUN), 2, "y in the dialog runs every ready "
+	    "operation (the gate refuses the Severe one)");
+	is_int(S.ops[0].st, TOP_OP_RUNNING, "running");
+	memset(&a, 0, sizeof(a));
+	a.type = TA_OP_SUBMITTED;
+	a.id = id1;
+	snprintf(a.upid, sizeof(a.upid), "UPID:pve1:1:2:3:qmstart:100:x:");
+	act(&a);
+	is_str(S.ops[0].upid, "UPID:pve1:1:2:3:qmstart:100:x:", "the task's "
+	    "UPID shows");
+	memset(&a, 0, sizeof(a));
+	a.type = TA_OP_DONE;
+	a.id = id1;
+	act(&a);
+	is_int(S.ops[0].st, TOP_OP_OK, "done: ok");
+	ok(find_fx(TE_FETCH) != NULL, "and the guests are fetched again");
+	memset(&a, 0, sizeof(a));
+	a.type = TA_OP_DONE;
+	a.id = id2;
+	a.rc = -2;
+	snprintf(a.msg, sizeof(a.msg), "pre-flight check refused start");
+	act(&a);
+	is_int(S.ops[1].st, TOP_OP_REFUSED, "a refusal shows as refused");
+	is_str(S.ops[1].msg, "pre-flight check refused start", "with the "
+	    "gate's message");
+	memset(&a, 0, sizeof(a));
+	a.type = TA_OP_DONE;
+	a.id = 999;
+	act(&a);
+	is_int(S.nops, 2, "an unknown operation is ignored");
+	press("c");
+	is_int(S.nops, 0, "c clears finished operations");
+	press("3");
+	press("S");
+	is_int(S.nops, 1, "S with no mark acts on the guest under the cursor");
+	is_str(S.ops[0].action, "shutdown", "shutdown");
+	press("3");
+	press("r");
+	is_str(S.ops[1].action, "reboot", "r reboots");
+	press("1");
+	press("s");
+	is_int(S.nops, 2, "outside the guest views nothing is queued");
+	ok(strstr(S.status, "no guest selected") != NULL, "and the status "
+	    "line says why");
+}
+
+static void
+test_read_only(void)
+{
+	fresh(1);
+	press("3");
+	press("Space");
+	press("s");
+	is_int(S.nops, 0, "a read-only profile queues nothing");
+	is_int(FX.n, 0, "and asks for nothing");
+	ok(strstr(S.status, "read-only") != NULL, "the status line gives "
+	    "the reason: %s", S.status);
+	is_int(S.view, TOP_GUESTS, "the view stays");
+	is_int(S.nguests, 5, "and hides nothing");
+}
+
+static void
+test_detail_and_log(void)
+{
+	struct top_action a;
+	const struct top_effect *e;
+	struct pve_kv *kv;
+
+	fresh(0);
+	press("3");
+	press("j");
+	press("Enter");
+	is_int(S.view, TOP_GUEST, "Enter opens the guest's detail");
+	e = find_fx(TE_DETAIL);
+	ok(e && e->g.vmid == 101, "and fetches config and snapshots of 101");
+	kv = calloc(1, sizeof(*kv));
+	snprintf(kv->key, sizeof(kv->key), "cores");
+	kv->value = strdup("4");
+	memset(&a, 0, sizeof(a));
+	a.type = TA_CONFIG;
+	a.id = 101;
+	a.rows = kv;
+	a.n = 1;
+	act(&a);
+	is_int(S.ncfg, 1, "the config arrives");
+	kv = calloc(1, sizeof(*kv));
+	kv->value = strdup("x");
+	a.type = TA_CONFIG;
+	a.id = 555;
+	a.rows = kv;
+	a.n = 1;
+	act(&a);
+	is_int(S.ncfg, 1, "a late answer for another guest is dropped");
+	memset(&a, 0, sizeof(a));
+	a.type = TA_SNAPSHOTS;
+	a.id = 101;
+	a.rows = calloc(2, sizeof(struct pve_snapshot));
+	a.n = 2;
+	act(&a);
+	is_int(S.nsnaps, 2, "the snapshots arrive");
+	press("Escape");
+	is_int(S.view, TOP_GUESTS, "Esc goes back");
+	press("5");
+	press("Enter");
+	is_int(S.view, TOP_TASKLOG, "Enter on a task opens its log");
+	e = find_fx(TE_TASKLOG);
+	ok(e && strncmp(e->upid, "UPID:pve1", 9) == 0, "for its UPID");
+	memset(&a, 0, sizeof(a));
+	a.type = TA_TASKLOG;
+	a.rc = 1;
+	snprintf(a.upid, sizeof(a.upid), "%s", S.log_upid);
+	a.rows = calloc(100, sizeof(struct pve_log_line));
+	for (int i = 0; i < 100; i++)
+		((struct pve_log_line *)a.rows)[i].t = strdup("line");
+	a.n = 100;
+	act(&a);
+	is_int(S.nlog, 100, "the log arrives");
+	is_int(S.top[TOP_TASKLOG], 100 - top_body_lines(&S), "a running "
+	    "task's log shows its end");
+	memset(&a, 0, sizeof(a));
+	a.type = TA_TICK;
+	act(&a);
+	is_int(count_fx(TE_TASKLOG), 1, "and is followed on every tick");
+	press("Escape");
+	is_int(S.view, TOP_TASKS, "Esc goes back to the tasks");
+	press("2");
+	press("j");
+	press("Enter");
+	is_str(S.filter, "node:pve2", "Enter on a node filters the guests "
+	    "by it");
+	is_int(S.view, TOP_GUESTS, "in the guest view");
+}
+
+static void
+test_audit(void)
+{
+	struct top_action a = { .type = TA_AUDIT };
+	struct top_audit_row *r = calloc(3, sizeof(*r));
+
+	fresh(0);
+	a.rows = r;
+	a.n = 3;
+	act(&a);
+	is_int(S.naudit, 3, "audit rows arrive");
+	press("T");
+	a.type = TA_TICK;
+	a.rows = NULL;
+	a.n = 0;
+	act(&a);
+	is_int(count_fx(TE_AUDIT), 1, "the timeline refreshes on a tick");
+}
+
+static void
+test_quit(void)
+{
+	struct top_action a = { .type = TA_SIGNAL };
+
+	fresh(0);
+	press("q");
+	is_int(S.quit, 1, "q quits");
+	is_int(count_fx(TE_QUIT), 1, "by the quit effect");
+	fresh(0);
+	press("/");
+	press("q");
+	is_int(S.quit, 0, "q while searching is a letter");
+	press("C-c");
+	is_int(S.quit, 1, "C-c quits from anywhere");
+	fresh(0);
+	act(&a);
+	is_int(count_fx(TE_QUIT), 1, "SIGTERM, SIGHUP, SIGINT quit");
+}
+
+int
+main(void)
+{
+	test_start_and_tick();
+	test_data_actions();
+	test_views();
+	test_cursor();
+	test_sort_filter();
+	test_search();
+	test_marks();
+	test_ops();
+	test_read_only();
+	test_detail_and_log();
+	test_audit();
+	test_quit();
+	top_state_free(&S);
+	top_effects_free(&FX);
+	return done_testing();
+}
