@@ -202,6 +202,18 @@ events_main(int argc, char **argv)
 	ev.oo.no_header = 1;
 	if (ev.oo.fmt == OUT_JSON)
 		ev.oo.fmt = OUT_JSONL;
+	{
+		/* A bad -c must fail now, not at the first event. */
+		struct out *o = out_new(&ev.oo, cols,
+		    sizeof(cols) / sizeof(cols[0]));
+		FILE *null = fopen("/dev/null", "w");
+
+		if (null && out_print(o, null, &e) != 0)
+			px_die(&e);
+		if (null)
+			fclose(null);
+		out_free(o);
+	}
 	if (cli_connect(&ev.x, &e) != 0 || poll_tasks(&ev, 0, &e) != 0)
 		px_die(&e);
 	for (int gen = 1; ; gen++) {

@@ -69,8 +69,10 @@ pveversion_main(int argc, char **argv)
 
 		if (q[i].rc != 0 || pve_version_parse(&q[i].r.j, q[i].r.data,
 		    &v, &q[i].err) != 0) {
-			if (!all)
-				px_die(&q[i].err);
+			if (!all) {
+				rc = px_report(&q[i].err);
+				goto out;
+			}
 			out_row(o);
 			out_row_error(o);
 			out_str(o, 0, t[i].p->name);
@@ -88,6 +90,7 @@ pveversion_main(int argc, char **argv)
 		rc = px_report(&e);
 	else if (failed)
 		rc = PX_EXIT_USAGE;
+out:
 	out_free(o);
 	pve_req_free(q, n);
 	free(q);
