@@ -1,0 +1,307 @@
+/*
+ * top_render.c -- what pxtop's views show for a known state, drawn into
+ * libtickit's mock terminal; and the time of one frame of 10,000 guests
+ * (printed as a TAP comment, not asserted; PX_TOP_FRAMES sets how many
+ * frames are timed).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <tickit.h>
+#include <tickit-mockterm.h>
+
+#include "tap.h"
+#include "top_render.h"
+
+#define LINES	30
+#define COLS	160
+
+static TickitMockTerm *mt;
+static struct top_state S;
+static struct top_effects FX;
+static char screen[LINES][COLS * 4 + 1];
+
+static void
+draw(void)
+{
+	TickitRenderBuffer *rb = tickit_renderbuffer_new(S.lines, S.cols);
+
+	top_render(&S, rb, 0);
+	tickit_renderbuffer_flush_to_term(rb, (TickitTerm *)mt);
+	tickit_renderbuffer_unref(rb);
+	for (int i = 0; i < S.lines && i < LINES; i++)
+		tickit_mockterm_get_display_text(mt, screen[i],
+		    sizeof(screen[i]), i, 0, S.cols);
+}
+
+/* Is text on some line of the screen? */
+static int
+shows(const char *text)
+{
+	for (int i = 0; i < LINES; i++)
+		if (strstr(screen[i], text))
+			return 1;
+	return 0;
+}
+
+static int
+line_with(const char *text)
+{
+	for (int i = 0; i < LINES; i++)
+		if (strstr(screen[i], text))
+			return i;
+	return -1;
+}
+
+static void
+press(const char *k)
+{
+	struct top_action a = { .type = TA_KEY, .key = k };
+
+	a.text = strlen(k) == 1;
+	top_effects_clear(&FX);
+	top_reduce(&S, &a, &FX);
+}
+
+static void
+act(struct top_action *a)
+{
+	top_effects_clear(&FX);
+	top_reduce(&S, a, &FX);
+}
+
+static struct pve_guest *
+make_guests(int n)
+{
+	static const char *const st[] = { "running", "stopped", "running",
+		"paused" };
+	struct pve_guest *g = calloc((size_t)n, sizeof(*g));
+
+	for (int i = 0; i < n; i++) {
+		g[i].vmid = 100 + i;
+		snprintf(g[i].name, sizeof(g[i].name), "guest-%05d", i);
+		snprintf(g[i].node, sizeof(g[i].node), "pve%d", i % 3 + 1);
+		snprintf(g[i].status, sizeof(g[i].status), "%s", st[i % 4]);
+		snprintf(g[i].type, sizeof(g[i].type), i % 5 ? "qemu" : "lxc");
+		snprintf(g[i].tags, sizeof(g[i].tags), i % 2 ? "prod" : "dev");
+		g[i].cpu = (i % 100) / 100.0;
+		g[i].mem = (uint64_t)i << 20;
+		g[i].maxmem = 4ULL << 30;
+		g[i].uptime = i % 4 == 0 ? 86400 + i : 0;
+	}
+	return g;
+}
+
+static void
+setup(int nguests, int read_only)
+{
+	struct top_action a = { .type = TA_NODES };
+	struct pve_node *n = calloc(3, sizeof(*n));
+	struct pve_storage *s = calloc(1, sizeof(*s));
+	struct pve_task *t = calloc(1, sizeof(*t));
+
+	top_state_free(&S);
+	top_state_init(&S, "sim", read_only, 3000, LINES, COLS);
+	for (int i = 0; i < 3; i++) {
+		snprintf(n[i].name, sizeof(n[i].name), "pve%d", i + 1);
+		snprintf(n[i].status, sizeof(n[i].status), i == 2 ? "offline" :
+		    "online");
+		n[i].online = i != 2;
+		n[i].cpu = 0.3;
+		n[i].maxcpu = 16;
+		n[i].maxmem = 64ULL << 30;
+		n[i].mem = 16ULL << 30;
+		n[i].uptime = 3600;
+	}
+	a.rows = n;
+	a.n = 3;
+	act(&a);
+	memset(&a, 0, sizeof(a));
+	a.type = TA_GUESTS;
+	a.rows = make_guests(nguests);
+	a.n = nguests;
+	act(&a);
+	snprintf(s->storage, sizeof(s->storage), "local-lvm");
+	snprintf(s->node, sizeof(s->node), "pve1");
+	snprintf(s->status, sizeof(s->status), "available");
+	snprintf(s->plugintype, sizeof(s->plugintype), "lvmthin");
+	s->disk = 95ULL << 30;
+	s->maxdisk = 100ULL << 30;
+	memset(&a, 0, sizeof(a));
+	a.type = TA_STORAGE;
+	a.rows = s;
+	a.n = 1;
+	act(&a);
+	snprintf(t->upid, sizeof(t->upid), "UPID:pve2:1:2:3:vzdump:101:"
+	    "root@pam:");
+	snprintf(t->node, sizeof(t->node), "pve2");
+	snprintf(t->type, sizeof(t->type), "vzdump");
+	snprintf(t->id, sizeof(t->id), "101");
+	snprintf(t->user, sizeof(t->user), "root@pam");
+	snprintf(t->status, sizeof(t->status), "job errors");
+	t->starttime = 1700000000;
+	memset(&a, 0, sizeof(a));
+	a.type = TA_TASKS;
+	a.rows = t;
+	a.n = 1;
+	act(&a);
+}
+
+static void
+test_views(void)
+{
+	struct top_action a;
+
+	setup(6, 0);
+	draw();
+	ok(strstr(screen[0], "pxtop  sim  nodes 2/3  guests 3/6 running") != NULL,
+	    "the header counts nodes online and guests running");
+	ok(shows("1 Dashboard") && shows("3 Guests") && shows("Q Queue(0)"),
+	    "the tabs name the views");
+	ok(shows("Cluster sim: degraded"), "dashboard: a node offline is "
+	    "degraded");
+	ok(shows("guests 3 running, 2 stopped, 1 other"), "dashboard: "
+	    "guests by state");
+	ok(shows("local-lvm@pve1") && shows(" 95%"), "dashboard: storage "
+	    "use");
+	ok(shows("Recent failed tasks (1)") && shows("job errors"),
+	    "dashboard: failed tasks");
+	ok(strstr(screen[LINES - 1], "? keys") && strstr(screen[LINES - 1],
+	    "q quit"), "the footer shows the keys");
+
+	press("2");
+	draw();
+	ok(shows("NAME") && shows("pve3             offline"), "nodes view");
+	press("3");
+	draw();
+	ok(shows("Guests: 6 of 6"), "guests view: counts");
+	ok(shows("guest-00000") && shows("guest-00005"), "guests view: "
+	    "every guest");
+	ok(shows("VMID^"), "the sort column is marked");
+	ok(strstr(screen[LINES - 1], "Space mark") != NULL, "the footer has the "
+	    "guest keys");
+	press("Space");
+	draw();
+	ok(screen[line_with("guest-00000")][0] == '*', "a marked guest "
+	    "shows *");
+	press("4");
+	draw();
+	ok(shows("local-lvm") && shows("lvmthin"), "storage view");
+	press("5");
+	draw();
+	ok(shows("vzdump") && shows("job errors"), "tasks view");
+	press("3");
+	press("s");
+	memset(&a, 0, sizeof(a));
+	a.type = TA_RISK;
+	a.id = S.ops[0].id;
+	a.risk.n = 1;
+	a.risk.worst = RISK_SEVERE;
+	snprintf(a.risk.f[0].check, sizeof(a.risk.f[0].check), "Locked");
+	snprintf(a.risk.f[0].detail, sizeof(a.risk.f[0].detail), "VM 100 is "
+	    "locked (backup)");
+	a.risk.f[0].level = RISK_SEVERE;
+	act(&a);
+	draw();
+	ok(shows("Operation queue: 1"), "queue view");
+	ok(shows("Severe Locked (refuse)"), "the pre-flight preview shows "
+	    "a refusal to come");
+	ok(shows("VM 100 is locked (backup)"), "with the finding's detail");
+	press("y");
+	draw();
+	ok(shows("Run 1 operation through the gate on profile sim?") &&
+	    shows("1 will be refused"), "the confirmation dialog");
+	press("n");
+	press("?");
+	draw();
+	ok(shows("pxtop keys") && shows("s start  S shutdown  r reboot"),
+	    "? shows the keymap");
+	press("x");
+	press("/");
+	press("g");
+	draw();
+	ok(strstr(screen[LINES - 2], "/g_") != NULL, "the search line shows what is "
+	    "typed");
+}
+
+static void
+test_read_only_and_resize(void)
+{
+	struct top_action a = { .type = TA_RESIZE, .lines = 12, .cols = 60 };
+
+	setup(6, 1);
+	press("3");
+	press("s");
+	draw();
+	ok(strstr(screen[0], "[read-only]") != NULL, "a read-only profile is marked "
+	    "in the header");
+	ok(strstr(screen[LINES - 2], "refused: profile sim is read-only") != NULL,
+	    "and a refusal shows in the status line");
+	tickit_mockterm_resize(mt, 12, 60);
+	act(&a);
+	draw();
+	ok(strstr(screen[11], "j/k move") != NULL, "after a resize the "
+	    "footer is on the new last line");
+	ok(strlen(screen[2]) <= 60, "and lines fit the new width");
+	tickit_mockterm_resize(mt, LINES, COLS);
+}
+
+static void
+bench(void)
+{
+	const char *e = getenv("PX_TOP_FRAMES");
+	int frames = e ? atoi(e) : 200;
+	struct timespec t0, t1;
+	double ms;
+	TickitRenderBuffer *rb;
+
+	setup(10000, 0);
+	press("3");
+	press(">");
+	press(">");
+	press(">");
+	press(">");	/* sort by cpu: the heaviest order */
+	press("o");
+	rb = tickit_renderbuffer_new(S.lines, S.cols);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (int i = 0; i < frames; i++) {
+		top_render(&S, rb, 1);
+		tickit_renderbuffer_flush_to_term(rb, (TickitTerm *)mt);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ms = ((t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) /
+	    1e6) / frames;
+	printf("# frame of 10000 guests (%dx%d, guest view, sorted by cpu), "
+	    "drawn and flushed to the mock terminal: %.3f ms (mean of %d)\n",
+	    LINES, COLS, ms, frames);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (int i = 0; i < frames; i++)
+		top_render(&S, rb, 1);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	printf("# the same, drawn only (top_render into the render buffer): "
+	    "%.3f ms\n", ((t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec -
+	    t0.tv_nsec) / 1e6) / frames);
+	tickit_renderbuffer_unref(rb);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (int i = 0; i < 20; i++)
+		press(i % 2 ? "<" : ">");
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	printf("# re-sort of 10000 guests: %.3f ms\n",
+	    ((t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) /
+	    1e6) / 20);
+	ok(S.nvis == 10000, "10000 guests listed");
+}
+
+int
+main(void)
+{
+	mt = tickit_mockterm_new(LINES, COLS);
+	test_views();
+	test_read_only_and_resize();
+	bench();
+	top_state_free(&S);
+	top_effects_free(&FX);
+	tickit_mockterm_destroy(mt);
+	return done_testing();
+}
