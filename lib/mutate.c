@@ -25,16 +25,13 @@ mutate_free(struct batch *b)
 }
 
 int
-mutate_opt(struct batch *b, const struct px_command *cmd, int ch,
-    const char *arg)
+mutate_opt(struct batch *b, int ch, const char *arg)
 {
 	double t;
 
 	if (ch != 's' && cli_opt(b->x, ch, arg))
 		return 1;
 	switch (ch) {
-	case 'h':
-		px_help_exit(cmd);
 	case 'n':
 		b->g.dry_run = 1;
 		return 1;

@@ -32,9 +32,8 @@ enum { MUTATE_O_ALLOW_RISK = 300, MUTATE_O_NO_WAIT, MUTATE_O_TIMEOUT, MUTATE_O_O
 /* Set up b (and its gate) for x. */
 void mutate_init(struct batch *b, struct px_cli *x);
 /* Handle a common or mutation option: 1 if it was one (a bad value exits
- * 2, -h prints the help of cmd and exits 0), 0 otherwise. */
-int mutate_opt(struct batch *b, const struct px_command *cmd, int ch,
-    const char *arg);
+ * 2), 0 otherwise (also for -h, which the command handles). */
+int mutate_opt(struct batch *b, int ch, const char *arg);
 void mutate_free(struct batch *b);
 
 /* Called with each new line of the task log while a task is followed. */

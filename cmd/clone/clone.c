@@ -96,9 +96,11 @@ clone_main(int argc, char **argv)
 	mutate_init(&b, &x);
 	while ((ch = getopt_long(argc, argv, PX_COMMON_SHORT MUTATE_SHORT,
 	    longopts, NULL)) != -1) {
-		if (mutate_opt(&b, &px_cmd_clone, ch, optarg))
+		if (mutate_opt(&b, ch, optarg))
 			continue;
 		switch (ch) {
+		case 'h':
+			px_help_exit(&px_cmd_clone);
 		case O_FULL:
 			c.full = 1;
 			break;

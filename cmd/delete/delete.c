@@ -81,9 +81,11 @@ delete_main(int argc, char **argv)
 	mutate_init(&b, &x);
 	while ((ch = getopt_long(argc, argv, PX_COMMON_SHORT MUTATE_SHORT,
 	    longopts, NULL)) != -1) {
-		if (mutate_opt(&b, &px_cmd_delete, ch, optarg))
+		if (mutate_opt(&b, ch, optarg))
 			continue;
 		switch (ch) {
+		case 'h':
+			px_help_exit(&px_cmd_delete);
 		case O_POLICY:
 			if (batch_parse_policy(&b, optarg) != 0)
 				px_errx(PX_EXIT_USAGE, "--policy: all, "

@@ -255,9 +255,11 @@ migrate_main(int argc, char **argv)
 	m.b = &b;
 	while ((ch = getopt_long(argc, argv, PX_COMMON_SHORT MUTATE_SHORT,
 	    longopts, NULL)) != -1) {
-		if (mutate_opt(&b, &px_cmd_migrate, ch, optarg))
+		if (mutate_opt(&b, ch, optarg))
 			continue;
 		switch (ch) {
+		case 'h':
+			px_help_exit(&px_cmd_migrate);
 		case O_ONLINE:
 			m.online = 1;
 			break;

@@ -198,9 +198,11 @@ snapshot_main(int argc, char **argv)
 			mutating_opt = 1;
 		if (ch == 's' || (ch == 'H' && !is_list))
 			px_usage(cmd);
-		if (mutate_opt(&b, cmd, ch, optarg))
+		if (mutate_opt(&b, ch, optarg))
 			continue;
 		switch (ch) {
+		case 'h':
+			px_help_exit(cmd);
 		case O_DESCRIPTION:
 			if (strcmp(s.op, "create") != 0)
 				px_usage(cmd);

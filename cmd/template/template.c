@@ -54,8 +54,10 @@ template_main(int argc, char **argv)
 	mutate_init(&b, &x);
 	while ((ch = getopt_long(argc, argv, PX_COMMON_SHORT MUTATE_SHORT,
 	    longopts, NULL)) != -1) {
-		if (mutate_opt(&b, &px_cmd_template, ch, optarg))
+		if (mutate_opt(&b, ch, optarg))
 			continue;
+		if (ch == 'h')
+			px_help_exit(&px_cmd_template);
 		px_usage(&px_cmd_template);
 	}
 	argc -= optind;
