@@ -105,6 +105,10 @@ if [ -n "$lk" ]; then
 	like "$err" "job errors" "stderr has the task's exit status"
 	other=$(printf '%s\n' "$plain" | awk -v n="$lknode" '$2 == n' | sed -n 1p | cut -d' ' -f1)
 	if [ -n "$other" ]; then
+		simctl DELETE log >/dev/null
+		run px backup --storage nas "$other" "$lk"
+		is "$rc" 6 "a locked guest among others on its node: the node's request is refused, exit 6"
+		is "$(writes)" 0 "nothing was sent"
 		run px backup --allow-risk --storage nas -f tsv -c vmid,result "$lk" "$other"
 		is "$rc" 2 "one guest fails, one is backed up in the same task: exit 2"
 		like "$out" "$other	ok" "the other guest's row is ok"
