@@ -1,0 +1,131 @@
+#!/bin/sh
+# pxtop end to end in tmux against pxsim: every view, search, a
+# multi-select start seen in pxsim, a pre-flight refusal in the queue, a
+# read-only profile refusing, resize, and every way out (q, C-c, SIGTERM,
+# SIGHUP, SIGSEGV) leaving the terminal in cooked mode.
+. "$(dirname "$0")/lib.sh"
+command -v tmux >/dev/null || skip_all "tmux is not installed (scripts/deps)"
+sim_start --guests 60
+py() { /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); $1"; }
+status_of() { px ls guests -f tsv -c vmid,status | awk -v v="$1" '$1 == v { print $2 }'; }
+# two stopped guests with no lock, HA or protective tag, and a locked one
+set -- $(px ls guests -j | py "
+n = 0
+for g in d:
+    if g['status'] == 'stopped' and not g['lock'] and not g['ha'] and not (g['tags'] or '') and n < 2:
+        print(g['vmid']); n += 1")
+g1=${1-}; g2=${2-}
+locked=$(px ls guests -j | py "
+for g in d:
+    if g['status'] == 'stopped' and g['lock']:
+        print(g['vmid']); break")
+[ -n "$g1" ] && [ -n "$g2" ] && [ -n "$locked" ] || { echo "Bail out! pxsim has no suitable guests"; exit 1; }
+# a read-only twin of the sim profile
+sed -n '/^\[profile sim\]/,$p' "$PX_CONFIG" | sed 's/^\[profile sim\]/[profile ro]/' >"$T/ro"
+{ cat "$T/ro"; echo "read_only = yes"; } >>"$PX_CONFIG"
+
+sock="px-top-$$"
+tm() { tmux -L "$sock" "$@"; }
+screen() { tm capture-pane -t t -p; }
+# wait_for REGEX [tenths]: until the pane shows it; 0 when it did
+wait_for() {
+	i=0
+	while [ $i -lt "${2:-50}" ]; do
+		screen | grep -Eq -- "$1" && return 0
+		sleep 0.1; i=$((i + 1))
+	done
+	return 1
+}
+keys() { tm send-keys -t t "$@"; }
+pxtop_pid() { pgrep -P "$(tm display -p -t t '#{pane_pid}')" | head -1; }
+start_top() {	# start_top [args]: pxtop in the pane, 0 once it shows data
+	keys "clear; pxtop $*; echo EXIT=\$?" Enter
+	wait_for 'Cluster sim: healthy|Cluster ro:' 100
+}
+cooked() {	# the pane's tty in canonical mode with echo
+	keys "clear; stty -a | tr ' ' '\\n' | grep -x -e icanon -e echo | tr '\\n' ' '; echo :STTY" Enter
+	wait_for '^icanon echo :STTY' 30
+}
+cleanup_top() { tm kill-server 2>/dev/null; cleanup; }
+trap cleanup_top EXIT
+PS1='$ ' tm new-session -d -s t -x 150 -y 40 "sh" || { echo "Bail out! tmux did not start"; exit 1; }
+sleep 0.2
+
+# --- views
+start_top
+ok $? "pxtop starts on the dashboard"
+like "$(screen | head -1)" "pxtop  sim  nodes 3/3  guests [0-9]+/60 running" "the header counts nodes and guests"
+like "$(screen | tail -1)" "\\? keys.*q quit" "the footer lists the keys"
+keys 2; wait_for '^NAME +STATUS +CPU'; ok $? "2 shows the nodes"
+keys 3; wait_for '^Guests: 60 of 60'; ok $? "3 shows the guests"
+keys 4; wait_for '^STORAGE +NODE +TYPE'; ok $? "4 shows the storage"
+keys 5; wait_for '^Tasks: '; ok $? "5 shows the tasks"
+keys Q; wait_for '^Operation queue: 0'; ok $? "Q shows the operation queue"
+keys T; wait_for '^Audit timeline'; ok $? "T shows the audit timeline"
+keys '?'; wait_for 'pxtop keys'; ok $? "? shows the keymap"
+keys x; sleep 0.2
+unlike "$(screen)" "pxtop keys" "any key closes it"
+keys 1; wait_for '^Cluster sim'; ok $? "1 goes back to the dashboard"
+
+# --- search, sort, detail
+keys 3 / "$g1"; wait_for "^Guests: 1 of 60 .*search: $g1"; ok $? "/ searches as one types"
+keys Enter Enter; wait_for "^(VM|CT) $g1 .* on pve[0-9]: stopped"; ok $? "Enter opens the guest's detail"
+wait_for '^Config \([1-9]'; ok $? "with its config"
+keys Escape; wait_for '^Guests: 1 of 60'; ok $? "Esc goes back"
+sleep 0.2; keys Escape; wait_for '^Guests: 60 of 60'; ok $? "Esc clears the search"
+keys '>' '>' '>' '>' o; wait_for '^Guests: 60 of 60 +sort cpu desc'; ok $? "> and o sort by cpu, descending"
+keys '<' '<' '<' '<' o; wait_for 'sort vmid asc'
+
+# --- multi-select, start two stopped guests through the gate
+# (Esc alone, then a pause: Esc and a quick key read as Alt+key)
+esc() { sleep 0.2; keys Escape; sleep 0.3; }
+keys / "$g1" Enter Space; esc; keys / "$g2" Enter Space; esc
+wait_for 'marked 2'; ok $? "Space marks two guests"
+keys s; wait_for '^Operation queue: 2'; ok $? "s queues them"
+wait_for "^[0-9]+ +$g2 .* start +ready +ok"; ok $? "each with its pre-flight preview"
+keys y; wait_for 'Run 2 operations through the gate on profile sim\?'; ok $? "y asks for confirmation"
+keys y; wait_for "^[0-9]+ +$g1 .* ok +ok +task OK" 100 && wait_for "^[0-9]+ +$g2 .* ok +ok +task OK" 100
+ok $? "both tasks end OK in the queue"
+is "$(status_of "$g1") $(status_of "$g2")" "running running" "and both guests run in pxsim"
+
+# --- a pre-flight refusal shown in the queue
+keys c 3 / "$locked" Enter s
+wait_for "^[0-9]+ +$locked .* start +ready +Severe Locked \\(refuse\\)"; ok $? "a locked guest's preview says it will be refused"
+wait_for 'Severe +Locked +VM [0-9]+ is locked'; ok $? "with the finding's detail"
+keys y y; wait_for "^[0-9]+ +$locked .* refused .*pre-flight check refused" 100; ok $? "the gate refuses it, shown in the queue"
+is "$(status_of "$locked")" stopped "the locked guest was not started"
+
+# --- resize
+tm resize-window -t t -x 100 -y 30
+wait_for '^ j/k move' 30
+ok $? "after a resize the footer is redrawn"
+is "$(screen | wc -l | tr -d ' ')" 30 "on the new height"
+is "$(screen | awk '{ if (length($0) > m) m = length($0) } END { print m <= 100 }')" 1 "within the new width"
+tm resize-window -t t -x 150 -y 40
+
+# --- the ways out
+keys q; wait_for '^EXIT=0'; ok $? "q quits with 0"
+cooked; ok $? "q leaves the terminal in cooked mode"
+start_top; keys C-c; wait_for '^EXIT=0'; ok $? "C-c quits with 0"
+cooked; ok $? "C-c leaves the terminal in cooked mode"
+for sig in TERM HUP; do
+	start_top; kill -$sig "$(pxtop_pid)"; wait_for '^EXIT=0'; ok $? "SIG$sig quits with 0"
+	cooked; ok $? "SIG$sig leaves the terminal in cooked mode"
+done
+start_top; kill -SEGV "$(pxtop_pid)"; wait_for '^EXIT=139'; ok $? "SIGSEGV: the process dies of the signal"
+cooked; ok $? "SIGSEGV leaves the terminal in cooked mode"
+unlike "$(screen)" "Cluster sim" "and no TUI on the screen"
+
+# --- a read-only profile refuses, hiding nothing
+start_top -p ro
+like "$(screen | head -1)" "\\[read-only\\]" "a read-only profile is marked"
+keys 3; wait_for '^Guests: 60 of 60'; ok $? "and shows every guest"
+keys s; wait_for 'refused: profile ro is read-only'; ok $? "s is refused with the reason in the status line"
+keys Q; wait_for '^Operation queue: 0'; ok $? "nothing was queued"
+keys q; wait_for '^EXIT=0'
+
+# --- no terminal
+run pxtop </dev/null
+is "$rc" 2 "without a terminal: exit 2"
+like "$err" "needs a terminal" "and says why"
+done_testing
