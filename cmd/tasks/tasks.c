@@ -180,7 +180,8 @@ tasks_main(int argc, char **argv)
 		int nv;
 
 		if (!nodes[i].online) {
-			node_row(o, nodes[i].name, "offline", NULL);
+			node_row(o, nodes[i].name, nodes[i].status[0] ?
+			    nodes[i].status : "offline", NULL);
 			continue;
 		}
 		if (q[i].rc != 0 || pve_tasks_parse(&q[i].r.j, q[i].r.data,
