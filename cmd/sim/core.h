@@ -29,6 +29,7 @@ struct tls_identity {
 
 int tls_setup(struct tls_identity *t, const char *dir, char *err,
     size_t errn);
+void tls_free(struct tls_identity *t);
 void tls_fingerprint_file(const char *dir, char *out, size_t outn);
 void tls_conn_init(struct tls_identity *t, br_ssl_server_context *sc,
     unsigned char *iobuf, size_t iobufn);

@@ -24,6 +24,8 @@
 static const char SCHEMA[] =
     "PRAGMA journal_mode=WAL;"
     "PRAGMA synchronous=NORMAL;"
+    "PRAGMA cache_size=-131072;"
+    "PRAGMA temp_store=MEMORY;"
     "CREATE TABLE IF NOT EXISTS settings(key TEXT PRIMARY KEY, value TEXT);"
     "CREATE TABLE IF NOT EXISTS nodes(name TEXT PRIMARY KEY, nodeid INT,"
     " ip TEXT, offline INT, cpus INT, sockets INT, cpumodel TEXT,"
@@ -100,11 +102,20 @@ free_memory_model(struct sim *s)
 	free(s->storages);
 	s->storages = NULL;
 	s->nstorages = 0;
-	while (s->nvolumes > 0)
-		sim_volume_remove(s, s->volumes[s->nvolumes - 1]->volid,
-		    s->volumes[s->nvolumes - 1]->node);
+	for (i = 0; i < s->nvolumes; i++) {
+		struct sim_volume *v = s->volumes[i];
+
+		free(v->storage);
+		free(v->node);
+		free(v->volid);
+		free(v->content);
+		free(v->format);
+		free(v->notes);
+		free(v);
+	}
 	free(s->volumes);
 	s->volumes = NULL;
+	s->nvolumes = 0;
 	for (i = 0; i < s->npools; i++) {
 		free(s->pools[i].poolid);
 		free(s->pools[i].comment);

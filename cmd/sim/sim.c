@@ -188,6 +188,7 @@ print_config(struct sim *s, const char *as, const char *auth)
 	if (tls_setup(&tls, s->opt.statedir, err, sizeof(err)) != 0)
 		px_errx(PX_EXIT_FAIL, "%s", err);
 	snprintf(fp, sizeof(fp), "%s", tls.fingerprint);
+	tls_free(&tls);
 	if (model_open(s, 0, err, sizeof(err)) != 0)
 		px_errx(PX_EXIT_FAIL, "%s", err);
 	printf("# px.conf for the pxsim instance in %s\n", s->opt.statedir);
@@ -424,6 +425,7 @@ sim_main(int argc, char **argv)
 	if (s.opt.pidfile[0])
 		unlink(s.opt.pidfile);
 	model_close(&s);
+	tls_free(&tls);
 	fprintf(stderr, "pxsim: stopped\n");
 	return 0;
 }

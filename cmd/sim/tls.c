@@ -365,6 +365,16 @@ tls_setup(struct tls_identity *t, const char *dir, char *err, size_t errn)
 	return 0;
 }
 
+/* Free what tls_setup allocated. */
+void
+tls_free(struct tls_identity *t)
+{
+	free(t->cert);
+	free(t->lru_buf);
+	t->cert = NULL;
+	t->lru_buf = NULL;
+}
+
 /* The fingerprint of the certificate in dir without creating anything;
  * "" when absent. */
 void

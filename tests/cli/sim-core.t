@@ -35,7 +35,7 @@ start() {
 	"$PXSIM" -l 127.0.0.1:0 -d "$dir" --pidfile "$dir.pid" "$@" \
 	    2>"$dir.err" &
 	pids="$pids $!"
-	for _ in $(seq 300); do [ -s "$dir.pid" ] && break; sleep 0.05; done
+	for _ in $(seq 3600); do [ -s "$dir.pid" ] && break; sleep 0.05; done
 	ADDR=$(cat "$dir/address")
 	U=https://$ADDR/api2/json
 	S=https://$ADDR/_sim
@@ -295,6 +295,28 @@ sys.exit(0 if buf.count(b"HTTP/1.1 200") == 3 else 1)
 EOF
 ok $? "pipelined requests are answered in order"
 
+# ---- backup and migration ----
+nb=$(api "$U/nodes/$node/storage/nas/content?content=backup&vmid=$vm" | json 'len(d["data"])')
+upid=$(api -X POST -d "vmid=$vm" -d storage=nas "$U/nodes/$node/vzdump" | json 'd["data"]')
+api "$U/nodes/$node/qemu/$vm/status/current" | json 'd["data"].get("lock")' | grep -q '^backup$'
+ok $? "vzdump: the guest carries the backup lock while it runs"
+r=$(wait_task "$node" "$upid")
+[ "$(echo "$r" | json 'd["data"]["exitstatus"]')" = OK ]; ok $? "vzdump task ends OK"
+na=$(api "$U/nodes/$node/storage/nas/content?content=backup&vmid=$vm" | json 'len(d["data"])')
+[ "$na" -eq $((nb + 1)) ]; ok $? "the new backup shows up in the storage content"
+api "$U/nodes/$node/tasks/$upid/log?limit=500" | grep -q 'INFO: Backup job finished successfully'
+ok $? "vzdump log has the real progress and end lines"
+other=$(api "$U/nodes" | json '[x["node"] for x in d["data"] if x["node"]!="'"$node"'"][0]')
+upid=$(api -X POST -d "target=$other" -d online=1 -d with-local-disks=1 "$U/nodes/$node/qemu/$vm/migrate" | json 'd["data"]')
+r=$(wait_task "$node" "$upid")
+[ "$(echo "$r" | json 'd["data"]["exitstatus"]')" = OK ]; ok $? "live migration task ends OK"
+api "$U/nodes/$node/tasks/$upid/log?limit=500" | grep -q 'migration active, transferred'
+ok $? "migration log shows progress lines"
+[ "$(api "$U/nodes/$other/qemu/$vm/status/current" | json 'd["data"]["status"]')" = running ]
+ok $? "the migrated guest now lives on the target node"
+node0=$node
+node=$other
+
 # ---- persistence, reset ----
 api -X POST -d poolid=persisted -d comment=kept "$U/pools" >/dev/null
 stop "$D"
@@ -304,11 +326,13 @@ start "$D" --task-seconds 1
 ok $? "a mutation survives a restart"
 [ "$(api "$U/nodes/$node/qemu/$vm/status/current" | json 'd["data"]["status"]')" = running ]
 ok $? "guest state survives a restart"
-api "$U/nodes/$node/tasks?limit=100" | grep -q "$upid"; ok $? "task history survives a restart"
+api "$U/cluster/tasks" | grep -q "$upid"; ok $? "task history survives a restart"
+[ "$(api "$U/nodes/$node/storage/nas/content?content=backup&vmid=$vm" | json 'len(d["data"])')" -eq "$na" ]
+ok $? "storage content survives a restart"
 stop "$D"
 start "$D" --task-seconds 1 --reset
 [ "$(status_line -H "$AUTH" "$U/pools/persisted")" = 500 ]; ok $? "--reset regenerates from the seed"
-[ "$(api "$U/nodes/$node/qemu/$vm/status/current" | json 'd["data"]["status"]')" = stopped ]
+[ "$(api "$U/nodes/$node0/qemu/$vm/status/current" | json 'd["data"]["status"]')" = stopped ]
 ok $? "--reset restores the generated guest state"
 api -X POST -d poolid=again "$U/pools" >/dev/null
 curl -sk -X POST "$S/reset" >/dev/null
