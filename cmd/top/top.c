@@ -21,10 +21,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -38,6 +36,7 @@
 #include "pve_read.h"
 #include "top_render.h"
 #include "top_state.h"
+#include "top_term.h"
 
 PX_COMMAND(top, "full-screen cockpit: the cluster live, actions through "
     "the gate",
@@ -52,59 +51,7 @@ static struct px_cli X;
 static int colour;
 static void *refresh_timer, *async_timer;
 
-/* ---- terminal restore on signals ---- */
-
-static struct termios saved_tio;
-static int have_tio;
-static int sig_pipe[2] = { -1, -1 };
-
-static const char restore_seq[] = "\033[?1000l\033[?1002l\033[?1003l"
-    "\033[?1006l\033[?1049l\033[?25h\033[m\r\n";
-
-static void
-on_fatal(int sig)
-{
-	ssize_t w;
-
-	if (have_tio)
-		tcsetattr(STDIN_FILENO, TCSANOW, &saved_tio);
-	w = write(STDOUT_FILENO, restore_seq, sizeof(restore_seq) - 1);
-	(void)w;
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-static void
-on_quit_signal(int sig)
-{
-	unsigned char c = (unsigned char)sig;
-	int saved = errno;
-	ssize_t w = write(sig_pipe[1], &c, 1);
-
-	(void)w;
-	errno = saved;
-}
-
-static void
-signals_install(void)
-{
-	static const int fatal[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL,
-		SIGABRT };
-	static const int quit[] = { SIGINT, SIGTERM, SIGHUP };
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = on_fatal;
-	sa.sa_flags = SA_NODEFER | SA_RESETHAND;
-	for (size_t i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++)
-		sigaction(fatal[i], &sa, NULL);
-	sa.sa_handler = on_quit_signal;
-	sa.sa_flags = SA_RESTART;
-	for (size_t i = 0; i < sizeof(quit) / sizeof(quit[0]); i++)
-		sigaction(quit[i], &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-}
+static int sig_pipe_rd = -1;
 
 /* ---- actions in, effects out ---- */
 
@@ -167,6 +114,7 @@ dispatch(struct top_action *a)
 
 #define MAX_FD	4096
 static void *io_watch[MAX_FD];
+static int io_cond[MAX_FD];
 
 static int
 on_io(Tickit *t, TickitEventFlags f, void *info, void *user)
@@ -178,12 +126,37 @@ on_io(Tickit *t, TickitEventFlags f, void *info, void *user)
 	(void)user;
 	if (!(f & TICKIT_EV_FIRE))
 		return 0;
+	if (w->fd < 0 || w->fd >= MAX_FD || io_cond[w->fd] == 0)
+		return 0;	/* dropped, waiting to be reaped */
 	if (w->cond & (TICKIT_IO_IN | TICKIT_IO_HUP | TICKIT_IO_ERR))
 		what |= PX_ASYNC_IN;
 	if (w->cond & TICKIT_IO_OUT)
 		what |= PX_ASYNC_OUT;
 	px_async_socket(async, w->fd, what);
 	pump();
+	return 0;
+}
+
+/*
+ * A watch is never cancelled from inside tickit's dispatch (curl changes
+ * or drops a socket's watch while its own callback runs): cancellations
+ * wait for a "later" callback; a watch whose condition is unchanged is
+ * kept.
+ */
+static void *dead_watch[MAX_FD * 2];
+static int ndead, reap_armed;
+
+static int
+reap_watches(Tickit *t, TickitEventFlags f, void *info, void *user)
+{
+	(void)info;
+	(void)user;
+	reap_armed = 0;
+	if (!(f & TICKIT_EV_FIRE))
+		return 0;
+	for (int i = 0; i < ndead; i++)
+		tickit_watch_cancel(t, dead_watch[i]);
+	ndead = 0;
 	return 0;
 }
 
@@ -195,14 +168,22 @@ hook_io(void *arg, int fd, int what)
 	(void)arg;
 	if (fd < 0 || fd >= MAX_FD)
 		return;
-	if (io_watch[fd]) {
-		tickit_watch_cancel(tk, io_watch[fd]);
-		io_watch[fd] = NULL;
-	}
 	if (what & PX_ASYNC_IN)
 		cond |= TICKIT_IO_IN | TICKIT_IO_HUP;
 	if (what & PX_ASYNC_OUT)
 		cond |= TICKIT_IO_OUT;
+	if (io_watch[fd] && io_cond[fd] == cond)
+		return;
+	if (io_watch[fd]) {
+		if (ndead < MAX_FD * 2)
+			dead_watch[ndead++] = io_watch[fd];
+		io_watch[fd] = NULL;
+		if (!reap_armed) {
+			reap_armed = 1;
+			tickit_watch_later(tk, 0, reap_watches, NULL);
+		}
+	}
+	io_cond[fd] = cond;
 	if (cond)
 		io_watch[fd] = tickit_watch_io(tk, fd, cond, 0, on_io, NULL);
 }
@@ -752,7 +733,7 @@ on_signal_pipe(Tickit *t, TickitEventFlags f, void *info, void *user)
 	(void)user;
 	if (!(f & TICKIT_EV_FIRE))
 		return 0;
-	if (read(sig_pipe[0], c, sizeof(c)) > 0)
+	if (read(sig_pipe_rd, c, sizeof(c)) > 0)
 		dispatch(&a);
 	return 0;
 }
@@ -857,13 +838,7 @@ top_main(int argc, char **argv)
 		px_die(&e);
 	colour = getenv("NO_COLOR") == NULL || *getenv("NO_COLOR") == '\0';
 
-	if (tcgetattr(STDIN_FILENO, &saved_tio) == 0)
-		have_tio = 1;
-	if (pipe(sig_pipe) != 0)
-		px_errx(PX_EXIT_FAIL, "pipe: %s", strerror(errno));
-	fcntl(sig_pipe[0], F_SETFL, O_NONBLOCK);
-	fcntl(sig_pipe[1], F_SETFL, O_NONBLOCK);
-	signals_install();
+	sig_pipe_rd = top_term_setup();
 
 	if ((tk = tickit_new_stdio()) == NULL)
 		px_errx(PX_EXIT_FAIL, "cannot open the terminal");
@@ -886,7 +861,7 @@ top_main(int argc, char **argv)
 	}
 	async = px_async_new(hook_io, hook_timer, NULL);
 	worker_start();
-	tickit_watch_io(tk, sig_pipe[0], TICKIT_IO_IN, 0, on_signal_pipe,
+	tickit_watch_io(tk, sig_pipe_rd, TICKIT_IO_IN, 0, on_signal_pipe,
 	    NULL);
 	tickit_window_bind_event(root, TICKIT_WINDOW_ON_EXPOSE, 0, on_expose,
 	    NULL);
