@@ -118,6 +118,10 @@ submit(struct batch *b, struct item *it, const char *action,
 	it->r.target = it->target;
 	if (build(arg, &it->g, &it->r, &it->path, &it->form, it->summary,
 	    sizeof(it->summary), &it->err) != 0) {
+		/* A precondition refused it: audited like the gate's own. */
+		it->r.path = it->path.p;
+		it->r.summary = it->summary;
+		gate_refuse(&b->g, &it->r, "refused-precondition", &it->err);
 		snprintf(it->result, sizeof(it->result), "refused");
 		it->failed = 1;
 		return;

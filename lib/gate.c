@@ -62,7 +62,8 @@ audit_row(struct gate *g, const struct gate_req *r, const char *decision,
 	}
 	identity(p, who, sizeof(who));
 	audit_redact(r->form ? r->form : "", form, sizeof(form));
-	snprintf(params, sizeof(params), "%s %s%s%s", r->method, r->path,
+	snprintf(params, sizeof(params), "%s %s%s%s",
+	    r->method ? r->method : "-", r->path ? r->path : "-",
 	    form[0] ? " " : "", form);
 	ent.profile = p->name;
 	ent.user = who;
@@ -84,8 +85,8 @@ audit_row(struct gate *g, const struct gate_req *r, const char *decision,
 
 /* Refuse r: record it (a failure to record is reported instead) and
  * return -1 with e as given. */
-static int
-refuse(struct gate *g, const struct gate_req *r, const char *decision,
+int
+gate_refuse(struct gate *g, const struct gate_req *r, const char *decision,
     struct px_err *e)
 {
 	struct px_err ae;
@@ -140,7 +141,7 @@ gate_call(struct gate *g, const struct gate_req *r, struct gate_result *res,
 		    p->name, r->summary);
 		px_hint(e, "read_only = yes in [profile %s]; use a profile "
 		    "that may write", p->name);
-		return refuse(g, r, "refused-read-only", e);
+		return gate_refuse(g, r, "refused-read-only", e);
 	}
 
 	/* 2. incident freeze */
@@ -157,7 +158,7 @@ gate_call(struct gate *g, const struct gate_req *r, struct gate_result *res,
 		    fr.until ? until : "thawed", r->summary);
 		px_hint(e, "px incident status shows the freeze; px incident "
 		    "thaw --reason TEXT ends it");
-		return refuse(g, r, "refused-frozen", e);
+		return gate_refuse(g, r, "refused-frozen", e);
 	}
 
 	/* 3. pre-flight risk check */
@@ -173,7 +174,7 @@ gate_call(struct gate *g, const struct gate_req *r, struct gate_result *res,
 		px_fail(e, PXE_REFUSED_RISK, "pre-flight check refused %s: "
 		    "%s: %s", r->summary, f->check, f->detail);
 		px_hint(e, "resolve it, or pass --allow-risk to go ahead");
-		return refuse(g, r, "refused-risk", e);
+		return gate_refuse(g, r, "refused-risk", e);
 	}
 
 	/* 4. confirmation of destructive requests */
@@ -181,11 +182,11 @@ gate_call(struct gate *g, const struct gate_req *r, struct gate_result *res,
 		if (!isatty(STDIN_FILENO)) {
 			px_fail(e, PXE_USAGE, "%s needs -y when standard input "
 			    "is not a terminal", r->summary);
-			return refuse(g, r, "refused-unconfirmed", e);
+			return gate_refuse(g, r, "refused-unconfirmed", e);
 		}
 		if (!confirm(r)) {
 			px_fail(e, PXE_USAGE, "not confirmed: %s", r->summary);
-			return refuse(g, r, "refused-unconfirmed", e);
+			return gate_refuse(g, r, "refused-unconfirmed", e);
 		}
 	}
 
@@ -210,8 +211,12 @@ gate_call(struct gate *g, const struct gate_req *r, struct gate_result *res,
 		if ((policy = hitl_policy(&x->conf, &hr)) != NULL &&
 		    hitl_approve(&x->conf, policy, &hr, who, sizeof(who),
 		    e) != 0)
-			return refuse(g, r, "refused-hitl", e);
+			return gate_refuse(g, r, "refused-hitl", e);
 	}
+
+	/* The state the checks saw may have changed while px asked. */
+	if (r->recheck && r->recheck(x->client, r, e) != 0)
+		return gate_refuse(g, r, "refused-recheck", e);
 
 	/* 7. the audit entry, then 8. the call, then 9. its result */
 	if (who[0])

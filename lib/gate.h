@@ -44,6 +44,11 @@ struct gate_req {
 	const char *form;	/* form body or NULL */
 	const char *summary;	/* "stop VM 100 (web-01) on pve1" */
 	int destructive;	/* ask, or require -y */
+	/* Checked again right before the request is sent, after the
+	 * prompt and the approval wait (e.g. "the guest is still
+	 * stopped"); -1 with e set refuses.  May be NULL. */
+	int (*recheck)(struct px_client *c, const struct gate_req *r,
+	    struct px_err *e);
 };
 
 struct gate_result {
@@ -61,6 +66,11 @@ void gate_free(struct gate *g);
  * 0 with nothing sent and res->upid empty. */
 int gate_call(struct gate *g, const struct gate_req *r,
     struct gate_result *res, struct px_err *e);
+/* Record a refusal that a command decided before reaching the gate (a
+ * precondition), so that it is audited like the gate's own; returns -1
+ * and leaves e as given. */
+int gate_refuse(struct gate *g, const struct gate_req *r,
+    const char *decision, struct px_err *e);
 /* Append the end of a task that gate_call started to the audit log. */
 void gate_task_done(struct gate *g, const struct gate_req *r,
     const struct gate_result *res, const char *exitstatus);
