@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core.h"
 
@@ -314,18 +315,71 @@ storage_visible(struct sim *s, const struct sim_req *rq, const char *id)
 	    "Datastore.AllocateSpace", NULL) == 0;
 }
 
+/*
+ * /cluster/resources is cached for the rest of the current second per
+ * identity and type, until the model changes: real PVE serves it from
+ * pmxcfs' status, which is refreshed every few seconds, and with 10,000
+ * guests clients poll it hard.
+ */
+struct res_cache {
+	char key[256];
+	int dirty;
+	unsigned perm_gen;
+	time_t when;
+	struct buf body;
+};
+static struct res_cache res_cache[8];
+static unsigned res_cache_next;
+
+static struct res_cache *
+res_cache_find(struct sim *s, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < 8; i++) {
+		struct res_cache *c = &res_cache[i];
+
+		if (c->body.len && strcmp(c->key, key) == 0 &&
+		    c->dirty == s->dirty && c->perm_gen == s->perm_gen &&
+		    c->when == sim_now(s))
+			return c;
+	}
+	return NULL;
+}
+
+static void
+res_cache_store(struct sim *s, const char *key, const struct buf *body)
+{
+	struct res_cache *c = &res_cache[res_cache_next++ % 8];
+
+	snprintf(c->key, sizeof(c->key), "%s", key);
+	c->dirty = s->dirty;
+	c->perm_gen = s->perm_gen;
+	c->when = sim_now(s);
+	buf_reset(&c->body);
+	buf_add(&c->body, body->p, body->len);
+}
+
 H(h_cluster_resources)
 {
 	const char *type = sim_param(rq, "type");
+	struct res_cache *c;
 	struct jw w;
 	size_t i, k;
-	char path[128];
+	char path[128], key[256];
 
 	(void)m;
 	if (type && strcmp(type, "vm") && strcmp(type, "storage") &&
 	    strcmp(type, "node") && strcmp(type, "sdn") && strcmp(type, "pool")) {
 		sim_param_errorf(rs, "type", "value '%s' does not have a value "
 		    "in the enumeration 'vm, storage, node, sdn, pool'", type);
+		return;
+	}
+	snprintf(key, sizeof(key), "%s|%s", rq->authid ? rq->authid : "",
+	    type ? type : "");
+	if ((c = res_cache_find(s, key)) != NULL) {
+		buf_reset(&rs->body);
+		buf_add(&rs->body, c->body.p, c->body.len);
 		return;
 	}
 	sim_ok_begin(rs, &w);
@@ -391,6 +445,7 @@ H(h_cluster_resources)
 	}
 	jw_end(&w);
 	sim_ok_end(rs, &w);
+	res_cache_store(s, key, &rs->body);
 }
 
 H(h_nextid)

@@ -437,6 +437,7 @@ sim_node_name_ok(const char *name)
 void
 sim_node_save(struct sim *s, const struct sim_node *n)
 {
+	s->dirty++;
 	run(s, "INSERT OR REPLACE INTO nodes VALUES(?,?,?,?,?,?,?,?,?,?,?,?,"
 	    "?,?)", "sisiiisiiiisss", n->name, (long long)n->nodeid, n->ip,
 	    (long long)n->offline, (long long)n->cpus, (long long)n->sockets,
@@ -656,6 +657,7 @@ sim_guest_save(struct sim *s, const struct sim_guest *g)
 {
 	size_t i;
 
+	s->dirty++;
 	model_begin(s);
 	run(s, "INSERT OR REPLACE INTO guests VALUES(?,?,?,?,?,?,?,?,?,?,?,?,"
 	    "?,?,?,?,?)", "iisisinnniiiiiinn", (long long)g->vmid,
@@ -739,6 +741,7 @@ sim_guest_remove(struct sim *s, int vmid)
 	int found, i = guest_index(s, vmid, &found);
 	char parent[32];
 
+	s->dirty++;
 	if (!found)
 		return;
 	sim_guest_free(s->guests[i]);
@@ -830,6 +833,7 @@ sim_storage_save(struct sim *s, const struct sim_storage *st)
 	size_t i;
 	long long ord = st - s->storages;
 
+	s->dirty++;
 	if (ord < 0 || (size_t)ord >= s->nstorages)
 		ord = (long long)s->nstorages;
 	model_begin(s);
@@ -861,6 +865,7 @@ sim_storage_remove(struct sim *s, const char *id)
 	struct sim_storage *st = sim_storage_find(s, id);
 	size_t i;
 
+	s->dirty++;
 	if (st == NULL)
 		return;
 	i = (size_t)(st - s->storages);
@@ -891,6 +896,7 @@ volume_free(struct sim_volume *v)
 void
 sim_volume_save(struct sim *s, const struct sim_volume *v)
 {
+	s->dirty++;
 	run(s, "INSERT OR REPLACE INTO volumes VALUES(?,?,?,?,?,?,?,?,?,?,?)",
 	    "sssssiiiini", v->volid, v->node ? v->node : "", v->storage,
 	    v->content, v->format, (long long)v->size, (long long)v->used,
@@ -932,6 +938,7 @@ sim_volume_remove(struct sim *s, const char *volid, const char *node)
 {
 	size_t i;
 
+	s->dirty++;
 	for (i = 0; i < s->nvolumes; i++) {
 		struct sim_volume *v = s->volumes[i];
 
@@ -964,6 +971,7 @@ sim_pool_find(struct sim *s, const char *poolid)
 void
 sim_pool_save(struct sim *s, const struct sim_pool *p)
 {
+	s->dirty++;
 	run(s, "INSERT OR REPLACE INTO pools VALUES(?,?,?)", "snn", p->poolid,
 	    p->comment, p->storages);
 }
@@ -984,6 +992,7 @@ sim_pool_remove(struct sim *s, const char *poolid)
 	struct sim_pool *p = sim_pool_find(s, poolid);
 	size_t i;
 
+	s->dirty++;
 	if (p == NULL)
 		return;
 	for (i = 0; i < s->nguests; i++) {
