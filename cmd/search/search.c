@@ -122,6 +122,93 @@ agent_enabled(const char *v)
 	return v && (v[0] == '1' || strstr(v, "enabled=1") != NULL);
 }
 
+/* What rounds 2 and 3 found for one guest (their answers are freed
+ * batch by batch, so memory stays small however many guests there are). */
+struct found {
+	char *desc;		/* the description */
+	char *cfgips;		/* config values that may hold ip=, joined by ',' */
+	char *ifips;		/* addresses on interfaces, ' '-separated */
+	int ifaces;		/* worth asking for interfaces */
+};
+
+static void
+keep_config(struct found *f, const struct pve_guest *g,
+    const struct pve_get_req *q)
+{
+	struct pve_kv *kv;
+	struct buf b = { 0 };
+	int n;
+
+	if (q->rc != 0 || pve_kv_parse(&q->r.j, q->r.data, &kv, &n, NULL) != 0)
+		return;
+	if (pve_kv_get(kv, n, "description"))
+		f->desc = px_xstrdup(pve_kv_get(kv, n, "description"));
+	for (int k = 0; k < n; k++)
+		if (kv[k].value && (!strncmp(kv[k].key, "ipconfig", 8) ||
+		    (!strncmp(kv[k].key, "net", 3) && !strcmp(g->type, "lxc"))))
+			buf_printf(&b, "%s%s", b.len ? "," : "", kv[k].value);
+	f->cfgips = b.p;
+	f->ifaces = strcmp(g->status, "running") == 0 &&
+	    (strcmp(g->type, "lxc") == 0 ||
+	    agent_enabled(pve_kv_get(kv, n, "agent")));
+	pve_kv_free(kv, n);
+}
+
+static void
+keep_ifaces(struct found *f, const struct pve_get_req *q)
+{
+	struct pve_iface *ifs;
+	struct buf b = { 0 };
+	int n;
+
+	if (q->rc != 0 || pve_ifaces_parse(&q->r.j, q->r.data, &ifs, &n,
+	    NULL) != 0)
+		return;
+	for (int k = 0; k < n; k++)
+		for (int a = 0; a < ifs[k].naddr; a++)
+			if (strcmp(ifs[k].name, "lo") != 0)
+				buf_printf(&b, "%s%s", b.len ? " " : "",
+				    ifs[k].addr[a]);
+	f->ifips = b.p;
+	free(ifs);
+}
+
+/* Round 2 (config) or 3 (interfaces) for the guests in want, PVE_BATCH
+ * at a time. */
+static void
+fetch_round(struct px_client *c, const struct pve_guest *g, int ng,
+    struct found *f, const int *want, int ifaces)
+{
+	struct pve_get_req *q = px_xcalloc(PVE_BATCH, sizeof(*q));
+	int who[PVE_BATCH];
+
+	for (int i = 0; i < ng; ) {
+		int m = 0;
+
+		for (; i < ng && m < PVE_BATCH; i++) {
+			struct buf p = { 0 };
+
+			if (!want[i] || (ifaces && !f[i].ifaces))
+				continue;
+			pve_guest_path(&p, g[i].node, g[i].type, g[i].vmid);
+			pve_req_init(&q[m], c, "%s/%s", p.p, !ifaces ? "config" :
+			    strcmp(g[i].type, "lxc") == 0 ? "interfaces" :
+			    "agent/network-get-interfaces");
+			buf_free(&p);
+			who[m++] = i;
+		}
+		pve_get_all(q, m);
+		for (int k = 0; k < m; k++) {
+			if (ifaces)
+				keep_ifaces(&f[who[k]], &q[k]);
+			else
+				keep_config(&f[who[k]], &g[who[k]], &q[k]);
+		}
+		pve_req_free(q, m);
+	}
+	free(q);
+}
+
 int
 search_main(int argc, char **argv)
 {
@@ -138,8 +225,9 @@ search_main(int argc, char **argv)
 	struct px_err e;
 	struct pve_guest *g;
 	struct pve_node *nodes;
-	struct pve_get_req *cq, *iq;
+	struct found *f;
 	struct seen sn;
+	int *up;
 	int ch, ng, nn, rc = 0, offline = 0;
 
 	cli_init(&x);
@@ -169,48 +257,23 @@ search_main(int argc, char **argv)
 		px_die(&e);
 	px_reply_free(&r);
 
-	/* Round 2 and 3 requests: only for guests on online nodes. */
-	cq = px_xcalloc((size_t)ng + 1, sizeof(*cq));
-	iq = px_xcalloc((size_t)ng + 1, sizeof(*iq));
-	for (int i = 0; i < ng; i++) {
-		struct buf p = { 0 };
-		int up = 0;
-
-		for (int k = 0; k < nn; k++)
-			if (strcmp(nodes[k].name, g[i].node) == 0)
-				up = nodes[k].online;
-		offline += !up && (s.fields & (F_DESC | F_IP));
-		pve_guest_path(&p, g[i].node, g[i].type, g[i].vmid);
-		pve_req_init(&cq[i], up && (s.fields & (F_DESC | F_IP)) ?
-		    x.client : NULL, "%s/config", p.p);
-		buf_free(&p);
+	/* Rounds 2 and 3: only for guests on online nodes. */
+	f = px_xcalloc((size_t)ng + 1, sizeof(*f));
+	up = px_xcalloc((size_t)ng + 1, sizeof(*up));
+	if (s.fields & (F_DESC | F_IP)) {
+		for (int i = 0; i < ng; i++) {
+			for (int k = 0; k < nn; k++)
+				if (strcmp(nodes[k].name, g[i].node) == 0)
+					up[i] = nodes[k].online;
+			offline += !up[i];
+		}
+		fetch_round(x.client, g, ng, f, up, 0);
+		if (s.fields & F_IP)
+			fetch_round(x.client, g, ng, f, up, 1);
 	}
-	pve_get_all(cq, ng);
-	for (int i = 0; i < ng; i++) {
-		struct pve_kv *kv = NULL;
-		int nkv = 0, ifaces = 0;
-		struct buf p = { 0 };
-
-		if (cq[i].rc == 0)
-			pve_kv_parse(&cq[i].r.j, cq[i].r.data, &kv, &nkv, NULL);
-		if ((s.fields & F_IP) && strcmp(g[i].status, "running") == 0)
-			ifaces = strcmp(g[i].type, "lxc") == 0 ||
-			    agent_enabled(pve_kv_get(kv, nkv, "agent"));
-		pve_guest_path(&p, g[i].node, g[i].type, g[i].vmid);
-		pve_req_init(&iq[i], ifaces && cq[i].rc == 0 ? x.client : NULL,
-		    "%s/%s", p.p, strcmp(g[i].type, "lxc") == 0 ?
-		    "interfaces" : "agent/network-get-interfaces");
-		buf_free(&p);
-		pve_kv_free(kv, nkv);
-	}
-	pve_get_all(iq, ng);
 
 	s.o = out_new(&x.out, cols, sizeof(cols) / sizeof(cols[0]));
 	for (int i = 0; i < ng; i++) {
-		struct pve_kv *kv = NULL;
-		struct pve_iface *ifs = NULL;
-		int nkv = 0, nif = 0;
-
 		sn.n = 0;
 		if (s.fields & F_NAME)
 			hit(&s, &g[i], "name", g[i].name);
@@ -225,29 +288,22 @@ search_main(int argc, char **argv)
 				t += l;
 				t += strspn(t, ";, ");
 			}
-		if (cq[i].rc == 0)
-			pve_kv_parse(&cq[i].r.j, cq[i].r.data, &kv, &nkv, NULL);
 		if (s.fields & F_DESC)
-			hit(&s, &g[i], "description",
-			    pve_kv_get(kv, nkv, "description"));
+			hit(&s, &g[i], "description", f[i].desc);
 		if (s.fields & F_IP) {
-			for (int k = 0; k < nkv; k++)
-				if (!strncmp(kv[k].key, "ipconfig", 8) ||
-				    (!strncmp(kv[k].key, "net", 3) &&
-				    !strcmp(g[i].type, "lxc")))
-					config_ips(&s, &g[i], &sn,
-					    kv[k].value);
-			if (iq[i].rc == 0)
-				pve_ifaces_parse(&iq[i].r.j, iq[i].r.data, &ifs,
-				    &nif, NULL);
-			for (int k = 0; k < nif; k++)
-				for (int a = 0; a < ifs[k].naddr; a++)
-					if (strcmp(ifs[k].name, "lo") != 0)
-						hit_ip(&s, &g[i], &sn,
-						    ifs[k].addr[a]);
+			config_ips(&s, &g[i], &sn, f[i].cfgips);
+			for (const char *a = f[i].ifips; a && *a; ) {
+				size_t l = strcspn(a, " ");
+				char ip[64];
+
+				snprintf(ip, sizeof(ip), "%.*s", (int)l, a);
+				hit_ip(&s, &g[i], &sn, ip);
+				a += l + (a[l] == ' ');
+			}
 		}
-		free(ifs);
-		pve_kv_free(kv, nkv);
+		free(f[i].desc);
+		free(f[i].cfgips);
+		free(f[i].ifips);
 	}
 	if (offline)
 		px_warn("%d guest%s on offline nodes: matched on name and tags "
@@ -257,10 +313,8 @@ search_main(int argc, char **argv)
 	else if (s.matches == 0)
 		rc = PX_EXIT_FAIL;
 	out_free(s.o);
-	pve_req_free(cq, ng);
-	pve_req_free(iq, ng);
-	free(cq);
-	free(iq);
+	free(f);
+	free(up);
 	free(g);
 	free(nodes);
 	cli_free(&x);
