@@ -153,10 +153,19 @@ run px task stop "$slow"
 is "$rc" 2 "task stop is not here (a mutation)"
 
 # --- events
+# wait_polled: until px events has read the task list once (its first
+# read only records what is there)
+wait_polled() {
+	i=0
+	while ! sim_log | grep -q 'GET /api2/json/cluster/tasks' && [ $i -lt 100 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+}
 simctl POST tasks 'seconds=0' >/dev/null
+simctl DELETE log >/dev/null
 px events --interval 0.2 --count 4 -j >"$T/events" 2>"$T/events.err" &
 evpid=$!
-sleep 1
+wait_polled
 e1=$(post "nodes/$run_node/qemu/$run_id/status/start")
 e2=$(post "nodes/$stop_node/qemu/$stop_id/status/stop")
 i=0; while kill -0 $evpid 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
@@ -168,9 +177,10 @@ is "$(printf '%s\n' "$out" | grep -c '"event":"START"')" 2 "two START events"
 like "$out" "\"event\":\"FAIL\".*\"upid\":\"$e1\"" "the failed start is a FAIL"
 like "$out" "\"event\":\"OK\".*\"upid\":\"$e2\"" "the stop is OK"
 unlike "$out" "$good" "tasks from before are history, not printed"
+simctl DELETE log >/dev/null
 px events --interval 0.2 --count 2 --type qmstop >"$T/events" 2>&1 &
 evpid=$!
-sleep 1
+wait_polled
 post "nodes/$run_node/qemu/$run_id/status/start" >/dev/null
 post "nodes/$run_node/qemu/$run_id/status/stop" >/dev/null
 i=0; while kill -0 $evpid 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
