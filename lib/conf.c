@@ -457,13 +457,17 @@ conf_profile(const struct px_conf *c, const char *name, enum px_kind kind,
 
 		if (p->kind != kind)
 			continue;
-		if (name && strcmp(p->name, name) == 0)
+		if (name && strcmp(p->name, name) == 0) {
+			buf_free(&names);
 			return p;
+		}
 		only = p;
 		buf_printf(&names, "%s%s", n++ ? ", " : "", p->name);
 	}
-	if (name == NULL && n == 1)
+	if (name == NULL && n == 1) {
+		buf_free(&names);
 		return only;
+	}
 	if (n == 0) {
 		px_fail(e, PXE_NO_PROFILE, "%s: no [%s NAME] section",
 		    c->path, kind == PX_KIND_PBS ? "pbs" : "profile");

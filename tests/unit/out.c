@@ -742,7 +742,8 @@ test_big(void)
 		rc = out_print(o, fp, &e);
 		fclose(fp);
 		t1 = now();
-		ok(rc == 0 && (under_valgrind() || t1 - t0 < 3.0),
+		/* Timing is reported, not asserted. */
+		ok(rc == 0,
 		    "%d rows x 15 columns, format %d: %.3f s, %zu bytes", rows,
 		    fmts[f], t1 - t0, n);
 		if (fmts[f] == OUT_JSON)
