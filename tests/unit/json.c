@@ -32,15 +32,6 @@ now(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* Valgrind makes everything 20-50 times slower: no timing there. */
-static int
-under_valgrind(void)
-{
-	const char *p = getenv("LD_PRELOAD");
-
-	return p != NULL && (strstr(p, "valgrind") || strstr(p, "vgpreload"));
-}
-
 /* Touch every token through every getter: none may crash. */
 static void
 walk_all(const struct json *j)
