@@ -1007,148 +1007,6 @@ authenticate(struct sim *s, struct sim_req *rq, struct sim_resp *rs)
 	return 0;
 }
 
-/* ---- request log and faults ---- */
-
-#define LOG_MAX 20000
-
-struct log_entry {
-	unsigned long long seq;
-	double time;
-	char method[16];
-	char *path;
-	const char *auth;
-	int status;
-	char *authid;
-};
-
-static struct log_entry *reqlog;
-static size_t nlog;
-static unsigned long long logseq;
-
-static void
-log_request(const struct sim_req *rq, const struct sim_resp *rs,
-    const char *auth)
-{
-	struct log_entry *e;
-	const char *q = strchr(rq->target, '?');
-
-	if (nlog == LOG_MAX) {
-		free(reqlog[0].path);
-		free(reqlog[0].authid);
-		memmove(reqlog, reqlog + 1, (LOG_MAX - 1) * sizeof(*reqlog));
-		nlog--;
-	}
-	if (reqlog == NULL)
-		reqlog = px_xcalloc(LOG_MAX, sizeof(*reqlog));
-	e = &reqlog[nlog++];
-	e->seq = ++logseq;
-	e->time = rq->arrival;
-	snprintf(e->method, sizeof(e->method), "%s", rq->method);
-	e->path = px_xstrndup(rq->target, q ? (size_t)(q - rq->target) :
-	    strlen(rq->target));
-	e->auth = auth;
-	e->status = rs->status;
-	e->authid = rq->authid ? px_xstrdup(rq->authid) : NULL;
-}
-
-static void
-log_clear(void)
-{
-	size_t i;
-
-	for (i = 0; i < nlog; i++) {
-		free(reqlog[i].path);
-		free(reqlog[i].authid);
-	}
-	nlog = 0;
-}
-
-struct fault_rule {
-	double rate;
-	char mode[16];
-	char prefix[256];
-	long count;		/* -1: unlimited */
-};
-
-static struct fault_rule faults[64];
-static size_t nfaults;
-
-static int
-fault_mode_ok(const char *m)
-{
-	static const char *modes[] = { "500", "503", "429", "drop",
-	    "malformed", "truncated", "hang", NULL };
-	int i;
-
-	for (i = 0; modes[i]; i++)
-		if (strcmp(m, modes[i]) == 0)
-			return 1;
-	return 0;
-}
-
-static int
-fault_add(double rate, const char *mode, const char *prefix, long count)
-{
-	struct fault_rule *f;
-
-	if (nfaults >= sizeof(faults) / sizeof(faults[0]) ||
-	    !fault_mode_ok(mode) || rate < 0)
-		return -1;
-	if (rate > 1)
-		rate /= 100;
-	f = &faults[nfaults++];
-	f->rate = rate;
-	snprintf(f->mode, sizeof(f->mode), "%s", mode);
-	snprintf(f->prefix, sizeof(f->prefix), "%s", prefix ? prefix : "");
-	f->count = count;
-	return 0;
-}
-
-/* Add a --fail RATE:MODE[:PATHPREFIX] rule; 0 or -1. */
-int
-api_add_fault(struct sim *s, const char *spec)
-{
-	char buf[300], *mode, *prefix, *end;
-	double rate;
-
-	(void)s;
-	snprintf(buf, sizeof(buf), "%s", spec);
-	if ((mode = strchr(buf, ':')) == NULL)
-		return -1;
-	*mode++ = '\0';
-	if ((prefix = strchr(mode, ':')) != NULL)
-		*prefix++ = '\0';
-	rate = strtod(buf, &end);
-	if (*end != '\0' || end == buf)
-		return -1;
-	return fault_add(rate, mode, prefix, -1);
-}
-
-/* The fault that fires for path, or NULL. */
-static const char *
-fault_pick(struct sim *s, const char *path)
-{
-	size_t i;
-
-	for (i = 0; i < nfaults; i++) {
-		struct fault_rule *f = &faults[i];
-		double r;
-
-		if (f->count == 0)
-			continue;
-		if (f->prefix[0] && strncmp(path, f->prefix,
-		    strlen(f->prefix)) != 0)
-			continue;
-		r = (double)(sim_rand(s, 7) % 1000000) / 1000000.0;
-		if (r >= f->rate)
-			continue;
-		if (f->count > 0)
-			f->count--;
-		return f->mode;
-	}
-	return NULL;
-}
-
 /* Initialise the pipeline state (ticket keys). */
 void
 api_init(struct sim *s)
@@ -1422,7 +1280,7 @@ api_dispatch(struct sim *s, struct sim_req *rq, struct sim_resp *rs)
 	}
 	if (!again) {
 		if (rq->api != SIM_API_OTHER)
-			fault = fault_pick(s, rq->path);
+			fault = api_fault_pick(s, rq->path);
 		if (s->opt.latency_ms > 0 || s->opt.latency_jitter > 0)
 			rs->delay_ms = s->opt.latency_ms + (s->opt.latency_jitter
 			    > 0 ? (int)(sim_rand(s, 6) % (unsigned)
@@ -1438,12 +1296,12 @@ api_dispatch(struct sim *s, struct sim_req *rq, struct sim_resp *rs)
 		if (st != 500)
 			sim_resp_header(rs, "Retry-After", "1");
 		authenticate(s, rq, &(struct sim_resp){0});
-		log_request(rq, rs, auth_kind(rq));
+		api_log_request(rq, rs, auth_kind(rq));
 		return;
 	}
 	if (fault && strcmp(fault, "hang") == 0) {
 		rs->fault = SIM_FAULT_HANG;
-		log_request(rq, rs, "none");
+		api_log_request(rq, rs, "none");
 		return;
 	}
 	if (rq->api == SIM_API_OTHER) {
@@ -1461,188 +1319,10 @@ api_dispatch(struct sim *s, struct sim_req *rq, struct sim_resp *rs)
 		    SIM_FAULT_TRUNCATED;
 	}
 	if (!again && !rs->again)
-		log_request(rq, rs, auth_kind(rq));
+		api_log_request(rq, rs, auth_kind(rq));
 	else if (again && !rs->again)
-		log_request(rq, rs, auth_kind(rq));
+		api_log_request(rq, rs, auth_kind(rq));
 }
-
-/* ---- /_sim/ control API ---- */
-
-static void
-c_reset(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
-    const struct sim_match *m)
-{
-	size_t i;
-
-	(void)rq;
-	(void)m;
-	model_regenerate(s);
-	for (i = 0; i < s->nnodes; i++)
-		s->nodes[i].offline = 0;
-	sim_ok_null(rs);
-}
-
-static void
-c_fault_add(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
-    const struct sim_match *m)
-{
-	const char *mode = sim_param(rq, "mode");
-	const char *rate = sim_param(rq, "rate");
-
-	(void)s;
-	(void)m;
-	if (mode == NULL || !fault_mode_ok(mode)) {
-		sim_param_error(rs, "mode", "want 500, 503, 429, drop, "
-		    "malformed, truncated or hang");
-		return;
-	}
-	if (fault_add(rate ? atof(rate) : 1.0, mode, sim_param(rq, "prefix"),
-	    sim_param(rq, "count") ? (long)sim_param_int(rq, "count", -1) :
-	    -1) != 0) {
-		sim_param_error(rs, "rate", "invalid rate or too many rules");
-		return;
-	}
-	sim_ok_null(rs);
-}
-
-static void
-c_fault_clear(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
-    const struct sim_match *m)
-{
-	(void)s;
-	(void)rq;
-	(void)m;
-	nfaults = 0;
-	sim_ok_null(rs);
-}
-
-static void
-c_fault_list(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
-    const struct sim_match *m)
-{
-	struct jw w;
-	size_t i;
-
-	(void)s;
-	(void)rq;
-	(void)m;
-	sim_ok_begin(rs, &w);
-	jw_arr(&w);
-	for (i = 0; i < nfaults; i++) {
-		jw_obj(&w);
-		jw_knum(&w, "rate", faults[i].rate);
-		jw_kstr(&w, "mode", faults[i].mode);
-		jw_kstr(&w, "prefix", faults[i].prefix);
-		jw_kint(&w, "count", faults[i].count);
-		jw_end(&w);
-	}
-	jw_end(&w);
-	sim_ok_end(rs, &w);
-}
-
-static void
-c_offline(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
-    const struct sim_match *m)
-{
-	const char *name = sim_param(rq, "node");
-	struct sim_node *n = name ? sim_node_find(s, name) : NULL;
-
-	(void)m;
-	if (n == NULL) {
-		sim_param_error(rs, "node", "no such node");
-		return;
-	}
-	n->offline = sim_param_bool(rq, "offline", 1);
-	sim_node_save(s, n);
-	sim_ok_null(rs);
-}
-
-static void
-c_latency(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
-    const struct sim_match *m)
-{
-	(void)m;
-	s->opt.latency_ms = (int)sim_param_int(rq, "ms", 0);
-	s->opt.latency_jitter = (int)sim_param_int(rq, "jitter", 0);
-	if (s->opt.latency_ms < 0)
-		s->opt.latency_ms = 0;
-	if (s->opt.latency_jitter < 0)
-		s->opt.latency_jitter = 0;
-	sim_ok_null(rs);
-}
-
-static void
-c_tasks(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
-    const struct sim_match *m)
-{
-	const char *v = sim_param(rq, "seconds");
-
-	(void)m;
-	if (v == NULL || atof(v) < 0) {
-		sim_param_error(rs, "seconds", "want a number >= 0");
-		return;
-	}
-	s->opt.task_seconds = atof(v);
-	sim_ok_null(rs);
-}
-
-static void
-c_log(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
-    const struct sim_match *m)
-{
-	struct jw w;
-	size_t i;
-	unsigned long long since = (unsigned long long)sim_param_int(rq,
-	    "since", 0);
-
-	(void)s;
-	(void)m;
-	sim_ok_begin(rs, &w);
-	jw_arr(&w);
-	for (i = 0; i < nlog; i++) {
-		const struct log_entry *e = &reqlog[i];
-
-		if (e->seq <= since)
-			continue;
-		jw_obj(&w);
-		jw_kuint(&w, "seq", e->seq);
-		jw_knum(&w, "time", e->time);
-		jw_kstr(&w, "method", e->method);
-		jw_kstr(&w, "path", e->path);
-		jw_kstr(&w, "auth", e->auth);
-		if (e->authid)
-			jw_kstr(&w, "authid", e->authid);
-		jw_kint(&w, "status", e->status);
-		jw_end(&w);
-	}
-	jw_end(&w);
-	sim_ok_end(rs, &w);
-}
-
-static void
-c_log_clear(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
-    const struct sim_match *m)
-{
-	(void)s;
-	(void)rq;
-	(void)m;
-	log_clear();
-	sim_ok_null(rs);
-}
-
-/* The /_sim/ routes. */
-const struct sim_route sim_routes_control[] = {
-	{ "POST", "/_sim/reset", c_reset, NULL, NULL, 0 },
-	{ "GET", "/_sim/fault", c_fault_list, NULL, NULL, 0 },
-	{ "POST", "/_sim/fault", c_fault_add, NULL, NULL, 0 },
-	{ "DELETE", "/_sim/fault", c_fault_clear, NULL, NULL, 0 },
-	{ "POST", "/_sim/offline", c_offline, NULL, NULL, 0 },
-	{ "POST", "/_sim/latency", c_latency, NULL, NULL, 0 },
-	{ "POST", "/_sim/tasks", c_tasks, NULL, NULL, 0 },
-	{ "GET", "/_sim/log", c_log, NULL, NULL, 0 },
-	{ "DELETE", "/_sim/log", c_log_clear, NULL, NULL, 0 },
-	{ NULL, NULL, NULL, NULL, NULL, 0 },
-};
 
 /* ---- /access/ticket and /access/permissions (PVE and PBS) ---- */
 

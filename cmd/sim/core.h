@@ -64,6 +64,11 @@ void api_dispatch(struct sim *s, struct sim_req *rq, struct sim_resp *rs);
 /* Initialise the fault/latency state from the options (--fail ...). */
 int api_add_fault(struct sim *s, const char *spec);
 void api_init(struct sim *s);
+/* control.c: the request log and faults */
+void api_log_request(const struct sim_req *rq, const struct sim_resp *rs,
+    const char *auth);
+const char *api_fault_pick(struct sim *s, const char *path);
+extern const struct sim_route sim_routes_control[];
 /* Free a response's contents. */
 void sim_resp_free(struct sim_resp *rs);
 /* Reset rs to an empty 200. */
