@@ -14,7 +14,7 @@
 #include "pve_read.h"
 
 PX_COMMAND(find, "find which profile and node own a guest (VMID or name)",
-    "usage: px find [-Hjv] [-c columns] [-f format] [-p profile] "
+    "usage: px find [-AHjv] [-c columns] [-f format] [-p profile] "
     "[-s column] vmid | name\n");
 
 static const struct out_col cols[] = {
@@ -28,6 +28,7 @@ find_main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		PX_COMMON_LONG,
+		{ "all-profiles", no_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -37,16 +38,22 @@ find_main(int argc, char **argv)
 	struct px_err e;
 	struct out *o;
 	const char *what;
-	int ch, n, vmid, found = 0, failed = 0, rc = 0;
+	int ch, n, vmid, all = 0, found = 0, failed = 0, rc = 0;
 
 	cli_init(&x);
-	while ((ch = getopt_long(argc, argv, PX_COMMON_SHORT "h", longopts,
+	while ((ch = getopt_long(argc, argv, PX_COMMON_SHORT "Ah", longopts,
 	    NULL)) != -1) {
 		if (cli_opt(&x, ch, optarg))
 			continue;
-		if (ch == 'h')
+		switch (ch) {
+		case 'A':
+			all = 1;
+			break;
+		case 'h':
 			px_help_exit(&px_cmd_find);
-		px_usage(&px_cmd_find);
+		default:
+			px_usage(&px_cmd_find);
+		}
 	}
 	argc -= optind;
 	argv += optind;
@@ -55,7 +62,7 @@ find_main(int argc, char **argv)
 	what = argv[0];
 	vmid = pve_parse_vmid(what);
 
-	if (cli_targets(&x, x.profile == NULL, &t, &n, &e) != 0)
+	if (cli_targets(&x, all || x.profile == NULL, &t, &n, &e) != 0)
 		px_die(&e);
 	q = px_xcalloc((size_t)n, sizeof(*q));
 	for (int i = 0; i < n; i++) {

@@ -55,6 +55,9 @@ ok $(json_ok "$out" && echo 0 || echo 1) "find with an error row is valid JSON"
 like "$out" '"status":"error","error":"' "the error row has the message"
 PX_CONFIG="$T/multi.conf" run px find -p other -H "$vm"
 like "$out" "^other +$vm" "find -p: that profile only"
+is "$(printf '%s\n' "$out" | grep -c .)" 1 "one row"
+PX_CONFIG="$T/multi.conf" run px find -A -p other -f tsv -c profile "$vm"
+is "$(printf '%s\n' "$out" | grep -c .)" 3 "find -A -p: every profile anyway"
 
 # --- config
 run px config "$vm"
