@@ -727,6 +727,7 @@ pve_task_log(struct px_client *c, const char *upid, long long start,
 {
 	struct buf p = { 0 };
 	struct pve_log_line *all = NULL;
+	long long total;
 	int na = 0;
 
 	*out = NULL;
@@ -750,12 +751,15 @@ pve_task_log(struct px_client *c, const char *upid, long long start,
 			buf_free(&p);
 			return -1;
 		}
+		/* PVE says how many lines the log has: a server that pages
+		 * shorter than asked is not mistaken for the end. */
+		total = json_get_int(&r.j, 0, "total", -1);
 		px_reply_free(&r);
 		all = px_xrealloc(all, (size_t)(na + nv + 1) * sizeof(*all));
 		memcpy(all + na, v, (size_t)nv * sizeof(*v));
 		na += nv;
 		free(v);
-		if (nv < lim)
+		if (nv == 0 || (total >= 0 ? start + na >= total : nv < lim))
 			break;
 	}
 	buf_free(&p);
