@@ -1031,8 +1031,10 @@ px_client_new(const struct px_conf *conf, const struct px_profile *p,
 	}
 	if (conf_secret(conf, p, o ? o->secret : NULL, &secret, &source, e) != 0)
 		goto fail;
-	if (tls_establish(c, e) != 0)
+	if (tls_establish(c, e) != 0) {
+		secret_free(secret);
 		goto fail;
+	}
 	if (p->auth == PX_AUTH_TOKEN) {
 		char *h;
 
