@@ -106,6 +106,13 @@ run px status -f tsv -c status,type "$ct"
 is "$out" "$(printf 'running\tlxc')" "status -f tsv -c of a container"
 run px status -H -c qmpstatus "$ct"
 is "$out" "qmpstatus  -" "no qmpstatus for a container"
+set -- $(px cluster resources --type vm -f tsv -c vmid,hastate | awk -F'\t' '$2 != "" { print $1, $2; exit }')
+if [ -n "$1" ]; then
+	run px status -f tsv -c ha "$1"
+	is "$out" "$2" "status: the HA state of an HA-managed guest"
+else
+	ok 0 "# SKIP no HA-managed guest in pxsim"
+fi
 run px status 99999
 is "$rc" 5 "status of an unknown VMID: exit 5"
 like "$err" 'no guest with VMID 99999' "with a clear message"
