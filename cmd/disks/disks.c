@@ -79,6 +79,7 @@ read_disks(struct dk *d, struct pve_disk **per, int *nper, int rows)
 		if (pve_call_reply(&k[i], &r, &e) != 0 ||
 		    pve_disks_parse(&r.j, r.data, &per[i], &nper[i], &e)) {
 			px_reply_free(&r);
+			px_call_free(&k[i]);
 			node_error(d, i, &e, rows ? NCOLS(list_cols) - 1 :
 			    NCOLS(health_cols) - 1);
 			continue;

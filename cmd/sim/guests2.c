@@ -622,9 +622,11 @@ h_resize(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 		snprintf(buf, sizeof(buf), "%.*s%ssize=%s%s", (int)pre, val,
 		    p ? "" : ",", newsz, post ? post : "");
 	}
-	sim_kv_set(&g->config, disk, buf);
+	/* val points into the config entry that sim_kv_set replaces:
+	 * decide before the set. */
 	if (strcmp(disk, "rootfs") == 0 || strstr(val, "disk-0"))
 		g->maxdisk = (uint64_t)want;
+	sim_kv_set(&g->config, disk, buf);
 	if ((v = sim_volume_find(s, volid, sim_guest_node(s, g))) != NULL) {
 		v->size = (uint64_t)want;
 		sim_volume_save(s, v);
