@@ -438,6 +438,12 @@ on_header(char *data, size_t size, size_t nmemb, void *arg)
 		if (sp && (sp = strchr(sp + 1, ' ')) != NULL)
 			snprintf(k->reason, sizeof(k->reason), "%s", sp + 1);
 		text_sanitize(k->reason);
+	} else if (strncasecmp(line, "Content-Length:", 15) == 0) {
+		/* Size the body once instead of doubling up to it. */
+		unsigned long long cl = strtoull(line + 15, NULL, 10);
+
+		if (cl > 0 && cl <= HTTP_BODY_CAP && k->body.len == 0)
+			buf_grow(&k->body, (size_t)cl);
 	} else if (strncasecmp(line, "Retry-After:", 12) == 0) {
 		char *end;
 		double v = strtod(line + 12, &end);

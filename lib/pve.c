@@ -147,57 +147,91 @@ pve_nodes_parse(const struct json *j, int arr, struct pve_node **out, int *n,
 	return 0;
 }
 
+/* Fill x from guest object c; 0 when it is a valid guest row. */
+static int
+guest_from(const struct json *j, int c, const char *node, const char *type,
+    struct pve_guest *x)
+{
+	long long vmid;
+
+	memset(x, 0, sizeof(*x));
+	if (json_type(j, c) != JSON_OBJECT)
+		return -1;
+	sfield(j, c, "type", x->type, sizeof(x->type));
+	if (x->type[0] == '\0' && type)
+		snprintf(x->type, sizeof(x->type), "%s", type);
+	if (strcmp(x->type, "qemu") != 0 && strcmp(x->type, "lxc") != 0)
+		return -1;
+	if (json_int(j, json_get(j, c, "vmid"), &vmid) != 0 || vmid <= 0 ||
+	    vmid > 999999999)
+		return -1;
+	x->vmid = (int)vmid;
+	sfield(j, c, "name", x->name, sizeof(x->name));
+	sfield(j, c, "node", x->node, sizeof(x->node));
+	if (x->node[0] == '\0' && node)
+		snprintf(x->node, sizeof(x->node), "%s", node);
+	sfield(j, c, "status", x->status, sizeof(x->status));
+	x->cpu = json_get_num(j, c, "cpu", 0);
+	x->maxcpu = json_get_num(j, c, "maxcpu", json_get_num(j, c, "cpus", 0));
+	x->mem = ufield(j, c, "mem");
+	x->maxmem = ufield(j, c, "maxmem");
+	x->disk = ufield(j, c, "disk");
+	x->maxdisk = ufield(j, c, "maxdisk");
+	x->netin = ufield(j, c, "netin");
+	x->netout = ufield(j, c, "netout");
+	x->diskread = ufield(j, c, "diskread");
+	x->diskwrite = ufield(j, c, "diskwrite");
+	x->uptime = json_get_int(j, c, "uptime", 0);
+	sfield(j, c, "tags", x->tags, sizeof(x->tags));
+	sfield(j, c, "pool", x->pool, sizeof(x->pool));
+	sfield(j, c, "lock", x->lock, sizeof(x->lock));
+	sfield(j, c, "hastate", x->hastate, sizeof(x->hastate));
+	x->template = json_get_bool(j, c, "template", 0);
+	return 0;
+}
+
+int
+pve_guests_each(const struct json *j, int arr, const char *node,
+    const char *type, int (*cb)(void *arg, const struct pve_guest *g),
+    void *arg, struct px_err *e)
+{
+	struct pve_guest g;
+	int c, i;
+
+	if (json_type(j, arr) != JSON_ARRAY)
+		return px_fail(e, PXE_PARSE, "guest list: not an array");
+	JSON_FOREACH(j, arr, c, i)
+		if (guest_from(j, c, node, type, &g) == 0 && cb(arg, &g) != 0)
+			break;
+	return 0;
+}
+
+struct collect {
+	struct pve_guest *v;
+	int n;
+};
+
+static int
+collect_guest(void *arg, const struct pve_guest *g)
+{
+	struct collect *k = arg;
+
+	k->v[k->n++] = *g;
+	return 0;
+}
+
 int
 pve_guests_parse(const struct json *j, int arr, const char *node,
     const char *type, struct pve_guest **out, int *n, struct px_err *e)
 {
-	struct pve_guest *v;
-	int c, i, k = 0;
+	struct collect k = { NULL, 0 };
 
 	if (json_type(j, arr) != JSON_ARRAY)
 		return px_fail(e, PXE_PARSE, "guest list: not an array");
-	v = px_xcalloc((size_t)json_len(j, arr) + 1, sizeof(*v));
-	JSON_FOREACH(j, arr, c, i) {
-		struct pve_guest *x = &v[k];
-		long long vmid;
-
-		if (json_type(j, c) != JSON_OBJECT)
-			continue;
-		sfield(j, c, "type", x->type, sizeof(x->type));
-		if (x->type[0] == '\0' && type)
-			snprintf(x->type, sizeof(x->type), "%s", type);
-		if (strcmp(x->type, "qemu") != 0 && strcmp(x->type, "lxc") != 0)
-			continue;
-		if (json_int(j, json_get(j, c, "vmid"), &vmid) != 0 ||
-		    vmid <= 0 || vmid > 999999999)
-			continue;
-		x->vmid = (int)vmid;
-		sfield(j, c, "name", x->name, sizeof(x->name));
-		sfield(j, c, "node", x->node, sizeof(x->node));
-		if (x->node[0] == '\0' && node)
-			snprintf(x->node, sizeof(x->node), "%s", node);
-		sfield(j, c, "status", x->status, sizeof(x->status));
-		x->cpu = json_get_num(j, c, "cpu", 0);
-		x->maxcpu = json_get_num(j, c, "maxcpu",
-		    json_get_num(j, c, "cpus", 0));
-		x->mem = ufield(j, c, "mem");
-		x->maxmem = ufield(j, c, "maxmem");
-		x->disk = ufield(j, c, "disk");
-		x->maxdisk = ufield(j, c, "maxdisk");
-		x->netin = ufield(j, c, "netin");
-		x->netout = ufield(j, c, "netout");
-		x->diskread = ufield(j, c, "diskread");
-		x->diskwrite = ufield(j, c, "diskwrite");
-		x->uptime = json_get_int(j, c, "uptime", 0);
-		sfield(j, c, "tags", x->tags, sizeof(x->tags));
-		sfield(j, c, "pool", x->pool, sizeof(x->pool));
-		sfield(j, c, "lock", x->lock, sizeof(x->lock));
-		sfield(j, c, "hastate", x->hastate, sizeof(x->hastate));
-		x->template = json_get_bool(j, c, "template", 0);
-		k++;
-	}
-	*out = v;
-	*n = k;
+	k.v = px_xcalloc((size_t)json_len(j, arr) + 1, sizeof(*k.v));
+	pve_guests_each(j, arr, node, type, collect_guest, &k, e);
+	*out = k.v;
+	*n = k.n;
 	return 0;
 }
 

@@ -131,6 +131,11 @@ int pve_nodes_parse(const struct json *j, int arr, struct pve_node **out,
     int *n, struct px_err *e);
 int pve_guests_parse(const struct json *j, int arr, const char *node,
     const char *type, struct pve_guest **out, int *n, struct px_err *e);
+/* Call cb for every valid guest of the array, without building a list
+ * (for 10,000 guests that is 7 MiB less); cb returns nonzero to stop. */
+int pve_guests_each(const struct json *j, int arr, const char *node,
+    const char *type, int (*cb)(void *arg, const struct pve_guest *g),
+    void *arg, struct px_err *e);
 int pve_storages_parse(const struct json *j, int arr,
     struct pve_storage **out, int *n, struct px_err *e);
 int pve_tasks_parse(const struct json *j, int arr, struct pve_task **out,

@@ -192,43 +192,52 @@ struct lister {
 	    const struct px_reply *r, struct px_err *e);
 };
 
+struct guest_ctx {
+	struct ls *l;
+	const struct px_target *t;
+};
+
+static int
+guest_row(void *arg, const struct pve_guest *g)
+{
+	struct guest_ctx *k = arg;
+	struct ls *l = k->l;
+	int b = l->base;
+
+	if (!guest_match(&l->f, g))
+		return 0;
+	row_begin(l, k->t);
+	out_int(l->o, b + 0, g->vmid);
+	out_str(l->o, b + 1, g->name);
+	out_str(l->o, b + 2, g->type);
+	out_str(l->o, b + 3, g->node);
+	out_str(l->o, b + 4, g->status);
+	out_num(l->o, b + 5, g->cpu);
+	out_uint(l->o, b + 6, g->mem);
+	out_uint(l->o, b + 7, g->maxmem);
+	out_uint(l->o, b + 8, g->disk);
+	out_uint(l->o, b + 9, g->maxdisk);
+	out_int(l->o, b + 10, g->uptime);
+	out_str(l->o, b + 11, g->tags[0] ? g->tags : NULL);
+	out_str(l->o, b + 12, g->pool[0] ? g->pool : NULL);
+	out_str(l->o, b + 13, g->lock[0] ? g->lock : NULL);
+	out_str(l->o, b + 14, g->hastate[0] ? g->hastate : NULL);
+	out_num(l->o, b + 15, g->maxcpu);
+	out_bool(l->o, b + 16, g->template);
+	out_uint(l->o, b + 17, g->netin);
+	out_uint(l->o, b + 18, g->netout);
+	out_uint(l->o, b + 19, g->diskread);
+	out_uint(l->o, b + 20, g->diskwrite);
+	return 0;
+}
+
 static int
 guest_rows(struct ls *l, const struct px_target *t, const struct px_reply *r,
     struct px_err *e)
 {
-	struct pve_guest *g;
-	int ng, b = l->base;
+	struct guest_ctx k = { l, t };
 
-	if (pve_guests_parse(&r->j, r->data, NULL, NULL, &g, &ng, e) != 0)
-		return -1;
-	for (int q = 0; q < ng; q++) {
-		if (!guest_match(&l->f, &g[q]))
-			continue;
-		row_begin(l, t);
-		out_int(l->o, b + 0, g[q].vmid);
-		out_str(l->o, b + 1, g[q].name);
-		out_str(l->o, b + 2, g[q].type);
-		out_str(l->o, b + 3, g[q].node);
-		out_str(l->o, b + 4, g[q].status);
-		out_num(l->o, b + 5, g[q].cpu);
-		out_uint(l->o, b + 6, g[q].mem);
-		out_uint(l->o, b + 7, g[q].maxmem);
-		out_uint(l->o, b + 8, g[q].disk);
-		out_uint(l->o, b + 9, g[q].maxdisk);
-		out_int(l->o, b + 10, g[q].uptime);
-		out_str(l->o, b + 11, g[q].tags[0] ? g[q].tags : NULL);
-		out_str(l->o, b + 12, g[q].pool[0] ? g[q].pool : NULL);
-		out_str(l->o, b + 13, g[q].lock[0] ? g[q].lock : NULL);
-		out_str(l->o, b + 14, g[q].hastate[0] ? g[q].hastate : NULL);
-		out_num(l->o, b + 15, g[q].maxcpu);
-		out_bool(l->o, b + 16, g[q].template);
-		out_uint(l->o, b + 17, g[q].netin);
-		out_uint(l->o, b + 18, g[q].netout);
-		out_uint(l->o, b + 19, g[q].diskread);
-		out_uint(l->o, b + 20, g[q].diskwrite);
-	}
-	free(g);
-	return 0;
+	return pve_guests_each(&r->j, r->data, NULL, NULL, guest_row, &k, e);
 }
 
 static int
