@@ -120,14 +120,6 @@ H(h_node_status)
 	jw_kint(&w, "cpus", n->cpus);
 	jw_kstr(&w, "model", n->cpumodel);
 	jw_kint(&w, "sockets", n->sockets);
-	jw_kstr(&w, "flags", "fpu vme de pse tsc msr pae mce cx8 apic sep "
-	    "mtrr pge mca cmov pat pse36 clflush mmx fxsr sse sse2 ht syscall "
-	    "nx lm constant_tsc rep_good nopl cpuid pni ssse3 fma cx16 sse4_1 "
-	    "sse4_2 x2apic movbe popcnt aes xsave avx f16c rdrand hypervisor "
-	    "avx2");
-	jw_kstr(&w, "hvm", "1");
-	jw_kstr(&w, "mhz", "2999.998");
-	jw_kint(&w, "user_hz", 100);
 	jw_end(&w);
 	jw_key(&w, "current-kernel");
 	jw_obj(&w);
@@ -722,8 +714,10 @@ write_node_storage(struct sim *s, struct jw *w, const struct sim_storage *st,
 	jw_kuint(w, "total", st->total);
 	jw_kuint(w, "used", used);
 	jw_kuint(w, "avail", st->total - used);
-	jw_knum(w, "used_fraction", st->total ? (double)used /
-	    (double)st->total : 0);
+	/* The list declares used_fraction; .../status does not. */
+	if (with_id)
+		jw_knum(w, "used_fraction", st->total ? (double)used /
+		    (double)st->total : 0);
 	jw_end(w);
 }
 
@@ -808,10 +802,6 @@ write_volume(struct jw *w, const struct sim_volume *v)
 		jw_kstr(w, "notes", v->notes);
 	if (strcmp(v->content, "backup") == 0) {
 		jw_kint(w, "protected", v->protected_);
-		if (strstr(v->volid, "vma"))
-			jw_kstr(w, "subtype", "qemu");
-		else
-			jw_kstr(w, "subtype", "lxc");
 	}
 	jw_end(w);
 }

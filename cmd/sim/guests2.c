@@ -365,11 +365,10 @@ h_migrate_get(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 			jw_obj(&w);
 			jw_kstr(&w, "volid", volid);
 			jw_kuint(&w, "size", v->size);
-			jw_kstr(&w, "drivename", g->config.v[i].key);
-			jw_kint(&w, "is_attached", 1);
 			jw_kint(&w, "is_unused", strncmp(g->config.v[i].key,
 			    "unused", 6) == 0);
-			jw_kint(&w, "replicate", 1);
+			jw_kint(&w, "cdrom", strstr(g->config.v[i].val,
+			    "media=cdrom") != NULL);
 			jw_end(&w);
 		}
 		jw_end(&w);
