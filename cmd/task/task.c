@@ -1,7 +1,8 @@
 /*
  * task -- one PVE task by its UPID: its status, its log (--follow reads
  * it while it runs), or wait for its end (exit 0 on OK, 1 on failure
- * with the task's error text, 7 on timeout).
+ * with the task's error text, 7 on timeout), or stop it -- a change,
+ * so through the gate (read-only, freeze, confirmation, approval, audit).
  *
  * The following itself is in lib/pve_read.c (pve_task_follow,
  * pve_task_wait), shared with the commands that start tasks.
@@ -11,11 +12,13 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "gate.h"
 #include "pve_read.h"
 
 PX_COMMAND(task, "show a task's status or log, or wait for its end",
     "usage: px task [-Hjv] [-c columns] [-f format] [-p profile] "
-    "[-s column] [--follow] [--timeout seconds] status | log | wait upid\n");
+    "[-s column] [--follow] [--timeout seconds] status | log | wait upid\n"
+    "       px task [-nvy] [-p profile] [--allow-risk] stop upid\n");
 
 static const struct out_col status_cols[] = {
 	{ "upid", OT_STR, 0 }, { "node", OT_STR, 0 }, { "type", OT_STR, 0 },
@@ -157,12 +160,67 @@ task_wait(struct px_cli *x, const char *upid, double timeout)
 	return prc;
 }
 
+/* DELETE /nodes/{node}/tasks/{upid}: stop a running task, through the
+ * gate; then wait until PVE reports it stopped. */
+static int
+task_stop(struct px_cli *x, const char *upid, int yes, int dry_run,
+    int allow_risk)
+{
+	struct gate g;
+	struct gate_req r = { 0 };
+	struct gate_result res;
+	struct pve_task t;
+	struct px_err e;
+	struct buf path = { 0 };
+	char summary[640], target[300];
+
+	if (pve_task_status(x->client, upid, &t, &e) != 0)
+		px_die(&e);
+	if (!t.running)
+		px_errx(PX_EXIT_FAIL, "task %s %s on %s is not running (%s)",
+		    t.type, t.id, t.node, t.status);
+	if (pve_task_path(&path, upid, &e) != 0)
+		px_die(&e);
+	snprintf(summary, sizeof(summary), "stop task %s %s on %s (started "
+	    "by %s)", t.type, t.id[0] ? t.id : "-", t.node, t.user);
+	snprintf(target, sizeof(target), "task/%s", upid);
+	gate_init(&g, x);
+	g.yes = yes;
+	g.dry_run = dry_run;
+	g.allow_risk = allow_risk;
+	r.action = "task-stop";
+	r.target = target;
+	r.method = "DELETE";
+	r.path = path.p;
+	r.summary = summary;
+	r.destructive = 1;
+	if (gate_call(&g, &r, &res, &e) != 0)
+		px_die(&e);
+	if (!dry_run) {
+		/* PVE answers at once; the task ends a moment later. */
+		if (pve_task_wait(x->client, upid, 30, NULL, NULL, &t, &e) != 0 &&
+		    e.id != PXE_TASK_FAILED)
+			px_die(&e);
+		gate_task_done(&g, &r, &res, t.exitstatus[0] ? t.exitstatus :
+		    "stopped");
+		printf("%s: %s\n", upid, t.exitstatus[0] ? t.exitstatus :
+		    "stopped");
+	}
+	gate_result_free(&res);
+	gate_free(&g);
+	buf_free(&path);
+	return 0;
+}
+
 int
 task_main(int argc, char **argv)
 {
-	enum { O_FOLLOW = 256, O_TIMEOUT };
+	enum { O_FOLLOW = 256, O_TIMEOUT, O_ALLOW_RISK };
 	static const struct option longopts[] = {
 		PX_COMMON_LONG,
+		{ "allow-risk", no_argument, NULL, O_ALLOW_RISK },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "yes", no_argument, NULL, 'y' },
 		{ "follow", no_argument, NULL, O_FOLLOW },
 		{ "help", no_argument, NULL, 'h' },
 		{ "timeout", required_argument, NULL, O_TIMEOUT },
@@ -173,16 +231,25 @@ task_main(int argc, char **argv)
 	struct px_err e;
 	const char *what, *upid;
 	double timeout = 0;
-	int ch, follow = 0, rc;
+	int ch, follow = 0, rc, yes = 0, dry_run = 0, allow_risk = 0;
 
 	cli_init(&x);
-	while ((ch = getopt_long(argc, argv, PX_COMMON_SHORT "h", longopts,
+	while ((ch = getopt_long(argc, argv, PX_COMMON_SHORT "hny", longopts,
 	    NULL)) != -1) {
 		if (cli_opt(&x, ch, optarg))
 			continue;
 		switch (ch) {
 		case 'h':
 			px_help_exit(&px_cmd_task);
+		case 'n':
+			dry_run = 1;
+			break;
+		case 'y':
+			yes = 1;
+			break;
+		case O_ALLOW_RISK:
+			allow_risk = 1;
+			break;
 		case O_FOLLOW:
 			follow = 1;
 			break;
@@ -201,9 +268,13 @@ task_main(int argc, char **argv)
 		px_usage(&px_cmd_task);
 	what = argv[0];
 	upid = argv[1];
-	if (strcmp(what, "status") && strcmp(what, "log") && strcmp(what, "wait"))
+	if (strcmp(what, "status") && strcmp(what, "log") &&
+	    strcmp(what, "wait") && strcmp(what, "stop"))
 		px_errx(PX_EXIT_USAGE, "unknown subcommand '%s' (status, log, "
-		    "wait)", what);
+		    "wait, stop)", what);
+	if ((yes || dry_run || allow_risk) && strcmp(what, "stop") != 0)
+		px_errx(PX_EXIT_USAGE, "-y, -n and --allow-risk are for task "
+		    "stop");
 	if (follow && strcmp(what, "log") != 0)
 		px_errx(PX_EXIT_USAGE, "--follow is for task log");
 	if (timeout > 0 && strcmp(what, "wait") != 0)
@@ -223,6 +294,8 @@ task_main(int argc, char **argv)
 		rc = print_status(&x, upid, &t);
 	} else if (strcmp(what, "log") == 0) {
 		rc = task_log(&x, upid, follow);
+	} else if (strcmp(what, "stop") == 0) {
+		rc = task_stop(&x, upid, yes, dry_run, allow_risk);
 	} else {
 		rc = task_wait(&x, upid, timeout);
 	}
