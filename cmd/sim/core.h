@@ -110,7 +110,7 @@ int sim_rrd_params(const struct sim_req *rq, struct sim_resp *rs, int *step,
 double sim_rrd_level(struct sim *s, uint64_t key, long long t, int max);
 /* Start (start = 1) or stop the guests of t's node (vms: a list or NULL)
  * as part of task t. */
-void sim_tasks_bulk(struct sim *s, struct sim_task *t, int start,
+void sim_tasks_bulk(struct sim *s, struct sim_task *t, int start, int force,
     const char *vms);
 
 #endif

@@ -1316,7 +1316,7 @@ H(h_startall)
 	t = sim_task_start(s, sim_var(m, "node"), strstr(rq->path, "stopall")
 	    ? "stopall" : "startall", "", rq->authid, -1, NULL, NULL);
 	sim_tasks_bulk(s, t, strstr(rq->path, "stopall") == NULL,
-	    sim_param(rq, "vms"));
+	    sim_param_bool(rq, "force", 0), sim_param(rq, "vms"));
 	sim_upid_response(rs, t->upid);
 }
 

@@ -877,16 +877,17 @@ dump_end(struct sim *s, struct sim_task *t, struct dump_arg *a)
 		return;
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof(stamp), "%Y_%m_%d-%H_%M_%S", &tm);
-	snprintf(volid, sizeof(volid), "%s:backup/vzdump-%s-%d-%s.%s.%s",
+	snprintf(volid, sizeof(volid), "%s:backup/vzdump-%s-%d-%s.%s%s%s",
 	    a->storage, g->type == SIM_LXC ? "lxc" : "qemu", g->vmid, stamp,
-	    g->type == SIM_LXC ? "tar" : "vma", a->compress);
+	    g->type == SIM_LXC ? "tar" : "vma", a->compress[0] ? "." : "",
+	    a->compress);
 	v = px_xcalloc(1, sizeof(*v));
 	v->storage = px_xstrdup(a->storage);
 	v->node = st && !st->shared ? px_xstrdup(t->node) : NULL;
 	v->volid = px_xstrdup(volid);
 	v->content = px_xstrdup("backup");
-	v->format = px_xasprintf("%s.%s", g->type == SIM_LXC ? "tar" : "vma",
-	    a->compress);
+	v->format = px_xasprintf("%s%s%s", g->type == SIM_LXC ? "tar" : "vma",
+	    a->compress[0] ? "." : "", a->compress);
 	v->size = g->maxdisk / 5 + (uint64_t)g->vmid * 1048576;
 	v->vmid = g->vmid;
 	v->ctime = now;
@@ -1038,11 +1039,16 @@ H(h_vzdump)
 	snprintf(a->storage, sizeof(a->storage), "%s", storage);
 	snprintf(a->mode, sizeof(a->mode), "%s", sim_param(rq, "mode") ?
 	    sim_param(rq, "mode") : "snapshot");
-	snprintf(a->compress, sizeof(a->compress), "%s",
-	    sim_param(rq, "compress") && strcmp(sim_param(rq, "compress"),
-	    "0") != 0 ? sim_param(rq, "compress") : "zst");
-	if (strcmp(a->compress, "zstd") == 0 || strcmp(a->compress, "1") == 0)
-		snprintf(a->compress, sizeof(a->compress), "zst");
+	/* vzdump's compress: 0 (the default) none, 1 or lzo .lzo, gzip
+	 * .gz, zstd .zst -- the file name's last extension. */
+	{
+		const char *c = sim_param(rq, "compress");
+
+		snprintf(a->compress, sizeof(a->compress), "%s",
+		    c == NULL || strcmp(c, "0") == 0 ? "" :
+		    strcmp(c, "1") == 0 || strcmp(c, "lzo") == 0 ? "lzo" :
+		    strcmp(c, "gzip") == 0 ? "gz" : "zst");
+	}
 	if (sim_param(rq, "notes-template"))
 		snprintf(a->notes, sizeof(a->notes), "%s",
 		    sim_param(rq, "notes-template"));
@@ -1066,6 +1072,7 @@ H(h_vzdump)
 
 struct bulk_arg {
 	int start;
+	int force;	/* startall: also guests without onboot */
 	char *vms;
 };
 
@@ -1096,8 +1103,9 @@ bulk_done(struct sim *s, struct sim_task *t)
 			continue;
 		if (a->start) {
 			ob = sim_guest_cfg(g, "onboot");
-			if (g->status != SIM_STOPPED || (!a->vms && !(ob &&
-			    atoi(ob))))
+			/* As PVE: only onboot guests, unless force. */
+			if (g->status != SIM_STOPPED ||
+			    (!a->force && !(ob && atoi(ob))))
 				continue;
 			sim_task_log(t, "Starting %s %d", g_word(g), g->vmid);
 			g->status = SIM_RUNNING;
@@ -1115,13 +1123,14 @@ bulk_done(struct sim *s, struct sim_task *t)
 
 /* Make t a bulk start/stop of the guests of its node. */
 void
-sim_tasks_bulk(struct sim *s, struct sim_task *t, int start,
+sim_tasks_bulk(struct sim *s, struct sim_task *t, int start, int force,
     const char *vms)
 {
 	struct bulk_arg *a = px_xcalloc(1, sizeof(*a));
 
 	(void)s;
 	a->start = start;
+	a->force = force;
 	a->vms = vms ? px_xstrdup(vms) : NULL;
 	t->arg = a;
 	t->arg_free = bulk_free;
