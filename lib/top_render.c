@@ -391,25 +391,29 @@ draw_queue(TickitRenderBuffer *rb, const struct top_state *s, int y,
 	if (s->nops == 0) {
 		put(rb, s, y + 2, 2, NULL, "Nothing queued.  In the guest "
 		    "view (3): Space marks guests, s starts, S shuts down, "
-		    "r reboots.");
+		    "r reboots, d deletes, m migrates, n snapshots, b backs "
+		    "up.");
 		return;
 	}
 	if (s->cur[TOP_QUEUE] < s->nops)
 		cur = &s->ops[s->cur[TOP_QUEUE]];
 	if (cur && cur->risk.n > 0 && list > cur->risk.n + 4)
 		list -= cur->risk.n + 2;
-	put(rb, s, y + 1, 0, p->head, "%-4s %7s %-16s %-10s %-9s %-8s %-28s "
+	put(rb, s, y + 1, 0, p->head, "%-4s %7s %-16s %-10s %-18s %-8s %-28s "
 	    "%s", "#", "VMID", "NAME", "NODE", "ACTION", "STATE",
 	    "PRE-FLIGHT", "MESSAGE");
 	for (int r = 0; r < list; r++) {
 		int i = s->top[TOP_QUEUE] + r, line = y + 2 + r;
 		const struct top_op *o;
-		char risk[64];
+		char risk[64], what[96];
 		const TickitPen *pen = NULL;
 
 		if (i >= s->nops)
 			break;
 		o = &s->ops[i];
+		snprintf(what, sizeof(what), "%s%s%s", o->action,
+		    o->arg[0] ? strcmp(o->action, "migrate") == 0 ? " > " :
+		    " " : "", o->arg);
 		if (!o->previewed)
 			snprintf(risk, sizeof(risk), "checking...");
 		else if (o->risk.worst == 0)
@@ -437,9 +441,9 @@ draw_queue(TickitRenderBuffer *rb, const struct top_state *s, int y,
 			fill(rb, s, line, p->sel);
 			pen = p->sel;
 		}
-		put(rb, s, line, 0, pen, "%-4d %7d %-16.16s %-10.10s %-9.9s "
+		put(rb, s, line, 0, pen, "%-4d %7d %-16.16s %-10.10s %-18.18s "
 		    "%-8.8s %-28.28s %s", o->id, o->g.vmid, o->g.name,
-		    o->g.node, o->action, op_states[o->st], risk, o->msg);
+		    o->g.node, what, op_states[o->st], risk, o->msg);
 	}
 	if (cur && cur->risk.n > 0) {
 		n = y + 2 + list + 1;
@@ -590,8 +594,10 @@ static const char *const keymap[] = {
 	"i      running guests only    < > sort column    o order",
 	"Space  mark guest    V mark all shown    t mark by tag",
 	"u      unmark all",
-	"s start  S shutdown  r reboot: the marked guests or the one",
-	"       under the cursor, to the queue with a pre-flight preview",
+	"s start  S shutdown  r reboot  d delete  m migrate (asks the",
+	"       node)  n snapshot (asks a name)  b backup (asks the",
+	"       storage): the marked guests or the one under the cursor,",
+	"       to the queue with a pre-flight preview",
 	"y      in the queue: run the ready operations (after a dialog)",
 	"c      in the queue: clear finished operations",
 	"R      refresh now    ? this keymap    q or C-c quit",
@@ -677,10 +683,14 @@ top_render(const struct top_state *s, TickitRenderBuffer *rb, int colour)
 	}
 
 	/* status line: the input being typed, a message, or a failure */
-	if (s->input != TOP_IN_NONE)
+	if (s->input != TOP_IN_NONE) {
+		static const char *const prompts[] = { "", "/", "filter: ",
+			"tag: ", "migrate to node: ", "snapshot name: ",
+			"back up to storage: " };
+
 		put(rb, s, s->lines - 2, 0, p->bold, "%s%s_",
-		    s->input == TOP_IN_SEARCH ? "/" : s->input ==
-		    TOP_IN_FILTER ? "filter: " : "tag: ", s->entry);
+		    prompts[s->input], s->entry);
+	}
 	else if (s->status[0])
 		put(rb, s, s->lines - 2, 0, strncmp(s->status, "refused", 7)
 		    == 0 ? p->red : p->bold, "%s", s->status);

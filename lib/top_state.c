@@ -455,43 +455,61 @@ spark_add(struct top_state *s)
 
 /* ---- actions on guests ---- */
 
+/*
+ * May action act now: not on a read-only profile, and only with guests
+ * marked or one under the cursor of the guest table or detail.  0 with
+ * the reason in the status line when not.
+ */
+static int
+can_act(struct top_state *s, const char *action)
+{
+	if (s->read_only) {
+		snprintf(s->status, sizeof(s->status), "refused: profile %s "
+		    "is read-only (read_only = yes): %s is not allowed",
+		    s->profile, action);
+		return 0;
+	}
+	if (s->nmarked > 0 || (s->view == TOP_GUESTS && top_cur_guest(s)) ||
+	    (s->view == TOP_GUEST && (guest_by_vmid(s, s->detail_vmid) ||
+	    top_cur_guest(s))))
+		return 1;
+	snprintf(s->status, sizeof(s->status), "no guest selected: Space "
+	    "marks guests in the guest view (3)");
+	return 0;
+}
+
 static void
-queue_ops(struct top_state *s, const char *action, struct top_effects *fx)
+add_op(struct top_state *s, const struct pve_guest *g)
+{
+	s->ops = px_xrealloc(s->ops, (size_t)(s->nops + 1) * sizeof(*s->ops));
+	memset(&s->ops[s->nops], 0, sizeof(*s->ops));
+	s->ops[s->nops++].g = *g;
+}
+
+/* Queue action (with its argument: target node, snapshot name, storage)
+ * on the marked guests or the highlighted one, each with a pre-flight
+ * preview. */
+static void
+queue_ops(struct top_state *s, const char *action, const char *arg,
+    struct top_effects *fx)
 {
 	const struct pve_guest *cur = top_cur_guest(s);
 	int first = s->nops, batch;
 
-	if (s->read_only) {
-		snprintf(s->status, sizeof(s->status), "refused: profile %s is "
-		    "read-only (read_only = yes): %s is not allowed",
-		    s->profile, action);
+	if (!can_act(s, action))
 		return;
-	}
 	if (s->nmarked > 0) {
 		for (int i = 0; i < s->nmarked; i++) {
 			const struct pve_guest *g = guest_by_vmid(s,
 			    s->marked[i]);
 
-			if (g == NULL)
-				continue;
-			s->ops = px_xrealloc(s->ops, (size_t)(s->nops + 1) *
-			    sizeof(*s->ops));
-			memset(&s->ops[s->nops], 0, sizeof(*s->ops));
-			s->ops[s->nops++].g = *g;
+			if (g != NULL)
+				add_op(s, g);
 		}
-	} else if (cur != NULL && (s->view == TOP_GUESTS ||
-	    s->view == TOP_GUEST)) {
-		s->ops = px_xrealloc(s->ops, (size_t)(s->nops + 1) *
-		    sizeof(*s->ops));
-		memset(&s->ops[s->nops], 0, sizeof(*s->ops));
-		s->ops[s->nops++].g = s->view == TOP_GUEST &&
-		    guest_by_vmid(s, s->detail_vmid) ?
-		    *guest_by_vmid(s, s->detail_vmid) : *cur;
-	} else {
-		snprintf(s->status, sizeof(s->status), "no guest selected: "
-		    "Space marks guests in the guest view (3)");
-		return;
-	}
+	} else if (s->view == TOP_GUEST && guest_by_vmid(s, s->detail_vmid))
+		add_op(s, guest_by_vmid(s, s->detail_vmid));
+	else if (cur != NULL)
+		add_op(s, cur);
 	batch = s->nops - first;
 	for (int i = first; i < s->nops; i++) {
 		struct top_op *o = &s->ops[i];
@@ -499,12 +517,14 @@ queue_ops(struct top_state *s, const char *action, struct top_effects *fx)
 
 		o->id = s->next_op++;
 		snprintf(o->action, sizeof(o->action), "%s", action);
+		snprintf(o->arg, sizeof(o->arg), "%s", arg);
 		o->st = TOP_OP_PREVIEW;
 		e = emit(fx, TE_RISK);
 		e->id = o->id;
 		e->g = o->g;
 		e->n = batch;
 		snprintf(e->action, sizeof(e->action), "%s", action);
+		snprintf(e->arg, sizeof(e->arg), "%s", arg);
 	}
 	s->nmarked = 0;
 	s->view = TOP_QUEUE;
@@ -512,6 +532,71 @@ queue_ops(struct top_state *s, const char *action, struct top_effects *fx)
 	clamp(s, TOP_QUEUE);
 	snprintf(s->status, sizeof(s->status), "%d %s queued: check the "
 	    "pre-flight preview, then y to confirm", batch, action);
+}
+
+int
+top_valid_snapname(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n == 0 || n > 40 || !isalpha((unsigned char)name[0]))
+		return 0;
+	return strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789-_") == n;
+}
+
+static int
+holds_backups(const struct pve_storage *st)
+{
+	char c[sizeof(st->content) + 2];
+
+	snprintf(c, sizeof(c), ",%s,", st->content);
+	return strstr(c, ",backup,") != NULL;
+}
+
+/* The line typed after m, n or b: checked, then the operations queued. */
+static void
+prompt_done(struct top_state *s, struct top_effects *fx)
+{
+	const char *v = s->entry;
+	int found = 0;
+
+	switch (s->input) {
+	case TOP_IN_MIGRATE:
+		for (int i = 0; i < s->nnodes && !found; i++)
+			found = strcmp(s->nodes[i].name, v) == 0;
+		if (!found && (s->nnodes > 0 || !pve_valid_node(v))) {
+			snprintf(s->status, sizeof(s->status), "no node '%.64s' "
+			    "in the cluster: nothing queued (2 lists the "
+			    "nodes)", v);
+			return;
+		}
+		queue_ops(s, "migrate", v, fx);
+		return;
+	case TOP_IN_SNAPNAME:
+		if (!top_valid_snapname(v)) {
+			snprintf(s->status, sizeof(s->status), "'%.64s' is not "
+			    "a snapshot name (a letter, then letters, digits, "
+			    "- and _; at most 40): nothing queued", v);
+			return;
+		}
+		queue_ops(s, "snapshot", v, fx);
+		return;
+	case TOP_IN_STORAGE:
+		for (int i = 0; i < s->nstorages && !found; i++)
+			found = strcmp(s->storages[i].storage, v) == 0 &&
+			    holds_backups(&s->storages[i]);
+		if (!found && (s->nstorages > 0 || v[0] == '\0')) {
+			snprintf(s->status, sizeof(s->status), "no storage "
+			    "'%.64s' that holds backups: nothing queued (4 "
+			    "lists the storage)", v);
+			return;
+		}
+		queue_ops(s, "backup", v, fx);
+		return;
+	default:
+		return;
+	}
 }
 
 static int
@@ -541,6 +626,7 @@ run_ops(struct top_state *s, struct top_effects *fx)
 		e->g = o->g;
 		e->n = n;
 		snprintf(e->action, sizeof(e->action), "%s", o->action);
+		snprintf(e->arg, sizeof(e->arg), "%s", o->arg);
 	}
 	snprintf(s->status, sizeof(s->status), "%d operation%s sent through "
 	    "the gate", n, n == 1 ? "" : "s");
@@ -592,11 +678,18 @@ open_entry(struct top_state *s, enum top_input in)
 		snprintf(s->entry, sizeof(s->entry), "%s", s->filter);
 	else
 		s->entry[0] = '\0';
+	if (in == TOP_IN_STORAGE)	/* the first that holds backups */
+		for (int i = 0; i < s->nstorages; i++)
+			if (holds_backups(&s->storages[i])) {
+				snprintf(s->entry, sizeof(s->entry), "%s",
+				    s->storages[i].storage);
+				break;
+			}
 }
 
 /* A key while a line is typed. */
 static void
-key_entry(struct top_state *s, struct top_action *a)
+key_entry(struct top_state *s, struct top_action *a, struct top_effects *fx)
 {
 	size_t len = strlen(s->entry);
 
@@ -605,10 +698,18 @@ key_entry(struct top_state *s, struct top_action *a)
 			s->search[0] = '\0';
 			relist(s);
 		}
+		if (s->input >= TOP_IN_MIGRATE)
+			snprintf(s->status, sizeof(s->status), "cancelled: "
+			    "nothing queued");
 		s->input = TOP_IN_NONE;
 		return;
 	}
 	if (key_is(a, "Enter")) {
+		if (s->input >= TOP_IN_MIGRATE) {
+			prompt_done(s, fx);
+			s->input = TOP_IN_NONE;
+			return;
+		}
 		if (s->input == TOP_IN_FILTER) {
 			snprintf(s->filter, sizeof(s->filter), "%s", s->entry);
 			relist(s);
@@ -717,7 +818,7 @@ key(struct top_state *s, struct top_action *a, struct top_effects *fx)
 		return;
 	}
 	if (s->input != TOP_IN_NONE) {
-		key_entry(s, a);
+		key_entry(s, a, fx);
 		return;
 	}
 	if (s->confirm) {
@@ -804,9 +905,22 @@ key(struct top_state *s, struct top_action *a, struct top_effects *fx)
 		case 'u':
 			s->nmarked = 0;
 			return;
-		case 's': queue_ops(s, "start", fx); return;
-		case 'S': queue_ops(s, "shutdown", fx); return;
-		case 'r': queue_ops(s, "reboot", fx); return;
+		case 's': queue_ops(s, "start", "", fx); return;
+		case 'S': queue_ops(s, "shutdown", "", fx); return;
+		case 'r': queue_ops(s, "reboot", "", fx); return;
+		case 'd': queue_ops(s, "delete", "", fx); return;
+		case 'm':
+			if (can_act(s, "migrate"))
+				open_entry(s, TOP_IN_MIGRATE);
+			return;
+		case 'n':
+			if (can_act(s, "snapshot"))
+				open_entry(s, TOP_IN_SNAPNAME);
+			return;
+		case 'b':
+			if (can_act(s, "backup"))
+				open_entry(s, TOP_IN_STORAGE);
+			return;
 		case 'y':
 			if (s->view == TOP_QUEUE)
 				enter(s, fx);
@@ -991,6 +1105,15 @@ top_footer(const struct top_state *s)
 		    "Enter apply  Esc cancel";
 	if (s->input == TOP_IN_TAG)
 		return "mark guests with tag:  Enter mark  Esc cancel";
+	if (s->input == TOP_IN_MIGRATE)
+		return "migrate to node:  Enter queue with a pre-flight preview"
+		    "  Esc cancel";
+	if (s->input == TOP_IN_SNAPNAME)
+		return "snapshot name (a letter, then letters, digits, - _):  "
+		    "Enter queue  Esc cancel";
+	if (s->input == TOP_IN_STORAGE)
+		return "back up to storage:  Enter queue with a pre-flight "
+		    "preview  Esc cancel";
 	if (s->confirm)
 		return "y confirm  n cancel";
 	if (s->help)
@@ -998,8 +1121,9 @@ top_footer(const struct top_state *s)
 	switch (s->view) {
 	case TOP_GUESTS:
 		return "j/k move  Space mark  V all  t tag  s start  S shutdown"
-		    "  r reboot  Enter detail  </> sort  o order  i running  "
-		    "f filter  / search  ? keys  q quit";
+		    "  r reboot  d delete  m migrate  n snapshot  b backup  "
+		    "Enter detail  <>o sort  i running  f filter  / search  "
+		    "? keys  q quit";
 	case TOP_QUEUE:
 		return "j/k move  y run after confirmation  c clear finished  "
 		    "1-5 views  ? keys  q quit";
@@ -1009,7 +1133,7 @@ top_footer(const struct top_state *s)
 	case TOP_GUEST:
 	case TOP_TASKLOG:
 		return "Esc back  j/k scroll  s start  S shutdown  r reboot  "
-		    "? keys  q quit";
+		    "d delete  m migrate  n snapshot  b backup  ? keys  q quit";
 	case TOP_NODES:
 		return "j/k move  Enter guests of node  / search  1-5 views  "
 		    "? keys  q quit";

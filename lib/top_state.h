@@ -39,7 +39,12 @@ enum {
 };
 
 /* Where the one-line input goes. */
-enum top_input { TOP_IN_NONE, TOP_IN_SEARCH, TOP_IN_FILTER, TOP_IN_TAG };
+enum top_input {
+	TOP_IN_NONE, TOP_IN_SEARCH, TOP_IN_FILTER, TOP_IN_TAG,
+	TOP_IN_MIGRATE,		/* m: the target node */
+	TOP_IN_SNAPNAME,	/* n: the snapshot's name */
+	TOP_IN_STORAGE		/* b: the backup storage */
+};
 
 enum top_op_state {
 	TOP_OP_PREVIEW,		/* the pre-flight check is running */
@@ -55,7 +60,10 @@ enum top_op_state {
 struct top_op {
 	int id;
 	struct pve_guest g;	/* as it was when queued */
-	char action[16];	/* start, shutdown, reboot */
+	char action[16];	/* start, shutdown, reboot, delete, migrate,
+				   snapshot, backup */
+	char arg[64];		/* migrate: target node; snapshot: name;
+				   backup: storage; else "" */
 	enum top_op_state st;
 	int previewed;		/* risk holds the preview */
 	struct risk_report risk;
@@ -197,6 +205,7 @@ struct top_effect {
 	int id;
 	int n;
 	char action[16];
+	char arg[64];		/* TE_RISK, TE_RUN: as in struct top_op */
 	char upid[256];
 	struct pve_guest g;
 };
@@ -226,6 +235,9 @@ const struct pve_guest *top_cur_guest(const struct top_state *s);
 int top_body_lines(const struct top_state *s);
 /* The key list of the footer for the current view and mode. */
 const char *top_footer(const struct top_state *s);
+/* Is name a snapshot name PVE takes (a letter, then letters, digits, '-'
+ * and '_'; at most 40)? */
+int top_valid_snapname(const char *name);
 /* Does text match the search (case-insensitive, in order, gaps allowed)? */
 int top_fuzzy(const char *text, const char *pattern);
 

@@ -33,6 +33,8 @@
 #include "enc.h"
 #include "gate.h"
 #include "http_async.h"
+#include "mutate.h"
+#include "mutate2.h"
 #include "pve_read.h"
 #include "top_render.h"
 #include "top_state.h"
@@ -463,11 +465,12 @@ struct job {
 	int id, batch;
 	struct pve_guest g;
 	char action[16];
+	char arg[64];		/* target node, snapshot name, storage */
 	/* JOB_FOLLOW: what gate_task_done needs */
 	struct gate_req r;
 	struct gate_result res;
-	char target[32], summary[256];
-	struct buf path;
+	char target[32], summary[512];
+	struct buf path, form;
 	struct job *next;
 };
 
@@ -526,27 +529,197 @@ refusal(enum px_errid id)
 	    id == PXE_HITL_TIMEOUT || id == PXE_USAGE;
 }
 
+/* Right before a destroy: the guest must still be stopped (as px delete
+ * checks it; PVE would refuse a running guest anyway). */
+static int
+still_stopped(struct px_client *c, const struct gate_req *r, struct px_err *e)
+{
+	int running = mutate_guest_running(c, r->guest, e);
+
+	if (running < 0)
+		return -1;
+	if (running) {
+		px_fail(e, PXE_REFUSED_RISK, "%s is running now: not deleted",
+		    r->summary);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * PVE's own preconditions of a move to target (GET .../migrate), as px
+ * migrate --online checks them: an allowed node, no local resources,
+ * CD-ROM images or disks.  0 when it may go (*running says whether it
+ * moves online), else -1 with e.
+ */
+static int
+migrate_check(struct px_client *c, const struct pve_guest *g,
+    const char *target, int *running, struct px_err *e)
+{
+	struct mutate_migrate_info mi;
+	char name[192];
+	int found = 0;
+
+	mutate_guest_name(g, name, sizeof(name));
+	if (strcmp(g->node, target) == 0) {
+		px_fail(e, PXE_FAILURE, "%s is already on %s", name, target);
+		return -1;
+	}
+	if (mutate_migrate_info(c, g, target, &mi, e) != 0)
+		return -1;
+	*running = mi.running || strcmp(g->status, "running") == 0;
+	for (int i = 0; i < mi.nallowed && !found; i++)
+		found = strcmp(mi.allowed[i], target) == 0;
+	if (!found) {
+		for (int i = 0; i < mi.nnot; i++)
+			if (strcmp(mi.not_node[i], target) == 0) {
+				px_fail(e, PXE_FAILURE, "%s cannot move to %s: "
+				    "%s", name, target, mi.not_why[i]);
+				return -1;
+			}
+		px_fail(e, PXE_FAILURE, "%s cannot move to %s: PVE does not "
+		    "allow it (offline?)", name, target);
+		return -1;
+	}
+	if (mi.resources[0]) {
+		px_fail(e, PXE_FAILURE, "%s uses local resources (%s)", name,
+		    mi.resources);
+		return -1;
+	}
+	if (mi.ncdroms > 0) {
+		px_fail(e, PXE_FAILURE, "%s has a local CD-ROM image (%s)",
+		    name, mi.cdrom[0]);
+		return -1;
+	}
+	if (mi.ndisks > 0) {
+		px_fail(e, PXE_FAILURE, "%s has %d local disk%s (%s): px "
+		    "migrate --with-local-disks moves them", name, mi.ndisks,
+		    mi.ndisks == 1 ? "" : "s", mi.disk[0]);
+		return -1;
+	}
+	return 0;
+}
+
+/* A Severe finding of the preview: a precondition that will refuse. */
+static void
+add_severe(struct risk_report *r, const char *check, const char *detail)
+{
+	struct risk_finding *f = &r->f[0];
+
+	if (r->n >= (int)(sizeof(r->f) / sizeof(r->f[0])))
+		r->n--;		/* the refusal matters more than the last */
+	/* first: the queue shows the first finding of the worst level */
+	memmove(&r->f[1], &r->f[0], (size_t)r->n * sizeof(*f));
+	r->n++;
+	memset(f, 0, sizeof(*f));
+	snprintf(f->check, sizeof(f->check), "%s", check);
+	snprintf(f->detail, sizeof(f->detail), "%s", detail);
+	f->level = RISK_SEVERE;
+	r->worst = RISK_SEVERE;
+}
+
+/* The preview: the gate's own pre-flight check, and the preconditions a
+ * run would refuse on (migration target, backup storage). */
+static void
+job_preview(struct job *j)
+{
+	struct top_action a = { .type = TA_RISK, .id = j->id };
+	struct px_err e = { 0 };
+	int running;
+
+	risk_check(WX.client, &j->g, j->action, j->batch, &a.risk, &e);
+	if (strcmp(j->action, "migrate") == 0 &&
+	    migrate_check(WX.client, &j->g, j->arg, &running, &e) != 0)
+		add_severe(&a.risk, "Precondition", e.msg);
+	if (strcmp(j->action, "backup") == 0 &&
+	    mut_storage_check(WX.client, j->arg, j->g.node, "backup",
+	    &e) != 0)
+		add_severe(&a.risk, "Storage", e.msg);
+	report(&a);
+}
+
+/*
+ * The request of j's action, built as the CLI builds it (px start,
+ * shutdown, reboot, delete, migrate --online, snapshot create, backup).
+ * 0, or -1 with e when a precondition refuses (nothing is sent).
+ */
+static int
+job_build(struct job *j, struct px_err *e)
+{
+	int lxc = strcmp(j->g.type, "lxc") == 0, running;
+	char name[192];
+
+	mutate_guest_name(&j->g, name, sizeof(name));
+	pve_guest_path(&j->path, j->g.node, j->g.type, j->g.vmid);
+	j->r.method = "POST";
+	if (strcmp(j->action, "delete") == 0) {
+		j->r.method = "DELETE";
+		j->r.destructive = 1;
+		j->r.recheck = still_stopped;
+		snprintf(j->summary, sizeof(j->summary), "delete %s on %s",
+		    name, j->g.node);
+	} else if (strcmp(j->action, "migrate") == 0) {
+		buf_adds(&j->path, "/migrate");
+		snprintf(j->summary, sizeof(j->summary), "migrate %s from %s "
+		    "to %s", name, j->g.node, j->arg);
+		if (migrate_check(WX.client, &j->g, j->arg, &running, e) != 0)
+			return -1;
+		form_add(&j->form, "target", j->arg);
+		if (running && lxc)
+			form_add(&j->form, "restart", "1");
+		else if (running)
+			form_add(&j->form, "online", "1");
+		if (running)
+			snprintf(j->summary, sizeof(j->summary), "migrate %s "
+			    "from %s to %s (%s)", name, j->g.node, j->arg,
+			    lxc ? "restart" : "online");
+	} else if (strcmp(j->action, "snapshot") == 0) {
+		buf_adds(&j->path, "/snapshot");
+		form_add(&j->form, "snapname", j->arg);
+		snprintf(j->summary, sizeof(j->summary), "snapshot %s on %s as "
+		    "'%s'", name, j->g.node, j->arg);
+	} else if (strcmp(j->action, "backup") == 0) {
+		buf_reset(&j->path);
+		buf_adds(&j->path, "/nodes/");
+		url_seg(&j->path, j->g.node);
+		buf_adds(&j->path, "/vzdump");
+		form_addf(&j->form, "vmid", "%d", j->g.vmid);
+		form_add(&j->form, "storage", j->arg);
+		snprintf(j->summary, sizeof(j->summary), "back up %s on %s to "
+		    "%s", name, j->g.node, j->arg);
+	} else {	/* start, shutdown, reboot */
+		buf_printf(&j->path, "/status/%s", j->action);
+		snprintf(j->summary, sizeof(j->summary), "%s %s on %s",
+		    j->action, name, j->g.node);
+	}
+	return 0;
+}
+
 static void
 job_run(struct job *j)
 {
 	struct top_action a = { .type = TA_OP_DONE, .id = j->id };
 	struct px_err e = { 0 };
-	int lxc = strcmp(j->g.type, "lxc") == 0;
+	int lxc = strcmp(j->g.type, "lxc") == 0, built;
 
 	snprintf(j->target, sizeof(j->target), "%s/%d", lxc ? "ct" : "vm",
 	    j->g.vmid);
-	pve_guest_path(&j->path, j->g.node, j->g.type, j->g.vmid);
-	buf_printf(&j->path, "/status/%s", j->action);
-	snprintf(j->summary, sizeof(j->summary), "%s %s %d (%s) on %s",
-	    j->action, lxc ? "CT" : "VM", j->g.vmid, j->g.name[0] ?
-	    j->g.name : "no name", j->g.node);
 	j->r.action = j->action;
 	j->r.guest = &j->g;
 	j->r.target = j->target;
-	j->r.method = "POST";
+	built = job_build(j, &e);
 	j->r.path = j->path.p;
+	j->r.form = j->form.len ? j->form.p : NULL;
 	j->r.summary = j->summary;
 	WG.batch = j->batch;
+	if (built != 0) {
+		/* A precondition refused it: audited like the gate's own. */
+		gate_refuse(&WG, &j->r, "refused-precondition", &e);
+		a.rc = -2;
+		snprintf(a.msg, sizeof(a.msg), "%s", e.msg);
+		report(&a);
+		goto done;
+	}
 	if (gate_call(&WG, &j->r, &j->res, &e) != 0) {
 		a.rc = refusal(e.id) ? -2 : -1;
 		snprintf(a.msg, sizeof(a.msg), "%s", e.msg);
@@ -568,6 +741,7 @@ job_run(struct job *j)
 done:
 	gate_result_free(&j->res);
 	buf_free(&j->path);
+	buf_free(&j->form);
 	free(j);
 }
 
@@ -591,6 +765,7 @@ job_follow(struct job *j)
 	report(&a);
 	gate_result_free(&j->res);
 	buf_free(&j->path);
+	buf_free(&j->form);
 	free(j);
 }
 
@@ -602,12 +777,7 @@ worker(void *arg)
 		struct job *j = job_pop();
 
 		if (j->type == JOB_RISK) {
-			struct top_action a = { .type = TA_RISK, .id = j->id };
-			struct px_err e;
-
-			risk_check(WX.client, &j->g, j->action, j->batch,
-			    &a.risk, &e);
-			report(&a);
+			job_preview(j);
 			free(j);
 		} else if (j->type == JOB_RUN) {
 			job_run(j);
@@ -712,6 +882,7 @@ run_effect(const struct top_effect *e)
 		j->batch = e->n;
 		j->g = e->g;
 		snprintf(j->action, sizeof(j->action), "%s", e->action);
+		snprintf(j->arg, sizeof(j->arg), "%s", e->arg);
 		job_push(j);
 		break;
 	case TE_QUIT:

@@ -95,6 +95,28 @@ wait_for 'Severe +Locked +VM [0-9]+ is locked'; ok $? "with the finding's detail
 keys y y; wait_for "^[0-9]+ +$locked .* refused .*pre-flight check refused" 100; ok $? "the gate refuses it, shown in the queue"
 is "$(status_of "$locked")" stopped "the locked guest was not started"
 
+# --- snapshot, backup, migrate and delete through the gate
+keys c; esc; keys 3 / "$g1" Enter; wait_for "^Guests: 1 of 60"; keys n; wait_for 'snapshot name: _'; ok $? "n asks for a snapshot name"
+keys pxtopsnap Enter
+wait_for "^[0-9]+ +$g1 .* snapshot pxtopsnap +ready"; ok $? "and queues the snapshot with its preview"
+keys y y; wait_for "^[0-9]+ +$g1 .* snapshot pxtopsnap +ok .*task OK" 100; ok $? "the snapshot's task ends OK"
+like "$(px snapshot list "$g1" -f tsv -H -c name)" "pxtopsnap" "and pxsim has the snapshot"
+keys c 3 b; wait_for 'back up to storage: [a-z]'; ok $? "b offers a backup storage"
+keys Enter; wait_for "^[0-9]+ +$g1 .* backup [a-z-]+ +ready"; ok $? "and queues the backup"
+keys y y; wait_for "^[0-9]+ +$g1 .* backup [a-z-]+ +ok .*task OK" 100; ok $? "the backup's task ends OK"
+keys c 3 d; wait_for "^[0-9]+ +$g1 .* delete +ready +Severe Running \\(refuse\\)"; ok $? "d on a running guest: the preview says it will be refused"
+keys y y; wait_for "^[0-9]+ +$g1 .* delete +refused" 100; ok $? "the gate refuses it"
+is "$(status_of "$g1")" running "the guest is still there"
+keys c 3 m; wait_for 'migrate to node: _'; keys pve9 Enter
+wait_for "no node 'pve9' in the cluster"; ok $? "m to an unknown node says so and queues nothing"
+here=$(px ls guests -f tsv -H -c vmid,node | awk -v v="$g1" '$1 == v { print $2 }')
+there=pve1; [ "$here" = pve1 ] && there=pve2
+keys m; wait_for 'migrate to node: _'; keys "$there" Enter
+wait_for "^[0-9]+ +$g1 .* migrate > $there +ready"; ok $? "m queues a migration to a known node"
+keys y y; wait_for "^[0-9]+ +$g1 .* migrate > $there +ok .*task OK" 150; ok $? "the migration's task ends OK"
+is "$(px ls guests -f tsv -H -c vmid,node | awk -v v="$g1" '$1 == v { print $2 }')" "$there" "and the guest is on $there in pxsim"
+esc
+
 # --- resize
 tm resize-window -t t -x 100 -y 30
 wait_for '^ j/k move' 30

@@ -470,6 +470,146 @@ test_ops(void)
 }
 
 static void
+load_storage(void)
+{
+	struct top_action a = { .type = TA_STORAGE };
+	struct pve_storage *st = calloc(2, sizeof(*st));
+
+	snprintf(st[0].storage, sizeof(st[0].storage), "local-lvm");
+	snprintf(st[0].content, sizeof(st[0].content), "images,rootdir");
+	snprintf(st[1].storage, sizeof(st[1].storage), "pbs");
+	snprintf(st[1].content, sizeof(st[1].content), "backup");
+	a.rows = st;
+	a.n = 2;
+	act(&a);
+}
+
+static void
+test_delete(void)
+{
+	const struct top_effect *e;
+
+	fresh(0);
+	press("3");
+	press("d");
+	is_int(S.view, TOP_QUEUE, "d goes to the queue");
+	is_int(S.nops, 1, "with the guest under the cursor");
+	is_str(S.ops[0].action, "delete", "to delete");
+	is_int(S.ops[0].g.vmid, 100, "guest 100");
+	e = find_fx(TE_RISK);
+	ok(e && strcmp(e->action, "delete") == 0 && e->g.vmid == 100,
+	    "its pre-flight preview is asked for delete");
+	is_int(count_fx(TE_RUN), 0, "nothing runs before confirmation");
+}
+
+static void
+test_migrate(void)
+{
+	const struct top_effect *e;
+
+	fresh(0);
+	press("3");
+	press("Space");
+	press("Space");
+	press("m");
+	is_int(S.input, TOP_IN_MIGRATE, "m asks for the target node");
+	ok(strstr(top_footer(&S), "migrate to node") != NULL, "the footer "
+	    "says what is asked");
+	type("pve9");
+	press("Enter");
+	is_int(S.nops, 0, "an unknown node queues nothing");
+	ok(strstr(S.status, "no node 'pve9'") != NULL, "and says why: %s",
+	    S.status);
+	is_int(S.input, TOP_IN_NONE, "the prompt closes");
+	is_int(S.nmarked, 2, "the marks stay");
+	press("m");
+	type("pve3");
+	press("Escape");
+	is_int(S.nops, 0, "Esc cancels the prompt");
+	ok(strstr(S.status, "cancelled") != NULL, "and says so");
+	press("m");
+	type("pve3");
+	press("Enter");
+	is_int(S.nops, 2, "a known node queues one migration per guest");
+	is_str(S.ops[0].arg, "pve3", "with the target node");
+	is_int(count_fx(TE_RISK), 2, "each with a preview");
+	e = find_fx(TE_RISK);
+	ok(e && strcmp(e->action, "migrate") == 0 && strcmp(e->arg, "pve3")
+	    == 0 && e->n == 2, "that knows the action, target and batch");
+	S.ops[0].st = S.ops[1].st = TOP_OP_READY;
+	press("y");
+	press("y");
+	e = find_fx(TE_RUN);
+	ok(e && strcmp(e->arg, "pve3") == 0, "the run carries the target "
+	    "too");
+}
+
+static void
+test_snapshot(void)
+{
+	fresh(0);
+	press("3");
+	press("n");
+	is_int(S.input, TOP_IN_SNAPNAME, "n asks for a snapshot name");
+	type("1bad name");
+	press("Enter");
+	is_int(S.nops, 0, "an invalid name queues nothing");
+	ok(strstr(S.status, "not a snapshot name") != NULL, "and says why");
+	press("n");
+	type("before-upgrade");
+	press("Enter");
+	is_int(S.nops, 1, "a valid name queues the snapshot");
+	is_str(S.ops[0].action, "snapshot", "as a snapshot");
+	is_str(S.ops[0].arg, "before-upgrade", "with its name");
+	ok(top_valid_snapname("a_1-b") && !top_valid_snapname("") &&
+	    !top_valid_snapname("x.y"), "snapshot names as PVE takes them");
+}
+
+static void
+test_backup(void)
+{
+	fresh(0);
+	load_storage();
+	press("3");
+	press("b");
+	is_int(S.input, TOP_IN_STORAGE, "b asks for the storage");
+	is_str(S.entry, "pbs", "offering the first that holds backups");
+	press("Backspace");
+	press("Backspace");
+	press("Backspace");
+	type("local-lvm");
+	press("Enter");
+	is_int(S.nops, 0, "a storage without backup content queues nothing");
+	ok(strstr(S.status, "no storage 'local-lvm'") != NULL, "and says "
+	    "why");
+	press("b");
+	press("Enter");
+	is_int(S.nops, 1, "the offered storage queues the backup");
+	is_str(S.ops[0].action, "backup", "as a backup");
+	is_str(S.ops[0].arg, "pbs", "to that storage");
+}
+
+static void
+test_read_only_actions(void)
+{
+	static const char *const k[] = { "d", "m", "n", "b" };
+
+	for (int i = 0; i < 4; i++) {
+		fresh(1);
+		press("3");
+		press(k[i]);
+		ok(S.input == TOP_IN_NONE && S.nops == 0 && FX.n == 0 &&
+		    strstr(S.status, "read-only") != NULL, "%s is refused on "
+		    "a read-only profile before anything is asked", k[i]);
+	}
+	fresh(0);
+	press("1");
+	press("m");
+	ok(S.input == TOP_IN_NONE && strstr(S.status, "no guest selected"),
+	    "m with no guest selected asks nothing");
+}
+
+static void
 test_read_only(void)
 {
 	fresh(1);
@@ -606,6 +746,11 @@ main(void)
 	test_search();
 	test_marks();
 	test_ops();
+	test_delete();
+	test_migrate();
+	test_snapshot();
+	test_backup();
+	test_read_only_actions();
 	test_read_only();
 	test_detail_and_log();
 	test_audit();

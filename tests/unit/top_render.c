@@ -226,6 +226,42 @@ test_views(void)
 }
 
 static void
+test_action_prompts(void)
+{
+	setup(6, 0);
+	press("3");
+	press("m");
+	press("p");
+	press("v");
+	draw();
+	ok(strstr(screen[LINES - 2], "migrate to node: pv_") != NULL,
+	    "m prompts for the target node on the status line");
+	ok(strstr(screen[LINES - 1], "Esc cancel") != NULL, "the footer "
+	    "says how to cancel");
+	press("e");
+	press("2");
+	press("Enter");
+	draw();
+	ok(shows("Operation queue: 1") && shows("migrate > pve2"), "the "
+	    "queue shows the migration with its target");
+	press("3");
+	press("n");
+	draw();
+	ok(strstr(screen[LINES - 2], "snapshot name: _") != NULL, "n prompts "
+	    "for a snapshot name");
+	press("Escape");
+	press("?");
+	draw();
+	ok(shows("d delete  m migrate") && shows("b backup"), "the keymap "
+	    "lists d, m, n and b");
+	press("x");
+	press("3");
+	draw();
+	ok(strstr(screen[LINES - 1], "d delete  m migrate  n snapshot  b "
+	    "backup") != NULL, "so does the guest view's footer");
+}
+
+static void
 test_read_only_and_resize(void)
 {
 	struct top_action a = { .type = TA_RESIZE, .lines = 12, .cols = 60 };
@@ -298,6 +334,7 @@ main(void)
 {
 	mt = tickit_mockterm_new(LINES, COLS);
 	test_views();
+	test_action_prompts();
 	test_read_only_and_resize();
 	bench();
 	top_state_free(&S);
