@@ -548,6 +548,109 @@ draw_tasklog(TickitRenderBuffer *rb, const struct top_state *s, int y,
 	}
 }
 
+static void
+draw_backups(TickitRenderBuffer *rb, const struct top_state *s, int y,
+    int rows, const struct pens *p)
+{
+	int nojob = 0, bad = 0;
+
+	/* the counts over every guest shown, not only the visible rows */
+	for (int i = 0; i < s->nvis; i++) {
+		const struct pve_guest *g = &s->guests[s->vis[i]];
+		const struct top_backup *b = top_backup_of(s, g->vmid);
+
+		nojob += top_backup_job(s, g->vmid) == 0;
+		bad += b == NULL || s->bk_now - b->ctime > TOP_BACKUP_OLD;
+	}
+	info(rb, s, y, p, "Backup board: %d guests, %d%s without a backup "
+	    "job, %d with no backup or one older than 7 days%s%s", s->nvis,
+	    nojob, s->unprot_known ? "" : " (?)", bad, s->bk_pending ?
+	    "  loading" : "", s->bk_failed ? "  (some storage did not "
+	    "answer)" : "");
+	put(rb, s, y + 1, 0, p->head, "%7s %-16s %-10s %-10s %-19s %-10s "
+	    "%-16s %s", "VMID", "NAME", "NODE", "STATUS", "LAST BACKUP", "AGE",
+	    "STORAGE", "JOB");
+	for (int r = 0; r < rows - 2; r++) {
+		int i = s->top[TOP_BACKUPS] + r, line = y + 2 + r, covered;
+		const struct pve_guest *g;
+		const struct top_backup *b;
+		const TickitPen *pen = NULL;
+		char t1[32] = "never", age[32] = "-";
+		long long a;
+
+		if (i >= s->nvis)
+			break;
+		g = &s->guests[s->vis[i]];
+		b = top_backup_of(s, g->vmid);
+		covered = top_backup_job(s, g->vmid) != 0;
+		if (b) {
+			a = s->bk_now - b->ctime;
+			out_fmt_time(t1, sizeof(t1), b->ctime);
+			out_fmt_duration(age, sizeof(age), a > 0 ? a : 0);
+			if (a > TOP_BACKUP_OLD || !covered)
+				pen = p->red;
+			else if (a > 86400)
+				pen = p->yellow;
+		} else
+			pen = p->red;
+		if (!covered)
+			pen = p->red;
+		if (i == s->cur[TOP_BACKUPS]) {
+			fill(rb, s, line, p->sel);
+			pen = p->sel;
+		}
+		put(rb, s, line, 0, pen, "%c%6d %-16.16s %-10.10s %-10.10s "
+		    "%-19.19s %-10.10s %-16.16s %s", top_is_marked(s, g->vmid) ?
+		    '*' : ' ', g->vmid, g->name, g->node, g->status, t1, age,
+		    b ? b->storage : "-", !s->unprot_known ? "?" : covered ?
+		    "covered" : "none");
+	}
+}
+
+static void
+draw_snaptree(TickitRenderBuffer *rb, const struct top_state *s, int y,
+    int rows, const struct pens *p)
+{
+	const struct pve_guest *g = &s->tree_guest;
+	char t1[32];
+
+	info(rb, s, y, p, "Snapshots of %s %d (%s) on %s: %d%s",
+	    g->type[0] == 'l' ? "CT" : "VM", g->vmid, g->name, g->node,
+	    s->ntree > 0 ? s->ntree - 1 : 0, s->tree_loading ? "  loading" :
+	    "");
+	put(rb, s, y + 1, 0, p->head, "%-40s %-19s %-3s %s", "NAME", "TAKEN",
+	    "RAM", "DESCRIPTION");
+	for (int r = 0; r < rows - 2; r++) {
+		int i = s->top[TOP_SNAPTREE] + r, line = y + 2 + r, d;
+		const struct mutate_snap *n;
+		const TickitPen *pen = NULL;
+		char name[96];
+
+		if (i >= s->ntree)
+			break;
+		n = &s->tree[i];
+		d = n->depth < 16 ? n->depth : 16;
+		snprintf(name, sizeof(name), "%*s%s%s", 2 * d, "", d ? "`- " :
+		    "", n->current ? "NOW (current state)" : n->s.name);
+		if (n->current)
+			pen = p->green;
+		if (i == s->cur[TOP_SNAPTREE]) {
+			fill(rb, s, line, p->sel);
+			pen = p->sel;
+		}
+		if (n->current)
+			t1[0] = '\0';
+		else
+			out_fmt_time(t1, sizeof(t1), n->s.snaptime);
+		put(rb, s, line, 0, pen, "%-40.40s %-19.19s %-3s %s", name, t1,
+		    n->current ? "" : n->s.vmstate ? "yes" : "no",
+		    n->s.description);
+	}
+	if (s->ntree <= 1 && !s->tree_loading)
+		put(rb, s, y + 2 + s->ntree, 2, NULL, "No snapshots.  n takes "
+		    "one.");
+}
+
 /* ---- overlays ---- */
 
 static void
@@ -584,6 +687,8 @@ box(TickitRenderBuffer *rb, const struct top_state *s, const char *title,
 static const char *const keymap[] = {
 	"1 Dashboard  2 Nodes  3 Guests  4 Storage  5 Tasks",
 	"Q operation queue  T audit timeline  Tab next view",
+	"B backup board (last backup, job coverage; red: none, old or",
+	"  no job)  Z snapshot tree of the selected guest",
 	"j/k or Down/Up move, PageDown/PageUp or C-d/C-u page,",
 	"  g or Home first, End last",
 	"Enter  open: guest detail, task log, guests of a node;",
@@ -633,13 +738,15 @@ top_render(const struct top_state *s, TickitRenderBuffer *rb, int colour)
 	    "  [read-only]" : "");
 
 	x = 0;
-	for (int v = 0; v <= TOP_AUDIT; v++) {
-		static const char keys[] = "12345QT";
+	for (int v = 0; v < TOP_NVIEWS; v++) {
+		static const char keys[] = "12345QT??BZ";
 		char tab[48];
 		int cur = (int)s->view == v || (v == TOP_GUESTS &&
 		    s->view == TOP_GUEST) || (v == TOP_TASKS &&
 		    s->view == TOP_TASKLOG);
 
+		if (v == TOP_GUEST || v == TOP_TASKLOG)
+			continue;	/* opened with Enter, no tab */
 		if (v == TOP_QUEUE)
 			snprintf(tab, sizeof(tab), " %c %s(%d) ", keys[v],
 			    top_view_name(v), s->nops);
@@ -677,6 +784,12 @@ top_render(const struct top_state *s, TickitRenderBuffer *rb, int colour)
 		break;
 	case TOP_TASKLOG:
 		draw_tasklog(rb, s, y, body, p);
+		break;
+	case TOP_BACKUPS:
+		draw_backups(rb, s, y, body, p);
+		break;
+	case TOP_SNAPTREE:
+		draw_snaptree(rb, s, y, body, p);
 		break;
 	case TOP_NVIEWS:
 		break;

@@ -12,7 +12,7 @@
 
 static const char *const view_names[TOP_NVIEWS] = {
 	"Dashboard", "Nodes", "Guests", "Storage", "Tasks", "Queue", "Audit",
-	"Guest", "Task log"
+	"Guest", "Task log", "Backups", "Snapshots"
 };
 
 static const char *const sort_names[TOP_NSORT] = {
@@ -106,6 +106,9 @@ top_state_free(struct top_state *s)
 	free_detail(s);
 	pve_log_free(s->log, s->nlog);
 	free(s->audit);
+	free(s->bk);
+	free(s->unprot);
+	free(s->tree);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -351,6 +354,10 @@ list_len(const struct top_state *s, enum top_view v)
 		return s->nlog;
 	case TOP_GUEST:
 		return s->ncfg + s->nsnaps + 16;
+	case TOP_BACKUPS:
+		return s->nvis;
+	case TOP_SNAPTREE:
+		return s->ntree;
 	default:
 		return 0;
 	}
@@ -398,6 +405,29 @@ guest_by_vmid(const struct top_state *s, int vmid)
 		if (s->guests[i].vmid == vmid)
 			return &s->guests[i];
 	return NULL;
+}
+
+/* The guest an action or a per-guest view is about: the detail's, the
+ * snapshot tree's, or the one under the cursor of the guest table or the
+ * backup board (both list the same guests); NULL in other views. */
+static const struct pve_guest *
+selected_guest(const struct top_state *s)
+{
+	int c = s->cur[TOP_BACKUPS];
+
+	switch (s->view) {
+	case TOP_GUEST:
+		return guest_by_vmid(s, s->detail_vmid);
+	case TOP_SNAPTREE:
+		return guest_by_vmid(s, s->tree_vmid);
+	case TOP_BACKUPS:
+		return s->vis && c >= 0 && c < s->nvis ?
+		    &s->guests[s->vis[c]] : NULL;
+	case TOP_GUESTS:
+		return top_cur_guest(s);
+	default:
+		return NULL;
+	}
 }
 
 static struct top_op *
@@ -469,9 +499,7 @@ can_act(struct top_state *s, const char *action)
 		    s->profile, action);
 		return 0;
 	}
-	if (s->nmarked > 0 || (s->view == TOP_GUESTS && top_cur_guest(s)) ||
-	    (s->view == TOP_GUEST && (guest_by_vmid(s, s->detail_vmid) ||
-	    top_cur_guest(s))))
+	if (s->nmarked > 0 || selected_guest(s) != NULL)
 		return 1;
 	snprintf(s->status, sizeof(s->status), "no guest selected: Space "
 	    "marks guests in the guest view (3)");
@@ -493,7 +521,7 @@ static void
 queue_ops(struct top_state *s, const char *action, const char *arg,
     struct top_effects *fx)
 {
-	const struct pve_guest *cur = top_cur_guest(s);
+	const struct pve_guest *cur = selected_guest(s);
 	int first = s->nops, batch;
 
 	if (!can_act(s, action))
@@ -506,9 +534,7 @@ queue_ops(struct top_state *s, const char *action, const char *arg,
 			if (g != NULL)
 				add_op(s, g);
 		}
-	} else if (s->view == TOP_GUEST && guest_by_vmid(s, s->detail_vmid))
-		add_op(s, guest_by_vmid(s, s->detail_vmid));
-	else if (cur != NULL)
+	} else if (cur != NULL)
 		add_op(s, cur);
 	batch = s->nops - first;
 	for (int i = first; i < s->nops; i++) {
@@ -659,6 +685,68 @@ text_is(const struct top_action *a, const char *t)
 	return a->text && strcmp(a->key, t) == 0;
 }
 
+static int holds_backups(const struct pve_storage *st);
+
+/* Ask for the backup board's data: not-backed-up, and the backup content
+ * of every available storage that holds backups (a shared one once). */
+static void
+fetch_backups(struct top_state *s, struct top_effects *fx)
+{
+	if (s->bk_pending > 0 || (s->loading & TOP_F_UNPROT))
+		return;		/* the last round is still on its way */
+	s->loading |= TOP_F_UNPROT;
+	emit(fx, TE_UNPROTECTED);
+	free(s->bk);
+	s->bk = NULL;
+	s->nbk = 0;
+	s->bk_failed = 0;
+	for (int i = 0; i < s->nstorages; i++) {
+		const struct pve_storage *st = &s->storages[i];
+		struct top_effect *e;
+		int dup = 0;
+
+		if (!holds_backups(st) || strcmp(st->status, "available") != 0)
+			continue;
+		for (int k = 0; k < i && st->shared; k++)
+			dup |= s->storages[k].shared && strcmp(s->storages[k]
+			    .storage, st->storage) == 0 &&
+			    holds_backups(&s->storages[k]) &&
+			    strcmp(s->storages[k].status, "available") == 0;
+		if (dup)
+			continue;
+		e = emit(fx, TE_BACKUPS);
+		snprintf(e->g.node, sizeof(e->g.node), "%s", st->node);
+		snprintf(e->arg, sizeof(e->arg), "%s", st->storage);
+		s->bk_pending++;
+	}
+}
+
+/* Z: the snapshot tree of the selected guest. */
+static void
+open_snaptree(struct top_state *s, struct top_effects *fx)
+{
+	const struct pve_guest *g = selected_guest(s);
+
+	if (g == NULL) {
+		snprintf(s->status, sizeof(s->status), "no guest selected: "
+		    "pick one in the guest view (3), then Z");
+		return;
+	}
+	if (g->vmid != s->tree_vmid) {
+		free(s->tree);
+		s->tree = NULL;
+		s->ntree = 0;
+	}
+	s->tree_vmid = g->vmid;
+	s->tree_guest = *g;
+	s->tree_loading = 1;
+	s->cur[TOP_SNAPTREE] = 0;
+	emit(fx, TE_SNAPTREE)->g = *g;
+	if (s->view != TOP_SNAPTREE)
+		s->back = s->view;
+	s->view = TOP_SNAPTREE;
+}
+
 static void
 go_view(struct top_state *s, enum top_view v, struct top_effects *fx)
 {
@@ -666,6 +754,8 @@ go_view(struct top_state *s, enum top_view v, struct top_effects *fx)
 	s->help = 0;
 	if (v == TOP_AUDIT)
 		emit(fx, TE_AUDIT);
+	if (v == TOP_BACKUPS)
+		fetch_backups(s, fx);
 }
 
 static void
@@ -853,6 +943,10 @@ key(struct top_state *s, struct top_action *a, struct top_effects *fx)
 		case '5': go_view(s, TOP_TASKS, fx); return;
 		case 'Q': go_view(s, TOP_QUEUE, fx); return;
 		case 'T': go_view(s, TOP_AUDIT, fx); return;
+		case 'B': go_view(s, TOP_BACKUPS, fx); return;
+		case 'Z':
+			open_snaptree(s, fx);
+			return;
 		case 'j': move_cursor(s, 1, 0); return;
 		case 'k': move_cursor(s, -1, 0); return;
 		case 'g': move_cursor(s, 1, 1); return;
@@ -860,6 +954,12 @@ key(struct top_state *s, struct top_action *a, struct top_effects *fx)
 			fetch(s, TOP_F_ALL, fx);
 			if (s->view == TOP_AUDIT)
 				emit(fx, TE_AUDIT);
+			if (s->view == TOP_BACKUPS)
+				fetch_backups(s, fx);
+			if (s->view == TOP_SNAPTREE && s->tree_vmid) {
+				s->tree_loading = 1;
+				emit(fx, TE_SNAPTREE)->g = s->tree_guest;
+			}
 			snprintf(s->status, sizeof(s->status), "refreshing");
 			return;
 		case '/':
@@ -888,9 +988,10 @@ key(struct top_state *s, struct top_action *a, struct top_effects *fx)
 			relist(s);
 			return;
 		case ' ': {
-			const struct pve_guest *g = top_cur_guest(s);
+			const struct pve_guest *g = selected_guest(s);
 
-			if (s->view == TOP_GUESTS && g) {
+			if ((s->view == TOP_GUESTS || s->view == TOP_BACKUPS) &&
+			    g) {
 				mark(s, g->vmid, !top_is_marked(s, g->vmid));
 				move_cursor(s, 1, 0);
 			}
@@ -952,7 +1053,8 @@ key(struct top_state *s, struct top_action *a, struct top_effects *fx)
 	} else if (key_is(a, "Enter")) {
 		enter(s, fx);
 	} else if (key_is(a, "Escape")) {
-		if (s->view == TOP_GUEST || s->view == TOP_TASKLOG)
+		if (s->view == TOP_GUEST || s->view == TOP_TASKLOG ||
+		    s->view == TOP_SNAPTREE)
 			s->view = s->back;
 		else if (s->search[0]) {
 			s->search[0] = '\0';
@@ -961,6 +1063,69 @@ key(struct top_state *s, struct top_action *a, struct top_effects *fx)
 	} else if (key_is(a, "Tab")) {
 		s->view = s->view >= TOP_TASKS ? TOP_DASH : s->view + 1;
 	}
+}
+
+/* ---- the backup board ---- */
+
+static int
+cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* By VMID, the newest first. */
+static int
+cmp_backup(const void *a, const void *b)
+{
+	const struct top_backup *x = a, *y = b;
+
+	if (x->vmid != y->vmid)
+		return (x->vmid > y->vmid) - (x->vmid < y->vmid);
+	return (x->ctime < y->ctime) - (x->ctime > y->ctime);
+}
+
+/* Keep one backup per VMID, the newest, sorted by VMID. */
+static void
+newest_backups(struct top_state *s)
+{
+	int k = 0;
+
+	qsort(s->bk, (size_t)s->nbk, sizeof(*s->bk), cmp_backup);
+	for (int i = 0; i < s->nbk; i++)
+		if (k == 0 || s->bk[k - 1].vmid != s->bk[i].vmid)
+			s->bk[k++] = s->bk[i];
+	s->nbk = k;
+}
+
+const struct top_backup *
+top_backup_of(const struct top_state *s, int vmid)
+{
+	const struct top_backup *lo = s->bk;
+	size_t n = (size_t)s->nbk;
+
+	if (lo == NULL)
+		return NULL;
+	while (n > 0) {		/* bsearch by VMID alone */
+		size_t half = n / 2;
+
+		if (lo[half].vmid < vmid) {
+			lo += half + 1;
+			n -= half + 1;
+		} else
+			n = half;
+	}
+	return lo < s->bk + s->nbk && lo->vmid == vmid ? lo : NULL;
+}
+
+int
+top_backup_job(const struct top_state *s, int vmid)
+{
+	if (!s->unprot_known)
+		return -1;
+	return bsearch(&vmid, s->unprot, (size_t)s->nunprot, sizeof(int),
+	    cmp_int) == NULL;
 }
 
 /* ---- the reducer ---- */
@@ -1025,6 +1190,12 @@ top_reduce(struct top_state *s, struct top_action *a, struct top_effects *fx)
 		relist_others(s);
 		break;
 	case TA_FETCH_FAILED:
+		if ((a->what & TOP_F_BACKUPS) && s->bk_pending > 0) {
+			s->bk_pending--;
+			s->bk_failed++;
+		}
+		if (a->what & TOP_F_SNAPTREE)
+			s->tree_loading = 0;
 		s->loading &= ~a->what;
 		snprintf(s->fetch_err, sizeof(s->fetch_err), "%s", a->msg);
 		break;
@@ -1066,6 +1237,58 @@ top_reduce(struct top_state *s, struct top_action *a, struct top_effects *fx)
 		s->audit = a->rows;
 		s->naudit = a->n;
 		clamp(s, TOP_AUDIT);
+		break;
+	case TA_UNPROTECTED: {
+		struct pve_unprotected *u = a->rows;
+
+		free(s->unprot);
+		s->unprot = px_xcalloc((size_t)a->n + 1, sizeof(int));
+		for (int i = 0; i < a->n; i++)
+			s->unprot[i] = u[i].vmid;
+		s->nunprot = a->n;
+		qsort(s->unprot, (size_t)a->n, sizeof(int), cmp_int);
+		s->unprot_known = 1;
+		s->loading &= ~TOP_F_UNPROT;
+		if (a->now)
+			s->bk_now = a->now;
+		free(a->rows);
+		break;
+	}
+	case TA_BACKUPS: {
+		struct pve_volume *v = a->rows;
+
+		for (int i = 0; i < a->n; i++) {
+			struct top_backup *b;
+
+			if (v[i].vmid <= 0 || strcmp(v[i].content, "backup"))
+				continue;
+			s->bk = px_xrealloc(s->bk, (size_t)(s->nbk + 1) *
+			    sizeof(*s->bk));
+			b = &s->bk[s->nbk++];
+			memset(b, 0, sizeof(*b));
+			b->vmid = v[i].vmid;
+			b->ctime = v[i].ctime;
+			snprintf(b->storage, sizeof(b->storage), "%s",
+			    v[i].storage);
+		}
+		newest_backups(s);
+		if (s->bk_pending > 0)
+			s->bk_pending--;
+		if (a->now)
+			s->bk_now = a->now;
+		free(a->rows);
+		break;
+	}
+	case TA_SNAPTREE:
+		if (a->id != s->tree_vmid) {
+			free(a->rows);
+			break;
+		}
+		free(s->tree);
+		s->tree = a->rows;
+		s->ntree = a->n;
+		s->tree_loading = 0;
+		clamp(s, TOP_SNAPTREE);
 		break;
 	case TA_RISK:
 		if ((o = op_by_id(s, a->id)) == NULL)
@@ -1137,8 +1360,15 @@ top_footer(const struct top_state *s)
 	case TOP_NODES:
 		return "j/k move  Enter guests of node  / search  1-5 views  "
 		    "? keys  q quit";
+	case TOP_BACKUPS:
+		return "j/k move  R reload  / search  f filter  Space mark  "
+		    "b backup  1-5 views  ? keys  q quit";
+	case TOP_SNAPTREE:
+		return "Esc back  j/k move  R reload  n snapshot  ? keys  "
+		    "q quit";
 	default:
 		return "1 dash 2 nodes 3 guests 4 storage 5 tasks Q queue "
-		    "T audit  / search  R refresh  ? keys  q quit";
+		    "T audit B backups Z snapshots  / search  R refresh  "
+		    "? keys  q quit";
 	}
 }

@@ -15,13 +15,17 @@
 #ifndef PX_TOP_STATE_H
 #define PX_TOP_STATE_H
 
+#include "mutate.h"
 #include "pve.h"
+#include "pve_obs.h"
 #include "pve_read.h"
 #include "risk.h"
 
 enum top_view {
 	TOP_DASH, TOP_NODES, TOP_GUESTS, TOP_STORAGE, TOP_TASKS,
 	TOP_QUEUE, TOP_AUDIT, TOP_GUEST, TOP_TASKLOG,
+	TOP_BACKUPS,		/* B: backup board */
+	TOP_SNAPTREE,		/* Z: snapshot tree of the selected guest */
 	TOP_NVIEWS
 };
 
@@ -35,7 +39,22 @@ enum top_sort {
 /* What a fetch effect asks for (bits). */
 enum {
 	TOP_F_NODES = 1, TOP_F_GUESTS = 2, TOP_F_STORAGE = 4,
-	TOP_F_TASKS = 8, TOP_F_ALL = 15
+	TOP_F_TASKS = 8, TOP_F_ALL = 15,
+	/* not refreshed by the timer: asked for by their views */
+	TOP_F_BACKUPS = 16,	/* one storage's backups */
+	TOP_F_UNPROT = 32,	/* /cluster/backup-info/not-backed-up */
+	TOP_F_SNAPTREE = 64
+};
+
+/* Backups older than this are red on the backup board (as px
+ * backup-info --max-age), older than a day yellow. */
+#define TOP_BACKUP_OLD	(7 * 86400)
+
+/* The newest backup of a guest, for the backup board. */
+struct top_backup {
+	int vmid;
+	long long ctime;
+	char storage[64];
 };
 
 /* Where the one-line input goes. */
@@ -148,6 +167,24 @@ struct top_state {
 	struct top_audit_row *audit;
 	int naudit;
 
+	/* backup board (B): newest backup per VMID over every storage that
+	 * holds backups, and the guests no backup job covers */
+	struct top_backup *bk;
+	int nbk;
+	int *unprot;
+	int nunprot;
+	int unprot_known;	/* not-backed-up has answered */
+	int bk_pending;		/* storage contents still awaited */
+	int bk_failed;		/* storages that did not answer */
+	long long bk_now;	/* epoch of the last answer: ages from it */
+
+	/* snapshot tree (Z) */
+	int tree_vmid;
+	struct pve_guest tree_guest;
+	struct mutate_snap *tree;
+	int ntree;
+	int tree_loading;
+
 	char status[256];	/* the status line: refusals, errors */
 };
 
@@ -169,6 +206,9 @@ enum top_act_type {
 	TA_OP_SUBMITTED,	/* id: op, upid */
 	TA_OP_DONE,	/* id: op, rc (0 ok, -1 failed, -2 refused), msg */
 	TA_SIGNAL,	/* SIGTERM, SIGHUP, SIGINT: quit */
+	TA_UNPROTECTED,	/* rows: struct pve_unprotected[n], now */
+	TA_BACKUPS,	/* rows: struct pve_volume[n] of one storage, now */
+	TA_SNAPTREE,	/* id: vmid, rows: struct mutate_snap[n] */
 };
 
 struct top_action {
@@ -196,6 +236,9 @@ enum top_eff_type {
 	TE_RISK,	/* id: op, g, action, n: batch size */
 	TE_RUN,		/* id: op, g, action, n: batch size */
 	TE_QUIT,
+	TE_UNPROTECTED,	/* GET /cluster/backup-info/not-backed-up */
+	TE_BACKUPS,	/* g.node, arg: storage: its backup content */
+	TE_SNAPTREE,	/* g: its snapshots */
 };
 
 struct top_effect {
@@ -235,6 +278,10 @@ const struct pve_guest *top_cur_guest(const struct top_state *s);
 int top_body_lines(const struct top_state *s);
 /* The key list of the footer for the current view and mode. */
 const char *top_footer(const struct top_state *s);
+/* The newest backup of vmid on the backup board, or NULL. */
+const struct top_backup *top_backup_of(const struct top_state *s, int vmid);
+/* Does a backup job cover vmid: 1, 0, or -1 while not known. */
+int top_backup_job(const struct top_state *s, int vmid);
 /* Is name a snapshot name PVE takes (a letter, then letters, digits, '-'
  * and '_'; at most 40)? */
 int top_valid_snapname(const char *name);

@@ -285,6 +285,18 @@ on_fetched(struct px_call *k, void *arg)
 		rc = pve_snapshots_parse(&r.j, r.data,
 		    (struct pve_snapshot **)&a.rows, &a.n, &e);
 		break;
+	case TA_SNAPTREE:
+		rc = mutate_snapshots_parse(&r.j, r.data,
+		    (struct mutate_snap **)&a.rows, &a.n, &e);
+		break;
+	case TA_UNPROTECTED:
+		rc = pve_unprotected_parse(&r.j, r.data,
+		    (struct pve_unprotected **)&a.rows, &a.n, &e);
+		break;
+	case TA_BACKUPS:
+		rc = pve_volumes_parse(&r.j, r.data, NULL, NULL,
+		    (struct pve_volume **)&a.rows, &a.n, &e);
+		break;
 	case TA_TASKLOG:
 		if (f->pair == NULL) {	/* the status half */
 			struct pve_task t;
@@ -373,6 +385,32 @@ run_detail(const struct pve_guest *g)
 	pve_guest_path(&b, g->node, g->type, g->vmid);
 	buf_adds(&b, "/snapshot");
 	fetch_start(fetch_new(TA_SNAPSHOTS, 0, g->vmid), b.p);
+	buf_free(&b);
+}
+
+static void
+run_snaptree(const struct pve_guest *g)
+{
+	struct buf b = { 0 };
+
+	pve_guest_path(&b, g->node, g->type, g->vmid);
+	buf_adds(&b, "/snapshot");
+	fetch_start(fetch_new(TA_SNAPTREE, TOP_F_SNAPTREE, g->vmid), b.p);
+	buf_free(&b);
+}
+
+/* One storage's backups, for the backup board. */
+static void
+run_backups(const char *node, const char *storage)
+{
+	struct buf b = { 0 };
+
+	buf_adds(&b, "/nodes/");
+	url_seg(&b, node);
+	buf_adds(&b, "/storage/");
+	url_seg(&b, storage);
+	buf_adds(&b, "/content?content=backup");
+	fetch_start(fetch_new(TA_BACKUPS, TOP_F_BACKUPS, 0), b.p);
 	buf_free(&b);
 }
 
@@ -873,6 +911,16 @@ run_effect(const struct top_effect *e)
 		break;
 	case TE_AUDIT:
 		run_audit();
+		break;
+	case TE_UNPROTECTED:
+		fetch_start(fetch_new(TA_UNPROTECTED, TOP_F_UNPROT, 0),
+		    "/cluster/backup-info/not-backed-up");
+		break;
+	case TE_BACKUPS:
+		run_backups(e->g.node, e->arg);
+		break;
+	case TE_SNAPTREE:
+		run_snaptree(&e->g);
 		break;
 	case TE_RISK:
 	case TE_RUN:

@@ -115,6 +115,15 @@ keys m; wait_for 'migrate to node: _'; keys "$there" Enter
 wait_for "^[0-9]+ +$g1 .* migrate > $there +ready"; ok $? "m queues a migration to a known node"
 keys y y; wait_for "^[0-9]+ +$g1 .* migrate > $there +ok .*task OK" 150; ok $? "the migration's task ends OK"
 is "$(px ls guests -f tsv -H -c vmid,node | awk -v v="$g1" '$1 == v { print $2 }')" "$there" "and the guest is on $there in pxsim"
+
+# --- backup board and snapshot tree
+keys c; esc; keys 3 / "$g1" Enter; wait_for "^Guests: 1 of 60"
+keys Z; wait_for "^Snapshots of (VM|CT) $g1 .*: 1"; ok $? "Z shows the guest's snapshot tree"
+wait_for '`- NOW \(current state\)'; ok $? "with where the guest is now"
+like "$(screen)" "pxtopsnap" "and the snapshot taken from pxtop"
+keys B; wait_for '^Backup board: 1 guests'; ok $? "B shows the backup board"
+wait_for "^ +$g1 .* [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]+ +[0-9]+[smhd]" 50; ok $? "with the backup taken from pxtop and its age"
+esc
 esc
 
 # --- resize

@@ -473,14 +473,23 @@ static void
 load_storage(void)
 {
 	struct top_action a = { .type = TA_STORAGE };
-	struct pve_storage *st = calloc(2, sizeof(*st));
+	struct pve_storage *st = calloc(4, sizeof(*st));
 
 	snprintf(st[0].storage, sizeof(st[0].storage), "local-lvm");
 	snprintf(st[0].content, sizeof(st[0].content), "images,rootdir");
 	snprintf(st[1].storage, sizeof(st[1].storage), "pbs");
 	snprintf(st[1].content, sizeof(st[1].content), "backup");
+	snprintf(st[1].node, sizeof(st[1].node), "pve1");
+	st[1].shared = 1;
+	st[2] = st[1];		/* the same shared storage, seen from pve2 */
+	snprintf(st[2].node, sizeof(st[2].node), "pve2");
+	snprintf(st[3].storage, sizeof(st[3].storage), "local");
+	snprintf(st[3].content, sizeof(st[3].content), "iso,backup");
+	snprintf(st[3].node, sizeof(st[3].node), "pve3");
+	for (int i = 0; i < 4; i++)
+		snprintf(st[i].status, sizeof(st[i].status), "available");
 	a.rows = st;
-	a.n = 2;
+	a.n = 4;
 	act(&a);
 }
 
@@ -587,6 +596,123 @@ test_backup(void)
 	is_int(S.nops, 1, "the offered storage queues the backup");
 	is_str(S.ops[0].action, "backup", "as a backup");
 	is_str(S.ops[0].arg, "pbs", "to that storage");
+}
+
+static void
+backup_vols(int vmid1, long long t1, int vmid2, long long t2)
+{
+	struct top_action a = { .type = TA_BACKUPS, .now = 1700000000 };
+	struct pve_volume *v = calloc(3, sizeof(*v));
+
+	v[0].vmid = vmid1;
+	v[0].ctime = t1;
+	v[1].vmid = vmid2;
+	v[1].ctime = t2;
+	v[2].vmid = 0;		/* not a guest's */
+	for (int i = 0; i < 3; i++) {
+		snprintf(v[i].content, sizeof(v[i].content), "backup");
+		snprintf(v[i].storage, sizeof(v[i].storage), "pbs");
+	}
+	a.rows = v;
+	a.n = 3;
+	act(&a);
+}
+
+static void
+test_backup_board(void)
+{
+	struct top_action a;
+	struct pve_unprotected *u;
+
+	fresh(0);
+	load_storage();
+	press("B");
+	is_int(S.view, TOP_BACKUPS, "B opens the backup board");
+	is_int(count_fx(TE_UNPROTECTED), 1, "it asks which guests no job "
+	    "covers");
+	is_int(count_fx(TE_BACKUPS), 2, "and the backups of each storage "
+	    "that holds them, a shared one once");
+	is_int(S.bk_pending, 2, "two answers awaited");
+	is_int(top_backup_job(&S, 100), -1, "coverage unknown until "
+	    "not-backed-up answers");
+	press("R");
+	is_int(count_fx(TE_BACKUPS), 0, "R does not ask again while "
+	    "answers are on their way");
+	backup_vols(100, 1699990000, 101, 1690000000);
+	backup_vols(100, 1699999000, 100, 1600000000);
+	is_int(S.bk_pending, 0, "both storages answered");
+	ok(top_backup_of(&S, 100) && top_backup_of(&S, 100)->ctime ==
+	    1699999000, "the newest backup of a guest over every storage");
+	ok(top_backup_of(&S, 101) != NULL && top_backup_of(&S, 102) == NULL,
+	    "a guest with no backup has none");
+	memset(&a, 0, sizeof(a));
+	a.type = TA_UNPROTECTED;
+	u = calloc(1, sizeof(*u));
+	u->vmid = 102;
+	a.rows = u;
+	a.n = 1;
+	act(&a);
+	is_int(top_backup_job(&S, 102), 0, "102 has no backup job");
+	is_int(top_backup_job(&S, 100), 1, "100 has one");
+	press("R");
+	is_int(count_fx(TE_BACKUPS), 2, "R reloads the board");
+	memset(&a, 0, sizeof(a));
+	a.type = TA_FETCH_FAILED;
+	a.what = TOP_F_BACKUPS;
+	act(&a);
+	is_int(S.bk_pending, 1, "a storage that fails is not awaited");
+	is_int(S.bk_failed, 1, "and is counted");
+	press("j");
+	press("Space");
+	ok(top_is_marked(&S, 101), "Space marks on the board too");
+	press("k");
+	press("s");
+	is_int(S.nops, 1, "an action on the board acts on the marked guests");
+}
+
+static void
+test_snapshot_tree(void)
+{
+	struct top_action a;
+	struct mutate_snap *t;
+
+	fresh(0);
+	press("Z");
+	is_int(S.view, TOP_DASH, "Z with no guest selected stays");
+	ok(strstr(S.status, "no guest selected") != NULL, "and says why");
+	press("3");
+	press("j");
+	press("Z");
+	is_int(S.view, TOP_SNAPTREE, "Z opens the snapshot tree");
+	is_int(S.tree_vmid, 101, "of the guest under the cursor");
+	ok(find_fx(TE_SNAPTREE) && find_fx(TE_SNAPTREE)->g.vmid == 101,
+	    "and asks for its snapshots");
+	memset(&a, 0, sizeof(a));
+	a.type = TA_SNAPTREE;
+	a.id = 100;
+	a.rows = calloc(1, sizeof(struct mutate_snap));
+	a.n = 1;
+	act(&a);
+	is_int(S.ntree, 0, "another guest's answer is dropped");
+	memset(&a, 0, sizeof(a));
+	a.type = TA_SNAPTREE;
+	a.id = 101;
+	t = calloc(2, sizeof(*t));
+	snprintf(t[0].s.name, sizeof(t[0].s.name), "base");
+	t[1].current = 1;
+	t[1].depth = 1;
+	a.rows = t;
+	a.n = 2;
+	act(&a);
+	is_int(S.ntree, 2, "the tree arrives");
+	is_int(S.tree_loading, 0, "and is no longer loading");
+	press("R");
+	ok(find_fx(TE_SNAPTREE) != NULL, "R reloads it");
+	press("n");
+	is_int(S.input, TOP_IN_SNAPNAME, "n snapshots the tree's guest");
+	press("Escape");
+	press("Escape");
+	is_int(S.view, TOP_GUESTS, "Esc goes back");
 }
 
 static void
@@ -751,6 +877,8 @@ main(void)
 	test_snapshot();
 	test_backup();
 	test_read_only_actions();
+	test_backup_board();
+	test_snapshot_tree();
 	test_read_only();
 	test_detail_and_log();
 	test_audit();

@@ -262,6 +262,78 @@ test_action_prompts(void)
 }
 
 static void
+test_backup_board_and_tree(void)
+{
+	struct top_action a;
+	struct pve_volume *v = calloc(2, sizeof(*v));
+	struct pve_unprotected *u = calloc(1, sizeof(*u));
+	struct mutate_snap *t = calloc(3, sizeof(*t));
+
+	setup(6, 0);
+	press("B");
+	v[0].vmid = 100;
+	v[0].ctime = 1700000000 - 3600;
+	v[1].vmid = 101;
+	v[1].ctime = 1700000000 - 30 * 86400;
+	for (int i = 0; i < 2; i++) {
+		snprintf(v[i].content, sizeof(v[i].content), "backup");
+		snprintf(v[i].storage, sizeof(v[i].storage), "pbs-main");
+	}
+	memset(&a, 0, sizeof(a));
+	a.type = TA_BACKUPS;
+	a.rows = v;
+	a.n = 2;
+	a.now = 1700000000;
+	act(&a);
+	u->vmid = 102;
+	memset(&a, 0, sizeof(a));
+	a.type = TA_UNPROTECTED;
+	a.rows = u;
+	a.n = 1;
+	act(&a);
+	draw();
+	ok(shows("Backup board: 6 guests, 1 without a backup job, 5 with no "
+	    "backup or one older than 7 days"), "the backup board counts "
+	    "what is missing");
+	ok(shows("LAST BACKUP") && shows("JOB"), "with its columns");
+	ok(strstr(screen[line_with("guest-00000")], "1h") &&
+	    strstr(screen[line_with("guest-00000")], "pbs-main") &&
+	    strstr(screen[line_with("guest-00000")], "covered"), "a guest's "
+	    "last backup: age, storage, job");
+	ok(strstr(screen[line_with("guest-00001")], "30d") != NULL, "an old "
+	    "one");
+	ok(strstr(screen[line_with("guest-00002")], "never") &&
+	    strstr(screen[line_with("guest-00002")], "none"), "a guest with "
+	    "no backup and no job");
+	ok(shows(" B Backups ") && shows(" Z Snapshots "), "the tabs name "
+	    "the new views");
+	press("Z");
+	snprintf(t[0].s.name, sizeof(t[0].s.name), "base");
+	t[0].s.snaptime = 1690000000;
+	snprintf(t[1].s.name, sizeof(t[1].s.name), "pre-upgrade");
+	t[1].depth = 1;
+	t[1].s.vmstate = 1;
+	snprintf(t[1].s.description, sizeof(t[1].s.description), "before "
+	    "9.1");
+	t[2].current = 1;
+	t[2].depth = 2;
+	memset(&a, 0, sizeof(a));
+	a.type = TA_SNAPTREE;
+	a.id = 100;
+	a.rows = t;
+	a.n = 3;
+	act(&a);
+	draw();
+	ok(shows("Snapshots of CT 100 (guest-00000) on pve1: 2"), "Z: the "
+	    "snapshot tree of the board's guest");
+	ok(shows("base ") && shows("  `- pre-upgrade") && shows("before 9.1"),
+	    "as a tree, with descriptions");
+	ok(shows("    `- NOW (current state)"), "and where the guest is now");
+	ok(strstr(screen[LINES - 1], "Esc back") != NULL, "the footer says "
+	    "how back");
+}
+
+static void
 test_read_only_and_resize(void)
 {
 	struct top_action a = { .type = TA_RESIZE, .lines = 12, .cols = 60 };
@@ -335,6 +407,7 @@ main(void)
 	mt = tickit_mockterm_new(LINES, COLS);
 	test_views();
 	test_action_prompts();
+	test_backup_board_and_tree();
 	test_read_only_and_resize();
 	bench();
 	top_state_free(&S);
