@@ -651,6 +651,59 @@ draw_snaptree(TickitRenderBuffer *rb, const struct top_state *s, int y,
 		    "one.");
 }
 
+static void
+draw_hw(TickitRenderBuffer *rb, const struct top_state *s, int y, int rows,
+    const struct pens *p)
+{
+	int used = 0;
+	char users[256];
+
+	for (int i = 0; i < s->npci + s->nusb; i++)
+		used += top_hw_users(s, i, users, sizeof(users)) > 0;
+	info(rb, s, y, p, "Hardware of %s: %d PCI, %d USB devices; %d passed "
+	    "through (%d entries in guest configs)%s", s->hw_node, s->npci,
+	    s->nusb, used, s->nhwuse, s->hw_pending ? "  loading" : "");
+	put(rb, s, y + 1, 0, p->head, "%-4s %-13s %-6s %-5s %-28s %-34s %s",
+	    "BUS", "ID", "CLASS", "IOMMU", "VENDOR", "DEVICE", "USED BY");
+	for (int r = 0; r < rows - 2; r++) {
+		int i = s->top[TOP_HW] + r, line = y + 2 + r, n;
+		const TickitPen *pen = NULL;
+		char id[40], group[16] = "-";
+
+		if (i >= s->npci + s->nusb)
+			break;
+		n = top_hw_users(s, i, users, sizeof(users));
+		if (n > 1)
+			pen = p->red;	/* one device, several guests */
+		else if (n == 1)
+			pen = p->yellow;
+		if (i == s->cur[TOP_HW]) {
+			fill(rb, s, line, p->sel);
+			pen = p->sel;
+		}
+		if (i < s->npci) {
+			const struct pve_pci *d = &s->pci[i];
+
+			if (d->iommugroup >= 0)
+				snprintf(group, sizeof(group), "%d",
+				    d->iommugroup);
+			put(rb, s, line, 0, pen, "%-4s %-13.13s %-6.6s %-5s "
+			    "%-28.28s %-34.34s %s%s", "pci", d->id, d->class,
+			    group, d->vendor_name, d->device_name, n ? users :
+			    "-", n > 1 ? "  CONFLICT" : "");
+		} else {
+			const struct pve_usb *u = &s->usb[i - s->npci];
+
+			snprintf(id, sizeof(id), "%d-%s", u->busnum,
+			    u->usbpath);
+			put(rb, s, line, 0, pen, "%-4s %-13.13s %-6d %-5s "
+			    "%-28.28s %-34.34s %s%s", "usb", id, u->class, "-",
+			    u->manufacturer, u->product, n ? users : "-",
+			    n > 1 ? "  CONFLICT" : "");
+		}
+	}
+}
+
 /* ---- overlays ---- */
 
 static void
@@ -689,6 +742,8 @@ static const char *const keymap[] = {
 	"Q operation queue  T audit timeline  Tab next view",
 	"B backup board (last backup, job coverage; red: none, old or",
 	"  no job)  Z snapshot tree of the selected guest",
+	"W hardware of the selected node: PCI/USB, IOMMU groups, which",
+	"  guest passes what through (red: several guests, one device)",
 	"j/k or Down/Up move, PageDown/PageUp or C-d/C-u page,",
 	"  g or Home first, End last",
 	"Enter  open: guest detail, task log, guests of a node;",
@@ -739,7 +794,7 @@ top_render(const struct top_state *s, TickitRenderBuffer *rb, int colour)
 
 	x = 0;
 	for (int v = 0; v < TOP_NVIEWS; v++) {
-		static const char keys[] = "12345QT??BZ";
+		static const char keys[] = "12345QT??BZW";
 		char tab[48];
 		int cur = (int)s->view == v || (v == TOP_GUESTS &&
 		    s->view == TOP_GUEST) || (v == TOP_TASKS &&
@@ -790,6 +845,9 @@ top_render(const struct top_state *s, TickitRenderBuffer *rb, int colour)
 		break;
 	case TOP_SNAPTREE:
 		draw_snaptree(rb, s, y, body, p);
+		break;
+	case TOP_HW:
+		draw_hw(rb, s, y, body, p);
 		break;
 	case TOP_NVIEWS:
 		break;

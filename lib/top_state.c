@@ -12,7 +12,7 @@
 
 static const char *const view_names[TOP_NVIEWS] = {
 	"Dashboard", "Nodes", "Guests", "Storage", "Tasks", "Queue", "Audit",
-	"Guest", "Task log", "Backups", "Snapshots"
+	"Guest", "Task log", "Backups", "Snapshots", "Hardware"
 };
 
 static const char *const sort_names[TOP_NSORT] = {
@@ -109,6 +109,9 @@ top_state_free(struct top_state *s)
 	free(s->bk);
 	free(s->unprot);
 	free(s->tree);
+	free(s->pci);
+	free(s->usb);
+	free(s->hwuse);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -358,6 +361,8 @@ list_len(const struct top_state *s, enum top_view v)
 		return s->nvis;
 	case TOP_SNAPTREE:
 		return s->ntree;
+	case TOP_HW:
+		return s->npci + s->nusb;
 	default:
 		return 0;
 	}
@@ -747,6 +752,118 @@ open_snaptree(struct top_state *s, struct top_effects *fx)
 	s->view = TOP_SNAPTREE;
 }
 
+/* W: the PCI and USB devices of the selected node (the node under the
+ * cursor of the node view, the selected guest's, else the first) and
+ * the passthrough entries of the QEMU guests on it. */
+static void
+open_hw(struct top_state *s, struct top_effects *fx)
+{
+	const struct pve_guest *g = selected_guest(s);
+	const char *node = NULL;
+
+	if (s->view == TOP_NODES && s->nvnodes > 0)
+		node = s->nodes[s->vnodes[s->cur[TOP_NODES]]].name;
+	else if (g != NULL)
+		node = g->node;
+	else if (s->view == TOP_HW && s->hw_node[0])
+		node = s->hw_node;
+	else if (s->nnodes > 0)
+		node = s->nodes[0].name;
+	if (node == NULL) {
+		snprintf(s->status, sizeof(s->status), "no node known yet");
+		return;
+	}
+	if (strcmp(node, s->hw_node) != 0) {
+		snprintf(s->hw_node, sizeof(s->hw_node), "%s", node);
+		free(s->pci);
+		free(s->usb);
+		s->pci = NULL;
+		s->usb = NULL;
+		s->npci = s->nusb = 0;
+		s->cur[TOP_HW] = 0;
+	}
+	free(s->hwuse);
+	s->hwuse = NULL;
+	s->nhwuse = 0;
+	snprintf(emit(fx, TE_HW)->g.node, sizeof(fx->e[0].g.node), "%s",
+	    s->hw_node);
+	s->hw_pending = 2;
+	for (int i = 0; i < s->nguests; i++)
+		if (strcmp(s->guests[i].node, s->hw_node) == 0 &&
+		    strcmp(s->guests[i].type, "qemu") == 0) {
+			emit(fx, TE_PASSTHRU)->g = s->guests[i];
+			s->hw_pending++;
+		}
+	if (s->view != TOP_HW && s->view != TOP_GUEST &&
+	    s->view != TOP_SNAPTREE)
+		s->back = s->view;
+	s->view = TOP_HW;
+}
+
+static int
+same_usb(const struct pve_usb *u, const char *host)
+{
+	char id[40], path[40];
+
+	snprintf(id, sizeof(id), "%s:%s", u->vendid + (strncmp(u->vendid,
+	    "0x", 2) == 0 ? 2 : 0), u->prodid + (strncmp(u->prodid, "0x",
+	    2) == 0 ? 2 : 0));
+	snprintf(path, sizeof(path), "%d-%s", u->busnum, u->usbpath);
+	return strcasecmp(id, host) == 0 || strcmp(u->usbpath, host) == 0 ||
+	    strcmp(path, host) == 0;
+}
+
+/* Does the host= of passthrough entry p name PCI device pci (one of its
+ * ';'-separated addresses, all functions of a slot included)? */
+static int
+same_pci(const struct pve_pci *pci, const char *host)
+{
+	char one[64], norm[64];
+
+	while (*host) {
+		size_t len = strcspn(host, ";");
+
+		snprintf(one, sizeof(one), "%.*s", (int)(len < 63 ? len : 63),
+		    host);
+		pve_pci_norm(one, norm, sizeof(norm));
+		if (pve_pci_same(norm, pci->id))
+			return 1;
+		host += len;
+		host += *host == ';';
+	}
+	return 0;
+}
+
+int
+top_hw_users(const struct top_state *s, int i, char *buf, size_t n)
+{
+	int users = 0, last = 0;
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (int k = 0; k < s->nhwuse; k++) {
+		const struct top_hwuse *u = &s->hwuse[k];
+		int hit;
+
+		if (i < s->npci)
+			hit = strcmp(u->p.kind, "pci") == 0 &&
+			    same_pci(&s->pci[i], u->p.host);
+		else if (i - s->npci < s->nusb)
+			hit = strcmp(u->p.kind, "usb") == 0 &&
+			    same_usb(&s->usb[i - s->npci], u->p.host);
+		else
+			hit = 0;
+		if (!hit || u->vmid == last)
+			continue;
+		last = u->vmid;
+		users++;
+		if (len + 16 < n)
+			len += (size_t)snprintf(buf + len, n - len, "%s%d(%s)",
+			    len ? " " : "", u->vmid, u->p.key);
+	}
+	return users;
+}
+
 static void
 go_view(struct top_state *s, enum top_view v, struct top_effects *fx)
 {
@@ -947,6 +1064,9 @@ key(struct top_state *s, struct top_action *a, struct top_effects *fx)
 		case 'Z':
 			open_snaptree(s, fx);
 			return;
+		case 'W':
+			open_hw(s, fx);
+			return;
 		case 'j': move_cursor(s, 1, 0); return;
 		case 'k': move_cursor(s, -1, 0); return;
 		case 'g': move_cursor(s, 1, 1); return;
@@ -956,6 +1076,8 @@ key(struct top_state *s, struct top_action *a, struct top_effects *fx)
 				emit(fx, TE_AUDIT);
 			if (s->view == TOP_BACKUPS)
 				fetch_backups(s, fx);
+			if (s->view == TOP_HW)
+				open_hw(s, fx);
 			if (s->view == TOP_SNAPTREE && s->tree_vmid) {
 				s->tree_loading = 1;
 				emit(fx, TE_SNAPTREE)->g = s->tree_guest;
@@ -1054,7 +1176,7 @@ key(struct top_state *s, struct top_action *a, struct top_effects *fx)
 		enter(s, fx);
 	} else if (key_is(a, "Escape")) {
 		if (s->view == TOP_GUEST || s->view == TOP_TASKLOG ||
-		    s->view == TOP_SNAPTREE)
+		    s->view == TOP_SNAPTREE || s->view == TOP_HW)
 			s->view = s->back;
 		else if (s->search[0]) {
 			s->search[0] = '\0';
@@ -1196,6 +1318,8 @@ top_reduce(struct top_state *s, struct top_action *a, struct top_effects *fx)
 		}
 		if (a->what & TOP_F_SNAPTREE)
 			s->tree_loading = 0;
+		if ((a->what & TOP_F_HW) && s->hw_pending > 0)
+			s->hw_pending--;
 		s->loading &= ~a->what;
 		snprintf(s->fetch_err, sizeof(s->fetch_err), "%s", a->msg);
 		break;
@@ -1279,6 +1403,36 @@ top_reduce(struct top_state *s, struct top_action *a, struct top_effects *fx)
 		free(a->rows);
 		break;
 	}
+	case TA_HW_PCI:
+	case TA_HW_USB:
+	case TA_PASSTHRU:
+		if (strcmp(a->upid, s->hw_node) != 0) {
+			free(a->rows);	/* another node's, asked before */
+			break;
+		}
+		if (s->hw_pending > 0)
+			s->hw_pending--;
+		if (a->type == TA_HW_PCI) {
+			free(s->pci);
+			s->pci = a->rows;
+			s->npci = a->n;
+		} else if (a->type == TA_HW_USB) {
+			free(s->usb);
+			s->usb = a->rows;
+			s->nusb = a->n;
+		} else {
+			struct pve_passthru *p = a->rows;
+
+			s->hwuse = px_xrealloc(s->hwuse, (size_t)(s->nhwuse +
+			    a->n + 1) * sizeof(*s->hwuse));
+			for (int i = 0; i < a->n; i++) {
+				s->hwuse[s->nhwuse].vmid = a->id;
+				s->hwuse[s->nhwuse++].p = p[i];
+			}
+			free(a->rows);
+		}
+		clamp(s, TOP_HW);
+		break;
 	case TA_SNAPTREE:
 		if (a->id != s->tree_vmid) {
 			free(a->rows);
@@ -1366,6 +1520,9 @@ top_footer(const struct top_state *s)
 	case TOP_SNAPTREE:
 		return "Esc back  j/k move  R reload  n snapshot  ? keys  "
 		    "q quit";
+	case TOP_HW:
+		return "Esc back  j/k move  R reload  2 nodes (W on another "
+		    "node)  ? keys  q quit";
 	default:
 		return "1 dash 2 nodes 3 guests 4 storage 5 tasks Q queue "
 		    "T audit B backups Z snapshots  / search  R refresh  "

@@ -26,6 +26,7 @@ enum top_view {
 	TOP_QUEUE, TOP_AUDIT, TOP_GUEST, TOP_TASKLOG,
 	TOP_BACKUPS,		/* B: backup board */
 	TOP_SNAPTREE,		/* Z: snapshot tree of the selected guest */
+	TOP_HW,			/* W: passthrough of the selected node */
 	TOP_NVIEWS
 };
 
@@ -43,7 +44,14 @@ enum {
 	/* not refreshed by the timer: asked for by their views */
 	TOP_F_BACKUPS = 16,	/* one storage's backups */
 	TOP_F_UNPROT = 32,	/* /cluster/backup-info/not-backed-up */
-	TOP_F_SNAPTREE = 64
+	TOP_F_SNAPTREE = 64,
+	TOP_F_HW = 128		/* a node's PCI or USB list, a config */
+};
+
+/* A passthrough entry of a QEMU guest's config, for the W view. */
+struct top_hwuse {
+	int vmid;
+	struct pve_passthru p;
 };
 
 /* Backups older than this are red on the backup board (as px
@@ -185,6 +193,16 @@ struct top_state {
 	int ntree;
 	int tree_loading;
 
+	/* hardware passthrough (W) of one node */
+	char hw_node[64];
+	struct pve_pci *pci;
+	int npci;
+	struct pve_usb *usb;
+	int nusb;
+	struct top_hwuse *hwuse;
+	int nhwuse;
+	int hw_pending;		/* answers still awaited */
+
 	char status[256];	/* the status line: refusals, errors */
 };
 
@@ -209,6 +227,10 @@ enum top_act_type {
 	TA_UNPROTECTED,	/* rows: struct pve_unprotected[n], now */
 	TA_BACKUPS,	/* rows: struct pve_volume[n] of one storage, now */
 	TA_SNAPTREE,	/* id: vmid, rows: struct mutate_snap[n] */
+	TA_HW_PCI,	/* upid: node, rows: struct pve_pci[n] */
+	TA_HW_USB,	/* upid: node, rows: struct pve_usb[n] */
+	TA_PASSTHRU,	/* id: vmid, upid: node, rows: struct
+			   pve_passthru[n] */
 };
 
 struct top_action {
@@ -239,6 +261,8 @@ enum top_eff_type {
 	TE_UNPROTECTED,	/* GET /cluster/backup-info/not-backed-up */
 	TE_BACKUPS,	/* g.node, arg: storage: its backup content */
 	TE_SNAPTREE,	/* g: its snapshots */
+	TE_HW,		/* g.node: its PCI and USB devices */
+	TE_PASSTHRU,	/* g: its config's passthrough entries */
 };
 
 struct top_effect {
@@ -282,6 +306,9 @@ const char *top_footer(const struct top_state *s);
 const struct top_backup *top_backup_of(const struct top_state *s, int vmid);
 /* Does a backup job cover vmid: 1, 0, or -1 while not known. */
 int top_backup_job(const struct top_state *s, int vmid);
+/* The guests of the W view that use PCI device i (npci) or USB device
+ * i - npci, as "100 101" into buf; returns how many distinct guests. */
+int top_hw_users(const struct top_state *s, int i, char *buf, size_t n);
 /* Is name a snapshot name PVE takes (a letter, then letters, digits, '-'
  * and '_'; at most 40)? */
 int top_valid_snapname(const char *name);

@@ -297,6 +297,18 @@ on_fetched(struct px_call *k, void *arg)
 		rc = pve_volumes_parse(&r.j, r.data, NULL, NULL,
 		    (struct pve_volume **)&a.rows, &a.n, &e);
 		break;
+	case TA_HW_PCI:
+		rc = pve_pci_parse(&r.j, r.data, (struct pve_pci **)&a.rows,
+		    &a.n, &e);
+		break;
+	case TA_HW_USB:
+		rc = pve_usb_parse(&r.j, r.data, (struct pve_usb **)&a.rows,
+		    &a.n, &e);
+		break;
+	case TA_PASSTHRU:
+		rc = pve_passthru_parse(&r.j, r.data,
+		    (struct pve_passthru **)&a.rows, &a.n, &e);
+		break;
 	case TA_TASKLOG:
 		if (f->pair == NULL) {	/* the status half */
 			struct pve_task t;
@@ -323,8 +335,8 @@ on_fetched(struct px_call *k, void *arg)
 		if (f->pair == NULL)
 			goto out;	/* the log half posts */
 		a.rc = f->pair->running;
-		snprintf(a.upid, sizeof(a.upid), "%s", f->upid);
 	}
+	snprintf(a.upid, sizeof(a.upid), "%s", f->upid);	/* or node */
 	post(&a);
 out:
 	px_call_free(&f->k);
@@ -396,6 +408,44 @@ run_snaptree(const struct pve_guest *g)
 	pve_guest_path(&b, g->node, g->type, g->vmid);
 	buf_adds(&b, "/snapshot");
 	fetch_start(fetch_new(TA_SNAPTREE, TOP_F_SNAPTREE, g->vmid), b.p);
+	buf_free(&b);
+}
+
+/* The W view: a node's PCI and USB devices. */
+static void
+run_hw(const char *node)
+{
+	static const struct {
+		enum top_act_type type;
+		const char *suffix;
+	} lists[] = {
+		{ TA_HW_PCI, "/hardware/pci" }, { TA_HW_USB, "/hardware/usb" },
+	};
+
+	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+		struct buf b = { 0 };
+		struct fetch *f = fetch_new(lists[i].type, TOP_F_HW, 0);
+
+		snprintf(f->upid, sizeof(f->upid), "%s", node);
+		buf_adds(&b, "/nodes/");
+		url_seg(&b, node);
+		buf_adds(&b, lists[i].suffix);
+		fetch_start(f, b.p);
+		buf_free(&b);
+	}
+}
+
+/* The W view: a QEMU guest's config, for its hostpciN and usbN. */
+static void
+run_passthru(const struct pve_guest *g)
+{
+	struct buf b = { 0 };
+	struct fetch *f = fetch_new(TA_PASSTHRU, TOP_F_HW, g->vmid);
+
+	snprintf(f->upid, sizeof(f->upid), "%s", g->node);
+	pve_guest_path(&b, g->node, g->type, g->vmid);
+	buf_adds(&b, "/config");
+	fetch_start(f, b.p);
 	buf_free(&b);
 }
 
@@ -921,6 +971,12 @@ run_effect(const struct top_effect *e)
 		break;
 	case TE_SNAPTREE:
 		run_snaptree(&e->g);
+		break;
+	case TE_HW:
+		run_hw(e->g.node);
+		break;
+	case TE_PASSTHRU:
+		run_passthru(&e->g);
 		break;
 	case TE_RISK:
 	case TE_RUN:

@@ -716,6 +716,65 @@ test_snapshot_tree(void)
 }
 
 static void
+test_hardware(void)
+{
+	struct top_action a;
+	struct pve_pci *pci;
+	struct pve_passthru *pt;
+	char users[64];
+
+	fresh(0);
+	press("2");
+	press("j");
+	press("W");
+	is_int(S.view, TOP_HW, "W opens the hardware view");
+	is_str(S.hw_node, "pve2", "of the node under the cursor");
+	is_int(count_fx(TE_HW), 1, "it asks for the node's devices");
+	is_int(count_fx(TE_PASSTHRU), 2, "and the config of every QEMU guest "
+	    "on it");
+	is_int(S.hw_pending, 4, "four answers awaited");
+	memset(&a, 0, sizeof(a));
+	a.type = TA_HW_PCI;
+	snprintf(a.upid, sizeof(a.upid), "pve1");
+	a.rows = calloc(1, sizeof(struct pve_pci));
+	a.n = 1;
+	act(&a);
+	is_int(S.npci, 0, "another node's answer is dropped");
+	pci = calloc(2, sizeof(*pci));
+	snprintf(pci[0].id, sizeof(pci[0].id), "0000:01:00.0");
+	snprintf(pci[1].id, sizeof(pci[1].id), "0000:02:00.0");
+	a.rows = pci;
+	a.n = 2;
+	snprintf(a.upid, sizeof(a.upid), "pve2");
+	act(&a);
+	is_int(S.npci, 2, "the node's PCI devices arrive");
+	for (int vmid = 101; vmid <= 102; vmid++) {
+		memset(&a, 0, sizeof(a));
+		a.type = TA_PASSTHRU;
+		a.id = vmid;
+		snprintf(a.upid, sizeof(a.upid), "pve2");
+		pt = calloc(1, sizeof(*pt));
+		snprintf(pt->key, sizeof(pt->key), "hostpci0");
+		snprintf(pt->kind, sizeof(pt->kind), "pci");
+		snprintf(pt->host, sizeof(pt->host), "01:00");
+		a.rows = pt;
+		a.n = 1;
+		act(&a);
+	}
+	is_int(top_hw_users(&S, 0, users, sizeof(users)), 2, "a device "
+	    "given to two guests has two users");
+	is_str(users, "101(hostpci0) 102(hostpci0)", "named with their "
+	    "config keys");
+	is_int(top_hw_users(&S, 1, users, sizeof(users)), 0, "a free device "
+	    "none");
+	press("Escape");
+	is_int(S.view, TOP_NODES, "Esc goes back");
+	press("3");
+	press("W");
+	is_str(S.hw_node, "pve1", "from the guest view: the guest's node");
+}
+
+static void
 test_read_only_actions(void)
 {
 	static const char *const k[] = { "d", "m", "n", "b" };
@@ -879,6 +938,7 @@ main(void)
 	test_read_only_actions();
 	test_backup_board();
 	test_snapshot_tree();
+	test_hardware();
 	test_read_only();
 	test_detail_and_log();
 	test_audit();

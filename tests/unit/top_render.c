@@ -334,6 +334,49 @@ test_backup_board_and_tree(void)
 }
 
 static void
+test_hardware_view(void)
+{
+	struct top_action a;
+	struct pve_pci *pci = calloc(1, sizeof(*pci));
+	struct pve_passthru *pt;
+
+	setup(6, 0);
+	press("2");
+	press("W");
+	snprintf(pci->id, sizeof(pci->id), "0000:41:00.0");
+	snprintf(pci->class, sizeof(pci->class), "0x0300");
+	snprintf(pci->vendor_name, sizeof(pci->vendor_name), "NVIDIA");
+	snprintf(pci->device_name, sizeof(pci->device_name), "GA102");
+	pci->iommugroup = 42;
+	memset(&a, 0, sizeof(a));
+	a.type = TA_HW_PCI;
+	snprintf(a.upid, sizeof(a.upid), "pve1");
+	a.rows = pci;
+	a.n = 1;
+	act(&a);
+	for (int vmid = 103; vmid <= 106; vmid += 3) {
+		memset(&a, 0, sizeof(a));
+		a.type = TA_PASSTHRU;
+		a.id = vmid;
+		snprintf(a.upid, sizeof(a.upid), "pve1");
+		pt = calloc(1, sizeof(*pt));
+		snprintf(pt->key, sizeof(pt->key), "hostpci1");
+		snprintf(pt->kind, sizeof(pt->kind), "pci");
+		snprintf(pt->host, sizeof(pt->host), "0000:41:00.0");
+		a.rows = pt;
+		a.n = 1;
+		act(&a);
+	}
+	draw();
+	ok(shows("Hardware of pve1: 1 PCI, 0 USB devices; 1 passed through"),
+	    "W: the node's devices and how many are passed through");
+	ok(shows("0000:41:00.0") && shows("NVIDIA") && shows(" 42 "),
+	    "a PCI device with its IOMMU group");
+	ok(shows("103(hostpci1) 106(hostpci1)  CONFLICT"), "which guests use "
+	    "it, a conflict when several do");
+}
+
+static void
 test_read_only_and_resize(void)
 {
 	struct top_action a = { .type = TA_RESIZE, .lines = 12, .cols = 60 };
@@ -408,6 +451,7 @@ main(void)
 	test_views();
 	test_action_prompts();
 	test_backup_board_and_tree();
+	test_hardware_view();
 	test_read_only_and_resize();
 	bench();
 	top_state_free(&S);
