@@ -704,6 +704,46 @@ draw_hw(TickitRenderBuffer *rb, const struct top_state *s, int y, int rows,
 	}
 }
 
+static void
+draw_grep(TickitRenderBuffer *rb, const struct top_state *s, int y,
+    int rows, const struct pens *p)
+{
+	int guests = 0;
+
+	for (int i = 0; i < s->ngl; i++)
+		guests += i == 0 || s->gl[i].vmid != s->gl[i - 1].vmid;
+	info(rb, s, y, p, "Config grep %s: %d line%s in %d guest%s, %d of %d "
+	    "configs read%s%s", s->grep, s->ngl, s->ngl == 1 ? "" : "s",
+	    guests, guests == 1 ? "" : "s", s->grep_asked - s->grep_pending,
+	    s->grep_asked, s->grep_failed ? ", some did not answer" : "",
+	    s->grep_pending ? "  loading" : "");
+	put(rb, s, y + 1, 0, p->head, "%7s %-16s %-10s %-14s %s", "VMID",
+	    "NAME", "NODE", "KEY", "VALUE");
+	for (int r = 0; r < rows - 2; r++) {
+		int i = s->top[TOP_GREP] + r, line = y + 2 + r;
+		const struct top_grepline *l;
+		const struct pve_guest *g = NULL;
+		const TickitPen *pen = NULL;
+
+		if (i >= s->ngl)
+			break;
+		l = &s->gl[i];
+		for (int k = 0; k < s->nguests && g == NULL; k++)
+			if (s->guests[k].vmid == l->vmid)
+				g = &s->guests[k];
+		if (i == s->cur[TOP_GREP]) {
+			fill(rb, s, line, p->sel);
+			pen = p->sel;
+		}
+		put(rb, s, line, 0, pen, "%7d %-16.16s %-10.10s %-14.14s %s",
+		    l->vmid, g ? g->name : "?", g ? g->node : "?", l->key,
+		    l->value);
+	}
+	if (s->ngl == 0 && s->grep_pending == 0)
+		put(rb, s, y + 2, 2, NULL, "No config line matches.  G searches "
+		    "again.");
+}
+
 /* ---- overlays ---- */
 
 static void
@@ -744,6 +784,7 @@ static const char *const keymap[] = {
 	"  no job)  Z snapshot tree of the selected guest",
 	"W hardware of the selected node: PCI/USB, IOMMU groups, which",
 	"  guest passes what through (red: several guests, one device)",
+	"G      search every guest config: text, or /regex/",
 	"j/k or Down/Up move, PageDown/PageUp or C-d/C-u page,",
 	"  g or Home first, End last",
 	"Enter  open: guest detail, task log, guests of a node;",
@@ -794,7 +835,7 @@ top_render(const struct top_state *s, TickitRenderBuffer *rb, int colour)
 
 	x = 0;
 	for (int v = 0; v < TOP_NVIEWS; v++) {
-		static const char keys[] = "12345QT??BZW";
+		static const char keys[] = "12345QT??BZWG";
 		char tab[48];
 		int cur = (int)s->view == v || (v == TOP_GUESTS &&
 		    s->view == TOP_GUEST) || (v == TOP_TASKS &&
@@ -849,6 +890,9 @@ top_render(const struct top_state *s, TickitRenderBuffer *rb, int colour)
 	case TOP_HW:
 		draw_hw(rb, s, y, body, p);
 		break;
+	case TOP_GREP:
+		draw_grep(rb, s, y, body, p);
+		break;
 	case TOP_NVIEWS:
 		break;
 	}
@@ -857,7 +901,7 @@ top_render(const struct top_state *s, TickitRenderBuffer *rb, int colour)
 	if (s->input != TOP_IN_NONE) {
 		static const char *const prompts[] = { "", "/", "filter: ",
 			"tag: ", "migrate to node: ", "snapshot name: ",
-			"back up to storage: " };
+			"back up to storage: ", "grep configs: " };
 
 		put(rb, s, s->lines - 2, 0, p->bold, "%s%s_",
 		    prompts[s->input], s->entry);

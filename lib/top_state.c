@@ -12,7 +12,7 @@
 
 static const char *const view_names[TOP_NVIEWS] = {
 	"Dashboard", "Nodes", "Guests", "Storage", "Tasks", "Queue", "Audit",
-	"Guest", "Task log", "Backups", "Snapshots", "Hardware"
+	"Guest", "Task log", "Backups", "Snapshots", "Hardware", "Grep"
 };
 
 static const char *const sort_names[TOP_NSORT] = {
@@ -112,6 +112,9 @@ top_state_free(struct top_state *s)
 	free(s->pci);
 	free(s->usb);
 	free(s->hwuse);
+	free(s->gl);
+	if (s->grep_is_re)
+		regfree(&s->grep_re);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -363,6 +366,8 @@ list_len(const struct top_state *s, enum top_view v)
 		return s->ntree;
 	case TOP_HW:
 		return s->npci + s->nusb;
+	case TOP_GREP:
+		return s->ngl;
 	default:
 		return 0;
 	}
@@ -585,6 +590,60 @@ holds_backups(const struct pve_storage *st)
 	return strstr(c, ",backup,") != NULL;
 }
 
+int
+top_grep_match(const struct top_state *s, const char *key, const char *value)
+{
+	char line[1024];
+
+	snprintf(line, sizeof(line), "%s: %s", key, value ? value : "");
+	if (s->grep_is_re)
+		return regexec(&s->grep_re, line, 0, NULL, 0) == 0;
+	return s->grep[0] && strcasestr(line, s->grep) != NULL;
+}
+
+/* G: search the config of every guest for the typed text or /regex/
+ * (extended, case-insensitive).  Rows arrive per guest. */
+static void
+start_grep(struct top_state *s, const char *pat, struct top_effects *fx)
+{
+	size_t len = strlen(pat);
+	int re = len >= 2 && pat[0] == '/' && pat[len - 1] == '/';
+	regex_t rx;
+
+	if (len == 0 || (re && len == 2)) {
+		snprintf(s->status, sizeof(s->status), "nothing to search for");
+		return;
+	}
+	if (re) {
+		char r[64];
+
+		snprintf(r, sizeof(r), "%.*s", (int)len - 2, pat + 1);
+		if (regcomp(&rx, r, REG_EXTENDED | REG_ICASE | REG_NOSUB) !=
+		    0) {
+			snprintf(s->status, sizeof(s->status), "'%.60s' is not "
+			    "an extended regular expression", r);
+			return;		/* the last search stays */
+		}
+	}
+	if (s->grep_is_re)
+		regfree(&s->grep_re);
+	s->grep_is_re = re;
+	if (re)
+		s->grep_re = rx;
+	snprintf(s->grep, sizeof(s->grep), "%s", pat);
+	free(s->gl);
+	s->gl = NULL;
+	s->ngl = 0;
+	s->grep_failed = 0;
+	s->grep_pending = s->grep_asked = s->nguests;
+	for (int i = 0; i < s->nguests; i++)
+		emit(fx, TE_GREPCFG)->g = s->guests[i];
+	s->cur[TOP_GREP] = s->top[TOP_GREP] = 0;
+	if (s->view != TOP_GREP)
+		s->back = s->view;
+	s->view = TOP_GREP;
+}
+
 /* The line typed after m, n or b: checked, then the operations queued. */
 static void
 prompt_done(struct top_state *s, struct top_effects *fx)
@@ -624,6 +683,9 @@ prompt_done(struct top_state *s, struct top_effects *fx)
 			return;
 		}
 		queue_ops(s, "backup", v, fx);
+		return;
+	case TOP_IN_GREP:
+		start_grep(s, v, fx);
 		return;
 	default:
 		return;
@@ -885,6 +947,8 @@ open_entry(struct top_state *s, enum top_input in)
 		snprintf(s->entry, sizeof(s->entry), "%s", s->filter);
 	else
 		s->entry[0] = '\0';
+	if (in == TOP_IN_GREP)
+		snprintf(s->entry, sizeof(s->entry), "%s", s->grep);
 	if (in == TOP_IN_STORAGE)	/* the first that holds backups */
 		for (int i = 0; i < s->nstorages; i++)
 			if (holds_backups(&s->storages[i])) {
@@ -905,7 +969,7 @@ key_entry(struct top_state *s, struct top_action *a, struct top_effects *fx)
 			s->search[0] = '\0';
 			relist(s);
 		}
-		if (s->input >= TOP_IN_MIGRATE)
+		if (s->input >= TOP_IN_MIGRATE && s->input != TOP_IN_GREP)
 			snprintf(s->status, sizeof(s->status), "cancelled: "
 			    "nothing queued");
 		s->input = TOP_IN_NONE;
@@ -981,12 +1045,16 @@ move_cursor(struct top_state *s, int delta, int absolute)
 static void
 enter(struct top_state *s, struct top_effects *fx)
 {
-	const struct pve_guest *g;
+	const struct pve_guest *g = NULL;
 
-	if (s->view == TOP_GUESTS && (g = top_cur_guest(s)) != NULL) {
+	if (s->view == TOP_GREP && s->ngl > 0)
+		g = guest_by_vmid(s, s->gl[s->cur[TOP_GREP]].vmid);
+	else if (s->view == TOP_GUESTS)
+		g = top_cur_guest(s);
+	if (g != NULL) {
 		free_detail(s);
 		s->detail_vmid = g->vmid;
-		s->back = TOP_GUESTS;
+		s->back = s->view;
 		s->view = TOP_GUEST;
 		s->cur[TOP_GUEST] = 0;
 		emit(fx, TE_DETAIL)->g = *g;
@@ -1067,6 +1135,9 @@ key(struct top_state *s, struct top_action *a, struct top_effects *fx)
 		case 'W':
 			open_hw(s, fx);
 			return;
+		case 'G':
+			open_entry(s, TOP_IN_GREP);
+			return;
 		case 'j': move_cursor(s, 1, 0); return;
 		case 'k': move_cursor(s, -1, 0); return;
 		case 'g': move_cursor(s, 1, 1); return;
@@ -1078,6 +1149,13 @@ key(struct top_state *s, struct top_action *a, struct top_effects *fx)
 				fetch_backups(s, fx);
 			if (s->view == TOP_HW)
 				open_hw(s, fx);
+			if (s->view == TOP_GREP && s->grep[0] &&
+			    s->grep_pending == 0) {
+				char pat[64];
+
+				snprintf(pat, sizeof(pat), "%s", s->grep);
+				start_grep(s, pat, fx);
+			}
 			if (s->view == TOP_SNAPTREE && s->tree_vmid) {
 				s->tree_loading = 1;
 				emit(fx, TE_SNAPTREE)->g = s->tree_guest;
@@ -1176,8 +1254,10 @@ key(struct top_state *s, struct top_action *a, struct top_effects *fx)
 		enter(s, fx);
 	} else if (key_is(a, "Escape")) {
 		if (s->view == TOP_GUEST || s->view == TOP_TASKLOG ||
-		    s->view == TOP_SNAPTREE || s->view == TOP_HW)
-			s->view = s->back;
+		    s->view == TOP_SNAPTREE || s->view == TOP_HW ||
+		    s->view == TOP_GREP)
+			/* back from a detail opened in G, then from G */
+			s->view = s->back != s->view ? s->back : TOP_GUESTS;
 		else if (s->search[0]) {
 			s->search[0] = '\0';
 			relist(s);
@@ -1320,6 +1400,10 @@ top_reduce(struct top_state *s, struct top_action *a, struct top_effects *fx)
 			s->tree_loading = 0;
 		if ((a->what & TOP_F_HW) && s->hw_pending > 0)
 			s->hw_pending--;
+		if ((a->what & TOP_F_GREP) && s->grep_pending > 0) {
+			s->grep_pending--;
+			s->grep_failed++;
+		}
 		s->loading &= ~a->what;
 		snprintf(s->fetch_err, sizeof(s->fetch_err), "%s", a->msg);
 		break;
@@ -1433,6 +1517,28 @@ top_reduce(struct top_state *s, struct top_action *a, struct top_effects *fx)
 		}
 		clamp(s, TOP_HW);
 		break;
+	case TA_GREPCFG: {
+		struct pve_kv *kv = a->rows;
+
+		for (int i = 0; i < a->n; i++) {
+			struct top_grepline *l;
+
+			if (!top_grep_match(s, kv[i].key, kv[i].value))
+				continue;
+			s->gl = px_xrealloc(s->gl, (size_t)(s->ngl + 1) *
+			    sizeof(*s->gl));
+			l = &s->gl[s->ngl++];
+			l->vmid = a->id;
+			snprintf(l->key, sizeof(l->key), "%s", kv[i].key);
+			snprintf(l->value, sizeof(l->value), "%s",
+			    kv[i].value ? kv[i].value : "");
+		}
+		pve_kv_free(a->rows, a->n);
+		if (s->grep_pending > 0)
+			s->grep_pending--;
+		clamp(s, TOP_GREP);
+		break;
+	}
 	case TA_SNAPTREE:
 		if (a->id != s->tree_vmid) {
 			free(a->rows);
@@ -1491,6 +1597,9 @@ top_footer(const struct top_state *s)
 	if (s->input == TOP_IN_STORAGE)
 		return "back up to storage:  Enter queue with a pre-flight "
 		    "preview  Esc cancel";
+	if (s->input == TOP_IN_GREP)
+		return "search every guest config: text, or /regex/ (extended, "
+		    "any case)  Enter search  Esc cancel";
 	if (s->confirm)
 		return "y confirm  n cancel";
 	if (s->help)
@@ -1520,6 +1629,9 @@ top_footer(const struct top_state *s)
 	case TOP_SNAPTREE:
 		return "Esc back  j/k move  R reload  n snapshot  ? keys  "
 		    "q quit";
+	case TOP_GREP:
+		return "Esc back  j/k move  G new search  R search again  "
+		    "Enter the guest's detail  ? keys  q quit";
 	case TOP_HW:
 		return "Esc back  j/k move  R reload  2 nodes (W on another "
 		    "node)  ? keys  q quit";

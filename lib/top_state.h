@@ -15,6 +15,8 @@
 #ifndef PX_TOP_STATE_H
 #define PX_TOP_STATE_H
 
+#include <regex.h>
+
 #include "mutate.h"
 #include "pve.h"
 #include "pve_obs.h"
@@ -27,6 +29,7 @@ enum top_view {
 	TOP_BACKUPS,		/* B: backup board */
 	TOP_SNAPTREE,		/* Z: snapshot tree of the selected guest */
 	TOP_HW,			/* W: passthrough of the selected node */
+	TOP_GREP,		/* G: config grep over every guest */
 	TOP_NVIEWS
 };
 
@@ -45,7 +48,15 @@ enum {
 	TOP_F_BACKUPS = 16,	/* one storage's backups */
 	TOP_F_UNPROT = 32,	/* /cluster/backup-info/not-backed-up */
 	TOP_F_SNAPTREE = 64,
-	TOP_F_HW = 128		/* a node's PCI or USB list, a config */
+	TOP_F_HW = 128,		/* a node's PCI or USB list, a config */
+	TOP_F_GREP = 256	/* a guest's config for G */
+};
+
+/* A config line that matches the G pattern. */
+struct top_grepline {
+	int vmid;
+	char key[64];
+	char value[192];
 };
 
 /* A passthrough entry of a QEMU guest's config, for the W view. */
@@ -70,7 +81,8 @@ enum top_input {
 	TOP_IN_NONE, TOP_IN_SEARCH, TOP_IN_FILTER, TOP_IN_TAG,
 	TOP_IN_MIGRATE,		/* m: the target node */
 	TOP_IN_SNAPNAME,	/* n: the snapshot's name */
-	TOP_IN_STORAGE		/* b: the backup storage */
+	TOP_IN_STORAGE,		/* b: the backup storage */
+	TOP_IN_GREP		/* G: text, or /regex/ */
 };
 
 enum top_op_state {
@@ -203,6 +215,16 @@ struct top_state {
 	int nhwuse;
 	int hw_pending;		/* answers still awaited */
 
+	/* config grep (G) */
+	char grep[64];		/* as typed: text, or /regex/ */
+	int grep_is_re;
+	regex_t grep_re;	/* compiled when grep_is_re */
+	struct top_grepline *gl;
+	int ngl;
+	int grep_pending;	/* configs still awaited */
+	int grep_asked;		/* configs asked for */
+	int grep_failed;
+
 	char status[256];	/* the status line: refusals, errors */
 };
 
@@ -231,6 +253,7 @@ enum top_act_type {
 	TA_HW_USB,	/* upid: node, rows: struct pve_usb[n] */
 	TA_PASSTHRU,	/* id: vmid, upid: node, rows: struct
 			   pve_passthru[n] */
+	TA_GREPCFG,	/* id: vmid, rows: struct pve_kv[n] */
 };
 
 struct top_action {
@@ -263,6 +286,7 @@ enum top_eff_type {
 	TE_SNAPTREE,	/* g: its snapshots */
 	TE_HW,		/* g.node: its PCI and USB devices */
 	TE_PASSTHRU,	/* g: its config's passthrough entries */
+	TE_GREPCFG,	/* g: its config, for G */
 };
 
 struct top_effect {
@@ -309,6 +333,9 @@ int top_backup_job(const struct top_state *s, int vmid);
 /* The guests of the W view that use PCI device i (npci) or USB device
  * i - npci, as "100 101" into buf; returns how many distinct guests. */
 int top_hw_users(const struct top_state *s, int i, char *buf, size_t n);
+/* Does the config line "key: value" match the G pattern of s? */
+int top_grep_match(const struct top_state *s, const char *key,
+    const char *value);
 /* Is name a snapshot name PVE takes (a letter, then letters, digits, '-'
  * and '_'; at most 40)? */
 int top_valid_snapname(const char *name);

@@ -278,6 +278,7 @@ on_fetched(struct px_call *k, void *arg)
 		    &a.n, &e);
 		break;
 	case TA_CONFIG:
+	case TA_GREPCFG:
 		rc = pve_kv_parse(&r.j, r.data, (struct pve_kv **)&a.rows,
 		    &a.n, &e);
 		break;
@@ -978,6 +979,15 @@ run_effect(const struct top_effect *e)
 	case TE_PASSTHRU:
 		run_passthru(&e->g);
 		break;
+	case TE_GREPCFG: {
+		struct buf b = { 0 };
+
+		pve_guest_path(&b, e->g.node, e->g.type, e->g.vmid);
+		buf_adds(&b, "/config");
+		fetch_start(fetch_new(TA_GREPCFG, TOP_F_GREP, e->g.vmid), b.p);
+		buf_free(&b);
+		break;
+	}
 	case TE_RISK:
 	case TE_RUN:
 		j = px_xcalloc(1, sizeof(*j));

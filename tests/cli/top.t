@@ -124,6 +124,11 @@ like "$(screen)" "pxtopsnap" "and the snapshot taken from pxtop"
 keys B; wait_for '^Backup board: 1 guests'; ok $? "B shows the backup board"
 wait_for "^ +$g1 .* [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]+ +[0-9]+[smhd]" 50; ok $? "with the backup taken from pxtop and its age"
 esc
+name1=$(px ls guests -f tsv -H -c vmid,name | awk -v v="$g1" '$1 == v { print $2 }')
+keys 3 G "/^name: $name1\$/" Enter; wait_for "^Config grep /\^name: $name1\\\$/: 1 line in 1 guest, 60 of 60 configs read" 100
+ok $? "G searches every guest config with a regex"
+wait_for "^ +$g1 +$name1 .* name +$name1"; ok $? "and shows the matching line"
+esc
 keys 2 W; wait_for '^Hardware of pve1: [1-9][0-9]* PCI, [0-9]+ USB devices'; ok $? "W shows the PCI and USB devices of the node under the cursor"
 wait_for '^pci +0000:'; ok $? "with their addresses"
 esc

@@ -775,6 +775,72 @@ test_hardware(void)
 }
 
 static void
+config_of(int vmid, const char *net0, const char *ostype)
+{
+	struct top_action a = { .type = TA_GREPCFG, .id = vmid };
+	struct pve_kv *kv = calloc(2, sizeof(*kv));
+
+	snprintf(kv[0].key, sizeof(kv[0].key), "net0");
+	kv[0].value = strdup(net0);
+	snprintf(kv[1].key, sizeof(kv[1].key), "ostype");
+	kv[1].value = strdup(ostype);
+	a.rows = kv;
+	a.n = 2;
+	act(&a);
+}
+
+static void
+test_config_grep(void)
+{
+	fresh(0);
+	press("3");
+	press("G");
+	is_int(S.input, TOP_IN_GREP, "G asks what to search for");
+	type("VMBR1");
+	press("Enter");
+	is_int(S.view, TOP_GREP, "Enter opens the grep view");
+	is_int(count_fx(TE_GREPCFG), 5, "and reads every guest's config");
+	is_int(S.grep_pending, 5, "five answers awaited");
+	config_of(100, "virtio=AA:BB,bridge=vmbr1", "l26");
+	config_of(101, "virtio=AA:BC,bridge=vmbr0", "l26");
+	is_int(S.ngl, 1, "text matches key and value, any case");
+	is_int(S.gl[0].vmid, 100, "the guest's line");
+	is_str(S.gl[0].key, "net0", "with its key");
+	press("G");
+	is_str(S.entry, "VMBR1", "G again offers the last pattern");
+	press("Escape");
+	press("G");
+	press("Backspace");
+	press("Backspace");
+	press("Backspace");
+	press("Backspace");
+	press("Backspace");
+	type("/^ostype: (l26|win)/");
+	press("Enter");
+	is_int(S.ngl, 0, "a new search starts empty");
+	config_of(102, "bridge=vmbr0", "win11");
+	config_of(103, "bridge=vmbr0", "other");
+	is_int(S.ngl, 1, "/regex/ is an extended regular expression over "
+	    "\"key: value\"");
+	press("G");
+	for (int i = 0; i < 64; i++)
+		press("Backspace");
+	type("/(/");
+	press("Enter");
+	ok(strstr(S.status, "not an extended regular expression") != NULL,
+	    "a broken regex says so: %s", S.status);
+	is_int(S.ngl, 1, "and the last results stay");
+	press("Enter");
+	is_int(S.view, TOP_GUEST, "Enter opens the detail of the line's "
+	    "guest");
+	is_int(S.detail_vmid, 102, "102");
+	press("Escape");
+	is_int(S.view, TOP_GREP, "Esc goes back to the grep");
+	press("Escape");
+	is_int(S.view, TOP_GUESTS, "and from there to the guests");
+}
+
+static void
 test_read_only_actions(void)
 {
 	static const char *const k[] = { "d", "m", "n", "b" };
@@ -939,6 +1005,7 @@ main(void)
 	test_backup_board();
 	test_snapshot_tree();
 	test_hardware();
+	test_config_grep();
 	test_read_only();
 	test_detail_and_log();
 	test_audit();

@@ -377,6 +377,35 @@ test_hardware_view(void)
 }
 
 static void
+test_grep_view(void)
+{
+	struct top_action a = { .type = TA_GREPCFG, .id = 104 };
+	struct pve_kv *kv = calloc(1, sizeof(*kv));
+
+	setup(6, 0);
+	press("G");
+	press("v");
+	press("m");
+	draw();
+	ok(strstr(screen[LINES - 2], "grep configs: vm_") != NULL, "G prompts "
+	    "for a pattern");
+	press("b");
+	press("r");
+	press("1");
+	press("Enter");
+	snprintf(kv->key, sizeof(kv->key), "net1");
+	kv->value = strdup("virtio=BC:24:11:00:00:01,bridge=vmbr1,tag=20");
+	a.rows = kv;
+	a.n = 1;
+	act(&a);
+	draw();
+	ok(shows("Config grep vmbr1: 1 line in 1 guest, 1 of 6 configs read"),
+	    "the grep view counts lines, guests and configs read");
+	ok(shows("guest-00004") && shows("net1") && shows("bridge=vmbr1,"
+	    "tag=20"), "a matching line with its guest, key and value");
+}
+
+static void
 test_read_only_and_resize(void)
 {
 	struct top_action a = { .type = TA_RESIZE, .lines = 12, .cols = 60 };
@@ -452,6 +481,7 @@ main(void)
 	test_action_prompts();
 	test_backup_board_and_tree();
 	test_hardware_view();
+	test_grep_view();
 	test_read_only_and_resize();
 	bench();
 	top_state_free(&S);
