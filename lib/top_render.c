@@ -744,6 +744,64 @@ draw_grep(TickitRenderBuffer *rb, const struct top_state *s, int y,
 		    "again.");
 }
 
+static void
+draw_heat(TickitRenderBuffer *rb, const struct top_state *s, int y,
+    int rows, const struct pens *p)
+{
+	static const char *const names[] = { "fast", "ok", "slow",
+		"very-slow" };
+	int pending = 0;
+
+	for (int i = 0; i < s->nprobes; i++)
+		pending += s->probes[i].online && s->probes[i].n < TOP_PROBES;
+	info(rb, s, y, p, "API round-trip per node: %d probes each (GET "
+	    "/nodes/NODE/status)%s   <50 ms fast, <200 ok, <1 s slow",
+	    TOP_PROBES, pending ? "  probing" : "");
+	put(rb, s, y + 1, 0, p->head, "%-16s %-*s %10s %10s %-10s %s", "NODE",
+	    TOP_PROBES * 3, "PROBES", "MEDIAN", "WORST", "BUCKET", "ERROR");
+	for (int r = 0; r < rows - 2; r++) {
+		int i = s->top[TOP_HEAT] + r, line = y + 2 + r, b, x;
+		const struct top_probe *pr;
+		const TickitPen *pen;
+		double med, worst;
+		char m1[16] = "-", m2[16] = "-";
+
+		if (i >= s->nprobes)
+			break;
+		pr = &s->probes[i];
+		med = top_probe_median(pr);
+		worst = top_probe_worst(pr);
+		if (med >= 0)
+			snprintf(m1, sizeof(m1), "%.1f ms", med);
+		if (worst >= 0)
+			snprintf(m2, sizeof(m2), "%.1f ms", worst);
+		b = pr->n == TOP_PROBES && worst >= 0 ? top_bucket(worst) : -1;
+		for (int k = 0; k < pr->n; k++)
+			if (pr->ms[k] < 0)
+				b = -1;	/* any failure: fail */
+		if (i == s->cur[TOP_HEAT])
+			fill(rb, s, line, p->sel);
+		put(rb, s, line, 0, i == s->cur[TOP_HEAT] ? p->sel : NULL,
+		    "%-16.16s", pr->node);
+		/* one coloured cell per probe */
+		x = 17;
+		for (int k = 0; k < TOP_PROBES; k++, x += 3) {
+			int kb = k < pr->n ? top_bucket(pr->ms[k]) : -2;
+
+			pen = kb == 0 ? p->green : kb == 1 ? p->yellow :
+			    kb >= 2 || kb == -1 ? p->red : p->dim;
+			put(rb, s, line, x, pen, "%s", kb == -2 ? "·· " :
+			    kb == -1 ? "xx " : kb == 0 ? "▁▁ " : kb == 1 ?
+			    "▃▃ " : kb == 2 ? "▆▆ " : "██ ");
+		}
+		pen = b == 0 ? p->green : b == 1 ? p->yellow : p->red;
+		put(rb, s, line, 17 + TOP_PROBES * 3 + 1, pen, "%10s %10s "
+		    "%-10s %s", m1, m2, !pr->online ? "offline" :
+		    pr->n < TOP_PROBES ? "..." : b < 0 ? "fail" : names[b],
+		    pr->err);
+	}
+}
+
 /* ---- overlays ---- */
 
 static void
@@ -785,6 +843,7 @@ static const char *const keymap[] = {
 	"W hardware of the selected node: PCI/USB, IOMMU groups, which",
 	"  guest passes what through (red: several guests, one device)",
 	"G      search every guest config: text, or /regex/",
+	"H      heatmap: API round-trip per node, median, worst, bucket",
 	"j/k or Down/Up move, PageDown/PageUp or C-d/C-u page,",
 	"  g or Home first, End last",
 	"Enter  open: guest detail, task log, guests of a node;",
@@ -835,7 +894,7 @@ top_render(const struct top_state *s, TickitRenderBuffer *rb, int colour)
 
 	x = 0;
 	for (int v = 0; v < TOP_NVIEWS; v++) {
-		static const char keys[] = "12345QT??BZWG";
+		static const char keys[] = "12345QT??BZWGH";
 		char tab[48];
 		int cur = (int)s->view == v || (v == TOP_GUESTS &&
 		    s->view == TOP_GUEST) || (v == TOP_TASKS &&
@@ -892,6 +951,9 @@ top_render(const struct top_state *s, TickitRenderBuffer *rb, int colour)
 		break;
 	case TOP_GREP:
 		draw_grep(rb, s, y, body, p);
+		break;
+	case TOP_HEAT:
+		draw_heat(rb, s, y, body, p);
 		break;
 	case TOP_NVIEWS:
 		break;

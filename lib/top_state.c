@@ -12,7 +12,8 @@
 
 static const char *const view_names[TOP_NVIEWS] = {
 	"Dashboard", "Nodes", "Guests", "Storage", "Tasks", "Queue", "Audit",
-	"Guest", "Task log", "Backups", "Snapshots", "Hardware", "Grep"
+	"Guest", "Task log", "Backups", "Snapshots", "Hardware", "Grep",
+	"Heatmap"
 };
 
 static const char *const sort_names[TOP_NSORT] = {
@@ -368,6 +369,8 @@ list_len(const struct top_state *s, enum top_view v)
 		return s->npci + s->nusb;
 	case TOP_GREP:
 		return s->ngl;
+	case TOP_HEAT:
+		return s->nprobes;
 	default:
 		return 0;
 	}
@@ -926,6 +929,71 @@ top_hw_users(const struct top_state *s, int i, char *buf, size_t n)
 	return users;
 }
 
+int
+top_bucket(double ms)
+{
+	if (ms < 0)
+		return -1;
+	return ms < 50 ? 0 : ms < 200 ? 1 : ms < 1000 ? 2 : 3;
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+double
+top_probe_median(const struct top_probe *p)
+{
+	double v[TOP_PROBES];
+	int k = 0;
+
+	for (int i = 0; i < p->n; i++)
+		if (p->ms[i] >= 0)
+			v[k++] = p->ms[i];
+	if (k == 0)
+		return -1;
+	qsort(v, (size_t)k, sizeof(double), cmp_double);
+	return k % 2 ? v[k / 2] : (v[k / 2 - 1] + v[k / 2]) / 2;
+}
+
+double
+top_probe_worst(const struct top_probe *p)
+{
+	double w = -1;
+
+	for (int i = 0; i < p->n; i++)
+		if (p->ms[i] > w)
+			w = p->ms[i];
+	return w;
+}
+
+/* H: probe every online node TOP_PROBES times, one probe at a time per
+ * node (each answer asks the next), all nodes at once. */
+static void
+start_probes(struct top_state *s, struct top_effects *fx)
+{
+	if (s->probe_pending > 0)
+		return;
+	memset(s->probes, 0, sizeof(s->probes));
+	s->nprobes = 0;
+	for (int i = 0; i < s->nnodes && s->nprobes < 64; i++) {
+		struct top_probe *p = &s->probes[s->nprobes++];
+
+		snprintf(p->node, sizeof(p->node), "%s", s->nodes[i].name);
+		p->online = s->nodes[i].online;
+		if (!p->online)
+			continue;
+		snprintf(emit(fx, TE_PROBE)->g.node, sizeof(fx->e[0].g.node),
+		    "%s", p->node);
+		s->probe_pending++;
+	}
+	clamp(s, TOP_HEAT);
+}
+
 static void
 go_view(struct top_state *s, enum top_view v, struct top_effects *fx)
 {
@@ -935,6 +1003,8 @@ go_view(struct top_state *s, enum top_view v, struct top_effects *fx)
 		emit(fx, TE_AUDIT);
 	if (v == TOP_BACKUPS)
 		fetch_backups(s, fx);
+	if (v == TOP_HEAT)
+		start_probes(s, fx);
 }
 
 static void
@@ -1138,6 +1208,7 @@ key(struct top_state *s, struct top_action *a, struct top_effects *fx)
 		case 'G':
 			open_entry(s, TOP_IN_GREP);
 			return;
+		case 'H': go_view(s, TOP_HEAT, fx); return;
 		case 'j': move_cursor(s, 1, 0); return;
 		case 'k': move_cursor(s, -1, 0); return;
 		case 'g': move_cursor(s, 1, 1); return;
@@ -1149,6 +1220,8 @@ key(struct top_state *s, struct top_action *a, struct top_effects *fx)
 				fetch_backups(s, fx);
 			if (s->view == TOP_HW)
 				open_hw(s, fx);
+			if (s->view == TOP_HEAT)
+				start_probes(s, fx);
 			if (s->view == TOP_GREP && s->grep[0] &&
 			    s->grep_pending == 0) {
 				char pat[64];
@@ -1517,6 +1590,25 @@ top_reduce(struct top_state *s, struct top_action *a, struct top_effects *fx)
 		}
 		clamp(s, TOP_HW);
 		break;
+	case TA_PROBE:
+		for (int i = 0; i < s->nprobes; i++) {
+			struct top_probe *p = &s->probes[i];
+
+			if (strcmp(p->node, a->upid) != 0 ||
+			    p->n >= TOP_PROBES)
+				continue;
+			p->ms[p->n++] = a->rc == 0 ? a->ms : -1;
+			if (a->rc != 0)
+				snprintf(p->err, sizeof(p->err), "%.127s",
+				    a->msg);
+			if (p->n < TOP_PROBES)
+				snprintf(emit(fx, TE_PROBE)->g.node,
+				    sizeof(fx->e[0].g.node), "%s", p->node);
+			else if (s->probe_pending > 0)
+				s->probe_pending--;
+			break;
+		}
+		break;
 	case TA_GREPCFG: {
 		struct pve_kv *kv = a->rows;
 
@@ -1629,6 +1721,8 @@ top_footer(const struct top_state *s)
 	case TOP_SNAPTREE:
 		return "Esc back  j/k move  R reload  n snapshot  ? keys  "
 		    "q quit";
+	case TOP_HEAT:
+		return "j/k move  R probe again  1-5 views  ? keys  q quit";
 	case TOP_GREP:
 		return "Esc back  j/k move  G new search  R search again  "
 		    "Enter the guest's detail  ? keys  q quit";
@@ -1637,7 +1731,7 @@ top_footer(const struct top_state *s)
 		    "node)  ? keys  q quit";
 	default:
 		return "1 dash 2 nodes 3 guests 4 storage 5 tasks Q queue "
-		    "T audit B backups Z snapshots  / search  R refresh  "
-		    "? keys  q quit";
+		    "T audit B backups Z snapshots W hardware G grep "
+		    "H heatmap  / search  R refresh  ? keys  q quit";
 	}
 }

@@ -30,6 +30,7 @@ enum top_view {
 	TOP_SNAPTREE,		/* Z: snapshot tree of the selected guest */
 	TOP_HW,			/* W: passthrough of the selected node */
 	TOP_GREP,		/* G: config grep over every guest */
+	TOP_HEAT,		/* H: API round-trip per node */
 	TOP_NVIEWS
 };
 
@@ -50,6 +51,18 @@ enum {
 	TOP_F_SNAPTREE = 64,
 	TOP_F_HW = 128,		/* a node's PCI or USB list, a config */
 	TOP_F_GREP = 256	/* a guest's config for G */
+};
+
+/* Probes per node on the heatmap, one after the other. */
+#define TOP_PROBES	5
+
+/* A node's probes on the heatmap (H). */
+struct top_probe {
+	char node[64];
+	int online;
+	double ms[TOP_PROBES];	/* round-trip times, < 0: failed */
+	int n;			/* probes answered */
+	char err[128];		/* the last failure */
 };
 
 /* A config line that matches the G pattern. */
@@ -225,6 +238,11 @@ struct top_state {
 	int grep_asked;		/* configs asked for */
 	int grep_failed;
 
+	/* heatmap (H) */
+	struct top_probe probes[64];
+	int nprobes;
+	int probe_pending;	/* nodes still probing */
+
 	char status[256];	/* the status line: refusals, errors */
 };
 
@@ -254,6 +272,7 @@ enum top_act_type {
 	TA_PASSTHRU,	/* id: vmid, upid: node, rows: struct
 			   pve_passthru[n] */
 	TA_GREPCFG,	/* id: vmid, rows: struct pve_kv[n] */
+	TA_PROBE,	/* upid: node, rc: 0 or -1 (msg), ms */
 };
 
 struct top_action {
@@ -267,6 +286,7 @@ struct top_action {
 	int id;
 	int rc;
 	long long now;		/* epoch of an answer, for "updated" */
+	double ms;		/* TA_PROBE: the round-trip time */
 	struct risk_report risk;
 	char upid[256];
 	char msg[512];
@@ -287,6 +307,7 @@ enum top_eff_type {
 	TE_HW,		/* g.node: its PCI and USB devices */
 	TE_PASSTHRU,	/* g: its config's passthrough entries */
 	TE_GREPCFG,	/* g: its config, for G */
+	TE_PROBE,	/* g.node: one timed GET /nodes/{node}/status */
 };
 
 struct top_effect {
@@ -333,6 +354,12 @@ int top_backup_job(const struct top_state *s, int vmid);
 /* The guests of the W view that use PCI device i (npci) or USB device
  * i - npci, as "100 101" into buf; returns how many distinct guests. */
 int top_hw_users(const struct top_state *s, int i, char *buf, size_t n);
+/* The heatmap's bucket of a time: 0 fast (< 50 ms), 1 ok (< 200), 2 slow
+ * (< 1 s), 3 very slow, as px heatmap; -1 for a failed probe. */
+int top_bucket(double ms);
+/* Median and worst of a node's answered probes; -1 with none. */
+double top_probe_median(const struct top_probe *p);
+double top_probe_worst(const struct top_probe *p);
 /* Does the config line "key: value" match the G pattern of s? */
 int top_grep_match(const struct top_state *s, const char *key,
     const char *value);

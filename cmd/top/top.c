@@ -250,6 +250,15 @@ on_fetched(struct px_call *k, void *arg)
 	int rc = -1;
 
 	(void)k;
+	if (f->type == TA_PROBE) {	/* timed, the answer unread */
+		a.rc = f->k.rc == 0 ? 0 : -1;
+		a.ms = f->k.seconds * 1000.0;
+		snprintf(a.upid, sizeof(a.upid), "%s", f->upid);
+		if (f->k.rc != 0)
+			snprintf(a.msg, sizeof(a.msg), "%s", f->k.err.msg);
+		post(&a);
+		goto out;
+	}
 	if (f->k.rc != 0) {
 		if (f->what)
 			fetch_failed(f, &f->k.err);
@@ -979,6 +988,18 @@ run_effect(const struct top_effect *e)
 	case TE_PASSTHRU:
 		run_passthru(&e->g);
 		break;
+	case TE_PROBE: {
+		struct buf b = { 0 };
+		struct fetch *f = fetch_new(TA_PROBE, 0, 0);
+
+		snprintf(f->upid, sizeof(f->upid), "%s", e->g.node);
+		buf_adds(&b, "/nodes/");
+		url_seg(&b, e->g.node);
+		buf_adds(&b, "/status");
+		fetch_start(f, b.p);
+		buf_free(&b);
+		break;
+	}
 	case TE_GREPCFG: {
 		struct buf b = { 0 };
 

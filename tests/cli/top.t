@@ -132,6 +132,8 @@ esc
 keys 2 W; wait_for '^Hardware of pve1: [1-9][0-9]* PCI, [0-9]+ USB devices'; ok $? "W shows the PCI and USB devices of the node under the cursor"
 wait_for '^pci +0000:'; ok $? "with their addresses"
 esc
+keys H; wait_for '^API round-trip per node'; ok $? "H shows the heatmap"
+wait_for '^pve3 .* [0-9.]+ ms +[0-9.]+ ms +(fast|ok|slow|very-slow)' 100; ok $? "every node gets its median, worst and bucket"
 esc
 
 # --- resize

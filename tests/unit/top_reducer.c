@@ -841,6 +841,56 @@ test_config_grep(void)
 }
 
 static void
+probe(const char *node, int rc, double ms)
+{
+	struct top_action a = { .type = TA_PROBE, .rc = rc, .ms = ms };
+
+	snprintf(a.upid, sizeof(a.upid), "%s", node);
+	if (rc)
+		snprintf(a.msg, sizeof(a.msg), "timeout");
+	act(&a);
+}
+
+static void
+test_heatmap(void)
+{
+	const struct top_probe *p;
+
+	fresh(0);
+	S.nodes[2].online = 0;
+	press("H");
+	is_int(S.view, TOP_HEAT, "H opens the heatmap");
+	is_int(S.nprobes, 3, "a row per node");
+	is_int(count_fx(TE_PROBE), 2, "one probe per online node at once");
+	is_int(S.probe_pending, 2, "two nodes probing");
+	probe("pve1", 0, 10);
+	is_int(count_fx(TE_PROBE), 1, "each answer asks the node's next probe");
+	probe("pve1", 0, 30);
+	probe("pve1", 0, 20);
+	probe("pve1", 0, 400);
+	probe("pve1", 0, 25);
+	is_int(count_fx(TE_PROBE), 0, "after five, no more");
+	p = &S.probes[0];
+	ok(top_probe_median(p) == 25, "the median of the probes");
+	ok(top_probe_worst(p) == 400, "and the worst");
+	is_int(top_bucket(top_probe_worst(p)), 2, "400 ms is slow");
+	is_int(top_bucket(10), 0, "10 ms is fast");
+	is_int(top_bucket(3000), 3, "3 s is very slow");
+	is_int(S.probe_pending, 1, "pve2 still probing");
+	press("R");
+	is_int(count_fx(TE_PROBE), 0, "R waits for the round to end");
+	for (int i = 0; i < 5; i++)
+		probe("pve2", i == 2 ? -1 : 0, 5);
+	is_int(S.probes[1].n, 5, "a failed probe counts");
+	ok(S.probes[1].ms[2] < 0 && strcmp(S.probes[1].err, "timeout") == 0,
+	    "as failed, with its error");
+	is_int(S.probe_pending, 0, "the round is over");
+	press("R");
+	is_int(count_fx(TE_PROBE), 2, "R probes again");
+	is_int(S.probes[0].n, 0, "from scratch");
+}
+
+static void
 test_read_only_actions(void)
 {
 	static const char *const k[] = { "d", "m", "n", "b" };
@@ -1006,6 +1056,7 @@ main(void)
 	test_snapshot_tree();
 	test_hardware();
 	test_config_grep();
+	test_heatmap();
 	test_read_only();
 	test_detail_and_log();
 	test_audit();

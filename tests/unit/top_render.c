@@ -406,6 +406,33 @@ test_grep_view(void)
 }
 
 static void
+test_heatmap_view(void)
+{
+	static const double ms[] = { 12, 14, 9, 11, 480 };
+
+	setup(6, 0);
+	press("H");
+	for (int i = 0; i < 5; i++) {
+		struct top_action a = { .type = TA_PROBE, .ms = ms[i] };
+
+		snprintf(a.upid, sizeof(a.upid), "pve1");
+		act(&a);
+		a.ms = 3;
+		snprintf(a.upid, sizeof(a.upid), "pve2");
+		act(&a);
+	}
+	draw();
+	ok(shows("API round-trip per node: 5 probes each"), "H: the heatmap");
+	ok(strstr(screen[line_with("pve1 ")], "12.0 ms") &&
+	    strstr(screen[line_with("pve1 ")], "480.0 ms") &&
+	    strstr(screen[line_with("pve1 ")], "slow"), "a node's median, "
+	    "worst and bucket");
+	ok(strstr(screen[line_with("pve2 ")], "fast") != NULL, "a fast one");
+	ok(strstr(screen[line_with("pve3 ")], "offline") != NULL, "an "
+	    "offline node is not probed");
+}
+
+static void
 test_read_only_and_resize(void)
 {
 	struct top_action a = { .type = TA_RESIZE, .lines = 12, .cols = 60 };
@@ -482,6 +509,7 @@ main(void)
 	test_backup_board_and_tree();
 	test_hardware_view();
 	test_grep_view();
+	test_heatmap_view();
 	test_read_only_and_resize();
 	bench();
 	top_state_free(&S);
