@@ -565,13 +565,63 @@ json_get(const struct json *j, int t, const char *key)
 {
 	int k, i;
 
+	size_t kl;
+	int plain;
+
 	if (json_type(j, t) != JSON_OBJECT || key == NULL)
 		return -1;
+	kl = strlen(key);
+	plain = memchr(key, '\\', kl) == NULL;
 	JSON_FOREACH_KV(j, t, k, i) {
+		const jsmntok_t *kt = tok_at(j, k);
+		size_t rl = (size_t)(kt->end - kt->start);
+		const char *raw = j->src + kt->start;
+
+		/* Fast path, the common case: the raw key text.  Escapes only
+		 * make a key's text longer than its value, so a shorter one
+		 * cannot match and a longer one only when it has a '\'. */
+		if (plain && kt->type == JSMN_STRING) {
+			if (rl == kl && memcmp(raw, key, kl) == 0)
+				return k + 1;
+			if (rl <= kl || memchr(raw, '\\', rl) == NULL)
+				continue;
+		}
 		if (json_eq(j, k, key))
 			return k + 1;
 	}
 	return -1;
+}
+
+void
+json_fields(const struct json *j, int t, const char *const *names, int n,
+    int *out)
+{
+	size_t len[64];
+	int k, i;
+
+	for (int q = 0; q < n; q++)
+		out[q] = -1;
+	if (json_type(j, t) != JSON_OBJECT || n > 64)
+		return;
+	for (int q = 0; q < n; q++)
+		len[q] = strlen(names[q]);
+	JSON_FOREACH_KV(j, t, k, i) {
+		const jsmntok_t *kt = tok_at(j, k);
+		size_t rl = (size_t)(kt->end - kt->start);
+		const char *raw = j->src + kt->start;
+		int esc = kt->type == JSMN_STRING &&
+		    memchr(raw, '\\', rl) != NULL;
+
+		for (int q = 0; q < n; q++) {
+			if (out[q] >= 0)
+				continue;
+			if (esc ? json_eq(j, k, names[q]) : (rl == len[q] &&
+			    memcmp(raw, names[q], rl) == 0)) {
+				out[q] = k + 1;
+				break;
+			}
+		}
+	}
 }
 
 /* A segment of digits also indexes an array ("data.0.vmid"). */

@@ -69,6 +69,11 @@ int json_first(const struct json *j, int t);
 int json_at(const struct json *j, int t, int i);
 /* The value of key in object t, or -1 (also when t is not an object). */
 int json_get(const struct json *j, int t, const char *key);
+/* Look up n keys of object t in one pass over its members: out[i] gets
+ * the value token of names[i], or -1.  For objects read field by field
+ * (n lookups with json_get cost n passes). */
+void json_fields(const struct json *j, int t, const char *const *names,
+    int n, int *out);
 /* Walk a path of keys separated by '.', e.g. "data.result"; -1 if absent.
  * On an array a segment of digits is an index: "data.0.vmid". */
 int json_path(const struct json *j, int t, const char *path);

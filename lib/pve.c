@@ -147,46 +147,83 @@ pve_nodes_parse(const struct json *j, int arr, struct pve_node **out, int *n,
 	return 0;
 }
 
+/* The fields of a guest row, looked up in one pass (json_fields). */
+enum { GF_TYPE, GF_VMID, GF_NAME, GF_NODE, GF_STATUS, GF_CPU, GF_MAXCPU,
+	GF_CPUS, GF_MEM, GF_MAXMEM, GF_DISK, GF_MAXDISK, GF_NETIN, GF_NETOUT,
+	GF_DISKREAD, GF_DISKWRITE, GF_UPTIME, GF_TAGS, GF_POOL, GF_LOCK,
+	GF_HASTATE, GF_TEMPLATE, GF_N };
+static const char *const guest_fields[GF_N] = {
+	"type", "vmid", "name", "node", "status", "cpu", "maxcpu", "cpus",
+	"mem", "maxmem", "disk", "maxdisk", "netin", "netout", "diskread",
+	"diskwrite", "uptime", "tags", "pool", "lock", "hastate", "template",
+};
+
+static void
+scopy(const struct json *j, int t, char *dst, size_t n)
+{
+	if (json_strcpy(j, t, dst, n) < 0)
+		dst[0] = '\0';
+}
+
+static uint64_t
+uval(const struct json *j, int t)
+{
+	uint64_t v;
+
+	return json_uint(j, t, &v) == 0 ? v : 0;
+}
+
+static double
+nval(const struct json *j, int t, double def)
+{
+	double v;
+
+	return json_num(j, t, &v) == 0 ? v : def;
+}
+
 /* Fill x from guest object c; 0 when it is a valid guest row. */
 static int
 guest_from(const struct json *j, int c, const char *node, const char *type,
     struct pve_guest *x)
 {
-	long long vmid;
+	int f[GF_N], b = 0;
+	long long vmid, up;
 
 	memset(x, 0, sizeof(*x));
 	if (json_type(j, c) != JSON_OBJECT)
 		return -1;
-	sfield(j, c, "type", x->type, sizeof(x->type));
+	json_fields(j, c, guest_fields, GF_N, f);
+	scopy(j, f[GF_TYPE], x->type, sizeof(x->type));
 	if (x->type[0] == '\0' && type)
 		snprintf(x->type, sizeof(x->type), "%s", type);
 	if (strcmp(x->type, "qemu") != 0 && strcmp(x->type, "lxc") != 0)
 		return -1;
-	if (json_int(j, json_get(j, c, "vmid"), &vmid) != 0 || vmid <= 0 ||
+	if (json_int(j, f[GF_VMID], &vmid) != 0 || vmid <= 0 ||
 	    vmid > 999999999)
 		return -1;
 	x->vmid = (int)vmid;
-	sfield(j, c, "name", x->name, sizeof(x->name));
-	sfield(j, c, "node", x->node, sizeof(x->node));
+	scopy(j, f[GF_NAME], x->name, sizeof(x->name));
+	scopy(j, f[GF_NODE], x->node, sizeof(x->node));
 	if (x->node[0] == '\0' && node)
 		snprintf(x->node, sizeof(x->node), "%s", node);
-	sfield(j, c, "status", x->status, sizeof(x->status));
-	x->cpu = json_get_num(j, c, "cpu", 0);
-	x->maxcpu = json_get_num(j, c, "maxcpu", json_get_num(j, c, "cpus", 0));
-	x->mem = ufield(j, c, "mem");
-	x->maxmem = ufield(j, c, "maxmem");
-	x->disk = ufield(j, c, "disk");
-	x->maxdisk = ufield(j, c, "maxdisk");
-	x->netin = ufield(j, c, "netin");
-	x->netout = ufield(j, c, "netout");
-	x->diskread = ufield(j, c, "diskread");
-	x->diskwrite = ufield(j, c, "diskwrite");
-	x->uptime = json_get_int(j, c, "uptime", 0);
-	sfield(j, c, "tags", x->tags, sizeof(x->tags));
-	sfield(j, c, "pool", x->pool, sizeof(x->pool));
-	sfield(j, c, "lock", x->lock, sizeof(x->lock));
-	sfield(j, c, "hastate", x->hastate, sizeof(x->hastate));
-	x->template = json_get_bool(j, c, "template", 0);
+	scopy(j, f[GF_STATUS], x->status, sizeof(x->status));
+	x->cpu = nval(j, f[GF_CPU], 0);
+	x->maxcpu = nval(j, f[GF_MAXCPU], nval(j, f[GF_CPUS], 0));
+	x->mem = uval(j, f[GF_MEM]);
+	x->maxmem = uval(j, f[GF_MAXMEM]);
+	x->disk = uval(j, f[GF_DISK]);
+	x->maxdisk = uval(j, f[GF_MAXDISK]);
+	x->netin = uval(j, f[GF_NETIN]);
+	x->netout = uval(j, f[GF_NETOUT]);
+	x->diskread = uval(j, f[GF_DISKREAD]);
+	x->diskwrite = uval(j, f[GF_DISKWRITE]);
+	x->uptime = json_int(j, f[GF_UPTIME], &up) == 0 ? up : 0;
+	scopy(j, f[GF_TAGS], x->tags, sizeof(x->tags));
+	scopy(j, f[GF_POOL], x->pool, sizeof(x->pool));
+	scopy(j, f[GF_LOCK], x->lock, sizeof(x->lock));
+	scopy(j, f[GF_HASTATE], x->hastate, sizeof(x->hastate));
+	if (json_bool(j, f[GF_TEMPLATE], &b) == 0)
+		x->template = b;
 	return 0;
 }
 
