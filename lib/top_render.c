@@ -844,6 +844,10 @@ static const char *const keymap[] = {
 	"  guest passes what through (red: several guests, one device)",
 	"G      search every guest config: text, or /regex/",
 	"H      heatmap: API round-trip per node, median, worst, bucket",
+	":      command palette: :start 100 101, :migrate 100 pve2,",
+	"       :snapshot 100 name, :backup 100 storage, :sort cpu desc,",
+	"       :filter tag:web, :profile NAME, :refresh, :quit",
+	"C-k    quick open: jump to a guest, node, storage or view by name",
 	"j/k or Down/Up move, PageDown/PageUp or C-d/C-u page,",
 	"  g or Home first, End last",
 	"Enter  open: guest detail, task log, guests of a node;",
@@ -963,7 +967,8 @@ top_render(const struct top_state *s, TickitRenderBuffer *rb, int colour)
 	if (s->input != TOP_IN_NONE) {
 		static const char *const prompts[] = { "", "/", "filter: ",
 			"tag: ", "migrate to node: ", "snapshot name: ",
-			"back up to storage: ", "grep configs: " };
+			"back up to storage: ", "grep configs: ", ":",
+			"open: " };
 
 		put(rb, s, s->lines - 2, 0, p->bold, "%s%s_",
 		    prompts[s->input], s->entry);
@@ -979,6 +984,24 @@ top_render(const struct top_state *s, TickitRenderBuffer *rb, int colour)
 	if (s->help)
 		box(rb, s, "pxtop keys", keymap, (int)(sizeof(keymap) /
 		    sizeof(keymap[0])), p);
+	if (s->input == TOP_IN_QUICK) {
+		char lines[TOP_NQUICK + 1][112];
+		const char *text[TOP_NQUICK + 1];
+		int n = 0;
+
+		for (int i = 0; i < s->nquick; i++, n++) {
+			snprintf(lines[n], sizeof(lines[n]), "%s %-96s",
+			    i == s->quick_cur ? ">" : " ", s->quick[i].label);
+			text[n] = lines[n];
+		}
+		if (s->quick_more || n == 0) {
+			snprintf(lines[n], sizeof(lines[n]), n ? "  ... %d more: "
+			    "type more" : "  nothing matches", s->quick_more);
+			text[n] = lines[n];
+			n++;
+		}
+		box(rb, s, "quick open", text, n, p);
+	}
 	if (s->confirm) {
 		char l1[128], l2[128];
 		const char *text[3] = { l1, l2, "y run   n cancel" };

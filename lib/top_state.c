@@ -647,6 +647,277 @@ start_grep(struct top_state *s, const char *pat, struct top_effects *fx)
 	s->view = TOP_GREP;
 }
 
+/* ---- quick open (C-k) ---- */
+
+/* The views quick open can jump to (the per-selection ones need a
+ * selection: Z, W). */
+static const enum top_view quick_views[] = {
+	TOP_DASH, TOP_NODES, TOP_GUESTS, TOP_STORAGE, TOP_TASKS, TOP_QUEUE,
+	TOP_AUDIT, TOP_BACKUPS, TOP_HEAT
+};
+
+static void
+quick_add(struct top_state *s, enum top_quick_kind kind, int idx,
+    const char *label)
+{
+	struct top_quick *q;
+
+	for (int i = 0; i < s->nquick; i++)
+		if (s->quick[i].kind == kind && s->quick[i].idx == idx)
+			return;
+	if (s->nquick == TOP_NQUICK) {
+		s->quick_more++;
+		return;
+	}
+	q = &s->quick[s->nquick++];
+	q->kind = kind;
+	q->idx = idx;
+	snprintf(q->label, sizeof(q->label), "%s", label);
+}
+
+/* One pass over every candidate: exact substrings in the first, fuzzy
+ * matches in the second, so that "web" puts web-01 before w-e-b. */
+static void
+quick_pass(struct top_state *s, const char *t, int fuzzy)
+{
+	char label[96], id[16];
+
+#define HIT(text) (fuzzy ? top_fuzzy((text), t) : \
+	strcasestr((text), t) != NULL)
+	for (size_t i = 0; i < sizeof(quick_views) / sizeof(quick_views[0]);
+	    i++)
+		if (HIT(top_view_name(quick_views[i]))) {
+			snprintf(label, sizeof(label), "view  %s",
+			    top_view_name(quick_views[i]));
+			quick_add(s, TOP_Q_VIEW, (int)quick_views[i], label);
+		}
+	for (int i = 0; i < s->nnodes; i++)
+		if (HIT(s->nodes[i].name)) {
+			snprintf(label, sizeof(label), "node  %s (%s)",
+			    s->nodes[i].name, s->nodes[i].status);
+			quick_add(s, TOP_Q_NODE, i, label);
+		}
+	for (int i = 0; i < s->nstorages; i++)
+		if (HIT(s->storages[i].storage)) {
+			snprintf(label, sizeof(label), "storage  %.40s@%.40s",
+			    s->storages[i].storage, s->storages[i].node);
+			quick_add(s, TOP_Q_STORAGE, i, label);
+		}
+	for (int i = 0; i < s->nguests; i++) {
+		const struct pve_guest *g = &s->guests[i];
+
+		snprintf(id, sizeof(id), "%d", g->vmid);
+		if (HIT(g->name) || HIT(id)) {
+			snprintf(label, sizeof(label), "%s  %d %.40s on %.20s "
+			    "(%.12s)", g->type[0] == 'l' ? "CT" : "VM", g->vmid,
+			    g->name, g->node, g->status);
+			quick_add(s, TOP_Q_GUEST, i, label);
+		}
+	}
+#undef HIT
+}
+
+static void
+quick_update(struct top_state *s)
+{
+	s->nquick = s->quick_more = s->quick_cur = 0;
+	quick_pass(s, s->entry, 0);
+	if (s->entry[0])
+		quick_pass(s, s->entry, 1);
+}
+
+static void go_view(struct top_state *s, enum top_view v,
+    struct top_effects *fx);
+static void open_detail(struct top_state *s, const struct pve_guest *g,
+    struct top_effects *fx);
+static int count_ops(const struct top_state *s, enum top_op_state st);
+static void prompt_done(struct top_state *s, struct top_effects *fx);
+
+/* Jump to the chosen candidate. */
+static void
+quick_jump(struct top_state *s, struct top_effects *fx)
+{
+	const struct top_quick *q;
+
+	if (s->nquick == 0) {
+		snprintf(s->status, sizeof(s->status), "nothing matches "
+		    "'%.60s'", s->entry);
+		return;
+	}
+	q = &s->quick[s->quick_cur];
+	/* the lists must show it: no search in the way */
+	if (s->search[0] && q->kind != TOP_Q_VIEW) {
+		s->search[0] = '\0';
+		relist(s);
+	}
+	switch (q->kind) {
+	case TOP_Q_VIEW:
+		go_view(s, (enum top_view)q->idx, fx);
+		break;
+	case TOP_Q_NODE:
+		s->view = TOP_NODES;
+		for (int i = 0; i < s->nvnodes; i++)
+			if (s->vnodes[i] == q->idx)
+				s->cur[TOP_NODES] = i;
+		clamp(s, TOP_NODES);
+		break;
+	case TOP_Q_STORAGE:
+		s->view = TOP_STORAGE;
+		for (int i = 0; i < s->nvstor; i++)
+			if (s->vstor[i] == q->idx)
+				s->cur[TOP_STORAGE] = i;
+		clamp(s, TOP_STORAGE);
+		break;
+	case TOP_Q_GUEST:
+		for (int i = 0; i < s->nvis; i++)
+			if (s->vis[i] == q->idx)
+				s->cur[TOP_GUESTS] = i;
+		clamp(s, TOP_GUESTS);
+		if (s->view == TOP_GUEST)
+			s->view = TOP_GUESTS;
+		open_detail(s, &s->guests[q->idx], fx);
+		break;
+	}
+}
+
+/* ---- the command palette (:) ---- */
+
+static int queue_by_vmid(struct top_state *s, enum top_input in,
+    const char *action, int argc, char **argv, struct top_effects *fx);
+
+static void
+run_command(struct top_state *s, const char *line, struct top_effects *fx)
+{
+	static const char *const simple[] = { "start", "shutdown", "reboot",
+		"delete" };
+	char buf[sizeof(s->entry)], *argv[16], *tok, *save = NULL;
+	int argc = 0;
+
+	snprintf(buf, sizeof(buf), "%s", line);
+	for (tok = strtok_r(buf, " ", &save); tok && argc < 16;
+	    tok = strtok_r(NULL, " ", &save))
+		argv[argc++] = tok;
+	if (argc == 0)
+		return;
+	for (size_t i = 0; i < sizeof(simple) / sizeof(simple[0]); i++)
+		if (strcmp(argv[0], simple[i]) == 0) {
+			queue_by_vmid(s, TOP_IN_NONE, simple[i], argc - 1,
+			    argv + 1, fx);
+			return;
+		}
+	if (strcmp(argv[0], "migrate") == 0 || strcmp(argv[0], "snapshot") ==
+	    0 || strcmp(argv[0], "backup") == 0) {
+		enum top_input in = argv[0][0] == 'm' ? TOP_IN_MIGRATE :
+		    argv[0][0] == 's' ? TOP_IN_SNAPNAME : TOP_IN_STORAGE;
+
+		if (argc < 3) {
+			snprintf(s->status, sizeof(s->status), "usage: :%s "
+			    "vmid ... %s", argv[0], in == TOP_IN_MIGRATE ?
+			    "node" : in == TOP_IN_SNAPNAME ? "name" :
+			    "storage");
+			return;
+		}
+		queue_by_vmid(s, in, argv[0], argc - 2, argv + 1, fx);
+		return;
+	}
+	if (strcmp(argv[0], "sort") == 0 && argc >= 2) {
+		for (int k = 0; k < TOP_NSORT; k++)
+			if (strcmp(argv[1], top_sort_name(k)) == 0) {
+				s->sort = k;
+				s->sort_desc = argc > 2 && strcmp(argv[2],
+				    "desc") == 0;
+				relist(s);
+				s->view = TOP_GUESTS;
+				return;
+			}
+		snprintf(s->status, sizeof(s->status), "sort by vmid, name, "
+		    "node, status, cpu, mem or uptime, not '%.40s'", argv[1]);
+		return;
+	}
+	if (strcmp(argv[0], "profile") == 0 && argc == 2) {
+		if (count_ops(s, TOP_OP_PREVIEW) + count_ops(s, TOP_OP_READY) +
+		    count_ops(s, TOP_OP_RUNNING) > 0) {
+			snprintf(s->status, sizeof(s->status), "operations are "
+			    "queued or running: finish or clear them (Q, c) "
+			    "before switching profiles");
+			return;
+		}
+		snprintf(emit(fx, TE_PROFILE)->arg, sizeof(fx->e[0].arg), "%s",
+		    argv[1]);
+		snprintf(s->status, sizeof(s->status), "switching to profile "
+		    "%.60s", argv[1]);
+		return;
+	}
+	if (strcmp(argv[0], "filter") == 0) {
+		s->filter[0] = '\0';
+		for (int i = 1; i < argc; i++)
+			snprintf(s->filter + strlen(s->filter),
+			    sizeof(s->filter) - strlen(s->filter), "%s%s",
+			    i > 1 ? " " : "", argv[i]);
+		relist(s);
+		s->view = TOP_GUESTS;
+		return;
+	}
+	if (strcmp(argv[0], "refresh") == 0) {
+		fetch(s, TOP_F_ALL, fx);
+		return;
+	}
+	if (strcmp(argv[0], "q") == 0 || strcmp(argv[0], "quit") == 0) {
+		s->quit = 1;
+		emit(fx, TE_QUIT);
+		return;
+	}
+	snprintf(s->status, sizeof(s->status), "unknown command '%.40s': "
+	    "start shutdown reboot delete vmid...; migrate vmid... node; "
+	    "snapshot vmid... name; backup vmid... storage; sort column "
+	    "[desc]; filter terms; profile name; refresh; quit", argv[0]);
+}
+
+/*
+ * The palette's actions: the VMIDs argv[0..argc) become the selection for
+ * this one action (the marks are kept aside and put back), then either
+ * queued at once or, for in (migrate, snapshot, backup), with argv[argc]
+ * as the prompt's answer.
+ */
+static int
+queue_by_vmid(struct top_state *s, enum top_input in, const char *action,
+    int argc, char **argv, struct top_effects *fx)
+{
+	int *saved = s->marked, nsaved = s->nmarked;
+
+	if (!s->read_only && argc == 0) {
+		snprintf(s->status, sizeof(s->status), "usage: :%s vmid ...",
+		    action);
+		return -1;
+	}
+	if (s->read_only)
+		return can_act(s, action) ? 0 : -1;	/* says why */
+	s->marked = NULL;
+	s->nmarked = 0;
+	for (int i = 0; i < argc; i++) {
+		int vmid = pve_parse_vmid(argv[i]);
+
+		if (vmid < 0 || guest_by_vmid(s, vmid) == NULL) {
+			snprintf(s->status, sizeof(s->status), "no guest "
+			    "'%.40s' in the cluster: nothing queued", argv[i]);
+			goto out;
+		}
+		mark(s, vmid, 1);
+	}
+	if (in == TOP_IN_NONE) {
+		queue_ops(s, action, "", fx);
+	} else {
+		s->input = in;
+		snprintf(s->entry, sizeof(s->entry), "%s", argv[argc]);
+		prompt_done(s, fx);
+	}
+out:
+	free(s->marked);
+	s->marked = saved;
+	s->nmarked = nsaved;
+	return 0;
+}
+
 /* The line typed after m, n or b: checked, then the operations queued. */
 static void
 prompt_done(struct top_state *s, struct top_effects *fx)
@@ -689,6 +960,12 @@ prompt_done(struct top_state *s, struct top_effects *fx)
 		return;
 	case TOP_IN_GREP:
 		start_grep(s, v, fx);
+		return;
+	case TOP_IN_CMD:
+		run_command(s, v, fx);
+		return;
+	case TOP_IN_QUICK:
+		quick_jump(s, fx);
 		return;
 	default:
 		return;
@@ -1039,7 +1316,7 @@ key_entry(struct top_state *s, struct top_action *a, struct top_effects *fx)
 			s->search[0] = '\0';
 			relist(s);
 		}
-		if (s->input >= TOP_IN_MIGRATE && s->input != TOP_IN_GREP)
+		if (s->input >= TOP_IN_MIGRATE && s->input <= TOP_IN_STORAGE)
 			snprintf(s->status, sizeof(s->status), "cancelled: "
 			    "nothing queued");
 		s->input = TOP_IN_NONE;
@@ -1087,9 +1364,21 @@ key_entry(struct top_state *s, struct top_action *a, struct top_effects *fx)
 
 		if (len + strlen(t) < sizeof(s->entry))
 			memcpy(s->entry + len, t, strlen(t) + 1);
+	} else if (s->input == TOP_IN_QUICK && (key_is(a, "Down") ||
+	    key_is(a, "Tab") || key_is(a, "C-n"))) {
+		if (s->quick_cur + 1 < s->nquick)
+			s->quick_cur++;
+		return;
+	} else if (s->input == TOP_IN_QUICK && (key_is(a, "Up") ||
+	    key_is(a, "S-Tab") || key_is(a, "C-p"))) {
+		if (s->quick_cur > 0)
+			s->quick_cur--;
+		return;
 	} else {
 		return;
 	}
+	if (s->input == TOP_IN_QUICK)
+		quick_update(s);
 	if (s->input == TOP_IN_SEARCH) {
 		/* incremental: every key narrows the lists at once */
 		snprintf(s->search, sizeof(s->search), "%s", s->entry);
@@ -1113,6 +1402,19 @@ move_cursor(struct top_state *s, int delta, int absolute)
 }
 
 static void
+open_detail(struct top_state *s, const struct pve_guest *g,
+    struct top_effects *fx)
+{
+	free_detail(s);
+	s->detail_vmid = g->vmid;
+	if (s->view != TOP_GUEST)
+		s->back = s->view;
+	s->view = TOP_GUEST;
+	s->cur[TOP_GUEST] = 0;
+	emit(fx, TE_DETAIL)->g = *g;
+}
+
+static void
 enter(struct top_state *s, struct top_effects *fx)
 {
 	const struct pve_guest *g = NULL;
@@ -1122,12 +1424,7 @@ enter(struct top_state *s, struct top_effects *fx)
 	else if (s->view == TOP_GUESTS)
 		g = top_cur_guest(s);
 	if (g != NULL) {
-		free_detail(s);
-		s->detail_vmid = g->vmid;
-		s->back = s->view;
-		s->view = TOP_GUEST;
-		s->cur[TOP_GUEST] = 0;
-		emit(fx, TE_DETAIL)->g = *g;
+		open_detail(s, g, fx);
 	} else if (s->view == TOP_TASKS && s->nvtasks > 0) {
 		const struct pve_task *t =
 		    &s->tasks[s->vtasks[s->cur[TOP_TASKS]]];
@@ -1207,6 +1504,9 @@ key(struct top_state *s, struct top_action *a, struct top_effects *fx)
 			return;
 		case 'G':
 			open_entry(s, TOP_IN_GREP);
+			return;
+		case ':':
+			open_entry(s, TOP_IN_CMD);
 			return;
 		case 'H': go_view(s, TOP_HEAT, fx); return;
 		case 'j': move_cursor(s, 1, 0); return;
@@ -1311,6 +1611,9 @@ key(struct top_state *s, struct top_action *a, struct top_effects *fx)
 		a->text = 1;
 		a->key = " ";
 		key(s, a, fx);
+	} else if (key_is(a, "C-k")) {
+		open_entry(s, TOP_IN_QUICK);
+		quick_update(s);
 	} else if (key_is(a, "Down")) {
 		move_cursor(s, 1, 0);
 	} else if (key_is(a, "Up")) {
@@ -1590,6 +1893,9 @@ top_reduce(struct top_state *s, struct top_action *a, struct top_effects *fx)
 		}
 		clamp(s, TOP_HW);
 		break;
+	case TA_NOTICE:
+		snprintf(s->status, sizeof(s->status), "%.255s", a->msg);
+		break;
 	case TA_PROBE:
 		for (int i = 0; i < s->nprobes; i++) {
 			struct top_probe *p = &s->probes[i];
@@ -1689,6 +1995,14 @@ top_footer(const struct top_state *s)
 	if (s->input == TOP_IN_STORAGE)
 		return "back up to storage:  Enter queue with a pre-flight "
 		    "preview  Esc cancel";
+	if (s->input == TOP_IN_CMD)
+		return ":start :shutdown :reboot :delete vmid...  :migrate "
+		    "vmid... node  :snapshot vmid... name  :backup vmid... "
+		    "storage  :sort col [desc]  :filter  :profile name  "
+		    "Enter run  Esc cancel";
+	if (s->input == TOP_IN_QUICK)
+		return "quick open: guests, nodes, storage, views  Down/Up "
+		    "choose  Enter go  Esc cancel";
 	if (s->input == TOP_IN_GREP)
 		return "search every guest config: text, or /regex/ (extended, "
 		    "any case)  Enter search  Esc cancel";

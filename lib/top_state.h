@@ -95,8 +95,21 @@ enum top_input {
 	TOP_IN_MIGRATE,		/* m: the target node */
 	TOP_IN_SNAPNAME,	/* n: the snapshot's name */
 	TOP_IN_STORAGE,		/* b: the backup storage */
-	TOP_IN_GREP		/* G: text, or /regex/ */
+	TOP_IN_GREP,		/* G: text, or /regex/ */
+	TOP_IN_CMD,		/* the : command palette */
+	TOP_IN_QUICK		/* C-k quick open */
 };
+
+/* A candidate of the quick open (C-k). */
+enum top_quick_kind { TOP_Q_VIEW, TOP_Q_NODE, TOP_Q_STORAGE, TOP_Q_GUEST };
+
+struct top_quick {
+	enum top_quick_kind kind;
+	int idx;		/* view, or index in nodes, storages, guests */
+	char label[96];
+};
+
+#define TOP_NQUICK	8
 
 enum top_op_state {
 	TOP_OP_PREVIEW,		/* the pre-flight check is running */
@@ -238,6 +251,12 @@ struct top_state {
 	int grep_asked;		/* configs asked for */
 	int grep_failed;
 
+	/* quick open (C-k): the best candidates for the typed text */
+	struct top_quick quick[TOP_NQUICK];
+	int nquick;
+	int quick_more;		/* matches beyond those shown */
+	int quick_cur;
+
 	/* heatmap (H) */
 	struct top_probe probes[64];
 	int nprobes;
@@ -273,6 +292,7 @@ enum top_act_type {
 			   pve_passthru[n] */
 	TA_GREPCFG,	/* id: vmid, rows: struct pve_kv[n] */
 	TA_PROBE,	/* upid: node, rc: 0 or -1 (msg), ms */
+	TA_NOTICE,	/* msg: for the status line */
 };
 
 struct top_action {
@@ -308,6 +328,7 @@ enum top_eff_type {
 	TE_PASSTHRU,	/* g: its config's passthrough entries */
 	TE_GREPCFG,	/* g: its config, for G */
 	TE_PROBE,	/* g.node: one timed GET /nodes/{node}/status */
+	TE_PROFILE,	/* arg: restart pxtop on that profile */
 };
 
 struct top_effect {

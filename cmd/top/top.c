@@ -54,6 +54,8 @@ static int colour;
 static void *refresh_timer, *async_timer;
 
 static int sig_pipe_rd = -1;
+static char switch_to[64];	/* :profile: run again on this one */
+static double delay = 3;
 
 /* ---- actions in, effects out ---- */
 
@@ -1023,6 +1025,25 @@ run_effect(const struct top_effect *e)
 	case TE_QUIT:
 		tickit_stop(tk);
 		break;
+	case TE_PROFILE: {
+		struct top_action a = { .type = TA_NOTICE };
+		int found = 0;
+
+		for (int i = 0; i < X.conf.nprofiles && !found; i++)
+			found = strcmp(X.conf.profiles[i].name, e->arg) == 0;
+		if (!found) {
+			snprintf(a.msg, sizeof(a.msg), "no profile '%s' in %s: "
+			    "px profiles lists them", e->arg, X.conf.path ?
+			    X.conf.path : "px.conf");
+			post(&a);
+			break;
+		}
+		/* A fresh start on it once the terminal is restored: new
+		 * connections, worker and gate, nothing of the old state. */
+		snprintf(switch_to, sizeof(switch_to), "%s", e->arg);
+		tickit_stop(tk);
+		break;
+	}
 	}
 }
 
@@ -1111,7 +1132,6 @@ top_main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct px_err e;
-	double delay = 3;
 	int ch, lines, cols, err_fd;
 	char *end;
 
@@ -1194,6 +1214,15 @@ top_main(int argc, char **argv)
 				w = write(err_fd, buf, (size_t)n), (void)w;
 		dup2(err_fd, STDERR_FILENO);
 		close(err_fd);
+	}
+	if (switch_to[0]) {
+		char d[32];
+		char *args[] = { "px", "top", "-p", switch_to, "-d", d, NULL };
+
+		snprintf(d, sizeof(d), "%g", delay);
+		execv("/proc/self/exe", args);
+		px_errx(PX_EXIT_FAIL, "cannot restart on profile %s: %s",
+		    switch_to, strerror(errno));
 	}
 	/* tickit_run also ends on its own SIGINT handler: a way out too */
 	return 0;

@@ -136,6 +136,14 @@ keys H; wait_for '^API round-trip per node'; ok $? "H shows the heatmap"
 wait_for '^pve3 .* [0-9.]+ ms +[0-9.]+ ms +(fast|ok|slow|very-slow)' 100; ok $? "every node gets its median, worst and bucket"
 esc
 
+# --- command palette and quick open
+keys C-k; wait_for 'quick open'; ok $? "C-k opens quick open"
+keys "$name1"; wait_for "> (VM|CT) +$g1 $name1"; ok $? "and finds a guest by name"
+keys Enter; wait_for "^(VM|CT) $g1 \\($name1\\)"; ok $? "Enter opens its detail"
+esc; keys : "sort cpu desc" Enter; wait_for '^Guests: .* sort cpu desc'; ok $? ":sort cpu desc sorts the guests"
+keys : "sort vmid" Enter; wait_for 'sort vmid asc'
+keys : "start 99999" Enter; wait_for "no guest '99999'"; ok $? ":start with an unknown VMID queues nothing"
+
 # --- resize
 tm resize-window -t t -x 100 -y 30
 wait_for '^ j/k move' 30
@@ -157,8 +165,9 @@ start_top; kill -SEGV "$(pxtop_pid)"; wait_for '^EXIT=139'; ok $? "SIGSEGV: the 
 cooked; ok $? "SIGSEGV leaves the terminal in cooked mode"
 unlike "$(screen)" "Cluster sim" "and no TUI on the screen"
 
-# --- a read-only profile refuses, hiding nothing
-start_top -p ro
+# --- a read-only profile refuses, hiding nothing (reached with :profile)
+start_top; keys : "profile nosuch" Enter; wait_for "no profile 'nosuch'"; ok $? ":profile with an unknown profile says so"
+keys : "profile ro" Enter; wait_for '^ pxtop  ro .*\[read-only\]' 100; ok $? ":profile ro restarts pxtop on ro"
 like "$(screen | head -1)" "\\[read-only\\]" "a read-only profile is marked"
 keys 3; wait_for '^Guests: 60 of 60'; ok $? "and shows every guest"
 keys s; wait_for 'refused: profile ro is read-only'; ok $? "s is refused with the reason in the status line"

@@ -891,6 +891,120 @@ test_heatmap(void)
 }
 
 static void
+test_palette(void)
+{
+	const struct top_effect *e;
+
+	fresh(0);
+	press("3");
+	press("Space");		/* 100 marked */
+	press(":");
+	is_int(S.input, TOP_IN_CMD, ": opens the command palette");
+	type("start 101 102");
+	press("Enter");
+	is_int(S.nops, 2, ":start 101 102 queues two starts");
+	ok(S.ops[0].g.vmid == 101 && S.ops[1].g.vmid == 102, "on those "
+	    "guests");
+	is_int(count_fx(TE_RISK), 2, "each with its preview");
+	ok(S.nmarked == 1 && S.marked[0] == 100, "the marks stay as they "
+	    "were");
+	press(":");
+	type("migrate 103 pve2");
+	press("Enter");
+	is_int(S.nops, 3, ":migrate 103 pve2 queues a migration");
+	is_str(S.ops[2].arg, "pve2", "to pve2");
+	press(":");
+	type("snapshot 103 bad.name");
+	press("Enter");
+	is_int(S.nops, 3, "the palette checks what the prompts check");
+	press(":");
+	type("start 999");
+	press("Enter");
+	ok(S.nops == 3 && strstr(S.status, "no guest '999'") != NULL,
+	    "an unknown VMID queues nothing: %s", S.status);
+	press(":");
+	type("sort cpu desc");
+	press("Enter");
+	ok(S.sort == TOP_SORT_CPU && S.sort_desc && S.view == TOP_GUESTS,
+	    ":sort cpu desc sorts the guests");
+	is_int(vis_vmid(0), 104, "heaviest first");
+	press(":");
+	type("filter tag:prod");
+	press("Enter");
+	is_int(S.nvis, 2, ":filter sets the filter");
+	press(":");
+	type("profile lab");
+	press("Enter");
+	ok(strstr(S.status, "operations are queued") != NULL && FX.n == 0,
+	    ":profile waits for the queue to be empty");
+	press("Q");
+	S.nops = 0;
+	press(":");
+	type("profile lab");
+	press("Enter");
+	e = find_fx(TE_PROFILE);
+	ok(e && strcmp(e->arg, "lab") == 0, ":profile lab asks for a "
+	    "restart on lab");
+	press(":");
+	type("frobnicate");
+	press("Enter");
+	ok(strstr(S.status, "unknown command 'frobnicate'") != NULL, "an "
+	    "unknown command lists the known ones");
+	press(":");
+	type("quit");
+	press("Enter");
+	is_int(S.quit, 1, ":quit quits");
+	fresh(1);
+	press(":");
+	type("delete 100");
+	press("Enter");
+	ok(S.nops == 0 && strstr(S.status, "read-only") != NULL, "a "
+	    "read-only profile refuses palette actions too");
+}
+
+static void
+test_quick_open(void)
+{
+	fresh(0);
+	press("C-k");
+	is_int(S.input, TOP_IN_QUICK, "C-k opens quick open");
+	ok(S.nquick > 0 && S.quick[0].kind == TOP_Q_VIEW, "listing the views "
+	    "first");
+	type("db");
+	ok(S.nquick >= 1 && S.quick[0].kind == TOP_Q_GUEST &&
+	    S.guests[S.quick[0].idx].vmid == 102, "db finds db-01");
+	press("Enter");
+	is_int(S.view, TOP_GUEST, "Enter opens the guest");
+	is_int(S.detail_vmid, 102, "db-01");
+	ok(find_fx(TE_DETAIL) != NULL, "and fetches its detail");
+	press("C-k");
+	type("pve3");
+	ok(S.quick[0].kind == TOP_Q_NODE, "a node by name");
+	press("Enter");
+	ok(S.view == TOP_NODES && S.cur[TOP_NODES] == 2, "jumps to it in "
+	    "the node view");
+	press("C-k");
+	type("heat");
+	press("Enter");
+	is_int(S.view, TOP_HEAT, "a view by name");
+	press("C-k");
+	type("01");
+	ok(S.nquick >= 4, "several matches: %d", S.nquick);
+	press("Down");
+	is_int(S.quick_cur, 1, "Down chooses the next");
+	press("Up");
+	press("Up");
+	is_int(S.quick_cur, 0, "Up stops at the first");
+	press("Escape");
+	is_int(S.input, TOP_IN_NONE, "Esc closes it");
+	press("C-k");
+	type("zzzz");
+	press("Enter");
+	ok(strstr(S.status, "nothing matches") != NULL, "nothing found says "
+	    "so");
+}
+
+static void
 test_read_only_actions(void)
 {
 	static const char *const k[] = { "d", "m", "n", "b" };
@@ -1057,6 +1171,8 @@ main(void)
 	test_hardware();
 	test_config_grep();
 	test_heatmap();
+	test_palette();
+	test_quick_open();
 	test_read_only();
 	test_detail_and_log();
 	test_audit();

@@ -433,6 +433,34 @@ test_heatmap_view(void)
 }
 
 static void
+test_palette_and_quick_open(void)
+{
+	setup(6, 0);
+	press(":");
+	press("s");
+	draw();
+	ok(strstr(screen[LINES - 2], ":s_") != NULL, ": prompts on the status "
+	    "line");
+	ok(strstr(screen[LINES - 1], ":migrate vmid... node") != NULL, "the "
+	    "footer lists the commands");
+	press("Escape");
+	press("C-k");
+	press("0");
+	press("0");
+	press("0");
+	press("0");
+	press("3");
+	draw();
+	ok(shows("quick open") && shows("> VM  103 guest-00003 on pve1 "
+	    "(paused)"), "C-k shows the candidates, the chosen one marked");
+	press("Escape");
+	press("?");
+	draw();
+	ok(shows(":      command palette") && shows("C-k    quick open"),
+	    "the keymap lists : and C-k");
+}
+
+static void
 test_read_only_and_resize(void)
 {
 	struct top_action a = { .type = TA_RESIZE, .lines = 12, .cols = 60 };
@@ -510,6 +538,7 @@ main(void)
 	test_hardware_view();
 	test_grep_view();
 	test_heatmap_view();
+	test_palette_and_quick_open();
 	test_read_only_and_resize();
 	bench();
 	top_state_free(&S);
