@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "pve.h"
+#include "pve_read.h"
 
 PX_COMMAND(doctor, "check config, secrets, TLS trust, connectivity and rights",
     "usage: px doctor [-Hjv] [-c columns] [-f format] [-p profile]\n");
@@ -52,9 +53,20 @@ fail(struct doctor *d, const char *check, const struct px_err *e)
 		d->exit = px_exit_code(e);
 }
 
-/* Which of the privileges px uses does the identity hold on path? */
+/* Does the identity hold priv on path, or on / (which propagates)? */
+static int
+has_priv(const struct pve_perm *v, int n, const char *path, const char *priv)
+{
+	for (int i = 0; i < n; i++)
+		if (strcmp(v[i].priv, priv) == 0 &&
+		    (strcmp(v[i].path, path) == 0 || strcmp(v[i].path, "/") == 0))
+			return 1;
+	return 0;
+}
+
+/* Which of the privileges px uses does the identity hold? */
 static void
-check_privs(struct doctor *d, const struct json *j, int data)
+check_privs(struct doctor *d, const struct pve_perm *v, int n)
 {
 	static const struct { const char *path, *priv, *why; } want[] = {
 		{ "/", "Sys.Audit", "read nodes, tasks and cluster state" },
@@ -65,14 +77,7 @@ check_privs(struct doctor *d, const struct json *j, int data)
 	struct buf have = { 0 }, miss = { 0 };
 
 	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
-		int p = json_get(j, data, want[i].path);
-		int v = json_get(j, p, want[i].priv), b = 0;
-
-		/* A privilege on / propagates to the paths below. */
-		if (json_bool(j, v, &b) != 0 || !b)
-			json_bool(j, json_get(j, json_get(j, data, "/"),
-			    want[i].priv), &b);
-		if (b)
+		if (has_priv(v, n, want[i].path, want[i].priv))
 			buf_printf(&have, "%s%s on %s", have.len ? ", " : "",
 			    want[i].priv, want[i].path);
 		else
@@ -103,7 +108,9 @@ doctor_main(int argc, char **argv)
 	struct px_err e = { 0 };
 	struct px_client_opts co = { 0 };
 	struct pve_version v;
-	struct px_reply r;
+	struct px_reply r = { .data = -1 };
+	struct pve_perm *perms = NULL;
+	int nperms = 0;
 	const char *source, *dd;
 	char *secret = NULL, detail[512];
 	struct timespec t0, t1;
@@ -195,12 +202,15 @@ doctor_main(int argc, char **argv)
 	report(&d, "authentication", "PASS", x.p->user, NULL);
 
 	/* effective permissions */
-	if (pve_get(x.client, &r, &e, "/access/permissions") != 0) {
+	if (pve_get(x.client, &r, &e, "/access/permissions") != 0 ||
+	    pve_perms_parse(&r.j, r.data, &perms, &nperms, &e) != 0) {
 		report(&d, "permissions", "WARN", e.msg, e.hint);
 	} else {
-		check_privs(&d, &r.j, r.data);
-		px_reply_free(&r);
+		check_privs(&d, perms, nperms);
+		free(perms);
 	}
+	if (r.body.p)
+		px_reply_free(&r);
 done:
 	rc = cli_print(&x, d.o, &e);
 	out_free(d.o);

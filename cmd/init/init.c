@@ -23,6 +23,7 @@
 #include "cli.h"
 #include "enc.h"
 #include "pve.h"
+#include "pve_read.h"
 
 PX_COMMAND(init, "create px.conf, or add a profile checked against the server",
     "usage: px init [-fi] [-p profile] [--url url] [--user user] "
@@ -157,9 +158,18 @@ validate(const struct answers *a, struct px_err *e)
 		px_client_free(c);
 		return -1;
 	}
-	if (json_type(&r.j, json_get(&r.j, r.data, "/")) != JSON_OBJECT)
-		fprintf(stderr, "px init: note: this identity has no "
-		    "privileges on / (px doctor shows the details)\n");
+	{
+		struct pve_perm *v = NULL;
+		int n = 0, root = 0;
+
+		if (pve_perms_parse(&r.j, r.data, &v, &n, NULL) == 0)
+			for (int i = 0; i < n; i++)
+				root |= strcmp(v[i].path, "/") == 0;
+		free(v);
+		if (!root)
+			fprintf(stderr, "px init: note: this identity has no "
+			    "privileges on / (px doctor shows the details)\n");
+	}
 	px_reply_free(&r);
 	px_client_free(c);
 	return 0;
