@@ -618,6 +618,39 @@ H(h_agent_exec_status)
 	sim_ok_end(rs, &w);
 }
 
+/*
+ * /proc/net/tcp as the guest's kernel would show it: sshd everywhere, and
+ * the service its name suggests (web/proxy 80 and 443, db 5432 and 3306,
+ * mail 25, dns 53, cache 6379), all in state 0A (LISTEN).
+ */
+static char *
+proc_net_tcp(const struct sim_guest *g, int v6)
+{
+	static const struct { const char *prefix; int ports[3]; } svc[] = {
+		{ "web", { 80, 443, 0 } }, { "proxy", { 80, 443, 0 } },
+		{ "db", { 5432, 3306, 0 } }, { "mail", { 25, 587, 0 } },
+		{ "dns", { 53, 0, 0 } }, { "cache", { 6379, 0, 0 } },
+	};
+	struct buf b = { 0 };
+	int ports[4] = { 22, 0, 0, 0 }, n = 1, sl = 0;
+
+	for (size_t i = 0; i < sizeof(svc) / sizeof(svc[0]); i++)
+		if (g->name && strncmp(g->name, svc[i].prefix,
+		    strlen(svc[i].prefix)) == 0)
+			for (int k = 0; k < 3 && svc[i].ports[k]; k++)
+				ports[n++] = svc[i].ports[k];
+	buf_adds(&b, "  sl  local_address rem_address   st tx_queue rx_queue "
+	    "tr tm->when retrnsmt   uid  timeout inode\n");
+	for (int i = 0; i < n; i++)
+		buf_printf(&b, "%4d: %s:%04X %s:0000 0A 00000000:00000000 "
+		    "00:00000000 00000000     0        0 %d 1 0000000000000000 "
+		    "100 0 0 10 0\n", sl++, v6 ?
+		    "00000000000000000000000000000000" : "00000000", ports[i],
+		    v6 ? "00000000000000000000000000000000" : "00000000",
+		    10000 + i);
+	return buf_steal(&b);
+}
+
 H(h_agent_file_read)
 {
 	struct sim_guest *g = agent_guest(s, rq, rs, m);
@@ -637,6 +670,9 @@ H(h_agent_file_read)
 			json_free(&j);
 		}
 		free(doc);
+	} else if (strcmp(file, "/proc/net/tcp") == 0 ||
+	    strcmp(file, "/proc/net/tcp6") == 0) {
+		content = proc_net_tcp(g, file[13] == '6');
 	} else if (strcmp(file, "/etc/hostname") == 0) {
 		content = px_xasprintf("%s\n", g->name);
 	} else if (strcmp(file, "/etc/os-release") == 0) {

@@ -38,6 +38,17 @@ like "$out" "would send: POST /nodes/[^ ]+/qemu/$running/status/stop" "shows met
 is "$(writes)" 0 "dry run: no write reached pxsim"
 is "$(status_of "$running")" running "and the guest still runs"
 
+# --- pre-flight: the guest agent sees a service listening
+svc=$(px ls guests -j | py "
+for g in d:
+    if g['status'] == 'running' and g['type'] == 'qemu' and g['name'].split('-')[0] in ('mail', 'web', 'db', 'dns', 'proxy', 'cache') and not g['lock']:
+        print(g['vmid']); break")
+if [ -n "$svc" ]; then
+	run px stop -n -y --allow-risk "$svc"
+	like "$err" "risk: Warning ListeningOnService +VM $svc listens on port" \
+	    "ListeningOnService: the agent's /proc/net/tcp shows a service (read with a GET)"
+fi
+
 # --- stop needs -y without a terminal
 simctl DELETE log >/dev/null
 run px stop "$running" </dev/null
