@@ -16,8 +16,8 @@
 
 #define NCOMMANDS (sizeof(px_commands) / sizeof(px_commands[0]))
 
-const struct px_command *
-px_command_find(const char *name)
+static const struct px_command *
+find_exact(const char *name)
 {
 	size_t lo = 0, hi = NCOMMANDS;
 
@@ -33,6 +33,27 @@ px_command_find(const char *name)
 			lo = mid + 1;
 	}
 	return NULL;
+}
+
+/*
+ * A command by name.  Names are C identifiers (the folder under cmd/), so
+ * the spellings with hyphens that read better work too: pve-version,
+ * backup-info and upgrade-check are pveversion, backupinfo, upgradecheck.
+ */
+const struct px_command *
+px_command_find(const char *name)
+{
+	const struct px_command *c = find_exact(name);
+	char plain[64];
+	size_t k = 0;
+
+	if (c != NULL || strchr(name, '-') == NULL)
+		return c;
+	for (const char *s = name; *s && k < sizeof(plain) - 1; s++)
+		if (*s != '-')
+			plain[k++] = *s;
+	plain[k] = '\0';
+	return find_exact(plain);
 }
 
 const struct px_command *const *

@@ -31,7 +31,11 @@ ok $? "px version -j is JSON with name, commands and libraries"
 
 run px lss
 is "$rc" 2 "an unknown command exits 2"
-like "$err" "unknown command 'lss'" "and names it"
+is "$err" "px: unknown command 'lss' (did you mean 'ls'?)" "and suggests the nearest command"
+run px help pve-version
+like "$out" "^usage: px pveversion" "hyphenated spellings name the same command (pve-version)"
+run px help upgrade-check
+like "$out" "^usage: px upgradecheck" "and upgrade-check"
 run px versoin
 like "$err" "did you mean 'version'" "a transposition is recognised"
 run px zzzzzzzz
