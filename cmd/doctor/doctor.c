@@ -13,6 +13,8 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "audit.h"
+#include "freeze.h"
 #include "pve.h"
 #include "pve_read.h"
 
@@ -91,6 +93,115 @@ check_privs(struct doctor *d, const struct pve_perm *v, int n)
 		    "no privileges px uses", buf_str(&miss));
 	buf_free(&have);
 	buf_free(&miss);
+}
+
+/* The gate's own state: freeze, audit log, approval setup.  Warnings:
+ * px reads without them. */
+static void
+check_gate(struct doctor *d, struct px_cli *x, const char *dd)
+{
+	struct freeze fr;
+	struct px_err e;
+	char path[1024], detail[1600], why[256];
+	long long rows = 0, bad = 0;
+	int npol = 0;
+
+	if (freeze_get(x->p->name, &fr, &e) == 1) {
+		snprintf(detail, sizeof(detail), "%s is frozen by %s: %s",
+		    strcmp(fr.scope, "*") == 0 ? "every profile" : fr.scope,
+		    fr.by, fr.reason);
+		report(d, "freeze", "WARN", detail, "changes are refused until "
+		    "px incident thaw");
+	} else {
+		report(d, "freeze", "PASS", "no incident freeze", NULL);
+	}
+
+	snprintf(path, sizeof(path), "%s/audit.db", dd);
+	if (access(path, F_OK) != 0) {
+		report(d, "audit log", "PASS", "no entries yet (created with "
+		    "the first change)", NULL);
+	} else {
+		struct audit *a = audit_open(&e);
+
+		if (a == NULL) {
+			report(d, "audit log", "FAIL", e.msg, e.hint);
+			if (d->exit == 0)
+				d->exit = px_exit_code(&e);
+		} else if (audit_verify(a, &rows, &bad, why, sizeof(why),
+		    &e) != 0) {
+			snprintf(detail, sizeof(detail), "%s: broken at entry "
+			    "%lld: %s", path, bad, why);
+			report(d, "audit log", "WARN", detail, "px audit verify "
+			    "shows it; changes go on being logged");
+		} else {
+			snprintf(detail, sizeof(detail), "%s: %lld entries, "
+			    "chain intact", path, rows);
+			report(d, "audit log", "PASS", detail, NULL);
+		}
+		audit_close(a);
+	}
+
+	for (size_t i = 0; i < x->conf.nkv; i++)
+		if (strncmp(x->conf.kv[i].section, "policy ", 7) == 0 &&
+		    (i == 0 || strcmp(x->conf.kv[i - 1].section,
+		    x->conf.kv[i].section) != 0))
+			npol++;
+	if (npol == 0) {
+		report(d, "approval", "PASS", "no [policy] asks for approval",
+		    NULL);
+	} else if (conf_get(&x->conf, "telegram", "chat_id") == NULL ||
+	    conf_get(&x->conf, "telegram", "approver") == NULL ||
+	    (conf_get(&x->conf, "telegram", "bot_token") == NULL &&
+	    conf_get(&x->conf, "telegram", "bot_token_file") == NULL)) {
+		snprintf(detail, sizeof(detail), "%d [policy] sections but no "
+		    "complete [telegram]", npol);
+		report(d, "approval", "WARN", detail, "the changes they cover "
+		    "are refused: set bot_token_file, chat_id and approver");
+	} else {
+		const char *f = conf_get(&x->conf, "telegram", "bot_token_file");
+
+		if (f && secret_file_check(f, &e) != 0) {
+			report(d, "approval", "WARN", e.msg, e.hint);
+		} else {
+			snprintf(detail, sizeof(detail), "%d [policy] sections, "
+			    "Telegram chat %s", npol,
+			    conf_get(&x->conf, "telegram", "chat_id"));
+			report(d, "approval", "PASS", detail, NULL);
+		}
+	}
+}
+
+/* Every [pbs NAME] profile: trust, credentials, /version. */
+static void
+check_pbs(struct doctor *d, struct px_cli *x)
+{
+	struct px_client_opts co = { .verbose = x->verbose };
+
+	for (int i = 0; i < x->conf.nprofiles; i++) {
+		const struct px_profile *p = &x->conf.profiles[i];
+		struct px_client *c;
+		struct px_reply r;
+		struct px_err e;
+		char check[96], detail[512];
+		struct pve_version v;
+
+		if (p->kind != PX_KIND_PBS)
+			continue;
+		snprintf(check, sizeof(check), "pbs %s", p->name);
+		if ((c = px_client_new(&x->conf, p, &co, &e)) == NULL ||
+		    pve_get(c, &r, &e, "/version") != 0) {
+			report(d, check, "WARN", e.msg, e.hint);
+			px_client_free(c);
+			continue;
+		}
+		if (pve_version_parse(&r.j, r.data, &v, &e) != 0)
+			snprintf(v.version, sizeof(v.version), "?");
+		snprintf(detail, sizeof(detail), "Proxmox Backup Server %s at "
+		    "%s", v.version, p->url);
+		report(d, check, "PASS", detail, NULL);
+		px_reply_free(&r);
+		px_client_free(c);
+	}
 }
 
 int
@@ -211,6 +322,8 @@ doctor_main(int argc, char **argv)
 	}
 	if (r.body.p)
 		px_reply_free(&r);
+	check_gate(&d, &x, dd);
+	check_pbs(&d, &x);
 done:
 	rc = cli_print(&x, d.o, &e);
 	out_free(d.o);
