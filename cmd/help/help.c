@@ -12,22 +12,55 @@
 PX_COMMAND(help, "list the commands, or show how to use one",
     "usage: px help [command]\n");
 
-/* Show pxNAME(1) (px(1) for the dispatcher) through man(1) when it is
- * installed and stdout is a terminal.  Returns 0 when man ran. */
+/* The page in a source tree next to the binary (build/px and
+ * build/bin/pxNAME both find ../man or ../../man), or "" when none. */
+static void
+tree_page(const char *name, char *out, size_t n)
+{
+	char exe[4096], *slash;
+	ssize_t k = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	out[0] = '\0';
+	if (k <= 0)
+		return;
+	exe[k] = '\0';
+	if ((slash = strrchr(exe, '/')) == NULL)
+		return;
+	*slash = '\0';
+	snprintf(out, n, "%s/../man/px%s.1", exe, name);
+	if (access(out, R_OK) == 0)
+		return;
+	out[0] = '\0';
+}
+
+/* Show pxNAME(1) through man(1) when stdout is a terminal: the installed
+ * page, else the one of the source tree px was built in.  Returns 0 when
+ * man ran. */
 static int
 show_man(const char *name)
 {
-	char page[80];
+	char page[80], local[4200];
 	pid_t pid;
 	int st;
 
 	if (!isatty(STDOUT_FILENO) || access("/usr/bin/man", X_OK) != 0)
 		return -1;
 	snprintf(page, sizeof(page), "px%s", name);
+	tree_page(name, local, sizeof(local));
 	fflush(stdout);
 	if ((pid = fork()) < 0)
 		return -1;
 	if (pid == 0) {
+		/* An installed page wins; man -w tells whether there is one. */
+		if (local[0]) {
+			char cmd[128];
+
+			snprintf(cmd, sizeof(cmd), "/usr/bin/man -w %s "
+			    ">/dev/null 2>&1", page);
+			if (system(cmd) != 0)
+				execl("/usr/bin/man", "man", "-l", local,
+				    (char *)NULL);
+		}
 		execl("/usr/bin/man", "man", page, (char *)NULL);
 		_exit(127);
 	}
