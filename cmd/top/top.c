@@ -51,7 +51,7 @@ static struct top_effects FX;
 static struct px_async *async;
 static struct px_cli X;
 static int colour;
-static void *refresh_timer, *async_timer;
+static void *refresh_timer;
 
 static int sig_pipe_rd = -1;
 static char switch_to[64];	/* :profile: run again on this one */
@@ -192,6 +192,18 @@ hook_io(void *arg, int fd, int what)
 		io_watch[fd] = tickit_watch_io(tk, fd, cond, 0, on_io, NULL);
 }
 
+/* Monotonic milliseconds of the earliest curl timer armed, 0: none. */
+static long long async_due;
+
+static long long
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 static int
 on_async_timer(Tickit *t, TickitEventFlags f, void *info, void *user)
 {
@@ -200,23 +212,33 @@ on_async_timer(Tickit *t, TickitEventFlags f, void *info, void *user)
 	(void)user;
 	if (!(f & TICKIT_EV_FIRE))
 		return 0;
-	async_timer = NULL;
+	async_due = 0;	/* the earliest fires first: none is armed now */
 	px_async_timeout(async);
 	pump();
 	return 0;
 }
 
+/*
+ * curl's timer.  It is never cancelled: curl asks from inside tickit's
+ * timer dispatch (on_async_timer), where cancelling a timer can free the
+ * one tickit is walking (a crash seen under load).  A timer that fires
+ * early or after curl dropped it only lets curl check its timeouts once
+ * more, which is harmless; a later deadline than one already armed
+ * needs no timer of its own, since curl asks again when that one fires.
+ */
 static void
 hook_timer(void *arg, long ms)
 {
+	long long due;
+
 	(void)arg;
-	if (async_timer) {
-		tickit_watch_cancel(tk, async_timer);
-		async_timer = NULL;
-	}
-	if (ms >= 0)
-		async_timer = tickit_watch_timer_after_msec(tk, (int)ms, 0,
-		    on_async_timer, NULL);
+	if (ms < 0)
+		return;
+	due = mono_ms() + ms;
+	if (async_due && async_due <= due)
+		return;
+	async_due = due;
+	tickit_watch_timer_after_msec(tk, (int)ms, 0, on_async_timer, NULL);
 }
 
 /* ---- fetches ---- */
