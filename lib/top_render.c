@@ -522,6 +522,28 @@ draw_guest(TickitRenderBuffer *rb, const struct top_state *s, int y,
 	for (int i = 0; i < s->ncfg; i++)
 		LINE(NULL, "  %-14s %s", s->cfg[i].key, s->cfg[i].value ?
 		    s->cfg[i].value : "");
+	{
+		/* its recent tasks, from the cluster's task list */
+		char id[16];
+		int nt = 0;
+
+		snprintf(id, sizeof(id), "%d", g->vmid);
+		for (int i = 0; i < s->ntasks; i++)
+			nt += strcmp(s->tasks[i].id, id) == 0;
+		LINE(NULL, "%s", "");
+		LINE(p->head, "Recent tasks (%d)", nt);
+		for (int i = 0, k = 0; i < s->ntasks && k < 8; i++) {
+			const struct pve_task *t = &s->tasks[i];
+
+			if (strcmp(t->id, id) != 0)
+				continue;
+			k++;
+			out_fmt_time(t1, sizeof(t1), t->starttime);
+			LINE(t->running ? p->yellow : t->ok ? NULL : p->red,
+			    "  %-19s %-12s %-10s %s", t1, t->type, t->node,
+			    t->running ? "running" : t->status);
+		}
+	}
 	LINE(NULL, "%s", "");
 	LINE(p->head, "Snapshots (%d)", s->nsnaps);
 	for (int i = 0; i < s->nsnaps; i++) {

@@ -360,7 +360,7 @@ list_len(const struct top_state *s, enum top_view v)
 	case TOP_TASKLOG:
 		return s->nlog;
 	case TOP_GUEST:
-		return s->ncfg + s->nsnaps + 16;
+		return s->ncfg + s->nsnaps + 26;	/* + heads, tasks */
 	case TOP_BACKUPS:
 		return s->nvis;
 	case TOP_SNAPTREE:

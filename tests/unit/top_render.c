@@ -461,6 +461,19 @@ test_palette_and_quick_open(void)
 }
 
 static void
+test_guest_detail_tasks(void)
+{
+	setup(6, 0);
+	press("3");
+	press("j");
+	press("Enter");		/* guest 101: the vzdump task of setup */
+	draw();
+	ok(shows("Recent tasks (1)"), "the guest detail lists its recent "
+	    "tasks");
+	ok(shows("vzdump") && shows("job errors"), "with type and result");
+}
+
+static void
 test_read_only_and_resize(void)
 {
 	struct top_action a = { .type = TA_RESIZE, .lines = 12, .cols = 60 };
@@ -539,6 +552,7 @@ main(void)
 	test_grep_view();
 	test_heatmap_view();
 	test_palette_and_quick_open();
+	test_guest_detail_tasks();
 	test_read_only_and_resize();
 	bench();
 	top_state_free(&S);
