@@ -522,6 +522,16 @@ draw_guest(TickitRenderBuffer *rb, const struct top_state *s, int y,
 	for (int i = 0; i < s->ncfg; i++)
 		LINE(NULL, "  %-14s %s", s->cfg[i].key, s->cfg[i].value ?
 		    s->cfg[i].value : "");
+	if (s->nrrd > 0) {
+		/* the last hour from PVE's RRD, the newest 60 samples */
+		char sp[60 * 4 + 1];
+		int n = s->nrrd < 60 ? s->nrrd : 60, off = s->nrrd - n;
+
+		sparkline(sp, sizeof(sp), s->rrd + off, n);
+		LINE(NULL, "  cpu, last hour    %s", sp);
+		sparkline(sp, sizeof(sp), s->rrd + s->nrrd + off, n);
+		LINE(NULL, "  memory, last hour %s", sp);
+	}
 	{
 		/* its recent tasks, from the cluster's task list */
 		char id[16];

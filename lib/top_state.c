@@ -89,6 +89,9 @@ free_detail(struct top_state *s)
 	free(s->snaps);
 	s->snaps = NULL;
 	s->nsnaps = 0;
+	free(s->rrd);
+	s->rrd = NULL;
+	s->nrrd = 0;
 }
 
 void
@@ -1892,6 +1895,15 @@ top_reduce(struct top_state *s, struct top_action *a, struct top_effects *fx)
 			free(a->rows);
 		}
 		clamp(s, TOP_HW);
+		break;
+	case TA_RRD:
+		if (a->id != s->detail_vmid) {
+			free(a->rows);
+			break;
+		}
+		free(s->rrd);
+		s->rrd = a->rows;
+		s->nrrd = a->n;
 		break;
 	case TA_NOTICE:
 		snprintf(s->status, sizeof(s->status), "%.255s", a->msg);

@@ -203,6 +203,9 @@ struct top_state {
 	int ncfg;
 	struct pve_snapshot *snaps;
 	int nsnaps;
+	double *rrd;		/* the last hour: cpu[nrrd], then mem use
+				   (fraction of maxmem)[nrrd]; NaN unknown */
+	int nrrd;
 
 	/* task log */
 	char log_upid[256];
@@ -293,6 +296,7 @@ enum top_act_type {
 	TA_GREPCFG,	/* id: vmid, rows: struct pve_kv[n] */
 	TA_PROBE,	/* upid: node, rc: 0 or -1 (msg), ms */
 	TA_NOTICE,	/* msg: for the status line */
+	TA_RRD,		/* id: vmid, rows: double[2 * n] (see rrd) */
 };
 
 struct top_action {

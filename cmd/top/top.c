@@ -19,6 +19,7 @@
  * signal).
  */
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -35,6 +36,7 @@
 #include "http_async.h"
 #include "mutate.h"
 #include "mutate2.h"
+#include "pve_obs.h"
 #include "pve_read.h"
 #include "top_render.h"
 #include "top_state.h"
@@ -339,6 +341,28 @@ on_fetched(struct px_call *k, void *arg)
 		rc = pve_usb_parse(&r.j, r.data, (struct pve_usb **)&a.rows,
 		    &a.n, &e);
 		break;
+	case TA_RRD: {
+		struct pve_rrd rr;
+		int fc, fm, fx;
+
+		if ((rc = pve_rrd_parse(&r.j, r.data, &rr, &e)) != 0)
+			break;
+		fc = pve_rrd_field(&rr, "cpu");
+		fm = pve_rrd_field(&rr, "mem");
+		fx = pve_rrd_field(&rr, "maxmem");
+		a.n = rr.npoints;
+		a.rows = px_xcalloc((size_t)a.n * 2 + 1, sizeof(double));
+		for (int i = 0; i < a.n; i++) {
+			const double *v = rr.v + (size_t)i * rr.nfields;
+			double *out = a.rows;
+
+			out[i] = fc >= 0 ? v[fc] : NAN;
+			out[a.n + i] = fm >= 0 && fx >= 0 && v[fx] > 0 ?
+			    v[fm] / v[fx] : NAN;
+		}
+		pve_rrd_free(&rr);
+		break;
+	}
 	case TA_PASSTHRU:
 		rc = pve_passthru_parse(&r.j, r.data,
 		    (struct pve_passthru **)&a.rows, &a.n, &e);
@@ -431,6 +455,10 @@ run_detail(const struct pve_guest *g)
 	pve_guest_path(&b, g->node, g->type, g->vmid);
 	buf_adds(&b, "/snapshot");
 	fetch_start(fetch_new(TA_SNAPSHOTS, 0, g->vmid), b.p);
+	buf_reset(&b);
+	pve_guest_path(&b, g->node, g->type, g->vmid);
+	buf_adds(&b, "/rrddata?timeframe=hour&cf=AVERAGE");
+	fetch_start(fetch_new(TA_RRD, 0, g->vmid), b.p);
 	buf_free(&b);
 }
 

@@ -471,6 +471,26 @@ test_guest_detail_tasks(void)
 	ok(shows("Recent tasks (1)"), "the guest detail lists its recent "
 	    "tasks");
 	ok(shows("vzdump") && shows("job errors"), "with type and result");
+	{
+		struct top_action a = { .type = TA_RRD, .id = 101, .n = 3 };
+		double *v = calloc(6, sizeof(*v));
+
+		v[0] = 0.0;
+		v[1] = 0.5;
+		v[2] = 0.99;
+		v[3] = v[4] = v[5] = 0.25;
+		a.rows = v;
+		act(&a);
+		draw();
+		ok(shows("cpu, last hour    ▁▅█"), "its CPU of the last hour "
+		    "as a sparkline");
+		ok(shows("memory, last hour ▃▃▃"), "and its memory");
+		a.id = 999;
+		a.rows = calloc(2, sizeof(double));
+		a.n = 1;
+		act(&a);
+		is_int(S.nrrd, 3, "another guest's RRD is dropped");
+	}
 }
 
 static void
