@@ -30,7 +30,7 @@ screen() { tm capture-pane -t t -p; }
 # wait_for REGEX [tenths]: until the pane shows it; 0 when it did
 wait_for() {
 	i=0
-	while [ $i -lt "${2:-50}" ]; do
+	while [ $i -lt "${2:-100}" ]; do
 		screen | grep -Eq -- "$1" && return 0
 		sleep 0.1; i=$((i + 1))
 	done
@@ -147,7 +147,7 @@ keys : "start 99999" Enter; wait_for "no guest '99999'"; ok $? ":start with an u
 
 # --- resize
 tm resize-window -t t -x 100 -y 30
-wait_for '^ j/k move' 30
+wait_for '^ j/k move' 100
 ok $? "after a resize the footer is redrawn"
 is "$(screen | wc -l | tr -d ' ')" 30 "on the new height"
 is "$(screen | awk '{ if (length($0) > m) m = length($0) } END { print m <= 100 }')" 1 "within the new width"
