@@ -440,10 +440,29 @@ audit_open_at(const char *db, const char *key, struct px_err *e)
 		goto fail;
 	}
 	sqlite3_busy_timeout(a->db, BUSY_MS);
-	if (exec(a, "PRAGMA journal_mode = WAL", e) != 0 ||
-	    exec(a, "PRAGMA synchronous = FULL", e) != 0 ||
-	    schema_init(a, e) != 0)
-		goto fail;
+	/*
+	 * Several px opening a new log at once: switching to WAL needs the
+	 * database to itself, and SQLite may answer "locked" at once
+	 * instead of calling the busy handler.  Try again for as long as the
+	 * busy timeout.
+	 */
+	for (int tries = 0; ; tries++) {
+		int rc = exec(a, "PRAGMA journal_mode = WAL", e);
+
+		if (rc == 0)
+			rc = exec(a, "PRAGMA synchronous = FULL", e);
+		if (rc == 0)
+			rc = schema_init(a, e);
+		if (rc == 0)
+			break;
+		int code = sqlite3_errcode(a->db) & 0xff;
+
+		if ((code != SQLITE_BUSY && code != SQLITE_LOCKED) ||
+		    tries * 20 >= BUSY_MS)
+			goto fail;
+		sqlite3_exec(a->db, "ROLLBACK", NULL, NULL, NULL);
+		usleep(20 * 1000);
+	}
 	return a;
 fail:
 	audit_close(a);
