@@ -16,6 +16,13 @@ static int quit_pipe[2] = { -1, -1 };
 static const char restore_seq[] = "\033[?1000l\033[?1002l\033[?1003l"
     "\033[?1006l\033[?1049l\033[?25h\033[m\r\n";
 
+static const int fatal[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
+#define NFATAL (sizeof(fatal) / sizeof(fatal[0]))
+static struct sigaction fatal_old[NFATAL];
+
+/* Restore the terminal, then hand the signal to whoever had it before
+ * (the default action, or a sanitizer's handler that reports the
+ * crash), by reinstalling that and raising the signal again. */
 static void
 on_fatal(int sig)
 {
@@ -25,6 +32,12 @@ on_fatal(int sig)
 		tcsetattr(STDIN_FILENO, TCSANOW, &saved_tio);
 	w = write(STDOUT_FILENO, restore_seq, sizeof(restore_seq) - 1);
 	(void)w;
+	for (size_t i = 0; i < NFATAL; i++)
+		if (fatal[i] == sig) {
+			sigaction(sig, &fatal_old[i], NULL);
+			raise(sig);
+			return;
+		}
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -43,8 +56,6 @@ on_quit(int sig)
 int
 top_term_setup(void)
 {
-	static const int fatal[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL,
-		SIGABRT };
 	static const int quit[] = { SIGINT, SIGTERM, SIGHUP };
 	struct sigaction sa;
 
@@ -58,8 +69,8 @@ top_term_setup(void)
 	sigemptyset(&sa.sa_mask);
 	sa.sa_handler = on_fatal;
 	sa.sa_flags = SA_NODEFER | SA_RESETHAND;
-	for (size_t i = 0; i < sizeof(fatal) / sizeof(fatal[0]); i++)
-		sigaction(fatal[i], &sa, NULL);
+	for (size_t i = 0; i < NFATAL; i++)
+		sigaction(fatal[i], &sa, &fatal_old[i]);
 	sa.sa_handler = on_quit;
 	sa.sa_flags = SA_RESTART;
 	for (size_t i = 0; i < sizeof(quit) / sizeof(quit[0]); i++)
