@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "freeze.h"
 #include "http_async.h"
+#include "top_loop.h"
 #include "out.h"
 #include "pve.h"
 #include "top_state.h"
@@ -60,7 +61,7 @@ static char filter[64];
 static long interval_ms = 3000;
 static struct row *rows;
 static int nrows;
-static void *timer_refresh, *timer_async;
+static void *timer_refresh;
 static TickitPen *pen_bar, *pen_sel, *pen_head, *pen_red;
 static int scr_cols = 80;
 
@@ -338,109 +339,6 @@ on_refresh(Tickit *t, TickitEventFlags f, void *info, void *user)
 	return 0;
 }
 
-/* ---- loop hooks ---- */
-
-#define MAX_FD	4096
-static void *io_watch[MAX_FD];
-static int io_cond[MAX_FD];
-
-static int
-on_io(Tickit *t, TickitEventFlags f, void *info, void *user)
-{
-	TickitIOWatchInfo *w = info;
-	int what = 0;
-
-	(void)t;
-	(void)user;
-	if (!(f & TICKIT_EV_FIRE))
-		return 0;
-	if (w->fd < 0 || w->fd >= MAX_FD || io_cond[w->fd] == 0)
-		return 0;	/* dropped, waiting to be reaped */
-	if (w->cond & (TICKIT_IO_IN | TICKIT_IO_HUP | TICKIT_IO_ERR))
-		what |= PX_ASYNC_IN;
-	if (w->cond & TICKIT_IO_OUT)
-		what |= PX_ASYNC_OUT;
-	px_async_socket(async, w->fd, what);
-	return 0;
-}
-
-/*
- * A watch is never cancelled from inside tickit's dispatch (curl changes
- * or drops a socket's watch while its own callback runs): cancellations
- * wait for a "later" callback; a watch whose condition is unchanged is
- * kept.
- */
-static void *dead_watch[MAX_FD * 2];
-static int ndead, reap_armed;
-
-static int
-reap_watches(Tickit *t, TickitEventFlags f, void *info, void *user)
-{
-	(void)info;
-	(void)user;
-	reap_armed = 0;
-	if (!(f & TICKIT_EV_FIRE))
-		return 0;
-	for (int i = 0; i < ndead; i++)
-		tickit_watch_cancel(t, dead_watch[i]);
-	ndead = 0;
-	return 0;
-}
-
-static void
-hook_io(void *arg, int fd, int what)
-{
-	int cond = 0;
-
-	(void)arg;
-	if (fd < 0 || fd >= MAX_FD)
-		return;
-	if (what & PX_ASYNC_IN)
-		cond |= TICKIT_IO_IN | TICKIT_IO_HUP;
-	if (what & PX_ASYNC_OUT)
-		cond |= TICKIT_IO_OUT;
-	if (io_watch[fd] && io_cond[fd] == cond)
-		return;
-	if (io_watch[fd]) {
-		if (ndead < MAX_FD * 2)
-			dead_watch[ndead++] = io_watch[fd];
-		io_watch[fd] = NULL;
-		if (!reap_armed) {
-			reap_armed = 1;
-			tickit_watch_later(tk, 0, reap_watches, NULL);
-		}
-	}
-	io_cond[fd] = cond;
-	if (cond)
-		io_watch[fd] = tickit_watch_io(tk, fd, cond, 0, on_io, NULL);
-}
-
-static int
-on_async_timer(Tickit *t, TickitEventFlags f, void *info, void *user)
-{
-	(void)t;
-	(void)info;
-	(void)user;
-	if (!(f & TICKIT_EV_FIRE))
-		return 0;
-	timer_async = NULL;
-	px_async_timeout(async);
-	return 0;
-}
-
-static void
-hook_timer(void *arg, long ms)
-{
-	(void)arg;
-	if (timer_async) {
-		tickit_watch_cancel(tk, timer_async);
-		timer_async = NULL;
-	}
-	if (ms >= 0)
-		timer_async = tickit_watch_timer_after_msec(tk, (int)ms, 0,
-		    on_async_timer, NULL);
-}
-
 /* ---- keys and the rest of the loop ---- */
 
 static int
@@ -597,7 +495,7 @@ fleet_main(int argc, char **argv)
 	pen_sel = tickit_pen_new_attrs(TICKIT_PEN_REVERSE, 1, -1);
 	pen_head = tickit_pen_new_attrs(TICKIT_PEN_BOLD, 1, -1);
 	pen_red = tickit_pen_new_attrs(TICKIT_PEN_BOLD, 1, -1);
-	async = px_async_new(hook_io, hook_timer, NULL);
+	async = top_loop_attach(tk, NULL, NULL);
 	relist();
 	tickit_watch_io(tk, quit_fd, TICKIT_IO_IN, 0, on_quit_pipe, &quit_fd);
 	tickit_window_bind_event(root, TICKIT_WINDOW_ON_EXPOSE, 0, on_expose,

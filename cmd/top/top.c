@@ -38,6 +38,7 @@
 #include "mutate2.h"
 #include "pve_obs.h"
 #include "pve_read.h"
+#include "top_loop.h"
 #include "top_render.h"
 #include "top_state.h"
 #include "top_term.h"
@@ -109,138 +110,19 @@ pump(void)
 	}
 }
 
+/* After curl handled an event: run what the finished requests posted. */
+static void
+pump_after(void *arg)
+{
+	(void)arg;
+	pump();
+}
+
 static void
 dispatch(struct top_action *a)
 {
 	post(a);
 	pump();
-}
-
-/* ---- the event loop's hooks for http_async ---- */
-
-#define MAX_FD	4096
-static void *io_watch[MAX_FD];
-static int io_cond[MAX_FD];
-
-static int
-on_io(Tickit *t, TickitEventFlags f, void *info, void *user)
-{
-	TickitIOWatchInfo *w = info;
-	int what = 0;
-
-	(void)t;
-	(void)user;
-	if (!(f & TICKIT_EV_FIRE))
-		return 0;
-	if (w->fd < 0 || w->fd >= MAX_FD || io_cond[w->fd] == 0)
-		return 0;	/* dropped, waiting to be reaped */
-	if (w->cond & (TICKIT_IO_IN | TICKIT_IO_HUP | TICKIT_IO_ERR))
-		what |= PX_ASYNC_IN;
-	if (w->cond & TICKIT_IO_OUT)
-		what |= PX_ASYNC_OUT;
-	px_async_socket(async, w->fd, what);
-	pump();
-	return 0;
-}
-
-/*
- * A watch is never cancelled from inside tickit's dispatch (curl changes
- * or drops a socket's watch while its own callback runs): cancellations
- * wait for a "later" callback; a watch whose condition is unchanged is
- * kept.
- */
-static void *dead_watch[MAX_FD * 2];
-static int ndead, reap_armed;
-
-static int
-reap_watches(Tickit *t, TickitEventFlags f, void *info, void *user)
-{
-	(void)info;
-	(void)user;
-	reap_armed = 0;
-	if (!(f & TICKIT_EV_FIRE))
-		return 0;
-	for (int i = 0; i < ndead; i++)
-		tickit_watch_cancel(t, dead_watch[i]);
-	ndead = 0;
-	return 0;
-}
-
-static void
-hook_io(void *arg, int fd, int what)
-{
-	int cond = 0;
-
-	(void)arg;
-	if (fd < 0 || fd >= MAX_FD)
-		return;
-	if (what & PX_ASYNC_IN)
-		cond |= TICKIT_IO_IN | TICKIT_IO_HUP;
-	if (what & PX_ASYNC_OUT)
-		cond |= TICKIT_IO_OUT;
-	if (io_watch[fd] && io_cond[fd] == cond)
-		return;
-	if (io_watch[fd]) {
-		if (ndead < MAX_FD * 2)
-			dead_watch[ndead++] = io_watch[fd];
-		io_watch[fd] = NULL;
-		if (!reap_armed) {
-			reap_armed = 1;
-			tickit_watch_later(tk, 0, reap_watches, NULL);
-		}
-	}
-	io_cond[fd] = cond;
-	if (cond)
-		io_watch[fd] = tickit_watch_io(tk, fd, cond, 0, on_io, NULL);
-}
-
-/* Monotonic milliseconds of the earliest curl timer armed, 0: none. */
-static long long async_due;
-
-static long long
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static int
-on_async_timer(Tickit *t, TickitEventFlags f, void *info, void *user)
-{
-	(void)t;
-	(void)info;
-	(void)user;
-	if (!(f & TICKIT_EV_FIRE))
-		return 0;
-	async_due = 0;	/* the earliest fires first: none is armed now */
-	px_async_timeout(async);
-	pump();
-	return 0;
-}
-
-/*
- * curl's timer.  It is never cancelled: curl asks from inside tickit's
- * timer dispatch (on_async_timer), where cancelling a timer can free the
- * one tickit is walking (a crash seen under load).  A timer that fires
- * early or after curl dropped it only lets curl check its timeouts once
- * more, which is harmless; a later deadline than one already armed
- * needs no timer of its own, since curl asks again when that one fires.
- */
-static void
-hook_timer(void *arg, long ms)
-{
-	long long due;
-
-	(void)arg;
-	if (ms < 0)
-		return;
-	due = mono_ms() + ms;
-	if (async_due && async_due <= due)
-		return;
-	async_due = due;
-	tickit_watch_timer_after_msec(tk, (int)ms, 0, on_async_timer, NULL);
 }
 
 /* ---- fetches ---- */
@@ -1235,7 +1117,7 @@ top_main(int argc, char **argv)
 			close(fd);
 		}
 	}
-	async = px_async_new(hook_io, hook_timer, NULL);
+	async = top_loop_attach(tk, pump_after, NULL);
 	worker_start();
 	tickit_watch_io(tk, sig_pipe_rd, TICKIT_IO_IN, 0, on_signal_pipe,
 	    NULL);

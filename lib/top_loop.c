@@ -1,0 +1,137 @@
+/* top_loop.c -- http_async on tickit's loop (see top_loop.h). */
+#include <time.h>
+
+#include "top_loop.h"
+
+#define MAX_FD	4096
+
+static Tickit *tk;
+static struct px_async *async;
+static void (*after_fn)(void *);
+static void *after_arg;
+static void *io_watch[MAX_FD];
+static int io_cond[MAX_FD];
+static void *dead_watch[MAX_FD * 2];
+static int ndead, reap_armed;
+static long long async_due;	/* earliest curl timer armed (ms), 0: none */
+
+static void
+after(void)
+{
+	if (after_fn)
+		after_fn(after_arg);
+}
+
+static int
+on_io(Tickit *t, TickitEventFlags f, void *info, void *user)
+{
+	TickitIOWatchInfo *w = info;
+	int what = 0;
+
+	(void)t;
+	(void)user;
+	if (!(f & TICKIT_EV_FIRE))
+		return 0;
+	if (w->fd < 0 || w->fd >= MAX_FD || io_cond[w->fd] == 0)
+		return 0;	/* dropped, waiting to be reaped */
+	if (w->cond & (TICKIT_IO_IN | TICKIT_IO_HUP | TICKIT_IO_ERR))
+		what |= PX_ASYNC_IN;
+	if (w->cond & TICKIT_IO_OUT)
+		what |= PX_ASYNC_OUT;
+	px_async_socket(async, w->fd, what);
+	after();
+	return 0;
+}
+
+static int
+reap_watches(Tickit *t, TickitEventFlags f, void *info, void *user)
+{
+	(void)info;
+	(void)user;
+	reap_armed = 0;
+	if (!(f & TICKIT_EV_FIRE))
+		return 0;
+	for (int i = 0; i < ndead; i++)
+		tickit_watch_cancel(t, dead_watch[i]);
+	ndead = 0;
+	return 0;
+}
+
+/* curl wants fd watched for what (0: not any more). */
+static void
+hook_io(void *arg, int fd, int what)
+{
+	int cond = 0;
+
+	(void)arg;
+	if (fd < 0 || fd >= MAX_FD)
+		return;
+	if (what & PX_ASYNC_IN)
+		cond |= TICKIT_IO_IN | TICKIT_IO_HUP;
+	if (what & PX_ASYNC_OUT)
+		cond |= TICKIT_IO_OUT;
+	if (io_watch[fd] && io_cond[fd] == cond)
+		return;
+	if (io_watch[fd]) {
+		if (ndead < MAX_FD * 2)
+			dead_watch[ndead++] = io_watch[fd];
+		io_watch[fd] = NULL;
+		if (!reap_armed) {
+			reap_armed = 1;
+			tickit_watch_later(tk, 0, reap_watches, NULL);
+		}
+	}
+	io_cond[fd] = cond;
+	if (cond)
+		io_watch[fd] = tickit_watch_io(tk, fd, cond, 0, on_io, NULL);
+}
+
+static long long
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int
+on_timer(Tickit *t, TickitEventFlags f, void *info, void *user)
+{
+	(void)t;
+	(void)info;
+	(void)user;
+	if (!(f & TICKIT_EV_FIRE))
+		return 0;
+	async_due = 0;	/* the earliest fires first: none is armed now */
+	px_async_timeout(async);
+	after();
+	return 0;
+}
+
+/* curl's timer: armed only when earlier than the one armed, never
+ * cancelled (curl asks from inside tickit's timer dispatch). */
+static void
+hook_timer(void *arg, long ms)
+{
+	long long due;
+
+	(void)arg;
+	if (ms < 0)
+		return;
+	due = mono_ms() + ms;
+	if (async_due && async_due <= due)
+		return;
+	async_due = due;
+	tickit_watch_timer_after_msec(tk, (int)ms, 0, on_timer, NULL);
+}
+
+struct px_async *
+top_loop_attach(Tickit *t, void (*fn)(void *arg), void *arg)
+{
+	tk = t;
+	after_fn = fn;
+	after_arg = arg;
+	async = px_async_new(hook_io, hook_timer, NULL);
+	return async;
+}
