@@ -450,18 +450,16 @@ json_parse(struct json *j, const char *src, size_t len, struct px_err *e)
 		tok->end = (int)re - (src[rs] == '"');
 		tok->parent = -1;
 	} else {
-		jsmn_init(&p);
-		r = jsmn_parse(&p, src, len, NULL, 0);
-		if (r != n)
-			return px_fail(e, PXE_PARSE, "JSON tokenizer counted "
-			    "%d tokens where %d were expected", r, n);
-		tok = px_xcalloc((size_t)n, sizeof(*tok));
+		/* json_check counted the tokens: one jsmn pass fills them
+		 * (a counting pass first would double the cost of a 3 MB
+		 * answer), and jsmn must agree on the count. */
+		tok = px_xmalloc((size_t)n * sizeof(*tok));
 		jsmn_init(&p);
 		r = jsmn_parse(&p, src, len, tok, (unsigned int)n);
 		if (r != n) {
 			free(tok);
-			return px_fail(e, PXE_PARSE, "JSON tokenizer failed "
-			    "(%d) on input the scanner accepted", r);
+			return px_fail(e, PXE_PARSE, "JSON tokenizer gave %d "
+			    "tokens where the scanner counted %d", r, n);
 		}
 	}
 	j->src = src;
@@ -592,35 +590,107 @@ json_get(const struct json *j, int t, const char *key)
 	return -1;
 }
 
+/*
+ * What json_fields learnt from the objects it saw last, per thread: the
+ * objects of one list come from one serializer, so after a given key
+ * the same key tends to follow (an optional field shifts positions but
+ * not the order).  next[] holds, for each key id, the id of the key that
+ * followed it last time; ids below n are names, the others keys no name
+ * wants (other[]).  A wrong guess only costs the plain scan.
+ */
+#define FIELDS_MAX	64
+#define FIELDS_OTHER	16
+struct fields_memo {
+	const char *const *names;
+	int n, nother;
+	size_t len[FIELDS_MAX];
+	char other[FIELDS_OTHER][24];
+	signed char next[1 + FIELDS_MAX + FIELDS_OTHER];  /* [0]: first */
+};
+static __thread struct fields_memo memo;
+
+/* The id of the unwanted key raw[0..rl), learning it when there is
+ * room; -1 when it is not (and cannot be) remembered. */
+static int
+fields_other(struct fields_memo *m, const char *raw, size_t rl)
+{
+	int o;
+
+	if (rl >= sizeof(m->other[0]))
+		return -1;
+	for (o = 0; o < m->nother; o++)
+		if (memcmp(m->other[o], raw, rl) == 0 &&
+		    m->other[o][rl] == '\0')
+			return m->n + o;
+	if (m->nother == FIELDS_OTHER)
+		return -1;
+	memcpy(m->other[o], raw, rl);
+	m->other[o][rl] = '\0';
+	m->nother++;
+	return m->n + o;
+}
+
 void
 json_fields(const struct json *j, int t, const char *const *names, int n,
     int *out)
 {
-	size_t len[64];
-	int k, i;
+	struct fields_memo *m = &memo;
+	int k, i, prev = -1, left = n;
 
 	for (int q = 0; q < n; q++)
 		out[q] = -1;
-	if (json_type(j, t) != JSON_OBJECT || n > 64)
+	if (json_type(j, t) != JSON_OBJECT || n > FIELDS_MAX)
 		return;
-	for (int q = 0; q < n; q++)
-		len[q] = strlen(names[q]);
+	if (m->names != names || m->n != n) {
+		m->names = names;
+		m->n = n;
+		m->nother = 0;
+		for (int q = 0; q < n; q++)
+			m->len[q] = strlen(names[q]);
+		memset(m->next, -1, sizeof(m->next));
+	}
 	JSON_FOREACH_KV(j, t, k, i) {
 		const jsmntok_t *kt = tok_at(j, k);
 		size_t rl = (size_t)(kt->end - kt->start);
 		const char *raw = j->src + kt->start;
-		int esc = kt->type == JSMN_STRING &&
-		    memchr(raw, '\\', rl) != NULL;
+		int q = m->next[prev + 1], id, esc;
 
-		for (int q = 0; q < n; q++) {
-			if (out[q] >= 0)
-				continue;
-			if (esc ? json_eq(j, k, names[q]) : (rl == len[q] &&
-			    memcmp(raw, names[q], rl) == 0)) {
+		if (left == 0)
+			break;
+		/* The guess, checked on the raw text: names and remembered
+		 * keys have no backslash, so equal raw text is equal. */
+		if (q >= 0 && q < n && rl == m->len[q] &&
+		    memcmp(raw, names[q], rl) == 0) {
+			if (out[q] < 0) {	/* else a duplicate key */
 				out[q] = k + 1;
+				left--;
+			}
+			prev = q;
+			continue;
+		}
+		if (q >= n && rl < sizeof(m->other[0]) &&
+		    memcmp(raw, m->other[q - n], rl) == 0 &&
+		    m->other[q - n][rl] == '\0') {
+			prev = q;
+			continue;
+		}
+		esc = kt->type == JSMN_STRING && memchr(raw, '\\', rl) != NULL;
+		id = -1;
+		for (q = 0; q < n; q++) {
+			if (esc ? json_eq(j, k, names[q]) : (rl == m->len[q] &&
+			    memcmp(raw, names[q], rl) == 0)) {
+				id = q;
+				if (out[q] < 0) {
+					out[q] = k + 1;
+					left--;
+				}
 				break;
 			}
 		}
+		if (id < 0 && !esc)
+			id = fields_other(m, raw, rl);
+		m->next[prev + 1] = (signed char)id;
+		prev = id;
 	}
 }
 
@@ -970,6 +1040,74 @@ num_text(const struct json *j, int t, char *buf, size_t size, char **heap,
 	return s;
 }
 
+/*
+ * The fast path of the typed readers, for what nearly every number in an
+ * answer is: -?(0|[1-9][0-9]*)(\.[0-9]+)? with at most 19 digits, as a
+ * number or as a plain string (PVE's numbers in quotes).  *mant gets the
+ * digits as one integer and *frac how many of them follow the point.
+ * 0 when t has that shape; -1 sends the caller down the general path,
+ * which handles (or refuses) everything else exactly as before.
+ */
+static int
+plain_text(const char *p, const char *end, int *neg, uint64_t *mant,
+    int *frac)
+{
+	uint64_t m = 0;
+	int digits = 0, f = -1;
+
+	*neg = p < end && *p == '-';
+	p += *neg;
+	if (p == end || (*p == '0' && p + 1 < end && p[1] != '.'))
+		return -1;	/* empty, "-", or a leading zero: "01" */
+	for (; p < end; p++) {
+		if (*p >= '0' && *p <= '9') {
+			if (++digits > 19)
+				return -1;
+			m = m * 10 + (uint64_t)(*p - '0');
+			if (f >= 0)
+				f++;
+		} else if (*p == '.' && f < 0 && digits > 0) {
+			f = 0;
+		} else
+			return -1;	/* exponent, escape, space, ... */
+	}
+	if (digits == 0 || f == 0)
+		return -1;		/* "1." */
+	*mant = m;
+	*frac = f < 0 ? 0 : f;
+	return 0;
+}
+
+static int
+plain_num(const struct json *j, int t, int *neg, uint64_t *mant, int *frac)
+{
+	const jsmntok_t *k = tok_at(j, t);
+
+	if (k == NULL || (k->type != JSMN_PRIMITIVE && k->type != JSMN_STRING))
+		return -1;
+	return plain_text(j->src + k->start, j->src + k->end, neg, mant, frac);
+}
+
+/*
+ * m / 10^frac as a double when that is exact-rounded: both operands are
+ * exact doubles (m <= 2^53, 10^frac <= 10^22) and IEEE division rounds
+ * once (Clinger's fast path).  -1 when it cannot promise that.
+ */
+static int
+plain_double(int neg, uint64_t m, int frac, double *out)
+{
+	static const double p10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
+		1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17,
+		1e18, 1e19, 1e20, 1e21, 1e22 };
+	double d;
+
+	if (m > (1ull << 53) || frac > 22)
+		return -1;
+	d = (double)m / p10[frac];
+	*out = neg ? -d : d;
+	return 0;
+}
+
 /* The boolean value of a true/false token, or -1. */
 static int
 literal_bool(const struct json *j, int t)
@@ -991,10 +1129,16 @@ json_int(const struct json *j, int t, long long *out)
 	const char *s;
 	long long v;
 	double d;
-	int b, isint, rc = -1;
+	int b, isint, rc = -1, neg, frac;
+	uint64_t m;
 
 	if ((b = literal_bool(j, t)) != -1) {
 		*out = b;
+		return 0;
+	}
+	if (plain_num(j, t, &neg, &m, &frac) == 0 && frac == 0 &&
+	    m <= (neg ? 9223372036854775808ull : 9223372036854775807ull)) {
+		*out = neg ? (long long)(0 - m) : (long long)m;
 		return 0;
 	}
 	if ((s = num_text(j, t, buf, sizeof(buf), &heap, &isint)) == NULL)
@@ -1026,10 +1170,16 @@ json_uint(const struct json *j, int t, uint64_t *out)
 	const char *s;
 	unsigned long long v;
 	double d;
-	int b, isint, rc = -1;
+	int b, isint, rc = -1, neg, frac;
+	uint64_t m;
 
 	if ((b = literal_bool(j, t)) != -1) {
 		*out = (uint64_t)b;
+		return 0;
+	}
+	if (plain_num(j, t, &neg, &m, &frac) == 0 && frac == 0 &&
+	    (!neg || m == 0)) {
+		*out = m;
 		return 0;
 	}
 	if ((s = num_text(j, t, buf, sizeof(buf), &heap, &isint)) == NULL)
@@ -1061,8 +1211,12 @@ json_num(const struct json *j, int t, double *out)
 	char buf[64], *heap, *end;
 	const char *s;
 	double d;
-	int isint, rc = -1;
+	int isint, rc = -1, neg, frac;
+	uint64_t m;
 
+	if (plain_num(j, t, &neg, &m, &frac) == 0 &&
+	    plain_double(neg, m, frac, out) == 0)
+		return 0;
 	if ((s = num_text(j, t, buf, sizeof(buf), &heap, &isint)) == NULL)
 		return -1;
 	d = c_strtod(s, &end);
@@ -1260,17 +1414,149 @@ json_escape(struct buf *b, const char *s, size_t n)
 	buf_addc(b, '"');
 }
 
+/* Whether the number text s[0..n) reads back as v: exactly, through the
+ * fast path when the digits allow it, else through strtod. */
+static int
+reads_back(const char *s, size_t n, double v)
+{
+	uint64_t m;
+	int neg, frac;
+	double d;
+	char *end;
+
+	if (plain_text(s, s + n, &neg, &m, &frac) == 0 &&
+	    plain_double(neg, m, frac, &d) == 0)
+		return d == v;
+	return c_strtod(s, &end) == v;
+}
+
+/*
+ * snprintf(buf, n, "%.*g", prec, v) for 15 <= prec <= 17, without printf
+ * where that is safe: v scaled by a power of ten in long double (64-bit
+ * mantissa: the error is under 0.006 of a unit in the last digit) and
+ * rounded gives printf's correctly rounded digits unless the scaled value
+ * lies within 0.01 of a halfway point; then, and for the exponent form,
+ * printf itself.  The unit test compares the two on random doubles.
+ */
+static int
+fmt_g(char *buf, size_t n, int prec, double v)
+{
+	static const long double p10[] = { 1e0L, 1e1L, 1e2L, 1e3L, 1e4L,
+		1e5L, 1e6L, 1e7L, 1e8L, 1e9L, 1e10L, 1e11L, 1e12L, 1e13L,
+		1e14L, 1e15L, 1e16L, 1e17L, 1e18L, 1e19L, 1e20L, 1e21L };
+	long double a = fabsl((long double)v), x, r;
+	uint64_t m;
+	char dig[24], out[48];
+	int e, k, i, len = 0, last;
+
+	if (prec < 15 || prec > 17 || a < 1e-4L || a >= p10[prec])
+		return snprintf(buf, n, "%.*g", prec, v);
+	/* e = floor(log10(a)): a first guess, then the scaled value must
+	 * have exactly prec digits before its point. */
+	e = (int)floorl(log10l(a));
+	for (i = 0;; i++) {
+		if (e < -4 || e >= prec || i == 3)
+			return snprintf(buf, n, "%.*g", prec, v);
+		k = prec - 1 - e;	/* 0 <= k <= 20 */
+		x = a * p10[k];
+		if (x < p10[prec - 1])
+			e--;
+		else if (x >= p10[prec])
+			e++;
+		else
+			break;
+	}
+	r = floorl(x + 0.5L);
+	if (fabsl(x - floorl(x) - 0.5L) < 0.01L)
+		return snprintf(buf, n, "%.*g", prec, v);
+	m = (uint64_t)r;
+	if (m >= (uint64_t)p10[prec]) {	/* 9.99..95 rounded up a digit */
+		m /= 10;
+		if (++e >= prec)
+			return snprintf(buf, n, "%.*g", prec, v);
+	}
+	for (i = prec - 1; i >= 0; i--) {
+		dig[i] = (char)('0' + m % 10);
+		m /= 10;
+	}
+	for (last = prec - 1; last > 0 && last > e && dig[last] == '0'; last--)
+		;	/* %g drops trailing zeros of the fraction */
+	if (v < 0)
+		out[len++] = '-';
+	if (e >= 0) {
+		for (i = 0; i <= e; i++)
+			out[len++] = dig[i];
+		if (last > e)
+			out[len++] = '.';
+		for (; i <= last; i++)
+			out[len++] = dig[i];
+	} else {
+		out[len++] = '0';
+		out[len++] = '.';
+		for (i = e + 1; i < 0; i++)
+			out[len++] = '0';
+		for (i = 0; i <= last; i++)
+			out[len++] = dig[i];
+	}
+	out[len] = '\0';
+	if (n > 0) {
+		k = len < (int)n ? len : (int)n - 1;
+		memcpy(buf, out, (size_t)k);
+		buf[k] = '\0';
+	}
+	return len;
+}
+
+size_t
+json_fmt_uint(char *buf, size_t n, uint64_t v)
+{
+	char tmp[24];
+	size_t len = 0, k;
+
+	do {
+		tmp[len++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0);
+	if (n == 0)
+		return len;
+	k = len < n ? len : n - 1;
+	for (size_t i = 0; i < k; i++)
+		buf[i] = tmp[len - 1 - i];
+	buf[k] = '\0';
+	return len;
+}
+
+size_t
+json_fmt_int(char *buf, size_t n, long long v)
+{
+	/* 0 - (unsigned) is exact for LLONG_MIN too. */
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+
+	if (v >= 0)
+		return json_fmt_uint(buf, n, u);
+	if (n < 2) {
+		if (n == 1)
+			buf[0] = '\0';
+		return json_fmt_uint(NULL, 0, u) + 1;
+	}
+	buf[0] = '-';
+	return json_fmt_uint(buf + 1, n - 1, u) + 1;
+}
+
 size_t
 json_fmt_num(char *buf, size_t n, double v)
 {
 	locale_t loc = c_locale(), old = (locale_t)0;
-	char *end;
 	int prec, len;
 
 	if (!isfinite(v))
 		return (size_t)snprintf(buf, n, "null");
 	if (v == 0)	/* also -0 */
 		return (size_t)snprintf(buf, n, "0");
+	/* Integers up to 2^53 are exact doubles: their digits need no
+	 * printf (nor the locale switch). */
+	if (fabs(v) <= 9007199254740992.0 && v == floor(v))
+		return json_fmt_int(buf, n, (long long)v);
 	if (loc != (locale_t)0)
 		old = uselocale(loc);
 	if (v == floor(v) && fabs(v) < 1e17)
@@ -1278,13 +1564,13 @@ json_fmt_num(char *buf, size_t n, double v)
 	else {
 		/* The shortest of these that reads back as the same double. */
 		for (prec = 15; prec < 17; prec++) {
-			len = snprintf(buf, n, "%.*g", prec, v);
+			len = fmt_g(buf, n, prec, v);
 			if (len > 0 && (size_t)len < n &&
-			    c_strtod(buf, &end) == v)
+			    reads_back(buf, (size_t)len, v))
 				break;
 		}
 		if (prec == 17)
-			len = snprintf(buf, n, "%.17g", v);
+			len = fmt_g(buf, n, 17, v);
 	}
 	if (loc != (locale_t)0)
 		uselocale(old);
@@ -1407,19 +1693,27 @@ jw_str(struct jw *w, const char *s)
 void
 jw_int(struct jw *w, long long v)
 {
+	char t[24];
+	size_t n;
+
 	if (jw_dropped(w))
 		return;
 	jw_value(w);
-	buf_printf(w->b, "%lld", v);
+	n = json_fmt_int(t, sizeof(t), v);
+	buf_add(w->b, t, n);
 }
 
 void
 jw_uint(struct jw *w, uint64_t v)
 {
+	char t[24];
+	size_t n;
+
 	if (jw_dropped(w))
 		return;
 	jw_value(w);
-	buf_printf(w->b, "%llu", (unsigned long long)v);
+	n = json_fmt_uint(t, sizeof(t), v);
+	buf_add(w->b, t, n);
 }
 
 void

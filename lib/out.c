@@ -360,13 +360,13 @@ fmt_integer(char *buf, size_t n, const struct cell *c)
 {
 	switch (c->kind) {
 	case K_UINT:
-		snprintf(buf, n, "%llu", (unsigned long long)c->v.u);
+		json_fmt_uint(buf, n, c->v.u);
 		break;
 	case K_NUM:
 		json_fmt_num(buf, n, c->v.d);
 		break;
 	default:
-		snprintf(buf, n, "%lld", c->v.i);
+		json_fmt_int(buf, n, c->v.i);
 		break;
 	}
 }

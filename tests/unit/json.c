@@ -1132,6 +1132,196 @@ test_recorded(void)
 	ok(nfiles >= 40, "read %d recorded bodies from %s", nfiles, dir);
 }
 
+/*
+ * The typed readers' fast path (plain digits, with or without a point)
+ * must give what the general path gives: strtod's double bit for bit,
+ * the same integers, and the same refusals at the edges.
+ */
+static void
+test_number_fast_path(void)
+{
+	struct json j;
+	struct px_err e;
+	char src[128], buf[32];
+	unsigned seed = 12345;
+	int bad = 0, n = 0;
+
+	for (int i = 0; i < 200000; i++) {
+		uint64_t m;
+		int frac, digits;
+		double got, want;
+
+		seed = seed * 1103515245u + 12345u;
+		digits = 1 + (int)(seed >> 16) % 19;
+		m = 0;
+		for (int d = 0; d < digits; d++) {
+			seed = seed * 1103515245u + 12345u;
+			m = m * 10 + (seed >> 16) % 10;
+		}
+		frac = (int)(seed >> 8) % (digits + 1);
+		snprintf(buf, sizeof(buf), "%llu", (unsigned long long)m);
+		/* insert the point frac digits from the end */
+		{
+			size_t l = strlen(buf), at;
+
+			if (frac >= (int)l)
+				frac = (int)l - 1;
+			at = l - (size_t)frac;
+			snprintf(src, sizeof(src), "%s%.*s%s%s",
+			    i % 3 == 0 ? "-" : "", (int)at, buf,
+			    frac ? "." : "", buf + at);
+		}
+		if (i % 5 == 0) {	/* as PVE sends some: in quotes */
+			char q[sizeof(src)];
+
+			q[0] = '"';
+			memcpy(q + 1, src, strlen(src));
+			memcpy(q + 1 + strlen(src), "\"", 2);
+			memcpy(src, q, sizeof(src));
+		}
+		if (json_parse(&j, src, strlen(src), &e) != 0) {
+			bad++;
+			continue;
+		}
+		want = strtod(src + (src[0] == '"'), NULL);
+		if (json_num(&j, 0, &got) != 0 ||
+		    memcmp(&got, &want, sizeof(got)) != 0) {
+			if (bad++ < 5)
+				printf("# json_num(%s) = %.17g, strtod %.17g\n",
+				    src, got, want);
+		}
+		n++;
+		json_free(&j);
+	}
+	is_int(bad, 0, "json_num equals strtod on %d random decimals", n);
+
+	static const struct {
+		const char *src;
+		int rc_int;
+		long long v_int;
+		int rc_uint;
+		unsigned long long v_uint;
+	} t[] = {
+		{ "0", 0, 0, 0, 0 },
+		{ "-0", 0, 0, 0, 0 },
+		{ "9223372036854775807", 0, 9223372036854775807LL, 0,
+		  9223372036854775807ULL },
+		{ "-9223372036854775808", 0, (-9223372036854775807LL - 1),
+		  -1, 0 },
+		{ "9223372036854775808", -1, 0, 0, 9223372036854775808ULL },
+		{ "18446744073709551615", -1, 0, 0, 18446744073709551615ULL },
+		{ "18446744073709551616", -1, 0, -1, 0 },
+		{ "-1", 0, -1, -1, 0 },
+		{ "\"42\"", 0, 42, 0, 42 },
+		{ "\"-42\"", 0, -42, -1, 0 },
+		{ "\"01\"", -1, 0, -1, 0 },
+		{ "\"1.\"", -1, 0, -1, 0 },
+		{ "\"-\"", -1, 0, -1, 0 },
+		{ "\"\"", -1, 0, -1, 0 },
+		{ "\" 1\"", -1, 0, -1, 0 },
+		{ "\"1 \"", -1, 0, -1, 0 },
+		{ "\"4\\u0032\"", 0, 42, 0, 42 },
+		{ "1.0", 0, 1, 0, 1 },
+		{ "1.5", -1, 0, -1, 0 },
+		{ "\"1.50\"", -1, 0, -1, 0 },
+		{ "1e3", 0, 1000, 0, 1000 },
+		{ "0.0", 0, 0, 0, 0 },
+	};
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		long long vi = 0;
+		uint64_t vu = 0;
+		int ri, ru;
+
+		if (json_parse(&j, t[i].src, strlen(t[i].src), &e) != 0) {
+			ok(0, "parse %s: %s", t[i].src, e.msg);
+			continue;
+		}
+		ri = json_int(&j, 0, &vi);
+		ru = json_uint(&j, 0, &vu);
+		ok(ri == t[i].rc_int && (ri != 0 || vi == t[i].v_int),
+		    "json_int(%s) = %d, %lld", t[i].src, ri, vi);
+		ok(ru == t[i].rc_uint && (ru != 0 ||
+		    vu == t[i].v_uint), "json_uint(%s) = %d, %llu", t[i].src,
+		    ru, (unsigned long long)vu);
+		json_free(&j);
+	}
+
+	/* the formatters against printf */
+	static const long long iv[] = { 0, 1, -1, 9, 10, -10, 123456789,
+		9223372036854775807LL, -9223372036854775807LL - 1 };
+	for (size_t i = 0; i < sizeof(iv) / sizeof(iv[0]); i++) {
+		char want[32];
+
+		snprintf(want, sizeof(want), "%lld", iv[i]);
+		is_int((int)json_fmt_int(buf, sizeof(buf), iv[i]),
+		    (int)strlen(want), "json_fmt_int(%s) length", want);
+		is_str(buf, want, "json_fmt_int(%s)", want);
+	}
+	json_fmt_uint(buf, sizeof(buf), 18446744073709551615ULL);
+	is_str(buf, "18446744073709551615", "json_fmt_uint(UINT64_MAX)");
+	is_int((int)json_fmt_uint(buf, 4, 123456), 6,
+	    "json_fmt_uint: the full length when cut");
+	is_str(buf, "123", "json_fmt_uint: cut to the buffer");
+	/* json_fmt_num without printf must print what the printf loop
+	 * printed: the shortest of %.15g, %.16g, %.17g that reads back. */
+	{
+		unsigned long long x = 88172645463325252ULL;
+		int diff = 0, cnt = 0;
+
+		for (int i = 0; i < 300000; i++) {
+			char want[40], got[40], *end;
+			double v;
+			int p;
+
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			switch (i % 4) {
+			case 0:	/* a CPU fraction */
+				v = (double)(x >> 11) / 9007199254740992.0;
+				break;
+			case 1:	/* any scale from 1e-6 to 1e17 */
+				v = (double)(x >> 11) / 9007199254740992.0 *
+				    pow(10, (double)(x % 24) - 6);
+				break;
+			case 2:	/* short decimals, the ones with halfway
+				 * digits at 15-17 */
+				v = (double)(x % 100000) / 1000.0 + 0.0005;
+				break;
+			default:	/* raw bits: anything finite */
+				memcpy(&v, &x, sizeof(v));
+				if (!isfinite(v))
+					continue;
+				break;
+			}
+			if (i % 3 == 0)
+				v = -v;
+			if (v == floor(v))
+				continue;
+			for (p = 15; p < 17; p++) {
+				snprintf(want, sizeof(want), "%.*g", p, v);
+				if (strtod(want, &end) == v)
+					break;
+			}
+			if (p == 17)
+				snprintf(want, sizeof(want), "%.17g", v);
+			json_fmt_num(got, sizeof(got), v);
+			cnt++;
+			if (strcmp(got, want) != 0 && diff++ < 5)
+				printf("# json_fmt_num(%a): %s, printf %s\n", v,
+				    got, want);
+		}
+		is_int(diff, 0, "json_fmt_num equals the printf loop on %d "
+		    "random doubles", cnt);
+	}
+	json_fmt_num(buf, sizeof(buf), 9007199254740992.0);
+	is_str(buf, "9007199254740992", "json_fmt_num(2^53)");
+	json_fmt_num(buf, sizeof(buf), -4294967296.0);
+	is_str(buf, "-4294967296", "json_fmt_num(-2^32)");
+	json_fmt_num(buf, sizeof(buf), 1e17);
+	is_str(buf, "1e+17", "json_fmt_num(1e17): as before, exponent form");
+}
+
 int
 main(void)
 {
@@ -1147,6 +1337,7 @@ main(void)
 	test_escape();
 	test_writer();
 	test_numbers();
+	test_number_fast_path();
 	test_roundtrip();
 	test_recorded();
 	return done_testing();
