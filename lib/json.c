@@ -1453,7 +1453,8 @@ fmt_g(char *buf, size_t n, int prec, double v)
 		return snprintf(buf, n, "%.*g", prec, v);
 	/* e = floor(log10(a)): a first guess, then the scaled value must
 	 * have exactly prec digits before its point. */
-	e = (int)floorl(log10l(a));
+	frexp((double)a, &e);		/* a = f * 2^e, 0.5 <= f < 1 */
+	e = (int)floor((e - 1) * 0.30102999566398120);	/* log10(2) */
 	for (i = 0;; i++) {
 		if (e < -4 || e >= prec || i == 3)
 			return snprintf(buf, n, "%.*g", prec, v);

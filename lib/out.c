@@ -46,6 +46,13 @@ struct out {
 	int nrow, caprow;
 	struct buf text;	/* every string, NUL-terminated */
 	int record;
+	/* out_stream: rows go to sf as they are completed. */
+	FILE *sf;
+	int *svis, snvis;
+	int emitted;		/* rows already written */
+	struct buf sb;		/* output not yet written */
+	struct jw sw;		/* json: the open array */
+	int sopen;
 };
 
 /* A sort key of -s. */
@@ -104,6 +111,8 @@ out_free(struct out *o)
 	free(o->cell);
 	free(o->rowflag);
 	buf_free(&o->text);
+	free(o->svis);
+	buf_free(&o->sb);
 	free(o);
 }
 
@@ -113,11 +122,19 @@ out_record(struct out *o)
 	o->record = 1;
 }
 
+static void stream_row(struct out *o);
+
 void
 out_row(struct out *o)
 {
 	size_t ncell = (size_t)o->ncol;
 
+	if (o->sf != NULL && o->nrow == 1) {
+		/* The previous row is complete: out it goes. */
+		stream_row(o);
+		o->nrow = 0;
+		buf_reset(&o->text);
+	}
 	if (o->nrow == o->caprow) {
 		o->caprow = o->caprow ? o->caprow * 2 : 64;
 		o->cell = px_xrealloc(o->cell,
@@ -221,7 +238,7 @@ out_row_error(struct out *o)
 int
 out_nrows(const struct out *o)
 {
-	return o->nrow;
+	return o->emitted + o->nrow;
 }
 
 /* ---- human units ---- */
@@ -980,6 +997,105 @@ print_json(const struct out *o, FILE *f, const int *vis, int nvis,
 	buf_free(&b);
 }
 
+/* The columns to show (-c, or the default set) into pk->vis; -1 with e
+ * for an unknown name. */
+static int
+pick_visible(struct out *o, struct pick *pk, struct px_err *e)
+{
+	pk->o = o;
+	pk->vis = px_xcalloc((size_t)o->ncol + 1, sizeof(*pk->vis));
+	if (o->opts.cols != NULL &&
+	    each_name(o->opts.cols, pick_col, pk) != 0) {
+		usage_unknown(o, pk->bad, pk->badlen, e);
+		return -1;
+	}
+	/* No -c: a list table (and tsv) leaves OC_EXTRA out; json, and a
+	 * record, which is a detail view, show everything. */
+	if (pk->nvis == 0)
+		for (int i = 0; i < o->ncol; i++)
+			if (!(o->col[i].flags & OC_EXTRA) || o->record ||
+			    o->opts.fmt == OUT_JSON || o->opts.fmt == OUT_JSONL)
+				pk->vis[pk->nvis++] = i;
+	return 0;
+}
+
+int
+out_stream(struct out *o, FILE *f, struct px_err *e)
+{
+	struct pick pk = { 0 };
+
+	if (o->record || o->opts.sort != NULL || o->opts.fmt == OUT_TABLE ||
+	    o->sf != NULL || o->nrow > 0)
+		return 0;	/* it needs every row first */
+	if (pick_visible(o, &pk, e) != 0) {
+		free(pk.vis);
+		return -1;
+	}
+	o->sf = f;
+	o->svis = pk.vis;
+	o->snvis = pk.nvis;
+	return 0;
+}
+
+/* Write row 0, the only row a stream keeps. */
+static void
+stream_row(struct out *o)
+{
+	struct jw w;
+
+	switch (o->opts.fmt) {
+	case OUT_TSV:
+		for (int c = 0; c < o->snvis; c++) {
+			if (c > 0)
+				buf_addc(&o->sb, '\t');
+			add_tsv_cell(&o->sb, o, o->col[o->svis[c]].type,
+			    cell_at(o, 0, o->svis[c]));
+		}
+		buf_addc(&o->sb, '\n');
+		break;
+	case OUT_JSONL:
+		jw_init(&w, &o->sb);
+		json_row(&w, o, o->svis, o->snvis, 0);
+		buf_addc(&o->sb, '\n');
+		break;
+	default:	/* OUT_JSON */
+		if (!o->sopen) {
+			jw_init(&o->sw, &o->sb);
+			jw_arr(&o->sw);
+			o->sopen = 1;
+		}
+		json_row(&o->sw, o, o->svis, o->snvis, 0);
+		break;
+	}
+	o->emitted++;
+	flush_if(&o->sb, o->sf, OUT_CHUNK);
+}
+
+/* out_print of a stream: the last row, the end of a json array. */
+static int
+stream_end(struct out *o, FILE *f, struct px_err *e)
+{
+	if (o->nrow == 1)
+		stream_row(o);
+	o->nrow = 0;
+	buf_reset(&o->text);
+	if (o->opts.fmt == OUT_JSON) {
+		if (!o->sopen) {
+			jw_init(&o->sw, &o->sb);
+			jw_arr(&o->sw);
+			o->sopen = 1;
+		}
+		jw_end(&o->sw);
+		buf_addc(&o->sb, '\n');
+		o->sopen = 0;
+	}
+	flush_if(&o->sb, o->sf, 1);
+	if (fflush(f) != 0 || ferror(f))
+		return px_fail(e, PXE_IO, "cannot write the output: %s",
+		    strerror(errno));
+	return 0;
+}
+
 int
 out_print(struct out *o, FILE *f, struct px_err *e)
 {
@@ -987,20 +1103,10 @@ out_print(struct out *o, FILE *f, struct px_err *e)
 	struct sortctx sc;
 	int *order = NULL, nrow, i, rc = -1;
 
-	pk.o = o;
-	pk.vis = px_xcalloc((size_t)o->ncol + 1, sizeof(*pk.vis));
-	if (o->opts.cols != NULL &&
-	    each_name(o->opts.cols, pick_col, &pk) != 0) {
-		usage_unknown(o, pk.bad, pk.badlen, e);
+	if (o->sf != NULL)
+		return stream_end(o, f, e);
+	if (pick_visible(o, &pk, e) != 0)
 		goto out;
-	}
-	/* No -c: a list table (and tsv) leaves OC_EXTRA out; json, and a
-	 * record, which is a detail view, show everything. */
-	if (pk.nvis == 0)
-		for (i = 0; i < o->ncol; i++)
-			if (!(o->col[i].flags & OC_EXTRA) || o->record ||
-			    o->opts.fmt == OUT_JSON || o->opts.fmt == OUT_JSONL)
-				pk.vis[pk.nvis++] = i;
 	if (o->opts.sort != NULL) {
 		/* One key per comma at most. */
 		pk.key = px_xcalloc(strlen(o->opts.sort) + 1, sizeof(*pk.key));

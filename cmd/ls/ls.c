@@ -380,8 +380,13 @@ list_simple(struct ls *l, struct px_target *t, int n, const struct lister *li)
 	int total;
 	struct px_call *k;
 
+	struct px_err se;
+
 	cols_for(l, li->cols, li->ncols, &total);
 	l->o = out_new(&l->x.out, l->cols, total);
+	/* tsv/json without -s: each row goes out as it is parsed. */
+	if (out_stream(l->o, stdout, &se) != 0)
+		px_die(&se);
 	k = fetch_all(t, n, li->path);
 	for (int i = 0; i < n; i++) {
 		struct px_reply r = { .data = -1 };

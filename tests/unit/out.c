@@ -760,6 +760,72 @@ test_big(void)
 	}
 }
 
+/* out_stream prints exactly what out_print prints, keeps one row, and
+ * checks -c before anything is written. */
+static void
+test_stream(void)
+{
+	static const enum out_fmt fmts[] = { OUT_TSV, OUT_JSON, OUT_JSONL,
+		OUT_TABLE };
+	static const char *const names[] = { "tsv", "json", "jsonl",
+		"table" };
+	struct px_err e = { 0 };
+
+	for (size_t i = 0; i < sizeof(fmts) / sizeof(fmts[0]); i++) {
+		for (int sorted = 0; sorted < 2; sorted++) {
+			const char *c = i == 1 ? "name,vmid,notes" : NULL;
+			const char *srt = sorted ? "vmid" : NULL;
+			char *want = simple(fmts[i], c, srt), *got = NULL;
+			struct out_opts opts = { fmts[i], 0, c, srt, 0 };
+			struct out *o = out_new(&opts, cols, NCOLS);
+			size_t n = 0;
+			FILE *f = open_memstream(&got, &n);
+			int rs, rp, kept;
+
+			rs = out_stream(o, f, &e);
+			fill(o);
+			kept = o ? out_nrows(o) : 0;
+			rp = out_print(o, f, &e);
+			fclose(f);
+			ok(rs == 0 && rp == 0, "stream %s%s: rc %d/%d",
+			    names[i], sorted ? " -s" : "", rs, rp);
+			is_str(got, want, "stream %s%s prints what out_print "
+			    "prints", names[i], sorted ? " -s" : "");
+			is_int(kept, 3, "stream %s%s: out_nrows counts every "
+			    "row", names[i], sorted ? " -s" : "");
+			free(want);
+			free(got);
+			out_free(o);
+		}
+	}
+
+	/* no rows: json is [] */
+	{
+		struct out_opts opts = { OUT_JSON, 0, NULL, NULL, 0 };
+		struct out *o = out_new(&opts, cols, NCOLS);
+		char *got = NULL;
+		size_t n = 0;
+		FILE *f = open_memstream(&got, &n);
+
+		out_stream(o, f, &e);
+		out_print(o, f, &e);
+		fclose(f);
+		is_str(got, "[]\n", "stream json without rows: []");
+		free(got);
+		out_free(o);
+	}
+	/* an unknown -c: refused before anything is written */
+	{
+		struct out_opts opts = { OUT_TSV, 0, "name,bogus", NULL, 0 };
+		struct out *o = out_new(&opts, cols, NCOLS);
+
+		e.id = 0;
+		ok(out_stream(o, stdout, &e) == -1 && e.id == PXE_USAGE,
+		    "stream: unknown -c column is a usage error up front");
+		out_free(o);
+	}
+}
+
 int
 main(void)
 {
@@ -784,5 +850,6 @@ main(void)
 	test_time_column();
 	test_write_error();
 	test_big();
+	test_stream();
 	return done_testing();
 }
