@@ -399,6 +399,48 @@ pve_ifaces_parse(const struct json *j, int t, struct pve_iface **out, int *n,
 	return 0;
 }
 
+/* ---- qemu guest agent: exec ---- */
+
+int
+pve_agent_exec_parse(const struct json *j, int obj, long long *pid,
+    struct px_err *e)
+{
+	if (json_int(j, json_get(j, obj, "pid"), pid) != 0 || *pid < 0)
+		return px_fail(e, PXE_PARSE, "agent exec: the answer has no "
+		    "pid");
+	return 0;
+}
+
+int
+pve_agent_exec_status_parse(const struct json *j, int obj,
+    struct pve_agent_exec_status *st, struct px_err *e)
+{
+	memset(st, 0, sizeof(*st));
+	st->exitcode = -1;
+	st->signal = -1;
+	if (json_type(j, obj) != JSON_OBJECT)
+		return px_fail(e, PXE_PARSE, "agent exec-status: not an "
+		    "object");
+	st->exited = json_get_bool(j, obj, "exited", 0);
+	if (!st->exited)
+		return 0;
+	st->exitcode = json_get_int(j, obj, "exitcode", -1);
+	st->signal = json_get_int(j, obj, "signal", -1);
+	st->out = json_get_str(j, obj, "out-data");
+	st->err = json_get_str(j, obj, "err-data");
+	st->out_trunc = json_get_bool(j, obj, "out-truncated", 0);
+	st->err_trunc = json_get_bool(j, obj, "err-truncated", 0);
+	return 0;
+}
+
+void
+pve_agent_exec_status_free(struct pve_agent_exec_status *st)
+{
+	free(st->out);
+	free(st->err);
+	st->out = st->err = NULL;
+}
+
 /* ---- cluster ---- */
 
 #define CM struct pve_cluster_member

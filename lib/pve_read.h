@@ -114,6 +114,30 @@ struct pve_iface {
 int pve_ifaces_parse(const struct json *j, int t, struct pve_iface **out,
     int *n, struct px_err *e);
 
+/* ---- qemu guest agent: exec ---- */
+
+/* The pid in the answer of POST .../agent/exec ({"pid": N}, a number or
+ * a numeric string); PXE_PARSE when there is none. */
+int pve_agent_exec_parse(const struct json *j, int obj, long long *pid,
+    struct px_err *e);
+
+/* GET .../agent/exec-status?pid=N.  While the process runs only exited
+ * (0) is set; the other fields are filled once it exited. */
+struct pve_agent_exec_status {
+	int exited;
+	long long exitcode;	/* -1 when it did not exit normally */
+	long long signal;	/* -1 when no signal ended it */
+	char *out, *err;	/* out-data, err-data: malloc'd, NULL when
+				 * none */
+	int out_trunc, err_trunc;	/* out-truncated, err-truncated */
+};
+/* Fill st from the object at obj (exited 0/1, true/false or "1", numbers
+ * as strings; missing fields keep the defaults above).  PXE_PARSE when
+ * obj is not an object.  Free with pve_agent_exec_status_free. */
+int pve_agent_exec_status_parse(const struct json *j, int obj,
+    struct pve_agent_exec_status *st, struct px_err *e);
+void pve_agent_exec_status_free(struct pve_agent_exec_status *st);
+
 /* ---- cluster ---- */
 
 /* A row of GET /cluster/status (type cluster or node). */

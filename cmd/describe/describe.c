@@ -14,6 +14,7 @@
 #include "enc.h"
 #include "json.h"
 #include "pve_obs.h"
+#include "pve_read.h"
 
 PX_COMMAND(describe, "one digest of the cluster, for people and for LLMs",
     "usage: px describe [-jv] [-p profile] "
@@ -70,9 +71,7 @@ gather(struct px_client *c, struct digest *d)
 		}
 		switch (i) {
 		case F_VERSION:
-			rc = 0;
-			json_strcpy(&r.j, json_get(&r.j, r.data, "version"),
-			    d->ver.version, sizeof(d->ver.version));
+			rc = pve_version_parse(&r.j, r.data, &d->ver, &e);
 			break;
 		case F_CSTATUS:
 			rc = pve_cluster_rows_parse(&r.j, r.data, &d->cs,

@@ -186,6 +186,7 @@ quirks(void)
 	struct pve_pool_member *m;
 	struct pve_user *u;
 	struct pve_perm *pm;
+	struct pve_version v;
 	struct px_err e;
 	int n;
 
@@ -272,10 +273,74 @@ quirks(void)
 	    u[1].enable == 0, "users: tokens counted, enable defaults to 1");
 	free(u);
 
+	inline_json("{\"data\":{\"version\":\"9.1.1\",\"release\":9.1}}");
+	ok(pve_version_parse(&j, data, &v, &e) == 0 &&
+	    !strcmp(v.release, "9.1") && v.repoid[0] == '\0',
+	    "version: release as a number, no repoid");
+	inline_json("{\"data\":{\"release\":\"9.1\"}}");
+	ok(pve_version_parse(&j, data, &v, &e) == -1 && e.id == PXE_PARSE,
+	    "version: no version is a parse error");
+	inline_json("{\"data\":null}");
+	ok(pve_version_parse(&j, data, &v, &e) == -1,
+	    "version: no data is a parse error");
+
 	inline_json("{\"data\":{}}");
 	ok(pve_perms_parse(&j, data, &pm, &n, &e) == 0 && n == 0,
 	    "no permissions at all");
 	free(pm);
+}
+
+static void
+agent_exec(void)
+{
+	struct pve_agent_exec_status st;
+	struct px_err e;
+	long long pid;
+
+	inline_json("{\"data\":{\"pid\":4711}}");
+	ok(pve_agent_exec_parse(&j, data, &pid, &e) == 0 && pid == 4711,
+	    "exec: the pid");
+	inline_json("{\"data\":{\"pid\":\"12\"}}");
+	ok(pve_agent_exec_parse(&j, data, &pid, &e) == 0 && pid == 12,
+	    "exec: a pid sent as a string");
+	inline_json("{\"data\":{}}");
+	ok(pve_agent_exec_parse(&j, data, &pid, &e) == -1 &&
+	    e.id == PXE_PARSE, "exec: no pid is a parse error");
+	inline_json("{\"data\":null}");
+	ok(pve_agent_exec_parse(&j, data, &pid, &e) == -1,
+	    "exec: no data is a parse error");
+
+	inline_json("{\"data\":{\"exited\":0}}");
+	ok(pve_agent_exec_status_parse(&j, data, &st, &e) == 0 &&
+	    !st.exited && st.exitcode == -1 && st.signal == -1 &&
+	    st.out == NULL, "exec-status: still running");
+	inline_json("{\"data\":{\"exited\":1,\"exitcode\":3,"
+	    "\"out-data\":\"hi\\n\",\"err-data\":\"oops\","
+	    "\"out-truncated\":true}}");
+	ok(pve_agent_exec_status_parse(&j, data, &st, &e) == 0 &&
+	    st.exited && st.exitcode == 3 && st.signal == -1,
+	    "exec-status: exited with a code");
+	is_str(st.out, "hi\n", "exec-status: output unescaped");
+	is_str(st.err, "oops", "exec-status: error output");
+	ok(st.out_trunc == 1 && st.err_trunc == 0,
+	    "exec-status: truncation flags, absent is 0");
+	pve_agent_exec_status_free(&st);
+	ok(st.out == NULL && st.err == NULL, "exec-status: freed");
+	inline_json("{\"data\":{\"exited\":\"1\",\"signal\":\"9\","
+	    "\"err-truncated\":1}}");
+	ok(pve_agent_exec_status_parse(&j, data, &st, &e) == 0 &&
+	    st.exited && st.signal == 9 && st.exitcode == -1 &&
+	    st.out == NULL && st.err_trunc == 1,
+	    "exec-status: killed by a signal, numbers as strings, 0/1 flags");
+	pve_agent_exec_status_free(&st);
+	inline_json("{\"data\":{\"exited\":true,\"exitcode\":0}}");
+	ok(pve_agent_exec_status_parse(&j, data, &st, &e) == 0 &&
+	    st.exited && st.exitcode == 0, "exec-status: exited as true");
+	pve_agent_exec_status_free(&st);
+	inline_json("{\"data\":[]}");
+	ok(pve_agent_exec_status_parse(&j, data, &st, &e) == -1 &&
+	    e.id == PXE_PARSE && !st.exited,
+	    "exec-status: not an object is a parse error");
 }
 
 static void
@@ -375,6 +440,7 @@ main(void)
 	}
 	recorded();
 	quirks();
+	agent_exec();
 	times();
 	conditions();
 	paths();
