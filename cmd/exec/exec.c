@@ -13,7 +13,7 @@
 
 #include "enc.h"
 #include "mutate2.h"
-#include "pve_read.h"
+#include "pve_guest.h"
 
 PX_COMMAND(exec, "run a command in a guest through the QEMU guest agent",
     "usage: px exec [-Hjnvy] [-c columns] [-f format] [-p profile] "

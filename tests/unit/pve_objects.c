@@ -1,11 +1,19 @@
-/* pve_read.c -- the parsers of lib/pve_read.c on answers recorded from
- * real PVE 6.2 and 7.4 servers (../shared/reference/recorded) and on
- * PVE's quirks; times, durations and watch conditions. */
+/* pve_objects.c -- the parsers of lib/pve_*.c (cluster, guest, node,
+ * firewall, task, RRD) on answers recorded from real PVE 6.2 and 7.4
+ * servers (../shared/reference/recorded) and on PVE's quirks; the
+ * statistics, times, durations and watch conditions that go with them. */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "pve_read.h"
+#include "pve_cluster.h"
+#include "pve_cond.h"
+#include "pve_firewall.h"
+#include "pve_guest.h"
+#include "pve_node.h"
+#include "pve_rrd.h"
+#include "pve_task.h"
 #include "tap.h"
 
 static char *
@@ -72,9 +80,12 @@ recorded(void)
 	struct pve_log_line *l;
 	struct pve_pool_member *m;
 	struct pve_version v;
+	struct pve_rrd r;
+	struct pve_netif *ifs;
 	struct px_err e;
 	char comment[256];
-	int n, id;
+	double *col;
+	int n, id, f;
 
 	load("access_acl.fog-proxmox-pve6.2.json");
 	ok(pve_acl_parse(&j, data, &acl, &n, &e) == 0 && n == 1, "ACL parses");
@@ -174,6 +185,36 @@ recorded(void)
 	ok(!strcmp(m[0].type, "storage") && m[0].vmid == 0 &&
 	    !strcmp(m[0].storage, "local-lvm"), "a storage member");
 	free(m);
+
+	load("nodes_node_rrddata.fog-proxmox-pve6.2.json");
+	ok(pve_rrd_parse(&j, data, &r, &e) == 0,
+	    "recorded node rrddata parses");
+	is_int(r.npoints, 70, "70 points, including the unknown ones");
+	is_int(r.nfields, 12, "12 fields besides time");
+	f = pve_rrd_field(&r, "cpu");
+	ok(f >= 0 && isnan(r.v[0 * r.nfields + f]),
+	    "an unknown period is NaN");
+	ok(fabs(r.v[69 * r.nfields + f] - 0.0127325120526269) < 1e-12,
+	    "the last cpu value");
+	is_int(r.time[69], 1606311480, "the last timestamp");
+	ok(pve_rrd_field(&r, "memtotal") >= 0 && pve_rrd_field(&r, "x") < 0,
+	    "fields by name");
+	col = pve_rrd_column(&r, f);
+	ok(stat_mean(col, r.npoints) > 0 && !isnan(stat_median(col,
+	    r.npoints)), "statistics skip the NaN of a real series");
+	free(col);
+	pve_rrd_free(&r);
+
+	load("nodes_node_network.fog-proxmox-pve6.2.json");
+	ok(pve_netifs_parse(&j, data, &ifs, &n, &e) == 0,
+	    "recorded node network parses");
+	is_int(n, 4, "four interfaces");
+	is_str(ifs[3].iface, "vmbr0", "the bridge");
+	is_str(ifs[3].cidr, "192.168.56.101/24", "its cidr");
+	is_str(ifs[3].ports, "enp0s3", "its ports");
+	ok(ifs[3].active && ifs[3].autostart, "active, autostart (0/1)");
+	ok(!ifs[0].active && ifs[1].active, "active absent is 0");
+	free(ifs);
 }
 
 static void
@@ -288,6 +329,77 @@ quirks(void)
 	ok(pve_perms_parse(&j, data, &pm, &n, &e) == 0 && n == 0,
 	    "no permissions at all");
 	free(pm);
+}
+
+/* The parsers that describe, upgradecheck, cluster and storage share. */
+static void
+merged(void)
+{
+	struct pve_cluster_member *cm;
+	struct pve_storage_cfg *sc;
+	struct pve_backup_job *bj;
+	struct pve_netif *ifs;
+	struct pve_usb *usb;
+	struct px_err e;
+	int n;
+
+	inline_json("{\"data\":[{\"type\":\"node\",\"name\":\"n1\","
+	    "\"ip\":\"10.0.0.1\",\"nodeid\":2,\"level\":\"c\"},"
+	    "{\"type\":\"\",\"name\":\"x\"},{\"type\":null},"
+	    "{\"name\":\"y\"}]}");
+	ok(pve_cluster_status_parse(&j, data, &cm, &n, &e) == 0 && n == 1,
+	    "cluster status: rows with an empty, null or no type dropped");
+	ok(!strcmp(cm[0].ip, "10.0.0.1") && cm[0].nodeid == 2 &&
+	    !strcmp(cm[0].level, "c") && cm[0].quorate == 0,
+	    "cluster status: ip, nodeid, level; absent quorate is 0");
+	free(cm);
+
+	inline_json("{\"data\":[{\"storage\":\"local\",\"type\":\"dir\","
+	    "\"path\":\"/var/lib/vz\",\"content\":\"iso,backup\","
+	    "\"prune-backups\":\"keep-last=3\",\"maxfiles\":\"2\","
+	    "\"shared\":\"0\"},{\"storage\":\"zfs\",\"type\":\"zfspool\","
+	    "\"pool\":\"rpool/data\",\"nodes\":\"n1,n2\",\"disable\":1},"
+	    "{\"storage\":\"lvm\",\"type\":\"lvmthin\",\"vgname\":\"pve\","
+	    "\"maxfiles\":null},{\"type\":\"nfs\",\"server\":\"s\"}]}");
+	ok(pve_storage_cfg_parse(&j, data, &sc, &n, &e) == 0 && n == 3,
+	    "storage configuration: a row without storage is dropped");
+	ok(!strcmp(sc[0].path, "/var/lib/vz") && !sc[0].shared &&
+	    !strcmp(sc[0].prune, "keep-last=3"), "path, prune-backups");
+	ok(sc[0].has_maxfiles && !sc[1].has_maxfiles && !sc[2].has_maxfiles,
+	    "maxfiles is seen; absent or null is not");
+	is_str(sc[1].pool, "rpool/data", "a zfs pool");
+	ok(sc[1].disable && !strcmp(sc[1].nodes, "n1,n2"), "nodes, disable");
+	is_str(sc[2].pool, "pve", "an LVM volume group as the pool");
+	free(sc);
+
+	inline_json("{\"data\":[{\"id\":\"b1\",\"maxfiles\":1,"
+	    "\"next-run\":\"1700000000\"},{\"id\":\"b2\",\"enabled\":0,"
+	    "\"all\":1},{\"enabled\":1}]}");
+	ok(pve_backup_jobs_parse(&j, data, &bj, &n, &e) == 0 && n == 2,
+	    "backup jobs: a job without id is dropped");
+	ok(bj[0].enabled && bj[0].has_maxfiles && bj[0].next_run ==
+	    1700000000 && !bj[1].enabled && bj[1].all && !bj[1].has_maxfiles,
+	    "backup jobs: enabled defaults to 1, maxfiles, next-run");
+	free(bj);
+
+	inline_json("{\"data\":[{\"iface\":\"bond0\",\"type\":\"bond\","
+	    "\"slaves\":\"eno1 eno2\"},{\"iface\":\"vmbr1\",\"type\":"
+	    "\"OVSBridge\",\"ovs_ports\":\"bond0\"},{\"type\":\"eth\"},"
+	    "{\"iface\":\"vmbr0\",\"bridge_ports\":\"eno3\","
+	    "\"mtu\":\"9000\"}]}");
+	ok(pve_netifs_parse(&j, data, &ifs, &n, &e) == 0 && n == 3,
+	    "node network: a row without iface is dropped");
+	ok(!strcmp(ifs[0].ports, "eno1 eno2") && !strcmp(ifs[1].ports,
+	    "bond0") && !strcmp(ifs[2].ports, "eno3") && ifs[2].mtu == 9000,
+	    "ports of a bond, an OVS bridge and a bridge");
+	free(ifs);
+
+	inline_json("{\"data\":[{\"busnum\":\"1\",\"devnum\":2},"
+	    "{\"devnum\":3},{\"busnum\":0,\"devnum\":4}]}");
+	ok(pve_usb_parse(&j, data, &usb, &n, &e) == 0 && n == 2 &&
+	    usb[0].busnum == 1 && usb[1].devnum == 4,
+	    "a numeric key: only an absent one drops the row");
+	free(usb);
 }
 
 static void
@@ -431,6 +543,179 @@ paths(void)
 	    "VMIDs");
 }
 
+static void
+ha(void)
+{
+	struct pve_ha_resource *r;
+	struct pve_ha_rule *u;
+	struct pve_ha_group *g;
+	struct px_err e;
+	int n;
+
+	inline_json("{\"data\":[{\"sid\":\"vm:100\",\"state\":\"started\","
+	    "\"max_restart\":\"2\"},{\"sid\":\"ct:101\",\"type\":\"ct\","
+	    "\"failback\":0},{\"state\":\"x\"}]}");
+	ok(pve_ha_resources_parse(&j, data, &r, &n, &e) == 0 && n == 2,
+	    "HA resources; a row without sid is skipped");
+	is_int(r[0].vmid, 100, "vmid from sid");
+	is_str(r[0].type, "vm", "type from sid");
+	is_int(r[0].max_restart, 2, "max_restart as a string");
+	is_int(r[1].max_relocate, 1, "max_relocate defaults to 1");
+	ok(r[0].failback == 1 && r[1].failback == 0, "failback default 1");
+	is_str(r[1].state, "started", "state defaults to started");
+	free(r);
+
+	inline_json("{\"data\":[{\"rule\":\"r1\",\"type\":\"node-affinity\","
+	    "\"resources\":\"vm:100,vm:102\",\"nodes\":\"pve1:2,pve2\","
+	    "\"strict\":1}]}");
+	ok(pve_ha_rules_parse(&j, data, &u, &n, &e) == 0 && n == 1 &&
+	    u[0].strict, "HA rules");
+	ok(pve_list_has(u[0].resources, "vm:102") &&
+	    !pve_list_has(u[0].resources, "vm:10"), "resource lists");
+	is_int(pve_ha_node_prio(u[0].nodes, "pve1"), 2, "priority 2");
+	is_int(pve_ha_node_prio(u[0].nodes, "pve2"), 0, "no priority is 0");
+	is_int(pve_ha_node_prio(u[0].nodes, "pve"), -1, "a prefix is not in");
+	free(u);
+
+	inline_json("{\"data\":[{\"group\":\"g\",\"nodes\":\"a:1,b\","
+	    "\"restricted\":\"1\",\"type\":\"group\"}]}");
+	ok(pve_ha_groups_parse(&j, data, &g, &n, &e) == 0 && n == 1 &&
+	    g[0].restricted && !g[0].nofailback, "HA groups");
+	free(g);
+	inline_json("{\"data\":{}}");
+	ok(pve_ha_groups_parse(&j, data, &g, &n, &e) == -1 && e.id == PXE_PARSE,
+	    "an object where a list belongs is a parse error");
+}
+
+static void
+hardware(void)
+{
+	struct pve_passthru *p;
+	struct pve_hwmap *m;
+	struct pve_pci *pci;
+	struct px_err e;
+	char norm[32];
+	int n;
+
+	inline_json("{\"data\":{\"hostpci0\":\"0000:01:00.0,pcie=1\","
+	    "\"hostpci1\":\"host=02:00;03:00.1,x-vga=1\",\"usb0\":\"spice\","
+	    "\"usb1\":\"host=046d:c52b,usb3=1\",\"hostpci2\":\"mapping=gpu\","
+	    "\"usbx\":\"host=1-1\",\"name\":\"vm\"}}");
+	ok(pve_passthru_parse(&j, data, &p, &n, &e) == 0 && n == 4,
+	    "passthrough entries; spice and non-keys skipped");
+	is_str(p[0].host, "0000:01:00.0", "implicit host");
+	is_str(p[1].host, "0000:02:00;0000:03:00.1", "host= with two devices");
+	is_str(p[2].host, "046d:c52b", "USB vendor:product");
+	is_str(p[2].kind, "usb", "kind usb");
+	is_str(p[3].mapping, "gpu", "a mapped device");
+	free(p);
+
+	pve_pci_norm("01:00.0", norm, sizeof(norm));
+	is_str(norm, "0000:01:00.0", "domain added");
+	ok(pve_pci_same("0000:01:00", "0000:01:00.1") &&
+	    !pve_pci_same("0000:01:00.0", "0000:01:00.1") &&
+	    !pve_pci_same("0000:01:0", "0000:01:00.1"),
+	    "a slot matches its functions only");
+
+	inline_json("{\"data\":[{\"id\":\"gpu\",\"map\":[\"node=pve1,"
+	    "path=0000:01:00.0,id=10de:2204,iommugroup=12\",\"node=pve2,"
+	    "path=02:00.0,id=10de:2204\"]}]}");
+	ok(pve_hwmap_parse(&j, data, &m, &n, &e) == 0 && n == 2,
+	    "a mapping flattens to one row per node");
+	is_int(m[0].iommugroup, 12, "iommugroup of the entry");
+	is_str(m[1].path, "0000:02:00.0", "paths normalized");
+	is_int(m[1].iommugroup, -1, "no iommugroup is -1");
+	free(m);
+
+	inline_json("{\"data\":[{\"id\":\"0000:00:02.0\",\"class\":"
+	    "\"0x030000\",\"iommugroup\":\"3\",\"mdev\":1},{\"id\":\"x\"}]}");
+	ok(pve_pci_parse(&j, data, &pci, &n, &e) == 0 && n == 2 &&
+	    pci[0].iommugroup == 3 && pci[0].mdev && pci[1].iommugroup == -1,
+	    "PCI: iommugroup as string, absent is -1");
+	free(pci);
+}
+
+static void
+node_and_firewall(void)
+{
+	struct pve_disk *dk;
+	struct pve_smart s;
+	struct pve_opt *kv;
+	struct pve_fw_addr *a;
+	struct pve_apt_repo *ar;
+	struct px_err e;
+	int n, v[3];
+
+	inline_json("{\"data\":[{\"devpath\":\"/dev/sda\",\"size\":"
+	    "\"960197124096\",\"wearout\":\"N/A\",\"vendor\":\"ATA     \","
+	    "\"gpt\":1,\"osdid\":-1}]}");
+	ok(pve_disks_parse(&j, data, &dk, &n, &e) == 0 && n == 1,
+	    "disks parse");
+	ok(dk[0].size == 960197124096ULL, "size beyond 32 bits as a string");
+	is_int(dk[0].wearout, -1, "wearout N/A is -1");
+	is_str(dk[0].vendor, "ATA", "vendor padding trimmed");
+	free(dk);
+
+	inline_json("{\"data\":{\"health\":\"PASSED\",\"type\":\"ata\","
+	    "\"attributes\":[{\"id\":\"5\",\"name\":\"Reallocated_Sector_Ct\","
+	    "\"value\":\"100\",\"worst\":100,\"threshold\":\"10\","
+	    "\"raw\":\"0\",\"fail\":\"-\"}]}}");
+	ok(pve_smart_parse(&j, data, &s, &e) == 0 && s.nattr == 1 &&
+	    s.attr[0].id == 5 && s.attr[0].threshold == 10,
+	    "SMART attributes with numbers as strings");
+	pve_smart_free(&s);
+
+	inline_json("{\"data\":{\"enable\":1,\"policy_in\":\"DROP\","
+	    "\"ebtables\":true,\"x\":{}}}");
+	ok(pve_opts_parse(&j, data, &kv, &n, &e) == 0 && n == 3,
+	    "options as key/value, nested skipped");
+	is_str(kv[2].value, "1", "true as 1");
+	free(kv);
+
+	inline_json("{\"data\":[{\"cidr\":\"10.0.0.0/8\",\"nomatch\":1},"
+	    "{\"name\":\"lan\",\"cidr\":\"192.168.0.0/16\"},{\"name\":\"set\"}]}");
+	ok(pve_fw_addrs_parse(&j, data, &a, &n, &e) == 0 && n == 3 &&
+	    a[0].nomatch && a[2].cidr[0] == '\0', "aliases, sets, entries");
+	free(a);
+
+	inline_json("{\"data\":{\"files\":[{\"path\":\"/etc/apt/sources.list\","
+	    "\"repositories\":[{\"Types\":[\"deb\"],\"URIs\":[\"http://x\"],"
+	    "\"Suites\":[\"bookworm\",\"bookworm-updates\"],\"Components\":"
+	    "[\"main\"],\"Enabled\":true}]}]}}");
+	ok(pve_apt_repos_parse(&j, data, &ar, &n, &e) == 0 && n == 1,
+	    "apt repositories");
+	is_str(ar[0].suites, "bookworm bookworm-updates", "suites joined");
+	free(ar);
+
+	ok(pve_version_split("pve-manager/8.4.1/2a5fa54a", v) == 0 &&
+	    v[0] == 8 && v[1] == 4 && v[2] == 1, "pveversion split");
+	ok(pve_version_split("none", v) == -1, "no version");
+}
+
+static void
+statistics(void)
+{
+	double v[] = { 2, 4, 4, 4, 5, 5, 7, 9 };
+	double w[] = { NAN, 1, NAN, 3 };
+	long long t[] = { 60, 120, 180, 240 };
+	double one[] = { 1, 1, 1, 1 };
+
+	ok(fabs(stat_mean(v, 8) - 5) < 1e-12, "mean");
+	ok(fabs(stat_stddev(v, 8) - 2) < 1e-12, "population stddev");
+	ok(fabs(stat_median(v, 8) - 4.5) < 1e-12, "median of an even set");
+	ok(fabs(stat_median(v, 7) - 4) < 1e-12, "median of an odd set");
+	ok(fabs(stat_mean(w, 4) - 2) < 1e-12, "NaN ignored");
+	ok(isnan(stat_mean(w, 0)) && isnan(stat_median(w, 0)),
+	    "empty set is NaN");
+	ok(stat_min(w, 4) == 1 && stat_max(w, 4) == 3, "min, max");
+	ok(fabs(stat_zscore(9, 5, 2) - 2) < 1e-12, "z-score");
+	ok(stat_zscore(9, 5, 0) == 0, "z-score with no spread is 0");
+	ok(fabs(stat_integrate(t, one, 4) - 240) < 1e-9,
+	    "integral of 1 over 4 steps of 60 s");
+	ok(fabs(stat_integrate(t, w, 4) - 240) < 1e-9,
+	    "integral skips unknown periods");
+}
+
 int
 main(void)
 {
@@ -441,6 +726,11 @@ main(void)
 	recorded();
 	quirks();
 	agent_exec();
+	merged();
+	ha();
+	hardware();
+	node_and_firewall();
+	statistics();
 	times();
 	conditions();
 	paths();
