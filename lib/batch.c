@@ -5,7 +5,8 @@
 #include <unistd.h>
 
 #include "batch.h"
-#include "pve_read.h"
+#include "pve_guest.h"
+#include "pve_task.h"
 
 enum { R_VMID, R_NAME, R_NODE, R_ACTION, R_RESULT, R_UPID, R_MESSAGE, R_N };
 

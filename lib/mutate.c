@@ -9,6 +9,8 @@
 
 #include "enc.h"
 #include "mutate.h"
+#include "pve_cond.h"
+#include "pve_guest.h"
 
 void
 mutate_init(struct batch *b, struct px_cli *x)

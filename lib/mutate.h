@@ -14,7 +14,7 @@
 #include <stdint.h>
 
 #include "batch.h"
-#include "pve_read.h"
+#include "pve_task.h"
 
 /* The options every mutation command takes besides PX_COMMON_LONG:
  * -n, -y, --allow-risk, --no-wait, --timeout.  Commands number their own

@@ -7,7 +7,7 @@
 
 #include "hitl.h"
 #include "mutate2.h"
-#include "pve_read.h"
+#include "pve_cond.h"
 
 enum { R_VMID, R_NAME, R_NODE, R_ACTION, R_RESULT, R_UPID, R_MESSAGE, R_N };
 

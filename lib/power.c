@@ -7,7 +7,8 @@
 #include "batch.h"
 #include "enc.h"
 #include "power.h"
-#include "pve_read.h"
+#include "pve_cond.h"
+#include "pve_guest.h"
 
 struct power {
 	const char *action;

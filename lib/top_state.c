@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "pve_cluster.h"
 #include "top_state.h"
 
 static const char *const view_names[TOP_NVIEWS] = {

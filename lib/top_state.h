@@ -19,8 +19,9 @@
 
 #include "mutate.h"
 #include "pve.h"
-#include "pve_obs.h"
-#include "pve_read.h"
+#include "pve_guest.h"
+#include "pve_node.h"
+#include "pve_task.h"
 #include "risk.h"
 
 enum top_view {

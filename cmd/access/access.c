@@ -8,7 +8,7 @@
 
 #include "cli.h"
 #include "enc.h"
-#include "pve_read.h"
+#include "pve_cluster.h"
 
 PX_COMMAND(access, "list ACLs, users, groups, roles, realms, tokens, permissions",
     "usage: px access [-Hjv] [-c columns] [-f format] [-p profile] "

@@ -15,7 +15,8 @@
 
 #include "cli.h"
 #include "enc.h"
-#include "pve_obs.h"
+#include "pve_fanout.h"
+#include "pve_rrd.h"
 
 PX_COMMAND(accounting, "CPU-hours, memory GiB-hours, network GiB per group",
     "usage: px accounting [-Hjv] [-c columns] [-f format] [-p profile] "

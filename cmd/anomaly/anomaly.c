@@ -12,7 +12,8 @@
 
 #include "cli.h"
 #include "enc.h"
-#include "pve_obs.h"
+#include "pve_fanout.h"
+#include "pve_rrd.h"
 
 PX_COMMAND(anomaly, "guests whose CPU or memory use is an outlier",
     "usage: px anomaly [-Hjv] [-c columns] [-f format] [-p profile] "

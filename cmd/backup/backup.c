@@ -12,7 +12,7 @@
 
 #include "enc.h"
 #include "mutate2.h"
-#include "pve_read.h"
+#include "pve_task.h"
 
 PX_COMMAND(backup, "back up guests with vzdump and follow the tasks",
     "usage: px backup [-Hjnvy] [-c columns] [-f format] [-p profile] "

@@ -14,7 +14,8 @@
 
 #include "cli.h"
 #include "enc.h"
-#include "pve_obs.h"
+#include "pve_cluster.h"
+#include "pve_fanout.h"
 
 PX_COMMAND(backupinfo, "guests with no backup job or no recent backup",
     "usage: px backupinfo [-Hjv] [-c columns] [-f format] [-p profile] "

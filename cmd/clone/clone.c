@@ -9,6 +9,8 @@
 
 #include "enc.h"
 #include "mutate.h"
+#include "pve_cluster.h"
+#include "pve_guest.h"
 
 PX_COMMAND(clone, "copy a guest or template to a new VMID",
     "usage: px clone [-jnvy] [-c columns] [-f format] [-p profile] "

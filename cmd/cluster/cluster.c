@@ -7,7 +7,8 @@
 #include <string.h>
 
 #include "cli.h"
-#include "pve_read.h"
+#include "pve_cluster.h"
+#include "pve_guest.h"
 
 PX_COMMAND(cluster, "show cluster status, log, resources, options, nextid",
     "usage: px cluster [-Hjv] [-c columns] [-f format] [-p profile] "

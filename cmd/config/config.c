@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "pve_read.h"
+#include "pve_guest.h"
 
 PX_COMMAND(config, "show a guest's configuration, or its pending changes",
     "usage: px config [-Hjv] [-c columns] [-f format] [-p profile] "

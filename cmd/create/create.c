@@ -11,7 +11,8 @@
 
 #include "enc.h"
 #include "mutate2.h"
-#include "pve_read.h"
+#include "pve_cluster.h"
+#include "pve_guest.h"
 
 PX_COMMAND(create, "create a basic VM or container",
     "usage: px create qemu | lxc [-Hjnvy] [-c columns] [-f format] "

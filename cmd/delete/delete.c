@@ -11,6 +11,7 @@
 
 #include "enc.h"
 #include "mutate.h"
+#include "pve_guest.h"
 
 PX_COMMAND(delete, "destroy stopped guests and follow their tasks",
     "usage: px delete [-jnvy] [-c columns] [-f format] [-p profile] "

@@ -13,7 +13,8 @@
 #include "cli.h"
 #include "enc.h"
 #include "json.h"
-#include "pve_obs.h"
+#include "pve_cluster.h"
+#include "pve_fanout.h"
 
 PX_COMMAND(describe, "one digest of the cluster, for people and for LLMs",
     "usage: px describe [-jv] [-p profile] "
@@ -32,7 +33,7 @@ static const char *const paths[F_N] = {
 struct digest {
 	int have[F_N];
 	struct pve_version ver;
-	struct pve_cluster_row *cs;
+	struct pve_cluster_member *cs;
 	struct pve_node *nodes;
 	struct pve_guest *guests;
 	struct pve_storage *st;
@@ -70,12 +71,10 @@ gather(struct px_client *c, struct digest *d)
 		}
 		switch (i) {
 		case F_VERSION:
-			rc = 0;
-			json_strcpy(&r.j, json_get(&r.j, r.data, "version"),
-			    d->ver.version, sizeof(d->ver.version));
+			rc = pve_version_parse(&r.j, r.data, &d->ver, &e);
 			break;
 		case F_CSTATUS:
-			rc = pve_cluster_rows_parse(&r.j, r.data, &d->cs,
+			rc = pve_cluster_status_parse(&r.j, r.data, &d->cs,
 			    &d->ncs, &e);
 			break;
 		case F_NODES:

@@ -14,7 +14,7 @@
 
 #include "enc.h"
 #include "mutate2.h"
-#include "pve_read.h"
+#include "pve_guest.h"
 
 PX_COMMAND(disk, "move a guest's disk to another storage, or grow it",
     "usage: px disk move [-Hjnvy] [-c columns] [-f format] [-p profile] "

@@ -12,7 +12,8 @@
 
 #include "cli.h"
 #include "enc.h"
-#include "pve_obs.h"
+#include "pve_fanout.h"
+#include "pve_node.h"
 
 PX_COMMAND(disks, "physical disks of the nodes and their SMART health",
     "usage: px disks [-Hjv] [-c columns] [-f format] [-p profile] "

@@ -12,11 +12,11 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
-#include "cli.h"
 #include "audit.h"
+#include "cli.h"
 #include "freeze.h"
 #include "pve.h"
-#include "pve_read.h"
+#include "pve_cluster.h"
 
 PX_COMMAND(doctor, "check config, secrets, TLS trust, connectivity and rights",
     "usage: px doctor [-Hjv] [-c columns] [-f format] [-p profile]\n");

@@ -13,7 +13,8 @@
 #include <time.h>
 
 #include "cli.h"
-#include "pve_read.h"
+#include "pve.h"
+#include "pve_cond.h"
 
 PX_COMMAND(events, "follow the cluster's tasks: START, OK and FAIL lines",
     "usage: px events [-Hjv] [-c columns] [-f format] [-p profile] "

@@ -13,7 +13,7 @@
 
 #include "enc.h"
 #include "mutate2.h"
-#include "pve_read.h"
+#include "pve_guest.h"
 
 PX_COMMAND(exec, "run a command in a guest through the QEMU guest agent",
     "usage: px exec [-Hjnvy] [-c columns] [-f format] [-p profile] "
@@ -27,14 +27,6 @@ static const struct out_col cols[] = {
 	{ "exitcode", OT_INT, 0 }, { "signal", OT_INT, 0 },
 	{ "out", OT_STR, 0 }, { "err", OT_STR, 0 },
 	{ "out_truncated", OT_BOOL, 0 }, { "err_truncated", OT_BOOL, 0 },
-};
-
-/* The answer of exec-status once the process exited. */
-struct exec_status {
-	long long exitcode;	/* -1 when it did not exit normally */
-	long long signal;	/* -1 when none */
-	char *out, *err;	/* malloc'd, NULL when none */
-	int out_trunc, err_trunc;
 };
 
 static double
@@ -57,32 +49,23 @@ nap(double s)
 /* Poll exec-status until exited; 0 with st filled, -1 with e. */
 static int
 wait_exit(struct px_client *c, const char *base, long long pid,
-    double timeout, struct exec_status *st, struct px_err *e)
+    double timeout, struct pve_agent_exec_status *st, struct px_err *e)
 {
 	double t0 = now_mono(), pause = 0.1;
 
 	for (;;) {
 		struct px_reply r;
-		int exited = 0;
+		int rc;
 
 		if (pve_get(c, &r, e, "%s/agent/exec-status?pid=%lld", base,
 		    pid) != 0)
 			return -1;
-		json_bool(&r.j, json_get(&r.j, r.data, "exited"), &exited);
-		if (exited) {
-			st->exitcode = json_get_int(&r.j, r.data, "exitcode",
-			    -1);
-			st->signal = json_get_int(&r.j, r.data, "signal", -1);
-			st->out = json_get_str(&r.j, r.data, "out-data");
-			st->err = json_get_str(&r.j, r.data, "err-data");
-			st->out_trunc = json_get_bool(&r.j, r.data,
-			    "out-truncated", 0);
-			st->err_trunc = json_get_bool(&r.j, r.data,
-			    "err-truncated", 0);
-			px_reply_free(&r);
-			return 0;
-		}
+		rc = pve_agent_exec_status_parse(&r.j, r.data, st, e);
 		px_reply_free(&r);
+		if (rc != 0)
+			return -1;
+		if (st->exited)
+			return 0;
 		if (timeout > 0 && now_mono() - t0 >= timeout) {
 			px_fail(e, PXE_TIMEOUT, "the command still runs in the "
 			    "guest after %.0f s (pid %lld)", timeout, pid);
@@ -111,7 +94,7 @@ exec_main(int argc, char **argv)
 	struct pve_guest g;
 	struct gate_req r = { 0 };
 	struct gate_result res;
-	struct exec_status st = { -1, -1, NULL, NULL, 0, 0 };
+	struct pve_agent_exec_status st = { 0, -1, -1, NULL, NULL, 0, 0 };
 	struct buf base = { 0 }, path = { 0 }, form = { 0 }, shown = { 0 };
 	char summary[512], target[32], end[64];
 	long long pid;
@@ -178,8 +161,8 @@ exec_main(int argc, char **argv)
 		rc = 0;
 		goto out;
 	}
-	pid = json_get_int(&res.reply.j, res.reply.data, "pid", -1);
-	if (pid < 0) {
+	if (pve_agent_exec_parse(&res.reply.j, res.reply.data, &pid,
+	    &e) != 0) {
 		gate_task_done(&m.g, &r, &res, "no pid in the answer");
 		gate_result_free(&res);
 		px_fail(&e, PXE_PARSE, "POST %s: the answer has no pid",
@@ -236,8 +219,7 @@ exec_main(int argc, char **argv)
 	else
 		rc = (int)(st.exitcode & 0xff);
 out:
-	free(st.out);
-	free(st.err);
+	pve_agent_exec_status_free(&st);
 	buf_free(&base);
 	buf_free(&path);
 	buf_free(&form);

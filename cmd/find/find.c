@@ -11,7 +11,8 @@
 #include <string.h>
 
 #include "cli.h"
-#include "pve_read.h"
+#include "pve_fanout.h"
+#include "pve_guest.h"
 
 PX_COMMAND(find, "find which profile and node own a guest (VMID or name)",
     "usage: px find [-AHjv] [-c columns] [-f format] [-p profile] "

@@ -12,7 +12,8 @@
 
 #include "cli.h"
 #include "enc.h"
-#include "pve_obs.h"
+#include "pve_fanout.h"
+#include "pve_firewall.h"
 
 PX_COMMAND(firewall, "firewall options, rules, aliases and IP sets",
     "usage: px firewall [-Hjv] [-c columns] [-f format] [-p profile] "

@@ -16,7 +16,8 @@
 #include <string.h>
 
 #include "cli.h"
-#include "pve_obs.h"
+#include "pve_cluster.h"
+#include "pve_fanout.h"
 
 PX_COMMAND(ha, "HA resources, rules, groups, status; preview a node failure",
     "usage: px ha [-Hjv] [-c columns] [-f format] [-p profile] [-s column] "

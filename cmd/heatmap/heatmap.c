@@ -11,7 +11,8 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "pve_obs.h"
+#include "pve_fanout.h"
+#include "pve_rrd.h"
 
 PX_COMMAND(heatmap, "API round-trip time per node, median and worst",
     "usage: px heatmap [-Hjv] [-c columns] [-f format] [-p profile] "

@@ -13,7 +13,9 @@
 
 #include "cli.h"
 #include "enc.h"
-#include "pve_obs.h"
+#include "pve_cluster.h"
+#include "pve_fanout.h"
+#include "pve_node.h"
 
 PX_COMMAND(hw, "PCI and USB devices of the nodes; passthrough conflicts",
     "usage: px hw [-Hjv] [-c columns] [-f format] [-p profile] [-s column] "

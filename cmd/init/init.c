@@ -23,7 +23,7 @@
 #include "cli.h"
 #include "enc.h"
 #include "pve.h"
-#include "pve_read.h"
+#include "pve_cluster.h"
 
 PX_COMMAND(init, "create px.conf, or add a profile checked against the server",
     "usage: px init [-fi] [-p profile] [--url url] [--user user] "

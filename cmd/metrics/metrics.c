@@ -12,7 +12,8 @@
 
 #include "cli.h"
 #include "enc.h"
-#include "pve_obs.h"
+#include "pve_cluster.h"
+#include "pve_rrd.h"
 
 PX_COMMAND(metrics, "RRD statistics of a node, guest or storage",
     "usage: px metrics [-Hjv] [-c columns] [-f format] [-p profile] "

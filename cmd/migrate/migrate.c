@@ -13,6 +13,7 @@
 
 #include "enc.h"
 #include "mutate.h"
+#include "pve_guest.h"
 
 PX_COMMAND(migrate, "move a guest to another node, with its preconditions "
     "checked first",

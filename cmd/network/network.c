@@ -12,7 +12,8 @@
 #include <string.h>
 
 #include "cli.h"
-#include "pve_obs.h"
+#include "pve_fanout.h"
+#include "pve_node.h"
 
 PX_COMMAND(network, "network interfaces of one node or of every node",
     "usage: px network [-Hjv] [-c columns] [-f format] [-p profile] "

@@ -12,7 +12,7 @@
 
 #include "enc.h"
 #include "mutate2.h"
-#include "pve_read.h"
+#include "pve_guest.h"
 
 PX_COMMAND(node, "start or stop every guest of a node",
     "usage: px node startall | stopall [-Hjnvy] [-c columns] [-f format] "

@@ -8,7 +8,7 @@
 
 #include "cli.h"
 #include "enc.h"
-#include "pve_read.h"
+#include "pve_cluster.h"
 
 PX_COMMAND(pool, "list resource pools, or show one pool's members",
     "usage: px pool [-Hjv] [-c columns] [-f format] [-p profile] "

@@ -8,7 +8,8 @@
 #include <string.h>
 
 #include "cli.h"
-#include "pve_read.h"
+#include "pve_cluster.h"
+#include "pve_fanout.h"
 
 PX_COMMAND(pveversion, "show the PVE version of the server, per profile",
     "usage: px pveversion [-AHjv] [-c columns] [-f format] [-p profile] "

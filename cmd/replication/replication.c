@@ -8,7 +8,8 @@
 #include <string.h>
 
 #include "cli.h"
-#include "pve_obs.h"
+#include "pve_cluster.h"
+#include "pve_fanout.h"
 
 PX_COMMAND(replication, "storage replication jobs and their state per node",
     "usage: px replication [-Hjv] [-c columns] [-f format] [-p profile] "

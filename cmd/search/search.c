@@ -14,7 +14,8 @@
 #include <string.h>
 
 #include "cli.h"
-#include "pve_read.h"
+#include "pve_fanout.h"
+#include "pve_guest.h"
 
 PX_COMMAND(search, "find guests by name, tag, description or IP address",
     "usage: px search [-Hjv] [-c columns] [-f format] [-p profile] "

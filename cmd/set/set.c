@@ -14,7 +14,7 @@
 
 #include "enc.h"
 #include "mutate2.h"
-#include "pve_read.h"
+#include "pve_guest.h"
 
 PX_COMMAND(set, "change a guest's configuration, refusing lost updates",
     "usage: px set [-Hjnvy] [-c columns] [-f format] [-p profile] "

@@ -10,6 +10,7 @@
 
 #include "enc.h"
 #include "mutate.h"
+#include "pve_guest.h"
 
 PX_COMMAND(snapshot, "list a guest's snapshots as a tree, create, delete, "
     "roll back",

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "pve_read.h"
+#include "pve_guest.h"
 
 PX_COMMAND(status, "show a guest's live status: state, pid, uptime, load, HA",
     "usage: px status [-Hjv] [-c columns] [-f format] [-p profile] "

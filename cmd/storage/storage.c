@@ -8,7 +8,7 @@
 
 #include "cli.h"
 #include "enc.h"
-#include "pve_read.h"
+#include "pve_cluster.h"
 
 PX_COMMAND(storage, "list storage definitions, or the volumes on a storage",
     "usage: px storage [-Hjv] [-c columns] [-f format] [-p profile] "

@@ -4,7 +4,7 @@
  * with the task's error text, 7 on timeout), or stop it -- a change,
  * so through the gate (read-only, freeze, confirmation, approval, audit).
  *
- * The following itself is in lib/pve_read.c (pve_task_follow,
+ * The following itself is in lib/pve_task.c (pve_task_follow,
  * pve_task_wait), shared with the commands that start tasks.
  */
 #include <stdlib.h>
@@ -13,7 +13,8 @@
 
 #include "cli.h"
 #include "gate.h"
-#include "pve_read.h"
+#include "pve_cond.h"
+#include "pve_task.h"
 
 PX_COMMAND(task, "show a task's status or log, or wait for its end",
     "usage: px task [-Hjv] [-c columns] [-f format] [-p profile] "

@@ -13,7 +13,9 @@
 
 #include "cli.h"
 #include "enc.h"
-#include "pve_read.h"
+#include "pve_cond.h"
+#include "pve_fanout.h"
+#include "pve_guest.h"
 
 PX_COMMAND(tasks, "list the task history of every node, newest first",
     "usage: px tasks [-Hjv] [-c columns] [-f format] [-p profile] "

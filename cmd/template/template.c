@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "mutate.h"
+#include "pve_guest.h"
 
 PX_COMMAND(template, "convert a guest into a template (irreversible)",
     "usage: px template [-jnvy] [-c columns] [-f format] [-p profile] "

@@ -14,7 +14,10 @@
 
 #include "cli.h"
 #include "enc.h"
-#include "pve_obs.h"
+#include "pve_cluster.h"
+#include "pve_fanout.h"
+#include "pve_guest.h"
+#include "pve_node.h"
 
 PX_COMMAND(upgradecheck, "pve8to9 checks that can be made over the API",
     "usage: px upgradecheck [-Hjv] [-c columns] [-f format] [-p profile] "
@@ -65,9 +68,9 @@ static const char *const paths[F_N] = {
 };
 
 struct uc {
-	struct pve_cluster_row *cs;
+	struct pve_cluster_member *cs;
 	struct pve_node *nodes;
-	struct pve_storage_def *st;
+	struct pve_storage_cfg *st;
 	struct pve_ha_group *groups;
 	struct pve_backup_job *jobs;
 	struct pve_guest *guests;
@@ -96,7 +99,7 @@ gather(struct px_client *c, struct uc *u)
 		}
 		switch (i) {
 		case F_CSTATUS:
-			rc = pve_cluster_rows_parse(&r.j, r.data, &u->cs,
+			rc = pve_cluster_status_parse(&r.j, r.data, &u->cs,
 			    &u->ncs, &e);
 			break;
 		case F_NODES:
@@ -104,7 +107,7 @@ gather(struct px_client *c, struct uc *u)
 			    &u->nnodes, &e);
 			break;
 		case F_STORAGE:
-			rc = pve_storage_defs_parse(&r.j, r.data, &u->st,
+			rc = pve_storage_cfg_parse(&r.j, r.data, &u->st,
 			    &u->nst, &e);
 			break;
 		case F_GROUPS:
@@ -256,7 +259,7 @@ check_config(struct px_client *c, struct uc *u, struct out *o)
 			    "rules once every node runs PVE 9; review them "
 			    "after the upgrade");
 	for (int i = 0; i < u->nst; i++) {
-		const struct pve_storage_def *s = &u->st[i];
+		const struct pve_storage_cfg *s = &u->st[i];
 
 		if (strcmp(s->type, "glusterfs") == 0)
 			finding(o, "storage-glusterfs", "fail", NULL,
@@ -301,17 +304,18 @@ check_config(struct px_client *c, struct uc *u, struct out *o)
 	pve_calls_run(k, u->nguests);
 	bad = 0;
 	for (int i = 0; i < u->nguests; i++) {
-		struct pve_opt *kv;
+		struct pve_kv *kv;
 		struct px_reply r;
 		struct px_err e;
+		const char *machine, *m;
 		char id[16];
-		int n;
+		int n, major;
 
 		if (k[i].method == NULL)
 			continue;
 		snprintf(id, sizeof(id), "%d", u->guests[i].vmid);
 		if (pve_call_reply(&k[i], &r, &e) != 0 ||
-		    pve_opts_parse(&r.j, r.data, &kv, &n, &e) != 0) {
+		    pve_kv_parse(&r.j, r.data, &kv, &n, &e) != 0) {
 			finding(o, "guest-config", "warning",
 			    u->guests[i].node, id, "cannot read the config: "
 			    "%s", e.msg);
@@ -319,22 +323,18 @@ check_config(struct px_client *c, struct uc *u, struct out *o)
 			px_call_free(&k[i]);
 			continue;
 		}
-		for (int q = 0; q < n; q++) {
-			const char *m = kv[q].value;
-			int major;
-
-			if (strcmp(kv[q].key, "machine") != 0)
-				continue;
+		if ((machine = pve_kv_get(kv, n, "machine")) != NULL) {
+			m = machine;
 			m += strncmp(m, "pc-i440fx-", 10) == 0 ? 10 :
 			    strncmp(m, "pc-q35-", 7) == 0 ? 7 : 0;
-			if (m != kv[q].value && sscanf(m, "%d.", &major) == 1 &&
+			if (m != machine && sscanf(m, "%d.", &major) == 1 &&
 			    major < 6)
 				finding(o, "guest-machine", "warning",
 				    u->guests[i].node, id, "machine '%s' is "
 				    "deprecated: move to a newer version",
-				    kv[q].value), bad++;
+				    machine), bad++;
 		}
-		free(kv);
+		pve_kv_free(kv, n);
 		px_reply_free(&r);
 		px_call_free(&k[i]);
 	}

@@ -3,7 +3,7 @@
  * /cluster/resources (a guest) or /nodes (a node) every --interval
  * seconds; exit 0 and print the target's state when every --until holds,
  * 7 after --timeout, 5 when the target does not exist (or vanishes).
- * Conditions are parsed and evaluated in lib/pve_read.c (pve_cond_*).
+ * Conditions are parsed and evaluated in lib/pve_cond.c (pve_cond_*).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +11,8 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "pve_read.h"
+#include "pve_cond.h"
+#include "pve_guest.h"
 
 PX_COMMAND(watch, "wait until a condition on a guest or node holds",
     "usage: px watch [-Hjv] [-c columns] [-f format] [-p profile] "

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pve_cluster.h"
 #include "tap.h"
 #include "top_state.h"
 

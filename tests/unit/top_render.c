@@ -11,6 +11,7 @@
 #include <tickit.h>
 #include <tickit-mockterm.h>
 
+#include "pve_cluster.h"
 #include "tap.h"
 #include "top_render.h"
 

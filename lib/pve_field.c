@@ -1,0 +1,84 @@
+/* pve_field.c -- the table-driven object reader of lib/pve_*.c. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "enc.h"
+#include "pve_field.h"
+
+void
+pve_fill(const struct json *j, int obj, void *dst, const struct pve_field *f,
+    int nf)
+{
+	for (int i = 0; i < nf; i++) {
+		char *p = (char *)dst + f[i].off;
+		int t = json_get(j, obj, f[i].key);
+		long long ll;
+
+		switch (f[i].t) {
+		case PF_STR:
+			if (json_is_null(j, t))
+				break;
+			if (json_strcpy(j, t, p, f[i].size) < 0)
+				p[0] = '\0';
+			text_sanitize(p);
+			break;
+		case PF_INT:
+			if (json_int(j, t, &ll) != 0 || ll < -2147483647LL ||
+			    ll > 2147483647LL)
+				ll = f[i].def;
+			*(int *)(void *)p = (int)ll;
+			break;
+		case PF_LL:
+			if (json_int(j, t, &ll) != 0)
+				ll = f[i].def;
+			*(long long *)(void *)p = ll;
+			break;
+		case PF_U64:
+			if (json_uint(j, t, (uint64_t *)(void *)p) != 0)
+				*(uint64_t *)(void *)p = 0;
+			break;
+		case PF_NUM:
+			if (json_num(j, t, (double *)(void *)p) != 0)
+				*(double *)(void *)p = 0;
+			break;
+		case PF_BOOL:
+			if (json_bool(j, t, (int *)(void *)p) != 0)
+				*(int *)(void *)p = (int)f[i].def;
+			break;
+		}
+	}
+}
+
+int
+pve_rows_parse(const struct json *j, int arr, const struct pve_rows *d,
+    void **out, int *n, struct px_err *e)
+{
+	const struct pve_field *key = &d->f[0];
+	char *v;
+	int c, i, k = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (json_type(j, arr) != JSON_ARRAY)
+		return px_fail(e, PXE_PARSE, "%s: not an array", d->what);
+	v = px_xcalloc((size_t)json_len(j, arr) + 1, d->size);
+	JSON_FOREACH(j, arr, c, i) {
+		char *x = v + (size_t)k * d->size;
+
+		if (json_type(j, c) != JSON_OBJECT ||
+		    json_is_null(j, json_get(j, c, key->key)))
+			continue;
+		pve_fill(j, c, x, d->f, d->nf);
+		if (key->t == PF_STR && x[key->off] == '\0') {
+			memset(x, 0, d->size);
+			continue;
+		}
+		if (d->more)
+			d->more(j, c, x);
+		k++;
+	}
+	*out = v;
+	*n = k;
+	return 0;
+}

@@ -1,0 +1,81 @@
+/*
+ * pve_field.h -- the table-driven object reader behind the parsers of
+ * lib/pve_*.c (lib-internal: commands call those parsers, never this).
+ *
+ * A table of field descriptors (JSON key, type, place in the struct,
+ * default) fills a struct from an object, so that every parser accepts
+ * PVE's quirks in the same way (numbers as strings, 0/1/""/true
+ * booleans, missing or null fields) and a new field is one line:
+ *
+ *     static const struct pve_field f[] = {
+ *             PF_STR(struct pve_x, id, "id"),		<- the key
+ *             PF_INT(struct pve_x, port, "port", -1),
+ *     };
+ *     return PVE_PARSE("x list", struct pve_x, f, NULL);
+ */
+#ifndef PX_PVE_FIELD_H
+#define PX_PVE_FIELD_H
+
+#include <stddef.h>
+
+#include "json.h"
+
+enum pve_ftype { PF_STR, PF_INT, PF_LL, PF_U64, PF_NUM, PF_BOOL };
+
+struct pve_field {
+	const char *key;
+	enum pve_ftype t;
+	size_t off, size;
+	long long def;		/* PF_INT, PF_LL, PF_BOOL: when absent or
+				 * unreadable (PF_INT also when beyond int) */
+};
+
+#define PF_FIELD(T, m, k, t, d) { k, t, offsetof(T, m), sizeof(((T *)0)->m), d }
+#define PF_STR(T, m, k)		PF_FIELD(T, m, k, PF_STR, 0)
+#define PF_INT(T, m, k, d)	PF_FIELD(T, m, k, PF_INT, d)
+#define PF_LL(T, m, k)		PF_FIELD(T, m, k, PF_LL, 0)
+#define PF_U64(T, m, k)		PF_FIELD(T, m, k, PF_U64, 0)
+#define PF_NUM(T, m, k)		PF_FIELD(T, m, k, PF_NUM, 0)
+#define PF_BOOL(T, m, k, d)	PF_FIELD(T, m, k, PF_BOOL, d)
+#define PF_N(a)		((int)(sizeof(a) / sizeof((a)[0])))
+
+/*
+ * Fill the struct at dst from object obj.  Strings are sanitized (no
+ * control characters) and truncated to their buffers; a string field
+ * that is absent or null is left as it is (so two keys can fill one
+ * field: "pool", else "vgname"), one that is not a scalar becomes "".
+ * Numbers and booleans that are absent, null or unreadable get their
+ * default; unsigned and real numbers 0.
+ */
+void pve_fill(const struct json *j, int obj, void *dst,
+    const struct pve_field *f, int nf);
+
+/* How to read an array of objects into structs of one type. */
+struct pve_rows {
+	const char *what;	/* for errors: "HA rules: not an array" */
+	const struct pve_field *f;	/* f[0] is the key field */
+	int nf;
+	size_t size;		/* of the struct */
+	/* Called for every row kept, after pve_fill, for what a table
+	 * cannot say (may be NULL). */
+	void (*more)(const struct json *j, int obj, void *row);
+};
+
+#define PVE_ROWS(what, T, f, more) { what, f, PF_N(f), sizeof(T), more }
+/* pve_rows_parse of array arr into *out and *n, in a parser whose
+ * parameters are named j, arr, out, n and e. */
+#define PVE_PARSE(what, T, f, more) \
+	pve_rows_parse(j, arr, &(const struct pve_rows)PVE_ROWS(what, T, f, \
+	    more), (void **)out, n, e)
+
+/*
+ * Parse the objects of array arr into a calloc'd array of rows (one
+ * zeroed row more, as a terminator; the caller frees it).  Elements
+ * that are not objects, and rows whose key field is absent or null (or,
+ * for a string key, empty) are dropped.  PXE_PARSE when arr is not an
+ * array (*out is then NULL).
+ */
+int pve_rows_parse(const struct json *j, int arr, const struct pve_rows *d,
+    void **out, int *n, struct px_err *e);
+
+#endif

@@ -1,0 +1,211 @@
+/* pve_task.c -- task logs and following a task to its end. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "enc.h"
+#include "pve_task.h"
+#include "upid.h"
+
+int
+pve_task_log_parse(const struct json *j, int arr, struct pve_log_line **out,
+    int *n, struct px_err *e)
+{
+	struct pve_log_line *v;
+	int c, i, k = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (json_type(j, arr) != JSON_ARRAY)
+		return px_fail(e, PXE_PARSE, "task log: not an array");
+	v = px_xcalloc((size_t)json_len(j, arr) + 1, sizeof(*v));
+	JSON_FOREACH(j, arr, c, i) {
+		if (json_type(j, c) != JSON_OBJECT)
+			continue;
+		v[k].n = json_get_int(j, c, "n", 0);
+		if ((v[k].t = json_get_str(j, c, "t")) == NULL)
+			v[k].t = px_xstrdup("");
+		text_sanitize(v[k].t);
+		k++;
+	}
+	*out = v;
+	*n = k;
+	return 0;
+}
+
+void
+pve_log_free(struct pve_log_line *v, int n)
+{
+	for (int i = 0; v && i < n; i++)
+		free(v[i].t);
+	free(v);
+}
+
+int
+pve_task_path(struct buf *b, const char *upid, struct px_err *e)
+{
+	struct upid u;
+
+	if (upid_parse(upid, &u, e) != 0)
+		return -1;
+	buf_adds(b, "/nodes/");
+	url_seg(b, u.node);
+	buf_adds(b, "/tasks/");
+	url_seg(b, upid);
+	return 0;
+}
+
+#define LOG_PAGE	5000
+#define LOG_MAX		1000000
+
+int
+pve_task_log(struct px_client *c, const char *upid, long long start,
+    long long max, struct pve_log_line **out, int *n, struct px_err *e)
+{
+	struct buf p = { 0 };
+	struct pve_log_line *all = NULL;
+	long long total;
+	int na = 0;
+
+	*out = NULL;
+	*n = 0;
+	if (max <= 0 || max > LOG_MAX)
+		max = LOG_MAX;
+	if (pve_task_path(&p, upid, e) != 0)
+		return -1;
+	while (na < max) {
+		struct px_reply r;
+		struct pve_log_line *v;
+		int nv;
+		long long lim = max - na < LOG_PAGE ? max - na : LOG_PAGE;
+
+		if (pve_get(c, &r, e, "%s/log?start=%lld&limit=%lld", p.p,
+		    start + na, lim) != 0 ||
+		    pve_task_log_parse(&r.j, r.data, &v, &nv, e) != 0) {
+			if (r.body.p)
+				px_reply_free(&r);
+			pve_log_free(all, na);
+			buf_free(&p);
+			return -1;
+		}
+		/* PVE says how many lines the log has: a server that pages
+		 * shorter than asked is not mistaken for the end. */
+		total = json_get_int(&r.j, 0, "total", -1);
+		px_reply_free(&r);
+		all = px_xrealloc(all, (size_t)(na + nv + 1) * sizeof(*all));
+		memcpy(all + na, v, (size_t)nv * sizeof(*v));
+		na += nv;
+		free(v);
+		if (nv == 0 || (total >= 0 ? start + na >= total : nv < lim))
+			break;
+	}
+	buf_free(&p);
+	if (all == NULL)
+		all = px_xcalloc(1, sizeof(*all));
+	*out = all;
+	*n = na;
+	return 0;
+}
+
+static void
+sleep_s(double s)
+{
+	struct timespec ts;
+
+	if (s <= 0)
+		return;
+	ts.tv_sec = (time_t)s;
+	ts.tv_nsec = (long)((s - (double)ts.tv_sec) * 1e9);
+	nanosleep(&ts, NULL);
+}
+
+static double
+mono(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Read the log lines after *next and hand them to line.  A log that is
+ * still empty reads as one line "no content" (PVE's placeholder): it is
+ * not passed on while the task runs. */
+static int
+follow_lines(struct px_client *c, const char *upid, long long *next,
+    int running, void (*line)(void *, const struct pve_log_line *),
+    void *arg, struct px_err *e)
+{
+	struct pve_log_line *v;
+	int nv;
+
+	if (pve_task_log(c, upid, *next, 0, &v, &nv, e) != 0)
+		return -1;
+	if (!(running && *next == 0 && nv == 1 &&
+	    strcmp(v[0].t, "no content") == 0)) {
+		for (int i = 0; i < nv; i++)
+			line(arg, &v[i]);
+		*next += nv;
+	}
+	pve_log_free(v, nv);
+	return 0;
+}
+
+int
+pve_task_follow(struct px_client *c, const char *upid, double timeout,
+    double interval,
+    void (*progress)(void *arg, const struct pve_task *t, double waited),
+    void (*line)(void *arg, const struct pve_log_line *l), void *arg,
+    struct pve_task *final, struct px_err *e)
+{
+	struct pve_task t;
+	long long next = 0;
+	double t0 = mono(), waited;
+
+	if (interval <= 0)
+		interval = 0.5;
+	for (;;) {
+		if (pve_task_status(c, upid, &t, e) != 0)
+			return -1;
+		if (final)
+			*final = t;
+		if (line && follow_lines(c, upid, &next, t.running, line, arg,
+		    e) != 0)
+			return -1;
+		waited = mono() - t0;
+		if (progress)
+			progress(arg, &t, waited);
+		if (!t.running)
+			break;
+		if (timeout > 0 && waited >= timeout) {
+			px_fail(e, PXE_TIMEOUT, "task %s %s on %s still "
+			    "running after %.0f s", t.type, t.id, t.node,
+			    waited);
+			px_hint(e, "the task goes on: px task wait %s", upid);
+			return -1;
+		}
+		if (timeout > 0 && waited + interval > timeout)
+			sleep_s(timeout - waited);
+		else
+			sleep_s(interval);
+		if ((interval *= 1.5) > 2)
+			interval = 2;
+	}
+	if (!t.ok) {
+		px_fail(e, PXE_TASK_FAILED, "task %s%s%s on %s failed: %s",
+		    t.type, t.id[0] ? " " : "", t.id, t.node,
+		    t.exitstatus[0] ? t.exitstatus : "unknown error");
+		return -1;
+	}
+	return 0;
+}
+
+int
+pve_task_wait(struct px_client *c, const char *upid, double timeout,
+    void (*progress)(void *arg, const struct pve_task *t, double waited),
+    void *arg, struct pve_task *final, struct px_err *e)
+{
+	return pve_task_follow(c, upid, timeout, 0.5, progress, NULL, arg,
+	    final, e);
+}
