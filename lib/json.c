@@ -220,6 +220,13 @@ fail_truncated(struct px_err *e, size_t len, const char *inside)
 
 /* Scan the string whose opening quote is s[*pos]; *pos ends past the
  * closing quote. */
+/* The bytes that end a plain run inside a string: controls, '"', '\'. */
+static const unsigned char str_stop[256] = {
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	['"'] = 1, ['\\'] = 1,
+};
+
 static int
 scan_string(const char *s, size_t len, size_t *pos, struct px_err *e)
 {
@@ -227,6 +234,10 @@ scan_string(const char *s, size_t len, size_t *pos, struct px_err *e)
 	unsigned char c;
 
 	for (; i < len; i++) {
+		while (i < len && !str_stop[(unsigned char)s[i]])
+			i++;
+		if (i >= len)
+			break;
 		c = (unsigned char)s[i];
 		if (c == '"') {
 			*pos = i + 1;
@@ -1052,29 +1063,32 @@ static int
 plain_text(const char *p, const char *end, int *neg, uint64_t *mant,
     int *frac)
 {
+	const char *d, *pt;
 	uint64_t m = 0;
-	int digits = 0, f = -1;
+	long ni, nf = 0;
 
 	*neg = p < end && *p == '-';
 	p += *neg;
-	if (p == end || (*p == '0' && p + 1 < end && p[1] != '.'))
-		return -1;	/* empty, "-", or a leading zero: "01" */
-	for (; p < end; p++) {
-		if (*p >= '0' && *p <= '9') {
-			if (++digits > 19)
-				return -1;
-			m = m * 10 + (uint64_t)(*p - '0');
-			if (f >= 0)
-				f++;
-		} else if (*p == '.' && f < 0 && digits > 0) {
-			f = 0;
-		} else
+	d = p;
+	while (p < end && (unsigned char)(*p - '0') < 10)
+		m = m * 10 + (uint64_t)(*p++ - '0');
+	ni = p - d;
+	if (ni == 0 || (ni > 1 && *d == '0'))
+		return -1;	/* "", "-", "x", or a leading zero: "01" */
+	if (p < end) {
+		if (*p != '.')
 			return -1;	/* exponent, escape, space, ... */
+		pt = ++p;
+		while (p < end && (unsigned char)(*p - '0') < 10)
+			m = m * 10 + (uint64_t)(*p++ - '0');
+		nf = p - pt;
+		if (nf == 0 || p != end)
+			return -1;	/* "1." or "1.5x" */
 	}
-	if (digits == 0 || f == 0)
-		return -1;		/* "1." */
+	if (ni + nf > 19)
+		return -1;		/* m wrapped: the general path */
 	*mant = m;
-	*frac = f < 0 ? 0 : f;
+	*frac = (int)nf;
 	return 0;
 }
 
@@ -1132,13 +1146,13 @@ json_int(const struct json *j, int t, long long *out)
 	int b, isint, rc = -1, neg, frac;
 	uint64_t m;
 
-	if ((b = literal_bool(j, t)) != -1) {
-		*out = b;
-		return 0;
-	}
 	if (plain_num(j, t, &neg, &m, &frac) == 0 && frac == 0 &&
 	    m <= (neg ? 9223372036854775808ull : 9223372036854775807ull)) {
 		*out = neg ? (long long)(0 - m) : (long long)m;
+		return 0;
+	}
+	if ((b = literal_bool(j, t)) != -1) {
+		*out = b;
 		return 0;
 	}
 	if ((s = num_text(j, t, buf, sizeof(buf), &heap, &isint)) == NULL)
@@ -1173,13 +1187,13 @@ json_uint(const struct json *j, int t, uint64_t *out)
 	int b, isint, rc = -1, neg, frac;
 	uint64_t m;
 
-	if ((b = literal_bool(j, t)) != -1) {
-		*out = (uint64_t)b;
-		return 0;
-	}
 	if (plain_num(j, t, &neg, &m, &frac) == 0 && frac == 0 &&
 	    (!neg || m == 0)) {
 		*out = m;
+		return 0;
+	}
+	if ((b = literal_bool(j, t)) != -1) {
+		*out = (uint64_t)b;
 		return 0;
 	}
 	if ((s = num_text(j, t, buf, sizeof(buf), &heap, &isint)) == NULL)
