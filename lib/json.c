@@ -319,6 +319,29 @@ enum want {
 	W_END,			/* the root value is complete */
 };
 
+/* Where the elements of the root object's arrays are, for json_each:
+ * v[3k] the offset of the '[', v[3k+1] and v[3k+2] an element's span. */
+struct spans {
+	size_t *v;
+	size_t n, cap;
+};
+
+static void
+span_add(struct spans *sp, size_t arr, size_t start, size_t end)
+{
+	if (sp->n + 3 > sp->cap) {
+		sp->cap = sp->cap ? sp->cap * 2 : 3 * 1024;
+		sp->v = px_xrealloc(sp->v, sp->cap * sizeof(*sp->v));
+	}
+	sp->v[sp->n++] = arr;
+	sp->v[sp->n++] = start;
+	sp->v[sp->n++] = end;
+}
+
+/* An element of an array that is a member of the root object? */
+#define IN_SPAN(sp, depth, stack) \
+	((sp) != NULL && (depth) == 2 && (stack)[0] == '{' && (stack)[1] == '[')
+
 /*
  * Check that s[0..len) is exactly one JSON value (RFC 8259) nested at most
  * JSON_MAX_DEPTH deep.  Iterative, one pass, no allocation.  *ntok gets
@@ -327,11 +350,11 @@ enum want {
  */
 static int
 json_check(const char *s, size_t len, int *ntok, size_t *rs, size_t *re,
-    struct px_err *e)
+    struct spans *sp, struct px_err *e)
 {
 	char stack[JSON_MAX_DEPTH];
 	enum want want = W_VALUE;
-	size_t i = 0, start;
+	size_t i = 0, start, arr = 0, el = 0;
 	int depth = 0, n = 0;
 	char c;
 
@@ -354,7 +377,11 @@ json_check(const char *s, size_t len, int *ntok, size_t *rs, size_t *re,
 					    "malformed JSON at byte %zu: "
 					    "nested deeper than %d", i,
 					    JSON_MAX_DEPTH);
+				if (IN_SPAN(sp, depth, stack))
+					el = start;
 				stack[depth++] = c;
+				if (depth == 2 && c == '[')
+					arr = start;
 				n++;
 				i++;
 				want = c == '{' ? W_KEY_OR_CLOSE :
@@ -380,6 +407,8 @@ json_check(const char *s, size_t len, int *ntok, size_t *rs, size_t *re,
 				*rs = start;
 				*re = i;
 			}
+			if (IN_SPAN(sp, depth, stack))
+				span_add(sp, arr, start, i);
 			want = depth ? W_COMMA_OR_CLOSE : W_END;
 			continue;
 		case W_KEY_OR_CLOSE:
@@ -423,6 +452,8 @@ json_check(const char *s, size_t len, int *ntok, size_t *rs, size_t *re,
 		i++;
 		if (depth == 0)
 			*re = i;
+		if (IN_SPAN(sp, depth, stack))
+			span_add(sp, arr, el, i);
 		want = depth ? W_COMMA_OR_CLOSE : W_END;
 	}
 	if (want == W_END) {
@@ -450,7 +481,7 @@ json_parse(struct json *j, const char *src, size_t len, struct px_err *e)
 		    JSON_MAX_SIZE);
 	if (src == NULL || len == 0)
 		return px_fail(e, PXE_PARSE, "empty JSON input");
-	if (json_check(src, len, &n, &rs, &re, e) == -1)
+	if (json_check(src, len, &n, &rs, &re, NULL, e) == -1)
 		return -1;
 
 	if (n == 1 && src[rs] != '{' && src[rs] != '[') {
@@ -478,6 +509,178 @@ json_parse(struct json *j, const char *src, size_t len, struct px_err *e)
 	j->tok = (struct jsmntok *)(void *)tok;
 	j->ntok = n;
 	return 0;
+}
+
+/* ---- one element at a time ---- */
+
+static size_t unescape(const char *src, size_t n, char *dst, size_t size);
+
+static size_t
+skip_ws(const char *s, size_t len, size_t i)
+{
+	while (i < len && is_ws(s[i]))
+		i++;
+	return i;
+}
+
+/* The end of the string whose opening quote is s[i] (past its closing
+ * quote); the text is known to be valid. */
+static size_t
+skip_string(const char *s, size_t len, size_t i)
+{
+	for (i++; i < len; i++) {
+		while (i < len && !str_stop[(unsigned char)s[i]])
+			i++;
+		if (i >= len || s[i] == '"')
+			break;
+		i++;		/* a backslash: skip what it escapes */
+	}
+	return i + 1;
+}
+
+/* The bytes that matter when skipping a container: quotes, brackets. */
+static const unsigned char nest_stop[256] = {
+	['"'] = 1, ['{'] = 1, ['['] = 1, ['}'] = 1, [']'] = 1,
+};
+
+/* The end of the value starting at s[i], in valid text. */
+static size_t
+skip_value(const char *s, size_t len, size_t i)
+{
+	int depth = 0;
+
+	if (s[i] != '"' && s[i] != '{' && s[i] != '[') {
+		while (i < len && !is_delim(s[i]))	/* number, literal */
+			i++;
+		return i;
+	}
+	do {
+		while (i < len && !nest_stop[(unsigned char)s[i]])
+			i++;
+		if (i >= len)
+			break;
+		switch (s[i]) {
+		case '"':
+			i = skip_string(s, len, i);
+			continue;
+		case '{': case '[':
+			depth++;
+			break;
+		default:
+			depth--;
+			break;
+		}
+		i++;
+	} while (depth > 0);
+	return i;
+}
+
+/* Whether the key whose quote is s[i] and that ends at kend (past its
+ * closing quote) is key. */
+static int
+key_is(const char *s, size_t i, size_t kend, const char *key)
+{
+	const char *raw = s + i + 1;
+	size_t rl = kend - i - 2, kl = strlen(key);
+	char tmp[256];
+
+	if (memchr(raw, '\\', rl) == NULL)
+		return rl == kl && memcmp(raw, key, kl) == 0;
+	if (rl >= sizeof(tmp))
+		return 0;	/* longer than any key px looks for */
+	return unescape(raw, rl, tmp, sizeof(tmp)) == kl &&
+	    memcmp(tmp, key, kl) == 0;
+}
+
+int
+json_each(const char *src, size_t len, const char *key,
+    int (*each)(void *arg, const struct json *elem), void *arg,
+    struct px_err *e)
+{
+	struct spans sp = { NULL, 0, 0 };
+	jsmn_parser p;
+	jsmntok_t *tok = NULL;
+	unsigned int cap = 0;
+	size_t rs = 0, re = 0, i, k, v = 0, q;
+	int n = 0, r, found = 0, rc = 0;
+
+	if (len > JSON_MAX_SIZE)
+		return px_fail(e, PXE_TOO_LARGE,
+		    "JSON body of %zu bytes is over the %u byte limit", len,
+		    JSON_MAX_SIZE);
+	if (src == NULL || len == 0)
+		return px_fail(e, PXE_PARSE, "empty JSON input");
+	/* One pass checks everything and notes where the elements are. */
+	if (json_check(src, len, &n, &rs, &re, &sp, e) == -1) {
+		free(sp.v);
+		return -1;
+	}
+	if (src[rs] != '{') {
+		free(sp.v);
+		return px_fail(e, PXE_PARSE, "the answer is not a JSON object");
+	}
+	/* The first member named key, as json_get finds it. */
+	for (i = skip_ws(src, re, rs + 1); i < re && src[i] == '"';) {
+		k = skip_string(src, re, i);
+		v = skip_ws(src, re, skip_ws(src, re, k) + 1);	/* past ':' */
+		if (key_is(src, i, k, key)) {
+			found = 1;
+			break;
+		}
+		i = skip_ws(src, re, skip_value(src, re, v));
+		if (i < re && src[i] == ',')
+			i = skip_ws(src, re, i + 1);
+		else
+			break;
+	}
+	if (!found || src[v] != '[') {
+		free(sp.v);
+		return !found || src[v] == 'n' ? 1 : 2;
+	}
+	for (q = 0; q < sp.n; q += 3) {
+		struct json el;
+
+		if (sp.v[q] != v)
+			continue;	/* another member's array */
+		el.src = src + sp.v[q + 1];
+		el.len = sp.v[q + 2] - sp.v[q + 1];
+		if (*el.src != '{' && *el.src != '[') {
+			/* A scalar: one token, as json_parse makes it. */
+			if (cap < 1)
+				tok = px_xrealloc(tok, (cap = 64) *
+				    sizeof(*tok));
+			tok[0].type = *el.src == '"' ? JSMN_STRING :
+			    JSMN_PRIMITIVE;
+			tok[0].start = *el.src == '"';
+			tok[0].end = (int)el.len - (*el.src == '"');
+			tok[0].size = 0;
+			tok[0].parent = -1;
+			r = 1;
+		} else {
+			for (;;) {
+				jsmn_init(&p);
+				r = cap ? jsmn_parse(&p, el.src, el.len, tok,
+				    cap) : JSMN_ERROR_NOMEM;
+				if (r != JSMN_ERROR_NOMEM)
+					break;
+				cap = cap ? cap * 2 : 256;
+				tok = px_xrealloc(tok, cap * sizeof(*tok));
+			}
+			if (r < 1) {
+				rc = px_fail(e, PXE_PARSE, "JSON tokenizer "
+				    "failed (%d) on input the scanner "
+				    "accepted", r);
+				break;
+			}
+		}
+		el.tok = (struct jsmntok *)(void *)tok;
+		el.ntok = r;
+		if (each(arg, &el) != 0)
+			break;
+	}
+	free(tok);
+	free(sp.v);
+	return rc;
 }
 
 void

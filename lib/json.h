@@ -56,6 +56,21 @@ struct json {
 int json_parse(struct json *j, const char *src, size_t len, struct px_err *e);
 void json_free(struct json *j);
 
+/*
+ * For a long list ({"data": [ ...10,000 objects... ]}): check src as
+ * json_parse does, then tokenize the elements of the root object's member
+ * key one at a time, calling each(arg, elem) with elem's root at token 0
+ * (elem lives until each returns).  The tokens of one element at a time
+ * instead of the whole answer's: a 3 MB list needs kilobytes, not 8 MB.
+ * Returns 0 when every element was passed (each returning nonzero stops
+ * early, also 0); 1 when the root has no such member or it is null; 2
+ * when the member is not an array; -1 with e when src is not valid JSON
+ * or its root not an object.
+ */
+int json_each(const char *src, size_t len, const char *key,
+    int (*each)(void *arg, const struct json *elem), void *arg,
+    struct px_err *e);
+
 /* The type of token t (JSON_NONE for t < 0 or out of range). */
 enum json_type json_type(const struct json *j, int t);
 /* Elements of an array, or key/value pairs of an object; 0 otherwise. */

@@ -243,6 +243,40 @@ pve_guests_each(const struct json *j, int arr, const char *node,
 	return 0;
 }
 
+struct guest_each {
+	const char *node, *type;
+	int (*cb)(void *arg, const struct pve_guest *g);
+	void *arg;
+};
+
+static int
+guest_elem(void *arg, const struct json *el)
+{
+	struct guest_each *w = arg;
+	struct pve_guest g;
+
+	return guest_from(el, 0, w->node, w->type, &g) == 0 ?
+	    w->cb(w->arg, &g) : 0;
+}
+
+int
+pve_guests_each_call(struct px_call *k, const char *node, const char *type,
+    int (*cb)(void *arg, const struct pve_guest *g), void *arg,
+    struct px_err *e)
+{
+	struct guest_each w = { node, type, cb, arg };
+	int rc;
+
+	rc = json_each(k->body.p, k->body.len, "data", guest_elem, &w, e);
+	if (rc == -1) {
+		px_wrap(e, "%s %s", k->method, k->path);
+		return -1;
+	}
+	if (rc != 0)	/* no data, or not an array */
+		return px_fail(e, PXE_PARSE, "guest list: not an array");
+	return 0;
+}
+
 struct collect {
 	struct pve_guest *v;
 	int n;

@@ -190,6 +190,10 @@ struct lister {
 	int status_col;
 	int (*rows)(struct ls *l, const struct px_target *t,
 	    const struct px_reply *r, struct px_err *e);
+	/* Instead of rows: read the finished call itself, one element at
+	 * a time (long lists). */
+	int (*call_rows)(struct ls *l, const struct px_target *t,
+	    struct px_call *k, struct px_err *e);
 };
 
 struct guest_ctx {
@@ -232,12 +236,12 @@ guest_row(void *arg, const struct pve_guest *g)
 }
 
 static int
-guest_rows(struct ls *l, const struct px_target *t, const struct px_reply *r,
+guest_rows(struct ls *l, const struct px_target *t, struct px_call *call,
     struct px_err *e)
 {
 	struct guest_ctx k = { l, t };
 
-	return pve_guests_each(&r->j, r->data, NULL, NULL, guest_row, &k, e);
+	return pve_guests_each_call(call, NULL, NULL, guest_row, &k, e);
 }
 
 static int
@@ -361,16 +365,16 @@ task_rows(struct ls *l, const struct px_target *t, const struct px_reply *r,
 #define NCOLS(a) ((int)(sizeof(a) / sizeof((a)[0])))
 static const struct lister list_guests = {
 	guest_cols, NCOLS(guest_cols), "/cluster/resources?type=vm", 4,
-	guest_rows };
+	NULL, guest_rows };
 static const struct lister list_nodes = {
-	node_cols, NCOLS(node_cols), "/nodes", 1, node_rows };
+	node_cols, NCOLS(node_cols), "/nodes", 1, node_rows, NULL };
 static const struct lister list_storage = {
 	storage_cols, NCOLS(storage_cols), "/cluster/resources?type=storage",
-	3, storage_rows };
+	3, storage_rows, NULL };
 static const struct lister list_pools = {
-	pool_cols, NCOLS(pool_cols), "/pools", 2, pool_rows };
+	pool_cols, NCOLS(pool_cols), "/pools", 2, pool_rows, NULL };
 static const struct lister list_tasks = {
-	task_cols, NCOLS(task_cols), "/cluster/tasks", 5, task_rows };
+	task_cols, NCOLS(task_cols), "/cluster/tasks", 5, task_rows, NULL };
 
 /* GET the lister's path from every target in parallel and add the rows;
  * a target that fails gives an error row (-A) or ends px (one profile). */
@@ -395,6 +399,8 @@ list_simple(struct ls *l, struct px_target *t, int n, const struct lister *li)
 
 		if (k[i].rc != 0)
 			e = k[i].err;
+		else if (li->call_rows != NULL)
+			rc = li->call_rows(l, &t[i], &k[i], &e);
 		else if (px_reply_take(&k[i], &r, &e) == 0) {
 			rc = li->rows(l, &t[i], &r, &e);
 			px_reply_free(&r);

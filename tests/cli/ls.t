@@ -103,4 +103,20 @@ run px ls guests -j -c vmid
 single=$(printf '%s' "$out" | /usr/bin/python3 -c 'import json,sys; print(sorted(json.load(sys.stdin)[0].keys()))')
 is "$single" "['vmid']" "one profile: no profile key"
 
+# A bad /cluster/resources answer (read one guest at a time): a clear
+# parse error, nothing half-printed on stdout, in every streaming format.
+for f in tsv json jsonl; do
+	simctl POST fault 'rate=1&mode=malformed&prefix=/cluster/resources' >/dev/null
+	run px ls guests -f $f
+	is "$rc" 1 "ls guests -f $f: a malformed answer exits 1"
+	like "$err" "(malformed|truncated) JSON" "ls guests -f $f: says the JSON is bad"
+	is "$out" "" "ls guests -f $f: and prints no rows"
+	simctl DELETE fault >/dev/null
+	simctl POST fault 'rate=1&mode=truncated&prefix=/cluster/resources' >/dev/null
+	run px ls guests -f $f
+	ok $([ "$rc" -eq 1 ] || [ "$rc" -eq 7 ] && echo 0 || echo 1) "ls guests -f $f: a truncated answer is an error (exit $rc)"
+	is "$out" "" "ls guests -f $f: truncated prints no rows"
+	simctl DELETE fault >/dev/null
+done
+
 done_testing

@@ -1076,6 +1076,34 @@ check_recorded(const char *name, const struct json *j)
 	return json_type(j, 0) == JSON_OBJECT;
 }
 
+/* Compare an element of json_each with the same element of json_parse:
+ * same text, same token count, same values. */
+struct cmp { struct json *j; int arr, k, bad; };
+
+static int
+each_cmp(void *arg, const struct json *el)
+{
+	struct cmp *cm = arg;
+	int t = json_at(cm->j, cm->arr, cm->k);
+	size_t n1, n2;
+	const char *r1 = json_raw(cm->j, t, &n1), *r2 = json_raw(el, 0, &n2);
+	long long a = 0, b = 0;
+	char s1[64], s2[64];
+	int ra, rb;
+
+	ra = json_int(cm->j, json_get(cm->j, t, "vmid"), &a);
+	rb = json_int(el, json_get(el, 0, "vmid"), &b);
+	json_strcpy(cm->j, json_get(cm->j, t, "name"), s1, sizeof(s1));
+	json_strcpy(el, json_get(el, 0, "name"), s2, sizeof(s2));
+	if (r1 == NULL || r2 == NULL || n1 != n2 || memcmp(r1, r2, n1) != 0 ||
+	    ra != rb || a != b || strcmp(s1, s2) != 0 ||
+	    json_skip(cm->j, t) - t != el->ntok)
+		cm->bad++;
+	cm->k++;
+	return 0;
+}
+
+
 static void
 test_recorded(void)
 {
@@ -1110,6 +1138,14 @@ test_recorded(void)
 			printf("#   %s\n", e.msg);
 		ok(check_recorded(de->d_name, &j), "recorded %s has its shape",
 		    de->d_name);
+		if (json_type(&j, json_get(&j, 0, "data")) == JSON_ARRAY) {
+			struct cmp cm = { &j, json_get(&j, 0, "data"), 0, 0 };
+
+			ok(json_each(body, n, "data", each_cmp, &cm, &e) == 0 &&
+			    cm.bad == 0 && cm.k == json_len(&j, cm.arr),
+			    "recorded %s: json_each sees json_parse's %d "
+			    "elements", de->d_name, cm.k);
+		}
 		walk_all(&j);
 		json_free(&j);
 
@@ -1322,6 +1358,114 @@ test_number_fast_path(void)
 	is_str(buf, "1e+17", "json_fmt_num(1e17): as before, exponent form");
 }
 
+/* json_each's view of a body: every element's raw text, "|"-joined. */
+struct each_log {
+	char text[512];
+	int n, stop_at;
+};
+
+static int
+each_cb(void *arg, const struct json *el)
+{
+	struct each_log *w = arg;
+	size_t l = strlen(w->text), k = el->len;
+	const char *raw;
+	size_t rn;
+
+	if (w->n > 0 && l + 1 < sizeof(w->text))
+		w->text[l++] = '|';
+	/* the element's own text, and its root token's view of it */
+	raw = json_raw(el, 0, &rn);
+	if (raw == NULL || json_skip(el, 0) != el->ntok)
+		k = 0;
+	if (l + k < sizeof(w->text)) {
+		memcpy(w->text + l, el->src, k);
+		w->text[l + k] = '\0';
+	}
+	w->n++;
+	return w->stop_at && w->n >= w->stop_at;
+}
+
+static int
+each_str(const char *src, struct each_log *w, struct px_err *e)
+{
+	memset(w->text, 0, sizeof(w->text));
+	w->n = 0;
+	return json_each(src, strlen(src), "data", each_cb, w, e);
+}
+
+static void
+test_each(void)
+{
+	struct each_log w = { "", 0, 0 };
+	struct px_err e = { 0 };
+	struct json j;
+
+	is_int(each_str("{\"data\":[{\"a\":1},{\"a\":[2,{\"b\":[3]}]}]}", &w,
+	    &e), 0, "json_each: objects");
+	is_str(w.text, "{\"a\":1}|{\"a\":[2,{\"b\":[3]}]}",
+	    "json_each: each element, nested arrays inside");
+	is_int(each_str(" { \"data\" : [ 1 , \"x\" , null , true , [ ] ] } ",
+	    &w, &e), 0, "json_each: scalars and spaces");
+	is_str(w.text, "1|\"x\"|null|true|[ ]", "json_each: scalar spans");
+	is_int(each_str("{\"errors\":[9,8],\"x\":{\"data\":[7]},"
+	    "\"data\":[3]}", &w, &e), 0, "json_each: other arrays first");
+	is_str(w.text, "3", "json_each: only the member's own elements");
+	is_int(each_str("{\"d\\u0061ta\":[1],\"data\":[2]}", &w, &e), 0,
+	    "json_each: escaped key");
+	is_str(w.text, "1", "json_each: the first member named data");
+	is_int(each_str("{\"data\":[]}", &w, &e), 0, "json_each: empty");
+	is_int(w.n, 0, "json_each: no element");
+	is_int(each_str("{\"other\":[1]}", &w, &e), 1, "json_each: no data");
+	is_int(each_str("{\"data\":null}", &w, &e), 1, "json_each: null");
+	is_int(each_str("{\"data\":{\"a\":1}}", &w, &e), 2,
+	    "json_each: not an array");
+	is_int(each_str("[{\"data\":[1]}]", &w, &e), -1,
+	    "json_each: the root is not an object");
+	is_int(e.id, PXE_PARSE, "json_each: ... a parse error");
+	is_int(each_str("{\"data\":[1,2,]}", &w, &e), -1,
+	    "json_each: malformed");
+	ok(strstr(e.msg, "malformed JSON at byte 13") != NULL,
+	    "json_each: the byte of the error (%s)", e.msg);
+	is_int(w.n, 0, "json_each: nothing passed from malformed input");
+	is_int(each_str("{\"data\":[1,2", &w, &e), -1, "json_each: truncated");
+	w.stop_at = 2;
+	is_int(each_str("{\"data\":[1,2,3,4]}", &w, &e), 0, "json_each: stop");
+	is_int(w.n, 2, "json_each: stops when each says so");
+	w.stop_at = 0;
+	/* a big list: what json_parse sees, element by element */
+	{
+		struct buf b = { 0 };
+		int rc, same = 1, c, i;
+
+		buf_adds(&b, "{\"data\":[");
+		for (int q = 0; q < 5000; q++)
+			buf_printf(&b, "%s{\"vmid\":%d,\"name\":\"g\\\"%d\","
+			    "\"cpu\":0.%d,\"tags\":[\"a\",{\"b\":[%d]}]}",
+			    q ? "," : "", 100 + q, q, q, q);
+		buf_adds(&b, "],\"total\":5000}");
+		struct cmp cm;
+		if (json_parse(&j, b.p, b.len, &e) != 0) {
+			ok(0, "big list parses: %s", e.msg);
+			buf_free(&b);
+			return;
+		}
+		cm.j = &j;
+		cm.arr = json_get(&j, 0, "data");
+		cm.k = 0;
+		cm.bad = 0;
+		(void)c;
+		(void)i;
+		rc = json_each(b.p, b.len, "data", each_cmp, &cm, &e);
+		same = cm.bad == 0 && cm.k == 5000;
+		is_int(rc, 0, "json_each: a 5,000-element list");
+		ok(same, "json_each: every element equals json_parse's (%d "
+		    "seen, %d differ)", cm.k, cm.bad);
+		json_free(&j);
+		buf_free(&b);
+	}
+}
+
 int
 main(void)
 {
@@ -1338,6 +1482,7 @@ main(void)
 	test_writer();
 	test_numbers();
 	test_number_fast_path();
+	test_each();
 	test_roundtrip();
 	test_recorded();
 	return done_testing();
