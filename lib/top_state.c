@@ -20,6 +20,41 @@ static const char *const sort_names[TOP_NSORT] = {
 	"vmid", "name", "node", "status", "cpu", "mem", "uptime"
 };
 
+/* The keymap overlay (?); man/pxtop.1 says the same. */
+const char *const top_keymap[] = {
+	"1 Dashboard  2 Nodes  3 Guests  4 Storage  5 Tasks",
+	"Q operation queue  T audit timeline  Tab next view",
+	"B backup board (last backup, job coverage; red: none, old or",
+	"  no job)  Z snapshot tree of the selected guest",
+	"W hardware of the selected node: PCI/USB, IOMMU groups, which",
+	"  guest passes what through (red: several guests, one device)",
+	"G      search every guest config: text, or /regex/",
+	"H      heatmap: API round-trip per node, median, worst, bucket",
+	":      command palette: :start 100 101, :migrate 100 pve2,",
+	"       :snapshot 100 name, :backup 100 storage, :sort cpu desc,",
+	"       :filter tag:web, :profile NAME, :refresh, :quit",
+	"C-k    quick open: jump to a guest, node, storage or view by name",
+	"j/k or Down/Up move, PageDown/PageUp or C-d/C-u page,",
+	"  g or Home first, End last",
+	"Enter  open: guest detail, task log, guests of a node;",
+	"       in the queue: confirm",
+	"Esc    back from a detail or log; clear the search",
+	"/      incremental search (names, VMIDs, tags, nodes, pools)",
+	"f      filter guests: node:N tag:T status:S pool:P type:T text",
+	"i      running guests only    < > sort column    o order",
+	"Space  mark guest    V mark all shown    t mark by tag",
+	"u      unmark all",
+	"s start  S shutdown  r reboot  d delete  m migrate (asks the",
+	"       node)  n snapshot (asks a name)  b backup (asks the",
+	"       storage): the marked guests or the one under the cursor,",
+	"       to the queue with a pre-flight preview",
+	"y      in the queue: run the ready operations (after a dialog)",
+	"c      in the queue: clear finished operations",
+	"R      refresh now    ? this keymap    q or C-c quit",
+};
+
+const int top_nkeymap = (int)(sizeof(top_keymap) / sizeof(top_keymap[0]));
+
 const char *
 top_view_name(enum top_view v)
 {
@@ -120,6 +155,52 @@ top_state_free(struct top_state *s)
 	if (s->grep_is_re)
 		regfree(&s->grep_re);
 	memset(s, 0, sizeof(*s));
+}
+
+int
+top_help_rows(const struct top_state *s)
+{
+	int n = s->lines - 2;	/* the box's title and bottom lines */
+
+	if (n > top_nkeymap)
+		n = top_nkeymap;
+	return n > 1 ? n : 1;
+}
+
+/* A key while the keymap is shown: j/k, arrows, pages, g/G scroll it;
+ * 0 for any other key, which closes it. */
+static int
+help_key(struct top_state *s, const struct top_action *a)
+{
+	int rows = top_help_rows(s), last = top_nkeymap - rows;
+	int t = s->help_top;
+
+	if (a->text && strcmp(a->key, "j") == 0)
+		t++;
+	else if (a->text && strcmp(a->key, "k") == 0)
+		t--;
+	else if (a->text && strcmp(a->key, "g") == 0)
+		t = 0;
+	else if (a->text && strcmp(a->key, "G") == 0)
+		t = last;
+	else if (a->text)
+		return 0;
+	else if (strcmp(a->key, "Down") == 0)
+		t++;
+	else if (strcmp(a->key, "Up") == 0)
+		t--;
+	else if (strcmp(a->key, "PageDown") == 0 || strcmp(a->key, "C-d") == 0)
+		t += rows;
+	else if (strcmp(a->key, "PageUp") == 0 || strcmp(a->key, "C-u") == 0)
+		t -= rows;
+	else if (strcmp(a->key, "Home") == 0)
+		t = 0;
+	else if (strcmp(a->key, "End") == 0)
+		t = last;
+	else
+		return 0;
+	s->help_top = t > last ? last : t < 0 ? 0 : t;
+	return 1;
 }
 
 int
@@ -1476,7 +1557,8 @@ key(struct top_state *s, struct top_action *a, struct top_effects *fx)
 		return;
 	}
 	if (s->help) {
-		s->help = 0;
+		if (!help_key(s, a))
+			s->help = 0;
 		return;
 	}
 	s->status[0] = '\0';
@@ -1490,6 +1572,7 @@ key(struct top_state *s, struct top_action *a, struct top_effects *fx)
 			return;
 		case '?':
 			s->help = 1;
+			s->help_top = 0;
 			return;
 		case '1': go_view(s, TOP_DASH, fx); return;
 		case '2': go_view(s, TOP_NODES, fx); return;
@@ -1729,6 +1812,8 @@ top_reduce(struct top_state *s, struct top_action *a, struct top_effects *fx)
 		s->cols = a->cols;
 		for (int v = 0; v < TOP_NVIEWS; v++)
 			clamp(s, v);
+		if (s->help_top > top_nkeymap - top_help_rows(s))
+			s->help_top = top_nkeymap - top_help_rows(s);
 		break;
 	case TA_SIGNAL:
 		s->quit = 1;
@@ -2021,7 +2106,9 @@ top_footer(const struct top_state *s)
 	if (s->confirm)
 		return "y confirm  n cancel";
 	if (s->help)
-		return "any key closes the keymap";
+		return top_help_rows(s) < top_nkeymap ? "j/k Down/Up "
+		    "PageDown/PageUp g/G scroll  any other key closes the "
+		    "keymap" : "any key closes the keymap";
 	switch (s->view) {
 	case TOP_GUESTS:
 		return "j/k move  Space mark  V all  t tag  s start  S shutdown"

@@ -148,6 +148,8 @@ struct top_state {
 	enum top_view view;
 	enum top_view back;	/* where Esc returns from a detail */
 	int help;		/* the keymap overlay is shown */
+	int help_top;		/* its first line shown (it scrolls on a
+				   short terminal) */
 	int confirm;		/* the confirmation dialog is open */
 	int quit;
 	int lines, cols;
@@ -368,6 +370,10 @@ const char *top_sort_name(enum top_sort k);
 int top_is_marked(const struct top_state *s, int vmid);
 /* The guest under the cursor of the guest table, or NULL. */
 const struct pve_guest *top_cur_guest(const struct top_state *s);
+/* The keymap overlay's lines (?), and how many of them fit at once. */
+extern const char *const top_keymap[];
+extern const int top_nkeymap;
+int top_help_rows(const struct top_state *s);
 /* Rows of the body (the screen less header, tabs, status, footer). */
 int top_body_lines(const struct top_state *s);
 /* The key list of the footer for the current view and mode. */

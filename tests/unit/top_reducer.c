@@ -1150,12 +1150,71 @@ test_quit(void)
 	is_int(count_fx(TE_QUIT), 1, "SIGTERM, SIGHUP, SIGINT quit");
 }
 
+/* The keymap scrolls when the terminal is shorter than it. */
+static void
+test_help_scroll(void)
+{
+	struct top_action a = { .type = TA_RESIZE, .lines = 20, .cols = 120 };
+	int last;
+
+	fresh(0);
+	act(&a);
+	last = top_nkeymap - top_help_rows(&S);
+	ok(top_help_rows(&S) == 18 && last > 0, "on 20 lines the keymap "
+	    "shows 18 of its %d lines", top_nkeymap);
+	press("?");
+	press("j");
+	is_int(S.help, 1, "j keeps the keymap open");
+	is_int(S.help_top, 1, "and scrolls it down a line");
+	press("k");
+	press("k");
+	is_int(S.help_top, 0, "k scrolls up, never above the first line");
+	press("Down");
+	is_int(S.help_top, 1, "Down scrolls down");
+	press("Up");
+	is_int(S.help_top, 0, "Up scrolls up");
+	press("G");
+	is_int(S.help_top, last, "G shows the last lines");
+	press("j");
+	is_int(S.help_top, last, "never past them");
+	press("g");
+	is_int(S.help_top, 0, "g the first");
+	press("PageDown");
+	is_int(S.help_top, last < 18 ? last : 18, "PageDown a page");
+	press("PageUp");
+	is_int(S.help_top, 0, "PageUp back");
+	press("End");
+	is_int(S.help_top, last, "End the last lines");
+	press("Home");
+	is_int(S.help_top, 0, "Home the first");
+	press("G");
+	a.lines = 28;
+	act(&a);
+	is_int(S.help_top, top_nkeymap - top_help_rows(&S), "a taller "
+	    "terminal keeps the last line at the bottom");
+	press("x");
+	is_int(S.help, 0, "any other key closes it");
+	is_int(S.view, TOP_DASH, "without acting");
+	press("?");
+	is_int(S.help_top, 0, "? opens it at the top again");
+	press("Escape");
+	a.lines = 60;
+	act(&a);
+	press("?");
+	press("j");
+	ok(S.help == 1 && S.help_top == 0, "on a tall terminal j scrolls "
+	    "nothing and keeps it open");
+	press("q");
+	ok(S.help == 0 && S.quit == 0, "q closes the keymap, not pxtop");
+}
+
 int
 main(void)
 {
 	test_start_and_tick();
 	test_data_actions();
 	test_views();
+	test_help_scroll();
 	test_cursor();
 	test_sort_filter();
 	test_search();
