@@ -64,6 +64,8 @@ static double delay = 3;
 
 struct queued {
 	struct top_action a;
+	char key[64];		/* a.key: tickit's string lives only as long
+				   as its key event */
 	struct queued *next;
 };
 static struct queued *aq_head, *aq_tail;
@@ -77,6 +79,10 @@ post(const struct top_action *a)
 	struct queued *q = px_xmalloc(sizeof(*q));
 
 	q->a = *a;
+	if (a->key) {
+		snprintf(q->key, sizeof(q->key), "%s", a->key);
+		q->a.key = q->key;
+	}
 	q->next = NULL;
 	if (aq_tail)
 		aq_tail->next = q;
@@ -118,11 +124,34 @@ pump_after(void *arg)
 	pump();
 }
 
+static int pump_armed;
+
+static int
+on_pump_later(Tickit *t, TickitEventFlags f, void *info, void *user)
+{
+	(void)t;
+	(void)info;
+	(void)user;
+	pump_armed = 0;
+	if (f & TICKIT_EV_FIRE)
+		pump();
+	return 0;
+}
+
+/*
+ * Queue a for the reducer, which runs from a "later" callback: keys and
+ * the refresh timer can arrive inside tickit's timer dispatch (the Esc
+ * timeout, our own timer), where the effects must not arm or cancel a
+ * timer (lib/top_loop.h says why).
+ */
 static void
 dispatch(struct top_action *a)
 {
 	post(a);
-	pump();
+	if (!pump_armed) {
+		pump_armed = 1;
+		tickit_watch_later(tk, 0, on_pump_later, NULL);
+	}
 }
 
 /* ---- fetches ---- */
@@ -955,7 +984,7 @@ run_effect(const struct top_effect *e)
 		job_push(j);
 		break;
 	case TE_QUIT:
-		tickit_stop(tk);
+		top_loop_stop(tk);
 		break;
 	case TE_PROFILE: {
 		struct top_action a = { .type = TA_NOTICE };
@@ -973,7 +1002,7 @@ run_effect(const struct top_effect *e)
 		/* A fresh start on it once the terminal is restored: new
 		 * connections, worker and gate, nothing of the old state. */
 		snprintf(switch_to, sizeof(switch_to), "%s", e->arg);
-		tickit_stop(tk);
+		top_loop_stop(tk);
 		break;
 	}
 	}
@@ -1129,7 +1158,7 @@ top_main(int argc, char **argv)
 	/* Start from inside the loop: tickit draws only once it has set the
 	 * terminal up (alternate screen), never onto the user's screen. */
 	tickit_watch_later(tk, 0, on_start, NULL);
-	tickit_run(tk);
+	top_loop_run(tk);
 
 	/* The way out of q, C-c, SIGINT, SIGTERM and SIGHUP. */
 	tickit_window_close(root);
@@ -1156,6 +1185,5 @@ top_main(int argc, char **argv)
 		px_errx(PX_EXIT_FAIL, "cannot restart on profile %s: %s",
 		    switch_to, strerror(errno));
 	}
-	/* tickit_run also ends on its own SIGINT handler: a way out too */
 	return 0;
 }
