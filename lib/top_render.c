@@ -507,13 +507,28 @@ draw_guest(TickitRenderBuffer *rb, const struct top_state *s, int y,
 		    s->detail_vmid);
 		return;
 	}
-	out_fmt_bytes(m1, sizeof(m1), g->mem);
-	out_fmt_bytes(m2, sizeof(m2), g->maxmem);
-	out_fmt_duration(up, sizeof(up), g->uptime);
-	LINE(p->bold, "%s %d (%s) on %s: %s", g->type[0] == 'l' ? "CT" :
-	    "VM", g->vmid, g->name, g->node, g->status);
-	LINE(NULL, "  cpu %.1f%% of %g   memory %s / %s   uptime %s",
-	    g->cpu * 100, g->maxcpu, m1, m2, g->uptime ? up : "-");
+	if (s->live_known) {
+		/* its status/current, asked on every tick */
+		const struct pve_guest_status *l = &s->live;
+
+		out_fmt_bytes(m1, sizeof(m1), l->mem);
+		out_fmt_bytes(m2, sizeof(m2), l->maxmem);
+		out_fmt_duration(up, sizeof(up), l->uptime);
+		LINE(p->bold, "%s %d (%s) on %s: %s", g->type[0] == 'l' ?
+		    "CT" : "VM", g->vmid, g->name, g->node,
+		    l->qmpstatus[0] && strcmp(l->qmpstatus, l->status) ?
+		    l->qmpstatus : l->status);
+		LINE(NULL, "  cpu %.1f%% of %g   memory %s / %s   uptime %s",
+		    l->cpu * 100, l->cpus, m1, m2, l->uptime ? up : "-");
+	} else {
+		out_fmt_bytes(m1, sizeof(m1), g->mem);
+		out_fmt_bytes(m2, sizeof(m2), g->maxmem);
+		out_fmt_duration(up, sizeof(up), g->uptime);
+		LINE(p->bold, "%s %d (%s) on %s: %s", g->type[0] == 'l' ?
+		    "CT" : "VM", g->vmid, g->name, g->node, g->status);
+		LINE(NULL, "  cpu %.1f%% of %g   memory %s / %s   uptime %s",
+		    g->cpu * 100, g->maxcpu, m1, m2, g->uptime ? up : "-");
+	}
 	LINE(NULL, "  tags %s   pool %s   HA %s   lock %s",
 	    g->tags[0] ? g->tags : "-", g->pool[0] ? g->pool : "-",
 	    g->hastate[0] ? g->hastate : "-", g->lock[0] ? g->lock : "-");

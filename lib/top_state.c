@@ -127,6 +127,8 @@ free_detail(struct top_state *s)
 	free(s->rrd);
 	s->rrd = NULL;
 	s->nrrd = 0;
+	memset(&s->live, 0, sizeof(s->live));
+	s->live_known = 0;
 }
 
 void
@@ -548,10 +550,23 @@ fetch(struct top_state *s, int what, struct top_effects *fx)
 	emit(fx, TE_FETCH)->what = what;
 }
 
+/* The detail's status/current, unless the last ask is on its way. */
+static void
+fetch_live(struct top_state *s, const struct pve_guest *g,
+    struct top_effects *fx)
+{
+	if (g == NULL || (s->loading & TOP_F_STATUS))
+		return;
+	s->loading |= TOP_F_STATUS;
+	emit(fx, TE_GUEST_STATUS)->g = *g;
+}
+
 static void
 tick(struct top_state *s, struct top_effects *fx)
 {
 	fetch(s, TOP_F_ALL, fx);
+	if (s->view == TOP_GUEST)	/* where it is now, if it moved */
+		fetch_live(s, guest_by_vmid(s, s->detail_vmid), fx);
 	emit(fx, TE_TIMER)->ms = s->interval_ms;
 	if (s->view == TOP_TASKLOG && s->log_running)
 		snprintf(emit(fx, TE_TASKLOG)->upid, 256, "%s", s->log_upid);
@@ -1496,6 +1511,7 @@ open_detail(struct top_state *s, const struct pve_guest *g,
 	s->view = TOP_GUEST;
 	s->cur[TOP_GUEST] = 0;
 	emit(fx, TE_DETAIL)->g = *g;
+	fetch_live(s, g, fx);
 }
 
 static void
@@ -1989,6 +2005,14 @@ top_reduce(struct top_state *s, struct top_action *a, struct top_effects *fx)
 		free(s->rrd);
 		s->rrd = a->rows;
 		s->nrrd = a->n;
+		break;
+	case TA_GUEST_STATUS:
+		s->loading &= ~TOP_F_STATUS;
+		if (a->id == s->detail_vmid && a->n == 1) {
+			s->live = *(struct pve_guest_status *)a->rows;
+			s->live_known = 1;
+		}
+		free(a->rows);
 		break;
 	case TA_NOTICE:
 		snprintf(s->status, sizeof(s->status), "%.255s", a->msg);

@@ -50,7 +50,9 @@ enum {
 	TOP_F_UNPROT = 32,	/* /cluster/backup-info/not-backed-up */
 	TOP_F_SNAPTREE = 64,
 	TOP_F_HW = 128,		/* a node's PCI or USB list, a config */
-	TOP_F_GREP = 256	/* a guest's config for G */
+	TOP_F_GREP = 256,	/* a guest's config for G */
+	TOP_F_STATUS = 512	/* the detail's status/current, on every
+				   tick while it is open */
 };
 
 /* Probes per node on the heatmap, one after the other. */
@@ -208,6 +210,9 @@ struct top_state {
 	double *rrd;		/* the last hour: cpu[nrrd], then mem use
 				   (fraction of maxmem)[nrrd]; NaN unknown */
 	int nrrd;
+	struct pve_guest_status live;	/* its status/current, refreshed on
+					   every tick */
+	int live_known;
 
 	/* task log */
 	char log_upid[256];
@@ -299,6 +304,7 @@ enum top_act_type {
 	TA_PROBE,	/* upid: node, rc: 0 or -1 (msg), ms */
 	TA_NOTICE,	/* msg: for the status line */
 	TA_RRD,		/* id: vmid, rows: double[2 * n] (see rrd) */
+	TA_GUEST_STATUS,	/* id: vmid, rows: struct pve_guest_status[1] */
 };
 
 struct top_action {
@@ -335,6 +341,7 @@ enum top_eff_type {
 	TE_GREPCFG,	/* g: its config, for G */
 	TE_PROBE,	/* g.node: one timed GET /nodes/{node}/status */
 	TE_PROFILE,	/* arg: restart pxtop on that profile */
+	TE_GUEST_STATUS,	/* g: GET its status/current */
 };
 
 struct top_effect {

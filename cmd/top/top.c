@@ -274,6 +274,15 @@ on_fetched(struct px_call *k, void *arg)
 		pve_rrd_free(&rr);
 		break;
 	}
+	case TA_GUEST_STATUS:
+		a.rows = px_xcalloc(1, sizeof(struct pve_guest_status));
+		a.n = 1;
+		rc = pve_guest_status_parse(&r.j, r.data, a.rows, &e);
+		if (rc != 0) {
+			free(a.rows);
+			a.rows = NULL;
+		}
+		break;
 	case TA_PASSTHRU:
 		rc = pve_passthru_parse(&r.j, r.data,
 		    (struct pve_passthru **)&a.rows, &a.n, &e);
@@ -960,6 +969,16 @@ run_effect(const struct top_effect *e)
 		url_seg(&b, e->g.node);
 		buf_adds(&b, "/status");
 		fetch_start(f, b.p);
+		buf_free(&b);
+		break;
+	}
+	case TE_GUEST_STATUS: {
+		struct buf b = { 0 };
+
+		pve_guest_path(&b, e->g.node, e->g.type, e->g.vmid);
+		buf_adds(&b, "/status/current");
+		fetch_start(fetch_new(TA_GUEST_STATUS, TOP_F_STATUS,
+		    e->g.vmid), b.p);
 		buf_free(&b);
 		break;
 	}

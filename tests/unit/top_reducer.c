@@ -1208,6 +1208,85 @@ test_help_scroll(void)
 	ok(S.help == 0 && S.quit == 0, "q closes the keymap, not pxtop");
 }
 
+/* The detail's status/current is asked for when it opens and on every
+ * tick while it stays open, one ask at a time. */
+static void
+test_detail_live(void)
+{
+	struct top_action a;
+	struct pve_guest_status *st;
+	const struct top_effect *e;
+
+	fresh(0);
+	press("3");
+	press("j");
+	press("Enter");
+	e = find_fx(TE_GUEST_STATUS);
+	ok(e && e->g.vmid == 101 && strcmp(e->g.node, "pve2") == 0,
+	    "opening the detail asks for its status/current");
+	memset(&a, 0, sizeof(a));
+	a.type = TA_TICK;
+	act(&a);
+	is_int(count_fx(TE_GUEST_STATUS), 0, "a tick does not ask again "
+	    "while the answer is on its way");
+	st = calloc(1, sizeof(*st));
+	st->vmid = 101;
+	snprintf(st->status, sizeof(st->status), "running");
+	st->cpu = 0.25;
+	st->uptime = 42;
+	memset(&a, 0, sizeof(a));
+	a.type = TA_GUEST_STATUS;
+	a.id = 101;
+	a.rows = st;
+	a.n = 1;
+	act(&a);
+	ok(S.live_known && S.live.uptime == 42 && S.live.cpu == 0.25 &&
+	    strcmp(S.live.status, "running") == 0, "the answer is the "
+	    "detail's live status");
+	memset(&a, 0, sizeof(a));
+	a.type = TA_TICK;
+	act(&a);
+	e = find_fx(TE_GUEST_STATUS);
+	ok(e && e->g.vmid == 101, "the next tick asks again");
+	st = calloc(1, sizeof(*st));
+	st->vmid = 100;
+	st->uptime = 7;
+	memset(&a, 0, sizeof(a));
+	a.type = TA_GUEST_STATUS;
+	a.id = 100;
+	a.rows = st;
+	a.n = 1;
+	act(&a);
+	is_int((int)S.live.uptime, 42, "another guest's late answer is "
+	    "dropped");
+	memset(&a, 0, sizeof(a));
+	a.type = TA_FETCH_FAILED;
+	a.what = TOP_F_STATUS;
+	snprintf(a.msg, sizeof(a.msg), "timeout");
+	act(&a);
+	is_int((int)S.live.uptime, 42, "a failed ask keeps the last status");
+	memset(&a, 0, sizeof(a));
+	a.type = TA_TICK;
+	act(&a);
+	is_int(count_fx(TE_GUEST_STATUS), 1, "and the next tick asks again");
+	press("Escape");
+	st = calloc(1, sizeof(*st));
+	st->vmid = 101;
+	memset(&a, 0, sizeof(a));
+	a.type = TA_GUEST_STATUS;
+	a.id = 101;
+	a.rows = st;
+	a.n = 1;
+	act(&a);
+	memset(&a, 0, sizeof(a));
+	a.type = TA_TICK;
+	act(&a);
+	is_int(count_fx(TE_GUEST_STATUS), 0, "once the detail is closed the "
+	    "ticks do not ask");
+	press("Enter");
+	ok(!S.live_known, "opening a detail forgets the last guest's status");
+}
+
 int
 main(void)
 {
@@ -1234,6 +1313,7 @@ main(void)
 	test_quick_open();
 	test_read_only();
 	test_detail_and_log();
+	test_detail_live();
 	test_audit();
 	test_quit();
 	top_state_free(&S);

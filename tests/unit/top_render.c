@@ -500,6 +500,24 @@ test_guest_detail_tasks(void)
 		act(&a);
 		is_int(S.nrrd, 3, "another guest's RRD is dropped");
 	}
+	{
+		struct top_action a = { .type = TA_GUEST_STATUS, .id = 101,
+			.n = 1 };
+		struct pve_guest_status *st = calloc(1, sizeof(*st));
+
+		st->vmid = 101;
+		snprintf(st->status, sizeof(st->status), "running");
+		snprintf(st->qmpstatus, sizeof(st->qmpstatus), "paused");
+		st->cpu = 0.375;
+		st->cpus = 4;
+		st->uptime = 3600;
+		a.rows = st;
+		act(&a);
+		draw();
+		ok(shows(": paused") && shows("cpu 37.5% of 4") &&
+		    shows("uptime 1h"), "the detail shows its live "
+		    "status/current");
+	}
 }
 
 static void
