@@ -513,6 +513,23 @@ mutate_progress_parse(const char *line, struct mutate_progress *p)
 			p->percent = a * 100 / b;
 		found = 1;
 	}
+	/* older qemu-server, in bytes: "migration status: active
+	 * (transferred 123, remaining 456), total 789)": the share of the
+	 * memory no longer left to send */
+	if (!found && (s = strstr(line, "(transferred ")) != NULL) {
+		double rem, total;
+
+		if (sscanf(s, "(transferred %lf, remaining %lf), total %lf",
+		    &a, &rem, &total) == 3 && a >= 0 && rem >= 0 &&
+		    total > 0 && isfinite(a) && isfinite(rem) &&
+		    isfinite(total)) {
+			p->transferred = (uint64_t)a;
+			p->total = (uint64_t)total;
+			p->percent = rem < total ? (total - rem) * 100 / total :
+			    0;
+			found = 1;
+		}
+	}
 	/* a percentage: "(3.12%)", "45%", "(45.00/100%)" */
 	for (s = line; (s = strchr(s, '%')) != NULL; s++) {
 		const char *q = s;

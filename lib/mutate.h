@@ -134,8 +134,13 @@ struct mutate_progress {
  *   "migration active, transferred 1.2 GiB of 4.0 GiB VM-state, 120.5 MiB/s"
  *   "drive-scsi0: transferred 1.0 GiB of 32.0 GiB (3.12%) in 9s"
  *   "transferred 3.2 GiB of 32.0 GiB (10.00%)"
- *   "migration status: completed", "progress 45%", "(45.00/100%)"
- * Returns 1 and fills p when the line tells progress, else 0.
+ *   "migration status: active (transferred 123, remaining 456), total
+ *    789)" (older qemu-server, bytes)
+ *   "INFO:  45% (14.4 GiB of 32.0 GiB) in 1m, read: ..." (vzdump)
+ *   "INFO: status: 45% (...)", "migration status: completed",
+ *   "progress 45%", "(45.00/100%)"
+ * Returns 1 and fills p when the line tells progress, else 0.  Pure: no
+ * I/O (tests/unit/mutate.c).
  */
 int mutate_progress_parse(const char *line, struct mutate_progress *p);
 /* "1.2 GiB", "512 MiB", "7B" -> bytes; -1 when not a size. *end gets the
