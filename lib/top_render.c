@@ -405,7 +405,7 @@ draw_queue(TickitRenderBuffer *rb, const struct top_state *s, int y,
 	for (int r = 0; r < list; r++) {
 		int i = s->top[TOP_QUEUE] + r, line = y + 2 + r;
 		const struct top_op *o;
-		char risk[64], what[96];
+		char risk[64], what[96], msg[512];
 		const TickitPen *pen = NULL;
 
 		if (i >= s->nops)
@@ -441,9 +441,20 @@ draw_queue(TickitRenderBuffer *rb, const struct top_state *s, int y,
 			fill(rb, s, line, p->sel);
 			pen = p->sel;
 		}
+		if (o->st == TOP_OP_RUNNING && o->pct >= 0) {
+			/* live from the task log */
+			char b[16];
+
+			bar(b, sizeof(b), o->pct / 100, 10);
+			snprintf(msg, sizeof(msg), "%s %3.0f%%  %s", b, o->pct,
+			    o->line);
+		} else if (o->st == TOP_OP_RUNNING && o->line[0])
+			snprintf(msg, sizeof(msg), "%s", o->line);
+		else
+			snprintf(msg, sizeof(msg), "%s", o->msg);
 		put(rb, s, line, 0, pen, "%-4d %7d %-16.16s %-10.10s %-18.18s "
 		    "%-8.8s %-28.28s %s", o->id, o->g.vmid, o->g.name,
-		    o->g.node, what, op_states[o->st], risk, o->msg);
+		    o->g.node, what, op_states[o->st], risk, msg);
 	}
 	if (cur && cur->risk.n > 0) {
 		n = y + 2 + list + 1;

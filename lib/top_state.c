@@ -657,6 +657,7 @@ queue_ops(struct top_state *s, const char *action, const char *arg,
 		snprintf(o->action, sizeof(o->action), "%s", action);
 		snprintf(o->arg, sizeof(o->arg), "%s", arg);
 		o->st = TOP_OP_PREVIEW;
+		o->pct = -1;
 		e = emit(fx, TE_RISK);
 		e->id = o->id;
 		e->g = o->g;
@@ -2082,6 +2083,15 @@ top_reduce(struct top_state *s, struct top_action *a, struct top_effects *fx)
 			break;
 		snprintf(o->upid, sizeof(o->upid), "%s", a->upid);
 		snprintf(o->msg, sizeof(o->msg), "task running");
+		break;
+	case TA_OP_PROGRESS:
+		if ((o = op_by_id(s, a->id)) == NULL ||
+		    o->st != TOP_OP_RUNNING)
+			break;		/* a late report of a finished task */
+		if (a->pct >= 0)
+			o->pct = a->pct > 100 ? 100 : a->pct;
+		if (a->msg[0])
+			snprintf(o->line, sizeof(o->line), "%.159s", a->msg);
 		break;
 	case TA_OP_DONE:
 		if ((o = op_by_id(s, a->id)) == NULL)

@@ -136,6 +136,8 @@ struct top_op {
 	struct risk_report risk;
 	char upid[256];
 	char msg[512];		/* the gate's refusal, the task's error */
+	double pct;		/* running: from its task log, -1 unknown */
+	char line[160];		/* running: the task log's latest line */
 };
 
 /* A row of the audit timeline. */
@@ -305,6 +307,8 @@ enum top_act_type {
 	TA_NOTICE,	/* msg: for the status line */
 	TA_RRD,		/* id: vmid, rows: double[2 * n] (see rrd) */
 	TA_GUEST_STATUS,	/* id: vmid, rows: struct pve_guest_status[1] */
+	TA_OP_PROGRESS,	/* id: op, pct (-1 unknown), msg: the task log's
+			   latest line (may be "") */
 };
 
 struct top_action {
@@ -319,6 +323,7 @@ struct top_action {
 	int rc;
 	long long now;		/* epoch of an answer, for "updated" */
 	double ms;		/* TA_PROBE: the round-trip time */
+	double pct;		/* TA_OP_PROGRESS */
 	struct risk_report risk;
 	char upid[256];
 	char msg[512];

@@ -815,16 +815,61 @@ done:
 	free(j);
 }
 
+/* What the task log of a followed operation said last, and what of it
+ * the queue has been told. */
+struct follow {
+	int id;
+	double pct, told_pct;
+	char line[160], told_line[160];
+};
+
+static void
+follow_line(void *arg, const struct pve_log_line *l)
+{
+	struct follow *f = arg;
+	struct mutate_progress p;
+
+	if (mutate_progress_parse(l->t, &p) && p.percent >= 0)
+		f->pct = p.percent;
+	if (l->t[0] && strcmp(l->t, "TASK OK") != 0)
+		snprintf(f->line, sizeof(f->line), "%.159s", l->t);
+}
+
+/* After every poll: the queue hears of a new percent or line once. */
+static void
+follow_poll(void *arg, const struct pve_task *t, double waited)
+{
+	struct follow *f = arg;
+	struct top_action a = { .type = TA_OP_PROGRESS, .id = f->id };
+
+	(void)t;
+	(void)waited;
+	if (f->pct == f->told_pct && strcmp(f->line, f->told_line) == 0)
+		return;
+	f->told_pct = a.pct = f->pct;
+	snprintf(f->told_line, sizeof(f->told_line), "%s", f->line);
+	snprintf(a.msg, sizeof(a.msg), "%s", f->line);
+	report(&a);
+}
+
 static void
 job_follow(struct job *j)
 {
 	struct top_action a = { .type = TA_OP_DONE, .id = j->id };
 	struct px_err e = { 0 };
 	struct pve_task t;
+	struct follow f = { .id = j->id, .pct = -1, .told_pct = -1 };
+	int rc;
 
 	snprintf(a.upid, sizeof(a.upid), "%s", j->res.upid);
-	if (pve_task_wait(WX.client, j->res.upid, 3600, NULL, NULL, &t,
-	    &e) != 0) {
+	/* With its log, for the progress in the queue; a log that cannot
+	 * be read must not fail the operation: then the status alone. */
+	rc = pve_task_follow(WX.client, j->res.upid, 3600, 0.5, follow_poll,
+	    follow_line, &f, &t, &e);
+	if (rc != 0 && e.id != PXE_TASK_FAILED && e.id != PXE_TIMEOUT)
+		rc = pve_task_wait(WX.client, j->res.upid, 3600, NULL, NULL,
+		    &t, &e);
+	if (rc != 0) {
 		a.rc = -1;
 		snprintf(a.msg, sizeof(a.msg), "%s", e.msg);
 		gate_task_done(&WG, &j->r, &j->res, e.msg);

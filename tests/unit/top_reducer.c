@@ -1287,6 +1287,74 @@ test_detail_live(void)
 	ok(!S.live_known, "opening a detail forgets the last guest's status");
 }
 
+/* A running operation shows the progress its task log tells. */
+static void
+test_op_progress(void)
+{
+	struct top_action a;
+	int id;
+
+	fresh(0);
+	press("3");
+	press("b");
+	type("local");		/* no storage known: queued as typed */
+	press("Enter");
+	is_int(S.nops, 1, "a backup is queued");
+	id = S.ops[0].id;
+	ok(S.ops[0].pct < 0, "with no progress known");
+	memset(&a, 0, sizeof(a));
+	a.type = TA_OP_PROGRESS;
+	a.id = id;
+	a.pct = 10;
+	act(&a);
+	ok(S.ops[0].pct < 0, "a report before it runs is dropped");
+	memset(&a, 0, sizeof(a));
+	a.type = TA_RISK;
+	a.id = id;
+	act(&a);
+	press("y");
+	press("y");
+	is_int(S.ops[0].st, TOP_OP_RUNNING, "it runs");
+	memset(&a, 0, sizeof(a));
+	a.type = TA_OP_PROGRESS;
+	a.id = id;
+	a.pct = 45;
+	snprintf(a.msg, sizeof(a.msg), "INFO:  45%% (14.4 GiB of 32.0 GiB)");
+	act(&a);
+	ok(S.ops[0].pct == 45, "the percent of its task log");
+	is_str(S.ops[0].line, "INFO:  45% (14.4 GiB of 32.0 GiB)", "and the "
+	    "latest line");
+	memset(&a, 0, sizeof(a));
+	a.type = TA_OP_PROGRESS;
+	a.id = id;
+	a.pct = -1;
+	snprintf(a.msg, sizeof(a.msg), "INFO: archive file size: 4GB");
+	act(&a);
+	ok(S.ops[0].pct == 45, "a line without a percent keeps the last one");
+	is_str(S.ops[0].line, "INFO: archive file size: 4GB", "and shows "
+	    "that line");
+	memset(&a, 0, sizeof(a));
+	a.type = TA_OP_PROGRESS;
+	a.id = id;
+	a.pct = 250;
+	act(&a);
+	ok(S.ops[0].pct == 100, "never more than 100");
+	memset(&a, 0, sizeof(a));
+	a.type = TA_OP_DONE;
+	a.id = id;
+	snprintf(a.msg, sizeof(a.msg), "task OK");
+	act(&a);
+	memset(&a, 0, sizeof(a));
+	a.type = TA_OP_PROGRESS;
+	a.id = id;
+	a.pct = 50;
+	snprintf(a.msg, sizeof(a.msg), "late");
+	act(&a);
+	is_str(S.ops[0].line, "INFO: archive file size: 4GB", "a late report "
+	    "after the end is dropped");
+	is_int(S.ops[0].st, TOP_OP_OK, "and the operation stays done");
+}
+
 int
 main(void)
 {
@@ -1299,6 +1367,7 @@ main(void)
 	test_search();
 	test_marks();
 	test_ops();
+	test_op_progress();
 	test_delete();
 	test_migrate();
 	test_snapshot();

@@ -213,6 +213,22 @@ test_views(void)
 	ok(shows("Run 1 operation through the gate on profile sim?") &&
 	    shows("1 will be refused"), "the confirmation dialog");
 	press("n");
+	{
+		struct top_action r = { .type = TA_RISK, .id = S.ops[0].id };
+		struct top_action g = { .type = TA_OP_PROGRESS,
+			.id = S.ops[0].id, .pct = 45 };
+
+		act(&r);	/* previewed again: ready, then running */
+		press("y");
+		press("y");
+		snprintf(g.msg, sizeof(g.msg), "INFO:  45%% (14.4 GiB of 32.0 "
+		    "GiB) in 9s");
+		act(&g);
+		draw();
+		ok(shows("running") && shows("[#####     ]  45%  INFO:  45% "
+		    "(14.4 GiB"), "a running operation shows its task's "
+		    "percent as a bar, and the log's latest line");
+	}
 	press("?");
 	draw();
 	ok(shows("pxtop keys") && shows("s start  S shutdown  r reboot"),
