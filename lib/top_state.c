@@ -673,17 +673,6 @@ queue_ops(struct top_state *s, const char *action, const char *arg,
 	    "pre-flight preview, then y to confirm", batch, action);
 }
 
-int
-top_valid_snapname(const char *name)
-{
-	size_t n = strlen(name);
-
-	if (n == 0 || n > 40 || !isalpha((unsigned char)name[0]))
-		return 0;
-	return strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "0123456789-_") == n;
-}
-
 static int
 holds_backups(const struct pve_storage *st)
 {
@@ -1038,10 +1027,11 @@ prompt_done(struct top_state *s, struct top_effects *fx)
 		queue_ops(s, "migrate", v, fx);
 		return;
 	case TOP_IN_SNAPNAME:
-		if (!top_valid_snapname(v)) {
+		if (!mutate_valid_snapname(v)) {
 			snprintf(s->status, sizeof(s->status), "'%.64s' is not "
 			    "a snapshot name (a letter, then letters, digits, "
-			    "- and _; at most 40): nothing queued", v);
+			    "- and _; at most 40; not 'current'): nothing "
+			    "queued", v);
 			return;
 		}
 		queue_ops(s, "snapshot", v, fx);

@@ -406,9 +406,6 @@ double top_probe_worst(const struct top_probe *p);
 /* Does the config line "key: value" match the G pattern of s? */
 int top_grep_match(const struct top_state *s, const char *key,
     const char *value);
-/* Is name a snapshot name PVE takes (a letter, then letters, digits, '-'
- * and '_'; at most 40)? */
-int top_valid_snapname(const char *name);
 /* Does text match the search (case-insensitive, in order, gaps allowed)? */
 int top_fuzzy(const char *text, const char *pattern);
 

@@ -599,95 +599,6 @@ refusal(enum px_errid id)
 	    id == PXE_HITL_TIMEOUT || id == PXE_USAGE;
 }
 
-/* Right before a destroy: the guest must still be stopped (as px delete
- * checks it; PVE would refuse a running guest anyway). */
-static int
-still_stopped(struct px_client *c, const struct gate_req *r, struct px_err *e)
-{
-	int running = mutate_guest_running(c, r->guest, e);
-
-	if (running < 0)
-		return -1;
-	if (running) {
-		px_fail(e, PXE_REFUSED_RISK, "%s is running now: not deleted",
-		    r->summary);
-		return -1;
-	}
-	return 0;
-}
-
-/*
- * PVE's own preconditions of a move to target (GET .../migrate), as px
- * migrate --online checks them: an allowed node, no local resources,
- * CD-ROM images or disks.  0 when it may go (*running says whether it
- * moves online), else -1 with e.
- */
-static int
-migrate_check(struct px_client *c, const struct pve_guest *g,
-    const char *target, int *running, struct px_err *e)
-{
-	struct mutate_migrate_info mi;
-	char name[192];
-	int found = 0;
-
-	mutate_guest_name(g, name, sizeof(name));
-	if (strcmp(g->node, target) == 0) {
-		px_fail(e, PXE_FAILURE, "%s is already on %s", name, target);
-		return -1;
-	}
-	if (mutate_migrate_info(c, g, target, &mi, e) != 0)
-		return -1;
-	*running = mi.running || strcmp(g->status, "running") == 0;
-	for (int i = 0; i < mi.nallowed && !found; i++)
-		found = strcmp(mi.allowed[i], target) == 0;
-	if (!found) {
-		for (int i = 0; i < mi.nnot; i++)
-			if (strcmp(mi.not_node[i], target) == 0) {
-				px_fail(e, PXE_FAILURE, "%s cannot move to %s: "
-				    "%s", name, target, mi.not_why[i]);
-				return -1;
-			}
-		px_fail(e, PXE_FAILURE, "%s cannot move to %s: PVE does not "
-		    "allow it (offline?)", name, target);
-		return -1;
-	}
-	if (mi.resources[0]) {
-		px_fail(e, PXE_FAILURE, "%s uses local resources (%s)", name,
-		    mi.resources);
-		return -1;
-	}
-	if (mi.ncdroms > 0) {
-		px_fail(e, PXE_FAILURE, "%s has a local CD-ROM image (%s)",
-		    name, mi.cdrom[0]);
-		return -1;
-	}
-	if (mi.ndisks > 0) {
-		px_fail(e, PXE_FAILURE, "%s has %d local disk%s (%s): px "
-		    "migrate --with-local-disks moves them", name, mi.ndisks,
-		    mi.ndisks == 1 ? "" : "s", mi.disk[0]);
-		return -1;
-	}
-	return 0;
-}
-
-/* A Severe finding of the preview: a precondition that will refuse. */
-static void
-add_severe(struct risk_report *r, const char *check, const char *detail)
-{
-	struct risk_finding *f = &r->f[0];
-
-	if (r->n >= (int)(sizeof(r->f) / sizeof(r->f[0])))
-		r->n--;		/* the refusal matters more than the last */
-	/* first: the queue shows the first finding of the worst level */
-	memmove(&r->f[1], &r->f[0], (size_t)r->n * sizeof(*f));
-	r->n++;
-	memset(f, 0, sizeof(*f));
-	snprintf(f->check, sizeof(f->check), "%s", check);
-	snprintf(f->detail, sizeof(f->detail), "%s", detail);
-	f->level = RISK_SEVERE;
-	r->worst = RISK_SEVERE;
-}
-
 /* The preview: the gate's own pre-flight check, and the preconditions a
  * run would refuse on (migration target, backup storage). */
 static void
@@ -695,16 +606,16 @@ job_preview(struct job *j)
 {
 	struct top_action a = { .type = TA_RISK, .id = j->id };
 	struct px_err e = { 0 };
-	int running;
 
 	risk_check(WX.client, &j->g, j->action, j->batch, &a.risk, &e);
 	if (strcmp(j->action, "migrate") == 0 &&
-	    migrate_check(WX.client, &j->g, j->arg, &running, &e) != 0)
-		add_severe(&a.risk, "Precondition", e.msg);
+	    mutate_migrate_check(WX.client, &j->g, j->arg, 1, 0, NULL,
+	    &e) != 0)
+		risk_add_severe(&a.risk, "Precondition", e.msg);
 	if (strcmp(j->action, "backup") == 0 &&
 	    mut_storage_check(WX.client, j->arg, j->g.node, "backup",
 	    &e) != 0)
-		add_severe(&a.risk, "Storage", e.msg);
+		risk_add_severe(&a.risk, "Storage", e.msg);
 	report(&a);
 }
 
@@ -725,14 +636,16 @@ job_build(struct job *j, struct px_err *e)
 	if (strcmp(j->action, "delete") == 0) {
 		j->r.method = "DELETE";
 		j->r.destructive = 1;
-		j->r.recheck = still_stopped;
+		j->r.recheck = mutate_recheck_stopped;
 		snprintf(j->summary, sizeof(j->summary), "delete %s on %s",
 		    name, j->g.node);
 	} else if (strcmp(j->action, "migrate") == 0) {
 		buf_adds(&j->path, "/migrate");
 		snprintf(j->summary, sizeof(j->summary), "migrate %s from %s "
 		    "to %s", name, j->g.node, j->arg);
-		if (migrate_check(WX.client, &j->g, j->arg, &running, e) != 0)
+		/* online: pxtop moves a running guest as it runs */
+		if (mutate_migrate_check(WX.client, &j->g, j->arg, 1, 0,
+		    &running, e) != 0)
 			return -1;
 		form_add(&j->form, "target", j->arg);
 		if (running && lxc)

@@ -1,7 +1,10 @@
 /*
- * mutate.c -- progress in task log lines (mutate_progress_parse), as PVE
- * writes them for vzdump and migrations, and as pxsim imitates them.
+ * mutate.c -- the pure checks px's mutating commands and pxtop share:
+ * progress in task log lines (mutate_progress_parse), as PVE writes them
+ * for vzdump and migrations and as pxsim imitates them; snapshot names;
+ * a precondition's Severe finding in a risk report.
  */
+#include <string.h>
 #include <math.h>
 
 #include "mutate.h"
@@ -82,9 +85,46 @@ test_bounds(void)
 	    "1), total 0)"), -1, "a total of 0 says nothing");
 }
 
+static void
+test_snapname(void)
+{
+	ok(mutate_valid_snapname("before-upgrade_2"), "a letter, then "
+	    "letters, digits, - and _");
+	ok(!mutate_valid_snapname("") && !mutate_valid_snapname("2024") &&
+	    !mutate_valid_snapname("a.b") && !mutate_valid_snapname("a b"),
+	    "not empty, a digit first, dots or spaces");
+	ok(mutate_valid_snapname("a234567890123456789012345678901234567890")
+	    && !mutate_valid_snapname("a2345678901234567890123456789012345678"
+	    "901"), "at most 40 characters");
+	ok(!mutate_valid_snapname("current"), "not 'current'");
+}
+
+static void
+test_add_severe(void)
+{
+	struct risk_report r;
+
+	memset(&r, 0, sizeof(r));
+	r.n = 1;
+	r.worst = RISK_WARNING;
+	r.f[0].level = RISK_WARNING;
+	risk_add_severe(&r, "Precondition", "VM 100 is already on pve1");
+	ok(r.n == 2 && r.worst == RISK_SEVERE && r.f[0].level == RISK_SEVERE &&
+	    strcmp(r.f[0].check, "Precondition") == 0 &&
+	    r.f[1].level == RISK_WARNING, "a precondition's Severe finding "
+	    "goes first, the others stay");
+	r.n = (int)(sizeof(r.f) / sizeof(r.f[0]));
+	risk_add_severe(&r, "Storage", "no storage x");
+	ok(r.n == (int)(sizeof(r.f) / sizeof(r.f[0])) &&
+	    strcmp(r.f[0].check, "Storage") == 0, "a full report makes room "
+	    "for it");
+}
+
 int
 main(void)
 {
+	test_snapname();
+	test_add_severe();
 	test_vzdump();
 	test_migrate();
 	test_bounds();

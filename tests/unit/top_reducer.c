@@ -570,8 +570,10 @@ test_snapshot(void)
 	is_int(S.nops, 1, "a valid name queues the snapshot");
 	is_str(S.ops[0].action, "snapshot", "as a snapshot");
 	is_str(S.ops[0].arg, "before-upgrade", "with its name");
-	ok(top_valid_snapname("a_1-b") && !top_valid_snapname("") &&
-	    !top_valid_snapname("x.y"), "snapshot names as PVE takes them");
+	ok(mutate_valid_snapname("a_1-b") && !mutate_valid_snapname("") &&
+	    !mutate_valid_snapname("x.y") && !mutate_valid_snapname("1a") &&
+	    !mutate_valid_snapname("current"), "snapshot names as PVE takes "
+	    "them");
 }
 
 static void
