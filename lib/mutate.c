@@ -452,6 +452,119 @@ mutate_snapshots(struct px_client *c, const struct pve_guest *g,
 	return rc;
 }
 
+int
+mutate_migrate_check(struct px_client *c, const struct pve_guest *g,
+    const char *target, int online, int local_disks, int *running,
+    struct px_err *e)
+{
+	struct mutate_migrate_info mi;
+	struct pve_node *nodes;
+	int lxc = strcmp(g->type, "lxc") == 0, nn, found = 0;
+	char name[192];
+
+	mutate_guest_name(g, name, sizeof(name));
+	if (strcmp(g->node, target) == 0) {
+		px_fail(e, PXE_FAILURE, "%s is already on %s", name, g->node);
+		return -1;
+	}
+	if (mutate_migrate_info(c, g, target, &mi, e) != 0)
+		return -1;
+	if (mi.running == 0 && strcmp(g->status, "running") == 0)
+		mi.running = 1;	/* the freshest of the two wins: running */
+	if (running)
+		*running = mi.running;
+	for (int i = 0; i < mi.nallowed && !found; i++)
+		found = strcmp(mi.allowed[i], target) == 0;
+	if (!found) {
+		for (int i = 0; i < mi.nnot; i++)
+			if (strcmp(mi.not_node[i], target) == 0) {
+				px_fail(e, PXE_FAILURE, "%s cannot move to %s: "
+				    "%s", name, target, mi.not_why[i]);
+				return -1;
+			}
+		if (pve_nodes(c, &nodes, &nn, e) != 0)
+			return -1;
+		for (int i = 0; i < nn && !found; i++)
+			found = strcmp(nodes[i].name, target) == 0;
+		free(nodes);
+		if (!found) {
+			px_fail(e, PXE_NOT_FOUND, "no node %s in the cluster",
+			    target);
+			px_hint(e, "px ls nodes lists them");
+			return -1;
+		}
+		px_fail(e, PXE_FAILURE, "%s cannot move to %s: PVE does not "
+		    "allow it (offline?); allowed: %s%s%s%s", name, target,
+		    mi.nallowed ? mi.allowed[0] : "none",
+		    mi.nallowed > 1 ? ", " : "", mi.nallowed > 1 ?
+		    mi.allowed[1] : "", mi.nallowed > 2 ? ", ..." : "");
+		return -1;
+	}
+	if (mi.resources[0]) {
+		px_fail(e, PXE_FAILURE, "%s uses local resources (%s): it "
+		    "cannot be migrated", name, mi.resources);
+		return -1;
+	}
+	if (mi.ncdroms > 0) {
+		px_fail(e, PXE_FAILURE, "%s has a local CD-ROM image (%s)",
+		    name, mi.cdrom[0]);
+		px_hint(e, "eject it first (px set %d ide2=none,media=cdrom)",
+		    g->vmid);
+		return -1;
+	}
+	if (mi.ndisks > 0 && !local_disks) {
+		char size[32];
+
+		out_fmt_bytes(size, sizeof(size), mi.disk_size[0]);
+		px_fail(e, PXE_FAILURE, "%s has %d local disk%s (%s, %s%s): "
+		    "refused without --with-local-disks", name, mi.ndisks,
+		    mi.ndisks == 1 ? "" : "s", mi.disk[0], size,
+		    mi.ndisks > 1 ? ", ..." : "");
+		px_hint(e, "--with-local-disks copies them to %s (pick the "
+		    "storage there with --targetstorage)", target);
+		return -1;
+	}
+	if (mi.running && !online) {
+		px_fail(e, PXE_FAILURE, "%s is running: refused without "
+		    "--online", name);
+		px_hint(e, lxc ? "--online moves it with a restart migration "
+		    "(stopped here, started on %s), or stop it first" :
+		    "--online migrates it live to %s, or stop it first",
+		    target);
+		return -1;
+	}
+	return 0;
+}
+
+int
+mutate_valid_snapname(const char *name)
+{
+	size_t n = strlen(name);
+
+	if (n == 0 || n > 40 || !((*name >= 'a' && *name <= 'z') ||
+	    (*name >= 'A' && *name <= 'Z')) || strcmp(name, "current") == 0)
+		return 0;
+	return strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789-_") == n;
+}
+
+int
+mutate_recheck_stopped(struct px_client *c, const struct gate_req *r,
+    struct px_err *e)
+{
+	int running = mutate_guest_running(c, r->guest, e);
+
+	if (running < 0)
+		return -1;
+	if (running) {
+		px_fail(e, PXE_REFUSED_RISK, "%s is running now: not deleted",
+		    r->summary);
+		px_hint(e, "stop it first: px stop %d", r->guest->vmid);
+		return -1;
+	}
+	return 0;
+}
+
 /* ---- progress in task logs ---- */
 
 double
@@ -514,6 +627,23 @@ mutate_progress_parse(const char *line, struct mutate_progress *p)
 		if (b > 0)
 			p->percent = a * 100 / b;
 		found = 1;
+	}
+	/* older qemu-server, in bytes: "migration status: active
+	 * (transferred 123, remaining 456), total 789)": the share of the
+	 * memory no longer left to send */
+	if (!found && (s = strstr(line, "(transferred ")) != NULL) {
+		double rem, total;
+
+		if (sscanf(s, "(transferred %lf, remaining %lf), total %lf",
+		    &a, &rem, &total) == 3 && a >= 0 && rem >= 0 &&
+		    total > 0 && isfinite(a) && isfinite(rem) &&
+		    isfinite(total)) {
+			p->transferred = (uint64_t)a;
+			p->total = (uint64_t)total;
+			p->percent = rem < total ? (total - rem) * 100 / total :
+			    0;
+			found = 1;
+		}
 	}
 	/* a percentage: "(3.12%)", "45%", "(45.00/100%)" */
 	for (s = line; (s = strchr(s, '%')) != NULL; s++) {

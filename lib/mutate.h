@@ -99,6 +99,29 @@ int mutate_migrate_parse(const struct json *j, int obj,
 /* GET it for g with target (may be NULL). */
 int mutate_migrate_info(struct px_client *c, const struct pve_guest *g,
     const char *target, struct mutate_migrate_info *m, struct px_err *e);
+/*
+ * PVE's own preconditions of moving g to target, as px migrate and
+ * pxtop check them before anything is sent: not there already, an
+ * allowed node (else PVE's reason, or no such node), no local resources
+ * or CD-ROM image, local disks only with local_disks, a running guest
+ * only with online.  0 when it may go (*running, may be NULL: whether it
+ * runs, status/current or g->status); else -1 with e (PXE_FAILURE,
+ * PXE_NOT_FOUND, a request's error), with a hint in px migrate's terms.
+ */
+int mutate_migrate_check(struct px_client *c, const struct pve_guest *g,
+    const char *target, int online, int local_disks, int *running,
+    struct px_err *e);
+
+/* Is name a snapshot name PVE takes: its pve-configid (a letter, then
+ * letters, digits, '-' and '_'; at most 40), and not "current" (the
+ * name of where the guest is)? */
+int mutate_valid_snapname(const char *name);
+
+/* A gate recheck (struct gate_req) for destroys: right before the
+ * request, the guest must still be stopped; -1 (PXE_REFUSED_RISK) when
+ * it runs now. */
+int mutate_recheck_stopped(struct px_client *c, const struct gate_req *r,
+    struct px_err *e);
 
 /* ---- snapshots as a tree ---- */
 
@@ -134,8 +157,13 @@ struct mutate_progress {
  *   "migration active, transferred 1.2 GiB of 4.0 GiB VM-state, 120.5 MiB/s"
  *   "drive-scsi0: transferred 1.0 GiB of 32.0 GiB (3.12%) in 9s"
  *   "transferred 3.2 GiB of 32.0 GiB (10.00%)"
- *   "migration status: completed", "progress 45%", "(45.00/100%)"
- * Returns 1 and fills p when the line tells progress, else 0.
+ *   "migration status: active (transferred 123, remaining 456), total
+ *    789)" (older qemu-server, bytes)
+ *   "INFO:  45% (14.4 GiB of 32.0 GiB) in 1m, read: ..." (vzdump)
+ *   "INFO: status: 45% (...)", "migration status: completed",
+ *   "progress 45%", "(45.00/100%)"
+ * Returns 1 and fills p when the line tells progress, else 0.  Pure: no
+ * I/O (tests/unit/mutate.c).
  */
 int mutate_progress_parse(const char *line, struct mutate_progress *p);
 /* "1.2 GiB", "512 MiB", "7B" -> bytes; -1 when not a size. *end gets the

@@ -71,6 +71,25 @@ add(struct risk_report *r, const char *check, enum risk_level l,
 }
 
 void
+risk_add_severe(struct risk_report *r, const char *check,
+    const char *detail)
+{
+	struct risk_finding *f = &r->f[0];
+
+	if (r->n >= (int)(sizeof(r->f) / sizeof(r->f[0])))
+		r->n--;		/* the refusal matters more than the last */
+	/* first: a list that shows one finding shows the worst */
+	memmove(&r->f[1], &r->f[0], (size_t)r->n * sizeof(*f));
+	r->n++;
+	memset(f, 0, sizeof(*f));
+	snprintf(f->check, sizeof(f->check), "%s", check);
+	snprintf(f->detail, sizeof(f->detail), "%s", detail);
+	text_sanitize(f->detail);
+	f->level = RISK_SEVERE;
+	r->worst = RISK_SEVERE;
+}
+
+void
 risk_bulk(int batch, struct risk_report *r)
 {
 	if (batch >= 50)

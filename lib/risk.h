@@ -44,6 +44,11 @@ int risk_check(struct px_client *c, const struct pve_guest *g,
     const char *op, int batch, struct risk_report *r, struct px_err *e);
 /* Only the batch-size finding (for operations without a guest). */
 void risk_bulk(int batch, struct risk_report *r);
+/* A Severe finding from outside risk_check (a precondition that will
+ * refuse), put first: where there is no room, it takes the last
+ * finding's place. */
+void risk_add_severe(struct risk_report *r, const char *check,
+    const char *detail);
 const char *risk_level_name(enum risk_level l);
 /* Print the report to f, one finding per line, prefixed. */
 void risk_print(const struct risk_report *r, const char *what, FILE *f);

@@ -14,6 +14,7 @@ static int io_cond[MAX_FD];
 static void *dead_watch[MAX_FD * 2];
 static int ndead, reap_armed;
 static long long async_due;	/* earliest curl timer armed (ms), 0: none */
+static int stopping;
 
 static void
 after(void)
@@ -95,22 +96,35 @@ mono_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* curl's timeout, run from a "later" callback: curl re-arms its timer
+ * there, which tickit's timer dispatch must never see (top_loop.h). */
 static int
-on_timer(Tickit *t, TickitEventFlags f, void *info, void *user)
+on_timer_later(Tickit *t, TickitEventFlags f, void *info, void *user)
 {
 	(void)t;
 	(void)info;
 	(void)user;
 	if (!(f & TICKIT_EV_FIRE))
 		return 0;
-	async_due = 0;	/* the earliest fires first: none is armed now */
 	px_async_timeout(async);
 	after();
 	return 0;
 }
 
+static int
+on_timer(Tickit *t, TickitEventFlags f, void *info, void *user)
+{
+	(void)info;
+	(void)user;
+	if (!(f & TICKIT_EV_FIRE))
+		return 0;
+	async_due = 0;	/* the earliest fires first: none is armed now */
+	tickit_watch_later(t, 0, on_timer_later, NULL);
+	return 0;
+}
+
 /* curl's timer: armed only when earlier than the one armed, never
- * cancelled (curl asks from inside tickit's timer dispatch). */
+ * cancelled, never from inside tickit's timer dispatch. */
 static void
 hook_timer(void *arg, long ms)
 {
@@ -134,4 +148,19 @@ top_loop_attach(Tickit *t, void (*fn)(void *arg), void *arg)
 	after_arg = arg;
 	async = px_async_new(hook_io, hook_timer, NULL);
 	return async;
+}
+
+void
+top_loop_run(Tickit *t)
+{
+	stopping = 0;
+	while (!stopping)
+		tickit_tick(t, TICKIT_RUN_DEFAULT);
+}
+
+void
+top_loop_stop(Tickit *t)
+{
+	stopping = 1;
+	tickit_stop(t);
 }

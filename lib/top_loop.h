@@ -4,10 +4,17 @@
  * tickit io watches and its timer a tickit timer, so no request ever
  * blocks the screen.
  *
- * Two rules learnt from crashes: a watch is never cancelled from inside
- * tickit's own dispatch (cancellations wait for a "later" callback), and
+ * Rules learnt from crashes: a watch is never cancelled from inside
+ * tickit's own dispatch (cancellations wait for a "later" callback);
  * curl's timer is never cancelled at all (a stale firing only makes curl
- * check its timeouts once more).
+ * check its timeouts once more); and no timer is armed or cancelled from
+ * inside a timer callback.  libtickit 0.4.3's tickit_evloop_invoke_timers
+ * frees each timer it has fired but leaves the list's head pointing at
+ * them until the whole batch has run, so when two timers fire together
+ * the second one's callback walks freed memory as soon as it inserts a
+ * timer (a SIGSEGV, or a timer lost).  A timer callback therefore only
+ * schedules a "later" callback (tickit_watch_later), which runs after
+ * the list is consistent again, and does its work there.
  */
 #ifndef PX_TOP_LOOP_H
 #define PX_TOP_LOOP_H
@@ -21,5 +28,17 @@
  * actions the finished requests produced.  One per process. */
 struct px_async *top_loop_attach(Tickit *tk, void (*after)(void *arg),
     void *arg);
+
+/*
+ * Run tk's loop until top_loop_stop.  Not tickit_run: libtickit 0.4.3
+ * never initialises its event loop's set of pending signals, and
+ * tickit_run watches SIGINT, so on the first interrupted poll (the first
+ * resize) whatever garbage that set holds can fire its SIGINT watch and
+ * end the loop; ASan's malloc fill makes it happen every time.  Without
+ * tickit_run nothing watches SIGINT there (top_term.h handles it).
+ */
+void top_loop_run(Tickit *tk);
+/* End top_loop_run after the callback that calls it. */
+void top_loop_stop(Tickit *tk);
 
 #endif

@@ -405,7 +405,7 @@ draw_queue(TickitRenderBuffer *rb, const struct top_state *s, int y,
 	for (int r = 0; r < list; r++) {
 		int i = s->top[TOP_QUEUE] + r, line = y + 2 + r;
 		const struct top_op *o;
-		char risk[64], what[96];
+		char risk[64], what[96], msg[512];
 		const TickitPen *pen = NULL;
 
 		if (i >= s->nops)
@@ -441,9 +441,20 @@ draw_queue(TickitRenderBuffer *rb, const struct top_state *s, int y,
 			fill(rb, s, line, p->sel);
 			pen = p->sel;
 		}
+		if (o->st == TOP_OP_RUNNING && o->pct >= 0) {
+			/* live from the task log */
+			char b[16];
+
+			bar(b, sizeof(b), o->pct / 100, 10);
+			snprintf(msg, sizeof(msg), "%s %3.0f%%  %s", b, o->pct,
+			    o->line);
+		} else if (o->st == TOP_OP_RUNNING && o->line[0])
+			snprintf(msg, sizeof(msg), "%s", o->line);
+		else
+			snprintf(msg, sizeof(msg), "%s", o->msg);
 		put(rb, s, line, 0, pen, "%-4d %7d %-16.16s %-10.10s %-18.18s "
 		    "%-8.8s %-28.28s %s", o->id, o->g.vmid, o->g.name,
-		    o->g.node, what, op_states[o->st], risk, o->msg);
+		    o->g.node, what, op_states[o->st], risk, msg);
 	}
 	if (cur && cur->risk.n > 0) {
 		n = y + 2 + list + 1;
@@ -507,13 +518,28 @@ draw_guest(TickitRenderBuffer *rb, const struct top_state *s, int y,
 		    s->detail_vmid);
 		return;
 	}
-	out_fmt_bytes(m1, sizeof(m1), g->mem);
-	out_fmt_bytes(m2, sizeof(m2), g->maxmem);
-	out_fmt_duration(up, sizeof(up), g->uptime);
-	LINE(p->bold, "%s %d (%s) on %s: %s", g->type[0] == 'l' ? "CT" :
-	    "VM", g->vmid, g->name, g->node, g->status);
-	LINE(NULL, "  cpu %.1f%% of %g   memory %s / %s   uptime %s",
-	    g->cpu * 100, g->maxcpu, m1, m2, g->uptime ? up : "-");
+	if (s->live_known) {
+		/* its status/current, asked on every tick */
+		const struct pve_guest_status *l = &s->live;
+
+		out_fmt_bytes(m1, sizeof(m1), l->mem);
+		out_fmt_bytes(m2, sizeof(m2), l->maxmem);
+		out_fmt_duration(up, sizeof(up), l->uptime);
+		LINE(p->bold, "%s %d (%s) on %s: %s", g->type[0] == 'l' ?
+		    "CT" : "VM", g->vmid, g->name, g->node,
+		    l->qmpstatus[0] && strcmp(l->qmpstatus, l->status) ?
+		    l->qmpstatus : l->status);
+		LINE(NULL, "  cpu %.1f%% of %g   memory %s / %s   uptime %s",
+		    l->cpu * 100, l->cpus, m1, m2, l->uptime ? up : "-");
+	} else {
+		out_fmt_bytes(m1, sizeof(m1), g->mem);
+		out_fmt_bytes(m2, sizeof(m2), g->maxmem);
+		out_fmt_duration(up, sizeof(up), g->uptime);
+		LINE(p->bold, "%s %d (%s) on %s: %s", g->type[0] == 'l' ?
+		    "CT" : "VM", g->vmid, g->name, g->node, g->status);
+		LINE(NULL, "  cpu %.1f%% of %g   memory %s / %s   uptime %s",
+		    g->cpu * 100, g->maxcpu, m1, m2, g->uptime ? up : "-");
+	}
 	LINE(NULL, "  tags %s   pool %s   HA %s   lock %s",
 	    g->tags[0] ? g->tags : "-", g->pool[0] ? g->pool : "-",
 	    g->hastate[0] ? g->hastate : "-", g->lock[0] ? g->lock : "-");
@@ -836,11 +862,14 @@ draw_heat(TickitRenderBuffer *rb, const struct top_state *s, int y,
 
 /* ---- overlays ---- */
 
+/* A box in the middle of the screen: title, then text from line first
+ * on, as many lines as fit; as wide as the widest of all n lines, so
+ * that scrolling does not change its width. */
 static void
 box(TickitRenderBuffer *rb, const struct top_state *s, const char *title,
-    const char *const *text, int n, const struct pens *p)
+    const char *const *text, int n, int first, const struct pens *p)
 {
-	int w = 0, h = n + 2, top, left;
+	int w = 0, h = n - first + 2, top, left;
 
 	for (int i = 0; i < n; i++)
 		if ((int)strlen(text[i]) > w)
@@ -863,41 +892,11 @@ box(TickitRenderBuffer *rb, const struct top_state *s, const char *title,
 		tickit_renderbuffer_restore(rb);
 	}
 	put(rb, s, top, left + 2, p->bar, "%s", title);
-	for (int i = 0; i < n && i + 1 < h - 1; i++)
-		put(rb, s, top + 1 + i, left + 2, p->bar, "%s", text[i]);
+	for (int i = 0; first + i < n && i + 1 < h - 1; i++)
+		put(rb, s, top + 1 + i, left + 2, p->bar, "%s",
+		    text[first + i]);
 }
 
-static const char *const keymap[] = {
-	"1 Dashboard  2 Nodes  3 Guests  4 Storage  5 Tasks",
-	"Q operation queue  T audit timeline  Tab next view",
-	"B backup board (last backup, job coverage; red: none, old or",
-	"  no job)  Z snapshot tree of the selected guest",
-	"W hardware of the selected node: PCI/USB, IOMMU groups, which",
-	"  guest passes what through (red: several guests, one device)",
-	"G      search every guest config: text, or /regex/",
-	"H      heatmap: API round-trip per node, median, worst, bucket",
-	":      command palette: :start 100 101, :migrate 100 pve2,",
-	"       :snapshot 100 name, :backup 100 storage, :sort cpu desc,",
-	"       :filter tag:web, :profile NAME, :refresh, :quit",
-	"C-k    quick open: jump to a guest, node, storage or view by name",
-	"j/k or Down/Up move, PageDown/PageUp or C-d/C-u page,",
-	"  g or Home first, End last",
-	"Enter  open: guest detail, task log, guests of a node;",
-	"       in the queue: confirm",
-	"Esc    back from a detail or log; clear the search",
-	"/      incremental search (names, VMIDs, tags, nodes, pools)",
-	"f      filter guests: node:N tag:T status:S pool:P type:T text",
-	"i      running guests only    < > sort column    o order",
-	"Space  mark guest    V mark all shown    t mark by tag",
-	"u      unmark all",
-	"s start  S shutdown  r reboot  d delete  m migrate (asks the",
-	"       node)  n snapshot (asks a name)  b backup (asks the",
-	"       storage): the marked guests or the one under the cursor,",
-	"       to the queue with a pre-flight preview",
-	"y      in the queue: run the ready operations (after a dialog)",
-	"c      in the queue: clear finished operations",
-	"R      refresh now    ? this keymap    q or C-c quit",
-};
 
 void
 top_render(const struct top_state *s, TickitRenderBuffer *rb, int colour)
@@ -1013,9 +1012,16 @@ top_render(const struct top_state *s, TickitRenderBuffer *rb, int colour)
 	fill(rb, s, s->lines - 1, p->bar);
 	put(rb, s, s->lines - 1, 0, p->bar, " %s", top_footer(s));
 
-	if (s->help)
-		box(rb, s, "pxtop keys", keymap, (int)(sizeof(keymap) /
-		    sizeof(keymap[0])), p);
+	if (s->help) {
+		int rows = top_help_rows(s);
+		char title[96] = "pxtop keys";
+
+		if (rows < top_nkeymap)
+			snprintf(title, sizeof(title), "pxtop keys  %d-%d of "
+			    "%d  j/k scroll", s->help_top + 1, s->help_top +
+			    rows, top_nkeymap);
+		box(rb, s, title, top_keymap, top_nkeymap, s->help_top, p);
+	}
 	if (s->input == TOP_IN_QUICK) {
 		char lines[TOP_NQUICK + 1][112];
 		const char *text[TOP_NQUICK + 1];
@@ -1032,7 +1038,7 @@ top_render(const struct top_state *s, TickitRenderBuffer *rb, int colour)
 			text[n] = lines[n];
 			n++;
 		}
-		box(rb, s, "quick open", text, n, p);
+		box(rb, s, "quick open", text, n, 0, p);
 	}
 	if (s->confirm) {
 		char l1[128], l2[128];
@@ -1049,6 +1055,6 @@ top_render(const struct top_state *s, TickitRenderBuffer *rb, int colour)
 		    s->profile);
 		snprintf(l2, sizeof(l2), "%d will be refused by the pre-flight "
 		    "check.", severe);
-		box(rb, s, "confirm", text, 3, p);
+		box(rb, s, "confirm", text, 3, 0, p);
 	}
 }

@@ -21,6 +21,41 @@ static const char *const sort_names[TOP_NSORT] = {
 	"vmid", "name", "node", "status", "cpu", "mem", "uptime"
 };
 
+/* The keymap overlay (?); man/pxtop.1 says the same. */
+const char *const top_keymap[] = {
+	"1 Dashboard  2 Nodes  3 Guests  4 Storage  5 Tasks",
+	"Q operation queue  T audit timeline  Tab next view",
+	"B backup board (last backup, job coverage; red: none, old or",
+	"  no job)  Z snapshot tree of the selected guest",
+	"W hardware of the selected node: PCI/USB, IOMMU groups, which",
+	"  guest passes what through (red: several guests, one device)",
+	"G      search every guest config: text, or /regex/",
+	"H      heatmap: API round-trip per node, median, worst, bucket",
+	":      command palette: :start 100 101, :migrate 100 pve2,",
+	"       :snapshot 100 name, :backup 100 storage, :sort cpu desc,",
+	"       :filter tag:web, :profile NAME, :refresh, :quit",
+	"C-k    quick open: jump to a guest, node, storage or view by name",
+	"j/k or Down/Up move, PageDown/PageUp or C-d/C-u page,",
+	"  g or Home first, End last",
+	"Enter  open: guest detail, task log, guests of a node;",
+	"       in the queue: confirm",
+	"Esc    back from a detail or log; clear the search",
+	"/      incremental search (names, VMIDs, tags, nodes, pools)",
+	"f      filter guests: node:N tag:T status:S pool:P type:T text",
+	"i      running guests only    < > sort column    o order",
+	"Space  mark guest    V mark all shown    t mark by tag",
+	"u      unmark all",
+	"s start  S shutdown  r reboot  d delete  m migrate (asks the",
+	"       node)  n snapshot (asks a name)  b backup (asks the",
+	"       storage): the marked guests or the one under the cursor,",
+	"       to the queue with a pre-flight preview",
+	"y      in the queue: run the ready operations (after a dialog)",
+	"c      in the queue: clear finished operations",
+	"R      refresh now    ? this keymap    q or C-c quit",
+};
+
+const int top_nkeymap = (int)(sizeof(top_keymap) / sizeof(top_keymap[0]));
+
 const char *
 top_view_name(enum top_view v)
 {
@@ -93,6 +128,8 @@ free_detail(struct top_state *s)
 	free(s->rrd);
 	s->rrd = NULL;
 	s->nrrd = 0;
+	memset(&s->live, 0, sizeof(s->live));
+	s->live_known = 0;
 }
 
 void
@@ -121,6 +158,52 @@ top_state_free(struct top_state *s)
 	if (s->grep_is_re)
 		regfree(&s->grep_re);
 	memset(s, 0, sizeof(*s));
+}
+
+int
+top_help_rows(const struct top_state *s)
+{
+	int n = s->lines - 2;	/* the box's title and bottom lines */
+
+	if (n > top_nkeymap)
+		n = top_nkeymap;
+	return n > 1 ? n : 1;
+}
+
+/* A key while the keymap is shown: j/k, arrows, pages, g/G scroll it;
+ * 0 for any other key, which closes it. */
+static int
+help_key(struct top_state *s, const struct top_action *a)
+{
+	int rows = top_help_rows(s), last = top_nkeymap - rows;
+	int t = s->help_top;
+
+	if (a->text && strcmp(a->key, "j") == 0)
+		t++;
+	else if (a->text && strcmp(a->key, "k") == 0)
+		t--;
+	else if (a->text && strcmp(a->key, "g") == 0)
+		t = 0;
+	else if (a->text && strcmp(a->key, "G") == 0)
+		t = last;
+	else if (a->text)
+		return 0;
+	else if (strcmp(a->key, "Down") == 0)
+		t++;
+	else if (strcmp(a->key, "Up") == 0)
+		t--;
+	else if (strcmp(a->key, "PageDown") == 0 || strcmp(a->key, "C-d") == 0)
+		t += rows;
+	else if (strcmp(a->key, "PageUp") == 0 || strcmp(a->key, "C-u") == 0)
+		t -= rows;
+	else if (strcmp(a->key, "Home") == 0)
+		t = 0;
+	else if (strcmp(a->key, "End") == 0)
+		t = last;
+	else
+		return 0;
+	s->help_top = t > last ? last : t < 0 ? 0 : t;
+	return 1;
 }
 
 int
@@ -468,10 +551,23 @@ fetch(struct top_state *s, int what, struct top_effects *fx)
 	emit(fx, TE_FETCH)->what = what;
 }
 
+/* The detail's status/current, unless the last ask is on its way. */
+static void
+fetch_live(struct top_state *s, const struct pve_guest *g,
+    struct top_effects *fx)
+{
+	if (g == NULL || (s->loading & TOP_F_STATUS))
+		return;
+	s->loading |= TOP_F_STATUS;
+	emit(fx, TE_GUEST_STATUS)->g = *g;
+}
+
 static void
 tick(struct top_state *s, struct top_effects *fx)
 {
 	fetch(s, TOP_F_ALL, fx);
+	if (s->view == TOP_GUEST)	/* where it is now, if it moved */
+		fetch_live(s, guest_by_vmid(s, s->detail_vmid), fx);
 	emit(fx, TE_TIMER)->ms = s->interval_ms;
 	if (s->view == TOP_TASKLOG && s->log_running)
 		snprintf(emit(fx, TE_TASKLOG)->upid, 256, "%s", s->log_upid);
@@ -562,6 +658,7 @@ queue_ops(struct top_state *s, const char *action, const char *arg,
 		snprintf(o->action, sizeof(o->action), "%s", action);
 		snprintf(o->arg, sizeof(o->arg), "%s", arg);
 		o->st = TOP_OP_PREVIEW;
+		o->pct = -1;
 		e = emit(fx, TE_RISK);
 		e->id = o->id;
 		e->g = o->g;
@@ -575,17 +672,6 @@ queue_ops(struct top_state *s, const char *action, const char *arg,
 	clamp(s, TOP_QUEUE);
 	snprintf(s->status, sizeof(s->status), "%d %s queued: check the "
 	    "pre-flight preview, then y to confirm", batch, action);
-}
-
-int
-top_valid_snapname(const char *name)
-{
-	size_t n = strlen(name);
-
-	if (n == 0 || n > 40 || !isalpha((unsigned char)name[0]))
-		return 0;
-	return strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "0123456789-_") == n;
 }
 
 static int
@@ -942,10 +1028,11 @@ prompt_done(struct top_state *s, struct top_effects *fx)
 		queue_ops(s, "migrate", v, fx);
 		return;
 	case TOP_IN_SNAPNAME:
-		if (!top_valid_snapname(v)) {
+		if (!mutate_valid_snapname(v)) {
 			snprintf(s->status, sizeof(s->status), "'%.64s' is not "
 			    "a snapshot name (a letter, then letters, digits, "
-			    "- and _; at most 40): nothing queued", v);
+			    "- and _; at most 40; not 'current'): nothing "
+			    "queued", v);
 			return;
 		}
 		queue_ops(s, "snapshot", v, fx);
@@ -1416,6 +1503,7 @@ open_detail(struct top_state *s, const struct pve_guest *g,
 	s->view = TOP_GUEST;
 	s->cur[TOP_GUEST] = 0;
 	emit(fx, TE_DETAIL)->g = *g;
+	fetch_live(s, g, fx);
 }
 
 static void
@@ -1477,7 +1565,8 @@ key(struct top_state *s, struct top_action *a, struct top_effects *fx)
 		return;
 	}
 	if (s->help) {
-		s->help = 0;
+		if (!help_key(s, a))
+			s->help = 0;
 		return;
 	}
 	s->status[0] = '\0';
@@ -1491,6 +1580,7 @@ key(struct top_state *s, struct top_action *a, struct top_effects *fx)
 			return;
 		case '?':
 			s->help = 1;
+			s->help_top = 0;
 			return;
 		case '1': go_view(s, TOP_DASH, fx); return;
 		case '2': go_view(s, TOP_NODES, fx); return;
@@ -1730,6 +1820,8 @@ top_reduce(struct top_state *s, struct top_action *a, struct top_effects *fx)
 		s->cols = a->cols;
 		for (int v = 0; v < TOP_NVIEWS; v++)
 			clamp(s, v);
+		if (s->help_top > top_nkeymap - top_help_rows(s))
+			s->help_top = top_nkeymap - top_help_rows(s);
 		break;
 	case TA_SIGNAL:
 		s->quit = 1;
@@ -1906,6 +1998,14 @@ top_reduce(struct top_state *s, struct top_action *a, struct top_effects *fx)
 		s->rrd = a->rows;
 		s->nrrd = a->n;
 		break;
+	case TA_GUEST_STATUS:
+		s->loading &= ~TOP_F_STATUS;
+		if (a->id == s->detail_vmid && a->n == 1) {
+			s->live = *(struct pve_guest_status *)a->rows;
+			s->live_known = 1;
+		}
+		free(a->rows);
+		break;
 	case TA_NOTICE:
 		snprintf(s->status, sizeof(s->status), "%.255s", a->msg);
 		break;
@@ -1975,6 +2075,15 @@ top_reduce(struct top_state *s, struct top_action *a, struct top_effects *fx)
 		snprintf(o->upid, sizeof(o->upid), "%s", a->upid);
 		snprintf(o->msg, sizeof(o->msg), "task running");
 		break;
+	case TA_OP_PROGRESS:
+		if ((o = op_by_id(s, a->id)) == NULL ||
+		    o->st != TOP_OP_RUNNING)
+			break;		/* a late report of a finished task */
+		if (a->pct >= 0)
+			o->pct = a->pct > 100 ? 100 : a->pct;
+		if (a->msg[0])
+			snprintf(o->line, sizeof(o->line), "%.159s", a->msg);
+		break;
 	case TA_OP_DONE:
 		if ((o = op_by_id(s, a->id)) == NULL)
 			break;
@@ -2022,7 +2131,9 @@ top_footer(const struct top_state *s)
 	if (s->confirm)
 		return "y confirm  n cancel";
 	if (s->help)
-		return "any key closes the keymap";
+		return top_help_rows(s) < top_nkeymap ? "j/k Down/Up "
+		    "PageDown/PageUp g/G scroll  any other key closes the "
+		    "keymap" : "any key closes the keymap";
 	switch (s->view) {
 	case TOP_GUESTS:
 		return "j/k move  Space mark  V all  t tag  s start  S shutdown"

@@ -51,7 +51,9 @@ enum {
 	TOP_F_UNPROT = 32,	/* /cluster/backup-info/not-backed-up */
 	TOP_F_SNAPTREE = 64,
 	TOP_F_HW = 128,		/* a node's PCI or USB list, a config */
-	TOP_F_GREP = 256	/* a guest's config for G */
+	TOP_F_GREP = 256,	/* a guest's config for G */
+	TOP_F_STATUS = 512	/* the detail's status/current, on every
+				   tick while it is open */
 };
 
 /* Probes per node on the heatmap, one after the other. */
@@ -135,6 +137,8 @@ struct top_op {
 	struct risk_report risk;
 	char upid[256];
 	char msg[512];		/* the gate's refusal, the task's error */
+	double pct;		/* running: from its task log, -1 unknown */
+	char line[160];		/* running: the task log's latest line */
 };
 
 /* A row of the audit timeline. */
@@ -149,6 +153,8 @@ struct top_state {
 	enum top_view view;
 	enum top_view back;	/* where Esc returns from a detail */
 	int help;		/* the keymap overlay is shown */
+	int help_top;		/* its first line shown (it scrolls on a
+				   short terminal) */
 	int confirm;		/* the confirmation dialog is open */
 	int quit;
 	int lines, cols;
@@ -207,6 +213,9 @@ struct top_state {
 	double *rrd;		/* the last hour: cpu[nrrd], then mem use
 				   (fraction of maxmem)[nrrd]; NaN unknown */
 	int nrrd;
+	struct pve_guest_status live;	/* its status/current, refreshed on
+					   every tick */
+	int live_known;
 
 	/* task log */
 	char log_upid[256];
@@ -298,6 +307,9 @@ enum top_act_type {
 	TA_PROBE,	/* upid: node, rc: 0 or -1 (msg), ms */
 	TA_NOTICE,	/* msg: for the status line */
 	TA_RRD,		/* id: vmid, rows: double[2 * n] (see rrd) */
+	TA_GUEST_STATUS,	/* id: vmid, rows: struct pve_guest_status[1] */
+	TA_OP_PROGRESS,	/* id: op, pct (-1 unknown), msg: the task log's
+			   latest line (may be "") */
 };
 
 struct top_action {
@@ -312,6 +324,7 @@ struct top_action {
 	int rc;
 	long long now;		/* epoch of an answer, for "updated" */
 	double ms;		/* TA_PROBE: the round-trip time */
+	double pct;		/* TA_OP_PROGRESS */
 	struct risk_report risk;
 	char upid[256];
 	char msg[512];
@@ -334,6 +347,7 @@ enum top_eff_type {
 	TE_GREPCFG,	/* g: its config, for G */
 	TE_PROBE,	/* g.node: one timed GET /nodes/{node}/status */
 	TE_PROFILE,	/* arg: restart pxtop on that profile */
+	TE_GUEST_STATUS,	/* g: GET its status/current */
 };
 
 struct top_effect {
@@ -369,6 +383,10 @@ const char *top_sort_name(enum top_sort k);
 int top_is_marked(const struct top_state *s, int vmid);
 /* The guest under the cursor of the guest table, or NULL. */
 const struct pve_guest *top_cur_guest(const struct top_state *s);
+/* The keymap overlay's lines (?), and how many of them fit at once. */
+extern const char *const top_keymap[];
+extern const int top_nkeymap;
+int top_help_rows(const struct top_state *s);
 /* Rows of the body (the screen less header, tabs, status, footer). */
 int top_body_lines(const struct top_state *s);
 /* The key list of the footer for the current view and mode. */
@@ -389,9 +407,6 @@ double top_probe_worst(const struct top_probe *p);
 /* Does the config line "key: value" match the G pattern of s? */
 int top_grep_match(const struct top_state *s, const char *key,
     const char *value);
-/* Is name a snapshot name PVE takes (a letter, then letters, digits, '-'
- * and '_'; at most 40)? */
-int top_valid_snapname(const char *name);
 /* Does text match the search (case-insensitive, in order, gaps allowed)? */
 int top_fuzzy(const char *text, const char *pattern);
 

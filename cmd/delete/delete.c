@@ -25,23 +25,6 @@ struct delete {
 	int unreferenced;
 };
 
-/* Right before the DELETE: the guest must still be stopped. */
-static int
-still_stopped(struct px_client *c, const struct gate_req *r, struct px_err *e)
-{
-	int running = mutate_guest_running(c, r->guest, e);
-
-	if (running < 0)
-		return -1;
-	if (running) {
-		px_fail(e, PXE_REFUSED_RISK, "%s is running now: not deleted",
-		    r->summary);
-		px_hint(e, "stop it first: px stop %d", r->guest->vmid);
-		return -1;
-	}
-	return 0;
-}
-
 static int
 build(void *arg, const struct pve_guest *g, struct gate_req *r,
     struct buf *path, struct buf *form, char *summary, size_t n,
@@ -73,7 +56,7 @@ build(void *arg, const struct pve_guest *g, struct gate_req *r,
 		form_add(form, "destroy-unreferenced-disks", "1");
 	r->method = "DELETE";
 	r->destructive = 1;
-	r->recheck = still_stopped;
+	r->recheck = mutate_recheck_stopped;
 	return 0;
 }
 

@@ -325,6 +325,11 @@ refresh(void)
 	}
 }
 
+static int on_refresh_due(Tickit *t, TickitEventFlags f, void *info,
+    void *user);
+
+/* Runs as a "later" callback: it arms timers (ours, curl's), which a
+ * timer callback must not do (lib/top_loop.h). */
 static int
 on_refresh(Tickit *t, TickitEventFlags f, void *info, void *user)
 {
@@ -334,8 +339,18 @@ on_refresh(Tickit *t, TickitEventFlags f, void *info, void *user)
 		return 0;
 	refresh();
 	timer_refresh = tickit_watch_timer_after_msec(t, (int)interval_ms, 0,
-	    on_refresh, NULL);
+	    on_refresh_due, NULL);
 	redraw();
+	return 0;
+}
+
+static int
+on_refresh_due(Tickit *t, TickitEventFlags f, void *info, void *user)
+{
+	(void)info;
+	(void)user;
+	if (f & TICKIT_EV_FIRE)
+		tickit_watch_later(t, 0, on_refresh, NULL);
 	return 0;
 }
 
@@ -354,7 +369,7 @@ on_key(TickitWindow *w, TickitEventFlags f, void *info, void *user)
 	if (!(f & TICKIT_EV_FIRE))
 		return 0;
 	if (strcmp(s, "C-c") == 0) {
-		tickit_stop(tk);
+		top_loop_stop(tk);
 		return 1;
 	}
 	if (typing) {
@@ -374,7 +389,7 @@ on_key(TickitWindow *w, TickitEventFlags f, void *info, void *user)
 		return 1;
 	}
 	if (text && strcmp(s, "q") == 0) {
-		tickit_stop(tk);
+		top_loop_stop(tk);
 	} else if (text && strcmp(s, "/") == 0) {
 		typing = 1;
 	} else if (text && strcmp(s, "s") == 0) {
@@ -399,7 +414,7 @@ on_key(TickitWindow *w, TickitEventFlags f, void *info, void *user)
 		gtop = gtop > page ? gtop - page : 0;
 	} else if (strcmp(s, "Enter") == 0) {
 		open_pxtop = 1;
-		tickit_stop(tk);
+		top_loop_stop(tk);
 	} else if (strcmp(s, "Escape") == 0) {
 		filter[0] = '\0';
 		relist();
@@ -428,7 +443,7 @@ on_quit_pipe(Tickit *t, TickitEventFlags f, void *info, void *user)
 
 	(void)info;
 	if ((f & TICKIT_EV_FIRE) && read(fd, c, sizeof(c)) > 0)
-		tickit_stop(t);
+		top_loop_stop(t);
 	return 0;
 }
 
@@ -502,7 +517,7 @@ fleet_main(int argc, char **argv)
 	    NULL);
 	tickit_window_bind_event(root, TICKIT_WINDOW_ON_KEY, 0, on_key, NULL);
 	tickit_watch_later(tk, 0, on_start, NULL);
-	tickit_run(tk);
+	top_loop_run(tk);
 	if (open_pxtop && sel < nc)
 		name = px_xstrdup(C[sel].t->p->name);
 	tickit_window_close(root);

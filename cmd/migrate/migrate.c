@@ -50,86 +50,6 @@ struct migrate {
 	int vmid;
 };
 
-/* The preconditions of PVE's GET .../migrate; -1 with e to refuse. */
-static int
-check(struct migrate *m, const struct pve_guest *g, const char *name,
-    struct px_err *e)
-{
-	struct mutate_migrate_info mi;
-	struct pve_node *nodes;
-	int lxc = strcmp(g->type, "lxc") == 0, nn, found = 0;
-
-	if (strcmp(g->node, m->target) == 0) {
-		px_fail(e, PXE_FAILURE, "%s is already on %s", name, g->node);
-		return -1;
-	}
-	if (mutate_migrate_info(m->b->x->client, g, m->target, &mi, e) != 0)
-		return -1;
-	if (mi.running == 0 && strcmp(g->status, "running") == 0)
-		mi.running = 1;	/* the freshest of the two wins: running */
-	for (int i = 0; i < mi.nallowed && !found; i++)
-		found = strcmp(mi.allowed[i], m->target) == 0;
-	if (!found) {
-		for (int i = 0; i < mi.nnot; i++)
-			if (strcmp(mi.not_node[i], m->target) == 0) {
-				px_fail(e, PXE_FAILURE, "%s cannot move to %s: "
-				    "%s", name, m->target, mi.not_why[i]);
-				return -1;
-			}
-		if (pve_nodes(m->b->x->client, &nodes, &nn, e) != 0)
-			return -1;
-		for (int i = 0; i < nn && !found; i++)
-			found = strcmp(nodes[i].name, m->target) == 0;
-		free(nodes);
-		if (!found) {
-			px_fail(e, PXE_NOT_FOUND, "no node %s in the cluster",
-			    m->target);
-			px_hint(e, "px ls nodes lists them");
-			return -1;
-		}
-		px_fail(e, PXE_FAILURE, "%s cannot move to %s: PVE does not "
-		    "allow it (offline?); allowed: %s%s%s%s", name, m->target,
-		    mi.nallowed ? mi.allowed[0] : "none",
-		    mi.nallowed > 1 ? ", " : "", mi.nallowed > 1 ?
-		    mi.allowed[1] : "", mi.nallowed > 2 ? ", ..." : "");
-		return -1;
-	}
-	if (mi.resources[0]) {
-		px_fail(e, PXE_FAILURE, "%s uses local resources (%s): it "
-		    "cannot be migrated", name, mi.resources);
-		return -1;
-	}
-	if (mi.ncdroms > 0) {
-		px_fail(e, PXE_FAILURE, "%s has a local CD-ROM image (%s)",
-		    name, mi.cdrom[0]);
-		px_hint(e, "eject it first (px set %d ide2=none,media=cdrom)",
-		    g->vmid);
-		return -1;
-	}
-	if (mi.ndisks > 0 && !m->local_disks) {
-		char size[32];
-
-		out_fmt_bytes(size, sizeof(size), mi.disk_size[0]);
-		px_fail(e, PXE_FAILURE, "%s has %d local disk%s (%s, %s%s): "
-		    "refused without --with-local-disks", name, mi.ndisks,
-		    mi.ndisks == 1 ? "" : "s", mi.disk[0], size,
-		    mi.ndisks > 1 ? ", ..." : "");
-		px_hint(e, "--with-local-disks copies them to %s (pick the "
-		    "storage there with --targetstorage)", m->target);
-		return -1;
-	}
-	if (mi.running && !m->online) {
-		px_fail(e, PXE_FAILURE, "%s is running: refused without "
-		    "--online", name);
-		px_hint(e, lxc ? "--online moves it with a restart migration "
-		    "(stopped here, started on %s), or stop it first" :
-		    "--online migrates it live to %s, or stop it first",
-		    m->target);
-		return -1;
-	}
-	return 0;
-}
-
 static int
 build(void *arg, const struct pve_guest *g, struct gate_req *r,
     struct buf *path, struct buf *form, char *summary, size_t n,
@@ -141,7 +61,8 @@ build(void *arg, const struct pve_guest *g, struct gate_req *r,
 	char name[192];
 
 	mutate_guest_name(g, name, sizeof(name));
-	if (check(m, g, name, e) != 0)
+	if (mutate_migrate_check(m->b->x->client, g, m->target, m->online,
+	    m->local_disks, NULL, e) != 0)
 		return -1;
 	pve_guest_path(path, g->node, g->type, g->vmid);
 	buf_adds(path, "/migrate");

@@ -42,20 +42,6 @@ struct snap {
 	int vmstate, start;
 };
 
-/* PVE's pve-configid: a letter, then letters, digits, '-', '_'; at most
- * 40 characters. */
-static int
-valid_snapname(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n > 40 || !((*s >= 'a' && *s <= 'z') ||
-	    (*s >= 'A' && *s <= 'Z')))
-		return 0;
-	return strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "0123456789-_") == n;
-}
-
 static int
 build(void *arg, const struct pve_guest *g, struct gate_req *r,
     struct buf *path, struct buf *form, char *summary, size_t n,
@@ -231,7 +217,7 @@ snapshot_main(int argc, char **argv)
 		px_errx(PX_EXIT_USAGE, "'%s' is not a VMID", argv[0]);
 	if (!is_list) {
 		s.name = argv[1];
-		if (!valid_snapname(s.name) || strcmp(s.name, "current") == 0)
+		if (!mutate_valid_snapname(s.name))
 			px_errx(PX_EXIT_USAGE, "'%s' is not a snapshot name "
 			    "(a letter, then letters, digits, '-' or '_'; at "
 			    "most 40; not 'current')", s.name);

@@ -67,6 +67,8 @@ static double delay = 3;
 
 struct queued {
 	struct top_action a;
+	char key[64];		/* a.key: tickit's string lives only as long
+				   as its key event */
 	struct queued *next;
 };
 static struct queued *aq_head, *aq_tail;
@@ -80,6 +82,10 @@ post(const struct top_action *a)
 	struct queued *q = px_xmalloc(sizeof(*q));
 
 	q->a = *a;
+	if (a->key) {
+		snprintf(q->key, sizeof(q->key), "%s", a->key);
+		q->a.key = q->key;
+	}
 	q->next = NULL;
 	if (aq_tail)
 		aq_tail->next = q;
@@ -121,11 +127,34 @@ pump_after(void *arg)
 	pump();
 }
 
+static int pump_armed;
+
+static int
+on_pump_later(Tickit *t, TickitEventFlags f, void *info, void *user)
+{
+	(void)t;
+	(void)info;
+	(void)user;
+	pump_armed = 0;
+	if (f & TICKIT_EV_FIRE)
+		pump();
+	return 0;
+}
+
+/*
+ * Queue a for the reducer, which runs from a "later" callback: keys and
+ * the refresh timer can arrive inside tickit's timer dispatch (the Esc
+ * timeout, our own timer), where the effects must not arm or cancel a
+ * timer (lib/top_loop.h says why).
+ */
 static void
 dispatch(struct top_action *a)
 {
 	post(a);
-	pump();
+	if (!pump_armed) {
+		pump_armed = 1;
+		tickit_watch_later(tk, 0, on_pump_later, NULL);
+	}
 }
 
 /* ---- fetches ---- */
@@ -248,6 +277,15 @@ on_fetched(struct px_call *k, void *arg)
 		pve_rrd_free(&rr);
 		break;
 	}
+	case TA_GUEST_STATUS:
+		a.rows = px_xcalloc(1, sizeof(struct pve_guest_status));
+		a.n = 1;
+		rc = pve_guest_status_parse(&r.j, r.data, a.rows, &e);
+		if (rc != 0) {
+			free(a.rows);
+			a.rows = NULL;
+		}
+		break;
 	case TA_PASSTHRU:
 		rc = pve_passthru_parse(&r.j, r.data,
 		    (struct pve_passthru **)&a.rows, &a.n, &e);
@@ -564,95 +602,6 @@ refusal(enum px_errid id)
 	    id == PXE_HITL_TIMEOUT || id == PXE_USAGE;
 }
 
-/* Right before a destroy: the guest must still be stopped (as px delete
- * checks it; PVE would refuse a running guest anyway). */
-static int
-still_stopped(struct px_client *c, const struct gate_req *r, struct px_err *e)
-{
-	int running = mutate_guest_running(c, r->guest, e);
-
-	if (running < 0)
-		return -1;
-	if (running) {
-		px_fail(e, PXE_REFUSED_RISK, "%s is running now: not deleted",
-		    r->summary);
-		return -1;
-	}
-	return 0;
-}
-
-/*
- * PVE's own preconditions of a move to target (GET .../migrate), as px
- * migrate --online checks them: an allowed node, no local resources,
- * CD-ROM images or disks.  0 when it may go (*running says whether it
- * moves online), else -1 with e.
- */
-static int
-migrate_check(struct px_client *c, const struct pve_guest *g,
-    const char *target, int *running, struct px_err *e)
-{
-	struct mutate_migrate_info mi;
-	char name[192];
-	int found = 0;
-
-	mutate_guest_name(g, name, sizeof(name));
-	if (strcmp(g->node, target) == 0) {
-		px_fail(e, PXE_FAILURE, "%s is already on %s", name, target);
-		return -1;
-	}
-	if (mutate_migrate_info(c, g, target, &mi, e) != 0)
-		return -1;
-	*running = mi.running || strcmp(g->status, "running") == 0;
-	for (int i = 0; i < mi.nallowed && !found; i++)
-		found = strcmp(mi.allowed[i], target) == 0;
-	if (!found) {
-		for (int i = 0; i < mi.nnot; i++)
-			if (strcmp(mi.not_node[i], target) == 0) {
-				px_fail(e, PXE_FAILURE, "%s cannot move to %s: "
-				    "%s", name, target, mi.not_why[i]);
-				return -1;
-			}
-		px_fail(e, PXE_FAILURE, "%s cannot move to %s: PVE does not "
-		    "allow it (offline?)", name, target);
-		return -1;
-	}
-	if (mi.resources[0]) {
-		px_fail(e, PXE_FAILURE, "%s uses local resources (%s)", name,
-		    mi.resources);
-		return -1;
-	}
-	if (mi.ncdroms > 0) {
-		px_fail(e, PXE_FAILURE, "%s has a local CD-ROM image (%s)",
-		    name, mi.cdrom[0]);
-		return -1;
-	}
-	if (mi.ndisks > 0) {
-		px_fail(e, PXE_FAILURE, "%s has %d local disk%s (%s): px "
-		    "migrate --with-local-disks moves them", name, mi.ndisks,
-		    mi.ndisks == 1 ? "" : "s", mi.disk[0]);
-		return -1;
-	}
-	return 0;
-}
-
-/* A Severe finding of the preview: a precondition that will refuse. */
-static void
-add_severe(struct risk_report *r, const char *check, const char *detail)
-{
-	struct risk_finding *f = &r->f[0];
-
-	if (r->n >= (int)(sizeof(r->f) / sizeof(r->f[0])))
-		r->n--;		/* the refusal matters more than the last */
-	/* first: the queue shows the first finding of the worst level */
-	memmove(&r->f[1], &r->f[0], (size_t)r->n * sizeof(*f));
-	r->n++;
-	memset(f, 0, sizeof(*f));
-	snprintf(f->check, sizeof(f->check), "%s", check);
-	snprintf(f->detail, sizeof(f->detail), "%s", detail);
-	f->level = RISK_SEVERE;
-	r->worst = RISK_SEVERE;
-}
-
 /* The preview: the gate's own pre-flight check, and the preconditions a
  * run would refuse on (migration target, backup storage). */
 static void
@@ -660,16 +609,16 @@ job_preview(struct job *j)
 {
 	struct top_action a = { .type = TA_RISK, .id = j->id };
 	struct px_err e = { 0 };
-	int running;
 
 	risk_check(WX.client, &j->g, j->action, j->batch, &a.risk, &e);
 	if (strcmp(j->action, "migrate") == 0 &&
-	    migrate_check(WX.client, &j->g, j->arg, &running, &e) != 0)
-		add_severe(&a.risk, "Precondition", e.msg);
+	    mutate_migrate_check(WX.client, &j->g, j->arg, 1, 0, NULL,
+	    &e) != 0)
+		risk_add_severe(&a.risk, "Precondition", e.msg);
 	if (strcmp(j->action, "backup") == 0 &&
 	    mut_storage_check(WX.client, j->arg, j->g.node, "backup",
 	    &e) != 0)
-		add_severe(&a.risk, "Storage", e.msg);
+		risk_add_severe(&a.risk, "Storage", e.msg);
 	report(&a);
 }
 
@@ -690,14 +639,16 @@ job_build(struct job *j, struct px_err *e)
 	if (strcmp(j->action, "delete") == 0) {
 		j->r.method = "DELETE";
 		j->r.destructive = 1;
-		j->r.recheck = still_stopped;
+		j->r.recheck = mutate_recheck_stopped;
 		snprintf(j->summary, sizeof(j->summary), "delete %s on %s",
 		    name, j->g.node);
 	} else if (strcmp(j->action, "migrate") == 0) {
 		buf_adds(&j->path, "/migrate");
 		snprintf(j->summary, sizeof(j->summary), "migrate %s from %s "
 		    "to %s", name, j->g.node, j->arg);
-		if (migrate_check(WX.client, &j->g, j->arg, &running, e) != 0)
+		/* online: pxtop moves a running guest as it runs */
+		if (mutate_migrate_check(WX.client, &j->g, j->arg, 1, 0,
+		    &running, e) != 0)
 			return -1;
 		form_add(&j->form, "target", j->arg);
 		if (running && lxc)
@@ -780,16 +731,61 @@ done:
 	free(j);
 }
 
+/* What the task log of a followed operation said last, and what of it
+ * the queue has been told. */
+struct follow {
+	int id;
+	double pct, told_pct;
+	char line[160], told_line[160];
+};
+
+static void
+follow_line(void *arg, const struct pve_log_line *l)
+{
+	struct follow *f = arg;
+	struct mutate_progress p;
+
+	if (mutate_progress_parse(l->t, &p) && p.percent >= 0)
+		f->pct = p.percent;
+	if (l->t[0] && strcmp(l->t, "TASK OK") != 0)
+		snprintf(f->line, sizeof(f->line), "%.159s", l->t);
+}
+
+/* After every poll: the queue hears of a new percent or line once. */
+static void
+follow_poll(void *arg, const struct pve_task *t, double waited)
+{
+	struct follow *f = arg;
+	struct top_action a = { .type = TA_OP_PROGRESS, .id = f->id };
+
+	(void)t;
+	(void)waited;
+	if (f->pct == f->told_pct && strcmp(f->line, f->told_line) == 0)
+		return;
+	f->told_pct = a.pct = f->pct;
+	snprintf(f->told_line, sizeof(f->told_line), "%s", f->line);
+	snprintf(a.msg, sizeof(a.msg), "%s", f->line);
+	report(&a);
+}
+
 static void
 job_follow(struct job *j)
 {
 	struct top_action a = { .type = TA_OP_DONE, .id = j->id };
 	struct px_err e = { 0 };
 	struct pve_task t;
+	struct follow f = { .id = j->id, .pct = -1, .told_pct = -1 };
+	int rc;
 
 	snprintf(a.upid, sizeof(a.upid), "%s", j->res.upid);
-	if (pve_task_wait(WX.client, j->res.upid, 3600, NULL, NULL, &t,
-	    &e) != 0) {
+	/* With its log, for the progress in the queue; a log that cannot
+	 * be read must not fail the operation: then the status alone. */
+	rc = pve_task_follow(WX.client, j->res.upid, 3600, 0.5, follow_poll,
+	    follow_line, &f, &t, &e);
+	if (rc != 0 && e.id != PXE_TASK_FAILED && e.id != PXE_TIMEOUT)
+		rc = pve_task_wait(WX.client, j->res.upid, 3600, NULL, NULL,
+		    &t, &e);
+	if (rc != 0) {
 		a.rc = -1;
 		snprintf(a.msg, sizeof(a.msg), "%s", e.msg);
 		gate_task_done(&WG, &j->r, &j->res, e.msg);
@@ -937,6 +933,16 @@ run_effect(const struct top_effect *e)
 		buf_free(&b);
 		break;
 	}
+	case TE_GUEST_STATUS: {
+		struct buf b = { 0 };
+
+		pve_guest_path(&b, e->g.node, e->g.type, e->g.vmid);
+		buf_adds(&b, "/status/current");
+		fetch_start(fetch_new(TA_GUEST_STATUS, TOP_F_STATUS,
+		    e->g.vmid), b.p);
+		buf_free(&b);
+		break;
+	}
 	case TE_GREPCFG: {
 		struct buf b = { 0 };
 
@@ -958,7 +964,7 @@ run_effect(const struct top_effect *e)
 		job_push(j);
 		break;
 	case TE_QUIT:
-		tickit_stop(tk);
+		top_loop_stop(tk);
 		break;
 	case TE_PROFILE: {
 		struct top_action a = { .type = TA_NOTICE };
@@ -976,7 +982,7 @@ run_effect(const struct top_effect *e)
 		/* A fresh start on it once the terminal is restored: new
 		 * connections, worker and gate, nothing of the old state. */
 		snprintf(switch_to, sizeof(switch_to), "%s", e->arg);
-		tickit_stop(tk);
+		top_loop_stop(tk);
 		break;
 	}
 	}
@@ -1132,7 +1138,7 @@ top_main(int argc, char **argv)
 	/* Start from inside the loop: tickit draws only once it has set the
 	 * terminal up (alternate screen), never onto the user's screen. */
 	tickit_watch_later(tk, 0, on_start, NULL);
-	tickit_run(tk);
+	top_loop_run(tk);
 
 	/* The way out of q, C-c, SIGINT, SIGTERM and SIGHUP. */
 	tickit_window_close(root);
@@ -1159,6 +1165,5 @@ top_main(int argc, char **argv)
 		px_errx(PX_EXIT_FAIL, "cannot restart on profile %s: %s",
 		    switch_to, strerror(errno));
 	}
-	/* tickit_run also ends on its own SIGINT handler: a way out too */
 	return 0;
 }

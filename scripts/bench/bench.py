@@ -10,6 +10,10 @@
    printing the same columns.
 3. px ls guests -A over 8 profiles, each with 200 ms injected latency,
    against one profile alone.
+4. pxtop's frame with 10,000 guests (BUILD/bench/topframe, built by make
+   bench): the Guests view and the Dashboard drawn and flushed to
+   libtickit's mock terminal, median and worst per frame, and the
+   re-sort of the guest list.
 Each figure is the median of several runs.  Nothing here is asserted:
 the numbers go into the notes.
 """
@@ -181,6 +185,13 @@ for g in p.cluster.resources.get(type="vm"):
     print("px ls guests -A, 8 profiles, 200 ms injected latency each:")
     print(f"  one profile {one * 1e3:.0f} ms, eight profiles "
           f"{eight * 1e3:.0f} ms ({eight / one:.2f}x)")
+
+    # 4. pxtop frame time
+    topframe = os.path.join(build, "bench", "topframe")
+    if os.access(topframe, os.X_OK):
+        subprocess.run([topframe, "500"], check=True)
+    else:
+        print(f"pxtop frame: {topframe} not built (make bench builds it)")
 
 
 try:

@@ -105,6 +105,14 @@ like "$(px snapshot list "$g1" -f tsv -H -c name)" "pxtopsnap" "and pxsim has th
 keys c 3 b; wait_for 'back up to storage: [a-z]'; ok $? "b offers a backup storage"
 keys Enter; wait_for "^[0-9]+ +$g1 .* backup [a-z-]+ +ready"; ok $? "and queues the backup"
 keys y y; wait_for "^[0-9]+ +$g1 .* backup [a-z-]+ +ok .*task OK" 100; ok $? "the backup's task ends OK"
+# a slow backup: its percent from the task log, live in the queue
+simctl POST tasks seconds=8 >/dev/null
+keys c 3 b; wait_for 'back up to storage: [a-z]'; keys Enter
+wait_for "^[0-9]+ +$g1 .* backup [a-z-]+ +ready"; keys y y
+wait_for "^[0-9]+ +$g1 .* backup [a-z-]+ +running .*\\[#+ *\\] +[0-9]+%  INFO: +[0-9]+% \\(" 100
+ok $? "a running backup shows its task's percent and log line in the queue" || screen | grep -E "backup" | sed 's/^/#   | /'
+wait_for "^[0-9]+ +$g1 .* backup [a-z-]+ +ok .*task OK" 150; ok $? "and ends OK"
+simctl POST tasks seconds=0 >/dev/null
 keys c 3 d; wait_for "^[0-9]+ +$g1 .* delete +ready +Severe Running \\(refuse\\)"; ok $? "d on a running guest: the preview says it will be refused"
 keys y y; wait_for "^[0-9]+ +$g1 .* delete +refused" 100; ok $? "the gate refuses it"
 is "$(status_of "$g1")" running "the guest is still there"

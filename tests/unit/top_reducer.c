@@ -571,8 +571,10 @@ test_snapshot(void)
 	is_int(S.nops, 1, "a valid name queues the snapshot");
 	is_str(S.ops[0].action, "snapshot", "as a snapshot");
 	is_str(S.ops[0].arg, "before-upgrade", "with its name");
-	ok(top_valid_snapname("a_1-b") && !top_valid_snapname("") &&
-	    !top_valid_snapname("x.y"), "snapshot names as PVE takes them");
+	ok(mutate_valid_snapname("a_1-b") && !mutate_valid_snapname("") &&
+	    !mutate_valid_snapname("x.y") && !mutate_valid_snapname("1a") &&
+	    !mutate_valid_snapname("current"), "snapshot names as PVE takes "
+	    "them");
 }
 
 static void
@@ -1151,17 +1153,224 @@ test_quit(void)
 	is_int(count_fx(TE_QUIT), 1, "SIGTERM, SIGHUP, SIGINT quit");
 }
 
+/* The keymap scrolls when the terminal is shorter than it. */
+static void
+test_help_scroll(void)
+{
+	struct top_action a = { .type = TA_RESIZE, .lines = 20, .cols = 120 };
+	int last;
+
+	fresh(0);
+	act(&a);
+	last = top_nkeymap - top_help_rows(&S);
+	ok(top_help_rows(&S) == 18 && last > 0, "on 20 lines the keymap "
+	    "shows 18 of its %d lines", top_nkeymap);
+	press("?");
+	press("j");
+	is_int(S.help, 1, "j keeps the keymap open");
+	is_int(S.help_top, 1, "and scrolls it down a line");
+	press("k");
+	press("k");
+	is_int(S.help_top, 0, "k scrolls up, never above the first line");
+	press("Down");
+	is_int(S.help_top, 1, "Down scrolls down");
+	press("Up");
+	is_int(S.help_top, 0, "Up scrolls up");
+	press("G");
+	is_int(S.help_top, last, "G shows the last lines");
+	press("j");
+	is_int(S.help_top, last, "never past them");
+	press("g");
+	is_int(S.help_top, 0, "g the first");
+	press("PageDown");
+	is_int(S.help_top, last < 18 ? last : 18, "PageDown a page");
+	press("PageUp");
+	is_int(S.help_top, 0, "PageUp back");
+	press("End");
+	is_int(S.help_top, last, "End the last lines");
+	press("Home");
+	is_int(S.help_top, 0, "Home the first");
+	press("G");
+	a.lines = 28;
+	act(&a);
+	is_int(S.help_top, top_nkeymap - top_help_rows(&S), "a taller "
+	    "terminal keeps the last line at the bottom");
+	press("x");
+	is_int(S.help, 0, "any other key closes it");
+	is_int(S.view, TOP_DASH, "without acting");
+	press("?");
+	is_int(S.help_top, 0, "? opens it at the top again");
+	press("Escape");
+	a.lines = 60;
+	act(&a);
+	press("?");
+	press("j");
+	ok(S.help == 1 && S.help_top == 0, "on a tall terminal j scrolls "
+	    "nothing and keeps it open");
+	press("q");
+	ok(S.help == 0 && S.quit == 0, "q closes the keymap, not pxtop");
+}
+
+/* The detail's status/current is asked for when it opens and on every
+ * tick while it stays open, one ask at a time. */
+static void
+test_detail_live(void)
+{
+	struct top_action a;
+	struct pve_guest_status *st;
+	const struct top_effect *e;
+
+	fresh(0);
+	press("3");
+	press("j");
+	press("Enter");
+	e = find_fx(TE_GUEST_STATUS);
+	ok(e && e->g.vmid == 101 && strcmp(e->g.node, "pve2") == 0,
+	    "opening the detail asks for its status/current");
+	memset(&a, 0, sizeof(a));
+	a.type = TA_TICK;
+	act(&a);
+	is_int(count_fx(TE_GUEST_STATUS), 0, "a tick does not ask again "
+	    "while the answer is on its way");
+	st = calloc(1, sizeof(*st));
+	st->vmid = 101;
+	snprintf(st->status, sizeof(st->status), "running");
+	st->cpu = 0.25;
+	st->uptime = 42;
+	memset(&a, 0, sizeof(a));
+	a.type = TA_GUEST_STATUS;
+	a.id = 101;
+	a.rows = st;
+	a.n = 1;
+	act(&a);
+	ok(S.live_known && S.live.uptime == 42 && S.live.cpu == 0.25 &&
+	    strcmp(S.live.status, "running") == 0, "the answer is the "
+	    "detail's live status");
+	memset(&a, 0, sizeof(a));
+	a.type = TA_TICK;
+	act(&a);
+	e = find_fx(TE_GUEST_STATUS);
+	ok(e && e->g.vmid == 101, "the next tick asks again");
+	st = calloc(1, sizeof(*st));
+	st->vmid = 100;
+	st->uptime = 7;
+	memset(&a, 0, sizeof(a));
+	a.type = TA_GUEST_STATUS;
+	a.id = 100;
+	a.rows = st;
+	a.n = 1;
+	act(&a);
+	is_int((int)S.live.uptime, 42, "another guest's late answer is "
+	    "dropped");
+	memset(&a, 0, sizeof(a));
+	a.type = TA_FETCH_FAILED;
+	a.what = TOP_F_STATUS;
+	snprintf(a.msg, sizeof(a.msg), "timeout");
+	act(&a);
+	is_int((int)S.live.uptime, 42, "a failed ask keeps the last status");
+	memset(&a, 0, sizeof(a));
+	a.type = TA_TICK;
+	act(&a);
+	is_int(count_fx(TE_GUEST_STATUS), 1, "and the next tick asks again");
+	press("Escape");
+	st = calloc(1, sizeof(*st));
+	st->vmid = 101;
+	memset(&a, 0, sizeof(a));
+	a.type = TA_GUEST_STATUS;
+	a.id = 101;
+	a.rows = st;
+	a.n = 1;
+	act(&a);
+	memset(&a, 0, sizeof(a));
+	a.type = TA_TICK;
+	act(&a);
+	is_int(count_fx(TE_GUEST_STATUS), 0, "once the detail is closed the "
+	    "ticks do not ask");
+	press("Enter");
+	ok(!S.live_known, "opening a detail forgets the last guest's status");
+}
+
+/* A running operation shows the progress its task log tells. */
+static void
+test_op_progress(void)
+{
+	struct top_action a;
+	int id;
+
+	fresh(0);
+	press("3");
+	press("b");
+	type("local");		/* no storage known: queued as typed */
+	press("Enter");
+	is_int(S.nops, 1, "a backup is queued");
+	id = S.ops[0].id;
+	ok(S.ops[0].pct < 0, "with no progress known");
+	memset(&a, 0, sizeof(a));
+	a.type = TA_OP_PROGRESS;
+	a.id = id;
+	a.pct = 10;
+	act(&a);
+	ok(S.ops[0].pct < 0, "a report before it runs is dropped");
+	memset(&a, 0, sizeof(a));
+	a.type = TA_RISK;
+	a.id = id;
+	act(&a);
+	press("y");
+	press("y");
+	is_int(S.ops[0].st, TOP_OP_RUNNING, "it runs");
+	memset(&a, 0, sizeof(a));
+	a.type = TA_OP_PROGRESS;
+	a.id = id;
+	a.pct = 45;
+	snprintf(a.msg, sizeof(a.msg), "INFO:  45%% (14.4 GiB of 32.0 GiB)");
+	act(&a);
+	ok(S.ops[0].pct == 45, "the percent of its task log");
+	is_str(S.ops[0].line, "INFO:  45% (14.4 GiB of 32.0 GiB)", "and the "
+	    "latest line");
+	memset(&a, 0, sizeof(a));
+	a.type = TA_OP_PROGRESS;
+	a.id = id;
+	a.pct = -1;
+	snprintf(a.msg, sizeof(a.msg), "INFO: archive file size: 4GB");
+	act(&a);
+	ok(S.ops[0].pct == 45, "a line without a percent keeps the last one");
+	is_str(S.ops[0].line, "INFO: archive file size: 4GB", "and shows "
+	    "that line");
+	memset(&a, 0, sizeof(a));
+	a.type = TA_OP_PROGRESS;
+	a.id = id;
+	a.pct = 250;
+	act(&a);
+	ok(S.ops[0].pct == 100, "never more than 100");
+	memset(&a, 0, sizeof(a));
+	a.type = TA_OP_DONE;
+	a.id = id;
+	snprintf(a.msg, sizeof(a.msg), "task OK");
+	act(&a);
+	memset(&a, 0, sizeof(a));
+	a.type = TA_OP_PROGRESS;
+	a.id = id;
+	a.pct = 50;
+	snprintf(a.msg, sizeof(a.msg), "late");
+	act(&a);
+	is_str(S.ops[0].line, "INFO: archive file size: 4GB", "a late report "
+	    "after the end is dropped");
+	is_int(S.ops[0].st, TOP_OP_OK, "and the operation stays done");
+}
+
 int
 main(void)
 {
 	test_start_and_tick();
 	test_data_actions();
 	test_views();
+	test_help_scroll();
 	test_cursor();
 	test_sort_filter();
 	test_search();
 	test_marks();
 	test_ops();
+	test_op_progress();
 	test_delete();
 	test_migrate();
 	test_snapshot();
@@ -1176,6 +1385,7 @@ main(void)
 	test_quick_open();
 	test_read_only();
 	test_detail_and_log();
+	test_detail_live();
 	test_audit();
 	test_quit();
 	top_state_free(&S);

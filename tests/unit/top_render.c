@@ -214,10 +214,35 @@ test_views(void)
 	ok(shows("Run 1 operation through the gate on profile sim?") &&
 	    shows("1 will be refused"), "the confirmation dialog");
 	press("n");
+	{
+		struct top_action r = { .type = TA_RISK, .id = S.ops[0].id };
+		struct top_action g = { .type = TA_OP_PROGRESS,
+			.id = S.ops[0].id, .pct = 45 };
+
+		act(&r);	/* previewed again: ready, then running */
+		press("y");
+		press("y");
+		snprintf(g.msg, sizeof(g.msg), "INFO:  45%% (14.4 GiB of 32.0 "
+		    "GiB) in 9s");
+		act(&g);
+		draw();
+		ok(shows("running") && shows("[#####     ]  45%  INFO:  45% "
+		    "(14.4 GiB"), "a running operation shows its task's "
+		    "percent as a bar, and the log's latest line");
+	}
 	press("?");
 	draw();
 	ok(shows("pxtop keys") && shows("s start  S shutdown  r reboot"),
 	    "? shows the keymap");
+	ok(shows("pxtop keys  1-28 of 29  j/k scroll") &&
+	    shows("1 Dashboard  2 Nodes") && !shows("q or C-c quit"),
+	    "on 30 lines the keymap shows its first 28 lines and says so");
+	ok(strstr(screen[LINES - 1], "g/G scroll") != NULL, "the footer "
+	    "says how to scroll it");
+	press("G");
+	draw();
+	ok(shows("pxtop keys  2-29 of 29") && shows("q or C-c quit") &&
+	    !shows("1 Dashboard  2 Nodes"), "G scrolls it to its last line");
 	press("x");
 	press("/");
 	press("g");
@@ -491,6 +516,24 @@ test_guest_detail_tasks(void)
 		a.n = 1;
 		act(&a);
 		is_int(S.nrrd, 3, "another guest's RRD is dropped");
+	}
+	{
+		struct top_action a = { .type = TA_GUEST_STATUS, .id = 101,
+			.n = 1 };
+		struct pve_guest_status *st = calloc(1, sizeof(*st));
+
+		st->vmid = 101;
+		snprintf(st->status, sizeof(st->status), "running");
+		snprintf(st->qmpstatus, sizeof(st->qmpstatus), "paused");
+		st->cpu = 0.375;
+		st->cpus = 4;
+		st->uptime = 3600;
+		a.rows = st;
+		act(&a);
+		draw();
+		ok(shows(": paused") && shows("cpu 37.5% of 4") &&
+		    shows("uptime 1h"), "the detail shows its live "
+		    "status/current");
 	}
 }
 
