@@ -1,4 +1,5 @@
 /* top_loop.c -- http_async on tickit's loop (see top_loop.h). */
+#include <stdlib.h>
 #include <time.h>
 
 #include "top_loop.h"
@@ -109,8 +110,40 @@ on_timer(Tickit *t, TickitEventFlags f, void *info, void *user)
 	return 0;
 }
 
+struct deferred {
+	int ms;
+	TickitCallbackFn *fn;
+	void *user;
+};
+
+static int
+arm_deferred(Tickit *t, TickitEventFlags f, void *info, void *user)
+{
+	struct deferred *d = user;
+
+	(void)info;
+	if (f & TICKIT_EV_FIRE)
+		tickit_watch_timer_after_msec(t, d->ms, 0, d->fn, d->user);
+	free(d);
+	return 0;
+}
+
+void
+top_loop_timer(Tickit *t, int ms, TickitCallbackFn *fn, void *user)
+{
+	struct deferred *d = px_xmalloc(sizeof(*d));
+
+	d->ms = ms;
+	d->fn = fn;
+	d->user = user;
+	/* Bound for UNBIND too, so that d is freed if the loop ends
+	 * first. */
+	tickit_watch_later(t, TICKIT_BIND_UNBIND, arm_deferred, d);
+}
+
 /* curl's timer: armed only when earlier than the one armed, never
- * cancelled (curl asks from inside tickit's timer dispatch). */
+ * cancelled; curl asks from inside tickit's timer dispatch, so through
+ * top_loop_timer. */
 static void
 hook_timer(void *arg, long ms)
 {
@@ -123,7 +156,7 @@ hook_timer(void *arg, long ms)
 	if (async_due && async_due <= due)
 		return;
 	async_due = due;
-	tickit_watch_timer_after_msec(tk, (int)ms, 0, on_timer, NULL);
+	top_loop_timer(tk, (int)ms, on_timer, NULL);
 }
 
 struct px_async *
