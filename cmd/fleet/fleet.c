@@ -7,9 +7,16 @@
  * by the pure reducer fleet_reduce; this file runs its effects in one
  * event loop, tickit's, and draws only from the state
  * (lib/fleet_render.h).  Fetches go through libcurl's multi socket
- * interface driven from that loop (lib/top_loop.h).
+ * interface driven from that loop (lib/top_loop.h).  A profile's first
+ * contact (px_client_new: the TLS probe of a fingerprint or TOFU profile,
+ * the login of a password profile) blocks for as long as the profile's
+ * timeouts, so each runs on a thread of its own and reports back through
+ * a pipe: a profile that hangs shows as waiting, then down, and never
+ * delays the others.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -38,6 +45,8 @@ static const struct px_profile **profiles;	/* by cluster index */
 static struct px_client **clients;	/* by cluster index, NULL until the
 					   first contact succeeded */
 static int colour;
+static int contact_pipe[2] = { -1, -1 };
+static int contacts_out;	/* first contacts whose thread may still run */
 static char open_top[64];	/* Enter: run pxtop on this profile */
 
 /* ---- actions in, effects out (as cmd/top) ---- */
@@ -105,22 +114,78 @@ dispatch(struct fleet_action *a)
 	pump();
 }
 
-/* ---- first contact ---- */
+/* ---- first contact, one thread per profile ---- */
+
+struct contact {
+	int id;
+	const struct px_profile *p;
+	struct px_client *c;
+	struct px_err err;
+};
+
+static void *
+contact_run(void *arg)
+{
+	struct contact *k = arg;
+	struct px_client_opts o = { .verbose = X.verbose };
+	ssize_t w;
+
+	k->c = px_client_new(&X.conf, k->p, &o, &k->err);
+	w = write(contact_pipe[1], &k, sizeof(k));	/* atomic: < PIPE_BUF */
+	(void)w;
+	return NULL;
+}
 
 static void
 contact_start(int id)
 {
-	struct px_client_opts o = { .verbose = X.verbose };
-	struct fleet_action a = { .id = id };
-	struct px_err e;
+	struct contact *k = px_xcalloc(1, sizeof(*k));
+	pthread_t th;
 
-	if ((clients[id] = px_client_new(&X.conf, profiles[id], &o, &e))) {
-		a.type = FA_CONNECTED;
-	} else {
-		a.type = FA_CONNECT_FAILED;
-		snprintf(a.msg, sizeof(a.msg), "%s", e.msg);
+	k->id = id;
+	k->p = profiles[id];
+	if (pthread_create(&th, NULL, contact_run, k) != 0) {
+		struct fleet_action a = { .type = FA_CONNECT_FAILED,
+			.id = id };
+
+		snprintf(a.msg, sizeof(a.msg), "cannot start a thread: %s",
+		    strerror(errno));
+		free(k);
+		post(&a);
+		return;
 	}
-	post(&a);
+	pthread_detach(th);
+	contacts_out++;
+}
+
+static int
+on_contact(Tickit *t, TickitEventFlags f, void *info, void *user)
+{
+	struct contact *k[32];
+	ssize_t n;
+
+	(void)t;
+	(void)info;
+	(void)user;
+	if (!(f & TICKIT_EV_FIRE))
+		return 0;
+	n = read(contact_pipe[0], k, sizeof(k));
+	for (ssize_t i = 0; n > 0 && i < n / (ssize_t)sizeof(k[0]); i++) {
+		struct fleet_action a = { .id = k[i]->id };
+
+		contacts_out--;
+		if (k[i]->c) {
+			clients[a.id] = k[i]->c;
+			a.type = FA_CONNECTED;
+		} else {
+			a.type = FA_CONNECT_FAILED;
+			snprintf(a.msg, sizeof(a.msg), "%s", k[i]->err.msg);
+		}
+		post(&a);
+		free(k[i]);
+	}
+	pump();
+	return 0;
 }
 
 /* ---- fetches ---- */
@@ -367,6 +432,10 @@ fleet_main(int argc, char **argv)
 		    "and output (px ls --all-profiles works without one)");
 	if (cli_load(&X, &e) != 0)
 		px_die(&e);
+	/* The data dir's path is computed once into a static buffer: do it
+	 * here, before the connecting threads need it. */
+	if (px_data_dir(&e) == NULL)
+		px_die(&e);
 	fleet_state_init(&S, (long)(delay * 1000), 24, 80);
 	profiles = px_xcalloc((size_t)X.conf.nprofiles + 1,
 	    sizeof(*profiles));
@@ -383,6 +452,9 @@ fleet_main(int argc, char **argv)
 		px_die(&e);
 	}
 	clients = px_xcalloc((size_t)S.ncl, sizeof(*clients));
+	if (pipe(contact_pipe) != 0)
+		px_errx(PX_EXIT_FAIL, "pipe: %s", strerror(errno));
+	fcntl(contact_pipe[0], F_SETFL, O_NONBLOCK);
 	colour = getenv("NO_COLOR") == NULL || *getenv("NO_COLOR") == '\0';
 
 	sig_fd = top_term_setup();
@@ -395,8 +467,12 @@ fleet_main(int argc, char **argv)
 	/* First contacts warn (TOFU, insecure = yes) while the screen is
 	 * up: keep what is said until the terminal is back. */
 	err_fd = top_term_hold_stderr();
+	/* Before any thread: curl_global_init is not thread-safe
+	 * everywhere. */
 	async = top_loop_attach(tk, pump_after, NULL);
 	tickit_watch_io(tk, sig_fd, TICKIT_IO_IN, 0, on_signal_pipe, &sig_fd);
+	tickit_watch_io(tk, contact_pipe[0], TICKIT_IO_IN, 0, on_contact,
+	    NULL);
 	tickit_window_bind_event(root, TICKIT_WINDOW_ON_EXPOSE, 0, on_expose,
 	    NULL);
 	tickit_window_bind_event(root, TICKIT_WINDOW_ON_GEOMCHANGE, 0,
@@ -420,6 +496,14 @@ fleet_main(int argc, char **argv)
 		execv("/proc/self/exe", av);
 		px_errx(PX_EXIT_FAIL, "cannot run px top: %s",
 		    strerror(errno));
+	}
+	if (contacts_out > 0) {
+		/* A thread is still inside libcurl and the TLS library on a
+		 * profile that does not answer: exit() would run their
+		 * atexit clean-up under its feet.  Nothing is left to write
+		 * but what stdio holds. */
+		fflush(NULL);
+		_exit(0);
 	}
 	return 0;
 }
