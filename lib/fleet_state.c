@@ -167,18 +167,17 @@ fleet_match(const struct fleet_cluster *c, const struct pve_guest *g,
 	    top_fuzzy(c->name, filter);
 }
 
-/* qsort has no argument: the state being sorted, set around the call. */
-static const struct fleet_state *sorting;
-
+/* qsort_r's comparison: arg is the state whose rows are sorted. */
 static int
-cmp_row(const void *a, const void *b)
+cmp_row(const void *a, const void *b, void *arg)
 {
+	const struct fleet_state *s = arg;
 	const struct fleet_row *x = a, *y = b;
-	const struct pve_guest *g = &sorting->cl[x->cl].guests[x->g];
-	const struct pve_guest *h = &sorting->cl[y->cl].guests[y->g];
+	const struct pve_guest *g = &s->cl[x->cl].guests[x->g];
+	const struct pve_guest *h = &s->cl[y->cl].guests[y->g];
 	int r = 0;
 
-	switch (sorting->sort) {
+	switch (s->sort) {
 	case FLEET_SORT_NAME:
 		r = strcmp(g->name, h->name);
 		break;
@@ -233,9 +232,7 @@ relist(struct fleet_state *s)
 			s->rows[s->nrows++].g = k;
 		}
 	}
-	sorting = s;
-	qsort(s->rows, (size_t)s->nrows, sizeof(*s->rows), cmp_row);
-	sorting = NULL;
+	qsort_r(s->rows, (size_t)s->nrows, sizeof(*s->rows), cmp_row, s);
 	if (s->gtop > max_gtop(s))
 		s->gtop = max_gtop(s);
 }
