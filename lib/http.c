@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,6 +57,11 @@ struct call_priv {
 };
 
 static CURLM *multi;
+static pthread_once_t multi_once = PTHREAD_ONCE_INIT;
+/* px fleet connects its profiles on threads of their own (px_client_new
+ * may probe and log in, which blocks): the pin and TOFU files are
+ * rewritten whole, so two first contacts must not interleave. */
+static pthread_mutex_t records_mu = PTHREAD_MUTEX_INITIALIZER;
 
 static double
 now_mono(void)
@@ -66,14 +72,20 @@ now_mono(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+static void
+multi_init(void)
+{
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	multi = curl_multi_init();
+	curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS, 8L);
+}
+
+/* Once, even when the first callers are the connecting threads of px
+ * fleet (http_probe calls it). */
 static CURLM *
 get_multi(void)
 {
-	if (multi == NULL) {
-		curl_global_init(CURL_GLOBAL_DEFAULT);
-		multi = curl_multi_init();
-		curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS, 8L);
-	}
+	pthread_once(&multi_once, multi_init);
 	return multi;
 }
 
@@ -246,8 +258,11 @@ record_get(const char *file, const char *key, char *out, size_t n)
 	FILE *f;
 	int found = -1;
 
-	if ((f = fopen(file, "r")) == NULL)
+	pthread_mutex_lock(&records_mu);
+	if ((f = fopen(file, "r")) == NULL) {
+		pthread_mutex_unlock(&records_mu);
 		return -1;
+	}
 	while (fgets(line, sizeof(line), f)) {
 		line[strcspn(line, "\r\n")] = '\0';
 		if (strncmp(line, key, kl) == 0 && line[kl] == ' ') {
@@ -256,6 +271,7 @@ record_get(const char *file, const char *key, char *out, size_t n)
 		}
 	}
 	fclose(f);
+	pthread_mutex_unlock(&records_mu);
 	return found;
 }
 
@@ -270,6 +286,7 @@ record_put(const char *file, const char *key, const char *value,
 	FILE *f;
 	int rc;
 
+	pthread_mutex_lock(&records_mu);
 	if ((f = fopen(file, "r")) != NULL) {
 		while (fgets(line, sizeof(line), f)) {
 			if (strncmp(line, key, kl) == 0 && line[kl] == ' ')
@@ -282,6 +299,7 @@ record_put(const char *file, const char *key, const char *value,
 	}
 	buf_printf(&b, "%s %s\n", key, value);
 	rc = px_write_file(file, b.p, b.len, 0600, e);
+	pthread_mutex_unlock(&records_mu);
 	buf_free(&b);
 	return rc;
 }

@@ -41,7 +41,10 @@ struct px_client_opts {
 				   prefix; a URL without a port means 443 */
 };
 
-/* Connect a profile: secret, TLS trust, login.  NULL with e set. */
+/* Connect a profile: secret, TLS trust, login.  NULL with e set.  It
+ * may block for the profile's timeouts (a probe, a login), so px fleet
+ * calls it on a thread per profile: calls for different profiles may
+ * run at once (px_data_dir must have been called once before). */
 struct px_client *px_client_new(const struct px_conf *conf,
     const struct px_profile *p, const struct px_client_opts *o,
     struct px_err *e);

@@ -1,6 +1,8 @@
 /* top_loop.c -- http_async on tickit's loop (see top_loop.h). */
+#include <stdlib.h>
 #include <time.h>
 
+#include "err.h"
 #include "top_loop.h"
 
 #define MAX_FD	4096
@@ -148,6 +150,37 @@ top_loop_attach(Tickit *t, void (*fn)(void *arg), void *arg)
 	after_arg = arg;
 	async = px_async_new(hook_io, hook_timer, NULL);
 	return async;
+}
+
+struct deferred {
+	int ms;
+	TickitCallbackFn *fn;
+	void *user;
+};
+
+static int
+arm_deferred(Tickit *t, TickitEventFlags f, void *info, void *user)
+{
+	struct deferred *d = user;
+
+	(void)info;
+	if (f & TICKIT_EV_FIRE)
+		tickit_watch_timer_after_msec(t, d->ms, 0, d->fn, d->user);
+	free(d);
+	return 0;
+}
+
+void
+top_loop_timer(Tickit *t, int ms, TickitCallbackFn *fn, void *user)
+{
+	struct deferred *d = px_xmalloc(sizeof(*d));
+
+	d->ms = ms;
+	d->fn = fn;
+	d->user = user;
+	/* Bound for UNBIND too, so that d is freed if the loop ends
+	 * first. */
+	tickit_watch_later(t, TICKIT_BIND_UNBIND, arm_deferred, d);
 }
 
 void

@@ -23,6 +23,14 @@
 
 #include "http_async.h"
 
+/*
+ * Arm a one-shot timer of ms milliseconds on tk's loop; safe anywhere,
+ * also inside a timer callback (the rule above): the timer is armed from
+ * a "later" callback, which tickit runs after its timers.  fn is called
+ * once with TICKIT_EV_FIRE.
+ */
+void top_loop_timer(Tickit *tk, int ms, TickitCallbackFn *fn, void *user);
+
 /* The asynchronous client bound to tk; after (may be NULL) is called
  * after curl has handled each socket event or timeout, e.g. to run the
  * actions the finished requests produced.  One per process. */

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <termios.h>
 #include <unistd.h>
@@ -77,4 +78,37 @@ top_term_setup(void)
 		sigaction(quit[i], &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	return quit_pipe[0];
+}
+
+int
+top_term_hold_stderr(void)
+{
+	char path[] = "/tmp/px-stderr.XXXXXX";
+	int real, fd;
+
+	if ((real = dup(STDERR_FILENO)) < 0)
+		return -1;
+	if ((fd = mkstemp(path)) < 0) {
+		close(real);
+		return -1;
+	}
+	unlink(path);
+	dup2(fd, STDERR_FILENO);
+	close(fd);
+	return real;
+}
+
+void
+top_term_release_stderr(int fd)
+{
+	char buf[4096];
+	ssize_t n, w;
+
+	if (fd < 0)
+		return;
+	if (lseek(STDERR_FILENO, 0, SEEK_SET) == 0)
+		while ((n = read(STDERR_FILENO, buf, sizeof(buf))) > 0)
+			w = write(fd, buf, (size_t)n), (void)w;
+	dup2(fd, STDERR_FILENO);
+	close(fd);
 }

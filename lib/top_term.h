@@ -15,4 +15,12 @@
  * Call before tickit takes the terminal. */
 int top_term_setup(void);
 
+/* Diagnostics written while the screen is up would scribble over it:
+ * top_term_hold_stderr sends stderr to an unlinked temporary file and
+ * returns the real stderr (-1 when it could not); top_term_release_stderr
+ * writes what was held to it and puts it back.  Call release after tickit
+ * has restored the terminal. */
+int top_term_hold_stderr(void);
+void top_term_release_stderr(int fd);
+
 #endif

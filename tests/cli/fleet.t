@@ -18,6 +18,10 @@ sock="px-fleet-$$"
 tm() { tmux -L "$sock" "$@"; }
 screen() { tm capture-pane -t f -p; }
 wait_for() {
+	_wait_for "$@" && return 0
+	echo "# screen:"; screen | sed "s/^/#   /"; return 1
+}
+_wait_for() {
 	i=0
 	while [ $i -lt "${2:-50}" ]; do
 		screen | grep -Eq -- "$1" && return 0
@@ -43,4 +47,74 @@ keys "clear; stty -a | tr ' ' '\\n' | grep -x -e icanon -e echo | tr '\\n' ' '; 
 wait_for '^icanon echo :STTY' 30; ok $? "the terminal is in cooked mode"
 run px fleet </dev/null
 is "$rc" 2 "without a terminal: exit 2"
+unset out err rc
+
+# First contact in parallel.  Before the answering profile, in config
+# order: "hung", where TLS never starts (a listener that never accepts,
+# with a fingerprint, so first contact is a probe that waits for its
+# timeout), and "slow", a second pxsim with 5 s of latency on a password
+# profile (first contact is a login, then each fetch waits 5 s).  Asked
+# one after the other, the answering profile would wait for both; asked
+# in parallel, it is up while they are still connecting.
+/usr/bin/python3 -c '
+import socket, sys, time
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(8)
+print(s.getsockname()[1], flush=True)
+time.sleep(600)' >"$T/hung.port" &
+hung_pid=$!
+mkdir -p "$T/sim2"
+pxsim -l 127.0.0.1:0 -d "$T/sim2" --pidfile "$T/sim2.pid" --guests 5 \
+	--latency 5000 >"$T/sim2.log" 2>&1 &
+i=0
+while { [ ! -s "$T/sim2.pid" ] || [ ! -s "$T/hung.port" ]; } && [ $i -lt 200 ]; do
+	sleep 0.05; i=$((i + 1))
+done
+[ -s "$T/sim2.pid" ] || { echo "Bail out! the second pxsim did not start"; exit 1; }
+sim2_pid=$(cat "$T/sim2.pid")
+cleanup_fleet() {
+	tm kill-server 2>/dev/null
+	kill "$hung_pid" "$sim2_pid" 2>/dev/null
+	cleanup
+}
+{
+	cat <<CONF
+[profile hung]
+url = https://127.0.0.1:$(cat "$T/hung.port")
+user = root@pam
+auth = token
+token_id = px
+token_secret = x
+fingerprint = 00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF
+connect_timeout = 10
+
+CONF
+	pxsim -d "$T/sim2" --print-config --auth password |
+	    sed -n '/^\[profile/,$p' | sed 's/^\[profile sim\]/[profile slow]/'
+	echo
+	pxsim -d "$SIM_DIR" --print-config | sed -n '/^\[profile/,$p'
+} >"$T/px2.conf"
+chmod 600 "$T/px2.conf"
+keys "clear; PX_CONFIG=$T/px2.conf px fleet 2>/dev/null; echo EXIT=\$?" Enter
+wait_for '^sim +up +3/3' 100
+ok $? "the answering profile is up"
+s=$(screen)
+like "$s" '^hung +\.\.\. .*connecting' "at that moment the hung profile is still connecting"
+like "$s" '^slow +\.\.\. ' "and the slow one is not up yet"
+like "$s" '^ px fleet  3 profiles: 1 up, 0 down, 2 waiting' "the bar counts them"
+wait_for '^hung +down .*([Tt]ime|timed out)' 300
+ok $? "the hung profile shows as down once its timeout passes"
+wait_for '^slow +up +3/3 +[0-9]+/5 ' 300
+ok $? "the slow profile comes up when it answers"
+wait_for '^sim +up +3/3 +[0-9]+/30'
+ok $? "the answering profile stayed up"
+keys q; wait_for '^EXIT=0' 50; ok $? "q quits, exit 0"
+
+# q does not wait for a first contact still on its way.
+keys "clear; PX_CONFIG=$T/px2.conf px fleet 2>/dev/null; echo EXIT=\$?" Enter
+wait_for '^sim +up +3/3' 100 && wait_for '^hung +\.\.\. .*connecting' 10
+ok $? "again, the hung profile is connecting"
+keys q; wait_for '^EXIT=0' 60
+ok $? "q quits before its timeout, exit 0"
 done_testing
