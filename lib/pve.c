@@ -8,6 +8,7 @@
 
 #include "enc.h"
 #include "pve.h"
+#include "pve_cluster.h"
 #include "upid.h"
 
 int
@@ -74,22 +75,15 @@ int
 pve_version_get(struct px_client *c, struct pve_version *v, struct px_err *e)
 {
 	struct px_reply r;
+	int rc;
 
 	memset(v, 0, sizeof(*v));
 	if (pve_get(c, &r, e, "/version") != 0)
 		return -1;
-	if (r.data < 0) {
-		px_reply_free(&r);
-		return px_fail(e, PXE_PARSE, "GET /version: no data");
-	}
-	json_strcpy(&r.j, json_get(&r.j, r.data, "version"), v->version,
-	    sizeof(v->version));
-	json_strcpy(&r.j, json_get(&r.j, r.data, "release"), v->release,
-	    sizeof(v->release));
-	json_strcpy(&r.j, json_get(&r.j, r.data, "repoid"), v->repoid,
-	    sizeof(v->repoid));
+	if ((rc = pve_version_parse(&r.j, r.data, v, e)) != 0)
+		px_wrap(e, "GET /version");
 	px_reply_free(&r);
-	return 0;
+	return rc;
 }
 
 /* Copy string field key of obj into dst (size n); "" when absent. */
