@@ -1649,50 +1649,58 @@ reads_back(const char *s, size_t n, double v)
 
 /*
  * snprintf(buf, n, "%.*g", prec, v) for 15 <= prec <= 17, without printf
- * where that is safe: v scaled by a power of ten in long double (64-bit
- * mantissa: the error is under 0.006 of a unit in the last digit) and
- * rounded gives printf's correctly rounded digits unless the scaled value
- * lies within 0.01 of a halfway point; then, and for the exponent form,
- * printf itself.  The unit test compares the two on random doubles.
+ * for the numbers an answer is full of (1e-4 <= |v| < 10^prec, not an
+ * integer), and exactly: v is m * 2^-s with m < 2^53 and s <= 66, so
+ * v * 10^k (k <= 20) is the integer m * 10^k (< 2^120) shifted right by
+ * s, and its remainder decides the rounding as printf does (to nearest,
+ * ties to even).  Anything else goes to printf.  The unit test compares
+ * the two on random doubles.
  */
 static int
 fmt_g(char *buf, size_t n, int prec, double v)
 {
-	static const long double p10[] = { 1e0L, 1e1L, 1e2L, 1e3L, 1e4L,
-		1e5L, 1e6L, 1e7L, 1e8L, 1e9L, 1e10L, 1e11L, 1e12L, 1e13L,
-		1e14L, 1e15L, 1e16L, 1e17L, 1e18L, 1e19L, 1e20L, 1e21L };
-	long double a = fabsl((long double)v), x, r;
+	unsigned __int128 x, rem, half, p10[21], top, low;
+	double a = fabs(v);
 	uint64_t m;
 	char dig[24], out[48];
-	int e, k, i, len = 0, last;
+	int e, k, i, s, len = 0, last;
 
-	if (prec < 15 || prec > 17 || a < 1e-4L || a >= p10[prec])
+	if (prec < 15 || prec > 17 || !(a >= 1e-4) || a >= 1e17)
 		return snprintf(buf, n, "%.*g", prec, v);
+	m = (uint64_t)ldexp(frexp(a, &e), 53);	/* a = m * 2^(e - 53) */
+	s = 53 - e;
+	if (s <= 0 || s > 100)		/* an integer (or out of range) */
+		return snprintf(buf, n, "%.*g", prec, v);
+	p10[0] = 1;
+	for (i = 1; i <= 20; i++)
+		p10[i] = p10[i - 1] * 10;
 	/* e = floor(log10(a)): a first guess, then the scaled value must
 	 * have exactly prec digits before its point. */
-	frexp((double)a, &e);		/* a = f * 2^e, 0.5 <= f < 1 */
 	e = (int)floor((e - 1) * 0.30102999566398120);	/* log10(2) */
+	low = p10[prec - 1];
+	top = p10[prec];
 	for (i = 0;; i++) {
 		if (e < -4 || e >= prec || i == 3)
 			return snprintf(buf, n, "%.*g", prec, v);
 		k = prec - 1 - e;	/* 0 <= k <= 20 */
-		x = a * p10[k];
-		if (x < p10[prec - 1])
+		x = ((unsigned __int128)m * p10[k]) >> s;
+		if (x < low)
 			e--;
-		else if (x >= p10[prec])
+		else if (x >= top)
 			e++;
 		else
 			break;
 	}
-	r = floorl(x + 0.5L);
-	if (fabsl(x - floorl(x) - 0.5L) < 0.01L)
-		return snprintf(buf, n, "%.*g", prec, v);
-	m = (uint64_t)r;
-	if (m >= (uint64_t)p10[prec]) {	/* 9.99..95 rounded up a digit */
-		m /= 10;
+	rem = ((unsigned __int128)m * p10[k]) & (((unsigned __int128)1 << s) - 1);
+	half = (unsigned __int128)1 << (s - 1);
+	if (rem > half || (rem == half && (x & 1)))
+		x++;
+	if (x >= top) {		/* 9.99..95 rounded up a digit */
+		x /= 10;
 		if (++e >= prec)
 			return snprintf(buf, n, "%.*g", prec, v);
 	}
+	m = (uint64_t)x;
 	for (i = prec - 1; i >= 0; i--) {
 		dig[i] = (char)('0' + m % 10);
 		m /= 10;
