@@ -541,6 +541,13 @@ op_by_id(struct top_state *s, int id)
 
 /* ---- fetching ---- */
 
+long
+top_stale_ms(long interval_ms)
+{
+	return 3 * interval_ms > TOP_STALE_MIN_MS ? 3 * interval_ms :
+	    TOP_STALE_MIN_MS;
+}
+
 static void
 fetch(struct top_state *s, int what, struct top_effects *fx)
 {

@@ -56,6 +56,18 @@ enum {
 				   tick while it is open */
 };
 
+/*
+ * How long a refresh may go unanswered before pxtop and px fleet show
+ * its profile as not answering: three refreshes missed, and never less
+ * than TOP_STALE_MIN_MS, so that a short -d does not call a cluster that
+ * is merely slow dead.  A fetch that fails shows at once; this is for
+ * the one that hangs (TCP accepted, no answer), which libcurl gives up
+ * on only after the profile's timeout times its retries (minutes with
+ * the defaults), its last data on screen until then as if fresh.
+ */
+#define TOP_STALE_MIN_MS	10000
+long top_stale_ms(long interval_ms);
+
 /* Probes per node on the heatmap, one after the other. */
 #define TOP_PROBES	5
 

@@ -19,6 +19,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <tickit.h>
@@ -60,12 +61,16 @@ static int pumping;
 
 static void run_effect(const struct fleet_effect *e);
 
+/* Queue a, stamped with the time: the reducer has no clock of its own,
+ * and tells a fetch that hangs by it. */
 static void
 post(const struct fleet_action *a)
 {
 	struct queued *q = px_xmalloc(sizeof(*q));
 
 	q->a = *a;
+	if (q->a.now == 0)
+		q->a.now = (long long)time(NULL);
 	q->next = NULL;
 	if (aq_tail)
 		aq_tail->next = q;
