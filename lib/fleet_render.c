@@ -1,7 +1,10 @@
 /*
  * fleet_render.c -- px fleet's screen from its state: the bar with the
  * fleet's totals, a summary row per profile, the guest table, the filter
- * line and the footer of keys.  Only visible rows are formatted.
+ * line and the footer of keys.  Only visible rows are formatted.  A
+ * profile that does not answer keeps its last data on screen, marked:
+ * "stale" and how long it has not answered on its summary row, its
+ * guests dimmed (in colour).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -11,7 +14,7 @@
 #include "out.h"
 
 struct pens {
-	TickitPen *bar, *sel, *head, *down;
+	TickitPen *bar, *sel, *head, *down, *old;
 };
 
 static struct pens P[2];	/* [colour] */
@@ -28,6 +31,7 @@ pens(int colour)
 	p->head = tickit_pen_new_attrs(TICKIT_PEN_BOLD, 1, -1);
 	if (colour) {
 		p->down = tickit_pen_new_attrs(TICKIT_PEN_FG, 1, -1);
+		p->old = tickit_pen_new_attrs(TICKIT_PEN_FG, 8, -1);
 		tickit_pen_set_colour_attr(p->bar, TICKIT_PEN_FG, 4);
 	} else {
 		p->down = tickit_pen_new_attrs(TICKIT_PEN_BOLD, 1, -1);
@@ -75,18 +79,26 @@ summary_row(TickitRenderBuffer *rb, const struct fleet_state *s, int y,
 	const struct fleet_cluster *c = &s->cl[i];
 	enum fleet_health h = fleet_health(c);
 	struct fleet_sum sum;
-	char cpu[16], mem[16], marks[600];
+	char cpu[16], mem[16], marks[600], quiet[48] = "";
+	static const char *const word[FLEET_NHEALTH] = {
+		[FLEET_WAIT] = "...", [FLEET_UP] = "up", [FLEET_DOWN] = "down",
+		[FLEET_STALE] = "stale"
+	};
 
 	fleet_summary(c, &sum);
 	pct(cpu, sizeof(cpu), sum.cpu);
 	pct(mem, sizeof(mem), sum.mem);
-	snprintf(marks, sizeof(marks), "%s%s%s%s",
+	if (h == FLEET_STALE)
+		snprintf(quiet, sizeof(quiet), "no answer for %llds ",
+		    s->now > c->asked ? s->now - c->asked : 0);
+	snprintf(marks, sizeof(marks), "%s%s%s%s%s",
 	    c->read_only ? "read-only " : "", c->frozen ? "frozen " : "",
-	    c->connecting ? "connecting " : "",
+	    c->connecting ? "connecting " : "", quiet,
 	    h == FLEET_DOWN ? c->err : "");
-	put(rb, s, y, i == s->sel ? p->sel : h == FLEET_DOWN ? p->down : NULL,
+	put(rb, s, y, i == s->sel ? p->sel : h == FLEET_DOWN ||
+	    h == FLEET_STALE ? p->down : NULL,
 	    "%-16.16s %-6s %3d/%-3d %5d/%-5d %6s %6s %7d %s", c->name,
-	    h == FLEET_DOWN ? "down" : h == FLEET_UP ? "up" : "...",
+	    word[h],
 	    sum.nodes_up, sum.nodes, sum.running, sum.guests, cpu, mem,
 	    sum.failed_tasks, marks);
 }
@@ -96,7 +108,9 @@ fleet_render(const struct fleet_state *s, TickitRenderBuffer *rb,
     int colour)
 {
 	const struct pens *p = pens(colour);
-	int y = 2, nsum = fleet_summary_lines(s), list, n[3] = { 0 };
+	int y = 2, nsum = fleet_summary_lines(s), list;
+	int n[FLEET_NHEALTH] = { 0 };
+	char quiet[48] = "";
 	struct fleet_sum all = { 0 };
 
 	tickit_renderbuffer_clear(rb);
@@ -114,10 +128,13 @@ fleet_render(const struct fleet_state *s, TickitRenderBuffer *rb,
 		all.running += sum.running;
 		all.guests += sum.guests;
 	}
-	put(rb, s, 0, p->bar, " px fleet  %d profiles: %d up, %d down, %d "
+	if (n[FLEET_STALE] > 0)
+		snprintf(quiet, sizeof(quiet), " (%d not answering)",
+		    n[FLEET_STALE]);
+	put(rb, s, 0, p->bar, " px fleet  %d profiles: %d up, %d down%s, %d "
 	    "waiting  nodes %d/%d  guests %d/%d running", s->ncl,
-	    n[FLEET_UP], n[FLEET_DOWN], n[FLEET_WAIT], all.nodes_up,
-	    all.nodes, all.running, all.guests);
+	    n[FLEET_UP], n[FLEET_DOWN] + n[FLEET_STALE], quiet,
+	    n[FLEET_WAIT], all.nodes_up, all.nodes, all.running, all.guests);
 	put(rb, s, 1, p->head, "%-16s %-6s %7s %11s %6s %6s %7s %s",
 	    "PROFILE", "STATE", "NODES", "GUESTS", "CPU", "MEM", "FAILED",
 	    "MARKS");
@@ -134,10 +151,14 @@ fleet_render(const struct fleet_state *s, TickitRenderBuffer *rb,
 	for (int r = 0; r < list && s->gtop + r < s->nrows; r++) {
 		const struct fleet_row *w = &s->rows[s->gtop + r];
 		const struct pve_guest *g = &s->cl[w->cl].guests[w->g];
+		enum fleet_health h = fleet_health(&s->cl[w->cl]);
 		char m[32];
 
+		/* the last answer of a profile that is down or not
+		 * answering: kept, but not fresh */
 		out_fmt_bytes(m, sizeof(m), g->mem);
-		put(rb, s, y + r, NULL, "%-16.16s %7d %-20.20s %-10.10s "
+		put(rb, s, y + r, h == FLEET_DOWN || h == FLEET_STALE ?
+		    p->old : NULL, "%-16.16s %7d %-20.20s %-10.10s "
 		    "%-9.9s %5.1f%% %10s %s", s->cl[w->cl].name, g->vmid,
 		    g->name, g->node, g->status, g->cpu * 100, m, g->tags);
 	}

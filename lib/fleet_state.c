@@ -1,6 +1,7 @@
 /*
  * fleet_state.c -- px fleet's reducer: state + action -> state + effects.
- * Pure: no I/O, no clock, no terminal.  See fleet_state.h.
+ * Pure: no I/O, no clock (the time comes with the actions), no terminal.
+ * See fleet_state.h.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,6 +95,8 @@ fleet_health(const struct fleet_cluster *c)
 {
 	if (c->connect_failed || c->failed)
 		return FLEET_DOWN;
+	if (c->connected && c->stale)
+		return FLEET_STALE;
 	if (c->connected && c->answered)
 		return FLEET_UP;
 	return FLEET_WAIT;
@@ -259,7 +262,34 @@ fetch(struct fleet_state *s, int i, struct fleet_effects *fx)
 	struct fleet_cluster *c = &s->cl[i];
 
 	c->loading = FLEET_F_ALL;
+	c->asked = s->now;
+	c->stale = 0;
 	emit(fx, FE_FETCH, i)->what = FLEET_F_ALL;
+}
+
+/* A fetch that has hung for top_stale_ms shows as not answering, long
+ * before libcurl gives up on it (the profile's timeout times its
+ * retries).  Its answer, or its failure, ends that (settled). */
+static void
+mark_stale(struct fleet_state *s)
+{
+	long ms = top_stale_ms(s->interval_ms);
+
+	for (int i = 0; i < s->ncl; i++) {
+		struct fleet_cluster *c = &s->cl[i];
+
+		if (c->loading && c->asked > 0 &&
+		    (s->now - c->asked) * 1000 >= ms)
+			c->stale = 1;
+	}
+}
+
+/* Nothing of c's fetch is in flight any more: it is not hanging. */
+static void
+settled(struct fleet_cluster *c)
+{
+	if (c->loading == 0)
+		c->stale = 0;
 }
 
 static void
@@ -392,6 +422,7 @@ answered(struct fleet_cluster *c, int bit)
 	c->answered |= bit;
 	if (!c->failed && !c->connect_failed)
 		c->err[0] = '\0';
+	settled(c);
 }
 
 static void
@@ -408,6 +439,8 @@ fleet_reduce(struct fleet_state *s, struct fleet_action *a,
 {
 	struct fleet_cluster *c = NULL;
 
+	if (a->now > 0)
+		s->now = a->now;
 	switch (a->type) {
 	case FA_CONNECTED:
 	case FA_CONNECT_FAILED:
@@ -437,6 +470,7 @@ fleet_reduce(struct fleet_state *s, struct fleet_action *a,
 		relist(s);
 		break;
 	case FA_TICK:
+		mark_stale(s);
 		refresh(s, fx);
 		break;
 	case FA_KEY:
@@ -488,6 +522,7 @@ fleet_reduce(struct fleet_state *s, struct fleet_action *a,
 		c->loading &= ~a->what;
 		c->failed |= a->what & FLEET_F_ALL;
 		snprintf(c->err, sizeof(c->err), "%s", a->msg);
+		settled(c);
 		break;
 	case FA_FROZEN:
 		c->frozen = a->rc == 1;

@@ -9,7 +9,8 @@
  * actions; what must happen outside (connect a profile, fetch from it,
  * read its freeze, arm the timer, open pxtop, quit) goes out as effects
  * that cmd/fleet runs in its event loop.  The state holds no connection:
- * a profile is known by its index.  Rendering (fleet_render.h) reads the
+ * a profile is known by its index, and no clock: the time comes in with
+ * the actions (now).  Rendering (fleet_render.h) reads the
  * state and nothing else.  Tests drive the reducer directly
  * (tests/unit/fleet_state.c).
  */
@@ -37,7 +38,11 @@ enum fleet_sort {
 enum fleet_health {
 	FLEET_WAIT,		/* first contact or first answer on its way */
 	FLEET_UP,
-	FLEET_DOWN		/* first contact or the last fetch failed */
+	FLEET_DOWN,		/* first contact or the last fetch failed */
+	FLEET_STALE,		/* its fetch has been on its way for longer
+				   than top_stale_ms: not answering, its
+				   last data kept; counted as down */
+	FLEET_NHEALTH
 };
 
 /* One profile: a cluster or a standalone host. */
@@ -51,6 +56,8 @@ struct fleet_cluster {
 	int loading;		/* FLEET_F_* in flight */
 	int failed;		/* FLEET_F_* whose last answer was an error */
 	int answered;		/* FLEET_F_* that have answered at least once */
+	long long asked;	/* epoch of the fetch in flight, 0 unknown */
+	int stale;		/* that fetch is older than top_stale_ms */
 	char err[512];		/* why it is down */
 
 	/* data, each replaced whole by its fetch; kept while down, as
@@ -91,13 +98,16 @@ struct fleet_state {
 	int nrows;
 	int gtop;		/* first guest row shown */
 	long interval_ms;	/* -d */
+	long long now;		/* epoch, as the last action that knew it
+				   said */
 	int lines, cols;
 	int quit;
 };
 
 enum fleet_act_type {
 	FA_START,	/* the loop is up: contact every profile, arm timer */
-	FA_TICK,	/* the refresh timer fired */
+	FA_TICK,	/* the refresh timer fired: a fetch on its way for
+			   longer than top_stale_ms shows as not answering */
 	FA_KEY,		/* key: "j", "Enter", "C-c", ...; text keys as text */
 	FA_RESIZE,	/* lines, cols */
 	FA_CONNECTED,	/* id: first contact succeeded */
@@ -118,6 +128,9 @@ struct fleet_action {
 	int id;			/* the cluster */
 	int what;		/* FA_FETCH_FAILED */
 	int rc;			/* FA_FROZEN */
+	long long now;		/* epoch when it happened (cmd/fleet stamps
+				   every action); 0: the state keeps its
+				   last */
 	void *rows;		/* owned by the state after fleet_reduce */
 	int n;
 	char msg[512];

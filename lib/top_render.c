@@ -79,6 +79,18 @@ fill(TickitRenderBuffer *rb, const struct top_state *s, int line,
 }
 
 /* "[#####     ]" for frac 0..1, w inside the brackets. */
+/* "14:03:59": an epoch as the local time of day. */
+static void
+clock_of(char *b, size_t n, long long epoch)
+{
+	time_t u = (time_t)epoch;
+	struct tm tm;
+
+	if (localtime_r(&u, &tm) == NULL ||
+	    strftime(b, n, "%H:%M:%S", &tm) == 0)
+		snprintf(b, n, "?");
+}
+
 static void
 bar(char *b, size_t n, double frac, int w)
 {
@@ -902,8 +914,9 @@ void
 top_render(const struct top_state *s, TickitRenderBuffer *rb, int colour)
 {
 	const struct pens *p = pens(colour);
-	int body = top_body_lines(s), y = 2, on = 0, run = 0, x;
+	int body = top_body_lines(s), y = 2, on = 0, run = 0, x, stale;
 	char t[32] = "-";
+	long long wait = 0, since = 0;
 
 	tickit_renderbuffer_clear(rb);
 	if (s->lines < 4 || s->cols < 20) {
@@ -914,18 +927,14 @@ top_render(const struct top_state *s, TickitRenderBuffer *rb, int colour)
 		on += s->nodes[i].online;
 	for (int i = 0; i < s->nguests; i++)
 		run += strcmp(s->guests[i].status, "running") == 0;
-	if (s->updated) {
-		time_t u = (time_t)s->updated;
-		struct tm tm;
-
-		localtime_r(&u, &tm);
-		strftime(t, sizeof(t), "%H:%M:%S", &tm);
-	}
+	if (s->updated)
+		clock_of(t, sizeof(t), s->updated);
+	stale = top_stale(s, &wait, &since);
 	fill(rb, s, 0, p->bar);
 	put(rb, s, 0, 0, p->bar, " pxtop  %s  nodes %d/%d  guests %d/%d "
 	    "running  updated %s%s%s", s->profile, on, s->nnodes, run,
-	    s->nguests, t, s->loading ? "  loading" : "", s->read_only ?
-	    "  [read-only]" : "");
+	    s->nguests, t, stale ? "  stale" : s->loading ? "  loading" : "",
+	    s->read_only ? "  [read-only]" : "");
 
 	x = 0;
 	for (int v = 0; v < TOP_NVIEWS; v++) {
@@ -1007,7 +1016,16 @@ top_render(const struct top_state *s, TickitRenderBuffer *rb, int colour)
 	else if (s->status[0])
 		put(rb, s, s->lines - 2, 0, strncmp(s->status, "refused", 7)
 		    == 0 ? p->red : p->bold, "%s", s->status);
-	else if (s->fetch_err[0])
+	else if (stale) {
+		char d[64] = "no data yet", c[32];
+
+		if (since) {
+			clock_of(c, sizeof(c), since);
+			snprintf(d, sizeof(d), "showing data from %s", c);
+		}
+		put(rb, s, s->lines - 2, 0, p->red, "no answer from %s for "
+		    "%llds (%s)", s->profile, wait, d);
+	} else if (s->fetch_err[0])
 		put(rb, s, s->lines - 2, 0, p->red, "%s", s->fetch_err);
 	fill(rb, s, s->lines - 1, p->bar);
 	put(rb, s, s->lines - 1, 0, p->bar, " %s", top_footer(s));

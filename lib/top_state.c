@@ -541,6 +541,13 @@ op_by_id(struct top_state *s, int id)
 
 /* ---- fetching ---- */
 
+long
+top_stale_ms(long interval_ms)
+{
+	return 3 * interval_ms > TOP_STALE_MIN_MS ? 3 * interval_ms :
+	    TOP_STALE_MIN_MS;
+}
+
 static void
 fetch(struct top_state *s, int what, struct top_effects *fx)
 {
@@ -548,7 +555,55 @@ fetch(struct top_state *s, int what, struct top_effects *fx)
 	if (what == 0)
 		return;
 	s->loading |= what;
+	for (int i = 0; i < TOP_NREFRESH; i++)
+		if (what & (1 << i))
+			s->asked[i] = s->now;
 	emit(fx, TE_FETCH)->what = what;
+}
+
+/* An answer or a failure of the refresh's bit came: not hanging. */
+static void
+settled(struct top_state *s, int bit, int ok)
+{
+	s->loading &= ~bit;
+	s->stale &= ~bit;
+	for (int i = 0; ok && i < TOP_NREFRESH; i++)
+		if (bit & (1 << i))
+			s->got[i] = s->now;
+}
+
+/* A refresh that has hung for top_stale_ms is shown as not answering,
+ * long before libcurl gives up on it (the profile's timeout times its
+ * retries); its answer or its failure ends that (settled). */
+static void
+mark_stale(struct top_state *s)
+{
+	long ms = top_stale_ms(s->interval_ms);
+
+	for (int i = 0; i < TOP_NREFRESH; i++)
+		if ((s->loading & (1 << i)) && s->asked[i] > 0 &&
+		    (s->now - s->asked[i]) * 1000 >= ms)
+			s->stale |= 1 << i;
+}
+
+int
+top_stale(const struct top_state *s, long long *wait, long long *since)
+{
+	long long asked = 0, got = 0;
+
+	for (int i = 0; i < TOP_NREFRESH; i++) {
+		if (!(s->stale & (1 << i)))
+			continue;
+		if (asked == 0 || s->asked[i] < asked)
+			asked = s->asked[i];
+		if (s->got[i] > 0 && (got == 0 || s->got[i] < got))
+			got = s->got[i];
+	}
+	if (s->stale == 0)
+		return 0;
+	*wait = s->now > asked ? s->now - asked : 0;
+	*since = got;
+	return 1;
 }
 
 /* The detail's status/current, unless the last ask is on its way. */
@@ -565,6 +620,7 @@ fetch_live(struct top_state *s, const struct pve_guest *g,
 static void
 tick(struct top_state *s, struct top_effects *fx)
 {
+	mark_stale(s);
 	fetch(s, TOP_F_ALL, fx);
 	if (s->view == TOP_GUEST)	/* where it is now, if it moved */
 		fetch_live(s, guest_by_vmid(s, s->detail_vmid), fx);
@@ -1807,6 +1863,8 @@ top_reduce(struct top_state *s, struct top_action *a, struct top_effects *fx)
 {
 	struct top_op *o;
 
+	if (a->now > 0)
+		s->now = a->now;
 	switch (a->type) {
 	case TA_START:
 	case TA_TICK:
@@ -1831,7 +1889,7 @@ top_reduce(struct top_state *s, struct top_action *a, struct top_effects *fx)
 		free(s->nodes);
 		s->nodes = a->rows;
 		s->nnodes = a->n;
-		s->loading &= ~TOP_F_NODES;
+		settled(s, TOP_F_NODES, 1);
 		s->updated = a->now;
 		spark_add(s);
 		relist_others(s);
@@ -1843,7 +1901,7 @@ top_reduce(struct top_state *s, struct top_action *a, struct top_effects *fx)
 		free(s->guests);
 		s->guests = a->rows;
 		s->nguests = a->n;
-		s->loading &= ~TOP_F_GUESTS;
+		settled(s, TOP_F_GUESTS, 1);
 		s->updated = a->now;
 		s->fetch_err[0] = '\0';
 		relist_guests(s, keep);
@@ -1853,14 +1911,14 @@ top_reduce(struct top_state *s, struct top_action *a, struct top_effects *fx)
 		free(s->storages);
 		s->storages = a->rows;
 		s->nstorages = a->n;
-		s->loading &= ~TOP_F_STORAGE;
+		settled(s, TOP_F_STORAGE, 1);
 		relist_others(s);
 		break;
 	case TA_TASKS:
 		free(s->tasks);
 		s->tasks = a->rows;
 		s->ntasks = a->n;
-		s->loading &= ~TOP_F_TASKS;
+		settled(s, TOP_F_TASKS, 1);
 		relist_others(s);
 		break;
 	case TA_FETCH_FAILED:
@@ -1876,7 +1934,7 @@ top_reduce(struct top_state *s, struct top_action *a, struct top_effects *fx)
 			s->grep_pending--;
 			s->grep_failed++;
 		}
-		s->loading &= ~a->what;
+		settled(s, a->what, 0);
 		snprintf(s->fetch_err, sizeof(s->fetch_err), "%s", a->msg);
 		break;
 	case TA_CONFIG:

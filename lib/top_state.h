@@ -5,8 +5,9 @@
  *
  *     top_reduce(state, action) -> state', effects
  *
- * with no I/O at all: keys, timer ticks, resizes and the answers of the
- * API come in as actions; what must happen outside (fetch, wait, preview
+ * with no I/O at all, and no clock (the time comes in with the actions):
+ * keys, timer ticks, resizes and the answers of the API come in as
+ * actions; what must happen outside (fetch, wait, preview
  * a risk, run an operation through the gate, quit) goes out as effects
  * that cmd/top runs in its event loop, whose results come back as
  * actions.  Rendering (top_render.h) reads the state and nothing else.
@@ -55,6 +56,21 @@ enum {
 	TOP_F_STATUS = 512	/* the detail's status/current, on every
 				   tick while it is open */
 };
+
+/* The bits of TOP_F_ALL, what the timer refreshes: 1 << 0 .. 1 << 3. */
+#define TOP_NREFRESH	4
+
+/*
+ * How long a refresh may go unanswered before pxtop and px fleet show
+ * its profile as not answering: three refreshes missed, and never less
+ * than TOP_STALE_MIN_MS, so that a short -d does not call a cluster that
+ * is merely slow dead.  A fetch that fails shows at once; this is for
+ * the one that hangs (TCP accepted, no answer), which libcurl gives up
+ * on only after the profile's timeout times its retries (minutes with
+ * the defaults), its last data on screen until then as if fresh.
+ */
+#define TOP_STALE_MIN_MS	10000
+long top_stale_ms(long interval_ms);
 
 /* Probes per node on the heatmap, one after the other. */
 #define TOP_PROBES	5
@@ -177,6 +193,13 @@ struct top_state {
 	int loading;		/* TOP_F_* bits in flight */
 	char fetch_err[512];	/* the last fetch that failed, or "" */
 	long long updated;	/* epoch of the last answer (from actions) */
+	long long now;		/* epoch, as the last action that knew it
+				   said */
+	/* the refresh, per bit of TOP_F_ALL (1 << i): when the fetch in
+	 * flight was asked (0 unknown) and when it last answered (0
+	 * never); the bits in flight for top_stale_ms or longer */
+	long long asked[TOP_NREFRESH], got[TOP_NREFRESH];
+	int stale;
 
 	/* guest table */
 	enum top_sort sort;
@@ -281,7 +304,8 @@ struct top_state {
 enum top_act_type {
 	TA_START,	/* the loop is up: fetch everything, arm the timer */
 	TA_KEY,		/* key: "j", "Enter", "C-c", ...; text keys as text */
-	TA_TICK,	/* the refresh timer fired */
+	TA_TICK,	/* the refresh timer fired: a refresh on its way for
+			   longer than top_stale_ms shows as not answering */
 	TA_RESIZE,	/* lines, cols */
 	TA_NODES,	/* rows: struct pve_node[n] (moved into the state) */
 	TA_GUESTS,	/* rows: struct pve_guest[n] */
@@ -322,7 +346,9 @@ struct top_action {
 	int n;
 	int id;
 	int rc;
-	long long now;		/* epoch of an answer, for "updated" */
+	long long now;		/* epoch when it happened (cmd/top stamps
+				   every action; an answer's is "updated");
+				   0: the state keeps its last */
 	double ms;		/* TA_PROBE: the round-trip time */
 	double pct;		/* TA_OP_PROGRESS */
 	struct risk_report risk;
@@ -407,6 +433,10 @@ double top_probe_worst(const struct top_probe *p);
 /* Does the config line "key: value" match the G pattern of s? */
 int top_grep_match(const struct top_state *s, const char *key,
     const char *value);
+/* Is the refresh not answering?  0 if not; else 1, with *wait the
+ * seconds its oldest hung fetch has waited and *since the epoch of the
+ * oldest data that left on screen (0: none came yet). */
+int top_stale(const struct top_state *s, long long *wait, long long *since);
 /* Does text match the search (case-insensitive, in order, gaps allowed)? */
 int top_fuzzy(const char *text, const char *pattern);
 

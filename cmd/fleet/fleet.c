@@ -19,6 +19,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <tickit.h>
@@ -53,6 +54,8 @@ static char open_top[64];	/* Enter: run pxtop on this profile */
 
 struct queued {
 	struct fleet_action a;
+	char key[64];		/* a.key: tickit's string lives only as long
+				   as its key event */
 	struct queued *next;
 };
 static struct queued *aq_head, *aq_tail;
@@ -60,12 +63,20 @@ static int pumping;
 
 static void run_effect(const struct fleet_effect *e);
 
+/* Queue a, stamped with the time: the reducer has no clock of its own,
+ * and tells a fetch that hangs by it. */
 static void
 post(const struct fleet_action *a)
 {
 	struct queued *q = px_xmalloc(sizeof(*q));
 
 	q->a = *a;
+	if (q->a.now == 0)
+		q->a.now = (long long)time(NULL);
+	if (a->key) {
+		snprintf(q->key, sizeof(q->key), "%s", a->key);
+		q->a.key = q->key;
+	}
 	q->next = NULL;
 	if (aq_tail)
 		aq_tail->next = q;
@@ -107,11 +118,35 @@ pump_after(void *arg)
 	pump();
 }
 
+static int pump_armed;
+
+static int
+on_pump_later(Tickit *t, TickitEventFlags f, void *info, void *user)
+{
+	(void)t;
+	(void)info;
+	(void)user;
+	pump_armed = 0;
+	if (f & TICKIT_EV_FIRE)
+		pump();
+	return 0;
+}
+
+/*
+ * Queue a for the reducer, which runs from a "later" callback, as in
+ * cmd/top: the refresh timer and keys (the Esc timeout) arrive inside
+ * tickit's timer dispatch, where the effects must not arm a timer, and
+ * a fetch does (curl's, lib/top_loop.h says why).  Run there, a refresh
+ * that fired together with curl's timer crashed px fleet.
+ */
 static void
 dispatch(struct fleet_action *a)
 {
 	post(a);
-	pump();
+	if (!pump_armed) {
+		pump_armed = 1;
+		tickit_watch_later(tk, 0, on_pump_later, NULL);
+	}
 }
 
 /* ---- first contact, one thread per profile ---- */
@@ -309,7 +344,6 @@ run_effect(const struct fleet_effect *e)
 		break;
 	}
 	case FE_TIMER:
-		/* Asked from inside the previous timer's callback. */
 		top_loop_timer(tk, (int)e->ms, on_refresh, NULL);
 		break;
 	case FE_OPEN_TOP:

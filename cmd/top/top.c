@@ -76,12 +76,16 @@ static int pumping;
 
 static void run_effect(const struct top_effect *e);
 
+/* Queue a, stamped with the time: the reducer has no clock of its own,
+ * and tells a refresh that hangs by it. */
 static void
 post(const struct top_action *a)
 {
 	struct queued *q = px_xmalloc(sizeof(*q));
 
 	q->a = *a;
+	if (q->a.now == 0)
+		q->a.now = (long long)time(NULL);
 	if (a->key) {
 		snprintf(q->key, sizeof(q->key), "%s", a->key);
 		q->a.key = q->key;

@@ -1,6 +1,7 @@
 #!/bin/sh
 # px fleet in tmux: a profile that answers and one that does not (shown
-# down, the other unaffected), Tab, sort, Enter opening pxtop, q.
+# down, the other unaffected), Tab, sort, Enter opening pxtop, q; a
+# profile that was up and then hangs shows as stale, and recovers.
 . "$(dirname "$0")/lib.sh"
 command -v tmux >/dev/null || skip_all "tmux is not installed (scripts/deps)"
 sim_start --guests 30
@@ -117,4 +118,24 @@ wait_for '^sim +up +3/3' 100 && wait_for '^hung +\.\.\. .*connecting' 10
 ok $? "again, the hung profile is connecting"
 keys q; wait_for '^EXIT=0' 60
 ok $? "q quits before its timeout, exit 0"
+
+# A profile that was up, then hangs (TCP accepted, no answer): stale, its
+# last data kept, after max(3 refreshes, 10 s) -- long before the hung
+# fetch times out (20 s here, then retried: 60 s by default, 4 times).
+# Answering again, it is up again.  Bounds are generous, not timings.
+pxsim -d "$SIM_DIR" --print-config | sed 's/^url = .*/&\ntimeout = 20/' >"$T/px3.conf"
+chmod 600 "$T/px3.conf"
+keys "clear; PX_CONFIG=$T/px3.conf px fleet -d 1 2>/dev/null; echo EXIT=\$?" Enter
+wait_for '^sim +up +3/3 +[0-9]+/30' 100
+ok $? "up"
+simctl POST fault 'rate=1&mode=hang&prefix=/cluster/resources' >/dev/null
+wait_for '^sim +stale +3/3 +[0-9]+/30 .*no answer for [0-9]+s' 300
+ok $? "/cluster/resources hangs: stale, no answer for N s, its figures kept"
+like "$(screen)" '^ px fleet  1 profiles: 0 up, 1 down \(1 not answering\)' "counted as down"
+like "$(screen)" '^sim +1[0-9][0-9] +[a-z]' "its guests stay in the table"
+simctl DELETE fault >/dev/null
+wait_for '^sim +up +3/3 +[0-9]+/30' 400
+ok $? "the fault cleared, the retry answers: up again"
+unlike "$(screen)" 'no answer' "no longer marked"
+keys q; wait_for '^EXIT=0' 50; ok $? "q quits, exit 0"
 done_testing

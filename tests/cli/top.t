@@ -1,8 +1,9 @@
 #!/bin/sh
 # pxtop end to end in tmux against pxsim: every view, search, a
 # multi-select start seen in pxsim, a pre-flight refusal in the queue, a
-# read-only profile refusing, resize, and every way out (q, C-c, SIGTERM,
-# SIGHUP, SIGSEGV) leaving the terminal in cooked mode.
+# read-only profile refusing, resize, every way out (q, C-c, SIGTERM,
+# SIGHUP, SIGSEGV) leaving the terminal in cooked mode, and a cluster
+# that hangs marked stale, then fresh again.
 . "$(dirname "$0")/lib.sh"
 command -v tmux >/dev/null || skip_all "tmux is not installed (scripts/deps)"
 sim_start --guests 60
@@ -184,6 +185,23 @@ keys 3; wait_for '^Guests: 60 of 60'; ok $? "and shows every guest"
 keys s; wait_for 'refused: profile ro is read-only'; ok $? "s is refused with the reason in the status line"
 keys Q; wait_for '^Operation queue: 0'; ok $? "nothing was queued"
 keys q; wait_for '^EXIT=0'
+
+# --- a cluster that hangs (TCP accepted, no answer): stale after max(3
+# refreshes, 10 s), long before the hung fetch times out (20 s here, then
+# retried); fresh again once it answers.  Generous bounds, no timings.
+pxsim -d "$SIM_DIR" --print-config | sed 's/^url = .*/&\ntimeout = 20/' >"$T/hang.conf"
+chmod 600 "$T/hang.conf"
+keys "clear; PX_CONFIG=$T/hang.conf pxtop -d 1; echo EXIT=\$?" Enter
+wait_for 'Cluster sim: healthy' 100; ok $? "pxtop -d 1 shows the cluster"
+simctl POST fault 'rate=1&mode=hang&prefix=/cluster/resources' >/dev/null
+wait_for 'no answer from sim for [0-9]+s \(showing data from [0-9]{2}:[0-9]{2}:[0-9]{2}\)' 300
+ok $? "/cluster/resources hangs: the status line says so, and the data's time"
+like "$(screen | head -1)" 'updated [0-9:]+  stale' "the header marks the data stale"
+simctl DELETE fault >/dev/null
+i=0
+while screen | grep -q 'no answer from' && [ $i -lt 400 ]; do sleep 0.1; i=$((i + 1)); done
+unlike "$(screen)" 'no answer from|  stale' "the fault cleared, the retry answers: fresh again"
+keys q; wait_for '^EXIT=0'; ok $? "q quits with 0"
 
 # --- no terminal
 run pxtop </dev/null

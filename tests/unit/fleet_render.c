@@ -1,8 +1,9 @@
 /*
  * fleet_render.c -- what px fleet's screen shows for a known state,
  * drawn into libtickit's mock terminal: the bar, the summary rows (up,
- * down, waiting, marks) and the guest table (the whole fleet, one
- * cluster, the filter, the sort).
+ * down, waiting, not answering, marks) and the guest table (the whole
+ * fleet, one cluster, the filter, the sort, the dimmed rows of a profile
+ * that does not answer).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -20,13 +21,14 @@ static TickitMockTerm *mt;
 static struct fleet_state S;
 static struct fleet_effects FX;
 static char screen[LINES][COLS * 4 + 1];
+static int colour;		/* draw as on a colour terminal */
 
 static void
 draw(void)
 {
 	TickitRenderBuffer *rb = tickit_renderbuffer_new(S.lines, S.cols);
 
-	fleet_render(&S, rb, 0);
+	fleet_render(&S, rb, colour);
 	tickit_renderbuffer_flush_to_term(rb, (TickitTerm *)mt);
 	tickit_renderbuffer_unref(rb);
 	for (int i = 0; i < LINES; i++)
@@ -200,6 +202,64 @@ test_guests(void)
 	ok(shows("filter: db"), "filter kept");
 }
 
+/* The foreground colour at line, col (-1: the default). */
+static int
+fg_at(int line, int col)
+{
+	TickitPen *pen = tickit_mockterm_get_display_pen(mt, line, col);
+
+	return tickit_pen_has_attr(pen, TICKIT_PEN_FG) ?
+	    tickit_pen_get_colour_attr(pen, TICKIT_PEN_FG) : -1;
+}
+
+static void
+test_not_answering(void)
+{
+	struct fleet_action a = { .type = FA_TICK, .now = 1000 };
+
+	setup();
+	act(&a);		/* asks alpha again at 1000: it hangs */
+	a.now = 1009;
+	act(&a);
+	draw();
+	ok(strstr(line_of("alpha "), "alpha            up") != NULL,
+	    "9 s into a fetch: still up");
+	ok(strstr(line_of("alpha "), "no answer") == NULL, "no mark");
+	a.now = 1042;
+	act(&a);
+	draw();
+	ok(strstr(line_of("alpha "), "alpha            stale    2/3       2/3"
+	    "      25.0%  50.0%       1") != NULL,
+	    "42 s: stale, its last figures kept");
+	ok(strstr(line_of("alpha "), "no answer for 42s") != NULL,
+	    "marked with how long it has not answered");
+	ok(strstr(screen[0], "3 profiles: 0 up, 2 down (1 not answering), "
+	    "1 waiting") != NULL, "the bar counts it as down, and says why");
+	ok(strstr(line_of("alpha                100"), "web-01") != NULL,
+	    "its guests stay in the table");
+	colour = 1;
+	draw();
+	is_int(fg_at(line_with("web-01"), 0), 8,
+	    "dimmed, in colour: not fresh");
+	is_int(fg_at(line_with("alpha "), 0), -1, "the selected row is not");
+	colour = 0;
+	a = (struct fleet_action){ .type = FA_NODES, .id = 0, .now = 1043,
+		.rows = calloc(1, sizeof(struct pve_node)), .n = 1 };
+	act(&a);
+	a = (struct fleet_action){ .type = FA_GUESTS, .id = 0, .now = 1043,
+		.rows = calloc(1, sizeof(struct pve_guest)), .n = 0 };
+	act(&a);
+	a = (struct fleet_action){ .type = FA_TASKS, .id = 0, .now = 1043,
+		.rows = calloc(1, sizeof(struct pve_task)), .n = 0 };
+	act(&a);
+	draw();
+	ok(strstr(line_of("alpha "), "alpha            up") != NULL &&
+	    strstr(line_of("alpha "), "no answer") == NULL,
+	    "the answer comes: up, unmarked");
+	ok(strstr(screen[0], "1 up, 1 down, 1 waiting") != NULL,
+	    "the bar counts it up again");
+}
+
 static void
 test_small(void)
 {
@@ -222,6 +282,7 @@ main(void)
 	mt = tickit_mockterm_new(LINES, COLS);
 	test_summary();
 	test_guests();
+	test_not_answering();
 	test_small();
 	fleet_state_free(&S);
 	fleet_effects_free(&FX);

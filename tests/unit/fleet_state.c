@@ -8,6 +8,7 @@
 
 #include "fleet_state.h"
 #include "tap.h"
+#include "top_state.h"		/* top_stale_ms */
 
 static struct fleet_state S;
 static struct fleet_effects FX;
@@ -314,6 +315,128 @@ test_tick(void)
 	simple(FA_TICK, 0);
 	ok(find_fx(FE_FETCH, 0) != NULL,
 	    "tick: a failed answer counts as answered: alpha is asked again");
+}
+
+/* An action that happened at epoch now. */
+static void
+at(enum fleet_act_type t, int id, long long now)
+{
+	struct fleet_action a = { .type = t, .id = id, .now = now };
+
+	act(&a);
+}
+
+/* alpha and beta connected at epoch 1000, each fetched at once, -d 3:
+ * the threshold is 10 s (3 refreshes are 9 s, less than the floor). */
+static void
+fleet2_at_1000(void)
+{
+	fleet_state_free(&S);
+	fleet_state_init(&S, 3000, 40, 150);
+	fleet_add(&S, "alpha", 0);
+	fleet_add(&S, "beta", 0);
+	at(FA_START, 0, 1000);
+	at(FA_CONNECTED, 0, 1000);
+	at(FA_CONNECTED, 1, 1000);
+}
+
+static void
+test_stale_threshold(void)
+{
+	is_int(top_stale_ms(3000), 10000,
+	    "threshold: never under 10 s (-d 3: 3 refreshes are 9 s)");
+	is_int(top_stale_ms(1000), 10000, "-d 1: 10 s");
+	is_int(top_stale_ms(5000), 15000, "-d 5: 3 refreshes, 15 s");
+}
+
+static void
+test_stale_fresh(void)
+{
+	fleet2_at_1000();
+	is_int((int)S.cl[0].asked, 1000, "the fetch's start is noted");
+	nodes(0, 3, 0);
+	guests(0, alpha_guests, 3);
+	tasks(0, 1, 0, 0);
+	at(FA_TICK, 0, 1003);
+	is_int(fleet_health(&S.cl[0]), FLEET_UP,
+	    "fresh: answered, then asked again: up");
+	at(FA_TICK, 0, 1012);
+	is_int(fleet_health(&S.cl[0]), FLEET_UP,
+	    "still up 9 s into the new fetch");
+	ok(!S.cl[0].stale, "not marked");
+}
+
+static void
+test_stale_after_threshold(void)
+{
+	fleet2_at_1000();
+	nodes(0, 3, 0);
+	guests(0, alpha_guests, 3);
+	tasks(0, 1, 0, 0);
+	at(FA_TICK, 0, 1003);		/* asks alpha again: it hangs */
+	nodes(1, 1, 0);			/* beta has not answered either */
+	at(FA_TICK, 0, 1009);
+	is_int(fleet_health(&S.cl[0]), FLEET_UP, "hanging 6 s: still up");
+	at(FA_TICK, 0, 1012);
+	is_int(fleet_health(&S.cl[0]), FLEET_UP, "9 s: still up");
+	at(FA_TICK, 0, 1013);
+	is_int(fleet_health(&S.cl[0]), FLEET_STALE,
+	    "10 s without an answer: not answering");
+	is_int(S.cl[0].nguests, 3, "its last guests are kept");
+	is_int(S.cl[0].nnodes, 3, "and its nodes");
+	ok(find_fx(FE_FETCH, 0) == NULL,
+	    "and it is not asked again while the fetch hangs");
+	is_int(fleet_health(&S.cl[1]), FLEET_STALE,
+	    "beta, never fully answered since 1000: not answering");
+	nodes(0, 3, 0);
+	is_int(fleet_health(&S.cl[0]), FLEET_STALE,
+	    "nodes answer, guests and tasks still hang: still not answering");
+}
+
+static void
+test_stale_recovered(void)
+{
+	test_stale_after_threshold();
+	guests(0, alpha_guests, 3);
+	tasks(0, 1, 0, 0);
+	is_int(fleet_health(&S.cl[0]), FLEET_UP,
+	    "the answer comes at last: up again");
+	ok(!S.cl[0].stale, "no longer marked");
+	at(FA_TICK, 0, 1020);
+	ok(find_fx(FE_FETCH, 0) != NULL, "the next tick asks again");
+	is_int((int)S.cl[0].asked, 1020, "from a new start");
+	is_int(fleet_health(&S.cl[0]), FLEET_UP, "and it is up meanwhile");
+}
+
+static void
+test_stale_failed(void)
+{
+	test_stale_after_threshold();
+	failed(0, FLEET_F_GUESTS, "GET /cluster/resources: timed out");
+	is_int(fleet_health(&S.cl[0]), FLEET_DOWN,
+	    "the hanging fetch fails: down, with the error");
+	is_str(S.cl[0].err, "GET /cluster/resources: timed out",
+	    "the error as today");
+	failed(0, FLEET_F_TASKS, "GET /cluster/tasks: timed out");
+	ok(!S.cl[0].stale, "nothing in flight: no longer marked");
+	at(FA_TICK, 0, 1100);
+	ok(find_fx(FE_FETCH, 0) != NULL, "asked again on the next tick");
+	nodes(0, 3, 0);
+	guests(0, alpha_guests, 3);
+	tasks(0, 1, 0, 0);
+	is_int(fleet_health(&S.cl[0]), FLEET_UP, "and up when it answers");
+}
+
+static void
+test_stale_no_clock(void)
+{
+	fleet3();
+	simple(FA_TICK, 0);
+	nodes(0, 3, 0);
+	for (int i = 0; i < 10; i++)
+		simple(FA_TICK, 0);
+	is_int(fleet_health(&S.cl[0]), FLEET_UP,
+	    "actions without a time never mark a profile");
 }
 
 static void
@@ -624,6 +747,12 @@ main(void)
 	test_down();
 	test_fetch_failed();
 	test_tick();
+	test_stale_threshold();
+	test_stale_fresh();
+	test_stale_after_threshold();
+	test_stale_recovered();
+	test_stale_failed();
+	test_stale_no_clock();
 	test_figures();
 	test_selection();
 	test_tab();

@@ -178,6 +178,98 @@ test_start_and_tick(void)
 	    "the next tick fetches only what came back");
 }
 
+/* An action of type t at epoch now; an answer brings no rows. */
+static void
+at(enum top_act_type t, long long now)
+{
+	struct top_action a = { .type = t, .now = now };
+
+	if (t == TA_NODES || t == TA_GUESTS || t == TA_STORAGE ||
+	    t == TA_TASKS)
+		a.rows = calloc(1, 64);
+	act(&a);
+}
+
+/* Started at 1000, everything answered at 1001, asked again at 1003:
+ * then only the guests (GET /cluster/resources?type=vm) hang while the
+ * rest answers.  -d 3: the threshold is 10 s. */
+static void
+guests_hang(void)
+{
+	top_state_free(&S);
+	top_state_init(&S, "sim", 0, 3000, 30, 120);
+	at(TA_START, 1000);
+	at(TA_NODES, 1001);
+	at(TA_GUESTS, 1001);
+	at(TA_STORAGE, 1001);
+	at(TA_TASKS, 1001);
+	at(TA_TICK, 1003);
+	for (long long t = 1004; t < 1013; t += 3) {
+		at(TA_NODES, t);
+		at(TA_STORAGE, t);
+		at(TA_TASKS, t);
+		at(TA_TICK, t + 2);
+	}
+}
+
+static void
+test_stale(void)
+{
+	long long wait = 0, since = 0;
+
+	guests_hang();			/* last tick at 1012 */
+	is_int(S.stale, 0, "fresh: the guests hang 9 s, not marked yet");
+	ok(!top_stale(&S, &wait, &since), "top_stale: not answering? no");
+	is_int(S.loading & TOP_F_GUESTS, TOP_F_GUESTS,
+	    "the guests are still on their way");
+	at(TA_TICK, 1013);
+	is_int(S.stale, TOP_F_GUESTS,
+	    "10 s without an answer: the guests' fetch is stale");
+	ok(top_stale(&S, &wait, &since), "top_stale: not answering");
+	is_int((int)wait, 10, "for 10 s");
+	is_int((int)since, 1001, "showing the guests of 1001");
+	ok(!find_fx(TE_FETCH) || !(find_fx(TE_FETCH)->what & TOP_F_GUESTS),
+	    "the hung fetch is not asked again");
+	at(TA_NODES, 1014);
+	at(TA_STORAGE, 1014);
+	at(TA_TASKS, 1014);
+	is_int(S.stale, TOP_F_GUESTS, "the rest answers: still stale");
+	at(TA_TICK, 1042);
+	top_stale(&S, &wait, &since);
+	is_int((int)wait, 39, "39 s");
+
+	/* recovered */
+	at(TA_GUESTS, 1043);
+	is_int(S.stale, 0, "the answer comes at last: no longer stale");
+	ok(!top_stale(&S, &wait, &since), "answering again");
+	is_int((int)S.updated, 1043, "updated from the answer");
+	at(TA_TICK, 1044);
+	ok(find_fx(TE_FETCH) && (find_fx(TE_FETCH)->what & TOP_F_GUESTS),
+	    "the next tick asks for the guests again");
+
+	/* failed */
+	guests_hang();
+	at(TA_TICK, 1020);
+	is_int(S.stale, TOP_F_GUESTS, "again stale");
+	{
+		struct top_action a = { .type = TA_FETCH_FAILED,
+			.what = TOP_F_GUESTS, .now = 1030 };
+
+		snprintf(a.msg, sizeof(a.msg), "GET /cluster/resources: "
+		    "timed out");
+		act(&a);
+	}
+	is_int(S.stale, 0, "the fetch fails: no longer stale");
+	is_str(S.fetch_err, "GET /cluster/resources: timed out",
+	    "its error shows, as before");
+
+	/* no clock */
+	fresh(0);
+	for (int i = 0; i < 10; i++)
+		at(TA_TICK, 0);
+	is_int(S.stale, 0, "actions without a time never mark the refresh");
+}
+
 static void
 test_data_actions(void)
 {
@@ -1362,6 +1454,7 @@ int
 main(void)
 {
 	test_start_and_tick();
+	test_stale();
 	test_data_actions();
 	test_views();
 	test_help_scroll();

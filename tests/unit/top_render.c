@@ -560,6 +560,54 @@ test_read_only_and_resize(void)
 }
 
 static void
+test_not_answering(void)
+{
+	/* 1700000000 is 22:13:20 UTC */
+	static const enum top_act_type answers[] = { TA_NODES, TA_GUESTS,
+		TA_STORAGE, TA_TASKS };
+	struct top_action a = { .type = TA_TICK, .now = 1700000001 };
+
+	setenv("TZ", "UTC", 1);
+	tzset();
+	setup(6, 0);
+	for (int i = 0; i < 4; i++) {
+		struct top_action r = { .type = answers[i], .now = 1700000000,
+			.rows = calloc(1, sizeof(struct pve_guest)) };
+
+		act(&r);
+	}
+	act(&a);			/* asks again; nothing answers */
+	a.now = 1700000010;
+	act(&a);
+	draw();
+	ok(strstr(screen[0], "stale") == NULL, "9 s: not marked");
+	ok(!shows("no answer"), "nothing said");
+	a.now = 1700000043;
+	act(&a);
+	draw();
+	ok(strstr(screen[0], "updated 22:13:20  stale") != NULL,
+	    "42 s: the header marks the data stale");
+	ok(strstr(screen[LINES - 2], "no answer from sim for 42s (showing data "
+	    "from 22:13:20)") != NULL,
+	    "the status line says for how long, and the data's time");
+	press("?");
+	press("q");
+	draw();
+	ok(strstr(screen[LINES - 2], "no answer from sim") != NULL,
+	    "it stays after a key");
+	for (int i = 0; i < 4; i++) {
+		struct top_action r = { .type = answers[i], .now = 1700000044,
+			.rows = calloc(1, sizeof(struct pve_guest)) };
+
+		act(&r);
+	}
+	draw();
+	ok(strstr(screen[0], "updated 22:14:04") != NULL &&
+	    strstr(screen[0], "stale") == NULL, "the answer comes: fresh");
+	ok(!shows("no answer"), "the status line is clear");
+}
+
+static void
 bench(void)
 {
 	const char *e = getenv("PX_TOP_FRAMES");
@@ -618,6 +666,7 @@ main(void)
 	test_palette_and_quick_open();
 	test_guest_detail_tasks();
 	test_read_only_and_resize();
+	test_not_answering();
 	bench();
 	top_state_free(&S);
 	top_effects_free(&FX);
