@@ -247,7 +247,7 @@ risk_check(struct px_client *c, const struct pve_guest *g, const char *op,
 		px_reply_free(&rep);
 	} else {
 		add(r, "Unchecked", RISK_NOTICE, "status of VM %d: %s", g->vmid,
-		    k[0].err.msg);
+		    k[0].rc != 0 ? k[0].err.msg : pe.msg);
 	}
 	if (lock[0])
 		add(r, "Locked", RISK_SEVERE, "VM %d is locked (%s)", g->vmid,
