@@ -514,6 +514,37 @@ agent_file(void)
 }
 
 static void
+task_answers(void)
+{
+	char upid[64];
+
+	inline_json("{\"data\":\"UPID:pve1:00000754:00009421:5FBE5DD2:"
+	    "qmstart:100:root@pam:\"}");
+	ok(pve_task_upid_parse(&j, data, upid, sizeof(upid)) == 1,
+	    "task answer: a UPID");
+	is_str(upid, "UPID:pve1:00000754:00009421:5FBE5DD2:qmstart:100:"
+	    "root@pam:", "task answer: the UPID copied");
+	inline_json("{\"data\":null}");
+	ok(pve_task_upid_parse(&j, data, upid, sizeof(upid)) == 0 &&
+	    upid[0] == '\0', "task answer: null is no task");
+	inline_json("{\"data\":{\"upid\":\"UPID:x:\"}}");
+	ok(pve_task_upid_parse(&j, data, upid, sizeof(upid)) == 0 &&
+	    upid[0] == '\0', "task answer: an object is no task");
+	inline_json("{\"data\":\"OK\"}");
+	ok(pve_task_upid_parse(&j, data, upid, sizeof(upid)) == 0 &&
+	    upid[0] == '\0', "task answer: another string is no task");
+	inline_json("{\"data\":\"UPID:pve1:\\u0007x:\"}");
+	ok(pve_task_upid_parse(&j, data, upid, sizeof(upid)) == 1 &&
+	    strcmp(upid, "UPID:pve1:?x:") == 0,
+	    "task answer: control characters sanitized");
+	inline_json("{\"data\":\"UPID:pve1:00000754:00009421:5FBE5DD2:"
+	    "qmstart:100:root@pam:\"}");
+	ok(pve_task_upid_parse(&j, data, upid, 12) == 1 &&
+	    strcmp(upid, "UPID:pve1:0") == 0, "task answer: truncated to "
+	    "the buffer");
+}
+
+static void
 times(void)
 {
 	struct px_err e;
@@ -785,6 +816,7 @@ main(void)
 	quirks();
 	agent_exec();
 	agent_file();
+	task_answers();
 	merged();
 	ha();
 	hardware();
