@@ -14,6 +14,7 @@
 #include "freeze.h"
 #include "gate.h"
 #include "hitl.h"
+#include "pve_task.h"
 
 void
 gate_init(struct gate *g, struct px_cli *x)
@@ -246,12 +247,8 @@ gate_call(struct gate *g, const struct gate_req *r, struct gate_result *res,
 		return -1;
 	}
 	px_call_free(&k);
-	if (json_type(&res->reply.j, res->reply.data) == JSON_STRING) {
-		json_strcpy(&res->reply.j, res->reply.data, res->upid,
-		    sizeof(res->upid));
-		if (strncmp(res->upid, "UPID:", 5) != 0)
-			res->upid[0] = '\0';
-	}
+	pve_task_upid_parse(&res->reply.j, res->reply.data, res->upid,
+	    sizeof(res->upid));
 	audit_row(g, r, "result", res->upid, res->upid[0] ? "submitted" :
 	    "OK", res->audit_id, NULL, NULL);
 	return 0;

@@ -1,5 +1,5 @@
 /* pve_guest.c -- a guest's objects: path, VMID, configuration, status,
- * interfaces, guest agent commands. */
+ * interfaces, guest agent commands and file reads. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -278,4 +278,31 @@ pve_agent_exec_status_free(struct pve_agent_exec_status *st)
 	free(st->out);
 	free(st->err);
 	st->out = st->err = NULL;
+}
+
+/* ---- qemu guest agent: file-read ---- */
+
+int
+pve_agent_file_parse(const struct json *j, int obj, struct pve_agent_file *f,
+    struct px_err *e)
+{
+	memset(f, 0, sizeof(*f));
+	if (json_type(j, obj) != JSON_OBJECT)
+		return px_fail(e, PXE_PARSE, "agent file-read: not an object");
+	if ((f->content = json_get_str(j, obj, "content")) == NULL) {
+		obj = json_get(j, obj, "result");
+		f->content = json_get_str(j, obj, "content");
+	}
+	if (f->content == NULL)
+		return px_fail(e, PXE_PARSE, "agent file-read: the answer has "
+		    "no content");
+	f->truncated = json_get_bool(j, obj, "truncated", 0);
+	return 0;
+}
+
+void
+pve_agent_file_free(struct pve_agent_file *f)
+{
+	free(f->content);
+	f->content = NULL;
 }

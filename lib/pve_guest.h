@@ -2,7 +2,7 @@
  * pve_guest.h -- a guest's objects: its path and VMID, its
  * configuration (and pending changes) as key/value text, its status,
  * its network interfaces (qemu guest agent and lxc), and commands run
- * through the qemu guest agent.
+ * and files read through the qemu guest agent.
  *
  * Parsers take an already parsed body and the token of its "data" (so
  * unit tests can feed them recorded answers), fill structs with typed
@@ -115,5 +115,22 @@ struct pve_agent_exec_status {
 int pve_agent_exec_status_parse(const struct json *j, int obj,
     struct pve_agent_exec_status *st, struct px_err *e);
 void pve_agent_exec_status_free(struct pve_agent_exec_status *st);
+
+/* ---- qemu guest agent: file-read ---- */
+
+/* GET .../agent/file-read?file=PATH: {"content": "...", "truncated": 1}
+ * (truncated only when the read stopped before the end of the file). */
+struct pve_agent_file {
+	char *content;		/* malloc'd, unescaped, not sanitized (file
+				 * text keeps its newlines) */
+	int truncated;
+};
+/* Fill f from the object at obj, also when wrapped as {"result": {...}}
+ * (truncated 0/1, true/false or "1", absent is 0; a number as content
+ * gives its text).  PXE_PARSE when obj is not an object or holds no
+ * content.  Free with pve_agent_file_free. */
+int pve_agent_file_parse(const struct json *j, int obj,
+    struct pve_agent_file *f, struct px_err *e);
+void pve_agent_file_free(struct pve_agent_file *f);
 
 #endif

@@ -43,6 +43,20 @@ pve_log_free(struct pve_log_line *v, int n)
 }
 
 int
+pve_task_upid_parse(const struct json *j, int t, char *upid, size_t n)
+{
+	if (n == 0)
+		return 0;
+	if (json_type(j, t) != JSON_STRING ||
+	    json_strcpy(j, t, upid, n) < 0 || strncmp(upid, "UPID:", 5) != 0) {
+		upid[0] = '\0';
+		return 0;
+	}
+	text_sanitize(upid);
+	return 1;
+}
+
+int
 pve_task_path(struct buf *b, const char *upid, struct px_err *e)
 {
 	struct upid u;

@@ -26,6 +26,12 @@ int pve_task_log_parse(const struct json *j, int arr,
     struct pve_log_line **out, int *n, struct px_err *e);
 void pve_log_free(struct pve_log_line *v, int n);
 
+/* The task a mutating call answered with: its data is the task's UPID
+ * ("UPID:..."), else the call ran at once (null, an object, another
+ * string).  Copies the UPID, sanitized and truncated, into upid (n
+ * bytes) and returns 1; 0 with upid "" when the answer is no task. */
+int pve_task_upid_parse(const struct json *j, int t, char *upid, size_t n);
+
 /* The node a UPID runs on, encoded, as "/nodes/NODE/tasks/UPID" into b;
  * -1 (PXE_USAGE) when upid is not a UPID. */
 int pve_task_path(struct buf *b, const char *upid, struct px_err *e);

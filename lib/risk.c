@@ -6,6 +6,7 @@
  * content.  A request that fails does not stop the check: the finding
  * "Unchecked" (Notice) says what could not be read.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +15,8 @@
 #include <time.h>
 
 #include "enc.h"
+#include "pve_guest.h"
+#include "pve_rrd.h"
 #include "risk.h"
 
 #define LONG_UPTIME	(14 * 86400)
@@ -109,18 +112,22 @@ is_op(const char *op, const char *const *list)
 	return 0;
 }
 
-/* The newest average of netin+netout (bytes/s) in an RRD answer. */
+/* The newest average of netin+netout (bytes/s) in an RRD series; -1
+ * when no point has both. */
 static double
-net_rate(const struct json *j, int arr)
+net_rate(const struct pve_rrd *rrd)
 {
-	int c, i;
+	int fin = pve_rrd_field(rrd, "netin"), fout = pve_rrd_field(rrd,
+	    "netout");
 	double best = -1;
 
-	JSON_FOREACH(j, arr, c, i) {
-		double in, out;
+	if (fin < 0 || fout < 0)
+		return -1;
+	for (int i = 0; i < rrd->npoints; i++) {
+		double in = rrd->v[i * rrd->nfields + fin];
+		double out = rrd->v[i * rrd->nfields + fout];
 
-		if (json_num(j, json_get(j, c, "netin"), &in) == 0 &&
-		    json_num(j, json_get(j, c, "netout"), &out) == 0)
+		if (!isnan(in) && !isnan(out))
 			best = in + out;	/* the last point with data */
 	}
 	return best;
@@ -183,19 +190,16 @@ check_listening(struct px_client *c, const struct pve_guest *g,
 		    base, files[i]);
 	px_call_run(k, 2);
 	for (int i = 0; i < 2; i++) {
+		struct pve_agent_file f;
 		struct px_reply rep;
 		struct px_err e;
-		char *content;
 
 		if (k[i].rc != 0 || px_reply_take(&k[i], &rep, &e) != 0)
 			continue;
-		content = json_get_str(&rep.j, rep.data, "content");
-		if (content == NULL)	/* wrapped as {"result": ...} */
-			content = json_get_str(&rep.j, json_get(&rep.j,
-			    rep.data, "result"), "content");
-		if (content)
-			ports_from_proc(content, ports, sizeof(ports));
-		free(content);
+		if (pve_agent_file_parse(&rep.j, rep.data, &f, &e) == 0) {
+			ports_from_proc(f.content, ports, sizeof(ports));
+			pve_agent_file_free(&f);
+		}
 		px_reply_free(&rep);
 	}
 	for (int i = 0; i < 2; i++)
@@ -242,26 +246,27 @@ risk_check(struct px_client *c, const struct pve_guest *g, const char *op,
 	snprintf(lock, sizeof(lock), "%s", g->lock);
 	snprintf(ha, sizeof(ha), "%s", g->hastate);
 	if (k[0].rc == 0 && px_reply_take(&k[0], &rep, &pe) == 0) {
-		int h = json_get(&rep.j, rep.data, "ha"), managed = 0;
-		char st[16] = "";
+		struct pve_guest_status s;
 
-		json_strcpy(&rep.j, json_get(&rep.j, rep.data, "status"), st,
-		    sizeof(st));
-		if (st[0])
-			running = strcmp(st, "running") == 0;
-		uptime = json_get_int(&rep.j, rep.data, "uptime", uptime);
-		if (json_strcpy(&rep.j, json_get(&rep.j, rep.data, "lock"),
-		    lock, sizeof(lock)) < 0)
-			lock[0] = '\0';
-		json_bool(&rep.j, json_get(&rep.j, h, "managed"), &managed);
-		if (managed && json_strcpy(&rep.j, json_get(&rep.j, h,
-		    "state"), ha, sizeof(ha)) < 0)
-			snprintf(ha, sizeof(ha), "managed");
-		json_bool(&rep.j, json_get(&rep.j, rep.data, "agent"), &agent);
+		if (pve_guest_status_parse(&rep.j, rep.data, &s, &pe) == 0) {
+			/* PVE sends status and uptime together */
+			if (s.status[0]) {
+				running = strcmp(s.status, "running") == 0;
+				uptime = s.uptime;
+			}
+			snprintf(lock, sizeof(lock), "%s", s.lock);
+			if (s.ha_managed)
+				snprintf(ha, sizeof(ha), "%s", s.ha_state[0] ?
+				    s.ha_state : "managed");
+			agent = s.agent > 0;
+		} else {
+			add(r, "Unchecked", RISK_NOTICE, "status of VM %d: %s",
+			    g->vmid, pe.msg);
+		}
 		px_reply_free(&rep);
 	} else {
 		add(r, "Unchecked", RISK_NOTICE, "status of VM %d: %s", g->vmid,
-		    k[0].err.msg);
+		    k[0].rc != 0 ? k[0].err.msg : pe.msg);
 	}
 	if (lock[0])
 		add(r, "Locked", RISK_SEVERE, "VM %d is locked (%s)", g->vmid,
@@ -285,12 +290,17 @@ risk_check(struct px_client *c, const struct pve_guest *g, const char *op,
 	/* RRD: network traffic in the last minutes */
 	if (running && is_op(op, takes_down) && k[1].rc == 0 &&
 	    px_reply_take(&k[1], &rep, &pe) == 0) {
-		double rate = net_rate(&rep.j, rep.data);
+		struct pve_rrd rrd;
 
-		if (rate >= NET_ACTIVE)
-			add(r, "ActiveNetTraffic", RISK_WARNING, "VM %d moves "
-			    "%.1f MiB/s on its network", g->vmid,
-			    rate / 1048576.0);
+		if (pve_rrd_parse(&rep.j, rep.data, &rrd, &pe) == 0) {
+			double rate = net_rate(&rrd);
+
+			if (rate >= NET_ACTIVE)
+				add(r, "ActiveNetTraffic", RISK_WARNING,
+				    "VM %d moves %.1f MiB/s on its network",
+				    g->vmid, rate / 1048576.0);
+			pve_rrd_free(&rrd);
+		}
 		px_reply_free(&rep);
 	}
 

@@ -49,6 +49,14 @@ if [ -n "$svc" ]; then
 	    "ListeningOnService: the agent's /proc/net/tcp shows a service (read with a GET)"
 fi
 
+# --- pre-flight: a status answer that cannot be read says why
+node=$(px ls guests -f tsv -H -c vmid,node | awk -v v="$running" '$1 == v { print $2 }')
+simctl POST fault "rate=1&mode=malformed&prefix=/nodes/$node/qemu/$running/status/current&count=1" >/dev/null
+run px stop -n -y "$running"
+like "$err" "risk: Notice +Unchecked +status of VM $running: GET [^ ]+/status/current: .+" \
+    "Unchecked: a malformed status answer, with the reason"
+simctl DELETE fault >/dev/null
+
 # --- stop needs -y without a terminal
 simctl DELETE log >/dev/null
 run px stop "$running" </dev/null

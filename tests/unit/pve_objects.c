@@ -456,6 +456,95 @@ agent_exec(void)
 }
 
 static void
+agent_file(void)
+{
+	struct pve_agent_file f;
+	struct px_err e;
+
+	inline_json("{\"data\":{\"content\":\"  0: 00000000:0050 "
+	    "00000000:0000 0A\\n\"}}");
+	ok(pve_agent_file_parse(&j, data, &f, &e) == 0 && f.truncated == 0,
+	    "file-read: content, truncated absent is 0");
+	is_str(f.content, "  0: 00000000:0050 00000000:0000 0A\n",
+	    "file-read: content unescaped, newlines kept");
+	pve_agent_file_free(&f);
+	ok(f.content == NULL, "file-read: freed");
+	inline_json("{\"data\":{\"content\":\"x\",\"truncated\":1}}");
+	ok(pve_agent_file_parse(&j, data, &f, &e) == 0 && f.truncated == 1,
+	    "file-read: truncated as 1");
+	pve_agent_file_free(&f);
+	inline_json("{\"data\":{\"content\":\"x\",\"truncated\":\"1\"}}");
+	ok(pve_agent_file_parse(&j, data, &f, &e) == 0 && f.truncated == 1,
+	    "file-read: truncated as a string");
+	pve_agent_file_free(&f);
+	inline_json("{\"data\":{\"content\":\"\",\"truncated\":false}}");
+	ok(pve_agent_file_parse(&j, data, &f, &e) == 0 && f.truncated == 0 &&
+	    f.content && f.content[0] == '\0',
+	    "file-read: an empty file, truncated as false");
+	pve_agent_file_free(&f);
+	inline_json("{\"data\":{\"content\":42}}");
+	ok(pve_agent_file_parse(&j, data, &f, &e) == 0 &&
+	    f.content && strcmp(f.content, "42") == 0,
+	    "file-read: a number as content gives its text");
+	pve_agent_file_free(&f);
+	inline_json("{\"data\":{\"result\":{\"content\":\"y\","
+	    "\"truncated\":true}}}");
+	ok(pve_agent_file_parse(&j, data, &f, &e) == 0 &&
+	    f.content && strcmp(f.content, "y") == 0 && f.truncated == 1,
+	    "file-read: wrapped as {result: ...}");
+	pve_agent_file_free(&f);
+	inline_json("{\"data\":{\"truncated\":1}}");
+	ok(pve_agent_file_parse(&j, data, &f, &e) == -1 &&
+	    e.id == PXE_PARSE && f.content == NULL,
+	    "file-read: no content is a parse error");
+	inline_json("{\"data\":{\"content\":null}}");
+	ok(pve_agent_file_parse(&j, data, &f, &e) == -1 && f.content == NULL,
+	    "file-read: null content is a parse error");
+	inline_json("{\"data\":{\"result\":{\"error\":{\"class\":"
+	    "\"GenericError\"}}}}");
+	ok(pve_agent_file_parse(&j, data, &f, &e) == -1 && f.content == NULL,
+	    "file-read: an agent error is a parse error");
+	inline_json("{\"data\":[\"content\"]}");
+	ok(pve_agent_file_parse(&j, data, &f, &e) == -1 &&
+	    e.id == PXE_PARSE && f.content == NULL,
+	    "file-read: not an object is a parse error");
+	inline_json("{\"data\":null}");
+	ok(pve_agent_file_parse(&j, data, &f, &e) == -1 && f.content == NULL,
+	    "file-read: no data is a parse error");
+}
+
+static void
+task_answers(void)
+{
+	char upid[64];
+
+	inline_json("{\"data\":\"UPID:pve1:00000754:00009421:5FBE5DD2:"
+	    "qmstart:100:root@pam:\"}");
+	ok(pve_task_upid_parse(&j, data, upid, sizeof(upid)) == 1,
+	    "task answer: a UPID");
+	is_str(upid, "UPID:pve1:00000754:00009421:5FBE5DD2:qmstart:100:"
+	    "root@pam:", "task answer: the UPID copied");
+	inline_json("{\"data\":null}");
+	ok(pve_task_upid_parse(&j, data, upid, sizeof(upid)) == 0 &&
+	    upid[0] == '\0', "task answer: null is no task");
+	inline_json("{\"data\":{\"upid\":\"UPID:x:\"}}");
+	ok(pve_task_upid_parse(&j, data, upid, sizeof(upid)) == 0 &&
+	    upid[0] == '\0', "task answer: an object is no task");
+	inline_json("{\"data\":\"OK\"}");
+	ok(pve_task_upid_parse(&j, data, upid, sizeof(upid)) == 0 &&
+	    upid[0] == '\0', "task answer: another string is no task");
+	inline_json("{\"data\":\"UPID:pve1:\\u0007x:\"}");
+	ok(pve_task_upid_parse(&j, data, upid, sizeof(upid)) == 1 &&
+	    strcmp(upid, "UPID:pve1:?x:") == 0,
+	    "task answer: control characters sanitized");
+	inline_json("{\"data\":\"UPID:pve1:00000754:00009421:5FBE5DD2:"
+	    "qmstart:100:root@pam:\"}");
+	ok(pve_task_upid_parse(&j, data, upid, 12) == 1 &&
+	    strcmp(upid, "UPID:pve1:0") == 0, "task answer: truncated to "
+	    "the buffer");
+}
+
+static void
 times(void)
 {
 	struct px_err e;
@@ -726,6 +815,8 @@ main(void)
 	recorded();
 	quirks();
 	agent_exec();
+	agent_file();
+	task_answers();
 	merged();
 	ha();
 	hardware();
