@@ -1653,8 +1653,8 @@ reads_back(const char *s, size_t n, double v)
  * integer), and exactly: v is m * 2^-s with m < 2^53 and s <= 66, so
  * v * 10^k (k <= 20) is the integer m * 10^k (< 2^120) shifted right by
  * s, and its remainder decides the rounding as printf does (to nearest,
- * ties to even).  Anything else goes to printf.  The unit test compares
- * the two on random doubles.
+ * ties to even).  -1 for anything else (json_fmt_num then asks printf).
+ * The unit test compares the two on random doubles.
  */
 static int
 fmt_g(char *buf, size_t n, int prec, double v)
@@ -1666,11 +1666,11 @@ fmt_g(char *buf, size_t n, int prec, double v)
 	int e, k, i, s, len = 0, last;
 
 	if (prec < 15 || prec > 17 || !(a >= 1e-4) || a >= 1e17)
-		return snprintf(buf, n, "%.*g", prec, v);
+		return -1;
 	m = (uint64_t)ldexp(frexp(a, &e), 53);	/* a = m * 2^(e - 53) */
 	s = 53 - e;
 	if (s <= 0 || s > 100)		/* an integer (or out of range) */
-		return snprintf(buf, n, "%.*g", prec, v);
+		return -1;
 	p10[0] = 1;
 	for (i = 1; i <= 20; i++)
 		p10[i] = p10[i - 1] * 10;
@@ -1681,7 +1681,7 @@ fmt_g(char *buf, size_t n, int prec, double v)
 	top = p10[prec];
 	for (i = 0;; i++) {
 		if (e < -4 || e >= prec || i == 3)
-			return snprintf(buf, n, "%.*g", prec, v);
+			return -1;
 		k = prec - 1 - e;	/* 0 <= k <= 20 */
 		x = ((unsigned __int128)m * p10[k]) >> s;
 		if (x < low)
@@ -1698,7 +1698,7 @@ fmt_g(char *buf, size_t n, int prec, double v)
 	if (x >= top) {		/* 9.99..95 rounded up a digit */
 		x /= 10;
 		if (++e >= prec)
-			return snprintf(buf, n, "%.*g", prec, v);
+			return -1;
 	}
 	m = (uint64_t)x;
 	for (i = prec - 1; i >= 0; i--) {
@@ -1772,7 +1772,7 @@ json_fmt_int(char *buf, size_t n, long long v)
 size_t
 json_fmt_num(char *buf, size_t n, double v)
 {
-	locale_t loc = c_locale(), old = (locale_t)0;
+	locale_t loc, old = (locale_t)0;
 	int prec, len;
 
 	if (!isfinite(v))
@@ -1783,20 +1783,30 @@ json_fmt_num(char *buf, size_t n, double v)
 	 * printf (nor the locale switch). */
 	if (fabs(v) <= 9007199254740992.0 && v == floor(v))
 		return json_fmt_int(buf, n, (long long)v);
+	/* The shortest of %.15g, %.16g, %.17g that reads back as the same
+	 * double: without printf when fmt_g can. */
+	for (prec = 15; prec <= 17; prec++) {
+		len = fmt_g(buf, n, prec, v);
+		if (len < 0)
+			break;
+		if (prec == 17 || ((size_t)len < n &&
+		    reads_back(buf, (size_t)len, v)))
+			return (size_t)len;
+	}
+	loc = c_locale();
 	if (loc != (locale_t)0)
 		old = uselocale(loc);
 	if (v == floor(v) && fabs(v) < 1e17)
 		len = snprintf(buf, n, "%.0f", v);
 	else {
-		/* The shortest of these that reads back as the same double. */
 		for (prec = 15; prec < 17; prec++) {
-			len = fmt_g(buf, n, prec, v);
+			len = snprintf(buf, n, "%.*g", prec, v);
 			if (len > 0 && (size_t)len < n &&
 			    reads_back(buf, (size_t)len, v))
 				break;
 		}
 		if (prec == 17)
-			len = fmt_g(buf, n, 17, v);
+			len = snprintf(buf, n, "%.17g", v);
 	}
 	if (loc != (locale_t)0)
 		uselocale(old);
