@@ -214,108 +214,9 @@ mutate_print(struct px_cli *x, const struct pve_guest *g, const char *action,
 
 /* ---- migration preconditions ---- */
 
-/* Copy the strings of array arr (at most max) into v. */
-static int
-str_array(const struct json *j, int arr, char (*v)[64], int max)
-{
-	int c, i, n = 0;
-
-	JSON_FOREACH(j, arr, c, i) {
-		if (n < max && json_strcpy(j, c, v[n], 64) >= 0) {
-			text_sanitize(v[n]);
-			n++;
-		}
-	}
-	return n;
-}
-
-/* The reason a node is not allowed, from its object in
- * not_allowed_nodes: unavailable storages, blocking HA resources. */
-static void
-not_allowed_why(const struct json *j, int obj, char *out, size_t n)
-{
-	struct buf b = { 0 };
-	int arr, c, i;
-	char s[128];
-
-	if ((arr = json_get(j, obj, "unavailable_storages")) >= 0 &&
-	    json_len(j, arr) > 0) {
-		buf_adds(&b, "storage not available there:");
-		JSON_FOREACH(j, arr, c, i)
-			if (json_strcpy(j, c, s, sizeof(s)) >= 0)
-				buf_printf(&b, " %s", s);
-	}
-	if ((arr = json_get(j, obj, "blocking-ha-resources")) >= 0 &&
-	    json_len(j, arr) > 0) {
-		buf_printf(&b, "%sblocked by HA resources:", b.len ? "; " : "");
-		JSON_FOREACH(j, arr, c, i)
-			if (json_strcpy(j, json_get(j, c, "sid"), s,
-			    sizeof(s)) >= 0)
-				buf_printf(&b, " %s", s);
-	}
-	snprintf(out, n, "%s", b.len ? b.p : "not allowed");
-	text_sanitize(out);
-	buf_free(&b);
-}
-
-int
-mutate_migrate_parse(const struct json *j, int obj,
-    struct mutate_migrate_info *m, struct px_err *e)
-{
-	int t, k, i, c;
-
-	memset(m, 0, sizeof(*m));
-	if (json_type(j, obj) != JSON_OBJECT)
-		return px_fail(e, PXE_PARSE, "migrate preconditions: not an "
-		    "object");
-	m->running = json_get_bool(j, obj, "running", 0);
-	if ((t = json_get(j, obj, "allowed_nodes")) < 0)
-		t = json_get(j, obj, "allowed-nodes");
-	m->nallowed = str_array(j, t, m->allowed, MUTATE_MAX_NODES);
-	if ((t = json_get(j, obj, "not_allowed_nodes")) < 0)
-		t = json_get(j, obj, "not-allowed-nodes");
-	if (json_type(j, t) == JSON_OBJECT) {
-		JSON_FOREACH_KV(j, t, k, i) {
-			if (m->nnot >= MUTATE_MAX_NODES)
-				break;
-			if (json_strcpy(j, k, m->not_node[m->nnot], 64) < 0)
-				continue;
-			text_sanitize(m->not_node[m->nnot]);
-			not_allowed_why(j, k + 1, m->not_why[m->nnot], 160);
-			m->nnot++;
-		}
-	}
-	JSON_FOREACH(j, json_get(j, obj, "local_disks"), c, i) {
-		char volid[128];
-		int cdrom = json_get_bool(j, c, "cdrom", 0);
-
-		if (json_strcpy(j, json_get(j, c, "volid"), volid,
-		    sizeof(volid)) < 0)
-			continue;
-		text_sanitize(volid);
-		if (cdrom && m->ncdroms < MUTATE_MAX_DISKS) {
-			memcpy(m->cdrom[m->ncdroms++], volid, sizeof(volid));
-		} else if (!cdrom && m->ndisks < MUTATE_MAX_DISKS) {
-			memcpy(m->disk[m->ndisks], volid, sizeof(volid));
-			m->disk_size[m->ndisks++] = json_get_uint(j, c, "size",
-			    0);
-		}
-	}
-	JSON_FOREACH(j, json_get(j, obj, "local_resources"), c, i) {
-		char s[64];
-		size_t len = strlen(m->resources);
-
-		if (json_strcpy(j, c, s, sizeof(s)) >= 0)
-			snprintf(m->resources + len, sizeof(m->resources) - len,
-			    "%s%s", len ? "," : "", s);
-	}
-	text_sanitize(m->resources);
-	return 0;
-}
-
 int
 mutate_migrate_info(struct px_client *c, const struct pve_guest *g,
-    const char *target, struct mutate_migrate_info *m, struct px_err *e)
+    const char *target, struct pve_migrate_info *m, struct px_err *e)
 {
 	struct buf p = { 0 };
 	struct px_reply r;
@@ -331,7 +232,7 @@ mutate_migrate_info(struct px_client *c, const struct pve_guest *g,
 	buf_free(&p);
 	if (rc != 0)
 		return -1;
-	rc = mutate_migrate_parse(&r.j, r.data, m, e);
+	rc = pve_migrate_parse(&r.j, r.data, m, e);
 	px_reply_free(&r);
 	return rc;
 }
@@ -399,16 +300,11 @@ mutate_snapshots_parse(const struct json *j, int arr,
     struct mutate_snap **out, int *n, struct px_err *e)
 {
 	struct tree t = { 0 };
-	char here[64] = "";
-	int c, i;
+	char here[64];
 
 	if (pve_snapshots_parse(j, arr, &t.v, &t.n, e) != 0)
 		return -1;
-	JSON_FOREACH(j, arr, c, i)
-		if (json_eq(j, json_get(j, c, "name"), "current") &&
-		    json_strcpy(j, json_get(j, c, "parent"), here,
-		    sizeof(here)) < 0)
-			here[0] = '\0';
+	pve_snapshot_here(j, arr, here, sizeof(here));
 	t.here = here;
 	qsort(t.v, (size_t)t.n, sizeof(*t.v), by_time);
 	t.done = px_xcalloc((size_t)t.n + 1, sizeof(*t.done));
@@ -457,7 +353,7 @@ mutate_migrate_check(struct px_client *c, const struct pve_guest *g,
     const char *target, int online, int local_disks, int *running,
     struct px_err *e)
 {
-	struct mutate_migrate_info mi;
+	struct pve_migrate_info mi;
 	struct pve_node *nodes;
 	int lxc = strcmp(g->type, "lxc") == 0, nn, found = 0;
 	char name[192];

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "batch.h"
+#include "pve_guest.h"
 #include "pve_task.h"
 
 /* The options every mutation command takes besides PX_COMMON_LONG:
@@ -75,30 +76,9 @@ int mutate_guest_running(struct px_client *c, const struct pve_guest *g,
 
 /* ---- migration preconditions: GET /nodes/{node}/{type}/{vmid}/migrate */
 
-#define MUTATE_MAX_NODES	64
-#define MUTATE_MAX_DISKS	32
-
-struct mutate_migrate_info {
-	int running;
-	int nallowed;
-	char allowed[MUTATE_MAX_NODES][64];
-	int nnot;			/* not allowed, with a reason */
-	char not_node[MUTATE_MAX_NODES][64];
-	char not_why[MUTATE_MAX_NODES][160];
-	int ndisks;			/* local disks (not CD-ROMs) */
-	char disk[MUTATE_MAX_DISKS][128];
-	uint64_t disk_size[MUTATE_MAX_DISKS];
-	int ncdroms;			/* local CD-ROM images */
-	char cdrom[MUTATE_MAX_DISKS][128];
-	char resources[256];		/* local resources, comma-separated */
-};
-
-/* Parse the answer (qemu's allowed_nodes or lxc's allowed-nodes). */
-int mutate_migrate_parse(const struct json *j, int obj,
-    struct mutate_migrate_info *m, struct px_err *e);
 /* GET it for g with target (may be NULL). */
 int mutate_migrate_info(struct px_client *c, const struct pve_guest *g,
-    const char *target, struct mutate_migrate_info *m, struct px_err *e);
+    const char *target, struct pve_migrate_info *m, struct px_err *e);
 /*
  * PVE's own preconditions of moving g to target, as px migrate and
  * pxtop check them before anything is sent: not there already, an

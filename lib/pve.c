@@ -602,6 +602,22 @@ pve_snapshots_parse(const struct json *j, int arr, struct pve_snapshot **out,
 	return 0;
 }
 
+void
+pve_snapshot_here(const struct json *j, int arr, char *here, size_t n)
+{
+	int c, i;
+
+	if (n > 0)
+		here[0] = '\0';
+	JSON_FOREACH(j, arr, c, i)
+		if (json_type(j, c) == JSON_OBJECT &&
+		    json_eq(j, json_get(j, c, "name"), "current")) {
+			sfield(j, c, "parent", here, n);
+			text_sanitize(here);
+			return;
+		}
+}
+
 int
 pve_volumes_parse(const struct json *j, int arr, const char *node,
     const char *storage, struct pve_volume **out, int *n, struct px_err *e)

@@ -151,6 +151,9 @@ int pve_pools_parse(const struct json *j, int arr, struct pve_pool **out,
     int *n, struct px_err *e);
 int pve_snapshots_parse(const struct json *j, int arr,
     struct pve_snapshot **out, int *n, struct px_err *e);
+/* The snapshot the guest is on: the parent of the list's "current"
+ * row, into here ("" when there is none, or no "current" row). */
+void pve_snapshot_here(const struct json *j, int arr, char *here, size_t n);
 int pve_volumes_parse(const struct json *j, int arr, const char *node,
     const char *storage, struct pve_volume **out, int *n, struct px_err *e);
 

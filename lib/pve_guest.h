@@ -133,4 +133,29 @@ int pve_agent_file_parse(const struct json *j, int obj,
     struct pve_agent_file *f, struct px_err *e);
 void pve_agent_file_free(struct pve_agent_file *f);
 
+/* ---- migration preconditions (GET .../migrate) ---- */
+
+#define PVE_MIGRATE_MAX_NODES	64
+#define PVE_MIGRATE_MAX_DISKS	32
+
+struct pve_migrate_info {
+	int running;
+	int nallowed;
+	char allowed[PVE_MIGRATE_MAX_NODES][64];
+	int nnot;			/* not allowed, with a reason */
+	char not_node[PVE_MIGRATE_MAX_NODES][64];
+	char not_why[PVE_MIGRATE_MAX_NODES][160];
+	int ndisks;			/* local disks (not CD-ROMs) */
+	char disk[PVE_MIGRATE_MAX_DISKS][128];
+	uint64_t disk_size[PVE_MIGRATE_MAX_DISKS];
+	int ncdroms;			/* local CD-ROM images */
+	char cdrom[PVE_MIGRATE_MAX_DISKS][128];
+	char resources[256];		/* local resources, comma-separated */
+};
+
+/* Parse the answer of GET .../{qemu,lxc}/{vmid}/migrate (qemu's
+ * allowed_nodes or lxc's allowed-nodes). */
+int pve_migrate_parse(const struct json *j, int obj,
+    struct pve_migrate_info *m, struct px_err *e);
+
 #endif

@@ -805,6 +805,60 @@ statistics(void)
 	    "integral skips unknown periods");
 }
 
+/* GET .../migrate (qemu's and lxc's shapes) and the snapshot the guest
+ * is on, with PVE's quirks. */
+static void
+migrate_and_here(void)
+{
+	struct pve_migrate_info m;
+	struct px_err e = { 0 };
+	char here[64];
+
+	inline_json("{\"data\":{\"running\":\"1\",\"allowed_nodes\":[\"pve2\","
+	    "\"pve3\"],\"not_allowed_nodes\":{\"pve4\":{\"unavailable_storages\":"
+	    "[\"local-zfs\"]},\"pve5\":{\"blocking-ha-resources\":[{\"sid\":"
+	    "\"vm:100\",\"cause\":\"resource-affinity\"}]}},\"local_disks\":["
+	    "{\"volid\":\"local:100/vm-100-disk-0.qcow2\",\"size\":\"34359738368\","
+	    "\"cdrom\":0},{\"volid\":\"local:iso/x.iso\",\"cdrom\":1}],"
+	    "\"local_resources\":[\"hostpci0\",\"usb0\"]}}");
+	ok(pve_migrate_parse(&j, data, &m, &e) == 0, "migrate: qemu shape");
+	ok(m.running == 1, "migrate: running as \"1\"");
+	ok(m.nallowed == 2 && strcmp(m.allowed[1], "pve3") == 0,
+	    "migrate: allowed nodes");
+	ok(m.nnot == 2 && strcmp(m.not_node[0], "pve4") == 0 &&
+	    strcmp(m.not_why[0], "storage not available there: local-zfs") == 0,
+	    "migrate: not allowed, unavailable storage (%s)", m.not_why[0]);
+	ok(strcmp(m.not_why[1], "blocked by HA resources: vm:100") == 0,
+	    "migrate: not allowed, HA (%s)", m.not_why[1]);
+	ok(m.ndisks == 1 && m.disk_size[0] == 34359738368ULL &&
+	    m.ncdroms == 1 && strcmp(m.cdrom[0], "local:iso/x.iso") == 0,
+	    "migrate: local disk with its size as a string, and a CD-ROM");
+	ok(strcmp(m.resources, "hostpci0,usb0") == 0, "migrate: resources");
+	inline_json("{\"data\":{\"running\":0,\"allowed-nodes\":[\"pve2\"],"
+	    "\"not-allowed-nodes\":{}}}");
+	ok(pve_migrate_parse(&j, data, &m, &e) == 0 && m.nallowed == 1 &&
+	    m.running == 0 && m.nnot == 0 && m.ndisks == 0,
+	    "migrate: lxc shape");
+	inline_json("{\"data\":null}");
+	ok(pve_migrate_parse(&j, data, &m, &e) == -1 && e.id == PXE_PARSE,
+	    "migrate: no object is a parse error");
+
+	if (load("nodes_node_qemu_vmid_snapshot.fog-proxmox-pve7.4.json") == 0) {
+		pve_snapshot_here(&j, data, here, sizeof(here));
+		ok(strcmp(here, "snapshot1") == 0, "recorded snapshots: the "
+		    "guest is on snapshot1");
+	}
+	inline_json("{\"data\":[{\"name\":\"a\"},{\"name\":\"current\"}]}");
+	pve_snapshot_here(&j, data, here, sizeof(here));
+	ok(here[0] == '\0', "snapshots: current without a parent");
+	inline_json("{\"data\":[{\"name\":\"a\"}]}");
+	pve_snapshot_here(&j, data, here, sizeof(here));
+	ok(here[0] == '\0', "snapshots: no current row");
+	inline_json("{\"data\":{}}");
+	pve_snapshot_here(&j, data, here, sizeof(here));
+	ok(here[0] == '\0', "snapshots: not an array");
+}
+
 int
 main(void)
 {
@@ -825,6 +879,7 @@ main(void)
 	times();
 	conditions();
 	paths();
+	migrate_and_here();
 	json_free(&j);
 	free(text);
 	return done_testing();
