@@ -124,17 +124,19 @@ like "$(json_expr "$out" 'd[0]["params"]')" "reason=storage%20outage%2C%20INC-1&
 run px audit verify
 is "$rc" 0 "and the log verifies"
 
-# Expiry: a 1 s freeze is gone 2 s later.
-run px incident freeze -p sim --reason "short" --ttl 1s
-is "$rc" 0 "freeze --ttl 1s"
+# Expiry: a 3 s freeze is gone 4 s later.  (3 s, not 1: a freeze that
+# has expired before px writes it -- a second can pass on a loaded machine
+# while the audit entry is written -- is rightly not written at all.)
+run px incident freeze -p sim --reason "short" --ttl 3s
+is "$rc" 0 "freeze --ttl 3s"
 # (read the file rather than status: on a loaded machine a second may
 # pass before status runs)
 is "$(json_expr "$(cat "$data/freeze.json")" \
 	'[f["until"] - f["since"] for f in d["freezes"] if f["scope"] == "sim"]')" \
-	"[1]" "it is recorded with a 1 s TTL"
-sleep 2
+	"[3]" "it is recorded with a 3 s TTL"
+sleep 4
 run px incident status -j
-is "$out" "[]" "and has expired 2 s later"
+is "$out" "[]" "and has expired 4 s later"
 
 # Audit failures: a freeze still holds, a thaw is refused.
 chmod 644 "$data/audit.db"
