@@ -1,5 +1,7 @@
 /* top_loop.c -- http_async on tickit's loop (see top_loop.h). */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "err.h"
@@ -181,6 +183,94 @@ top_loop_timer(Tickit *t, int ms, TickitCallbackFn *fn, void *user)
 	/* Bound for UNBIND too, so that d is freed if the loop ends
 	 * first. */
 	tickit_watch_later(t, TICKIT_BIND_UNBIND, arm_deferred, d);
+}
+
+/* ---- the action queue ---- */
+
+struct queued {
+	struct queued *next;
+	char key[64];
+	long long data[];	/* the action, suitably aligned */
+};
+
+static struct top_queue_def qdef;
+static Tickit *qtk;
+static struct queued *q_head, *q_tail;
+static int q_pumping, q_armed;
+
+void
+top_queue_init(Tickit *t, const struct top_queue_def *def)
+{
+	qtk = t;
+	qdef = *def;
+}
+
+void
+top_queue_post(const void *action)
+{
+	struct queued *q = px_xmalloc(sizeof(*q) + qdef.size);
+	const char *key;
+	long long now;
+
+	memcpy(q->data, action, qdef.size);
+	memcpy(&now, (const char *)action + qdef.now_off, sizeof(now));
+	if (now == 0) {
+		now = (long long)time(NULL);
+		memcpy((char *)q->data + qdef.now_off, &now, sizeof(now));
+	}
+	memcpy(&key, (const char *)action + qdef.key_off, sizeof(key));
+	if (key != NULL) {
+		snprintf(q->key, sizeof(q->key), "%s", key);
+		key = q->key;
+		memcpy((char *)q->data + qdef.key_off, &key, sizeof(key));
+	}
+	q->next = NULL;
+	if (q_tail)
+		q_tail->next = q;
+	else
+		q_head = q;
+	q_tail = q;
+}
+
+void
+top_queue_pump(void)
+{
+	if (q_pumping)
+		return;
+	q_pumping = 1;
+	while (q_head) {
+		struct queued *q = q_head;
+
+		if ((q_head = q->next) == NULL)
+			q_tail = NULL;
+		qdef.reduce(q->data);
+		free(q);
+	}
+	q_pumping = 0;
+	if (qdef.redraw)
+		qdef.redraw();
+}
+
+static int
+on_pump_later(Tickit *t, TickitEventFlags f, void *info, void *user)
+{
+	(void)t;
+	(void)info;
+	(void)user;
+	q_armed = 0;
+	if (f & TICKIT_EV_FIRE)
+		top_queue_pump();
+	return 0;
+}
+
+void
+top_queue_dispatch(const void *action)
+{
+	top_queue_post(action);
+	if (!q_armed) {
+		q_armed = 1;
+		tickit_watch_later(qtk, 0, on_pump_later, NULL);
+	}
 }
 
 void

@@ -31,6 +31,32 @@
  */
 void top_loop_timer(Tickit *tk, int ms, TickitCallbackFn *fn, void *user);
 
+/*
+ * The reducer's action queue, one per process (pxtop, px fleet): an
+ * action is copied in (size bytes), stamped with the time at its now
+ * field when it has none (the reducers have no clock), its key text
+ * copied (tickit's string lives only as long as its key event), and
+ * reduced later, one at a time, by reduce (which runs its effects);
+ * redraw follows.  top_queue_dispatch runs the queue from a "later"
+ * callback: keys and timers arrive inside tickit's timer dispatch, where
+ * effects must not arm or cancel a timer (the rule above).
+ */
+struct top_queue_def {
+	size_t size;		/* sizeof the action struct */
+	size_t key_off;		/* offsetof its const char *key */
+	size_t now_off;		/* offsetof its long long now */
+	void (*reduce)(void *action);	/* the queued copy */
+	void (*redraw)(void);
+};
+void top_queue_init(Tickit *tk, const struct top_queue_def *def);
+/* Queue an action (the caller pumps, e.g. after curl's callbacks). */
+void top_queue_post(const void *action);
+/* Queue an action and pump from a later callback. */
+void top_queue_dispatch(const void *action);
+/* Reduce everything queued, then redraw; not reentrant (a nested call
+ * returns at once and the outer one goes on). */
+void top_queue_pump(void);
+
 /* The asynchronous client bound to tk; after (may be NULL) is called
  * after curl has handled each socket event or timeout, e.g. to run the
  * actions the finished requests produced.  One per process. */

@@ -52,62 +52,43 @@ static char open_top[64];	/* Enter: run pxtop on this profile */
 
 /* ---- actions in, effects out (as cmd/top) ---- */
 
-struct queued {
-	struct fleet_action a;
-	char key[64];		/* a.key: tickit's string lives only as long
-				   as its key event */
-	struct queued *next;
-};
-static struct queued *aq_head, *aq_tail;
-static int pumping;
-
 static void run_effect(const struct fleet_effect *e);
 
-/* Queue a, stamped with the time: the reducer has no clock of its own,
- * and tells a fetch that hangs by it. */
+/* Reduce one action and run its effects (lib/top_loop's queue calls
+ * it); the queue redraws after the last. */
 static void
-post(const struct fleet_action *a)
+reduce_one(void *action)
 {
-	struct queued *q = px_xmalloc(sizeof(*q));
-
-	q->a = *a;
-	if (q->a.now == 0)
-		q->a.now = (long long)time(NULL);
-	if (a->key) {
-		snprintf(q->key, sizeof(q->key), "%s", a->key);
-		q->a.key = q->key;
-	}
-	q->next = NULL;
-	if (aq_tail)
-		aq_tail->next = q;
-	else
-		aq_head = q;
-	aq_tail = q;
+	fleet_effects_clear(&FX);
+	fleet_reduce(&S, action, &FX);
+	for (int i = 0; i < FX.n; i++)
+		run_effect(&FX.e[i]);
 }
 
-/* Reduce every queued action, run its effects, then ask for a redraw. */
 static void
-pump(void)
+redraw(void)
 {
-	if (pumping)
-		return;
-	pumping = 1;
-	while (aq_head) {
-		struct queued *q = aq_head;
-
-		if ((aq_head = q->next) == NULL)
-			aq_tail = NULL;
-		fleet_effects_clear(&FX);
-		fleet_reduce(&S, &q->a, &FX);
-		free(q);
-		for (int i = 0; i < FX.n; i++)
-			run_effect(&FX.e[i]);
-	}
-	pumping = 0;
 	if (root) {
 		tickit_window_expose(root, NULL);
 		tickit_window_flush(root);
 	}
+}
+
+static const struct top_queue_def queue_def = {
+	sizeof(struct fleet_action), offsetof(struct fleet_action, key),
+	offsetof(struct fleet_action, now), reduce_one, redraw,
+};
+
+static void
+post(const struct fleet_action *a)
+{
+	top_queue_post(a);
+}
+
+static void
+pump(void)
+{
+	top_queue_pump();
 }
 
 /* After curl handled an event: run what the finished requests posted. */
@@ -118,35 +99,11 @@ pump_after(void *arg)
 	pump();
 }
 
-static int pump_armed;
-
-static int
-on_pump_later(Tickit *t, TickitEventFlags f, void *info, void *user)
-{
-	(void)t;
-	(void)info;
-	(void)user;
-	pump_armed = 0;
-	if (f & TICKIT_EV_FIRE)
-		pump();
-	return 0;
-}
-
-/*
- * Queue a for the reducer, which runs from a "later" callback, as in
- * cmd/top: the refresh timer and keys (the Esc timeout) arrive inside
- * tickit's timer dispatch, where the effects must not arm a timer, and
- * a fetch does (curl's, lib/top_loop.h says why).  Run there, a refresh
- * that fired together with curl's timer crashed px fleet.
- */
+/* Queue a and reduce it from a "later" callback (lib/top_loop.h). */
 static void
 dispatch(struct fleet_action *a)
 {
-	post(a);
-	if (!pump_armed) {
-		pump_armed = 1;
-		tickit_watch_later(tk, 0, on_pump_later, NULL);
-	}
+	top_queue_dispatch(a);
 }
 
 /* ---- first contact, one thread per profile ---- */
@@ -503,6 +460,7 @@ fleet_main(int argc, char **argv)
 	err_fd = top_term_hold_stderr();
 	/* Before any thread: curl_global_init is not thread-safe
 	 * everywhere. */
+	top_queue_init(tk, &queue_def);
 	async = top_loop_attach(tk, pump_after, NULL);
 	tickit_watch_io(tk, sig_fd, TICKIT_IO_IN, 0, on_signal_pipe, &sig_fd);
 	tickit_watch_io(tk, contact_pipe[0], TICKIT_IO_IN, 0, on_contact,

@@ -65,62 +65,43 @@ static double delay = 3;
 
 /* ---- actions in, effects out ---- */
 
-struct queued {
-	struct top_action a;
-	char key[64];		/* a.key: tickit's string lives only as long
-				   as its key event */
-	struct queued *next;
-};
-static struct queued *aq_head, *aq_tail;
-static int pumping;
-
 static void run_effect(const struct top_effect *e);
 
-/* Queue a, stamped with the time: the reducer has no clock of its own,
- * and tells a refresh that hangs by it. */
+/* Reduce one action and run its effects (lib/top_loop's queue calls
+ * it); the queue redraws after the last. */
 static void
-post(const struct top_action *a)
+reduce_one(void *action)
 {
-	struct queued *q = px_xmalloc(sizeof(*q));
-
-	q->a = *a;
-	if (q->a.now == 0)
-		q->a.now = (long long)time(NULL);
-	if (a->key) {
-		snprintf(q->key, sizeof(q->key), "%s", a->key);
-		q->a.key = q->key;
-	}
-	q->next = NULL;
-	if (aq_tail)
-		aq_tail->next = q;
-	else
-		aq_head = q;
-	aq_tail = q;
+	top_effects_clear(&FX);
+	top_reduce(&S, action, &FX);
+	for (int i = 0; i < FX.n; i++)
+		run_effect(&FX.e[i]);
 }
 
-/* Reduce every queued action, run its effects, then ask for a redraw. */
 static void
-pump(void)
+redraw(void)
 {
-	if (pumping)
-		return;
-	pumping = 1;
-	while (aq_head) {
-		struct queued *q = aq_head;
-
-		if ((aq_head = q->next) == NULL)
-			aq_tail = NULL;
-		top_effects_clear(&FX);
-		top_reduce(&S, &q->a, &FX);
-		free(q);
-		for (int i = 0; i < FX.n; i++)
-			run_effect(&FX.e[i]);
-	}
-	pumping = 0;
 	if (root) {
 		tickit_window_expose(root, NULL);
 		tickit_window_flush(root);
 	}
+}
+
+static const struct top_queue_def queue_def = {
+	sizeof(struct top_action), offsetof(struct top_action, key),
+	offsetof(struct top_action, now), reduce_one, redraw,
+};
+
+static void
+post(const struct top_action *a)
+{
+	top_queue_post(a);
+}
+
+static void
+pump(void)
+{
+	top_queue_pump();
 }
 
 /* After curl handled an event: run what the finished requests posted. */
@@ -131,34 +112,11 @@ pump_after(void *arg)
 	pump();
 }
 
-static int pump_armed;
-
-static int
-on_pump_later(Tickit *t, TickitEventFlags f, void *info, void *user)
-{
-	(void)t;
-	(void)info;
-	(void)user;
-	pump_armed = 0;
-	if (f & TICKIT_EV_FIRE)
-		pump();
-	return 0;
-}
-
-/*
- * Queue a for the reducer, which runs from a "later" callback: keys and
- * the refresh timer can arrive inside tickit's timer dispatch (the Esc
- * timeout, our own timer), where the effects must not arm or cancel a
- * timer (lib/top_loop.h says why).
- */
+/* Queue a and reduce it from a "later" callback (lib/top_loop.h). */
 static void
 dispatch(struct top_action *a)
 {
-	post(a);
-	if (!pump_armed) {
-		pump_armed = 1;
-		tickit_watch_later(tk, 0, on_pump_later, NULL);
-	}
+	top_queue_dispatch(a);
 }
 
 /* ---- fetches ---- */
@@ -1130,6 +1088,7 @@ top_main(int argc, char **argv)
 			close(fd);
 		}
 	}
+	top_queue_init(tk, &queue_def);
 	async = top_loop_attach(tk, pump_after, NULL);
 	worker_start();
 	tickit_watch_io(tk, sig_pipe_rd, TICKIT_IO_IN, 0, on_signal_pipe,
