@@ -466,6 +466,19 @@ json_check(const char *s, size_t len, int *ntok, size_t *rs, size_t *re,
 	    stack[depth - 1] == '{' ? "an object" : "an array");
 }
 
+/* What every parse refuses first: too big, or nothing at all. */
+static int
+input_ok(const char *src, size_t len, struct px_err *e)
+{
+	if (len > JSON_MAX_SIZE)
+		return px_fail(e, PXE_TOO_LARGE,
+		    "JSON body of %zu bytes is over the %u byte limit", len,
+		    JSON_MAX_SIZE);
+	if (src == NULL || len == 0)
+		return px_fail(e, PXE_PARSE, "empty JSON input");
+	return 0;
+}
+
 int
 json_parse(struct json *j, const char *src, size_t len, struct px_err *e)
 {
@@ -475,12 +488,8 @@ json_parse(struct json *j, const char *src, size_t len, struct px_err *e)
 	int n = 0, r;
 
 	memset(j, 0, sizeof(*j));
-	if (len > JSON_MAX_SIZE)
-		return px_fail(e, PXE_TOO_LARGE,
-		    "JSON body of %zu bytes is over the %u byte limit", len,
-		    JSON_MAX_SIZE);
-	if (src == NULL || len == 0)
-		return px_fail(e, PXE_PARSE, "empty JSON input");
+	if (input_ok(src, len, e) != 0)
+		return -1;
 	if (json_check(src, len, &n, &rs, &re, NULL, e) == -1)
 		return -1;
 
@@ -604,12 +613,8 @@ json_each(const char *src, size_t len, const char *key,
 	size_t rs = 0, re = 0, i, k, v = 0, q;
 	int n = 0, r, found = 0, rc = 0;
 
-	if (len > JSON_MAX_SIZE)
-		return px_fail(e, PXE_TOO_LARGE,
-		    "JSON body of %zu bytes is over the %u byte limit", len,
-		    JSON_MAX_SIZE);
-	if (src == NULL || len == 0)
-		return px_fail(e, PXE_PARSE, "empty JSON input");
+	if (input_ok(src, len, e) != 0)
+		return -1;
 	/* One pass checks everything and notes where the elements are. */
 	if (json_check(src, len, &n, &rs, &re, &sp, e) == -1) {
 		free(sp.v);

@@ -6,35 +6,15 @@
 #include <string.h>
 
 #include "pve.h"
+#include "recorded.h"
 #include "tap.h"
-
-static char *
-slurp(const char *name, size_t *n)
-{
-	const char *top = getenv("PX_TOP");
-	char path[1024];
-	struct buf b = { 0 };
-	char chunk[4096];
-	size_t k;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/../shared/reference/recorded/%s",
-	    top ? top : ".", name);
-	if ((f = fopen(path, "r")) == NULL)
-		return NULL;
-	while ((k = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_add(&b, chunk, k);
-	fclose(f);
-	*n = b.len;
-	return buf_steal(&b);
-}
 
 static int
 load(const char *name, struct json *j, char **text, int *data)
 {
 	size_t n;
 
-	*text = slurp(name, &n);
+	*text = recorded_slurp(name, &n);
 	if (*text == NULL || json_parse(j, *text, n, NULL) != 0)
 		return -1;
 	*data = json_get(j, 0, "data");
