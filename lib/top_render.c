@@ -220,10 +220,17 @@ draw_dash(TickitRenderBuffer *rb, const struct top_state *s, int y0,
 	if (y < end)
 		put(rb, s, y++, 0, p->head, "%-28s %-14s %s", "STORAGE", "USE",
 		    "USED/TOTAL");
-	for (int i = 0; i < s->nstorages && y < end - 6; i++, y++) {
+	for (int i = 0; i < s->nstorages && y < end - 6; i++) {
 		const struct pve_storage *st = &s->storages[i];
 		double f = st->maxdisk ? (double)st->disk / st->maxdisk : 0;
+		int dup = 0;
 
+		/* A shared storage is one pool, listed by every node: once. */
+		for (int k = 0; k < i && st->shared && !dup; k++)
+			dup = s->storages[k].shared &&
+			    strcmp(s->storages[k].storage, st->storage) == 0;
+		if (dup)
+			continue;
 		bar(b1, sizeof(b1), f, 12);
 		out_fmt_bytes(m1, sizeof(m1), st->disk);
 		out_fmt_bytes(m2, sizeof(m2), st->maxdisk);
@@ -231,6 +238,7 @@ draw_dash(TickitRenderBuffer *rb, const struct top_state *s, int y0,
 		    "%3.0f%%  %s/%s", st->shared ? st->storage : (snprintf(b2,
 		    sizeof(b2), "%.30s@%.30s", st->storage, st->node), b2), b1,
 		    f * 100, m1, m2);
+		y++;
 	}
 	y++;
 	for (int i = 0; i < s->ntasks; i++)

@@ -653,6 +653,36 @@ bench(void)
 	ok(S.nvis == 10000, "10000 guests listed");
 }
 
+/* The dashboard lists a shared storage once, a local one per node. */
+static void
+test_shared_storage_once(void)
+{
+	struct top_action a = { .type = TA_STORAGE };
+	struct pve_storage *st = calloc(4, sizeof(*st));
+	int nas = 0;
+
+	setup(10, 0);
+	for (int i = 0; i < 4; i++) {
+		snprintf(st[i].storage, sizeof(st[i].storage), "%s",
+		    i < 2 ? "nas-shared" : "local");
+		snprintf(st[i].node, sizeof(st[i].node), "pve%d", i % 2 + 1);
+		snprintf(st[i].status, sizeof(st[i].status), "available");
+		st[i].shared = i < 2;
+		st[i].disk = 1ULL << 30;
+		st[i].maxdisk = 10ULL << 30;
+	}
+	a.rows = st;
+	a.n = 4;
+	act(&a);
+	press("1");
+	draw();
+	for (int i = 0; i < LINES; i++)
+		nas += strstr(screen[i], "nas-shared") != NULL;
+	is_int(nas, 1, "dashboard: a shared storage once");
+	ok(shows("local@pve1") && shows("local@pve2"),
+	    "dashboard: a local storage per node");
+}
+
 int
 main(void)
 {
@@ -667,6 +697,7 @@ main(void)
 	test_guest_detail_tasks();
 	test_read_only_and_resize();
 	test_not_answering();
+	test_shared_storage_once();
 	bench();
 	top_state_free(&S);
 	top_effects_free(&FX);
