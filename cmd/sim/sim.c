@@ -20,6 +20,7 @@
 PX_COMMAND(sim, "a stateful Proxmox VE and Backup Server simulator",
     "usage: pxsim [-l addr:port] [-d statedir] [--nodes N] [--guests M]\n"
     "             [--seed S] [--pbs addr:port] [--task-seconds S]\n"
+    "             [--history DAYS]\n"
     "             [--latency MS[:JITTER]] [--fail RATE:MODE[:PATHPREFIX]]\n"
     "             [--offline NODE] [--telegram]\n"
     "             [--telegram-auto approve|deny|ignore] [--pidfile file]\n"
@@ -31,7 +32,7 @@ PX_COMMAND(sim, "a stateful Proxmox VE and Backup Server simulator",
 enum {
 	O_NODES = 256, O_GUESTS, O_SEED, O_PBS, O_TASKSEC, O_LATENCY, O_FAIL,
 	O_OFFLINE, O_TELEGRAM, O_TGAUTO, O_PRINT, O_PIDFILE, O_PUBLIC,
-	O_RESET, O_AS, O_AUTH,
+	O_RESET, O_AS, O_AUTH, O_HISTORY,
 };
 
 static const struct option longopts[] = {
@@ -40,6 +41,7 @@ static const struct option longopts[] = {
 	{ "fail", required_argument, NULL, O_FAIL },
 	{ "guests", required_argument, NULL, O_GUESTS },
 	{ "help", no_argument, NULL, 'h' },
+	{ "history", required_argument, NULL, O_HISTORY },
 	{ "latency", required_argument, NULL, O_LATENCY },
 	{ "nodes", required_argument, NULL, O_NODES },
 	{ "offline", required_argument, NULL, O_OFFLINE },
@@ -342,6 +344,9 @@ sim_main(int argc, char **argv)
 				    "'%s'", optarg);
 			break;
 		}
+		case O_HISTORY:
+			s.opt.history = (int)num_arg(optarg, 0, 365, "--history");
+			break;
 		case O_TELEGRAM:
 			s.opt.telegram = 1;
 			break;
@@ -374,6 +379,7 @@ sim_main(int argc, char **argv)
 		px_errx(PX_EXIT_FAIL, "%s", err);
 	api_init(&s);
 	pbs_secret(&s);
+	sim_tasks_history(&s, s.opt.history);
 	for (i = 0; i < noff; i++) {
 		struct sim_node *n = sim_node_find(&s, offline[i]);
 

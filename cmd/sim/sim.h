@@ -369,6 +369,7 @@ struct sim_opts {
 	int guests;
 	uint64_t seed;
 	double task_seconds;
+	int history;		/* --history DAYS, 0: none */
 	int latency_ms, latency_jitter;
 	int telegram;
 	char telegram_auto[16];	/* "", "approve", "deny", "ignore" */
@@ -595,5 +596,8 @@ struct sim_task *sim_task_find(struct sim *s, const char *upid);
 void sim_tasks_advance(struct sim *s);
 /* A running task holding a lock on vmid, or NULL. */
 struct sim_task *sim_task_for_vmid(struct sim *s, int vmid);
+/* Finished nightly backups of the last days (--history), into an empty
+ * task list. */
+void sim_tasks_history(struct sim *s, int days);
 
 #endif

@@ -246,6 +246,65 @@ sim_task_for_vmid(struct sim *s, int vmid)
 	return NULL;
 }
 
+/*
+ * --history DAYS: the finished tasks of a cluster that has been running
+ * for a while, so that a fresh simulator (the demo) does not show an
+ * empty task list: every night at 01:00 each node backs up its guests
+ * (vzdump, about ten minutes), and last night's backup on the last node
+ * ended with "job errors" for one guest.  Only into an empty task list.
+ */
+void
+sim_tasks_history(struct sim *s, int days)
+{
+	time_t now = sim_now(s), night = now - now % 86400 + 3600;
+
+	if (s->ntasks > 0 || days <= 0)
+		return;
+	if (night > now)
+		night -= 86400;		/* the latest 01:00 already past */
+	for (int d = days - 1; d >= 0; d--) {
+		for (size_t i = 0; i < s->nnodes; i++) {
+			const char *node = s->nodes[i].name;
+			int fail = d == 0 && i == s->nnodes - 1, nb = 0, bad = 0;
+			struct sim_task *t;
+
+			t = sim_task_start(s, node, "vzdump", "", "root@pam",
+			    0, NULL, NULL);
+			t->starttime = night - (time_t)d * 86400 +
+			    (time_t)i * 120;
+			snprintf(t->upid, sizeof(t->upid),
+			    "UPID:%.40s:%08X:%08X:%08X:%.31s:%.60s:%.80s:",
+			    t->node, t->pid, t->pstart,
+			    (unsigned)t->starttime, t->type, t->id, t->user);
+			sim_task_log(t, "INFO: starting new backup job: vzdump "
+			    "--all 1 --mode snapshot --node %s --storage nas "
+			    "--quiet 1", node);
+			for (size_t k = 0; k < s->nguests; k++) {
+				const struct sim_guest *g = s->guests[k];
+
+				if ((size_t)g->node != i || g->template_)
+					continue;
+				nb++;
+				if (fail && bad == 0) {
+					bad = g->vmid;
+					sim_task_log(t, "ERROR: Backup of VM %d "
+					    "failed - job failed with err -5 - "
+					    "Input/output error", g->vmid);
+				} else
+					sim_task_log(t, "INFO: Finished Backup "
+					    "of VM %d (00:00:%02d)", g->vmid,
+					    10 + (int)(k % 40));
+			}
+			sim_task_log(t, "INFO: Backup job finished %s",
+			    bad ? "with errors" : "successfully");
+			t->running = 0;
+			t->endtime = t->starttime + 60 + nb * 20;
+			sim_str_set(&t->exitstatus, bad ? "job errors" : "OK");
+			tasks_save(s, t);
+		}
+	}
+}
+
 /* Persist a finished task (log as one text, lines separated by \n). */
 void
 tasks_save(struct sim *s, const struct sim_task *t)
