@@ -820,7 +820,7 @@ json_get(const struct json *j, int t, const char *key)
 #define FIELDS_MAX	64
 #define FIELDS_OTHER	16
 struct fields_memo {
-	const char *const *names;
+	const char *name[FIELDS_MAX];	/* the names it learnt them for */
 	int n, nother;
 	size_t len[FIELDS_MAX];
 	char other[FIELDS_OTHER][24];
@@ -860,8 +860,11 @@ json_fields(const struct json *j, int t, const char *const *names, int n,
 		out[q] = -1;
 	if (json_type(j, t) != JSON_OBJECT || n > FIELDS_MAX)
 		return;
-	if (m->names != names || m->n != n) {
-		m->names = names;
+	/* The same strings, not only the same array: a caller's array on
+	 * the stack may hold other names at the same address next time. */
+	if (m->n != n || memcmp(m->name, names, (size_t)n *
+	    sizeof(*names)) != 0) {
+		memcpy(m->name, names, (size_t)n * sizeof(*names));
 		m->n = n;
 		m->nother = 0;
 		for (int q = 0; q < n; q++)

@@ -86,7 +86,9 @@ int json_at(const struct json *j, int t, int i);
 int json_get(const struct json *j, int t, const char *key);
 /* Look up n keys of object t in one pass over its members: out[i] gets
  * the value token of names[i], or -1.  For objects read field by field
- * (n lookups with json_get cost n passes). */
+ * (n lookups with json_get cost n passes).  It remembers the key order
+ * of the last object per thread, keyed by the name strings: they must
+ * not change while in use (string constants). */
 void json_fields(const struct json *j, int t, const char *const *names,
     int n, int *out);
 /* Walk a path of keys separated by '.', e.g. "data.result"; -1 if absent.

@@ -1466,6 +1466,44 @@ test_each(void)
 	}
 }
 
+/* json_fields remembers the last names it saw: a different list of
+ * names at the same address (a caller's array on the stack, reused)
+ * must not be read with the old list's lengths. */
+static void
+fields_lookup(const struct json *j, const char *a, const char *b, int *out)
+{
+	const char *names[2];
+
+	names[0] = a;
+	names[1] = b;
+	json_fields(j, 0, names, 2, out);
+}
+
+static void
+test_fields_memo(void)
+{
+	struct json j;
+	struct px_err e;
+	int out[2];
+	const char *src = "{\"id\":1,\"name\":2,\"identity\":3,\"nm\":4}";
+
+	if (json_parse(&j, src, strlen(src), &e) != 0) {
+		ok(0, "parse: %s", e.msg);
+		return;
+	}
+	fields_lookup(&j, "id", "name", out);
+	ok(json_get_int(&j, out[0] - 1, "x", 0) == 0 && out[0] > 0 &&
+	    out[1] > 0, "json_fields: id and name found");
+	fields_lookup(&j, "identity", "nm", out);
+	is_int(out[0], json_get(&j, 0, "identity"),
+	    "json_fields: other names at the same address: identity");
+	is_int(out[1], json_get(&j, 0, "nm"),
+	    "json_fields: other names at the same address: nm");
+	fields_lookup(&j, "id", "name", out);
+	is_int(out[0], json_get(&j, 0, "id"), "json_fields: and back: id");
+	json_free(&j);
+}
+
 int
 main(void)
 {
@@ -1483,6 +1521,7 @@ main(void)
 	test_numbers();
 	test_number_fast_path();
 	test_each();
+	test_fields_memo();
 	test_roundtrip();
 	test_recorded();
 	return done_testing();
