@@ -108,6 +108,15 @@ sim_task_fail(struct sim_task *t, const char *fmt, ...)
 }
 
 /* Start a task; see sim.h. */
+/* t's UPID, as PVE writes it, from its fields. */
+static void
+task_upid(struct sim_task *t)
+{
+	snprintf(t->upid, sizeof(t->upid),
+	    "UPID:%.40s:%08X:%08X:%08X:%.31s:%.60s:%.80s:", t->node, t->pid,
+	    t->pstart, (unsigned)t->starttime, t->type, t->id, t->user);
+}
+
 struct sim_task *
 sim_task_start(struct sim *s, const char *node, const char *type,
     const char *id, const char *user, double seconds, sim_task_fn on_finish,
@@ -140,9 +149,7 @@ sim_task_start(struct sim *s, const char *node, const char *type,
 		if (*end == '\0' && v >= 100)
 			t->vmid = (int)v;
 	}
-	snprintf(t->upid, sizeof(t->upid), "UPID:%.40s:%08X:%08X:%08X:%.31s:%.60s:%.80s:",
-	    t->node, t->pid, t->pstart, (unsigned)t->starttime, t->type,
-	    t->id, t->user);
+	task_upid(t);
 	task_append(s, t);
 	return t;
 }
@@ -272,10 +279,7 @@ sim_tasks_history(struct sim *s, int days)
 			    0, NULL, NULL);
 			t->starttime = night - (time_t)d * 86400 +
 			    (time_t)i * 120;
-			snprintf(t->upid, sizeof(t->upid),
-			    "UPID:%.40s:%08X:%08X:%08X:%.31s:%.60s:%.80s:",
-			    t->node, t->pid, t->pstart,
-			    (unsigned)t->starttime, t->type, t->id, t->user);
+			task_upid(t);
 			sim_task_log(t, "INFO: starting new backup job: vzdump "
 			    "--all 1 --mode snapshot --node %s --storage nas "
 			    "--quiet 1", node);
