@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -437,36 +436,6 @@ on_body(char *data, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
-/*
- * Map the pages of a big body before curl writes into them: one
- * madvise instead of a page fault per 4 KiB, which on a virtual machine
- * is most of the cost of receiving a 3 MB answer (measured: about 10 ms
- * of the 80 ms px ls takes over 10,000 guests).  Best effort: a kernel
- * before 5.14 says EINVAL and the pages fault in as before.  At most the
- * first 8 MiB: Content-Length is the server's word, and a server that
- * announces 32 MiB and sends little must not cost 32 MiB of memory.
- */
-static void
-prefault(void *p, size_t n)
-{
-#ifdef MADV_POPULATE_WRITE
-	long pg = sysconf(_SC_PAGESIZE);
-	uintptr_t a, b;
-
-	if (n < (1u << 18) || pg <= 0)
-		return;
-	if (n > (8u << 20))
-		n = 8u << 20;
-	a = ((uintptr_t)p + (uintptr_t)pg - 1) & ~((uintptr_t)pg - 1);
-	b = ((uintptr_t)p + n) & ~((uintptr_t)pg - 1);
-	if (b > a)
-		(void)madvise((void *)a, b - a, MADV_POPULATE_WRITE);
-#else
-	(void)p;
-	(void)n;
-#endif
-}
-
 static size_t
 on_header(char *data, size_t size, size_t nmemb, void *arg)
 {
@@ -494,7 +463,6 @@ on_header(char *data, size_t size, size_t nmemb, void *arg)
 
 		if (cl > 0 && cl <= HTTP_BODY_CAP && k->body.len == 0) {
 			buf_grow(&k->body, (size_t)cl);
-			prefault(k->body.p, (size_t)cl);
 		}
 	} else if (strncasecmp(line, "Retry-After:", 12) == 0) {
 		char *end;

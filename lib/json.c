@@ -1825,6 +1825,25 @@ json_fmt_num(char *buf, size_t n, double v)
 #define JW_NEED_COMMA	0x1
 #define JW_OBJECT	0x2
 
+/* %.*g of v (not an integer, |v| < 1e17) in the C locale: through fmt_g
+ * when it can. */
+static size_t
+fmt_digits(char *buf, size_t n, int prec, double v)
+{
+	locale_t loc, old = (locale_t)0;
+	int len = fmt_g(buf, n, prec, v);
+
+	if (len >= 0)
+		return (size_t)len;
+	loc = c_locale();
+	if (loc != (locale_t)0)
+		old = uselocale(loc);
+	len = snprintf(buf, n, "%.*g", prec, v);
+	if (loc != (locale_t)0)
+		uselocale(old);
+	return len < 0 ? 0 : (size_t)len;
+}
+
 void
 jw_init(struct jw *w, struct buf *b)
 {
@@ -1969,7 +1988,10 @@ jw_num(struct jw *w, double v)
 	if (jw_dropped(w))
 		return;
 	jw_value(w);
-	n = json_fmt_num(buf, sizeof(buf), v);
+	if (w->digits > 0 && isfinite(v) && v != floor(v) && fabs(v) < 1e17)
+		n = fmt_digits(buf, sizeof(buf), w->digits, v);
+	else
+		n = json_fmt_num(buf, sizeof(buf), v);
 	buf_add(w->b, buf, n);
 }
 

@@ -172,6 +172,11 @@ struct jw {
 	int depth;
 	unsigned char comma[JSON_MAX_DEPTH + 1];	/* need a comma here */
 	unsigned char after_key;
+	/* Significant digits of a double that is not an integer: 0 for the
+	 * shortest text that reads back as the same double (px's output);
+	 * 15 for what PVE's Perl writes (JSON::XS prints an NV with %.15g),
+	 * which pxsim uses. */
+	int digits;
 };
 
 void jw_init(struct jw *w, struct buf *b);

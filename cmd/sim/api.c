@@ -156,6 +156,7 @@ sim_ok_begin(struct sim_resp *rs, struct jw *w)
 	rs->status = 200;
 	rs->reason[0] = '\0';
 	jw_init(w, &rs->body);
+	w->digits = 15;		/* as PVE's Perl writes its numbers */
 	jw_obj(w);
 	jw_key(w, "data");
 }
