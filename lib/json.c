@@ -319,43 +319,116 @@ enum want {
 	W_END,			/* the root value is complete */
 };
 
-/* Where the elements of the root object's arrays are, for json_each:
- * v[3k] the offset of the '[', v[3k+1] and v[3k+2] an element's span. */
-struct spans {
-	size_t *v;
-	size_t n, cap;
+/*
+ * What json_each follows while json_check validates: the array that is
+ * the value of the root object's first member named key.  Its elements
+ * are tokenized by the same pass, as jsmn would tokenize each element on
+ * its own (offsets from the element's first byte; the element's root is
+ * token 0 with parent -1), and handed to element() as soon as each is
+ * validated: every byte of a big answer is scanned once.  The unit tests
+ * compare these tokens with jsmn's on every recorded answer.
+ */
+enum { EH_NONE, EH_NULL, EH_OTHER, EH_ARRAY };	/* what key's value is */
+
+struct each_hook {
+	const char *key;
+	int found;		/* EH_*: EH_NONE until the member is seen */
+	int next;		/* the value about to be scanned is key's */
+	size_t arr;		/* key's array: the offset of its '[' */
+	/* the element being scanned */
+	int in;			/* inside one */
+	size_t base;		/* its first byte */
+	jsmntok_t *tok;
+	unsigned int cap;
+	int ntok;
+	int super;		/* the token a new one belongs to (jsmn's) */
+	int open[JSON_MAX_DEPTH];	/* containers not closed yet */
+	int nopen;
+	/* 0 goes on, 1 stops (json_check returns 1), -1 fails (e set) */
+	int (*element)(struct each_hook *h, size_t start, size_t end,
+	    struct px_err *e);
 };
 
-static void
-span_add(struct spans *sp, size_t arr, size_t start, size_t end)
+static int key_is(const char *s, size_t i, size_t kend, const char *key);
+
+/* An element of key's array starts or ends at this depth? */
+#define IN_KEYS(h, depth, stack, arr) \
+	((h) != NULL && (depth) == 2 && (stack)[0] == '{' && \
+	    (stack)[1] == '[' && (h)->found == EH_ARRAY && (arr) == (h)->arr)
+
+/* A new token of the element, attached as jsmn attaches it. */
+static jsmntok_t *
+emit(struct each_hook *h, jsmntype_t type, size_t start, size_t end)
 {
-	if (sp->n + 3 > sp->cap) {
-		sp->cap = sp->cap ? sp->cap * 2 : 3 * 1024;
-		sp->v = px_xrealloc(sp->v, sp->cap * sizeof(*sp->v));
+	jsmntok_t *t;
+
+	if ((unsigned int)h->ntok == h->cap) {
+		h->cap = h->cap ? h->cap * 2 : 64;
+		h->tok = px_xrealloc(h->tok, h->cap * sizeof(*h->tok));
 	}
-	sp->v[sp->n++] = arr;
-	sp->v[sp->n++] = start;
-	sp->v[sp->n++] = end;
+	t = &h->tok[h->ntok];
+	t->type = type;
+	t->start = (int)(start - h->base);
+	t->end = end == (size_t)-1 ? -1 : (int)(end - h->base);
+	t->size = 0;
+	t->parent = h->super;
+	if (h->super >= 0)
+		h->tok[h->super].size++;
+	h->ntok++;
+	return t;
 }
 
-/* An element of an array that is a member of the root object? */
-#define IN_SPAN(sp, depth, stack) \
-	((sp) != NULL && (depth) == 2 && (stack)[0] == '{' && (stack)[1] == '[')
+/* ',' after a value: a key's value is done, back to its object. */
+static void
+emit_comma(struct each_hook *h)
+{
+	if (h->super >= 0 && h->tok[h->super].type != JSMN_OBJECT &&
+	    h->tok[h->super].type != JSMN_ARRAY)
+		h->super = h->tok[h->super].parent;
+}
+
+static void
+emit_open(struct each_hook *h, char c, size_t at)
+{
+	emit(h, c == '{' ? JSMN_OBJECT : JSMN_ARRAY, at, (size_t)-1);
+	h->open[h->nopen++] = h->super = h->ntok - 1;
+}
+
+static void
+emit_close(struct each_hook *h, size_t end)
+{
+	int t = h->open[--h->nopen];
+
+	h->tok[t].end = (int)(end - h->base);
+	h->super = h->tok[t].parent;
+}
+
+/* An element begins at s[at]. */
+static void
+element_begin(struct each_hook *h, size_t at)
+{
+	h->in = 1;
+	h->base = at;
+	h->ntok = 0;
+	h->super = -1;
+	h->nopen = 0;
+}
 
 /*
  * Check that s[0..len) is exactly one JSON value (RFC 8259) nested at most
  * JSON_MAX_DEPTH deep.  Iterative, one pass, no allocation.  *ntok gets
  * the number of jsmn tokens (containers, keys, values); *rs and *re the
- * span of the root value.
+ * span of the root value.  With h, the elements of h->key's array go to
+ * h->element as they are validated: 1 when it stopped the scan.
  */
 static int
 json_check(const char *s, size_t len, int *ntok, size_t *rs, size_t *re,
-    struct spans *sp, struct px_err *e)
+    struct each_hook *h, struct px_err *e)
 {
 	char stack[JSON_MAX_DEPTH];
 	enum want want = W_VALUE;
-	size_t i = 0, start, arr = 0, el = 0;
-	int depth = 0, n = 0;
+	size_t i = 0, start, arr = 0, ks;
+	int depth = 0, n = 0, r, em = 0;
 	char c;
 
 	for (;;) {
@@ -371,14 +444,26 @@ json_check(const char *s, size_t len, int *ntok, size_t *rs, size_t *re,
 			/* FALLTHROUGH */
 		case W_VALUE:
 			start = i;
+			if (h != NULL) {
+				if (h->next && depth == 1) {
+					h->next = 0;
+					h->found = c == '[' ? EH_ARRAY :
+					    c == 'n' ? EH_NULL : EH_OTHER;
+					h->arr = start;
+				}
+				if (IN_KEYS(h, depth, stack, arr)) {
+					element_begin(h, start);
+					em = 1;
+				}
+			}
 			if (c == '{' || c == '[') {
 				if (depth == JSON_MAX_DEPTH)
 					return px_fail(e, PXE_PARSE,
 					    "malformed JSON at byte %zu: "
 					    "nested deeper than %d", i,
 					    JSON_MAX_DEPTH);
-				if (IN_SPAN(sp, depth, stack))
-					el = start;
+				if (em)
+					emit_open(h, c, start);
 				stack[depth++] = c;
 				if (depth == 2 && c == '[')
 					arr = start;
@@ -393,12 +478,18 @@ json_check(const char *s, size_t len, int *ntok, size_t *rs, size_t *re,
 			if (c == '"') {
 				if (scan_string(s, len, &i, e) == -1)
 					return -1;
+				if (em)
+					emit(h, JSMN_STRING, start + 1, i - 1);
 			} else if (c == '-' || is_digit(c)) {
 				if (scan_number(s, len, &i, e) == -1)
 					return -1;
+				if (em)
+					emit(h, JSMN_PRIMITIVE, start, i);
 			} else if (c == 't' || c == 'f' || c == 'n') {
 				if (scan_literal(s, len, &i, e) == -1)
 					return -1;
+				if (em)
+					emit(h, JSMN_PRIMITIVE, start, i);
 			} else
 				return fail_at(e, s, len, i,
 				    "expected a value");
@@ -407,8 +498,11 @@ json_check(const char *s, size_t len, int *ntok, size_t *rs, size_t *re,
 				*rs = start;
 				*re = i;
 			}
-			if (IN_SPAN(sp, depth, stack))
-				span_add(sp, arr, start, i);
+			if (em && IN_KEYS(h, depth, stack, arr)) {
+				em = h->in = 0;
+				if ((r = h->element(h, start, i, e)) != 0)
+					return r;
+			}
 			want = depth ? W_COMMA_OR_CLOSE : W_END;
 			continue;
 		case W_KEY_OR_CLOSE:
@@ -419,19 +513,29 @@ json_check(const char *s, size_t len, int *ntok, size_t *rs, size_t *re,
 			if (c != '"')
 				return fail_at(e, s, len, i,
 				    "expected a string key");
+			ks = i;
 			if (scan_string(s, len, &i, e) == -1)
 				return -1;
+			if (em)
+				emit(h, JSMN_STRING, ks + 1, i - 1);
+			else if (h != NULL && depth == 1 &&
+			    h->found == EH_NONE && key_is(s, ks, i, h->key))
+				h->next = 1;
 			n++;
 			want = W_COLON;
 			continue;
 		case W_COLON:
 			if (c != ':')
 				return fail_at(e, s, len, i, "expected ':'");
+			if (em)
+				h->super = h->ntok - 1;	/* the key */
 			i++;
 			want = W_VALUE;
 			continue;
 		case W_COMMA_OR_CLOSE:
 			if (c == ',') {
+				if (em)
+					emit_comma(h);
 				i++;
 				want = stack[depth - 1] == '{' ? W_KEY :
 				    W_VALUE;
@@ -452,8 +556,14 @@ json_check(const char *s, size_t len, int *ntok, size_t *rs, size_t *re,
 		i++;
 		if (depth == 0)
 			*re = i;
-		if (IN_SPAN(sp, depth, stack))
-			span_add(sp, arr, el, i);
+		if (em) {
+			emit_close(h, i);
+			if (IN_KEYS(h, depth, stack, arr)) {
+				em = h->in = 0;
+				if ((r = h->element(h, h->base, i, e)) != 0)
+					return r;
+			}
+		}
 		want = depth ? W_COMMA_OR_CLOSE : W_END;
 	}
 	if (want == W_END) {
@@ -524,66 +634,6 @@ json_parse(struct json *j, const char *src, size_t len, struct px_err *e)
 
 static size_t unescape(const char *src, size_t n, char *dst, size_t size);
 
-static size_t
-skip_ws(const char *s, size_t len, size_t i)
-{
-	while (i < len && is_ws(s[i]))
-		i++;
-	return i;
-}
-
-/* The end of the string whose opening quote is s[i] (past its closing
- * quote); the text is known to be valid. */
-static size_t
-skip_string(const char *s, size_t len, size_t i)
-{
-	for (i++; i < len; i++) {
-		while (i < len && !str_stop[(unsigned char)s[i]])
-			i++;
-		if (i >= len || s[i] == '"')
-			break;
-		i++;		/* a backslash: skip what it escapes */
-	}
-	return i + 1;
-}
-
-/* The bytes that matter when skipping a container: quotes, brackets. */
-static const unsigned char nest_stop[256] = {
-	['"'] = 1, ['{'] = 1, ['['] = 1, ['}'] = 1, [']'] = 1,
-};
-
-/* The end of the value starting at s[i], in valid text. */
-static size_t
-skip_value(const char *s, size_t len, size_t i)
-{
-	int depth = 0;
-
-	if (s[i] != '"' && s[i] != '{' && s[i] != '[') {
-		while (i < len && !is_delim(s[i]))	/* number, literal */
-			i++;
-		return i;
-	}
-	do {
-		while (i < len && !nest_stop[(unsigned char)s[i]])
-			i++;
-		if (i >= len)
-			break;
-		switch (s[i]) {
-		case '"':
-			i = skip_string(s, len, i);
-			continue;
-		case '{': case '[':
-			depth++;
-			break;
-		default:
-			depth--;
-			break;
-		}
-		i++;
-	} while (depth > 0);
-	return i;
-}
-
 /* Whether the key whose quote is s[i] and that ends at kend (past its
  * closing quote) is key. */
 static int
@@ -601,91 +651,51 @@ key_is(const char *s, size_t i, size_t kend, const char *key)
 	    memcmp(tmp, key, kl) == 0;
 }
 
+struct each_call {
+	struct each_hook h;	/* first: json_check calls it */
+	const char *src;
+	int (*each)(void *arg, const struct json *elem);
+	void *arg;
+};
+
+static int
+each_element(struct each_hook *h, size_t start, size_t end, struct px_err *e)
+{
+	struct each_call *w = (struct each_call *)(void *)h;
+	struct json el;
+
+	(void)e;
+	el.src = w->src + start;
+	el.len = end - start;
+	el.tok = (struct jsmntok *)(void *)h->tok;
+	el.ntok = h->ntok;
+	return w->each(w->arg, &el) != 0;
+}
+
 int
 json_each(const char *src, size_t len, const char *key,
     int (*each)(void *arg, const struct json *elem), void *arg,
     struct px_err *e)
 {
-	struct spans sp = { NULL, 0, 0 };
-	jsmn_parser p;
-	jsmntok_t *tok = NULL;
-	unsigned int cap = 0;
-	size_t rs = 0, re = 0, i, k, v = 0, q;
-	int n = 0, r, found = 0, rc = 0;
+	struct each_call w;
+	size_t rs = 0, re = 0;
+	int n = 0, rc;
 
 	if (input_ok(src, len, e) != 0)
 		return -1;
-	/* One pass checks everything and notes where the elements are. */
-	if (json_check(src, len, &n, &rs, &re, &sp, e) == -1) {
-		free(sp.v);
-		return -1;
-	}
-	if (src[rs] != '{') {
-		free(sp.v);
+	memset(&w, 0, sizeof(w));
+	w.h.key = key;
+	w.h.element = each_element;
+	w.src = src;
+	w.each = each;
+	w.arg = arg;
+	rc = json_check(src, len, &n, &rs, &re, &w.h, e);
+	free(w.h.tok);
+	if (rc != 0)
+		return rc == 1 ? 0 : -1;	/* stopped by each, or failed */
+	if (src[rs] != '{')
 		return px_fail(e, PXE_PARSE, "the answer is not a JSON object");
-	}
-	/* The first member named key, as json_get finds it. */
-	for (i = skip_ws(src, re, rs + 1); i < re && src[i] == '"';) {
-		k = skip_string(src, re, i);
-		v = skip_ws(src, re, skip_ws(src, re, k) + 1);	/* past ':' */
-		if (key_is(src, i, k, key)) {
-			found = 1;
-			break;
-		}
-		i = skip_ws(src, re, skip_value(src, re, v));
-		if (i < re && src[i] == ',')
-			i = skip_ws(src, re, i + 1);
-		else
-			break;
-	}
-	if (!found || src[v] != '[') {
-		free(sp.v);
-		return !found || src[v] == 'n' ? 1 : 2;
-	}
-	for (q = 0; q < sp.n; q += 3) {
-		struct json el;
-
-		if (sp.v[q] != v)
-			continue;	/* another member's array */
-		el.src = src + sp.v[q + 1];
-		el.len = sp.v[q + 2] - sp.v[q + 1];
-		if (*el.src != '{' && *el.src != '[') {
-			/* A scalar: one token, as json_parse makes it. */
-			if (cap < 1)
-				tok = px_xrealloc(tok, (cap = 64) *
-				    sizeof(*tok));
-			tok[0].type = *el.src == '"' ? JSMN_STRING :
-			    JSMN_PRIMITIVE;
-			tok[0].start = *el.src == '"';
-			tok[0].end = (int)el.len - (*el.src == '"');
-			tok[0].size = 0;
-			tok[0].parent = -1;
-			r = 1;
-		} else {
-			for (;;) {
-				jsmn_init(&p);
-				r = cap ? jsmn_parse(&p, el.src, el.len, tok,
-				    cap) : JSMN_ERROR_NOMEM;
-				if (r != JSMN_ERROR_NOMEM)
-					break;
-				cap = cap ? cap * 2 : 256;
-				tok = px_xrealloc(tok, cap * sizeof(*tok));
-			}
-			if (r < 1) {
-				rc = px_fail(e, PXE_PARSE, "JSON tokenizer "
-				    "failed (%d) on input the scanner "
-				    "accepted", r);
-				break;
-			}
-		}
-		el.tok = (struct jsmntok *)(void *)tok;
-		el.ntok = r;
-		if (each(arg, &el) != 0)
-			break;
-	}
-	free(tok);
-	free(sp.v);
-	return rc;
+	return w.h.found == EH_ARRAY ? 0 : w.h.found == EH_OTHER ? 2 : 1;
 }
 
 void

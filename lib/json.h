@@ -58,14 +58,18 @@ void json_free(struct json *j);
 
 /*
  * For a long list ({"data": [ ...10,000 objects... ]}): check src as
- * json_parse does, then tokenize the elements of the root object's member
- * key one at a time, calling each(arg, elem) with elem's root at token 0
- * (elem lives until each returns).  The tokens of one element at a time
- * instead of the whole answer's: a 3 MB list needs kilobytes, not 8 MB.
- * Returns 0 when every element was passed (each returning nonzero stops
- * early, also 0); 1 when the root has no such member or it is null; 2
- * when the member is not an array; -1 with e when src is not valid JSON
- * or its root not an object.
+ * json_parse does, and in the same pass tokenize each element of the
+ * root object's member key (the first member of that name) on its own,
+ * calling each(arg, elem) with elem's root at token 0 (elem lives until
+ * each returns; its tokens are jsmn's for the element's text).  Every
+ * byte is scanned once and one element's tokens are kept at a time: a
+ * 3 MB list needs kilobytes, not 8 MB.  Elements are passed as soon as
+ * they are checked, so each may have run for the elements before a
+ * syntax error later in src: on -1 the caller drops what it made of them
+ * (out_hold, out_rollback).  Returns 0 when every element was passed
+ * (each returning nonzero stops early, also 0); 1 when the root has no
+ * such member or it is null; 2 when the member is not an array; -1 with
+ * e when src is not valid JSON or its root not an object.
  */
 int json_each(const char *src, size_t len, const char *key,
     int (*each)(void *arg, const struct json *elem), void *arg,

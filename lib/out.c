@@ -53,6 +53,10 @@ struct out {
 	struct buf sb;		/* output not yet written */
 	struct jw sw;		/* json: the open array */
 	int sopen;
+	/* out_hold: where the held rows start */
+	int hold, hnrow, hemitted, hsopen;
+	size_t htext, hsb;
+	struct jw hsw;
 };
 
 /* A sort key of -s. */
@@ -864,30 +868,54 @@ print_record_table(const struct out *o, FILE *f, const int *vis, int nvis,
 }
 
 /* TSV strings: \t \n \r \\ escaped so a line is a row and a tab a cell. */
+static const unsigned char tsv_special[256] = {
+	['\0'] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, ['\\'] = 1,
+};
+
 static void
 add_tsv_str(struct buf *b, const char *s)
 {
+	const unsigned char *p = (const unsigned char *)s;
 	size_t run;
 
-	while (*s != '\0') {
-		run = strcspn(s, "\t\n\r\\");
-		buf_add(b, s, run);
-		s += run;
-		if (*s == '\0')
+	for (;;) {
+		for (run = 0; !tsv_special[p[run]]; run++)
+			;
+		buf_add(b, p, run);
+		p += run;
+		if (*p == '\0')
 			break;
 		buf_addc(b, '\\');
-		buf_addc(b, *s == '\t' ? 't' : *s == '\n' ? 'n' :
-		    *s == '\r' ? 'r' : '\\');
-		s++;
+		buf_addc(b, *p == '\t' ? 't' : *p == '\n' ? 'n' :
+		    *p == '\r' ? 'r' : '\\');
+		p++;
 	}
+}
+
+/* The text of a numeric cell straight into b (a listing prints 100,000
+ * of them). */
+static void
+add_integer(struct buf *b, const struct cell *c)
+{
+	buf_grow(b, 48);
+	switch (c->kind) {
+	case K_UINT:
+		b->len += json_fmt_uint(b->p + b->len, 48, c->v.u);
+		break;
+	case K_NUM:
+		b->len += json_fmt_num(b->p + b->len, 48, c->v.d);
+		break;
+	default:
+		b->len += json_fmt_int(b->p + b->len, 48, c->v.i);
+		break;
+	}
+	b->p[b->len] = '\0';
 }
 
 static void
 add_tsv_cell(struct buf *b, const struct out *o, enum out_type type,
     const struct cell *c)
 {
-	char tmp[64];
-
 	switch (c->kind) {
 	case K_NULL:
 		break;
@@ -897,10 +925,8 @@ add_tsv_cell(struct buf *b, const struct out *o, enum out_type type,
 	default:
 		if (c->kind == K_BOOL || type == OT_BOOL)
 			buf_addc(b, cell_truth(c) ? '1' : '0');
-		else {
-			fmt_integer(tmp, sizeof(tmp), c);
-			buf_adds(b, tmp);
-		}
+		else
+			add_integer(b, c);
 		break;
 	}
 }
@@ -1068,13 +1094,59 @@ stream_row(struct out *o)
 		break;
 	}
 	o->emitted++;
-	flush_if(&o->sb, o->sf, OUT_CHUNK);
+	if (!o->hold)
+		flush_if(&o->sb, o->sf, OUT_CHUNK);
+}
+
+void
+out_hold(struct out *o)
+{
+	if (o->sf != NULL && o->nrow == 1) {
+		/* The row before the mark is complete: out it goes. */
+		stream_row(o);
+		o->nrow = 0;
+		buf_reset(&o->text);
+	}
+	o->hold = 1;
+	o->hnrow = o->nrow;
+	o->htext = o->text.len;
+	o->hsb = o->sb.len;
+	o->hemitted = o->emitted;
+	o->hsw = o->sw;
+	o->hsopen = o->sopen;
+}
+
+void
+out_commit(struct out *o)
+{
+	o->hold = 0;
+	if (o->sf != NULL)
+		flush_if(&o->sb, o->sf, OUT_CHUNK);
+}
+
+void
+out_rollback(struct out *o)
+{
+	if (!o->hold)
+		return;
+	o->hold = 0;
+	o->nrow = o->sf != NULL ? 0 : o->hnrow;
+	o->text.len = o->htext;
+	if (o->text.p != NULL)
+		o->text.p[o->text.len] = '\0';
+	o->sb.len = o->hsb;
+	if (o->sb.p != NULL)
+		o->sb.p[o->sb.len] = '\0';
+	o->emitted = o->hemitted;
+	o->sw = o->hsw;
+	o->sopen = o->hsopen;
 }
 
 /* out_print of a stream: the last row, the end of a json array. */
 static int
 stream_end(struct out *o, FILE *f, struct px_err *e)
 {
+	o->hold = 0;		/* printing commits what was held */
 	if (o->nrow == 1)
 		stream_row(o);
 	o->nrow = 0;

@@ -104,6 +104,15 @@ int out_nrows(const struct out *o);
  * row in memory instead of 5 MB.
  */
 int out_stream(struct out *o, FILE *f, struct px_err *e);
+/*
+ * Rows added between out_hold and out_commit are held back (a stream
+ * writes none of them until the commit); out_rollback drops them as if
+ * they had never been added.  For rows read from an answer whose end has
+ * not been checked yet: a malformed answer must print none of its rows.
+ */
+void out_hold(struct out *o);
+void out_commit(struct out *o);
+void out_rollback(struct out *o);
 /* Apply -c/-s and print everything to f (the rows stay as they are: it
  * may be called again, except after out_stream).  Returns 0, or -1 with e set (PXE_USAGE for an
  * unknown column, PXE_IO when f could not be written). */

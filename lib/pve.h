@@ -138,7 +138,9 @@ int pve_guests_each(const struct json *j, int arr, const char *node,
     void *arg, struct px_err *e);
 /* The same over the answer of a finished call (k->rc == 0), parsed one
  * guest at a time (json_each): for /cluster/resources of a big cluster.
- * The errors are px_reply_take's and pve_guests_each's. */
+ * cb sees each guest as it is read, before the rest of the answer is
+ * checked: on -1 the caller drops what cb made (out_rollback).  The
+ * errors are px_reply_take's and pve_guests_each's. */
 int pve_guests_each_call(struct px_call *k, const char *node,
     const char *type, int (*cb)(void *arg, const struct pve_guest *g),
     void *arg, struct px_err *e);

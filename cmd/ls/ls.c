@@ -397,6 +397,9 @@ list_simple(struct ls *l, struct px_target *t, int n, const struct lister *li)
 		struct px_err e;
 		int rc = -1;
 
+		/* A big answer's rows are made as it is read (json_each):
+		 * none of them may go out if its end turns out malformed. */
+		out_hold(l->o);
 		if (k[i].rc != 0)
 			e = k[i].err;
 		else if (li->call_rows != NULL)
@@ -405,11 +408,14 @@ list_simple(struct ls *l, struct px_target *t, int n, const struct lister *li)
 			rc = li->rows(l, &t[i], &r, &e);
 			px_reply_free(&r);
 		}
-		if (rc != 0) {
-			if (!l->all)
-				px_die(&e);
-			error_row(l, &t[i], &e, li->status_col, total);
+		if (rc == 0) {
+			out_commit(l->o);
+			continue;
 		}
+		out_rollback(l->o);
+		if (!l->all)
+			px_die(&e);
+		error_row(l, &t[i], &e, li->status_col, total);
 	}
 	for (int i = 0; i < n; i++)
 		px_call_free(&k[i]);

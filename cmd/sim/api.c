@@ -1317,6 +1317,7 @@ api_dispatch(struct sim *s, struct sim_req *rq, struct sim_resp *rs)
 	if (fault) {
 		rs->fault = strcmp(fault, "drop") == 0 ? SIM_FAULT_DROP :
 		    strcmp(fault, "malformed") == 0 ? SIM_FAULT_MALFORMED :
+		    strcmp(fault, "badtail") == 0 ? SIM_FAULT_BADTAIL :
 		    SIM_FAULT_TRUNCATED;
 	}
 	if (!again && !rs->again)

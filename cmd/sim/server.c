@@ -2,7 +2,7 @@
  * server.c -- pxsim's network side: listening sockets, one poll() loop over
  * non-blocking TLS connections (BearSSL engines), HTTP/1.1 request parsing
  * with keep-alive and pipelining, and the way responses leave: latency,
- * injected faults (drop, truncated, malformed, hang) and long-polls.
+ * injected faults (drop, truncated, malformed, badtail, hang) and long-polls.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -671,6 +671,8 @@ queue_response(struct conn *c, struct sim_resp *rs, int keepalive,
 		c->out.len -= 2;	/* cut inside the header block */
 	if (!head)
 		buf_add(&c->out, body, send);
+	if (!head && send > 0 && rs->fault == SIM_FAULT_BADTAIL)
+		c->out.p[c->out.len - 1] = 'x';	/* valid up to its end */
 	if (rs->fault == SIM_FAULT_DROP || rs->fault == SIM_FAULT_TRUNCATED) {
 		c->close_after = 1;
 		c->abrupt = 1;

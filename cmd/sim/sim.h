@@ -62,6 +62,7 @@ enum sim_fault {
 	SIM_FAULT_NONE = 0,
 	SIM_FAULT_DROP,		/* close the connection mid-response */
 	SIM_FAULT_MALFORMED,	/* 200 with an invalid JSON body */
+	SIM_FAULT_BADTAIL,	/* the real answer, its last byte an 'x' */
 	SIM_FAULT_TRUNCATED,	/* Content-Length larger than what is sent */
 	SIM_FAULT_HANG,		/* never answer, keep the connection open */
 };

@@ -117,6 +117,52 @@ for f in tsv json jsonl; do
 	ok $([ "$rc" -eq 1 ] || [ "$rc" -eq 7 ] && echo 0 || echo 1) "ls guests -f $f: a truncated answer is an error (exit $rc)"
 	is "$out" "" "ls guests -f $f: truncated prints no rows"
 	simctl DELETE fault >/dev/null
+	# Valid until its last byte: every guest has been read (and its row
+	# made) before the error shows.
+	simctl POST fault 'rate=1&mode=badtail&prefix=/cluster/resources' >/dev/null
+	run px ls guests -f $f
+	is "$rc" 1 "ls guests -f $f: an answer bad at its end exits 1"
+	like "$err" "malformed JSON at byte" "ls guests -f $f: ... says where"
+	is "$out" "" "ls guests -f $f: ... and prints none of the rows read before"
+	simctl DELETE fault >/dev/null
 done
+
+# -A: the rows of a profile whose answer is bad at its end are dropped,
+# the other profile's are printed, and the bad one has its error row.
+# Its 3,000 guests make more rows than px writes at once (64 KiB).
+mkdir -p "$T/sim2"
+pxsim -l 127.0.0.1:0 -d "$T/sim2" --pidfile "$T/sim2.pid" --task-seconds 0 \
+	--nodes 2 --guests 3000 >"$T/sim2.log" 2>&1 &
+i=0
+while [ ! -s "$T/sim2.pid" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+cp "$T/one.conf" "$PX_CONFIG"
+pxsim -d "$T/sim2" --print-config | sed -n '/^\[profile sim\]/,$p' |
+	sed 's/^\[profile sim\]/[profile bad]/' >>"$PX_CONFIG"
+curl -sk -X POST --data 'rate=1&mode=badtail&prefix=/cluster/resources' \
+	"https://$(cat "$T/sim2/address")/_sim/fault" >/dev/null
+for f in tsv json; do
+	run px ls guests -A -f $f -c profile,vmid,status
+	is "$rc" 2 "-A -f $f, one answer bad at its end: exit 2"
+	case $f in
+	tsv)
+		is "$(printf '%s\n' "$out" | grep -c '^sim	')" 40 "-A -f tsv: the good profile's rows"
+		is "$(printf '%s\n' "$out" | grep '^bad	')" "bad		error" "-A -f tsv: the bad one's only row is its error" ;;
+	json)
+		printf '%s' "$out" | /usr/bin/python3 -c '
+import json,sys
+d=json.load(sys.stdin)
+bad=[r for r in d if r["profile"]=="bad"]
+assert len(bad)==1 and bad[0]["status"]=="error", bad
+assert len([r for r in d if r["profile"]=="sim"])==40
+'
+		ok $? "-A -j: valid JSON, 40 rows and one error row" ;;
+	esac
+done
+for f in tsv json jsonl; do
+	run px ls guests -p bad -f $f
+	is "$rc" 1 "-p bad -f $f: 3,000 guests read, then the error at the end"
+	is "$out" "" "-p bad -f $f: none of their rows is printed"
+done
+kill "$(cat "$T/sim2.pid")" 2>/dev/null
 
 done_testing

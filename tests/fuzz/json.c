@@ -1,11 +1,47 @@
-/* libFuzzer harness: json_parse and every getter on what it accepts; the
- * writer's escaping on the raw bytes.  make fuzz runs it. */
+/* libFuzzer harness: json_parse and every getter on what it accepts;
+ * json_each against json_parse (the same verdict, elements tokenized as
+ * jsmn tokenizes them); the writer's escaping on the raw bytes.  make fuzz
+ * runs it. */
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
+
+#define JSMN_STATIC
+#define JSMN_PARENT_LINKS
+#include <jsmn.h>
 
 #include "json.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n);
+
+/* Each element's tokens are jsmn's for its text. */
+static int
+elem_check(void *arg, const struct json *el)
+{
+	const jsmntok_t *m = (const jsmntok_t *)(const void *)el->tok;
+	jsmntok_t t[512];
+	jsmn_parser p;
+	int r;
+
+	(*(int *)arg)++;
+	if (el->src[0] != '{' && el->src[0] != '[') {
+		if (el->ntok != 1)
+			abort();
+		return 0;
+	}
+	if (el->ntok > 511)
+		return 0;
+	jsmn_init(&p);
+	r = jsmn_parse(&p, el->src, el->len, t, 512);
+	if (r != el->ntok)
+		abort();
+	for (int q = 0; q < r; q++)
+		if (t[q].type != m[q].type || t[q].start != m[q].start ||
+		    t[q].end != m[q].end || t[q].size != m[q].size ||
+		    t[q].parent != m[q].parent)
+			abort();
+	return 0;
+}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
@@ -13,8 +49,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 	struct json j;
 	struct px_err e;
 	struct buf b = { 0 };
+	int seen = 0, each, arr;
 
+	each = json_each((const char *)data, n, "data", elem_check, &seen, &e);
 	if (json_parse(&j, (const char *)data, n, &e) == 0) {
+		/* the same verdict, and every element of data passed */
+		arr = json_get(&j, 0, "data");
+		if (json_type(&j, 0) != JSON_OBJECT ? each != -1 :
+		    json_type(&j, arr) == JSON_ARRAY ? each != 0 ||
+		    seen != json_len(&j, arr) : each != 1 && each != 2)
+			abort();
 		for (int t = 0; t < j.ntok; t++) {
 			long long i;
 			uint64_t u;
@@ -31,7 +75,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 			json_skip(&j, t);
 		}
 		json_free(&j);
-	}
+	} else if (each != -1)
+		abort();
 	json_escape(&b, (const char *)data, n);
 	buf_free(&b);
 	return 0;

@@ -13,6 +13,11 @@
 #include <sys/stat.h>
 #include <time.h>
 
+/* jsmn itself, as the reference json_each's tokens are compared with. */
+#define JSMN_STATIC
+#define JSMN_PARENT_LINKS
+#include <jsmn.h>
+
 #include "json.h"
 #include "tap.h"
 
@@ -1076,8 +1081,41 @@ check_recorded(const char *name, const struct json *j)
 	return json_type(j, 0) == JSON_OBJECT;
 }
 
+/*
+ * json_each tokenizes an element in its validating pass; the tokens must
+ * be exactly what jsmn makes of the element's text on its own (type,
+ * span, size, parent of every token), since every reader walks them as
+ * jsmn's.
+ */
+static int
+same_as_jsmn(const struct json *el)
+{
+	const jsmntok_t *m = (const jsmntok_t *)(const void *)el->tok;
+	jsmntok_t *t;
+	jsmn_parser p;
+	int r, same;
+
+	if (el->len == 0)
+		return 0;
+	if (el->src[0] != '{' && el->src[0] != '[')
+		/* a scalar: jsmn (strict) wants a delimiter after it */
+		return el->ntok == 1 && m[0].parent == -1 && m[0].size == 0 &&
+		    m[0].start == (el->src[0] == '"') &&
+		    m[0].end == (int)el->len - (el->src[0] == '"');
+	t = calloc((size_t)el->ntok + 1, sizeof(*t));
+	jsmn_init(&p);
+	r = jsmn_parse(&p, el->src, el->len, t, (unsigned int)el->ntok + 1);
+	same = r == el->ntok;
+	for (int q = 0; same && q < r; q++)
+		same = t[q].type == m[q].type && t[q].start == m[q].start &&
+		    t[q].end == m[q].end && t[q].size == m[q].size &&
+		    t[q].parent == m[q].parent;
+	free(t);
+	return same;
+}
+
 /* Compare an element of json_each with the same element of json_parse:
- * same text, same token count, same values. */
+ * same text, same token count, same values, jsmn's tokens. */
 struct cmp { struct json *j; int arr, k, bad; };
 
 static int
@@ -1097,7 +1135,7 @@ each_cmp(void *arg, const struct json *el)
 	json_strcpy(el, json_get(el, 0, "name"), s2, sizeof(s2));
 	if (r1 == NULL || r2 == NULL || n1 != n2 || memcmp(r1, r2, n1) != 0 ||
 	    ra != rb || a != b || strcmp(s1, s2) != 0 ||
-	    json_skip(cm->j, t) - t != el->ntok)
+	    json_skip(cm->j, t) - t != el->ntok || !same_as_jsmn(el))
 		cm->bad++;
 	cm->k++;
 	return 0;
@@ -1427,7 +1465,35 @@ test_each(void)
 	    "json_each: malformed");
 	ok(strstr(e.msg, "malformed JSON at byte 13") != NULL,
 	    "json_each: the byte of the error (%s)", e.msg);
-	is_int(w.n, 0, "json_each: nothing passed from malformed input");
+	is_int(w.n, 2, "json_each: the elements before the error were "
+	    "passed (the caller drops them on -1)");
+	is_int(each_str("{\"data\":[1,{\"a\":tru}]}", &w, &e), -1,
+	    "json_each: an element that is not valid");
+	is_int(w.n, 1, "json_each: ... is not passed");
+	is_int(each_str("{\"data\":[1,2],\"total\":2,}", &w, &e), -1,
+	    "json_each: malformed after the array");
+	/* every kind of token, as jsmn makes it */
+	{
+		const char *kinds = "{\"x\":[[0]],\"data\":["
+		    "{\"a\":{\"b\":[1,{\"c\":null}],\"d\":[]},\"e\":{}},"
+		    "[[],[{}],[true,false]],\"s\\\"x\",-1.5e3,"
+		    "{\"k\\u00e9y\":\"v\\n\",\"n\":{\"m\":{\"o\":[\"p\"]}}},"
+		    "{ \"sp\" : [ 1 , 2 ] , \"t\" : { } }"
+		    "],\"y\":{\"data\":[9]}}";
+		struct json jk;
+		struct cmp cm;
+
+		ok(json_parse(&jk, kinds, strlen(kinds), &e) == 0,
+		    "json_each: the kinds parse");
+		cm.j = &jk;
+		cm.arr = json_get(&jk, 0, "data");
+		cm.k = cm.bad = 0;
+		ok(json_each(kinds, strlen(kinds), "data", each_cmp, &cm,
+		    &e) == 0 && cm.bad == 0 && cm.k == 6,
+		    "json_each: nested containers, escapes, literals, spaces: "
+		    "jsmn's tokens (%d elements, %d differ)", cm.k, cm.bad);
+		json_free(&jk);
+	}
 	is_int(each_str("{\"data\":[1,2", &w, &e), -1, "json_each: truncated");
 	w.stop_at = 2;
 	is_int(each_str("{\"data\":[1,2,3,4]}", &w, &e), 0, "json_each: stop");

@@ -826,6 +826,85 @@ test_stream(void)
 	}
 }
 
+/* Two rows that a rollback must leave no trace of. */
+static void
+junk(struct out *o)
+{
+	for (int r = 0; r < 2; r++) {
+		out_row(o);
+		out_str(o, C_NAME, "junk");
+		out_int(o, C_VMID, 999);
+		out_str(o, C_NOTES, "x\ty");
+	}
+}
+
+/* out_hold: held rows go out on commit, vanish on rollback; in every
+ * format, streamed or not, and a stream writes nothing while it holds. */
+static void
+test_hold(void)
+{
+	static const enum out_fmt fmts[] = { OUT_TSV, OUT_JSON, OUT_JSONL,
+		OUT_TABLE };
+	static const char *const names[] = { "tsv", "json", "jsonl",
+		"table" };
+	struct px_err e = { 0 };
+
+	for (size_t i = 0; i < sizeof(fmts) / sizeof(fmts[0]); i++) {
+		for (int sorted = 0; sorted < 2; sorted++) {
+			const char *srt = sorted ? "vmid" : NULL;
+			char *want = simple(fmts[i], NULL, srt), *got = NULL;
+			struct out_opts opts = { fmts[i], 0, NULL, srt, 0 };
+			struct out *o = out_new(&opts, cols, NCOLS);
+			size_t n = 0;
+			FILE *f = open_memstream(&got, &n);
+
+			out_stream(o, f, &e);
+			out_hold(o);		/* a profile that fails */
+			junk(o);
+			out_rollback(o);
+			out_hold(o);		/* one that answers */
+			fill(o);
+			out_commit(o);
+			out_hold(o);		/* and one more that fails */
+			junk(o);
+			out_rollback(o);
+			ok(out_print(o, f, &e) == 0, "hold %s%s: printed",
+			    names[i], sorted ? " -s" : "");
+			fclose(f);
+			is_str(got, want, "hold %s%s: the committed rows, "
+			    "nothing of the rolled back", names[i],
+			    sorted ? " -s" : "");
+			free(want);
+			free(got);
+			out_free(o);
+		}
+	}
+	/* 5,000 held rows (more than a stream writes at once): none written
+	 * while held, none after the rollback. */
+	for (size_t i = 0; i < 3; i++) {
+		struct out_opts opts = { fmts[i], 0, NULL, NULL, 0 };
+		struct out *o = out_new(&opts, cols, NCOLS);
+		char *got = NULL;
+		size_t n = 0;
+		FILE *f = open_memstream(&got, &n);
+
+		out_stream(o, f, &e);
+		out_hold(o);
+		for (int r = 0; r < 2500; r++)
+			junk(o);
+		fflush(f);
+		is_int((int)n, 0, "hold %s: 5,000 rows held, nothing written",
+		    names[i]);
+		out_rollback(o);
+		out_print(o, f, &e);
+		fclose(f);
+		is_str(got, fmts[i] == OUT_JSON ? "[]\n" : "",
+		    "hold %s: rolled back, nothing printed", names[i]);
+		free(got);
+		out_free(o);
+	}
+}
+
 int
 main(void)
 {
@@ -851,5 +930,6 @@ main(void)
 	test_write_error();
 	test_big();
 	test_stream();
+	test_hold();
 	return done_testing();
 }
