@@ -1333,6 +1333,35 @@ test_number_fast_path(void)
 	}
 	json_fmt_uint(buf, sizeof(buf), 18446744073709551615ULL);
 	is_str(buf, "18446744073709551615", "json_fmt_uint(UINT64_MAX)");
+	{
+		/* every length, every power of ten and its neighbours, and
+		 * random values of every size, against printf */
+		uint64_t v = 1, x = 88172645463325252ULL;
+		char want[32];
+		int bad = 0, n = 0;
+
+		for (int d = 0; d < 20; d++, v *= 10) {
+			uint64_t c[3] = { v - 1, v, v + 1 };
+
+			for (int q = 0; q < 3; q++, n++) {
+				snprintf(want, sizeof(want), "%llu",
+				    (unsigned long long)c[q]);
+				bad += json_fmt_uint(buf, sizeof(buf), c[q]) !=
+				    strlen(want) || strcmp(buf, want) != 0;
+			}
+		}
+		for (int r = 0; r < 100000; r++, n++) {
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			v = x >> (x % 64);
+			snprintf(want, sizeof(want), "%llu",
+			    (unsigned long long)v);
+			bad += json_fmt_uint(buf, sizeof(buf), v) !=
+			    strlen(want) || strcmp(buf, want) != 0;
+		}
+		is_int(bad, 0, "json_fmt_uint = printf on %d values", n);
+	}
 	is_int((int)json_fmt_uint(buf, 4, 123456), 6,
 	    "json_fmt_uint: the full length when cut");
 	is_str(buf, "123", "json_fmt_uint: cut to the buffer");
