@@ -7,7 +7,7 @@
 2. px ls guests -f tsv over the same cluster (8 nodes, 10,000 guests):
    wall time and peak memory, side by side with (a) curl fetching the same
    /cluster/resources to /dev/null and (b) a python3-proxmoxer script
-   printing the same columns.
+   printing the same columns.  px and curl alternate 31 times.
 3. px ls guests -A over 8 profiles, each with 200 ms injected latency,
    against one profile alone.
 4. pxtop's frame with 10,000 guests (BUILD/bench/topframe, built by make
@@ -142,7 +142,7 @@ def main():
     # same state of pxsim's one-second answer cache.
     e = dict(env, PX_CONFIG=conf)
     pw, pm_, cw_, cm_ = [], [], [], []
-    for _ in range(11):
+    for _ in range(31):
         w, m = measure([px, "ls", "guests", "-f", "tsv"], n=1, env=e)
         pw.append(w)
         pm_.append(m)
@@ -176,6 +176,14 @@ for g in p.cluster.resources.get(type="vm"):
     print(f"  px          {pxw * 1e3:7.1f} ms  peak {pxm:5.1f} MiB")
     print(f"  curl        {cw * 1e3:7.1f} ms  peak {cm:5.1f} MiB  "
           f"(px / curl = {pxw / cw:.2f}x)")
+    # The machine's noise moves single runs by 10 ms and more: the
+    # spread, the median of the 31 px/curl pairs and the ratio of the
+    # fastest runs say how much the one ratio above can be trusted.
+    q = lambda v: statistics.quantiles(v, n=4)
+    pairs = statistics.median(a / b for a, b in zip(pw, cw_))
+    print(f"  spread: px p25 {q(pw)[0] * 1e3:.1f} p75 {q(pw)[2] * 1e3:.1f}, "
+          f"curl p25 {q(cw_)[0] * 1e3:.1f} p75 {q(cw_)[2] * 1e3:.1f} ms; "
+          f"median of pairs {pairs:.2f}x, fastest {min(pw) / min(cw_):.2f}x")
     print(f"  proxmoxer   {pmw * 1e3:7.1f} ms  peak {pmm:5.1f} MiB  "
           f"(proxmoxer / px = {pmw / pxw:.1f}x)")
 
