@@ -28,6 +28,7 @@
 
 #include <bearssl.h>
 
+#include "clock.h"
 #include "enc.h"
 #include "freeze.h"
 #include "hitl.h"
@@ -504,15 +505,6 @@ whoami(void)
 	return who;
 }
 
-static double
-now_mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* ---- the Bot API ---- */
 
 struct tg {
@@ -957,14 +949,14 @@ static int
 tg_wait(struct tg *t, const struct wait *w, long timeout, char *who,
     size_t whon, struct px_err *e)
 {
-	double deadline = now_mono() + timeout, left;
+	double deadline = px_mono() + timeout, left;
 	long long offset = 0;
 
-	while ((left = deadline - now_mono()) > 0) {
+	while ((left = deadline - px_mono()) > 0) {
 		struct tg_answer a;
 		struct buf f = { 0 };
 		long poll = left >= POLL_MAX ? POLL_MAX : (long)left + 1;
-		double started = now_mono();
+		double started = px_mono();
 		int u, i, choice = 0;
 
 		if (offset > 0)
@@ -977,7 +969,7 @@ tg_wait(struct tg *t, const struct wait *w, long timeout, char *who,
 			if (!transient(e->id))
 				return -1;
 			/* A dropped long poll: try again shortly. */
-			left = deadline - now_mono();
+			left = deadline - px_mono();
 			usleep(left > 1 ? 1000000 : left > 0 ?
 			    (useconds_t)(left * 1e6) : 0);
 			continue;
@@ -1009,10 +1001,10 @@ tg_wait(struct tg *t, const struct wait *w, long timeout, char *who,
 			break;
 		}
 		if (json_len(&a.j, a.result) == 0 &&
-		    now_mono() - started < 0.5) {
+		    px_mono() - started < 0.5) {
 			/* An empty answer long before the poll's timeout:
 			 * a server that does not long-poll.  Do not spin. */
-			left = deadline - now_mono();
+			left = deadline - px_mono();
 			usleep(left > 0.5 ? 500000 : left > 0 ?
 			    (useconds_t)(left * 1e6) : 0);
 		}

@@ -21,6 +21,7 @@
 #include <bearssl.h>
 #include <curl/curl.h>
 
+#include "clock.h"
 #include "enc.h"
 #include "http.h"
 #include "http_async.h"
@@ -63,15 +64,6 @@ static pthread_once_t multi_once = PTHREAD_ONCE_INIT;
  * may probe and log in, which blocks): the pin and TOFU files are
  * rewritten whole, so two first contacts must not interleave. */
 static pthread_mutex_t records_mu = PTHREAD_MUTEX_INITIALIZER;
-
-static double
-now_mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static void
 multi_init(void)
@@ -801,7 +793,7 @@ px_call_run(struct px_call *k, size_t n)
 	CURLM *m = get_multi();
 	size_t left = n;
 	int failed = 0, running;
-	double t0 = now_mono();
+	double t0 = px_mono();
 
 	for (size_t i = 0; i < n; i++) {
 		struct px_client *c = k[i].c;
@@ -822,7 +814,7 @@ px_call_run(struct px_call *k, size_t n)
 		cp->not_before = t0;
 	}
 	while (left > 0) {
-		double now = now_mono(), next = now + 1;
+		double now = px_mono(), next = now + 1;
 		CURLMsg *msg;
 		int q;
 
@@ -861,7 +853,7 @@ px_call_run(struct px_call *k, size_t n)
 			cp = kk->priv;
 			curl_multi_remove_handle(m, cp->easy);
 			cp->active = 0;
-			now = now_mono();
+			now = px_mono();
 			if (call_finish(kk, msg->data.result, now)) {
 				cp->done = 1;
 				kk->seconds = now - t0;
@@ -874,7 +866,7 @@ px_call_run(struct px_call *k, size_t n)
 		}
 		if (left == 0)
 			break;
-		now = now_mono();
+		now = px_mono();
 		int wait = (int)((next - now) * 1000);
 
 		if (running > 0 && wait > 100)
@@ -904,14 +896,14 @@ px_call_run(struct px_call *k, size_t n)
 double
 http_now(void)
 {
-	return now_mono();
+	return px_mono();
 }
 
 void *
 http_call_attempt(struct px_call *k, double *not_before)
 {
 	struct call_priv *cp = k->priv;
-	double now = now_mono(), due;
+	double now = px_mono(), due;
 
 	get_multi();	/* curl_global_init */
 	if (cp == NULL) {
@@ -940,7 +932,7 @@ int
 http_call_finish(struct px_call *k, int result, double *not_before)
 {
 	struct call_priv *cp = k->priv;
-	double now = now_mono();
+	double now = px_mono();
 
 	if (!call_finish(k, (CURLcode)result, now)) {
 		*not_before = cp->not_before;
@@ -962,11 +954,11 @@ call_run_blocking(struct px_call *k)
 	CURLcode rc;
 
 	k->priv = cp;
-	cp->start = now_mono();
+	cp->start = px_mono();
 	call_setup(k);
 	k->attempts = 1;
 	rc = curl_easy_perform(cp->easy);
-	call_finish(k, rc, now_mono());
+	call_finish(k, rc, px_mono());
 }
 
 /* ---- the client ---- */

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "enc.h"
 #include "pve_task.h"
 #include "upid.h"
@@ -122,27 +123,6 @@ pve_task_log(struct px_client *c, const char *upid, long long start,
 	return 0;
 }
 
-static void
-sleep_s(double s)
-{
-	struct timespec ts;
-
-	if (s <= 0)
-		return;
-	ts.tv_sec = (time_t)s;
-	ts.tv_nsec = (long)((s - (double)ts.tv_sec) * 1e9);
-	nanosleep(&ts, NULL);
-}
-
-static double
-mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* Read the log lines after *next and hand them to line.  A log that is
  * still empty reads as one line "no content" (PVE's placeholder): it is
  * not passed on while the task runs. */
@@ -175,7 +155,7 @@ pve_task_follow(struct px_client *c, const char *upid, double timeout,
 {
 	struct pve_task t;
 	long long next = 0;
-	double t0 = mono(), waited;
+	double t0 = px_mono(), waited;
 
 	if (interval <= 0)
 		interval = 0.5;
@@ -187,7 +167,7 @@ pve_task_follow(struct px_client *c, const char *upid, double timeout,
 		if (line && follow_lines(c, upid, &next, t.running, line, arg,
 		    e) != 0)
 			return -1;
-		waited = mono() - t0;
+		waited = px_mono() - t0;
 		if (progress)
 			progress(arg, &t, waited);
 		if (!t.running)
@@ -200,9 +180,9 @@ pve_task_follow(struct px_client *c, const char *upid, double timeout,
 			return -1;
 		}
 		if (timeout > 0 && waited + interval > timeout)
-			sleep_s(timeout - waited);
+			px_sleep(timeout - waited);
 		else
-			sleep_s(interval);
+			px_sleep(interval);
 		if ((interval *= 1.5) > 2)
 			interval = 2;
 	}

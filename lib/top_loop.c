@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "err.h"
 #include "top_loop.h"
 
@@ -94,10 +95,7 @@ hook_io(void *arg, int fd, int what)
 static long long
 mono_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return (long long)(px_mono() * 1000);
 }
 
 /* curl's timeout, run from a "later" callback: curl re-arms its timer

@@ -14,6 +14,7 @@
 
 #include "audit.h"
 #include "cli.h"
+#include "clock.h"
 #include "freeze.h"
 #include "pve.h"
 #include "pve_cluster.h"
@@ -224,7 +225,7 @@ doctor_main(int argc, char **argv)
 	int nperms = 0;
 	const char *source, *dd;
 	char *secret = NULL, detail[512];
-	struct timespec t0, t1;
+	double t0;
 	int ch, rc;
 
 	cli_init(&x);
@@ -294,7 +295,7 @@ doctor_main(int argc, char **argv)
 		report(&d, "tls", "WARN", "insecure = yes: certificates are not "
 		    "checked", "set fingerprint (px init -i shows it)");
 	co.verbose = x.verbose;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	t0 = px_mono();
 	if ((x.client = px_client_new(&x.conf, x.p, &co, &e)) == NULL ||
 	    pve_version_get(x.client, &v, &e) != 0) {
 		fail(&d, e.id == PXE_UNAUTHORIZED ? "authentication" :
@@ -305,10 +306,8 @@ doctor_main(int argc, char **argv)
 	 * through it. */
 	if (conf_tls_mode(x.p) != PX_TLS_INSECURE)
 		report(&d, "tls", "PASS", detail, NULL);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
 	snprintf(detail, sizeof(detail), "Proxmox VE %s at %s (%.0f ms)",
-	    v.version, x.p->url, (t1.tv_sec - t0.tv_sec) * 1e3 +
-	    (t1.tv_nsec - t0.tv_nsec) / 1e6);
+	    v.version, x.p->url, (px_mono() - t0) * 1e3);
 	report(&d, "connect", "PASS", detail, NULL);
 	report(&d, "authentication", "PASS", x.p->user, NULL);
 

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "clock.h"
 #include "pve.h"
 #include "pve_cond.h"
 
@@ -159,7 +160,6 @@ events_main(int argc, char **argv)
 	};
 	struct events ev = { 0 };
 	struct px_err e;
-	struct timespec ts;
 	double interval = 2;
 	char *end;
 	int ch, warned = 0;
@@ -218,9 +218,7 @@ events_main(int argc, char **argv)
 	if (cli_connect(&ev.x, &e) != 0 || poll_tasks(&ev, 0, &e) != 0)
 		px_die(&e);
 	for (int gen = 1; ; gen++) {
-		ts.tv_sec = (time_t)interval;
-		ts.tv_nsec = (long)((interval - (double)ts.tv_sec) * 1e9);
-		nanosleep(&ts, NULL);
+		px_sleep(interval);
 		if (poll_tasks(&ev, gen, &e) != 0) {
 			if (!warned)
 				px_warn("%s (retrying)", e.msg);

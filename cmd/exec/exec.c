@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "enc.h"
 #include "mutate2.h"
 #include "pve_guest.h"
@@ -29,29 +30,12 @@ static const struct out_col cols[] = {
 	{ "out_truncated", OT_BOOL, 0 }, { "err_truncated", OT_BOOL, 0 },
 };
 
-static double
-now_mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static void
-nap(double s)
-{
-	struct timespec ts = { (time_t)s, (long)((s - (time_t)s) * 1e9) };
-
-	nanosleep(&ts, NULL);
-}
-
 /* Poll exec-status until exited; 0 with st filled, -1 with e. */
 static int
 wait_exit(struct px_client *c, const char *base, long long pid,
     double timeout, struct pve_agent_exec_status *st, struct px_err *e)
 {
-	double t0 = now_mono(), pause = 0.1;
+	double t0 = px_mono(), pause = 0.1;
 
 	for (;;) {
 		struct px_reply r;
@@ -66,14 +50,14 @@ wait_exit(struct px_client *c, const char *base, long long pid,
 			return -1;
 		if (st->exited)
 			return 0;
-		if (timeout > 0 && now_mono() - t0 >= timeout) {
+		if (timeout > 0 && px_mono() - t0 >= timeout) {
 			px_fail(e, PXE_TIMEOUT, "the command still runs in the "
 			    "guest after %.0f s (pid %lld)", timeout, pid);
 			px_hint(e, "it goes on in the guest; --timeout waits "
 			    "longer");
 			return -1;
 		}
-		nap(pause);
+		px_sleep(pause);
 		if (pause < 1)
 			pause *= 1.5;
 	}

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "cli.h"
 #include "pve_cond.h"
 #include "pve_guest.h"
@@ -37,15 +38,6 @@ struct target {
 	struct pve_node nd;
 	struct pve_sample s;
 };
-
-static double
-mono(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 /* Read the target's state into t->s: 0, -1 with e set (PXE_NOT_FOUND
  * when it does not exist). */
@@ -160,14 +152,14 @@ watch_main(int argc, char **argv)
 	if (cli_connect(&x, &e) != 0)
 		px_die(&e);
 
-	t0 = mono();
+	t0 = px_mono();
 	for (;;) {
 		if (sample(x.client, &t, &e) != 0) {
 			if (tty)
 				fputs("\r\033[K", stderr);
 			px_die(&e);
 		}
-		waited = mono() - t0;
+		waited = px_mono() - t0;
 		holds = 1;
 		for (int i = 0; i < nc && holds; i++)
 			holds = pve_cond_eval(&cond[i], &t.s);
@@ -181,16 +173,8 @@ watch_main(int argc, char **argv)
 			px_errx(PX_EXIT_UNAVAIL, "%s: timed out after %.0f s "
 			    "(status %s)", target, waited, t.s.status);
 		}
-		{
-			double d = interval;
-			struct timespec ts;
-
-			if (timeout > 0 && waited + d > timeout)
-				d = timeout - waited;
-			ts.tv_sec = (time_t)d;
-			ts.tv_nsec = (long)((d - (double)ts.tv_sec) * 1e9);
-			nanosleep(&ts, NULL);
-		}
+		px_sleep(timeout > 0 && waited + interval > timeout ?
+		    timeout - waited : interval);
 	}
 	if (tty)
 		fputs("\r\033[K", stderr);
