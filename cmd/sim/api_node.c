@@ -787,6 +787,226 @@ apt_update_run(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 	sim_upid_response(rs, t->upid);
 }
 
+/*
+ * /nodes/{node}/apt/repositories: the deb822 files of a PVE 9 node as
+ * installed (enterprise repositories present but disabled, the
+ * no-subscription one enabled).  What PUT changes is each repository's
+ * Enabled flag, kept per node as the document "aptrepo": one '0' or '1'
+ * per entry of apt_repos.
+ */
+static const struct apt_repo {
+	const char *path;
+	int index;		/* within its file */
+	const char *uris, *suites, *components;	/* space-separated */
+	int enabled;		/* as installed */
+	const char *handle;	/* the standard repository, or NULL */
+	const char *origin;
+} apt_repos[] = {
+	{ "/etc/apt/sources.list.d/debian.sources", 0,
+	    "http://deb.debian.org/debian", "trixie trixie-updates",
+	    "main contrib non-free-firmware", 1, NULL, "Debian" },
+	{ "/etc/apt/sources.list.d/debian.sources", 1,
+	    "http://security.debian.org/debian-security", "trixie-security",
+	    "main contrib non-free-firmware", 1, NULL, "Debian" },
+	{ "/etc/apt/sources.list.d/pve-enterprise.sources", 0,
+	    "https://enterprise.proxmox.com/debian/pve", "trixie",
+	    "pve-enterprise", 0, "enterprise", "Proxmox" },
+	{ "/etc/apt/sources.list.d/proxmox.sources", 0,
+	    "http://download.proxmox.com/debian/pve", "trixie",
+	    "pve-no-subscription", 1, "no-subscription", "Proxmox" },
+	{ "/etc/apt/sources.list.d/ceph.sources", 0,
+	    "https://enterprise.proxmox.com/debian/ceph-squid", "trixie",
+	    "enterprise", 0, "ceph-squid-enterprise", "Proxmox" },
+};
+#define NAPT	(sizeof(apt_repos) / sizeof(apt_repos[0]))
+
+static const struct {
+	const char *handle, *name;
+} apt_standard[] = {
+	{ "enterprise", "Enterprise" },
+	{ "no-subscription", "No-Subscription" },
+	{ "test", "Test" },
+	{ "ceph-squid-enterprise", "Ceph Squid Enterprise" },
+	{ "ceph-squid-no-subscription", "Ceph Squid No-Subscription" },
+	{ "ceph-squid-test", "Ceph Squid Test" },
+};
+
+/* The node's flags: NAPT characters '0'/'1' and a NUL. */
+static void
+apt_flags(struct sim *s, const struct sim_match *m, char *flags)
+{
+	char parent[96], *doc;
+	size_t i;
+
+	for (i = 0; i < NAPT; i++)
+		flags[i] = apt_repos[i].enabled ? '1' : '0';
+	flags[NAPT] = '\0';
+	node_parent(m, parent, sizeof(parent));
+	if ((doc = sim_doc_get(s, "aptrepo", parent, "flags")) != NULL) {
+		if (strlen(doc) == NAPT + 2)	/* "0101..." with quotes */
+			memcpy(flags, doc + 1, NAPT);
+		free(doc);
+	}
+}
+
+static void
+apt_words(struct jw *w, const char *key, const char *words)
+{
+	char buf[256], *p, *save = NULL;
+
+	snprintf(buf, sizeof(buf), "%s", words);
+	jw_key(w, key);
+	jw_arr(w);
+	for (p = strtok_r(buf, " ", &save); p; p = strtok_r(NULL, " ", &save))
+		jw_str(w, p);
+	jw_end(w);
+}
+
+static void
+apt_repos_get(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	char flags[NAPT + 1], digest[41], fd[41], text[128];
+	struct jw w;
+	size_t i, q;
+
+	(void)rq;
+	apt_flags(s, m, flags);
+	ext_digest(flags, NAPT, digest);
+	sim_ok_begin(rs, &w);
+	jw_obj(&w);
+	jw_kstr(&w, "digest", digest);
+	jw_key(&w, "errors");
+	jw_arr(&w);
+	jw_end(&w);
+	jw_key(&w, "files");
+	jw_arr(&w);
+	for (i = 0; i < NAPT; i = q) {
+		jw_obj(&w);
+		jw_kstr(&w, "path", apt_repos[i].path);
+		jw_kstr(&w, "file-type", "sources");
+		/* the file's digest as bytes: of its path and flags */
+		snprintf(text, sizeof(text), "%s %s", apt_repos[i].path, flags);
+		ext_digest(text, strlen(text), fd);
+		jw_key(&w, "digest");
+		jw_arr(&w);
+		for (q = 0; q < 20; q++) {
+			unsigned byte;
+
+			sscanf(fd + 2 * q, "%2x", &byte);
+			jw_int(&w, byte);
+		}
+		jw_end(&w);
+		jw_key(&w, "repositories");
+		jw_arr(&w);
+		for (q = i; q < NAPT &&
+		    strcmp(apt_repos[q].path, apt_repos[i].path) == 0; q++) {
+			jw_obj(&w);
+			apt_words(&w, "Types", "deb");
+			apt_words(&w, "URIs", apt_repos[q].uris);
+			apt_words(&w, "Suites", apt_repos[q].suites);
+			apt_words(&w, "Components", apt_repos[q].components);
+			jw_key(&w, "Options");
+			jw_arr(&w);
+			jw_obj(&w);
+			jw_kstr(&w, "Key", "Signed-By");
+			apt_words(&w, "Values", strstr(apt_repos[q].uris,
+			    "debian.org") ? "/usr/share/keyrings/"
+			    "debian-archive-keyring.gpg" : "/usr/share/keyrings/"
+			    "proxmox-archive-keyring.gpg");
+			jw_end(&w);
+			jw_end(&w);
+			jw_kstr(&w, "Comment", "");
+			jw_kstr(&w, "FileType", "sources");
+			jw_kint(&w, "Enabled", flags[q] == '1');
+			jw_end(&w);
+		}
+		jw_end(&w);
+		jw_end(&w);
+	}
+	jw_end(&w);
+	jw_key(&w, "infos");
+	jw_arr(&w);
+	for (i = 0; i < NAPT; i++) {
+		char idx[8];
+
+		snprintf(idx, sizeof(idx), "%d", apt_repos[i].index);
+		jw_obj(&w);
+		jw_kstr(&w, "index", idx);
+		jw_kstr(&w, "kind", "origin");
+		jw_kstr(&w, "message", apt_repos[i].origin);
+		jw_kstr(&w, "path", apt_repos[i].path);
+		jw_end(&w);
+		if (flags[i] == '1' && apt_repos[i].handle != NULL &&
+		    strcmp(apt_repos[i].handle, "no-subscription") == 0) {
+			jw_obj(&w);
+			jw_kstr(&w, "index", idx);
+			jw_kstr(&w, "kind", "warning");
+			jw_kstr(&w, "message", "The no-subscription repository "
+			    "is not recommended for production use!");
+			jw_kstr(&w, "path", apt_repos[i].path);
+			jw_kstr(&w, "property", "Components");
+			jw_end(&w);
+		}
+	}
+	jw_end(&w);
+	jw_key(&w, "standard-repos");
+	jw_arr(&w);
+	for (q = 0; q < sizeof(apt_standard) / sizeof(apt_standard[0]); q++) {
+		jw_obj(&w);
+		jw_kstr(&w, "handle", apt_standard[q].handle);
+		jw_kstr(&w, "name", apt_standard[q].name);
+		for (i = 0; i < NAPT; i++)
+			if (apt_repos[i].handle != NULL &&
+			    strcmp(apt_repos[i].handle,
+			    apt_standard[q].handle) == 0)
+				jw_kint(&w, "status", flags[i] == '1');
+		jw_end(&w);
+	}
+	jw_end(&w);
+	jw_end(&w);
+	sim_ok_end(rs, &w);
+}
+
+/* PUT: enable or disable the repository index of the file path. */
+static void
+apt_repos_put(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	const char *path = sim_param(rq, "path"), *dg = sim_param(rq,
+	    "digest");
+	char flags[NAPT + 1], digest[41], parent[96], json[NAPT + 3];
+	long long index;
+	size_t i;
+
+	if (ext_check("path:s:r index:i:r enabled:b digest:s", rq, rs, 1,
+	    "node") == -1)
+		return;
+	index = sim_param_int(rq, "index", -1);
+	apt_flags(s, m, flags);
+	ext_digest(flags, NAPT, digest);
+	if (dg != NULL && strcmp(dg, digest) != 0) {
+		sim_error(rs, 500, "detected modified configuration - file "
+		    "changed by other user? Try again.");
+		return;
+	}
+	for (i = 0; i < NAPT; i++)
+		if (strcmp(apt_repos[i].path, path) == 0 &&
+		    apt_repos[i].index == index)
+			break;
+	if (i == NAPT) {
+		sim_error(rs, 500, "unable to find repository %lld in '%s'",
+		    index, path);
+		return;
+	}
+	if (sim_param(rq, "enabled") != NULL)
+		flags[i] = sim_param_bool(rq, "enabled", 1) ? '1' : '0';
+	snprintf(json, sizeof(json), "\"%s\"", flags);
+	node_parent(m, parent, sizeof(parent));
+	sim_doc_put(s, "aptrepo", parent, "flags", json);
+	sim_ok_null(rs);
+}
+
 static void
 apt_index(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
     const struct sim_match *m)
@@ -1320,6 +1540,8 @@ const struct sim_route sim_routes_node[] = {
 
 	{ "GET", "/nodes/{node}/apt", apt_index, NULL, NULL, 0 },
 	{ "GET", "/nodes/{node}/apt/versions", apt_versions, NAUD, 0 },
+	{ "GET", "/nodes/{node}/apt/repositories", apt_repos_get, NAUD, 0 },
+	{ "PUT", "/nodes/{node}/apt/repositories", apt_repos_put, NMOD, 0 },
 	{ "GET", "/nodes/{node}/apt/update", apt_update_list, NMOD, 0 },
 	{ "POST", "/nodes/{node}/apt/update", apt_update_run, NMOD, 0 },
 

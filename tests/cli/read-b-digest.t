@@ -135,4 +135,54 @@ like "$out" 'nodes-online	fail	pve2' "and is named"
 simctl POST offline 'node=pve2&offline=0' >/dev/null
 run px upgradecheck --target 10
 is "$rc" 2 "--target 10 is a usage error"
+
+# The storage and guest findings, on what an operator's cluster has: a
+# storage that still keeps 'maxfiles', a shared LVM, and a QEMU guest
+# pinned to machine version 5.2 (each written through the API).
+user=$(sed -n 's/^user = //p' "$PX_CONFIG")
+tid=$(sed -n 's/^token_id = //p' "$PX_CONFIG")
+secret=$(sed -n 's/^token_secret = //p' "$PX_CONFIG")
+api() {	# api METHOD PATH form: a write straight to pxsim
+	curl -sk -X "$1" -H "Authorization: PVEAPIToken=$user!$tid=$secret" \
+		--data "$3" "$SIM_URL/api2/json/$2" >/dev/null
+}
+run px upgradecheck -f tsv -c check,severity
+like "$out" 'storage-config	pass' "before: no deprecated storage setting"
+like "$out" 'guest-machine	pass' "before: no deprecated machine version"
+set -- $(px ls guests -H -f tsv -c vmid,node --type qemu | head -1)
+qvm=$1 qnode=$2
+api POST storage 'storage=old-dumps&type=dir&path=/srv/dumps&content=backup&maxfiles=3'
+api POST storage 'storage=san&type=lvm&vgname=san&shared=1'
+api PUT "nodes/$qnode/qemu/$qvm/config" 'machine=pc-i440fx-5.2'
+run px upgradecheck -f tsv -c check,severity,node,subject
+like "$out" 'storage-maxfiles	warning		old-dumps' "a storage with maxfiles is a warning, named"
+like "$out" 'lvm-autoactivation	warning		san' "a shared LVM is a warning, named"
+like "$out" "guest-machine	warning	$qnode	$qvm" "the pinned machine 5.2 is a warning, with node and VMID"
+unlike "$out" 'storage-config	pass|guest-machine	pass' "and the passes are gone"
+run px upgradecheck -j
+is "$(pyq "$out" 'print(sorted(r["check"] for r in d if r["severity"]=="warning" and not r["blocking"]))')" \
+	"['guest-machine', 'lvm-autoactivation', 'storage-maxfiles']" "-j: the three warnings, none blocking"
+api PUT "nodes/$qnode/qemu/$qvm/config" 'machine=pc-q35-8.1'
+run px upgradecheck -f tsv -c check,severity
+like "$out" 'guest-machine	pass' "machine 8.1 is fine"
+
+# apt repositories (pxsim's nodes are on trixie, enterprise disabled):
+# nothing to say; the enterprise repository enabled on a node without a
+# subscription is a warning, an old suite would fail.
+unlike "$out" 'apt-repositories' "trixie, no enterprise repository: no apt finding"
+api PUT nodes/pve2/apt/repositories 'path=/etc/apt/sources.list.d/pve-enterprise.sources&index=0&enabled=1'
+run px upgradecheck -f tsv -c check,severity,node,subject
+like "$out" 'apt-repositories	warning	pve2	/etc/apt/sources.list.d/pve-enterprise.sources' "the enterprise repository without a subscription is a warning on that node"
+is "$(printf '%s\n' "$out" | grep -c '^apt-repositories')" 1 "and only there"
+api PUT nodes/pve2/apt/repositories 'path=/etc/apt/sources.list.d/pve-enterprise.sources&index=0&enabled=0'
+code() {	# code METHOD PATH form: pxsim's HTTP status for a write
+	curl -sk -o /dev/null -w '%{http_code}' -X "$1" \
+		-H "Authorization: PVEAPIToken=$user!$tid=$secret" --data "$3" \
+		"$SIM_URL/api2/json/$2"
+}
+is "$(code PUT nodes/pve1/apt/repositories 'path=/etc/apt/sources.list.d/proxmox.sources&index=0&enabled=0&digest=0000')" 500 "pxsim: a stale digest is refused"
+is "$(code PUT nodes/pve1/apt/repositories 'path=/etc/apt/sources.list.d/proxmox.sources&index=7&enabled=0')" 500 "pxsim: an unknown repository is refused"
+is "$(code PUT nodes/pve1/apt/repositories 'index=0&enabled=0')" 400 "pxsim: path is required"
+run px api /nodes/pve1/apt/repositories -j
+is "$(pyq "$out" 'print([r["Enabled"] for f in d["files"] for r in f["repositories"]])')" "[1, 1, 0, 1, 0]" "pxsim: nothing changed by the refused writes"
 done_testing
