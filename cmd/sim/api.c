@@ -156,7 +156,7 @@ sim_ok_begin(struct sim_resp *rs, struct jw *w)
 	rs->status = 200;
 	rs->reason[0] = '\0';
 	jw_init(w, &rs->body);
-	w->digits = 15;		/* as PVE's Perl writes its numbers */
+	w->digits = rs->digits;
 	jw_obj(w);
 	jw_key(w, "data");
 }
@@ -1309,6 +1309,7 @@ api_dispatch(struct sim *s, struct sim_req *rq, struct sim_resp *rs)
 		sim_error(rs, 501, "Method '%s %s' not implemented",
 		    rq->method, rq->path);
 	} else if (authenticate(s, rq, rs) == 0) {
+		rs->digits = rq->listener == SIM_LISTEN_PBS ? 0 : 15;
 		run_route(s, rq, rs, rq->listener == SIM_LISTEN_PBS ? pbs :
 		    pve, 1);
 		/* 0-second tasks finish before the answer leaves */

@@ -143,6 +143,9 @@ struct sim_resp {
 	enum sim_fault fault;	/* applied by the server layer */
 	int again;		/* call the handler again later (~100 ms)
 				   with the same request (long-polls) */
+	int digits;		/* of doubles in sim_ok_begin's writer: 15 as
+				   PVE's Perl writes them, 0 the shortest,
+				   as PBS's Rust (serde_json) does */
 };
 
 /* Add "name: value" to the response headers. */

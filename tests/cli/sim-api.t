@@ -261,6 +261,20 @@ is "$code" 400 "PBS: an unknown datastore is an error"
 like "$body" "^datastore 'nope' does not exist" "PBS: errors are plain text"
 pbs "PBSAPIToken=root@pam!px:$PSEC" /status/datastore-usage
 is "$(js "all(u['total'] > u['used'] > 0 for u in d['data'])")" True "PBS: datastore usage"
+# Numbers as each server writes them: PVE's Perl with %.15g, PBS's Rust
+# (serde_json) the shortest text that reads back.
+reals() {	# the non-integer numbers of $body: "count maxdigits shortest"
+	printf '%s' "$body" | /usr/bin/python3 -c '
+import re, sys
+n = re.findall(r"(?<=[:,\[])-?[0-9]+\.[0-9]+(?:[eE][-+]?[0-9]+)?", sys.stdin.read())
+digits = lambda x: len(re.sub(r"[eE].*", "", x.lstrip("-")).replace(".", "").lstrip("0"))
+print(len(n), max(map(digits, n), default=0), all(repr(float(x)) == x for x in n))'
+}
+set -- $(reals)
+ok $([ "$1" -gt 0 ] && [ "$2" -gt 15 ] && [ "$3" = True ] && echo 0 || echo 1) "PBS: doubles are the shortest text that reads back ($1, up to $2 digits)"
+req "$ROOT" GET /cluster/resources
+set -- $(reals)
+ok $([ "$1" -gt 0 ] && [ "$2" -le 15 ] && echo 0 || echo 1) "PVE: doubles with at most 15 significant digits ($1, up to $2)"
 
 # --- Telegram -------------------------------------------------------------
 TOK=$(curl -sk "$SIM_URL/_sim/telegram" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["token"])')
