@@ -47,6 +47,8 @@ struct px_client {
 	int hide_prefix;	/* the API prefix is a credential: never log it */
 	double bucket, bucket_at;	/* rate limit: tokens, last refill */
 	int in_login;
+	int renewing;		/* an http_renewal call is out */
+	time_t renew_after;	/* a failed renewal: not again before */
 };
 
 struct call_priv {
@@ -755,8 +757,9 @@ call_finish(struct px_call *k, CURLcode rc, double now)
 		k->rc = 0;
 		return 1;
 	}
+	/* (A login's own 401 is a refusal, not an expired ticket.) */
 	if (rc == CURLE_OK && k->status == 401 && c->secret && !cp->relogged &&
-	    !c->in_login) {
+	    !c->in_login && strcmp(k->path, "/access/ticket") != 0) {
 		/* An expired ticket: log in again once, then repeat. */
 		cp->relogged = 1;
 		if (client_login(c, NULL) == 0) {
@@ -907,11 +910,8 @@ http_call_attempt(struct px_call *k, double *not_before)
 
 	get_multi();	/* curl_global_init */
 	if (cp == NULL) {
-		struct px_client *c = k->c;
-
-		if (c->cookie && !c->in_login &&
-		    time(NULL) - c->ticket_at > TICKET_RENEW)
-			client_login(c, NULL);
+		/* No ticket renewal here: px_async_start runs it alongside
+		 * (http_renewal), since the old ticket is still good. */
 		cp = k->priv = px_xcalloc(1, sizeof(*cp));
 		k->rc = -1;
 		k->attempts = 0;
@@ -963,28 +963,69 @@ call_run_blocking(struct px_call *k)
 
 /* ---- the client ---- */
 
-/* POST /access/ticket with the password (or the current ticket, to
- * renew it); keep the cookie and the CSRF token. */
+/* The POST /access/ticket that logs in with the password, or renews the
+ * ticket with the ticket itself. */
+static void
+login_call(struct px_client *c, struct px_call *k, int renew)
+{
+	struct buf form = { 0 };
+
+	form_add(&form, "username", c->p->user);
+	form_add(&form, "password", renew ? strchr(c->cookie, '=') + 1 :
+	    c->secret);
+	px_call_init(k, c, "POST", form.p, "/access/ticket");
+	buf_wipe(&form);
+}
+
+/* Keep the ticket and the CSRF token of a successful login call k
+ * (first: a login with the password, not a renewal). */
+static int
+login_apply(struct px_client *c, struct px_call *k, int first,
+    struct px_err *e)
+{
+	struct json j;
+	char *ticket, *csrf;
+	const char *age;
+
+	if (json_parse(&j, k->body.p, k->body.len, e) != 0)
+		return -1;
+	ticket = json_strdup(&j, json_path(&j, 0, "data.ticket"));
+	csrf = json_strdup(&j, json_path(&j, 0, "data.CSRFPreventionToken"));
+	json_free(&j);
+	if (ticket == NULL) {
+		secret_free(csrf);
+		return px_fail(e, PXE_PARSE, "login as %s: no ticket in the "
+		    "answer", c->p->user);
+	}
+	secret_free(c->cookie);
+	c->cookie = px_xasprintf("%s=%s", c->p->kind == PX_KIND_PBS ?
+	    "PBSAuthCookie" : "PVEAuthCookie", ticket);
+	secret_free(c->csrf_header);
+	c->csrf_header = csrf ? px_xasprintf("CSRFPreventionToken: %s", csrf) :
+	    NULL;
+	c->ticket_at = time(NULL);
+	/* A test hook: PX_TEST_TICKET_AGE=S makes the first ticket S
+	 * seconds old, so that tests see its renewal without waiting 105
+	 * minutes. */
+	if (first && (age = getenv("PX_TEST_TICKET_AGE")) != NULL)
+		c->ticket_at -= (time_t)atol(age);
+	secret_free(ticket);
+	secret_free(csrf);
+	return 0;
+}
+
+/* Log in (or renew the ticket) and wait for it. */
 static int
 client_login(struct px_client *c, struct px_err *e)
 {
-	struct buf form = { 0 };
 	struct px_call k;
-	struct json j;
-	char *ticket = NULL, *csrf = NULL;
 	int rc = -1, renew = c->cookie != NULL &&
 	    time(NULL) - c->ticket_at < 2 * 3600 - 60;
 
-	form_add(&form, "username", c->p->user);
-	if (renew)
-		form_add(&form, "password", strchr(c->cookie, '=') + 1);
-	else
-		form_add(&form, "password", c->secret);
-	free(c->cookie);
+	login_call(c, &k, renew);
+	secret_free(c->cookie);
 	c->cookie = NULL;
 	c->in_login = 1;
-	px_call_init(&k, c, "POST", form.p, "/access/ticket");
-	buf_wipe(&form);
 	call_run_blocking(&k);
 	c->in_login = 0;
 	if (k.rc != 0 && renew) {
@@ -1000,30 +1041,39 @@ client_login(struct px_client *c, struct px_err *e)
 			px_fail(e, PXE_UNAUTHORIZED, "login as %s failed: %s",
 			    c->p->user, k.reason[0] ? k.reason :
 			    "authentication failure");
-		goto out;
-	}
-	if (json_parse(&j, k.body.p, k.body.len, e) != 0)
-		goto out;
-	ticket = json_strdup(&j, json_path(&j, 0, "data.ticket"));
-	csrf = json_strdup(&j, json_path(&j, 0, "data.CSRFPreventionToken"));
-	json_free(&j);
-	if (ticket == NULL) {
-		px_fail(e, PXE_PARSE, "login as %s: no ticket in the answer",
-		    c->p->user);
-		goto out;
-	}
-	c->cookie = px_xasprintf("%s=%s", c->p->kind == PX_KIND_PBS ?
-	    "PBSAuthCookie" : "PVEAuthCookie", ticket);
-	free(c->csrf_header);
-	c->csrf_header = csrf ? px_xasprintf("CSRFPreventionToken: %s", csrf) :
-	    NULL;
-	c->ticket_at = time(NULL);
-	rc = 0;
-out:
-	secret_free(ticket);
-	secret_free(csrf);
+	} else
+		rc = login_apply(c, &k, !renew, e);
 	px_call_free(&k);
 	return rc;
+}
+
+struct px_call *
+http_renewal(struct px_client *c)
+{
+	time_t now = time(NULL);
+	struct px_call *k;
+
+	if (c->cookie == NULL || c->in_login || c->renewing ||
+	    now - c->ticket_at <= TICKET_RENEW || now < c->renew_after)
+		return NULL;
+	k = px_xcalloc(1, sizeof(*k));
+	login_call(c, k, 1);
+	c->renewing = 1;
+	return k;
+}
+
+void
+http_renewal_done(struct px_call *k)
+{
+	struct px_client *c = k->c;
+
+	/* A failed renewal keeps the ticket, good until its 2 hours are
+	 * up; try again in a minute. */
+	if (k->rc != 0 || k->priv == NULL || login_apply(c, k, 0, NULL) != 0)
+		c->renew_after = time(NULL) + 60;
+	c->renewing = 0;
+	px_call_free(k);
+	free(k);
 }
 
 struct px_client *

@@ -16,6 +16,7 @@ struct async_call {
 	void *arg;
 	CURL *easy;		/* while in the multi handle */
 	double not_before;	/* when waiting for a retry or the rate limit */
+	int own;		/* a ticket renewal: http.c's, not the caller's */
 	struct async_call *next;
 };
 
@@ -173,25 +174,47 @@ px_async_free(struct px_async *a)
 		next = c->next;
 		if (c->easy)
 			curl_multi_remove_handle(a->multi, c->easy);
+		if (c->own)
+			http_renewal_done(c->k);
 		free(c);
 	}
 	curl_multi_cleanup(a->multi);
 	free(a);
 }
 
-void
-px_async_start(struct px_async *a, struct px_call *k, px_async_done_fn done,
-    void *arg)
+static void
+renewal_done(struct px_call *k, void *arg)
+{
+	(void)arg;
+	http_renewal_done(k);
+}
+
+static void
+add(struct px_async *a, struct px_call *k, px_async_done_fn done,
+    void *arg, int own)
 {
 	struct async_call *c = px_xcalloc(1, sizeof(*c)), **pp;
 
 	c->k = k;
 	c->done = done;
 	c->arg = arg;
+	c->own = own;
 	c->not_before = http_now();
 	for (pp = &a->calls; *pp; pp = &(*pp)->next)
 		;
 	*pp = c;	/* in order: first asked, first sent */
+}
+
+void
+px_async_start(struct px_async *a, struct px_call *k, px_async_done_fn done,
+    void *arg)
+{
+	struct px_call *r;
+
+	/* A ticket about to expire is renewed next to k, not before it. */
+	if ((r = http_renewal(k->c)) != NULL)
+		add(a, r, renewal_done, NULL, 1);
+	add(a, k, done, arg, 0);
 	if (a->busy)
 		return;	/* the running step launches it */
 	step(a, CURL_SOCKET_TIMEOUT, 0);
@@ -234,6 +257,6 @@ px_async_pending(const struct px_async *a)
 	int n = 0;
 
 	for (const struct async_call *c = a->calls; c; c = c->next)
-		n++;
+		n += !c->own;
 	return n;
 }

@@ -62,5 +62,16 @@ int px_async_pending(const struct px_async *a);
 double http_now(void);
 void *http_call_attempt(struct px_call *k, double *not_before);
 int http_call_finish(struct px_call *k, int result, double *not_before);
+/*
+ * Also for this module: the renewal of a password profile's ticket,
+ * due after 105 minutes (PVE's tickets last 2 hours).  http_renewal
+ * returns the POST /access/ticket to run alongside c's calls, or NULL
+ * when none is due or one is out; the calls go on with the old ticket
+ * meanwhile, so a slow or dead server never stops the caller's loop.
+ * Hand the call back to http_renewal_done when it finished or was
+ * dropped: it keeps the new ticket, or tries again a minute later.
+ */
+struct px_call *http_renewal(struct px_client *c);
+void http_renewal_done(struct px_call *k);
 
 #endif

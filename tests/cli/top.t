@@ -203,6 +203,46 @@ while screen | grep -q 'no answer from' && [ $i -lt 400 ]; do sleep 0.1; i=$((i 
 unlike "$(screen)" 'no answer from|  stale' "the fault cleared, the retry answers: fresh again"
 keys q; wait_for '^EXIT=0'; ok $? "q quits with 0"
 
+# --- a password profile's ticket renewal (after 105 minutes; the test
+# hook PX_TEST_TICKET_AGE makes the first ticket that old) runs next to
+# the refreshes, not before them: a renewal that hangs stops nothing.
+pxsim -d "$SIM_DIR" --print-config --auth password >"$T/pw.conf"
+chmod 600 "$T/pw.conf"
+tickets() { sim_log | grep -c '^POST /api2/json/access/ticket '; }
+simctl DELETE log >/dev/null
+keys "clear; PX_CONFIG=$T/pw.conf pxtop -d 1; echo EXIT=\$?" Enter
+wait_for 'Cluster sim: healthy' 100; ok $? "a password profile: pxtop shows the cluster"
+sleep 2
+logins=$(tickets)	# one per client pxtop opens
+keys q; wait_for '^EXIT=0'
+ok $([ "$logins" -ge 1 ] && echo 0 || echo 1) "it logged in ($logins)"
+simctl DELETE log >/dev/null
+keys "clear; PX_CONFIG=$T/pw.conf PX_TEST_TICKET_AGE=6400 pxtop -d 1; echo EXIT=\$?" Enter
+wait_for 'Cluster sim: healthy' 100
+i=0
+while [ "$(tickets)" -le "$logins" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+is "$(tickets)" $((logins + 1)) "a ticket 6400 s old is renewed"
+sleep 2.5
+is "$(tickets)" $((logins + 1)) "once: the new ticket is not renewed again"
+is "$(sim_log | grep -c ' 401$')" 0 "no call was refused meanwhile"
+keys q; wait_for '^EXIT=0'; ok $? "q quits with 0"
+# 6299 s: the ticket turns 105 minutes old a second or two after the
+# login, once the fault is in place.
+simctl DELETE log >/dev/null
+keys "clear; PX_CONFIG=$T/pw.conf PX_TEST_TICKET_AGE=6299 pxtop -d 1; echo EXIT=\$?" Enter
+wait_for 'Cluster sim: healthy' 100
+simctl POST fault 'rate=1&mode=hang&prefix=/access/ticket' >/dev/null
+is "$(tickets)" "$logins" "no renewal yet"
+i=0
+while [ "$(tickets)" -le "$logins" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+is "$(tickets)" $((logins + 1)) "a renewal that hangs has been sent"
+n=$(sim_log | grep -c '^GET /api2/json/cluster/resources')
+sleep 3
+ok $([ "$(sim_log | grep -c '^GET /api2/json/cluster/resources')" -gt "$n" ] && echo 0 || echo 1) "the refreshes go on meanwhile"
+unlike "$(screen)" 'no answer from|  stale' "and the data stays fresh"
+keys q; wait_for '^EXIT=0' 20; ok $? "q quits at once, the hung renewal dropped"
+simctl DELETE fault >/dev/null
+
 # --- no terminal
 run pxtop </dev/null
 is "$rc" 2 "without a terminal: exit 2"
