@@ -19,6 +19,7 @@
 #include <jsmn.h>
 
 #include "json.h"
+#include "recorded.h"
 #include "tap.h"
 
 /* Parse a C string; the test owns j. */
@@ -1013,42 +1014,6 @@ test_roundtrip(void)
 
 /* ---- recorded PVE bodies ---- */
 
-static char *
-slurp(const char *path, size_t *n)
-{
-	FILE *f = fopen(path, "rb");
-	struct buf b = { 0 };
-	char chunk[8192];
-	size_t k;
-
-	if (f == NULL)
-		return NULL;
-	while ((k = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		buf_add(&b, chunk, k);
-	fclose(f);
-	*n = b.len;
-	return buf_steal(&b);
-}
-
-static const char *
-recorded_dir(void)
-{
-	static char path[4096];
-	const char *top = getenv("PX_TOP");
-	struct stat st;
-
-	if (getenv("PX_REFERENCE") != NULL) {
-		snprintf(path, sizeof(path), "%s/recorded",
-		    getenv("PX_REFERENCE"));
-		return path;
-	}
-	snprintf(path, sizeof(path), "%s/../shared/reference/recorded",
-	    top ? top : ".");
-	if (stat(path, &st) == 0)
-		return path;
-	snprintf(path, sizeof(path), "/work/shared/reference/recorded");
-	return path;
-}
 
 static int
 check_recorded(const char *name, const struct json *j)
@@ -1141,7 +1106,6 @@ each_cmp(void *arg, const struct json *el)
 	return 0;
 }
 
-
 static void
 test_recorded(void)
 {
@@ -1166,7 +1130,7 @@ test_recorded(void)
 		if (strlen(de->d_name) < 5 ||
 		    strcmp(de->d_name + strlen(de->d_name) - 5, ".json") != 0)
 			continue;
-		if ((body = slurp(path, &n)) == NULL) {
+		if ((body = file_slurp(path, &n)) == NULL) {
 			ok(0, "%s: cannot read", de->d_name);
 			continue;
 		}
