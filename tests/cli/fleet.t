@@ -65,15 +65,10 @@ s.listen(8)
 print(s.getsockname()[1], flush=True)
 time.sleep(600)' >"$T/hung.port" &
 hung_pid=$!
-mkdir -p "$T/sim2"
-pxsim -l 127.0.0.1:0 -d "$T/sim2" --pidfile "$T/sim2.pid" --guests 5 \
-	--latency 5000 >"$T/sim2.log" 2>&1 &
-i=0
-while { [ ! -s "$T/sim2.pid" ] || [ ! -s "$T/hung.port" ]; } && [ $i -lt 200 ]; do
-	sleep 0.05; i=$((i + 1))
-done
-[ -s "$T/sim2.pid" ] || { echo "Bail out! the second pxsim did not start"; exit 1; }
+sim_spawn "$T/sim2" --guests 5 --latency 5000
 sim2_pid=$(cat "$T/sim2.pid")
+i=0
+while [ ! -s "$T/hung.port" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
 cleanup_fleet() {
 	tm kill-server 2>/dev/null
 	kill "$hung_pid" "$sim2_pid" 2>/dev/null

@@ -56,26 +56,35 @@ skip_all() {
 # $PX_CONFIG (0600) from --print-config.  Sets SIM_URL, SIM_DIR.
 sim_start() {
 	SIM_DIR="$T/sim"
-	mkdir -p "$SIM_DIR"
-	rm -f "$T/sim.pid"
-	pxsim -l 127.0.0.1:0 -d "$SIM_DIR" --pidfile "$T/sim.pid" \
-		--task-seconds 0 "$@" >"$T/sim.log" 2>&1 &
-	_simbg=$!
-	i=0
-	while [ ! -s "$T/sim.pid" ] && [ $i -lt 200 ]; do
-		kill -0 $_simbg 2>/dev/null || break
-		sleep 0.05; i=$((i + 1))
-	done
-	if [ ! -s "$T/sim.pid" ]; then
-		echo "# pxsim did not start:"; sed 's/^/#   /' "$T/sim.log"
-		echo "Bail out! pxsim did not start"
-		exit 1
-	fi
-	SIM_PID=$(cat "$T/sim.pid")
+	sim_spawn "$SIM_DIR" --task-seconds 0 "$@"
+	SIM_PID=$(cat "$SIM_DIR.pid")
 	SIM_ADDR=$(cat "$SIM_DIR/address")
 	SIM_URL="https://$SIM_ADDR"
 	pxsim -d "$SIM_DIR" --print-config >"$PX_CONFIG"
 	chmod 600 "$PX_CONFIG"
+	SIM_AUTH="PVEAPIToken=$(sed -n 's/^user = //p' "$PX_CONFIG")!$(sed -n 's/^token_id = //p' "$PX_CONFIG")=$(sed -n 's/^token_secret = //p' "$PX_CONFIG")"
+}
+# sim_spawn DIR [pxsim options]: one more pxsim with its state in DIR,
+# its pid in DIR.pid once it listens (its URL: https://$(cat DIR/address));
+# bails out when it does not start.  The caller stops it.
+sim_spawn() {
+	_d=$1
+	shift
+	mkdir -p "$_d"
+	rm -f "$_d.pid"
+	pxsim -l 127.0.0.1:0 -d "$_d" --pidfile "$_d.pid" "$@" \
+		>"$_d.log" 2>&1 &
+	_simbg=$!
+	i=0
+	while [ ! -s "$_d.pid" ] && [ $i -lt 200 ]; do
+		kill -0 $_simbg 2>/dev/null || break
+		sleep 0.05; i=$((i + 1))
+	done
+	if [ ! -s "$_d.pid" ]; then
+		echo "# pxsim did not start:"; sed 's/^/#   /' "$_d.log"
+		echo "Bail out! pxsim did not start"
+		exit 1
+	fi
 }
 sim_stop() {
 	if [ -n "$SIM_PID" ]; then
@@ -94,6 +103,18 @@ simctl() {
 	else
 		curl -sk -X "$1" "$SIM_URL/_sim/$2"
 	fi
+}
+# sim_api METHOD PATH [form]: pxsim's API itself with the sim profile's
+# token, for state a test needs that px does not write; the answer on
+# stdout.  sim_api_status: the same, the HTTP status instead.
+sim_api() {
+	curl -sk -X "$1" -H "Authorization: $SIM_AUTH" ${3:+--data "$3"} \
+		"$SIM_URL/api2/json/$2"
+}
+sim_api_status() {
+	curl -sk -o /dev/null -w '%{http_code}' -X "$1" \
+		-H "Authorization: $SIM_AUTH" ${3:+--data "$3"} \
+		"$SIM_URL/api2/json/$2"
 }
 # sim_log: the request log as "METHOD PATH AUTH STATUS" lines
 sim_log() {

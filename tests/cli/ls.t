@@ -130,11 +130,7 @@ done
 # -A: the rows of a profile whose answer is bad at its end are dropped,
 # the other profile's are printed, and the bad one has its error row.
 # Its 3,000 guests make more rows than px writes at once (64 KiB).
-mkdir -p "$T/sim2"
-pxsim -l 127.0.0.1:0 -d "$T/sim2" --pidfile "$T/sim2.pid" --task-seconds 0 \
-	--nodes 2 --guests 3000 >"$T/sim2.log" 2>&1 &
-i=0
-while [ ! -s "$T/sim2.pid" ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i + 1)); done
+sim_spawn "$T/sim2" --task-seconds 0 --nodes 2 --guests 3000
 cp "$T/one.conf" "$PX_CONFIG"
 pxsim -d "$T/sim2" --print-config | sed -n '/^\[profile sim\]/,$p' |
 	sed 's/^\[profile sim\]/[profile bad]/' >>"$PX_CONFIG"

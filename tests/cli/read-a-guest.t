@@ -5,13 +5,6 @@
 . "$(dirname "$0")/lib.sh"
 sim_start
 
-user=$(sed -n 's/^user = //p' "$PX_CONFIG")
-tid=$(sed -n 's/^token_id = //p' "$PX_CONFIG")
-secret=$(sed -n 's/^token_secret = //p' "$PX_CONFIG")
-api() {	# api METHOD PATH [form]: a write straight to pxsim
-	curl -sk -X "$1" -H "Authorization: PVEAPIToken=$user!$tid=$secret" \
-		${3:+--data "$3"} "$SIM_URL/api2/json/$2" >/dev/null
-}
 json_ok() { printf '%s' "$1" | /usr/bin/python3 -c 'import json,sys; json.load(sys.stdin)' 2>/dev/null; }
 jkey() {	# jkey JSON KEY: a key of a JSON object
 	printf '%s' "$1" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$2"
@@ -70,7 +63,7 @@ ok $(json_ok "$out" && echo 0 || echo 1) "config -j is valid JSON"
 like "$out" '^\[\{"key":"' "config -j: key/value objects"
 run px config -f tsv -c key "$vm"
 is "$(printf '%s\n' "$out" | grep -n '^net' | head -1 | cut -d: -f2)" "net0" "config: keys in natural order"
-api PUT "nodes/$vmnode/qemu/$vm/config" 'description=line one%0Aline two with needle-42&cores=3'
+sim_api PUT "nodes/$vmnode/qemu/$vm/config" 'description=line one%0Aline two with needle-42&cores=3' >/dev/null
 run px config -j -c key,value "$vm"
 like "$out" '"key":"description","value":"line one\\nline two with needle-42"' "a description keeps its newline in JSON"
 run px config -f tsv "$vm"

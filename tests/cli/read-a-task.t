@@ -5,14 +5,10 @@
 . "$(dirname "$0")/lib.sh"
 sim_start
 
-user=$(sed -n 's/^user = //p' "$PX_CONFIG")
-tid=$(sed -n 's/^token_id = //p' "$PX_CONFIG")
-secret=$(sed -n 's/^token_secret = //p' "$PX_CONFIG")
 # post PATH [form]: a write straight to pxsim (px itself has no writes
 # here); prints the "data" of the answer (a UPID).
 post() {
-	curl -sk -X POST -H "Authorization: PVEAPIToken=$user!$tid=$secret" \
-		${2:+--data "$2"} "$SIM_URL/api2/json/$1" |
+	sim_api POST "$1" "${2-}" |
 		/usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)["data"])'
 }
 json_ok() { printf '%s' "$1" | /usr/bin/python3 -c 'import json,sys; json.load(sys.stdin)' 2>/dev/null; }

@@ -139,13 +139,7 @@ is "$rc" 2 "--target 10 is a usage error"
 # The storage and guest findings, on what an operator's cluster has: a
 # storage that still keeps 'maxfiles', a shared LVM, and a QEMU guest
 # pinned to machine version 5.2 (each written through the API).
-user=$(sed -n 's/^user = //p' "$PX_CONFIG")
-tid=$(sed -n 's/^token_id = //p' "$PX_CONFIG")
-secret=$(sed -n 's/^token_secret = //p' "$PX_CONFIG")
-api() {	# api METHOD PATH form: a write straight to pxsim
-	curl -sk -X "$1" -H "Authorization: PVEAPIToken=$user!$tid=$secret" \
-		--data "$3" "$SIM_URL/api2/json/$2" >/dev/null
-}
+api() { sim_api "$@" >/dev/null; }
 run px upgradecheck -f tsv -c check,severity
 like "$out" 'storage-config	pass' "before: no deprecated storage setting"
 like "$out" 'guest-machine	pass' "before: no deprecated machine version"
@@ -175,14 +169,9 @@ run px upgradecheck -f tsv -c check,severity,node,subject
 like "$out" 'apt-repositories	warning	pve2	/etc/apt/sources.list.d/pve-enterprise.sources' "the enterprise repository without a subscription is a warning on that node"
 is "$(printf '%s\n' "$out" | grep -c '^apt-repositories')" 1 "and only there"
 api PUT nodes/pve2/apt/repositories 'path=/etc/apt/sources.list.d/pve-enterprise.sources&index=0&enabled=0'
-code() {	# code METHOD PATH form: pxsim's HTTP status for a write
-	curl -sk -o /dev/null -w '%{http_code}' -X "$1" \
-		-H "Authorization: PVEAPIToken=$user!$tid=$secret" --data "$3" \
-		"$SIM_URL/api2/json/$2"
-}
-is "$(code PUT nodes/pve1/apt/repositories 'path=/etc/apt/sources.list.d/proxmox.sources&index=0&enabled=0&digest=0000')" 500 "pxsim: a stale digest is refused"
-is "$(code PUT nodes/pve1/apt/repositories 'path=/etc/apt/sources.list.d/proxmox.sources&index=7&enabled=0')" 500 "pxsim: an unknown repository is refused"
-is "$(code PUT nodes/pve1/apt/repositories 'index=0&enabled=0')" 400 "pxsim: path is required"
+is "$(sim_api_status PUT nodes/pve1/apt/repositories 'path=/etc/apt/sources.list.d/proxmox.sources&index=0&enabled=0&digest=0000')" 500 "pxsim: a stale digest is refused"
+is "$(sim_api_status PUT nodes/pve1/apt/repositories 'path=/etc/apt/sources.list.d/proxmox.sources&index=7&enabled=0')" 500 "pxsim: an unknown repository is refused"
+is "$(sim_api_status PUT nodes/pve1/apt/repositories 'index=0&enabled=0')" 400 "pxsim: path is required"
 run px api /nodes/pve1/apt/repositories -j
 is "$(pyq "$out" 'print([r["Enabled"] for f in d["files"] for r in f["repositories"]])')" "[1, 1, 0, 1, 0]" "pxsim: nothing changed by the refused writes"
 done_testing
