@@ -10,8 +10,9 @@ calls=$(grep -rn 'px_call_init(' cmd lib --include=*.c | grep -v '^cmd/sim/' |
 is "$(printf '%s\n' "$calls" | sed 's/:.*//' | sort -u | tr '\n' ' ')" \
 	"lib/gate.c lib/hitl.c lib/http.c " "only the gate, the login and Telegram build non-GET calls"
 like "$(printf '%s\n' "$calls" | grep '^lib/http.c')" '"/access/ticket"' "http.c's only one is the login"
+is "$(printf '%s\n' "$calls" | grep -c '^lib/http.c')" 1 "one login call, for the login and the ticket renewal alike"
 raw=$(grep -rln 'curl_easy_setopt\|curl_multi_add_handle' cmd lib --include=*.c | grep -v '^cmd/sim/' | sort | tr '\n' ' ')
 is "$raw" "lib/http.c lib/http_async.c " "only lib/http*.c talk to libcurl"
 async=$(grep -n 'method' lib/http_async.c | grep -E '"(POST|PUT|DELETE)"' | wc -l)
-is "$async" 0 "the TUI's asynchronous client makes no writes of its own"
+is "$async" 0 "the TUI's asynchronous client makes no writes of its own (its one POST is http.c's ticket renewal)"
 done_testing

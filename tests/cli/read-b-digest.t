@@ -172,6 +172,18 @@ api PUT nodes/pve2/apt/repositories 'path=/etc/apt/sources.list.d/pve-enterprise
 is "$(sim_api_status PUT nodes/pve1/apt/repositories 'path=/etc/apt/sources.list.d/proxmox.sources&index=0&enabled=0&digest=0000')" 500 "pxsim: a stale digest is refused"
 is "$(sim_api_status PUT nodes/pve1/apt/repositories 'path=/etc/apt/sources.list.d/proxmox.sources&index=7&enabled=0')" 500 "pxsim: an unknown repository is refused"
 is "$(sim_api_status PUT nodes/pve1/apt/repositories 'index=0&enabled=0')" 400 "pxsim: path is required"
+# A node that cannot tell its repositories (500, or an answer without
+# files): a warning on that node, the other checks still run.
+simctl POST fault 'rate=1&mode=500&prefix=/nodes/pve3/apt/repositories' >/dev/null
+run px upgradecheck -f tsv -c check,severity,node,message
+like "$out" 'apt-repositories	warning	pve3	cannot read the repositories' "a 500 for pve3's repositories is a warning on pve3"
+like "$out" 'guest-machine	pass' "and the other checks still run"
+simctl DELETE fault >/dev/null
+simctl POST fault 'rate=1&mode=malformed&prefix=/nodes/pve3/apt/repositories' >/dev/null
+run px upgradecheck -f tsv -c check,severity,node
+ok $([ "$rc" -le 1 ] && echo 0 || echo 1) "malformed repositories: upgradecheck still ends (exit $rc)"
+like "$out" 'apt-repositories	warning	pve3' "and warns on pve3"
+simctl DELETE fault >/dev/null
 run px api /nodes/pve1/apt/repositories -j
 is "$(pyq "$out" 'print([r["Enabled"] for f in d["files"] for r in f["repositories"]])')" "[1, 1, 0, 1, 0]" "pxsim: nothing changed by the refused writes"
 done_testing
