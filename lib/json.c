@@ -336,7 +336,6 @@ struct each_hook {
 	int next;		/* the value about to be scanned is key's */
 	size_t arr;		/* key's array: the offset of its '[' */
 	/* the element being scanned */
-	int in;			/* inside one */
 	size_t base;		/* its first byte */
 	jsmntok_t *tok;
 	unsigned int cap;
@@ -407,7 +406,6 @@ emit_close(struct each_hook *h, size_t end)
 static void
 element_begin(struct each_hook *h, size_t at)
 {
-	h->in = 1;
 	h->base = at;
 	h->ntok = 0;
 	h->super = -1;
@@ -499,7 +497,7 @@ json_check(const char *s, size_t len, int *ntok, size_t *rs, size_t *re,
 				*re = i;
 			}
 			if (em && IN_KEYS(h, depth, stack, arr)) {
-				em = h->in = 0;
+				em = 0;
 				if ((r = h->element(h, start, i, e)) != 0)
 					return r;
 			}
@@ -559,7 +557,7 @@ json_check(const char *s, size_t len, int *ntok, size_t *rs, size_t *re,
 		if (em) {
 			emit_close(h, i);
 			if (IN_KEYS(h, depth, stack, arr)) {
-				em = h->in = 0;
+				em = 0;
 				if ((r = h->element(h, h->base, i, e)) != 0)
 					return r;
 			}
