@@ -16,6 +16,7 @@
 #include <tickit.h>
 #include <tickit-mockterm.h>
 
+#include "clock.h"
 #include "top_render.h"
 
 #define NGUESTS	10000
@@ -27,10 +28,7 @@ static struct top_effects FX;
 static double
 now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+	return px_mono() * 1e3;
 }
 
 static void

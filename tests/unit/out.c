@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "json.h"
 #include "out.h"
 #include "tap.h"
@@ -95,15 +96,6 @@ simple(enum out_fmt fmt, const char *c, const char *s)
 	if (rc != 0)
 		printf("#   out_print: %s\n", e.msg);
 	return p;
-}
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 static int
@@ -723,7 +715,7 @@ test_big(void)
 	}
 	for (f = 0; f < sizeof(fmts) / sizeof(fmts[0]); f++) {
 		opts.fmt = fmts[f];
-		t0 = now();
+		t0 = px_mono();
 		o = out_new(&opts, c, 15);
 		for (i = 0; i < rows; i++) {
 			out_row(o);
@@ -741,7 +733,7 @@ test_big(void)
 		fp = open_memstream(&p, &n);
 		rc = out_print(o, fp, &e);
 		fclose(fp);
-		t1 = now();
+		t1 = px_mono();
 		/* Timing is reported, not asserted. */
 		ok(rc == 0,
 		    "%d rows x 15 columns, format %d: %.3f s, %zu bytes", rows,

@@ -11,6 +11,7 @@
 #include <tickit.h>
 #include <tickit-mockterm.h>
 
+#include "clock.h"
 #include "pve_cluster.h"
 #include "tap.h"
 #include "top_render.h"
@@ -612,8 +613,7 @@ bench(void)
 {
 	const char *e = getenv("PX_TOP_FRAMES");
 	int frames = e ? atoi(e) : 200;
-	struct timespec t0, t1;
-	double ms;
+	double t0, ms;
 	TickitRenderBuffer *rb;
 
 	setup(10000, 0);
@@ -624,32 +624,26 @@ bench(void)
 	press(">");	/* sort by cpu: the heaviest order */
 	press("o");
 	rb = tickit_renderbuffer_new(S.lines, S.cols);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	t0 = px_mono();
 	for (int i = 0; i < frames; i++) {
 		top_render(&S, rb, 1);
 		tickit_renderbuffer_flush_to_term(rb, (TickitTerm *)mt);
 	}
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	ms = ((t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) /
-	    1e6) / frames;
+	ms = (px_mono() - t0) * 1e3 / frames;
 	printf("# frame of 10000 guests (%dx%d, guest view, sorted by cpu), "
 	    "drawn and flushed to the mock terminal: %.3f ms (mean of %d)\n",
 	    LINES, COLS, ms, frames);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	t0 = px_mono();
 	for (int i = 0; i < frames; i++)
 		top_render(&S, rb, 1);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
 	printf("# the same, drawn only (top_render into the render buffer): "
-	    "%.3f ms\n", ((t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec -
-	    t0.tv_nsec) / 1e6) / frames);
+	    "%.3f ms\n", (px_mono() - t0) * 1e3 / frames);
 	tickit_renderbuffer_unref(rb);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	t0 = px_mono();
 	for (int i = 0; i < 20; i++)
 		press(i % 2 ? "<" : ">");
-	clock_gettime(CLOCK_MONOTONIC, &t1);
 	printf("# re-sort of 10000 guests: %.3f ms\n",
-	    ((t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) /
-	    1e6) / 20);
+	    (px_mono() - t0) * 1e3 / 20);
 	ok(S.nvis == 10000, "10000 guests listed");
 }
 
