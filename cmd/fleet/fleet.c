@@ -85,18 +85,12 @@ post(const struct fleet_action *a)
 	top_queue_post(a);
 }
 
-static void
-pump(void)
-{
-	top_queue_pump();
-}
-
 /* After curl handled an event: run what the finished requests posted. */
 static void
 pump_after(void *arg)
 {
 	(void)arg;
-	pump();
+	top_queue_pump();
 }
 
 /* Queue a and reduce it from a "later" callback (lib/top_loop.h). */
@@ -176,7 +170,7 @@ on_contact(Tickit *t, TickitEventFlags f, void *info, void *user)
 		post(&a);
 		free(k[i]);
 	}
-	pump();
+	top_queue_pump();
 	return 0;
 }
 

@@ -98,18 +98,12 @@ post(const struct top_action *a)
 	top_queue_post(a);
 }
 
-static void
-pump(void)
-{
-	top_queue_pump();
-}
-
 /* After curl handled an event: run what the finished requests posted. */
 static void
 pump_after(void *arg)
 {
 	(void)arg;
-	pump();
+	top_queue_pump();
 }
 
 /* Queue a and reduce it from a "later" callback (lib/top_loop.h). */
@@ -797,7 +791,7 @@ on_result(Tickit *t, TickitEventFlags f, void *info, void *user)
 		post(p[i]);
 		free(p[i]);
 	}
-	pump();
+	top_queue_pump();
 	return 0;
 }
 
