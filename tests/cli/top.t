@@ -242,6 +242,21 @@ ok $([ "$(sim_log | grep -c '^GET /api2/json/cluster/resources')" -gt "$n" ] && 
 unlike "$(screen)" 'no answer from|  stale' "and the data stays fresh"
 keys q; wait_for '^EXIT=0' 20; ok $? "q quits at once, the hung renewal dropped"
 simctl DELETE fault >/dev/null
+# A renewal answered with garbage: the old ticket is kept, nothing stops.
+simctl DELETE log >/dev/null
+keys "clear; PX_CONFIG=$T/pw.conf PX_TEST_TICKET_AGE=6299 pxtop -d 1; echo EXIT=\$?" Enter
+wait_for 'Cluster sim: healthy' 100
+simctl POST fault 'rate=1&mode=malformed&prefix=/access/ticket' >/dev/null
+i=0
+while [ "$(tickets)" -le "$logins" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+is "$(tickets)" $((logins + 1)) "a renewal answered with malformed JSON"
+n=$(sim_log | grep -c '^GET /api2/json/cluster/resources .* 200$')
+sleep 2.5
+ok $([ "$(sim_log | grep -c '^GET /api2/json/cluster/resources .* 200$')" -gt "$n" ] && echo 0 || echo 1) "the refreshes go on with the old ticket"
+is "$(tickets)" $((logins + 1)) "and it is not retried at once (a minute later)"
+unlike "$(screen)" 'error|no answer from' "no error shown"
+keys q; wait_for '^EXIT=0' 20; ok $? "q quits with 0"
+simctl DELETE fault >/dev/null
 
 # --- no terminal
 run pxtop </dev/null
