@@ -98,20 +98,6 @@ const struct px_errinfo *px_errinfo_byname(const char *name);
 /* The exit status for an error. */
 int px_exit_code(const struct px_err *e);
 
-/*
- * Printing, for cmd/ only.  px_progname is "px NAME" (set by the
- * dispatcher); every diagnostic is "px NAME: message" on stderr.
- */
-extern const char *px_progname;
-void px_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Print "px NAME: message" and exit with status. */
-_Noreturn void px_errx(int status, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-/* Print e (message, then "hint: ..." when set) and exit px_exit_code(e). */
-_Noreturn void px_die(const struct px_err *e);
-/* Print e without exiting; returns px_exit_code(e). */
-int px_report(const struct px_err *e);
-
 /* Allocation that cannot fail: on out-of-memory print and exit 1. */
 void *px_xmalloc(size_t n);
 void *px_xcalloc(size_t n, size_t size);

@@ -24,6 +24,7 @@
 #include "clock.h"
 #include "enc.h"
 #include "http.h"
+#include "diag.h"
 #include "http_async.h"
 #include "json.h"
 

@@ -8,6 +8,7 @@
 
 #include <curl/curl.h>
 
+#include "diag.h"
 #include "http_async.h"
 
 struct async_call {

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "diag.h"
 #include "top_term.h"
 
 static struct termios saved_tio;

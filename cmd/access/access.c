@@ -10,7 +10,7 @@
 #include "enc.h"
 #include "pve_cluster.h"
 
-PX_COMMAND(access, "list ACLs, users, groups, roles, realms, tokens, permissions",
+PX_COMMAND_USAGE(access, "list ACLs, users, groups, roles, realms, tokens, permissions",
     "usage: px access [-Hjv] [-c columns] [-f format] [-p profile] "
     "[-s column] [--path path] [--userid userid] acl | users | groups | "
     "roles | realms | tokens userid | permissions\n");

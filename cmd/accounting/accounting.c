@@ -18,7 +18,7 @@
 #include "pve_fanout.h"
 #include "pve_rrd.h"
 
-PX_COMMAND(accounting, "CPU-hours, memory GiB-hours, network GiB per group",
+PX_COMMAND_USAGE(accounting, "CPU-hours, memory GiB-hours, network GiB per group",
     "usage: px accounting [-Hjv] [-c columns] [-f format] [-p profile] "
     "[-s column] [--group-by pool | node | tag] "
     "[--timeframe day | week | month | year]\n");

@@ -15,7 +15,7 @@
 #include "pve_fanout.h"
 #include "pve_rrd.h"
 
-PX_COMMAND(anomaly, "guests whose CPU or memory use is an outlier",
+PX_COMMAND_USAGE(anomaly, "guests whose CPU or memory use is an outlier",
     "usage: px anomaly [-Hjv] [-c columns] [-f format] [-p profile] "
     "[-s column] [--threshold z]\n");
 

@@ -14,7 +14,7 @@
 #include "enc.h"
 #include "pve.h"
 
-PX_COMMAND(api, "read any API path (like pvesh get), as JSON or a table",
+PX_COMMAND_USAGE(api, "read any API path (like pvesh get), as JSON or a table",
     "usage: px api [-Hjv] [-c columns] [-f format] [-p profile] "
     "[-q key=value ...] [-s column] path\n");
 

@@ -16,7 +16,7 @@
 #include "cli.h"
 #include "json.h"
 
-PX_COMMAND(audit, "show, verify and export the audit log of changes",
+PX_COMMAND_USAGE(audit, "show, verify and export the audit log of changes",
     "usage: px audit log [-Hj] [-c columns] [-f format] [-s column] "
     "[--limit n] [--since time]\n"
     "       px audit verify\n"

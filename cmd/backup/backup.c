@@ -14,7 +14,7 @@
 #include "mutate2.h"
 #include "pve_task.h"
 
-PX_COMMAND(backup, "back up guests with vzdump and follow the tasks",
+PX_COMMAND_USAGE(backup, "back up guests with vzdump and follow the tasks",
     "usage: px backup [-Hjnvy] [-c columns] [-f format] [-p profile] "
     "[--allow-risk] [--compress zstd | gzip | lzo | 0] "
     "[--mode snapshot | suspend | stop] [--no-wait] [--notes text] "

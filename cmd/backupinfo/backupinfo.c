@@ -17,9 +17,10 @@
 #include "pve_cluster.h"
 #include "pve_fanout.h"
 
-PX_COMMAND(backupinfo, "guests with no backup job or no recent backup",
+PX_COMMAND_USAGE(backupinfo, "guests with no backup job or no recent backup",
     "usage: px backupinfo [-Hjv] [-c columns] [-f format] [-p profile] "
     "[-s column] [--max-age age]\n");
+PX_ALIAS(backup_info, "backup-info", backupinfo, 0, "the same as px backupinfo");
 
 static const struct out_col cols[] = {
 	{ "vmid", OT_INT, 0 }, { "name", OT_STR, 0 }, { "type", OT_STR, 0 },

@@ -12,7 +12,7 @@
 #include "pve_cluster.h"
 #include "pve_guest.h"
 
-PX_COMMAND(clone, "copy a guest or template to a new VMID",
+PX_COMMAND_USAGE(clone, "copy a guest or template to a new VMID",
     "usage: px clone [-jnvy] [-c columns] [-f format] [-p profile] "
     "[--allow-risk] [--full] [--name name] [--newid vmid] [--no-wait] "
     "[--snapname snapshot] [--storage storage] [--target node] "

@@ -10,7 +10,7 @@
 #include "pve_cluster.h"
 #include "pve_guest.h"
 
-PX_COMMAND(cluster, "show cluster status, log, resources, options, nextid",
+PX_COMMAND_USAGE(cluster, "show cluster status, log, resources, options, nextid",
     "usage: px cluster [-Hjv] [-c columns] [-f format] [-p profile] "
     "[-s column] [--max n] [--type node | storage | vm | sdn] "
     "status | log | resources | options | nextid\n");

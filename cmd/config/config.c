@@ -10,7 +10,7 @@
 #include "cli.h"
 #include "pve_guest.h"
 
-PX_COMMAND(config, "show a guest's configuration, or its pending changes",
+PX_COMMAND_USAGE(config, "show a guest's configuration, or its pending changes",
     "usage: px config [-Hjv] [-c columns] [-f format] [-p profile] "
     "[-s column] [--current | --pending] vmid\n");
 

@@ -14,7 +14,7 @@
 #include "pve_cluster.h"
 #include "pve_guest.h"
 
-PX_COMMAND(create, "create a basic VM or container",
+PX_COMMAND_USAGE(create, "create a basic VM or container",
     "usage: px create qemu | lxc [-Hjnvy] [-c columns] [-f format] "
     "[-p profile] [--allow-risk] [--cores n] [--disk GiB] [--iso volid] "
     "[--memory MiB] [--name name] [--net options] [--no-wait] "

@@ -13,7 +13,7 @@
 #include "mutate.h"
 #include "pve_guest.h"
 
-PX_COMMAND(delete, "destroy stopped guests and follow their tasks",
+PX_COMMAND_USAGE(delete, "destroy stopped guests and follow their tasks",
     "usage: px delete [-jnvy] [-c columns] [-f format] [-p profile] "
     "[--allow-risk] [--destroy-unreferenced-disks] [--no-wait] "
     "[--policy all | canary[=N] | rolling[=K]] [--purge] "

@@ -16,7 +16,7 @@
 #include "pve_cluster.h"
 #include "pve_fanout.h"
 
-PX_COMMAND(describe, "one digest of the cluster, for people and for LLMs",
+PX_COMMAND_USAGE(describe, "one digest of the cluster, for people and for LLMs",
     "usage: px describe [-jv] [-p profile] "
     "[--output text | md | json | llm-context]\n");
 

@@ -16,7 +16,7 @@
 #include "mutate2.h"
 #include "pve_guest.h"
 
-PX_COMMAND(disk, "move a guest's disk to another storage, or grow it",
+PX_COMMAND_USAGE(disk, "move a guest's disk to another storage, or grow it",
     "usage: px disk move [-Hjnvy] [-c columns] [-f format] [-p profile] "
     "[--allow-risk] [--delete-source] [--no-wait] [--timeout seconds] "
     "--disk disk --storage storage vmid\n"

@@ -15,7 +15,7 @@
 #include "pve_fanout.h"
 #include "pve_node.h"
 
-PX_COMMAND(disks, "physical disks of the nodes and their SMART health",
+PX_COMMAND_USAGE(disks, "physical disks of the nodes and their SMART health",
     "usage: px disks [-Hjv] [-c columns] [-f format] [-p profile] "
     "[-s column] [--node node] list | smart [--disk disk]\n");
 

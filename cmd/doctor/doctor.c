@@ -19,7 +19,7 @@
 #include "pve.h"
 #include "pve_cluster.h"
 
-PX_COMMAND(doctor, "check config, secrets, TLS trust, connectivity and rights",
+PX_COMMAND_USAGE(doctor, "check config, secrets, TLS trust, connectivity and rights",
     "usage: px doctor [-Hjv] [-c columns] [-f format] [-p profile]\n");
 
 static const struct out_col cols[] = {

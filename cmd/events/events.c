@@ -17,7 +17,7 @@
 #include "pve.h"
 #include "pve_cond.h"
 
-PX_COMMAND(events, "follow the cluster's tasks: START, OK and FAIL lines",
+PX_COMMAND_USAGE(events, "follow the cluster's tasks: START, OK and FAIL lines",
     "usage: px events [-Hjv] [-c columns] [-f format] [-p profile] "
     "[-s column] [--count n] [--interval seconds] [--node node] "
     "[--type type]\n");

@@ -16,7 +16,7 @@
 #include "mutate2.h"
 #include "pve_guest.h"
 
-PX_COMMAND(exec, "run a command in a guest through the QEMU guest agent",
+PX_COMMAND_USAGE(exec, "run a command in a guest through the QEMU guest agent",
     "usage: px exec [-Hjnvy] [-c columns] [-f format] [-p profile] "
     "[--allow-risk] "
     "[--timeout seconds] vmid -- command [argument ...]\n");

@@ -8,7 +8,7 @@
 
 #include "cli.h"
 
-PX_COMMAND(explain, "explain an error id or exit status, or list them all",
+PX_COMMAND_USAGE(explain, "explain an error id or exit status, or list them all",
     "usage: px explain [-Hj] [-c columns] [-f format] [id | status]\n");
 
 static const struct out_col cols[] = {

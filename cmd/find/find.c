@@ -14,7 +14,7 @@
 #include "pve_fanout.h"
 #include "pve_guest.h"
 
-PX_COMMAND(find, "find which profile and node own a guest (VMID or name)",
+PX_COMMAND_USAGE(find, "find which profile and node own a guest (VMID or name)",
     "usage: px find [-AHjv] [-c columns] [-f format] [-p profile] "
     "[-s column] vmid | name\n");
 

@@ -15,7 +15,7 @@
 #include "pve_fanout.h"
 #include "pve_firewall.h"
 
-PX_COMMAND(firewall, "firewall options, rules, aliases and IP sets",
+PX_COMMAND_USAGE(firewall, "firewall options, rules, aliases and IP sets",
     "usage: px firewall [-Hjv] [-c columns] [-f format] [-p profile] "
     "[-s column] cluster | node node | guest vmid\n");
 

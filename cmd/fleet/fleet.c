@@ -33,7 +33,7 @@
 #include "top_loop.h"
 #include "top_term.h"
 
-PX_COMMAND(fleet, "every cluster at once: summaries and all guests, live",
+PX_COMMAND_USAGE(fleet, "every cluster at once: summaries and all guests, live",
     "usage: px fleet [-d seconds]\n");
 
 static Tickit *tk;

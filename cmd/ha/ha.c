@@ -19,7 +19,7 @@
 #include "pve_cluster.h"
 #include "pve_fanout.h"
 
-PX_COMMAND(ha, "HA resources, rules, groups, status; preview a node failure",
+PX_COMMAND_USAGE(ha, "HA resources, rules, groups, status; preview a node failure",
     "usage: px ha [-Hjv] [-c columns] [-f format] [-p profile] [-s column] "
     "resources | rules | groups | status | preview --node node\n");
 

@@ -14,7 +14,7 @@
 #include "pve_fanout.h"
 #include "pve_rrd.h"
 
-PX_COMMAND(heatmap, "API round-trip time per node, median and worst",
+PX_COMMAND_USAGE(heatmap, "API round-trip time per node, median and worst",
     "usage: px heatmap [-Hjv] [-c columns] [-f format] [-p profile] "
     "[-s column] [--probes n]\n");
 

@@ -9,7 +9,7 @@
 
 #include "px.h"
 
-PX_COMMAND(help, "list the commands, or show how to use one",
+PX_COMMAND_USAGE(help, "list the commands, or show how to use one",
     "usage: px help [command]\n");
 
 /* The page in a source tree next to the binary (build/px and
@@ -91,7 +91,7 @@ help_main(int argc, char **argv)
 	if (argc == 1) {
 		if ((cmd = px_command_find(argv[0])) == NULL)
 			px_errx(PX_EXIT_USAGE, "unknown command '%s'", argv[0]);
-		fputs(cmd->usage, stdout);
+		fputs(px_command_usage(cmd), stdout);
 		if (show_man(cmd->name) != 0)
 			printf("See px%s(1) for the details.\n", cmd->name);
 		return 0;
@@ -103,7 +103,9 @@ help_main(int argc, char **argv)
 	printf("usage: px command [options] [args]   (or pxCOMMAND [options] [args])\n\n"
 	    "Commands:\n");
 	for (size_t i = 0; i < n; i++)
-		printf("  %-*s  %s\n", (int)width, list[i]->name, list[i]->summary);
+		if (list[i]->listed)
+			printf("  %-*s  %s\n", (int)width, list[i]->name,
+			    list[i]->summary);
 	printf("\npx help COMMAND shows one command's usage; man px for the rest.\n");
 	return 0;
 }

@@ -17,7 +17,7 @@
 #include "pve_fanout.h"
 #include "pve_node.h"
 
-PX_COMMAND(hw, "PCI and USB devices of the nodes; passthrough conflicts",
+PX_COMMAND_USAGE(hw, "PCI and USB devices of the nodes; passthrough conflicts",
     "usage: px hw [-Hjv] [-c columns] [-f format] [-p profile] [-s column] "
     "[--node node] pci | usb | conflicts\n");
 

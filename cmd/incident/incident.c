@@ -18,7 +18,7 @@
 #include "enc.h"
 #include "freeze.h"
 
-PX_COMMAND(incident, "freeze changes to a profile during an incident, thaw, "
+PX_COMMAND_USAGE(incident, "freeze changes to a profile during an incident, thaw, "
     "show freezes",
     "usage: px incident freeze [-A] [-p profile] [--ttl ttl] --reason text\n"
     "       px incident thaw [-A] [-p profile] --reason text\n"

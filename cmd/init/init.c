@@ -25,7 +25,7 @@
 #include "pve.h"
 #include "pve_cluster.h"
 
-PX_COMMAND(init, "create px.conf, or add a profile checked against the server",
+PX_COMMAND_USAGE(init, "create px.conf, or add a profile checked against the server",
     "usage: px init [-fi] [-p profile] [--url url] [--user user] "
     "[--token-id id] [--password] [--fingerprint fp | --tofu | --insecure]\n");
 

@@ -15,11 +15,24 @@
 #include "enc.h"
 #include "pve.h"
 
+enum { O_NAME = PX_O_LONG, O_NODE, O_POOL, O_STATUS, O_TAG, O_TYPE };
+
+static const struct px_opt opts[] = {
+	PX_OPT_COMMON,
+	{ 'A', "all-profiles", NULL, "every PVE profile, in parallel" },
+	{ O_NAME, "name", "glob", "only guests whose name matches glob" },
+	{ O_NODE, "node", "node", "only what is on node" },
+	{ O_POOL, "pool", "pool", "only guests in pool" },
+	{ O_STATUS, "status", "status", "only rows with this status" },
+	{ O_TAG, "tag", "tag", "only guests with this tag" },
+	{ O_TYPE, "type", "qemu | lxc", "only VMs or containers (or a task type)" },
+	PX_OPT_END
+};
+
 PX_COMMAND(ls, "list nodes, guests, storage, pools, tasks, snapshots, backups",
-    "usage: px ls [-AHjv] [-c columns] [-f format] [-p profile] [-s column] "
-    "[--name glob] [--node node] [--pool pool] [--status status] "
-    "[--tag tag] [--type qemu | lxc] nodes | guests | storage | pools | "
-    "tasks | backups | snapshots vmid\n");
+    opts, NULL, "nodes | guests | storage | pools | tasks | backups | "
+    "snapshots vmid");
+PX_ALIAS(get, "get", ls, 1, "the same as px ls");
 
 /* Filters from the command line; NULL matches everything. */
 struct filter {
@@ -558,19 +571,6 @@ list_backups(struct ls *l, struct px_target *t, int n)
 int
 ls_main(int argc, char **argv)
 {
-	enum { O_NAME = 256, O_NODE, O_POOL, O_STATUS, O_TAG, O_TYPE };
-	static const struct option longopts[] = {
-		PX_COMMON_LONG,
-		{ "all-profiles", no_argument, NULL, 'A' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "name", required_argument, NULL, O_NAME },
-		{ "node", required_argument, NULL, O_NODE },
-		{ "pool", required_argument, NULL, O_POOL },
-		{ "status", required_argument, NULL, O_STATUS },
-		{ "tag", required_argument, NULL, O_TAG },
-		{ "type", required_argument, NULL, O_TYPE },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct ls l = { 0 };
 	struct px_target *t;
 	struct px_err e = { 0 };
@@ -578,50 +578,49 @@ ls_main(int argc, char **argv)
 	char *end;
 	int ch, n, rc = 0;
 	long vmid = 0;
+	struct px_getopt g;
 
 	cli_init(&l.x);
-	while ((ch = getopt_long(argc, argv, PX_COMMON_SHORT "Ah", longopts,
-	    NULL)) != -1) {
-		if (cli_opt(&l.x, ch, optarg))
+	px_getopt_init(&g, &px_cmd_ls, argc, argv);
+	while ((ch = px_getopt(&g)) != -1) {
+		if (cli_opt(&l.x, ch, g.arg))
 			continue;
 		switch (ch) {
 		case 'A':
 			l.all = 1;
 			break;
-		case 'h':
-			px_help_exit(&px_cmd_ls);
 		case O_NAME:
-			l.f.name = optarg;
+			l.f.name = g.arg;
 			break;
 		case O_NODE:
-			if (!pve_valid_node(optarg))
+			if (!pve_valid_node(g.arg))
 				px_errx(PX_EXIT_USAGE, "--node: '%s' is not a "
-				    "valid node name", optarg);
-			l.f.node = optarg;
+				    "valid node name", g.arg);
+			l.f.node = g.arg;
 			break;
 		case O_POOL:
-			l.f.pool = optarg;
+			l.f.pool = g.arg;
 			break;
 		case O_STATUS:
-			l.f.status = optarg;
+			l.f.status = g.arg;
 			break;
 		case O_TAG:
-			l.f.tag = optarg;
+			l.f.tag = g.arg;
 			break;
 		case O_TYPE:
-			if (strcmp(optarg, "qemu") && strcmp(optarg, "lxc") &&
-			    strcmp(optarg, "vm") && strcmp(optarg, "ct"))
-				l.f.type = optarg;	/* task types too */
+			if (strcmp(g.arg, "qemu") && strcmp(g.arg, "lxc") &&
+			    strcmp(g.arg, "vm") && strcmp(g.arg, "ct"))
+				l.f.type = g.arg;	/* task types too */
 			else
-				l.f.type = optarg[0] == 'q' || optarg[0] == 'v' ?
+				l.f.type = g.arg[0] == 'q' || g.arg[0] == 'v' ?
 				    "qemu" : "lxc";
 			break;
 		default:
 			px_usage(&px_cmd_ls);
 		}
 	}
-	argc -= optind;
-	argv += optind;
+	argc -= g.ind;
+	argv += g.ind;
 	if (argc < 1)
 		px_usage(&px_cmd_ls);
 	what = argv[0];

@@ -15,7 +15,7 @@
 #include "pve_cluster.h"
 #include "pve_rrd.h"
 
-PX_COMMAND(metrics, "RRD statistics of a node, guest or storage",
+PX_COMMAND_USAGE(metrics, "RRD statistics of a node, guest or storage",
     "usage: px metrics [-Hjv] [-c columns] [-f format] [-p profile] "
     "[-s column] [--cf average | max] [--field field] "
     "[--timeframe hour | day | week | month | year] "

@@ -15,7 +15,7 @@
 #include "mutate.h"
 #include "pve_guest.h"
 
-PX_COMMAND(migrate, "move a guest to another node, with its preconditions "
+PX_COMMAND_USAGE(migrate, "move a guest to another node, with its preconditions "
     "checked first",
     "usage: px migrate [-jnvy] [-c columns] [-f format] [-p profile] "
     "[--allow-risk] [--no-wait] [--online] [--stream] "

@@ -15,7 +15,7 @@
 #include "pve_fanout.h"
 #include "pve_node.h"
 
-PX_COMMAND(network, "network interfaces of one node or of every node",
+PX_COMMAND_USAGE(network, "network interfaces of one node or of every node",
     "usage: px network [-Hjv] [-c columns] [-f format] [-p profile] "
     "[-s column] [--node node] [--type type]\n");
 

@@ -14,7 +14,7 @@
 #include "mutate2.h"
 #include "pve_guest.h"
 
-PX_COMMAND(node, "start or stop every guest of a node",
+PX_COMMAND_USAGE(node, "start or stop every guest of a node",
     "usage: px node startall | stopall [-Hjnvy] [-c columns] [-f format] "
     "[-p profile] [--allow-risk] [--force] [--no-wait] "
     "[--timeout seconds] [--vms vmid,...] node\n");

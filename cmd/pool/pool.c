@@ -10,7 +10,7 @@
 #include "enc.h"
 #include "pve_cluster.h"
 
-PX_COMMAND(pool, "list resource pools, or show one pool's members",
+PX_COMMAND_USAGE(pool, "list resource pools, or show one pool's members",
     "usage: px pool [-Hjv] [-c columns] [-f format] [-p profile] "
     "[-s column] list | show pool\n");
 

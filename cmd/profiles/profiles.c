@@ -7,7 +7,7 @@
 
 #include "cli.h"
 
-PX_COMMAND(profiles, "list the configured profiles (never their secrets)",
+PX_COMMAND_USAGE(profiles, "list the configured profiles (never their secrets)",
     "usage: px profiles [-Hj] [-c columns] [-f format] [-s column]\n");
 
 static const struct out_col cols[] = {

@@ -11,9 +11,10 @@
 #include "pve_cluster.h"
 #include "pve_fanout.h"
 
-PX_COMMAND(pveversion, "show the PVE version of the server, per profile",
+PX_COMMAND_USAGE(pveversion, "show the PVE version of the server, per profile",
     "usage: px pveversion [-AHjv] [-c columns] [-f format] [-p profile] "
     "[-s column]\n");
+PX_ALIAS(pve_version, "pve-version", pveversion, 0, "the same as px pveversion");
 
 static const struct out_col cols[] = {
 	{ "profile", OT_STR, 0 }, { "version", OT_STR, 0 },

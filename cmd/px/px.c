@@ -16,44 +16,21 @@
 
 #define NCOMMANDS (sizeof(px_commands) / sizeof(px_commands[0]))
 
+/* The table is short: a linear search, by the names as typed. */
 static const struct px_command *
 find_exact(const char *name)
 {
-	size_t lo = 0, hi = NCOMMANDS;
-
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = strcmp(name, px_commands[mid]->name);
-
-		if (c == 0)
-			return px_commands[mid];
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		if (strcmp(name, px_commands[i]->name) == 0)
+			return px_commands[i];
 	return NULL;
 }
 
-/*
- * A command by name.  Names are C identifiers (the folder under cmd/), so
- * the spellings with hyphens that read better work too: pve-version,
- * backup-info and upgrade-check are pveversion, backupinfo, upgradecheck.
- */
+/* A command by name, or by one of its aliases (PX_ALIAS rows). */
 const struct px_command *
 px_command_find(const char *name)
 {
-	const struct px_command *c = find_exact(name);
-	char plain[64];
-	size_t k = 0;
-
-	if (c != NULL || strchr(name, '-') == NULL)
-		return c;
-	for (const char *s = name; *s && k < sizeof(plain) - 1; s++)
-		if (*s != '-')
-			plain[k++] = *s;
-	plain[k] = '\0';
-	return find_exact(plain);
+	return find_exact(name);
 }
 
 const struct px_command *const *
@@ -61,21 +38,6 @@ px_command_list(size_t *n)
 {
 	*n = NCOMMANDS;
 	return px_commands;
-}
-
-void
-px_usage(const struct px_command *cmd)
-{
-	fflush(stdout);
-	fputs(cmd->usage, stderr);
-	exit(PX_EXIT_USAGE);
-}
-
-void
-px_help_exit(const struct px_command *cmd)
-{
-	fputs(cmd->usage, stdout);
-	exit(PX_EXIT_OK);
 }
 
 /* Levenshtein distance, for "did you mean"; names are short. */
@@ -139,9 +101,52 @@ run(const struct px_command *cmd, int argc, char **argv)
 	return cmd->main(argc, argv);
 }
 
+/*
+ * Global options before the command's name (px -p lab ls nodes): the
+ * options every command takes, moved behind the name, where the
+ * command's own table parses them (and refuses one it does not take).
+ * Returns how many words of argv[1..] are such options.
+ */
+static int
+global_options(int argc, char **argv)
+{
+	static const char *const flags[] = { "-v", "--verbose", "-j", "--json",
+	    "-H", "--no-header", "-y", "--yes", "-n", "--dry-run", NULL };
+	static const char *const args[] = { "-p", "--profile", "-f",
+	    "--format", "-c", "--columns", NULL };
+	int i = 1;
+
+	while (i < argc && argv[i][0] == '-' && argv[i][1] != '\0') {
+		const char *w = argv[i];
+		int k, hit = 0;
+
+		for (k = 0; flags[k] && !hit; k++)
+			hit = strcmp(w, flags[k]) == 0;
+		for (k = 0; args[k] && !hit; k++) {
+			size_t n = strlen(args[k]);
+
+			if (strcmp(w, args[k]) == 0) {
+				if (i + 1 >= argc)
+					px_errx(PX_EXIT_USAGE, "option '%s' "
+					    "requires an argument", w);
+				hit = 2;
+			} else if (strncmp(w, args[k], n) == 0 &&
+			    (w[1] != '-' || w[n] == '=')) {
+				hit = 1;	/* -plab, --profile=lab */
+			}
+		}
+		if (!hit)
+			break;
+		i += hit;
+	}
+	return i - 1;
+}
+
 int
 main(int argc, char **argv)
 {
+	int ng;
+
 	const char *base = strrchr(argv[0], '/');
 	const struct px_command *cmd;
 
@@ -158,7 +163,8 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "--list") == 0) {
 		for (size_t i = 0; i < NCOMMANDS; i++)
-			puts(px_commands[i]->name);
+			if (px_commands[i]->listed)
+				puts(px_commands[i]->name);
 		return 0;
 	}
 	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
@@ -167,6 +173,17 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)
 		argv[1] = "help";
+	if ((ng = global_options(argc, argv)) > 0) {
+		char *name;
+
+		if (1 + ng >= argc)
+			px_errx(PX_EXIT_USAGE, "options but no command (px help "
+			    "lists them)");
+		/* px -p lab ls nodes -> ls -p lab nodes */
+		name = argv[1 + ng];
+		memmove(argv + 2, argv + 1, (size_t)ng * sizeof(*argv));
+		argv[1] = name;
+	}
 	if ((cmd = px_command_find(argv[1])) == NULL)
 		unknown(argv[1]);
 	return run(cmd, argc - 1, argv + 1);

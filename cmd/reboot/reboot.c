@@ -3,7 +3,7 @@
  */
 #include "power.h"
 
-PX_COMMAND(reboot, "reboot guests, following each task",
+PX_COMMAND_USAGE(reboot, "reboot guests, following each task",
     "usage: px reboot [-jnvy] [-c columns] [-f format] [-p profile] "
     "[--allow-risk] [--no-wait] [--policy all | canary[=N] | rolling[=K]] "
     "[--timeout seconds] vmid ...\n");

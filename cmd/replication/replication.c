@@ -11,7 +11,7 @@
 #include "pve_cluster.h"
 #include "pve_fanout.h"
 
-PX_COMMAND(replication, "storage replication jobs and their state per node",
+PX_COMMAND_USAGE(replication, "storage replication jobs and their state per node",
     "usage: px replication [-Hjv] [-c columns] [-f format] [-p profile] "
     "[-s column] [--node node] jobs | status\n");
 

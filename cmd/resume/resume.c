@@ -3,7 +3,7 @@
  */
 #include "power.h"
 
-PX_COMMAND(resume, "resume suspended guests, following each task",
+PX_COMMAND_USAGE(resume, "resume suspended guests, following each task",
     "usage: px resume [-jnvy] [-c columns] [-f format] [-p profile] "
     "[--allow-risk] [--no-wait] [--policy all | canary[=N] | rolling[=K]] "
     "[--timeout seconds] vmid ...\n");

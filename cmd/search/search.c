@@ -17,7 +17,7 @@
 #include "pve_fanout.h"
 #include "pve_guest.h"
 
-PX_COMMAND(search, "find guests by name, tag, description or IP address",
+PX_COMMAND_USAGE(search, "find guests by name, tag, description or IP address",
     "usage: px search [-Hjv] [-c columns] [-f format] [-p profile] "
     "[-s column] [--in fields] text\n");
 

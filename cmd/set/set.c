@@ -16,7 +16,7 @@
 #include "mutate2.h"
 #include "pve_guest.h"
 
-PX_COMMAND(set, "change a guest's configuration, refusing lost updates",
+PX_COMMAND_USAGE(set, "change a guest's configuration, refusing lost updates",
     "usage: px set [-Hjnvy] [-c columns] [-f format] [-p profile] "
     "[--allow-risk] [--delete key,...] [--digest digest] "
     "vmid key=value ...\n");

@@ -3,7 +3,7 @@
  */
 #include "power.h"
 
-PX_COMMAND(shutdown, "shut guests down gracefully, following each task",
+PX_COMMAND_USAGE(shutdown, "shut guests down gracefully, following each task",
     "usage: px shutdown [-jnvy] [-c columns] [-f format] [-p profile] "
     "[--allow-risk] [--force-stop] [--no-wait] [--policy all | canary[=N] | rolling[=K]] "
     "[--timeout seconds] vmid ...\n");

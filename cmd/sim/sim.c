@@ -17,7 +17,7 @@
 #include "px.h"
 #include "core.h"
 
-PX_COMMAND(sim, "a stateful Proxmox VE and Backup Server simulator",
+PX_COMMAND_USAGE(sim, "a stateful Proxmox VE and Backup Server simulator",
     "usage: pxsim [-l addr:port] [-d statedir] [--nodes N] [--guests M]\n"
     "             [--seed S] [--pbs addr:port] [--task-seconds S]\n"
     "             [--history DAYS]\n"

@@ -12,7 +12,7 @@
 #include "mutate.h"
 #include "pve_guest.h"
 
-PX_COMMAND(snapshot, "list a guest's snapshots as a tree, create, delete, "
+PX_COMMAND_USAGE(snapshot, "list a guest's snapshots as a tree, create, delete, "
     "roll back",
     "usage: px snapshot list [-Hjv] [-c columns] [-f format] [-p profile] "
     "vmid\n"

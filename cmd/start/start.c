@@ -3,7 +3,7 @@
  */
 #include "power.h"
 
-PX_COMMAND(start, "start guests and wait until their tasks end",
+PX_COMMAND_USAGE(start, "start guests and wait until their tasks end",
     "usage: px start [-jnvy] [-c columns] [-f format] [-p profile] "
     "[--allow-risk] [--no-wait] [--policy all | canary[=N] | rolling[=K]] "
     "[--timeout seconds] vmid ...\n");

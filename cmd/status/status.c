@@ -10,7 +10,7 @@
 #include "cli.h"
 #include "pve_guest.h"
 
-PX_COMMAND(status, "show a guest's live status: state, pid, uptime, load, HA",
+PX_COMMAND_USAGE(status, "show a guest's live status: state, pid, uptime, load, HA",
     "usage: px status [-Hjv] [-c columns] [-f format] [-p profile] "
     "[-s column] vmid\n");
 

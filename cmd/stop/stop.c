@@ -3,7 +3,7 @@
  */
 #include "power.h"
 
-PX_COMMAND(stop, "stop guests at once (hard stop), following each task",
+PX_COMMAND_USAGE(stop, "stop guests at once (hard stop), following each task",
     "usage: px stop [-jnvy] [-c columns] [-f format] [-p profile] "
     "[--allow-risk] [--no-wait] [--policy all | canary[=N] | rolling[=K]] "
     "[--timeout seconds] vmid ...\n");

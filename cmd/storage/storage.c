@@ -10,7 +10,7 @@
 #include "enc.h"
 #include "pve_cluster.h"
 
-PX_COMMAND(storage, "list storage definitions, or the volumes on a storage",
+PX_COMMAND_USAGE(storage, "list storage definitions, or the volumes on a storage",
     "usage: px storage [-Hjv] [-c columns] [-f format] [-p profile] "
     "[-s column] [--content iso | vztmpl | backup | images | rootdir | "
     "snippets | import] list | content node storage\n");

@@ -3,7 +3,7 @@
  */
 #include "power.h"
 
-PX_COMMAND(suspend, "suspend (pause) guests, following each task",
+PX_COMMAND_USAGE(suspend, "suspend (pause) guests, following each task",
     "usage: px suspend [-jnvy] [-c columns] [-f format] [-p profile] "
     "[--allow-risk] [--no-wait] [--policy all | canary[=N] | rolling[=K]] "
     "[--timeout seconds] vmid ...\n");

@@ -16,7 +16,7 @@
 #include "pve_cond.h"
 #include "pve_task.h"
 
-PX_COMMAND(task, "show a task's status or log, or wait for its end",
+PX_COMMAND_USAGE(task, "show a task's status or log, or wait for its end",
     "usage: px task [-Hjv] [-c columns] [-f format] [-p profile] "
     "[-s column] [--follow] [--timeout seconds] status | log | wait upid\n"
     "       px task [-nvy] [-p profile] [--allow-risk] stop upid\n");

@@ -17,7 +17,7 @@
 #include "pve_fanout.h"
 #include "pve_guest.h"
 
-PX_COMMAND(tasks, "list the task history of every node, newest first",
+PX_COMMAND_USAGE(tasks, "list the task history of every node, newest first",
     "usage: px tasks [-Hjv] [-c columns] [-f format] [-p profile] "
     "[-s column] [--errors] [--limit n] [--node node] [--since time] "
     "[--type type] [--vmid vmid]\n");

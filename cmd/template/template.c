@@ -9,7 +9,7 @@
 #include "mutate.h"
 #include "pve_guest.h"
 
-PX_COMMAND(template, "convert a guest into a template (irreversible)",
+PX_COMMAND_USAGE(template, "convert a guest into a template (irreversible)",
     "usage: px template [-jnvy] [-c columns] [-f format] [-p profile] "
     "[--allow-risk] [--no-wait] [--timeout seconds] vmid\n");
 

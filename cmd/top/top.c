@@ -46,7 +46,7 @@
 #include "top_state.h"
 #include "top_term.h"
 
-PX_COMMAND(top, "full-screen cockpit: the cluster live, actions through "
+PX_COMMAND_USAGE(top, "full-screen cockpit: the cluster live, actions through "
     "the gate",
     "usage: px top [-d seconds] [-p profile]\n");
 

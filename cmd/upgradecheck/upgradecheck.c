@@ -19,9 +19,10 @@
 #include "pve_guest.h"
 #include "pve_node.h"
 
-PX_COMMAND(upgradecheck, "pve8to9 checks that can be made over the API",
+PX_COMMAND_USAGE(upgradecheck, "pve8to9 checks that can be made over the API",
     "usage: px upgradecheck [-Hjv] [-c columns] [-f format] [-p profile] "
     "[-s column] [--target 9]\n");
+PX_ALIAS(upgrade_check, "upgrade-check", upgradecheck, 0, "the same as px upgradecheck");
 
 static const struct out_col cols[] = {
 	{ "check", OT_STR, 0 }, { "severity", OT_STR, 0 },

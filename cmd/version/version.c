@@ -13,7 +13,7 @@
 #include "cli.h"
 #include "json.h"
 
-PX_COMMAND(version, "show the version of px, its libraries and build",
+PX_COMMAND_USAGE(version, "show the version of px, its libraries and build",
     "usage: px version [-j]\n");
 
 #if defined(__clang__)
@@ -55,7 +55,14 @@ version_main(int argc, char **argv)
 	}
 	if (optind != argc)
 		px_usage(&px_cmd_version);
-	px_command_list(&ncmd);
+	{
+		const struct px_command *const *all = px_command_list(&ncmd);
+		size_t k = 0;
+
+		for (size_t i = 0; i < ncmd; i++)
+			k += all[i]->listed;
+		ncmd = k;
+	}
 	if (!json) {
 		printf("px %s (%zu commands)\n", PX_VERSION, ncmd);
 		printf("libcurl %s (%s), libssh2 %s, SQLite %s, BearSSL %s, "

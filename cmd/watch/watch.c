@@ -15,7 +15,7 @@
 #include "pve_cond.h"
 #include "pve_guest.h"
 
-PX_COMMAND(watch, "wait until a condition on a guest or node holds",
+PX_COMMAND_USAGE(watch, "wait until a condition on a guest or node holds",
     "usage: px watch [-Hjv] [-c columns] [-f format] [-p profile] "
     "[-s column] [--interval seconds] [--timeout seconds] "
     "--until condition ... "
