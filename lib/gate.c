@@ -1,15 +1,14 @@
 /*
- * gate.c -- every mutation passes here (see gate.h for the stages).
+ * gate.c -- every change passes here (see gate.h for the stages).
  *
  * Each refusal and each performed call is written to the audit log; if
- * the audit log cannot be written, nothing is sent: a mutation that
- * cannot be accounted for does not happen.
+ * the audit log cannot be written, nothing is sent: a change that cannot
+ * be accounted for does not happen.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "freeze.h"
 #include "gate.h"
@@ -17,11 +16,13 @@
 #include "pve_task.h"
 
 void
-gate_init(struct gate *g, struct px_cli *x)
+gate_init(struct gate *g, const struct px_conf *conf,
+    const struct px_profile *p, struct px_client *c)
 {
 	memset(g, 0, sizeof(*g));
-	g->x = x;
-	g->batch = 1;
+	g->conf = conf;
+	g->p = p;
+	g->c = c;
 }
 
 void
@@ -32,11 +33,98 @@ gate_free(struct gate *g)
 }
 
 void
+gate_req_init(struct gate_req *r, const char *action, const char *kind,
+    int n)
+{
+	memset(r, 0, sizeof(*r));
+	r->action = action;
+	r->kind = kind;
+	r->n = n;
+	r->t = px_xcalloc((size_t)n + 1, sizeof(*r->t));
+}
+
+static void
+call_free(struct gate_call *k)
+{
+	buf_free(&k->path);
+	buf_free(&k->form);
+}
+
+void
+gate_req_free(struct gate_req *r)
+{
+	for (int i = 0; i < r->n; i++)
+		call_free(&r->t[i].call);
+	free(r->t);
+	call_free(&r->call);
+	memset(r, 0, sizeof(*r));
+}
+
+void
+gate_req_summarize(struct gate_req *r, const char *verb)
+{
+	struct buf b = { 0 };
+
+	if (r->n == 1) {
+		snprintf(r->summary, sizeof(r->summary), "%s", r->t[0].summary);
+		return;
+	}
+	buf_printf(&b, "%s %d %ss:", verb, r->n, r->kind ? r->kind : "target");
+	for (int i = 0; i < r->n; i++) {
+		if (i == 6 && r->n > 7) {
+			buf_printf(&b, " and %d more", r->n - 6);
+			break;
+		}
+		if (r->t[i].has_guest)
+			buf_printf(&b, "%s %s %d (%s)", i ? "," : "",
+			    strcmp(r->t[i].guest.type, "lxc") == 0 ? "CT" :
+			    "VM", r->t[i].guest.vmid, r->t[i].guest.name[0] ?
+			    r->t[i].guest.name : "no name");
+		else
+			buf_printf(&b, "%s %s", i ? "," : "", r->t[i].id);
+	}
+	if (b.len >= sizeof(r->summary))
+		snprintf(r->summary, sizeof(r->summary), "%.*s...",
+		    (int)sizeof(r->summary) - 4, b.p);
+	else
+		snprintf(r->summary, sizeof(r->summary), "%s", b.p);
+	buf_free(&b);
+}
+
+void
+gate_target_guest(struct gate_target *t, const struct pve_guest *g)
+{
+	t->guest = *g;
+	t->has_guest = 1;
+	snprintf(t->id, sizeof(t->id), "%s/%d", strcmp(g->type, "lxc") == 0 ?
+	    "ct" : "vm", g->vmid);
+}
+
+void
 gate_result_free(struct gate_result *res)
 {
 	if (res->reply.body.p || res->reply.j.tok)
 		px_reply_free(&res->reply);
 	memset(res, 0, sizeof(*res));
+}
+
+int
+gate_is_refusal(enum px_errid id)
+{
+	return id == PXE_READ_ONLY || id == PXE_FROZEN ||
+	    id == PXE_REFUSED_RISK || id == PXE_HITL_DENIED ||
+	    id == PXE_HITL_TIMEOUT || id == PXE_USAGE;
+}
+
+static void
+warn(struct gate *g, const char *what, const struct px_err *e)
+{
+	char msg[640];
+
+	if (g->warn == NULL)
+		return;
+	snprintf(msg, sizeof(msg), "%s: %s", what, e->msg);
+	g->warn(g->warn_arg, msg);
 }
 
 /* "user@host as root@pam!px" */
@@ -48,12 +136,27 @@ identity(const struct px_profile *p, char *out, size_t n)
 	    p->auth == PX_AUTH_TOKEN ? p->token_id : "");
 }
 
-static int
-audit_row(struct gate *g, const struct gate_req *r, const char *decision,
-    const char *upid, const char *result, long long ref, long long *id,
-    struct px_err *e)
+/* The request i of r (a target's, or the change's own for -1), and the
+ * audit target it is recorded under. */
+static const struct gate_call *
+call_of(const struct gate_req *r, int i, const char **id)
 {
-	const struct px_profile *p = g->x->p;
+	if (i >= 0 && r->t[i].call.method) {
+		*id = r->t[i].id;
+		return &r->t[i].call;
+	}
+	*id = r->id[0] ? r->id : i >= 0 ? r->t[i].id : "-";
+	return &r->call;
+}
+
+static int
+audit_row(struct gate *g, const struct gate_req *r, int i,
+    const char *decision, const char *upid, const char *result,
+    long long ref, long long *id, struct px_err *e)
+{
+	const struct px_profile *p = g->p;
+	const struct gate_call *k;
+	const char *target;
 	char who[384], params[2048], form[1536];
 	struct audit_entry ent = { 0 };
 
@@ -61,15 +164,16 @@ audit_row(struct gate *g, const struct gate_req *r, const char *decision,
 		px_wrap(e, "audit log");
 		return -1;
 	}
+	k = call_of(r, i, &target);
 	identity(p, who, sizeof(who));
-	audit_redact(r->form ? r->form : "", form, sizeof(form));
+	audit_redact(k->form.len ? k->form.p : "", form, sizeof(form));
 	snprintf(params, sizeof(params), "%s %s%s%s",
-	    r->method ? r->method : "-", r->path ? r->path : "-",
+	    k->method ? k->method : "-", k->path.len ? k->path.p : "-",
 	    form[0] ? " " : "", form);
 	ent.profile = p->name;
 	ent.user = who;
 	ent.action = r->action;
-	ent.target = r->target;
+	ent.target = target;
 	ent.params = params;
 	ent.decision = decision;
 	ent.upid = upid && *upid ? upid : NULL;
@@ -84,29 +188,69 @@ audit_row(struct gate *g, const struct gate_req *r, const char *decision,
 	return 0;
 }
 
-/* Refuse r: record it (a failure to record is reported instead) and
- * return -1 with e as given. */
-int
-gate_refuse(struct gate *g, const struct gate_req *r, const char *decision,
-    struct px_err *e)
+/* Does the change carry one request for all its targets? */
+static int
+bulk(const struct gate_req *r)
 {
+	return r->call.method != NULL;
+}
+
+void
+gate_refuse_target(struct gate *g, struct gate_req *r, int i,
+    const char *decision, const struct px_err *e)
+{
+	struct gate_target *t = &r->t[i];
 	struct px_err ae;
 
-	if (audit_row(g, r, decision, NULL, e->msg, 0, NULL, &ae) != 0)
-		px_warn("warning: could not record the refusal: %s", ae.msg);
+	if (t->refused)
+		return;
+	t->refused = 1;
+	t->err = *e;
+	if (bulk(r) || t->call.method == NULL)
+		return;		/* the request's own row is written once */
+	if (audit_row(g, r, i, decision, NULL, e->msg, 0, NULL, &ae) != 0)
+		warn(g, "could not record the refusal", &ae);
+}
+
+int
+gate_refuse_all(struct gate *g, struct gate_req *r, const char *decision,
+    const struct px_err *e)
+{
+	struct px_err ae;
+	int any = 0;
+
+	for (int i = 0; i < r->n; i++)
+		if (!r->t[i].refused) {
+			any = 1;
+			gate_refuse_target(g, r, i, decision, e);
+		}
+	if (bulk(r) && (any || r->n == 0) &&
+	    audit_row(g, r, -1, decision, NULL, e->msg, 0, NULL, &ae) != 0)
+		warn(g, "could not record the refusal", &ae);
 	return -1;
 }
 
+/* Targets not refused yet. */
 static int
-confirm(const struct gate_req *r)
+left(const struct gate_req *r)
 {
-	char line[16];
+	int k = 0;
 
-	fprintf(stderr, "%s: %s? [y/N] ", px_progname, r->summary);
-	fflush(stderr);
-	if (fgets(line, sizeof(line), stdin) == NULL)
-		return 0;
-	return line[0] == 'y' || line[0] == 'Y';
+	for (int i = 0; i < r->n; i++)
+		k += !r->t[i].refused;
+	return k;
+}
+
+/* The first refusal's error, for a change with nothing left to send. */
+static int
+first_refusal(const struct gate_req *r, struct px_err *e)
+{
+	for (int i = 0; i < r->n; i++)
+		if (r->t[i].refused) {
+			*e = r->t[i].err;
+			break;
+		}
+	return -1;
 }
 
 static void
@@ -122,19 +266,11 @@ fmt_time(char *buf, size_t n, long long t)
 }
 
 int
-gate_call(struct gate *g, const struct gate_req *r, struct gate_result *res,
-    struct px_err *e)
+gate_check(struct gate *g, struct gate_req *r, struct px_err *e)
 {
-	struct px_cli *x = g->x;
-	const struct px_profile *p = x->p;
+	const struct px_profile *p = g->p;
 	struct freeze fr;
-	struct px_call k;
-	const char *policy;
-	char who[128] = "", decision[192], form[1536];
-	int fz;
-
-	memset(res, 0, sizeof(*res));
-	res->reply.data = -1;
+	int fz, guests = 0;
 
 	/* 1. read-only profile */
 	if (p->read_only) {
@@ -142,7 +278,7 @@ gate_call(struct gate *g, const struct gate_req *r, struct gate_result *res,
 		    p->name, r->summary);
 		px_hint(e, "read_only = yes in [profile %s]; use a profile "
 		    "that may write", p->name);
-		return gate_refuse(g, r, "refused-read-only", e);
+		return gate_refuse_all(g, r, "refused-read-only", e);
 	}
 
 	/* 2. incident freeze */
@@ -159,108 +295,183 @@ gate_call(struct gate *g, const struct gate_req *r, struct gate_result *res,
 		    fr.until ? until : "thawed", r->summary);
 		px_hint(e, "px incident status shows the freeze; px incident "
 		    "thaw --reason TEXT ends it");
-		return gate_refuse(g, r, "refused-frozen", e);
+		return gate_refuse_all(g, r, "refused-frozen", e);
 	}
 
-	/* 3. pre-flight risk check */
-	risk_check(x->client, r->guest, r->action, g->batch, &res->risk, e);
-	if (!g->quiet)
-		risk_print(&res->risk, px_progname, stderr);
-	if (res->risk.worst == RISK_SEVERE && !g->allow_risk) {
+	/* 3. pre-flight risk check of every target, judged as one batch */
+	for (int i = 0; i < r->n; i++)
+		guests += r->t[i].has_guest;
+	for (int i = 0; i < r->n; i++) {
+		struct gate_target *t = &r->t[i];
 		const struct risk_finding *f = NULL;
+		struct px_err ce;
 
-		for (int i = 0; i < res->risk.n && f == NULL; i++)
-			if (res->risk.f[i].level == RISK_SEVERE)
-				f = &res->risk.f[i];
-		px_fail(e, PXE_REFUSED_RISK, "pre-flight check refused %s: "
-		    "%s: %s", r->summary, f->check, f->detail);
-		px_hint(e, "resolve it, or pass --allow-risk to go ahead");
-		return gate_refuse(g, r, "refused-risk", e);
+		if (t->refused)
+			continue;
+		if (!t->has_guest)
+			continue;
+		risk_check(g->c, &t->guest, r->action, guests, &t->risk, &ce);
+		if (t->risk.worst != RISK_SEVERE || g->allow_risk)
+			continue;
+		for (int k = 0; k < t->risk.n && f == NULL; k++)
+			if (t->risk.f[k].level == RISK_SEVERE)
+				f = &t->risk.f[k];
+		px_fail(&ce, PXE_REFUSED_RISK, "pre-flight check refused %s: "
+		    "%s: %s", t->summary[0] ? t->summary : r->summary,
+		    f->check, f->detail);
+		px_hint(&ce, "resolve it, or pass --allow-risk to go ahead");
+		if (bulk(r)) {
+			/* one request: one severe finding refuses it all */
+			*e = ce;
+			return gate_refuse_all(g, r, "refused-risk", e);
+		}
+		if (t->covered_by > 0 && t->covered_by <= r->n) {
+			/* a shared request: refused with all it covers */
+			int k = t->covered_by - 1;
+
+			gate_refuse_target(g, r, k, "refused-risk", &ce);
+			for (int j = 0; j < r->n; j++)
+				if (r->t[j].covered_by == k + 1)
+					gate_refuse_target(g, r, j,
+					    "refused-risk", &ce);
+			continue;
+		}
+		gate_refuse_target(g, r, i, "refused-risk", &ce);
+	}
+	if (r->n > 0 && left(r) == 0)
+		return first_refusal(r, e);
+	if (guests == 0) {
+		/* nothing to judge one by one: how many it touches */
+		risk_bulk(r->n > 0 ? r->n : 1, &r->risk);
+		if (r->risk.worst == RISK_SEVERE && !g->allow_risk) {
+			px_fail(e, PXE_REFUSED_RISK, "pre-flight check refused "
+			    "%s: %s: %s", r->summary, r->risk.f[0].check,
+			    r->risk.f[0].detail);
+			px_hint(e, "resolve it, or pass --allow-risk to go "
+			    "ahead");
+			return gate_refuse_all(g, r, "refused-risk", e);
+		}
 	}
 
-	/* 4. confirmation of destructive requests */
-	if (r->destructive && !g->yes && !g->dry_run) {
-		if (!isatty(STDIN_FILENO)) {
-			px_fail(e, PXE_USAGE, "%s needs -y when standard input "
-			    "is not a terminal", r->summary);
-			return gate_refuse(g, r, "refused-unconfirmed", e);
-		}
-		if (!confirm(r)) {
-			px_fail(e, PXE_USAGE, "not confirmed: %s", r->summary);
-			return gate_refuse(g, r, "refused-unconfirmed", e);
-		}
+	/* 4. confirmation of destructive changes: the caller asks */
+	if (r->destructive && !g->yes && !g->dry_run)
+		return GATE_CONFIRM;
+	return 0;
+}
+
+int
+gate_approve(struct gate *g, struct gate_req *r, struct px_err *e)
+{
+	struct hitl_request hr = {
+		.profile = g->p->name, .action = r->action,
+		.summary = r->summary,
+	};
+	const struct pve_guest *gu = NULL;
+	const char *policy = NULL;
+	char who[128] = "";
+
+	if (g->dry_run)
+		return 0;
+	/* the first target a policy asks about; the change as a whole when
+	 * it has no guest */
+	for (int i = 0; i < r->n && policy == NULL; i++) {
+		if (r->t[i].refused || !r->t[i].has_guest)
+			continue;
+		gu = &r->t[i].guest;
+		hr.vmid = gu->vmid;
+		hr.tags = gu->tags;
+		hr.pool = gu->pool;
+		policy = hitl_policy(g->conf, &hr);
+	}
+	if (policy == NULL) {
+		hr.vmid = 0;
+		hr.tags = hr.pool = NULL;
+		policy = hitl_policy(g->conf, &hr);
+	}
+	if (policy == NULL)
+		return 0;
+	if (hitl_approve(g->conf, policy, &hr, who, sizeof(who), e) != 0)
+		return gate_refuse_all(g, r, "refused-hitl", e);
+	snprintf(r->approved_by, sizeof(r->approved_by), "approved by %s "
+	    "(policy %s)", who, policy);
+	return 0;
+}
+
+int
+gate_send(struct gate *g, struct gate_req *r, int i, struct gate_result *res,
+    struct px_err *e)
+{
+	const struct gate_call *k;
+	const char *target;
+	gate_recheck_fn recheck;
+	struct px_call pc;
+	char form[1536];
+
+	memset(res, 0, sizeof(*res));
+	res->reply.data = -1;
+	k = call_of(r, i, &target);
+	if (i >= 0 && r->t[i].refused) {
+		*e = r->t[i].err;
+		return -1;
 	}
 
-	/* 5. dry run: show what would be sent, send nothing */
+	/* 5. dry run: say what would be sent, send nothing */
 	if (g->dry_run) {
-		audit_redact(r->form ? r->form : "", form, sizeof(form));
-		printf("would send: %s %s%s%s\n", r->method, r->path,
-		    form[0] ? " " : "", form);
+		audit_redact(k->form.len ? k->form.p : "", form, sizeof(form));
+		snprintf(res->would_send, sizeof(res->would_send), "%s %s%s%s",
+		    k->method, k->path.p, form[0] ? " " : "", form);
+		res->dry_run = 1;
 		return 0;
 	}
 
-	/* 6. human approval where a policy asks for it */
-	{
-		struct hitl_request hr = {
-			.profile = p->name, .action = r->action,
-			.vmid = r->guest ? r->guest->vmid : 0,
-			.tags = r->guest ? r->guest->tags : NULL,
-			.pool = r->guest ? r->guest->pool : NULL,
-			.summary = r->summary,
-		};
-
-		if ((policy = hitl_policy(&x->conf, &hr)) != NULL &&
-		    hitl_approve(&x->conf, policy, &hr, who, sizeof(who),
-		    e) != 0)
-			return gate_refuse(g, r, "refused-hitl", e);
+	/* The state the checks saw may have changed while px asked. */
+	recheck = i >= 0 && r->t[i].call.method ? r->t[i].recheck : r->recheck;
+	if (recheck && recheck(g->c, i >= 0 ? &r->t[i] : NULL, e) != 0) {
+		if (i >= 0 && !bulk(r))
+			gate_refuse_target(g, r, i, "refused-recheck", e);
+		else
+			gate_refuse_all(g, r, "refused-recheck", e);
+		return -1;
 	}
 
-	/* The state the checks saw may have changed while px asked. */
-	if (r->recheck && r->recheck(x->client, r, e) != 0)
-		return gate_refuse(g, r, "refused-recheck", e);
-
-	/* 7. the audit entry, then 8. the call, then 9. its result */
-	if (who[0])
-		snprintf(decision, sizeof(decision), "approved by %s (policy "
-		    "%s)", who, policy);
-	else
-		snprintf(decision, sizeof(decision), "allowed");
-	if (audit_row(g, r, decision, NULL, "pending", 0, &res->audit_id,
-	    e) != 0) {
+	/* 6. the audit entry, then 7. the call, then 8. its result */
+	if (audit_row(g, r, i, r->approved_by[0] ? r->approved_by : "allowed",
+	    NULL, "pending", 0, &res->audit_id, e) != 0) {
 		px_hint(e, "nothing was sent: px does not change a cluster "
 		    "without an audit entry");
 		return -1;
 	}
-	px_call_init(&k, x->client, r->method, r->form, "%s", r->path);
-	px_call_run(&k, 1);
-	if (k.rc != 0) {
-		*e = k.err;
-		audit_row(g, r, "result", NULL, e->msg, res->audit_id, NULL,
+	px_call_init(&pc, g->c, k->method, k->form.len ? k->form.p : NULL,
+	    "%s", k->path.p);
+	px_call_run(&pc, 1);
+	if (pc.rc != 0) {
+		*e = pc.err;
+		audit_row(g, r, i, "result", NULL, e->msg, res->audit_id, NULL,
 		    NULL);
-		px_call_free(&k);
+		px_call_free(&pc);
 		return -1;
 	}
-	if (px_reply_take(&k, &res->reply, e) != 0) {
-		audit_row(g, r, "result", NULL, e->msg, res->audit_id, NULL,
+	if (px_reply_take(&pc, &res->reply, e) != 0) {
+		audit_row(g, r, i, "result", NULL, e->msg, res->audit_id, NULL,
 		    NULL);
-		px_call_free(&k);
+		px_call_free(&pc);
 		return -1;
 	}
-	px_call_free(&k);
+	px_call_free(&pc);
 	pve_task_upid_parse(&res->reply.j, res->reply.data, res->upid,
 	    sizeof(res->upid));
-	audit_row(g, r, "result", res->upid, res->upid[0] ? "submitted" :
+	audit_row(g, r, i, "result", res->upid, res->upid[0] ? "submitted" :
 	    "OK", res->audit_id, NULL, NULL);
 	return 0;
 }
 
 void
-gate_task_done(struct gate *g, const struct gate_req *r,
+gate_task_done(struct gate *g, const struct gate_req *r, int i,
     const struct gate_result *res, const char *exitstatus)
 {
 	struct px_err e;
 
-	if (audit_row(g, r, "task", res->upid, exitstatus, res->audit_id,
+	if (audit_row(g, r, i, "task", res->upid, exitstatus, res->audit_id,
 	    NULL, &e) != 0)
-		px_warn("warning: could not record the task's end: %s", e.msg);
+		warn(g, "could not record the task's end", &e);
 }

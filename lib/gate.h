@@ -1,79 +1,167 @@
 /*
- * gate.h -- the one way a mutation reaches a cluster.
+ * gate.h -- the one way a change reaches a cluster.
  *
- * Every command that changes anything builds a struct gate_req and calls
- * gate_call, which runs the stages in this order before any request
- * leaves the machine:
+ * A change is a gate request: an action ("start", "delete", "startall"),
+ * the kind of object it changes (guest, node, pool, acl, storage,
+ * firewall, state ...), and its targets.  Either each target carries a
+ * request of its own (px stop 101 102: one POST per guest), or the change
+ * carries one request for all of them (a vzdump of three guests, a
+ * node's startall): then the targets are what the request touches, for
+ * the pre-flight check and the approval.
  *
- *   read-only profile (PXE_READ_ONLY, exit 8)
- *   -> incident freeze (PXE_FROZEN, exit 8)
- *   -> pre-flight risk check (PXE_REFUSED_RISK, exit 6, unless allow_risk)
- *   -> confirmation (destructive requests: a prompt on a terminal, else
- *      -y is required)
- *   -> dry run: print what would be sent, stop here
- *   -> human approval when a [policy] asks for it (PXE_HITL_*, exit 9)
- *   -> audit-log entry -> the call -> the result appended to the audit log
+ * The stages, in this order, before any request leaves the machine:
  *
- * Refusals are audited too.  No other code calls a mutating endpoint.
+ *   gate_check    read-only profile (PXE_READ_ONLY, exit 8)
+ *                 -> incident freeze (PXE_FROZEN, exit 8)
+ *                 -> pre-flight risk check of every target (PXE_REFUSED_RISK,
+ *                    exit 6, unless allow_risk); returns GATE_CONFIRM when
+ *                    the change is destructive and neither -y nor -n was
+ *                    given: the caller asks a human (once for the change)
+ *                    or refuses with gate_refuse_all
+ *   gate_approve  human approval when a [policy] asks for it (PXE_HITL_*,
+ *                 exit 9), once for the change
+ *   gate_send     per request: dry run (res->dry_run, res->would_send:
+ *                 nothing sent) or the recheck -> audit-log entry -> the
+ *                 call -> the result appended to the audit log
+ *
+ * Refusals are audited too.  The gate never prints, prompts or exits: what
+ * it found is in the request's targets and results.  No other code calls
+ * a mutating endpoint.
  */
 #ifndef PX_GATE_H
 #define PX_GATE_H
 
 #include "audit.h"
-#include "cli.h"
+#include "buf.h"
+#include "conf.h"
 #include "http.h"
 #include "pve.h"
 #include "risk.h"
 
 struct gate {
-	struct px_cli *x;	/* config, profile, client (connected) */
-	int yes;		/* -y */
+	const struct px_conf *conf;
+	const struct px_profile *p;
+	struct px_client *c;
+	int yes;		/* -y: confirmed already */
 	int dry_run;		/* -n */
 	int allow_risk;		/* --allow-risk */
-	int batch;		/* guests in this batch, for BulkCount */
-	int quiet;		/* no risk report on stderr */
 	struct audit *audit;	/* opened on first use */
+	/* Problems the gate cannot return as an error (an audit row of a
+	 * refusal or a task's end that could not be written). May be NULL. */
+	void (*warn)(void *arg, const char *msg);
+	void *warn_arg;
+};
+
+struct gate_target;
+
+/* Checked again right before a request is sent, after the prompt and the
+ * approval wait (e.g. "the guest is still stopped"); -1 with e set
+ * refuses. */
+typedef int (*gate_recheck_fn)(struct px_client *c,
+    const struct gate_target *t, struct px_err *e);
+
+/* One request: the buffers are owned by it (gate_req_free). */
+struct gate_call {
+	const char *method;	/* POST, PUT, DELETE; NULL: none */
+	struct buf path;	/* API path, encoded */
+	struct buf form;	/* form body, or empty */
+};
+
+struct gate_target {
+	char id[96];		/* audit target: "vm/100", "node/pve1" */
+	struct pve_guest guest;	/* when has_guest: for risk and approval */
+	int has_guest;
+	char summary[512];	/* "stop VM 100 (web-01) on pve1" */
+	struct gate_call call;	/* its own request, or none (method NULL) */
+	int covered_by;		/* k+1: target k's request covers this one
+				   too (vzdump of a node's guests); 0 none */
+	gate_recheck_fn recheck;
+	/* filled by the gate */
+	struct risk_report risk;
+	int refused;		/* refused before anything was sent */
+	struct px_err err;	/* why */
 };
 
 struct gate_req {
-	const char *action;	/* start, stop, delete, migrate, ... */
-	const struct pve_guest *guest;	/* the guest, or NULL */
-	const char *target;	/* "vm/100", "node/pve1", ... */
-	const char *method;	/* POST, PUT, DELETE */
-	const char *path;	/* API path, encoded */
-	const char *form;	/* form body or NULL */
-	const char *summary;	/* "stop VM 100 (web-01) on pve1" */
-	int destructive;	/* ask, or require -y */
-	/* Checked again right before the request is sent, after the
-	 * prompt and the approval wait (e.g. "the guest is still
-	 * stopped"); -1 with e set refuses.  May be NULL. */
-	int (*recheck)(struct px_client *c, const struct gate_req *r,
-	    struct px_err *e);
+	const char *action;	/* start, stop, delete, startall, ... */
+	const char *kind;	/* guest, node, pool, acl, storage, ... */
+	char summary[512];	/* the whole change, for the prompt and the
+				   approval ("stop 3 guests: 101, 102, 103") */
+	int destructive;	/* ask once, or require -y */
+	struct gate_target *t;	/* n targets, owned (gate_req_free) */
+	int n;
+	/* the change's one request for all targets (method NULL: each
+	 * target has its own), audited under id */
+	struct gate_call call;
+	char id[96];
+	gate_recheck_fn recheck;	/* of the one request */
+	char approved_by[192];	/* set by gate_approve */
+	struct risk_report risk;	/* a change without a guest to
+					   judge: its size (BulkCount) */
 };
 
 struct gate_result {
 	long long audit_id;	/* the intent row */
 	char upid[256];		/* when the answer was a task id */
-	struct px_reply reply;	/* the parsed answer (free with
-				   px_reply_free) */
-	struct risk_report risk;
+	int dry_run;		/* nothing was sent: would_send says what */
+	char would_send[2048];	/* "POST /nodes/pve1/... form" (redacted) */
+	struct px_reply reply;	/* the parsed answer (gate_result_free) */
 };
 
-void gate_init(struct gate *g, struct px_cli *x);
+enum { GATE_CONFIRM = 1 };
+
+/* Set g up for the profile p of conf, talking through c (none owned). */
+void gate_init(struct gate *g, const struct px_conf *conf,
+    const struct px_profile *p, struct px_client *c);
+/* Close the audit log. */
 void gate_free(struct gate *g);
-/* Run r through the gate.  0 when the call was made and succeeded (res
- * filled); -1 with e set otherwise (refusals included).  With dry_run,
- * 0 with nothing sent and res->upid empty. */
-int gate_call(struct gate *g, const struct gate_req *r,
+
+/* Start a request of action on kind with n targets (zeroed, owned). */
+void gate_req_init(struct gate_req *r, const char *action, const char *kind,
+    int n);
+void gate_req_free(struct gate_req *r);
+/* r->summary from its targets: the one target's summary, or "VERB 3
+ * guests: VM 101 (web), VM 102 (db), CT 103 (dns)" (shortened to fit). */
+void gate_req_summarize(struct gate_req *r, const char *verb);
+/* Fill target t from guest g: its id "vm/100" or "ct/100", its guest. */
+void gate_target_guest(struct gate_target *t, const struct pve_guest *g);
+
+/*
+ * The checks before anyone is asked: read-only, freeze, pre-flight risk
+ * of each target (t->risk).  A refused target has t->refused and t->err
+ * (audited).  Returns -1 with e (the first refusal) when nothing is left
+ * to send, GATE_CONFIRM when the caller must ask (destructive, no -y, no
+ * -n), else 0.
+ */
+int gate_check(struct gate *g, struct gate_req *r, struct px_err *e);
+/* Refuse every target not refused yet with e and decision (audited), as
+ * for a change that was not confirmed; returns -1. */
+int gate_refuse_all(struct gate *g, struct gate_req *r, const char *decision,
+    const struct px_err *e);
+/* Refuse target i for a precondition the command found (decision
+ * "refused-precondition"), with e; audited. */
+void gate_refuse_target(struct gate *g, struct gate_req *r, int i,
+    const char *decision, const struct px_err *e);
+/* Human approval, once for the change, when a [policy] asks for it
+ * (skipped in a dry run).  -1 with e when denied (every target refused,
+ * audited). */
+int gate_approve(struct gate *g, struct gate_req *r, struct px_err *e);
+/*
+ * Send request i (a target's own), or the change's one request (i -1).
+ * In a dry run: 0, res->dry_run and res->would_send, nothing sent.
+ * Else the recheck, the audit entry, the call, its result in the audit
+ * log: 0 with res filled (res->upid when a task was started), or -1
+ * with e.  Free res with gate_result_free.
+ */
+int gate_send(struct gate *g, struct gate_req *r, int i,
     struct gate_result *res, struct px_err *e);
-/* Record a refusal that a command decided before reaching the gate (a
- * precondition), so that it is audited like the gate's own; returns -1
- * and leaves e as given. */
-int gate_refuse(struct gate *g, const struct gate_req *r,
-    const char *decision, struct px_err *e);
-/* Append the end of a task that gate_call started to the audit log. */
-void gate_task_done(struct gate *g, const struct gate_req *r,
+/* Append the end of a task that gate_send started to the audit log. */
+void gate_task_done(struct gate *g, const struct gate_req *r, int i,
     const struct gate_result *res, const char *exitstatus);
 void gate_result_free(struct gate_result *res);
+
+/* Is id a refusal (read-only, frozen, risk, approval, usage) rather than
+ * a failure? */
+int gate_is_refusal(enum px_errid id);
 
 #endif

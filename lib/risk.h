@@ -20,6 +20,8 @@
 #ifndef PX_RISK_H
 #define PX_RISK_H
 
+#include <stdio.h>
+
 #include "http.h"
 #include "pve.h"
 

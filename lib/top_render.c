@@ -700,7 +700,7 @@ draw_snaptree(TickitRenderBuffer *rb, const struct top_state *s, int y,
 	    "RAM", "DESCRIPTION");
 	for (int r = 0; r < rows - 2; r++) {
 		int i = s->top[TOP_SNAPTREE] + r, line = y + 2 + r, d;
-		const struct mutate_snap *n;
+		const struct pve_snapnode *n;
 		const TickitPen *pen = NULL;
 		char name[96];
 

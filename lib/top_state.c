@@ -1084,7 +1084,7 @@ prompt_done(struct top_state *s, struct top_effects *fx)
 		queue_ops(s, "migrate", v, fx);
 		return;
 	case TOP_IN_SNAPNAME:
-		if (!mutate_valid_snapname(v)) {
+		if (!pve_valid_snapname(v)) {
 			snprintf(s->status, sizeof(s->status), "'%.64s' is not "
 			    "a snapshot name (a letter, then letters, digits, "
 			    "- and _; at most 40; not 'current'): nothing "

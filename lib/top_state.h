@@ -18,7 +18,8 @@
 
 #include <regex.h>
 
-#include "mutate.h"
+#include "pve_check.h"
+#include "pve_snaptree.h"
 #include "pve.h"
 #include "pve_guest.h"
 #include "pve_node.h"
@@ -263,7 +264,7 @@ struct top_state {
 	/* snapshot tree (Z) */
 	int tree_vmid;
 	struct pve_guest tree_guest;
-	struct mutate_snap *tree;
+	struct pve_snapnode *tree;
 	int ntree;
 	int tree_loading;
 
@@ -322,7 +323,7 @@ enum top_act_type {
 	TA_SIGNAL,	/* SIGTERM, SIGHUP, SIGINT: quit */
 	TA_UNPROTECTED,	/* rows: struct pve_unprotected[n], now */
 	TA_BACKUPS,	/* rows: struct pve_volume[n] of one storage, now */
-	TA_SNAPTREE,	/* id: vmid, rows: struct mutate_snap[n] */
+	TA_SNAPTREE,	/* id: vmid, rows: struct pve_snapnode[n] */
 	TA_HW_PCI,	/* upid: node, rows: struct pve_pci[n] */
 	TA_HW_USB,	/* upid: node, rows: struct pve_usb[n] */
 	TA_PASSTHRU,	/* id: vmid, upid: node, rows: struct

@@ -11,32 +11,26 @@
 #include <string.h>
 
 #include "enc.h"
-#include "mutate2.h"
+#include "mutcli.h"
+#include "pve_check.h"
 #include "pve_task.h"
 
-PX_COMMAND_USAGE(backup, "back up guests with vzdump and follow the tasks",
-    "usage: px backup [-Hjnvy] [-c columns] [-f format] [-p profile] "
-    "[--allow-risk] [--compress zstd | gzip | lzo | 0] "
-    "[--mode snapshot | suspend | stop] [--no-wait] [--notes text] "
-    "[--timeout seconds] --storage storage vmid ...\n");
+enum { O_COMPRESS = PX_O_LONG, O_MODE, O_NOTES, O_STORAGE };
 
-/* The guests of one node: one vzdump request, one task. */
-struct group {
-	char node[64];
-	struct pve_guest *g;	/* the group's guests */
-	int n;
-	struct gate_req r;
-	struct gate_result res;
-	struct mut_row row;	/* the request's own outcome */
-	struct px_err err;
-	struct buf path, form;
-	char summary[256];
-	char target[256];
+static const struct px_opt opts[] = {
+	PX_OPT_OUTPUT, PX_OPT_PROFILE, PX_OPT_VERBOSE, PX_OPT_MUTATE,
+	{ O_COMPRESS, "compress", "zstd | gzip | lzo | 0", "how the archive "
+	    "is compressed" },
+	{ O_MODE, "mode", "snapshot | suspend | stop", "how a running guest "
+	    "is backed up" },
+	{ O_NOTES, "notes", "text", "the notes of the backup (PVE's "
+	    "notes-template)" },
+	{ O_STORAGE, "storage", "storage", "the storage to back up to" },
+	PX_OPT_END
 };
 
-struct opts {
-	const char *storage, *mode, *compress, *notes;
-};
+PX_COMMAND(backup, "back up guests with vzdump and follow the tasks",
+    opts, NULL, "--storage storage vmid ...");
 
 static int
 one_of(const char *s, const char *const *list)
@@ -47,49 +41,52 @@ one_of(const char *s, const char *const *list)
 	return 0;
 }
 
+struct opts {
+	const char *storage, *mode, *compress, *notes;
+};
+
+/* The request of the guests from first on that share first's node:
+ * target first carries it, the others are covered by it. */
 static void
-build(struct group *gr, const struct opts *o, const struct pve_guest *judge)
+build(struct gate_req *r, int first, const struct opts *o)
 {
+	struct gate_target *t = &r->t[first];
 	struct buf ids = { 0 }, who = { 0 };
+	int n = 0;
 
-	for (int i = 0; i < gr->n; i++) {
-		const struct pve_guest *g = &gr->g[i];
+	for (int i = first; i < r->n; i++) {
+		const struct pve_guest *g = &r->t[i].guest;
 
-		buf_printf(&ids, "%s%d", i ? "," : "", g->vmid);
-		if (i < 4)
-			buf_printf(&who, "%s%s %d (%s)", i ? ", " : "",
+		if (strcmp(g->node, t->guest.node) != 0 ||
+		    (i > first && r->t[i].covered_by))
+			continue;
+		if (i > first)
+			r->t[i].covered_by = first + 1;
+		buf_printf(&ids, "%s%d", n ? "," : "", g->vmid);
+		if (n < 4)
+			buf_printf(&who, "%s%s %d (%s)", n ? ", " : "",
 			    strcmp(g->type, "lxc") == 0 ? "CT" : "VM", g->vmid,
 			    g->name[0] ? g->name : "no name");
-		else if (i == 4)
-			buf_printf(&who, " and %d more", gr->n - 4);
+		else if (n == 4)
+			buf_adds(&who, " and more");
+		n++;
 	}
-	buf_adds(&gr->path, "/nodes/");
-	url_seg(&gr->path, gr->node);
-	buf_adds(&gr->path, "/vzdump");
-	form_add(&gr->form, "vmid", ids.p);
-	form_add(&gr->form, "storage", o->storage);
+	t->call.method = "POST";
+	buf_adds(&t->call.path, "/nodes/");
+	url_seg(&t->call.path, t->guest.node);
+	buf_adds(&t->call.path, "/vzdump");
+	form_add(&t->call.form, "vmid", ids.p);
+	form_add(&t->call.form, "storage", o->storage);
 	if (o->mode)
-		form_add(&gr->form, "mode", o->mode);
+		form_add(&t->call.form, "mode", o->mode);
 	if (o->compress)
-		form_add(&gr->form, "compress", o->compress);
+		form_add(&t->call.form, "compress", o->compress);
 	if (o->notes)
-		form_add(&gr->form, "notes-template", o->notes);
-	snprintf(gr->summary, sizeof(gr->summary), "back up %s on %s to %s",
-	    who.p, gr->node, o->storage);
-	if (gr->n == 1)
-		snprintf(gr->target, sizeof(gr->target), "%s/%d",
-		    strcmp(gr->g[0].type, "lxc") == 0 ? "ct" : "vm",
-		    gr->g[0].vmid);
-	else
-		snprintf(gr->target, sizeof(gr->target), "guests/%s", ids.p);
-	gr->r.action = "backup";
-	gr->r.guest = judge;
-	gr->r.target = gr->target;
-	gr->r.method = "POST";
-	gr->r.path = gr->path.p;
-	gr->r.form = gr->form.p;
-	gr->r.summary = gr->summary;
-	gr->r.destructive = 0;
+		form_add(&t->call.form, "notes-template", o->notes);
+	snprintf(t->summary, sizeof(t->summary), "back up %s on %s to %s",
+	    who.p, t->guest.node, o->storage);
+	if (n > 1)
+		snprintf(t->id, sizeof(t->id), "guests/%.80s", ids.p);
 	buf_free(&ids);
 	buf_free(&who);
 }
@@ -121,134 +118,98 @@ guest_outcome(const struct pve_log_line *l, int nl, int vmid, char *msg,
 int
 backup_main(int argc, char **argv)
 {
-	enum { O_COMPRESS = 256, O_MODE, O_NOTES, O_STORAGE };
-	static const struct option longopts[] = {
-		MUT_LONG_GATE,
-		MUT_LONG_WAIT,
-		{ "compress", required_argument, NULL, O_COMPRESS },
-		{ "help", no_argument, NULL, 'h' },
-		{ "mode", required_argument, NULL, O_MODE },
-		{ "notes", required_argument, NULL, O_NOTES },
-		{ "storage", required_argument, NULL, O_STORAGE },
-		{ NULL, 0, NULL, 0 }
-	};
 	static const char *const modes[] = { "snapshot", "suspend", "stop",
 	    NULL };
 	static const char *const compressors[] = { "zstd", "gzip", "lzo",
 	    "0", NULL };
-	struct mut m;
+	struct px_getopt g;
+	struct mutcli m;
 	struct opts o = { 0 };
 	struct px_err e = { 0 };
-	struct pve_guest *all = NULL;
-	struct group *gr;
+	struct pve_guest *guests;
+	struct gate_req r;
 	struct mut_row *rows;
-	int ch, n, nall = 0, ng = 0, nok = 0, nfail = 0, first = -1, rc, *vmids;
+	int ch, n, rc, *vmids;
 
-	mut_init(&m);
-	while ((ch = getopt_long(argc, argv, MUT_SHORT "h", longopts,
-	    NULL)) != -1) {
-		if (mut_opt(&m, ch, optarg))
+	mutcli_init(&m, &px_cmd_backup);
+	px_getopt_init(&g, &px_cmd_backup, argc, argv);
+	while ((ch = px_getopt(&g)) != -1) {
+		if (mutcli_opt(&m, ch, g.arg))
 			continue;
 		switch (ch) {
-		case 'h':
-			px_help_exit(&px_cmd_backup);
 		case O_COMPRESS:
-			if (!one_of(optarg, compressors))
+			if (!one_of(g.arg, compressors))
 				px_errx(PX_EXIT_USAGE, "--compress: zstd, gzip, "
-				    "lzo or 0, not '%s'", optarg);
-			o.compress = optarg;
+				    "lzo or 0, not '%s'", g.arg);
+			o.compress = g.arg;
 			break;
 		case O_MODE:
-			if (!one_of(optarg, modes))
+			if (!one_of(g.arg, modes))
 				px_errx(PX_EXIT_USAGE, "--mode: snapshot, "
-				    "suspend or stop, not '%s'", optarg);
-			o.mode = optarg;
+				    "suspend or stop, not '%s'", g.arg);
+			o.mode = g.arg;
 			break;
 		case O_NOTES:
-			o.notes = optarg;
+			o.notes = g.arg;
 			break;
 		case O_STORAGE:
-			o.storage = optarg;
+			o.storage = g.arg;
 			break;
 		default:
 			px_usage(&px_cmd_backup);
 		}
 	}
-	argc -= optind;
-	argv += optind;
+	argc -= g.ind;
+	argv += g.ind;
 	if (argc < 1 || o.storage == NULL)
 		px_usage(&px_cmd_backup);
-	vmids = batch_vmids(argc, argv, &n);
-	if (cli_connect(&m.x, &e) != 0 || pve_guests(m.x.client, &all, &nall,
-	    &e) != 0)
-		px_die(&e);
+	vmids = mutcli_vmids(&m, argc, argv, &n);
+	mutcli_connect(&m);
+	guests = mutcli_guests(&m, vmids, n);
 
-	/* Every VMID known, grouped by node, each node's storage checked:
-	 * all before the first request. */
-	gr = px_xcalloc((size_t)n, sizeof(*gr));
+	/* One vzdump request per node, each node's storage checked: all
+	 * before the first request; the change judged and approved as
+	 * one. */
+	gate_req_init(&r, "backup", "guest", n);
+	for (int i = 0; i < n; i++)
+		if (mutcli_target_guest(&r, i, &guests[i]) != 0)
+			px_die(&r.t[i].err);	/* all known, first */
 	for (int i = 0; i < n; i++) {
-		const struct pve_guest *g = NULL;
-		int k;
-
-		for (k = 0; k < nall && g == NULL; k++)
-			if (all[k].vmid == vmids[i])
-				g = &all[k];
-		if (g == NULL) {
-			px_fail(&e, PXE_NOT_FOUND, "no guest with VMID %d",
-			    vmids[i]);
-			px_hint(&e, "px ls guests lists them (check the "
-			    "profile: -p)");
+		if (r.t[i].covered_by)
+			continue;
+		if (pve_storage_check(m.x.client, o.storage,
+		    guests[i].node, "backup", &e) != 0)
 			px_die(&e);
-		}
-		for (k = 0; k < ng && strcmp(gr[k].node, g->node) != 0; k++)
-			;
-		if (k == ng) {
-			snprintf(gr[ng].node, sizeof(gr[ng].node), "%s",
-			    g->node);
-			gr[ng].g = px_xcalloc((size_t)n, sizeof(*gr[ng].g));
-			ng++;
-		}
-		gr[k].g[gr[k].n++] = *g;
+		build(&r, i, &o);
 	}
-	for (int k = 0; k < ng; k++)
-		if (mut_storage_check(m.x.client, o.storage, gr[k].node,
-		    "backup", &e) != 0)
-			px_die(&e);
+	gate_req_summarize(&r, "back up");
+	if (n > 1) {
+		char s[sizeof(r.summary)];
 
-	m.g.batch = n;
-	for (int k = 0; k < ng; k++) {
-		mut_row_init(&gr[k].row, "backup", NULL);
-		build(&gr[k], &o, mut_gate_guest(&m, "backup", gr[k].g,
-		    gr[k].n));
-		mut_submit(&m, &gr[k].r, &gr[k].row, &gr[k].res, &gr[k].err);
+		snprintf(s, sizeof(s), "%s", r.summary);
+		snprintf(r.summary, sizeof(r.summary), "%.480s to %s", s,
+		    o.storage);
 	}
-	for (int k = 0; k < ng; k++)
-		mut_finish(&m, &gr[k].r, &gr[k].row, &gr[k].res, &gr[k].err);
+	rows = px_xcalloc((size_t)n + 1, sizeof(*rows));
+	mutation_run(&m.g, &r, &m.o, &m.ui, rows, &e);
 
-	/* One row per guest, in the order given. */
-	rows = px_xcalloc((size_t)n, sizeof(*rows));
-	for (int k = 0, r = 0; k < ng; k++) {
+	/* Each guest's own outcome, from the log of its node's task. */
+	for (int i = 0; i < n; i++) {
 		struct pve_log_line *log = NULL;
-		int nl = 0, ended = strcmp(gr[k].row.result, "ok") == 0 ||
-		    (gr[k].err.id == PXE_TASK_FAILED);
+		int nl = 0, c = r.t[i].covered_by ? r.t[i].covered_by - 1 : i;
+		int ended = strcmp(rows[c].result, "ok") == 0 ||
+		    rows[c].err.id == PXE_TASK_FAILED;
 
-		if (ended && pve_task_log(m.x.client, gr[k].row.upid, 0, 0,
-		    &log, &nl, &e) != 0)
+		if (!ended || r.t[i].covered_by)
+			continue;
+		if (pve_task_log(m.x.client, rows[c].upid, 0, 0, &log, &nl,
+		    &e) != 0)
 			nl = 0;
-		for (int i = 0; i < gr[k].n; i++, r++) {
-			struct mut_row *w = &rows[r];
+		for (int k = 0; k < n && nl > 0; k++) {
+			struct mut_row *w = &rows[k];
 			int out;
 
-			mut_row_init(w, "backup", &gr[k].g[i]);
-			snprintf(w->result, sizeof(w->result), "%s",
-			    gr[k].row.result);
-			snprintf(w->upid, sizeof(w->upid), "%s",
-			    gr[k].row.upid);
-			w->failed = gr[k].row.failed;
-			if (gr[k].row.failed)
-				snprintf(w->message, sizeof(w->message), "%s",
-				    gr[k].err.msg);
-			if (!ended || nl == 0)
+			if (k != c && r.t[k].covered_by != c + 1)
 				continue;
 			out = guest_outcome(log, nl, w->vmid, w->message,
 			    sizeof(w->message));
@@ -256,6 +217,7 @@ backup_main(int argc, char **argv)
 				snprintf(w->result, sizeof(w->result), "ok");
 				w->message[0] = '\0';
 				w->failed = 0;
+				w->err.id = PXE_OK;
 			} else if (out < 0) {
 				snprintf(w->result, sizeof(w->result),
 				    "failed");
@@ -264,40 +226,20 @@ backup_main(int argc, char **argv)
 		}
 		pve_log_free(log, nl);
 	}
-	for (int i = 0; i < n; i++) {
-		if (rows[i].failed)
-			nfail++;
-		else
-			nok++;
-	}
-	for (int k = 0; k < ng; k++)
-		if (gr[k].row.failed) {
-			px_report(&gr[k].err);
-			if (first < 0)
-				first = k;
-		}
+	/* The requests' errors once each, the guests' own failures. */
+	for (int i = 0; i < n; i++)
+		if (!r.t[i].covered_by && rows[i].err.id != PXE_OK)
+			px_report(&rows[i].err);
 	for (int i = 0; i < n; i++)
 		if (rows[i].failed && strstr(rows[i].message, "Backup of VM"))
 			px_warn("%s", rows[i].message);
-	rc = mut_print(&m, rows, n);
-	if (nfail == 0)
-		;
-	else if (nok > 0)
-		rc = PX_EXIT_USAGE;	/* partial */
-	else if (first >= 0)
-		rc = px_exit_code(&gr[first].err);
-	else
+	rc = mutcli_status(rows, n);
+	if (mutcli_print(&m, rows, n) != 0 && rc == 0)
 		rc = PX_EXIT_FAIL;
-
-	for (int k = 0; k < ng; k++) {
-		free(gr[k].g);
-		buf_free(&gr[k].path);
-		buf_free(&gr[k].form);
-	}
-	free(gr);
+	gate_req_free(&r);
 	free(rows);
-	free(all);
+	free(guests);
 	free(vmids);
-	mut_free(&m);
+	mutcli_free(&m);
 	return rc;
 }

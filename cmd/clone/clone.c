@@ -8,15 +8,28 @@
 #include <string.h>
 
 #include "enc.h"
-#include "mutate.h"
+#include "mutcli.h"
+#include "pve_check.h"
 #include "pve_cluster.h"
 #include "pve_guest.h"
 
-PX_COMMAND_USAGE(clone, "copy a guest or template to a new VMID",
-    "usage: px clone [-jnvy] [-c columns] [-f format] [-p profile] "
-    "[--allow-risk] [--full] [--name name] [--newid vmid] [--no-wait] "
-    "[--snapname snapshot] [--storage storage] [--target node] "
-    "[--timeout seconds] vmid\n");
+enum { O_FULL = PX_O_LONG, O_NAME, O_NEWID, O_SNAPNAME, O_STORAGE,
+	O_TARGET };
+
+static const struct px_opt opts[] = {
+	PX_OPT_COLUMNS, PX_OPT_FORMAT, PX_OPT_JSON, PX_OPT_PROFILE,
+	PX_OPT_VERBOSE, PX_OPT_MUTATE,
+	{ O_FULL, "full", NULL, "a full copy, not a linked clone" },
+	{ O_NAME, "name", "name", "the new guest's name" },
+	{ O_NEWID, "newid", "vmid", "the new VMID (default: the next free)" },
+	{ O_SNAPNAME, "snapname", "snapshot", "clone this snapshot" },
+	{ O_STORAGE, "storage", "storage", "the storage of the copy's disks" },
+	{ O_TARGET, "target", "node", "the node of the copy" },
+	PX_OPT_END
+};
+
+PX_COMMAND(clone, "copy a guest or template to a new VMID", opts, NULL,
+    "vmid");
 
 enum { C_VMID, C_NAME, C_NODE, C_ACTION, C_NEWID, C_NEWNAME, C_TARGET,
 	C_RESULT, C_UPID, C_MESSAGE, C_N };
@@ -37,108 +50,91 @@ struct clone {
 	int full;
 };
 
-static int
-build(void *arg, const struct pve_guest *g, struct gate_req *r,
-    struct buf *path, struct buf *form, char *summary, size_t n,
-    struct px_err *e)
+/* The request into t. */
+static void
+build(const struct clone *c, const struct pve_guest *g,
+    struct gate_target *t)
 {
-	struct clone *c = arg;
 	int lxc = strcmp(g->type, "lxc") == 0;
 	char name[192];
 
-	(void)e;
-	mutate_guest_name(g, name, sizeof(name));
-	pve_guest_path(path, g->node, g->type, g->vmid);
-	buf_adds(path, "/clone");
-	form_addf(form, "newid", "%d", c->newid);
+	gate_target_guest(t, g);
+	pve_guest_label(g, name, sizeof(name));
+	t->call.method = "POST";
+	pve_guest_path(&t->call.path, g->node, g->type, g->vmid);
+	buf_adds(&t->call.path, "/clone");
+	form_addf(&t->call.form, "newid", "%d", c->newid);
 	if (c->name)
-		form_add(form, lxc ? "hostname" : "name", c->name);
+		form_add(&t->call.form, lxc ? "hostname" : "name", c->name);
 	if (c->target)
-		form_add(form, "target", c->target);
+		form_add(&t->call.form, "target", c->target);
 	if (c->storage)
-		form_add(form, "storage", c->storage);
+		form_add(&t->call.form, "storage", c->storage);
 	if (c->snapname)
-		form_add(form, "snapname", c->snapname);
+		form_add(&t->call.form, "snapname", c->snapname);
 	if (c->full)
-		form_add(form, "full", "1");
-	r->method = "POST";
-	snprintf(summary, n, "clone %s on %s to %d%s%s%s on %s", name,
-	    g->node, c->newid, c->name ? " (" : "", c->name ? c->name : "",
-	    c->name ? ")" : "", c->target ? c->target : g->node);
-	return 0;
+		form_add(&t->call.form, "full", "1");
+	snprintf(t->summary, sizeof(t->summary), "clone %s on %s to %d%s%s%s "
+	    "on %s", name, g->node, c->newid, c->name ? " (" : "", c->name ?
+	    c->name : "", c->name ? ")" : "", c->target ? c->target :
+	    g->node);
 }
 
 int
 clone_main(int argc, char **argv)
 {
-	enum { O_FULL = MUTATE_O_OWN, O_NAME, O_NEWID, O_SNAPNAME, O_STORAGE,
-		O_TARGET };
-	static const struct option longopts[] = {
-		PX_COMMON_LONG,
-		MUTATE_LONG,
-		{ "full", no_argument, NULL, O_FULL },
-		{ "name", required_argument, NULL, O_NAME },
-		{ "newid", required_argument, NULL, O_NEWID },
-		{ "snapname", required_argument, NULL, O_SNAPNAME },
-		{ "storage", required_argument, NULL, O_STORAGE },
-		{ "target", required_argument, NULL, O_TARGET },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct px_cli x;
-	struct batch b;
+	struct px_getopt go;
+	struct mutcli m;
+	struct gate_req r;
+	struct mut_row row = { 0 };
 	struct clone c = { 0 };
-	struct mutate_item it;
 	struct pve_guest g, *all;
 	struct px_reply rep;
 	struct px_err e = { 0 };
 	struct out *o;
 	int ch, vmid, rc, nall, found = 0;
 
-	cli_init(&x);
-	mutate_init(&b, &x);
-	while ((ch = getopt_long(argc, argv, PX_COMMON_SHORT MUTATE_SHORT,
-	    longopts, NULL)) != -1) {
-		if (mutate_opt(&b, ch, optarg))
+	mutcli_init(&m, &px_cmd_clone);
+	px_getopt_init(&go, &px_cmd_clone, argc, argv);
+	while ((ch = px_getopt(&go)) != -1) {
+		if (mutcli_opt(&m, ch, go.arg))
 			continue;
 		switch (ch) {
-		case 'h':
-			px_help_exit(&px_cmd_clone);
 		case O_FULL:
 			c.full = 1;
 			break;
 		case O_NAME:
-			c.name = optarg;
+			c.name = go.arg;
 			break;
 		case O_NEWID:
-			if ((c.newid = pve_parse_vmid(optarg)) < 100)
+			if ((c.newid = pve_parse_vmid(go.arg)) < 100)
 				px_errx(PX_EXIT_USAGE, "--newid: '%s' is not a "
-				    "VMID (100 or more)", optarg);
+				    "VMID (100 or more)", go.arg);
 			break;
 		case O_SNAPNAME:
-			c.snapname = optarg;
+			c.snapname = go.arg;
 			break;
 		case O_STORAGE:
-			c.storage = optarg;
+			c.storage = go.arg;
 			break;
 		case O_TARGET:
-			if (!pve_valid_node(optarg))
+			if (!pve_valid_node(go.arg))
 				px_errx(PX_EXIT_USAGE, "--target: '%s' is not "
-				    "a node name", optarg);
-			c.target = optarg;
+				    "a node name", go.arg);
+			c.target = go.arg;
 			break;
 		default:
 			px_usage(&px_cmd_clone);
 		}
 	}
-	argc -= optind;
-	argv += optind;
+	argc -= go.ind;
+	argv += go.ind;
 	if (argc != 1)
 		px_usage(&px_cmd_clone);
 	if ((vmid = pve_parse_vmid(argv[0])) < 0)
 		px_errx(PX_EXIT_USAGE, "'%s' is not a VMID", argv[0]);
-	if (cli_connect(&x, &e) != 0)
-		px_die(&e);
-	if (pve_guests(x.client, &all, &nall, &e) != 0)
+	mutcli_connect(&m);
+	if (pve_guests(m.x.client, &all, &nall, &e) != 0)
 		px_die(&e);
 	for (int i = 0; i < nall; i++) {
 		if (all[i].vmid == vmid) {
@@ -156,16 +152,20 @@ clone_main(int argc, char **argv)
 		px_die(&e);
 	}
 	if (c.newid == 0) {
-		if (pve_get(x.client, &rep, &e, "/cluster/nextid") != 0)
+		if (pve_get(m.x.client, &rep, &e, "/cluster/nextid") != 0)
 			px_die(&e);
 		rc = pve_nextid_parse(&rep.j, rep.data, &c.newid, &e);
 		px_reply_free(&rep);
 		if (rc != 0)
 			px_die(&e);
 	}
-	rc = mutate_one(&b, "clone", &g, build, &c, NULL, NULL, &it);
+	gate_req_init(&r, "clone", "guest", 1);
+	build(&c, &g, &r.t[0]);
+	gate_req_summarize(&r, "clone");
+	mutation_run(&m.g, &r, &m.o, &m.ui, &row, &e);
+	rc = mutcli_status(&row, 1);
 
-	o = out_new(&x.out, cols, C_N);
+	o = out_new(&m.x.out, cols, C_N);
 	out_row(o);
 	out_int(o, C_VMID, g.vmid);
 	out_str(o, C_NAME, g.name);
@@ -174,18 +174,17 @@ clone_main(int argc, char **argv)
 	out_int(o, C_NEWID, c.newid);
 	out_str(o, C_NEWNAME, c.name);
 	out_str(o, C_TARGET, c.target ? c.target : g.node);
-	out_str(o, C_RESULT, it.result);
-	out_str(o, C_UPID, it.res.upid[0] ? it.res.upid : NULL);
-	if (it.err.id != PXE_OK) {
-		out_str(o, C_MESSAGE, it.err.msg);
+	out_str(o, C_RESULT, row.result);
+	out_str(o, C_UPID, row.upid[0] ? row.upid : NULL);
+	if (row.err.id != PXE_OK) {
+		out_str(o, C_MESSAGE, row.err.msg);
 		out_row_error(o);
-		px_report(&it.err);
+		px_report(&row.err);
 	}
-	if (cli_print(&x, o, &e) != 0)
+	if (cli_print(&m.x, o, &e) != 0)
 		px_report(&e);
 	out_free(o);
-	mutate_item_free(&it);
-	mutate_free(&b);
-	cli_free(&x);
+	gate_req_free(&r);
+	mutcli_free(&m);
 	return rc;
 }

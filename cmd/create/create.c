@@ -10,16 +10,32 @@
 #include <string.h>
 
 #include "enc.h"
-#include "mutate2.h"
+#include "mutcli.h"
+#include "pve_check.h"
 #include "pve_cluster.h"
 #include "pve_guest.h"
 
-PX_COMMAND_USAGE(create, "create a basic VM or container",
-    "usage: px create qemu | lxc [-Hjnvy] [-c columns] [-f format] "
-    "[-p profile] [--allow-risk] [--cores n] [--disk GiB] [--iso volid] "
-    "[--memory MiB] [--name name] [--net options] [--no-wait] "
-    "[--ostemplate volid] [--start] [--storage storage] "
-    "[--timeout seconds] [--vmid vmid] --node node\n");
+enum { O_CORES = PX_O_LONG, O_DISK, O_ISO, O_MEMORY, O_NAME, O_NET, O_NODE,
+	O_OSTEMPLATE, O_START, O_STORAGE, O_VMID };
+
+static const struct px_opt opts[] = {
+	PX_OPT_OUTPUT, PX_OPT_PROFILE, PX_OPT_VERBOSE, PX_OPT_MUTATE,
+	{ O_CORES, "cores", "n", "CPU cores" },
+	{ O_DISK, "disk", "GiB", "the size of the first disk" },
+	{ O_ISO, "iso", "volid", "the ISO image a VM boots from" },
+	{ O_MEMORY, "memory", "MiB", "memory" },
+	{ O_NAME, "name", "name", "the guest's name (a CT's hostname)" },
+	{ O_NET, "net", "options", "the first network device (bridge=vmbr0)" },
+	{ O_NODE, "node", "node", "the node to create it on" },
+	{ O_OSTEMPLATE, "ostemplate", "volid", "the template a CT is made from" },
+	{ O_START, "start", NULL, "start it once created" },
+	{ O_STORAGE, "storage", "storage", "where its disk goes" },
+	{ O_VMID, "vmid", "vmid", "its VMID (default: the next free)" },
+	PX_OPT_END
+};
+
+PX_COMMAND(create, "create a basic VM or container", opts, "qemu | lxc",
+    "--node node");
 
 struct spec {
 	int lxc;
@@ -111,99 +127,70 @@ build_form(struct buf *f, const struct spec *s)
 int
 create_main(int argc, char **argv)
 {
-	enum { O_CORES = 256, O_DISK, O_ISO, O_MEMORY, O_NAME, O_NET, O_NODE,
-		O_OSTEMPLATE, O_START, O_STORAGE, O_VMID };
-	static const struct option longopts[] = {
-		MUT_LONG_GATE,
-		MUT_LONG_WAIT,
-		{ "cores", required_argument, NULL, O_CORES },
-		{ "disk", required_argument, NULL, O_DISK },
-		{ "help", no_argument, NULL, 'h' },
-		{ "iso", required_argument, NULL, O_ISO },
-		{ "memory", required_argument, NULL, O_MEMORY },
-		{ "name", required_argument, NULL, O_NAME },
-		{ "net", required_argument, NULL, O_NET },
-		{ "node", required_argument, NULL, O_NODE },
-		{ "ostemplate", required_argument, NULL, O_OSTEMPLATE },
-		{ "start", no_argument, NULL, O_START },
-		{ "storage", required_argument, NULL, O_STORAGE },
-		{ "vmid", required_argument, NULL, O_VMID },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct mut m;
-	struct mut_row row;
+	struct px_getopt g;
+	struct mutcli m;
+	struct mut_row row = { 0 };
 	struct spec s = { 0 };
 	struct px_err e = { 0 };
-	struct gate_req r = { 0 };
-	struct buf path = { 0 }, form = { 0 };
-	char summary[512], target[32];
+	struct gate_req r;
+	struct gate_target *t;
 	const char *kind;
 	int ch, rc;
 
-	if (argc < 2)
-		px_usage(&px_cmd_create);
-	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)
-		px_help_exit(&px_cmd_create);
-	if (strcmp(argv[1], "lxc") == 0)
-		s.lxc = 1;
-	else if (strcmp(argv[1], "qemu") != 0)
-		px_usage(&px_cmd_create);
-	kind = s.lxc ? "CT" : "VM";
-	argv[1] = argv[0];
-	argc--;
-	argv++;
-
-	mut_init(&m);
-	while ((ch = getopt_long(argc, argv, MUT_SHORT "h", longopts,
-	    NULL)) != -1) {
-		if (mut_opt(&m, ch, optarg))
+	mutcli_init(&m, &px_cmd_create);
+	px_getopt_init(&g, &px_cmd_create, argc, argv);
+	while ((ch = px_getopt(&g)) != -1) {
+		if (mutcli_opt(&m, ch, g.arg))
 			continue;
 		switch (ch) {
-		case 'h':
-			px_help_exit(&px_cmd_create);
 		case O_CORES:
-			s.cores = number("cores", optarg, 1, 8192);
+			s.cores = number("cores", g.arg, 1, 8192);
 			break;
 		case O_DISK:
-			s.disk = number("disk", optarg, 1, 1L << 20);
+			s.disk = number("disk", g.arg, 1, 1L << 20);
 			break;
 		case O_ISO:
-			s.iso = optarg;
+			s.iso = g.arg;
 			break;
 		case O_MEMORY:
-			s.memory = number("memory", optarg, 16, 1L << 32);
+			s.memory = number("memory", g.arg, 16, 1L << 32);
 			break;
 		case O_NAME:
-			s.name = optarg;
+			s.name = g.arg;
 			break;
 		case O_NET:
-			s.net = optarg;
+			s.net = g.arg;
 			break;
 		case O_NODE:
-			s.node = optarg;
+			s.node = g.arg;
 			break;
 		case O_OSTEMPLATE:
-			s.ostemplate = optarg;
+			s.ostemplate = g.arg;
 			break;
 		case O_START:
 			s.start = 1;
 			break;
 		case O_STORAGE:
-			s.storage = optarg;
+			s.storage = g.arg;
 			break;
 		case O_VMID:
-			if ((s.vmid = pve_parse_vmid(optarg)) < 100)
+			if ((s.vmid = pve_parse_vmid(g.arg)) < 100)
 				px_errx(PX_EXIT_USAGE, "--vmid: a VMID from "
-				    "100 on, not '%s'", optarg);
+				    "100 on, not '%s'", g.arg);
 			break;
 		default:
 			px_usage(&px_cmd_create);
 		}
 	}
-	argc -= optind;
-	argv += optind;
-	if (argc != 0 || s.node == NULL)
+	argc -= g.ind;
+	argv += g.ind;
+	if (argc != 1 || s.node == NULL)
 		px_usage(&px_cmd_create);
+	if (strcmp(argv[0], "lxc") == 0)
+		s.lxc = 1;
+	else if (strcmp(argv[0], "qemu") != 0)
+		px_usage(&px_cmd_create);
+	kind = s.lxc ? "CT" : "VM";
 	if (!pve_valid_node(s.node))
 		px_errx(PX_EXIT_USAGE, "'%s' is not a node name", s.node);
 	if (s.lxc && s.iso)
@@ -222,10 +209,10 @@ create_main(int argc, char **argv)
 		px_errx(PX_EXIT_USAGE, "--net: options like bridge=vmbr0, not "
 		    "'%s'", s.net);
 
-	if (cli_connect(&m.x, &e) != 0 ||
-	    mut_node_check(m.x.client, s.node, &e) != 0)
+	mutcli_connect(&m);
+	if (pve_node_check(m.x.client, s.node, &e) != 0)
 		px_die(&e);
-	if (s.storage && mut_storage_check(m.x.client, s.storage, s.node,
+	if (s.storage && pve_storage_check(m.x.client, s.storage, s.node,
 	    s.lxc ? "rootdir" : "images", &e) != 0)
 		px_die(&e);
 	if (s.vmid == 0) {
@@ -237,37 +224,23 @@ create_main(int argc, char **argv)
 		px_reply_free(&nr);
 	}
 
-	buf_adds(&path, "/nodes/");
-	url_seg(&path, s.node);
-	buf_adds(&path, s.lxc ? "/lxc" : "/qemu");
-	build_form(&form, &s);
-	snprintf(summary, sizeof(summary), "create %s %d (%s) on %s",
+	gate_req_init(&r, "create", "guest", 1);
+	t = &r.t[0];
+	t->call.method = "POST";
+	buf_adds(&t->call.path, "/nodes/");
+	url_seg(&t->call.path, s.node);
+	buf_adds(&t->call.path, s.lxc ? "/lxc" : "/qemu");
+	build_form(&t->call.form, &s);
+	snprintf(t->summary, sizeof(t->summary), "create %s %d (%s) on %s",
 	    kind, s.vmid, s.name ? s.name : "no name", s.node);
-	snprintf(target, sizeof(target), "%s/%d", s.lxc ? "ct" : "vm",
-	    s.vmid);
-	r.action = "create";
-	r.guest = NULL;
-	r.target = target;
-	r.method = "POST";
-	r.path = path.p;
-	r.form = form.p;
-	r.summary = summary;
-	r.destructive = 0;
+	snprintf(t->id, sizeof(t->id), "%s/%d", s.lxc ? "ct" : "vm", s.vmid);
+	gate_req_summarize(&r, "create");
 
-	mut_row_init(&row, "create", NULL);
 	row.vmid = s.vmid;
 	snprintf(row.name, sizeof(row.name), "%s", s.name ? s.name : "");
 	snprintf(row.node, sizeof(row.node), "%s", s.node);
-	if (mut_one(&m, &r, &row, &e) != 0) {
-		snprintf(row.message, sizeof(row.message), "%s", e.msg);
-		px_report(&e);
-		mut_print(&m, &row, 1);
-		rc = px_exit_code(&e);
-	} else {
-		rc = mut_print(&m, &row, 1);
-	}
-	buf_free(&path);
-	buf_free(&form);
-	mut_free(&m);
+	rc = mutcli_run_rows(&m, &r, &row);
+	gate_req_free(&r);
+	mutcli_free(&m);
 	return rc;
 }

@@ -9,115 +9,94 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "enc.h"
-#include "mutate.h"
+#include "guest_op.h"
+#include "mutcli.h"
+#include "pve_check.h"
 #include "pve_guest.h"
 
-PX_COMMAND_USAGE(delete, "destroy stopped guests and follow their tasks",
-    "usage: px delete [-jnvy] [-c columns] [-f format] [-p profile] "
-    "[--allow-risk] [--destroy-unreferenced-disks] [--no-wait] "
-    "[--policy all | canary[=N] | rolling[=K]] [--purge] "
-    "[--timeout seconds] vmid ...\n");
+enum { O_PURGE = PX_O_LONG, O_UNREFERENCED };
 
-struct delete {
-	struct batch *b;
-	int purge;
-	int unreferenced;
+static const struct px_opt opts[] = {
+	PX_OPT_COLUMNS, PX_OPT_FORMAT, PX_OPT_JSON, PX_OPT_PROFILE,
+	PX_OPT_VERBOSE, PX_OPT_MUTATE,
+	PX_OPT_POLICY,
+	{ O_UNREFERENCED, "destroy-unreferenced-disks", NULL,
+	    "also destroy disks that no config refers to" },
+	{ O_PURGE, "purge", NULL, "remove the guest from backup jobs, "
+	    "replication and HA too" },
+	PX_OPT_END
 };
 
-static int
-build(void *arg, const struct pve_guest *g, struct gate_req *r,
-    struct buf *path, struct buf *form, char *summary, size_t n,
-    struct px_err *e)
-{
-	struct delete *d = arg;
-	char name[192];
-	int running;
-
-	mutate_guest_name(g, name, sizeof(name));
-	snprintf(summary, n, "delete %s on %s%s", name, g->node,
-	    d->purge ? " and purge it from jobs and HA" : "");
-	/* A guest that runs is left to the gate's Running finding (exit 6)
-	 * unless --allow-risk, which must not reach a running guest's
-	 * destroy: refuse here with the same status. */
-	if ((running = mutate_guest_running(d->b->x->client, g, e)) < 0)
-		return -1;
-	if (running && d->b->g.allow_risk) {
-		px_fail(e, PXE_REFUSED_RISK, "%s is running on %s: px does not "
-		    "delete a running guest, even with --allow-risk", name,
-		    g->node);
-		px_hint(e, "stop it first: px stop %d", g->vmid);
-		return -1;
-	}
-	pve_guest_path(path, g->node, g->type, g->vmid);
-	if (d->purge)
-		form_add(form, "purge", "1");
-	if (d->unreferenced)
-		form_add(form, "destroy-unreferenced-disks", "1");
-	r->method = "DELETE";
-	r->destructive = 1;
-	r->recheck = mutate_recheck_stopped;
-	return 0;
-}
+PX_COMMAND(delete, "destroy stopped guests and follow their tasks", opts,
+    NULL, "vmid ...");
 
 int
 delete_main(int argc, char **argv)
 {
-	enum { O_POLICY = MUTATE_O_OWN, O_PURGE, O_UNREFERENCED };
-	static const struct option longopts[] = {
-		PX_COMMON_LONG,
-		MUTATE_LONG,
-		{ "destroy-unreferenced-disks", no_argument, NULL,
-		    O_UNREFERENCED },
-		{ "policy", required_argument, NULL, O_POLICY },
-		{ "purge", no_argument, NULL, O_PURGE },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct px_cli x;
-	struct batch b;
-	struct delete d = { &b, 0, 0 };
-	struct px_err e = { 0 };
-	int ch, n, rc, *vmids;
+	struct px_getopt g;
+	struct mutcli m;
+	struct gate_req r;
+	struct pve_guest *guests;
+	int ch, n, rc, purge = 0, unreferenced = 0, *vmids;
 
-	cli_init(&x);
-	mutate_init(&b, &x);
-	while ((ch = getopt_long(argc, argv, PX_COMMON_SHORT MUTATE_SHORT,
-	    longopts, NULL)) != -1) {
-		if (mutate_opt(&b, ch, optarg))
+	mutcli_init(&m, &px_cmd_delete);
+	px_getopt_init(&g, &px_cmd_delete, argc, argv);
+	while ((ch = px_getopt(&g)) != -1) {
+		if (mutcli_opt(&m, ch, g.arg))
 			continue;
 		switch (ch) {
-		case 'h':
-			px_help_exit(&px_cmd_delete);
-		case O_POLICY:
-			if (batch_parse_policy(&b, optarg) != 0)
-				px_errx(PX_EXIT_USAGE, "--policy: all, "
-				    "canary[=N] or rolling[=K], not '%s'",
-				    optarg);
-			break;
 		case O_PURGE:
-			d.purge = 1;
+			purge = 1;
 			break;
 		case O_UNREFERENCED:
-			d.unreferenced = 1;
+			unreferenced = 1;
 			break;
 		default:
 			px_usage(&px_cmd_delete);
 		}
 	}
-	argc -= optind;
-	argv += optind;
+	argc -= g.ind;
+	argv += g.ind;
 	if (argc < 1)
 		px_usage(&px_cmd_delete);
-	if (b.no_wait && b.policy != BATCH_ALL)
-		px_errx(PX_EXIT_USAGE, "--policy %s needs to wait for each "
-		    "task: not with --no-wait", b.policy == BATCH_CANARY ?
-		    "canary" : "rolling");
-	vmids = batch_vmids(argc, argv, &n);
-	if (cli_connect(&x, &e) != 0)
-		px_die(&e);
-	rc = batch_run(&b, "delete", vmids, n, build, &d);
+	vmids = mutcli_vmids(&m, argc, argv, &n);
+	mutcli_connect(&m);
+	guests = mutcli_guests(&m, vmids, n);
+
+	gate_req_init(&r, "delete", "guest", n);
+	r.destructive = 1;
+	for (int i = 0; i < n; i++)
+		if (mutcli_target_guest(&r, i, &guests[i]) == 0)
+			guest_op_delete(&r.t[i], &guests[i], purge,
+			    unreferenced);
+	gate_req_summarize(&r, "delete");
+	/* A guest that runs is left to the gate's Running finding (exit 6)
+	 * unless --allow-risk, which must not reach a running guest's
+	 * destroy: refuse here with the same status. */
+	for (int i = 0; i < n && m.g.allow_risk; i++) {
+		struct px_err e = { 0 };
+		char name[192];
+		int running;
+
+		if (r.t[i].refused)
+			continue;
+		pve_guest_label(&guests[i], name, sizeof(name));
+		if ((running = pve_guest_running(m.x.client, &guests[i],
+		    &e)) == 1) {
+			px_fail(&e, PXE_REFUSED_RISK, "%s is running on %s: "
+			    "px does not delete a running guest, even with "
+			    "--allow-risk", name, guests[i].node);
+			px_hint(&e, "stop it first: px stop %d",
+			    guests[i].vmid);
+		}
+		if (running != 0)
+			gate_refuse_target(&m.g, &r, i, "refused-precondition",
+			    &e);
+	}
+	rc = mutcli_run(&m, &r);
+	gate_req_free(&r);
+	free(guests);
 	free(vmids);
-	mutate_free(&b);
-	cli_free(&x);
+	mutcli_free(&m);
 	return rc;
 }

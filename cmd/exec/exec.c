@@ -13,13 +13,18 @@
 
 #include "clock.h"
 #include "enc.h"
-#include "mutate2.h"
+#include "mutcli.h"
 #include "pve_guest.h"
 
-PX_COMMAND_USAGE(exec, "run a command in a guest through the QEMU guest agent",
-    "usage: px exec [-Hjnvy] [-c columns] [-f format] [-p profile] "
-    "[--allow-risk] "
-    "[--timeout seconds] vmid -- command [argument ...]\n");
+static const struct px_opt opts[] = {
+	PX_OPT_OUTPUT, PX_OPT_PROFILE, PX_OPT_VERBOSE, PX_OPT_GATE,
+	{ PX_O_TIMEOUT, "timeout", "seconds",
+	    "stop waiting for the command after this long" },
+	PX_OPT_END
+};
+
+PX_COMMAND(exec, "run a command in a guest through the QEMU guest agent",
+    opts, NULL, "vmid -- command [argument ...]");
 
 enum { C_VMID, C_PID, C_EXITCODE, C_SIGNAL, C_OUT, C_ERR, C_OUT_TRUNC,
 	C_ERR_TRUNC, C_N };
@@ -66,39 +71,27 @@ wait_exit(struct px_client *c, const char *base, long long pid,
 int
 exec_main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		MUT_LONG_GATE,
-		{ "help", no_argument, NULL, 'h' },
-		{ "timeout", required_argument, NULL, MUT_O_TIMEOUT },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct mut m;
-	struct mut_row row;
+	struct px_getopt go;
+	struct mutcli m;
+	struct gate_target *t;
 	struct px_err e = { 0 };
 	struct pve_guest g;
-	struct gate_req r = { 0 };
+	struct gate_req r;
 	struct gate_result res;
 	struct pve_agent_exec_status st = { 0, -1, -1, NULL, NULL, 0, 0 };
-	struct buf base = { 0 }, path = { 0 }, form = { 0 }, shown = { 0 };
-	char summary[512], target[32], end[64];
+	struct buf base = { 0 }, form = { 0 }, shown = { 0 };
+	char end[64];
 	long long pid;
 	int ch, vmid, rc;
 
-	mut_init(&m);
-	/* '+': the command's own options are not px's. */
-	while ((ch = getopt_long(argc, argv, "+" MUT_SHORT "h", longopts,
-	    NULL)) != -1) {
-		if (mut_opt(&m, ch, optarg))
-			continue;
-		switch (ch) {
-		case 'h':
-			px_help_exit(&px_cmd_exec);
-		default:
+	mutcli_init(&m, &px_cmd_exec);
+	/* options stop at the VMID: the command's own are not px's */
+	px_getopt_init(&go, &px_cmd_exec, argc, argv);
+	while ((ch = px_getopt(&go)) != -1)
+		if (!mutcli_opt(&m, ch, go.arg))
 			px_usage(&px_cmd_exec);
-		}
-	}
-	argc -= optind;
-	argv += optind;
+	argc -= go.ind;
+	argv += go.ind;
 	if (argc < 2)
 		px_usage(&px_cmd_exec);
 	if ((vmid = pve_parse_vmid(argv[0])) < 0)
@@ -116,46 +109,45 @@ exec_main(int argc, char **argv)
 		buf_printf(&shown, "%s%s", i ? " " : "", argv[i]);
 	}
 
-	if (cli_connect(&m.x, &e) != 0 ||
-	    pve_guest_find(m.x.client, vmid, &g, &e) != 0)
+	mutcli_connect(&m);
+	if (pve_guest_find(m.x.client, vmid, &g, &e) != 0)
 		px_die(&e);
 	if (strcmp(g.type, "qemu") != 0)
 		px_errx(PX_EXIT_USAGE, "CT %d: containers have no guest agent "
 		    "and PVE's API cannot run commands in them (on the node: "
 		    "pct exec %d)", vmid, vmid);
 	pve_guest_path(&base, g.node, g.type, g.vmid);
-	buf_printf(&path, "%s/agent/exec", base.p);
-	snprintf(summary, sizeof(summary), "run '%.200s' in VM %d (%s) on %s",
-	    shown.p, vmid, g.name[0] ? g.name : "no name", g.node);
-	snprintf(target, sizeof(target), "vm/%d", vmid);
-	r.action = "exec";
-	r.guest = &g;
-	r.target = target;
-	r.method = "POST";
-	r.path = path.p;
-	r.form = form.p;
-	r.summary = summary;
-	r.destructive = 0;
+	gate_req_init(&r, "exec", "guest", 1);
+	t = &r.t[0];
+	gate_target_guest(t, &g);
+	t->call.method = "POST";
+	buf_printf(&t->call.path, "%s/agent/exec", base.p);
+	t->call.form = form;
+	memset(&form, 0, sizeof(form));
+	snprintf(t->summary, sizeof(t->summary), "run '%.200s' in VM %d (%s) "
+	    "on %s", shown.p, vmid, g.name[0] ? g.name : "no name", g.node);
+	gate_req_summarize(&r, "exec");
 
-	mut_row_init(&row, "exec", &g);
-	if (mut_submit(&m, &r, &row, &res, &e) != 0)
+	if (mutation_admit(&m.g, &r, &m.ui, &e) != 0 ||
+	    gate_send(&m.g, &r, 0, &res, &e) != 0)
 		px_die(&e);
-	if (m.g.dry_run) {
+	if (res.dry_run) {
+		m.ui.would_send(m.ui.arg, res.would_send);
 		gate_result_free(&res);
 		rc = 0;
 		goto out;
 	}
 	if (pve_agent_exec_parse(&res.reply.j, res.reply.data, &pid,
 	    &e) != 0) {
-		gate_task_done(&m.g, &r, &res, "no pid in the answer");
+		gate_task_done(&m.g, &r, 0, &res, "no pid in the answer");
 		gate_result_free(&res);
 		px_fail(&e, PXE_PARSE, "POST %s: the answer has no pid",
-		    path.p);
+		    t->call.path.p);
 		px_die(&e);
 	}
-	if (wait_exit(m.x.client, base.p, pid, m.timeout, &st, &e) != 0) {
+	if (wait_exit(m.x.client, base.p, pid, m.o.timeout, &st, &e) != 0) {
 		if (e.id != PXE_TIMEOUT)
-			gate_task_done(&m.g, &r, &res, e.msg);
+			gate_task_done(&m.g, &r, 0, &res, e.msg);
 		gate_result_free(&res);
 		px_die(&e);
 	}
@@ -163,7 +155,7 @@ exec_main(int argc, char **argv)
 		snprintf(end, sizeof(end), "signal %lld", st.signal);
 	else
 		snprintf(end, sizeof(end), "exit %lld", st.exitcode);
-	gate_task_done(&m.g, &r, &res, end);
+	gate_task_done(&m.g, &r, 0, &res, end);
 	gate_result_free(&res);
 
 	if (m.x.out.fmt == OUT_TABLE) {
@@ -203,11 +195,11 @@ exec_main(int argc, char **argv)
 	else
 		rc = (int)(st.exitcode & 0xff);
 out:
+	gate_req_free(&r);
 	pve_agent_exec_status_free(&st);
 	buf_free(&base);
-	buf_free(&path);
 	buf_free(&form);
 	buf_free(&shown);
-	mut_free(&m);
+	mutcli_free(&m);
 	return rc;
 }

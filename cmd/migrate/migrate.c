@@ -12,15 +12,28 @@
 #include <unistd.h>
 
 #include "enc.h"
-#include "mutate.h"
+#include "guest_op.h"
+#include "mutcli.h"
+#include "pve_progress.h"
 #include "pve_guest.h"
 
-PX_COMMAND_USAGE(migrate, "move a guest to another node, with its preconditions "
-    "checked first",
-    "usage: px migrate [-jnvy] [-c columns] [-f format] [-p profile] "
-    "[--allow-risk] [--no-wait] [--online] [--stream] "
-    "[--targetstorage storage] [--timeout seconds] [--with-local-disks] "
-    "vmid target\n");
+enum { O_ONLINE = PX_O_LONG, O_STREAM, O_STORAGE, O_LOCAL };
+
+static const struct px_opt opts[] = {
+	PX_OPT_COLUMNS, PX_OPT_FORMAT, PX_OPT_JSON, PX_OPT_PROFILE,
+	PX_OPT_VERBOSE, PX_OPT_MUTATE,
+	{ O_ONLINE, "online", NULL, "move a running guest as it runs (a CT "
+	    "with a restart)" },
+	{ O_STREAM, "stream", NULL, "show the task's log and progress as it "
+	    "goes" },
+	{ O_STORAGE, "targetstorage", "storage", "the storage of local disks "
+	    "on the target" },
+	{ O_LOCAL, "with-local-disks", NULL, "copy local disks along" },
+	PX_OPT_END
+};
+
+PX_COMMAND(migrate, "move a guest to another node, with its preconditions "
+    "checked first", opts, NULL, "vmid target");
 
 enum { C_VMID, C_NAME, C_NODE, C_ACTION, C_TARGET, C_RESULT, C_UPID,
 	C_MESSAGE, C_N };
@@ -39,7 +52,6 @@ static const struct out_col progress_cols[] = {
 };
 
 struct migrate {
-	struct batch *b;
 	const char *target;
 	const char *storage;	/* --targetstorage */
 	int online, local_disks;
@@ -50,42 +62,8 @@ struct migrate {
 	int vmid;
 };
 
-static int
-build(void *arg, const struct pve_guest *g, struct gate_req *r,
-    struct buf *path, struct buf *form, char *summary, size_t n,
-    struct px_err *e)
-{
-	struct migrate *m = arg;
-	int lxc = strcmp(g->type, "lxc") == 0;
-	int running = strcmp(g->status, "running") == 0;
-	char name[192];
-
-	mutate_guest_name(g, name, sizeof(name));
-	if (mutate_migrate_check(m->b->x->client, g, m->target, m->online,
-	    m->local_disks, NULL, e) != 0)
-		return -1;
-	pve_guest_path(path, g->node, g->type, g->vmid);
-	buf_adds(path, "/migrate");
-	form_add(form, "target", m->target);
-	if (m->online && lxc && running)
-		form_add(form, "restart", "1");	/* no live migration of CTs */
-	else if (m->online && !lxc)
-		form_add(form, "online", "1");
-	if (m->local_disks && !lxc)
-		form_add(form, "with-local-disks", "1");
-	if (m->storage)
-		form_add(form, lxc ? "target-storage" : "targetstorage",
-		    m->storage);
-	r->method = "POST";
-	r->destructive = 0;
-	snprintf(summary, n, "migrate %s from %s to %s%s", name, g->node,
-	    m->target, m->online && running ? (lxc ? " (restart)" :
-	    " (online)") : "");
-	return 0;
-}
-
 static void
-draw_bar(const struct mutate_progress *p)
+draw_bar(const struct pve_progress *p)
 {
 	char done[32] = "", all[32] = "", speed[32] = "", bar[31];
 	int w = p->percent >= 0 ? (int)(p->percent * 30 / 100) : 0;
@@ -108,12 +86,13 @@ draw_bar(const struct mutate_progress *p)
 }
 
 static void
-on_line(void *arg, const struct pve_log_line *l)
+on_line(void *arg, int row, const struct pve_log_line *l)
 {
 	struct migrate *m = arg;
-	struct mutate_progress p;
-	int is_progress = mutate_progress_parse(l->t, &p);
+	struct pve_progress p;
+	int is_progress = pve_progress_parse(l->t, &p);
 
+	(void)row;
 	if (m->json) {
 		struct out *o;
 		struct px_err e;
@@ -153,35 +132,22 @@ on_line(void *arg, const struct pve_log_line *l)
 int
 migrate_main(int argc, char **argv)
 {
-	enum { O_ONLINE = MUTATE_O_OWN, O_STREAM, O_STORAGE, O_LOCAL };
-	static const struct option longopts[] = {
-		PX_COMMON_LONG,
-		MUTATE_LONG,
-		{ "online", no_argument, NULL, O_ONLINE },
-		{ "stream", no_argument, NULL, O_STREAM },
-		{ "targetstorage", required_argument, NULL, O_STORAGE },
-		{ "with-local-disks", no_argument, NULL, O_LOCAL },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct px_cli x;
-	struct batch b;
+	struct px_getopt go;
+	struct mutcli mc;
 	struct migrate m = { 0 };
-	struct mutate_item it;
+	struct gate_req r;
+	struct mut_row row = { 0 };
 	struct pve_guest g;
 	struct px_err e = { 0 };
 	struct out *o;
 	int ch, vmid, rc, stream = 0;
 
-	cli_init(&x);
-	mutate_init(&b, &x);
-	m.b = &b;
-	while ((ch = getopt_long(argc, argv, PX_COMMON_SHORT MUTATE_SHORT,
-	    longopts, NULL)) != -1) {
-		if (mutate_opt(&b, ch, optarg))
+	mutcli_init(&mc, &px_cmd_migrate);
+	px_getopt_init(&go, &px_cmd_migrate, argc, argv);
+	while ((ch = px_getopt(&go)) != -1) {
+		if (mutcli_opt(&mc, ch, go.arg))
 			continue;
 		switch (ch) {
-		case 'h':
-			px_help_exit(&px_cmd_migrate);
 		case O_ONLINE:
 			m.online = 1;
 			break;
@@ -189,7 +155,7 @@ migrate_main(int argc, char **argv)
 			stream = 1;
 			break;
 		case O_STORAGE:
-			m.storage = optarg;
+			m.storage = go.arg;
 			break;
 		case O_LOCAL:
 			m.local_disks = 1;
@@ -198,8 +164,8 @@ migrate_main(int argc, char **argv)
 			px_usage(&px_cmd_migrate);
 		}
 	}
-	argc -= optind;
-	argv += optind;
+	argc -= go.ind;
+	argv += go.ind;
 	if (argc != 2)
 		px_usage(&px_cmd_migrate);
 	if ((vmid = pve_parse_vmid(argv[0])) < 0)
@@ -208,43 +174,49 @@ migrate_main(int argc, char **argv)
 		px_errx(PX_EXIT_USAGE, "'%s' is not a node name", argv[1]);
 	m.target = argv[1];
 	m.vmid = vmid;
-	if (stream && b.no_wait)
+	if (stream && mc.o.no_wait)
 		px_errx(PX_EXIT_USAGE, "--stream follows the task: not with "
 		    "--no-wait");
 	if (stream) {
-		m.json = x.out.fmt == OUT_JSON || x.out.fmt == OUT_JSONL;
+		m.json = mc.x.out.fmt == OUT_JSON || mc.x.out.fmt == OUT_JSONL;
 		m.tty = !m.json && isatty(STDERR_FILENO);
-		if (x.out.fmt == OUT_JSON)
-			x.out.fmt = OUT_JSONL;	/* one stream of objects */
+		if (mc.x.out.fmt == OUT_JSON)
+			mc.x.out.fmt = OUT_JSONL;	/* one stream of objects */
+		mc.o.follow_log = 1;
+		mc.line = on_line;
+		mc.line_arg = &m;
 	}
-	if (cli_connect(&x, &e) != 0)
+	mutcli_connect(&mc);
+	if (pve_guest_find(mc.x.client, vmid, &g, &e) != 0)
 		px_die(&e);
-	if (pve_guest_find(x.client, vmid, &g, &e) != 0)
-		px_die(&e);
-	rc = mutate_one(&b, "migrate", &g, build, &m, stream ? on_line : NULL,
-	    &m, &it);
+	gate_req_init(&r, "migrate", "guest", 1);
+	if (guest_op_migrate(mc.x.client, &r.t[0], &g, m.target, m.online,
+	    m.local_disks, m.storage, &e) != 0)
+		gate_refuse_target(&mc.g, &r, 0, "refused-precondition", &e);
+	gate_req_summarize(&r, "migrate");
+	mutation_run(&mc.g, &r, &mc.o, &mc.ui, &row, &e);
+	rc = mutcli_status(&row, 1);
 	if (m.bar)
 		fputs("\r\033[K", stderr);
 
-	o = out_new(&x.out, cols, C_N);
+	o = out_new(&mc.x.out, cols, C_N);
 	out_row(o);
 	out_int(o, C_VMID, g.vmid);
 	out_str(o, C_NAME, g.name);
 	out_str(o, C_NODE, g.node);
 	out_str(o, C_ACTION, "migrate");
 	out_str(o, C_TARGET, m.target);
-	out_str(o, C_RESULT, it.result);
-	out_str(o, C_UPID, it.res.upid[0] ? it.res.upid : NULL);
-	if (it.err.id != PXE_OK) {
-		out_str(o, C_MESSAGE, it.err.msg);
+	out_str(o, C_RESULT, row.result);
+	out_str(o, C_UPID, row.upid[0] ? row.upid : NULL);
+	if (row.err.id != PXE_OK) {
+		out_str(o, C_MESSAGE, row.err.msg);
 		out_row_error(o);
-		px_report(&it.err);
+		px_report(&row.err);
 	}
-	if (cli_print(&x, o, &e) != 0)
+	if (cli_print(&mc.x, o, &e) != 0)
 		px_report(&e);
 	out_free(o);
-	mutate_item_free(&it);
-	mutate_free(&b);
-	cli_free(&x);
+	gate_req_free(&r);
+	mutcli_free(&mc);
 	return rc;
 }

@@ -11,73 +11,63 @@
 #include <string.h>
 
 #include "enc.h"
-#include "mutate2.h"
+#include "mutcli.h"
+#include "pve_check.h"
 #include "pve_guest.h"
 
-PX_COMMAND_USAGE(node, "start or stop every guest of a node",
-    "usage: px node startall | stopall [-Hjnvy] [-c columns] [-f format] "
-    "[-p profile] [--allow-risk] [--force] [--no-wait] "
-    "[--timeout seconds] [--vms vmid,...] node\n");
+enum { O_FORCE = PX_O_LONG, O_VMS };
+
+static const struct px_opt opts[] = {
+	PX_OPT_OUTPUT, PX_OPT_PROFILE, PX_OPT_VERBOSE, PX_OPT_MUTATE,
+	{ O_FORCE, "force", NULL, "startall: also guests without onboot; "
+	    "stopall: stop what does not shut down" },
+	{ O_VMS, "vms", "vmid,...", "only these guests" },
+	PX_OPT_END
+};
+
+PX_COMMAND(node, "start or stop every guest of a node", opts,
+    "startall | stopall", "node");
 
 int
 node_main(int argc, char **argv)
 {
-	enum { O_FORCE = 256, O_VMS };
-	static const struct option longopts[] = {
-		MUT_LONG_GATE,
-		MUT_LONG_WAIT,
-		{ "force", no_argument, NULL, O_FORCE },
-		{ "help", no_argument, NULL, 'h' },
-		{ "vms", required_argument, NULL, O_VMS },
-		{ NULL, 0, NULL, 0 }
-	};
-	struct mut m;
-	struct mut_row row;
+	struct px_getopt go;
+	struct mutcli m;
+	struct mut_row row = { 0 };
 	struct px_err e = { 0 };
-	struct gate_req r = { 0 };
+	struct gate_req r;
 	struct pve_guest *all = NULL, *mine;
-	const struct pve_guest *judge = NULL;
-	struct buf path = { 0 }, form = { 0 }, ids = { 0 };
-	char summary[512], target[96], *vms = NULL;
+	struct buf ids = { 0 };
+	const char *vms = NULL;
 	const char *action, *node;
 	int ch, rc, start, force = 0, nall = 0, nmine = 0, *want = NULL;
 	int nwant = 0;
 
-	if (argc < 2)
-		px_usage(&px_cmd_node);
-	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)
-		px_help_exit(&px_cmd_node);
-	start = strcmp(argv[1], "startall") == 0;
-	if (!start && strcmp(argv[1], "stopall") != 0)
-		px_usage(&px_cmd_node);
-	action = start ? "startall" : "stopall";
-	argv[1] = argv[0];
-	argc--;
-	argv++;
-
-	mut_init(&m);
-	while ((ch = getopt_long(argc, argv, MUT_SHORT "h", longopts,
-	    NULL)) != -1) {
-		if (mut_opt(&m, ch, optarg))
+	mutcli_init(&m, &px_cmd_node);
+	px_getopt_init(&go, &px_cmd_node, argc, argv);
+	while ((ch = px_getopt(&go)) != -1) {
+		if (mutcli_opt(&m, ch, go.arg))
 			continue;
 		switch (ch) {
-		case 'h':
-			px_help_exit(&px_cmd_node);
 		case O_FORCE:
 			force = 1;
 			break;
 		case O_VMS:
-			vms = optarg;
+			vms = go.arg;
 			break;
 		default:
 			px_usage(&px_cmd_node);
 		}
 	}
-	argc -= optind;
-	argv += optind;
-	if (argc != 1)
+	argc -= go.ind;
+	argv += go.ind;
+	if (argc != 2)
 		px_usage(&px_cmd_node);
-	node = argv[0];
+	start = strcmp(argv[0], "startall") == 0;
+	if (!start && strcmp(argv[0], "stopall") != 0)
+		px_usage(&px_cmd_node);
+	action = start ? "startall" : "stopall";
+	node = argv[1];
 	if (!pve_valid_node(node))
 		px_errx(PX_EXIT_USAGE, "'%s' is not a node name", node);
 	if (vms) {
@@ -98,8 +88,8 @@ node_main(int argc, char **argv)
 			px_errx(PX_EXIT_USAGE, "--vms: no VMID given");
 	}
 
-	if (cli_connect(&m.x, &e) != 0 ||
-	    mut_node_check(m.x.client, node, &e) != 0 ||
+	mutcli_connect(&m);
+	if (pve_node_check(m.x.client, node, &e) != 0 ||
 	    pve_guests(m.x.client, &all, &nall, &e) != 0)
 		px_die(&e);
 	/* The guests this would touch: the listed ones (each must be on
@@ -129,49 +119,42 @@ node_main(int argc, char **argv)
 			    (strcmp(all[k].status, "stopped") == 0) == start)
 				mine[nmine++] = all[k];
 
-	buf_adds(&path, "/nodes/");
-	url_seg(&path, node);
-	buf_printf(&path, "/%s", action);
+	/* One request for the node; the guests it touches are its
+	 * targets, judged and approved as one batch. */
+	gate_req_init(&r, action, "node", nmine);
+	for (int i = 0; i < nmine; i++)
+		gate_target_guest(&r.t[i], &mine[i]);
+	if (nwant == 0) {
+		/* without --vms, PVE picks them: count them (BulkCount),
+		 * do not judge each */
+		for (int i = 0; i < nmine; i++)
+			r.t[i].has_guest = 0;
+	}
+	r.call.method = "POST";
+	buf_adds(&r.call.path, "/nodes/");
+	url_seg(&r.call.path, node);
+	buf_printf(&r.call.path, "/%s", action);
 	if (vms)
-		form_add(&form, "vms", ids.p);
+		form_add(&r.call.form, "vms", ids.p);
 	if (force)
-		form_add(&form, start ? "force" : "force-stop", "1");
+		form_add(&r.call.form, start ? "force" : "force-stop", "1");
 	if (vms)
-		snprintf(summary, sizeof(summary), "%s guests %.300s on "
+		snprintf(r.summary, sizeof(r.summary), "%s guests %.300s on "
 		    "node %s", start ? "start" : "stop", ids.p, node);
 	else
-		snprintf(summary, sizeof(summary), "%s every guest of node "
-		    "%s (%d %s now)", start ? "start" : "stop", node, nmine,
-		    start ? "stopped" : "running");
-	snprintf(target, sizeof(target), "node/%s", node);
-	m.g.batch = nmine > 0 ? nmine : 1;
-	if (nwant > 0)
-		judge = mut_gate_guest(&m, action, mine, nmine);
-	r.action = action;
-	r.guest = judge;
-	r.target = target;
-	r.method = "POST";
-	r.path = path.p;
-	r.form = form.len ? form.p : NULL;
-	r.summary = summary;
+		snprintf(r.summary, sizeof(r.summary), "%s every guest of "
+		    "node %s (%d %s now)", start ? "start" : "stop", node,
+		    nmine, start ? "stopped" : "running");
+	snprintf(r.id, sizeof(r.id), "node/%.80s", node);
 	r.destructive = !start;
 
-	mut_row_init(&row, action, NULL);
 	snprintf(row.node, sizeof(row.node), "%s", node);
-	if (mut_one(&m, &r, &row, &e) != 0) {
-		snprintf(row.message, sizeof(row.message), "%s", e.msg);
-		px_report(&e);
-		mut_print(&m, &row, 1);
-		rc = px_exit_code(&e);
-	} else {
-		rc = mut_print(&m, &row, 1);
-	}
+	rc = mutcli_run_rows(&m, &r, &row);
+	gate_req_free(&r);
 	free(all);
 	free(mine);
 	free(want);
-	buf_free(&path);
-	buf_free(&form);
 	buf_free(&ids);
-	mut_free(&m);
+	mutcli_free(&m);
 	return rc;
 }

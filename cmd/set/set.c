@@ -13,13 +13,22 @@
 #include <string.h>
 
 #include "enc.h"
-#include "mutate2.h"
+#include "mutcli.h"
+#include "pve_check.h"
 #include "pve_guest.h"
 
-PX_COMMAND_USAGE(set, "change a guest's configuration, refusing lost updates",
-    "usage: px set [-Hjnvy] [-c columns] [-f format] [-p profile] "
-    "[--allow-risk] [--delete key,...] [--digest digest] "
-    "vmid key=value ...\n");
+enum { O_DELETE = PX_O_LONG, O_DIGEST };
+
+static const struct px_opt opts[] = {
+	PX_OPT_OUTPUT, PX_OPT_PROFILE, PX_OPT_VERBOSE, PX_OPT_GATE,
+	{ O_DELETE, "delete", "key,...", "remove these keys" },
+	{ O_DIGEST, "digest", "digest", "change only the config with this "
+	    "digest (default: the one read first)" },
+	PX_OPT_END
+};
+
+PX_COMMAND(set, "change a guest's configuration, refusing lost updates",
+    opts, NULL, "vmid key=value ...");
 
 #define MAX_KEYS	128
 
@@ -30,13 +39,13 @@ struct change {
 
 /* Split --delete's comma list into ch; exits 2 on a bad key. */
 static int
-add_deletes(struct change *ch, int n, char *list)
+add_deletes(struct change *ch, int n, const char *arg)
 {
-	char *save = NULL;
+	char *save = NULL, *list = px_xstrdup(arg);
 
 	for (char *k = strtok_r(list, ",", &save); k;
 	    k = strtok_r(NULL, ",", &save)) {
-		if (!mut_valid_key(k))
+		if (!pve_valid_key(k))
 			px_errx(PX_EXIT_USAGE, "--delete: '%s' is not a "
 			    "config key", k);
 		if (n == MAX_KEYS)
@@ -44,6 +53,7 @@ add_deletes(struct change *ch, int n, char *list)
 		snprintf(ch[n].key, sizeof(ch[n].key), "%s", k);
 		ch[n++].value = NULL;
 	}
+	free(list);
 	return n;
 }
 
@@ -82,40 +92,31 @@ show_diff(const struct change *ch, int n, const struct pve_kv *old, int nold,
 int
 set_main(int argc, char **argv)
 {
-	enum { O_DELETE = 256, O_DIGEST };
-	static const struct option longopts[] = {
-		MUT_LONG_GATE,
-		{ "delete", required_argument, NULL, O_DELETE },
-		{ "digest", required_argument, NULL, O_DIGEST },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	static struct change ch[MAX_KEYS];
-	struct mut m;
-	struct mut_row row;
+	struct px_getopt go;
+	struct mutcli m;
+	struct mut_row row = { 0 };
+	struct gate_target *t;
 	struct px_err e = { 0 };
 	struct pve_guest g;
 	struct px_reply cr, pr;
 	struct pve_kv *kv = NULL, *pend = NULL;
-	struct gate_req r = { 0 };
+	struct gate_req r;
 	struct buf path = { 0 }, form = { 0 }, dels = { 0 }, keys = { 0 };
 	const char *digest = NULL, *d;
-	char summary[256], target[32];
 	int c, vmid, n = 0, nkv = 0, npend = 0, lxc, rc;
 
-	mut_init(&m);
-	while ((c = getopt_long(argc, argv, MUT_SHORT "h", longopts,
-	    NULL)) != -1) {
-		if (mut_opt(&m, c, optarg))
+	mutcli_init(&m, &px_cmd_set);
+	px_getopt_init(&go, &px_cmd_set, argc, argv);
+	while ((c = px_getopt(&go)) != -1) {
+		if (mutcli_opt(&m, c, go.arg))
 			continue;
 		switch (c) {
-		case 'h':
-			px_help_exit(&px_cmd_set);
 		case O_DELETE:
-			n = add_deletes(ch, n, optarg);
+			n = add_deletes(ch, n, go.arg);
 			break;
 		case O_DIGEST:
-			digest = optarg;
+			digest = go.arg;
 			if (strspn(digest, "0123456789abcdefABCDEF") !=
 			    strlen(digest) || strlen(digest) < 1 ||
 			    strlen(digest) > 64)
@@ -127,8 +128,8 @@ set_main(int argc, char **argv)
 			px_usage(&px_cmd_set);
 		}
 	}
-	argc -= optind;
-	argv += optind;
+	argc -= go.ind;
+	argv += go.ind;
 	if (argc < 1 || (argc < 2 && n == 0))
 		px_usage(&px_cmd_set);
 	if ((vmid = pve_parse_vmid(argv[0])) < 0)
@@ -144,7 +145,7 @@ set_main(int argc, char **argv)
 			px_errx(PX_EXIT_USAGE, "more than %d keys", MAX_KEYS);
 		memcpy(ch[n].key, argv[i], kn);
 		ch[n].key[kn] = '\0';
-		if (!mut_valid_key(ch[n].key))
+		if (!pve_valid_key(ch[n].key))
 			px_errx(PX_EXIT_USAGE, "'%s' is not a config key "
 			    "(letters, digits, '-' and '_')", ch[n].key);
 		ch[n++].value = eq + 1;
@@ -162,8 +163,8 @@ set_main(int argc, char **argv)
 				    ch[i].key);
 	}
 
-	if (cli_connect(&m.x, &e) != 0 ||
-	    pve_guest_find(m.x.client, vmid, &g, &e) != 0)
+	mutcli_connect(&m);
+	if (pve_guest_find(m.x.client, vmid, &g, &e) != 0)
 		px_die(&e);
 	lxc = strcmp(g.type, "lxc") == 0;
 	pve_guest_path(&path, g.node, g.type, g.vmid);
@@ -186,28 +187,25 @@ set_main(int argc, char **argv)
 		form_add(&form, "digest", digest);
 	buf_adds(&path, "/config");
 
-	snprintf(summary, sizeof(summary), "set %s of %s %d (%s) on %s",
+	gate_req_init(&r, "set", "guest", 1);
+	t = &r.t[0];
+	gate_target_guest(t, &g);
+	t->call.method = "PUT";
+	buf_adds(&t->call.path, path.p);
+	t->call.form = form;
+	memset(&form, 0, sizeof(form));
+	snprintf(t->summary, sizeof(t->summary), "set %s of %s %d (%s) on %s",
 	    keys.p, lxc ? "CT" : "VM", vmid, g.name[0] ? g.name : "no name",
 	    g.node);
-	snprintf(target, sizeof(target), "%s/%d", lxc ? "ct" : "vm", vmid);
-	r.action = "set";
-	r.guest = &g;
-	r.target = target;
-	r.method = "PUT";
-	r.path = path.p;
-	r.form = form.p;
-	r.summary = summary;
-	r.destructive = 0;
+	gate_req_summarize(&r, "set");
 
-	mut_row_init(&row, "set", &g);
-	if (mut_one(&m, &r, &row, &e) != 0) {
-		snprintf(row.message, sizeof(row.message), "%s", e.msg);
+	if (mutation_run(&m.g, &r, &m.o, &m.ui, &row, &e) != 0) {
 		if (strstr(e.msg, "detected modified configuration"))
 			px_hint(&e, "the config changed since it was read: "
 			    "px config %d shows it now; run px set again",
 			    vmid);
 		px_report(&e);
-		mut_print(&m, &row, 1);
+		mutcli_print(&m, &row, 1);
 		rc = px_exit_code(&e);
 		goto out;
 	}
@@ -228,8 +226,9 @@ set_main(int argc, char **argv)
 		buf_free(&pp);
 	}
 	show_diff(ch, n, kv, nkv, pend, npend, m.g.dry_run);
-	rc = mut_print(&m, &row, 1);
+	rc = mutcli_print(&m, &row, 1);
 out:
+	gate_req_free(&r);
 	pve_kv_free(kv, nkv);
 	pve_kv_free(pend, npend);
 	px_reply_free(&cr);
@@ -237,6 +236,6 @@ out:
 	buf_free(&form);
 	buf_free(&dels);
 	buf_free(&keys);
-	mut_free(&m);
+	mutcli_free(&m);
 	return rc;
 }

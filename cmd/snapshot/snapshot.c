@@ -9,22 +9,24 @@
 #include <string.h>
 
 #include "enc.h"
-#include "mutate.h"
+#include "guest_op.h"
+#include "mutcli.h"
+#include "pve_check.h"
+#include "pve_snaptree.h"
 #include "pve_guest.h"
 
-PX_COMMAND_USAGE(snapshot, "list a guest's snapshots as a tree, create, delete, "
-    "roll back",
-    "usage: px snapshot list [-Hjv] [-c columns] [-f format] [-p profile] "
-    "vmid\n"
-    "       px snapshot create [-jnvy] [-c columns] [-f format] "
-    "[-p profile] [--allow-risk] [--description text] [--no-wait] "
-    "[--timeout seconds] [--vmstate] vmid name\n"
-    "       px snapshot delete [-jnvy] [-c columns] [-f format] "
-    "[-p profile] [--allow-risk] [--no-wait] [--timeout seconds] "
-    "vmid name\n"
-    "       px snapshot rollback [-jnvy] [-c columns] [-f format] "
-    "[-p profile] [--allow-risk] [--no-wait] [--start] "
-    "[--timeout seconds] vmid name\n");
+enum { O_DESCRIPTION = PX_O_LONG, O_START, O_VMSTATE };
+
+static const struct px_opt opts[] = {
+	PX_OPT_OUTPUT, PX_OPT_PROFILE, PX_OPT_VERBOSE, PX_OPT_MUTATE,
+	{ O_DESCRIPTION, "description", "text", "create: its description" },
+	{ O_START, "start", NULL, "rollback: start the guest after it" },
+	{ O_VMSTATE, "vmstate", NULL, "create: save the VM's RAM too" },
+	PX_OPT_END
+};
+
+PX_COMMAND(snapshot, "list a guest's snapshots as a tree, create, delete, "
+    "roll back", opts, "list | create | delete | rollback", "vmid [name]");
 
 enum { S_NAME, S_PARENT, S_SNAPTIME, S_VMSTATE, S_CURRENT, S_DEPTH,
 	S_DESCRIPTION, S_N };
@@ -43,56 +45,15 @@ struct snap {
 };
 
 static int
-build(void *arg, const struct pve_guest *g, struct gate_req *r,
-    struct buf *path, struct buf *form, char *summary, size_t n,
-    struct px_err *e)
-{
-	struct snap *s = arg;
-	char name[192];
-
-	(void)e;
-	mutate_guest_name(g, name, sizeof(name));
-	pve_guest_path(path, g->node, g->type, g->vmid);
-	buf_adds(path, "/snapshot");
-	if (strcmp(s->op, "create") == 0) {
-		form_add(form, "snapname", s->name);
-		if (s->description)
-			form_add(form, "description", s->description);
-		if (s->vmstate)
-			form_add(form, "vmstate", "1");
-		r->method = "POST";
-		snprintf(summary, n, "snapshot %s on %s as '%s'%s", name,
-		    g->node, s->name, s->vmstate ? " with its RAM" : "");
-		return 0;
-	}
-	buf_adds(path, "/");
-	url_seg(path, s->name);
-	r->destructive = 1;
-	if (strcmp(s->op, "delete") == 0) {
-		r->method = "DELETE";
-		snprintf(summary, n, "delete snapshot '%s' of %s on %s",
-		    s->name, name, g->node);
-		return 0;
-	}
-	buf_adds(path, "/rollback");
-	if (s->start)
-		form_add(form, "start", "1");
-	r->method = "POST";
-	snprintf(summary, n, "roll %s on %s back to snapshot '%s' (changes "
-	    "since are lost)", name, g->node, s->name);
-	return 0;
-}
-
-static int
 list(struct px_cli *x, const struct pve_guest *g)
 {
-	struct mutate_snap *v;
+	struct pve_snapnode *v;
 	struct px_err e;
 	struct out *o;
 	char indented[64 + 2 * 32];
 	int n, rc = 0, table = x->out.fmt == OUT_TABLE;
 
-	if (mutate_snapshots(x->client, g, &v, &n, &e) != 0)
+	if (pve_snaptree(x->client, g, &v, &n, &e) != 0)
 		px_die(&e);
 	o = out_new(&x->out, snap_cols, S_N);
 	for (int i = 0; i < n; i++) {
@@ -126,10 +87,10 @@ static int
 snapshot_exists(struct px_client *c, const struct pve_guest *g,
     const char *name, struct px_err *e)
 {
-	struct mutate_snap *v;
+	struct pve_snapnode *v;
 	int n, found = 0;
 
-	if (mutate_snapshots(c, g, &v, &n, e) != 0)
+	if (pve_snaptree(c, g, &v, &n, e) != 0)
 		return -1;
 	for (int i = 0; i < n && !found; i++)
 		found = !v[i].current && strcmp(v[i].s.name, name) == 0;
@@ -146,104 +107,96 @@ snapshot_exists(struct px_client *c, const struct pve_guest *g,
 int
 snapshot_main(int argc, char **argv)
 {
-	enum { O_DESCRIPTION = MUTATE_O_OWN, O_START, O_VMSTATE };
-	static const struct option longopts[] = {
-		PX_COMMON_LONG,
-		MUTATE_LONG,
-		{ "description", required_argument, NULL, O_DESCRIPTION },
-		{ "start", no_argument, NULL, O_START },
-		{ "vmstate", no_argument, NULL, O_VMSTATE },
-		{ NULL, 0, NULL, 0 }
-	};
 	const struct px_command *cmd = &px_cmd_snapshot;
-	struct px_cli x;
-	struct batch b;
+	struct px_getopt go;
+	struct mutcli m;
 	struct snap s = { 0 };
-	struct mutate_item it;
+	struct gate_req r;
 	struct pve_guest g;
 	struct px_err e = { 0 };
-	char action[32];
-	int ch, vmid, rc, is_list, mutating_opt = 0;
+	const char *action;
+	int ch, vmid, rc, is_list, mutating_opt = 0, header_opt = 0;
 
-	if (argc < 2)
-		px_usage(cmd);
-	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)
-		px_help_exit(cmd);
-	s.op = argv[1];
-	is_list = strcmp(s.op, "list") == 0;
-	if (!is_list && strcmp(s.op, "create") != 0 && strcmp(s.op,
-	    "delete") != 0 && strcmp(s.op, "rollback") != 0)
-		px_usage(cmd);
-	argc--;
-	argv++;
-	cli_init(&x);
-	mutate_init(&b, &x);
-	while ((ch = getopt_long(argc, argv, PX_COMMON_SHORT MUTATE_SHORT,
-	    longopts, NULL)) != -1) {
-		if (ch == 'n' || ch == 'y' || ch == MUTATE_O_ALLOW_RISK ||
-		    ch == MUTATE_O_NO_WAIT || ch == MUTATE_O_TIMEOUT)
+	mutcli_init(&m, cmd);
+	px_getopt_init(&go, cmd, argc, argv);
+	while ((ch = px_getopt(&go)) != -1) {
+		if (ch == 'n' || ch == 'y' || ch == PX_O_ALLOW_RISK ||
+		    ch == PX_O_NO_WAIT || ch == PX_O_TIMEOUT)
 			mutating_opt = 1;
-		if (ch == 's' || (ch == 'H' && !is_list))
-			px_usage(cmd);
-		if (mutate_opt(&b, ch, optarg))
+		if (ch == 'H')
+			header_opt = 1;
+		if (mutcli_opt(&m, ch, go.arg))
 			continue;
 		switch (ch) {
-		case 'h':
-			px_help_exit(cmd);
 		case O_DESCRIPTION:
-			if (strcmp(s.op, "create") != 0)
-				px_usage(cmd);
-			s.description = optarg;
+			s.description = go.arg;
 			break;
 		case O_START:
-			if (strcmp(s.op, "rollback") != 0)
-				px_usage(cmd);
 			s.start = 1;
 			break;
 		case O_VMSTATE:
-			if (strcmp(s.op, "create") != 0)
-				px_usage(cmd);
 			s.vmstate = 1;
 			break;
 		default:
 			px_usage(cmd);
 		}
 	}
-	argc -= optind;
-	argv += optind;
-	if (argc != (is_list ? 1 : 2) || (is_list && mutating_opt))
+	argc -= go.ind;
+	argv += go.ind;
+	if (argc < 1)
+		px_usage(cmd);
+	s.op = argv[0];
+	argc--;
+	argv++;
+	is_list = strcmp(s.op, "list") == 0;
+	if (!is_list && strcmp(s.op, "create") != 0 && strcmp(s.op,
+	    "delete") != 0 && strcmp(s.op, "rollback") != 0)
+		px_usage(cmd);
+	/* each option belongs to its subcommands */
+	if (argc != (is_list ? 1 : 2) || (is_list && mutating_opt) ||
+	    (!is_list && header_opt) ||
+	    ((s.description || s.vmstate) && strcmp(s.op, "create") != 0) ||
+	    (s.start && strcmp(s.op, "rollback") != 0))
 		px_usage(cmd);
 	if ((vmid = pve_parse_vmid(argv[0])) < 0)
 		px_errx(PX_EXIT_USAGE, "'%s' is not a VMID", argv[0]);
 	if (!is_list) {
 		s.name = argv[1];
-		if (!mutate_valid_snapname(s.name))
+		if (!pve_valid_snapname(s.name))
 			px_errx(PX_EXIT_USAGE, "'%s' is not a snapshot name "
 			    "(a letter, then letters, digits, '-' or '_'; at "
 			    "most 40; not 'current')", s.name);
 	}
-	if (cli_connect(&x, &e) != 0)
-		px_die(&e);
-	if (pve_guest_find(x.client, vmid, &g, &e) != 0)
+	mutcli_connect(&m);
+	if (pve_guest_find(m.x.client, vmid, &g, &e) != 0)
 		px_die(&e);
 	if (is_list) {
-		rc = list(&x, &g);
+		rc = list(&m.x, &g);
 		goto out;
 	}
 	if (s.vmstate && strcmp(g.type, "lxc") == 0)
 		px_errx(PX_EXIT_USAGE, "--vmstate: CT %d is a container, "
 		    "which has no RAM state to save", vmid);
 	if (strcmp(s.op, "create") != 0 &&
-	    snapshot_exists(x.client, &g, s.name, &e) != 0)
+	    snapshot_exists(m.x.client, &g, s.name, &e) != 0)
 		px_die(&e);
-	snprintf(action, sizeof(action), "%s", strcmp(s.op, "create") == 0 ?
-	    "snapshot" : strcmp(s.op, "delete") == 0 ? "snapshot-delete" :
-	    "rollback");
-	rc = mutate_one(&b, action, &g, build, &s, NULL, NULL, &it);
-	mutate_print(&x, &g, action, &it);
-	mutate_item_free(&it);
+	action = strcmp(s.op, "create") == 0 ? "snapshot" :
+	    strcmp(s.op, "delete") == 0 ? "snapshot-delete" : "rollback";
+	gate_req_init(&r, action, "guest", 1);
+	if (strcmp(s.op, "create") == 0) {
+		guest_op_snapshot(&r.t[0], &g, s.name, s.description,
+		    s.vmstate);
+	} else if (strcmp(s.op, "delete") == 0) {
+		guest_op_snapshot_delete(&r.t[0], &g, s.name);
+		r.destructive = 1;
+	} else {
+		guest_op_rollback(&r.t[0], &g, s.name, s.start);
+		r.destructive = 1;
+	}
+	gate_req_summarize(&r, action);
+	rc = mutcli_run(&m, &r);
+	gate_req_free(&r);
 out:
-	mutate_free(&b);
-	cli_free(&x);
+	mutcli_free(&m);
 	return rc;
 }

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
-#include "gate.h"
+#include "mutcli.h"
 #include "pve_cond.h"
 #include "pve_task.h"
 
@@ -167,49 +167,51 @@ static int
 task_stop(struct px_cli *x, const char *upid, int yes, int dry_run,
     int allow_risk)
 {
-	struct gate g;
-	struct gate_req r = { 0 };
+	struct mutcli m;
+	struct gate_req r;
 	struct gate_result res;
 	struct pve_task t;
 	struct px_err e;
-	struct buf path = { 0 };
-	char summary[640], target[300];
 
 	if (pve_task_status(x->client, upid, &t, &e) != 0)
 		px_die(&e);
 	if (!t.running)
 		px_errx(PX_EXIT_FAIL, "task %s %s on %s is not running (%s)",
 		    t.type, t.id, t.node, t.status);
-	if (pve_task_path(&path, upid, &e) != 0)
+	gate_req_init(&r, "task-stop", "task", 1);
+	r.t[0].call.method = "DELETE";
+	if (pve_task_path(&r.t[0].call.path, upid, &e) != 0)
 		px_die(&e);
-	snprintf(summary, sizeof(summary), "stop task %s %s on %s (started "
-	    "by %s)", t.type, t.id[0] ? t.id : "-", t.node, t.user);
-	snprintf(target, sizeof(target), "task/%s", upid);
-	gate_init(&g, x);
-	g.yes = yes;
-	g.dry_run = dry_run;
-	g.allow_risk = allow_risk;
-	r.action = "task-stop";
-	r.target = target;
-	r.method = "DELETE";
-	r.path = path.p;
-	r.summary = summary;
+	snprintf(r.t[0].summary, sizeof(r.t[0].summary), "stop task %s %s on "
+	    "%s (started by %s)", t.type, t.id[0] ? t.id : "-", t.node,
+	    t.user);
+	snprintf(r.t[0].id, sizeof(r.t[0].id), "task/%.80s", upid);
+	gate_req_summarize(&r, "stop");
 	r.destructive = 1;
-	if (gate_call(&g, &r, &res, &e) != 0)
+	/* the command line's prompt and messages, on this connection */
+	mutcli_init(&m, &px_cmd_task);
+	gate_init(&m.g, &x->conf, x->p, x->client);
+	m.g.yes = yes;
+	m.g.dry_run = dry_run;
+	m.g.allow_risk = allow_risk;
+	if (mutation_admit(&m.g, &r, &m.ui, &e) != 0 ||
+	    gate_send(&m.g, &r, 0, &res, &e) != 0)
 		px_die(&e);
-	if (!dry_run) {
+	if (res.dry_run) {
+		m.ui.would_send(m.ui.arg, res.would_send);
+	} else {
 		/* PVE answers at once; the task ends a moment later. */
 		if (pve_task_wait(x->client, upid, 30, NULL, NULL, &t, &e) != 0 &&
 		    e.id != PXE_TASK_FAILED)
 			px_die(&e);
-		gate_task_done(&g, &r, &res, t.exitstatus[0] ? t.exitstatus :
-		    "stopped");
+		gate_task_done(&m.g, &r, 0, &res, t.exitstatus[0] ?
+		    t.exitstatus : "stopped");
 		printf("%s: %s\n", upid, t.exitstatus[0] ? t.exitstatus :
 		    "stopped");
 	}
 	gate_result_free(&res);
-	gate_free(&g);
-	buf_free(&path);
+	gate_free(&m.g);
+	gate_req_free(&r);
 	return 0;
 }
 

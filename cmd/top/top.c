@@ -34,8 +34,12 @@
 #include "enc.h"
 #include "gate.h"
 #include "http_async.h"
-#include "mutate.h"
-#include "mutate2.h"
+#include "guest_op.h"
+#include "mutation.h"
+#include "pve_check.h"
+#include "pve_migrate.h"
+#include "pve_progress.h"
+#include "pve_snaptree.h"
 #include "pve_cluster.h"
 #include "pve_guest.h"
 #include "pve_node.h"
@@ -192,8 +196,8 @@ on_fetched(struct px_call *k, void *arg)
 		    (struct pve_snapshot **)&a.rows, &a.n, &e);
 		break;
 	case TA_SNAPTREE:
-		rc = mutate_snapshots_parse(&r.j, r.data,
-		    (struct mutate_snap **)&a.rows, &a.n, &e);
+		rc = pve_snaptree_parse(&r.j, r.data,
+		    (struct pve_snapnode **)&a.rows, &a.n, &e);
 		break;
 	case TA_UNPROTECTED:
 		rc = pve_unprotected_parse(&r.j, r.data,
@@ -498,8 +502,6 @@ struct job {
 	/* JOB_FOLLOW: what gate_task_done needs */
 	struct gate_req r;
 	struct gate_result res;
-	char target[32], summary[512];
-	struct buf path, form;
 	struct job *next;
 };
 
@@ -550,14 +552,6 @@ report(const struct top_action *a)
 	(void)w;
 }
 
-static int
-refusal(enum px_errid id)
-{
-	return id == PXE_READ_ONLY || id == PXE_FROZEN ||
-	    id == PXE_REFUSED_RISK || id == PXE_HITL_DENIED ||
-	    id == PXE_HITL_TIMEOUT || id == PXE_USAGE;
-}
-
 /* The preview: the gate's own pre-flight check, and the preconditions a
  * run would refuse on (migration target, backup storage). */
 static void
@@ -568,73 +562,61 @@ job_preview(struct job *j)
 
 	risk_check(WX.client, &j->g, j->action, j->batch, &a.risk, &e);
 	if (strcmp(j->action, "migrate") == 0 &&
-	    mutate_migrate_check(WX.client, &j->g, j->arg, 1, 0, NULL,
+	    pve_migrate_check(WX.client, &j->g, j->arg, 1, 0, NULL,
 	    &e) != 0)
 		risk_add_severe(&a.risk, "Precondition", e.msg);
 	if (strcmp(j->action, "backup") == 0 &&
-	    mut_storage_check(WX.client, j->arg, j->g.node, "backup",
+	    pve_storage_check(WX.client, j->arg, j->g.node, "backup",
 	    &e) != 0)
 		risk_add_severe(&a.risk, "Storage", e.msg);
 	report(&a);
 }
 
 /*
- * The request of j's action, built as the CLI builds it (px start,
- * shutdown, reboot, delete, migrate --online, snapshot create, backup).
- * 0, or -1 with e when a precondition refuses (nothing is sent).
+ * The request of j's action, built as the CLI builds it (lib/guest_op.h:
+ * px start, shutdown, reboot, delete, migrate --online, snapshot create;
+ * backup as px backup does for one guest).  0, or -1 with e when a
+ * precondition refuses (nothing is sent).
  */
 static int
 job_build(struct job *j, struct px_err *e)
 {
-	int lxc = strcmp(j->g.type, "lxc") == 0, running;
+	struct gate_target *t = &j->r.t[0];
 	char name[192];
 
-	mutate_guest_name(&j->g, name, sizeof(name));
-	pve_guest_path(&j->path, j->g.node, j->g.type, j->g.vmid);
-	j->r.method = "POST";
 	if (strcmp(j->action, "delete") == 0) {
-		j->r.method = "DELETE";
+		guest_op_delete(t, &j->g, 0, 0);
 		j->r.destructive = 1;
-		j->r.recheck = mutate_recheck_stopped;
-		snprintf(j->summary, sizeof(j->summary), "delete %s on %s",
-		    name, j->g.node);
 	} else if (strcmp(j->action, "migrate") == 0) {
-		buf_adds(&j->path, "/migrate");
-		snprintf(j->summary, sizeof(j->summary), "migrate %s from %s "
-		    "to %s", name, j->g.node, j->arg);
 		/* online: pxtop moves a running guest as it runs */
-		if (mutate_migrate_check(WX.client, &j->g, j->arg, 1, 0,
-		    &running, e) != 0)
+		if (guest_op_migrate(WX.client, t, &j->g, j->arg, 1, 0, NULL,
+		    e) != 0)
 			return -1;
-		form_add(&j->form, "target", j->arg);
-		if (running && lxc)
-			form_add(&j->form, "restart", "1");
-		else if (running)
-			form_add(&j->form, "online", "1");
-		if (running)
-			snprintf(j->summary, sizeof(j->summary), "migrate %s "
-			    "from %s to %s (%s)", name, j->g.node, j->arg,
-			    lxc ? "restart" : "online");
 	} else if (strcmp(j->action, "snapshot") == 0) {
-		buf_adds(&j->path, "/snapshot");
-		form_add(&j->form, "snapname", j->arg);
-		snprintf(j->summary, sizeof(j->summary), "snapshot %s on %s as "
-		    "'%s'", name, j->g.node, j->arg);
+		guest_op_snapshot(t, &j->g, j->arg, NULL, 0);
 	} else if (strcmp(j->action, "backup") == 0) {
-		buf_reset(&j->path);
-		buf_adds(&j->path, "/nodes/");
-		url_seg(&j->path, j->g.node);
-		buf_adds(&j->path, "/vzdump");
-		form_addf(&j->form, "vmid", "%d", j->g.vmid);
-		form_add(&j->form, "storage", j->arg);
-		snprintf(j->summary, sizeof(j->summary), "back up %s on %s to "
+		gate_target_guest(t, &j->g);
+		pve_guest_label(&j->g, name, sizeof(name));
+		t->call.method = "POST";
+		buf_adds(&t->call.path, "/nodes/");
+		url_seg(&t->call.path, j->g.node);
+		buf_adds(&t->call.path, "/vzdump");
+		form_addf(&t->call.form, "vmid", "%d", j->g.vmid);
+		form_add(&t->call.form, "storage", j->arg);
+		snprintf(t->summary, sizeof(t->summary), "back up %s on %s to "
 		    "%s", name, j->g.node, j->arg);
 	} else {	/* start, shutdown, reboot */
-		buf_printf(&j->path, "/status/%s", j->action);
-		snprintf(j->summary, sizeof(j->summary), "%s %s on %s",
-		    j->action, name, j->g.node);
+		guest_op_power(t, &j->g, j->action, 0, -1);
 	}
 	return 0;
+}
+
+static void
+job_free(struct job *j)
+{
+	gate_result_free(&j->res);
+	gate_req_free(&j->r);
+	free(j);
 }
 
 static void
@@ -642,36 +624,34 @@ job_run(struct job *j)
 {
 	struct top_action a = { .type = TA_OP_DONE, .id = j->id };
 	struct px_err e = { 0 };
-	int lxc = strcmp(j->g.type, "lxc") == 0, built;
 
-	snprintf(j->target, sizeof(j->target), "%s/%d", lxc ? "ct" : "vm",
-	    j->g.vmid);
-	j->r.action = j->action;
-	j->r.guest = &j->g;
-	j->r.target = j->target;
-	built = job_build(j, &e);
-	j->r.path = j->path.p;
-	j->r.form = j->form.len ? j->form.p : NULL;
-	j->r.summary = j->summary;
-	WG.batch = j->batch;
-	if (built != 0) {
+	gate_req_init(&j->r, j->action, "guest", 1);
+	if (job_build(j, &e) != 0) {
 		/* A precondition refused it: audited like the gate's own. */
-		gate_refuse(&WG, &j->r, "refused-precondition", &e);
+		gate_target_guest(&j->r.t[0], &j->g);
+		gate_refuse_target(&WG, &j->r, 0, "refused-precondition", &e);
 		a.rc = -2;
 		snprintf(a.msg, sizeof(a.msg), "%s", e.msg);
 		report(&a);
-		goto done;
+		job_free(j);
+		return;
 	}
-	if (gate_call(&WG, &j->r, &j->res, &e) != 0) {
-		a.rc = refusal(e.id) ? -2 : -1;
+	gate_req_summarize(&j->r, j->action);
+	/* Confirmed in the TUI's own dialog (WG.yes); the risk findings
+	 * went to the queue with the preview. */
+	if (mutation_admit(&WG, &j->r, NULL, &e) != 0 ||
+	    gate_send(&WG, &j->r, 0, &j->res, &e) != 0) {
+		a.rc = gate_is_refusal(e.id) ? -2 : -1;
 		snprintf(a.msg, sizeof(a.msg), "%s", e.msg);
 		report(&a);
-		goto done;
+		job_free(j);
+		return;
 	}
 	if (j->res.upid[0] == '\0') {
 		snprintf(a.msg, sizeof(a.msg), "done");
 		report(&a);
-		goto done;
+		job_free(j);
+		return;
 	}
 	a.type = TA_OP_SUBMITTED;
 	snprintf(a.upid, sizeof(a.upid), "%s", j->res.upid);
@@ -679,12 +659,6 @@ job_run(struct job *j)
 	/* Follow it after the other submissions of the batch. */
 	j->type = JOB_FOLLOW;
 	job_push(j);
-	return;
-done:
-	gate_result_free(&j->res);
-	buf_free(&j->path);
-	buf_free(&j->form);
-	free(j);
 }
 
 /* What the task log of a followed operation said last, and what of it
@@ -699,9 +673,9 @@ static void
 follow_line(void *arg, const struct pve_log_line *l)
 {
 	struct follow *f = arg;
-	struct mutate_progress p;
+	struct pve_progress p;
 
-	if (mutate_progress_parse(l->t, &p) && p.percent >= 0)
+	if (pve_progress_parse(l->t, &p) && p.percent >= 0)
 		f->pct = p.percent;
 	if (l->t[0] && strcmp(l->t, "TASK OK") != 0)
 		snprintf(f->line, sizeof(f->line), "%.159s", l->t);
@@ -744,16 +718,13 @@ job_follow(struct job *j)
 	if (rc != 0) {
 		a.rc = -1;
 		snprintf(a.msg, sizeof(a.msg), "%s", e.msg);
-		gate_task_done(&WG, &j->r, &j->res, e.msg);
+		gate_task_done(&WG, &j->r, 0, &j->res, e.msg);
 	} else {
 		snprintf(a.msg, sizeof(a.msg), "task OK");
-		gate_task_done(&WG, &j->r, &j->res, "OK");
+		gate_task_done(&WG, &j->r, 0, &j->res, "OK");
 	}
 	report(&a);
-	gate_result_free(&j->res);
-	buf_free(&j->path);
-	buf_free(&j->form);
-	free(j);
+	job_free(j);
 }
 
 static void *
@@ -808,9 +779,8 @@ worker_start(void)
 	WX.p = X.p;
 	if ((WX.client = px_client_new(&X.conf, X.p, &o, &e)) == NULL)
 		px_die(&e);
-	gate_init(&WG, &WX);
+	gate_init(&WG, &WX.conf, WX.p, WX.client);
 	WG.yes = 1;	/* confirmed in the TUI's own dialog */
-	WG.quiet = 1;	/* risk reports go to the queue, not stderr */
 	if (pipe(result_pipe) != 0)
 		px_errx(PX_EXIT_FAIL, "pipe: %s", strerror(errno));
 	fcntl(result_pipe[0], F_SETFL, O_NONBLOCK);

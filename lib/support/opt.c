@@ -43,6 +43,24 @@ count(const struct px_opt *o)
 	return n;
 }
 
+/* Does the command's operands text name the option ("--storage storage
+ * vmid ...")?  Then it is required, and shown there. */
+static int
+required(const struct px_command *c, const struct px_opt *o)
+{
+	char word[72];
+	const char *p;
+	size_t n;
+
+	if (o->name == NULL || c->operands == NULL)
+		return 0;
+	n = (size_t)snprintf(word, sizeof(word), "--%s", o->name);
+	for (p = c->operands; (p = strstr(p, word)) != NULL; p += n)
+		if (p[n] == ' ' || p[n] == '\0')
+			return 1;
+	return 0;
+}
+
 /* The usage line generated from the table. */
 static void
 build_usage(const struct px_command *cmd, struct buf *b)
@@ -57,6 +75,8 @@ build_usage(const struct px_command *cmd, struct buf *b)
 	if (args == NULL || longs == NULL)
 		abort();
 	for (size_t i = 0; i < n; i++) {
+		if (required(c, &o[i]))
+			continue;
 		if (o[i].id < 128 && o[i].arg == NULL) {
 			if (nf < sizeof(flags) - 1)
 				flags[nf++] = (char)o[i].id;
@@ -136,8 +156,13 @@ px_getopt_init(struct px_getopt *g, const struct px_command *cmd, int argc,
 	g->argc = argc;
 	g->argv = argv;
 	g->longs = px_xcalloc(n + 2, sizeof(*g->longs));
-	/* ':' first: a missing argument is told apart from an unknown
-	 * option; '+' is not used: options may follow operands. */
+	/* '+' when the operands end with a command of their own ("vmid
+	 * -- command [argument ...]"): options stop at the first operand,
+	 * the command's own are not px's; otherwise options may follow
+	 * operands.  ':' next: a missing argument is told apart from an
+	 * unknown option. */
+	if (real(cmd)->operands && strstr(real(cmd)->operands, " -- "))
+		g->shorts[s++] = '+';
 	g->shorts[s++] = ':';
 	g->shorts[s++] = 'h';
 	for (size_t i = 0; i < n; i++) {

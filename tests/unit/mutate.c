@@ -7,16 +7,19 @@
 #include <string.h>
 #include <math.h>
 
-#include "mutate.h"
+#include "pve_check.h"
+#include "pve_progress.h"
+#include "pve_snaptree.h"
+#include "risk.h"
 #include "tap.h"
 
 /* The percent of one line, -1 when it tells no progress. */
 static double
 pct(const char *line)
 {
-	struct mutate_progress p;
+	struct pve_progress p;
 
-	return mutate_progress_parse(line, &p) ? p.percent : -1;
+	return pve_progress_parse(line, &p) ? p.percent : -1;
 }
 
 static int
@@ -45,12 +48,12 @@ test_vzdump(void)
 static void
 test_migrate(void)
 {
-	struct mutate_progress p;
+	struct pve_progress p;
 
 	ok(near(pct("2024-05-01 10:00:01 migration active, transferred 1.0 "
 	    "GiB of 4.0 GiB VM-state, 215.9 MiB/s"), 25), "online: "
 	    "transferred A of B VM-state");
-	ok(mutate_progress_parse("migration active, transferred 1.0 GiB of "
+	ok(pve_progress_parse("migration active, transferred 1.0 GiB of "
 	    "4.0 GiB VM-state, 215.9 MiB/s", &p) == 1 &&
 	    p.transferred == 1073741824ULL && p.total == 4294967296ULL &&
 	    near(p.speed, 215.9 * 1048576), "with bytes and speed");
@@ -88,15 +91,15 @@ test_bounds(void)
 static void
 test_snapname(void)
 {
-	ok(mutate_valid_snapname("before-upgrade_2"), "a letter, then "
+	ok(pve_valid_snapname("before-upgrade_2"), "a letter, then "
 	    "letters, digits, - and _");
-	ok(!mutate_valid_snapname("") && !mutate_valid_snapname("2024") &&
-	    !mutate_valid_snapname("a.b") && !mutate_valid_snapname("a b"),
+	ok(!pve_valid_snapname("") && !pve_valid_snapname("2024") &&
+	    !pve_valid_snapname("a.b") && !pve_valid_snapname("a b"),
 	    "not empty, a digit first, dots or spaces");
-	ok(mutate_valid_snapname("a234567890123456789012345678901234567890")
-	    && !mutate_valid_snapname("a2345678901234567890123456789012345678"
+	ok(pve_valid_snapname("a234567890123456789012345678901234567890")
+	    && !pve_valid_snapname("a2345678901234567890123456789012345678"
 	    "901"), "at most 40 characters");
-	ok(!mutate_valid_snapname("current"), "not 'current'");
+	ok(!pve_valid_snapname("current"), "not 'current'");
 }
 
 static void

@@ -663,9 +663,9 @@ test_snapshot(void)
 	is_int(S.nops, 1, "a valid name queues the snapshot");
 	is_str(S.ops[0].action, "snapshot", "as a snapshot");
 	is_str(S.ops[0].arg, "before-upgrade", "with its name");
-	ok(mutate_valid_snapname("a_1-b") && !mutate_valid_snapname("") &&
-	    !mutate_valid_snapname("x.y") && !mutate_valid_snapname("1a") &&
-	    !mutate_valid_snapname("current"), "snapshot names as PVE takes "
+	ok(pve_valid_snapname("a_1-b") && !pve_valid_snapname("") &&
+	    !pve_valid_snapname("x.y") && !pve_valid_snapname("1a") &&
+	    !pve_valid_snapname("current"), "snapshot names as PVE takes "
 	    "them");
 }
 
@@ -769,7 +769,7 @@ static void
 test_snapshot_tree(void)
 {
 	struct top_action a;
-	struct mutate_snap *t;
+	struct pve_snapnode *t;
 
 	fresh(0);
 	press("Z");
@@ -785,7 +785,7 @@ test_snapshot_tree(void)
 	memset(&a, 0, sizeof(a));
 	a.type = TA_SNAPTREE;
 	a.id = 100;
-	a.rows = calloc(1, sizeof(struct mutate_snap));
+	a.rows = calloc(1, sizeof(struct pve_snapnode));
 	a.n = 1;
 	act(&a);
 	is_int(S.ntree, 0, "another guest's answer is dropped");

@@ -294,7 +294,7 @@ test_backup_board_and_tree(void)
 	struct top_action a;
 	struct pve_volume *v = calloc(2, sizeof(*v));
 	struct pve_unprotected *u = calloc(1, sizeof(*u));
-	struct mutate_snap *t = calloc(3, sizeof(*t));
+	struct pve_snapnode *t = calloc(3, sizeof(*t));
 
 	setup(6, 0);
 	press("B");

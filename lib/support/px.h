@@ -27,7 +27,9 @@ struct px_opt {
 	int id;			/* the short option's char, or an id >= 200 */
 	const char *name;	/* the long name, or NULL */
 	const char *arg;	/* the argument's name in the usage, or NULL */
-	const char *help;	/* one line */
+	const char *help;	/* one line; an option that the operands
+				   name ("--storage storage vmid ...") is
+				   required and not shown in brackets */
 };
 
 struct px_command {

@@ -1,0 +1,131 @@
+/* guest_op.c -- the requests of operations on one guest (guest_op.h). */
+#include <stdio.h>
+#include <string.h>
+
+#include "enc.h"
+#include "guest_op.h"
+#include "mutation.h"
+#include "pve_check.h"
+#include "pve_guest.h"
+#include "pve_migrate.h"
+
+/* The guest, and the start of the request's path: .../qemu/100 */
+static void
+start(struct gate_target *t, const struct pve_guest *g, const char *method,
+    char *name, size_t n)
+{
+	gate_target_guest(t, g);
+	t->call.method = method;
+	pve_guest_path(&t->call.path, g->node, g->type, g->vmid);
+	pve_guest_label(g, name, n);
+}
+
+int
+guest_op_power(struct gate_target *t, const struct pve_guest *g,
+    const char *action, int force_stop, long timeout)
+{
+	char name[192];
+
+	start(t, g, "POST", name, sizeof(name));
+	buf_printf(&t->call.path, "/status/%s", action);
+	if (strcmp(action, "shutdown") == 0) {
+		if (force_stop)
+			form_add(&t->call.form, "forceStop", "1");
+		if (timeout >= 0)
+			form_addf(&t->call.form, "timeout", "%ld", timeout);
+	}
+	snprintf(t->summary, sizeof(t->summary), "%s %s on %s", action, name,
+	    g->node);
+	return strcmp(action, "stop") == 0;
+}
+
+void
+guest_op_delete(struct gate_target *t, const struct pve_guest *g, int purge,
+    int unreferenced)
+{
+	char name[192];
+
+	start(t, g, "DELETE", name, sizeof(name));
+	if (purge)
+		form_add(&t->call.form, "purge", "1");
+	if (unreferenced)
+		form_add(&t->call.form, "destroy-unreferenced-disks", "1");
+	t->recheck = mutation_recheck_stopped;
+	snprintf(t->summary, sizeof(t->summary), "delete %s on %s%s", name,
+	    g->node, purge ? " and purge it from jobs and HA" : "");
+}
+
+int
+guest_op_migrate(struct px_client *c, struct gate_target *t,
+    const struct pve_guest *g, const char *target, int online,
+    int local_disks, const char *storage, struct px_err *e)
+{
+	int lxc = strcmp(g->type, "lxc") == 0, running = 0;
+	char name[192];
+
+	start(t, g, "POST", name, sizeof(name));
+	if (pve_migrate_check(c, g, target, online, local_disks, &running,
+	    e) != 0)
+		return -1;
+	buf_adds(&t->call.path, "/migrate");
+	form_add(&t->call.form, "target", target);
+	if (online && lxc && running)
+		form_add(&t->call.form, "restart", "1");	/* no live CTs */
+	else if (online && !lxc)
+		form_add(&t->call.form, "online", "1");
+	if (local_disks && !lxc)
+		form_add(&t->call.form, "with-local-disks", "1");
+	if (storage)
+		form_add(&t->call.form, lxc ? "target-storage" :
+		    "targetstorage", storage);
+	snprintf(t->summary, sizeof(t->summary), "migrate %s from %s to %s%s",
+	    name, g->node, target, online && running ? (lxc ? " (restart)" :
+	    " (online)") : "");
+	return 0;
+}
+
+void
+guest_op_snapshot(struct gate_target *t, const struct pve_guest *g,
+    const char *snap, const char *description, int vmstate)
+{
+	char name[192];
+
+	start(t, g, "POST", name, sizeof(name));
+	buf_adds(&t->call.path, "/snapshot");
+	form_add(&t->call.form, "snapname", snap);
+	if (description)
+		form_add(&t->call.form, "description", description);
+	if (vmstate)
+		form_add(&t->call.form, "vmstate", "1");
+	snprintf(t->summary, sizeof(t->summary), "snapshot %s on %s as '%s'%s",
+	    name, g->node, snap, vmstate ? " with its RAM" : "");
+}
+
+void
+guest_op_snapshot_delete(struct gate_target *t, const struct pve_guest *g,
+    const char *snap)
+{
+	char name[192];
+
+	start(t, g, "DELETE", name, sizeof(name));
+	buf_adds(&t->call.path, "/snapshot/");
+	url_seg(&t->call.path, snap);
+	snprintf(t->summary, sizeof(t->summary), "delete snapshot '%s' of %s "
+	    "on %s", snap, name, g->node);
+}
+
+void
+guest_op_rollback(struct gate_target *t, const struct pve_guest *g,
+    const char *snap, int start_after)
+{
+	char name[192];
+
+	start(t, g, "POST", name, sizeof(name));
+	buf_adds(&t->call.path, "/snapshot/");
+	url_seg(&t->call.path, snap);
+	buf_adds(&t->call.path, "/rollback");
+	if (start_after)
+		form_add(&t->call.form, "start", "1");
+	snprintf(t->summary, sizeof(t->summary), "roll %s on %s back to "
+	    "snapshot '%s' (changes since are lost)", name, g->node, snap);
+}

@@ -1,0 +1,45 @@
+/*
+ * guest_op.h -- the requests of the operations on one guest, built the
+ * same way for every entry point (px start ... px snapshot, pxtop's
+ * queue): each fills a gate target (lib/gate.h) with the guest, its
+ * request and its summary, and says whether the operation destroys.
+ * Nothing is sent here.
+ */
+#ifndef PX_GUEST_OP_H
+#define PX_GUEST_OP_H
+
+#include "gate.h"
+
+/*
+ * POST .../status/ACTION for start, stop, shutdown, reboot, suspend and
+ * resume; shutdown takes force_stop and PVE's own timeout (seconds, -1:
+ * PVE's default).  Returns 1 when the operation destroys work (stop),
+ * else 0.
+ */
+int guest_op_power(struct gate_target *t, const struct pve_guest *g,
+    const char *action, int force_stop, long timeout);
+/* DELETE the guest (purge: from jobs and HA too; unreferenced: disks no
+ * config refers to), rechecked to be stopped right before it is sent. */
+void guest_op_delete(struct gate_target *t, const struct pve_guest *g,
+    int purge, int unreferenced);
+/*
+ * POST .../migrate to target, after PVE's own preconditions
+ * (lib/pve_migrate.h): online (a running VM live, a running CT with a
+ * restart), local_disks, storage (NULL: the same).  -1 with e when PVE
+ * would refuse; nothing is sent.
+ */
+int guest_op_migrate(struct px_client *c, struct gate_target *t,
+    const struct pve_guest *g, const char *target, int online,
+    int local_disks, const char *storage, struct px_err *e);
+/* POST .../snapshot: name, description (may be NULL), vmstate. */
+void guest_op_snapshot(struct gate_target *t, const struct pve_guest *g,
+    const char *name, const char *description, int vmstate);
+/* DELETE .../snapshot/NAME (destroys). */
+void guest_op_snapshot_delete(struct gate_target *t,
+    const struct pve_guest *g, const char *name);
+/* POST .../snapshot/NAME/rollback, start after it when start (destroys
+ * what changed since). */
+void guest_op_rollback(struct gate_target *t, const struct pve_guest *g,
+    const char *name, int start);
+
+#endif
