@@ -30,7 +30,7 @@
 #include "freeze.h"
 #include "http_async.h"
 #include "pve.h"
-#include "top_loop.h"
+#include "tui.h"
 #include "top_term.h"
 
 PX_COMMAND(fleet, "every cluster at once: summaries and all guests, live",

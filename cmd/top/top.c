@@ -41,7 +41,7 @@
 #include "pve_node.h"
 #include "pve_rrd.h"
 #include "pve_task.h"
-#include "top_loop.h"
+#include "tui.h"
 #include "top_render.h"
 #include "top_state.h"
 #include "top_term.h"

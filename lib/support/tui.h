@@ -1,5 +1,5 @@
 /*
- * top_loop.h -- libcurl's multi socket interface (lib/http_async) driven
+ * tui.h -- libcurl's multi socket interface (lib/http_async) driven
  * from a tickit event loop, for pxtop and px fleet: curl's sockets become
  * tickit io watches and its timer a tickit timer, so no request ever
  * blocks the screen.
@@ -16,8 +16,8 @@
  * schedules a "later" callback (tickit_watch_later), which runs after
  * the list is consistent again, and does its work there.
  */
-#ifndef PX_TOP_LOOP_H
-#define PX_TOP_LOOP_H
+#ifndef PX_TUI_H
+#define PX_TUI_H
 
 #include <tickit.h>
 

@@ -1,4 +1,4 @@
-/* top_loop.c -- http_async on tickit's loop (see top_loop.h). */
+/* tui.c -- http_async on tickit's loop (see tui.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,7 +6,7 @@
 
 #include "clock.h"
 #include "err.h"
-#include "top_loop.h"
+#include "tui.h"
 
 #define MAX_FD	4096
 
