@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "effects.h"
 #include "top_impl.h"
 
 static const char *const view_names[TOP_NVIEWS] = {
@@ -39,14 +40,9 @@ top_sort_name(enum top_sort k)
 struct top_effect *
 top_emit(struct top_effects *fx, enum top_eff_type t)
 {
-	struct top_effect *e;
+	struct top_effect *e = effects_add(&fx->e, &fx->n, &fx->cap,
+	    sizeof(*fx->e));
 
-	if (fx->n == fx->cap) {
-		fx->cap = fx->cap ? fx->cap * 2 : 16;
-		fx->e = px_xrealloc(fx->e, (size_t)fx->cap * sizeof(*fx->e));
-	}
-	e = &fx->e[fx->n++];
-	memset(e, 0, sizeof(*e));
 	e->type = t;
 	return e;
 }
