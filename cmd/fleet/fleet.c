@@ -42,7 +42,6 @@ static struct px_cli X;
 static const struct px_profile **profiles;	/* by cluster index */
 static struct px_client **clients;	/* by cluster index, NULL until the
 					   first contact succeeded */
-static int colour;
 static int contact_pipe[2] = { -1, -1 };
 static int contacts_out;	/* first contacts whose thread may still run */
 static char open_top[64];	/* Enter: run pxtop on this profile */
@@ -62,11 +61,11 @@ reduce_one(void *action)
 		run_effect(&FX.e[i]);
 }
 
-/* Queue a; the caller pumps (lib/support/tui.h). */
+/* The screen, from the state alone (tui's expose handler calls it). */
 static void
-post(const struct fleet_action *a)
+render(TickitRenderBuffer *rb, int colour)
 {
-	tui_post(a);
+	fleet_render(&S, rb, colour);
 }
 
 /* ---- first contact, one thread per profile ---- */
@@ -106,7 +105,7 @@ contact_start(int id)
 		snprintf(a.msg, sizeof(a.msg), "cannot start a thread: %s",
 		    strerror(errno));
 		free(k);
-		post(&a);
+		tui_post(&a);
 		return;
 	}
 	pthread_detach(th);
@@ -136,7 +135,7 @@ on_contact(Tickit *t, TickitEventFlags f, void *info, void *user)
 			a.type = FA_CONNECT_FAILED;
 			snprintf(a.msg, sizeof(a.msg), "%s", k[i]->err.msg);
 		}
-		post(&a);
+		tui_post(&a);
 		free(k[i]);
 	}
 	tui_pump();
@@ -189,7 +188,7 @@ on_fetched(struct px_call *k, void *arg)
 		a.what = f->what;
 		snprintf(a.msg, sizeof(a.msg), "%s", e.msg);
 	}
-	post(&a);
+	tui_post(&a);
 	px_call_free(k);
 	free(f);
 }
@@ -217,7 +216,7 @@ fetch_start(int id, int what)
 				.id = id, .what = asks[i].what };
 
 			snprintf(a.msg, sizeof(a.msg), "not connected");
-			post(&a);
+			tui_post(&a);
 			continue;
 		}
 		f = px_xcalloc(1, sizeof(*f));
@@ -260,7 +259,7 @@ run_effect(const struct fleet_effect *e)
 		struct px_err err;
 
 		a.rc = freeze_get(S.cl[e->id].name, &fr, &err) == 1;
-		post(&a);
+		tui_post(&a);
 		break;
 	}
 	case FE_TIMER:
@@ -277,12 +276,6 @@ run_effect(const struct fleet_effect *e)
 }
 
 /* ---- the terminal (lib/support/tui.h) ---- */
-
-static void
-render(TickitRenderBuffer *rb)
-{
-	fleet_render(&S, rb, colour);
-}
 
 static void
 ready(Tickit *tk, struct px_async *a, int lines, int cols)
@@ -310,17 +303,12 @@ fleet_main(int argc, char **argv)
 	struct px_err e;
 	double delay = 3;
 	int ch;
-	char *end;
 
 	cli_init(&X);
 	while ((ch = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'd':
-			delay = strtod(optarg, &end);
-			if (end == optarg || *end || !(delay >= 0.2) ||
-			    delay > 86400)
-				px_errx(PX_EXIT_USAGE, "-d: seconds between "
-				    "refreshes, 0.2 to 86400, not '%s'", optarg);
+			delay = tui_delay(optarg);
 			break;
 		case 'h':
 			px_help_exit(&px_cmd_fleet);
@@ -331,9 +319,8 @@ fleet_main(int argc, char **argv)
 	argc -= optind;
 	if (argc != 0)
 		px_usage(&px_cmd_fleet);
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
-		px_errx(PX_EXIT_USAGE, "needs a terminal on standard input "
-		    "and output (px ls --all-profiles works without one)");
+	tui_need_terminal("px ls --all-profiles works without "
+	    "one");
 	if (cli_load(&X, &e) != 0)
 		px_die(&e);
 	/* The data dir's path is computed once into a static buffer: do it
@@ -359,7 +346,6 @@ fleet_main(int argc, char **argv)
 	if (pipe(contact_pipe) != 0)
 		px_errx(PX_EXIT_FAIL, "pipe: %s", strerror(errno));
 	fcntl(contact_pipe[0], F_SETFL, O_NONBLOCK);
-	colour = getenv("NO_COLOR") == NULL || *getenv("NO_COLOR") == '\0';
 
 	/* First contacts warn (TOFU, insecure = yes) while the screen is
 	 * up: tui_run keeps what is said until the terminal is back. */

@@ -54,7 +54,6 @@ static struct top_state S;
 static struct top_effects FX;
 static struct px_async *async;
 static struct px_cli X;
-static int colour;
 static void *refresh_timer;
 
 static char switch_to[64];	/* :profile: run again on this one */
@@ -73,6 +72,13 @@ reduce_one(void *action)
 	top_reduce(&S, action, &FX);
 	for (int i = 0; i < FX.n; i++)
 		run_effect(&FX.e[i]);
+}
+
+/* The screen, from the state alone (tui's expose handler calls it). */
+static void
+render(TickitRenderBuffer *rb, int colour)
+{
+	top_render(&S, rb, colour);
 }
 
 /* Queue a; the caller pumps (lib/support/tui.h). */
@@ -920,12 +926,6 @@ run_effect(const struct top_effect *e)
 /* ---- the terminal (lib/support/tui.h) ---- */
 
 static void
-render(TickitRenderBuffer *rb)
-{
-	top_render(&S, rb, colour);
-}
-
-static void
 ready(Tickit *t, struct px_async *a, int lines, int cols)
 {
 	tk = t;
@@ -951,17 +951,12 @@ top_main(int argc, char **argv)
 	};
 	struct px_err e;
 	int ch;
-	char *end;
 
 	cli_init(&X);
 	while ((ch = getopt_long(argc, argv, "d:hp:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'd':
-			delay = strtod(optarg, &end);
-			if (end == optarg || *end || !(delay >= 0.2) ||
-			    delay > 86400)
-				px_errx(PX_EXIT_USAGE, "-d: seconds between "
-				    "refreshes, 0.2 to 86400, not '%s'", optarg);
+			delay = tui_delay(optarg);
 			break;
 		case 'h':
 			px_help_exit(&px_cmd_top);
@@ -975,12 +970,9 @@ top_main(int argc, char **argv)
 	argc -= optind;
 	if (argc != 0)
 		px_usage(&px_cmd_top);
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
-		px_errx(PX_EXIT_USAGE, "needs a terminal on standard input "
-		    "and output (px ls and px watch work without one)");
+	tui_need_terminal("px ls and px watch work without one");
 	if (cli_connect(&X, &e) != 0)
 		px_die(&e);
-	colour = getenv("NO_COLOR") == NULL || *getenv("NO_COLOR") == '\0';
 
 	tui_run(&app);
 	if (switch_to[0]) {

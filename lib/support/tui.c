@@ -21,6 +21,7 @@
 static struct tui_app app;
 static Tickit *tk;
 static TickitWindow *root;
+static int colour;
 static struct px_async *async;
 static void *io_watch[MAX_FD];
 static int io_cond[MAX_FD];
@@ -416,7 +417,7 @@ on_expose(TickitWindow *w, TickitEventFlags f, void *info, void *user)
 	(void)w;
 	(void)user;
 	if (f & TICKIT_EV_FIRE)
-		app.render(ex->rb);
+		app.render(ex->rb, colour);
 	return 1;
 }
 
@@ -459,12 +460,33 @@ on_start(Tickit *t, TickitEventFlags f, void *info, void *user)
 
 /* ---- the run ---- */
 
+double
+tui_delay(const char *arg)
+{
+	char *end;
+	double delay = strtod(arg, &end);
+
+	if (end == arg || *end || !(delay >= 0.2) || delay > 86400)
+		px_errx(PX_EXIT_USAGE, "-d: seconds between refreshes, 0.2 to "
+		    "86400, not '%s'", arg);
+	return delay;
+}
+
+void
+tui_need_terminal(const char *without)
+{
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+		px_errx(PX_EXIT_USAGE, "needs a terminal on standard input "
+		    "and output (%s)", without);
+}
+
 void
 tui_run(const struct tui_app *a)
 {
 	int sig_fd, err_fd, lines, cols;
 
 	app = *a;
+	colour = getenv("NO_COLOR") == NULL || *getenv("NO_COLOR") == '\0';
 	sig_fd = term_setup();
 	if ((tk = tickit_new_stdio()) == NULL)
 		px_errx(PX_EXIT_FAIL, "cannot open the terminal");

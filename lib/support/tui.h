@@ -79,14 +79,23 @@ struct tui_app {
 	/* Reduce one queued action and run its effects; the action is the
 	 * queue's copy, freed after the call. */
 	void (*reduce)(void *action);
-	/* Draw the screen into rb, from the state alone. */
-	void (*render)(TickitRenderBuffer *rb);
+	/* Draw the screen into rb, from the state alone; in colour unless
+	 * NO_COLOR is set (and not empty). */
+	void (*render)(TickitRenderBuffer *rb, int colour);
 	/* Called once the terminal, the loop and the asynchronous client
 	 * are set up, before the first action: the terminal's size, and
 	 * what the command needs to watch more fds or start requests. */
 	void (*ready)(Tickit *tk, struct px_async *async, int lines,
 	    int cols);
 };
+
+/* The argument of -d, the seconds between refreshes (0.2 to 86400);
+ * exits with a usage error (px_errx) on anything else. */
+double tui_delay(const char *arg);
+/* Exit with a usage error (px_errx) unless standard input and output are
+ * a terminal; without says what works without one, e.g. "px ls works
+ * without one". */
+void tui_need_terminal(const char *without);
 
 /*
  * Take the terminal, run the loop until tui_stop, restore the terminal
