@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "effects.h"
 #include "fleet_state.h"
 #include "top_state.h"		/* top_fuzzy: the same matching as pxtop */
 
@@ -25,14 +26,9 @@ fleet_sort_name(enum fleet_sort k)
 static struct fleet_effect *
 emit(struct fleet_effects *fx, enum fleet_eff_type t, int id)
 {
-	struct fleet_effect *e;
+	struct fleet_effect *e = effects_add(&fx->e, &fx->n, &fx->cap,
+	    sizeof(*fx->e));
 
-	if (fx->n == fx->cap) {
-		fx->cap = fx->cap ? fx->cap * 2 : 16;
-		fx->e = px_xrealloc(fx->e, (size_t)fx->cap * sizeof(*fx->e));
-	}
-	e = &fx->e[fx->n++];
-	memset(e, 0, sizeof(*e));
 	e->type = t;
 	e->id = id;
 	return e;

@@ -163,19 +163,24 @@ void fleet_state_init(struct fleet_state *s, long interval_ms, int lines,
     int cols);
 /* Add a profile (name is copied); returns its index. */
 int fleet_add(struct fleet_state *s, const char *name, int read_only);
+/* Free everything s holds (clusters and their rows) and zero it. */
 void fleet_state_free(struct fleet_state *s);
 /* Apply a to s and append what must happen to fx.  Never does I/O.  The
  * rows of a move into s (a->rows is freed by s from then on, even when
  * the action is ignored). */
 void fleet_reduce(struct fleet_state *s, struct fleet_action *a,
     struct fleet_effects *fx);
+/* Empty fx for the next action, keeping its memory. */
 void fleet_effects_clear(struct fleet_effects *fx);
+/* Free fx's memory and zero it. */
 void fleet_effects_free(struct fleet_effects *fx);
 
 /* Helpers the renderer shares. */
+/* How cluster c is doing, from its first contact and its fetches. */
 enum fleet_health fleet_health(const struct fleet_cluster *c);
 /* The figures of c's summary row, from its last answers. */
 void fleet_summary(const struct fleet_cluster *c, struct fleet_sum *sum);
+/* The name of sort column k (a static string, "?" out of range). */
 const char *fleet_sort_name(enum fleet_sort k);
 /* Does guest g of cluster c pass the filter (fuzzy, as pxtop's search,
  * over its name, VMID, tags, node and the profile's name)? */

@@ -12,6 +12,9 @@
 
 /* Draw the whole screen (s->lines x s->cols) into rb; colour 0 draws
  * with reverse and bold only (NO_COLOR). */
+/* Draw the whole screen of s into rb (colour: pens with colours, else
+ * attributes only).  Reads s, changes nothing, allocates nothing that
+ * the caller frees. */
 void top_render(const struct top_state *s, TickitRenderBuffer *rb,
     int colour);
 

@@ -71,6 +71,7 @@ enum {
  * the defaults), its last data on screen until then as if fresh.
  */
 #define TOP_STALE_MIN_MS	10000
+/* That time for a refresh every interval_ms, in milliseconds. */
 long top_stale_ms(long interval_ms);
 
 /* Probes per node on the heatmap, one after the other. */
@@ -394,19 +395,28 @@ struct top_effects {
 	int n, cap;
 };
 
+/* The state before TA_START: the dashboard of profile (copied), a
+ * refresh every interval_ms (3000 if not > 0), a screen of lines x cols.
+ * Owns nothing yet; top_state_free releases what it comes to hold. */
 void top_state_init(struct top_state *s, const char *profile, int read_only,
     long interval_ms, int lines, int cols);
+/* Free everything s holds (rows, lists, queue, detail) and zero it. */
 void top_state_free(struct top_state *s);
 /* Apply a to s and append what must happen to fx.  Never does I/O.  The
  * rows of a move into s (a->rows is freed by s from then on). */
 void top_reduce(struct top_state *s, struct top_action *a,
     struct top_effects *fx);
+/* Empty fx for the next action, keeping its memory. */
 void top_effects_clear(struct top_effects *fx);
+/* Free fx's memory and zero it. */
 void top_effects_free(struct top_effects *fx);
 
 /* Helpers the renderer shares. */
+/* The title of view v and the name of sort column k (static strings,
+ * "?" when out of range). */
 const char *top_view_name(enum top_view v);
 const char *top_sort_name(enum top_sort k);
+/* Is vmid marked (Space, V, t)?  1 or 0. */
 int top_is_marked(const struct top_state *s, int vmid);
 /* The guest under the cursor of the guest table, or NULL. */
 const struct pve_guest *top_cur_guest(const struct top_state *s);

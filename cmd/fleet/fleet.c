@@ -7,7 +7,7 @@
  * by the pure reducer fleet_reduce; this file runs its effects in one
  * event loop, tickit's, and draws only from the state
  * (lib/fleet_render.h).  Fetches go through libcurl's multi socket
- * interface driven from that loop (lib/top_loop.h).  A profile's first
+ * interface driven from that loop (lib/support/tui.h).  A profile's first
  * contact (px_client_new: the TLS probe of a fingerprint or TOFU profile,
  * the login of a password profile) blocks for as long as the profile's
  * timeouts, so each runs on a thread of its own and reports back through
@@ -30,14 +30,11 @@
 #include "freeze.h"
 #include "http_async.h"
 #include "pve.h"
-#include "top_loop.h"
-#include "top_term.h"
+#include "tui.h"
 
 PX_COMMAND_USAGE(fleet, "every cluster at once: summaries and all guests, live",
     "usage: px fleet [-d seconds]\n");
 
-static Tickit *tk;
-static TickitWindow *root;
 static struct fleet_state S;
 static struct fleet_effects FX;
 static struct px_async *async;
@@ -45,7 +42,6 @@ static struct px_cli X;
 static const struct px_profile **profiles;	/* by cluster index */
 static struct px_client **clients;	/* by cluster index, NULL until the
 					   first contact succeeded */
-static int colour;
 static int contact_pipe[2] = { -1, -1 };
 static int contacts_out;	/* first contacts whose thread may still run */
 static char open_top[64];	/* Enter: run pxtop on this profile */
@@ -54,7 +50,7 @@ static char open_top[64];	/* Enter: run pxtop on this profile */
 
 static void run_effect(const struct fleet_effect *e);
 
-/* Reduce one action and run its effects (lib/top_loop's queue calls
+/* Reduce one action and run its effects (lib/support/tui's queue calls
  * it); the queue redraws after the last. */
 static void
 reduce_one(void *action)
@@ -65,39 +61,11 @@ reduce_one(void *action)
 		run_effect(&FX.e[i]);
 }
 
+/* The screen, from the state alone (tui's expose handler calls it). */
 static void
-redraw(void)
+render(TickitRenderBuffer *rb, int colour)
 {
-	if (root) {
-		tickit_window_expose(root, NULL);
-		tickit_window_flush(root);
-	}
-}
-
-static const struct top_queue_def queue_def = {
-	sizeof(struct fleet_action), offsetof(struct fleet_action, key),
-	offsetof(struct fleet_action, now), reduce_one, redraw,
-};
-
-static void
-post(const struct fleet_action *a)
-{
-	top_queue_post(a);
-}
-
-/* After curl handled an event: run what the finished requests posted. */
-static void
-pump_after(void *arg)
-{
-	(void)arg;
-	top_queue_pump();
-}
-
-/* Queue a and reduce it from a "later" callback (lib/top_loop.h). */
-static void
-dispatch(struct fleet_action *a)
-{
-	top_queue_dispatch(a);
+	fleet_render(&S, rb, colour);
 }
 
 /* ---- first contact, one thread per profile ---- */
@@ -137,7 +105,7 @@ contact_start(int id)
 		snprintf(a.msg, sizeof(a.msg), "cannot start a thread: %s",
 		    strerror(errno));
 		free(k);
-		post(&a);
+		tui_post(&a);
 		return;
 	}
 	pthread_detach(th);
@@ -167,10 +135,10 @@ on_contact(Tickit *t, TickitEventFlags f, void *info, void *user)
 			a.type = FA_CONNECT_FAILED;
 			snprintf(a.msg, sizeof(a.msg), "%s", k[i]->err.msg);
 		}
-		post(&a);
+		tui_post(&a);
 		free(k[i]);
 	}
-	top_queue_pump();
+	tui_pump();
 	return 0;
 }
 
@@ -220,7 +188,7 @@ on_fetched(struct px_call *k, void *arg)
 		a.what = f->what;
 		snprintf(a.msg, sizeof(a.msg), "%s", e.msg);
 	}
-	post(&a);
+	tui_post(&a);
 	px_call_free(k);
 	free(f);
 }
@@ -248,7 +216,7 @@ fetch_start(int id, int what)
 				.id = id, .what = asks[i].what };
 
 			snprintf(a.msg, sizeof(a.msg), "not connected");
-			post(&a);
+			tui_post(&a);
 			continue;
 		}
 		f = px_xcalloc(1, sizeof(*f));
@@ -271,7 +239,7 @@ on_refresh(Tickit *t, TickitEventFlags f, void *info, void *user)
 	(void)info;
 	(void)user;
 	if (f & TICKIT_EV_FIRE)
-		dispatch(&a);
+		tui_dispatch(&a);
 	return 0;
 }
 
@@ -291,94 +259,38 @@ run_effect(const struct fleet_effect *e)
 		struct px_err err;
 
 		a.rc = freeze_get(S.cl[e->id].name, &fr, &err) == 1;
-		post(&a);
+		tui_post(&a);
 		break;
 	}
 	case FE_TIMER:
-		top_loop_timer(tk, (int)e->ms, on_refresh, NULL);
+		tui_timer((int)e->ms, on_refresh, NULL);
 		break;
 	case FE_OPEN_TOP:
 		snprintf(open_top, sizeof(open_top), "%s", e->profile);
-		top_loop_stop(tk);
+		tui_stop();
 		break;
 	case FE_QUIT:
-		top_loop_stop(tk);
+		tui_stop();
 		break;
 	}
 }
 
-/* ---- the loop ---- */
+/* ---- the terminal (lib/support/tui.h) ---- */
 
-static int
-on_key(TickitWindow *w, TickitEventFlags f, void *info, void *user)
+static void
+ready(Tickit *tk, struct px_async *a, int lines, int cols)
 {
-	TickitKeyEventInfo *k = info;
-	struct fleet_action a = { .type = FA_KEY };
-
-	(void)w;
-	(void)user;
-	if (!(f & TICKIT_EV_FIRE))
-		return 0;
-	a.key = k->str;
-	a.text = k->type == TICKIT_KEYEV_TEXT;
-	dispatch(&a);
-	return 1;
+	async = a;
+	S.lines = lines;
+	S.cols = cols;
+	tickit_watch_io(tk, contact_pipe[0], TICKIT_IO_IN, 0, on_contact,
+	    NULL);
 }
 
-static int
-on_geom(TickitWindow *w, TickitEventFlags f, void *info, void *user)
-{
-	TickitGeomchangeEventInfo *g = info;
-	struct fleet_action a = { .type = FA_RESIZE };
-
-	(void)w;
-	(void)user;
-	if (!(f & TICKIT_EV_FIRE))
-		return 0;
-	a.lines = g->rect.lines;
-	a.cols = g->rect.cols;
-	dispatch(&a);
-	return 0;
-}
-
-static int
-on_expose(TickitWindow *w, TickitEventFlags f, void *info, void *user)
-{
-	TickitExposeEventInfo *ex = info;
-
-	(void)w;
-	(void)user;
-	if (f & TICKIT_EV_FIRE)
-		fleet_render(&S, ex->rb, colour);
-	return 1;
-}
-
-static int
-on_signal_pipe(Tickit *t, TickitEventFlags f, void *info, void *user)
-{
-	unsigned char c[16];
-	int fd = *(int *)user;
-	struct fleet_action a = { .type = FA_SIGNAL };
-
-	(void)t;
-	(void)info;
-	if ((f & TICKIT_EV_FIRE) && read(fd, c, sizeof(c)) > 0)
-		dispatch(&a);
-	return 0;
-}
-
-static int
-on_start(Tickit *t, TickitEventFlags f, void *info, void *user)
-{
-	struct fleet_action a = { .type = FA_START };
-
-	(void)t;
-	(void)info;
-	(void)user;
-	if (f & TICKIT_EV_FIRE)
-		dispatch(&a);
-	return 0;
-}
+static const struct tui_app app = {
+	TUI_ACTION(struct fleet_action), FA_START, FA_KEY, FA_RESIZE,
+	FA_SIGNAL, reduce_one, render, ready,
+};
 
 int
 fleet_main(int argc, char **argv)
@@ -390,18 +302,13 @@ fleet_main(int argc, char **argv)
 	};
 	struct px_err e;
 	double delay = 3;
-	int ch, lines, cols, sig_fd, err_fd;
-	char *end;
+	int ch;
 
 	cli_init(&X);
 	while ((ch = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'd':
-			delay = strtod(optarg, &end);
-			if (end == optarg || *end || !(delay >= 0.2) ||
-			    delay > 86400)
-				px_errx(PX_EXIT_USAGE, "-d: seconds between "
-				    "refreshes, 0.2 to 86400, not '%s'", optarg);
+			delay = tui_delay(optarg);
 			break;
 		case 'h':
 			px_help_exit(&px_cmd_fleet);
@@ -412,9 +319,8 @@ fleet_main(int argc, char **argv)
 	argc -= optind;
 	if (argc != 0)
 		px_usage(&px_cmd_fleet);
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
-		px_errx(PX_EXIT_USAGE, "needs a terminal on standard input "
-		    "and output (px ls --all-profiles works without one)");
+	tui_need_terminal("px ls --all-profiles works without "
+	    "one");
 	if (cli_load(&X, &e) != 0)
 		px_die(&e);
 	/* The data dir's path is computed once into a static buffer: do it
@@ -440,41 +346,10 @@ fleet_main(int argc, char **argv)
 	if (pipe(contact_pipe) != 0)
 		px_errx(PX_EXIT_FAIL, "pipe: %s", strerror(errno));
 	fcntl(contact_pipe[0], F_SETFL, O_NONBLOCK);
-	colour = getenv("NO_COLOR") == NULL || *getenv("NO_COLOR") == '\0';
 
-	sig_fd = top_term_setup();
-	if ((tk = tickit_new_stdio()) == NULL)
-		px_errx(PX_EXIT_FAIL, "cannot open the terminal");
-	root = tickit_get_rootwin(tk);
-	tickit_term_get_size(tickit_get_term(tk), &lines, &cols);
-	S.lines = lines;
-	S.cols = cols;
 	/* First contacts warn (TOFU, insecure = yes) while the screen is
-	 * up: keep what is said until the terminal is back. */
-	err_fd = top_term_hold_stderr();
-	/* Before any thread: curl_global_init is not thread-safe
-	 * everywhere. */
-	top_queue_init(tk, &queue_def);
-	async = top_loop_attach(tk, pump_after, NULL);
-	tickit_watch_io(tk, sig_fd, TICKIT_IO_IN, 0, on_signal_pipe, &sig_fd);
-	tickit_watch_io(tk, contact_pipe[0], TICKIT_IO_IN, 0, on_contact,
-	    NULL);
-	tickit_window_bind_event(root, TICKIT_WINDOW_ON_EXPOSE, 0, on_expose,
-	    NULL);
-	tickit_window_bind_event(root, TICKIT_WINDOW_ON_GEOMCHANGE, 0,
-	    on_geom, NULL);
-	tickit_window_bind_event(root, TICKIT_WINDOW_ON_KEY, 0, on_key, NULL);
-	/* Start from inside the loop: tickit draws only once it has set the
-	 * terminal up (alternate screen), never onto the user's screen. */
-	tickit_watch_later(tk, 0, on_start, NULL);
-	top_loop_run(tk);
-
-	/* The way out of q, C-c, Enter, SIGINT, SIGTERM and SIGHUP. */
-	tickit_window_close(root);
-	tickit_unref(tk);
-	tk = NULL;
-	root = NULL;
-	top_term_release_stderr(err_fd);
+	 * up: tui_run keeps what is said until the terminal is back. */
+	tui_run(&app);
 	if (open_top[0]) {
 		/* The same binary, as `px top -p NAME`. */
 		char *av[] = { "px", "top", "-p", open_top, NULL };

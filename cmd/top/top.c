@@ -5,18 +5,18 @@
  * Architecture (see lib/top_state.h): one state, changed only by the pure
  * reducer top_reduce; this file runs its effects in one event loop,
  * tickit's, with libcurl's multi socket interface driven from it
- * (lib/http_async.h) so that a slow or offline node never freezes the
+ * (lib/support/tui.h) so that a slow or offline node never freezes the
  * screen; every answer comes back as an action.  The screen is drawn only
  * in the root window's expose handler, from the state (lib/top_render.h).
  * Operations through the gate (pre-flight, read-only, freeze, approval,
  * audit) may wait on people and tasks: they run on one worker thread
  * with its own connection and report back through a pipe.
  *
- * The terminal is restored on every way out: q and C-c (the loop ends),
- * SIGINT, SIGTERM and SIGHUP (a self-pipe wakes the loop, which ends),
- * and fatal signals (the handler puts the saved termios back and leaves
- * the alternate screen with async-signal-safe calls, then dies of the
- * signal).
+ * The terminal is restored on every way out (lib/support/tui.h): q and
+ * C-c (the loop ends), SIGINT, SIGTERM and SIGHUP (a self-pipe wakes the
+ * loop, which ends), and fatal signals (the handler puts the saved
+ * termios back and leaves the alternate screen with async-signal-safe
+ * calls, then dies of the signal).
  */
 #include <errno.h>
 #include <math.h>
@@ -45,25 +45,21 @@
 #include "pve_node.h"
 #include "pve_rrd.h"
 #include "pve_task.h"
-#include "top_loop.h"
 #include "top_render.h"
 #include "top_state.h"
-#include "top_term.h"
+#include "tui.h"
 
 PX_COMMAND_USAGE(top, "full-screen cockpit: the cluster live, actions through "
     "the gate",
     "usage: px top [-d seconds] [-p profile]\n");
 
 static Tickit *tk;
-static TickitWindow *root;
 static struct top_state S;
 static struct top_effects FX;
 static struct px_async *async;
 static struct px_cli X;
-static int colour;
 static void *refresh_timer;
 
-static int sig_pipe_rd = -1;
 static char switch_to[64];	/* :profile: run again on this one */
 static double delay = 3;
 
@@ -71,7 +67,7 @@ static double delay = 3;
 
 static void run_effect(const struct top_effect *e);
 
-/* Reduce one action and run its effects (lib/top_loop's queue calls
+/* Reduce one action and run its effects (lib/support/tui's queue calls
  * it); the queue redraws after the last. */
 static void
 reduce_one(void *action)
@@ -82,39 +78,18 @@ reduce_one(void *action)
 		run_effect(&FX.e[i]);
 }
 
+/* The screen, from the state alone (tui's expose handler calls it). */
 static void
-redraw(void)
+render(TickitRenderBuffer *rb, int colour)
 {
-	if (root) {
-		tickit_window_expose(root, NULL);
-		tickit_window_flush(root);
-	}
+	top_render(&S, rb, colour);
 }
 
-static const struct top_queue_def queue_def = {
-	sizeof(struct top_action), offsetof(struct top_action, key),
-	offsetof(struct top_action, now), reduce_one, redraw,
-};
-
+/* Queue a; the caller pumps (lib/support/tui.h). */
 static void
 post(const struct top_action *a)
 {
-	top_queue_post(a);
-}
-
-/* After curl handled an event: run what the finished requests posted. */
-static void
-pump_after(void *arg)
-{
-	(void)arg;
-	top_queue_pump();
-}
-
-/* Queue a and reduce it from a "later" callback (lib/top_loop.h). */
-static void
-dispatch(struct top_action *a)
-{
-	top_queue_dispatch(a);
+	tui_post(a);
 }
 
 /* ---- fetches ---- */
@@ -762,7 +737,7 @@ on_result(Tickit *t, TickitEventFlags f, void *info, void *user)
 		post(p[i]);
 		free(p[i]);
 	}
-	top_queue_pump();
+	tui_pump();
 	return 0;
 }
 
@@ -803,7 +778,7 @@ on_refresh(Tickit *t, TickitEventFlags f, void *info, void *user)
 	if (!(f & TICKIT_EV_FIRE))
 		return 0;
 	refresh_timer = NULL;
-	dispatch(&a);
+	tui_dispatch(&a);
 	return 0;
 }
 
@@ -890,7 +865,7 @@ run_effect(const struct top_effect *e)
 		job_push(j);
 		break;
 	case TE_QUIT:
-		top_loop_stop(tk);
+		tui_stop();
 		break;
 	case TE_PROFILE: {
 		struct top_action a = { .type = TA_NOTICE };
@@ -908,86 +883,28 @@ run_effect(const struct top_effect *e)
 		/* A fresh start on it once the terminal is restored: new
 		 * connections, worker and gate, nothing of the old state. */
 		snprintf(switch_to, sizeof(switch_to), "%s", e->arg);
-		top_loop_stop(tk);
+		tui_stop();
 		break;
 	}
 	}
 }
 
-/* ---- tickit events ---- */
+/* ---- the terminal (lib/support/tui.h) ---- */
 
-static int
-on_signal_pipe(Tickit *t, TickitEventFlags f, void *info, void *user)
+static void
+ready(Tickit *t, struct px_async *a, int lines, int cols)
 {
-	unsigned char c[16];
-	struct top_action a = { .type = TA_SIGNAL };
-
-	(void)t;
-	(void)info;
-	(void)user;
-	if (!(f & TICKIT_EV_FIRE))
-		return 0;
-	if (read(sig_pipe_rd, c, sizeof(c)) > 0)
-		dispatch(&a);
-	return 0;
+	tk = t;
+	async = a;
+	top_state_init(&S, X.p->name, X.p->read_only, (long)(delay * 1000),
+	    lines, cols);
+	worker_start();
 }
 
-static int
-on_expose(TickitWindow *w, TickitEventFlags f, void *info, void *user)
-{
-	TickitExposeEventInfo *ex = info;
-
-	(void)w;
-	(void)user;
-	if (f & TICKIT_EV_FIRE)
-		top_render(&S, ex->rb, colour);
-	return 1;
-}
-
-static int
-on_geom(TickitWindow *w, TickitEventFlags f, void *info, void *user)
-{
-	TickitGeomchangeEventInfo *g = info;
-	struct top_action a = { .type = TA_RESIZE };
-
-	(void)w;
-	(void)user;
-	if (!(f & TICKIT_EV_FIRE))
-		return 0;
-	a.lines = g->rect.lines;
-	a.cols = g->rect.cols;
-	dispatch(&a);
-	return 0;
-}
-
-static int
-on_key(TickitWindow *w, TickitEventFlags f, void *info, void *user)
-{
-	TickitKeyEventInfo *k = info;
-	struct top_action a = { .type = TA_KEY };
-
-	(void)w;
-	(void)user;
-	if (!(f & TICKIT_EV_FIRE))
-		return 0;
-	a.key = k->str;
-	a.text = k->type == TICKIT_KEYEV_TEXT;
-	dispatch(&a);
-	return 1;
-}
-
-static int
-on_start(Tickit *t, TickitEventFlags f, void *info, void *user)
-{
-	struct top_action a = { .type = TA_START };
-
-	(void)t;
-	(void)info;
-	(void)user;
-	if (f & TICKIT_EV_FIRE)
-		dispatch(&a);
-	return 0;
-}
+static const struct tui_app app = {
+	TUI_ACTION(struct top_action), TA_START, TA_KEY, TA_RESIZE,
+	TA_SIGNAL, reduce_one, render, ready,
+};
 
 int
 top_main(int argc, char **argv)
@@ -999,18 +916,13 @@ top_main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct px_err e;
-	int ch, lines, cols, err_fd;
-	char *end;
+	int ch;
 
 	cli_init(&X);
 	while ((ch = getopt_long(argc, argv, "d:hp:", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'd':
-			delay = strtod(optarg, &end);
-			if (end == optarg || *end || !(delay >= 0.2) ||
-			    delay > 86400)
-				px_errx(PX_EXIT_USAGE, "-d: seconds between "
-				    "refreshes, 0.2 to 86400, not '%s'", optarg);
+			delay = tui_delay(optarg);
 			break;
 		case 'h':
 			px_help_exit(&px_cmd_top);
@@ -1024,65 +936,11 @@ top_main(int argc, char **argv)
 	argc -= optind;
 	if (argc != 0)
 		px_usage(&px_cmd_top);
-	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
-		px_errx(PX_EXIT_USAGE, "needs a terminal on standard input "
-		    "and output (px ls and px watch work without one)");
+	tui_need_terminal("px ls and px watch work without one");
 	if (cli_connect(&X, &e) != 0)
 		px_die(&e);
-	colour = getenv("NO_COLOR") == NULL || *getenv("NO_COLOR") == '\0';
 
-	sig_pipe_rd = top_term_setup();
-
-	if ((tk = tickit_new_stdio()) == NULL)
-		px_errx(PX_EXIT_FAIL, "cannot open the terminal");
-	root = tickit_get_rootwin(tk);
-	tickit_term_get_size(tickit_get_term(tk), &lines, &cols);
-	top_state_init(&S, X.p->name, X.p->read_only, (long)(delay * 1000),
-	    lines, cols);
-	/* Diagnostics would scribble over the screen: keep them until the
-	 * terminal is back. */
-	err_fd = dup(STDERR_FILENO);
-	{
-		char path[] = "/tmp/pxtop-stderr.XXXXXX";
-		int fd = mkstemp(path);
-
-		if (fd >= 0) {
-			unlink(path);
-			dup2(fd, STDERR_FILENO);
-			close(fd);
-		}
-	}
-	top_queue_init(tk, &queue_def);
-	async = top_loop_attach(tk, pump_after, NULL);
-	worker_start();
-	tickit_watch_io(tk, sig_pipe_rd, TICKIT_IO_IN, 0, on_signal_pipe,
-	    NULL);
-	tickit_window_bind_event(root, TICKIT_WINDOW_ON_EXPOSE, 0, on_expose,
-	    NULL);
-	tickit_window_bind_event(root, TICKIT_WINDOW_ON_GEOMCHANGE, 0,
-	    on_geom, NULL);
-	tickit_window_bind_event(root, TICKIT_WINDOW_ON_KEY, 0, on_key, NULL);
-	/* Start from inside the loop: tickit draws only once it has set the
-	 * terminal up (alternate screen), never onto the user's screen. */
-	tickit_watch_later(tk, 0, on_start, NULL);
-	top_loop_run(tk);
-
-	/* The way out of q, C-c, SIGINT, SIGTERM and SIGHUP. */
-	tickit_window_close(root);
-	tickit_unref(tk);
-	tk = NULL;
-	root = NULL;
-	if (err_fd >= 0) {
-		/* Show what was said while the screen was up. */
-		char buf[4096];
-		ssize_t n, w;
-
-		if (lseek(STDERR_FILENO, 0, SEEK_SET) == 0)
-			while ((n = read(STDERR_FILENO, buf, sizeof(buf))) > 0)
-				w = write(err_fd, buf, (size_t)n), (void)w;
-		dup2(err_fd, STDERR_FILENO);
-		close(err_fd);
-	}
+	tui_run(&app);
 	if (switch_to[0]) {
 		char d[32];
 		char *args[] = { "px", "top", "-p", switch_to, "-d", d, NULL };

@@ -1,0 +1,96 @@
+/*
+ * top_impl.h -- the internals pxtop's reducer shares between its files;
+ * not for commands, renderers or tests (they use top_state.h).
+ *
+ *     top_state.c     state, lists, fetches, the operation queue, and
+ *                     top_reduce itself
+ *     top_keys.c      keys: views, cursor, the one-line input, the
+ *                     keymap overlay and the footer
+ *     top_palette.c   the : command palette, quick open (C-k) and the
+ *                     answers of the prompts (m, n, b, G)
+ *     top_board.c     the boards: backups (B), snapshot tree (Z),
+ *                     hardware (W), config grep (G), heatmap (H)
+ *
+ * Like top_reduce, none of them does I/O or reads a clock: they change
+ * the state and append effects.
+ */
+#ifndef PX_TOP_IMPL_H
+#define PX_TOP_IMPL_H
+
+#include "top_state.h"
+
+/* ---- top_state.c ---- */
+
+/* Append an effect of type t to fx, zeroed but for its type; returns
+ * it (owned by fx, valid until the next append). */
+struct top_effect *top_emit(struct top_effects *fx, enum top_eff_type t);
+/* Keep view v's cursor on its list and in sight. */
+void top_clamp(struct top_state *s, enum top_view v);
+/* Filter and sort every list again, the cursor kept on its guest. */
+void top_relist(struct top_state *s);
+/* How many rows view v lists. */
+int top_list_len(const struct top_state *s, enum top_view v);
+/* The guest with this VMID, or NULL. */
+const struct pve_guest *top_guest_by_vmid(const struct top_state *s,
+    int vmid);
+/* The guest an action or a per-guest view is about, or NULL. */
+const struct pve_guest *top_selected_guest(const struct top_state *s);
+/* Mark (on) or unmark a VMID. */
+void top_mark(struct top_state *s, int vmid, int on);
+/* Ask for the TOP_F_* bits what that are not on their way already. */
+void top_fetch(struct top_state *s, int what, struct top_effects *fx);
+/* May action act now?  0 with the reason in the status line if not. */
+int top_can_act(struct top_state *s, const char *action);
+/* Queue action (arg: target node, snapshot name, storage, or "") on the
+ * marked guests or the selected one, each with a pre-flight preview. */
+void top_queue_ops(struct top_state *s, const char *action,
+    const char *arg, struct top_effects *fx);
+/* How many operations of the queue are in state st. */
+int top_count_ops(const struct top_state *s, enum top_op_state st);
+/* Send the ready operations through the gate (after the dialog). */
+void top_run_ops(struct top_state *s, struct top_effects *fx);
+/* Drop the finished operations from the queue. */
+void top_clear_done_ops(struct top_state *s);
+/* Show view v, asking for what it shows. */
+void top_go_view(struct top_state *s, enum top_view v,
+    struct top_effects *fx);
+/* Open the detail of guest g. */
+void top_open_detail(struct top_state *s, const struct pve_guest *g,
+    struct top_effects *fx);
+
+/* ---- top_keys.c ---- */
+
+/* A key (TA_KEY): may set a->key and a->text (Space is " "). */
+void top_key(struct top_state *s, struct top_action *a,
+    struct top_effects *fx);
+
+/* ---- top_palette.c ---- */
+
+/* The line typed into the one-line input (s->entry) is done: check it
+ * and act (queue, search, run the command, jump). */
+void top_prompt_done(struct top_state *s, struct top_effects *fx);
+/* The quick open's candidates for s->entry, best first. */
+void top_quick_update(struct top_state *s);
+
+/* ---- top_board.c ---- */
+
+/* Does storage st hold backups (content includes "backup")? */
+int top_holds_backups(const struct pve_storage *st);
+/* G: search every guest's config for pat (text, or /regex/). */
+void top_start_grep(struct top_state *s, const char *pat,
+    struct top_effects *fx);
+/* B: ask for the backup board's data. */
+void top_fetch_backups(struct top_state *s, struct top_effects *fx);
+/* Z: the snapshot tree of the selected guest. */
+void top_open_snaptree(struct top_state *s, struct top_effects *fx);
+/* W: the hardware of the selected node. */
+void top_open_hw(struct top_state *s, struct top_effects *fx);
+/* H: probe every online node. */
+void top_start_probes(struct top_state *s, struct top_effects *fx);
+/* The answers for the boards, reduced (a->rows taken: freed or kept in
+ * s): TA_UNPROTECTED, TA_BACKUPS, TA_HW_PCI, TA_HW_USB, TA_PASSTHRU,
+ * TA_PROBE, TA_GREPCFG, TA_SNAPTREE. */
+void top_board_reduce(struct top_state *s, struct top_action *a,
+    struct top_effects *fx);
+
+#endif
