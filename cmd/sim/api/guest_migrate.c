@@ -9,7 +9,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "guests.h"
+#include "guest.h"
 
 #define GiB (1ULL << 30)
 

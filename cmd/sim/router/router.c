@@ -11,7 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "core.h"
+#include "../core.h"
 
 /* Weak empty route arrays: the breadth files replace them. */
 __attribute__((weak)) const struct sim_route sim_routes_cluster[] = {{0}};

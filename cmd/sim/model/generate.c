@@ -11,7 +11,7 @@
 
 #include <sqlite3.h>
 
-#include "core.h"
+#include "../core.h"
 
 #define R_NODE	1
 #define R_GUEST	2

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ext.h"
+#include "api.h"
 
 /* ------------------------------------------------------------------ */
 /* /cluster/log                                                       */

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ext.h"
+#include "api.h"
 
 /* Every privilege PVE 9 knows (the schema of GET /access/roles/{id}). */
 static const char all_privs[] =

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ext.h"
+#include "api.h"
 
 static int
 node_index(struct sim *s, const char *name)

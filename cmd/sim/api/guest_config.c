@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core.h"
-#include "guests.h"
+#include "../core.h"
+#include "guest.h"
 
 /* ---- helpers shared with guests2.c ---- */
 

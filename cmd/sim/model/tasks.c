@@ -13,7 +13,7 @@
 
 #include <sqlite3.h>
 
-#include "core.h"
+#include "../core.h"
 
 #define MAX_TASKS	3000	/* kept in memory; older ones are dropped */
 

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "guests.h"
+#include "guest.h"
 
 #define H(name) static void name(struct sim *s, struct sim_req *rq, \
 	struct sim_resp *rs, const struct sim_match *m)

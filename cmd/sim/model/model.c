@@ -12,7 +12,7 @@
 
 #include <sqlite3.h>
 
-#include "core.h"
+#include "../core.h"
 
 /* ---- small helpers ---- */
 

@@ -20,7 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core.h"
+#include "../core.h"
 
 #define MAX_CONNS	4000
 #define IDLE_TIMEOUT	60.0	/* seconds without a request */

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ext.h"
+#include "api.h"
 
 /* ------------------------------------------------------------------ */
 /* Objects                                                            */

@@ -9,7 +9,7 @@
 #ifndef PX_SIM_EXT_H
 #define PX_SIM_EXT_H
 
-#include "sim.h"
+#include "../sim.h"
 
 /* Random streams of the breadth files (core uses 0..7). */
 #define EXT_RNG_CLUSTER	8

@@ -4,7 +4,7 @@
 #ifndef PX_SIM_GUESTS_H
 #define PX_SIM_GUESTS_H
 
-#include "core.h"
+#include "../core.h"
 
 enum sim_gtype g_type(const struct sim_req *rq);
 const char *g_word(const struct sim_guest *g);

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ext.h"
+#include "api.h"
 
 static const char *const stores[] = { "backup", "archive", NULL };
 
