@@ -10,6 +10,7 @@
 
 #include "px.h"
 #include "sim.h"
+#include "model/object.h"
 
 #define SIM_MAX_HEADER	(16 * 1024)	/* larger header block: 431 */
 #define SIM_MAX_BODY	(1024 * 1024)	/* larger body: 413 */
@@ -58,21 +59,50 @@ int sim_parse_form(struct sim_kvlist *l, const char *s, size_t n);
  * embedded NUL.  plus: '+' means space. */
 char *sim_pct_decode(const char *s, size_t n, int plus);
 
-/* api.c */
+/* router/router.c */
 /* Handle one request: log, faults, latency, auth, routing. */
 void api_dispatch(struct sim *s, struct sim_req *rq, struct sim_resp *rs);
-/* Initialise the fault/latency state from the options (--fail ...). */
+
+/* control/control.c: the request log, faults and the /_sim/ routes */
+/* Add a fault from a --fail spec; 0 or -1. */
 int api_add_fault(struct sim *s, const char *spec);
-void api_init(struct sim *s);
-/* control.c: the request log and faults */
 void api_log_request(const struct sim_req *rq, const struct sim_resp *rs,
     const char *auth);
 const char *api_fault_pick(struct sim *s, const char *path);
 extern const struct sim_route sim_routes_control[];
+
+/* http/response.c */
 /* Free a response's contents. */
 void sim_resp_free(struct sim_resp *rs);
 /* Reset rs to an empty 200. */
 void sim_resp_reset(struct sim_resp *rs);
+
+/* auth/ticket.c */
+/* Load or create the instance's ticket and CSRF keys. */
+void auth_init(struct sim *s);
+/* Authenticate rq (API token, ticket cookie): 0 with rq->auth set
+ * (possibly SIM_AUTH_NONE), or -1 with a 401 in rs for a credential
+ * that was presented and refused. */
+int auth_request(struct sim *s, struct sim_req *rq, struct sim_resp *rs);
+/* 1 when password is user's password or a valid ticket of user (a
+ * renewal) and user may log in; pbs: the PBS listener. */
+int auth_login(struct sim *s, const char *user, const char *password,
+    int pbs);
+/* A new ticket and CSRF prevention token for user. */
+void auth_ticket_new(struct sim *s, int pbs, const char *user, char *ticket,
+    size_t ticketn, char *csrf, size_t csrfn);
+
+/* auth/perm.c (besides sim_check_perm and friends in sim.h) */
+int auth_user_enabled(struct sim *s, const char *user);
+int auth_token_valid(struct sim *s, const char *authid);
+/* The path of the i-th ACL entry, NULL past the last. */
+const char *auth_acl_path(struct sim *s, size_t i);
+/* The "cap" object of a ticket answer for authid. */
+void auth_write_cap(struct sim *s, struct jw *w, const char *authid);
+
+/* api/access_ticket.c */
+extern const struct sim_route sim_routes_core_access[];
+extern const struct sim_route sim_routes_pbs_core[];
 
 /* model.c */
 /* Open STATEDIR/sim.db; load the model, generating it when new or when
@@ -92,6 +122,12 @@ void model_begin(struct sim *s);
 void model_commit(struct sim *s);
 /* Hex helpers */
 void sim_hex(const unsigned char *p, size_t n, char *out);
+
+/* model/seed.c: the documents of the API areas, written at generation
+ * after the core model (in the same transaction). */
+void seed_access(struct sim *s);
+void seed_cluster(struct sim *s);
+void seed_node(struct sim *s);
 
 /* tasks.c */
 void tasks_load(struct sim *s);

@@ -1,8 +1,8 @@
 /*
- * core_api.c -- pxsim's cluster-level core endpoints: /version, /nodes,
+ * nodes.c -- pxsim's cluster-level core endpoints: /version, /nodes,
  * /nodes/{node}/status, /cluster/status, /cluster/resources,
  * /cluster/nextid, storages (/storage, /nodes/{node}/storage...), pools,
- * and RRD data for nodes and storages (sim_rrd_write for guests too).
+ * and RRD data for nodes and storages (sim_rrd_level for guests too).
  */
 #include <math.h>
 #include <stdio.h>

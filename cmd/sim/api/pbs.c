@@ -516,12 +516,6 @@ store_status(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 	sim_ok_end(rs, &w);
 }
 
-void
-ext_seed_pbs(struct sim *s)
-{
-	(void)s;	/* everything is derived from the model */
-}
-
 #define DSA "/datastore/{store}", "Datastore.Audit|Datastore.Backup"
 
 const struct sim_route sim_routes_pbs[] = {

@@ -1,0 +1,515 @@
+/*
+ * guest_lifecycle.c -- the guest lists (/nodes/{node}/qemu, .../lxc), a
+ * guest's index and status, the power actions (start, stop, shutdown,
+ * reboot, suspend, resume), create and destroy.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../core.h"
+#include "guest.h"
+
+/* ---- lists ---- */
+
+static void
+write_list_row(struct sim *s, struct jw *w, const struct sim_guest *g)
+{
+	struct sim_stats st;
+
+	sim_guest_stats(s, g, &st);
+	jw_obj(w);
+	jw_kint(w, "vmid", g->vmid);
+	jw_kstr(w, "name", g->name);
+	jw_kstr(w, "status", g->status == SIM_PAUSED ? "running" :
+	    sim_gstatus_name(g->status));
+	if (g->type == SIM_LXC)
+		jw_kstr(w, "type", "lxc");
+	jw_knum(w, "cpus", g->cpus);
+	jw_knum(w, "cpu", st.cpu);
+	jw_kuint(w, "maxmem", g->maxmem);
+	jw_kuint(w, "mem", st.mem);
+	jw_kuint(w, "maxdisk", g->maxdisk);
+	jw_kuint(w, "disk", st.disk);
+	if (g->type == SIM_LXC)
+		jw_kuint(w, "maxswap", 512ULL << 20);
+	jw_kuint(w, "netin", st.netin);
+	jw_kuint(w, "netout", st.netout);
+	jw_kuint(w, "diskread", st.diskread);
+	jw_kuint(w, "diskwrite", st.diskwrite);
+	jw_kuint(w, "uptime", st.uptime);
+	if (g->template_)
+		jw_kint(w, "template", 1);
+	if (g->tags)
+		jw_kstr(w, "tags", g->tags);
+	if (g->lock)
+		jw_kstr(w, "lock", g->lock);
+	if (g->type == SIM_QEMU && g->status != SIM_STOPPED) {
+		jw_kint(w, "pid", 10000 + g->vmid);
+		jw_kstr(w, "qmpstatus", sim_gstatus_name(g->status));
+	}
+	jw_end(w);
+}
+
+/* Endpoint handler (routes in guest_routes.c). */
+void
+h_list(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	const char *node = sim_var(m, "node");
+	enum sim_gtype type = g_type(rq);
+	struct jw w;
+	size_t i;
+	char path[32];
+
+	sim_ok_begin(rs, &w);
+	jw_arr(&w);
+	for (i = 0; i < s->nguests; i++) {
+		const struct sim_guest *g = s->guests[i];
+
+		if (g->type != type || strcmp(sim_guest_node(s, g), node) != 0)
+			continue;
+		snprintf(path, sizeof(path), "/vms/%d", g->vmid);
+		if (sim_check_perm(s, rq, path, "VM.Audit", NULL) != 0)
+			continue;
+		write_list_row(s, &w, g);
+	}
+	jw_end(&w);
+	sim_ok_end(rs, &w);
+}
+
+/* Endpoint handler (routes in guest_routes.c). */
+void
+h_index(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	struct sim_guest *g = g_lookup(s, rq, rs, m);
+
+	if (g == NULL)
+		return;
+	if (g->type == SIM_QEMU)
+		sim_ok_json(rs, "[{\"subdir\":\"config\"},{\"subdir\":"
+		    "\"pending\"},{\"subdir\":\"status\"},{\"subdir\":"
+		    "\"unlink\"},{\"subdir\":\"vncproxy\"},{\"subdir\":"
+		    "\"termproxy\"},{\"subdir\":\"migrate\"},{\"subdir\":"
+		    "\"resize\"},{\"subdir\":\"move\"},{\"subdir\":\"rrd\"},"
+		    "{\"subdir\":\"rrddata\"},{\"subdir\":\"monitor\"},"
+		    "{\"subdir\":\"agent\"},{\"subdir\":\"snapshot\"},"
+		    "{\"subdir\":\"spiceproxy\"},{\"subdir\":\"sendkey\"},"
+		    "{\"subdir\":\"firewall\"},{\"subdir\":\"mtunnel\"},"
+		    "{\"subdir\":\"remote_migrate\"}]");
+	else
+		sim_ok_json(rs, "[{\"subdir\":\"config\"},{\"subdir\":"
+		    "\"pending\"},{\"subdir\":\"status\"},{\"subdir\":"
+		    "\"vncproxy\"},{\"subdir\":\"termproxy\"},{\"subdir\":"
+		    "\"migrate\"},{\"subdir\":\"resize\"},{\"subdir\":"
+		    "\"move_volume\"},{\"subdir\":\"rrd\"},{\"subdir\":"
+		    "\"rrddata\"},{\"subdir\":\"snapshot\"},{\"subdir\":"
+		    "\"spiceproxy\"},{\"subdir\":\"firewall\"},{\"subdir\":"
+		    "\"interfaces\"},{\"subdir\":\"mtunnel\"}]");
+}
+
+/* ---- status ---- */
+
+/* Endpoint handler (routes in guest_routes.c). */
+void
+h_status_index(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	if (g_lookup(s, rq, rs, m) == NULL)
+		return;
+	sim_ok_json(rs, g_type(rq) == SIM_QEMU ? "[{\"subdir\":\"current\"},"
+	    "{\"subdir\":\"start\"},{\"subdir\":\"stop\"},{\"subdir\":"
+	    "\"reset\"},{\"subdir\":\"shutdown\"},{\"subdir\":\"suspend\"},"
+	    "{\"subdir\":\"reboot\"},{\"subdir\":\"resume\"}]" :
+	    "[{\"subdir\":\"current\"},{\"subdir\":\"start\"},{\"subdir\":"
+	    "\"stop\"},{\"subdir\":\"shutdown\"},{\"subdir\":\"suspend\"},"
+	    "{\"subdir\":\"reboot\"},{\"subdir\":\"resume\"}]");
+}
+
+/* Endpoint handler (routes in guest_routes.c). */
+void
+h_status_current(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	struct sim_guest *g = g_lookup(s, rq, rs, m);
+	struct sim_stats st;
+	struct jw w;
+
+	if (g == NULL)
+		return;
+	sim_guest_stats(s, g, &st);
+	sim_ok_begin(rs, &w);
+	jw_obj(&w);
+	jw_kint(&w, "vmid", g->vmid);
+	jw_kstr(&w, "name", g->name);
+	jw_kstr(&w, "status", g->status == SIM_PAUSED ? "running" :
+	    sim_gstatus_name(g->status));
+	jw_knum(&w, "cpus", g->cpus);
+	jw_knum(&w, "cpu", st.cpu);
+	jw_kuint(&w, "maxmem", g->maxmem);
+	jw_kuint(&w, "mem", st.mem);
+	jw_kuint(&w, "maxdisk", g->maxdisk);
+	jw_kuint(&w, "disk", st.disk);
+	jw_kuint(&w, "netin", st.netin);
+	jw_kuint(&w, "netout", st.netout);
+	jw_kuint(&w, "diskread", st.diskread);
+	jw_kuint(&w, "diskwrite", st.diskwrite);
+	jw_kuint(&w, "uptime", st.uptime);
+	if (g->tags)
+		jw_kstr(&w, "tags", g->tags);
+	if (g->lock)
+		jw_kstr(&w, "lock", g->lock);
+	if (g->template_)
+		jw_kint(&w, "template", 1);
+	jw_key(&w, "ha");
+	jw_obj(&w);
+	jw_kint(&w, "managed", g->ha);
+	if (g->ha) {
+		char sid[32];
+
+		snprintf(sid, sizeof(sid), "vm:%d", g->vmid);
+		jw_kstr(&w, "state", g->status == SIM_STOPPED ? "stopped" :
+		    "started");
+		jw_kstr(&w, "group", "");
+	}
+	jw_end(&w);
+	if (g->type == SIM_QEMU) {
+		jw_kint(&w, "agent", g->agent);
+		jw_kstr(&w, "qmpstatus", sim_gstatus_name(g->status));
+		if (g->status != SIM_STOPPED) {
+			jw_kint(&w, "pid", 10000 + g->vmid);
+			jw_kstr(&w, "running-machine", "pc-i440fx-9.2+pve1");
+			jw_kstr(&w, "running-qemu", "9.2.0");
+		}
+		jw_kstr(&w, "clipboard", "");
+	} else {
+		jw_kstr(&w, "type", "lxc");
+		jw_kuint(&w, "maxswap", 512ULL << 20);
+		jw_kuint(&w, "swap", 0);
+	}
+	jw_end(&w);
+	sim_ok_end(rs, &w);
+}
+
+static void
+power_done(struct sim *s, struct sim_task *t)
+{
+	struct sim_guest *g = sim_guest_find(s, t->vmid);
+	const char *ty = t->type;
+
+	if (g == NULL)
+		return;
+	if (strstr(ty, "start") || strstr(ty, "resume") || strstr(ty, "reboot")) {
+		if (g->status != SIM_RUNNING || strstr(ty, "reboot"))
+			g->started = sim_now(s);
+		g->status = SIM_RUNNING;
+		/* pending changes take effect on a fresh start */
+		if (g->pending.n && !strstr(ty, "resume")) {
+			size_t i;
+
+			for (i = 0; i < g->pending.n; i++) {
+				if (strcmp(g->pending.v[i].key, "delete") == 0)
+					continue;
+				sim_kv_set(&g->config, g->pending.v[i].key,
+				    g->pending.v[i].val);
+			}
+			sim_kv_free(&g->pending);
+			g_sync_fields(g);
+		}
+	} else if (strstr(ty, "suspend")) {
+		g->status = SIM_PAUSED;
+	} else {
+		g->status = SIM_STOPPED;
+	}
+	sim_guest_save(s, g);
+}
+
+/* Endpoint handler (routes in guest_routes.c). */
+void
+h_power(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	struct sim_guest *g = g_lookup(s, rq, rs, m);
+	const char *action = strrchr(rq->path, '/') + 1;
+	char type[32], id[16], err[128];
+	const char *error = NULL;
+	struct sim_task *t;
+	int qemu;
+
+	if (g == NULL)
+		return;
+	qemu = g->type == SIM_QEMU;
+	if (g->template_ && strcmp(action, "start") == 0) {
+		sim_error(rs, 500, "you can't start a vm if it's a template");
+		return;
+	}
+	if (g_check_lock(g, rq, rs) != 0)
+		return;
+	if (strcmp(action, "start") == 0 && g->status == SIM_RUNNING)
+		snprintf(err, sizeof(err), "%s %d already running", g_word(g),
+		    g->vmid), error = err;
+	else if ((strcmp(action, "stop") == 0 || strcmp(action, "shutdown") ==
+	    0 || strcmp(action, "reboot") == 0 || strcmp(action, "suspend") ==
+	    0) && g->status == SIM_STOPPED)
+		snprintf(err, sizeof(err), "%s %d not running", g_word(g),
+		    g->vmid), error = err;
+	else if (strcmp(action, "resume") == 0 && g->status != SIM_PAUSED &&
+	    qemu)
+		snprintf(err, sizeof(err), "VM %d not running", g->vmid),
+		    error = g->status == SIM_STOPPED ? err : NULL;
+	if (g->ha && (strcmp(action, "start") == 0 || strcmp(action, "stop") ==
+	    0 || strcmp(action, "shutdown") == 0))
+		snprintf(type, sizeof(type), "ha%s", action);
+	else if (strcmp(action, "start") == 0 && g->status == SIM_PAUSED &&
+	    qemu)
+		snprintf(type, sizeof(type), "qmresume");
+	else
+		snprintf(type, sizeof(type), "%s%s", qemu ? "qm" : "vz", action);
+	snprintf(id, sizeof(id), "%d", g->vmid);
+	t = sim_task_start(s, sim_var(m, "node"), type, id, rq->authid, -1,
+	    power_done, error);
+	t->vmid = g->vmid;
+	if (strncmp(type, "ha", 2) == 0)
+		sim_task_log(t, "Requesting HA %s for VM %d", action, g->vmid);
+	else if (strcmp(action, "shutdown") == 0 && error == NULL)
+		sim_task_log(t, "shutting down %s %d", g_word(g), g->vmid);
+	sim_upid_response(rs, t->upid);
+}
+
+/* ---- create / destroy ---- */
+
+static void
+create_done(struct sim *s, struct sim_task *t)
+{
+	struct sim_guest *g = sim_guest_find(s, t->vmid);
+
+	if (g && t->tick_state == 1) {
+		g->status = SIM_RUNNING;
+		g->started = sim_now(s);
+		sim_guest_save(s, g);
+	}
+}
+
+/* Allocate "STORAGE:SIZE" disks of a new guest's config into volumes. */
+static int
+alloc_disks(struct sim *s, struct sim_guest *g, struct sim_resp *rs)
+{
+	size_t i;
+	int n = 0;
+	const char *node = sim_guest_node(s, g);
+
+	for (i = 0; i < g->config.n; i++) {
+		char *v = g->config.v[i].val, store[64], vol[160], rest[256];
+		const char *colon, *comma;
+		long long gib;
+		struct sim_storage *st;
+		struct sim_volume *vv;
+
+		if (!g_is_disk_key(g->config.v[i].key) ||
+		    strstr(v, "media=cdrom") || (colon = strchr(v, ':')) ==
+		    NULL)
+			continue;
+		comma = strchr(v, ',');
+		snprintf(store, sizeof(store), "%.*s", (int)(colon - v), v);
+		gib = strtoll(colon + 1, NULL, 10);
+		if (strchr(colon + 1, '-') || gib <= 0)
+			continue;	/* an existing volume name */
+		if ((st = sim_storage_find(s, store)) == NULL ||
+		    !sim_storage_on_node(st, node)) {
+			sim_error(rs, 500, "storage '%s' does not exist", store);
+			return -1;
+		}
+		if (!strstr(st->content, g->type == SIM_LXC ? "rootdir" :
+		    "images")) {
+			sim_error(rs, 500, "storage '%s' does not support %s "
+			    "content", store, g->type == SIM_LXC ? "container"
+			    : "vm image");
+			return -1;
+		}
+		snprintf(vol, sizeof(vol), "%s:vm-%d-disk-%d", store, g->vmid,
+		    n++);
+		snprintf(rest, sizeof(rest), "%s%s%ssize=%lldG", vol,
+		    comma ? comma : "", comma ? "," : ",", gib);
+		sim_str_set(&g->config.v[i].val, rest);
+		vv = px_xcalloc(1, sizeof(*vv));
+		vv->storage = px_xstrdup(store);
+		vv->node = st->shared ? NULL : px_xstrdup(node);
+		vv->volid = px_xstrdup(vol);
+		vv->content = px_xstrdup(g->type == SIM_LXC ? "rootdir" :
+		    "images");
+		vv->format = px_xstrdup("raw");
+		vv->size = (uint64_t)gib << 30;
+		vv->vmid = g->vmid;
+		vv->ctime = sim_now(s);
+		sim_volume_add(s, vv);
+		if (strcmp(g->config.v[i].key, "rootfs") == 0 ||
+		    g->maxdisk == 0)
+			g->maxdisk = vv->size;
+	}
+	return 0;
+}
+
+/* Endpoint handler (routes in guest_routes.c). */
+void
+h_create(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	const char *node = sim_var(m, "node");
+	enum sim_gtype type = g_type(rq);
+	long long vmid = sim_param_int(rq, "vmid", -1);
+	struct sim_guest *g, *old;
+	struct sim_task *t;
+	char path[64], id[16];
+	size_t i;
+	static const char *skip[] = { "vmid", "node", "start", "pool",
+	    "storage", "ostemplate", "password", "ssh-public-keys", "unique",
+	    "restore", "force", "archive", "live-restore", "ignore-unpack-"
+	    "errors", "bwlimit", NULL };
+
+	if (sim_param_require(rq, rs, "vmid", NULL) != 0)
+		return;
+	if (vmid < 100 || vmid > 999999999) {
+		sim_param_error(rs, "vmid", "invalid format - value does not "
+		    "look like a valid VM ID\n");
+		return;
+	}
+	snprintf(path, sizeof(path), "/vms/%lld", vmid);
+	if (sim_check_perm(s, rq, path, "VM.Allocate", rs) != 0)
+		return;
+	if ((old = sim_guest_find(s, (int)vmid)) != NULL) {
+		if (type == SIM_LXC)
+			sim_error(rs, 500, "CT %lld already exists on node '%s'",
+			    vmid, sim_guest_node(s, old));
+		else
+			sim_error(rs, 500, "unable to create VM %lld - VM %lld "
+			    "already exists on node '%s'", vmid, vmid,
+			    sim_guest_node(s, old));
+		return;
+	}
+	if (type == SIM_LXC) {
+		const char *tpl = sim_param(rq, "ostemplate");
+
+		if (tpl == NULL) {
+			sim_param_error(rs, "ostemplate", "property is missing "
+			    "and it is not optional");
+			return;
+		}
+		if (sim_volume_find(s, tpl, node) == NULL) {
+			sim_error(rs, 500, "unable to create CT %lld - volume "
+			    "'%s' does not exist", vmid, tpl);
+			return;
+		}
+	}
+	g = px_xcalloc(1, sizeof(*g));
+	g->vmid = (int)vmid;
+	g->type = type;
+	g->node = (int)(sim_node_find(s, node) - s->nodes);
+	g->status = SIM_STOPPED;
+	for (i = 0; i < rq->params.n; i++) {
+		int k, skipit = 0;
+
+		for (k = 0; skip[k]; k++)
+			skipit |= strcmp(rq->params.v[i].key, skip[k]) == 0;
+		if (!skipit)
+			sim_kv_set(&g->config, rq->params.v[i].key,
+			    rq->params.v[i].val);
+	}
+	if (sim_kv_get(&g->config, "memory") == NULL)
+		sim_kv_set(&g->config, "memory", type == SIM_LXC ? "512" :
+		    "2048");
+	if (type == SIM_LXC) {
+		if (sim_kv_get(&g->config, "rootfs") == NULL)
+			sim_kv_set(&g->config, "rootfs", "local-lvm:4");
+		sim_kv_set(&g->config, "arch", "amd64");
+		if (sim_kv_get(&g->config, "ostype") == NULL)
+			sim_kv_set(&g->config, "ostype", "debian");
+	} else {
+		char uuid[37], buf[64];
+
+		sim_uuid(s, 0, uuid);
+		snprintf(buf, sizeof(buf), "uuid=%s", uuid);
+		sim_kv_set(&g->config, "smbios1", buf);
+		sim_uuid(s, 0, uuid);
+		sim_kv_set(&g->config, "vmgenid", uuid);
+	}
+	if (sim_param(rq, "pool")) {
+		if (sim_pool_find(s, sim_param(rq, "pool")) == NULL) {
+			sim_error(rs, 500, "pool '%s' does not exist",
+			    sim_param(rq, "pool"));
+			sim_guest_free(g);
+			return;
+		}
+		g->pool = px_xstrdup(sim_param(rq, "pool"));
+	}
+	if (alloc_disks(s, g, rs) != 0) {
+		sim_guest_free(g);
+		return;
+	}
+	g_sync_fields(g);
+	g->lock = px_xstrdup("create");
+	sim_guest_add(s, g);
+	snprintf(id, sizeof(id), "%lld", vmid);
+	t = sim_task_start(s, node, type == SIM_LXC ? "vzcreate" : "qmcreate",
+	    id, rq->authid, -1, create_done, NULL);
+	sim_task_lock(s, t, (int)vmid, "create");
+	t->tick_state = sim_param_bool(rq, "start", 0);
+	if (type == SIM_LXC) {
+		sim_task_log(t, "extracting archive '%s'",
+		    sim_param(rq, "ostemplate"));
+		sim_task_log(t, "Total bytes read: 524288000 (500MiB, "
+		    "238MiB/s)");
+		sim_task_log(t, "Detected container architecture: amd64");
+		sim_task_log(t, "Creating SSH host key 'ssh_host_ed25519_key' "
+		    "- this may take some time ...");
+	}
+	sim_upid_response(rs, t->upid);
+}
+
+static void
+destroy_done(struct sim *s, struct sim_task *t)
+{
+	size_t i;
+
+	for (i = s->nvolumes; i-- > 0;) {
+		struct sim_volume *v = s->volumes[i];
+
+		if (v->vmid == t->vmid && strcmp(v->content, "backup") != 0 &&
+		    strcmp(v->content, "iso") != 0)
+			sim_volume_remove(s, v->volid, v->node);
+	}
+	sim_guest_remove(s, t->vmid);
+}
+
+/* Endpoint handler (routes in guest_routes.c). */
+void
+h_destroy(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	struct sim_guest *g = g_lookup(s, rq, rs, m);
+	struct sim_task *t;
+	char id[16];
+
+	if (g == NULL)
+		return;
+	if (g_check_lock(g, rq, rs) != 0)
+		return;
+	if (g->status != SIM_STOPPED) {
+		sim_error(rs, 500, "%s %d is running - destroy failed",
+		    g_word(g), g->vmid);
+		return;
+	}
+	if (g->ha && !sim_param_bool(rq, "purge", 0)) {
+		sim_error(rs, 500, "unable to remove %s %d - used in HA "
+		    "resources and purge parameter not set.", g_word(g),
+		    g->vmid);
+		return;
+	}
+	snprintf(id, sizeof(id), "%d", g->vmid);
+	t = sim_task_start(s, sim_var(m, "node"), g->type == SIM_LXC ?
+	    "vzdestroy" : "qmdestroy", id, rq->authid, -1, destroy_done, NULL);
+	sim_task_lock(s, t, g->vmid, "destroyed");
+	sim_task_log(t, "  Logical volume \"vm-%d-disk-0\" successfully "
+	    "removed.", g->vmid);
+	sim_upid_response(rs, t->upid);
+}
