@@ -1,7 +1,8 @@
 /*
- * core.h -- declarations shared by the core files of pxsim (sim.c,
- * server.c, tls.c, api.c, model.c, tasks.c); not for the endpoint files,
- * which use sim.h only.
+ * core.h -- what pxsim's layers declare beyond sim.h, by file (see the
+ * map in sim.h): server/, router/, control/, http/, auth/, model/, and
+ * the route arrays and helpers the endpoint files of api/ share with the
+ * router and each other.
  */
 #ifndef PX_SIM_CORE_H
 #define PX_SIM_CORE_H
@@ -16,7 +17,7 @@
 #define SIM_MAX_BODY	(1024 * 1024)	/* larger body: 413 */
 #define TLS_CACHE_SIZE	(64 * 1024)
 
-/* tls.c */
+/* server/tls.c */
 struct tls_identity {
 	unsigned char *cert;	/* DER */
 	size_t certlen;
@@ -36,7 +37,7 @@ void tls_conn_init(struct tls_identity *t, br_ssl_server_context *sc,
     unsigned char *iobuf, size_t iobufn);
 void tls_random(void *buf, size_t n);
 
-/* server.c */
+/* server/server.c */
 struct listen_spec {
 	char host[64];
 	int port;
@@ -55,6 +56,8 @@ void server_stop(void);
 void sim_req_free(struct sim_req *rq);
 /* Parse a form-urlencoded string into params; -1 on a bad %-escape. */
 int sim_parse_form(struct sim_kvlist *l, const char *s, size_t n);
+
+/* http/request.c (besides sim_param and friends in sim.h) */
 /* Percent-decode s[0..n) into a new string; NULL on a bad escape or an
  * embedded NUL.  plus: '+' means space. */
 char *sim_pct_decode(const char *s, size_t n, int plus);
@@ -104,7 +107,7 @@ void auth_write_cap(struct sim *s, struct jw *w, const char *authid);
 extern const struct sim_route sim_routes_core_access[];
 extern const struct sim_route sim_routes_pbs_core[];
 
-/* model.c */
+/* model/generate.c */
 /* Open STATEDIR/sim.db; load the model, generating it when new or when
  * reset is set.  -1 with err on failure. */
 int model_open(struct sim *s, int reset, char *err, size_t errn);
@@ -114,13 +117,14 @@ void model_close(struct sim *s);
 /* Token secret / password lookups for authentication. */
 char *model_token_secret(struct sim *s, const char *user, const char *tok);
 char *model_password(struct sim *s, const char *user);
+/* model/model.c */
 /* A small key/value table of instance settings ("ticket_key", ...). */
 char *model_setting(struct sim *s, const char *key);
 void model_set_setting(struct sim *s, const char *key, const char *val);
 /* Begin/commit a transaction (nesting counted). */
 void model_begin(struct sim *s);
 void model_commit(struct sim *s);
-/* Hex helpers */
+/* model/kv.c: hex */
 void sim_hex(const unsigned char *p, size_t n, char *out);
 
 /* model/seed.c: the documents of the API areas, written at generation
@@ -129,22 +133,22 @@ void seed_access(struct sim *s);
 void seed_cluster(struct sim *s);
 void seed_node(struct sim *s);
 
-/* tasks.c */
+/* model/tasks.c */
 void tasks_load(struct sim *s);
 void tasks_save(struct sim *s, const struct sim_task *t);
 void tasks_free(struct sim *s);
-/* Core endpoint routes defined in tasks.c and api.c (guest/node). */
+/* Core endpoint routes: api/nodes.c, api/tasks.c, api/guest_routes.c. */
 extern const struct sim_route sim_routes_core[];
 extern const struct sim_route sim_routes_tasks[];
 extern const struct sim_route sim_routes_guest[];
 
-/* core_api.c, guests*.c */
+/* api/nodes.c: resources rows and RRD figures (guests use them too) */
 void sim_write_guest_resource(struct sim *s, struct jw *w,
     const struct sim_guest *g);
 int sim_rrd_params(const struct sim_req *rq, struct sim_resp *rs, int *step,
     int *max);
 double sim_rrd_level(struct sim *s, uint64_t key, long long t, int max);
-/* Start (start = 1) or stop the guests of t's node (vms: a list or NULL)
+/* api/node_bulk.c: start (start = 1) or stop the guests of t's node (vms: a list or NULL)
  * as part of task t. */
 void sim_tasks_bulk(struct sim *s, struct sim_task *t, int start, int force,
     const char *vms);
