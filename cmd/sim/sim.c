@@ -377,7 +377,7 @@ sim_main(int argc, char **argv)
 		px_errx(PX_EXIT_FAIL, "%s", err);
 	if (model_open(&s, reset, err, sizeof(err)) != 0)
 		px_errx(PX_EXIT_FAIL, "%s", err);
-	api_init(&s);
+	auth_init(&s);
 	pbs_secret(&s);
 	sim_tasks_history(&s, s.opt.history);
 	for (i = 0; i < noff; i++) {

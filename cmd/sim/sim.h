@@ -2,19 +2,71 @@
  * sim.h -- pxsim, the built-in stateful Proxmox VE / Backup Server
  * simulator: what the files of cmd/sim/ share.
  *
- * Layers:
+ * The files, in layers: a file calls only files of its own layer or of
+ * the layers below it, never up, and no two files call each other in a
+ * circle (tests/tools/simcircles checks it on the built objects).
  *
- *   sim.c     options, state directory, --print-config, main loop start
- *   server.c  sockets, poll() event loop, HTTP/1.1 parsing, faults, latency
- *   tls.c     BearSSL server engine, key and self-signed certificate
- *   api.c     router, auth (tokens, tickets, CSRF), permissions, helpers,
- *             /_sim/ control API, core PVE endpoints
- *   model.c   the cluster model (nodes, guests, storages, volumes, pools),
- *             SQLite persistence, document store, generation from the seed
- *   tasks.c   the task life cycle (UPID, running -> stopped, log)
- *   api_cluster.c, api_node.c, api_access.c, pbs.c, telegram.c
- *             the breadth of endpoints, served from the route arrays
- *             declared below (weak empty defaults in api.c)
+ *   sim.c            options, state directory, --print-config, start
+ *   sim.h            this map; requests, responses, routes, the model
+ *   core.h           what the layers below the endpoints declare
+ *
+ *   server/          the network side (top: calls the router)
+ *     server.c       sockets, poll() loop, HTTP/1.1 parsing, keep-alive,
+ *                    latency, injected faults on the wire, long-polls
+ *     tls.c          BearSSL server engine, key, self-signed certificate
+ *   router/
+ *     router.c       one request: /_sim/ and /bot paths, faults, latency,
+ *                    authentication, {node}/{vmid} checks, the route's
+ *                    permission, lookup over the route arrays below
+ *   control/
+ *     control.c      the request log, fault rules (--fail) and the /_sim/
+ *                    control API
+ *   telegram/
+ *     telegram.c     a fake Telegram Bot API and its /_sim/telegram routes
+ *   api/             the PVE and PBS endpoints, by API area
+ *     api.h          what the endpoint files share: the collection engine
+ *     collection.c   parameter checks with PVE's messages; list, read,
+ *                    create, update, delete of section-config collections
+ *     access.c       /access: users, tokens, groups, roles, realms, ACLs
+ *     access_ticket.c  /access/ticket (PVE, PBS), /access/permissions
+ *     cluster.c      /cluster: log, options, backup jobs, firewall, HA,
+ *                    mappings, notifications, replication
+ *     nodes.c        /version, /nodes, node status, /cluster/status,
+ *                    /cluster/resources, nextid, storages, pools, RRD data
+ *     node_system.c  /nodes/{node}: network, hardware, disks, apt,
+ *                    journal, syslog, DNS, time, replication
+ *     node_bulk.c    startall/stopall of a node's guests
+ *     guest.h        what the guest files share
+ *     guest.c        the guest of a path, lock checks, sizes, disk keys,
+ *                    config objects with their digest
+ *     guest_routes.c the table of every /nodes/{node}/{qemu|lxc} route
+ *     guest_lifecycle.c  lists, status, power actions, create, destroy
+ *     guest_config.c config read and change, pending changes
+ *     guest_migrate.c  clone, template, migrate, resize, move disk,
+ *                    feature, rrddata
+ *     guest_snapshot.c snapshots: list, create, delete, rollback
+ *     guest_agent.c  the QEMU guest agent, LXC interfaces
+ *     guest_console.c  termproxy, vncproxy, spiceproxy
+ *     vzdump.c       /nodes/{node}/vzdump backups
+ *     tasks.c        /nodes/{node}/tasks..., /cluster/tasks
+ *     pbs.c          the PBS API of the --pbs listener
+ *   auth/            who asks and what they may do
+ *     ticket.c       API tokens, tickets, CSRF tokens, logins
+ *     perm.c         privileges from roles and ACLs (cached), pool ACLs,
+ *                    the "cap" of a ticket
+ *   http/            what a handler reads and writes
+ *     request.c      parameters, headers, route variables, %-decoding
+ *     response.c     the {"data": ...} envelope, UPIDs, PVE's errors
+ *   model/           the state (bottom: never writes an HTTP answer)
+ *     model.c        nodes, guests, storages, volumes, pools in memory,
+ *                    SQLite persistence, the document store, clock, rng
+ *     kv.c           key/value lists, owned strings, hex
+ *     object.h, object.c  JSON objects and arrays as ordered raw values,
+ *                    documents as objects, digests
+ *     generate.c     open/load sim.db; generation from --seed, PVE's
+ *                    privileges and built-in roles, identities
+ *     seed.c         the documents the API areas start with
+ *     tasks.c        the task life cycle (UPID, running -> stopped, log)
  *
  * Everything runs in one thread: handlers are called from the event loop
  * and must not block.  Strings in model structs are owned by the model
@@ -215,8 +267,8 @@ typedef void (*sim_handler)(struct sim *s, struct sim_req *rq,
  *     captured variables ("{vmid}" -> "100").  priv may list
  *     alternatives separated by '|' (any one suffices); priv NULL means
  *     any authenticated identity.
- * Arrays end with an all-zero entry.  Core routes (api.c) win when a
- * method+pattern is in both.
+ * Arrays end with an all-zero entry.  Core routes (listed first by
+ * router.c) win when a method+pattern is in both.
  */
 struct sim_route {
 	const char *method;
@@ -227,7 +279,7 @@ struct sim_route {
 	int flags;		/* SIM_ROUTE_* */
 };
 
-/* Defined weak and empty in api.c; the breadth files define them. */
+/* The route arrays of the endpoint files (router.c looks them up). */
 extern const struct sim_route sim_routes_cluster[];	/* /cluster/... */
 extern const struct sim_route sim_routes_node[];	/* /nodes/{node}/... */
 extern const struct sim_route sim_routes_access[];	/* /access/... */
@@ -257,6 +309,9 @@ int sim_authid_privs(struct sim *s, const char *authid, const char *path,
  * ACLs or tokens through the document store (sim_doc_put does it for
  * the kinds "user", "group", "role", "acl", "token"). */
 void sim_perm_invalidate(struct sim *s);
+/* Every privilege PVE 9 knows, comma-separated (model/generate.c, with
+ * the built-in roles). */
+extern const char sim_all_privs[];
 
 /* ------------------------------------------------------------------ */
 /* The cluster model                                                  */
@@ -404,7 +459,6 @@ struct sim {
 	char clustername[64];	/* "pxsim" */
 	uint64_t rng_state[16];	/* sim_rand streams */
 	unsigned perm_gen;	/* bumped by sim_perm_invalidate */
-	void *perm_cache;	/* private to api.c */
 	int dirty;		/* private */
 };
 
@@ -418,6 +472,13 @@ double sim_nowf(const struct sim *s);
  * for the same --seed.  Use a stream of your own in generation code
  * (core uses 0..7, BREADTH 8..15). */
 uint64_t sim_rand(struct sim *s, unsigned stream);
+/* Random streams of the breadth files (the core model uses 0..7). */
+#define EXT_RNG_CLUSTER	8
+#define EXT_RNG_NODE	9
+#define EXT_RNG_ACCESS	10
+#define EXT_RNG_PBS	11
+#define EXT_RNG_TG	12
+
 /* A uniform integer in [lo, hi] from stream. */
 long long sim_rand_range(struct sim *s, unsigned stream, long long lo,
     long long hi);
@@ -447,9 +508,13 @@ const char *sim_guest_node(const struct sim *s, const struct sim_guest *g);
 const char *sim_gtype_name(enum sim_gtype t);
 /* "running", "stopped", "paused" (qemu status; lxc has no paused). */
 const char *sim_gstatus_name(enum sim_gstatus st);
-/* Look a guest up for a /nodes/{node}/{qemu|lxc}/{vmid} path: NULL with
- * PVE's 500 "Configuration file 'nodes/pve1/qemu-server/999.conf' does
- * not exist" in rs when absent, of the other type, or on another node. */
+/* The guest vmid when it is of this type and on node, else NULL. */
+struct sim_guest *sim_guest_on_node(struct sim *s, const char *node,
+    enum sim_gtype type, int vmid);
+/* The same for a /nodes/{node}/{qemu|lxc}/{vmid} path (api/guest.c):
+ * NULL with PVE's 500 "Configuration file
+ * 'nodes/pve1/qemu-server/999.conf' does not exist" in rs (when rs is not
+ * NULL) when absent, of the other type, or on another node. */
 struct sim_guest *sim_guest_check(struct sim *s, struct sim_resp *rs,
     const char *node, enum sim_gtype type, int vmid);
 void sim_guest_stats(struct sim *s, const struct sim_guest *g,
@@ -536,9 +601,6 @@ int sim_doc_delete(struct sim *s, const char *kind, const char *parent,
 /* Delete every document under parent (any kind). */
 void sim_doc_delete_parent(struct sim *s, const char *parent);
 
-/* Called after the core model is generated (inside the same
- * transaction): seed the breadth documents here.  Weak, empty default. */
-void sim_generate_ext(struct sim *s);
 
 /* ------------------------------------------------------------------ */
 /* Tasks                                                              */

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core.h"
+#include "../core.h"
 
 /* ---- request log and faults ---- */
 

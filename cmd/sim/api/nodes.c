@@ -1,8 +1,8 @@
 /*
- * core_api.c -- pxsim's cluster-level core endpoints: /version, /nodes,
+ * nodes.c -- pxsim's cluster-level core endpoints: /version, /nodes,
  * /nodes/{node}/status, /cluster/status, /cluster/resources,
  * /cluster/nextid, storages (/storage, /nodes/{node}/storage...), pools,
- * and RRD data for nodes and storages (sim_rrd_write for guests too).
+ * and RRD data for nodes and storages (sim_rrd_level for guests too).
  */
 #include <math.h>
 #include <stdio.h>
@@ -10,7 +10,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "core.h"
+#include "../core.h"
 
 #define H(name) static void name(struct sim *s, struct sim_req *rq, \
 	struct sim_resp *rs, const struct sim_match *m)

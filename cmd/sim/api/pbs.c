@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ext.h"
+#include "api.h"
 
 static const char *const stores[] = { "backup", "archive", NULL };
 
@@ -514,12 +514,6 @@ store_status(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 	}
 	jw_end(&w);
 	sim_ok_end(rs, &w);
-}
-
-void
-ext_seed_pbs(struct sim *s)
-{
-	(void)s;	/* everything is derived from the model */
 }
 
 #define DSA "/datastore/{store}", "Datastore.Audit|Datastore.Backup"

@@ -1,23 +1,16 @@
 /*
- * guests2.c -- pxsim's guest endpoints, part two: clone, template,
- * migrate, resize, move disk/volume, feature, rrddata, snapshots, the
- * guest agent, LXC interfaces, console proxies, vzdump and the bulk
- * start/stop of a node.
+ * guest_migrate.c -- guest operations that copy or move data: clone,
+ * template, migrate (with its precondition check), disk resize, move
+ * disk/volume; and /feature and /rrddata of a guest.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "guests.h"
+#include "guest.h"
 
 #define GiB (1ULL << 30)
-
-static void
-idstr(char *buf, size_t n, int vmid)
-{
-	snprintf(buf, n, "%d", vmid);
-}
 
 /* Log a progress line each time the task passes another 10 %. */
 static int
@@ -146,7 +139,7 @@ clone_done(struct sim *s, struct sim_task *t)
 	sim_guest_add(s, g);
 }
 
-/* Endpoint handler (routes in guests3.c). */
+/* Endpoint handler (routes in guest_routes.c). */
 void
 h_clone(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
     const struct sim_match *m)
@@ -203,7 +196,7 @@ h_clone(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 		snprintf(a->pool, sizeof(a->pool), "%s", sim_param(rq, "pool"));
 	a->full = sim_param_bool(rq, "full", !g->template_);
 	a->size = g->maxdisk;
-	idstr(id, sizeof(id), g->vmid);
+	g_idstr(id, sizeof(id), g->vmid);
 	t = sim_task_start(s, sim_var(m, "node"), g->type == SIM_LXC ?
 	    "vzclone" : "qmclone", id, rq->authid, -1, clone_done, NULL);
 	t->arg = a;
@@ -260,7 +253,7 @@ template_done(struct sim *s, struct sim_task *t)
 	sim_guest_save(s, g);
 }
 
-/* Endpoint handler (routes in guests3.c). */
+/* Endpoint handler (routes in guest_routes.c). */
 void
 h_template(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
     const struct sim_match *m)
@@ -282,7 +275,7 @@ h_template(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 		    g->type == SIM_LXC ? "CT" : "VM");
 		return;
 	}
-	idstr(id, sizeof(id), g->vmid);
+	g_idstr(id, sizeof(id), g->vmid);
 	t = sim_task_start(s, sim_var(m, "node"), g->type == SIM_LXC ?
 	    "vztemplate" : "qmtemplate", id, rq->authid, -1, template_done,
 	    NULL);
@@ -312,7 +305,7 @@ has_local_disks(struct sim *s, const struct sim_guest *g)
 	return 0;
 }
 
-/* Endpoint handler (routes in guests3.c). */
+/* Endpoint handler (routes in guest_routes.c). */
 void
 h_migrate_get(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
     const struct sim_match *m)
@@ -469,7 +462,7 @@ migrate_done(struct sim *s, struct sim_task *t)
 	    "00:00:%02d)", ts, (int)t->duration % 60);
 }
 
-/* Endpoint handler (routes in guests3.c). */
+/* Endpoint handler (routes in guest_routes.c). */
 void
 h_migrate_post(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
     const struct sim_match *m)
@@ -524,7 +517,7 @@ h_migrate_post(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 	a->mem = g->maxmem;
 	a->disk = g->maxdisk;
 	a->local = has_local_disks(s, g);
-	idstr(id, sizeof(id), g->vmid);
+	g_idstr(id, sizeof(id), g->vmid);
 	t = sim_task_start(s, sim_var(m, "node"), g->ha ? (g->type == SIM_LXC
 	    ? "harelocate" : "hamigrate") : g->type == SIM_LXC ? "vzmigrate" :
 	    "qmigrate", id, rq->authid, -1, migrate_done, NULL);
@@ -571,7 +564,7 @@ h_migrate_post(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 
 /* ---- resize, move ---- */
 
-/* Endpoint handler (routes in guests3.c). */
+/* Endpoint handler (routes in guest_routes.c). */
 void
 h_resize(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
     const struct sim_match *m)
@@ -631,7 +624,7 @@ h_resize(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 		sim_volume_save(s, v);
 	}
 	sim_guest_save(s, g);
-	idstr(id, sizeof(id), g->vmid);
+	g_idstr(id, sizeof(id), g->vmid);
 	t = sim_task_start(s, sim_var(m, "node"), g->type == SIM_LXC ?
 	    "resize" : "resize", id, rq->authid, 0, NULL, NULL);
 	sim_task_log(t, "  Size of logical volume pve/%s changed from %s to "
@@ -713,7 +706,7 @@ move_done(struct sim *s, struct sim_task *t)
 	sim_guest_save(s, g);
 }
 
-/* Endpoint handler (routes in guests3.c). */
+/* Endpoint handler (routes in guest_routes.c). */
 void
 h_move(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
     const struct sim_match *m)
@@ -756,7 +749,7 @@ h_move(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 	a->del = sim_param_bool(rq, "delete", 0);
 	a->size = g_prop(val, "size", cur, sizeof(cur)) == 0 &&
 	    g_parse_size(cur) > 0 ? (uint64_t)g_parse_size(cur) : g->maxdisk;
-	idstr(id, sizeof(id), g->vmid);
+	g_idstr(id, sizeof(id), g->vmid);
 	t = sim_task_start(s, sim_var(m, "node"), g->type == SIM_LXC ?
 	    "move_volume" : "qmmove", id, rq->authid, -1, move_done, NULL);
 	t->arg = a;
@@ -769,7 +762,7 @@ h_move(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 
 /* ---- feature, rrddata ---- */
 
-/* Endpoint handler (routes in guests3.c). */
+/* Endpoint handler (routes in guest_routes.c). */
 void
 h_feature(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
     const struct sim_match *m)
@@ -800,7 +793,7 @@ h_feature(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 	sim_ok_end(rs, &w);
 }
 
-/* Endpoint handler (routes in guests3.c). */
+/* Endpoint handler (routes in guest_routes.c). */
 void
 h_rrddata(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
     const struct sim_match *m)

@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ext.h"
+#include "../api/api.h"
 
 #define TG_BOT_ID	7000000001LL
 #define TG_APPROVER	424242LL

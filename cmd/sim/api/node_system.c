@@ -1,15 +1,16 @@
 /*
- * api_node.c -- pxsim's /nodes/{node}/... breadth: network (with CRUD
- * and apply), hardware (PCI with IOMMU groups, USB), disks and SMART,
- * apt versions and updates, journal and syslog, DNS, time, and the
- * node view of replication.  Static hardware is derived from the seed
- * and the node index (sim_hash), mutable settings live in documents.
+ * node_system.c -- pxsim's /nodes/{node}/... system areas: network (with
+ * CRUD and apply), hardware (PCI with IOMMU groups, USB), disks and
+ * SMART, apt versions and updates, journal and syslog, DNS, time, and
+ * the node view of replication.  Static hardware is derived from the
+ * seed and the node index (sim_hash), mutable settings live in documents
+ * (seeded by model/seed.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "ext.h"
+#include "api.h"
 
 static int
 node_index(struct sim *s, const char *name)
@@ -1427,85 +1428,6 @@ node_repl_now(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 	sim_task_log(t, "%s", "start replication job");
 	sim_task_log(t, "%s", "end replication job");
 	sim_upid_response(rs, t->upid);
-}
-
-/* ------------------------------------------------------------------ */
-/* Seeding                                                            */
-
-static void
-seed_iface(struct sim *s, const char *parent, const char *json)
-{
-	struct ext_obj o = { 0 };
-	char *id;
-
-	if (ext_obj_parse(&o, json, 0) == -1)
-		return;
-	id = ext_obj_str(&o, "iface");
-	sim_doc_put(s, "iface", parent, id, json);
-	free(id);
-	ext_obj_free(&o);
-}
-
-void
-ext_seed_node(struct sim *s)
-{
-	size_t i;
-
-	for (i = 0; i < s->nnodes; i++) {
-		const struct sim_node *n = &s->nodes[i];
-		char parent[96], json[1024];
-		unsigned a, b, c, d;
-
-		snprintf(parent, sizeof(parent), "node/%s", n->name);
-		if (sscanf(n->ip, "%u.%u.%u.%u", &a, &b, &c, &d) != 4) {
-			a = 10;
-			b = 0;
-			c = 0;
-			d = 11 + (unsigned)i;
-		}
-		seed_iface(s, parent, "{\"iface\":\"eno1\",\"type\":\"eth\","
-		    "\"method\":\"manual\",\"method6\":\"manual\","
-		    "\"families\":[\"inet\"],\"exists\":1,\"active\":1,"
-		    "\"priority\":4}");
-		seed_iface(s, parent, "{\"iface\":\"eno2\",\"type\":\"eth\","
-		    "\"method\":\"manual\",\"method6\":\"manual\","
-		    "\"families\":[\"inet\"],\"exists\":1,\"active\":1,"
-		    "\"priority\":5}");
-		seed_iface(s, parent, "{\"iface\":\"enp3s0f0np0\",\"type\":"
-		    "\"eth\",\"method\":\"manual\",\"method6\":\"manual\","
-		    "\"families\":[\"inet\"],\"exists\":1,\"priority\":6}");
-		snprintf(json, sizeof(json), "{\"iface\":\"bond0\",\"type\":"
-		    "\"bond\",\"method\":\"manual\",\"method6\":\"manual\","
-		    "\"families\":[\"inet\"],\"slaves\":\"eno1 eno2\","
-		    "\"bond_mode\":\"802.3ad\",\"bond_xmit_hash_policy\":"
-		    "\"layer3+4\",\"autostart\":1,\"active\":1,\"priority\":7,"
-		    "\"options\":[\"bond-miimon 100\"]}");
-		seed_iface(s, parent, json);
-		snprintf(json, sizeof(json), "{\"iface\":\"vmbr0\",\"type\":"
-		    "\"bridge\",\"method\":\"static\",\"method6\":\"manual\","
-		    "\"families\":[\"inet\"],\"address\":\"%u.%u.%u.%u\","
-		    "\"netmask\":\"24\",\"cidr\":"
-		    "\"%u.%u.%u.%u/24\",\"gateway\":\"%u.%u.%u.1\","
-		    "\"bridge_ports\":\"bond0\",\"bridge_stp\":\"off\","
-		    "\"bridge_fd\":\"0\",\"bridge_vlan_aware\":1,"
-		    "\"bridge_vids\":\"2-4094\",\"autostart\":1,\"active\":1,"
-		    "\"priority\":8}", a, b, c, d, a, b, c, d, a, b, c);
-		seed_iface(s, parent, json);
-		snprintf(json, sizeof(json), "{\"iface\":\"vmbr1\",\"type\":"
-		    "\"bridge\",\"method\":\"static\",\"method6\":\"manual\","
-		    "\"families\":[\"inet\"],\"address\":\"10.10.10.%u\","
-		    "\"netmask\":\"24\",\"cidr\":"
-		    "\"10.10.10.%u/24\",\"bridge_ports\":\"enp3s0f0np0\","
-		    "\"bridge_stp\":\"off\",\"bridge_fd\":\"0\",\"mtu\":9000,"
-		    "\"comments\":\"storage network\",\"autostart\":1,"
-		    "\"active\":1,\"priority\":9}", d, d);
-		seed_iface(s, parent, json);
-		snprintf(json, sizeof(json), "{\"search\":\"pxsim.lan\","
-		    "\"dns1\":\"%u.%u.%u.1\",\"dns2\":\"1.1.1.1\"}", a, b, c);
-		sim_doc_put(s, "dns", parent, "dns", json);
-		sim_doc_put(s, "timezone", parent, "tz",
-		    "{\"timezone\":\"Europe/Vienna\"}");
-	}
 }
 
 /* ------------------------------------------------------------------ */

@@ -1,81 +1,14 @@
 /*
- * ext.h -- what the breadth files of pxsim share (api_cluster.c,
- * api_node.c, api_access.c, pbs.c, telegram.c, ext.c): JSON objects as
- * ordered key -> raw JSON lists, a table-driven engine for PVE's
- * section-config collections (list, read, create, update with digest and
- * delete, parameter checks with PVE's messages), and the seeding entry
- * points called from sim_generate_ext.
+ * api.h -- what pxsim's endpoint files share beyond sim.h: the
+ * table-driven engine for PVE's section-config collections (collection.c:
+ * list, read, create, update with digest and delete, parameter checks
+ * with PVE's messages), and the JSON objects of model/object.h.
  */
-#ifndef PX_SIM_EXT_H
-#define PX_SIM_EXT_H
+#ifndef PX_SIM_API_H
+#define PX_SIM_API_H
 
-#include "sim.h"
-
-/* Random streams of the breadth files (core uses 0..7). */
-#define EXT_RNG_CLUSTER	8
-#define EXT_RNG_NODE	9
-#define EXT_RNG_ACCESS	10
-#define EXT_RNG_PBS	11
-#define EXT_RNG_TG	12
-
-/* ------------------------------------------------------------------ */
-/* JSON objects: an ordered list of key -> raw JSON value text.         */
-
-struct ext_obj {
-	struct sim_kvlist kv;	/* val is valid JSON text */
-};
-
-/* Parse a JSON object (len bytes, or strlen when len is 0); 0 on
- * success, -1 when json is not an object.  o is emptied first. */
-int ext_obj_parse(struct ext_obj *o, const char *json, size_t len);
-/* The object as compact JSON text; caller frees. */
-char *ext_obj_json(const struct ext_obj *o);
-void ext_obj_free(struct ext_obj *o);
-/* The raw JSON text of key, or NULL. */
-const char *ext_obj_raw(const struct ext_obj *o, const char *key);
-/* The unescaped string value of key (numbers give their text); NULL
- * when absent or null; caller frees. */
-char *ext_obj_str(const struct ext_obj *o, const char *key);
-/* The integer value of key, def when absent or not a number. */
-long long ext_obj_int(const struct ext_obj *o, const char *key,
-    long long def);
-void ext_obj_set_raw(struct ext_obj *o, const char *key, const char *raw);
-void ext_obj_set_str(struct ext_obj *o, const char *key, const char *s);
-void ext_obj_set_int(struct ext_obj *o, const char *key, long long v);
-void ext_obj_del(struct ext_obj *o, const char *key);
-/* Write o into w as an object; keys: NULL for all, else a
- * space-separated list of the keys to write (absent ones skipped). */
-void ext_obj_write(struct jw *w, const struct ext_obj *o, const char *keys);
-
-/* An array of objects (firewall rules, ipset entries, ...). */
-struct ext_arr {
-	struct ext_obj *v;
-	size_t n, cap;
-};
-
-/* Parse a raw JSON array of objects (NULL gives an empty array). */
-int ext_arr_parse(struct ext_arr *a, const char *raw);
-/* Compact JSON text of the array; caller frees. */
-char *ext_arr_json(const struct ext_arr *a);
-/* Insert a (moved in, then owned by the array) at index pos (clamped). */
-void ext_arr_insert(struct ext_arr *a, size_t pos, struct ext_obj *o);
-/* Remove index pos (freeing it). */
-void ext_arr_remove(struct ext_arr *a, size_t pos);
-void ext_arr_free(struct ext_arr *a);
-
-/* Read one stored document as an object; 0 when found. */
-int ext_doc_obj(struct sim *s, const char *kind, const char *parent,
-    const char *id, struct ext_obj *o);
-/* Store an object as a document. */
-void ext_doc_put_obj(struct sim *s, const char *kind, const char *parent,
-    const char *id, const struct ext_obj *o);
-
-/* A 40-hex-digit digest of text (FNV-based; stable for equal text). */
-void ext_digest(const char *text, size_t len, char out[41]);
-/* The digest of every document of kind under parent (the "config file"
- * digest PVE sends and checks). */
-void ext_kind_digest(struct sim *s, const char *kind, const char *parent,
-    char out[41]);
+#include "../sim.h"
+#include "../model/object.h"
 
 /* ------------------------------------------------------------------ */
 /* Parameters                                                         */
@@ -177,13 +110,5 @@ static __attribute__((unused)) void NAME##_delete(struct sim *s, struct sim_req 
 /* Write a JSON array of {"KEY": name} for an index endpoint
  * ("subdirs": space-separated names). */
 void ext_index(struct sim_resp *rs, const char *key, const char *subdirs);
-
-/* ------------------------------------------------------------------ */
-/* Seeding (called from sim_generate_ext in ext.c)                     */
-
-void ext_seed_cluster(struct sim *s);
-void ext_seed_node(struct sim *s);
-void ext_seed_access(struct sim *s);
-void ext_seed_pbs(struct sim *s);
 
 #endif

@@ -18,7 +18,7 @@
 
 #include <bearssl.h>
 
-#include "core.h"
+#include "../core.h"
 
 /* ---- DER encoding ---- */
 

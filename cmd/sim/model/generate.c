@@ -1,8 +1,10 @@
 /*
- * gen.c -- opening, loading and generating pxsim's model: a plausible
+ * generate.c -- opening, loading and generating pxsim's model: a plausible
  * cluster built deterministically from --seed (nodes, guests with configs,
  * snapshots and pending changes, storages, ISOs, templates, backups,
- * pools, and the built-in identities), then saved to STATEDIR/sim.db.
+ * pools, PVE's privileges and built-in roles, the built-in identities),
+ * then saved to STATEDIR/sim.db; seed.c adds the documents of the API
+ * areas.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +13,7 @@
 
 #include <sqlite3.h>
 
-#include "core.h"
+#include "../core.h"
 
 #define R_NODE	1
 #define R_GUEST	2
@@ -788,13 +790,6 @@ gen_access(struct sim *s)
 	put_acl(s, "/pool/dev", "token", "operator@pve!ops", "PVEVMUser");
 }
 
-/* Weak default: the breadth files seed their documents here. */
-__attribute__((weak)) void
-sim_generate_ext(struct sim *s)
-{
-	(void)s;
-}
-
 static void
 generate(struct sim *s)
 {
@@ -817,7 +812,9 @@ generate(struct sim *s)
 	gen_media(s, now);
 	gen_guests(s, now);
 	gen_access(s);
-	sim_generate_ext(s);
+	seed_access(s);
+	seed_cluster(s);
+	seed_node(s);
 	snprintf(buf, sizeof(buf), "%d", s->opt.nodes);
 	model_set_setting(s, "gen.nodes", buf);
 	snprintf(buf, sizeof(buf), "%d", s->opt.guests);

@@ -1,82 +1,25 @@
 /*
- * api_access.c -- pxsim's /access/... breadth: users (with API tokens),
- * groups, roles (PVE's built-in roles with their privileges), realms and
- * ACLs.  Everything is kept in the document kinds the core reads for
- * authentication and permission checks (sim.h: "user", "passwd",
- * "token", "tokensecret", "group", "role", "acl", "domain"); sim_doc_put
+ * access.c -- pxsim's /access/... areas: users (with API tokens), groups,
+ * roles (PVE's built-in roles are written by model/generate.c), realms
+ * and ACLs.  Everything is kept in the document kinds auth/perm.c reads
+ * for permission checks (sim.h: "user", "passwd", "token",
+ * "tokensecret", "group", "role", "acl", "domain"); sim_doc_put
  * invalidates the permission cache for those kinds.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "ext.h"
-
-/* Every privilege PVE 9 knows (the schema of GET /access/roles/{id}). */
-static const char all_privs[] =
-	"Datastore.Allocate,Datastore.AllocateSpace,Datastore.AllocateTemplate,"
-	"Datastore.Audit,Group.Allocate,Mapping.Audit,Mapping.Modify,"
-	"Mapping.Use,Permissions.Modify,Pool.Allocate,Pool.Audit,"
-	"Realm.Allocate,Realm.AllocateUser,SDN.Allocate,SDN.Audit,SDN.Use,"
-	"Sys.AccessNetwork,Sys.Audit,Sys.Console,Sys.Incoming,Sys.Modify,"
-	"Sys.PowerMgmt,Sys.Syslog,User.Modify,VM.Allocate,VM.Audit,VM.Backup,"
-	"VM.Clone,VM.Config.CDROM,VM.Config.CPU,VM.Config.Cloudinit,"
-	"VM.Config.Disk,VM.Config.HWType,VM.Config.Memory,VM.Config.Network,"
-	"VM.Config.Options,VM.Console,VM.GuestAgent.Audit,"
-	"VM.GuestAgent.FileRead,VM.GuestAgent.FileSystemMgmt,"
-	"VM.GuestAgent.FileWrite,VM.GuestAgent.Unrestricted,VM.Migrate,"
-	"VM.PowerMgmt,VM.Replicate,VM.Snapshot,VM.Snapshot.Rollback";
-
-#define VM_ALL \
-	"VM.Allocate,VM.Audit,VM.Backup,VM.Clone,VM.Config.CDROM," \
-	"VM.Config.CPU,VM.Config.Cloudinit,VM.Config.Disk,VM.Config.HWType," \
-	"VM.Config.Memory,VM.Config.Network,VM.Config.Options,VM.Console," \
-	"VM.GuestAgent.Audit,VM.GuestAgent.FileRead," \
-	"VM.GuestAgent.FileSystemMgmt,VM.GuestAgent.FileWrite," \
-	"VM.GuestAgent.Unrestricted,VM.Migrate,VM.PowerMgmt,VM.Replicate," \
-	"VM.Snapshot,VM.Snapshot.Rollback"
-
-/* The built-in roles ("special": they cannot be changed). */
-static const struct {
-	const char *id;
-	const char *privs;
-} builtin_roles[] = {
-	{ "Administrator", all_privs },
-	{ "NoAccess", "" },
-	{ "PVEAdmin", "Datastore.Allocate,Datastore.AllocateSpace,"
-	    "Datastore.AllocateTemplate,Datastore.Audit,Group.Allocate,"
-	    "Mapping.Audit,Mapping.Modify,Mapping.Use,Pool.Allocate,"
-	    "Pool.Audit,Realm.AllocateUser,SDN.Allocate,SDN.Audit,SDN.Use,"
-	    "Sys.Audit,Sys.Console,Sys.Syslog,User.Modify," VM_ALL },
-	{ "PVEAuditor", "Datastore.Audit,Mapping.Audit,Pool.Audit,SDN.Audit,"
-	    "Sys.Audit,VM.Audit,VM.GuestAgent.Audit" },
-	{ "PVEDatastoreAdmin", "Datastore.Allocate,Datastore.AllocateSpace,"
-	    "Datastore.AllocateTemplate,Datastore.Audit" },
-	{ "PVEDatastoreUser", "Datastore.AllocateSpace,Datastore.Audit" },
-	{ "PVEMappingAdmin", "Mapping.Audit,Mapping.Modify,Mapping.Use" },
-	{ "PVEMappingUser", "Mapping.Audit,Mapping.Use" },
-	{ "PVEPoolAdmin", "Pool.Allocate,Pool.Audit" },
-	{ "PVEPoolUser", "Pool.Audit" },
-	{ "PVESDNAdmin", "SDN.Allocate,SDN.Audit,SDN.Use" },
-	{ "PVESDNUser", "SDN.Audit,SDN.Use" },
-	{ "PVESysAdmin", "Sys.AccessNetwork,Sys.Audit,Sys.Console,"
-	    "Sys.Incoming,Sys.Modify,Sys.PowerMgmt,Sys.Syslog" },
-	{ "PVETemplateUser", "VM.Audit,VM.Clone" },
-	{ "PVEUserAdmin", "Group.Allocate,Realm.AllocateUser,User.Modify" },
-	{ "PVEVMAdmin", VM_ALL },
-	{ "PVEVMUser", "VM.Audit,VM.Backup,VM.Config.CDROM,"
-	    "VM.Config.Cloudinit,VM.Console,VM.GuestAgent.Audit,"
-	    "VM.PowerMgmt" },
-};
+#include "api.h"
 
 static int
 valid_priv(const char *p)
 {
 	size_t n = strlen(p);
-	const char *q = all_privs;
+	const char *q = sim_all_privs;
 
 	while ((q = strstr(q, p)) != NULL) {
-		if ((q == all_privs || q[-1] == ',') && (q[n] == ',' ||
+		if ((q == sim_all_privs || q[-1] == ',') && (q[n] == ',' ||
 		    q[n] == 0))
 			return 1;
 		q += n;
@@ -680,84 +623,171 @@ out:
 	ext_obj_free(&u);
 }
 
+/* Answer an array of the documents of kind, each written by fn (called
+ * with w, or with arg when arg is not NULL, see access_list). */
+static void
+doc_array(struct sim *s, struct sim_resp *rs, const char *kind,
+    sim_doc_fn fn, struct jw *w, void *arg)
+{
+	sim_ok_begin(rs, w);
+	jw_arr(w);
+	sim_doc_list(s, kind, "", fn, arg ? arg : w);
+	jw_end(w);
+	sim_ok_end(rs, w);
+}
+
 /* ------------------------------------------------------------------ */
-/* Groups                                                             */
+/* Groups and roles: documents listed, created and read the same way   */
+
+struct access_kind {
+	const char *kind;	/* document kind: "group", "role" */
+	const char *idkey;	/* "groupid", "roleid" */
+	const char *list_keys;	/* keys of a listing row */
+	const char *create_spec;	/* parameters of a create */
+	const char *members;	/* the comma list: "users", "privs" */
+	/* 0, or -1 with a 400 in rs for an id that is refused */
+	int (*id_ok)(struct sim_resp *rs, const char *id);
+};
 
 static int
-group_list_cb(void *arg, const char *id, const char *json)
+group_id_ok(struct sim_resp *rs, const char *gid)
 {
-	struct jw *w = arg;
+	if (strspn(gid, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789_.-") != strlen(gid)) {
+		sim_param_errorf(rs, "groupid", "invalid format - value does "
+		    "not look like a valid group name");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+role_id_ok(struct sim_resp *rs, const char *rid)
+{
+	if (!strncmp(rid, "PVE", 3)) {
+		sim_param_errorf(rs, "roleid", "cannot use role ID starting "
+		    "with 'PVE'");
+		return -1;
+	}
+	return 0;
+}
+
+static const struct access_kind access_groups = { "group", "groupid",
+	"groupid comment users", "groupid:s:r comment:s", "users",
+	group_id_ok };
+static const struct access_kind access_roles = { "role", "roleid",
+	"roleid privs special", "roleid:s:r privs:s", "privs",
+	role_id_ok };
+
+struct access_list_ctx {
+	struct jw *w;
+	const struct access_kind *k;
+};
+
+static int
+access_list_cb(void *arg, const char *id, const char *json)
+{
+	struct access_list_ctx *c = arg;
 	struct ext_obj o = { 0 };
 
 	if (ext_obj_parse(&o, json, 0) == -1)
 		return 0;
-	ext_obj_set_str(&o, "groupid", id);
-	ext_obj_write(w, &o, "groupid comment users");
+	ext_obj_set_str(&o, c->k->idkey, id);
+	ext_obj_write(c->w, &o, c->k->list_keys);
 	ext_obj_free(&o);
 	return 0;
 }
 
+/* GET /access/groups and /access/roles. */
 static void
-groups_list(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+access_list(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
     const struct sim_match *m)
 {
+	struct access_list_ctx c;
 	struct jw w;
 
-	(void)rq;
 	(void)m;
-	sim_ok_begin(rs, &w);
-	jw_arr(&w);
-	sim_doc_list(s, "group", "", group_list_cb, &w);
-	jw_end(&w);
-	sim_ok_end(rs, &w);
+	c.w = &w;
+	c.k = strncmp(rq->path, "/access/groups", 14) == 0 ? &access_groups :
+	    &access_roles;
+	doc_array(s, rs, c.k->kind, access_list_cb, &w, &c);
+}
+
+/* The id of a create request when its parameters pass and no document
+ * has it yet; else NULL with the error in rs. */
+static const char *
+access_create_id(struct sim *s, const struct sim_req *rq,
+    struct sim_resp *rs, const struct access_kind *k)
+{
+	const char *id = sim_param(rq, k->idkey);
+	char *doc;
+
+	if (ext_check(k->create_spec, rq, rs, 1, "") == -1 ||
+	    k->id_ok(rs, id) == -1)
+		return NULL;
+	if ((doc = sim_doc_get(s, k->kind, "", id)) != NULL) {
+		free(doc);
+		sim_error(rs, 500, "create %s failed: %s '%s' already exists",
+		    k->kind, k->kind, id);
+		return NULL;
+	}
+	return id;
+}
+
+/* Store a created object, answer null. */
+static void
+access_create_put(struct sim *s, struct sim_resp *rs,
+    const struct access_kind *k, const char *id, struct ext_obj *o)
+{
+	ext_doc_put_obj(s, k->kind, "", id, o);
+	ext_obj_free(o);
+	sim_ok_null(rs);
+}
+
+/* Read the document of an item request (its id in *id, the copy of its
+ * members list in *members, caller frees); -1 with the 500 in rs. */
+static int
+access_item_load(struct sim *s, const struct sim_match *m,
+    struct sim_resp *rs, const struct access_kind *k, const char **id,
+    struct ext_obj *o, char **members)
+{
+	*id = sim_var(m, k->idkey);
+	if (ext_doc_obj(s, k->kind, "", *id, o) == -1) {
+		sim_error(rs, 500, "%s '%s' does not exist", k->kind, *id);
+		return -1;
+	}
+	*members = ext_obj_str(o, k->members);
+	return 0;
 }
 
 static void
 group_create(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
     const struct sim_match *m)
 {
-	const char *gid = sim_param(rq, "groupid");
+	const char *gid;
 	struct ext_obj o = { 0 };
-	char *doc;
 
 	(void)m;
-	if (ext_check("groupid:s:r comment:s", rq, rs, 1, "") == -1)
+	if ((gid = access_create_id(s, rq, rs, &access_groups)) == NULL)
 		return;
-	if (strspn(gid, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "0123456789_.-") != strlen(gid)) {
-		sim_param_errorf(rs, "groupid", "invalid format - value does "
-		    "not look like a valid group name");
-		return;
-	}
-	if ((doc = sim_doc_get(s, "group", "", gid)) != NULL) {
-		free(doc);
-		sim_error(rs, 500, "create group failed: group '%s' already "
-		    "exists", gid);
-		return;
-	}
 	ext_obj_set_str(&o, "groupid", gid);
 	if (sim_param(rq, "comment"))
 		ext_obj_set_str(&o, "comment", sim_param(rq, "comment"));
 	ext_obj_set_str(&o, "users", "");
-	ext_doc_put_obj(s, "group", "", gid, &o);
-	ext_obj_free(&o);
-	sim_ok_null(rs);
+	access_create_put(s, rs, &access_groups, gid, &o);
 }
 
 static void
 group_item(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
     const struct sim_match *m)
 {
-	const char *gid = sim_var(m, "groupid");
+	const char *gid;
 	struct ext_obj o;
 	struct jw w;
 	char *users, *tok, *save;
 
-	if (ext_doc_obj(s, "group", "", gid, &o) == -1) {
-		sim_error(rs, 500, "group '%s' does not exist", gid);
+	if (access_item_load(s, m, rs, &access_groups, &gid, &o, &users) == -1)
 		return;
-	}
-	users = ext_obj_str(&o, "users");
 	if (!strcmp(rq->method, "GET")) {
 		sim_ok_begin(rs, &w);
 		jw_obj(&w);
@@ -807,84 +837,38 @@ group_item(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 /* ------------------------------------------------------------------ */
 /* Roles                                                              */
 
-static int
-role_list_cb(void *arg, const char *id, const char *json)
-{
-	struct jw *w = arg;
-	struct ext_obj o = { 0 };
-
-	if (ext_obj_parse(&o, json, 0) == -1)
-		return 0;
-	ext_obj_set_str(&o, "roleid", id);
-	ext_obj_write(w, &o, "roleid privs special");
-	ext_obj_free(&o);
-	return 0;
-}
-
-static void
-roles_list(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
-    const struct sim_match *m)
-{
-	struct jw w;
-
-	(void)rq;
-	(void)m;
-	sim_ok_begin(rs, &w);
-	jw_arr(&w);
-	sim_doc_list(s, "role", "", role_list_cb, &w);
-	jw_end(&w);
-	sim_ok_end(rs, &w);
-}
-
 static void
 role_create(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
     const struct sim_match *m)
 {
-	const char *rid = sim_param(rq, "roleid");
+	const char *rid;
 	struct ext_obj o = { 0 };
 	struct buf privs = { 0 };
-	char *doc;
 
 	(void)m;
-	if (ext_check("roleid:s:r privs:s", rq, rs, 1, "") == -1)
+	if ((rid = access_create_id(s, rq, rs, &access_roles)) == NULL)
 		return;
-	if (!strncmp(rid, "PVE", 3)) {
-		sim_param_errorf(rs, "roleid", "cannot use role ID starting "
-		    "with 'PVE'");
-		return;
-	}
-	if ((doc = sim_doc_get(s, "role", "", rid)) != NULL) {
-		free(doc);
-		sim_error(rs, 500, "create role failed: role '%s' already "
-		    "exists", rid);
-		return;
-	}
 	if (sim_param(rq, "privs") &&
 	    priv_list(sim_param(rq, "privs"), &privs, rs) == -1)
 		return;
 	ext_obj_set_str(&o, "roleid", rid);
 	ext_obj_set_str(&o, "privs", buf_str(&privs));
 	ext_obj_set_int(&o, "special", 0);
-	ext_doc_put_obj(s, "role", "", rid, &o);
-	ext_obj_free(&o);
 	buf_free(&privs);
-	sim_ok_null(rs);
+	access_create_put(s, rs, &access_roles, rid, &o);
 }
 
 static void
 role_item(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
     const struct sim_match *m)
 {
-	const char *rid = sim_var(m, "roleid");
+	const char *rid;
 	struct ext_obj o;
 	struct jw w;
 	char *privs, *tok, *save;
 
-	if (ext_doc_obj(s, "role", "", rid, &o) == -1) {
-		sim_error(rs, 500, "role '%s' does not exist", rid);
+	if (access_item_load(s, m, rs, &access_roles, &rid, &o, &privs) == -1)
 		return;
-	}
-	privs = ext_obj_str(&o, "privs");
 	if (!strcmp(rq->method, "GET")) {
 		sim_ok_begin(rs, &w);
 		jw_obj(&w);
@@ -955,11 +939,7 @@ domains_list(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 
 	(void)rq;
 	(void)m;
-	sim_ok_begin(rs, &w);
-	jw_arr(&w);
-	sim_doc_list(s, "domain", "", domain_list_cb, &w);
-	jw_end(&w);
-	sim_ok_end(rs, &w);
+	doc_array(s, rs, "domain", domain_list_cb, &w, NULL);
 }
 
 static void
@@ -1009,11 +989,7 @@ acl_get(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 
 	(void)rq;
 	(void)m;
-	sim_ok_begin(rs, &w);
-	jw_arr(&w);
-	sim_doc_list(s, "acl", "", acl_list_cb, &w);
-	jw_end(&w);
-	sim_ok_end(rs, &w);
+	doc_array(s, rs, "acl", acl_list_cb, &w, NULL);
 }
 
 static int
@@ -1141,67 +1117,6 @@ acl_put(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 }
 
 /* ------------------------------------------------------------------ */
-/* Seeding: fill in what the core did not create.                      */
-
-static void
-put_if_absent(struct sim *s, const char *kind, const char *parent,
-    const char *id, const char *json)
-{
-	char *doc = sim_doc_get(s, kind, parent, id);
-
-	if (doc == NULL)
-		sim_doc_put(s, kind, parent, id, json);
-	free(doc);
-}
-
-void
-ext_seed_access(struct sim *s)
-{
-	size_t i;
-	struct buf b = { 0 };
-
-	for (i = 0; i < sizeof(builtin_roles) / sizeof(builtin_roles[0]);
-	    i++) {
-		struct jw w;
-
-		buf_reset(&b);
-		jw_init(&w, &b);
-		jw_obj(&w);
-		jw_kstr(&w, "roleid", builtin_roles[i].id);
-		jw_kstr(&w, "privs", builtin_roles[i].privs);
-		jw_kint(&w, "special", 1);
-		jw_end(&w);
-		put_if_absent(s, "role", "", builtin_roles[i].id, buf_str(&b));
-	}
-	buf_free(&b);
-	put_if_absent(s, "domain", "", "pam", "{\"realm\":\"pam\",\"type\":"
-	    "\"pam\",\"comment\":\"Linux PAM standard authentication\"}");
-	put_if_absent(s, "domain", "", "pve", "{\"realm\":\"pve\",\"type\":"
-	    "\"pve\",\"comment\":\"Proxmox VE authentication server\"}");
-	put_if_absent(s, "group", "", "admins", "{\"groupid\":\"admins\","
-	    "\"comment\":\"Cluster administrators\",\"users\":"
-	    "\"alice@pve\"}");
-	put_if_absent(s, "group", "", "ops", "{\"groupid\":\"ops\","
-	    "\"comment\":\"Operations\",\"users\":\"bob@pve,carol@pve\"}");
-	put_if_absent(s, "user", "", "alice@pve", "{\"userid\":\"alice@pve\","
-	    "\"enable\":1,\"expire\":0,\"firstname\":\"Alice\",\"lastname\":"
-	    "\"Admin\",\"email\":\"alice@example.com\",\"groups\":"
-	    "\"admins\"}");
-	put_if_absent(s, "user", "", "bob@pve", "{\"userid\":\"bob@pve\","
-	    "\"enable\":1,\"expire\":0,\"firstname\":\"Bob\",\"email\":"
-	    "\"bob@example.com\",\"groups\":\"ops\"}");
-	put_if_absent(s, "user", "", "carol@pve", "{\"userid\":\"carol@pve\","
-	    "\"enable\":0,\"expire\":1767225600,\"firstname\":\"Carol\","
-	    "\"comment\":\"left the team\",\"groups\":\"ops\"}");
-	put_if_absent(s, "acl", "", "/|group|admins|Administrator",
-	    "{\"path\":\"/\",\"type\":\"group\",\"ugid\":\"admins\","
-	    "\"roleid\":\"Administrator\",\"propagate\":1}");
-	put_if_absent(s, "acl", "", "/vms|group|ops|PVEVMUser",
-	    "{\"path\":\"/vms\",\"type\":\"group\",\"ugid\":\"ops\","
-	    "\"roleid\":\"PVEVMUser\",\"propagate\":1}");
-}
-
-/* ------------------------------------------------------------------ */
 
 const struct sim_route sim_routes_access[] = {
 	{ "GET", "/access/acl", acl_get, NULL, NULL, 0 },
@@ -1224,7 +1139,7 @@ const struct sim_route sim_routes_access[] = {
 	    NULL, 0 },
 	{ "DELETE", "/access/users/{userid}/token/{tokenid}", token_item,
 	    NULL, NULL, 0 },
-	{ "GET", "/access/groups", groups_list, NULL, NULL, 0 },
+	{ "GET", "/access/groups", access_list, NULL, NULL, 0 },
 	{ "POST", "/access/groups", group_create, "/access/groups",
 	    "Group.Allocate", 0 },
 	{ "GET", "/access/groups/{groupid}", group_item, "/access/groups",
@@ -1233,7 +1148,7 @@ const struct sim_route sim_routes_access[] = {
 	    "Group.Allocate", 0 },
 	{ "DELETE", "/access/groups/{groupid}", group_item, "/access/groups",
 	    "Group.Allocate", 0 },
-	{ "GET", "/access/roles", roles_list, NULL, NULL, 0 },
+	{ "GET", "/access/roles", access_list, NULL, NULL, 0 },
 	{ "POST", "/access/roles", role_create, "/access", "Sys.Modify", 0 },
 	{ "GET", "/access/roles/{roleid}", role_item, NULL, NULL, 0 },
 	{ "PUT", "/access/roles/{roleid}", role_item, "/access",

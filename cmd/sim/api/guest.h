@@ -1,10 +1,12 @@
 /*
- * guests.h -- helpers shared by guests.c and guests2.c (core only).
+ * guest.h -- what pxsim's guest endpoint files share (api/guest*.c,
+ * vzdump.c, node_bulk.c): the helpers of guest.c and the handlers the
+ * route table in guest_routes.c lists.
  */
 #ifndef PX_SIM_GUESTS_H
 #define PX_SIM_GUESTS_H
 
-#include "core.h"
+#include "../core.h"
 
 enum sim_gtype g_type(const struct sim_req *rq);
 const char *g_word(const struct sim_guest *g);
@@ -21,6 +23,12 @@ void g_sync_fields(struct sim_guest *g);
 void g_write_config(struct jw *w, const struct sim_guest *g,
     const struct sim_kvlist *cfg, int digest);
 int g_list_has(const char *list, const char *word);
+/* The vmid as a task id ("100"). */
+void g_idstr(char *buf, size_t n, int vmid);
+
+/* A guest endpoint handler (see sim_handler). */
+#define GUEST_HANDLER(name) void name(struct sim *s, struct sim_req *rq, \
+	struct sim_resp *rs, const struct sim_match *m)
 
 /* endpoint handlers */
 void h_list(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
@@ -61,5 +69,22 @@ void h_feature(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
     const struct sim_match *m);
 void h_rrddata(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
     const struct sim_match *m);
+
+GUEST_HANDLER(h_snap_list);
+GUEST_HANDLER(h_snap_create);
+GUEST_HANDLER(h_snap_index);
+GUEST_HANDLER(h_snap_delete);
+GUEST_HANDLER(h_snap_config);
+GUEST_HANDLER(h_snap_config_put);
+GUEST_HANDLER(h_snap_rollback);
+GUEST_HANDLER(h_agent_index);
+GUEST_HANDLER(h_agent_simple);
+GUEST_HANDLER(h_agent_exec);
+GUEST_HANDLER(h_agent_exec_status);
+GUEST_HANDLER(h_agent_file_read);
+GUEST_HANDLER(h_agent_file_write);
+GUEST_HANDLER(h_lxc_interfaces);
+GUEST_HANDLER(h_console);
+GUEST_HANDLER(h_vzdump);
 
 #endif

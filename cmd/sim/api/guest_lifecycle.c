@@ -1,147 +1,14 @@
 /*
- * guests.c -- pxsim's guest endpoints, part one: lists, create, destroy,
- * status and power actions, config (with digest and pending changes),
- * clone, template, migrate, resize, move disk/volume, feature, rrddata.
- * Part two (snapshots, agent, consoles, vzdump) is guests2.c.
+ * guest_lifecycle.c -- the guest lists (/nodes/{node}/qemu, .../lxc), a
+ * guest's index and status, the power actions (start, stop, shutdown,
+ * reboot, suspend, resume), create and destroy.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "core.h"
-#include "guests.h"
-
-/* ---- helpers shared with guests2.c ---- */
-
-/* qemu or lxc, from the request path. */
-enum sim_gtype
-g_type(const struct sim_req *rq)
-{
-	return strstr(rq->path, "/lxc") ? SIM_LXC : SIM_QEMU;
-}
-
-/* "VM" or "CT", as PVE's messages say. */
-const char *
-g_word(const struct sim_guest *g)
-{
-	return g->type == SIM_LXC ? "CT" : "VM";
-}
-
-/* The guest of the path, or NULL with the 500 filled. */
-struct sim_guest *
-g_lookup(struct sim *s, const struct sim_req *rq, struct sim_resp *rs,
-    const struct sim_match *m)
-{
-	return sim_guest_check(s, rs, sim_var(m, "node"), g_type(rq),
-	    atoi(sim_var(m, "vmid")));
-}
-
-/* -1 with PVE's "VM is locked (backup)" when g is locked. */
-int
-g_check_lock(const struct sim_guest *g, const struct sim_req *rq,
-    struct sim_resp *rs)
-{
-	if (g->lock == NULL || sim_param_bool(rq, "skiplock", 0))
-		return 0;
-	sim_error(rs, 500, "%s is locked (%s)", g->type == SIM_LXC ? "CT" :
-	    "VM", g->lock);
-	return -1;
-}
-
-/* Format bytes like PVE's logs ("1.5 GiB"). */
-void
-g_size(uint64_t b, char *out, size_t n)
-{
-	static const char *u[] = { "B", "KiB", "MiB", "GiB", "TiB" };
-	double v = (double)b;
-	int i = 0;
-
-	while (v >= 1024 && i < 4) {
-		v /= 1024;
-		i++;
-	}
-	snprintf(out, n, "%.1f %s", v, u[i]);
-}
-
-/* Parse a PVE size ("32G", "512M", "+10G") into bytes; -1 on error. */
-long long
-g_parse_size(const char *s)
-{
-	char *end;
-	double v = strtod(s, &end);
-
-	if (end == s || v < 0)
-		return -1;
-	switch (*end) {
-	case 'T': v *= 1024;	/* FALLTHROUGH */
-	case 'G': v *= 1024;	/* FALLTHROUGH */
-	case 'M': v *= 1024;	/* FALLTHROUGH */
-	case 'K': v *= 1024; end++; break;
-	case '\0': break;
-	default: return -1;
-	}
-	if (*end != '\0')
-		return -1;
-	return (long long)v;
-}
-
-/* The value of option key in a property string ("size" of
- * "local-lvm:vm-100-disk-0,size=32G") into out; 0 or -1. */
-int
-g_prop(const char *ps, const char *key, char *out, size_t n)
-{
-	size_t k = strlen(key);
-	const char *p = ps;
-
-	while (p && *p) {
-		if (strncmp(p, key, k) == 0 && p[k] == '=') {
-			size_t len = strcspn(p + k + 1, ",");
-
-			snprintf(out, n, "%.*s", (int)len, p + k + 1);
-			return 0;
-		}
-		p = strchr(p, ',');
-		if (p)
-			p++;
-	}
-	return -1;
-}
-
-/* 1 when key names a disk (scsi0, virtio1, ide2, sata0, efidisk0,
- * tpmstate0, rootfs, mp0, unused0). */
-int
-g_is_disk_key(const char *key)
-{
-	static const char *pfx[] = { "scsi", "virtio", "ide", "sata",
-	    "efidisk", "tpmstate", "mp", "unused", NULL };
-	int i;
-
-	if (strcmp(key, "rootfs") == 0)
-		return 1;
-	for (i = 0; pfx[i]; i++) {
-		size_t n = strlen(pfx[i]);
-
-		if (strncmp(key, pfx[i], n) == 0 && key[n] >= '0' &&
-		    key[n] <= '9')
-			return 1;
-	}
-	return 0;
-}
-
-/* The volume id of a disk value ("local-lvm:vm-100-disk-0"); "" for
- * none/cdrom. */
-void
-g_disk_volid(const char *val, char *out, size_t n)
-{
-	size_t len = strcspn(val, ",");
-
-	if (strncmp(val, "none", 4) == 0 || strchr(val, ':') == NULL ||
-	    strstr(val, "media=cdrom")) {
-		out[0] = '\0';
-		return;
-	}
-	snprintf(out, n, "%.*s", (int)len, val);
-}
+#include "../core.h"
+#include "guest.h"
 
 /* ---- lists ---- */
 
@@ -184,7 +51,7 @@ write_list_row(struct sim *s, struct jw *w, const struct sim_guest *g)
 	jw_end(w);
 }
 
-/* Endpoint handler (routes in guests3.c). */
+/* Endpoint handler (routes in guest_routes.c). */
 void
 h_list(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
     const struct sim_match *m)
@@ -211,7 +78,7 @@ h_list(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 	sim_ok_end(rs, &w);
 }
 
-/* Endpoint handler (routes in guests3.c). */
+/* Endpoint handler (routes in guest_routes.c). */
 void
 h_index(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
     const struct sim_match *m)
@@ -244,7 +111,7 @@ h_index(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 
 /* ---- status ---- */
 
-/* Endpoint handler (routes in guests3.c). */
+/* Endpoint handler (routes in guest_routes.c). */
 void
 h_status_index(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
     const struct sim_match *m)
@@ -260,7 +127,7 @@ h_status_index(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 	    "{\"subdir\":\"reboot\"},{\"subdir\":\"resume\"}]");
 }
 
-/* Endpoint handler (routes in guests3.c). */
+/* Endpoint handler (routes in guest_routes.c). */
 void
 h_status_current(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
     const struct sim_match *m)
@@ -358,7 +225,7 @@ power_done(struct sim *s, struct sim_task *t)
 	sim_guest_save(s, g);
 }
 
-/* Endpoint handler (routes in guests3.c). */
+/* Endpoint handler (routes in guest_routes.c). */
 void
 h_power(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
     const struct sim_match *m)
@@ -483,7 +350,7 @@ alloc_disks(struct sim *s, struct sim_guest *g, struct sim_resp *rs)
 	return 0;
 }
 
-/* Endpoint handler (routes in guests3.c). */
+/* Endpoint handler (routes in guest_routes.c). */
 void
 h_create(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
     const struct sim_match *m)
@@ -614,7 +481,7 @@ destroy_done(struct sim *s, struct sim_task *t)
 	sim_guest_remove(s, t->vmid);
 }
 
-/* Endpoint handler (routes in guests3.c). */
+/* Endpoint handler (routes in guest_routes.c). */
 void
 h_destroy(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
     const struct sim_match *m)
@@ -645,369 +512,4 @@ h_destroy(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 	sim_task_log(t, "  Logical volume \"vm-%d-disk-0\" successfully "
 	    "removed.", g->vmid);
 	sim_upid_response(rs, t->upid);
-}
-
-/* ---- config ---- */
-
-/* Refresh the typed fields (name, tags, cpus, maxmem) from config. */
-void
-g_sync_fields(struct sim_guest *g)
-{
-	const char *v;
-	long cores, sockets;
-
-	if ((v = sim_kv_get(&g->config, g->type == SIM_LXC ? "hostname" :
-	    "name")) != NULL)
-		sim_str_set(&g->name, v);
-	else if (g->name == NULL) {
-		char buf[32];
-
-		snprintf(buf, sizeof(buf), "%s%d", g->type == SIM_LXC ? "CT" :
-		    "VM", g->vmid);
-		sim_str_set(&g->name, buf);
-	}
-	v = sim_kv_get(&g->config, "tags");
-	sim_str_set(&g->tags, v && *v ? v : NULL);
-	cores = (v = sim_kv_get(&g->config, "cores")) ? atol(v) : 1;
-	sockets = (v = sim_kv_get(&g->config, "sockets")) ? atol(v) : 1;
-	g->cpus = (int)((cores > 0 ? cores : 1) * (g->type == SIM_QEMU &&
-	    sockets > 0 ? sockets : 1));
-	if ((v = sim_kv_get(&g->config, "memory")) != NULL) {
-		long long mb = atoll(strncmp(v, "current=", 8) == 0 ? v + 8 :
-		    v);
-
-		if (mb > 0)
-			g->maxmem = (uint64_t)mb << 20;
-	}
-	g->template_ = (v = sim_kv_get(&g->config, "template")) && atoi(v);
-	v = sim_kv_get(&g->config, "agent");
-	if (g->type == SIM_QEMU)
-		g->agent = v && (v[0] == '1' || strstr(v, "enabled=1"));
-}
-
-/* Keys whose values PVE returns as JSON numbers. */
-static int
-numeric_key(const char *k)
-{
-	static const char *keys[] = { "cores", "sockets", "vcpus", "numa",
-	    "onboot", "template", "balloon", "swap", "unprivileged",
-	    "cpuunits", "protection", "tablet", "acpi", "kvm", "shares",
-	    "autostart", "reboot", "freeze", "localtime", "console", "tty",
-	    "cpulimit", "migrate_downtime", "migrate_speed", "shares",
-	    "startup_delay", "debug", NULL };
-	int i;
-
-	for (i = 0; keys[i]; i++)
-		if (strcmp(k, keys[i]) == 0)
-			return 1;
-	return 0;
-}
-
-/* Write a config as an object, with the digest of g's config. */
-void
-g_write_config(struct jw *w, const struct sim_guest *g,
-    const struct sim_kvlist *cfg, int digest)
-{
-	size_t i;
-	char d[41];
-
-	jw_obj(w);
-	for (i = 0; i < cfg->n; i++) {
-		const char *k = cfg->v[i].key, *v = cfg->v[i].val;
-		char *end;
-		double num = strtod(v, &end);
-
-		if (numeric_key(k) && *v && *end == '\0')
-			jw_knum(w, k, num);
-		else if (g->type == SIM_LXC && strcmp(k, "memory") == 0 &&
-		    *v && *end == '\0')
-			jw_knum(w, k, num);
-		else
-			jw_kstr(w, k, v);
-	}
-	if (digest) {
-		sim_guest_digest(g, d);
-		jw_kstr(w, "digest", d);
-	}
-	jw_end(w);
-}
-
-/* Endpoint handler (routes in guests3.c). */
-void
-h_config_get(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
-    const struct sim_match *m)
-{
-	struct sim_guest *g = g_lookup(s, rq, rs, m);
-	const char *snap = sim_param(rq, "snapshot");
-	struct sim_kvlist merged = {0};
-	struct jw w;
-	size_t i;
-
-	if (g == NULL)
-		return;
-	if (snap) {
-		for (i = 0; i < g->nsnaps; i++)
-			if (strcmp(g->snaps[i].name, snap) == 0)
-				break;
-		if (i == g->nsnaps) {
-			sim_error(rs, 500, "snapshot '%s' does not exist", snap);
-			return;
-		}
-		sim_ok_begin(rs, &w);
-		g_write_config(&w, g, &g->snaps[i].config, 1);
-		sim_ok_end(rs, &w);
-		return;
-	}
-	sim_kv_copy(&merged, &g->config);
-	if (!sim_param_bool(rq, "current", 0)) {
-		/* like PVE: pending values replace the current ones */
-		for (i = 0; i < g->pending.n; i++)
-			if (strcmp(g->pending.v[i].key, "delete") != 0)
-				sim_kv_set(&merged, g->pending.v[i].key,
-				    g->pending.v[i].val);
-	}
-	sim_ok_begin(rs, &w);
-	g_write_config(&w, g, &merged, 1);
-	sim_ok_end(rs, &w);
-	sim_kv_free(&merged);
-}
-
-static int
-key_allowed(const char *k, enum sim_gtype type)
-{
-	static const char *qemu[] = { "acpi", "affinity", "agent", "amd-sev",
-	    "arch", "args", "audio0", "autostart", "balloon", "bios", "boot",
-	    "bootdisk", "cdrom", "cicustom", "cipassword", "citype",
-	    "ciupgrade", "ciuser", "cores", "cpu", "cpulimit", "cpuunits",
-	    "description", "efidisk0", "freeze", "hookscript", "hotplug",
-	    "hugepages", "ivshmem", "keephugepages", "keyboard", "kvm",
-	    "localtime", "lock", "machine", "memory", "migrate_downtime",
-	    "migrate_speed", "name", "nameserver", "numa", "onboot", "ostype",
-	    "protection", "reboot", "rng0", "scsihw", "searchdomain", "shares",
-	    "smbios1", "smp", "sockets", "spice_enhancements", "sshkeys",
-	    "startdate", "startup", "tablet", "tags", "tdf", "template",
-	    "tpmstate0", "vcpus", "vga", "vmgenid", "vmstatestorage",
-	    "watchdog", "meta", "intel-tdx", "allow-ksm", NULL };
-	static const char *lxc[] = { "arch", "cmode", "console", "cores",
-	    "cpulimit", "cpuunits", "debug", "description", "entrypoint",
-	    "env", "features", "hookscript", "hostname", "lock", "memory",
-	    "nameserver", "onboot", "ostype", "protection", "rootfs",
-	    "searchdomain", "startup", "swap", "tags", "template",
-	    "timezone", "tty", "unprivileged", NULL };
-	static const char *multi[] = { "scsi", "virtio", "ide", "sata", "net",
-	    "unused", "hostpci", "usb", "serial", "parallel", "ipconfig",
-	    "numa", "virtiofs", "mp", "dev", NULL };
-	const char *const *list = type == SIM_LXC ? lxc : qemu;
-	int i;
-
-	for (i = 0; list[i]; i++)
-		if (strcmp(k, list[i]) == 0)
-			return 1;
-	for (i = 0; multi[i]; i++) {
-		size_t n = strlen(multi[i]);
-		const char *p = k + n;
-
-		if (strncmp(k, multi[i], n) != 0 || *p == '\0')
-			continue;
-		while (*p >= '0' && *p <= '9')
-			p++;
-		if (*p == '\0')
-			return 1;
-	}
-	return 0;
-}
-
-/* Keys a running qemu guest cannot change without a restart. */
-static int
-needs_restart(const struct sim_guest *g, const char *k)
-{
-	static const char *cold[] = { "memory", "cores", "sockets", "cpu",
-	    "machine", "bios", "numa", "vga", "scsihw", "balloon", "args",
-	    "hugepages", "ostype", NULL };
-	int i;
-
-	if (g->type != SIM_QEMU || g->status == SIM_STOPPED)
-		return 0;
-	for (i = 0; cold[i]; i++)
-		if (strcmp(k, cold[i]) == 0)
-			return 1;
-	return 0;
-}
-
-/* Apply a config change request to g; 0 or -1 with rs. */
-static int
-config_apply(struct sim *s, struct sim_guest *g, struct sim_req *rq,
-    struct sim_resp *rs)
-{
-	const char *digest = sim_param(rq, "digest"), *del;
-	char d[41];
-	size_t i;
-	static const char *meta[] = { "node", "vmid", "digest", "delete",
-	    "revert", "skiplock", "force", "background_delay", NULL };
-
-	sim_guest_digest(g, d);
-	if (digest && strncmp(digest, d, strlen(digest)) != 0) {
-		sim_error(rs, 500, "detected modified configuration - file "
-		    "changed by other user? Try again.");
-		return -1;
-	}
-	for (i = 0; i < rq->params.n; i++) {
-		const char *k = rq->params.v[i].key;
-		int j, ismeta = 0;
-
-		for (j = 0; meta[j]; j++)
-			ismeta |= strcmp(k, meta[j]) == 0;
-		if (!ismeta && !key_allowed(k, g->type)) {
-			sim_param_error(rs, k, "property is not defined in "
-			    "schema and the schema does not allow additional "
-			    "properties");
-			return -1;
-		}
-	}
-	del = sim_param(rq, "delete");
-	if (!(del && strstr(del, "lock") && sim_param_bool(rq, "skiplock", 0))
-	    && g_check_lock(g, rq, rs) != 0)
-		return -1;
-	for (i = 0; i < rq->params.n; i++) {
-		const char *k = rq->params.v[i].key, *v = rq->params.v[i].val;
-		int j, ismeta = 0;
-
-		for (j = 0; meta[j]; j++)
-			ismeta |= strcmp(k, meta[j]) == 0;
-		if (ismeta)
-			continue;
-		if (strcmp(k, "memory") == 0 && atoll(v) < 16) {
-			sim_param_errorf(rs, "memory", "value must have a "
-			    "minimum value of 16");
-			return -1;
-		}
-		if (needs_restart(g, k))
-			sim_kv_set(&g->pending, k, v);
-		else
-			sim_kv_set(&g->config, k, v);
-	}
-	if (del != NULL) {
-		char *copy = px_xstrdup(del), *p, *save = NULL;
-
-		for (p = strtok_r(copy, ",; ", &save); p;
-		    p = strtok_r(NULL, ",; ", &save)) {
-			if (strcmp(p, "lock") == 0) {
-				sim_str_set(&g->lock, NULL);
-				continue;
-			}
-			if (needs_restart(g, p) || (g->status != SIM_STOPPED &&
-			    g_is_disk_key(p) && g->type == SIM_QEMU &&
-			    strncmp(p, "unused", 6) != 0)) {
-				const char *cur = sim_kv_get(&g->pending,
-				    "delete");
-				char *nv = px_xasprintf("%s%s%s", cur ? cur : "",
-				    cur ? "," : "", p);
-
-				sim_kv_set(&g->pending, "delete", nv);
-				free(nv);
-			} else {
-				sim_kv_del(&g->config, p);
-				sim_kv_del(&g->pending, p);
-			}
-		}
-		free(copy);
-	}
-	if (sim_param(rq, "revert")) {
-		char *copy = px_xstrdup(sim_param(rq, "revert")), *p,
-		    *save = NULL;
-
-		for (p = strtok_r(copy, ",; ", &save); p;
-		    p = strtok_r(NULL, ",; ", &save))
-			sim_kv_del(&g->pending, p);
-		free(copy);
-	}
-	g_sync_fields(g);
-	sim_guest_save(s, g);
-	return 0;
-}
-
-/* Endpoint handler (routes in guests3.c). */
-void
-h_config_put(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
-    const struct sim_match *m)
-{
-	struct sim_guest *g = g_lookup(s, rq, rs, m);
-
-	if (g == NULL || config_apply(s, g, rq, rs) != 0)
-		return;
-	sim_ok_null(rs);
-}
-
-/* Endpoint handler (routes in guests3.c). */
-void
-h_config_post(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
-    const struct sim_match *m)
-{
-	struct sim_guest *g = g_lookup(s, rq, rs, m);
-	struct sim_task *t;
-	char id[16];
-
-	if (g == NULL || config_apply(s, g, rq, rs) != 0)
-		return;
-	snprintf(id, sizeof(id), "%d", g->vmid);
-	t = sim_task_start(s, sim_var(m, "node"), "qmconfig", id, rq->authid,
-	    0, NULL, NULL);
-	t->vmid = g->vmid;
-	sim_upid_response(rs, t->upid);
-}
-
-/* Endpoint handler (routes in guests3.c). */
-void
-h_pending(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
-    const struct sim_match *m)
-{
-	struct sim_guest *g = g_lookup(s, rq, rs, m);
-	const char *dels;
-	struct jw w;
-	size_t i;
-
-	if (g == NULL)
-		return;
-	dels = sim_kv_get(&g->pending, "delete");
-	sim_ok_begin(rs, &w);
-	jw_arr(&w);
-	for (i = 0; i < g->config.n; i++) {
-		const char *k = g->config.v[i].key;
-		const char *p = sim_kv_get(&g->pending, k);
-
-		jw_obj(&w);
-		jw_kstr(&w, "key", k);
-		jw_kstr(&w, "value", g->config.v[i].val);
-		if (p)
-			jw_kstr(&w, "pending", p);
-		if (dels && g_list_has(dels, k))
-			jw_kint(&w, "delete", 1);
-		jw_end(&w);
-	}
-	for (i = 0; i < g->pending.n; i++) {
-		const char *k = g->pending.v[i].key;
-
-		if (strcmp(k, "delete") == 0 || sim_kv_get(&g->config, k))
-			continue;
-		jw_obj(&w);
-		jw_kstr(&w, "key", k);
-		jw_kstr(&w, "pending", g->pending.v[i].val);
-		jw_end(&w);
-	}
-	jw_end(&w);
-	sim_ok_end(rs, &w);
-}
-
-/* 1 when the comma list contains word. */
-int
-g_list_has(const char *list, const char *word)
-{
-	size_t n = strlen(word);
-	const char *p;
-
-	for (p = list; p && (p = strstr(p, word)) != NULL; p += n)
-		if ((p == list || p[-1] == ',' || p[-1] == ';') &&
-		    (p[n] == '\0' || p[n] == ',' || p[n] == ';'))
-			return 1;
-	return 0;
 }

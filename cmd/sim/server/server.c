@@ -20,7 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core.h"
+#include "../core.h"
 
 #define MAX_CONNS	4000
 #define IDLE_TIMEOUT	60.0	/* seconds without a request */
@@ -253,50 +253,6 @@ server_address(struct sim *s, enum sim_listener which)
 }
 
 /* ---- requests ---- */
-
-static int
-hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
-/* Percent-decode s[0..n); NULL on a bad escape or an encoded NUL. */
-char *
-sim_pct_decode(const char *s, size_t n, int plus)
-{
-	char *out = px_xmalloc(n + 1), *o = out;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (s[i] == '%') {
-			int h, l;
-
-			if (i + 2 >= n || (h = hexval((unsigned char)s[i + 1]))
-			    < 0 || (l = hexval((unsigned char)s[i + 2])) < 0 ||
-			    (h == 0 && l == 0)) {
-				free(out);
-				return NULL;
-			}
-			*o++ = (char)(h * 16 + l);
-			i += 2;
-		} else if (s[i] == '+' && plus) {
-			*o++ = ' ';
-		} else if (s[i] == '\0') {
-			free(out);
-			return NULL;
-		} else {
-			*o++ = s[i];
-		}
-	}
-	*o = '\0';
-	return out;
-}
 
 /* Parse a=b&c=d into l (appending); -1 on a bad escape. */
 int
