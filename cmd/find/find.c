@@ -16,7 +16,7 @@
 
 static const struct px_opt opts[] = {
 	PX_OPT_COMMON,
-	{ 'A', "all-profiles", NULL, "look in every PVE profile" },
+	{ 'A', "all-profiles", NULL, "ask every PVE profile, even with -p" },
 	PX_OPT_END
 };
 
