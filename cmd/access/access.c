@@ -10,10 +10,19 @@
 #include "enc.h"
 #include "pve_cluster.h"
 
-PX_COMMAND_USAGE(access, "list ACLs, users, groups, roles, realms, tokens, permissions",
-    "usage: px access [-Hjv] [-c columns] [-f format] [-p profile] "
-    "[-s column] [--path path] [--userid userid] acl | users | groups | "
-    "roles | realms | tokens userid | permissions\n");
+enum { O_PATH = PX_O_LONG, O_USERID };
+
+static const struct px_opt opts[] = {
+	PX_OPT_COMMON,
+	{ O_PATH, "path", "path", "with permissions: only this path" },
+	{ O_USERID, "userid", "userid",
+	    "with permissions: the rights of this user" },
+	PX_OPT_END
+};
+
+PX_COMMAND(access, "list ACLs, users, groups, roles, realms, tokens, permissions",
+    opts, NULL, "acl | users | groups | roles | realms | tokens userid | "
+    "permissions");
 
 #define NCOLS(c) (int)(sizeof(c) / sizeof(c[0]))
 
@@ -152,14 +161,6 @@ rows(struct px_cli *x, const char *what, struct px_reply *r, struct px_err *e)
 int
 access_main(int argc, char **argv)
 {
-	enum { O_PATH = 256, O_USERID };
-	static const struct option longopts[] = {
-		PX_COMMON_LONG,
-		{ "help", no_argument, NULL, 'h' },
-		{ "path", required_argument, NULL, O_PATH },
-		{ "userid", required_argument, NULL, O_USERID },
-		{ NULL, 0, NULL, 0 }
-	};
 	static const char *const whats[] = { "acl", "users", "groups", "roles",
 		"realms", "tokens", "permissions", NULL };
 	struct px_cli x;
@@ -169,27 +170,26 @@ access_main(int argc, char **argv)
 	struct buf p = { 0 }, q = { 0 };
 	const char *what, *path = NULL, *userid = NULL;
 	int ch, ok = 0, rc = 0;
+	struct px_getopt g;
 
 	cli_init(&x);
-	while ((ch = getopt_long(argc, argv, PX_COMMON_SHORT "h", longopts,
-	    NULL)) != -1) {
-		if (cli_opt(&x, ch, optarg))
+	px_getopt_init(&g, &px_cmd_access, argc, argv);
+	while ((ch = px_getopt(&g)) != -1) {
+		if (cli_opt(&x, ch, g.arg))
 			continue;
 		switch (ch) {
-		case 'h':
-			px_help_exit(&px_cmd_access);
 		case O_PATH:
-			path = optarg;
+			path = g.arg;
 			break;
 		case O_USERID:
-			userid = optarg;
+			userid = g.arg;
 			break;
 		default:
 			px_usage(&px_cmd_access);
 		}
 	}
-	argc -= optind;
-	argv += optind;
+	argc -= g.ind;
+	argv += g.ind;
 	if (argc < 1)
 		px_usage(&px_cmd_access);
 	what = argv[0];

@@ -18,10 +18,19 @@
 #include "pve_fanout.h"
 #include "pve_rrd.h"
 
-PX_COMMAND_USAGE(accounting, "CPU-hours, memory GiB-hours, network GiB per group",
-    "usage: px accounting [-Hjv] [-c columns] [-f format] [-p profile] "
-    "[-s column] [--group-by pool | node | tag] "
-    "[--timeframe day | week | month | year]\n");
+enum { O_GROUP_BY = PX_O_LONG, O_TIMEFRAME };
+
+static const struct px_opt opts[] = {
+	PX_OPT_COMMON,
+	{ O_GROUP_BY, "group-by", "pool | node | tag",
+	    "what to group the guests by" },
+	{ O_TIMEFRAME, "timeframe", "day | week | month | year",
+	    "the period, ending now" },
+	PX_OPT_END
+};
+
+PX_COMMAND(accounting, "CPU-hours, memory GiB-hours, network GiB per group",
+    opts, NULL, NULL);
 
 static const struct out_col cols[] = {
 	{ "group", OT_STR, 0 }, { "guests", OT_INT, 0 },
@@ -92,14 +101,6 @@ integrate(const struct pve_rrd *r, double maxcpu, struct use *u)
 int
 accounting_main(int argc, char **argv)
 {
-	enum { O_GROUP_BY = 256, O_TIMEFRAME };
-	static const struct option longopts[] = {
-		PX_COMMON_LONG,
-		{ "group-by", required_argument, NULL, O_GROUP_BY },
-		{ "help", no_argument, NULL, 'h' },
-		{ "timeframe", required_argument, NULL, O_TIMEFRAME },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct px_cli x;
 	struct px_err e = { 0 };
 	struct pve_guest *g;
@@ -109,34 +110,33 @@ accounting_main(int argc, char **argv)
 	const char *by = "pool", *tf = "day";
 	long long t0 = 0, t1 = 0;
 	int ch, n, ngrp = 0, rc = 0, failed = 0;
+	struct px_getopt go;
 
 	cli_init(&x);
-	while ((ch = getopt_long(argc, argv, PX_COMMON_SHORT "h", longopts,
-	    NULL)) != -1) {
-		if (cli_opt(&x, ch, optarg))
+	px_getopt_init(&go, &px_cmd_accounting, argc, argv);
+	while ((ch = px_getopt(&go)) != -1) {
+		if (cli_opt(&x, ch, go.arg))
 			continue;
 		switch (ch) {
-		case 'h':
-			px_help_exit(&px_cmd_accounting);
 		case O_GROUP_BY:
-			if (strcmp(optarg, "pool") && strcmp(optarg, "node") &&
-			    strcmp(optarg, "tag"))
+			if (strcmp(go.arg, "pool") && strcmp(go.arg, "node") &&
+			    strcmp(go.arg, "tag"))
 				px_errx(PX_EXIT_USAGE, "--group-by: pool, node "
 				    "or tag");
-			by = optarg;
+			by = go.arg;
 			break;
 		case O_TIMEFRAME:
-			if (strcmp(optarg, "day") && strcmp(optarg, "week") &&
-			    strcmp(optarg, "month") && strcmp(optarg, "year"))
+			if (strcmp(go.arg, "day") && strcmp(go.arg, "week") &&
+			    strcmp(go.arg, "month") && strcmp(go.arg, "year"))
 				px_errx(PX_EXIT_USAGE, "--timeframe: day, week, "
 				    "month or year");
-			tf = optarg;
+			tf = go.arg;
 			break;
 		default:
 			px_usage(&px_cmd_accounting);
 		}
 	}
-	if (optind != argc)
+	if (go.ind != argc)
 		px_usage(&px_cmd_accounting);
 	if (cli_connect(&x, &e) != 0 || pve_guests(x.client, &g, &n, &e) != 0)
 		px_die(&e);

@@ -15,9 +15,16 @@
 #include "pve_fanout.h"
 #include "pve_rrd.h"
 
-PX_COMMAND_USAGE(anomaly, "guests whose CPU or memory use is an outlier",
-    "usage: px anomaly [-Hjv] [-c columns] [-f format] [-p profile] "
-    "[-s column] [--threshold z]\n");
+enum { O_THRESHOLD = PX_O_LONG };
+
+static const struct px_opt opts[] = {
+	PX_OPT_COMMON,
+	{ O_THRESHOLD, "threshold", "z", "the z-score that makes an outlier" },
+	PX_OPT_END
+};
+
+PX_COMMAND(anomaly, "guests whose CPU or memory use is an outlier",
+    opts, NULL, NULL);
 
 static const struct out_col cols[] = {
 	{ "vmid", OT_INT, 0 }, { "name", OT_STR, 0 }, { "node", OT_STR, 0 },
@@ -68,13 +75,6 @@ round2(double v)
 int
 anomaly_main(int argc, char **argv)
 {
-	enum { O_THRESHOLD = 256 };
-	static const struct option longopts[] = {
-		PX_COMMON_LONG,
-		{ "help", no_argument, NULL, 'h' },
-		{ "threshold", required_argument, NULL, O_THRESHOLD },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct px_cli x;
 	struct px_err e = { 0 };
 	struct pve_guest *g;
@@ -83,17 +83,16 @@ anomaly_main(int argc, char **argv)
 	double thr = 3, *all[M_N], mean[M_N], sd[M_N];
 	char *end;
 	int ch, n, run = 0, rc = 0;
+	struct px_getopt go;
 
 	cli_init(&x);
-	while ((ch = getopt_long(argc, argv, PX_COMMON_SHORT "h", longopts,
-	    NULL)) != -1) {
-		if (cli_opt(&x, ch, optarg))
+	px_getopt_init(&go, &px_cmd_anomaly, argc, argv);
+	while ((ch = px_getopt(&go)) != -1) {
+		if (cli_opt(&x, ch, go.arg))
 			continue;
 		switch (ch) {
-		case 'h':
-			px_help_exit(&px_cmd_anomaly);
 		case O_THRESHOLD:
-			thr = strtod(optarg, &end);
+			thr = strtod(go.arg, &end);
 			if (*end != '\0' || !(thr > 0) || thr > 100)
 				px_errx(PX_EXIT_USAGE, "--threshold: a z-score "
 				    "above 0, such as 3");
@@ -102,7 +101,7 @@ anomaly_main(int argc, char **argv)
 			px_usage(&px_cmd_anomaly);
 		}
 	}
-	if (optind != argc)
+	if (go.ind != argc)
 		px_usage(&px_cmd_anomaly);
 	if (cli_connect(&x, &e) != 0 || pve_guests(x.client, &g, &n, &e) != 0)
 		px_die(&e);

@@ -14,9 +14,14 @@
 #include "enc.h"
 #include "pve.h"
 
-PX_COMMAND_USAGE(api, "read any API path (like pvesh get), as JSON or a table",
-    "usage: px api [-Hjv] [-c columns] [-f format] [-p profile] "
-    "[-q key=value ...] [-s column] path\n");
+static const struct px_opt opts[] = {
+	PX_OPT_COMMON,
+	{ 'q', "query", "key=value ...", "add a query parameter; repeatable" },
+	PX_OPT_END
+};
+
+PX_COMMAND(api, "read any API path (like pvesh get), as JSON or a table",
+    opts, NULL, "path");
 
 #define MAXCOLS 128
 
@@ -88,35 +93,28 @@ cell(struct out *o, int col, const struct json *j, int t)
 int
 api_main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		PX_COMMON_LONG,
-		{ "help", no_argument, NULL, 'h' },
-		{ "query", required_argument, NULL, 'q' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct px_cli x;
 	struct px_err e = { 0 };
 	struct px_reply r;
 	struct buf path = { 0 }, query = { 0 };
 	int ch, fmt_given = 0;
+	struct px_getopt g;
 
 	cli_init(&x);
-	while ((ch = getopt_long(argc, argv, PX_COMMON_SHORT "hq:", longopts,
-	    NULL)) != -1) {
-		if (cli_opt(&x, ch, optarg)) {
+	px_getopt_init(&g, &px_cmd_api, argc, argv);
+	while ((ch = px_getopt(&g)) != -1) {
+		if (cli_opt(&x, ch, g.arg)) {
 			fmt_given |= ch == 'f' || ch == 'j';
 			continue;
 		}
 		switch (ch) {
-		case 'h':
-			px_help_exit(&px_cmd_api);
 		case 'q': {
-			const char *eq = strchr(optarg, '=');
+			const char *eq = strchr(g.arg, '=');
 
-			if (eq == NULL || eq == optarg)
+			if (eq == NULL || eq == g.arg)
 				px_errx(PX_EXIT_USAGE, "-q wants key=value, not "
-				    "'%s'", optarg);
-			char *key = px_xstrndup(optarg, (size_t)(eq - optarg));
+				    "'%s'", g.arg);
+			char *key = px_xstrndup(g.arg, (size_t)(eq - g.arg));
 
 			form_add(&query, key, eq + 1);
 			free(key);
@@ -126,8 +124,8 @@ api_main(int argc, char **argv)
 			px_usage(&px_cmd_api);
 		}
 	}
-	argc -= optind;
-	argv += optind;
+	argc -= g.ind;
+	argv += g.ind;
 	if (argc != 1)
 		px_usage(&px_cmd_api);
 	/* Accept "nodes/pve1", "/nodes/pve1" and "/api2/json/nodes/pve1". */

@@ -16,11 +16,19 @@
 #include "cli.h"
 #include "json.h"
 
-PX_COMMAND_USAGE(audit, "show, verify and export the audit log of changes",
-    "usage: px audit log [-Hj] [-c columns] [-f format] [-s column] "
-    "[--limit n] [--since time]\n"
-    "       px audit verify\n"
-    "       px audit export [-f json | csv]\n");
+enum { O_LIMIT = PX_O_LONG, O_SINCE };
+
+/* All but -f are for log; export takes -f json | csv; verify takes none. */
+static const struct px_opt opts[] = {
+	PX_OPT_OUTPUT,
+	PX_OPT_SORT,
+	{ O_LIMIT, "limit", "n", "with log: only the newest n entries" },
+	{ O_SINCE, "since", "time", "with log: only entries at or after time" },
+	PX_OPT_END
+};
+
+PX_COMMAND(audit, "show, verify and export the audit log of changes", opts,
+    "log | verify | export", NULL);
 
 /* The columns, in the order of log -j, export and the man page. */
 static const struct out_col cols[] = {
@@ -242,19 +250,10 @@ audit_export(int csv)
 int
 audit_main(int argc, char **argv)
 {
-	enum { OPT_LIMIT = 256, OPT_SINCE };
-	static const struct option longopts[] = {
-		PX_COMMON_LONG,
-		{ "help", no_argument, NULL, 'h' },
-		{ "limit", required_argument, NULL, OPT_LIMIT },
-		{ "since", required_argument, NULL, OPT_SINCE },
-		{ NULL, 0, NULL, 0 }
-	};
 	static const char *const subs[] = { "log", "verify", "export" };
-	static const char *const subopts[] = { "c:f:Hhjs:", "h", "f:h" };
 	enum { LOG, VERIFY, EXPORT } sub;
 	struct px_cli x;
-	const char *opts;
+	struct px_getopt g;
 	long long since = 0, limit = 0;
 	char *end;
 	int ch, csv = 0, rc;
@@ -268,47 +267,45 @@ audit_main(int argc, char **argv)
 			break;
 	if (sub > EXPORT)
 		px_usage(&px_cmd_audit);
-	opts = subopts[sub];
 	/* Drop the subcommand; getopt's messages keep the command's name. */
 	argv[1] = argv[0];
 	argc--;
 	argv++;
 	cli_init(&x);
-	while ((ch = getopt_long(argc, argv, opts, longopts, NULL)) != -1) {
-		if (ch == 'h')
-			px_help_exit(&px_cmd_audit);
+	px_getopt_init(&g, &px_cmd_audit, argc, argv);
+	while ((ch = px_getopt(&g)) != -1) {
 		if (sub == EXPORT && ch == 'f') {
-			if (strcmp(optarg, "csv") == 0)
+			if (strcmp(g.arg, "csv") == 0)
 				csv = 1;
-			else if (strcmp(optarg, "json") == 0)
+			else if (strcmp(g.arg, "json") == 0)
 				csv = 0;
 			else
 				px_errx(PX_EXIT_USAGE, "unknown export format "
-				    "'%s' (json, csv)", optarg);
+				    "'%s' (json, csv)", g.arg);
 			continue;
 		}
 		if (sub != LOG)
 			px_usage(&px_cmd_audit);
 		switch (ch) {
-		case OPT_LIMIT:
-			limit = strtoll(optarg, &end, 10);
-			if (*optarg == '\0' || *end != '\0' || limit < 1)
+		case O_LIMIT:
+			limit = strtoll(g.arg, &end, 10);
+			if (*g.arg == '\0' || *end != '\0' || limit < 1)
 				px_errx(PX_EXIT_USAGE, "bad --limit '%s' (a "
-				    "positive number)", optarg);
+				    "positive number)", g.arg);
 			continue;
-		case OPT_SINCE:
-			if (audit_parse_since(optarg, (long long)time(NULL),
+		case O_SINCE:
+			if (audit_parse_since(g.arg, (long long)time(NULL),
 			    &since) != 0)
 				px_errx(PX_EXIT_USAGE, "bad --since '%s' (an "
 				    "epoch, YYYY-MM-DD, or a duration such as "
-				    "2h)", optarg);
+				    "2h)", g.arg);
 			continue;
 		}
-		if (strchr(opts, ch) != NULL && cli_opt(&x, ch, optarg))
+		if (cli_opt(&x, ch, g.arg))
 			continue;
 		px_usage(&px_cmd_audit);
 	}
-	if (optind != argc)
+	if (g.ind != argc)
 		px_usage(&px_cmd_audit);
 	if (sub == LOG)
 		rc = audit_log(&x, since, limit);

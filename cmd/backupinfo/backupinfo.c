@@ -17,9 +17,17 @@
 #include "pve_cluster.h"
 #include "pve_fanout.h"
 
-PX_COMMAND_USAGE(backupinfo, "guests with no backup job or no recent backup",
-    "usage: px backupinfo [-Hjv] [-c columns] [-f format] [-p profile] "
-    "[-s column] [--max-age age]\n");
+enum { O_MAX_AGE = PX_O_LONG };
+
+static const struct px_opt opts[] = {
+	PX_OPT_COMMON,
+	{ O_MAX_AGE, "max-age", "age",
+	    "a newest backup older than this is stale (7d, 36h)" },
+	PX_OPT_END
+};
+
+PX_COMMAND(backupinfo, "guests with no backup job or no recent backup",
+    opts, NULL, NULL);
 PX_ALIAS(backup_info, "backup-info", backupinfo, 0, "the same as px backupinfo");
 
 static const struct out_col cols[] = {
@@ -62,13 +70,6 @@ struct newest {
 int
 backupinfo_main(int argc, char **argv)
 {
-	enum { O_MAX_AGE = 256 };
-	static const struct option longopts[] = {
-		PX_COMMON_LONG,
-		{ "help", no_argument, NULL, 'h' },
-		{ "max-age", required_argument, NULL, O_MAX_AGE },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct px_cli x;
 	struct px_err e = { 0 };
 	struct px_call pre[3] = { 0 }, *k;
@@ -80,25 +81,24 @@ backupinfo_main(int argc, char **argv)
 	struct out *o;
 	long long max_age = 7 * 86400, now = (long long)time(NULL);
 	int ch, nun, ng, nst, m = 0, nnw = 0, rc = 0, failed = 0;
+	struct px_getopt go;
 
 	cli_init(&x);
-	while ((ch = getopt_long(argc, argv, PX_COMMON_SHORT "h", longopts,
-	    NULL)) != -1) {
-		if (cli_opt(&x, ch, optarg))
+	px_getopt_init(&go, &px_cmd_backupinfo, argc, argv);
+	while ((ch = px_getopt(&go)) != -1) {
+		if (cli_opt(&x, ch, go.arg))
 			continue;
 		switch (ch) {
-		case 'h':
-			px_help_exit(&px_cmd_backupinfo);
 		case O_MAX_AGE:
-			if ((max_age = parse_age(optarg)) <= 0)
+			if ((max_age = parse_age(go.arg)) <= 0)
 				px_errx(PX_EXIT_USAGE, "--max-age: '%s' is not "
-				    "an age such as 7d, 36h", optarg);
+				    "an age such as 7d, 36h", go.arg);
 			break;
 		default:
 			px_usage(&px_cmd_backupinfo);
 		}
 	}
-	if (optind != argc)
+	if (go.ind != argc)
 		px_usage(&px_cmd_backupinfo);
 	if (cli_connect(&x, &e) != 0)
 		px_die(&e);

@@ -10,10 +10,18 @@
 #include "pve_cluster.h"
 #include "pve_guest.h"
 
-PX_COMMAND_USAGE(cluster, "show cluster status, log, resources, options, nextid",
-    "usage: px cluster [-Hjv] [-c columns] [-f format] [-p profile] "
-    "[-s column] [--max n] [--type node | storage | vm | sdn] "
-    "status | log | resources | options | nextid\n");
+enum { O_MAX = PX_O_LONG, O_TYPE };
+
+static const struct px_opt opts[] = {
+	PX_OPT_COMMON,
+	{ O_MAX, "max", "n", "with log: at most n entries" },
+	{ O_TYPE, "type", "node | storage | vm | sdn",
+	    "with resources: only this type" },
+	PX_OPT_END
+};
+
+PX_COMMAND(cluster, "show cluster status, log, resources, options, nextid",
+    opts, NULL, "status | log | resources | options | nextid");
 
 static const struct out_col status_cols[] = {
 	{ "type", OT_STR, 0 }, { "name", OT_STR, 0 }, { "id", OT_STR, 0 },
@@ -184,14 +192,6 @@ show_options(struct px_cli *x, struct px_reply *r, struct px_err *e)
 int
 cluster_main(int argc, char **argv)
 {
-	enum { O_MAX = 256, O_TYPE };
-	static const struct option longopts[] = {
-		PX_COMMON_LONG,
-		{ "help", no_argument, NULL, 'h' },
-		{ "max", required_argument, NULL, O_MAX },
-		{ "type", required_argument, NULL, O_TYPE },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct px_cli x;
 	struct px_reply r;
 	struct px_err e;
@@ -200,34 +200,33 @@ cluster_main(int argc, char **argv)
 	char *end;
 	long max = 0;
 	int ch, id, rc = 0;
+	struct px_getopt g;
 
 	cli_init(&x);
-	while ((ch = getopt_long(argc, argv, PX_COMMON_SHORT "h", longopts,
-	    NULL)) != -1) {
-		if (cli_opt(&x, ch, optarg))
+	px_getopt_init(&g, &px_cmd_cluster, argc, argv);
+	while ((ch = px_getopt(&g)) != -1) {
+		if (cli_opt(&x, ch, g.arg))
 			continue;
 		switch (ch) {
-		case 'h':
-			px_help_exit(&px_cmd_cluster);
 		case O_MAX:
-			max = strtol(optarg, &end, 10);
+			max = strtol(g.arg, &end, 10);
 			if (*end != '\0' || max < 1)
 				px_errx(PX_EXIT_USAGE, "--max: '%s' is not a "
-				    "positive number", optarg);
+				    "positive number", g.arg);
 			break;
 		case O_TYPE:
-			if (strcmp(optarg, "node") && strcmp(optarg, "storage") &&
-			    strcmp(optarg, "vm") && strcmp(optarg, "sdn"))
+			if (strcmp(g.arg, "node") && strcmp(g.arg, "storage") &&
+			    strcmp(g.arg, "vm") && strcmp(g.arg, "sdn"))
 				px_errx(PX_EXIT_USAGE, "--type: '%s' is not one "
-				    "of node, storage, vm, sdn", optarg);
-			type = optarg;
+				    "of node, storage, vm, sdn", g.arg);
+			type = g.arg;
 			break;
 		default:
 			px_usage(&px_cmd_cluster);
 		}
 	}
-	argc -= optind;
-	argv += optind;
+	argc -= g.ind;
+	argv += g.ind;
 	if (argc != 1)
 		px_usage(&px_cmd_cluster);
 	what = argv[0];

@@ -10,9 +10,18 @@
 #include "cli.h"
 #include "pve_guest.h"
 
-PX_COMMAND_USAGE(config, "show a guest's configuration, or its pending changes",
-    "usage: px config [-Hjv] [-c columns] [-f format] [-p profile] "
-    "[-s column] [--current | --pending] vmid\n");
+enum { O_CURRENT = PX_O_LONG, O_PENDING };
+
+static const struct px_opt opts[] = {
+	PX_OPT_COMMON,
+	{ O_CURRENT, "current", NULL,
+	    "the values in effect now, without pending changes" },
+	{ O_PENDING, "pending", NULL, "each key's current and pending value" },
+	PX_OPT_END
+};
+
+PX_COMMAND(config, "show a guest's configuration, or its pending changes",
+    opts, NULL, "vmid");
 
 static const struct out_col cols[] = {
 	{ "key", OT_STR, 0 }, { "value", OT_STR, 0 },
@@ -25,14 +34,6 @@ static const struct out_col pending_cols[] = {
 int
 config_main(int argc, char **argv)
 {
-	enum { O_CURRENT = 256, O_PENDING };
-	static const struct option longopts[] = {
-		PX_COMMON_LONG,
-		{ "current", no_argument, NULL, O_CURRENT },
-		{ "help", no_argument, NULL, 'h' },
-		{ "pending", no_argument, NULL, O_PENDING },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct px_cli x;
 	struct pve_guest g;
 	struct px_reply r;
@@ -41,15 +42,14 @@ config_main(int argc, char **argv)
 	struct buf p = { 0 };
 	struct out *o;
 	int ch, vmid, n, current = 0, pending = 0, rc = 0;
+	struct px_getopt go;
 
 	cli_init(&x);
-	while ((ch = getopt_long(argc, argv, PX_COMMON_SHORT "h", longopts,
-	    NULL)) != -1) {
-		if (cli_opt(&x, ch, optarg))
+	px_getopt_init(&go, &px_cmd_config, argc, argv);
+	while ((ch = px_getopt(&go)) != -1) {
+		if (cli_opt(&x, ch, go.arg))
 			continue;
 		switch (ch) {
-		case 'h':
-			px_help_exit(&px_cmd_config);
 		case O_CURRENT:
 			current = 1;
 			break;
@@ -60,8 +60,8 @@ config_main(int argc, char **argv)
 			px_usage(&px_cmd_config);
 		}
 	}
-	argc -= optind;
-	argv += optind;
+	argc -= go.ind;
+	argv += go.ind;
 	if (argc != 1)
 		px_usage(&px_cmd_config);
 	if (current && pending)

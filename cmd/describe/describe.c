@@ -16,9 +16,19 @@
 #include "pve_cluster.h"
 #include "pve_fanout.h"
 
-PX_COMMAND_USAGE(describe, "one digest of the cluster, for people and for LLMs",
-    "usage: px describe [-jv] [-p profile] "
-    "[--output text | md | json | llm-context]\n");
+enum { O_OUTPUT = PX_O_LONG };
+
+static const struct px_opt opts[] = {
+	{ 'j', "json", NULL, "the same as --output json" },
+	PX_OPT_PROFILE,
+	PX_OPT_VERBOSE,
+	{ O_OUTPUT, "output", "text | md | json | llm-context",
+	    "the form of the digest" },
+	PX_OPT_END
+};
+
+PX_COMMAND(describe, "one digest of the cluster, for people and for LLMs",
+    opts, NULL, NULL);
 
 enum { F_VERSION, F_CSTATUS, F_NODES, F_GUESTS, F_STORAGE, F_HA, F_JOBS,
     F_UNPROT, F_TASKS, F_N };
@@ -382,44 +392,36 @@ as_prose(const struct digest *d, enum style s)
 int
 describe_main(int argc, char **argv)
 {
-	enum { O_OUTPUT = 256 };
-	static const struct option longopts[] = {
-		PX_COMMON_LONG,
-		{ "help", no_argument, NULL, 'h' },
-		{ "output", required_argument, NULL, O_OUTPUT },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct px_cli x;
 	struct digest d = { 0 };
 	struct px_err e = { 0 };
 	const char *output = "text";
 	int ch;
+	struct px_getopt g;
 
 	cli_init(&x);
-	while ((ch = getopt_long(argc, argv, PX_COMMON_SHORT "h", longopts,
-	    NULL)) != -1) {
+	px_getopt_init(&g, &px_cmd_describe, argc, argv);
+	while ((ch = px_getopt(&g)) != -1) {
 		if (ch == 'j') {
 			output = "json";
 			continue;
 		}
-		if (cli_opt(&x, ch, optarg))
+		if (cli_opt(&x, ch, g.arg))
 			continue;
 		switch (ch) {
-		case 'h':
-			px_help_exit(&px_cmd_describe);
 		case O_OUTPUT:
-			if (strcmp(optarg, "text") && strcmp(optarg, "md") &&
-			    strcmp(optarg, "json") &&
-			    strcmp(optarg, "llm-context"))
+			if (strcmp(g.arg, "text") && strcmp(g.arg, "md") &&
+			    strcmp(g.arg, "json") &&
+			    strcmp(g.arg, "llm-context"))
 				px_errx(PX_EXIT_USAGE, "--output: text, md, json "
 				    "or llm-context");
-			output = optarg;
+			output = g.arg;
 			break;
 		default:
 			px_usage(&px_cmd_describe);
 		}
 	}
-	if (optind != argc)
+	if (g.ind != argc)
 		px_usage(&px_cmd_describe);
 	if (cli_connect(&x, &e) != 0)
 		px_die(&e);

@@ -15,9 +15,18 @@
 #include "pve_fanout.h"
 #include "pve_node.h"
 
-PX_COMMAND_USAGE(disks, "physical disks of the nodes and their SMART health",
-    "usage: px disks [-Hjv] [-c columns] [-f format] [-p profile] "
-    "[-s column] [--node node] list | smart [--disk disk]\n");
+enum { O_DISK = PX_O_LONG, O_NODE };
+
+static const struct px_opt opts[] = {
+	PX_OPT_COMMON,
+	{ O_DISK, "disk", "disk",
+	    "with smart: only this device (/dev/sda); needs --node" },
+	{ O_NODE, "node", "node", "only this node" },
+	PX_OPT_END
+};
+
+PX_COMMAND(disks, "physical disks of the nodes and their SMART health",
+    opts, NULL, "list | smart");
 
 static const struct out_col list_cols[] = {
 	{ "node", OT_STR, 0 }, { "devpath", OT_STR, 0 },
@@ -253,47 +262,38 @@ attributes(struct dk *d, const char *disk)
 int
 disks_main(int argc, char **argv)
 {
-	enum { O_DISK = 256, O_NODE };
-	static const struct option longopts[] = {
-		PX_COMMON_LONG,
-		{ "disk", required_argument, NULL, O_DISK },
-		{ "help", no_argument, NULL, 'h' },
-		{ "node", required_argument, NULL, O_NODE },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct px_cli x;
 	struct dk d = { 0 };
 	struct px_err e = { 0 };
 	const char *what, *disk = NULL;
 	int ch, rc = 0;
+	struct px_getopt g;
 
 	cli_init(&x);
-	while ((ch = getopt_long(argc, argv, PX_COMMON_SHORT "h", longopts,
-	    NULL)) != -1) {
-		if (cli_opt(&x, ch, optarg))
+	px_getopt_init(&g, &px_cmd_disks, argc, argv);
+	while ((ch = px_getopt(&g)) != -1) {
+		if (cli_opt(&x, ch, g.arg))
 			continue;
 		switch (ch) {
-		case 'h':
-			px_help_exit(&px_cmd_disks);
 		case O_DISK:
-			if (strncmp(optarg, "/dev/", 5) != 0 ||
-			    strstr(optarg, ".."))
+			if (strncmp(g.arg, "/dev/", 5) != 0 ||
+			    strstr(g.arg, ".."))
 				px_errx(PX_EXIT_USAGE, "--disk: '%s' is not a "
-				    "device path such as /dev/sda", optarg);
-			disk = optarg;
+				    "device path such as /dev/sda", g.arg);
+			disk = g.arg;
 			break;
 		case O_NODE:
-			if (!pve_valid_node(optarg))
+			if (!pve_valid_node(g.arg))
 				px_errx(PX_EXIT_USAGE, "--node: '%s' is not a "
-				    "valid node name", optarg);
-			d.only = optarg;
+				    "valid node name", g.arg);
+			d.only = g.arg;
 			break;
 		default:
 			px_usage(&px_cmd_disks);
 		}
 	}
-	argc -= optind;
-	argv += optind;
+	argc -= g.ind;
+	argv += g.ind;
 	if (argc != 1)
 		px_usage(&px_cmd_disks);
 	what = argv[0];

@@ -19,8 +19,15 @@
 #include "pve.h"
 #include "pve_cluster.h"
 
-PX_COMMAND_USAGE(doctor, "check config, secrets, TLS trust, connectivity and rights",
-    "usage: px doctor [-Hjv] [-c columns] [-f format] [-p profile]\n");
+static const struct px_opt opts[] = {
+	PX_OPT_OUTPUT,
+	PX_OPT_PROFILE,
+	PX_OPT_VERBOSE,
+	PX_OPT_END
+};
+
+PX_COMMAND(doctor, "check config, secrets, TLS trust, connectivity and rights",
+    opts, NULL, NULL);
 
 static const struct out_col cols[] = {
 	{ "check", OT_STR, 0 },
@@ -208,11 +215,6 @@ check_pbs(struct doctor *d, struct px_cli *x)
 int
 doctor_main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		PX_COMMON_LONG,
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	static const char *const tls_names[] = { "system CAs", "ca_file",
 	    "fingerprint", "trust on first use", "insecure" };
 	struct doctor d = { 0 };
@@ -227,17 +229,16 @@ doctor_main(int argc, char **argv)
 	char *secret = NULL, detail[512];
 	double t0;
 	int ch, rc;
+	struct px_getopt g;
 
 	cli_init(&x);
-	while ((ch = getopt_long(argc, argv, "c:f:Hhjp:v", longopts, NULL)) !=
-	    -1) {
-		if (ch != 's' && cli_opt(&x, ch, optarg))
+	px_getopt_init(&g, &px_cmd_doctor, argc, argv);
+	while ((ch = px_getopt(&g)) != -1) {
+		if (cli_opt(&x, ch, g.arg))
 			continue;
-		if (ch == 'h')
-			px_help_exit(&px_cmd_doctor);
 		px_usage(&px_cmd_doctor);
 	}
-	if (optind != argc)
+	if (g.ind != argc)
 		px_usage(&px_cmd_doctor);
 	d.o = out_new(&x.out, cols, 4);
 

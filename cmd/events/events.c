@@ -17,10 +17,20 @@
 #include "pve.h"
 #include "pve_cond.h"
 
-PX_COMMAND_USAGE(events, "follow the cluster's tasks: START, OK and FAIL lines",
-    "usage: px events [-Hjv] [-c columns] [-f format] [-p profile] "
-    "[-s column] [--count n] [--interval seconds] [--node node] "
-    "[--type type]\n");
+enum { O_COUNT = PX_O_LONG, O_INTERVAL, O_NODE, O_TYPE };
+
+static const struct px_opt opts[] = {
+	PX_OPT_COMMON,
+	{ O_COUNT, "count", "n", "exit after n lines" },
+	{ O_INTERVAL, "interval", "seconds",
+	    "how often to read the task list" },
+	{ O_NODE, "node", "node", "only tasks of this node" },
+	{ O_TYPE, "type", "type", "only tasks of this type" },
+	PX_OPT_END
+};
+
+PX_COMMAND(events, "follow the cluster's tasks: START, OK and FAIL lines",
+    opts, NULL, NULL);
 
 static const struct out_col cols[] = {
 	{ "time", OT_TIME, 0 }, { "event", OT_STR, 0 }, { "node", OT_STR, 0 },
@@ -148,55 +158,44 @@ poll_tasks(struct events *ev, int gen, struct px_err *e)
 int
 events_main(int argc, char **argv)
 {
-	enum { O_COUNT = 256, O_INTERVAL, O_NODE, O_TYPE };
-	static const struct option longopts[] = {
-		PX_COMMON_LONG,
-		{ "count", required_argument, NULL, O_COUNT },
-		{ "help", no_argument, NULL, 'h' },
-		{ "interval", required_argument, NULL, O_INTERVAL },
-		{ "node", required_argument, NULL, O_NODE },
-		{ "type", required_argument, NULL, O_TYPE },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct events ev = { 0 };
 	struct px_err e;
 	double interval = 2;
 	char *end;
 	int ch, warned = 0;
+	struct px_getopt g;
 
 	cli_init(&ev.x);
-	while ((ch = getopt_long(argc, argv, PX_COMMON_SHORT "h", longopts,
-	    NULL)) != -1) {
-		if (cli_opt(&ev.x, ch, optarg))
+	px_getopt_init(&g, &px_cmd_events, argc, argv);
+	while ((ch = px_getopt(&g)) != -1) {
+		if (cli_opt(&ev.x, ch, g.arg))
 			continue;
 		switch (ch) {
-		case 'h':
-			px_help_exit(&px_cmd_events);
 		case O_COUNT:
-			ev.count = strtol(optarg, &end, 10);
+			ev.count = strtol(g.arg, &end, 10);
 			if (*end != '\0' || ev.count < 1)
 				px_errx(PX_EXIT_USAGE, "--count: '%s' is not a "
-				    "positive number", optarg);
+				    "positive number", g.arg);
 			break;
 		case O_INTERVAL:
-			if ((interval = pve_parse_seconds(optarg)) < 0.1)
+			if ((interval = pve_parse_seconds(g.arg)) < 0.1)
 				px_errx(PX_EXIT_USAGE, "--interval: '%s' is not "
-				    "a duration of at least 0.1 s", optarg);
+				    "a duration of at least 0.1 s", g.arg);
 			break;
 		case O_NODE:
-			if (!pve_valid_node(optarg))
+			if (!pve_valid_node(g.arg))
 				px_errx(PX_EXIT_USAGE, "--node: '%s' is not a "
-				    "valid node name", optarg);
-			ev.node = optarg;
+				    "valid node name", g.arg);
+			ev.node = g.arg;
 			break;
 		case O_TYPE:
-			ev.type = optarg;
+			ev.type = g.arg;
 			break;
 		default:
 			px_usage(&px_cmd_events);
 		}
 	}
-	if (argc != optind)
+	if (argc != g.ind)
 		px_usage(&px_cmd_events);
 	/* A stream of lines: no header, and -j means one object a line. */
 	ev.oo = ev.x.out;

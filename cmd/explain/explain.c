@@ -8,8 +8,13 @@
 
 #include "cli.h"
 
-PX_COMMAND_USAGE(explain, "explain an error id or exit status, or list them all",
-    "usage: px explain [-Hj] [-c columns] [-f format] [id | status]\n");
+static const struct px_opt opts[] = {
+	PX_OPT_OUTPUT,
+	PX_OPT_END
+};
+
+PX_COMMAND(explain, "explain an error id or exit status, or list them all",
+    opts, NULL, "[id | status]");
 
 static const struct out_col cols[] = {
 	{ "id", OT_STR, 0 },
@@ -34,26 +39,21 @@ add(struct out *o, const struct px_errinfo *ei)
 int
 explain_main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		PX_COMMON_LONG,
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct px_cli x;
 	struct px_err e = { 0 };
 	struct out *o;
 	int ch, rc;
+	struct px_getopt g;
 
 	cli_init(&x);
-	while ((ch = getopt_long(argc, argv, "c:f:Hhj", longopts, NULL)) != -1) {
-		if (ch != 'p' && ch != 's' && ch != 'v' && cli_opt(&x, ch, optarg))
+	px_getopt_init(&g, &px_cmd_explain, argc, argv);
+	while ((ch = px_getopt(&g)) != -1) {
+		if (cli_opt(&x, ch, g.arg))
 			continue;
-		if (ch == 'h')
-			px_help_exit(&px_cmd_explain);
 		px_usage(&px_cmd_explain);
 	}
-	argc -= optind;
-	argv += optind;
+	argc -= g.ind;
+	argv += g.ind;
 	if (argc > 1)
 		px_usage(&px_cmd_explain);
 

@@ -14,9 +14,14 @@
 #include "pve_fanout.h"
 #include "pve_guest.h"
 
-PX_COMMAND_USAGE(find, "find which profile and node own a guest (VMID or name)",
-    "usage: px find [-AHjv] [-c columns] [-f format] [-p profile] "
-    "[-s column] vmid | name\n");
+static const struct px_opt opts[] = {
+	PX_OPT_COMMON,
+	{ 'A', "all-profiles", NULL, "ask every PVE profile, even with -p" },
+	PX_OPT_END
+};
+
+PX_COMMAND(find, "find which profile and node own a guest (VMID or name)",
+    opts, NULL, "vmid | name");
 
 static const struct out_col cols[] = {
 	{ "profile", OT_STR, 0 }, { "vmid", OT_INT, 0 },
@@ -27,12 +32,6 @@ static const struct out_col cols[] = {
 int
 find_main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		PX_COMMON_LONG,
-		{ "all-profiles", no_argument, NULL, 'A' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct px_cli x;
 	struct px_target *t;
 	struct pve_get_req *q;
@@ -40,24 +39,23 @@ find_main(int argc, char **argv)
 	struct out *o;
 	const char *what;
 	int ch, n, vmid, all = 0, found = 0, failed = 0, rc = 0;
+	struct px_getopt g;
 
 	cli_init(&x);
-	while ((ch = getopt_long(argc, argv, PX_COMMON_SHORT "Ah", longopts,
-	    NULL)) != -1) {
-		if (cli_opt(&x, ch, optarg))
+	px_getopt_init(&g, &px_cmd_find, argc, argv);
+	while ((ch = px_getopt(&g)) != -1) {
+		if (cli_opt(&x, ch, g.arg))
 			continue;
 		switch (ch) {
 		case 'A':
 			all = 1;
 			break;
-		case 'h':
-			px_help_exit(&px_cmd_find);
 		default:
 			px_usage(&px_cmd_find);
 		}
 	}
-	argc -= optind;
-	argv += optind;
+	argc -= g.ind;
+	argv += g.ind;
 	if (argc != 1 || argv[0][0] == '\0')
 		px_usage(&px_cmd_find);
 	what = argv[0];

@@ -15,9 +15,13 @@
 #include "pve_fanout.h"
 #include "pve_firewall.h"
 
-PX_COMMAND_USAGE(firewall, "firewall options, rules, aliases and IP sets",
-    "usage: px firewall [-Hjv] [-c columns] [-f format] [-p profile] "
-    "[-s column] cluster | node node | guest vmid\n");
+static const struct px_opt opts[] = {
+	PX_OPT_COMMON,
+	PX_OPT_END
+};
+
+PX_COMMAND(firewall, "firewall options, rules, aliases and IP sets",
+    opts, NULL, "cluster | node node | guest vmid");
 
 enum {
 	C_SECTION, C_NAME, C_POS, C_TYPE, C_ACTION, C_MACRO, C_PROTO,
@@ -195,32 +199,26 @@ show(struct px_client *c, struct out *o, const char *base, unsigned mask)
 int
 firewall_main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		PX_COMMON_LONG,
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct px_cli x;
 	struct px_err e = { 0 };
 	struct buf base = { 0 };
 	struct out *o;
 	unsigned mask;
 	int ch, rc = 0;
+	struct px_getopt g;
 
 	cli_init(&x);
-	while ((ch = getopt_long(argc, argv, PX_COMMON_SHORT "h", longopts,
-	    NULL)) != -1) {
-		if (cli_opt(&x, ch, optarg))
+	px_getopt_init(&g, &px_cmd_firewall, argc, argv);
+	while ((ch = px_getopt(&g)) != -1) {
+		if (cli_opt(&x, ch, g.arg))
 			continue;
 		switch (ch) {
-		case 'h':
-			px_help_exit(&px_cmd_firewall);
 		default:
 			px_usage(&px_cmd_firewall);
 		}
 	}
-	argc -= optind;
-	argv += optind;
+	argc -= g.ind;
+	argv += g.ind;
 	if (argc < 1)
 		px_usage(&px_cmd_firewall);
 	if (strcmp(argv[0], "cluster") == 0 && argc == 1) {

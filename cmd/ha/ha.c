@@ -19,9 +19,16 @@
 #include "pve_cluster.h"
 #include "pve_fanout.h"
 
-PX_COMMAND_USAGE(ha, "HA resources, rules, groups, status; preview a node failure",
-    "usage: px ha [-Hjv] [-c columns] [-f format] [-p profile] [-s column] "
-    "resources | rules | groups | status | preview --node node\n");
+enum { O_NODE = PX_O_LONG };
+
+static const struct px_opt opts[] = {
+	PX_OPT_COMMON,
+	{ O_NODE, "node", "node", "with preview: the node that fails" },
+	PX_OPT_END
+};
+
+PX_COMMAND(ha, "HA resources, rules, groups, status; preview a node failure",
+    opts, NULL, "resources | rules | groups | status | preview");
 
 static const struct out_col res_cols[] = {
 	{ "sid", OT_STR, 0 }, { "vmid", OT_INT, 0 }, { "type", OT_STR, 0 },
@@ -447,40 +454,32 @@ preview(struct ha *h, struct out *o, const char *failed)
 int
 ha_main(int argc, char **argv)
 {
-	enum { O_NODE = 256 };
-	static const struct option longopts[] = {
-		PX_COMMON_LONG,
-		{ "help", no_argument, NULL, 'h' },
-		{ "node", required_argument, NULL, O_NODE },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct px_cli x;
 	struct ha h = { 0 };
 	struct px_err e = { 0 };
 	struct out *o;
 	const char *what, *node = NULL;
 	int ch, rc = 0;
+	struct px_getopt g;
 
 	cli_init(&x);
-	while ((ch = getopt_long(argc, argv, PX_COMMON_SHORT "h", longopts,
-	    NULL)) != -1) {
-		if (cli_opt(&x, ch, optarg))
+	px_getopt_init(&g, &px_cmd_ha, argc, argv);
+	while ((ch = px_getopt(&g)) != -1) {
+		if (cli_opt(&x, ch, g.arg))
 			continue;
 		switch (ch) {
-		case 'h':
-			px_help_exit(&px_cmd_ha);
 		case O_NODE:
-			if (!pve_valid_node(optarg))
+			if (!pve_valid_node(g.arg))
 				px_errx(PX_EXIT_USAGE, "--node: '%s' is not a "
-				    "valid node name", optarg);
-			node = optarg;
+				    "valid node name", g.arg);
+			node = g.arg;
 			break;
 		default:
 			px_usage(&px_cmd_ha);
 		}
 	}
-	argc -= optind;
-	argv += optind;
+	argc -= g.ind;
+	argv += g.ind;
 	if (argc != 1)
 		px_usage(&px_cmd_ha);
 	what = argv[0];

@@ -14,9 +14,16 @@
 #include "pve_fanout.h"
 #include "pve_rrd.h"
 
-PX_COMMAND_USAGE(heatmap, "API round-trip time per node, median and worst",
-    "usage: px heatmap [-Hjv] [-c columns] [-f format] [-p profile] "
-    "[-s column] [--probes n]\n");
+enum { O_PROBES = PX_O_LONG };
+
+static const struct px_opt opts[] = {
+	PX_OPT_COMMON,
+	{ O_PROBES, "probes", "n", "rounds of probes, 1 to 50" },
+	PX_OPT_END
+};
+
+PX_COMMAND(heatmap, "API round-trip time per node, median and worst",
+    opts, NULL, NULL);
 
 static const struct out_col cols[] = {
 	{ "node", OT_STR, 0 }, { "status", OT_STR, 0 },
@@ -53,13 +60,6 @@ bucket_of(double ms)
 int
 heatmap_main(int argc, char **argv)
 {
-	enum { O_PROBES = 256 };
-	static const struct option longopts[] = {
-		PX_COMMON_LONG,
-		{ "help", no_argument, NULL, 'h' },
-		{ "probes", required_argument, NULL, O_PROBES },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct px_cli x;
 	struct px_err e = { 0 };
 	struct pve_node *nodes;
@@ -69,17 +69,16 @@ heatmap_main(int argc, char **argv)
 	const char *nc;
 	char *end;
 	int ch, n, rc = 0, probes = 5, color;
+	struct px_getopt g;
 
 	cli_init(&x);
-	while ((ch = getopt_long(argc, argv, PX_COMMON_SHORT "h", longopts,
-	    NULL)) != -1) {
-		if (cli_opt(&x, ch, optarg))
+	px_getopt_init(&g, &px_cmd_heatmap, argc, argv);
+	while ((ch = px_getopt(&g)) != -1) {
+		if (cli_opt(&x, ch, g.arg))
 			continue;
 		switch (ch) {
-		case 'h':
-			px_help_exit(&px_cmd_heatmap);
 		case O_PROBES:
-			probes = (int)strtol(optarg, &end, 10);
+			probes = (int)strtol(g.arg, &end, 10);
 			if (*end != '\0' || probes < 1 || probes > 50)
 				px_errx(PX_EXIT_USAGE, "--probes: 1 to 50");
 			break;
@@ -87,7 +86,7 @@ heatmap_main(int argc, char **argv)
 			px_usage(&px_cmd_heatmap);
 		}
 	}
-	if (optind != argc)
+	if (g.ind != argc)
 		px_usage(&px_cmd_heatmap);
 	if (cli_connect(&x, &e) != 0 || pve_nodes(x.client, &nodes, &n, &e))
 		px_die(&e);

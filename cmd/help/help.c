@@ -9,8 +9,12 @@
 
 #include "px.h"
 
-PX_COMMAND_USAGE(help, "list the commands, or show how to use one",
-    "usage: px help [command]\n");
+static const struct px_opt opts[] = {
+	PX_OPT_END
+};
+
+PX_COMMAND(help, "list the commands, or show how to use one", opts, NULL,
+    "[command]");
 
 /* The page in a source tree next to the binary (build/px and
  * build/bin/pxNAME both find ../man or ../../man), or "" when none. */
@@ -74,18 +78,13 @@ help_main(int argc, char **argv)
 {
 	const struct px_command *const *list, *cmd;
 	size_t n, width = 0;
-	int ch;
+	struct px_getopt g;
 
-	while ((ch = getopt(argc, argv, "h")) != -1) {
-		switch (ch) {
-		case 'h':
-			px_help_exit(&px_cmd_help);
-		default:
-			px_usage(&px_cmd_help);
-		}
-	}
-	argc -= optind;
-	argv += optind;
+	px_getopt_init(&g, &px_cmd_help, argc, argv);
+	while (px_getopt(&g) != -1)
+		px_usage(&px_cmd_help);
+	argc -= g.ind;
+	argv += g.ind;
 	if (argc > 1)
 		px_usage(&px_cmd_help);
 	if (argc == 1) {

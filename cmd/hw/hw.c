@@ -17,9 +17,16 @@
 #include "pve_fanout.h"
 #include "pve_node.h"
 
-PX_COMMAND_USAGE(hw, "PCI and USB devices of the nodes; passthrough conflicts",
-    "usage: px hw [-Hjv] [-c columns] [-f format] [-p profile] [-s column] "
-    "[--node node] pci | usb | conflicts\n");
+enum { O_NODE = PX_O_LONG };
+
+static const struct px_opt opts[] = {
+	PX_OPT_COMMON,
+	{ O_NODE, "node", "node", "only this node" },
+	PX_OPT_END
+};
+
+PX_COMMAND(hw, "PCI and USB devices of the nodes; passthrough conflicts",
+    opts, NULL, "pci | usb | conflicts");
 
 static const struct out_col pci_cols[] = {
 	{ "node", OT_STR, 0 }, { "id", OT_STR, 0 }, { "class", OT_STR, 0 },
@@ -390,39 +397,31 @@ conflicts(struct hw *h)
 int
 hw_main(int argc, char **argv)
 {
-	enum { O_NODE = 256 };
-	static const struct option longopts[] = {
-		PX_COMMON_LONG,
-		{ "help", no_argument, NULL, 'h' },
-		{ "node", required_argument, NULL, O_NODE },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct px_cli x;
 	struct hw h = { 0 };
 	struct px_err e = { 0 };
 	const char *what;
 	int ch, rc = 0;
+	struct px_getopt g;
 
 	cli_init(&x);
-	while ((ch = getopt_long(argc, argv, PX_COMMON_SHORT "h", longopts,
-	    NULL)) != -1) {
-		if (cli_opt(&x, ch, optarg))
+	px_getopt_init(&g, &px_cmd_hw, argc, argv);
+	while ((ch = px_getopt(&g)) != -1) {
+		if (cli_opt(&x, ch, g.arg))
 			continue;
 		switch (ch) {
-		case 'h':
-			px_help_exit(&px_cmd_hw);
 		case O_NODE:
-			if (!pve_valid_node(optarg))
+			if (!pve_valid_node(g.arg))
 				px_errx(PX_EXIT_USAGE, "--node: '%s' is not a "
-				    "valid node name", optarg);
-			h.only = optarg;
+				    "valid node name", g.arg);
+			h.only = g.arg;
 			break;
 		default:
 			px_usage(&px_cmd_hw);
 		}
 	}
-	argc -= optind;
-	argv += optind;
+	argc -= g.ind;
+	argv += g.ind;
 	if (argc != 1)
 		px_usage(&px_cmd_hw);
 	what = argv[0];

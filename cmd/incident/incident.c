@@ -18,11 +18,23 @@
 #include "enc.h"
 #include "freeze.h"
 
-PX_COMMAND_USAGE(incident, "freeze changes to a profile during an incident, thaw, "
-    "show freezes",
-    "usage: px incident freeze [-A] [-p profile] [--ttl ttl] --reason text\n"
-    "       px incident thaw [-A] [-p profile] --reason text\n"
-    "       px incident status [-Hj] [-c columns] [-f format] [-s column]\n");
+enum { O_REASON = PX_O_LONG, O_TTL };
+
+/* freeze and thaw take -A -p --reason (freeze also --ttl); status takes
+ * the output options. */
+static const struct px_opt opts[] = {
+	PX_OPT_OUTPUT,
+	PX_OPT_SORT,
+	{ 'A', "all-profiles", NULL, "freeze or thaw every profile" },
+	{ 'p', "profile", "profile", "the profile to freeze or thaw" },
+	{ O_REASON, "reason", "text", "why: needed by freeze and thaw" },
+	{ O_TTL, "ttl", "ttl",
+	    "with freeze: how long it holds (4h by default)" },
+	PX_OPT_END
+};
+
+PX_COMMAND(incident, "freeze changes to a profile during an incident, thaw, "
+    "show freezes", opts, "freeze | thaw | status", NULL);
 
 #define DEFAULT_TTL	(4 * 3600)
 
@@ -176,18 +188,10 @@ incident_status(struct px_cli *x)
 int
 incident_main(int argc, char **argv)
 {
-	enum { OPT_REASON = 256, OPT_TTL };
-	static const struct option longopts[] = {
-		PX_COMMON_LONG,
-		{ "all-profiles", no_argument, NULL, 'A' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "reason", required_argument, NULL, OPT_REASON },
-		{ "ttl", required_argument, NULL, OPT_TTL },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct px_cli x;
 	struct px_err e = { 0 };
-	const char *sub, *reason = NULL, *scope, *opts;
+	struct px_getopt g;
+	const char *sub, *reason = NULL, *scope;
 	long long ttl = DEFAULT_TTL;
 	int ch, all = 0, status;
 
@@ -203,38 +207,42 @@ incident_main(int argc, char **argv)
 	argv[1] = argv[0];
 	argc--;
 	argv++;
-	opts = status ? "c:f:Hhjs:" : "Ahp:";
 	cli_init(&x);
-	while ((ch = getopt_long(argc, argv, opts, longopts, NULL)) != -1) {
+	px_getopt_init(&g, &px_cmd_incident, argc, argv);
+	while ((ch = px_getopt(&g)) != -1) {
 		switch (ch) {
 		case 'A':
 			if (status)
 				px_usage(&px_cmd_incident);
 			all = 1;
 			continue;
-		case 'h':
-			px_help_exit(&px_cmd_incident);
-		case OPT_REASON:
+		case O_REASON:
 			if (status)
 				px_usage(&px_cmd_incident);
-			reason = optarg;
+			reason = g.arg;
 			continue;
-		case OPT_TTL:
+		case O_TTL:
 			if (status || strcmp(sub, "freeze") != 0)
 				px_usage(&px_cmd_incident);
-			if (px_parse_duration(optarg, &ttl) != 0)
+			if (px_parse_duration(g.arg, &ttl) != 0)
 				px_errx(PX_EXIT_USAGE, "bad --ttl '%s' (30m, 4h, "
-				    "2d, or seconds)", optarg);
+				    "2d, or seconds)", g.arg);
 			continue;
+		case 'p':
+			if (status)
+				px_usage(&px_cmd_incident);
+			break;
+		default:
+			/* the output options are status's */
+			if (!status)
+				px_usage(&px_cmd_incident);
 		}
-		/* getopt_long accepts every long option of the table: keep
-		 * each to the subcommand that takes it. */
-		if (strchr(opts, ch) != NULL && cli_opt(&x, ch, optarg))
+		if (cli_opt(&x, ch, g.arg))
 			continue;
 		px_usage(&px_cmd_incident);
 	}
-	argc -= optind;
-	argv += optind;
+	argc -= g.ind;
+	argv += g.ind;
 	if (argc != 0)
 		px_usage(&px_cmd_incident);
 	if (status) {

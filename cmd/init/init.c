@@ -25,9 +25,30 @@
 #include "pve.h"
 #include "pve_cluster.h"
 
-PX_COMMAND_USAGE(init, "create px.conf, or add a profile checked against the server",
-    "usage: px init [-fi] [-p profile] [--url url] [--user user] "
-    "[--token-id id] [--password] [--fingerprint fp | --tofu | --insecure]\n");
+enum { O_URL = PX_O_LONG, O_USER, O_TOKEN_ID, O_PASSWORD, O_FP, O_TOFU,
+    O_INSECURE };
+
+static const struct px_opt opts[] = {
+	{ 'f', "force", NULL,
+	    "overwrite the starter file, or replace the profile" },
+	{ 'i', "interactive", NULL, "ask for the values" },
+	{ 'p', "profile", "profile", "the name of the profile to add" },
+	{ O_FP, "fingerprint", "fp",
+	    "trust the certificate with this SHA-256 fingerprint" },
+	{ O_INSECURE, "insecure", NULL,
+	    "do not verify the certificate (insecure = yes)" },
+	{ O_PASSWORD, "password", NULL,
+	    "authenticate with a password, not a token" },
+	{ O_TOFU, "tofu", NULL,
+	    "trust the certificate seen first (tofu = yes)" },
+	{ O_TOKEN_ID, "token-id", "id", "the token's id, the part after !" },
+	{ O_URL, "url", "url", "the API URL, or a host name" },
+	{ O_USER, "user", "user", "the user, user@realm" },
+	PX_OPT_END
+};
+
+PX_COMMAND(init, "create px.conf, or add a profile checked against the server",
+    opts, NULL, NULL);
 
 static const char starter[] =
 "# px.conf -- see px.conf(5).  Mode 0600: it may hold secrets.\n"
@@ -366,57 +387,41 @@ interactive(struct answers *a, struct px_err *e)
 int
 init_main(int argc, char **argv)
 {
-	enum { O_URL = 256, O_USER, O_TOKEN_ID, O_PASSWORD, O_FP, O_TOFU,
-		O_INSECURE };
-	static const struct option longopts[] = {
-		{ "fingerprint", required_argument, NULL, O_FP },
-		{ "force", no_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "insecure", no_argument, NULL, O_INSECURE },
-		{ "interactive", no_argument, NULL, 'i' },
-		{ "password", no_argument, NULL, O_PASSWORD },
-		{ "profile", required_argument, NULL, 'p' },
-		{ "tofu", no_argument, NULL, O_TOFU },
-		{ "token-id", required_argument, NULL, O_TOKEN_ID },
-		{ "url", required_argument, NULL, O_URL },
-		{ "user", required_argument, NULL, O_USER },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct answers a = { 0 };
 	struct px_err e = { 0 };
 	char *path = conf_path(), *dir;
 	int ch, force = 0, inter = 0, rc = 0;
+	struct px_getopt g;
 	struct stat st;
 
-	while ((ch = getopt_long(argc, argv, "fhip:", longopts, NULL)) != -1) {
+	px_getopt_init(&g, &px_cmd_init, argc, argv);
+	while ((ch = px_getopt(&g)) != -1) {
 		switch (ch) {
 		case 'f':
 			force = 1;
 			break;
-		case 'h':
-			px_help_exit(&px_cmd_init);
 		case 'i':
 			inter = 1;
 			break;
 		case 'p':
-			a.name = px_xstrdup(optarg);
+			a.name = px_xstrdup(g.arg);
 			break;
 		case O_URL:
-			if ((a.url = normalise_url(optarg)) == NULL)
+			if ((a.url = normalise_url(g.arg)) == NULL)
 				px_errx(PX_EXIT_USAGE, "--url: not an https URL: "
-				    "%s", optarg);
+				    "%s", g.arg);
 			break;
 		case O_USER:
-			a.user = px_xstrdup(optarg);
+			a.user = px_xstrdup(g.arg);
 			break;
 		case O_TOKEN_ID:
-			a.token_id = px_xstrdup(optarg);
+			a.token_id = px_xstrdup(g.arg);
 			break;
 		case O_PASSWORD:
 			a.password = 1;
 			break;
 		case O_FP:
-			a.fingerprint = px_xstrdup(optarg);
+			a.fingerprint = px_xstrdup(g.arg);
 			break;
 		case O_TOFU:
 			a.tofu = 1;
@@ -428,7 +433,7 @@ init_main(int argc, char **argv)
 			px_usage(&px_cmd_init);
 		}
 	}
-	if (optind != argc)
+	if (g.ind != argc)
 		px_usage(&px_cmd_init);
 	if (a.name && strpbrk(a.name, "[] \t/"))
 		px_errx(PX_EXIT_USAGE, "profile name '%s' may not contain "

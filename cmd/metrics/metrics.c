@@ -15,11 +15,19 @@
 #include "pve_cluster.h"
 #include "pve_rrd.h"
 
-PX_COMMAND_USAGE(metrics, "RRD statistics of a node, guest or storage",
-    "usage: px metrics [-Hjv] [-c columns] [-f format] [-p profile] "
-    "[-s column] [--cf average | max] [--field field] "
-    "[--timeframe hour | day | week | month | year] "
-    "node node | guest vmid | storage node storage\n");
+enum { O_CF = PX_O_LONG, O_FIELD, O_TIMEFRAME };
+
+static const struct px_opt opts[] = {
+	PX_OPT_COMMON,
+	{ O_CF, "cf", "average | max", "the consolidation function" },
+	{ O_FIELD, "field", "field", "only these fields, comma-separated" },
+	{ O_TIMEFRAME, "timeframe", "hour | day | week | month | year",
+	    "the time frame" },
+	PX_OPT_END
+};
+
+PX_COMMAND(metrics, "RRD statistics of a node, guest or storage",
+    opts, NULL, "node node | guest vmid | storage node storage");
 
 /* How a field is shown: bytes, a 0..1 fraction, or a number. */
 static enum out_type
@@ -100,15 +108,6 @@ sparklines(FILE *f, const struct pve_rrd *r, const int *sel, int nsel)
 int
 metrics_main(int argc, char **argv)
 {
-	enum { O_CF = 256, O_FIELD, O_TIMEFRAME };
-	static const struct option longopts[] = {
-		PX_COMMON_LONG,
-		{ "cf", required_argument, NULL, O_CF },
-		{ "field", required_argument, NULL, O_FIELD },
-		{ "help", no_argument, NULL, 'h' },
-		{ "timeframe", required_argument, NULL, O_TIMEFRAME },
-		{ NULL, 0, NULL, 0 }
-	};
 	static const char *const frames[] = {
 		"hour", "day", "week", "month", "year", NULL
 	};
@@ -121,41 +120,40 @@ metrics_main(int argc, char **argv)
 	struct out *o;
 	const char *cf = "AVERAGE", *tf = "hour", *fields = NULL;
 	int ch, rc = 0, *sel, nsel = 0, ok;
+	struct px_getopt g;
 
 	cli_init(&x);
-	while ((ch = getopt_long(argc, argv, PX_COMMON_SHORT "h", longopts,
-	    NULL)) != -1) {
-		if (cli_opt(&x, ch, optarg))
+	px_getopt_init(&g, &px_cmd_metrics, argc, argv);
+	while ((ch = px_getopt(&g)) != -1) {
+		if (cli_opt(&x, ch, g.arg))
 			continue;
 		switch (ch) {
-		case 'h':
-			px_help_exit(&px_cmd_metrics);
 		case O_CF:
-			if (strcmp(optarg, "average") == 0)
+			if (strcmp(g.arg, "average") == 0)
 				cf = "AVERAGE";
-			else if (strcmp(optarg, "max") == 0)
+			else if (strcmp(g.arg, "max") == 0)
 				cf = "MAX";
 			else
 				px_errx(PX_EXIT_USAGE, "--cf: average or max");
 			break;
 		case O_FIELD:
-			fields = optarg;
+			fields = g.arg;
 			break;
 		case O_TIMEFRAME:
 			ok = 0;
 			for (int i = 0; frames[i]; i++)
-				ok |= strcmp(optarg, frames[i]) == 0;
+				ok |= strcmp(g.arg, frames[i]) == 0;
 			if (!ok)
 				px_errx(PX_EXIT_USAGE, "--timeframe: hour, day, "
 				    "week, month or year");
-			tf = optarg;
+			tf = g.arg;
 			break;
 		default:
 			px_usage(&px_cmd_metrics);
 		}
 	}
-	argc -= optind;
-	argv += optind;
+	argc -= g.ind;
+	argv += g.ind;
 	if (argc < 2)
 		px_usage(&px_cmd_metrics);
 	if (strcmp(argv[0], "node") == 0 && argc == 2) {

@@ -15,9 +15,17 @@
 #include "pve_fanout.h"
 #include "pve_node.h"
 
-PX_COMMAND_USAGE(network, "network interfaces of one node or of every node",
-    "usage: px network [-Hjv] [-c columns] [-f format] [-p profile] "
-    "[-s column] [--node node] [--type type]\n");
+enum { O_NODE = PX_O_LONG, O_TYPE };
+
+static const struct px_opt opts[] = {
+	PX_OPT_COMMON,
+	{ O_NODE, "node", "node", "only this node" },
+	{ O_TYPE, "type", "type", "only interfaces of this type" },
+	PX_OPT_END
+};
+
+PX_COMMAND(network, "network interfaces of one node or of every node",
+    opts, NULL, NULL);
 
 static const struct out_col cols[] = {
 	{ "node", OT_STR, 0 }, { "iface", OT_STR, 0 }, { "type", OT_STR, 0 },
@@ -63,14 +71,6 @@ row(struct out *o, const char *node, const struct pve_netif *f)
 int
 network_main(int argc, char **argv)
 {
-	enum { O_NODE = 256, O_TYPE };
-	static const struct option longopts[] = {
-		PX_COMMON_LONG,
-		{ "help", no_argument, NULL, 'h' },
-		{ "node", required_argument, NULL, O_NODE },
-		{ "type", required_argument, NULL, O_TYPE },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct px_cli x;
 	struct px_err e = { 0 };
 	struct pve_node *nodes;
@@ -79,33 +79,32 @@ network_main(int argc, char **argv)
 	const char *only = NULL, *type = NULL;
 	char suffix[128];
 	int ch, n, rc = 0, failed = 0;
+	struct px_getopt g;
 
 	cli_init(&x);
-	while ((ch = getopt_long(argc, argv, PX_COMMON_SHORT "h", longopts,
-	    NULL)) != -1) {
-		if (cli_opt(&x, ch, optarg))
+	px_getopt_init(&g, &px_cmd_network, argc, argv);
+	while ((ch = px_getopt(&g)) != -1) {
+		if (cli_opt(&x, ch, g.arg))
 			continue;
 		switch (ch) {
-		case 'h':
-			px_help_exit(&px_cmd_network);
 		case O_NODE:
-			if (!pve_valid_node(optarg))
+			if (!pve_valid_node(g.arg))
 				px_errx(PX_EXIT_USAGE, "--node: '%s' is not a "
-				    "valid node name", optarg);
-			only = optarg;
+				    "valid node name", g.arg);
+			only = g.arg;
 			break;
 		case O_TYPE:
-			if (strspn(optarg, "abcdefghijklmnopqrstuvwxyz"
-			    "ABCDEFGHIJKLMNOPQRSTUVWXYZ_") != strlen(optarg))
+			if (strspn(g.arg, "abcdefghijklmnopqrstuvwxyz"
+			    "ABCDEFGHIJKLMNOPQRSTUVWXYZ_") != strlen(g.arg))
 				px_errx(PX_EXIT_USAGE, "--type: '%s' is not an "
-				    "interface type", optarg);
-			type = optarg;
+				    "interface type", g.arg);
+			type = g.arg;
 			break;
 		default:
 			px_usage(&px_cmd_network);
 		}
 	}
-	if (optind != argc)
+	if (g.ind != argc)
 		px_usage(&px_cmd_network);
 	if (cli_connect(&x, &e) != 0 ||
 	    pve_nodes_or_one(x.client, only, &nodes, &n, &e) != 0)

@@ -10,9 +10,13 @@
 #include "enc.h"
 #include "pve_cluster.h"
 
-PX_COMMAND_USAGE(pool, "list resource pools, or show one pool's members",
-    "usage: px pool [-Hjv] [-c columns] [-f format] [-p profile] "
-    "[-s column] list | show pool\n");
+static const struct px_opt opts[] = {
+	PX_OPT_COMMON,
+	PX_OPT_END
+};
+
+PX_COMMAND(pool, "list resource pools, or show one pool's members",
+    opts, NULL, "list | show pool");
 
 static const struct out_col list_cols[] = {
 	{ "poolid", OT_STR, 0 }, { "members", OT_INT, 0 },
@@ -33,29 +37,23 @@ nz(const char *s)
 int
 pool_main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		PX_COMMON_LONG,
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct px_cli x;
 	struct px_reply r;
 	struct px_err e;
 	struct out *o;
 	struct buf p = { 0 };
 	int ch, n, show, rc = 0;
+	struct px_getopt g;
 
 	cli_init(&x);
-	while ((ch = getopt_long(argc, argv, PX_COMMON_SHORT "h", longopts,
-	    NULL)) != -1) {
-		if (cli_opt(&x, ch, optarg))
+	px_getopt_init(&g, &px_cmd_pool, argc, argv);
+	while ((ch = px_getopt(&g)) != -1) {
+		if (cli_opt(&x, ch, g.arg))
 			continue;
-		if (ch == 'h')
-			px_help_exit(&px_cmd_pool);
 		px_usage(&px_cmd_pool);
 	}
-	argc -= optind;
-	argv += optind;
+	argc -= g.ind;
+	argv += g.ind;
 	if (argc < 1)
 		px_usage(&px_cmd_pool);
 	show = strcmp(argv[0], "show") == 0;

@@ -7,8 +7,14 @@
 
 #include "cli.h"
 
-PX_COMMAND_USAGE(profiles, "list the configured profiles (never their secrets)",
-    "usage: px profiles [-Hj] [-c columns] [-f format] [-s column]\n");
+static const struct px_opt opts[] = {
+	PX_OPT_OUTPUT,
+	PX_OPT_SORT,
+	PX_OPT_END
+};
+
+PX_COMMAND(profiles, "list the configured profiles (never their secrets)",
+    opts, NULL, NULL);
 
 static const struct out_col cols[] = {
 	{ "name", OT_STR, 0 },
@@ -54,26 +60,21 @@ secret_source(const struct px_profile *p)
 int
 profiles_main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		PX_COMMON_LONG,
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct px_cli x;
 	struct px_err e = { 0 };
 	const struct px_profile *def;
 	struct out *o;
 	int ch, rc;
+	struct px_getopt g;
 
 	cli_init(&x);
-	while ((ch = getopt_long(argc, argv, "c:f:Hhjs:", longopts, NULL)) != -1) {
-		if (ch != 'p' && ch != 'v' && cli_opt(&x, ch, optarg))
+	px_getopt_init(&g, &px_cmd_profiles, argc, argv);
+	while ((ch = px_getopt(&g)) != -1) {
+		if (cli_opt(&x, ch, g.arg))
 			continue;
-		if (ch == 'h')
-			px_help_exit(&px_cmd_profiles);
 		px_usage(&px_cmd_profiles);
 	}
-	if (optind != argc)
+	if (g.ind != argc)
 		px_usage(&px_cmd_profiles);
 	if (cli_load(&x, &e) != 0)
 		px_die(&e);

@@ -11,9 +11,14 @@
 #include "pve_cluster.h"
 #include "pve_fanout.h"
 
-PX_COMMAND_USAGE(pveversion, "show the PVE version of the server, per profile",
-    "usage: px pveversion [-AHjv] [-c columns] [-f format] [-p profile] "
-    "[-s column]\n");
+static const struct px_opt opts[] = {
+	PX_OPT_COMMON,
+	{ 'A', "all-profiles", NULL, "every PVE profile, in parallel" },
+	PX_OPT_END
+};
+
+PX_COMMAND(pveversion, "show the PVE version of the server, per profile",
+    opts, NULL, NULL);
 PX_ALIAS(pve_version, "pve-version", pveversion, 0, "the same as px pveversion");
 
 static const struct out_col cols[] = {
@@ -25,35 +30,28 @@ static const struct out_col cols[] = {
 int
 pveversion_main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		PX_COMMON_LONG,
-		{ "all-profiles", no_argument, NULL, 'A' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct px_cli x;
 	struct px_target *t;
 	struct pve_get_req *q;
 	struct px_err e;
 	struct out *o;
 	int ch, n, all = 0, failed = 0, rc = 0;
+	struct px_getopt g;
 
 	cli_init(&x);
-	while ((ch = getopt_long(argc, argv, PX_COMMON_SHORT "Ah", longopts,
-	    NULL)) != -1) {
-		if (cli_opt(&x, ch, optarg))
+	px_getopt_init(&g, &px_cmd_pveversion, argc, argv);
+	while ((ch = px_getopt(&g)) != -1) {
+		if (cli_opt(&x, ch, g.arg))
 			continue;
 		switch (ch) {
 		case 'A':
 			all = 1;
 			break;
-		case 'h':
-			px_help_exit(&px_cmd_pveversion);
 		default:
 			px_usage(&px_cmd_pveversion);
 		}
 	}
-	if (argc != optind)
+	if (argc != g.ind)
 		px_usage(&px_cmd_pveversion);
 	if (cli_targets(&x, all, &t, &n, &e) != 0)
 		px_die(&e);

@@ -11,9 +11,16 @@
 #include "pve_cluster.h"
 #include "pve_fanout.h"
 
-PX_COMMAND_USAGE(replication, "storage replication jobs and their state per node",
-    "usage: px replication [-Hjv] [-c columns] [-f format] [-p profile] "
-    "[-s column] [--node node] jobs | status\n");
+enum { O_NODE = PX_O_LONG };
+
+static const struct px_opt opts[] = {
+	PX_OPT_COMMON,
+	{ O_NODE, "node", "node", "only jobs from or to this node" },
+	PX_OPT_END
+};
+
+PX_COMMAND(replication, "storage replication jobs and their state per node",
+    opts, NULL, "jobs | status");
 
 static const struct out_col job_cols[] = {
 	{ "id", OT_STR, 0 }, { "guest", OT_INT, 0 }, { "source", OT_STR, 0 },
@@ -132,39 +139,31 @@ status(struct px_client *c, struct out *o, const char *only)
 int
 replication_main(int argc, char **argv)
 {
-	enum { O_NODE = 256 };
-	static const struct option longopts[] = {
-		PX_COMMON_LONG,
-		{ "help", no_argument, NULL, 'h' },
-		{ "node", required_argument, NULL, O_NODE },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct px_cli x;
 	struct px_err e = { 0 };
 	struct out *o;
 	const char *only = NULL;
 	int ch, rc = 0, failed = 0;
+	struct px_getopt g;
 
 	cli_init(&x);
-	while ((ch = getopt_long(argc, argv, PX_COMMON_SHORT "h", longopts,
-	    NULL)) != -1) {
-		if (cli_opt(&x, ch, optarg))
+	px_getopt_init(&g, &px_cmd_replication, argc, argv);
+	while ((ch = px_getopt(&g)) != -1) {
+		if (cli_opt(&x, ch, g.arg))
 			continue;
 		switch (ch) {
-		case 'h':
-			px_help_exit(&px_cmd_replication);
 		case O_NODE:
-			if (!pve_valid_node(optarg))
+			if (!pve_valid_node(g.arg))
 				px_errx(PX_EXIT_USAGE, "--node: '%s' is not a "
-				    "valid node name", optarg);
-			only = optarg;
+				    "valid node name", g.arg);
+			only = g.arg;
 			break;
 		default:
 			px_usage(&px_cmd_replication);
 		}
 	}
-	argc -= optind;
-	argv += optind;
+	argc -= g.ind;
+	argv += g.ind;
 	if (argc != 1 || (strcmp(argv[0], "jobs") != 0 &&
 	    strcmp(argv[0], "status") != 0))
 		px_usage(&px_cmd_replication);

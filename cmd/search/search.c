@@ -17,9 +17,16 @@
 #include "pve_fanout.h"
 #include "pve_guest.h"
 
-PX_COMMAND_USAGE(search, "find guests by name, tag, description or IP address",
-    "usage: px search [-Hjv] [-c columns] [-f format] [-p profile] "
-    "[-s column] [--in fields] text\n");
+enum { O_IN = PX_O_LONG };
+
+static const struct px_opt opts[] = {
+	PX_OPT_COMMON,
+	{ O_IN, "in", "fields", "search only these fields, comma-separated" },
+	PX_OPT_END
+};
+
+PX_COMMAND(search, "find guests by name, tag, description or IP address",
+    opts, NULL, "text");
 
 static const struct out_col cols[] = {
 	{ "vmid", OT_INT, 0 }, { "name", OT_STR, 0 }, { "type", OT_STR, 0 },
@@ -213,13 +220,6 @@ fetch_round(struct px_client *c, const struct pve_guest *g, int ng,
 int
 search_main(int argc, char **argv)
 {
-	enum { O_IN = 256 };
-	static const struct option longopts[] = {
-		PX_COMMON_LONG,
-		{ "help", no_argument, NULL, 'h' },
-		{ "in", required_argument, NULL, O_IN },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct px_cli x;
 	struct search s = { .fields = F_NAME | F_TAGS | F_DESC | F_IP };
 	struct px_reply r;
@@ -230,24 +230,23 @@ search_main(int argc, char **argv)
 	struct seen sn;
 	int *up;
 	int ch, ng, nn, rc = 0, offline = 0;
+	struct px_getopt go;
 
 	cli_init(&x);
-	while ((ch = getopt_long(argc, argv, PX_COMMON_SHORT "h", longopts,
-	    NULL)) != -1) {
-		if (cli_opt(&x, ch, optarg))
+	px_getopt_init(&go, &px_cmd_search, argc, argv);
+	while ((ch = px_getopt(&go)) != -1) {
+		if (cli_opt(&x, ch, go.arg))
 			continue;
 		switch (ch) {
-		case 'h':
-			px_help_exit(&px_cmd_search);
 		case O_IN:
-			s.fields = parse_fields(optarg);
+			s.fields = parse_fields(go.arg);
 			break;
 		default:
 			px_usage(&px_cmd_search);
 		}
 	}
-	argc -= optind;
-	argv += optind;
+	argc -= go.ind;
+	argv += go.ind;
 	if (argc != 1 || argv[0][0] == '\0')
 		px_usage(&px_cmd_search);
 	s.text = argv[0];

@@ -10,9 +10,13 @@
 #include "cli.h"
 #include "pve_guest.h"
 
-PX_COMMAND_USAGE(status, "show a guest's live status: state, pid, uptime, load, HA",
-    "usage: px status [-Hjv] [-c columns] [-f format] [-p profile] "
-    "[-s column] vmid\n");
+static const struct px_opt opts[] = {
+	PX_OPT_COMMON,
+	PX_OPT_END
+};
+
+PX_COMMAND(status, "show a guest's live status: state, pid, uptime, load, HA",
+    opts, NULL, "vmid");
 
 static const struct out_col cols[] = {
 	{ "vmid", OT_INT, 0 }, { "name", OT_STR, 0 }, { "type", OT_STR, 0 },
@@ -38,11 +42,6 @@ nz(const char *s)
 int
 status_main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		PX_COMMON_LONG,
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct px_cli x;
 	struct pve_guest g;
 	struct pve_guest_status s;
@@ -51,18 +50,17 @@ status_main(int argc, char **argv)
 	struct buf p = { 0 };
 	struct out *o;
 	int ch, vmid, live, rc = 0;
+	struct px_getopt go;
 
 	cli_init(&x);
-	while ((ch = getopt_long(argc, argv, PX_COMMON_SHORT "h", longopts,
-	    NULL)) != -1) {
-		if (cli_opt(&x, ch, optarg))
+	px_getopt_init(&go, &px_cmd_status, argc, argv);
+	while ((ch = px_getopt(&go)) != -1) {
+		if (cli_opt(&x, ch, go.arg))
 			continue;
-		if (ch == 'h')
-			px_help_exit(&px_cmd_status);
 		px_usage(&px_cmd_status);
 	}
-	argc -= optind;
-	argv += optind;
+	argc -= go.ind;
+	argv += go.ind;
 	if (argc != 1)
 		px_usage(&px_cmd_status);
 	if ((vmid = pve_parse_vmid(argv[0])) < 0)

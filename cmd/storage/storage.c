@@ -10,10 +10,18 @@
 #include "enc.h"
 #include "pve_cluster.h"
 
-PX_COMMAND_USAGE(storage, "list storage definitions, or the volumes on a storage",
-    "usage: px storage [-Hjv] [-c columns] [-f format] [-p profile] "
-    "[-s column] [--content iso | vztmpl | backup | images | rootdir | "
-    "snippets | import] list | content node storage\n");
+enum { O_CONTENT = PX_O_LONG };
+
+static const struct px_opt opts[] = {
+	PX_OPT_COMMON,
+	{ O_CONTENT, "content",
+	    "iso | vztmpl | backup | images | rootdir | snippets | import",
+	    "with content: only volumes of this type" },
+	PX_OPT_END
+};
+
+PX_COMMAND(storage, "list storage definitions, or the volumes on a storage",
+    opts, NULL, "list | content node storage");
 
 static const struct out_col list_cols[] = {
 	{ "storage", OT_STR, 0 }, { "type", OT_STR, 0 },
@@ -99,13 +107,6 @@ content(struct px_cli *x, struct px_reply *r, const char *node,
 int
 storage_main(int argc, char **argv)
 {
-	enum { O_CONTENT = 256 };
-	static const struct option longopts[] = {
-		PX_COMMON_LONG,
-		{ "content", required_argument, NULL, O_CONTENT },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	static const char *const kinds[] = { "iso", "vztmpl", "backup",
 		"images", "rootdir", "snippets", "import", NULL };
 	struct px_cli x;
@@ -115,30 +116,29 @@ storage_main(int argc, char **argv)
 	struct buf p = { 0 };
 	const char *kind = NULL;
 	int ch, is_content, rc = 0;
+	struct px_getopt g;
 
 	cli_init(&x);
-	while ((ch = getopt_long(argc, argv, PX_COMMON_SHORT "h", longopts,
-	    NULL)) != -1) {
-		if (cli_opt(&x, ch, optarg))
+	px_getopt_init(&g, &px_cmd_storage, argc, argv);
+	while ((ch = px_getopt(&g)) != -1) {
+		if (cli_opt(&x, ch, g.arg))
 			continue;
 		switch (ch) {
-		case 'h':
-			px_help_exit(&px_cmd_storage);
 		case O_CONTENT:
 			for (int i = 0; kinds[i] && !kind; i++)
-				if (strcmp(optarg, kinds[i]) == 0)
+				if (strcmp(g.arg, kinds[i]) == 0)
 					kind = kinds[i];
 			if (!kind)
 				px_errx(PX_EXIT_USAGE, "--content: '%s' is not "
 				    "a content type (iso, vztmpl, backup, "
-				    "images, rootdir, snippets, import)", optarg);
+				    "images, rootdir, snippets, import)", g.arg);
 			break;
 		default:
 			px_usage(&px_cmd_storage);
 		}
 	}
-	argc -= optind;
-	argv += optind;
+	argc -= g.ind;
+	argv += g.ind;
 	if (argc < 1)
 		px_usage(&px_cmd_storage);
 	is_content = strcmp(argv[0], "content") == 0;

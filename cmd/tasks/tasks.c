@@ -17,10 +17,21 @@
 #include "pve_fanout.h"
 #include "pve_guest.h"
 
-PX_COMMAND_USAGE(tasks, "list the task history of every node, newest first",
-    "usage: px tasks [-Hjv] [-c columns] [-f format] [-p profile] "
-    "[-s column] [--errors] [--limit n] [--node node] [--since time] "
-    "[--type type] [--vmid vmid]\n");
+enum { O_ERRORS = PX_O_LONG, O_LIMIT, O_NODE, O_SINCE, O_TYPE, O_VMID };
+
+static const struct px_opt opts[] = {
+	PX_OPT_COMMON,
+	{ O_ERRORS, "errors", NULL, "only tasks that ended in error" },
+	{ O_LIMIT, "limit", "n", "at most n tasks" },
+	{ O_NODE, "node", "node", "only this node" },
+	{ O_SINCE, "since", "time", "only tasks started since then" },
+	{ O_TYPE, "type", "type", "only tasks of this type" },
+	{ O_VMID, "vmid", "vmid", "only tasks of this guest" },
+	PX_OPT_END
+};
+
+PX_COMMAND(tasks, "list the task history of every node, newest first",
+    opts, NULL, NULL);
 
 static const struct out_col cols[] = {
 	{ "starttime", OT_TIME, 0 }, { "node", OT_STR, 0 },
@@ -85,18 +96,6 @@ node_row(struct out *o, const char *node, const char *status,
 int
 tasks_main(int argc, char **argv)
 {
-	enum { O_ERRORS = 256, O_LIMIT, O_NODE, O_SINCE, O_TYPE, O_VMID };
-	static const struct option longopts[] = {
-		PX_COMMON_LONG,
-		{ "errors", no_argument, NULL, O_ERRORS },
-		{ "help", no_argument, NULL, 'h' },
-		{ "limit", required_argument, NULL, O_LIMIT },
-		{ "node", required_argument, NULL, O_NODE },
-		{ "since", required_argument, NULL, O_SINCE },
-		{ "type", required_argument, NULL, O_TYPE },
-		{ "vmid", required_argument, NULL, O_VMID },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct px_cli x;
 	struct filt f = { 0 };
 	struct pve_node *nodes = NULL;
@@ -107,48 +106,47 @@ tasks_main(int argc, char **argv)
 	const char *node = NULL;
 	char *end;
 	int ch, nn = 0, na = 0, failed = 0, rc = 0;
+	struct px_getopt g;
 
 	cli_init(&x);
-	while ((ch = getopt_long(argc, argv, PX_COMMON_SHORT "h", longopts,
-	    NULL)) != -1) {
-		if (cli_opt(&x, ch, optarg))
+	px_getopt_init(&g, &px_cmd_tasks, argc, argv);
+	while ((ch = px_getopt(&g)) != -1) {
+		if (cli_opt(&x, ch, g.arg))
 			continue;
 		switch (ch) {
-		case 'h':
-			px_help_exit(&px_cmd_tasks);
 		case O_ERRORS:
 			f.errors = 1;
 			break;
 		case O_LIMIT:
-			f.limit = strtoll(optarg, &end, 10);
+			f.limit = strtoll(g.arg, &end, 10);
 			if (*end != '\0' || f.limit < 1)
 				px_errx(PX_EXIT_USAGE, "--limit: '%s' is not a "
-				    "positive number", optarg);
+				    "positive number", g.arg);
 			break;
 		case O_NODE:
-			if (!pve_valid_node(optarg))
+			if (!pve_valid_node(g.arg))
 				px_errx(PX_EXIT_USAGE, "--node: '%s' is not a "
-				    "valid node name", optarg);
-			node = optarg;
+				    "valid node name", g.arg);
+			node = g.arg;
 			break;
 		case O_SINCE:
-			if (pve_parse_since(optarg, (long long)time(NULL),
+			if (pve_parse_since(g.arg, (long long)time(NULL),
 			    &f.since, &e) != 0)
 				px_die(&e);
 			break;
 		case O_TYPE:
-			f.type = optarg;
+			f.type = g.arg;
 			break;
 		case O_VMID:
-			if ((f.vmid = pve_parse_vmid(optarg)) < 0)
+			if ((f.vmid = pve_parse_vmid(g.arg)) < 0)
 				px_errx(PX_EXIT_USAGE, "--vmid: '%s' is not a "
-				    "VMID", optarg);
+				    "VMID", g.arg);
 			break;
 		default:
 			px_usage(&px_cmd_tasks);
 		}
 	}
-	argc -= optind;
+	argc -= g.ind;
 	if (argc != 0)
 		px_usage(&px_cmd_tasks);
 	if (cli_connect(&x, &e) != 0)

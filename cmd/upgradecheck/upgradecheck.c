@@ -19,9 +19,16 @@
 #include "pve_guest.h"
 #include "pve_node.h"
 
-PX_COMMAND_USAGE(upgradecheck, "pve8to9 checks that can be made over the API",
-    "usage: px upgradecheck [-Hjv] [-c columns] [-f format] [-p profile] "
-    "[-s column] [--target 9]\n");
+enum { O_TARGET = PX_O_LONG };
+
+static const struct px_opt opts[] = {
+	PX_OPT_COMMON,
+	{ O_TARGET, "target", "9", "the major version to upgrade to" },
+	PX_OPT_END
+};
+
+PX_COMMAND(upgradecheck, "pve8to9 checks that can be made over the API",
+    opts, NULL, NULL);
 PX_ALIAS(upgrade_check, "upgrade-check", upgradecheck, 0, "the same as px upgradecheck");
 
 static const struct out_col cols[] = {
@@ -348,29 +355,21 @@ check_config(struct px_client *c, struct uc *u, struct out *o)
 int
 upgradecheck_main(int argc, char **argv)
 {
-	enum { O_TARGET = 256 };
-	static const struct option longopts[] = {
-		PX_COMMON_LONG,
-		{ "help", no_argument, NULL, 'h' },
-		{ "target", required_argument, NULL, O_TARGET },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct px_cli x;
 	struct px_err e = { 0 };
 	struct uc u = { 0 };
 	struct out *o;
 	int ch, rc = 0;
+	struct px_getopt g;
 
 	cli_init(&x);
-	while ((ch = getopt_long(argc, argv, PX_COMMON_SHORT "h", longopts,
-	    NULL)) != -1) {
-		if (cli_opt(&x, ch, optarg))
+	px_getopt_init(&g, &px_cmd_upgradecheck, argc, argv);
+	while ((ch = px_getopt(&g)) != -1) {
+		if (cli_opt(&x, ch, g.arg))
 			continue;
 		switch (ch) {
-		case 'h':
-			px_help_exit(&px_cmd_upgradecheck);
 		case O_TARGET:
-			if (strcmp(optarg, "9") != 0)
+			if (strcmp(g.arg, "9") != 0)
 				px_errx(PX_EXIT_USAGE, "--target: only 9 (the "
 				    "upgrade from 8 to 9) is known");
 			break;
@@ -378,7 +377,7 @@ upgradecheck_main(int argc, char **argv)
 			px_usage(&px_cmd_upgradecheck);
 		}
 	}
-	if (optind != argc)
+	if (g.ind != argc)
 		px_usage(&px_cmd_upgradecheck);
 	if (cli_connect(&x, &e) != 0)
 		px_die(&e);

@@ -13,8 +13,13 @@
 #include "cli.h"
 #include "json.h"
 
-PX_COMMAND_USAGE(version, "show the version of px, its libraries and build",
-    "usage: px version [-j]\n");
+static const struct px_opt opts[] = {
+	{ 'j', "json", NULL, "print JSON" },
+	PX_OPT_END
+};
+
+PX_COMMAND(version, "show the version of px, its libraries and build",
+    opts, NULL, NULL);
 
 #if defined(__clang__)
 #define COMPILER "clang"
@@ -31,21 +36,16 @@ PX_COMMAND_USAGE(version, "show the version of px, its libraries and build",
 int
 version_main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
 	const curl_version_info_data *cv = curl_version_info(CURLVERSION_NOW);
 	struct buf b = { 0 };
 	struct jw w;
 	size_t ncmd;
 	int ch, json = 0;
+	struct px_getopt g;
 
-	while ((ch = getopt_long(argc, argv, "hj", longopts, NULL)) != -1) {
+	px_getopt_init(&g, &px_cmd_version, argc, argv);
+	while ((ch = px_getopt(&g)) != -1) {
 		switch (ch) {
-		case 'h':
-			px_help_exit(&px_cmd_version);
 		case 'j':
 			json = 1;
 			break;
@@ -53,7 +53,7 @@ version_main(int argc, char **argv)
 			px_usage(&px_cmd_version);
 		}
 	}
-	if (optind != argc)
+	if (g.ind != argc)
 		px_usage(&px_cmd_version);
 	{
 		const struct px_command *const *all = px_command_list(&ncmd);

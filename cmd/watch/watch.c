@@ -15,11 +15,19 @@
 #include "pve_cond.h"
 #include "pve_guest.h"
 
-PX_COMMAND_USAGE(watch, "wait until a condition on a guest or node holds",
-    "usage: px watch [-Hjv] [-c columns] [-f format] [-p profile] "
-    "[-s column] [--interval seconds] [--timeout seconds] "
-    "--until condition ... "
-    "vmid | node/name\n");
+enum { O_INTERVAL = PX_O_LONG, O_TIMEOUT, O_UNTIL };
+
+static const struct px_opt opts[] = {
+	PX_OPT_COMMON,
+	{ O_INTERVAL, "interval", "seconds", "how often to look" },
+	{ O_TIMEOUT, "timeout", "seconds", "give up after this long" },
+	{ O_UNTIL, "until", "condition ...",
+	    "a condition that must hold; repeatable" },
+	PX_OPT_END
+};
+
+PX_COMMAND(watch, "wait until a condition on a guest or node holds",
+    opts, NULL, "vmid | node/name");
 
 static const struct out_col cols[] = {
 	{ "target", OT_STR, 0 }, { "status", OT_STR, 0 },
@@ -88,15 +96,6 @@ progress(const char *target, const struct pve_sample *s, double waited)
 int
 watch_main(int argc, char **argv)
 {
-	enum { O_INTERVAL = 256, O_TIMEOUT, O_UNTIL };
-	static const struct option longopts[] = {
-		PX_COMMON_LONG,
-		{ "help", no_argument, NULL, 'h' },
-		{ "interval", required_argument, NULL, O_INTERVAL },
-		{ "timeout", required_argument, NULL, O_TIMEOUT },
-		{ "until", required_argument, NULL, O_UNTIL },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct px_cli x;
 	struct pve_cond cond[MAXCOND];
 	struct target t = { 0 };
@@ -105,38 +104,37 @@ watch_main(int argc, char **argv)
 	const char *target;
 	double interval = 2, timeout = 0, t0, waited;
 	int ch, nc = 0, holds, tty = isatty(2), rc = 0;
+	struct px_getopt g;
 
 	cli_init(&x);
-	while ((ch = getopt_long(argc, argv, PX_COMMON_SHORT "h", longopts,
-	    NULL)) != -1) {
-		if (cli_opt(&x, ch, optarg))
+	px_getopt_init(&g, &px_cmd_watch, argc, argv);
+	while ((ch = px_getopt(&g)) != -1) {
+		if (cli_opt(&x, ch, g.arg))
 			continue;
 		switch (ch) {
-		case 'h':
-			px_help_exit(&px_cmd_watch);
 		case O_INTERVAL:
-			if ((interval = pve_parse_seconds(optarg)) < 0.1)
+			if ((interval = pve_parse_seconds(g.arg)) < 0.1)
 				px_errx(PX_EXIT_USAGE, "--interval: '%s' is not "
-				    "a duration of at least 0.1 s", optarg);
+				    "a duration of at least 0.1 s", g.arg);
 			break;
 		case O_TIMEOUT:
-			if ((timeout = pve_parse_seconds(optarg)) <= 0)
+			if ((timeout = pve_parse_seconds(g.arg)) <= 0)
 				px_errx(PX_EXIT_USAGE, "--timeout: '%s' is not "
-				    "a duration (30, 30s, 5m, 2h)", optarg);
+				    "a duration (30, 30s, 5m, 2h)", g.arg);
 			break;
 		case O_UNTIL:
 			if (nc == MAXCOND)
 				px_errx(PX_EXIT_USAGE, "at most %d conditions",
 				    MAXCOND);
-			if (pve_cond_parse(optarg, &cond[nc++], &e) != 0)
+			if (pve_cond_parse(g.arg, &cond[nc++], &e) != 0)
 				px_die(&e);
 			break;
 		default:
 			px_usage(&px_cmd_watch);
 		}
 	}
-	argc -= optind;
-	argv += optind;
+	argc -= g.ind;
+	argv += g.ind;
 	if (argc != 1 || nc == 0)
 		px_usage(&px_cmd_watch);
 	target = argv[0];
