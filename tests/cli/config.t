@@ -1,103 +1,49 @@
 #!/bin/sh
-# Configuration: every bad case exits 3 with a message that says what to
-# do, and nothing is sent anywhere.
+# px config: a guest's configuration in every output format, --pending,
+# --current, a container; unknown and malformed VMIDs.
 . "$(dirname "$0")/lib.sh"
+sim_start
+json_ok() { printf '%s' "$1" | /usr/bin/python3 -c 'import json,sys; json.load(sys.stdin)' 2>/dev/null; }
+jkey() {	# jkey JSON KEY: a key of a JSON object
+	printf '%s' "$1" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)[sys.argv[1]])' "$2"
+}
 
-# A URL where nothing listens: if px tried to connect, it would say so.
-dead=https://127.0.0.1:9
+guests=$(px cluster resources --type vm -f tsv -c vmid,name,type,node,status)
+set -- $(printf '%s\n' "$guests" | awk '$3 == "qemu" && $5 == "running" && $4 != "pve2" { print $1, $2, $4; exit }')
+vm=$1 vmname=$2 vmnode=$3
+set -- $(printf '%s\n' "$guests" | awk '$3 == "lxc" && $5 == "running" && $4 == "pve2" { print $1, $2; exit }')
+ct=$1 ctname=$2
+ok $([ -n "$vm" ] && [ -n "$ct" ] && echo 0 || echo 1) "pxsim has a running VM ($vm) and a running container on pve2 ($ct)"
 
-run px doctor
-is "$rc" 3 "no config: doctor exits 3"
-like "$out$err" "no configuration file $PX_CONFIG" "and names the file"
-like "$out$err" "px init" "and says to run px init"
-run px api /version
-is "$rc" 3 "no config: a network command exits 3"
-like "$err" "hint: run px init" "with the hint"
-
-run px init
-is "$rc" 0 "px init writes a starter config"
-is "$(stat -c %a "$PX_CONFIG")" 600 "the starter config is mode 0600"
-like "$(cat "$PX_CONFIG")" '^\[px\]' "it has a [px] section"
-run px init
-is "$rc" 2 "px init refuses to overwrite"
-like "$err" "exists; use -f" "and says how"
-run px init -f
-is "$rc" 0 "px init -f overwrites"
-run px api /version
-is "$rc" 3 "the starter config has no profile: exit 3"
-like "$err" "no \[profile NAME\] section" "and says so"
-
-cat >"$PX_CONFIG" <<EOC
-[px]
-profile = a
-
-[profile a]
-url = $dead
-user = root@pam
-token_id = px
-token_secret_file = $T/secret
-
-[profile b]
-url = $dead
-user = root@pam
-token_id = px
-token_secret = inline-secret-value
-EOC
-chmod 600 "$PX_CONFIG"
-echo "file-secret-value" >"$T/secret"
-chmod 644 "$T/secret"
-run px api /version
-is "$rc" 3 "a 0644 secret file: exit 3"
-like "$err" "secret file $T/secret is accessible by others" "names the file"
-like "$err" "hint: chmod 600 $T/secret" "and gives the chmod that fixes it"
-unlike "$err" "file-secret-value" "the secret is not printed"
-chmod 600 "$T/secret"
-run px api /version
-is "$rc" 7 "with the file fixed px goes on to connect (nothing listens: 7)"
-
-run px api -p nope /version
-is "$rc" 3 "an unknown profile: exit 3"
-like "$err" "unknown profile 'nope' \(profiles: a, b\)" "lists the profiles"
-PX_PROFILE=nope px api /version >/dev/null 2>&1
-is "$?" 3 "an unknown PX_PROFILE: exit 3"
-
-chmod 644 "$PX_CONFIG"
-run px api -p b /version
-is "$rc" 3 "an inline secret in a world-readable config: exit 3"
-like "$err" "chmod 600 $PX_CONFIG" "with the chmod"
-unlike "$err" "inline-secret-value" "the secret is not printed"
-
-run px profiles
-is "$rc" 0 "px profiles lists profiles (even when the file is 0644)"
-like "$out" "^a +pve +$dead" "with name, kind and url"
-unlike "$out" "secret-value" "never a secret"
-run px profiles -j -c name,secret_source
-like "$out" '"secret_source":"file"' "says where a secret comes from"
-unlike "$out" "secret-value" "and never the secret, also in JSON"
-chmod 600 "$PX_CONFIG"
-
-printf '[profile a]\nurl = %s\nuser = root@pam\ntoken_id = px\ntokn = x\n' "$dead" >"$PX_CONFIG"
-run px api /version
-is "$rc" 3 "an unknown key: exit 3"
-like "$err" "\[profile a\] tokn: unknown key" "names section and key"
-printf '[profile a]\nurl = http://x\nuser = root@pam\ntoken_id = px\n' >"$PX_CONFIG"
-run px api /version
-is "$rc" 3 "plain http: exit 3"
-like "$err" "must be https" "says it must be https"
-printf '[cluster a]\nurl = https://x\n' >"$PX_CONFIG"
-run px doctor
-is "$rc" 3 "an unknown section: exit 3"
-printf '[profile a]\nurl = https://x\nuser = root@pam\ntoken_id = px\n' >"$PX_CONFIG"
-run px api /version
-is "$rc" 3 "no secret at all: exit 3"
-like "$err" "has no token secret" "says which"
-PX_TOKEN_SECRET=x px api /version >/dev/null 2>"$T/e"
-like "$(cat "$T/e")" "x:8006|resolve|Could not" "PX_TOKEN_SECRET supplies it (then px connects)"
-chmod 000 "$PX_CONFIG"
-if [ "$(id -u)" -ne 0 ]; then
-	run px api /version
-	is "$rc" 3 "an unreadable config: exit 3"
-fi
-chmod 600 "$PX_CONFIG"
+# --- config
+run px config "$vm"
+is "$rc" 0 "config: exit 0"
+like "$out" '^KEY +VALUE' "config: header"
+like "$out" "name +$vmname" "config: the name"
+like "$out" 'memory +[0-9]+' "config: memory"
+run px config -j "$vm"
+ok $(json_ok "$out" && echo 0 || echo 1) "config -j is valid JSON"
+like "$out" '^\[\{"key":"' "config -j: key/value objects"
+run px config -f tsv -c key "$vm"
+is "$(printf '%s\n' "$out" | grep -n '^net' | head -1 | cut -d: -f2)" "net0" "config: keys in natural order"
+sim_api PUT "nodes/$vmnode/qemu/$vm/config" 'description=line one%0Aline two with needle-42&cores=3' >/dev/null
+run px config -j -c key,value "$vm"
+like "$out" '"key":"description","value":"line one\\nline two with needle-42"' "a description keeps its newline in JSON"
+run px config -f tsv "$vm"
+like "$out" 'description	line one\\nline two' "and is escaped in TSV"
+run px config --pending -j "$vm"
+ok $(json_ok "$out" && echo 0 || echo 1) "config --pending -j is valid JSON"
+like "$out" '"key":"cores","value":"[0-9]+","pending":(null|"3"),"delete":0' "pending: value, pending, delete"
+run px config --current -f tsv -c key "$vm"
+like "$out" 'cores' "config --current"
+run px config --current --pending "$vm"
+is "$rc" 2 "--current with --pending: usage error"
+run px config "$ct"
+like "$out" 'hostname|rootfs' "config of a container"
+run px config 99999
+is "$rc" 5 "config of an unknown VMID: exit 5"
+like "$err" 'no guest with VMID 99999' "with a clear message"
+run px config abc
+is "$rc" 2 "config abc: usage error"
 
 done_testing

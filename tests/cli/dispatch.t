@@ -64,4 +64,13 @@ like "$out" 'tls-mismatch' "px explain STATUS lists the ids of that status"
 run px explain no-such-id
 is "$rc" 5 "an unknown id exits 5"
 
+# -h prints the usage; every command takes -p
+for c in cluster pveversion access pool storage find config status search \
+    tasks task events watch; do
+	run px $c -h
+	like "$out" "^usage: px $c " "px $c -h prints the usage"
+	run px $c -p nosuchprofile -h
+	is "$rc" 0 "px $c accepts -p"
+done
+
 done_testing

@@ -1,10 +1,10 @@
 #!/bin/sh
 # Human approval through Telegram: hitl_approve, driven by
-# build/tests/hitl_live (tests/unit/hitl_live.c), against pxsim's Bot API
+# build/tools/hitl_live (tests/tools/hitl_live.c), against pxsim's Bot API
 # fake; buttons are pressed through /_sim/telegram/press.
 . "$(dirname "$0")/lib.sh"
-live="$build/tests/hitl_live"
-[ -x "$live" ] || skip_all "$live is not built"
+live="$build/tools/hitl_live"
+[ -x "$live" ] || { echo "Bail out! $live is not built (make builds it)"; exit 1; }
 sim_start --telegram
 
 py() {	# py EXPR: evaluate EXPR on the JSON on stdin, its "data" as d

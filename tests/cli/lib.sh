@@ -96,6 +96,14 @@ sim_stop() {
 		SIM_PID=
 	fi
 }
+# sim_restart [pxsim options]: stop pxsim and start a fresh one (new
+# state, new port, $PX_CONFIG rewritten), for the part of a test file
+# that needs other pxsim options.
+sim_restart() {
+	sim_stop
+	rm -rf "$SIM_DIR" "$SIM_DIR.log" "$SIM_DIR.pid"
+	sim_start "$@"
+}
 # simctl METHOD PATH [form]: the control API under /_sim/
 simctl() {
 	if [ -n "${3-}" ]; then

@@ -1,7 +1,7 @@
 #!/bin/sh
-# px clone and px template: the clone appears (next free VMID or
-# --newid, name, target node), parameters as sent, a task that fails,
-# template is irreversible (needs -y) and the clone of a template.
+# px clone: the clone appears (next free VMID or --newid, name, target
+# node), parameters as sent, refusals before anything is sent, the gate,
+# a task that fails.
 . "$(dirname "$0")/lib.sh"
 sim_start --guests 40
 base=$(cat "$PX_CONFIG")
@@ -68,27 +68,5 @@ simctl POST tasks seconds=0 >/dev/null
 is "$rc" 1 "the second clone's task fails: exit 1"
 like "$err" "clone failed" "with PVE's error"
 like "$out" "$vm2 .* failed" "the row says failed"
-
-# --- template: irreversible, asks or needs -y
-simctl DELETE log >/dev/null
-run px template "$vm2" </dev/null
-is "$rc" 2 "template without -y on a pipe: exit 2"
-like "$err" "cannot be undone.*needs -y" "says why"
-is "$(writes)" 0 "nothing was sent"
-run px template -n -y "$vm2"
-like "$out" "would send: POST /nodes/[^ ]+/qemu/$vm2/template" "dry run shows the request"
-is "$(writes)" 0 "dry run: nothing was sent"
-run px template -y "$vm2"
-is "$rc" 0 "template -y: exit 0"
-px ls guests -j | py "assert [g for g in d if g['vmid'] == $vm2][0]['template']"
-ok $? "px ls shows it as a template"
-run px template -y "$vm2"
-is "$rc" 1 "already a template: exit 1"
-like "$err" "already a template" "says so"
-run px template -y 99999
-is "$rc" 5 "an unknown VMID: exit 5"
-run px clone "$vm2" --newid 4600 --name from-template
-is "$rc" 0 "a clone of the template: exit 0"
-is "$(field 4600 name)" "from-template" "appears"
 
 done_testing

@@ -9,8 +9,8 @@
  * (exit 0), or the error as px would (exit 9 denied or timed out, 3 for
  * an unsafe secret file...).  "no policy" and exit 0 when none asks.
  *
- * Without arguments it is a TAP test that skips itself: make check runs
- * every tests/unit program that way, and this one needs the .t around it.
+ * make builds it as build/tools/hitl_live; it is a tool for the .t, not a
+ * test of its own.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,8 +28,8 @@ main(int argc, char **argv)
 	char who[256];
 
 	if (argc < 2) {
-		printf("1..0 # SKIP run by tests/cli/hitl.t\n");
-		return 0;
+		fprintf(stderr, "usage: hitl_live action [vmid [summary]]\n");
+		return 2;
 	}
 	px_progname = "hitl_live";
 	if (conf_load(&c, &e) != 0)

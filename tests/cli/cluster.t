@@ -1,0 +1,62 @@
+#!/bin/sh
+# px cluster status|log|resources|options|nextid: every output format,
+# --type, an offline node.
+. "$(dirname "$0")/lib.sh"
+sim_start
+json_ok() { printf '%s' "$1" | /usr/bin/python3 -c 'import json,sys; json.load(sys.stdin)' 2>/dev/null; }
+jsonl_ok() { printf '%s\n' "$1" | /usr/bin/python3 -c '
+import json,sys
+n = 0
+for l in sys.stdin:
+    json.loads(l); n += 1
+sys.exit(0 if n else 1)' 2>/dev/null; }
+# every format of one command prints and JSON parses
+formats() {	# formats NAME ARGS...
+	name=$1; shift
+	run px "$@"
+	is "$rc" 0 "$name: exit 0"
+	run px "$@" -j
+	ok $(json_ok "$out" && echo 0 || echo 1) "$name -j is valid JSON"
+	run px "$@" -f jsonl
+	ok $(jsonl_ok "$out" && echo 0 || echo 1) "$name -f jsonl: JSON lines"
+	run px "$@" -f tsv
+	ok $([ "$rc" -eq 0 ] && [ -n "$out" ] && echo 0 || echo 1) "$name -f tsv prints rows"
+}
+
+# --- cluster
+formats "cluster status" cluster status
+run px cluster status
+like "$out" '^TYPE +NAME +ID +NODEID' "cluster status: header"
+like "$out" 'cluster +pxsim .* yes +3' "the cluster row: quorate, 3 nodes"
+run px cluster status -f tsv -c name,online
+like "$out" 'pve1	1' "node rows: online"
+formats "cluster log" cluster log
+run px cluster log --max 2 -f tsv -c msg
+is "$(printf '%s\n' "$out" | grep -c .)" 2 "cluster log --max 2"
+formats "cluster resources" cluster resources
+run px cluster resources --type node -f tsv -c type
+is "$(printf '%s\n' "$out" | sort -u)" node "cluster resources --type node"
+run px cluster resources --type storage -j -c id,shared
+like "$out" '"id":"storage/pve1/[^"]*","shared":(true|false)' "storage rows in JSON"
+run px cluster resources --type vm -j -c vmid,type
+like "$out" '"vmid":[0-9]+,"type":"(qemu|lxc)"' "guest rows: vmid is an integer"
+run px cluster resources --type pools
+is "$rc" 2 "cluster resources --type pools: usage error"
+run px cluster status --type node
+is "$rc" 2 "--type is for resources only"
+formats "cluster options" cluster options
+run px cluster options -j
+like "$out" '"key":"keyboard","value":"' "options: key/value"
+run px cluster nextid -f tsv
+like "$out" '^[0-9]+$' "cluster nextid -f tsv: one number"
+run px cluster nextid -j
+like "$out" '^\[\{"nextid":[0-9]+\}\]$' "cluster nextid -j: an integer"
+run px cluster nosuch
+is "$rc" 2 "cluster nosuch: usage error"
+simctl POST offline 'node=pve2&offline=1' >/dev/null
+run px cluster status -f tsv -c name,online
+like "$out" 'pve2	0' "an offline node is a row with online 0"
+is "$rc" 0 "not an error"
+simctl POST offline 'node=pve2&offline=0' >/dev/null
+
+done_testing

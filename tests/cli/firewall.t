@@ -1,0 +1,30 @@
+#!/bin/sh
+# px firewall cluster|guest|node: rules, options and sections as JSON
+# and TSV; an unknown VMID, a malformed or missing node name.
+. "$(dirname "$0")/lib.sh"
+sim_start
+jsonok() { printf '%s' "$1" | /usr/bin/python3 -c 'import json,sys; json.load(sys.stdin)' 2>/dev/null; }
+pyq() { printf '%s' "$1" | /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); $2"; }
+vmid=$(px ls guests -H -f tsv -c vmid --status running | head -1)
+
+# --- firewall
+run px firewall cluster -j
+is "$rc" 0 "firewall cluster exits 0"
+jsonok "$out"; ok $? "firewall cluster -j is valid JSON"
+is "$(pyq "$out" 'print(sorted(set(r["section"] for r in d)) <= ["alias","group","group-rule","ipset","option","rule"])')" True "sections are known"
+like "$(pyq "$out" 'print(set(r["section"] for r in d))')" "rule" "has rules"
+run px firewall cluster -f tsv -c section,name,value
+like "$out" '^option	enable	' "options as name/value"
+run px firewall guest "$vmid" -j
+is "$rc" 0 "firewall guest exits 0"
+jsonok "$out"; ok $? "firewall guest -j is valid JSON"
+run px firewall guest 99999
+is "$rc" 5 "an unknown VMID exits 5"
+simctl DELETE log >/dev/null
+run px firewall node 'a/b'
+is "$rc" 2 "a node name with / exits 2"
+is "$(sim_log | grep -c .)" 0 "nothing sent"
+run px firewall node
+is "$rc" 2 "node without a name is a usage error"
+
+done_testing
