@@ -32,8 +32,13 @@
 #include "pve.h"
 #include "tui.h"
 
-PX_COMMAND_USAGE(fleet, "every cluster at once: summaries and all guests, live",
-    "usage: px fleet [-d seconds]\n");
+static const struct px_opt opts[] = {
+	{ 'd', "delay", "seconds", "refresh every so many seconds (default 3)" },
+	PX_OPT_END
+};
+
+PX_COMMAND(fleet, "every cluster at once: summaries and all guests, live",
+    opts, NULL, NULL);
 
 static struct fleet_state S;
 static struct fleet_effects FX;
@@ -295,28 +300,20 @@ static const struct tui_app app = {
 int
 fleet_main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "delay", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 }
-	};
+	struct px_getopt g;
 	struct px_err e;
 	double delay = 3;
 	int ch;
 
 	cli_init(&X);
-	while ((ch = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'd':
-			delay = tui_delay(optarg);
-			break;
-		case 'h':
-			px_help_exit(&px_cmd_fleet);
-		default:
+	px_getopt_init(&g, &px_cmd_fleet, argc, argv);
+	while ((ch = px_getopt(&g)) != -1) {
+		if (ch == 'd')
+			delay = tui_delay(g.arg);
+		else
 			px_usage(&px_cmd_fleet);
-		}
 	}
-	argc -= optind;
+	argc -= g.ind;
 	if (argc != 0)
 		px_usage(&px_cmd_fleet);
 	tui_need_terminal("px ls --all-profiles works without "

@@ -16,10 +16,18 @@
 #include "pve_cond.h"
 #include "pve_task.h"
 
-PX_COMMAND_USAGE(task, "show a task's status or log, or wait for its end",
-    "usage: px task [-Hjv] [-c columns] [-f format] [-p profile] "
-    "[-s column] [--follow] [--timeout seconds] status | log | wait upid\n"
-    "       px task [-nvy] [-p profile] [--allow-risk] stop upid\n");
+enum { O_FOLLOW = PX_O_LONG };
+
+static const struct px_opt opts[] = {
+	PX_OPT_COMMON, PX_OPT_GATE,
+	{ O_FOLLOW, "follow", NULL, "log: follow it until the task ends" },
+	{ PX_O_TIMEOUT, "timeout", "seconds", "wait: stop waiting after this "
+	    "long" },
+	PX_OPT_END
+};
+
+PX_COMMAND(task, "show a task's status or log, wait for its end, stop it",
+    opts, "status | log | wait | stop", "upid");
 
 static const struct out_col status_cols[] = {
 	{ "upid", OT_STR, 0 }, { "node", OT_STR, 0 }, { "type", OT_STR, 0 },
@@ -218,17 +226,7 @@ task_stop(struct px_cli *x, const char *upid, int yes, int dry_run,
 int
 task_main(int argc, char **argv)
 {
-	enum { O_FOLLOW = 256, O_TIMEOUT, O_ALLOW_RISK };
-	static const struct option longopts[] = {
-		PX_COMMON_LONG,
-		{ "allow-risk", no_argument, NULL, O_ALLOW_RISK },
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "yes", no_argument, NULL, 'y' },
-		{ "follow", no_argument, NULL, O_FOLLOW },
-		{ "help", no_argument, NULL, 'h' },
-		{ "timeout", required_argument, NULL, O_TIMEOUT },
-		{ NULL, 0, NULL, 0 }
-	};
+	struct px_getopt g;
 	struct px_cli x;
 	struct pve_task t;
 	struct px_err e;
@@ -237,36 +235,34 @@ task_main(int argc, char **argv)
 	int ch, follow = 0, rc, yes = 0, dry_run = 0, allow_risk = 0;
 
 	cli_init(&x);
-	while ((ch = getopt_long(argc, argv, PX_COMMON_SHORT "hny", longopts,
-	    NULL)) != -1) {
-		if (cli_opt(&x, ch, optarg))
+	px_getopt_init(&g, &px_cmd_task, argc, argv);
+	while ((ch = px_getopt(&g)) != -1) {
+		if (cli_opt(&x, ch, g.arg))
 			continue;
 		switch (ch) {
-		case 'h':
-			px_help_exit(&px_cmd_task);
 		case 'n':
 			dry_run = 1;
 			break;
 		case 'y':
 			yes = 1;
 			break;
-		case O_ALLOW_RISK:
+		case PX_O_ALLOW_RISK:
 			allow_risk = 1;
 			break;
 		case O_FOLLOW:
 			follow = 1;
 			break;
-		case O_TIMEOUT:
-			if ((timeout = pve_parse_seconds(optarg)) <= 0)
+		case PX_O_TIMEOUT:
+			if ((timeout = pve_parse_seconds(g.arg)) <= 0)
 				px_errx(PX_EXIT_USAGE, "--timeout: '%s' is not "
-				    "a duration (30, 30s, 5m, 2h)", optarg);
+				    "a duration (30, 30s, 5m, 2h)", g.arg);
 			break;
 		default:
 			px_usage(&px_cmd_task);
 		}
 	}
-	argc -= optind;
-	argv += optind;
+	argc -= g.ind;
+	argv += g.ind;
 	if (argc != 2)
 		px_usage(&px_cmd_task);
 	what = argv[0];

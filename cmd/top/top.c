@@ -49,9 +49,14 @@
 #include "top_state.h"
 #include "tui.h"
 
-PX_COMMAND_USAGE(top, "full-screen cockpit: the cluster live, actions through "
-    "the gate",
-    "usage: px top [-d seconds] [-p profile]\n");
+static const struct px_opt opts[] = {
+	{ 'd', "delay", "seconds", "refresh every so many seconds (default 2)" },
+	PX_OPT_PROFILE,
+	PX_OPT_END
+};
+
+PX_COMMAND(top, "full-screen cockpit: the cluster live, actions through "
+    "the gate", opts, NULL, NULL);
 
 static Tickit *tk;
 static struct top_state S;
@@ -909,31 +914,25 @@ static const struct tui_app app = {
 int
 top_main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "delay", required_argument, NULL, 'd' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "profile", required_argument, NULL, 'p' },
-		{ NULL, 0, NULL, 0 }
-	};
+	struct px_getopt g;
 	struct px_err e;
 	int ch;
 
 	cli_init(&X);
-	while ((ch = getopt_long(argc, argv, "d:hp:", longopts, NULL)) != -1) {
+	px_getopt_init(&g, &px_cmd_top, argc, argv);
+	while ((ch = px_getopt(&g)) != -1) {
 		switch (ch) {
 		case 'd':
-			delay = tui_delay(optarg);
+			delay = tui_delay(g.arg);
 			break;
-		case 'h':
-			px_help_exit(&px_cmd_top);
 		case 'p':
-			X.profile = optarg;
+			X.profile = g.arg;
 			break;
 		default:
 			px_usage(&px_cmd_top);
 		}
 	}
-	argc -= optind;
+	argc -= g.ind;
 	if (argc != 0)
 		px_usage(&px_cmd_top);
 	tui_need_terminal("px ls and px watch work without one");
