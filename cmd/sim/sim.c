@@ -17,45 +17,42 @@
 #include "px.h"
 #include "core.h"
 
-PX_COMMAND_USAGE(sim, "a stateful Proxmox VE and Backup Server simulator",
-    "usage: pxsim [-l addr:port] [-d statedir] [--nodes N] [--guests M]\n"
-    "             [--seed S] [--pbs addr:port] [--task-seconds S]\n"
-    "             [--history DAYS]\n"
-    "             [--latency MS[:JITTER]] [--fail RATE:MODE[:PATHPREFIX]]\n"
-    "             [--offline NODE] [--telegram]\n"
-    "             [--telegram-auto approve|deny|ignore] [--pidfile file]\n"
-    "             [--public] [--reset]\n"
-    "       pxsim --print-config [-d statedir] [-l addr:port]\n"
-    "             [--as root|auditor|operator] [--auth token|password]\n"
-    "  statedir defaults to $XDG_STATE_HOME/pxsim (~/.local/state/pxsim)\n");
-
 enum {
-	O_NODES = 256, O_GUESTS, O_SEED, O_PBS, O_TASKSEC, O_LATENCY, O_FAIL,
-	O_OFFLINE, O_TELEGRAM, O_TGAUTO, O_PRINT, O_PIDFILE, O_PUBLIC,
+	O_NODES = PX_O_LONG, O_GUESTS, O_SEED, O_PBS, O_TASKSEC, O_LATENCY,
+	O_FAIL, O_OFFLINE, O_TELEGRAM, O_TGAUTO, O_PRINT, O_PIDFILE, O_PUBLIC,
 	O_RESET, O_AS, O_AUTH, O_HISTORY,
 };
 
-static const struct option longopts[] = {
-	{ "as", required_argument, NULL, O_AS },
-	{ "auth", required_argument, NULL, O_AUTH },
-	{ "fail", required_argument, NULL, O_FAIL },
-	{ "guests", required_argument, NULL, O_GUESTS },
-	{ "help", no_argument, NULL, 'h' },
-	{ "history", required_argument, NULL, O_HISTORY },
-	{ "latency", required_argument, NULL, O_LATENCY },
-	{ "nodes", required_argument, NULL, O_NODES },
-	{ "offline", required_argument, NULL, O_OFFLINE },
-	{ "pbs", required_argument, NULL, O_PBS },
-	{ "pidfile", required_argument, NULL, O_PIDFILE },
-	{ "print-config", no_argument, NULL, O_PRINT },
-	{ "public", no_argument, NULL, O_PUBLIC },
-	{ "reset", no_argument, NULL, O_RESET },
-	{ "seed", required_argument, NULL, O_SEED },
-	{ "task-seconds", required_argument, NULL, O_TASKSEC },
-	{ "telegram", no_argument, NULL, O_TELEGRAM },
-	{ "telegram-auto", required_argument, NULL, O_TGAUTO },
-	{ NULL, 0, NULL, 0 },
+static const struct px_opt opts[] = {
+	{ 'd', NULL, "statedir", "the state directory (default "
+	    "$XDG_STATE_HOME/pxsim)" },
+	{ 'l', NULL, "addr:port", "listen here (default 127.0.0.1:8006)" },
+	{ O_AS, "as", "root | auditor | operator", "--print-config: the "
+	    "identity of the printed profile" },
+	{ O_AUTH, "auth", "token | password", "--print-config: how the "
+	    "printed profile logs in" },
+	{ O_FAIL, "fail", "RATE:MODE[:PATHPREFIX]", "inject faults" },
+	{ O_GUESTS, "guests", "M", "guests in a new state" },
+	{ O_HISTORY, "history", "DAYS", "task history of a new state" },
+	{ O_LATENCY, "latency", "MS[:JITTER]", "answer this much later" },
+	{ O_NODES, "nodes", "N", "nodes in a new state" },
+	{ O_OFFLINE, "offline", "NODE", "a node that does not answer" },
+	{ O_PBS, "pbs", "addr:port", "serve a Proxmox Backup Server too" },
+	{ O_PIDFILE, "pidfile", "file", "write the process id here" },
+	{ O_PRINT, "print-config", NULL, "print a px.conf for this simulator "
+	    "and exit" },
+	{ O_PUBLIC, "public", NULL, "listen on other than loopback" },
+	{ O_RESET, "reset", NULL, "start from a new state" },
+	{ O_SEED, "seed", "S", "the seed of a new state" },
+	{ O_TASKSEC, "task-seconds", "S", "how long a task runs" },
+	{ O_TELEGRAM, "telegram", NULL, "serve a Telegram Bot API too" },
+	{ O_TGAUTO, "telegram-auto", "approve | deny | ignore", "answer "
+	    "approval requests by itself" },
+	PX_OPT_END
 };
+
+PX_COMMAND(sim, "a stateful Proxmox VE and Backup Server simulator", opts,
+    NULL, NULL);
 
 static long
 num_arg(const char *s, long lo, long hi, const char *what)
@@ -256,6 +253,7 @@ sim_main(int argc, char **argv)
 	char err[512], path[1100], addr[160];
 	const char *as = "root", *auth = "token";
 	const char *offline[64];
+	struct px_getopt g;
 	int ch, print = 0, reset = 0, noff = 0, i;
 
 	memset(&s, 0, sizeof(s));
@@ -265,14 +263,13 @@ sim_main(int argc, char **argv)
 	s.opt.guests = -1;
 	s.opt.seed = UINT64_MAX;
 	s.opt.task_seconds = 2;
-	while ((ch = getopt_long(argc, argv, "d:hl:", longopts, NULL)) != -1) {
+	px_getopt_init(&g, &px_cmd_sim, argc, argv);
+	while ((ch = px_getopt(&g)) != -1) {
 		switch (ch) {
 		case 'd':
 			snprintf(s.opt.statedir, sizeof(s.opt.statedir), "%s",
 			    optarg);
 			break;
-		case 'h':
-			px_help_exit(&px_cmd_sim);
 		case 'l':
 			snprintf(s.opt.listen, sizeof(s.opt.listen), "%s",
 			    optarg);
@@ -362,8 +359,8 @@ sim_main(int argc, char **argv)
 			px_usage(&px_cmd_sim);
 		}
 	}
-	argc -= optind;
-	argv += optind;
+	argc -= g.ind;
+	argv += g.ind;
 	if (argc != 0)
 		px_usage(&px_cmd_sim);
 	if (mkdir_p(s.opt.statedir) != 0)

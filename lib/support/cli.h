@@ -4,9 +4,9 @@
  *
  *     struct px_cli x;
  *     cli_init(&x);
- *     while ((ch = getopt_long(argc, argv, PX_COMMON_SHORT "...", longopts,
- *         NULL)) != -1) {
- *             if (cli_opt(&x, ch, optarg))
+ *     px_getopt_init(&g, &px_cmd_NAME, argc, argv);
+ *     while ((ch = px_getopt(&g)) != -1) {
+ *             if (cli_opt(&x, ch, g.arg))
  *                     continue;
  *             switch (ch) { ... default: px_usage(&px_cmd_NAME); }
  *     }
@@ -20,18 +20,6 @@
 #include "http.h"
 #include "out.h"
 #include "px.h"
-
-/* Short options every data command accepts. */
-#define PX_COMMON_SHORT "c:f:Hjp:s:v"
-/* The long forms, to put first in a command's struct option array. */
-#define PX_COMMON_LONG \
-	{ "columns", required_argument, NULL, 'c' }, \
-	{ "format", required_argument, NULL, 'f' }, \
-	{ "no-header", no_argument, NULL, 'H' }, \
-	{ "json", no_argument, NULL, 'j' }, \
-	{ "profile", required_argument, NULL, 'p' }, \
-	{ "sort", required_argument, NULL, 's' }, \
-	{ "verbose", no_argument, NULL, 'v' }
 
 struct px_cli {
 	const char *profile;	/* -p */

@@ -119,8 +119,6 @@ px_command_usage(const struct px_command *cmd)
 	static struct buf b;
 	static const struct px_command *for_cmd;
 
-	if (real(cmd)->opts == NULL)
-		return real(cmd)->usage;
 	if (for_cmd != cmd) {
 		buf_reset(&b);
 		build_usage(cmd, &b);

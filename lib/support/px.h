@@ -41,8 +41,6 @@ struct px_command {
 	int (*main)(int argc, char **argv);
 	const struct px_command *alias_of;	/* an alias: the command */
 	int listed;		/* shown by px --list and px help */
-	const char *usage;	/* a command without a table (being
-				   converted): its hand-written usage */
 };
 
 /*
@@ -53,14 +51,7 @@ struct px_command {
 #define PX_COMMAND(NAME, SUMMARY, OPTS, PRE, OPERANDS) \
 	int NAME##_main(int argc, char **argv); \
 	const struct px_command px_cmd_##NAME = \
-	    { #NAME, SUMMARY, OPTS, PRE, OPERANDS, NAME##_main, NULL, 1, NULL }
-
-/* The same with a hand-written usage and getopt by hand: only while a
- * command is being moved onto a table. */
-#define PX_COMMAND_USAGE(NAME, SUMMARY, USAGE) \
-	int NAME##_main(int argc, char **argv); \
-	const struct px_command px_cmd_##NAME = \
-	    { #NAME, SUMMARY, NULL, NULL, NULL, NAME##_main, NULL, 1, USAGE }
+	    { #NAME, SUMMARY, OPTS, PRE, OPERANDS, NAME##_main, NULL, 1 }
 
 /*
  * PX_ALIAS(ID, "name", NAME, LISTED, SUMMARY): another name for NAME
@@ -71,7 +62,7 @@ struct px_command {
 #define PX_ALIAS(ID, STR, NAME, LISTED, SUMMARY) \
 	const struct px_command px_cmd_##ID = \
 	    { STR, SUMMARY, NULL, NULL, NULL, NAME##_main, &px_cmd_##NAME, \
-	    LISTED, NULL }
+	    LISTED }
 
 /* The command table (generated), for help, --list and lint. */
 const struct px_command *px_command_find(const char *name);
