@@ -26,8 +26,6 @@
 #include "conf.h"
 #include "err.h"
 
-#define HTTP_BODY_CAP	(32u << 20)
-
 struct px_client;
 
 struct px_client_opts {

@@ -8,7 +8,9 @@
 
 #include <curl/curl.h>
 
+#include "clock.h"
 #include "http_async.h"
+#include "http_impl.h"
 
 struct async_call {
 	struct px_call *k;
@@ -52,7 +54,7 @@ on_timer(CURLM *m, long ms, void *userp)
 	struct px_async *a = userp;
 
 	(void)m;
-	a->curl_due = ms < 0 ? -1 : http_now() + ms / 1000.0;
+	a->curl_due = ms < 0 ? -1 : px_mono() + ms / 1000.0;
 	return 0;
 }
 
@@ -60,7 +62,7 @@ on_timer(CURLM *m, long ms, void *userp)
 static void
 rearm(struct px_async *a)
 {
-	double due = a->curl_due, now = http_now();
+	double due = a->curl_due, now = px_mono();
 	long ms;
 
 	for (struct async_call *c = a->calls; c; c = c->next)
@@ -78,7 +80,7 @@ rearm(struct px_async *a)
 static void
 launch(struct px_async *a)
 {
-	double now = http_now();
+	double now = px_mono();
 
 	for (struct async_call *c = a->calls; c; c = c->next) {
 		if (c->easy != NULL || c->not_before > now)
@@ -199,7 +201,7 @@ add(struct px_async *a, struct px_call *k, px_async_done_fn done,
 	c->done = done;
 	c->arg = arg;
 	c->own = own;
-	c->not_before = http_now();
+	c->not_before = px_mono();
 	for (pp = &a->calls; *pp; pp = &(*pp)->next)
 		;
 	*pp = c;	/* in order: first asked, first sent */
