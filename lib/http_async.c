@@ -23,7 +23,8 @@ struct async_call {
 };
 
 struct px_async {
-	CURLM *multi;
+	CURLM *multi;		/* NULL when libcurl could not make one */
+	struct px_err err;	/* why, then */
 	px_async_io_fn io;
 	px_async_timer_fn timer;
 	void *arg;
@@ -128,12 +129,40 @@ harvest(struct px_async *a)
 	}
 }
 
+/*
+ * Without a multi handle every call ends with a->err, through its done
+ * callback like any failed call.  Only the calls there when it starts:
+ * one a callback starts again ends in the next step.
+ */
+static void
+fail_all(struct px_async *a)
+{
+	struct async_call *c;
+	int n = 0;
+
+	for (c = a->calls; c; c = c->next)
+		n++;
+	while (n-- > 0 && (c = a->calls) != NULL) {
+		a->calls = c->next;
+		c->k->rc = -1;
+		c->k->err = a->err;
+		c->done(c->k, c->arg);
+		free(c);
+	}
+}
+
 static void
 step(struct px_async *a, curl_socket_t s, int ev)
 {
 	int running;
 
 	a->busy++;
+	if (a->multi == NULL) {
+		fail_all(a);
+		a->busy--;
+		rearm(a);
+		return;
+	}
 	launch(a);
 	curl_multi_socket_action(a->multi, s, ev, &running);
 	harvest(a);
@@ -151,12 +180,14 @@ px_async_new(px_async_io_fn io, px_async_timer_fn timer, void *arg)
 	struct px_async *a = px_xcalloc(1, sizeof(*a));
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	if ((a->multi = curl_multi_init()) == NULL)
-		px_errx(PX_EXIT_FAIL, "cannot initialise libcurl");
 	a->io = io;
 	a->timer = timer;
 	a->arg = arg;
 	a->curl_due = -1;
+	if ((a->multi = curl_multi_init()) == NULL) {
+		px_fail(&a->err, PXE_FAILURE, "cannot initialise libcurl");
+		return a;
+	}
 	curl_multi_setopt(a->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
 	curl_multi_setopt(a->multi, CURLMOPT_SOCKETDATA, a);
 	curl_multi_setopt(a->multi, CURLMOPT_TIMERFUNCTION, on_timer);
@@ -180,7 +211,8 @@ px_async_free(struct px_async *a)
 			http_renewal_done(c->k);
 		free(c);
 	}
-	curl_multi_cleanup(a->multi);
+	if (a->multi != NULL)
+		curl_multi_cleanup(a->multi);
 	free(a);
 }
 

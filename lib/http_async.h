@@ -31,7 +31,10 @@ typedef void (*px_async_timer_fn)(void *arg, long ms);
  * caller still owns it and frees it with px_call_free. */
 typedef void (*px_async_done_fn)(struct px_call *k, void *arg);
 
-/* A multi handle of its own.  Never NULL (exits on out-of-memory). */
+/* A multi handle of its own; free it with px_async_free.  Never NULL:
+ * when libcurl cannot make a multi handle, every call started on it
+ * ends at once with that error (k->rc -1, k->err) through its done
+ * callback, like any call that failed. */
 struct px_async *px_async_new(px_async_io_fn io, px_async_timer_fn timer,
     void *arg);
 /* Cancel every call in flight (their done callbacks are not called) and
