@@ -10,10 +10,10 @@
  *                   renewal
  *     http_async.c  px_call without waiting (the caller's event loop)
  *
- * http_trust.c calls no other; http.c calls http_trust.c; http_auth.c
- * and http_async.c call those two, and http_async.c http_auth.c's
- * renewal.  http.c logs in again through c->relogin, so it does not
- * depend on http_auth.c.
+ * Calls go one way: http_trust.c calls none of the others; http.c calls
+ * http_trust.c; http_auth.c calls both; http_async.c calls http.c and
+ * http_auth.c's renewal, and nothing calls it.  http.c logs in again
+ * through c->relogin, so it does not depend on http_auth.c.
  */
 #ifndef PX_HTTP_IMPL_H
 #define PX_HTTP_IMPL_H
@@ -27,6 +27,7 @@
 #define HTTP_BODY_CAP	(32u << 20)
 #define TICKET_RENEW	(105 * 60)	/* renew tickets before 2 h */
 
+/* A profile's connection (http_auth.c makes it). */
 struct px_client {
 	const struct px_conf *conf;
 	const struct px_profile *p;
@@ -52,6 +53,7 @@ struct px_client {
 	time_t renew_after;	/* a failed renewal: not again before */
 };
 
+/* A call's transfer, k->priv: http.c's. */
 struct call_priv {
 	CURL *easy;
 	struct curl_slist *hdrs;

@@ -2,14 +2,13 @@
  * json_impl.h -- what the files of lib/json share, for them only: no
  * other module includes it (they use json.h).
  *
- *     json_scan.c   the validating scanner (json_check), json_each
  *     json_str.c    string escapes decoded to UTF-8
+ *     json_scan.c   the validating scanner (json_check), json_each
  *     json.c        json_parse, walking the tokens, string getters
  *     json_num.c    typed values, number text in the C locale
  *     json_write.c  escaping and the writer
  *
- * A file calls only into the files above it in the order json_str.c,
- * json_scan.c, json.c, json_num.c, json_write.c.
+ * Each file calls only into the files listed before it.
  *
  * jsmn: JSMN_PARENT_LINKS changes jsmntok_t, so every file sees jsmn
  * through here.  Its code is compiled once, static, in json.c (which
@@ -81,7 +80,10 @@ size_t json_unescape_one(const char *p, const char *end, size_t *adv,
  * -1 with e set. */
 int json_input_ok(const char *src, size_t len, struct px_err *e);
 struct each_hook;
-/* Check that s[0..len) is exactly one JSON value; see json_scan.c. */
+/* Check that s[0..len) is exactly one JSON value, at most
+ * JSON_MAX_DEPTH deep: 0 with *ntok (jsmn's token count) and the root
+ * value's span [*rs, *re), or -1 with e.  h is json_each's (NULL for
+ * json_parse); 1 when its element callback stopped the scan. */
 int json_check(const char *s, size_t len, int *ntok, size_t *rs,
     size_t *re, struct each_hook *h, struct px_err *e);
 /* The length of the JSON number at the start of s[0..n), 0 if none;
