@@ -218,3 +218,25 @@ px_err_clear(struct px_err *e)
 		memset(e, 0, sizeof(*e));
 }
 
+
+static void (*notice_fn)(const char *msg);
+
+void
+px_notice_set(void (*fn)(const char *msg))
+{
+	notice_fn = fn;
+}
+
+void
+px_notice(const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	if (notice_fn == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	notice_fn(msg);
+}

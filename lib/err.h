@@ -98,6 +98,17 @@ const struct px_errinfo *px_errinfo_byname(const char *name);
 /* The exit status for an error. */
 int px_exit_code(const struct px_err *e);
 
+/*
+ * Notices: what the library has to tell a person without it being an
+ * error (TLS verification off, a certificate trusted on first use, the
+ * -v request log).  The library never prints them itself: px_notice
+ * formats one and hands it to the function set by px_notice_set (the
+ * command-support tier sets one that writes "px NAME: message" to
+ * stderr); with none set, notices are dropped.
+ */
+void px_notice_set(void (*fn)(const char *msg));
+void px_notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* Allocation that cannot fail: on out-of-memory print and exit 1. */
 void *px_xmalloc(size_t n);
 void *px_xcalloc(size_t n, size_t size);

@@ -26,8 +26,6 @@
 #include "conf.h"
 #include "err.h"
 
-#define HTTP_BODY_CAP	(32u << 20)
-
 struct px_client;
 
 struct px_client_opts {
@@ -48,7 +46,9 @@ struct px_client_opts {
 struct px_client *px_client_new(const struct px_conf *conf,
     const struct px_profile *p, const struct px_client_opts *o,
     struct px_err *e);
+/* Free c and wipe its secrets (NULL is a no-op). */
 void px_client_free(struct px_client *c);
+/* The profile c was made for (the caller's; not copied). */
 const struct px_profile *px_client_profile(const struct px_client *c);
 /* The SHA-256 fingerprint of the server's certificate as seen on the
  * probe (colon hex), or NULL when trust did not need a probe. */
@@ -80,6 +80,8 @@ void px_call_init(struct px_call *k, struct px_client *c, const char *method,
 /* Run n calls in parallel (each may use a different client); returns the
  * number that failed. */
 int px_call_run(struct px_call *k, size_t n);
+/* Free what k owns (path, form, body, the transfer); k itself is the
+ * caller's. */
 void px_call_free(struct px_call *k);
 
 /*

@@ -8,8 +8,9 @@
 
 #include <curl/curl.h>
 
-#include "diag.h"
+#include "clock.h"
 #include "http_async.h"
+#include "http_impl.h"
 
 struct async_call {
 	struct px_call *k;
@@ -22,7 +23,8 @@ struct async_call {
 };
 
 struct px_async {
-	CURLM *multi;
+	CURLM *multi;		/* NULL when libcurl could not make one */
+	struct px_err err;	/* why, then */
 	px_async_io_fn io;
 	px_async_timer_fn timer;
 	void *arg;
@@ -53,7 +55,7 @@ on_timer(CURLM *m, long ms, void *userp)
 	struct px_async *a = userp;
 
 	(void)m;
-	a->curl_due = ms < 0 ? -1 : http_now() + ms / 1000.0;
+	a->curl_due = ms < 0 ? -1 : px_mono() + ms / 1000.0;
 	return 0;
 }
 
@@ -61,7 +63,7 @@ on_timer(CURLM *m, long ms, void *userp)
 static void
 rearm(struct px_async *a)
 {
-	double due = a->curl_due, now = http_now();
+	double due = a->curl_due, now = px_mono();
 	long ms;
 
 	for (struct async_call *c = a->calls; c; c = c->next)
@@ -79,7 +81,7 @@ rearm(struct px_async *a)
 static void
 launch(struct px_async *a)
 {
-	double now = http_now();
+	double now = px_mono();
 
 	for (struct async_call *c = a->calls; c; c = c->next) {
 		if (c->easy != NULL || c->not_before > now)
@@ -127,12 +129,40 @@ harvest(struct px_async *a)
 	}
 }
 
+/*
+ * Without a multi handle every call ends with a->err, through its done
+ * callback like any failed call.  Only the calls there when it starts:
+ * one a callback starts again ends in the next step.
+ */
+static void
+fail_all(struct px_async *a)
+{
+	struct async_call *c;
+	int n = 0;
+
+	for (c = a->calls; c; c = c->next)
+		n++;
+	while (n-- > 0 && (c = a->calls) != NULL) {
+		a->calls = c->next;
+		c->k->rc = -1;
+		c->k->err = a->err;
+		c->done(c->k, c->arg);
+		free(c);
+	}
+}
+
 static void
 step(struct px_async *a, curl_socket_t s, int ev)
 {
 	int running;
 
 	a->busy++;
+	if (a->multi == NULL) {
+		fail_all(a);
+		a->busy--;
+		rearm(a);
+		return;
+	}
 	launch(a);
 	curl_multi_socket_action(a->multi, s, ev, &running);
 	harvest(a);
@@ -150,12 +180,14 @@ px_async_new(px_async_io_fn io, px_async_timer_fn timer, void *arg)
 	struct px_async *a = px_xcalloc(1, sizeof(*a));
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	if ((a->multi = curl_multi_init()) == NULL)
-		px_errx(PX_EXIT_FAIL, "cannot initialise libcurl");
 	a->io = io;
 	a->timer = timer;
 	a->arg = arg;
 	a->curl_due = -1;
+	if ((a->multi = curl_multi_init()) == NULL) {
+		px_fail(&a->err, PXE_FAILURE, "cannot initialise libcurl");
+		return a;
+	}
 	curl_multi_setopt(a->multi, CURLMOPT_SOCKETFUNCTION, on_socket);
 	curl_multi_setopt(a->multi, CURLMOPT_SOCKETDATA, a);
 	curl_multi_setopt(a->multi, CURLMOPT_TIMERFUNCTION, on_timer);
@@ -179,7 +211,8 @@ px_async_free(struct px_async *a)
 			http_renewal_done(c->k);
 		free(c);
 	}
-	curl_multi_cleanup(a->multi);
+	if (a->multi != NULL)
+		curl_multi_cleanup(a->multi);
 	free(a);
 }
 
@@ -200,7 +233,7 @@ add(struct px_async *a, struct px_call *k, px_async_done_fn done,
 	c->done = done;
 	c->arg = arg;
 	c->own = own;
-	c->not_before = http_now();
+	c->not_before = px_mono();
 	for (pp = &a->calls; *pp; pp = &(*pp)->next)
 		;
 	*pp = c;	/* in order: first asked, first sent */

@@ -31,7 +31,10 @@ typedef void (*px_async_timer_fn)(void *arg, long ms);
  * caller still owns it and frees it with px_call_free. */
 typedef void (*px_async_done_fn)(struct px_call *k, void *arg);
 
-/* A multi handle of its own.  Never NULL (exits on out-of-memory). */
+/* A multi handle of its own; free it with px_async_free.  Never NULL:
+ * when libcurl cannot make a multi handle, every call started on it
+ * ends at once with that error (k->rc -1, k->err) through its done
+ * callback, like any call that failed. */
 struct px_async *px_async_new(px_async_io_fn io, px_async_timer_fn timer,
     void *arg);
 /* Cancel every call in flight (their done callbacks are not called) and
@@ -49,29 +52,5 @@ void px_async_socket(struct px_async *a, int fd, int what);
 void px_async_timeout(struct px_async *a);
 /* Calls not yet finished. */
 int px_async_pending(const struct px_async *a);
-
-/*
- * Defined in http.c, for this module only: one attempt of k on a fresh
- * easy handle (the first call allocates k->priv and renews a ticket that
- * is about to expire).  http_call_attempt returns the CURL * to add to a
- * multi handle, or NULL with *not_before (http_now's clock) when the
- * profile's rate limit says to wait.  After the transfer ended (removed
- * from the multi handle), http_call_finish returns 1 when k is done, 0
- * when it must be tried again at *not_before.
- */
-double http_now(void);
-void *http_call_attempt(struct px_call *k, double *not_before);
-int http_call_finish(struct px_call *k, int result, double *not_before);
-/*
- * Also for this module: the renewal of a password profile's ticket,
- * due after 105 minutes (PVE's tickets last 2 hours).  http_renewal
- * returns the POST /access/ticket to run alongside c's calls, or NULL
- * when none is due or one is out; the calls go on with the old ticket
- * meanwhile, so a slow or dead server never stops the caller's loop.
- * Hand the call back to http_renewal_done when it finished or was
- * dropped: it keeps the new ticket, or tries again a minute later.
- */
-struct px_call *http_renewal(struct px_client *c);
-void http_renewal_done(struct px_call *k);
 
 #endif

@@ -8,6 +8,19 @@
 
 const char *px_progname = "px";
 
+/* The library's notices (px_notice), as "px NAME: message". */
+static void
+notice(const char *msg)
+{
+	px_warn("%s", msg);
+}
+
+void
+px_diag_init(void)
+{
+	px_notice_set(notice);
+}
+
 void
 px_warn(const char *fmt, ...)
 {

@@ -13,6 +13,9 @@
  * dispatcher); every diagnostic is "px NAME: message" on stderr.
  */
 extern const char *px_progname;
+/* Show the library's notices (px_notice) on stderr; the dispatcher calls
+ * it before a command runs. */
+void px_diag_init(void);
 void px_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print "px NAME: message" and exit with status. */
 _Noreturn void px_errx(int status, const char *fmt, ...)

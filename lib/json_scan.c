@@ -1,0 +1,577 @@
+/*
+ * json_scan.c -- the validating scanner.
+ *
+ * jsmn 1.1 is a tokenizer, not a validator: even with JSMN_STRICT it takes
+ * "[1 2]", "{"a":1,}", "tru", "01" and trailing garbage, and it refuses a
+ * bare number at the very end of the input.  So json_parse first runs its
+ * own scanner over the text: it checks the whole grammar, bounds the
+ * nesting (a nesting bomb costs one pass and nothing else), counts the
+ * tokens and names the byte offset of the first error.  jsmn then only
+ * tokenizes text known to be valid.
+ *
+ * json_each rides on the same pass: the elements of one big list are
+ * tokenized by the scanner itself, jsmn-shaped, one at a time.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json_impl.h"
+
+/* ---- the scanner ---- */
+
+static int
+is_ws(int c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* What may follow a number or a literal. */
+static int
+is_delim(int c)
+{
+	return is_ws(c) || c == ',' || c == ']' || c == '}';
+}
+
+/*
+ * The length of the longest prefix of s[0..n) that is a JSON number
+ * (-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?), 0 if none.  *isint
+ * is set when it has neither fraction nor exponent.
+ */
+size_t
+json_num_len(const char *s, size_t n, int *isint)
+{
+	size_t i = 0, k;
+
+	*isint = 1;
+	if (i < n && s[i] == '-')
+		i++;
+	if (i >= n || !is_digit(s[i]))
+		return 0;
+	if (s[i] == '0')
+		i++;
+	else
+		while (i < n && is_digit(s[i]))
+			i++;
+	if (i + 1 < n && s[i] == '.' && is_digit(s[i + 1])) {
+		*isint = 0;
+		for (i += 2; i < n && is_digit(s[i]); i++)
+			;
+	}
+	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+		k = i + 1;
+		if (k < n && (s[k] == '+' || s[k] == '-'))
+			k++;
+		if (k < n && is_digit(s[k])) {
+			*isint = 0;
+			for (i = k; i < n && is_digit(s[i]); i++)
+				;
+		}
+	}
+	return i;
+}
+
+/*
+ * Whether s[0..n) is the start of some JSON number ("-", "1.", "1e+"):
+ * a number cut by the end of the input is truncated, not invalid.
+ */
+static int
+num_prefix(const char *s, size_t n)
+{
+	size_t i = 0;
+
+	if (i < n && s[i] == '-')
+		i++;
+	if (i == n)
+		return 1;
+	if (s[i] == '0')
+		i++;
+	else if (is_digit(s[i]))
+		while (i < n && is_digit(s[i]))
+			i++;
+	else
+		return 0;
+	if (i < n && s[i] == '.') {
+		if (++i == n)
+			return 1;
+		if (!is_digit(s[i]))
+			return 0;
+		while (i < n && is_digit(s[i]))
+			i++;
+	}
+	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+		i++;
+		if (i < n && (s[i] == '+' || s[i] == '-'))
+			i++;
+		while (i < n && is_digit(s[i]))
+			i++;
+	}
+	return i == n;
+}
+
+/* A readable name for the byte at s[i], for error messages. */
+static const char *
+describe(const char *s, size_t len, size_t i, char *buf, size_t n)
+{
+	unsigned char c;
+
+	if (i >= len)
+		return "end of input";
+	c = (unsigned char)s[i];
+	if (c > 0x20 && c < 0x7f)
+		snprintf(buf, n, "'%c'", c);
+	else
+		snprintf(buf, n, "byte 0x%02x", c);
+	return buf;
+}
+
+static int
+fail_at(struct px_err *e, const char *s, size_t len, size_t i,
+    const char *what)
+{
+	char d[16];
+
+	return px_fail(e, PXE_PARSE, "malformed JSON at byte %zu: %s, found %s",
+	    i, what, describe(s, len, i, d, sizeof(d)));
+}
+
+static int
+fail_truncated(struct px_err *e, size_t len, const char *inside)
+{
+	return px_fail(e, PXE_PARSE,
+	    "truncated JSON: input ends at byte %zu inside %s", len, inside);
+}
+
+/* Scan the string whose opening quote is s[*pos]; *pos ends past the
+ * closing quote. */
+/* The bytes that end a plain run inside a string: controls, '"', '\'. */
+static const unsigned char str_stop[256] = {
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	['"'] = 1, ['\\'] = 1,
+};
+
+static int
+scan_string(const char *s, size_t len, size_t *pos, struct px_err *e)
+{
+	size_t i = *pos + 1, k;
+	unsigned char c;
+
+	for (; i < len; i++) {
+		while (i < len && !str_stop[(unsigned char)s[i]])
+			i++;
+		if (i >= len)
+			break;
+		c = (unsigned char)s[i];
+		if (c == '"') {
+			*pos = i + 1;
+			return 0;
+		}
+		if (c < 0x20)
+			return fail_at(e, s, len, i,
+			    "control character inside a string");
+		if (c != '\\')
+			continue;
+		if (++i >= len)
+			break;
+		switch (s[i]) {
+		case '"': case '\\': case '/': case 'b': case 'f': case 'n':
+		case 'r': case 't':
+			break;
+		case 'u':
+			for (k = 1; k <= 4; k++) {
+				if (i + k >= len)
+					return fail_truncated(e, len,
+					    "a string");
+				if (hexval((unsigned char)s[i + k]) < 0)
+					return fail_at(e, s, len, i + k,
+					    "invalid \\u escape");
+			}
+			i += 4;
+			break;
+		default:
+			return fail_at(e, s, len, i, "invalid escape");
+		}
+	}
+	return fail_truncated(e, len, "a string");
+}
+
+static int
+scan_number(const char *s, size_t len, size_t *pos, struct px_err *e)
+{
+	size_t n;
+	int isint;
+
+	n = json_num_len(s + *pos, len - *pos, &isint);
+	if (n == 0 || (*pos + n < len && !is_delim(s[*pos + n]))) {
+		if (num_prefix(s + *pos, len - *pos))
+			return fail_truncated(e, len, "a number");
+		return fail_at(e, s, len, *pos + n, "invalid number");
+	}
+	*pos += n;
+	return 0;
+}
+
+static int
+scan_literal(const char *s, size_t len, size_t *pos, struct px_err *e)
+{
+	const char *lit;
+	size_t i, k;
+
+	lit = s[*pos] == 't' ? "true" : s[*pos] == 'f' ? "false" : "null";
+	k = strlen(lit);
+	for (i = 0; i < k; i++) {
+		if (*pos + i >= len)
+			return fail_truncated(e, len, "a literal");
+		if (s[*pos + i] != lit[i])
+			return fail_at(e, s, len, *pos + i, "invalid literal");
+	}
+	if (*pos + k < len && !is_delim(s[*pos + k]))
+		return fail_at(e, s, len, *pos + k, "invalid literal");
+	*pos += k;
+	return 0;
+}
+
+/* What the scanner expects next. */
+enum want {
+	W_VALUE,		/* the root, or after ':' or an array's ',' */
+	W_VALUE_OR_CLOSE,	/* just after '[' */
+	W_KEY,			/* after an object's ',' */
+	W_KEY_OR_CLOSE,		/* just after '{' */
+	W_COLON,
+	W_COMMA_OR_CLOSE,
+	W_END,			/* the root value is complete */
+};
+
+/*
+ * What json_each follows while json_check validates: the array that is
+ * the value of the root object's first member named key.  Its elements
+ * are tokenized by the same pass, as jsmn would tokenize each element on
+ * its own (offsets from the element's first byte; the element's root is
+ * token 0 with parent -1), and handed to element() as soon as each is
+ * validated: every byte of a big answer is scanned once.  The unit tests
+ * compare these tokens with jsmn's on every recorded answer.
+ */
+enum { EH_NONE, EH_NULL, EH_OTHER, EH_ARRAY };	/* what key's value is */
+
+struct each_hook {
+	const char *key;
+	int found;		/* EH_*: EH_NONE until the member is seen */
+	int next;		/* the value about to be scanned is key's */
+	size_t arr;		/* key's array: the offset of its '[' */
+	/* the element being scanned */
+	size_t base;		/* its first byte */
+	jsmntok_t *tok;
+	unsigned int cap;
+	int ntok;
+	int super;		/* the token a new one belongs to (jsmn's) */
+	int open[JSON_MAX_DEPTH];	/* containers not closed yet */
+	int nopen;
+	/* 0 goes on, 1 stops (json_check returns 1), -1 fails (e set) */
+	int (*element)(struct each_hook *h, size_t start, size_t end,
+	    struct px_err *e);
+};
+
+static int key_is(const char *s, size_t i, size_t kend, const char *key);
+
+/* An element of key's array starts or ends at this depth? */
+#define IN_KEYS(h, depth, stack, arr) \
+	((h) != NULL && (depth) == 2 && (stack)[0] == '{' && \
+	    (stack)[1] == '[' && (h)->found == EH_ARRAY && (arr) == (h)->arr)
+
+/* A new token of the element, attached as jsmn attaches it. */
+static jsmntok_t *
+emit(struct each_hook *h, jsmntype_t type, size_t start, size_t end)
+{
+	jsmntok_t *t;
+
+	if ((unsigned int)h->ntok == h->cap) {
+		h->cap = h->cap ? h->cap * 2 : 64;
+		h->tok = px_xrealloc(h->tok, h->cap * sizeof(*h->tok));
+	}
+	t = &h->tok[h->ntok];
+	t->type = type;
+	t->start = (int)(start - h->base);
+	t->end = end == (size_t)-1 ? -1 : (int)(end - h->base);
+	t->size = 0;
+	t->parent = h->super;
+	if (h->super >= 0)
+		h->tok[h->super].size++;
+	h->ntok++;
+	return t;
+}
+
+/* ',' after a value: a key's value is done, back to its object. */
+static void
+emit_comma(struct each_hook *h)
+{
+	if (h->super >= 0 && h->tok[h->super].type != JSMN_OBJECT &&
+	    h->tok[h->super].type != JSMN_ARRAY)
+		h->super = h->tok[h->super].parent;
+}
+
+static void
+emit_open(struct each_hook *h, char c, size_t at)
+{
+	emit(h, c == '{' ? JSMN_OBJECT : JSMN_ARRAY, at, (size_t)-1);
+	h->open[h->nopen++] = h->super = h->ntok - 1;
+}
+
+static void
+emit_close(struct each_hook *h, size_t end)
+{
+	int t = h->open[--h->nopen];
+
+	h->tok[t].end = (int)(end - h->base);
+	h->super = h->tok[t].parent;
+}
+
+/* An element begins at s[at]. */
+static void
+element_begin(struct each_hook *h, size_t at)
+{
+	h->base = at;
+	h->ntok = 0;
+	h->super = -1;
+	h->nopen = 0;
+}
+
+/*
+ * Check that s[0..len) is exactly one JSON value (RFC 8259) nested at most
+ * JSON_MAX_DEPTH deep.  Iterative, one pass, no allocation.  *ntok gets
+ * the number of jsmn tokens (containers, keys, values); *rs and *re the
+ * span of the root value.  With h, the elements of h->key's array go to
+ * h->element as they are validated: 1 when it stopped the scan.
+ */
+int
+json_check(const char *s, size_t len, int *ntok, size_t *rs, size_t *re,
+    struct each_hook *h, struct px_err *e)
+{
+	char stack[JSON_MAX_DEPTH];
+	enum want want = W_VALUE;
+	size_t i = 0, start, arr = 0, ks;
+	int depth = 0, n = 0, r, em = 0;
+	char c;
+
+	for (;;) {
+		while (i < len && is_ws(s[i]))
+			i++;
+		if (i >= len)
+			break;
+		c = s[i];
+		switch (want) {
+		case W_VALUE_OR_CLOSE:
+			if (c == ']')
+				goto close;
+			/* FALLTHROUGH */
+		case W_VALUE:
+			start = i;
+			if (h != NULL) {
+				if (h->next && depth == 1) {
+					h->next = 0;
+					h->found = c == '[' ? EH_ARRAY :
+					    c == 'n' ? EH_NULL : EH_OTHER;
+					h->arr = start;
+				}
+				if (IN_KEYS(h, depth, stack, arr)) {
+					element_begin(h, start);
+					em = 1;
+				}
+			}
+			if (c == '{' || c == '[') {
+				if (depth == JSON_MAX_DEPTH)
+					return px_fail(e, PXE_PARSE,
+					    "malformed JSON at byte %zu: "
+					    "nested deeper than %d", i,
+					    JSON_MAX_DEPTH);
+				if (em)
+					emit_open(h, c, start);
+				stack[depth++] = c;
+				if (depth == 2 && c == '[')
+					arr = start;
+				n++;
+				i++;
+				want = c == '{' ? W_KEY_OR_CLOSE :
+				    W_VALUE_OR_CLOSE;
+				if (depth == 1)
+					*rs = start;
+				continue;
+			}
+			if (c == '"') {
+				if (scan_string(s, len, &i, e) == -1)
+					return -1;
+				if (em)
+					emit(h, JSMN_STRING, start + 1, i - 1);
+			} else if (c == '-' || is_digit(c)) {
+				if (scan_number(s, len, &i, e) == -1)
+					return -1;
+				if (em)
+					emit(h, JSMN_PRIMITIVE, start, i);
+			} else if (c == 't' || c == 'f' || c == 'n') {
+				if (scan_literal(s, len, &i, e) == -1)
+					return -1;
+				if (em)
+					emit(h, JSMN_PRIMITIVE, start, i);
+			} else
+				return fail_at(e, s, len, i,
+				    "expected a value");
+			n++;
+			if (depth == 0) {
+				*rs = start;
+				*re = i;
+			}
+			if (em && IN_KEYS(h, depth, stack, arr)) {
+				em = 0;
+				if ((r = h->element(h, start, i, e)) != 0)
+					return r;
+			}
+			want = depth ? W_COMMA_OR_CLOSE : W_END;
+			continue;
+		case W_KEY_OR_CLOSE:
+			if (c == '}')
+				goto close;
+			/* FALLTHROUGH */
+		case W_KEY:
+			if (c != '"')
+				return fail_at(e, s, len, i,
+				    "expected a string key");
+			ks = i;
+			if (scan_string(s, len, &i, e) == -1)
+				return -1;
+			if (em)
+				emit(h, JSMN_STRING, ks + 1, i - 1);
+			else if (h != NULL && depth == 1 &&
+			    h->found == EH_NONE && key_is(s, ks, i, h->key))
+				h->next = 1;
+			n++;
+			want = W_COLON;
+			continue;
+		case W_COLON:
+			if (c != ':')
+				return fail_at(e, s, len, i, "expected ':'");
+			if (em)
+				h->super = h->ntok - 1;	/* the key */
+			i++;
+			want = W_VALUE;
+			continue;
+		case W_COMMA_OR_CLOSE:
+			if (c == ',') {
+				if (em)
+					emit_comma(h);
+				i++;
+				want = stack[depth - 1] == '{' ? W_KEY :
+				    W_VALUE;
+				continue;
+			}
+			if (c == '}' || c == ']')
+				goto close;
+			return fail_at(e, s, len, i, stack[depth - 1] == '{' ?
+			    "expected ',' or '}'" : "expected ',' or ']'");
+		case W_END:
+			return fail_at(e, s, len, i,
+			    "expected the end after the value");
+		}
+	close:
+		if (depth == 0 || (c == '}') != (stack[depth - 1] == '{'))
+			return fail_at(e, s, len, i, "unmatched bracket");
+		depth--;
+		i++;
+		if (depth == 0)
+			*re = i;
+		if (em) {
+			emit_close(h, i);
+			if (IN_KEYS(h, depth, stack, arr)) {
+				em = 0;
+				if ((r = h->element(h, h->base, i, e)) != 0)
+					return r;
+			}
+		}
+		want = depth ? W_COMMA_OR_CLOSE : W_END;
+	}
+	if (want == W_END) {
+		*ntok = n;
+		return 0;
+	}
+	if (n == 0)
+		return px_fail(e, PXE_PARSE, "empty JSON input");
+	return fail_truncated(e, len, depth == 0 ? "a value" :
+	    stack[depth - 1] == '{' ? "an object" : "an array");
+}
+
+int
+json_input_ok(const char *src, size_t len, struct px_err *e)
+{
+	if (len > JSON_MAX_SIZE)
+		return px_fail(e, PXE_TOO_LARGE,
+		    "JSON body of %zu bytes is over the %u byte limit", len,
+		    JSON_MAX_SIZE);
+	if (src == NULL || len == 0)
+		return px_fail(e, PXE_PARSE, "empty JSON input");
+	return 0;
+}
+
+/* ---- one element at a time ---- */
+
+/* Whether the key whose quote is s[i] and that ends at kend (past its
+ * closing quote) is key. */
+static int
+key_is(const char *s, size_t i, size_t kend, const char *key)
+{
+	const char *raw = s + i + 1;
+	size_t rl = kend - i - 2, kl = strlen(key);
+	char tmp[256];
+
+	if (memchr(raw, '\\', rl) == NULL)
+		return rl == kl && memcmp(raw, key, kl) == 0;
+	if (rl >= sizeof(tmp))
+		return 0;	/* longer than any key px looks for */
+	return json_unescape(raw, rl, tmp, sizeof(tmp)) == kl &&
+	    memcmp(tmp, key, kl) == 0;
+}
+
+struct each_call {
+	struct each_hook h;	/* first: json_check calls it */
+	const char *src;
+	int (*each)(void *arg, const struct json *elem);
+	void *arg;
+};
+
+static int
+each_element(struct each_hook *h, size_t start, size_t end, struct px_err *e)
+{
+	struct each_call *w = (struct each_call *)(void *)h;
+	struct json el;
+
+	(void)e;
+	el.src = w->src + start;
+	el.len = end - start;
+	el.tok = (struct jsmntok *)(void *)h->tok;
+	el.ntok = h->ntok;
+	return w->each(w->arg, &el) != 0;
+}
+
+int
+json_each(const char *src, size_t len, const char *key,
+    int (*each)(void *arg, const struct json *elem), void *arg,
+    struct px_err *e)
+{
+	struct each_call w;
+	size_t rs = 0, re = 0;
+	int n = 0, rc;
+
+	if (json_input_ok(src, len, e) != 0)
+		return -1;
+	memset(&w, 0, sizeof(w));
+	w.h.key = key;
+	w.h.element = each_element;
+	w.src = src;
+	w.each = each;
+	w.arg = arg;
+	rc = json_check(src, len, &n, &rs, &re, &w.h, e);
+	free(w.h.tok);
+	if (rc != 0)
+		return rc == 1 ? 0 : -1;	/* stopped by each, or failed */
+	if (src[rs] != '{')
+		return px_fail(e, PXE_PARSE, "the answer is not a JSON object");
+	return w.h.found == EH_ARRAY ? 0 : w.h.found == EH_OTHER ? 2 : 1;
+}
