@@ -74,8 +74,10 @@ pve_rows_parse(const struct json *j, int arr, const struct pve_rows *d,
 			memset(x, 0, d->size);
 			continue;
 		}
-		if (d->more)
-			d->more(j, c, x);
+		if (d->more && d->more(j, c, x) != 0) {
+			memset(x, 0, d->size);
+			continue;
+		}
 		k++;
 	}
 	*out = v;
