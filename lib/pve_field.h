@@ -40,12 +40,12 @@ struct pve_field {
 #define PF_N(a)		((int)(sizeof(a) / sizeof((a)[0])))
 
 /*
- * Fill the struct at dst from object obj.  Strings are sanitized (no
+ * Fill the struct at dst from object obj, looking its keys up in one
+ * pass (the keys of one table are distinct).  Strings are sanitized (no
  * control characters) and truncated to their buffers; a string field
  * that is absent or null is left as it is (so two keys can fill one
- * field: "pool", else "vgname"), one that is not a scalar becomes "".
- * Numbers and booleans that are absent, null or unreadable get their
- * default; unsigned and real numbers 0.
+ * field: "pool", else "vgname"), one that is not a scalar becomes "".  Numbers and booleans that are absent, null or unreadable
+ * get their default; unsigned and real numbers 0.
  */
 void pve_fill(const struct json *j, int obj, void *dst,
     const struct pve_field *f, int nf);
