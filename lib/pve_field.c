@@ -6,6 +6,37 @@
 #include "enc.h"
 #include "pve_field.h"
 
+/*
+ * text_sanitize, and also the C1 controls (U+0080..U+009F: CSI is
+ * U+009B), which a terminal obeys as it does ESC [: each becomes one
+ * '?', in UTF-8 (C2 80..C2 9F) and as a lone byte 0x80..0x9F that is
+ * not part of a UTF-8 sequence.  Other bytes are left as they are.
+ */
+static void
+field_sanitize(char *s)
+{
+	unsigned char *r = (unsigned char *)text_sanitize(s), *w = r;
+
+	while (*r) {
+		size_t n = *r >= 0xf0 && *r <= 0xf4 ? 4 : *r >= 0xe0 &&
+		    *r <= 0xef ? 3 : *r >= 0xc2 && *r <= 0xdf ? 2 : 1, k;
+
+		for (k = 1; k < n && r[k] >= 0x80 && r[k] <= 0xbf; k++)
+			;
+		if (k < n)	/* a broken sequence: its first byte alone */
+			n = 1;
+		if ((n == 2 && r[0] == 0xc2 && r[1] <= 0x9f) ||
+		    (n == 1 && r[0] >= 0x80 && r[0] <= 0x9f)) {
+			*w++ = '?';
+			r += n;
+			continue;
+		}
+		while (n-- > 0)
+			*w++ = *r++;
+	}
+	*w = '\0';
+}
+
 /* The most keys json_fields looks up in one call (its FIELDS_MAX). */
 #define FILL_CHUNK	64
 
@@ -37,7 +68,7 @@ pve_fill(const struct json *j, int obj, void *dst, const struct pve_field *f,
 				break;
 			if (json_strcpy(j, t, p, f[i].size) < 0)
 				p[0] = '\0';
-			text_sanitize(p);
+			field_sanitize(p);
 			break;
 		case PF_INT:
 			if (json_int(j, t, &ll) != 0 || ll < -2147483647LL ||

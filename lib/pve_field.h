@@ -42,9 +42,11 @@ struct pve_field {
 /*
  * Fill the struct at dst from object obj, looking its keys up in one
  * pass (the keys of one table are distinct).  Strings are sanitized (no
- * control characters) and truncated to their buffers; a string field
- * that is absent or null is left as it is (so two keys can fill one
- * field: "pool", else "vgname"), one that is not a scalar becomes "".  Numbers and booleans that are absent, null or unreadable
+ * control characters: C0, DEL and C1, each shown as '?', a newline or
+ * tab as ' ') and truncated to their buffers on a character boundary;
+ * a string field that is absent or null is left as it is (so two keys
+ * can fill one field: "pool", else "vgname"), one that is not a scalar
+ * becomes "".  Numbers and booleans that are absent, null or unreadable
  * get their default; unsigned and real numbers 0.
  */
 void pve_fill(const struct json *j, int obj, void *dst,
