@@ -9,6 +9,7 @@
 #include "enc.h"
 #include "pve.h"
 #include "pve_cluster.h"
+#include "pve_field.h"
 #include "upid.h"
 
 int
@@ -100,124 +101,77 @@ ufield(const struct json *j, int obj, const char *key)
 	return json_get_uint(j, obj, key, 0);
 }
 
+#define ND struct pve_node
+static const struct pve_field node_f[] = {
+	PF_STR(ND, name, "node"), PF_STR(ND, status, "status"),
+	PF_NUM(ND, cpu, "cpu"), PF_INT(ND, maxcpu, "maxcpu", 0),
+	PF_U64(ND, mem, "mem"), PF_U64(ND, maxmem, "maxmem"),
+	PF_U64(ND, disk, "disk"), PF_U64(ND, maxdisk, "maxdisk"),
+	PF_LL(ND, uptime, "uptime"), PF_STR(ND, level, "level"),
+	PF_STR(ND, ssl_fingerprint, "ssl_fingerprint"),
+};
+
+/* Rows of /cluster/resources say their type: only "node" rows are
+ * nodes (GET /nodes says none). */
+static int
+node_more(const struct json *j, int obj, void *row)
+{
+	ND *x = row;
+	int t = json_get(j, obj, "type");
+	enum json_type ty = json_type(j, t);
+
+	if (ty != JSON_OBJECT && ty != JSON_ARRAY && !json_is_null(j, t) &&
+	    !json_eq(j, t, "") && !json_eq(j, t, "node"))
+		return -1;
+	x->online = strcmp(x->status, "online") == 0;
+	return 0;
+}
+
 int
 pve_nodes_parse(const struct json *j, int arr, struct pve_node **out, int *n,
     struct px_err *e)
 {
-	struct pve_node *v;
-	int c, i, k = 0;
-
-	if (json_type(j, arr) != JSON_ARRAY)
-		return px_fail(e, PXE_PARSE, "node list: not an array");
-	v = px_xcalloc((size_t)json_len(j, arr) + 1, sizeof(*v));
-	JSON_FOREACH(j, arr, c, i) {
-		struct pve_node *x = &v[k];
-		char type[16];
-
-		if (json_type(j, c) != JSON_OBJECT)
-			continue;
-		sfield(j, c, "type", type, sizeof(type));
-		if (type[0] && strcmp(type, "node") != 0)
-			continue;
-		sfield(j, c, "node", x->name, sizeof(x->name));
-		if (x->name[0] == '\0')
-			continue;
-		sfield(j, c, "status", x->status, sizeof(x->status));
-		x->online = strcmp(x->status, "online") == 0;
-		x->cpu = json_get_num(j, c, "cpu", 0);
-		x->maxcpu = (int)json_get_int(j, c, "maxcpu", 0);
-		x->mem = ufield(j, c, "mem");
-		x->maxmem = ufield(j, c, "maxmem");
-		x->disk = ufield(j, c, "disk");
-		x->maxdisk = ufield(j, c, "maxdisk");
-		x->uptime = json_get_int(j, c, "uptime", 0);
-		sfield(j, c, "level", x->level, sizeof(x->level));
-		sfield(j, c, "ssl_fingerprint", x->ssl_fingerprint,
-		    sizeof(x->ssl_fingerprint));
-		k++;
-	}
-	*out = v;
-	*n = k;
-	return 0;
+	return PVE_PARSE("node list", ND, node_f, node_more);
 }
 
-/* The fields of a guest row, looked up in one pass (json_fields). */
-enum { GF_TYPE, GF_VMID, GF_NAME, GF_NODE, GF_STATUS, GF_CPU, GF_MAXCPU,
-	GF_CPUS, GF_MEM, GF_MAXMEM, GF_DISK, GF_MAXDISK, GF_NETIN, GF_NETOUT,
-	GF_DISKREAD, GF_DISKWRITE, GF_UPTIME, GF_TAGS, GF_POOL, GF_LOCK,
-	GF_HASTATE, GF_TEMPLATE, GF_N };
-static const char *const guest_fields[GF_N] = {
-	"type", "vmid", "name", "node", "status", "cpu", "maxcpu", "cpus",
-	"mem", "maxmem", "disk", "maxdisk", "netin", "netout", "diskread",
-	"diskwrite", "uptime", "tags", "pool", "lock", "hastate", "template",
+#define GU struct pve_guest
+static const struct pve_field guest_f[] = {
+	PF_STR(GU, type, "type"), PF_INT(GU, vmid, "vmid", 0),
+	PF_STR(GU, name, "name"), PF_STR(GU, node, "node"),
+	PF_STR(GU, status, "status"), PF_NUM(GU, cpu, "cpu"),
+	PF_NUM(GU, maxcpu, "maxcpu"), PF_U64(GU, mem, "mem"),
+	PF_U64(GU, maxmem, "maxmem"), PF_U64(GU, disk, "disk"),
+	PF_U64(GU, maxdisk, "maxdisk"), PF_U64(GU, netin, "netin"),
+	PF_U64(GU, netout, "netout"), PF_U64(GU, diskread, "diskread"),
+	PF_U64(GU, diskwrite, "diskwrite"), PF_LL(GU, uptime, "uptime"),
+	PF_STR(GU, tags, "tags"), PF_STR(GU, pool, "pool"),
+	PF_STR(GU, lock, "lock"), PF_STR(GU, hastate, "hastate"),
+	PF_BOOL(GU, template, "template", 0),
 };
 
-static void
-scopy(const struct json *j, int t, char *dst, size_t n)
-{
-	if (json_strcpy(j, t, dst, n) < 0)
-		dst[0] = '\0';
-}
-
-static uint64_t
-uval(const struct json *j, int t)
-{
-	uint64_t v;
-
-	return json_uint(j, t, &v) == 0 ? v : 0;
-}
-
-static double
-nval(const struct json *j, int t, double def)
-{
-	double v;
-
-	return json_num(j, t, &v) == 0 ? v : def;
-}
-
-/* Fill x from guest object c; 0 when it is a valid guest row. */
+/* Fill x from guest object obj; 0 when it is a valid guest row.  The
+ * rows of /nodes/{node}/{qemu,lxc} say neither node nor type (they
+ * come from the arguments) and count CPUs as "cpus". */
 static int
-guest_from(const struct json *j, int c, const char *node, const char *type,
+guest_from(const struct json *j, int obj, const char *node, const char *type,
     struct pve_guest *x)
 {
-	int f[GF_N], b = 0;
-	long long vmid, up;
+	double d;
 
 	memset(x, 0, sizeof(*x));
-	if (json_type(j, c) != JSON_OBJECT)
+	if (json_type(j, obj) != JSON_OBJECT)
 		return -1;
-	json_fields(j, c, guest_fields, GF_N, f);
-	scopy(j, f[GF_TYPE], x->type, sizeof(x->type));
+	pve_fill(j, obj, x, guest_f, PF_N(guest_f));
 	if (x->type[0] == '\0' && type)
 		snprintf(x->type, sizeof(x->type), "%s", type);
 	if (strcmp(x->type, "qemu") != 0 && strcmp(x->type, "lxc") != 0)
 		return -1;
-	if (json_int(j, f[GF_VMID], &vmid) != 0 || vmid <= 0 ||
-	    vmid > 999999999)
+	if (x->vmid <= 0 || x->vmid > 999999999)
 		return -1;
-	x->vmid = (int)vmid;
-	scopy(j, f[GF_NAME], x->name, sizeof(x->name));
-	scopy(j, f[GF_NODE], x->node, sizeof(x->node));
 	if (x->node[0] == '\0' && node)
 		snprintf(x->node, sizeof(x->node), "%s", node);
-	scopy(j, f[GF_STATUS], x->status, sizeof(x->status));
-	x->cpu = nval(j, f[GF_CPU], 0);
-	x->maxcpu = nval(j, f[GF_MAXCPU], nval(j, f[GF_CPUS], 0));
-	x->mem = uval(j, f[GF_MEM]);
-	x->maxmem = uval(j, f[GF_MAXMEM]);
-	x->disk = uval(j, f[GF_DISK]);
-	x->maxdisk = uval(j, f[GF_MAXDISK]);
-	x->netin = uval(j, f[GF_NETIN]);
-	x->netout = uval(j, f[GF_NETOUT]);
-	x->diskread = uval(j, f[GF_DISKREAD]);
-	x->diskwrite = uval(j, f[GF_DISKWRITE]);
-	x->uptime = json_int(j, f[GF_UPTIME], &up) == 0 ? up : 0;
-	scopy(j, f[GF_TAGS], x->tags, sizeof(x->tags));
-	scopy(j, f[GF_POOL], x->pool, sizeof(x->pool));
-	scopy(j, f[GF_LOCK], x->lock, sizeof(x->lock));
-	scopy(j, f[GF_HASTATE], x->hastate, sizeof(x->hastate));
-	if (json_bool(j, f[GF_TEMPLATE], &b) == 0)
-		x->template = b;
+	if (x->maxcpu == 0 && json_num(j, json_get(j, obj, "maxcpu"), &d) != 0)
+		x->maxcpu = json_get_num(j, obj, "cpus", 0);
 	return 0;
 }
 
