@@ -7,17 +7,20 @@
 #include "pve_field.h"
 
 /*
- * text_sanitize, and also the C1 controls (U+0080..U+009F: CSI is
- * U+009B), which a terminal obeys as it does ESC [: each becomes one
- * '?', in UTF-8 (C2 80..C2 9F) and as a lone byte 0x80..0x9F that is
- * not part of a UTF-8 sequence.  Other bytes are left as they are.
+ * What text_sanitize does (C0 controls and DEL become '?', a newline or
+ * tab ' '), and the C1 controls too (U+0080..U+009F: CSI is U+009B),
+ * which a terminal obeys as it does ESC [: each becomes one '?', in
+ * UTF-8 (C2 80..C2 9F) and as a lone byte 0x80..0x9F that is not part
+ * of a UTF-8 sequence.  Other bytes are left as they are.
  */
 static void
 field_sanitize(char *s)
 {
-	unsigned char *r = (unsigned char *)text_sanitize(s), *w = r;
+	unsigned char *r = (unsigned char *)s, *w;
 
-	while (*r) {
+	while (*r >= 0x20 && *r < 0x7f)	/* the common case: plain ASCII */
+		r++;
+	for (w = r; *r; ) {
 		size_t n = *r >= 0xf0 && *r <= 0xf4 ? 4 : *r >= 0xe0 &&
 		    *r <= 0xef ? 3 : *r >= 0xc2 && *r <= 0xdf ? 2 : 1, k;
 
@@ -25,14 +28,16 @@ field_sanitize(char *s)
 			;
 		if (k < n)	/* a broken sequence: its first byte alone */
 			n = 1;
-		if ((n == 2 && r[0] == 0xc2 && r[1] <= 0x9f) ||
+		if (*r < 0x20 || *r == 0x7f) {
+			*w++ = *r == '\n' || *r == '\t' ? ' ' : '?';
+			r++;
+		} else if ((n == 2 && r[0] == 0xc2 && r[1] <= 0x9f) ||
 		    (n == 1 && r[0] >= 0x80 && r[0] <= 0x9f)) {
 			*w++ = '?';
 			r += n;
-			continue;
-		}
-		while (n-- > 0)
-			*w++ = *r++;
+		} else
+			while (n-- > 0)
+				*w++ = *r++;
 	}
 	*w = '\0';
 }
