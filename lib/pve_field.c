@@ -3,7 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "enc.h"
 #include "pve_field.h"
 
 /*
