@@ -231,6 +231,8 @@ pve_guests_parse(const struct json *j, int arr, const char *node,
 {
 	struct collect k = { NULL, 0 };
 
+	*out = NULL;
+	*n = 0;
 	if (json_type(j, arr) != JSON_ARRAY)
 		return px_fail(e, PXE_PARSE, "guest list: not an array");
 	k.v = px_xcalloc((size_t)json_len(j, arr) + 1, sizeof(*k.v));
