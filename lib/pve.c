@@ -9,6 +9,7 @@
 #include "enc.h"
 #include "pve.h"
 #include "pve_cluster.h"
+#include "pve_field.h"
 #include "upid.h"
 
 int
@@ -86,138 +87,77 @@ pve_version_get(struct px_client *c, struct pve_version *v, struct px_err *e)
 	return rc;
 }
 
-/* Copy string field key of obj into dst (size n); "" when absent. */
-static void
-sfield(const struct json *j, int obj, const char *key, char *dst, size_t n)
-{
-	if (json_strcpy(j, json_get(j, obj, key), dst, n) < 0)
-		dst[0] = '\0';
-}
+#define ND struct pve_node
+static const struct pve_field node_f[] = {
+	PF_STR(ND, name, "node"), PF_STR(ND, status, "status"),
+	PF_NUM(ND, cpu, "cpu"), PF_INT(ND, maxcpu, "maxcpu", 0),
+	PF_U64(ND, mem, "mem"), PF_U64(ND, maxmem, "maxmem"),
+	PF_U64(ND, disk, "disk"), PF_U64(ND, maxdisk, "maxdisk"),
+	PF_LL(ND, uptime, "uptime"), PF_STR(ND, level, "level"),
+	PF_STR(ND, ssl_fingerprint, "ssl_fingerprint"),
+};
 
-static uint64_t
-ufield(const struct json *j, int obj, const char *key)
+/* Rows of /cluster/resources say their type: only "node" rows are
+ * nodes (GET /nodes says none). */
+static int
+node_more(const struct json *j, int obj, void *row)
 {
-	return json_get_uint(j, obj, key, 0);
+	ND *x = row;
+	int t = json_get(j, obj, "type");
+	enum json_type ty = json_type(j, t);
+
+	if (ty != JSON_OBJECT && ty != JSON_ARRAY && !json_is_null(j, t) &&
+	    !json_eq(j, t, "") && !json_eq(j, t, "node"))
+		return -1;
+	x->online = strcmp(x->status, "online") == 0;
+	return 0;
 }
 
 int
 pve_nodes_parse(const struct json *j, int arr, struct pve_node **out, int *n,
     struct px_err *e)
 {
-	struct pve_node *v;
-	int c, i, k = 0;
-
-	if (json_type(j, arr) != JSON_ARRAY)
-		return px_fail(e, PXE_PARSE, "node list: not an array");
-	v = px_xcalloc((size_t)json_len(j, arr) + 1, sizeof(*v));
-	JSON_FOREACH(j, arr, c, i) {
-		struct pve_node *x = &v[k];
-		char type[16];
-
-		if (json_type(j, c) != JSON_OBJECT)
-			continue;
-		sfield(j, c, "type", type, sizeof(type));
-		if (type[0] && strcmp(type, "node") != 0)
-			continue;
-		sfield(j, c, "node", x->name, sizeof(x->name));
-		if (x->name[0] == '\0')
-			continue;
-		sfield(j, c, "status", x->status, sizeof(x->status));
-		x->online = strcmp(x->status, "online") == 0;
-		x->cpu = json_get_num(j, c, "cpu", 0);
-		x->maxcpu = (int)json_get_int(j, c, "maxcpu", 0);
-		x->mem = ufield(j, c, "mem");
-		x->maxmem = ufield(j, c, "maxmem");
-		x->disk = ufield(j, c, "disk");
-		x->maxdisk = ufield(j, c, "maxdisk");
-		x->uptime = json_get_int(j, c, "uptime", 0);
-		sfield(j, c, "level", x->level, sizeof(x->level));
-		sfield(j, c, "ssl_fingerprint", x->ssl_fingerprint,
-		    sizeof(x->ssl_fingerprint));
-		k++;
-	}
-	*out = v;
-	*n = k;
-	return 0;
+	return PVE_PARSE("node list", ND, node_f, node_more);
 }
 
-/* The fields of a guest row, looked up in one pass (json_fields). */
-enum { GF_TYPE, GF_VMID, GF_NAME, GF_NODE, GF_STATUS, GF_CPU, GF_MAXCPU,
-	GF_CPUS, GF_MEM, GF_MAXMEM, GF_DISK, GF_MAXDISK, GF_NETIN, GF_NETOUT,
-	GF_DISKREAD, GF_DISKWRITE, GF_UPTIME, GF_TAGS, GF_POOL, GF_LOCK,
-	GF_HASTATE, GF_TEMPLATE, GF_N };
-static const char *const guest_fields[GF_N] = {
-	"type", "vmid", "name", "node", "status", "cpu", "maxcpu", "cpus",
-	"mem", "maxmem", "disk", "maxdisk", "netin", "netout", "diskread",
-	"diskwrite", "uptime", "tags", "pool", "lock", "hastate", "template",
+#define GU struct pve_guest
+static const struct pve_field guest_f[] = {
+	PF_STR(GU, type, "type"), PF_INT(GU, vmid, "vmid", 0),
+	PF_STR(GU, name, "name"), PF_STR(GU, node, "node"),
+	PF_STR(GU, status, "status"), PF_NUM(GU, cpu, "cpu"),
+	PF_NUM(GU, maxcpu, "maxcpu"), PF_U64(GU, mem, "mem"),
+	PF_U64(GU, maxmem, "maxmem"), PF_U64(GU, disk, "disk"),
+	PF_U64(GU, maxdisk, "maxdisk"), PF_U64(GU, netin, "netin"),
+	PF_U64(GU, netout, "netout"), PF_U64(GU, diskread, "diskread"),
+	PF_U64(GU, diskwrite, "diskwrite"), PF_LL(GU, uptime, "uptime"),
+	PF_STR(GU, tags, "tags"), PF_STR(GU, pool, "pool"),
+	PF_STR(GU, lock, "lock"), PF_STR(GU, hastate, "hastate"),
+	PF_BOOL(GU, template, "template", 0),
 };
 
-static void
-scopy(const struct json *j, int t, char *dst, size_t n)
-{
-	if (json_strcpy(j, t, dst, n) < 0)
-		dst[0] = '\0';
-}
-
-static uint64_t
-uval(const struct json *j, int t)
-{
-	uint64_t v;
-
-	return json_uint(j, t, &v) == 0 ? v : 0;
-}
-
-static double
-nval(const struct json *j, int t, double def)
-{
-	double v;
-
-	return json_num(j, t, &v) == 0 ? v : def;
-}
-
-/* Fill x from guest object c; 0 when it is a valid guest row. */
+/* Fill x from guest object obj; 0 when it is a valid guest row.  The
+ * rows of /nodes/{node}/{qemu,lxc} say neither node nor type (they
+ * come from the arguments) and count CPUs as "cpus". */
 static int
-guest_from(const struct json *j, int c, const char *node, const char *type,
+guest_from(const struct json *j, int obj, const char *node, const char *type,
     struct pve_guest *x)
 {
-	int f[GF_N], b = 0;
-	long long vmid, up;
+	double d;
 
 	memset(x, 0, sizeof(*x));
-	if (json_type(j, c) != JSON_OBJECT)
+	if (json_type(j, obj) != JSON_OBJECT)
 		return -1;
-	json_fields(j, c, guest_fields, GF_N, f);
-	scopy(j, f[GF_TYPE], x->type, sizeof(x->type));
+	pve_fill(j, obj, x, guest_f, PF_N(guest_f));
 	if (x->type[0] == '\0' && type)
 		snprintf(x->type, sizeof(x->type), "%s", type);
 	if (strcmp(x->type, "qemu") != 0 && strcmp(x->type, "lxc") != 0)
 		return -1;
-	if (json_int(j, f[GF_VMID], &vmid) != 0 || vmid <= 0 ||
-	    vmid > 999999999)
+	if (x->vmid <= 0 || x->vmid > 999999999)
 		return -1;
-	x->vmid = (int)vmid;
-	scopy(j, f[GF_NAME], x->name, sizeof(x->name));
-	scopy(j, f[GF_NODE], x->node, sizeof(x->node));
 	if (x->node[0] == '\0' && node)
 		snprintf(x->node, sizeof(x->node), "%s", node);
-	scopy(j, f[GF_STATUS], x->status, sizeof(x->status));
-	x->cpu = nval(j, f[GF_CPU], 0);
-	x->maxcpu = nval(j, f[GF_MAXCPU], nval(j, f[GF_CPUS], 0));
-	x->mem = uval(j, f[GF_MEM]);
-	x->maxmem = uval(j, f[GF_MAXMEM]);
-	x->disk = uval(j, f[GF_DISK]);
-	x->maxdisk = uval(j, f[GF_MAXDISK]);
-	x->netin = uval(j, f[GF_NETIN]);
-	x->netout = uval(j, f[GF_NETOUT]);
-	x->diskread = uval(j, f[GF_DISKREAD]);
-	x->diskwrite = uval(j, f[GF_DISKWRITE]);
-	x->uptime = json_int(j, f[GF_UPTIME], &up) == 0 ? up : 0;
-	scopy(j, f[GF_TAGS], x->tags, sizeof(x->tags));
-	scopy(j, f[GF_POOL], x->pool, sizeof(x->pool));
-	scopy(j, f[GF_LOCK], x->lock, sizeof(x->lock));
-	scopy(j, f[GF_HASTATE], x->hastate, sizeof(x->hastate));
-	if (json_bool(j, f[GF_TEMPLATE], &b) == 0)
-		x->template = b;
+	if (x->maxcpu == 0 && json_num(j, json_get(j, obj, "maxcpu"), &d) != 0)
+		x->maxcpu = json_get_num(j, obj, "cpus", 0);
 	return 0;
 }
 
@@ -291,6 +231,8 @@ pve_guests_parse(const struct json *j, int arr, const char *node,
 {
 	struct collect k = { NULL, 0 };
 
+	*out = NULL;
+	*n = 0;
 	if (json_type(j, arr) != JSON_ARRAY)
 		return px_fail(e, PXE_PARSE, "guest list: not an array");
 	k.v = px_xcalloc((size_t)json_len(j, arr) + 1, sizeof(*k.v));
@@ -300,65 +242,63 @@ pve_guests_parse(const struct json *j, int arr, const char *node,
 	return 0;
 }
 
+#define ST struct pve_storage
+static const struct pve_field storage_f[] = {
+	PF_STR(ST, storage, "storage"), PF_STR(ST, node, "node"),
+	PF_STR(ST, status, "status"), PF_STR(ST, plugintype, "plugintype"),
+	PF_STR(ST, content, "content"), PF_BOOL(ST, shared, "shared", 0),
+	PF_U64(ST, disk, "disk"), PF_U64(ST, maxdisk, "maxdisk"),
+};
+/* The rows of /nodes/{node}/storage put the plugin type in "type" (the
+ * rows of /cluster/resources say "storage" there), ... */
+static const struct pve_field storage_type_f[] = {
+	PF_STR(ST, plugintype, "type"),
+};
+/* ... and say used and total, not disk and maxdisk. */
+static const struct pve_field storage_size_f[] = {
+	PF_U64(ST, disk, "used"), PF_U64(ST, maxdisk, "total"),
+};
+
+static int
+storage_more(const struct json *j, int obj, void *row)
+{
+	ST *x = row;
+
+	if (x->plugintype[0] == '\0' &&
+	    !json_eq(j, json_get(j, obj, "type"), "storage"))
+		pve_fill(j, obj, x, storage_type_f, PF_N(storage_type_f));
+	if (x->maxdisk == 0)
+		pve_fill(j, obj, x, storage_size_f, PF_N(storage_size_f));
+	return 0;
+}
+
 int
 pve_storages_parse(const struct json *j, int arr, struct pve_storage **out,
     int *n, struct px_err *e)
 {
-	struct pve_storage *v;
-	int c, i, k = 0;
-
-	if (json_type(j, arr) != JSON_ARRAY)
-		return px_fail(e, PXE_PARSE, "storage list: not an array");
-	v = px_xcalloc((size_t)json_len(j, arr) + 1, sizeof(*v));
-	JSON_FOREACH(j, arr, c, i) {
-		struct pve_storage *x = &v[k];
-		char type[16];
-
-		if (json_type(j, c) != JSON_OBJECT)
-			continue;
-		/* /cluster/resources rows say type "storage"; the rows of
-		 * /nodes/{node}/storage put the plugin type there. */
-		sfield(j, c, "type", type, sizeof(type));
-		sfield(j, c, "storage", x->storage, sizeof(x->storage));
-		if (x->storage[0] == '\0')
-			continue;
-		sfield(j, c, "node", x->node, sizeof(x->node));
-		sfield(j, c, "status", x->status, sizeof(x->status));
-		sfield(j, c, "plugintype", x->plugintype, sizeof(x->plugintype));
-		if (x->plugintype[0] == '\0' && strcmp(type, "storage") != 0)
-			snprintf(x->plugintype, sizeof(x->plugintype), "%s", type);
-		sfield(j, c, "content", x->content, sizeof(x->content));
-		x->shared = json_get_bool(j, c, "shared", 0);
-		x->disk = ufield(j, c, "disk");
-		x->maxdisk = ufield(j, c, "maxdisk");
-		if (x->maxdisk == 0) {	/* /nodes/{n}/storage shape */
-			x->disk = ufield(j, c, "used");
-			x->maxdisk = ufield(j, c, "total");
-		}
-		k++;
-	}
-	*out = v;
-	*n = k;
-	return 0;
+	return PVE_PARSE("storage list", ST, storage_f, storage_more);
 }
 
-void
-pve_task_from(const struct json *j, int c, struct pve_task *x)
-{
-	char status[256];
+#define TK struct pve_task
+static const struct pve_field task_f[] = {
+	PF_STR(TK, upid, "upid"), PF_STR(TK, node, "node"),
+	PF_STR(TK, type, "type"), PF_STR(TK, id, "id"),
+	PF_STR(TK, user, "user"), PF_LL(TK, starttime, "starttime"),
+	PF_LL(TK, endtime, "endtime"), PF_STR(TK, exitstatus, "exitstatus"),
+	PF_STR(TK, status, "status"),
+};
 
-	memset(x, 0, sizeof(*x));
-	sfield(j, c, "upid", x->upid, sizeof(x->upid));
-	sfield(j, c, "node", x->node, sizeof(x->node));
-	sfield(j, c, "type", x->type, sizeof(x->type));
-	sfield(j, c, "id", x->id, sizeof(x->id));
-	sfield(j, c, "user", x->user, sizeof(x->user));
-	x->starttime = json_get_int(j, c, "starttime", 0);
-	x->endtime = json_get_int(j, c, "endtime", 0);
-	sfield(j, c, "exitstatus", x->exitstatus, sizeof(x->exitstatus));
-	sfield(j, c, "status", status, sizeof(status));
-	text_sanitize(x->exitstatus);
-	text_sanitize(status);
+/* What the task's status and exitstatus say, and what its UPID says
+ * when the row does not. */
+static int
+task_more(const struct json *j, int obj, void *row)
+{
+	TK *x = row;
+	char status[sizeof(x->status)];
+
+	(void)j;
+	(void)obj;
+	memcpy(status, x->status, sizeof(status));
 	/* The status endpoint says running/stopped and puts the result in
 	 * exitstatus; lists put the result in status and set endtime. */
 	if (strcmp(status, "running") == 0 ||
@@ -368,12 +308,8 @@ pve_task_from(const struct json *j, int c, struct pve_task *x)
 	} else if (strcmp(status, "stopped") == 0) {
 		snprintf(x->status, sizeof(x->status), "%s",
 		    x->exitstatus[0] ? x->exitstatus : "stopped");
-	} else {
-		snprintf(x->status, sizeof(x->status), "%s", status);
-		if (x->exitstatus[0] == '\0')
-			snprintf(x->exitstatus, sizeof(x->exitstatus), "%s",
-			    status);
-	}
+	} else if (x->exitstatus[0] == '\0')
+		snprintf(x->exitstatus, sizeof(x->exitstatus), "%s", status);
 	x->ok = !x->running && strcmp(x->exitstatus, "OK") == 0;
 	if (x->node[0] == '\0' || x->type[0] == '\0') {
 		struct upid u;
@@ -391,28 +327,22 @@ pve_task_from(const struct json *j, int c, struct pve_task *x)
 				x->starttime = u.starttime;
 		}
 	}
+	return 0;
+}
+
+void
+pve_task_from(const struct json *j, int obj, struct pve_task *t)
+{
+	memset(t, 0, sizeof(*t));
+	pve_fill(j, obj, t, task_f, PF_N(task_f));
+	task_more(j, obj, t);
 }
 
 int
 pve_tasks_parse(const struct json *j, int arr, struct pve_task **out, int *n,
     struct px_err *e)
 {
-	struct pve_task *v;
-	int c, i, k = 0;
-
-	if (json_type(j, arr) != JSON_ARRAY)
-		return px_fail(e, PXE_PARSE, "task list: not an array");
-	v = px_xcalloc((size_t)json_len(j, arr) + 1, sizeof(*v));
-	JSON_FOREACH(j, arr, c, i) {
-		if (json_type(j, c) != JSON_OBJECT)
-			continue;
-		pve_task_from(j, c, &v[k]);
-		if (v[k].upid[0])
-			k++;
-	}
-	*out = v;
-	*n = k;
-	return 0;
+	return PVE_PARSE("task list", TK, task_f, task_more);
 }
 
 int
@@ -541,127 +471,108 @@ pve_valid_node(const char *s)
 	return 1;
 }
 
+#define PO struct pve_pool
+static const struct pve_field pool_f[] = {
+	PF_STR(PO, poolid, "poolid"), PF_STR(PO, comment, "comment"),
+};
+
+/* The number of members, when the list says. */
+static int
+pool_members(const struct json *j, int obj, void *row)
+{
+	int m = json_get(j, obj, "members");
+
+	((PO *)row)->members = json_type(j, m) == JSON_ARRAY ?
+	    json_len(j, m) : -1;
+	return 0;
+}
+
 int
 pve_pools_parse(const struct json *j, int arr, struct pve_pool **out, int *n,
     struct px_err *e)
 {
-	struct pve_pool *v;
-	int c, i, k = 0;
+	return PVE_PARSE("pool list", PO, pool_f, pool_members);
+}
 
-	if (json_type(j, arr) != JSON_ARRAY)
-		return px_fail(e, PXE_PARSE, "pool list: not an array");
-	v = px_xcalloc((size_t)json_len(j, arr) + 1, sizeof(*v));
-	JSON_FOREACH(j, arr, c, i) {
-		struct pve_pool *x = &v[k];
-		int m;
+#define SN struct pve_snapshot
+static const struct pve_field snapshot_f[] = {
+	PF_STR(SN, name, "name"), PF_STR(SN, parent, "parent"),
+	PF_STR(SN, description, "description"),
+	PF_LL(SN, snaptime, "snaptime"), PF_BOOL(SN, vmstate, "vmstate", 0),
+};
 
-		if (json_type(j, c) != JSON_OBJECT)
-			continue;
-		sfield(j, c, "poolid", x->poolid, sizeof(x->poolid));
-		if (x->poolid[0] == '\0')
-			continue;
-		sfield(j, c, "comment", x->comment, sizeof(x->comment));
-		text_sanitize(x->comment);
-		m = json_get(j, c, "members");
-		x->members = json_type(j, m) == JSON_ARRAY ? json_len(j, m) : -1;
-		k++;
-	}
-	*out = v;
-	*n = k;
-	return 0;
+/* "current" is where the guest is, not a snapshot. */
+static int
+snapshot_current(const struct json *j, int obj, void *row)
+{
+	(void)j;
+	(void)obj;
+	return strcmp(((SN *)row)->name, "current") == 0;
 }
 
 int
 pve_snapshots_parse(const struct json *j, int arr, struct pve_snapshot **out,
     int *n, struct px_err *e)
 {
-	struct pve_snapshot *v;
-	int c, i, k = 0;
-
-	if (json_type(j, arr) != JSON_ARRAY)
-		return px_fail(e, PXE_PARSE, "snapshot list: not an array");
-	v = px_xcalloc((size_t)json_len(j, arr) + 1, sizeof(*v));
-	JSON_FOREACH(j, arr, c, i) {
-		struct pve_snapshot *x = &v[k];
-
-		if (json_type(j, c) != JSON_OBJECT)
-			continue;
-		sfield(j, c, "name", x->name, sizeof(x->name));
-		if (x->name[0] == '\0' || strcmp(x->name, "current") == 0)
-			continue;
-		sfield(j, c, "parent", x->parent, sizeof(x->parent));
-		sfield(j, c, "description", x->description,
-		    sizeof(x->description));
-		text_sanitize(x->description);
-		x->snaptime = json_get_int(j, c, "snaptime", 0);
-		x->vmstate = json_get_bool(j, c, "vmstate", 0);
-		k++;
-	}
-	*out = v;
-	*n = k;
-	return 0;
+	return PVE_PARSE("snapshot list", SN, snapshot_f, snapshot_current);
 }
 
 void
 pve_snapshot_here(const struct json *j, int arr, char *here, size_t n)
 {
+	const struct pve_field f = { "parent", PF_STR, 0, n, 0 };
 	int c, i;
 
-	if (n > 0)
-		here[0] = '\0';
+	if (n == 0)
+		return;
+	here[0] = '\0';
 	JSON_FOREACH(j, arr, c, i)
 		if (json_type(j, c) == JSON_OBJECT &&
 		    json_eq(j, json_get(j, c, "name"), "current")) {
-			sfield(j, c, "parent", here, n);
-			text_sanitize(here);
+			pve_fill(j, c, here, &f, 1);
 			return;
 		}
+}
+
+#define VO struct pve_volume
+static const struct pve_field volume_f[] = {
+	PF_STR(VO, volid, "volid"), PF_STR(VO, content, "content"),
+	PF_STR(VO, format, "format"), PF_STR(VO, notes, "notes"),
+	PF_INT(VO, vmid, "vmid", 0), PF_LL(VO, ctime, "ctime"),
+	PF_U64(VO, size, "size"), PF_U64(VO, used, "used"),
+	PF_BOOL(VO, protected, "protected", 0),
+};
+/* Of the row's "verification" object. */
+static const struct pve_field verification_f[] = {
+	PF_STR(VO, verify, "state"),
+};
+
+static int
+volume_verification(const struct json *j, int obj, void *row)
+{
+	pve_fill(j, json_get(j, obj, "verification"), row, verification_f,
+	    PF_N(verification_f));
+	return 0;
 }
 
 int
 pve_volumes_parse(const struct json *j, int arr, const char *node,
     const char *storage, struct pve_volume **out, int *n, struct px_err *e)
 {
-	struct pve_volume *v;
-	int c, i, k = 0;
+	if (PVE_PARSE("storage content", VO, volume_f,
+	    volume_verification) != 0)
+		return -1;
+	/* Where it was listed; the storage, else the volid's
+	 * "storage:" prefix. */
+	for (int i = 0; i < *n; i++) {
+		VO *x = &(*out)[i];
 
-	if (json_type(j, arr) != JSON_ARRAY)
-		return px_fail(e, PXE_PARSE, "storage content: not an array");
-	v = px_xcalloc((size_t)json_len(j, arr) + 1, sizeof(*v));
-	JSON_FOREACH(j, arr, c, i) {
-		struct pve_volume *x = &v[k];
-		int ver;
-
-		if (json_type(j, c) != JSON_OBJECT)
-			continue;
-		sfield(j, c, "volid", x->volid, sizeof(x->volid));
-		if (x->volid[0] == '\0')
-			continue;
 		snprintf(x->node, sizeof(x->node), "%s", node ? node : "");
-		snprintf(x->storage, sizeof(x->storage), "%s",
-		    storage ? storage : "");
-		if (x->storage[0] == '\0') {
-			size_t l = strcspn(x->volid, ":");
-
-			snprintf(x->storage, sizeof(x->storage), "%.*s", (int)l,
-			    x->volid);
-		}
-		sfield(j, c, "content", x->content, sizeof(x->content));
-		sfield(j, c, "format", x->format, sizeof(x->format));
-		sfield(j, c, "notes", x->notes, sizeof(x->notes));
-		text_sanitize(x->notes);
-		ver = json_get(j, c, "verification");
-		if (json_strcpy(j, json_get(j, ver, "state"), x->verify,
-		    sizeof(x->verify)) < 0)
-			x->verify[0] = '\0';
-		x->vmid = (int)json_get_int(j, c, "vmid", 0);
-		x->ctime = json_get_int(j, c, "ctime", 0);
-		x->size = ufield(j, c, "size");
-		x->used = ufield(j, c, "used");
-		x->protected = json_get_bool(j, c, "protected", 0);
-		k++;
+		if (storage && storage[0])
+			snprintf(x->storage, sizeof(x->storage), "%s", storage);
+		else
+			snprintf(x->storage, sizeof(x->storage), "%.*s",
+			    (int)strcspn(x->volid, ":"), x->volid);
 	}
-	*out = v;
-	*n = k;
 	return 0;
 }

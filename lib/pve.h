@@ -124,9 +124,16 @@ struct pve_volume {
 	int protected;
 };
 
-/* Parsers over an already parsed body, for tests on recorded answers:
- * they fill *out (malloc'd array, caller frees) from the array at token
- * arr.  Rows of other types are skipped. */
+/*
+ * Parsers over an already parsed body, for tests on recorded answers:
+ * they fill *out (calloc'd array with one zeroed row more, the caller
+ * frees it) from the array at token arr, through the pve_field tables,
+ * and accept PVE's quirks: numbers as strings, 0/1/""/true booleans,
+ * missing or null fields.  Rows of other types, and rows without their
+ * key field, are skipped.  Strings are sanitized (no control
+ * characters, C1 included) and truncated to their buffers.  PXE_PARSE
+ * when arr is not an array (*out is then NULL and *n 0).
+ */
 int pve_nodes_parse(const struct json *j, int arr, struct pve_node **out,
     int *n, struct px_err *e);
 int pve_guests_parse(const struct json *j, int arr, const char *node,
@@ -148,6 +155,9 @@ int pve_storages_parse(const struct json *j, int arr,
     struct pve_storage **out, int *n, struct px_err *e);
 int pve_tasks_parse(const struct json *j, int arr, struct pve_task **out,
     int *n, struct px_err *e);
+/* Fill t from the task object at obj (a row of a task list or the
+ * answer of the status endpoint); what the row does not say (node,
+ * type, id, user, start) from its UPID. */
 void pve_task_from(const struct json *j, int obj, struct pve_task *t);
 int pve_pools_parse(const struct json *j, int arr, struct pve_pool **out,
     int *n, struct px_err *e);

@@ -284,13 +284,14 @@ static const struct pve_field user_fields[] = {
 };
 
 /* The number of API tokens, when the list says (full=1). */
-static void
+static int
 user_tokens(const struct json *j, int obj, void *row)
 {
 	int t = json_get(j, obj, "tokens");
 
 	((struct pve_user *)row)->ntokens = json_type(j, t) == JSON_ARRAY ?
 	    json_len(j, t) : -1;
+	return 0;
 }
 
 int
@@ -420,11 +421,12 @@ static const struct pve_field sc_fields[] = {
 };
 
 /* Does the row still use the removed "maxfiles" retention setting? */
-static void
+static int
 storage_maxfiles(const struct json *j, int obj, void *row)
 {
 	((SC *)row)->has_maxfiles = !json_is_null(j, json_get(j, obj,
 	    "maxfiles"));
+	return 0;
 }
 
 int
@@ -464,11 +466,12 @@ static const struct pve_field bjob_f[] = {
 	PF_LL(struct pve_backup_job, next_run, "next-run"),
 };
 
-static void
+static int
 job_maxfiles(const struct json *j, int obj, void *row)
 {
 	((struct pve_backup_job *)row)->has_maxfiles = !json_is_null(j,
 	    json_get(j, obj, "maxfiles"));
+	return 0;
 }
 
 int

@@ -40,12 +40,14 @@ struct pve_field {
 #define PF_N(a)		((int)(sizeof(a) / sizeof((a)[0])))
 
 /*
- * Fill the struct at dst from object obj.  Strings are sanitized (no
- * control characters) and truncated to their buffers; a string field
- * that is absent or null is left as it is (so two keys can fill one
- * field: "pool", else "vgname"), one that is not a scalar becomes "".
- * Numbers and booleans that are absent, null or unreadable get their
- * default; unsigned and real numbers 0.
+ * Fill the struct at dst from object obj, looking its keys up in one
+ * pass (the keys of one table are distinct).  Strings are sanitized (no
+ * control characters: C0, DEL and C1, each shown as '?', a newline or
+ * tab as ' ') and truncated to their buffers on a character boundary;
+ * a string field that is absent or null is left as it is (so two keys
+ * can fill one field: "pool", else "vgname"), one that is not a scalar
+ * becomes "".  Numbers and booleans that are absent, null or unreadable
+ * get their default; unsigned and real numbers 0.
  */
 void pve_fill(const struct json *j, int obj, void *dst,
     const struct pve_field *f, int nf);
@@ -56,9 +58,9 @@ struct pve_rows {
 	const struct pve_field *f;	/* f[0] is the key field */
 	int nf;
 	size_t size;		/* of the struct */
-	/* Called for every row kept, after pve_fill, for what a table
-	 * cannot say (may be NULL). */
-	void (*more)(const struct json *j, int obj, void *row);
+	/* Called for every row the key field keeps, after pve_fill, for
+	 * what a table cannot say (may be NULL); nonzero drops the row. */
+	int (*more)(const struct json *j, int obj, void *row);
 };
 
 #define PVE_ROWS(what, T, f, more) { what, f, PF_N(f), sizeof(T), more }
@@ -71,8 +73,8 @@ struct pve_rows {
 /*
  * Parse the objects of array arr into a calloc'd array of rows (one
  * zeroed row more, as a terminator; the caller frees it).  Elements
- * that are not objects, and rows whose key field is absent or null (or,
- * for a string key, empty) are dropped.  PXE_PARSE when arr is not an
+ * that are not objects, rows whose key field is absent or null (or,
+ * for a string key, empty), and rows d->more refuses are dropped.  PXE_PARSE when arr is not an
  * array (*out is then NULL).
  */
 int pve_rows_parse(const struct json *j, int arr, const struct pve_rows *d,

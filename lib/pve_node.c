@@ -342,7 +342,7 @@ static const struct pve_field iface_f[] = {
 };
 
 /* Bonds list their ports as "slaves", OVS bridges as "ovs_ports". */
-static void
+static int
 netif_ports(const struct json *j, int obj, void *row)
 {
 	struct pve_netif *x = row;
@@ -351,6 +351,7 @@ netif_ports(const struct json *j, int obj, void *row)
 	    x->ports, sizeof(x->ports)) < 0)
 		json_strcpy(j, json_get(j, obj, "ovs_ports"), x->ports,
 		    sizeof(x->ports));
+	return 0;
 }
 
 int

@@ -21,6 +21,230 @@ load(const char *name, struct json *j, char **text, int *data)
 	return 0;
 }
 
+/* Parse inline JSON text s into *j (its root is the array or object). */
+static void
+inline_json(struct json *j, const char *s)
+{
+	if (json_parse(j, s, strlen(s), NULL) != 0)
+		memset(j, 0, sizeof(*j));
+}
+
+/* The recorded pools, snapshots and backups, and their quirks: wrong
+ * types, missing fields, rows without their key. */
+static void
+pools_snapshots_volumes(void)
+{
+	struct json j;
+	char *text;
+	int data, n;
+	struct pve_pool *p;
+	struct pve_snapshot *s;
+	struct pve_volume *v;
+	struct px_err e;
+
+	if (load("pools.fog-proxmox-pve6.2.json", &j, &text, &data) == 0) {
+		ok(pve_pools_parse(&j, data, &p, &n, &e) == 0 && n == 1 &&
+		    strcmp(p[0].poolid, "pool1") == 0 &&
+		    strcmp(p[0].comment, "Pool 1") == 0 && p[0].members == -1,
+		    "PVE 6.2 /pools: id, comment, members not said");
+		free(p);
+		json_free(&j);
+		free(text);
+	}
+	inline_json(&j, "[{\"poolid\":\"a\",\"members\":[{},{}],\"comment\":7},"
+	    "{\"poolid\":\"\"},{\"comment\":\"no id\"},{\"poolid\":null},"
+	    "{\"poolid\":\"b\",\"comment\":{\"x\":1},\"members\":{}},\"x\"]");
+	ok(pve_pools_parse(&j, 0, &p, &n, &e) == 0 && n == 2,
+	    "pools: rows without a poolid are dropped");
+	ok(p[0].members == 2 && strcmp(p[0].comment, "7") == 0,
+	    "pools: members counted, a number as comment is its text");
+	ok(p[1].members == -1 && p[1].comment[0] == '\0',
+	    "pools: an object as comment is \"\", members not an array -1");
+	free(p);
+	json_free(&j);
+
+	if (load("nodes_node_qemu_vmid_snapshot.fog-proxmox-pve7.4.json", &j,
+	    &text, &data) == 0) {
+		ok(pve_snapshots_parse(&j, data, &s, &n, &e) == 0 && n == 1 &&
+		    strcmp(s[0].name, "snapshot1") == 0 &&
+		    s[0].snaptime == 1683810191 && s[0].vmstate == 0 &&
+		    strcmp(s[0].description, "Snapshot 1") == 0,
+		    "PVE 7.4 snapshots: \"current\" skipped, the snapshot read");
+		free(s);
+		json_free(&j);
+		free(text);
+	}
+	inline_json(&j, "[{\"name\":\"s1\",\"snaptime\":\"1700000000\","
+	    "\"vmstate\":\"1\",\"parent\":null},{\"name\":\"s2\",\"snaptime\":"
+	    "\"soon\",\"vmstate\":[]},{\"snaptime\":5},{\"name\":\"current\"}]");
+	ok(pve_snapshots_parse(&j, 0, &s, &n, &e) == 0 && n == 2,
+	    "snapshots: a row without a name and current are dropped");
+	ok(s[0].snaptime == 1700000000 && s[0].vmstate == 1 &&
+	    s[0].parent[0] == '\0', "snapshots: numbers and booleans as "
+	    "strings, null parent");
+	ok(s[1].snaptime == 0 && s[1].vmstate == 0,
+	    "snapshots: unreadable time and vmstate are 0");
+	free(s);
+	json_free(&j);
+	inline_json(&j, "{\"name\":\"s1\"}");
+	ok(pve_snapshots_parse(&j, 0, &s, &n, &e) == -1 && e.id == PXE_PARSE &&
+	    s == NULL && n == 0, "snapshots: not an array is a parse error");
+
+	if (load("nodes_node_storage_storage_content.fog-proxmox-pve6.2.json",
+	    &j, &text, &data) == 0) {
+		ok(pve_volumes_parse(&j, data, "pve", NULL, &v, &n, &e) == 0 &&
+		    n == 1 && v[0].vmid == 100 && v[0].size == 4504446 &&
+		    v[0].ctime == 1606311551 && strcmp(v[0].format, "tar.lzo") ==
+		    0 && strcmp(v[0].content, "backup") == 0,
+		    "PVE 6.2 storage content parses");
+		ok(strcmp(v[0].storage, "local") == 0 &&
+		    strcmp(v[0].node, "pve") == 0 && v[0].verify[0] == '\0',
+		    "storage content: storage from the volid, node as listed");
+		free(v);
+		json_free(&j);
+		free(text);
+	}
+	inline_json(&j, "[{\"volid\":\"pbs:backup/vm/100/2024\",\"vmid\":\"100\","
+	    "\"size\":\"68719476736\",\"protected\":\"1\",\"verification\":{"
+	    "\"state\":\"ok\",\"upid\":\"UPID:x\"},\"notes\":\"line1\\nline2\"},"
+	    "{\"volid\":\"local:iso/x.iso\",\"verification\":\"ok\",\"vmid\":"
+	    "\"none\",\"size\":-1},{\"content\":\"iso\"}]");
+	ok(pve_volumes_parse(&j, 0, NULL, "pbs2", &v, &n, &e) == 0 && n == 2,
+	    "storage content: a row without a volid is dropped");
+	ok(v[0].vmid == 100 && v[0].size == 68719476736ULL &&
+	    v[0].protected == 1 && strcmp(v[0].verify, "ok") == 0 &&
+	    strcmp(v[0].storage, "pbs2") == 0 && v[0].node[0] == '\0',
+	    "storage content: strings as numbers, verification state, the "
+	    "storage as given");
+	is_str(v[0].notes, "line1 line2", "storage content: a newline in "
+	    "the notes is a space");
+	ok(v[1].vmid == 0 && v[1].size == 0 && v[1].verify[0] == '\0',
+	    "storage content: unreadable vmid and size are 0, verification "
+	    "not an object is \"\"");
+	free(v);
+	json_free(&j);
+}
+
+/* A huge string is cut to its buffer on a character boundary; the rest
+ * of the row still parses. */
+static void
+huge_strings(void)
+{
+	struct json j;
+	struct buf b = { 0 };
+	struct pve_node *nd;
+	struct pve_guest *g;
+	struct pve_task *t;
+	struct pve_storage *st;
+	struct px_err e;
+	int n;
+
+	buf_adds(&b, "[{\"type\":\"qemu\",\"vmid\":100,\"node\":\"");
+	for (int i = 0; i < 20000; i++)
+		buf_adds(&b, "\xc3\xa9");	/* é, 2 bytes */
+	buf_adds(&b, "\",\"name\":\"");
+	for (int i = 0; i < 100000; i++)
+		buf_adds(&b, "x");
+	buf_adds(&b, "\",\"storage\":\"s\",\"upid\":\"UPID:");
+	for (int i = 0; i < 1000; i++)
+		buf_adds(&b, "y");
+	buf_adds(&b, "\",\"status\":\"online\",\"maxmem\":1024}]");
+	inline_json(&j, b.p);
+
+	ok(pve_guests_parse(&j, 0, NULL, NULL, &g, &n, &e) == 0 && n == 1,
+	    "huge strings: the guest parses");
+	is_int((int)strlen(g[0].name), (int)sizeof(g[0].name) - 1,
+	    "huge strings: the name is cut to its buffer");
+	ok(strlen(g[0].node) % 2 == 0 && strlen(g[0].node) ==
+	    sizeof(g[0].node) - 2, "huge strings: UTF-8 is cut between "
+	    "characters, not in one");
+	ok(g[0].maxmem == 1024, "huge strings: the fields after them parse");
+	free(g);
+	ok(pve_nodes_parse(&j, 0, &nd, &n, &e) == 0 && n == 0,
+	    "huge strings: a row of another type is no node");
+	free(nd);
+	ok(pve_tasks_parse(&j, 0, &t, &n, &e) == 0 && n == 1 &&
+	    strlen(t[0].upid) == sizeof(t[0].upid) - 1,
+	    "huge strings: the UPID is cut to its buffer");
+	free(t);
+	ok(pve_storages_parse(&j, 0, &st, &n, &e) == 0 && n == 1 &&
+	    strcmp(st[0].plugintype, "qemu") == 0 &&
+	    strlen(st[0].node) < sizeof(st[0].node),
+	    "huge strings: a storage row");
+	free(st);
+	json_free(&j);
+	buf_free(&b);
+}
+
+/* Strings from the server reach a terminal: no escape sequence or
+ * control character (ESC, CR, C1's CSI) survives a parser. */
+static void
+sanitized(void)
+{
+	struct json j;
+	struct pve_node *nd;
+	struct pve_guest *g;
+	struct pve_storage *st;
+	struct pve_task *t;
+	struct pve_pool *p;
+	struct pve_snapshot *s;
+	struct pve_volume *v;
+	struct px_err e;
+	char here[64];
+	int n;
+	const char *bad = "a\\u001b]0;pwned\\u0007\\u001b[2Jb\\rc\\u009b31md";
+	const char *want = "a?]0;pwned??[2Jb?c?31md";
+	struct buf b = { 0 };
+
+	buf_printf(&b, "[{\"type\":\"qemu\",\"vmid\":1,\"node\":\"%s\","
+	    "\"name\":\"%s\",\"tags\":\"%s\",\"status\":\"%s\",\"upid\":\"%s\","
+	    "\"exitstatus\":\"%s\",\"user\":\"%s\",\"storage\":\"%s\","
+	    "\"content\":\"%s\",\"poolid\":\"%s\",\"comment\":\"%s\","
+	    "\"parent\":\"%s\",\"description\":\"%s\",\"volid\":\"%s\","
+	    "\"notes\":\"%s\",\"verification\":{\"state\":\"%s\"}},"
+	    "{\"name\":\"current\",\"parent\":\"%s\"}]", bad, bad, bad, bad,
+	    bad, bad, bad, bad, bad, bad, bad, bad, bad, bad, bad, bad, bad);
+	inline_json(&j, b.p);
+
+	ok(pve_guests_parse(&j, 0, NULL, NULL, &g, &n, &e) == 0 && n == 1,
+	    "sanitized: the guest parses");
+	is_str(g[0].name, want, "sanitized: guest name: ESC, BEL, CR, CSI "
+	    "are '?'");
+	ok(strcmp(g[0].node, want) == 0 && strcmp(g[0].tags, want) == 0 &&
+	    strncmp(g[0].status, want, sizeof(g[0].status) - 1) == 0,
+	    "sanitized: guest node, tags, status (cut to its buffer)");
+	free(g);
+	pve_nodes_parse(&j, 0, &nd, &n, &e);
+	ok(n == 0, "sanitized: a qemu row is no node");
+	free(nd);
+	ok(pve_storages_parse(&j, 0, &st, &n, &e) == 0 && n == 1 &&
+	    strcmp(st[0].storage, want) == 0 && strcmp(st[0].node, want) == 0 &&
+	    strcmp(st[0].content, want) == 0, "sanitized: storage");
+	free(st);
+	ok(pve_tasks_parse(&j, 0, &t, &n, &e) == 0 && n == 1 &&
+	    strcmp(t[0].upid, want) == 0 && strcmp(t[0].node, want) == 0 &&
+	    strcmp(t[0].user, want) == 0 && strcmp(t[0].exitstatus, want) == 0 &&
+	    strcmp(t[0].status, want) == 0, "sanitized: task");
+	free(t);
+	ok(pve_pools_parse(&j, 0, &p, &n, &e) == 0 && n == 1 &&
+	    strcmp(p[0].poolid, want) == 0 && strcmp(p[0].comment, want) == 0,
+	    "sanitized: pool");
+	free(p);
+	ok(pve_snapshots_parse(&j, 0, &s, &n, &e) == 0 && n == 1 &&
+	    strcmp(s[0].name, want) == 0 && strcmp(s[0].parent, want) == 0 &&
+	    strcmp(s[0].description, want) == 0, "sanitized: snapshot");
+	free(s);
+	pve_snapshot_here(&j, 0, here, sizeof(here));
+	is_str(here, want, "sanitized: the snapshot the guest is on");
+	ok(pve_volumes_parse(&j, 0, NULL, NULL, &v, &n, &e) == 0 && n == 1 &&
+	    strcmp(v[0].volid, want) == 0 && strcmp(v[0].notes, want) == 0 &&
+	    strcmp(v[0].verify, "a?]0;pwned??[2J") == 0, "sanitized: volume, its "
+	    "verification cut to its buffer");
+	free(v);
+	json_free(&j);
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -163,5 +387,8 @@ main(void)
 	ok(!pve_valid_node("a/b") && !pve_valid_node("") &&
 	    !pve_valid_node("../x") && !pve_valid_node("a b"),
 	    "names with '/', spaces or dots first are invalid");
+	pools_snapshots_volumes();
+	huge_strings();
+	sanitized();
 	return done_testing();
 }

@@ -839,6 +839,28 @@ migrate_and_here(void)
 	ok(here[0] == '\0', "snapshots: not an array");
 }
 
+/* Strings from the server reach a terminal: the table-driven parsers
+ * let no escape sequence or control character through, in C0 (ESC, CR),
+ * DEL or C1 (CSI as U+009B, or as a lone byte 0x9b), and keep the text
+ * around them, UTF-8 included. */
+static void
+sanitized(void)
+{
+	struct pve_guest_status s;
+	struct px_err e;
+
+	inline_json("{\"data\":{\"name\":\"a\\u001b[31mb\\rc\\u009bd\\u007fe"
+	    "\\nf\",\"lock\":\"x\x9b" "y\",\"tags\":\"caf\xc3\xa9;\xe2\x82\xac\"}}");
+	ok(pve_guest_status_parse(&j, data, &s, &e) == 0, "a status with "
+	    "control characters parses");
+	is_str(s.name, "a?[31mb?c?d?e f", "ESC, CR, C1 CSI and DEL become "
+	    "'?', a newline ' '");
+	is_str(s.lock, "x?y", "a lone C1 byte becomes '?'");
+	is_str(s.tags, "caf\xc3\xa9;\xe2\x82\xac", "UTF-8 text is kept");
+	ok(strchr(s.name, 0x1b) == NULL && strchr(s.name, '\r') == NULL &&
+	    strstr(s.name, "\xc2\x9b") == NULL, "no ESC, CR or CSI survives");
+}
+
 int
 main(void)
 {
@@ -860,6 +882,7 @@ main(void)
 	conditions();
 	paths();
 	migrate_and_here();
+	sanitized();
 	json_free(&j);
 	free(text);
 	return done_testing();
