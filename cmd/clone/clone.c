@@ -31,14 +31,11 @@ static const struct px_opt opts[] = {
 PX_COMMAND(clone, "copy a guest or template to a new VMID", opts, NULL,
     "vmid");
 
-enum { C_VMID, C_NAME, C_NODE, C_ACTION, C_NEWID, C_NEWNAME, C_TARGET,
-	C_RESULT, C_UPID, C_MESSAGE, C_N };
+/* clone's own columns, between action and result */
+enum { C_NEWID, C_NEWNAME, C_TARGET, C_N };
 static const struct out_col cols[] = {
-	{ "vmid", OT_INT, 0 }, { "name", OT_STR, 0 }, { "node", OT_STR, 0 },
-	{ "action", OT_STR, 0 }, { "newid", OT_INT, 0 },
-	{ "newname", OT_STR, 0 }, { "target", OT_STR, 0 },
-	{ "result", OT_STR, 0 }, { "upid", OT_STR, OC_EXTRA },
-	{ "message", OT_STR, 0 },
+	{ "newid", OT_INT, 0 }, { "newname", OT_STR, 0 },
+	{ "target", OT_STR, 0 },
 };
 
 struct clone {
@@ -47,6 +44,7 @@ struct clone {
 	const char *target;
 	const char *storage;
 	const char *snapname;
+	const char *node;	/* the source's, the default target */
 	int full;
 };
 
@@ -80,6 +78,17 @@ build(const struct clone *c, const struct pve_guest *g,
 	    g->node);
 }
 
+static void
+fill(struct out *o, int row, int base, void *arg)
+{
+	const struct clone *c = arg;
+
+	(void)row;
+	out_int(o, base + C_NEWID, c->newid);
+	out_str(o, base + C_NEWNAME, c->name);
+	out_str(o, base + C_TARGET, c->target ? c->target : c->node);
+}
+
 int
 clone_main(int argc, char **argv)
 {
@@ -91,7 +100,6 @@ clone_main(int argc, char **argv)
 	struct pve_guest g, *all;
 	struct px_reply rep;
 	struct px_err e = { 0 };
-	struct out *o;
 	int ch, vmid, rc, nall, found = 0;
 
 	mutcli_init(&m, &px_cmd_clone);
@@ -165,25 +173,12 @@ clone_main(int argc, char **argv)
 	mutation_run(&m.g, &r, &m.o, &m.ui, &row, &e);
 	rc = mutcli_status(&row, 1);
 
-	o = out_new(&m.x.out, cols, C_N);
-	out_row(o);
-	out_int(o, C_VMID, g.vmid);
-	out_str(o, C_NAME, g.name);
-	out_str(o, C_NODE, g.node);
-	out_str(o, C_ACTION, "clone");
-	out_int(o, C_NEWID, c.newid);
-	out_str(o, C_NEWNAME, c.name);
-	out_str(o, C_TARGET, c.target ? c.target : g.node);
-	out_str(o, C_RESULT, row.result);
-	out_str(o, C_UPID, row.upid[0] ? row.upid : NULL);
-	if (row.err.id != PXE_OK) {
-		out_str(o, C_MESSAGE, row.err.msg);
-		out_row_error(o);
+	c.node = g.node;
+	if (row.err.id != PXE_OK)
 		px_report(&row.err);
-	}
-	if (cli_print(&m.x, o, &e) != 0)
-		px_report(&e);
-	out_free(o);
+	if (mutcli_print_extra(&m, &row, 1, cols, C_N, fill, &c) != 0 &&
+	    rc == 0)
+		rc = PX_EXIT_FAIL;
 	gate_req_free(&r);
 	mutcli_free(&m);
 	return rc;

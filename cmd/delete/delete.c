@@ -37,7 +37,7 @@ delete_main(int argc, char **argv)
 	struct mutcli m;
 	struct gate_req r;
 	struct pve_guest *guests;
-	int ch, n, rc, purge = 0, unreferenced = 0, *vmids;
+	int ch, rc, purge = 0, unreferenced = 0;
 
 	mutcli_init(&m, &px_cmd_delete);
 	px_getopt_init(&g, &px_cmd_delete, argc, argv);
@@ -59,21 +59,17 @@ delete_main(int argc, char **argv)
 	argv += g.ind;
 	if (argc < 1)
 		px_usage(&px_cmd_delete);
-	vmids = mutcli_vmids(&m, argc, argv, &n);
-	mutcli_connect(&m);
-	guests = mutcli_guests(&m, vmids, n);
-
-	gate_req_init(&r, "delete", "guest", n);
+	guests = mutcli_guest_req(&m, &r, "delete", argc, argv);
 	r.destructive = 1;
-	for (int i = 0; i < n; i++)
-		if (mutcli_target_guest(&r, i, &guests[i]) == 0)
+	for (int i = 0; i < r.n; i++)
+		if (!r.t[i].refused)
 			guest_op_delete(&r.t[i], &guests[i], purge,
 			    unreferenced);
 	gate_req_summarize(&r, "delete");
 	/* A guest that runs is left to the gate's Running finding (exit 6)
 	 * unless --allow-risk, which must not reach a running guest's
 	 * destroy: refuse here with the same status. */
-	for (int i = 0; i < n && m.g.allow_risk; i++) {
+	for (int i = 0; i < r.n && m.g.allow_risk; i++) {
 		struct px_err e = { 0 };
 		char name[192];
 		int running;
@@ -96,7 +92,6 @@ delete_main(int argc, char **argv)
 	rc = mutcli_run(&m, &r);
 	gate_req_free(&r);
 	free(guests);
-	free(vmids);
 	mutcli_free(&m);
 	return rc;
 }

@@ -47,7 +47,7 @@ static struct px_cli X;
 static const struct px_profile **profiles;	/* by cluster index */
 static struct px_client **clients;	/* by cluster index, NULL until the
 					   first contact succeeded */
-static int contact_pipe[2] = { -1, -1 };
+static struct tui_mailbox contacts;	/* from the contact threads */
 static int contacts_out;	/* first contacts whose thread may still run */
 static char open_top[64];	/* Enter: run pxtop on this profile */
 
@@ -55,23 +55,8 @@ static char open_top[64];	/* Enter: run pxtop on this profile */
 
 static void run_effect(const struct fleet_effect *e);
 
-/* Reduce one action and run its effects (lib/support/tui's queue calls
- * it); the queue redraws after the last. */
-static void
-reduce_one(void *action)
-{
-	fleet_effects_clear(&FX);
-	fleet_reduce(&S, action, &FX);
-	for (int i = 0; i < FX.n; i++)
-		run_effect(&FX.e[i]);
-}
-
-/* The screen, from the state alone (tui's expose handler calls it). */
-static void
-render(TickitRenderBuffer *rb, int colour)
-{
-	fleet_render(&S, rb, colour);
-}
+/* reduce_one and render, for lib/support/tui */
+TUI_GLUE(S, FX, fleet_effects_clear, fleet_reduce, fleet_render, run_effect)
 
 /* ---- first contact, one thread per profile ---- */
 
@@ -87,11 +72,9 @@ contact_run(void *arg)
 {
 	struct contact *k = arg;
 	struct px_client_opts o = { .verbose = X.verbose };
-	ssize_t w;
 
 	k->c = px_client_new(&X.conf, k->p, &o, &k->err);
-	w = write(contact_pipe[1], &k, sizeof(k));	/* atomic: < PIPE_BUF */
-	(void)w;
+	tui_mailbox_send(&contacts, k);
 	return NULL;
 }
 
@@ -117,34 +100,23 @@ contact_start(int id)
 	contacts_out++;
 }
 
-static int
-on_contact(Tickit *t, TickitEventFlags f, void *info, void *user)
+/* A first contact ended (in the loop, from the mailbox). */
+static void
+on_contact(void *msg)
 {
-	struct contact *k[32];
-	ssize_t n;
+	struct contact *k = msg;
+	struct fleet_action a = { .id = k->id };
 
-	(void)t;
-	(void)info;
-	(void)user;
-	if (!(f & TICKIT_EV_FIRE))
-		return 0;
-	n = read(contact_pipe[0], k, sizeof(k));
-	for (ssize_t i = 0; n > 0 && i < n / (ssize_t)sizeof(k[0]); i++) {
-		struct fleet_action a = { .id = k[i]->id };
-
-		contacts_out--;
-		if (k[i]->c) {
-			clients[a.id] = k[i]->c;
-			a.type = FA_CONNECTED;
-		} else {
-			a.type = FA_CONNECT_FAILED;
-			snprintf(a.msg, sizeof(a.msg), "%s", k[i]->err.msg);
-		}
-		tui_post(&a);
-		free(k[i]);
+	contacts_out--;
+	if (k->c) {
+		clients[a.id] = k->c;
+		a.type = FA_CONNECTED;
+	} else {
+		a.type = FA_CONNECT_FAILED;
+		snprintf(a.msg, sizeof(a.msg), "%s", k->err.msg);
 	}
-	tui_pump();
-	return 0;
+	tui_post(&a);
+	free(k);
 }
 
 /* ---- fetches ---- */
@@ -288,8 +260,7 @@ ready(Tickit *tk, struct px_async *a, int lines, int cols)
 	async = a;
 	S.lines = lines;
 	S.cols = cols;
-	tickit_watch_io(tk, contact_pipe[0], TICKIT_IO_IN, 0, on_contact,
-	    NULL);
+	tui_mailbox_watch(tk, &contacts);
 }
 
 static const struct tui_app app = {
@@ -340,9 +311,7 @@ fleet_main(int argc, char **argv)
 		px_die(&e);
 	}
 	clients = px_xcalloc((size_t)S.ncl, sizeof(*clients));
-	if (pipe(contact_pipe) != 0)
-		px_errx(PX_EXIT_FAIL, "pipe: %s", strerror(errno));
-	fcntl(contact_pipe[0], F_SETFL, O_NONBLOCK);
+	tui_mailbox_open(&contacts, on_contact);
 
 	/* First contacts warn (TOFU, insecure = yes) while the screen is
 	 * up: tui_run keeps what is said until the terminal is back. */

@@ -35,14 +35,8 @@ static const struct px_opt opts[] = {
 PX_COMMAND(migrate, "move a guest to another node, with its preconditions "
     "checked first", opts, NULL, "vmid target");
 
-enum { C_VMID, C_NAME, C_NODE, C_ACTION, C_TARGET, C_RESULT, C_UPID,
-	C_MESSAGE, C_N };
-static const struct out_col cols[] = {
-	{ "vmid", OT_INT, 0 }, { "name", OT_STR, 0 }, { "node", OT_STR, 0 },
-	{ "action", OT_STR, 0 }, { "target", OT_STR, 0 },
-	{ "result", OT_STR, 0 }, { "upid", OT_STR, OC_EXTRA },
-	{ "message", OT_STR, 0 },
-};
+/* migrate's own column, between action and result */
+static const struct out_col cols[] = { { "target", OT_STR, 0 } };
 
 enum { P_EVENT, P_VMID, P_PERCENT, P_TRANSFERRED, P_TOTAL, P_SPEED, P_N };
 static const struct out_col progress_cols[] = {
@@ -129,6 +123,15 @@ on_line(void *arg, int row, const struct pve_log_line *l)
 		m->bar = 0;
 }
 
+static void
+fill(struct out *o, int row, int base, void *arg)
+{
+	const struct migrate *m = arg;
+
+	(void)row;
+	out_str(o, base, m->target);
+}
+
 int
 migrate_main(int argc, char **argv)
 {
@@ -139,7 +142,6 @@ migrate_main(int argc, char **argv)
 	struct mut_row row = { 0 };
 	struct pve_guest g;
 	struct px_err e = { 0 };
-	struct out *o;
 	int ch, vmid, rc, stream = 0;
 
 	mutcli_init(&mc, &px_cmd_migrate);
@@ -199,23 +201,11 @@ migrate_main(int argc, char **argv)
 	if (m.bar)
 		fputs("\r\033[K", stderr);
 
-	o = out_new(&mc.x.out, cols, C_N);
-	out_row(o);
-	out_int(o, C_VMID, g.vmid);
-	out_str(o, C_NAME, g.name);
-	out_str(o, C_NODE, g.node);
-	out_str(o, C_ACTION, "migrate");
-	out_str(o, C_TARGET, m.target);
-	out_str(o, C_RESULT, row.result);
-	out_str(o, C_UPID, row.upid[0] ? row.upid : NULL);
-	if (row.err.id != PXE_OK) {
-		out_str(o, C_MESSAGE, row.err.msg);
-		out_row_error(o);
+	if (row.err.id != PXE_OK)
 		px_report(&row.err);
-	}
-	if (cli_print(&mc.x, o, &e) != 0)
-		px_report(&e);
-	out_free(o);
+	if (mutcli_print_extra(&mc, &row, 1, cols, 1, fill, &m) != 0 &&
+	    rc == 0)
+		rc = PX_EXIT_FAIL;
 	gate_req_free(&r);
 	mutcli_free(&mc);
 	return rc;

@@ -50,7 +50,7 @@ power(const struct px_command *cmd, int argc, char **argv)
 	struct gate_req r;
 	struct pve_guest *guests;
 	long pve_timeout = -1;
-	int ch, n, rc, force_stop = 0, *vmids;
+	int ch, rc, force_stop = 0;
 
 	mutcli_init(&m, cmd);
 	px_getopt_init(&g, cmd, argc, argv);
@@ -76,20 +76,15 @@ power(const struct px_command *cmd, int argc, char **argv)
 	argv += g.ind;
 	if (argc < 1)
 		px_usage(cmd);
-	vmids = mutcli_vmids(&m, argc, argv, &n);
-	mutcli_connect(&m);
-	guests = mutcli_guests(&m, vmids, n);
-
-	gate_req_init(&r, action, "guest", n);
-	for (int i = 0; i < n; i++)
-		if (mutcli_target_guest(&r, i, &guests[i]) == 0)
+	guests = mutcli_guest_req(&m, &r, action, argc, argv);
+	for (int i = 0; i < r.n; i++)
+		if (!r.t[i].refused)
 			r.destructive |= guest_op_power(&r.t[i], &guests[i],
 			    action, force_stop, pve_timeout);
 	gate_req_summarize(&r, action);
 	rc = mutcli_run(&m, &r);
 	gate_req_free(&r);
 	free(guests);
-	free(vmids);
 	mutcli_free(&m);
 	return rc;
 }

@@ -72,23 +72,8 @@ static double delay = 3;
 
 static void run_effect(const struct top_effect *e);
 
-/* Reduce one action and run its effects (lib/support/tui's queue calls
- * it); the queue redraws after the last. */
-static void
-reduce_one(void *action)
-{
-	top_effects_clear(&FX);
-	top_reduce(&S, action, &FX);
-	for (int i = 0; i < FX.n; i++)
-		run_effect(&FX.e[i]);
-}
-
-/* The screen, from the state alone (tui's expose handler calls it). */
-static void
-render(TickitRenderBuffer *rb, int colour)
-{
-	top_render(&S, rb, colour);
-}
+/* reduce_one and render, for lib/support/tui */
+TUI_GLUE(S, FX, top_effects_clear, top_reduce, top_render, run_effect)
 
 /* Queue a; the caller pumps (lib/support/tui.h). */
 static void
@@ -488,7 +473,7 @@ struct job {
 static pthread_mutex_t job_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t job_cv = PTHREAD_COND_INITIALIZER;
 static struct job *jobs_head, *jobs_tail;
-static int result_pipe[2] = { -1, -1 };
+static struct tui_mailbox results;	/* from the worker */
 static struct px_cli WX;	/* the worker's connection */
 static struct gate WG;
 
@@ -525,11 +510,9 @@ static void
 report(const struct top_action *a)
 {
 	struct top_action *p = px_xmalloc(sizeof(*p));
-	ssize_t w;
 
 	*p = *a;
-	w = write(result_pipe[1], &p, sizeof(p));	/* atomic: < PIPE_BUF */
-	(void)w;
+	tui_mailbox_send(&results, p);
 }
 
 /* The preview: the gate's own pre-flight check, and the preconditions a
@@ -726,24 +709,12 @@ worker(void *arg)
 	return NULL;
 }
 
-static int
-on_result(Tickit *t, TickitEventFlags f, void *info, void *user)
+/* A result of the worker (in the loop, from the mailbox). */
+static void
+on_result(void *msg)
 {
-	struct top_action *p[64];
-	ssize_t n;
-
-	(void)t;
-	(void)info;
-	(void)user;
-	if (!(f & TICKIT_EV_FIRE))
-		return 0;
-	n = read(result_pipe[0], p, sizeof(p));
-	for (ssize_t i = 0; n > 0 && i < n / (ssize_t)sizeof(p[0]); i++) {
-		post(p[i]);
-		free(p[i]);
-	}
-	tui_pump();
-	return 0;
+	post(msg);
+	free(msg);
 }
 
 static void
@@ -761,13 +732,11 @@ worker_start(void)
 		px_die(&e);
 	gate_init(&WG, &WX.conf, WX.p, WX.client);
 	WG.yes = 1;	/* confirmed in the TUI's own dialog */
-	if (pipe(result_pipe) != 0)
-		px_errx(PX_EXIT_FAIL, "pipe: %s", strerror(errno));
-	fcntl(result_pipe[0], F_SETFL, O_NONBLOCK);
+	tui_mailbox_open(&results, on_result);
 	if (pthread_create(&th, NULL, worker, NULL) != 0)
 		px_errx(PX_EXIT_FAIL, "cannot start a thread");
 	pthread_detach(th);
-	tickit_watch_io(tk, result_pipe[0], TICKIT_IO_IN, 0, on_result, NULL);
+	tui_mailbox_watch(tk, &results);
 }
 
 /* ---- effects ---- */

@@ -226,6 +226,23 @@ mutcli_target_guest(struct gate_req *r, int i, const struct pve_guest *g)
 	return -1;
 }
 
+struct pve_guest *
+mutcli_guest_req(struct mutcli *m, struct gate_req *r, const char *action,
+    int argc, char **argv)
+{
+	struct pve_guest *guests;
+	int n, *vmids;
+
+	vmids = mutcli_vmids(m, argc, argv, &n);
+	mutcli_connect(m);
+	guests = mutcli_guests(m, vmids, n);
+	free(vmids);
+	gate_req_init(r, action, "guest", n);
+	for (int i = 0; i < n; i++)
+		mutcli_target_guest(r, i, &guests[i]);
+	return guests;
+}
+
 int
 mutcli_status(const struct mut_row *rows, int n)
 {
@@ -248,12 +265,23 @@ mutcli_status(const struct mut_row *rows, int n)
 }
 
 int
-mutcli_print(struct mutcli *m, const struct mut_row *rows, int n)
+mutcli_print_extra(struct mutcli *m, const struct mut_row *rows, int n,
+    const struct out_col *extra, int nextra,
+    void (*fill)(struct out *o, int row, int base, void *arg), void *arg)
 {
-	struct out *o = out_new(&m->x.out, row_cols, R_N);
+	struct out_col *cols = px_xcalloc((size_t)(R_N + nextra),
+	    sizeof(*cols));
+	int tail = R_RESULT + nextra;	/* result, upid, message */
+	struct out *o;
 	struct px_err e;
 	int rc = 0;
 
+	memcpy(cols, row_cols, R_RESULT * sizeof(*cols));
+	if (nextra > 0)
+		memcpy(cols + R_RESULT, extra, (size_t)nextra * sizeof(*cols));
+	memcpy(cols + tail, row_cols + R_RESULT, (R_N - R_RESULT) *
+	    sizeof(*cols));
+	o = out_new(&m->x.out, cols, R_N + nextra);
 	for (int i = 0; i < n; i++) {
 		out_row(o);
 		if (rows[i].vmid > 0)
@@ -261,9 +289,11 @@ mutcli_print(struct mutcli *m, const struct mut_row *rows, int n)
 		out_str(o, R_NAME, rows[i].name[0] ? rows[i].name : NULL);
 		out_str(o, R_NODE, rows[i].node[0] ? rows[i].node : NULL);
 		out_str(o, R_ACTION, rows[i].action);
-		out_str(o, R_RESULT, rows[i].result);
-		out_str(o, R_UPID, rows[i].upid[0] ? rows[i].upid : NULL);
-		out_str(o, R_MESSAGE, rows[i].message[0] ? rows[i].message :
+		if (fill)
+			fill(o, i, R_RESULT, arg);
+		out_str(o, tail, rows[i].result);
+		out_str(o, tail + 1, rows[i].upid[0] ? rows[i].upid : NULL);
+		out_str(o, tail + 2, rows[i].message[0] ? rows[i].message :
 		    NULL);
 		if (rows[i].failed)
 			out_row_error(o);
@@ -271,7 +301,14 @@ mutcli_print(struct mutcli *m, const struct mut_row *rows, int n)
 	if (cli_print(&m->x, o, &e) != 0)
 		rc = px_report(&e);
 	out_free(o);
+	free(cols);
 	return rc;
+}
+
+int
+mutcli_print(struct mutcli *m, const struct mut_row *rows, int n)
+{
+	return mutcli_print_extra(m, rows, n, NULL, 0, NULL, NULL);
 }
 
 int

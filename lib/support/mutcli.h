@@ -59,6 +59,15 @@ struct pve_guest *mutcli_guests(struct mutcli *m, const int *vmids, int n);
 int mutcli_target_guest(struct gate_req *r, int i, const struct pve_guest *g);
 
 /*
+ * The VMID operands as the targets of a new request r of action on
+ * guests: connects, looks the guests up in one request, and fills each
+ * target with its guest (an unknown VMID's target refused as not found).
+ * Returns the guests (free() them after r).
+ */
+struct pve_guest *mutcli_guest_req(struct mutcli *m, struct gate_req *r,
+    const char *action, int argc, char **argv);
+
+/*
  * Run r (lib/mutation.h), print its rows per -f/-c/-H and the failures
  * on stderr; returns the exit status: 0 when every row succeeded, 2
  * (partial) when some did, else the first failure's.
@@ -71,6 +80,12 @@ int mutcli_run_rows(struct mutcli *m, struct gate_req *r,
 
 /* Print rows; 0 or the exit status of an output error. */
 int mutcli_print(struct mutcli *m, const struct mut_row *rows, int n);
+/* Print rows with a change's own columns after "action" (clone: newid,
+ * newname, target; migrate: target): fill(o, row, base, arg) sets them,
+ * column k of extra being base + k. */
+int mutcli_print_extra(struct mutcli *m, const struct mut_row *rows, int n,
+    const struct out_col *extra, int nextra,
+    void (*fill)(struct out *o, int row, int base, void *arg), void *arg);
 /* The exit status of rows (as mutcli_run). */
 int mutcli_status(const struct mut_row *rows, int n);
 

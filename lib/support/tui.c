@@ -533,3 +533,47 @@ tui_stop(void)
 	stopping = 1;
 	tickit_stop(tk);
 }
+
+/* ---- the mailbox ---- */
+
+void
+tui_mailbox_open(struct tui_mailbox *mb, void (*recv)(void *msg))
+{
+	mb->recv = recv;
+	if (pipe(mb->fd) != 0)
+		px_errx(PX_EXIT_FAIL, "pipe: %s", strerror(errno));
+	fcntl(mb->fd[0], F_SETFL, O_NONBLOCK);
+}
+
+void
+tui_mailbox_send(struct tui_mailbox *mb, void *msg)
+{
+	ssize_t w = write(mb->fd[1], &msg, sizeof(msg));	/* atomic: a
+								   pointer is
+								   < PIPE_BUF */
+	(void)w;
+}
+
+static int
+on_mail(Tickit *t, TickitEventFlags f, void *info, void *user)
+{
+	struct tui_mailbox *mb = user;
+	void *msg[64];
+	ssize_t n;
+
+	(void)t;
+	(void)info;
+	if (!(f & TICKIT_EV_FIRE))
+		return 0;
+	n = read(mb->fd[0], msg, sizeof(msg));
+	for (ssize_t i = 0; n > 0 && i < n / (ssize_t)sizeof(msg[0]); i++)
+		mb->recv(msg[i]);
+	tui_pump();
+	return 0;
+}
+
+void
+tui_mailbox_watch(Tickit *t, struct tui_mailbox *mb)
+{
+	tickit_watch_io(t, mb->fd[0], TICKIT_IO_IN, 0, on_mail, mb);
+}

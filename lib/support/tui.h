@@ -70,6 +70,27 @@ struct tui_action_layout {
 	TUI_FIELD(T, lines, int), TUI_FIELD(T, cols, int), \
 	TUI_FIELD(T, now, long long) }
 
+/*
+ * TUI_GLUE(STATE, FX, CLEAR, REDUCE, RENDER, RUN) defines the two
+ * adapters a TUI hands to struct tui_app, the same for pxtop and px
+ * fleet: reduce_one (CLEAR the effects FX, REDUCE the action into
+ * STATE, RUN each effect) and render (RENDER STATE).
+ */
+#define TUI_GLUE(STATE, FX, CLEAR, REDUCE, RENDER, RUN) \
+	static void \
+	reduce_one(void *action) \
+	{ \
+		CLEAR(&FX); \
+		REDUCE(&STATE, action, &FX); \
+		for (int i_ = 0; i_ < FX.n; i_++) \
+			RUN(&FX.e[i_]); \
+	} \
+	static void \
+	render(TickitRenderBuffer *rb, int colour) \
+	{ \
+		RENDER(&STATE, rb, colour); \
+	}
+
 struct tui_app {
 	struct tui_action_layout layout;
 	/* The values of type for the loop's own events: the loop is up
@@ -124,6 +145,21 @@ void tui_pump(void);
  * a "later" callback, which tickit runs after its timers.  fn is called
  * once with TICKIT_EV_FIRE.
  */
+/*
+ * A mailbox from other threads (pxtop's worker, fleet's first contacts)
+ * into the loop: tui_mailbox_open makes its pipe (exits when it cannot);
+ * tui_mailbox_send, from any thread, hands over a pointer; in the loop
+ * (once tui_mailbox_watch ran, from the app's ready), recv is called
+ * with each one, and the queue is pumped after.  recv owns msg.
+ */
+struct tui_mailbox {
+	int fd[2];
+	void (*recv)(void *msg);
+};
+void tui_mailbox_open(struct tui_mailbox *mb, void (*recv)(void *msg));
+void tui_mailbox_watch(Tickit *tk, struct tui_mailbox *mb);
+void tui_mailbox_send(struct tui_mailbox *mb, void *msg);
+
 void tui_timer(int ms, TickitCallbackFn *fn, void *user);
 
 #endif
