@@ -97,6 +97,7 @@ run(const struct px_command *cmd, int argc, char **argv)
 
 	snprintf(prog, sizeof(prog), "px %s", cmd->name);
 	px_progname = prog;
+	px_cmd_running = cmd;
 	px_diag_init();
 	optind = 1;
 	return cmd->main(argc, argv);

@@ -127,9 +127,22 @@ px_command_usage(const struct px_command *cmd)
 	return b.p;
 }
 
+const struct px_command *px_cmd_running;
+
+/* The command as it was called: px get's usage says px get, though
+ * ls_main names px_cmd_ls. */
+static const struct px_command *
+as_called(const struct px_command *cmd)
+{
+	if (px_cmd_running && real(px_cmd_running) == real(cmd))
+		return px_cmd_running;
+	return cmd;
+}
+
 void
 px_usage(const struct px_command *cmd)
 {
+	cmd = as_called(cmd);
 	fflush(stdout);
 	fputs(px_command_usage(cmd), stderr);
 	exit(PX_EXIT_USAGE);
@@ -138,6 +151,7 @@ px_usage(const struct px_command *cmd)
 void
 px_help_exit(const struct px_command *cmd)
 {
+	cmd = as_called(cmd);
 	fputs(px_command_usage(cmd), stdout);
 	exit(PX_EXIT_OK);
 }
@@ -150,7 +164,7 @@ px_getopt_init(struct px_getopt *g, const struct px_command *cmd, int argc,
 	size_t n = count(o), k = 0, s = 0;
 
 	memset(g, 0, sizeof(*g));
-	g->cmd = cmd;
+	g->cmd = as_called(cmd);
 	g->argc = argc;
 	g->argv = argv;
 	g->longs = px_xcalloc(n + 2, sizeof(*g->longs));

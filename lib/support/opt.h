@@ -98,6 +98,9 @@ int px_getopt(struct px_getopt *g);
  * same for every call. */
 const char *px_command_usage(const struct px_command *cmd);
 
+/* The command the dispatcher runs (an alias, as it was called). */
+extern const struct px_command *px_cmd_running;
+
 /* Print the command's usage to stderr and exit 2. */
 _Noreturn void px_usage(const struct px_command *cmd);
 /* Print the usage to stdout and exit 0 (for -h/--help). */
