@@ -214,3 +214,23 @@ pve_valid_snapname(const char *name)
 	return strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 	    "0123456789-_") == n;
 }
+
+int
+pve_guest_config(struct px_client *c, const struct pve_guest *g,
+    struct pve_kv **kv, int *n, struct px_err *e)
+{
+	struct buf p = { 0 };
+	struct px_reply r;
+	int rc;
+
+	*kv = NULL;
+	*n = 0;
+	pve_guest_path(&p, g->node, g->type, g->vmid);
+	rc = pve_get(c, &r, e, "%s/config", p.p);
+	buf_free(&p);
+	if (rc != 0)
+		return -1;
+	rc = pve_kv_parse(&r.j, r.data, kv, n, e);
+	px_reply_free(&r);
+	return rc;
+}

@@ -20,6 +20,11 @@ void pve_guest_label(const struct pve_guest *g, char *buf, size_t n);
 int pve_guest_running(struct px_client *c, const struct pve_guest *g,
     struct px_err *e);
 
+/* The configuration of g (GET .../config), key by key: *kv malloc'd,
+ * free with pve_kv_free.  -1 with e. */
+int pve_guest_config(struct px_client *c, const struct pve_guest *g,
+    struct pve_kv **kv, int *n, struct px_err *e);
+
 /* Is node a valid node name and a node of the cluster?  PXE_USAGE for a
  * malformed name (checked before any request), PXE_NOT_FOUND for an
  * unknown one. */

@@ -46,7 +46,6 @@ disk_main(int argc, char **argv)
 	struct gate_target *t;
 	struct px_err e = { 0 };
 	struct pve_guest g;
-	struct px_reply cr;
 	struct pve_kv *kv = NULL;
 	struct gate_req r;
 	struct buf path = { 0 };
@@ -110,8 +109,7 @@ disk_main(int argc, char **argv)
 		px_die(&e);
 	lxc = strcmp(g.type, "lxc") == 0;
 	pve_guest_path(&path, g.node, g.type, g.vmid);
-	if (pve_get(m.x.client, &cr, &e, "%s/config", path.p) != 0 ||
-	    pve_kv_parse(&cr.j, cr.data, &kv, &nkv, &e) != 0)
+	if (pve_guest_config(m.x.client, &g, &kv, &nkv, &e) != 0)
 		px_die(&e);
 	if ((cur = pve_kv_get(kv, nkv, "digest")) != NULL)
 		snprintf(digest, sizeof(digest), "%s", cur);
@@ -174,7 +172,6 @@ disk_main(int argc, char **argv)
 	rc = mutcli_run(&m, &r);
 	gate_req_free(&r);
 	pve_kv_free(kv, nkv);
-	px_reply_free(&cr);
 	buf_free(&path);
 	mutcli_free(&m);
 	return rc;

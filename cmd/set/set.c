@@ -99,7 +99,7 @@ set_main(int argc, char **argv)
 	struct gate_target *t;
 	struct px_err e = { 0 };
 	struct pve_guest g;
-	struct px_reply cr, pr;
+	struct px_reply pr;
 	struct pve_kv *kv = NULL, *pend = NULL;
 	struct gate_req r;
 	struct buf path = { 0 }, form = { 0 }, dels = { 0 }, keys = { 0 };
@@ -168,8 +168,7 @@ set_main(int argc, char **argv)
 		px_die(&e);
 	lxc = strcmp(g.type, "lxc") == 0;
 	pve_guest_path(&path, g.node, g.type, g.vmid);
-	if (pve_get(m.x.client, &cr, &e, "%s/config", path.p) != 0 ||
-	    pve_kv_parse(&cr.j, cr.data, &kv, &nkv, &e) != 0)
+	if (pve_guest_config(m.x.client, &g, &kv, &nkv, &e) != 0)
 		px_die(&e);
 	if (digest == NULL && (d = pve_kv_get(kv, nkv, "digest")) != NULL)
 		digest = d;
@@ -231,7 +230,6 @@ out:
 	gate_req_free(&r);
 	pve_kv_free(kv, nkv);
 	pve_kv_free(pend, npend);
-	px_reply_free(&cr);
 	buf_free(&path);
 	buf_free(&form);
 	buf_free(&dels);
