@@ -461,6 +461,7 @@ enum job_type { JOB_RISK, JOB_RUN, JOB_FOLLOW };
 struct job {
 	enum job_type type;
 	int id, batch;
+	unsigned seq;		/* JOB_RUN: the confirmation it came with */
 	struct pve_guest g;
 	char action[16];
 	char arg[64];		/* target node, snapshot name, storage */
@@ -542,14 +543,12 @@ job_preview(struct job *j)
  * precondition refuses (nothing is sent).
  */
 static int
-job_build(struct job *j, struct px_err *e)
+job_build(struct job *j, struct gate_target *t, struct px_err *e)
 {
-	struct gate_target *t = &j->r.t[0];
 	char name[192];
 
 	if (strcmp(j->action, "delete") == 0) {
 		guest_op_delete(t, &j->g, 0, 0);
-		j->r.destructive = 1;
 	} else if (strcmp(j->action, "migrate") == 0) {
 		/* online: pxtop moves a running guest as it runs */
 		if (guest_op_migrate(WX.client, t, &j->g, j->arg, 1, 0, NULL,
@@ -582,46 +581,79 @@ job_free(struct job *j)
 	free(j);
 }
 
+/* Tell the queue that j was refused or failed (e), and drop it. */
 static void
-job_run(struct job *j)
+job_refused(struct job *j, const struct px_err *e)
 {
 	struct top_action a = { .type = TA_OP_DONE, .id = j->id };
-	struct px_err e = { 0 };
 
-	gate_req_init(&j->r, j->action, "guest", 1);
-	if (job_build(j, &e) != 0) {
-		/* A precondition refused it: audited like the gate's own. */
-		gate_target_guest(&j->r.t[0], &j->g);
-		gate_refuse_target(&WG, &j->r, 0, "refused-precondition", &e);
-		a.rc = -2;
-		snprintf(a.msg, sizeof(a.msg), "%s", e.msg);
-		report(&a);
-		job_free(j);
-		return;
-	}
-	gate_req_summarize(&j->r, j->action);
+	a.rc = gate_is_refusal(e->id) ? -2 : -1;
+	snprintf(a.msg, sizeof(a.msg), "%s", e->msg);
+	report(&a);
+	job_free(j);
+}
+
+/*
+ * The operations of one confirmation (n jobs) through the mutation
+ * layer as one change: built, checked as a batch (BulkCount counts
+ * them), approved once when a [policy] asks; then each request is sent
+ * on its own and its task followed after the others were submitted.
+ */
+static void
+job_run(struct job **js, int n)
+{
+	struct gate_req all;
+	struct px_err e = { 0 };
+	int admitted;
+
+	gate_req_init(&all, js[0]->action, "guest", n);
+	for (int i = 0; i < n; i++)
+		if (job_build(js[i], &all.t[i], &e) != 0) {
+			/* A precondition refused it: audited like the
+			 * gate's own. */
+			gate_target_guest(&all.t[i], &js[i]->g);
+			gate_refuse_target(&WG, &all, i,
+			    "refused-precondition", &e);
+		}
+	gate_req_summarize(&all, js[0]->action);
 	/* Confirmed in the TUI's own dialog (WG.yes); the risk findings
 	 * went to the queue with the preview. */
-	if (mutation_admit(&WG, &j->r, NULL, &e) != 0 ||
-	    gate_send(&WG, &j->r, 0, &j->res, &e) != 0) {
-		a.rc = gate_is_refusal(e.id) ? -2 : -1;
-		snprintf(a.msg, sizeof(a.msg), "%s", e.msg);
+	admitted = mutation_admit(&WG, &all, NULL, &e) == 0;
+	for (int i = 0; i < n; i++) {
+		struct job *j = js[i];
+		struct top_action a = { .type = TA_OP_DONE, .id = j->id };
+
+		if (all.t[i].refused || !admitted) {
+			job_refused(j, all.t[i].refused ? &all.t[i].err : &e);
+			continue;
+		}
+		/* The job takes its request over, with the batch's
+		 * approval. */
+		gate_req_init(&j->r, j->action, "guest", 1);
+		j->r.t[0] = all.t[i];
+		memset(&all.t[i].call, 0, sizeof(all.t[i].call));
+		snprintf(j->r.summary, sizeof(j->r.summary), "%s",
+		    j->r.t[0].summary);
+		snprintf(j->r.approved_by, sizeof(j->r.approved_by), "%s",
+		    all.approved_by);
+		if (gate_send(&WG, &j->r, 0, &j->res, &e) != 0) {
+			job_refused(j, &e);
+			continue;
+		}
+		if (j->res.upid[0] == '\0') {
+			snprintf(a.msg, sizeof(a.msg), "done");
+			report(&a);
+			job_free(j);
+			continue;
+		}
+		a.type = TA_OP_SUBMITTED;
+		snprintf(a.upid, sizeof(a.upid), "%s", j->res.upid);
 		report(&a);
-		job_free(j);
-		return;
+		/* Follow it after the other submissions of the batch. */
+		j->type = JOB_FOLLOW;
+		job_push(j);
 	}
-	if (j->res.upid[0] == '\0') {
-		snprintf(a.msg, sizeof(a.msg), "done");
-		report(&a);
-		job_free(j);
-		return;
-	}
-	a.type = TA_OP_SUBMITTED;
-	snprintf(a.upid, sizeof(a.upid), "%s", j->res.upid);
-	report(&a);
-	/* Follow it after the other submissions of the batch. */
-	j->type = JOB_FOLLOW;
-	job_push(j);
+	gate_req_free(&all);
 }
 
 /* What the task log of a followed operation said last, and what of it
@@ -701,7 +733,39 @@ worker(void *arg)
 			job_preview(j);
 			free(j);
 		} else if (j->type == JOB_RUN) {
-			job_run(j);
+			/* the rest of its confirmation follows at once:
+			 * the loop pushed them together */
+			struct job **js = px_xcalloc((size_t)j->batch + 1,
+			    sizeof(*js));
+			int n = 1;
+
+			js[0] = j;
+			while (n < j->batch) {
+				struct job *k = job_pop();
+
+				if (k->type != JOB_RUN || k->seq != j->seq) {
+					/* not of this batch: run what
+					 * there is, then this one */
+					job_run(js, n);
+					n = 0;
+					if (k->type == JOB_RUN) {
+						js[n++] = k;
+						j = k;
+						continue;
+					}
+					if (k->type == JOB_RISK) {
+						job_preview(k);
+						free(k);
+					} else {
+						job_follow(k);
+					}
+					break;
+				}
+				js[n++] = k;
+			}
+			if (n > 0)
+				job_run(js, n);
+			free(js);
 		} else {
 			job_follow(j);
 		}
@@ -755,6 +819,9 @@ on_refresh(Tickit *t, TickitEventFlags f, void *info, void *user)
 	tui_dispatch(&a);
 	return 0;
 }
+
+static unsigned run_seq;	/* confirmations sent to the worker */
+static int run_left;		/* runs of the current one still to come */
 
 static void
 run_effect(const struct top_effect *e)
@@ -833,6 +900,15 @@ run_effect(const struct top_effect *e)
 		j->type = e->type == TE_RISK ? JOB_RISK : JOB_RUN;
 		j->id = e->id;
 		j->batch = e->n;
+		if (e->type == TE_RUN) {
+			/* the n runs of one confirmation come in a row */
+			if (run_left == 0) {
+				run_seq++;
+				run_left = e->n > 0 ? e->n : 1;
+			}
+			run_left--;
+			j->seq = run_seq;
+		}
 		j->g = e->g;
 		snprintf(j->action, sizeof(j->action), "%s", e->action);
 		snprintf(j->arg, sizeof(j->arg), "%s", e->arg);

@@ -233,4 +233,23 @@ restart --telegram --telegram-auto deny
 run "$live" stop 100
 is "$rc" 9 "--telegram-auto deny: denied"
 
+# --- a batch is approved once, as a whole
+restart --telegram --telegram-auto approve
+n0=$(msgs 'len(d)')
+two=$(px ls guests -j | /usr/bin/python3 -c "import json, sys
+print(' '.join(str(g['vmid']) for g in json.load(sys.stdin) if g['type'] == 'qemu' and not g['lock'] and not g['ha'] and not g['template']))" | cut -d' ' -f1-2)
+px start -y $two >/dev/null 2>&1
+run px stop -y -f tsv -c vmid,result $two
+is "$rc" 0 "px stop of two guests under a policy: approved, both stopped"
+is "$(printf '%s\n' "$out" | grep -c '	ok$')" 2 "two rows, both ok"
+is "$(msgs 'len(d)') " "$((n0 + 1)) " "one approval asked for the batch, not one per guest"
+like "$(msgs 'd[-1]["text"]')" "summary: stop 2 guests: VM " "asking about both guests at once"
+restart --telegram --telegram-auto deny
+n0=$(msgs 'len(d)')
+run px start -y $two
+run px stop -y -f tsv -c vmid,result $two
+is "$rc" 9 "denied: exit 9"
+is "$(printf '%s\n' "$out" | grep -c '	refused$')" 2 "both rows refused"
+is "$(msgs 'len(d)') " "$((n0 + 1)) " "one denial for the batch"
+
 done_testing
