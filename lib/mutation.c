@@ -308,16 +308,17 @@ mutation_run(struct gate *g, struct gate_req *r, const struct mutation_opts *o,
 	for (int k = 0; !u.bulk && k < u.nrows; k++) {
 		int c = r->t[k].covered_by - 1;
 
-		if (c < 0 || c >= u.nrows || rows[k].failed)
+		struct mut_row *w = &rows[k];
+		const struct mut_row *from;
+
+		if (c < 0 || c >= u.nrows || c == k || w->failed)
 			continue;
-		snprintf(rows[k].result, sizeof(rows[k].result), "%s",
-		    rows[c].result);
-		snprintf(rows[k].upid, sizeof(rows[k].upid), "%s",
-		    rows[c].upid);
-		snprintf(rows[k].message, sizeof(rows[k].message), "%s",
-		    rows[c].message);
-		rows[k].err = rows[c].err;
-		rows[k].failed = rows[c].failed;
+		from = &rows[c];
+		memcpy(w->result, from->result, sizeof(w->result));
+		memcpy(w->upid, from->upid, sizeof(w->upid));
+		memcpy(w->message, from->message, sizeof(w->message));
+		w->err = from->err;
+		w->failed = from->failed;
 	}
 	for (int k = 0; k < u.nrows; k++)
 		gate_result_free(&u.res[k]);
