@@ -28,8 +28,21 @@
  * What verify catches: an edited row (its MAC), a deleted row in the
  * middle (the id gap and the broken link), deleted rows at the end (the
  * head's last id and count no longer match), a deleted or forged head (its
- * MAC).  What it cannot catch alone: the whole db replaced by an older
- * copy of itself, or removed together with its key.
+ * MAC).
+ *
+ * The head is also kept outside the database, in audit.db.seal (0600):
+ * one line "px-audit-head-1 LAST_ID COUNT LAST_MAC HEAD_MAC", rewritten
+ * (to a new file, then renamed) after every committed append.  It catches
+ * what the database cannot tell about itself: audit.db removed or
+ * truncated while the key stays, its -wal file removed before a
+ * checkpoint (each append is checkpointed as well), or the whole file put
+ * back to an older copy.  A seal ahead of the database refuses appends
+ * and fails verify.  What remains uncaught: the log, its seal and its
+ * key removed together.
+ *
+ * An append reads its row back before it commits: a row that a trigger
+ * or anything else silently dropped is an error, and the change it
+ * accounts for is not sent.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -63,6 +76,7 @@ static const char genesis_mac[MAC_HEX + 1] =
 struct audit {
 	sqlite3 *db;
 	char *path;
+	char *seal;		/* path of the head kept outside the db */
 	unsigned char key[KEY_LEN];
 };
 
@@ -401,6 +415,121 @@ file_size(const char *path)
 	return stat(path, &st) == 0 ? (long long)st.st_size : -1;
 }
 
+/*
+ * The seal: 0 read and its MAC good (last_id, last_mac, count set), 1
+ * there is none, 2 it is malformed or its MAC does not match, -1 with e
+ * when it cannot be read.
+ */
+static int
+seal_read(struct audit *a, long long *last_id, char *last_mac,
+    long long *count, struct px_err *e)
+{
+	struct buf canon = { 0 };
+	char line[512], tag[32], lm[MAC_HEX + 2], hm[MAC_HEX + 2];
+	char mac[MAC_HEX + 1];
+	int fd, rc;
+	ssize_t n;
+
+	if ((fd = open(a->seal, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0) {
+		if (errno == ENOENT)
+			return 1;
+		return px_fail(e, PXE_IO, "audit seal %s: %s", a->seal,
+		    strerror(errno));
+	}
+	n = read(fd, line, sizeof(line) - 1);
+	close(fd);
+	if (n <= 0)
+		return 2;
+	line[n] = '\0';
+	if (sscanf(line, "%31s %lld %lld %65s %65s", tag, last_id, count, lm,
+	    hm) != 5 || strcmp(tag, HEAD_TAG) != 0 || strlen(lm) != MAC_HEX ||
+	    strlen(hm) != MAC_HEX || *last_id < 0 || *count < 0)
+		return 2;
+	snprintf(last_mac, MAC_HEX + 1, "%s", lm);
+	head_canon(&canon, *last_id, last_mac, *count);
+	mac_hex(a, &canon, mac);
+	rc = mac_equal(mac, hm) ? 0 : 2;
+	buf_free(&canon);
+	return rc;
+}
+
+/* Write the seal for the head (last_id, last_mac, count), durably: a new
+ * file, synced, renamed over the old one. */
+static int
+seal_write(struct audit *a, long long last_id, const char *last_mac,
+    long long count, struct px_err *e)
+{
+	struct buf canon = { 0 }, line = { 0 };
+	char mac[MAC_HEX + 1], *tmp;
+	int fd, rc = -1;
+
+	head_canon(&canon, last_id, last_mac, count);
+	mac_hex(a, &canon, mac);
+	buf_printf(&line, "%s %lld %lld %s %s\n", HEAD_TAG, last_id, count,
+	    last_mac, mac);
+	tmp = px_xasprintf("%s.new.%ld", a->seal, (long)getpid());
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+	    0600);
+	if (fd < 0 || write(fd, line.p, line.len) != (ssize_t)line.len ||
+	    fsync(fd) != 0) {
+		px_fail(e, PXE_IO, "audit seal %s: %s", tmp, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		unlink(tmp);
+		goto out;
+	}
+	close(fd);
+	if (rename(tmp, a->seal) != 0) {
+		px_fail(e, PXE_IO, "audit seal %s: %s", a->seal,
+		    strerror(errno));
+		unlink(tmp);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(tmp);
+	buf_free(&canon);
+	buf_free(&line);
+	return rc;
+}
+
+/*
+ * Does the database's head (id, count) keep up with the seal?  0 when it
+ * does (or there is no seal yet), else 1 with why filled; -1 with e.
+ */
+static int
+seal_check(struct audit *a, long long head_id, long long head_count,
+    const char *head_mac, char *why, size_t whylen, struct px_err *e)
+{
+	char smac[MAC_HEX + 1];
+	long long sid = 0, scount = 0;
+	int s = seal_read(a, &sid, smac, &scount, e);
+
+	if (s < 0)
+		return -1;
+	if (s == 1)
+		return 0;
+	if (s == 2) {
+		snprintf(why, whylen, "its seal %s is malformed or forged",
+		    a->seal);
+		return 1;
+	}
+	if (head_count < scount || head_id < sid) {
+		snprintf(why, whylen, "entries are missing: its seal records "
+		    "%lld entr%s up to row %lld, the log has %lld up to row "
+		    "%lld (audit.db removed, truncated or rolled back, or "
+		    "its -wal file removed)", scount, scount == 1 ? "y" : "ies",
+		    sid, head_count, head_id);
+		return 1;
+	}
+	if (head_id == sid && !mac_equal(head_mac, smac)) {
+		snprintf(why, whylen, "its last row %lld is not the one its "
+		    "seal records: the log was replaced", sid);
+		return 1;
+	}
+	return 0;
+}
+
 struct audit *
 audit_open_at(const char *db, const char *key, struct px_err *e)
 {
@@ -409,6 +538,7 @@ audit_open_at(const char *db, const char *key, struct px_err *e)
 	int fd, bad;
 
 	a->path = px_xstrdup(db);
+	a->seal = px_xasprintf("%s.seal", db);
 	/* A log without its key can be neither verified nor extended:
 	 * say so rather than start a new key for it. */
 	wal = px_xasprintf("%s-wal", db);
@@ -494,6 +624,7 @@ audit_close(struct audit *a)
 	sqlite3_close(a->db);
 	explicit_bzero(a->key, sizeof(a->key));
 	free(a->path);
+	free(a->seal);
 	free(a);
 }
 
@@ -574,6 +705,22 @@ audit_append(struct audit *a, struct audit_entry *ent, struct px_err *e)
 		    "move it aside to start a new log");
 		goto out;
 	}
+	{
+		char why[384];
+		int sc = seal_check(a, last_id, count, prev, why, sizeof(why),
+		    e);
+
+		if (sc < 0)
+			goto out;
+		if (sc > 0) {
+			px_fail(e, PXE_IO, "audit log %s is damaged: %s; "
+			    "refusing to append", a->path, why);
+			px_hint(e, "run px audit verify; keep the log and its "
+			    "seal as evidence and move them aside to start a "
+			    "new log");
+			goto out;
+		}
+	}
 	c.id = last_id + 1;
 	row_canon(&canon, &c, prev);
 	mac_hex(a, &canon, mac);
@@ -593,6 +740,26 @@ audit_append(struct audit *a, struct audit_entry *ent, struct px_err *e)
 	sqlite3_bind_text(st, 13, mac, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		db_fail(a, e, "append");
+		goto out;
+	}
+	sqlite3_finalize(st);
+	st = NULL;
+	/* Read it back: a row a trigger dropped (RAISE(IGNORE)) or changed
+	 * must not account for a change that then happens. */
+	if (sqlite3_changes(a->db) != 1 || sqlite3_prepare_v2(a->db,
+	    "SELECT mac FROM audit WHERE id = ?1", -1, &st, NULL) !=
+	    SQLITE_OK) {
+		px_fail(e, PXE_IO, "audit log %s: the entry was not written",
+		    a->path);
+		goto out;
+	}
+	sqlite3_bind_int64(st, 1, c.id);
+	if (sqlite3_step(st) != SQLITE_ROW || !mac_equal((const char *)
+	    sqlite3_column_text(st, 0), mac)) {
+		px_fail(e, PXE_IO, "audit log %s: the entry was not written as "
+		    "it was given (a trigger, or tampering?)", a->path);
+		px_hint(e, "run px audit verify; nothing is changed without "
+		    "its audit entry");
 		goto out;
 	}
 	sqlite3_finalize(st);
@@ -618,11 +785,17 @@ out:
 	sqlite3_finalize(st);
 	if (rc == 0 && exec(a, "COMMIT", e) != 0)
 		rc = -1;
-	if (rc != 0)
+	if (rc != 0) {
 		exec(a, "ROLLBACK", NULL);
-	else {
+	} else {
 		ent->id = c.id;
 		ent->time = c.time;
+		/* In audit.db itself, not only in its -wal file, and the
+		 * seal outside it: removing the -wal or the db is seen. */
+		sqlite3_wal_checkpoint_v2(a->db, NULL,
+		    SQLITE_CHECKPOINT_FULL, NULL, NULL);
+		if (seal_write(a, c.id, mac, count + 1, e) != 0)
+			rc = -1;
 	}
 done:
 	for (int i = 0; i < 8; i++)
@@ -799,6 +972,9 @@ audit_verify(struct audit *a, long long *rows, long long *bad_id,
 		snprintf(why, whylen, "the head (row %lld, %lld rows) does not "
 		    "match the last row %lld and %lld rows", head_id,
 		    head_count, last, n);
+	else if ((h = seal_check(a, head_id, head_count, head_mac, why,
+	    whylen, e)) != 0)
+		rc = h < 0 ? -1 : 1;
 	else
 		rc = 0;
 out:

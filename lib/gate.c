@@ -319,7 +319,15 @@ gate_check(struct gate *g, struct gate_req *r, struct px_err *e)
 		px_fail(&ce, PXE_REFUSED_RISK, "pre-flight check refused %s: "
 		    "%s: %s", t->summary[0] ? t->summary : r->summary,
 		    f->check, f->detail);
-		px_hint(&ce, "resolve it, or pass --allow-risk to go ahead");
+		if (strcmp(f->check, "Running") == 0 &&
+		    strcmp(r->action, "delete") == 0)
+			/* --allow-risk would not help: px never destroys a
+			 * running guest */
+			px_hint(&ce, "stop it first: px stop %d",
+			    t->guest.vmid);
+		else
+			px_hint(&ce, "resolve it, or pass --allow-risk to go "
+			    "ahead");
 		if (bulk(r)) {
 			/* one request: one severe finding refuses it all */
 			*e = ce;

@@ -166,6 +166,47 @@ chmod 600 "$key"
 run px audit verify
 is "$rc" 0 "fixed, it verifies"
 
+# --- the log cannot be quietly emptied: its seal is kept outside it
+fresh_log sealed 3
+seal="$db.seal"
+test -f "$seal"; ok $? "each append leaves a seal next to the log"
+is "$(stat -c %a "$seal")" 600 "readable by its owner alone"
+run px audit verify
+is "$rc" 0 "three entries verify"
+cp "$db" "$T/db.saved"
+rm -f "$db" "$db-wal" "$db-shm"
+run px audit verify
+is "$rc" 1 "audit.db removed, the key and seal kept: verify fails (exit 1)"
+like "$out$err" "entries are missing: its seal records 3 entries up to row 3, the log has 0" \
+    "saying entries are missing"
+run px incident freeze -p sim --reason "after the removal"
+like "$err" "refusing to append" "the next change is not recorded on a new chain"
+is "$(sqlite3 "$db" 'SELECT count(*) FROM audit')" 0 "nothing was appended"
+: >"$db"
+rm -f "$db-wal" "$db-shm"
+run px audit verify
+is "$rc" 1 "truncated to 0 bytes: verify fails too"
+cp "$T/db.saved" "$db"
+run px audit verify
+is "$rc" 0 "the log put back: it verifies again"
+
+# the newest entries are in audit.db itself, not only in its -wal file
+fresh_log wal 5
+rm -f "$db-wal" "$db-shm"
+run px audit verify
+is "$rc" 0 "audit.db-wal and -shm removed after five changes: still intact"
+like "$out" "5 entries" "with all five entries"
+
+# a row a trigger drops silently is noticed before anything happens
+fresh_log trigger 1
+tamper "CREATE TRIGGER drop_rows BEFORE INSERT ON audit BEGIN SELECT RAISE(IGNORE); END"
+run px incident freeze -p sim --reason "under a trigger"
+is "$rc" 1 "an insert the log silently discards: an error (exit 1)"
+like "$err" "the entry was not written" "saying the entry was not written"
+is "$(sqlite3 "$db" 'SELECT count(*) FROM audit')" 1 "still one entry"
+tamper "DROP TRIGGER drop_rows"
+
+fresh_log keyless 1
 mv "$key" "$key.saved"
 run px audit verify
 is "$rc" 1 "a log whose key is gone: exit 1"

@@ -69,6 +69,8 @@ simctl DELETE log >/dev/null
 run px delete -y "$running"
 is "$rc" 6 "a running guest: pre-flight refusal, exit 6"
 like "$err" "risk: Severe +Running" "the report names Running"
+like "$err" "hint: stop it first: px stop $running" "the hint is to stop it first"
+unlike "$err" "allow-risk" "not --allow-risk, which would not help"
 is "$(writes)" 0 "no write reached pxsim"
 simctl DELETE log >/dev/null
 run px delete -y --allow-risk "$running"

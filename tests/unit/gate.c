@@ -12,6 +12,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <sqlite3.h>
+
 #include "audit.h"
 #include "conf.h"
 #include "enc.h"
@@ -313,6 +315,46 @@ test_audit_order(void)
 	px_client_free(c);
 }
 
+/* An audit row that a trigger drops: nothing is sent. */
+static void
+test_audit_dropped(void)
+{
+	struct gate g;
+	struct gate_req r;
+	struct gate_result res;
+	struct px_client *c;
+	struct px_err e = { 0 };
+	char db[400];
+	sqlite3 *s;
+
+	snprintf(db, sizeof(db), "%s/data/px/audit.db", dir);
+	if (sqlite3_open(db, &s) != SQLITE_OK ||
+	    sqlite3_exec(s, "CREATE TRIGGER drop_rows BEFORE INSERT ON audit "
+	    "BEGIN SELECT RAISE(IGNORE); END", NULL, NULL, NULL) != SQLITE_OK) {
+		ok(0, "a trigger on %s", db);
+		return;
+	}
+	if ((c = px_client_new(&conf, profile("lab"), NULL, &e)) == NULL) {
+		ok(0, "a client: %s", e.msg);
+		return;
+	}
+	gate_init(&g, &conf, profile("lab"), c);
+	req(&r, "startall", 1);
+	is_int(gate_check(&g, &r, &e), 0, "checked");
+	is_int(gate_send(&g, &r, 0, &res, &e), -1, "an intent the log drops: "
+	    "refused");
+	ok(strstr(e.msg, "was not written") != NULL, "before the call (not a "
+	    "transport error): %s", e.msg);
+	ok(strstr(e.hint, "nothing was sent") != NULL, "the hint says "
+	    "nothing was sent");
+	gate_result_free(&res);
+	gate_req_free(&r);
+	gate_free(&g);
+	px_client_free(c);
+	sqlite3_exec(s, "DROP TRIGGER drop_rows", NULL, NULL, NULL);
+	sqlite3_close(s);
+}
+
 /* ---- the mutation layer ---- */
 
 static int nwould;
@@ -438,6 +480,7 @@ main(void)
 	test_approval();
 	test_precondition();
 	test_audit_order();
+	test_audit_dropped();
 	test_mutation_dry_run();
 	test_mutation_canary();
 	test_policies();
