@@ -381,8 +381,11 @@ void
 risk_print(const struct risk_report *r, const char *what, FILE *f)
 {
 	for (int i = 0; i < r->n; i++)
-		fprintf(f, "%s: risk: %-7s %-18s %s%s%s\n", what,
+		fprintf(f, "%s: risk: %-7s %-18s %s%s\n", what,
 		    risk_level_name(r->f[i].level), r->f[i].check,
-		    r->f[i].detail, r->f[i].level == RISK_SEVERE ?
-		    " (refused without --allow-risk)" : "", "");
+		    r->f[i].detail, r->f[i].level != RISK_SEVERE ? "" :
+		    /* px deletes no running guest, --allow-risk or not */
+		    strcmp(r->f[i].check, "Running") == 0 ?
+		    " (refused: stop it first)" :
+		    " (refused without --allow-risk)");
 }

@@ -89,6 +89,7 @@ pools_snapshots_volumes(void)
 	inline_json(&j, "{\"name\":\"s1\"}");
 	ok(pve_snapshots_parse(&j, 0, &s, &n, &e) == -1 && e.id == PXE_PARSE &&
 	    s == NULL && n == 0, "snapshots: not an array is a parse error");
+	json_free(&j);
 
 	if (load("nodes_node_storage_storage_content.fog-proxmox-pve6.2.json",
 	    &j, &text, &data) == 0) {
