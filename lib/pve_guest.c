@@ -366,6 +366,7 @@ pve_migrate_parse(const struct json *j, int obj,
 	m->running = json_get_bool(j, obj, "running", 0);
 	if ((t = json_get(j, obj, "allowed_nodes")) < 0)
 		t = json_get(j, obj, "allowed-nodes");
+	m->has_allowed = json_type(j, t) == JSON_ARRAY;
 	m->nallowed = str_array(j, t, m->allowed, PVE_MIGRATE_MAX_NODES);
 	if ((t = json_get(j, obj, "not_allowed_nodes")) < 0)
 		t = json_get(j, obj, "not-allowed-nodes");

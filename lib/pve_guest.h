@@ -140,6 +140,9 @@ void pve_agent_file_free(struct pve_agent_file *f);
 
 struct pve_migrate_info {
 	int running;
+	int has_allowed;		/* the answer lists allowed nodes (PVE
+					   before qemu-server 8.3.9 only for
+					   offline VMs) */
 	int nallowed;
 	char allowed[PVE_MIGRATE_MAX_NODES][64];
 	int nnot;			/* not allowed, with a reason */

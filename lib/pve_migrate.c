@@ -40,6 +40,38 @@ pve_migrate_info_get(struct px_client *c, const struct pve_guest *g,
 	px_reply_free(&r);
 	return rc;
 }
+/* Is target a node of the cluster?  And a running guest is moved only
+ * with online.  0, or -1 with e. */
+static int
+migrate_node_known(struct px_client *c, const struct pve_guest *g,
+    const char *target, int online, int is_running, int *running,
+    struct px_err *e)
+{
+	struct pve_node *nodes;
+	char name[192];
+	int nn, found = 0;
+
+	pve_guest_label(g, name, sizeof(name));
+	if (running)
+		*running = is_running;
+	if (pve_nodes(c, &nodes, &nn, e) != 0)
+		return -1;
+	for (int i = 0; i < nn && !found; i++)
+		found = strcmp(nodes[i].name, target) == 0;
+	free(nodes);
+	if (!found) {
+		px_fail(e, PXE_NOT_FOUND, "no node %s in the cluster", target);
+		px_hint(e, "px ls nodes lists them");
+		return -1;
+	}
+	if (is_running && !online) {
+		px_fail(e, PXE_FAILURE, "%s is running: refused without "
+		    "--online", name);
+		return -1;
+	}
+	return 0;
+}
+
 int
 pve_migrate_check(struct px_client *c, const struct pve_guest *g,
     const char *target, int online, int local_disks, int *running,
@@ -55,14 +87,35 @@ pve_migrate_check(struct px_client *c, const struct pve_guest *g,
 		px_fail(e, PXE_FAILURE, "%s is already on %s", name, g->node);
 		return -1;
 	}
-	if (pve_migrate_info_get(c, g, target, &mi, e) != 0)
-		return -1;
+	if (pve_migrate_info_get(c, g, target, &mi, e) != 0) {
+		/* GET .../lxc/{vmid}/migrate exists from PVE 9 on: without
+		 * it, PVE decides on the POST itself */
+		if (!lxc || !(e->http == 404 || e->http == 501))
+			return -1;
+		memset(&mi, 0, sizeof(mi));
+		mi.running = strcmp(g->status, "running") == 0;
+		return migrate_node_known(c, g, target, online, mi.running,
+		    running, e);
+	}
 	if (mi.running == 0 && strcmp(g->status, "running") == 0)
 		mi.running = 1;	/* the freshest of the two wins: running */
 	if (running)
 		*running = mi.running;
 	for (int i = 0; i < mi.nallowed && !found; i++)
 		found = strcmp(mi.allowed[i], target) == 0;
+	/* No allowed_nodes (PVE before qemu-server 8.3.9 for a running
+	 * VM): refuse only what PVE names, or no node at all. */
+	if (!found && !mi.has_allowed) {
+		for (int i = 0; i < mi.nnot; i++)
+			if (strcmp(mi.not_node[i], target) == 0) {
+				px_fail(e, PXE_FAILURE, "%s cannot move to %s: "
+				    "%s", name, target, mi.not_why[i]);
+				return -1;
+			}
+		if (migrate_node_known(c, g, target, 1, 0, NULL, e) != 0)
+			return -1;
+		found = 1;
+	}
 	if (!found) {
 		for (int i = 0; i < mi.nnot; i++)
 			if (strcmp(mi.not_node[i], target) == 0) {

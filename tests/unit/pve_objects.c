@@ -819,6 +819,17 @@ migrate_and_here(void)
 	ok(pve_migrate_parse(&j, data, &m, &e) == 0 && m.nallowed == 1 &&
 	    m.running == 0 && m.nnot == 0 && m.ndisks == 0,
 	    "migrate: lxc shape");
+	ok(m.has_allowed, "migrate: the lxc answer lists allowed nodes");
+	/* qemu-server before 8.3.9: a running VM's answer has no
+	 * allowed_nodes at all; px must not read that as "none allowed" */
+	inline_json("{\"data\":{\"running\":1,\"local_disks\":[],"
+	    "\"local_resources\":[]}}");
+	ok(pve_migrate_parse(&j, data, &m, &e) == 0 && !m.has_allowed &&
+	    m.nallowed == 0 && m.running == 1, "migrate: no allowed_nodes "
+	    "(PVE before qemu-server 8.3.9) is told apart from an empty list");
+	inline_json("{\"data\":{\"running\":0,\"allowed_nodes\":[]}}");
+	ok(pve_migrate_parse(&j, data, &m, &e) == 0 && m.has_allowed &&
+	    m.nallowed == 0, "migrate: an empty list is a list");
 	inline_json("{\"data\":null}");
 	ok(pve_migrate_parse(&j, data, &m, &e) == -1 && e.id == PXE_PARSE,
 	    "migrate: no object is a parse error");
