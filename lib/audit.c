@@ -445,7 +445,7 @@ seal_read(struct audit *a, long long *last_id, char *last_mac,
 	    hm) != 5 || strcmp(tag, HEAD_TAG) != 0 || strlen(lm) != MAC_HEX ||
 	    strlen(hm) != MAC_HEX || *last_id < 0 || *count < 0)
 		return 2;
-	snprintf(last_mac, MAC_HEX + 1, "%s", lm);
+	memcpy(last_mac, lm, MAC_HEX + 1);	/* its length was checked */
 	head_canon(&canon, *last_id, last_mac, *count);
 	mac_hex(a, &canon, mac);
 	rc = mac_equal(mac, hm) ? 0 : 2;
