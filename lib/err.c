@@ -136,6 +136,12 @@ const struct px_errinfo px_errtab[] = {
 	  "a self-signed PVE certificate and no fingerprint or ca_file",
 	  "set fingerprint (px init --interactive shows it), ca_file, or "
 	  "tofu = yes in the profile" },
+	{ PXE_OUTCOME_UNKNOWN, "outcome-unknown", PX_EXIT_UNKNOWN,
+	  "a change was sent but its answer was lost: PVE may have done it",
+	  "the connection dropped, or the answer was truncated or malformed, "
+	  "after the request left",
+	  "check before trying again: px status VMID, px tasks, px task "
+	  "status UPID; the audit log records the outcome as unknown" },
 };
 const size_t px_nerrtab = sizeof(px_errtab) / sizeof(px_errtab[0]);
 

@@ -25,6 +25,7 @@ enum px_exit {
 	PX_EXIT_REFUSED = 8,	/* read-only profile or incident freeze */
 	PX_EXIT_HITL = 9,	/* human approval denied or timed out */
 	PX_EXIT_TLS = 10,	/* TLS trust failure */
+	PX_EXIT_UNKNOWN = 11,	/* a change was sent, its answer lost */
 };
 
 /* Error ids.  Keep in step with px_errtab in err.c (a unit test checks). */
@@ -57,6 +58,7 @@ enum px_errid {
 	PXE_TLS,		/* "tls": handshake or certificate problem */
 	PXE_TLS_MISMATCH,	/* "tls-mismatch": fingerprint differs */
 	PXE_TLS_UNKNOWN,	/* "tls-unknown": untrusted certificate */
+	PXE_OUTCOME_UNKNOWN,	/* "outcome-unknown": a write's answer lost */
 	PXE_NERR
 };
 

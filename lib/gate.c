@@ -405,6 +405,51 @@ gate_approve(struct gate *g, struct gate_req *r, struct px_err *e)
 	return 0;
 }
 
+/*
+ * Was the request sent and its answer lost?  No HTTP status, and not a
+ * failure that happens before a byte of the request leaves (no
+ * connection, no name, TLS refused): a dropped connection, a timeout, a
+ * truncated or malformed answer.
+ */
+static int
+answer_lost(const struct px_call *k)
+{
+	const char *m = k->err.msg;
+
+	if (k->status != 0)
+		return k->status >= 200 && k->status < 300;
+	switch (k->err.id) {
+	case PXE_TRANSPORT:
+		/* curl's words for "never connected" */
+		return strstr(m, "connect to") == NULL &&
+		    strstr(m, "Couldn't connect") == NULL &&
+		    strstr(m, "resolve") == NULL;
+	case PXE_TIMEOUT:
+		return strstr(m, "Connection timed out") == NULL &&
+		    strstr(m, "connect") == NULL;
+	case PXE_PARSE:
+	case PXE_TOO_LARGE:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* e becomes "outcome unknown" for request i of r, keeping what happened. */
+static void
+outcome_unknown(struct px_err *e, const struct gate_req *r, int i)
+{
+	char what[sizeof(e->msg)];
+	const char *summary = i >= 0 && r->t[i].summary[0] ? r->t[i].summary :
+	    r->summary;
+
+	snprintf(what, sizeof(what), "%s", e->msg);
+	px_fail(e, PXE_OUTCOME_UNKNOWN, "outcome unknown: %.200s was sent, "
+	    "but its answer was lost (%.200s)", summary, what);
+	px_hint(e, "PVE may have done it: check with px status, px tasks or "
+	    "px task status before trying again");
+}
+
 int
 gate_send(struct gate *g, struct gate_req *r, int i, struct gate_result *res,
     struct px_err *e)
@@ -454,14 +499,19 @@ gate_send(struct gate *g, struct gate_req *r, int i, struct gate_result *res,
 	px_call_run(&pc, 1);
 	if (pc.rc != 0) {
 		*e = pc.err;
-		audit_row(g, r, i, "result", NULL, e->msg, res->audit_id, NULL,
-		    NULL);
+		if (answer_lost(&pc))
+			outcome_unknown(e, r, i);
+		audit_row(g, r, i, "result", NULL, e->id ==
+		    PXE_OUTCOME_UNKNOWN ? "unknown" : e->msg, res->audit_id,
+		    NULL, NULL);
 		px_call_free(&pc);
 		return -1;
 	}
 	if (px_reply_take(&pc, &res->reply, e) != 0) {
-		audit_row(g, r, i, "result", NULL, e->msg, res->audit_id, NULL,
-		    NULL);
+		/* 2xx with an answer px cannot read: it was done */
+		outcome_unknown(e, r, i);
+		audit_row(g, r, i, "result", NULL, "unknown", res->audit_id,
+		    NULL, NULL);
 		px_call_free(&pc);
 		return -1;
 	}

@@ -15,7 +15,8 @@
  *   rolling[=K]  K targets at a time (default 1), each group followed;
  *                stop at the first failure
  * Rows: vmid, name, node, action, result (ok, failed, refused, skipped,
- * submitted, dry-run), upid, message: one contract for every change.
+ * submitted, dry-run, unknown: sent, its answer lost), upid, message:
+ * one contract for every change.
  */
 #ifndef PX_MUTATION_H
 #define PX_MUTATION_H

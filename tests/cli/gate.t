@@ -147,6 +147,28 @@ run px stop -y --no-wait -j "$other"
 printf '%s' "$out" | py 'assert d[0]["upid"].startswith("UPID:") and d[0]["result"] == "submitted"'
 ok $? "--no-wait returns the UPID"
 
+# --- a change whose answer is lost: the outcome is unknown, not "failed"
+victim=$(pick stopped)
+node=$(px ls guests -f tsv -H -c vmid,node | awk -v v="$victim" '$1 == v { print $2 }')
+for mode in drop malformed; do
+	simctl DELETE fault >/dev/null
+	simctl POST fault "rate=1&mode=$mode&prefix=/nodes/$node/qemu/$victim/status" >/dev/null
+	run px stop -y -f tsv -c vmid,result "$victim"
+	is "$rc" 11 "$mode: the answer of a sent change is lost: exit 11"
+	like "$err" "outcome unknown: stop VM $victim .* was sent, but its answer was lost" \
+	    "$mode: says the outcome is unknown"
+	like "$err" "hint: PVE may have done it: check with px status" "$mode: and what to do"
+	like "$out" "$victim	unknown" "$mode: the row says unknown"
+done
+simctl DELETE fault >/dev/null
+run px audit log -j
+printf '%s' "$out" | py '
+r = [x for x in d if x["decision"] == "result" and x["action"] == "stop"][-1]
+assert r["result"] == "unknown", r'
+ok $? "the audit log records the outcome as unknown"
+px explain 11 | grep -q outcome-unknown
+ok $? "px explain 11 explains it"
+
 # --- every decision was audited, and the chain holds
 run px audit log -j
 printf '%s' "$out" | py '

@@ -15,7 +15,7 @@ main(void)
 		const struct px_errinfo *ei = &px_errtab[i];
 
 		ok(ei->id < PXE_NERR && !seen[ei->id]++, "%s: id once", ei->name);
-		ok(ei->exit >= 0 && ei->exit <= 10, "%s: exit status in 0..10",
+		ok(ei->exit >= 0 && ei->exit <= PX_EXIT_UNKNOWN, "%s: exit status in 0..11",
 		    ei->name);
 		ok(px_errinfo_byname(ei->name) == ei, "%s: found by name",
 		    ei->name);
@@ -23,7 +23,7 @@ main(void)
 		    strlen(ei->causes) > 0 && strlen(ei->action) > 0),
 		    "%s: has title, causes and action", ei->name);
 	}
-	for (int code = 0; code <= 10; code++) {
+	for (int code = 0; code <= PX_EXIT_UNKNOWN; code++) {
 		int any = 0;
 
 		for (size_t i = 0; i < px_nerrtab; i++)
