@@ -29,6 +29,8 @@ fresh(int n)
 	unlink(path);
 	snprintf(path, sizeof(path), "%s-shm", db);
 	unlink(path);
+	snprintf(path, sizeof(path), "%s.seal", db);
+	unlink(path);
 	if ((a = audit_open_at(db, key, &e)) == NULL) {
 		printf("# audit_open_at: %s\n", e.msg);
 		return NULL;
