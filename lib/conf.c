@@ -410,7 +410,8 @@ conf_free(struct px_conf *c)
 /*
  * minini skips what it does not understand: a line without '=', a section
  * line without its ']' (whose keys then land in the section before), a
- * line longer than its buffer (cut in two).  Read the file once line by
+ * line longer than its buffer (cut in two).  Sections are compared as
+ * px compares them, case-sensitively.  Read the file once line by
  * line first and refuse all of that, and a section given twice, naming
  * the file and the line.
  */
@@ -471,7 +472,7 @@ conf_scan(struct px_conf *c, FILE *f, struct px_err *e)
 				goto out;
 			}
 			for (size_t i = 0; i < nseen; i++)
-				if (strcasecmp(seen[i], s + 1) == 0) {
+				if (strcmp(seen[i], s + 1) == 0) {
 					px_fail(e, PXE_CONFIG, "%s:%d: [%s] "
 					    "appears a second time", c->path,
 					    lineno, s + 1);
@@ -483,10 +484,9 @@ conf_scan(struct px_conf *c, FILE *f, struct px_err *e)
 			seen[nseen++] = px_xstrdup(s + 1);
 			continue;
 		}
-		/* key = value; minini also splits at ':', so a ':' before
-		 * the '=' would make another key than the one written. */
+		/* key = value, or key: value (minini takes either). */
 		n = strcspn(s, "=:");
-		if (s[n] != '=') {
+		if (s[n] == '\0') {
 			px_fail(e, PXE_CONFIG, "%s:%d: not a key = value line",
 			    c->path, lineno);
 			px_hint(e, "comments start with # or ;");

@@ -181,7 +181,7 @@ main(void)
 		{ "[profile a]\nurl = https://a\nuser = root@pam\ntoken_id = x\n"
 		  "read_only no\n", "a line without '='" },
 		{ "[profile a]\nurl = https://a\nuser = root@pam\ntoken_id = x\n"
-		  "url: https://b\n", "key: value (minini would split at ':')" },
+		  "https//b\n", "a bare value" },
 		{ "[profile a]\nurl = https://a\nuser = root@pam\ntoken_id = x\n"
 		  "= x\n", "a value without a key" },
 		{ "[profile a]\nurl = https://a\nuser = root@pam\ntoken_id = x\n"
@@ -246,8 +246,9 @@ main(void)
 	    "token_id = root@pam!px, as PVE's GUI shows it, is the id px");
 	conf_free(&c);
 	ok(load(&c, "; top\n[profile a]   ; note\n  url = https://a:8006/\n"
-	    "user = root@pam\r\ntoken_id = x\n# end\n", 0600, &e) == 0,
-	    "comments, indentation, CRLF and a comment after ']' are fine");
+	    "user = root@pam\r\ntoken_id: x\n# end\n", 0600, &e) == 0,
+	    "comments, indentation, CRLF, key: value and a comment after "
+	    "']' are fine");
 	conf_free(&c);
 	{
 		char longl[700];
