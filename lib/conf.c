@@ -4,11 +4,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <unistd.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <minIni.h>
@@ -230,8 +233,8 @@ profile_set(struct px_conf *c, struct px_profile *p, const char *section,
 		char *end;
 
 		p->rate_limit = strtod(v, &end);
-		if (end == v || *end != '\0' || p->rate_limit < 0 ||
-		    p->rate_limit > 100000)
+		if (end == v || *end != '\0' || !isfinite(p->rate_limit) ||
+		    p->rate_limit < 0 || p->rate_limit > 100000)
 			return bad(e, c, section, key,
 			    "must be requests per second (0 for no limit)");
 		return 0;
@@ -254,10 +257,73 @@ profile_set(struct px_conf *c, struct px_profile *p, const char *section,
 	return 0;
 }
 
+int
+conf_has_ctl(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 1;
+	return 0;
+}
+
+const char *
+conf_url_problem(const char *url)
+{
+	const char *h, *end;
+
+	if (strncmp(url, "https://", 8) != 0 || url[8] == '\0')
+		return "must be https://HOST[:PORT]";
+	h = url + 8;
+	if (conf_has_ctl(h) || strpbrk(h, " \t"))
+		return "must be https://HOST[:PORT], without spaces or "
+		    "control characters";
+	end = h + strcspn(h, "/?#");
+	if (memchr(h, '@', (size_t)(end - h)) != NULL)
+		return "must not hold a user or password (USER:PASSWORD@): "
+		    "they belong in user and the secret settings";
+	if (*end == '?' || *end == '#' || strpbrk(end, "?#") != NULL)
+		return "must be https://HOST[:PORT] without a ?query or "
+		    "#fragment";
+	if (end == h)
+		return "must be https://HOST[:PORT]";
+	for (const char *t = end; *t; t++)
+		if (*t != '/')
+			return "must be https://HOST[:PORT] without a path";
+	return NULL;
+}
+
+char *
+conf_token_id_problem(const char *user, char *token_id)
+{
+	char *bang = strchr(token_id, '!');
+
+	if (bang != NULL) {
+		size_t n = (size_t)(bang - token_id);
+
+		if (user == NULL || strlen(user) != n ||
+		    strncmp(token_id, user, n) != 0)
+			return px_xasprintf("the user part '%.*s' (before "
+			    "'!') is not user = %s; write the id alone "
+			    "(token_id = %s), or fix user", (int)n, token_id,
+			    user ? user : "(unset)", bang + 1);
+		memmove(token_id, bang + 1, strlen(bang + 1) + 1);
+	}
+	if (token_id[0] == '\0')
+		return px_xstrdup("the id after '!' is empty");
+	if (conf_has_ctl(token_id) || strpbrk(token_id, "!=: \t"))
+		return px_xstrdup("the id part (after '!') must be the "
+		    "token's name only, without the secret, spaces or "
+		    "control characters");
+	return NULL;
+}
+
 static int
 profile_check(struct px_conf *c, struct px_profile *p, const char *section,
     struct px_err *e)
 {
+	const char *why;
+	char *why2;
+
 	if (p->url == NULL)
 		return bad(e, c, section, "url", "missing");
 	if (strncmp(p->url, "https://", 8) != 0 || p->url[8] == '\0')
@@ -266,9 +332,8 @@ profile_check(struct px_conf *c, struct px_profile *p, const char *section,
 	/* Keep the base URL free of a trailing slash or API path. */
 	for (size_t n = strlen(p->url); n > 8 && p->url[n - 1] == '/'; n--)
 		p->url[n - 1] = '\0';
-	if (strchr(p->url + 8, '/'))
-		return bad(e, c, section, "url", "must be https://HOST[:PORT] "
-		    "without a path");
+	if ((why = conf_url_problem(p->url)) != NULL)
+		return bad(e, c, section, "url", why);
 	/* The API listens on 8006 (PBS 8007), not on https's 443. */
 	{
 		const char *h = p->url + 8, *rb = strrchr(h, ']');
@@ -287,12 +352,18 @@ profile_check(struct px_conf *c, struct px_profile *p, const char *section,
 	if (strchr(p->user, '@') == NULL)
 		return bad(e, c, section, "user",
 		    "must be USER@REALM (e.g. root@pam)");
+	if (conf_has_ctl(p->user) || strpbrk(p->user, "!=: \t"))
+		return bad(e, c, section, "user", "must be USER@REALM, "
+		    "without spaces, control characters, '!', '=' or ':'");
 	if (p->auth == PX_AUTH_TOKEN && p->token_id == NULL)
 		return bad(e, c, section, "token_id",
 		    "missing (auth = token needs the token's id)");
-	if (p->token_id && strpbrk(p->token_id, "!=: \t"))
-		return bad(e, c, section, "token_id",
-		    "the id only, without USER@REALM! or the secret");
+	if (p->token_id &&
+	    (why2 = conf_token_id_problem(p->user, p->token_id)) != NULL) {
+		bad(e, c, section, "token_id", why2);
+		free(why2);
+		return -1;
+	}
 	if (p->insecure && (p->fingerprint || p->tofu))
 		return bad(e, c, section, "insecure",
 		    "cannot be combined with fingerprint or tofu");
@@ -336,6 +407,112 @@ conf_free(struct px_conf *c)
 	memset(c, 0, sizeof(*c));
 }
 
+/*
+ * minini skips what it does not understand: a line without '=', a section
+ * line without its ']' (whose keys then land in the section before), a
+ * line longer than its buffer (cut in two).  Sections are compared as
+ * px compares them, case-sensitively.  Read the file once line by
+ * line first and refuse all of that, and a section given twice, naming
+ * the file and the line.
+ */
+static int
+conf_scan(struct px_conf *c, FILE *f, struct px_err *e)
+{
+	char line[INI_BUFFERSIZE + 2], **seen = NULL;
+	size_t nseen = 0, n;
+	int lineno = 0, rc = -1;
+
+	while (fgets(line, sizeof(line), f) != NULL) {
+		char *s = line, *end, *rb;
+
+		lineno++;
+		n = strlen(line);
+		if (n > 0 && line[n - 1] != '\n' && !feof(f)) {
+			px_fail(e, PXE_CONFIG, "%s:%d: line longer than %d "
+			    "characters", c->path, lineno, INI_BUFFERSIZE - 2);
+			goto out;
+		}
+		if (n >= INI_BUFFERSIZE) {
+			px_fail(e, PXE_CONFIG, "%s:%d: line longer than %d "
+			    "characters", c->path, lineno, INI_BUFFERSIZE - 2);
+			goto out;
+		}
+		if (memchr(line, '\0', n) != NULL) {
+			px_fail(e, PXE_CONFIG, "%s:%d: a NUL byte", c->path,
+			    lineno);
+			goto out;
+		}
+		while (*s == ' ' || *s == '\t')
+			s++;
+		end = s + strlen(s);
+		while (end > s && (end[-1] == '\n' || end[-1] == '\r' ||
+		    end[-1] == ' ' || end[-1] == '\t'))
+			*--end = '\0';
+		if (*s == '\0' || *s == ';' || *s == '#')
+			continue;
+		if (*s == '[') {
+			if ((rb = strchr(s, ']')) == NULL) {
+				px_fail(e, PXE_CONFIG, "%s:%d: the section "
+				    "line has no closing ']'", c->path, lineno);
+				px_hint(e, "write it as [profile NAME]");
+				goto out;
+			}
+			for (char *t = rb + 1; *t && *t != ';' && *t != '#';
+			    t++)
+				if (*t != ' ' && *t != '\t') {
+					px_fail(e, PXE_CONFIG, "%s:%d: text "
+					    "after the section's ']'", c->path,
+					    lineno);
+					goto out;
+				}
+			*rb = '\0';
+			if (s[1] == '\0' || strchr(s + 1, '[') != NULL) {
+				px_fail(e, PXE_CONFIG, "%s:%d: not a section "
+				    "name: [%s]", c->path, lineno, s + 1);
+				goto out;
+			}
+			for (size_t i = 0; i < nseen; i++)
+				if (strcmp(seen[i], s + 1) == 0) {
+					px_fail(e, PXE_CONFIG, "%s:%d: [%s] "
+					    "appears a second time", c->path,
+					    lineno, s + 1);
+					px_hint(e, "merge the two sections into "
+					    "one");
+					goto out;
+				}
+			seen = px_xrealloc(seen, (nseen + 1) * sizeof(*seen));
+			seen[nseen++] = px_xstrdup(s + 1);
+			continue;
+		}
+		/* key = value, or key: value (minini takes either). */
+		n = strcspn(s, "=:");
+		if (s[n] == '\0') {
+			px_fail(e, PXE_CONFIG, "%s:%d: not a key = value line",
+			    c->path, lineno);
+			px_hint(e, "comments start with # or ;");
+			goto out;
+		}
+		while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+			n--;
+		if (n == 0) {
+			px_fail(e, PXE_CONFIG, "%s:%d: a value without a key",
+			    c->path, lineno);
+			goto out;
+		}
+	}
+	if (ferror(f)) {
+		px_fail(e, PXE_CONFIG, "%s: %s", c->path, strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	for (size_t i = 0; i < nseen; i++)
+		free(seen[i]);
+	free(seen);
+	explicit_bzero(line, sizeof(line));
+	return rc;
+}
+
 int
 conf_load_file(struct px_conf *c, const char *path, struct px_err *e)
 {
@@ -363,9 +540,18 @@ conf_load_file(struct px_conf *c, const char *path, struct px_err *e)
 		px_fail(e, PXE_CONFIG, "%s: %s", path, strerror(errno));
 		goto fail;
 	}
-	fclose(f);
 	c->mode = st.st_mode & 07777;
+	if (conf_scan(c, f, e) != 0) {
+		fclose(f);
+		goto fail;
+	}
+	fclose(f);
 	ini_browse(browse_cb, &b, path);
+	for (size_t i = 0; i < c->nkv; i++)
+		if (strstr(c->kv[i].key, "secret") ||
+		    strstr(c->kv[i].key, "password") ||
+		    strstr(c->kv[i].key, "token"))
+			secret_guard();	/* an inline secret, maybe */
 
 	for (size_t i = 0; i < c->nkv; i++) {
 		const char *s = c->kv[i].section, *k = c->kv[i].key;
@@ -544,6 +730,7 @@ secret_file_read(const char *path, char **out, struct px_err *e)
 
 	if (secret_file_check(path, e) != 0)
 		return -1;
+	secret_guard();
 	if ((f = fopen(path, "r")) == NULL)
 		return px_fail(e, PXE_CONFIG, "secret file %s: %s", path,
 		    strerror(errno));
@@ -565,8 +752,52 @@ secret_file_read(const char *path, char **out, struct px_err *e)
 	return 0;
 }
 
+void
+secret_guard(void)
+{
+	static int done;
+	struct rlimit rl = { 0, 0 };
+
+	if (done)
+		return;
+	done = 1;
+	/* No core file, no ptrace by other processes of the same user:
+	 * a crash must not leave the secret on disk. */
+	(void)setrlimit(RLIMIT_CORE, &rl);
+	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
+static int
+secret_resolve(const struct px_conf *c, const struct px_profile *p,
+    const char *flag, char **out, const char **source, struct px_err *e);
+
 int
 conf_secret(const struct px_conf *c, const struct px_profile *p,
+    const char *flag, char **out, const char **source, struct px_err *e)
+{
+	const char *what = p->auth == PX_AUTH_TOKEN ? "token secret" :
+	    "password";
+
+	secret_guard();
+	if (secret_resolve(c, p, flag, out, source, e) != 0)
+		return -1;
+	if (conf_has_ctl(*out)) {
+		secret_free(*out);
+		*out = NULL;
+		px_fail(e, PXE_CONFIG, "the %s from %s holds a control "
+		    "character (CR, LF, tab ...); refusing to use it", what,
+		    strcmp(*source, "flag") == 0 ? "the command line" :
+		    strcmp(*source, "environment") == 0 ? (p->auth ==
+		    PX_AUTH_TOKEN ? "PX_TOKEN_SECRET" : "PX_PASSWORD") :
+		    strcmp(*source, "inline") == 0 ? c->path : *source);
+		px_hint(e, "set it again without the stray characters");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+secret_resolve(const struct px_conf *c, const struct px_profile *p,
     const char *flag, char **out, const char **source, struct px_err *e)
 {
 	int tok = p->auth == PX_AUTH_TOKEN;

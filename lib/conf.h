@@ -85,7 +85,9 @@ enum px_tls conf_tls_mode(const struct px_profile *p);
 /*
  * The profile's secret (token secret or password, by p->auth), resolved
  * in this order: flag (a command-line value, may be NULL) > environment
- * (PX_TOKEN_SECRET / PX_PASSWORD) > the *_file > inline.  A secret file
+ * (PX_TOKEN_SECRET / PX_PASSWORD) > the *_file > inline.  It calls
+ * secret_guard first.  A secret holding a control character (a CR/LF
+ * would end up in a header) is refused (PXE_CONFIG).  A secret file
  * that group or others can read, or an inline secret in a config file
  * that others can read, is refused (PXE_SECRET_PERMS, with the chmod that
  * fixes it).  *out is malloc'd; wipe it with secret_free.  *source says
@@ -95,6 +97,20 @@ int conf_secret(const struct px_conf *c, const struct px_profile *p,
     const char *flag, char **out, const char **source, struct px_err *e);
 /* explicit_bzero and free. */
 void secret_free(char *s);
+/* Make the process undumpable (prctl PR_SET_DUMPABLE 0) and its core
+ * limit 0, once: called before px reads a secret, so that a crash
+ * leaves no core holding it.  Prints nothing. */
+void secret_guard(void);
+/* 1 if s holds a control character (below 0x20, or DEL). */
+int conf_has_ctl(const char *s);
+/* Why url cannot be a profile's url (a static string: user:password@,
+ * ?query, #fragment, a path, spaces or control characters), or NULL. */
+const char *conf_url_problem(const char *url);
+/* Check a token_id as written: "px", or "USER@REALM!px" as PVE's GUI
+ * shows it, whose user part must equal user; the latter is cut to the
+ * part after '!' in place.  NULL if fine, else a malloc'd reason that
+ * says which part is wrong. */
+char *conf_token_id_problem(const char *user, char *token_id);
 
 /* Check that path is a regular file that only its owner can read
  * (mode & 077 == 0).  PXE_SECRET_PERMS with the chmod hint otherwise,

@@ -37,6 +37,18 @@ url_hostport(const char *url, int defport)
 
 /* ---- the client ---- */
 
+/* A ticket or CSRF token that can go into a header: visible ASCII
+ * without ';' (PVE's are base64, ':' and '%'). */
+static int
+header_safe(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s <= ' ' || (unsigned char)*s >= 0x7f ||
+		    *s == ';' || *s == ',')
+			return 0;
+	return 1;
+}
+
 /* The POST /access/ticket that logs in with the password, or renews the
  * ticket with the ticket itself. */
 static void
@@ -70,6 +82,19 @@ login_apply(struct px_client *c, struct px_call *k, int first,
 		secret_free(csrf);
 		return px_fail(e, PXE_PARSE, "login as %s: no ticket in the "
 		    "answer", c->p->user);
+	}
+	/* The ticket goes into a Cookie header and the CSRF token into a
+	 * header of its own: a CR, LF, ';' or space from the server would
+	 * add headers or cookies of its choosing. */
+	if (!header_safe(ticket) || (csrf && !header_safe(csrf))) {
+		px_fail(e, PXE_PARSE, "login as %s: the server's %s holds "
+		    "control characters, spaces or ';'; refusing it",
+		    c->p->user, header_safe(ticket) ? "CSRF token" : "ticket");
+		px_hint(e, "this is not what Proxmox VE sends: check that "
+		    "the url points at the API");
+		secret_free(ticket);
+		secret_free(csrf);
+		return -1;
 	}
 	secret_free(c->cookie);
 	c->cookie = px_xasprintf("%s=%s", c->p->kind == PX_KIND_PBS ?
@@ -170,6 +195,14 @@ px_client_new(const struct px_conf *conf, const struct px_profile *p,
 		if (http_tls_establish(c, e) != 0)
 			goto fail;
 		return c;
+	}
+	/* user and token_id go into headers too (px init passes them
+	 * unchecked by conf_load). */
+	if (conf_has_ctl(p->user) || (p->auth == PX_AUTH_TOKEN &&
+	    (p->token_id == NULL || conf_has_ctl(p->token_id)))) {
+		px_fail(e, PXE_CONFIG, "profile %s: user or token_id holds a "
+		    "control character", p->name);
+		goto fail;
 	}
 	if (conf_secret(conf, p, o ? o->secret : NULL, &secret, &source, e) != 0)
 		goto fail;

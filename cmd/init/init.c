@@ -123,23 +123,34 @@ ask(const char *prompt, const char *def, int secret)
 	return r;
 }
 
-/* https://host -> https://host:8006 ; host -> https://host:8006 */
+/* https://host -> https://host:8006 ; host -> https://host:8006.  A path,
+ * ?query or #fragment (a URL pasted from the GUI's address bar) is
+ * dropped.  NULL with *why set (never echoing the URL, which may hold a
+ * password) when it is not one px.conf would take. */
 static char *
-normalise_url(const char *in)
+normalise_url(const char *in, const char **why)
 {
 	const char *h = in;
+	char *u;
 	size_t n;
 
+	*why = "not an https URL";
 	if (strncmp(h, "https://", 8) == 0)
 		h += 8;
 	else if (strstr(h, "://") != NULL)
 		return NULL;
-	n = strcspn(h, "/");
+	n = strcspn(h, "/?#");
 	if (n == 0)
 		return NULL;
 	if (memchr(h, ':', n) != NULL || h[0] == '[')
-		return px_xasprintf("https://%.*s", (int)n, h);
-	return px_xasprintf("https://%.*s:8006", (int)n, h);
+		u = px_xasprintf("https://%.*s", (int)n, h);
+	else
+		u = px_xasprintf("https://%.*s:8006", (int)n, h);
+	if ((*why = conf_url_problem(u)) != NULL) {
+		free(u);
+		return NULL;
+	}
+	return u;
 }
 
 /* The profile as it will be written, in memory, to validate it. */
@@ -325,15 +336,16 @@ out:
 static int
 interactive(struct answers *a, struct px_err *e)
 {
-	char fp[96], pin[64], *s;
+	char fp[96], pin[64], *s, *why2;
+	const char *why;
 
 	for (;;) {
 		if ((s = ask("API URL", a->url ? a->url : "https://pve:8006",
 		    0)) == NULL)
 			return px_fail(e, PXE_USAGE, "no answer");
 		free(a->url);
-		if ((a->url = normalise_url(s)) == NULL) {
-			fprintf(stderr, "px init: %s is not an https URL\n", s);
+		if ((a->url = normalise_url(s, &why)) == NULL) {
+			fprintf(stderr, "px init: the URL %s\n", why);
 			free(s);
 			continue;
 		}
@@ -372,6 +384,12 @@ interactive(struct answers *a, struct px_err *e)
 			return px_fail(e, PXE_USAGE, "no answer");
 		free(a->token_id);
 		a->token_id = s;
+		if ((why2 = conf_token_id_problem(a->user, a->token_id)) !=
+		    NULL) {
+			px_fail(e, PXE_USAGE, "token id: %s", why2);
+			free(why2);
+			return -1;
+		}
 	}
 	if ((a->secret = ask(a->password ? "Password" : "Token secret", NULL,
 	    1)) == NULL || a->secret[0] == '\0')
@@ -390,7 +408,9 @@ init_main(int argc, char **argv)
 	struct answers a = { 0 };
 	struct px_err e = { 0 };
 	char *path = conf_path(), *dir;
-	int ch, force = 0, inter = 0, rc = 0;
+	int ch, force = 0, inter = 0, rc = 0, profile_opts = 0;
+	const char *why;
+	char *why2;
 	struct px_getopt g;
 	struct stat st;
 
@@ -407,26 +427,32 @@ init_main(int argc, char **argv)
 			a.name = px_xstrdup(g.arg);
 			break;
 		case O_URL:
-			if ((a.url = normalise_url(g.arg)) == NULL)
-				px_errx(PX_EXIT_USAGE, "--url: not an https URL: "
-				    "%s", g.arg);
+			profile_opts = 1;
+			if ((a.url = normalise_url(g.arg, &why)) == NULL)
+				px_errx(PX_EXIT_USAGE, "--url: %s", why);
 			break;
 		case O_USER:
+			profile_opts = 1;
 			a.user = px_xstrdup(g.arg);
 			break;
 		case O_TOKEN_ID:
+			profile_opts = 1;
 			a.token_id = px_xstrdup(g.arg);
 			break;
 		case O_PASSWORD:
+			profile_opts = 1;
 			a.password = 1;
 			break;
 		case O_FP:
+			profile_opts = 1;
 			a.fingerprint = px_xstrdup(g.arg);
 			break;
 		case O_TOFU:
+			profile_opts = 1;
 			a.tofu = 1;
 			break;
 		case O_INSECURE:
+			profile_opts = 1;
 			a.insecure = 1;
 			break;
 		default:
@@ -435,6 +461,16 @@ init_main(int argc, char **argv)
 	}
 	if (g.ind != argc)
 		px_usage(&px_cmd_init);
+	/* --url, --user ... describe a profile: without -p or -i there is
+	 * none to add them to, and writing the starter file instead would
+	 * drop them without a word. */
+	if (profile_opts && !inter && a.name == NULL)
+		px_errx(PX_EXIT_USAGE, "--url, --user, --token-id, --password, "
+		    "--fingerprint, --tofu and --insecure add a profile: name "
+		    "it with -p NAME (or use -i to be asked); nothing written");
+	if (a.token_id != NULL && a.user != NULL &&
+	    (why2 = conf_token_id_problem(a.user, a.token_id)) != NULL)
+		px_errx(PX_EXIT_USAGE, "--token-id: %s", why2);
 	if (a.name && strpbrk(a.name, "[] \t/"))
 		px_errx(PX_EXIT_USAGE, "profile name '%s' may not contain "
 		    "spaces, brackets or '/'", a.name);

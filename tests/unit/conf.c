@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include "conf.h"
@@ -47,6 +49,16 @@ main(void)
 	unsetenv("PX_TOKEN_SECRET");
 	unsetenv("PX_PASSWORD");
 
+	{
+		struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
+
+		/* Start dumpable with cores allowed, as a shell would. */
+		(void)setrlimit(RLIMIT_CORE, &rl);
+		getrlimit(RLIMIT_CORE, &rl);
+		ok(prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) == 1 &&
+		    rl.rlim_cur != 0, "before any secret: dumpable, cores "
+		    "allowed");
+	}
 	ok(load(&c, "[px]\nprofile = b\n\n[profile a]\nurl = https://a:8006/\n"
 	    "user = root@pam\ntoken_id = px\ntoken_secret = s3cret\n"
 	    "fingerprint = ab:cd:ef:01:23:45:67:89:ab:cd:ef:01:23:45:67:89:"
@@ -88,6 +100,25 @@ main(void)
 	    strcmp(s, "s3cret") == 0 && strcmp(src, "inline") == 0,
 	    "inline secret in a 0600 file");
 	secret_free(s);
+	{
+		struct rlimit rl;
+
+		getrlimit(RLIMIT_CORE, &rl);
+		ok(prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) == 0,
+		    "holding a secret: the process is not dumpable");
+		ok(rl.rlim_cur == 0, "and its core limit is 0");
+	}
+	setenv("PX_TOKEN_SECRET", "a\r\nX-Evil: 1", 1);
+	ok(conf_secret(&c, p, NULL, &s, &src, &e) == -1 && s == NULL &&
+	    e.id == PXE_CONFIG && px_exit_code(&e) == 3 &&
+	    strstr(e.msg, "PX_TOKEN_SECRET holds a control character") &&
+	    !strstr(e.msg, "Evil"),
+	    "CR LF in PX_TOKEN_SECRET is refused, not echoed (%s)", e.msg);
+	unsetenv("PX_TOKEN_SECRET");
+	ok(conf_secret(&c, p, "x\ny", &s, &src, &e) == -1 &&
+	    e.id == PXE_CONFIG, "LF in a secret from a flag is refused");
+	ok(conf_secret(&c, p, "x\x7fy", &s, &src, &e) == -1 &&
+	    e.id == PXE_CONFIG, "DEL in a secret is refused");
 	setenv("PX_TOKEN_SECRET", "fromenv", 1);
 	ok(conf_secret(&c, p, NULL, &s, &src, &e) == 0 &&
 	    strcmp(s, "fromenv") == 0, "environment beats inline");
@@ -139,7 +170,40 @@ main(void)
 		{ "[profile a]\nurl = https://a\nuser = root@pam\n",
 		  "token auth without token_id" },
 		{ "[profile a]\nurl = https://a\nuser = root@pam\ntoken_id = "
-		  "root@pam!x\n", "token_id with the user" },
+		  "admin@pve!x\n", "token_id with another user" },
+		{ "[profile a]\nurl = https://a\nuser = root@pam\ntoken_id = "
+		  "root@pam!\n", "token_id with an empty id" },
+		{ "[profile a]\nurl = https://a\nuser = root@pam\ntoken_id = "
+		  "root@pam!x=secret\n", "token_id with the secret" },
+		{ "[profile lab]\nurl = https://lab\nuser = root@pam\n"
+		  "token_id = x\n[profile prod\nurl = https://prod\n",
+		  "a section line without ']'" },
+		{ "[profile a]\nurl = https://a\nuser = root@pam\ntoken_id = x\n"
+		  "read_only no\n", "a line without '='" },
+		{ "[profile a]\nurl = https://a\nuser = root@pam\ntoken_id = x\n"
+		  "https//b\n", "a bare value" },
+		{ "[profile a]\nurl = https://a\nuser = root@pam\ntoken_id = x\n"
+		  "= x\n", "a value without a key" },
+		{ "[profile a]\nurl = https://a\nuser = root@pam\ntoken_id = x\n"
+		  "[profile a]\nread_only = no\n", "a section given twice" },
+		{ "[profile a] x\nurl = https://a\nuser = root@pam\n"
+		  "token_id = x\n", "text after a section's ']'" },
+		{ "[profile a]\nurl = https://root:pw@a\nuser = root@pam\n"
+		  "token_id = x\n", "a url with user:password@" },
+		{ "[profile a]\nurl = https://a:8006?x=1\nuser = root@pam\n"
+		  "token_id = x\n", "a url with ?query" },
+		{ "[profile a]\nurl = \"https://a:8006/#v1\"\nuser = root@pam\n"
+		  "token_id = x\n", "a url with #fragment" },
+		{ "[profile a]\nurl = https://a\nuser = root@pam\ntoken_id = x\n"
+		  "rate_limit = nan\n", "rate_limit nan" },
+		{ "[profile a]\nurl = https://a\nuser = root@pam\ntoken_id = x\n"
+		  "rate_limit = inf\n", "rate_limit inf" },
+		{ "[profile a]\nurl = https://a\nuser = root@pam\ntoken_id = x\n"
+		  "rate_limit = -nan\n", "rate_limit -nan" },
+		{ "[profile a]\nurl = https://a\nuser = root@pam\ntoken_id = x\n"
+		  "rate_limit = -1\n", "rate_limit negative" },
+		{ "[profile a]\nurl = https://a\nuser = root@pam\ntoken_id = x\n"
+		  "user = root\r@pam\n", "a CR in user" },
 		{ "[profile a]\nurl = https://a\nuser = root@pam\ntoken_id = x\n"
 		  "fingerprint = 12:34\n", "short fingerprint" },
 		{ "[profile a]\nurl = https://a\nuser = root@pam\ntoken_id = x\n"
@@ -157,6 +221,45 @@ main(void)
 
 		ok(rc == -1 && px_exit_code(&e) == 3, "refused: %s (%s)",
 		    bad[i].why, e.msg);
+	}
+	ok(load(&c, "[profile lab]\nurl = https://lab\nuser = root@pam\n"
+	    "token_id = x\n\n[profile prod\nurl = https://prod\n", 0600,
+	    &e) == -1 && strstr(e.msg, "/px.conf:6: the section line has "
+	    "no closing ']'"), "a malformed line is named by file and line "
+	    "(%s)", e.msg);
+	ok(load(&c, "[profile a]\nurl = https://a\nuser = root@pam\n"
+	    "token_id = x\n[ssh]\n[profile a]\n", 0600, &e) == -1 &&
+	    strstr(e.msg, "px.conf:6: [profile a] appears a second time"),
+	    "a duplicate section is named by line (%s)", e.msg);
+	ok(load(&c, "[profile a]\nurl = https://u:hunter2@a\nuser = root@pam"
+	    "\ntoken_id = x\n", 0600, &e) == -1 &&
+	    strstr(e.msg, "USER:PASSWORD@") && !strstr(e.msg, "hunter2"),
+	    "a url's password is refused, not echoed (%s)", e.msg);
+	ok(load(&c, "[profile a]\nurl = https://a\nuser = root@pam\n"
+	    "token_id = admin@pve!x\n", 0600, &e) == -1 &&
+	    strstr(e.msg, "the user part 'admin@pve'") &&
+	    strstr(e.msg, "user = root@pam"),
+	    "token_id's user part names what is wrong (%s)", e.msg);
+	ok(load(&c, "[profile a]\nurl = https://a\nuser = root@pam\n"
+	    "token_id = root@pam!px\n", 0600, &e) == 0 &&
+	    strcmp(c.profiles[0].token_id, "px") == 0,
+	    "token_id = root@pam!px, as PVE's GUI shows it, is the id px");
+	conf_free(&c);
+	ok(load(&c, "; top\n[profile a]   ; note\n  url = https://a:8006/\n"
+	    "user = root@pam\r\ntoken_id: x\n# end\n", 0600, &e) == 0,
+	    "comments, indentation, CRLF, key: value and a comment after "
+	    "']' are fine");
+	conf_free(&c);
+	{
+		char longl[700];
+
+		memset(longl, 'x', sizeof(longl));
+		memcpy(longl, "[ssh]\nk = ", 10);
+		longl[sizeof(longl) - 2] = '\n';
+		longl[sizeof(longl) - 1] = '\0';
+		ok(load(&c, longl, 0600, &e) == -1 &&
+		    strstr(e.msg, ":2: line longer than"),
+		    "a line longer than minini reads is refused (%s)", e.msg);
 	}
 	ok(conf_load_file(&c, "/nonexistent/px.conf", &e) == -1 &&
 	    e.id == PXE_CONFIG && strstr(e.hint, "px init"),
