@@ -164,11 +164,61 @@ fingerprint_of(char out[96], const void *data, size_t n)
 	fingerprint_format(out, sha);
 }
 
+size_t
+text_char(const char *s, int *control)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t need, i;
+
+	*control = 0;
+	if (p[0] < 0x20 || p[0] == 0x7f || (p[0] >= 0x80 && p[0] <= 0x9f)) {
+		*control = p[0] != '\0';
+		return 1;
+	}
+	if (p[0] < 0x80)
+		return 1;
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		need = 2;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		need = 3;
+		if (p[0] == 0xe0)
+			lo = 0xa0;	/* overlong */
+		else if (p[0] == 0xed)
+			hi = 0x9f;	/* UTF-16 surrogates */
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		need = 4;
+		if (p[0] == 0xf0)
+			lo = 0x90;	/* overlong */
+		else if (p[0] == 0xf4)
+			hi = 0x8f;	/* over U+10FFFF */
+	} else
+		return 1;	/* 0xa0..0xc1, 0xf5..0xff: not a lead byte */
+	for (i = 1; i < need; i++, lo = 0x80, hi = 0xbf)
+		if (p[i] < lo || p[i] > hi)
+			return 1;	/* a broken sequence: its lead alone */
+	*control = p[0] == 0xc2 && p[1] <= 0x9f;	/* U+0080..U+009F */
+	return need;
+}
+
 char *
 text_sanitize(char *s)
 {
-	for (unsigned char *p = (unsigned char *)s; *p; p++)
-		if (*p < 0x20 || *p == 0x7f)
-			*p = (*p == '\n' || *p == '\t') ? ' ' : '?';
+	unsigned char *r = (unsigned char *)s, *w;
+	int control;
+
+	while (*r >= 0x20 && *r < 0x7f)	/* the common case: plain ASCII */
+		r++;
+	for (w = r; *r != '\0'; ) {
+		size_t n = text_char((const char *)r, &control);
+
+		if (control) {
+			*w++ = *r == '\n' || *r == '\t' ? ' ' : '?';
+			r += n;
+		} else
+			while (n-- > 0)
+				*w++ = *r++;
+	}
+	*w = '\0';
 	return s;
 }

@@ -32,10 +32,19 @@ void fingerprint_format(char out[96], const uint8_t sha[32]);
 /* SHA-256 of data as colon hex. */
 void fingerprint_of(char out[96], const void *data, size_t n);
 
-
-
-/* Replace control characters (and ESC sequences' introducer) in s with
- * '?', in place, so that text from a server cannot drive the terminal.
- * Returns s. */
+/*
+ * The controls a terminal obeys: C0 (0x00..0x1f), DEL, and C1 (U+0080..
+ * U+009F; U+009B is CSI, as good as ESC [), both as UTF-8 (C2 80..C2 9F)
+ * and as a lone byte 0x80..0x9f that is no part of a well-formed UTF-8
+ * sequence.  Other bytes, broken UTF-8 included, are left alone.
+ */
+/* The length in bytes of the character at s (a well-formed UTF-8
+ * sequence, else one byte; 1 at the terminating NUL), and in *control
+ * whether it is one of those controls (never the NUL). */
+size_t text_char(const char *s, int *control);
+/* Replace each control in s with one '?' (a newline or tab with ' '), in
+ * place (the string may get shorter), so that text from a server or a
+ * file cannot drive the terminal.  Returns s. */
 char *text_sanitize(char *s);
+
 #endif

@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 
 #include "conf.h"
+#include "enc.h"
 #include "freeze.h"
 #include "json.h"
 
@@ -99,6 +100,11 @@ freezes_read(const char *path, struct freezes *fz, struct px_err *e)
 		json_strcpy(&j, json_get(&j, c, "reason"), f->reason,
 		    sizeof(f->reason));
 		json_strcpy(&j, json_get(&j, c, "by"), f->by, sizeof(f->by));
+		/* Shown in refusals and tables: the file may have been
+		 * edited, and the reason is whatever was typed. */
+		text_sanitize(f->scope);
+		text_sanitize(f->reason);
+		text_sanitize(f->by);
 		f->since = json_get_int(&j, c, "since", 0);
 		f->until = json_get_int(&j, c, "until", 0);
 		fz->n++;
@@ -303,6 +309,7 @@ freeze_set(const char *scope, const char *reason, long long ttl,
 		return px_fail(e, PXE_USAGE, "freeze: negative TTL");
 	snprintf(f.scope, sizeof(f.scope), "%s", scope);
 	snprintf(f.reason, sizeof(f.reason), "%s", reason);
+	text_sanitize(f.reason);
 	snprintf(f.by, sizeof(f.by), "%s", px_whoami());
 	f.since = (long long)time(NULL);
 	f.until = ttl > 0 ? f.since + ttl : 0;

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "enc.h"
 #include "err.h"
 #include "json.h"
 #include "out.h"
@@ -471,31 +472,33 @@ fmt_human(const struct out *o, enum out_type type, const struct cell *c,
 
 /*
  * Append s for a terminal: a control character would break the columns
- * or, worse (ESC, or a C1 control such as U+009B CSI), drive the
- * terminal, and names, notes and task logs come from the cluster.
- * \t \n \r are shown as such, other controls as '?'.  Returns the display
- * width: UTF-8 code points.
+ * or, worse (ESC, or a C1 control such as U+009B CSI or a lone byte
+ * 0x9b), drive the terminal, and names, notes and task logs come from
+ * the cluster.  The controls are text_char's (enc.h); \t \n \r are
+ * shown as such, the others as '?'.  Returns the display width: UTF-8
+ * code points.
  */
 static size_t
 add_sanitized(struct buf *b, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t w = 0, run;
+	size_t w = 0, run, n;
+	int control;
 
 	while (*p != '\0') {
-		for (run = 0; p[run] >= 0x20 && p[run] != 0x7f; run++) {
-			if (p[run] == 0xc2 && p[run + 1] >= 0x80 &&
-			    p[run + 1] <= 0x9f)
-				break;
-			if ((p[run] & 0xc0) != 0x80)
-				w++;
-		}
-		if (run > 0) {
+		for (run = 0; p[run] >= 0x20 && p[run] < 0x7f; run++)
+			;
+		if (run > 0) {	/* plain ASCII, the common case */
 			buf_add(b, p, run);
 			p += run;
+			w += run;
 			continue;
 		}
-		if (*p == '\t' || *p == '\n' || *p == '\r') {
+		n = text_char((const char *)p, &control);
+		if (!control) {
+			buf_add(b, p, n);
+			w += (*p & 0xc0) != 0x80;
+		} else if (*p == '\t' || *p == '\n' || *p == '\r') {
 			buf_addc(b, '\\');
 			buf_addc(b, *p == '\t' ? 't' : *p == '\n' ? 'n' : 'r');
 			w += 2;
@@ -503,7 +506,7 @@ add_sanitized(struct buf *b, const char *s)
 			buf_addc(b, '?');
 			w++;
 		}
-		p += *p == 0xc2 ? 2 : 1;
+		p += n;
 	}
 	return w;
 }

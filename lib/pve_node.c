@@ -37,6 +37,8 @@ pve_node_status_parse(const struct json *j, int obj,
 	s->root_used = json_get_uint(j, json_get(j, obj, "rootfs"), "used", 0);
 	s->root_avail = json_get_uint(j, json_get(j, obj, "rootfs"), "avail",
 	    s->root_total > s->root_used ? s->root_total - s->root_used : 0);
+	text_sanitize(s->pveversion);
+	text_sanitize(s->kernel);
 	return 0;
 }
 
@@ -147,6 +149,10 @@ pve_hwmap_parse(const struct json *j, int arr, struct pve_hwmap **out,
 				pve_pci_norm(x->path, tmp, sizeof(tmp));
 				snprintf(x->path, sizeof(x->path), "%s", tmp);
 			}
+			text_sanitize(x->id);
+			text_sanitize(x->node);
+			text_sanitize(x->path);
+			text_sanitize(x->devid);
 			k++;
 		}
 	}
@@ -231,6 +237,9 @@ pve_passthru_parse(const struct json *j, int obj, struct pve_passthru **out,
 			}
 			snprintf(x->host, sizeof(x->host), "%s", norm);
 		}
+		text_sanitize(x->key);
+		text_sanitize(x->mapping);
+		text_sanitize(x->host);
 		k++;
 	}
 	*out = v;
@@ -296,7 +305,23 @@ pve_smart_parse(const struct json *j, int obj, struct pve_smart *s,
 	json_strcpy(j, json_get(j, obj, "health"), s->health,
 	    sizeof(s->health));
 	json_strcpy(j, json_get(j, obj, "type"), s->type, sizeof(s->type));
-	s->text = json_get_str(j, obj, "text");
+	text_sanitize(s->health);
+	text_sanitize(s->type);
+	/* The report keeps its lines: each line sanitized on its own. */
+	if ((s->text = json_get_str(j, obj, "text")) != NULL) {
+		char *l = s->text, *nl;
+
+		while ((nl = strchr(l, '\n')) != NULL) {
+			size_t len;
+
+			*nl = '\0';
+			len = strlen(text_sanitize(l));	/* may get shorter */
+			memmove(l + len + 1, nl + 1, strlen(nl + 1) + 1);
+			l[len] = '\n';
+			l += len + 1;
+		}
+		text_sanitize(l);
+	}
 	attrs = json_get(j, obj, "attributes");
 	if (json_type(j, attrs) == JSON_ARRAY &&
 	    pve_rows_parse(j, attrs, &(const struct pve_rows)PVE_ROWS(
@@ -351,6 +376,7 @@ netif_ports(const struct json *j, int obj, void *row)
 	    x->ports, sizeof(x->ports)) < 0)
 		json_strcpy(j, json_get(j, obj, "ovs_ports"), x->ports,
 		    sizeof(x->ports));
+	text_sanitize(x->ports);
 	return 0;
 }
 
@@ -378,7 +404,7 @@ join_strs(const struct json *j, int arr, char *dst, size_t n)
 		if (l)
 			dst[l++] = ' ';
 		if (json_strcpy(j, c, dst + l, n - l) > 0)
-			l = strlen(dst);
+			l = strlen(text_sanitize(dst + l)) + l;
 		else if (l)
 			dst[--l] = '\0';
 	}
@@ -403,6 +429,7 @@ pve_apt_repos_parse(const struct json *j, int obj, struct pve_apt_repo **out,
 		char path[256] = "";
 
 		json_strcpy(j, json_get(j, f, "path"), path, sizeof(path));
+		text_sanitize(path);
 		JSON_FOREACH(j, repos, r, q) {
 			struct pve_apt_repo *x = &v[k++];
 

@@ -101,7 +101,8 @@ find_main(int argc, char **argv)
 		}
 		free(g);
 	}
-	if (cli_print(&x, o, &e) != 0)
+	/* Nothing found anywhere: the message alone, no empty table. */
+	if ((found || failed) && cli_print(&x, o, &e) != 0)
 		rc = px_report(&e);
 	else if (!found && failed)
 		rc = PX_EXIT_USAGE;

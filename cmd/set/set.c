@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit.h"
 #include "enc.h"
 #include "mutcli.h"
 #include "pve_check.h"
@@ -57,7 +58,20 @@ add_deletes(struct change *ch, int n, const char *arg)
 	return n;
 }
 
-/* Print the change on stderr: "key: old -> new". */
+/* Whether key holds a secret (cipassword, sshkeys, ...): the audit log's
+ * rule (audit_redact), so that stderr shows no more than the log keeps. */
+static int
+secret_key(const char *key)
+{
+	char form[80], red[96];
+
+	snprintf(form, sizeof(form), "%.64s=x", key);
+	audit_redact(form, red, sizeof(red));
+	return strcmp(form, red) != 0;
+}
+
+/* Print the change on stderr: "key: old -> new", a secret's values as
+ * "(changed)". */
 static void
 show_diff(const struct change *ch, int n, const struct pve_kv *old, int nold,
     const struct pve_kv *pend, int npend, int dry)
@@ -74,6 +88,11 @@ show_diff(const struct change *ch, int n, const struct pve_kv *old, int nold,
 			    (pend[k].pending || pend[k].del))
 				mark = " (pending: applies at the next "
 				    "restart)";
+		if (secret_key(ch[i].key)) {
+			px_warn("%s%s: %s%s", would, ch[i].key, ch[i].value ?
+			    "(changed)" : "(deleted)", mark);
+			continue;
+		}
 		if (ch[i].value && was && strcmp(was, ch[i].value) == 0) {
 			a = text_sanitize(px_xstrdup(was));
 			px_warn("%s%s: %s (unchanged)", would, ch[i].key, a);

@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "diag.h"
+#include "enc.h"
 
 const char *px_progname = "px";
 
@@ -21,17 +23,43 @@ px_diag_init(void)
 	px_notice_set(notice);
 }
 
+/*
+ * "px NAME: " and the message, sanitized, on stderr: a message holds
+ * names, keys, reasons and answers from a server, a file or the command
+ * line, and none of them may drive the terminal (enc.h's text_char).
+ */
+static void
+say(const char *prefix, const char *fmt, va_list ap)
+{
+	struct buf b = { 0 };
+	char none[] = "";
+
+	buf_vprintf(&b, fmt, ap);
+	fflush(stdout);
+	fprintf(stderr, "%s: %s%s\n", px_progname, prefix,
+	    text_sanitize(b.p ? b.p : none));
+	buf_free(&b);
+}
+
+/* say() without the va_list. */
+static void
+sayf(const char *prefix, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	say(prefix, fmt, ap);
+	va_end(ap);
+}
+
 void
 px_warn(const char *fmt, ...)
 {
 	va_list ap;
 
-	fflush(stdout);
-	fprintf(stderr, "%s: ", px_progname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say("", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void
@@ -39,23 +67,18 @@ px_errx(int status, const char *fmt, ...)
 {
 	va_list ap;
 
-	fflush(stdout);
-	fprintf(stderr, "%s: ", px_progname);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say("", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	exit(status);
 }
 
 int
 px_report(const struct px_err *e)
 {
-	fflush(stdout);
-	fprintf(stderr, "%s: %s\n", px_progname,
-	    e->msg[0] ? e->msg : px_errinfo(e->id)->title);
+	sayf("", "%s", e->msg[0] ? e->msg : px_errinfo(e->id)->title);
 	if (e->hint[0])
-		fprintf(stderr, "%s: hint: %s\n", px_progname, e->hint);
+		sayf("hint: ", "%s", e->hint);
 	return px_exit_code(e);
 }
 

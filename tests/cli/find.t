@@ -31,6 +31,10 @@ is "$rc" 5 "find: nothing found: exit 5"
 like "$err" "no guest named 'nosuch\*'" "and says so"
 run px find 99999
 is "$rc" 5 "find: unknown VMID: exit 5"
+is "$out" "" "find: nothing on stdout, no empty table"
+like "$err" "no guest with VMID '99999'" "the message alone, on stderr"
+run px find -j 99999
+is "$rc$out" "5" "find -j: exit 5 and nothing on stdout either"
 # a second profile on the same pxsim, and one where nothing listens
 sed 's/^\[profile sim\]/[profile other]/' "$PX_CONFIG" | sed -n '/^\[profile other\]/,$p' >"$T/other"
 cat "$PX_CONFIG" "$T/other" >"$T/multi.conf"

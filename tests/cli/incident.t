@@ -154,4 +154,26 @@ chmod 600 "$data/audit.db"
 run px incident thaw -p sim --reason "audit fixed"
 is "$rc" 0 "with the log fixed, thaw works"
 
+# A reason is echoed in messages, tables and refusals: none of its
+# control characters (ESC, BEL, a C1 CSI as UTF-8 or as a raw byte)
+# reaches the terminal, from the command line or from an edited file.
+ctl=$(printf '[\033\007\233]|\302\233')
+run px incident freeze -p sim --reason "$(printf 'x\033]0;PWNED\007\302\233y\233z')"
+is "$rc" 0 "a freeze with control characters in its reason"
+like "$err" 'froze sim until .*: x\?\]0;PWNED\?\?y\?z$' "is confirmed with them as '?'"
+unlike "$err" "$ctl" "no control character on stderr"
+run px incident status
+like "$out" 'x\?\]0;PWNED\?\?y\?z' "status shows the reason sanitized"
+unlike "$out" "$ctl" "no control character in the table"
+run px incident status -j
+is "$(json_expr "$out" 'd[0]["reason"]')" 'x?]0;PWNED??y?z' "nor in JSON"
+px incident thaw -p sim --reason done 2>/dev/null
+printf '{"freezes":[{"scope":"sim","reason":"r\\u001b[2J\\u009b","by":"a\\u0007b","since":1,"until":0}]}\n' \
+	>"$data/freeze.json"
+run px incident status -j
+is "$(json_expr "$out" '[d[0]["reason"], d[0]["by"]]')" "['r?[2J?', 'a?b']" \
+	"an edited freeze.json: reason and by are sanitized when read"
+run px incident status
+unlike "$out" "$ctl" "and the table has no control character"
+
 done_testing

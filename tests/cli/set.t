@@ -110,5 +110,20 @@ is "$rc" 1 "a key PVE does not know: exit 1"
 like "$err" "no-such-key: property is not defined" "with PVE's parameter error"
 run px set "$vm" description='a=b c'
 is "$(cfg "$vm" description)" "a=b c" "a value may hold '=' and spaces"
+run px set "$vm" "$(printf 'k\033]0;PWNED\007\233')=1"
+is "$rc" 2 "a key with control characters: exit 2"
+like "$err" "'k\?\]0;PWNED\?\?' is not a config key" "echoed with '?' for each"
+unlike "$err" "$(printf '[\033\007\233]')" "and no control character"
+
+# --- secrets: a value PVE keeps secret is not echoed, with -n or not
+for n in -n ""; do
+	run px set $n "$vm" cipassword=Hunter2 sshkeys=ssh-ed25519%20AAAAsecret
+	is "$rc" 0 "set${n:+ $n} cipassword and sshkeys: exit 0"
+	like "$err" "cipassword: \(changed\)" "${n:-set}: cipassword shows (changed)"
+	like "$err" "sshkeys: \(changed\)" "${n:-set}: sshkeys shows (changed)"
+	unlike "$out$err" "Hunter2|AAAAsecret" "${n:-set}: the values appear nowhere"
+done
+run px set "$vm" --delete cipassword
+like "$err" "cipassword: \(deleted\)" "a deleted secret: (deleted)"
 
 done_testing

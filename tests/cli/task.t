@@ -43,6 +43,10 @@ run px task status -f tsv -c type,id "$good"
 is "$out" "$(printf 'qmstart\t%s' "$stop_id")" "task status -f tsv -c"
 run px task status not-a-upid
 is "$rc" 2 "task status with a malformed UPID: exit 2"
+run px task wait "UPID:$(printf '\033]0;PWNED\007\033[31;1m\233'):1:1:1:qmstart:1:root@pam:"
+is "$rc" 2 "task wait with control characters in the UPID: exit 2"
+like "$err" 'UPID:\?\]0;PWNED\?\?\[31;1m\?:1:' "echoes it with '?' for each"
+unlike "$err" "$(printf '[\033\007\233]')" "and no control character"
 run px task status "UPID:nosuch:00000001:00000001:00000001:qmstart:100:root@pam:"
 is "$rc" 5 "task status of an unknown node: exit 5"
 

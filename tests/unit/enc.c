@@ -64,6 +64,27 @@ main(void)
 	char s[] = "ok\x1b[31mred\x07\ttab";
 	is_str(text_sanitize(s), "ok?[31mred? tab",
 	    "control characters from a server are neutralised");
+	{
+		char c1[] = "a\xc2\x9b" "31mb\x9b" "1mc\x85" "d\x7f";
+		char utf[] = "gr\xc3\xbc\xc3\x9f \xe2\x80\x9b \xf0\x9f\x98\x80";
+		char broken[] = "x\xe0\x9b\x80y\xc3z";
+		int ctl;
+
+		is_str(text_sanitize(c1), "a?31mb?1mc?d?",
+		    "C1 controls (U+009B CSI, raw 0x9b and 0x85) become one "
+		    "'?' each");
+		is_str(text_sanitize(utf),
+		    "gr\xc3\xbc\xc3\x9f \xe2\x80\x9b \xf0\x9f\x98\x80",
+		    "UTF-8 whose continuation bytes are 0x80..0x9f is kept");
+		is_str(text_sanitize(broken), "x\xe0??y\xc3z",
+		    "a broken sequence: its 0x80..0x9f bytes are C1 controls");
+		ok(text_char("\xc2\x9b", &ctl) == 2 && ctl,
+		    "text_char: U+009B is one two-byte control");
+		ok(text_char("\xc2\xa0", &ctl) == 2 && !ctl,
+		    "text_char: U+00A0 is no control");
+		ok(text_char("", &ctl) == 1 && !ctl,
+		    "text_char: the NUL is no control");
+	}
 	buf_free(&b);
 	return done_testing();
 }

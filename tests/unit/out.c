@@ -204,6 +204,19 @@ test_table_edge(void)
 	free(p);
 
 	o = out_new(&opts, c2, 2);
+	out_row(o);
+	out_str(o, 0, "\x9b" "2J\x85");
+	out_str(o, 1, "\xe2\x80\x9b" "ok");
+	out_row(o);
+	out_str(o, 0, "gr\xc3\xbc\xc3\x9f" "e");
+	p = print_to_string(o, &rc, &e);
+	is_str(p, "K      V\n?2J?   \xe2\x80\x9bok\ngr\xc3\xbc\xc3\x9f" "e  -\n",
+	    "table: raw C1 bytes (0x9b CSI, 0x85) are controls; UTF-8 "
+	    "with such continuation bytes is text, one column each");
+	out_free(o);
+	free(p);
+
+	o = out_new(&opts, c2, 2);
 	out_str(o, 0, "no out_row first");
 	out_str(o, 9, "out of range: ignored");
 	out_int(o, -1, 5);

@@ -872,6 +872,70 @@ sanitized(void)
 	    strstr(s.name, "\xc2\x9b") == NULL, "no ESC, CR or CSI survives");
 }
 
+/* The parsers that copy strings by hand, not through the field tables,
+ * sanitize them the same way. */
+static void
+sanitized_by_hand(void)
+{
+	struct pve_node_status ns;
+	struct pve_hwmap *m;
+	struct pve_passthru *p;
+	struct pve_netif *ifs;
+	struct pve_smart sm;
+	struct pve_apt_repo *ar;
+	struct pve_log_line *log;
+	struct px_err e;
+	int n;
+
+	inline_json("{\"data\":{\"pveversion\":\"pve\\u001b]0;x\\u0007\","
+	    "\"kversion\":\"k\x9b" "2J\"}}");
+	ok(pve_node_status_parse(&j, data, &ns, &e) == 0 &&
+	    strcmp(ns.pveversion, "pve?]0;x?") == 0 &&
+	    strcmp(ns.kernel, "k?2J") == 0, "node status: version, kernel");
+	inline_json("{\"data\":[{\"id\":\"g\\u009bpu\",\"map\":[\"node=pve"
+	    "\\u001b[2J,path=p\\u0007,id=1\\u007f\"]}]}");
+	ok(pve_hwmap_parse(&j, data, &m, &n, &e) == 0 && n == 1 &&
+	    strcmp(m[0].id, "g?pu") == 0 && strcmp(m[0].node, "pve?[2J") == 0 &&
+	    strcmp(m[0].path, "p?") == 0 && strcmp(m[0].devid, "1?") == 0,
+	    "mappings: id, node, path, device id");
+	free(m);
+	inline_json("{\"data\":{\"hostpci0\":\"mapping=g\\u001b[31m\","
+	    "\"usb0\":\"host=a\x9b" "b\"}}");
+	ok(pve_passthru_parse(&j, data, &p, &n, &e) == 0 && n == 2 &&
+	    strcmp(p[0].mapping, "g?[31m") == 0 &&
+	    strcmp(p[1].host, "a?b") == 0, "passthrough: mapping, host");
+	free(p);
+	inline_json("{\"data\":[{\"iface\":\"bond0\",\"slaves\":"
+	    "\"eno1\\u001b[2J\"},{\"iface\":\"br0\",\"bridge_ports\":\"x\","
+	    "\"ovs_ports\":\"no\"},{\"iface\":\"ovs\",\"ovs_ports\":"
+	    "\"e\\u009b\"}]}");
+	ok(pve_netifs_parse(&j, data, &ifs, &n, &e) == 0 && n == 3 &&
+	    strcmp(ifs[0].ports, "eno1?[2J") == 0 &&
+	    strcmp(ifs[2].ports, "e?") == 0, "bond and OVS ports");
+	free(ifs);
+	inline_json("{\"data\":{\"health\":\"OK\\u001b[5m\",\"type\":"
+	    "\"text\",\"text\":\"line 1\\u001b]0;x\\u0007\\nline\\u009b2"
+	    "\\n\\nend\\r\"}}");
+	ok(pve_smart_parse(&j, data, &sm, &e) == 0 &&
+	    strcmp(sm.health, "OK?[5m") == 0 && sm.text != NULL &&
+	    strcmp(sm.text, "line 1?]0;x?\nline?2\n\nend?") == 0,
+	    "SMART: health, and the report keeps its lines");
+	pve_smart_free(&sm);
+	inline_json("{\"data\":{\"files\":[{\"path\":\"/etc/\\u001b[2J\","
+	    "\"repositories\":[{\"Types\":[\"deb\"],\"URIs\":[\"http://"
+	    "x\\u009b\",\"y\"],\"Suites\":[\"s\"],\"Components\":[\"m\"]}]}]}}");
+	ok(pve_apt_repos_parse(&j, data, &ar, &n, &e) == 0 && n == 1 &&
+	    strcmp(ar[0].path, "/etc/?[2J") == 0 &&
+	    strcmp(ar[0].uris, "http://x? y") == 0, "apt: path, URIs");
+	free(ar);
+	inline_json("{\"data\":[{\"n\":1,\"t\":\"TASK \\u009b" "31mOK\"},"
+	    "{\"n\":2,\"t\":\"raw \x9b" "2J\"}]}");
+	ok(pve_task_log_parse(&j, data, &log, &n, &e) == 0 && n == 2 &&
+	    strcmp(log[0].t, "TASK ?31mOK") == 0 &&
+	    strcmp(log[1].t, "raw ?2J") == 0, "task log: C1 controls");
+	pve_log_free(log, n);
+}
+
 int
 main(void)
 {
@@ -894,6 +958,7 @@ main(void)
 	paths();
 	migrate_and_here();
 	sanitized();
+	sanitized_by_hand();
 	json_free(&j);
 	free(text);
 	return done_testing();
