@@ -11,6 +11,7 @@
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/wait.h>
 
 #include "clock.h"
 #include "diag.h"
@@ -481,6 +482,47 @@ tui_need_terminal(const char *without)
 		    "and output (%s)", without);
 }
 
+/* The real stderr while tui_run holds it (-1 outside and when it could
+ * not), for a child that takes the terminal. */
+static int real_stderr = -1;
+
+int
+tui_run_child(char *const argv[])
+{
+	TickitTerm *tt = tickit_get_term(tk);
+	struct sigaction ign, oint, oquit;
+	pid_t pid;
+	int st = -1;
+
+	/* The child owns the terminal: C-c there is its own, not ours. */
+	memset(&ign, 0, sizeof(ign));
+	ign.sa_handler = SIG_IGN;
+	sigaction(SIGINT, &ign, &oint);
+	sigaction(SIGQUIT, &ign, &oquit);
+	tickit_term_pause(tt);
+	if ((pid = fork()) == 0) {
+		signal(SIGINT, SIG_DFL);
+		signal(SIGQUIT, SIG_DFL);
+		signal(SIGPIPE, SIG_DFL);
+		for (size_t i = 0; i < NFATAL; i++)
+			sigaction(fatal[i], &fatal_old[i], NULL);
+		if (real_stderr >= 0)
+			dup2(real_stderr, STDERR_FILENO);
+		execv("/proc/self/exe", argv);
+		_exit(127);
+	}
+	if (pid > 0)
+		while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
+			;
+	tickit_term_resume(tt);
+	sigaction(SIGINT, &oint, NULL);
+	sigaction(SIGQUIT, &oquit, NULL);
+	tickit_window_expose(root, NULL);
+	if (pid < 0 || !WIFEXITED(st))
+		return -1;
+	return WEXITSTATUS(st) == 127 ? -1 : WEXITSTATUS(st);
+}
+
 void
 tui_run(const struct tui_app *a)
 {
@@ -494,6 +536,7 @@ tui_run(const struct tui_app *a)
 	root = tickit_get_rootwin(tk);
 	tickit_term_get_size(tickit_get_term(tk), &lines, &cols);
 	err_fd = hold_stderr();
+	real_stderr = err_fd;
 	/* Before the command's threads: curl_global_init is not
 	 * thread-safe everywhere. */
 	async = px_async_new(hook_io, hook_timer, NULL);
@@ -524,6 +567,7 @@ tui_run(const struct tui_app *a)
 	tickit_unref(tk);
 	tk = NULL;
 	root = NULL;
+	real_stderr = -1;
 	release_stderr(err_fd);
 }
 
