@@ -13,6 +13,8 @@
 #include <unistd.h>
 #include <sys/wait.h>
 
+#include <unibilium.h>
+
 #include "clock.h"
 #include "diag.h"
 #include "err.h"
@@ -474,12 +476,52 @@ tui_delay(const char *arg)
 	return delay;
 }
 
+/*
+ * The terminfo capability term lacks that libtickit's terminfo driver
+ * requires (it aborts without one), or NULL.  TERM=xterm* takes tickit's
+ * xterm driver, which needs none; an unknown TERM makes tickit_new_stdio
+ * fail, which tui_run reports.
+ */
+static const char *
+terminal_lacks(const char *term)
+{
+	static const enum unibi_string need[] = {
+		unibi_cursor_address, unibi_parm_up_cursor,
+		unibi_parm_down_cursor, unibi_parm_right_cursor,
+		unibi_parm_left_cursor, unibi_parm_ich,
+		unibi_parm_insert_line, unibi_parm_delete_line,
+		unibi_clear_screen, unibi_change_scroll_region,
+		unibi_set_attributes, unibi_exit_attribute_mode,
+		unibi_set_a_foreground, unibi_set_a_background,
+		unibi_cursor_normal, unibi_cursor_invisible,
+	};
+	const char *miss = NULL;
+	unibi_term *ut;
+
+	if (term == NULL || strncmp(term, "xterm", 5) == 0 ||
+	    (ut = unibi_from_term(term)) == NULL)
+		return NULL;
+	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++)
+		if (unibi_get_str(ut, need[i]) == NULL) {
+			miss = unibi_name_str(need[i]);
+			break;
+		}
+	unibi_destroy(ut);
+	return miss;
+}
+
 void
 tui_need_terminal(const char *without)
 {
+	const char *term = getenv("TERM"), *miss;
+
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
 		px_errx(PX_EXIT_USAGE, "needs a terminal on standard input "
 		    "and output (%s)", without);
+	if ((miss = terminal_lacks(term)) != NULL)
+		px_errx(PX_EXIT_FAIL, "TERM=%s cannot address the cursor "
+		    "(terminfo has no %s): use a full-screen terminal such "
+		    "as xterm (%s)", term, miss, without);
 }
 
 /* The real stderr while tui_run holds it (-1 outside and when it could

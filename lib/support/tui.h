@@ -114,8 +114,9 @@ struct tui_app {
  * exits with a usage error (px_errx) on anything else. */
 double tui_delay(const char *arg);
 /* Exit with a usage error (px_errx) unless standard input and output are
- * a terminal; without says what works without one, e.g. "px ls works
- * without one". */
+ * a terminal, and with 1 when $TERM cannot address the cursor (TERM=dumb,
+ * vt52: libtickit would abort); without says what works without one,
+ * e.g. "px ls works without one". */
 void tui_need_terminal(const char *without);
 
 /*

@@ -134,4 +134,10 @@ wait_for '^sim +up +3/3 +[0-9]+/30' 400
 ok $? "the fault cleared, the retry answers: up again"
 unlike "$(screen)" 'no answer' "no longer marked"
 keys q; wait_for '^EXIT=0' 50; ok $? "q quits, exit 0"
+# --- a terminal without cursor addressing (a pseudo-terminal via script)
+for term in dumb vt52; do
+	out=$(TERM=$term script -qec 'px fleet; echo RC=$?' /dev/null 2>&1 </dev/null | tr -d '\r')
+	like "$out" 'RC=1$' "TERM=$term: exit 1, no abort"
+	like "$out" 'cannot address the cursor' "TERM=$term: and says why"
+done
 done_testing
