@@ -1,7 +1,7 @@
 /*
  * fleet -- every profile at once, read-only: a summary row per cluster
  * and an aggregated guest table, refreshed in the background.  Enter
- * opens pxtop on the selected cluster.
+ * opens pxtop on the selected cluster; leaving it comes back here.
  *
  * Architecture as pxtop's (lib/fleet_state.h): one state, changed only
  * by the pure reducer fleet_reduce; this file runs its effects in one
@@ -49,7 +49,6 @@ static struct px_client **clients;	/* by cluster index, NULL until the
 					   first contact succeeded */
 static struct tui_mailbox contacts;	/* from the contact threads */
 static int contacts_out;	/* first contacts whose thread may still run */
-static char open_top[64];	/* Enter: run pxtop on this profile */
 
 /* ---- actions in, effects out (as cmd/top) ---- */
 
@@ -242,10 +241,16 @@ run_effect(const struct fleet_effect *e)
 	case FE_TIMER:
 		tui_timer((int)e->ms, on_refresh, NULL);
 		break;
-	case FE_OPEN_TOP:
-		snprintf(open_top, sizeof(open_top), "%s", e->profile);
-		tui_stop();
+	case FE_OPEN_TOP: {
+		/* The same binary, as `px top -p NAME`; back here after. */
+		char name[64];
+		char *av[] = { "px", "top", "-p", name, NULL };
+
+		snprintf(name, sizeof(name), "%s", e->profile);
+		if (tui_run_child(av) == -1)
+			px_warn("cannot run px top on %s", name);
 		break;
+	}
 	case FE_QUIT:
 		tui_stop();
 		break;
@@ -316,14 +321,6 @@ fleet_main(int argc, char **argv)
 	/* First contacts warn (TOFU, insecure = yes) while the screen is
 	 * up: tui_run keeps what is said until the terminal is back. */
 	tui_run(&app);
-	if (open_top[0]) {
-		/* The same binary, as `px top -p NAME`. */
-		char *av[] = { "px", "top", "-p", open_top, NULL };
-
-		execv("/proc/self/exe", av);
-		px_errx(PX_EXIT_FAIL, "cannot run px top: %s",
-		    strerror(errno));
-	}
 	if (contacts_out > 0) {
 		/* A thread is still inside libcurl and the TLS library on a
 		 * profile that does not answer: exit() would run their

@@ -30,7 +30,8 @@
  *     access.c       /access: users, tokens, groups, roles, realms, ACLs
  *     access_ticket.c  /access/ticket (PVE, PBS), /access/permissions
  *     cluster.c      /cluster: log, options, backup jobs, firewall, HA,
- *                    mappings, notifications, replication
+ *                    mappings, notifications, replication; the node and
+ *                    guest firewalls
  *     nodes.c        /version, /nodes, node status, /cluster/status,
  *                    /cluster/resources, nextid, storages, pools, RRD data
  *     node_system.c  /nodes/{node}: network, hardware, disks, apt,

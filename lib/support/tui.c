@@ -11,6 +11,9 @@
 #include <termios.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/wait.h>
+
+#include <unibilium.h>
 
 #include "clock.h"
 #include "diag.h"
@@ -473,12 +476,93 @@ tui_delay(const char *arg)
 	return delay;
 }
 
+/*
+ * The terminfo capability term lacks that libtickit's terminfo driver
+ * requires (it aborts without one), or NULL.  TERM=xterm* takes tickit's
+ * xterm driver, which needs none; an unknown TERM makes tickit_new_stdio
+ * fail, which tui_run reports.
+ */
+static const char *
+terminal_lacks(const char *term)
+{
+	static const enum unibi_string need[] = {
+		unibi_cursor_address, unibi_parm_up_cursor,
+		unibi_parm_down_cursor, unibi_parm_right_cursor,
+		unibi_parm_left_cursor, unibi_parm_ich,
+		unibi_parm_insert_line, unibi_parm_delete_line,
+		unibi_clear_screen, unibi_change_scroll_region,
+		unibi_set_attributes, unibi_exit_attribute_mode,
+		unibi_set_a_foreground, unibi_set_a_background,
+		unibi_cursor_normal, unibi_cursor_invisible,
+	};
+	const char *miss = NULL;
+	unibi_term *ut;
+
+	if (term == NULL || strncmp(term, "xterm", 5) == 0 ||
+	    (ut = unibi_from_term(term)) == NULL)
+		return NULL;
+	for (size_t i = 0; i < sizeof(need) / sizeof(need[0]); i++)
+		if (unibi_get_str(ut, need[i]) == NULL) {
+			miss = unibi_name_str(need[i]);
+			break;
+		}
+	unibi_destroy(ut);
+	return miss;
+}
+
 void
 tui_need_terminal(const char *without)
 {
+	const char *term = getenv("TERM"), *miss;
+
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
 		px_errx(PX_EXIT_USAGE, "needs a terminal on standard input "
 		    "and output (%s)", without);
+	if ((miss = terminal_lacks(term)) != NULL)
+		px_errx(PX_EXIT_FAIL, "TERM=%s cannot address the cursor "
+		    "(terminfo has no %s): use a full-screen terminal such "
+		    "as xterm (%s)", term, miss, without);
+}
+
+/* The real stderr while tui_run holds it (-1 outside and when it could
+ * not), for a child that takes the terminal. */
+static int real_stderr = -1;
+
+int
+tui_run_child(char *const argv[])
+{
+	TickitTerm *tt = tickit_get_term(tk);
+	struct sigaction ign, oint, oquit;
+	pid_t pid;
+	int st = -1;
+
+	/* The child owns the terminal: C-c there is its own, not ours. */
+	memset(&ign, 0, sizeof(ign));
+	ign.sa_handler = SIG_IGN;
+	sigaction(SIGINT, &ign, &oint);
+	sigaction(SIGQUIT, &ign, &oquit);
+	tickit_term_pause(tt);
+	if ((pid = fork()) == 0) {
+		signal(SIGINT, SIG_DFL);
+		signal(SIGQUIT, SIG_DFL);
+		signal(SIGPIPE, SIG_DFL);
+		for (size_t i = 0; i < NFATAL; i++)
+			sigaction(fatal[i], &fatal_old[i], NULL);
+		if (real_stderr >= 0)
+			dup2(real_stderr, STDERR_FILENO);
+		execv("/proc/self/exe", argv);
+		_exit(127);
+	}
+	if (pid > 0)
+		while (waitpid(pid, &st, 0) == -1 && errno == EINTR)
+			;
+	tickit_term_resume(tt);
+	sigaction(SIGINT, &oint, NULL);
+	sigaction(SIGQUIT, &oquit, NULL);
+	tickit_window_expose(root, NULL);
+	if (pid < 0 || !WIFEXITED(st))
+		return -1;
+	return WEXITSTATUS(st) == 127 ? -1 : WEXITSTATUS(st);
 }
 
 void
@@ -494,6 +578,7 @@ tui_run(const struct tui_app *a)
 	root = tickit_get_rootwin(tk);
 	tickit_term_get_size(tickit_get_term(tk), &lines, &cols);
 	err_fd = hold_stderr();
+	real_stderr = err_fd;
 	/* Before the command's threads: curl_global_init is not
 	 * thread-safe everywhere. */
 	async = px_async_new(hook_io, hook_timer, NULL);
@@ -524,6 +609,7 @@ tui_run(const struct tui_app *a)
 	tickit_unref(tk);
 	tk = NULL;
 	root = NULL;
+	real_stderr = -1;
 	release_stderr(err_fd);
 }
 

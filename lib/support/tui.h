@@ -114,8 +114,9 @@ struct tui_app {
  * exits with a usage error (px_errx) on anything else. */
 double tui_delay(const char *arg);
 /* Exit with a usage error (px_errx) unless standard input and output are
- * a terminal; without says what works without one, e.g. "px ls works
- * without one". */
+ * a terminal, and with 1 when $TERM cannot address the cursor (TERM=dumb,
+ * vt52: libtickit would abort); without says what works without one,
+ * e.g. "px ls works without one". */
 void tui_need_terminal(const char *without);
 
 /*
@@ -125,6 +126,13 @@ void tui_need_terminal(const char *without);
  * made.  Call once stdin and stdout are known to be a terminal.
  */
 void tui_run(const struct tui_app *app);
+/*
+ * From inside tui_run: give the terminal to this same binary run with
+ * argv (e.g. { "px", "top", "-p", NAME, NULL }) as a child, wait for it,
+ * then take the terminal back and redraw.  Returns the child's exit
+ * status, or -1 when it could not be run or died of a signal.
+ */
+int tui_run_child(char *const argv[]);
 /* End tui_run after the callback that calls it. */
 void tui_stop(void);
 

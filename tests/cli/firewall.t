@@ -27,4 +27,21 @@ is "$(sim_log | grep -c .)" 0 "nothing sent"
 run px firewall node
 is "$rc" 2 "node without a name is a usage error"
 
+# a node's host firewall: GET /nodes/{node}/firewall/{options,rules}
+node=$(px ls nodes -H -f tsv -c node | head -1)
+run px firewall node "$node" -j
+is "$rc" 0 "firewall node exits 0"
+jsonok "$out"; ok $? "firewall node -j is valid JSON"
+is "$(sim_api_status PUT "nodes/$node/firewall/options" 'enable=1&nosmurfs=1')" 200 \
+    "pxsim takes a node's firewall options"
+sim_api_status POST "nodes/$node/firewall/rules" 'type=in&action=ACCEPT&macro=SSH&enable=1' >/dev/null
+run px firewall node "$node" -f tsv -H -c section,name,value
+like "$out" '^option	nosmurfs	1' "node options as name/value"
+like "$out" '^rule	' "node rules are listed"
+is "$(sim_api_status GET "nodes/$node/firewall/options" | head -1)" 200 "GET node firewall options answers"
+is "$(sim_api_status PUT "nodes/$node/firewall/options" 'policy_forward=DROP')" 400 \
+    "a cluster-only option is refused for a node"
+run px firewall node nosuchnode
+is "$rc" 5 "an unknown node exits 5"
+
 done_testing

@@ -43,7 +43,8 @@ keys j Tab; wait_for '^Guests of dead: 0'; ok $? "Tab shows the selected cluster
 keys k Tab s; wait_for 'sort name'; ok $? "s cycles the sort"
 keys / web Enter; wait_for 'filter: web'; ok $? "/ filters"
 keys Enter; wait_for '^ pxtop  sim' 100; ok $? "Enter opens pxtop on the selected cluster"
-keys q; wait_for '^EXIT=0'; ok $? "q leaves pxtop, exit 0"
+keys q; wait_for '^Guests of the whole fleet: ' 100; ok $? "q in pxtop comes back to fleet"
+keys q; wait_for '^EXIT=0'; ok $? "q leaves fleet, exit 0"
 keys "clear; stty -a | tr ' ' '\\n' | grep -x -e icanon -e echo | tr '\\n' ' '; echo :STTY" Enter
 wait_for '^icanon echo :STTY' 30; ok $? "the terminal is in cooked mode"
 run px fleet </dev/null
@@ -133,4 +134,10 @@ wait_for '^sim +up +3/3 +[0-9]+/30' 400
 ok $? "the fault cleared, the retry answers: up again"
 unlike "$(screen)" 'no answer' "no longer marked"
 keys q; wait_for '^EXIT=0' 50; ok $? "q quits, exit 0"
+# --- a terminal without cursor addressing (a pseudo-terminal via script)
+for term in dumb vt52; do
+	out=$(TERM=$term script -qec 'px fleet; echo RC=$?' /dev/null 2>&1 </dev/null | tr -d '\r')
+	like "$out" 'RC=1$' "TERM=$term: exit 1, no abort"
+	like "$out" 'cannot address the cursor' "TERM=$term: and says why"
+done
 done_testing

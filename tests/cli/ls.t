@@ -55,6 +55,14 @@ printf '%s' "$out" | /usr/bin/python3 -c "$pyjson"; ok $? "ls storage -j is vali
 like "$out" '"storage":"local"' "lists local"
 run px ls pools
 is "$rc" 0 "ls pools"
+# GET /pools lists no members (as PVE): ls asks each pool for its count
+run px ls pools -j
+pool=$(printf '%s' "$out" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["poolid"])')
+want=$(sim_api GET "pools?poolid=$pool" | /usr/bin/python3 -c 'import json,sys; print(len(json.load(sys.stdin)["data"][0]["members"]))')
+is "$(printf '%s' "$out" | /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin)[0].get("members"))')" "$want" \
+    "ls pools: members is the pool's member count"
+run px ls pools -H -f tsv -c poolid,members --pool "$pool"
+is "$out" "$pool	$want" "ls pools --pool: one pool with its count"
 run px ls tasks -f tsv
 is "$rc" 0 "ls tasks"
 run px ls backups -j

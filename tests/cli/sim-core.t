@@ -193,6 +193,11 @@ curl -sk -X POST -d mode=hang -d prefix=/nodes -d count=1 "$S/fault" >/dev/null
 curl -sk -m 2 -H "$AUTH" "$U/nodes" >/dev/null 2>&1; rc=$?
 [ $rc -eq 28 ]; ok $? "fault hang: no answer within 2 s ($rc)"
 [ "$(status_line -H "$AUTH" "$U/nodes")" = 200 ]; ok $? "served again after the faults"
+curl -sk -X POST -d mode=500 -d prefix=/api2/json/version -d count=1 "$S/fault" >/dev/null
+[ "$(status_line -H "$AUTH" "$U/version")" = 500 ]
+ok $? "a fault prefix with /api2/json (as /_sim/log shows paths) matches"
+curl -sk "$S/fault" | grep -q '"prefix":"/version"'
+ok $? "the fault lists its prefix without /api2/json"
 curl -sk -X POST -d mode=503 "$S/fault" >/dev/null
 curl -sk -X DELETE "$S/fault" >/dev/null
 [ "$(status_line -H "$AUTH" "$U/version")" = 200 ]; ok $? "DELETE /_sim/fault clears every fault"
@@ -337,6 +342,11 @@ ok $? "--reset restores the generated guest state"
 api -X POST -d poolid=again "$U/pools" >/dev/null
 curl -sk -X POST "$S/reset" >/dev/null
 [ "$(status_line -H "$AUTH" "$U/pools/again")" = 500 ]; ok $? "POST /_sim/reset regenerates"
+stop "$D"
+start "$D" --task-seconds 1 --fail 1:503:/api2/json/version
+[ "$(status_line -H "$AUTH" "$U/version")" = 503 ] &&
+    [ "$(status_line -H "$AUTH" "$U/nodes")" = 200 ]
+ok $? "--fail with an /api2/json prefix fails that path only"
 stop "$D"
 
 # ---- scale ----

@@ -262,4 +262,10 @@ simctl DELETE fault >/dev/null
 run pxtop </dev/null
 is "$rc" 2 "without a terminal: exit 2"
 like "$err" "needs a terminal" "and says why"
+# --- a terminal without cursor addressing (a pseudo-terminal via script)
+for term in dumb vt52; do
+	out=$(TERM=$term script -qec 'pxtop; echo RC=$?' /dev/null 2>&1 </dev/null | tr -d '\r')
+	like "$out" 'RC=1$' "TERM=$term: exit 1, no abort"
+	like "$out" 'cannot address the cursor' "TERM=$term: and says why"
+done
 done_testing

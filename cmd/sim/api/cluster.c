@@ -1,6 +1,6 @@
 /*
  * cluster.c -- pxsim's /cluster/... areas: log, options, backup jobs,
- * backup-info, firewall (cluster and per guest), HA, PCI/USB mappings,
+ * backup-info, firewall (cluster, node and guest), HA, PCI/USB mappings,
  * notifications and replication.  Shapes follow the PVE 9 schema
  * (apidoc.js); objects live in the document store (model/object.h),
  * seeded by model/seed.c.
@@ -340,6 +340,19 @@ backup_info_index(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 	"ebtables:b enable:i log_ratelimit:s policy_forward:e(ACCEPT|DROP) " \
 	"policy_in:e(ACCEPT|REJECT|DROP) policy_out:e(ACCEPT|REJECT|DROP)"
 
+#define FWOPT_NODE_SPEC \
+	"enable:b log_level_forward:e(emerg|alert|crit|err|warning|notice|" \
+	"info|debug|nolog) log_level_in:e(emerg|alert|crit|err|warning|" \
+	"notice|info|debug|nolog) log_level_out:e(emerg|alert|crit|err|" \
+	"warning|notice|info|debug|nolog) log_nf_conntrack:b ndp:b " \
+	"nf_conntrack_allow_invalid:b nf_conntrack_helpers:s " \
+	"nf_conntrack_max:i nf_conntrack_tcp_timeout_established:i " \
+	"nf_conntrack_tcp_timeout_syn_recv:i nftables:b nosmurfs:b " \
+	"protection_synflood:b protection_synflood_burst:i " \
+	"protection_synflood_rate:i smurf_log_level:e(emerg|alert|crit|err|" \
+	"warning|notice|info|debug|nolog) tcp_flags_log_level:e(emerg|" \
+	"alert|crit|err|warning|notice|info|debug|nolog) tcpflags:b"
+
 #define FWOPT_GUEST_SPEC \
 	"dhcp:b enable:b ipfilter:b log_level_forward:e(emerg|alert|crit|" \
 	"err|warning|notice|info|debug|nolog) log_level_in:e(emerg|alert|" \
@@ -349,7 +362,8 @@ backup_info_index(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 	"radv:b"
 
 /* Where a firewall's documents live: parent "" for the cluster,
- * "guest/VMID" for a guest (removed with it). */
+ * "guest/VMID" for a guest (removed with it), "node/NODE" for a node's
+ * host firewall. */
 struct fwscope {
 	char parent[32];
 	char rules[96];		/* id of the "fwrules" document */
@@ -362,6 +376,7 @@ fw_scope(struct sim *s, const struct sim_match *m, struct sim_resp *rs,
 {
 	const char *vmid = sim_var(m, "vmid");
 	const char *group = sim_var(m, "group");
+	const char *node = sim_var(m, "node");
 
 	memset(sc, 0, sizeof(*sc));
 	if (vmid != NULL) {
@@ -384,6 +399,11 @@ fw_scope(struct sim *s, const struct sim_match *m, struct sim_resp *rs,
 		free(doc);
 		snprintf(sc->rules, sizeof(sc->rules), "group/%s", group);
 		snprintf(sc->permpath, sizeof(sc->permpath), "/");
+	} else if (node != NULL) {
+		snprintf(sc->parent, sizeof(sc->parent), "node/%s", node);
+		snprintf(sc->rules, sizeof(sc->rules), "rules");
+		snprintf(sc->permpath, sizeof(sc->permpath), "/nodes/%s",
+		    node);
 	} else {
 		snprintf(sc->rules, sizeof(sc->rules), "cluster");
 		snprintf(sc->permpath, sizeof(sc->permpath), "/");
@@ -615,11 +635,8 @@ fw_options_get(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 	struct ext_obj o;
 	struct jw w;
 
-	if (strncmp(rq->path, "/nodes/", 7) == 0) {
-		if (fw_scope(s, m, rs, &sc, path_gtype(rq)) == -1)
-			return;
-	} else
-		memset(&sc, 0, sizeof(sc));
+	if (fw_scope(s, m, rs, &sc, path_gtype(rq)) == -1)
+		return;
 	if (ext_doc_obj(s, "fwoptions", sc.parent, "options", &o) == -1)
 		memset(&o, 0, sizeof(o));
 	sim_ok_begin(rs, &w);
@@ -635,19 +652,16 @@ fw_options_put(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 	struct fwscope sc;
 	struct ext_obj o;
 	char digest[41];
-	int guest = strncmp(rq->path, "/nodes/", 7) == 0;
+	const char *spec = sim_var(m, "vmid") ? FWOPT_GUEST_SPEC :
+	    sim_var(m, "node") ? FWOPT_NODE_SPEC : FWOPT_CLUSTER_SPEC;
 
-	if (guest) {
-		if (fw_scope(s, m, rs, &sc, path_gtype(rq)) == -1)
-			return;
-	} else
-		memset(&sc, 0, sizeof(sc));
+	if (fw_scope(s, m, rs, &sc, path_gtype(rq)) == -1)
+		return;
 	if (ext_doc_obj(s, "fwoptions", sc.parent, "options", &o) == -1)
 		memset(&o, 0, sizeof(o));
 	ext_kind_digest(s, "fwoptions", sc.parent, digest);
 	if (ext_digest_check(rq, rs, digest) == 0 &&
-	    ext_apply(guest ? FWOPT_GUEST_SPEC : FWOPT_CLUSTER_SPEC, rq, rs,
-	    &o, 0, "node vmid digest") == 0) {
+	    ext_apply(spec, rq, rs, &o, 0, "node vmid digest") == 0) {
 		ext_doc_put_obj(s, "fwoptions", sc.parent, "options", &o);
 		sim_ok_null(rs);
 	}
@@ -1132,7 +1146,8 @@ fw_log(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 	long long start = sim_param_int(rq, "start", 0);
 	long long limit = sim_param_int(rq, "limit", 50);
 	long long i;
-	int vmid = atoi(sim_var(m, "vmid"));
+	const char *v = sim_var(m, "vmid");
+	int vmid = v ? atoi(v) : 0;
 
 	if (fw_scope(s, m, rs, &sc, path_gtype(rq)) == -1)
 		return;
@@ -1141,10 +1156,17 @@ fw_log(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 	for (i = start; i < start + limit && i < 20; i++) {
 		char line[256];
 
-		snprintf(line, sizeof(line), "%d 6 tap%di0-IN %s: DROP: IN=fwbr"
-		    "%di0 SRC=10.0.%lld.%lld DST=10.1.0.%d PROTO=TCP DPT=%lld",
-		    vmid, vmid, "25/Nov/2025:10:00:00 +0100", vmid, i % 7,
-		    10 + i, vmid % 250, 22 + i % 3 * 1000);
+		if (v == NULL)	/* the host firewall of a node */
+			snprintf(line, sizeof(line), "0 6 - %s: policy DROP: "
+			    "IN=vmbr0 SRC=10.0.%lld.%lld DST=10.1.0.1 "
+			    "PROTO=TCP DPT=%lld", "25/Nov/2025:10:00:00 +0100",
+			    i % 7, 10 + i, 22 + i % 3 * 1000);
+		else
+			snprintf(line, sizeof(line), "%d 6 tap%di0-IN %s: DROP: "
+			    "IN=fwbr%di0 SRC=10.0.%lld.%lld DST=10.1.0.%d "
+			    "PROTO=TCP DPT=%lld", vmid, vmid,
+			    "25/Nov/2025:10:00:00 +0100", vmid, i % 7, 10 + i,
+			    vmid % 250, 22 + i % 3 * 1000);
 		jw_obj(&w);
 		jw_kint(&w, "n", i + 1);
 		jw_kstr(&w, "t", line);
@@ -1174,6 +1196,16 @@ fw_guest_index(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 	    atoi(sim_var(m, "vmid"))) == NULL)
 		return;
 	ext_index(rs, "name", "aliases ipset log options refs rules");
+}
+
+static void
+fw_node_index(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	(void)s;
+	(void)rq;
+	(void)m;
+	ext_index(rs, "name", "log options rules");
 }
 
 /* ------------------------------------------------------------------ */
@@ -2111,6 +2143,25 @@ const struct sim_route sim_routes_cluster[] = {
 	    fw_rule_delete, "/", MOD, 0 },
 	{ "GET", "/cluster/firewall/refs", fw_refs, "/", AUD, 0 },
 	{ "GET", "/cluster/firewall/macros", fw_macros, NULL, NULL, 0 },
+
+	/* a node's host firewall */
+	{ "GET", "/nodes/{node}/firewall", fw_node_index, NULL, NULL, 0 },
+	{ "GET", "/nodes/{node}/firewall/options", fw_options_get,
+	    "/nodes/{node}", "Sys.Audit", 0 },
+	{ "PUT", "/nodes/{node}/firewall/options", fw_options_put,
+	    "/nodes/{node}", "Sys.Modify", 0 },
+	{ "GET", "/nodes/{node}/firewall/rules", fw_rules_list,
+	    "/nodes/{node}", "Sys.Audit", 0 },
+	{ "POST", "/nodes/{node}/firewall/rules", fw_rule_create,
+	    "/nodes/{node}", "Sys.Modify", 0 },
+	{ "GET", "/nodes/{node}/firewall/rules/{pos}", fw_rule_get,
+	    "/nodes/{node}", "Sys.Audit", 0 },
+	{ "PUT", "/nodes/{node}/firewall/rules/{pos}", fw_rule_update,
+	    "/nodes/{node}", "Sys.Modify", 0 },
+	{ "DELETE", "/nodes/{node}/firewall/rules/{pos}", fw_rule_delete,
+	    "/nodes/{node}", "Sys.Modify", 0 },
+	{ "GET", "/nodes/{node}/firewall/log", fw_log, "/nodes/{node}",
+	    "Sys.Syslog", 0 },
 
 	{ "GET", "/cluster/ha", ha_index, "/", AUD, 0 },
 	{ "GET", "/cluster/ha/resources", ha_res_list, "/", AUD, 0 },

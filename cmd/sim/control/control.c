@@ -88,6 +88,28 @@ fault_mode_ok(const char *m)
 	return 0;
 }
 
+/*
+ * The API path a prefix names: faults match the path after /api2/json or
+ * /api2/extjs (what the router sees), while /_sim/log shows the full
+ * target, so a prefix copied from the log has its API root dropped.
+ */
+static const char *
+fault_prefix_path(const char *prefix)
+{
+	static const char *const roots[] = { "/api2/json", "/api2/extjs" };
+	size_t i, n;
+
+	if (prefix == NULL)
+		return "";
+	for (i = 0; i < sizeof(roots) / sizeof(roots[0]); i++) {
+		n = strlen(roots[i]);
+		if (strncmp(prefix, roots[i], n) == 0 &&
+		    (prefix[n] == '/' || prefix[n] == '\0'))
+			return prefix + n;
+	}
+	return prefix;
+}
+
 static int
 fault_add(double rate, const char *mode, const char *prefix, long count)
 {
@@ -101,7 +123,7 @@ fault_add(double rate, const char *mode, const char *prefix, long count)
 	f = &faults[nfaults++];
 	f->rate = rate;
 	snprintf(f->mode, sizeof(f->mode), "%s", mode);
-	snprintf(f->prefix, sizeof(f->prefix), "%s", prefix ? prefix : "");
+	snprintf(f->prefix, sizeof(f->prefix), "%s", fault_prefix_path(prefix));
 	f->count = count;
 	return 0;
 }
@@ -126,7 +148,6 @@ api_add_fault(struct sim *s, const char *spec)
 	return fault_add(rate, mode, prefix, -1);
 }
 
-/* The fault that fires for path, or NULL. */
 /* The fault mode that fires for path, or NULL. */
 const char *
 api_fault_pick(struct sim *s, const char *path)
