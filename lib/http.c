@@ -47,6 +47,52 @@ get_multi(void)
 
 /* ---- calls ---- */
 
+/* 1 when one segment of path (before its query) is "." or "..", also
+ * percent-encoded: a server or libcurl would collapse it, and the
+ * request would go elsewhere than the path px built and showed. */
+static int
+has_dot_segment(const char *path)
+{
+	const char *s = path;
+
+	while (*s && *s != '?') {
+		size_t n = strcspn(s, "/?"), dots = 0, i = 0;
+
+		while (i < n) {
+			if (s[i] == '.') {
+				i++;
+			} else if (n - i >= 3 && s[i] == '%' && s[i + 1] == '2' &&
+			    (s[i + 2] == 'e' || s[i + 2] == 'E')) {
+				i += 3;
+			} else {
+				break;
+			}
+			dots++;
+		}
+		if (n > 0 && i == n && dots <= 2)
+			return 1;
+		s += n;
+		if (*s == '/')
+			s++;
+	}
+	return 0;
+}
+
+/* Refuse k before anything is sent when its path has a dot segment;
+ * returns 1 (k done, k->err set) or 0. */
+static int
+call_refuse_path(struct px_call *k)
+{
+	if (!has_dot_segment(k->path))
+		return 0;
+	k->rc = -1;
+	px_fail(&k->err, PXE_USAGE, "%s %s: a path segment is \".\" or "
+	    "\"..\"; refusing it, nothing was sent", k->method, k->path);
+	px_hint(&k->err, "a node, storage, guest or task named \".\" or "
+	    "\"..\" is not one px can address");
+	return 1;
+}
+
 void
 px_call_init(struct px_call *k, struct px_client *c, const char *method,
     const char *form, const char *pathfmt, ...)
@@ -111,6 +157,15 @@ on_header(char *data, size_t size, size_t nmemb, void *arg)
 	size_t n = size * nmemb, l;
 	char line[512];
 
+	cp->hdr_bytes += n;
+	if (cp->hdr_bytes > HTTP_HEADER_CAP) {
+		cp->hdr_too_large = 1;
+		return 0;	/* aborts the transfer */
+	}
+	if (n <= 2 && (data[0] == '\r' || data[0] == '\n')) {
+		cp->hdr_done = 1;	/* the blank line: headers complete */
+		return n;
+	}
 	l = n < sizeof(line) - 1 ? n : sizeof(line) - 1;
 	memcpy(line, data, l);
 	line[l] = '\0';
@@ -121,6 +176,7 @@ on_header(char *data, size_t size, size_t nmemb, void *arg)
 
 		k->reason[0] = '\0';
 		cp->retry_after = -1;
+		cp->hdr_done = 0;
 		if (sp && (sp = strchr(sp + 1, ' ')) != NULL)
 			snprintf(k->reason, sizeof(k->reason), "%s", sp + 1);
 		text_sanitize(k->reason);
@@ -168,12 +224,18 @@ call_setup(struct px_call *k)
 	cp->easy = h = curl_easy_init();
 	cp->errbuf[0] = '\0';
 	cp->too_large = 0;
+	cp->hdr_too_large = 0;
+	cp->hdr_done = 0;
+	cp->hdr_bytes = 0;
 	cp->retry_after = -1;
 	buf_reset(&k->body);
 	k->status = 0;
 	k->reason[0] = '\0';
 
 	curl_easy_setopt(h, CURLOPT_URL, cp->url);
+	/* The path as built, never with its dot segments collapsed (they
+	 * are refused before this, see call_refuse_path). */
+	curl_easy_setopt(h, CURLOPT_PATH_AS_IS, 1L);
 	curl_easy_setopt(h, CURLOPT_PRIVATE, k);
 	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https");
@@ -270,6 +332,38 @@ transient_curl(CURLcode rc)
 	    rc == CURLE_PARTIAL_FILE;
 }
 
+/* 1 when reason says no more than status s does: empty, or its
+ * standard phrase (RFC 9110).  PVE puts its message in the reason
+ * phrase; a proxy or another server the standard text, with the
+ * message in the body. */
+static int
+reason_is_standard(long s, const char *reason)
+{
+	static const struct { long s; const char *r; } t[] = {
+		{ 400, "Bad Request" }, { 401, "Unauthorized" },
+		{ 402, "Payment Required" }, { 403, "Forbidden" },
+		{ 404, "Not Found" }, { 405, "Method Not Allowed" },
+		{ 406, "Not Acceptable" }, { 408, "Request Timeout" },
+		{ 409, "Conflict" }, { 410, "Gone" },
+		{ 411, "Length Required" }, { 412, "Precondition Failed" },
+		{ 413, "Content Too Large" }, { 413, "Payload Too Large" },
+		{ 414, "URI Too Long" }, { 415, "Unsupported Media Type" },
+		{ 422, "Unprocessable Content" },
+		{ 422, "Unprocessable Entity" }, { 423, "Locked" },
+		{ 429, "Too Many Requests" },
+		{ 500, "Internal Server Error" }, { 501, "Not Implemented" },
+		{ 502, "Bad Gateway" }, { 503, "Service Unavailable" },
+		{ 504, "Gateway Timeout" },
+	};
+
+	if (reason[0] == '\0')
+		return 1;
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (t[i].s == s && strcasecmp(t[i].r, reason) == 0)
+			return 1;
+	return 0;
+}
+
 /* Compose the error of a non-2xx answer from the status, the reason
  * phrase and PVE's body ({"errors":{...}}, "message", PBS's text). */
 static void
@@ -281,14 +375,19 @@ status_error(struct px_call *k)
 	enum px_errid id;
 	long s = k->status;
 
-	if (k->reason[0])
-		buf_adds(&msg, k->reason);
 	if (k->body.len && json_parse(&j, k->body.p, k->body.len, NULL) == 0) {
 		int errs = json_get(&j, 0, "errors"), kk, i;
 		char *m = json_get_str(&j, 0, "message");
 
-		if (m && *m && msg.len == 0)
+		/* The body's message, unless the reason phrase has one. */
+		if (m && *m && reason_is_standard(s, k->reason)) {
 			buf_adds(&msg, m);
+			while (msg.len && (msg.p[msg.len - 1] == '\n' ||
+			    msg.p[msg.len - 1] == ' '))
+				msg.p[--msg.len] = '\0';
+		} else if (k->reason[0]) {
+			buf_adds(&msg, k->reason);
+		}
 		free(m);
 		if (json_type(&j, errs) == JSON_OBJECT) {
 			buf_adds(&msg, msg.len ? ": " : "");
@@ -303,9 +402,12 @@ status_error(struct px_call *k)
 			}
 		}
 		json_free(&j);
-	} else if (k->body.len && k->body.len < 1024 && msg.len == 0) {
-		/* PBS: the error as plain text. */
+	} else if (k->body.len && k->body.len < 1024 &&
+	    reason_is_standard(s, k->reason) && k->body.p[0] != '<') {
+		/* PBS: the error as plain text (not a proxy's HTML). */
 		buf_add(&msg, k->body.p, k->body.len);
+	} else if (k->reason[0]) {
+		buf_adds(&msg, k->reason);
 	}
 	if (msg.len == 0)
 		buf_printf(&msg, "HTTP %ld", s);
@@ -347,6 +449,14 @@ curl_error(struct px_call *k, CURLcode rc)
 	const char *why = cp->errbuf[0] ? cp->errbuf : curl_easy_strerror(rc);
 	struct px_err *e = &k->err;
 
+	if (cp->hdr_too_large || rc == CURLE_OUT_OF_MEMORY) {
+		/* libcurl refuses a header line over 100 KiB as "out of
+		 * memory"; px refuses header lines over HTTP_HEADER_CAP. */
+		px_fail(e, PXE_TOO_LARGE, "%s %s: the answer's header is "
+		    "larger than %u KiB; refusing it", k->method, k->path,
+		    HTTP_HEADER_CAP >> 10);
+		return;
+	}
 	if (cp->too_large || rc == CURLE_FILESIZE_EXCEEDED) {
 		px_fail(e, PXE_TOO_LARGE, "%s %s: the answer is larger than "
 		    "%u MiB; refusing it", k->method, k->path,
@@ -391,8 +501,12 @@ curl_error(struct px_call *k, CURLcode rc)
 		    k->path, why);
 		return;
 	case CURLE_PARTIAL_FILE:
-		px_fail(e, PXE_PARSE, "%s %s: the answer was truncated (%s)",
-		    k->method, k->path, why);
+		/* The connection failed mid-answer: exit 7, like a drop. */
+		px_fail(e, PXE_TRANSPORT, "%s %s: the answer was truncated: "
+		    "the connection closed before its end (%s)", k->method,
+		    k->path, why);
+		if (k->attempts > 1)
+			px_wrap(e, "after %d attempts", k->attempts);
 		return;
 	case CURLE_GOT_NOTHING:
 		px_fail(e, PXE_TRANSPORT, "%s %s: the server closed the "
@@ -415,22 +529,27 @@ call_finish(struct px_call *k, CURLcode rc, double now)
 {
 	struct call_priv *cp = k->priv;
 	struct px_client *c = k->c;
-	int retry = 0;
+	int retry = 0, midhdr = 0;
 	double delay;
 
 	curl_easy_getinfo(cp->easy, CURLINFO_RESPONSE_CODE, &k->status);
+	/* libcurl takes a connection closed among the header lines for a
+	 * complete answer without a body. */
+	if (rc == CURLE_OK && !cp->hdr_done)
+		midhdr = 1;
 	if (c->verbose)
 		px_notice("%s %s%s%s: %ld %s (%.0f ms)", k->method,
 		    c->hide_prefix ? c->p->url : c->base,
 		    c->hide_prefix ? "/<redacted>" : "", k->path, k->status,
 		    rc == CURLE_OK ? k->reason : curl_easy_strerror(rc),
 		    (now - cp->start) * 1000);
-	if (rc == CURLE_OK && k->status >= 200 && k->status < 300) {
+	if (!midhdr && rc == CURLE_OK && k->status >= 200 && k->status < 300) {
 		k->rc = 0;
 		return 1;
 	}
 	/* (A login's own 401 is a refusal, not an expired ticket.) */
-	if (rc == CURLE_OK && k->status == 401 && c->secret && !cp->relogged &&
+	if (!midhdr && rc == CURLE_OK && k->status == 401 && c->secret &&
+	    !cp->relogged &&
 	    !c->in_login && strcmp(k->path, "/access/ticket") != 0) {
 		/* An expired ticket: log in again once, then repeat. */
 		cp->relogged = 1;
@@ -440,7 +559,9 @@ call_finish(struct px_call *k, CURLcode rc, double now)
 		}
 	}
 	if (!is_write(k->method) && k->attempts <= c->p->retries) {
-		if (rc == CURLE_OK && transient_status(k->status))
+		if (midhdr)
+			retry = 1;
+		else if (rc == CURLE_OK && transient_status(k->status))
 			retry = 1;
 		if (rc != CURLE_OK && transient_curl(rc) && !cp->too_large)
 			retry = 1;
@@ -455,10 +576,17 @@ call_finish(struct px_call *k, CURLcode rc, double now)
 		return 0;
 	}
 	k->rc = -1;
-	if (rc != CURLE_OK)
+	if (midhdr) {
+		px_fail(&k->err, PXE_TRANSPORT, "%s %s: the server closed the "
+		    "connection in the middle of the answer's header",
+		    k->method, k->path);
+		if (k->attempts > 1)
+			px_wrap(&k->err, "after %d attempts", k->attempts);
+	} else if (rc != CURLE_OK) {
 		curl_error(k, rc);
-	else
+	} else {
 		status_error(k);
+	}
 	return 1;
 }
 
@@ -509,6 +637,12 @@ px_call_run(struct px_call *k, size_t n)
 				cp->not_before = due;
 				if (due < next)
 					next = due;
+				continue;
+			}
+			if (k[i].attempts == 0 && call_refuse_path(&k[i])) {
+				cp->done = 1;
+				left--;
+				failed++;
 				continue;
 			}
 			call_setup(&k[i]);
@@ -584,6 +718,10 @@ http_call_attempt(struct px_call *k, double *not_before)
 		px_err_clear(&k->err);
 		cp->start = now;
 		cp->not_before = now;
+		if (call_refuse_path(k)) {
+			*not_before = cp->not_before = -1;
+			return NULL;
+		}
 	}
 	if ((due = rate_due(k->c, now)) > now) {
 		*not_before = cp->not_before = due;
@@ -618,6 +756,8 @@ http_call_run_blocking(struct px_call *k)
 
 	k->priv = cp;
 	cp->start = px_mono();
+	if (call_refuse_path(k))
+		return;
 	call_setup(k);
 	k->attempts = 1;
 	rc = curl_easy_perform(cp->easy);

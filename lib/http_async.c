@@ -77,18 +77,30 @@ rearm(struct px_async *a)
 	a->timer(a->arg, ms < 0 ? 0 : ms);
 }
 
+static void unlink_call(struct px_async *, struct async_call *);
+
 /* Start the attempts that are due. */
 static void
 launch(struct px_async *a)
 {
 	double now = px_mono();
+	struct async_call *c, *next;
 
-	for (struct async_call *c = a->calls; c; c = c->next) {
+	for (c = a->calls; c; c = next) {
+		next = c->next;
 		if (c->easy != NULL || c->not_before > now)
 			continue;
 		c->easy = http_call_attempt(c->k, &c->not_before);
-		if (c->easy != NULL)
+		if (c->easy != NULL) {
 			curl_multi_add_handle(a->multi, c->easy);
+		} else if (c->not_before < 0) {
+			/* Refused before anything was sent: done.  Its
+			 * callback may start or cancel calls: from the top. */
+			unlink_call(a, c);
+			c->done(c->k, c->arg);
+			free(c);
+			next = a->calls;
+		}
 	}
 }
 

@@ -25,6 +25,7 @@
 #include "http.h"
 
 #define HTTP_BODY_CAP	(32u << 20)
+#define HTTP_HEADER_CAP	(64u << 10)	/* all of an answer's header lines */
 #define TICKET_RENEW	(105 * 60)	/* renew tickets before 2 h */
 
 /* A profile's connection (http_auth.c makes it). */
@@ -60,6 +61,9 @@ struct call_priv {
 	char errbuf[CURL_ERROR_SIZE];
 	double start, not_before, retry_after;
 	int active, done, too_large, relogged;
+	int hdr_too_large;	/* the header lines passed HTTP_HEADER_CAP */
+	int hdr_done;		/* the blank line that ends them was seen */
+	size_t hdr_bytes;
 	char *url;
 };
 
@@ -78,7 +82,9 @@ int http_tls_establish(struct px_client *c, struct px_err *e);
  * One attempt of k on a fresh easy handle, for http_async.c (the first
  * call allocates k->priv).  http_call_attempt returns the CURL * to add
  * to a multi handle, or NULL with *not_before (px_mono's clock) when
- * the profile's rate limit says to wait.  After the transfer ended
+ * the profile's rate limit says to wait, or NULL with *not_before -1
+ * when k is refused before any attempt (k->rc -1, k->err set: a "." or
+ * ".." path segment) and is done.  After the transfer ended
  * (removed from the multi handle), http_call_finish returns 1 when k is
  * done, 0 when it must be tried again at *not_before.
  */

@@ -73,18 +73,23 @@ pve_task_path(struct buf *b, const char *upid, struct px_err *e)
 
 #define LOG_PAGE	5000
 #define LOG_MAX		1000000
+#define LOG_BYTES	(64u << 20)	/* text of all lines read at once */
+#define LOG_REQUESTS	(LOG_MAX / LOG_PAGE + 1)
 
 int
-pve_task_log(struct px_client *c, const char *upid, long long start,
-    long long max, struct pve_log_line **out, int *n, struct px_err *e)
+pve_task_log_read(struct px_client *c, const char *upid, long long start,
+    long long max, struct pve_log_line **out, int *n, struct px_err *cut,
+    struct px_err *e)
 {
 	struct buf p = { 0 };
 	struct pve_log_line *all = NULL;
-	long long total;
-	int na = 0;
+	long long total = -1;
+	size_t bytes = 0;
+	int na = 0, requests = 0;
 
 	*out = NULL;
 	*n = 0;
+	px_err_clear(cut);
 	if (max <= 0 || max > LOG_MAX)
 		max = LOG_MAX;
 	if (pve_task_path(&p, upid, e) != 0)
@@ -95,6 +100,13 @@ pve_task_log(struct px_client *c, const char *upid, long long start,
 		int nv;
 		long long lim = max - na < LOG_PAGE ? max - na : LOG_PAGE;
 
+		if (requests >= LOG_REQUESTS) {
+			px_fail(cut, PXE_TOO_LARGE, "task log: stopped after %d "
+			    "requests and %d lines; the server says there are "
+			    "%lld", requests, na, total);
+			break;
+		}
+		requests++;
 		if (pve_get(c, &r, e, "%s/log?start=%lld&limit=%lld", p.p,
 		    start + na, lim) != 0 ||
 		    pve_task_log_parse(&r.j, r.data, &v, &nv, e) != 0) {
@@ -104,15 +116,33 @@ pve_task_log(struct px_client *c, const char *upid, long long start,
 			buf_free(&p);
 			return -1;
 		}
-		/* PVE says how many lines the log has: a server that pages
-		 * shorter than asked is not mistaken for the end. */
 		total = json_get_int(&r.j, 0, "total", -1);
 		px_reply_free(&r);
+		/* A page that repeats lines already read (the server ignored
+		 * start) is no progress: never loop on it. */
+		if (na > 0 && nv > 0 && v[0].n > 0 && all[na - 1].n > 0 &&
+		    v[0].n <= all[na - 1].n) {
+			px_fail(cut, PXE_PARSE, "task log: the server sent line "
+			    "%lld again after line %lld; stopped after %d lines",
+			    v[0].n, all[na - 1].n, na);
+			pve_log_free(v, nv);
+			break;
+		}
+		for (int i = 0; i < nv; i++)
+			bytes += strlen(v[i].t) + 1;
 		all = px_xrealloc(all, (size_t)(na + nv + 1) * sizeof(*all));
 		memcpy(all + na, v, (size_t)nv * sizeof(*v));
 		na += nv;
 		free(v);
-		if (nv == 0 || (total >= 0 ? start + na >= total : nv < lim))
+		if (bytes > LOG_BYTES) {
+			px_fail(cut, PXE_TOO_LARGE, "task log: stopped after "
+			    "%d lines, over %u MiB", na, LOG_BYTES >> 20);
+			break;
+		}
+		/* The end: a short page, whatever "total" claims (a server
+		 * that says there is more but sends less is not followed
+		 * page by page for ever), or the total reached. */
+		if (nv < lim || (total >= 0 && start + na >= total))
 			break;
 	}
 	buf_free(&p);
@@ -120,6 +150,19 @@ pve_task_log(struct px_client *c, const char *upid, long long start,
 		all = px_xcalloc(1, sizeof(*all));
 	*out = all;
 	*n = na;
+	return 0;
+}
+
+int
+pve_task_log(struct px_client *c, const char *upid, long long start,
+    long long max, struct pve_log_line **out, int *n, struct px_err *e)
+{
+	struct px_err cut;
+
+	if (pve_task_log_read(c, upid, start, max, out, n, &cut, e) != 0)
+		return -1;
+	if (cut.id != PXE_OK)
+		px_notice("%s", cut.msg);
 	return 0;
 }
 
@@ -134,8 +177,16 @@ follow_lines(struct px_client *c, const char *upid, long long *next,
 	struct pve_log_line *v;
 	int nv;
 
-	if (pve_task_log(c, upid, *next, 0, &v, &nv, e) != 0)
+	struct px_err cut;
+
+	if (pve_task_log_read(c, upid, *next, 0, &v, &nv, &cut, e) != 0)
 		return -1;
+	if (cut.id != PXE_OK) {
+		/* Following a log that does not end would never stop. */
+		pve_log_free(v, nv);
+		*e = cut;
+		return -1;
+	}
 	if (!(running && *next == 0 && nv == 1 &&
 	    strcmp(v[0].t, "no content") == 0)) {
 		for (int i = 0; i < nv; i++)

@@ -44,6 +44,17 @@ int pve_task_path(struct buf *b, const char *upid, struct px_err *e);
  */
 int pve_task_log(struct px_client *c, const char *upid, long long start,
     long long max, struct pve_log_line **out, int *n, struct px_err *e);
+/*
+ * pve_task_log, bounded against a server whose log does not end: it
+ * stops at a page shorter than asked, and when a page repeats lines
+ * already read, after 64 MiB of text or 201 requests.  When it stopped
+ * for one of the last three, cut (never NULL) says why (too-large or
+ * parse) and *out holds the lines read up to there; else cut->id is
+ * PXE_OK.  pve_task_log passes cut on as a px_notice.
+ */
+int pve_task_log_read(struct px_client *c, const char *upid,
+    long long start, long long max, struct pve_log_line **out, int *n,
+    struct px_err *cut, struct px_err *e);
 
 /*
  * Follow a task until it stops: poll its status every interval seconds

@@ -102,7 +102,7 @@ task_log(struct px_cli *x, const char *upid, int follow)
 {
 	struct logp lp = { .x = x, .oo = x->out };
 	struct pve_log_line *v;
-	struct px_err e;
+	struct px_err e, cut;
 	struct out *o;
 	int n, rc = 0;
 
@@ -118,7 +118,7 @@ task_log(struct px_cli *x, const char *upid, int follow)
 			return px_report(&lp.err);
 		return rc != 0 ? px_report(&e) : 0;
 	}
-	if (pve_task_log(x->client, upid, 0, 0, &v, &n, &e) != 0)
+	if (pve_task_log_read(x->client, upid, 0, 0, &v, &n, &cut, &e) != 0)
 		return px_report(&e);
 	o = out_new(&lp.oo, log_cols, 2);
 	for (int i = 0; i < n; i++) {
@@ -130,6 +130,9 @@ task_log(struct px_cli *x, const char *upid, int follow)
 		rc = px_report(&e);
 	out_free(o);
 	pve_log_free(v, n);
+	/* The lines read are shown; that the log was cut is an error. */
+	if (rc == 0 && cut.id != PXE_OK)
+		rc = px_report(&cut);
 	return rc;
 }
 

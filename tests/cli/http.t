@@ -96,8 +96,22 @@ is "$rc" 5 "an unknown VMID exits 5"
 like "$err" "99999" "names it"
 run px api /nodes/nosuchnode/status
 is "$rc" 5 "an unknown node exits 5"
+
+# --- "." and ".." path segments: refused, nothing sent (curl or the
+# server would collapse them and the request would go elsewhere)
+simctl DELETE log >/dev/null
 run px api '/nodes/pve1/x/../../status'
-ok $([ "$rc" -ne 0 ] && echo 0 || echo 1) "dot segments are not a way around (no success)"
+is "$rc" 2 "a '..' segment is refused with exit 2"
+like "$err" 'segment is "\." or "\.\."; refusing it, nothing was sent' "and says why"
+run px api '/../../x'
+is "$rc" 2 "px api /../../x does not leave /api2/json (exit 2)"
+run px api '/nodes/pve1/./status'
+is "$rc" 2 "a '.' segment is refused"
+run px task status 'UPID:..:00000001:00000001:00000001:qmstart:100:root@pam:'
+is "$rc" 2 "a UPID whose node is '..' is refused (exit 2)"
+is "$(sim_log | grep -c .)" 0 "none of them sent a request"
+run px api '/nodes/pve1/..status'
+unlike "$err" 'refusing it' "a segment that only contains dots is not refused"
 
 # --- retries and faults
 simctl DELETE log >/dev/null
@@ -129,12 +143,20 @@ is "$rc" 1 "a malformed body exits 1"
 like "$err" "parse|JSON|malformed|invalid" "with a clear parse error"
 simctl DELETE fault >/dev/null
 simctl POST fault 'rate=1&mode=truncated&prefix=/version' >/dev/null
+simctl DELETE log >/dev/null
 run px api /version
-ok $([ "$rc" -eq 1 ] || [ "$rc" -eq 7 ] && echo 0 || echo 1) "a truncated body is an error, not a crash (exit $rc)"
+is "$rc" 7 "a truncated GET answer after its retries exits 7 (px(1))"
+like "$err" "after 4 attempts: GET /version: the answer was truncated" "says it was truncated, after the retries"
+is "$(sim_log | grep -c 'GET /api2/json/version')" 4 "and it was retried"
 simctl DELETE fault >/dev/null
 simctl POST fault 'rate=1&mode=drop&prefix=/version' >/dev/null
 run px api /version
-ok $([ "$rc" -eq 7 ] || [ "$rc" -eq 1 ] && echo 0 || echo 1) "a dropped connection is an error, not a crash (exit $rc)"
+is "$rc" 7 "a dropped GET answer after its retries exits 7"
+like "$err" "after 4 attempts" "after the retries"
+simctl DELETE fault >/dev/null
+simctl POST fault 'rate=1&mode=drop&prefix=/nodes/pve1/qemu/100/pending' >/dev/null
+run px api /nodes/pve1/qemu/100/pending
+is "$rc" 7 "a connection dropped before the header ends exits 7"
 simctl DELETE fault >/dev/null
 simctl POST fault 'rate=1&mode=hang&prefix=/version' >/dev/null
 sed 's/^url = .*/&\ntimeout = 2/' "$PX_CONFIG" >"$T/to.conf"; chmod 600 "$T/to.conf"
@@ -147,14 +169,19 @@ simctl DELETE fault >/dev/null
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
 	-keyout "$T/k.pem" -out "$T/c.pem" -days 1 -subj /CN=fake >/dev/null 2>&1
 ffp=$(openssl x509 -in "$T/c.pem" -noout -fingerprint -sha256 | sed 's/.*=//')
-for mode in oversize oversize-cl html502; do
-	rm -f "$T/port"
-	/usr/bin/python3 "$top/tests/tools/fakeapi.py" "$T/c.pem" "$T/k.pem" "$T/port" $mode &
+# fake MODE: start fakeapi.py in MODE, with $T/f.conf a profile for it
+fake() {
+	rm -f "$T/port" "$T/port.log"
+	/usr/bin/python3 "$top/tests/tools/fakeapi.py" "$T/c.pem" "$T/k.pem" "$T/port" "$1" &
 	fpid=$!
 	i=0; while [ ! -s "$T/port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
-	printf '[profile f]\nurl = https://127.0.0.1:%s\nuser = root@pam\ntoken_id = px\ntoken_secret = x\nfingerprint = %s\nretries = 0\n' \
-		"$(cat "$T/port")" "$ffp" >"$T/f.conf"
+	printf '[profile f]\nurl = https://127.0.0.1:%s\nuser = root@pam\ntoken_id = px\ntoken_secret = x\nfingerprint = %s\nretries = %s\n' \
+		"$(cat "$T/port")" "$ffp" "${2-0}" >"$T/f.conf"
 	chmod 600 "$T/f.conf"
+}
+fake_stop() { kill $fpid 2>/dev/null; wait $fpid 2>/dev/null; }
+for mode in oversize oversize-cl html502; do
+	fake $mode
 	PX_CONFIG="$T/f.conf" run px api /version
 	case $mode in
 	oversize*)
@@ -162,9 +189,34 @@ for mode in oversize oversize-cl html502; do
 		like "$err" "larger than 32 MiB" "$mode: says so";;
 	html502)
 		is "$rc" 7 "a proxy's 502 page exits 7"
-		like "$err" "502" "and names the status";;
+		like "$err" "502" "and names the status"
+		unlike "$err" "<html>" "not the HTML page";;
 	esac
-	kill $fpid 2>/dev/null; wait $fpid 2>/dev/null
+	fake_stop
 done
+
+# --- a 1 MB header, and a connection closed among the header lines
+fake bighdr
+PX_CONFIG="$T/f.conf" run px api /version
+is "$rc" 1 "a 1 MB response header exits 1"
+like "$err" "header is larger than 64 KiB; refusing it" "says the header is too large"
+unlike "$err" "[Oo]ut of memory" "not 'out of memory'"
+fake_stop
+fake midhdr 2
+PX_CONFIG="$T/f.conf" run px api /version
+is "$rc" 7 "a connection closed among the header lines exits 7"
+like "$err" "after 3 attempts: .*closed the connection in the middle of the answer's header" \
+	"says so, after the retries"
+unlike "$err" "JSON" "not a JSON error"
+is "$(grep -c . "$T/port.log")" 3 "a GET is retried"
+fake_stop
+
+# --- the body's message when the reason phrase is only the standard one
+fake conflict
+PX_CONFIG="$T/f.conf" run px api /nodes/pve1/qemu/100/status/current
+is "$rc" 1 "a 409 exits 1"
+like "$err" "409 cannot start VM while it is running" "the JSON body's message, not 'Conflict'"
+unlike "$err" "Conflict" "the standard reason phrase is not shown instead"
+fake_stop
 
 done_testing

@@ -128,4 +128,36 @@ is "$rc" 2 "a malformed UPID: exit 2"
 run px audit log -j
 printf '%s' "$out" | py 'assert any(r["action"] == "task-stop" and r["decision"] == "allowed" for r in d)'
 ok $? "the stop is in the audit log"
+# --- a hostile log: bounded, and it says so
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	-keyout "$T/k.pem" -out "$T/c.pem" -days 1 -subj /CN=fake >/dev/null 2>&1
+ffp=$(openssl x509 -in "$T/c.pem" -noout -fingerprint -sha256 | sed 's/.*=//')
+fake() {
+	rm -f "$T/port" "$T/port.log"
+	/usr/bin/python3 "$top/tests/tools/fakeapi.py" "$T/c.pem" "$T/k.pem" "$T/port" "$1" &
+	fpid=$!
+	i=0; while [ ! -s "$T/port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
+	printf '[profile f]\nurl = https://127.0.0.1:%s\nuser = root@pam\ntoken_id = px\ntoken_secret = x\nfingerprint = %s\nretries = 0\n' \
+		"$(cat "$T/port")" "$ffp" >"$T/f.conf"
+	chmod 600 "$T/f.conf"
+}
+fake_stop() { kill $fpid 2>/dev/null; wait $fpid 2>/dev/null; }
+upid='UPID:pve1:00001234:00005678:65000000:qmstart:100:root@pam:'
+fake logendless
+PX_CONFIG="$T/f.conf" run px task log "$upid"
+is "$rc" 0 "a one-line page with total 2^63-1 ends the log (short page)"
+is "$out" "line 1" "the one line"
+is "$(grep -c . "$T/port.log")" 1 "one request, not hundreds a second"
+fake_stop
+fake logrepeat
+PX_CONFIG="$T/f.conf" run px task log "$upid"
+is "$rc" 1 "a log that repeats its first page: exit 1"
+like "$err" "the server sent line 1 again after line 5000; stopped after 5000 lines" "says so"
+is "$(printf '%s\n' "$out" | grep -c .)" 5000 "the lines read are shown"
+is "$(grep -c . "$T/port.log")" 2 "after two requests"
+PX_CONFIG="$T/f.conf" run px task log --follow "$upid"
+ok $([ "$rc" -ne 0 ] && echo 0 || echo 1) "--follow of such a log stops with an error (exit $rc)"
+ok $([ "$(grep -c . "$T/port.log")" -lt 10 ] && echo 0 || echo 1) "after a few requests"
+fake_stop
+
 done_testing

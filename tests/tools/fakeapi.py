@@ -6,9 +6,15 @@ proxy's HTML error page).  Usage:
     fakeapi.py CERT KEY PORTFILE MODE
 
 MODE: oversize (a 40 MiB JSON body, streamed without Content-Length),
-oversize-cl (Content-Length: 40 MiB announced), html502 (a proxy's HTML).
-Writes the port to PORTFILE once listening; serves until killed.
+oversize-cl (Content-Length: 40 MiB announced), html502 (a proxy's HTML),
+bighdr (a 1 MB header line), midhdr (the connection closed among the
+header lines), conflict (409 Conflict, PVE's message in the JSON body),
+logendless (a task log of one-line pages whose total is 2^63-1),
+logrepeat (a task log that answers the same full page whatever start).
+Writes the port to PORTFILE once listening; serves until killed.  Each
+request's path is appended to PORTFILE.log.
 """
+import json
 import http.server
 import ssl
 import sys
@@ -22,7 +28,49 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
+    def send_json(self, status, reason, obj):
+        body = json.dumps(obj).encode()
+        self.send_response(status, reason)
+        self.send_header("Content-Type", "application/json;charset=UTF-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_POST(self):
+        self.do_GET()
+
     def do_GET(self):
+        with open(portfile + ".log", "a") as f:
+            f.write(self.command + " " + self.path + "\n")
+        if mode == "bighdr":
+            self.send_response(200, "OK")
+            self.send_header("X-Big", "a" * (1 << 20))
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"{}")
+            return
+        if mode == "midhdr":
+            self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: appl")
+            self.wfile.flush()
+            self.close_connection = True
+            return
+        if mode == "conflict":
+            self.send_json(409, "Conflict", {
+                "data": None,
+                "message": "cannot start VM while it is running\n"})
+            return
+        if mode == "logendless":
+            start = int(self.path.split("start=")[1].split("&")[0])
+            self.send_json(200, "OK", {
+                "data": [{"n": start + 1, "t": "line %d" % (start + 1)}],
+                "total": (1 << 63) - 1})
+            return
+        if mode == "logrepeat":
+            lim = int(self.path.split("limit=")[1].split("&")[0])
+            self.send_json(200, "OK", {
+                "data": [{"n": i + 1, "t": "x"} for i in range(lim)],
+                "total": (1 << 63) - 1})
+            return
         if mode == "html502":
             body = b"<html><body><h1>502 Bad Gateway</h1></body></html>"
             self.send_response(502, "Bad Gateway")
