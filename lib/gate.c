@@ -468,6 +468,19 @@ gate_send(struct gate *g, struct gate_req *r, int i, struct gate_result *res,
 		return -1;
 	}
 
+	/* What the dry run shows is what would be sent: a path a server
+	 * would collapse is refused in both. */
+	if (px_path_has_dot_segment(k->path.p)) {
+		px_fail(e, PXE_USAGE, "%s %s: a path segment is \".\" or "
+		    "\"..\"; refusing it, nothing was sent", k->method,
+		    k->path.p);
+		if (i >= 0 && !bulk(r))
+			gate_refuse_target(g, r, i, "refused-precondition", e);
+		else
+			gate_refuse_all(g, r, "refused-precondition", e);
+		return -1;
+	}
+
 	/* 5. dry run: say what would be sent, send nothing */
 	if (g->dry_run) {
 		audit_redact(k->form.len ? k->form.p : "", form, sizeof(form));

@@ -47,11 +47,8 @@ get_multi(void)
 
 /* ---- calls ---- */
 
-/* 1 when one segment of path (before its query) is "." or "..", also
- * percent-encoded: a server or libcurl would collapse it, and the
- * request would go elsewhere than the path px built and showed. */
-static int
-has_dot_segment(const char *path)
+int
+px_path_has_dot_segment(const char *path)
 {
 	const char *s = path;
 
@@ -83,7 +80,7 @@ has_dot_segment(const char *path)
 static int
 call_refuse_path(struct px_call *k)
 {
-	if (!has_dot_segment(k->path))
+	if (!px_path_has_dot_segment(k->path))
 		return 0;
 	k->rc = -1;
 	px_fail(&k->err, PXE_USAGE, "%s %s: a path segment is \".\" or "

@@ -72,6 +72,12 @@ struct px_call {
 	void *priv;
 };
 
+/* 1 when one segment of path (before its query) is "." or "..", also
+ * percent-encoded: a server or libcurl would collapse it, and the
+ * request would go elsewhere than the path px built and showed.  Every
+ * call refuses such a path (PXE_USAGE) before anything is sent. */
+int px_path_has_dot_segment(const char *path);
+
 /* Prepare a call: path printf-style (segments must already be encoded:
  * use url_seg).  form may be NULL; it is copied. */
 void px_call_init(struct px_call *k, struct px_client *c, const char *method,

@@ -225,9 +225,22 @@ test_dry_run(void)
 	    "what would be sent, secrets redacted");
 	gate_result_free(&res);
 	gate_req_free(&r);
-	gate_free(&g);
 	audit_rows(&after);
 	is_int(after.n, before.n, "a dry run writes no audit row");
+
+	/* a node named ".." would send the request elsewhere than shown */
+	gate_req_init(&r, "startall", "node", 1);
+	snprintf(r.t[0].id, sizeof(r.t[0].id), "node/..");
+	r.t[0].call.method = "POST";
+	buf_adds(&r.t[0].call.path, "/nodes/../qemu/100/status/start");
+	is_int(gate_send(&g, &r, 0, &res, &e), -1, "a \"..\" segment: refused "
+	    "in a dry run too");
+	is_int(e.id, PXE_USAGE, "as a usage error (exit 2)");
+	ok(!res.dry_run && res.would_send[0] == '\0', "nothing shown as if it "
+	    "would be sent");
+	gate_result_free(&res);
+	gate_req_free(&r);
+	gate_free(&g);
 }
 
 static void
