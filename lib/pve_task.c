@@ -207,12 +207,24 @@ pve_task_follow(struct px_client *c, const char *upid, double timeout,
 	struct pve_task t;
 	long long next = 0;
 	double t0 = px_mono(), waited;
+	int blips = 0;
 
 	if (interval <= 0)
 		interval = 0.5;
 	for (;;) {
-		if (pve_task_status(c, upid, &t, e) != 0)
+		if (pve_task_status(c, upid, &t, e) != 0) {
+			/* A task px started goes on whatever one poll says:
+			 * a server error or a lost answer is asked again (up
+			 * to 3 times in a row), not taken for the task's
+			 * end. */
+			if ((e->http >= 500 || e->id == PXE_TRANSPORT ||
+			    e->id == PXE_PARSE) && ++blips <= 3) {
+				px_sleep(interval);
+				continue;
+			}
 			return -1;
+		}
+		blips = 0;
 		if (final)
 			*final = t;
 		if (line && follow_lines(c, upid, &next, t.running, line, arg,

@@ -147,6 +147,17 @@ run px stop -y --no-wait -j "$other"
 printf '%s' "$out" | py 'assert d[0]["upid"].startswith("UPID:") and d[0]["result"] == "submitted"'
 ok $? "--no-wait returns the UPID"
 
+# --- one 500 while following the task of a change that was sent: asked
+# again, not taken for the task's failure
+again=$(pick stopped)
+anode=$(px ls guests -f tsv -H -c vmid,node | awk -v v="$again" '$1 == v { print $2 }')
+simctl DELETE fault >/dev/null
+simctl POST fault "rate=1&mode=500&prefix=/nodes/$anode/tasks&count=1" >/dev/null
+run px start -f tsv -c vmid,result "$again"
+is "$rc" 0 "a 500 on one task poll: the start still ends ok (exit 0)"
+like "$out" "$again	ok" "and its row says ok"
+simctl DELETE fault >/dev/null
+
 # --- a change whose answer is lost: the outcome is unknown, not "failed"
 victim=$(pick stopped)
 node=$(px ls guests -f tsv -H -c vmid,node | awk -v v="$victim" '$1 == v { print $2 }')
