@@ -20,7 +20,7 @@
 enum {
 	O_NODES = PX_O_LONG, O_GUESTS, O_SEED, O_PBS, O_TASKSEC, O_LATENCY,
 	O_FAIL, O_OFFLINE, O_TELEGRAM, O_TGAUTO, O_PRINT, O_PIDFILE, O_PUBLIC,
-	O_RESET, O_AS, O_AUTH, O_HISTORY,
+	O_RESET, O_AS, O_AUTH, O_HISTORY, O_LEGACY_MIGRATE,
 };
 
 static const struct px_opt opts[] = {
@@ -35,6 +35,8 @@ static const struct px_opt opts[] = {
 	{ O_GUESTS, "guests", "M", "guests in a new state" },
 	{ O_HISTORY, "history", "DAYS", "task history of a new state" },
 	{ O_LATENCY, "latency", "MS[:JITTER]", "answer this much later" },
+	{ O_LEGACY_MIGRATE, "legacy-migrate", NULL, "answer migrate "
+	    "preconditions as qemu-server before 8.3.9 did" },
 	{ O_NODES, "nodes", "N", "nodes in a new state" },
 	{ O_OFFLINE, "offline", "NODE", "a node that does not answer" },
 	{ O_PBS, "pbs", "addr:port", "serve a Proxmox Backup Server too" },
@@ -320,6 +322,9 @@ sim_main(int argc, char **argv)
 			break;
 		case O_PRINT:
 			print = 1;
+			break;
+		case O_LEGACY_MIGRATE:
+			s.opt.legacy_migrate = 1;
 			break;
 		case O_PUBLIC:
 			s.opt.public_ = 1;

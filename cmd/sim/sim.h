@@ -434,6 +434,7 @@ struct sim_opts {
 	int telegram;
 	char telegram_auto[16];	/* "", "approve", "deny", "ignore" */
 	int public_;
+	int legacy_migrate;	/* no allowed_nodes for a running VM */
 };
 
 struct sim {

@@ -130,4 +130,23 @@ is "$rc" 1 "the task failed: exit 1"
 like "$(cat "$T/merr")" "target node is offline" "with PVE's error"
 is "$(node_of "$plain_stopped")" "$n" "the guest stayed where it was"
 
+# --- PVE before qemu-server 8.3.9: a running VM's answer has no
+# allowed_nodes; px must not read that as "no node allowed"
+sim_restart --guests 40 --legacy-migrate
+lr=$(pick running no)
+n=$(node_of "$lr")
+t=$(other_node "$n")
+run px api -j "/nodes/$n/qemu/$lr/migrate"
+printf '%s' "$out" | py 'import sys; sys.exit(0 if "allowed_nodes" not in d else 1)'
+ok $? "--legacy-migrate: the running VM's answer has no allowed_nodes"
+simctl DELETE log >/dev/null
+run px migrate -n --online "$lr" "$t"
+is "$rc" 0 "an online migration is not refused for the missing field (exit 0)"
+like "$out" "would send: POST /nodes/$n/qemu/$lr/migrate target=$t&online=1" "the dry run shows it"
+run px migrate -n --online "$lr" nosuchnode
+is "$rc" 5 "a target that is no node is still refused (exit 5)"
+run px migrate -n "$lr" "$t"
+is "$rc" 1 "and a running VM still needs --online (exit 1)"
+is "$(writes)" 0 "nothing was sent"
+
 done_testing

@@ -323,12 +323,17 @@ h_migrate_get(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 	sim_ok_begin(rs, &w);
 	jw_obj(&w);
 	jw_kint(&w, "running", g->status != SIM_STOPPED);
-	jw_key(&w, qemu ? "allowed_nodes" : "allowed-nodes");
-	jw_arr(&w);
-	for (i = 0; i < s->nnodes; i++)
-		if (strcmp(s->nodes[i].name, node) != 0 && !s->nodes[i].offline)
-			jw_str(&w, s->nodes[i].name);
-	jw_end(&w);
+	/* qemu-server before 8.3.9 lists allowed nodes only for a VM that
+	 * is not running (--legacy-migrate) */
+	if (!(s->opt.legacy_migrate && qemu && g->status != SIM_STOPPED)) {
+		jw_key(&w, qemu ? "allowed_nodes" : "allowed-nodes");
+		jw_arr(&w);
+		for (i = 0; i < s->nnodes; i++)
+			if (strcmp(s->nodes[i].name, node) != 0 &&
+			    !s->nodes[i].offline)
+				jw_str(&w, s->nodes[i].name);
+		jw_end(&w);
+	}
 	jw_key(&w, qemu ? "not_allowed_nodes" : "not-allowed-nodes");
 	jw_obj(&w);
 	for (i = 0; i < s->nnodes; i++) {
