@@ -1,8 +1,9 @@
 /*
- * xalloc.c -- allocation that cannot fail.  The one place in lib/ that
- * writes to standard error and exits: when memory runs out there is no
- * error to return that anybody could act on (tests/cli/layers.t knows
- * this file).
+ * xalloc.c -- allocation that cannot fail (declared in err.h for lib/ and
+ * cmd/ alike).  What happens when memory runs out is the program's policy,
+ * not the library's: there is no error anybody could act on, so px says so
+ * on stderr and exits 1.  It lives in the command-support tier because it
+ * prints and exits; lib/ calls it as it calls malloc.
  */
 #include <stdarg.h>
 #include <stdio.h>
