@@ -349,12 +349,27 @@ gate_check(struct gate *g, struct gate_req *r, struct px_err *e)
 	if (r->n > 0 && left(r) == 0)
 		return first_refusal(r, e);
 	if (guests == 0) {
-		/* nothing to judge one by one: how many it touches */
+		const struct risk_finding *f = NULL;
+
+		/* nothing to judge one by one: how many it touches, and
+		 * what the object's own check finds */
 		risk_bulk(r->n > 0 ? r->n : 1, &r->risk);
-		if (r->risk.worst == RISK_SEVERE && !g->allow_risk) {
+		if (r->assess != NULL &&
+		    r->assess(g->c, r, r->assess_arg, &r->risk, e) != 0) {
+			char why[sizeof(e->msg)];
+
+			snprintf(why, sizeof(why), "%s", e->msg);
+			px_fail(e, e->id == PXE_OK ? PXE_FAILURE : e->id,
+			    "pre-flight check of %s failed: %s", r->summary,
+			    why);
+			return gate_refuse_all(g, r, "refused-risk", e);
+		}
+		for (int k = 0; k < r->risk.n && f == NULL; k++)
+			if (r->risk.f[k].level == RISK_SEVERE)
+				f = &r->risk.f[k];
+		if (f != NULL && !g->allow_risk) {
 			px_fail(e, PXE_REFUSED_RISK, "pre-flight check refused "
-			    "%s: %s: %s", r->summary, r->risk.f[0].check,
-			    r->risk.f[0].detail);
+			    "%s: %s: %s", r->summary, f->check, f->detail);
 			px_hint(e, "resolve it, or pass --allow-risk to go "
 			    "ahead");
 			return gate_refuse_all(g, r, "refused-risk", e);

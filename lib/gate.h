@@ -53,12 +53,20 @@ struct gate {
 };
 
 struct gate_target;
+struct gate_req;
 
 /* Checked again right before a request is sent, after the prompt and the
  * approval wait (e.g. "the guest is still stopped"); -1 with e set
  * refuses. */
 typedef int (*gate_recheck_fn)(struct px_client *c,
     const struct gate_target *t, struct px_err *e);
+
+/* The pre-flight check of a change to an object (a pool, an ACL, a
+ * storage ...), which has no guest for risk_check to judge: adds the
+ * object's findings to rep (risk_add); -1 with e when it could not look
+ * (the change is refused: PVE could not be asked what it would break). */
+typedef int (*gate_assess_fn)(struct px_client *c, const struct gate_req *r,
+    void *arg, struct risk_report *rep, struct px_err *e);
 
 /* One request: the buffers are owned by it (gate_req_free). */
 struct gate_call {
@@ -97,7 +105,10 @@ struct gate_req {
 	gate_recheck_fn recheck;	/* of the one request */
 	char approved_by[192];	/* set by gate_approve */
 	struct risk_report risk;	/* a change without a guest to
-					   judge: its size (BulkCount) */
+					   judge: its size (BulkCount) and
+					   the object's findings */
+	gate_assess_fn assess;	/* the object's pre-flight check, or NULL */
+	void *assess_arg;
 };
 
 struct gate_result {

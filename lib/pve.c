@@ -471,6 +471,18 @@ pve_valid_node(const char *s)
 	return 1;
 }
 
+int
+pve_valid_storage(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n < 2 || n > 64 || !(s[0] >= 'a' && s[0] <= 'z') ||
+	    !((s[n - 1] >= 'a' && s[n - 1] <= 'z') || (s[n - 1] >= '0' &&
+	    s[n - 1] <= '9')))
+		return 0;
+	return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-_.") == n;
+}
+
 #define PO struct pve_pool
 static const struct pve_field pool_f[] = {
 	PF_STR(PO, poolid, "poolid"), PF_STR(PO, comment, "comment"),

@@ -189,5 +189,7 @@ int pve_task_status(struct px_client *c, const char *upid,
 int pve_has_tag(const char *tags, const char *tag);
 /* Is s a valid node name (PVE: letters, digits, '-', '.', up to 63)? */
 int pve_valid_node(const char *s);
+/* Is s a storage id as PVE takes it ([a-z][a-z0-9._-]*[a-z0-9])? */
+int pve_valid_storage(const char *s);
 
 #endif

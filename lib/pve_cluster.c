@@ -5,6 +5,7 @@
 
 #include "enc.h"
 #include "pve_cluster.h"
+#include "pve_fanout.h"
 #include "pve_field.h"
 
 /* ---- cluster ---- */
@@ -480,4 +481,52 @@ pve_backup_jobs_parse(const struct json *j, int arr,
 {
 	return PVE_PARSE("backup jobs", struct pve_backup_job, bjob_f,
 	    job_maxfiles);
+}
+
+/*
+ * PVE lists a pool's members only when asked for that pool (GET
+ * /pools?poolid=ID, PVE 8.1 and later): count them with one parallel
+ * round for the pools the list left without.  A pool whose answer fails
+ * keeps members -1 (shown as "-").
+ */
+void
+pve_pools_count(struct px_client *c, struct pve_pool *v, int nv,
+    const char *only)
+{
+	struct px_call *k = calloc((size_t)nv, sizeof(*k));
+
+	if (k == NULL)
+		return;
+	for (int q = 0; q < nv; q++) {
+		struct buf id = { 0 };
+
+		if (v[q].members >= 0 || (only && strcmp(v[q].poolid, only)
+		    != 0))
+			continue;
+		url_seg(&id, v[q].poolid);
+		px_call_init(&k[q], c, "GET", NULL, "/pools?poolid=%s",
+		    buf_str(&id));
+		buf_free(&id);
+	}
+	pve_calls_run(k, nv);
+	for (int q = 0; q < nv; q++) {
+		struct px_reply r;
+		struct px_err e;
+		struct pve_pool *one;
+		int n1;
+
+		if (k[q].method == NULL)
+			continue;
+		if (pve_call_reply(&k[q], &r, &e) == 0) {
+			if (pve_pools_parse(&r.j, r.data, &one, &n1, &e) == 0) {
+				if (n1 == 1 && strcmp(one[0].poolid,
+				    v[q].poolid) == 0)
+					v[q].members = one[0].members;
+				free(one);
+			}
+			px_reply_free(&r);
+		}
+		px_call_free(&k[q]);
+	}
+	free(k);
 }

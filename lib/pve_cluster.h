@@ -242,6 +242,12 @@ struct pve_pool_member {
  * element has them).  comment (if not NULL, size 256) gets the pool's
  * comment.
  */
+/* PVE lists a pool's members only when asked for that pool (GET
+ * /pools?poolid=ID, PVE 8.1+): count them in one parallel round for the
+ * pools of v left with members -1 (only: just that pool); a pool whose
+ * answer fails keeps -1. */
+void pve_pools_count(struct px_client *c, struct pve_pool *v, int nv,
+    const char *only);
 int pve_pool_members_parse(const struct json *j, int t,
     struct pve_pool_member **out, int *n, char *comment, struct px_err *e);
 

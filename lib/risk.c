@@ -53,6 +53,29 @@ static void
 add(struct risk_report *r, const char *check, enum risk_level l,
     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+void
+risk_add(struct risk_report *r, const char *check, enum risk_level l,
+    const char *fmt, ...)
+{
+	struct risk_finding *f;
+	va_list ap;
+
+	if (l == RISK_SEVERE && r->n == (int)(sizeof(r->f) /
+	    sizeof(r->f[0])))
+		r->n--;		/* a refusal matters more than the last */
+	if (r->n == (int)(sizeof(r->f) / sizeof(r->f[0])))
+		return;
+	f = &r->f[r->n++];
+	snprintf(f->check, sizeof(f->check), "%s", check);
+	f->level = l;
+	va_start(ap, fmt);
+	vsnprintf(f->detail, sizeof(f->detail), fmt, ap);
+	va_end(ap);
+	text_sanitize(f->detail);
+	if (l > r->worst)
+		r->worst = l;
+}
+
 static void
 add(struct risk_report *r, const char *check, enum risk_level l,
     const char *fmt, ...)

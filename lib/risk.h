@@ -51,6 +51,10 @@ void risk_bulk(int batch, struct risk_report *r);
  * finding's place. */
 void risk_add_severe(struct risk_report *r, const char *check,
     const char *detail);
+/* A finding (the objects' pre-flight checks, lib/pve_objrisk.c): detail
+ * is formatted and sanitized; a Severe one finds room. */
+void risk_add(struct risk_report *r, const char *check, enum risk_level l,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 const char *risk_level_name(enum risk_level l);
 /* Print the report to f, one finding per line, prefixed. */
 void risk_print(const struct risk_report *r, const char *what, FILE *f);

@@ -14,6 +14,7 @@
 #include "cli.h"
 #include "enc.h"
 #include "pve.h"
+#include "pve_cluster.h"
 #include "pve_fanout.h"
 
 enum { O_NAME = PX_O_LONG, O_NODE, O_POOL, O_STATUS, O_TAG, O_TYPE };
@@ -323,54 +324,6 @@ storage_rows(struct ls *l, const struct px_target *t,
 	return 0;
 }
 
-/*
- * PVE lists a pool's members only when asked for that pool (GET
- * /pools?poolid=ID, PVE 8.1 and later): count them with one parallel
- * round for the pools the list left without.  A pool whose answer fails
- * keeps members -1 (shown as "-").
- */
-static void
-pool_members_fill(struct px_client *c, struct pve_pool *v, int nv,
-    const char *only)
-{
-	struct px_call *k = calloc((size_t)nv, sizeof(*k));
-
-	if (k == NULL)
-		return;
-	for (int q = 0; q < nv; q++) {
-		struct buf id = { 0 };
-
-		if (v[q].members >= 0 || (only && strcmp(v[q].poolid, only)
-		    != 0))
-			continue;
-		url_seg(&id, v[q].poolid);
-		px_call_init(&k[q], c, "GET", NULL, "/pools?poolid=%s",
-		    buf_str(&id));
-		buf_free(&id);
-	}
-	pve_calls_run(k, nv);
-	for (int q = 0; q < nv; q++) {
-		struct px_reply r;
-		struct px_err e;
-		struct pve_pool *one;
-		int n1;
-
-		if (k[q].method == NULL)
-			continue;
-		if (pve_call_reply(&k[q], &r, &e) == 0) {
-			if (pve_pools_parse(&r.j, r.data, &one, &n1, &e) == 0) {
-				if (n1 == 1 && strcmp(one[0].poolid,
-				    v[q].poolid) == 0)
-					v[q].members = one[0].members;
-				free(one);
-			}
-			px_reply_free(&r);
-		}
-		px_call_free(&k[q]);
-	}
-	free(k);
-}
-
 static int
 pool_rows(struct ls *l, const struct px_target *t, const struct px_reply *r,
     struct px_err *e)
@@ -380,7 +333,7 @@ pool_rows(struct ls *l, const struct px_target *t, const struct px_reply *r,
 
 	if (pve_pools_parse(&r->j, r->data, &v, &nv, e) != 0)
 		return -1;
-	pool_members_fill(t->c, v, nv, l->f.pool);
+	pve_pools_count(t->c, v, nv, l->f.pool);
 	for (int q = 0; q < nv; q++) {
 		if (l->f.pool && strcmp(v[q].poolid, l->f.pool) != 0)
 			continue;

@@ -225,10 +225,11 @@ int
 px_getopt(struct px_getopt *g)
 {
 	const char *word;
-	int ch;
+	int ch, li = -1;
 
-	ch = getopt_long(g->argc, g->argv, g->shorts, g->longs, NULL);
+	ch = getopt_long(g->argc, g->argv, g->shorts, g->longs, &li);
 	g->arg = optarg;
+	g->name = li >= 0 ? g->longs[li].name : NULL;
 	g->ind = optind;
 	if (ch == -1) {
 		free(g->longs);

@@ -43,6 +43,11 @@ enum {
 	PX_O_NO_WAIT,
 	PX_O_TIMEOUT,
 	PX_O_POLICY,
+	PX_O_RAW,		/* --raw key=value (objcli.h) */
+	PX_O_PARAM,		/* an option that is a PVE parameter of the
+				   same name (PX_PARAM, objcli.h) */
+	PX_O_SECRET_FILE,	/* --NAME-file F: secret parameter NAME */
+	PX_O_SECRET_ENV,	/* --NAME-env VAR: the same from VAR */
 };
 
 /* The common output options (lib/support/cli.c handles them). */
@@ -78,6 +83,7 @@ struct px_getopt {
 	int argc;
 	char **argv;
 	const char *arg;	/* the current option's argument, or NULL */
+	const char *name;	/* its long name when given as one, or NULL */
 	int ind;		/* after the loop: the first operand */
 	char shorts[128];
 	struct option *longs;	/* generated, freed at the end */
