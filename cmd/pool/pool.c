@@ -70,6 +70,25 @@ pool_path(struct objcli *oc, struct buf *p, const char *pool)
 	}
 }
 
+/* Is word (a VMID as given, or a storage) in the comma list? */
+static int
+in_list(const char *list, const char *word)
+{
+	char w[80];
+	int v = pve_parse_vmid(word);
+	size_t n;
+
+	if (v > 0)
+		snprintf(w, sizeof(w), "%d", v);
+	else
+		snprintf(w, sizeof(w), "%s", word);
+	n = strlen(w);
+	for (const char *p = list; (p = strstr(p, w)) != NULL; p += n)
+		if ((p == list || p[-1] == ',') && (p[n] == ',' || !p[n]))
+			return 1;
+	return 0;
+}
+
 /* A pool id as PVE takes it. */
 static void
 check_id(const char *pool)
@@ -317,6 +336,9 @@ pool_main(int argc, char **argv)
 			if (pve_parse_vmid(g.arg) < 0)
 				px_errx(PX_EXIT_USAGE, "'%s' is not a VMID",
 				    g.arg);
+			if (in_list(buf_str(&vms), g.arg))
+				px_errx(PX_EXIT_USAGE, "guest %s given twice",
+				    g.arg);
 			if (vms.len)
 				buf_addc(&vms, ',');
 			buf_printf(&vms, "%d", pve_parse_vmid(g.arg));
@@ -325,6 +347,9 @@ pool_main(int argc, char **argv)
 			if (!pve_valid_storage(g.arg))
 				px_errx(PX_EXIT_USAGE, "'%s' is not a storage "
 				    "name", g.arg);
+			if (in_list(buf_str(&sts), g.arg))
+				px_errx(PX_EXIT_USAGE, "storage %s given twice",
+				    g.arg);
 			if (sts.len)
 				buf_addc(&sts, ',');
 			buf_adds(&sts, g.arg);

@@ -20,7 +20,7 @@
 enum {
 	O_NODES = PX_O_LONG, O_GUESTS, O_SEED, O_PBS, O_TASKSEC, O_LATENCY,
 	O_FAIL, O_OFFLINE, O_TELEGRAM, O_TGAUTO, O_PRINT, O_PIDFILE, O_PUBLIC,
-	O_RESET, O_AS, O_AUTH, O_HISTORY, O_LEGACY_MIGRATE,
+	O_RESET, O_AS, O_AUTH, O_HISTORY, O_LEGACY_MIGRATE, O_PVE_VERSION,
 };
 
 static const struct px_opt opts[] = {
@@ -40,6 +40,8 @@ static const struct px_opt opts[] = {
 	{ O_NODES, "nodes", "N", "nodes in a new state" },
 	{ O_OFFLINE, "offline", "NODE", "a node that does not answer" },
 	{ O_PBS, "pbs", "addr:port", "serve a Proxmox Backup Server too" },
+	{ O_PVE_VERSION, "pve-version", "8.0 | 8.4 | 9.1", "answer as this "
+	    "release of PVE (default 9.1)" },
 	{ O_PIDFILE, "pidfile", "file", "write the process id here" },
 	{ O_PRINT, "print-config", NULL, "print a px.conf for this simulator "
 	    "and exit" },
@@ -325,6 +327,14 @@ sim_main(int argc, char **argv)
 			break;
 		case O_LEGACY_MIGRATE:
 			s.opt.legacy_migrate = 1;
+			break;
+		case O_PVE_VERSION:
+			if (strcmp(optarg, "8.0") && strcmp(optarg, "8.4") &&
+			    strcmp(optarg, "9.1"))
+				px_errx(PX_EXIT_USAGE, "--pve-version: 8.0, 8.4 "
+				    "or 9.1");
+			snprintf(s.opt.release, sizeof(s.opt.release), "%s",
+			    optarg);
 			break;
 		case O_PUBLIC:
 			s.opt.public_ = 1;

@@ -435,7 +435,10 @@ struct sim_opts {
 	char telegram_auto[16];	/* "", "approve", "deny", "ignore" */
 	int public_;
 	int legacy_migrate;	/* no allowed_nodes for a running VM */
+	char release[8];	/* --pve-version: "8.0", "8.4"; "" is 9.1 */
 };
+/* Whether pxsim answers as PVE release maj.min or later. */
+int sim_pve_at_least(const struct sim *s, int maj, int min);
 
 struct sim {
 	struct sim_opts opt;

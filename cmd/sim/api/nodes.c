@@ -18,11 +18,28 @@
 
 /* ---- /version, /nodes ---- */
 
+int
+sim_pve_at_least(const struct sim *s, int maj, int min)
+{
+	int a = 9, b = 1;
+
+	if (s->opt.release[0])
+		sscanf(s->opt.release, "%d.%d", &a, &b);
+	return a > maj || (a == maj && b >= min);
+}
+
 H(h_version)
 {
-	UNUSED4;
-	sim_ok_json(rs, "{\"version\":\"9.1.1\",\"release\":\"9.1\","
-	    "\"repoid\":\"42db4a6c\",\"console\":\"html5\"}");
+	const char *rel = s->opt.release[0] ? s->opt.release : "9.1";
+	const char *ver = strcmp(rel, "8.0") == 0 ? "8.0.4" :
+	    strcmp(rel, "8.4") == 0 ? "8.4.1" : "9.1.1";
+	char body[160];
+
+	(void)rq; (void)m;
+	snprintf(body, sizeof(body), "{\"version\":\"%s\",\"release\":"
+	    "\"%s\",\"repoid\":\"42db4a6c\",\"console\":\"html5\"}", ver,
+	    rel);
+	sim_ok_json(rs, body);
 }
 
 static void
@@ -1057,27 +1074,25 @@ pool_update(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 		    "exist", id);
 		return;
 	}
-	if ((v = sim_param(rq, "comment")) != NULL)
-		sim_str_set(&p->comment, *v ? v : NULL);
-	if ((v = sim_param(rq, "vms")) != NULL) {
+	/* PVE checks every member under the lock before it writes: a
+	 * refused one changes nothing */
+	for (int pass = 0; pass < 2 && (v = sim_param(rq, "vms")) != NULL;
+	    pass++) {
 		char *copy = px_xstrdup(v), *q, *save = NULL;
 
 		for (q = strtok_r(copy, ",; ", &save); q;
 		    q = strtok_r(NULL, ",; ", &save)) {
 			struct sim_guest *g = sim_guest_find(s, atoi(q));
 
-			if (g == NULL) {
+			if (pass == 0 && g == NULL) {
 				sim_error(rs, 500, "update pools failed: error "
 				    "during cfs-locked 'file-user_cfg' "
 				    "operation: no such VM '%s'", q);
 				free(copy);
 				return;
 			}
-			if (del) {
-				if (g->pool && strcmp(g->pool, id) == 0)
-					sim_str_set(&g->pool, NULL);
-			} else if (g->pool && strcmp(g->pool, id) != 0 &&
-			    !move) {
+			if (pass == 0 && !del && g->pool &&
+			    strcmp(g->pool, id) != 0 && !move) {
 				sim_error(rs, 500, "update pools failed: error "
 				    "during cfs-locked 'file-user_cfg' "
 				    "operation: VM %d belongs already to pool "
@@ -1085,6 +1100,12 @@ pool_update(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 				    g->pool);
 				free(copy);
 				return;
+			}
+			if (pass == 0)
+				continue;
+			if (del) {
+				if (g->pool && strcmp(g->pool, id) == 0)
+					sim_str_set(&g->pool, NULL);
 			} else {
 				sim_str_set(&g->pool, id);
 			}
@@ -1092,6 +1113,8 @@ pool_update(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 		}
 		free(copy);
 	}
+	if ((v = sim_param(rq, "comment")) != NULL)
+		sim_str_set(&p->comment, *v ? v : NULL);
 	if ((v = sim_param(rq, "storage")) != NULL) {
 		char *copy = px_xstrdup(v), *q, *save = NULL;
 		struct buf b = {0};
@@ -1129,9 +1152,21 @@ H(h_pool_update)
 	pool_update(s, rq, rs, sim_var(m, "poolid"));
 }
 
+/* PUT and DELETE /pools?poolid= came with PVE 8.1 (nested pools). */
+static int
+pool_q_missing(struct sim *s, struct sim_req *rq, struct sim_resp *rs)
+{
+	if (sim_pve_at_least(s, 8, 1))
+		return 0;
+	sim_error(rs, 501, "Method '%s /pools' not implemented", rq->method);
+	return 1;
+}
+
 H(h_pool_update_q)
 {
 	(void)m;
+	if (pool_q_missing(s, rq, rs))
+		return;
 	if (sim_param_require(rq, rs, "poolid", NULL) != 0)
 		return;
 	pool_update(s, rq, rs, sim_param(rq, "poolid"));
@@ -1173,6 +1208,8 @@ H(h_pool_delete)
 H(h_pool_delete_q)
 {
 	(void)m;
+	if (pool_q_missing(s, rq, rs))
+		return;
 	if (sim_param_require(rq, rs, "poolid", NULL) != 0)
 		return;
 	pool_delete(s, rq, rs, sim_param(rq, "poolid"));
