@@ -3,6 +3,7 @@
  * and the writer struct jw (compact JSON, keys in the caller's order).
  */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "json_impl.h"
@@ -69,7 +70,16 @@ json_escape(struct buf *b, const char *s, size_t n)
 			continue;
 		}
 		if (p[i] >= 0x80) {
-			if ((k = utf8_valid(p + i, n - i, &bad)) > 0) {
+			if ((k = utf8_valid(p + i, n - i, &bad)) == 2 &&
+			    p[i] == 0xc2 && p[i + 1] < 0xa0) {
+				/* a C1 control (U+0080..U+009F: U+009B is
+				 * CSI to some terminals) is escaped, like
+				 * C0: what px writes stays inert text */
+				snprintf(esc, sizeof(esc), "\\u00%c%c",
+				    hex[p[i + 1] >> 4], hex[p[i + 1] & 15]);
+				buf_add(b, esc, 6);
+				i += 2;
+			} else if (k > 0) {
 				buf_add(b, p + i, k);
 				i += k;
 			} else {
