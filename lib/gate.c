@@ -429,19 +429,14 @@ gate_approve(struct gate *g, struct gate_req *r, struct px_err *e)
 static int
 answer_lost(const struct px_call *k)
 {
-	const char *m = k->err.msg;
-
 	if (k->status != 0)
 		return k->status >= 200 && k->status < 300;
 	switch (k->err.id) {
 	case PXE_TRANSPORT:
-		/* curl's words for "never connected" */
-		return strstr(m, "connect to") == NULL &&
-		    strstr(m, "Couldn't connect") == NULL &&
-		    strstr(m, "resolve") == NULL;
 	case PXE_TIMEOUT:
-		return strstr(m, "Connection timed out") == NULL &&
-		    strstr(m, "connect") == NULL;
+		/* lost after the request left px: it may have been done;
+		 * never connected, or refused before sending: it was not */
+		return k->sent;
 	case PXE_PARSE:
 	case PXE_TOO_LARGE:
 		return 1;

@@ -528,8 +528,12 @@ call_finish(struct px_call *k, CURLcode rc, double now)
 	struct px_client *c = k->c;
 	int retry = 0, midhdr = 0;
 	double delay;
+	long reqsize = 0;
 
 	curl_easy_getinfo(cp->easy, CURLINFO_RESPONSE_CODE, &k->status);
+	if (curl_easy_getinfo(cp->easy, CURLINFO_REQUEST_SIZE, &reqsize) ==
+	    CURLE_OK && reqsize > 0)
+		k->sent = 1;
 	/* libcurl takes a connection closed among the header lines for a
 	 * complete answer without a body. */
 	if (rc == CURLE_OK && !cp->hdr_done)

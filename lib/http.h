@@ -68,6 +68,8 @@ struct px_call {
 	struct px_err err;
 	double seconds;		/* wall time including retries */
 	int attempts;
+	int sent;		/* some request bytes left px (CURLINFO_
+				   REQUEST_SIZE): a write may have happened */
 	/* internal */
 	void *priv;
 };
