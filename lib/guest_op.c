@@ -129,3 +129,23 @@ guest_op_rollback(struct gate_target *t, const struct pve_guest *g,
 	snprintf(t->summary, sizeof(t->summary), "roll %s on %s back to "
 	    "snapshot '%s' (changes since are lost)", name, g->node, snap);
 }
+
+void
+guest_op_vzdump(struct gate_target *t, const char *node, const char *vmids,
+    const char *who, const struct guest_op_backup *o)
+{
+	t->call.method = "POST";
+	buf_adds(&t->call.path, "/nodes/");
+	url_seg(&t->call.path, node);
+	buf_adds(&t->call.path, "/vzdump");
+	form_add(&t->call.form, "vmid", vmids);
+	form_add(&t->call.form, "storage", o->storage);
+	if (o->mode)
+		form_add(&t->call.form, "mode", o->mode);
+	if (o->compress)
+		form_add(&t->call.form, "compress", o->compress);
+	if (o->notes)
+		form_add(&t->call.form, "notes-template", o->notes);
+	snprintf(t->summary, sizeof(t->summary), "back up %s on %s to %s",
+	    who, node, o->storage);
+}

@@ -42,4 +42,16 @@ void guest_op_snapshot_delete(struct gate_target *t,
 void guest_op_rollback(struct gate_target *t, const struct pve_guest *g,
     const char *name, int start);
 
+/* How a backup is made (px backup, pxtop's backup key). */
+struct guest_op_backup {
+	const char *storage;	/* required */
+	const char *mode;	/* snapshot, suspend, stop, or NULL */
+	const char *compress;	/* zstd, gzip, lzo, 0, or NULL */
+	const char *notes;	/* notes-template, or NULL */
+};
+/* POST /nodes/NODE/vzdump of the guests vmids ("101,102", all on node;
+ * who names them for the summary: "VM 101 (web), CT 102 (dns)"). */
+void guest_op_vzdump(struct gate_target *t, const char *node,
+    const char *vmids, const char *who, const struct guest_op_backup *o);
+
 #endif

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "enc.h"
+#include "guest_op.h"
 #include "mutcli.h"
 #include "pve_check.h"
 #include "pve_task.h"
@@ -41,14 +42,11 @@ one_of(const char *s, const char *const *list)
 	return 0;
 }
 
-struct opts {
-	const char *storage, *mode, *compress, *notes;
-};
 
 /* The request of the guests from first on that share first's node:
  * target first carries it, the others are covered by it. */
 static void
-build(struct gate_req *r, int first, const struct opts *o)
+build(struct gate_req *r, int first, const struct guest_op_backup *o)
 {
 	struct gate_target *t = &r->t[first];
 	struct buf ids = { 0 }, who = { 0 };
@@ -71,20 +69,7 @@ build(struct gate_req *r, int first, const struct opts *o)
 			buf_adds(&who, " and more");
 		n++;
 	}
-	t->call.method = "POST";
-	buf_adds(&t->call.path, "/nodes/");
-	url_seg(&t->call.path, t->guest.node);
-	buf_adds(&t->call.path, "/vzdump");
-	form_add(&t->call.form, "vmid", ids.p);
-	form_add(&t->call.form, "storage", o->storage);
-	if (o->mode)
-		form_add(&t->call.form, "mode", o->mode);
-	if (o->compress)
-		form_add(&t->call.form, "compress", o->compress);
-	if (o->notes)
-		form_add(&t->call.form, "notes-template", o->notes);
-	snprintf(t->summary, sizeof(t->summary), "back up %s on %s to %s",
-	    who.p, t->guest.node, o->storage);
+	guest_op_vzdump(t, t->guest.node, ids.p, who.p, o);
 	if (n > 1)
 		snprintf(t->id, sizeof(t->id), "guests/%.80s", ids.p);
 	buf_free(&ids);
@@ -124,7 +109,7 @@ backup_main(int argc, char **argv)
 	    "0", NULL };
 	struct px_getopt g;
 	struct mutcli m;
-	struct opts o = { 0 };
+	struct guest_op_backup o = { 0 };
 	struct px_err e = { 0 };
 	struct pve_guest *guests;
 	struct gate_req r;

@@ -557,16 +557,13 @@ job_build(struct job *j, struct gate_target *t, struct px_err *e)
 	} else if (strcmp(j->action, "snapshot") == 0) {
 		guest_op_snapshot(t, &j->g, j->arg, NULL, 0);
 	} else if (strcmp(j->action, "backup") == 0) {
+		struct guest_op_backup o = { .storage = j->arg };
+		char id[16];
+
 		gate_target_guest(t, &j->g);
 		pve_guest_label(&j->g, name, sizeof(name));
-		t->call.method = "POST";
-		buf_adds(&t->call.path, "/nodes/");
-		url_seg(&t->call.path, j->g.node);
-		buf_adds(&t->call.path, "/vzdump");
-		form_addf(&t->call.form, "vmid", "%d", j->g.vmid);
-		form_add(&t->call.form, "storage", j->arg);
-		snprintf(t->summary, sizeof(t->summary), "back up %s on %s to "
-		    "%s", name, j->g.node, j->arg);
+		snprintf(id, sizeof(id), "%d", j->g.vmid);
+		guest_op_vzdump(t, j->g.node, id, name, &o);
 	} else {	/* start, shutdown, reboot */
 		guest_op_power(t, &j->g, j->action, 0, -1);
 	}
