@@ -513,7 +513,8 @@ report(const struct top_action *a)
 	struct top_action *p = px_xmalloc(sizeof(*p));
 
 	*p = *a;
-	tui_mailbox_send(&results, p);
+	if (tui_mailbox_send(&results, p) != 0)
+		free(p);	/* the loop has ended: nobody to tell */
 }
 
 /* The preview: the gate's own pre-flight check, and the preconditions a

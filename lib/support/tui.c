@@ -631,13 +631,17 @@ tui_mailbox_open(struct tui_mailbox *mb, void (*recv)(void *msg))
 	fcntl(mb->fd[0], F_SETFL, O_NONBLOCK);
 }
 
-void
+int
 tui_mailbox_send(struct tui_mailbox *mb, void *msg)
 {
-	ssize_t w = write(mb->fd[1], &msg, sizeof(msg));	/* atomic: a
-								   pointer is
-								   < PIPE_BUF */
-	(void)w;
+	ssize_t w;
+
+	/* atomic: a pointer is < PIPE_BUF; a full pipe blocks the sender
+	 * until the loop reads, which is the back-pressure wanted */
+	do
+		w = write(mb->fd[1], &msg, sizeof(msg));
+	while (w < 0 && errno == EINTR);
+	return w == (ssize_t)sizeof(msg) ? 0 : -1;
 }
 
 static int

@@ -166,7 +166,8 @@ struct tui_mailbox {
 };
 void tui_mailbox_open(struct tui_mailbox *mb, void (*recv)(void *msg));
 void tui_mailbox_watch(Tickit *tk, struct tui_mailbox *mb);
-void tui_mailbox_send(struct tui_mailbox *mb, void *msg);
+/* 0, or -1 when the loop's end is gone: msg is still the caller's. */
+int tui_mailbox_send(struct tui_mailbox *mb, void *msg);
 
 void tui_timer(int ms, TickitCallbackFn *fn, void *user);
 
