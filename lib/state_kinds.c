@@ -1,0 +1,832 @@
+/*
+ * state_kinds.c -- the kinds of a state file (state_kinds.h): for each,
+ * its keys (PVE's parameter names, from apidoc.js: the create call's,
+ * less the identity and the secrets PVE never gives back), how it is
+ * read and the requests of its changes.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "enc.h"
+#include "json.h"
+#include "pve.h"
+#include "pve_cluster.h"
+#include "state_kinds.h"
+
+#define L(...) (const char *const[]){ __VA_ARGS__, NULL }
+
+static int read_generic(struct px_client *, const struct st_kind *,
+    struct st_state *, struct px_err *);
+static int write_generic(const struct st_kind *, const struct st_change *,
+    struct gate_target *, int, struct px_err *);
+static int read_pools(struct px_client *, const struct st_kind *,
+    struct st_state *, struct px_err *);
+static int write_pool(const struct st_kind *, const struct st_change *,
+    struct gate_target *, int, struct px_err *);
+static int read_acl(struct px_client *, const struct st_kind *,
+    struct st_state *, struct px_err *);
+static int write_acl(const struct st_kind *, const struct st_change *,
+    struct gate_target *, int, struct px_err *);
+static int read_roles(struct px_client *, const struct st_kind *,
+    struct st_state *, struct px_err *);
+static int write_role(const struct st_kind *, const struct st_change *,
+    struct gate_target *, int, struct px_err *);
+
+/* Dependency order: what others name comes first. */
+static const struct st_kind kinds[] = {
+	{ "role", "roles", 10, L("privs"), L("privs"), NULL,
+	  "/access/roles", "roleid", "/access/roles", "/access/roles/%s", 0,
+	  read_roles, write_role },
+	{ "group", "groups", 20, L("comment"), NULL, NULL,
+	  "/access/groups", "groupid", "/access/groups", "/access/groups/%s",
+	  0, read_generic, write_generic },
+	{ "user", "users", 30, L("comment", "email", "enable", "expire",
+	  "firstname", "groups", "lastname"), L("groups"), NULL,
+	  "/access/users?full=1", "userid", "/access/users",
+	  "/access/users/%s", 0, read_generic, write_generic },
+	{ "pool", "pools", 40, L("comment", "storage", "vm"),
+	  L("storage", "vm"), NULL, "/pools", "poolid", "/pools",
+	  "/pools?poolid=%s", 0, read_pools, write_pool },
+	{ "storage", "storage", 50, L("authsupported", "base", "blocksize",
+	  "bwlimit", "comstar_hg", "comstar_tg", "content", "content-dirs",
+	  "create-base-path", "create-subdirs", "data-pool", "datastore",
+	  "disable", "domain", "export", "fingerprint", "format", "fs-name",
+	  "fuse", "is_mountpoint", "iscsiprovider", "krbd", "lio_tpg",
+	  "max-protected-backups", "mkdir", "monhost", "mountpoint",
+	  "namespace", "nocow", "nodes", "nowritecache", "options", "path",
+	  "pool", "port", "portal", "preallocation", "prune-backups",
+	  "saferemove", "saferemove-stepsize", "saferemove_throughput",
+	  "server", "share", "shared", "skip-cert-verification",
+	  "smbversion", "snapshot-as-volume-chain", "sparse", "subdir",
+	  "tagged_only", "target", "thinpool", "type", "username", "vgname",
+	  "zfs-base-path"), L("content", "nodes"),
+	  L("type", "base", "datastore", "export", "iscsiprovider", "portal",
+	  "share", "target", "thinpool", "vgname"),
+	  "/storage", "storage", "/storage", "/storage/%s", 1,
+	  read_generic, write_generic },
+	{ "acl", "acl", 60, L("propagate"), NULL, NULL, "/access/acl", NULL,
+	  NULL, NULL, 0, read_acl, write_acl },
+	{ "backup-job", "backup-jobs", 70, L("all", "bwlimit", "comment",
+	  "compress", "dow", "dumpdir", "enabled", "exclude", "exclude-path",
+	  "fleecing", "ionice", "lockwait", "mailnotification", "mailto",
+	  "maxfiles", "mode", "node", "notes-template", "notification-mode",
+	  "pbs-change-detection-mode", "performance", "pigz", "pool",
+	  "protected", "prune-backups", "quiet", "remove", "repeat-missed",
+	  "schedule", "script", "starttime", "stdexcludes", "stop",
+	  "stopwait", "storage", "tmpdir", "vmid", "zstd"), NULL, NULL,
+	  "/cluster/backup", "id", "/cluster/backup", "/cluster/backup/%s",
+	  0, read_generic, write_generic },
+	{ "replication", "replication", 80, L("comment", "disable", "rate",
+	  "remove_job", "schedule", "source", "target", "type"), NULL,
+	  L("target", "type"), "/cluster/replication", "id",
+	  "/cluster/replication", "/cluster/replication/%s", 1,
+	  read_generic, write_generic },
+	{ "ha resource", "ha-resources", 90, L("comment", "failback",
+	  "group", "max_relocate", "max_restart", "state", "type"), NULL,
+	  L("type"), "/cluster/ha/resources", "sid", "/cluster/ha/resources",
+	  "/cluster/ha/resources/%s", 1, read_generic, write_generic },
+};
+#define NKINDS ((int)(sizeof(kinds) / sizeof(kinds[0])))
+
+const struct st_kind *
+st_kinds(int *n)
+{
+	*n = NKINDS;
+	return kinds;
+}
+
+const struct st_kind *
+st_kind_of(const char *section, const char **id)
+{
+	const struct st_kind *best = NULL;
+	size_t bl = 0;
+
+	for (int i = 0; i < NKINDS; i++) {
+		size_t n = strlen(kinds[i].name);
+
+		if (strncmp(section, kinds[i].name, n) == 0 &&
+		    (section[n] == ' ' || section[n] == '\0') && n > bl) {
+			best = &kinds[i];
+			bl = n;
+		}
+	}
+	if (best && id) {
+		*id = section + bl;
+		while (**id == ' ')
+			(*id)++;
+	}
+	return best;
+}
+
+int
+st_family_known(const char *family)
+{
+	if (strcmp(family, "all") == 0)
+		return 1;
+	for (int i = 0; i < NKINDS; i++)
+		if (strcmp(kinds[i].family, family) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+in(const char *const *l, const char *key)
+{
+	for (; l && *l; l++)
+		if (strcmp(*l, key) == 0)
+			return 1;
+	return 0;
+}
+
+int
+st_kind_has_key(const struct st_kind *k, const char *key)
+{
+	return in(k->keys, key);
+}
+
+int
+st_kind_is_list(const struct st_kind *k, const char *key)
+{
+	return in(k->lists, key);
+}
+
+/* ---- reading ---- */
+
+/* The text of a scalar value (true/false as 1/0), or NULL. */
+static char *
+scalar(const struct json *j, int t)
+{
+	int b;
+
+	switch (json_type(j, t)) {
+	case JSON_STRING:
+	case JSON_NUMBER:
+		return json_strdup(j, t);
+	case JSON_TRUE:
+	case JSON_FALSE:
+		json_bool(j, t, &b);
+		return px_xstrdup(b ? "1" : "0");
+	default:
+		return NULL;
+	}
+}
+
+/* key = value into sec; a list key split on commas (and spaces). */
+static void
+put(const struct st_kind *k, struct st_sec *sec, const char *key,
+    const char *v)
+{
+	if (!st_kind_is_list(k, key)) {
+		st_set(sec, key, v);
+		return;
+	}
+	char *copy = px_xstrdup(v), *p, *save = NULL;
+
+	for (p = strtok_r(copy, ", ;", &save); p; p = strtok_r(NULL, ", ;",
+	    &save))
+		st_set(sec, key, p);
+	free(copy);
+}
+
+/* An identity px can name a section by: no ']' or control characters. */
+static int
+id_ok(const char *id)
+{
+	if (id == NULL || *id == '\0' || strlen(id) > 200)
+		return 0;
+	for (; *id; id++)
+		if (*id == ']' || *id == '[' || (unsigned char)*id < 0x20 ||
+		    *id == 0x7f)
+			return 0;
+	return 1;
+}
+
+static int
+get_rows(struct px_client *c, const char *path, struct px_reply *r,
+    struct px_err *e)
+{
+	if (pve_get(c, r, e, "%s", path) != 0)
+		return -1;
+	if (json_type(&r->j, r->data) != JSON_ARRAY) {
+		px_reply_free(r);
+		return px_fail(e, PXE_PARSE, "GET %s: the answer's data is not "
+		    "a list", path);
+	}
+	return 0;
+}
+
+static int
+read_generic(struct px_client *c, const struct st_kind *k,
+    struct st_state *st, struct px_err *e)
+{
+	struct px_reply r;
+	int row, i;
+
+	if (get_rows(c, k->list_path, &r, e) != 0)
+		return -1;
+	JSON_FOREACH(&r.j, r.data, row, i) {
+		char *id = json_get_str(&r.j, row, k->idkey);
+		struct st_sec *sec;
+		int kk, m;
+
+		if (!id_ok(id)) {
+			free(id);
+			continue;
+		}
+		sec = st_add(st, k, id);
+		free(id);
+		if ((kk = json_get(&r.j, row, "digest")) >= 0)
+			json_strcpy(&r.j, kk, sec->digest, sizeof(sec->digest));
+		JSON_FOREACH_KV(&r.j, row, kk, m) {
+			char *key = json_strdup(&r.j, kk), *v;
+
+			if (key && st_kind_has_key(k, key) &&
+			    (v = scalar(&r.j, kk + 1)) != NULL) {
+				if (*v || !st_kind_is_list(k, key))
+					put(k, sec, key, v);
+				free(v);
+			}
+			free(key);
+		}
+	}
+	px_reply_free(&r);
+	return 0;
+}
+
+static int
+read_roles(struct px_client *c, const struct st_kind *k, struct st_state *st,
+    struct px_err *e)
+{
+	struct px_reply r;
+	int row, i;
+
+	if (get_rows(c, k->list_path, &r, e) != 0)
+		return -1;
+	JSON_FOREACH(&r.j, r.data, row, i) {
+		char *id = json_get_str(&r.j, row, "roleid");
+		char *privs = json_get_str(&r.j, row, "privs");
+		struct st_sec *sec;
+
+		/* built-in roles are PVE's, not the cluster's state */
+		if (json_get_bool(&r.j, row, "special", 0) || !id_ok(id)) {
+			free(id);
+			free(privs);
+			continue;
+		}
+		sec = st_add(st, k, id);
+		if (privs && *privs)
+			put(k, sec, "privs", privs);
+		free(id);
+		free(privs);
+	}
+	px_reply_free(&r);
+	return 0;
+}
+
+static int
+read_pools(struct px_client *c, const struct st_kind *k, struct st_state *st,
+    struct px_err *e)
+{
+	struct pve_pool *v = NULL;
+	struct px_reply r;
+	int n = 0;
+
+	if (get_rows(c, "/pools", &r, e) != 0)
+		return -1;
+	if (pve_pools_parse(&r.j, r.data, &v, &n, e) != 0) {
+		px_reply_free(&r);
+		return -1;
+	}
+	px_reply_free(&r);
+	for (int i = 0; i < n; i++) {
+		struct pve_pool_member *m = NULL;
+		struct buf p = { 0 };
+		struct st_sec *sec;
+		int nm = 0;
+
+		if (!id_ok(v[i].poolid))
+			continue;
+		buf_adds(&p, "/pools?poolid=");
+		url_seg(&p, v[i].poolid);
+		if (pve_get(c, &r, e, "%s", p.p) != 0 ||
+		    pve_pool_members_parse(&r.j, r.data, &m, &nm, NULL,
+		    e) != 0) {
+			buf_free(&p);
+			free(v);
+			return -1;
+		}
+		px_reply_free(&r);
+		buf_free(&p);
+		sec = st_add(st, k, v[i].poolid);
+		if (v[i].comment[0])
+			st_set(sec, "comment", v[i].comment);
+		for (int q = 0; q < nm; q++) {
+			char id[16];
+
+			if (m[q].vmid) {
+				snprintf(id, sizeof(id), "%d", m[q].vmid);
+				st_set(sec, "vm", id);
+			} else if (m[q].storage[0]) {
+				/* a shared storage is a member once per node */
+				int dup = 0;
+
+				for (int d = 0; d < sec->nkv && !dup; d++)
+					dup = strcmp(sec->kv[d].key, "storage")
+					    == 0 && strcmp(sec->kv[d].value,
+					    m[q].storage) == 0;
+				if (!dup)
+					st_set(sec, "storage", m[q].storage);
+			}
+		}
+		free(m);
+	}
+	free(v);
+	return 0;
+}
+
+static int
+read_acl(struct px_client *c, const struct st_kind *k, struct st_state *st,
+    struct px_err *e)
+{
+	struct px_reply r;
+	int row, i;
+
+	if (get_rows(c, k->list_path, &r, e) != 0)
+		return -1;
+	JSON_FOREACH(&r.j, r.data, row, i) {
+		char *path = json_get_str(&r.j, row, "path");
+		char *type = json_get_str(&r.j, row, "type");
+		char *ugid = json_get_str(&r.j, row, "ugid");
+		char *role = json_get_str(&r.j, row, "roleid");
+		char id[512];
+
+		if (path && type && ugid && role && strchr(path, ' ') == NULL &&
+		    strchr(ugid, ' ') == NULL && strchr(role, ' ') == NULL) {
+			snprintf(id, sizeof(id), "%s %s:%s %s", path, type,
+			    ugid, role);
+			if (id_ok(id))
+				st_set(st_add(st, k, id), "propagate",
+				    json_get_bool(&r.j, row, "propagate", 1) ?
+				    "1" : "0");
+		}
+		free(path);
+		free(type);
+		free(ugid);
+		free(role);
+	}
+	px_reply_free(&r);
+	return 0;
+}
+
+int
+st_export(struct px_client *c, const char *const *families, int nfam,
+    struct st_state *st, struct px_err *e)
+{
+	for (int i = 0; i < NKINDS; i++) {
+		int want = nfam == 0;
+
+		for (int f = 0; f < nfam && !want; f++)
+			want = strcmp(families[f], "all") == 0 ||
+			    strcmp(families[f], kinds[i].family) == 0;
+		if (want && kinds[i].read(c, &kinds[i], st, e) != 0)
+			return -1;
+	}
+	st_sort(st);
+	return 0;
+}
+
+/* ---- writing ---- */
+
+/* The values of key in sec joined with commas into b (a form value). */
+static void
+joined(const struct st_sec *sec, const char *key, struct buf *b)
+{
+	for (int i = 0; i < sec->nkv; i++)
+		if (strcmp(sec->kv[i].key, key) == 0) {
+			if (b->len)
+				buf_addc(b, ',');
+			buf_adds(b, sec->kv[i].value);
+		}
+}
+
+static int
+has(const struct st_sec *sec, const char *key)
+{
+	return sec && st_get(sec, key) != NULL;
+}
+
+/* The keys of a section, each once (a list key once). */
+static int
+keys_of(const struct st_sec *s, const char **out, int max)
+{
+	int n = 0;
+
+	for (int i = 0; s && i < s->nkv && n < max; i++) {
+		int dup = 0;
+
+		for (int k = 0; k < n && !dup; k++)
+			dup = strcmp(out[k], s->kv[i].key) == 0;
+		if (!dup)
+			out[n++] = s->kv[i].key;
+	}
+	return n;
+}
+
+/* Whether key's values differ between a and b. */
+static int
+key_differs(const struct st_sec *a, const struct st_sec *b, const char *key)
+{
+	struct buf x = { 0 }, y = { 0 };
+	int d;
+
+	joined(a, key, &x);
+	joined(b, key, &y);
+	d = strcmp(buf_str(&x), buf_str(&y)) != 0;
+	buf_free(&x);
+	buf_free(&y);
+	return d;
+}
+
+static void
+target(struct gate_target *t, const struct st_kind *k, const char *id,
+    const char *method, const char *summary)
+{
+	snprintf(t->id, sizeof(t->id), "%s/%.80s", k->name, id);
+	for (char *p = t->id; *p; p++)
+		if (*p == ' ')
+			*p = '-';
+	snprintf(t->summary, sizeof(t->summary), "%.500s", summary);
+	t->call.method = method;
+}
+
+static void
+item_path(struct buf *b, const struct st_kind *k, const char *id)
+{
+	struct buf seg = { 0 };
+
+	url_seg(&seg, id);
+	buf_printf(b, k->item_path, seg.p);
+	buf_free(&seg);
+}
+
+static int
+write_generic(const struct st_kind *k, const struct st_change *ch,
+    struct gate_target *t, int max, struct px_err *e)
+{
+	const struct st_sec *w = ch->want, *h = ch->have;
+	const char *keys[128];
+	char sum[300];
+	int n;
+
+	(void)max;
+	if (ch->op == ST_DELETE) {
+		snprintf(sum, sizeof(sum), "delete %s %s", k->name, h->id);
+		target(t, k, h->id, "DELETE", sum);
+		item_path(&t->call.path, k, h->id);
+		return 1;
+	}
+	if (ch->op == ST_CREATE) {
+		snprintf(sum, sizeof(sum), "create %s %s", k->name, w->id);
+		target(t, k, w->id, "POST", sum);
+		buf_adds(&t->call.path, k->create_path);
+		form_add(&t->call.form, k->idkey, w->id);
+		n = keys_of(w, keys, 128);
+		for (int i = 0; i < n; i++) {
+			struct buf v = { 0 };
+
+			joined(w, keys[i], &v);
+			form_add(&t->call.form, keys[i], v.p);
+			buf_free(&v);
+		}
+		return 1;
+	}
+	/* update: the keys that differ; the ones the file drops are
+	 * deleted (PVE's delete=a,b) */
+	{
+		struct buf del = { 0 };
+		const char *hk[128];
+		int nh = keys_of(h, hk, 128);
+
+		n = keys_of(w, keys, 128);
+		for (int i = 0; i < n; i++)
+			if (in(k->fixed, keys[i]) && key_differs(w, h, keys[i]))
+				return px_fail(e, PXE_USAGE, "%s %s: '%s' cannot "
+				    "change (it is %s now): delete the %s and "
+				    "create it anew", k->name, w->id, keys[i],
+				    st_get(h, keys[i]) ? st_get(h, keys[i]) :
+				    "not set", k->name);
+		snprintf(sum, sizeof(sum), "update %s %s", k->name, w->id);
+		target(t, k, w->id, "PUT", sum);
+		item_path(&t->call.path, k, w->id);
+		for (int i = 0; i < n; i++) {
+			struct buf v = { 0 };
+
+			if (in(k->fixed, keys[i]) || !key_differs(w, h,
+			    keys[i]))
+				continue;
+			joined(w, keys[i], &v);
+			form_add(&t->call.form, keys[i], v.p);
+			buf_free(&v);
+		}
+		for (int i = 0; i < nh; i++)
+			if (!has(w, hk[i]) && !in(k->fixed, hk[i])) {
+				if (del.len)
+					buf_addc(&del, ',');
+				buf_adds(&del, hk[i]);
+			}
+		if (del.len)
+			form_add(&t->call.form, "delete", del.p);
+		if (k->digest && h->digest[0])
+			form_add(&t->call.form, "digest", h->digest);
+		buf_free(&del);
+		return 1;
+	}
+}
+
+static int
+write_role(const struct st_kind *k, const struct st_change *ch,
+    struct gate_target *t, int max, struct px_err *e)
+{
+	char sum[300];
+	struct buf v = { 0 };
+
+	if (ch->op != ST_UPDATE)
+		return write_generic(k, ch, t, max, e);
+	/* PUT privs replaces the list (append is off) */
+	snprintf(sum, sizeof(sum), "update role %s", ch->want->id);
+	target(t, k, ch->want->id, "PUT", sum);
+	item_path(&t->call.path, k, ch->want->id);
+	joined(ch->want, "privs", &v);
+	form_add(&t->call.form, "privs", v.p);
+	buf_free(&v);
+	return 1;
+}
+
+/* The elements of list key in a but not in b, comma-joined into out. */
+static void
+only_in(const struct st_sec *a, const struct st_sec *b, const char *key,
+    struct buf *out)
+{
+	for (int i = 0; a && i < a->nkv; i++) {
+		int found = 0;
+
+		if (strcmp(a->kv[i].key, key) != 0)
+			continue;
+		for (int k = 0; b && k < b->nkv && !found; k++)
+			found = strcmp(b->kv[k].key, key) == 0 &&
+			    strcmp(b->kv[k].value, a->kv[i].value) == 0;
+		if (!found) {
+			if (out->len)
+				buf_addc(out, ',');
+			buf_adds(out, a->kv[i].value);
+		}
+	}
+}
+
+static int
+write_pool(const struct st_kind *k, const struct st_change *ch,
+    struct gate_target *t, int max, struct px_err *e)
+{
+	const struct st_sec *w = ch->want, *h = ch->have;
+	struct buf addv = { 0 }, adds = { 0 }, delv = { 0 }, dels = { 0 };
+	char sum[300];
+	int n = 0;
+	const char *id = w ? w->id : h->id;
+
+	(void)e;
+	if (ch->op == ST_DELETE) {
+		/* members first: PVE refuses a pool that has some */
+		only_in(h, NULL, "vm", &delv);
+		only_in(h, NULL, "storage", &dels);
+	} else {
+		only_in(w, h, "vm", &addv);
+		only_in(w, h, "storage", &adds);
+		only_in(h, w, "vm", &delv);
+		only_in(h, w, "storage", &dels);
+	}
+	if (ch->op == ST_CREATE) {
+		snprintf(sum, sizeof(sum), "create pool %s", id);
+		target(&t[n], k, id, "POST", sum);
+		buf_adds(&t[n].call.path, "/pools");
+		form_add(&t[n].call.form, "poolid", id);
+		if (has(w, "comment"))
+			form_add(&t[n].call.form, "comment", st_get(w,
+			    "comment"));
+		n++;
+	} else if (ch->op == ST_UPDATE && key_differs(w, h, "comment")) {
+		snprintf(sum, sizeof(sum), "update pool %s", id);
+		target(&t[n], k, id, "PUT", sum);
+		item_path(&t[n].call.path, k, id);
+		form_add(&t[n].call.form, "comment", has(w, "comment") ?
+		    st_get(w, "comment") : "");
+		n++;
+	}
+	if ((delv.len || dels.len) && n < max) {
+		snprintf(sum, sizeof(sum), "remove %s%s%s%s%s from pool %s",
+		    delv.len ? "guests " : "", buf_str(&delv), delv.len &&
+		    dels.len ? " and " : "", dels.len ? "storage " : "",
+		    buf_str(&dels), id);
+		target(&t[n], k, id, "PUT", sum);
+		item_path(&t[n].call.path, k, id);
+		if (delv.len)
+			form_add(&t[n].call.form, "vms", delv.p);
+		if (dels.len)
+			form_add(&t[n].call.form, "storage", dels.p);
+		form_add(&t[n].call.form, "delete", "1");
+		n++;
+	}
+	if ((addv.len || adds.len) && n < max) {
+		snprintf(sum, sizeof(sum), "add %s%s%s%s%s to pool %s",
+		    addv.len ? "guests " : "", buf_str(&addv), addv.len &&
+		    adds.len ? " and " : "", adds.len ? "storage " : "",
+		    buf_str(&adds), id);
+		target(&t[n], k, id, "PUT", sum);
+		item_path(&t[n].call.path, k, id);
+		if (addv.len)
+			form_add(&t[n].call.form, "vms", addv.p);
+		if (adds.len)
+			form_add(&t[n].call.form, "storage", adds.p);
+		/* the file says where a guest belongs */
+		if (addv.len)
+			form_add(&t[n].call.form, "allow-move", "1");
+		n++;
+	}
+	if (ch->op == ST_DELETE && n < max) {
+		snprintf(sum, sizeof(sum), "delete pool %s", id);
+		target(&t[n], k, id, "DELETE", sum);
+		item_path(&t[n].call.path, k, id);
+		n++;
+	}
+	buf_free(&addv);
+	buf_free(&adds);
+	buf_free(&delv);
+	buf_free(&dels);
+	return n;
+}
+
+/* "PATH TYPE:UGID ROLE" into its parts (in buf, NUL-separated). */
+static int
+acl_parts(const char *id, char *buf, size_t n, char **path, char **type,
+    char **ugid, char **role, struct px_err *e)
+{
+	char *colon;
+
+	snprintf(buf, n, "%s", id);
+	*path = buf;
+	if ((*type = strchr(buf, ' ')) == NULL)
+		goto bad;
+	*(*type)++ = '\0';
+	if ((*role = strchr(*type, ' ')) == NULL)
+		goto bad;
+	*(*role)++ = '\0';
+	if ((colon = strchr(*type, ':')) == NULL || strchr(*role, ' '))
+		goto bad;
+	*colon = '\0';
+	*ugid = colon + 1;
+	if ((*path)[0] != '/' || !**ugid || !**role ||
+	    (strcmp(*type, "user") && strcmp(*type, "group") &&
+	    strcmp(*type, "token")))
+		goto bad;
+	return 0;
+bad:
+	return px_fail(e, PXE_CONFIG, "[acl %s]: an ACL entry is [acl PATH "
+	    "user:USER ROLE] (or group:, token:)", id);
+}
+
+static int
+write_acl(const struct st_kind *k, const struct st_change *ch,
+    struct gate_target *t, int max, struct px_err *e)
+{
+	const struct st_sec *s = ch->want ? ch->want : ch->have;
+	char buf[512], sum[600], *path = NULL, *type = NULL, *ugid = NULL;
+	char *role = NULL;
+	const char *prop;
+
+	(void)max;
+	if (acl_parts(s->id, buf, sizeof(buf), &path, &type, &ugid, &role,
+	    e) != 0)
+		return -1;
+	snprintf(sum, sizeof(sum), "%s ACL %s: %s %s has %s",
+	    ch->op == ST_DELETE ? "remove" : ch->op == ST_CREATE ? "add" :
+	    "update", path, type, ugid, role);
+	target(t, k, s->id, "PUT", sum);
+	buf_adds(&t->call.path, "/access/acl");
+	form_add(&t->call.form, "path", path);
+	form_add(&t->call.form, "roles", role);
+	form_add(&t->call.form, strcmp(type, "user") == 0 ? "users" :
+	    strcmp(type, "group") == 0 ? "groups" : "tokens", ugid);
+	if (ch->op == ST_DELETE) {
+		form_add(&t->call.form, "delete", "1");
+	} else {
+		prop = st_get(s, "propagate");
+		form_add(&t->call.form, "propagate", prop &&
+		    strcmp(prop, "0") == 0 ? "0" : "1");
+	}
+	return 1;
+}
+
+int
+st_requests(const struct st_change *ch, struct gate_target *t, int max,
+    struct px_err *e)
+{
+	const struct st_sec *s = ch->want ? ch->want : ch->have;
+
+	return s->kind->write(s->kind, ch, t, max, e);
+}
+
+/* Whether id is a section of kind name in st, or a row of path's data
+ * with key (the live objects). */
+static int
+known(const struct st_state *st, const char *kind, const struct json *j,
+    int arr, const char *key, const char *id)
+{
+	int row, i;
+
+	for (int s = 0; s < st->n; s++)
+		if (strcmp(st->s[s].kind->name, kind) == 0 &&
+		    strcmp(st->s[s].id, id) == 0)
+			return 1;
+	JSON_FOREACH(j, arr, row, i)
+		if (json_eq(j, json_get(j, row, key), id))
+			return 1;
+	return 0;
+}
+
+int
+st_check(struct px_client *c, const struct st_state *want, const char *path,
+    struct px_err *e)
+{
+	struct px_reply roles, groups;
+	int rc = 0;
+
+	if (get_rows(c, "/access/roles", &roles, e) != 0)
+		return -1;
+	if (get_rows(c, "/access/groups", &groups, e) != 0) {
+		px_reply_free(&roles);
+		return -1;
+	}
+	for (int i = 0; i < want->n && rc == 0; i++) {
+		const struct st_sec *s = &want->s[i];
+		char buf[512], *p, *type, *ugid, *role;
+
+		if (strcmp(s->kind->name, "acl") == 0) {
+			if (acl_parts(s->id, buf, sizeof(buf), &p, &type,
+			    &ugid, &role, e) != 0) {
+				px_fail(e, PXE_CONFIG, "%s:%d: [acl %s]: an ACL "
+				    "entry is [acl PATH user:USER ROLE] (or "
+				    "group:, token:)", path, s->line, s->id);
+				rc = -1;
+			} else if (!known(want, "role", &roles.j, roles.data,
+			    "roleid", role)) {
+				px_fail(e, PXE_CONFIG, "%s:%d: [acl %s]: no role "
+				    "'%s', in the file or on the cluster", path,
+				    s->line, s->id, role);
+				rc = -1;
+			} else if (strcmp(type, "group") == 0 && !known(want,
+			    "group", &groups.j, groups.data, "groupid",
+			    ugid)) {
+				px_fail(e, PXE_CONFIG, "%s:%d: [acl %s]: no group "
+				    "'%s', in the file or on the cluster", path,
+				    s->line, s->id, ugid);
+				rc = -1;
+			}
+		}
+		/* a guest belongs to one pool */
+		for (int k = 0; k < s->nkv && rc == 0 &&
+		    strcmp(s->kind->name, "pool") == 0; k++)
+			for (int o = 0; o < i && rc == 0; o++) {
+				const struct st_sec *q = &want->s[o];
+
+				if (strcmp(q->kind->name, "pool") != 0 ||
+				    strcmp(s->kv[k].key, "vm") != 0)
+					continue;
+				for (int m = 0; m < q->nkv && rc == 0; m++)
+					if (strcmp(q->kv[m].key, "vm") == 0 &&
+					    strcmp(q->kv[m].value,
+					    s->kv[k].value) == 0) {
+						px_fail(e, PXE_CONFIG, "%s:%d: "
+						    "[pool %s]: vm %s is in "
+						    "[pool %s] too (line %d): a "
+						    "guest is in one pool", path,
+						    s->line, s->id,
+						    s->kv[k].value, q->id,
+						    q->line);
+						rc = -1;
+					}
+			}
+		for (int k = 0; k < s->nkv && rc == 0; k++)
+			if (strcmp(s->kind->name, "pool") == 0 &&
+			    strcmp(s->kv[k].key, "vm") == 0 &&
+			    strspn(s->kv[k].value, "0123456789") !=
+			    strlen(s->kv[k].value)) {
+				px_fail(e, PXE_CONFIG, "%s:%d: [pool %s]: vm = "
+				    "%s is not a VMID", path, s->line, s->id,
+				    s->kv[k].value);
+				rc = -1;
+			}
+	}
+	px_reply_free(&roles);
+	px_reply_free(&groups);
+	return rc;
+}
