@@ -246,3 +246,34 @@ px_notice(const char *fmt, ...)
 	va_end(ap);
 	notice_fn(msg);
 }
+
+
+static void (*drop_fn)(const char *origin, int row, const char *why);
+static long drop_count;
+
+void
+px_drop_set(void (*fn)(const char *origin, int row, const char *why))
+{
+	drop_fn = fn;
+}
+
+void
+px_drop(const char *origin, int row, const char *fmt, ...)
+{
+	char why[512];
+	va_list ap;
+
+	__atomic_add_fetch(&drop_count, 1, __ATOMIC_RELAXED);
+	if (drop_fn == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	drop_fn(origin ? origin : "the answer", row, why);
+}
+
+long
+px_drops(void)
+{
+	return __atomic_load_n(&drop_count, __ATOMIC_RELAXED);
+}

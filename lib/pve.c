@@ -30,6 +30,7 @@ px_reply_take(struct px_call *k, struct px_reply *r, struct px_err *e)
 		px_reply_free(r);
 		return -1;
 	}
+	json_origin(&r->j, "%s %s", k->method, k->path);
 	r->data = json_get(&r->j, 0, "data");
 	if (json_is_null(&r->j, r->data))
 		r->data = -1;
