@@ -70,11 +70,14 @@ type_name(enum json_type ty)
 /*
  * Why the value t of field f cannot be read as its type, into why[0..n);
  * 0 when it can, or is absent or null (which gets the default).  The
- * checks are the reads of pve_fill.
+ * checks are the reads of pve_fill.  Unless strict (a row's key), only a
+ * number counts: PVE sends "N/A" for an unknown wearout and -1 for an
+ * unknown size, and those get the default; but a number px would show
+ * wrong (maxmem 1e308, 100.5 as an integer) makes the row malformed.
  */
 static int
-field_bad(const struct json *j, int t, const struct pve_field *f, char *why,
-    size_t n)
+field_bad(const struct json *j, int t, const struct pve_field *f, int strict,
+    char *why, size_t n)
 {
 	static const char *const want[] = { "a string", "an integer",
 	    "an integer", "an integer", "a number", "a boolean" };
@@ -87,6 +90,9 @@ field_bad(const struct json *j, int t, const struct pve_field *f, char *why,
 	int b;
 
 	if (ty == JSON_NONE || ty == JSON_NULL)
+		return 0;
+	if (!strict && (ty != JSON_NUMBER || f->t == PF_BOOL ||
+	    (f->t == PF_U64 && json_num(j, t, &d) == 0 && d < 0)))
 		return 0;
 	switch (f->t) {
 	case PF_STR:
@@ -164,7 +170,7 @@ pve_fill_check(const struct json *j, int obj, void *dst,
 		}
 		t = tok[i % FILL_CHUNK];
 		if (why != NULL && rc == 0 &&
-		    field_bad(j, t, &f[i], why, whylen) != 0)
+		    field_bad(j, t, &f[i], 0, why, whylen) != 0)
 			rc = -1;
 		switch (f[i].t) {
 		case PF_STR:
@@ -219,18 +225,22 @@ int
 pve_row_check(const struct json *j, int obj, void *dst,
     const struct pve_field *f, int nf, char *why, size_t n)
 {
-	char bad[256], id[80];
+	char bad[256];
 	const char *p = (const char *)dst + f[0].off;
+	int key;
 	enum json_type ty = json_type(j, obj);
 
 	if (ty != JSON_OBJECT) {
 		snprintf(why, n, "%s, not an object", type_name(ty));
 		return -1;
 	}
-	if (json_is_null(j, json_get(j, obj, f[0].key))) {
+	key = json_get(j, obj, f[0].key);
+	if (json_is_null(j, key)) {
 		snprintf(why, n, "no %s", f[0].key);
 		return -1;
 	}
+	if (field_bad(j, key, &f[0], 1, why, n) != 0)
+		return -1;
 	if (pve_fill_check(j, obj, dst, f, nf, bad, sizeof(bad)) == 0) {
 		if (f[0].t == PF_STR && p[0] == '\0') {
 			snprintf(why, n, "%s is empty", f[0].key);
@@ -238,13 +248,8 @@ pve_row_check(const struct json *j, int obj, void *dst,
 		}
 		return 0;
 	}
-	/* Which row, when its key could be read and the key is not what
-	 * is wrong. */
-	id[0] = '\0';
-	if (field_bad(j, json_get(j, obj, f[0].key), &f[0], id,
-	    sizeof(id)) != 0)
-		snprintf(why, n, "%s", id);
-	else if (f[0].t == PF_STR)
+	/* Which row: by its key. */
+	if (f[0].t == PF_STR)
 		snprintf(why, n, "%s %s: %s", f[0].key, p, bad);
 	else if (f[0].t == PF_INT)
 		snprintf(why, n, "%s %d: %s", f[0].key, *(const int *)(const

@@ -51,15 +51,19 @@ struct pve_field {
  */
 void pve_fill(const struct json *j, int obj, void *dst,
     const struct pve_field *f, int nf);
-/* pve_fill, and -1 with why (the first field present but unreadable:
- * "maxmem 1e308 out of range", "vmid is 100.5, not an integer") when a
- * field that is there cannot be read as its type; 0 otherwise. */
+/* pve_fill, and -1 with why (the first such field: "maxmem 1e308 out of
+ * range", "cpus is 2.5, not an integer") when a field is a number its
+ * type cannot hold: px would show it wrong.  Other unreadable values
+ * ("N/A", an object, -1 as a size: PVE's ways to say "unknown") get the
+ * default as in pve_fill; 0. */
 int pve_fill_check(const struct json *j, int obj, void *dst,
     const struct pve_field *f, int nf, char *why, size_t n);
 /* pve_fill_check of one row, f[0] its key: -1 with why also when obj is
- * not an object ("a number, not an object"), has no key ("no vmid") or
- * an empty string key; why names the row by its key when it can
- * ("vmid 100: maxmem 1e308 out of range"). */
+ * not an object ("a number, not an object"), has no key ("no vmid"), a
+ * key that cannot be read as its type whatever it is ("vmid is \"abc\",
+ * not an integer") or an empty string key; why names the row by its key
+ * when the key is not what is wrong ("vmid 100: maxmem 1e308 out of
+ * range"). */
 int pve_row_check(const struct json *j, int obj, void *dst,
     const struct pve_field *f, int nf, char *why, size_t n);
 /* Report row (its index in the array) as dropped, with px_drop: from
