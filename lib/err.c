@@ -30,7 +30,9 @@ const struct px_errinfo px_errtab[] = {
 	{ PXE_PARSE, "parse", PX_EXIT_FAIL,
 	  "the server's answer could not be parsed",
 	  "malformed or truncated JSON, a proxy that answers HTML, a "
-	  "connection cut mid-response",
+	  "connection cut mid-response; rows of a list px could not read "
+	  "(each named on stderr as 'ignored row N of GET /path: why', "
+	  "the others shown)",
 	  "check that the URL points at the API (https://HOST:8006); "
 	  "retry; run px doctor" },
 	{ PXE_TOO_LARGE, "too-large", PX_EXIT_FAIL,
