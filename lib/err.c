@@ -30,7 +30,9 @@ const struct px_errinfo px_errtab[] = {
 	{ PXE_PARSE, "parse", PX_EXIT_FAIL,
 	  "the server's answer could not be parsed",
 	  "malformed or truncated JSON, a proxy that answers HTML, a "
-	  "connection cut mid-response",
+	  "connection cut mid-response; rows of a list px could not read "
+	  "(each named on stderr as 'ignored row N of GET /path: why', "
+	  "the others shown)",
 	  "check that the URL points at the API (https://HOST:8006); "
 	  "retry; run px doctor" },
 	{ PXE_TOO_LARGE, "too-large", PX_EXIT_FAIL,
@@ -245,4 +247,35 @@ px_notice(const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	notice_fn(msg);
+}
+
+
+static void (*drop_fn)(const char *origin, int row, const char *why);
+static long drop_count;
+
+void
+px_drop_set(void (*fn)(const char *origin, int row, const char *why))
+{
+	drop_fn = fn;
+}
+
+void
+px_drop(const char *origin, int row, const char *fmt, ...)
+{
+	char why[512];
+	va_list ap;
+
+	__atomic_add_fetch(&drop_count, 1, __ATOMIC_RELAXED);
+	if (drop_fn == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	drop_fn(origin ? origin : "the answer", row, why);
+}
+
+long
+px_drops(void)
+{
+	return __atomic_load_n(&drop_count, __ATOMIC_RELAXED);
 }

@@ -111,6 +111,21 @@ int px_exit_code(const struct px_err *e);
 void px_notice_set(void (*fn)(const char *msg));
 void px_notice(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/*
+ * Dropped rows: a list parser (lib/pve_*.c) that cannot read one row of
+ * an answer keeps the others and hands px_drop where the rows came from
+ * ("GET /nodes", else what the list is), the row's index in that array
+ * (from 0, as .data[N]) and why ("vmid -1 is not a VMID").  Like a
+ * notice it is never printed here: px_drop passes it to the function set
+ * by px_drop_set (the command-support tier prints it and makes the
+ * command exit 1); with none set it is only counted.  px_drops says how
+ * many were dropped so far.  Safe to call from several threads.
+ */
+void px_drop_set(void (*fn)(const char *origin, int row, const char *why));
+void px_drop(const char *origin, int row, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+long px_drops(void);
+
 /* Allocation that cannot fail: on out-of-memory print and exit 1. */
 void *px_xmalloc(size_t n);
 void *px_xcalloc(size_t n, size_t size);

@@ -9,6 +9,8 @@
  * on a long array of objects (a task list, rrddata).  With it the walk is
  * bounded by the depth.
  */
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,7 +64,22 @@ json_free(struct json *j)
 	if (j == NULL)
 		return;
 	free(j->tok);
+	free(j->origin);
 	memset(j, 0, sizeof(*j));
+}
+
+void
+json_origin(struct json *j, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	free(j->origin);
+	j->origin = s;
 }
 
 /* ---- walking ---- */
@@ -145,11 +162,11 @@ json_at(const struct json *j, int t, int i)
 	return c;
 }
 
+/* A key given twice: the last one wins, as in jq and Python's json. */
 int
 json_get(const struct json *j, int t, const char *key)
 {
-	int k, i;
-
+	int k, i, found = -1;
 	size_t kl;
 	int plain;
 
@@ -166,15 +183,17 @@ json_get(const struct json *j, int t, const char *key)
 		 * make a key's text longer than its value, so a shorter one
 		 * cannot match and a longer one only when it has a '\'. */
 		if (plain && kt->type == JSMN_STRING) {
-			if (rl == kl && memcmp(raw, key, kl) == 0)
-				return k + 1;
+			if (rl == kl && memcmp(raw, key, kl) == 0) {
+				found = k + 1;
+				continue;
+			}
 			if (rl <= kl || memchr(raw, '\\', rl) == NULL)
 				continue;
 		}
 		if (json_eq(j, k, key))
-			return k + 1;
+			found = k + 1;
 	}
-	return -1;
+	return found;
 }
 
 /*
@@ -222,7 +241,7 @@ json_fields(const struct json *j, int t, const char *const *names, int n,
     int *out)
 {
 	struct fields_memo *m = &memo;
-	int k, i, prev = -1, left = n;
+	int k, i, prev = -1;
 
 	for (int q = 0; q < n; q++)
 		out[q] = -1;
@@ -245,16 +264,11 @@ json_fields(const struct json *j, int t, const char *const *names, int n,
 		const char *raw = j->src + kt->start;
 		int q = m->next[prev + 1], id, esc;
 
-		if (left == 0)
-			break;
 		/* The guess, checked on the raw text: names and remembered
 		 * keys have no backslash, so equal raw text is equal. */
 		if (q >= 0 && q < n && rl == m->len[q] &&
 		    memcmp(raw, names[q], rl) == 0) {
-			if (out[q] < 0) {	/* else a duplicate key */
-				out[q] = k + 1;
-				left--;
-			}
+			out[q] = k + 1;	/* a duplicate key: the last wins */
 			prev = q;
 			continue;
 		}
@@ -270,10 +284,7 @@ json_fields(const struct json *j, int t, const char *const *names, int n,
 			if (esc ? json_eq(j, k, names[q]) : (rl == m->len[q] &&
 			    memcmp(raw, names[q], rl) == 0)) {
 				id = q;
-				if (out[q] < 0) {
-					out[q] = k + 1;
-					left--;
-				}
+				out[q] = k + 1;
 				break;
 			}
 		}

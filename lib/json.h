@@ -49,17 +49,24 @@ struct json {
 	size_t len;
 	struct jsmntok *tok;	/* owned */
 	int ntok;
+	/* Where the text came from, for reports on what was read of it
+	 * ("GET /nodes"); NULL when unknown.  Owned; set by json_origin. */
+	char *origin;
 };
 
 /* Parse src[0..len).  On success j->tok[0] is the root value and 0 is
  * returned; on error -1 with e set and j empty.  Free with json_free. */
 int json_parse(struct json *j, const char *src, size_t len, struct px_err *e);
 void json_free(struct json *j);
+/* Set j->origin to the printf-style text (freed by json_free). */
+void json_origin(struct json *j, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /*
  * For a long list ({"data": [ ...10,000 objects... ]}): check src as
  * json_parse does, and in the same pass tokenize each element of the
- * root object's member key (the first member of that name) on its own,
+ * root object's member key on its own (a key given twice: the last one,
+ * as json_get; but twice with an array first is PXE_PARSE),
  * calling each(arg, elem) with elem's root at token 0 (elem lives until
  * each returns; its tokens are jsmn's for the element's text).  Every
  * byte is scanned once and one element's tokens are kept at a time: a
@@ -86,7 +93,9 @@ int json_skip(const struct json *j, int t);
 int json_first(const struct json *j, int t);
 /* The i-th element of array t, or -1. O(i). */
 int json_at(const struct json *j, int t, int i);
-/* The value of key in object t, or -1 (also when t is not an object). */
+/* The value of key in object t, or -1 (also when t is not an object).
+ * A key given twice: the last one wins, as in jq and Python's json
+ * (here, in json_fields, json_path and the getters by key). */
 int json_get(const struct json *j, int t, const char *key);
 /* Look up n keys of object t in one pass over its members: out[i] gets
  * the value token of names[i], or -1.  For objects read field by field

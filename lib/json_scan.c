@@ -441,8 +441,16 @@ json_check(const char *s, size_t len, int *ntok, size_t *rs, size_t *re,
 			if (em)
 				emit(h, JSMN_STRING, ks + 1, i - 1);
 			else if (h != NULL && depth == 1 &&
-			    h->found == EH_NONE && key_is(s, ks, i, h->key))
+			    key_is(s, ks, i, h->key)) {
+				/* Given twice, the last wins, as in json_get;
+				 * but the elements of an array before it have
+				 * been passed on already. */
+				if (h->found == EH_ARRAY)
+					return px_fail(e, PXE_PARSE, "JSON "
+					    "at byte %zu: key \"%s\" given "
+					    "twice", ks, h->key);
 				h->next = 1;
+			}
 			n++;
 			want = W_COLON;
 			continue;
@@ -547,6 +555,7 @@ each_element(struct each_hook *h, size_t start, size_t end, struct px_err *e)
 	el.len = end - start;
 	el.tok = (struct jsmntok *)(void *)h->tok;
 	el.ntok = h->ntok;
+	el.origin = NULL;
 	return w->each(w->arg, &el) != 0;
 }
 

@@ -30,6 +30,7 @@ px_reply_take(struct px_call *k, struct px_reply *r, struct px_err *e)
 		px_reply_free(r);
 		return -1;
 	}
+	json_origin(&r->j, "%s %s", k->method, k->path);
 	r->data = json_get(&r->j, 0, "data");
 	if (json_is_null(&r->j, r->data))
 		r->data = -1;
@@ -97,18 +98,13 @@ static const struct pve_field node_f[] = {
 	PF_STR(ND, ssl_fingerprint, "ssl_fingerprint"),
 };
 
-/* Rows of /cluster/resources say their type: only "node" rows are
- * nodes (GET /nodes says none). */
 static int
 node_more(const struct json *j, int obj, void *row)
 {
 	ND *x = row;
-	int t = json_get(j, obj, "type");
-	enum json_type ty = json_type(j, t);
 
-	if (ty != JSON_OBJECT && ty != JSON_ARRAY && !json_is_null(j, t) &&
-	    !json_eq(j, t, "") && !json_eq(j, t, "node"))
-		return -1;
+	(void)j;
+	(void)obj;
 	x->online = strcmp(x->status, "online") == 0;
 	return 0;
 }
@@ -117,12 +113,17 @@ int
 pve_nodes_parse(const struct json *j, int arr, struct pve_node **out, int *n,
     struct px_err *e)
 {
-	return PVE_PARSE("node list", ND, node_f, node_more);
+	/* Rows of /cluster/resources say their type: only "node" rows are
+	 * nodes (GET /nodes says none). */
+	static const struct pve_rows d = { "node list", node_f, PF_N(node_f),
+	    sizeof(ND), node_more, "node" };
+
+	return pve_rows_parse(j, arr, &d, (void **)out, n, e);
 }
 
 #define GU struct pve_guest
 static const struct pve_field guest_f[] = {
-	PF_STR(GU, type, "type"), PF_INT(GU, vmid, "vmid", 0),
+	PF_INT(GU, vmid, "vmid", 0), PF_STR(GU, type, "type"),
 	PF_STR(GU, name, "name"), PF_STR(GU, node, "node"),
 	PF_STR(GU, status, "status"), PF_NUM(GU, cpu, "cpu"),
 	PF_NUM(GU, maxcpu, "maxcpu"), PF_U64(GU, mem, "mem"),
@@ -135,25 +136,41 @@ static const struct pve_field guest_f[] = {
 	PF_BOOL(GU, template, "template", 0),
 };
 
-/* Fill x from guest object obj; 0 when it is a valid guest row.  The
- * rows of /nodes/{node}/{qemu,lxc} say neither node nor type (they
- * come from the arguments) and count CPUs as "cpus". */
+/* Fill x from guest object obj: 0 when it is a valid guest row, 1 when
+ * it is a row of another kind (/cluster/resources), -1 with why when it
+ * is malformed.  The rows of /nodes/{node}/{qemu,lxc} say neither node
+ * nor type (they come from the arguments) and count CPUs as "cpus". */
 static int
 guest_from(const struct json *j, int obj, const char *node, const char *type,
-    struct pve_guest *x)
+    struct pve_guest *x, char *why, size_t n)
 {
+	char bad[256];
+	int t;
 	double d;
 
 	memset(x, 0, sizeof(*x));
 	if (json_type(j, obj) != JSON_OBJECT)
+		return pve_row_check(j, obj, x, guest_f, PF_N(guest_f), why, n);
+	t = json_get(j, obj, "type");
+	if (json_type(j, t) == JSON_STRING && !json_eq(j, t, "qemu") &&
+	    !json_eq(j, t, "lxc") && !json_eq(j, t, ""))
+		return 1;
+	if (pve_row_check(j, obj, x, guest_f, PF_N(guest_f), bad,
+	    sizeof(bad)) != 0) {
+		snprintf(why, n, "%s", bad);
 		return -1;
-	pve_fill(j, obj, x, guest_f, PF_N(guest_f));
+	}
 	if (x->type[0] == '\0' && type)
 		snprintf(x->type, sizeof(x->type), "%s", type);
-	if (strcmp(x->type, "qemu") != 0 && strcmp(x->type, "lxc") != 0)
+	if (strcmp(x->type, "qemu") != 0 && strcmp(x->type, "lxc") != 0) {
+		snprintf(why, n, "vmid %d: type is \"%s\", not qemu or lxc",
+		    x->vmid, x->type);
 		return -1;
-	if (x->vmid <= 0 || x->vmid > 999999999)
+	}
+	if (x->vmid <= 0 || x->vmid > 999999999) {
+		snprintf(why, n, "vmid %d is not a VMID", x->vmid);
 		return -1;
+	}
 	if (x->node[0] == '\0' && node)
 		snprintf(x->node, sizeof(x->node), "%s", node);
 	if (x->maxcpu == 0 && json_num(j, json_get(j, obj, "maxcpu"), &d) != 0)
@@ -167,13 +184,18 @@ pve_guests_each(const struct json *j, int arr, const char *node,
     void *arg, struct px_err *e)
 {
 	struct pve_guest g;
-	int c, i;
+	char why[512];
+	int c, i, rc;
 
 	if (json_type(j, arr) != JSON_ARRAY)
 		return px_fail(e, PXE_PARSE, "guest list: not an array");
-	JSON_FOREACH(j, arr, c, i)
-		if (guest_from(j, c, node, type, &g) == 0 && cb(arg, &g) != 0)
+	JSON_FOREACH(j, arr, c, i) {
+		rc = guest_from(j, c, node, type, &g, why, sizeof(why));
+		if (rc < 0)
+			pve_row_drop(j, "guest list", i, "%s", why);
+		else if (rc == 0 && cb(arg, &g) != 0)
 			break;
+	}
 	return 0;
 }
 
@@ -181,6 +203,8 @@ struct guest_each {
 	const char *node, *type;
 	int (*cb)(void *arg, const struct pve_guest *g);
 	void *arg;
+	const char *origin;	/* "GET /cluster/resources" */
+	int row;		/* the index of the next element */
 };
 
 static int
@@ -188,9 +212,13 @@ guest_elem(void *arg, const struct json *el)
 {
 	struct guest_each *w = arg;
 	struct pve_guest g;
+	char why[512];
+	int rc, row = w->row++;
 
-	return guest_from(el, 0, w->node, w->type, &g) == 0 ?
-	    w->cb(w->arg, &g) : 0;
+	rc = guest_from(el, 0, w->node, w->type, &g, why, sizeof(why));
+	if (rc < 0)
+		px_drop(w->origin, row, "%s", why);
+	return rc == 0 ? w->cb(w->arg, &g) : 0;
 }
 
 int
@@ -198,10 +226,13 @@ pve_guests_each_call(struct px_call *k, const char *node, const char *type,
     int (*cb)(void *arg, const struct pve_guest *g), void *arg,
     struct px_err *e)
 {
-	struct guest_each w = { node, type, cb, arg };
+	struct guest_each w = { node, type, cb, arg, NULL, 0 };
+	char *origin = px_xasprintf("%s %s", k->method, k->path);
 	int rc;
 
+	w.origin = origin;
 	rc = json_each(k->body.p, k->body.len, "data", guest_elem, &w, e);
+	free(origin);
 	if (rc == -1) {
 		px_wrap(e, "%s %s", k->method, k->path);
 		return -1;

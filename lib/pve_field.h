@@ -51,6 +51,25 @@ struct pve_field {
  */
 void pve_fill(const struct json *j, int obj, void *dst,
     const struct pve_field *f, int nf);
+/* pve_fill, and -1 with why (the first such field: "maxmem 1e308 out of
+ * range", "cpus is 2.5, not an integer") when a field is a number its
+ * type cannot hold: px would show it wrong.  Other unreadable values
+ * ("N/A", an object, -1 as a size: PVE's ways to say "unknown") get the
+ * default as in pve_fill; 0. */
+int pve_fill_check(const struct json *j, int obj, void *dst,
+    const struct pve_field *f, int nf, char *why, size_t n);
+/* pve_fill_check of one row, f[0] its key: -1 with why also when obj is
+ * not an object ("a number, not an object"), has no key ("no vmid"), a
+ * key that cannot be read as its type whatever it is ("vmid is \"abc\",
+ * not an integer") or an empty string key; why names the row by its key
+ * when the key is not what is wrong ("vmid 100: maxmem 1e308 out of
+ * range"). */
+int pve_row_check(const struct json *j, int obj, void *dst,
+    const struct pve_field *f, int nf, char *why, size_t n);
+/* Report row (its index in the array) as dropped, with px_drop: from
+ * j->origin (the request, "GET /nodes"), else what. */
+void pve_row_drop(const struct json *j, const char *what, int row,
+    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /* How to read an array of objects into structs of one type. */
 struct pve_rows {
@@ -61,9 +80,12 @@ struct pve_rows {
 	/* Called for every row the key field keeps, after pve_fill, for
 	 * what a table cannot say (may be NULL); nonzero drops the row. */
 	int (*more)(const struct json *j, int obj, void *row);
+	/* When set, rows whose "type" is another non-empty string are
+	 * of another kind (/cluster/resources) and skipped, unreported. */
+	const char *kind;
 };
 
-#define PVE_ROWS(what, T, f, more) { what, f, PF_N(f), sizeof(T), more }
+#define PVE_ROWS(what, T, f, more) { what, f, PF_N(f), sizeof(T), more, NULL }
 /* pve_rows_parse of array arr into *out and *n, in a parser whose
  * parameters are named j, arr, out, n and e. */
 #define PVE_PARSE(what, T, f, more) \
@@ -72,10 +94,11 @@ struct pve_rows {
 
 /*
  * Parse the objects of array arr into a calloc'd array of rows (one
- * zeroed row more, as a terminator; the caller frees it).  Elements
- * that are not objects, rows whose key field is absent or null (or,
- * for a string key, empty), and rows d->more refuses are dropped.  PXE_PARSE when arr is not an
- * array (*out is then NULL).
+ * zeroed row more, as a terminator; the caller frees it).  Rows of
+ * another kind (d->kind) and rows d->more refuses are skipped; the rows
+ * pve_row_check refuses (not an object, no key, a field present but
+ * unreadable) are dropped and reported (pve_row_drop), and the others
+ * kept.  PXE_PARSE when arr is not an array (*out is then NULL).
  */
 int pve_rows_parse(const struct json *j, int arr, const struct pve_rows *d,
     void **out, int *n, struct px_err *e);

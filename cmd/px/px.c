@@ -100,7 +100,7 @@ run(const struct px_command *cmd, int argc, char **argv)
 	px_cmd_running = cmd;
 	px_diag_init();
 	optind = 1;
-	return cmd->main(argc, argv);
+	return px_diag_status(cmd->main(argc, argv));
 }
 
 /*

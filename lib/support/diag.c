@@ -17,10 +17,27 @@ notice(const char *msg)
 	px_warn("%s", msg);
 }
 
+/* A row the library dropped from a list (px_drop): say which and why;
+ * px_diag_status makes the command exit 1. */
+static void
+dropped(const char *origin, int row, const char *why)
+{
+	px_warn("ignored row %d of %s: %s", row, origin, why);
+}
+
 void
 px_diag_init(void)
 {
 	px_notice_set(notice);
+	px_drop_set(dropped);
+}
+
+int
+px_diag_status(int status)
+{
+	if (status == PX_EXIT_OK && px_drops() > 0)
+		return PX_EXIT_FAIL;
+	return status;
 }
 
 /*

@@ -16,6 +16,10 @@ extern const char *px_progname;
 /* Show the library's notices (px_notice) on stderr; the dispatcher calls
  * it before a command runs. */
 void px_diag_init(void);
+/* The exit status of a command that returned status: 1 (a malformed
+ * answer) instead of 0 when rows of an answer were dropped (px_drop),
+ * since the output is then incomplete. */
+int px_diag_status(int status);
 void px_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Print "px NAME: message" and exit with status. */
 _Noreturn void px_errx(int status, const char *fmt, ...)

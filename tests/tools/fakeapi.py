@@ -10,7 +10,10 @@ oversize-cl (Content-Length: 40 MiB announced), html502 (a proxy's HTML),
 bighdr (a 1 MB header line), midhdr (the connection closed among the
 header lines), conflict (409 Conflict, PVE's message in the JSON body),
 logendless (a task log of one-line pages whose total is 2^63-1),
-logrepeat (a task log that answers the same full page whatever start).
+logrepeat (a task log that answers the same full page whatever start),
+bodies:FILE (FILE's lines are PATH<TAB>BODY: a GET whose path, after
+/api2/json and without the query, is PATH gets BODY as it is, with 200;
+any other 404).
 Writes the port to PORTFILE once listening; serves until killed.  Each
 request's path is appended to PORTFILE.log.
 """
@@ -42,6 +45,24 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self):
         with open(portfile + ".log", "a") as f:
             f.write(self.command + " " + self.path + "\n")
+        if mode.startswith("bodies:"):
+            path = self.path.split("?")[0]
+            if path.startswith("/api2/json"):
+                path = path[len("/api2/json"):]
+            with open(mode[len("bodies:"):]) as f:
+                for line in f:
+                    want, _, body = line.rstrip("\n").partition("\t")
+                    if want == path:
+                        b = body.encode()
+                        self.send_response(200, "OK")
+                        self.send_header("Content-Type",
+                                         "application/json;charset=UTF-8")
+                        self.send_header("Content-Length", str(len(b)))
+                        self.end_headers()
+                        self.wfile.write(b)
+                        return
+            self.send_json(404, "Not Found", {"data": None})
+            return
         if mode == "bighdr":
             self.send_response(200, "OK")
             self.send_header("X-Big", "a" * (1 << 20))

@@ -729,6 +729,29 @@ test_unescape(void)
 
 	parse(&j, "{\"k\\u0065y\":1,\"n\":null,\"x\":12}", &e);
 	is_int(json_get(&j, 0, "key"), 2, "json_get matches escaped keys");
+	json_free(&j);
+
+	/* A key given twice: the last one wins, as in jq and Python. */
+	parse(&j, "{\"a\":1,\"b\":2,\"a\":3,\"\\u0061\":4,\"c\":5}", &e);
+	is_int(json_get_int(&j, 0, "a", -1), 4,
+	    "duplicate keys: json_get takes the last, escaped or not");
+	is_int(json_path(&j, 0, "a"), json_get(&j, 0, "a"),
+	    "duplicate keys: json_path the same");
+	{
+		static const char *const names[] = { "a", "b", "c" };
+		int out[3];
+
+		json_fields(&j, 0, names, 3, out);
+		is_int(out[0], json_get(&j, 0, "a"),
+		    "duplicate keys: json_fields takes the last");
+		json_fields(&j, 0, names, 3, out);
+		is_int(out[0], json_get(&j, 0, "a"),
+		    "duplicate keys: json_fields again, with its guesses");
+		is_int(out[2], json_get(&j, 0, "c"),
+		    "duplicate keys: the keys after still found");
+	}
+	json_free(&j);
+	parse(&j, "{\"k\\u0065y\":1,\"n\":null,\"x\":12}", &e);
 	ok(json_eq(&j, json_get(&j, 0, "n"), "null"),
 	    "json_eq on a primitive compares its text");
 	ok(!json_eq(&j, json_get(&j, 0, "x"), "1"),
@@ -1438,9 +1461,16 @@ test_each(void)
 	is_int(each_str("{\"errors\":[9,8],\"x\":{\"data\":[7]},"
 	    "\"data\":[3]}", &w, &e), 0, "json_each: other arrays first");
 	is_str(w.text, "3", "json_each: only the member's own elements");
-	is_int(each_str("{\"d\\u0061ta\":[1],\"data\":[2]}", &w, &e), 0,
+	is_int(each_str("{\"d\\u0061ta\":[1]}", &w, &e), 0,
 	    "json_each: escaped key");
-	is_str(w.text, "1", "json_each: the first member named data");
+	is_str(w.text, "1", "json_each: the member named data, escaped");
+	is_int(each_str("{\"data\":null,\"x\":1,\"d\\u0061ta\":[2]}", &w,
+	    &e), 0, "json_each: data given twice, null first");
+	is_str(w.text, "2", "json_each: the last member named data wins");
+	is_int(each_str("{\"d\\u0061ta\":[1],\"data\":[2]}", &w, &e), -1,
+	    "json_each: data given twice, an array first, is an error");
+	ok(e.id == PXE_PARSE && strstr(e.msg, "given twice") != NULL,
+	    "json_each: which says the key is given twice");
 	is_int(each_str("{\"data\":[]}", &w, &e), 0, "json_each: empty");
 	is_int(w.n, 0, "json_each: no element");
 	is_int(each_str("{\"other\":[1]}", &w, &e), 1, "json_each: no data");

@@ -1,0 +1,85 @@
+#!/bin/sh
+# Malformed rows in a list answer: px keeps the good rows on stdout, says
+# on stderr which row of which request it ignored and why, and exits 1;
+# a key given twice in an object: the last one wins.  The answers come
+# from a hostile server (tests/tools/fakeapi.py bodies:FILE).
+. "$(dirname "$0")/lib.sh"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	-keyout "$T/k.pem" -out "$T/c.pem" -days 1 -subj /CN=fake >/dev/null 2>&1
+ffp=$(openssl x509 -in "$T/c.pem" -noout -fingerprint -sha256 | sed 's/.*=//')
+# The bad rows of every list, after one good row each.
+bad='{"vmid":-1},{"vmid":1e308},{"vmid":100.5},{"vmid":"NaN"},{"vmid":"abc"},7,{"name":"novmid"},{"vmid":104,"maxmem":1e308}'
+g='"type":"qemu","node":"pve1"'
+{
+	printf '/cluster/resources\t{"data":[{"type":"qemu","vmid":100,"node":"pve1","name":"good","status":"running"},%s,{"type":"lxc","vmid":105,"name":"first","name":"last","node":"pve1"},{"type":"node","node":"pve1"}]}\n' \
+		"$(printf '%s' "$bad" | sed "s/{\"/{$g,\"/g")"
+	printf '/nodes\t{"data":[{"node":"pve1","status":"online"},1,{"status":"online"},{"node":"pve2","maxmem":1e308},{"node":"pve3","node":"pve4","status":"online"}]}\n'
+	printf '/nodes/pve1/tasks\t{"data":[{"upid":"UPID:pve1:00001234:00005678:65000000:qmstart:100:root@pam:","status":"OK","starttime":1700000000,"endtime":1700000001},"x",{"status":"OK"},{"upid":"UPID:pve1:00001234:00005678:65000000:qmstart:101:root@pam:","starttime":1.5}]}\n'
+	printf '/nodes/pve4/tasks\t{"data":[]}\n'
+	printf '/storage\t{"data":[{"storage":"local","type":"dir","content":"iso"},[1],{"type":"dir"},{"storage":{"a":1}},{"storage":"nas","type":"nfs","maxfiles":3}]}\n'
+	printf '/pools\t{"data":[{"poolid":"prod","comment":"good"},null,2,{"comment":"no id"},{"poolid":"\\u001b[31mred"},{"poolid":{"x":1}}]}\n'
+} >"$T/bodies"
+/usr/bin/python3 "$top/tests/tools/fakeapi.py" "$T/c.pem" "$T/k.pem" "$T/port" "bodies:$T/bodies" &
+fpid=$!
+i=0; while [ ! -s "$T/port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
+printf '[profile f]\nurl = https://127.0.0.1:%s\nuser = root@pam\ntoken_id = px\ntoken_secret = x\nfingerprint = %s\nretries = 0\n' \
+	"$(cat "$T/port")" "$ffp" >"$T/f.conf"
+chmod 600 "$T/f.conf"
+export PX_CONFIG="$T/f.conf"
+res='GET /cluster/resources[?]type=vm'
+
+# --- px ls guests
+run px ls -H -c vmid,name guests
+is "$rc" 1 "ls guests: malformed rows: exit 1"
+like "$out" "^ *100 +good" "ls guests: the good row is shown"
+like "$out" "105 +last" "ls guests: name given twice: the last one"
+like "$err" "px ls: ignored row 1 of $res: vmid -1 is not a VMID" "ls guests: vmid -1"
+like "$err" "ignored row 2 of $res: vmid 1e308 out of range" "ls guests: vmid 1e308"
+like "$err" "ignored row 3 of $res: vmid is 100.5, not an integer" "ls guests: vmid 100.5"
+like "$err" "ignored row 4 of $res: vmid is \"NaN\", not an integer" "ls guests: vmid \"NaN\""
+like "$err" "ignored row 5 of $res: vmid is \"abc\", not an integer" "ls guests: vmid \"abc\""
+like "$err" "ignored row 6 of $res: a number, not an object" "ls guests: a row that is a number"
+like "$err" "ignored row 7 of $res: no vmid" "ls guests: a row without its vmid"
+like "$err" "ignored row 8 of $res: vmid 104: maxmem 1e308 out of range" "ls guests: maxmem 1e308"
+is "$(printf '%s\n' "$err" | grep -c .)" 8 "ls guests: one line per bad row, none for a node row"
+run px ls -j guests
+is "$rc" 1 "ls guests -j: exit 1"
+like "$out" '"vmid":105' "ls guests -j: the good rows in JSON"
+
+# --- px ls nodes
+run px ls -H -c node nodes
+is "$rc" 1 "ls nodes: malformed rows: exit 1"
+is "$out" "$(printf 'pve1\npve4')" "ls nodes: the good rows; node given twice, the last wins"
+like "$err" "px ls: ignored row 1 of GET /nodes: a number, not an object" "ls nodes: a number"
+like "$err" "ignored row 2 of GET /nodes: no node" "ls nodes: no node"
+like "$err" "ignored row 3 of GET /nodes: node pve2: maxmem 1e308 out of range" "ls nodes: maxmem 1e308"
+
+# --- px tasks (GET /nodes, then each node's tasks)
+run px tasks -H -c id
+is "$rc" 1 "tasks: malformed rows: exit 1"
+like "$out" "^100$" "tasks: the good task"
+like "$err" "px tasks: ignored row 1 of GET /nodes/pve1/tasks: a string, not an object" "tasks: a string"
+like "$err" "ignored row 2 of GET /nodes/pve1/tasks: no upid" "tasks: no upid"
+like "$err" "ignored row 3 of GET /nodes/pve1/tasks: upid UPID:pve1:[^ ]*: starttime is 1.5, not an integer" "tasks: starttime 1.5"
+like "$err" "px tasks: ignored row 1 of GET /nodes: a number" "tasks: the node list's bad rows too"
+
+# --- px storage list
+run px storage -H -c storage list
+is "$rc" 1 "storage list: malformed rows: exit 1"
+is "$out" "$(printf 'local\nnas')" "storage list: the good rows"
+like "$err" "px storage: ignored row 1 of GET /storage: an array, not an object" "storage list: an array"
+like "$err" "ignored row 2 of GET /storage: no storage" "storage list: no storage"
+like "$err" "ignored row 3 of GET /storage: storage is an object, not a string" "storage list: storage an object"
+
+# --- px pool list
+run px pool -H -c poolid list
+is "$rc" 1 "pool list: malformed rows: exit 1"
+is "$out" "$(printf 'prod\n?[31mred')" "pool list: the good rows, sanitized"
+like "$err" "px pool: ignored row 1 of GET /pools: null, not an object" "pool list: null"
+like "$err" "ignored row 2 of GET /pools: a number, not an object" "pool list: a number"
+like "$err" "ignored row 3 of GET /pools: no poolid" "pool list: no poolid"
+like "$err" "ignored row 5 of GET /pools: poolid is an object, not a string" "pool list: poolid an object"
+unlike "$err" "$(printf '\033')" "pool list: no escape sequence from the server reaches stderr"
+
+kill $fpid 2>/dev/null; wait $fpid 2>/dev/null
+done_testing
