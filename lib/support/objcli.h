@@ -77,8 +77,9 @@ typedef int (*objcli_fill_fn)(struct out *o, int col, const struct json *j,
 /*
  * GET path and print its data array with cols (each row's key of the
  * column's name, as its type; an array or object cell as compact
- * JSON).  A row that is not an object is reported on stderr and the
- * exit status is 1 after the good rows.  Returns the exit status.
+ * JSON).  A row that is not an object is dropped with px_drop (stderr,
+ * and the command exits 1 after the good rows).  Returns the exit
+ * status.
  */
 int objcli_list(struct objcli *oc, const char *path,
     const struct out_col *cols, int ncols, objcli_fill_fn fill, void *arg);
