@@ -207,11 +207,15 @@ pve_ifaces_parse(const struct json *j, int t, struct pve_iface **out, int *n,
 		struct pve_iface *x = &v[k];
 		int ips, ip, q;
 
-		if (json_type(j, c) != JSON_OBJECT)
+		if (json_type(j, c) != JSON_OBJECT) {
+			pve_row_drop(j, "agent interfaces", i, "not an object");
 			continue;
+		}
 		if (json_strcpy(j, json_get(j, c, "name"), x->name,
-		    sizeof(x->name)) < 0)
+		    sizeof(x->name)) < 0) {
+			pve_row_drop(j, "agent interfaces", i, "no name");
 			continue;
+		}
 		if (json_strcpy(j, json_get(j, c, "hardware-address"),
 		    x->hwaddr, sizeof(x->hwaddr)) < 0 &&
 		    json_strcpy(j, json_get(j, c, "hwaddr"), x->hwaddr,

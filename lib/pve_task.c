@@ -6,6 +6,7 @@
 
 #include "clock.h"
 #include "enc.h"
+#include "pve_field.h"
 #include "pve_task.h"
 #include "upid.h"
 
@@ -22,8 +23,10 @@ pve_task_log_parse(const struct json *j, int arr, struct pve_log_line **out,
 		return px_fail(e, PXE_PARSE, "task log: not an array");
 	v = px_xcalloc((size_t)json_len(j, arr) + 1, sizeof(*v));
 	JSON_FOREACH(j, arr, c, i) {
-		if (json_type(j, c) != JSON_OBJECT)
+		if (json_type(j, c) != JSON_OBJECT) {
+			pve_row_drop(j, "task log", i, "not an object");
 			continue;
+		}
 		v[k].n = json_get_int(j, c, "n", 0);
 		if ((v[k].t = json_get_str(j, c, "t")) == NULL)
 			v[k].t = px_xstrdup("");
