@@ -6,43 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "enc.h"
 #include "pve_field.h"
-
-/*
- * What text_sanitize does (C0 controls and DEL become '?', a newline or
- * tab ' '), and the C1 controls too (U+0080..U+009F: CSI is U+009B),
- * which a terminal obeys as it does ESC [: each becomes one '?', in
- * UTF-8 (C2 80..C2 9F) and as a lone byte 0x80..0x9F that is not part
- * of a UTF-8 sequence.  Other bytes are left as they are.
- */
-static void
-field_sanitize(char *s)
-{
-	unsigned char *r = (unsigned char *)s, *w;
-
-	while (*r >= 0x20 && *r < 0x7f)	/* the common case: plain ASCII */
-		r++;
-	for (w = r; *r; ) {
-		size_t n = *r >= 0xf0 && *r <= 0xf4 ? 4 : *r >= 0xe0 &&
-		    *r <= 0xef ? 3 : *r >= 0xc2 && *r <= 0xdf ? 2 : 1, k;
-
-		for (k = 1; k < n && r[k] >= 0x80 && r[k] <= 0xbf; k++)
-			;
-		if (k < n)	/* a broken sequence: its first byte alone */
-			n = 1;
-		if (*r < 0x20 || *r == 0x7f) {
-			*w++ = *r == '\n' || *r == '\t' ? ' ' : '?';
-			r++;
-		} else if ((n == 2 && r[0] == 0xc2 && r[1] <= 0x9f) ||
-		    (n == 1 && r[0] >= 0x80 && r[0] <= 0x9f)) {
-			*w++ = '?';
-			r += n;
-		} else
-			while (n-- > 0)
-				*w++ = *r++;
-	}
-	*w = '\0';
-}
 
 /* The most keys json_fields looks up in one call (its FIELDS_MAX). */
 #define FILL_CHUNK	64
@@ -178,7 +143,7 @@ pve_fill_check(const struct json *j, int obj, void *dst,
 				break;
 			if (json_strcpy(j, t, p, f[i].size) < 0)
 				p[0] = '\0';
-			field_sanitize(p);
+			text_sanitize(p);
 			break;
 		case PF_INT:
 			if (json_int(j, t, &ll) != 0 || ll < -2147483647LL ||
