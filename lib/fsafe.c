@@ -102,6 +102,8 @@ open_fail(const char *path, const char *what, int err, struct px_err *e)
 	}
 	px_fail(e, err == EACCES ? PXE_UNSAFE_FILE : PXE_IO, "%s %s: %s",
 	    what, path, strerror(err));
+	if (err == EACCES)
+		px_hint(e, "it must be your own file: check `ls -l %s`", path);
 	return err == ENOENT ? -2 : -1;
 }
 
