@@ -60,6 +60,7 @@
 #include <sqlite3.h>
 
 #include "audit.h"
+#include "fsafe.h"
 #include "conf.h"
 #include "freeze.h"
 #include "json.h"
@@ -274,84 +275,24 @@ exec(struct audit *a, const char *sql, struct px_err *e)
 	return 0;
 }
 
-/* Refuse a file that group or others can access (db, its WAL, key). */
+/* Refuse a file that is a link, not ours, or that group or others can
+ * access (db, its WAL); a missing one is fine. */
 static int
 private_check(const char *what, const char *path, struct px_err *e)
 {
-	struct stat st;
-
-	if (stat(path, &st) != 0) {
-		if (errno == ENOENT)
-			return 0;
-		return px_fail(e, PXE_IO, "%s %s: %s", what, path,
-		    strerror(errno));
-	}
-	if (st.st_mode & 077) {
-		px_fail(e, PXE_SECRET_PERMS, "%s %s is accessible by others "
-		    "(mode %04o); refusing to use it", what, path,
-		    (unsigned)(st.st_mode & 07777));
-		px_hint(e, "chmod 600 %s", path);
-		return -1;
-	}
-	return 0;
+	return fsafe_path_check(path, FSAFE_SECRET, what, e) < 0 ? -1 : 0;
 }
 
-/*
- * Load the key, creating it when missing: 32 bytes from getrandom(2)
- * written to a temporary file and linked into place, so that a second px
- * creating it at the same moment reads the first one's complete key.
- */
+/* Load the key, creating it when missing (fsafe_key). */
 static int
 key_load(struct audit *a, const char *path, struct px_err *e)
 {
-	unsigned char fresh[KEY_LEN];
-	char *tmp = NULL;
-	ssize_t got;
-	size_t have;
-	int fd, rc = -1;
-
-	if (access(path, F_OK) != 0 && errno == ENOENT) {
-		for (have = 0; have < KEY_LEN; have += (size_t)got)
-			if ((got = getrandom(fresh + have, KEY_LEN - have,
-			    0)) < 0) {
-				if (errno == EINTR) {
-					got = 0;
-					continue;
-				}
-				px_fail(e, PXE_IO, "getrandom: %s",
-				    strerror(errno));
-				goto out;
-			}
-		tmp = px_xasprintf("%s.new.%ld", path, (long)getpid());
-		if (px_write_file(tmp, fresh, KEY_LEN, 0600, e) != 0)
-			goto out;
-		if (link(tmp, path) != 0 && errno != EEXIST) {
-			px_fail(e, PXE_IO, "audit key %s: %s", path,
-			    strerror(errno));
-			unlink(tmp);
-			goto out;
-		}
-		unlink(tmp);
-	}
-	if (private_check("audit key", path, e) != 0)
-		goto out;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0) {
-		px_fail(e, PXE_IO, "audit key %s: %s", path, strerror(errno));
-		goto out;
-	}
-	got = read(fd, a->key, KEY_LEN);
-	close(fd);
-	if (got != KEY_LEN) {
-		px_fail(e, PXE_IO, "audit key %s: not %d bytes", path, KEY_LEN);
+	if (fsafe_key(path, "audit key", a->key, KEY_LEN, e) == 0)
+		return 0;
+	if (e != NULL && e->id == PXE_IO && strstr(e->msg, ": not ") != NULL)
 		px_hint(e, "the key is lost: move %s and the audit log aside "
 		    "to start a new log", path);
-		goto out;
-	}
-	rc = 0;
-out:
-	explicit_bzero(fresh, sizeof(fresh));
-	free(tmp);
-	return rc;
+	return -1;
 }
 
 /* Create the tables and the first head, once, in one transaction. */

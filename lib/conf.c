@@ -18,6 +18,7 @@
 
 #include "buf.h"
 #include "conf.h"
+#include "fsafe.h"
 
 char *
 conf_path(void)
@@ -699,56 +700,41 @@ secret_free(char *s)
 int
 secret_file_check(const char *path, struct px_err *e)
 {
-	struct stat st;
+	int fd = fsafe_open(path, FSAFE_SECRET, "secret file", e);
 
-	if (stat(path, &st) != 0) {
-		px_fail(e, PXE_CONFIG, "secret file %s: %s", path,
-		    strerror(errno));
+	if (fd == -2 && e != NULL)
+		e->id = PXE_CONFIG;
+	if (fd < 0)
 		return -1;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		px_fail(e, PXE_CONFIG, "secret file %s: not a regular file",
-		    path);
-		return -1;
-	}
-	if (st.st_mode & 077) {
-		px_fail(e, PXE_SECRET_PERMS, "secret file %s is accessible "
-		    "by others (mode %04o); refusing to use it", path,
-		    (unsigned)(st.st_mode & 07777));
-		px_hint(e, "chmod 600 %s", path);
-		return -1;
-	}
+	close(fd);
 	return 0;
 }
 
 int
 secret_file_read(const char *path, char **out, struct px_err *e)
 {
-	char line[4096];
+	struct buf b = { 0 };
 	size_t n;
-	FILE *f;
+	int rc;
 
-	if (secret_file_check(path, e) != 0)
-		return -1;
 	secret_guard();
-	if ((f = fopen(path, "r")) == NULL)
-		return px_fail(e, PXE_CONFIG, "secret file %s: %s", path,
-		    strerror(errno));
-	if (fgets(line, sizeof(line), f) == NULL) {
-		fclose(f);
-		return px_fail(e, PXE_CONFIG, "secret file %s is empty", path);
+	if ((rc = fsafe_read(path, FSAFE_SECRET, "secret file", 64 << 10, &b,
+	    e)) != 0) {
+		if (rc == 1)
+			px_fail(e, PXE_CONFIG, "secret file %s: %s", path,
+			    strerror(ENOENT));
+		buf_wipe(&b);
+		return -1;
 	}
-	fclose(f);
-	n = strcspn(line, "\r\n");
-	line[n] = '\0';
-	while (n > 0 && (line[n - 1] == ' ' || line[n - 1] == '\t'))
-		line[--n] = '\0';
+	n = b.p ? strcspn(b.p, "\r\n") : 0;
+	while (n > 0 && (b.p[n - 1] == ' ' || b.p[n - 1] == '\t'))
+		n--;
 	if (n == 0) {
-		explicit_bzero(line, sizeof(line));
+		buf_wipe(&b);
 		return px_fail(e, PXE_CONFIG, "secret file %s is empty", path);
 	}
-	*out = px_xstrdup(line);
-	explicit_bzero(line, sizeof(line));
+	*out = px_xstrndup(b.p, n);
+	buf_wipe(&b);
 	return 0;
 }
 
@@ -887,9 +873,17 @@ px_data_dir(struct px_err *e)
 		dir[0] = '\0';
 		return NULL;
 	}
-	if ((st.st_mode & 077) && chmod(dir, 0700) != 0) {
+	/* Readable by others (an old umask): close it.  Writable by others
+	 * or not ours: what is in it may not be ours either; refuse. */
+	if (S_ISDIR(st.st_mode) && st.st_uid == geteuid() &&
+	    (st.st_mode & 077) && !(st.st_mode & 022) &&
+	    chmod(dir, 0700) != 0) {
 		px_fail(e, PXE_IO, "data directory %s is open to others and "
 		    "cannot be fixed: %s", dir, strerror(errno));
+		dir[0] = '\0';
+		return NULL;
+	}
+	if (fsafe_dir_check(dir, e) != 0) {
 		dir[0] = '\0';
 		return NULL;
 	}
@@ -903,7 +897,10 @@ px_write_file(const char *path, const void *data, size_t n, mode_t mode,
 	char *tmp = px_xasprintf("%s.tmp.%ld", path, (long)getpid());
 	int fd, rc = -1;
 
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+	/* A new file of our own: not one left there, nor a link's target. */
+	(void)unlink(tmp);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+	    mode);
 	if (fd < 0) {
 		px_fail(e, PXE_IO, "%s: %s", tmp, strerror(errno));
 		goto out;

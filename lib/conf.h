@@ -112,22 +112,24 @@ const char *conf_url_problem(const char *url);
  * says which part is wrong. */
 char *conf_token_id_problem(const char *user, char *token_id);
 
-/* Check that path is a regular file that only its owner can read
- * (mode & 077 == 0).  PXE_SECRET_PERMS with the chmod hint otherwise,
- * PXE_CONFIG when it cannot be read. */
+/* Check that path is a regular file, not a symbolic link, owned by the
+ * user px runs as, that only its owner can read (mode & 077 == 0), as
+ * fsafe.h says: PXE_SECRET_PERMS or PXE_UNSAFE_FILE with the fix as
+ * hint; PXE_CONFIG when it does not exist. */
 int secret_file_check(const char *path, struct px_err *e);
 /* Read a secret file (first line, without the newline), after
  * secret_file_check.  *out is malloc'd. */
 int secret_file_read(const char *path, char **out, struct px_err *e);
 
 /* The data directory ($XDG_DATA_HOME/px, else ~/.local/share/px),
- * created 0700 on first need.  Returns a static string, or NULL with e
- * set. */
+ * created 0700 on first need, closed to 0700 when others can read it,
+ * refused (PXE_UNSAFE_FILE) when another user owns it or others can
+ * write it.  Returns a static string, or NULL with e set. */
 const char *px_data_dir(struct px_err *e);
 /* mkdir -p with mode for the missing components. */
 int px_mkdirs(const char *path, mode_t mode, struct px_err *e);
-/* Write a file atomically (temp file in the same directory, fsync,
- * rename) with the given mode. */
+/* Write a file atomically (a new temp file in the same directory, never
+ * through a symbolic link, fsync, rename) with the given mode. */
 int px_write_file(const char *path, const void *data, size_t n, mode_t mode,
     struct px_err *e);
 

@@ -70,6 +70,15 @@ const struct px_errinfo px_errtab[] = {
 	  "a token or password file, or a config file with an inline "
 	  "secret, with group or other read permission",
 	  "chmod 600 the file named in the message" },
+	{ PXE_UNSAFE_FILE, "unsafe-file", PX_EXIT_CONFIG,
+	  "a file px trusts is not safely the user's own",
+	  "a secret file, key, TLS pin cache, TOFU record or freeze file "
+	  "that is a symbolic link, is owned by another user or is "
+	  "writable by its group or others; a data directory owned by "
+	  "another user or writable by its group or others",
+	  "replace the link by the file, chown it, or chmod 600 it (700 "
+	  "for the data directory), as the message says; then check that "
+	  "its content is yours" },
 	{ PXE_UNAUTHORIZED, "unauthorized", PX_EXIT_AUTH,
 	  "the server refused the credentials (401)",
 	  "a wrong or revoked token secret, a wrong token id or user, an "

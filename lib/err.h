@@ -17,7 +17,7 @@ enum px_exit {
 	PX_EXIT_OK = 0,
 	PX_EXIT_FAIL = 1,	/* failure, incl. a PVE task that ended in error */
 	PX_EXIT_USAGE = 2,	/* usage error, drift found, partial batch failure */
-	PX_EXIT_CONFIG = 3,	/* configuration error, unsafe secret file */
+	PX_EXIT_CONFIG = 3,	/* configuration error, unsafe secret or file */
 	PX_EXIT_AUTH = 4,	/* 401/403 */
 	PX_EXIT_NOTFOUND = 5,	/* 404, unknown VMID, node, storage */
 	PX_EXIT_RISK = 6,	/* refused by the pre-flight risk check */
@@ -43,6 +43,7 @@ enum px_errid {
 	PXE_CONFIG,		/* "config": missing/unreadable/invalid config */
 	PXE_NO_PROFILE,		/* "unknown-profile" */
 	PXE_SECRET_PERMS,	/* "unsafe-secret" */
+	PXE_UNSAFE_FILE,	/* "unsafe-file": a trusted file others control */
 	PXE_UNAUTHORIZED,	/* "unauthorized": 401 */
 	PXE_FORBIDDEN,		/* "forbidden": 403 */
 	PXE_NOT_FOUND,		/* "not-found": 404, unknown VMID/node/... */

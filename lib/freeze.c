@@ -26,6 +26,7 @@
 #include "conf.h"
 #include "enc.h"
 #include "freeze.h"
+#include "fsafe.h"
 #include "json.h"
 
 #define FREEZE_MAX_FILE	(1u << 20)
@@ -57,30 +58,18 @@ freezes_read(const char *path, struct freezes *fz, struct px_err *e)
 {
 	struct json j = { 0 };
 	struct buf b = { 0 };
-	char chunk[8192];
-	size_t got;
 	int arr, c, i, rc = -1;
-	FILE *fp;
 
 	fz->f = NULL;
 	fz->n = 0;
-	if ((fp = fopen(path, "re")) == NULL) {
-		if (errno == ENOENT)
-			return 0;
-		return px_fail(e, PXE_IO, "%s: %s", path, strerror(errno));
+	/* Freezes bind: a file another user could write or swap is no
+	 * freeze of ours (nor a thaw). */
+	if ((rc = fsafe_read(path, FSAFE_STATE, "freeze file",
+	    FREEZE_MAX_FILE, &b, e)) != 0) {
+		buf_free(&b);
+		return rc > 0 ? 0 : -1;
 	}
-	while ((got = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
-		buf_add(&b, chunk, got);
-		if (b.len > FREEZE_MAX_FILE) {
-			px_fail(e, PXE_TOO_LARGE, "%s: over %u bytes", path,
-			    FREEZE_MAX_FILE);
-			goto out;
-		}
-	}
-	if (ferror(fp)) {
-		px_fail(e, PXE_IO, "%s: %s", path, strerror(errno));
-		goto out;
-	}
+	rc = -1;
 	if (json_parse(&j, buf_str(&b), b.len, e) != 0) {
 		px_wrap(e, "%s", path);
 		goto out;
@@ -120,7 +109,6 @@ out:
 	}
 	json_free(&j);
 	buf_free(&b);
-	fclose(fp);
 	return rc;
 }
 
@@ -170,6 +158,11 @@ freeze_lock(struct px_err *e)
 	if ((fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
 	    0600)) < 0) {
 		px_fail(e, PXE_IO, "%s: %s", path, strerror(errno));
+		free(path);
+		return -1;
+	}
+	if (fsafe_fd_check(fd, path, FSAFE_STATE, "freeze lock", e) != 0) {
+		close(fd);
 		free(path);
 		return -1;
 	}

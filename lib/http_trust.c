@@ -16,6 +16,7 @@
 #include <curl/curl.h>
 
 #include "enc.h"
+#include "fsafe.h"
 #include "http_impl.h"
 
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
@@ -176,59 +177,162 @@ out:
 
 /* ---- records in the data dir: pins and TOFU fingerprints ---- */
 
-/* Look key up in a "KEY VALUE" line file; value into out. */
+/*
+ * A record is a line "KEY VALUE MAC" in tls-pins (fingerprint -> pin of
+ * the certificate's key) or tofu (host:port -> fingerprint).  MAC is the
+ * HMAC-SHA256, under trust.key (32 random bytes, 0600, in the data dir),
+ * of the file's name, the key and the value: px only trusts a record it
+ * wrote itself, so an edited line (another pin for a configured
+ * fingerprint, another fingerprint for a host) is not taken for trust.
+ */
+#define RECORDS_CAP	(1u << 20)
+#define TRUST_KEY_LEN	32
+#define MAC_HEX		(2 * 32)
+
+static unsigned char trust_key[TRUST_KEY_LEN];
+static int trust_key_loaded;
+
+/* Load trust.key once (under records_mu). */
 static int
-record_get(const char *file, const char *key, char *out, size_t n)
+trust_key_load(struct px_err *e)
 {
-	char line[512];
+	const char *d;
+	char *path;
+	int rc;
+
+	if (trust_key_loaded)
+		return 0;
+	if ((d = px_data_dir(e)) == NULL)
+		return -1;
+	path = px_xasprintf("%s/trust.key", d);
+	rc = fsafe_key(path, "TLS trust key", trust_key, sizeof(trust_key), e);
+	free(path);
+	if (rc == 0)
+		trust_key_loaded = 1;
+	return rc;
+}
+
+/* The MAC of a record of file ("tls-pins" or "tofu"), as hex. */
+static void
+record_mac(const char *file, const char *key, const char *value,
+    char out[MAC_HEX + 1])
+{
+	br_hmac_key_context kc;
+	br_hmac_context hc;
+	unsigned char mac[32];
+
+	br_hmac_key_init(&kc, &br_sha256_vtable, trust_key, sizeof(trust_key));
+	br_hmac_init(&hc, &kc, 0);
+	br_hmac_update(&hc, file, strlen(file) + 1);
+	br_hmac_update(&hc, key, strlen(key) + 1);
+	br_hmac_update(&hc, value, strlen(value));
+	br_hmac_out(&hc, mac);
+	for (size_t i = 0; i < sizeof(mac); i++)
+		snprintf(out + 2 * i, 3, "%02x", mac[i]);
+	explicit_bzero(&kc, sizeof(kc));
+	explicit_bzero(&hc, sizeof(hc));
+}
+
+/* Compare in constant time. */
+static int
+mac_equal(const char *a, const char *b)
+{
+	unsigned char d = 0;
+
+	if (strlen(a) != MAC_HEX || strlen(b) != MAC_HEX)
+		return 0;
+	for (size_t i = 0; i < MAC_HEX; i++)
+		d |= (unsigned char)(a[i] ^ b[i]);
+	return d == 0;
+}
+
+/* Read path (a record file, state px trusts) into b: 0, or 1 when it
+ * does not exist, or -1 with e. */
+static int
+records_read(const char *path, const char *name, struct buf *b,
+    struct px_err *e)
+{
+	return fsafe_read(path, FSAFE_STATE, strcmp(name, "tofu") == 0 ?
+	    "TOFU record file" : "TLS pin cache", RECORDS_CAP, b, e);
+}
+
+/*
+ * Look key up in the record file path (named name): its value into out.
+ * 0 found with a good MAC; 1 not there; 2 there but its MAC does not
+ * verify (or it has none): not px's own; -1 with e (the file is unsafe
+ * or unreadable).
+ */
+static int
+record_get(const char *path, const char *name, const char *key, char *out,
+    size_t n, struct px_err *e)
+{
+	struct buf b = { 0 };
+	char want[MAC_HEX + 1];
 	size_t kl = strlen(key);
-	FILE *f;
-	int found = -1;
+	int rc, found = 1;
 
 	pthread_mutex_lock(&records_mu);
-	if ((f = fopen(file, "r")) == NULL) {
+	if ((rc = trust_key_load(e)) == 0)
+		rc = records_read(path, name, &b, e);
+	if (rc != 0) {
 		pthread_mutex_unlock(&records_mu);
-		return -1;
+		buf_free(&b);
+		return rc < 0 ? -1 : 1;
 	}
-	while (fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\r\n")] = '\0';
-		if (strncmp(line, key, kl) == 0 && line[kl] == ' ') {
-			snprintf(out, n, "%s", line + kl + 1);
+	for (char *line = b.p, *next; line && *line; line = next) {
+		char *value, *mac;
+
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		line[strcspn(line, "\r")] = '\0';
+		if (strncmp(line, key, kl) != 0 || line[kl] != ' ')
+			continue;
+		value = line + kl + 1;
+		found = 2;
+		if ((mac = strrchr(value, ' ')) == NULL)
+			continue;
+		*mac++ = '\0';
+		record_mac(name, key, value, want);
+		if (mac_equal(mac, want) && strlen(value) < n) {
+			snprintf(out, n, "%s", value);
 			found = 0;
 		}
 	}
-	fclose(f);
 	pthread_mutex_unlock(&records_mu);
+	buf_free(&b);
 	return found;
 }
 
-/* Set key to value in a record file (atomic rewrite, 0600). */
+/* Set key to value, with its MAC, in the record file path (named name):
+ * an atomic rewrite, 0600. */
 static int
-record_put(const char *file, const char *key, const char *value,
-    struct px_err *e)
+record_put(const char *path, const char *name, const char *key,
+    const char *value, struct px_err *e)
 {
-	struct buf b = { 0 };
-	char line[512];
+	struct buf old = { 0 }, b = { 0 };
+	char mac[MAC_HEX + 1];
 	size_t kl = strlen(key);
-	FILE *f;
 	int rc;
 
 	pthread_mutex_lock(&records_mu);
-	if ((f = fopen(file, "r")) != NULL) {
-		while (fgets(line, sizeof(line), f)) {
-			if (strncmp(line, key, kl) == 0 && line[kl] == ' ')
-				continue;
-			buf_adds(&b, line);
-			if (b.len && b.p[b.len - 1] != '\n')
-				buf_addc(&b, '\n');
-		}
-		fclose(f);
+	if ((rc = trust_key_load(e)) != 0 ||
+	    (rc = records_read(path, name, &old, e)) < 0)
+		goto out;
+	for (char *line = old.p, *next; line && *line; line = next) {
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
+		if (strncmp(line, key, kl) == 0 && line[kl] == ' ')
+			continue;
+		buf_printf(&b, "%s\n", line);
 	}
-	buf_printf(&b, "%s %s\n", key, value);
-	rc = px_write_file(file, b.p, b.len, 0600, e);
+	record_mac(name, key, value, mac);
+	buf_printf(&b, "%s %s %s\n", key, value, mac);
+	rc = px_write_file(path, b.p, b.len, 0600, e);
+out:
 	pthread_mutex_unlock(&records_mu);
+	buf_free(&old);
 	buf_free(&b);
-	return rc;
+	return rc < 0 ? -1 : 0;
 }
 
 static char *
@@ -241,15 +345,18 @@ data_file(const char *name, struct px_err *e)
 
 /*
  * For a fingerprint (configured or recorded by TOFU) the pin of the
- * certificate's key is taken from the pin cache or from a probe that
- * sends no credential; every later request pins it.
+ * certificate's key is taken from the pin cache when px wrote that line
+ * for that very fingerprint (its MAC verifies), else from a probe that
+ * sends no credential and whose certificate must have that fingerprint;
+ * every later request pins it.  A configured fingerprint always wins:
+ * an edited cache line is ignored, probed again and rewritten.
  */
 int
 http_tls_establish(struct px_client *c, struct px_err *e)
 {
 	const struct px_profile *p = c->p;
 	char want[128] = "", fp[96], pin[64], *pins = NULL, *tofu = NULL;
-	int rc = -1;
+	int rc = -1, got;
 
 	c->tls = conf_tls_mode(p);
 	if (c->tls == PX_TLS_INSECURE) {
@@ -267,19 +374,39 @@ http_tls_establish(struct px_client *c, struct px_err *e)
 	} else {
 		if ((tofu = data_file("tofu", e)) == NULL)
 			goto out;
-		record_get(tofu, c->hostport, want, sizeof(want));
+		got = record_get(tofu, "tofu", c->hostport, want, sizeof(want),
+		    e);
+		if (got < 0)
+			goto out;
+		if (got == 2) {
+			px_fail(e, PXE_TLS_UNKNOWN, "the TOFU record of %s in %s "
+			    "was not written by px (edited, or from before "
+			    "its records were signed); refusing to trust it, "
+			    "nothing was sent", c->hostport, tofu);
+			px_hint(e, "check the fingerprint with `pvenode cert "
+			    "info` on the node and set fingerprint = in "
+			    "px.conf, or remove the line of %s from %s to "
+			    "trust it on first use again", c->hostport, tofu);
+			goto out;
+		}
 	}
-	if (want[0] && record_get(pins, want, c->pin, sizeof(c->pin)) == 0 &&
-	    strncmp(c->pin, "sha256//", 8) == 0) {
-		rc = 0;
-		goto out;
+	if (want[0]) {
+		got = record_get(pins, "tls-pins", want, c->pin,
+		    sizeof(c->pin), e);
+		if (got < 0)
+			goto out;
+		if (got == 0 && strncmp(c->pin, "sha256//", 8) == 0) {
+			rc = 0;
+			goto out;
+		}
+		c->pin[0] = '\0';
 	}
 	if (http_probe(p->url, p->connect_timeout, fp, pin, e) != 0)
 		goto out;
 	snprintf(c->seen_fp, sizeof(c->seen_fp), "%s", fp);
 	if (want[0] == '\0') {
 		/* TOFU, first contact: record what we see. */
-		if (record_put(tofu, c->hostport, fp, e) != 0)
+		if (record_put(tofu, "tofu", c->hostport, fp, e) != 0)
 			goto out;
 		px_notice("trusting %s on first use: certificate fingerprint %s "
 		    "(recorded in %s)", c->hostport, fp, tofu);
@@ -296,7 +423,9 @@ http_tls_establish(struct px_client *c, struct px_err *e)
 		goto out;
 	}
 	snprintf(c->pin, sizeof(c->pin), "%s", pin);
-	record_put(pins, fp, pin, NULL);	/* a cache: failure is harmless */
+	/* A cache: failing to write it only costs a probe next time (a
+	 * file that is unsafe was refused when it was read). */
+	record_put(pins, "tls-pins", fp, pin, NULL);
 	rc = 0;
 out:
 	free(pins);
