@@ -219,12 +219,12 @@ check_params(const struct objcli *oc, const char *t, int create,
 			continue;
 		how = pve_storage_param(t, key);
 		if (how == PVE_SPARAM_NO && pve_storage_param_any(key))
-			px_errx(PX_EXIT_USAGE, "a %s storage takes no --%s",
-			    t, key);
+			px_errx(PX_EXIT_USAGE, "a storage of type %s takes "
+			    "no --%s", t, key);
 		if (!create && (how == PVE_SPARAM_FIXED ||
 		    how == PVE_SPARAM_REQUIRED))
-			px_errx(PX_EXIT_USAGE, "--%s of a %s storage is fixed "
-			    "when it is created", key, t);
+			px_errx(PX_EXIT_USAGE, "--%s of a storage of type %s "
+			    "is fixed when it is created", key, t);
 	}
 	if (!create || !known)
 		return;
@@ -257,8 +257,8 @@ check_content(const char *c, const char *t)
 			    "backup, snippets, import)", w);
 		if (t && pve_storage_type_known(t) &&
 		    !pve_storage_type_content(t, w))
-			px_errx(PX_EXIT_USAGE, "--content: a %s storage holds "
-			    "no %s", t, w);
+			px_errx(PX_EXIT_USAGE, "--content: a storage of "
+			    "type %s holds no %s", t, w);
 	}
 }
 
