@@ -1,4 +1,4 @@
-/* pve_storage_type.c -- the parameters of storage types (pve_storage_type.h). */
+/* pve_storage_type.c -- storage types' parameters (pve_storage_type.h). */
 #include <string.h>
 
 #include "pve_storage_type.h"
