@@ -48,7 +48,6 @@ static const struct px_opt opts[] = {
 	PX_PARAM("thinpool", "lv", "lvmthin: the thin pool"),
 	PX_PARAM("base", "volume", "lvm: the base volume"),
 	PX_FLAG("saferemove", "lvm: zero out removed volumes"),
-	PX_FLAG("tagged_only", "lvm: only volumes tagged pve-vm-ID"),
 	PX_PARAM("pool", "pool", "zfspool, rbd: the pool"),
 	PX_PARAM("blocksize", "size", "zfspool: the block size"),
 	PX_FLAG("sparse", "zfspool: thin provisioned volumes"),
@@ -77,7 +76,6 @@ static const struct px_opt opts[] = {
 	    "(deprecated by PVE: --create-base-path)"),
 	PX_FLAG("create-base-path", "create the base directory"),
 	PX_FLAG("create-subdirs", "populate it with the default layout"),
-	PX_PARAM("is_mountpoint", "yes|path", "dir: an external mount point"),
 	PX_OPT_END
 };
 

@@ -17,7 +17,9 @@
 #include "pve_storage_type.h"
 #include "storage_check.h"
 
-/* POST /storage and PUT /storage/{storage}, from PVE's apidoc. */
+/* POST /storage and PUT /storage/{storage}, from PVE's apidoc, plus
+ * PVE 7's maxfiles (removed in 8): pxsim models clusters that still
+ * keep it, for px upgradecheck. */
 static const char create_spec[] = "authsupported:s base:s blocksize:s "
     "bwlimit:s comstar_hg:s comstar_tg:s content:s content-dirs:s "
     "create-base-path:b create-subdirs:b data-pool:s datastore:s "
@@ -31,15 +33,16 @@ static const char create_spec[] = "authsupported:s base:s blocksize:s "
     "saferemove_throughput:s server:s share:s shared:b "
     "skip-cert-verification:b smbversion:e(default|2.0|2.1|3|3.0|3.11) "
     "snapshot-as-volume-chain:b sparse:b storage:s:r subdir:s "
-    "tagged_only:b target:s thinpool:s type:e(btrfs|cephfs|cifs|dir|esxi|"
-    "iscsi|iscsidirect|lvm|lvmthin|nfs|pbs|rbd|zfs|zfspool):r username:s "
+    "maxfiles:i tagged_only:b target:s thinpool:s "
+    "type:e(btrfs|cephfs|cifs|dir|esxi|iscsi|iscsidirect|lvm|lvmthin|"
+    "nfs|pbs|rbd|zfs|zfspool):r username:s "
     "vgname:s zfs-base-path:s";
 static const char update_spec[] = "blocksize:s bwlimit:s comstar_hg:s "
     "comstar_tg:s content:s content-dirs:s create-base-path:b "
     "create-subdirs:b data-pool:s digest:s disable:b domain:s "
     "encryption-key:s fingerprint:s format:e(raw|qcow2|subvol|vmdk) "
     "fs-name:s fuse:b is_mountpoint:s keyring:s krbd:b lio_tpg:s "
-    "master-pubkey:s max-protected-backups:i mkdir:b monhost:s "
+    "master-pubkey:s maxfiles:i max-protected-backups:i mkdir:b monhost:s "
     "mountpoint:s namespace:s nocow:b nodes:s nowritecache:b options:s "
     "password:s pool:s port:i preallocation:e(off|metadata|falloc|full) "
     "prune-backups:s saferemove:b saferemove-stepsize:e(1|2|4|8|16|32) "
@@ -67,7 +70,8 @@ sim_storage_check(struct sim *s, const struct sim_req *rq,
 		int how;
 
 		if (!strcmp(k, "storage") || !strcmp(k, "type") ||
-		    !strcmp(k, "digest") || !strcmp(k, "delete"))
+		    !strcmp(k, "digest") || !strcmp(k, "delete") ||
+		    !strcmp(k, "maxfiles"))
 			continue;
 		how = pve_storage_param(type, k);
 		if (how == PVE_SPARAM_NO) {
