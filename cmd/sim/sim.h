@@ -34,6 +34,9 @@
  *                    guest firewalls
  *     nodes.c        /version, /nodes, node status, /cluster/status,
  *                    /cluster/resources, nextid, storages, pools, RRD data
+ *     storage_check.h, storage_check.c  /storage create and update:
+ *                    schema and per-type checks, the storage.cfg digest,
+ *                    secrets kept out
  *     node_system.c  /nodes/{node}: network, hardware, disks, apt,
  *                    journal, syslog, DNS, time, replication
  *     node_bulk.c    startall/stopall of a node's guests

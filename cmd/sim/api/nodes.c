@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "../core.h"
+#include "storage_check.h"
 
 #define H(name) static void name(struct sim *s, struct sim_req *rq, \
 	struct sim_resp *rs, const struct sim_match *m)
@@ -503,7 +504,8 @@ storage_id_ok(const char *id)
 }
 
 static void
-write_storage_config(struct jw *w, const struct sim_storage *st)
+write_storage_config(struct jw *w, const struct sim_storage *st,
+    const char *digest)
 {
 	size_t i;
 
@@ -519,17 +521,21 @@ write_storage_config(struct jw *w, const struct sim_storage *st)
 		jw_kint(w, "disable", 1);
 	for (i = 0; i < st->config.n; i++)
 		jw_kstr(w, st->config.v[i].key, st->config.v[i].val);
-	jw_kstr(w, "digest", "5c1d5b1d4a8e3e6f7f5e0e7d5c9c1b0a2f3e4d5c");
+	/* PVE's digest is storage.cfg's: any definition's change moves
+	 * every one's */
+	jw_kstr(w, "digest", digest);
 	jw_end(w);
 }
 
 H(h_storage_list)
 {
 	const char *type = sim_param(rq, "type");
+	char digest[41];
 	struct jw w;
 	size_t i;
 
 	(void)m;
+	sim_storage_digest(s, digest);
 	sim_ok_begin(rs, &w);
 	jw_arr(&w);
 	for (i = 0; i < s->nstorages; i++) {
@@ -537,7 +543,7 @@ H(h_storage_list)
 			continue;
 		if (!storage_visible(s, rq, s->storages[i].id))
 			continue;
-		write_storage_config(&w, &s->storages[i]);
+		write_storage_config(&w, &s->storages[i], digest);
 	}
 	jw_end(&w);
 	sim_ok_end(rs, &w);
@@ -546,6 +552,7 @@ H(h_storage_list)
 H(h_storage_get)
 {
 	struct sim_storage *st = sim_storage_find(s, sim_var(m, "storage"));
+	char digest[41];
 	struct jw w;
 
 	(void)rq;
@@ -554,8 +561,9 @@ H(h_storage_get)
 		    sim_var(m, "storage"));
 		return;
 	}
+	sim_storage_digest(s, digest);
 	sim_ok_begin(rs, &w);
-	write_storage_config(&w, st);
+	write_storage_config(&w, st, digest);
 	sim_ok_end(rs, &w);
 }
 
@@ -587,10 +595,16 @@ storage_apply(struct sim_storage *st, const struct sim_req *rq)
 		sim_str_set(&st->nodes, *v ? v : NULL);
 	if ((v = sim_param(rq, "disable")) != NULL)
 		st->disabled = sim_param_bool(rq, "disable", 0);
-	for (i = 0; i < rq->params.n; i++)
-		if (!is_core_key(rq->params.v[i].key))
-			sim_kv_set(&st->config, rq->params.v[i].key,
-			    rq->params.v[i].val);
+	for (i = 0; i < rq->params.n; i++) {
+		const char *k = rq->params.v[i].key;
+
+		/* secrets go to /etc/pve/priv, not storage.cfg; a master
+		 * key is kept there too, storage.cfg only says it is set */
+		if (is_core_key(k) || sim_storage_secret(k))
+			continue;
+		sim_kv_set(&st->config, k, strcmp(k, "master-pubkey") == 0 ?
+		    "1" : rq->params.v[i].val);
+	}
 	if ((v = sim_param(rq, "delete")) != NULL) {
 		char *copy = px_xstrdup(v), *p, *save = NULL;
 
@@ -635,14 +649,11 @@ H(h_storage_create)
 		    type);
 		return;
 	}
+	if (sim_storage_check(s, rq, rs, type, 1) != 0)
+		return;
 	if (sim_storage_find(s, id)) {
 		sim_error(rs, 500, "create storage failed: storage ID '%s' "
 		    "already defined", id);
-		return;
-	}
-	if (strcmp(type, "dir") == 0 && sim_param(rq, "path") == NULL) {
-		sim_param_error(rs, "path", "property is missing and it is not "
-		    "optional");
 		return;
 	}
 	memset(&st, 0, sizeof(st));
@@ -651,12 +662,21 @@ H(h_storage_create)
 	st.content = px_xstrdup(strcmp(type, "dir") == 0 ||
 	    strcmp(type, "nfs") == 0 || strcmp(type, "cifs") == 0 ?
 	    "iso,vztmpl,backup" : strcmp(type, "pbs") == 0 ? "backup" :
-	    "images,rootdir");
+	    strcmp(type, "cephfs") == 0 ? "vztmpl,iso,backup" :
+	    strcmp(type, "iscsi") == 0 ? "images" : "images,rootdir");
 	st.shared = strcmp(type, "nfs") == 0 || strcmp(type, "cifs") == 0 ||
 	    strcmp(type, "rbd") == 0 || strcmp(type, "cephfs") == 0 ||
 	    strcmp(type, "pbs") == 0;
 	st.total = 4096ULL << 30;
 	storage_apply(&st, rq);
+	if ((strcmp(type, "nfs") == 0 || strcmp(type, "cifs") == 0 ||
+	    strcmp(type, "cephfs") == 0) && sim_kv_get(&st.config,
+	    "path") == NULL) {
+		char path[128];
+
+		snprintf(path, sizeof(path), "/mnt/pve/%s", id);
+		sim_kv_set(&st.config, "path", path);
+	}
 	sim_storage_add(s, &st);
 	sim_ok_begin(rs, &w);
 	jw_obj(&w);
@@ -677,6 +697,9 @@ H(h_storage_update)
 		    sim_var(m, "storage"));
 		return;
 	}
+	if (sim_storage_check(s, rq, rs, st->type, 0) != 0 ||
+	    sim_storage_digest_check(s, rq, rs) != 0)
+		return;
 	storage_apply(st, rq);
 	sim_storage_save(s, st);
 	sim_ok_begin(rs, &w);
