@@ -72,7 +72,7 @@ objrisk_backupjob_remove(struct px_client *c, const struct gate_req *r,
 			    pve_backup_job_covers(&jobs[i], &res[g]);
 		if (others)
 			continue;
-		if (only++ < 8)
+		if (only++ < 5)
 			buf_printf(&list, "%s%s %d%s%s%s", list.len ? ", " :
 			    "", strcmp(res[g].type, "lxc") == 0 ? "CT" : "VM",
 			    res[g].vmid, res[g].name[0] ? " (" : "",
@@ -89,7 +89,7 @@ objrisk_backupjob_remove(struct px_client *c, const struct gate_req *r,
 		risk_add(rep, "OnlyBackupJob", RISK_SEVERE, "backup job %s is "
 		    "the only job that backs up %d guest%s: %s%s: %s it "
 		    "leaves %s with no backup", a->id, only, only == 1 ? "" :
-		    "s", list.p, only > 8 ? ", ..." : "", a->disable ?
+		    "s", list.p, only > 5 ? ", ..." : "", a->disable ?
 		    "disabling" : "deleting", only == 1 ? "it" : "them");
 	rc = 0;
 out:
