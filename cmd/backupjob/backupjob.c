@@ -264,11 +264,8 @@ run_form(const struct json *j, int obj, struct buf *form)
 				free(pk);
 				free(pv);
 			}
-			if (ps.len) {
-				if (form->len)
-					buf_addc(form, '&');
+			if (ps.len)
 				form_add(form, key, ps.p);
-			}
 			buf_free(&ps);
 		} else if (json_type(j, v) == JSON_ARRAY) {
 			int c2, i2;
@@ -276,21 +273,15 @@ run_form(const struct json *j, int obj, struct buf *form)
 			JSON_FOREACH(j, v, c2, i2) {
 				char *s = json_strdup(j, c2);
 
-				if (s) {
-					if (form->len)
-						buf_addc(form, '&');
+				if (s)
 					form_add(form, key, s);
-				}
 				free(s);
 			}
 		} else {
 			char *s = json_strdup(j, v);
 
-			if (s) {
-				if (form->len)
-					buf_addc(form, '&');
+			if (s)
 				form_add(form, key, s);
-			}
 			free(s);
 		}
 	}
