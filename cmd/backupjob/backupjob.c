@@ -179,7 +179,8 @@ job_write(struct objcli *oc, const char *verb, const char *id)
 		c.id = form_id(oc, given, sizeof(given));
 		buf_adds(&path, "/cluster/backup");
 		c.method = "POST";
-		snprintf(summary, sizeof(summary), "create a backup job");
+		snprintf(summary, sizeof(summary), "create backup job %s",
+		    c.id);
 	} else {
 		check_id(id);
 		c.id = id;
