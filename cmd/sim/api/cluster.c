@@ -10,6 +10,21 @@
 #include <string.h>
 
 #include "api.h"
+#include "calendar.h"
+
+/* A schedule PVE refuses (format pve-calendar-event): -1 with its 400. */
+static int
+schedule_check(const struct sim_req *rq, struct sim_resp *rs)
+{
+	const char *ev = sim_param(rq, "schedule");
+	char why[256];
+
+	if (ev == NULL || calendar_check(ev, why, sizeof(why)) == 0)
+		return 0;
+	sim_param_errorf(rs, "schedule", "invalid calendar event '%s' - %s",
+	    ev, why);
+	return -1;
+}
 
 /* ------------------------------------------------------------------ */
 /* /cluster/log                                                       */
@@ -173,6 +188,8 @@ backup_hook(struct sim *s, const struct sim_req *rq, struct sim_resp *rs,
 	const char *st = sim_param(rq, "starttime");
 	const char *dow = sim_param(rq, "dow");
 
+	if (schedule_check(rq, rs) != 0)
+		return -1;
 	if (create && ext_obj_raw(o, "id") == NULL) {
 		char uuid[37], id[32];
 
@@ -221,16 +238,41 @@ static const struct ext_coll backup_coll = {
 
 EXT_COLL_HANDLERS(backup, backup_coll)
 
-/* Does the job document cover guest g? */
+/* A disk of a guest's configuration that vzdump considers. */
 static int
-job_covers(const struct ext_obj *o, const struct sim_guest *g)
+backup_disk_key(const char *key)
 {
-	char *vmids, *pool, *exclude;
+	static const char *pfx[] = { "scsi", "virtio", "ide", "sata",
+	    "efidisk", "tpmstate", "mp", NULL };
+
+	if (strcmp(key, "rootfs") == 0)
+		return 1;
+	for (int i = 0; pfx[i]; i++) {
+		size_t n = strlen(pfx[i]);
+
+		if (strncmp(key, pfx[i], n) == 0 && key[n] >= '0' &&
+		    key[n] <= '9')
+			return 1;
+	}
+	return 0;
+}
+
+/* Does the job document select guest g (enabled or not)?  A job with a
+ * node runs there only. */
+static int
+job_selects(const struct sim *s, const struct ext_obj *o,
+    const struct sim_guest *g)
+{
+	char *vmids, *pool, *exclude, *node;
 	char id[16];
 	int hit = 0;
 
-	if (ext_obj_int(o, "enabled", 1) == 0)
-		return 0;
+	if ((node = ext_obj_str(o, "node")) != NULL) {
+		hit = strcmp(node, sim_guest_node(s, g)) != 0;
+		free(node);
+		if (hit)
+			return 0;
+	}
 	snprintf(id, sizeof(id), "%d", g->vmid);
 	vmids = ext_obj_str(o, "vmid");
 	pool = ext_obj_str(o, "pool");
@@ -258,6 +300,14 @@ job_covers(const struct ext_obj *o, const struct sim_guest *g)
 	free(pool);
 	free(exclude);
 	return hit;
+}
+
+/* Does the job document back up guest g (an enabled job selecting it)? */
+static int
+job_covers(const struct sim *s, const struct ext_obj *o,
+    const struct sim_guest *g)
+{
+	return ext_obj_int(o, "enabled", 1) != 0 && job_selects(s, o, g);
 }
 
 struct jobs {
@@ -298,7 +348,7 @@ not_backed_up(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 		if (g->template_)
 			continue;
 		for (k = 0; k < jobs.n && !covered; k++)
-			covered = job_covers(&jobs.v[k], g);
+			covered = job_covers(s, &jobs.v[k], g);
 		if (covered)
 			continue;
 		jw_obj(&w);
@@ -313,6 +363,67 @@ not_backed_up(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 	for (k = 0; k < jobs.n; k++)
 		ext_obj_free(&jobs.v[k]);
 	free(jobs.v);
+}
+
+/*
+ * /cluster/backup/{id}/included_volumes: the guests the job selects and
+ * each one's disks, with whether vzdump takes it (a disk with backup=0
+ * does not; a container's mount point only with backup=1).
+ */
+static void
+backup_included(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	struct ext_obj o = { 0 };
+	struct jw w;
+	size_t i, k;
+
+	(void)rq;
+	if (ext_doc_obj(s, "backupjob", "", sim_var(m, "id"), &o) != 0) {
+		sim_error(rs, 500, backup_coll.missing, sim_var(m, "id"));
+		return;
+	}
+	sim_ok_begin(rs, &w);
+	jw_obj(&w);
+	jw_key(&w, "children");
+	jw_arr(&w);
+	for (i = 0; i < s->nguests; i++) {
+		const struct sim_guest *g = s->guests[i];
+
+		if (!job_selects(s, &o, g))
+			continue;
+		jw_obj(&w);
+		jw_kint(&w, "id", g->vmid);
+		jw_kstr(&w, "type", sim_gtype_name(g->type));
+		if (g->name != NULL)
+			jw_kstr(&w, "name", g->name);
+		jw_key(&w, "children");
+		jw_arr(&w);
+		for (k = 0; k < g->config.n; k++) {
+			const char *key = g->config.v[k].key;
+			const char *val = g->config.v[k].val;
+			int in, mp;
+
+			if (!backup_disk_key(key) || strstr(val, "media=cdrom"))
+				continue;
+			mp = strncmp(key, "mp", 2) == 0;
+			in = mp ? strstr(val, "backup=1") != NULL :
+			    strstr(val, "backup=0") == NULL;
+			jw_obj(&w);
+			jw_kstr(&w, "id", key);
+			jw_kstr(&w, "name", val);
+			jw_kbool(&w, "included", in);
+			jw_kstr(&w, "reason", in ? "" : mp ? "mountpoint "
+			    "without backup=1" : "backup=no");
+			jw_end(&w);
+		}
+		jw_end(&w);
+		jw_end(&w);
+	}
+	jw_end(&w);
+	jw_end(&w);
+	sim_ok_end(rs, &w);
+	ext_obj_free(&o);
 }
 
 static void
@@ -1927,7 +2038,8 @@ repl_hook(struct sim *s, const struct sim_req *rq, struct sim_resp *rs,
 	int vmid = 0, jobnum = -1, rc = -1;
 	struct sim_guest *g;
 
-	(void)rq;
+	if (schedule_check(rq, rs) != 0)
+		goto out;
 	if (!create) {
 		rc = 0;
 		goto out;
@@ -2001,12 +2113,40 @@ repl_update(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 	ext_coll_update(s, rq, rs, &repl_coll, "", sim_var(m, "id"));
 }
 
+/*
+ * DELETE /cluster/replication/{id}, as PVE: --force drops the entry
+ * (no cleanup); otherwise the job is marked for removal (remove_job
+ * full, or local with keep: the target keeps the replicated data) and
+ * the replication runner removes it later.
+ */
 static void
 repl_delete(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
     const struct sim_match *m)
 {
-	(void)rq;
-	ext_coll_delete(s, rs, &repl_coll, "", sim_var(m, "id"));
+	const char *id = sim_var(m, "id");
+	struct ext_obj o = { 0 };
+	int keep, force;
+
+	if (ext_check("force:b keep:b", rq, rs, 0, "id") != 0)
+		return;
+	keep = sim_param_bool(rq, "keep", 0);
+	force = sim_param_bool(rq, "force", 0);
+	if (force && keep) {
+		sim_param_error(rs, "keep", "conflicts with parameter 'force'");
+		return;
+	}
+	if (force) {
+		ext_coll_delete(s, rs, &repl_coll, "", id);
+		return;
+	}
+	if (ext_doc_obj(s, "replication", "", id, &o) != 0) {
+		sim_error(rs, 500, repl_coll.missing, id);
+		return;
+	}
+	ext_obj_set_str(&o, "remove_job", keep ? "local" : "full");
+	ext_doc_put_obj(s, "replication", "", id, &o);
+	ext_obj_free(&o);
+	sim_ok_null(rs);
 }
 
 /* ------------------------------------------------------------------ */
@@ -2090,6 +2230,8 @@ const struct sim_route sim_routes_cluster[] = {
 	{ "GET", "/cluster/backup/{id}", backup_get, "/", AUD, 0 },
 	{ "PUT", "/cluster/backup/{id}", backup_update, "/", MOD, 0 },
 	{ "DELETE", "/cluster/backup/{id}", backup_delete, "/", MOD, 0 },
+	{ "GET", "/cluster/backup/{id}/included_volumes", backup_included,
+	    "/", AUD, 0 },
 	{ "GET", "/cluster/backup-info", backup_info_index, "/", AUD, 0 },
 	{ "GET", "/cluster/backup-info/not-backed-up", not_backed_up, "/",
 	    AUD, 0 },
