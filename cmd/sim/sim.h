@@ -284,6 +284,8 @@ struct sim_route {
 extern const struct sim_route sim_routes_cluster[];	/* /cluster/... */
 extern const struct sim_route sim_routes_node[];	/* /nodes/{node}/... */
 extern const struct sim_route sim_routes_access[];	/* /access/... */
+extern const struct sim_route sim_routes_access_tfa[];	/* /access/tfa,
+				   password, domains/{realm}/sync */
 extern const struct sim_route sim_routes_pbs[];		/* PBS listener only */
 extern const struct sim_route sim_routes_telegram[];	/* /bot{token}/METHOD,
 							   main listener, no
