@@ -30,6 +30,52 @@ self_or(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 	return sim_check_perm(s, rq, "/access/groups", priv, rs);
 }
 
+/*
+ * PVE's re-authentication for changing a password or a second factor
+ * (reauth_user_for_user_modification): root@pam may; anyone else must
+ * give their own password in param, which a token cannot (its authid
+ * is no user name); nobody but root@pam changes root@pam.
+ */
+static int
+reauth(struct sim *s, const struct sim_req *rq, struct sim_resp *rs,
+    const char *userid, const char *param)
+{
+	const char *pw = sim_param(rq, param);
+	struct ext_obj p;
+	char *have;
+	int good;
+
+	if (rq->authid != NULL && strcmp(rq->authid, "root@pam") == 0)
+		return 0;
+	if (strcmp(userid, "root@pam") == 0) {
+		sim_error(rs, 403, "Permission check failed");
+		return -1;
+	}
+	if (pw == NULL) {
+		sim_param_error(rs, param, "password is required to modify "
+		    "user");
+		return -1;
+	}
+	if (rq->token != NULL) {
+		sim_error(rs, 500, "value '%s' does not look like a valid "
+		    "user name", rq->authid);
+		return -1;
+	}
+	if (ext_doc_obj(s, "passwd", "", rq->user, &p) == -1) {
+		sim_error(rs, 500, "authentication failure");
+		return -1;
+	}
+	have = ext_obj_str(&p, "password");
+	good = have != NULL && strcmp(have, pw) == 0;
+	free(have);
+	ext_obj_free(&p);
+	if (!good) {
+		sim_error(rs, 500, "authentication failure");
+		return -1;
+	}
+	return 0;
+}
+
 static void
 password_put(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
     const struct sim_match *m)
@@ -54,11 +100,8 @@ password_put(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 		sim_error(rs, 500, "no such user ('%s')", userid);
 		return;
 	}
-	if (rq->token != NULL) {
-		sim_error(rs, 403, "Permission check failed (changing "
-		    "passwords with API tokens is not allowed)");
+	if (reauth(s, rq, rs, userid, "confirmation-password") == -1)
 		return;
-	}
 	ext_obj_set_str(&p, "password", pw);
 	ext_doc_put_obj(s, "passwd", "", userid, &p);
 	ext_obj_free(&p);
@@ -233,12 +276,14 @@ tfa_entry(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 		ext_obj_write(&w, &o, "id type description created enable");
 		sim_ok_end(rs, &w);
 	} else if (!strcmp(rq->method, "PUT")) {
-		if (ext_apply("description:s enable:b password:s:w", rq, rs,
+		if (reauth(s, rq, rs, userid, "password") == 0 &&
+		    ext_apply("description:s enable:b password:s:w", rq, rs,
 		    &o, 0, "userid id") == 0) {
 			ext_doc_put_obj(s, "tfa", userid, id, &o);
 			sim_ok_null(rs);
 		}
-	} else if (ext_check("password:s", rq, rs, 0, "userid id") == 0) {
+	} else if (ext_check("password:s", rq, rs, 0, "userid id") == 0 &&
+	    reauth(s, rq, rs, userid, "password") == 0) {
 		sim_doc_delete(s, "tfa", userid, id);
 		sim_ok_null(rs);
 	}
