@@ -29,6 +29,7 @@
  *                    create, update, delete of section-config collections
  *     access.c       /access: users, tokens, groups, roles, realms, ACLs
  *     access_ticket.c  /access/ticket (PVE, PBS), /access/permissions
+ *     access_tfa.c   /access/tfa, /access/password, realm sync
  *     cluster.c      /cluster: log, options, backup jobs, firewall, HA,
  *                    mappings, notifications, replication; the node and
  *                    guest firewalls

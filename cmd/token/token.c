@@ -44,6 +44,21 @@ static const struct out_col secret_cols[] = {
 	{ "secret-file", OT_STR, 0 },
 };
 
+/* expire 0 is "never": no time to show. */
+static int
+list_fill(struct out *o, int col, const struct json *j, int row, void *arg)
+{
+	long long ll;
+	int t;
+
+	(void)o;
+	(void)arg;
+	if (col != 2)
+		return 0;
+	t = json_get(j, row, "expire");
+	return t < 0 || (json_int(j, t, &ll) == 0 && ll == 0);
+}
+
 static void
 check_user(const char *u)
 {
@@ -268,7 +283,8 @@ token_main(int argc, char **argv)
 			px_usage(&px_cmd_token);
 		objcli_no_params(&oc, verb);
 		token_path(&path, argv[1], NULL);
-		rc = objcli_list(&oc, path.p, list_cols, 4, NULL, NULL);
+		rc = objcli_list(&oc, path.p, list_cols, 4, list_fill,
+		    NULL);
 		buf_free(&path);
 		objcli_free(&oc);
 		return rc;
