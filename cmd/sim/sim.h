@@ -29,6 +29,7 @@
  *                    create, update, delete of section-config collections
  *     access.c       /access: users, tokens, groups, roles, realms, ACLs
  *     access_ticket.c  /access/ticket (PVE, PBS), /access/permissions
+ *     access_tfa.c   /access/tfa, /access/password, realm sync
  *     cluster.c      /cluster: log, options, backup jobs, firewall, HA,
  *                    mappings, notifications, replication; the node and
  *                    guest firewalls
@@ -287,6 +288,8 @@ struct sim_route {
 extern const struct sim_route sim_routes_cluster[];	/* /cluster/... */
 extern const struct sim_route sim_routes_node[];	/* /nodes/{node}/... */
 extern const struct sim_route sim_routes_access[];	/* /access/... */
+extern const struct sim_route sim_routes_access_tfa[];	/* /access/tfa,
+				   password, domains/{realm}/sync */
 extern const struct sim_route sim_routes_pbs[];		/* PBS listener only */
 extern const struct sim_route sim_routes_telegram[];	/* /bot{token}/METHOD,
 							   main listener, no
