@@ -416,11 +416,8 @@ build(struct objcli *oc, const struct objcli_change *c, struct gate_req *r)
 		if (k >= 0)
 			json_strcpy(&d.j, k, digest, sizeof(digest));
 		px_reply_free(&d);
-		if (digest[0]) {
-			if (t->call.form.len)
-				buf_addc(&t->call.form, '&');
+		if (digest[0])	/* form_add puts the '&' */
 			form_add(&t->call.form, "digest", digest);
-		}
 	}
 	r->destructive = c->destructive;
 	r->assess = c->assess;
