@@ -88,6 +88,11 @@ objsecret_show(struct objcli *oc, const char *path, const char *what,
 				continue;
 			}
 			names_only(&v, &r.j, t);
+		} else if (jt == JSON_STRING) {
+			char *sv = json_strdup(&r.j, t);
+
+			json_escape(&v, sv ? sv : "", sv ? strlen(sv) : 0);
+			free(sv);
 		} else {
 			raw = json_raw(&r.j, t, &n);
 			buf_add(&v, raw, n);
