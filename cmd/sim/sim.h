@@ -30,6 +30,9 @@
  *     access.c       /access: users, tokens, groups, roles, realms, ACLs
  *     access_ticket.c  /access/ticket (PVE, PBS), /access/permissions
  *     access_tfa.c   /access/tfa, /access/password, realm sync
+ *     metrics.c      /cluster/metrics/server: external metric servers
+ *     acme.c         /cluster/acme: accounts (tasks), plugins, directories,
+ *                    terms, challenge schema; /nodes/{node}/config
  *     cluster.c      /cluster: log, options, backup jobs, firewall, HA,
  *                    mappings, notifications, replication; the node and
  *                    guest firewalls
@@ -290,6 +293,9 @@ extern const struct sim_route sim_routes_node[];	/* /nodes/{node}/... */
 extern const struct sim_route sim_routes_access[];	/* /access/... */
 extern const struct sim_route sim_routes_access_tfa[];	/* /access/tfa,
 				   password, domains/{realm}/sync */
+extern const struct sim_route sim_routes_metrics[];	/* /cluster/metrics */
+extern const struct sim_route sim_routes_acme[];	/* /cluster/acme,
+							   node config */
 extern const struct sim_route sim_routes_pbs[];		/* PBS listener only */
 extern const struct sim_route sim_routes_telegram[];	/* /bot{token}/METHOD,
 							   main listener, no

@@ -405,6 +405,11 @@ test_redact(void)
 	is_str(out, "pass%77ord=REDACTED", "percent-encoded key names too");
 	audit_redact("description=my password is x", out, sizeof(out));
 	is_str(out, "description=my password is x", "values are not keys");
+	audit_redact("id=dns1&data=Q0ZfVG9rZW49eA%3D%3D&api=cf", out,
+	    sizeof(out));
+	is_str(out, "id=dns1&data=REDACTED&api=cf", "an ACME plugin's data");
+	audit_redact("metadata=x", out, sizeof(out));
+	is_str(out, "metadata=x", "data only as the whole key");
 	audit_redact("", out, sizeof(out));
 	is_str(out, "", "empty form");
 	audit_redact(NULL, out, sizeof(out));

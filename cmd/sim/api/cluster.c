@@ -1804,7 +1804,7 @@ static const struct ext_coll ep_smtp_coll = {
 static const struct ext_coll ep_webhook_coll = {
 	"notify-webhook", "name", "name",
 	"name:s:k body:s comment:s disable:b header:a "
-	"method:e(post|put|get):r secret:a:h url:s:r", NULL, NULL,
+	"method:e(post|put|get):r secret:a url:s:r", NULL, NULL,
 	"endpoint '%s' does not exist", "endpoint '%s' already exists", 0,
 	NULL
 };
@@ -1833,6 +1833,83 @@ ep_coll(const struct sim_req *rq)
 	return &ep_sendmail_coll;
 }
 
+/* A webhook's secrets are served by name only ("name=X"), as PVE does. */
+static void
+secret_names(struct ext_obj *o)
+{
+	const char *raw = ext_obj_raw(o, "secret");
+	struct json j;
+	struct px_err e = { 0 };
+	struct buf b = { 0 };
+	struct jw w;
+	int t, i;
+
+	if (raw == NULL || json_parse(&j, raw, strlen(raw), &e) != 0)
+		return;
+	jw_init(&w, &b);
+	jw_arr(&w);
+	if (json_type(&j, 0) == JSON_ARRAY)
+		JSON_FOREACH(&j, 0, t, i) {
+			char *v = json_strdup(&j, t), *p;
+
+			if (v != NULL && (p = strstr(v, "name=")) != NULL)
+				jw_strn(&w, p, strcspn(p, ","));
+			free(v);
+		}
+	jw_end(&w);
+	json_free(&j);
+	ext_obj_set_raw(o, "secret", b.p);
+	buf_free(&b);
+}
+
+/* The matchers whose targets name target, comma-separated, in out. */
+static void
+target_users(struct sim *s, const char *target, struct buf *out)
+{
+	struct jobs all = { 0 };
+	size_t i;
+
+	sim_doc_list(s, "notify-matcher", "", jobs_cb, &all);
+	for (i = 0; i < all.n; i++) {
+		const char *raw = ext_obj_raw(&all.v[i], "target");
+		char *name = ext_obj_str(&all.v[i], "name");
+		struct buf q = { 0 };
+
+		json_escape(&q, target, strlen(target));
+		if (raw != NULL && strstr(raw, q.p) != NULL && name != NULL)
+			buf_printf(out, "%s%s", out->len ? ", " : "", name);
+		buf_free(&q);
+		free(name);
+		ext_obj_free(&all.v[i]);
+	}
+	free(all.v);
+}
+
+/* Each target of a matcher's request must be an endpoint. */
+static int
+targets_exist(struct sim *s, const struct sim_req *rq, struct sim_resp *rs)
+{
+	for (size_t i = 0; i < rq->params.n; i++) {
+		const char *v = rq->params.v[i].val;
+		size_t k;
+		int found = 0;
+
+		if (strcmp(rq->params.v[i].key, "target") != 0)
+			continue;
+		for (k = 0; ep_colls[k] && !found; k++) {
+			char *doc = sim_doc_get(s, ep_colls[k]->kind, "", v);
+
+			found = doc != NULL;
+			free(doc);
+		}
+		if (!found) {
+			sim_error(rs, 404, "endpoint '%s' does not exist", v);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* Listings add "origin" (required there), items do not carry it. */
 static int
 origin_cb(void *arg, const char *id, const char *json)
@@ -1846,6 +1923,7 @@ origin_cb(void *arg, const char *id, const char *json)
 	if (ext_obj_parse(&o, json, 0) == -1)
 		return 0;
 	ext_strip_hidden(c->spec, &o);
+	secret_names(&o);
 	if (ext_obj_raw(&o, "origin") == NULL)
 		ext_obj_set_str(&o, "origin", "user-created");
 	ext_obj_write(w, &o, NULL);
@@ -1890,6 +1968,7 @@ notify_item(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 			return;
 		}
 		ext_strip_hidden(c->spec, &o);
+		secret_names(&o);
 		ext_obj_del(&o, "origin");
 		ext_kind_digest(s, c->kind, "", digest);
 		ext_obj_set_str(&o, "digest", digest);
@@ -1910,11 +1989,26 @@ notify_item(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 				return;
 			}
 		}
+		if (c == &matcher_coll && targets_exist(s, rq, rs) == -1)
+			return;
 		ext_coll_create(s, rq, rs, c, "", NULL);
-	} else if (!strcmp(rq->method, "PUT"))
+	} else if (!strcmp(rq->method, "PUT")) {
+		if (c == &matcher_coll && targets_exist(s, rq, rs) == -1)
+			return;
 		ext_coll_update(s, rq, rs, c, "", name);
-	else
-		ext_coll_delete(s, rs, c, "", name);
+	} else {
+		struct buf users = { 0 };
+
+		/* PVE refuses to delete a target a matcher names */
+		if (c != &matcher_coll)
+			target_users(s, name, &users);
+		if (users.len)
+			sim_error(rs, 400, "cannot delete '%s', referenced by: "
+			    "%s", name, users.p);
+		else
+			ext_coll_delete(s, rs, c, "", name);
+		buf_free(&users);
+	}
 }
 
 static void
