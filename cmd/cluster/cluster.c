@@ -46,7 +46,8 @@ static const struct px_opt opts[] = {
 };
 
 PX_COMMAND(cluster, "show cluster status, log, resources, options, nextid",
-    opts, NULL, "status | log | resources | options [set] | nextid");
+    opts, NULL, "status | log | resources | options [set] | nextid | "
+    "config nodes | join | totem | qdevice");
 
 static const struct out_col status_cols[] = {
 	{ "type", OT_STR, 0 }, { "name", OT_STR, 0 }, { "id", OT_STR, 0 },
@@ -75,6 +76,12 @@ static const struct out_col res_cols[] = {
 };
 static const struct out_col kv_cols[] = {
 	{ "key", OT_STR, 0 }, { "value", OT_STR, 0 },
+};
+static const struct out_col cfgnode_cols[] = { { "node", OT_STR, 0 } };
+static const struct out_col join_cols[] = {
+	{ "name", OT_STR, 0 }, { "nodeid", OT_INT, 0 },
+	{ "pve_addr", OT_STR, 0 }, { "ring0_addr", OT_STR, 0 },
+	{ "quorum_votes", OT_INT, 0 }, { "pve_fp", OT_STR, 0 },
 };
 static const struct out_col nextid_cols[] = { { "nextid", OT_INT, 0 } };
 
@@ -267,6 +274,70 @@ options_set(struct objcli *oc)
 	return rc;
 }
 
+/*
+ * config nodes|join|totem|qdevice: corosync's view.  join prints the
+ * node list of the join information (addresses, fingerprints): it
+ * carries no secret, and px shows nothing else of it.
+ */
+static int
+config_show(struct objcli *oc, const char *what)
+{
+	if (strcmp(what, "nodes") == 0)
+		return objcli_list(oc, "/cluster/config/nodes", cfgnode_cols,
+		    NCOLS(cfgnode_cols), NULL, NULL);
+	if (strcmp(what, "join") == 0) {
+		struct px_reply r;
+		struct px_err e = { 0 };
+		struct out *o;
+		int t, n, rc = 0;
+
+		objcli_get(oc, &r, "/cluster/config/join");
+		t = json_get(&r.j, r.data, "nodelist");
+		n = t >= 0 ? json_len(&r.j, t) : 0;
+		o = out_new(&oc->m.x.out, join_cols, NCOLS(join_cols));
+		for (int i = 0; i < n; i++) {
+			int el = json_at(&r.j, t, i);
+			char s[128];
+
+			out_row(o);
+			for (int c = 0; c < NCOLS(join_cols); c++) {
+				int v = json_get(&r.j, el, join_cols[c].name);
+
+				if (v < 0)
+					continue;
+				if (join_cols[c].type == OT_INT)
+					out_int(o, c, json_get_int(&r.j, el,
+					    join_cols[c].name, 0));
+				else {
+					json_strcpy(&r.j, v, s, sizeof(s));
+					out_str(o, c, s);
+				}
+			}
+		}
+		if (cli_print(&oc->m.x, o, &e) != 0)
+			rc = px_report(&e);
+		out_free(o);
+		px_reply_free(&r);
+		return rc;
+	}
+	if (strcmp(what, "totem") == 0 || strcmp(what, "qdevice") == 0) {
+		struct px_reply r;
+		struct px_err e = { 0 };
+		struct out *o;
+		int rc = 0;
+
+		objcli_get(oc, &r, "/cluster/config/%s", what);
+		o = show_options(&oc->m.x, &r, &e);
+		if (cli_print(&oc->m.x, o, &e) != 0)
+			rc = px_report(&e);
+		out_free(o);
+		px_reply_free(&r);
+		return rc;
+	}
+	px_errx(PX_EXIT_USAGE, "cluster config: '%s' is not one of nodes, "
+	    "join, totem, qdevice", what);
+}
+
 int
 cluster_main(int argc, char **argv)
 {
@@ -313,6 +384,14 @@ cluster_main(int argc, char **argv)
 			px_errx(PX_EXIT_USAGE, "options set takes the options' "
 			    "parameters");
 		rc = options_set(&oc);
+		objcli_free(&oc);
+		return rc;
+	}
+	if (argc == 2 && strcmp(argv[0], "config") == 0) {
+		objcli_no_params(&oc, "config");
+		if (type || max)
+			px_errx(PX_EXIT_USAGE, "config takes no --type or --max");
+		rc = config_show(&oc, argv[1]);
 		objcli_free(&oc);
 		return rc;
 	}

@@ -282,6 +282,7 @@ struct sim_route {
 
 /* The route arrays of the endpoint files (router.c looks them up). */
 extern const struct sim_route sim_routes_cluster[];	/* /cluster/... */
+extern const struct sim_route sim_routes_cluster_config[]; /* /cluster/config/... */
 extern const struct sim_route sim_routes_node[];	/* /nodes/{node}/... */
 extern const struct sim_route sim_routes_access[];	/* /access/... */
 extern const struct sim_route sim_routes_pbs[];		/* PBS listener only */

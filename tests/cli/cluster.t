@@ -108,4 +108,19 @@ PX_CONFIG="$T/op.conf" run px cluster options set -y --keyboard fr
 is "$rc" 4 "no Sys.Modify: exit 4"
 like "$err" "Permission check failed" "with PVE's message"
 
+# --- config (corosync's view)
+formats "cluster config nodes" cluster config nodes
+run px cluster config nodes -f tsv
+like "$out" "pve1" "config nodes: the nodes"
+formats "cluster config join" cluster config join
+run px cluster config join -f tsv -c name,pve_fp
+like "$out" "pve1	([0-9A-F]{2}:){31}[0-9A-F]{2}" "config join: fingerprints"
+formats "cluster config totem" cluster config totem
+run px cluster config totem -f tsv
+like "$out" "cluster_name	pxsim" "config totem: key/value"
+run px cluster config qdevice
+is "$rc" 0 "config qdevice: exit 0"
+run px cluster config nosuch
+is "$rc" 2 "config nosuch: usage error"
+
 done_testing
