@@ -1,27 +1,53 @@
 /*
  * cluster -- the datacenter's view: membership and quorum (status), the
  * cluster log (log), every resource (resources), the datacenter options
- * (options), the next free VMID (nextid).
+ * (options) and their change (options set: PUT /cluster/options,
+ * through the gate, with the MigrationNetworkChange check), the next
+ * free VMID (nextid).  PUT /cluster/options has no digest.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "enc.h"
+#include "objcli.h"
 #include "pve_cluster.h"
 #include "pve_guest.h"
+#include "pve_objrisk_sdn.h"
 
 enum { O_MAX = PX_O_LONG, O_TYPE };
 
 static const struct px_opt opts[] = {
-	PX_OPT_COMMON,
+	PX_OPT_COMMON, PX_OPT_GATE, PX_OPT_RAW,
 	{ O_MAX, "max", "n", "with log: at most n entries" },
 	{ O_TYPE, "type", "node | storage | vm | sdn",
 	    "with resources: only this type" },
+	PX_PARAM("keyboard", "layout", "options set: the default keyboard"),
+	PX_PARAM("migration", "type=secure|insecure,network=CIDR",
+	    "options set: how and where guests migrate"),
+	PX_PARAM("console", "applet | vv | html5 | xtermjs",
+	    "options set: the default console"),
+	PX_PARAM("mac_prefix", "prefix", "options set: the prefix of "
+	    "generated MAC addresses"),
+	PX_PARAM("max_workers", "n", "options set: parallel workers of "
+	    "bulk actions"),
+	PX_PARAM("tag-style", "spec", "options set: how tags look"),
+	PX_PARAM("language", "lang", "options set: the web interface's "
+	    "language"),
+	PX_PARAM("email_from", "address", "options set: the sender of "
+	    "notification mails"),
+	PX_PARAM("ha", "shutdown_policy=...", "options set: HA options"),
+	PX_PARAM("crs", "ha=basic|static,...", "options set: the cluster "
+	    "resource scheduler"),
+	PX_PARAM("bwlimit", "spec", "options set: bandwidth limits"),
+	PX_PARAM("next-id", "lower=N,upper=N", "options set: the range of "
+	    "free VMIDs"),
+	PX_PARAM("delete", "key,...", "options set: reset these options"),
 	PX_OPT_END
 };
 
 PX_COMMAND(cluster, "show cluster status, log, resources, options, nextid",
-    opts, NULL, "status | log | resources | options | nextid");
+    opts, NULL, "status | log | resources | options [set] | nextid | "
+    "config nodes | join | totem | qdevice");
 
 static const struct out_col status_cols[] = {
 	{ "type", OT_STR, 0 }, { "name", OT_STR, 0 }, { "id", OT_STR, 0 },
@@ -50,6 +76,12 @@ static const struct out_col res_cols[] = {
 };
 static const struct out_col kv_cols[] = {
 	{ "key", OT_STR, 0 }, { "value", OT_STR, 0 },
+};
+static const struct out_col cfgnode_cols[] = { { "node", OT_STR, 0 } };
+static const struct out_col join_cols[] = {
+	{ "name", OT_STR, 0 }, { "nodeid", OT_INT, 0 },
+	{ "pve_addr", OT_STR, 0 }, { "ring0_addr", OT_STR, 0 },
+	{ "quorum_votes", OT_INT, 0 }, { "pve_fp", OT_STR, 0 },
 };
 static const struct out_col nextid_cols[] = { { "nextid", OT_INT, 0 } };
 
@@ -189,10 +221,128 @@ show_options(struct px_cli *x, struct px_reply *r, struct px_err *e)
 	return o;
 }
 
+/*
+ * options set: PUT /cluster/options with the parameters given.  PVE
+ * checks them against its schema (a 400 names each bad one); px only
+ * insists that something is given.
+ */
+static int
+options_set(struct objcli *oc)
+{
+	struct objcli_change c = { .kind = "cluster-options",
+	    .id = "options", .action = "set", .method = "PUT",
+	    .path = "/cluster/options", .summary = "set the datacenter options" };
+	struct objrisk_options a = { 0 };
+	const char *p, *d;
+	char *mig = NULL;
+	int rc;
+
+	if (oc->nparams == 0)
+		px_errx(PX_EXIT_USAGE, "options set: nothing to change (give "
+		    "an option, --delete or --raw)");
+	/* the risk check's view of the form */
+	p = oc->form.p;
+	while (p && *p) {
+		size_t n = strcspn(p, "&");
+
+		if (strncmp(p, "migration=", 10) == 0) {
+			struct buf v = { 0 };
+
+			url_decode(&v, p + 10, n - 10, 1);
+			mig = buf_steal(&v);
+		} else if (strncmp(p, "delete=", 7) == 0) {
+			struct buf v = { 0 };
+
+			url_decode(&v, p + 7, n - 7, 1);
+			for (d = v.p; d && *d; d += strcspn(d, ",; ")) {
+				d += strspn(d, ",; ");
+				if (strncmp(d, "migration", 9) == 0 &&
+				    strchr(",; ", d[9]))
+					a.delete_migration = 1;
+			}
+			buf_free(&v);
+		}
+		p += n;
+		if (*p == '&')
+			p++;
+	}
+	a.migration = mig;
+	c.assess = objrisk_cluster_options;
+	c.assess_arg = &a;
+	rc = objcli_change(oc, &c);
+	free(mig);
+	return rc;
+}
+
+/*
+ * config nodes|join|totem|qdevice: corosync's view.  join prints the
+ * node list of the join information (addresses, fingerprints): it
+ * carries no secret, and px shows nothing else of it.
+ */
+static int
+config_show(struct objcli *oc, const char *what)
+{
+	if (strcmp(what, "nodes") == 0)
+		return objcli_list(oc, "/cluster/config/nodes", cfgnode_cols,
+		    NCOLS(cfgnode_cols), NULL, NULL);
+	if (strcmp(what, "join") == 0) {
+		struct px_reply r;
+		struct px_err e = { 0 };
+		struct out *o;
+		int t, n, rc = 0;
+
+		objcli_get(oc, &r, "/cluster/config/join");
+		t = json_get(&r.j, r.data, "nodelist");
+		n = t >= 0 ? json_len(&r.j, t) : 0;
+		o = out_new(&oc->m.x.out, join_cols, NCOLS(join_cols));
+		for (int i = 0; i < n; i++) {
+			int el = json_at(&r.j, t, i);
+			char s[128];
+
+			out_row(o);
+			for (int c = 0; c < NCOLS(join_cols); c++) {
+				int v = json_get(&r.j, el, join_cols[c].name);
+
+				if (v < 0)
+					continue;
+				if (join_cols[c].type == OT_INT)
+					out_int(o, c, json_get_int(&r.j, el,
+					    join_cols[c].name, 0));
+				else {
+					json_strcpy(&r.j, v, s, sizeof(s));
+					out_str(o, c, s);
+				}
+			}
+		}
+		if (cli_print(&oc->m.x, o, &e) != 0)
+			rc = px_report(&e);
+		out_free(o);
+		px_reply_free(&r);
+		return rc;
+	}
+	if (strcmp(what, "totem") == 0 || strcmp(what, "qdevice") == 0) {
+		struct px_reply r;
+		struct px_err e = { 0 };
+		struct out *o;
+		int rc = 0;
+
+		objcli_get(oc, &r, "/cluster/config/%s", what);
+		o = show_options(&oc->m.x, &r, &e);
+		if (cli_print(&oc->m.x, o, &e) != 0)
+			rc = px_report(&e);
+		out_free(o);
+		px_reply_free(&r);
+		return rc;
+	}
+	px_errx(PX_EXIT_USAGE, "cluster config: '%s' is not one of nodes, "
+	    "join, totem, qdevice", what);
+}
+
 int
 cluster_main(int argc, char **argv)
 {
-	struct px_cli x;
+	struct objcli oc;
+	struct px_cli *xp;
 	struct px_reply r;
 	struct px_err e;
 	struct out *o;
@@ -202,10 +352,11 @@ cluster_main(int argc, char **argv)
 	int ch, id, rc = 0;
 	struct px_getopt g;
 
-	cli_init(&x);
+	objcli_init(&oc, &px_cmd_cluster);
+	xp = &oc.m.x;
 	px_getopt_init(&g, &px_cmd_cluster, argc, argv);
 	while ((ch = px_getopt(&g)) != -1) {
-		if (cli_opt(&x, ch, g.arg))
+		if (objcli_opt(&oc, ch, &g))
 			continue;
 		switch (ch) {
 		case O_MAX:
@@ -227,9 +378,27 @@ cluster_main(int argc, char **argv)
 	}
 	argc -= g.ind;
 	argv += g.ind;
+	if (argc == 2 && strcmp(argv[0], "options") == 0 &&
+	    strcmp(argv[1], "set") == 0) {
+		if (type || max)
+			px_errx(PX_EXIT_USAGE, "options set takes the options' "
+			    "parameters");
+		rc = options_set(&oc);
+		objcli_free(&oc);
+		return rc;
+	}
+	if (argc == 2 && strcmp(argv[0], "config") == 0) {
+		objcli_no_params(&oc, "config");
+		if (type || max)
+			px_errx(PX_EXIT_USAGE, "config takes no --type or --max");
+		rc = config_show(&oc, argv[1]);
+		objcli_free(&oc);
+		return rc;
+	}
 	if (argc != 1)
 		px_usage(&px_cmd_cluster);
 	what = argv[0];
+	objcli_no_params(&oc, what);
 	if (strcmp(what, "status") && strcmp(what, "log") &&
 	    strcmp(what, "resources") && strcmp(what, "options") &&
 	    strcmp(what, "nextid"))
@@ -239,37 +408,36 @@ cluster_main(int argc, char **argv)
 		px_errx(PX_EXIT_USAGE, "--type is for cluster resources");
 	if (max && strcmp(what, "log") != 0)
 		px_errx(PX_EXIT_USAGE, "--max is for cluster log");
-	if (cli_connect(&x, &e) != 0)
-		px_die(&e);
+	objcli_connect(&oc);
 
 	if (strcmp(what, "resources") == 0)
-		rc = pve_get(x.client, &r, &e, "/cluster/resources%s%s",
+		rc = pve_get(xp->client, &r, &e, "/cluster/resources%s%s",
 		    type ? "?type=" : "", type ? type : "");
 	else if (strcmp(what, "log") == 0 && max)
-		rc = pve_get(x.client, &r, &e, "/cluster/log?max=%ld", max);
+		rc = pve_get(xp->client, &r, &e, "/cluster/log?max=%ld", max);
 	else
-		rc = pve_get(x.client, &r, &e, "/cluster/%s", what);
+		rc = pve_get(xp->client, &r, &e, "/cluster/%s", what);
 	if (rc != 0)
 		px_die(&e);
 	if (strcmp(what, "status") == 0)
-		o = show_status(&x, &r, &e);
+		o = show_status(xp, &r, &e);
 	else if (strcmp(what, "log") == 0)
-		o = show_log(&x, &r, &e);
+		o = show_log(xp, &r, &e);
 	else if (strcmp(what, "resources") == 0)
-		o = show_resources(&x, &r, &e);
+		o = show_resources(xp, &r, &e);
 	else if (strcmp(what, "options") == 0)
-		o = show_options(&x, &r, &e);
+		o = show_options(xp, &r, &e);
 	else {
 		if (pve_nextid_parse(&r.j, r.data, &id, &e) != 0)
 			px_die(&e);
-		o = out_new(&x.out, nextid_cols, 1);
+		o = out_new(&xp->out, nextid_cols, 1);
 		out_row(o);
 		out_int(o, 0, id);
 	}
-	if (cli_print(&x, o, &e) != 0)
+	if (cli_print(xp, o, &e) != 0)
 		rc = px_report(&e);
 	out_free(o);
 	px_reply_free(&r);
-	cli_free(&x);
+	objcli_free(&oc);
 	return rc;
 }

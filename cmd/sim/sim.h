@@ -36,6 +36,7 @@
  *     cluster.c      /cluster: log, options, backup jobs, firewall, HA,
  *                    mappings, notifications, replication; the node and
  *                    guest firewalls
+ *     cluster_config.c  /cluster/config: nodes, join, totem, qdevice
  *     nodes.c        /version, /nodes, node status, /cluster/status,
  *                    /cluster/resources, nextid, storages, pools, RRD data
  *     storage_check.h, storage_check.c  /storage create and update:
@@ -289,6 +290,7 @@ struct sim_route {
 
 /* The route arrays of the endpoint files (router.c looks them up). */
 extern const struct sim_route sim_routes_cluster[];	/* /cluster/... */
+extern const struct sim_route sim_routes_cluster_config[];	/* /cluster/config */
 extern const struct sim_route sim_routes_node[];	/* /nodes/{node}/... */
 extern const struct sim_route sim_routes_access[];	/* /access/... */
 extern const struct sim_route sim_routes_access_tfa[];	/* /access/tfa,

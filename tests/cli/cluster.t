@@ -59,4 +59,68 @@ like "$out" 'pve2	0' "an offline node is a row with online 0"
 is "$rc" 0 "not an error"
 simctl POST offline 'node=pve2&offline=0' >/dev/null
 
+# --- options set (PUT /cluster/options, through the gate)
+base=$(cat "$PX_CONFIG")
+run px cluster options set -y --keyboard de --max_workers 3
+is "$rc" 0 "options set: exit 0"
+run px cluster options -f tsv
+like "$out" "keyboard	de" "options show the new keyboard"
+like "$out" "max_workers	3" "and max_workers"
+run px cluster options set -y --keyboard xx
+ok $([ "$rc" -ne 0 ] && echo 0 || echo 1) "a value off PVE's schema is refused"
+like "$err" "keyboard" "PVE names the parameter"
+run px cluster options set -y --delete max_workers
+is "$rc" 0 "options set --delete: exit 0"
+run px cluster options -f tsv
+unlike "$out" "max_workers" "the option is gone"
+run px cluster options set
+is "$rc" 2 "options set without parameters: usage error"
+run px cluster options --keyboard de
+is "$rc" 2 "parameters without set: usage error"
+simctl DELETE log >/dev/null
+run px cluster options set -n --keyboard fr
+is "$rc" 0 "dry run: exit 0"
+like "$out" "would send: PUT /cluster/options keyboard=" "shows the request"
+is "$(sim_log | grep -c '^PUT')" 0 "dry run: nothing sent"
+# migration network: a Warning, shown, not refused
+run px cluster options set -y --migration type=secure,network=10.9.0.0/24
+is "$rc" 0 "migration change: exit 0 (a Warning)"
+like "$err$out" "MigrationNetworkChange" "the Warning is named"
+run px cluster options -j
+like "$out" "10.9.0.0/24" "the migration network is set"
+run px cluster options set -y --migration type=secure,network=10.9.0.0/24
+unlike "$err$out" "MigrationNetworkChange" "the same network again: no finding"
+# read-only profile, freeze
+printf '%s\nread_only = yes\n' "$base" >"$PX_CONFIG"
+simctl DELETE log >/dev/null
+run px cluster options set -y --keyboard fr
+is "$rc" 8 "read-only profile: exit 8"
+is "$(sim_log | grep -c '^PUT')" 0 "nothing sent"
+printf '%s\n' "$base" >"$PX_CONFIG"
+px incident freeze -p sim --reason t >/dev/null 2>&1
+run px cluster options set -y --keyboard fr
+is "$rc" 8 "frozen: exit 8"
+px incident thaw -p sim --reason t >/dev/null 2>&1
+# 403: a token without Sys.Modify on /
+pxsim -d "$SIM_DIR" --print-config --as operator >"$T/op.conf" 2>/dev/null
+chmod 600 "$T/op.conf"
+PX_CONFIG="$T/op.conf" run px cluster options set -y --keyboard fr
+is "$rc" 4 "no Sys.Modify: exit 4"
+like "$err" "Permission check failed" "with PVE's message"
+
+# --- config (corosync's view)
+formats "cluster config nodes" cluster config nodes
+run px cluster config nodes -f tsv
+like "$out" "pve1" "config nodes: the nodes"
+formats "cluster config join" cluster config join
+run px cluster config join -f tsv -c name,pve_fp
+like "$out" "pve1	([0-9A-F]{2}:){31}[0-9A-F]{2}" "config join: fingerprints"
+formats "cluster config totem" cluster config totem
+run px cluster config totem -f tsv
+like "$out" "cluster_name	pxsim" "config totem: key/value"
+run px cluster config qdevice
+is "$rc" 0 "config qdevice: exit 0"
+run px cluster config nosuch
+is "$rc" 2 "config nosuch: usage error"
+
 done_testing
