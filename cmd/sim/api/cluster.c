@@ -1729,8 +1729,16 @@ static const struct ext_coll usbmap_coll = {
 	"USB mapping '%s' already exists", EXT_DIGEST_ITEM, NULL
 };
 
+/* Directory mappings for virtiofs: PVE 8.4 and later. */
+static const struct ext_coll dirmap_coll = {
+	"dirmapping", "id", "id", "id:s:k description:s map:a:r",
+	NULL, NULL, "Directory mapping '%s' does not exist",
+	"Directory mapping '%s' already exists", EXT_DIGEST_ITEM, NULL
+};
+
 EXT_COLL_HANDLERS(pcimap, pcimap_coll)
 EXT_COLL_HANDLERS(usbmap, usbmap_coll)
+EXT_COLL_HANDLERS(dirmap, dirmap_coll)
 
 /* The listings always carry description (the schema requires it). */
 static int
@@ -1759,7 +1767,8 @@ map_list(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 	sim_ok_begin(rs, &w);
 	jw_arr(&w);
 	sim_doc_list(s, strstr(rq->path, "/pci") ? "pcimapping" :
-	    "usbmapping", "", map_list_cb, &w);
+	    strstr(rq->path, "/dir") ? "dirmapping" : "usbmapping", "",
+	    map_list_cb, &w);
 	jw_end(&w);
 	sim_ok_end(rs, &w);
 }
@@ -2448,6 +2457,15 @@ const struct sim_route sim_routes_cluster[] = {
 	    "/mapping/usb/{id}", "Mapping.Modify", 0 },
 	{ "DELETE", "/cluster/mapping/usb/{id}", usbmap_delete,
 	    "/mapping/usb", "Mapping.Modify", 0 },
+	{ "GET", "/cluster/mapping/dir", map_list, NULL, NULL, 0 },
+	{ "POST", "/cluster/mapping/dir", dirmap_create, "/mapping/dir",
+	    "Mapping.Modify", 0 },
+	{ "GET", "/cluster/mapping/dir/{id}", dirmap_get,
+	    "/mapping/dir/{id}", MAPA, 0 },
+	{ "PUT", "/cluster/mapping/dir/{id}", dirmap_update,
+	    "/mapping/dir/{id}", "Mapping.Modify", 0 },
+	{ "DELETE", "/cluster/mapping/dir/{id}", dirmap_delete,
+	    "/mapping/dir", "Mapping.Modify", 0 },
 
 	{ "GET", "/cluster/notifications", notify_index, NULL, NULL, 0 },
 	{ "GET", "/cluster/notifications/endpoints", notify_index, NULL,
