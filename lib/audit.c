@@ -929,8 +929,6 @@ out:
 static int
 secret_key(const char *k, size_t n)
 {
-	static const char *const words[] = { "password", "secret", "token",
-	    "key", "ticket", "cipassword", "sshkeys" };
 	char low[128];
 	size_t i, j = 0;
 
@@ -950,11 +948,18 @@ secret_key(const char *k, size_t n)
 	}
 	low[j] = '\0';
 	/* an ACME DNS plugin's data: the DNS API's credentials */
-	if (strcmp(low, "data") == 0)
+	if (strcmp(low, "data") == 0 || strcmp(low, "token") == 0 ||
+	    strcmp(low, "keyring") == 0 || strcmp(low, "value") == 0)
 		return 1;
-	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-		if (strstr(low, words[i]) != NULL)
-			return 1;
+	/* whole words: not keyboard (cluster options) or tokens and
+	 * tokenid (an ACL's token ids are names, not secrets) */
+	if (strstr(low, "password") || strstr(low, "secret") ||
+	    strstr(low, "ticket"))
+		return 1;
+	j = strlen(low);
+	if ((j >= 3 && strcmp(low + j - 3, "key") == 0) ||
+	    (j >= 4 && strcmp(low + j - 4, "keys") == 0))
+		return 1;
 	return 0;
 }
 
