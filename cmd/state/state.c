@@ -348,7 +348,7 @@ do_apply(struct st_cli *s, const char *file)
 	struct gate_target *t;
 	struct gate_req r;
 	struct mut_row *rows;
-	int n, nt = 0, rc;
+	int n, nt = 0, rc, *owner;
 
 	n = plan(s, file, &want, &have, &ch, s->prune);
 	if (n == 0) {
@@ -360,12 +360,14 @@ do_apply(struct st_cli *s, const char *file)
 		return 0;
 	}
 	t = px_xcalloc((size_t)n * 4, sizeof(*t));
+	owner = px_xcalloc((size_t)n * 4, sizeof(*owner));
 	for (int i = 0; i < n; i++) {
 		int k = st_requests(&ch[i], &t[nt], 4, &e);
 
 		if (k < 0)
 			px_die(&e);
-		nt += k;
+		while (k-- > 0)
+			owner[nt++] = i;
 	}
 	gate_req_init(&r, "apply", "state", nt);
 	for (int i = 0; i < nt; i++)
@@ -386,15 +388,18 @@ do_apply(struct st_cli *s, const char *file)
 	}
 	rows = px_xcalloc((size_t)nt, sizeof(*rows));
 	for (int i = 0; i < nt; i++) {
-		const char *slash = strchr(r.t[i].id, '/');
+		const struct st_change *c = &ch[owner[i]];
+		const struct st_sec *sec = c->want ? c->want : c->have;
 
-		snprintf(rows[i].name, sizeof(rows[i].name), "%s",
-		    slash ? slash + 1 : r.t[i].id);
+		/* the section's name: "pool web", "acl / group:ops PVEAuditor" */
+		snprintf(rows[i].name, sizeof(rows[i].name), "%s %s",
+		    sec->kind->name, sec->id);
 		snprintf(rows[i].message, sizeof(rows[i].message), "%s",
 		    r.t[i].summary);
 	}
 	rc = mutcli_run_rows(&s->m, &r, rows);
 	free(rows);
+	free(owner);
 	gate_req_free(&r);
 	free(ch);
 	st_free(&want);
