@@ -190,20 +190,27 @@ plan(struct st_cli *s, const char *file, struct st_state *want,
 	nfam = file_families(s, want, fam);
 	if (s->nfam > 0) {
 		/* --family: the file's other sections are left out */
-		struct st_state keep = { 0 };
+		int j = 0;
 
-		keep = *want;
-		for (int i = 0, j = 0; i < keep.n; i++) {
+		for (int i = 0; i < want->n; i++) {
+			struct st_sec *x = &want->s[i];
 			int in = 0;
 
 			for (int f = 0; f < nfam; f++)
 				in |= strcmp(fam[f], "all") == 0 ||
-				    strcmp(fam[f], keep.s[i].kind->family) == 0;
-			if (in)
-				want->s[j++] = keep.s[i];
-			else
-				want->s[i].nkv = -1;	/* freed below */
+				    strcmp(fam[f], x->kind->family) == 0;
+			if (in) {
+				want->s[j++] = *x;
+				continue;
+			}
+			for (int q = 0; q < x->nkv; q++) {
+				free(x->kv[q].key);
+				free(x->kv[q].value);
+			}
+			free(x->kv);
+			free(x->id);
 		}
+		want->n = j;
 	}
 	if (st_check(s->m.x.client, want, file, &e) != 0)
 		px_die(&e);
