@@ -16,7 +16,7 @@
 #include "mutcli.h"
 #include "state_kinds.h"
 
-enum { O_FAMILY = PX_O_LONG, O_STAMP, O_PRUNE, O_CONTINUE };
+enum { O_FAMILY = PX_O_LONG, O_STAMP, O_PRUNE, O_CONTINUE, O_INTERACTIVE };
 
 static const struct px_opt opts[] = {
 	PX_OPT_OUTPUT, PX_OPT_PROFILE, PX_OPT_VERBOSE, PX_OPT_GATE,
@@ -24,6 +24,8 @@ static const struct px_opt opts[] = {
 	{ O_FAMILY, "family", "family[,family]", "only these families "
 	    "(pools, acl, users, groups, roles, storage, backup-jobs, "
 	    "replication, ha-resources; all)" },
+	{ O_INTERACTIVE, "interactive", NULL, "apply: ask y/N for each "
+	    "delete and each change of a severe apply" },
 	{ O_STAMP, "stamp", NULL, "export: note the time in [meta]" },
 	{ O_PRUNE, "prune", NULL, "apply: delete what the file does not have" },
 	{ O_CONTINUE, "continue-on-error", NULL, "apply: go on after a "
@@ -39,7 +41,7 @@ struct st_cli {
 	const char *out;
 	char *families[32];
 	int nfam;
-	int stamp, prune, cont;
+	int stamp, prune, cont, interactive;
 };
 
 static void
@@ -346,6 +348,48 @@ assess(struct px_client *c, const struct gate_req *r, void *arg,
 	return 0;
 }
 
+/*
+ * --interactive: y/N for each delete, and for every change when the
+ * apply is severe (50 or more changes); a declined change's requests
+ * are refused (audited), not sent.  Having asked, the human has
+ * confirmed the rest, and overridden the size.
+ */
+static void
+ask_each(struct st_cli *s, struct gate_req *r, const struct st_change *ch,
+    int n, const int *owner, int nt)
+{
+	int severe = n >= 50, asked = 0;
+
+	for (int i = 0; i < n; i++) {
+		const struct st_sec *sec = ch[i].want ? ch[i].want : ch[i].have;
+		struct px_err e = { 0 };
+		char line[16];
+		int yes;
+
+		if (!severe && ch[i].op != ST_DELETE)
+			continue;
+		asked++;
+		fprintf(stderr, "%s: %s [%s %s]? [y/N] ", px_progname,
+		    op_name(ch[i].op), sec->kind->name, sec->id);
+		fflush(stderr);
+		yes = fgets(line, sizeof(line), stdin) != NULL &&
+		    (line[0] == 'y' || line[0] == 'Y');
+		if (yes)
+			continue;
+		px_fail(&e, PXE_USAGE, "%s [%s %s]: declined", op_name(ch[i].op),
+		    sec->kind->name, sec->id);
+		for (int t = 0; t < nt; t++)
+			if (owner[t] == i)
+				gate_refuse_target(&s->m.g, r, t,
+				    "refused-declined", &e);
+	}
+	if (asked > 0) {
+		s->m.g.yes = 1;
+		if (severe)
+			s->m.g.allow_risk = 1;
+	}
+}
+
 static int
 do_apply(struct st_cli *s, const char *file)
 {
@@ -404,6 +448,8 @@ do_apply(struct st_cli *s, const char *file)
 		snprintf(rows[i].message, sizeof(rows[i].message), "%s",
 		    r.t[i].summary);
 	}
+	if (s->interactive && !s->m.g.dry_run)
+		ask_each(s, &r, ch, n, owner, nt);
 	rc = mutcli_run_rows(&s->m, &r, rows);
 	free(rows);
 	free(owner);
@@ -442,6 +488,9 @@ state_main(int argc, char **argv)
 		case O_CONTINUE:
 			s.cont = 1;
 			break;
+		case O_INTERACTIVE:
+			s.interactive = 1;
+			break;
 		default:
 			px_usage(&px_cmd_state);
 		}
@@ -462,6 +511,9 @@ state_main(int argc, char **argv)
 	} else if (strcmp(argv[0], "apply") == 0 && argc == 2) {
 		if (s.out || s.stamp)
 			px_errx(PX_EXIT_USAGE, "apply takes no -o or --stamp");
+		if (s.interactive && (!isatty(STDIN_FILENO) ||
+		    !isatty(STDERR_FILENO)))
+			px_errx(PX_EXIT_USAGE, "--interactive needs a terminal");
 		rc = do_apply(&s, argv[1]);
 	} else if (strcmp(argv[0], "export") && strcmp(argv[0], "diff") &&
 	    strcmp(argv[0], "apply")) {

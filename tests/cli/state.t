@@ -311,6 +311,45 @@ is "$got" 455 "the long value reaches PVE whole"
 got=$(sim_api GET access/groups | py 'print(repr([g.get("comment") for g in d["data"] if g["groupid"] == "odd2"][0]))')
 is "$got" "'two\\nlines'" "a newline survives"
 
+# --- --interactive: a terminal asks for each delete
+printf '[group ask-a]\n\n[group ask-b]\n' >"$T/ask.ini"
+px state apply -y "$T/ask.ini" >/dev/null 2>&1
+px state export --family groups -o "$T/ask.ini"
+ed "$T/ask.ini" drop 'group ask-a' drop 'group ask-b'
+run px state apply --interactive --prune "$T/ask.ini" </dev/null
+is "$rc" 2 "--interactive without a terminal: usage error"
+like "$err" "needs a terminal" "says so"
+simctl DELETE log >/dev/null
+/usr/bin/python3 - "$T/ask.ini" >"$T/pty.out" 2>&1 <<'PY'
+import os, pty, sys, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp("px", ["px", "state", "apply", "--interactive", "--prune", sys.argv[1]])
+buf = b""
+answers = {b"ask-a": b"n\n", b"ask-b": b"y\n"}
+while True:
+    try:
+        d = os.read(fd, 4096)
+    except OSError:
+        break
+    if not d:
+        break
+    buf += d
+    for k in list(answers):
+        if (b"[group " + k + b"]? [y/N]") in buf:
+            os.write(fd, answers.pop(k))
+_, st = os.waitpid(pid, 0)
+sys.stdout.write(buf.decode(errors="replace"))
+print("EXIT", os.WEXITSTATUS(st))
+PY
+like "$(cat "$T/pty.out")" 'delete \[group ask-a\]\? \[y/N\]' "asks for each delete"
+like "$(cat "$T/pty.out")" 'EXIT 2' "one declined: exit 2"
+is "$(sim_log | grep -c '^DELETE /api2/json/access/groups/ask-b')" 1 "the accepted delete is sent"
+is "$(sim_log | grep -c '^DELETE /api2/json/access/groups/ask-a')" 0 "the declined one is not"
+run px audit log -f json
+printf '%s' "$out" | py 'assert any(r["decision"] == "refused-declined" for r in d), d[-3:]'
+ok $? "the declined change is audited as refused"
+
 # --- usage
 run px state
 is "$rc" 2 "no verb: usage"
