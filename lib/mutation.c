@@ -296,7 +296,8 @@ mutation_run(struct gate *g, struct gate_req *r, const struct mutation_opts *o,
 				if (rows[k].failed)
 					continue;
 				set_result(&rows[k], "skipped");
-				if (u.bulk || r->t[k].has_guest)
+				if (u.bulk || r->t[k].has_guest ||
+				    o->policy == MUTATION_CANARY)
 					snprintf(rows[k].message,
 					    sizeof(rows[k].message), "not "
 					    "attempted: an earlier guest failed "
