@@ -1,18 +1,14 @@
 /*
  * state -- the cluster's configuration as a file (pxstate(5)): export
  * it, diff a file against the live cluster, apply a file through the
- * gate.  The kinds, their reading and their writers are lib/
- * state_kinds.c; the file is lib/state.c.
+ * gate.  The verbs are lib/support/statecli.c (px reconcile's too);
+ * the kinds, their reading and their writers lib/state_kinds.c; the
+ * file lib/state.c.
  */
-#include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "json.h"
 #include "statecli.h"
 
 enum { O_FAMILY = PX_O_LONG, O_STAMP, O_PRUNE, O_CONTINUE, O_INTERACTIVE };
