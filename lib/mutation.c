@@ -296,11 +296,18 @@ mutation_run(struct gate *g, struct gate_req *r, const struct mutation_opts *o,
 				if (rows[k].failed)
 					continue;
 				set_result(&rows[k], "skipped");
-				snprintf(rows[k].message,
-				    sizeof(rows[k].message), "not attempted: "
-				    "an earlier guest failed (--policy %s)",
-				    o->policy == MUTATION_CANARY ? "canary" :
-				    "rolling");
+				if (u.bulk || r->t[k].has_guest ||
+				    o->policy == MUTATION_CANARY)
+					snprintf(rows[k].message,
+					    sizeof(rows[k].message), "not "
+					    "attempted: an earlier guest failed "
+					    "(--policy %s)", o->policy ==
+					    MUTATION_CANARY ? "canary" :
+					    "rolling");
+				else
+					snprintf(rows[k].message,
+					    sizeof(rows[k].message), "not "
+					    "sent: an earlier request failed");
 				rows[k].failed = 1;
 			}
 		}

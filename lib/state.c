@@ -214,6 +214,9 @@ struct rd {
 	char **names;
 	int *lines;
 	int nnames;
+	/* the line of each key = value, in the order minini browses them */
+	int *keylines;
+	int nkeys, nseen;
 	struct st_sec *cur;
 	char cursec[512];
 	char lastkey[80];
@@ -279,8 +282,10 @@ browse(const char *section, const char *key, const char *value, void *arg)
 	const struct st_kind *k;
 	const char *id;
 	int line = section_line(r, section);
+	int kline = r->nseen < r->nkeys ? r->keylines[r->nseen] : line;
 	char *v;
 
+	r->nseen++;
 	if (strcmp(section, "meta") == 0) {
 		if (strcmp(key, "profile") == 0)
 			snprintf(r->st->profile, sizeof(r->st->profile), "%s",
@@ -295,7 +300,8 @@ browse(const char *section, const char *key, const char *value, void *arg)
 			    value);
 		else {
 			px_fail(r->e, PXE_CONFIG, "%s:%d: [meta] has no key "
-			    "'%s' (families, profile, pve, stamp)", r->path, line, key);
+			    "'%s' (families, profile, pve, stamp)", r->path,
+			    kline, key);
 			r->failed = 1;
 			return 0;
 		}
@@ -324,9 +330,9 @@ browse(const char *section, const char *key, const char *value, void *arg)
 
 		if (last == NULL || strncmp(last->key, key, n) != 0 ||
 		    last->key[n] != '\0') {
-			px_fail(r->e, PXE_CONFIG, "%s: [%s]: '%s' does not "
-			    "follow a '%.*s =' line", r->path, section, key,
-			    (int)n, key);
+			px_fail(r->e, PXE_CONFIG, "%s:%d: [%s]: '%s' does not "
+			    "follow a '%.*s =' line", r->path, kline, section,
+			    key, (int)n, key);
 			r->failed = 1;
 			return 0;
 		}
@@ -338,14 +344,14 @@ browse(const char *section, const char *key, const char *value, void *arg)
 		return 1;
 	}
 	if (!st_kind_has_key(k, key)) {
-		px_fail(r->e, PXE_CONFIG, "%s: [%s] (line %d): a %s has no key "
-		    "'%s'", r->path, section, line, k->name, key);
+		px_fail(r->e, PXE_CONFIG, "%s:%d: [%s]: a %s has no key '%s'",
+		    r->path, kline, section, k->name, key);
 		r->failed = 1;
 		return 0;
 	}
 	if (!st_kind_is_list(k, key) && st_get(r->cur, key) != NULL) {
-		px_fail(r->e, PXE_CONFIG, "%s: [%s] (line %d): '%s' given "
-		    "twice (it is not a list)", r->path, section, line, key);
+		px_fail(r->e, PXE_CONFIG, "%s:%d: [%s]: '%s' given twice (it "
+		    "is not a list)", r->path, kline, section, key);
 		r->failed = 1;
 		return 0;
 	}
@@ -427,6 +433,9 @@ scan(struct rd *r, FILE *f)
 				return -1;
 			}
 		}
+		r->keylines = px_xrealloc(r->keylines, (size_t)(r->nkeys + 1) *
+		    sizeof(*r->keylines));
+		r->keylines[r->nkeys++] = lineno;
 	}
 	if (ferror(f))
 		return px_fail(r->e, PXE_CONFIG, "%s: %s", r->path,
@@ -477,12 +486,15 @@ st_read(struct st_state *st, const char *path, struct px_err *e)
 		if (st_find(st, k, id) == NULL)
 			st_add(st, k, id)->line = r.lines[i];
 	}
+	for (int i = 0; i < st->n; i++)
+		st_normalize(&st->s[i]);
 	rc = 0;
 out:
 	for (int i = 0; i < r.nnames; i++)
 		free(r.names[i]);
 	free(r.names);
 	free(r.lines);
+	free(r.keylines);
 	if (rc != 0)
 		st_free(st);
 	return rc;

@@ -37,17 +37,18 @@ static int write_role(const struct st_kind *, const struct st_change *,
 static const struct st_kind kinds[] = {
 	{ "role", "roles", 10, L("privs"), L("privs"), NULL,
 	  "/access/roles", "roleid", "/access/roles", "/access/roles/%s", 0,
-	  read_roles, write_role },
+	  read_roles, write_role, NULL, 0 },
 	{ "group", "groups", 20, L("comment"), NULL, NULL,
 	  "/access/groups", "groupid", "/access/groups", "/access/groups/%s",
-	  0, read_generic, write_generic },
+	  0, read_generic, write_generic, NULL, 0 },
 	{ "user", "users", 30, L("comment", "email", "enable", "expire",
 	  "firstname", "groups", "lastname"), L("groups"), NULL,
 	  "/access/users?full=1", "userid", "/access/users",
-	  "/access/users/%s", 0, read_generic, write_generic },
+	  "/access/users/%s", 0, read_generic, write_generic,
+	  L("enable=1", "expire=0"), 0 },
 	{ "pool", "pools", 40, L("comment", "storage", "vm"),
 	  L("storage", "vm"), NULL, "/pools", "poolid", "/pools",
-	  "/pools?poolid=%s", 0, read_pools, write_pool },
+	  "/pools?poolid=%s", 0, read_pools, write_pool, NULL, 0 },
 	{ "storage", "storage", 50, L("authsupported", "base", "blocksize",
 	  "bwlimit", "comstar_hg", "comstar_tg", "content", "content-dirs",
 	  "create-base-path", "create-subdirs", "data-pool", "datastore",
@@ -64,9 +65,9 @@ static const struct st_kind kinds[] = {
 	  L("type", "base", "datastore", "export", "iscsiprovider", "portal",
 	  "share", "target", "thinpool", "vgname"),
 	  "/storage", "storage", "/storage", "/storage/%s", 1,
-	  read_generic, write_generic },
+	  read_generic, write_generic, NULL, 1 },
 	{ "acl", "acl", 60, L("propagate"), NULL, NULL, "/access/acl", NULL,
-	  NULL, NULL, 0, read_acl, write_acl },
+	  NULL, NULL, 0, read_acl, write_acl, L("propagate=1"), 0 },
 	{ "backup-job", "backup-jobs", 70, L("all", "bwlimit", "comment",
 	  "compress", "dow", "dumpdir", "enabled", "exclude", "exclude-path",
 	  "fleecing", "ionice", "lockwait", "mailnotification", "mailto",
@@ -76,16 +77,18 @@ static const struct st_kind kinds[] = {
 	  "schedule", "script", "starttime", "stdexcludes", "stop",
 	  "stopwait", "storage", "tmpdir", "vmid", "zstd"), NULL, NULL,
 	  "/cluster/backup", "id", "/cluster/backup", "/cluster/backup/%s",
-	  0, read_generic, write_generic },
+	  0, read_generic, write_generic, L("enabled=1"), 1 },
 	{ "replication", "replication", 80, L("comment", "disable", "rate",
 	  "remove_job", "schedule", "source", "target", "type"), NULL,
 	  L("target", "type"), "/cluster/replication", "id",
 	  "/cluster/replication", "/cluster/replication/%s", 1,
-	  read_generic, write_generic },
+	  read_generic, write_generic, L("schedule=*/15"), 1 },
 	{ "ha resource", "ha-resources", 90, L("comment", "failback",
 	  "group", "max_relocate", "max_restart", "state", "type"), NULL,
 	  L("type"), "/cluster/ha/resources", "sid", "/cluster/ha/resources",
-	  "/cluster/ha/resources/%s", 1, read_generic, write_generic },
+	  "/cluster/ha/resources/%s", 1, read_generic, write_generic,
+	  L("failback=1", "max_relocate=1", "max_restart=1", "state=started"),
+	  1 },
 };
 #define NKINDS ((int)(sizeof(kinds) / sizeof(kinds[0])))
 
@@ -149,6 +152,36 @@ int
 st_kind_is_list(const struct st_kind *k, const char *key)
 {
 	return in(k->lists, key);
+}
+
+const char *
+st_kind_default(const struct st_kind *k, const char *key)
+{
+	size_t n = strlen(key);
+
+	for (const char *const *d = k->defaults; d && *d; d++)
+		if (strncmp(*d, key, n) == 0 && (*d)[n] == '=')
+			return *d + n + 1;
+	return NULL;
+}
+
+void
+st_normalize(struct st_sec *sec)
+{
+	int j = 0;
+
+	for (int i = 0; i < sec->nkv; i++) {
+		const char *def = st_kind_default(sec->kind, sec->kv[i].key);
+
+		if (sec->kv[i].value[0] == '\0' || (def &&
+		    strcmp(def, sec->kv[i].value) == 0)) {
+			free(sec->kv[i].key);
+			free(sec->kv[i].value);
+			continue;
+		}
+		sec->kv[j++] = sec->kv[i];
+	}
+	sec->nkv = j;
 }
 
 /* ---- reading ---- */
@@ -392,6 +425,8 @@ st_export(struct px_client *c, const char *const *families, int nfam,
 		if (want && kinds[i].read(c, &kinds[i], st, e) != 0)
 			return -1;
 	}
+	for (int i = 0; i < st->n; i++)
+		st_normalize(&st->s[i]);
 	st_sort(st);
 	return 0;
 }
@@ -529,12 +564,21 @@ write_generic(const struct st_kind *k, const struct st_change *ch,
 			form_add(&t->call.form, keys[i], v.p);
 			buf_free(&v);
 		}
-		for (int i = 0; i < nh; i++)
-			if (!has(w, hk[i]) && !in(k->fixed, hk[i])) {
-				if (del.len)
-					buf_addc(&del, ',');
-				buf_adds(&del, hk[i]);
+		for (int i = 0; i < nh; i++) {
+			const char *def = st_kind_default(k, hk[i]);
+
+			if (has(w, hk[i]) || in(k->fixed, hk[i]))
+				continue;
+			if (!k->delete_param) {
+				/* no delete=: the key back to PVE's default,
+				 * or empty */
+				form_add(&t->call.form, hk[i], def ? def : "");
+				continue;
 			}
+			if (del.len)
+				buf_addc(&del, ',');
+			buf_adds(&del, hk[i]);
+		}
 		if (del.len)
 			form_add(&t->call.form, "delete", del.p);
 		if (k->digest && h->digest[0])

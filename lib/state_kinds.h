@@ -31,6 +31,13 @@ struct st_kind {
 	 * -1 with e when the change cannot be made (a fixed key) */
 	int (*write)(const struct st_kind *k, const struct st_change *ch,
 	    struct gate_target *t, int max, struct px_err *e);
+	/* "key=value": what PVE fills in when the key is not given; the
+	 * state leaves a key at its default out, so that a file that
+	 * does not name it matches */
+	const char *const *defaults;
+	int delete_param;	/* its PUT takes delete=KEY,KEY; else a key
+				   the file drops is sent at its default
+				   (or empty) */
 };
 
 /* Every kind, in dependency order; *n of them. */
@@ -43,6 +50,11 @@ int st_family_known(const char *family);
 /* Whether key is one of kind k's (a list key with "+" continues). */
 int st_kind_has_key(const struct st_kind *k, const char *key);
 int st_kind_is_list(const struct st_kind *k, const char *key);
+/* PVE's default of key for kind k, or NULL. */
+const char *st_kind_default(const struct st_kind *k, const char *key);
+/* Drop from sec the keys that say nothing: an empty value, a value at
+ * PVE's default (both mean the key is not set). */
+void st_normalize(struct st_sec *sec);
 
 /* Read the objects of the kinds of families (NULL: all) from the
  * cluster into st. */

@@ -1,22 +1,17 @@
 /*
  * state -- the cluster's configuration as a file (pxstate(5)): export
  * it, diff a file against the live cluster, apply a file through the
- * gate.  The kinds, their reading and their writers are lib/
- * state_kinds.c; the file is lib/state.c.
+ * gate.  The verbs are lib/support/statecli.c (px reconcile's too);
+ * the kinds, their reading and their writers lib/state_kinds.c; the
+ * file lib/state.c.
  */
-#include <errno.h>
-#include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "json.h"
-#include "mutcli.h"
-#include "state_kinds.h"
+#include "statecli.h"
 
-enum { O_FAMILY = PX_O_LONG, O_STAMP, O_PRUNE, O_CONTINUE };
+enum { O_FAMILY = PX_O_LONG, O_STAMP, O_PRUNE, O_CONTINUE, O_INTERACTIVE };
 
 static const struct px_opt opts[] = {
 	PX_OPT_OUTPUT, PX_OPT_PROFILE, PX_OPT_VERBOSE, PX_OPT_GATE,
@@ -24,6 +19,8 @@ static const struct px_opt opts[] = {
 	{ O_FAMILY, "family", "family[,family]", "only these families "
 	    "(pools, acl, users, groups, roles, storage, backup-jobs, "
 	    "replication, ha-resources; all)" },
+	{ O_INTERACTIVE, "interactive", NULL, "apply: ask y/N for each "
+	    "delete and each change of a severe apply" },
 	{ O_STAMP, "stamp", NULL, "export: note the time in [meta]" },
 	{ O_PRUNE, "prune", NULL, "apply: delete what the file does not have" },
 	{ O_CONTINUE, "continue-on-error", NULL, "apply: go on after a "
@@ -33,374 +30,6 @@ static const struct px_opt opts[] = {
 
 PX_COMMAND(state, "export, diff and apply the cluster's configuration as "
     "a file", opts, NULL, "export | diff file | apply file");
-
-struct st_cli {
-	struct mutcli m;
-	const char *out;
-	char *families[32];
-	int nfam;
-	int stamp, prune, cont;
-};
-
-static void
-parse_families(struct st_cli *s, const char *arg)
-{
-	char *copy = px_xstrdup(arg), *p, *save = NULL;
-
-	for (p = strtok_r(copy, ", ", &save); p; p = strtok_r(NULL, ", ",
-	    &save)) {
-		if (!st_family_known(p))
-			px_errx(PX_EXIT_USAGE, "--family %s: no such family "
-			    "(pools, acl, users, groups, roles, storage, "
-			    "backup-jobs, replication, ha-resources, all)", p);
-		if (s->nfam == 32)
-			px_errx(PX_EXIT_USAGE, "--family: too many");
-		s->families[s->nfam++] = px_xstrdup(p);
-	}
-	free(copy);
-}
-
-/* The families a file covers: its [meta] families, else those of its
- * sections; --family narrows. */
-static int
-file_families(struct st_cli *s, const struct st_state *want,
-    const char **fam)
-{
-	int n = 0, nk;
-	const struct st_kind *k = st_kinds(&nk);
-
-	if (s->nfam > 0) {
-		for (int i = 0; i < s->nfam; i++)
-			fam[n++] = s->families[i];
-		return n;
-	}
-	for (int i = 0; i < nk; i++) {
-		int covered = 0;
-
-		if (want->families[0]) {
-			char copy[256], *p, *save = NULL;
-
-			snprintf(copy, sizeof(copy), "%s", want->families);
-			for (p = strtok_r(copy, ", ", &save); p && !covered;
-			    p = strtok_r(NULL, ", ", &save))
-				covered = strcmp(p, "all") == 0 ||
-				    strcmp(p, k[i].family) == 0;
-		}
-		for (int q = 0; q < want->n && !covered; q++)
-			covered = want->s[q].kind == &k[i];
-		for (int f = 0; f < n && covered; f++)
-			if (strcmp(fam[f], k[i].family) == 0)
-				covered = 0;	/* listed already */
-		if (covered)
-			fam[n++] = k[i].family;
-	}
-	return n;
-}
-
-static void
-meta(struct st_cli *s, struct st_state *st, const char *const *fam, int nfam)
-{
-	struct pve_version v;
-	struct px_err e = { 0 };
-
-	snprintf(st->profile, sizeof(st->profile), "%s", s->m.x.p->name);
-	if (pve_version_get(s->m.x.client, &v, &e) == 0)
-		snprintf(st->pve, sizeof(st->pve), "%s", v.release);
-	st->families[0] = '\0';
-	for (int i = 0; i < nfam; i++)
-		snprintf(st->families + strlen(st->families),
-		    sizeof(st->families) - strlen(st->families), "%s%s",
-		    i ? "," : "", fam[i]);
-	if (s->stamp) {
-		time_t now = time(NULL);
-		struct tm tm;
-
-		gmtime_r(&now, &tm);
-		strftime(st->stamp, sizeof(st->stamp), "%Y-%m-%dT%H:%M:%SZ",
-		    &tm);
-	}
-}
-
-static int
-do_export(struct st_cli *s)
-{
-	struct st_state st = { 0 };
-	struct px_err e = { 0 };
-	struct buf b = { 0 };
-	const char *fam[32];
-	int nfam = 0, nk, rc = 0;
-	const struct st_kind *k = st_kinds(&nk);
-
-	mutcli_connect(&s->m);
-	if (s->nfam == 0 || (s->nfam == 1 && strcmp(s->families[0], "all") ==
-	    0)) {
-		for (int i = 0; i < nk; i++) {
-			int dup = 0;
-
-			for (int f = 0; f < nfam; f++)
-				dup |= strcmp(fam[f], k[i].family) == 0;
-			if (!dup)
-				fam[nfam++] = k[i].family;
-		}
-	} else {
-		for (int i = 0; i < s->nfam; i++)
-			fam[nfam++] = s->families[i];
-	}
-	if (st_export(s->m.x.client, fam, nfam, &st, &e) != 0)
-		px_die(&e);
-	meta(s, &st, fam, nfam);
-	st_format(&st, &b);
-	if (s->out) {
-		char tmp[4096];
-		int fd;
-
-		snprintf(tmp, sizeof(tmp), "%s.tmp%ld", s->out, (long)getpid());
-		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-		    O_CLOEXEC, 0644);
-		if (fd < 0 || write(fd, b.p, b.len) != (ssize_t)b.len ||
-		    fsync(fd) != 0 || close(fd) != 0 ||
-		    rename(tmp, s->out) != 0) {
-			int err = errno;
-
-			unlink(tmp);
-			px_errx(PX_EXIT_FAIL, "%s: %s", s->out, strerror(err));
-		}
-	} else if (fwrite(b.p, 1, b.len, stdout) != b.len ||
-	    fflush(stdout) != 0) {
-		rc = PX_EXIT_FAIL;
-	}
-	buf_free(&b);
-	st_free(&st);
-	return rc;
-}
-
-/* Read the file and the cluster's state of its families, and their
- * difference (deletes dropped without --prune when apply). */
-static int
-plan(struct st_cli *s, const char *file, struct st_state *want,
-    struct st_state *have, struct st_change **ch, int keep_deletes)
-{
-	struct px_err e = { 0 };
-	const char *fam[32];
-	int nfam, n, k = 0;
-
-	if (st_read(want, file, &e) != 0)
-		px_die(&e);
-	mutcli_connect(&s->m);
-	nfam = file_families(s, want, fam);
-	if (s->nfam > 0) {
-		/* --family: the file's other sections are left out */
-		struct st_state keep = { 0 };
-
-		keep = *want;
-		for (int i = 0, j = 0; i < keep.n; i++) {
-			int in = 0;
-
-			for (int f = 0; f < nfam; f++)
-				in |= strcmp(fam[f], "all") == 0 ||
-				    strcmp(fam[f], keep.s[i].kind->family) == 0;
-			if (in)
-				want->s[j++] = keep.s[i];
-			else
-				want->s[i].nkv = -1;	/* freed below */
-		}
-	}
-	if (st_check(s->m.x.client, want, file, &e) != 0)
-		px_die(&e);
-	if (st_export(s->m.x.client, fam, nfam, have, &e) != 0)
-		px_die(&e);
-	st_sort(want);
-	n = st_diff(want, have, fam, nfam, ch);
-	for (int i = 0; i < n; i++)
-		if (keep_deletes || (*ch)[i].op != ST_DELETE)
-			(*ch)[k++] = (*ch)[i];
-	return k;
-}
-
-static const char *
-op_name(enum st_op op)
-{
-	return op == ST_CREATE ? "create" : op == ST_UPDATE ? "update" :
-	    "delete";
-}
-
-/* The keys of a change, old and new, into w (JSON) or b (text). */
-static void
-show_change(const struct st_change *c, struct jw *w, struct buf *b)
-{
-	const struct st_sec *x = c->have, *y = c->want;
-	const struct st_sec *s = y ? y : x;
-
-	if (w) {
-		jw_obj(w);
-		jw_kstr(w, "op", op_name(c->op));
-		jw_kstr(w, "kind", s->kind->name);
-		jw_kstr(w, "id", s->id);
-		jw_key(w, "changes");
-		jw_arr(w);
-	} else {
-		buf_printf(b, "%s [%s %s]\n", c->op == ST_CREATE ? "+" :
-		    c->op == ST_DELETE ? "-" : "~", s->kind->name, s->id);
-	}
-	/* old values not in the new, then new values not in the old */
-	for (int pass = 0; pass < 2; pass++) {
-		const struct st_sec *a = pass ? y : x, *o = pass ? x : y;
-
-		for (int i = 0; a && i < a->nkv; i++) {
-			int same = 0;
-
-			for (int k = 0; o && k < o->nkv && !same; k++)
-				same = strcmp(o->kv[k].key, a->kv[i].key) ==
-				    0 && strcmp(o->kv[k].value,
-				    a->kv[i].value) == 0;
-			if (same)
-				continue;
-			if (w) {
-				jw_obj(w);
-				jw_kstr(w, "key", a->kv[i].key);
-				jw_kstr(w, pass ? "new" : "old",
-				    a->kv[i].value);
-				jw_end(w);
-			} else {
-				buf_printf(b, "    %c %s = %s\n", pass ? '+' :
-				    '-', a->kv[i].key, a->kv[i].value);
-			}
-		}
-	}
-	if (w) {
-		jw_end(w);
-		jw_end(w);
-	}
-}
-
-static int
-do_diff(struct st_cli *s, const char *file)
-{
-	struct st_state want = { 0 }, have = { 0 };
-	struct st_change *ch = NULL;
-	struct buf b = { 0 };
-	struct jw w;
-	int n, json = s->m.x.out.fmt == OUT_JSON || s->m.x.out.fmt ==
-	    OUT_JSONL;
-
-	n = plan(s, file, &want, &have, &ch, 1);
-	if (json) {
-		jw_init(&w, &b);
-		jw_arr(&w);
-	}
-	for (int i = 0; i < n; i++)
-		show_change(&ch[i], json ? &w : NULL, &b);
-	if (json) {
-		jw_end(&w);
-		buf_addc(&b, '\n');
-	}
-	/* the text is the server's too: sanitized like every table */
-	if (!json)
-		for (size_t i = 0; i < b.len; i++)
-			if ((unsigned char)b.p[i] < 0x20 && b.p[i] != '\n')
-				b.p[i] = '?';
-	fwrite(b.p, 1, b.len, stdout);
-	fflush(stdout);
-	buf_free(&b);
-	free(ch);
-	st_free(&want);
-	st_free(&have);
-	if (n > 0 && !json)
-		px_warn("%d difference%s: the cluster differs from %s", n,
-		    n == 1 ? "" : "s", file);
-	return n > 0 ? PX_EXIT_USAGE : 0;
-}
-
-/* The size of an apply: StateChanges (warning at 10, severe at 50), and
- * each delete named. */
-static int
-assess(struct px_client *c, const struct gate_req *r, void *arg,
-    struct risk_report *rep, struct px_err *e)
-{
-	const int *nchanges = arg;
-	int dels = 0;
-
-	(void)c;
-	(void)e;
-	if (*nchanges >= 50)
-		risk_add(rep, "StateChanges", RISK_SEVERE, "%d changes in one "
-		    "apply", *nchanges);
-	else if (*nchanges >= 10)
-		risk_add(rep, "StateChanges", RISK_WARNING, "%d changes in one "
-		    "apply", *nchanges);
-	for (int i = 0; i < r->n; i++)
-		if (r->t[i].call.method && strcmp(r->t[i].call.method,
-		    "DELETE") == 0)
-			dels++;
-	if (dels > 0)
-		risk_add(rep, "StateDeletes", RISK_WARNING, "--prune deletes %d "
-		    "object%s the file does not have", dels, dels == 1 ? "" :
-		    "s");
-	return 0;
-}
-
-static int
-do_apply(struct st_cli *s, const char *file)
-{
-	struct st_state want = { 0 }, have = { 0 };
-	struct st_change *ch = NULL;
-	struct px_err e = { 0 };
-	struct gate_target *t;
-	struct gate_req r;
-	struct mut_row *rows;
-	int n, nt = 0, rc;
-
-	n = plan(s, file, &want, &have, &ch, s->prune);
-	if (n == 0) {
-		fprintf(stderr, "%s: the cluster matches %s: nothing to do\n",
-		    px_progname, file);
-		st_free(&want);
-		st_free(&have);
-		free(ch);
-		return 0;
-	}
-	t = px_xcalloc((size_t)n * 4, sizeof(*t));
-	for (int i = 0; i < n; i++) {
-		int k = st_requests(&ch[i], &t[nt], 4, &e);
-
-		if (k < 0)
-			px_die(&e);
-		nt += k;
-	}
-	gate_req_init(&r, "apply", "state", nt);
-	for (int i = 0; i < nt; i++)
-		r.t[i] = t[i];	/* the buffers move to r */
-	free(t);
-	snprintf(r.summary, sizeof(r.summary), "apply %.300s: %d change%s "
-	    "(%d request%s)", file, n, n == 1 ? "" : "s", nt, nt == 1 ? "" :
-	    "s");
-	snprintf(r.id, sizeof(r.id), "state/%.80s", want.profile[0] ?
-	    want.profile : s->m.x.p->name);
-	r.destructive = 1;
-	r.assess = assess;
-	r.assess_arg = &n;
-	/* stop at the first refusal, the rest unsent; or go on */
-	if (!s->cont) {
-		s->m.o.policy = MUTATION_ROLLING;
-		s->m.o.step = 1;
-	}
-	rows = px_xcalloc((size_t)nt, sizeof(*rows));
-	for (int i = 0; i < nt; i++) {
-		const char *slash = strchr(r.t[i].id, '/');
-
-		snprintf(rows[i].name, sizeof(rows[i].name), "%s",
-		    slash ? slash + 1 : r.t[i].id);
-		snprintf(rows[i].message, sizeof(rows[i].message), "%s",
-		    r.t[i].summary);
-	}
-	rc = mutcli_run_rows(&s->m, &r, rows);
-	free(rows);
-	gate_req_free(&r);
-	free(ch);
-	st_free(&want);
-	st_free(&have);
-	return rc;
-}
 
 int
 state_main(int argc, char **argv)
@@ -419,7 +48,7 @@ state_main(int argc, char **argv)
 			s.out = g.arg;
 			break;
 		case O_FAMILY:
-			parse_families(&s, g.arg);
+			statecli_families(&s, g.arg);
 			break;
 		case O_STAMP:
 			s.stamp = 1;
@@ -429,6 +58,9 @@ state_main(int argc, char **argv)
 			break;
 		case O_CONTINUE:
 			s.cont = 1;
+			break;
+		case O_INTERACTIVE:
+			s.interactive = 1;
 			break;
 		default:
 			px_usage(&px_cmd_state);
@@ -442,15 +74,18 @@ state_main(int argc, char **argv)
 		if (s.prune || s.cont || s.m.g.dry_run || s.m.g.yes)
 			px_errx(PX_EXIT_USAGE, "export takes -o, --family and "
 			    "--stamp");
-		rc = do_export(&s);
+		rc = statecli_export(&s);
 	} else if (strcmp(argv[0], "diff") == 0 && argc == 2) {
 		if (s.out || s.stamp || s.prune || s.cont)
 			px_errx(PX_EXIT_USAGE, "diff takes --family and -j");
-		rc = do_diff(&s, argv[1]);
+		rc = statecli_diff(&s, argv[1]);
 	} else if (strcmp(argv[0], "apply") == 0 && argc == 2) {
 		if (s.out || s.stamp)
 			px_errx(PX_EXIT_USAGE, "apply takes no -o or --stamp");
-		rc = do_apply(&s, argv[1]);
+		if (s.interactive && (!isatty(STDIN_FILENO) ||
+		    !isatty(STDERR_FILENO)))
+			px_errx(PX_EXIT_USAGE, "--interactive needs a terminal");
+		rc = statecli_apply(&s, argv[1]);
 	} else if (strcmp(argv[0], "export") && strcmp(argv[0], "diff") &&
 	    strcmp(argv[0], "apply")) {
 		px_errx(PX_EXIT_USAGE, "unknown subcommand '%s' (export, diff, "
