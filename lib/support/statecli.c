@@ -306,8 +306,15 @@ assess(struct px_client *c, const struct gate_req *r, void *arg,
 		    "apply", *nchanges);
 	for (int i = 0; i < r->n; i++)
 		if (r->t[i].call.method && strcmp(r->t[i].call.method,
-		    "DELETE") == 0)
+		    "DELETE") == 0) {
 			dels++;
+			/* a file that leaves root@pam out must not lock
+			 * the cluster's last way in */
+			if (strcmp(r->t[i].id, "user/root@pam") == 0)
+				risk_add(rep, "PruneRoot", RISK_SEVERE,
+				    "--prune would delete root@pam, which the "
+				    "file leaves out");
+		}
 	if (dels > 0)
 		risk_add(rep, "StateDeletes", RISK_WARNING, "--prune deletes %d "
 		    "object%s the file does not have", dels, dels == 1 ? "" :

@@ -358,4 +358,18 @@ is "$rc" 2 "unknown verb: usage"
 run px state diff
 is "$rc" 2 "diff without a file: usage"
 
+# --- --prune never deletes root@pam unasked
+px state export --family users >"$T/noroot.ini"
+/usr/bin/python3 - "$T/noroot.ini" <<'PY'
+import sys
+p = sys.argv[1]; s = open(p).read()
+i = s.index('[user root@pam]'); j = s.find('\n[', i + 1)
+open(p, 'w').write(s[:i] + (s[j + 1:] if j > 0 else ''))
+PY
+simctl DELETE log >/dev/null
+run px state apply "$T/noroot.ini" --prune -y
+is "$rc" 6 "--prune without root@pam: exit 6"
+like "$err" "PruneRoot" "names the check"
+is "$(writes)" 0 "nothing was sent"
+
 done_testing
