@@ -147,11 +147,16 @@ reconcile_main(int argc, char **argv)
 	    s.m.g.allow_risk))
 		px_errx(PX_EXIT_USAGE, "run only shows the drift: -n -y --prune "
 		    "--continue-on-error --allow-risk are converge's");
+	if (strlen(source) > 2000 || (path && strlen(path) > 2000))
+		px_errx(PX_EXIT_USAGE, "--source or --path: longer than 2000 "
+		    "characters");
 	if (path && !path_ok(path))
 		px_errx(PX_EXIT_USAGE, "--path %s: a path inside the source", path);
 	if (is_git_url(source)) {
 		const char *td = getenv("TMPDIR");
 
+		if (td && strlen(td) > 1024)
+			td = NULL;	/* not a usable directory name */
 		snprintf(tmp, sizeof(tmp), "%s/px-reconcile.XXXXXX", td && *td ?
 		    td : "/tmp");
 		if (mkdtemp(tmp) == NULL)	/* 0700 */
@@ -160,16 +165,16 @@ reconcile_main(int argc, char **argv)
 		/* removed however px ends (an error exits from deep) */
 		snprintf(clone_dir, sizeof(clone_dir), "%s", tmp);
 		atexit(remove_clone);
-		snprintf(file, sizeof(file), "%s/repo", tmp);
+		snprintf(file, sizeof(file), "%.1100s/repo", tmp);
 		if (git_clone(source, file) != 0) {
 			/* the URL as given: git's credentials are not in it
 			 * unless the user put them there */
 			px_errx(PX_EXIT_FAIL, "git clone of the source failed");
 		}
-		snprintf(file, sizeof(file), "%s/repo/%s", tmp, path ? path :
+		snprintf(file, sizeof(file), "%.1100s/repo/%.2048s", tmp, path ? path :
 		    "state.ini");
 	} else if (stat(source, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-		snprintf(file, sizeof(file), "%s/%s", source, path ? path :
+		snprintf(file, sizeof(file), "%.2000s/%.2000s", source, path ? path :
 		    "state.ini");
 	} else {
 		if (path)
