@@ -73,8 +73,9 @@ run px -p
 is "$rc" 2 "-p without a profile: exit 2"
 
 # aliases are rows
-run px get nodes -H
-is "$(px ls nodes -H)" "$out" "px get is px ls"
+# (columns that do not move: cpu and memory change between two reads)
+run px get nodes -H -c name,status,maxcpu,maxmem
+is "$(px ls nodes -H -c name,status,maxcpu,maxmem)" "$out" "px get is px ls"
 run px help pve-version
 like "$out" '^usage: px pveversion' "pve-version is another spelling of pveversion"
 run px upgrade-check -h
