@@ -275,7 +275,8 @@ statecli_diff(struct st_cli *s, const char *file)
 		for (size_t i = 0; i < b.len; i++)
 			if ((unsigned char)b.p[i] < 0x20 && b.p[i] != '\n')
 				b.p[i] = '?';
-	fwrite(b.p, 1, b.len, stdout);
+	if (b.len > 0)
+		fwrite(b.p, 1, b.len, stdout);
 	fflush(stdout);
 	buf_free(&b);
 	free(ch);
