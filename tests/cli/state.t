@@ -15,7 +15,10 @@ py() { /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); $1"; }
 cat >"$T/ed.py" <<'PY'
 import sys
 order = ["role", "group", "user", "pool", "storage", "acl", "backup-job",
-         "replication", "ha resource"]
+         "replication", "ha resource", "firewall alias", "firewall ipset",
+         "firewall group", "firewall rules", "firewall options",
+         "notification sendmail", "notification smtp", "notification gotify",
+         "notification webhook", "notification matcher", "cluster options"]
 def kind(name):
     best = None
     for k in order:
@@ -57,7 +60,9 @@ while a:
             secs[s] = [x for x in secs[s] if x[0] != k]
         secs[s].append([k, v, []])
 out = ["[meta]"] + meta
-key = lambda n: (order.index(kind(n)), n.encode("utf-8", "surrogateescape"))
+# a kind this list does not know yet sorts last, by name
+key = lambda n: (order.index(kind(n)) if kind(n) else len(order),
+                 n.encode("utf-8", "surrogateescape"))
 for n in sorted(secs, key=key):
     out += ["", "[%s]" % n]
     for k, v, cont in sorted(secs[n], key=lambda x: (x[0], x[1].strip('"'))):

@@ -2311,12 +2311,12 @@ repl_delete(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 	    fw_ipset_add, "/vms/{vmid}", "VM.Config.Network", 0 }, \
 	{ "DELETE", "/nodes/{node}/" TYPE "/{vmid}/firewall/ipset/{name}", \
 	    fw_ipset_delete, "/vms/{vmid}", "VM.Config.Network", 0 }, \
-	{ "GET", "/nodes/{node}/" TYPE "/{vmid}/firewall/ipset/{name}/{cidr}", \
+	{ "GET", "/nodes/{node}/" TYPE "/{vmid}/firewall/ipset/{name}/{*cidr}", \
 	    fw_ipset_entry, "/vms/{vmid}", "VM.Audit", 0 }, \
-	{ "PUT", "/nodes/{node}/" TYPE "/{vmid}/firewall/ipset/{name}/{cidr}", \
+	{ "PUT", "/nodes/{node}/" TYPE "/{vmid}/firewall/ipset/{name}/{*cidr}", \
 	    fw_ipset_entry, "/vms/{vmid}", "VM.Config.Network", 0 }, \
 	{ "DELETE", \
-	    "/nodes/{node}/" TYPE "/{vmid}/firewall/ipset/{name}/{cidr}", \
+	    "/nodes/{node}/" TYPE "/{vmid}/firewall/ipset/{name}/{*cidr}", \
 	    fw_ipset_entry, "/vms/{vmid}", "VM.Config.Network", 0 }, \
 	{ "GET", "/nodes/{node}/" TYPE "/{vmid}/firewall/refs", fw_refs, \
 	    "/vms/{vmid}", "VM.Audit", 0 }, \
@@ -2366,11 +2366,11 @@ const struct sim_route sim_routes_cluster[] = {
 	    0 },
 	{ "DELETE", "/cluster/firewall/ipset/{name}", fw_ipset_delete, "/",
 	    MOD, 0 },
-	{ "GET", "/cluster/firewall/ipset/{name}/{cidr}", fw_ipset_entry,
+	{ "GET", "/cluster/firewall/ipset/{name}/{*cidr}", fw_ipset_entry,
 	    "/", AUD, 0 },
-	{ "PUT", "/cluster/firewall/ipset/{name}/{cidr}", fw_ipset_entry,
+	{ "PUT", "/cluster/firewall/ipset/{name}/{*cidr}", fw_ipset_entry,
 	    "/", MOD, 0 },
-	{ "DELETE", "/cluster/firewall/ipset/{name}/{cidr}", fw_ipset_entry,
+	{ "DELETE", "/cluster/firewall/ipset/{name}/{*cidr}", fw_ipset_entry,
 	    "/", MOD, 0 },
 	{ "GET", "/cluster/firewall/groups", fw_groups_list, "/", AUD, 0 },
 	{ "POST", "/cluster/firewall/groups", fw_group_create, "/", MOD, 0 },
