@@ -85,4 +85,20 @@ int st_requests(const struct st_change *ch, struct gate_target *t, int max,
 int st_check(struct px_client *c, const struct st_state *want,
     const char *path, struct px_err *e);
 
+/* Who px logs in as: a change that disables or deletes it is severe. */
+struct st_self {
+	const char *user;	/* the profile's user */
+	const char *token;	/* its token id, or NULL */
+};
+/*
+ * The pre-flight findings of changes ch[0..n) into rep: for each, the
+ * check its object's own command runs (a pool with members, an
+ * Administrator ACL, a storage in use, the only backup job of a guest,
+ * an HA resource, px's own user or token ...).  -1 with e when a check
+ * could not read what it needs.
+ */
+int st_assess(struct px_client *c, const struct gate_req *r,
+    const struct st_change *ch, int n, const struct st_self *self,
+    struct risk_report *rep, struct px_err *e);
+
 #endif

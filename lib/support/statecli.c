@@ -305,6 +305,9 @@ struct apply_size {
 	int changes;	/* objects created, updated, deleted */
 	int deletes;	/* objects deleted (--prune) */
 	int root;	/* root@pam among them */
+	const struct st_change *ch;	/* the changes, for their objects'
+					   own checks */
+	struct st_self self;
 };
 
 /* The size of an apply: StateChanges (warning at 10, severe at 50), and
@@ -315,9 +318,6 @@ assess(struct px_client *c, const struct gate_req *r, void *arg,
 {
 	const struct apply_size *z = arg;
 
-	(void)c;
-	(void)r;
-	(void)e;
 	if (z->changes >= 50)
 		risk_add(rep, "StateChanges", RISK_SEVERE, "%d changes in one "
 		    "apply", z->changes);
@@ -333,7 +333,8 @@ assess(struct px_client *c, const struct gate_req *r, void *arg,
 		risk_add(rep, "StateDeletes", RISK_WARNING, "--prune deletes %d "
 		    "object%s the file does not have", z->deletes,
 		    z->deletes == 1 ? "" : "s");
-	return 0;
+	/* and what each object's own command would find */
+	return st_assess(c, r, z->ch, z->changes, &z->self, rep, e);
 }
 
 /* The configuration file behind a kind's digest: PVE's digest is of the
@@ -500,6 +501,10 @@ statecli_apply(struct st_cli *s, const char *file)
 				size.root = 1;
 		}
 	size.changes = n;
+	size.ch = ch;
+	size.self.user = s->m.g.p->user;
+	size.self.token = s->m.g.p->auth == PX_AUTH_TOKEN ?
+	    s->m.g.p->token_id : NULL;
 	gate_req_init(&r, "apply", "state", nt);
 	for (int i = 0; i < nt; i++)
 		r.t[i] = t[i];	/* the buffers move to r */
