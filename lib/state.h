@@ -43,6 +43,8 @@ struct st_sec {
 	int keep;		/* PVE's own (a built-in notification
 				   target): updated, never deleted */
 	int nseq;		/* the next st_kv.seq */
+	int legacy;		/* read from a server whose API for it is
+				   older (a pool on PVE 8.0: /pools/{id}) */
 };
 
 struct st_state {

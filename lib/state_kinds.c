@@ -12,6 +12,7 @@
 #include "json.h"
 #include "pve.h"
 #include "pve_cluster.h"
+#include "pve_objw.h"
 #include "state_impl.h"
 
 #define L(...) (const char *const[]){ __VA_ARGS__, NULL }
@@ -437,6 +438,12 @@ read_pools(struct px_client *c, const struct st_kind *k, struct st_state *st,
 	struct px_reply r;
 	int n = 0;
 
+	struct pve_version ver;
+	int legacy;
+
+	if (pve_version_get(c, &ver, e) != 0)
+		return -1;
+	legacy = objw_pool_legacy(ver.release);
 	if (get_rows(c, "/pools", &r, e) != 0)
 		return -1;
 	if (pve_pools_parse(&r.j, r.data, &v, &n, e) != 0) {
@@ -452,8 +459,7 @@ read_pools(struct px_client *c, const struct st_kind *k, struct st_state *st,
 
 		if (!id_ok(v[i].poolid))
 			continue;
-		buf_adds(&p, "/pools?poolid=");
-		url_seg(&p, v[i].poolid);
+		objw_pool_path(&p, v[i].poolid, legacy);
 		if (pve_get(c, &r, e, "%s", p.p) != 0 ||
 		    pve_pool_members_parse(&r.j, r.data, &m, &nm, NULL,
 		    e) != 0) {
@@ -464,6 +470,7 @@ read_pools(struct px_client *c, const struct st_kind *k, struct st_state *st,
 		px_reply_free(&r);
 		buf_free(&p);
 		sec = st_add(st, k, v[i].poolid);
+		sec->legacy = legacy;
 		if (v[i].comment[0])
 			st_set(sec, "comment", v[i].comment);
 		for (int q = 0; q < nm; q++) {
@@ -757,7 +764,7 @@ write_pool(const struct st_kind *k, const struct st_change *ch,
 	const struct st_sec *w = ch->want, *h = ch->have;
 	struct buf addv = { 0 }, adds = { 0 }, delv = { 0 }, dels = { 0 };
 	char sum[300];
-	int n = 0;
+	int n = 0, legacy = h ? h->legacy : 0;
 	const char *id = w ? w->id : h->id;
 
 	(void)e;
@@ -783,23 +790,20 @@ write_pool(const struct st_kind *k, const struct st_change *ch,
 	} else if (ch->op == ST_UPDATE && key_differs(w, h, "comment")) {
 		snprintf(sum, sizeof(sum), "update pool %s", id);
 		target(&t[n], k, id, "PUT", sum);
-		item_path(&t[n].call.path, k, id);
+		objw_pool_path(&t[n].call.path, id, legacy);
 		form_add(&t[n].call.form, "comment", has(w, "comment") ?
 		    st_get(w, "comment") : "");
 		n++;
 	}
+	/* the members, by the one writer of members (pve_objw.h) */
 	if ((delv.len || dels.len) && n < max) {
 		snprintf(sum, sizeof(sum), "remove %s%s%s%s%s from pool %s",
 		    delv.len ? "guests " : "", buf_str(&delv), delv.len &&
 		    dels.len ? " and " : "", dels.len ? "storage " : "",
 		    buf_str(&dels), id);
 		target(&t[n], k, id, "PUT", sum);
-		item_path(&t[n].call.path, k, id);
-		if (delv.len)
-			form_add(&t[n].call.form, "vms", delv.p);
-		if (dels.len)
-			form_add(&t[n].call.form, "storage", dels.p);
-		form_add(&t[n].call.form, "delete", "1");
+		objw_pool_members(&t[n], id, buf_str(&delv), buf_str(&dels), 1,
+		    0, legacy);
 		n++;
 	}
 	if ((addv.len || adds.len) && n < max) {
@@ -808,20 +812,15 @@ write_pool(const struct st_kind *k, const struct st_change *ch,
 		    adds.len ? " and " : "", adds.len ? "storage " : "",
 		    buf_str(&adds), id);
 		target(&t[n], k, id, "PUT", sum);
-		item_path(&t[n].call.path, k, id);
-		if (addv.len)
-			form_add(&t[n].call.form, "vms", addv.p);
-		if (adds.len)
-			form_add(&t[n].call.form, "storage", adds.p);
-		/* the file says where a guest belongs */
-		if (addv.len)
-			form_add(&t[n].call.form, "allow-move", "1");
+		/* the file says where a guest belongs: it may move */
+		objw_pool_members(&t[n], id, buf_str(&addv), buf_str(&adds), 0,
+		    1, legacy);
 		n++;
 	}
 	if (ch->op == ST_DELETE && n < max) {
 		snprintf(sum, sizeof(sum), "delete pool %s", id);
 		target(&t[n], k, id, "DELETE", sum);
-		item_path(&t[n].call.path, k, id);
+		objw_pool_path(&t[n].call.path, id, legacy);
 		n++;
 	}
 	buf_free(&addv);
@@ -877,18 +876,12 @@ write_acl(const struct st_kind *k, const struct st_change *ch,
 	    ch->op == ST_DELETE ? "remove" : ch->op == ST_CREATE ? "add" :
 	    "update", path, type, ugid, role);
 	target(t, k, s->id, "PUT", sum);
-	buf_adds(&t->call.path, "/access/acl");
-	form_add(&t->call.form, "path", path);
-	form_add(&t->call.form, "roles", role);
-	form_add(&t->call.form, strcmp(type, "user") == 0 ? "users" :
-	    strcmp(type, "group") == 0 ? "groups" : "tokens", ugid);
-	if (ch->op == ST_DELETE) {
-		form_add(&t->call.form, "delete", "1");
-	} else {
-		prop = st_get(s, "propagate");
-		form_add(&t->call.form, "propagate", prop &&
-		    strcmp(prop, "0") == 0 ? "0" : "1");
-	}
+	prop = st_get(s, "propagate");
+	/* the one writer of ACL entries (pve_objw.h) */
+	objw_acl(t, path, role, strcmp(type, "user") == 0 ? ugid : NULL,
+	    strcmp(type, "group") == 0 ? ugid : NULL, strcmp(type, "token") ==
+	    0 ? ugid : NULL, prop && strcmp(prop, "0") == 0 ? 0 : 1,
+	    ch->op == ST_DELETE);
 	return 1;
 }
 

@@ -388,4 +388,18 @@ is "$rc" 6 "--prune without root@pam: exit 6"
 like "$err" "PruneRoot" "names the check"
 is "$(writes)" 0 "nothing was sent"
 
+# --- PVE 8.0: pools are /pools/{poolid}; the same writer as px pool
+sim_restart --pve-version 8.0
+px state export --family pools -o "$T/p80.ini"
+ed "$T/p80.ini" set 'pool lab' comment 'the lab on 8.0' del 'pool lab' vm
+run px state apply -n "$T/p80.ini"
+is "$rc" 0 "PVE 8.0: apply -n exit 0"
+like "$out" 'would send: PUT /pools/lab comment=' "PVE 8.0: the comment through /pools/lab"
+like "$out" 'would send: PUT /pools/lab vms=[0-9]+.*delete=1' "PVE 8.0: members through /pools/lab"
+unlike "$out" 'poolid=' "PVE 8.0: never /pools?poolid="
+run px state apply -y "$T/p80.ini"
+is "$rc" 0 "PVE 8.0: apply exit 0"
+run px state diff "$T/p80.ini"
+is "$rc" 0 "PVE 8.0: then no difference"
+
 done_testing
