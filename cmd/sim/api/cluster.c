@@ -552,9 +552,12 @@ rules_save(struct sim *s, const struct fwscope *sc, struct ext_arr *a)
 }
 
 static void
-rule_write(struct jw *w, struct ext_obj *r, size_t pos)
+rule_write(struct jw *w, struct ext_obj *r, size_t pos, const char *digest)
 {
 	ext_obj_set_int(r, "pos", (long long)pos);
+	/* each rule carries the ruleset's digest, as in PVE */
+	if (digest)
+		ext_obj_set_str(r, "digest", digest);
 	ext_obj_write(w, r, NULL);
 }
 
@@ -569,11 +572,14 @@ fw_rules_list(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 
 	if (fw_scope(s, m, rs, &sc, path_gtype(rq)) == -1)
 		return;
+	char digest[41];
+
 	rules_load(s, &sc, &a);
+	ext_kind_digest(s, "fwrules", sc.parent, digest);
 	sim_ok_begin(rs, &w);
 	jw_arr(&w);
 	for (i = 0; i < a.n; i++)
-		rule_write(&w, &a.v[i], i);
+		rule_write(&w, &a.v[i], i, digest);
 	jw_end(&w);
 	sim_ok_end(rs, &w);
 	ext_arr_free(&a);
@@ -612,10 +618,13 @@ fw_rule_get(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 
 	if (fw_scope(s, m, rs, &sc, path_gtype(rq)) == -1)
 		return;
+	char digest[41];
+
 	rules_load(s, &sc, &a);
+	ext_kind_digest(s, "fwrules", sc.parent, digest);
 	if ((pos = rule_pos(m, &a, rs)) >= 0) {
 		sim_ok_begin(rs, &w);
-		rule_write(&w, &a.v[pos], (size_t)pos);
+		rule_write(&w, &a.v[pos], (size_t)pos, digest);
 		sim_ok_end(rs, &w);
 	}
 	ext_arr_free(&a);
@@ -748,8 +757,13 @@ fw_options_get(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 
 	if (fw_scope(s, m, rs, &sc, path_gtype(rq)) == -1)
 		return;
+	char digest[41];
+
 	if (ext_doc_obj(s, "fwoptions", sc.parent, "options", &o) == -1)
 		memset(&o, 0, sizeof(o));
+	/* PVE answers the digest of the firewall file with the options */
+	ext_kind_digest(s, "fwoptions", sc.parent, digest);
+	ext_obj_set_str(&o, "digest", digest);
 	sim_ok_begin(rs, &w);
 	ext_obj_write(&w, &o, NULL);
 	sim_ok_end(rs, &w);
