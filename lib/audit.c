@@ -963,8 +963,29 @@ secret_key(const char *k, size_t n)
 	return 0;
 }
 
+/* Whether key[0..n) is one of the comma list extra. */
+static int
+listed(const char *extra, const char *key, size_t n)
+{
+	for (const char *p = extra; p && *p;) {
+		const char *c = strchr(p, ',');
+		size_t l = c ? (size_t)(c - p) : strlen(p);
+
+		if (l == n && strncmp(p, key, n) == 0)
+			return 1;
+		p = c ? c + 1 : NULL;
+	}
+	return 0;
+}
+
 void
 audit_redact(const char *form, char *out, size_t n)
+{
+	audit_redact_keys(form, NULL, out, n);
+}
+
+void
+audit_redact_keys(const char *form, const char *extra, char *out, size_t n)
 {
 	struct buf b = { 0 };
 	const char *p = form ? form : "", *amp, *eq;
@@ -975,7 +996,8 @@ audit_redact(const char *form, char *out, size_t n)
 		amp = strchr(p, '&');
 		len = amp ? (size_t)(amp - p) : strlen(p);
 		eq = memchr(p, '=', len);
-		if (eq != NULL && secret_key(p, (size_t)(eq - p))) {
+		if (eq != NULL && (secret_key(p, (size_t)(eq - p)) ||
+		    listed(extra, p, (size_t)(eq - p)))) {
 			buf_add(&b, p, (size_t)(eq - p) + 1);
 			buf_adds(&b, "REDACTED");
 		} else

@@ -58,6 +58,10 @@ int audit_verify(struct audit *a, long long *rows, long long *bad_id,
 /* Copy form (x-www-form-urlencoded) into out with the values of secret
  * keys (password, secret, token, key, ...) replaced by "REDACTED". */
 void audit_redact(const char *form, char *out, size_t n);
+/* The same, also redacting the parameters named in the comma list
+ * extra (NULL: none). */
+void audit_redact_keys(const char *form, const char *extra, char *out,
+    size_t n);
 
 /* Parse a --since value into epoch seconds: an epoch ("1764350000"), a
  * local date or time ("2026-11-28", "2026-11-28 17:30[:00]", also with a

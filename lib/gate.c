@@ -166,7 +166,8 @@ audit_row(struct gate *g, const struct gate_req *r, int i,
 	}
 	k = call_of(r, i, &target);
 	identity(p, who, sizeof(who));
-	audit_redact(k->form.len ? k->form.p : "", form, sizeof(form));
+	audit_redact_keys(k->form.len ? k->form.p : "", k->redact, form,
+		    sizeof(form));
 	snprintf(params, sizeof(params), "%s %s%s%s",
 	    k->method ? k->method : "-", k->path.len ? k->path.p : "-",
 	    form[0] ? " " : "", form);
@@ -494,7 +495,8 @@ gate_send(struct gate *g, struct gate_req *r, int i, struct gate_result *res,
 
 	/* 5. dry run: say what would be sent, send nothing */
 	if (g->dry_run) {
-		audit_redact(k->form.len ? k->form.p : "", form, sizeof(form));
+		audit_redact_keys(k->form.len ? k->form.p : "", k->redact, form,
+		    sizeof(form));
 		snprintf(res->would_send, sizeof(res->would_send), "%s %s%s%s",
 		    k->method, k->path.p, form[0] ? " " : "", form);
 		res->dry_run = 1;

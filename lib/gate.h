@@ -73,6 +73,10 @@ struct gate_call {
 	const char *method;	/* POST, PUT, DELETE; NULL: none */
 	struct buf path;	/* API path, encoded */
 	struct buf form;	/* form body, or empty */
+	const char *redact;	/* parameters kept out of the audit log and
+				   -n although their names do not say they
+				   are secret (a file's content), comma-
+				   separated; NULL: none */
 };
 
 struct gate_target {

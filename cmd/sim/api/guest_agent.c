@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "enc.h"
 #include "guest.h"
 
 /* ---- the guest agent ---- */
@@ -144,12 +145,74 @@ GUEST_HANDLER(h_agent_simple)
 		jw_kstr(&w, "machine", "x86_64");
 		jw_end(&w);
 	} else if (strcmp(cmd, "info") == 0) {
+		static const char *const cmds[] = { "guest-exec",
+		    "guest-exec-status", "guest-file-read", "guest-file-write",
+		    "guest-fsfreeze-freeze", "guest-fsfreeze-status",
+		    "guest-get-fsinfo", "guest-get-host-name",
+		    "guest-get-osinfo", "guest-get-time", "guest-get-timezone",
+		    "guest-get-users", "guest-network-get-interfaces",
+		    "guest-ping", "guest-shutdown", NULL };
+
 		jw_obj(&w);
 		jw_kstr(&w, "version", "7.2.15");
 		jw_key(&w, "supported_commands");
 		jw_arr(&w);
+		for (int i = 0; cmds[i]; i++) {
+			jw_obj(&w);
+			jw_kstr(&w, "name", cmds[i]);
+			jw_kbool(&w, "enabled", 1);
+			jw_kbool(&w, "success-response",
+			    strcmp(cmds[i], "guest-shutdown") != 0);
+			jw_end(&w);
+		}
 		jw_end(&w);
 		jw_end(&w);
+	} else if (strcmp(cmd, "get-fsinfo") == 0) {
+		jw_arr(&w);
+		jw_obj(&w);
+		jw_kstr(&w, "name", "sda1");
+		jw_kstr(&w, "mountpoint", "/");
+		jw_kstr(&w, "type", "ext4");
+		jw_kint(&w, "total-bytes", 33280290816LL);
+		jw_kint(&w, "used-bytes", 4509715660LL);
+		jw_key(&w, "disk");
+		jw_arr(&w);
+		jw_obj(&w);
+		jw_kstr(&w, "dev", "/dev/sda1");
+		jw_kstr(&w, "bus-type", "scsi");
+		jw_end(&w);
+		jw_end(&w);
+		jw_end(&w);
+		jw_obj(&w);
+		jw_kstr(&w, "name", "sda15");
+		jw_kstr(&w, "mountpoint", "/boot/efi");
+		jw_kstr(&w, "type", "vfat");
+		jw_kint(&w, "total-bytes", 129718272LL);
+		jw_kint(&w, "used-bytes", 6124544LL);
+		jw_key(&w, "disk");
+		jw_arr(&w);
+		jw_obj(&w);
+		jw_kstr(&w, "dev", "/dev/sda15");
+		jw_kstr(&w, "bus-type", "scsi");
+		jw_end(&w);
+		jw_end(&w);
+		jw_end(&w);
+		jw_end(&w);
+	} else if (strcmp(cmd, "get-users") == 0) {
+		jw_arr(&w);
+		jw_obj(&w);
+		jw_kstr(&w, "user", "root");
+		jw_key(&w, "login-time");
+		jw_num(&w, (double)sim_now(s) - 3600.25);
+		jw_end(&w);
+		jw_end(&w);
+	} else if (strcmp(cmd, "get-timezone") == 0) {
+		jw_obj(&w);
+		jw_kstr(&w, "zone", "UTC");
+		jw_kint(&w, "offset", 0);
+		jw_end(&w);
+	} else if (strcmp(cmd, "fsfreeze-status") == 0) {
+		jw_str(&w, "thawed");
 	} else if (strcmp(cmd, "get-time") == 0) {
 		jw_int(&w, (long long)sim_now(s) * 1000000000LL);
 	} else {
@@ -383,9 +446,31 @@ GUEST_HANDLER(h_agent_file_write)
 	    0)
 		return;
 	snprintf(parent, sizeof(parent), "guest/%d", g->vmid);
+	if (strlen(sim_param(rq, "content")) > 61440) {
+		sim_param_error(rs, "content", "value may only be 61440 "
+		    "characters long");
+		return;
+	}
 	jw_init(&w, &b);
 	jw_obj(&w);
-	jw_kstr(&w, "content", sim_param(rq, "content"));
+	if (sim_param(rq, "encode") && strcmp(sim_param(rq, "encode"),
+	    "0") == 0) {
+		/* encode=0: the content is base64 already (QEMU's form) */
+		struct buf raw = { 0 };
+		const char *c = sim_param(rq, "content");
+
+		if (b64_decode(&raw, c, strlen(c)) != 0) {
+			buf_free(&b);
+			buf_free(&raw);
+			sim_error(rs, 500, "Agent error: Invalid parameter "
+			    "type for 'buf-b64', expected: base64");
+			return;
+		}
+		jw_kstr(&w, "content", buf_str(&raw));
+		buf_free(&raw);
+	} else {
+		jw_kstr(&w, "content", sim_param(rq, "content"));
+	}
 	jw_end(&w);
 	sim_doc_put(s, "agentfile", parent, sim_param(rq, "file"), b.p);
 	buf_free(&b);
