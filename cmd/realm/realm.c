@@ -275,6 +275,14 @@ realm_main(int argc, char **argv)
 	objcli_init(&oc, &px_cmd_realm);
 	px_getopt_init(&g, &px_cmd_realm, argc, argv);
 	while ((ch = px_getopt(&g)) != -1) {
+		/* a secret never comes from argv, --raw neither */
+		if (ch == PX_O_RAW && (strncmp(g.arg, "password=", 9) == 0 ||
+		    strncmp(g.arg, "client-key=", 11) == 0))
+			px_errx(PX_EXIT_USAGE, "--raw %.*s: a secret is not "
+			    "taken from the command line (--%.*s-file or "
+			    "--%.*s-env)", (int)strcspn(g.arg, "="), g.arg,
+			    (int)strcspn(g.arg, "="), g.arg,
+			    (int)strcspn(g.arg, "="), g.arg);
 		if (objcli_opt(&oc, ch, &g))
 			continue;
 		px_usage(&px_cmd_realm);
