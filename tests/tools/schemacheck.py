@@ -82,6 +82,14 @@ EXTRA = {
     # PVE writes the snapshot parent into every guest config; the qemu
     # config schema declares "parent", the lxc one forgets it.
     "/nodes/{node}/lxc/{vmid}/config": {"": {"parent"}},
+    # PVE's realm listing marks the default realm (Domains.pm index).
+    "/access/domains": {"[]": {"default"}},
+    # The mapping listings are the section-config entries (type, and a
+    # PCI mapping's flags) with the file's digest (Mapping/*.pm index).
+    "/cluster/mapping/pci": {"[]": {"type", "digest", "mdev",
+                                    "live-migration-capable"}},
+    "/cluster/mapping/usb": {"[]": {"type", "digest"}},
+    "/cluster/mapping/dir": {"[]": {"type", "digest"}},
 }
 
 
