@@ -12,6 +12,7 @@
 #include "json.h"
 #include "pve.h"
 #include "pve_cluster.h"
+#include "pve_mapping.h"
 #include "pve_objw.h"
 #include "state_impl.h"
 
@@ -33,6 +34,10 @@ static int write_acl(const struct st_kind *, const struct st_change *,
 static int read_roles(struct px_client *, const struct st_kind *,
     struct st_state *, struct px_err *);
 static int write_role(const struct st_kind *, const struct st_change *,
+    struct gate_target *, int, struct px_err *);
+static int read_mappings(struct px_client *, const struct st_kind *,
+    struct st_state *, struct px_err *);
+static int write_mapping(const struct st_kind *, const struct st_change *,
     struct gate_target *, int, struct px_err *);
 
 /* Dependency order: what others name comes first. */
@@ -73,6 +78,24 @@ static const struct st_kind kinds[] = {
 	  "is_mountpoint", "krbd", "mkdir", "nocow", "nowritecache",
 	  "saferemove", "shared", "skip-cert-verification",
 	  "snapshot-as-volume-chain", "sparse", "tagged_only") },
+	/* resource mappings: one map line per node entry (a property
+	 * string with commas: kind-specific reading and writing).  No
+	 * digest: PVE's covers the whole file of a type, so the second
+	 * change of one apply to the same type would be refused. */
+	{ "mapping pci", "mappings", 55, L("description",
+	  "live-migration-capable", "map", "mdev"), L("map"), NULL,
+	  "/cluster/mapping/pci", "id", "/cluster/mapping/pci",
+	  "/cluster/mapping/pci/%s", 0, read_mappings, write_mapping,
+	  L("live-migration-capable=0", "mdev=0"), 1, 0, NULL, NULL,
+	  L("live-migration-capable", "mdev") },
+	{ "mapping usb", "mappings", 56, L("description", "map"), L("map"),
+	  NULL, "/cluster/mapping/usb", "id", "/cluster/mapping/usb",
+	  "/cluster/mapping/usb/%s", 0, read_mappings, write_mapping, NULL,
+	  1, 0, NULL, NULL, NULL },
+	{ "mapping dir", "mappings", 57, L("description", "map"), L("map"),
+	  NULL, "/cluster/mapping/dir", "id", "/cluster/mapping/dir",
+	  "/cluster/mapping/dir/%s", 0, read_mappings, write_mapping, NULL,
+	  1, 0, NULL, NULL, NULL },
 	{ "acl", "acl", 60, L("propagate"), NULL, NULL, "/access/acl", NULL,
 	  NULL, NULL, 0, read_acl, write_acl, L("propagate=1"), 0, 0, NULL,
 	  NULL, L("propagate") },
@@ -531,6 +554,70 @@ read_acl(struct px_client *c, const struct st_kind *k, struct st_state *st,
 	return 0;
 }
 
+/* A mapping's scalar keys as the generic reader does, and each entry
+ * of its map array a line of its own (an entry holds commas). */
+static int
+read_mappings(struct px_client *c, const struct st_kind *k,
+    struct st_state *st, struct px_err *e)
+{
+	struct px_reply r;
+	int row, i;
+
+	if (get_rows(c, k->list_path, &r, e) != 0) {
+		/* PVE before 8.4 has no directory mappings */
+		if (strcmp(k->name, "mapping dir") == 0 && (e->http == 501 ||
+		    e->id == PXE_NOT_FOUND)) {
+			memset(e, 0, sizeof(*e));
+			return 0;
+		}
+		return -1;
+	}
+	JSON_FOREACH(&r.j, r.data, row, i) {
+		char *id = json_get_str(&r.j, row, "id");
+		struct st_sec *sec;
+		int kk, m, a, el;
+
+		if (!id_ok(id)) {
+			free(id);
+			continue;
+		}
+		sec = st_add(st, k, id);
+		free(id);
+		if ((kk = json_get(&r.j, row, "digest")) >= 0)
+			json_strcpy(&r.j, kk, sec->digest, sizeof(sec->digest));
+		JSON_FOREACH_KV(&r.j, row, kk, m) {
+			char *key = json_strdup(&r.j, kk), *v;
+
+			if (key && strcmp(key, "map") != 0 &&
+			    st_kind_has_key(k, key) &&
+			    (v = scalar(&r.j, kk + 1)) != NULL) {
+				st_set(sec, key, v);
+				free(v);
+			}
+			free(key);
+		}
+		if ((a = json_get(&r.j, row, "map")) < 0)
+			continue;
+		if (json_type(&r.j, a) == JSON_STRING) {
+			char *v = json_strdup(&r.j, a);
+
+			if (v && *v)
+				st_set(sec, "map", v);
+			free(v);
+			continue;
+		}
+		JSON_FOREACH(&r.j, a, kk, el) {
+			char *v = scalar(&r.j, kk);
+
+			if (v && *v)
+				st_set(sec, "map", v);
+			free(v);
+		}
+	}
+	px_reply_free(&r);
+	return 0;
+}
+
 int
 st_export(struct px_client *c, const char *const *families, int nfam,
     struct st_state *st, struct px_err *e)
@@ -733,6 +820,75 @@ write_role(const struct st_kind *k, const struct st_change *ch,
 	joined(ch->want, "privs", &v);
 	form_add(&t->call.form, "privs", v.p);
 	buf_free(&v);
+	return 1;
+}
+
+/* Each map line of sec, a map parameter of its own. */
+static void
+map_params(const struct st_sec *sec, struct buf *form)
+{
+	for (int i = 0; i < sec->nkv; i++)
+		if (strcmp(sec->kv[i].key, "map") == 0)
+			form_add(form, "map", sec->kv[i].value);
+}
+
+/*
+ * A mapping: as the generic writer, but its map is a list of property
+ * strings, sent as one map parameter each (PVE replaces the list), and
+ * cannot be deleted (PVE requires it).
+ */
+static int
+write_mapping(const struct st_kind *k, const struct st_change *ch,
+    struct gate_target *t, int max, struct px_err *e)
+{
+	const struct st_sec *w = ch->want, *h = ch->have;
+	const char *keys[16], *hk[16];
+	struct buf del = { 0 };
+	char sum[300];
+	int n, nh;
+
+	if (ch->op == ST_DELETE)
+		return write_generic(k, ch, t, max, e);
+	if (!has(w, "map"))
+		return px_fail(e, PXE_USAGE, "[%s %s]: a mapping needs a map "
+		    "line per node entry", k->name, w->id);
+	n = keys_of(w, keys, 16);
+	if (ch->op == ST_CREATE) {
+		snprintf(sum, sizeof(sum), "create %s %s", k->name, w->id);
+		target(t, k, w->id, "POST", sum);
+		buf_adds(&t->call.path, k->create_path);
+		form_add(&t->call.form, "id", w->id);
+		for (int i = 0; i < n; i++)
+			if (strcmp(keys[i], "map") != 0)
+				form_add(&t->call.form, keys[i], st_get(w,
+				    keys[i]));
+		map_params(w, &t->call.form);
+		return 1;
+	}
+	snprintf(sum, sizeof(sum), "update %s %s", k->name, w->id);
+	target(t, k, w->id, "PUT", sum);
+	item_path(&t->call.path, k, w->id);
+	for (int i = 0; i < n; i++) {
+		if (!key_differs(w, h, keys[i]))
+			continue;
+		if (strcmp(keys[i], "map") == 0)
+			map_params(w, &t->call.form);
+		else
+			form_add(&t->call.form, keys[i], st_get(w, keys[i]));
+	}
+	nh = keys_of(h, hk, 16);
+	for (int i = 0; i < nh; i++) {
+		if (has(w, hk[i]))
+			continue;
+		if (del.len)
+			buf_addc(&del, ',');
+		buf_adds(&del, hk[i]);
+	}
+	if (del.len)
+		form_add(&t->call.form, "delete", del.p);
+	if (k->digest && h->digest[0])
+		form_add(&t->call.form, "digest", h->digest);
+	buf_free(&del);
 	return 1;
 }
 
@@ -1036,6 +1192,27 @@ st_check(struct px_client *c, const struct st_state *want, const char *path,
 				px_fail(e, PXE_CONFIG, "%s:%d: [acl %s]: no group "
 				    "'%s', in the file or on the cluster", path,
 				    s->line, s->id, ugid);
+				rc = -1;
+			}
+		}
+		/* a mapping's entries: a node each, no control
+		 * characters (PVE checks the rest) */
+		for (int k = 0; k < s->nkv && rc == 0 &&
+		    strncmp(s->kind->name, "mapping ", 8) == 0; k++) {
+			const char *v = s->kv[k].value;
+			char node[64];
+
+			if (strcmp(s->kv[k].key, "map") != 0)
+				continue;
+			for (const char *q = v; *q && rc == 0; q++)
+				if ((unsigned char)*q < 0x20 || *q == 0x7f)
+					rc = -1;
+			pve_mapping_entry_node(v, node, sizeof(node));
+			if (rc != 0 || !pve_valid_node(node)) {
+				px_fail(e, PXE_CONFIG, "%s:%d: [%s %s]: map = "
+				    "%s is not a node's entry (node=NODE,..., "
+				    "no control characters)", path, s->line,
+				    s->kind->name, s->id, v);
 				rc = -1;
 			}
 		}

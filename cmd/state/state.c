@@ -17,8 +17,8 @@ static const struct px_opt opts[] = {
 	PX_OPT_OUTPUT, PX_OPT_PROFILE, PX_OPT_VERBOSE, PX_OPT_GATE,
 	{ 'o', "output", "file", "export: write the file here (not stdout)" },
 	{ O_FAMILY, "family", "family[,family]", "only these families "
-	    "(pools, acl, users, groups, roles, storage, backup-jobs, "
-	    "replication, ha-resources; all)" },
+	    "(pools, acl, users, groups, roles, storage, mappings, "
+	    "backup-jobs, replication, ha-resources; all)" },
 	{ O_INTERACTIVE, "interactive", NULL, "apply: ask y/N for each "
 	    "delete and each change of a severe apply" },
 	{ O_STAMP, "stamp", NULL, "export: note the time in [meta]" },

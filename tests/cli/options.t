@@ -38,7 +38,7 @@ bad=""
 for c in $(px --list); do
 	case $c in sim|top|fleet|init|help) continue ;; esac
 	usage=$(px help "$c" </dev/null | head -1)
-	for o in $(printf '%s\n' "$usage" | grep -oE '\[--?[A-Za-z][-_a-z]*' | sed 's/^\[//'); do
+	for o in $(printf '%s\n' "$usage" | grep -oE '\[--?[A-Za-z][-_a-z0-9]*' | sed 's/^\[//'); do
 		case $o in
 		--*) words=$(printf '%s\n' "$usage" | grep -oE "\[$o [^]]*\]|\[$o\]" | head -1) ;;
 		-*) words=$(printf '%s\n' "$usage" | grep -oE "\[$o [^]]*\]" | head -1) ;;

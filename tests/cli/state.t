@@ -14,7 +14,8 @@ py() { /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); $1"; }
 #   del 'SECTION' KEY       drop 'SECTION'       new 'SECTION'
 cat >"$T/ed.py" <<'PY'
 import sys
-order = ["role", "group", "user", "pool", "storage", "acl", "backup-job",
+order = ["role", "group", "user", "pool", "storage", "mapping pci",
+         "mapping usb", "mapping dir", "acl", "backup-job",
          "replication", "ha resource", "firewall alias", "firewall ipset",
          "firewall group", "firewall rules", "firewall options",
          "notification sendmail", "notification smtp", "notification gotify",

@@ -82,6 +82,31 @@ EXTRA = {
     # PVE writes the snapshot parent into every guest config; the qemu
     # config schema declares "parent", the lxc one forgets it.
     "/nodes/{node}/lxc/{vmid}/config": {"": {"parent"}},
+    # PVE's realm listing marks the default realm (Domains.pm index).
+    "/access/domains": {"[]": {"default"}},
+    # The mapping listings are the section-config entries (type, and a
+    # PCI mapping's flags) with the file's digest (Mapping/*.pm index).
+    "/cluster/mapping/pci": {"[]": {"type", "digest", "mdev",
+                                    "live-migration-capable"}},
+    "/cluster/mapping/usb": {"[]": {"type", "digest"}},
+    "/cluster/mapping/dir": {"[]": {"type", "digest"}},
+    # The firewall answers its options with the file's digest
+    # (copy_opject_with_digest) and every rule with the ruleset's
+    # (cleanup_fw_rule in PVE/Firewall.pm).
+    "/cluster/firewall/options": {"": {"digest"}},
+    "/nodes/{node}/firewall/options": {"": {"digest"}},
+    "/nodes/{node}/qemu/{vmid}/firewall/options": {"": {"digest"}},
+    "/nodes/{node}/lxc/{vmid}/firewall/options": {"": {"digest"}},
+    "/cluster/firewall/rules": {"[]": {"digest"}},
+    "/cluster/firewall/rules/{pos}": {"": {"digest"}},
+    "/cluster/firewall/groups/{group}": {"[]": {"digest"}},
+    "/cluster/firewall/groups/{group}/{pos}": {"": {"digest"}},
+    "/nodes/{node}/firewall/rules": {"[]": {"digest"}},
+    "/nodes/{node}/firewall/rules/{pos}": {"": {"digest"}},
+    "/nodes/{node}/qemu/{vmid}/firewall/rules": {"[]": {"digest"}},
+    "/nodes/{node}/qemu/{vmid}/firewall/rules/{pos}": {"": {"digest"}},
+    "/nodes/{node}/lxc/{vmid}/firewall/rules": {"[]": {"digest"}},
+    "/nodes/{node}/lxc/{vmid}/firewall/rules/{pos}": {"": {"digest"}},
 }
 
 

@@ -905,17 +905,177 @@ role_item(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 /* ------------------------------------------------------------------ */
 /* Realms                                                             */
 
+/*
+ * PVE's /access/domains (pve-access-control's PVE/API2/Domains.pm):
+ * the schema is the union of every realm type's options; each type's
+ * plugin takes only its own (check_config), a new realm needs its
+ * type's required ones, and the errors come from inside the domain
+ * lock with its prefix ("add auth server failed: ...").  The bind
+ * password is kept apart (PVE: /etc/pve/priv/realm/REALM.pw) and never
+ * served.  PVE itself does not refuse to delete pam or pve.
+ */
 static const struct ext_coll domain_coll = {
 	"domain", "realm", "realm",
 	"realm:s:k type:e(ad|ldap|openid|pam|pve):rc comment:s default:b "
 	"tfa:s server1:s server2:s port:i base_dn:s user_attr:s bind_dn:s "
 	"password:s:h mode:e(ldap|ldaps|ldap+starttls) secure:b verify:b "
-	"domain:s issuer-url:s client-id:s client-key:s:h autocreate:b "
-	"case-sensitive:b filter:s sync_attributes:s sync-defaults-options:s",
+	"sslversion:e(tlsv1|tlsv1_1|tlsv1_2|tlsv1_3) capath:s cert:s "
+	"certkey:s domain:s issuer-url:s client-id:s client-key:s:h "
+	"autocreate:b username-claim:s groups-claim:s groups-autocreate:b "
+	"groups-overwrite:b prompt:s scopes:s acr-values:s query-userinfo:b "
+	"case-sensitive:b filter:s sync_attributes:s sync-defaults-options:s "
+	"user_classes:s group_dn:s group_name_attr:s group_filter:s "
+	"group_classes:s check-connection:b:w",
 	NULL, NULL, "domain '%s' does not exist",
-	"create domain failed: domain '%s' already exists", EXT_DIGEST_ITEM,
+	"add auth server failed: domain '%s' already exists", EXT_DIGEST_ITEM,
 	NULL
 };
+
+/* PVE::Auth::*->options: what each type takes; "!" marks a required
+ * option, "=" a fixed one. */
+static const struct {
+	const char *type, *opts;
+} domain_types[] = {
+	{ "ldap", "!server1 server2 !base_dn bind_dn password !user_attr port "
+	  "secure sslversion default comment tfa verify capath cert certkey "
+	  "filter sync_attributes user_classes group_dn group_name_attr "
+	  "group_filter group_classes sync-defaults-options mode "
+	  "case-sensitive" },
+	{ "ad", "!server1 server2 !domain port secure sslversion default "
+	  "comment tfa verify capath cert certkey base_dn bind_dn password "
+	  "user_attr filter sync_attributes user_classes group_dn "
+	  "group_name_attr group_filter group_classes sync-defaults-options "
+	  "mode case-sensitive" },
+	{ "openid", "!issuer-url !client-id client-key autocreate "
+	  "=username-claim groups-claim groups-autocreate groups-overwrite "
+	  "prompt scopes acr-values audiences default comment "
+	  "query-userinfo" },
+	{ "pam", "default comment tfa" },
+	{ "pve", "default comment tfa" },
+};
+
+/* The option word of key in type's list ("!server1"), or NULL. */
+static const char *
+domain_opt(const char *type, const char *key, char *buf, size_t n)
+{
+	for (size_t i = 0; i < sizeof(domain_types) / sizeof(domain_types[0]);
+	    i++) {
+		char tmp[1024], *tok, *save = NULL;
+
+		if (strcmp(domain_types[i].type, type) != 0)
+			continue;
+		snprintf(tmp, sizeof(tmp), "%s", domain_types[i].opts);
+		for (tok = strtok_r(tmp, " ", &save); tok;
+		    tok = strtok_r(NULL, " ", &save))
+			if (strcmp(tok + (*tok == '!' || *tok == '='),
+			    key) == 0) {
+				snprintf(buf, n, "%s", tok);
+				return buf;
+			}
+	}
+	return NULL;
+}
+
+/* The plugin's check of the parameters of a realm of type: -1 with
+ * PVE's 500 (prefixed with what failed). */
+static int
+domain_check_config(const char *type, const struct sim_req *rq,
+    struct sim_resp *rs, int create, const char *failed)
+{
+	char w[64];
+
+	for (size_t i = 0; i < rq->params.n; i++) {
+		const char *k = rq->params.v[i].key;
+
+		if (!strcmp(k, "realm") || !strcmp(k, "type") ||
+		    !strcmp(k, "digest") || !strcmp(k, "delete") ||
+		    !strcmp(k, "check-connection") || !strcmp(k, "password"))
+			continue;
+		if (domain_opt(type, k, w, sizeof(w)) == NULL) {
+			sim_error(rs, 500, "%s: unexpected property '%s'",
+			    failed, k);
+			return -1;
+		}
+		if (!create && w[0] == '=') {
+			sim_error(rs, 500, "%s: can't change value of fixed "
+			    "parameter '%s'", failed, k);
+			return -1;
+		}
+	}
+	if (create) {
+		for (size_t i = 0; i < sizeof(domain_types) /
+		    sizeof(domain_types[0]); i++) {
+			char tmp[1024], *tok, *save = NULL;
+
+			if (strcmp(domain_types[i].type, type) != 0)
+				continue;
+			snprintf(tmp, sizeof(tmp), "%s", domain_types[i].opts);
+			for (tok = strtok_r(tmp, " ", &save); tok;
+			    tok = strtok_r(NULL, " ", &save))
+				if (*tok == '!' && sim_param(rq, tok + 1) ==
+				    NULL) {
+					sim_error(rs, 500, "%s: missing value "
+					    "for required option '%s'", failed,
+					    tok + 1);
+					return -1;
+				}
+		}
+	}
+	if (sim_param(rq, "check-connection") != NULL &&
+	    strcmp(type, "ldap") != 0 && strcmp(type, "ad") != 0) {
+		sim_error(rs, 500, "%s: 'check-connection' parameter can only "
+		    "be set for realms of type 'ldap' or 'ad'", failed);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+domain_ids_cb(void *arg, const char *id, const char *json)
+{
+	struct buf *b = arg;
+
+	(void)json;
+	buf_adds(b, id);
+	buf_addc(b, '\n');
+	return 0;
+}
+
+/* One default realm: the others lose theirs. */
+static void
+domain_clear_default(struct sim *s, const char *keep)
+{
+	struct buf ids = { 0 };
+	char *p, *nl;
+
+	sim_doc_list(s, "domain", "", domain_ids_cb, &ids);
+	for (p = ids.p; p && *p; p = nl + 1) {
+		struct ext_obj o;
+
+		if ((nl = strchr(p, '\n')) == NULL)
+			break;
+		*nl = '\0';
+		if (strcmp(p, keep) == 0 ||
+		    ext_doc_obj(s, "domain", "", p, &o) == -1)
+			continue;
+		if (ext_obj_raw(&o, "default") != NULL) {
+			ext_obj_del(&o, "default");
+			ext_doc_put_obj(s, "domain", "", p, &o);
+		}
+		ext_obj_free(&o);
+	}
+	buf_free(&ids);
+}
+
+static int
+domain_realm_ok(const char *r)
+{
+	size_t n = strlen(r);
+
+	return n >= 2 && n <= 32 && ((r[0] >= 'a' && r[0] <= 'z') ||
+	    (r[0] >= 'A' && r[0] <= 'Z')) && strspn(r, "abcdefghijklmnopqrst"
+	    "uvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") == n;
+}
 
 static int
 domain_list_cb(void *arg, const char *id, const char *json)
@@ -926,7 +1086,7 @@ domain_list_cb(void *arg, const char *id, const char *json)
 	(void)id;
 	if (ext_obj_parse(&o, json, 0) == -1)
 		return 0;
-	ext_obj_write(w, &o, "realm type comment tfa");
+	ext_obj_write(w, &o, "realm type comment tfa default");
 	ext_obj_free(&o);
 	return 0;
 }
@@ -943,29 +1103,119 @@ domains_list(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 }
 
 static void
+domain_create(struct sim *s, const struct sim_req *rq, struct sim_resp *rs)
+{
+	const char *realm = sim_param(rq, "realm");
+	const char *type = sim_param(rq, "type");
+	const char *f = "add auth server failed";
+	struct ext_obj o = { 0 };
+	char *doc;
+
+	if (realm == NULL) {
+		sim_param_error(rs, "realm", "property is missing and it is "
+		    "not optional");
+		return;
+	}
+	if (!domain_realm_ok(realm)) {
+		sim_param_errorf(rs, "realm", "invalid format - value does "
+		    "not look like a valid realm\n");
+		return;
+	}
+	if (ext_check(domain_coll.spec, rq, rs, 1, "realm") == -1)
+		return;
+	if ((doc = sim_doc_get(s, "domain", "", realm)) != NULL) {
+		free(doc);
+		sim_error(rs, 500, "%s: domain '%s' already exists", f, realm);
+		return;
+	}
+	if (!strcmp(realm, "pam") || !strcmp(realm, "pve")) {
+		sim_error(rs, 500, "%s: unable to use reserved name '%s'", f,
+		    realm);
+		return;
+	}
+	if (!strcmp(type, "pam") || !strcmp(type, "pve")) {
+		sim_error(rs, 500, "%s: unable to create builtin type '%s'", f,
+		    type);
+		return;
+	}
+	if (domain_check_config(type, rq, rs, 1, f) == -1)
+		return;
+	ext_obj_set_str(&o, "realm", realm);
+	if (ext_apply(domain_coll.spec, rq, rs, &o, 1, "realm") == 0) {
+		if (ext_obj_int(&o, "default", 0))
+			domain_clear_default(s, realm);
+		ext_doc_put_obj(s, "domain", "", realm, &o);
+		sim_ok_null(rs);
+	}
+	ext_obj_free(&o);
+}
+
+static void
+domain_update(struct sim *s, const struct sim_req *rq, struct sim_resp *rs,
+    const char *realm)
+{
+	const char *f = "update auth server failed";
+	struct ext_obj o;
+	char digest[41], *type = NULL;
+	size_t i, n = 0;
+
+	if (ext_check(domain_coll.spec, rq, rs, 0, "realm digest") == -1)
+		return;
+	ext_kind_digest(s, "domain", "", digest);
+	if (sim_param(rq, "digest") != NULL &&
+	    strcmp(sim_param(rq, "digest"), digest) != 0) {
+		sim_error(rs, 500, "%s: detected modified configuration - file "
+		    "changed by other user? Try again.", f);
+		return;
+	}
+	if (ext_doc_obj(s, "domain", "", realm, &o) == -1) {
+		sim_error(rs, 500, "%s: domain '%s' does not exist", f, realm);
+		return;
+	}
+	for (i = 0; i < rq->params.n; i++)
+		if (strcmp(rq->params.v[i].key, "digest") != 0 &&
+		    strcmp(rq->params.v[i].key, "realm") != 0)
+			n++;
+	if (n == 0) {
+		sim_error(rs, 500, "%s: no options specified", f);
+		goto out;
+	}
+	type = ext_obj_str(&o, "type");
+	if (domain_check_config(type ? type : "", rq, rs, 0, f) == -1)
+		goto out;
+	if (ext_apply(domain_coll.spec, rq, rs, &o, 0, "realm digest") == 0) {
+		if (sim_param(rq, "default") != NULL &&
+		    ext_obj_int(&o, "default", 0))
+			domain_clear_default(s, realm);
+		ext_doc_put_obj(s, "domain", "", realm, &o);
+		sim_ok_null(rs);
+	}
+out:
+	free(type);
+	ext_obj_free(&o);
+}
+
+static void
 domain_item(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
     const struct sim_match *m)
 {
 	const char *realm = sim_var(m, "realm");
+	char *doc;
 
 	if (!strcmp(rq->method, "GET"))
 		ext_coll_get(s, rs, &domain_coll, "", realm);
 	else if (!strcmp(rq->method, "PUT"))
-		ext_coll_update(s, rq, rs, &domain_coll, "", realm);
-	else if (!strcmp(rq->method, "POST")) {
-		const char *type = sim_param(rq, "type");
-
-		if (type != NULL && (!strcmp(type, "pam") ||
-		    !strcmp(type, "pve"))) {
-			sim_param_errorf(rs, "type", "unable to create builtin "
-			    "type '%s'", type);
-			return;
-		}
-		ext_coll_create(s, rq, rs, &domain_coll, "", NULL);
-	} else if (!strcmp(realm, "pam") || !strcmp(realm, "pve"))
-		sim_error(rs, 500, "can't remove builtin realm '%s'", realm);
-	else
-		ext_coll_delete(s, rs, &domain_coll, "", realm);
+		domain_update(s, rq, rs, realm);
+	else if (!strcmp(rq->method, "POST"))
+		domain_create(s, rq, rs);
+	else if ((doc = sim_doc_get(s, "domain", "", realm)) == NULL)
+		sim_error(rs, 500, "delete auth server failed: authentication "
+		    "domain '%s' does not exist", realm);
+	else {
+		free(doc);
+		sim_doc_delete(s, "domain", "", realm);
+		sim_ok_null(rs);
+	}
 }
 
 /* ------------------------------------------------------------------ */

@@ -1730,43 +1730,301 @@ ha_status_index(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 /* ------------------------------------------------------------------ */
 /* Mappings                                                           */
 
-static const struct ext_coll pcimap_coll = {
-	"pcimapping", "id", "id",
-	"id:s:k description:s live-migration-capable:b map:a:r mdev:b",
-	NULL, NULL, "PCI mapping '%s' does not exist",
-	"PCI mapping '%s' already exists", EXT_DIGEST_ITEM, NULL
+/*
+ * PVE's /cluster/mapping/{pci,usb,dir} (pve-manager's
+ * PVE/API2/Cluster/Mapping/ modules over pve-guest-common's
+ * PVE/Mapping/ modules): a section config per type, one digest per file,
+ * each map entry a property string checked against the type's format
+ * (400 with "map[N]" in errors), duplicates and unknown ids with the
+ * messages of the lock_*_config wrappers.  Directory mappings: PVE 8.4
+ * and later.
+ */
+struct map_type {
+	const char *name;	/* pci, usb, dir */
+	const char *kind;	/* document kind */
+	const char *spec;	/* the parameters, without id */
+	const char *keep;	/* keys of the item, in the listing */
+	const char *what;	/* lock wrappers: "hardware", "directory" */
 };
 
-static const struct ext_coll usbmap_coll = {
-	"usbmapping", "id", "id", "id:s:k description:s map:a:r",
-	NULL, NULL, "USB mapping '%s' does not exist",
-	"USB mapping '%s' already exists", EXT_DIGEST_ITEM, NULL
+static const struct map_type map_types[] = {
+	{ "pci", "pcimapping", "id:s:k description:s "
+	  "live-migration-capable:b map:a:r mdev:b",
+	  "id type description map mdev live-migration-capable", "hardware" },
+	{ "usb", "usbmapping", "id:s:k description:s map:a:r",
+	  "id type description map", "hardware" },
+	{ "dir", "dirmapping", "id:s:k description:s map:a:r",
+	  "id type description map", "directory" },
 };
 
-/* Directory mappings for virtiofs: PVE 8.4 and later. */
-static const struct ext_coll dirmap_coll = {
-	"dirmapping", "id", "id", "id:s:k description:s map:a:r",
-	NULL, NULL, "Directory mapping '%s' does not exist",
-	"Directory mapping '%s' already exists", EXT_DIGEST_ITEM, NULL
+static const struct map_type *
+map_type_of(const char *path)
+{
+	const char *p = strstr(path, "/cluster/mapping/");
+
+	p = p ? p + strlen("/cluster/mapping/") : "";
+	for (size_t i = 0; i < 3; i++)
+		if (strncmp(p, map_types[i].name, 3) == 0 &&
+		    (p[3] == '\0' || p[3] == '/' || p[3] == '?'))
+			return &map_types[i];
+	return &map_types[0];
+}
+
+/* pve-configid: a letter, then letters, digits, - and _. */
+static int
+map_configid_ok(const char *id)
+{
+	size_t n = strlen(id);
+
+	return n >= 2 && ((id[0] >= 'a' && id[0] <= 'z') || (id[0] >= 'A' &&
+	    id[0] <= 'Z')) && strspn(id, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") == n;
+}
+
+static int
+hexrun(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' &&
+		    s[i] <= 'f') || (s[i] >= 'A' && s[i] <= 'F')))
+			return 0;
+	return 1;
+}
+
+/* One PCI address of PVE's pattern: domain (4+ lower hex), bus, dev,
+ * an optional function. */
+static int
+map_pci_one(const char *a, size_t n)
+{
+	size_t d = 0;
+
+	while (d < n && ((a[d] >= '0' && a[d] <= '9') || (a[d] >= 'a' &&
+	    a[d] <= 'f')))
+		d++;
+	if (d < 4 || d + 6 > n || a[d] != ':')
+		return 0;
+	a += d + 1;
+	n -= d + 1;
+	if (n < 5 || a[2] != ':' || strspn(a, "0123456789abcdef") < 2 ||
+	    strspn(a + 3, "0123456789abcdef") < 2)
+		return 0;
+	return n == 5 || (n == 7 && strchr("0123456789abcdef", a[6]) &&
+	    a[6] != '\0');
+}
+
+static int
+map_pci_path_ok(const char *v)
+{
+	for (;;) {
+		const char *semi = strchr(v, ';');
+		size_t n = semi ? (size_t)(semi - v) : strlen(v);
+
+		if (!map_pci_one(v, n))
+			return 0;
+		if (semi == NULL)
+			return 1;
+		v = semi + 1;
+	}
+}
+
+static int
+map_usb_path_ok(const char *v)
+{
+	const char *p = v;
+
+	if (*p < '0' || *p > '9')
+		return 0;
+	p += strspn(p, "0123456789");
+	if (*p++ != '-' || *p < '0' || *p > '9')
+		return 0;
+	for (;;) {
+		p += strspn(p, "0123456789");
+		if (*p == '\0')
+			return 1;
+		if (*p++ != '.' || *p < '0' || *p > '9')
+			return 0;
+	}
+}
+
+/* Check map entry v (the idx-th) of type t: 0, or -1 with PVE's 400. */
+static int
+map_entry_check(const struct map_type *t, const char *v, size_t idx,
+    struct sim_resp *rs, char *node, size_t nodesz)
+{
+	static const char *const keys[3][7] = {
+		{ "node", "path", "id", "subsystem-id", "iommugroup",
+		  "description", NULL },
+		{ "node", "id", "path", "description", NULL },
+		{ "node", "path", NULL },
+	};
+	const char *const *k = keys[t - map_types];
+	char tmp[8192], *tok, *save = NULL, ek[32];
+	char have[7] = { 0 };
+	int i;
+
+	snprintf(ek, sizeof(ek), "map[%zu]", idx);
+	snprintf(tmp, sizeof(tmp), "%s", v);
+	node[0] = '\0';
+	for (tok = strtok_r(tmp, ",", &save); tok; tok = strtok_r(NULL, ",",
+	    &save)) {
+		char *eq = strchr(tok, '='), *val;
+		const char *bad = NULL;
+
+		if (eq == NULL || eq == tok || eq[1] == '\0') {
+			sim_param_errorf(rs, ek, "invalid format - value "
+			    "without key, but schema does not define a default "
+			    "key\n");
+			return -1;
+		}
+		*eq = '\0';
+		val = eq + 1;
+		for (i = 0; k[i] && strcmp(k[i], tok) != 0; i++)
+			;
+		if (k[i] == NULL) {
+			sim_param_errorf(rs, ek, "invalid format - invalid key "
+			    "in comma-separated list property: %s\n", tok);
+			return -1;
+		}
+		if (have[i]++) {
+			sim_param_errorf(rs, ek, "invalid format - duplicate "
+			    "key in comma-separated list property: %s\n", tok);
+			return -1;
+		}
+		if (strcmp(tok, "node") == 0) {
+			if (!sim_node_name_ok(val))
+				bad = "invalid format - value does not look "
+				    "like a valid node name";
+			else
+				snprintf(node, nodesz, "%s", val);
+		} else if (strcmp(tok, "id") == 0 ||
+		    strcmp(tok, "subsystem-id") == 0) {
+			if (strlen(val) != 9 || val[4] != ':' ||
+			    !hexrun(val, 4) || !hexrun(val + 5, 4))
+				bad = "value does not match the regex pattern";
+		} else if (strcmp(tok, "iommugroup") == 0) {
+			if (!ext_type_ok('i', val)) {
+				sim_param_errorf(rs, ek, "invalid format - "
+				    "format error\n%s.%s: type check "
+				    "('integer') failed - got '%s'\n", ek, tok,
+				    val);
+				return -1;
+			}
+		} else if (strcmp(tok, "description") == 0) {
+			if (strlen(val) > 4096)
+				bad = "value may only be 4096 characters long";
+		} else if (t->name[0] == 'p') {
+			if (!map_pci_path_ok(val))
+				bad = "value does not match the regex pattern";
+		} else if (t->name[0] == 'u') {
+			if (!map_usb_path_ok(val))
+				bad = "value does not match the regex pattern";
+		} else if (val[0] != '/' || strchr(";,=()", val[1])) {
+			bad = "invalid format - Value does not look like a "
+			    "valid absolute path. These symbols are currently "
+			    "not allowed in path: ;,=()";
+		}
+		if (bad != NULL) {
+			sim_param_errorf(rs, ek, "invalid format - format "
+			    "error\n%s.%s: %s\n", ek, tok, bad);
+			return -1;
+		}
+	}
+	/* the required keys: node, and pci path and id, usb id, dir path */
+	for (i = 0; k[i]; i++) {
+		int req = i == 0 || (t->name[0] == 'p' && i <= 2) ||
+		    (t->name[0] == 'u' && i == 1) || (t->name[0] == 'd' &&
+		    i == 1);
+
+		if (req && !have[i]) {
+			sim_param_errorf(rs, ek, "invalid format - format "
+			    "error\n%s.%s: property is missing and it is not "
+			    "optional\n", ek, k[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The parameters of a create (POST) or update (PUT) of type t: schema,
+ * id, each map entry, a directory's one entry per node. */
+static int
+map_params_check(struct sim *s, const struct map_type *t,
+    const struct sim_req *rq, struct sim_resp *rs, int create)
+{
+	const char *id = sim_param(rq, "id");
+	const char *d = sim_param(rq, "description");
+	char nodes[64][64], node[64];
+	size_t i, n = 0, idx = 0;
+
+	(void)s;
+	if (create && id == NULL) {
+		sim_param_error(rs, "id", "property is missing and it is not "
+		    "optional");
+		return -1;
+	}
+	if (create && !map_configid_ok(id)) {
+		sim_param_errorf(rs, "id", "invalid format - invalid "
+		    "configuration ID '%s'\n", id);
+		return -1;
+	}
+	if (ext_check(t->spec, rq, rs, create, create ? "id" :
+	    "id digest") == -1)
+		return -1;
+	if (d != NULL && strlen(d) > 4096) {
+		sim_param_error(rs, "description", "value may only be 4096 "
+		    "characters long");
+		return -1;
+	}
+	for (i = 0; i < rq->params.n; i++) {
+		if (strcmp(rq->params.v[i].key, "map") != 0)
+			continue;
+		if (map_entry_check(t, rq->params.v[i].val, idx++, rs, node,
+		    sizeof(node)) == -1)
+			return -1;
+		if (t->name[0] != 'd')
+			continue;
+		for (size_t k = 0; k < n; k++)
+			if (strcmp(nodes[k], node) == 0) {
+				sim_error(rs, 500, "%sNode '%s' is specified 2 "
+				    "times.", create ? "" : "update directory "
+				    "mapping failed: ", node);
+				return -1;
+			}
+		if (n < 64)
+			snprintf(nodes[n++], sizeof(nodes[0]), "%s", node);
+	}
+	return 0;
+}
+
+struct map_list_ctx {
+	struct sim *s;
+	const struct sim_req *rq;
+	const struct map_type *t;
+	struct jw *w;
+	char digest[41];
 };
 
-EXT_COLL_HANDLERS(pcimap, pcimap_coll)
-EXT_COLL_HANDLERS(usbmap, usbmap_coll)
-EXT_COLL_HANDLERS(dirmap, dirmap_coll)
-
-/* The listings always carry description (the schema requires it). */
+/* The listing: each entry the user may see (Mapping.Audit, .Modify or
+ * .Use on /mapping/TYPE/ID), with its id, type and the file's digest;
+ * description always (the schema says so). */
 static int
 map_list_cb(void *arg, const char *id, const char *json)
 {
-	struct jw *w = arg;
+	struct map_list_ctx *c = arg;
 	struct ext_obj o = { 0 };
+	char path[300];
 
-	(void)id;
+	snprintf(path, sizeof(path), "/mapping/%s/%s", c->t->name, id);
+	if (sim_check_perm(c->s, c->rq, path, "Mapping.Audit|Mapping.Modify|"
+	    "Mapping.Use", NULL) != 0)
+		return 0;
 	if (ext_obj_parse(&o, json, 0) == -1)
 		return 0;
 	if (ext_obj_raw(&o, "description") == NULL)
 		ext_obj_set_str(&o, "description", "");
-	ext_obj_write(w, &o, "id description map checks error");
+	ext_obj_set_str(&o, "type", c->t->name);
+	ext_obj_set_str(&o, "digest", c->digest);
+	ext_obj_write(c->w, &o, NULL);
 	ext_obj_free(&o);
 	return 0;
 }
@@ -1775,16 +2033,131 @@ static void
 map_list(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
     const struct sim_match *m)
 {
+	struct map_list_ctx c = { s, rq, map_type_of(rq->path), NULL, "" };
 	struct jw w;
 
 	(void)m;
+	c.w = &w;
+	ext_kind_digest(s, c.t->kind, "", c.digest);
 	sim_ok_begin(rs, &w);
 	jw_arr(&w);
-	sim_doc_list(s, strstr(rq->path, "/pci") ? "pcimapping" :
-	    strstr(rq->path, "/dir") ? "dirmapping" : "usbmapping", "",
-	    map_list_cb, &w);
+	sim_doc_list(s, c.t->kind, "", map_list_cb, &c);
 	jw_end(&w);
 	sim_ok_end(rs, &w);
+}
+
+static void
+map_get(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	const struct map_type *t = map_type_of(rq->path);
+	const char *id = sim_var(m, "id");
+	struct ext_obj o;
+	char digest[41];
+	struct jw w;
+
+	if (id == NULL || ext_doc_obj(s, t->kind, "", id, &o) == -1) {
+		sim_error(rs, 500, "mapping '%s' not found", id ? id : "");
+		return;
+	}
+	ext_obj_set_str(&o, "type", t->name);
+	ext_kind_digest(s, t->kind, "", digest);
+	ext_obj_set_str(&o, "digest", digest);
+	sim_ok_begin(rs, &w);
+	ext_obj_write(&w, &o, NULL);
+	sim_ok_end(rs, &w);
+	ext_obj_free(&o);
+}
+
+static void
+map_create(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	const struct map_type *t = map_type_of(rq->path);
+	const char *id = sim_param(rq, "id");
+	struct ext_obj o = { 0 };
+	char *doc;
+
+	(void)m;
+	if (map_params_check(s, t, rq, rs, 1) == -1)
+		return;
+	if ((doc = sim_doc_get(s, t->kind, "", id)) != NULL) {
+		free(doc);
+		sim_error(rs, 500, "create %s mapping failed: %s ID '%s' "
+		    "already defined", t->what, t->name, id);
+		return;
+	}
+	ext_obj_set_str(&o, "id", id);
+	if (ext_apply(t->spec, rq, rs, &o, 1, "id") == 0) {
+		ext_doc_put_obj(s, t->kind, "", id, &o);
+		sim_ok_null(rs);
+	}
+	ext_obj_free(&o);
+}
+
+static void
+map_update(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	const struct map_type *t = map_type_of(rq->path);
+	const char *id = sim_var(m, "id");
+	const char *del = sim_param(rq, "delete");
+	struct ext_obj o;
+	char digest[41];
+
+	if (map_params_check(s, t, rq, rs, 0) == -1)
+		return;
+	ext_kind_digest(s, t->kind, "", digest);
+	if (sim_param(rq, "digest") != NULL &&
+	    strcmp(sim_param(rq, "digest"), digest) != 0) {
+		sim_error(rs, 500, "update %s mapping failed: detected "
+		    "modified configuration - file changed by other user? "
+		    "Try again.", t->what);
+		return;
+	}
+	if (id == NULL || ext_doc_obj(s, t->kind, "", id, &o) == -1) {
+		sim_error(rs, 500, "update %s mapping failed: %s ID '%s' does "
+		    "not exist", t->what, t->name, id ? id : "");
+		return;
+	}
+	if (del != NULL) {
+		char tmp[1024], *tok, *save = NULL;
+
+		snprintf(tmp, sizeof(tmp), "%s", del);
+		for (tok = strtok_r(tmp, ", ;", &save); tok;
+		    tok = strtok_r(NULL, ", ;", &save)) {
+			if (strcmp(tok, "map") == 0) {
+				sim_error(rs, 500, "update %s mapping failed: "
+				    "unable to delete required option 'map'",
+				    t->what);
+				goto out;
+			}
+			if (sim_param(rq, tok) != NULL) {
+				sim_error(rs, 500, "update %s mapping failed: "
+				    "cannot set and delete property '%s' at "
+				    "the same time!", t->what, tok);
+				goto out;
+			}
+		}
+	}
+	if (ext_apply(t->spec, rq, rs, &o, 0, "id digest") == 0) {
+		ext_doc_put_obj(s, t->kind, "", id, &o);
+		sim_ok_null(rs);
+	}
+out:
+	ext_obj_free(&o);
+}
+
+/* PVE deletes what is there and answers null either way. */
+static void
+map_delete(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	const char *id = sim_var(m, "id");
+
+	if (id != NULL)
+		sim_doc_delete(s, map_type_of(rq->path)->kind, "", id);
+	sim_ok_null(rs);
 }
 
 static void
@@ -2454,31 +2827,31 @@ const struct sim_route sim_routes_cluster[] = {
 
 	{ "GET", "/cluster/mapping", mapping_index, NULL, NULL, 0 },
 	{ "GET", "/cluster/mapping/pci", map_list, NULL, NULL, 0 },
-	{ "POST", "/cluster/mapping/pci", pcimap_create, "/mapping/pci",
+	{ "POST", "/cluster/mapping/pci", map_create, "/mapping/pci",
 	    "Mapping.Modify", 0 },
-	{ "GET", "/cluster/mapping/pci/{id}", pcimap_get,
+	{ "GET", "/cluster/mapping/pci/{id}", map_get,
 	    "/mapping/pci/{id}", MAPA, 0 },
-	{ "PUT", "/cluster/mapping/pci/{id}", pcimap_update,
+	{ "PUT", "/cluster/mapping/pci/{id}", map_update,
 	    "/mapping/pci/{id}", "Mapping.Modify", 0 },
-	{ "DELETE", "/cluster/mapping/pci/{id}", pcimap_delete,
+	{ "DELETE", "/cluster/mapping/pci/{id}", map_delete,
 	    "/mapping/pci", "Mapping.Modify", 0 },
 	{ "GET", "/cluster/mapping/usb", map_list, NULL, NULL, 0 },
-	{ "POST", "/cluster/mapping/usb", usbmap_create, "/mapping/usb",
+	{ "POST", "/cluster/mapping/usb", map_create, "/mapping/usb",
 	    "Mapping.Modify", 0 },
-	{ "GET", "/cluster/mapping/usb/{id}", usbmap_get,
+	{ "GET", "/cluster/mapping/usb/{id}", map_get,
 	    "/mapping/usb/{id}", MAPA, 0 },
-	{ "PUT", "/cluster/mapping/usb/{id}", usbmap_update,
+	{ "PUT", "/cluster/mapping/usb/{id}", map_update,
 	    "/mapping/usb/{id}", "Mapping.Modify", 0 },
-	{ "DELETE", "/cluster/mapping/usb/{id}", usbmap_delete,
+	{ "DELETE", "/cluster/mapping/usb/{id}", map_delete,
 	    "/mapping/usb", "Mapping.Modify", 0 },
 	{ "GET", "/cluster/mapping/dir", map_list, NULL, NULL, 0 },
-	{ "POST", "/cluster/mapping/dir", dirmap_create, "/mapping/dir",
+	{ "POST", "/cluster/mapping/dir", map_create, "/mapping/dir",
 	    "Mapping.Modify", 0 },
-	{ "GET", "/cluster/mapping/dir/{id}", dirmap_get,
+	{ "GET", "/cluster/mapping/dir/{id}", map_get,
 	    "/mapping/dir/{id}", MAPA, 0 },
-	{ "PUT", "/cluster/mapping/dir/{id}", dirmap_update,
+	{ "PUT", "/cluster/mapping/dir/{id}", map_update,
 	    "/mapping/dir/{id}", "Mapping.Modify", 0 },
-	{ "DELETE", "/cluster/mapping/dir/{id}", dirmap_delete,
+	{ "DELETE", "/cluster/mapping/dir/{id}", map_delete,
 	    "/mapping/dir", "Mapping.Modify", 0 },
 
 	{ "GET", "/cluster/notifications", notify_index, NULL, NULL, 0 },
