@@ -18,13 +18,16 @@
 #include "pve_check.h"
 #include "pve_guest.h"
 
-enum { O_DELETE = PX_O_LONG, O_DIGEST };
+enum { O_DELETE = PX_O_LONG, O_DIGEST, O_RAW, O_REVERT };
 
 static const struct px_opt opts[] = {
 	PX_OPT_OUTPUT, PX_OPT_PROFILE, PX_OPT_VERBOSE, PX_OPT_GATE,
 	{ O_DELETE, "delete", "key,...", "remove these keys" },
 	{ O_DIGEST, "digest", "digest", "change only the config with this "
 	    "digest (default: the one read first)" },
+	{ O_RAW, "raw", "key=value", "set this key (as key=value after the "
+	    "VMID; repeatable)" },
+	{ O_REVERT, "revert", "key,...", "drop these keys' pending changes" },
 	PX_OPT_END
 };
 
@@ -35,26 +38,50 @@ PX_COMMAND(set, "change a guest's configuration, refusing lost updates",
 
 struct change {
 	char key[64];
-	const char *value;	/* NULL: delete */
+	const char *value;	/* NULL: delete (or revert) */
+	int revert;		/* drop the key's pending change */
 };
 
-/* Split --delete's comma list into ch; exits 2 on a bad key. */
+/* Split --delete's (or --revert's) comma list into ch; exits 2 on a
+ * bad key. */
 static int
-add_deletes(struct change *ch, int n, const char *arg)
+add_deletes(struct change *ch, int n, const char *arg, int revert)
 {
 	char *save = NULL, *list = px_xstrdup(arg);
 
 	for (char *k = strtok_r(list, ",", &save); k;
 	    k = strtok_r(NULL, ",", &save)) {
 		if (!pve_valid_key(k))
-			px_errx(PX_EXIT_USAGE, "--delete: '%s' is not a "
-			    "config key", k);
+			px_errx(PX_EXIT_USAGE, "--%s: '%s' is not a config "
+			    "key", revert ? "revert" : "delete", k);
 		if (n == MAX_KEYS)
 			px_errx(PX_EXIT_USAGE, "more than %d keys", MAX_KEYS);
 		snprintf(ch[n].key, sizeof(ch[n].key), "%s", k);
+		ch[n].revert = revert;
 		ch[n++].value = NULL;
 	}
 	free(list);
+	return n;
+}
+
+/* key=value into ch; exits 2 when it is none. */
+static int
+add_pair(struct change *ch, int n, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	size_t kn = eq ? (size_t)(eq - arg) : 0;
+
+	if (eq == NULL || kn == 0 || kn >= sizeof(ch[0].key))
+		px_errx(PX_EXIT_USAGE, "'%s': expected key=value", arg);
+	if (n == MAX_KEYS)
+		px_errx(PX_EXIT_USAGE, "more than %d keys", MAX_KEYS);
+	memcpy(ch[n].key, arg, kn);
+	ch[n].key[kn] = '\0';
+	if (!pve_valid_key(ch[n].key))
+		px_errx(PX_EXIT_USAGE, "'%s' is not a config key (letters, "
+		    "digits, '-' and '_')", ch[n].key);
+	ch[n].revert = 0;
+	ch[n++].value = eq + 1;
 	return n;
 }
 
@@ -88,6 +115,15 @@ show_diff(const struct change *ch, int n, const struct pve_kv *old, int nold,
 			    (pend[k].pending || pend[k].del))
 				mark = " (pending: applies at the next "
 				    "restart)";
+		if (ch[i].revert) {
+			if (dry)
+				px_warn("would revert the pending change of %s",
+				    ch[i].key);
+			else
+				px_warn("%s: pending change reverted",
+				    ch[i].key);
+			continue;
+		}
 		if (secret_key(ch[i].key)) {
 			px_warn("%s%s: %s%s", would, ch[i].key, ch[i].value ?
 			    "(changed)" : "(deleted)", mark);
@@ -122,6 +158,7 @@ set_main(int argc, char **argv)
 	struct pve_kv *kv = NULL, *pend = NULL;
 	struct gate_req r;
 	struct buf path = { 0 }, form = { 0 }, dels = { 0 }, keys = { 0 };
+	struct buf revs = { 0 };
 	const char *digest = NULL, *d;
 	int c, vmid, n = 0, nkv = 0, npend = 0, lxc, rc;
 
@@ -132,7 +169,11 @@ set_main(int argc, char **argv)
 			continue;
 		switch (c) {
 		case O_DELETE:
-			n = add_deletes(ch, n, go.arg);
+		case O_REVERT:
+			n = add_deletes(ch, n, go.arg, c == O_REVERT);
+			break;
+		case O_RAW:
+			n = add_pair(ch, n, go.arg);
 			break;
 		case O_DIGEST:
 			digest = go.arg;
@@ -153,29 +194,14 @@ set_main(int argc, char **argv)
 		px_usage(&px_cmd_set);
 	if ((vmid = pve_parse_vmid(argv[0])) < 0)
 		px_errx(PX_EXIT_USAGE, "'%s' is not a VMID", argv[0]);
-	for (int i = 1; i < argc; i++) {
-		const char *eq = strchr(argv[i], '=');
-		size_t kn = eq ? (size_t)(eq - argv[i]) : 0;
-
-		if (eq == NULL || kn == 0 || kn >= sizeof(ch[0].key))
-			px_errx(PX_EXIT_USAGE, "'%s': expected key=value",
-			    argv[i]);
-		if (n == MAX_KEYS)
-			px_errx(PX_EXIT_USAGE, "more than %d keys", MAX_KEYS);
-		memcpy(ch[n].key, argv[i], kn);
-		ch[n].key[kn] = '\0';
-		if (!pve_valid_key(ch[n].key))
-			px_errx(PX_EXIT_USAGE, "'%s' is not a config key "
-			    "(letters, digits, '-' and '_')", ch[n].key);
-		ch[n++].value = eq + 1;
-	}
+	for (int i = 1; i < argc; i++)
+		n = add_pair(ch, n, argv[i]);
 	for (int i = 0; i < n; i++) {
 		if (strcmp(ch[i].key, "digest") == 0 ||
 		    strcmp(ch[i].key, "delete") == 0 ||
 		    strcmp(ch[i].key, "revert") == 0)
 			px_errx(PX_EXIT_USAGE, "'%s' is not set this way: see "
-			    "--%s", ch[i].key, strcmp(ch[i].key, "revert") ==
-			    0 ? "delete" : ch[i].key);
+			    "--%s", ch[i].key, ch[i].key);
 		for (int k = 0; k < i; k++)
 			if (strcmp(ch[k].key, ch[i].key) == 0)
 				px_errx(PX_EXIT_USAGE, "key %s given twice",
@@ -195,12 +221,17 @@ set_main(int argc, char **argv)
 		buf_printf(&keys, "%s%s", i ? "," : "", ch[i].key);
 		if (ch[i].value)
 			form_add(&form, ch[i].key, ch[i].value);
+		else if (ch[i].revert)
+			buf_printf(&revs, "%s%s", revs.len ? "," : "",
+			    ch[i].key);
 		else
 			buf_printf(&dels, "%s%s", dels.len ? "," : "",
 			    ch[i].key);
 	}
 	if (dels.len)
 		form_add(&form, "delete", dels.p);
+	if (revs.len)
+		form_add(&form, "revert", revs.p);
 	if (digest)
 		form_add(&form, "digest", digest);
 	buf_adds(&path, "/config");
@@ -252,6 +283,7 @@ out:
 	buf_free(&path);
 	buf_free(&form);
 	buf_free(&dels);
+	buf_free(&revs);
 	buf_free(&keys);
 	mutcli_free(&m);
 	return rc;

@@ -71,6 +71,28 @@ run px set "$live" memory=$newmem description=live
 is "$rc" 0 "a running VM: exit 0"
 like "$err" "memory: .* -> $newmem \(pending" "memory is marked pending"
 unlike "$err" "description: .*pending" "description applies at once"
+pendmem() { sim_api GET "nodes/$(px ls guests -H -f tsv -c vmid,node | awk -v v="$live" '$1==v {print $2}')/qemu/$live/pending" | /usr/bin/python3 -c '
+import json,sys
+d = json.load(sys.stdin)["data"]
+print([r.get("pending", "") for r in d if r["key"] == "memory"][0])'; }
+is "$(pendmem)" "$newmem" "the new memory is pending"
+run px set -n "$live" --revert memory
+is "$rc" 0 "--revert -n: exit 0"
+like "$out" 'revert=memory' "--revert: PVE's revert parameter"
+like "$err" 'would revert the pending change of memory' "says what it would do"
+run px set "$live" --revert memory
+is "$rc" 0 "--revert: exit 0"
+like "$err" 'memory: pending change reverted' "says it"
+is "$(pendmem)" "" "the pending memory is gone"
+run px set "$live" --revert 'mem ory'
+is "$rc" 2 "--revert of a key that is none: usage"
+run px set "$live" --raw 'tags=web;prod' --raw description=raw
+is "$rc" 0 "--raw key=value: exit 0"
+is "$(cfg "$live" description)" "raw" "--raw set the key"
+run px set "$live" --raw nokey
+is "$rc" 2 "--raw without =: usage"
+run px set "$live" --raw description=a description=b
+is "$rc" 2 "--raw and a key=value for the same key: usage"
 
 # --- dry run sends nothing
 simctl DELETE log >/dev/null
