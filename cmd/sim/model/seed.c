@@ -24,9 +24,11 @@ seed_ha_resource(struct sim *s, const struct sim_guest *g, int i)
 	snprintf(sid, sizeof(sid), "%s:%d", g->type == SIM_LXC ? "ct" : "vm",
 	    g->vmid);
 	snprintf(json, sizeof(json), "{\"sid\":\"%s\",\"type\":\"%s\","
-	    "\"state\":\"%s\",\"max_restart\":1,\"max_relocate\":1,"
-	    "\"failback\":1%s}", sid, g->type == SIM_LXC ? "ct" : "vm",
+	    "\"state\":\"%s\",\"max_restart\":1,\"max_relocate\":1"
+	    "%s%s}", sid, g->type == SIM_LXC ? "ct" : "vm",
 	    g->status == SIM_RUNNING ? "started" : "stopped",
+	    /* failback came with PVE 9's rules */
+	    sim_pve_at_least(s, 9, 0) ? ",\"failback\":1" : "",
 	    i == 0 ? ",\"comment\":\"core database\"" : "");
 	sim_doc_put(s, "haresource", "", sid, json);
 }
@@ -125,13 +127,15 @@ seed_cluster(struct sim *s)
 		}
 	buf_adds(&b, "\",\"strict\":0,\"comment\":\"run the database on the "
 	    "first node\"}");
-	if (nha > 0) {
+	/* PVE 8 has groups and no rules; PVE 9 migrated the groups to
+	 * rules (and removed them) */
+	if (nha > 0 && sim_pve_at_least(s, 9, 0)) {
 		char rid[64];
 
 		snprintf(rid, sizeof(rid), "prefer-%s", n0);
 		sim_doc_put(s, "harule", "", rid, buf_str(&b));
 	}
-	if (nha > 1) {
+	if (nha > 1 && sim_pve_at_least(s, 9, 0)) {
 		int k = 0;
 
 		buf_reset(&b);
@@ -149,8 +153,9 @@ seed_cluster(struct sim *s)
 	buf_reset(&b);
 	buf_printf(&b, "{\"group\":\"legacy\",\"type\":\"group\",\"nodes\":"
 	    "\"%s,%s\",\"restricted\":0,\"nofailback\":0,\"comment\":"
-	    "\"migrated to HA rules\"}", n1, n2);
-	sim_doc_put(s, "hagroup", "", "legacy", buf_str(&b));
+	    "\"becomes a rule with PVE 9\"}", n1, n2);
+	if (!sim_pve_at_least(s, 9, 0))
+		sim_doc_put(s, "hagroup", "", "legacy", buf_str(&b));
 
 	/* Mappings: the GPU on every node, the NIC pair, a USB stick. */
 	buf_reset(&b);
