@@ -23,11 +23,11 @@
 
 static const struct px_opt opts[] = {
 	PX_OPT_COMMON, PX_OPT_GATE, PX_OPT_RAW,
-	{ HA_O_AFFINITY, "affinity", "positive | negative", "rule "
+	{ HA_O_AFFINITY, "affinity", "positive|negative", "rule "
 	    "(resource-affinity): keep the resources together or apart" },
 	PX_PARAM("comment", "text", "resource, rule, group: its comment"),
 	PX_FLAG("disable", "rule: disabled (--raw disable=0 enables it)"),
-	{ HA_O_FAILBACK, "failback", "0 | 1", "resource (PVE 9): move back to "
+	{ HA_O_FAILBACK, "failback", "0|1", "resource (PVE 9): move back to "
 	    "the node of highest priority when it returns" },
 	{ HA_O_GROUP, "group", "group", "resource (PVE 8): its HA group" },
 	{ HA_O_MAX_RELOCATE, "max_relocate", "n", "resource: relocations "
@@ -45,7 +45,7 @@ static const struct px_opt opts[] = {
 	{ HA_O_STATE, "state", "state", "resource: started, stopped, disabled "
 	    "or ignored" },
 	PX_FLAG("strict", "rule (node-affinity): only on these nodes"),
-	{ HA_O_TYPE, "type", "node-affinity | resource-affinity",
+	{ HA_O_TYPE, "type", "type",
 	    "rule create: its type" },
 	PX_OPT_END
 };
