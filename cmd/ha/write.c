@@ -78,7 +78,7 @@ typed_sid(const char *s, int *vmid)
 	if (strncmp(s, "vm:", 3) != 0 && strncmp(s, "ct:", 3) != 0)
 		return 0;
 	*vmid = pve_parse_vmid(s + 3);
-	return *vmid > 0;
+	return *vmid > 0 && strspn(s + 3, "0123456789") == strlen(s + 3);
 }
 
 /* Each element of a comma list passes ok(). */
