@@ -147,7 +147,7 @@ seed_cluster(struct sim *s)
 				buf_printf(&b, "%s%s:%d", k++ ? "," : "",
 				    s->guests[i]->type == SIM_LXC ? "ct" :
 				    "vm", s->guests[i]->vmid);
-		buf_adds(&b, "\",\"strict\":1}");
+		buf_adds(&b, "\"}");
 		sim_doc_put(s, "harule", "", "keep-apart", buf_str(&b));
 	}
 	buf_reset(&b);
