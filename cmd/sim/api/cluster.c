@@ -1610,15 +1610,11 @@ ha_res_update(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
     const struct sim_match *m)
 {
 	char sid[96];
-	const char *type = sim_param(rq, "type");
 
 	if (ha_path_sid(s, rs, m, sid, sizeof(sid)) == -1)
 		return;
-	if (type != NULL && strncmp(sid, type, strlen(type)) != 0) {
-		sim_error(rs, 500, "types does not match");
-		return;
-	}
-	if (ext_check(ha_res_c(s)->spec, rq, rs, 0, "sid digest type") == -1 ||
+	/* PVE's PUT has no type: the c flag refuses it */
+	if (ext_check(ha_res_c(s)->spec, rq, rs, 0, "sid digest") == -1 ||
 	    ha_res_group_ok(s, rq, rs) == -1 ||
 	    ha_update_pre(s, rq, rs, "haresource", sid, "update resources "
 	    "config failed", "no such resource '%s'") == -1)
