@@ -667,6 +667,8 @@ ha_write(struct objcli *oc, const struct ha_args *a, int argc, char **argv)
 		px_errx(PX_EXIT_USAGE, "ha %s: give a verb: list, show, %s",
 		    what, strcmp(what, "resource") == 0 ? "add, set, remove" :
 		    "create, set, delete");
+	if (strcmp(argv[1], "list") == 0)
+		px_errx(PX_EXIT_USAGE, "ha %s list takes no operand", what);
 	if (argc != 3)
 		px_errx(PX_EXIT_USAGE, "usage: px ha %s list | px ha %s "
 		    "%s %s", what, what, argv[1], what[1] == 'e' ? "sid" :

@@ -214,7 +214,7 @@ for bad in "resource add vm:abc" "resource add qemu:$vm" "resource add 'vm:$vm;r
 	"rule create ok1 --type resource-affinity --resources vm:$vm,ct:$ct" \
 	"resource set vm:$vm --state running" "resource set vm:$vm --max_restart -1" \
 	"resource set vm:$vm --failback 2" "resource set vm:$vm --nodes pve1" "resource add $vm2 --type node-affinity" \
-	"resource bogus vm:$vm" "rule bogus x1" "migrate vm:$vm" "migrate vm:$vm pve1/../x" "resource remove vm:$vm --comment x"; do
+	"resource bogus vm:$vm" "rule bogus x1" "rule list extra" "resource" "migrate vm:$vm" "migrate vm:$vm pve1/../x" "resource remove vm:$vm --comment x"; do
 	run sh -c "px ha $bad -y"
 	is "$rc" 2 "ha $bad: usage error"
 done
