@@ -85,11 +85,8 @@ objrisk_ha_remove(struct px_client *c, const struct gate_req *r, void *arg,
 	buf_free(&id);
 	state = json_get_str(&rp.j, rp.data, "state");
 	st = state && state[0] ? state : "started";
-	/* a started resource loses the HA manager's protection */
-	risk_add(rep, "HaResourceRemoved", strcmp(st, "started") == 0 ||
-	    strcmp(st, "enabled") == 0 ? RISK_SEVERE : RISK_WARNING,
-	    "%s (HA state %s) is no longer restarted or moved by the HA "
-	    "manager", a->sid, st);
+	risk_add(rep, "HaResourceRemoved", RISK_WARNING, "%s (HA state %s) "
+	    "is no longer restarted or moved by the HA manager", a->sid, st);
 	free(state);
 	px_reply_free(&rp);
 	if (ha_rules(c, &u, &n, e) != 0)
@@ -130,10 +127,10 @@ objrisk_ha_state(struct px_client *c, const struct gate_req *r, void *arg,
 		return 0;
 	if ((rc = guest_of_sid(c, a->sid, &g, e)) < 0)
 		return -1;
-	/* as HaManaged is for a stop: the HA manager stops a running
-	 * guest */
+	/* the HA manager's own way to stop a guest: a Warning, where
+	 * px stop of an HA guest (HaManaged) is Severe */
 	if (rc == 0 && strcmp(g.status, "running") == 0)
-		risk_add(rep, "HaStateStopsGuest", RISK_SEVERE, "%s%s%s%s "
+		risk_add(rep, "HaStateStopsGuest", RISK_WARNING, "%s%s%s%s "
 		    "runs on %s: HA state %s stops it", a->sid,
 		    g.name[0] ? " (" : "", g.name, g.name[0] ? ")" : "",
 		    g.node, a->state);

@@ -2,15 +2,15 @@
  * pve_objrisk_ha.h -- the pre-flight checks of changes to HA resources
  * and resource mappings (gate_assess_fn, lib/gate.h):
  *
- *   HaResourceRemoved   Severe for a started resource, else Warning:
- *                       remove an HA resource (names its state; the
- *                       guest is no longer restarted or moved)
+ *   HaResourceRemoved   Warning: remove an HA resource (names its
+ *                       state; the guest is no longer restarted or
+ *                       moved)
  *   HaRulesPurged       Warning: the resource removed is in HA rules
  *                       (PVE 9 takes it out, and deletes a rule that
  *                       names only it)
- *   HaStateStopsGuest   Severe: add a running guest, or set its HA
+ *   HaStateStopsGuest   Warning: add a running guest, or set its HA
  *                       state, as stopped or disabled (the HA manager
- *                       stops it; as HaManaged for a stop)
+ *                       stops it: its own way to stop an HA guest)
  *   HaTargetForbidden   Severe: migrate or relocate to a node that a
  *                       strict node-affinity rule or a restricted group
  *                       leaves out

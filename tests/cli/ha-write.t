@@ -132,7 +132,8 @@ like "$err" "Warning +HaRelocateStops" "relocate of a running guest: HaRelocateS
 run px ha migrate "ct:$ct" pve1
 is "$rc" 0 "migrate of a container"
 
-# --- pre-flight checks: each Severe one refuses, --allow-risk passes
+# --- pre-flight checks: a Severe one refuses, --allow-risk passes;
+# warnings are shown and do not refuse
 px ha rule set pin-web --nodes pve1:2,pve2 >/dev/null 2>&1
 simctl DELETE log >/dev/null
 run px ha migrate "vm:$vm" pve3 -n
@@ -146,29 +147,25 @@ is "$rc" 0 "HaTargetForbidden: --allow-risk passes"
 simctl DELETE log >/dev/null
 run px ha resource set "vm:$vm2" --state stopped
 is "$rc" 5 "set of a guest that is not an HA resource: exit 5"
-run px ha resource add "$vm2" --state stopped -y
-is "$rc" 6 "HaStateStopsGuest on add: exit 6"
-like "$err" "Severe +HaStateStopsGuest.*vm:$vm2.*runs on" "names the check and the guest"
-is "$(writes)" 0 "nothing sent"
+run px ha resource add "$vm2" --state stopped -y -n
+is "$rc" 0 "HaStateStopsGuest is a warning: exit 0"
+like "$err" "Warning +HaStateStopsGuest.*vm:$vm2.*runs on" "names the check and the guest"
+is "$(writes)" 0 "-n: nothing sent"
 run px ha resource add "$vm2" -y
 is "$rc" 0 "add it started"
-run px ha resource set "vm:$vm2" --state disabled -n
-is "$rc" 6 "HaStateStopsGuest on set: exit 6, with -n too"
-run px ha resource set "vm:$vm2" --state disabled --allow-risk
-is "$rc" 0 "HaStateStopsGuest: --allow-risk passes"
+unlike "$err" "HaStateStopsGuest" "started: no finding"
+run px ha resource set "vm:$vm2" --state disabled
+is "$rc" 0 "set it disabled"
+like "$err" "Warning +HaStateStopsGuest" "with the warning"
 run px ha resource remove "vm:$vm2" -y
-is "$rc" 0 "removing a disabled resource: no Severe finding"
-like "$err" "Warning +HaResourceRemoved.*HA state disabled" "but a HaResourceRemoved warning"
+is "$rc" 0 "remove a disabled resource"
+like "$err" "Warning +HaResourceRemoved.*HA state disabled" "a HaResourceRemoved warning names its state"
 simctl DELETE log >/dev/null
 run px ha resource remove "vm:$vm" -y -n
-is "$rc" 6 "HaResourceRemoved of a started resource: exit 6, with -n too"
-like "$err" "Severe +HaResourceRemoved.*vm:$vm.*HA state started" "names it"
-like "$err" "Warning +HaRulesPurged.*apart.*pin-web|Warning +HaRulesPurged.*pin-web" "HaRulesPurged names the rules"
-run px ha resource remove "vm:$vm" -y
-is "$rc" 6 "HaResourceRemoved: exit 6"
-is "$(writes)" 0 "nothing sent"
-run px ha resource remove "vm:$vm"
-is "$rc" 6 "without -y the Severe finding refuses before any prompt"
+is "$rc" 0 "remove of a started resource -n: exit 0"
+like "$err" "Warning +HaResourceRemoved.*vm:$vm.*HA state started" "HaResourceRemoved names it"
+like "$err" "Warning +HaRulesPurged.*(apart.*pin-web|pin-web.*apart)" "HaRulesPurged names the rules PVE changes"
+is "$(writes)" 0 "-n: nothing sent"
 
 # --- read-only profile and freeze: exit 8 for every verb
 base=$(cat "$PX_CONFIG")
@@ -236,8 +233,8 @@ is "$rc" 0 "rule delete"
 like "$out" '"action":"delete".*"result":"ok"' "rule delete: the row"
 run px ha rule show apart
 is "$rc" 5 "the rule is gone"
-run px ha resource remove "vm:$vm" -y --allow-risk
-is "$rc" 0 "resource remove with --allow-risk"
+run px ha resource remove "vm:$vm" -y
+is "$rc" 0 "resource remove"
 run px ha rule show pin-web
 is "$rc" 5 "PVE deleted the rule that named only it"
 run px ha resource show "vm:$vm"
