@@ -353,7 +353,8 @@ gate_check(struct gate *g, struct gate_req *r, struct px_err *e)
 
 		/* nothing to judge one by one: how many it touches, and
 		 * what the object's own check finds */
-		risk_bulk(r->n > 0 ? r->n : 1, &r->risk);
+		if (!r->own_size)
+			risk_bulk_of(r->n > 0 ? r->n : 1, "objects", &r->risk);
 		if (r->assess != NULL &&
 		    r->assess(g->c, r, r->assess_arg, &r->risk, e) != 0) {
 			char why[sizeof(e->msg)];

@@ -109,6 +109,8 @@ struct gate_req {
 					   the object's findings */
 	gate_assess_fn assess;	/* the object's pre-flight check, or NULL */
 	void *assess_arg;
+	int own_size;		/* assess judges the size itself (a state
+				   apply counts changes, not requests) */
 };
 
 struct gate_result {

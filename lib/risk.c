@@ -118,12 +118,18 @@ risk_add_severe(struct risk_report *r, const char *check,
 void
 risk_bulk(int batch, struct risk_report *r)
 {
+	risk_bulk_of(batch, "guests", r);
+}
+
+void
+risk_bulk_of(int batch, const char *what, struct risk_report *r)
+{
 	if (batch >= 50)
-		add(r, "BulkCount", RISK_SEVERE, "%d guests in one operation",
-		    batch);
+		add(r, "BulkCount", RISK_SEVERE, "%d %s in one operation",
+		    batch, what);
 	else if (batch >= 10)
-		add(r, "BulkCount", RISK_WARNING, "%d guests in one operation",
-		    batch);
+		add(r, "BulkCount", RISK_WARNING, "%d %s in one operation",
+		    batch, what);
 }
 
 static int

@@ -46,6 +46,8 @@ int risk_check(struct px_client *c, const struct pve_guest *g,
     const char *op, int batch, struct risk_report *r, struct px_err *e);
 /* Only the batch-size finding (for operations without a guest). */
 void risk_bulk(int batch, struct risk_report *r);
+/* The same for batch objects that are not guests (what: "objects"). */
+void risk_bulk_of(int batch, const char *what, struct risk_report *r);
 /* A Severe finding from outside risk_check (a precondition that will
  * refuse), put first: where there is no room, it takes the last
  * finding's place. */

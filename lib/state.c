@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 
 #include <minIni.h>
@@ -40,6 +41,7 @@ st_set(struct st_sec *sec, const char *key, const char *value)
 	kv = &sec->kv[sec->nkv++];
 	kv->key = px_xstrdup(key);
 	kv->value = px_xstrdup(value);
+	kv->seq = sec->nseq++;
 }
 
 const char *
@@ -49,6 +51,14 @@ st_get(const struct st_sec *sec, const char *key)
 		if (strcmp(sec->kv[i].key, key) == 0)
 			return sec->kv[i].value;
 	return NULL;
+}
+
+const char *
+st_name(const struct st_sec *sec, char *buf, size_t n)
+{
+	snprintf(buf, n, "%s%s%s", sec->kind->name, sec->id[0] ? " " : "",
+	    sec->id);
+	return buf;
 }
 
 struct st_sec *
@@ -75,13 +85,21 @@ st_free(struct st_state *st)
 	memset(st, 0, sizeof(*st));
 }
 
+/* The kind of the section being sorted (qsort has no argument). */
+static const struct st_kind *sort_kind;
+
 static int
 kv_cmp(const void *a, const void *b)
 {
 	const struct st_kv *x = a, *y = b;
 	int c = strcmp(x->key, y->key);
 
-	return c ? c : strcmp(x->value, y->value);
+	if (c)
+		return c;
+	/* an ordered list (rules) keeps its order; others sort */
+	if (sort_kind && st_kind_is_ordered(sort_kind, x->key))
+		return (x->seq > y->seq) - (x->seq < y->seq);
+	return strcmp(x->value, y->value);
 }
 
 static int
@@ -102,9 +120,12 @@ st_sort(struct st_state *st)
 	if (st->n > 1)
 		qsort(st->s, (size_t)st->n, sizeof(*st->s), sec_cmp);
 	for (int i = 0; i < st->n; i++)
-		if (st->s[i].nkv > 1)
+		if (st->s[i].nkv > 1) {
+			sort_kind = st->s[i].kind;
 			qsort(st->s[i].kv, (size_t)st->s[i].nkv,
 			    sizeof(*st->s[i].kv), kv_cmp);
+			sort_kind = NULL;
+		}
 }
 
 /* Does v need quotes to come back as it is? */
@@ -197,7 +218,9 @@ st_format(struct st_state *st, struct buf *b)
 	for (int i = 0; i < st->n; i++) {
 		const struct st_sec *s = &st->s[i];
 
-		buf_printf(b, "\n[%s %s]\n", s->kind->name, s->id);
+		char name[600];
+
+		buf_printf(b, "\n[%s]\n", st_name(s, name, sizeof(name)));
 		for (int k = 0; k < s->nkv; k++)
 			put_value(b, s->kv[k].key, s->kv[k].value);
 	}
@@ -308,10 +331,13 @@ browse(const char *section, const char *key, const char *value, void *arg)
 		return 1;
 	}
 	if (strcmp(section, r->cursec) != 0) {
-		if ((k = st_kind_of(section, &id)) == NULL || *id == '\0') {
+		if ((k = st_kind_of(section, &id)) == NULL ||
+		    (*id == '\0') != (k->singleton != 0)) {
 			px_fail(r->e, PXE_CONFIG, "%s:%d: [%s] is no kind of "
 			    "object px knows%s", r->path, line, section,
-			    k ? " (its identity is missing)" : "");
+			    k == NULL ? "" : k->singleton ? " (it is one "
+			    "object: no identity after its name)" : " (its "
+			    "identity is missing)");
 			px_hint(r->e, "pxstate(5) lists the kinds: [pool NAME], "
 			    "[acl PATH user:U ROLE], [storage ID] ...");
 			r->failed = 1;
@@ -356,6 +382,29 @@ browse(const char *section, const char *key, const char *value, void *arg)
 		return 0;
 	}
 	v = unescape(value);
+	if (st_kind_is_bool(k, key)) {
+		/* one spelling of a boolean: 1 or 0 */
+		static const char *const yes[] = { "1", "yes", "true", "on",
+		    NULL }, *const no[] = { "0", "no", "false", "off", NULL };
+		const char *c = NULL;
+
+		for (int i = 0; yes[i] && !c; i++)
+			if (strcasecmp(v, yes[i]) == 0)
+				c = "1";
+		for (int i = 0; no[i] && !c; i++)
+			if (strcasecmp(v, no[i]) == 0)
+				c = "0";
+		if (c == NULL) {
+			px_fail(r->e, PXE_CONFIG, "%s:%d: [%s]: %s = %s is not "
+			    "a boolean (1 or 0, yes or no)", r->path, kline,
+			    section, key, v);
+			free(v);
+			r->failed = 1;
+			return 0;
+		}
+		free(v);
+		v = px_xstrdup(c);
+	}
 	st_set(r->cur, key, v);
 	free(v);
 	return 1;
@@ -478,7 +527,8 @@ st_read(struct st_state *st, const char *path, struct px_err *e)
 
 		if (strcmp(r.names[i], "meta") == 0)
 			continue;
-		if ((k = st_kind_of(r.names[i], &id)) == NULL || !*id) {
+		if ((k = st_kind_of(r.names[i], &id)) == NULL ||
+		    (*id == '\0') != (k->singleton != 0)) {
 			px_fail(e, PXE_CONFIG, "%s:%d: [%s] is no kind of "
 			    "object px knows", path, r.lines[i], r.names[i]);
 			goto out;
@@ -554,7 +604,10 @@ st_diff(const struct st_state *want, const struct st_state *have,
 		for (int i = have->n - 1; i >= 0; i--) {
 			const struct st_sec *h = &have->s[i];
 
-			if (h->kind == kd && st_find(want, kd, h->id) == NULL)
+			/* PVE's own objects and the one-object kinds
+			 * (options) are never deleted */
+			if (h->kind == kd && !h->keep && !kd->singleton &&
+			    st_find(want, kd, h->id) == NULL)
 				c[n++] = (struct st_change){ ST_DELETE, NULL,
 				    h };
 		}

@@ -28,6 +28,8 @@
 struct st_kv {
 	char *key;
 	char *value;
+	int seq;	/* the order it was added in: an ordered list (a
+			   firewall's rules) keeps it */
 };
 
 struct st_sec {
@@ -38,6 +40,11 @@ struct st_sec {
 	int line;		/* in the file it came from, 0 otherwise */
 	char digest[80];	/* read from the cluster: PVE's digest, sent
 				   with an update it protects */
+	int keep;		/* PVE's own (a built-in notification
+				   target): updated, never deleted */
+	int nseq;		/* the next st_kv.seq */
+	int legacy;		/* read from a server whose API for it is
+				   older (a pool on PVE 8.0: /pools/{id}) */
 };
 
 struct st_state {
@@ -65,6 +72,10 @@ void st_free(struct st_state *st);
 /* The section of kind and id, or NULL. */
 struct st_sec *st_find(const struct st_state *st, const struct st_kind *k,
     const char *id);
+
+/* The section's name as the file has it: "pool web", "firewall options"
+ * (a kind that is one object has no identity). */
+const char *st_name(const struct st_sec *sec, char *buf, size_t n);
 
 /* Write st, canonically (sorted first). */
 void st_format(struct st_state *st, struct buf *b);

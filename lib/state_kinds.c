@@ -12,10 +12,12 @@
 #include "json.h"
 #include "pve.h"
 #include "pve_cluster.h"
-#include "state_kinds.h"
+#include "pve_objw.h"
+#include "state_impl.h"
 
 #define L(...) (const char *const[]){ __VA_ARGS__, NULL }
 
+static void joined(const struct st_sec *, const char *, struct buf *);
 static int read_generic(struct px_client *, const struct st_kind *,
     struct st_state *, struct px_err *);
 static int write_generic(const struct st_kind *, const struct st_change *,
@@ -41,18 +43,19 @@ static int write_ha_rule(const struct st_kind *, const struct st_change *,
 static const struct st_kind kinds[] = {
 	{ "role", "roles", 10, L("privs"), L("privs"), NULL,
 	  "/access/roles", "roleid", "/access/roles", "/access/roles/%s", 0,
-	  read_roles, write_role, NULL, 0 },
+	  read_roles, write_role, NULL, 0, 0, NULL, NULL, NULL },
 	{ "group", "groups", 20, L("comment"), NULL, NULL,
 	  "/access/groups", "groupid", "/access/groups", "/access/groups/%s",
-	  0, read_generic, write_generic, NULL, 0 },
+	  0, read_generic, write_generic, NULL, 0, 0, NULL, NULL, NULL },
 	{ "user", "users", 30, L("comment", "email", "enable", "expire",
 	  "firstname", "groups", "lastname"), L("groups"), NULL,
 	  "/access/users?full=1", "userid", "/access/users",
 	  "/access/users/%s", 0, read_generic, write_generic,
-	  L("enable=1", "expire=0"), 0 },
+	  L("enable=1", "expire=0"), 0, 0, NULL, NULL, L("enable") },
 	{ "pool", "pools", 40, L("comment", "storage", "vm"),
 	  L("storage", "vm"), NULL, "/pools", "poolid", "/pools",
-	  "/pools?poolid=%s", 0, read_pools, write_pool, NULL, 0 },
+	  "/pools?poolid=%s", 0, read_pools, write_pool, NULL, 0, 0, NULL,
+	  NULL, NULL },
 	{ "storage", "storage", 50, L("authsupported", "base", "blocksize",
 	  "bwlimit", "comstar_hg", "comstar_tg", "content", "content-dirs",
 	  "create-base-path", "create-subdirs", "data-pool", "datastore",
@@ -69,9 +72,14 @@ static const struct st_kind kinds[] = {
 	  L("type", "base", "datastore", "export", "iscsiprovider", "portal",
 	  "share", "target", "thinpool", "vgname"),
 	  "/storage", "storage", "/storage", "/storage/%s", 1,
-	  read_generic, write_generic, NULL, 1 },
+	  read_generic, write_generic, NULL, 1, 0, NULL, NULL,
+	  L("create-base-path", "create-subdirs", "disable", "fuse",
+	  "is_mountpoint", "krbd", "mkdir", "nocow", "nowritecache",
+	  "saferemove", "shared", "skip-cert-verification",
+	  "snapshot-as-volume-chain", "sparse", "tagged_only") },
 	{ "acl", "acl", 60, L("propagate"), NULL, NULL, "/access/acl", NULL,
-	  NULL, NULL, 0, read_acl, write_acl, L("propagate=1"), 0 },
+	  NULL, NULL, 0, read_acl, write_acl, L("propagate=1"), 0, 0, NULL,
+	  NULL, L("propagate") },
 	{ "backup-job", "backup-jobs", 70, L("all", "bwlimit", "comment",
 	  "compress", "dow", "dumpdir", "enabled", "exclude", "exclude-path",
 	  "fleecing", "ionice", "lockwait", "mailnotification", "mailto",
@@ -81,12 +89,15 @@ static const struct st_kind kinds[] = {
 	  "schedule", "script", "starttime", "stdexcludes", "stop",
 	  "stopwait", "storage", "tmpdir", "vmid", "zstd"), NULL, NULL,
 	  "/cluster/backup", "id", "/cluster/backup", "/cluster/backup/%s",
-	  0, read_generic, write_generic, L("enabled=1"), 1 },
+	  0, read_generic, write_generic, L("enabled=1"), 1, 0, NULL, NULL,
+	  L("all", "enabled", "protected", "quiet", "remove",
+	  "repeat-missed", "stdexcludes", "stop") },
 	{ "replication", "replication", 80, L("comment", "disable", "rate",
 	  "remove_job", "schedule", "source", "target", "type"), NULL,
 	  L("target", "type"), "/cluster/replication", "id",
 	  "/cluster/replication", "/cluster/replication/%s", 1,
-	  read_generic, write_generic, L("schedule=*/15"), 1 },
+	  read_generic, write_generic, L("schedule=*/15"), 1, 0, NULL, NULL,
+	  L("disable") },
 	/* HA groups and rules send no digest: PVE's digest is the whole
 	 * groups.cfg's or rules.cfg's, so the one read before the apply
 	 * is stale after its first change, and a file of two changes of
@@ -94,18 +105,92 @@ static const struct st_kind kinds[] = {
 	{ "ha group", "ha-groups", 85, L("comment", "nodes", "nofailback",
 	  "restricted"), L("nodes"), NULL, "/cluster/ha/groups", "group",
 	  "/cluster/ha/groups", "/cluster/ha/groups/%s", 0, read_ha,
-	  write_generic, L("nofailback=0", "restricted=0"), 1 },
+	  write_generic, L("nofailback=0", "restricted=0"), 1, 0, NULL, NULL,
+	  L("nofailback", "restricted") },
 	{ "ha resource", "ha-resources", 90, L("comment", "failback",
 	  "group", "max_relocate", "max_restart", "state", "type"), NULL,
 	  L("type"), "/cluster/ha/resources", "sid", "/cluster/ha/resources",
 	  "/cluster/ha/resources/%s", 1, read_generic, write_generic,
 	  L("failback=1", "max_relocate=1", "max_restart=1", "state=started"),
-	  1 },
+	  1, 0, NULL, NULL, L("failback") },
 	{ "ha rule", "ha-rules", 95, L("affinity", "comment", "disable",
 	  "nodes", "resources", "strict", "type"), L("nodes", "resources"),
 	  L("type"), "/cluster/ha/rules", "rule", "/cluster/ha/rules",
 	  "/cluster/ha/rules/%s", 0, read_ha, write_ha_rule,
-	  L("disable=0", "strict=0"), 1 },
+	  L("disable=0", "strict=0"), 1, 0, NULL, NULL,
+	  L("disable", "strict") },
+	/* firewall-cluster: aliases and IP sets before the rules that name
+	 * them, groups before the cluster rules that use them, the options
+	 * (enable) last */
+	{ "firewall alias", "firewall-cluster", 100, L("cidr", "comment"),
+	  NULL, NULL, "/cluster/firewall/aliases", "name",
+	  "/cluster/firewall/aliases", "/cluster/firewall/aliases/%s", 1,
+	  st_fw_read_alias, st_fw_write_alias, NULL, 0, 0, NULL, NULL,
+	  NULL },
+	{ "firewall ipset", "firewall-cluster", 101, L("cidr", "comment"),
+	  L("cidr"), NULL, NULL, "name", NULL, NULL, 0, st_fw_read_ipset,
+	  st_fw_write_ipset, NULL, 0, 0, NULL, NULL, NULL },
+	{ "firewall group", "firewall-cluster", 102, L("comment", "rule"),
+	  L("rule"), NULL, NULL, "group", NULL, NULL, 0, st_fw_read_group,
+	  st_fw_write_group, NULL, 0, 0, L("rule"), NULL, NULL },
+	{ "firewall rules", "firewall-cluster", 103, L("rule"), L("rule"),
+	  NULL, NULL, NULL, NULL, NULL, 0, st_fw_read_rules,
+	  st_fw_write_rules, NULL, 0, 1, L("rule"), NULL, NULL },
+	{ "firewall options", "firewall-cluster", 104, L("ebtables", "enable",
+	  "log_ratelimit", "policy_forward", "policy_in", "policy_out"), NULL,
+	  NULL, "/cluster/firewall/options", NULL, NULL,
+	  "/cluster/firewall/options", 1, st_fw_read_options, write_generic,
+	  L("ebtables=1", "enable=0", "policy_forward=ACCEPT",
+	  "policy_in=DROP", "policy_out=ACCEPT"), 1, 1, NULL, NULL,
+	  L("ebtables", "enable") },
+	/* notifications: the endpoints (without their secrets) before the
+	 * matchers that name them */
+	{ "notification sendmail", "notifications", 110, L("author",
+	  "comment", "disable", "from-address", "mailto", "mailto-user"),
+	  L("mailto", "mailto-user"), NULL,
+	  "/cluster/notifications/endpoints/sendmail", "name",
+	  "/cluster/notifications/endpoints/sendmail",
+	  "/cluster/notifications/endpoints/sendmail/%s", 1, read_generic,
+	  write_generic, L("disable=0"), 1, 0, NULL, L("mailto",
+	  "mailto-user"), L("disable") },
+	{ "notification smtp", "notifications", 111, L("author", "comment",
+	  "disable", "from-address", "mailto", "mailto-user", "mode", "port",
+	  "server", "username"), L("mailto", "mailto-user"), NULL,
+	  "/cluster/notifications/endpoints/smtp", "name",
+	  "/cluster/notifications/endpoints/smtp",
+	  "/cluster/notifications/endpoints/smtp/%s", 1, read_generic,
+	  write_generic, L("disable=0"), 1, 0, NULL, L("mailto",
+	  "mailto-user"), L("disable") },
+	{ "notification gotify", "notifications", 112, L("comment", "disable",
+	  "server"), NULL, NULL, "/cluster/notifications/endpoints/gotify",
+	  "name", "/cluster/notifications/endpoints/gotify",
+	  "/cluster/notifications/endpoints/gotify/%s", 1, read_generic,
+	  write_generic, L("disable=0"), 1, 0, NULL, NULL, L("disable") },
+	{ "notification webhook", "notifications", 113, L("body", "comment",
+	  "disable", "header", "method", "url"), L("header"), NULL,
+	  "/cluster/notifications/endpoints/webhook", "name",
+	  "/cluster/notifications/endpoints/webhook",
+	  "/cluster/notifications/endpoints/webhook/%s", 1, read_generic,
+	  write_generic, L("disable=0"), 1, 0, NULL, L("header"),
+	  L("disable") },
+	{ "notification matcher", "notifications", 115, L("comment",
+	  "disable", "invert-match", "match-calendar", "match-field",
+	  "match-severity", "mode", "target"), L("match-calendar",
+	  "match-field", "match-severity", "target"), NULL,
+	  "/cluster/notifications/matchers", "name",
+	  "/cluster/notifications/matchers",
+	  "/cluster/notifications/matchers/%s", 1, read_generic,
+	  write_generic, L("disable=0", "invert-match=0", "mode=all"), 1, 0,
+	  NULL, L("match-calendar", "match-field", "match-severity",
+	  "target"), L("disable", "invert-match") },
+	{ "cluster options", "cluster-options", 120, L("bwlimit",
+	  "consent-text", "console", "crs", "description", "email_from",
+	  "fencing", "ha", "http_proxy", "keyboard", "language", "mac_prefix",
+	  "max_workers", "migration", "migration_unsecure", "next-id",
+	  "notify", "registered-tags", "replication", "tag-style", "u2f",
+	  "user-tag-access", "webauthn"), NULL, NULL, "/cluster/options",
+	  NULL, NULL, "/cluster/options", 0, st_read_cluster_options,
+	  write_generic, NULL, 1, 1, NULL, NULL, L("migration_unsecure") },
 };
 #define NKINDS ((int)(sizeof(kinds) / sizeof(kinds[0])))
 
@@ -171,6 +256,18 @@ st_kind_is_list(const struct st_kind *k, const char *key)
 	return in(k->lists, key);
 }
 
+int
+st_kind_is_ordered(const struct st_kind *k, const char *key)
+{
+	return in(k->ordered, key);
+}
+
+int
+st_kind_is_bool(const struct st_kind *k, const char *key)
+{
+	return in(k->bools, key);
+}
+
 const char *
 st_kind_default(const struct st_kind *k, const char *key)
 {
@@ -186,6 +283,9 @@ void
 st_normalize(struct st_sec *sec)
 {
 	int j = 0;
+
+	if (strncmp(sec->kind->name, "firewall ", 9) == 0)
+		st_fw_normalize(sec);
 
 	for (int i = 0; i < sec->nkv; i++) {
 		const char *def = st_kind_default(sec->kind, sec->kv[i].key);
@@ -307,10 +407,25 @@ read_generic(struct px_client *c, const struct st_kind *k,
 		free(id);
 		if ((kk = json_get(&r.j, row, "digest")) >= 0)
 			json_strcpy(&r.j, kk, sec->digest, sizeof(sec->digest));
+		/* PVE's own (the notification target mail-to-root) */
+		if (json_eq(&r.j, json_get(&r.j, row, "origin"), "builtin"))
+			sec->keep = 1;
 		JSON_FOREACH_KV(&r.j, row, kk, m) {
 			char *key = json_strdup(&r.j, kk), *v;
 
 			if (key && st_kind_has_key(k, key) &&
+			    json_type(&r.j, kk + 1) == JSON_ARRAY &&
+			    st_kind_is_list(k, key)) {
+				/* PVE's array: an element a line */
+				int el, q;
+
+				JSON_FOREACH(&r.j, kk + 1, el, q)
+					if ((v = scalar(&r.j, el)) != NULL) {
+						if (*v)
+							st_set(sec, key, v);
+						free(v);
+					}
+			} else if (key && st_kind_has_key(k, key) &&
 			    (v = scalar(&r.j, kk + 1)) != NULL) {
 				if (*v || !st_kind_is_list(k, key))
 					put(k, sec, key, v);
@@ -361,6 +476,12 @@ read_pools(struct px_client *c, const struct st_kind *k, struct st_state *st,
 	struct px_reply r;
 	int n = 0;
 
+	struct pve_version ver;
+	int legacy;
+
+	if (pve_version_get(c, &ver, e) != 0)
+		return -1;
+	legacy = objw_pool_legacy(ver.release);
 	if (get_rows(c, "/pools", &r, e) != 0)
 		return -1;
 	if (pve_pools_parse(&r.j, r.data, &v, &n, e) != 0) {
@@ -376,8 +497,7 @@ read_pools(struct px_client *c, const struct st_kind *k, struct st_state *st,
 
 		if (!id_ok(v[i].poolid))
 			continue;
-		buf_adds(&p, "/pools?poolid=");
-		url_seg(&p, v[i].poolid);
+		objw_pool_path(&p, v[i].poolid, legacy);
 		if (pve_get(c, &r, e, "%s", p.p) != 0 ||
 		    pve_pool_members_parse(&r.j, r.data, &m, &nm, NULL,
 		    e) != 0) {
@@ -388,6 +508,7 @@ read_pools(struct px_client *c, const struct st_kind *k, struct st_state *st,
 		px_reply_free(&r);
 		buf_free(&p);
 		sec = st_add(st, k, v[i].poolid);
+		sec->legacy = legacy;
 		if (v[i].comment[0])
 			st_set(sec, "comment", v[i].comment);
 		for (int q = 0; q < nm; q++) {
@@ -469,6 +590,25 @@ st_export(struct px_client *c, const char *const *families, int nfam,
 
 /* ---- writing ---- */
 
+/* key's values in sec as form parameters of t: one per element when
+ * PVE takes an array, else joined with commas. */
+static void
+form_key(const struct st_kind *k, const struct st_sec *sec, const char *key,
+    struct buf *form)
+{
+	if (in(k->arrays, key)) {
+		for (int i = 0; i < sec->nkv; i++)
+			if (strcmp(sec->kv[i].key, key) == 0)
+				form_add(form, key, sec->kv[i].value);
+		return;
+	}
+	struct buf v = { 0 };
+
+	joined(sec, key, &v);
+	form_add(form, key, buf_str(&v));
+	buf_free(&v);
+}
+
 /* The values of key in sec joined with commas into b (a form value). */
 static void
 joined(const struct st_sec *sec, const char *key, struct buf *b)
@@ -523,7 +663,8 @@ static void
 target(struct gate_target *t, const struct st_kind *k, const char *id,
     const char *method, const char *summary)
 {
-	snprintf(t->id, sizeof(t->id), "%s/%.80s", k->name, id);
+	snprintf(t->id, sizeof(t->id), "%s%s%.80s", k->name, *id ? "/" : "",
+	    id);
 	for (char *p = t->id; *p; p++)
 		if (*p == ' ')
 			*p = '-';
@@ -563,13 +704,8 @@ write_generic(const struct st_kind *k, const struct st_change *ch,
 		buf_adds(&t->call.path, k->create_path);
 		form_add(&t->call.form, k->idkey, w->id);
 		n = keys_of(w, keys, 128);
-		for (int i = 0; i < n; i++) {
-			struct buf v = { 0 };
-
-			joined(w, keys[i], &v);
-			form_add(&t->call.form, keys[i], v.p);
-			buf_free(&v);
-		}
+		for (int i = 0; i < n; i++)
+			form_key(k, w, keys[i], &t->call.form);
 		return 1;
 	}
 	/* update: the keys that differ; the ones the file drops are
@@ -587,19 +723,14 @@ write_generic(const struct st_kind *k, const struct st_change *ch,
 				    "create it anew", k->name, w->id, keys[i],
 				    st_get(h, keys[i]) ? st_get(h, keys[i]) :
 				    "not set", k->name);
-		snprintf(sum, sizeof(sum), "update %s %s", k->name, w->id);
+		snprintf(sum, sizeof(sum), "update %s%s%s", k->name, *w->id ?
+		    " " : "", w->id);
 		target(t, k, w->id, "PUT", sum);
 		item_path(&t->call.path, k, w->id);
-		for (int i = 0; i < n; i++) {
-			struct buf v = { 0 };
-
-			if (in(k->fixed, keys[i]) || !key_differs(w, h,
+		for (int i = 0; i < n; i++)
+			if (!in(k->fixed, keys[i]) && key_differs(w, h,
 			    keys[i]))
-				continue;
-			joined(w, keys[i], &v);
-			form_add(&t->call.form, keys[i], v.p);
-			buf_free(&v);
-		}
+				form_key(k, w, keys[i], &t->call.form);
 		for (int i = 0; i < nh; i++) {
 			const char *def = st_kind_default(k, hk[i]);
 
@@ -671,7 +802,7 @@ write_pool(const struct st_kind *k, const struct st_change *ch,
 	const struct st_sec *w = ch->want, *h = ch->have;
 	struct buf addv = { 0 }, adds = { 0 }, delv = { 0 }, dels = { 0 };
 	char sum[300];
-	int n = 0;
+	int n = 0, legacy = h ? h->legacy : 0;
 	const char *id = w ? w->id : h->id;
 
 	(void)e;
@@ -697,23 +828,20 @@ write_pool(const struct st_kind *k, const struct st_change *ch,
 	} else if (ch->op == ST_UPDATE && key_differs(w, h, "comment")) {
 		snprintf(sum, sizeof(sum), "update pool %s", id);
 		target(&t[n], k, id, "PUT", sum);
-		item_path(&t[n].call.path, k, id);
+		objw_pool_path(&t[n].call.path, id, legacy);
 		form_add(&t[n].call.form, "comment", has(w, "comment") ?
 		    st_get(w, "comment") : "");
 		n++;
 	}
+	/* the members, by the one writer of members (pve_objw.h) */
 	if ((delv.len || dels.len) && n < max) {
 		snprintf(sum, sizeof(sum), "remove %s%s%s%s%s from pool %s",
 		    delv.len ? "guests " : "", buf_str(&delv), delv.len &&
 		    dels.len ? " and " : "", dels.len ? "storage " : "",
 		    buf_str(&dels), id);
 		target(&t[n], k, id, "PUT", sum);
-		item_path(&t[n].call.path, k, id);
-		if (delv.len)
-			form_add(&t[n].call.form, "vms", delv.p);
-		if (dels.len)
-			form_add(&t[n].call.form, "storage", dels.p);
-		form_add(&t[n].call.form, "delete", "1");
+		objw_pool_members(&t[n], id, buf_str(&delv), buf_str(&dels), 1,
+		    0, legacy);
 		n++;
 	}
 	if ((addv.len || adds.len) && n < max) {
@@ -722,20 +850,15 @@ write_pool(const struct st_kind *k, const struct st_change *ch,
 		    adds.len ? " and " : "", adds.len ? "storage " : "",
 		    buf_str(&adds), id);
 		target(&t[n], k, id, "PUT", sum);
-		item_path(&t[n].call.path, k, id);
-		if (addv.len)
-			form_add(&t[n].call.form, "vms", addv.p);
-		if (adds.len)
-			form_add(&t[n].call.form, "storage", adds.p);
-		/* the file says where a guest belongs */
-		if (addv.len)
-			form_add(&t[n].call.form, "allow-move", "1");
+		/* the file says where a guest belongs: it may move */
+		objw_pool_members(&t[n], id, buf_str(&addv), buf_str(&adds), 0,
+		    1, legacy);
 		n++;
 	}
 	if (ch->op == ST_DELETE && n < max) {
 		snprintf(sum, sizeof(sum), "delete pool %s", id);
 		target(&t[n], k, id, "DELETE", sum);
-		item_path(&t[n].call.path, k, id);
+		objw_pool_path(&t[n].call.path, id, legacy);
 		n++;
 	}
 	buf_free(&addv);
@@ -791,18 +914,12 @@ write_acl(const struct st_kind *k, const struct st_change *ch,
 	    ch->op == ST_DELETE ? "remove" : ch->op == ST_CREATE ? "add" :
 	    "update", path, type, ugid, role);
 	target(t, k, s->id, "PUT", sum);
-	buf_adds(&t->call.path, "/access/acl");
-	form_add(&t->call.form, "path", path);
-	form_add(&t->call.form, "roles", role);
-	form_add(&t->call.form, strcmp(type, "user") == 0 ? "users" :
-	    strcmp(type, "group") == 0 ? "groups" : "tokens", ugid);
-	if (ch->op == ST_DELETE) {
-		form_add(&t->call.form, "delete", "1");
-	} else {
-		prop = st_get(s, "propagate");
-		form_add(&t->call.form, "propagate", prop &&
-		    strcmp(prop, "0") == 0 ? "0" : "1");
-	}
+	prop = st_get(s, "propagate");
+	/* the one writer of ACL entries (pve_objw.h) */
+	objw_acl(t, path, role, strcmp(type, "user") == 0 ? ugid : NULL,
+	    strcmp(type, "group") == 0 ? ugid : NULL, strcmp(type, "token") ==
+	    0 ? ugid : NULL, prop && strcmp(prop, "0") == 0 ? 0 : 1,
+	    ch->op == ST_DELETE);
 	return 1;
 }
 
@@ -833,6 +950,78 @@ known(const struct st_state *st, const char *kind, const struct json *j,
 	return 0;
 }
 
+/* The endpoint name is a notification target: in the file or on the
+ * cluster (GET /cluster/notifications/targets). */
+static int
+target_known(struct px_client *c, const struct st_state *want,
+    const char *name, struct px_err *e)
+{
+	struct px_reply r;
+	int found = 0;
+
+	for (int i = 0; i < want->n && !found; i++)
+		found = strncmp(want->s[i].kind->name, "notification ", 13) ==
+		    0 && strcmp(want->s[i].kind->name, "notification matcher")
+		    != 0 && strcmp(want->s[i].id, name) == 0;
+	if (found)
+		return 1;
+	if (st_get_rows(c, "/cluster/notifications/targets", &r, e) != 0)
+		return -1;
+	{
+		int row, i;
+
+		JSON_FOREACH(&r.j, r.data, row, i)
+			if (json_eq(&r.j, json_get(&r.j, row, "name"), name))
+				found = 1;
+	}
+	px_reply_free(&r);
+	return found;
+}
+
+/* A matcher's targets exist; a gotify endpoint is not created from the
+ * file (its token is a secret the file does not hold). */
+static int
+notify_check(struct px_client *c, const struct st_state *want,
+    const struct st_sec *s, const char *path, struct px_err *e)
+{
+	if (strcmp(s->kind->name, "notification gotify") == 0) {
+		struct px_reply r;
+		int row, i, found = 0;
+
+		if (st_get_rows(c, s->kind->list_path, &r, e) != 0)
+			return -1;
+		JSON_FOREACH(&r.j, r.data, row, i)
+			if (json_eq(&r.j, json_get(&r.j, row, "name"), s->id))
+				found = 1;
+		px_reply_free(&r);
+		if (!found) {
+			px_fail(e, PXE_CONFIG, "%s:%d: [notification gotify "
+			    "%s]: a gotify endpoint needs its token, which a "
+			    "state file never holds", path, s->line, s->id);
+			px_hint(e, "create it first: px notify endpoint create "
+			    "gotify %s --server URL --token-file FILE; then "
+			    "apply", s->id);
+			return -1;
+		}
+		return 0;
+	}
+	if (strcmp(s->kind->name, "notification matcher") != 0)
+		return 0;
+	for (int k = 0; k < s->nkv; k++) {
+		int known;
+
+		if (strcmp(s->kv[k].key, "target") != 0)
+			continue;
+		if ((known = target_known(c, want, s->kv[k].value, e)) < 0)
+			return -1;
+		if (!known)
+			return px_fail(e, PXE_CONFIG, "%s:%d: [notification "
+			    "matcher %s]: no target '%s', in the file or on the "
+			    "cluster", path, s->line, s->id, s->kv[k].value);
+	}
+	return 0;
+}
+
 int
 st_check(struct px_client *c, const struct st_state *want, const char *path,
     struct px_err *e)
@@ -848,7 +1037,23 @@ st_check(struct px_client *c, const struct st_state *want, const char *path,
 	}
 	for (int i = 0; i < want->n && rc == 0; i++) {
 		const struct st_sec *s = &want->s[i];
-		char buf[512], *p, *type, *ugid, *role;
+		char buf[512], *p, *type, *ugid, *role, name[600];
+
+		if (strncmp(s->kind->name, "firewall ", 9) == 0 &&
+		    st_fw_check(s, e) != 0) {
+			char msg[sizeof(e->msg)];
+
+			snprintf(msg, sizeof(msg), "%s", e->msg);
+			px_fail(e, PXE_CONFIG, "%s:%d: [%s]: %s", path, s->line,
+			    st_name(s, name, sizeof(name)), msg);
+			rc = -1;
+			break;
+		}
+		if (strncmp(s->kind->name, "notification ", 13) == 0 &&
+		    notify_check(c, want, s, path, e) != 0) {
+			rc = -1;
+			break;
+		}
 
 		if (strcmp(s->kind->name, "acl") == 0) {
 			if (acl_parts(s->id, buf, sizeof(buf), &p, &type,
@@ -921,4 +1126,65 @@ write_ha_rule(const struct st_kind *k, const struct st_change *ch,
 	if (n == 1 && ch->op == ST_UPDATE && st_get(ch->have, "type"))
 		form_add(&t->call.form, "type", st_get(ch->have, "type"));
 	return n;
+}
+
+/* ---- for the kinds in other files (state_impl.h) ---- */
+
+char *
+st_scalar(const struct json *j, int t)
+{
+	return scalar(j, t);
+}
+
+int
+st_id_ok(const char *id)
+{
+	return id_ok(id);
+}
+
+int
+st_get_rows(struct px_client *c, const char *path, struct px_reply *r,
+    struct px_err *e)
+{
+	return get_rows(c, path, r, e);
+}
+
+void
+st_joined(const struct st_sec *sec, const char *key, struct buf *b)
+{
+	joined(sec, key, b);
+}
+
+int
+st_key_differs(const struct st_sec *a, const struct st_sec *b,
+    const char *key)
+{
+	return key_differs(a, b, key);
+}
+
+void
+st_target(struct gate_target *t, const struct st_kind *k, const char *id,
+    const char *method, const char *summary)
+{
+	target(t, k, id, method, summary);
+}
+
+void
+st_item_path(struct buf *b, const struct st_kind *k, const char *id)
+{
+	item_path(b, k, id);
+}
+
+int
+st_write_generic(const struct st_kind *k, const struct st_change *ch,
+    struct gate_target *t, int max, struct px_err *e)
+{
+	return write_generic(k, ch, t, max, e);
+}
+
+int
+st_read_generic(struct px_client *c, const struct st_kind *k,
+    struct st_state *st, struct px_err *e)
+{
+	return read_generic(c, k, st, e);
 }

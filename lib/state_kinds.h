@@ -11,6 +11,10 @@
 #include "http.h"
 #include "state.h"
 
+/* The most requests one object's change takes (a ruleset rewritten, an
+ * IP set's members). */
+#define ST_MAX_REQUESTS 4096
+
 struct st_kind {
 	const char *name;	/* "pool", "ha resource" (section prefix) */
 	const char *family;	/* "pools", "ha-resources" */
@@ -38,6 +42,15 @@ struct st_kind {
 	int delete_param;	/* its PUT takes delete=KEY,KEY; else a key
 				   the file drops is sent at its default
 				   (or empty) */
+	int singleton;		/* one object, no identity: [firewall
+				   options]; updated, never created or
+				   deleted */
+	const char *const *ordered;	/* lists whose order matters (a
+					   firewall's rules) */
+	const char *const *arrays;	/* lists PVE takes as repeated
+					   parameters, not a comma list */
+	const char *const *bools;	/* booleans: 1 or 0 in the file
+					   (yes/no, true/false, on/off read) */
 };
 
 /* Every kind, in dependency order; *n of them. */
@@ -50,6 +63,8 @@ int st_family_known(const char *family);
 /* Whether key is one of kind k's (a list key with "+" continues). */
 int st_kind_has_key(const struct st_kind *k, const char *key);
 int st_kind_is_list(const struct st_kind *k, const char *key);
+int st_kind_is_ordered(const struct st_kind *k, const char *key);
+int st_kind_is_bool(const struct st_kind *k, const char *key);
 /* PVE's default of key for kind k, or NULL. */
 const char *st_kind_default(const struct st_kind *k, const char *key);
 /* Drop from sec the keys that say nothing: an empty value, a value at
@@ -69,5 +84,21 @@ int st_requests(const struct st_change *ch, struct gate_target *t, int max,
  * and the section's line. */
 int st_check(struct px_client *c, const struct st_state *want,
     const char *path, struct px_err *e);
+
+/* Who px logs in as: a change that disables or deletes it is severe. */
+struct st_self {
+	const char *user;	/* the profile's user */
+	const char *token;	/* its token id, or NULL */
+};
+/*
+ * The pre-flight findings of changes ch[0..n) into rep: for each, the
+ * check its object's own command runs (a pool with members, an
+ * Administrator ACL, a storage in use, the only backup job of a guest,
+ * an HA resource, px's own user or token ...).  -1 with e when a check
+ * could not read what it needs.
+ */
+int st_assess(struct px_client *c, const struct gate_req *r,
+    const struct st_change *ch, int n, const struct st_self *self,
+    struct risk_report *rep, struct px_err *e);
 
 #endif

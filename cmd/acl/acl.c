@@ -9,6 +9,7 @@
 
 #include "enc.h"
 #include "objcli.h"
+#include "pve_objw.h"
 #include "pve_objrisk_access.h"
 
 enum { O_ROLE = PX_O_LONG, O_USER, O_GROUP, O_TOKEN, O_NOPROP };
@@ -48,11 +49,10 @@ acl_change(struct objcli *oc, const char *verb, const char *path,
     struct buf *roles, struct buf *users, struct buf *groups,
     struct buf *tokens, int noprop)
 {
-	struct objcli_change c = { .kind = "acl", .id = path,
-	    .method = "PUT", .path = "/access/acl" };
+	struct objcli_change c = { .kind = "acl", .id = path };
 	struct objrisk_acl a = { path, roles->p, users->p, groups->p,
 	    tokens->p };
-	struct buf extra = { 0 };
+	struct gate_target t = { 0 };
 	char summary[512];
 	int unset = strcmp(verb, "unset") == 0, rc;
 
@@ -66,18 +66,9 @@ acl_change(struct objcli *oc, const char *verb, const char *path,
 		    verb);
 	if (unset && noprop)
 		px_errx(PX_EXIT_USAGE, "--no-propagate is for set");
-	form_add(&extra, "path", path);
-	form_add(&extra, "roles", roles->p);
-	if (users->len)
-		form_add(&extra, "users", users->p);
-	if (groups->len)
-		form_add(&extra, "groups", groups->p);
-	if (tokens->len)
-		form_add(&extra, "tokens", tokens->p);
-	if (noprop)
-		form_add(&extra, "propagate", "0");
+	objw_acl(&t, path, roles->p, users->p, groups->p, tokens->p,
+	    noprop ? 0 : -1, unset);
 	if (unset) {
-		form_add(&extra, "delete", "1");
 		c.destructive = 1;
 		c.assess = objrisk_acl_unset;
 		c.assess_arg = &a;
@@ -90,9 +81,12 @@ acl_change(struct objcli *oc, const char *verb, const char *path,
 	    "", noprop ? " (not propagated)" : "");
 	c.action = verb;
 	c.summary = summary;
-	c.extra = extra.p;
+	c.method = t.call.method;
+	c.path = t.call.path.p;
+	c.extra = t.call.form.p;
 	rc = objcli_change(oc, &c);
-	buf_free(&extra);
+	buf_free(&t.call.path);
+	buf_free(&t.call.form);
 	return rc;
 }
 

@@ -14,6 +14,7 @@
 #include "pve_cluster.h"
 #include "pve_guest.h"
 #include "pve_objrisk.h"
+#include "pve_objw.h"
 
 enum { O_VM = PX_O_LONG, O_STORAGE, O_FORCE };
 
@@ -49,25 +50,25 @@ nz(const char *s)
 	return s[0] ? s : NULL;
 }
 
-/* The pool's path for PUT and DELETE: /pools?poolid= on PVE 8.1+. */
-static void
-pool_path(struct objcli *oc, struct buf *p, const char *pool)
+/* Whether the server predates /pools?poolid= (PVE 8.1): its pools are
+ * /pools/{poolid}. */
+static int
+pool_legacy(struct objcli *oc)
 {
 	struct pve_version v;
 	struct px_err e = { 0 };
-	int maj = 0, min = 0;
 
 	objcli_connect(oc);
 	if (pve_version_get(oc->m.x.client, &v, &e) != 0)
 		px_die(&e);
-	sscanf(v.release, "%d.%d", &maj, &min);
-	if (maj > 8 || (maj == 8 && min >= 1)) {
-		buf_adds(p, "/pools?poolid=");
-		url_seg(p, pool);
-	} else {
-		buf_adds(p, "/pools/");
-		url_seg(p, pool);
-	}
+	return objw_pool_legacy(v.release);
+}
+
+/* The pool's path for PUT and DELETE. */
+static void
+pool_path(struct objcli *oc, struct buf *p, const char *pool)
+{
+	objw_pool_path(p, pool, pool_legacy(oc));
 }
 
 /* Is word (a VMID as given, or a storage) in the comma list? */
@@ -142,14 +143,18 @@ pool_write(struct objcli *oc, const char *verb, const char *pool,
 			    verb);
 		if (!add && objcli_has(oc, "allow-move"))
 			px_errx(PX_EXIT_USAGE, "--allow-move is for add");
-		pool_path(oc, &path, pool);
-		if (vms[0])
-			form_add(&extra, "vms", vms);
-		if (storages[0])
-			form_add(&extra, "storage", storages);
-		if (!add)
-			form_add(&extra, "delete", "1");
-		c.method = "PUT";
+		{
+			/* the one writer of members (pve_objw.h) */
+			struct gate_target t = { 0 };
+
+			objw_pool_members(&t, pool, vms, storages, !add, 0,
+			    pool_legacy(oc));
+			buf_adds(&path, t.call.path.p);
+			buf_adds(&extra, buf_str(&t.call.form));
+			c.method = t.call.method;
+			buf_free(&t.call.path);
+			buf_free(&t.call.form);
+		}
 		snprintf(summary, sizeof(summary), "%s %s%s%s%s%s %s pool %s",
 		    verb, vms[0] ? "guests " : "", vms, vms[0] && storages[0] ?
 		    " and " : "", storages[0] ? "storage " : "", storages,
@@ -222,13 +227,8 @@ pool_delete(struct objcli *oc, const char *pool, int force)
 		snprintf(t->id, sizeof(t->id), "pool/%.80s", pool);
 		snprintf(t->summary, sizeof(t->summary), "remove the %d "
 		    "members of pool %s", n, pool);
-		t->call.method = "PUT";
-		buf_adds(&t->call.path, path.p);
-		if (vms.len)
-			form_add(&t->call.form, "vms", vms.p);
-		if (sts.len)
-			form_add(&t->call.form, "storage", sts.p);
-		form_add(&t->call.form, "delete", "1");
+		objw_pool_members(t, pool, vms.p, sts.p, 1, 0,
+		    pool_legacy(oc));
 	}
 	snprintf(r.t[k].id, sizeof(r.t[k].id), "pool/%.80s", pool);
 	snprintf(r.t[k].summary, sizeof(r.t[k].summary), "delete pool %s",

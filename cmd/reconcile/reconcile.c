@@ -17,12 +17,14 @@
 
 #include "statecli.h"
 
-enum { O_SOURCE = PX_O_LONG, O_PATH, O_PRUNE, O_CONTINUE };
+enum { O_SOURCE = PX_O_LONG, O_PATH, O_PRUNE, O_CONTINUE, O_INTERACTIVE };
 
 static const struct px_opt opts[] = {
 	PX_OPT_OUTPUT, PX_OPT_PROFILE, PX_OPT_VERBOSE, PX_OPT_GATE,
 	{ O_CONTINUE, "continue-on-error", NULL, "converge: go on after a "
 	    "change PVE refuses" },
+	{ O_INTERACTIVE, "interactive", NULL, "converge: ask y/N for each "
+	    "delete (each change when severe), on a terminal" },
 	{ O_PATH, "path", "path", "the state file in a directory or "
 	    "repository (state.ini)" },
 	{ O_PRUNE, "prune", NULL, "converge: delete what the file does not "
@@ -119,6 +121,9 @@ reconcile_main(int argc, char **argv)
 		case O_CONTINUE:
 			s.cont = 1;
 			break;
+		case O_INTERACTIVE:
+			s.interactive = 1;
+			break;
 		case O_PATH:
 			path = g.arg;
 			break;
@@ -144,9 +149,13 @@ reconcile_main(int argc, char **argv)
 		px_errx(PX_EXIT_USAGE, "unknown subcommand '%s' (run, converge)",
 		    argv[0]);
 	if (!converge && (s.prune || s.cont || s.m.g.dry_run || s.m.g.yes ||
-	    s.m.g.allow_risk))
+	    s.m.g.allow_risk || s.interactive))
 		px_errx(PX_EXIT_USAGE, "run only shows the drift: -n -y --prune "
-		    "--continue-on-error --allow-risk are converge's");
+		    "--continue-on-error --allow-risk --interactive are "
+		    "converge's");
+	if (s.interactive && (!isatty(STDIN_FILENO) ||
+	    !isatty(STDERR_FILENO)))
+		px_errx(PX_EXIT_USAGE, "--interactive needs a terminal");
 	if (strlen(source) > 2000 || (path && strlen(path) > 2000))
 		px_errx(PX_EXIT_USAGE, "--source or --path: longer than 2000 "
 		    "characters");

@@ -320,9 +320,19 @@ mutcli_run_rows(struct mutcli *m, struct gate_req *r, struct mut_row *rows)
 	mutation_run(&m->g, r, &m->o, &m->ui, rows, &e);
 	/* The failures' messages (with hints) on stderr too, for humans
 	 * and logs; the rows stay on stdout. */
-	for (int i = 0; i < n; i++)
-		if (rows[i].err.id != PXE_OK)
+	for (int i = 0; i < n; i++) {
+		int seen = 0;
+
+		if (rows[i].err.id == PXE_OK)
+			continue;
+		/* a refusal of the whole change is the same on every row:
+		 * say it once */
+		for (int k = 0; k < i && !seen; k++)
+			seen = rows[k].err.id == rows[i].err.id &&
+			    strcmp(rows[k].err.msg, rows[i].err.msg) == 0;
+		if (!seen)
 			px_report(&rows[i].err);
+	}
 	rc = mutcli_status(rows, n);
 	prc = mutcli_print(m, rows, n);
 	return rc ? rc : prc;

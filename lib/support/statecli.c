@@ -215,20 +215,32 @@ show_change(const struct st_change *c, struct jw *w, struct buf *b)
 		jw_key(w, "changes");
 		jw_arr(w);
 	} else {
-		buf_printf(b, "%s [%s %s]\n", c->op == ST_CREATE ? "+" :
-		    c->op == ST_DELETE ? "-" : "~", s->kind->name, s->id);
+		char name[600];
+
+		buf_printf(b, "%s [%s]\n", c->op == ST_CREATE ? "+" :
+		    c->op == ST_DELETE ? "-" : "~", st_name(s, name,
+		    sizeof(name)));
 	}
 	/* old values not in the new, then new values not in the old */
 	for (int pass = 0; pass < 2; pass++) {
 		const struct st_sec *a = pass ? y : x, *o = pass ? x : y;
 
 		for (int i = 0; a && i < a->nkv; i++) {
-			int same = 0;
+			int same = 0, nth = 0, seen = 0;
+			int ordered = st_kind_is_ordered(s->kind,
+			    a->kv[i].key);
 
-			for (int k = 0; o && k < o->nkv && !same; k++)
-				same = strcmp(o->kv[k].key, a->kv[i].key) ==
-				    0 && strcmp(o->kv[k].value,
+			/* an ordered list (rules) compares by position */
+			for (int k = 0; ordered && k < i; k++)
+				nth += strcmp(a->kv[k].key, a->kv[i].key) == 0;
+			for (int k = 0; o && k < o->nkv && !same; k++) {
+				if (strcmp(o->kv[k].key, a->kv[i].key) != 0)
+					continue;
+				if (ordered && seen++ != nth)
+					continue;
+				same = strcmp(o->kv[k].value,
 				    a->kv[i].value) == 0;
+			}
 			if (same)
 				continue;
 			if (w) {
@@ -288,39 +300,88 @@ statecli_diff(struct st_cli *s, const char *file)
 	return n > 0 ? PX_EXIT_USAGE : 0;
 }
 
+/* What the pre-flight check of an apply judges. */
+struct apply_size {
+	int changes;	/* objects created, updated, deleted */
+	int deletes;	/* objects deleted (--prune) */
+	int root;	/* root@pam among them */
+	const struct st_change *ch;	/* the changes, for their objects'
+					   own checks */
+	struct st_self self;
+};
+
 /* The size of an apply: StateChanges (warning at 10, severe at 50), and
- * each delete named. */
+ * the objects --prune deletes (root@pam severe). */
 static int
 assess(struct px_client *c, const struct gate_req *r, void *arg,
     struct risk_report *rep, struct px_err *e)
 {
-	const int *nchanges = arg;
-	int dels = 0;
+	const struct apply_size *z = arg;
 
-	(void)c;
-	(void)e;
-	if (*nchanges >= 50)
+	if (z->changes >= 50)
 		risk_add(rep, "StateChanges", RISK_SEVERE, "%d changes in one "
-		    "apply", *nchanges);
-	else if (*nchanges >= 10)
+		    "apply", z->changes);
+	else if (z->changes >= 10)
 		risk_add(rep, "StateChanges", RISK_WARNING, "%d changes in one "
-		    "apply", *nchanges);
-	for (int i = 0; i < r->n; i++)
-		if (r->t[i].call.method && strcmp(r->t[i].call.method,
-		    "DELETE") == 0) {
-			dels++;
-			/* a file that leaves root@pam out must not lock
-			 * the cluster's last way in */
-			if (strcmp(r->t[i].id, "user/root@pam") == 0)
-				risk_add(rep, "PruneRoot", RISK_SEVERE,
-				    "--prune would delete root@pam, which the "
-				    "file leaves out");
-		}
-	if (dels > 0)
+		    "apply", z->changes);
+	/* a file that leaves root@pam out must not lock the cluster's last
+	 * way in */
+	if (z->root)
+		risk_add(rep, "PruneRoot", RISK_SEVERE, "--prune would delete "
+		    "root@pam, which the file leaves out");
+	if (z->deletes > 0)
 		risk_add(rep, "StateDeletes", RISK_WARNING, "--prune deletes %d "
-		    "object%s the file does not have", dels, dels == 1 ? "" :
-		    "s");
-	return 0;
+		    "object%s the file does not have", z->deletes,
+		    z->deletes == 1 ? "" : "s");
+	/* and what each object's own command would find */
+	return st_assess(c, r, z->ch, z->changes, &z->self, rep, e);
+}
+
+/* The configuration file behind a kind's digest: PVE's digest is of the
+ * whole file (storage.cfg, cluster.fw ...), so only the first change to
+ * each file can send the digest px read; the next would be refused as a
+ * change made meanwhile -- by this apply. */
+static const char *
+digest_file(const struct st_kind *k)
+{
+	static const char *const files[][2] = {
+		{ "firewall ", "cluster.fw" },
+		{ "notification ", "notifications.cfg" },
+		{ "ha ", "ha" },
+		{ "mapping ", "mapping" },
+		{ "sdn ", "sdn" },
+	};
+
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		if (strncmp(k->name, files[i][0], strlen(files[i][0])) == 0)
+			return files[i][1];
+	return k->name;
+}
+
+/* Remove key=... from a form. */
+static void
+form_drop(struct buf *form, const char *key)
+{
+	size_t kl = strlen(key), i = 0;
+
+	while (i < form->len) {
+		size_t end = i;
+
+		while (end < form->len && form->p[end] != '&')
+			end++;
+		if (end - i > kl && strncmp(form->p + i, key, kl) == 0 &&
+		    form->p[i + kl] == '=') {
+			size_t from = end < form->len ? end + 1 : end;
+
+			if (from == form->len && i > 0)
+				i--;	/* the '&' before the last */
+			memmove(form->p + i, form->p + from, form->len - from);
+			form->len -= from - i;
+			form->p[form->len] = '\0';
+			continue;
+		}
+		i = end + 1;
+	}
 }
 
 /*
@@ -344,15 +405,17 @@ ask_each(struct st_cli *s, struct gate_req *r, const struct st_change *ch,
 		if (!severe && ch[i].op != ST_DELETE)
 			continue;
 		asked++;
-		fprintf(stderr, "%s: %s [%s %s]? [y/N] ", px_progname,
-		    op_name(ch[i].op), sec->kind->name, sec->id);
+		char name[600];
+
+		fprintf(stderr, "%s: %s [%s]? [y/N] ", px_progname,
+		    op_name(ch[i].op), st_name(sec, name, sizeof(name)));
 		fflush(stderr);
 		yes = fgets(line, sizeof(line), stdin) != NULL &&
 		    (line[0] == 'y' || line[0] == 'Y');
 		if (yes)
 			continue;
-		px_fail(&e, PXE_USAGE, "%s [%s %s]: declined", op_name(ch[i].op),
-		    sec->kind->name, sec->id);
+		px_fail(&e, PXE_USAGE, "%s [%s]: declined", op_name(ch[i].op),
+		    name);
 		for (int t = 0; t < nt; t++)
 			if (owner[t] == i)
 				gate_refuse_target(&s->m.g, r, t,
@@ -374,6 +437,7 @@ statecli_apply(struct st_cli *s, const char *file)
 	struct gate_target *t;
 	struct gate_req r;
 	struct mut_row *rows;
+	struct apply_size size = { 0 };
 	int n, nt = 0, rc, *owner;
 
 	n = plan(s, file, &want, &have, &ch, s->prune);
@@ -385,16 +449,62 @@ statecli_apply(struct st_cli *s, const char *file)
 		free(ch);
 		return 0;
 	}
-	t = px_xcalloc((size_t)n * 4, sizeof(*t));
-	owner = px_xcalloc((size_t)n * 4, sizeof(*owner));
-	for (int i = 0; i < n; i++) {
-		int k = st_requests(&ch[i], &t[nt], 4, &e);
+	/* a change is a few requests; a ruleset or an IP set's members
+	 * up to ST_MAX_REQUESTS */
+	{
+		struct gate_target *one = px_xcalloc(ST_MAX_REQUESTS,
+		    sizeof(*one));
+		size_t cap = (size_t)n + 16;
 
-		if (k < 0)
-			px_die(&e);
-		while (k-- > 0)
-			owner[nt++] = i;
+		t = px_xcalloc(cap, sizeof(*t));
+		owner = px_xcalloc(cap, sizeof(*owner));
+		for (int i = 0; i < n; i++) {
+			int k = st_requests(&ch[i], one, ST_MAX_REQUESTS, &e);
+
+			if (k < 0)
+				px_die(&e);
+			if ((size_t)(nt + k) > cap) {
+				cap = (size_t)(nt + k) * 2;
+				t = px_xrealloc(t, cap * sizeof(*t));
+				owner = px_xrealloc(owner, cap *
+				    sizeof(*owner));
+			}
+			for (int q = 0; q < k; q++) {
+				t[nt] = one[q];	/* its buffers move */
+				memset(&one[q], 0, sizeof(one[q]));
+				owner[nt++] = i;
+			}
+		}
+		free(one);
 	}
+	/* a digest only on the first change of each configuration file */
+	for (int i = 0; i < nt; i++) {
+		const struct st_change *c = &ch[owner[i]];
+		const char *f = digest_file((c->want ? c->want :
+		    c->have)->kind);
+
+		for (int q = 0; q < i; q++) {
+			const struct st_change *p = &ch[owner[q]];
+
+			if (strcmp(digest_file((p->want ? p->want :
+			    p->have)->kind), f) == 0) {
+				form_drop(&t[i].call.form, "digest");
+				break;
+			}
+		}
+	}
+	for (int i = 0; i < n; i++)
+		if (ch[i].op == ST_DELETE) {
+			size.deletes++;
+			if (strcmp(ch[i].have->kind->name, "user") == 0 &&
+			    strcmp(ch[i].have->id, "root@pam") == 0)
+				size.root = 1;
+		}
+	size.changes = n;
+	size.ch = ch;
+	size.self.user = s->m.g.p->user;
+	size.self.token = s->m.g.p->auth == PX_AUTH_TOKEN ?
+	    s->m.g.p->token_id : NULL;
 	gate_req_init(&r, "apply", "state", nt);
 	for (int i = 0; i < nt; i++)
 		r.t[i] = t[i];	/* the buffers move to r */
@@ -406,7 +516,8 @@ statecli_apply(struct st_cli *s, const char *file)
 	    want.profile : s->m.x.p->name);
 	r.destructive = 1;
 	r.assess = assess;
-	r.assess_arg = &n;
+	r.assess_arg = &size;
+	r.own_size = 1;
 	/* stop at the first refusal, the rest unsent; or go on */
 	if (!s->cont) {
 		s->m.o.policy = MUTATION_ROLLING;
@@ -418,8 +529,7 @@ statecli_apply(struct st_cli *s, const char *file)
 		const struct st_sec *sec = c->want ? c->want : c->have;
 
 		/* the section's name: "pool web", "acl / group:ops PVEAuditor" */
-		snprintf(rows[i].name, sizeof(rows[i].name), "%s %s",
-		    sec->kind->name, sec->id);
+		st_name(sec, rows[i].name, sizeof(rows[i].name));
 		snprintf(rows[i].message, sizeof(rows[i].message), "%s",
 		    r.t[i].summary);
 	}

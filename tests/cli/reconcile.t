@@ -76,4 +76,45 @@ is "$rc" 2 "no verb: usage"
 run px reconcile run
 is "$rc" 2 "no --source: usage"
 
+# --- converge --interactive: a terminal asks for each delete
+px state export --family groups -o "$T/ia.ini"
+printf '\n[group ia-a]\n\n[group ia-b]\n' >>"$T/ia.ini"
+px state apply -y "$T/ia.ini" >/dev/null 2>&1
+px state export --family groups -o "$T/ia.ini"
+grep -v '^\[group ia-' "$T/ia.ini" >"$T/ia2.ini"
+run px reconcile converge --source "$T/ia2.ini" --interactive --prune </dev/null
+is "$rc" 2 "converge --interactive without a terminal: usage error"
+like "$err" "needs a terminal" "says so"
+run px reconcile run --source "$T/ia2.ini" --interactive
+is "$rc" 2 "run --interactive: usage error (it is converge's)"
+/usr/bin/python3 - "$T/ia2.ini" >"$T/pty.out" 2>&1 <<'PY'
+import os, pty, sys
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp("px", ["px", "reconcile", "converge", "--source", sys.argv[1],
+                     "--interactive", "--prune"])
+buf = b""
+answers = {b"ia-a": b"n\n", b"ia-b": b"y\n"}
+while True:
+    try:
+        d = os.read(fd, 4096)
+    except OSError:
+        break
+    if not d:
+        break
+    buf += d
+    for k in list(answers):
+        if (b"[group " + k + b"]? [y/N]") in buf:
+            os.write(fd, answers.pop(k))
+_, st = os.waitpid(pid, 0)
+sys.stdout.write(buf.decode(errors="replace"))
+print("EXIT", os.WEXITSTATUS(st))
+PY
+pty=$(cat "$T/pty.out")
+like "$pty" 'delete \[group ia-a\]\? \[y/N\]' "converge --interactive asks for ia-a"
+like "$pty" 'delete \[group ia-b\]\? \[y/N\]' "and for ia-b"
+groups=$(px access groups -f tsv -H -c groupid 2>/dev/null || px group list -f tsv -H -c groupid)
+like "$groups" '^ia-a$' "the declined delete was not made"
+unlike "$groups" '^ia-b$' "the confirmed one was"
+
 done_testing

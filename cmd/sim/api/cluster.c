@@ -553,9 +553,12 @@ rules_save(struct sim *s, const struct fwscope *sc, struct ext_arr *a)
 }
 
 static void
-rule_write(struct jw *w, struct ext_obj *r, size_t pos)
+rule_write(struct jw *w, struct ext_obj *r, size_t pos, const char *digest)
 {
 	ext_obj_set_int(r, "pos", (long long)pos);
+	/* each rule carries the ruleset's digest, as in PVE */
+	if (digest)
+		ext_obj_set_str(r, "digest", digest);
 	ext_obj_write(w, r, NULL);
 }
 
@@ -570,11 +573,14 @@ fw_rules_list(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 
 	if (fw_scope(s, m, rs, &sc, path_gtype(rq)) == -1)
 		return;
+	char digest[41];
+
 	rules_load(s, &sc, &a);
+	ext_kind_digest(s, "fwrules", sc.parent, digest);
 	sim_ok_begin(rs, &w);
 	jw_arr(&w);
 	for (i = 0; i < a.n; i++)
-		rule_write(&w, &a.v[i], i);
+		rule_write(&w, &a.v[i], i, digest);
 	jw_end(&w);
 	sim_ok_end(rs, &w);
 	ext_arr_free(&a);
@@ -613,10 +619,13 @@ fw_rule_get(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 
 	if (fw_scope(s, m, rs, &sc, path_gtype(rq)) == -1)
 		return;
+	char digest[41];
+
 	rules_load(s, &sc, &a);
+	ext_kind_digest(s, "fwrules", sc.parent, digest);
 	if ((pos = rule_pos(m, &a, rs)) >= 0) {
 		sim_ok_begin(rs, &w);
-		rule_write(&w, &a.v[pos], (size_t)pos);
+		rule_write(&w, &a.v[pos], (size_t)pos, digest);
 		sim_ok_end(rs, &w);
 	}
 	ext_arr_free(&a);
@@ -749,8 +758,13 @@ fw_options_get(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 
 	if (fw_scope(s, m, rs, &sc, path_gtype(rq)) == -1)
 		return;
+	char digest[41];
+
 	if (ext_doc_obj(s, "fwoptions", sc.parent, "options", &o) == -1)
 		memset(&o, 0, sizeof(o));
+	/* PVE answers the digest of the firewall file with the options */
+	ext_kind_digest(s, "fwoptions", sc.parent, digest);
+	ext_obj_set_str(&o, "digest", digest);
 	sim_ok_begin(rs, &w);
 	ext_obj_write(&w, &o, NULL);
 	sim_ok_end(rs, &w);
@@ -2881,12 +2895,12 @@ repl_delete(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 	    fw_ipset_add, "/vms/{vmid}", "VM.Config.Network", 0 }, \
 	{ "DELETE", "/nodes/{node}/" TYPE "/{vmid}/firewall/ipset/{name}", \
 	    fw_ipset_delete, "/vms/{vmid}", "VM.Config.Network", 0 }, \
-	{ "GET", "/nodes/{node}/" TYPE "/{vmid}/firewall/ipset/{name}/{cidr}", \
+	{ "GET", "/nodes/{node}/" TYPE "/{vmid}/firewall/ipset/{name}/{*cidr}", \
 	    fw_ipset_entry, "/vms/{vmid}", "VM.Audit", 0 }, \
-	{ "PUT", "/nodes/{node}/" TYPE "/{vmid}/firewall/ipset/{name}/{cidr}", \
+	{ "PUT", "/nodes/{node}/" TYPE "/{vmid}/firewall/ipset/{name}/{*cidr}", \
 	    fw_ipset_entry, "/vms/{vmid}", "VM.Config.Network", 0 }, \
 	{ "DELETE", \
-	    "/nodes/{node}/" TYPE "/{vmid}/firewall/ipset/{name}/{cidr}", \
+	    "/nodes/{node}/" TYPE "/{vmid}/firewall/ipset/{name}/{*cidr}", \
 	    fw_ipset_entry, "/vms/{vmid}", "VM.Config.Network", 0 }, \
 	{ "GET", "/nodes/{node}/" TYPE "/{vmid}/firewall/refs", fw_refs, \
 	    "/vms/{vmid}", "VM.Audit", 0 }, \
@@ -2936,11 +2950,11 @@ const struct sim_route sim_routes_cluster[] = {
 	    0 },
 	{ "DELETE", "/cluster/firewall/ipset/{name}", fw_ipset_delete, "/",
 	    MOD, 0 },
-	{ "GET", "/cluster/firewall/ipset/{name}/{cidr}", fw_ipset_entry,
+	{ "GET", "/cluster/firewall/ipset/{name}/{*cidr}", fw_ipset_entry,
 	    "/", AUD, 0 },
-	{ "PUT", "/cluster/firewall/ipset/{name}/{cidr}", fw_ipset_entry,
+	{ "PUT", "/cluster/firewall/ipset/{name}/{*cidr}", fw_ipset_entry,
 	    "/", MOD, 0 },
-	{ "DELETE", "/cluster/firewall/ipset/{name}/{cidr}", fw_ipset_entry,
+	{ "DELETE", "/cluster/firewall/ipset/{name}/{*cidr}", fw_ipset_entry,
 	    "/", MOD, 0 },
 	{ "GET", "/cluster/firewall/groups", fw_groups_list, "/", AUD, 0 },
 	{ "POST", "/cluster/firewall/groups", fw_group_create, "/", MOD, 0 },
