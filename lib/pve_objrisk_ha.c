@@ -9,6 +9,7 @@
 #include "enc.h"
 #include "json.h"
 #include "pve.h"
+#include "pve_cluster.h"
 #include "pve_objrisk_ha.h"
 
 /* The guest of sid ("vm:100") from /cluster/resources, in g; 0 if found,
@@ -38,14 +39,42 @@ guest_of_sid(struct px_client *c, const char *sid, struct pve_guest *g,
 	return rc;
 }
 
+/* The HA rules (PVE 9), in *v; 0 (none on PVE 8, which has no rules
+ * API), or -1 on another failure. */
+static int
+ha_rules(struct px_client *c, struct pve_ha_rule **v, int *n,
+    struct px_err *e)
+{
+	struct px_reply rp;
+	struct px_err ge = { 0 };
+
+	*v = NULL;
+	*n = 0;
+	if (pve_get(c, &rp, &ge, "/cluster/ha/rules") != 0) {
+		if (ge.http == 501)
+			return 0;
+		*e = ge;
+		return -1;
+	}
+	if (pve_ha_rules_parse(&rp.j, rp.data, v, n, e) != 0) {
+		px_reply_free(&rp);
+		return -1;
+	}
+	px_reply_free(&rp);
+	return 0;
+}
+
 int
 objrisk_ha_remove(struct px_client *c, const struct gate_req *r, void *arg,
     struct risk_report *rep, struct px_err *e)
 {
 	const struct objrisk_ha *a = arg;
+	struct pve_ha_rule *u = NULL;
 	struct px_reply rp;
-	struct buf id = { 0 };
+	struct buf id = { 0 }, kept = { 0 }, gone = { 0 };
 	char *state = NULL;
+	const char *st;
+	int n = 0;
 
 	(void)r;
 	url_seg(&id, a->sid);
@@ -55,11 +84,32 @@ objrisk_ha_remove(struct px_client *c, const struct gate_req *r, void *arg,
 	}
 	buf_free(&id);
 	state = json_get_str(&rp.j, rp.data, "state");
+	st = state && state[0] ? state : "started";
 	risk_add(rep, "HaResourceRemoved", RISK_WARNING, "%s (HA state %s) "
-	    "is no longer restarted or moved by the HA manager", a->sid,
-	    state ? state : "started");
+	    "is no longer restarted or moved by the HA manager", a->sid, st);
 	free(state);
 	px_reply_free(&rp);
+	if (ha_rules(c, &u, &n, e) != 0)
+		return -1;
+	for (int i = 0; i < n; i++) {
+		struct buf *b;
+
+		if (!pve_list_has(u[i].resources, a->sid))
+			continue;
+		b = strchr(u[i].resources, ',') ? &kept : &gone;
+		if (b->len < 120)
+			buf_printf(b, "%s%s", b->len ? ", " : "", u[i].rule);
+	}
+	if (kept.len || gone.len)
+		risk_add(rep, "HaRulesPurged", RISK_WARNING, "PVE also %s%s%s%s%s"
+		    "%s%s", kept.len ? "takes it out of rule(s) " : "",
+		    kept.len ? kept.p : "", kept.len && gone.len ? "; and " :
+		    "", gone.len ? "deletes rule(s) " : "", gone.len ? gone.p :
+		    "", gone.len ? ", which name only " : "", gone.len ?
+		    a->sid : "");
+	buf_free(&kept);
+	buf_free(&gone);
+	free(u);
 	return 0;
 }
 
@@ -77,11 +127,103 @@ objrisk_ha_state(struct px_client *c, const struct gate_req *r, void *arg,
 		return 0;
 	if ((rc = guest_of_sid(c, a->sid, &g, e)) < 0)
 		return -1;
+	/* the HA manager's own way to stop a guest: a Warning, where
+	 * px stop of an HA guest (HaManaged) is Severe */
 	if (rc == 0 && strcmp(g.status, "running") == 0)
 		risk_add(rep, "HaStateStopsGuest", RISK_WARNING, "%s%s%s%s "
 		    "runs on %s: HA state %s stops it", a->sid,
 		    g.name[0] ? " (" : "", g.name, g.name[0] ? ")" : "",
 		    g.node, a->state);
+	return 0;
+}
+
+/* Why node is no place for sid: a strict node-affinity rule or a
+ * restricted group that leaves it out; "" when none. */
+static int
+ha_forbidden(struct px_client *c, const struct objrisk_ha_move *a,
+    char *why, size_t wn, struct px_err *e)
+{
+	struct pve_ha_rule *u = NULL;
+	struct px_reply rp;
+	struct px_err ge = { 0 };
+	struct buf id = { 0 };
+	char *group = NULL;
+	int n = 0;
+
+	why[0] = '\0';
+	if (ha_rules(c, &u, &n, e) != 0)
+		return -1;
+	for (int i = 0; i < n && !why[0]; i++)
+		if (!u[i].disable && u[i].strict &&
+		    strcmp(u[i].type, "node-affinity") == 0 &&
+		    pve_list_has(u[i].resources, a->sid) &&
+		    pve_ha_node_prio(u[i].nodes, a->node) < 0)
+			snprintf(why, wn, "strict node-affinity rule %s allows "
+			    "only %s", u[i].rule, u[i].nodes);
+	free(u);
+	if (why[0])
+		return 0;
+	url_seg(&id, a->sid);
+	if (pve_get(c, &rp, e, "/cluster/ha/resources/%s", id.p) != 0) {
+		buf_free(&id);
+		return -1;
+	}
+	buf_free(&id);
+	group = json_get_str(&rp.j, rp.data, "group");
+	px_reply_free(&rp);
+	if (group && group[0]) {
+		struct buf gp = { 0 };
+
+		url_seg(&gp, group);
+		/* PVE 9 answers no group: nothing restricts then */
+		if (pve_get(c, &rp, &ge, "/cluster/ha/groups/%s", gp.p) == 0) {
+			int restricted = 0;
+			char *nodes = json_get_str(&rp.j, rp.data, "nodes");
+			int k = json_get(&rp.j, rp.data, "restricted");
+
+			if (k >= 0)
+				json_bool(&rp.j, k, &restricted);
+			if (restricted && nodes &&
+			    pve_ha_node_prio(nodes, a->node) < 0)
+				snprintf(why, wn, "restricted group %s allows "
+				    "only %s", group, nodes);
+			free(nodes);
+			px_reply_free(&rp);
+		}
+		buf_free(&gp);
+	}
+	free(group);
+	return 0;
+}
+
+int
+objrisk_ha_move(struct px_client *c, const struct gate_req *r, void *arg,
+    struct risk_report *rep, struct px_err *e)
+{
+	const struct objrisk_ha_move *a = arg;
+	struct pve_guest g;
+	char why[1200];
+	int rc;
+
+	(void)r;
+	if (ha_forbidden(c, a, why, sizeof(why), e) != 0)
+		return -1;
+	if (why[0])
+		risk_add(rep, "HaTargetForbidden", RISK_SEVERE, "%s cannot run "
+		    "on %s: %s (the HA manager would move it back)", a->sid,
+		    a->node, why);
+	if ((rc = guest_of_sid(c, a->sid, &g, e)) < 0)
+		return -1;
+	if (rc != 0)
+		return 0;
+	if (strcmp(g.node, a->node) == 0)
+		risk_add(rep, "HaAlreadyThere", RISK_NOTICE, "%s already runs "
+		    "on %s", a->sid, a->node);
+	else if (a->relocate && strcmp(g.status, "running") == 0)
+		risk_add(rep, "HaRelocateStops", RISK_WARNING, "relocate stops "
+		    "%s%s%s%s on %s and starts it on %s (a migrate keeps it "
+		    "running)", a->sid, g.name[0] ? " (" : "", g.name,
+		    g.name[0] ? ")" : "", g.node, a->node);
 	return 0;
 }
 

@@ -39,6 +39,10 @@ static int read_mappings(struct px_client *, const struct st_kind *,
     struct st_state *, struct px_err *);
 static int write_mapping(const struct st_kind *, const struct st_change *,
     struct gate_target *, int, struct px_err *);
+static int read_ha(struct px_client *, const struct st_kind *,
+    struct st_state *, struct px_err *);
+static int write_ha_rule(const struct st_kind *, const struct st_change *,
+    struct gate_target *, int, struct px_err *);
 
 /* Dependency order: what others name comes first. */
 static const struct st_kind kinds[] = {
@@ -117,12 +121,27 @@ static const struct st_kind kinds[] = {
 	  "/cluster/replication", "/cluster/replication/%s", 1,
 	  read_generic, write_generic, L("schedule=*/15"), 1, 0, NULL, NULL,
 	  L("disable") },
+	/* HA groups and rules send no digest: PVE's digest is the whole
+	 * groups.cfg's or rules.cfg's, so the one read before the apply
+	 * is stale after its first change, and a file of two changes of
+	 * the kind would be refused half-way */
+	{ "ha group", "ha-groups", 85, L("comment", "nodes", "nofailback",
+	  "restricted"), L("nodes"), NULL, "/cluster/ha/groups", "group",
+	  "/cluster/ha/groups", "/cluster/ha/groups/%s", 0, read_ha,
+	  write_generic, L("nofailback=0", "restricted=0"), 1, 0, NULL, NULL,
+	  L("nofailback", "restricted") },
 	{ "ha resource", "ha-resources", 90, L("comment", "failback",
 	  "group", "max_relocate", "max_restart", "state", "type"), NULL,
 	  L("type"), "/cluster/ha/resources", "sid", "/cluster/ha/resources",
 	  "/cluster/ha/resources/%s", 1, read_generic, write_generic,
 	  L("failback=1", "max_relocate=1", "max_restart=1", "state=started"),
 	  1, 0, NULL, NULL, L("failback") },
+	{ "ha rule", "ha-rules", 95, L("affinity", "comment", "disable",
+	  "nodes", "resources", "strict", "type"), L("nodes", "resources"),
+	  L("type"), "/cluster/ha/rules", "rule", "/cluster/ha/rules",
+	  "/cluster/ha/rules/%s", 0, read_ha, write_ha_rule,
+	  L("disable=0", "strict=0"), 1, 0, NULL, NULL,
+	  L("disable", "strict") },
 	/* firewall-cluster: aliases and IP sets before the rules that name
 	 * them, groups before the cluster rules that use them, the options
 	 * (enable) last */
@@ -368,6 +387,25 @@ get_rows(struct px_client *c, const char *path, struct px_reply *r,
 		    "a list", path);
 	}
 	return 0;
+}
+
+/*
+ * HA groups and rules: PVE 8 has no rules API (501) and PVE 9 refuses
+ * the groups once it has migrated them to rules; the server then has
+ * none of them.
+ */
+static int
+read_ha(struct px_client *c, const struct st_kind *k, struct st_state *st,
+    struct px_err *e)
+{
+	if (read_generic(c, k, st, e) == 0)
+		return 0;
+	if (e->http == 501 || (e->http == 500 && strstr(e->msg,
+	    "migrated to rules") != NULL)) {
+		memset(e, 0, sizeof(*e));
+		return 0;
+	}
+	return -1;
 }
 
 static int
@@ -1253,6 +1291,18 @@ st_check(struct px_client *c, const struct st_state *want, const char *path,
 	px_reply_free(&roles);
 	px_reply_free(&groups);
 	return rc;
+}
+
+/* An HA rule's PUT names its type (PVE's updateSchema requires it). */
+static int
+write_ha_rule(const struct st_kind *k, const struct st_change *ch,
+    struct gate_target *t, int max, struct px_err *e)
+{
+	int n = write_generic(k, ch, t, max, e);
+
+	if (n == 1 && ch->op == ST_UPDATE && st_get(ch->have, "type"))
+		form_add(&t->call.form, "type", st_get(ch->have, "type"));
+	return n;
 }
 
 /* ---- for the kinds in other files (state_impl.h) ---- */

@@ -1,6 +1,8 @@
 /*
  * ha -- the HA manager's view: resources, rules, groups, status, and a
- * preview of what would move where if a node failed.
+ * preview of what would move where if a node failed; and its changes
+ * (write.c): resources added, set and removed, rules (PVE 9) and groups
+ * (PVE 8) created, set and deleted, resources migrated and relocated.
  *
  * The preview is a model, not the CRS itself: for every guest on the
  * failed node it takes the online nodes left, drops those a strict
@@ -15,20 +17,45 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+#include "ha.h"
 #include "pve_cluster.h"
 #include "pve_fanout.h"
 
-enum { O_NODE = PX_O_LONG };
-
 static const struct px_opt opts[] = {
-	PX_OPT_COMMON,
-	{ O_NODE, "node", "node", "with preview: the node that fails" },
+	PX_OPT_COMMON, PX_OPT_GATE, PX_OPT_RAW,
+	{ HA_O_AFFINITY, "affinity", "positive|negative", "rule "
+	    "(resource-affinity): keep the resources together or apart" },
+	PX_PARAM("comment", "text", "resource, rule, group: its comment"),
+	PX_FLAG("disable", "rule: disabled (--raw disable=0 enables it)"),
+	{ HA_O_FAILBACK, "failback", "0|1", "resource (PVE 9): move back to "
+	    "the node of highest priority when it returns" },
+	{ HA_O_GROUP, "group", "group", "resource (PVE 8): its HA group" },
+	{ HA_O_MAX_RELOCATE, "max_relocate", "n", "resource: relocations "
+	    "tried when a start fails" },
+	{ HA_O_MAX_RESTART, "max_restart", "n", "resource: restarts tried on "
+	    "the node when a start fails" },
+	{ HA_O_NODE, "node", "node", "with preview: the node that fails" },
+	{ HA_O_NODES, "nodes", "node[:prio],...", "rule (node-affinity), "
+	    "group: the nodes, with priorities" },
+	PX_FLAG("nofailback", "group: do not move back to a node of higher "
+	    "priority"),
+	{ HA_O_RESOURCES, "resources", "sid,...", "rule: the HA resources "
+	    "(vm:100,ct:101)" },
+	PX_FLAG("restricted", "group: its resources run only on its nodes"),
+	{ HA_O_STATE, "state", "state", "resource: started, stopped, disabled "
+	    "or ignored" },
+	PX_FLAG("strict", "rule (node-affinity): only on these nodes"),
+	{ HA_O_TYPE, "type", "type",
+	    "rule create: its type" },
 	PX_OPT_END
 };
 
-PX_COMMAND(ha, "HA resources, rules, groups, status; preview a node failure",
-    opts, NULL, "resources | rules | groups | status | preview");
+PX_COMMAND(ha, "HA resources, rules, groups, status; preview a node "
+    "failure; add, change and remove them", opts, NULL,
+    "resources | rules | groups | status | preview | resource list | "
+    "resource show|add|set|remove sid | rule list | "
+    "rule show|create|set|delete rule | group list | "
+    "group show|create|set|delete group | migrate|relocate sid node");
 
 static const struct out_col res_cols[] = {
 	{ "sid", OT_STR, 0 }, { "vmid", OT_INT, 0 }, { "type", OT_STR, 0 },
@@ -80,12 +107,15 @@ struct ha {
 	struct pve_guest *guests;
 	struct pve_node *nodes;
 	int nres, nrules, ngroups, nstatus, nguests, nnodes;
+	int no_rules;		/* PVE 8: no rules API */
+	int no_groups;		/* PVE 9: the groups were migrated to rules */
 };
 
 /*
  * Fetch the parts in want (bit mask of F_*) and parse them.  Rules and
  * groups may be missing (rules came with PVE 9, groups left with it):
- * their failure leaves an empty list when optional.
+ * their absence leaves an empty list (and no_rules or no_groups set);
+ * any failure of an optional part does too.
  */
 static void
 fetch(struct px_client *c, struct ha *h, unsigned want, unsigned optional)
@@ -104,7 +134,11 @@ fetch(struct px_client *c, struct ha *h, unsigned want, unsigned optional)
 		if (!(want & (1u << i)))
 			continue;
 		if (pve_call_reply(&k[i], &r, &e) != 0) {
-			if (!(optional & (1u << i)))
+			if (i == F_RULES && ha_no_rules_err(&e))
+				h->no_rules = 1;
+			else if (i == F_GROUPS && ha_no_groups_err(&e))
+				h->no_groups = 1;
+			else if (!(optional & (1u << i)))
 				px_die(&e);
 			px_call_free(&k[i]);
 			continue;
@@ -454,71 +488,90 @@ preview(struct ha *h, struct out *o, const char *failed)
 int
 ha_main(int argc, char **argv)
 {
-	struct px_cli x;
+	struct objcli oc;
+	struct ha_args a = { 0 };
 	struct ha h = { 0 };
 	struct px_err e = { 0 };
+	struct px_cli *x;
 	struct out *o;
-	const char *what, *node = NULL;
+	const char *what;
 	int ch, rc = 0;
 	struct px_getopt g;
 
-	cli_init(&x);
+	objcli_init(&oc, &px_cmd_ha);
+	x = &oc.m.x;
 	px_getopt_init(&g, &px_cmd_ha, argc, argv);
 	while ((ch = px_getopt(&g)) != -1) {
-		if (cli_opt(&x, ch, g.arg))
+		if (objcli_opt(&oc, ch, &g) || ha_opt(&oc, &a, ch, g.arg))
 			continue;
-		switch (ch) {
-		case O_NODE:
-			if (!pve_valid_node(g.arg))
-				px_errx(PX_EXIT_USAGE, "--node: '%s' is not a "
-				    "valid node name", g.arg);
-			node = g.arg;
-			break;
-		default:
-			px_usage(&px_cmd_ha);
-		}
+		px_usage(&px_cmd_ha);
 	}
 	argc -= g.ind;
 	argv += g.ind;
-	if (argc != 1)
+	if (argc < 1)
 		px_usage(&px_cmd_ha);
 	what = argv[0];
-	if (strcmp(what, "preview") == 0 && node == NULL)
+	if (strcmp(what, "resource") == 0 || strcmp(what, "rule") == 0 ||
+	    strcmp(what, "group") == 0 || strcmp(what, "migrate") == 0 ||
+	    strcmp(what, "relocate") == 0) {
+		if (a.node)
+			px_errx(PX_EXIT_USAGE, "--node goes with ha preview");
+		if (argc == 2 && strcmp(argv[1], "list") == 0 &&
+		    strcmp(what, "migrate") && strcmp(what, "relocate")) {
+			/* resource list, rule list, group list: the views */
+			what = what[1] == 'e' ? "resources" : what[1] == 'u' ?
+			    "rules" : "groups";
+		} else {
+			rc = ha_write(&oc, &a, argc, argv);
+			objcli_free(&oc);
+			return rc;
+		}
+	} else if (argc != 1) {
+		px_usage(&px_cmd_ha);
+	}
+	objcli_no_params(&oc, what);
+	if (strcmp(what, "preview") == 0 && a.node == NULL)
 		px_errx(PX_EXIT_USAGE, "ha preview needs --node NODE");
-	if (strcmp(what, "preview") != 0 && node != NULL)
+	if (strcmp(what, "preview") != 0 && a.node != NULL)
 		px_errx(PX_EXIT_USAGE, "--node goes with ha preview");
 	if (strcmp(what, "resources") && strcmp(what, "rules") &&
 	    strcmp(what, "groups") && strcmp(what, "status") &&
 	    strcmp(what, "preview"))
 		px_errx(PX_EXIT_USAGE, "unknown view '%s' (resources, rules, "
-		    "groups, status, preview)", what);
-	if (cli_connect(&x, &e) != 0)
-		px_die(&e);
+		    "groups, status, preview; resource, rule, group, migrate, "
+		    "relocate)", what);
+	objcli_connect(&oc);
 
 	if (strcmp(what, "resources") == 0) {
-		fetch(x.client, &h, 1u << F_RES | 1u << F_GUESTS, 0);
-		o = out_new(&x.out, res_cols, NCOLS(res_cols));
+		fetch(x->client, &h, 1u << F_RES | 1u << F_GUESTS, 0);
+		o = out_new(&x->out, res_cols, NCOLS(res_cols));
 		list_resources(&h, o);
 	} else if (strcmp(what, "rules") == 0) {
-		fetch(x.client, &h, 1u << F_RULES, 0);
-		o = out_new(&x.out, rule_cols, NCOLS(rule_cols));
+		fetch(x->client, &h, 1u << F_RULES, 0);
+		o = out_new(&x->out, rule_cols, NCOLS(rule_cols));
 		list_rules(&h, o);
 	} else if (strcmp(what, "groups") == 0) {
-		fetch(x.client, &h, 1u << F_GROUPS, 0);
-		o = out_new(&x.out, group_cols, NCOLS(group_cols));
+		fetch(x->client, &h, 1u << F_GROUPS, 0);
+		o = out_new(&x->out, group_cols, NCOLS(group_cols));
 		list_groups(&h, o);
 	} else if (strcmp(what, "status") == 0) {
-		fetch(x.client, &h, 1u << F_STATUS, 0);
-		o = out_new(&x.out, status_cols, NCOLS(status_cols));
+		fetch(x->client, &h, 1u << F_STATUS, 0);
+		o = out_new(&x->out, status_cols, NCOLS(status_cols));
 		list_status(&h, o);
 	} else {
-		fetch(x.client, &h, 1u << F_RES | 1u << F_RULES |
+		fetch(x->client, &h, 1u << F_RES | 1u << F_RULES |
 		    1u << F_GROUPS | 1u << F_GUESTS | 1u << F_NODES,
 		    1u << F_RULES | 1u << F_GROUPS);
-		o = out_new(&x.out, preview_cols, NCOLS(preview_cols));
-		preview(&h, o, node);
+		o = out_new(&x->out, preview_cols, NCOLS(preview_cols));
+		preview(&h, o, a.node);
 	}
-	if (cli_print(&x, o, &e) != 0)
+	if (strcmp(what, "rules") == 0 && h.no_rules)
+		px_warn("this server has no HA rules (they came with PVE 9): "
+		    "see px ha groups");
+	if (strcmp(what, "groups") == 0 && h.no_groups)
+		px_warn("this server has no HA groups (PVE 9 migrated them to "
+		    "rules): see px ha rules");
+	if (cli_print(x, o, &e) != 0)
 		rc = px_report(&e);
 	out_free(o);
 	free(h.res);
@@ -527,6 +580,6 @@ ha_main(int argc, char **argv)
 	free(h.status);
 	free(h.guests);
 	free(h.nodes);
-	cli_free(&x);
+	objcli_free(&oc);
 	return rc;
 }

@@ -19,10 +19,14 @@ run px ha rules -j
 is "$rc" 0 "ha rules exits 0"
 jsonok "$out"; ok $? "ha rules -j is valid JSON"
 is "$(pyq "$out" 'print(all(isinstance(r["strict"], bool) for r in d))')" True "strict is a boolean"
-run px ha groups -f jsonl
-is "$rc" 0 "ha groups exits 0"
+run px ha rules -f jsonl
+is "$rc" 0 "ha rules -f jsonl exits 0"
 printf '%s\n' "$out" | while read -r l; do jsonok "$l" || echo bad; done | grep -q bad
-ok $([ $? -ne 0 ] && echo 0 || echo 1) "ha groups jsonl: every line is JSON"
+ok $([ $? -ne 0 ] && echo 0 || echo 1) "ha rules jsonl: every line is JSON"
+run px ha groups -f jsonl
+is "$rc" 0 "ha groups exits 0 on PVE 9 (its groups migrated to rules)"
+is "$out" "" "and lists none"
+like "$err" "PVE 9 migrated them to rules" "with a note on stderr"
 run px ha status
 is "$rc" 0 "ha status exits 0"
 like "$out" 'quorum +quorum' "the quorum row"

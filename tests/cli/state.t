@@ -16,7 +16,8 @@ cat >"$T/ed.py" <<'PY'
 import sys
 order = ["role", "group", "user", "pool", "storage", "mapping pci",
          "mapping usb", "mapping dir", "acl", "backup-job",
-         "replication", "ha resource", "firewall alias", "firewall ipset",
+         "replication", "ha group", "ha resource", "ha rule",
+         "firewall alias", "firewall ipset",
          "firewall group", "firewall rules", "firewall options",
          "notification sendmail", "notification smtp", "notification gotify",
          "notification webhook", "notification matcher", "cluster options"]

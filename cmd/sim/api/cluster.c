@@ -5,6 +5,7 @@
  * (apidoc.js); objects live in the document store (model/object.h),
  * seeded by model/seed.c.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1336,60 +1337,195 @@ fw_node_index(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 /* ------------------------------------------------------------------ */
 /* HA                                                                  */
 
-#define HA_RES_SPEC \
-	"sid:s:k comment:s failback:b group:s max_relocate:i max_restart:i " \
+/*
+ * PVE 9 moved placement from HA groups to HA rules: PVE 8 has no
+ * /cluster/ha/rules and no failback; PVE 9 refuses the groups API once
+ * the groups have been migrated (none is left), and a rule while some
+ * are.  Messages are pve-ha-manager's, wrapped as lock_ha_domain wraps
+ * them ("create resource failed: ...").
+ */
+#define HA_RES_SPEC8 \
+	"sid:s:k comment:s group:s max_relocate:i max_restart:i " \
 	"state:e(started|stopped|enabled|disabled|ignored) type:e(ct|vm):c"
+#define HA_RES_SPEC9 HA_RES_SPEC8 " failback:b"
+
+static int
+ha_count_cb(void *arg, const char *id, const char *json)
+{
+	(void)id;
+	(void)json;
+	(*(int *)arg)++;
+	return 0;
+}
+
+/* PVE 9 with no group left: the groups have been migrated to rules. */
+static int
+ha_groups_migrated(struct sim *s)
+{
+	int n = 0;
+
+	if (!sim_pve_at_least(s, 9, 0))
+		return 0;
+	sim_doc_list(s, "hagroup", "", ha_count_cb, &n);
+	return n == 0;
+}
+
+/* PVE 8: no rules API at all (501, as for any unknown path). */
+static int
+ha_no_rules(struct sim *s, const struct sim_req *rq, struct sim_resp *rs)
+{
+	if (sim_pve_at_least(s, 9, 0))
+		return 0;
+	sim_error(rs, 501, "Method '%s %s' not implemented", rq->method,
+	    rq->target);
+	if (strchr(rs->reason, '?'))
+		*strchr(rs->reason, '?') = '\0';
+	return 1;
+}
+
+/* The groups API once they are migrated: "cannot VERB: ...". */
+static int
+ha_groups_gone(struct sim *s, struct sim_resp *rs, const char *verb)
+{
+	if (!ha_groups_migrated(s))
+		return 0;
+	sim_error(rs, 500, "cannot %s: ha groups have been migrated to rules",
+	    verb);
+	return 1;
+}
+
+/* Format pve-ha-resource-or-vm-id: "type:name" or a VMID. */
+static int
+ha_sid_format(const char *sid, int vmid_ok)
+{
+	size_t t = strspn(sid, "abcdefghijklmnopqrstuvwxyz");
+	const char *p;
+
+	if (vmid_ok && *sid && strspn(sid, "0123456789") == strlen(sid))
+		return 1;
+	if (t == 0 || sid[t] != ':' || sid[t + 1] == '\0')
+		return 0;
+	for (p = sid + t + 1; *p; p++)
+		if ((unsigned char)*p <= ' ' || *p == 0x7f)
+			return 0;
+	return 1;
+}
+
+/*
+ * The SID of sid as PVE's parse_sid makes it: a VMID becomes vm:N or
+ * ct:N by the guest's type.  create: the resource must name a guest
+ * of its type (the plugin's exists and verify_name).  -1 with the
+ * error in rs.
+ */
+static int
+ha_sid_resolve(struct sim *s, struct sim_resp *rs, const char *sid,
+    int create, char *out, size_t size)
+{
+	const char *colon = strchr(sid, ':');
+	struct sim_guest *g;
+	char type[16];
+
+	if (colon == NULL) {
+		g = sim_guest_find(s, atoi(sid));
+		if (g == NULL) {
+			sim_error(rs, 500, "unable to detect SID from VMID - "
+			    "VM/CT %s does not exist", sid);
+			return -1;
+		}
+		snprintf(out, size, "%s:%d", g->type == SIM_LXC ? "ct" :
+		    "vm", g->vmid);
+		return 0;
+	}
+	snprintf(out, size, "%s", sid);
+	if (!create)
+		return 0;
+	snprintf(type, sizeof(type), "%.*s", (int)(colon - sid), sid);
+	if (strcmp(type, "vm") != 0 && strcmp(type, "ct") != 0) {
+		sim_error(rs, 500, "no such resource type '%s'", type);
+		return -1;
+	}
+	if (colon[1] < '1' || colon[1] > '9' || strlen(colon + 1) < 2 ||
+	    strspn(colon + 1, "0123456789") != strlen(colon + 1)) {
+		sim_error(rs, 500, "invalid VMID");
+		return -1;
+	}
+	g = sim_guest_find(s, atoi(colon + 1));
+	if (g == NULL) {
+		sim_error(rs, 500, "resource '%s' does not exist in cluster",
+		    sid);
+		return -1;
+	}
+	if ((g->type == SIM_LXC) != (strcmp(type, "ct") == 0)) {
+		sim_error(rs, 500, "resource '%s' - guest with ID %d is not a "
+		    "%s", sid, g->vmid, strcmp(type, "ct") ? "VM" : "CT");
+		return -1;
+	}
+	return 0;
+}
+
+/* The sid of the path, resolved; -1 with the error in rs. */
+static int
+ha_path_sid(struct sim *s, struct sim_resp *rs, const struct sim_match *m,
+    char *out, size_t size)
+{
+	const char *sid = sim_var(m, "sid");
+
+	if (sid == NULL || !ha_sid_format(sid, 1)) {
+		sim_param_error(rs, "sid", "value does not look like a valid "
+		    "ha resource id");
+		return -1;
+	}
+	return ha_sid_resolve(s, rs, sid, 0, out, size);
+}
 
 static int
 ha_res_hook(struct sim *s, const struct sim_req *rq, struct sim_resp *rs,
     struct ext_obj *o, int create)
 {
 	char *sid = ext_obj_str(o, "sid");
-	const char *colon;
-	char type[8] = "vm", canon[64];
-	int vmid;
+	const char *type = sim_param(rq, "type");
 	struct sim_guest *g;
 
-	(void)rq;
-	if (!create) {
+	if (!create || sid == NULL) {
 		free(sid);
 		return 0;
 	}
-	colon = strchr(sid, ':');
-	if (colon != NULL) {
-		snprintf(type, sizeof(type), "%.*s", (int)(colon - sid), sid);
-		vmid = atoi(colon + 1);
-	} else
-		vmid = atoi(sid);
-	g = vmid > 0 ? sim_guest_find(s, vmid) : NULL;
-	if (g == NULL || (strcmp(type, "vm") && strcmp(type, "ct"))) {
-		sim_param_errorf(rs, "sid", "unable to find VM '%s'", sid);
+	if (type != NULL && strncmp(sid, type, strlen(type)) != 0) {
+		sim_error(rs, 500, "types does not match");
 		free(sid);
 		return -1;
 	}
-	snprintf(type, sizeof(type), "%s", g->type == SIM_LXC ? "ct" : "vm");
-	snprintf(canon, sizeof(canon), "%s:%d", type, vmid);
-	ext_obj_set_str(o, "sid", canon);
-	ext_obj_set_str(o, "type", type);
+	ext_obj_set_str(o, "type", sid[0] == 'c' ? "ct" : "vm");
 	if (ext_obj_raw(o, "state") == NULL)
 		ext_obj_set_str(o, "state", "started");
-	free(sid);
-	if (sim_doc_get(s, "haresource", "", canon) != NULL) {
-		/* the id was normalised: check again */
-		sim_error(rs, 500, "resource ID '%s' already defined", canon);
-		return -1;
+	if ((g = sim_guest_find(s, atoi(strchr(sid, ':') + 1))) != NULL) {
+		g->ha = 1;
+		sim_guest_save(s, g);
 	}
-	g->ha = 1;
-	sim_guest_save(s, g);
+	free(sid);
 	return 0;
 }
 
-static const struct ext_coll ha_res_coll = {
-	"haresource", "sid", "sid", HA_RES_SPEC, NULL, NULL,
-	"no such resource '%s'", "resource ID '%s' already defined",
+static const struct ext_coll ha_res_coll8 = {
+	"haresource", "sid", "sid", HA_RES_SPEC8, NULL, NULL,
+	"no such resource '%s'",
+	"create resource failed: resource ID '%s' already defined",
 	EXT_DIGEST_BOTH,
 	ha_res_hook
 };
+static const struct ext_coll ha_res_coll9 = {
+	"haresource", "sid", "sid", HA_RES_SPEC9, NULL, NULL,
+	"no such resource '%s'",
+	"create resource failed: resource ID '%s' already defined",
+	EXT_DIGEST_BOTH,
+	ha_res_hook
+};
+
+static const struct ext_coll *
+ha_res_c(struct sim *s)
+{
+	return sim_pve_at_least(s, 9, 0) ? &ha_res_coll9 : &ha_res_coll8;
+}
 
 static void
 ha_res_list(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
@@ -1397,40 +1533,48 @@ ha_res_list(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 {
 	(void)rq;
 	(void)m;
-	ext_coll_list(s, rs, &ha_res_coll, "");
-}
-
-/* "100" means "vm:100" (or ct:100) in the path. */
-static const char *
-ha_sid(struct sim *s, const char *sid, char *buf, size_t size)
-{
-	struct sim_guest *g;
-
-	if (strchr(sid, ':') != NULL)
-		return sid;
-	g = sim_guest_find(s, atoi(sid));
-	snprintf(buf, size, "%s:%s", g && g->type == SIM_LXC ? "ct" : "vm",
-	    sid);
-	return buf;
+	ext_coll_list(s, rs, ha_res_c(s), "");
 }
 
 static void
 ha_res_get(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
     const struct sim_match *m)
 {
-	char buf[64];
+	char sid[96];
 
 	(void)rq;
-	ext_coll_get(s, rs, &ha_res_coll, "",
-	    ha_sid(s, sim_var(m, "sid"), buf, sizeof(buf)));
+	if (ha_path_sid(s, rs, m, sid, sizeof(sid)) == 0)
+		ext_coll_get(s, rs, ha_res_c(s), "", sid);
+}
+
+/* A group named by a resource's create or update: -1 with PVE's error. */
+static int
+ha_res_group_ok(struct sim *s, const struct sim_req *rq, struct sim_resp *rs)
+{
+	const char *group = sim_param(rq, "group");
+	char *doc;
+
+	if (group == NULL || *group == '\0')
+		return 0;
+	if (ha_groups_migrated(s)) {
+		sim_error(rs, 500, "invalid parameter 'group': ha groups have "
+		    "been migrated to rules");
+		return -1;
+	}
+	if ((doc = sim_doc_get(s, "hagroup", "", group)) == NULL) {
+		sim_error(rs, 500, "HA group '%s' does not exist", group);
+		return -1;
+	}
+	free(doc);
+	return 0;
 }
 
 static void
 ha_res_create(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
     const struct sim_match *m)
 {
-	char buf[64];
 	const char *sid = sim_param(rq, "sid");
+	char canon[96];
 
 	(void)m;
 	if (sid == NULL) {
@@ -1438,120 +1582,546 @@ ha_res_create(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 		    "optional");
 		return;
 	}
-	ext_coll_create(s, rq, rs, &ha_res_coll, "",
-	    ha_sid(s, sid, buf, sizeof(buf)));
+	if (!ha_sid_format(sid, 1)) {
+		sim_param_error(rs, "sid", "value does not look like a valid "
+		    "ha resource id");
+		return;
+	}
+	if (ext_check(ha_res_c(s)->spec, rq, rs, 1, "sid") == -1 ||
+	    ha_sid_resolve(s, rs, sid, 1, canon, sizeof(canon)) == -1 ||
+	    ha_res_group_ok(s, rq, rs) == -1)
+		return;
+	ext_coll_create(s, rq, rs, ha_res_c(s), "", canon);
+}
+
+/* PVE checks the digest first, then that the object exists. */
+static int
+ha_update_pre(struct sim *s, const struct sim_req *rq, struct sim_resp *rs,
+    const char *kind, const char *id, const char *failed, const char *missing)
+{
+	char digest[41], *doc;
+	const char *d = sim_param(rq, "digest");
+
+	ext_kind_digest(s, kind, "", digest);
+	if (d != NULL && *d && strcmp(d, digest) != 0) {
+		sim_error(rs, 500, "%s: detected modified configuration - file "
+		    "changed by other user? Try again.", failed);
+		return -1;
+	}
+	if ((doc = sim_doc_get(s, kind, "", id)) == NULL) {
+		char msg[256];
+
+		snprintf(msg, sizeof(msg), missing, id);
+		sim_error(rs, 500, "%s: %s", failed, msg);
+		return -1;
+	}
+	free(doc);
+	return 0;
 }
 
 static void
 ha_res_update(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
     const struct sim_match *m)
 {
-	char buf[64];
+	char sid[96];
 
-	ext_coll_update(s, rq, rs, &ha_res_coll, "",
-	    ha_sid(s, sim_var(m, "sid"), buf, sizeof(buf)));
+	if (ha_path_sid(s, rs, m, sid, sizeof(sid)) == -1)
+		return;
+	/* PVE's PUT has no type: the c flag refuses it */
+	if (ext_check(ha_res_c(s)->spec, rq, rs, 0, "sid digest") == -1 ||
+	    ha_res_group_ok(s, rq, rs) == -1 ||
+	    ha_update_pre(s, rq, rs, "haresource", sid, "update resources "
+	    "config failed", "no such resource '%s'") == -1)
+		return;
+	ext_coll_update(s, rq, rs, ha_res_c(s), "", sid);
+}
+
+/* Drop sid from every rule; a rule left with no resource goes. */
+struct ha_purge {
+	struct sim *s;
+	const char *sid;
+	char ids[64][64];
+	int n;
+};
+
+static int
+ha_purge_cb(void *arg, const char *id, const char *json)
+{
+	struct ha_purge *p = arg;
+
+	(void)json;
+	if (p->n < 64)
+		snprintf(p->ids[p->n++], sizeof(p->ids[0]), "%s", id);
+	return 0;
+}
+
+static void
+ha_purge_rules(struct sim *s, const char *sid)
+{
+	struct ha_purge p = { s, sid, { { 0 } }, 0 };
+
+	sim_doc_list(s, "harule", "", ha_purge_cb, &p);
+	for (int i = 0; i < p.n; i++) {
+		struct ext_obj o;
+		struct buf b = { 0 };
+		char *res, *tok, *save = NULL;
+		int changed = 0;
+
+		if (ext_doc_obj(s, "harule", "", p.ids[i], &o) == -1)
+			continue;
+		if ((res = ext_obj_str(&o, "resources")) == NULL) {
+			ext_obj_free(&o);
+			continue;
+		}
+		for (tok = strtok_r(res, ",", &save); tok;
+		    tok = strtok_r(NULL, ",", &save)) {
+			if (strcmp(tok, sid) == 0) {
+				changed = 1;
+				continue;
+			}
+			if (b.len)
+				buf_addc(&b, ',');
+			buf_adds(&b, tok);
+		}
+		if (changed && b.len == 0)
+			sim_doc_delete(s, "harule", "", p.ids[i]);
+		else if (changed) {
+			ext_obj_set_str(&o, "resources", b.p);
+			ext_doc_put_obj(s, "harule", "", p.ids[i], &o);
+		}
+		free(res);
+		buf_free(&b);
+		ext_obj_free(&o);
+	}
 }
 
 static void
 ha_res_delete(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
     const struct sim_match *m)
 {
-	char buf[64];
-	const char *sid = ha_sid(s, sim_var(m, "sid"), buf, sizeof(buf));
+	char sid[96], *doc;
+	const char *purge = sim_param(rq, "purge");
 	struct sim_guest *g;
 
-	(void)rq;
-	ext_coll_delete(s, rs, &ha_res_coll, "", sid);
-	if (rs->status == 200 && strchr(sid, ':') &&
-	    (g = sim_guest_find(s, atoi(strchr(sid, ':') + 1))) != NULL) {
+	if (ha_path_sid(s, rs, m, sid, sizeof(sid)) == -1)
+		return;
+	if (purge != NULL && !sim_pve_at_least(s, 9, 0)) {
+		sim_param_error(rs, "purge", "property is not defined in "
+		    "schema and the schema does not allow additional "
+		    "properties");
+		return;
+	}
+	if (purge != NULL && !ext_type_ok('b', purge)) {
+		sim_param_errorf(rs, "purge", "type check ('boolean') failed "
+		    "- got '%s'", purge);
+		return;
+	}
+	if ((doc = sim_doc_get(s, "haresource", "", sid)) == NULL) {
+		sim_error(rs, 500, "cannot delete service '%s', not HA "
+		    "managed!", sid);
+		return;
+	}
+	free(doc);
+	sim_doc_delete(s, "haresource", "", sid);
+	if (sim_pve_at_least(s, 9, 0) && (purge == NULL ||
+	    strcmp(purge, "0") != 0))
+		ha_purge_rules(s, sid);
+	if ((g = sim_guest_find(s, atoi(strchr(sid, ':') + 1))) != NULL) {
 		g->ha = 0;
 		sim_guest_save(s, g);
 	}
+	sim_ok_null(rs);
 }
 
+/* Format pve-node. */
+static int
+ha_node_format(const char *n)
+{
+	size_t len = strlen(n);
+
+	return len > 0 && len < 64 && isalnum((unsigned char)n[0]) &&
+	    isalnum((unsigned char)n[len - 1]) &&
+	    strspn(n, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789-.") == len;
+}
+
+/* migrate and relocate: PVE queues a CRM command; it does not check the
+ * node beyond its format (the CRM does). */
 static void
 ha_res_migrate(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
     const struct sim_match *m)
 {
-	char buf[64], *doc;
-	const char *sid = ha_sid(s, sim_var(m, "sid"), buf, sizeof(buf));
+	char sid[96], *doc;
 	const char *node = sim_param(rq, "node");
 	struct jw w;
 
 	if (sim_param_require(rq, rs, "node", (char *)NULL) == -1)
 		return;
+	if (!ha_node_format(node)) {
+		sim_param_errorf(rs, "node", "invalid format - value does not "
+		    "look like a valid node name");
+		return;
+	}
+	if (ha_path_sid(s, rs, m, sid, sizeof(sid)) == -1)
+		return;
 	if ((doc = sim_doc_get(s, "haresource", "", sid)) == NULL) {
-		sim_error(rs, 500, "no such resource '%s'", sid);
+		sim_error(rs, 500, "resource '%s' is not HA managed", sid);
 		return;
 	}
 	free(doc);
-	if (sim_node_find(s, node) == NULL) {
-		sim_param_errorf(rs, "node", "no such cluster node '%s'",
-		    node);
+	if (!sim_pve_at_least(s, 9, 0)) {
+		sim_ok_null(rs);
 		return;
 	}
 	sim_ok_begin(rs, &w);
 	jw_obj(&w);
 	jw_kstr(&w, "sid", sid);
 	jw_kstr(&w, "requested-node", node);
-	jw_key(&w, "comigrated-resources");
-	jw_arr(&w);
-	jw_end(&w);
-	jw_key(&w, "blocking-resources");
-	jw_arr(&w);
-	jw_end(&w);
 	jw_end(&w);
 	sim_ok_end(rs, &w);
 }
 
-#define HA_RULE_SPEC \
+#define HA_RULE_FIELDS \
 	"rule:s:k affinity:e(positive|negative) comment:s disable:b " \
-	"nodes:s resources:s:r strict:b " \
-	"type:e(node-affinity|resource-affinity):rc"
-
-static int
-ha_rule_hook(struct sim *s, const struct sim_req *rq, struct sim_resp *rs,
-    struct ext_obj *o, int create)
-{
-	char *type = ext_obj_str(o, "type");
-	int rc = 0;
-
-	(void)s;
-	(void)rq;
-	if (create && type != NULL && !strcmp(type, "node-affinity") &&
-	    ext_obj_raw(o, "nodes") == NULL) {
-		sim_param_error(rs, "nodes", "property is missing and it is "
-		    "not optional");
-		rc = -1;
-	}
-	if (create && type != NULL && !strcmp(type, "resource-affinity") &&
-	    ext_obj_raw(o, "affinity") == NULL) {
-		sim_param_error(rs, "affinity", "property is missing and it "
-		    "is not optional");
-		rc = -1;
-	}
-	free(type);
-	return rc;
-}
+	"nodes:s resources:s strict:b "
 
 static const struct ext_coll ha_rule_coll = {
-	"harule", "rule", "rule", HA_RULE_SPEC, NULL, NULL,
-	"no such ha rule '%s'", "ha rule '%s' already defined",
-	EXT_DIGEST_BOTH,
-	ha_rule_hook
+	"harule", "rule", "rule", HA_RULE_FIELDS
+	"type:e(node-affinity|resource-affinity):r", NULL, NULL,
+	"no such ha rule '%s'", "create ha rule failed: HA rule '%s' already "
+	"defined", EXT_DIGEST_BOTH, NULL
+};
+/* PUT names the type too (PVE's updateSchema), but cannot change it */
+static const struct ext_coll ha_rule_upd = {
+	"harule", "rule", "rule", HA_RULE_FIELDS
+	"type:e(node-affinity|resource-affinity):w", NULL, NULL,
+	"no such ha rule '%s'", "", EXT_DIGEST_BOTH, NULL
 };
 
-EXT_COLL_HANDLERS(ha_rule, ha_rule_coll)
+/* Each element of a comma list passes ok: else a 400 on param. */
+static int
+ha_list_ok(struct sim_resp *rs, const char *param, const char *v,
+    int (*ok)(const char *), const char *what)
+{
+	char tmp[2048], *tok, *save = NULL;
+
+	snprintf(tmp, sizeof(tmp), "%s", v);
+	for (tok = strtok_r(tmp, ",", &save); tok;
+	    tok = strtok_r(NULL, ",", &save))
+		if (!ok(tok)) {
+			sim_param_errorf(rs, param, "invalid format - value "
+			    "does not look like a valid %s", what);
+			return -1;
+		}
+	return 0;
+}
+
+static int
+ha_rid_ok(const char *sid)
+{
+	return ha_sid_format(sid, 0);
+}
+
+static int
+ha_hnode_ok(const char *n)
+{
+	char tmp[80], *colon;
+
+	snprintf(tmp, sizeof(tmp), "%s", n);
+	if ((colon = strchr(tmp, ':')) != NULL) {
+		if (colon[1] == '\0' || strspn(colon + 1, "0123456789") !=
+		    strlen(colon + 1))
+			return 0;
+		*colon = '\0';
+	}
+	return ha_node_format(tmp) && strchr(tmp, '.') == NULL;
+}
+
+/*
+ * The checks of a rule's create or update (type: the rule's), in
+ * PVE's order: formats (400), the options of the other type (400),
+ * unmanaged resources and unknown nodes (500, after failed), and the
+ * feasibility PVE checks (400 "Rule 'x' is invalid.").
+ */
+static int
+ha_rule_check(struct sim *s, const struct sim_req *rq, struct sim_resp *rs,
+    const char *rule, const char *type, const char *failed, int create)
+{
+	const char *res = sim_param(rq, "resources");
+	const char *nodes = sim_param(rq, "nodes");
+	static const char *na[] = { "affinity", NULL };
+	static const char *ra[] = { "nodes", "strict", NULL };
+	const char **other = strcmp(type, "node-affinity") == 0 ? na : ra;
+	struct buf bad = { 0 };
+	char tmp[2048], *tok, *save = NULL;
+
+	if (res && ha_list_ok(rs, "resources", res, ha_rid_ok,
+	    "ha resource id") == -1)
+		return -1;
+	if (nodes && ha_list_ok(rs, "nodes", nodes, ha_hnode_ok,
+	    "ha node") == -1)
+		return -1;
+	for (int i = 0; other[i]; i++)
+		if (sim_param(rq, other[i]) != NULL) {
+			sim_param_errorf(rs, other[i], "property is not "
+			    "defined in schema for type '%s'", type);
+			return -1;
+		}
+	if (create && strcmp(type, "node-affinity") == 0 && nodes == NULL) {
+		sim_param_error(rs, "nodes", "property is missing and it is "
+		    "not optional");
+		return -1;
+	}
+	if (create && strcmp(type, "resource-affinity") == 0 &&
+	    sim_param(rq, "affinity") == NULL) {
+		sim_param_error(rs, "affinity", "property is missing and it "
+		    "is not optional");
+		return -1;
+	}
+	snprintf(tmp, sizeof(tmp), "%s", res ? res : "");
+	for (tok = strtok_r(tmp, ",", &save); tok;
+	    tok = strtok_r(NULL, ",", &save)) {
+		char *doc = sim_doc_get(s, "haresource", "", tok);
+
+		if (doc == NULL)
+			buf_printf(&bad, "%s%s", bad.len ? ", " : "", tok);
+		free(doc);
+	}
+	if (bad.len) {
+		sim_error(rs, 500, "%s: cannot use unmanaged resource(s) %s.",
+		    failed, bad.p);
+		buf_free(&bad);
+		return -1;
+	}
+	snprintf(tmp, sizeof(tmp), "%s", nodes ? nodes : "");
+	for (tok = strtok_r(tmp, ",", &save); tok;
+	    tok = strtok_r(NULL, ",", &save)) {
+		if (strchr(tok, ':'))
+			*strchr(tok, ':') = '\0';
+		if (sim_node_find(s, tok) == NULL)
+			buf_printf(&bad, "%s%s", bad.len ? ", " : "", tok);
+	}
+	if (bad.len) {
+		sim_error(rs, 500, "%s: cannot use non-existant node(s) %s.",
+		    failed, bad.p);
+		buf_free(&bad);
+		return -1;
+	}
+	if (res && strcmp(type, "resource-affinity") == 0 &&
+	    strchr(res, ',') == NULL) {
+		struct buf msg = { 0 };
+
+		rs->status = 400;
+		snprintf(rs->reason, sizeof(rs->reason), "Rule '%s' is "
+		    "invalid.", rule);
+		buf_printf(&msg, "%s\n", rs->reason);
+		buf_reset(&rs->body);
+		buf_adds(&rs->body, "{\"data\":null,\"message\":");
+		json_escape(&rs->body, msg.p, msg.len);
+		buf_adds(&rs->body, ",\"errors\":{\"resources\":\"rule is "
+		    "ineffective as there are less than two resources\"}}");
+		buf_free(&msg);
+		return -1;
+	}
+	return 0;
+}
+
+static void
+ha_rule_list(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	(void)m;
+	if (!ha_no_rules(s, rq, rs))
+		ext_coll_list(s, rs, &ha_rule_coll, "");
+}
+
+static void
+ha_rule_get(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	if (!ha_no_rules(s, rq, rs))
+		ext_coll_get(s, rs, &ha_rule_coll, "", sim_var(m, "rule"));
+}
+
+static void
+ha_rule_create(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	const char *rule = sim_param(rq, "rule");
+	const char *type = sim_param(rq, "type");
+	char *doc;
+
+	(void)m;
+	if (ha_no_rules(s, rq, rs))
+		return;
+	if (!ha_groups_migrated(s)) {
+		sim_error(rs, 500, "cannot create ha rule: ha groups have not "
+		    "been migrated yet");
+		return;
+	}
+	if (ext_check(ha_rule_coll.spec, rq, rs, 1, "rule") == -1)
+		return;
+	if (rule == NULL) {
+		sim_param_error(rs, "rule", "property is missing and it is not "
+		    "optional");
+		return;
+	}
+	if ((doc = sim_doc_get(s, "harule", "", rule)) != NULL) {
+		free(doc);
+		sim_error(rs, 500, "create ha rule failed: HA rule '%s' "
+		    "already defined", rule);
+		return;
+	}
+	if (ha_rule_check(s, rq, rs, rule, type, "create ha rule failed",
+	    1) == -1)
+		return;
+	ext_coll_create(s, rq, rs, &ha_rule_coll, "", rule);
+}
+
+static void
+ha_rule_update(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	const char *rule = sim_var(m, "rule");
+	struct ext_obj o;
+	char *type;
+
+	if (ha_no_rules(s, rq, rs))
+		return;
+	if (!ha_groups_migrated(s)) {
+		sim_error(rs, 500, "cannot update ha rule: ha groups have not "
+		    "been migrated yet");
+		return;
+	}
+	if (ext_check(ha_rule_upd.spec, rq, rs, 0, "rule digest") == -1)
+		return;
+	if (sim_param(rq, "type") == NULL) {
+		sim_param_error(rs, "type", "property is missing and it is not "
+		    "optional");
+		return;
+	}
+	if (ha_update_pre(s, rq, rs, "harule", rule, "update HA rules failed",
+	    "HA rule '%s' does not exist") == -1)
+		return;
+	if (ext_doc_obj(s, "harule", "", rule, &o) == -1)
+		return;
+	type = ext_obj_str(&o, "type");
+	ext_obj_free(&o);
+	if (ha_rule_check(s, rq, rs, rule, type ? type : "", "update HA rules "
+	    "failed", 0) == 0)
+		ext_coll_update(s, rq, rs, &ha_rule_upd, "", rule);
+	free(type);
+}
+
+static void
+ha_rule_delete(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	if (ha_no_rules(s, rq, rs))
+		return;
+	/* PVE deletes what is there: a rule that is not is no error */
+	sim_doc_delete(s, "harule", "", sim_var(m, "rule"));
+	sim_ok_null(rs);
+}
 
 static const struct ext_coll ha_group_coll = {
 	"hagroup", "group", "group",
 	"group:s:k comment:s nodes:s:r nofailback:b restricted:b "
 	"type:e(group):w", NULL, NULL,
-	"no such ha group '%s'", "ha group '%s' already defined",
-	EXT_DIGEST_BOTH, NULL
+	"no such ha group '%s'", "create ha group failed: ha group ID '%s' "
+	"already defined", EXT_DIGEST_BOTH, NULL
 };
 
-EXT_COLL_HANDLERS(ha_group, ha_group_coll)
+static void
+ha_group_list(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	(void)rq;
+	(void)m;
+	if (!ha_groups_gone(s, rs, "index groups"))
+		ext_coll_list(s, rs, &ha_group_coll, "");
+}
+
+static void
+ha_group_get(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	(void)rq;
+	if (!ha_groups_gone(s, rs, "read group"))
+		ext_coll_get(s, rs, &ha_group_coll, "", sim_var(m, "group"));
+}
+
+static void
+ha_group_create(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	const char *nodes = sim_param(rq, "nodes");
+
+	(void)m;
+	if (ha_groups_gone(s, rs, "create group") ||
+	    ext_check(ha_group_coll.spec, rq, rs, 1, "group") == -1 ||
+	    (nodes && ha_list_ok(rs, "nodes", nodes, ha_hnode_ok,
+	    "ha node") == -1))
+		return;
+	ext_coll_create(s, rq, rs, &ha_group_coll, "", NULL);
+}
+
+static void
+ha_group_update(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	const char *nodes = sim_param(rq, "nodes");
+	const char *group = sim_var(m, "group");
+
+	if (ha_groups_gone(s, rs, "update group") ||
+	    ext_check(ha_group_coll.spec, rq, rs, 0, "group digest") == -1 ||
+	    (nodes && ha_list_ok(rs, "nodes", nodes, ha_hnode_ok,
+	    "ha node") == -1) ||
+	    ha_update_pre(s, rq, rs, "hagroup", group, "update ha group "
+	    "failed", "no such ha group '%s'") == -1)
+		return;
+	ext_coll_update(s, rq, rs, &ha_group_coll, "", group);
+}
+
+struct ha_user {
+	const char *group;
+	char sid[96];
+};
+
+static int
+ha_group_user_cb(void *arg, const char *id, const char *json)
+{
+	struct ha_user *u = arg;
+	struct ext_obj o = { 0 };
+	char *g;
+
+	if (u->sid[0] || ext_obj_parse(&o, json, 0) == -1)
+		return 0;
+	if ((g = ext_obj_str(&o, "group")) != NULL && !strcmp(g, u->group))
+		snprintf(u->sid, sizeof(u->sid), "%s", id);
+	free(g);
+	ext_obj_free(&o);
+	return 0;
+}
+
+static void
+ha_group_delete(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	struct ha_user u = { sim_var(m, "group"), "" };
+
+	(void)rq;
+	if (ha_groups_gone(s, rs, "delete group"))
+		return;
+	sim_doc_list(s, "haresource", "", ha_group_user_cb, &u);
+	if (u.sid[0]) {
+		sim_error(rs, 500, "delete ha group failed: ha group is used by "
+		    "service '%s'", u.sid);
+		return;
+	}
+	sim_doc_delete(s, "hagroup", "", u.group);
+	sim_ok_null(rs);
+}
 
 static int
 ha_res_state_cb(void *arg, const char *id, const char *json)

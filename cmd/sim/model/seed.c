@@ -16,6 +16,14 @@
 /* /cluster                                                           */
 
 
+/* PVE 9 or later ("" is 9.1): HA rules, failback, no groups.  Not
+ * sim_pve_at_least, which the API files define above the model. */
+static int
+pve9(const struct sim *s)
+{
+	return s->opt.release[0] == '\0' || atoi(s->opt.release) >= 9;
+}
+
 static void
 seed_ha_resource(struct sim *s, const struct sim_guest *g, int i)
 {
@@ -24,9 +32,11 @@ seed_ha_resource(struct sim *s, const struct sim_guest *g, int i)
 	snprintf(sid, sizeof(sid), "%s:%d", g->type == SIM_LXC ? "ct" : "vm",
 	    g->vmid);
 	snprintf(json, sizeof(json), "{\"sid\":\"%s\",\"type\":\"%s\","
-	    "\"state\":\"%s\",\"max_restart\":1,\"max_relocate\":1,"
-	    "\"failback\":1%s}", sid, g->type == SIM_LXC ? "ct" : "vm",
+	    "\"state\":\"%s\",\"max_restart\":1,\"max_relocate\":1"
+	    "%s%s}", sid, g->type == SIM_LXC ? "ct" : "vm",
 	    g->status == SIM_RUNNING ? "started" : "stopped",
+	    /* failback came with PVE 9's rules */
+	    pve9(s) ? ",\"failback\":1" : "",
 	    i == 0 ? ",\"comment\":\"core database\"" : "");
 	sim_doc_put(s, "haresource", "", sid, json);
 }
@@ -125,13 +135,15 @@ seed_cluster(struct sim *s)
 		}
 	buf_adds(&b, "\",\"strict\":0,\"comment\":\"run the database on the "
 	    "first node\"}");
-	if (nha > 0) {
+	/* PVE 8 has groups and no rules; PVE 9 migrated the groups to
+	 * rules (and removed them) */
+	if (nha > 0 && pve9(s)) {
 		char rid[64];
 
 		snprintf(rid, sizeof(rid), "prefer-%s", n0);
 		sim_doc_put(s, "harule", "", rid, buf_str(&b));
 	}
-	if (nha > 1) {
+	if (nha > 1 && pve9(s)) {
 		int k = 0;
 
 		buf_reset(&b);
@@ -143,14 +155,15 @@ seed_cluster(struct sim *s)
 				buf_printf(&b, "%s%s:%d", k++ ? "," : "",
 				    s->guests[i]->type == SIM_LXC ? "ct" :
 				    "vm", s->guests[i]->vmid);
-		buf_adds(&b, "\",\"strict\":1}");
+		buf_adds(&b, "\"}");
 		sim_doc_put(s, "harule", "", "keep-apart", buf_str(&b));
 	}
 	buf_reset(&b);
 	buf_printf(&b, "{\"group\":\"legacy\",\"type\":\"group\",\"nodes\":"
 	    "\"%s,%s\",\"restricted\":0,\"nofailback\":0,\"comment\":"
-	    "\"migrated to HA rules\"}", n1, n2);
-	sim_doc_put(s, "hagroup", "", "legacy", buf_str(&b));
+	    "\"becomes a rule with PVE 9\"}", n1, n2);
+	if (!pve9(s))
+		sim_doc_put(s, "hagroup", "", "legacy", buf_str(&b));
 
 	/* Mappings: the GPU on every node, the NIC pair, a USB stick. */
 	buf_reset(&b);
