@@ -296,6 +296,7 @@ extern const struct sim_route sim_routes_access[];	/* /access/... */
 extern const struct sim_route sim_routes_access_tfa[];	/* /access/tfa,
 				   password, domains/{realm}/sync */
 extern const struct sim_route sim_routes_metrics[];	/* /cluster/metrics */
+extern const struct sim_route sim_routes_sdn[];	/* /cluster/sdn */
 extern const struct sim_route sim_routes_acme[];	/* /cluster/acme,
 							   node config */
 extern const struct sim_route sim_routes_pbs[];		/* PBS listener only */
