@@ -345,9 +345,13 @@ objcli_show(struct objcli *oc, const char *path, const char *what)
 	objcli_connect(oc);
 	if (pve_get(oc->m.x.client, &r, &e, "%s", path) != 0) {
 		if (e.id == PXE_NOT_FOUND || (e.id == PXE_API &&
-		    e.http == 500 && strstr(e.msg, "does not exist")))
-			px_fail(&e, PXE_NOT_FOUND, "no %s (%s)", what,
-			    e.msg);
+		    e.http == 500 && strstr(e.msg, "does not exist"))) {
+			char m[sizeof(e.msg)];
+
+			/* e.msg is both the message and an argument */
+			snprintf(m, sizeof(m), "%s", e.msg);
+			px_fail(&e, PXE_NOT_FOUND, "no %s (%s)", what, m);
+		}
 		px_die(&e);
 	}
 	if (json_type(&r.j, r.data) != JSON_OBJECT) {
