@@ -155,6 +155,12 @@ st_family_known(const char *family)
 	return 0;
 }
 
+int
+st_family_opt_in(const char *family)
+{
+	return strcmp(family, "sdn") == 0;
+}
+
 static int
 in(const char *const *l, const char *key)
 {

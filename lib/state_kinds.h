@@ -47,6 +47,9 @@ const struct st_kind *st_kinds(int *n);
 const struct st_kind *st_kind_of(const char *section, const char **id);
 /* Whether family is known ("all" is). */
 int st_family_known(const char *family);
+/* Whether family is exported only when named (--family sdn, or all):
+ * sdn, whose changes wait for px sdn apply. */
+int st_family_opt_in(const char *family);
 /* Whether key is one of kind k's (a list key with "+" continues). */
 int st_kind_has_key(const struct st_kind *k, const char *key);
 int st_kind_is_list(const struct st_kind *k, const char *key);

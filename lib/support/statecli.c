@@ -104,7 +104,8 @@ statecli_export(struct st_cli *s)
 	if (s->nfam == 0 || (s->nfam == 1 && strcmp(s->families[0], "all") ==
 	    0)) {
 		for (int i = 0; i < nk; i++) {
-			int dup = 0;
+			int dup = s->nfam == 0 &&
+			    st_family_opt_in(k[i].family);
 
 			for (int f = 0; f < nfam; f++)
 				dup |= strcmp(fam[f], k[i].family) == 0;
