@@ -18,7 +18,7 @@ static const struct px_opt opts[] = {
 	{ 'o', "output", "file", "export: write the file here (not stdout)" },
 	{ O_FAMILY, "family", "family[,family]", "only these families "
 	    "(pools, acl, users, groups, roles, storage, backup-jobs, "
-	    "replication, ha-resources; all)" },
+	    "replication, ha-resources, sdn; all)" },
 	{ O_INTERACTIVE, "interactive", NULL, "apply: ask y/N for each "
 	    "delete and each change of a severe apply" },
 	{ O_STAMP, "stamp", NULL, "export: note the time in [meta]" },

@@ -21,7 +21,8 @@ statecli_families(struct st_cli *s, const char *arg)
 		if (!st_family_known(p))
 			px_errx(PX_EXIT_USAGE, "--family %s: no such family "
 			    "(pools, acl, users, groups, roles, storage, "
-			    "backup-jobs, replication, ha-resources, all)", p);
+			    "backup-jobs, replication, ha-resources, sdn, all)",
+			    p);
 		if (s->nfam == 32)
 			px_errx(PX_EXIT_USAGE, "--family: too many");
 		s->families[s->nfam++] = px_xstrdup(p);
