@@ -27,6 +27,12 @@ field(const struct json *j, int t, const char *key, char *out, size_t n)
 		text_sanitize(out);
 }
 
+static int
+cmp_key(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
 void
 pve_sdn_parse(const struct json *j, int tok, const char *kind,
     struct pve_sdn_obj **out, int *n)
@@ -52,18 +58,26 @@ pve_sdn_parse(const struct json *j, int tok, const char *kind,
 		field(j, c, "cidr", o.cidr, sizeof(o.cidr));
 		field(j, c, "state", o.state, sizeof(o.state));
 		p = json_get(j, c, "pending");
-		if (p >= 0 && json_type(j, p) == JSON_OBJECT)
+		if (p >= 0 && json_type(j, p) == JSON_OBJECT) {
+			char keys[32][64];
+			int nk = 0;
+
 			JSON_FOREACH_KV(j, p, k, m) {
-				char key[64];
+				if (nk == 32 || json_strcpy(j, k, keys[nk],
+				    sizeof(keys[nk])) < 0)
+					continue;
+				text_sanitize(keys[nk++]);
+			}
+			/* sorted: the same keys print the same */
+			qsort(keys, (size_t)nk, sizeof(keys[0]), cmp_key);
+			for (int q = 0; q < nk; q++) {
 				size_t l = strlen(o.keys);
 
-				if (json_strcpy(j, k, key, sizeof(key)) < 0)
-					continue;
-				text_sanitize(key);
-				if (l + strlen(key) + 2 < sizeof(o.keys))
+				if (l + strlen(keys[q]) + 2 < sizeof(o.keys))
 					snprintf(o.keys + l, sizeof(o.keys) - l,
-					    "%s%s", l ? "," : "", key);
+					    "%s%s", l ? "," : "", keys[q]);
 			}
+		}
 		*out = px_xrealloc(*out, ((size_t)*n + 1) * sizeof(**out));
 		(*out)[(*n)++] = o;
 	}

@@ -19,7 +19,7 @@ struct pve_sdn_obj {
 	char vnet[16];		/* a vnet's own id; a subnet's vnet */
 	char cidr[64];		/* a subnet's */
 	char state[12];		/* new, changed, deleted; "" when applied */
-	char keys[256];		/* the pending keys, comma-separated */
+	char keys[256];		/* the pending keys, sorted, comma-separated */
 };
 
 /*

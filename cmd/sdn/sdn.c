@@ -335,11 +335,13 @@ sdn_object(struct objcli *oc, const struct sdn_args *a, const char *kind,
 			subnet_id(oc, vnet, argv[1], sid, sizeof(sid));
 			id = sid;
 		} else if (want == 2) {
+			/* PVE names it ZONE-NETWORK-MASK: the row says so */
 			if (!pve_sdn_cidr_ok(argv[1]))
 				px_errx(PX_EXIT_USAGE, "'%s' is not a CIDR (a "
 				    "network and its prefix length, host "
 				    "bits zero)", argv[1]);
-			id = argv[1];
+			subnet_id(oc, vnet, argv[1], sid, sizeof(sid));
+			id = sid;
 		}
 	}
 	if (!strcmp(verb, "list") || !strcmp(verb, "show")) {
@@ -384,7 +386,7 @@ sdn_object(struct objcli *oc, const struct sdn_args *a, const char *kind,
 				check_vnet_tag(oc, id, a->tag, a->zone);
 			form_add(&extra, "vnet", id);
 		} else {
-			form_add(&extra, "subnet", id);
+			form_add(&extra, "subnet", argv[1]);
 			form_add(&extra, "type", "subnet");
 		}
 		snprintf(summary, sizeof(summary), "create %s %s%s%s (pending "

@@ -75,8 +75,12 @@ run px sdn zone create vx1 --type vxlan --peers 10.0.0.11,10.0.0.12
 is "$rc" 0 "a vxlan zone with peers"
 run px sdn vnet create app20 --zone dc1 --tag 20 --alias "app tier"
 is "$rc" 0 "vnet create in the vlan zone"
-run px sdn subnet create app20 10.30.0.0/24 --gateway 10.30.0.1 --snat
-is "$rc" 0 "subnet create"
+run px sdn subnet create app20 10.30.0.0/24 --gateway 10.30.0.1 --snat -n
+like "$out" 'would send: POST /cluster/sdn/vnets/app20/subnets .*subnet=10.30.0.0%2F24&type=subnet' "subnet create -n: by its CIDR"
+run px sdn subnet create app20 10.30.0.0/24 --gateway 10.30.0.1 --snat -f tsv -H -c name,action,result
+is "$out" "$(printf 'dc1-10.30.0.0-24\tcreate\tok')" "subnet create: the row names PVE's id"
+run px sdn subnet create nosuch 10.31.0.0/24
+is "$rc" 5 "subnet create on an unknown vnet: exit 5"
 run px sdn subnet list app20 -f tsv -H -c subnet,cidr,gateway,zone
 is "$out" "$(printf 'dc1-10.30.0.0-24\t10.30.0.0/24\t10.30.0.1\tdc1')" "subnet list: the new subnet, PVE's id"
 run px sdn vnet create app21 --zone dc1
@@ -88,6 +92,10 @@ like "$out" "$(printf 'zone\tvx1\tnew')" "pending: the new vxlan zone"
 like "$out" "$(printf 'vnet\tapp20\tnew')" "pending: the new vnet"
 like "$out" "$(printf 'subnet\tdc1-10.30.0.0-24\tnew')" "pending: the new subnet"
 unlike "$out" "lab" "pending: not the applied ones"
+formats "sdn pending" sdn pending
+run px sdn pending -j
+printf '%s' "$out" | py "r = [x for x in d if x['id'] == 'app20'][0]; assert r['kind'] == 'vnet' and r['state'] == 'new' and r['zone'] == 'dc1' and r['keys'] == 'alias,tag,zone', r"
+ok $? "pending -j: kind, state, zone and the pending keys"
 run px sdn zone list -f tsv -H -c zone
 like "$out" "dc1" "zone list shows the configuration (with the pending zone)"
 is "$(sim_api GET 'cluster/sdn/zones?running=1' | py "print(','.join(z['zone'] for z in d['data']))")" "lab" "running=1: only the applied zone"
@@ -247,6 +255,13 @@ for v in "zone create denied --type simple" "zone set lab --mtu 1" "vnet create 
 	is "$rc" 4 "403: sdn $v: exit 4"
 	like "$err" "Permission check failed" "403: sdn $v: PVE's message"
 done
+
+# --- the other SDN lists pxsim serves
+is "$(sim_api GET cluster/sdn | py "print(','.join(x['id'] for x in d['data']))")" "vnets,zones,controllers,ipams,dns" "GET /cluster/sdn: the index"
+is "$(sim_api GET cluster/sdn/ipams | py "print(d['data'][0]['ipam'])")" "pve" "GET /cluster/sdn/ipams: PVE's own"
+is "$(sim_api_status POST cluster/sdn/zones 'zone=x9&type=simple&bogus=1')" 400 "an unknown parameter: 400"
+like "$(sim_api POST cluster/sdn/zones 'zone=x9&type=simple&bogus=1')" '"errors":\{"bogus":"property is not defined in schema' "with PVE's errors object"
+is "$(sim_api_status GET 'cluster/sdn/zones?pending=maybe')" 400 "a malformed boolean: 400"
 
 # --- usage
 run px sdn

@@ -6,7 +6,9 @@
  * kinds with "-run") and starts a reloadnetworkall task.  GET with
  * running=1 serves the running configuration, with pending=1 the union
  * of both with each object's state (new, changed, deleted) and its
- * pending values, as PVE's pending_config does.
+ * pending values, as PVE's pending_config does.  Controllers and DNS
+ * plugins are empty lists, the IPAMs PVE's own "pve"; fabrics are not
+ * served.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -868,7 +870,30 @@ sdn_index(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 	(void)s;
 	(void)rq;
 	(void)m;
-	ext_index(rs, "id", "vnets zones controllers ipams dns fabrics");
+	ext_index(rs, "id", "vnets zones controllers ipams dns");
+}
+
+/* The controllers and DNS servers (none) and the IPAMs (PVE's own,
+ * "pve"), for the zones that name them; read-only here. */
+static void
+sdn_aux_list(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	struct jw w;
+
+	(void)m;
+	sim_ok_begin(rs, &w);
+	jw_arr(&w);
+	if (strstr(rq->path, "/ipams") &&
+	    sim_check_perm(s, rq, "/sdn/ipams/pve", "SDN.Audit|SDN.Allocate",
+	    NULL) == 0) {
+		jw_obj(&w);
+		jw_kstr(&w, "ipam", "pve");
+		jw_kstr(&w, "type", "pve");
+		jw_end(&w);
+	}
+	jw_end(&w);
+	sim_ok_end(rs, &w);
 }
 
 static int
@@ -931,6 +956,9 @@ sdn_apply(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 const struct sim_route sim_routes_sdn[] = {
 	{ "GET", "/cluster/sdn", sdn_index, "/sdn", "SDN.Audit", 0 },
 	{ "PUT", "/cluster/sdn", sdn_apply, "/sdn", "SDN.Allocate", 0 },
+	{ "GET", "/cluster/sdn/controllers", sdn_aux_list, NULL, NULL, 0 },
+	{ "GET", "/cluster/sdn/ipams", sdn_aux_list, NULL, NULL, 0 },
+	{ "GET", "/cluster/sdn/dns", sdn_aux_list, NULL, NULL, 0 },
 	{ "GET", "/cluster/sdn/zones", zone_list, NULL, NULL, 0 },
 	{ "POST", "/cluster/sdn/zones", zone_create, "/sdn/zones",
 	    "SDN.Allocate", 0 },
