@@ -364,6 +364,10 @@ sdn_object(struct objcli *oc, const struct sdn_args *a, const char *kind,
 	}
 	c.id = id;
 	c.summary = summary;
+	/* a zone's tag is a qinq zone's service VLAN */
+	if (is_zone && a->tag && !pve_sdn_vlan_ok(a->tag))
+		px_errx(PX_EXIT_USAGE, "--tag %s: a VLAN tag is 1-4094",
+		    a->tag);
 	if (!strcmp(verb, "create")) {
 		only(oc, a, kind, is_zone ? "bridge controller dhcp ipam mtu "
 		    "nodes peers vrf-vxlan" : is_vnet ? "alias isolate-ports "
@@ -436,6 +440,9 @@ sdn_object(struct objcli *oc, const struct sdn_args *a, const char *kind,
 	c.path = path.p;
 	c.extra = extra.p;
 	rc = objcli_change(oc, &c);
+	if (rc == 0 && !oc->m.g.dry_run)
+		px_warn("the change of %s %s is pending: px sdn pending shows "
+		    "it, px sdn apply applies it", kind, id);
 	buf_free(&path);
 	buf_free(&extra);
 	buf_free(&col);

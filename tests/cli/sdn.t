@@ -62,6 +62,7 @@ run px sdn zone create dc1 --type vlan --bridge vmbr0 -j
 is "$rc" 0 "zone create: exit 0"
 printf '%s' "$out" | py "r = d[0]; assert r['name'] == 'dc1' and r['action'] == 'create' and r['result'] == 'ok', r"
 ok $? "zone create: the row names the zone, action and result"
+like "$err" "the change of zone dc1 is pending: px sdn pending shows it, px sdn apply applies it" "zone create: says it is pending"
 run px sdn zone create dc1 --type vlan --bridge vmbr0
 is "$rc" 1 "create of an existing zone fails"
 like "$err" "sdn zone object ID 'dc1' already defined" "with PVE's message"
@@ -197,6 +198,7 @@ for a in "zone create 1ab --type simple" "zone create $(printf 'a\033[2Jb') --ty
 	"vnet create vv1 --zone dc1 --tag 0" "vnet create vv1 --zone dc1 --tag 4095" \
 	"vnet create vv1 --zone dc1 --tag 12x" "vnet create vv1 --zone lab --tag 5" \
 	"vnet create vv1 --zone dc1 --tag 10 --alias '$(printf 'x\033]0;y')'" \
+	"zone create qq1 --type qinq --bridge vmbr0 --tag 5000" \
 	"subnet create app20 10.30.0.1/24" "subnet create app20 10.30.0.0/33" \
 	"subnet create app20 300.1.0.0/16" "subnet create app20 10.40.0.0" \
 	"subnet create app20 10.40.0.0/24 --gateway 10.40.0.999" \

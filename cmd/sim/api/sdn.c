@@ -164,11 +164,21 @@ collect_cb(void *arg, const char *id, const char *json)
 	return 0;
 }
 
+static int
+cmp_kv(const void *a, const void *b)
+{
+	return strcmp(((const struct sim_kv *)a)->key,
+	    ((const struct sim_kv *)b)->key);
+}
+
+/* The documents of kind, sorted by id as PVE lists them. */
 static void
 collect(struct sim *s, const char *kind, struct collect *c)
 {
 	memset(c, 0, sizeof(*c));
 	sim_doc_list(s, kind, "", collect_cb, c);
+	if (c->ids.n > 1)
+		qsort(c->ids.v, c->ids.n, sizeof(c->ids.v[0]), cmp_kv);
 }
 
 static int
@@ -296,13 +306,15 @@ sdn_read(struct sim *s, const struct sim_req *rq, struct sim_resp *rs,
 		return -1;
 	}
 	ext_kind_digest(s, k->kind, "", digest);
-	/* the ids in order: running ones, then new ones */
+	/* the ids in order, of both when pending */
 	if (pending || running)
 		for (i = 0; i < run.ids.n; i++)
 			sim_kv_set(&ids, run.ids.v[i].key, "");
 	if (!running)
 		for (i = 0; i < cfg.ids.n; i++)
 			sim_kv_set(&ids, cfg.ids.v[i].key, "");
+	if (ids.n > 1)
+		qsort(ids.v, ids.n, sizeof(ids.v[0]), cmp_kv);
 	sim_ok_begin(rs, &w);
 	if (id == NULL)
 		jw_arr(&w);
@@ -896,40 +908,22 @@ sdn_aux_list(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 	sim_ok_end(rs, &w);
 }
 
-static int
-copy_cb(void *arg, const char *id, const char *json)
-{
-	void **a = arg;
-	struct sim *s = a[0];
-	const char *kind = a[1];
-
-	sim_doc_put(s, kind, "", id, json);
-	return 0;
-}
-
-static int
-del_cb(void *arg, const char *id, const char *json)
-{
-	struct sim_kvlist *l = arg;
-
-	(void)json;
-	sim_kv_add(l, id, "");
-	return 0;
-}
-
-/* The running configuration of k becomes its configuration. */
+/* The running configuration of k becomes its configuration (read
+ * first, written after: no write while a listing is open). */
 static void
 commit_kind(struct sim *s, const struct sdn_kind *k)
 {
-	struct sim_kvlist old = { 0 };
-	void *a[2] = { s, (void *)k->run };
+	struct collect old, cfg;
 	size_t i;
 
-	sim_doc_list(s, k->run, "", del_cb, &old);
-	for (i = 0; i < old.n; i++)
-		sim_doc_delete(s, k->run, "", old.v[i].key);
-	sim_kv_free(&old);
-	sim_doc_list(s, k->kind, "", copy_cb, a);
+	collect(s, k->run, &old);
+	collect(s, k->kind, &cfg);
+	for (i = 0; i < old.ids.n; i++)
+		sim_doc_delete(s, k->run, "", old.ids.v[i].key);
+	for (i = 0; i < cfg.ids.n; i++)
+		sim_doc_put(s, k->run, "", cfg.ids.v[i].key, cfg.ids.v[i].val);
+	sim_kv_free(&old.ids);
+	sim_kv_free(&cfg.ids);
 }
 
 static void
