@@ -112,6 +112,10 @@ pve_sdn_pending(struct px_client *c, struct pve_sdn_obj **out, int *n,
 		buf_adds(&p, "/subnets?pending=1");
 		rc = pve_get(c, &r, e, "%s", p.p);
 		buf_free(&p);
+		/* a vnet deleted from the configuration may have no
+		 * subnets to list any more */
+		if (rc != 0 && strcmp((*out)[i].state, "deleted") == 0)
+			continue;
 		if (rc != 0)
 			goto fail;
 		pve_sdn_parse(&r.j, r.data, "subnet", out, n);
