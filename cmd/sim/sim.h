@@ -37,6 +37,8 @@
  *                    mappings, notifications, replication; the node and
  *                    guest firewalls
  *     cluster_config.c  /cluster/config: nodes, join, totem, qdevice
+ *     sdn.c          /cluster/sdn: zones, vnets, subnets (pending until
+ *                    applied), apply (reload task)
  *     nodes.c        /version, /nodes, node status, /cluster/status,
  *                    /cluster/resources, nextid, storages, pools, RRD data
  *     storage_check.h, storage_check.c  /storage create and update:
