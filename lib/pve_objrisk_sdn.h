@@ -5,6 +5,11 @@
  *   MigrationNetworkChange  Warning: set or delete the migration
  *                           network of the datacenter options (running
  *                           and queued migrations use the old one)
+ *   SdnApplyDeletes         Severe: sdn apply removes zones, vnets or
+ *                           subnets from the running network (listed)
+ *   VnetInUse               Severe: delete a vnet that guests' network
+ *                           devices use (bridge=VNET; the guests listed)
+ *   ZoneHasVnets            Severe: delete a zone that vnets are in
  */
 #ifndef PX_PVE_OBJRISK_SDN_H
 #define PX_PVE_OBJRISK_SDN_H
@@ -18,5 +23,18 @@ struct objrisk_options {
 };
 int objrisk_cluster_options(struct px_client *c, const struct gate_req *r,
     void *arg, struct risk_report *rep, struct px_err *e);
+
+/* SDN changes: arg is a struct objrisk_sdn. */
+enum objrisk_sdn_op {
+	OBJRISK_SDN_APPLY,		/* PUT /cluster/sdn */
+	OBJRISK_SDN_ZONE_DELETE,
+	OBJRISK_SDN_VNET_DELETE,
+};
+struct objrisk_sdn {
+	enum objrisk_sdn_op op;
+	const char *id;		/* the zone or vnet */
+};
+int objrisk_sdn(struct px_client *c, const struct gate_req *r, void *arg,
+    struct risk_report *rep, struct px_err *e);
 
 #endif

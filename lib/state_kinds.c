@@ -33,6 +33,10 @@ static int write_acl(const struct st_kind *, const struct st_change *,
     struct gate_target *, int, struct px_err *);
 static int read_roles(struct px_client *, const struct st_kind *,
     struct st_state *, struct px_err *);
+static int read_subnets(struct px_client *, const struct st_kind *,
+    struct st_state *, struct px_err *);
+static int write_subnet(const struct st_kind *, const struct st_change *,
+    struct gate_target *, int, struct px_err *);
 static int write_role(const struct st_kind *, const struct st_change *,
     struct gate_target *, int, struct px_err *);
 static int read_mappings(struct px_client *, const struct st_kind *,
@@ -214,6 +218,25 @@ static const struct st_kind kinds[] = {
 	  "user-tag-access", "webauthn"), NULL, NULL, "/cluster/options",
 	  NULL, NULL, "/cluster/options", 0, st_read_cluster_options,
 	  write_generic, NULL, 1, 1, NULL, NULL, L("migration_unsecure") },
+	/* SDN: changes stay pending until px sdn apply; no digest (one
+	 * for the whole file: a second change would be refused) */
+	{ "sdn zone", "sdn", 130, L("advertise-subnets", "bridge",
+	  "bridge-disable-mac-learning", "controller", "dhcp",
+	  "disable-arp-nd-suppression", "dns", "dnszone", "dp-id",
+	  "exitnodes", "exitnodes-local-routing", "exitnodes-primary",
+	  "fabric", "ipam", "mac", "mtu", "nodes", "peers", "reversedns",
+	  "rt-import", "tag", "type", "vlan-protocol", "vrf-vxlan",
+	  "vxlan-port"), NULL, L("type"), "/cluster/sdn/zones", "zone",
+	  "/cluster/sdn/zones", "/cluster/sdn/zones/%s", 0, read_generic,
+	  write_generic, NULL, 1, 0, NULL, NULL, NULL },
+	{ "sdn vnet", "sdn", 131, L("alias", "isolate-ports", "tag",
+	  "vlanaware", "zone"), NULL, NULL, "/cluster/sdn/vnets", "vnet",
+	  "/cluster/sdn/vnets", "/cluster/sdn/vnets/%s", 0, read_generic,
+	  write_generic, NULL, 1, 0, NULL, NULL, NULL },
+	{ "sdn subnet", "sdn", 132, L("dhcp-dns-server", "dnszoneprefix",
+	  "gateway", "snat", "vnet"), NULL, L("vnet"), NULL, "subnet", NULL,
+	  NULL, 0, read_subnets, write_subnet, NULL, 1, 0, NULL, NULL,
+	  NULL },
 };
 #define NKINDS ((int)(sizeof(kinds) / sizeof(kinds[0])))
 
@@ -408,14 +431,15 @@ read_ha(struct px_client *c, const struct st_kind *k, struct st_state *st,
 	return -1;
 }
 
+/* The rows of GET path as sections of kind k. */
 static int
-read_generic(struct px_client *c, const struct st_kind *k,
+read_rows(struct px_client *c, const struct st_kind *k, const char *path,
     struct st_state *st, struct px_err *e)
 {
 	struct px_reply r;
 	int row, i;
 
-	if (get_rows(c, k->list_path, &r, e) != 0)
+	if (get_rows(c, path, &r, e) != 0)
 		return -1;
 	JSON_FOREACH(&r.j, r.data, row, i) {
 		char *id = json_get_str(&r.j, row, k->idkey);
@@ -459,6 +483,53 @@ read_generic(struct px_client *c, const struct st_kind *k,
 	}
 	px_reply_free(&r);
 	return 0;
+}
+
+static int
+read_generic(struct px_client *c, const struct st_kind *k,
+    struct st_state *st, struct px_err *e)
+{
+	return read_rows(c, k, k->list_path, st, e);
+}
+
+/* A vnet id as PVE takes it, safe in a path and a format. */
+static int
+vnet_ok(const char *v)
+{
+	size_t n = v ? strlen(v) : 0;
+
+	if (n < 2 || n > 8 || !((*v >= 'a' && *v <= 'z') || (*v >= 'A' &&
+	    *v <= 'Z')))
+		return 0;
+	return strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789") == n;
+}
+
+/* The subnets of every vnet (of the configuration, pending or not). */
+static int
+read_subnets(struct px_client *c, const struct st_kind *k,
+    struct st_state *st, struct px_err *e)
+{
+	struct px_reply r;
+	int row, i, rc = 0;
+
+	if (get_rows(c, "/cluster/sdn/vnets", &r, e) != 0)
+		return -1;
+	JSON_FOREACH(&r.j, r.data, row, i) {
+		char *v = json_get_str(&r.j, row, "vnet");
+		char path[96];
+
+		if (vnet_ok(v)) {
+			snprintf(path, sizeof(path), "/cluster/sdn/vnets/%s/"
+			    "subnets", v);
+			rc = read_rows(c, k, path, st, e);
+		}
+		free(v);
+		if (rc != 0)
+			break;
+	}
+	px_reply_free(&r);
+	return rc;
 }
 
 static int
@@ -927,6 +998,49 @@ write_mapping(const struct st_kind *k, const struct st_change *ch,
 	if (k->digest && h->digest[0])
 		form_add(&t->call.form, "digest", h->digest);
 	buf_free(&del);
+	return 1;
+}
+
+/*
+ * A subnet: created under its vnet with its CIDR (PVE names it
+ * ZONE-NETWORK-MASK, so the id gives the CIDR back); changed and
+ * deleted at /cluster/sdn/vnets/VNET/subnets/ID, as the generic kind.
+ */
+static int
+write_subnet(const struct st_kind *k, const struct st_change *ch,
+    struct gate_target *t, int max, struct px_err *e)
+{
+	const struct st_sec *sec = ch->want ? ch->want : ch->have;
+	const char *vnet = st_get(sec, "vnet");
+	struct st_kind sk = *k;
+	char create[96], item[128], cidr[128], sum[300];
+	const char *dash, *last;
+
+	if (!vnet_ok(vnet))
+		return px_fail(e, PXE_USAGE, "sdn subnet %s: give its vnet "
+		    "(vnet = VNET)", sec->id);
+	snprintf(create, sizeof(create), "/cluster/sdn/vnets/%s/subnets", vnet);
+	snprintf(item, sizeof(item), "%s/%%s", create);
+	sk.create_path = create;
+	sk.item_path = item;
+	if (ch->op != ST_CREATE)
+		return write_generic(&sk, ch, t, max, e);
+	dash = strchr(sec->id, '-');
+	last = strrchr(sec->id, '-');
+	if (dash == NULL || last == dash || strlen(dash) >= sizeof(cidr))
+		return px_fail(e, PXE_USAGE, "sdn subnet %s: not an id PVE "
+		    "gives (ZONE-NETWORK-MASK)", sec->id);
+	snprintf(cidr, sizeof(cidr), "%.*s/%s", (int)(last - dash - 1),
+	    dash + 1, last + 1);
+	snprintf(sum, sizeof(sum), "create sdn subnet %s", sec->id);
+	target(t, k, sec->id, "POST", sum);
+	buf_adds(&t->call.path, create);
+	form_add(&t->call.form, "subnet", cidr);
+	form_add(&t->call.form, "type", "subnet");
+	for (int i = 0; i < sec->nkv; i++)
+		if (strcmp(sec->kv[i].key, "vnet") != 0)
+			form_add(&t->call.form, sec->kv[i].key,
+			    sec->kv[i].value);
 	return 1;
 }
 

@@ -37,6 +37,8 @@
  *                    mappings, notifications, replication; the node and
  *                    guest firewalls
  *     cluster_config.c  /cluster/config: nodes, join, totem, qdevice
+ *     sdn.c          /cluster/sdn: zones, vnets, subnets (pending until
+ *                    applied), apply (reload task)
  *     nodes.c        /version, /nodes, node status, /cluster/status,
  *                    /cluster/resources, nextid, storages, pools, RRD data
  *     storage_check.h, storage_check.c  /storage create and update:
@@ -296,6 +298,7 @@ extern const struct sim_route sim_routes_access[];	/* /access/... */
 extern const struct sim_route sim_routes_access_tfa[];	/* /access/tfa,
 				   password, domains/{realm}/sync */
 extern const struct sim_route sim_routes_metrics[];	/* /cluster/metrics */
+extern const struct sim_route sim_routes_sdn[];	/* /cluster/sdn */
 extern const struct sim_route sim_routes_acme[];	/* /cluster/acme,
 							   node config */
 extern const struct sim_route sim_routes_pbs[];		/* PBS listener only */

@@ -21,8 +21,9 @@ statecli_families(struct st_cli *s, const char *arg)
 		if (!st_family_known(p))
 			px_errx(PX_EXIT_USAGE, "--family %s: no such family "
 			    "(pools, acl, users, groups, roles, storage, "
-			    "mappings, backup-jobs, replication, "
-			    "ha-resources, all)", p);
+			    "mappings, backup-jobs, replication, ha-groups, "
+			    "ha-resources, ha-rules, firewall-cluster, "
+			    "notifications, cluster-options, sdn, all)", p);
 		if (s->nfam == 32)
 			px_errx(PX_EXIT_USAGE, "--family: too many");
 		s->families[s->nfam++] = px_xstrdup(p);
@@ -537,6 +538,32 @@ statecli_apply(struct st_cli *s, const char *file)
 	if (s->interactive && !s->m.g.dry_run)
 		ask_each(s, &r, ch, n, owner, nt);
 	rc = mutcli_run_rows(&s->m, &r, rows);
+	/* PVE keeps SDN changes pending: px state does not apply them
+	 * (a reload of every node's network is a change of its own) */
+	{
+		int sdn = 0, sent = 0;
+
+		for (int i = 0; i < n; i++) {
+			const struct st_sec *sec = ch[i].want ? ch[i].want :
+			    ch[i].have;
+
+			sdn += strcmp(sec->kind->family, "sdn") == 0;
+		}
+		for (int i = 0; i < nt; i++)
+			sent += strcmp(ch[owner[i]].want ?
+			    ch[owner[i]].want->kind->family :
+			    ch[owner[i]].have->kind->family, "sdn") == 0 &&
+			    strcmp(rows[i].result, "ok") == 0;
+		if (sdn && s->m.g.dry_run)
+			fprintf(stderr, "%s: the %d SDN change%s would stay "
+			    "pending until px sdn apply\n", px_progname, sdn,
+			    sdn == 1 ? "" : "s");
+		else if (sent)
+			fprintf(stderr, "%s: %d SDN request%s %s pending: px "
+			    "sdn pending shows, px sdn apply applies\n",
+			    px_progname, sent, sent == 1 ? "" : "s",
+			    sent == 1 ? "is" : "are");
+	}
 	free(rows);
 	free(owner);
 	gate_req_free(&r);

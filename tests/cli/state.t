@@ -20,7 +20,8 @@ order = ["role", "group", "user", "pool", "storage", "mapping pci",
          "firewall alias", "firewall ipset",
          "firewall group", "firewall rules", "firewall options",
          "notification sendmail", "notification smtp", "notification gotify",
-         "notification webhook", "notification matcher", "cluster options"]
+         "notification webhook", "notification matcher", "cluster options",
+         "sdn zone", "sdn vnet", "sdn subnet"]
 def kind(name):
     best = None
     for k in order:

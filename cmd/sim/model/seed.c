@@ -237,6 +237,30 @@ seed_cluster(struct sim *s)
 		nrepl++;
 	}
 	buf_free(&b);
+
+	/* SDN: one simple zone with a vnet and a subnet, applied (the
+	 * running configuration equals the configuration). */
+	{
+		static const char *const kinds[][3] = {
+			{ "sdnzone", "lab", "{\"type\":\"simple\","
+			    "\"ipam\":\"pve\",\"dhcp\":\"dnsmasq\"}" },
+			{ "sdnvnet", "labnet", "{\"type\":\"vnet\","
+			    "\"zone\":\"lab\",\"alias\":\"lab network\"}" },
+			{ "sdnsubnet", "lab-10.20.0.0-24", "{\"type\":"
+			    "\"subnet\",\"vnet\":\"labnet\",\"zone\":\"lab\","
+			    "\"cidr\":\"10.20.0.0/24\",\"network\":"
+			    "\"10.20.0.0\",\"mask\":\"24\",\"gateway\":"
+			    "\"10.20.0.1\",\"snat\":1}" },
+		};
+		char run[32];
+
+		for (i = 0; i < 3; i++) {
+			snprintf(run, sizeof(run), "%s-run", kinds[i][0]);
+			sim_doc_put(s, kinds[i][0], "", kinds[i][1],
+			    kinds[i][2]);
+			sim_doc_put(s, run, "", kinds[i][1], kinds[i][2]);
+		}
+	}
 }
 
 /* ------------------------------------------------------------------ */
