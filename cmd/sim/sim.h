@@ -207,6 +207,9 @@ struct sim_resp {
 	int digits;		/* of doubles in sim_ok_begin's writer: 15 as
 				   PVE's Perl writes them, 0 the shortest,
 				   as PBS's Rust (serde_json) does */
+	struct sim_console *upgrade;	/* status 101: the server switches
+				   the connection to a WebSocket that
+				   carries this console (api/console.c) */
 };
 
 /* Add "name: value" to the response headers. */

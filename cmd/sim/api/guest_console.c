@@ -27,10 +27,18 @@ GUEST_HANDLER(h_console)
 		sim_error(rs, 500, "%s %d not running", g_word(g), g->vmid);
 		return;
 	}
-	tls_random(r, sizeof(r));
-	sim_hex(r, 24, ticket + 7);
-	memcpy(ticket, "PVEVNC:", 7);
-	port = 5900 + (int)(r[0] % 100);
+	if (strcmp(kind, "spiceproxy") == 0) {
+		tls_random(r, sizeof(r));
+		sim_hex(r, 24, ticket + 7);
+		memcpy(ticket, "PVEVNC:", 7);
+		port = 0;
+	} else {
+		char path[32];
+
+		snprintf(path, sizeof(path), "/vms/%d", g->vmid);
+		sim_console_ticket(rq->authid, path, g->name, 1, ticket,
+		    sizeof(ticket), &port);
+	}
 	snprintf(user, sizeof(user), "%s", rq->authid);
 	if (strcmp(kind, "spiceproxy") == 0) {
 		sim_ok_begin(rs, &w);

@@ -17,6 +17,8 @@ sim_resp_free(struct sim_resp *rs)
 {
 	buf_free(&rs->body);
 	buf_free(&rs->headers);
+	sim_console_free(rs->upgrade);
+	rs->upgrade = NULL;
 }
 
 /* Reset rs to an empty 200. */
