@@ -24,6 +24,7 @@ struct ws_conn {
 	struct ws_reader r;
 	int closed;		/* a close frame was sent */
 	int done;		/* a close frame was received, or an error */
+	int eof;		/* the peer closed the connection */
 };
 
 static double
@@ -108,6 +109,9 @@ recv_some(struct ws_conn *w, struct px_err *e)
 	char chunk[32768];
 	int any = 0;
 
+	if (w->eof)
+		return px_fail(e, PXE_TRANSPORT, "WebSocket to %s: the "
+		    "connection closed", w->c->hostport);
 	while (w->in.len < WS_IN_CAP) {
 		size_t got = 0;
 		CURLcode rc = curl_easy_recv(w->h, chunk, sizeof(chunk), &got);
@@ -117,9 +121,14 @@ recv_some(struct ws_conn *w, struct px_err *e)
 		if (rc != CURLE_OK)
 			return px_fail(e, PXE_TRANSPORT, "WebSocket to %s: %s",
 			    w->c->hostport, curl_easy_strerror(rc));
-		if (got == 0)
+		if (got == 0) {
+			/* what came before the end is read first */
+			w->eof = 1;
+			if (any)
+				return 1;
 			return px_fail(e, PXE_TRANSPORT, "WebSocket to %s: "
 			    "the connection closed", w->c->hostport);
+		}
 		buf_add(&w->in, chunk, got);
 		any = 1;
 	}
