@@ -16,7 +16,7 @@ GUEST_HANDLER(h_console)
 	struct sim_guest *g = g_lookup(s, rq, rs, m);
 	const char *kind = strrchr(rq->path, '/') + 1;
 	struct sim_task *t;
-	char id[16], ticket[128], user[200];
+	char id[16], ticket[128], user[200], proxy[128];
 	unsigned char r[24];
 	struct jw w;
 	int port;
@@ -45,7 +45,10 @@ GUEST_HANDLER(h_console)
 		jw_obj(&w);
 		jw_kstr(&w, "type", "spice");
 		jw_kstr(&w, "host", "pvespiceproxy:6757:");
-		jw_kstr(&w, "proxy", "http://127.0.0.1:3128");
+		snprintf(proxy, sizeof(proxy), "http://%.100s:3128",
+		    sim_param(rq, "proxy") ? sim_param(rq, "proxy") :
+		    "127.0.0.1");
+		jw_kstr(&w, "proxy", proxy);
 		jw_kstr(&w, "password", ticket + 7);
 		jw_kint(&w, "tls-port", 61000);
 		jw_kstr(&w, "host-subject", "OU=PVE Cluster Node,O=Proxmox "
