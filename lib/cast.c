@@ -296,7 +296,8 @@ cast_parse(const char *text, size_t n, struct cast_info *info,
 				return -1;
 			}
 			if (json_type(&j, 0) != JSON_ARRAY ||
-			    json_len(&j, 0) < 3 || json_num(&j, json_at(&j, 0,
+			    json_len(&j, 0) < 3 || json_type(&j, json_at(&j, 0,
+			    0)) != JSON_NUMBER || json_num(&j, json_at(&j, 0,
 			    0), &t) != 0 || json_type(&j, json_at(&j, 0, 1)) !=
 			    JSON_STRING || json_type(&j, json_at(&j, 0, 2)) !=
 			    JSON_STRING || t < 0 || t > 1e9) {
