@@ -218,4 +218,42 @@ run px cast list --speed 2
 is "$rc" 2 "cast list --speed: exit 2"
 run px cast
 is "$rc" 2 "cast without a verb: exit 2"
+
+# --- pxtop: c on a guest opens its console full screen, and pxtop returns
+if command -v tmux >/dev/null; then
+	sock="px-console-$$"
+	tm() { tmux -L "$sock" "$@"; }
+	screen() { tm capture-pane -t t -p; }
+	wait_for() {
+		i=0
+		while [ $i -lt "${2:-100}" ]; do
+			screen | grep -Eq -- "$1" && return 0
+			sleep 0.1; i=$((i + 1))
+		done
+		return 1
+	}
+	keys() { tm send-keys -t t "$@"; }
+	PS1='$ ' tm new-session -d -s t -x 150 -y 40 "sh"
+	sleep 0.2
+	keys "clear; pxtop; echo EXIT=\$?" Enter
+	wait_for 'Cluster sim: healthy'
+	ok $? "pxtop starts"
+	keys 3 / "$vm" Enter; wait_for "^Guests: 1 of 60"
+	keys c; wait_for "login: *$" 100
+	ok $? "c on a guest: its console's login prompt"
+	keys root Enter; wait_for "Password: *$"
+	keys secret Enter; wait_for "# *$"
+	keys hostname Enter; sleep 0.3
+	keys exit Enter
+	wait_for "^Guests: 1 of 60" 100
+	ok $? "when the console ends, pxtop is back"
+	keys q; wait_for "EXIT=0"
+	ok $? "pxtop quits with exit 0"
+	keys "clear; stty -a | tr ' ' '\\n' | grep -x -e icanon -e echo | tr '\\n' ' '; echo :STTY" Enter
+	wait_for '^icanon echo :STTY' 30
+	ok $? "the terminal is cooked again"
+	tm kill-server 2>/dev/null
+else
+	ok 0 "# SKIP tmux is not installed"
+fi
 done_testing
