@@ -90,6 +90,10 @@ console_main(int argc, char **argv)
 	mutcli_connect(&m);
 	if (pve_guest_find(m.x.client, vmid, &g, &e) != 0)
 		px_die(&e);
+	if (strcmp(g.status, "stopped") == 0)
+		px_errx(PX_EXIT_FAIL, "%s %d is stopped: its console has "
+		    "nothing to show (px start %d first)",
+		    strcmp(g.type, "qemu") == 0 ? "VM" : "CT", vmid, vmid);
 	if (strcmp(g.type, "lxc") == 0 && serial)
 		px_errx(PX_EXIT_USAGE, "CT %d: --serial is for VMs; a "
 		    "container has one console", vmid);

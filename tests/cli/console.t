@@ -9,8 +9,8 @@
 sim_start
 base=$(cat "$PX_CONFIG")
 pty="$(dirname "$0")/console-pty.py"
-vm=$(px ls guests -f tsv -H -c vmid,type | awk '$2 == "qemu" { print $1; exit }')
-ct=$(px ls guests -f tsv -H -c vmid,type | awk '$2 == "lxc" { print $1; exit }')
+vm=$(px ls guests -f tsv -H -c vmid,type,status,node | awk '$2 == "qemu" && $3 == "running" && $4 == "pve1" { print $1; exit }')
+ct=$(px ls guests -f tsv -H -c vmid,type,status | awk '$2 == "lxc" && $3 == "running" { print $1; exit }')
 posts() { sim_log | grep -c "^POST .*/termproxy"; }
 # the text of a cast as the real asciinema player shows it (it wants a tty)
 acat() {
@@ -59,6 +59,10 @@ is "$rc" 2 "startall --record: exit 2"
 is "$(posts)" 0 "usage errors: no termproxy asked"
 run px console 99999
 is "$rc" 5 "an unknown VMID: exit 5"
+off=$(px ls guests -f tsv -H -c vmid,status | awk '$2 == "stopped" { print $1; exit }')
+run px console $off
+is "$rc" 1 "a stopped guest: exit 1"
+like "$err" "is stopped: its console has nothing to show" "says so"
 run px node shell nosuchnode
 is "$rc" 5 "an unknown node: exit 5"
 is "$(posts)" 0 "unknown objects: no termproxy asked"
