@@ -158,7 +158,8 @@ header_value(const char *h, const char *name, char *out, size_t outn)
 			while (*v == ' ' || *v == '\t')
 				v++;
 			vn = (size_t)(eol - v);
-			while (vn > 0 && (v[vn - 1] == ' ' || v[vn - 1] == '\t'))
+			while (vn > 0 && (v[vn - 1] == ' ' ||
+			    v[vn - 1] == '\t'))
 				vn--;
 			if (vn >= outn)
 				vn = outn - 1;

@@ -16,7 +16,7 @@
 #include "buf.h"
 #include "err.h"
 
-#define WS_MAX_FRAME	(1u << 20)	/* a larger frame's payload: 1009 */
+#define WS_MAX_FRAME	(1u << 20)	/* larger payloads: 1009 */
 #define WS_MAX_MESSAGE	(4u << 20)	/* a larger message: 1009 */
 #define WS_MAX_HEADER	14		/* 2 + 8 (length) + 4 (mask) */
 
@@ -42,7 +42,7 @@ struct ws_frame {
 	int op;			/* enum ws_op */
 	int masked;
 	unsigned char mask[4];
-	size_t hdr_len;		/* bytes of header, payload starts here */
+	size_t hdr_len;		/* header bytes; the payload follows */
 	size_t len;		/* payload bytes */
 };
 
@@ -62,11 +62,11 @@ int ws_frame_parse(const unsigned char *p, size_t n, int from_client,
 
 /* What the message assembler hands back. */
 enum ws_event_kind {
-	WS_EV_NONE,		/* a fragment was taken; nothing complete yet */
+	WS_EV_NONE,		/* a fragment taken, nothing complete */
 	WS_EV_MESSAGE,		/* ev->op TEXT or BINARY, ev->data */
 	WS_EV_PING,		/* ev->data: answer with a pong of it */
 	WS_EV_PONG,
-	WS_EV_CLOSE,		/* ev->code (1005 when none), ev->data reason */
+	WS_EV_CLOSE,		/* ev->code (1005: none), ev->data */
 };
 
 struct ws_event {
@@ -80,8 +80,8 @@ struct ws_event {
 /* The assembler's state: a message in progress across fragments. */
 struct ws_reader {
 	int from_client;	/* 1: pxsim reading a client */
-	int partial_op;		/* TEXT/BINARY of the message in progress, 0
-				   when none */
+	int partial_op;		/* TEXT/BINARY of the message in
+				   progress, 0 when none */
 	struct buf msg;		/* the fragments so far */
 	struct ws_event ev;
 };

@@ -79,8 +79,8 @@ console_main(int argc, char **argv)
 		px_errx(PX_EXIT_USAGE, "'%s' is not a VMID", argv[0]);
 	if (serial && (strncmp(serial, "serial", 6) != 0 || serial[6] < '0' ||
 	    serial[6] > '3' || serial[7] != '\0'))
-		px_errx(PX_EXIT_USAGE, "--serial: '%s' is not serial0, serial1, "
-		    "serial2 or serial3", serial);
+		px_errx(PX_EXIT_USAGE, "--serial: '%s' is not serial0, "
+		    "serial1, serial2 or serial3", serial);
 	if (cc.record_input && !cc.record && !cc.record_file)
 		px_errx(PX_EXIT_USAGE, "--record-input needs --record or "
 		    "--record-file");

@@ -22,8 +22,8 @@
 #include "mutcli.h"
 #include "pve.h"
 
-#define PING_EVERY	30.0	/* seconds: termproxy's "2" (xterm.js too) */
-#define PIPE_LINGER	2.0	/* seconds of quiet after the input ended */
+#define PING_EVERY	30.0	/* s: termproxy's "2", as xterm.js */
+#define PIPE_LINGER	2.0	/* s of quiet after the input ended */
 
 static struct termios saved;
 static volatile sig_atomic_t raw_on;

@@ -48,7 +48,7 @@ struct console_cmd {
 	const char *base;	/* API path of the guest or node, encoded */
 	const char *form;	/* termproxy's form ("serial=serial0"), or
 				   NULL */
-	const char *cast_name;	/* "vm-100", "node-pve1": the default cast */
+	const char *cast_name;	/* "vm-100": the default cast's name */
 	const char *title;	/* "VM 100 (web-01) on pve1" */
 	int record;		/* --record */
 	const char *record_file;	/* --record-file, or NULL */

@@ -88,7 +88,8 @@ test_malformed(void)
 		{ "event time a string", "{\"version\":2,\"width\":80,"
 		    "\"height\":24}\n[\"1\", \"o\", \"x\"]\n", "line 2" },
 		{ "time backwards", "{\"version\":2,\"width\":80,"
-		    "\"height\":24}\n[2.0, \"o\", \"x\"]\n[1.0, \"o\", \"y\"]\n",
+		    "\"height\":24}\n[2.0, \"o\", \"x\"]\n"
+		    "[1.0, \"o\", \"y\"]\n",
 		    "backwards" },
 		{ "negative time", "{\"version\":2,\"width\":80,"
 		    "\"height\":24}\n[-1, \"o\", \"x\"]\n", "line 2" },

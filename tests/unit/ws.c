@@ -122,7 +122,8 @@ test_fragments(void)
 	char got[64] = "";
 
 	ws_frame_build(&b, 0, WS_OP_TEXT, "Hel", 3, NULL);
-	ws_frame_build(&b, 1, WS_OP_PING, "p", 1, NULL);	/* in the middle */
+	/* a ping in the middle */
+	ws_frame_build(&b, 1, WS_OP_PING, "p", 1, NULL);
 	ws_frame_build(&b, 0, WS_OP_CONT, "lo, ", 4, NULL);
 	ws_frame_build(&b, 1, WS_OP_CONT, "world", 5, NULL);
 	ws_reader_init(&r, 0);

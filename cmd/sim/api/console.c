@@ -374,7 +374,8 @@ sim_console_input(struct sim_console *k, const char *d, size_t n,
 					return -1;
 				break;
 			}
-			if (cols > 0 && cols < 10000 && rows > 0 && rows < 10000) {
+			if (cols > 0 && cols < 10000 && rows > 0 &&
+			    rows < 10000) {
 				k->cols = (int)cols;
 				k->rows = (int)rows;
 			}
