@@ -37,9 +37,7 @@ const char *const top_keymap[] = {
 	"       storage): the marked guests or the one under the cursor,",
 	"       to the queue with a pre-flight preview",
 	"y      in the queue: run the ready operations (after a dialog)",
-	"c      in the queue: clear finished operations; in the guest",
-	"       view: the selected guest's console (px console),",
-	"       full screen; pxtop comes back when it ends",
+	"c      queue: clear finished; guest view: open its console",
 	"R      refresh now    ? this keymap    q or C-c quit",
 };
 

@@ -168,6 +168,7 @@ h_vncwebsocket(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 	k->cols = 80;
 	k->rows = 24;
 	rs->upgrade = k;
+	rs->upgrade_free = sim_console_free;
 	rs->status = 101;
 }
 

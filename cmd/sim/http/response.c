@@ -17,7 +17,8 @@ sim_resp_free(struct sim_resp *rs)
 {
 	buf_free(&rs->body);
 	buf_free(&rs->headers);
-	sim_console_free(rs->upgrade);
+	if (rs->upgrade && rs->upgrade_free)
+		rs->upgrade_free(rs->upgrade);
 	rs->upgrade = NULL;
 }
 
