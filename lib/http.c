@@ -200,6 +200,33 @@ is_write(const char *method)
 	return strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0;
 }
 
+/* Set h's TLS trust as c's profile says (see http_impl.h). */
+void
+http_tls_setopt(void *easy, const struct px_client *c)
+{
+	CURL *h = easy;
+
+	switch (c->tls) {
+	case PX_TLS_INSECURE:
+		curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
+		curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
+		break;
+	case PX_TLS_FINGERPRINT:
+	case PX_TLS_TOFU:
+		/* The pinned key is the trust: libcurl refuses any other
+		 * key during the handshake, before any byte of HTTP. */
+		curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
+		curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
+		curl_easy_setopt(h, CURLOPT_PINNEDPUBLICKEY, c->pin);
+		break;
+	case PX_TLS_CAFILE:
+		curl_easy_setopt(h, CURLOPT_CAINFO, c->p->ca_file);
+		break;
+	case PX_TLS_SYSTEM:
+		break;
+	}
+}
+
 static void
 call_setup(struct px_call *k)
 {
@@ -247,25 +274,7 @@ call_setup(struct px_call *k)
 	    (curl_off_t)HTTP_BODY_CAP);
 	curl_easy_setopt(h, CURLOPT_USERAGENT, "px/" PX_VERSION);
 	curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
-	switch (c->tls) {
-	case PX_TLS_INSECURE:
-		curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
-		curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
-		break;
-	case PX_TLS_FINGERPRINT:
-	case PX_TLS_TOFU:
-		/* The pinned key is the trust: libcurl refuses any other
-		 * key during the handshake, before any byte of HTTP. */
-		curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 0L);
-		curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 0L);
-		curl_easy_setopt(h, CURLOPT_PINNEDPUBLICKEY, c->pin);
-		break;
-	case PX_TLS_CAFILE:
-		curl_easy_setopt(h, CURLOPT_CAINFO, p->ca_file);
-		break;
-	case PX_TLS_SYSTEM:
-		break;
-	}
+	http_tls_setopt(h, c);
 
 	cp->hdrs = curl_slist_append(NULL, "Accept: application/json");
 	cp->hdrs = curl_slist_append(cp->hdrs, "Expect:");

@@ -9,10 +9,13 @@
  *     http_auth.c   the client: secret, token header, login, ticket
  *                   renewal
  *     http_async.c  px_call without waiting (the caller's event loop)
+ *     http_ws.c     a WebSocket to the server (consoles), with the same
+ *                   trust and credentials as the requests
  *
  * Calls go one way: http_trust.c calls none of the others; http.c calls
  * http_trust.c; http_auth.c calls both; http_async.c calls http.c and
- * http_auth.c's renewal, and nothing calls it.  http.c logs in again
+ * http_auth.c's renewal, and nothing calls it; http_ws.c calls http.c's
+ * http_tls_setopt and nothing calls it.  http.c logs in again
  * through c->relogin, so it does not depend on http_auth.c.
  */
 #ifndef PX_HTTP_IMPL_H
@@ -90,6 +93,10 @@ int http_tls_establish(struct px_client *c, struct px_err *e);
  */
 void *http_call_attempt(struct px_call *k, double *not_before);
 int http_call_finish(struct px_call *k, int result, double *not_before);
+/* Set the easy handle's TLS options for c's trust (insecure, pinned key,
+ * CA file or system): every connection to c's server, the requests and
+ * the WebSocket of http_ws.c, is trusted the same way. */
+void http_tls_setopt(void *easy, const struct px_client *c);
 /* Run k on its own easy handle and wait, outside the shared multi
  * handle, so that a login can happen while other calls are in flight.
  * No retry: it is a write.  The result is in k as after px_call_run. */

@@ -37,7 +37,7 @@ const char *const top_keymap[] = {
 	"       storage): the marked guests or the one under the cursor,",
 	"       to the queue with a pre-flight preview",
 	"y      in the queue: run the ready operations (after a dialog)",
-	"c      in the queue: clear finished operations",
+	"c      queue: clear finished; guest view: open its console",
 	"R      refresh now    ? this keymap    q or C-c quit",
 };
 
@@ -409,8 +409,15 @@ top_key(struct top_state *s, struct top_action *a, struct top_effects *fx)
 				enter(s, fx);
 			return;
 		case 'c':
-			if (s->view == TOP_QUEUE)
+			if (s->view == TOP_QUEUE) {
 				top_clear_done_ops(s);
+			} else if (s->view == TOP_GUESTS) {
+				const struct pve_guest *g =
+				    top_selected_guest(s);
+
+				if (g)
+					top_emit(fx, TE_CONSOLE)->g = *g;
+			}
 			return;
 		default:
 			return;

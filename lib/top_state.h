@@ -376,6 +376,7 @@ enum top_eff_type {
 	TE_PROBE,	/* g.node: one timed GET /nodes/{node}/status */
 	TE_PROFILE,	/* arg: restart pxtop on that profile */
 	TE_GUEST_STATUS,	/* g: GET its status/current */
+	TE_CONSOLE,	/* g: its console (px console), pxtop paused */
 };
 
 struct top_effect {

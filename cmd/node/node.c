@@ -5,28 +5,74 @@
  * destructive: it needs -y when standard input is not a terminal.  The
  * pre-flight check counts the guests the request would touch
  * (BulkCount) and, with --vms, judges the riskiest of them.
+ *
+ * px node shell NODE: the node's shell in the terminal, as px console
+ * opens a guest's (POST /nodes/{node}/termproxy through the gate, action
+ * "shell"; lib/support/console.c), optionally recorded as a cast.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "console.h"
 #include "enc.h"
 #include "mutcli.h"
 #include "pve_check.h"
 #include "pve_guest.h"
 
-enum { O_FORCE = PX_O_LONG, O_VMS };
+enum { O_FORCE = PX_O_LONG, O_VMS, O_RECORD, O_RECORD_FILE, O_RECORD_INPUT };
 
 static const struct px_opt opts[] = {
 	PX_OPT_OUTPUT, PX_OPT_PROFILE, PX_OPT_VERBOSE, PX_OPT_MUTATE,
 	{ O_FORCE, "force", NULL, "startall: also guests without onboot; "
 	    "stopall: stop what does not shut down" },
 	{ O_VMS, "vms", "vmid,...", "only these guests" },
+	{ O_RECORD, "record", NULL, "shell: record the session as an "
+	    "asciinema cast in the data dir's casts/" },
+	{ O_RECORD_FILE, "record-file", "file", "shell: record the session "
+	    "to file (a new file)" },
+	{ O_RECORD_INPUT, "record-input", NULL, "shell: record the keys "
+	    "typed too" },
 	PX_OPT_END
 };
 
-PX_COMMAND(node, "start or stop every guest of a node", opts,
-    "startall | stopall", "node");
+PX_COMMAND(node, "start or stop every guest of a node, or open its shell",
+    opts, "startall | stopall | shell", "node");
+
+/* px node shell NODE */
+static int
+node_shell(struct mutcli *m, const char *node, struct console_cmd *cc)
+{
+	struct px_err e = { 0 };
+	struct gate_req r;
+	struct gate_target *t;
+	struct buf base = { 0 };
+	char name[96], title[128];
+	int rc;
+
+	mutcli_connect(m);
+	if (pve_node_check(m->x.client, node, &e) != 0)
+		px_die(&e);
+	buf_adds(&base, "/nodes/");
+	url_seg(&base, node);
+	gate_req_init(&r, "shell", "node", 1);
+	t = &r.t[0];
+	snprintf(t->id, sizeof(t->id), "node/%.80s", node);
+	t->call.method = "POST";
+	buf_printf(&t->call.path, "%s/termproxy", base.p);
+	snprintf(title, sizeof(title), "node %s", node);
+	snprintf(t->summary, sizeof(t->summary), "open a shell on node %s",
+	    node);
+	gate_req_summarize(&r, "shell");
+	snprintf(name, sizeof(name), "node-%.80s", node);
+	cc->base = base.p;
+	cc->cast_name = name;
+	cc->title = title;
+	rc = console_cmd_run(m, &r, cc);
+	gate_req_free(&r);
+	buf_free(&base);
+	return rc;
+}
 
 int
 node_main(int argc, char **argv)
@@ -40,6 +86,7 @@ node_main(int argc, char **argv)
 	struct buf ids = { 0 };
 	const char *vms = NULL;
 	const char *action, *node;
+	struct console_cmd cc = { 0 };
 	int ch, rc, start, force = 0, nall = 0, nmine = 0, *want = NULL;
 	int nwant = 0;
 
@@ -55,6 +102,15 @@ node_main(int argc, char **argv)
 		case O_VMS:
 			vms = go.arg;
 			break;
+		case O_RECORD:
+			cc.record = 1;
+			break;
+		case O_RECORD_FILE:
+			cc.record_file = go.arg;
+			break;
+		case O_RECORD_INPUT:
+			cc.record_input = 1;
+			break;
 		default:
 			px_usage(&px_cmd_node);
 		}
@@ -64,12 +120,28 @@ node_main(int argc, char **argv)
 	if (argc != 2)
 		px_usage(&px_cmd_node);
 	start = strcmp(argv[0], "startall") == 0;
-	if (!start && strcmp(argv[0], "stopall") != 0)
-		px_usage(&px_cmd_node);
-	action = start ? "startall" : "stopall";
 	node = argv[1];
 	if (!pve_valid_node(node))
 		px_errx(PX_EXIT_USAGE, "'%s' is not a node name", node);
+	if (strcmp(argv[0], "shell") == 0) {
+		if (force || vms)
+			px_errx(PX_EXIT_USAGE, "--force and --vms are for "
+			    "startall and stopall");
+		if (cc.record_input && !cc.record && !cc.record_file)
+			px_errx(PX_EXIT_USAGE, "--record-input needs --record "
+			    "or --record-file");
+		if (cc.record_file && cc.record_file[0] == '\0')
+			px_errx(PX_EXIT_USAGE, "--record-file: an empty name");
+		rc = node_shell(&m, node, &cc);
+		mutcli_free(&m);
+		return rc;
+	}
+	if (!start && strcmp(argv[0], "stopall") != 0)
+		px_usage(&px_cmd_node);
+	if (cc.record || cc.record_file || cc.record_input)
+		px_errx(PX_EXIT_USAGE, "--record, --record-file and "
+		    "--record-input are for shell");
+	action = start ? "startall" : "stopall";
 	if (vms) {
 		char *copy = px_xstrdup(vms), *save = NULL;
 

@@ -142,6 +142,22 @@ extern const struct sim_route sim_routes_core[];
 extern const struct sim_route sim_routes_tasks[];
 extern const struct sim_route sim_routes_guest[];
 
+/* api/console.c: termproxy tickets and the console behind vncwebsocket
+ * (a handler answers 101 with rs->upgrade; server.c runs the WebSocket). */
+struct sim_console;
+extern const struct sim_route sim_routes_console[];
+/* A ticket for authid on path (/vms/100, /nodes/pve1), valid for a minute:
+ * fills ticket ("PVEVNC:...") and port.  host names the console's host;
+ * guest: a serial console (a login prompt first). */
+void sim_console_ticket(const char *authid, const char *path,
+    const char *host, int guest, char *ticket, size_t n, int *port);
+/* A message from the client (termproxy protocol); terminal output is
+ * appended to out.  0 go on, 1 close normally, 2 drop the connection,
+ * -1 refuse (bad authentication or a malformed stream). */
+int sim_console_input(struct sim_console *k, const char *d, size_t n,
+    struct buf *out);
+void sim_console_free(struct sim_console *k);
+
 /* api/nodes.c: resources rows and RRD figures (guests use them too) */
 void sim_write_guest_resource(struct sim *s, struct jw *w,
     const struct sim_guest *g);

@@ -58,6 +58,8 @@
  *     guest_snapshot.c snapshots: list, create, delete, rollback
  *     guest_agent.c  the QEMU guest agent, LXC interfaces
  *     guest_console.c  termproxy, vncproxy, spiceproxy
+ *     console.c      console tickets, the node's termproxy, the
+ *                    vncwebsocket upgrade and the fake console behind it
  *     vzdump.c       /nodes/{node}/vzdump backups
  *     tasks.c        /nodes/{node}/tasks..., /cluster/tasks
  *     pbs.c          the PBS API of the --pbs listener
@@ -209,6 +211,11 @@ struct sim_resp {
 	int digits;		/* of doubles in sim_ok_begin's writer: 15 as
 				   PVE's Perl writes them, 0 the shortest,
 				   as PBS's Rust (serde_json) does */
+	struct sim_console *upgrade;	/* status 101: the server switches
+				   the connection to a WebSocket that
+				   carries this console (api/console.c) */
+	void (*upgrade_free)(struct sim_console *);	/* frees it
+				   when the answer is dropped */
 };
 
 /* Add "name: value" to the response headers. */

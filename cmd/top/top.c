@@ -912,6 +912,24 @@ run_effect(const struct top_effect *e)
 		snprintf(j->arg, sizeof(j->arg), "%s", e->arg);
 		job_push(j);
 		break;
+	case TE_CONSOLE: {
+		/* px console takes the whole terminal; pxtop is paused
+		 * and redrawn when it ends (tui_run_child) */
+		struct top_action a = { .type = TA_NOTICE };
+		char vmid[16], *argv[] = { "px", "console", "-p", NULL, vmid,
+		    NULL };
+		int st;
+
+		snprintf(vmid, sizeof(vmid), "%d", e->g.vmid);
+		argv[3] = (char *)X.p->name;
+		st = tui_run_child(argv);
+		if (st != 0) {
+			snprintf(a.msg, sizeof(a.msg), "the console of %d "
+			    "ended with exit status %d", e->g.vmid, st);
+			post(&a);
+		}
+		break;
+	}
 	case TE_QUIT:
 		tui_stop();
 		break;

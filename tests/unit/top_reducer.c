@@ -1303,6 +1303,24 @@ test_help_scroll(void)
 	ok(S.help == 0 && S.quit == 0, "q closes the keymap, not pxtop");
 }
 
+/* c on a guest opens its console; in the queue it clears. */
+static void
+test_console_key(void)
+{
+	const struct top_effect *e;
+
+	fresh(0);
+	press("3");
+	press("j");
+	press("c");
+	e = find_fx(TE_CONSOLE);
+	ok(e && e->g.vmid == 101, "c in the guest view opens the selected "
+	    "guest's console");
+	press("Q");
+	press("c");
+	is_int(count_fx(TE_CONSOLE), 0, "c in the queue opens no console");
+}
+
 /* The detail's status/current is asked for when it opens and on every
  * tick while it stays open, one ask at a time. */
 static void
@@ -1479,6 +1497,7 @@ main(void)
 	test_read_only();
 	test_detail_and_log();
 	test_detail_live();
+	test_console_key();
 	test_audit();
 	test_quit();
 	top_state_free(&S);

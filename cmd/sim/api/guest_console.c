@@ -16,7 +16,7 @@ GUEST_HANDLER(h_console)
 	struct sim_guest *g = g_lookup(s, rq, rs, m);
 	const char *kind = strrchr(rq->path, '/') + 1;
 	struct sim_task *t;
-	char id[16], ticket[128], user[200];
+	char id[16], ticket[128], user[200], proxy[128];
 	unsigned char r[24];
 	struct jw w;
 	int port;
@@ -27,17 +27,28 @@ GUEST_HANDLER(h_console)
 		sim_error(rs, 500, "%s %d not running", g_word(g), g->vmid);
 		return;
 	}
-	tls_random(r, sizeof(r));
-	sim_hex(r, 24, ticket + 7);
-	memcpy(ticket, "PVEVNC:", 7);
-	port = 5900 + (int)(r[0] % 100);
+	if (strcmp(kind, "spiceproxy") == 0) {
+		tls_random(r, sizeof(r));
+		sim_hex(r, 24, ticket + 7);
+		memcpy(ticket, "PVEVNC:", 7);
+		port = 0;
+	} else {
+		char path[32];
+
+		snprintf(path, sizeof(path), "/vms/%d", g->vmid);
+		sim_console_ticket(rq->authid, path, g->name, 1, ticket,
+		    sizeof(ticket), &port);
+	}
 	snprintf(user, sizeof(user), "%s", rq->authid);
 	if (strcmp(kind, "spiceproxy") == 0) {
 		sim_ok_begin(rs, &w);
 		jw_obj(&w);
 		jw_kstr(&w, "type", "spice");
 		jw_kstr(&w, "host", "pvespiceproxy:6757:");
-		jw_kstr(&w, "proxy", "http://127.0.0.1:3128");
+		snprintf(proxy, sizeof(proxy), "http://%.100s:3128",
+		    sim_param(rq, "proxy") ? sim_param(rq, "proxy") :
+		    "127.0.0.1");
+		jw_kstr(&w, "proxy", proxy);
 		jw_kstr(&w, "password", ticket + 7);
 		jw_kint(&w, "tls-port", 61000);
 		jw_kstr(&w, "host-subject", "OU=PVE Cluster Node,O=Proxmox "

@@ -17,6 +17,9 @@ sim_resp_free(struct sim_resp *rs)
 {
 	buf_free(&rs->body);
 	buf_free(&rs->headers);
+	if (rs->upgrade && rs->upgrade_free)
+		rs->upgrade_free(rs->upgrade);
+	rs->upgrade = NULL;
 }
 
 /* Reset rs to an empty 200. */

@@ -234,7 +234,8 @@ api_dispatch(struct sim *s, struct sim_req *rq, struct sim_resp *rs)
 	    sim_routes_core_access, sim_routes_guest, sim_routes_tasks,
 	    sim_routes_cluster, sim_routes_cluster_config,
 	    sim_routes_node, sim_routes_access, sim_routes_access_tfa,
-	    sim_routes_metrics, sim_routes_acme, sim_routes_sdn, NULL };
+	    sim_routes_metrics, sim_routes_acme, sim_routes_sdn,
+	    sim_routes_console, NULL };
 	static const struct sim_route *const pbs[] = { sim_routes_pbs_core,
 	    sim_routes_pbs, NULL };
 	static const struct sim_route *const ctl[] = { sim_routes_control,

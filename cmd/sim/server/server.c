@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "../core.h"
+#include "ws.h"
 
 #define MAX_CONNS	4000
 #define IDLE_TIMEOUT	60.0	/* seconds without a request */
@@ -34,6 +35,7 @@ enum conn_state {
 	C_AGAIN,	/* long-poll: handler to be called again at send_at */
 	C_HANG,		/* never answer */
 	C_CLOSING,	/* flush what is queued, then close */
+	C_WS,		/* a WebSocket carrying a console */
 };
 
 struct conn {
@@ -53,6 +55,8 @@ struct conn {
 	char peer[64];
 	int loopback;
 	struct sim_req *again_rq;	/* request of a long-poll */
+	struct sim_console *ws;		/* C_WS: the console */
+	struct ws_reader wr;		/* C_WS: frames from the client */
 };
 
 struct listener {
@@ -674,6 +678,98 @@ refuse(struct conn *c, int status)
 	c->state = C_CLOSING;
 }
 
+/* ---- WebSocket (consoles) ---- */
+
+/* Queue one unmasked frame to the client. */
+static void
+ws_queue(struct conn *c, int op, const void *data, size_t n)
+{
+	ws_frame_build(&c->out, 1, op, data, n, NULL);
+}
+
+/* Close the WebSocket with code (flush, then close the connection). */
+static void
+ws_close(struct conn *c, int code, const char *reason)
+{
+	struct buf pl = {0};
+
+	ws_close_payload(&pl, code, reason);
+	ws_queue(c, WS_OP_CLOSE, pl.p, pl.len);
+	buf_free(&pl);
+	c->close_after = 1;
+	c->state = C_CLOSING;
+}
+
+/* Answer 101 and switch c to the console in rs->upgrade. */
+static void
+ws_upgrade(struct conn *c, const struct sim_req *rq, struct sim_resp *rs)
+{
+	const char *proto = sim_header(rq, "sec-websocket-protocol");
+	char acc[29];
+
+	ws_handshake_accept(acc, sim_header(rq, "sec-websocket-key"));
+	buf_printf(&c->out, "HTTP/1.1 101 Switching Protocols\r\n"
+	    "Upgrade: websocket\r\nConnection: Upgrade\r\n"
+	    "Sec-WebSocket-Accept: %s\r\n%s\r\n", acc,
+	    proto && strstr(proto, "binary") ?
+	    "Sec-WebSocket-Protocol: binary\r\n" : "");
+	c->ws = rs->upgrade;
+	rs->upgrade = NULL;
+	ws_reader_init(&c->wr, 1);
+	c->state = C_WS;
+}
+
+/* Read the client's frames from c->in and run them through the console. */
+static void
+ws_process(struct conn *c)
+{
+	while (c->state == C_WS && c->in.len > 0) {
+		struct ws_event *ev;
+		struct px_err e;
+		struct buf out = {0};
+		size_t used;
+		int code = 0, rc;
+
+		rc = ws_read_event(&c->wr, (unsigned char *)c->in.p, c->in.len,
+		    &used, &ev, &code, &e);
+		if (rc == 0)
+			return;
+		if (rc < 0) {
+			ws_close(c, code, "protocol error");
+			return;
+		}
+		memmove(c->in.p, c->in.p + used, c->in.len - used);
+		c->in.len -= used;
+		c->in.p[c->in.len] = '\0';
+		switch (ev->kind) {
+		case WS_EV_PING:
+			ws_queue(c, WS_OP_PONG, ev->data.p, ev->data.len);
+			break;
+		case WS_EV_CLOSE:
+			ws_close(c, ev->code == 1005 ? 1000 : ev->code, NULL);
+			return;
+		case WS_EV_MESSAGE:
+			rc = sim_console_input(c->ws, ev->data.p, ev->data.len,
+			    &out);
+			if (out.len > 0)
+				ws_queue(c, WS_OP_BINARY, out.p, out.len);
+			buf_free(&out);
+			if (rc == 1) {
+				ws_close(c, 1000, "logout");
+			} else if (rc == 2) {
+				c->close_after = 1;
+				c->abrupt = 1;
+				c->state = C_CLOSING;
+			} else if (rc < 0) {
+				ws_close(c, 1008, "authentication failed");
+			}
+			break;
+		default:
+			break;
+		}
+	}
+}
+
 /* Run the handler for rq on c and queue (or schedule) the answer. */
 static void
 handle(struct sim *s, struct conn *c, struct sim_req *rq, int keepalive)
@@ -703,6 +799,11 @@ handle(struct sim *s, struct conn *c, struct sim_req *rq, int keepalive)
 		sim_resp_free(&rs);
 		return;
 	}
+	if (rs.status == 101 && rs.upgrade) {
+		ws_upgrade(c, rq, &rs);
+		sim_resp_free(&rs);
+		return;
+	}
 	if (rq->api == SIM_API_EXTJS)
 		extjs_rewrite(&rs);
 	queue_response(c, &rs, keepalive, head);
@@ -719,6 +820,10 @@ handle(struct sim *s, struct conn *c, struct sim_req *rq, int keepalive)
 static void
 process_input(struct sim *s, struct conn *c)
 {
+	if (c->state == C_WS) {
+		ws_process(c);
+		return;
+	}
 	while (c->state == C_READ && c->out.len == c->outoff) {
 		struct sim_req rq;
 		int keepalive = 1, r;
@@ -742,6 +847,8 @@ process_input(struct sim *s, struct conn *c)
 		}
 		handle(s, c, &rq, keepalive);
 		sim_req_free(&rq);
+		if (c->state == C_WS)
+			ws_process(c);
 	}
 }
 
@@ -759,6 +866,8 @@ conn_free(struct conn *c)
 		sim_req_free(c->again_rq);
 		free(c->again_rq);
 	}
+	sim_console_free(c->ws);
+	ws_reader_free(&c->wr);
 	free(c);
 }
 
@@ -932,7 +1041,7 @@ timers(struct sim *s, struct conn *c, double now)
 		}
 		return 1;
 	}
-	if (c->state == C_HANG)
+	if (c->state == C_HANG || c->state == C_WS)
 		return now - c->last_active > HANG_TIMEOUT ? -1 : 0;
 	if (c->state == C_READ && c->out.len == 0 &&
 	    now - c->last_active > IDLE_TIMEOUT)
