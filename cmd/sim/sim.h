@@ -299,6 +299,10 @@ extern const struct sim_route sim_routes_metrics[];	/* /cluster/metrics */
 extern const struct sim_route sim_routes_acme[];	/* /cluster/acme,
 							   node config */
 extern const struct sim_route sim_routes_pbs[];		/* PBS listener only */
+extern const struct sim_route sim_routes_pbs_ops[];	/* PBS: writes, catalog, tasks */
+/* POST /_sim/pbs-hostile mode=size|type|off (api/pbs_ops.c) */
+void pbs_ctl_hostile(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m);
 extern const struct sim_route sim_routes_telegram[];	/* /bot{token}/METHOD,
 							   main listener, no
 							   PVE auth, path not
