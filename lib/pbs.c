@@ -407,6 +407,47 @@ pbs_tasks_parse(const struct json *j, int arr, struct pbs_task **out, int *n,
 	return PVE_PARSE("task list", TK, task_f, NULL);
 }
 
+const char *const pbs_keep_names[6] = { "keep-last", "keep-hourly",
+	"keep-daily", "keep-weekly", "keep-monthly", "keep-yearly" };
+
+int
+pbs_prune_preview(struct px_client *c, const char *store, const char *ns,
+    const char *type, const char *id, const long long keep[6],
+    struct pbs_prune **out, int *n, struct px_err *e)
+{
+	struct buf p = { 0 }, f = { 0 };
+	struct px_call k;
+	struct px_reply r;
+	int rc = -1;
+
+	*out = NULL;
+	*n = 0;
+	buf_adds(&p, "/admin/datastore/");
+	url_seg(&p, store);
+	buf_adds(&p, "/prune");
+	form_add(&f, "backup-type", type);
+	form_add(&f, "backup-id", id);
+	form_add(&f, "dry-run", "1");
+	for (int i = 0; i < 6; i++)
+		if (keep[i] > 0)
+			form_addf(&f, pbs_keep_names[i], "%lld", keep[i]);
+	if (ns != NULL && *ns != '\0')
+		form_add(&f, "ns", ns);
+	px_call_init(&k, c, "POST", f.p, "%s", p.p);
+	px_call_run(&k, 1);
+	if (k.rc != 0)
+		*e = k.err;
+	else if (px_reply_take(&k, &r, e) == 0) {
+		json_origin(&r.j, "POST %s", p.p);
+		rc = pbs_prune_parse(&r.j, r.data, out, n, e);
+		px_reply_free(&r);
+	}
+	px_call_free(&k);
+	buf_free(&p);
+	buf_free(&f);
+	return rc;
+}
+
 /* ---- download ---- */
 
 struct sink {

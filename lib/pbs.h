@@ -130,6 +130,18 @@ struct pbs_prune {
 int pbs_prune_parse(const struct json *j, int arr, struct pbs_prune **out,
     int *n, struct px_err *e);
 
+/*
+ * PBS's own dry run of a prune of group TYPE/ID of store (namespace ns,
+ * "" the root) with keep[6] (last hourly daily weekly monthly yearly, 0
+ * unset): POST .../prune with dry-run=1, which changes nothing.  The
+ * verdict of each snapshot in *out (free()).  0, or -1 with e.
+ */
+int pbs_prune_preview(struct px_client *c, const char *store, const char *ns,
+    const char *type, const char *id, const long long keep[6],
+    struct pbs_prune **out, int *n, struct px_err *e);
+/* The keep options' names, in keep[]'s order. */
+extern const char *const pbs_keep_names[6];
+
 /* GET /nodes/localhost/tasks rows (worker_type, worker_id). */
 struct pbs_task {
 	char upid[256];
