@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,8 +108,12 @@ pbs_snap_arg(const char *s, struct pbs_snapref *r)
 void
 pbs_snap_query(struct buf *b, const struct pbs_snapref *r, const char *ns)
 {
+	struct buf f = { 0 };
+
+	pbs_snapref_form(&f, r, ns);
 	buf_addc(b, '?');
-	pbs_snapref_form(b, r, ns);
+	buf_adds(b, f.p);
+	buf_free(&f);
 }
 
 static int
@@ -622,8 +627,12 @@ do_get(struct pbs_cmd *pc, const char *store, const char *snap,
 		if ((size_t)snprintf(tmp, sizeof(tmp), "%s.px-XXXXXX",
 		    pc->output) >= sizeof(tmp))
 			px_errx(PX_EXIT_USAGE, "-o: the name is too long");
+		mode_t um = umask(077);
+
+		umask(um);
 		if ((fd = mkstemp(tmp)) < 0)
 			px_errx(PX_EXIT_FAIL, "%s: %s", tmp, strerror(errno));
+		(void)fchmod(fd, 0666 & ~um);
 	} else if (isatty(STDOUT_FILENO)) {
 		px_errx(PX_EXIT_USAGE, "standard output is a terminal: give "
 		    "-o FILE or redirect it");
