@@ -392,6 +392,38 @@ pbs_prune_parse(const struct json *j, int arr, struct pbs_prune **out,
 	return PVE_PARSE("prune list", PR, prune_f, prune_more);
 }
 
+#define JB struct pbs_job
+static const struct pve_field job_f[] = {
+	PF_STR(JB, id, "id"), PF_STR(JB, store, "store"),
+	PF_STR(JB, schedule, "schedule"), PF_STR(JB, state, "last-run-state"),
+	PF_LL(JB, last_end, "last-run-endtime"), PF_LL(JB, next_run,
+	    "next-run"), PF_STR(JB, remote, "remote"),
+	PF_STR(JB, remote_store, "remote-store"), PF_STR(JB, comment,
+	    "comment"),
+};
+
+int
+pbs_jobs_parse(const struct json *j, int arr, struct pbs_job **out, int *n,
+    struct px_err *e)
+{
+	return PVE_PARSE("job list", JB, job_f, NULL);
+}
+
+#define RM struct pbs_remote
+static const struct pve_field remote_f[] = {
+	PF_STR(RM, name, "name"), PF_STR(RM, host, "host"),
+	PF_INT(RM, port, "port", 0), PF_STR(RM, auth_id, "auth-id"),
+	PF_STR(RM, fingerprint, "fingerprint"), PF_STR(RM, comment,
+	    "comment"),
+};
+
+int
+pbs_remotes_parse(const struct json *j, int arr, struct pbs_remote **out,
+    int *n, struct px_err *e)
+{
+	return PVE_PARSE("remote list", RM, remote_f, NULL);
+}
+
 #define TK struct pbs_task
 static const struct pve_field task_f[] = {
 	PF_STR(TK, upid, "upid"), PF_STR(TK, type, "worker_type"),

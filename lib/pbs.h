@@ -142,6 +142,33 @@ int pbs_prune_preview(struct px_client *c, const char *store, const char *ns,
 /* The keep options' names, in keep[]'s order. */
 extern const char *const pbs_keep_names[6];
 
+/* A sync, verify or prune job, from GET /admin/sync, /admin/verify,
+ * /admin/prune (the jobs with their last state). */
+struct pbs_job {
+	char id[128];
+	char store[64];
+	char schedule[128];
+	char state[256];	/* last-run-state: ok or the error, "" */
+	long long last_end, next_run;
+	char remote[128];	/* sync: remote and remote-store */
+	char remote_store[64];
+	char comment[256];
+};
+int pbs_jobs_parse(const struct json *j, int arr, struct pbs_job **out,
+    int *n, struct px_err *e);
+
+/* A remote, from GET /config/remote. */
+struct pbs_remote {
+	char name[64];
+	char host[256];
+	int port;		/* 0: the default */
+	char auth_id[128];
+	char fingerprint[128];
+	char comment[256];
+};
+int pbs_remotes_parse(const struct json *j, int arr, struct pbs_remote **out,
+    int *n, struct px_err *e);
+
 /* GET /nodes/localhost/tasks rows (worker_type, worker_id). */
 struct pbs_task {
 	char upid[256];

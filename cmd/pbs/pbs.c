@@ -49,7 +49,7 @@ PX_COMMAND(pbs, "Proxmox Backup Server: datastores, backups, files, "
     "verify, prune, gc", opts, NULL, "status | ls datastores | "
     "ls namespaces | ls groups | ls snapshots | files store snapshot | "
     "browse store snapshot archive [path] | get store snapshot archive "
-    "path | tasks | verify store [snapshot] | prune store | gc store | "
+    "path | tasks | jobs | remotes | verify store [snapshot] | prune store | gc store | "
     "protect store snapshot | unprotect store snapshot | forget store "
     "snapshot | notes store snapshot");
 
@@ -703,6 +703,92 @@ do_tasks(struct pbs_cmd *pc)
 	return print(pc, o);
 }
 
+/* ---- jobs, remotes ---- */
+
+static const struct out_col job_cols[] = {
+	{ "kind", OT_STR, 0 }, { "id", OT_STR, 0 }, { "store", OT_STR, 0 },
+	{ "schedule", OT_STR, 0 }, { "state", OT_STR, 0 },
+	{ "last", OT_TIME, 0 }, { "next", OT_TIME, 0 },
+	{ "remote", OT_STR, OC_EXTRA }, { "comment", OT_STR, 0 },
+};
+
+static int
+do_jobs(struct pbs_cmd *pc)
+{
+	static const char *const kinds[] = { "sync", "verify", "prune" };
+	struct out *o = out_new(&pc->m.x.out, job_cols, PF_COLS(job_cols));
+
+	for (int k = 0; k < 3; k++) {
+		struct px_reply r;
+		struct pbs_job *v;
+		struct px_err e = { 0 };
+		int n;
+
+		pbs_get(pc, &r, "/admin/%s", kinds[k]);
+		if (pbs_jobs_parse(&r.j, r.data, &v, &n, &e) != 0)
+			px_die(&e);
+		for (int i = 0; i < n; i++) {
+			char remote[200];
+
+			if (pc->store && strcmp(pc->store, v[i].store))
+				continue;
+			snprintf(remote, sizeof(remote), "%s%s%s",
+			    v[i].remote, v[i].remote[0] ? ":" : "",
+			    v[i].remote_store);
+			out_row(o);
+			out_str(o, 0, kinds[k]);
+			out_str(o, 1, v[i].id);
+			out_str(o, 2, nz(v[i].store));
+			out_str(o, 3, nz(v[i].schedule));
+			out_str(o, 4, nz(v[i].state));
+			if (v[i].state[0] && strcmp(v[i].state, "ok"))
+				out_row_error(o);
+			if (v[i].last_end > 0)
+				out_int(o, 5, v[i].last_end);
+			if (v[i].next_run > 0)
+				out_int(o, 6, v[i].next_run);
+			out_str(o, 7, nz(remote));
+			out_str(o, 8, nz(v[i].comment));
+		}
+		free(v);
+		px_reply_free(&r);
+	}
+	return print(pc, o);
+}
+
+static const struct out_col remote_cols[] = {
+	{ "name", OT_STR, 0 }, { "host", OT_STR, 0 }, { "port", OT_INT, 0 },
+	{ "auth_id", OT_STR, 0 }, { "fingerprint", OT_STR, OC_EXTRA },
+	{ "comment", OT_STR, 0 },
+};
+
+static int
+do_remotes(struct pbs_cmd *pc)
+{
+	struct px_reply r;
+	struct pbs_remote *v;
+	struct px_err e = { 0 };
+	struct out *o;
+	int n;
+
+	pbs_get(pc, &r, "/config/remote");
+	if (pbs_remotes_parse(&r.j, r.data, &v, &n, &e) != 0)
+		px_die(&e);
+	o = out_new(&pc->m.x.out, remote_cols, PF_COLS(remote_cols));
+	for (int i = 0; i < n; i++) {
+		out_row(o);
+		out_str(o, 0, v[i].name);
+		out_str(o, 1, v[i].host);
+		out_int(o, 2, v[i].port > 0 ? v[i].port : 8007);
+		out_str(o, 3, nz(v[i].auth_id));
+		out_str(o, 4, nz(v[i].fingerprint));
+		out_str(o, 5, nz(v[i].comment));
+	}
+	free(v);
+	px_reply_free(&r);
+	return print(pc, o);
+}
+
 /* ---- main ---- */
 
 static long long
@@ -824,6 +910,12 @@ pbs_main(int argc, char **argv)
 	} else if (strcmp(verb, "tasks") == 0 && argc == 1) {
 		reads_only(&pc, verb);
 		rc = do_tasks(&pc);
+	} else if (strcmp(verb, "jobs") == 0 && argc == 1) {
+		reads_only(&pc, verb);
+		rc = do_jobs(&pc);
+	} else if (strcmp(verb, "remotes") == 0 && argc == 1) {
+		reads_only(&pc, verb);
+		rc = do_remotes(&pc);
 	} else if ((rc = pbs_write(&pc, argc, argv)) < 0) {
 		px_usage(&px_cmd_pbs);
 	}

@@ -1025,6 +1025,111 @@ out:
 	free(l.v);
 }
 
+/* ---- jobs and remotes ---- */
+
+static void
+job_common(struct sim *s, struct jw *w, const char *id, const char *store,
+    const char *schedule, const char *state, int hours)
+{
+	time_t now = sim_now(s), day = now / 86400 * 86400;
+	char upid[160];
+
+	jw_kstr(w, "id", id);
+	jw_kstr(w, "store", store);
+	jw_kstr(w, "schedule", schedule);
+	snprintf(upid, sizeof(upid), "UPID:pbs:%08X:%08X:%08X:%08llX:"
+	    "job:%s:root@pam:", 0x4c1u, 0x2e11u, 0x3u,
+	    (unsigned long long)(day - 86400 + hours * 3600), id);
+	jw_kstr(w, "last-run-upid", upid);
+	jw_kstr(w, "last-run-state", state);
+	jw_kint(w, "last-run-endtime", (long long)(day - 86400 + hours *
+	    3600 + 300));
+	jw_kint(w, "next-run", (long long)(day + 86400 + hours * 3600));
+}
+
+static void
+jobs_sync(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	struct jw w;
+
+	(void)rq;
+	(void)m;
+	sim_ok_begin(rs, &w);
+	jw_arr(&w);
+	jw_obj(&w);
+	job_common(s, &w, "s-offsite", "archive", "daily", "ok", 5);
+	jw_kstr(&w, "remote", "offsite");
+	jw_kstr(&w, "remote-store", "backup");
+	jw_kstr(&w, "comment", "pull last week's backups");
+	jw_end(&w);
+	jw_end(&w);
+	sim_ok_end(rs, &w);
+}
+
+static void
+jobs_verify(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	struct jw w;
+
+	(void)rq;
+	(void)m;
+	sim_ok_begin(rs, &w);
+	jw_arr(&w);
+	jw_obj(&w);
+	job_common(s, &w, "v-daily", "backup", "daily", "verification failed "
+	    "- please check the log for details", 6);
+	jw_kbool(&w, "ignore-verified", 1);
+	jw_kint(&w, "outdated-after", 30);
+	jw_end(&w);
+	jw_end(&w);
+	sim_ok_end(rs, &w);
+}
+
+static void
+jobs_prune(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	struct jw w;
+
+	(void)rq;
+	(void)m;
+	sim_ok_begin(rs, &w);
+	jw_arr(&w);
+	jw_obj(&w);
+	job_common(s, &w, "p-backup", "backup", "daily", "ok", 3);
+	jw_kint(&w, "keep-daily", 7);
+	jw_kint(&w, "keep-weekly", 4);
+	jw_end(&w);
+	jw_end(&w);
+	sim_ok_end(rs, &w);
+}
+
+static void
+remotes_list(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	struct jw w;
+
+	(void)s;
+	(void)rq;
+	(void)m;
+	sim_ok_begin(rs, &w);
+	jw_arr(&w);
+	jw_obj(&w);
+	jw_kstr(&w, "name", "offsite");
+	jw_kstr(&w, "host", "pbs2.example.com");
+	jw_kint(&w, "port", 8007);
+	jw_kstr(&w, "auth-id", "sync@pbs");
+	jw_kstr(&w, "fingerprint", "64:d3:ff:3a:50:38:53:5a:9b:f7:50:8a:"
+	    "1c:9c:4e:4b:2a:1e:22:61:0f:0c:3b:99:35:9b:6c:82:2f:67:e2:1a");
+	jw_kstr(&w, "comment", "second site");
+	jw_end(&w);
+	jw_end(&w);
+	sim_ok_end(rs, &w);
+}
+
 /* Datastore.Allocate stands in for PBS's Datastore.Modify, .Prune and
  * .Verify (pxsim's roles are PVE's). */
 #define DSA "/datastore/{store}", "Datastore.Audit|Datastore.Backup"
@@ -1047,6 +1152,10 @@ const struct sim_route sim_routes_pbs_ops[] = {
 	{ "GET", "/admin/datastore/{store}/catalog", store_catalog, DSA, 0 },
 	{ "GET", "/admin/datastore/{store}/pxar-file-download",
 	    store_pxar_download, DSA, 0 },
+	{ "GET", "/admin/sync", jobs_sync, NULL, NULL, 0 },
+	{ "GET", "/admin/verify", jobs_verify, NULL, NULL, 0 },
+	{ "GET", "/admin/prune", jobs_prune, NULL, NULL, 0 },
+	{ "GET", "/config/remote", remotes_list, NULL, NULL, 0 },
 	{ "GET", "/nodes/{node}/tasks", tasks_list, NULL, NULL, 0 },
 	{ "GET", "/nodes/{node}/tasks/{upid}/status", task_status, NULL, NULL,
 	    0 },
