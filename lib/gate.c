@@ -556,3 +556,37 @@ gate_task_done(struct gate *g, const struct gate_req *r, int i,
 	    NULL, &e) != 0)
 		warn(g, "could not record the task's end", &e);
 }
+
+int
+gate_local(struct gate *g, struct gate_req *r, int i, struct gate_result *res,
+    struct px_err *e)
+{
+	const char *target;
+	const struct gate_call *k = call_of(r, i, &target);
+
+	memset(res, 0, sizeof(*res));
+	res->reply.data = -1;
+	if (g->dry_run) {
+		snprintf(res->would_send, sizeof(res->would_send), "%s",
+		    k->path.len ? k->path.p : "");
+		res->dry_run = 1;
+		return 0;
+	}
+	if (audit_row(g, r, i, r->approved_by[0] ? r->approved_by :
+	    "allowed", NULL, "pending", 0, &res->audit_id, e) != 0) {
+		px_wrap(e, "refusing to run it without an audit entry");
+		return -1;
+	}
+	return 0;
+}
+
+void
+gate_local_done(struct gate *g, const struct gate_req *r, int i,
+    const struct gate_result *res, const char *result)
+{
+	struct px_err e;
+
+	if (audit_row(g, r, i, "done", NULL, result, res->audit_id, NULL,
+	    &e) != 0)
+		warn(g, "could not record the end of a change", &e);
+}

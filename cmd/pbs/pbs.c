@@ -40,6 +40,7 @@ static const struct px_opt opts[] = {
 	    "months" },
 	{ O_KEEP_YEARLY, "keep-yearly", "n", "prune: one for each of n "
 	    "years" },
+	{ O_PATTERN, "pattern", "glob", "restore: only the paths that match" },
 	{ O_RUNNING, "running", NULL, "tasks: only running ones" },
 	{ O_ERRORS, "errors", NULL, "tasks: only failed ones" },
 	PX_OPT_END
@@ -49,7 +50,8 @@ PX_COMMAND(pbs, "Proxmox Backup Server: datastores, backups, files, "
     "verify, prune, gc", opts, NULL, "status | ls datastores | "
     "ls namespaces | ls groups | ls snapshots | files store snapshot | "
     "browse store snapshot archive [path] | get store snapshot archive "
-    "path | tasks | jobs | remotes | verify store [snapshot] | prune store | gc store | "
+    "path | restore store snapshot archive target | tasks | jobs | "
+    "remotes | verify store [snapshot] | prune store | gc store | "
     "protect store snapshot | unprotect store snapshot | forget store "
     "snapshot | notes store snapshot");
 
@@ -864,6 +866,12 @@ pbs_main(int argc, char **argv)
 			    "keep", g.arg);
 			pc.nkeep++;
 			break;
+		case O_PATTERN:
+			if (*g.arg == '\0' || *g.arg == '-')
+				px_errx(PX_EXIT_USAGE, "--pattern: not a glob: "
+				    "'%s'", g.arg);
+			pc.pattern = g.arg;
+			break;
 		case O_RUNNING:
 			pc.running = 1;
 			break;
@@ -881,6 +889,8 @@ pbs_main(int argc, char **argv)
 	verb = argv[0];
 	if (pc.output && strcmp(verb, "get") != 0)
 		px_errx(PX_EXIT_USAGE, "-o is for get");
+	if (pc.pattern && strcmp(verb, "restore") != 0)
+		px_errx(PX_EXIT_USAGE, "--pattern is for restore");
 	if (strcmp(verb, "status") == 0 && argc == 1) {
 		reads_only(&pc, verb);
 		rc = do_status(&pc);
@@ -910,6 +920,9 @@ pbs_main(int argc, char **argv)
 	} else if (strcmp(verb, "tasks") == 0 && argc == 1) {
 		reads_only(&pc, verb);
 		rc = do_tasks(&pc);
+	} else if (strcmp(verb, "restore") == 0 && argc == 5) {
+		reads_only(&pc, verb);
+		rc = pbs_restore(&pc, argv[1], argv[2], argv[3], argv[4]);
 	} else if (strcmp(verb, "jobs") == 0 && argc == 1) {
 		reads_only(&pc, verb);
 		rc = do_jobs(&pc);

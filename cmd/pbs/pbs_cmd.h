@@ -9,13 +9,14 @@
 
 enum { O_STORE = PX_O_LONG, O_TYPE, O_ID, O_NS, O_GROUP, O_SET,
 	O_KEEP_LAST, O_KEEP_HOURLY, O_KEEP_DAILY, O_KEEP_WEEKLY,
-	O_KEEP_MONTHLY, O_KEEP_YEARLY, O_RUNNING, O_ERRORS };
+	O_KEEP_MONTHLY, O_KEEP_YEARLY, O_RUNNING, O_ERRORS, O_PATTERN };
 
 #define PF_COLS(a)	((int)(sizeof(a) / sizeof((a)[0])))
 
 struct pbs_cmd {
 	struct mutcli m;
 	const char *store, *type, *id, *ns, *group, *output, *set;
+	const char *pattern;	/* restore --pattern */
 	long long keep[6];	/* last hourly daily weekly monthly yearly */
 	int nkeep;
 	int running, errors;
@@ -34,5 +35,10 @@ void pbs_snap_query(struct buf *b, const struct pbs_snapref *r,
 /* The changes: verify, prune, gc, protect, unprotect, forget, notes.
  * Returns the exit status, or -1 when argv is none of them. */
 int pbs_write(struct pbs_cmd *pc, int argc, char **argv);
+
+/* px pbs restore STORE SNAPSHOT ARCHIVE TARGET (pbs_restore.c): the
+ * exit status. */
+int pbs_restore(struct pbs_cmd *pc, const char *store, const char *snap,
+    const char *archive, const char *target);
 
 #endif
