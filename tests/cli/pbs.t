@@ -179,6 +179,20 @@ like "$out" "$(printf 'verify\tOK')" "tasks: the verify task"
 run px pbs tasks --running -j
 is "$out" "[]" "tasks --running: none"
 
+formats "jobs" pbs jobs
+run px pbs jobs -j
+printf '%s' "$out" | py "
+k = {j['kind']: j for j in d}
+assert set(k) == {'sync', 'verify', 'prune'}, k
+assert k['sync']['remote'] == 'offsite:backup' and k['prune']['state'] == 'ok', k
+assert k['verify']['state'].startswith('verification failed') and k['verify']['next'] > 0, k"
+ok $? "jobs: sync, verify and prune jobs with their last state"
+run px pbs jobs --store archive -f tsv -c id
+is "$out" "s-offsite" "jobs --store: that datastore's jobs"
+formats "remotes" pbs remotes
+run px pbs remotes -f tsv -c name,host,port,auth_id
+is "$out" "$(printf 'offsite\tpbs2.example.com\t8007\tsync@pbs')" "remotes: name, host, port, auth id"
+
 # --- verify sets the verification state; a corrupt snapshot fails
 run px pbs ls snapshots --store backup -f tsv -c snapshot,verify
 none=$(printf '%s\n' "$out" | awk '$2 == "none" {print $1; exit}')
