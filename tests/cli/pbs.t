@@ -260,6 +260,22 @@ sort "$T/would" | comm -12 - "$T/left" >"$T/both"
 is "$(wc -l <"$T/both" | tr -d ' ')" 0 "prune removed every snapshot its dry run named"
 is "$(printf '%s\n' "$out" | wc -l)" 2 "and kept the newest and the protected one"
 like "$out" "$first" "the protected snapshot survives"
+# the whole datastore: PBS's dry run per group, then prune-datastore
+run px pbs ls snapshots --store archive -f tsv -c snapshot
+abefore=$(printf '%s\n' "$out" | grep -c .)
+simctl DELETE log >/dev/null
+run px pbs prune archive --keep-last 1 -n --allow-risk
+is "$rc" 0 "prune a datastore -n: exit 0"
+like "$out" 'would send: POST /admin/datastore/archive/prune-datastore keep-last=1' "prune a datastore -n: prune-datastore"
+is "$(sim_log | grep -c 'prune-datastore')" 0 "prune a datastore -n: nothing sent"
+run px pbs prune archive --keep-last 1 -y --allow-risk --no-wait -j
+printf '%s' "$out" | py "r = d[0]; assert r['result'] == 'submitted' and r['upid'].startswith('UPID:pbs:') and ':prune:archive:' in r['upid'], r"
+ok $? "prune a datastore --no-wait: the task's UPID"
+run px pbs tasks -f tsv -c type,id,status
+like "$out" "$(printf 'prune\tarchive\tOK')" "the prune task ran"
+run px pbs ls groups --store archive -j
+printf '%s' "$out" | py "assert d and all(g['count'] == 1 for g in d), d"
+ok $? "every group of the datastore keeps one snapshot"
 run px pbs prune backup --keep-last 0 -y
 is "$rc" 2 "--keep-last 0: usage error"
 run px pbs prune backup -y
