@@ -141,9 +141,20 @@ pbs_api GET "/admin/datastore/backup/pxar-file-download?backup-type=ct&backup-id
 cmp -s "$T/syslog" "$T/syslog.ref"
 ok $? "byte-identical to pxsim's content"
 ok $([ "$(cat "$T/rss")" -lt 30000 ] && echo 0 || echo 1) "memory does not grow with the file ($(cat "$T/rss") KiB)"
-run px pbs get backup "$last" root.pxar.didx /etc -o "$T/etc"
-ok $([ "$rc" -ne 0 ] && [ ! -e "$T/etc" ] && echo 0 || echo 1) "get of a directory pxsim cannot zip: an error, no file left"
-like "$err" "directory" "says why"
+run px pbs get backup "$last" root.pxar.didx /etc -o "$T/etc.zip"
+is "$rc" 0 "get of a directory: exit 0"
+/usr/bin/python3 -c "
+import zipfile, sys
+z = zipfile.ZipFile(sys.argv[1])
+assert z.testzip() is None
+n = sorted(z.namelist())
+assert n == ['hostname', 'hosts', 'os-release', 'passwd', 'ssh/sshd_config'], n
+assert z.read('hostname') == b'ct$ct\\n', z.read('hostname')
+" "$T/etc.zip"
+ok $? "get of a directory: PBS's zip of its files"
+run px pbs get backup "$last" root.pxar.didx /etc/localtime -o "$T/lt"
+ok $([ "$rc" -ne 0 ] && [ ! -e "$T/lt" ] && echo 0 || echo 1) "get of a symlink pxsim cannot serve: an error, no file left"
+like "$err" "symlink" "says why"
 ls "$T" | grep -q 'px-' && ok 1 "no temporary file left" || ok 0 "no temporary file left"
 run px pbs get backup "$last" ../x /etc/hostname
 is "$rc" 2 "a malformed archive name: usage error"

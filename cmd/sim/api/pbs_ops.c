@@ -987,6 +987,85 @@ out:
 	free(l.v);
 }
 
+static uint32_t
+crc32_of(const char *p, size_t n)
+{
+	uint32_t c = 0xffffffffu;
+
+	for (size_t i = 0; i < n; i++) {
+		c ^= (unsigned char)p[i];
+		for (int k = 0; k < 8; k++)
+			c = c & 1 ? (c >> 1) ^ 0xedb88320u : c >> 1;
+	}
+	return ~c;
+}
+
+static void
+le16(struct buf *b, unsigned v)
+{
+	char x[2] = { (char)(v & 0xff), (char)(v >> 8 & 0xff) };
+
+	buf_add(b, x, 2);
+}
+
+static void
+le32(struct buf *b, uint32_t v)
+{
+	le16(b, v & 0xffff);
+	le16(b, v >> 16);
+}
+
+/* A directory as PBS sends it: a zip (stored, no compression) of the
+ * files under it, named relative to it. */
+static void
+dir_zip(struct buf *z, const char *dir, int vmid)
+{
+	struct buf cd = { 0 };
+	size_t dl = strlen(dir), k;
+	unsigned n = 0;
+
+	for (k = 0; tree[k].path; k++) {
+		struct buf data = { 0 };
+		const char *name;
+		uint32_t crc, off = (uint32_t)z->len;
+		size_t nl;
+
+		if (tree[k].type != 'f' || strncmp(tree[k].path, dir, dl) ||
+		    tree[k].path[dl] != '/' || tree[k].size > (1u << 20))
+			continue;
+		name = tree[k].path + dl + 1;
+		nl = strlen(name);
+		file_content(&data, &tree[k], vmid);
+		crc = crc32_of(data.p, data.len);
+		le32(z, 0x04034b50u);
+		le16(z, 20); le16(z, 0); le16(z, 0); le16(z, 0); le16(z, 0x21);
+		le32(z, crc); le32(z, (uint32_t)data.len);
+		le32(z, (uint32_t)data.len);
+		le16(z, (unsigned)nl); le16(z, 0);
+		buf_add(z, name, nl);
+		buf_add(z, data.p, data.len);
+		le32(&cd, 0x02014b50u);
+		le16(&cd, 20); le16(&cd, 20); le16(&cd, 0); le16(&cd, 0);
+		le16(&cd, 0); le16(&cd, 0x21);
+		le32(&cd, crc); le32(&cd, (uint32_t)data.len);
+		le32(&cd, (uint32_t)data.len);
+		le16(&cd, (unsigned)nl); le16(&cd, 0); le16(&cd, 0);
+		le16(&cd, 0); le16(&cd, 0); le32(&cd, 0); le32(&cd, off);
+		buf_add(&cd, name, nl);
+		buf_free(&data);
+		n++;
+	}
+	{
+		uint32_t cdoff = (uint32_t)z->len;
+
+		buf_add(z, cd.p, cd.len);
+		le32(z, 0x06054b50u);
+		le16(z, 0); le16(z, 0); le16(z, n); le16(z, n);
+		le32(z, (uint32_t)cd.len); le32(z, cdoff); le16(z, 0);
+	}
+	buf_free(&cd);
+}
+
 static void
 store_pxar_download(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
     const struct sim_match *m)
@@ -1012,9 +1091,20 @@ store_pxar_download(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 		pbs_error(rs, 400, "no such file or directory '%s'", rest);
 		goto out;
 	}
+	if (tree[k].type == 'd') {
+		if (sim_param_bool(rq, "tar", 0)) {
+			pbs_error(rs, 400, "'%s' is a directory: pxsim serves "
+			    "directories as zip only", rest);
+			goto out;
+		}
+		buf_reset(&rs->body);
+		dir_zip(&rs->body, rest, l.v[i].vmid);
+		rs->ctype = "application/zip";
+		goto out;
+	}
 	if (tree[k].type != 'f') {
-		pbs_error(rs, 400, "'%s' is a %s: pxsim serves files only",
-		    rest, tree[k].type == 'd' ? "directory" : "symlink");
+		pbs_error(rs, 400, "'%s' is a symlink: pxsim serves files and "
+		    "directories", rest);
 		goto out;
 	}
 	buf_reset(&rs->body);
