@@ -590,3 +590,24 @@ gate_local_done(struct gate *g, const struct gate_req *r, int i,
 	    &e) != 0)
 		warn(g, "could not record the end of a change", &e);
 }
+
+int
+gate_dry_post(struct px_client *c, const char *path, const char *form,
+    struct px_reply *r, struct px_err *e)
+{
+	struct px_call k;
+	int rc = -1;
+
+	if (strncmp(form, "dry-run=1", 9) != 0 && strstr(form, "&dry-run=1")
+	    == NULL)
+		return px_fail(e, PXE_USAGE, "POST %s: not a dry run; it "
+		    "must go through the gate", path);
+	px_call_init(&k, c, "POST", form, "%s", path);
+	px_call_run(&k, 1);
+	if (k.rc != 0)
+		*e = k.err;
+	else
+		rc = px_reply_take(&k, r, e);
+	px_call_free(&k);
+	return rc;
+}

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "enc.h"
+#include "gate.h"
 #include "pbs.h"
 #include "pve.h"
 #include "pve_field.h"
@@ -448,7 +449,6 @@ pbs_prune_preview(struct px_client *c, const char *store, const char *ns,
     struct pbs_prune **out, int *n, struct px_err *e)
 {
 	struct buf p = { 0 }, f = { 0 };
-	struct px_call k;
 	struct px_reply r;
 	int rc = -1;
 
@@ -465,16 +465,11 @@ pbs_prune_preview(struct px_client *c, const char *store, const char *ns,
 			form_addf(&f, pbs_keep_names[i], "%lld", keep[i]);
 	if (ns != NULL && *ns != '\0')
 		form_add(&f, "ns", ns);
-	px_call_init(&k, c, "POST", f.p, "%s", p.p);
-	px_call_run(&k, 1);
-	if (k.rc != 0)
-		*e = k.err;
-	else if (px_reply_take(&k, &r, e) == 0) {
+	if (gate_dry_post(c, p.p, f.p, &r, e) == 0) {
 		json_origin(&r.j, "POST %s", p.p);
 		rc = pbs_prune_parse(&r.j, r.data, out, n, e);
 		px_reply_free(&r);
 	}
-	px_call_free(&k);
 	buf_free(&p);
 	buf_free(&f);
 	return rc;

@@ -40,7 +40,21 @@ int store_check(const struct sim_match *m, struct sim_resp *rs);
 int ns_check(const struct sim_match *m, const struct sim_req *rq,
     struct sim_resp *rs, const char **ns);
 
-/* pbs_ops.c */
+/* pbs_overlay.c: one snapshot's changes. */
+struct mark {
+	char store[16], ns[64], type[4];
+	int vmid;
+	time_t time;
+	int forgotten;
+	int protected_;		/* -1 unchanged */
+	int verify;		/* -1 unchanged */
+	char *notes;
+};
+/* The changes of snapshot sn of store/ns; made when make is set, else
+ * NULL when none. */
+struct mark *mark_get(const char *store, const char *ns,
+    const struct snap *sn, int make);
+void pbs_gc_record(const char *store, const char *upid, time_t end);
 void pbs_overlay_apply(const char *store, const char *ns, struct snaps *l);
 /* "comment": the first line of notes. */
 void pbs_comment(struct jw *w, const char *notes);

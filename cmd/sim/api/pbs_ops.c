@@ -13,121 +13,6 @@
 #include "enc.h"
 #include "pbs.h"
 
-char pbs_hostile[16];
-
-/* One snapshot's changes. */
-struct mark {
-	char store[16], ns[64], type[4];
-	int vmid;
-	time_t time;
-	int forgotten;
-	int protected_;		/* -1 unchanged */
-	int verify;		/* -1 unchanged */
-	char *notes;
-};
-
-static struct mark *marks;
-static size_t nmarks;
-
-struct gc_run {
-	char store[16];
-	char upid[256];
-	time_t end;
-};
-static struct gc_run gcs[4];
-
-static const char *
-nsz(const char *ns)
-{
-	return ns ? ns : "";
-}
-
-static struct mark *
-mark_get(const char *store, const char *ns, const struct snap *sn, int make)
-{
-	size_t i;
-	struct mark *k;
-
-	for (i = 0; i < nmarks; i++)
-		if (marks[i].vmid == sn->vmid && marks[i].time == sn->time &&
-		    !strcmp(marks[i].type, sn->type) &&
-		    !strcmp(marks[i].store, store) &&
-		    !strcmp(marks[i].ns, nsz(ns)))
-			return &marks[i];
-	if (!make)
-		return NULL;
-	marks = px_xrealloc(marks, (nmarks + 1) * sizeof(*marks));
-	k = &marks[nmarks++];
-	memset(k, 0, sizeof(*k));
-	snprintf(k->store, sizeof(k->store), "%s", store);
-	snprintf(k->ns, sizeof(k->ns), "%s", nsz(ns));
-	snprintf(k->type, sizeof(k->type), "%s", sn->type);
-	k->vmid = sn->vmid;
-	k->time = sn->time;
-	k->protected_ = k->verify = -1;
-	return k;
-}
-
-void
-pbs_overlay_apply(const char *store, const char *ns, struct snaps *l)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < l->n; i++) {
-		struct snap *sn = &l->v[i];
-		const struct mark *k = mark_get(store, ns, sn, 0);
-
-		if (k != NULL) {
-			if (k->forgotten)
-				continue;
-			if (k->protected_ >= 0)
-				sn->protected_ = k->protected_;
-			if (k->verify >= 0)
-				sn->verify = k->verify;
-			if (k->notes != NULL)
-				sn->comment = k->notes;
-		}
-		l->v[n++] = *sn;
-	}
-	l->n = n;
-}
-
-void
-pbs_comment(struct jw *w, const char *notes)
-{
-	jw_key(w, "comment");
-	jw_strn(w, notes, strcspn(notes, "\n"));
-}
-
-int
-pbs_gc_last(const char *store, const char **upid, time_t *end,
-    const char **state)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(gcs) / sizeof(gcs[0]); i++)
-		if (gcs[i].store[0] && strcmp(gcs[i].store, store) == 0) {
-			*upid = gcs[i].upid;
-			*end = gcs[i].end;
-			*state = "ok";
-			return 1;
-		}
-	return 0;
-}
-
-void
-pbs_ctl_hostile(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
-    const struct sim_match *m)
-{
-	const char *mode = sim_param(rq, "mode");
-
-	(void)s;
-	(void)m;
-	snprintf(pbs_hostile, sizeof(pbs_hostile), "%s",
-	    mode && strcmp(mode, "off") ? mode : "");
-	sim_ok_null(rs);
-}
-
 /* ---- one snapshot from its parameters ---- */
 
 static int
@@ -566,16 +451,8 @@ static void
 gc_done(struct sim *s, struct sim_task *t)
 {
 	struct job *j = t->arg;
-	size_t i, k = 0;
 
-	for (i = 0; i < sizeof(gcs) / sizeof(gcs[0]); i++)
-		if (gcs[i].store[0] == '\0' || !strcmp(gcs[i].store, j->store))
-			break;
-	if (i == sizeof(gcs) / sizeof(gcs[0]))
-		i = k;
-	snprintf(gcs[i].store, sizeof(gcs[i].store), "%s", j->store);
-	snprintf(gcs[i].upid, sizeof(gcs[i].upid), "%s", t->upid);
-	gcs[i].end = sim_now(s);
+	pbs_gc_record(j->store, t->upid, sim_now(s));
 	sim_task_log(t, "starting garbage collection on store %s", j->store);
 	sim_task_log(t, "Start GC phase1 (mark used chunks)");
 	sim_task_log(t, "Start GC phase2 (sweep unused chunks)");
@@ -622,7 +499,7 @@ job_new(const struct sim_match *m, const char *ns)
 	struct job *j = px_xcalloc(1, sizeof(*j));
 
 	snprintf(j->store, sizeof(j->store), "%s", sim_var(m, "store"));
-	snprintf(j->ns, sizeof(j->ns), "%s", nsz(ns));
+	snprintf(j->ns, sizeof(j->ns), "%s", ns ? ns : "");
 	return j;
 }
 
