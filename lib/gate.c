@@ -559,3 +559,58 @@ gate_task_done(struct gate *g, const struct gate_req *r, int i,
 	    NULL, &e) != 0)
 		warn(g, "could not record the task's end", &e);
 }
+
+int
+gate_local(struct gate *g, struct gate_req *r, int i, struct gate_result *res,
+    struct px_err *e)
+{
+	const char *target;
+	const struct gate_call *k = call_of(r, i, &target);
+
+	memset(res, 0, sizeof(*res));
+	res->reply.data = -1;
+	if (g->dry_run) {
+		snprintf(res->would_send, sizeof(res->would_send), "%s",
+		    k->path.len ? k->path.p : "");
+		res->dry_run = 1;
+		return 0;
+	}
+	if (audit_row(g, r, i, r->approved_by[0] ? r->approved_by :
+	    "allowed", NULL, "pending", 0, &res->audit_id, e) != 0) {
+		px_wrap(e, "refusing to run it without an audit entry");
+		return -1;
+	}
+	return 0;
+}
+
+void
+gate_local_done(struct gate *g, const struct gate_req *r, int i,
+    const struct gate_result *res, const char *result)
+{
+	struct px_err e;
+
+	if (audit_row(g, r, i, "done", NULL, result, res->audit_id, NULL,
+	    &e) != 0)
+		warn(g, "could not record the end of a change", &e);
+}
+
+int
+gate_dry_post(struct px_client *c, const char *path, const char *form,
+    struct px_reply *r, struct px_err *e)
+{
+	struct px_call k;
+	int rc = -1;
+
+	if (strncmp(form, "dry-run=1", 9) != 0 && strstr(form, "&dry-run=1")
+	    == NULL)
+		return px_fail(e, PXE_USAGE, "POST %s: not a dry run; it "
+		    "must go through the gate", path);
+	px_call_init(&k, c, "POST", form, "%s", path);
+	px_call_run(&k, 1);
+	if (k.rc != 0)
+		*e = k.err;
+	else
+		rc = px_reply_take(&k, r, e);
+	px_call_free(&k);
+	return rc;
+}

@@ -138,6 +138,19 @@ on_body(char *data, size_t size, size_t nmemb, void *arg)
 	struct call_priv *cp = k->priv;
 	size_t n = size * nmemb;
 
+	if (k->sink != NULL) {
+		long st = 0;
+
+		curl_easy_getinfo(cp->easy, CURLINFO_RESPONSE_CODE, &st);
+		if (st >= 200 && st < 300) {
+			cp->sunk = 1;
+			if (k->sink(k->sink_arg, data, n, cp->clen) != 0) {
+				cp->sink_stop = 1;
+				return 0;
+			}
+			return n;
+		}
+	}
 	if (k->body.len + n > HTTP_BODY_CAP) {
 		cp->too_large = 1;
 		return 0;	/* aborts the transfer */
@@ -181,7 +194,8 @@ on_header(char *data, size_t size, size_t nmemb, void *arg)
 		/* Size the body once instead of doubling up to it. */
 		unsigned long long cl = strtoull(line + 15, NULL, 10);
 
-		if (cl > 0 && cl <= HTTP_BODY_CAP && k->body.len == 0) {
+		cp->clen = cl > 0 && cl < (1ULL << 62) ? (long long)cl : -1;
+		if (k->sink == NULL && cl > 0 && cl <= HTTP_BODY_CAP && k->body.len == 0) {
 			buf_grow(&k->body, (size_t)cl);
 		}
 	} else if (strncasecmp(line, "Retry-After:", 12) == 0) {
@@ -251,6 +265,7 @@ call_setup(struct px_call *k)
 	cp->hdr_too_large = 0;
 	cp->hdr_done = 0;
 	cp->hdr_bytes = 0;
+	cp->clen = -1;
 	cp->retry_after = -1;
 	buf_reset(&k->body);
 	k->status = 0;
@@ -269,9 +284,15 @@ call_setup(struct px_call *k)
 	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(h, CURLOPT_HEADERDATA, k);
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, p->connect_timeout);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT, p->timeout);
-	curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE,
-	    (curl_off_t)HTTP_BODY_CAP);
+	if (k->sink != NULL) {
+		/* A download: as long as it moves. */
+		curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
+		curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, p->timeout);
+	} else {
+		curl_easy_setopt(h, CURLOPT_TIMEOUT, p->timeout);
+		curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE,
+		    (curl_off_t)HTTP_BODY_CAP);
+	}
 	curl_easy_setopt(h, CURLOPT_USERAGENT, "px/" PX_VERSION);
 	curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
 	http_tls_setopt(h, c);
@@ -568,7 +589,14 @@ call_finish(struct px_call *k, CURLcode rc, double now)
 			return 0;
 		}
 	}
-	if (!is_write(k->method) && k->attempts <= c->p->retries) {
+	if (cp->sink_stop) {
+		k->rc = -1;
+		px_fail(&k->err, PXE_IO, "%s %s: the download was stopped",
+		    k->method, k->path);
+		return 1;
+	}
+	if (!is_write(k->method) && !cp->sunk &&
+	    k->attempts <= c->p->retries) {
 		if (midhdr)
 			retry = 1;
 		else if (rc == CURLE_OK && transient_status(k->status))

@@ -60,6 +60,14 @@ struct px_call {
 	const char *method;	/* GET POST PUT DELETE */
 	char *path;		/* owned: API path with query, "/nodes" */
 	char *form;		/* owned: form body (query for GET/DELETE) */
+	/* optional, for a download: a 2xx answer's body goes to sink as it
+	 * arrives, not into body (no body cap; no whole-request timeout,
+	 * but a transfer that stalls for the profile's timeout fails);
+	 * total is the Content-Length or -1.  sink returns 0, or -1 to
+	 * stop (keeping its own error: rc -1, err PXE_IO).  Not retried
+	 * once a byte reached it. */
+	int (*sink)(void *arg, const char *p, size_t n, long long total);
+	void *sink_arg;
 	/* out */
 	int rc;			/* 0: 2xx; -1: err is set */
 	long status;		/* HTTP status, 0 if none */

@@ -68,6 +68,9 @@ struct call_priv {
 	int hdr_done;		/* the blank line that ends them was seen */
 	size_t hdr_bytes;
 	char *url;
+	long long clen;		/* Content-Length, -1 unknown */
+	int sunk;		/* bytes went to k->sink */
+	int sink_stop;		/* k->sink asked to stop */
 };
 
 /* http_trust.c */

@@ -214,13 +214,15 @@ print_config(struct sim *s, const char *as, const char *auth)
 	free(address);
 	address = s->opt.pbs_listen[0] ? px_xstrdup(s->opt.pbs_listen) :
 	    read_small(addrfile);
-	if (address && strcmp(as, "root") == 0) {
+	if (address && (strcmp(as, "root") == 0 ||
+	    strcmp(as, "auditor") == 0)) {
 		client_address(address, addr, sizeof(addr));
-		snprintf(key, sizeof(key), "secret.pbs.root@pam!px");
+		snprintf(key, sizeof(key), "secret.pbs.%s!%s", user, tok);
 		secret = model_setting(s, key);
-		printf("\n[pbs sim]\nurl = https://%s\nuser = root@pam\n"
-		    "auth = token\ntoken_id = px\ntoken_secret = %s\n"
-		    "fingerprint = %s\n", addr, secret ? secret : "", fp);
+		printf("\n[pbs sim]\nurl = https://%s\nuser = %s\n"
+		    "auth = token\ntoken_id = %s\ntoken_secret = %s\n"
+		    "fingerprint = %s\n", addr, user, tok,
+		    secret ? secret : "", fp);
 		free(secret);
 	}
 	free(address);
@@ -228,25 +230,33 @@ print_config(struct sim *s, const char *as, const char *auth)
 	return 0;
 }
 
-/* Make sure the PBS token secret exists. */
+/* Make sure the PBS token secrets exist: root's, and the auditor's (who
+ * may read but not change). */
 static void
 pbs_secret(struct sim *s)
 {
-	char *v = model_setting(s, "secret.pbs.root@pam!px");
+	static const char *const keys[] = { "secret.pbs.root@pam!px",
+	    "secret.pbs.auditor@pve!ro" };
+
 	unsigned char r[16];
 	char buf[40];
 
-	if (v == NULL) {
+	for (int k = 0; k < 2; k++) {
+		char *v = model_setting(s, keys[k]);
+
+		if (v != NULL) {
+			free(v);
+			continue;
+		}
 		tls_random(r, sizeof(r));
 		r[6] = (r[6] & 0x0f) | 0x40;
 		r[8] = (r[8] & 0x3f) | 0x80;
-		snprintf(buf, sizeof(buf), "%02x%02x%02x%02x-%02x%02x-%02x%02x-"
-		    "%02x%02x-%02x%02x%02x%02x%02x%02x", r[0], r[1], r[2], r[3],
-		    r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12],
-		    r[13], r[14], r[15]);
-		model_set_setting(s, "secret.pbs.root@pam!px", buf);
+		snprintf(buf, sizeof(buf), "%02x%02x%02x%02x-%02x%02x-"
+		    "%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", r[0], r[1],
+		    r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10],
+		    r[11], r[12], r[13], r[14], r[15]);
+		model_set_setting(s, keys[k], buf);
 	}
-	free(v);
 }
 
 int

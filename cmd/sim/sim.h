@@ -62,7 +62,10 @@
  *                    vncwebsocket upgrade and the fake console behind it
  *     vzdump.c       /nodes/{node}/vzdump backups
  *     tasks.c        /nodes/{node}/tasks..., /cluster/tasks
- *     pbs.c          the PBS API of the --pbs listener
+ *     pbs.c          the PBS API of the --pbs listener: history, reads
+ *     pbs_ops.c      PBS changes, catalog, downloads, jobs, tasks
+ *     pbs_overlay.c  what px changed on the PBS, over the history
+ *     pbs.h          what the PBS files share
  *   auth/            who asks and what they may do
  *     ticket.c       API tokens, tickets, CSRF tokens, logins
  *     perm.c         privileges from roles and ACLs (cached), pool ACLs,
@@ -309,6 +312,10 @@ extern const struct sim_route sim_routes_sdn[];	/* /cluster/sdn */
 extern const struct sim_route sim_routes_acme[];	/* /cluster/acme,
 							   node config */
 extern const struct sim_route sim_routes_pbs[];		/* PBS listener only */
+extern const struct sim_route sim_routes_pbs_ops[];	/* PBS: writes, catalog, tasks */
+/* POST /_sim/pbs-hostile mode=size|type|off (api/pbs_overlay.c) */
+void pbs_ctl_hostile(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m);
 extern const struct sim_route sim_routes_telegram[];	/* /bot{token}/METHOD,
 							   main listener, no
 							   PVE auth, path not

@@ -4,33 +4,23 @@
  * status), /status/datastore-usage.  The snapshots are the PVE guests'
  * vzdump history: every backup volume of the model appears in the
  * datastore "backup" with the same vmid and time; "archive" keeps the
- * first backup of every third guest.  Errors are plain text with a JSON
- * content type, as PBS sends them.
+ * first backup of every third guest; the namespace "staging" of
+ * "backup" holds the newest snapshot of every even guest.  What px
+ * changes (forget, prune, protection, notes, verification, GC) lives in
+ * an overlay over that history (pbs_ops.c), so it survives until pxsim
+ * stops.  Errors are plain text with a JSON content type, as PBS sends
+ * them.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "api.h"
+#include "pbs.h"
 
 static const char *const stores[] = { "backup", "archive", NULL };
 
-struct snap {
-	const char *type;	/* vm, ct */
-	int vmid;
-	time_t time;
-	uint64_t size;
-	int protected_;
-	const char *comment;
-	int verify;		/* 0 none, 1 ok, 2 failed */
-};
-
-struct snaps {
-	struct snap *v;
-	size_t n, cap;
-};
-
-static void
+void
 snap_add(struct snaps *l, const struct snap *sn)
 {
 	if (l->n == l->cap) {
@@ -53,9 +43,10 @@ snap_cmp(const void *a, const void *b)
 	return x->time < y->time ? -1 : x->time > y->time;
 }
 
-/* The snapshots of store, sorted by type, id, time. */
+/* The snapshots of store in namespace ns, sorted by type, id, time,
+ * before the overlay. */
 static void
-snaps_collect(struct sim *s, const char *store, struct snaps *l)
+snaps_base(struct sim *s, const char *store, struct snaps *l)
 {
 	size_t i;
 	int archive = strcmp(store, "archive") == 0;
@@ -83,6 +74,7 @@ snaps_collect(struct sim *s, const char *store, struct snaps *l)
 		sn.protected_ = v->protected_;
 		sn.comment = v->notes;
 		sn.verify = h % 11 == 0 ? 2 : h % 4 == 0 ? 0 : 1;
+		sn.corrupt = sn.verify == 2;
 		snap_add(l, &sn);
 	}
 	/* No backup volumes in the model: a nightly history of the
@@ -105,6 +97,7 @@ snaps_collect(struct sim *s, const char *store, struct snaps *l)
 				sn.size = g->maxdisk / 3 + (uint64_t)k * 1048576;
 				sn.verify = (g->vmid + k) % 11 == 0 ? 2 :
 				    k == 1 ? 0 : 1;
+				sn.corrupt = sn.verify == 2;
 				snap_add(l, &sn);
 			}
 		}
@@ -113,11 +106,26 @@ snaps_collect(struct sim *s, const char *store, struct snaps *l)
 		qsort(l->v, l->n, sizeof(l->v[0]), snap_cmp);
 }
 
-static void
-pbs_error(struct sim_resp *rs, int status, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+void
+snaps_collect(struct sim *s, const char *store, const char *ns,
+    struct snaps *l)
+{
+	size_t i, k = 0;
 
-static void
+	snaps_base(s, store, l);
+	if (ns != NULL && *ns != '\0') {
+		/* staging: the newest snapshot of every even guest */
+		for (i = 0; i < l->n; i++)
+			if (l->v[i].vmid % 2 == 0 && (i + 1 == l->n ||
+			    l->v[i + 1].vmid != l->v[i].vmid ||
+			    strcmp(l->v[i + 1].type, l->v[i].type)))
+				l->v[k++] = l->v[i];
+		l->n = k;
+	}
+	pbs_overlay_apply(store, ns, l);
+}
+
+void
 pbs_error(struct sim_resp *rs, int status, const char *fmt, ...)
 {
 	va_list ap;
@@ -132,7 +140,7 @@ pbs_error(struct sim_resp *rs, int status, const char *fmt, ...)
 	rs->ctype = NULL;	/* application/json, like PBS */
 }
 
-static int
+int
 store_check(const struct sim_match *m, struct sim_resp *rs)
 {
 	const char *st = sim_var(m, "store");
@@ -146,7 +154,19 @@ store_check(const struct sim_match *m, struct sim_resp *rs)
 	return -1;
 }
 
-static void
+int
+ns_check(const struct sim_match *m, const struct sim_req *rq,
+    struct sim_resp *rs, const char **ns)
+{
+	*ns = sim_param(rq, "ns");
+	if (*ns == NULL || **ns == '\0' || (strcmp(*ns, "staging") == 0 &&
+	    strcmp(sim_var(m, "store"), "backup") == 0))
+		return 0;
+	pbs_error(rs, 400, "namespace '%s' does not exist", *ns);
+	return -1;
+}
+
+void
 snap_files(struct jw *w, const struct snap *sn, int detail)
 {
 	static const char *vmf[] = { "qemu-server.conf.blob",
@@ -224,7 +244,7 @@ store_used(struct sim *s, const char *store)
 	uint64_t used = 0;
 	size_t i;
 
-	snaps_collect(s, store, &l);
+	snaps_collect(s, store, NULL, &l);
 	for (i = 0; i < l.n; i++)
 		used += l.v[i].size / 3;	/* deduplication */
 	free(l.v);
@@ -238,12 +258,18 @@ gc_fields(struct sim *s, struct jw *w, const char *store, int full)
 {
 	uint64_t used = store_used(s, store);
 	time_t now = sim_now(s);
-	time_t last = now / 86400 * 86400 - 86400 + 4 * 3600;
+	time_t last = now / 86400 * 86400 - 86400 + 4 * 3600, end;
+	const char *ov_upid, *state = "ok";
 	char upid[160];
 
-	snprintf(upid, sizeof(upid), "UPID:pbs:%08X:%08X:%08llX:"
-	    "garbage_collection:%s:root@pam:", 0x2f1u, 0x1d2au,
+	snprintf(upid, sizeof(upid), "UPID:pbs:%08X:%08X:%08X:%08llX:"
+	    "garbage_collection:%s:root@pam:", 0x2f1u, 0x1d2au, 0x1u,
 	    (unsigned long long)last, store);
+	end = last + 142;
+	if (pbs_gc_last(store, &ov_upid, &end, &state)) {
+		snprintf(upid, sizeof(upid), "%s", ov_upid);
+		last = end;
+	}
 	jw_kstr(w, "upid", upid);
 	jw_kuint(w, "index-file-count", 120);
 	jw_kuint(w, "index-data-bytes", used * 3);
@@ -258,8 +284,8 @@ gc_fields(struct sim *s, struct jw *w, const char *store, int full)
 	if (full) {
 		jw_kstr(w, "store", store);
 		jw_kstr(w, "schedule", "daily");
-		jw_kstr(w, "last-run-state", "ok");
-		jw_kint(w, "last-run-endtime", (long long)last + 142);
+		jw_kstr(w, "last-run-state", state);
+		jw_kint(w, "last-run-endtime", (long long)end);
 		jw_kint(w, "duration", 142);
 		jw_kint(w, "next-run", (long long)last + 86400);
 	}
@@ -316,10 +342,11 @@ store_groups(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 	struct jw w;
 	size_t i, j;
 
-	(void)rq;
-	if (store_check(m, rs) == -1)
+	const char *ns;
+
+	if (store_check(m, rs) == -1 || ns_check(m, rq, rs, &ns) == -1)
 		return;
-	snaps_collect(s, sim_var(m, "store"), &l);
+	snaps_collect(s, sim_var(m, "store"), ns, &l);
 	sim_ok_begin(rs, &w);
 	jw_arr(&w);
 	for (i = 0; i < l.n; i = j) {
@@ -353,8 +380,9 @@ store_snapshots(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 	struct snaps l;
 	struct jw w;
 	size_t i;
+	const char *ns;
 
-	if (store_check(m, rs) == -1)
+	if (store_check(m, rs) == -1 || ns_check(m, rq, rs, &ns) == -1)
 		return;
 	if (btype && strcmp(btype, "vm") && strcmp(btype, "ct") &&
 	    strcmp(btype, "host")) {
@@ -363,7 +391,7 @@ store_snapshots(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 		    "the enumeration.", btype);
 		return;
 	}
-	snaps_collect(s, sim_var(m, "store"), &l);
+	snaps_collect(s, sim_var(m, "store"), ns, &l);
 	sim_ok_begin(rs, &w);
 	jw_arr(&w);
 	for (i = 0; i < l.n; i++) {
@@ -377,14 +405,20 @@ store_snapshots(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 		jw_obj(&w);
 		jw_kstr(&w, "backup-type", sn->type);
 		jw_kstr(&w, "backup-id", id);
-		jw_kint(&w, "backup-time", (long long)sn->time);
+		if (i == 0 && strcmp(pbs_hostile, "type") == 0)
+			jw_kstr(&w, "backup-time", "yesterday");
+		else
+			jw_kint(&w, "backup-time", (long long)sn->time);
 		jw_key(&w, "files");
 		snap_files(&w, sn, 0);
-		jw_kuint(&w, "size", sn->size);
+		if (i == 0 && strcmp(pbs_hostile, "size") == 0)
+			jw_knum(&w, "size", 1e300);
+		else
+			jw_kuint(&w, "size", sn->size);
 		jw_kstr(&w, "owner", "root@pam");
 		jw_kbool(&w, "protected", sn->protected_);
-		if (sn->comment != NULL)
-			jw_kstr(&w, "comment", sn->comment);
+		if (sn->comment != NULL && *sn->comment)
+			pbs_comment(&w, sn->comment);
 		if (sn->verify) {
 			char upid[160];
 
@@ -417,8 +451,9 @@ store_files(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 	struct snaps l;
 	struct jw w;
 	size_t i;
+	const char *ns;
 
-	if (store_check(m, rs) == -1)
+	if (store_check(m, rs) == -1 || ns_check(m, rq, rs, &ns) == -1)
 		return;
 	if (btype == NULL || bid == NULL || btime == NULL) {
 		pbs_error(rs, 400, "parameter verification errors\n\n"
@@ -427,7 +462,7 @@ store_files(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 		    "backup-id" : "backup-time");
 		return;
 	}
-	snaps_collect(s, sim_var(m, "store"), &l);
+	snaps_collect(s, sim_var(m, "store"), ns, &l);
 	for (i = 0; i < l.n; i++) {
 		char id[16];
 
@@ -477,7 +512,7 @@ store_status(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 	if (store_check(m, rs) == -1)
 		return;
 	used = store_used(s, store);
-	snaps_collect(s, store, &l);
+	snaps_collect(s, store, NULL, &l);
 	for (i = 0; i < l.n; i++) {
 		int ct = strcmp(l.v[i].type, "ct") == 0;
 

@@ -93,7 +93,8 @@ find_route(const struct sim_route *const *lists, const char *method,
 
 /* Check {node} and {vmid}; 0 or -1 with rs filled. */
 static int
-check_vars(struct sim *s, const struct sim_match *m, struct sim_resp *rs)
+check_vars(struct sim *s, const struct sim_req *rq, const struct sim_match *m,
+    struct sim_resp *rs)
 {
 	const char *node = sim_var(m, "node"), *vmid = sim_var(m, "vmid");
 
@@ -113,7 +114,8 @@ check_vars(struct sim *s, const struct sim_match *m, struct sim_resp *rs)
 			return -1;
 		}
 	}
-	if (node) {
+	/* PBS takes any node name (it is always the server itself). */
+	if (node && rq->listener != SIM_LISTEN_PBS) {
 		struct sim_node *n;
 
 		if (!sim_node_name_ok(node)) {
@@ -192,7 +194,7 @@ run_route(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 			goto out;
 		}
 	}
-	if (check_vars(s, &m, rs) != 0)
+	if (check_vars(s, rq, &m, rs) != 0)
 		goto out;
 	if (f.route->priv && need_auth) {
 		char path[512];
@@ -237,7 +239,7 @@ api_dispatch(struct sim *s, struct sim_req *rq, struct sim_resp *rs)
 	    sim_routes_metrics, sim_routes_acme, sim_routes_sdn,
 	    sim_routes_console, NULL };
 	static const struct sim_route *const pbs[] = { sim_routes_pbs_core,
-	    sim_routes_pbs, NULL };
+	    sim_routes_pbs, sim_routes_pbs_ops, NULL };
 	static const struct sim_route *const ctl[] = { sim_routes_control,
 	    sim_routes_control_ext, NULL };
 	static const struct sim_route *const tg[] = { sim_routes_telegram,

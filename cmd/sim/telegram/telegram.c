@@ -632,6 +632,7 @@ const struct sim_route sim_routes_telegram[] = {
 };
 
 const struct sim_route sim_routes_control_ext[] = {
+	{ "POST", "/_sim/pbs-hostile", pbs_ctl_hostile, NULL, NULL, 0 },
 	{ "GET", "/_sim/telegram", ctl_info, NULL, NULL, SIM_ROUTE_NOAUTH },
 	{ "GET", "/_sim/telegram/messages", ctl_messages, NULL, NULL,
 	    SIM_ROUTE_NOAUTH },
