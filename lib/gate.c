@@ -614,3 +614,33 @@ gate_dry_post(struct px_client *c, const char *path, const char *form,
 	px_call_free(&k);
 	return rc;
 }
+
+int
+gate_query_post(struct px_client *c, const char *path, struct px_reply *r,
+    struct px_err *e)
+{
+	static const char *const reads[] = { "/agent/ping",
+	    "/agent/fsfreeze-status", NULL };
+	size_t n = strlen(path);
+	struct px_call k;
+	int ok = 0, rc = -1;
+
+	for (int i = 0; reads[i] && !ok; i++) {
+		size_t l = strlen(reads[i]);
+
+		ok = n > l && strcmp(path + n - l, reads[i]) == 0 &&
+		    strncmp(path, "/nodes/", 7) == 0 && strchr(path, '?') ==
+		    NULL;
+	}
+	if (!ok)
+		return px_fail(e, PXE_USAGE, "POST %s: not a read; it must go "
+		    "through the gate", path);
+	px_call_init(&k, c, "POST", NULL, "%s", path);
+	px_call_run(&k, 1);
+	if (k.rc != 0)
+		*e = k.err;
+	else
+		rc = px_reply_take(&k, r, e);
+	px_call_free(&k);
+	return rc;
+}

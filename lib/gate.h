@@ -177,6 +177,22 @@ void gate_task_done(struct gate *g, const struct gate_req *r, int i,
     const struct gate_result *res, const char *exitstatus);
 void gate_result_free(struct gate_result *res);
 /*
+ * A POST the API defines as changing nothing (PBS's prune with
+ * dry-run=1, the preview px shows before a prune): refused (PXE_USAGE)
+ * unless form holds dry-run=1; not audited.  0 with r (free it with
+ * px_reply_free), or -1 with e.
+ */
+int gate_dry_post(struct px_client *c, const char *path, const char *form,
+    struct px_reply *r, struct px_err *e);
+/*
+ * POST path for one of the few PVE endpoints that take POST but change
+ * nothing (the guest agent's ping and fsfreeze-status): any other path
+ * is refused with PXE_USAGE, it must go through the gate.  The answer in
+ * r.
+ */
+int gate_query_post(struct px_client *c, const char *path,
+    struct px_reply *r, struct px_err *e);
+/*
  * A change px makes itself rather than through the API (px pbs restore
  * runs proxmox-backup-client): target i's call describes it (method
  * "RUN", path the program and its arguments, never a secret).  After
@@ -185,14 +201,6 @@ void gate_result_free(struct gate_result *res);
  * res->would_send); -1 with e when it cannot be audited (it must not
  * run).  gate_local_done appends its result.
  */
-/*
- * A POST the API defines as changing nothing (PBS's prune with
- * dry-run=1, the preview px shows before a prune): refused (PXE_USAGE)
- * unless form holds dry-run=1; not audited.  0 with r (free it with
- * px_reply_free), or -1 with e.
- */
-int gate_dry_post(struct px_client *c, const char *path, const char *form,
-    struct px_reply *r, struct px_err *e);
 int gate_local(struct gate *g, struct gate_req *r, int i,
     struct gate_result *res, struct px_err *e);
 void gate_local_done(struct gate *g, const struct gate_req *r, int i,

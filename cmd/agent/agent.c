@@ -15,7 +15,6 @@
 #include "enc.h"
 #include "mutcli.h"
 #include "pve_agent.h"
-#include "pve_fanout.h"
 #include "pve_firewall.h"
 #include "pve_guest.h"
 
@@ -79,13 +78,12 @@ ask(struct mutcli *m, const char *method, const char *base, const char *cmd,
 		rc = pve_get(m->x.client, r, &e, "%s/agent/%s%s%s", base, cmd,
 		    query ? "?" : "", query ? query : "");
 	else {
-		struct px_call k;
+		/* ping and fsfreeze-status are POSTs that change nothing */
+		struct buf p = { 0 };
 
-		px_call_init(&k, m->x.client, "POST", NULL, "%s/agent/%s",
-		    base, cmd);
-		pve_calls_run(&k, 1);
-		rc = pve_call_reply(&k, r, &e);
-		px_call_free(&k);
+		buf_printf(&p, "%s/agent/%s", base, cmd);
+		rc = gate_query_post(m->x.client, p.p, r, &e);
+		buf_free(&p);
 	}
 	if (rc != 0) {
 		if (strstr(e.msg, "not running") || strstr(e.msg, "No QEMU "
