@@ -16,14 +16,12 @@
 #include "mutcli.h"
 #include "pve_guest.h"
 
-enum { O_RECORD = PX_O_LONG, O_RECORD_FILE, O_RECORD_INPUT, O_SERIAL };
+enum { O_RECORD = PX_O_LONG, O_RECORD_INPUT, O_SERIAL };
 
 static const struct px_opt opts[] = {
 	PX_OPT_PROFILE, PX_OPT_VERBOSE, PX_OPT_GATE,
-	{ O_RECORD, "record", NULL, "record the session as an asciinema cast "
-	    "in the data dir's casts/" },
-	{ O_RECORD_FILE, "record-file", "file", "record the session to file "
-	    "(a new file)" },
+	{ O_RECORD, "record", "[file]", "record the session as an asciinema "
+	    "cast: in the data dir's casts/, or --record=file (a new file)" },
 	{ O_RECORD_INPUT, "record-input", NULL, "record the keys typed too "
 	    "(passwords included)" },
 	{ O_SERIAL, "serial", "serialN", "a VM's serial port (serial0 to "
@@ -57,8 +55,6 @@ console_main(int argc, char **argv)
 		switch (ch) {
 		case O_RECORD:
 			cc.record = 1;
-			break;
-		case O_RECORD_FILE:
 			cc.record_file = go.arg;
 			break;
 		case O_RECORD_INPUT:
@@ -81,11 +77,10 @@ console_main(int argc, char **argv)
 	    serial[6] > '3' || serial[7] != '\0'))
 		px_errx(PX_EXIT_USAGE, "--serial: '%s' is not serial0, "
 		    "serial1, serial2 or serial3", serial);
-	if (cc.record_input && !cc.record && !cc.record_file)
-		px_errx(PX_EXIT_USAGE, "--record-input needs --record or "
-		    "--record-file");
+	if (cc.record_input && !cc.record)
+		px_errx(PX_EXIT_USAGE, "--record-input needs --record");
 	if (cc.record_file && cc.record_file[0] == '\0')
-		px_errx(PX_EXIT_USAGE, "--record-file: an empty name");
+		px_errx(PX_EXIT_USAGE, "--record=: an empty name");
 
 	mutcli_connect(&m);
 	if (pve_guest_find(m.x.client, vmid, &g, &e) != 0)

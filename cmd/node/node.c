@@ -20,17 +20,16 @@
 #include "pve_check.h"
 #include "pve_guest.h"
 
-enum { O_FORCE = PX_O_LONG, O_VMS, O_RECORD, O_RECORD_FILE, O_RECORD_INPUT };
+enum { O_FORCE = PX_O_LONG, O_VMS, O_RECORD, O_RECORD_INPUT };
 
 static const struct px_opt opts[] = {
 	PX_OPT_OUTPUT, PX_OPT_PROFILE, PX_OPT_VERBOSE, PX_OPT_MUTATE,
 	{ O_FORCE, "force", NULL, "startall: also guests without onboot; "
 	    "stopall: stop what does not shut down" },
 	{ O_VMS, "vms", "vmid,...", "only these guests" },
-	{ O_RECORD, "record", NULL, "shell: record the session as an "
-	    "asciinema cast in the data dir's casts/" },
-	{ O_RECORD_FILE, "record-file", "file", "shell: record the session "
-	    "to file (a new file)" },
+	{ O_RECORD, "record", "[file]", "shell: record the session as an "
+	    "asciinema cast: in the data dir's casts/, or --record=file (a "
+	    "new file)" },
 	{ O_RECORD_INPUT, "record-input", NULL, "shell: record the keys "
 	    "typed too" },
 	PX_OPT_END
@@ -104,8 +103,6 @@ node_main(int argc, char **argv)
 			break;
 		case O_RECORD:
 			cc.record = 1;
-			break;
-		case O_RECORD_FILE:
 			cc.record_file = go.arg;
 			break;
 		case O_RECORD_INPUT:
@@ -127,20 +124,19 @@ node_main(int argc, char **argv)
 		if (force || vms)
 			px_errx(PX_EXIT_USAGE, "--force and --vms are for "
 			    "startall and stopall");
-		if (cc.record_input && !cc.record && !cc.record_file)
-			px_errx(PX_EXIT_USAGE, "--record-input needs --record "
-			    "or --record-file");
+		if (cc.record_input && !cc.record)
+			px_errx(PX_EXIT_USAGE, "--record-input needs --record");
 		if (cc.record_file && cc.record_file[0] == '\0')
-			px_errx(PX_EXIT_USAGE, "--record-file: an empty name");
+			px_errx(PX_EXIT_USAGE, "--record=: an empty name");
 		rc = node_shell(&m, node, &cc);
 		mutcli_free(&m);
 		return rc;
 	}
 	if (!start && strcmp(argv[0], "stopall") != 0)
 		px_usage(&px_cmd_node);
-	if (cc.record || cc.record_file || cc.record_input)
-		px_errx(PX_EXIT_USAGE, "--record, --record-file and "
-		    "--record-input are for shell");
+	if (cc.record || cc.record_input)
+		px_errx(PX_EXIT_USAGE, "--record and --record-input are for "
+		    "shell");
 	action = start ? "startall" : "stopall";
 	if (vms) {
 		char *copy = px_xstrdup(vms), *save = NULL;

@@ -51,7 +51,7 @@ struct console_cmd {
 	const char *cast_name;	/* "vm-100": the default cast's name */
 	const char *title;	/* "VM 100 (web-01) on pve1" */
 	int record;		/* --record */
-	const char *record_file;	/* --record-file, or NULL */
+	const char *record_file;	/* --record=file, or NULL */
 	int record_input;	/* --record-input */
 };
 

@@ -185,8 +185,11 @@ px_getopt_init(struct px_getopt *g, const struct px_command *cmd, int argc,
 		}
 		if (o[i].name) {
 			g->longs[k].name = o[i].name;
-			g->longs[k].has_arg = o[i].arg ? required_argument :
-			    no_argument;
+			/* an argument written "[file]" is optional, given
+			 * as --name=file */
+			g->longs[k].has_arg = o[i].arg == NULL ? no_argument :
+			    o[i].arg[0] == '[' ? optional_argument :
+			    required_argument;
 			g->longs[k].val = o[i].id;
 			k++;
 		}

@@ -141,8 +141,8 @@ is "$rc" 10 "a wrong fingerprint: exit 10"
 is "$(posts)" 0 "a wrong fingerprint: no ticket asked"
 
 # --- recording
-run sh -c "printf 'root\nsecret\nhostname\nexit\n' | px console $vm --record-file '$T/a.cast'"
-is "$rc" 0 "--record-file: exit 0"
+run sh -c "printf 'root\nsecret\nhostname\nexit\n' | px console $vm --record='$T/a.cast'"
+is "$rc" 0 "--record=FILE: exit 0"
 is "$(stat -c %a "$T/a.cast")" 600 "the cast is 0600"
 head -1 "$T/a.cast" >"$T/head"
 run /usr/bin/python3 -c 'import json,sys
@@ -165,10 +165,10 @@ is "$rc" 0 "asciinema cat reads the cast"
 like "$out" "root@[a-z0-9-]+:~# hostname" "asciinema cat shows the session"
 like "$out" "logout" "to its end"
 unlike "$out" "secret" "the password is not in the cast"
-run sh -c "printf 'root\nsecret\nexit\n' | px console $vm --record-file '$T/a.cast'"
+run sh -c "printf 'root\nsecret\nexit\n' | px console $vm --record='$T/a.cast'"
 is "$rc" 1 "an existing cast is not written over: exit 1"
 like "$err" "px never writes over a cast" "says so"
-run sh -c "printf 'root\nsecret\nexit\n' | px console $vm --record-file '$T/i.cast' --record-input"
+run sh -c "printf 'root\nsecret\nexit\n' | px console $vm --record='$T/i.cast' --record-input"
 grep -q '"i", "root' "$T/i.cast"
 ok $? "--record-input: the keys are recorded"
 run sh -c "printf 'hostname\nexit\n' | px node shell pve1 --record"
@@ -256,8 +256,47 @@ if command -v tmux >/dev/null; then
 	keys "clear; stty -a | tr ' ' '\\n' | grep -x -e icanon -e echo | tr '\\n' ' '; echo :STTY" Enter
 	wait_for '^icanon echo :STTY' 30
 	ok $? "the terminal is cooked again"
+
+	# --- px console itself in tmux: log in, a command, a resize, Ctrl-] q
+	cooked() {
+		keys "clear; stty -a | tr ' ' '\\n' | grep -x -e icanon -e echo | tr '\\n' ' '; echo :STTY" Enter
+		wait_for '^icanon echo :STTY' 30
+	}
+	keys "clear; px console $vm --record='$T/tmux.cast'; echo EXIT=\$?" Enter
+	wait_for "login: *$" 100
+	ok $? "tmux: px console shows the login prompt"
+	keys root Enter; wait_for "Password: *$"
+	keys secret Enter; wait_for "# *$"
+	keys hostname Enter
+	wait_for "^$(px ls guests -H -f tsv -c vmid,name | awk -v v="$vm" '$1 == v { print $2 }') *$" 50
+	ok $? "tmux: a command's answer"
+	keys "stty size" Enter; wait_for "^40 150 *$" 50
+	ok $? "tmux: the guest sees the window's size"
+	tm resize-window -t t -x 120 -y 30 2>/dev/null || tm resize-pane -t t -x 120 -y 30
+	sleep 0.5
+	keys "stty size" Enter; wait_for "^30 120 *$" 50
+	ok $? "tmux: a resize reaches the guest"
+	keys C-] ; sleep 0.2; keys q
+	wait_for "EXIT=0" 50
+	ok $? "tmux: Ctrl-] q leaves with exit 0"
+	cooked
+	ok $? "tmux: the terminal is restored"
+	acat "$T/tmux.cast" 2>/dev/null | grep -q "login:"
+	ok $? "tmux: the session was recorded, and asciinema reads it"
+	# the connection dropped in the middle: exit 7, terminal restored
+	keys "clear; px console $vm; echo EXIT=\$?" Enter
+	wait_for "login: *$" 100
+	keys root Enter; wait_for "Password: *$"
+	keys secret Enter; wait_for "# *$"
+	keys drop Enter
+	wait_for "EXIT=7" 50
+	ok $? "tmux: a dropped connection: exit 7"
+	cooked
+	ok $? "tmux: the terminal is restored after the drop"
 	tm kill-server 2>/dev/null
 else
-	ok 0 "# SKIP tmux is not installed"
+	for i in 1 2 3 4 5 6 7 8 9 10 11 12; do
+		ok 0 "# SKIP tmux is not installed"
+	done
 fi
 done_testing
