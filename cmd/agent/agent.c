@@ -469,5 +469,6 @@ agent_main(int argc, char **argv)
 		rc = file_write(&m, &g, base.p, argv[2], from);
 	}
 	buf_free(&base);
+	mutcli_free(&m);
 	return rc;
 }
