@@ -156,6 +156,16 @@ px_help_exit(const struct px_command *cmd)
 	exit(PX_EXIT_OK);
 }
 
+/* Whether an option's argument is written "[name]": optional. */
+static int
+optional(const char *arg)
+{
+	size_t n = strlen(arg);
+
+	return n > 2 && arg[0] == '[' && arg[n - 1] == ']' &&
+	    strchr(arg + 1, ']') == arg + n - 1;
+}
+
 void
 px_getopt_init(struct px_getopt *g, const struct px_command *cmd, int argc,
     char **argv)
@@ -185,10 +195,11 @@ px_getopt_init(struct px_getopt *g, const struct px_command *cmd, int argc,
 		}
 		if (o[i].name) {
 			g->longs[k].name = o[i].name;
-			/* an argument written "[file]" is optional, given
-			 * as --name=file */
+			/* an argument written all in brackets, "[file]",
+			 * is optional, given as --name=file ("[+]size" is
+			 * a required one) */
 			g->longs[k].has_arg = o[i].arg == NULL ? no_argument :
-			    o[i].arg[0] == '[' ? optional_argument :
+			    optional(o[i].arg) ? optional_argument :
 			    required_argument;
 			g->longs[k].val = o[i].id;
 			k++;
