@@ -31,6 +31,11 @@ int st_read_generic(struct px_client *c, const struct st_kind *k,
 int st_write_generic(const struct st_kind *k, const struct st_change *ch,
     struct gate_target *t, int max, struct px_err *e);
 
+/* "PATH TYPE:UGID ROLE" (an ACL section's identity) into its parts, in
+ * buf; -1 with e when it is not one. */
+int st_acl_parts(const char *id, char *buf, size_t n, char **path,
+    char **type, char **ugid, char **role, struct px_err *e);
+
 /* The firewall-cluster kinds (state_fw.c). */
 int st_fw_read_options(struct px_client *, const struct st_kind *,
     struct st_state *, struct px_err *);
