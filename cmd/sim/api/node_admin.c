@@ -59,7 +59,7 @@ node_log_get(struct sim *s, const char *node, int i, char *msg, size_t n,
 {
 	char parent[96], *m;
 	struct log_count c = { 0, i, NULL };
-	struct ext_obj o;
+	struct ext_obj o = { 0 };
 
 	node_parent(node, parent, sizeof(parent));
 	sim_doc_list(s, "nodelog", parent, log_count_cb, &c);
@@ -117,7 +117,7 @@ static char *
 hosts_text(struct sim *s, const char *node)
 {
 	char parent[96], *doc, *text = NULL;
-	struct ext_obj o;
+	struct ext_obj o = { 0 };
 	struct sim_node *n = sim_node_find(s, node);
 	struct buf b = { 0 };
 
@@ -219,7 +219,7 @@ sub_get(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 	const char *node = sim_var(m, "node");
 	struct sim_node *n = sim_node_find(s, node);
 	char path[96], serverid[40], *key;
-	struct ext_obj o;
+	struct ext_obj o = { 0 };
 	struct jw w;
 	int audit, sockets = 1;
 	char level = 'c';
@@ -334,7 +334,7 @@ sub_post(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
     const struct sim_match *m)
 {
 	const char *node = sim_var(m, "node");
-	struct ext_obj o;
+	struct ext_obj o = { 0 };
 
 	if (ext_check("force:b", rq, rs, 1, "node") == -1)
 		return;
@@ -458,7 +458,7 @@ proxy_cert(struct sim *s, const char *node, struct x509_info *x, char **pem,
     int *acme)
 {
 	char parent[96];
-	struct ext_obj o;
+	struct ext_obj o = { 0 };
 	char *p;
 
 	*pem = NULL;
@@ -625,7 +625,7 @@ custom_delete(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 static void
 acme_domains(struct sim *s, const char *node, char *out, size_t n)
 {
-	struct ext_obj o;
+	struct ext_obj o = { 0 };
 	const struct sim_kvlist *kv;
 
 	out[0] = '\0';
@@ -815,7 +815,7 @@ wakeonlan(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
     const struct sim_match *m)
 {
 	const char *node = sim_var(m, "node");
-	struct ext_obj o;
+	struct ext_obj o = { 0 };
 	char *v = NULL, mac[32];
 	struct jw w;
 
