@@ -817,9 +817,19 @@ static const struct apt_repo {
 	{ "/etc/apt/sources.list.d/proxmox.sources", 0,
 	    "http://download.proxmox.com/debian/pve", "trixie",
 	    "pve-no-subscription", 1, "no-subscription", "Proxmox" },
+	/* not configured as installed (-1): PUT handle adds it */
+	{ "/etc/apt/sources.list.d/proxmox.sources", 1,
+	    "http://download.proxmox.com/debian/pve", "trixie",
+	    "pve-test", -1, "test", "Proxmox" },
 	{ "/etc/apt/sources.list.d/ceph.sources", 0,
 	    "https://enterprise.proxmox.com/debian/ceph-squid", "trixie",
 	    "enterprise", 0, "ceph-squid-enterprise", "Proxmox" },
+	{ "/etc/apt/sources.list.d/ceph.sources", 1,
+	    "http://download.proxmox.com/debian/ceph-squid", "trixie",
+	    "no-subscription", -1, "ceph-squid-no-subscription", "Proxmox" },
+	{ "/etc/apt/sources.list.d/ceph.sources", 2,
+	    "http://download.proxmox.com/debian/ceph-squid", "trixie",
+	    "test", -1, "ceph-squid-test", "Proxmox" },
 };
 #define NAPT	(sizeof(apt_repos) / sizeof(apt_repos[0]))
 
@@ -842,7 +852,8 @@ apt_flags(struct sim *s, const struct sim_match *m, char *flags)
 	size_t i;
 
 	for (i = 0; i < NAPT; i++)
-		flags[i] = apt_repos[i].enabled ? '1' : '0';
+		flags[i] = apt_repos[i].enabled < 0 ? '-' :
+		    apt_repos[i].enabled ? '1' : '0';
 	flags[NAPT] = '\0';
 	node_parent(m, parent, sizeof(parent));
 	if ((doc = sim_doc_get(s, "aptrepo", parent, "flags")) != NULL) {
@@ -850,6 +861,20 @@ apt_flags(struct sim *s, const struct sim_match *m, char *flags)
 			memcpy(flags, doc + 1, NAPT);
 		free(doc);
 	}
+}
+
+/* Repository i's index within its file: the configured ones before it
+ * ('-': not configured). */
+static int
+repo_index(const char *flags, size_t i)
+{
+	int n = 0;
+
+	for (size_t q = 0; q < i; q++)
+		if (flags[q] != '-' && strcmp(apt_repos[q].path,
+		    apt_repos[i].path) == 0)
+			n++;
+	return n;
 }
 
 static void
@@ -904,6 +929,8 @@ apt_repos_get(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 		jw_arr(&w);
 		for (q = i; q < NAPT &&
 		    strcmp(apt_repos[q].path, apt_repos[i].path) == 0; q++) {
+			if (flags[q] == '-')
+				continue;
 			jw_obj(&w);
 			apt_words(&w, "Types", "deb");
 			apt_words(&w, "URIs", apt_repos[q].uris);
@@ -931,9 +958,11 @@ apt_repos_get(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 	jw_key(&w, "infos");
 	jw_arr(&w);
 	for (i = 0; i < NAPT; i++) {
-		char idx[8];
+		char idx[16];
 
-		snprintf(idx, sizeof(idx), "%d", apt_repos[i].index);
+		if (flags[i] == '-')
+			continue;
+		snprintf(idx, sizeof(idx), "%d", repo_index(flags, i));
 		jw_obj(&w);
 		jw_kstr(&w, "index", idx);
 		jw_kstr(&w, "kind", "origin");
@@ -962,7 +991,7 @@ apt_repos_get(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 		for (i = 0; i < NAPT; i++)
 			if (apt_repos[i].handle != NULL &&
 			    strcmp(apt_repos[i].handle,
-			    apt_standard[q].handle) == 0)
+			    apt_standard[q].handle) == 0 && flags[i] != '-')
 				jw_kint(&w, "status", flags[i] == '1');
 		jw_end(&w);
 	}
@@ -999,8 +1028,8 @@ apt_repos_change(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 		return;
 	}
 	for (i = 0; i < NAPT; i++)
-		if (strcmp(apt_repos[i].path, path) == 0 &&
-		    apt_repos[i].index == index)
+		if (strcmp(apt_repos[i].path, path) == 0 && flags[i] != '-' &&
+		    repo_index(flags, i) == index)
 			break;
 	if (i == NAPT) {
 		sim_error(rs, 500, "unable to find repository %lld in '%s'",
@@ -1053,8 +1082,6 @@ apt_repos_add(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 		    strcmp(apt_repos[i].handle, handle) == 0)
 			break;
 	if (i == NAPT) {
-		/* pxsim keeps the installed files: a handle without one of
-		 * its own cannot be written */
 		sim_error(rs, 500, "adding the repository '%s' is not "
 		    "supported by this node's files", handle);
 		return;
