@@ -151,6 +151,8 @@ journal(struct logview *v, struct nodesys *ns, const char *base,
 	struct buf q = { 0 };
 	char cursor[512] = "";
 	int rc = 0, first = 1;
+	long want = ns->lines ? ns->lines : DEFAULT_LINES, nkeep = 0;
+	char **keep = px_xcalloc((size_t)want, sizeof(*keep));
 
 	do {
 		struct px_reply r;
@@ -162,8 +164,10 @@ journal(struct logview *v, struct nodesys *ns, const char *base,
 			buf_adds(&q, "?");
 			form_add(&q, "startcursor", cursor);
 		} else {
-			buf_printf(&q, "?lastentries=%ld", ns->lines ? ns->lines :
-			    DEFAULT_LINES);
+			/* with --service, a wider window to find the
+			 * last n lines of that service in */
+			buf_printf(&q, "?lastentries=%ld", v->service ?
+			    (want * 50 < 50000 ? want * 50 : 50000) : want);
 			if (since)
 				buf_printf(&q, "&since=%lld", (long long)since);
 		}
@@ -193,10 +197,28 @@ journal(struct logview *v, struct nodesys *ns, const char *base,
 				continue;
 			s = json_strdup(&r.j, k);
 			if (s && (v->service == NULL || of_service(s,
-			    v->service)))
-				emit(v, 0, s);
+			    v->service))) {
+				if (first && v->service) {
+					/* keep the last want of them */
+					if (nkeep == want) {
+						free(keep[0]);
+						memmove(keep, keep + 1,
+						    (size_t)(want - 1) *
+						    sizeof(*keep));
+						nkeep--;
+					}
+					keep[nkeep++] = s;
+					s = NULL;
+				} else
+					emit(v, 0, s);
+			}
 			free(s);
 		}
+		for (long q = 0; q < nkeep; q++) {
+			emit(v, 0, keep[q]);
+			free(keep[q]);
+		}
+		nkeep = 0;
 		px_reply_free(&r);
 		if ((rc = flush_rows(v)) != 0)
 			break;
@@ -207,6 +229,7 @@ journal(struct logview *v, struct nodesys *ns, const char *base,
 		if (ns->follow && !stop)
 			snooze();
 	} while (ns->follow && !stop && cursor[0]);
+	free(keep);
 	buf_free(&q);
 	return rc;
 }

@@ -288,6 +288,9 @@ is "$(writes)" 0 "bad service names: nothing sent"
 # --- journal and syslog: filters, follow, hostile lines
 run px node journal pve1 --lines 3
 is "$(printf '%s\n' "$out" | wc -l | tr -d ' ')" 3 "journal --lines 3: three lines"
+run px node journal pve1 --service pvedaemon --lines 3
+is "$(printf '%s\n' "$out" | grep -c ' pvedaemon\[')" 3 "journal --service: its last 3 lines"
+is "$(printf '%s\n' "$out" | wc -l | tr -d ' ')" 3 "journal --service: only its lines"
 run px node syslog pve1 --service pvedaemon --lines 4 -f tsv
 ok $(printf '%s\n' "$out" | awk -F'\t' '$2 !~ /pvedaemon/ { bad = 1 } END { exit bad }' && echo 0 || echo 1) "syslog --service: only its lines"
 run px node syslog pve1 --since '2001-02-30x'
