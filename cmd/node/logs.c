@@ -74,6 +74,7 @@ struct logview {
 	int syslog;
 	struct out *o;		/* tsv, json, jsonl */
 	int nlines;
+	int down;		/* the last request failed (-F) */
 };
 
 /* Does a journal line come from service ("... HOST PROG[PID]: ")? */
@@ -135,6 +136,31 @@ flush_rows(struct logview *v)
 	return rc;
 }
 
+/* GET path into r: 0; or, while following, a passing failure of the
+ * connection (warned of once, until it works again): 1, ask later;
+ * else exit with the error. */
+static int
+log_get(struct logview *v, struct px_reply *r, const char *path,
+    int following)
+{
+	struct px_err e = { 0 };
+
+	if (pve_get(v->m->x.client, r, &e, "%s", path) == 0) {
+		if (v->down)
+			px_warn("%s: answering again", v->node);
+		v->down = 0;
+		return 0;
+	}
+	if (following && (e.id == PXE_TRANSPORT || e.id == PXE_TIMEOUT ||
+	    e.id == PXE_UNAVAILABLE || e.id == PXE_RATE_LIMITED)) {
+		if (!v->down)
+			px_warn("%s: %s; trying again", v->node, e.msg);
+		v->down = 1;
+		return 1;
+	}
+	px_die(&e);
+}
+
 static void
 snooze(void)
 {
@@ -161,8 +187,11 @@ journal(struct logview *v, struct nodesys *ns, const char *base,
 		buf_reset(&q);
 		buf_printf(&q, "%s/journal", base);
 		if (cursor[0]) {
-			buf_adds(&q, "?");
-			form_add(&q, "startcursor", cursor);
+			struct buf c = { 0 };
+
+			form_add(&c, "startcursor", cursor);
+			buf_printf(&q, "?%s", c.p);
+			buf_free(&c);
 		} else {
 			/* with --service, a wider window to find the
 			 * last n lines of that service in */
@@ -173,7 +202,10 @@ journal(struct logview *v, struct nodesys *ns, const char *base,
 		}
 		if (until)
 			buf_printf(&q, "&until=%lld", (long long)until);
-		ns_get(v->m, &r, "%s", q.p);
+		if (log_get(v, &r, q.p, !first) != 0) {
+			snooze();
+			continue;
+		}
 		if (json_type(&r.j, r.data) != JSON_ARRAY) {
 			px_reply_free(&r);
 			buf_free(&q);
@@ -277,7 +309,10 @@ syslog_view(struct logview *v, struct nodesys *ns, const char *base,
 		buf_printf(&q, "%s/syslog?start=%lld&limit=%lld%s%s", base,
 		    start, want > 500 ? want : 500, filt.len ? "&" : "",
 		    filt.len ? filt.p : "");
-		ns_get(v->m, &r, "%s", q.p);
+		if (log_get(v, &r, q.p, ns->follow) != 0) {
+			snooze();
+			continue;
+		}
 		if (json_type(&r.j, r.data) != JSON_ARRAY) {
 			px_reply_free(&r);
 			px_errx(PX_EXIT_FAIL, "GET %s/syslog: the answer is not "

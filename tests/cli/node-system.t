@@ -324,6 +324,20 @@ like "$(cat "$T/follow")" '"line":".*Started cron.service' "journal -F: a line w
 ok $(jsonl_ok "$(cat "$T/follow")" && echo 0 || echo 1) "journal -F -f jsonl: JSON lines"
 like "$(cat "$T/sfollow")" 'Started cron.service' "syslog -F: a line written later arrives"
 is "$(grep -c 'Started cron.service' "$T/follow")" 1 "journal -F: the line once"
+# -F rides out a server that does not answer for a while
+px node journal pve1 -F --lines 1 >"$T/follow2" 2>"$T/follow2.err" &
+fpid=$!
+sleep 1.5
+simctl POST fault 'rate=1&mode=503&prefix=/nodes/pve1/journal' >/dev/null
+sleep 4
+simctl DELETE fault >/dev/null
+px node services restart pve1 postfix >/dev/null 2>&1
+i=0
+while ! grep -q 'Started postfix.service' "$T/follow2" 2>/dev/null && [ $i -lt 80 ]; do sleep 0.1; i=$((i + 1)); done
+kill $fpid 2>/dev/null
+wait $fpid 2>/dev/null
+like "$(cat "$T/follow2.err")" 'trying again' "journal -F: a 503 is warned of, not fatal"
+like "$(cat "$T/follow2")" 'Started postfix.service' "journal -F: lines arrive after the server is back"
 
 # --- read-only profile and freeze: every change refused, nothing changed
 before_dns=$(px node dns pve1 -f tsv -H)
