@@ -24,6 +24,7 @@
 #include "enc.h"
 #include "node.h"
 #include "pve_check.h"
+#include "pve_nodesys.h"
 #include "pve_objrisk_node.h"
 
 static void
@@ -157,166 +158,25 @@ changelog(struct mutcli *m, const char *node, const char *pkg)
 
 /* ---- repositories ---- */
 
-struct repo {
-	char path[512];
-	int index;
-	int enabled;
-	char types[64], uris[512], suites[256], components[256];
-	char handle[64];	/* "" when it is none of the standard ones */
-	char file_type[16];
-};
-
-/* An array of strings, space-separated, into out. */
-static void
-words(const struct json *j, int obj, const char *key, char *out, size_t n)
-{
-	int a = json_get(j, obj, key), k, i;
-
-	out[0] = '\0';
-	if (a < 0 || json_type(j, a) != JSON_ARRAY)
-		return;
-	JSON_FOREACH(j, a, k, i) {
-		char w[256];
-
-		if (json_strcpy(j, k, w, sizeof(w)) < 0)
-			continue;
-		text_sanitize(w);
-		if (strlen(out) + strlen(w) + 2 < n)
-			snprintf(out + strlen(out), n - strlen(out), "%s%s",
-			    out[0] ? " " : "", w);
-	}
-}
-
-static int
-has_word(const char *list, const char *w)
-{
-	size_t n = strlen(w);
-
-	for (const char *p = strstr(list, w); p; p = strstr(p + 1, w))
-		if ((p == list || p[-1] == ' ') && (p[n] == ' ' ||
-		    p[n] == '\0'))
-			return 1;
-	return 0;
-}
-
-/* The standard repository r is, by its URI and component. */
-static void
-handle_of(struct repo *r)
-{
-	const char *ceph = strstr(r->uris, "/debian/ceph-");
-
-	r->handle[0] = '\0';
-	if (ceph != NULL) {
-		char name[32];
-		size_t n = strcspn(ceph + 13, "/ ");
-
-		if (n == 0 || n >= sizeof(name))
-			return;
-		memcpy(name, ceph + 13, n);
-		name[n] = '\0';
-		if (has_word(r->components, "enterprise"))
-			snprintf(r->handle, sizeof(r->handle),
-			    "ceph-%s-enterprise", name);
-		else if (has_word(r->components, "no-subscription"))
-			snprintf(r->handle, sizeof(r->handle),
-			    "ceph-%s-no-subscription", name);
-		else if (has_word(r->components, "test"))
-			snprintf(r->handle, sizeof(r->handle), "ceph-%s-test",
-			    name);
-		return;
-	}
-	if (strstr(r->uris, "/debian/pve") == NULL)
-		return;
-	if (has_word(r->components, "pve-enterprise"))
-		snprintf(r->handle, sizeof(r->handle), "enterprise");
-	else if (has_word(r->components, "pve-no-subscription"))
-		snprintf(r->handle, sizeof(r->handle), "no-subscription");
-	else if (has_word(r->components, "pve-test") ||
-	    has_word(r->components, "pvetest"))
-		snprintf(r->handle, sizeof(r->handle), "test");
-}
-
 /* The node's repositories (*v, free()), their digest, and the handles
- * PVE knows (space-separated, with a leading and trailing space). */
+ * PVE knows (" a b c "). */
 static int
-repos_read(struct mutcli *m, const char *node, struct repo **v, char *digest,
-    size_t dn, struct buf *known)
+repos_read(struct mutcli *m, const char *node, struct pve_node_repo **v,
+    char *digest, size_t dn, char *known, size_t kn)
 {
 	struct px_reply r;
+	struct px_err e = { 0 };
 	struct buf base = { 0 };
-	int files, std, k, i, n = 0, cap = 16;
+	int n;
 
 	ns_base(&base, node);
 	ns_get(m, &r, "%s/apt/repositories", base.p);
 	buf_free(&base);
-	if (json_type(&r.j, r.data) != JSON_OBJECT ||
-	    (files = json_get(&r.j, r.data, "files")) < 0 ||
-	    json_type(&r.j, files) != JSON_ARRAY) {
+	if (pve_node_repos_parse(&r.j, r.data, v, &n, digest, dn, known, kn,
+	    &e) != 0) {
 		px_reply_free(&r);
-		px_errx(PX_EXIT_FAIL, "apt repositories of %s: the answer is "
-		    "not PVE's", node);
+		px_die(&e);
 	}
-	digest[0] = '\0';
-	if ((k = json_get(&r.j, r.data, "digest")) >= 0 &&
-	    json_strcpy(&r.j, k, digest, dn) < 0)
-		digest[0] = '\0';
-	if (strspn(digest, "0123456789abcdef") != strlen(digest))
-		digest[0] = '\0';
-	*v = px_xcalloc((size_t)cap, sizeof(**v));
-	JSON_FOREACH(&r.j, files, k, i) {
-		char path[512] = "";
-		int reps, q, w, idx = 0;
-
-		if (json_type(&r.j, k) != JSON_OBJECT)
-			continue;
-		if ((q = json_get(&r.j, k, "path")) >= 0 &&
-		    json_strcpy(&r.j, q, path, sizeof(path)) < 0)
-			continue;
-		text_sanitize(path);
-		reps = json_get(&r.j, k, "repositories");
-		if (reps < 0 || json_type(&r.j, reps) != JSON_ARRAY)
-			continue;
-		JSON_FOREACH(&r.j, reps, q, w) {
-			struct repo *p;
-			char *ft;
-
-			if (json_type(&r.j, q) != JSON_OBJECT) {
-				idx++;
-				continue;
-			}
-			if (n == cap) {
-				cap *= 2;
-				*v = px_xrealloc(*v, (size_t)cap * sizeof(**v));
-			}
-			p = &(*v)[n++];
-			memset(p, 0, sizeof(*p));
-			snprintf(p->path, sizeof(p->path), "%s", path);
-			p->index = idx++;
-			p->enabled = json_get_bool(&r.j, q, "Enabled", 1);
-			words(&r.j, q, "Types", p->types, sizeof(p->types));
-			words(&r.j, q, "URIs", p->uris, sizeof(p->uris));
-			words(&r.j, q, "Suites", p->suites, sizeof(p->suites));
-			words(&r.j, q, "Components", p->components,
-			    sizeof(p->components));
-			ft = json_get_str(&r.j, q, "FileType");
-			snprintf(p->file_type, sizeof(p->file_type), "%s",
-			    ft ? text_sanitize(ft) : "");
-			free(ft);
-			handle_of(p);
-		}
-	}
-	buf_adds(known, " ");
-	if ((std = json_get(&r.j, r.data, "standard-repos")) >= 0 &&
-	    json_type(&r.j, std) == JSON_ARRAY)
-		JSON_FOREACH(&r.j, std, k, i) {
-			char h[64];
-			int q = json_get(&r.j, k, "handle");
-
-			if (q >= 0 && json_strcpy(&r.j, q, h, sizeof(h)) >= 0 &&
-			    strspn(h, "abcdefghijklmnopqrstuvwxyz0123456789-")
-			    == strlen(h) && h[0])
-				buf_printf(known, "%s ", h);
-		}
 	px_reply_free(&r);
 	return n;
 }
@@ -331,11 +191,11 @@ repos_list(struct mutcli *m, const char *node)
 		{ "suites", OT_STR, 0 }, { "components", OT_STR, 0 },
 		{ "filetype", OT_STR, OC_EXTRA },
 	};
-	struct repo *v;
-	struct buf known = { 0 };
-	char digest[96];
+	struct pve_node_repo *v;
+	char digest[96], known[1024];
 	struct out *o;
-	int n = repos_read(m, node, &v, digest, sizeof(digest), &known);
+	int n = repos_read(m, node, &v, digest, sizeof(digest), known,
+	    sizeof(known));
 
 	o = out_new(&m->x.out, cols, 9);
 	for (int i = 0; i < n; i++) {
@@ -348,10 +208,9 @@ repos_list(struct mutcli *m, const char *node)
 		out_str(o, 5, v[i].uris);
 		out_str(o, 6, v[i].suites);
 		out_str(o, 7, v[i].components);
-		out_str(o, 8, v[i].file_type);
+		out_str(o, 8, v[i].filetype);
 	}
 	free(v);
-	buf_free(&known);
 	return ns_print(m, o);
 }
 
@@ -359,14 +218,15 @@ static int
 repos_change(struct mutcli *m, const char *node, int enable, int argc,
     char **argv)
 {
-	struct repo *v, *hit = NULL;
-	struct buf known = { 0 }, base = { 0 }, form = { 0 }, sum = { 0 };
+	struct pve_node_repo *v, *hit = NULL;
+	struct buf base = { 0 }, form = { 0 }, sum = { 0 };
 	struct ns_change c = { 0 };
 	struct objrisk_repo a = { node, enable, 0, 0, NULL };
-	char digest[96], want[80], *end;
+	char digest[96], want[80], known[1024], *end;
 	int n, rc, index = -1, nhit = 0;
 
-	n = repos_read(m, node, &v, digest, sizeof(digest), &known);
+	n = repos_read(m, node, &v, digest, sizeof(digest), known,
+	    sizeof(known));
 	if (argc == 2) {
 		index = (int)strtol(argv[1], &end, 10);
 		if (*end || end == argv[1] || index < 0 || index > 9999)
@@ -381,9 +241,9 @@ repos_change(struct mutcli *m, const char *node, int enable, int argc,
 		nhit = 1;
 	} else {
 		snprintf(want, sizeof(want), " %.70s ", argv[0]);
-		if (strstr(known.p, want) == NULL)
+		if (strstr(known, want) == NULL)
 			px_errx(PX_EXIT_USAGE, "'%s' is not a repository handle "
-			    "PVE knows (%s)", argv[0], known.p);
+			    "PVE knows (%s)", argv[0], known);
 		for (int i = 0; i < n; i++)
 			if (strcmp(v[i].handle, argv[0]) == 0) {
 				/* an enabled one wins for disable, a
@@ -436,7 +296,6 @@ repos_change(struct mutcli *m, const char *node, int enable, int argc,
 	c.assess_arg = &a;
 	rc = ns_change(m, &c);
 	free(v);
-	buf_free(&known);
 	buf_free(&base);
 	buf_free(&form);
 	buf_free(&sum);

@@ -21,31 +21,10 @@
 #include "enc.h"
 #include "node.h"
 #include "pve_check.h"
+#include "pve_nodesys.h"
 #include "pve_objrisk_node.h"
 
 #define PEM_MAX (256 * 1024)
-
-/* The SHA-256 fingerprint of the first certificate of pem, in fp; 0,
- * or -1 when pem holds none. */
-static int
-pem_fingerprint(const char *pem, char fp[96])
-{
-	static const char begin[] = "-----BEGIN CERTIFICATE-----";
-	static const char end[] = "-----END CERTIFICATE-----";
-	const char *b = strstr(pem, begin), *e;
-	struct buf der = { 0 };
-	int rc = -1;
-
-	if (b == NULL || (e = strstr(b, end)) == NULL)
-		return -1;
-	b += sizeof(begin) - 1;
-	if (b64_decode(&der, b, (size_t)(e - b)) == 0 && der.len > 0) {
-		fingerprint_of(fp, der.p, der.len);
-		rc = 0;
-	}
-	buf_free(&der);
-	return rc;
-}
 
 enum { C_FILE, C_FP, C_SUBJECT, C_ISSUER, C_BEFORE, C_AFTER, C_DAYS, C_SAN,
 	C_KTYPE, C_KBITS, C_N };
@@ -61,89 +40,55 @@ cert_info(struct mutcli *m, const char *node)
 		{ "keytype", OT_STR, OC_EXTRA }, { "keybits", OT_INT, OC_EXTRA },
 	};
 	struct px_reply r;
+	struct px_err e = { 0 };
 	struct buf base = { 0 };
+	struct pve_cert *v;
 	struct out *o;
-	int k, i, bad = 0;
-	time_t now = time(NULL);
+	int n, bad, rc;
+	long long now = (long long)time(NULL);
 
 	ns_base(&base, node);
 	ns_get(m, &r, "%s/certificates/info", base.p);
-	if (json_type(&r.j, r.data) != JSON_ARRAY) {
+	if (pve_certs_parse(&r.j, r.data, &v, &n, &bad, &e) != 0) {
 		px_reply_free(&r);
-		px_errx(PX_EXIT_FAIL, "GET %s/certificates/info: the answer is "
-		    "not a list", base.p);
-	}
-	o = out_new(&m->x.out, cols, C_N);
-	JSON_FOREACH(&r.j, r.data, k, i) {
-		static const char *const str[] = { "filename", "fingerprint",
-			"subject", "issuer" };
-		char *pem, fp[96];
-		struct buf san = { 0 };
-		long long after;
-		int s, q, n;
-
-		if (json_type(&r.j, k) != JSON_OBJECT) {
-			bad++;
-			continue;
-		}
-		out_row(o);
-		for (q = 0; q < 4; q++) {
-			char *v = json_get_str(&r.j, k, str[q]);
-
-			out_str(o, q, v ? text_sanitize(v) : NULL);
-			free(v);
-		}
-		if ((s = json_get(&r.j, k, "notbefore")) >= 0)
-			out_int(o, C_BEFORE, json_get_int(&r.j, k, "notbefore",
-			    0));
-		if ((s = json_get(&r.j, k, "notafter")) >= 0) {
-			after = json_get_int(&r.j, k, "notafter", 0);
-			out_int(o, C_AFTER, after);
-			/* whole days left; negative once expired */
-			out_int(o, C_DAYS, after >= (long long)now ?
-			    (after - (long long)now) / 86400 :
-			    -(((long long)now - after + 86399) / 86400));
-		}
-		s = json_get(&r.j, k, "san");
-		if (s >= 0 && json_type(&r.j, s) == JSON_ARRAY)
-			JSON_FOREACH(&r.j, s, q, n) {
-				char *v = json_strdup(&r.j, q);
-
-				if (v && san.len < 4096)
-					buf_printf(&san, "%s%s", san.len ? "," :
-					    "", text_sanitize(v));
-				free(v);
-			}
-		out_str(o, C_SAN, san.len ? san.p : NULL);
-		buf_free(&san);
-		{
-			char *v = json_get_str(&r.j, k, "public-key-type");
-
-			out_str(o, C_KTYPE, v ? text_sanitize(v) : NULL);
-			free(v);
-		}
-		if (json_get(&r.j, k, "public-key-bits") >= 0)
-			out_int(o, C_KBITS, json_get_int(&r.j, k,
-			    "public-key-bits", 0));
-		/* the fingerprint PVE states, against the PEM it sends */
-		pem = json_get_str(&r.j, k, "pem");
-		if (pem && pem_fingerprint(pem, fp) == 0) {
-			char *said = json_get_str(&r.j, k, "fingerprint");
-
-			if (said == NULL || strcasecmp(said, fp) != 0) {
-				out_row_error(o);
-				px_warn("%s: the fingerprint PVE states is not "
-				    "that of its certificate (%s)", node, fp);
-				bad++;
-			}
-			free(said);
-		}
-		free(pem);
+		px_die(&e);
 	}
 	px_reply_free(&r);
+	o = out_new(&m->x.out, cols, C_N);
+	for (int i = 0; i < n; i++) {
+		const struct pve_cert *c = &v[i];
+
+		out_row(o);
+		out_str(o, C_FILE, c->filename[0] ? c->filename : NULL);
+		out_str(o, C_FP, c->fingerprint[0] ? c->fingerprint : NULL);
+		out_str(o, C_SUBJECT, c->subject[0] ? c->subject : NULL);
+		out_str(o, C_ISSUER, c->issuer[0] ? c->issuer : NULL);
+		if (c->notbefore)
+			out_int(o, C_BEFORE, c->notbefore);
+		if (c->has_notafter) {
+			out_int(o, C_AFTER, c->notafter);
+			/* whole days left; negative once expired */
+			out_int(o, C_DAYS, c->notafter >= now ?
+			    (c->notafter - now) / 86400 :
+			    -((now - c->notafter + 86399) / 86400));
+		}
+		out_str(o, C_SAN, c->san[0] ? c->san : NULL);
+		out_str(o, C_KTYPE, c->keytype[0] ? c->keytype : NULL);
+		if (c->keybits)
+			out_int(o, C_KBITS, c->keybits);
+		/* the fingerprint PVE states, against the PEM it sends */
+		if (c->pem_check < 0) {
+			out_row_error(o);
+			px_warn("%s: %s: the fingerprint PVE states is not that of "
+			    "its certificate (%s)", node, c->filename,
+			    c->pem_fingerprint);
+			bad++;
+		}
+	}
+	free(v);
 	buf_free(&base);
-	k = ns_print(m, o);
-	return k ? k : bad ? PX_EXIT_FAIL : 0;
+	rc = ns_print(m, o);
+	return rc ? rc : bad ? PX_EXIT_FAIL : 0;
 }
 
 /* The key file: a secret, so never readable by others. */
@@ -179,7 +124,7 @@ cert_upload(struct mutcli *m, struct nodesys *ns, const char *node,
 	int rc;
 
 	ns_read_file(certfile, PEM_MAX, &cert);
-	if (pem_fingerprint(cert.p, fp) != 0)
+	if (pve_pem_fingerprint(cert.p, fp) != 0)
 		px_errx(PX_EXIT_USAGE, "%s: not a PEM certificate", certfile);
 	if (keyfile)
 		read_key(keyfile, &key);
