@@ -17,6 +17,7 @@
 #include "console.h"
 #include "enc.h"
 #include "mutcli.h"
+#include "node.h"
 #include "pve_check.h"
 #include "pve_guest.h"
 
@@ -32,11 +33,23 @@ static const struct px_opt opts[] = {
 	    "new file)" },
 	{ O_RECORD_INPUT, "record-input", NULL, "shell: record the keys "
 	    "typed too" },
+	NODE_SYS_OPTS,
 	PX_OPT_END
 };
 
-PX_COMMAND(node, "start or stop every guest of a node, or open its shell",
-    opts, "startall | stopall | shell", "node");
+PX_COMMAND(node, "start or stop every guest of a node, open its shell; "
+    "its DNS, hosts, time, subscription, certificates, logs, packages "
+    "and services", opts, NULL,
+    "startall|stopall|shell node | "
+    "dns|time|hosts|subscription|report|wol node | dns set node | "
+    "time set node | hosts set node file | "
+    "subscription set node key|file | subscription check|delete node | "
+    "cert [info]|delete node | cert upload node cert [key] | "
+    "cert acme order|renew node | journal|syslog node | "
+    "apt update|upgradable|repos node | apt changelog node package | "
+    "apt repos enable|disable node handle|path index | "
+    "services [list] node | services start|stop|restart|reload node "
+    "service");
 
 /* px node shell NODE */
 static int
@@ -86,6 +99,7 @@ node_main(int argc, char **argv)
 	const char *vms = NULL;
 	const char *action, *node;
 	struct console_cmd cc = { 0 };
+	struct nodesys ns = { 0 };
 	int ch, rc, start, force = 0, nall = 0, nmine = 0, *want = NULL;
 	int nwant = 0;
 
@@ -109,11 +123,24 @@ node_main(int argc, char **argv)
 			cc.record_input = 1;
 			break;
 		default:
-			px_usage(&px_cmd_node);
+			if (!node_sys_opt(&ns, ch, go.arg))
+				px_usage(&px_cmd_node);
 		}
 	}
 	argc -= go.ind;
 	argv += go.ind;
+	if (argc > 0 && node_sys_verb(argv[0])) {
+		if (vms || cc.record || cc.record_input)
+			px_errx(PX_EXIT_USAGE, "--vms, --record and "
+			    "--record-input are for startall, stopall, shell");
+		ns.force = force;
+		rc = node_sys_main(&m, &ns, argc, argv);
+		mutcli_free(&m);
+		return rc;
+	}
+	if (ns.given)
+		px_errx(PX_EXIT_USAGE, "%s takes none of the system verbs' "
+		    "options", argc ? argv[0] : "node");
 	if (argc != 2)
 		px_usage(&px_cmd_node);
 	start = strcmp(argv[0], "startall") == 0;

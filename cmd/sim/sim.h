@@ -274,6 +274,8 @@ typedef void (*sim_handler)(struct sim *s, struct sim_req *rq,
 
 /* Route flags. */
 #define SIM_ROUTE_NOAUTH	0x1	/* no authentication needed */
+#define SIM_ROUTE_ANYSTATE	0x2	/* {node} may be offline (no proxyto:
+					   wakeonlan) */
 
 /*
  * One route.  pattern: "/nodes/{node}/qemu/{vmid}/config"; a variable
@@ -304,6 +306,8 @@ struct sim_route {
 extern const struct sim_route sim_routes_cluster[];	/* /cluster/... */
 extern const struct sim_route sim_routes_cluster_config[];	/* /cluster/config */
 extern const struct sim_route sim_routes_node[];	/* /nodes/{node}/... */
+extern const struct sim_route sim_routes_node_admin[];	/* hosts, certs,
+				   subscription, services, report, WoL */
 extern const struct sim_route sim_routes_access[];	/* /access/... */
 extern const struct sim_route sim_routes_access_tfa[];	/* /access/tfa,
 				   password, domains/{realm}/sync */

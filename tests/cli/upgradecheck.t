@@ -51,14 +51,14 @@ like "$out" 'guest-machine	pass' "machine 8.1 is fine"
 # nothing to say; the enterprise repository enabled on a node without a
 # subscription is a warning, an old suite would fail.
 unlike "$out" 'apt-repositories' "trixie, no enterprise repository: no apt finding"
-api PUT nodes/pve2/apt/repositories 'path=/etc/apt/sources.list.d/pve-enterprise.sources&index=0&enabled=1'
+api POST nodes/pve2/apt/repositories 'path=/etc/apt/sources.list.d/pve-enterprise.sources&index=0&enabled=1'
 run px upgradecheck -f tsv -c check,severity,node,subject
 like "$out" 'apt-repositories	warning	pve2	/etc/apt/sources.list.d/pve-enterprise.sources' "the enterprise repository without a subscription is a warning on that node"
 is "$(printf '%s\n' "$out" | grep -c '^apt-repositories')" 1 "and only there"
-api PUT nodes/pve2/apt/repositories 'path=/etc/apt/sources.list.d/pve-enterprise.sources&index=0&enabled=0'
-is "$(sim_api_status PUT nodes/pve1/apt/repositories 'path=/etc/apt/sources.list.d/proxmox.sources&index=0&enabled=0&digest=0000')" 500 "pxsim: a stale digest is refused"
-is "$(sim_api_status PUT nodes/pve1/apt/repositories 'path=/etc/apt/sources.list.d/proxmox.sources&index=7&enabled=0')" 500 "pxsim: an unknown repository is refused"
-is "$(sim_api_status PUT nodes/pve1/apt/repositories 'index=0&enabled=0')" 400 "pxsim: path is required"
+api POST nodes/pve2/apt/repositories 'path=/etc/apt/sources.list.d/pve-enterprise.sources&index=0&enabled=0'
+is "$(sim_api_status POST nodes/pve1/apt/repositories 'path=/etc/apt/sources.list.d/proxmox.sources&index=0&enabled=0&digest=0000')" 500 "pxsim: a stale digest is refused"
+is "$(sim_api_status POST nodes/pve1/apt/repositories 'path=/etc/apt/sources.list.d/proxmox.sources&index=7&enabled=0')" 500 "pxsim: an unknown repository is refused"
+is "$(sim_api_status POST nodes/pve1/apt/repositories 'index=0&enabled=0')" 400 "pxsim: path is required"
 # A node that cannot tell its repositories (500, or an answer without
 # files): a warning on that node, the other checks still run.
 simctl POST fault 'rate=1&mode=500&prefix=/nodes/pve3/apt/repositories' >/dev/null

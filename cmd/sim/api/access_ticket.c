@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "../core.h"
+#include "node_admin.h"
 
 
 static void
@@ -30,6 +31,13 @@ h_ticket_post(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 	else
 		snprintf(user, sizeof(user), "%s", username);
 	if (!auth_login(s, user, password, pbs)) {
+		/* PVE logs the name as given: a hostile one reaches the
+		 * journal */
+		if (!pbs && s->nnodes > 0)
+			node_log_add(s, s->nodes[0].name, "pvedaemon[%u]: "
+			    "authentication failure; rhost=::ffff:127.0.0.1 "
+			    "user=%s msg=Authentication failure", 1200u +
+			    (unsigned)(sim_hash(s, 3, 4) % 1000), user);
 		rs->status = 401;
 		snprintf(rs->reason, sizeof(rs->reason),
 		    "authentication failure");

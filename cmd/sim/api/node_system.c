@@ -9,8 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "api.h"
+#include "node_admin.h"
 
 static int
 node_index(struct sim *s, const char *name)
@@ -815,9 +817,19 @@ static const struct apt_repo {
 	{ "/etc/apt/sources.list.d/proxmox.sources", 0,
 	    "http://download.proxmox.com/debian/pve", "trixie",
 	    "pve-no-subscription", 1, "no-subscription", "Proxmox" },
+	/* not configured as installed (-1): PUT handle adds it */
+	{ "/etc/apt/sources.list.d/proxmox.sources", 1,
+	    "http://download.proxmox.com/debian/pve", "trixie",
+	    "pve-test", -1, "test", "Proxmox" },
 	{ "/etc/apt/sources.list.d/ceph.sources", 0,
 	    "https://enterprise.proxmox.com/debian/ceph-squid", "trixie",
 	    "enterprise", 0, "ceph-squid-enterprise", "Proxmox" },
+	{ "/etc/apt/sources.list.d/ceph.sources", 1,
+	    "http://download.proxmox.com/debian/ceph-squid", "trixie",
+	    "no-subscription", -1, "ceph-squid-no-subscription", "Proxmox" },
+	{ "/etc/apt/sources.list.d/ceph.sources", 2,
+	    "http://download.proxmox.com/debian/ceph-squid", "trixie",
+	    "test", -1, "ceph-squid-test", "Proxmox" },
 };
 #define NAPT	(sizeof(apt_repos) / sizeof(apt_repos[0]))
 
@@ -840,7 +852,8 @@ apt_flags(struct sim *s, const struct sim_match *m, char *flags)
 	size_t i;
 
 	for (i = 0; i < NAPT; i++)
-		flags[i] = apt_repos[i].enabled ? '1' : '0';
+		flags[i] = apt_repos[i].enabled < 0 ? '-' :
+		    apt_repos[i].enabled ? '1' : '0';
 	flags[NAPT] = '\0';
 	node_parent(m, parent, sizeof(parent));
 	if ((doc = sim_doc_get(s, "aptrepo", parent, "flags")) != NULL) {
@@ -848,6 +861,20 @@ apt_flags(struct sim *s, const struct sim_match *m, char *flags)
 			memcpy(flags, doc + 1, NAPT);
 		free(doc);
 	}
+}
+
+/* Repository i's index within its file: the configured ones before it
+ * ('-': not configured). */
+static int
+repo_index(const char *flags, size_t i)
+{
+	int n = 0;
+
+	for (size_t q = 0; q < i; q++)
+		if (flags[q] != '-' && strcmp(apt_repos[q].path,
+		    apt_repos[i].path) == 0)
+			n++;
+	return n;
 }
 
 static void
@@ -902,6 +929,8 @@ apt_repos_get(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 		jw_arr(&w);
 		for (q = i; q < NAPT &&
 		    strcmp(apt_repos[q].path, apt_repos[i].path) == 0; q++) {
+			if (flags[q] == '-')
+				continue;
 			jw_obj(&w);
 			apt_words(&w, "Types", "deb");
 			apt_words(&w, "URIs", apt_repos[q].uris);
@@ -929,9 +958,11 @@ apt_repos_get(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 	jw_key(&w, "infos");
 	jw_arr(&w);
 	for (i = 0; i < NAPT; i++) {
-		char idx[8];
+		char idx[16];
 
-		snprintf(idx, sizeof(idx), "%d", apt_repos[i].index);
+		if (flags[i] == '-')
+			continue;
+		snprintf(idx, sizeof(idx), "%d", repo_index(flags, i));
 		jw_obj(&w);
 		jw_kstr(&w, "index", idx);
 		jw_kstr(&w, "kind", "origin");
@@ -960,7 +991,7 @@ apt_repos_get(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 		for (i = 0; i < NAPT; i++)
 			if (apt_repos[i].handle != NULL &&
 			    strcmp(apt_repos[i].handle,
-			    apt_standard[q].handle) == 0)
+			    apt_standard[q].handle) == 0 && flags[i] != '-')
 				jw_kint(&w, "status", flags[i] == '1');
 		jw_end(&w);
 	}
@@ -969,9 +1000,9 @@ apt_repos_get(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 	sim_ok_end(rs, &w);
 }
 
-/* PUT: enable or disable the repository index of the file path. */
+/* POST: enable or disable the repository index of the file path. */
 static void
-apt_repos_put(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+apt_repos_change(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
     const struct sim_match *m)
 {
 	const char *path = sim_param(rq, "path"), *dg = sim_param(rq,
@@ -983,6 +1014,11 @@ apt_repos_put(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 	if (ext_check("path:s:r index:i:r enabled:b digest:s", rq, rs, 1,
 	    "node") == -1)
 		return;
+	if (dg != NULL && strlen(dg) > 80) {
+		sim_param_error(rs, "digest", "value may only be 80 characters "
+		    "long");
+		return;
+	}
 	index = sim_param_int(rq, "index", -1);
 	apt_flags(s, m, flags);
 	ext_digest(flags, NAPT, digest);
@@ -992,8 +1028,8 @@ apt_repos_put(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 		return;
 	}
 	for (i = 0; i < NAPT; i++)
-		if (strcmp(apt_repos[i].path, path) == 0 &&
-		    apt_repos[i].index == index)
+		if (strcmp(apt_repos[i].path, path) == 0 && flags[i] != '-' &&
+		    repo_index(flags, i) == index)
 			break;
 	if (i == NAPT) {
 		sim_error(rs, 500, "unable to find repository %lld in '%s'",
@@ -1006,6 +1042,108 @@ apt_repos_put(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 	node_parent(m, parent, sizeof(parent));
 	sim_doc_put(s, "aptrepo", parent, "flags", json);
 	sim_ok_null(rs);
+}
+
+
+/* PUT: add the standard repository handle, or enable it where it is
+ * configured but disabled (proxmox-apt's add_repository). */
+static void
+apt_repos_add(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	const char *handle = sim_param(rq, "handle"), *dg = sim_param(rq,
+	    "digest");
+	char flags[NAPT + 1], digest[41], parent[96], json[NAPT + 3];
+	size_t i, q;
+
+	if (ext_check("handle:s:r digest:s", rq, rs, 1, "node") == -1)
+		return;
+	if (dg != NULL && strlen(dg) > 80) {
+		sim_param_error(rs, "digest", "value may only be 80 characters "
+		    "long");
+		return;
+	}
+	apt_flags(s, m, flags);
+	ext_digest(flags, NAPT, digest);
+	if (dg != NULL && *dg && strcmp(dg, digest) != 0) {
+		sim_error(rs, 500, "detected modified configuration - file "
+		    "changed by other user? Try again.");
+		return;
+	}
+	for (q = 0; q < sizeof(apt_standard) / sizeof(apt_standard[0]); q++)
+		if (strcmp(apt_standard[q].handle, handle) == 0)
+			break;
+	if (q == sizeof(apt_standard) / sizeof(apt_standard[0])) {
+		sim_error(rs, 500, "unknown repository handle '%s'", handle);
+		return;
+	}
+	for (i = 0; i < NAPT; i++)
+		if (apt_repos[i].handle != NULL &&
+		    strcmp(apt_repos[i].handle, handle) == 0)
+			break;
+	if (i == NAPT) {
+		sim_error(rs, 500, "adding the repository '%s' is not "
+		    "supported by this node's files", handle);
+		return;
+	}
+	flags[i] = '1';
+	snprintf(json, sizeof(json), "\"%s\"", flags);
+	node_parent(m, parent, sizeof(parent));
+	sim_doc_put(s, "aptrepo", parent, "flags", json);
+	sim_ok_null(rs);
+}
+
+/* GET changelog: of an installed package, optionally a version. */
+static void
+apt_changelog(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	const char *name = sim_param(rq, "name");
+	const char *version = sim_param(rq, "version");
+	struct buf b = { 0 };
+	struct jw w;
+	size_t i, n;
+
+	(void)s;
+	(void)m;
+	if (ext_check("name:s:r version:s", rq, rs, 1, "node") == -1)
+		return;
+	n = strlen(name);
+	if (n < 2 || !((name[0] >= 'a' && name[0] <= 'z') || (name[0] >= '0'
+	    && name[0] <= '9')) || strspn(name, "abcdefghijklmnopqrstuvwxyz"
+	    "0123456789-+.:") != n) {
+		sim_param_error(rs, "name", "value does not match the regex "
+		    "pattern");
+		return;
+	}
+	for (i = 0; i < sizeof(pkgs) / sizeof(pkgs[0]); i++)
+		if (strcmp(pkgs[i].name, name) == 0)
+			break;
+	if (i == sizeof(pkgs) / sizeof(pkgs[0])) {
+		sim_error(rs, 500, "changelog for '%s' not available", name);
+		return;
+	}
+	if (version == NULL)
+		version = pkgs[i].newver ? pkgs[i].newver : pkgs[i].version;
+	if (strcmp(version, pkgs[i].version) != 0 && (pkgs[i].newver == NULL ||
+	    strcmp(version, pkgs[i].newver) != 0)) {
+		sim_error(rs, 500, "changelog for '%s_%s' not available", name,
+		    version);
+		return;
+	}
+	buf_printf(&b, "%s (%s) trixie; urgency=medium\n\n", name, version);
+	if (pkgs[i].newver != NULL && strcmp(version, pkgs[i].newver) == 0)
+		buf_printf(&b, "  * update to %s: bug fixes and improvements\n\n"
+		    " -- Proxmox Support Team <support@proxmox.com>  Mon, 01 Dec "
+		    "2025 10:00:00 +0100\n\n%s (%s) trixie; urgency=medium\n\n",
+		    version, name, pkgs[i].version);
+	buf_printf(&b, "  * release %s\n\n -- Proxmox Support Team "
+	    "<support@proxmox.com>  Mon, 10 Nov 2025 10:00:00 +0100\n",
+	    pkgs[i].version);
+	sim_ok_begin(rs, &w);
+	jw_str(&w, b.p);
+	sim_ok_end(rs, &w);
+	buf_free(&b);
 }
 
 static void
@@ -1040,25 +1178,71 @@ static const char *syslog_lines[] = {
 
 #define SYSLOG_TOTAL 500
 
-/* Line n (0-based, oldest first) of the node's log, at time *t. */
+/* Line n (0-based, oldest first) of the node's log, at time *t: the
+ * seeded lines, then those appended since (node_admin.h). */
 static void
 log_line(struct sim *s, int idx, long long n, char *buf, size_t size,
     time_t *t, int journal)
 {
 	time_t now = sim_now(s);
 	struct tm tm;
-	char ts[64], msg[256];
+	char ts[64], msg[1024];
 	uint64_t h = sim_hash(s, (uint64_t)idx * 100000 + (uint64_t)n, 77);
 	const char *fmt = syslog_lines[h % (sizeof(syslog_lines) /
 	    sizeof(syslog_lines[0]))];
 
-	*t = now - (SYSLOG_TOTAL - n) * 37;
+	if (n >= SYSLOG_TOTAL) {
+		if (node_log_get(s, s->nodes[idx].name, (int)(n - SYSLOG_TOTAL),
+		    msg, sizeof(msg), t) != 0)
+			snprintf(msg, sizeof(msg), "-");
+	} else {
+		*t = now - (SYSLOG_TOTAL - n) * 37;
+		/* the seeded lines end before the first appended one */
+		*t -= 60;
+		snprintf(msg, sizeof(msg), fmt, (unsigned)(1000 + h % 60000),
+		    (unsigned)(h % 97));
+	}
 	localtime_r(t, &tm);
 	strftime(ts, sizeof(ts), journal ? "%b %d %H:%M:%S" :
 	    "%Y-%m-%dT%H:%M:%S%z", &tm);
-	snprintf(msg, sizeof(msg), fmt, (unsigned)(1000 + h % 60000),
-	    (unsigned)(h % 97));
 	snprintf(buf, size, "%s %s %s", ts, s->nodes[idx].name, msg);
+}
+
+static long long
+log_total(struct sim *s, int idx)
+{
+	return SYSLOG_TOTAL + node_log_count(s, s->nodes[idx].name);
+}
+
+/* syslog's since/until: "YYYY-MM-DD[ HH:MM[:SS]]" (PVE's pattern), as
+ * local time in *t; 0, or -1 with the 400 in rs. */
+static int
+syslog_date(const char *v, const char *param, time_t *t, struct sim_resp *rs)
+{
+	struct tm tm = { 0 };
+	int y, mo, d, h = 0, mi = 0, sec = 0, k = 0;
+	size_t n = v ? strlen(v) : 0;
+
+	if (v == NULL)
+		return 0;
+	if ((n == 10 && sscanf(v, "%4d-%2d-%2d%n", &y, &mo, &d, &k) == 3) ||
+	    (n == 16 && sscanf(v, "%4d-%2d-%2d %2d:%2d%n", &y, &mo, &d, &h,
+	    &mi, &k) == 5) || (n == 19 && sscanf(v, "%4d-%2d-%2d %2d:%2d:%2d%n",
+	    &y, &mo, &d, &h, &mi, &sec, &k) == 6)) {
+		if ((size_t)k == n && strspn(v, "0123456789-: ") == n) {
+			tm.tm_year = y - 1900;
+			tm.tm_mon = mo - 1;
+			tm.tm_mday = d;
+			tm.tm_hour = h;
+			tm.tm_min = mi;
+			tm.tm_sec = sec;
+			tm.tm_isdst = -1;
+			*t = mktime(&tm);
+			return 0;
+		}
+	}
+	sim_param_error(rs, param, "value does not match the regex pattern");
+	return -1;
 }
 
 static void
@@ -1069,34 +1253,76 @@ node_syslog(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 	long long start = sim_param_int(rq, "start", 0);
 	long long limit = sim_param_int(rq, "limit", 50);
 	const char *service = sim_param(rq, "service");
+	long long total = log_total(s, idx);
+	time_t since = 0, until = 0;
 	struct jw w;
-	long long i, n = 0;
+	long long i, n = 0, matched = 0;
 
 	if (ext_check("limit:i start:i service:s since:s until:s", rq, rs,
 	    1, "") == -1)
 		return;
-	if (start < 0)
-		start = 0;
-	if (limit < 0)
-		limit = 0;
+	if (start < 0 || limit < 0) {
+		sim_param_error(rs, start < 0 ? "start" : "limit", "value must "
+		    "have a minimum value of 0");
+		return;
+	}
+	if (service != NULL && strlen(service) > 128) {
+		sim_param_error(rs, "service", "value may only be 128 "
+		    "characters long");
+		return;
+	}
+	if (syslog_date(sim_param(rq, "since"), "since", &since, rs) != 0 ||
+	    syslog_date(sim_param(rq, "until"), "until", &until, rs) != 0)
+		return;
 	sim_ok_begin(rs, &w);
 	jw_arr(&w);
-	for (i = start; i < SYSLOG_TOTAL && n < limit; i++) {
-		char line[512];
+	for (i = 0; i < total; i++) {
+		char line[1536];
 		time_t t;
 
 		log_line(s, idx, i, line, sizeof(line), &t, 0);
 		if (service != NULL && strstr(line, service) == NULL)
 			continue;
+		if ((since && t < since) || (until && t > until))
+			continue;
+		if (matched++ < start || n >= limit)
+			continue;
 		jw_obj(&w);
-		jw_kint(&w, "n", i + 1);
+		jw_kint(&w, "n", matched);
 		jw_kstr(&w, "t", line);
 		jw_end(&w);
 		n++;
 	}
 	jw_end(&w);
-	jw_kint(&w, "total", SYSLOG_TOTAL);
+	jw_kint(&w, "total", matched);
 	sim_ok_end(rs, &w);
+}
+
+/* A journal cursor: "s=SEQNUM_ID;i=INDEX" of line INDEX. */
+static void
+cursor_of(struct sim *s, int idx, long long i, char *buf, size_t n)
+{
+	snprintf(buf, n, "s=%016llx;i=%llx",
+	    (unsigned long long)sim_hash(s, (uint64_t)idx, 1), i);
+}
+
+/* The line index of cursor c: 0, or -1 when c is not one of this
+ * node's. */
+static int
+cursor_parse(struct sim *s, int idx, const char *c, long long *i)
+{
+	char want[40];
+	unsigned long long v;
+	int k = 0;
+
+	snprintf(want, sizeof(want), "s=%016llx;i=",
+	    (unsigned long long)sim_hash(s, (uint64_t)idx, 1));
+	if (strncmp(c, want, strlen(want)) != 0 ||
+	    sscanf(c + strlen(want), "%llx%n", &v, &k) != 1 ||
+	    c[strlen(want) + (size_t)k] != '\0')
+		return -1;
+	*i = (long long)v;
+	return 0;
 }
 
 static void
@@ -1107,36 +1333,77 @@ node_journal(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 	long long last = sim_param_int(rq, "lastentries", 0);
 	long long since = sim_param_int(rq, "since", 0);
 	long long until = sim_param_int(rq, "until", 0);
+	const char *sc = sim_param(rq, "startcursor");
+	const char *ec = sim_param(rq, "endcursor");
+	long long total = log_total(s, idx), first = 0, end = total;
+	long long *pick, npick = 0, i, from;
 	struct jw w;
-	long long i, from = 0;
 	char cursor[64];
 
 	if (ext_check("endcursor:s lastentries:i since:i startcursor:s "
 	    "until:i", rq, rs, 1, "") == -1)
 		return;
-	if (last > 0 && last < SYSLOG_TOTAL)
-		from = SYSLOG_TOTAL - last;
-	sim_ok_begin(rs, &w);
-	jw_arr(&w);
-	snprintf(cursor, sizeof(cursor), "s=%016llx;i=%llx",
-	    (unsigned long long)sim_hash(s, (uint64_t)idx, 1),
-	    (long long)from);
-	jw_str(&w, cursor);
-	for (i = from; i < SYSLOG_TOTAL; i++) {
-		char line[512];
+	if (last < 0 || since < 0 || until < 0) {
+		sim_param_error(rs, last < 0 ? "lastentries" : since < 0 ?
+		    "since" : "until", "value must have a minimum value of 0");
+		return;
+	}
+	if (sc != NULL && sim_param(rq, "since") != NULL) {
+		sim_param_error(rs, "since", "value conflicts with "
+		    "'startcursor'");
+		return;
+	}
+	if (ec != NULL && sim_param(rq, "until") != NULL) {
+		sim_param_error(rs, "until", "value conflicts with "
+		    "'endcursor'");
+		return;
+	}
+	if (sc != NULL) {
+		if (cursor_parse(s, idx, sc, &first) != 0) {
+			sim_error(rs, 500, "Failed to seek to cursor: Invalid "
+			    "argument");
+			return;
+		}
+		first++;		/* start after it */
+	}
+	if (ec != NULL) {
+		if (cursor_parse(s, idx, ec, &end) != 0) {
+			sim_error(rs, 500, "Failed to seek to cursor: Invalid "
+			    "argument");
+			return;
+		}
+		if (end > total)
+			end = total;
+	}
+	pick = px_xcalloc((size_t)(total > 0 ? total : 1), sizeof(*pick));
+	for (i = first; i < end; i++) {
+		char line[1536];
 		time_t t;
 
 		log_line(s, idx, i, line, sizeof(line), &t, 1);
 		if ((since && t < since) || (until && t > until))
 			continue;
-		jw_str(&w, line);
+		pick[npick++] = i;
 	}
-	snprintf(cursor, sizeof(cursor), "s=%016llx;i=%x",
-	    (unsigned long long)sim_hash(s, (uint64_t)idx, 1),
-	    SYSLOG_TOTAL);
-	jw_str(&w, cursor);
+	from = last > 0 && last < npick ? npick - last : 0;
+	sim_ok_begin(rs, &w);
+	jw_arr(&w);
+	if (npick > from) {
+		cursor_of(s, idx, pick[from], cursor, sizeof(cursor));
+		jw_str(&w, cursor);
+		for (i = from; i < npick; i++) {
+			char line[1536];
+			time_t t;
+
+			log_line(s, idx, pick[i], line, sizeof(line), &t, 1);
+			jw_str(&w, line);
+		}
+		cursor_of(s, idx, pick[npick - 1], cursor, sizeof(cursor));
+		jw_str(&w, cursor);
+	}
 	jw_end(&w);
 	sim_ok_end(rs, &w);
+	free(pick);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1227,6 +1494,31 @@ time_get(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 	ext_obj_free(&o);
 }
 
+/* A zone of the tz database: a path under /usr/share/zoneinfo (no "..",
+ * no other characters), or one of the zones pxsim knows where the host
+ * has no database. */
+static int
+tz_known(const char *tz)
+{
+	static const char *const zones[] = { "UTC", "Etc/UTC", "Europe/Berlin",
+		"Europe/Vienna", "Europe/London", "Europe/Paris",
+		"America/New_York", "America/Los_Angeles", "Asia/Tokyo",
+		"Australia/Sydney", NULL };
+	char path[160];
+	struct stat st;
+	size_t n = strlen(tz);
+
+	if (n == 0 || n > 64 || tz[0] == '/' || strstr(tz, "..") != NULL ||
+	    strspn(tz, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "0123456789/_+-") != n)
+		return 0;
+	for (int i = 0; zones[i]; i++)
+		if (strcmp(zones[i], tz) == 0)
+			return 1;
+	snprintf(path, sizeof(path), "/usr/share/zoneinfo/%s", tz);
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}
+
 static void
 time_put(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
     const struct sim_match *m)
@@ -1237,8 +1529,10 @@ time_put(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 
 	if (ext_check("timezone:s:r", rq, rs, 1, "") == -1)
 		return;
-	if (strcmp(tz, "UTC") != 0 && strchr(tz, '/') == NULL) {
-		sim_param_errorf(rs, "timezone", "Invalid timezone");
+	if (!tz_known(tz)) {
+		/* PVE's write_timezone: the zone must be a file under
+		 * /usr/share/zoneinfo */
+		sim_error(rs, 500, "invalid time zone '%s'", tz);
 		return;
 	}
 	node_parent(m, parent, sizeof(parent));
@@ -1463,7 +1757,10 @@ const struct sim_route sim_routes_node[] = {
 	{ "GET", "/nodes/{node}/apt", apt_index, NULL, NULL, 0 },
 	{ "GET", "/nodes/{node}/apt/versions", apt_versions, NAUD, 0 },
 	{ "GET", "/nodes/{node}/apt/repositories", apt_repos_get, NAUD, 0 },
-	{ "PUT", "/nodes/{node}/apt/repositories", apt_repos_put, NMOD, 0 },
+	{ "POST", "/nodes/{node}/apt/repositories", apt_repos_change, NMOD,
+	    0 },
+	{ "PUT", "/nodes/{node}/apt/repositories", apt_repos_add, NMOD, 0 },
+	{ "GET", "/nodes/{node}/apt/changelog", apt_changelog, NMOD, 0 },
 	{ "GET", "/nodes/{node}/apt/update", apt_update_list, NMOD, 0 },
 	{ "POST", "/nodes/{node}/apt/update", apt_update_run, NMOD, 0 },
 

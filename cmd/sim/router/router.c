@@ -94,7 +94,7 @@ find_route(const struct sim_route *const *lists, const char *method,
 /* Check {node} and {vmid}; 0 or -1 with rs filled. */
 static int
 check_vars(struct sim *s, const struct sim_req *rq, const struct sim_match *m,
-    struct sim_resp *rs)
+    struct sim_resp *rs, int flags)
 {
 	const char *node = sim_var(m, "node"), *vmid = sim_var(m, "vmid");
 
@@ -129,7 +129,7 @@ check_vars(struct sim *s, const struct sim_req *rq, const struct sim_match *m,
 			    "service not known", node, node);
 			return -1;
 		}
-		if (n->offline) {
+		if (n->offline && !(flags & SIM_ROUTE_ANYSTATE)) {
 			sim_error(rs, 595, "No route to host");
 			return -1;
 		}
@@ -194,7 +194,7 @@ run_route(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 			goto out;
 		}
 	}
-	if (check_vars(s, rq, &m, rs) != 0)
+	if (check_vars(s, rq, &m, rs, f.route->flags) != 0)
 		goto out;
 	if (f.route->priv && need_auth) {
 		char path[512];
@@ -237,7 +237,7 @@ api_dispatch(struct sim *s, struct sim_req *rq, struct sim_resp *rs)
 	    sim_routes_cluster, sim_routes_cluster_config,
 	    sim_routes_node, sim_routes_access, sim_routes_access_tfa,
 	    sim_routes_metrics, sim_routes_acme, sim_routes_sdn,
-	    sim_routes_console, NULL };
+	    sim_routes_console, sim_routes_node_admin, NULL };
 	static const struct sim_route *const pbs[] = { sim_routes_pbs_core,
 	    sim_routes_pbs, sim_routes_pbs_ops, NULL };
 	static const struct sim_route *const ctl[] = { sim_routes_control,

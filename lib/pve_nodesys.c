@@ -1,0 +1,268 @@
+/*
+ * pve_nodesys.c -- a node's certificates and apt repositories parsed
+ * from PVE's answers (pve_nodesys.h).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "buf.h"
+#include "enc.h"
+#include "pve_nodesys.h"
+
+/* A string member into buf, sanitized; "" when absent or no string. */
+static void
+str_at(const struct json *j, int obj, const char *key, char *buf, size_t n)
+{
+	int k = json_get(j, obj, key);
+
+	buf[0] = '\0';
+	if (k < 0 || json_type(j, k) != JSON_STRING ||
+	    json_strcpy(j, k, buf, n) < 0)
+		buf[0] = '\0';
+	text_sanitize(buf);
+}
+
+int
+pve_pem_fingerprint(const char *pem, char fp[96])
+{
+	static const char begin[] = "-----BEGIN CERTIFICATE-----";
+	static const char end[] = "-----END CERTIFICATE-----";
+	const char *b = strstr(pem, begin), *e;
+	struct buf der = { 0 };
+	int rc = -1;
+
+	if (b == NULL || (e = strstr(b, end)) == NULL)
+		return -1;
+	b += sizeof(begin) - 1;
+	if (b64_decode(&der, b, (size_t)(e - b)) == 0 && der.len > 0) {
+		fingerprint_of(fp, der.p, der.len);
+		rc = 0;
+	}
+	buf_free(&der);
+	return rc;
+}
+
+int
+pve_certs_parse(const struct json *j, int arr, struct pve_cert **out,
+    int *n, int *bad, struct px_err *e)
+{
+	int k, i;
+
+	*out = NULL;
+	*n = 0;
+	*bad = 0;
+	if (json_type(j, arr) != JSON_ARRAY) {
+		px_fail(e, PXE_PARSE, "the certificates are not a list");
+		return -1;
+	}
+	*out = calloc((size_t)json_len(j, arr) + 1, sizeof(**out));
+	if (*out == NULL) {
+		px_fail(e, PXE_FAILURE, "out of memory");
+		return -1;
+	}
+	JSON_FOREACH(j, arr, k, i) {
+		struct pve_cert *c = &(*out)[*n];
+		int s, q, w;
+		char *pem;
+
+		if (json_type(j, k) != JSON_OBJECT) {
+			(*bad)++;
+			continue;
+		}
+		str_at(j, k, "filename", c->filename, sizeof(c->filename));
+		str_at(j, k, "fingerprint", c->fingerprint,
+		    sizeof(c->fingerprint));
+		str_at(j, k, "subject", c->subject, sizeof(c->subject));
+		str_at(j, k, "issuer", c->issuer, sizeof(c->issuer));
+		str_at(j, k, "public-key-type", c->keytype,
+		    sizeof(c->keytype));
+		c->notbefore = json_get_int(j, k, "notbefore", 0);
+		c->has_notafter = json_get(j, k, "notafter") >= 0;
+		c->notafter = json_get_int(j, k, "notafter", 0);
+		c->keybits = (int)json_get_int(j, k, "public-key-bits", 0);
+		s = json_get(j, k, "san");
+		if (s >= 0 && json_type(j, s) == JSON_ARRAY)
+			JSON_FOREACH(j, s, q, w) {
+				char v[256];
+				size_t len = strlen(c->san);
+
+				if (json_type(j, q) != JSON_STRING ||
+				    json_strcpy(j, q, v, sizeof(v)) < 0)
+					continue;
+				text_sanitize(v);
+				if (len + strlen(v) + 2 < sizeof(c->san))
+					snprintf(c->san + len, sizeof(c->san) -
+					    len, "%s%s", len ? "," : "", v);
+			}
+		s = json_get(j, k, "pem");
+		pem = s >= 0 && json_type(j, s) == JSON_STRING ?
+		    json_strdup(j, s) : NULL;
+		if (pem && pve_pem_fingerprint(pem, c->pem_fingerprint) == 0)
+			c->pem_check = strcasecmp(c->pem_fingerprint,
+			    c->fingerprint) == 0 ? 1 : -1;
+		free(pem);
+		(*n)++;
+	}
+	return 0;
+}
+
+/* An array of strings, space-separated, into out. */
+static void
+words(const struct json *j, int obj, const char *key, char *out, size_t n)
+{
+	int a = json_get(j, obj, key), k, i;
+
+	out[0] = '\0';
+	if (a < 0 || json_type(j, a) != JSON_ARRAY)
+		return;
+	JSON_FOREACH(j, a, k, i) {
+		char w[256];
+
+		if (json_type(j, k) != JSON_STRING ||
+		    json_strcpy(j, k, w, sizeof(w)) < 0)
+			continue;
+		text_sanitize(w);
+		if (strlen(out) + strlen(w) + 2 < n)
+			snprintf(out + strlen(out), n - strlen(out), "%s%s",
+			    out[0] ? " " : "", w);
+	}
+}
+
+static int
+has_word(const char *list, const char *w)
+{
+	size_t n = strlen(w);
+
+	for (const char *p = strstr(list, w); p; p = strstr(p + 1, w))
+		if ((p == list || p[-1] == ' ') && (p[n] == ' ' ||
+		    p[n] == '\0'))
+			return 1;
+	return 0;
+}
+
+/* The standard repository r is, by its URI and component. */
+static void
+handle_of(struct pve_node_repo *r)
+{
+	const char *ceph = strstr(r->uris, "/debian/ceph-");
+
+	r->handle[0] = '\0';
+	if (ceph != NULL) {
+		char name[32];
+		size_t n = strcspn(ceph + 13, "/ ");
+
+		if (n == 0 || n >= sizeof(name))
+			return;
+		memcpy(name, ceph + 13, n);
+		name[n] = '\0';
+		if (has_word(r->components, "enterprise"))
+			snprintf(r->handle, sizeof(r->handle),
+			    "ceph-%s-enterprise", name);
+		else if (has_word(r->components, "no-subscription"))
+			snprintf(r->handle, sizeof(r->handle),
+			    "ceph-%s-no-subscription", name);
+		else if (has_word(r->components, "test"))
+			snprintf(r->handle, sizeof(r->handle), "ceph-%s-test",
+			    name);
+		return;
+	}
+	if (strstr(r->uris, "/debian/pve") == NULL)
+		return;
+	if (has_word(r->components, "pve-enterprise"))
+		snprintf(r->handle, sizeof(r->handle), "enterprise");
+	else if (has_word(r->components, "pve-no-subscription"))
+		snprintf(r->handle, sizeof(r->handle), "no-subscription");
+	else if (has_word(r->components, "pve-test") ||
+	    has_word(r->components, "pvetest"))
+		snprintf(r->handle, sizeof(r->handle), "test");
+}
+
+int
+pve_node_repos_parse(const struct json *j, int obj,
+    struct pve_node_repo **out, int *n, char *digest, size_t dn, char *known,
+    size_t kn, struct px_err *e)
+{
+	int files, std, k, i, cap = 16;
+
+	*out = NULL;
+	*n = 0;
+	digest[0] = '\0';
+	known[0] = '\0';
+	if (json_type(j, obj) != JSON_OBJECT ||
+	    (files = json_get(j, obj, "files")) < 0 ||
+	    json_type(j, files) != JSON_ARRAY) {
+		px_fail(e, PXE_PARSE, "the apt repositories are not PVE's "
+		    "answer (no files)");
+		return -1;
+	}
+	str_at(j, obj, "digest", digest, dn);
+	if (strspn(digest, "0123456789abcdefABCDEF") != strlen(digest))
+		digest[0] = '\0';
+	if ((*out = calloc((size_t)cap, sizeof(**out))) == NULL)
+		goto oom;
+	JSON_FOREACH(j, files, k, i) {
+		char path[512];
+		int reps, q, w, idx = 0;
+
+		if (json_type(j, k) != JSON_OBJECT)
+			continue;
+		str_at(j, k, "path", path, sizeof(path));
+		reps = json_get(j, k, "repositories");
+		if (path[0] == '\0' || reps < 0 ||
+		    json_type(j, reps) != JSON_ARRAY)
+			continue;
+		JSON_FOREACH(j, reps, q, w) {
+			struct pve_node_repo *p;
+
+			if (json_type(j, q) != JSON_OBJECT) {
+				idx++;
+				continue;
+			}
+			if (*n == cap) {
+				struct pve_node_repo *nv;
+
+				cap *= 2;
+				nv = realloc(*out, (size_t)cap * sizeof(**out));
+				if (nv == NULL)
+					goto oom;
+				*out = nv;
+			}
+			p = &(*out)[(*n)++];
+			memset(p, 0, sizeof(*p));
+			snprintf(p->path, sizeof(p->path), "%s", path);
+			p->index = idx++;
+			p->enabled = json_get_bool(j, q, "Enabled", 1);
+			words(j, q, "Types", p->types, sizeof(p->types));
+			words(j, q, "URIs", p->uris, sizeof(p->uris));
+			words(j, q, "Suites", p->suites, sizeof(p->suites));
+			words(j, q, "Components", p->components,
+			    sizeof(p->components));
+			str_at(j, q, "FileType", p->filetype,
+			    sizeof(p->filetype));
+			handle_of(p);
+		}
+	}
+	if (kn > 1)
+		snprintf(known, kn, " ");
+	if ((std = json_get(j, obj, "standard-repos")) >= 0 &&
+	    json_type(j, std) == JSON_ARRAY)
+		JSON_FOREACH(j, std, k, i) {
+			char h[64];
+			size_t len = strlen(known);
+
+			str_at(j, k, "handle", h, sizeof(h));
+			if (h[0] && strspn(h, "abcdefghijklmnopqrstuvwxyz"
+			    "0123456789-") == strlen(h) &&
+			    len + strlen(h) + 2 < kn)
+				snprintf(known + len, kn - len, "%s ", h);
+		}
+	return 0;
+oom:
+	free(*out);
+	*out = NULL;
+	*n = 0;
+	px_fail(e, PXE_FAILURE, "out of memory");
+	return -1;
+}
