@@ -14,6 +14,10 @@
    bench): the Guests view and the Dashboard drawn and flushed to
    libtickit's mock terminal, median and worst per frame, and the
    re-sort of the guest list.
+5. px exporter --once over the cluster of 2. (8 nodes, 10,000 guests):
+   wall time and peak memory of one whole scrape (both rounds of GETs
+   and the rendering), the size of the exposition and its series.
+   `bench.py BUILD exporter` runs this one alone.
 Each figure is the median of several runs.  Nothing here is asserted:
 the numbers go into the notes.
 """
@@ -93,8 +97,22 @@ def measure(argv, n=5, **kw):
     return statistics.median(walls), max(peaks)
 
 
+def bench_exporter(conf):
+    e = dict(env, PX_CONFIG=conf)
+    out = subprocess.run([px, "exporter", "--once"], env=e, check=True,
+                         capture_output=True).stdout
+    series = sum(1 for l in out.splitlines() if l and not l.startswith(b"#"))
+    w, m = measure([px, "exporter", "--once"], n=5, env=e)
+    print("px exporter --once, 8 nodes, 10000 guests (median of 5):")
+    print(f"  {w * 1e3:7.1f} ms  peak {m:5.1f} MiB  "
+          f"{len(out) / 1e6:.1f} MB, {series} series")
+
+
 def main():
     cfg, conf = start_sim("big", "--nodes", "8", "--guests", "10000")
+    if sys.argv[2:] == ["exporter"]:
+        bench_exporter(conf)
+        return
     host, port = cfg["url"][8:].split(":")
     auth = f"PVEAPIToken={cfg['user']}!{cfg['token_id']}={cfg['token_secret']}"
     ctx = ssl._create_unverified_context()
@@ -212,6 +230,9 @@ for g in p.cluster.resources.get(type="vm"):
         subprocess.run([topframe, "500"], check=True)
     else:
         print(f"pxtop frame: {topframe} not built (make bench builds it)")
+
+    # 5. one scrape of the exporter
+    bench_exporter(conf)
 
 
 try:
