@@ -221,6 +221,8 @@ serve() {
 unserve() { kill "$EXP_PID" 2>/dev/null; wait "$EXP_PID" 2>/dev/null; }
 code() { curl -s -o /dev/null -w '%{http_code}' "$@"; }
 
+# a long cache, so that a loaded machine cannot make two scrapes of it
+printf '%s\n\n[exporter]\ncache = 600\n' "$base" >"$PX_CONFIG"
 serve --listen 127.0.0.1:0
 like "$EXP" '^127\.0\.0\.1:[0-9]+$' "listens on loopback, the port it got on stderr"
 curl -s -D "$T/h" -o "$T/m7" "http://$EXP/metrics"
@@ -267,6 +269,7 @@ like "$(grep '^px_exporter_scrapes_total' "$T/m8")" ' 1$' "requests within the c
 like "$(grep '^px_exporter_requests_total{code="404"}' "$T/m8")" ' 2$' "px_exporter_requests_total counts by code"
 kill -TERM "$EXP_PID"; wait "$EXP_PID"
 is "$?" 0 "SIGTERM: exit 0"
+printf '%s\n' "$base" >"$PX_CONFIG"
 
 # cache = 0: every request scrapes
 printf '%s\n\n[exporter]\ncache = 0\n' "$base" >"$PX_CONFIG"
