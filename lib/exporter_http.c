@@ -28,6 +28,11 @@ struct conn {
 	char in[EXPORTER_REQ_MAX];
 	size_t nin;
 	int writing;
+	int draining;		/* answered: reading what is left until
+				   the client closes (a lingering close, so
+				   that unread input does not turn our
+				   close into a reset that eats the answer) */
+	size_t drained;
 	struct buf out;
 	size_t off;
 	double deadline;	/* px_mono() */
@@ -35,6 +40,8 @@ struct conn {
 
 static const int codes[] = { 200, 400, 401, 404, 405, 408, 431 };
 #define NCODES	((int)(sizeof(codes) / sizeof(codes[0])))
+#define LINGER_S	2.0
+#define LINGER_MAX	(1 << 20)
 
 struct exporter {
 	struct exporter_conf conf;
@@ -46,6 +53,8 @@ struct exporter {
 	double cache_at;
 	struct exporter_stats st;
 	unsigned long long bycode[NCODES];
+	double logged_401;	/* when a refusal was last logged */
+	unsigned long long unlogged_401;
 };
 
 /* ---- configuration ---- */
@@ -308,6 +317,8 @@ conn_close(struct conn *k)
 	k->fd = -1;
 	k->nin = 0;
 	k->writing = 0;
+	k->draining = 0;
+	k->drained = 0;
 	k->off = 0;
 	buf_free(&k->out);
 }
@@ -340,7 +351,8 @@ exporter_pollfds(struct exporter *x, struct pollfd *fds, int max)
 		if (x->c[i].fd < 0)
 			continue;
 		fds[n].fd = x->c[i].fd;
-		fds[n].events = x->c[i].writing ? POLLOUT : POLLIN;
+		fds[n].events = x->c[i].writing && !x->c[i].draining ?
+		    POLLOUT : POLLIN;
 		fds[n++].revents = 0;
 	}
 	return n;
@@ -424,6 +436,8 @@ header(const char *req, const char *name, char *out, size_t n)
 
 		if (end == NULL)
 			end = l + strlen(l);
+		if (*l == '\r' || *l == '\n')
+			break;		/* the head ends here */
 		if (strncasecmp(l, name, ln) == 0 && l[ln] == ':') {
 			l += ln + 1;
 			while (*l == ' ' || *l == '\t')
@@ -534,8 +548,14 @@ handle_request(struct exporter *x, struct conn *k)
 	}
 	if (!authorized(x, k->in)) {
 		x->st.unauthorized++;
-		logf_(x, EXPORTER_LOG_WARN, "refused a request without the "
-		    "right token");
+		x->unlogged_401++;
+		if (x->logged_401 == 0 || px_mono() - x->logged_401 >= 60) {
+			logf_(x, EXPORTER_LOG_WARN, "refused %llu request%s "
+			    "without the right token", x->unlogged_401,
+			    x->unlogged_401 == 1 ? "" : "s");
+			x->logged_401 = px_mono();
+			x->unlogged_401 = 0;
+		}
 		respond(x, k, 401, NULL, NULL, strcmp(method, "HEAD") == 0);
 		return;
 	}
@@ -572,6 +592,36 @@ conn_write(struct conn *k)
 	return 1;
 }
 
+/* The answer is out: read and drop what the client still sends, until
+ * it closes, LINGER_S passes or LINGER_MAX bytes came. */
+static void
+conn_linger(struct conn *k)
+{
+	k->draining = 1;
+	k->deadline = px_mono() + LINGER_S;
+}
+
+/* Drop input of a lingering connection; 1 when it is to be closed. */
+static int
+conn_drain(struct conn *k)
+{
+	char junk[4096];
+
+	for (;;) {
+		ssize_t r = recv(k->fd, junk, sizeof(junk), 0);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return 0;
+		if (r <= 0)
+			return 1;
+		k->drained += (size_t)r;
+		if (k->drained > LINGER_MAX)
+			return 1;
+	}
+}
+
 /* Read what the client sent; answer when the head is complete. */
 static void
 conn_read(struct exporter *x, struct conn *k)
@@ -603,8 +653,8 @@ conn_read(struct exporter *x, struct conn *k)
 			break;
 		}
 	}
-	if (conn_write(k))
-		conn_close(k);
+	if (k->fd >= 0 && k->writing && conn_write(k))
+		conn_linger(k);
 }
 
 static void
@@ -646,9 +696,12 @@ exporter_handle_ready(struct exporter *x, const struct pollfd *fds, int n)
 
 			if (k->fd != fds[i].fd)
 				continue;
-			if (k->writing) {
-				if (conn_write(k))
+			if (k->draining) {
+				if (conn_drain(k))
 					conn_close(k);
+			} else if (k->writing) {
+				if (conn_write(k))
+					conn_linger(k);
 			} else
 				conn_read(x, k);
 			break;
@@ -661,11 +714,13 @@ exporter_handle_ready(struct exporter *x, const struct pollfd *fds, int n)
 		if (k->fd < 0 || now < k->deadline)
 			continue;
 		if (!k->writing) {
-			/* a client that sent no complete head in time */
+			/* a client that sent no complete head in time; one
+			 * more period to take the answer */
 			respond(x, k, 408, NULL, NULL, 0);
-			if (!conn_write(k))
-				continue;	/* give it one more period */
+			if (conn_write(k))
+				conn_linger(k);
+			continue;
 		}
-		conn_close(k);
+		conn_close(k);	/* too slow to read, or done lingering */
 	}
 }
