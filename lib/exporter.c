@@ -245,7 +245,13 @@ count_failed(struct scrape *s, const char *node, const struct pve_task *t,
 	for (int i = 0; i < n; i++) {
 		int z;
 
-		if (t[i].running || t[i].ok || strcmp(t[i].status, "OK") == 0)
+		long long end = t[i].endtime ? t[i].endtime : t[i].starttime;
+
+		/* asked since a day back, so that a long task that ended
+		 * in the last hour counts; a warning is no failure */
+		if (t[i].running || t[i].ok || strcmp(t[i].status, "OK") == 0 ||
+		    strncmp(t[i].status, "WARNINGS", 8) == 0 ||
+		    end < s->now - 3600)
 			continue;
 		for (z = 0; z < s->nfc; z++)
 			if (!strcmp(s->fc[z].node, node) &&
@@ -347,7 +353,7 @@ round_two(struct px_client *c, struct scrape *s)
 		    buf_str(&p));
 		px_call_init(&k[3 * i + 1], c, "GET", NULL,
 		    "%s/tasks?errors=1&since=%lld&limit=%d", buf_str(&p),
-		    s->now - 3600, TASK_LIMIT);
+		    s->now - 86400, TASK_LIMIT);
 		px_call_init(&k[3 * i + 2], c, "GET", NULL, "%s/replication",
 		    buf_str(&p));
 	}
