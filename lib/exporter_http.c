@@ -242,6 +242,9 @@ exporter_open(const struct exporter_conf *conf, struct exporter **out,
 	int lo = exporter_addr_loopback(conf->listen), one = 1;
 
 	*out = NULL;
+	if (conf->client == NULL)
+		return px_fail(e, PXE_USAGE, "the exporter needs a connected "
+		    "client");
 	if (lo < 0)
 		return px_fail(e, PXE_USAGE, "'%s' is not a numeric "
 		    "ADDRESS:PORT (127.0.0.1:9221, [::1]:9221)", conf->listen);

@@ -173,6 +173,14 @@ like "$(grep '^px_scrape_errors ' "$T/m5")" '^px_scrape_errors 1$' "px_scrape_er
 promtool check metrics <"$T/m5" >/dev/null 2>&1
 is "$?" 0 "the rest still parses"
 simctl DELETE fault >/dev/null
+simctl POST fault 'rate=1&mode=503&prefix=/nodes/pve1/storage/nas' >/dev/null
+run px exporter --once
+printf '%s\n' "$out" >"$T/m5b"
+is "$rc" 2 "a backup storage that fails: exit 2"
+ok $(grep -q '^px_backup_newest_age_seconds.* +Inf$' "$T/m1" && echo 0 || echo 1) "with every storage answering, a guest without a backup is +Inf"
+is "$(grep -c '^px_backup_newest_age_seconds.* +Inf$' "$T/m5b")" 0 "and no guest is called unbacked (+Inf) for it"
+ok $(grep -q '^px_backup_newest_timestamp_seconds' "$T/m5b" && echo 0 || echo 1) "the other storages' backups are still there"
+simctl DELETE fault >/dev/null
 simctl POST offline 'node=pve3&offline=1' >/dev/null
 simctl DELETE log >/dev/null
 run px exporter --once
@@ -235,6 +243,7 @@ is "$(code "http://$EXP/metricsx")" 404 "GET /metricsx: 404"
 is "$(code -X POST "http://$EXP/metrics")" 405 "POST /metrics: 405"
 is "$(code -X DELETE "http://$EXP/metrics")" 405 "DELETE /metrics: 405"
 is "$(code -I "http://$EXP/metrics")" 200 "HEAD /metrics: 200"
+is "$(curl -s -I "http://$EXP/metrics" | tr -d '\r' | sed '1,/^$/d' | wc -c)" 0 "HEAD: no body"
 # a client that connects and sends nothing does not hold the others up
 /usr/bin/python3 -c '
 import socket, sys, time
