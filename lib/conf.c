@@ -90,7 +90,7 @@ static const char *const named_kinds[] = {
 	"profile", "pbs", "alert", "policy", NULL
 };
 static const char *const plain_kinds[] = {
-	"px", "telegram", "ssh", "audit", NULL
+	"px", "telegram", "ssh", "audit", "exporter", NULL
 };
 
 static int

@@ -12,11 +12,15 @@
    against one profile alone.
 3b. px ls guests -A -f tsv over 50 profiles x 1,000 guests (50 ms
    latency) against one profile of 50,000 guests: time and peak memory.
-5. px audit verify over 1,000,000 entries, and the append rate.
 4. pxtop's frame with 10,000 guests (BUILD/bench/topframe, built by make
    bench): the Guests view and the Dashboard drawn and flushed to
    libtickit's mock terminal, median and worst per frame, and the
    re-sort of the guest list.
+5. px exporter --once over the cluster of 2. (8 nodes, 10,000 guests):
+   wall time and peak memory of one whole scrape (both rounds of GETs
+   and the rendering), the size of the exposition and its series.
+   `bench.py BUILD exporter` runs this one alone.
+6. px audit verify over 1,000,000 entries, and the append rate.
 Each figure is the median of several runs.  Nothing here is asserted:
 the numbers go into the notes.
 """
@@ -96,8 +100,22 @@ def measure(argv, n=5, **kw):
     return statistics.median(walls), max(peaks)
 
 
+def bench_exporter(conf):
+    e = dict(env, PX_CONFIG=conf)
+    out = subprocess.run([px, "exporter", "--once"], env=e, check=True,
+                         capture_output=True).stdout
+    series = sum(1 for l in out.splitlines() if l and not l.startswith(b"#"))
+    w, m = measure([px, "exporter", "--once"], n=5, env=e)
+    print("px exporter --once, 8 nodes, 10000 guests (median of 5):")
+    print(f"  {w * 1e3:7.1f} ms  peak {m:5.1f} MiB  "
+          f"{len(out) / 1e6:.1f} MB, {series} series")
+
+
 def main():
     cfg, conf = start_sim("big", "--nodes", "8", "--guests", "10000")
+    if sys.argv[2:] == ["exporter"]:
+        bench_exporter(conf)
+        return
     host, port = cfg["url"][8:].split(":")
     auth = f"PVEAPIToken={cfg['user']}!{cfg['token_id']}={cfg['token_secret']}"
     ctx = ssl._create_unverified_context()
@@ -240,7 +258,7 @@ for g in p.cluster.resources.get(type="vm"):
           f"of 50000 guests {ow * 1e3:.0f} ms, peak {om:.1f} MiB "
           f"({statistics.median(aw) / ow:.2f}x)")
 
-    # 5. audit log: verify a million entries (the log built once with
+    # 6. audit log: verify a million entries (the log built once with
     # build/bench/auditgen through audit_append, on tmpfs where each
     # append's synchronous commit is cheap, and kept for later runs)
     gen = os.path.join(build, "bench", "auditgen")
@@ -273,6 +291,9 @@ for g in p.cluster.resources.get(type="vm"):
         subprocess.run([topframe, "500"], check=True)
     else:
         print(f"pxtop frame: {topframe} not built (make bench builds it)")
+
+    # 5. one scrape of the exporter
+    bench_exporter(conf)
 
 
 try:

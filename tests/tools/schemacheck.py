@@ -90,6 +90,13 @@ EXTRA = {
                                     "live-migration-capable"}},
     "/cluster/mapping/usb": {"[]": {"type", "digest"}},
     "/cluster/mapping/dir": {"[]": {"type", "digest"}},
+    # A node's replication list is each job's configuration with its
+    # state (API2/Replication.pm status: $extract_job_status after
+    # ReplicationState::job_status, which adds next_sync and vmtype).
+    "/nodes/{node}/replication": {"[]": {"last_sync", "last_try",
+                                         "next_sync", "duration",
+                                         "fail_count", "error", "pid",
+                                         "vmtype"}},
     # The firewall answers its options with the file's digest
     # (copy_opject_with_digest) and every rule with the ruleset's
     # (cleanup_fw_rule in PVE/Firewall.pm).

@@ -1581,6 +1581,25 @@ repl_status_fields(struct sim *s, struct jw *w, const struct ext_obj *o,
 	free(schedule);
 }
 
+/* The state fields of a job, as the node's list shows them next to the
+ * job's configuration (PVE's GUI reads them from that list). */
+static void
+repl_state_set(struct sim *s, struct ext_obj *o)
+{
+	uint64_t h = sim_hash(s, (uint64_t)ext_obj_int(o, "guest", 0),
+	    (uint64_t)ext_obj_int(o, "jobnum", 0));
+	long long last = (long long)sim_now(s) - 60 - (long long)(h % 800);
+	char d[32];
+
+	ext_obj_set_int(o, "last_sync", last);
+	ext_obj_set_int(o, "last_try", last);
+	ext_obj_set_int(o, "next_sync", last + 900);
+	snprintf(d, sizeof(d), "%.2f", 1.5 + (double)(h % 300) / 100.0);
+	ext_obj_set_raw(o, "duration", d);
+	ext_obj_set_int(o, "fail_count", 0);
+	ext_obj_set_str(o, "vmtype", "qemu");
+}
+
 static int
 repl_node_cb(void *arg, const char *id, const char *json)
 {
@@ -1598,8 +1617,11 @@ repl_node_cb(void *arg, const char *id, const char *json)
 		c->found++;
 		if (c->w != NULL) {
 			ext_obj_set_str(&o, "id", id);
+			repl_state_set(c->s, &o);
 			ext_obj_write(c->w, &o, "id guest jobnum target type "
-			    "schedule rate comment disable remove_job");
+			    "schedule rate comment disable remove_job "
+			    "last_sync last_try next_sync duration fail_count "
+			    "vmtype");
 		}
 	}
 	free(source);
