@@ -75,33 +75,7 @@ upgradable(struct mutcli *m, const char *node)
 	};
 	static const char *const keys[] = { "Package", "OldVersion", "Version",
 		"Origin", "Section", "Priority", "Arch", "Title" };
-	struct px_reply r;
-	struct buf base = { 0 };
-	struct out *o;
-	int k, i;
-
-	ns_base(&base, node);
-	ns_get(m, &r, "%s/apt/update", base.p);
-	if (json_type(&r.j, r.data) != JSON_ARRAY) {
-		px_reply_free(&r);
-		px_errx(PX_EXIT_FAIL, "GET %s/apt/update: the answer is not a "
-		    "list", base.p);
-	}
-	o = out_new(&m->x.out, cols, 8);
-	JSON_FOREACH(&r.j, r.data, k, i) {
-		if (json_type(&r.j, k) != JSON_OBJECT)
-			continue;
-		out_row(o);
-		for (int q = 0; q < 8; q++) {
-			char *v = json_get_str(&r.j, k, keys[q]);
-
-			out_str(o, q, v ? text_sanitize(v) : NULL);
-			free(v);
-		}
-	}
-	px_reply_free(&r);
-	buf_free(&base);
-	return ns_print(m, o);
+	return ns_str_list(m, node, "apt/update", cols, keys, 8);
 }
 
 /* Debian's package name: [a-z0-9][a-z0-9+.-]+ (PVE also takes ':'). */

@@ -82,6 +82,12 @@ void ns_get(struct mutcli *m, struct px_reply *r, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Print o per -f/-c/-H; the exit status. */
 int ns_print(struct mutcli *m, struct out *o);
+/* GET NODE's sub (a list of objects, "apt/update") and print one row per
+ * object: column q is the string at keys[q], sanitized.  An answer that
+ * is not a list fails; an element that is not an object fails too (PVE
+ * sends none: a server that does is not trusted for the rest). */
+int ns_str_list(struct mutcli *m, const char *node, const char *sub,
+    const struct out_col *cols, const char *const *keys, int ncols);
 /* Text from the server to a terminal: each line sanitized (tabs kept),
  * written to stdout; the exit status. */
 int ns_text(const char *text);

@@ -35,33 +35,7 @@ services_list(struct mutcli *m, const char *node)
 	};
 	static const char *const keys[] = { "name", "service", "state",
 		"active-state", "unit-state", "desc" };
-	struct px_reply r;
-	struct buf base = { 0 };
-	struct out *o;
-	int k, i;
-
-	ns_base(&base, node);
-	ns_get(m, &r, "%s/services", base.p);
-	if (json_type(&r.j, r.data) != JSON_ARRAY) {
-		px_reply_free(&r);
-		px_errx(PX_EXIT_FAIL, "GET %s/services: the answer is not a "
-		    "list", base.p);
-	}
-	o = out_new(&m->x.out, cols, 6);
-	JSON_FOREACH(&r.j, r.data, k, i) {
-		if (json_type(&r.j, k) != JSON_OBJECT)
-			continue;
-		out_row(o);
-		for (int q = 0; q < 6; q++) {
-			char *v = json_get_str(&r.j, k, keys[q]);
-
-			out_str(o, q, v ? text_sanitize(v) : NULL);
-			free(v);
-		}
-	}
-	px_reply_free(&r);
-	buf_free(&base);
-	return ns_print(m, o);
+	return ns_str_list(m, node, "services", cols, keys, 6);
 }
 
 /* Is service one of the node's? */

@@ -184,6 +184,43 @@ ns_print(struct mutcli *m, struct out *o)
 }
 
 int
+ns_str_list(struct mutcli *m, const char *node, const char *sub,
+    const struct out_col *cols, const char *const *keys, int ncols)
+{
+	struct px_reply r;
+	struct buf base = { 0 };
+	struct out *o;
+	int k, i;
+
+	ns_base(&base, node);
+	ns_get(m, &r, "%s/%s", base.p, sub);
+	if (json_type(&r.j, r.data) != JSON_ARRAY) {
+		px_reply_free(&r);
+		px_errx(PX_EXIT_FAIL, "GET %s/%s: the answer is not a list",
+		    base.p, sub);
+	}
+	o = out_new(&m->x.out, cols, ncols);
+	JSON_FOREACH(&r.j, r.data, k, i) {
+		if (json_type(&r.j, k) != JSON_OBJECT) {
+			out_free(o);
+			px_reply_free(&r);
+			px_errx(PX_EXIT_FAIL, "GET %s/%s: element %d of the "
+			    "answer is not an object", base.p, sub, i);
+		}
+		out_row(o);
+		for (int q = 0; q < ncols; q++) {
+			char *v = json_get_str(&r.j, k, keys[q]);
+
+			out_str(o, q, v ? text_sanitize(v) : NULL);
+			free(v);
+		}
+	}
+	px_reply_free(&r);
+	buf_free(&base);
+	return ns_print(m, o);
+}
+
+int
 ns_json(const struct mutcli *m)
 {
 	return m->x.out.fmt == OUT_JSON || m->x.out.fmt == OUT_JSONL;
