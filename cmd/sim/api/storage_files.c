@@ -230,7 +230,9 @@ format_of(const char *content, const char *name)
 	if (strcmp(content, "iso") == 0)
 		return "iso";
 	if (strcmp(content, "vztmpl") == 0)
-		return "tgz";
+		return ends_with(name, ".tar.zst") ? "tzst" :
+		    ends_with(name, ".tar.xz") ? "txz" :
+		    ends_with(name, ".tar.bz2") ? "tbz2" : "tgz";
 	if (ends_with(name, ".qcow2"))
 		return "qcow2";
 	if (ends_with(name, ".vmdk"))
