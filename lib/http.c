@@ -911,3 +911,75 @@ http_call_run_blocking(struct px_call *k)
 	rc = curl_easy_perform(cp->easy);
 	call_finish(k, rc, px_mono());
 }
+
+/* ---- a public file (http_fetch_public) ---- */
+
+struct fetch {
+	struct buf *out;
+	size_t cap;
+	int too_large;
+};
+
+static size_t
+on_fetch(char *data, size_t size, size_t nmemb, void *arg)
+{
+	struct fetch *f = arg;
+	size_t n = size * nmemb;
+
+	if (f->out->len + n > f->cap) {
+		f->too_large = 1;
+		return 0;
+	}
+	buf_add(f->out, data, n);
+	return n;
+}
+
+int
+http_fetch_public(const char *url, size_t cap, long timeout, struct buf *out,
+    struct px_err *e)
+{
+	struct fetch f = { out, cap, 0 };
+	char errbuf[CURL_ERROR_SIZE] = "";
+	long status = 0;
+	CURLcode rc;
+	CURL *h;
+
+	http_curl_init();
+	if (strncmp(url, "https://", 8) != 0)
+		return px_fail(e, PXE_USAGE, "%s: only https:// is fetched",
+		    url);
+	if ((h = curl_easy_init()) == NULL)
+		return px_fail(e, PXE_TRANSPORT, "libcurl: no handle");
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https");
+	curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "https");
+	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT, timeout);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, timeout < 15 ? timeout :
+	    15L);
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_fetch);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, &f);
+	curl_easy_setopt(h, CURLOPT_USERAGENT, "px/" PX_VERSION);
+	curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)cap);
+	rc = curl_easy_perform(h);
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_cleanup(h);
+	if (f.too_large || rc == CURLE_FILESIZE_EXCEEDED)
+		return px_fail(e, PXE_TOO_LARGE, "%s: larger than %zu bytes",
+		    url, cap);
+	if (rc != CURLE_OK) {
+		text_sanitize(errbuf);
+		return px_fail(e, rc == CURLE_PEER_FAILED_VERIFICATION ||
+		    rc == CURLE_SSL_CONNECT_ERROR ? PXE_TLS :
+		    PXE_TRANSPORT, "%s: %s", url, errbuf[0] ? errbuf :
+		    curl_easy_strerror(rc));
+	}
+	if (status == 404)
+		return px_fail(e, PXE_NOT_FOUND, "%s: 404 Not Found", url);
+	if (status < 200 || status >= 300)
+		return px_fail(e, PXE_TRANSPORT, "%s: HTTP %ld", url, status);
+	return 0;
+}

@@ -69,8 +69,6 @@ pve_file_content_ok(const char *content, const char *name)
 
 	if (c == NULL)
 		return 0;
-	if (strcmp(content, "import") == 0 && ends(name, ".img"))
-		return 1;
 	return strcmp(c, content) == 0;
 }
 

@@ -27,7 +27,7 @@ int pve_file_name_check(const char *name, struct px_err *e);
  * (.qcow2 .raw .vmdk .ova), or NULL. */
 const char *pve_file_content_of(const char *name);
 /* Whether name's extension is one PVE takes for content (iso, vztmpl,
- * import; an .img is an iso or an import). */
+ * import). */
 int pve_file_content_ok(const char *content, const char *name);
 
 /*

@@ -52,7 +52,7 @@ file_content(const char *content, const char *name)
 	if (!pve_file_content_ok(content, name))
 		px_errx(PX_EXIT_USAGE, "%s: not a file name PVE takes as %s "
 		    "(iso: .iso .img; vztmpl: .tar.gz .tar.xz .tar.zst "
-		    ".tar.bz2; import: .qcow2 .raw .vmdk .ova .img)", name,
+		    ".tar.bz2; import: .qcow2 .raw .vmdk .ova)", name,
 		    content);
 	return content;
 }

@@ -182,8 +182,7 @@ check_target(struct sim *s, const struct sim_req *rq, struct sim_resp *rs,
 		    ends_with(name, ".tar.zst") || ends_with(name, ".tar.bz2");
 	else
 		ok = ends_with(name, ".qcow2") || ends_with(name, ".raw") ||
-		    ends_with(name, ".vmdk") || ends_with(name, ".ova") ||
-		    ends_with(name, ".img");
+		    ends_with(name, ".vmdk") || ends_with(name, ".ova");
 	if (!ok || name[0] == '.' || name[0] == '\0') {
 		sim_param_error(rs, "filename", "wrong file extension");
 		return -1;
