@@ -30,7 +30,7 @@ enum { O_CHECKSUM = PX_O_LONG, O_SUMS_FILE, O_NODE, O_STORAGE,
 	O_SIZE, O_CORES, O_MEMORY, O_BRIDGE, O_START };
 
 static const struct px_opt opts[] = {
-	PX_OPT_COMMON, PX_OPT_MUTATE,
+	PX_OPT_COMMON, PX_OPT_GATE, PX_OPT_TIMEOUT,
 	{ O_NODE, "node", "node", "the node" },
 	{ O_STORAGE, "storage", "storage", "download: where the image goes; "
 	    "provision: the storage of the VM's disk and cloud-init drive" },
