@@ -74,8 +74,11 @@ run px storage upload "$node" local "$T"
 is "$rc" 2 "a directory: usage"
 is "$(writes)" 0 "nothing sent for any of them"
 
-# --- memory does not grow with the file size
+# --- memory does not grow with the file size (under ASan without its
+# quarantine, which keeps freed blocks in proportion to the traffic)
 if [ -x /usr/bin/time ]; then
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}quarantine_size_mb=0"
+	export ASAN_OPTIONS
 	head -c 1048576 /dev/urandom >"$T/one.iso"
 	head -c 67108864 /dev/zero >"$T/big.iso"
 	/usr/bin/time -f %M -o "$T/rss1" px storage upload "$node" local "$T/one.iso" >/dev/null 2>&1
@@ -87,6 +90,28 @@ if [ -x /usr/bin/time ]; then
 	test "$(stat -c %s "$SIM_DIR/storage/local/$node/iso/big.iso")" -eq 67108864
 	ok $? "the 64 MiB file arrived whole"
 fi
+
+# --- the progress bar: on a terminal only
+cat >"$T/onpty.py" <<'PY'
+import os, subprocess, sys
+m, s = os.openpty()
+p = subprocess.Popen(sys.argv[1:], stdin=subprocess.DEVNULL,
+                     stdout=subprocess.DEVNULL, stderr=s)
+os.close(s)
+out = b""
+while True:
+    try:
+        d = os.read(m, 4096)
+    except OSError:
+        break
+    if not d:
+        break
+    out += d
+p.wait()
+sys.stdout.write(out.decode(errors="replace"))
+PY
+run /usr/bin/python3 "$T/onpty.py" px storage upload "$node" local "$T/small.iso" --filename bar.iso
+like "$out" "bar.iso +3.0 MiB / 3.0 MiB +100% .*/s +ETA 0:00" "on a terminal: bytes, percent, rate and ETA on stderr"
 
 # --- download-url
 mkdir -p "$SIM_DIR/internet/images.example.org/img"
