@@ -142,6 +142,7 @@ download(struct objcli *oc, const char *node, const char *storage,
 	c.summary = summary;
 	c.path = path.p;
 	c.extra = extra.p;
+	c.node = node;
 	rc = objcli_change(oc, &c);
 	buf_free(&path);
 	buf_free(&extra);

@@ -307,6 +307,7 @@ storage_download_url(struct objcli *oc, const char *node, const char *storage,
 	c.id = volid;
 	c.path = path.p;
 	c.extra = extra.p;
+	c.node = node;
 	c.assess = assess_download;
 	c.assess_arg = fo;
 	rc = objcli_change(oc, &c);
@@ -438,6 +439,7 @@ storage_volume_delete(struct objcli *oc, const char *volid,
 	    node);
 	c.summary = summary;
 	c.path = path.p;
+	c.node = node;
 	c.assess = objrisk_volume;
 	c.assess_arg = &a;
 	rc = objcli_change(oc, &c);

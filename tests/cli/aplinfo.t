@@ -28,7 +28,7 @@ like "$out" "would send: POST /nodes/$node/aplinfo storage=local&template=$tpl" 
 is "$(writes)" 0 "download -n: nothing sent"
 run px aplinfo download "$node" local "$tpl"
 is "$rc" 0 "download: exit 0"
-like "$out" "local:vztmpl/$tpl .*download +ok" "download: its row"
+like "$out" "local:vztmpl/$tpl +$node +download +ok" "download: its row, with the node"
 like "$(px storage content "$node" local --content vztmpl -H -f tsv -c volid,format)" "local:vztmpl/$tpl	tzst" "the template is on the storage"
 simctl DELETE log >/dev/null
 run px aplinfo download "$node" local nosuch_1.0_amd64.tar.zst
