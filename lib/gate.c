@@ -149,6 +149,17 @@ call_of(const struct gate_req *r, int i, const char **id)
 	return &r->call;
 }
 
+/* " (multipart: file NAME, N bytes)" after a request's text. */
+static void
+upload_note(char *out, size_t size, const struct px_upload *u)
+{
+	size_t n = strlen(out);
+
+	if (n < size)
+		snprintf(out + n, size - n, " (multipart: %s=%s, %lld bytes)",
+		    u->file_field, u->file_name, u->size);
+}
+
 static int
 audit_row(struct gate *g, const struct gate_req *r, int i,
     const char *decision, const char *upid, const char *result,
@@ -171,6 +182,8 @@ audit_row(struct gate *g, const struct gate_req *r, int i,
 	snprintf(params, sizeof(params), "%s %s%s%s",
 	    k->method ? k->method : "-", k->path.len ? k->path.p : "-",
 	    form[0] ? " " : "", form);
+	if (k->upload)
+		upload_note(params, sizeof(params), k->upload);
 	ent.profile = p->name;
 	ent.user = who;
 	ent.action = r->action;
@@ -470,6 +483,7 @@ gate_send(struct gate *g, struct gate_req *r, int i, struct gate_result *res,
 	const char *target;
 	gate_recheck_fn recheck;
 	struct px_call pc;
+	struct px_upload u;
 	char form[1536];
 
 	memset(res, 0, sizeof(*res));
@@ -499,6 +513,9 @@ gate_send(struct gate *g, struct gate_req *r, int i, struct gate_result *res,
 		    sizeof(form));
 		snprintf(res->would_send, sizeof(res->would_send), "%s %s%s%s",
 		    k->method, k->path.p, form[0] ? " " : "", form);
+		if (k->upload)
+			upload_note(res->would_send, sizeof(res->would_send),
+			    k->upload);
 		res->dry_run = 1;
 		return 0;
 	}
@@ -520,8 +537,13 @@ gate_send(struct gate *g, struct gate_req *r, int i, struct gate_result *res,
 		    "without an audit entry");
 		return -1;
 	}
-	px_call_init(&pc, g->c, k->method, k->form.len ? k->form.p : NULL,
-	    "%s", k->path.p);
+	px_call_init(&pc, g->c, k->method, k->upload ? NULL : k->form.len ?
+	    k->form.p : NULL, "%s", k->path.p);
+	if (k->upload) {
+		u = *k->upload;
+		u.fields = k->form.len ? k->form.p : "";
+		pc.upload = &u;
+	}
 	px_call_run(&pc, 1);
 	if (pc.rc != 0) {
 		*e = pc.err;

@@ -77,6 +77,9 @@ struct gate_call {
 				   -n although their names do not say they
 				   are secret (a file's content), comma-
 				   separated; NULL: none */
+	const struct px_upload *upload;	/* a multipart upload (the
+				   caller's, not owned): form then holds
+				   its fields, the file is streamed */
 };
 
 struct gate_target {

@@ -15,6 +15,8 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <errno.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 
@@ -119,6 +121,7 @@ px_call_free(struct px_call *k)
 			curl_easy_cleanup(cp->easy);
 		}
 		curl_slist_free_all(cp->hdrs);
+		curl_mime_free(cp->mime);
 		free(cp->url);
 		free(cp);
 	}
@@ -208,6 +211,96 @@ on_header(char *data, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
+/* The file part of an upload, read as libcurl sends it. */
+static size_t
+on_upload_read(char *dst, size_t size, size_t nitems, void *arg)
+{
+	struct px_call *k = arg;
+	struct call_priv *cp = k->priv;
+	const struct px_upload *u = k->upload;
+	size_t want = size * nitems;
+	ssize_t n;
+
+	if (cp->up_off >= u->size)
+		return 0;
+	if ((long long)want > u->size - cp->up_off)
+		want = (size_t)(u->size - cp->up_off);
+	do
+		n = pread(u->fd, dst, want, (off_t)cp->up_off);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0) {
+		/* an error, or the file shrank while it was sent */
+		cp->up_err = n < 0 ? errno : EIO;
+		return CURL_READFUNC_ABORT;
+	}
+	cp->up_off += n;
+	return (size_t)n;
+}
+
+static int
+on_upload_seek(void *arg, curl_off_t offset, int origin)
+{
+	struct px_call *k = arg;
+	struct call_priv *cp = k->priv;
+
+	if (origin != SEEK_SET || offset < 0 || offset > k->upload->size)
+		return CURL_SEEKFUNC_FAIL;
+	cp->up_off = offset;
+	return CURL_SEEKFUNC_OK;
+}
+
+static int
+on_upload_progress(void *arg, curl_off_t dltotal, curl_off_t dlnow,
+    curl_off_t ultotal, curl_off_t ulnow)
+{
+	struct px_call *k = arg;
+
+	(void)dltotal;
+	(void)dlnow;
+	(void)ultotal;
+	if (k->upload->progress)
+		k->upload->progress(k->upload->progress_arg, (long long)ulnow,
+		    k->upload->size);
+	return 0;
+}
+
+/* The multipart body of k->upload: its fields (decoded from the form
+ * encoding), then the file part, streamed by on_upload_read. */
+static curl_mime *
+upload_mime(struct px_call *k, CURL *h)
+{
+	const struct px_upload *u = k->upload;
+	curl_mime *mime = curl_mime_init(h);
+	const char *f = u->fields ? u->fields : "";
+	curl_mimepart *part;
+
+	while (*f) {
+		size_t n = strcspn(f, "&"), kl = strcspn(f, "=&");
+		struct buf key = { 0 }, val = { 0 };
+
+		if (n > 0 && url_decode(&key, f, kl, 1) == 0 &&
+		    url_decode(&val, f + kl + (kl < n), n - kl - (kl < n),
+		    1) == 0) {
+			part = curl_mime_addpart(mime);
+			curl_mime_name(part, key.p ? key.p : "");
+			curl_mime_data(part, val.p ? val.p : "",
+			    CURL_ZERO_TERMINATED);
+		}
+		buf_free(&key);
+		buf_free(&val);
+		f += n;
+		if (*f == '&')
+			f++;
+	}
+	part = curl_mime_addpart(mime);
+	curl_mime_name(part, u->file_field);
+	curl_mime_filename(part, u->file_name);
+	curl_mime_type(part, "application/octet-stream");
+	curl_mime_data_cb(part, (curl_off_t)u->size, on_upload_read,
+	    on_upload_seek, NULL, k);
+	return mime;
+}
+
 static int
 is_write(const char *method)
 {
@@ -254,6 +347,10 @@ call_setup(struct px_call *k)
 		curl_slist_free_all(cp->hdrs);
 		cp->hdrs = NULL;
 	}
+	curl_mime_free(cp->mime);
+	cp->mime = NULL;
+	cp->up_off = 0;
+	cp->up_err = 0;
 	free(cp->url);
 	cp->url = px_xasprintf("%s%s%s%s", c->base, k->path,
 	    (k->form && !strcmp(k->method, "DELETE")) ?
@@ -284,8 +381,8 @@ call_setup(struct px_call *k)
 	curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(h, CURLOPT_HEADERDATA, k);
 	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, p->connect_timeout);
-	if (k->sink != NULL) {
-		/* A download: as long as it moves. */
+	if (k->sink != NULL || k->upload != NULL) {
+		/* A download or an upload: as long as it moves. */
 		curl_easy_setopt(h, CURLOPT_LOW_SPEED_LIMIT, 1L);
 		curl_easy_setopt(h, CURLOPT_LOW_SPEED_TIME, p->timeout);
 	} else {
@@ -308,7 +405,14 @@ call_setup(struct px_call *k)
 	}
 	curl_easy_setopt(h, CURLOPT_HTTPHEADER, cp->hdrs);
 
-	if (strcmp(k->method, "GET") == 0) {
+	if (k->upload != NULL) {
+		cp->mime = upload_mime(k, h);
+		curl_easy_setopt(h, CURLOPT_MIMEPOST, cp->mime);
+		curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION,
+		    on_upload_progress);
+		curl_easy_setopt(h, CURLOPT_XFERINFODATA, k);
+		curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+	} else if (strcmp(k->method, "GET") == 0) {
 		curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
 	} else if (strcmp(k->method, "DELETE") == 0) {
 		curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, "DELETE");
@@ -589,6 +693,12 @@ call_finish(struct px_call *k, CURLcode rc, double now)
 			return 0;
 		}
 	}
+	if (cp->up_err) {
+		k->rc = -1;
+		px_fail(&k->err, PXE_IO, "%s %s: reading the file to upload: "
+		    "%s", k->method, k->path, strerror(cp->up_err));
+		return 1;
+	}
 	if (cp->sink_stop) {
 		k->rc = -1;
 		px_fail(&k->err, PXE_IO, "%s %s: the download was stopped",
@@ -800,4 +910,76 @@ http_call_run_blocking(struct px_call *k)
 	k->attempts = 1;
 	rc = curl_easy_perform(cp->easy);
 	call_finish(k, rc, px_mono());
+}
+
+/* ---- a public file (http_fetch_public) ---- */
+
+struct fetch {
+	struct buf *out;
+	size_t cap;
+	int too_large;
+};
+
+static size_t
+on_fetch(char *data, size_t size, size_t nmemb, void *arg)
+{
+	struct fetch *f = arg;
+	size_t n = size * nmemb;
+
+	if (f->out->len + n > f->cap) {
+		f->too_large = 1;
+		return 0;
+	}
+	buf_add(f->out, data, n);
+	return n;
+}
+
+int
+http_fetch_public(const char *url, size_t cap, long timeout, struct buf *out,
+    struct px_err *e)
+{
+	struct fetch f = { out, cap, 0 };
+	char errbuf[CURL_ERROR_SIZE] = "";
+	long status = 0;
+	CURLcode rc;
+	CURL *h;
+
+	http_curl_init();
+	if (strncmp(url, "https://", 8) != 0)
+		return px_fail(e, PXE_USAGE, "%s: only https:// is fetched",
+		    url);
+	if ((h = curl_easy_init()) == NULL)
+		return px_fail(e, PXE_TRANSPORT, "libcurl: no handle");
+	curl_easy_setopt(h, CURLOPT_URL, url);
+	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "https");
+	curl_easy_setopt(h, CURLOPT_REDIR_PROTOCOLS_STR, "https");
+	curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(h, CURLOPT_MAXREDIRS, 5L);
+	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h, CURLOPT_TIMEOUT, timeout);
+	curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, timeout < 15 ? timeout :
+	    15L);
+	curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_fetch);
+	curl_easy_setopt(h, CURLOPT_WRITEDATA, &f);
+	curl_easy_setopt(h, CURLOPT_USERAGENT, "px/" PX_VERSION);
+	curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)cap);
+	rc = curl_easy_perform(h);
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+	curl_easy_cleanup(h);
+	if (f.too_large || rc == CURLE_FILESIZE_EXCEEDED)
+		return px_fail(e, PXE_TOO_LARGE, "%s: larger than %zu bytes",
+		    url, cap);
+	if (rc != CURLE_OK) {
+		text_sanitize(errbuf);
+		return px_fail(e, rc == CURLE_PEER_FAILED_VERIFICATION ||
+		    rc == CURLE_SSL_CONNECT_ERROR ? PXE_TLS :
+		    PXE_TRANSPORT, "%s: %s", url, errbuf[0] ? errbuf :
+		    curl_easy_strerror(rc));
+	}
+	if (status == 404)
+		return px_fail(e, PXE_NOT_FOUND, "%s: 404 Not Found", url);
+	if (status < 200 || status >= 300)
+		return px_fail(e, PXE_TRANSPORT, "%s: HTTP %ld", url, status);
+	return 0;
 }

@@ -54,6 +54,25 @@ const struct px_profile *px_client_profile(const struct px_client *c);
  * probe (colon hex), or NULL when trust did not need a probe. */
 const char *px_client_fingerprint(const struct px_client *c);
 
+/*
+ * A multipart/form-data body (an upload to PVE): the parts of fields
+ * (form-encoded, "content=iso&checksum=..."; each key one part, in
+ * order), then one file part named file_field carrying file_name, read
+ * from fd at offsets 0..size as libcurl sends it (pread: never whole in
+ * memory; a repeated attempt reads it again).  progress, when set, is
+ * called as bytes leave (sent of size).  The caller owns all of it and
+ * keeps fd open until the call is freed.
+ */
+struct px_upload {
+	const char *fields;
+	const char *file_field;	/* "filename" for PVE's upload */
+	const char *file_name;	/* the name the server is told */
+	int fd;
+	long long size;
+	void (*progress)(void *arg, long long sent, long long size);
+	void *progress_arg;
+};
+
 struct px_call {
 	/* in */
 	struct px_client *c;
@@ -68,6 +87,10 @@ struct px_call {
 	 * once a byte reached it. */
 	int (*sink)(void *arg, const char *p, size_t n, long long total);
 	void *sink_arg;
+	/* optional: the body is this multipart upload instead of form
+	 * (POST only; no whole-request timeout, but a transfer that stalls
+	 * for the profile's timeout fails; never retried) */
+	const struct px_upload *upload;
 	/* out */
 	int rc;			/* 0: 2xx; -1: err is set */
 	long status;		/* HTTP status, 0 if none */
@@ -99,6 +122,16 @@ int px_call_run(struct px_call *k, size_t n);
 /* Free what k owns (path, form, body, the transfer); k itself is the
  * caller's. */
 void px_call_free(struct px_call *k);
+
+/*
+ * GET a public file at url: https only (redirects too), trusted by the
+ * system's CA store, no profile and no credential (a cloud image's
+ * published checksums).  The body in out (the caller frees it), at most
+ * cap bytes (PXE_TOO_LARGE beyond), within timeout seconds.  0, or -1
+ * with e (PXE_NOT_FOUND for a 404).
+ */
+int http_fetch_public(const char *url, size_t cap, long timeout,
+    struct buf *out, struct px_err *e);
 
 /*
  * Probe url (no credential sent; TLS handshake only, verification off)

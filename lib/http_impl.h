@@ -71,6 +71,9 @@ struct call_priv {
 	long long clen;		/* Content-Length, -1 unknown */
 	int sunk;		/* bytes went to k->sink */
 	int sink_stop;		/* k->sink asked to stop */
+	curl_mime *mime;	/* k->upload's body */
+	long long up_off;	/* read offset in k->upload->fd */
+	int up_err;		/* reading k->upload->fd failed (errno) */
 };
 
 /* http_trust.c */

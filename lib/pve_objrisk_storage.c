@@ -77,10 +77,11 @@ struct user {
 	char uses[64];
 };
 
-/* The guests whose configs name storage st. */
+/* The guests whose configs name storage st (with volid: that volume;
+ * uses then lists the keys that name it). */
 static int
-users(struct px_client *c, const char *st, struct user **out, int *nout,
-    struct px_err *e)
+users(struct px_client *c, const char *st, const char *volid,
+    struct user **out, int *nout, struct px_err *e)
 {
 	struct pve_resource *v = NULL;
 	struct user *u = NULL;
@@ -123,8 +124,21 @@ users(struct px_client *c, const char *st, struct user **out, int *nout,
 		memset(&one, 0, sizeof(one));
 		for (int k = 0; k < nkv; k++) {
 			const char *what;
-			size_t l;
+			size_t l, vl = volid ? strlen(volid) : 0;
 
+			if (volid != NULL) {
+				if (kv[k].value == NULL || !volume_key(
+				    kv[k].key) || strncmp(kv[k].value, volid,
+				    vl) != 0 || (kv[k].value[vl] != ',' &&
+				    kv[k].value[vl] != '\0'))
+					continue;
+				l = strlen(one.uses);
+				if (l + strlen(kv[k].key) + 2 < sizeof(one.uses))
+					snprintf(one.uses + l, sizeof(one.uses) -
+					    l, "%s%.20s", l ? "," : "",
+					    kv[k].key);
+				continue;
+			}
 			if (kv[k].value == NULL || (what =
 			    objrisk_storage_use(v[i].type, kv[k].key,
 			    kv[k].value, st)) == NULL || has(one.uses, what))
@@ -251,7 +265,7 @@ objrisk_storage(struct px_client *c, const struct gate_req *r, void *arg,
 	if (a->op == OBJRISK_STORAGE_SET && (a->changed == NULL ||
 	    a->changed[0] == '\0'))
 		return 0;
-	if (users(c, a->storage, &u, &nu, e) != 0)
+	if (users(c, a->storage, NULL, &u, &nu, e) != 0)
 		return -1;
 
 	if (a->op == OBJRISK_STORAGE_DELETE ||
@@ -295,6 +309,34 @@ objrisk_storage(struct px_client *c, const struct gate_req *r, void *arg,
 				    list.p);
 		}
 	}
+	free(u);
+	buf_free(&list);
+	return 0;
+}
+
+int
+objrisk_volume(struct px_client *c, const struct gate_req *r, void *arg,
+    struct risk_report *rep, struct px_err *e)
+{
+	const struct objrisk_volume *a = arg;
+	struct user *u = NULL;
+	struct buf list = { 0 };
+	char st[128];
+	int nu = 0, n = 0;
+
+	(void)r;
+	snprintf(st, sizeof(st), "%.*s", (int)strcspn(a->volid, ":"),
+	    a->volid);
+	if (users(c, st, a->volid, &u, &nu, e) != 0)
+		return -1;
+	user_list(u, nu, NULL, &list, &n, 1);
+	if (n > 0)
+		risk_add(rep, "VolumeInUse", RISK_SEVERE, "%d guest%s refer%s "
+		    "to %s: %s", n, n == 1 ? "" : "s", n == 1 ? "s" : "",
+		    a->volid, list.p);
+	else if (a->owner > 0)
+		risk_add(rep, "OwnedVolume", RISK_WARNING, "%s belongs to "
+		    "guest %d", a->volid, a->owner);
 	free(u);
 	buf_free(&list);
 	return 0;

@@ -40,6 +40,22 @@ struct objrisk_storage {
 int objrisk_storage(struct px_client *c, const struct gate_req *r,
     void *arg, struct risk_report *rep, struct px_err *e);
 
+/*
+ * The pre-flight check of deleting one volume (px storage delete
+ * VOLID):
+ *
+ *   VolumeInUse         Severe: guests' configs refer to it (a disk, an
+ *                       unused disk, an ISO in a CD drive)
+ *   OwnedVolume         Warning: it belongs to a guest (vm-N-...) that
+ *                       does not refer to it
+ */
+struct objrisk_volume {
+	const char *volid;	/* "local-lvm:vm-100-disk-0" */
+	int owner;		/* the guest it belongs to, 0 none */
+};
+int objrisk_volume(struct px_client *c, const struct gate_req *r,
+    void *arg, struct risk_report *rep, struct px_err *e);
+
 /* The content type a guest's config value v uses on storage st (key k
  * of a guest of type "qemu" or "lxc"): "images", "rootdir", "iso",
  * "vztmpl" ..., or NULL when v is not a volume on st. */

@@ -15,6 +15,7 @@
 
 #define SIM_MAX_HEADER	(16 * 1024)	/* larger header block: 431 */
 #define SIM_MAX_BODY	(1024 * 1024)	/* larger body: 413 */
+#define SIM_MAX_UPLOAD	(1024LL << 20)	/* larger multipart upload: 413 */
 #define TLS_CACHE_SIZE	(64 * 1024)
 
 /* server/tls.c */

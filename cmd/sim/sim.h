@@ -171,6 +171,10 @@ struct sim_req {
 	struct sim_kvlist params;	/* query + form/JSON body, decoded */
 	struct sim_kvlist headers;	/* keys lower-cased */
 	struct buf body;		/* raw body */
+	/* A multipart/form-data body is not held in memory: it was spooled
+	 * to this unlinked file (read it with sim_multipart_*); -1 none. */
+	int upload_fd;
+	long long upload_len;
 	enum sim_listener listener;
 	char peer[64];		/* "127.0.0.1:54321" */
 	int loopback;		/* peer is 127/8 or ::1 */
@@ -308,6 +312,8 @@ extern const struct sim_route sim_routes_cluster_config[];	/* /cluster/config */
 extern const struct sim_route sim_routes_node[];	/* /nodes/{node}/... */
 extern const struct sim_route sim_routes_node_admin[];	/* hosts, certs,
 				   subscription, services, report, WoL */
+extern const struct sim_route sim_routes_storage_files[];	/* upload,
+				   download-url, aplinfo */
 extern const struct sim_route sim_routes_access[];	/* /access/... */
 extern const struct sim_route sim_routes_access_tfa[];	/* /access/tfa,
 				   password, domains/{realm}/sync */

@@ -16,20 +16,32 @@
 #include <string.h>
 
 #include "enc.h"
+#include "files.h"
 #include "json.h"
 #include "objcli.h"
 #include "pve_cluster.h"
 #include "pve_objrisk_storage.h"
 #include "pve_storage_type.h"
 
-enum { O_CONTENT = PX_O_LONG, O_ENABLE };
+enum { O_CONTENT = PX_O_LONG, O_ENABLE, O_CHECKSUM, O_FILENAME, O_VERIFY,
+	O_NODE };
 
 static const struct px_opt opts[] = {
 	PX_OPT_COMMON, PX_OPT_GATE, PX_OPT_RAW,
 	{ O_CONTENT, "content", "types",
 	    "create, set: the allowed content (images,rootdir,vztmpl,iso,"
 	    "backup,snippets,import or none); content: only volumes of "
-	    "this type" },
+	    "this type; upload, download-url: iso, vztmpl or import "
+	    "(default: from the file name)" },
+	{ O_CHECKSUM, "checksum", "alg:hex", "upload, download-url: the "
+	    "file's checksum, verified by PVE (md5, sha1, sha224, sha256, "
+	    "sha384, sha512)" },
+	{ O_FILENAME, "filename", "name", "upload, download-url: the file's "
+	    "name on the storage (default: the file's or URL's)" },
+	{ O_VERIFY, "verify-certificates", "0|1", "download-url: whether "
+	    "PVE verifies the server's TLS certificate (default 1)" },
+	{ O_NODE, "node", "node", "delete volid: the node that holds it "
+	    "(default: the one that lists it)" },
 	PX_PARAM("nodes", "nodes", "the nodes it is on (default: all)"),
 	PX_FLAG("shared", "dir, lvm: the same storage on every node"),
 	PX_FLAG("disable", "create, set: disabled"),
@@ -82,7 +94,9 @@ static const struct px_opt opts[] = {
 PX_COMMAND(storage, "list, show, create, change and delete storage "
     "definitions, or list the volumes on a storage", opts, NULL,
     "list | show storage | content node storage | create type storage | "
-    "set storage | enable storage | disable storage | delete storage");
+    "set storage | enable storage | disable storage | delete storage | "
+    "delete volid | upload node storage file | "
+    "download-url node storage url");
 
 static const struct out_col list_cols[] = {
 	{ "storage", OT_STR, 0 }, { "type", OT_STR, 0 },
@@ -420,6 +434,7 @@ storage_main(int argc, char **argv)
 	static const char *const kinds[] = { "iso", "vztmpl", "backup",
 		"images", "rootdir", "snippets", "import", NULL };
 	struct objcli oc;
+	struct storage_file_opts fo = { 0 };
 	const char *verb, *content = NULL, *kind = NULL;
 	int ch, rc, enable = 0;
 	struct px_getopt g;
@@ -438,6 +453,18 @@ storage_main(int argc, char **argv)
 		case O_ENABLE:
 			enable = 1;
 			break;
+		case O_CHECKSUM:
+			fo.checksum = g.arg;
+			break;
+		case O_FILENAME:
+			fo.filename = g.arg;
+			break;
+		case O_VERIFY:
+			fo.verify = g.arg;
+			break;
+		case O_NODE:
+			fo.node = g.arg;
+			break;
 		default:
 			px_usage(&px_cmd_storage);
 		}
@@ -447,6 +474,29 @@ storage_main(int argc, char **argv)
 	if (argc < 1)
 		px_usage(&px_cmd_storage);
 	verb = argv[0];
+	if (strcmp(verb, "upload") == 0 || strcmp(verb, "download-url") == 0 ||
+	    (strcmp(verb, "delete") == 0 && argc == 2 && strchr(argv[1],
+	    ':'))) {
+		/* a storage id never holds ':', a volume id always does */
+		if (enable)
+			px_errx(PX_EXIT_USAGE, "--enable is for set");
+		fo.content = content;
+		if (verb[0] == 'd' && verb[1] == 'e')
+			rc = storage_volume_delete(&oc, argv[1], &fo);
+		else if (argc != 4)
+			px_usage(&px_cmd_storage);
+		else if (verb[0] == 'u')
+			rc = storage_upload(&oc, argv[1], argv[2], argv[3], &fo);
+		else
+			rc = storage_download_url(&oc, argv[1], argv[2],
+			    argv[3], &fo);
+		objcli_free(&oc);
+		return rc;
+	}
+	if (fo.checksum || fo.filename || fo.verify || fo.node)
+		px_errx(PX_EXIT_USAGE, "--checksum, --filename, "
+		    "--verify-certificates and --node are for upload, "
+		    "download-url and delete volid");
 	if (strcmp(verb, "list") == 0 || strcmp(verb, "show") == 0 ||
 	    strcmp(verb, "content") == 0) {
 		int want = verb[0] == 'l' ? 1 : verb[0] == 's' ? 2 : 3;

@@ -442,6 +442,8 @@ objcli_change(struct objcli *oc, const struct objcli_change *c)
 	build(oc, c, &r);
 	memset(&row, 0, sizeof(row));
 	snprintf(row.name, sizeof(row.name), "%s", c->id);
+	if (c->node)
+		snprintf(row.node, sizeof(row.node), "%s", c->node);
 	rc = mutcli_run_rows(&oc->m, &r, &row);
 	gate_req_free(&r);
 	return rc;

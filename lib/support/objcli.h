@@ -111,6 +111,7 @@ struct objcli_change {
 	const char *digest_of;
 	gate_assess_fn assess;	/* the object's pre-flight check */
 	void *assess_arg;
+	const char *node;	/* the node of its row, or NULL */
 };
 
 /* Run the change through the gate; print its row; returns the exit

@@ -291,6 +291,86 @@ create_done(struct sim *s, struct sim_task *t)
 	}
 }
 
+/* "STORE:cloudinit": the guest's cloud-init drive, vm-VMID-cloudinit. */
+static int
+cloudinit_drive(struct sim *s, struct sim_guest *g, size_t i,
+    const char *store, const char *node, struct sim_resp *rs)
+{
+	struct sim_storage *st = sim_storage_find(s, store);
+	struct sim_volume *vv;
+	char vol[160], val[256];
+	const char *rest = strchr(g->config.v[i].val, ',');
+
+	if (st == NULL || !sim_storage_on_node(st, node)) {
+		sim_error(rs, 500, "storage '%s' does not exist", store);
+		return -1;
+	}
+	snprintf(vol, sizeof(vol), "%s:vm-%d-cloudinit", store, g->vmid);
+	snprintf(val, sizeof(val), "%s%s%s", vol, rest ? rest : ",",
+	    rest ? "" : "media=cdrom");
+	if (strstr(val, "media=cdrom") == NULL)
+		snprintf(val, sizeof(val), "%s%s,media=cdrom", vol,
+		    rest ? rest : "");
+	sim_str_set(&g->config.v[i].val, val);
+	vv = px_xcalloc(1, sizeof(*vv));
+	vv->storage = px_xstrdup(store);
+	vv->node = st->shared ? NULL : px_xstrdup(node);
+	vv->volid = px_xstrdup(vol);
+	vv->content = px_xstrdup("images");
+	vv->format = px_xstrdup("raw");
+	vv->size = 4 << 20;
+	vv->vmid = g->vmid;
+	vv->ctime = sim_now(s);
+	sim_volume_add(s, vv);
+	return 0;
+}
+
+/*
+ * "STORE:0,import-from=VOLID,...": the size of the new disk is the
+ * source volume's (rounded up to GiB), and import-from leaves the
+ * config as PVE leaves it.  The source must exist on the node and be a
+ * disk image (content images or import).
+ */
+static int
+import_from(struct sim *s, struct sim_guest *g, size_t i, const char *store,
+    const char *node, long long *gib, struct sim_resp *rs)
+{
+	const char *v = g->config.v[i].val, *imp = strstr(v, "import-from=");
+	char src[512], val[1024];
+	struct sim_volume *sv;
+	struct buf b = { 0 };
+	const char *p;
+
+	snprintf(src, sizeof(src), "%.*s", (int)strcspn(imp + 12, ","),
+	    imp + 12);
+	if ((sv = sim_volume_find(s, src, node)) == NULL) {
+		sim_error(rs, 500, "unable to create VM %d - volume '%s' does "
+		    "not exist", g->vmid, src);
+		return -1;
+	}
+	if (strcmp(sv->content, "images") != 0 &&
+	    strcmp(sv->content, "import") != 0) {
+		sim_error(rs, 500, "unable to create VM %d - '%s' has wrong "
+		    "type '%s' - needs to be 'images' or 'import'", g->vmid,
+		    src, sv->content);
+		return -1;
+	}
+	*gib = (long long)((sv->size + (1ULL << 30) - 1) >> 30);
+	if (*gib < 1)
+		*gib = 1;
+	buf_printf(&b, "%s:%lld", store, *gib);
+	for (p = strchr(v, ','); p; p = strchr(p + 1, ',')) {
+		size_t n = strcspn(p + 1, ",");
+
+		if (strncmp(p + 1, "import-from=", 12) != 0 && n > 0)
+			buf_printf(&b, ",%.*s", (int)n, p + 1);
+	}
+	snprintf(val, sizeof(val), "%s", b.p);
+	buf_free(&b);
+	sim_str_set(&g->config.v[i].val, val);
+	return 0;
+}
+
 /* Allocate "STORAGE:SIZE" disks of a new guest's config into volumes. */
 static int
 alloc_disks(struct sim *s, struct sim_guest *g, struct sim_resp *rs)
@@ -313,6 +393,20 @@ alloc_disks(struct sim *s, struct sim_guest *g, struct sim_resp *rs)
 		comma = strchr(v, ',');
 		snprintf(store, sizeof(store), "%.*s", (int)(colon - v), v);
 		gib = strtoll(colon + 1, NULL, 10);
+		if (strncmp(colon + 1, "cloudinit", 9) == 0 &&
+		    (colon[10] == '\0' || colon[10] == ',')) {
+			if (cloudinit_drive(s, g, i, store, node, rs) != 0)
+				return -1;
+			continue;
+		}
+		if (strstr(v, "import-from=") != NULL) {
+			/* PVE 8: the new disk is a copy of a volume */
+			if (import_from(s, g, i, store, node, &gib, rs) != 0)
+				return -1;
+			v = g->config.v[i].val;
+			comma = strchr(v, ',');
+			colon = strchr(v, ':');
+		}
 		if (strchr(colon + 1, '-') || gib <= 0)
 			continue;	/* an existing volume name */
 		if ((st = sim_storage_find(s, store)) == NULL ||

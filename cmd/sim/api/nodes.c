@@ -944,7 +944,9 @@ H(h_volume_delete)
 			return;
 		}
 	}
-	t = sim_task_start(s, sim_var(m, "node"), "imgdel", v->volid,
+	/* PVE forks imgdel without an id: a volid's ':' cannot be in a
+	 * UPID */
+	t = sim_task_start(s, sim_var(m, "node"), "imgdel", "",
 	    rq->authid, 0.0, volume_deleted, NULL);
 	t->arg = px_xstrdup(v->volid);
 	sim_task_log(t, "Removed volume '%s'", v->volid);
@@ -1416,10 +1418,10 @@ const struct sim_route sim_routes_core[] = {
 	{ "GET", "/nodes/{node}/storage/{storage}/content", h_storage_content,
 	    "/storage/{storage}", "Datastore.Audit|Datastore.AllocateSpace",
 	    0 },
-	{ "GET", "/nodes/{node}/storage/{storage}/content/{volume}",
+	{ "GET", "/nodes/{node}/storage/{storage}/content/{*volume}",
 	    h_volume_get, "/storage/{storage}",
 	    "Datastore.Audit|Datastore.AllocateSpace", 0 },
-	{ "DELETE", "/nodes/{node}/storage/{storage}/content/{volume}",
+	{ "DELETE", "/nodes/{node}/storage/{storage}/content/{*volume}",
 	    h_volume_delete, "/storage/{storage}", "Datastore.Allocate", 0 },
 	{ "GET", "/nodes/{node}/storage/{storage}/rrddata", h_storage_rrddata,
 	    "/storage/{storage}", "Datastore.Audit|Datastore.AllocateSpace",

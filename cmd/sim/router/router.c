@@ -237,7 +237,8 @@ api_dispatch(struct sim *s, struct sim_req *rq, struct sim_resp *rs)
 	    sim_routes_cluster, sim_routes_cluster_config,
 	    sim_routes_node, sim_routes_access, sim_routes_access_tfa,
 	    sim_routes_metrics, sim_routes_acme, sim_routes_sdn,
-	    sim_routes_console, sim_routes_node_admin, NULL };
+	    sim_routes_console, sim_routes_node_admin,
+	    sim_routes_storage_files, NULL };
 	static const struct sim_route *const pbs[] = { sim_routes_pbs_core,
 	    sim_routes_pbs, sim_routes_pbs_ops, NULL };
 	static const struct sim_route *const ctl[] = { sim_routes_control,

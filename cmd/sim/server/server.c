@@ -57,6 +57,10 @@ struct conn {
 	struct sim_req *again_rq;	/* request of a long-poll */
 	struct sim_console *ws;		/* C_WS: the console */
 	struct ws_reader wr;		/* C_WS: frames from the client */
+	/* a multipart body being spooled to a file (see parse_request) */
+	struct sim_req *up_rq;
+	int up_keepalive;
+	long long up_left;
 };
 
 struct listener {
@@ -350,7 +354,10 @@ sim_req_free(struct sim_req *rq)
 	sim_kv_free(&rq->params);
 	sim_kv_free(&rq->headers);
 	buf_free(&rq->body);
+	if (rq->upload_len > 0 && rq->upload_fd >= 0)
+		close(rq->upload_fd);
 	memset(rq, 0, sizeof(*rq));
+	rq->upload_fd = -1;
 }
 
 static int
@@ -371,6 +378,8 @@ parse_request(struct conn *c, struct sim_req *rq, int *keepalive)
 	char *p = c->in.p, *h, *end, *line, *eol, *sp1, *sp2, *q;
 	size_t hlen, clen = 0;
 	int have_clen = 0, http10 = 0, conn_close = 0, conn_keep = 0;
+	int multipart = 0;
+	unsigned long long bigclen = 0;
 	static const char *methods[] =
 	    { "GET", "HEAD", "POST", "PUT", "DELETE", NULL };
 	int i, known = 0, rc = 400;
@@ -466,17 +475,21 @@ parse_request(struct conn *c, struct sim_req *rq, int *keepalive)
 			v = strtoull(val, &e2, 10);
 			if (*e2 != '\0' || errno != 0)
 				goto out;
-			if (have_clen && v != clen)
+			if (have_clen && v != clen && v != bigclen)
 				goto out;
-			if (v > SIM_MAX_BODY) {
+			if (v > (unsigned long long)SIM_MAX_UPLOAD) {
 				rc = 413;
 				goto out;
 			}
-			clen = (size_t)v;
+			bigclen = v;
+			clen = v > SIM_MAX_BODY ? 0 : (size_t)v;
 			have_clen = 1;
 		} else if (strcmp(line, "transfer-encoding") == 0) {
 			rc = 411;
 			goto out;
+		} else if (strcmp(line, "content-type") == 0) {
+			multipart = strncasecmp(val, "multipart/form-data",
+			    19) == 0;
 		} else if (strcmp(line, "connection") == 0) {
 			if (strcasestr(val, "close"))
 				conn_close = 1;
@@ -487,6 +500,22 @@ parse_request(struct conn *c, struct sim_req *rq, int *keepalive)
 	}
 	if (!known) {
 		rc = 501;
+		goto out;
+	}
+	if (multipart && strcmp(rq->method, "POST") == 0 && bigclen > 0) {
+		/* An upload (pveproxy spools it to /var/tmp): the body goes
+		 * to a file as it arrives, not into memory. */
+		free(h);
+		rq->upload_len = (long long)bigclen;
+		rq->upload_fd = -1;
+		*keepalive = http10 ? conn_keep && !conn_close : !conn_close;
+		memmove(c->in.p, c->in.p + hlen, c->in.len - hlen);
+		c->in.len -= hlen;
+		c->in.p[c->in.len] = '\0';
+		return 2;
+	}
+	if (bigclen > SIM_MAX_BODY) {
+		rc = 413;
 		goto out;
 	}
 	if (c->in.len < hlen + clen) {
@@ -816,6 +845,61 @@ handle(struct sim *s, struct conn *c, struct sim_req *rq, int keepalive)
 	sim_resp_free(&rs);
 }
 
+/* Start spooling the multipart body of rq (moved into c) to an unlinked
+ * file in the state directory; -1 when no file could be made. */
+static int
+spool_start(struct sim *s, struct conn *c, struct sim_req *rq, int keepalive)
+{
+	char tmpl[1100];
+	int fd;
+
+	snprintf(tmpl, sizeof(tmpl), "%s/pveupload-XXXXXX", s->opt.statedir);
+	if ((fd = mkstemp(tmpl)) < 0)
+		return -1;
+	unlink(tmpl);
+	c->up_rq = px_xmalloc(sizeof(*rq));
+	*c->up_rq = *rq;
+	c->up_rq->upload_fd = fd;
+	c->up_left = rq->upload_len;
+	c->up_keepalive = keepalive;
+	memset(rq, 0, sizeof(*rq));
+	return 0;
+}
+
+/* Move what c->in holds of the spooled body to its file.  Returns 1 when
+ * the body is complete (the request in *rq), 0 when more must come, -1
+ * on a write error. */
+static int
+spool_feed(struct conn *c, struct sim_req *rq, int *keepalive)
+{
+	size_t n = c->in.len;
+
+	if ((long long)n > c->up_left)
+		n = (size_t)c->up_left;
+	for (size_t off = 0; off < n;) {
+		ssize_t w = write(c->up_rq->upload_fd, c->in.p + off, n - off);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		off += (size_t)w;
+	}
+	memmove(c->in.p, c->in.p + n, c->in.len - n);
+	c->in.len -= n;
+	c->in.p[c->in.len] = '\0';
+	c->up_left -= (long long)n;
+	if (c->up_left > 0)
+		return 0;
+	if (lseek(c->up_rq->upload_fd, 0, SEEK_SET) != 0)
+		return -1;
+	*rq = *c->up_rq;
+	*keepalive = c->up_keepalive;
+	free(c->up_rq);
+	c->up_rq = NULL;
+	return 1;
+}
+
 /* Parse and handle as many complete requests as c->in holds. */
 static void
 process_input(struct sim *s, struct conn *c)
@@ -828,12 +912,33 @@ process_input(struct sim *s, struct conn *c)
 		struct sim_req rq;
 		int keepalive = 1, r;
 
-		r = parse_request(c, &rq, &keepalive);
-		if (r == 0)
-			return;
-		if (r >= 400) {
-			refuse(c, r);
-			return;
+		if (c->up_rq != NULL) {
+			r = spool_feed(c, &rq, &keepalive);
+			if (r == 0)
+				return;
+			if (r < 0) {
+				sim_req_free(c->up_rq);
+				free(c->up_rq);
+				c->up_rq = NULL;
+				refuse(c, 500);
+				return;
+			}
+		} else {
+			r = parse_request(c, &rq, &keepalive);
+			if (r == 0)
+				return;
+			if (r >= 400) {
+				refuse(c, r);
+				return;
+			}
+			if (r == 2) {
+				if (spool_start(s, c, &rq, keepalive) != 0) {
+					sim_req_free(&rq);
+					refuse(c, 500);
+					return;
+				}
+				continue;
+			}
 		}
 		c->out.len = c->outoff = 0;
 		rq.listener = c->listener;
@@ -868,6 +973,10 @@ conn_free(struct conn *c)
 	}
 	sim_console_free(c->ws);
 	ws_reader_free(&c->wr);
+	if (c->up_rq) {
+		sim_req_free(c->up_rq);
+		free(c->up_rq);
+	}
 	free(c);
 }
 
