@@ -838,3 +838,45 @@ h_rrddata(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 	jw_end(&w);
 	sim_ok_end(rs, &w);
 }
+
+/* ---- the HA manager's migrations ---- */
+
+int
+g_ha_move(struct sim *s, struct sim_resp *rs, int vmid, const char *node)
+{
+	struct sim_guest *g = sim_guest_find(s, vmid);
+	struct sim_node *tn = sim_node_find(s, node);
+	struct migrate_arg *a;
+	struct sim_task *t;
+	char id[16], ts[32];
+
+	if (g == NULL)
+		return 0;	/* PVE's CRM drops it; nothing to move */
+	if (tn == NULL) {
+		sim_error(rs, 500, "service '%s:%d' - no such cluster node "
+		    "'%s'", g->type == SIM_LXC ? "ct" : "vm", vmid, node);
+		return -1;
+	}
+	if (strcmp(node, sim_guest_node(s, g)) == 0 ||
+	    sim_task_for_vmid(s, vmid) != NULL)
+		return 0;	/* there already, or moving */
+	a = px_xcalloc(1, sizeof(*a));
+	snprintf(a->target, sizeof(a->target), "%s", node);
+	a->online = g->status != SIM_STOPPED;
+	a->mem = g->maxmem;
+	a->disk = g->maxdisk;
+	a->local = has_local_disks(s, g);
+	g_idstr(id, sizeof(id), g->vmid);
+	/* what the source node's LRM runs for the CRM */
+	t = sim_task_start(s, sim_guest_node(s, g), g->type == SIM_LXC ?
+	    "vzmigrate" : "qmigrate", id, "root@pam", -1, migrate_done, NULL);
+	t->arg = a;
+	t->on_tick = migrate_tick;
+	sim_task_lock(s, t, g->vmid, "migrate");
+	stamp(ts, sizeof(ts));
+	sim_task_log(t, "%s use dedicated network address for sending "
+	    "migration traffic (%s)", ts, tn->ip);
+	sim_task_log(t, "%s starting migration of %s %d to node '%s' (%s)",
+	    ts, g_word(g), g->vmid, node, tn->ip);
+	return 0;
+}
