@@ -16,11 +16,13 @@
 
 #include "console.h"
 #include "enc.h"
+#include "evacuate.h"
 #include "mutcli.h"
 #include "pve_check.h"
 #include "pve_guest.h"
 
 enum { O_FORCE = PX_O_LONG, O_VMS, O_RECORD, O_RECORD_INPUT };
+enum { O_TARGET = PX_O_LONG + 100, O_ONLINE, O_LOCAL };
 
 static const struct px_opt opts[] = {
 	PX_OPT_OUTPUT, PX_OPT_PROFILE, PX_OPT_VERBOSE, PX_OPT_MUTATE,
@@ -32,11 +34,17 @@ static const struct px_opt opts[] = {
 	    "new file)" },
 	{ O_RECORD_INPUT, "record-input", NULL, "shell: record the keys "
 	    "typed too" },
+	{ O_TARGET, "target", "node", "evacuate: move every guest to this "
+	    "node" },
+	{ O_ONLINE, "online", NULL, "evacuate: move running guests as they "
+	    "run" },
+	{ O_LOCAL, "with-local-disks", NULL, "evacuate: copy local disks "
+	    "along" },
 	PX_OPT_END
 };
 
 PX_COMMAND(node, "start or stop every guest of a node, or open its shell",
-    opts, "startall | stopall | shell", "node");
+    opts, "startall | stopall | shell | evacuate | suspendall", "node");
 
 /* px node shell NODE */
 static int
@@ -86,6 +94,7 @@ node_main(int argc, char **argv)
 	const char *vms = NULL;
 	const char *action, *node;
 	struct console_cmd cc = { 0 };
+	struct node_evac_args ev = { 0 };
 	int ch, rc, start, force = 0, nall = 0, nmine = 0, *want = NULL;
 	int nwant = 0;
 
@@ -108,6 +117,15 @@ node_main(int argc, char **argv)
 		case O_RECORD_INPUT:
 			cc.record_input = 1;
 			break;
+		case O_TARGET:
+			ev.target = go.arg;
+			break;
+		case O_ONLINE:
+			ev.online = 1;
+			break;
+		case O_LOCAL:
+			ev.local_disks = 1;
+			break;
 		default:
 			px_usage(&px_cmd_node);
 		}
@@ -120,6 +138,14 @@ node_main(int argc, char **argv)
 	node = argv[1];
 	if (!pve_valid_node(node))
 		px_errx(PX_EXIT_USAGE, "'%s' is not a node name", node);
+	if (strcmp(argv[0], "evacuate") != 0 && (ev.target || ev.online ||
+	    ev.local_disks))
+		px_errx(PX_EXIT_USAGE, "--target, --online and "
+		    "--with-local-disks are for evacuate");
+	if (strcmp(argv[0], "evacuate") == 0 ||
+	    strcmp(argv[0], "suspendall") == 0)
+		return node_evac_verb(&m, argv[0], node, &ev, vms, force ||
+		    cc.record || cc.record_input);
 	if (strcmp(argv[0], "shell") == 0) {
 		if (force || vms)
 			px_errx(PX_EXIT_USAGE, "--force and --vms are for "
