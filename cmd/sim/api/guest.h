@@ -80,6 +80,7 @@ GUEST_HANDLER(h_unlink);
 GUEST_HANDLER(h_node_suspendall);
 GUEST_HANDLER(h_node_rrd);
 GUEST_HANDLER(h_guest_rrd);
+GUEST_HANDLER(h_storage_rrd);
 /* PVE's checks of a cloud-init key's value: -1 with the 400 in rs. */
 int g_ci_check(struct sim_resp *rs, const char *k, const char *v);
 GUEST_HANDLER(h_snap_create);

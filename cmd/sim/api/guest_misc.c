@@ -628,3 +628,11 @@ GUEST_HANDLER(h_guest_rrd)
 	g_idstr(who, sizeof(who), g->vmid);
 	rrd_answer(s, rq, rs, (uint64_t)g->vmid, who);
 }
+
+GUEST_HANDLER(h_storage_rrd)
+{
+	const char *st = sim_var(m, "storage");
+
+	rrd_answer(s, rq, rs, 2000000 + sim_hash(s, (uint64_t)strlen(st),
+	    (uint64_t)(unsigned char)st[0]) % 1000, st);
+}

@@ -70,6 +70,8 @@ const struct sim_route sim_routes_guest[] = {
 	    "VM.PowerMgmt", 0 },
 	{ "GET", "/nodes/{node}/rrd", h_node_rrd, "/nodes/{node}",
 	    "Sys.Audit", 0 },
+	{ "GET", "/nodes/{node}/storage/{storage}/rrd", h_storage_rrd,
+	    "/storage/{storage}", "Datastore.Audit", 0 },
 	BOTH("GET", "/snapshot", h_snap_list, "VM.Audit"),
 	BOTH("POST", "/snapshot", h_snap_create, "VM.Snapshot"),
 	BOTH("GET", "/snapshot/{snapname}", h_snap_index, "VM.Audit"),
