@@ -37,8 +37,9 @@ static const struct px_opt opts[] = {
 	{ O_IP1, "ipconfig1", "spec", "set: the same for net1" },
 	{ O_IP2, "ipconfig2", "spec", "set: the same for net2" },
 	{ O_IP3, "ipconfig3", "spec", "set: the same for net3" },
-	{ O_NAMESERVER, "nameserver", "ip ...", "set: DNS servers" },
-	{ O_SEARCHDOMAIN, "searchdomain", "domain ...", "set: DNS search "
+	{ O_NAMESERVER, "nameserver", "addresses", "set: DNS servers, "
+	    "space-separated" },
+	{ O_SEARCHDOMAIN, "searchdomain", "domains", "set: DNS search "
 	    "domains" },
 	{ O_CITYPE, "citype", "type", "set: nocloud, configdrive2 or "
 	    "opennebula" },
