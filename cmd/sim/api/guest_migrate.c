@@ -776,6 +776,7 @@ h_feature(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 	const char *f = sim_param(rq, "feature");
 	struct jw w;
 	size_t i;
+	int has = 1;
 
 	if (g == NULL || sim_param_require(rq, rs, "feature", NULL) != 0)
 		return;
@@ -784,9 +785,47 @@ h_feature(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 		    "value in the enumeration 'snapshot, clone, copy'", f);
 		return;
 	}
+	if (sim_param(rq, "snapname")) {
+		const char *sn = sim_param(rq, "snapname");
+		size_t k;
+
+		for (k = 0; k < g->nsnaps && strcmp(g->snaps[k].name, sn);
+		    k++)
+			;
+		if (k == g->nsnaps) {
+			sim_error(rs, 500, "snapshot '%s' does not exist", sn);
+			return;
+		}
+	}
+	/* As PVE's storage plugins: a snapshot needs every disk on storage
+	 * that snapshots (lvmthin, zfs, rbd, or a qcow2 file); a linked
+	 * clone a template on such storage; a full copy any disk. */
+	for (i = 0; i < g->config.n && has; i++) {
+		const char *k = g->config.v[i].key, *val = g->config.v[i].val;
+		char volid[256], sid[64];
+		struct sim_storage *st;
+		const char *colon;
+
+		if (!g_is_disk_key(k) || strncmp(k, "unused", 6) == 0 ||
+		    strstr(val, "media=cdrom") || strstr(val, "cloudinit"))
+			continue;
+		g_disk_volid(val, volid, sizeof(volid));
+		if ((colon = strchr(volid, ':')) == NULL)
+			continue;
+		snprintf(sid, sizeof(sid), "%.*s", (int)(colon - volid), volid);
+		if ((st = sim_storage_find(s, sid)) == NULL)
+			continue;
+		if (strcmp(f, "copy") == 0)
+			continue;
+		if (strcmp(st->type, "lvmthin") && strcmp(st->type, "zfspool")
+		    && strcmp(st->type, "rbd") && !strstr(volid, ".qcow2"))
+			has = 0;
+	}
+	if (strcmp(f, "clone") == 0 && !g->template_)
+		has = 0;
 	sim_ok_begin(rs, &w);
 	jw_obj(&w);
-	jw_kint(&w, "hasFeature", 1);
+	jw_kint(&w, "hasFeature", has);
 	if (g->type == SIM_QEMU) {
 		jw_key(&w, "nodes");
 		jw_arr(&w);

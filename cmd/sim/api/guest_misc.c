@@ -418,8 +418,8 @@ GUEST_HANDLER(h_unlink)
 		g_disk_volid(val, volid, sizeof(volid));
 		v = volid[0] ? sim_volume_find(s, volid, sim_guest_node(s, g))
 		    : NULL;
-		if (force || strncmp(tok, "unused", 6) == 0 || v == NULL ||
-		    strstr(val, "media=cdrom")) {
+		if (force || strncmp(tok, "unused", 6) == 0 || !volid[0] ||
+		    strcmp(volid, "none") == 0 || strstr(val, "media=cdrom")) {
 			if (v && !strstr(val, "media=cdrom"))
 				sim_volume_remove(s, volid, v->node);
 		} else {
