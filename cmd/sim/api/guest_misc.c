@@ -451,7 +451,7 @@ suspendall_done(struct sim *s, struct sim_task *t)
 
 		snprintf(v, sizeof(v), "%d", g->vmid);
 		if (strcmp(sim_guest_node(s, g), t->node) != 0 ||
-		    g->type != SIM_QEMU || g->status != SIM_RUNNING)
+		    g->type != SIM_QEMU || g->status == SIM_STOPPED)
 			continue;
 		if (vms && !g_list_has(vms, v))
 			continue;
