@@ -95,6 +95,8 @@ config_notes(struct px_client *c, struct pve_evac_item *it)
 	}
 	pve_kv_free(kv, n);
 	px_reply_free(&r);
+	text_sanitize(it->note);	/* config values: the server's text */
+	text_sanitize(it->why);
 	return blocked;
 }
 
@@ -263,8 +265,10 @@ pve_evac_plan(struct px_client *c, const char *node,
 		if (!it->blocked)
 			to->free -= (int64_t)it->need;
 	}
-	for (int i = 0; i < p->n; i++)
+	for (int i = 0; i < p->n; i++) {
 		p->nblocked += p->items[i].blocked;
+		text_sanitize(p->items[i].why);
+	}
 	rc = 0;
 out:
 	if (rc != 0)

@@ -242,6 +242,8 @@ metrics_main(int argc, char **argv)
 	argv += g.ind;
 	if (argc < 2)
 		px_usage(&px_cmd_metrics);
+	if (force && png == NULL)
+		px_errx(PX_EXIT_USAGE, "--force is for --png");
 	if (strcmp(argv[0], "node") == 0 && argc == 2) {
 		if (!pve_valid_node(argv[1]))
 			px_errx(PX_EXIT_USAGE, "'%s' is not a valid node name",
@@ -274,8 +276,6 @@ metrics_main(int argc, char **argv)
 		url_seg(&path, g.node);
 		buf_printf(&path, "/%s/%d", g.type, g.vmid);
 	}
-	if (force && png == NULL)
-		px_errx(PX_EXIT_USAGE, "--force is for --png");
 	if (png) {
 		rc = save_png(&x, buf_str(&path), fields, tf, cf, png, force);
 		buf_free(&path);

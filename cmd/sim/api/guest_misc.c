@@ -261,7 +261,7 @@ GUEST_HANDLER(h_cloudinit_dump)
 	} else if (strcmp(type, "network") == 0) {
 		buf_adds(&y, "version: 1\nconfig:\n");
 		for (int i = 0; i < 32; i++) {
-			char key[16], net[16], mac[32] = "";
+			char key[32], net[32], mac[32] = "";
 			const char *nv;
 
 			snprintf(net, sizeof(net), "net%d", i);
@@ -410,7 +410,7 @@ GUEST_HANDLER(h_unlink)
 	for (tok = strtok_r(copy, ",; ", &save); tok;
 	    tok = strtok_r(NULL, ",; ", &save)) {
 		const char *val = sim_guest_cfg(g, tok);
-		char volid[256], key[16];
+		char volid[256], key[32];
 		struct sim_volume *v;
 
 		if (val == NULL || !g_is_disk_key(tok))
