@@ -243,8 +243,14 @@ risk_check(struct px_client *c, const struct pve_guest *g, const char *op,
     int batch, struct risk_report *r, struct px_err *e)
 {
 	static const char *const takes_down[] = { "stop", "shutdown",
-	    "reboot", "suspend", "delete", "migrate", "rollback", NULL };
+	    "reboot", "suspend", "delete", "migrate", "rollback", "evacuate",
+	    NULL };
 	static const char *const ha_severe[] = { "stop", "delete", NULL };
+	/* px node evacuate moves an HA-managed guest through HA itself */
+	static const char *const through_ha[] = { "evacuate", NULL };
+	/* px unlink --force (or of an unusedN): the volume is gone */
+	static const char *const destroys_volume[] = { "unlink-destroy",
+	    NULL };
 	struct buf base = { 0 };
 	struct px_call k[3];
 	struct px_reply rep;
@@ -300,10 +306,13 @@ risk_check(struct px_client *c, const struct pve_guest *g, const char *op,
 	if (lock[0])
 		add(r, "Locked", RISK_SEVERE, "VM %d is locked (%s)", g->vmid,
 		    lock);
-	if (ha[0])
+	if (ha[0] && !is_op(op, through_ha))
 		add(r, "HaManaged", is_op(op, ha_severe) ? RISK_SEVERE :
 		    RISK_WARNING, "VM %d is HA-managed (%s): HA may undo or "
 		    "fight this %s", g->vmid, ha, op);
+	if (is_op(op, destroys_volume))
+		add(r, "DestroysVolume", RISK_SEVERE, "VM %d: the volumes of "
+		    "the disks unlinked are destroyed, not detached", g->vmid);
 	if (del && running)
 		add(r, "Running", RISK_SEVERE, "VM %d is running", g->vmid);
 	if (is_op(op, takes_down) && running && uptime >= LONG_UPTIME)

@@ -5,6 +5,8 @@
  *
  *   Locked              Severe
  *   HaManaged           Severe for stop and delete, else Warning
+ *                       (none for evacuate: it moves them through HA)
+ *   DestroysVolume      Severe for unlink-destroy (px unlink --force)
  *   Running             Severe for delete
  *   LongUptime >= 14 d  Notice
  *   TaggedProd          Warning (tags prod, production, prd, critical, live)

@@ -2,9 +2,14 @@
  * metrics -- RRD statistics of a node, a guest or a storage as a table:
  * one row per time step, one column per field.  On a terminal, in table
  * format, a compact Unicode sparkline per field follows the table; never
- * when the output is piped or in another format.
+ * when the output is piped or in another format.  --png FILE saves the
+ * graph PVE renders of the fields instead (GET /api2/png/.../rrd).
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <ctype.h>
 #include <math.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +20,7 @@
 #include "pve_cluster.h"
 #include "pve_rrd.h"
 
-enum { O_CF = PX_O_LONG, O_FIELD, O_TIMEFRAME };
+enum { O_CF = PX_O_LONG, O_FIELD, O_TIMEFRAME, O_PNG, O_FORCE };
 
 static const struct px_opt opts[] = {
 	PX_OPT_COMMON,
@@ -23,6 +28,9 @@ static const struct px_opt opts[] = {
 	{ O_FIELD, "field", "field", "only these fields, comma-separated" },
 	{ O_TIMEFRAME, "timeframe", "hour | day | week | month | year",
 	    "the time frame" },
+	{ O_PNG, "png", "file", "save PVE's graph of the fields (default "
+	    "cpu) as a PNG file" },
+	{ O_FORCE, "force", NULL, "--png: replace the file if it exists" },
 	PX_OPT_END
 };
 
@@ -105,6 +113,76 @@ sparklines(FILE *f, const struct pve_rrd *r, const int *sel, int nsel)
 	}
 }
 
+#define PNG_SIG	"\x89PNG\r\n\x1a\n"
+
+/* Write the PNG PVE renders of fields (GET /api2/png/PATH/rrd) to file,
+ * atomically (a temporary file in its directory, renamed), mode 0644;
+ * an existing file only with force.  The exit status. */
+static int
+save_png(struct px_cli *x, const char *path, const char *fields,
+    const char *tf, const char *cf, const char *file, int force)
+{
+	struct px_client_opts po = { .verbose = x->verbose,
+	    .api_prefix = "/api2/png" };
+	struct px_client *pc;
+	struct px_call k;
+	struct px_err e = { 0 };
+	struct buf ds = { 0 }, tmp = { 0 };
+	const char *slash = strrchr(file, '/');
+	int fd, rc = 0;
+
+	if (!force && access(file, F_OK) == 0)
+		px_errx(PX_EXIT_USAGE, "%s exists: --force replaces it", file);
+	for (const char *p = fields ? fields : "cpu"; *p; p++)
+		if (!isalnum((unsigned char)*p) && *p != '_' && *p != ',')
+			px_errx(PX_EXIT_USAGE, "--field: '%s' is not a list of "
+			    "field names", fields);
+	buf_adds(&ds, fields ? fields : "cpu");
+	if ((pc = px_client_new(&x->conf, x->p, &po, &e)) == NULL)
+		px_die(&e);
+	px_call_init(&k, pc, "GET", NULL, "%s/rrd?ds=%s&timeframe=%s&cf=%s",
+	    path, ds.p, tf, cf);
+	px_call_run(&k, 1);
+	if (k.rc != 0) {
+		if (k.status == 404 || k.status == 501)
+			px_hint(&k.err, "this server renders no RRD graphs; "
+			    "px metrics without --png shows the numbers");
+		px_die(&k.err);
+	}
+	if (k.body.len < 8 || memcmp(k.body.p, PNG_SIG, 8) != 0)
+		px_errx(PX_EXIT_FAIL, "GET %s/rrd: the answer is not a PNG "
+		    "image", path);
+	if (slash)
+		buf_printf(&tmp, "%.*s/.px-png.XXXXXX", (int)(slash - file),
+		    file);
+	else
+		buf_adds(&tmp, ".px-png.XXXXXX");
+	if ((fd = mkstemp(tmp.p)) < 0)
+		px_errx(PX_EXIT_FAIL, "%s: %s", tmp.p, strerror(errno));
+	if (fchmod(fd, 0644) != 0 || write(fd, k.body.p, k.body.len) !=
+	    (ssize_t)k.body.len || fsync(fd) != 0 || close(fd) != 0) {
+		int err = errno;
+
+		unlink(tmp.p);
+		px_errx(PX_EXIT_FAIL, "%s: %s", file, strerror(err));
+	}
+	if (!force && access(file, F_OK) == 0) {
+		unlink(tmp.p);
+		px_errx(PX_EXIT_USAGE, "%s exists: --force replaces it", file);
+	}
+	if (rename(tmp.p, file) != 0) {
+		int err = errno;
+
+		unlink(tmp.p);
+		px_errx(PX_EXIT_FAIL, "%s: %s", file, strerror(err));
+	}
+	px_call_free(&k);
+	px_client_free(pc);
+	buf_free(&ds);
+	buf_free(&tmp);
+	return rc;
+}
+
 int
 metrics_main(int argc, char **argv)
 {
@@ -118,8 +196,8 @@ metrics_main(int argc, char **argv)
 	struct buf path = { 0 };
 	struct out_col *cols;
 	struct out *o;
-	const char *cf = "AVERAGE", *tf = "hour", *fields = NULL;
-	int ch, rc = 0, *sel, nsel = 0, ok;
+	const char *cf = "AVERAGE", *tf = "hour", *fields = NULL, *png = NULL;
+	int ch, rc = 0, *sel, nsel = 0, ok, force = 0;
 	struct px_getopt g;
 
 	cli_init(&x);
@@ -139,6 +217,14 @@ metrics_main(int argc, char **argv)
 		case O_FIELD:
 			fields = g.arg;
 			break;
+		case O_PNG:
+			if (g.arg[0] == '\0')
+				px_errx(PX_EXIT_USAGE, "--png: an empty name");
+			png = g.arg;
+			break;
+		case O_FORCE:
+			force = 1;
+			break;
 		case O_TIMEFRAME:
 			ok = 0;
 			for (int i = 0; frames[i]; i++)
@@ -156,6 +242,8 @@ metrics_main(int argc, char **argv)
 	argv += g.ind;
 	if (argc < 2)
 		px_usage(&px_cmd_metrics);
+	if (force && png == NULL)
+		px_errx(PX_EXIT_USAGE, "--force is for --png");
 	if (strcmp(argv[0], "node") == 0 && argc == 2) {
 		if (!pve_valid_node(argv[1]))
 			px_errx(PX_EXIT_USAGE, "'%s' is not a valid node name",
@@ -187,6 +275,12 @@ metrics_main(int argc, char **argv)
 		buf_adds(&path, "/nodes/");
 		url_seg(&path, g.node);
 		buf_printf(&path, "/%s/%d", g.type, g.vmid);
+	}
+	if (png) {
+		rc = save_png(&x, buf_str(&path), fields, tf, cf, png, force);
+		buf_free(&path);
+		cli_free(&x);
+		return rc;
 	}
 	if (pve_get(x.client, &r, &e, "%s/rrddata?timeframe=%s&cf=%s",
 	    buf_str(&path), tf, cf) != 0 ||

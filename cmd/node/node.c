@@ -16,12 +16,14 @@
 
 #include "console.h"
 #include "enc.h"
+#include "evacuate.h"
 #include "mutcli.h"
 #include "node.h"
 #include "pve_check.h"
 #include "pve_guest.h"
 
 enum { O_FORCE = PX_O_LONG, O_VMS, O_RECORD, O_RECORD_INPUT };
+enum { O_TARGET = PX_O_LONG + 100, O_ONLINE, O_LOCAL };
 
 static const struct px_opt opts[] = {
 	PX_OPT_OUTPUT, PX_OPT_PROFILE, PX_OPT_VERBOSE, PX_OPT_MUTATE,
@@ -33,14 +35,20 @@ static const struct px_opt opts[] = {
 	    "new file)" },
 	{ O_RECORD_INPUT, "record-input", NULL, "shell: record the keys "
 	    "typed too" },
+	{ O_TARGET, "target", "node", "evacuate: move every guest to this "
+	    "node" },
+	{ O_ONLINE, "online", NULL, "evacuate: move running guests as they "
+	    "run" },
+	{ O_LOCAL, "with-local-disks", NULL, "evacuate: copy local disks "
+	    "along" },
 	NODE_SYS_OPTS,
 	PX_OPT_END
 };
 
-PX_COMMAND(node, "start or stop every guest of a node, open its shell; "
-    "its DNS, hosts, time, subscription, certificates, logs, packages "
-    "and services", opts, NULL,
-    "startall|stopall|shell node | "
+PX_COMMAND(node, "start, stop, suspend or evacuate the guests of a node, "
+    "open its shell; its DNS, hosts, time, subscription, certificates, "
+    "logs, packages and services", opts, NULL,
+    "startall|stopall|shell|evacuate|suspendall node | "
     "dns|time|hosts|subscription|report|wol node | dns set node | "
     "time set node | hosts set node file | "
     "subscription set node key|file | subscription check|delete node | "
@@ -100,6 +108,7 @@ node_main(int argc, char **argv)
 	const char *action, *node;
 	struct console_cmd cc = { 0 };
 	struct nodesys ns = { 0 };
+	struct node_evac_args ev = { 0 };
 	int ch, rc, start, force = 0, nall = 0, nmine = 0, *want = NULL;
 	int nwant = 0;
 
@@ -121,6 +130,15 @@ node_main(int argc, char **argv)
 			break;
 		case O_RECORD_INPUT:
 			cc.record_input = 1;
+			break;
+		case O_TARGET:
+			ev.target = go.arg;
+			break;
+		case O_ONLINE:
+			ev.online = 1;
+			break;
+		case O_LOCAL:
+			ev.local_disks = 1;
 			break;
 		default:
 			if (!node_sys_opt(&ns, ch, go.arg))
@@ -147,6 +165,14 @@ node_main(int argc, char **argv)
 	node = argv[1];
 	if (!pve_valid_node(node))
 		px_errx(PX_EXIT_USAGE, "'%s' is not a node name", node);
+	if (strcmp(argv[0], "evacuate") != 0 && (ev.target || ev.online ||
+	    ev.local_disks))
+		px_errx(PX_EXIT_USAGE, "--target, --online and "
+		    "--with-local-disks are for evacuate");
+	if (strcmp(argv[0], "evacuate") == 0 ||
+	    strcmp(argv[0], "suspendall") == 0)
+		return node_evac_verb(&m, argv[0], node, &ev, vms, force ||
+		    cc.record || cc.record_input);
 	if (strcmp(argv[0], "shell") == 0) {
 		if (force || vms)
 			px_errx(PX_EXIT_USAGE, "--force and --vms are for "

@@ -169,5 +169,10 @@ double sim_rrd_level(struct sim *s, uint64_t key, long long t, int max);
  * as part of task t. */
 void sim_tasks_bulk(struct sim *s, struct sim_task *t, int start, int force,
     const char *vms);
+/* api/guest_migrate.c: the HA manager moves vmid to node as it was asked
+ * to (a migration task on the guest's node, as its LRM starts it): 0, or
+ * -1 with rs. */
+int g_ha_move(struct sim *s, struct sim_resp *rs, int vmid,
+    const char *node);
 
 #endif

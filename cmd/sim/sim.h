@@ -117,6 +117,7 @@ enum sim_api {
 	SIM_API_JSON = 0,	/* /api2/json/... */
 	SIM_API_EXTJS,		/* /api2/extjs/... (envelope rewritten) */
 	SIM_API_OTHER,		/* anything else: /_sim/..., /bot.../... */
+	SIM_API_PNG,		/* /api2/png/... (the RRD graphs) */
 };
 
 enum sim_auth {

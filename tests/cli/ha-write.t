@@ -125,9 +125,10 @@ is "$(writes)" 0 "migrate -n: nothing sent"
 run px ha migrate "$vm" "$other" -j
 is "$rc" 0 "migrate: exit 0"
 like "$out" '"action":"migrate".*"result":"ok"' "migrate: the row"
+is "$(px ls guests -f tsv -H -c vmid,node | awk -F'\t' -v v="$vm" '$1 == v { print $2 }')" "$other" "migrate: the HA manager moved it to $other"
 run px ha migrate "vm:$vm" pve4
 is "$rc" 5 "migrate to a node the cluster lacks: exit 5"
-run px ha relocate "vm:$vm" "$other" -y -n
+run px ha relocate "vm:$vm" "$node" -y -n
 like "$err" "Warning +HaRelocateStops" "relocate of a running guest: HaRelocateStops"
 run px ha migrate "ct:$ct" pve1
 is "$rc" 0 "migrate of a container"

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../core.h"
 #include "api.h"
 #include "calendar.h"
 
@@ -1769,6 +1770,9 @@ ha_res_migrate(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 		return;
 	}
 	free(doc);
+	if (g_ha_move(s, rs, atoi(strchr(sid, ':') ? strchr(sid, ':') + 1 :
+	    sid), node) != 0)
+		return;
 	if (!sim_pve_at_least(s, 9, 0)) {
 		sim_ok_null(rs);
 		return;

@@ -71,6 +71,18 @@ void h_rrddata(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
     const struct sim_match *m);
 
 GUEST_HANDLER(h_snap_list);
+/* guest_misc.c */
+GUEST_HANDLER(h_cloudinit_get);
+GUEST_HANDLER(h_cloudinit_put);
+GUEST_HANDLER(h_cloudinit_dump);
+GUEST_HANDLER(h_sendkey);
+GUEST_HANDLER(h_unlink);
+GUEST_HANDLER(h_node_suspendall);
+GUEST_HANDLER(h_node_rrd);
+GUEST_HANDLER(h_guest_rrd);
+GUEST_HANDLER(h_storage_rrd);
+/* PVE's checks of a cloud-init key's value: -1 with the 400 in rs. */
+int g_ci_check(struct sim_resp *rs, const char *k, const char *v);
 GUEST_HANDLER(h_snap_create);
 GUEST_HANDLER(h_snap_index);
 GUEST_HANDLER(h_snap_delete);

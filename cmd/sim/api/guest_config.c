@@ -143,6 +143,9 @@ config_apply(struct sim *s, struct sim_guest *g, struct sim_req *rq,
 			    "properties");
 			return -1;
 		}
+		if (!ismeta && g->type == SIM_QEMU && g_ci_check(rs, k,
+		    rq->params.v[i].val) != 0)
+			return -1;
 	}
 	del = sim_param(rq, "delete");
 	if (!(del && strstr(del, "lock") && sim_param_bool(rq, "skiplock", 0))

@@ -776,6 +776,7 @@ h_feature(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 	const char *f = sim_param(rq, "feature");
 	struct jw w;
 	size_t i;
+	int has = 1;
 
 	if (g == NULL || sim_param_require(rq, rs, "feature", NULL) != 0)
 		return;
@@ -784,9 +785,47 @@ h_feature(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 		    "value in the enumeration 'snapshot, clone, copy'", f);
 		return;
 	}
+	if (sim_param(rq, "snapname")) {
+		const char *sn = sim_param(rq, "snapname");
+		size_t k;
+
+		for (k = 0; k < g->nsnaps && strcmp(g->snaps[k].name, sn);
+		    k++)
+			;
+		if (k == g->nsnaps) {
+			sim_error(rs, 500, "snapshot '%s' does not exist", sn);
+			return;
+		}
+	}
+	/* As PVE's storage plugins: a snapshot needs every disk on storage
+	 * that snapshots (lvmthin, zfs, rbd, or a qcow2 file); a linked
+	 * clone a template on such storage; a full copy any disk. */
+	for (i = 0; i < g->config.n && has; i++) {
+		const char *k = g->config.v[i].key, *val = g->config.v[i].val;
+		char volid[256], sid[64];
+		struct sim_storage *st;
+		const char *colon;
+
+		if (!g_is_disk_key(k) || strncmp(k, "unused", 6) == 0 ||
+		    strstr(val, "media=cdrom") || strstr(val, "cloudinit"))
+			continue;
+		g_disk_volid(val, volid, sizeof(volid));
+		if ((colon = strchr(volid, ':')) == NULL)
+			continue;
+		snprintf(sid, sizeof(sid), "%.*s", (int)(colon - volid), volid);
+		if ((st = sim_storage_find(s, sid)) == NULL)
+			continue;
+		if (strcmp(f, "copy") == 0)
+			continue;
+		if (strcmp(st->type, "lvmthin") && strcmp(st->type, "zfspool")
+		    && strcmp(st->type, "rbd") && !strstr(volid, ".qcow2"))
+			has = 0;
+	}
+	if (strcmp(f, "clone") == 0 && !g->template_)
+		has = 0;
 	sim_ok_begin(rs, &w);
 	jw_obj(&w);
-	jw_kint(&w, "hasFeature", 1);
+	jw_kint(&w, "hasFeature", has);
 	if (g->type == SIM_QEMU) {
 		jw_key(&w, "nodes");
 		jw_arr(&w);
@@ -837,4 +876,46 @@ h_rrddata(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 	}
 	jw_end(&w);
 	sim_ok_end(rs, &w);
+}
+
+/* ---- the HA manager's migrations ---- */
+
+int
+g_ha_move(struct sim *s, struct sim_resp *rs, int vmid, const char *node)
+{
+	struct sim_guest *g = sim_guest_find(s, vmid);
+	struct sim_node *tn = sim_node_find(s, node);
+	struct migrate_arg *a;
+	struct sim_task *t;
+	char id[16], ts[32];
+
+	if (g == NULL)
+		return 0;	/* PVE's CRM drops it; nothing to move */
+	if (tn == NULL) {
+		sim_error(rs, 500, "service '%s:%d' - no such cluster node "
+		    "'%s'", g->type == SIM_LXC ? "ct" : "vm", vmid, node);
+		return -1;
+	}
+	if (strcmp(node, sim_guest_node(s, g)) == 0 ||
+	    sim_task_for_vmid(s, vmid) != NULL)
+		return 0;	/* there already, or moving */
+	a = px_xcalloc(1, sizeof(*a));
+	snprintf(a->target, sizeof(a->target), "%s", node);
+	a->online = g->status != SIM_STOPPED;
+	a->mem = g->maxmem;
+	a->disk = g->maxdisk;
+	a->local = has_local_disks(s, g);
+	g_idstr(id, sizeof(id), g->vmid);
+	/* what the source node's LRM runs for the CRM */
+	t = sim_task_start(s, sim_guest_node(s, g), g->type == SIM_LXC ?
+	    "vzmigrate" : "qmigrate", id, "root@pam", -1, migrate_done, NULL);
+	t->arg = a;
+	t->on_tick = migrate_tick;
+	sim_task_lock(s, t, g->vmid, "migrate");
+	stamp(ts, sizeof(ts));
+	sim_task_log(t, "%s use dedicated network address for sending "
+	    "migration traffic (%s)", ts, tn->ip);
+	sim_task_log(t, "%s starting migration of %s %d to node '%s' (%s)",
+	    ts, g_word(g), g->vmid, node, tn->ip);
+	return 0;
 }

@@ -556,6 +556,10 @@ decode_request(struct sim_req *rq)
 		rq->api = SIM_API_EXTJS;
 		rq->path = px_xstrdup(path[11] ? path + 11 : "/");
 		free(path);
+	} else if (strncmp(path, "/api2/png/", 10) == 0) {
+		rq->api = SIM_API_PNG;
+		rq->path = px_xstrdup(path + 9);
+		free(path);
 	} else {
 		rq->api = SIM_API_OTHER;
 		rq->path = path;
