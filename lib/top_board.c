@@ -81,6 +81,7 @@ top_start_grep(struct top_state *s, const char *pat, struct top_effects *fx)
 void
 top_fetch_backups(struct top_state *s, struct top_effects *fx)
 {
+	top_fetch_pbs(s, fx);
 	if (s->bk_pending > 0 || (s->loading & TOP_F_UNPROT))
 		return;		/* the last round is still on its way */
 	s->loading |= TOP_F_UNPROT;

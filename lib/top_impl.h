@@ -93,4 +93,17 @@ void top_start_probes(struct top_state *s, struct top_effects *fx);
 void top_board_reduce(struct top_state *s, struct top_action *a,
     struct top_effects *fx);
 
+/* ---- top_pbs.c ---- */
+
+/* B: a round of every PBS server's datastores (unless one is on its
+ * way), and again on a tick every TOP_PBS_EVERY seconds while B shows. */
+void top_fetch_pbs(struct top_state *s, struct top_effects *fx);
+void top_pbs_tick(struct top_state *s, struct top_effects *fx);
+/* TA_PBS_STORES, TA_PBS_SNAPS, TA_PBS_GC and the TA_FETCH_FAILED of
+ * TOP_F_PBS, reduced (a->rows freed or kept). */
+void top_pbs_reduce(struct top_state *s, struct top_action *a,
+    struct top_effects *fx);
+/* Free what the PBS part holds (top_state_free zeroes it after). */
+void top_pbs_free(struct top_state *s);
+
 #endif

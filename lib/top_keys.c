@@ -12,8 +12,8 @@
 const char *const top_keymap[] = {
 	"1 Dashboard  2 Nodes  3 Guests  4 Storage  5 Tasks",
 	"Q operation queue  T audit timeline  Tab next view",
-	"B backup board (last backup, job coverage; red: none, old or",
-	"  no job)  Z snapshot tree of the selected guest",
+	"B backup board (last backup, job coverage, [pbs] servers; red:",
+	"  none, old, no job)  Z snapshot tree of the selected guest",
 	"W hardware of the selected node: PCI/USB, IOMMU groups, which",
 	"  guest passes what through (red: several guests, one device)",
 	"G      search every guest config: text, or /regex/",

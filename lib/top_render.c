@@ -626,40 +626,125 @@ draw_tasklog(TickitRenderBuffer *rb, const struct top_state *s, int y,
 	}
 }
 
+/* The PBS lines of the backup board: one per datastore (as many as fit
+ * in a third of the body), then how the round went.  Returns the lines
+ * drawn. */
+static int
+draw_pbs(TickitRenderBuffer *rb, const struct top_state *s, int y,
+    int rows, const struct pens *p)
+{
+	int max = rows / 3, n = 0;
+
+	if (s->npbs == 0 || max < 1)
+		return 0;
+	for (int i = 0; i < s->npst && n < max; i++) {
+		const struct top_pbs_store *t = &s->pst[i];
+		const struct pbs_gc *gc = &t->gc;
+		const TickitPen *pen = NULL;
+		char u[32] = "?", tot[32] = "?", full[32] = "", gcs[160];
+		char when[48] = "", next[48] = "";
+		double pct = t->st.total ? 100.0 * (double)t->st.used /
+		    (double)t->st.total : 0;
+
+		if (i == n && i == max - 1 && s->npst > max) {
+			put(rb, s, y + n++, 0, NULL, "PBS: %d more "
+			    "datastores", s->npst - i);
+			break;
+		}
+		if (t->st.total) {
+			out_fmt_bytes(u, sizeof(u), t->st.used);
+			out_fmt_bytes(tot, sizeof(tot), t->st.total);
+		}
+		if (t->st.full_date > 0) {
+			char d[32];
+
+			out_fmt_time(d, sizeof(d), t->st.full_date);
+			snprintf(full, sizeof(full), ", full ~%.10s", d);
+		}
+		if (!t->gc_known) {
+			snprintf(gcs, sizeof(gcs), "GC ?");
+		} else if (gc->upid[0] && gc->state[0] == '\0') {
+			snprintf(gcs, sizeof(gcs), "GC running");
+		} else {
+			if (gc->last_end > 0 && s->bk_now >= gc->last_end) {
+				char d[32];
+
+				out_fmt_duration(d, sizeof(d), s->bk_now -
+				    gc->last_end);
+				snprintf(when, sizeof(when), " %s ago", d);
+			}
+			if (gc->next_run > 0) {
+				char d[32];
+
+				out_fmt_time(d, sizeof(d), gc->next_run);
+				snprintf(next, sizeof(next), ", next %.16s", d);
+			}
+			snprintf(gcs, sizeof(gcs), "GC %.60s%s%s",
+			    gc->state[0] ? gc->state : "never run", when, next);
+			if (gc->state[0] && strcmp(gc->state, "ok") != 0)
+				pen = p->red;
+		}
+		if (pct >= 90)
+			pen = p->red;
+		else if (pct >= 80 && pen == NULL)
+			pen = p->yellow;
+		put(rb, s, y + n++, 0, pen, "PBS %.40s:%.32s  %s of %s used "
+		    "(%.0f%%)%s  %s", t->profile, t->st.store, u, tot, pct,
+		    full, gcs);
+	}
+	if (s->pbs_pending || s->pbs_failed || s->npst == 0)
+		put(rb, s, y + n++, 0, s->pbs_failed ? p->red : NULL,
+		    "PBS %s%s%s", s->pbs_pending ? "loading  " : "",
+		    s->pbs_failed ? "did not answer: " : s->npst == 0 &&
+		    !s->pbs_pending ? "no datastore" : "",
+		    s->pbs_failed ? s->pbs_err : "");
+	return n;
+}
+
 static void
 draw_backups(TickitRenderBuffer *rb, const struct top_state *s, int y,
     int rows, const struct pens *p)
 {
-	int nojob = 0, bad = 0;
+	int nojob = 0, bad = 0, np;
 
 	/* the counts over every guest shown, not only the visible rows */
 	for (int i = 0; i < s->nvis; i++) {
 		const struct pve_guest *g = &s->guests[s->vis[i]];
 		const struct top_backup *b = top_backup_of(s, g->vmid);
+		const struct top_pbs_backup *pb = top_pbs_backup_of(s,
+		    g->vmid);
+		long long last = b ? b->ctime : 0;
 
+		if (pb && pb->time > last)
+			last = pb->time;
 		nojob += top_backup_job(s, g->vmid) == 0;
-		bad += b == NULL || s->bk_now - b->ctime > TOP_BACKUP_OLD;
+		bad += last == 0 || s->bk_now - last > TOP_BACKUP_OLD;
 	}
 	info(rb, s, y, p, "Backup board: %d guests, %d%s without a backup "
 	    "job, %d with no backup or one older than 7 days%s%s", s->nvis,
 	    nojob, s->unprot_known ? "" : " (?)", bad, s->bk_pending ?
 	    "  loading" : "", s->bk_failed ? "  (some storage did not "
 	    "answer)" : "");
+	np = draw_pbs(rb, s, y + 1, rows - 1, p);
+	y += np;
+	rows -= np;
 	put(rb, s, y + 1, 0, p->head, "%7s %-16s %-10s %-10s %-19s %-10s "
-	    "%-16s %s", "VMID", "NAME", "NODE", "STATUS", "LAST BACKUP", "AGE",
-	    "STORAGE", "JOB");
+	    "%-16s %-7s %s", "VMID", "NAME", "NODE", "STATUS", "LAST BACKUP",
+	    "AGE", "STORAGE", "JOB", s->npbs ? "PBS LAST  VERIFY" : "");
 	for (int r = 0; r < rows - 2; r++) {
 		int i = s->top[TOP_BACKUPS] + r, line = y + 2 + r, covered;
 		const struct pve_guest *g;
 		const struct top_backup *b;
+		const struct top_pbs_backup *pb;
 		const TickitPen *pen = NULL;
-		char t1[32] = "never", age[32] = "-";
+		char t1[32] = "never", age[32] = "-", pbs[64] = "";
 		long long a;
 
 		if (i >= s->nvis)
 			break;
 		g = &s->guests[s->vis[i]];
 		b = top_backup_of(s, g->vmid);
+		pb = top_pbs_backup_of(s, g->vmid);
 		covered = top_backup_job(s, g->vmid) != 0;
 		if (b) {
 			a = s->bk_now - b->ctime;
@@ -669,8 +754,25 @@ draw_backups(TickitRenderBuffer *rb, const struct top_state *s, int y,
 				pen = p->red;
 			else if (a > 86400)
 				pen = p->yellow;
-		} else
+		} else if (pb == NULL)
 			pen = p->red;
+		if (pb) {
+			char pa[32];
+			long long pa_s = s->bk_now - pb->time;
+
+			out_fmt_duration(pa, sizeof(pa), pa_s > 0 ? pa_s : 0);
+			snprintf(pbs, sizeof(pbs), "%-9.9s %-6.6s%s", pa,
+			    pb->verify, pb->protected_ ? " protected" : "");
+			if (strcmp(pb->verify, "failed") == 0 ||
+			    (b == NULL && pa_s > TOP_BACKUP_OLD))
+				pen = p->red;
+			else if (pen == NULL && (strcmp(pb->verify, "ok") ||
+			    pa_s > 86400))
+				pen = p->yellow;
+		} else if (s->npbs) {
+			snprintf(pbs, sizeof(pbs), "%s", s->pbs_pending ?
+			    "?" : "none");
+		}
 		if (!covered)
 			pen = p->red;
 		if (i == s->cur[TOP_BACKUPS]) {
@@ -678,10 +780,11 @@ draw_backups(TickitRenderBuffer *rb, const struct top_state *s, int y,
 			pen = p->sel;
 		}
 		put(rb, s, line, 0, pen, "%c%6d %-16.16s %-10.10s %-10.10s "
-		    "%-19.19s %-10.10s %-16.16s %s", top_is_marked(s, g->vmid) ?
-		    '*' : ' ', g->vmid, g->name, g->node, g->status, t1, age,
-		    b ? b->storage : "-", !s->unprot_known ? "?" : covered ?
-		    "covered" : "none");
+		    "%-19.19s %-10.10s %-16.16s %-7s %s",
+		    top_is_marked(s, g->vmid) ? '*' : ' ', g->vmid, g->name,
+		    g->node, g->status, t1, age, b ? b->storage : "-",
+		    !s->unprot_known ? "?" : covered ? "covered" : "none",
+		    pbs);
 	}
 }
 

@@ -112,6 +112,7 @@ top_state_free(struct top_state *s)
 	free(s->audit);
 	free(s->bk);
 	free(s->unprot);
+	top_pbs_free(s);
 	free(s->tree);
 	free(s->pci);
 	free(s->usb);
@@ -544,6 +545,7 @@ tick(struct top_state *s, struct top_effects *fx)
 		    s->log_upid);
 	if (s->view == TOP_AUDIT)
 		top_emit(fx, TE_AUDIT);
+	top_pbs_tick(s, fx);
 }
 
 static void
@@ -784,6 +786,10 @@ top_reduce(struct top_state *s, struct top_action *a, struct top_effects *fx)
 		relist_others(s);
 		break;
 	case TA_FETCH_FAILED:
+		if (a->what & TOP_F_PBS) {	/* not the PVE refresh's */
+			top_pbs_reduce(s, a, fx);
+			break;
+		}
 		if ((a->what & TOP_F_BACKUPS) && s->bk_pending > 0) {
 			s->bk_pending--;
 			s->bk_failed++;
@@ -847,6 +853,11 @@ top_reduce(struct top_state *s, struct top_action *a, struct top_effects *fx)
 	case TA_GREPCFG:
 	case TA_SNAPTREE:
 		top_board_reduce(s, a, fx);
+		break;
+	case TA_PBS_STORES:
+	case TA_PBS_SNAPS:
+	case TA_PBS_GC:
+		top_pbs_reduce(s, a, fx);
 		break;
 	case TA_RRD:
 		if (a->id != s->detail_vmid) {

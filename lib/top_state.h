@@ -18,6 +18,7 @@
 
 #include <regex.h>
 
+#include "pbs.h"
 #include "pve_check.h"
 #include "pve_snaptree.h"
 #include "pve.h"
@@ -54,8 +55,9 @@ enum {
 	TOP_F_SNAPTREE = 64,
 	TOP_F_HW = 128,		/* a node's PCI or USB list, a config */
 	TOP_F_GREP = 256,	/* a guest's config for G */
-	TOP_F_STATUS = 512	/* the detail's status/current, on every
+	TOP_F_STATUS = 512,	/* the detail's status/current, on every
 				   tick while it is open */
+	TOP_F_PBS = 1024	/* a PBS server's datastores, snapshots, gc */
 };
 
 /* The bits of TOP_F_ALL, what the timer refreshes: 1 << 0 .. 1 << 3. */
@@ -108,6 +110,34 @@ struct top_backup {
 	int vmid;
 	long long ctime;
 	char storage[64];
+};
+
+/* The PBS servers the backup board reads ([pbs NAME] profiles of
+ * px.conf, set by cmd/top after top_state_init), and how often it reads
+ * them again while the board is shown (listing every snapshot of a
+ * datastore is heavier than the PVE refresh). */
+#define TOP_NPBS	8
+#define TOP_PBS_EVERY	30
+
+/* The newest PBS snapshot of a guest (backup type vm or ct, backup id
+ * its VMID) over every datastore of every PBS server. */
+struct top_pbs_backup {
+	int vmid;
+	long long time;
+	char where[96];		/* "PROFILE:STORE" */
+	char verify[16];	/* ok, failed, none */
+	int protected_;
+	int nsnaps;		/* snapshots of the guest over all of them */
+};
+
+/* A datastore of a PBS server, with its garbage collection. */
+struct top_pbs_store {
+	char profile[64];
+	struct pbs_store st;	/* usage, estimated full date */
+	struct pbs_gc gc;
+	int gc_known;		/* its gc has answered */
+	struct top_pbs_backup *bk;	/* its newest snapshot per guest */
+	int nbk;
 };
 
 /* Where the one-line input goes. */
@@ -262,6 +292,18 @@ struct top_state {
 	int bk_failed;		/* storages that did not answer */
 	long long bk_now;	/* epoch of the last answer: ages from it */
 
+	/* the PBS part of the backup board */
+	char pbs[TOP_NPBS][64];	/* the PBS profiles read (set by cmd/top) */
+	int npbs;
+	struct top_pbs_store *pst;	/* sorted by profile, store */
+	int npst;
+	struct top_pbs_backup *pbk;	/* sorted by VMID */
+	int npbk;
+	int pbs_pending;	/* answers still awaited this round */
+	int pbs_failed;		/* answers that failed this round */
+	char pbs_err[256];	/* the last failure */
+	long long pbs_asked;	/* epoch the last round started */
+
 	/* snapshot tree (Z) */
 	int tree_vmid;
 	struct pve_guest tree_guest;
@@ -336,6 +378,11 @@ enum top_act_type {
 	TA_GUEST_STATUS,	/* id: vmid, rows: struct pve_guest_status[1] */
 	TA_OP_PROGRESS,	/* id: op, pct (-1 unknown), msg: the task log's
 			   latest line (may be "") */
+	TA_PBS_STORES,	/* upid: PBS profile, rows: struct pbs_store[n]
+			   (datastore-usage) */
+	TA_PBS_SNAPS,	/* upid: profile, store, rows: struct
+			   pbs_snapshot[n] */
+	TA_PBS_GC,	/* upid: profile, store, rows: struct pbs_gc[1] */
 };
 
 struct top_action {
@@ -355,6 +402,8 @@ struct top_action {
 	double pct;		/* TA_OP_PROGRESS */
 	struct risk_report risk;
 	char upid[256];
+	char store[64];		/* TA_PBS_SNAPS, TA_PBS_GC, and their
+				   TA_FETCH_FAILED */
 	char msg[512];
 };
 
@@ -377,6 +426,8 @@ enum top_eff_type {
 	TE_PROFILE,	/* arg: restart pxtop on that profile */
 	TE_GUEST_STATUS,	/* g: GET its status/current */
 	TE_CONSOLE,	/* g: its console (px console), pxtop paused */
+	TE_PBS,		/* upid: PBS profile: its datastore-usage */
+	TE_PBS_STORE,	/* upid: profile, arg: store: its snapshots, gc */
 };
 
 struct top_effect {
@@ -431,6 +482,9 @@ int top_body_lines(const struct top_state *s);
 const char *top_footer(const struct top_state *s);
 /* The newest backup of vmid on the backup board, or NULL. */
 const struct top_backup *top_backup_of(const struct top_state *s, int vmid);
+/* The newest PBS snapshot of vmid, or NULL. */
+const struct top_pbs_backup *top_pbs_backup_of(const struct top_state *s,
+    int vmid);
 /* Does a backup job cover vmid: 1, 0, or -1 while not known. */
 int top_backup_job(const struct top_state *s, int vmid);
 /* The guests of the W view that use PCI device i (npci) or USB device

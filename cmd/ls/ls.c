@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "compcache.h"
 #include "cli.h"
 #include "enc.h"
 #include "pve.h"
@@ -49,6 +50,8 @@ struct ls {
 	int base;		/* index of the first own column (1 with -A) */
 	int failed;		/* profiles that failed */
 	struct out_col *cols;	/* l->o's columns: freed after l->o */
+	struct buf comp;	/* one profile's node names or VMIDs, for
+				   shell completion (compcache.h) */
 };
 
 /* Column sets.  With -A the profile column is prepended (see cols_for). */
@@ -140,6 +143,13 @@ row_begin(struct ls *l, const struct px_target *t)
 }
 
 static int
+filtered(const struct filter *f)
+{
+	return f->node || f->status || f->tag || f->pool || f->type ||
+	    f->name;
+}
+
+static int
 guest_match(const struct filter *f, const struct pve_guest *g)
 {
 	if (f->node && strcmp(g->node, f->node) != 0)
@@ -209,6 +219,9 @@ struct lister {
 	 * a time (long lists). */
 	int (*call_rows)(struct ls *l, const struct px_target *t,
 	    struct px_call *k, struct px_err *e);
+	/* What the rows leave for shell completion ("node", "vmid"), or
+	 * NULL. */
+	const char *comp_kind;
 };
 
 struct guest_ctx {
@@ -225,6 +238,7 @@ guest_row(void *arg, const struct pve_guest *g)
 
 	if (!guest_match(&l->f, g))
 		return 0;
+	buf_printf(&l->comp, "%d\t%s\n", g->vmid, g->name);
 	row_begin(l, k->t);
 	out_int(l->o, b + 0, g->vmid);
 	out_str(l->o, b + 1, g->name);
@@ -273,6 +287,7 @@ node_rows(struct ls *l, const struct px_target *t, const struct px_reply *r,
 			continue;
 		if (l->f.status && strcmp(v[q].status, l->f.status) != 0)
 			continue;
+		buf_printf(&l->comp, "%s\t%s\n", v[q].name, v[q].status);
 		row_begin(l, t);
 		out_str(l->o, b + 0, v[q].name);
 		out_str(l->o, b + 1, v[q].status);
@@ -381,16 +396,17 @@ task_rows(struct ls *l, const struct px_target *t, const struct px_reply *r,
 #define NCOLS(a) ((int)(sizeof(a) / sizeof((a)[0])))
 static const struct lister list_guests = {
 	guest_cols, NCOLS(guest_cols), "/cluster/resources?type=vm", 4,
-	NULL, guest_rows };
+	NULL, guest_rows, "vmid" };
 static const struct lister list_nodes = {
-	node_cols, NCOLS(node_cols), "/nodes", 1, node_rows, NULL };
+	node_cols, NCOLS(node_cols), "/nodes", 1, node_rows, NULL, "node" };
 static const struct lister list_storage = {
 	storage_cols, NCOLS(storage_cols), "/cluster/resources?type=storage",
-	3, storage_rows, NULL };
+	3, storage_rows, NULL, NULL };
 static const struct lister list_pools = {
-	pool_cols, NCOLS(pool_cols), "/pools", 2, pool_rows, NULL };
+	pool_cols, NCOLS(pool_cols), "/pools", 2, pool_rows, NULL, NULL };
 static const struct lister list_tasks = {
-	task_cols, NCOLS(task_cols), "/cluster/tasks", 5, task_rows, NULL };
+	task_cols, NCOLS(task_cols), "/cluster/tasks", 5, task_rows, NULL,
+	NULL };
 
 /* GET the lister's path from every target in parallel and add the rows;
  * a target that fails gives an error row (-A) or ends px (one profile). */
@@ -416,6 +432,7 @@ list_simple(struct ls *l, struct px_target *t, int n, const struct lister *li)
 		/* A big answer's rows are made as it is read (json_each):
 		 * none of them may go out if its end turns out malformed. */
 		out_hold(l->o);
+		buf_reset(&l->comp);
 		if (k[i].rc != 0)
 			e = k[i].err;
 		else if (li->call_rows != NULL)
@@ -426,6 +443,12 @@ list_simple(struct ls *l, struct px_target *t, int n, const struct lister *li)
 		}
 		if (rc == 0) {
 			out_commit(l->o);
+			/* the whole list only: a filtered one would hide
+			 * the others from completion */
+			if (li->comp_kind && !filtered(&l->f))
+				(void)compcache_put(t[i].p->name,
+				    li->comp_kind, l->comp.p ? l->comp.p : "",
+				    l->comp.len, &e);
 			continue;
 		}
 		out_rollback(l->o);
@@ -665,6 +688,7 @@ ls_main(int argc, char **argv)
 	else if (l.failed)
 		rc = PX_EXIT_USAGE;
 	out_free(l.o);
+	buf_free(&l.comp);
 	free(l.cols);
 	cli_targets_free(t, n);
 	cli_free(&l.x);

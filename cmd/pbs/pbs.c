@@ -42,6 +42,7 @@ static const struct px_opt opts[] = {
 	    "years" },
 	{ O_PATTERN, "pattern", "glob", "restore: only the paths that match" },
 	{ O_RUNNING, "running", NULL, "tasks: only running ones" },
+	{ O_TAR, "tar", NULL, "get: a directory as .tar.zst, not zip" },
 	{ O_ERRORS, "errors", NULL, "tasks: only failed ones" },
 	PX_OPT_END
 };
@@ -584,6 +585,14 @@ do_browse(struct pbs_cmd *pc, const char *store, const char *snap,
 	return print(pc, o);
 }
 
+static int
+ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+
+	return n > k && strcmp(s + n - k, suffix) == 0;
+}
+
 static void
 get_progress(void *arg, unsigned long long done, long long total)
 {
@@ -612,9 +621,13 @@ do_get(struct pbs_cmd *pc, const char *store, const char *snap,
 
 	check_store(store);
 	pbs_snap_arg(snap, &ref);
-	if (path[0] == '\0' || strcmp(path, "/") == 0)
-		px_errx(PX_EXIT_USAGE, "get takes the path of a file inside "
-		    "the archive");
+	if (path[0] == '\0')
+		px_errx(PX_EXIT_USAGE, "get takes the path of a file or "
+		    "directory inside the archive ('/' for all of it)");
+	/* -o x.tar.zst asks for what it names */
+	if (pc->output && (ends_with(pc->output, ".tar.zst") ||
+	    ends_with(pc->output, ".tzst")))
+		pc->tar = 1;
 	archive_path(&fp, archive, path);
 	buf_adds(&p, "/admin/datastore/");
 	url_seg(&p, store);
@@ -622,6 +635,9 @@ do_get(struct pbs_cmd *pc, const char *store, const char *snap,
 	pbs_snap_query(&p, &ref, pc->ns);
 	buf_addc(&p, '&');
 	form_add(&p, "filepath", fp.p);
+	if (pc->tar)	/* PBS: a directory as .tar.zst (files stay as
+			   they are) */
+		buf_adds(&p, "&tar=1");
 	pbs_connect(pc);
 	if (pc->output) {
 		/* A temporary file beside it, renamed at the end: a failed
@@ -878,6 +894,9 @@ pbs_main(int argc, char **argv)
 		case O_ERRORS:
 			pc.errors = 1;
 			break;
+		case O_TAR:
+			pc.tar = 1;
+			break;
 		default:
 			px_usage(&px_cmd_pbs);
 		}
@@ -889,6 +908,8 @@ pbs_main(int argc, char **argv)
 	verb = argv[0];
 	if (pc.output && strcmp(verb, "get") != 0)
 		px_errx(PX_EXIT_USAGE, "-o is for get");
+	if (pc.tar && strcmp(verb, "get") != 0)
+		px_errx(PX_EXIT_USAGE, "--tar is for get");
 	if (pc.pattern && strcmp(verb, "restore") != 0)
 		px_errx(PX_EXIT_USAGE, "--pattern is for restore");
 	if (strcmp(verb, "status") == 0 && argc == 1) {

@@ -9,7 +9,7 @@
 
 enum { O_STORE = PX_O_LONG, O_TYPE, O_ID, O_NS, O_GROUP, O_SET,
 	O_KEEP_LAST, O_KEEP_HOURLY, O_KEEP_DAILY, O_KEEP_WEEKLY,
-	O_KEEP_MONTHLY, O_KEEP_YEARLY, O_RUNNING, O_ERRORS, O_PATTERN };
+	O_KEEP_MONTHLY, O_KEEP_YEARLY, O_RUNNING, O_ERRORS, O_PATTERN, O_TAR };
 
 #define PF_COLS(a)	((int)(sizeof(a) / sizeof((a)[0])))
 
@@ -20,6 +20,7 @@ struct pbs_cmd {
 	long long keep[6];	/* last hourly daily weekly monthly yearly */
 	int nkeep;
 	int running, errors;
+	int tar;		/* get: a directory as PBS's .tar.zst */
 };
 
 /* Connect to the PBS profile (-p, $PX_PROFILE, the only one): exits on

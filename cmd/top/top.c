@@ -36,6 +36,7 @@
 #include "http_async.h"
 #include "guest_op.h"
 #include "mutation.h"
+#include "pbs.h"
 #include "pve_check.h"
 #include "pve_migrate.h"
 #include "pve_progress.h"
@@ -65,6 +66,10 @@ static struct px_async *async;
 static struct px_cli X;
 static void *refresh_timer;
 
+/* The clients of the PBS servers the backup board reads, made when
+ * first asked (index as S.pbs). */
+static struct px_client *pbs_client[TOP_NPBS];
+
 static char switch_to[64];	/* :profile: run again on this one */
 static double delay = 3;
 
@@ -92,7 +97,8 @@ struct fetch {
 	/* a task log waits for its status too */
 	struct fetch *pair;
 	int running;
-	char upid[256];
+	char upid[256];		/* or node, or PBS profile */
+	char store[64];		/* a PBS datastore */
 };
 
 static void
@@ -101,6 +107,8 @@ fetch_failed(struct fetch *f, const struct px_err *e)
 	struct top_action a = { .type = TA_FETCH_FAILED, .what = f->what };
 
 	snprintf(a.msg, sizeof(a.msg), "%s", e->msg);
+	snprintf(a.upid, sizeof(a.upid), "%s", f->upid);
+	snprintf(a.store, sizeof(a.store), "%s", f->store);
 	post(&a);
 }
 
@@ -215,6 +223,22 @@ on_fetched(struct px_call *k, void *arg)
 		rc = pve_passthru_parse(&r.j, r.data,
 		    (struct pve_passthru **)&a.rows, &a.n, &e);
 		break;
+	case TA_PBS_STORES:
+		/* datastore-usage: one row per store, its usage with it */
+		rc = pbs_stores_parse(&r.j, r.data,
+		    (struct pbs_store **)&a.rows, &a.n, &e);
+		if (rc == 0)
+			rc = pbs_usage_merge(&r.j, r.data, a.rows, a.n, &e);
+		break;
+	case TA_PBS_SNAPS:
+		rc = pbs_snapshots_parse(&r.j, r.data,
+		    (struct pbs_snapshot **)&a.rows, &a.n, &e);
+		break;
+	case TA_PBS_GC:
+		a.rows = px_xcalloc(1, sizeof(struct pbs_gc));
+		a.n = 1;
+		rc = pbs_gc_parse(&r.j, r.data, a.rows, &e);
+		break;
 	case TA_TASKLOG:
 		if (f->pair == NULL) {	/* the status half */
 			struct pve_task t;
@@ -233,6 +257,9 @@ on_fetched(struct px_call *k, void *arg)
 	}
 	px_reply_free(&r);
 	if (rc < 0) {
+		if (f->what == TOP_F_PBS)	/* the stores the usage
+						   failed on, a gc */
+			free(a.rows);
 		if (f->what)
 			fetch_failed(f, &e);
 		goto out;
@@ -243,6 +270,7 @@ on_fetched(struct px_call *k, void *arg)
 		a.rc = f->pair->running;
 	}
 	snprintf(a.upid, sizeof(a.upid), "%s", f->upid);	/* or node */
+	snprintf(a.store, sizeof(a.store), "%s", f->store);
 	post(&a);
 out:
 	px_call_free(&f->k);
@@ -264,10 +292,79 @@ fetch_new(enum top_act_type type, int what, int id)
 }
 
 static void
+fetch_start_on(struct px_client *c, struct fetch *f, const char *path)
+{
+	px_call_init(&f->k, c, "GET", NULL, "%s", path);
+	px_async_start(async, &f->k, on_fetched, f);
+}
+
+static void
 fetch_start(struct fetch *f, const char *path)
 {
-	px_call_init(&f->k, X.client, "GET", NULL, "%s", path);
-	px_async_start(async, &f->k, on_fetched, f);
+	fetch_start_on(X.client, f, path);
+}
+
+/* The client of PBS profile name, made on first use; NULL with e. */
+static struct px_client *
+pbs_client_of(const char *name, struct px_err *e)
+{
+	struct px_client_opts o = { 0 };
+	const struct px_profile *p;
+
+	for (int i = 0; i < S.npbs; i++) {
+		if (strcmp(S.pbs[i], name) != 0)
+			continue;
+		if (pbs_client[i] != NULL)
+			return pbs_client[i];
+		if ((p = conf_profile(&X.conf, name, PX_KIND_PBS, e)) == NULL)
+			return NULL;
+		return pbs_client[i] = px_client_new(&X.conf, p, &o, e);
+	}
+	px_fail(e, PXE_CONFIG, "no [pbs %s] profile", name);
+	return NULL;
+}
+
+/*
+ * The backup board's PBS part, asynchronously like the refresh: a
+ * server's datastore-usage (store is NULL), or one datastore's snapshots
+ * and its garbage collection.
+ */
+static void
+run_pbs(const char *profile, const char *store)
+{
+	struct px_client *c;
+	struct px_err e = { 0 };
+	struct fetch *f;
+	struct buf b = { 0 };
+
+	if ((c = pbs_client_of(profile, &e)) == NULL) {
+		f = fetch_new(TA_PBS_STORES, TOP_F_PBS, 0);
+		snprintf(f->upid, sizeof(f->upid), "%s", profile);
+		fetch_failed(f, &e);
+		if (store) {	/* both answers fail */
+			snprintf(f->store, sizeof(f->store), "%s", store);
+			fetch_failed(f, &e);
+		}
+		free(f);
+		return;
+	}
+	if (store == NULL) {
+		f = fetch_new(TA_PBS_STORES, TOP_F_PBS, 0);
+		snprintf(f->upid, sizeof(f->upid), "%s", profile);
+		fetch_start_on(c, f, "/status/datastore-usage");
+		return;
+	}
+	for (int k = 0; k < 2; k++) {
+		f = fetch_new(k ? TA_PBS_GC : TA_PBS_SNAPS, TOP_F_PBS, 0);
+		snprintf(f->upid, sizeof(f->upid), "%s", profile);
+		snprintf(f->store, sizeof(f->store), "%s", store);
+		buf_reset(&b);
+		buf_adds(&b, "/admin/datastore/");
+		url_seg(&b, store);
+		buf_adds(&b, k ? "/gc" : "/snapshots");
+		fetch_start_on(c, f, b.p);
+	}
+	buf_free(&b);
 }
 
 static void
@@ -855,6 +952,12 @@ run_effect(const struct top_effect *e)
 	case TE_SNAPTREE:
 		run_snaptree(&e->g);
 		break;
+	case TE_PBS:
+		run_pbs(e->upid, NULL);
+		break;
+	case TE_PBS_STORE:
+		run_pbs(e->upid, e->arg);
+		break;
 	case TE_HW:
 		run_hw(e->g.node);
 		break;
@@ -964,6 +1067,11 @@ ready(Tickit *t, struct px_async *a, int lines, int cols)
 	async = a;
 	top_state_init(&S, X.p->name, X.p->read_only, (long)(delay * 1000),
 	    lines, cols);
+	/* the backup board reads every PBS server of px.conf */
+	for (int i = 0; i < X.conf.nprofiles && S.npbs < TOP_NPBS; i++)
+		if (X.conf.profiles[i].kind == PX_KIND_PBS)
+			snprintf(S.pbs[S.npbs++], sizeof(S.pbs[0]), "%s",
+			    X.conf.profiles[i].name);
 	worker_start();
 }
 

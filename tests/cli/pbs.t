@@ -1,7 +1,8 @@
 #!/bin/sh
 # px pbs: status, ls datastores|namespaces|groups|snapshots (filters,
 # namespaces), files, browse (the catalog), get (streamed, byte-identical,
-# memory not growing with the file), tasks -- every output format; then
+# memory not growing with the file; a directory as zip or, --tar,
+# .tar.zst), tasks -- every output format; then
 # the changes through the gate: verify, gc, prune (PBS's dry run first,
 # and it matches what is removed; protected snapshots survive), protect,
 # unprotect, forget (LastSnapshot, OnlyVerified, Protected: exit 6), notes;
@@ -156,6 +157,20 @@ assert n == ['hostname', 'hosts', 'os-release', 'passwd', 'ssh/sshd_config'], n
 assert z.read('hostname') == b'ct$ct\\n', z.read('hostname')
 " "$T/etc.zip"
 ok $? "get of a directory: PBS's zip of its files"
+run px pbs get backup "$last" root.pxar.didx /etc --tar -o "$T/etc.tar.zst"
+is "$rc" 0 "get --tar of a directory: exit 0"
+zstd -qdc "$T/etc.tar.zst" >"$T/etc.tar"; ok $? "a zstd stream zstd reads"
+is "$(tar -tf "$T/etc.tar" | sort | tr '\n' ' ')" "etc/ etc/hostname etc/hosts etc/localtime etc/os-release etc/passwd etc/ssh/ etc/ssh/sshd_config " "a tar of the directory and everything under it"
+mkdir "$T/x" && tar -xf "$T/etc.tar" -C "$T/x"
+is "$(cat "$T/x/etc/hostname")" "ct$ct" "its files hold pxsim's content"
+cmp -s "$T/x/etc/passwd" "$T/passwd.ref"; ok $? "byte-identical to the file downloaded alone"
+is "$(readlink "$T/x/etc/localtime")" "/usr/share/zoneinfo/Etc/UTC" "a symlink stays a symlink"
+run sh -c "px pbs get backup '$last' root.pxar.didx / -o '$T/all.tzst' && zstd -qdc '$T/all.tzst' | tar -tf - | grep -c '/'"
+ok $([ "$rc" -eq 0 ] && [ "$out" -gt 10 ] && echo 0 || echo 1) "get of / with -o NAME.tzst: the whole archive as .tar.zst ($out entries)"
+run px pbs get backup "$last" root.pxar.didx /etc/hosts --tar -o "$T/hosts2"
+is "$(cat "$T/hosts2" 2>/dev/null | wc -c | tr -d ' ')" 180 "--tar of a file: the file as it is"
+run px pbs ls datastores --tar
+is "$rc" 2 "--tar is for get"
 run px pbs get backup "$last" root.pxar.didx /etc/localtime -o "$T/lt"
 ok $([ "$rc" -ne 0 ] && [ ! -e "$T/lt" ] && echo 0 || echo 1) "get of a symlink pxsim cannot serve: an error, no file left"
 like "$err" "symlink" "says why"

@@ -2,11 +2,12 @@
 # pxtop end to end in tmux against pxsim: every view, search, a
 # multi-select start seen in pxsim, a pre-flight refusal in the queue, a
 # read-only profile refusing, resize, every way out (q, C-c, SIGTERM,
-# SIGHUP, SIGSEGV) leaving the terminal in cooked mode, and a cluster
-# that hangs marked stale, then fresh again.
+# SIGHUP, SIGSEGV) leaving the terminal in cooked mode, a cluster that
+# hangs marked stale, then fresh again, and the PBS of px.conf on the
+# backup board.
 . "$(dirname "$0")/lib.sh"
 command -v tmux >/dev/null || skip_all "tmux is not installed (scripts/deps)"
-sim_start --guests 60
+sim_start --guests 60 --pbs 127.0.0.1:0
 py() { /usr/bin/python3 -c "import json,sys; d=json.load(sys.stdin); $1"; }
 status_of() { px ls guests -f tsv -c vmid,status | awk -v v="$1" '$1 == v { print $2 }'; }
 # two stopped guests with no lock, HA or protective tag, and a locked one
@@ -22,7 +23,7 @@ for g in d:
         print(g['vmid']); break")
 [ -n "$g1" ] && [ -n "$g2" ] && [ -n "$locked" ] || { echo "Bail out! pxsim has no suitable guests"; exit 1; }
 # a read-only twin of the sim profile
-sed -n '/^\[profile sim\]/,$p' "$PX_CONFIG" | sed 's/^\[profile sim\]/[profile ro]/' >"$T/ro"
+awk '/^\[/ { p = $0 == "[profile sim]" } p' "$PX_CONFIG" | sed 's/^\[profile sim\]/[profile ro]/' >"$T/ro"
 { cat "$T/ro"; echo "read_only = yes"; } >>"$PX_CONFIG"
 
 sock="px-top-$$"
@@ -133,6 +134,8 @@ wait_for '`- NOW \(current state\)'; ok $? "with where the guest is now"
 like "$(screen)" "pxtopsnap" "and the snapshot taken from pxtop"
 keys B; wait_for '^Backup board: 1 guests'; ok $? "B shows the backup board"
 wait_for "^ +$g1 .* [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:]+ +[0-9]+[smhd]" 50; ok $? "with the backup taken from pxtop and its age"
+wait_for '^PBS sim:backup +[0-9.]+ [KMGT]iB of [0-9.]+ [KMGT]iB used \([0-9]+%\).*GC ' 50; ok $? "and the PBS profile's datastore: usage and garbage collection"
+like "$(screen)" "PBS LAST  VERIFY" "with a PBS column per guest"
 esc
 name1=$(px ls guests -f tsv -H -c vmid,name | awk -v v="$g1" '$1 == v { print $2 }')
 keys 3 G "/^name: $name1\$/" Enter; wait_for "^Config grep /\^name: $name1\\\$/: 1 line in 1 guest, 60 of 60 configs read" 100

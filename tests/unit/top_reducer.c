@@ -765,6 +765,142 @@ test_backup_board(void)
 	is_int(S.nops, 1, "an action on the board acts on the marked guests");
 }
 
+
+/* A PBS answer for the board: datastore-usage of profile pbs1. */
+static void
+pbs_stores(const char *profile, int n)
+{
+	struct top_action a = { .type = TA_PBS_STORES };
+	struct pbs_store *v = calloc((size_t)n + 1, sizeof(*v));
+
+	for (int i = 0; i < n; i++) {
+		snprintf(v[i].store, sizeof(v[i].store), "store%d", i + 1);
+		v[i].total = 100ULL << 30;
+		v[i].used = 40ULL << 30;
+	}
+	snprintf(a.upid, sizeof(a.upid), "%s", profile);
+	a.rows = v;
+	a.n = n;
+	act(&a);
+}
+
+static void
+pbs_snaps(const char *store, const char *id, long long t1,
+    const char *verify1, int prot1, long long t2, const char *verify2)
+{
+	struct top_action a = { .type = TA_PBS_SNAPS };
+	struct pbs_snapshot *v = calloc(4, sizeof(*v));
+
+	snprintf(v[0].type, sizeof(v[0].type), "vm");
+	snprintf(v[0].id, sizeof(v[0].id), "%s", id);
+	v[0].time = t1;
+	snprintf(v[0].verify, sizeof(v[0].verify), "%s", verify1);
+	v[0].protected_ = prot1;
+	snprintf(v[1].type, sizeof(v[1].type), "vm");
+	snprintf(v[1].id, sizeof(v[1].id), "%s", id);
+	v[1].time = t2;
+	snprintf(v[1].verify, sizeof(v[1].verify), "%s", verify2);
+	snprintf(v[2].type, sizeof(v[2].type), "host");	/* no guest's */
+	snprintf(v[2].id, sizeof(v[2].id), "100");
+	v[2].time = t1 + t2;
+	snprintf(v[3].type, sizeof(v[3].type), "ct");	/* not a VMID */
+	snprintf(v[3].id, sizeof(v[3].id), "backup-of-something");
+	v[3].time = t1 + t2;
+	snprintf(a.upid, sizeof(a.upid), "pbs1");
+	snprintf(a.store, sizeof(a.store), "%s", store);
+	a.rows = v;
+	a.n = 4;
+	act(&a);
+}
+
+static void
+test_pbs_board(void)
+{
+	struct top_action a;
+	struct pbs_gc *gc;
+	const struct top_pbs_backup *b;
+
+	fresh(0);
+	press("B");
+	is_int(count_fx(TE_PBS), 0, "no PBS profile: the board asks no PBS");
+	fresh(0);
+	snprintf(S.pbs[0], sizeof(S.pbs[0]), "pbs1");
+	S.npbs = 1;
+	memset(&a, 0, sizeof(a));
+	a.type = TA_TICK;
+	a.now = 1700000000;
+	act(&a);
+	is_int(count_fx(TE_PBS), 0, "the refresh asks no PBS outside B");
+	press("B");
+	ok(count_fx(TE_PBS) == 1 && strcmp(find_fx(TE_PBS)->upid, "pbs1") ==
+	    0, "B asks the PBS profile's datastores");
+	is_int(S.pbs_pending, 1, "one answer awaited");
+	press("R");
+	is_int(count_fx(TE_PBS), 0, "R does not ask again while it is on "
+	    "its way");
+	pbs_stores("pbs1", 2);
+	is_int(S.npst, 2, "the datastores are on the board");
+	is_int(count_fx(TE_PBS_STORE), 2, "each is asked for its snapshots "
+	    "and gc");
+	ok(strcmp(FX.e[0].arg, "store1") == 0 && strcmp(FX.e[0].upid,
+	    "pbs1") == 0, "by profile and store");
+	is_int(S.pbs_pending, 4, "snapshots and gc of two stores awaited");
+	pbs_snaps("store1", "100", 1699990000, "ok", 1, 1699900000, "none");
+	pbs_snaps("store2", "100", 1699995000, "failed", 0, 1600000000, "ok");
+	b = top_pbs_backup_of(&S, 100);
+	ok(b && b->time == 1699995000, "the newest PBS snapshot of a guest "
+	    "over every datastore");
+	ok(b && strcmp(b->verify, "failed") == 0 && !b->protected_ &&
+	    strcmp(b->where, "pbs1:store2") == 0, "with its verification, "
+	    "protection and where it is");
+	is_int(b ? b->nsnaps : -1, 4, "and how many snapshots it has");
+	ok(top_pbs_backup_of(&S, 101) == NULL, "a guest with none has none");
+	is_int(S.npbk, 1, "host and non-VMID backups are no guest's");
+	memset(&a, 0, sizeof(a));
+	a.type = TA_PBS_GC;
+	snprintf(a.upid, sizeof(a.upid), "pbs1");
+	snprintf(a.store, sizeof(a.store), "store1");
+	gc = calloc(1, sizeof(*gc));
+	snprintf(gc->state, sizeof(gc->state), "ok");
+	gc->last_end = 1699990000;
+	a.rows = gc;
+	a.n = 1;
+	act(&a);
+	ok(S.pst[0].gc_known && strcmp(S.pst[0].gc.state, "ok") == 0,
+	    "a store's garbage collection");
+	memset(&a, 0, sizeof(a));
+	a.type = TA_FETCH_FAILED;
+	a.what = TOP_F_PBS;
+	snprintf(a.upid, sizeof(a.upid), "pbs1");
+	snprintf(a.store, sizeof(a.store), "store2");
+	snprintf(a.msg, sizeof(a.msg), "permission check failed");
+	act(&a);
+	is_int(S.pbs_pending, 0, "a failure is not awaited");
+	ok(S.pbs_failed == 1 && strstr(S.pbs_err, "pbs1:store2: permission")
+	    != NULL, "and is counted with its store");
+	ok(S.fetch_err[0] == '\0', "the PVE refresh's error line is not "
+	    "the PBS's");
+	memset(&a, 0, sizeof(a));
+	a.type = TA_TICK;
+	a.now = 1700000000 + 5;
+	act(&a);
+	is_int(count_fx(TE_PBS), 0, "the refresh does not read PBS again "
+	    "at once");
+	a.now = 1700000000 + TOP_PBS_EVERY;
+	act(&a);
+	is_int(count_fx(TE_PBS), 1, "but every TOP_PBS_EVERY seconds while "
+	    "B shows");
+	pbs_stores("pbs1", 1);
+	is_int(S.npst, 1, "a datastore that is gone leaves the board");
+	ok(top_pbs_backup_of(&S, 100) && top_pbs_backup_of(&S, 100)->time ==
+	    1699990000, "and its snapshots with it; the others stay until "
+	    "their answer");
+	pbs_stores("other", 1);
+	is_int(S.npst, 1, "an answer for a profile not read is ignored");
+	pbs_snaps("nostore", "100", 1, "ok", 0, 2, "ok");
+	is_int(S.npbk, 1, "as is one for a datastore not on the board");
+}
+
 static void
 test_snapshot_tree(void)
 {
@@ -1488,6 +1624,7 @@ main(void)
 	test_backup();
 	test_read_only_actions();
 	test_backup_board();
+	test_pbs_board();
 	test_snapshot_tree();
 	test_hardware();
 	test_config_grep();

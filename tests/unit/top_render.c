@@ -677,6 +677,94 @@ test_shared_storage_once(void)
 	    "dashboard: a local storage per node");
 }
 
+
+static void
+test_pbs_on_board(void)
+{
+	struct top_action a;
+	struct pbs_store *st = calloc(1, sizeof(*st));
+	struct pbs_snapshot *v = calloc(3, sizeof(*v));
+	struct pbs_gc *gc = calloc(1, sizeof(*gc));
+
+	setup(4, 0);
+	snprintf(S.pbs[0], sizeof(S.pbs[0]), "offsite");
+	S.npbs = 1;
+	press("B");
+	draw();
+	ok(shows("PBS loading"), "the board says PBS is on its way");
+	ok(shows("PBS LAST  VERIFY"), "with a column for it");
+	snprintf(st->store, sizeof(st->store), "backup");
+	st->total = 100ULL << 30;
+	st->used = 92ULL << 30;
+	st->full_date = 1702592000;
+	memset(&a, 0, sizeof(a));
+	a.type = TA_PBS_STORES;
+	snprintf(a.upid, sizeof(a.upid), "offsite");
+	a.rows = st;
+	a.n = 1;
+	a.now = 1700000000;
+	act(&a);
+	for (int i = 0; i < 3; i++)
+		snprintf(v[i].type, sizeof(v[i].type), i == 2 ? "ct" : "vm");
+	snprintf(v[0].id, sizeof(v[0].id), "101");
+	v[0].time = 1700000000 - 7200;
+	snprintf(v[0].verify, sizeof(v[0].verify), "ok");
+	v[0].protected_ = 1;
+	snprintf(v[1].id, sizeof(v[1].id), "102");
+	v[1].time = 1700000000 - 3 * 86400;
+	snprintf(v[1].verify, sizeof(v[1].verify), "failed");
+	snprintf(v[2].id, sizeof(v[2].id), "103");
+	v[2].time = 1700000000 - 60;
+	snprintf(v[2].verify, sizeof(v[2].verify), "none");
+	memset(&a, 0, sizeof(a));
+	a.type = TA_PBS_SNAPS;
+	snprintf(a.upid, sizeof(a.upid), "offsite");
+	snprintf(a.store, sizeof(a.store), "backup");
+	a.rows = v;
+	a.n = 3;
+	act(&a);
+	snprintf(gc->state, sizeof(gc->state), "ok");
+	gc->last_end = 1700000000 - 3 * 3600;
+	memset(&a, 0, sizeof(a));
+	a.type = TA_PBS_GC;
+	snprintf(a.upid, sizeof(a.upid), "offsite");
+	snprintf(a.store, sizeof(a.store), "backup");
+	a.rows = gc;
+	a.n = 1;
+	act(&a);
+	memset(&a, 0, sizeof(a));	/* the PVE side's ages count from */
+	a.type = TA_UNPROTECTED;	/* its answer */
+	a.rows = calloc(1, sizeof(struct pve_unprotected));
+	a.now = 1700000000;
+	act(&a);
+	draw();
+	ok(shows("PBS offsite:backup  92.0 GiB of 100.0 GiB used (92%), "
+	    "full ~2023-12-14  GC ok 3h0m ago"), "a datastore: usage, when it "
+	    "will be full, its garbage collection");
+	ok(!shows("PBS loading"), "no longer loading");
+	ok(strstr(screen[line_with("guest-00001")], "2h0m ") &&
+	    strstr(screen[line_with("guest-00001")], "ok     protected"),
+	    "a guest's newest PBS snapshot: age, verified, protected");
+	ok(strstr(screen[line_with("guest-00002")], "3d0h ") &&
+	    strstr(screen[line_with("guest-00002")], "failed"), "one whose "
+	    "verification failed");
+	ok(strstr(screen[line_with("guest-00000")], "none") != NULL,
+	    "a guest with no PBS snapshot");
+	ok(shows("Backup board: 4 guests, 0 without a backup job, 1 with no "
+	    "backup or one older than 7 days"), "PBS snapshots count as "
+	    "backups on the board");
+	memset(&a, 0, sizeof(a));
+	a.type = TA_FETCH_FAILED;
+	a.what = TOP_F_PBS;
+	snprintf(a.upid, sizeof(a.upid), "offsite");
+	snprintf(a.msg, sizeof(a.msg), "401 authentication failed");
+	S.pbs_pending = 1;
+	act(&a);
+	draw();
+	ok(shows("PBS did not answer: offsite: 401 authentication failed"),
+	    "a PBS that fails says so on the board");
+}
+
 int
 main(void)
 {
@@ -684,6 +772,7 @@ main(void)
 	test_views();
 	test_action_prompts();
 	test_backup_board_and_tree();
+	test_pbs_on_board();
 	test_hardware_view();
 	test_grep_view();
 	test_heatmap_view();

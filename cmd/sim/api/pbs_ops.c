@@ -943,6 +943,107 @@ dir_zip(struct buf *z, const char *dir, int vmid)
 	buf_free(&cd);
 }
 
+/* A ustar header for name (relative), of type t ('0' file, '5' dir, '2'
+ * symlink to link), appended to b. */
+static void
+tar_header(struct buf *b, const char *name, char t, uint64_t size,
+    long long mtime, const char *link)
+{
+	char h[512];
+	unsigned sum = 0;
+	size_t nl = strlen(name);
+
+	memset(h, 0, sizeof(h));
+	if (nl > 99) {		/* the prefix field takes the directories */
+		const char *cut = name + nl - 99;
+
+		while (*cut && *cut != '/')
+			cut++;
+		snprintf(h + 345, 155, "%.*s", (int)(cut - name), name);
+		name = *cut ? cut + 1 : cut;
+	}
+	snprintf(h, 100, "%s%s", name, t == '5' ? "/" : "");
+	snprintf(h + 100, 8, "%07o", t == '5' ? 0755 : t == '2' ? 0777 :
+	    0644);
+	snprintf(h + 108, 8, "%07o", 0);
+	snprintf(h + 116, 8, "%07o", 0);
+	snprintf(h + 124, 12, "%011llo", (unsigned long long)size);
+	snprintf(h + 136, 12, "%011llo", (unsigned long long)mtime);
+	memset(h + 148, ' ', 8);
+	h[156] = t;
+	if (link)
+		snprintf(h + 157, 100, "%s", link);
+	memcpy(h + 257, "ustar", 6);
+	memcpy(h + 263, "00", 2);
+	snprintf(h + 265, 32, "root");
+	snprintf(h + 297, 32, "root");
+	for (size_t i = 0; i < sizeof(h); i++)
+		sum += (unsigned char)h[i];
+	snprintf(h + 148, 8, "%06o", sum);
+	h[155] = ' ';
+	buf_add(b, h, sizeof(h));
+}
+
+/* A directory as PBS sends it with tar=1: a tar of the directory and
+ * everything under it (names starting with its own), compressed as
+ * zstd.  pxsim writes raw (stored) zstd blocks, a valid frame any zstd
+ * decoder reads, as it stores the zip's members. */
+static void
+dir_tar_zst(struct buf *z, const char *dir, int vmid, long long mtime)
+{
+	struct buf t = { 0 };
+	const char *base = strrchr(dir, '/');
+	size_t dl = strlen(dir), off;
+
+	base = base ? base + 1 : dir;
+	if (*base == '\0')	/* the archive's root */
+		base = "root";
+	tar_header(&t, base, '5', 0, mtime, NULL);
+	for (size_t k = 0; tree[k].path; k++) {
+		struct buf name = { 0 }, data = { 0 };
+
+		if (strncmp(tree[k].path, dir, dl) || tree[k].path[dl] != '/' ||
+		    tree[k].size > (1u << 20))
+			continue;
+		buf_printf(&name, "%s%s", base, tree[k].path + dl);
+		if (tree[k].type == 'd') {
+			tar_header(&t, name.p, '5', 0, mtime, NULL);
+		} else if (tree[k].type == 'l') {
+			tar_header(&t, name.p, '2', 0, mtime,
+			    "/usr/share/zoneinfo/Etc/UTC");
+		} else {
+			file_content(&data, &tree[k], vmid);
+			tar_header(&t, name.p, '0', data.len, mtime, NULL);
+			buf_add(&t, data.p, data.len);
+			while (t.len % 512)
+				buf_addc(&t, '\0');
+		}
+		buf_free(&name);
+		buf_free(&data);
+	}
+	for (int i = 0; i < 1024; i++)	/* two zero blocks end it */
+		buf_addc(&t, '\0');
+	/* zstd frame: magic, descriptor (no content size, no checksum,
+	 * not single segment), window 128 KiB, raw blocks of <= 128 KiB */
+	le32(z, 0xFD2FB528u);
+	buf_addc(z, 0x00);
+	buf_addc(z, 7 << 3);
+	for (off = 0;;) {
+		size_t n = t.len - off > (128u << 10) ? 128u << 10 :
+		    t.len - off;
+		uint32_t hdr = (uint32_t)n << 3 | (off + n == t.len);
+		char h3[3] = { (char)(hdr & 0xff), (char)(hdr >> 8 & 0xff),
+			(char)(hdr >> 16 & 0xff) };
+
+		buf_add(z, h3, 3);
+		buf_add(z, t.p + off, n);
+		off += n;
+		if (off == t.len)
+			break;
+	}
+	buf_free(&t);
+}
+
 static void
 store_pxar_download(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
     const struct sim_match *m)
@@ -961,20 +1062,21 @@ store_pxar_download(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 		pbs_error(rs, 400, "no such archive '%s'", path.p + 1);
 		goto out;
 	}
-	for (k = 0; tree[k].path; k++)
+	for (k = 0; tree[k].path && *rest; k++)
 		if (strcmp(tree[k].path, rest) == 0)
 			break;
-	if (tree[k].path == NULL) {
+	if (*rest && tree[k].path == NULL) {
 		pbs_error(rs, 400, "no such file or directory '%s'", rest);
 		goto out;
 	}
-	if (tree[k].type == 'd') {
+	if (*rest == '\0' || tree[k].type == 'd') {	/* "": the root */
+		buf_reset(&rs->body);
 		if (sim_param_bool(rq, "tar", 0)) {
-			pbs_error(rs, 400, "'%s' is a directory: pxsim serves "
-			    "directories as zip only", rest);
+			dir_tar_zst(&rs->body, rest, l.v[i].vmid,
+			    l.v[i].time - 3600);
+			rs->ctype = "application/zstd";
 			goto out;
 		}
-		buf_reset(&rs->body);
 		dir_zip(&rs->body, rest, l.v[i].vmid);
 		rs->ctype = "application/zip";
 		goto out;
