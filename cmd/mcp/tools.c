@@ -17,6 +17,7 @@
 
 #include "enc.h"
 #include "guest_op.h"
+#include "hitl.h"
 #include "mcp.h"
 #include "mutation.h"
 #include "pve_check.h"
@@ -657,6 +658,20 @@ ui_checked(void *arg, const struct gate_req *r)
 		}
 	snprintf(msg, sizeof(msg), "checked: %s", r->summary);
 	mcp_progress(k->m, msg);
+	if (r->n == 1 && r->t[0].has_guest && !r->t[0].refused) {
+		const struct gate_target *t = &r->t[0];
+		struct hitl_request hr = { k->m->srv->x->p->name, r->action,
+			t->guest.vmid, t->guest.tags, t->guest.pool,
+			r->summary };
+		const char *policy = hitl_policy(&k->m->srv->x->conf, &hr);
+
+		if (policy) {
+			snprintf(msg, sizeof(msg), "waiting for a human to "
+			    "approve (policy %s)", policy);
+			mcp_progress(k->m, msg);
+			mcp_log(k->m, "notice", msg);
+		}
+	}
 }
 
 static void

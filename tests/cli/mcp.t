@@ -210,10 +210,95 @@ approve_run 0
 is "$(printf '%s\n' "$out" | pyl 1 'd["isError"], d["structuredContent"]["rows"][0]["result"]')" "False ok" \
     "an approved stop runs"
 like "$(printf '%s\n' "$out" | pyl 1 'd["structuredContent"]["approved_by"]')" . "and says who approved"
+like "$(printf '%s\n' "$out" | pyl 1 '" | ".join(d["progress"])')" "waiting for a human to approve \\(policy stops\\)" \
+    "the wait for approval is reported as progress"
 is "$(guest_status "$vm")" stopped "the guest is stopped in pxsim"
 printf '%s\n\n[mcp]\nallow_risk = maybe\n' "$profile" >"$PX_CONFIG"
 run px mcp serve </dev/null
 is "$rc" 3 "[mcp] allow_risk must be yes or no"
+printf '%s\n' "$profile" >"$PX_CONFIG"
+
+# --- Streamable HTTP
+printf '%s\n' "$profile" >"$PX_CONFIG"
+tok=0123456789abcdef0123456789abcdef
+printf '%s\n' "$tok" >"$T/mcp.token"
+chmod 600 "$T/mcp.token"
+printf '\n[mcp]\ntoken_file = %s\n' "$T/mcp.token" >>"$PX_CONFIG"
+http_start() {	# http_start [ARGS]: px mcp serve --http; url, http_pid
+	rm -f "$T/http.err"
+	px mcp serve --http --listen 127.0.0.1:0 "$@" 2>"$T/http.err" &
+	http_pid=$!
+	i=0
+	while ! grep -q 'listening on' "$T/http.err" 2>/dev/null && [ $i -lt 100 ]; do
+		sleep 0.05; i=$((i + 1))
+	done
+	url=$(sed -n 's/.*listening on //p' "$T/http.err")
+}
+http_start
+like "$url" '^http://127\.0\.0\.1:[0-9]+/mcp$' "serve --http says where it listens"
+status() {	# status CURL-ARGS: the HTTP status of a request to $url
+	curl -s -o "$T/body" -w '%{http_code}' "$@" "$url"
+}
+hinit='{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"curl"}}}'
+is "$(status -X POST -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' --data "$hinit")" 401 \
+    "no bearer token: 401"
+is "$(status -X POST -H "Authorization: Bearer wrong$tok" -H 'Content-Type: application/json' --data "$hinit")" 401 \
+    "a wrong bearer token: 401"
+is "$(status -X POST -H "Authorization: Bearer $tok" -H 'Origin: http://evil.example' -H 'Content-Type: application/json' --data "$hinit")" 403 \
+    "a wrong Origin: 403"
+is "$(status -X POST -H "Authorization: Bearer $tok" -H 'Origin: http://localhost:3000' -H 'Content-Type: application/json' -H 'Accept: application/json, text/event-stream' --data "$hinit")" 200 \
+    "a loopback Origin and the token: 200"
+is "$(status -X POST -H "Authorization: Bearer $tok" -H 'Content-Type: application/json' --data '{"jsonrpc":"2.0","id":2,"method":"ping"}')" 400 \
+    "a request without Mcp-Session-Id: 400"
+is "$(status -X POST -H "Authorization: Bearer $tok" -H 'Mcp-Session-Id: 00000000000000000000000000000000' -H 'Content-Type: application/json' --data '{"jsonrpc":"2.0","id":2,"method":"ping"}')" 404 \
+    "an unknown session: 404"
+is "$(status -X POST -H "Authorization: Bearer $tok" -H 'Content-Type: application/json' --data 'not json')" 400 \
+    "a malformed body: 400"
+is "$(/usr/bin/python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["error"]["code"])' "$T/body")" -32700 \
+    "with a parse error"
+head -c 1100000 /dev/zero | tr '\0' 'a' >"$T/big"
+is "$(status -X POST -H "Authorization: Bearer $tok" -H 'Content-Type: application/json' --data-binary @"$T/big")" 413 \
+    "a body over 1 MiB: 413"
+is "$(status -X PUT -H "Authorization: Bearer $tok")" 405 "PUT: 405"
+is "$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $tok" "${url%/mcp}/other")" 404 "another path: 404"
+out=$(node "$client" http '[{"op":"info"}]' "$url" "wrong$tok" 2>&1); rc=$?
+is "$rc" 3 "the SDK client with a wrong token cannot connect"
+out=$(node "$client" http '[{"op":"info"}]' "$url" "$tok" http://evil.example 2>&1); rc=$?
+is "$rc" 3 "nor with a wrong Origin"
+vm2=$(sim_api GET cluster/resources?type=vm | py '[g["vmid"] for g in d["data"] if g["status"] == "stopped" and g["type"] == "lxc" and not g.get("template")][0]')
+out=$(node "$client" http "[{\"op\":\"info\"},{\"op\":\"call\",\"name\":\"list_guests\",\"args\":{}},{\"op\":\"call\",\"name\":\"start_guest\",\"args\":{\"vmid\":$vm2}},{\"op\":\"call\",\"name\":\"nope\"}]" "$url" "$tok" 2>"$T/stderr"); rc=$?
+err=$(cat "$T/stderr")
+is "$rc" 0 "the SDK client over HTTP with the token"
+like "$(printf '%s\n' "$out" | pyl 1 'd["session"]')" '^[0-9a-f]{32}$' "a session id"
+is "$(printf '%s\n' "$out" | pyl 2 'len(d["structuredContent"]["guests"])')" "$n" "list_guests over HTTP"
+is "$(printf '%s\n' "$out" | pyl 3 'd["isError"], d["structuredContent"]["rows"][0]["result"]')" "False ok" \
+    "start_guest over HTTP"
+like "$(printf '%s\n' "$out" | pyl 3 '" | ".join(d["progress"])')" "submitted UPID" "with progress on the event stream"
+is "$(guest_status "$vm2")" running "the container runs in pxsim"
+is "$(printf '%s\n' "$out" | pyl 4 'd["error"]["code"]')" -32602 "an unknown tool over HTTP"
+# a session by hand: initialize, the stream, DELETE
+curl -s -D "$T/h" -o /dev/null -X POST -H "Authorization: Bearer $tok" -H 'Content-Type: application/json' --data "$hinit" "$url"
+sid=$(sed -n 's/^Mcp-Session-Id: *\([0-9a-f]*\).*/\1/ip' "$T/h")
+like "$sid" '^[0-9a-f]{32}$' "initialize answers with Mcp-Session-Id"
+is "$(status -X POST -H "Authorization: Bearer $tok" -H "Mcp-Session-Id: $sid" -H 'MCP-Protocol-Version: 1999-01-01' -H 'Content-Type: application/json' --data '{"jsonrpc":"2.0","id":2,"method":"ping"}')" 400 \
+    "an unsupported MCP-Protocol-Version: 400"
+is "$(status -X POST -H "Authorization: Bearer $tok" -H "Mcp-Session-Id: $sid" -H 'Content-Type: application/json' --data '{"jsonrpc":"2.0","method":"notifications/initialized"}')" 202 \
+    "a notification: 202"
+curl -s -N --max-time 1 -H "Authorization: Bearer $tok" -H "Mcp-Session-Id: $sid" -H 'Accept: text/event-stream' -D "$T/sh" "$url" >"$T/stream"
+like "$(head -1 "$T/sh")" "200" "GET opens the session's event stream"
+like "$(cat "$T/sh")" "text/event-stream" "as text/event-stream"
+is "$(status -X DELETE -H "Authorization: Bearer $tok" -H "Mcp-Session-Id: $sid")" 200 "DELETE ends the session"
+is "$(status -X POST -H "Authorization: Bearer $tok" -H "Mcp-Session-Id: $sid" -H 'Content-Type: application/json' --data '{"jsonrpc":"2.0","id":2,"method":"ping"}')" 404 \
+    "an ended session: 404"
+kill "$http_pid"; wait "$http_pid" 2>/dev/null
+printf '%s\n' "$profile" >"$PX_CONFIG"
+run px mcp serve --http --listen 0.0.0.0:0
+is "$rc" 3 "no token: refuses to listen beyond loopback"
+like "$err" "without a token" "and says why"
+chmod 644 "$T/mcp.token"
+printf '\n[mcp]\ntoken_file = %s\n' "$T/mcp.token" >>"$PX_CONFIG"
+run px mcp serve --http --listen 127.0.0.1:0
+is "$rc" 3 "a token file others can read is refused"
 printf '%s\n' "$profile" >"$PX_CONFIG"
 
 sim_stop
