@@ -20,10 +20,12 @@
 #include "hitl.h"
 #include "mcp.h"
 #include "mutation.h"
+#include "pve_anomaly.h"
 #include "pve_check.h"
 #include "pve_cluster.h"
 #include "pve_digest.h"
 #include "pve_guest.h"
+#include "pve_rrd.h"
 #include "pve_task.h"
 
 /* ---- schema pieces ---- */
@@ -641,6 +643,114 @@ t_backup_coverage(struct mcp_call *k, struct px_err *e)
 	return 0;
 }
 
+static int
+t_get_metrics(struct mcp_call *k, struct px_err *e)
+{
+	struct px_client *c = client(k, e);
+	struct px_reply r;
+	struct pve_rrd rrd;
+	struct buf path = { 0 };
+	char node[64], tf[8], cf[8], fields[256];
+	long long vmid = arg_int(k, "vmid", 0);
+	int rc = -1;
+
+	if (c == NULL)
+		return -1;
+	arg_str(k, "node", node, sizeof(node));
+	arg_str(k, "timeframe", tf, sizeof(tf));
+	arg_str(k, "cf", cf, sizeof(cf));
+	arg_str(k, "fields", fields, sizeof(fields));
+	if ((vmid != 0) == (node[0] != '\0'))
+		return px_fail(e, PXE_USAGE, "give vmid (a guest) or node, "
+		    "not both");
+	if (vmid) {
+		struct pve_guest g;
+
+		if (pve_guest_find(c, (int)vmid, &g, e) != 0)
+			return -1;
+		buf_adds(&path, "/nodes/");
+		url_seg(&path, g.node);
+		buf_printf(&path, "/%s/%d", g.type, g.vmid);
+	} else {
+		if (!pve_valid_node(node))
+			return px_fail(e, PXE_USAGE, "node: not a node name");
+		buf_adds(&path, "/nodes/");
+		url_seg(&path, node);
+	}
+	if (pve_get(c, &r, e, "%s/rrddata?timeframe=%s&cf=%s", buf_str(&path),
+	    tf[0] ? tf : "hour", strcmp(cf, "max") == 0 ? "MAX" :
+	    "AVERAGE") != 0)
+		goto out;
+	if (pve_rrd_parse(&r.j, r.data, &rrd, e) != 0) {
+		px_reply_free(&r);
+		goto out;
+	}
+	px_reply_free(&r);
+	jw_obj(k->w);
+	jw_key(k->w, "fields");
+	jw_arr(k->w);
+	for (int f = 0; f < rrd.nfields; f++)
+		if (!fields[0] || pve_list_has(fields, rrd.field[f]))
+			jw_str(k->w, rrd.field[f]);
+	jw_end(k->w);
+	jw_key(k->w, "points");
+	jw_arr(k->w);
+	for (int i = 0; i < rrd.npoints; i++) {
+		jw_obj(k->w);
+		jw_kint(k->w, "time", rrd.time[i]);
+		for (int f = 0; f < rrd.nfields; f++)
+			if (!fields[0] || pve_list_has(fields, rrd.field[f]))
+				jw_knum(k->w, rrd.field[f],
+				    rrd.v[i * rrd.nfields + f]);
+		jw_end(k->w);
+	}
+	jw_end(k->w);
+	jw_end(k->w);
+	pve_rrd_free(&rrd);
+	rc = 0;
+out:
+	buf_free(&path);
+	return rc;
+}
+
+static int
+t_anomalies(struct mcp_call *k, struct px_err *e)
+{
+	struct px_client *c = client(k, e);
+	struct pve_anomaly *a = NULL;
+	double thr = json_get_num(k->j, k->args, "threshold", 3);
+	int n = 0;
+
+	if (c == NULL || pve_anomalies(c, thr, &a, &n, NULL, NULL, e) != 0)
+		return -1;
+	jw_obj(k->w);
+	jw_key(k->w, "anomalies");
+	jw_arr(k->w);
+	for (int i = 0; i < n; i++) {
+		jw_obj(k->w);
+		jw_kint(k->w, "vmid", a[i].vmid);
+		jw_kstr(k->w, "name", a[i].name);
+		jw_kstr(k->w, "node", a[i].node);
+		jw_kstr(k->w, "metric", a[i].metric);
+		jw_knum(k->w, "value", a[i].value);
+		jw_knum(k->w, "cluster_mean", a[i].cluster_mean);
+		jw_knum(k->w, "cluster_z", a[i].cluster_z);
+		if (a[i].has_history) {
+			jw_knum(k->w, "history_mean", a[i].history_mean);
+			jw_knum(k->w, "history_z", a[i].history_z);
+		} else {
+			jw_knull(k->w, "history_mean");
+			jw_knull(k->w, "history_z");
+		}
+		jw_kstr(k->w, "against", a[i].against);
+		jw_end(k->w);
+	}
+	jw_end(k->w);
+	jw_end(k->w);
+	free(a);
+	return 0;
+}
+
 /* ---- change tools ---- */
 
 static void
@@ -1106,6 +1216,32 @@ static const struct tool tools[] = {
 	    "covers.", IN("", ""), OUT_LIST("not_backed_up", OBJ("\"vmid\":"
 	    T_INT ",\"name\":" T_STR ",\"type\":" T_STR, "\"vmid\"")),
 	    RO | IDEMPOTENT, t_backup_coverage },
+
+	{ "get_metrics", "Get metrics", "RRD statistics (CPU, memory, "
+	    "network, disk I/O over time) of a guest (vmid) or a node (node).",
+	    IN("\"vmid\":{\"type\":\"integer\",\"minimum\":100,\"maximum\":"
+	    "999999999},\"node\":{\"type\":\"string\",\"maxLength\":63},"
+	    "\"timeframe\":{\"enum\":[\"hour\",\"day\",\"week\",\"month\","
+	    "\"year\"]},\"cf\":{\"enum\":[\"average\",\"max\"]},\"fields\":"
+	    "{\"type\":\"string\",\"maxLength\":255,\"description\":"
+	    "\"comma-separated fields (cpu,mem,netin ...); default all\"}", ""),
+	    OBJ("\"fields\":{\"type\":\"array\",\"items\":" T_STR "},"
+	    "\"points\":{\"type\":\"array\",\"items\":{\"type\":"
+	    "\"object\",\"properties\":{\"time\":" T_INT "},"
+	    "\"additionalProperties\":{\"type\":[\"number\",\"null\"]}}}",
+	    "\"fields\",\"points\""), RO | IDEMPOTENT, t_get_metrics },
+
+	{ "anomalies", "Find anomalies", "Running guests whose CPU or memory "
+	    "use is an outlier against the cluster or their own last day "
+	    "(z-score).", IN("\"threshold\":{\"type\":\"number\",\"minimum\""
+	    ":0.1,\"maximum\":100,\"description\":\"the z-score that makes an "
+	    "outlier (default 3)\"}", ""), OUT_LIST("anomalies", OBJ("\"vmid\":"
+	    T_INT ",\"name\":" T_STR ",\"node\":" T_STR ",\"metric\":{\"enum\":"
+	    "[\"cpu\",\"mem\"]},\"value\":" T_NUM ",\"cluster_mean\":" T_NUM
+	    ",\"cluster_z\":" T_NUM ",\"history_mean\":{\"type\":[\"number\","
+	    "\"null\"]},\"history_z\":{\"type\":[\"number\",\"null\"]},"
+	    "\"against\":{\"enum\":[\"cluster\",\"history\",\"both\"]}",
+	    "\"vmid\",\"metric\",\"against\"")), RO | IDEMPOTENT, t_anomalies },
 
 	{ "start_guest", "Start a guest", "Start a VM or container and follow "
 	    "the task.", IN(S_VMID S_GATE, "\"vmid\""), OUT_CHANGE, IDEMPOTENT,

@@ -21,7 +21,7 @@ is "$rc" 0 "px mcp tools -j"
 names=$(printf '%s' "$out" | py '" ".join(t["name"] for t in d)')
 for t in list_nodes list_guests get_guest find_guest search list_storage \
     list_tasks get_task_log cluster_status describe_cluster list_snapshots \
-    list_backups backup_coverage start_guest stop_guest shutdown_guest \
+    list_backups backup_coverage get_metrics anomalies start_guest stop_guest shutdown_guest \
     reboot_guest migrate_guest create_snapshot rollback_snapshot \
     delete_snapshot backup_guest; do
 	case " $names " in
@@ -162,6 +162,40 @@ is "$(printf '%s\n' "$out" | pyl 1 'd["isError"], d["structuredContent"]["rows"]
 like "$(printf '%s\n' "$out" | pyl 1 'd["structuredContent"]["rows"][0]["upid"]')" "^UPID:.*:qmstart:$vm:" "with the task's UPID"
 is "$(guest_status "$vm")" running "the guest runs in pxsim"
 like "$(printf '%s\n' "$out" | pyl 1 '" | ".join(d["progress"])')" "submitted UPID" "progress notifications were sent"
+
+sdk "[{\"op\":\"call\",\"name\":\"create_snapshot\",\"args\":{\"vmid\":$vm,\"name\":\"mcp1\",\"description\":\"by mcp\"}},
+{\"op\":\"call\",\"name\":\"list_snapshots\",\"args\":{\"vmid\":$vm}},
+{\"op\":\"call\",\"name\":\"delete_snapshot\",\"args\":{\"vmid\":$vm,\"name\":\"nosuch\"}},
+{\"op\":\"call\",\"name\":\"create_snapshot\",\"args\":{\"vmid\":$vm,\"name\":\"1bad\"}}]"
+is "$(printf '%s\n' "$out" | pyl 1 'd["isError"]')" False "create_snapshot"
+like "$(printf '%s\n' "$out" | pyl 2 '" ".join(s["name"] for s in d["structuredContent"]["snapshots"])')" "mcp1" \
+    "the snapshot exists in pxsim"
+like "$(printf '%s\n' "$out" | pyl 3 'd["content"][0]["text"]')" "has no snapshot 'nosuch'" "delete_snapshot of an unknown snapshot: refused"
+like "$(printf '%s\n' "$out" | pyl 4 'd["content"][0]["text"]')" "not a snapshot name" "a bad snapshot name: refused"
+# every read tool through the SDK, which checks structuredContent
+# against the tool's outputSchema
+upid=$(sim_api GET cluster/tasks | py 'd["data"][0]["upid"]')
+sdk "[{\"op\":\"call\",\"name\":\"list_nodes\"},{\"op\":\"call\",\"name\":\"find_guest\",\"args\":{\"query\":\"web\"}},
+{\"op\":\"call\",\"name\":\"search\",\"args\":{\"query\":\"pve1\"}},{\"op\":\"call\",\"name\":\"list_storage\"},
+{\"op\":\"call\",\"name\":\"list_tasks\",\"args\":{\"limit\":1}},{\"op\":\"call\",\"name\":\"get_task_log\",\"args\":{\"upid\":\"$upid\"}},
+{\"op\":\"call\",\"name\":\"cluster_status\"},{\"op\":\"call\",\"name\":\"describe_cluster\"},
+{\"op\":\"call\",\"name\":\"get_metrics\",\"args\":{\"vmid\":101,\"fields\":\"cpu,mem\"}},
+{\"op\":\"call\",\"name\":\"list_snapshots\",\"args\":{\"vmid\":101}},{\"op\":\"call\",\"name\":\"list_backups\"},
+{\"op\":\"call\",\"name\":\"backup_coverage\"},{\"op\":\"call\",\"name\":\"anomalies\",\"args\":{\"threshold\":1}}]"
+i=0
+for t in list_nodes find_guest search list_storage list_tasks get_task_log \
+    cluster_status describe_cluster get_metrics list_snapshots list_backups \
+    backup_coverage anomalies; do
+	i=$((i + 1))
+	is "$(printf '%s\n' "$out" | pyl $i 'd.get("isError", d.get("error"))')" False \
+	    "$t answers, and its structuredContent matches its outputSchema"
+done
+is "$(printf '%s\n' "$out" | pyl 1 'len(d["structuredContent"]["nodes"])')" 3 "list_nodes: pxsim's 3 nodes"
+like "$(printf '%s\n' "$out" | pyl 2 '" ".join(g["name"] for g in d["structuredContent"]["guests"])')" "web-01" "find_guest by name"
+is "$(printf '%s\n' "$out" | pyl 5 'len(d["structuredContent"]["tasks"])')" 1 "list_tasks: limit"
+is "$(printf '%s\n' "$out" | pyl 6 'd["structuredContent"]["task"]["upid"]')" "$upid" "get_task_log: the task"
+is "$(printf '%s\n' "$out" | pyl 7 'd["structuredContent"]["quorate"]')" True "cluster_status: quorate"
+is "$(printf '%s\n' "$out" | pyl 9 'd["structuredContent"]["fields"]')" "['cpu', 'mem']" "get_metrics: the fields asked for"
 run px audit log -j
 like "$out" "via mcp client px-test-client/1.0.0" "audited with via mcp and the client's name"
 
