@@ -1113,6 +1113,92 @@ t_backup_guest(struct mcp_call *k, struct px_err *e)
 	return guest_change(k, "backup", e, op_backup);
 }
 
+static int
+op_config(struct mcp_call *k, struct gate_req *r, const struct pve_guest *g,
+    struct px_err *e)
+{
+	const struct json *j = k->j;
+	int set = json_get(j, k->args, "set"), kt, i;
+	char del[1024], digest[80];
+	struct buf form = { 0 }, keys = { 0 };
+
+	arg_str(k, "delete", del, sizeof(del));
+	arg_str(k, "digest", digest, sizeof(digest));
+	if (json_len(j, set) == 0 && del[0] == '\0')
+		return px_fail(e, PXE_USAGE, "nothing to change: set or delete");
+	if (json_len(j, set) > 128)
+		return px_fail(e, PXE_USAGE, "set: more than 128 keys");
+	JSON_FOREACH_KV(j, set, kt, i) {
+		char key[64], *v;
+
+		if (json_strcpy(j, kt, key, sizeof(key)) >= (long)sizeof(key) ||
+		    !pve_valid_key(key) || strcmp(key, "digest") == 0 ||
+		    strcmp(key, "delete") == 0 || strcmp(key, "revert") == 0) {
+			buf_free(&form);
+			buf_free(&keys);
+			return px_fail(e, PXE_USAGE, "set: '%.63s' is not a "
+			    "config key", key);
+		}
+		if (json_type(j, kt + 1) != JSON_STRING) {
+			buf_free(&form);
+			buf_free(&keys);
+			return px_fail(e, PXE_USAGE, "set: %s: the value must "
+			    "be a string", key);
+		}
+		v = json_strdup(j, kt + 1);
+		form_add(&form, key, v);
+		free(v);
+		buf_printf(&keys, "%s%s", keys.len ? "," : "", key);
+	}
+	for (char *p = del, *save = NULL, *key; (key = strtok_r(p, ",",
+	    &save)) != NULL; p = NULL) {
+		if (!pve_valid_key(key)) {
+			buf_free(&form);
+			buf_free(&keys);
+			return px_fail(e, PXE_USAGE, "delete: '%s' is not a "
+			    "config key", key);
+		}
+		buf_printf(&keys, "%s%s", keys.len ? "," : "", key);
+	}
+	arg_str(k, "delete", del, sizeof(del));
+	if (digest[0] == '\0') {
+		struct pve_kv *kv = NULL;
+		int nkv = 0;
+		const char *d;
+
+		if (pve_guest_config(k->m->srv->x->client, g, &kv, &nkv,
+		    e) != 0) {
+			buf_free(&form);
+			buf_free(&keys);
+			return -1;
+		}
+		if ((d = pve_kv_get(kv, nkv, "digest")) != NULL)
+			snprintf(digest, sizeof(digest), "%s", d);
+		pve_kv_free(kv, nkv);
+	} else if (strspn(digest, "0123456789abcdefABCDEF") !=
+	    strlen(digest)) {
+		buf_free(&form);
+		buf_free(&keys);
+		return px_fail(e, PXE_USAGE, "digest: a hex digest");
+	}
+	guest_op_config(&r->t[0], g, &form, del, NULL, digest[0] ? digest :
+	    NULL, keys.p);
+	buf_free(&form);
+	buf_free(&keys);
+	return 0;
+}
+
+static int
+t_set_guest_config(struct mcp_call *k, struct px_err *e)
+{
+	int rc = guest_change(k, "set", e, op_config);
+
+	if (rc != 0 && strstr(e->msg, "detected modified configuration"))
+		px_hint(e, "the config changed since it was read: read it "
+		    "again (get_guest) and retry");
+	return rc;
+}
+
 /* ---- the registry ---- */
 
 enum { RO = 1, DESTRUCTIVE = 2, IDEMPOTENT = 4 };
@@ -1287,6 +1373,18 @@ static const struct tool tools[] = {
 	    "\"stop\"]},\"compress\":{\"enum\":[\"zstd\",\"gzip\",\"lzo\","
 	    "\"0\"]},\"notes\":{\"type\":\"string\",\"maxLength\":500}" S_GATE,
 	    "\"vmid\",\"storage\""), OUT_CHANGE, 0, t_backup_guest },
+	{ "set_guest_config", "Change a guest's configuration", "Set and "
+	    "delete configuration keys (PVE's names and value syntax, as "
+	    "get_guest shows them); refused when the config changed since it "
+	    "was read (digest).", IN(S_VMID ",\"set\":{\"type\":\"object\","
+	    "\"additionalProperties\":{\"type\":\"string\",\"maxLength\":"
+	    "4096},\"description\":\"key: value pairs, e.g. {\\\"memory\\\": "
+	    "\\\"4096\\\"}\"},\"delete\":{\"type\":\"string\",\"maxLength\":"
+	    "1000,\"description\":\"comma-separated keys to remove\"},"
+	    "\"digest\":{\"type\":\"string\",\"maxLength\":64,"
+	    "\"description\":\"the config digest get_guest returned (default: "
+	    "the one read now)\"}" S_GATE, "\"vmid\""), OUT_CHANGE,
+	    DESTRUCTIVE | IDEMPOTENT, t_set_guest_config },
 };
 #define NTOOLS	(sizeof(tools) / sizeof(tools[0]))
 
@@ -1384,6 +1482,8 @@ type_ok(const struct json *sj, int type, const struct json *j, int v)
 	}
 	if (json_eq(sj, type, "number"))
 		return t == JSON_NUMBER;
+	if (json_eq(sj, type, "object"))
+		return t == JSON_OBJECT;
 	return 0;
 }
 

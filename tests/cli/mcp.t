@@ -23,7 +23,7 @@ for t in list_nodes list_guests get_guest find_guest search list_storage \
     list_tasks get_task_log cluster_status describe_cluster list_snapshots \
     list_backups backup_coverage get_metrics anomalies start_guest stop_guest shutdown_guest \
     reboot_guest migrate_guest create_snapshot rollback_snapshot \
-    delete_snapshot backup_guest; do
+    delete_snapshot backup_guest set_guest_config; do
 	case " $names " in
 	*" $t "*) ok 0 "the registry has $t" ;;
 	*) ok 1 "the registry has $t" ;;
@@ -196,6 +196,14 @@ is "$(printf '%s\n' "$out" | pyl 5 'len(d["structuredContent"]["tasks"])')" 1 "l
 is "$(printf '%s\n' "$out" | pyl 6 'd["structuredContent"]["task"]["upid"]')" "$upid" "get_task_log: the task"
 is "$(printf '%s\n' "$out" | pyl 7 'd["structuredContent"]["quorate"]')" True "cluster_status: quorate"
 is "$(printf '%s\n' "$out" | pyl 9 'd["structuredContent"]["fields"]')" "['cpu', 'mem']" "get_metrics: the fields asked for"
+sdk "[{\"op\":\"call\",\"name\":\"set_guest_config\",\"args\":{\"vmid\":$vm,\"set\":{\"cores\":\"3\"}}},
+{\"op\":\"call\",\"name\":\"set_guest_config\",\"args\":{\"vmid\":$vm,\"set\":{\"cores\":\"4\"},\"digest\":\"0123abcd\"}},
+{\"op\":\"call\",\"name\":\"set_guest_config\",\"args\":{\"vmid\":$vm,\"set\":{\"digest\":\"x\"}}}]"
+is "$(printf '%s\n' "$out" | pyl 1 'd["isError"]')" False "set_guest_config"
+is "$(sim_api GET "nodes/$(sim_api GET cluster/resources?type=vm | py "[g['node'] for g in d['data'] if g['vmid'] == $vm][0]")/qemu/$vm/config" | py 'd["data"]["cores"]')" 3 \
+    "the config changed in pxsim"
+like "$(printf '%s\n' "$out" | pyl 2 'd["content"][0]["text"]')" "changed since it was read" "a stale digest refuses a lost update"
+like "$(printf '%s\n' "$out" | pyl 3 'd["content"][0]["text"]')" "not a config key" "digest is not set as a key"
 run px audit log -j
 like "$out" "via mcp client px-test-client/1.0.0" "audited with via mcp and the client's name"
 
