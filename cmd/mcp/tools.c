@@ -27,6 +27,7 @@
 #include "pve_guest.h"
 #include "pve_rrd.h"
 #include "pve_task.h"
+#include "pve_upgrade.h"
 
 /* ---- schema pieces ---- */
 
@@ -751,6 +752,42 @@ t_anomalies(struct mcp_call *k, struct px_err *e)
 	return 0;
 }
 
+static int
+t_upgrade_check(struct mcp_call *k, struct px_err *e)
+{
+	struct px_client *c = client(k, e);
+	struct out_opts oo = { .fmt = OUT_JSON, .color = 0 };
+	struct out *o;
+	char *text = NULL;
+	size_t n = 0;
+	FILE *f;
+	int blocking = 0, rc = -1;
+
+	if (c == NULL)
+		return -1;
+	o = out_new(&oo, pve_upgrade_cols, PVE_UPGRADE_NCOLS);
+	if (pve_upgrade_check(c, o, &blocking, e) != 0)
+		goto out;
+	if ((f = open_memstream(&text, &n)) == NULL) {
+		px_fail(e, PXE_FAILURE, "out of memory");
+		goto out;
+	}
+	rc = out_print(o, f, e);
+	if (fclose(f) != 0 && rc == 0)
+		rc = px_fail(e, PXE_FAILURE, "out of memory");
+	if (rc != 0)
+		goto out;
+	jw_obj(k->w);
+	jw_kint(k->w, "blocking", blocking);
+	jw_key(k->w, "findings");
+	jw_raw(k->w, text, strcspn(text, "\n"));
+	jw_end(k->w);
+out:
+	free(text);
+	out_free(o);
+	return rc;
+}
+
 /* ---- change tools ---- */
 
 static void
@@ -1317,6 +1354,16 @@ static const struct tool tools[] = {
 	    "\"additionalProperties\":{\"type\":[\"number\",\"null\"]}}}",
 	    "\"fields\",\"points\""), RO | IDEMPOTENT, t_get_metrics },
 
+	{ "upgrade_check", "Check the upgrade to PVE 9", "The pve8to9 checks "
+	    "that can be made over the API, each with a severity; fail blocks "
+	    "the upgrade.", IN("", ""), OBJ("\"blocking\":" T_INT
+	    ",\"findings\":{\"type\":\"array\",\"items\":" OBJ("\"check\":"
+	    T_STR ",\"severity\":{\"enum\":[\"pass\",\"info\",\"notice\","
+	    "\"warning\",\"fail\"]},\"node\":{\"type\":[\"string\","
+	    "\"null\"]},\"subject\":{\"type\":[\"string\",\"null\"]},"
+	    "\"message\":" T_STR ",\"blocking\":" T_BOOL,
+	    "\"check\",\"severity\"") "}", "\"blocking\",\"findings\""),
+	    RO | IDEMPOTENT, t_upgrade_check },
 	{ "anomalies", "Find anomalies", "Running guests whose CPU or memory "
 	    "use is an outlier against the cluster or their own last day "
 	    "(z-score).", IN("\"threshold\":{\"type\":\"number\",\"minimum\""

@@ -21,7 +21,7 @@ is "$rc" 0 "px mcp tools -j"
 names=$(printf '%s' "$out" | py '" ".join(t["name"] for t in d)')
 for t in list_nodes list_guests get_guest find_guest search list_storage \
     list_tasks get_task_log cluster_status describe_cluster list_snapshots \
-    list_backups backup_coverage get_metrics anomalies start_guest stop_guest shutdown_guest \
+    list_backups backup_coverage get_metrics upgrade_check anomalies start_guest stop_guest shutdown_guest \
     reboot_guest migrate_guest create_snapshot rollback_snapshot \
     delete_snapshot backup_guest set_guest_config; do
 	case " $names " in
@@ -181,11 +181,12 @@ sdk "[{\"op\":\"call\",\"name\":\"list_nodes\"},{\"op\":\"call\",\"name\":\"find
 {\"op\":\"call\",\"name\":\"cluster_status\"},{\"op\":\"call\",\"name\":\"describe_cluster\"},
 {\"op\":\"call\",\"name\":\"get_metrics\",\"args\":{\"vmid\":101,\"fields\":\"cpu,mem\"}},
 {\"op\":\"call\",\"name\":\"list_snapshots\",\"args\":{\"vmid\":101}},{\"op\":\"call\",\"name\":\"list_backups\"},
-{\"op\":\"call\",\"name\":\"backup_coverage\"},{\"op\":\"call\",\"name\":\"anomalies\",\"args\":{\"threshold\":1}}]"
+{\"op\":\"call\",\"name\":\"backup_coverage\"},{\"op\":\"call\",\"name\":\"anomalies\",\"args\":{\"threshold\":1}},
+{\"op\":\"call\",\"name\":\"upgrade_check\"}]"
 i=0
 for t in list_nodes find_guest search list_storage list_tasks get_task_log \
     cluster_status describe_cluster get_metrics list_snapshots list_backups \
-    backup_coverage anomalies; do
+    backup_coverage anomalies upgrade_check; do
 	i=$((i + 1))
 	is "$(printf '%s\n' "$out" | pyl $i 'd.get("isError", d.get("error"))')" False \
 	    "$t answers, and its structuredContent matches its outputSchema"
