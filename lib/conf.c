@@ -87,10 +87,10 @@ conf_get(const struct px_conf *c, const char *section, const char *key)
 
 /* The section kinds px knows; "profile" and "pbs" take a name. */
 static const char *const named_kinds[] = {
-	"profile", "pbs", "alert", "policy", NULL
+	"profile", "pbs", "alert", "policy", "mcp", NULL
 };
 static const char *const plain_kinds[] = {
-	"px", "telegram", "ssh", "audit", "exporter", NULL
+	"px", "telegram", "ssh", "audit", "exporter", "mcp", NULL
 };
 
 static int
@@ -568,7 +568,7 @@ conf_load_file(struct px_conf *c, const char *path, struct px_err *e)
 			px_fail(e, PXE_CONFIG, "%s: unknown section [%s]",
 			    c->path, s);
 			px_hint(e, "sections: [px], [profile NAME], [pbs NAME], "
-			    "[telegram], [ssh], [alert NAME], [policy NAME]");
+			    "[telegram], [ssh], [alert NAME], [policy NAME], [mcp]");
 			goto fail;
 		}
 		if (strcmp(s, "px") == 0) {

@@ -127,13 +127,17 @@ warn(struct gate *g, const char *what, const struct px_err *e)
 	g->warn(g->warn_arg, msg);
 }
 
-/* "user@host as root@pam!px" */
+/* "user@host as root@pam!px", and " via mcp client NAME" when the
+ * change came through another entry point than the command line. */
 static void
-identity(const struct px_profile *p, char *out, size_t n)
+identity(const struct gate *g, char *out, size_t n)
 {
-	snprintf(out, n, "%s as %s%s%s", px_whoami(), p->user,
+	const struct px_profile *p = g->p;
+
+	snprintf(out, n, "%s as %s%s%s%s%s", px_whoami(), p->user,
 	    p->auth == PX_AUTH_TOKEN ? "!" : "",
-	    p->auth == PX_AUTH_TOKEN ? p->token_id : "");
+	    p->auth == PX_AUTH_TOKEN ? p->token_id : "",
+	    g->via ? " via " : "", g->via ? g->via : "");
 }
 
 /* The request i of r (a target's, or the change's own for -1), and the
@@ -176,7 +180,7 @@ audit_row(struct gate *g, const struct gate_req *r, int i,
 		return -1;
 	}
 	k = call_of(r, i, &target);
-	identity(p, who, sizeof(who));
+	identity(g, who, sizeof(who));
 	audit_redact_keys(k->form.len ? k->form.p : "", k->redact, form,
 		    sizeof(form));
 	snprintf(params, sizeof(params), "%s %s%s%s",

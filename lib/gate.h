@@ -45,6 +45,9 @@ struct gate {
 	int yes;		/* -y: confirmed already */
 	int dry_run;		/* -n */
 	int allow_risk;		/* --allow-risk */
+	/* The entry point when not the command line: "mcp client NAME"
+	 * (recorded in the audit log's user after "via"); NULL: none. */
+	const char *via;
 	struct audit *audit;	/* opened on first use */
 	/* Problems the gate cannot return as an error (an audit row of a
 	 * refusal or a task's end that could not be written). May be NULL. */

@@ -55,6 +55,27 @@ guest_op_delete(struct gate_target *t, const struct pve_guest *g, int purge,
 	    g->node, purge ? " and purge it from jobs and HA" : "");
 }
 
+void
+guest_op_config(struct gate_target *t, const struct pve_guest *g,
+    struct buf *form, const char *del, const char *revert,
+    const char *digest, const char *keys)
+{
+	char name[192];
+
+	start(t, g, "PUT", name, sizeof(name));
+	buf_adds(&t->call.path, "/config");
+	t->call.form = *form;
+	memset(form, 0, sizeof(*form));
+	if (del && *del)
+		form_add(&t->call.form, "delete", del);
+	if (revert && *revert)
+		form_add(&t->call.form, "revert", revert);
+	if (digest)
+		form_add(&t->call.form, "digest", digest);
+	snprintf(t->summary, sizeof(t->summary), "set %s of %s on %s", keys,
+	    name, g->node);
+}
+
 int
 guest_op_migrate(struct px_client *c, struct gate_target *t,
     const struct pve_guest *g, const char *target, int online,

@@ -42,6 +42,18 @@ void guest_op_snapshot_delete(struct gate_target *t,
 void guest_op_rollback(struct gate_target *t, const struct pve_guest *g,
     const char *name, int start);
 
+/*
+ * PUT .../config: form holds the key=value pairs to set (moved into
+ * the target: *form is left empty), del and revert the comma lists of
+ * keys to delete and whose pending change to drop (NULL or "": none),
+ * digest the config's digest that PVE must still have (NULL: none; a
+ * change made in between is then refused instead of lost), keys all
+ * the keys changed ("memory,cores") for the summary.
+ */
+void guest_op_config(struct gate_target *t, const struct pve_guest *g,
+    struct buf *form, const char *del, const char *revert,
+    const char *digest, const char *keys);
+
 /* How a backup is made (px backup, pxtop's backup key). */
 struct guest_op_backup {
 	const char *storage;	/* required */

@@ -14,6 +14,7 @@
 
 #include "audit.h"
 #include "enc.h"
+#include "guest_op.h"
 #include "mutcli.h"
 #include "pve_check.h"
 #include "pve_guest.h"
@@ -151,16 +152,15 @@ set_main(int argc, char **argv)
 	struct px_getopt go;
 	struct mutcli m;
 	struct mut_row row = { 0 };
-	struct gate_target *t;
 	struct px_err e = { 0 };
 	struct pve_guest g;
 	struct px_reply pr;
 	struct pve_kv *kv = NULL, *pend = NULL;
 	struct gate_req r;
-	struct buf path = { 0 }, form = { 0 }, dels = { 0 }, keys = { 0 };
+	struct buf form = { 0 }, dels = { 0 }, keys = { 0 };
 	struct buf revs = { 0 };
 	const char *digest = NULL, *d;
-	int c, vmid, n = 0, nkv = 0, npend = 0, lxc, rc;
+	int c, vmid, n = 0, nkv = 0, npend = 0, rc;
 
 	mutcli_init(&m, &px_cmd_set);
 	px_getopt_init(&go, &px_cmd_set, argc, argv);
@@ -211,8 +211,6 @@ set_main(int argc, char **argv)
 	mutcli_connect(&m);
 	if (pve_guest_find(m.x.client, vmid, &g, &e) != 0)
 		px_die(&e);
-	lxc = strcmp(g.type, "lxc") == 0;
-	pve_guest_path(&path, g.node, g.type, g.vmid);
 	if (pve_guest_config(m.x.client, &g, &kv, &nkv, &e) != 0)
 		px_die(&e);
 	if (digest == NULL && (d = pve_kv_get(kv, nkv, "digest")) != NULL)
@@ -228,24 +226,8 @@ set_main(int argc, char **argv)
 			buf_printf(&dels, "%s%s", dels.len ? "," : "",
 			    ch[i].key);
 	}
-	if (dels.len)
-		form_add(&form, "delete", dels.p);
-	if (revs.len)
-		form_add(&form, "revert", revs.p);
-	if (digest)
-		form_add(&form, "digest", digest);
-	buf_adds(&path, "/config");
-
 	gate_req_init(&r, "set", "guest", 1);
-	t = &r.t[0];
-	gate_target_guest(t, &g);
-	t->call.method = "PUT";
-	buf_adds(&t->call.path, path.p);
-	t->call.form = form;
-	memset(&form, 0, sizeof(form));
-	snprintf(t->summary, sizeof(t->summary), "set %s of %s %d (%s) on %s",
-	    keys.p, lxc ? "CT" : "VM", vmid, g.name[0] ? g.name : "no name",
-	    g.node);
+	guest_op_config(&r.t[0], &g, &form, dels.p, revs.p, digest, keys.p);
 	gate_req_summarize(&r, "set");
 
 	if (mutation_run(&m.g, &r, &m.o, &m.ui, &row, &e) != 0) {
@@ -280,7 +262,6 @@ out:
 	gate_req_free(&r);
 	pve_kv_free(kv, nkv);
 	pve_kv_free(pend, npend);
-	buf_free(&path);
 	buf_free(&form);
 	buf_free(&dels);
 	buf_free(&revs);
