@@ -291,6 +291,9 @@ ssh_pool_hint(struct ssh_pool *p, const char *node, const char *host)
 	snprintf(h->host, sizeof(h->host), "%s", host);
 }
 
+static struct ssh_sess *sess_take(struct ssh_pool *p, const char *node);
+static void sess_release(struct ssh_pool *p, struct ssh_sess *ss);
+
 static void
 sess_close(struct ssh_sess *ss, int polite)
 {
@@ -306,6 +309,15 @@ sess_close(struct ssh_sess *ss, int polite)
 	if (ss->fd >= 0)
 		close(ss->fd);
 	ss->fd = -1;
+}
+
+void
+ssh_pool_drop(struct ssh_pool *p, const char *node)
+{
+	struct ssh_sess *ss = sess_take(p, node);
+
+	sess_close(ss, 0);
+	sess_release(p, ss);
 }
 
 void

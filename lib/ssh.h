@@ -84,6 +84,9 @@ struct ssh_pool;
 struct ssh_pool *ssh_pool_new(const struct px_conf *conf,
     const struct ssh_conf *s);
 void ssh_pool_hint(struct ssh_pool *p, const char *node, const char *host);
+/* Close node's session (a node that reboots): the next command
+ * connects again. */
+void ssh_pool_drop(struct ssh_pool *p, const char *node);
 /* Close every session. */
 void ssh_pool_free(struct ssh_pool *p);
 
