@@ -189,5 +189,21 @@ like "$(cat "$FAKE_DIR/journalctl.pve3")" "^\[--follow\]$" "-F: journalctl --fol
 run px logs -F -j
 is "$rc" 2 "-F -j: exit 2"
 
+# ---- px doctor ----
+run px doctor -f tsv
+is "$rc" 0 "doctor with [ssh]: exit 0"
+like "$out" "$(printf 'ssh key\tPASS\t%s' "$SSHD_DIR/client")" "doctor: the key file"
+like "$out" "$(printf 'ssh host keys\tPASS\t%s, host_keys = tofu' "$KH")" "doctor: px's known_hosts"
+for n in 1 2 3; do
+	like "$out" "$(printf 'ssh pve%s\tPASS\t%s@127.0.0.%s:%s: host key trusted, key accepted' $n "$(id -un)" $n "$SSHD_PORT")" "doctor: pve$n reached"
+done
+printf '%s\n' "$conf" | sed "s|^key = .*|key = $T/wrongkey|" >"$PX_CONFIG"
+run px doctor -f tsv
+is "$rc" 4 "doctor, a key the nodes refuse: exit 4"
+like "$out" "$(printf 'ssh pve2\tFAIL\tssh ')" "doctor: the node's FAIL row"
+printf '%s\n' "$base" >"$PX_CONFIG"
+run px doctor -f tsv
+unlike "$out" "ssh" "doctor without [ssh]: no SSH rows"
+
 sim_stop
 done_testing
