@@ -84,7 +84,7 @@ parse_dev(char *line, struct dev *d)
 	if (strlen(a) != 12 || a[4] != ':' || a[7] != ':' || a[10] != '.' ||
 	    strspn(a, "0123456789abcdef:.") != 12)
 		return -1;
-	snprintf(d->addr, sizeof(d->addr), "%s", a);
+	memcpy(d->addr, a, 13);	/* 12 characters, checked */
 	if (hexid(v, d->vendor) || hexid(dv, d->device) ||
 	    hexid(c, d->class))
 		return -1;
