@@ -655,12 +655,14 @@ out:
 static void
 hostkey_prefer(struct ssh_pool *p, struct ssh_sess *ss)
 {
-	static const char all[] = "ssh-ed25519,ecdsa-sha2-nistp256,"
-	    "ecdsa-sha2-nistp384,ecdsa-sha2-nistp521,rsa-sha2-512,"
-	    "rsa-sha2-256,ssh-rsa";
+	/* Only methods this libssh2 supports, each once: 1.10 copies
+	 * overlapping memory when it drops one from the list. */
+	const char **all = NULL;
+	int nall;
 	struct kh_entry k = { 0 };
 	struct px_err e = { 0 };
-	char name[300], pref[512];
+	char name[300];
+	struct buf pref = { 0 };
 
 	if (p->sc->host_keys == SSH_HK_OFF)
 		return;
@@ -668,16 +670,29 @@ hostkey_prefer(struct ssh_pool *p, struct ssh_sess *ss)
 	pthread_mutex_lock(&p->kh);
 	if (kh_find(p->sc->known_hosts, name, &k, &e) == 1 &&
 	    valid_word(k.type, "-@.")) {
-		if (strcmp(k.type, "ssh-rsa") == 0)
-			snprintf(pref, sizeof(pref), "rsa-sha2-512,"
-			    "rsa-sha2-256,ssh-rsa,%s", all);
-		else
-			snprintf(pref, sizeof(pref), "%s,%s", k.type, all);
-		libssh2_session_method_pref(ss->s, LIBSSH2_METHOD_HOSTKEY,
-		    pref);
+		int rsa = strcmp(k.type, "ssh-rsa") == 0;
+
+		nall = libssh2_session_supported_algs(ss->s,
+		    LIBSSH2_METHOD_HOSTKEY, &all);
+		/* the recorded type first (an RSA key: its methods) */
+		for (int i = 0; i < nall; i++)
+			if (rsa ? strstr(all[i], "rsa") != NULL :
+			    strcmp(all[i], k.type) == 0)
+				buf_printf(&pref, "%s%s", pref.len ? "," : "",
+				    all[i]);
+		for (int i = 0; i < nall && pref.len; i++)
+			if (!(rsa ? strstr(all[i], "rsa") != NULL :
+			    strcmp(all[i], k.type) == 0))
+				buf_printf(&pref, ",%s", all[i]);
+		if (pref.len)
+			libssh2_session_method_pref(ss->s,
+			    LIBSSH2_METHOD_HOSTKEY, pref.p);
+		if (nall > 0)
+			libssh2_free(ss->s, all);
 	}
 	pthread_mutex_unlock(&p->kh);
 	buf_free(&k.blob);
+	buf_free(&pref);
 }
 
 /* ---- authentication ---- */

@@ -167,7 +167,8 @@ gpuinspect_main(int argc, char **argv)
 	if (nd == 0)
 		px_warn("%s has no IOMMU groups: the IOMMU is off (intel_iommu="
 		    "on / amd_iommu, and VT-d or AMD-Vi in the firmware)", node);
-	qsort(d, nd, sizeof(*d), by_group);
+	if (nd)
+		qsort(d, nd, sizeof(*d), by_group);
 	for (int i = 0; i < nd; i++)
 		for (int k = 0; k < nd; k++)
 			d[i].group_size += d[k].group == d[i].group;

@@ -343,7 +343,8 @@ logs_main(int argc, char **argv)
 	if (!L.follow) {
 		size_t from = 0;
 
-		qsort(L.v, L.n, sizeof(*L.v), by_time);
+		if (L.n)
+			qsort(L.v, L.n, sizeof(*L.v), by_time);
 		if (lines > 0 && L.n > (size_t)lines)
 			from = L.n - (size_t)lines;
 		for (size_t i = from; i < L.n; i++)

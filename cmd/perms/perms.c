@@ -107,9 +107,10 @@ perms_main(int argc, char **argv)
 		ssh_result_free(&r);
 		px_die(&e);
 	}
-	json_origin(&j, "pveum user permissions on %s", node);
-	if (json_parse(&j, r.out.p ? r.out.p : "", r.out.len, &e) != 0)
+	if (json_parse(&j, r.out.p ? r.out.p : "", r.out.len, &e) != 0) {
+		px_wrap(&e, "pveum user permissions on %s", node);
 		px_die(&e);
+	}
 	if (json_type(&j, 0) != JSON_OBJECT) {
 		px_fail(&e, PXE_PARSE, "pveum user permissions on %s: not a "
 		    "JSON object", node);
