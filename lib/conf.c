@@ -18,6 +18,7 @@
 
 #include "buf.h"
 #include "conf.h"
+#include "ssh.h"
 #include "fsafe.h"
 
 char *
@@ -101,6 +102,9 @@ section_known(const char *s)
 	for (size_t i = 0; plain_kinds[i]; i++)
 		if (strcmp(s, plain_kinds[i]) == 0)
 			return 1;
+	if ((strncmp(s, "ssh node ", 9) == 0 && s[9] != '\0') ||
+	    (strncmp(s, "ssh guest ", 10) == 0 && s[10] != '\0'))
+		return 1;
 	for (size_t i = 0; named_kinds[i]; i++) {
 		n = strlen(named_kinds[i]);
 		if (strncmp(s, named_kinds[i], n) == 0 && s[n] == ' ' &&
@@ -568,8 +572,18 @@ conf_load_file(struct px_conf *c, const char *path, struct px_err *e)
 			px_fail(e, PXE_CONFIG, "%s: unknown section [%s]",
 			    c->path, s);
 			px_hint(e, "sections: [px], [profile NAME], [pbs NAME], "
-			    "[telegram], [ssh], [alert NAME], [policy NAME], [mcp]");
+			    "[telegram], [ssh], [ssh node NAME], "
+			    "[ssh guest VMID], [alert NAME], [policy NAME], [mcp]");
 			goto fail;
+		}
+		if (strncmp(s, "ssh", 3) == 0 && (s[3] == '\0' || s[3] == ' ')) {
+			const char *why = ssh_conf_key_problem(s, k, v);
+
+			if (why) {
+				bad(e, c, s, k, why);
+				goto fail;
+			}
+			continue;
 		}
 		if (strcmp(s, "px") == 0) {
 			if (strcmp(k, "profile") != 0) {

@@ -18,6 +18,7 @@
 #include "freeze.h"
 #include "pve.h"
 #include "pve_cluster.h"
+#include "ssh.h"
 
 static const struct px_opt opts[] = {
 	PX_OPT_OUTPUT,
@@ -212,6 +213,102 @@ check_pbs(struct doctor *d, struct px_cli *x)
 	}
 }
 
+/* [ssh]: the key px would offer, px's known_hosts, and each node
+ * reached (host key, authentication, a command run). */
+static void
+check_ssh(struct doctor *d, struct px_cli *x)
+{
+	static const char *const true_argv[] = { "true", NULL };
+	struct ssh_conf sc;
+	struct px_err e = { 0 };
+	struct px_reply r = { .data = -1 };
+	struct pve_cluster_member *m = NULL;
+	struct ssh_pool *pool;
+	struct ssh_job *jobs;
+	const char *sock = getenv("SSH_AUTH_SOCK");
+	char detail[512], host[256], user[64];
+	int nm = 0, nj = 0, port;
+
+	if (ssh_conf_load(&x->conf, &sc, &e) != 0) {
+		fail(d, "ssh", &e);
+		return;
+	}
+	if (!sc.configured) {
+		ssh_conf_free(&sc);
+		return;
+	}
+	if (sc.key) {
+		if (secret_file_check(sc.key, &e) != 0)
+			fail(d, "ssh key", &e);
+		else
+			report(d, "ssh key", "PASS", sc.key, NULL);
+	} else if (!(sc.agent && sock)) {
+		report(d, "ssh key", "WARN", "no [ssh] key and no agent: px "
+		    "tries ~/.ssh/id_ed25519, id_ecdsa, id_rsa", "set [ssh] "
+		    "key, or start ssh-agent");
+	}
+	if (sc.agent && sock) {
+		snprintf(detail, sizeof(detail), "ssh-agent at %s, asked first",
+		    sock);
+		report(d, "ssh agent", "PASS", detail, NULL);
+	}
+	snprintf(detail, sizeof(detail), "%s, host_keys = %s", sc.known_hosts,
+	    sc.host_keys == SSH_HK_STRICT ? "strict" : sc.host_keys ==
+	    SSH_HK_OFF ? "off" : "tofu");
+	if (sc.host_keys == SSH_HK_OFF)
+		report(d, "ssh host keys", "WARN", detail, "host_keys = off "
+		    "trusts any server: use tofu or strict");
+	else
+		report(d, "ssh host keys", "PASS", detail, NULL);
+	if (pve_get(x->client, &r, &e, "/cluster/status") != 0 ||
+	    pve_cluster_status_parse(&r.j, r.data, &m, &nm, &e) != 0) {
+		report(d, "ssh nodes", "WARN", e.msg, e.hint);
+		if (r.body.p)
+			px_reply_free(&r);
+		ssh_conf_free(&sc);
+		return;
+	}
+	px_reply_free(&r);
+	pool = ssh_pool_new(&x->conf, &sc);
+	jobs = px_xcalloc(nm + 1, sizeof(*jobs));
+	for (int i = 0; i < nm; i++) {
+		if (strcmp(m[i].type, "node") != 0)
+			continue;
+		ssh_pool_hint(pool, m[i].name, m[i].ip);
+		jobs[nj].node = m[i].name;
+		jobs[nj].argv = true_argv;
+		jobs[nj].timeout = 30;
+		nj++;
+	}
+	ssh_run_all(pool, jobs, nj);
+	for (int i = 0; i < nj; i++) {
+		char check[96];
+
+		snprintf(check, sizeof(check), "ssh %s", jobs[i].node);
+		if (jobs[i].rc != 0) {
+			fail(d, check, &jobs[i].err);
+		} else {
+			const char *ip = NULL;
+
+			for (int k = 0; k < nm; k++)
+				if (strcmp(m[k].name, jobs[i].node) == 0)
+					ip = m[k].ip;
+			ssh_node_addr(&x->conf, &sc, jobs[i].node, ip, host,
+			    sizeof(host), &port, user, sizeof(user));
+			snprintf(detail, sizeof(detail), "%s@%s:%d: host key "
+			    "trusted, key accepted, a command ran (status %d)",
+			    user, host, port, jobs[i].res.status);
+			report(d, check, jobs[i].res.status == 0 ? "PASS" :
+			    "WARN", detail, NULL);
+		}
+		ssh_result_free(&jobs[i].res);
+	}
+	free(jobs);
+	free(m);
+	ssh_pool_free(pool);
+	ssh_conf_free(&sc);
+}
+
 int
 doctor_main(int argc, char **argv)
 {
@@ -324,6 +421,7 @@ doctor_main(int argc, char **argv)
 		px_reply_free(&r);
 	check_gate(&d, &x, dd);
 	check_pbs(&d, &x);
+	check_ssh(&d, &x);
 done:
 	rc = cli_print(&x, d.o, &e);
 	out_free(d.o);
