@@ -90,7 +90,9 @@ static const char *const named_kinds[] = {
 	"profile", "pbs", "alert", "policy", NULL
 };
 static const char *const plain_kinds[] = {
-	"px", "telegram", "ssh", "audit", NULL
+	"px", "telegram", "ssh", "audit",
+	"daemon", "reconcile",	/* px daemon (pxdaemon.1) */
+	NULL
 };
 
 static int
@@ -568,7 +570,8 @@ conf_load_file(struct px_conf *c, const char *path, struct px_err *e)
 			px_fail(e, PXE_CONFIG, "%s: unknown section [%s]",
 			    c->path, s);
 			px_hint(e, "sections: [px], [profile NAME], [pbs NAME], "
-			    "[telegram], [ssh], [alert NAME], [policy NAME]");
+			    "[telegram], [ssh], [alert NAME], [policy NAME], "
+			    "[daemon], [reconcile]");
 			goto fail;
 		}
 		if (strcmp(s, "px") == 0) {
