@@ -91,7 +91,7 @@ static const char *const named_kinds[] = {
 };
 static const char *const plain_kinds[] = {
 	"px", "telegram", "ssh", "audit",
-	"daemon", "reconcile",	/* px daemon (pxdaemon.1) */
+	"daemon",		/* px daemon (pxdaemon.1) */
 	NULL
 };
 
@@ -571,7 +571,7 @@ conf_load_file(struct px_conf *c, const char *path, struct px_err *e)
 			    c->path, s);
 			px_hint(e, "sections: [px], [profile NAME], [pbs NAME], "
 			    "[telegram], [ssh], [alert NAME], [policy NAME], "
-			    "[daemon], [reconcile]");
+			    "[daemon]");
 			goto fail;
 		}
 		if (strcmp(s, "px") == 0) {

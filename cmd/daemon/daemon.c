@@ -43,7 +43,9 @@ PX_COMMAND(daemon, "watch and act: alerts, approvals, schedules, "
     "reconcile", opts, NULL, NULL);
 
 /* The parts, in the order they start. */
+extern struct part part_alerts;
 static struct part *parts_table[] = {
+	&part_alerts,
 	NULL
 };
 
@@ -142,7 +144,7 @@ conf_seconds(const struct px_conf *c, const char *section, const char *key,
 }
 
 static const char *const daemon_keys[] = { "alerts_interval",
-	"approvals_interval", "schedule_interval", "runs_kept", NULL };
+	"ntfy_server", "ntfy_token_file", NULL };
 
 /* Check every part's configuration in c; on success swap it in (the old
  * part state freed), else leave everything as it was.  0 or -1 with e. */
@@ -373,9 +375,14 @@ daemon_main(int argc, char **argv)
 
 	dlog(&d, DL_INFO, "daemon", "started, pid %ld, configuration %s",
 	    (long)getpid(), d.conf.path);
-	if (!off[O_NO_EXPORTER - O_NO_ALERTS])
-		dlog(&d, DL_INFO, "exporter", "not built into this px: "
-		    "nothing is served");
+	/* parts not in this px yet: their --no- options are accepted */
+	for (int k = 1; k < 5; k++) {
+		static const char *const later[] = { NULL, "approvals",
+			"exporter", "reconcile", "schedule" };
+
+		if (!off[k])
+			dlog(&d, DL_INFO, later[k], "not in this version of px");
+	}
 	for (int i = 0; i < nparts; i++) {
 		struct part *p = &parts[i];
 

@@ -1160,6 +1160,62 @@ dns_get(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 	ext_obj_free(&o);
 }
 
+/* Days until the node certificates expire (/_sim/cert changes it). */
+long sim_cert_days = 700;
+
+/* GET /nodes/{node}/certificates/info: the CA and the node's
+ * certificate, as PVE lists them. */
+static void
+cert_info(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	const char *node = sim_var(m, "node");
+	struct sim_node *n = sim_node_find(s, node);
+	time_t now = sim_now(s);
+	char subj[192];
+	struct jw w;
+
+	(void)rq;
+	if (n == NULL) {
+		sim_error(rs, 500, "no such node '%s'", node);
+		return;
+	}
+	sim_ok_begin(rs, &w);
+	jw_arr(&w);
+	jw_obj(&w);
+	jw_kstr(&w, "filename", "pve-root-ca.pem");
+	jw_kstr(&w, "subject", "/CN=Proxmox Virtual Environment/OU=sim/"
+	    "O=PVE Cluster Manager CA");
+	jw_kstr(&w, "issuer", "/CN=Proxmox Virtual Environment/OU=sim/"
+	    "O=PVE Cluster Manager CA");
+	jw_kint(&w, "notbefore", (long long)now - 400 * 86400);
+	jw_kint(&w, "notafter", (long long)now + 3200 * 86400);
+	jw_kstr(&w, "public-key-type", "rsaEncryption");
+	jw_kint(&w, "public-key-bits", 4096);
+	jw_end(&w);
+	jw_obj(&w);
+	snprintf(subj, sizeof(subj), "/OU=PVE Cluster Node/O=Proxmox Virtual "
+	    "Environment/CN=%s.sim", n->name);
+	jw_kstr(&w, "filename", "pve-ssl.pem");
+	jw_kstr(&w, "subject", subj);
+	jw_kstr(&w, "issuer", "/CN=Proxmox Virtual Environment/OU=sim/"
+	    "O=PVE Cluster Manager CA");
+	jw_kint(&w, "notbefore", (long long)now - 30 * 86400);
+	jw_kint(&w, "notafter", (long long)now + sim_cert_days * 86400);
+	if (n->ssl_fingerprint)
+		jw_kstr(&w, "fingerprint", n->ssl_fingerprint);
+	jw_kstr(&w, "public-key-type", "rsaEncryption");
+	jw_kint(&w, "public-key-bits", 2048);
+	jw_key(&w, "san");
+	jw_arr(&w);
+	jw_str(&w, n->name);
+	jw_str(&w, n->ip ? n->ip : "127.0.0.1");
+	jw_end(&w);
+	jw_end(&w);
+	jw_end(&w);
+	sim_ok_end(rs, &w);
+}
+
 static int
 ipv4_ok(const char *v)
 {
@@ -1473,6 +1529,7 @@ const struct sim_route sim_routes_node[] = {
 	    "Sys.Syslog", 0 },
 
 	{ "GET", "/nodes/{node}/dns", dns_get, NAUD, 0 },
+	{ "GET", "/nodes/{node}/certificates/info", cert_info, NAUD, 0 },
 	{ "PUT", "/nodes/{node}/dns", dns_put, NMOD, 0 },
 	{ "GET", "/nodes/{node}/time", time_get, NAUD, 0 },
 	{ "PUT", "/nodes/{node}/time", time_put, NMOD, 0 },
