@@ -43,9 +43,10 @@ PX_COMMAND(daemon, "watch and act: alerts, approvals, schedules, "
     "reconcile", opts, NULL, NULL);
 
 /* The parts, in the order they start. */
-extern struct part part_alerts;
+extern struct part part_alerts, part_schedule;
 static struct part *parts_table[] = {
 	&part_alerts,
+	&part_schedule,
 	NULL
 };
 
@@ -144,7 +145,7 @@ conf_seconds(const struct px_conf *c, const char *section, const char *key,
 }
 
 static const char *const daemon_keys[] = { "alerts_interval",
-	"ntfy_server", "ntfy_token_file", NULL };
+	"schedule_interval", "ntfy_server", "ntfy_token_file", NULL };
 
 /* Check every part's configuration in c; on success swap it in (the old
  * part state freed), else leave everything as it was.  0 or -1 with e. */
@@ -376,7 +377,7 @@ daemon_main(int argc, char **argv)
 	dlog(&d, DL_INFO, "daemon", "started, pid %ld, configuration %s",
 	    (long)getpid(), d.conf.path);
 	/* parts not in this px yet: their --no- options are accepted */
-	for (int k = 1; k < 5; k++) {
+	for (int k = 1; k < 4; k++) {
 		static const char *const later[] = { NULL, "approvals",
 			"exporter", "reconcile", "schedule" };
 
