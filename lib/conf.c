@@ -91,7 +91,9 @@ static const char *const named_kinds[] = {
 	"profile", "pbs", "alert", "policy", "mcp", NULL
 };
 static const char *const plain_kinds[] = {
-	"px", "telegram", "ssh", "audit", "exporter", "mcp", NULL
+	"px", "telegram", "ssh", "audit", "exporter", "mcp",
+	"daemon",		/* px daemon (pxdaemon.1) */
+	NULL
 };
 
 static int
@@ -573,7 +575,8 @@ conf_load_file(struct px_conf *c, const char *path, struct px_err *e)
 			    c->path, s);
 			px_hint(e, "sections: [px], [profile NAME], [pbs NAME], "
 			    "[telegram], [ssh], [ssh node NAME], "
-			    "[ssh guest VMID], [alert NAME], [policy NAME], [mcp]");
+			    "[ssh guest VMID], [alert NAME], [policy NAME], [mcp], "
+			    "[daemon]");
 			goto fail;
 		}
 		if (strncmp(s, "ssh", 3) == 0 && (s[3] == '\0' || s[3] == ' ')) {

@@ -1092,3 +1092,31 @@ out:
 	tg_close(&t);
 	return rc;
 }
+
+int
+hitl_notify(const struct px_conf *c, const char *text, struct px_err *e)
+{
+	struct tg t;
+	struct tg_answer a;
+	struct buf f = { 0 };
+	int rc;
+
+	if (tg_open(&t, c, "(alerts)", e) != 0) {
+		tg_close(&t);
+		/* not an approval: say what it is */
+		if (strstr(e->msg, "not configured") != NULL)
+			px_fail(e, PXE_CONFIG, "route telegram: [telegram] "
+			    "needs bot_token_file, chat_id and approver");
+		else
+			px_wrap(e, "route telegram");
+		e->id = e->id == PXE_HITL_DENIED ? PXE_TRANSPORT : e->id;
+		return -1;
+	}
+	form_addf(&f, "chat_id", "%lld", t.chat);
+	form_add(&f, "text", text);
+	rc = tg_call(&t, "sendMessage", f.p, &a, e);
+	tg_answer_free(&a);
+	buf_free(&f);
+	tg_close(&t);
+	return rc;
+}

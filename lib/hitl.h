@@ -42,6 +42,10 @@ const char *hitl_policy(const struct px_conf *c, const struct hitl_request *r);
  * PXE_HITL_TIMEOUT. */
 int hitl_approve(const struct px_conf *c, const char *policy,
     const struct hitl_request *r, char *who, size_t whon, struct px_err *e);
+/* Send text to [telegram]'s chat_id, without buttons and without
+ * waiting (an alert).  0, or -1 with e (PXE_CONFIG when [telegram] is
+ * incomplete; the bot token is never in e). */
+int hitl_notify(const struct px_conf *c, const char *text, struct px_err *e);
 /* Besides: PXE_SECRET_PERMS for a bot_token_file, an inline bot_token
  * (in a config file) or a hitl.key that others can read, PXE_CONFIG for
  * a malformed [telegram] or [policy] value.  Telegram unreachable or

@@ -435,6 +435,7 @@ struct sim_storage {
 	char *nodes;		/* comma list, NULL = all nodes */
 	int disabled;
 	uint64_t total;		/* bytes, per node for local storages */
+	int fill;		/* /_sim/storage: used at least this % */
 	struct sim_kvlist config;	/* other /storage keys: path, server,
 					   export, pool, vgname, thinpool,
 					   prune-backups, ... */
@@ -584,6 +585,9 @@ int sim_next_vmid(struct sim *s);
 
 /* Storages. */
 struct sim_storage *sim_storage_find(struct sim *s, const char *id);
+/* Days until the nodes' certificates expire (/_sim/cert). */
+extern long sim_cert_days;
+#define SIM_CERT_UNSET	(-1000000L)
 /* 1 when storage st exists on node (nodes list empty or naming it). */
 int sim_storage_on_node(const struct sim_storage *st, const char *node);
 /* Bytes used on st as seen from node (volumes plus a base load). */

@@ -12,7 +12,10 @@ is "$(printf '%s\n' "$calls" | sed 's/:.*//' | sort -u | tr '\n' ' ')" \
 like "$(printf '%s\n' "$calls" | grep '^lib/http_auth.c')" '"/access/ticket"' "http_auth.c's only one is the login"
 is "$(printf '%s\n' "$calls" | grep -c '^lib/http_auth.c')" 1 "one login call, for the login and the ticket renewal alike"
 raw=$(grep -rln 'curl_easy_setopt\|curl_multi_add_handle' cmd lib --include=*.c | grep -v '^cmd/sim/' | sort | tr '\n' ' ')
-is "$raw" "lib/http.c lib/http_async.c lib/http_trust.c lib/http_ws.c " "only lib/http*.c talk to libcurl"
+is "$raw" "lib/http.c lib/http_async.c lib/http_notify.c lib/http_trust.c lib/http_ws.c " "only lib/http*.c talk to libcurl"
+# lib/http_notify.c posts alerts to webhooks and ntfy: never with a
+# profile's connection or credentials.
+is "$(grep -c 'px_client\|px_profile\|conf_secret' lib/http_notify.c)" 0 "the alert receivers' POST never sees a profile"
 async=$(grep -n 'method' lib/http_async.c | grep -E '"(POST|PUT|DELETE)"' | wc -l)
 is "$async" 0 "the TUI's asynchronous client makes no writes of its own (its one POST is http_auth.c's ticket renewal)"
 done_testing

@@ -439,6 +439,8 @@ builtin_certs(struct sim *s, const char *node, struct x509_info *ca,
 	snprintf(nc->issuer, sizeof(nc->issuer), "%s", ca->subject);
 	nc->notbefore = created + 60;
 	nc->notafter = created + 60 + 730LL * 86400;
+	if (sim_cert_days != SIM_CERT_UNSET)	/* POST /_sim/cert */
+		nc->notafter = (long long)sim_now(s) + sim_cert_days * 86400LL;
 	snprintf(nc->san[0], X509_SANLEN, "127.0.0.1");
 	snprintf(nc->san[1], X509_SANLEN, "0:0:0:0:0:0:0:1");
 	snprintf(nc->san[2], X509_SANLEN, "localhost");

@@ -264,6 +264,47 @@ c_offline(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 	sim_ok_null(rs);
 }
 
+/* A storage filling up (fill=PCT, at least that share used on every
+ * node; 0: back to what its volumes use), for px daemon's alerts. */
+static void
+c_storage(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	const char *id = sim_param(rq, "storage");
+	struct sim_storage *st = id ? sim_storage_find(s, id) : NULL;
+	long long fill = sim_param_int(rq, "fill", -1);
+
+	(void)m;
+	if (st == NULL) {
+		sim_param_error(rs, "storage", "no such storage");
+		return;
+	}
+	if (fill < 0 || fill > 100) {
+		sim_param_error(rs, "fill", "want a percentage 0..100");
+		return;
+	}
+	st->fill = (int)fill;
+	s->dirty++;
+	sim_ok_null(rs);
+}
+
+/* The nodes' certificates expire in days=N (cert_expiring alerts). */
+static void
+c_cert(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	long long days = sim_param_int(rq, "days", -100000);
+
+	(void)s;
+	(void)m;
+	if (days < -3650 || days > 36500) {
+		sim_param_error(rs, "days", "want a number of days");
+		return;
+	}
+	sim_cert_days = (long)days;
+	sim_ok_null(rs);
+}
+
 static void
 c_latency(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
     const struct sim_match *m)
@@ -344,6 +385,8 @@ const struct sim_route sim_routes_control[] = {
 	{ "POST", "/_sim/fault", c_fault_add, NULL, NULL, 0 },
 	{ "DELETE", "/_sim/fault", c_fault_clear, NULL, NULL, 0 },
 	{ "POST", "/_sim/offline", c_offline, NULL, NULL, 0 },
+	{ "POST", "/_sim/storage", c_storage, NULL, NULL, 0 },
+	{ "POST", "/_sim/cert", c_cert, NULL, NULL, 0 },
 	{ "POST", "/_sim/latency", c_latency, NULL, NULL, 0 },
 	{ "POST", "/_sim/tasks", c_tasks, NULL, NULL, 0 },
 	{ "GET", "/_sim/log", c_log, NULL, NULL, 0 },

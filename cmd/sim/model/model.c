@@ -715,6 +715,8 @@ sim_storage_used(struct sim *s, const struct sim_storage *st,
 			continue;
 		used += v->used ? v->used : v->size;
 	}
+	if (st->fill > 0 && used < st->total / 100 * (uint64_t)st->fill)
+		used = st->total / 100 * (uint64_t)st->fill;
 	if (used > st->total)
 		used = st->total - st->total / 100;
 	return used;
