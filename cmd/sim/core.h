@@ -57,6 +57,14 @@ void server_stop(void);
 void sim_req_free(struct sim_req *rq);
 /* Parse a form-urlencoded string into params; -1 on a bad %-escape. */
 int sim_parse_form(struct sim_kvlist *l, const char *s, size_t n);
+/* http/parse.c: one request from the connection's input in (consumed
+ * when complete): 1 with rq filled, 0 for more data, 2 for an upload
+ * whose body is to be spooled, or the HTTP status (>= 400) that refuses
+ * it. */
+int sim_request_parse(struct buf *in, struct sim_req *rq, int *keepalive);
+/* Split rq's target into path, API and query, and its body into
+ * parameters; -1 when they are malformed. */
+int sim_request_decode(struct sim_req *rq);
 
 /* http/request.c (besides sim_param and friends in sim.h) */
 /* Percent-decode s[0..n) into a new string; NULL on a bad escape or an

@@ -20,9 +20,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 	int keepalive, r;
 
 	buf_add(&in, data, n);
-	while ((r = sim_request_parse(&in, &rq, &keepalive)) == 1) {
+	while ((r = sim_request_parse(&in, &rq, &keepalive)) == 1 || r == 2) {
+		/* 2: an upload, whose body the server spools to a file */
 		(void)sim_request_decode(&rq);
 		sim_req_free(&rq);
+		if (r == 2)
+			break;
 	}
 	buf_free(&in);
 	return 0;
