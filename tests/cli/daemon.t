@@ -81,4 +81,28 @@ printf '%s\n' "$base" >"$PX_CONFIG"
 run px daemon extra
 is "$rc" 2 "an operand is a usage error"
 
+# the exporter part: /metrics from the daemon's loop
+printf '%s\n\n[exporter]\nlisten = 127.0.0.1:0\n' "$base" >"$PX_CONFIG"
+dstart --no-alerts --no-schedule
+dwait 'info exporter: listening on http://127\.0\.0\.1:[0-9]+/metrics'
+ok $? "the daemon's exporter listens"
+addr=$(sed -n 's|.*listening on http://\([^/]*\)/metrics.*|\1|p' "$T/d.log" | head -1)
+m=$(curl -s --max-time 20 "http://$addr/metrics")
+like "$m" '# TYPE pve_up gauge' "GET /metrics answers the exposition"
+like "$m" 'pve_up\{id="node/pve1"\} 1' "... with the cluster's nodes"
+code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 20 "http://$addr/other")
+is "$code" 404 "... and 404 for another path"
+printf '%s\n\n[exporter]\nlisten = 127.0.0.1:0\n\n[daemon]\nalerts_interval = 30s\n' \
+    "$base" >"$PX_CONFIG"
+kill -HUP $DPID
+dwait 'notice daemon: configuration reloaded'; ok $? "SIGHUP reloads"
+n=0
+while [ "$(grep -c 'exporter: listening' "$T/d.log")" -lt 2 ] && [ $n -lt 100 ]; do
+	sleep 0.05; n=$((n + 1))
+done
+is "$(grep -c 'exporter: listening' "$T/d.log")" 2 "... and the exporter listens again"
+dstop TERM
+is "$rc" 0 "SIGTERM with the exporter: exit 0"
+printf '%s\n' "$base" >"$PX_CONFIG"
+
 done_testing
