@@ -128,6 +128,7 @@ try:
              ["status", "{v}"], ["ls", "backups"]]
     codes = collections.Counter()
     sample = {}
+    ro_other = collections.Counter()
     either = collections.Counter()
     bad = []
     slowest = 0.0
@@ -214,8 +215,13 @@ try:
                        f"applied")
         if rc in (2, 3, 4, 5, 6, 8, 9, 10) and kind == "set" and not same:
             bad.append(f"{what}: refused (exit {rc}) but changed")
+        # the gate refuses (8) once px has found the guest; a fault
+        # before that fails the command first: either way nothing sent
+        if prof == "ro" and (rc == 0 or n > 0):
+            bad.append(f"{what}: read-only profile: exit {rc}, {n} "
+                       f"write(s) accepted")
         if prof == "ro" and rc != 8:
-            bad.append(f"{what}: read-only profile gave exit {rc}")
+            ro_other[rc] += 1
         if rc in (1, 7, 11):
             either[(rc, "write accepted" if n else "no write accepted")] += 1
             if n and rc != 11 and os.environ.get("SOAK_VERBOSE"):
@@ -234,6 +240,9 @@ try:
     print("soak: writes that failed either way: " + (", ".join(
         f"exit {k[0]} {k[1]}: {n}" for k, n in sorted(either.items()))
         or "none"))
+    if ro_other:
+        print("soak: read-only writes that failed before the gate: " +
+              ", ".join(f"exit {k}: {n}" for k, n in sorted(ro_other.items())))
     for k in sorted(sample):
         print(f"soak: e.g. exit {k}: {sample[k]}")
     for b in bad[:50]:
