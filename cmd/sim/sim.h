@@ -11,7 +11,7 @@
  *   core.h           what the layers below the endpoints declare
  *
  *   server/          the network side (top: calls the router)
- *     server.c       sockets, poll() loop, HTTP/1.1 parsing, keep-alive,
+ *     server.c       sockets, poll() loop, keep-alive, upload spooling,
  *                    latency, injected faults on the wire, long-polls
  *     tls.c          BearSSL server engine, key, self-signed certificate
  *   router/
@@ -46,6 +46,12 @@
  *                    secrets kept out
  *     node_system.c  /nodes/{node}: network, hardware, disks, apt,
  *                    journal, syslog, DNS, time, replication
+ *     node_admin.h, node_admin.c  /nodes/{node}: hosts, subscription,
+ *                    certificates (info, custom, ACME), report, WoL,
+ *                    services; the lines a node's logs gain
+ *     x509.h, x509.c a PEM certificate's fields as certificates/info
+ *                    shows them
+ *     storage_files.c  upload, download-url, the aplinfo catalogue
  *     node_bulk.c    startall/stopall of a node's guests
  *     guest.h        what the guest files share
  *     guest.c        the guest of a path, lock checks, sizes, disk keys,
@@ -57,6 +63,8 @@
  *                    feature, rrddata
  *     guest_snapshot.c snapshots: list, create, delete, rollback
  *     guest_agent.c  the QEMU guest agent, LXC interfaces
+ *     guest_misc.c   cloud-init, sendkey, unlink, suspendall, RRD PNGs,
+ *                    the HA manager moving a guest
  *     guest_console.c  termproxy, vncproxy, spiceproxy
  *     console.c      console tickets, the node's termproxy, the
  *                    vncwebsocket upgrade and the fake console behind it
@@ -71,6 +79,8 @@
  *     perm.c         privileges from roles and ACLs (cached), pool ACLs,
  *                    the "cap" of a ticket
  *   http/            what a handler reads and writes
+ *     parse.c        an HTTP/1.1 request from the wire: line, headers,
+ *                    body; target and form or JSON parameters
  *     request.c      parameters, headers, route variables, %-decoding
  *     response.c     the {"data": ...} envelope, UPIDs, PVE's errors
  *   model/           the state (bottom: never writes an HTTP answer)

@@ -411,6 +411,10 @@ hash_fp(struct sim *s, uint64_t a, uint64_t b, char out[96])
 	fingerprint_format(out, sha);
 }
 
+/* Days until the node certificates expire, when /_sim/cert set it;
+ * SIM_CERT_UNSET: as they were made. */
+long sim_cert_days = SIM_CERT_UNSET;
+
 /* The certificates PVE generates: the cluster CA and the node's. */
 static void
 builtin_certs(struct sim *s, const char *node, struct x509_info *ca,

@@ -1427,9 +1427,6 @@ dns_get(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 	ext_obj_free(&o);
 }
 
-/* Days until the node certificates expire, when /_sim/cert set it
- * (node_admin.c's certificates/info); SIM_CERT_UNSET: as made. */
-long sim_cert_days = SIM_CERT_UNSET;
 
 static int
 ipv4_ok(const char *v)
