@@ -459,24 +459,32 @@ fetch_status(struct collect *k, struct px_err *e)
 	return 0;
 }
 
+/* GET /nodes/NODE/sub of the i-th node into r; 0 or -1 with e. */
+static int
+node_get(struct collect *k, int i, const char *sub, struct px_reply *r,
+    struct px_err *e)
+{
+	struct buf node = { 0 };
+	int rc;
+
+	url_seg(&node, k->nodes[i].name);
+	rc = pve_get(k->c, r, e, "/nodes/%s/%s", node.p, sub);
+	buf_free(&node);
+	return rc;
+}
+
 /* Every online node's replication jobs. */
 static int
 fetch_repl(struct collect *k, struct px_err *e)
 {
 	for (int i = 0; i < k->nnodes; i++) {
 		struct px_reply r;
-		struct buf node = { 0 };
 		int n;
 
 		if (!k->nodes[i].online)
 			continue;
-		url_seg(&node, k->nodes[i].name);
-		if (pve_get(k->c, &r, e, "/nodes/%s/replication",
-		    node.p) != 0) {
-			buf_free(&node);
+		if (node_get(k, i, "replication", &r, e) != 0)
 			return -1;
-		}
-		buf_free(&node);
 		n = r.data >= 0 ? json_len(&r.j, r.data) : 0;
 		for (int j = 0; j < n && j < 10000; j++) {
 			int o = json_at(&r.j, r.data, j);
@@ -512,18 +520,12 @@ fetch_certs(struct collect *k, struct px_err *e)
 {
 	for (int i = 0; i < k->nnodes; i++) {
 		struct px_reply r;
-		struct buf node = { 0 };
 		int n;
 
 		if (!k->nodes[i].online)
 			continue;
-		url_seg(&node, k->nodes[i].name);
-		if (pve_get(k->c, &r, e, "/nodes/%s/certificates/info",
-		    node.p) != 0) {
-			buf_free(&node);
+		if (node_get(k, i, "certificates/info", &r, e) != 0)
 			return -1;
-		}
-		buf_free(&node);
 		n = r.data >= 0 ? json_len(&r.j, r.data) : 0;
 		for (int j = 0; j < n && j < 1000; j++) {
 			int o = json_at(&r.j, r.data, j);
