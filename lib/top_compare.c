@@ -357,7 +357,7 @@ top_draw_compare(TickitRenderBuffer *rb, const struct top_state *s, int y,
 	char cell[TOP_CMP_VALUE + 8], head[256];
 
 	for (int i = 0; i < c->n; i++)
-		read += c->col[i].got != 0;
+		read += c->col[i].got == 1;
 	top_put(rb, s, y, 0, p->bold, "Compare %d guests: %d keys, %d "
 	    "differ (*), %d not on every guest (!)%s%s", c->n, c->nrows,
 	    c->ndiff, c->nmissing, c->only_diff ? "   differences only" :
