@@ -494,10 +494,18 @@ top_ha_key(struct top_state *s, struct top_action *a,
 		snprintf(s->status, sizeof(s->status), "refreshing");
 		return 1;
 	}
+	if (c == 'S' || c == 'd' || c == 'n' || c == 'b' || c == 'V' ||
+	    c == ' ' || c == 't' || (!a->text && strcmp(a->key, "Space") ==
+	    0)) {
+		/* the guest keys: not on HA resources */
+		snprintf(s->status, sizeof(s->status), "in the HA console: s "
+		    "sets the state, m migrates, r relocates (the guest keys "
+		    "work in the guest view, 3)");
+		return 1;
+	}
 	if (c != 's' && c != 'm' && c != 'r' &&
 	    !(!a->text && strcmp(a->key, "Enter") == 0))
-		return c == 'S' || c == 'd' || c == 'n' || c == 'b' ||
-		    c == 'V' || c == ' ' || c == 't';	/* not here */
+		return 0;
 	if (w == NULL) {
 		snprintf(s->status, sizeof(s->status), "no HA resource "
 		    "selected");

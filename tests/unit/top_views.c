@@ -516,6 +516,10 @@ test_ha(void)
 	    "pre-flight preview");
 	is_int(S.view, TOP_QUEUE, "shown in the queue, to confirm there");
 	press("O");
+	press("S");
+	is_int(S.nops, 1, "S (shut down guests) does nothing in the console");
+	ok(strstr(S.status, "s sets the state") != NULL, "and says what "
+	    "works there");
 	press("m");
 	type("pve9");
 	press("Enter");
