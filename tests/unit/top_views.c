@@ -10,6 +10,8 @@
 #include <tickit.h>
 #include <tickit-mockterm.h>
 
+#include "json.h"
+#include "pve_hamgr.h"
 #include "tap.h"
 #include "top_render.h"
 #include "top_state.h"
@@ -691,6 +693,65 @@ test_profiles(void)
 	is_int(S.view, TOP_DASH, "Esc leaves the picker");
 }
 
+/* The manager status as pve-ha-manager writes it, and as a hostile or
+ * broken server might. */
+static void
+test_hamgr_parse(void)
+{
+	static const char good[] = "{\"manager_status\":{\"master_node\":"
+	    "\"pve1\",\"node_status\":{\"pve1\":\"online\",\"pve2\":"
+	    "\"fence\"},\"service_status\":{\"vm:101\":{\"node\":\"pve2\","
+	    "\"state\":\"recovery\",\"uid\":\"x\",\"failed_nodes\":"
+	    "[\"pve3\",\"pve1\"]},\"vm:100\":{\"node\":\"pve1\",\"state\":"
+	    "\"migrate\",\"target\":\"pve3\",\"running\":1}},\"timestamp\":"
+	    "1700000000},\"quorum\":{\"node\":\"pve1\",\"quorate\":\"1\"}}";
+	static const char bad[] = "{\"manager_status\":{\"master_node\":"
+	    "\"pve\\u001b[2J1\\r\\n\",\"node_status\":[1,2],\"service_status\":"
+	    "{\"vm:1\\u001b]0;x\\u0007\":{\"node\":{\"a\":1},\"state\":5,"
+	    "\"failed_nodes\":\"pve1\"},\"vm:2\":7}},\"quorum\":[]}";
+	struct pve_ha_manager m;
+	struct px_err e = { 0 };
+	struct json j;
+
+	ok(json_parse(&j, good, strlen(good), &e) == 0 &&
+	    pve_ha_manager_parse(&j, 0, &m, &e) == 0, "a manager status "
+	    "parses");
+	is_str(m.master, "pve1", "its master");
+	is_int(m.quorate, 1, "quorate (\"1\")");
+	ok(m.nnodes == 2 && !strcmp(pve_ha_manager_node(&m, "pve2"),
+	    "fence"), "its nodes");
+	ok(m.nsvc == 2 && !strcmp(m.svc[0].sid, "vm:100"), "its services, "
+	    "by SID");
+	is_str(m.svc[0].target, "pve3", "a migration's target");
+	is_int(m.svc[0].running, 1, "running");
+	is_str(pve_ha_manager_service(&m, "vm:101")->failed, "pve3,pve1",
+	    "the nodes a service failed on");
+	pve_ha_manager_free(&m);
+	json_free(&j);
+	ok(json_parse(&j, bad, strlen(bad), &e) == 0 &&
+	    pve_ha_manager_parse(&j, 0, &m, &e) == 0, "a broken one parses "
+	    "as far as it can");
+	ok(strchr(m.master, '\x1b') == NULL && strchr(m.master, '\n') ==
+	    NULL, "control characters are sanitized");
+	is_int(m.nnodes, 0, "nodes that are not an object: none");
+	is_int(m.quorate, -1, "a quorum that is not an object: unknown");
+	ok(m.nsvc == 2 && strchr(m.svc[0].sid, '\x1b') == NULL, "service "
+	    "SIDs sanitized");
+	ok(m.svc[0].node[0] == '\0' && m.svc[0].failed[0] == '\0', "wrong "
+	    "types leave fields empty");
+	pve_ha_manager_free(&m);
+	json_free(&j);
+	ok(json_parse(&j, "[1]", 3, &e) == 0 &&
+	    pve_ha_manager_parse(&j, 0, &m, &e) == -1 && e.id == PXE_PARSE,
+	    "not an object: a parse error");
+	json_free(&j);
+	ok(json_parse(&j, "{}", 2, &e) == 0 &&
+	    pve_ha_manager_parse(&j, 0, &m, &e) == 0 && m.master[0] == '\0'
+	    && m.nsvc == 0, "no manager yet: empty");
+	pve_ha_manager_free(&m);
+	json_free(&j);
+}
+
 static void
 test_keymap(void)
 {
@@ -717,6 +778,7 @@ main(void)
 	test_compare();
 	test_ha();
 	test_profiles();
+	test_hamgr_parse();
 	test_keymap();
 	top_state_free(&S);
 	top_effects_free(&FX);
