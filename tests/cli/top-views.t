@@ -100,6 +100,11 @@ keys 3; wait_for '^Guests: 6 of 6'; ok $? "its guests"
 keys O; wait_for '^HA: [0-9]+ resources, .*master pve1' 100; ok $? "its HA console"
 keys P; wait_for '> other .*\(shown\)'; keys k Enter
 wait_for '^ pxtop  sim  nodes 3/3  guests [0-9]+/20 running' 100; ok $? "and back to sim"
+keys O; wait_for "^$sid .* stopped " 100
+keys s; keys started Enter; wait_for "^[0-9]+ +$hvmid .* ha-state started +ready" 100
+keys y y; wait_for "^[0-9]+ +$hvmid .* ha-state started +ok .*done" 100; ok $? "after the switches, changes go through the gate on sim"
+is "$(px ha resources -f tsv -H -c sid,state | awk -v s="$sid" '$1 == s { print $2 }')" started "pxsim has the state back"
+keys c
 keys : "profile nosuch" Enter; wait_for "cannot switch to profile nosuch: no profile 'nosuch'"; ok $? "an unknown profile is refused"
 like "$(screen | head -1)" "pxtop  sim " "and pxtop stays on sim"
 keys q; wait_for '^EXIT=0'; ok $? "q quits with 0"
