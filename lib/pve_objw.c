@@ -58,3 +58,43 @@ objw_acl(struct gate_target *t, const char *path, const char *roles,
 	else if (propagate >= 0)
 		form_add(&t->call.form, "propagate", propagate ? "1" : "0");
 }
+
+void
+objw_ha_sid(char *out, size_t n, const char *type, int vmid)
+{
+	snprintf(out, n, "%s:%d", strcmp(type, "lxc") == 0 ? "ct" : "vm",
+	    vmid);
+}
+
+static void
+ha_target(struct gate_target *t, const char *sid)
+{
+	snprintf(t->id, sizeof(t->id), "ha-resource/%.80s", sid);
+	buf_adds(&t->call.path, "/cluster/ha/resources/");
+	url_seg(&t->call.path, sid);
+}
+
+void
+objw_ha_state(struct gate_target *t, const char *sid, const char *state,
+    const char *digest)
+{
+	ha_target(t, sid);
+	t->call.method = "PUT";
+	form_add(&t->call.form, "state", state);
+	if (digest && digest[0])
+		form_add(&t->call.form, "digest", digest);
+	snprintf(t->summary, sizeof(t->summary), "set HA state of %s to %s",
+	    sid, state);
+}
+
+void
+objw_ha_move(struct gate_target *t, const char *sid, const char *node,
+    int relocate)
+{
+	ha_target(t, sid);
+	t->call.method = "POST";
+	buf_adds(&t->call.path, relocate ? "/relocate" : "/migrate");
+	form_add(&t->call.form, "node", node);
+	snprintf(t->summary, sizeof(t->summary), "%s %s to %s", relocate ?
+	    "relocate" : "migrate", sid, node);
+}

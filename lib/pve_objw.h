@@ -33,4 +33,20 @@ void objw_acl(struct gate_target *t, const char *path, const char *roles,
     const char *users, const char *groups, const char *tokens,
     int propagate, int remove);
 
+/*
+ * HA resources (px ha, pxtop's HA console).  objw_ha_sid: the SID of a
+ * guest of type (qemu, lxc) into out: vm:VMID or ct:VMID.
+ * objw_ha_state: the request that sets its requested state (started,
+ * stopped, disabled, ignored), with the digest of the HA resources read
+ * (or NULL), into t: PUT /cluster/ha/resources/{sid}.  objw_ha_move:
+ * the request that migrates it (relocate 0: online) or relocates it
+ * (stopped, then started) to node: POST .../{sid}/migrate|relocate.
+ * Both name the audit target ha-resource/SID and a summary.
+ */
+void objw_ha_sid(char *out, size_t n, const char *type, int vmid);
+void objw_ha_state(struct gate_target *t, const char *sid, const char *state,
+    const char *digest);
+void objw_ha_move(struct gate_target *t, const char *sid, const char *node,
+    int relocate);
+
 #endif

@@ -39,6 +39,13 @@ const char *const top_keymap[] = {
 	"y      in the queue: run the ready operations (after a dialog)",
 	"c      queue: clear finished; guest view: open its console",
 	"R      refresh now    ? this keymap    q or C-c quit",
+	"D      compare the marked guests' configs side by side: * the",
+	"       value differs, ! not on every guest; - + previous/next",
+	"       difference, = differences only, Left/Right more guests",
+	"O      HA console: resources, requested and current state, node,",
+	"       group or rules, failover history; s set state, m migrate,",
+	"       r relocate (to the queue with a pre-flight preview)",
+	"P      profile picker: Enter switches pxtop to that cluster",
 };
 
 const int top_nkeymap = (int)(sizeof(top_keymap) / sizeof(top_keymap[0]));
@@ -284,6 +291,12 @@ top_key(struct top_state *s, struct top_action *a, struct top_effects *fx)
 		return;
 	}
 	s->status[0] = '\0';
+	if (s->view == TOP_COMPARE && top_compare_key(s, a, fx))
+		return;
+	if (s->view == TOP_HA && top_ha_key(s, a, fx))
+		return;
+	if (s->view == TOP_PROFILES && top_profiles_key(s, a, fx))
+		return;
 	if (page < 1)
 		page = 1;
 	if (a->text) {
@@ -317,6 +330,15 @@ top_key(struct top_state *s, struct top_action *a, struct top_effects *fx)
 			open_entry(s, TOP_IN_CMD);
 			return;
 		case 'H': top_go_view(s, TOP_HEAT, fx); return;
+		case 'D':
+			top_compare_open(s, fx);
+			return;
+		case 'O':
+			top_ha_open(s, fx);
+			return;
+		case 'P':
+			top_profiles_open(s);
+			return;
 		case 'j': move_cursor(s, 1, 0); return;
 		case 'k': move_cursor(s, -1, 0); return;
 		case 'g': move_cursor(s, 1, 1); return;
@@ -528,6 +550,15 @@ top_footer(const struct top_state *s)
 	case TOP_HW:
 		return "Esc back  j/k move  R reload  2 nodes (W on another "
 		    "node)  ? keys  q quit";
+	case TOP_COMPARE:
+		return "Esc back  j/k move  - + previous/next difference  "
+		    "= differences only  Left/Right guests  R reload  ? keys  "
+		    "q quit";
+	case TOP_HA:
+		return top_ha_footer(s);
+	case TOP_PROFILES:
+		return "j/k move  Enter switch to this profile  Esc back  "
+		    "? keys  q quit";
 	default:
 		return "1 dash 2 nodes 3 guests 4 storage 5 tasks Q queue "
 		    "T audit B backups Z snapshots W hardware G grep "

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "out.h"
+#include "top_draw.h"
 #include "top_render.h"
 
 struct pens {
@@ -1057,6 +1058,8 @@ top_render(const struct top_state *s, TickitRenderBuffer *rb, int colour)
 
 		if (v == TOP_GUEST || v == TOP_TASKLOG)
 			continue;	/* opened with Enter, no tab */
+		if (v >= (int)sizeof(keys) - 1)
+			continue;	/* opened by its key, no tab */
 		if (v == TOP_QUEUE)
 			snprintf(tab, sizeof(tab), " %c %s(%d) ", keys[v],
 			    top_view_name(v), s->nops);
@@ -1109,6 +1112,15 @@ top_render(const struct top_state *s, TickitRenderBuffer *rb, int colour)
 		break;
 	case TOP_HEAT:
 		draw_heat(rb, s, y, body, p);
+		break;
+	case TOP_COMPARE:
+		top_draw_compare(rb, s, y, body, colour);
+		break;
+	case TOP_HA:
+		top_draw_ha(rb, s, y, body, colour);
+		break;
+	case TOP_PROFILES:
+		top_draw_profiles(rb, s, y, body, colour);
 		break;
 	case TOP_NVIEWS:
 		break;

@@ -16,7 +16,8 @@
 static const char *const view_names[TOP_NVIEWS] = {
 	"Dashboard", "Nodes", "Guests", "Storage", "Tasks", "Queue", "Audit",
 	"Guest", "Task log", "Backups", "Snapshots", "Hardware", "Grep",
-	"Heatmap"
+	"Heatmap",
+	"Compare", "HA", "Profiles",
 };
 
 static const char *const sort_names[TOP_NSORT] = {
@@ -120,6 +121,8 @@ top_state_free(struct top_state *s)
 	free(s->gl);
 	if (s->grep_is_re)
 		regfree(&s->grep_re);
+	top_compare_free(s);
+	top_ha_free(s);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -373,6 +376,12 @@ top_list_len(const struct top_state *s, enum top_view v)
 		return s->ngl;
 	case TOP_HEAT:
 		return s->nprobes;
+	case TOP_COMPARE:
+		return s->cmp.nrows;
+	case TOP_HA:
+		return s->ha.nrows;
+	case TOP_PROFILES:
+		return s->nprofs;
 	default:
 		return 0;
 	}
@@ -546,6 +555,7 @@ tick(struct top_state *s, struct top_effects *fx)
 	if (s->view == TOP_AUDIT)
 		top_emit(fx, TE_AUDIT);
 	top_pbs_tick(s, fx);
+	top_ha_tick(s, fx);
 }
 
 static void
@@ -790,6 +800,14 @@ top_reduce(struct top_state *s, struct top_action *a, struct top_effects *fx)
 			top_pbs_reduce(s, a, fx);
 			break;
 		}
+		if (a->what & TOP_F_CMP) {	/* one column of D */
+			top_compare_reduce(s, a, fx);
+			break;
+		}
+		if (a->what & TOP_F_HA) {	/* shown in the console */
+			top_ha_reduce(s, a, fx);
+			break;
+		}
 		if ((a->what & TOP_F_BACKUPS) && s->bk_pending > 0) {
 			s->bk_pending--;
 			s->bk_failed++;
@@ -858,6 +876,18 @@ top_reduce(struct top_state *s, struct top_action *a, struct top_effects *fx)
 	case TA_PBS_SNAPS:
 	case TA_PBS_GC:
 		top_pbs_reduce(s, a, fx);
+		break;
+	case TA_CMPCFG:
+		top_compare_reduce(s, a, fx);
+		break;
+	case TA_HA_RES:
+	case TA_HA_CUR:
+	case TA_HA_MGR:
+	case TA_HA_RULES:
+		top_ha_reduce(s, a, fx);
+		break;
+	case TA_SWITCHED:
+		top_profiles_switched(s, a, fx);
 		break;
 	case TA_RRD:
 		if (a->id != s->detail_vmid) {

@@ -44,6 +44,8 @@
 #include "pve_cluster.h"
 #include "pve_guest.h"
 #include "pve_node.h"
+#include "pve_objrisk_ha.h"
+#include "pve_objw.h"
 #include "pve_rrd.h"
 #include "pve_task.h"
 #include "top_render.h"
@@ -70,12 +72,12 @@ static void *refresh_timer;
  * first asked (index as S.pbs). */
 static struct px_client *pbs_client[TOP_NPBS];
 
-static char switch_to[64];	/* :profile: run again on this one */
 static double delay = 3;
 
 /* ---- actions in, effects out ---- */
 
 static void run_effect(const struct top_effect *e);
+static void switch_profile(const char *name);
 
 /* reduce_one and render, for lib/support/tui */
 TUI_GLUE(S, FX, top_effects_clear, top_reduce, top_render, run_effect)
@@ -99,12 +101,44 @@ struct fetch {
 	int running;
 	char upid[256];		/* or node, or PBS profile */
 	char store[64];		/* a PBS datastore */
+	/* the list of fetches in flight (a profile switch cancels those
+	 * of the old client) */
+	struct fetch *inext, *iprev;
+	int linked;
 };
+
+static struct fetch *inflight;
+
+static void
+fetch_link(struct fetch *f)
+{
+	f->iprev = NULL;
+	f->inext = inflight;
+	if (inflight)
+		inflight->iprev = f;
+	inflight = f;
+	f->linked = 1;
+}
+
+static void
+fetch_unlink(struct fetch *f)
+{
+	if (!f->linked)
+		return;
+	if (f->iprev)
+		f->iprev->inext = f->inext;
+	else
+		inflight = f->inext;
+	if (f->inext)
+		f->inext->iprev = f->iprev;
+	f->linked = 0;
+}
 
 static void
 fetch_failed(struct fetch *f, const struct px_err *e)
 {
-	struct top_action a = { .type = TA_FETCH_FAILED, .what = f->what };
+	struct top_action a = { .type = TA_FETCH_FAILED, .what = f->what,
+		.id = f->id };
 
 	snprintf(a.msg, sizeof(a.msg), "%s", e->msg);
 	snprintf(a.upid, sizeof(a.upid), "%s", f->upid);
@@ -123,6 +157,7 @@ on_fetched(struct px_call *k, void *arg)
 	int rc = -1;
 
 	(void)k;
+	fetch_unlink(f);
 	if (f->type == TA_PROBE) {	/* timed, the answer unread */
 		a.rc = f->k.rc == 0 ? 0 : -1;
 		a.ms = f->k.seconds * 1000.0;
@@ -161,6 +196,7 @@ on_fetched(struct px_call *k, void *arg)
 		break;
 	case TA_CONFIG:
 	case TA_GREPCFG:
+	case TA_CMPCFG:
 		rc = pve_kv_parse(&r.j, r.data, (struct pve_kv **)&a.rows,
 		    &a.n, &e);
 		break;
@@ -239,6 +275,27 @@ on_fetched(struct px_call *k, void *arg)
 		a.n = 1;
 		rc = pbs_gc_parse(&r.j, r.data, a.rows, &e);
 		break;
+	case TA_HA_RES:
+		rc = pve_ha_resources_parse(&r.j, r.data,
+		    (struct pve_ha_resource **)&a.rows, &a.n, &e);
+		break;
+	case TA_HA_CUR:
+		rc = pve_ha_status_parse(&r.j, r.data,
+		    (struct pve_ha_status **)&a.rows, &a.n, &e);
+		break;
+	case TA_HA_RULES:
+		rc = pve_ha_rules_parse(&r.j, r.data,
+		    (struct pve_ha_rule **)&a.rows, &a.n, &e);
+		break;
+	case TA_HA_MGR:
+		a.rows = px_xcalloc(1, sizeof(struct pve_ha_manager));
+		a.n = 1;
+		if ((rc = pve_ha_manager_parse(&r.j, r.data, a.rows,
+		    &e)) != 0) {
+			free(a.rows);
+			a.rows = NULL;
+		}
+		break;
 	case TA_TASKLOG:
 		if (f->pair == NULL) {	/* the status half */
 			struct pve_task t;
@@ -276,6 +333,11 @@ out:
 	px_call_free(&f->k);
 	if (f->type == TA_TASKLOG && f->pair == NULL)
 		return;	/* freed with its log half */
+	if (f->pair && f->pair->linked) {	/* its status half waits */
+		px_async_cancel(async, &f->pair->k);
+		px_call_free(&f->pair->k);
+		fetch_unlink(f->pair);
+	}
 	free(f->pair);
 	free(f);
 }
@@ -295,7 +357,35 @@ static void
 fetch_start_on(struct px_client *c, struct fetch *f, const char *path)
 {
 	px_call_init(&f->k, c, "GET", NULL, "%s", path);
+	fetch_link(f);
 	px_async_start(async, &f->k, on_fetched, f);
+}
+
+/* Cancel every fetch in flight on client c (none of their answers
+ * comes), and free them. */
+static void
+fetch_cancel_on(struct px_client *c)
+{
+	struct fetch **dead = NULL, *f, *next;
+	int n = 0;
+
+	for (f = inflight; f; f = next) {
+		next = f->inext;
+		if (f->k.c != c)
+			continue;
+		px_async_cancel(async, &f->k);
+		px_call_free(&f->k);
+		fetch_unlink(f);
+		dead = px_xrealloc(dead, (size_t)(n + 1) * sizeof(*dead));
+		dead[n++] = f;
+	}
+	/* a task log's status half goes with its log half */
+	for (int i = 0; i < n; i++)
+		if (!(dead[i]->type == TA_TASKLOG && dead[i]->pair == NULL)) {
+			free(dead[i]->pair);
+			free(dead[i]);
+		}
+	free(dead);
 }
 
 static void
@@ -471,6 +561,28 @@ run_backups(const char *node, const char *storage)
 	buf_free(&b);
 }
 
+/* The HA console: the resources, the manager's status in its two forms,
+ * and the rules (PVE 9; PVE 8 answers 501, left unsaid: the console
+ * shows the groups the resources name). */
+static void
+run_ha(void)
+{
+	static const struct {
+		enum top_act_type type;
+		int what;
+		const char *path;
+	} parts[] = {
+		{ TA_HA_RES, TOP_F_HA, "/cluster/ha/resources" },
+		{ TA_HA_CUR, TOP_F_HA, "/cluster/ha/status/current" },
+		{ TA_HA_MGR, TOP_F_HA, "/cluster/ha/status/manager_status" },
+		{ TA_HA_RULES, 0, "/cluster/ha/rules" },
+	};
+
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+		fetch_start(fetch_new(parts[i].type, parts[i].what, 0),
+		    parts[i].path);
+}
+
 static void
 run_tasklog(const char *upid)
 {
@@ -553,7 +665,9 @@ run_audit(void)
 
 /* ---- the worker: pre-flight previews and operations via the gate ---- */
 
-enum job_type { JOB_RISK, JOB_RUN, JOB_FOLLOW };
+enum job_type { JOB_RISK, JOB_RUN, JOB_FOLLOW,
+	JOB_SWITCH		/* to client, profile p (made by the loop) */
+};
 
 struct job {
 	enum job_type type;
@@ -565,6 +679,8 @@ struct job {
 	/* JOB_FOLLOW: what gate_task_done needs */
 	struct gate_req r;
 	struct gate_result res;
+	struct px_client *client;	/* JOB_SWITCH */
+	const struct px_profile *p;
 	struct job *next;
 };
 
@@ -614,6 +730,113 @@ report(const struct top_action *a)
 		free(p);	/* the loop has ended: nobody to tell */
 }
 
+/*
+ * An HA action of the console (ha-state, ha-migrate, ha-relocate) as px
+ * ha builds it: the request (lib/pve_objw.h, with the digest of the HA
+ * resources for a state, as px ha resource set sends it) and its
+ * pre-flight check (lib/pve_objrisk_ha.h), on the object kind
+ * ha-resource.  The assess arguments point into j and sid.  0, or -1
+ * with e when the digest could not be read.
+ */
+struct ha_job {
+	char sid[32];
+	struct objrisk_ha st;
+	struct objrisk_ha_move mv;
+};
+
+static int
+ha_build(struct job *j, struct ha_job *h, struct gate_req *r, int digest,
+    struct px_err *e)
+{
+	struct gate_target *t;
+	char dg[96] = "";
+
+	objw_ha_sid(h->sid, sizeof(h->sid), j->g.type, j->g.vmid);
+	gate_req_init(r, strcmp(j->action, "ha-state") == 0 ? "set" :
+	    j->action + 3, "ha-resource", 1);
+	t = &r->t[0];
+	if (strcmp(j->action, "ha-state") == 0) {
+		if (digest) {
+			struct px_reply d;
+			struct buf p = { 0 };
+			int k;
+
+			buf_adds(&p, "/cluster/ha/resources/");
+			url_seg(&p, h->sid);
+			k = pve_get(WX.client, &d, e, "%s", p.p);
+			buf_free(&p);
+			if (k != 0)
+				return -1;
+			if ((k = json_get(&d.j, d.data, "digest")) >= 0)
+				json_strcpy(&d.j, k, dg, sizeof(dg));
+			px_reply_free(&d);
+		}
+		objw_ha_state(t, h->sid, j->arg, dg);
+		h->st.sid = h->sid;
+		h->st.state = j->arg;
+		r->assess = objrisk_ha_state;
+		r->assess_arg = &h->st;
+	} else {
+		h->mv.sid = h->sid;
+		h->mv.node = j->arg;
+		h->mv.relocate = strcmp(j->action, "ha-relocate") == 0;
+		objw_ha_move(t, h->sid, j->arg, h->mv.relocate);
+		r->assess = objrisk_ha_move;
+		r->assess_arg = &h->mv;
+		/* a relocate stops a running guest */
+		r->destructive = h->mv.relocate;
+	}
+	snprintf(r->summary, sizeof(r->summary), "%s", t->summary);
+	snprintf(r->id, sizeof(r->id), "%s", t->id);
+	return 0;
+}
+
+/* The preview of an HA action: its object's pre-flight check. */
+static void
+ha_preview(struct job *j)
+{
+	struct top_action a = { .type = TA_RISK, .id = j->id };
+	struct px_err e = { 0 };
+	struct ha_job h;
+	struct gate_req r;
+
+	memset(&h, 0, sizeof(h));
+	ha_build(j, &h, &r, 0, &e);
+	if (r.assess(WX.client, &r, r.assess_arg, &a.risk, &e) != 0)
+		risk_add_severe(&a.risk, "Precondition", e.msg);
+	gate_req_free(&r);
+	report(&a);
+}
+
+/* An HA action through the mutation layer: checked (the gate runs its
+ * pre-flight again), approved when a [policy] asks, sent, audited.  PVE
+ * answers with no task: the HA manager carries it out. */
+static void
+ha_run(struct job *j)
+{
+	struct top_action a = { .type = TA_OP_DONE, .id = j->id };
+	struct px_err e = { 0 };
+	struct gate_result res;
+	struct ha_job h;
+	struct gate_req r;
+
+	memset(&h, 0, sizeof(h));
+	memset(&res, 0, sizeof(res));
+	if (ha_build(j, &h, &r, 1, &e) != 0 ||
+	    mutation_admit(&WG, &r, NULL, &e) != 0 ||
+	    gate_send(&WG, &r, 0, &res, &e) != 0) {
+		a.rc = gate_is_refusal(e.id) ? -2 : -1;
+		snprintf(a.msg, sizeof(a.msg), "%s", e.msg);
+	} else {
+		snprintf(a.msg, sizeof(a.msg), "done: the HA manager %s",
+		    strcmp(j->action, "ha-state") == 0 ? "applies it" :
+		    "moves it");
+	}
+	gate_result_free(&res);
+	gate_req_free(&r);
+	report(&a);
+}
+
 /* The preview: the gate's own pre-flight check, and the preconditions a
  * run would refuse on (migration target, backup storage). */
 static void
@@ -621,6 +844,11 @@ job_preview(struct job *j)
 {
 	struct top_action a = { .type = TA_RISK, .id = j->id };
 	struct px_err e = { 0 };
+
+	if (top_ha_action(j->action)) {
+		ha_preview(j);
+		return;
+	}
 
 	risk_check(WX.client, &j->g, j->action, j->batch, &a.risk, &e);
 	if (strcmp(j->action, "migrate") == 0 &&
@@ -699,8 +927,17 @@ job_run(struct job **js, int n)
 {
 	struct gate_req all;
 	struct px_err e = { 0 };
-	int admitted;
+	int admitted, k = 0;
 
+	/* the HA console's actions: each on its own object */
+	for (int i = 0; i < n; i++)
+		if (top_ha_action(js[i]->action)) {
+			ha_run(js[i]);
+			job_free(js[i]);
+		} else
+			js[k++] = js[i];
+	if ((n = k) == 0)
+		return;
 	gate_req_init(&all, js[0]->action, "guest", n);
 	for (int i = 0; i < n; i++)
 		if (job_build(js[i], &all.t[i], &e) != 0) {
@@ -817,6 +1054,20 @@ job_follow(struct job *j)
 	job_free(j);
 }
 
+/* A profile switch: the worker's connection and gate to the client the
+ * loop made for the new profile. */
+static void
+job_switch(struct job *j)
+{
+	gate_free(&WG);
+	px_client_free(WX.client);
+	WX.client = j->client;
+	WX.p = j->p;
+	gate_init(&WG, &WX.conf, WX.p, WX.client);
+	WG.yes = 1;
+	free(j);
+}
+
 static void *
 worker(void *arg)
 {
@@ -824,7 +1075,9 @@ worker(void *arg)
 	for (;;) {
 		struct job *j = job_pop();
 
-		if (j->type == JOB_RISK) {
+		if (j->type == JOB_SWITCH) {
+			job_switch(j);
+		} else if (j->type == JOB_RISK) {
 			job_preview(j);
 			free(j);
 		} else if (j->type == JOB_RUN) {
@@ -851,6 +1104,8 @@ worker(void *arg)
 					if (k->type == JOB_RISK) {
 						job_preview(k);
 						free(k);
+					} else if (k->type == JOB_SWITCH) {
+						job_switch(k);
 					} else {
 						job_follow(k);
 					}
@@ -986,6 +1241,18 @@ run_effect(const struct top_effect *e)
 		buf_free(&b);
 		break;
 	}
+	case TE_CMPCFG: {
+		struct buf b = { 0 };
+
+		pve_guest_path(&b, e->g.node, e->g.type, e->g.vmid);
+		buf_adds(&b, "/config");
+		fetch_start(fetch_new(TA_CMPCFG, TOP_F_CMP, e->g.vmid), b.p);
+		buf_free(&b);
+		break;
+	}
+	case TE_HA:
+		run_ha();
+		break;
 	case TE_GREPCFG: {
 		struct buf b = { 0 };
 
@@ -1036,26 +1303,59 @@ run_effect(const struct top_effect *e)
 	case TE_QUIT:
 		tui_stop();
 		break;
-	case TE_PROFILE: {
-		struct top_action a = { .type = TA_NOTICE };
-		int found = 0;
-
-		for (int i = 0; i < X.conf.nprofiles && !found; i++)
-			found = strcmp(X.conf.profiles[i].name, e->arg) == 0;
-		if (!found) {
-			snprintf(a.msg, sizeof(a.msg), "no profile '%s' in %s: "
-			    "px profiles lists them", e->arg, X.conf.path ?
-			    X.conf.path : "px.conf");
-			post(&a);
-			break;
-		}
-		/* A fresh start on it once the terminal is restored: new
-		 * connections, worker and gate, nothing of the old state. */
-		snprintf(switch_to, sizeof(switch_to), "%s", e->arg);
-		tui_stop();
+	case TE_PROFILE:
+		switch_profile(e->arg);
 		break;
 	}
+}
+
+/*
+ * Switch to PVE profile name without leaving (P, :profile): new clients
+ * for the loop and the worker (made here; on failure nothing changes),
+ * the old client's fetches cancelled and the client freed, the worker
+ * moved over; TA_SWITCHED tells the reducer, which starts over on the
+ * new cluster.  The reducer refuses a switch while operations are
+ * queued or running, so the worker is idle.
+ */
+static void
+switch_profile(const char *name)
+{
+	struct top_action a = { .type = TA_SWITCHED, .rc = -1 };
+	struct px_client_opts o = { 0 };
+	const struct px_profile *p = NULL;
+	struct px_client *c = NULL, *wc = NULL;
+	struct px_err e = { 0 };
+	struct job *j;
+
+	snprintf(a.upid, sizeof(a.upid), "%s", name);
+	for (int i = 0; i < X.conf.nprofiles && p == NULL; i++)
+		if (strcmp(X.conf.profiles[i].name, name) == 0)
+			p = &X.conf.profiles[i];
+	if (p == NULL || p->kind != PX_KIND_PVE) {
+		snprintf(a.msg, sizeof(a.msg), p ? "'%s' is not a PVE "
+		    "profile" : "no profile '%s' in %s: px profiles lists them",
+		    name, X.conf.path ? X.conf.path : "px.conf");
+		post(&a);
+		return;
 	}
+	if ((c = px_client_new(&X.conf, p, &o, &e)) == NULL ||
+	    (wc = px_client_new(&X.conf, p, &o, &e)) == NULL) {
+		px_client_free(c);
+		snprintf(a.msg, sizeof(a.msg), "%s", e.msg);
+		post(&a);
+		return;
+	}
+	fetch_cancel_on(X.client);
+	px_client_free(X.client);
+	X.client = c;
+	X.p = p;
+	j = px_xcalloc(1, sizeof(*j));
+	j->type = JOB_SWITCH;
+	j->client = wc;
+	j->p = p;
+	job_push(j);
+	a.rc = p->read_only ? 1 : 0;
+	post(&a);
 }
 
 /* ---- the terminal (lib/support/tui.h) ---- */
@@ -1072,6 +1372,12 @@ ready(Tickit *t, struct px_async *a, int lines, int cols)
 		if (X.conf.profiles[i].kind == PX_KIND_PBS)
 			snprintf(S.pbs[S.npbs++], sizeof(S.pbs[0]), "%s",
 			    X.conf.profiles[i].name);
+	/* the profile picker (P) lists the PVE ones */
+	for (int i = 0; i < X.conf.nprofiles; i++)
+		if (X.conf.profiles[i].kind == PX_KIND_PVE)
+			top_profiles_set(&S, X.conf.profiles[i].name,
+			    X.conf.profiles[i].url,
+			    X.conf.profiles[i].read_only);
 	worker_start();
 }
 
@@ -1109,14 +1415,5 @@ top_main(int argc, char **argv)
 		px_die(&e);
 
 	tui_run(&app);
-	if (switch_to[0]) {
-		char d[32];
-		char *args[] = { "px", "top", "-p", switch_to, "-d", d, NULL };
-
-		snprintf(d, sizeof(d), "%g", delay);
-		execv("/proc/self/exe", args);
-		px_errx(PX_EXIT_FAIL, "cannot restart on profile %s: %s",
-		    switch_to, strerror(errno));
-	}
 	return 0;
 }
