@@ -93,6 +93,7 @@ static const char *const named_kinds[] = {
 static const char *const plain_kinds[] = {
 	"px", "telegram", "ssh", "audit", "exporter", "mcp",
 	"daemon",		/* px daemon (pxdaemon.1) */
+	"cache",		/* the time-travel cache (lib/tcache.h) */
 	NULL
 };
 
@@ -576,7 +577,7 @@ conf_load_file(struct px_conf *c, const char *path, struct px_err *e)
 			px_hint(e, "sections: [px], [profile NAME], [pbs NAME], "
 			    "[telegram], [ssh], [ssh node NAME], "
 			    "[ssh guest VMID], [alert NAME], [policy NAME], [mcp], "
-			    "[daemon]");
+			    "[daemon], [cache]");
 			goto fail;
 		}
 		if (strncmp(s, "ssh", 3) == 0 && (s[3] == '\0' || s[3] == ' ')) {
