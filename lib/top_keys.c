@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "top_impl.h"
+#include "top_past.h"
 
 /* The keymap overlay (?); man/pxtop.1 says the same. */
 const char *const top_keymap[] = {
@@ -39,6 +40,9 @@ const char *const top_keymap[] = {
 	"y      in the queue: run the ready operations (after a dialog)",
 	"c      queue: clear finished; guest view: open its console",
 	"R      refresh now    ? this keymap    q or C-c quit",
+	"[ ]    time travel: the recorded refresh before / after the one",
+	"       shown ({ } an hour); the header says PAST, actions are",
+	"       refused; ] from the newest returns to live",
 };
 
 const int top_nkeymap = (int)(sizeof(top_keymap) / sizeof(top_keymap[0]));
@@ -317,6 +321,9 @@ top_key(struct top_state *s, struct top_action *a, struct top_effects *fx)
 			open_entry(s, TOP_IN_CMD);
 			return;
 		case 'H': top_go_view(s, TOP_HEAT, fx); return;
+		case '[': case ']': case '{': case '}':
+			top_past_key(s, a->key[0], fx);
+			return;
 		case 'j': move_cursor(s, 1, 0); return;
 		case 'k': move_cursor(s, -1, 0); return;
 		case 'g': move_cursor(s, 1, 1); return;
@@ -415,7 +422,7 @@ top_key(struct top_state *s, struct top_action *a, struct top_effects *fx)
 				const struct pve_guest *g =
 				    top_selected_guest(s);
 
-				if (g)
+				if (g && !top_past_refuse(s, "the console"))
 					top_emit(fx, TE_CONSOLE)->g = *g;
 			}
 			return;
@@ -495,6 +502,8 @@ top_footer(const struct top_state *s)
 		return top_help_rows(s) < top_nkeymap ? "j/k Down/Up "
 		    "PageDown/PageUp g/G scroll  any other key closes the "
 		    "keymap" : "any key closes the keymap";
+	if (s->past)
+		return top_past_footer(s);
 	switch (s->view) {
 	case TOP_GUESTS:
 		return "j/k move  Space mark  V all  t tag  s start  S shutdown"

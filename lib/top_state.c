@@ -12,6 +12,7 @@
 
 #include "effects.h"
 #include "top_impl.h"
+#include "top_past.h"
 
 static const char *const view_names[TOP_NVIEWS] = {
 	"Dashboard", "Nodes", "Guests", "Storage", "Tasks", "Queue", "Audit",
@@ -120,6 +121,7 @@ top_state_free(struct top_state *s)
 	free(s->gl);
 	if (s->grep_is_re)
 		regfree(&s->grep_re);
+	top_past_free(s);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -579,6 +581,8 @@ spark_add(struct top_state *s)
 int
 top_can_act(struct top_state *s, const char *action)
 {
+	if (top_past_refuse(s, action))
+		return 0;
 	if (s->read_only) {
 		snprintf(s->status, sizeof(s->status), "refused: profile %s "
 		    "is read-only (read_only = yes): %s is not allowed",
@@ -662,6 +666,8 @@ top_run_ops(struct top_state *s, struct top_effects *fx)
 {
 	int n = top_count_ops(s, TOP_OP_READY);
 
+	if (top_past_refuse(s, "running the queue"))
+		return;
 	for (int i = 0; i < s->nops; i++) {
 		struct top_op *o = &s->ops[i];
 		struct top_effect *e;
@@ -729,6 +735,8 @@ top_reduce(struct top_state *s, struct top_action *a, struct top_effects *fx)
 
 	if (a->now > 0)
 		s->now = a->now;
+	if (top_past_reduce(s, a, fx))	/* time travel (top_past.h) */
+		return;
 	switch (a->type) {
 	case TA_START:
 	case TA_TICK:
@@ -858,6 +866,8 @@ top_reduce(struct top_state *s, struct top_action *a, struct top_effects *fx)
 	case TA_PBS_SNAPS:
 	case TA_PBS_GC:
 		top_pbs_reduce(s, a, fx);
+		break;
+	case TA_PAST:		/* top_past_reduce took it */
 		break;
 	case TA_RRD:
 		if (a->id != s->detail_vmid) {

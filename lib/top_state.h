@@ -343,6 +343,10 @@ struct top_state {
 	int probe_pending;	/* nodes still probing */
 
 	char status[256];	/* the status line: refusals, errors */
+
+	/* time travel ([ ] { }, lib/top_past.h): the lists shown are a
+	 * recorded refresh and the live ones wait here; NULL: live */
+	struct top_past *past;
 };
 
 enum top_act_type {
@@ -383,6 +387,9 @@ enum top_act_type {
 	TA_PBS_SNAPS,	/* upid: profile, store, rows: struct
 			   pbs_snapshot[n] */
 	TA_PBS_GC,	/* upid: profile, store, rows: struct pbs_gc[1] */
+	TA_PAST,	/* id: -1 back, 1 forward; rc 0: rows: a struct
+			   tcache_frame (lib/top_past.h), rc 1: none that
+			   way, -1: msg */
 };
 
 struct top_action {
@@ -428,6 +435,8 @@ enum top_eff_type {
 	TE_CONSOLE,	/* g: its console (px console), pxtop paused */
 	TE_PBS,		/* upid: PBS profile: its datastore-usage */
 	TE_PBS_STORE,	/* upid: profile, arg: store: its snapshots, gc */
+	TE_PAST,	/* id: -1 back, 1 forward, from the refresh at at,
+			   ms: by this many seconds (0: one refresh) */
 };
 
 struct top_effect {
@@ -440,6 +449,7 @@ struct top_effect {
 	char arg[64];		/* TE_RISK, TE_RUN: as in struct top_op */
 	char upid[256];
 	struct pve_guest g;
+	long long at;		/* TE_PAST */
 };
 
 struct top_effects {

@@ -46,6 +46,7 @@
 #include "pve_node.h"
 #include "pve_rrd.h"
 #include "pve_task.h"
+#include "top_record.h"
 #include "top_render.h"
 #include "top_state.h"
 #include "tui.h"
@@ -271,6 +272,13 @@ on_fetched(struct px_call *k, void *arg)
 	}
 	snprintf(a.upid, sizeof(a.upid), "%s", f->upid);	/* or node */
 	snprintf(a.store, sizeof(a.store), "%s", f->store);
+	if (f->type >= TA_NODES && f->type <= TA_TASKS) {
+		struct top_action n = { .type = TA_NOTICE };
+
+		top_record_list(f->type, a.rows, a.n, a.now);
+		if (top_record_notice(n.msg, sizeof(n.msg)))
+			post(&n);
+	}
 	post(&a);
 out:
 	px_call_free(&f->k);
@@ -1036,6 +1044,13 @@ run_effect(const struct top_effect *e)
 	case TE_QUIT:
 		tui_stop();
 		break;
+	case TE_PAST: {		/* time travel: cmd/top/top_record.c */
+		struct top_action a = { .now = (long long)time(NULL) };
+
+		top_record_past(e, &a);
+		post(&a);
+		break;
+	}
 	case TE_PROFILE: {
 		struct top_action a = { .type = TA_NOTICE };
 		int found = 0;
@@ -1073,6 +1088,7 @@ ready(Tickit *t, struct px_async *a, int lines, int cols)
 			snprintf(S.pbs[S.npbs++], sizeof(S.pbs[0]), "%s",
 			    X.conf.profiles[i].name);
 	worker_start();
+	top_record_start(&X.conf, X.p->name);
 }
 
 static const struct tui_app app = {
@@ -1109,6 +1125,7 @@ top_main(int argc, char **argv)
 		px_die(&e);
 
 	tui_run(&app);
+	top_record_stop();
 	if (switch_to[0]) {
 		char d[32];
 		char *args[] = { "px", "top", "-p", switch_to, "-d", d, NULL };
