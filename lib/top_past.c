@@ -30,14 +30,21 @@ top_past_refuse(struct top_state *s, const char *action)
 	return 1;
 }
 
-/* Put the lists of f on screen (f's lists taken), the cursor kept on its
- * guest when it is there. */
-static void
-install(struct top_state *s, struct tcache_frame *f)
+/* The VMID under the guest cursor, 0 if none: asked before the lists
+ * move, while the index lists still point into them. */
+static int
+cur_vmid(const struct top_state *s)
 {
 	const struct pve_guest *g = top_cur_guest(s);
-	int keep = g ? g->vmid : 0;
 
+	return g ? g->vmid : 0;
+}
+
+/* Put the lists of f on screen (f's lists taken), the cursor kept on the
+ * guest keep when it is there. */
+static void
+install(struct top_state *s, struct tcache_frame *f, int keep)
+{
 	free(s->nodes);
 	free(s->guests);
 	free(s->storages);
@@ -72,6 +79,7 @@ go_live(struct top_state *s)
 {
 	struct top_past *p = s->past;
 	struct tcache_frame f = { 0 };
+	int keep = cur_vmid(s);
 
 	f.nodes = p->nodes;
 	f.nnodes = p->nnodes;
@@ -84,7 +92,7 @@ go_live(struct top_state *s)
 	s->updated = p->updated;
 	free(p);
 	s->past = NULL;
-	install(s, &f);
+	install(s, &f, keep);
 	snprintf(s->status, sizeof(s->status), "live again: the screen shows "
 	    "the cluster now");
 }
@@ -160,6 +168,8 @@ top_past_reduce(struct top_state *s, struct top_action *a,
 			snprintf(s->status, sizeof(s->status), "time travel: "
 			    "%.240s", a->msg);
 		} else {
+			int keep = cur_vmid(s);
+
 			if (p == NULL) {
 				/* the live lists go aside */
 				p = s->past = px_xcalloc(1, sizeof(*p));
@@ -181,7 +191,7 @@ top_past_reduce(struct top_state *s, struct top_action *a,
 			}
 			p->at = f->time;
 			memcpy(p->seen, f->at, sizeof(p->seen));
-			install(s, f);
+			install(s, f, keep);
 			s->status[0] = '\0';
 		}
 		if (f != NULL) {

@@ -93,9 +93,31 @@ main(void)
 	top_state_init(&S, "sim", 0, 3000, LINES, COLS);
 	a = (struct top_action){ .type = TA_START, .now = 2000 };
 	act(&a);
-	a = (struct top_action){ .type = TA_GUESTS, .now = 2000,
-	    .rows = one_guest(100, "pve2", "running"), .n = 1 };
+	{
+		/* three guests, the cursor on the third through a search:
+		 * the index lists point past the first */
+		struct pve_guest *v = calloc(3, sizeof(*v));
+
+		for (int i = 0; i < 3; i++) {
+			struct pve_guest *g = one_guest(100 + 2 * i, "pve2",
+			    "running");
+
+			v[i] = *g;
+			free(g);
+		}
+		a = (struct top_action){ .type = TA_GUESTS, .now = 2000,
+		    .rows = v, .n = 3 };
+		act(&a);
+	}
+	press("3");
+	press("/");
+	press("1");
+	press("0");
+	press("4");
+	a = (struct top_action){ .type = TA_KEY, .key = "Enter" };
 	act(&a);
+	is_int(S.nvis, 1, "a search shows one guest");
+	is_int(top_cur_guest(&S)->vmid, 104, "the third");
 
 	press("]");
 	ok(find_fx(TE_PAST) == NULL && strstr(S.status, "already live"),
@@ -119,6 +141,9 @@ main(void)
 	act(&a);
 	is_int(top_past_at(&S), 1000, "the past is shown");
 	is_str(S.guests[0].node, "pve1", "with its lists");
+	is_int(S.nvis, 0, "the search still holds (104 was not there)");
+	a = (struct top_action){ .type = TA_KEY, .key = "Escape" };
+	act(&a);
 	press("3");
 	draw();
 	ok(shows("PAST  1970-01-01 00:16:40 (18m20s ago)"), "the header says "
@@ -150,6 +175,7 @@ main(void)
 	act(&a);
 	is_int(top_past_at(&S), 0, "none after it: live again");
 	is_str(S.guests[0].node, "pve3", "with the newest live lists");
+	is_int(S.nvis, 1, "listed again");
 	draw();
 	ok(!shows("PAST"), "the header no longer says PAST");
 	press("s");
