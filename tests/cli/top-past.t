@@ -70,7 +70,18 @@ wait_for "refused: the screen shows the past .*start is disabled" 30
 ok $? "the palette's :start is refused too"
 is "$(px ls guests -f tsv -c vmid,status | awk -v v="$g" '$1 == v { print $2 }')" stopped "the guest stayed stopped"
 
-# forward to live
+# by the hour: { to the oldest (less than an hour recorded), } live
+keys '{'
+sleep 0.5
+like "$(screen | head -1)" "^ PAST " "{ with less than an hour recorded goes to the oldest refresh"
+like "$(screen)" "$g .*running" "where the guest ran"
+keys '}'
+wait_for "live again: the screen shows the cluster now" 30; ok $? "} with less than an hour recorded ahead comes back live"
+like "$(screen)" "$g .*stopped" "the guest stopped, as it is"
+
+# one back, then forward to live
+keys '['
+wait_for "^ PAST " 30; ok $? "[ again"
 i=0
 while [ $i -lt 40 ]; do
 	keys ']'; sleep 0.2; i=$((i + 1))

@@ -359,6 +359,26 @@ test_limits_and_time(void)
 	    "a bad offset refused");
 }
 
+static void
+test_path(void)
+{
+	char p[4096], want[512];
+	struct px_err e = { 0 };
+	struct stat st;
+
+	setenv("XDG_DATA_HOME", dir, 1);
+	is_int(tcache_path("../evil/x", p, sizeof(p), &e), 0, "a path for a "
+	    "hostile profile name");
+	snprintf(want, sizeof(want), "%s/px/cache/%%2E.%%2Fevil%%2Fx.db", dir);
+	is_str(p, want, "stays in the cache directory, / and a leading . "
+	    "escaped");
+	ok(stat(path_of("px/cache"), &st) == 0 && (st.st_mode & 0777) == 0700,
+	    "the cache directory is 0700");
+	is_int(tcache_path("sim", p, sizeof(p), &e), 0, "a plain name");
+	snprintf(want, sizeof(want), "%s/px/cache/sim.db", dir);
+	is_str(p, want, "is itself");
+}
+
 int
 main(void)
 {
@@ -374,6 +394,7 @@ main(void)
 	test_dedup();
 	test_hostile();
 	test_limits_and_time();
+	test_path();
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	if (system(cmd) != 0)
 		return 1;
