@@ -777,6 +777,7 @@ drop_where(struct tcache *tc, const char *cond, long long v,
 {
 	char sql[2][256];
 	sqlite3_stmt *st;
+	int dropped = 0;
 
 	snprintf(sql[0], sizeof(sql[0]), "DELETE FROM part WHERE refresh IN "
 	    "(SELECT id FROM refresh WHERE %s)", cond);
@@ -790,9 +791,12 @@ drop_where(struct tcache *tc, const char *cond, long long v,
 			sqlite3_finalize(st);
 			return db_fail(tc, "prune", e);
 		}
+		dropped += sqlite3_changes(tc->db);
 		sqlite3_finalize(st);
 	}
-	return exec(tc, "DELETE FROM blob WHERE id NOT IN "
+	/* the scan for orphans only when something went: most records
+	 * drop nothing */
+	return dropped == 0 ? 0 : exec(tc, "DELETE FROM blob WHERE id NOT IN "
 	    "(SELECT blob FROM part)", e);
 }
 
