@@ -10,6 +10,10 @@
  *                     answers of the prompts (m, n, b, G)
  *     top_board.c     the boards: backups (B), snapshot tree (Z),
  *                     hardware (W), config grep (G), heatmap (H)
+ *     top_past.c      time travel ([ ] { }, top_past.h): a recorded
+ *                     refresh on screen, actions refused (an action a
+ *                     new view adds must ask top_can_act or
+ *                     top_past_refuse first)
  *
  * Like top_reduce, none of them does I/O or reads a clock: they change
  * the state and append effects.
