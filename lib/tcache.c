@@ -805,8 +805,33 @@ tcache_prune(struct tcache *tc, long long now, struct px_err *e)
 {
 	long long used, count, freep;
 
+	/*
+	 * Over the size: thin the older refreshes first (the first one of
+	 * each minute kept past an hour old, of each ten minutes past six
+	 * hours, ...), so that the cache reaches back further at a coarser
+	 * step, the last hour whole; only then drop the oldest.
+	 */
+	static const struct { long long age, step; } thin[] = {
+		{ 3600, 60 }, { 6 * 3600, 600 }, { 3600, 600 },
+		{ 86400, 3600 }, { 6 * 3600, 3600 },
+	};
+
 	if (drop_where(tc, "time < ?", now - tc->lim.keep, e) != 0)
 		return -1;
+	for (size_t i = 0; i < sizeof(thin) / sizeof(thin[0]); i++) {
+		char cond[256];
+
+		if ((used = tcache_used(tc)) < 0)
+			return db_fail(tc, "size", e);
+		if (used <= tc->lim.max_size / 4 * 3)
+			break;
+		snprintf(cond, sizeof(cond), "id IN (SELECT id FROM (SELECT id, "
+		    "row_number() OVER (PARTITION BY time / %lld ORDER BY time, "
+		    "id) AS rn FROM refresh WHERE time < ?) WHERE rn > 1)",
+		    thin[i].step);
+		if (drop_where(tc, cond, now - thin[i].age, e) != 0)
+			return -1;
+	}
 	/* the oldest eighth at a time until the pages in use fit */
 	for (int guard = 0; guard < 64; guard++) {
 		if ((used = tcache_used(tc)) < 0)

@@ -15,9 +15,11 @@
  * transaction of prepared statements.
  *
  * Bounds ([cache] in px.conf): keep (default 7d) drops refreshes older
- * than that; max_size (default 200M) drops the oldest refreshes until the
- * file's used pages fit, and gives the freed pages back to the file
- * system (auto_vacuum incremental), so the file stays under max_size.
+ * than that; over max_size (default 200M), older refreshes are thinned
+ * (one a minute past an hour old, then coarser), then the oldest
+ * dropped, until the file's used pages fit; the freed pages go back to
+ * the file system (auto_vacuum incremental), so the file and its WAL
+ * stay under max_size.
  *
  * A file that is not a px cache (another application_id, a newer schema)
  * or not a database at all is refused with PXE_IO naming the file and

@@ -245,6 +245,52 @@ test_prune_size(void)
 	tcache_close(tc);
 }
 
+/* Over the size, older refreshes are thinned before any is dropped. */
+static void
+test_prune_thin(void)
+{
+	long long max = 1LL << 20, o, n, c, old = 0, recent = 0, t0 = 400000;
+	struct tcache *tc = open_new("thin.db", 7 * 86400, max);
+	struct px_err e = { 0 };
+	sqlite3_stmt *st;
+	sqlite3 *db;
+	int dense = 0;
+
+	if (tc == NULL)
+		return;
+	/* six hours, a refresh every 10 s, ~600 bytes each: 1.3 MB whole */
+	for (long long t = t0; t <= t0 + 6 * 3600; t += 10)
+		record(tc, t, 5);
+	tcache_span(tc, &o, &n, &c, &e);
+	tcache_close(tc);
+	is_int(o, t0, "the oldest refresh is still there");
+	is_int(n, t0 + 6 * 3600, "and the newest");
+	ok(c < 6 * 360, "some were dropped (%lld of %d kept)", c, 6 * 360 + 1);
+	sqlite3_open(path_of("thin.db"), &db);
+	sqlite3_prepare_v2(db, "SELECT time FROM refresh ORDER BY time", -1,
+	    &st, NULL);
+	for (long long prev = 0; sqlite3_step(st) == SQLITE_ROW; ) {
+		long long t = sqlite3_column_int64(st, 0);
+
+		if (t < n - 3600) {
+			old++;
+			if (prev && t - prev < 60 && t / 60 == prev / 60)
+				dense++;
+		} else
+			recent++;
+		prev = t;
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	is_int(recent, 361, "the last hour is whole (a refresh each 10 s)");
+	/* thinned when the size was crossed: what has aged past the hour
+	 * since is thinned at the next crossing */
+	ok(old < 5 * 360 / 3 && dense < old / 2, "before it, thinned to "
+	    "about one a minute (%lld kept of 1800, %d in a minute with "
+	    "another)", old, dense);
+	ok(old >= 5 * 60 - 1, "but at least one every minute");
+}
+
 static void
 test_dedup(void)
 {
@@ -391,6 +437,7 @@ main(void)
 	test_record_read_nearest();
 	test_prune_age();
 	test_prune_size();
+	test_prune_thin();
 	test_dedup();
 	test_hostile();
 	test_limits_and_time();
