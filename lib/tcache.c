@@ -808,12 +808,15 @@ tcache_prune(struct tcache *tc, long long now, struct px_err *e)
 	/*
 	 * Over the size: thin the older refreshes first (the first one of
 	 * each minute kept past an hour old, of each ten minutes past six
-	 * hours, ...), so that the cache reaches back further at a coarser
-	 * step, the last hour whole; only then drop the oldest.
+	 * hours, of each hour past a day; then the same closer to now, for
+	 * a cluster so big that its last hour does not fit), so that the
+	 * cache reaches back further at a coarser step; only then drop the
+	 * oldest.  The last ten minutes stay whole.
 	 */
 	static const struct { long long age, step; } thin[] = {
-		{ 3600, 60 }, { 6 * 3600, 600 }, { 3600, 600 },
-		{ 86400, 3600 }, { 6 * 3600, 3600 },
+		{ 3600, 60 }, { 6 * 3600, 600 }, { 86400, 3600 },
+		{ 600, 60 }, { 3600, 600 }, { 6 * 3600, 3600 },
+		{ 600, 600 }, { 3600, 3600 },
 	};
 
 	if (drop_where(tc, "time < ?", now - tc->lim.keep, e) != 0)

@@ -291,6 +291,28 @@ test_prune_thin(void)
 	ok(old >= 5 * 60 - 1, "but at least one every minute");
 }
 
+/* A cluster whose last hour alone is over the size still reaches back
+ * hours, thinned, instead of minutes. */
+static void
+test_prune_thin_big(void)
+{
+	long long o, n, c, t0 = 600000;
+	struct tcache *tc = open_new("big.db", 7 * 86400, 1LL << 20);
+	struct px_err e = { 0 };
+
+	if (tc == NULL)
+		return;
+	/* ~20 KB a refresh, one a minute for four hours: 5 MB whole,
+	 * the last hour alone 1.2 MB */
+	for (long long t = t0; t <= t0 + 4 * 3600; t += 60)
+		record(tc, t, 300);
+	tcache_span(tc, &o, &n, &c, &e);
+	tcache_close(tc);
+	ok(n - o >= 3 * 3600, "the cache still reaches back %lld minutes "
+	    "(%lld refreshes)", (n - o) / 60, c);
+	is_int(n, t0 + 4 * 3600, "to the newest");
+}
+
 static void
 test_dedup(void)
 {
@@ -438,6 +460,7 @@ main(void)
 	test_prune_age();
 	test_prune_size();
 	test_prune_thin();
+	test_prune_thin_big();
 	test_dedup();
 	test_hostile();
 	test_limits_and_time();
