@@ -94,6 +94,7 @@ static const char *const plain_kinds[] = {
 	"px", "telegram", "ssh", "audit", "exporter", "mcp",
 	"daemon",		/* px daemon (pxdaemon.1) */
 	"cloudimg",		/* px cloudimg: mirror, ca_file */
+	"cache",		/* the time-travel cache (lib/tcache.h) */
 	NULL
 };
 
@@ -577,7 +578,7 @@ conf_load_file(struct px_conf *c, const char *path, struct px_err *e)
 			px_hint(e, "sections: [px], [profile NAME], [pbs NAME], "
 			    "[telegram], [ssh], [ssh node NAME], "
 			    "[ssh guest VMID], [alert NAME], [policy NAME], [mcp], "
-			    "[daemon], [cloudimg]");
+			    "[daemon], [cloudimg], [cache]");
 			goto fail;
 		}
 		if (strncmp(s, "ssh", 3) == 0 && (s[3] == '\0' || s[3] == ' ')) {

@@ -13,6 +13,10 @@
  *     top_compare.c   guest compare (D)
  *     top_ha.c        HA console (O)
  *     top_profiles.c  profile picker (P)
+ *     top_past.c      time travel ([ ] { }, top_past.h): a recorded
+ *                     refresh on screen, actions refused (an action a
+ *                     new view adds must ask top_can_act or
+ *                     top_past_refuse first)
  *
  * Like top_reduce, none of them does I/O or reads a clock: they change
  * the state and append effects.

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "top_impl.h"
+#include "top_past.h"
 
 /* The keymap overlay (?); man/pxtop.1 says the same. */
 const char *const top_keymap[] = {
@@ -46,6 +47,9 @@ const char *const top_keymap[] = {
 	"       group or rules, failover history; s set state, m migrate,",
 	"       r relocate (to the queue with a pre-flight preview)",
 	"P      profile picker: Enter switches pxtop to that cluster",
+	"[ ]    time travel: the recorded refresh before / after the one",
+	"       shown ({ } an hour); the header says PAST, actions are",
+	"       refused; ] from the newest returns to live",
 };
 
 const int top_nkeymap = (int)(sizeof(top_keymap) / sizeof(top_keymap[0]));
@@ -339,6 +343,9 @@ top_key(struct top_state *s, struct top_action *a, struct top_effects *fx)
 		case 'P':
 			top_profiles_open(s);
 			return;
+		case '[': case ']': case '{': case '}':
+			top_past_key(s, a->key[0], fx);
+			return;
 		case 'j': move_cursor(s, 1, 0); return;
 		case 'k': move_cursor(s, -1, 0); return;
 		case 'g': move_cursor(s, 1, 1); return;
@@ -437,7 +444,7 @@ top_key(struct top_state *s, struct top_action *a, struct top_effects *fx)
 				const struct pve_guest *g =
 				    top_selected_guest(s);
 
-				if (g)
+				if (g && !top_past_refuse(s, "the console"))
 					top_emit(fx, TE_CONSOLE)->g = *g;
 			}
 			return;
@@ -517,6 +524,8 @@ top_footer(const struct top_state *s)
 		return top_help_rows(s) < top_nkeymap ? "j/k Down/Up "
 		    "PageDown/PageUp g/G scroll  any other key closes the "
 		    "keymap" : "any key closes the keymap";
+	if (s->past)
+		return top_past_footer(s);
 	switch (s->view) {
 	case TOP_GUESTS:
 		return "j/k move  Space mark  V all  t tag  s start  S shutdown"

@@ -11,6 +11,7 @@
 
 #include "out.h"
 #include "top_draw.h"
+#include "top_past.h"
 #include "top_render.h"
 
 struct pens {
@@ -1047,6 +1048,19 @@ top_render(const struct top_state *s, TickitRenderBuffer *rb, int colour)
 	    "running  updated %s%s%s", s->profile, on, s->nnodes, run,
 	    s->nguests, t, stale ? "  stale" : s->loading ? "  loading" : "",
 	    s->read_only ? "  [read-only]" : "");
+	if (top_past_at(s)) {	/* time travel (top_past.h): say it loud */
+		static TickitPen *pp[2];	/* reverse red, bold */
+		char past[256];
+
+		if (pp[colour != 0] == NULL)
+			pp[colour != 0] = colour ? tickit_pen_new_attrs(
+			    TICKIT_PEN_REVERSE, 1, TICKIT_PEN_BOLD, 1,
+			    TICKIT_PEN_FG, 1, -1) : tickit_pen_new_attrs(
+			    TICKIT_PEN_REVERSE, 1, TICKIT_PEN_BOLD, 1, -1);
+		top_past_banner(s, past, sizeof(past));
+		fill(rb, s, 0, pp[colour != 0]);
+		put(rb, s, 0, 0, pp[colour != 0], "%s", past);
+	}
 
 	x = 0;
 	for (int v = 0; v < TOP_NVIEWS; v++) {

@@ -12,6 +12,7 @@
 
 #include "effects.h"
 #include "top_impl.h"
+#include "top_past.h"
 
 static const char *const view_names[TOP_NVIEWS] = {
 	"Dashboard", "Nodes", "Guests", "Storage", "Tasks", "Queue", "Audit",
@@ -123,6 +124,7 @@ top_state_free(struct top_state *s)
 		regfree(&s->grep_re);
 	top_compare_free(s);
 	top_ha_free(s);
+	top_past_free(s);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -589,6 +591,8 @@ spark_add(struct top_state *s)
 int
 top_can_act(struct top_state *s, const char *action)
 {
+	if (top_past_refuse(s, action))
+		return 0;
 	if (s->read_only) {
 		snprintf(s->status, sizeof(s->status), "refused: profile %s "
 		    "is read-only (read_only = yes): %s is not allowed",
@@ -672,6 +676,8 @@ top_run_ops(struct top_state *s, struct top_effects *fx)
 {
 	int n = top_count_ops(s, TOP_OP_READY);
 
+	if (top_past_refuse(s, "running the queue"))
+		return;
 	for (int i = 0; i < s->nops; i++) {
 		struct top_op *o = &s->ops[i];
 		struct top_effect *e;
@@ -739,6 +745,8 @@ top_reduce(struct top_state *s, struct top_action *a, struct top_effects *fx)
 
 	if (a->now > 0)
 		s->now = a->now;
+	if (top_past_reduce(s, a, fx))	/* time travel (top_past.h) */
+		return;
 	switch (a->type) {
 	case TA_START:
 	case TA_TICK:
@@ -888,6 +896,8 @@ top_reduce(struct top_state *s, struct top_action *a, struct top_effects *fx)
 		break;
 	case TA_SWITCHED:
 		top_profiles_switched(s, a, fx);
+		break;
+	case TA_PAST:		/* top_past_reduce took it */
 		break;
 	case TA_RRD:
 		if (a->id != s->detail_vmid) {

@@ -453,6 +453,9 @@ struct top_state {
 						   px.conf (set by cmd/top) */
 	int nprofs;
 	char switching[64];	/* the profile being switched to, or "" */
+	/* time travel ([ ] { }, lib/top_past.h): the lists shown are a
+	 * recorded refresh and the live ones wait here; NULL: live */
+	struct top_past *past;
 };
 
 enum top_act_type {
@@ -500,6 +503,9 @@ enum top_act_type {
 	TA_HA_RULES,	/* rows: struct pve_ha_rule[n] */
 	TA_SWITCHED,	/* upid: profile; rc: 0 read-write, 1 read-only,
 			   -1 failed (msg): the client is on it now */
+	TA_PAST,	/* id: -1 back, 1 forward; rc 0: rows: a struct
+			   tcache_frame (lib/top_past.h), rc 1: none that
+			   way, -1: msg */
 };
 
 struct top_action {
@@ -548,6 +554,8 @@ enum top_eff_type {
 	TE_PBS_STORE,	/* upid: profile, arg: store: its snapshots, gc */
 	TE_CMPCFG,	/* g: its config, for D */
 	TE_HA,		/* read the HA resources, status, rules */
+	TE_PAST,	/* id: -1 back, 1 forward, from the refresh at at,
+			   ms: by this many seconds (0: one refresh) */
 };
 
 struct top_effect {
@@ -560,6 +568,7 @@ struct top_effect {
 	char arg[64];		/* TE_RISK, TE_RUN: as in struct top_op */
 	char upid[256];
 	struct pve_guest g;
+	long long at;		/* TE_PAST */
 };
 
 struct top_effects {

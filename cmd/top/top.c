@@ -48,6 +48,7 @@
 #include "pve_objw.h"
 #include "pve_rrd.h"
 #include "pve_task.h"
+#include "top_record.h"
 #include "top_render.h"
 #include "top_state.h"
 #include "tui.h"
@@ -328,6 +329,13 @@ on_fetched(struct px_call *k, void *arg)
 	}
 	snprintf(a.upid, sizeof(a.upid), "%s", f->upid);	/* or node */
 	snprintf(a.store, sizeof(a.store), "%s", f->store);
+	if (f->type >= TA_NODES && f->type <= TA_TASKS) {
+		struct top_action n = { .type = TA_NOTICE };
+
+		top_record_list(f->type, a.rows, a.n, a.now);
+		if (top_record_notice(n.msg, sizeof(n.msg)))
+			post(&n);
+	}
 	post(&a);
 out:
 	px_call_free(&f->k);
@@ -1303,6 +1311,13 @@ run_effect(const struct top_effect *e)
 	case TE_QUIT:
 		tui_stop();
 		break;
+	case TE_PAST: {		/* time travel: cmd/top/top_record.c */
+		struct top_action a = { .now = (long long)time(NULL) };
+
+		top_record_past(e, &a);
+		post(&a);
+		break;
+	}
 	case TE_PROFILE:
 		switch_profile(e->arg);
 		break;
@@ -1349,6 +1364,9 @@ switch_profile(const char *name)
 	px_client_free(X.client);
 	X.client = c;
 	X.p = p;
+	/* what is recorded from now on is the new cluster's */
+	top_record_stop();
+	top_record_start(&X.conf, p->name);
 	j = px_xcalloc(1, sizeof(*j));
 	j->type = JOB_SWITCH;
 	j->client = wc;
@@ -1379,6 +1397,7 @@ ready(Tickit *t, struct px_async *a, int lines, int cols)
 			    X.conf.profiles[i].url,
 			    X.conf.profiles[i].read_only);
 	worker_start();
+	top_record_start(&X.conf, X.p->name);
 }
 
 static const struct tui_app app = {
@@ -1415,5 +1434,6 @@ top_main(int argc, char **argv)
 		px_die(&e);
 
 	tui_run(&app);
+	top_record_stop();
 	return 0;
 }

@@ -233,6 +233,7 @@ test_views(void)
 	}
 	press("?");
 	draw();
+
 	ok(shows("pxtop keys") && shows("s start  S shutdown  r reboot"),
 	    "? shows the keymap");
 	{
