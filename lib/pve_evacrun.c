@@ -334,8 +334,9 @@ not_back(struct px_client *c, const char *node, const int *want, int n,
 			if (all[k].vmid == want[i])
 				g = &all[k];
 		for (int k = 0; g && k < nha; k++)
+			/* the HA manager starts what it is asked to run */
 			if (ha[k].vmid == want[i] &&
-			    strcmp(ha[k].state, "ignored") != 0)
+			    strcmp(ha[k].state, "started") == 0)
 				snprintf(sid, sizeof(sid), "%s:%d",
 				    strcmp(g->type, "lxc") == 0 ? "ct" : "vm",
 				    g->vmid);

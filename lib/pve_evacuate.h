@@ -131,7 +131,8 @@ int pve_evac_return_plan(struct px_client *c,
 /*
  * After node rebooted: wait until every guest of want[0..n) (VMIDs
  * that ran on it before) runs again on it, and an HA-managed one is
- * "started" in the HA manager's status, for at most timeout seconds.
+ * "started" in the HA manager's status (when HA is asked to run it),
+ * for at most timeout seconds.
  * waiting (may be NULL) hears after each poll how many still wait.
  * 0, or -1 with e naming the guests that did not come back
  * (PXE_TIMEOUT).
