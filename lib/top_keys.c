@@ -39,6 +39,9 @@ const char *const top_keymap[] = {
 	"y      in the queue: run the ready operations (after a dialog)",
 	"c      queue: clear finished; guest view: open its console",
 	"R      refresh now    ? this keymap    q or C-c quit",
+	"E      evacuate the node under the cursor (or the guest's): the",
+	"       plan (target, HA, blockers), then y runs it through the",
+	"       gate, each guest in the queue with its progress",
 };
 
 const int top_nkeymap = (int)(sizeof(top_keymap) / sizeof(top_keymap[0]));
@@ -283,6 +286,8 @@ top_key(struct top_state *s, struct top_action *a, struct top_effects *fx)
 			s->help = 0;
 		return;
 	}
+	if (s->view == TOP_EVAC && top_evac_key(s, a, fx))
+		return;
 	s->status[0] = '\0';
 	if (page < 1)
 		page = 1;
@@ -317,6 +322,7 @@ top_key(struct top_state *s, struct top_action *a, struct top_effects *fx)
 			open_entry(s, TOP_IN_CMD);
 			return;
 		case 'H': top_go_view(s, TOP_HEAT, fx); return;
+		case 'E': top_open_evac(s, fx); return;
 		case 'j': move_cursor(s, 1, 0); return;
 		case 'k': move_cursor(s, -1, 0); return;
 		case 'g': move_cursor(s, 1, 1); return;
@@ -528,6 +534,8 @@ top_footer(const struct top_state *s)
 	case TOP_HW:
 		return "Esc back  j/k move  R reload  2 nodes (W on another "
 		    "node)  ? keys  q quit";
+	case TOP_EVAC:
+		return top_evac_footer(s);
 	default:
 		return "1 dash 2 nodes 3 guests 4 storage 5 tasks Q queue "
 		    "T audit B backups Z snapshots W hardware G grep "

@@ -1110,6 +1110,9 @@ top_render(const struct top_state *s, TickitRenderBuffer *rb, int colour)
 	case TOP_HEAT:
 		draw_heat(rb, s, y, body, p);
 		break;
+	case TOP_EVAC:
+		top_evac_draw(rb, s, y, body, colour);
+		break;
 	case TOP_NVIEWS:
 		break;
 	}

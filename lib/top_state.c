@@ -16,7 +16,8 @@
 static const char *const view_names[TOP_NVIEWS] = {
 	"Dashboard", "Nodes", "Guests", "Storage", "Tasks", "Queue", "Audit",
 	"Guest", "Task log", "Backups", "Snapshots", "Hardware", "Grep",
-	"Heatmap"
+	"Heatmap",
+	"Evacuate"
 };
 
 static const char *const sort_names[TOP_NSORT] = {
@@ -97,6 +98,7 @@ free_detail(struct top_state *s)
 void
 top_state_free(struct top_state *s)
 {
+	top_evac_free(s);
 	free(s->nodes);
 	free(s->guests);
 	free(s->storages);
@@ -373,6 +375,8 @@ top_list_len(const struct top_state *s, enum top_view v)
 		return s->ngl;
 	case TOP_HEAT:
 		return s->nprobes;
+	case TOP_EVAC:
+		return top_evac_len(s);
 	default:
 		return 0;
 	}
@@ -911,6 +915,10 @@ top_reduce(struct top_state *s, struct top_action *a, struct top_effects *fx)
 		if (a->upid[0])
 			snprintf(o->upid, sizeof(o->upid), "%s", a->upid);
 		top_fetch(s, TOP_F_GUESTS | TOP_F_TASKS, fx);
+		break;
+	case TA_EVAC_PLAN:
+	case TA_EVAC_DONE:
+		top_evac_reduce(s, a, fx);
 		break;
 	}
 	a->rows = NULL;

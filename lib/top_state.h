@@ -35,6 +35,7 @@ enum top_view {
 	TOP_HW,			/* W: passthrough of the selected node */
 	TOP_GREP,		/* G: config grep over every guest */
 	TOP_HEAT,		/* H: API round-trip per node */
+	TOP_EVAC,		/* E: evacuate a node (top_evac.c) */
 	TOP_NVIEWS
 };
 
@@ -161,6 +162,8 @@ struct top_quick {
 };
 
 #define TOP_NQUICK	8
+
+struct pve_evac_plan;
 
 enum top_op_state {
 	TOP_OP_PREVIEW,		/* the pre-flight check is running */
@@ -342,6 +345,17 @@ struct top_state {
 	int nprobes;
 	int probe_pending;	/* nodes still probing */
 
+	/* evacuate (E, lib/top_evac.c): the plan of one node, its run */
+	char evac_node[64];
+	struct pve_evac_plan *evac;	/* the plan shown, or NULL */
+	int evac_gen;		/* the plan asked for last */
+	int evac_loading;
+	int evac_local;		/* l: local disks copied along */
+	int evac_confirm;	/* its dialog is open */
+	int evac_running;	/* its run is on its way */
+	int evac_op0;		/* the queue id of its first guest */
+	char evac_msg[256];	/* the plan's failure, or the run's end */
+
 	char status[256];	/* the status line: refusals, errors */
 };
 
@@ -383,6 +397,9 @@ enum top_act_type {
 	TA_PBS_SNAPS,	/* upid: profile, store, rows: struct
 			   pbs_snapshot[n] */
 	TA_PBS_GC,	/* upid: profile, store, rows: struct pbs_gc[1] */
+	TA_EVAC_PLAN,	/* id: plan asked, rc 0: rows struct pve_evac_plan[1],
+			   rc -1: msg */
+	TA_EVAC_DONE,	/* id: plan, rc 0 ok, -1 failed, -2 refused; msg */
 };
 
 struct top_action {
@@ -428,6 +445,9 @@ enum top_eff_type {
 	TE_CONSOLE,	/* g: its console (px console), pxtop paused */
 	TE_PBS,		/* upid: PBS profile: its datastore-usage */
 	TE_PBS_STORE,	/* upid: profile, arg: store: its snapshots, gc */
+	TE_EVAC_PLAN,	/* id: plan, g.node, n: 1 local disks along */
+	TE_EVAC_RUN,	/* id: that plan, g.node, n: queue id of its first
+			   guest (the others follow) */
 };
 
 struct top_effect {
@@ -505,5 +525,7 @@ int top_grep_match(const struct top_state *s, const char *key,
 int top_stale(const struct top_state *s, long long *wait, long long *since);
 /* Does text match the search (case-insensitive, in order, gaps allowed)? */
 int top_fuzzy(const char *text, const char *pattern);
+/* The E view's footer (top_evac.c). */
+const char *top_evac_footer(const struct top_state *s);
 
 #endif
