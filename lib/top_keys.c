@@ -39,9 +39,8 @@ const char *const top_keymap[] = {
 	"y      in the queue: run the ready operations (after a dialog)",
 	"c      queue: clear finished; guest view: open its console",
 	"R      refresh now    ? this keymap    q or C-c quit",
-	"E      evacuate the node under the cursor (or the guest's): the",
-	"       plan (target, HA, blockers), then y runs it through the",
-	"       gate, each guest in the queue with its progress",
+	"E      evacuate a node: its plan (targets, HA, blockers), y runs",
+	"       it through the gate, each guest in the queue (Q)",
 };
 
 const int top_nkeymap = (int)(sizeof(top_keymap) / sizeof(top_keymap[0]));
