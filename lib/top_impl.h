@@ -162,5 +162,20 @@ int top_profiles_busy(struct top_state *s);
 /* TA_SWITCHED. */
 void top_profiles_switched(struct top_state *s, struct top_action *a,
     struct top_effects *fx);
+/* ---- top_evac.c ---- */
+
+/* E: the evacuation plan of the node under the cursor (nodes view) or
+ * of the selected guest's node. */
+void top_open_evac(struct top_state *s, struct top_effects *fx);
+/* A key in the E view: 1 when it was the view's. */
+int top_evac_key(struct top_state *s, struct top_action *a,
+    struct top_effects *fx);
+/* TA_EVAC_PLAN, TA_EVAC_DONE. */
+void top_evac_reduce(struct top_state *s, struct top_action *a,
+    struct top_effects *fx);
+/* How many rows the E view lists. */
+int top_evac_len(const struct top_state *s);
+/* Free the plan s holds. */
+void top_evac_free(struct top_state *s);
 
 #endif

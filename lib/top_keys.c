@@ -50,6 +50,8 @@ const char *const top_keymap[] = {
 	"[ ]    time travel: the recorded refresh before / after the one",
 	"       shown ({ } an hour); the header says PAST, actions are",
 	"       refused; ] from the newest returns to live",
+	"E      evacuate a node: its plan (targets, HA, blockers), y runs",
+	"       it through the gate, each guest in the queue (Q)",
 };
 
 const int top_nkeymap = (int)(sizeof(top_keymap) / sizeof(top_keymap[0]));
@@ -294,6 +296,8 @@ top_key(struct top_state *s, struct top_action *a, struct top_effects *fx)
 			s->help = 0;
 		return;
 	}
+	if (s->view == TOP_EVAC && top_evac_key(s, a, fx))
+		return;
 	s->status[0] = '\0';
 	if (s->view == TOP_COMPARE && top_compare_key(s, a, fx))
 		return;
@@ -346,6 +350,7 @@ top_key(struct top_state *s, struct top_action *a, struct top_effects *fx)
 		case '[': case ']': case '{': case '}':
 			top_past_key(s, a->key[0], fx);
 			return;
+		case 'E': top_open_evac(s, fx); return;
 		case 'j': move_cursor(s, 1, 0); return;
 		case 'k': move_cursor(s, -1, 0); return;
 		case 'g': move_cursor(s, 1, 1); return;
@@ -568,6 +573,8 @@ top_footer(const struct top_state *s)
 	case TOP_PROFILES:
 		return "j/k move  Enter switch to this profile  Esc back  "
 		    "? keys  q quit";
+	case TOP_EVAC:
+		return top_evac_footer(s);
 	default:
 		return "1 dash 2 nodes 3 guests 4 storage 5 tasks Q queue "
 		    "T audit B backups Z snapshots W hardware G grep "

@@ -1136,6 +1136,9 @@ top_render(const struct top_state *s, TickitRenderBuffer *rb, int colour)
 	case TOP_PROFILES:
 		top_draw_profiles(rb, s, y, body, colour);
 		break;
+	case TOP_EVAC:
+		top_evac_draw(rb, s, y, body, colour);
+		break;
 	case TOP_NVIEWS:
 		break;
 	}

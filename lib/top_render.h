@@ -18,4 +18,8 @@
 void top_render(const struct top_state *s, TickitRenderBuffer *rb,
     int colour);
 
+/* The E view's body, rows lines from line y (lib/top_evac.c). */
+void top_evac_draw(TickitRenderBuffer *rb, const struct top_state *s,
+    int y, int rows, int colour);
+
 #endif

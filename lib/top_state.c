@@ -19,6 +19,7 @@ static const char *const view_names[TOP_NVIEWS] = {
 	"Guest", "Task log", "Backups", "Snapshots", "Hardware", "Grep",
 	"Heatmap",
 	"Compare", "HA", "Profiles",
+	"Evacuate"
 };
 
 static const char *const sort_names[TOP_NSORT] = {
@@ -99,6 +100,7 @@ free_detail(struct top_state *s)
 void
 top_state_free(struct top_state *s)
 {
+	top_evac_free(s);
 	free(s->nodes);
 	free(s->guests);
 	free(s->storages);
@@ -384,6 +386,8 @@ top_list_len(const struct top_state *s, enum top_view v)
 		return s->ha.nrows;
 	case TOP_PROFILES:
 		return s->nprofs;
+	case TOP_EVAC:
+		return top_evac_len(s);
 	default:
 		return 0;
 	}
@@ -951,6 +955,10 @@ top_reduce(struct top_state *s, struct top_action *a, struct top_effects *fx)
 		if (a->upid[0])
 			snprintf(o->upid, sizeof(o->upid), "%s", a->upid);
 		top_fetch(s, TOP_F_GUESTS | TOP_F_TASKS, fx);
+		break;
+	case TA_EVAC_PLAN:
+	case TA_EVAC_DONE:
+		top_evac_reduce(s, a, fx);
 		break;
 	}
 	a->rows = NULL;

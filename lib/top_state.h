@@ -40,6 +40,7 @@ enum top_view {
 	TOP_COMPARE,		/* D: marked guests' configs side by side */
 	TOP_HA,			/* O: the HA console */
 	TOP_PROFILES,		/* P: the profile picker */
+	TOP_EVAC,		/* E: evacuate a node (top_evac.c) */
 	TOP_NVIEWS
 };
 
@@ -168,6 +169,8 @@ struct top_quick {
 };
 
 #define TOP_NQUICK	8
+
+struct pve_evac_plan;
 
 enum top_op_state {
 	TOP_OP_PREVIEW,		/* the pre-flight check is running */
@@ -445,6 +448,17 @@ struct top_state {
 	int nprobes;
 	int probe_pending;	/* nodes still probing */
 
+	/* evacuate (E, lib/top_evac.c): the plan of one node, its run */
+	char evac_node[64];
+	struct pve_evac_plan *evac;	/* the plan shown, or NULL */
+	int evac_gen;		/* the plan asked for last */
+	int evac_loading;
+	int evac_local;		/* l: local disks copied along */
+	int evac_confirm;	/* its dialog is open */
+	int evac_running;	/* its run is on its way */
+	int evac_op0;		/* the queue id of its first guest */
+	char evac_msg[256];	/* the plan's failure, or the run's end */
+
 	char status[256];	/* the status line: refusals, errors */
 
 	struct top_compare cmp;	/* D */
@@ -506,6 +520,9 @@ enum top_act_type {
 	TA_PAST,	/* id: -1 back, 1 forward; rc 0: rows: a struct
 			   tcache_frame (lib/top_past.h), rc 1: none that
 			   way, -1: msg */
+	TA_EVAC_PLAN,	/* id: plan asked, rc 0: rows struct pve_evac_plan[1],
+			   rc -1: msg */
+	TA_EVAC_DONE,	/* id: plan, rc 0 ok, -1 failed, -2 refused; msg */
 };
 
 struct top_action {
@@ -556,6 +573,9 @@ enum top_eff_type {
 	TE_HA,		/* read the HA resources, status, rules */
 	TE_PAST,	/* id: -1 back, 1 forward, from the refresh at at,
 			   ms: by this many seconds (0: one refresh) */
+	TE_EVAC_PLAN,	/* id: plan, g.node, n: 1 local disks along */
+	TE_EVAC_RUN,	/* id: that plan, g.node, n: queue id of its first
+			   guest (the others follow) */
 };
 
 struct top_effect {
@@ -641,5 +661,7 @@ void top_profiles_set(struct top_state *s, const char *name,
 /* Is action one of the HA console's (ha-state, ha-migrate, ha-relocate:
  * an HA resource's, the guest of the op names it)? */
 int top_ha_action(const char *action);
+/* The E view's footer (top_evac.c). */
+const char *top_evac_footer(const struct top_state *s);
 
 #endif

@@ -49,6 +49,7 @@
 #include "pve_rrd.h"
 #include "pve_task.h"
 #include "top_record.h"
+#include "top_evac.h"
 #include "top_render.h"
 #include "top_state.h"
 #include "tui.h"
@@ -1308,6 +1309,10 @@ run_effect(const struct top_effect *e)
 		}
 		break;
 	}
+	case TE_EVAC_PLAN:
+	case TE_EVAC_RUN:
+		top_evac_effect(e, &X.conf, X.p, report);
+		break;
 	case TE_QUIT:
 		tui_stop();
 		break;
