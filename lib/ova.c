@@ -355,7 +355,11 @@ xml_decode(const char *raw, size_t n, char *out, size_t size)
 		const char *semi;
 
 		if (raw[i] != '&') {
-			if (raw[i] == '\0')
+			unsigned char c = (unsigned char)raw[i];
+
+			/* XML has no control characters but these */
+			if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') ||
+			    c == 0x7f)
 				return -1;
 			if (out == NULL)
 				continue;
@@ -477,9 +481,10 @@ xml_parse(const char *x, size_t n, struct xdoc *d, struct px_err *e)
 			struct xnode *cur = &d->v[stack[depth - 1]];
 
 			if (xml_decode(p, (size_t)(lt - p), NULL, 0) != 0)
-				return px_fail(e, PXE_PARSE, "text with an "
-				    "entity px does not take (only &lt; &gt; "
-				    "&amp; &quot; &apos; and &#N;)");
+				return px_fail(e, PXE_PARSE, "text with a "
+				    "control character or an entity px does "
+				    "not take (only &lt; &gt; &amp; &quot; "
+				    "&apos; and &#N;)");
 
 			if (cur->text == NULL) {
 				cur->text = p;
@@ -556,9 +561,9 @@ xml_parse(const char *x, size_t n, struct xdoc *d, struct px_err *e)
 				goto bad;
 			if (attrs_check(ne, ae) != 0)
 				return px_fail(e, PXE_PARSE, "a malformed "
-				    "attribute, or an entity px does not "
-				    "take (only &lt; &gt; &amp; &quot; &apos; "
-				    "and &#N;)");
+				    "attribute, a control character or an "
+				    "entity px does not take (only &lt; &gt; "
+				    "&amp; &quot; &apos; and &#N;)");
 			if (d->n == XML_NODES_MAX)
 				return px_fail(e, PXE_PARSE, "more than %d "
 				    "elements", XML_NODES_MAX);

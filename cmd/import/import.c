@@ -38,8 +38,9 @@ enum { O_FORMAT = PX_O_LONG, O_NAME, O_NODE, O_STORAGE, O_TARGET_STORAGE,
 	O_VMID };
 
 static const struct px_opt opts[] = {
-	PX_OPT_OUTPUT, PX_OPT_PROFILE, PX_OPT_VERBOSE, PX_OPT_GATE,
-	PX_OPT_TIMEOUT,
+	/* --format names the image's format here: -j prints JSON */
+	PX_OPT_COLUMNS, PX_OPT_NOHEADER, PX_OPT_JSON, PX_OPT_PROFILE,
+	PX_OPT_VERBOSE, PX_OPT_GATE, PX_OPT_TIMEOUT,
 	{ O_FORMAT, "format", "raw | qcow2 | vmdk | vdi | vhdx | vhd",
 	    "the image's format (default: what qemu-img finds)" },
 	{ O_NAME, "name", "name", "the new VM's name (default: the file's, "
@@ -213,6 +214,19 @@ check_storage(struct mutcli *m, const char *node, const char *storage,
 		    "px storage set STORAGE --content ...,import adds it" : "");
 }
 
+/* Is a storage of type a file-based one (dir, nfs, cifs, ...)? */
+static int
+file_based(const char *type)
+{
+	static const char *const t[] = { "dir", "nfs", "cifs", "cephfs",
+		"btrfs", NULL };
+
+	for (int i = 0; t[i]; i++)
+		if (strcmp(type, t[i]) == 0)
+			return 1;
+	return 0;
+}
+
 /* Whether node's storage holds volid already. */
 static int
 has_volume(struct mutcli *m, const char *node, const char *storage,
@@ -363,7 +377,7 @@ import_main(int argc, char **argv)
 	struct buf form = { 0 }, v = { 0 }, path = { 0 }, cfgpath = { 0 };
 	char uname[256], volid[400], vmname[64], size[32], id[16];
 	char digest[64] = "", slot[16] = "";
-	const char *ufmt = NULL, *target;
+	const char *ufmt = NULL, *target, *working = NULL;
 	int ch, fd, is_ova, convert = 0, existing = 0, running = 0, nkv = 0;
 	int rc;
 
@@ -492,6 +506,16 @@ import_main(int argc, char **argv)
 		target = s.storage;
 	}
 	check_storage(&m, s.node, target, "images", &tst);
+	if (is_ova && !pve_content_has(ist.content, "images")) {
+		/* PVE extracts an OVA's disks to a file-based storage with
+		 * images content first: the import storage by default */
+		if (!file_based(tst.type))
+			px_errx(PX_EXIT_USAGE, "PVE extracts an OVA's disks on "
+			    "a file-based storage with content images: add "
+			    "images to %s's content, or give a directory "
+			    "storage as --target-storage", s.storage);
+		working = target;
+	}
 	if (!convert && ist.has_avail && ist.avail < (uint64_t)sb.st_size) {
 		char a[32], n[32];
 
@@ -612,6 +636,8 @@ import_main(int argc, char **argv)
 			form_add(&form, key, v.p);
 		}
 		form_add(&form, "ostype", "other");
+		if (working)
+			form_add(&form, "import-working-storage", working);
 	} else {
 		form_add(&form, "vmid", id);
 		form_add(&form, "name", vmname);
