@@ -254,6 +254,61 @@ has_volume(struct mutcli *m, const char *node, const char *storage,
 	px_die(&e);
 }
 
+/*
+ * PVE's own reading of the uploaded OVA (GET .../import-metadata, PVE
+ * 8.2+): every disk px imports from it must be one PVE found there.  0,
+ * or -1 with e; a PVE without the endpoint is not asked.
+ */
+static int
+check_metadata(struct mutcli *m, const char *node, const char *storage,
+    const char *volid, const struct ovf *f, struct px_err *e)
+{
+	struct buf p = { 0 };
+	struct px_reply r;
+	int disks, rc;
+
+	buf_adds(&p, "/nodes/");
+	url_seg(&p, node);
+	buf_adds(&p, "/storage/");
+	url_seg(&p, storage);
+	buf_adds(&p, "/import-metadata?volume=");
+	url_seg(&p, volid);
+	rc = pve_get(m->x.client, &r, e, "%s", p.p);
+	buf_free(&p);
+	if (rc != 0) {
+		if (e->id == PXE_NOT_FOUND || (e->id == PXE_API &&
+		    (e->http == 501 || e->http == 400))) {
+			memset(e, 0, sizeof(*e));
+			return 0;	/* no import-metadata before 8.2 */
+		}
+		px_wrap(e, "PVE could not read the OVA (import-metadata)");
+		return -1;
+	}
+	disks = json_get(&r.j, r.data, "disks");
+	for (int i = 0; i < f->ndisks; i++) {
+		char want[700], got[700];
+		int k, n, found = 0;
+
+		snprintf(want, sizeof(want), "%s/%s", volid, f->disk[i].file);
+		JSON_FOREACH_KV(&r.j, disks, k, n) {
+			int val = k + 1, vt = json_get(&r.j, val, "volid");
+
+			if (json_strcpy(&r.j, vt >= 0 ? vt : val, got,
+			    sizeof(got)) > 0 && strcmp(got, want) == 0)
+				found = 1;
+		}
+		if (!found) {
+			px_reply_free(&r);
+			return px_fail(e, PXE_FAILURE, "PVE does not find the "
+			    "disk %s in the uploaded OVA (its import-metadata "
+			    "lists others); nothing was created",
+			    f->disk[i].file);
+		}
+	}
+	px_reply_free(&r);
+	return 0;
+}
+
 /* ---- the upload's progress bar ---- */
 
 struct bar {
@@ -749,6 +804,12 @@ import_main(int argc, char **argv)
 	tmp_remove();
 	if (rc != 0)
 		goto failed;
+	if (is_ova && !m.g.dry_run && check_metadata(&m, s.node, s.storage,
+	    volid, &ovf, &e) != 0) {
+		px_hint(&e, "the uploaded %s stays on %s: px storage delete %s "
+		    "removes it", volid, s.node, volid);
+		goto failed;
+	}
 
 	set_call(&r, existing ? cfgpath.p : path.p, form.p);
 	if (step(&x, existing ? "attach the disk" : "create the VM", &e) != 0) {

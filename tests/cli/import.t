@@ -198,6 +198,11 @@ like "$cfg" "scsi0	nas:vm-9110-disk-0,size=2G" "the disk, its capacity from the 
 like "$cfg" "net0	vmxnet3,bridge=vmbr0" "the network card"
 cmp -s "$T/appliance.ova" "$(stored nas shared appliance.ova)"
 ok $? "the OVA is on the import storage as it was"
+like "$(sim_log | grep -E '^(GET|POST)' | awk '{print $1, $2}' | tr '\n' ' ')" "POST [^ ]*/storage/nas/upload .*GET [^ ]*/storage/nas/import-metadata POST [^ ]*/nodes/$node/qemu " "upload, PVE's reading of the OVA checked, then create"
+meta=$(sim_api GET "nodes/$node/storage/nas/import-metadata?volume=nas:import/appliance.ova")
+like "$meta" '"disks":\{"scsi0":\{"volid":"nas:import/appliance.ova/appliance-disk1.vmdk","size":2147483648\}\}' "import-metadata: the disk as PVE names it"
+like "$meta" '"create-args":\{"name":"appliance","cores":4,"memory":3072' "import-metadata: the VM's settings"
+like "$(sim_api GET "nodes/$node/storage/nas/import-metadata?volume=nas:import/nosuch.ova")" '"data":null' "import-metadata of no volume: an error"
 run px import "$T/appliance.ova" --node "$node" --storage local --target-storage local-lvm -n
 is "$rc" 2 "OVA to a storage PVE cannot extract on: usage"
 like "$err" "file-based storage with content images" "says why"
