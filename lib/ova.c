@@ -232,8 +232,8 @@ ova_read(int fd, uint64_t size, struct ova *o, struct px_err *e)
 			}
 			o->m = px_xrealloc(o->m, (size_t)(o->n + 1) *
 			    sizeof(*o->m));
-			snprintf(o->m[o->n].name, sizeof(o->m[o->n].name), "%s",
-			    name);
+			snprintf(o->m[o->n].name, sizeof(o->m[o->n].name),
+			    "%.255s", name);
 			o->m[o->n].offset = data;
 			o->m[o->n].size = len;
 			o->n++;
@@ -859,7 +859,8 @@ ovf_parse(const char *xml, size_t n, struct ovf *o, struct px_err *e)
 		if ((rt == 5 || rt == 6 || rt == 20) && nctl < 32 &&
 		    xchild_text(&d, i, "InstanceID", id, sizeof(id)) == 0 &&
 		    strlen(id) < sizeof(ctl[0].id)) {
-			snprintf(ctl[nctl].id, sizeof(ctl[nctl].id), "%s", id);
+			snprintf(ctl[nctl].id, sizeof(ctl[nctl].id), "%.63s",
+			    id);
 			snprintf(ctl[nctl].bus, sizeof(ctl[nctl].bus), "%s",
 			    rt == 5 ? "ide" : rt == 6 ? "scsi" : "sata");
 			nctl++;
@@ -1007,7 +1008,7 @@ ovf_parse(const char *xml, size_t n, struct ovf *o, struct px_err *e)
 				    "- . + = _; no path)");
 				goto out;
 			}
-			snprintf(dk->file, sizeof(dk->file), "%s", t);
+			snprintf(dk->file, sizeof(dk->file), "%.255s", t);
 			snprintf(dk->bus, sizeof(dk->bus), "scsi");
 			if (xchild_text(&d, i, "Parent", id, sizeof(id)) == 0)
 				for (int k = 0; k < nctl; k++)
