@@ -65,6 +65,14 @@ like "$out" "9102 +legacy +$node +import +ok +scsi0 from local:import/legacy.qco
 like "$(qemu-img info --output=json "$(stored local "$node" legacy.qcow2)")" '"format": "qcow2"' "what was uploaded is a qcow2"
 is "$(tmpfiles)" 0 "the temporary file is gone after success"
 
+# --- progress on a terminal: the conversion's and the upload's
+qemu-img create -q -f vdi "$T/tty.vdi" 32M
+tty=$(script -qec "px import '$T/tty.vdi' --node $node --storage local --target-storage local-lvm --vmid 9104 -y; echo RC=\$?" /dev/null 2>&1 </dev/null)
+like "$tty" "RC=0" "on a terminal: exit 0"
+like "$tty" "convert .*tty.vdi to qcow2" "on a terminal: the conversion is announced"
+like "$tty" "upload tty.qcow2 .*100%" "on a terminal: the upload's progress"
+is "$(tmpfiles)" 0 "the temporary file is gone"
+
 # --- the temporary file is gone after an error ...
 qemu-img create -q -f vhdx "$T/err.vhdx" 32M
 simctl POST fault "rate=1&mode=500&prefix=/nodes/$node/storage/local/upload" >/dev/null
