@@ -54,6 +54,13 @@ cmp -s "$T/My Disk.img" "$(stored local "$node" My_Disk.raw)"
 ok $? "the raw image is on the storage as it was"
 like "$(px config 9101 -H -f tsv 2>/dev/null)" "name	db-raw" "the name given"
 
+# --- JSON rows, and --format overriding what qemu-img finds
+cp "$T/web.qcow2" "$T/asraw.qcow2"
+run px import "$T/asraw.qcow2" --node "$node" --storage local --target-storage local-lvm --vmid 9105 --format raw -j
+is "$rc" 0 "--format raw -j: exit 0"
+like "$out" '"vmid":9105,"name":"asraw","node":"'"$node"'","action":"import","result":"ok"' "-j: the row as JSON"
+like "$out" '"message":"scsi0 from local:import/asraw.raw on local-lvm"' "--format raw: uploaded as raw"
+
 # --- a vdi: converted to qcow2 in a temporary file, gone after
 qemu-img create -q -f vdi "$T/legacy.vdi" 32M
 run px import "$T/legacy.vdi" --node "$node" --storage local --target-storage local-lvm --vmid 9102 -n
@@ -92,7 +99,7 @@ while [ "$(tmpfiles)" -eq 0 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); don
 is "$(tmpfiles)" 1 "the temporary file is there while px runs"
 sleep 0.5
 kill -TERM $pid
-wait $pid
+{ wait $pid; } 2>/dev/null
 st=$?
 simctl DELETE fault >/dev/null
 is "$st" 143 "px ended by SIGTERM"
