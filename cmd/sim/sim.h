@@ -51,13 +51,15 @@
  *                    services; the lines a node's logs gain
  *     x509.h, x509.c a PEM certificate's fields as certificates/info
  *                    shows them
- *     storage_files.c  upload, download-url, the aplinfo catalogue
+ *     storage_files.c  upload, download-url, the aplinfo catalogue,
+ *                    import-metadata of an uploaded OVA
  *     node_bulk.c    startall/stopall of a node's guests
  *     guest.h        what the guest files share
  *     guest.c        the guest of a path, lock checks, sizes, disk keys,
  *                    config objects with their digest
  *     guest_routes.c the table of every /nodes/{node}/{qemu|lxc} route
- *     guest_lifecycle.c  lists, status, power actions, create, destroy
+ *     guest_lifecycle.c  lists, status, power actions, create, destroy;
+ *                    disks imported from a volume or an OVA (import-from)
  *     guest_config.c config read and change, pending changes
  *     guest_migrate.c  clone, template, migrate, resize, move disk,
  *                    feature, rrddata
