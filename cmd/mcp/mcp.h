@@ -75,6 +75,8 @@ void mcp_notice(struct mcp *m, const char *msg, size_t n);
 
 /* ---- tools.c ---- */
 
+struct tool;
+
 struct mcp_call {
 	struct mcp *m;
 	const struct json *j;
@@ -82,6 +84,7 @@ struct mcp_call {
 	struct jw *w;		/* structuredContent: the handler writes one
 				   object */
 	struct buf *text;	/* the text content, when not the JSON */
+	const struct tool *tool;	/* the tool called (tools.h) */
 };
 
 /* The registry as tools/list writes it (the "tools" array), for the
