@@ -19,6 +19,8 @@
 
 #define MCP_MAX_MESSAGE	(1u << 20)	/* one request: 1 MiB */
 #define MCP_LATEST	"2025-11-25"
+#define MCP_TICK	5	/* seconds between progress notifications
+				   while a human's approval is awaited */
 
 /* JSON-RPC error codes */
 enum {

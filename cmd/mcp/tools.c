@@ -807,6 +807,11 @@ ui_checked(void *arg, const struct gate_req *r)
 			    r->t[i].risk.f[f].detail);
 			mcp_log(k->m, "warning", msg);
 		}
+	for (int f = 0; f < r->risk.n; f++) {
+		snprintf(msg, sizeof(msg), "%s: %s: %s", r->id,
+		    r->risk.f[f].check, r->risk.f[f].detail);
+		mcp_log(k->m, "warning", msg);
+	}
 	snprintf(msg, sizeof(msg), "checked: %s", r->summary);
 	mcp_progress(k->m, msg);
 	if (r->n == 1 && r->t[0].has_guest && !r->t[0].refused) {
@@ -851,6 +856,35 @@ ui_submitted(void *arg, int row, const char *upid)
 	mcp_progress(k->m, msg);
 }
 
+/* While a human is asked: progress every MCP_TICK seconds, and a
+ * cancellation of the call abandons the wait. */
+static int
+approval_tick(void *arg, double waited, long timeout)
+{
+	struct mcp_call *k = arg;
+	char msg[160];
+
+	if (k->m->poll)
+		k->m->poll(k->m->arg);
+	if (k->m->cancelled)
+		return 1;
+	snprintf(msg, sizeof(msg), "waiting for a human to approve: %.0f s "
+	    "of %ld s", waited, timeout);
+	mcp_progress(k->m, msg);
+	return 0;
+}
+
+/* The client cancelled the call: nothing more is sent. */
+static int
+withdrawn(void *arg)
+{
+	struct mcp_call *k = arg;
+
+	if (k->m->poll)
+		k->m->poll(k->m->arg);
+	return k->m->cancelled;
+}
+
 static void
 gate_warn(void *arg, const char *msg)
 {
@@ -885,6 +919,10 @@ mt_change(struct mcp_call *k, struct gate_req *r, struct px_err *e)
 	g.via = via;
 	g.warn = gate_warn;
 	g.warn_arg = k;
+	g.tick = approval_tick;
+	g.tick_arg = k;
+	g.tick_every = MCP_TICK;
+	g.withdrawn = withdrawn;
 	o.no_wait = !mt_bool(k, "wait", 1);
 	o.timeout = (double)mt_int(k, "timeout", 600);
 	ui.checked = ui_checked;

@@ -208,6 +208,86 @@ like "$(printf '%s\n' "$out" | pyl 3 'd["content"][0]["text"]')" "not a config k
 run px audit log -j
 like "$out" "via mcp client px-test-client/1.0.0" "audited with via mcp and the client's name"
 
+# --- administration tools
+for t in pool_add_members pool_remove_members ha_add_resource ha_set_state \
+    ha_remove_resource ha_migrate ha_relocate add_firewall_rule \
+    delete_firewall_rule enable_firewall_rule ipset_add ipset_remove \
+    set_guest_tags; do
+	is "$(px mcp tools -j | py "[t['name'] for t in d].count('$t')")" 1 "the registry has $t"
+done
+is "$(px mcp tools -j | py '" ".join(t["name"] for t in d if t["annotations"].get("destructiveHint"))' | tr ' ' '\n' | grep -cE '^(pool_remove_members|ha_remove_resource|ha_relocate|delete_firewall_rule|ipset_remove|set_guest_tags|ha_set_state)$')" 7 \
+    "the tools that take something away carry destructiveHint"
+is "$(px mcp tools -j | py '[t["annotations"]["destructiveHint"] for t in d if t["name"] in ("pool_add_members", "ha_migrate", "add_firewall_rule", "ipset_add")]')" \
+    "[False, False, False, False]" "the ones that add do not"
+guests=$(px ls guests -f tsv -H -c vmid,type,status,ha,template,node)
+hv=$(printf '%s\n' "$guests" | awk -F'\t' -v a="$vm" '$2 == "qemu" && $3 == "running" && $4 != "yes" && $5 != "yes" && $1 != a { print $1; exit }')
+hnode=$(printf '%s\n' "$guests" | awk -F'\t' -v a="$hv" '$1 == a { print $6 }')
+other=$(sim_api GET nodes | py "[n['node'] for n in d['data'] if n['node'] != '$hnode'][0]")
+pool=$(px pool list -f tsv -H -c poolid | head -1)
+px firewall guest "$vm" ipset create mcpset -y >/dev/null 2>&1
+px firewall cluster ipset create mcpc -y >/dev/null 2>&1
+simctl DELETE log >/dev/null
+sdk "[{\"op\":\"call\",\"name\":\"pool_add_members\",\"args\":{\"pool\":\"$pool\",\"vmids\":[$vm]}},
+{\"op\":\"call\",\"name\":\"pool_remove_members\",\"args\":{\"pool\":\"$pool\",\"vmids\":[$vm]}},
+{\"op\":\"call\",\"name\":\"ha_add_resource\",\"args\":{\"vmid\":$hv,\"state\":\"started\",\"max_restart\":2}},
+{\"op\":\"call\",\"name\":\"ha_set_state\",\"args\":{\"vmid\":$hv,\"state\":\"ignored\"}},
+{\"op\":\"call\",\"name\":\"ha_set_state\",\"args\":{\"vmid\":$hv,\"state\":\"started\"}},
+{\"op\":\"call\",\"name\":\"ha_migrate\",\"args\":{\"vmid\":$hv,\"node\":\"$other\"}},
+{\"op\":\"call\",\"name\":\"ha_remove_resource\",\"args\":{\"vmid\":$hv}},
+{\"op\":\"call\",\"name\":\"add_firewall_rule\",\"args\":{\"vmid\":$vm,\"type\":\"in\",\"action\":\"ACCEPT\",\"proto\":\"tcp\",\"dport\":\"8443\",\"comment\":\"by mcp\"}},
+{\"op\":\"call\",\"name\":\"enable_firewall_rule\",\"args\":{\"vmid\":$vm,\"pos\":0,\"enable\":false}},
+{\"op\":\"call\",\"name\":\"ipset_add\",\"args\":{\"vmid\":$vm,\"ipset\":\"mcpset\",\"cidr\":\"192.0.2.0/24\",\"comment\":\"lab\"}},
+{\"op\":\"call\",\"name\":\"ipset_add\",\"args\":{\"ipset\":\"mcpc\",\"cidr\":\"198.51.100.9\"}},
+{\"op\":\"call\",\"name\":\"set_guest_tags\",\"args\":{\"vmid\":$vm,\"tags\":[\"mcp\",\"web\"]}},
+{\"op\":\"call\",\"name\":\"set_guest_tags\",\"args\":{\"vmid\":$vm,\"tags\":[\"extra\"],\"mode\":\"add\"}},
+{\"op\":\"call\",\"name\":\"set_guest_tags\",\"args\":{\"vmid\":$vm,\"tags\":[\"web\"],\"mode\":\"remove\"}}]"
+i=0
+for t in pool_add_members pool_remove_members ha_add_resource ha_set_state \
+    ha_set_state ha_migrate ha_remove_resource add_firewall_rule \
+    enable_firewall_rule ipset_add ipset_add set_guest_tags set_guest_tags \
+    set_guest_tags; do
+	i=$((i + 1))
+	is "$(printf '%s\n' "$out" | pyl $i 'd.get("isError", d.get("error"))')" False "$t: ok"
+done
+log=$(sim_log)
+like "$log" "PUT /api2/json/pools" "pool_add_members: PUT /pools, as px pool add"
+like "$log" "POST /api2/json/cluster/ha/resources" "ha_add_resource: POST /cluster/ha/resources"
+like "$log" "PUT /api2/json/cluster/ha/resources/vm%3A$hv" "ha_set_state: PUT of the resource"
+like "$log" "POST /api2/json/cluster/ha/resources/vm%3A$hv/migrate" "ha_migrate: POST .../migrate"
+like "$log" "DELETE /api2/json/cluster/ha/resources/vm%3A$hv" "ha_remove_resource: DELETE"
+is "$(sim_api GET cluster/ha/resources | py "[r['sid'] for r in d['data']].count('vm:$hv')")" 0 "the resource is gone in pxsim"
+vnode=$(printf '%s\n' "$guests" | awk -F'\t' -v a="$vm" '$1 == a { print $6 }')
+rules=$(sim_api GET "nodes/$vnode/qemu/$vm/firewall/rules")
+is "$(printf '%s' "$rules" | py '[(r["dport"], r["enable"], r.get("comment")) for r in d["data"] if r["pos"] == 0][0]')" \
+    "('8443', 0, 'by mcp')" "add_firewall_rule, then enable_firewall_rule false: the rule, disabled"
+like "$(sim_api GET "nodes/$vnode/qemu/$vm/firewall/ipset/mcpset")" '"cidr":"192.0.2.0/24"' "ipset_add: the member in the guest's IP set"
+like "$(sim_api GET cluster/firewall/ipset/mcpc)" '"cidr":"198.51.100.9"' "ipset_add without vmid: the cluster's IP set"
+is "$(sim_api GET "nodes/$vnode/qemu/$vm/config" | py 'd["data"].get("tags")')" "mcp;extra" \
+    "set_guest_tags: set, add, remove"
+sdk "[{\"op\":\"call\",\"name\":\"ipset_remove\",\"args\":{\"vmid\":$vm,\"ipset\":\"mcpset\",\"cidr\":\"192.0.2.0/24\"}},
+{\"op\":\"call\",\"name\":\"delete_firewall_rule\",\"args\":{\"vmid\":$vm,\"pos\":0}},
+{\"op\":\"call\",\"name\":\"ipset_add\",\"args\":{\"ipset\":\"mcpc\",\"cidr\":\"1.2.3.4;rm -rf /\"}},
+{\"op\":\"call\",\"name\":\"set_guest_tags\",\"args\":{\"vmid\":$vm,\"tags\":[\"bad tag\"]}},
+{\"op\":\"call\",\"name\":\"ha_set_state\",\"args\":{\"vmid\":$vm,\"state\":\"gone\"}},
+{\"op\":\"call\",\"name\":\"pool_add_members\",\"args\":{\"pool\":\"../x\",\"vmids\":[$vm]}},
+{\"op\":\"call\",\"name\":\"pool_add_members\",\"args\":{\"pool\":\"$pool\"}},
+{\"op\":\"call\",\"name\":\"ha_set_state\",\"args\":{\"vmid\":$vm,\"state\":\"stopped\"}},
+{\"op\":\"call\",\"name\":\"add_firewall_rule\",\"args\":{\"vmid\":$vm,\"type\":\"in\",\"action\":\"ACCEPT\",\"dry_run\":true}}]"
+is "$(printf '%s\n' "$out" | pyl 1 'd["isError"]')" False "ipset_remove"
+is "$(sim_api GET "nodes/$vnode/qemu/$vm/firewall/ipset/mcpset" | py 'len(d["data"])')" 0 "the member is gone"
+is "$(printf '%s\n' "$out" | pyl 2 'd["isError"]')" False "delete_firewall_rule"
+is "$(sim_api GET "nodes/$vnode/qemu/$vm/firewall/rules" | py '[r.get("comment") for r in d["data"]].count("by mcp")')" 0 "the rule is gone"
+like "$(printf '%s\n' "$out" | pyl 3 'd["content"][0]["text"]')" "cidr: not of the form" "a CIDR with a shell in it: refused by its pattern"
+like "$(printf '%s\n' "$out" | pyl 4 'd["content"][0]["text"]')" "tags: not of the form" "a tag with a space: refused"
+like "$(printf '%s\n' "$out" | pyl 5 'd["content"][0]["text"]')" "state: not one of the allowed values" "an HA state not in the enum: refused"
+like "$(printf '%s\n' "$out" | pyl 6 'd["content"][0]["text"]')" "pool: not of the form" "a pool with ..: refused"
+like "$(printf '%s\n' "$out" | pyl 7 'd["content"][0]["text"]')" "give vmids or storages" "pool_add_members without members: refused"
+like "$(printf '%s\n' "$out" | pyl 8 'd["content"][0]["text"]')" "not an HA resource" "ha_set_state of a guest not in HA: not found"
+is "$(printf '%s\n' "$out" | pyl 9 'd["structuredContent"]["rows"][0]["result"]')" dry-run "add_firewall_rule dry_run"
+run px audit log -j
+like "$out" '"action":"add".*"target":"pool/' "the pool change is audited"
+like "$out" "via mcp client" "via mcp"
+
 # --- a frozen profile refuses
 run px incident freeze --reason "mcp test" --ttl 1h
 sdk "[{\"op\":\"call\",\"name\":\"stop_guest\",\"args\":{\"vmid\":$vm}}]"
