@@ -304,14 +304,16 @@ fp=$(sed -n 's/^fingerprint = //p' "$PX_CONFIG")
 profile=$(cat "$PX_CONFIG")
 printf '%s\n' "$token" >"$T/bot.token"
 chmod 600 "$T/bot.token"
-{
+tgconf() {	# the profile, [telegram] of pxsim's fake, a policy for stops
 	printf '%s\n\n' "$profile"
 	printf '[telegram]\nbot_token_file = %s\nchat_id = %s\n' "$T/bot.token" "$chat"
 	printf 'approver = %s\napi_url = %s\nfingerprint = %s\n\n' "$approver" "$SIM_URL" "$fp"
 	printf '[policy stops]\naction = stop\ntimeout = 30\n'
-} >"$PX_CONFIG"
+}
+tgconf >"$PX_CONFIG"
 msgs() { simctl GET telegram/messages | py "$1"; }
-approve_run() {	# approve_run BUTTON: stop $vm, answer the approval with BUTTON
+approve_run() {	# approve_run BUTTON [SECONDS]: stop $vm, answer the approval
+		# with BUTTON (after SECONDS)
 	n0=$(msgs 'len(d["data"])')
 	node "$client" stdio "[{\"op\":\"call\",\"name\":\"stop_guest\",\"args\":{\"vmid\":$vm}}]" \
 	    px mcp serve >"$T/out" 2>"$T/err" &
@@ -321,6 +323,7 @@ approve_run() {	# approve_run BUTTON: stop $vm, answer the approval with BUTTON
 		sleep 0.1; i=$((i + 1))
 	done
 	msg=$(msgs 'd["data"][-1]["message_id"]')
+	sleep "${2:-0}"
 	simctl POST telegram/press "message_id=$msg&button=$1" >/dev/null
 	wait "$asker"
 	out=$(cat "$T/out")
@@ -329,9 +332,11 @@ approve_run 1
 is "$(printf '%s\n' "$out" | pyl 1 'd["isError"]')" True "a denied approval: the call fails"
 like "$(printf '%s\n' "$out" | pyl 1 'd["content"][0]["text"]')" "refused-hitl" "with the denial"
 is "$(guest_status "$vm")" running "and nothing was sent"
-approve_run 0
+approve_run 0 11
 is "$(printf '%s\n' "$out" | pyl 1 'd["isError"], d["structuredContent"]["rows"][0]["result"]')" "False ok" \
     "an approved stop runs"
+ok $([ "$(printf '%s\n' "$out" | pyl 1 'sum(1 for p in d["progress"] if p.startswith("waiting for a human to approve: "))')" -ge 2 ] && echo 0 || echo 1) \
+    "while the approval waits (11 s), progress is repeated every 5 s"
 like "$(printf '%s\n' "$out" | pyl 1 'd["structuredContent"]["approved_by"]')" . "and says who approved"
 like "$(printf '%s\n' "$out" | pyl 1 '" | ".join(d["progress"])')" "waiting for a human to approve \\(policy stops\\)" \
     "the wait for approval is reported as progress"
@@ -413,6 +418,24 @@ like "$(cat "$T/sh")" "text/event-stream" "as text/event-stream"
 is "$(status -X DELETE -H "Authorization: Bearer $tok" -H "Mcp-Session-Id: $sid")" 200 "DELETE ends the session"
 is "$(status -X POST -H "Authorization: Bearer $tok" -H "Mcp-Session-Id: $sid" -H 'Content-Type: application/json' --data '{"jsonrpc":"2.0","id":2,"method":"ping"}')" 404 \
     "an ended session: 404"
+kill "$http_pid"; wait "$http_pid" 2>/dev/null
+# a cancellation over HTTP, seen while the call waits for approval
+{ tgconf; printf '\n[mcp]\ntoken_file = %s\n' "$T/mcp.token"; } >"$PX_CONFIG"
+http_start
+n0=$(msgs 'len(d["data"])')
+out=$(node "$client" http "[{\"op\":\"cancel\",\"name\":\"stop_guest\",\"args\":{\"vmid\":$vm2},\"on\":\"waiting for a human\"},{\"op\":\"ping\"}]" \
+    "$url" "$tok" 2>"$T/stderr"); rc=$?
+is "$rc" 0 "the SDK client cancels a call over HTTP"
+is "$(printf '%s\n' "$out" | pyl 1 'd["cancelled"]')" True "the call was cancelled at the approval wait"
+is "$(printf '%s\n' "$out" | pyl 2 'd')" "{}" "and the server answers the next request"
+i=0
+while ! px audit log -j 2>/dev/null | grep -q '"cancelled"' && [ $i -lt 100 ]; do
+	sleep 0.1; i=$((i + 1))
+done
+run px audit log -j
+like "$out" "\"decision\":\"cancelled\"" "the audit says cancelled"
+like "$(msgs 'd["data"][-1]["text"]')" "ABANDONED" "the approval request on Telegram says it was withdrawn"
+is "$(guest_status "$vm2")" running "and nothing was sent: the container still runs"
 kill "$http_pid"; wait "$http_pid" 2>/dev/null
 printf '%s\n' "$profile" >"$PX_CONFIG"
 run px mcp serve --http --listen 0.0.0.0:0
