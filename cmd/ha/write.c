@@ -23,6 +23,7 @@
 #include "ha.h"
 #include "pve_guest.h"
 #include "pve_objrisk_ha.h"
+#include "pve_objw.h"
 
 static const char *const res_keys[] = { "comment", "failback", "group",
 	"max_relocate", "max_restart", "state", NULL };
@@ -628,8 +629,17 @@ move(struct objcli *oc, const struct ha_args *a, const char *verb,
 	obj_path(&path, "/cluster/ha/resources", sid);
 	get_obj(oc, &r, path.p, what);
 	px_reply_free(&r);
-	buf_printf(&path, "/%s", verb);
-	form_add(&extra, "node", node);
+	{
+		/* the one writer of HA moves (pve_objw.h) */
+		struct gate_target t = { 0 };
+
+		objw_ha_move(&t, sid, node, risk.relocate);
+		buf_reset(&path);
+		buf_adds(&path, t.call.path.p);
+		buf_adds(&extra, buf_str(&t.call.form));
+		buf_free(&t.call.path);
+		buf_free(&t.call.form);
+	}
 	risk.sid = sid;
 	c.id = sid;
 	c.action = verb;
