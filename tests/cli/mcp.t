@@ -101,6 +101,14 @@ is "$(printf '%s\n' "$out" | pyl 8 'd["result"]["isError"]')" True "a failing to
 like "$(printf '%s\n' "$out" | pyl 8 'd["result"]["content"][0]["text"]')" "4242" "with the message"
 is "$(printf '%s\n' "$out" | pyl 9 'd["error"]["code"]')" -32602 "logging/setLevel with an unknown level"
 is "$(printf '%s\n' "$out" | pyl 10 'd["error"]["code"]')" -32002 "another profile's resource: not found"
+rpc '{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"ipset_add","arguments":{"ipset":"office","cidr":"10.0.0.1\u0000x"}}}' \
+    '{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"pool_add_members","arguments":{"pool":"dev","vmids":["100"]}}}' \
+    '{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"pool_add_members","arguments":{"pool":"dev","vmids":[100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100]}}}' \
+    '{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"enable_firewall_rule","arguments":{"vmid":100,"pos":10000,"enable":true}}}'
+like "$(printf '%s\n' "$out" | pyl 2 'd["error"]["message"]')" "cidr: not of the form" "a NUL inside a CIDR (read as U+FFFD) is refused"
+like "$(printf '%s\n' "$out" | pyl 3 'd["error"]["message"]')" "vmids: wrong type" "an array's items are checked against the schema"
+like "$(printf '%s\n' "$out" | pyl 4 'd["error"]["message"]')" "vmids: number of items out of range" "and its maxItems"
+like "$(printf '%s\n' "$out" | pyl 5 'd["error"]["message"]')" "pos: out of range" "a rule position beyond 9999 is refused"
 big=$(head -c 1100000 /dev/zero | tr '\0' 'a')
 out=$(printf '%s\n%s\n%s\n' "$INIT" "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\",\"params\":{\"x\":\"$big\"}}" \
     '{"jsonrpc":"2.0","id":3,"method":"ping"}' | px mcp serve)
