@@ -87,6 +87,32 @@ objw_ha_state(struct gate_target *t, const char *sid, const char *state,
 	    sid, state);
 }
 
+static void
+add_form(struct gate_target *t, const char *form)
+{
+	if (form == NULL || form[0] == '\0')
+		return;
+	if (t->call.form.len)
+		buf_addc(&t->call.form, '&');
+	buf_adds(&t->call.form, form);
+}
+
+void
+objw_ha_resource(struct gate_target *t, const char *verb, const char *sid,
+    const char *form)
+{
+	buf_adds(&t->call.path, "/cluster/ha/resources");
+	if (strcmp(verb, "add") == 0) {
+		t->call.method = "POST";
+		form_add(&t->call.form, "sid", sid);
+	} else {
+		t->call.method = strcmp(verb, "remove") == 0 ? "DELETE" : "PUT";
+		buf_addc(&t->call.path, '/');
+		url_seg(&t->call.path, sid);
+	}
+	add_form(t, form);
+}
+
 void
 objw_ha_move(struct gate_target *t, const char *sid, const char *node,
     int relocate)
@@ -97,4 +123,35 @@ objw_ha_move(struct gate_target *t, const char *sid, const char *node,
 	form_add(&t->call.form, "node", node);
 	snprintf(t->summary, sizeof(t->summary), "%s %s to %s", relocate ?
 	    "relocate" : "migrate", sid, node);
+}
+
+void
+objw_fw_rule(struct gate_target *t, const char *base, int pos,
+    const char *method, const char *form)
+{
+	buf_printf(&t->call.path, "%s/rules", base);
+	if (pos < 0) {
+		t->call.method = "POST";
+	} else {
+		t->call.method = method;
+		buf_printf(&t->call.path, "/%d", pos);
+	}
+	add_form(t, form);
+}
+
+void
+objw_ipset_member(struct gate_target *t, const char *base, const char *name,
+    const char *cidr, int remove, const char *form)
+{
+	buf_printf(&t->call.path, "%s/ipset/", base);
+	url_seg(&t->call.path, name);
+	if (remove) {
+		t->call.method = "DELETE";
+		buf_addc(&t->call.path, '/');
+		url_seg(&t->call.path, cidr);
+	} else {
+		t->call.method = "POST";
+		form_add(&t->call.form, "cidr", cidr);
+	}
+	add_form(t, form);
 }
