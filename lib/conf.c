@@ -93,6 +93,7 @@ static const char *const named_kinds[] = {
 static const char *const plain_kinds[] = {
 	"px", "telegram", "ssh", "audit", "exporter", "mcp",
 	"daemon",		/* px daemon (pxdaemon.1) */
+	"reconcile",		/* px daemon's reconcile part */
 	NULL
 };
 
