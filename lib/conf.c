@@ -95,6 +95,7 @@ static const char *const plain_kinds[] = {
 	"daemon",		/* px daemon (pxdaemon.1) */
 	"cloudimg",		/* px cloudimg: mirror, ca_file */
 	"cache",		/* the time-travel cache (lib/tcache.h) */
+	"reconcile",		/* px daemon's reconcile part */
 	NULL
 };
 

@@ -44,10 +44,12 @@ PX_COMMAND(daemon, "watch and act: alerts, approvals, schedules, "
 
 /* The parts, in the order they start. */
 extern struct part part_alerts, part_schedule, part_exporter;
+extern struct part part_reconcile;
 static struct part *parts_table[] = {
 	&part_alerts,
 	&part_schedule,
 	&part_exporter,
+	&part_reconcile,
 	NULL
 };
 
@@ -382,7 +384,7 @@ daemon_main(int argc, char **argv)
 		static const char *const later[] = { NULL, "approvals",
 			"exporter", "reconcile", "schedule" };
 
-		if (!off[k] && k != 2)
+		if (!off[k] && k != 2 && k != 3)
 			dlog(&d, DL_INFO, later[k], "not in this version of px");
 	}
 	for (int i = 0; i < nparts; i++) {

@@ -600,6 +600,11 @@ struct sim_storage *sim_storage_find(struct sim *s, const char *id);
 /* Days until the nodes' certificates expire (/_sim/cert). */
 extern long sim_cert_days;
 #define SIM_CERT_UNSET	(-1000000L)
+/* Faults set by /_sim/ha-error and /_sim/replication (control.c): an HA
+ * resource in state "error" (1), a replication job's failures (its
+ * fail_count, 0 when none, and *error the message). */
+int sim_fault_ha_error(int vmid);
+int sim_fault_repl(const char *id, const char **error);
 /* 1 when storage st exists on node (nodes list empty or naming it). */
 int sim_storage_on_node(const struct sim_storage *st, const char *node);
 /* Bytes used on st as seen from node (volumes plus a base load). */
