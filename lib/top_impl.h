@@ -106,4 +106,17 @@ void top_pbs_reduce(struct top_state *s, struct top_action *a,
 /* Free what the PBS part holds (top_state_free zeroes it after). */
 void top_pbs_free(struct top_state *s);
 
+/* ---- top_iso.c ---- */
+
+/* I: list the ISO images and templates of every storage holding them. */
+void top_fetch_iso(struct top_state *s, struct top_effects *fx);
+/* d in the ISO library: queue the delete of the volume under the
+ * cursor, with its pre-flight preview. */
+void top_iso_delete(struct top_state *s, struct top_effects *fx);
+/* TA_ISO_LIST and the TA_FETCH_FAILED of TOP_F_ISO (rows taken). */
+void top_iso_reduce(struct top_state *s, struct top_action *a,
+    struct top_effects *fx);
+/* C: an SSH session to the selected guest (px ssh). */
+void top_ssh(struct top_state *s, struct top_effects *fx);
+
 #endif

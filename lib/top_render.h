@@ -18,4 +18,9 @@
 void top_render(const struct top_state *s, TickitRenderBuffer *rb,
     int colour);
 
+/* The ISO library (I) into rows lines from line y (top_render_iso.c). */
+void top_draw_iso(TickitRenderBuffer *rb, const struct top_state *s, int y,
+    int rows, const TickitPen *sel, const TickitPen *head,
+    const TickitPen *bold);
+
 #endif

@@ -35,6 +35,7 @@ enum top_view {
 	TOP_HW,			/* W: passthrough of the selected node */
 	TOP_GREP,		/* G: config grep over every guest */
 	TOP_HEAT,		/* H: API round-trip per node */
+	TOP_ISO,		/* I: ISO images and templates (top_iso.c) */
 	TOP_NVIEWS
 };
 
@@ -57,7 +58,8 @@ enum {
 	TOP_F_GREP = 256,	/* a guest's config for G */
 	TOP_F_STATUS = 512,	/* the detail's status/current, on every
 				   tick while it is open */
-	TOP_F_PBS = 1024	/* a PBS server's datastores, snapshots, gc */
+	TOP_F_PBS = 1024,	/* a PBS server's datastores, snapshots, gc */
+	TOP_F_ISO = 2048	/* a storage's ISO images or templates */
 };
 
 /* The bits of TOP_F_ALL, what the timer refreshes: 1 << 0 .. 1 << 3. */
@@ -187,6 +189,7 @@ struct top_op {
 	char msg[512];		/* the gate's refusal, the task's error */
 	double pct;		/* running: from its task log, -1 unknown */
 	char line[160];		/* running: the task log's latest line */
+	char volid[256];	/* rmvolume: the volume (g.node its node) */
 };
 
 /* A row of the audit timeline. */
@@ -342,6 +345,13 @@ struct top_state {
 	int nprobes;
 	int probe_pending;	/* nodes still probing */
 
+	/* ISO library (I): ISO images and container templates of every
+	 * storage that holds them, a shared storage once (top_iso.c) */
+	struct pve_volume *iso;	/* sorted by content, volid, node */
+	int niso;
+	int iso_pending;	/* storage contents still awaited */
+	int iso_failed;		/* storages that did not answer */
+
 	char status[256];	/* the status line: refusals, errors */
 };
 
@@ -383,6 +393,8 @@ enum top_act_type {
 	TA_PBS_SNAPS,	/* upid: profile, store, rows: struct
 			   pbs_snapshot[n] */
 	TA_PBS_GC,	/* upid: profile, store, rows: struct pbs_gc[1] */
+	TA_ISO_LIST,	/* upid: node, store: storage, rows: struct
+			   pve_volume[n] (its iso or vztmpl content) */
 };
 
 struct top_action {
@@ -428,6 +440,9 @@ enum top_eff_type {
 	TE_CONSOLE,	/* g: its console (px console), pxtop paused */
 	TE_PBS,		/* upid: PBS profile: its datastore-usage */
 	TE_PBS_STORE,	/* upid: profile, arg: store: its snapshots, gc */
+	TE_ISO_LIST,	/* g.node, arg: storage, action: iso or vztmpl:
+			   that content of the storage */
+	TE_SSH,		/* g: px ssh to it, pxtop paused */
 };
 
 struct top_effect {
@@ -503,6 +518,11 @@ int top_grep_match(const struct top_state *s, const char *key,
  * seconds its oldest hung fetch has waited and *since the epoch of the
  * oldest data that left on screen (0: none came yet). */
 int top_stale(const struct top_state *s, long long *wait, long long *since);
+/* The volume under the cursor of the ISO library, or NULL. */
+const struct pve_volume *top_iso_cur(const struct top_state *s);
+/* Does storage st hold ISO images or container templates that the
+ * library lists (content iso or vztmpl, available)? */
+int top_holds_iso(const struct pve_storage *st);
 /* Does text match the search (case-insensitive, in order, gaps allowed)? */
 int top_fuzzy(const char *text, const char *pattern);
 
