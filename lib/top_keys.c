@@ -550,6 +550,6 @@ top_footer(const struct top_state *s)
 	default:
 		return "1 dash 2 nodes 3 guests 4 storage 5 tasks Q queue "
 		    "T audit B backups Z snapshots W hardware G grep "
-		    "H heatmap  I iso  / search  R refresh  ? keys  q quit";
+		    "H heatmap  / search  R refresh  ? keys  q quit";
 	}
 }
