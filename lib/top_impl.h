@@ -178,4 +178,17 @@ int top_evac_len(const struct top_state *s);
 /* Free the plan s holds. */
 void top_evac_free(struct top_state *s);
 
+/* ---- top_iso.c ---- */
+
+/* I: list the ISO images and templates of every storage holding them. */
+void top_fetch_iso(struct top_state *s, struct top_effects *fx);
+/* d in the ISO library: queue the delete of the volume under the
+ * cursor, with its pre-flight preview. */
+void top_iso_delete(struct top_state *s, struct top_effects *fx);
+/* TA_ISO_LIST and the TA_FETCH_FAILED of TOP_F_ISO (rows taken). */
+void top_iso_reduce(struct top_state *s, struct top_action *a,
+    struct top_effects *fx);
+/* C: an SSH session to the selected guest (px ssh). */
+void top_ssh(struct top_state *s, struct top_effects *fx);
+
 #endif

@@ -19,6 +19,8 @@ const char *const top_keymap[] = {
 	"  guest passes what through (red: several guests, one device)",
 	"G      search every guest config: text, or /regex/",
 	"H      heatmap: API round-trip per node, median, worst, bucket",
+	"I      ISO library: ISO images and templates of every storage;",
+	"       d there queues the delete of the one under the cursor",
 	":      command palette: :start 100 101, :migrate 100 pve2,",
 	"       :snapshot 100 name, :backup 100 storage, :sort cpu desc,",
 	"       :filter tag:web, :profile NAME, :refresh, :quit",
@@ -39,6 +41,7 @@ const char *const top_keymap[] = {
 	"       to the queue with a pre-flight preview",
 	"y      in the queue: run the ready operations (after a dialog)",
 	"c      queue: clear finished; guest view: open its console",
+	"C      an SSH session to the selected guest (px ssh)",
 	"R      refresh now    ? this keymap    q or C-c quit",
 	"D      compare the marked guests' configs side by side: * the",
 	"       value differs, ! not on every guest; - + previous/next",
@@ -351,6 +354,10 @@ top_key(struct top_state *s, struct top_action *a, struct top_effects *fx)
 			top_past_key(s, a->key[0], fx);
 			return;
 		case 'E': top_open_evac(s, fx); return;
+		case 'I': top_go_view(s, TOP_ISO, fx); return;
+		case 'C':
+			top_ssh(s, fx);
+			return;
 		case 'j': move_cursor(s, 1, 0); return;
 		case 'k': move_cursor(s, -1, 0); return;
 		case 'g': move_cursor(s, 1, 1); return;
@@ -364,6 +371,8 @@ top_key(struct top_state *s, struct top_action *a, struct top_effects *fx)
 				top_open_hw(s, fx);
 			if (s->view == TOP_HEAT)
 				top_start_probes(s, fx);
+			if (s->view == TOP_ISO)
+				top_fetch_iso(s, fx);
 			if (s->view == TOP_GREP && s->grep[0] &&
 			    s->grep_pending == 0) {
 				char pat[64];
@@ -425,7 +434,13 @@ top_key(struct top_state *s, struct top_action *a, struct top_effects *fx)
 		case 's': top_queue_ops(s, "start", "", fx); return;
 		case 'S': top_queue_ops(s, "shutdown", "", fx); return;
 		case 'r': top_queue_ops(s, "reboot", "", fx); return;
-		case 'd': top_queue_ops(s, "delete", "", fx); return;
+		case 'd':
+			if (s->view == TOP_ISO) {
+				top_iso_delete(s, fx);
+				return;
+			}
+			top_queue_ops(s, "delete", "", fx);
+			return;
 		case 'm':
 			if (top_can_act(s, "migrate"))
 				open_entry(s, TOP_IN_MIGRATE);
@@ -445,7 +460,8 @@ top_key(struct top_state *s, struct top_action *a, struct top_effects *fx)
 		case 'c':
 			if (s->view == TOP_QUEUE) {
 				top_clear_done_ops(s);
-			} else if (s->view == TOP_GUESTS) {
+			} else if (s->view == TOP_GUESTS ||
+			    s->view == TOP_GUEST) {
 				const struct pve_guest *g =
 				    top_selected_guest(s);
 
@@ -535,8 +551,8 @@ top_footer(const struct top_state *s)
 	case TOP_GUESTS:
 		return "j/k move  Space mark  V all  t tag  s start  S shutdown"
 		    "  r reboot  d delete  m migrate  n snapshot  b backup  "
-		    "Enter detail  <>o sort  i running  f filter  / search  "
-		    "? keys  q quit";
+		    "c console  C ssh  Enter detail  <>o sort  i running  "
+		    "f filter  / search  ? keys  q quit";
 	case TOP_QUEUE:
 		return "j/k move  y run after confirmation  c clear finished  "
 		    "1-5 views  ? keys  q quit";
@@ -558,6 +574,9 @@ top_footer(const struct top_state *s)
 		    "q quit";
 	case TOP_HEAT:
 		return "j/k move  R probe again  1-5 views  ? keys  q quit";
+	case TOP_ISO:
+		return "j/k move  d delete (queued, previewed)  R reload  "
+		    "/ search  1-5 views  ? keys  q quit";
 	case TOP_GREP:
 		return "Esc back  j/k move  G new search  R search again  "
 		    "Enter the guest's detail  ? keys  q quit";

@@ -1064,7 +1064,7 @@ top_render(const struct top_state *s, TickitRenderBuffer *rb, int colour)
 
 	x = 0;
 	for (int v = 0; v < TOP_NVIEWS; v++) {
-		static const char keys[] = "12345QT??BZWGH";
+		static const char keys[] = "12345QT??BZWGHI";
 		char tab[48];
 		int cur = (int)s->view == v || (v == TOP_GUESTS &&
 		    s->view == TOP_GUEST) || (v == TOP_TASKS &&
@@ -1138,6 +1138,9 @@ top_render(const struct top_state *s, TickitRenderBuffer *rb, int colour)
 		break;
 	case TOP_EVAC:
 		top_evac_draw(rb, s, y, body, colour);
+		break;
+	case TOP_ISO:
+		top_draw_iso(rb, s, y, body, p->sel, p->head, p->bold);
 		break;
 	case TOP_NVIEWS:
 		break;

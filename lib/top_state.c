@@ -19,7 +19,7 @@ static const char *const view_names[TOP_NVIEWS] = {
 	"Guest", "Task log", "Backups", "Snapshots", "Hardware", "Grep",
 	"Heatmap",
 	"Compare", "HA", "Profiles",
-	"Evacuate"
+	"Evacuate", "ISO"
 };
 
 static const char *const sort_names[TOP_NSORT] = {
@@ -122,6 +122,7 @@ top_state_free(struct top_state *s)
 	free(s->usb);
 	free(s->hwuse);
 	free(s->gl);
+	free(s->iso);
 	if (s->grep_is_re)
 		regfree(&s->grep_re);
 	top_compare_free(s);
@@ -388,6 +389,8 @@ top_list_len(const struct top_state *s, enum top_view v)
 		return s->nprofs;
 	case TOP_EVAC:
 		return top_evac_len(s);
+	case TOP_ISO:
+		return s->niso;
 	default:
 		return 0;
 	}
@@ -695,6 +698,7 @@ top_run_ops(struct top_state *s, struct top_effects *fx)
 		e->n = n;
 		snprintf(e->action, sizeof(e->action), "%s", o->action);
 		snprintf(e->arg, sizeof(e->arg), "%s", o->arg);
+		snprintf(e->upid, sizeof(e->upid), "%s", o->volid);
 	}
 	snprintf(s->status, sizeof(s->status), "%d operation%s sent through "
 	    "the gate", n, n == 1 ? "" : "s");
@@ -724,6 +728,8 @@ top_go_view(struct top_state *s, enum top_view v, struct top_effects *fx)
 		top_fetch_backups(s, fx);
 	if (v == TOP_HEAT)
 		top_start_probes(s, fx);
+	if (v == TOP_ISO)
+		top_fetch_iso(s, fx);
 }
 
 void
@@ -808,6 +814,10 @@ top_reduce(struct top_state *s, struct top_action *a, struct top_effects *fx)
 		relist_others(s);
 		break;
 	case TA_FETCH_FAILED:
+		if (a->what & TOP_F_ISO) {
+			top_iso_reduce(s, a, fx);
+			break;
+		}
 		if (a->what & TOP_F_PBS) {	/* not the PVE refresh's */
 			top_pbs_reduce(s, a, fx);
 			break;
@@ -903,6 +913,9 @@ top_reduce(struct top_state *s, struct top_action *a, struct top_effects *fx)
 		break;
 	case TA_PAST:		/* top_past_reduce took it */
 		break;
+	case TA_ISO_LIST:
+		top_iso_reduce(s, a, fx);
+		break;
 	case TA_RRD:
 		if (a->id != s->detail_vmid) {
 			free(a->rows);
@@ -955,6 +968,8 @@ top_reduce(struct top_state *s, struct top_action *a, struct top_effects *fx)
 		if (a->upid[0])
 			snprintf(o->upid, sizeof(o->upid), "%s", a->upid);
 		top_fetch(s, TOP_F_GUESTS | TOP_F_TASKS, fx);
+		if (strcmp(o->action, "rmvolume") == 0)
+			top_fetch_iso(s, fx);	/* the library without it */
 		break;
 	case TA_EVAC_PLAN:
 	case TA_EVAC_DONE:

@@ -41,6 +41,7 @@ enum top_view {
 	TOP_HA,			/* O: the HA console */
 	TOP_PROFILES,		/* P: the profile picker */
 	TOP_EVAC,		/* E: evacuate a node (top_evac.c) */
+	TOP_ISO,		/* I: ISO images and templates (top_iso.c) */
 	TOP_NVIEWS
 };
 
@@ -65,7 +66,8 @@ enum {
 				   tick while it is open */
 	TOP_F_PBS = 1024,	/* a PBS server's datastores, snapshots, gc */
 	TOP_F_CMP = 2048,	/* a guest's config for D (id: vmid) */
-	TOP_F_HA = 4096		/* the HA console's resources and status */
+	TOP_F_HA = 4096,	/* the HA console's resources and status */
+	TOP_F_ISO = 8192	/* a storage's ISO images or templates */
 };
 
 /* The bits of TOP_F_ALL, what the timer refreshes: 1 << 0 .. 1 << 3. */
@@ -197,6 +199,7 @@ struct top_op {
 	char msg[512];		/* the gate's refusal, the task's error */
 	double pct;		/* running: from its task log, -1 unknown */
 	char line[160];		/* running: the task log's latest line */
+	char volid[256];	/* rmvolume: the volume (g.node its node) */
 };
 
 /* A row of the audit timeline. */
@@ -458,6 +461,12 @@ struct top_state {
 	int evac_running;	/* its run is on its way */
 	int evac_op0;		/* the queue id of its first guest */
 	char evac_msg[256];	/* the plan's failure, or the run's end */
+	/* ISO library (I): ISO images and container templates of every
+	 * storage that holds them, a shared storage once (top_iso.c) */
+	struct pve_volume *iso;	/* sorted by content, volid, node */
+	int niso;
+	int iso_pending;	/* storage contents still awaited */
+	int iso_failed;		/* storages that did not answer */
 
 	char status[256];	/* the status line: refusals, errors */
 
@@ -523,6 +532,8 @@ enum top_act_type {
 	TA_EVAC_PLAN,	/* id: plan asked, rc 0: rows struct pve_evac_plan[1],
 			   rc -1: msg */
 	TA_EVAC_DONE,	/* id: plan, rc 0 ok, -1 failed, -2 refused; msg */
+	TA_ISO_LIST,	/* upid: node, store: storage, rows: struct
+			   pve_volume[n] (its iso or vztmpl content) */
 };
 
 struct top_action {
@@ -576,6 +587,9 @@ enum top_eff_type {
 	TE_EVAC_PLAN,	/* id: plan, g.node, n: 1 local disks along */
 	TE_EVAC_RUN,	/* id: that plan, g.node, n: queue id of its first
 			   guest (the others follow) */
+	TE_ISO_LIST,	/* g.node, arg: storage, action: iso or vztmpl:
+			   that content of the storage */
+	TE_SSH,		/* g: px ssh to it, pxtop paused */
 };
 
 struct top_effect {
@@ -652,6 +666,11 @@ int top_grep_match(const struct top_state *s, const char *key,
  * seconds its oldest hung fetch has waited and *since the epoch of the
  * oldest data that left on screen (0: none came yet). */
 int top_stale(const struct top_state *s, long long *wait, long long *since);
+/* The volume under the cursor of the ISO library, or NULL. */
+const struct pve_volume *top_iso_cur(const struct top_state *s);
+/* Does storage st hold ISO images or container templates that the
+ * library lists (content iso or vztmpl, available)? */
+int top_holds_iso(const struct pve_storage *st);
 /* Does text match the search (case-insensitive, in order, gaps allowed)? */
 int top_fuzzy(const char *text, const char *pattern);
 /* Add a PVE profile of px.conf to the picker (P); cmd/top calls it after

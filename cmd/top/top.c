@@ -38,6 +38,8 @@
 #include "mutation.h"
 #include "pbs.h"
 #include "pve_check.h"
+#include "pve_files.h"
+#include "pve_objrisk_storage.h"
 #include "pve_migrate.h"
 #include "pve_progress.h"
 #include "pve_snaptree.h"
@@ -267,6 +269,10 @@ on_fetched(struct px_call *k, void *arg)
 		    (struct pbs_store **)&a.rows, &a.n, &e);
 		if (rc == 0)
 			rc = pbs_usage_merge(&r.j, r.data, a.rows, a.n, &e);
+		break;
+	case TA_ISO_LIST:
+		rc = pve_volumes_parse(&r.j, r.data, NULL, NULL,
+		    (struct pve_volume **)&a.rows, &a.n, &e);
 		break;
 	case TA_PBS_SNAPS:
 		rc = pbs_snapshots_parse(&r.j, r.data,
@@ -685,6 +691,7 @@ struct job {
 	struct pve_guest g;
 	char action[16];
 	char arg[64];		/* target node, snapshot name, storage */
+	char volid[256];	/* rmvolume: the volume */
 	/* JOB_FOLLOW: what gate_task_done needs */
 	struct gate_req r;
 	struct gate_result res;
@@ -859,6 +866,16 @@ job_preview(struct job *j)
 		return;
 	}
 
+	if (strcmp(j->action, "rmvolume") == 0) {
+		/* what px storage delete checks: guests that use it */
+		struct objrisk_volume v = { .volid = j->volid,
+			.owner = pve_volume_owner(j->volid) };
+
+		if (objrisk_volume(WX.client, NULL, &v, &a.risk, &e) != 0)
+			risk_add_severe(&a.risk, "Precondition", e.msg);
+		report(&a);
+		return;
+	}
 	risk_check(WX.client, &j->g, j->action, j->batch, &a.risk, &e);
 	if (strcmp(j->action, "migrate") == 0 &&
 	    pve_migrate_check(WX.client, &j->g, j->arg, 1, 0, NULL,
@@ -882,7 +899,9 @@ job_build(struct job *j, struct gate_target *t, struct px_err *e)
 {
 	char name[192];
 
-	if (strcmp(j->action, "delete") == 0) {
+	if (strcmp(j->action, "rmvolume") == 0) {
+		pve_volume_delete_target(t, j->g.node, j->arg, j->volid);
+	} else if (strcmp(j->action, "delete") == 0) {
 		guest_op_delete(t, &j->g, 0, 0);
 	} else if (strcmp(j->action, "migrate") == 0) {
 		/* online: pxtop moves a running guest as it runs */
@@ -936,7 +955,8 @@ job_run(struct job **js, int n)
 {
 	struct gate_req all;
 	struct px_err e = { 0 };
-	int admitted, k = 0;
+	struct objrisk_volume vol = { 0 };
+	int admitted, k = 0, volume;
 
 	/* the HA console's actions: each on its own object */
 	for (int i = 0; i < n; i++)
@@ -947,7 +967,17 @@ job_run(struct job **js, int n)
 			js[k++] = js[i];
 	if ((n = k) == 0)
 		return;
-	gate_req_init(&all, js[0]->action, "guest", n);
+	volume = strcmp(js[0]->action, "rmvolume") == 0;
+	gate_req_init(&all, volume ? "delete" : js[0]->action, volume ?
+	    "volume" : "guest", n);
+	if (volume) {
+		/* as px storage delete VOLID: the volume's own check */
+		vol.volid = js[0]->volid;
+		vol.owner = pve_volume_owner(js[0]->volid);
+		all.assess = objrisk_volume;
+		all.assess_arg = &vol;
+		all.destructive = 1;
+	}
 	for (int i = 0; i < n; i++)
 		if (job_build(js[i], &all.t[i], &e) != 0) {
 			/* A precondition refused it: audited like the
@@ -956,7 +986,11 @@ job_run(struct job **js, int n)
 			gate_refuse_target(&WG, &all, i,
 			    "refused-precondition", &e);
 		}
-	gate_req_summarize(&all, js[0]->action);
+	if (volume)
+		snprintf(all.summary, sizeof(all.summary), "%s",
+		    all.t[0].summary);
+	else
+		gate_req_summarize(&all, js[0]->action);
 	/* Confirmed in the TUI's own dialog (WG.yes); the risk findings
 	 * went to the queue with the preview. */
 	admitted = mutation_admit(&WG, &all, NULL, &e) == 0;
@@ -970,7 +1004,8 @@ job_run(struct job **js, int n)
 		}
 		/* The job takes its request over, with the batch's
 		 * approval. */
-		gate_req_init(&j->r, j->action, "guest", 1);
+		gate_req_init(&j->r, volume ? "delete" : j->action, volume ?
+		    "volume" : "guest", 1);
 		j->r.t[0] = all.t[i];
 		memset(&all.t[i].call, 0, sizeof(all.t[i].call));
 		snprintf(j->r.summary, sizeof(j->r.summary), "%s",
@@ -1289,6 +1324,7 @@ run_effect(const struct top_effect *e)
 		j->g = e->g;
 		snprintf(j->action, sizeof(j->action), "%s", e->action);
 		snprintf(j->arg, sizeof(j->arg), "%s", e->arg);
+		snprintf(j->volid, sizeof(j->volid), "%s", e->upid);
 		job_push(j);
 		break;
 	case TE_CONSOLE: {
@@ -1313,6 +1349,42 @@ run_effect(const struct top_effect *e)
 	case TE_EVAC_RUN:
 		top_evac_effect(e, &X.conf, X.p, report);
 		break;
+	case TE_ISO_LIST: {
+		struct buf b = { 0 };
+		struct fetch *f = fetch_new(TA_ISO_LIST, TOP_F_ISO, 0);
+
+		snprintf(f->upid, sizeof(f->upid), "%s", e->g.node);
+		snprintf(f->store, sizeof(f->store), "%s", e->arg);
+		buf_adds(&b, "/nodes/");
+		url_seg(&b, e->g.node);
+		buf_adds(&b, "/storage/");
+		url_seg(&b, e->arg);
+		buf_adds(&b, "/content?content=");
+		url_seg(&b, e->action);
+		fetch_start(f, b.p);
+		buf_free(&b);
+		break;
+	}
+	case TE_SSH: {
+		/* px ssh finds the address (px.conf's [ssh guest VMID], the
+		 * guest agent, a container's interfaces) and runs the
+		 * system's ssh with a fixed argv; pxtop is paused meanwhile */
+		struct top_action a = { .type = TA_NOTICE };
+		char vmid[16], *argv[] = { "px", "ssh", "-p", NULL, vmid,
+		    NULL };
+		int st;
+
+		snprintf(vmid, sizeof(vmid), "%d", e->g.vmid);
+		argv[3] = (char *)X.p->name;
+		st = tui_run_child(argv);
+		if (st != 0) {
+			snprintf(a.msg, sizeof(a.msg), "ssh to %d ended with "
+			    "exit status %d%s", e->g.vmid, st, st == 255 ?
+			    " (ssh could not connect or log in)" : "");
+			post(&a);
+		}
+		break;
+	}
 	case TE_QUIT:
 		tui_stop();
 		break;
