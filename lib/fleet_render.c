@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "fleet_render.h"
+#include "enc.h"
 #include "out.h"
 
 struct pens {
@@ -58,6 +59,7 @@ put(TickitRenderBuffer *rb, const struct fleet_state *s, int line,
 		tickit_renderbuffer_setpen(rb, pen);
 		tickit_renderbuffer_erase_at(rb, line, 0, s->cols);
 	}
+	text_sanitize(buf);	/* no server text drives the terminal */
 	tickit_renderbuffer_text_at(rb, line, 0, buf);
 	tickit_renderbuffer_restore(rb);
 }

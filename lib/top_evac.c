@@ -248,6 +248,7 @@ text_at(TickitRenderBuffer *rb, const struct top_state *s, int line,
 	tickit_renderbuffer_save(rb);
 	if (pen)
 		tickit_renderbuffer_setpen(rb, pen);
+	text_sanitize(buf);	/* no server text drives the terminal */
 	tickit_renderbuffer_text_at(rb, line, col, buf);
 	tickit_renderbuffer_restore(rb);
 }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "enc.h"
 #include "out.h"
 #include "top_render.h"
 
@@ -25,6 +26,7 @@ put(TickitRenderBuffer *rb, const struct top_state *s, int line, int col,
 	tickit_renderbuffer_save(rb);
 	if (pen)
 		tickit_renderbuffer_setpen(rb, pen);
+	text_sanitize(buf);	/* no server text drives the terminal */
 	tickit_renderbuffer_text_at(rb, line, col, buf);
 	tickit_renderbuffer_restore(rb);
 }

@@ -552,6 +552,23 @@ test_guest_detail_tasks(void)
 		    shows("uptime 1h"), "the detail shows its live "
 		    "status/current");
 	}
+	{
+		/* a config value from the server with an escape sequence,
+		 * CR and LF: shown with '?' and ' ', never sent raw */
+		struct top_action a = { .type = TA_CONFIG, .id = 101, .n = 1 };
+		struct pve_kv *kv = calloc(2, sizeof(*kv));
+		int raw = 0;
+
+		snprintf(kv[0].key, sizeof(kv[0].key), "description");
+		kv[0].value = strdup("a\x1b[31mred\r\nx\x07");
+		a.rows = kv;
+		act(&a);
+		draw();
+		for (int i = 0; i < LINES; i++)
+			raw |= strpbrk(screen[i], "\x1b\r\n\x07") != NULL;
+		ok(shows("description    a?[31mred? x?") && !raw, "a config "
+		    "value's controls are drawn as '?' (a newline as a space)");
+	}
 }
 
 static void
