@@ -78,7 +78,8 @@ fail_row(struct mut_row *row, const struct px_err *e)
 	row->err = *e;
 	row->failed = 1;
 	snprintf(row->message, sizeof(row->message), "%s", e->msg);
-	set_result(row, gate_is_refusal(e->id) ? "refused" :
+	set_result(row, e->id == PXE_QUEUED ? "queued" :
+	    gate_is_refusal(e->id) ? "refused" :
 	    e->id == PXE_OUTCOME_UNKNOWN ? "unknown" : "failed");
 }
 
