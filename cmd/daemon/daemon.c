@@ -44,8 +44,10 @@ PX_COMMAND(daemon, "watch and act: alerts, approvals, schedules, "
 
 /* The parts, in the order they start. */
 extern struct part part_alerts, part_schedule, part_exporter;
+extern struct part part_approvals;
 static struct part *parts_table[] = {
 	&part_alerts,
+	&part_approvals,
 	&part_schedule,
 	&part_exporter,
 	NULL
@@ -146,7 +148,7 @@ conf_seconds(const struct px_conf *c, const char *section, const char *key,
 }
 
 static const char *const daemon_keys[] = { "alerts_interval",
-	"schedule_interval", "exporter_interval", "ntfy_server", "ntfy_token_file", NULL };
+	"schedule_interval", "exporter_interval", "approvals_interval", "ntfy_server", "ntfy_token_file", NULL };
 
 /* Check every part's configuration in c; on success swap it in (the old
  * part state freed), else leave everything as it was.  0 or -1 with e. */
@@ -382,7 +384,7 @@ daemon_main(int argc, char **argv)
 		static const char *const later[] = { NULL, "approvals",
 			"exporter", "reconcile", "schedule" };
 
-		if (!off[k] && k != 2)
+		if (!off[k] && k != 2 && k != 1)
 			dlog(&d, DL_INFO, later[k], "not in this version of px");
 	}
 	for (int i = 0; i < nparts; i++) {
