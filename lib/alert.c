@@ -13,7 +13,7 @@
 #include "freeze.h"
 #include "pve.h"
 
-const struct alert_kind_info alert_kinds[AK_N] = {
+const struct alert_kind_info alert_kinds[AK_N + 1] = {
 	[AK_NODE_OFFLINE] = { "node_offline", NULL, 0 },
 	[AK_GUEST_DOWN] = { "guest_down", NULL, 0 },
 	[AK_STORAGE_ABOVE] = { "storage_above", "percent", 90 },
@@ -24,6 +24,7 @@ const struct alert_kind_info alert_kinds[AK_N] = {
 	[AK_HA_ERROR] = { "ha_error", NULL, 0 },
 	[AK_CERT_EXPIRING] = { "cert_expiring", "duration", 30 * 86400 },
 	[AK_QUORUM_LOST] = { "quorum_lost", NULL, 0 },
+	[AK_DRIFT] = { "drift", NULL, 0 },
 };
 
 static const char *const rule_keys[] = { "when", "for", "threshold",

@@ -31,7 +31,10 @@
 enum alert_kind {
 	AK_NODE_OFFLINE, AK_GUEST_DOWN, AK_STORAGE_ABOVE, AK_TASK_FAILED,
 	AK_BACKUP_MISSING, AK_BACKUP_FAILED, AK_REPLICATION_FAILING,
-	AK_HA_ERROR, AK_CERT_EXPIRING, AK_QUORUM_LOST, AK_N
+	AK_HA_ERROR, AK_CERT_EXPIRING, AK_QUORUM_LOST, AK_N,
+	/* internal, raised by px daemon's reconcile part, never a when of
+	 * an [alert] section: the cluster differs from its state file */
+	AK_DRIFT = AK_N
 };
 
 /* One kind: its name, what threshold means and its default. */
@@ -40,7 +43,7 @@ struct alert_kind_info {
 	const char *threshold;	/* "percent", "duration", "count", NULL */
 	double def;		/* the default threshold */
 };
-extern const struct alert_kind_info alert_kinds[AK_N];
+extern const struct alert_kind_info alert_kinds[AK_N + 1];
 
 #define ALERT_MAX_ROUTES	8
 #define ALERT_MAX_MATCH		16

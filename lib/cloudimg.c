@@ -74,6 +74,42 @@ cloudimg_find(const char *name)
 	return NULL;
 }
 
+int
+cloudimg_mirror(const char *url, const char *mirror, char *out, size_t n,
+    struct px_err *e)
+{
+	const char *host, *path;
+	size_t ml;
+
+	if (strncmp(mirror, "https://", 8) != 0)
+		return px_fail(e, PXE_CONFIG, "[cloudimg] mirror: only an "
+		    "https:// URL is used (the checksums come from it)");
+	host = mirror + 8;
+	if (*host == '\0' || *host == '/' || strchr(host, '@') != NULL)
+		return px_fail(e, PXE_CONFIG, "[cloudimg] mirror: no host, or "
+		    "a user name in the URL");
+	for (const char *c = mirror; *c; c++)
+		if ((unsigned char)*c <= ' ' || (unsigned char)*c >= 0x7f ||
+		    strchr("\"'<>\\^`{|}#?", *c) != NULL)
+			return px_fail(e, PXE_CONFIG, "[cloudimg] mirror: a "
+			    "character a URL does not hold (0x%02x)",
+			    (unsigned char)*c);
+	if (strstr(mirror, "/../") != NULL || strstr(mirror, "/./") != NULL)
+		return px_fail(e, PXE_CONFIG, "[cloudimg] mirror: a . or .. "
+		    "segment");
+	ml = strlen(mirror);
+	while (ml > 8 && mirror[ml - 1] == '/')
+		ml--;
+	if (strncmp(url, "https://", 8) != 0 ||
+	    (path = strchr(url + 8, '/')) == NULL)
+		return px_fail(e, PXE_USAGE, "%s: not an https:// URL with a "
+		    "path", url);
+	if (ml + strlen(path) + 1 > n)
+		return px_fail(e, PXE_CONFIG, "[cloudimg] mirror: too long");
+	snprintf(out, n, "%.*s%s", (int)ml, mirror, path);
+	return 0;
+}
+
 /* Whether s[0..n) is all hex digits. */
 static int
 all_hex(const char *s, size_t n)

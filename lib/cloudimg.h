@@ -29,6 +29,17 @@ const struct cloudimg *cloudimg_list(size_t *n);
 const struct cloudimg *cloudimg_find(const char *name);
 
 /*
+ * url as fetched from mirror ([cloudimg] mirror = https://HOST[/PREFIX]):
+ * the catalogue URL's path after the mirror, so a mirror keeps each
+ * distribution's layout (https://cloud.debian.org/images/cloud/... is
+ * https://HOST/PREFIX/images/cloud/...).  The mirror must be https://
+ * with a host and no user, spaces, controls, query or . / .. segments.
+ * 0 with out (n bytes), or -1 with e (PXE_CONFIG naming the problem).
+ */
+int cloudimg_mirror(const char *url, const char *mirror, char *out, size_t n,
+    struct px_err *e);
+
+/*
  * The checksum of file in the text of a checksums file (len bytes, any
  * content: hostile lines are skipped): hex (lower case) of the length
  * alg gives (sha256: 64, sha512: 128).  0, or -1 with e (PXE_NOT_FOUND

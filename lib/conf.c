@@ -93,6 +93,9 @@ static const char *const named_kinds[] = {
 static const char *const plain_kinds[] = {
 	"px", "telegram", "ssh", "audit", "exporter", "mcp",
 	"daemon",		/* px daemon (pxdaemon.1) */
+	"cloudimg",		/* px cloudimg: mirror, ca_file */
+	"cache",		/* the time-travel cache (lib/tcache.h) */
+	"reconcile",		/* px daemon's reconcile part */
 	NULL
 };
 
@@ -576,7 +579,7 @@ conf_load_file(struct px_conf *c, const char *path, struct px_err *e)
 			px_hint(e, "sections: [px], [profile NAME], [pbs NAME], "
 			    "[telegram], [ssh], [ssh node NAME], "
 			    "[ssh guest VMID], [alert NAME], [policy NAME], [mcp], "
-			    "[daemon]");
+			    "[daemon], [cloudimg], [cache]");
 			goto fail;
 		}
 		if (strncmp(s, "ssh", 3) == 0 && (s[3] == '\0' || s[3] == ' ')) {
@@ -584,6 +587,15 @@ conf_load_file(struct px_conf *c, const char *path, struct px_err *e)
 
 			if (why) {
 				bad(e, c, s, k, why);
+				goto fail;
+			}
+			continue;
+		}
+		if (strcmp(s, "cloudimg") == 0) {
+			if (strcmp(k, "mirror") != 0 &&
+			    strcmp(k, "ca_file") != 0) {
+				bad(e, c, s, k, "unknown key (mirror, "
+				    "ca_file)");
 				goto fail;
 			}
 			continue;

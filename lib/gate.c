@@ -458,6 +458,7 @@ gate_approve(struct gate *g, struct gate_req *r, struct px_err *e)
 	const char *policy = NULL;
 	char who[128] = "";
 	int async = 0;
+	struct hitl_tick tick = { g->tick, g->tick_arg, g->tick_every };
 
 	if (g->dry_run)
 		return 0;
@@ -490,8 +491,11 @@ gate_approve(struct gate *g, struct gate_req *r, struct px_err *e)
 		return queue(g, r, policy, e);
 	if (policy == NULL)
 		return 0;
-	if (hitl_approve(g->conf, policy, &hr, who, sizeof(who), e) != 0)
-		return gate_refuse_all(g, r, "refused-hitl", e);
+	if (hitl_approve_ticking(g->conf, policy, &hr, who, sizeof(who),
+	    &tick, e) != 0)
+		return gate_refuse_all(g, r, g->withdrawn &&
+		    g->withdrawn(g->tick_arg) ? "cancelled" : "refused-hitl",
+		    e);
 	snprintf(r->approved_by, sizeof(r->approved_by), "approved by %s "
 	    "(policy %s)", who, policy);
 	return 0;
@@ -589,6 +593,18 @@ gate_send(struct gate *g, struct gate_req *r, int i, struct gate_result *res,
 			gate_refuse_target(g, r, i, "refused-recheck", e);
 		else
 			gate_refuse_all(g, r, "refused-recheck", e);
+		return -1;
+	}
+
+	/* Whoever asked may have withdrawn the change meanwhile. */
+	if (g->withdrawn && g->withdrawn(g->tick_arg)) {
+		px_fail(e, PXE_FAILURE, "%s: cancelled by the client before it "
+		    "was sent; nothing was sent", i >= 0 && r->t[i].summary[0] ?
+		    r->t[i].summary : r->summary);
+		if (i >= 0 && !bulk(r))
+			gate_refuse_target(g, r, i, "cancelled", e);
+		else
+			gate_refuse_all(g, r, "cancelled", e);
 		return -1;
 	}
 

@@ -61,6 +61,17 @@ struct gate {
 	 * refusal or a task's end that could not be written). May be NULL. */
 	void (*warn)(void *arg, const char *msg);
 	void *warn_arg;
+	/* While a human's approval is awaited: called about every
+	 * tick_every seconds; nonzero abandons the wait (refused).  NULL:
+	 * none (hitl.h's struct hitl_tick). */
+	int (*tick)(void *arg, double waited, long timeout);
+	void *tick_arg;
+	double tick_every;
+	/* Right before each request is sent: nonzero when whoever asked
+	 * for the change has withdrawn it (an MCP client's cancellation);
+	 * the request is then refused, audited "cancelled", nothing sent.
+	 * Called with tick_arg; NULL: never. */
+	int (*withdrawn)(void *arg);
 };
 
 struct gate_target;

@@ -170,3 +170,23 @@ guest_op_vzdump(struct gate_target *t, const char *node, const char *vmids,
 	snprintf(t->summary, sizeof(t->summary), "back up %s on %s to %s",
 	    who, node, o->storage);
 }
+
+void
+guest_op_exec(struct gate_target *t, const struct pve_guest *g,
+    const char *const *argv, int n)
+{
+	struct buf shown = { 0 };
+
+	gate_target_guest(t, g);
+	t->call.method = "POST";
+	pve_guest_path(&t->call.path, g->node, g->type, g->vmid);
+	buf_adds(&t->call.path, "/agent/exec");
+	for (int i = 0; i < n; i++) {
+		form_add(&t->call.form, "command", argv[i]);
+		buf_printf(&shown, "%s%s", i ? " " : "", argv[i]);
+	}
+	snprintf(t->summary, sizeof(t->summary), "run '%.200s' in VM %d (%s) "
+	    "on %s", shown.p ? shown.p : "", g->vmid, g->name[0] ? g->name :
+	    "no name", g->node);
+	buf_free(&shown);
+}

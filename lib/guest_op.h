@@ -66,4 +66,10 @@ struct guest_op_backup {
 void guest_op_vzdump(struct gate_target *t, const char *node,
     const char *vmids, const char *who, const struct guest_op_backup *o);
 
+/* POST .../agent/exec of a QEMU guest: the command's words argv[0..n)
+ * as repeated command= parameters (the agent runs them without a
+ * shell); the summary shows them joined by spaces.  The answer holds
+ * the pid (pve_agent_exec_parse). */
+void guest_op_exec(struct gate_target *t, const struct pve_guest *g,
+    const char *const *argv, int n);
 #endif

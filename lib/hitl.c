@@ -988,9 +988,10 @@ transient(enum px_errid id)
  */
 static int
 tg_wait(struct tg *t, const struct wait *w, long timeout, char *who,
-    size_t whon, struct px_err *e)
+    size_t whon, const struct hitl_tick *tick, struct px_err *e)
 {
-	double deadline = px_mono() + timeout, left;
+	double begun = px_mono(), deadline = begun + timeout, left;
+	double ticked = begun;
 	long long offset = 0;
 
 	while ((left = deadline - px_mono()) > 0) {
@@ -999,6 +1000,17 @@ tg_wait(struct tg *t, const struct wait *w, long timeout, char *who,
 		long poll = left >= POLL_MAX ? POLL_MAX : (long)left + 1;
 		double started = px_mono();
 		int u, i, choice = 0;
+
+		if (tick && tick->fn) {
+			if (started - ticked >= tick->every) {
+				ticked = started;
+				if (tick->fn(tick->arg, started - begun,
+				    timeout) != 0)
+					return -2;
+			}
+			if (tick->every >= 1 && poll > (long)tick->every)
+				poll = (long)tick->every;
+		}
 
 		if (offset > 0)
 			form_addf(&f, "offset", "%lld", offset);
@@ -1065,6 +1077,14 @@ int
 hitl_approve(const struct px_conf *c, const char *policy,
     const struct hitl_request *r, char *who, size_t whon, struct px_err *e)
 {
+	return hitl_approve_ticking(c, policy, r, who, whon, NULL, e);
+}
+
+int
+hitl_approve_ticking(const struct px_conf *c, const char *policy,
+    const struct hitl_request *r, char *who, size_t whon,
+    const struct hitl_tick *tick, struct px_err *e)
+{
 	struct tg t = { 0 };
 	struct wait w = { 0 };
 	unsigned char key[HITL_KEY_LEN], nb[HITL_NONCE_LEN];
@@ -1097,8 +1117,13 @@ hitl_approve(const struct px_conf *c, const char *policy,
 		e->id = PXE_HITL_DENIED;
 		goto out;
 	}
-	choice = tg_wait(&t, &w, timeout, by, sizeof(by), e);
-	if (choice < 0) {
+	choice = tg_wait(&t, &w, timeout, by, sizeof(by), tick, e);
+	if (choice == -2) {
+		px_fail(e, PXE_HITL_DENIED, "the wait for approval (policy %s) "
+		    "was abandoned: refused", policy);
+		tg_edit(&t, w.msgid, text, "ABANDONED: the request was "
+		    "withdrawn; refused");
+	} else if (choice < 0) {
 		px_wrap(e, "approval required by policy %s; waiting for the "
 		    "answer failed, so it is refused", policy);
 		e->id = PXE_HITL_DENIED;

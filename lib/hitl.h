@@ -42,6 +42,21 @@ const char *hitl_policy(const struct px_conf *c, const struct hitl_request *r);
  * PXE_HITL_TIMEOUT. */
 int hitl_approve(const struct px_conf *c, const char *policy,
     const struct hitl_request *r, char *who, size_t whon, struct px_err *e);
+/*
+ * While an approval is awaited: fn(arg, waited, timeout) about every
+ * every seconds (the long polls are that short then).  A nonzero return
+ * stops the wait: refused (PXE_HITL_DENIED, "the wait was abandoned"),
+ * the message on Telegram says so.
+ */
+struct hitl_tick {
+	int (*fn)(void *arg, double waited, long timeout);
+	void *arg;
+	double every;
+};
+/* hitl_approve with a tick (NULL: none). */
+int hitl_approve_ticking(const struct px_conf *c, const char *policy,
+    const struct hitl_request *r, char *who, size_t whon,
+    const struct hitl_tick *tick, struct px_err *e);
 /* Send text to [telegram]'s chat_id, without buttons and without
  * waiting (an alert).  0, or -1 with e (PXE_CONFIG when [telegram] is
  * incomplete; the bot token is never in e). */

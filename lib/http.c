@@ -935,8 +935,8 @@ on_fetch(char *data, size_t size, size_t nmemb, void *arg)
 }
 
 int
-http_fetch_public(const char *url, size_t cap, long timeout, struct buf *out,
-    struct px_err *e)
+http_fetch_public(const char *url, const char *ca_file, size_t cap,
+    long timeout, struct buf *out, struct px_err *e)
 {
 	struct fetch f = { out, cap, 0 };
 	char errbuf[CURL_ERROR_SIZE] = "";
@@ -964,6 +964,8 @@ http_fetch_public(const char *url, size_t cap, long timeout, struct buf *out,
 	curl_easy_setopt(h, CURLOPT_WRITEDATA, &f);
 	curl_easy_setopt(h, CURLOPT_USERAGENT, "px/" PX_VERSION);
 	curl_easy_setopt(h, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)cap);
+	if (ca_file)
+		curl_easy_setopt(h, CURLOPT_CAINFO, ca_file);
 	rc = curl_easy_perform(h);
 	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
 	curl_easy_cleanup(h);
@@ -972,6 +974,9 @@ http_fetch_public(const char *url, size_t cap, long timeout, struct buf *out,
 		    url, cap);
 	if (rc != CURLE_OK) {
 		text_sanitize(errbuf);
+		if (rc == CURLE_SSL_CACERT_BADFILE)
+			return px_fail(e, PXE_CONFIG, "%s: the CA file %s "
+			    "could not be read", url, ca_file ? ca_file : "");
 		return px_fail(e, rc == CURLE_PEER_FAILED_VERIFICATION ||
 		    rc == CURLE_SSL_CONNECT_ERROR ? PXE_TLS :
 		    PXE_TRANSPORT, "%s: %s", url, errbuf[0] ? errbuf :

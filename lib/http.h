@@ -125,13 +125,14 @@ void px_call_free(struct px_call *k);
 
 /*
  * GET a public file at url: https only (redirects too), trusted by the
- * system's CA store, no profile and no credential (a cloud image's
+ * system's CA store (or only ca_file's certificates when not NULL), no
+ * profile and no credential (a cloud image's
  * published checksums).  The body in out (the caller frees it), at most
  * cap bytes (PXE_TOO_LARGE beyond), within timeout seconds.  0, or -1
  * with e (PXE_NOT_FOUND for a 404).
  */
-int http_fetch_public(const char *url, size_t cap, long timeout,
-    struct buf *out, struct px_err *e);
+int http_fetch_public(const char *url, const char *ca_file, size_t cap,
+    long timeout, struct buf *out, struct px_err *e);
 
 /*
  * Probe url (no credential sent; TLS handshake only, verification off)

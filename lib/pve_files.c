@@ -1,11 +1,13 @@
 /* pve_files.c -- checks of files for a storage (pve_files.h). */
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "enc.h"
 #include "json.h"
+#include "out.h"
 #include "pve.h"
 #include "pve_files.h"
 
@@ -171,5 +173,187 @@ pve_storage_status_get(struct px_client *c, const char *node,
 		st->has_avail = 1;
 	}
 	px_reply_free(&r);
+	return 0;
+}
+
+/* ---- the requests ---- */
+
+const char *
+pve_file_content_pick(const char *content, const char *name,
+    struct px_err *e)
+{
+	if (pve_file_name_check(name, e) != 0)
+		return NULL;
+	if (content == NULL && (content = pve_file_content_of(name)) ==
+	    NULL) {
+		px_fail(e, PXE_USAGE, "%s: the extension says no content "
+		    "type: give --content iso, vztmpl or import", name);
+		return NULL;
+	}
+	if (strcmp(content, "iso") == 0)
+		content = "iso";
+	else if (strcmp(content, "vztmpl") == 0)
+		content = "vztmpl";
+	else if (strcmp(content, "import") == 0)
+		content = "import";
+	else {
+		px_fail(e, PXE_USAGE, "--content: PVE takes iso, vztmpl or "
+		    "import here, not '%.40s'", content);
+		return NULL;
+	}
+	if (!pve_file_content_ok(content, name)) {
+		px_fail(e, PXE_USAGE, "%s: not a file name PVE takes as %s "
+		    "(iso: .iso .img; vztmpl: .tar.gz .tar.xz .tar.zst "
+		    ".tar.bz2; import: .qcow2 .raw .vmdk .ova)", name,
+		    content);
+		return NULL;
+	}
+	return content;
+}
+
+int
+pve_download_url_check(const char *url, char *name, size_t n,
+    struct px_err *e)
+{
+	const char *p, *q;
+	size_t len;
+
+	if (strncmp(url, "https://", 8) != 0 && strncmp(url, "http://", 7) !=
+	    0)
+		return px_fail(e, PXE_USAGE, "download-url: the URL is "
+		    "https:// or http://");
+	if (strlen(url) > 4096)
+		return px_fail(e, PXE_USAGE, "download-url: the URL is too "
+		    "long");
+	for (p = url; *p; p++)
+		if ((unsigned char)*p <= 0x20 || *p == 0x7f)
+			return px_fail(e, PXE_USAGE, "download-url: the URL "
+			    "holds a space or control character (0x%02x): "
+			    "encode it", (unsigned char)*p);
+	if (name == NULL)
+		return 0;
+	p = strstr(url, "://") + 3;
+	len = strcspn(p, "?#");
+	for (q = p + len; q > p && q[-1] != '/'; q--)
+		;
+	if (q == p || q == p + len)
+		return px_fail(e, PXE_USAGE, "download-url: the URL names no "
+		    "file: give --filename");
+	if ((size_t)(p + len - q) >= n)
+		return px_fail(e, PXE_USAGE, "download-url: the URL's file "
+		    "name is too long");
+	snprintf(name, n, "%.*s", (int)(p + len - q), q);
+	return 0;
+}
+
+static void
+storage_path(struct buf *b, const char *node, const char *storage,
+    const char *what)
+{
+	buf_adds(b, "/nodes/");
+	url_seg(b, node);
+	buf_adds(b, "/storage/");
+	url_seg(b, storage);
+	buf_adds(b, what);
+}
+
+void
+pve_file_upload_target(struct gate_target *t, const char *node,
+    const char *storage, const char *name, const char *content,
+    long long size, const char *alg, const char *hex,
+    const struct px_upload *u)
+{
+	char sz[32];
+
+	out_fmt_bytes(sz, sizeof(sz), (uint64_t)(size > 0 ? size : 0));
+	snprintf(t->id, sizeof(t->id), "storage/%.80s", storage);
+	snprintf(t->summary, sizeof(t->summary), "upload %.255s (%s, %s) to "
+	    "storage %.64s on %.64s", name, content, sz, storage, node);
+	t->call.method = "POST";
+	storage_path(&t->call.path, node, storage, "/upload");
+	form_add(&t->call.form, "content", content);
+	if (alg) {
+		form_add(&t->call.form, "checksum", hex);
+		form_add(&t->call.form, "checksum-algorithm", alg);
+	}
+	t->call.upload = u;
+}
+
+void
+pve_file_download_target(struct gate_target *t, const char *node,
+    const char *storage, const char *url, const char *name,
+    const char *content, const char *alg, const char *hex,
+    const char *verify)
+{
+	char v[400];
+
+	snprintf(v, sizeof(v), "%.64s:%s/%.255s", storage, content, name);
+	snprintf(t->id, sizeof(t->id), "storage/%.80s", v);
+	snprintf(t->summary, sizeof(t->summary), "download %.200s to "
+	    "%.64s:%s/%.120s on %.60s%s", url, storage, content, name, node,
+	    alg ? "" : " (no checksum)");
+	t->call.method = "POST";
+	storage_path(&t->call.path, node, storage, "/download-url");
+	form_add(&t->call.form, "url", url);
+	form_add(&t->call.form, "filename", name);
+	form_add(&t->call.form, "content", content);
+	if (alg) {
+		form_add(&t->call.form, "checksum", hex);
+		form_add(&t->call.form, "checksum-algorithm", alg);
+	}
+	if (verify)
+		form_add(&t->call.form, "verify-certificates", verify);
+}
+
+void
+pve_volume_delete_target(struct gate_target *t, const char *node,
+    const char *storage, const char *volid)
+{
+	snprintf(t->id, sizeof(t->id), "volume/%.80s", volid);
+	snprintf(t->summary, sizeof(t->summary), "delete volume %.400s on "
+	    "%.64s", volid, node);
+	t->call.method = "DELETE";
+	storage_path(&t->call.path, node, storage, "/content/");
+	url_seg(&t->call.path, volid);
+}
+
+int
+pve_volume_owner(const char *vol)
+{
+	static const char *const pre[] = { "vm-", "base-", "subvol-",
+		"basevol-", NULL };
+	const char *p = strrchr(vol, '/');
+
+	p = p ? p + 1 : vol;
+	if (strchr(p, ':'))
+		p = strchr(p, ':') + 1;
+	for (int i = 0; pre[i]; i++) {
+		size_t n = strlen(pre[i]);
+
+		if (strncmp(p, pre[i], n) == 0) {
+			long v = strtol(p + n, NULL, 10);
+
+			return v > 0 && v < 1000000000 ? (int)v : 0;
+		}
+	}
+	return 0;
+}
+
+int
+pve_download_assess(struct px_client *c, const struct gate_req *r,
+    void *arg, struct risk_report *rep, struct px_err *e)
+{
+	const struct pve_download_risk *d = arg;
+
+	(void)c;
+	(void)r;
+	(void)e;
+	if (!d->checksum && d->url_http)
+		risk_add(rep, "UnverifiedDownload", RISK_WARNING, "plain "
+		    "http:// and no --checksum: nothing checks what PVE "
+		    "stores");
+	if (d->verify && strcmp(d->verify, "0") == 0 && !d->checksum)
+		risk_add(rep, "UnverifiedDownload", RISK_WARNING, "TLS "
+		    "certificates not verified and no --checksum");
 	return 0;
 }

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "err.h"
+#include "gate.h"
 #include "http.h"
 
 /*
@@ -52,5 +53,53 @@ int pve_storage_status_get(struct px_client *c, const char *node,
     const char *storage, struct pve_storage_status *st, struct px_err *e);
 /* Whether the comma list content holds type. */
 int pve_content_has(const char *content, const char *type);
+
+/* ---- the requests: px storage upload, download-url and delete VOLID,
+ * and pxtop's ISO library, build them here; nothing is sent ---- */
+
+/* The content type of file name: content when given (iso, vztmpl or
+ * import), else the one its extension says, checked against the name
+ * as PVE checks it (and the name with pve_file_name_check).  A static
+ * string, or NULL with e (PXE_USAGE). */
+const char *pve_file_content_pick(const char *content, const char *name,
+    struct px_err *e);
+
+/* A URL PVE may download from: http:// or https://, at most 4096
+ * bytes, no space or control character.  With name (n bytes), the last
+ * segment of its path (before ? and #) is copied there, and an URL that
+ * names no file is refused.  0, or -1 with e (PXE_USAGE). */
+int pve_download_url_check(const char *url, char *name, size_t n,
+    struct px_err *e);
+
+/* Target t: POST /nodes/NODE/storage/STORAGE/upload of file name (size
+ * bytes) as content, with its checksum when alg is not NULL; u (the
+ * caller's, it must outlive the request) streams the file. */
+void pve_file_upload_target(struct gate_target *t, const char *node,
+    const char *storage, const char *name, const char *content,
+    long long size, const char *alg, const char *hex,
+    const struct px_upload *u);
+/* Target t: POST .../download-url of url as storage:content/name, with
+ * its checksum when alg is not NULL, verify "0", "1" or NULL. */
+void pve_file_download_target(struct gate_target *t, const char *node,
+    const char *storage, const char *url, const char *name,
+    const char *content, const char *alg, const char *hex,
+    const char *verify);
+/* Target t: DELETE .../content/VOLID on node (volid "storage:name"). */
+void pve_volume_delete_target(struct gate_target *t, const char *node,
+    const char *storage, const char *volid);
+/* The guest a volume name belongs to (vm-N-..., base-N-..., subvol-N-,
+ * basevol-N-...), or 0. */
+int pve_volume_owner(const char *vol);
+
+/* The pre-flight check of a download (gate_assess_fn, arg a struct
+ * pve_download_risk): UnverifiedDownload (Warning) for plain http://
+ * or unverified TLS without a checksum. */
+struct pve_download_risk {
+	int checksum;		/* a checksum was given */
+	int url_http;		/* the URL is http:// */
+	const char *verify;	/* verify-certificates, or NULL */
+};
+int pve_download_assess(struct px_client *c, const struct gate_req *r,
+    void *arg, struct risk_report *rep, struct px_err *e);
 
 #endif

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "enc.h"
 #include "pve_field.h"
 #include "pve_guest.h"
@@ -411,4 +412,48 @@ pve_migrate_parse(const struct json *j, int obj,
 	}
 	text_sanitize(m->resources);
 	return 0;
+}
+
+int
+pve_agent_exec_poll(struct px_client *c, const struct pve_guest *g,
+    long long pid, struct pve_agent_exec_status *st, struct px_err *e)
+{
+	struct buf p = { 0 };
+	struct px_reply r;
+	int rc;
+
+	pve_guest_path(&p, g->node, g->type, g->vmid);
+	buf_printf(&p, "/agent/exec-status?pid=%lld", pid);
+	rc = pve_get(c, &r, e, "%s", p.p);
+	buf_free(&p);
+	if (rc != 0)
+		return -1;
+	rc = pve_agent_exec_status_parse(&r.j, r.data, st, e);
+	px_reply_free(&r);
+	return rc;
+}
+
+int
+pve_agent_exec_wait(struct px_client *c, const struct pve_guest *g,
+    long long pid, double timeout, struct pve_agent_exec_status *st,
+    struct px_err *e)
+{
+	double t0 = px_mono(), pause = 0.1;
+
+	for (;;) {
+		if (pve_agent_exec_poll(c, g, pid, st, e) != 0)
+			return -1;
+		if (st->exited)
+			return 0;
+		if (timeout > 0 && px_mono() - t0 >= timeout) {
+			px_fail(e, PXE_TIMEOUT, "the command still runs in the "
+			    "guest after %.0f s (pid %lld)", timeout, pid);
+			px_hint(e, "it goes on in the guest; --timeout waits "
+			    "longer");
+			return -1;
+		}
+		px_sleep(pause);
+		if (pause < 1)
+			pause *= 1.5;
+	}
 }

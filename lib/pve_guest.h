@@ -115,6 +115,15 @@ struct pve_agent_exec_status {
 int pve_agent_exec_status_parse(const struct json *j, int obj,
     struct pve_agent_exec_status *st, struct px_err *e);
 void pve_agent_exec_status_free(struct pve_agent_exec_status *st);
+/* One GET .../agent/exec-status?pid=N of guest g into st (freed first
+ * by the caller).  0, or -1 with e. */
+int pve_agent_exec_poll(struct px_client *c, const struct pve_guest *g,
+    long long pid, struct pve_agent_exec_status *st, struct px_err *e);
+/* Poll until the process exited: 0 with st, or -1 with e (PXE_TIMEOUT
+ * after timeout seconds, 0: none; the process goes on in the guest). */
+int pve_agent_exec_wait(struct px_client *c, const struct pve_guest *g,
+    long long pid, double timeout, struct pve_agent_exec_status *st,
+    struct px_err *e);
 
 /* ---- qemu guest agent: file-read ---- */
 

@@ -58,3 +58,100 @@ objw_acl(struct gate_target *t, const char *path, const char *roles,
 	else if (propagate >= 0)
 		form_add(&t->call.form, "propagate", propagate ? "1" : "0");
 }
+
+void
+objw_ha_sid(char *out, size_t n, const char *type, int vmid)
+{
+	snprintf(out, n, "%s:%d", strcmp(type, "lxc") == 0 ? "ct" : "vm",
+	    vmid);
+}
+
+static void
+ha_target(struct gate_target *t, const char *sid)
+{
+	snprintf(t->id, sizeof(t->id), "ha-resource/%.80s", sid);
+	buf_adds(&t->call.path, "/cluster/ha/resources/");
+	url_seg(&t->call.path, sid);
+}
+
+void
+objw_ha_state(struct gate_target *t, const char *sid, const char *state,
+    const char *digest)
+{
+	ha_target(t, sid);
+	t->call.method = "PUT";
+	form_add(&t->call.form, "state", state);
+	if (digest && digest[0])
+		form_add(&t->call.form, "digest", digest);
+	snprintf(t->summary, sizeof(t->summary), "set HA state of %s to %s",
+	    sid, state);
+}
+
+static void
+add_form(struct gate_target *t, const char *form)
+{
+	if (form == NULL || form[0] == '\0')
+		return;
+	if (t->call.form.len)
+		buf_addc(&t->call.form, '&');
+	buf_adds(&t->call.form, form);
+}
+
+void
+objw_ha_resource(struct gate_target *t, const char *verb, const char *sid,
+    const char *form)
+{
+	buf_adds(&t->call.path, "/cluster/ha/resources");
+	if (strcmp(verb, "add") == 0) {
+		t->call.method = "POST";
+		form_add(&t->call.form, "sid", sid);
+	} else {
+		t->call.method = strcmp(verb, "remove") == 0 ? "DELETE" : "PUT";
+		buf_addc(&t->call.path, '/');
+		url_seg(&t->call.path, sid);
+	}
+	add_form(t, form);
+}
+
+void
+objw_ha_move(struct gate_target *t, const char *sid, const char *node,
+    int relocate)
+{
+	ha_target(t, sid);
+	t->call.method = "POST";
+	buf_adds(&t->call.path, relocate ? "/relocate" : "/migrate");
+	form_add(&t->call.form, "node", node);
+	snprintf(t->summary, sizeof(t->summary), "%s %s to %s", relocate ?
+	    "relocate" : "migrate", sid, node);
+}
+
+void
+objw_fw_rule(struct gate_target *t, const char *base, int pos,
+    const char *method, const char *form)
+{
+	buf_printf(&t->call.path, "%s/rules", base);
+	if (pos < 0) {
+		t->call.method = "POST";
+	} else {
+		t->call.method = method;
+		buf_printf(&t->call.path, "/%d", pos);
+	}
+	add_form(t, form);
+}
+
+void
+objw_ipset_member(struct gate_target *t, const char *base, const char *name,
+    const char *cidr, int remove, const char *form)
+{
+	buf_printf(&t->call.path, "%s/ipset/", base);
+	url_seg(&t->call.path, name);
+	if (remove) {
+		t->call.method = "DELETE";
+		buf_addc(&t->call.path, '/');
+		url_seg(&t->call.path, cidr);
+	} else {
+		t->call.method = "POST";
+		form_add(&t->call.form, "cidr", cidr);
+	}
+	add_form(t, form);
+}

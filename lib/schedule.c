@@ -26,7 +26,40 @@ static const char schema[] =
 int
 schedule_init(sqlite3 *db, struct px_err *e)
 {
-	return daemon_db_exec(db, schema, e);
+	sqlite3_stmt *st;
+
+	if (daemon_db_exec(db, schema, e) != 0)
+		return -1;
+	/* daemon.db from before calendar schedules: add the column */
+	if (sqlite3_prepare_v2(db, "SELECT at FROM schedule LIMIT 0", -1, &st,
+	    NULL) == SQLITE_OK) {
+		sqlite3_finalize(st);
+		return 0;
+	}
+	return daemon_db_exec(db, "ALTER TABLE schedule ADD COLUMN at TEXT",
+	    e);
+}
+
+long long
+schedule_next(const struct schedule *s, long long t)
+{
+	struct oncal c;
+	char why[160];
+	long long nx;
+
+	if (s->at[0] == '\0')
+		return t + (s->every > 0 ? s->every : 60);
+	if (oncal_parse(s->at, &c, why, sizeof(why)) != 0 ||
+	    oncal_next(&c, t, &nx) != 0 || nx > SCHED_NEVER)
+		return SCHED_NEVER;
+	return nx;
+}
+
+int
+schedule_missed(const struct schedule *s, long long now)
+{
+	return s->next_run < SCHED_NEVER && schedule_next(s, s->next_run) <=
+	    now;
 }
 
 int
@@ -40,11 +73,28 @@ schedule_name_ok(const char *name)
 
 int
 schedule_add(sqlite3 *db, const char *name, long long every,
-    char *const *argv, int argc, long long now, struct px_err *e)
+    const char *at, char *const *argv, int argc, long long now,
+    struct px_err *e)
 {
 	struct buf a = { 0 };
+	struct schedule s = { .every = every };
 	sqlite3_stmt *st;
+	long long first;
 	int rc;
+
+	if (every <= 0) {
+		struct oncal c;
+		char why[200];
+
+		if (at == NULL || oncal_parse(at, &c, why, sizeof(why)) != 0)
+			return px_fail(e, PXE_USAGE, "--at '%s': %s", at ? at :
+			    "", at ? why : "missing");
+		snprintf(s.at, sizeof(s.at), "%s", at);
+		every = 0;
+	}
+	if ((first = schedule_next(&s, now)) >= SCHED_NEVER)
+		return px_fail(e, PXE_USAGE, "--at '%s': it never elapses "
+		    "again", at);
 
 	buf_addc(&a, '[');
 	for (int i = 0; i < argc; i++) {
@@ -54,7 +104,7 @@ schedule_add(sqlite3 *db, const char *name, long long every,
 	}
 	buf_addc(&a, ']');
 	if (sqlite3_prepare_v2(db, "INSERT INTO schedule (name, every, argv, "
-	    "created, next_run) VALUES (?1, ?2, ?3, ?4, ?4 + ?2)", -1, &st,
+	    "created, next_run, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)", -1, &st,
 	    NULL) != SQLITE_OK) {
 		buf_free(&a);
 		return daemon_db_fail(db, "add", e);
@@ -63,6 +113,11 @@ schedule_add(sqlite3 *db, const char *name, long long every,
 	sqlite3_bind_int64(st, 2, every);
 	sqlite3_bind_text(st, 3, a.p, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 4, now);
+	sqlite3_bind_int64(st, 5, first);
+	if (s.at[0])
+		sqlite3_bind_text(st, 6, s.at, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, 6);
 	rc = sqlite3_step(st);
 	sqlite3_finalize(st);
 	buf_free(&a);
@@ -160,10 +215,12 @@ from_row(sqlite3_stmt *st, struct schedule *s)
 	s->created = sqlite3_column_int64(st, 4);
 	s->next_run = sqlite3_column_int64(st, 5);
 	s->last_run = sqlite3_column_int64(st, 6);
+	snprintf(s->at, sizeof(s->at), "%s",
+	    (const char *)sqlite3_column_text(st, 7));
 }
 
 #define SCHED_COLS "name, every, argv, paused, created, next_run, " \
-	"coalesce(last_run, 0)"
+	"coalesce(last_run, 0), coalesce(at, '')"
 
 int
 schedule_list(sqlite3 *db, struct schedule **out, int *n, struct px_err *e)
@@ -271,8 +328,8 @@ schedule_run_begin(sqlite3 *db, const struct schedule *s,
 	id = sqlite3_last_insert_rowid(db);
 	if (strcmp(trigger, "manual") != 0) {
 		q = sqlite3_mprintf("UPDATE schedule SET next_run = %lld, "
-		    "last_run = %lld WHERE name = %Q", now + s->every, now,
-		    s->name);
+		    "last_run = %lld WHERE name = %Q", schedule_next(s, now),
+		    now, s->name);
 	} else {
 		q = sqlite3_mprintf("UPDATE schedule SET last_run = %lld WHERE "
 		    "name = %Q", now, s->name);

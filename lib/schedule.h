@@ -1,11 +1,13 @@
 /*
- * schedule.h -- px schedules: a name, an interval and a px command line,
+ * schedule.h -- px schedules: a name, an interval or a calendar
+ * expression (oncalendar.h) and a px command line,
  * run by px daemon as a child process of px itself (never another
  * program), with the output of the last runs kept.  In daemon.db.
  *
  * Due at next_run; a run starts only when none of the same schedule is
  * running (an overlap is recorded as skipped); after a downtime the
- * missed runs are run once, and the next run is counted from then.
+ * missed runs are run once, and the next run is counted from then (the
+ * interval from then, or the calendar's next elapse after then).
  */
 #ifndef PX_SCHEDULE_H
 #define PX_SCHEDULE_H
@@ -14,13 +16,17 @@
 #include <sys/types.h>
 
 #include "err.h"
+#include "oncalendar.h"
 
 #define SCHED_MAX_ARGS	64
 #define SCHED_OUTPUT_CAP	(64 * 1024)
+/* next_run of a calendar that never elapses again */
+#define SCHED_NEVER	253402300799LL	/* 9999-12-31 23:59:59 UTC */
 
 struct schedule {
 	char name[64];
-	long long every;	/* seconds */
+	long long every;	/* seconds; 0 for a calendar schedule */
+	char at[ONCAL_MAX + 1];	/* the calendar expression, or "" */
 	char **argv;		/* "COMMAND", ARGS..., NULL (no "px") */
 	int argc;
 	int paused;
@@ -41,10 +47,19 @@ int schedule_init(sqlite3 *db, struct px_err *e);
 /* Check a name: 1..63 of [A-Za-z0-9_.-]. */
 int schedule_name_ok(const char *name);
 /* Add a schedule (argv without "px"; argv[0] a px command name, checked
- * by the caller); PXE_USAGE when the name is taken.  First run at
- * now + every. */
+ * by the caller) run every seconds or, with every 0, at the calendar
+ * expression at (PXE_USAGE naming the bad part when it does not parse);
+ * PXE_USAGE when the name is taken.  First run at now + every, or the
+ * calendar's first elapse after now. */
 int schedule_add(sqlite3 *db, const char *name, long long every,
-    char *const *argv, int argc, long long now, struct px_err *e);
+    const char *at, char *const *argv, int argc, long long now,
+    struct px_err *e);
+/* The run of s after the epoch second t: t + every, or the calendar's
+ * next elapse (SCHED_NEVER when there is none). */
+long long schedule_next(const struct schedule *s, long long t);
+/* Is s's run due at now one of several missed (a downtime): the slot
+ * after next_run has passed too? */
+int schedule_missed(const struct schedule *s, long long now);
 /* Remove, pause (paused 1) or resume (0; next run at now + every when
  * it is overdue); PXE_NOT_FOUND when no such schedule. */
 int schedule_remove(sqlite3 *db, const char *name, struct px_err *e);
@@ -62,7 +77,7 @@ int schedule_get(sqlite3 *db, const char *name, struct schedule *s,
  * or 0.  A run whose process is gone is closed as lost. */
 long long schedule_running(sqlite3 *db, const char *name, long long now);
 /* Record a run that starts (pid), or a skipped one (pid 0, status -2),
- * and move next_run to now + every.  Its id, or -1 with e. */
+ * and move next_run to schedule_next(s, now).  Its id, or -1 with e. */
 long long schedule_run_begin(sqlite3 *db, const struct schedule *s,
     const char *trigger, int pid, long long now, struct px_err *e);
 /* Record the end of run id: status and output; keep only the last keep

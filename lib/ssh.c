@@ -503,23 +503,14 @@ kh_match(const char *pats, const char *name)
 	return 0;
 }
 
-struct kh_entry {
-	int line;
-	char type[64];
-	struct buf blob;
-};
-
 /* Find name's entry in the file: 1 found, 0 not, -1 with e. */
 static int
-kh_find(const char *path, const char *name, struct kh_entry *k,
+kh_find(const char *path, const char *name, struct ssh_kh_entry *k,
     struct px_err *e)
 {
 	FILE *f;
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
-	int ln = 0, found = 0;
 	struct stat st;
+	int rc;
 
 	if ((f = fopen(path, "re")) == NULL) {
 		if (errno == ENOENT)
@@ -532,10 +523,26 @@ kh_find(const char *path, const char *name, struct kh_entry *k,
 		px_hint(e, "chmod 600 %s", path);
 		return -1;
 	}
+	rc = ssh_kh_scan(f, path, name, k, e);
+	fclose(f);
+	return rc;
+}
+
+int
+ssh_kh_scan(FILE *f, const char *path, const char *name,
+    struct ssh_kh_entry *k, struct px_err *e)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	int ln = 0, found = 0;
+
 	while (!found && ln < 100000 && (len = getline(&line, &cap, f)) > 0) {
 		char *save = NULL, *hosts, *type, *b64;
 
 		ln++;
+		if (memchr(line, '\0', (size_t)len) != NULL)
+			continue;	/* not a text line: never a match */
 		hosts = strtok_r(line, " \t\r\n", &save);
 		if (hosts == NULL || *hosts == '#' || *hosts == '@' ||
 		    !kh_match(hosts, name))
@@ -548,7 +555,6 @@ kh_find(const char *path, const char *name, struct kh_entry *k,
 		snprintf(k->type, sizeof(k->type), "%s", type);
 		buf_reset(&k->blob);
 		if (b64_decode(&k->blob, b64, strlen(b64)) != 0) {
-			fclose(f);
 			free(line);
 			return px_fail(e, PXE_PARSE, "%s:%d: the key of %s "
 			    "is not base64", path, ln, name);
@@ -556,7 +562,6 @@ kh_find(const char *path, const char *name, struct kh_entry *k,
 		found = 1;
 	}
 	free(line);
-	fclose(f);
 	return found;
 }
 
@@ -600,7 +605,7 @@ hostkey_check(struct ssh_pool *p, struct ssh_sess *ss, struct px_err *e)
 	size_t n = 0;
 	int type = 0, rc;
 	char name[300], tname[64], fp[64], ofp[64];
-	struct kh_entry k = { 0 };
+	struct ssh_kh_entry k = { 0 };
 
 	blob = (const unsigned char *)libssh2_session_hostkey(ss->s, &n,
 	    &type);
@@ -659,7 +664,7 @@ hostkey_prefer(struct ssh_pool *p, struct ssh_sess *ss)
 	 * overlapping memory when it drops one from the list. */
 	const char **all = NULL;
 	int nall;
-	struct kh_entry k = { 0 };
+	struct ssh_kh_entry k = { 0 };
 	struct px_err e = { 0 };
 	char name[300];
 	struct buf pref = { 0 };

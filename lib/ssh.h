@@ -30,6 +30,8 @@
 #ifndef PX_SSH_H
 #define PX_SSH_H
 
+#include <stdio.h>
+
 #include "buf.h"
 #include "conf.h"
 #include "err.h"
@@ -76,6 +78,20 @@ void ssh_command(struct buf *b, const char *const *argv, int n);
 
 /* "SHA256:base64" (no padding) of a key blob into out. */
 void ssh_fingerprint(char out[64], const void *blob, size_t n);
+
+/* One known_hosts entry: the line it is on, its key type and key. */
+struct ssh_kh_entry {
+	int line;
+	char type[64];
+	struct buf blob;	/* the decoded key (buf_free) */
+};
+
+/* The first entry of known_hosts text f (read from path, for messages)
+ * whose host list names name ("host" or "[host]:port"): 1 found, into k;
+ * 0 none; -1 with e when its key is not base64.  Comments, @-markers,
+ * short lines and lines with a NUL byte are passed over. */
+int ssh_kh_scan(FILE *f, const char *path, const char *name,
+    struct ssh_kh_entry *k, struct px_err *e);
 
 struct ssh_pool;
 

@@ -10,6 +10,13 @@
  *                     answers of the prompts (m, n, b, G)
  *     top_board.c     the boards: backups (B), snapshot tree (Z),
  *                     hardware (W), config grep (G), heatmap (H)
+ *     top_compare.c   guest compare (D)
+ *     top_ha.c        HA console (O)
+ *     top_profiles.c  profile picker (P)
+ *     top_past.c      time travel ([ ] { }, top_past.h): a recorded
+ *                     refresh on screen, actions refused (an action a
+ *                     new view adds must ask top_can_act or
+ *                     top_past_refuse first)
  *
  * Like top_reduce, none of them does I/O or reads a clock: they change
  * the state and append effects.
@@ -105,5 +112,83 @@ void top_pbs_reduce(struct top_state *s, struct top_action *a,
     struct top_effects *fx);
 /* Free what the PBS part holds (top_state_free zeroes it after). */
 void top_pbs_free(struct top_state *s);
+
+/* ---- top_compare.c: guest compare (D) ---- */
+
+/* D: compare the marked guests' configs (two to TOP_CMP_MAX). */
+void top_compare_open(struct top_state *s, struct top_effects *fx);
+/* TA_CMPCFG and the TA_FETCH_FAILED of TOP_F_CMP (a->rows taken). */
+void top_compare_reduce(struct top_state *s, struct top_action *a,
+    struct top_effects *fx);
+/* A key in the compare view: 1 when it was the view's (- + = h l Left
+ * Right R Esc), 0 for the common keys. */
+int top_compare_key(struct top_state *s, struct top_action *a,
+    struct top_effects *fx);
+/* The value of key in column c, NULL when absent or not read. */
+const char *top_compare_value(const struct top_cmp_col *c, const char *key);
+void top_compare_free(struct top_state *s);
+
+/* ---- top_ha.c: HA console (O) ---- */
+
+void top_ha_open(struct top_state *s, struct top_effects *fx);
+/* Read the HA status again on a tick while the console shows. */
+void top_ha_tick(struct top_state *s, struct top_effects *fx);
+/* TA_HA_RES, TA_HA_CUR, TA_HA_MGR, TA_HA_RULES and the TA_FETCH_FAILED
+ * of TOP_F_HA (a->rows taken). */
+void top_ha_reduce(struct top_state *s, struct top_action *a,
+    struct top_effects *fx);
+/* A key in the console (its prompt takes every key): 1 if it was the
+ * console's. */
+int top_ha_key(struct top_state *s, struct top_action *a,
+    struct top_effects *fx);
+const char *top_ha_footer(const struct top_state *s);
+/* The row under the cursor, or NULL. */
+const struct top_ha_row *top_ha_cur(const struct top_state *s);
+void top_ha_free(struct top_state *s);
+
+/* ---- top_profiles.c: profile picker (P) ---- */
+
+void top_profiles_open(struct top_state *s);
+/* Enter, Esc in the picker: 1 if it was the picker's. */
+int top_profiles_key(struct top_state *s, struct top_action *a,
+    struct top_effects *fx);
+/* Switch to profile name (TE_PROFILE), unless operations are queued or
+ * running (then 0 with the reason in the status line). */
+void top_profiles_switch(struct top_state *s, const char *name,
+    struct top_effects *fx);
+/* 1 with the reason in the status line when operations are queued or
+ * running. */
+int top_profiles_busy(struct top_state *s);
+/* TA_SWITCHED. */
+void top_profiles_switched(struct top_state *s, struct top_action *a,
+    struct top_effects *fx);
+/* ---- top_evac.c ---- */
+
+/* E: the evacuation plan of the node under the cursor (nodes view) or
+ * of the selected guest's node. */
+void top_open_evac(struct top_state *s, struct top_effects *fx);
+/* A key in the E view: 1 when it was the view's. */
+int top_evac_key(struct top_state *s, struct top_action *a,
+    struct top_effects *fx);
+/* TA_EVAC_PLAN, TA_EVAC_DONE. */
+void top_evac_reduce(struct top_state *s, struct top_action *a,
+    struct top_effects *fx);
+/* How many rows the E view lists. */
+int top_evac_len(const struct top_state *s);
+/* Free the plan s holds. */
+void top_evac_free(struct top_state *s);
+
+/* ---- top_iso.c ---- */
+
+/* I: list the ISO images and templates of every storage holding them. */
+void top_fetch_iso(struct top_state *s, struct top_effects *fx);
+/* d in the ISO library: queue the delete of the volume under the
+ * cursor, with its pre-flight preview. */
+void top_iso_delete(struct top_state *s, struct top_effects *fx);
+/* TA_ISO_LIST and the TA_FETCH_FAILED of TOP_F_ISO (rows taken). */
+void top_iso_reduce(struct top_state *s, struct top_action *a,
+    struct top_effects *fx);
+/* C: an SSH session to the selected guest (px ssh). */
+void top_ssh(struct top_state *s, struct top_effects *fx);
 
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "top_impl.h"
+#include "top_past.h"
 
 /* The keymap overlay (?); man/pxtop.1 says the same. */
 const char *const top_keymap[] = {
@@ -18,6 +19,8 @@ const char *const top_keymap[] = {
 	"  guest passes what through (red: several guests, one device)",
 	"G      search every guest config: text, or /regex/",
 	"H      heatmap: API round-trip per node, median, worst, bucket",
+	"I      ISO library: ISO images and templates of every storage;",
+	"       d there queues the delete of the one under the cursor",
 	":      command palette: :start 100 101, :migrate 100 pve2,",
 	"       :snapshot 100 name, :backup 100 storage, :sort cpu desc,",
 	"       :filter tag:web, :profile NAME, :refresh, :quit",
@@ -38,7 +41,20 @@ const char *const top_keymap[] = {
 	"       to the queue with a pre-flight preview",
 	"y      in the queue: run the ready operations (after a dialog)",
 	"c      queue: clear finished; guest view: open its console",
+	"C      an SSH session to the selected guest (px ssh)",
 	"R      refresh now    ? this keymap    q or C-c quit",
+	"D      compare the marked guests' configs side by side: * the",
+	"       value differs, ! not on every guest; - + previous/next",
+	"       difference, = differences only, Left/Right more guests",
+	"O      HA console: resources, requested and current state, node,",
+	"       group or rules, failover history; s set state, m migrate,",
+	"       r relocate (to the queue with a pre-flight preview)",
+	"P      profile picker: Enter switches pxtop to that cluster",
+	"[ ]    time travel: the recorded refresh before / after the one",
+	"       shown ({ } an hour); the header says PAST, actions are",
+	"       refused; ] from the newest returns to live",
+	"E      evacuate a node: its plan (targets, HA, blockers), y runs",
+	"       it through the gate, each guest in the queue (Q)",
 };
 
 const int top_nkeymap = (int)(sizeof(top_keymap) / sizeof(top_keymap[0]));
@@ -283,7 +299,15 @@ top_key(struct top_state *s, struct top_action *a, struct top_effects *fx)
 			s->help = 0;
 		return;
 	}
+	if (s->view == TOP_EVAC && top_evac_key(s, a, fx))
+		return;
 	s->status[0] = '\0';
+	if (s->view == TOP_COMPARE && top_compare_key(s, a, fx))
+		return;
+	if (s->view == TOP_HA && top_ha_key(s, a, fx))
+		return;
+	if (s->view == TOP_PROFILES && top_profiles_key(s, a, fx))
+		return;
 	if (page < 1)
 		page = 1;
 	if (a->text) {
@@ -317,6 +341,23 @@ top_key(struct top_state *s, struct top_action *a, struct top_effects *fx)
 			open_entry(s, TOP_IN_CMD);
 			return;
 		case 'H': top_go_view(s, TOP_HEAT, fx); return;
+		case 'D':
+			top_compare_open(s, fx);
+			return;
+		case 'O':
+			top_ha_open(s, fx);
+			return;
+		case 'P':
+			top_profiles_open(s);
+			return;
+		case '[': case ']': case '{': case '}':
+			top_past_key(s, a->key[0], fx);
+			return;
+		case 'E': top_open_evac(s, fx); return;
+		case 'I': top_go_view(s, TOP_ISO, fx); return;
+		case 'C':
+			top_ssh(s, fx);
+			return;
 		case 'j': move_cursor(s, 1, 0); return;
 		case 'k': move_cursor(s, -1, 0); return;
 		case 'g': move_cursor(s, 1, 1); return;
@@ -330,6 +371,8 @@ top_key(struct top_state *s, struct top_action *a, struct top_effects *fx)
 				top_open_hw(s, fx);
 			if (s->view == TOP_HEAT)
 				top_start_probes(s, fx);
+			if (s->view == TOP_ISO)
+				top_fetch_iso(s, fx);
 			if (s->view == TOP_GREP && s->grep[0] &&
 			    s->grep_pending == 0) {
 				char pat[64];
@@ -391,7 +434,13 @@ top_key(struct top_state *s, struct top_action *a, struct top_effects *fx)
 		case 's': top_queue_ops(s, "start", "", fx); return;
 		case 'S': top_queue_ops(s, "shutdown", "", fx); return;
 		case 'r': top_queue_ops(s, "reboot", "", fx); return;
-		case 'd': top_queue_ops(s, "delete", "", fx); return;
+		case 'd':
+			if (s->view == TOP_ISO) {
+				top_iso_delete(s, fx);
+				return;
+			}
+			top_queue_ops(s, "delete", "", fx);
+			return;
 		case 'm':
 			if (top_can_act(s, "migrate"))
 				open_entry(s, TOP_IN_MIGRATE);
@@ -411,11 +460,12 @@ top_key(struct top_state *s, struct top_action *a, struct top_effects *fx)
 		case 'c':
 			if (s->view == TOP_QUEUE) {
 				top_clear_done_ops(s);
-			} else if (s->view == TOP_GUESTS) {
+			} else if (s->view == TOP_GUESTS ||
+			    s->view == TOP_GUEST) {
 				const struct pve_guest *g =
 				    top_selected_guest(s);
 
-				if (g)
+				if (g && !top_past_refuse(s, "the console"))
 					top_emit(fx, TE_CONSOLE)->g = *g;
 			}
 			return;
@@ -495,12 +545,14 @@ top_footer(const struct top_state *s)
 		return top_help_rows(s) < top_nkeymap ? "j/k Down/Up "
 		    "PageDown/PageUp g/G scroll  any other key closes the "
 		    "keymap" : "any key closes the keymap";
+	if (s->past)
+		return top_past_footer(s);
 	switch (s->view) {
 	case TOP_GUESTS:
 		return "j/k move  Space mark  V all  t tag  s start  S shutdown"
 		    "  r reboot  d delete  m migrate  n snapshot  b backup  "
-		    "Enter detail  <>o sort  i running  f filter  / search  "
-		    "? keys  q quit";
+		    "c console  C ssh  Enter detail  <>o sort  i running  "
+		    "f filter  / search  ? keys  q quit";
 	case TOP_QUEUE:
 		return "j/k move  y run after confirmation  c clear finished  "
 		    "1-5 views  ? keys  q quit";
@@ -522,12 +574,26 @@ top_footer(const struct top_state *s)
 		    "q quit";
 	case TOP_HEAT:
 		return "j/k move  R probe again  1-5 views  ? keys  q quit";
+	case TOP_ISO:
+		return "j/k move  d delete (queued, previewed)  R reload  "
+		    "/ search  1-5 views  ? keys  q quit";
 	case TOP_GREP:
 		return "Esc back  j/k move  G new search  R search again  "
 		    "Enter the guest's detail  ? keys  q quit";
 	case TOP_HW:
 		return "Esc back  j/k move  R reload  2 nodes (W on another "
 		    "node)  ? keys  q quit";
+	case TOP_COMPARE:
+		return "Esc back  j/k move  - + previous/next difference  "
+		    "= differences only  Left/Right guests  R reload  ? keys  "
+		    "q quit";
+	case TOP_HA:
+		return top_ha_footer(s);
+	case TOP_PROFILES:
+		return "j/k move  Enter switch to this profile  Esc back  "
+		    "? keys  q quit";
+	case TOP_EVAC:
+		return top_evac_footer(s);
 	default:
 		return "1 dash 2 nodes 3 guests 4 storage 5 tasks Q queue "
 		    "T audit B backups Z snapshots W hardware G grep "

@@ -191,18 +191,7 @@ run_command(struct top_state *s, const char *line, struct top_effects *fx)
 		return;
 	}
 	if (strcmp(argv[0], "profile") == 0 && argc == 2) {
-		if (top_count_ops(s, TOP_OP_PREVIEW) +
-		    top_count_ops(s, TOP_OP_READY) +
-		    top_count_ops(s, TOP_OP_RUNNING) > 0) {
-			snprintf(s->status, sizeof(s->status), "operations are "
-			    "queued or running: finish or clear them (Q, c) "
-			    "before switching profiles");
-			return;
-		}
-		snprintf(top_emit(fx, TE_PROFILE)->arg,
-		    sizeof(fx->e[0].arg), "%s", argv[1]);
-		snprintf(s->status, sizeof(s->status), "switching to profile "
-		    "%.60s", argv[1]);
+		top_profiles_switch(s, argv[1], fx);	/* as P does */
 		return;
 	}
 	if (strcmp(argv[0], "filter") == 0) {

@@ -10,6 +10,8 @@
 #include <time.h>
 
 #include "out.h"
+#include "top_draw.h"
+#include "top_past.h"
 #include "top_render.h"
 
 struct pens {
@@ -1046,10 +1048,23 @@ top_render(const struct top_state *s, TickitRenderBuffer *rb, int colour)
 	    "running  updated %s%s%s", s->profile, on, s->nnodes, run,
 	    s->nguests, t, stale ? "  stale" : s->loading ? "  loading" : "",
 	    s->read_only ? "  [read-only]" : "");
+	if (top_past_at(s)) {	/* time travel (top_past.h): say it loud */
+		static TickitPen *pp[2];	/* reverse red, bold */
+		char past[256];
+
+		if (pp[colour != 0] == NULL)
+			pp[colour != 0] = colour ? tickit_pen_new_attrs(
+			    TICKIT_PEN_REVERSE, 1, TICKIT_PEN_BOLD, 1,
+			    TICKIT_PEN_FG, 1, -1) : tickit_pen_new_attrs(
+			    TICKIT_PEN_REVERSE, 1, TICKIT_PEN_BOLD, 1, -1);
+		top_past_banner(s, past, sizeof(past));
+		fill(rb, s, 0, pp[colour != 0]);
+		put(rb, s, 0, 0, pp[colour != 0], "%s", past);
+	}
 
 	x = 0;
 	for (int v = 0; v < TOP_NVIEWS; v++) {
-		static const char keys[] = "12345QT??BZWGH";
+		static const char keys[] = "12345QT??BZWGHI";
 		char tab[48];
 		int cur = (int)s->view == v || (v == TOP_GUESTS &&
 		    s->view == TOP_GUEST) || (v == TOP_TASKS &&
@@ -1057,6 +1072,8 @@ top_render(const struct top_state *s, TickitRenderBuffer *rb, int colour)
 
 		if (v == TOP_GUEST || v == TOP_TASKLOG)
 			continue;	/* opened with Enter, no tab */
+		if (v >= (int)sizeof(keys) - 1)
+			continue;	/* opened by its key, no tab */
 		if (v == TOP_QUEUE)
 			snprintf(tab, sizeof(tab), " %c %s(%d) ", keys[v],
 			    top_view_name(v), s->nops);
@@ -1109,6 +1126,21 @@ top_render(const struct top_state *s, TickitRenderBuffer *rb, int colour)
 		break;
 	case TOP_HEAT:
 		draw_heat(rb, s, y, body, p);
+		break;
+	case TOP_COMPARE:
+		top_draw_compare(rb, s, y, body, colour);
+		break;
+	case TOP_HA:
+		top_draw_ha(rb, s, y, body, colour);
+		break;
+	case TOP_PROFILES:
+		top_draw_profiles(rb, s, y, body, colour);
+		break;
+	case TOP_EVAC:
+		top_evac_draw(rb, s, y, body, colour);
+		break;
+	case TOP_ISO:
+		top_draw_iso(rb, s, y, body, p->sel, p->head, p->bold);
 		break;
 	case TOP_NVIEWS:
 		break;

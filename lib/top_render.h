@@ -18,4 +18,12 @@
 void top_render(const struct top_state *s, TickitRenderBuffer *rb,
     int colour);
 
+/* The E view's body, rows lines from line y (lib/top_evac.c). */
+void top_evac_draw(TickitRenderBuffer *rb, const struct top_state *s,
+    int y, int rows, int colour);
+/* The ISO library (I) into rows lines from line y (top_render_iso.c). */
+void top_draw_iso(TickitRenderBuffer *rb, const struct top_state *s, int y,
+    int rows, const TickitPen *sel, const TickitPen *head,
+    const TickitPen *bold);
+
 #endif

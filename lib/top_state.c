@@ -12,11 +12,14 @@
 
 #include "effects.h"
 #include "top_impl.h"
+#include "top_past.h"
 
 static const char *const view_names[TOP_NVIEWS] = {
 	"Dashboard", "Nodes", "Guests", "Storage", "Tasks", "Queue", "Audit",
 	"Guest", "Task log", "Backups", "Snapshots", "Hardware", "Grep",
-	"Heatmap"
+	"Heatmap",
+	"Compare", "HA", "Profiles",
+	"Evacuate", "ISO"
 };
 
 static const char *const sort_names[TOP_NSORT] = {
@@ -97,6 +100,7 @@ free_detail(struct top_state *s)
 void
 top_state_free(struct top_state *s)
 {
+	top_evac_free(s);
 	free(s->nodes);
 	free(s->guests);
 	free(s->storages);
@@ -118,8 +122,12 @@ top_state_free(struct top_state *s)
 	free(s->usb);
 	free(s->hwuse);
 	free(s->gl);
+	free(s->iso);
 	if (s->grep_is_re)
 		regfree(&s->grep_re);
+	top_compare_free(s);
+	top_ha_free(s);
+	top_past_free(s);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -373,6 +381,16 @@ top_list_len(const struct top_state *s, enum top_view v)
 		return s->ngl;
 	case TOP_HEAT:
 		return s->nprobes;
+	case TOP_COMPARE:
+		return s->cmp.nrows;
+	case TOP_HA:
+		return s->ha.nrows;
+	case TOP_PROFILES:
+		return s->nprofs;
+	case TOP_EVAC:
+		return top_evac_len(s);
+	case TOP_ISO:
+		return s->niso;
 	default:
 		return 0;
 	}
@@ -546,6 +564,7 @@ tick(struct top_state *s, struct top_effects *fx)
 	if (s->view == TOP_AUDIT)
 		top_emit(fx, TE_AUDIT);
 	top_pbs_tick(s, fx);
+	top_ha_tick(s, fx);
 }
 
 static void
@@ -579,6 +598,8 @@ spark_add(struct top_state *s)
 int
 top_can_act(struct top_state *s, const char *action)
 {
+	if (top_past_refuse(s, action))
+		return 0;
 	if (s->read_only) {
 		snprintf(s->status, sizeof(s->status), "refused: profile %s "
 		    "is read-only (read_only = yes): %s is not allowed",
@@ -662,6 +683,8 @@ top_run_ops(struct top_state *s, struct top_effects *fx)
 {
 	int n = top_count_ops(s, TOP_OP_READY);
 
+	if (top_past_refuse(s, "running the queue"))
+		return;
 	for (int i = 0; i < s->nops; i++) {
 		struct top_op *o = &s->ops[i];
 		struct top_effect *e;
@@ -675,6 +698,7 @@ top_run_ops(struct top_state *s, struct top_effects *fx)
 		e->n = n;
 		snprintf(e->action, sizeof(e->action), "%s", o->action);
 		snprintf(e->arg, sizeof(e->arg), "%s", o->arg);
+		snprintf(e->upid, sizeof(e->upid), "%s", o->volid);
 	}
 	snprintf(s->status, sizeof(s->status), "%d operation%s sent through "
 	    "the gate", n, n == 1 ? "" : "s");
@@ -704,6 +728,8 @@ top_go_view(struct top_state *s, enum top_view v, struct top_effects *fx)
 		top_fetch_backups(s, fx);
 	if (v == TOP_HEAT)
 		top_start_probes(s, fx);
+	if (v == TOP_ISO)
+		top_fetch_iso(s, fx);
 }
 
 void
@@ -729,6 +755,8 @@ top_reduce(struct top_state *s, struct top_action *a, struct top_effects *fx)
 
 	if (a->now > 0)
 		s->now = a->now;
+	if (top_past_reduce(s, a, fx))	/* time travel (top_past.h) */
+		return;
 	switch (a->type) {
 	case TA_START:
 	case TA_TICK:
@@ -786,8 +814,20 @@ top_reduce(struct top_state *s, struct top_action *a, struct top_effects *fx)
 		relist_others(s);
 		break;
 	case TA_FETCH_FAILED:
+		if (a->what & TOP_F_ISO) {
+			top_iso_reduce(s, a, fx);
+			break;
+		}
 		if (a->what & TOP_F_PBS) {	/* not the PVE refresh's */
 			top_pbs_reduce(s, a, fx);
+			break;
+		}
+		if (a->what & TOP_F_CMP) {	/* one column of D */
+			top_compare_reduce(s, a, fx);
+			break;
+		}
+		if (a->what & TOP_F_HA) {	/* shown in the console */
+			top_ha_reduce(s, a, fx);
 			break;
 		}
 		if ((a->what & TOP_F_BACKUPS) && s->bk_pending > 0) {
@@ -859,6 +899,23 @@ top_reduce(struct top_state *s, struct top_action *a, struct top_effects *fx)
 	case TA_PBS_GC:
 		top_pbs_reduce(s, a, fx);
 		break;
+	case TA_CMPCFG:
+		top_compare_reduce(s, a, fx);
+		break;
+	case TA_HA_RES:
+	case TA_HA_CUR:
+	case TA_HA_MGR:
+	case TA_HA_RULES:
+		top_ha_reduce(s, a, fx);
+		break;
+	case TA_SWITCHED:
+		top_profiles_switched(s, a, fx);
+		break;
+	case TA_PAST:		/* top_past_reduce took it */
+		break;
+	case TA_ISO_LIST:
+		top_iso_reduce(s, a, fx);
+		break;
 	case TA_RRD:
 		if (a->id != s->detail_vmid) {
 			free(a->rows);
@@ -911,6 +968,12 @@ top_reduce(struct top_state *s, struct top_action *a, struct top_effects *fx)
 		if (a->upid[0])
 			snprintf(o->upid, sizeof(o->upid), "%s", a->upid);
 		top_fetch(s, TOP_F_GUESTS | TOP_F_TASKS, fx);
+		if (strcmp(o->action, "rmvolume") == 0)
+			top_fetch_iso(s, fx);	/* the library without it */
+		break;
+	case TA_EVAC_PLAN:
+	case TA_EVAC_DONE:
+		top_evac_reduce(s, a, fx);
 		break;
 	}
 	a->rows = NULL;

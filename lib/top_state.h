@@ -20,6 +20,8 @@
 
 #include "pbs.h"
 #include "pve_check.h"
+#include "pve_cluster.h"
+#include "pve_hamgr.h"
 #include "pve_snaptree.h"
 #include "pve.h"
 #include "pve_guest.h"
@@ -35,6 +37,11 @@ enum top_view {
 	TOP_HW,			/* W: passthrough of the selected node */
 	TOP_GREP,		/* G: config grep over every guest */
 	TOP_HEAT,		/* H: API round-trip per node */
+	TOP_COMPARE,		/* D: marked guests' configs side by side */
+	TOP_HA,			/* O: the HA console */
+	TOP_PROFILES,		/* P: the profile picker */
+	TOP_EVAC,		/* E: evacuate a node (top_evac.c) */
+	TOP_ISO,		/* I: ISO images and templates (top_iso.c) */
 	TOP_NVIEWS
 };
 
@@ -57,7 +64,10 @@ enum {
 	TOP_F_GREP = 256,	/* a guest's config for G */
 	TOP_F_STATUS = 512,	/* the detail's status/current, on every
 				   tick while it is open */
-	TOP_F_PBS = 1024	/* a PBS server's datastores, snapshots, gc */
+	TOP_F_PBS = 1024,	/* a PBS server's datastores, snapshots, gc */
+	TOP_F_CMP = 2048,	/* a guest's config for D (id: vmid) */
+	TOP_F_HA = 4096,	/* the HA console's resources and status */
+	TOP_F_ISO = 8192	/* a storage's ISO images or templates */
 };
 
 /* The bits of TOP_F_ALL, what the timer refreshes: 1 << 0 .. 1 << 3. */
@@ -162,6 +172,8 @@ struct top_quick {
 
 #define TOP_NQUICK	8
 
+struct pve_evac_plan;
+
 enum top_op_state {
 	TOP_OP_PREVIEW,		/* the pre-flight check is running */
 	TOP_OP_READY,		/* previewed, waits for confirmation */
@@ -187,6 +199,7 @@ struct top_op {
 	char msg[512];		/* the gate's refusal, the task's error */
 	double pct;		/* running: from its task log, -1 unknown */
 	char line[160];		/* running: the task log's latest line */
+	char volid[256];	/* rmvolume: the volume (g.node its node) */
 };
 
 /* A row of the audit timeline. */
@@ -196,6 +209,102 @@ struct top_audit_row {
 };
 
 #define TOP_SPARK	32	/* samples kept per node for sparklines */
+
+/* ---- guest compare (D), lib/top_compare.c ---- */
+
+#define TOP_CMP_MAX	8	/* guests compared at once */
+#define TOP_CMP_VALUE	1024	/* bytes kept of one value (sanitized) */
+
+/* One guest's column: its config as it came, sanitized. */
+struct top_cmp_col {
+	struct pve_guest g;	/* as it was when compared */
+	int got;		/* 0 awaited, 1 read, -1 failed (err) */
+	char err[160];
+	struct pve_kv *cfg;	/* sorted by key */
+	int ncfg;
+};
+
+/* One key of the compare: how it differs over the columns read. */
+enum top_cmp_diff { TOP_CMP_SAME, TOP_CMP_DIFF, TOP_CMP_MISSING };
+
+struct top_cmp_row {
+	char key[64];
+	enum top_cmp_diff diff;
+};
+
+struct top_compare {
+	struct top_cmp_col col[TOP_CMP_MAX];
+	int n;			/* columns */
+	int left;		/* the first column shown (Left/Right) */
+	int only_diff;		/* = : the differing keys only */
+	struct top_cmp_row *rows;
+	int nrows;
+	int ndiff, nmissing;	/* over every key, not only those shown */
+	int pending;		/* configs still awaited */
+	enum top_view back;	/* where Esc goes */
+};
+
+/* ---- HA console (O), lib/top_ha.c ---- */
+
+/* A service of the HA manager's status (manager_status, status/current)
+ * joined with its resource's configuration. */
+struct top_ha_row {
+	struct pve_ha_resource r;	/* the configuration: requested
+					   state, group, max_* */
+	char node[64];		/* where the manager has it */
+	char crm[32];		/* the manager's state: started, stopped,
+				   migrate, relocate, fence, recovery,
+				   error, freeze, ... */
+	char target[64];	/* migrate, relocate: the node it goes to */
+	char failed[128];	/* nodes it failed to start on */
+	char rules[128];	/* the HA rules that name it (PVE 9) */
+};
+
+#define TOP_HA_NODES	64
+#define TOP_HA_HIST	64	/* transitions kept */
+
+/* A change the console saw between two reads of the manager status. */
+struct top_ha_event {
+	long long time;
+	char sid[64];		/* "" for a node or the master */
+	char text[160];
+};
+
+struct top_ha {
+	struct pve_ha_resource *res;	/* /cluster/ha/resources */
+	int nres, res_known;
+	struct pve_ha_status *cur;	/* /cluster/ha/status/current */
+	int ncur, cur_known;
+	struct pve_ha_manager mgr;	/* .../manager_status */
+	int mgr_known;
+	struct pve_ha_rule *rules;	/* PVE 9 (absent on PVE 8) */
+	int nrules;
+	struct top_ha_row *rows;	/* by SID */
+	int nrows;
+	/* the last manager status seen, for the history */
+	struct pve_ha_manager prev;
+	int prev_known;
+	struct top_ha_event hist[TOP_HA_HIST];	/* oldest first */
+	int nhist;
+	long long since;	/* epoch of the first read */
+	int pending;		/* answers still awaited this read */
+	char err[256];		/* the last read that failed */
+	/* the prompt of s, m, r: what, typed text */
+	int ask;		/* 0, or 's' state, 'm' migrate, 'r'
+				   relocate */
+	char entry[64];
+	char ask_sid[64];
+};
+
+/* ---- profile picker (P), lib/top_profiles.c ---- */
+
+#define TOP_NPROF	64
+
+struct top_prof {
+	char name[64];
+	char url[128];		/* sanitized */
+	int read_only;
+};
 
 struct top_state {
 	enum top_view view;
@@ -342,7 +451,34 @@ struct top_state {
 	int nprobes;
 	int probe_pending;	/* nodes still probing */
 
+	/* evacuate (E, lib/top_evac.c): the plan of one node, its run */
+	char evac_node[64];
+	struct pve_evac_plan *evac;	/* the plan shown, or NULL */
+	int evac_gen;		/* the plan asked for last */
+	int evac_loading;
+	int evac_local;		/* l: local disks copied along */
+	int evac_confirm;	/* its dialog is open */
+	int evac_running;	/* its run is on its way */
+	int evac_op0;		/* the queue id of its first guest */
+	char evac_msg[256];	/* the plan's failure, or the run's end */
+	/* ISO library (I): ISO images and container templates of every
+	 * storage that holds them, a shared storage once (top_iso.c) */
+	struct pve_volume *iso;	/* sorted by content, volid, node */
+	int niso;
+	int iso_pending;	/* storage contents still awaited */
+	int iso_failed;		/* storages that did not answer */
+
 	char status[256];	/* the status line: refusals, errors */
+
+	struct top_compare cmp;	/* D */
+	struct top_ha ha;	/* O */
+	struct top_prof profs[TOP_NPROF];	/* P: the PVE profiles of
+						   px.conf (set by cmd/top) */
+	int nprofs;
+	char switching[64];	/* the profile being switched to, or "" */
+	/* time travel ([ ] { }, lib/top_past.h): the lists shown are a
+	 * recorded refresh and the live ones wait here; NULL: live */
+	struct top_past *past;
 };
 
 enum top_act_type {
@@ -383,6 +519,21 @@ enum top_act_type {
 	TA_PBS_SNAPS,	/* upid: profile, store, rows: struct
 			   pbs_snapshot[n] */
 	TA_PBS_GC,	/* upid: profile, store, rows: struct pbs_gc[1] */
+	TA_CMPCFG,	/* id: vmid, rows: struct pve_kv[n] (D) */
+	TA_HA_RES,	/* rows: struct pve_ha_resource[n] */
+	TA_HA_CUR,	/* rows: struct pve_ha_status[n] */
+	TA_HA_MGR,	/* rows: struct pve_ha_manager[1] */
+	TA_HA_RULES,	/* rows: struct pve_ha_rule[n] */
+	TA_SWITCHED,	/* upid: profile; rc: 0 read-write, 1 read-only,
+			   -1 failed (msg): the client is on it now */
+	TA_PAST,	/* id: -1 back, 1 forward; rc 0: rows: a struct
+			   tcache_frame (lib/top_past.h), rc 1: none that
+			   way, -1: msg */
+	TA_EVAC_PLAN,	/* id: plan asked, rc 0: rows struct pve_evac_plan[1],
+			   rc -1: msg */
+	TA_EVAC_DONE,	/* id: plan, rc 0 ok, -1 failed, -2 refused; msg */
+	TA_ISO_LIST,	/* upid: node, store: storage, rows: struct
+			   pve_volume[n] (its iso or vztmpl content) */
 };
 
 struct top_action {
@@ -423,11 +574,22 @@ enum top_eff_type {
 	TE_PASSTHRU,	/* g: its config's passthrough entries */
 	TE_GREPCFG,	/* g: its config, for G */
 	TE_PROBE,	/* g.node: one timed GET /nodes/{node}/status */
-	TE_PROFILE,	/* arg: restart pxtop on that profile */
+	TE_PROFILE,	/* arg: switch pxtop to that profile: a new client,
+			   answered by TA_SWITCHED */
 	TE_GUEST_STATUS,	/* g: GET its status/current */
 	TE_CONSOLE,	/* g: its console (px console), pxtop paused */
 	TE_PBS,		/* upid: PBS profile: its datastore-usage */
 	TE_PBS_STORE,	/* upid: profile, arg: store: its snapshots, gc */
+	TE_CMPCFG,	/* g: its config, for D */
+	TE_HA,		/* read the HA resources, status, rules */
+	TE_PAST,	/* id: -1 back, 1 forward, from the refresh at at,
+			   ms: by this many seconds (0: one refresh) */
+	TE_EVAC_PLAN,	/* id: plan, g.node, n: 1 local disks along */
+	TE_EVAC_RUN,	/* id: that plan, g.node, n: queue id of its first
+			   guest (the others follow) */
+	TE_ISO_LIST,	/* g.node, arg: storage, action: iso or vztmpl:
+			   that content of the storage */
+	TE_SSH,		/* g: px ssh to it, pxtop paused */
 };
 
 struct top_effect {
@@ -440,6 +602,7 @@ struct top_effect {
 	char arg[64];		/* TE_RISK, TE_RUN: as in struct top_op */
 	char upid[256];
 	struct pve_guest g;
+	long long at;		/* TE_PAST */
 };
 
 struct top_effects {
@@ -503,7 +666,21 @@ int top_grep_match(const struct top_state *s, const char *key,
  * seconds its oldest hung fetch has waited and *since the epoch of the
  * oldest data that left on screen (0: none came yet). */
 int top_stale(const struct top_state *s, long long *wait, long long *since);
+/* The volume under the cursor of the ISO library, or NULL. */
+const struct pve_volume *top_iso_cur(const struct top_state *s);
+/* Does storage st hold ISO images or container templates that the
+ * library lists (content iso or vztmpl, available)? */
+int top_holds_iso(const struct pve_storage *st);
 /* Does text match the search (case-insensitive, in order, gaps allowed)? */
 int top_fuzzy(const char *text, const char *pattern);
+/* Add a PVE profile of px.conf to the picker (P); cmd/top calls it after
+ * top_state_init, and a switch keeps them.  Copied, sanitized. */
+void top_profiles_set(struct top_state *s, const char *name,
+    const char *url, int read_only);
+/* Is action one of the HA console's (ha-state, ha-migrate, ha-relocate:
+ * an HA resource's, the guest of the op names it)? */
+int top_ha_action(const char *action);
+/* The E view's footer (top_evac.c). */
+const char *top_evac_footer(const struct top_state *s);
 
 #endif

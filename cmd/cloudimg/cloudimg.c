@@ -75,6 +75,10 @@ static const struct out_col list_cols[] = {
 	{ "sums_url", OT_STR, OC_EXTRA }, { "filename", OT_STR, OC_EXTRA },
 };
 
+static const struct cloudimg *mirrored(struct mutcli *m,
+    const struct cloudimg *img, struct cloudimg *out, char *url, char *sums,
+    size_t n);
+
 static int
 list(struct mutcli *m)
 {
@@ -87,13 +91,18 @@ list(struct mutcli *m)
 	v = cloudimg_list(&n);
 	o = out_new(&m->x.out, list_cols, 6);
 	for (size_t i = 0; i < n; i++) {
+		struct cloudimg copy;
+		char url[1024], sums[1024];
+		const struct cloudimg *c = mirrored(m, &v[i], &copy, url,
+		    sums, sizeof(url));
+
 		out_row(o);
-		out_str(o, 0, v[i].name);
-		out_str(o, 1, v[i].alg);
-		out_str(o, 2, v[i].title);
-		out_str(o, 3, v[i].url);
-		out_str(o, 4, v[i].sums_url);
-		out_str(o, 5, v[i].filename);
+		out_str(o, 0, c->name);
+		out_str(o, 1, c->alg);
+		out_str(o, 2, c->title);
+		out_str(o, 3, c->url);
+		out_str(o, 4, c->sums_url);
+		out_str(o, 5, c->filename);
 	}
 	if (cli_print(&m->x, o, &e) != 0)
 		rc = px_report(&e);
@@ -101,15 +110,46 @@ list(struct mutcli *m)
 	return rc;
 }
 
+/* [cloudimg] of the config: a mirror of the distributions' servers and
+ * the CA that signs its certificate (NULL: none; the system's CAs). */
+static const char *ca_file;
+
+/* img as fetched: its URLs on the [cloudimg] mirror when there is one
+ * (into *out, with url and sums buffers of n bytes), else img. */
 static const struct cloudimg *
-image(const char *name)
+mirrored(struct mutcli *m, const struct cloudimg *img, struct cloudimg *out,
+    char *url, char *sums, size_t n)
 {
+	struct px_err e = { 0 };
+	const char *mirror;
+
+	if (cli_load(&m->x, &e) != 0)
+		px_die(&e);
+	ca_file = conf_get(&m->x.conf, "cloudimg", "ca_file");
+	if ((mirror = conf_get(&m->x.conf, "cloudimg", "mirror")) == NULL)
+		return img;
+	*out = *img;
+	if (cloudimg_mirror(img->url, mirror, url, n, &e) != 0 ||
+	    cloudimg_mirror(img->sums_url, mirror, sums, n, &e) != 0) {
+		px_wrap(&e, "%s", m->x.conf.path);
+		px_die(&e);
+	}
+	out->url = url;
+	out->sums_url = sums;
+	return out;
+}
+
+static const struct cloudimg *
+image(struct mutcli *m, const char *name)
+{
+	static struct cloudimg copy;
+	static char url[1024], sums[1024];
 	const struct cloudimg *img = cloudimg_find(name);
 
 	if (img == NULL)
 		px_errx(PX_EXIT_NOTFOUND, "no image '%s' in the catalogue (px "
 		    "cloudimg list)", text_sanitize(px_xstrdup(name)));
-	return img;
+	return mirrored(m, img, &copy, url, sums, sizeof(url));
 }
 
 /* Read at most cap bytes of path into b; exits on failure. */
@@ -149,7 +189,8 @@ checksum_of(const struct cloudimg *img, const struct prov *p, char alg[8],
 	}
 	if (p->sums_file)
 		read_small(p->sums_file, 1 << 20, &b, "a checksums file");
-	else if (http_fetch_public(img->sums_url, 1 << 20, 60, &b, &e) != 0) {
+	else if (http_fetch_public(img->sums_url, ca_file, 1 << 20, 60, &b,
+	    &e) != 0) {
 		px_hint(&e, "--checksum ALG:HEX or --sums-file FILE give it "
 		    "without fetching");
 		px_die(&e);
@@ -281,7 +322,7 @@ step(struct run *x, const char *what, struct px_err *e)
 static int
 download(struct mutcli *m, const char *name, const struct prov *p)
 {
-	const struct cloudimg *img = image(name);
+	const struct cloudimg *img = image(m, name);
 	struct gate_req r;
 	struct mut_row row;
 	struct run x = { m, &r, &row, 0 };
@@ -393,7 +434,7 @@ check_vm_name(const char *s)
 static int
 provision(struct mutcli *m, const char *name, const struct prov *p)
 {
-	const struct cloudimg *img = image(name);
+	const struct cloudimg *img = image(m, name);
 	const char *istore = p->image_storage ? p->image_storage : "local";
 	struct gate_req r;
 	struct mut_row row;

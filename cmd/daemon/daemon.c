@@ -45,11 +45,13 @@ PX_COMMAND(daemon, "watch and act: alerts, approvals, schedules, "
 /* The parts, in the order they start. */
 extern struct part part_alerts, part_schedule, part_exporter;
 extern struct part part_approvals;
+extern struct part part_reconcile;
 static struct part *parts_table[] = {
 	&part_alerts,
 	&part_approvals,
 	&part_schedule,
 	&part_exporter,
+	&part_reconcile,
 	NULL
 };
 
@@ -379,14 +381,6 @@ daemon_main(int argc, char **argv)
 
 	dlog(&d, DL_INFO, "daemon", "started, pid %ld, configuration %s",
 	    (long)getpid(), d.conf.path);
-	/* parts not in this px yet: their --no- options are accepted */
-	for (int k = 1; k < 4; k++) {
-		static const char *const later[] = { NULL, "approvals",
-			"exporter", "reconcile", "schedule" };
-
-		if (!off[k] && k != 2 && k != 1)
-			dlog(&d, DL_INFO, later[k], "not in this version of px");
-	}
 	for (int i = 0; i < nparts; i++) {
 		struct part *p = &parts[i];
 

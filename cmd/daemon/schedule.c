@@ -96,8 +96,7 @@ static void
 start(struct daemon *d, sqlite3 *db, const struct schedule *s, long long now)
 {
 	const char *dir;
-	const char *trigger = now - s->next_run >= s->every ? "catch-up" :
-	    "timer";
+	const char *trigger = schedule_missed(s, now) ? "catch-up" : "timer";
 	struct buf cmd = { 0 };
 	struct child *c;
 	struct px_err e;

@@ -13,6 +13,7 @@
 
 #include "clock.h"
 #include "enc.h"
+#include "guest_op.h"
 #include "mutcli.h"
 #include "pve_guest.h"
 
@@ -35,39 +36,6 @@ static const struct out_col cols[] = {
 	{ "out_truncated", OT_BOOL, 0 }, { "err_truncated", OT_BOOL, 0 },
 };
 
-/* Poll exec-status until exited; 0 with st filled, -1 with e. */
-static int
-wait_exit(struct px_client *c, const char *base, long long pid,
-    double timeout, struct pve_agent_exec_status *st, struct px_err *e)
-{
-	double t0 = px_mono(), pause = 0.1;
-
-	for (;;) {
-		struct px_reply r;
-		int rc;
-
-		if (pve_get(c, &r, e, "%s/agent/exec-status?pid=%lld", base,
-		    pid) != 0)
-			return -1;
-		rc = pve_agent_exec_status_parse(&r.j, r.data, st, e);
-		px_reply_free(&r);
-		if (rc != 0)
-			return -1;
-		if (st->exited)
-			return 0;
-		if (timeout > 0 && px_mono() - t0 >= timeout) {
-			px_fail(e, PXE_TIMEOUT, "the command still runs in the "
-			    "guest after %.0f s (pid %lld)", timeout, pid);
-			px_hint(e, "it goes on in the guest; --timeout waits "
-			    "longer");
-			return -1;
-		}
-		px_sleep(pause);
-		if (pause < 1)
-			pause *= 1.5;
-	}
-}
-
 int
 exec_main(int argc, char **argv)
 {
@@ -79,7 +47,6 @@ exec_main(int argc, char **argv)
 	struct gate_req r;
 	struct gate_result res;
 	struct pve_agent_exec_status st = { 0, -1, -1, NULL, NULL, 0, 0 };
-	struct buf base = { 0 }, form = { 0 }, shown = { 0 };
 	char end[64];
 	long long pid;
 	int ch, vmid, rc;
@@ -104,10 +71,6 @@ exec_main(int argc, char **argv)
 	}
 	if (argc < 1 || argv[0][0] == '\0')
 		px_usage(&px_cmd_exec);
-	for (int i = 0; i < argc; i++) {
-		form_add(&form, "command", argv[i]);
-		buf_printf(&shown, "%s%s", i ? " " : "", argv[i]);
-	}
 
 	mutcli_connect(&m);
 	if (pve_guest_find(m.x.client, vmid, &g, &e) != 0)
@@ -116,16 +79,9 @@ exec_main(int argc, char **argv)
 		px_errx(PX_EXIT_USAGE, "CT %d: containers have no guest agent "
 		    "and PVE's API cannot run commands in them (on the node: "
 		    "pct exec %d)", vmid, vmid);
-	pve_guest_path(&base, g.node, g.type, g.vmid);
 	gate_req_init(&r, "exec", "guest", 1);
 	t = &r.t[0];
-	gate_target_guest(t, &g);
-	t->call.method = "POST";
-	buf_printf(&t->call.path, "%s/agent/exec", base.p);
-	t->call.form = form;
-	memset(&form, 0, sizeof(form));
-	snprintf(t->summary, sizeof(t->summary), "run '%.200s' in VM %d (%s) "
-	    "on %s", shown.p, vmid, g.name[0] ? g.name : "no name", g.node);
+	guest_op_exec(t, &g, (const char *const *)argv, argc);
 	gate_req_summarize(&r, "exec");
 
 	if (mutation_admit(&m.g, &r, &m.ui, &e) != 0 ||
@@ -145,7 +101,8 @@ exec_main(int argc, char **argv)
 		    t->call.path.p);
 		px_die(&e);
 	}
-	if (wait_exit(m.x.client, base.p, pid, m.o.timeout, &st, &e) != 0) {
+	if (pve_agent_exec_wait(m.x.client, &g, pid, m.o.timeout, &st,
+	    &e) != 0) {
 		if (e.id != PXE_TIMEOUT)
 			gate_task_done(&m.g, &r, 0, &res, e.msg);
 		gate_result_free(&res);
@@ -197,9 +154,6 @@ exec_main(int argc, char **argv)
 out:
 	gate_req_free(&r);
 	pve_agent_exec_status_free(&st);
-	buf_free(&base);
-	buf_free(&form);
-	buf_free(&shown);
 	mutcli_free(&m);
 	return rc;
 }

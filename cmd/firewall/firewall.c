@@ -21,6 +21,7 @@
 #include "pve_firewall.h"
 #include "pve_guest.h"
 #include "pve_objrisk_fw.h"
+#include "pve_objw.h"
 
 enum { O_TO = PX_O_LONG };
 
@@ -504,14 +505,27 @@ ipset_verb(struct objcli *oc, struct scope *sc, int argc, char **argv)
 	} else if ((strcmp(verb, "add") == 0 || strcmp(verb, "set") == 0 ||
 	    strcmp(verb, "remove") == 0) && argc == 4) {
 		check_cidr(argv[3]);
-		buf_addc(&path, '/');
-		url_seg(&path, argv[2]);
-		if (verb[0] == 'a') {
-			form_add(&extra, "cidr", argv[3]);
-			rc = change(oc, sc, "add", "firewall", argv[2], "POST",
-			    path.p, extra.p, NULL, NULL, 0, "add %s to IP set "
-			    "%s of %s", argv[3], argv[2], sc->what);
+		if (verb[0] != 's') {
+			/* the one writer of members (pve_objw.h) */
+			struct gate_target t = { 0 };
+
+			if (verb[0] == 'r')
+				objcli_no_params(oc, "remove");
+			objw_ipset_member(&t, sc->base.p, argv[2], argv[3],
+			    verb[0] == 'r', NULL);
+			buf_reset(&path);
+			buf_adds(&path, t.call.path.p);
+			buf_adds(&extra, buf_str(&t.call.form));
+			rc = change(oc, sc, verb[0] == 'a' ? "add" : "remove",
+			    "firewall", argv[2], t.call.method, path.p,
+			    extra.p, NULL, NULL, verb[0] == 'r', verb[0] == 'a' ?
+			    "add %s to IP set %s of %s" : "remove %s from IP "
+			    "set %s of %s", argv[3], argv[2], sc->what);
+			buf_free(&t.call.path);
+			buf_free(&t.call.form);
 		} else {
+			buf_addc(&path, '/');
+			url_seg(&path, argv[2]);
 			buf_addc(&path, '/');
 			url_seg(&path, argv[3]);
 			if (verb[0] == 's' && oc->nparams == 0)

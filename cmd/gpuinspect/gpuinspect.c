@@ -4,7 +4,9 @@
  * fixed script, no value of px's in it), each device's driver (vfio-pci
  * or not), its name from the API (GET /nodes/N/hardware/pci) and the
  * guests whose hostpciN entries name it (their configs, as px hw
- * passthrough reads them).
+ * passthrough reads them), directly or through a PCI mapping
+ * (hostpciN: mapping=NAME, resolved to the node's devices by GET
+ * /cluster/mapping/pci).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,6 +108,53 @@ by_group(const void *a, const void *b)
 	return strcmp(x->addr, y->addr);
 }
 
+/*
+ * Guest g's mapped entry p (hostpciN: mapping=NAME): the devices the
+ * mapping gives on node (PVE takes the first free of them when the
+ * guest starts) are used by g: "100 (hostpci0, mapping gpu)", "one of
+ * 2" when the mapping has several on the node.  A mapping that names
+ * no device of the node is a warning: the guest cannot start there.
+ */
+static void
+mapped_uses(struct dev *d, int nd, const struct pve_guest *g,
+    const struct pve_passthru *p, const struct pve_hwmap *maps, int nmaps,
+    const char *node)
+{
+	int ncand = 0;
+
+	for (int m = 0; m < nmaps; m++)
+		ncand += strcmp(maps[m].id, p->mapping) == 0 &&
+		    strcmp(maps[m].node, node) == 0 && maps[m].path[0];
+	if (ncand == 0) {
+		px_warn("guest %d: %s: mapping %s has no device on %s", g->vmid,
+		    p->key, p->mapping, node);
+		return;
+	}
+	for (int m = 0; m < nmaps; m++) {
+		struct pve_passthru one = *p;
+
+		if (strcmp(maps[m].id, p->mapping) != 0 ||
+		    strcmp(maps[m].node, node) != 0 || !maps[m].path[0])
+			continue;
+		snprintf(one.host, sizeof(one.host), "%s", maps[m].path);
+		one.mapping[0] = '\0';
+		for (int k = 0; k < nd; k++) {
+			struct pve_pci dev = { 0 };
+			char many[32] = "";
+
+			snprintf(dev.id, sizeof(dev.id), "%s", d[k].addr);
+			if (!pve_passthru_has_pci(&one, &dev))
+				continue;
+			if (ncand > 1)
+				snprintf(many, sizeof(many), ", one of %d",
+				    ncand);
+			buf_printf(&d[k].guests, "%s%d (%s, mapping %s%s)",
+			    d[k].guests.len ? ", " : "", g->vmid, p->key,
+			    p->mapping, many);
+		}
+	}
+}
+
 int
 gpuinspect_main(int argc, char **argv)
 {
@@ -117,12 +166,13 @@ gpuinspect_main(int argc, char **argv)
 	struct px_reply rp = { 0 };
 	struct pve_pci *pci = NULL;
 	struct pve_guest *g = NULL;
+	struct pve_hwmap *maps = NULL;
 	struct dev *d = NULL;
 	struct out *o;
 	const char *node = NULL;
 	const char *args[] = { "sh", "-c", script, NULL };
 	char *text, *save = NULL, *line;
-	int ch, npci = 0, ng = 0, nd = 0, bad = 0, rc = 0;
+	int ch, npci = 0, ng = 0, nd = 0, nmaps = 0, bad = 0, rc = 0;
 
 	cli_init(&x);
 	px_getopt_init(&go, &px_cmd_gpuinspect, argc, argv);
@@ -187,6 +237,19 @@ gpuinspect_main(int argc, char **argv)
 	}
 	px_reply_free(&rp);
 
+	/* the PCI mappings (a cluster without any, or a PVE before 8.0,
+	 * has none) */
+	if (pve_get(x.client, &rp, &e, "/cluster/mapping/pci") == 0) {
+		if (pve_hwmap_parse(&rp.j, rp.data, &maps, &nmaps, &e) != 0) {
+			px_warn("the PCI mappings: %s", e.msg);
+			maps = NULL;
+			nmaps = 0;
+		}
+	} else if (e.id != PXE_NOT_FOUND) {
+		px_warn("the PCI mappings: %s", e.msg);
+	}
+	px_reply_free(&rp);
+
 	/* the guests that pass a device through */
 	if (pve_guests(x.client, &g, &ng, &e) != 0)
 		px_die(&e);
@@ -208,6 +271,9 @@ gpuinspect_main(int argc, char **argv)
 		for (int q = 0; q < np; q++) {
 			if (strcmp(p[q].kind, "pci") != 0)
 				continue;
+			if (p[q].mapping[0])
+				mapped_uses(d, nd, &g[i], &p[q], maps,
+				    nmaps, node);
 			for (int k = 0; k < nd; k++) {
 				struct pve_pci one = { 0 };
 
@@ -248,6 +314,7 @@ gpuinspect_main(int argc, char **argv)
 	out_free(o);
 	free(d);
 	free(pci);
+	free(maps);
 	free(g);
 	sshcli_free(&s);
 	cli_free(&x);

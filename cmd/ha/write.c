@@ -23,6 +23,7 @@
 #include "ha.h"
 #include "pve_guest.h"
 #include "pve_objrisk_ha.h"
+#include "pve_objw.h"
 
 static const char *const res_keys[] = { "comment", "failback", "group",
 	"max_relocate", "max_restart", "state", NULL };
@@ -601,7 +602,8 @@ move(struct objcli *oc, const struct ha_args *a, const char *verb,
 {
 	struct objcli_change c = { .kind = "ha-resource" };
 	struct objrisk_ha_move risk = { NULL, node, verb[0] == 'r' };
-	struct buf path = { 0 }, extra = { 0 };
+	struct gate_target w;
+	struct buf path = { 0 };
 	struct pve_node *nodes = NULL;
 	struct px_reply r;
 	struct px_err e = { 0 };
@@ -628,14 +630,15 @@ move(struct objcli *oc, const struct ha_args *a, const char *verb,
 	obj_path(&path, "/cluster/ha/resources", sid);
 	get_obj(oc, &r, path.p, what);
 	px_reply_free(&r);
-	buf_printf(&path, "/%s", verb);
-	form_add(&extra, "node", node);
+	/* the request as pxtop's HA console sends it (lib/pve_objw.h) */
+	memset(&w, 0, sizeof(w));
+	objw_ha_move(&w, sid, node, risk.relocate);
 	risk.sid = sid;
 	c.id = sid;
 	c.action = verb;
-	c.method = "POST";
-	c.path = path.p;
-	c.extra = extra.p;
+	c.method = w.call.method;
+	c.path = w.call.path.p;
+	c.extra = w.call.form.p;
 	c.summary = summary;
 	c.assess = objrisk_ha_move;
 	c.assess_arg = &risk;
@@ -644,7 +647,8 @@ move(struct objcli *oc, const struct ha_args *a, const char *verb,
 	snprintf(summary, sizeof(summary), "%s %s to %s", verb, sid, node);
 	rc = objcli_change(oc, &c);
 	buf_free(&path);
-	buf_free(&extra);
+	buf_free(&w.call.path);
+	buf_free(&w.call.form);
 	return rc;
 }
 

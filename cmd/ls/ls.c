@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "compcache.h"
+#include "lsrows.h"
 #include "cli.h"
 #include "enc.h"
 #include "pve.h"
@@ -55,39 +56,9 @@ struct ls {
 };
 
 /* Column sets.  With -A the profile column is prepended (see cols_for). */
-static const struct out_col guest_cols[] = {
-	{ "vmid", OT_INT, 0 }, { "name", OT_STR, 0 }, { "type", OT_STR, 0 },
-	{ "node", OT_STR, 0 }, { "status", OT_STR, 0 }, { "cpu", OT_PCT, 0 },
-	{ "mem", OT_BYTES, 0 }, { "maxmem", OT_BYTES, 0 },
-	{ "disk", OT_BYTES, OC_EXTRA }, { "maxdisk", OT_BYTES, 0 },
-	{ "uptime", OT_DURATION, 0 }, { "tags", OT_STR, 0 },
-	{ "pool", OT_STR, 0 }, { "lock", OT_STR, 0 }, { "ha", OT_STR, 0 },
-	{ "maxcpu", OT_NUM, OC_EXTRA }, { "template", OT_BOOL, OC_EXTRA },
-	{ "netin", OT_BYTES, OC_EXTRA }, { "netout", OT_BYTES, OC_EXTRA },
-	{ "diskread", OT_BYTES, OC_EXTRA }, { "diskwrite", OT_BYTES, OC_EXTRA },
-};
-static const struct out_col node_cols[] = {
-	{ "node", OT_STR, 0 }, { "status", OT_STR, 0 }, { "cpu", OT_PCT, 0 },
-	{ "maxcpu", OT_INT, 0 }, { "mem", OT_BYTES, 0 },
-	{ "maxmem", OT_BYTES, 0 }, { "disk", OT_BYTES, OC_EXTRA },
-	{ "maxdisk", OT_BYTES, OC_EXTRA }, { "uptime", OT_DURATION, 0 },
-	{ "level", OT_STR, OC_EXTRA }, { "ssl_fingerprint", OT_STR, OC_EXTRA },
-};
-static const struct out_col storage_cols[] = {
-	{ "storage", OT_STR, 0 }, { "node", OT_STR, 0 }, { "type", OT_STR, 0 },
-	{ "status", OT_STR, 0 }, { "shared", OT_BOOL, 0 },
-	{ "used", OT_BYTES, 0 }, { "total", OT_BYTES, 0 },
-	{ "used_fraction", OT_PCT, 0 }, { "content", OT_STR, 0 },
-};
 static const struct out_col pool_cols[] = {
 	{ "poolid", OT_STR, 0 }, { "members", OT_INT, 0 },
 	{ "comment", OT_STR, 0 },
-};
-static const struct out_col task_cols[] = {
-	{ "starttime", OT_TIME, 0 }, { "node", OT_STR, 0 },
-	{ "type", OT_STR, 0 }, { "id", OT_STR, 0 }, { "user", OT_STR, 0 },
-	{ "status", OT_STR, 0 }, { "endtime", OT_TIME, OC_EXTRA },
-	{ "upid", OT_STR, OC_EXTRA },
 };
 static const struct out_col snap_cols[] = {
 	{ "name", OT_STR, 0 }, { "parent", OT_STR, 0 },
@@ -240,27 +211,7 @@ guest_row(void *arg, const struct pve_guest *g)
 		return 0;
 	buf_printf(&l->comp, "%d\t%s\n", g->vmid, g->name);
 	row_begin(l, k->t);
-	out_int(l->o, b + 0, g->vmid);
-	out_str(l->o, b + 1, g->name);
-	out_str(l->o, b + 2, g->type);
-	out_str(l->o, b + 3, g->node);
-	out_str(l->o, b + 4, g->status);
-	out_num(l->o, b + 5, g->cpu);
-	out_uint(l->o, b + 6, g->mem);
-	out_uint(l->o, b + 7, g->maxmem);
-	out_uint(l->o, b + 8, g->disk);
-	out_uint(l->o, b + 9, g->maxdisk);
-	out_int(l->o, b + 10, g->uptime);
-	out_str(l->o, b + 11, g->tags[0] ? g->tags : NULL);
-	out_str(l->o, b + 12, g->pool[0] ? g->pool : NULL);
-	out_str(l->o, b + 13, g->lock[0] ? g->lock : NULL);
-	out_str(l->o, b + 14, g->hastate[0] ? g->hastate : NULL);
-	out_num(l->o, b + 15, g->maxcpu);
-	out_bool(l->o, b + 16, g->template);
-	out_uint(l->o, b + 17, g->netin);
-	out_uint(l->o, b + 18, g->netout);
-	out_uint(l->o, b + 19, g->diskread);
-	out_uint(l->o, b + 20, g->diskwrite);
+	lsrows_guest(l->o, b, g);
 	return 0;
 }
 
@@ -289,20 +240,7 @@ node_rows(struct ls *l, const struct px_target *t, const struct px_reply *r,
 			continue;
 		buf_printf(&l->comp, "%s\t%s\n", v[q].name, v[q].status);
 		row_begin(l, t);
-		out_str(l->o, b + 0, v[q].name);
-		out_str(l->o, b + 1, v[q].status);
-		if (v[q].online) {
-			out_num(l->o, b + 2, v[q].cpu);
-			out_int(l->o, b + 3, v[q].maxcpu);
-			out_uint(l->o, b + 4, v[q].mem);
-			out_uint(l->o, b + 5, v[q].maxmem);
-			out_uint(l->o, b + 6, v[q].disk);
-			out_uint(l->o, b + 7, v[q].maxdisk);
-			out_int(l->o, b + 8, v[q].uptime);
-		}
-		out_str(l->o, b + 9, v[q].level);
-		out_str(l->o, b + 10, v[q].ssl_fingerprint[0] ?
-		    v[q].ssl_fingerprint : NULL);
+		lsrows_node(l->o, b, &v[q]);
 	}
 	free(v);
 	return 0;
@@ -323,17 +261,7 @@ storage_rows(struct ls *l, const struct px_target *t,
 		if (l->f.status && strcmp(v[q].status, l->f.status) != 0)
 			continue;
 		row_begin(l, t);
-		out_str(l->o, b + 0, v[q].storage);
-		out_str(l->o, b + 1, v[q].node);
-		out_str(l->o, b + 2, v[q].plugintype);
-		out_str(l->o, b + 3, v[q].status);
-		out_bool(l->o, b + 4, v[q].shared);
-		out_uint(l->o, b + 5, v[q].disk);
-		out_uint(l->o, b + 6, v[q].maxdisk);
-		if (v[q].maxdisk)
-			out_num(l->o, b + 7,
-			    (double)v[q].disk / (double)v[q].maxdisk);
-		out_str(l->o, b + 8, v[q].content);
+		lsrows_storage(l->o, b, &v[q]);
 	}
 	free(v);
 	return 0;
@@ -379,15 +307,7 @@ task_rows(struct ls *l, const struct px_target *t, const struct px_reply *r,
 		if (l->f.status && strcmp(v[q].status, l->f.status) != 0)
 			continue;
 		row_begin(l, t);
-		out_int(l->o, b + 0, v[q].starttime);
-		out_str(l->o, b + 1, v[q].node);
-		out_str(l->o, b + 2, v[q].type);
-		out_str(l->o, b + 3, v[q].id);
-		out_str(l->o, b + 4, v[q].user);
-		out_str(l->o, b + 5, v[q].status);
-		if (v[q].endtime)
-			out_int(l->o, b + 6, v[q].endtime);
-		out_str(l->o, b + 7, v[q].upid);
+		lsrows_task(l->o, b, &v[q]);
 	}
 	free(v);
 	return 0;
@@ -395,17 +315,17 @@ task_rows(struct ls *l, const struct px_target *t, const struct px_reply *r,
 
 #define NCOLS(a) ((int)(sizeof(a) / sizeof((a)[0])))
 static const struct lister list_guests = {
-	guest_cols, NCOLS(guest_cols), "/cluster/resources?type=vm", 4,
+	lsrows_guest_cols, LSROWS_NGUEST, "/cluster/resources?type=vm", 4,
 	NULL, guest_rows, "vmid" };
 static const struct lister list_nodes = {
-	node_cols, NCOLS(node_cols), "/nodes", 1, node_rows, NULL, "node" };
+	lsrows_node_cols, LSROWS_NNODE, "/nodes", 1, node_rows, NULL, "node" };
 static const struct lister list_storage = {
-	storage_cols, NCOLS(storage_cols), "/cluster/resources?type=storage",
+	lsrows_storage_cols, LSROWS_NSTORAGE, "/cluster/resources?type=storage",
 	3, storage_rows, NULL, NULL };
 static const struct lister list_pools = {
 	pool_cols, NCOLS(pool_cols), "/pools", 2, pool_rows, NULL, NULL };
 static const struct lister list_tasks = {
-	task_cols, NCOLS(task_cols), "/cluster/tasks", 5, task_rows, NULL,
+	lsrows_task_cols, LSROWS_NTASK, "/cluster/tasks", 5, task_rows, NULL,
 	NULL };
 
 /* GET the lister's path from every target in parallel and add the rows;

@@ -54,6 +54,8 @@ struct conn {
 	time_t since;
 	time_t ping;
 	struct session *sse;	/* a GET stream: whose */
+	int ready;		/* a whole request in, read while another
+				   ran: answered next */
 };
 
 struct server {
@@ -64,6 +66,8 @@ struct server {
 	int ns;
 	struct conn c[MAX_CONNS];
 	const char *origins;	/* [mcp] allowed_origins */
+	int lfd;		/* the listening socket */
+	int cur;		/* the connection being answered, or -1 */
 	/* the request being answered */
 	int fd;
 	int sse;		/* answering with an event stream */
@@ -424,6 +428,8 @@ version_ok(const char *v)
 	    strcmp(v, "2025-06-18") == 0 || strcmp(v, "2025-03-26") == 0;
 }
 
+static void http_poll(void *arg);
+
 static void
 post(struct server *sv, int fd, const struct req *q, const char *body,
     size_t n)
@@ -485,7 +491,7 @@ post(struct server *sv, int fd, const struct req *q, const char *body,
 	}
 	s->used = time(NULL);
 	s->m.send = http_send;
-	s->m.poll = NULL;
+	s->m.poll = http_poll;
 	s->m.arg = sv;
 	sv->fd = fd;
 	sv->failed = 0;
@@ -593,16 +599,93 @@ serve(struct server *sv, int i, const struct req *q)
 	return 1;
 }
 
+/*
+ * Read what arrived on connection i (with do_recv; else c->in holds it
+ * all).  1 when a whole request is in c->in: q parsed, its strings in
+ * head (the caller frees head); 0 when more is to come; -1 when the
+ * connection was refused and closed.
+ */
+static int
+gather(struct server *sv, int i, int do_recv, struct req *q,
+    struct buf *head)
+{
+	struct conn *c = &sv->c[i];
+	char *end;
+	ssize_t r;
+	size_t hn;
+	int st;
+
+	if (do_recv) {
+		buf_grow(&c->in, 65536);
+		r = recv(c->fd, c->in.p + c->in.len, 65536, 0);
+		if (r <= 0) {
+			conn_close(sv, i);
+			return -1;
+		}
+		c->in.len += (size_t)r;
+		c->in.p[c->in.len] = '\0';
+	}
+	if (c->in.len == 0 || (end = strstr(c->in.p, "\r\n\r\n")) == NULL) {
+		if (c->in.len > MAX_HEADER) {
+			refuse(c->fd, 431, NULL, RPC_INVALID_REQUEST, "headers "
+			    "larger than 16 KiB");
+			conn_close(sv, i);
+			return -1;
+		}
+		return 0;
+	}
+	if ((size_t)(end - c->in.p) > MAX_HEADER) {
+		refuse(c->fd, 431, NULL, RPC_INVALID_REQUEST, "headers larger "
+		    "than 16 KiB");
+		conn_close(sv, i);
+		return -1;
+	}
+	/* parse a copy: the body stays as it came; the pointers of q
+	 * point into head */
+	hn = (size_t)(end - c->in.p) + 4;
+	buf_reset(head);
+	buf_add(head, c->in.p, hn);
+	st = parse_head(head, q);
+	if (st == 0 && q->chunked)
+		st = 400;
+	if (st == 0 && strcmp(q->method, "POST") == 0) {
+		if (q->length < 0)
+			st = 400;
+		else if (q->length > (long long)MCP_MAX_MESSAGE)
+			st = 413;
+		else if (c->in.len < hn + (size_t)q->length)
+			return 0;	/* more to come */
+	}
+	if (st != 0) {
+		refuse(c->fd, st, NULL, RPC_INVALID_REQUEST, st == 413 ?
+		    "message larger than 1 MiB" : "malformed HTTP request (no "
+		    "chunked bodies)");
+		conn_close(sv, i);
+		return -1;
+	}
+	return 1;
+}
+
+/* Answer the whole request on connection i. */
+static void
+answer(struct server *sv, int i, const struct req *q)
+{
+	int prev = sv->cur;
+
+	sv->cur = i;
+	if (serve(sv, i, q) == 0)
+		conn_close(sv, i);
+	sv->cur = prev;
+}
+
 /* Data arrived on connection i: read it; once the request is whole,
  * answer it. */
 static void
 readable(struct server *sv, int i)
 {
 	struct conn *c = &sv->c[i];
+	struct buf head = { 0 };
 	struct req q;
-	char *end;
-	ssize_t r;
-	int st;
 
 	if (c->sse) {	/* a stream's client sends nothing: EOF or junk */
 		char junk[256];
@@ -611,60 +694,99 @@ readable(struct server *sv, int i)
 			conn_close(sv, i);
 		return;
 	}
-	buf_grow(&c->in, 65536);
-	r = recv(c->fd, c->in.p + c->in.len, 65536, 0);
-	if (r <= 0) {
-		conn_close(sv, i);
-		return;
-	}
-	c->in.len += (size_t)r;
-	c->in.p[c->in.len] = '\0';
-	if ((end = strstr(c->in.p, "\r\n\r\n")) == NULL) {
-		if (c->in.len > MAX_HEADER) {
-			refuse(c->fd, 431, NULL, RPC_INVALID_REQUEST, "headers "
-			    "larger than 16 KiB");
-			conn_close(sv, i);
-		}
-		return;
-	}
-	if ((size_t)(end - c->in.p) > MAX_HEADER) {
-		refuse(c->fd, 431, NULL, RPC_INVALID_REQUEST, "headers larger "
-		    "than 16 KiB");
-		conn_close(sv, i);
-		return;
-	}
-	{
-		/* parse a copy: the body stays as it came */
-		struct buf head = { 0 };
-		size_t hn = (size_t)(end - c->in.p) + 4;
+	if (gather(sv, i, 1, &q, &head) == 1)
+		answer(sv, i, &q);
+	buf_free(&head);
+}
 
-		buf_add(&head, c->in.p, hn);
-		st = parse_head(&head, &q);
-		/* the pointers of q point into head: keep it until done */
-		if (st == 0 && q.chunked)
-			st = 400;
-		if (st == 0 && strcmp(q.method, "POST") == 0) {
-			if (q.length < 0)
-				st = 400;
-			else if (q.length > (long long)MCP_MAX_MESSAGE)
-				st = 413;
-			else if (c->in.len < hn + (size_t)q.length) {
-				buf_free(&head);
-				return;	/* more to come */
-			}
+/* A new connection on the listening socket. */
+static void
+accept_one(struct server *sv)
+{
+	int fd = accept4(sv->lfd, NULL, NULL, SOCK_CLOEXEC), i;
+
+	if (fd < 0)
+		return;
+	for (i = 0; i < MAX_CONNS && sv->c[i].fd >= 0; i++)
+		;
+	if (i == MAX_CONNS) {
+		respond(fd, 503, NULL, "Retry-After: 1\r\n", NULL, 0);
+		close(fd);
+		return;
+	}
+	sv->c[i].fd = fd;
+	sv->c[i].since = time(NULL);
+}
+
+/*
+ * Whether the whole request q on connection i is a notification to a
+ * live session that passes the checks: then it is taken now (a
+ * cancellation of the request that runs) and answered 202.
+ */
+static int
+take_notice(struct server *sv, int i, const struct req *q)
+{
+	struct conn *c = &sv->c[i];
+	struct session *s;
+	const char *body = c->in.p + q->head;
+	char path[64];
+
+	snprintf(path, sizeof(path), "%.*s", (int)strcspn(q->path, "?"),
+	    q->path);
+	if (strcmp(q->method, "POST") != 0 || strcmp(path, "/mcp") != 0 ||
+	    (q->origin && !origin_ok(sv, q->origin)) ||
+	    !token_ok(sv, q->auth) || q->ctype == NULL ||
+	    strncasecmp(q->ctype, "application/json", 16) != 0 ||
+	    (s = session_find(sv, q->session)) == NULL ||
+	    !version_ok(q->version) || kind_of(body, (size_t)q->length) != 0)
+		return 0;
+	mcp_notice(&s->m, body, (size_t)q->length);
+	respond(c->fd, 202, NULL, NULL, NULL, 0);
+	return 1;
+}
+
+/*
+ * While a tool runs (struct mcp's poll): accept and read without
+ * waiting; a notification (a cancellation) is taken at once, any other
+ * request waits until the running one is answered.
+ */
+static void
+http_poll(void *arg)
+{
+	struct server *sv = arg;
+	struct pollfd p[MAX_CONNS + 1];
+	int idx[MAX_CONNS + 1], np = 0;
+
+	p[np].fd = sv->lfd;
+	p[np].events = POLLIN;
+	idx[np++] = -1;
+	for (int i = 0; i < MAX_CONNS; i++) {
+		struct conn *c = &sv->c[i];
+
+		if (c->fd < 0 || c->sse || c->ready || i == sv->cur)
+			continue;
+		p[np].fd = c->fd;
+		p[np].events = POLLIN;
+		idx[np++] = i;
+	}
+	if (poll(p, (nfds_t)np, 0) <= 0)
+		return;
+	for (int k = 1; k < np; k++) {
+		struct buf head = { 0 };
+		struct req q;
+
+		if (!(p[k].revents & (POLLIN | POLLHUP | POLLERR)))
+			continue;
+		if (gather(sv, idx[k], 1, &q, &head) == 1) {
+			if (take_notice(sv, idx[k], &q))
+				conn_close(sv, idx[k]);
+			else
+				sv->c[idx[k]].ready = 1;
 		}
-		if (st != 0) {
-			refuse(c->fd, st, NULL, RPC_INVALID_REQUEST,
-			    st == 413 ? "message larger than 1 MiB" :
-			    "malformed HTTP request (no chunked bodies)");
-			buf_free(&head);
-			conn_close(sv, i);
-			return;
-		}
-		if (serve(sv, i, &q) == 0)
-			conn_close(sv, i);
 		buf_free(&head);
 	}
+	if (p[0].revents & POLLIN)
+		accept_one(sv);
 }
 
 /* ---- the loop ---- */
@@ -773,6 +895,8 @@ mcp_http_serve(struct mcp_server *srv, const struct mcp_http_opts *o,
 	}
 	for (int i = 0; i < MAX_CONNS; i++)
 		sv.c[i].fd = -1;
+	sv.lfd = lfd;
+	sv.cur = -1;
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
@@ -781,6 +905,18 @@ mcp_http_serve(struct mcp_server *srv, const struct mcp_http_opts *o,
 		int idx[MAX_CONNS + 1], np = 0;
 		time_t now = time(NULL);
 
+		/* the requests that came whole while another ran */
+		for (int i = 0; i < MAX_CONNS; i++) {
+			struct buf head = { 0 };
+			struct req q;
+
+			if (sv.c[i].fd < 0 || !sv.c[i].ready)
+				continue;
+			sv.c[i].ready = 0;
+			if (gather(&sv, i, 0, &q, &head) == 1)
+				answer(&sv, i, &q);
+			buf_free(&head);
+		}
 		p[np].fd = lfd;
 		p[np].events = POLLIN;
 		idx[np++] = -1;
@@ -813,22 +949,8 @@ mcp_http_serve(struct mcp_server *srv, const struct mcp_http_opts *o,
 		for (int k = 1; k < np; k++)
 			if (p[k].revents & (POLLIN | POLLHUP | POLLERR))
 				readable(&sv, idx[k]);
-		if (p[0].revents & POLLIN) {
-			int fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC), i;
-
-			if (fd < 0)
-				continue;
-			for (i = 0; i < MAX_CONNS && sv.c[i].fd >= 0; i++)
-				;
-			if (i == MAX_CONNS) {
-				respond(fd, 503, NULL, "Retry-After: 1\r\n",
-				    NULL, 0);
-				close(fd);
-				continue;
-			}
-			sv.c[i].fd = fd;
-			sv.c[i].since = time(NULL);
-		}
+		if (p[0].revents & POLLIN)
+			accept_one(&sv);
 	}
 	for (int i = 0; i < MAX_CONNS; i++)
 		conn_close(&sv, i);

@@ -19,6 +19,8 @@
 
 #define MCP_MAX_MESSAGE	(1u << 20)	/* one request: 1 MiB */
 #define MCP_LATEST	"2025-11-25"
+#define MCP_TICK	5	/* seconds between progress notifications
+				   while a human's approval is awaited */
 
 /* JSON-RPC error codes */
 enum {
@@ -75,6 +77,8 @@ void mcp_notice(struct mcp *m, const char *msg, size_t n);
 
 /* ---- tools.c ---- */
 
+struct tool;
+
 struct mcp_call {
 	struct mcp *m;
 	const struct json *j;
@@ -82,6 +86,7 @@ struct mcp_call {
 	struct jw *w;		/* structuredContent: the handler writes one
 				   object */
 	struct buf *text;	/* the text content, when not the JSON */
+	const struct tool *tool;	/* the tool called (tools.h) */
 };
 
 /* The registry as tools/list writes it (the "tools" array), for the

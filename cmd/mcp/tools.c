@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <regex.h>
 
 #include <bearssl.h>
 
@@ -19,6 +20,7 @@
 #include "guest_op.h"
 #include "hitl.h"
 #include "mcp.h"
+#include "tools.h"
 #include "mutation.h"
 #include "pve_anomaly.h"
 #include "pve_check.h"
@@ -29,78 +31,80 @@
 #include "pve_task.h"
 #include "pve_upgrade.h"
 
-/* ---- schema pieces ---- */
-
-#define S_VMID "\"vmid\":{\"type\":\"integer\",\"minimum\":100," \
-	"\"maximum\":999999999,\"description\":\"the guest's VMID\"}"
-#define S_NODE(what) "\"node\":{\"type\":\"string\",\"maxLength\":63," \
-	"\"description\":\"" what "\"}"
-#define S_SNAP "\"name\":{\"type\":\"string\",\"minLength\":2," \
-	"\"maxLength\":40,\"description\":\"the snapshot's name: a letter, " \
-	"then letters, digits, - or _\"}"
-#define S_GATE ",\"dry_run\":{\"type\":\"boolean\",\"description\":\"say " \
-	"what would be sent and send nothing\"},\"allow_risk\":{\"type\":" \
-	"\"boolean\",\"description\":\"go ahead despite a severe pre-flight " \
-	"finding; only honoured when the profile's [mcp] allow_risk is " \
-	"yes\"},\"wait\":{\"type\":\"boolean\",\"description\":\"follow the " \
-	"task to its end (default true); false returns its UPID at " \
-	"once\"},\"timeout\":{\"type\":\"integer\",\"minimum\":1,\"maximum\"" \
-	":86400,\"description\":\"seconds to follow the task (default " \
-	"600)\"}"
-#define IN(props, req) "{\"type\":\"object\",\"properties\":{" props "}," \
-	"\"required\":[" req "],\"additionalProperties\":false}"
-#define OUT_LIST(key, item) "{\"type\":\"object\",\"properties\":{\"" key \
-	"\":{\"type\":\"array\",\"items\":" item "}},\"required\":[\"" key \
-	"\"]}"
-#define OBJ(props, req) "{\"type\":\"object\",\"properties\":{" props "}," \
-	"\"required\":[" req "]}"
-#define T_STR "{\"type\":\"string\"}"
-#define T_INT "{\"type\":\"integer\"}"
-#define T_NUM "{\"type\":\"number\"}"
-#define T_BOOL "{\"type\":\"boolean\"}"
-
-#define GUEST_ITEM OBJ("\"vmid\":" T_INT ",\"name\":" T_STR ",\"node\":" \
-	T_STR ",\"type\":{\"enum\":[\"qemu\",\"lxc\"]},\"status\":" T_STR \
-	",\"cpu\":" T_NUM ",\"maxcpu\":" T_NUM ",\"mem\":" T_INT ",\"maxmem\":" \
-	T_INT ",\"disk\":" T_INT ",\"maxdisk\":" T_INT ",\"uptime\":" T_INT \
-	",\"tags\":{\"type\":\"array\",\"items\":" T_STR "},\"pool\":" T_STR \
-	",\"lock\":" T_STR ",\"hastate\":" T_STR ",\"template\":" T_BOOL, \
-	"\"vmid\",\"name\",\"node\",\"type\",\"status\"")
-#define ROW_ITEM OBJ("\"vmid\":" T_INT ",\"name\":" T_STR ",\"node\":" T_STR \
-	",\"action\":" T_STR ",\"result\":{\"enum\":[\"ok\",\"failed\"," \
-	"\"refused\",\"skipped\",\"submitted\",\"dry-run\",\"unknown\"]}," \
-	"\"upid\":" T_STR ",\"message\":" T_STR, "\"action\",\"result\"")
-#define OUT_CHANGE OBJ("\"ok\":" T_BOOL ",\"summary\":" T_STR \
-	",\"approved_by\":" T_STR ",\"rows\":{\"type\":\"array\",\"items\":" \
-	ROW_ITEM "}", "\"ok\",\"summary\",\"rows\"")
-
 /* ---- argument access (after the schema check) ---- */
 
-static long long
-arg_int(const struct mcp_call *k, const char *key, long long def)
+long long
+mt_int(const struct mcp_call *k, const char *key, long long def)
 {
 	return json_get_int(k->j, k->args, key, def);
 }
 
-static int
-arg_bool(const struct mcp_call *k, const char *key, int def)
+int
+mt_bool(const struct mcp_call *k, const char *key, int def)
 {
 	return json_get_bool(k->j, k->args, key, def);
 }
 
 /* The string argument key into out ("" when absent). */
-static void
-arg_str(const struct mcp_call *k, const char *key, char *out, size_t n)
+void
+mt_str(const struct mcp_call *k, const char *key, char *out, size_t n)
 {
 	out[0] = '\0';
 	if (json_strcpy(k->j, json_get(k->j, k->args, key), out, n) < 0)
 		out[0] = '\0';
 }
 
+int
+mt_valid(int kind, const char *s)
+{
+	size_t n = strlen(s);
+
+	switch (kind & 0xff) {
+	case MT_NODE:
+		return pve_valid_node(s);
+	case MT_STORAGE:
+		return pve_valid_storage(s);
+	case MT_POOL:	/* as px pool takes it */
+		return n > 0 && n <= 64 && strspn(s, "abcdefghijklmnopqrstuvwx"
+		    "yzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_/") == n &&
+		    s[0] != '/' && s[n - 1] != '/' && !strstr(s, "//");
+	case MT_FWNAME:	/* an IP set, alias or security group */
+		return n >= 2 && n <= 64 && ((s[0] >= 'a' && s[0] <= 'z') ||
+		    (s[0] >= 'A' && s[0] <= 'Z')) && strspn(s, "abcdefghijklmn"
+		    "opqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") == n;
+	case MT_CIDR:
+		return n > 0 && n <= 64 && strspn(s, "0123456789abcdefABCDEF.:"
+		    "/") == n && (strchr(s, '.') || strchr(s, ':')) &&
+		    s[0] != '/' && strchr(s, '/') == strrchr(s, '/');
+	case MT_TAG:	/* pve-tag */
+		return n > 0 && n <= 64 && s[0] != '-' && s[0] != '+' &&
+		    s[0] != '.' && strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEF"
+		    "GHIJKLMNOPQRSTUVWXYZ0123456789_-+.") == n;
+	}
+	return 0;
+}
+
+int
+mt_name(const struct mcp_call *k, const char *key, int kind, char *out,
+    size_t n, struct px_err *e)
+{
+	static const char *const what[] = { "a node name", "a storage name",
+		"a pool name", "an IP set name", "an IP address or network",
+		"a tag" };
+
+	mt_str(k, key, out, n);
+	if (out[0] == '\0' && (kind & MT_OPTIONAL))
+		return 0;
+	if (!mt_valid(kind, out))
+		return px_fail(e, PXE_USAGE, "%s: not %s", key,
+		    what[kind & 0xff]);
+	return 0;
+}
+
 /* ---- common pieces ---- */
 
-static struct px_client *
-client(struct mcp_call *k, struct px_err *e)
+struct px_client *
+mt_client(struct mcp_call *k, struct px_err *e)
 {
 	struct px_cli *x = k->m->srv->x;
 
@@ -142,14 +146,14 @@ guest_obj(struct jw *w, const struct pve_guest *g)
 }
 
 /* The guest named by the vmid argument. */
-static int
-find_guest(struct mcp_call *k, struct pve_guest *g, struct px_err *e)
+int
+mt_guest(struct mcp_call *k, struct pve_guest *g, struct px_err *e)
 {
-	struct px_client *c = client(k, e);
+	struct px_client *c = mt_client(k, e);
 
 	if (c == NULL)
 		return -1;
-	return pve_guest_find(c, (int)arg_int(k, "vmid", 0), g, e);
+	return pve_guest_find(c, (int)mt_int(k, "vmid", 0), g, e);
 }
 
 /* ---- read tools ---- */
@@ -157,7 +161,7 @@ find_guest(struct mcp_call *k, struct pve_guest *g, struct px_err *e)
 static int
 t_list_nodes(struct mcp_call *k, struct px_err *e)
 {
-	struct px_client *c = client(k, e);
+	struct px_client *c = mt_client(k, e);
 	struct pve_node *v = NULL;
 	int n = 0;
 
@@ -191,12 +195,12 @@ guest_matches(const struct mcp_call *k, const struct pve_guest *g)
 {
 	char node[64], status[16], type[8], tag[64], pool[64], q[128];
 
-	arg_str(k, "node", node, sizeof(node));
-	arg_str(k, "status", status, sizeof(status));
-	arg_str(k, "type", type, sizeof(type));
-	arg_str(k, "tag", tag, sizeof(tag));
-	arg_str(k, "pool", pool, sizeof(pool));
-	arg_str(k, "query", q, sizeof(q));
+	mt_str(k, "node", node, sizeof(node));
+	mt_str(k, "status", status, sizeof(status));
+	mt_str(k, "type", type, sizeof(type));
+	mt_str(k, "tag", tag, sizeof(tag));
+	mt_str(k, "pool", pool, sizeof(pool));
+	mt_str(k, "query", q, sizeof(q));
 	if ((node[0] && strcmp(node, g->node)) || (status[0] &&
 	    strcmp(status, g->status)) || (type[0] && strcmp(type, g->type)) ||
 	    (tag[0] && !pve_has_tag(g->tags, tag)) || (pool[0] &&
@@ -215,7 +219,7 @@ guest_matches(const struct mcp_call *k, const struct pve_guest *g)
 static int
 t_list_guests(struct mcp_call *k, struct px_err *e)
 {
-	struct px_client *c = client(k, e);
+	struct px_client *c = mt_client(k, e);
 	struct pve_guest *v = NULL;
 	int n = 0;
 
@@ -241,7 +245,7 @@ t_get_guest(struct mcp_call *k, struct px_err *e)
 	struct pve_kv *kv = NULL;
 	int n = 0;
 
-	if (find_guest(k, &g, e) != 0)
+	if (mt_guest(k, &g, e) != 0)
 		return -1;
 	if (pve_get(k->m->srv->x->client, &r, e, "/nodes/%s/%s/%d/config",
 	    g.node, g.type, g.vmid) != 0)
@@ -268,14 +272,14 @@ t_get_guest(struct mcp_call *k, struct px_err *e)
 static int
 t_list_storage(struct mcp_call *k, struct px_err *e)
 {
-	struct px_client *c = client(k, e);
+	struct px_client *c = mt_client(k, e);
 	struct pve_storage *v = NULL;
 	char node[64];
 	int n = 0;
 
 	if (c == NULL || pve_storages(c, &v, &n, e) != 0)
 		return -1;
-	arg_str(k, "node", node, sizeof(node));
+	mt_str(k, "node", node, sizeof(node));
 	jw_obj(k->w);
 	jw_key(k->w, "storage");
 	jw_arr(k->w);
@@ -302,7 +306,7 @@ t_list_storage(struct mcp_call *k, struct px_err *e)
 static int
 t_search(struct mcp_call *k, struct px_err *e)
 {
-	struct px_client *c = client(k, e);
+	struct px_client *c = mt_client(k, e);
 	struct pve_guest *g = NULL;
 	struct pve_node *nd = NULL;
 	struct pve_storage *st = NULL;
@@ -317,7 +321,7 @@ t_search(struct mcp_call *k, struct px_err *e)
 		free(nd);
 		return -1;
 	}
-	arg_str(k, "query", q, sizeof(q));
+	mt_str(k, "query", q, sizeof(q));
 	jw_obj(k->w);
 	jw_key(k->w, "matches");
 	jw_arr(k->w);
@@ -386,12 +390,12 @@ task_obj(struct jw *w, const struct pve_task *t)
 static int
 t_list_tasks(struct mcp_call *k, struct px_err *e)
 {
-	struct px_client *c = client(k, e);
+	struct px_client *c = mt_client(k, e);
 	struct px_reply r;
 	struct pve_task *v = NULL;
-	long long vmid = arg_int(k, "vmid", 0), limit = arg_int(k, "limit",
+	long long vmid = mt_int(k, "vmid", 0), limit = mt_int(k, "limit",
 	    50);
-	int n = 0, errors = arg_bool(k, "errors", 0), shown = 0;
+	int n = 0, errors = mt_bool(k, "errors", 0), shown = 0;
 	char id[16];
 
 	if (c == NULL || pve_get(c, &r, e, "/cluster/tasks") != 0)
@@ -421,17 +425,17 @@ t_list_tasks(struct mcp_call *k, struct px_err *e)
 static int
 t_get_task_log(struct mcp_call *k, struct px_err *e)
 {
-	struct px_client *c = client(k, e);
+	struct px_client *c = mt_client(k, e);
 	struct pve_log_line *l = NULL;
 	struct pve_task t;
 	struct px_err cut = { 0 };
 	char upid[256];
 	int n = 0;
 
-	arg_str(k, "upid", upid, sizeof(upid));
+	mt_str(k, "upid", upid, sizeof(upid));
 	if (c == NULL || pve_task_status(c, upid, &t, e) != 0)
 		return -1;
-	if (pve_task_log_read(c, upid, 0, arg_int(k, "limit", 1000), &l, &n,
+	if (pve_task_log_read(c, upid, 0, mt_int(k, "limit", 1000), &l, &n,
 	    &cut, e) != 0)
 		return -1;
 	jw_obj(k->w);
@@ -451,7 +455,7 @@ t_get_task_log(struct mcp_call *k, struct px_err *e)
 static int
 t_cluster_status(struct mcp_call *k, struct px_err *e)
 {
-	struct px_client *c = client(k, e);
+	struct px_client *c = mt_client(k, e);
 	struct px_reply r;
 	struct pve_cluster_member *v = NULL;
 	int n = 0, quorate = -1;
@@ -497,7 +501,7 @@ t_cluster_status(struct mcp_call *k, struct px_err *e)
 static int
 t_describe_cluster(struct mcp_call *k, struct px_err *e)
 {
-	struct px_client *c = client(k, e);
+	struct px_client *c = mt_client(k, e);
 	struct pve_digest d;
 
 	if (c == NULL || pve_digest_gather(c, &d, e) != 0)
@@ -517,7 +521,7 @@ t_list_snapshots(struct mcp_call *k, struct px_err *e)
 	char here[64];
 	int n = 0;
 
-	if (find_guest(k, &g, e) != 0)
+	if (mt_guest(k, &g, e) != 0)
 		return -1;
 	if (pve_get(k->m->srv->x->client, &r, e, "/nodes/%s/%s/%d/snapshot",
 	    g.node, g.type, g.vmid) != 0)
@@ -551,15 +555,15 @@ t_list_snapshots(struct mcp_call *k, struct px_err *e)
 static int
 t_list_backups(struct mcp_call *k, struct px_err *e)
 {
-	struct px_client *c = client(k, e);
+	struct px_client *c = mt_client(k, e);
 	struct pve_storage *st = NULL;
 	char only[64];
-	long long vmid = arg_int(k, "vmid", 0);
+	long long vmid = mt_int(k, "vmid", 0);
 	int ns = 0, rc = 0;
 
 	if (c == NULL || pve_storages(c, &st, &ns, e) != 0)
 		return -1;
-	arg_str(k, "storage", only, sizeof(only));
+	mt_str(k, "storage", only, sizeof(only));
 	jw_obj(k->w);
 	jw_key(k->w, "backups");
 	jw_arr(k->w);
@@ -615,7 +619,7 @@ t_list_backups(struct mcp_call *k, struct px_err *e)
 static int
 t_backup_coverage(struct mcp_call *k, struct px_err *e)
 {
-	struct px_client *c = client(k, e);
+	struct px_client *c = mt_client(k, e);
 	struct px_reply r;
 	struct pve_unprotected *v = NULL;
 	int n = 0;
@@ -647,20 +651,20 @@ t_backup_coverage(struct mcp_call *k, struct px_err *e)
 static int
 t_get_metrics(struct mcp_call *k, struct px_err *e)
 {
-	struct px_client *c = client(k, e);
+	struct px_client *c = mt_client(k, e);
 	struct px_reply r;
 	struct pve_rrd rrd;
 	struct buf path = { 0 };
 	char node[64], tf[8], cf[8], fields[256];
-	long long vmid = arg_int(k, "vmid", 0);
+	long long vmid = mt_int(k, "vmid", 0);
 	int rc = -1;
 
 	if (c == NULL)
 		return -1;
-	arg_str(k, "node", node, sizeof(node));
-	arg_str(k, "timeframe", tf, sizeof(tf));
-	arg_str(k, "cf", cf, sizeof(cf));
-	arg_str(k, "fields", fields, sizeof(fields));
+	mt_str(k, "node", node, sizeof(node));
+	mt_str(k, "timeframe", tf, sizeof(tf));
+	mt_str(k, "cf", cf, sizeof(cf));
+	mt_str(k, "fields", fields, sizeof(fields));
 	if ((vmid != 0) == (node[0] != '\0'))
 		return px_fail(e, PXE_USAGE, "give vmid (a guest) or node, "
 		    "not both");
@@ -717,7 +721,7 @@ out:
 static int
 t_anomalies(struct mcp_call *k, struct px_err *e)
 {
-	struct px_client *c = client(k, e);
+	struct px_client *c = mt_client(k, e);
 	struct pve_anomaly *a = NULL;
 	double thr = json_get_num(k->j, k->args, "threshold", 3);
 	int n = 0;
@@ -755,7 +759,7 @@ t_anomalies(struct mcp_call *k, struct px_err *e)
 static int
 t_upgrade_check(struct mcp_call *k, struct px_err *e)
 {
-	struct px_client *c = client(k, e);
+	struct px_client *c = mt_client(k, e);
 	struct out_opts oo = { .fmt = OUT_JSON, .color = 0 };
 	struct out *o;
 	char *text = NULL;
@@ -803,6 +807,11 @@ ui_checked(void *arg, const struct gate_req *r)
 			    r->t[i].risk.f[f].detail);
 			mcp_log(k->m, "warning", msg);
 		}
+	for (int f = 0; f < r->risk.n; f++) {
+		snprintf(msg, sizeof(msg), "%s: %s: %s", r->id,
+		    r->risk.f[f].check, r->risk.f[f].detail);
+		mcp_log(k->m, "warning", msg);
+	}
 	snprintf(msg, sizeof(msg), "checked: %s", r->summary);
 	mcp_progress(k->m, msg);
 	if (r->n == 1 && r->t[0].has_guest && !r->t[0].refused) {
@@ -847,6 +856,35 @@ ui_submitted(void *arg, int row, const char *upid)
 	mcp_progress(k->m, msg);
 }
 
+/* While a human is asked: progress every MCP_TICK seconds, and a
+ * cancellation of the call abandons the wait. */
+static int
+approval_tick(void *arg, double waited, long timeout)
+{
+	struct mcp_call *k = arg;
+	char msg[160];
+
+	if (k->m->poll)
+		k->m->poll(k->m->arg);
+	if (k->m->cancelled)
+		return 1;
+	snprintf(msg, sizeof(msg), "waiting for a human to approve: %.0f s "
+	    "of %ld s", waited, timeout);
+	mcp_progress(k->m, msg);
+	return 0;
+}
+
+/* The client cancelled the call: nothing more is sent. */
+static int
+withdrawn(void *arg)
+{
+	struct mcp_call *k = arg;
+
+	if (k->m->poll)
+		k->m->poll(k->m->arg);
+	return k->m->cancelled;
+}
+
 static void
 gate_warn(void *arg, const char *msg)
 {
@@ -861,8 +899,8 @@ gate_warn(void *arg, const char *msg)
  * result.  Refusals and failures return -1 with e: the caller reports
  * them with isError, and the rows are in structuredContent all the same.
  */
-static int
-run_change(struct mcp_call *k, struct gate_req *r, struct px_err *e)
+int
+mt_change(struct mcp_call *k, struct gate_req *r, struct px_err *e)
 {
 	struct mcp_server *s = k->m->srv;
 	struct gate g;
@@ -874,15 +912,19 @@ run_change(struct mcp_call *k, struct gate_req *r, struct px_err *e)
 
 	gate_init(&g, &s->x->conf, s->x->p, s->x->client);
 	g.yes = 1;
-	g.dry_run = arg_bool(k, "dry_run", 0);
-	ask_risk = arg_bool(k, "allow_risk", 0);
+	g.dry_run = mt_bool(k, "dry_run", 0);
+	ask_risk = mt_bool(k, "allow_risk", 0);
 	g.allow_risk = ask_risk && s->allow_risk;
 	snprintf(via, sizeof(via), "mcp client %s", k->m->client);
 	g.via = via;
 	g.warn = gate_warn;
 	g.warn_arg = k;
-	o.no_wait = !arg_bool(k, "wait", 1);
-	o.timeout = (double)arg_int(k, "timeout", 600);
+	g.tick = approval_tick;
+	g.tick_arg = k;
+	g.tick_every = MCP_TICK;
+	g.withdrawn = withdrawn;
+	o.no_wait = !mt_bool(k, "wait", 1);
+	o.timeout = (double)mt_int(k, "timeout", 600);
 	ui.checked = ui_checked;
 	ui.progress = ui_progress;
 	ui.submitted = ui_submitted;
@@ -925,72 +967,37 @@ run_change(struct mcp_call *k, struct gate_req *r, struct px_err *e)
 	return rc;
 }
 
-/* A change on one guest: the request filled by op. */
+/* A change on the guest named by vmid: the request filled by the tool's
+ * op, under the tool's action. */
 static int
-guest_change(struct mcp_call *k, const char *action, struct px_err *e,
-    int (*op)(struct mcp_call *, struct gate_req *, const struct pve_guest *,
-    struct px_err *))
+guest_change(struct mcp_call *k, struct px_err *e)
 {
+	const struct tool *t = k->tool;
 	struct pve_guest g;
 	struct gate_req r;
 	int rc;
 
-	if (find_guest(k, &g, e) != 0)
+	if (mt_guest(k, &g, e) != 0)
 		return -1;
-	gate_req_init(&r, action, "guest", 1);
-	if (op(k, &r, &g, e) != 0) {
+	gate_req_init(&r, t->action, "guest", 1);
+	if (t->op(k, &r, &g, e) != 0) {
 		gate_req_free(&r);
 		return -1;
 	}
-	gate_req_summarize(&r, action);
-	rc = run_change(k, &r, e);
+	gate_req_summarize(&r, t->action);
+	rc = mt_change(k, &r, e);
 	gate_req_free(&r);
 	return rc;
 }
-
-static const char *power_action;
 
 static int
 op_power(struct mcp_call *k, struct gate_req *r, const struct pve_guest *g,
     struct px_err *e)
 {
-	long tmo = arg_int(k, "shutdown_timeout", -1);
-
 	(void)e;
-	r->destructive |= guest_op_power(&r->t[0], g, power_action,
-	    arg_bool(k, "force_stop", 0), tmo);
+	r->destructive |= guest_op_power(&r->t[0], g, k->tool->action,
+	    mt_bool(k, "force_stop", 0), mt_int(k, "shutdown_timeout", -1));
 	return 0;
-}
-
-static int
-power(struct mcp_call *k, const char *action, struct px_err *e)
-{
-	power_action = action;
-	return guest_change(k, action, e, op_power);
-}
-
-static int
-t_start_guest(struct mcp_call *k, struct px_err *e)
-{
-	return power(k, "start", e);
-}
-
-static int
-t_stop_guest(struct mcp_call *k, struct px_err *e)
-{
-	return power(k, "stop", e);
-}
-
-static int
-t_shutdown_guest(struct mcp_call *k, struct px_err *e)
-{
-	return power(k, "shutdown", e);
-}
-
-static int
-t_reboot_guest(struct mcp_call *k, struct px_err *e)
-{
-	return power(k, "reboot", e);
 }
 
 static int
@@ -999,23 +1006,14 @@ op_migrate(struct mcp_call *k, struct gate_req *r, const struct pve_guest *g,
 {
 	char target[64], storage[64];
 
-	arg_str(k, "target", target, sizeof(target));
-	arg_str(k, "target_storage", storage, sizeof(storage));
-	if (!pve_valid_node(target))
-		return px_fail(e, PXE_USAGE, "target: not a node name");
-	if (storage[0] && !pve_valid_storage(storage))
-		return px_fail(e, PXE_USAGE, "target_storage: not a storage "
-		    "name");
+	if (mt_name(k, "target", MT_NODE, target, sizeof(target), e) != 0 ||
+	    mt_name(k, "target_storage", MT_STORAGE | MT_OPTIONAL, storage,
+	    sizeof(storage), e) != 0)
+		return -1;
 	return guest_op_migrate(k->m->srv->x->client, &r->t[0], g, target,
-	    arg_bool(k, "online", strcmp(g->status, "running") == 0),
-	    arg_bool(k, "with_local_disks", 0), storage[0] ? storage : NULL,
+	    mt_bool(k, "online", strcmp(g->status, "running") == 0),
+	    mt_bool(k, "with_local_disks", 0), storage[0] ? storage : NULL,
 	    e);
-}
-
-static int
-t_migrate_guest(struct mcp_call *k, struct px_err *e)
-{
-	return guest_change(k, "migrate", e, op_migrate);
 }
 
 /* The snapshot argument, valid; with exists, it must be one of the
@@ -1028,7 +1026,7 @@ snapname(struct mcp_call *k, const struct pve_guest *g, int exists,
 	struct pve_snapshot *v = NULL;
 	int nv = 0, found = 0;
 
-	arg_str(k, "name", name, n);
+	mt_str(k, "name", name, n);
 	if (!pve_valid_snapname(name))
 		return px_fail(e, PXE_USAGE, "name: not a snapshot name (a "
 		    "letter, then letters, digits, '-' or '_'; at most 40; not "
@@ -1058,14 +1056,14 @@ op_snapshot(struct mcp_call *k, struct gate_req *r, const struct pve_guest *g,
     struct px_err *e)
 {
 	char name[64], desc[512];
-	int vmstate = arg_bool(k, "vmstate", 0);
+	int vmstate = mt_bool(k, "vmstate", 0);
 
 	if (snapname(k, g, 0, name, sizeof(name), e) != 0)
 		return -1;
 	if (vmstate && strcmp(g->type, "lxc") == 0)
 		return px_fail(e, PXE_USAGE, "vmstate: CT %d is a container, "
 		    "which has no RAM state to save", g->vmid);
-	arg_str(k, "description", desc, sizeof(desc));
+	mt_str(k, "description", desc, sizeof(desc));
 	guest_op_snapshot(&r->t[0], g, name, desc[0] ? desc : NULL, vmstate);
 	return 0;
 }
@@ -1078,7 +1076,7 @@ op_rollback(struct mcp_call *k, struct gate_req *r, const struct pve_guest *g,
 
 	if (snapname(k, g, 1, name, sizeof(name), e) != 0)
 		return -1;
-	guest_op_rollback(&r->t[0], g, name, arg_bool(k, "start", 0));
+	guest_op_rollback(&r->t[0], g, name, mt_bool(k, "start", 0));
 	r->destructive = 1;
 	return 0;
 }
@@ -1097,36 +1095,18 @@ op_snapshot_delete(struct mcp_call *k, struct gate_req *r,
 }
 
 static int
-t_create_snapshot(struct mcp_call *k, struct px_err *e)
-{
-	return guest_change(k, "snapshot", e, op_snapshot);
-}
-
-static int
-t_rollback_snapshot(struct mcp_call *k, struct px_err *e)
-{
-	return guest_change(k, "rollback", e, op_rollback);
-}
-
-static int
-t_delete_snapshot(struct mcp_call *k, struct px_err *e)
-{
-	return guest_change(k, "snapshot-delete", e, op_snapshot_delete);
-}
-
-static int
 op_backup(struct mcp_call *k, struct gate_req *r, const struct pve_guest *g,
     struct px_err *e)
 {
 	char storage[64], mode[16], compress[8], notes[512], who[192];
 	struct guest_op_backup o = { 0 };
 
-	arg_str(k, "storage", storage, sizeof(storage));
-	arg_str(k, "mode", mode, sizeof(mode));
-	arg_str(k, "compress", compress, sizeof(compress));
-	arg_str(k, "notes", notes, sizeof(notes));
-	if (!pve_valid_storage(storage))
-		return px_fail(e, PXE_USAGE, "storage: not a storage name");
+	if (mt_name(k, "storage", MT_STORAGE, storage, sizeof(storage),
+	    e) != 0)
+		return -1;
+	mt_str(k, "mode", mode, sizeof(mode));
+	mt_str(k, "compress", compress, sizeof(compress));
+	mt_str(k, "notes", notes, sizeof(notes));
 	if (pve_storage_check(k->m->srv->x->client, storage, g->node,
 	    "backup", e) != 0)
 		return -1;
@@ -1145,12 +1125,6 @@ op_backup(struct mcp_call *k, struct gate_req *r, const struct pve_guest *g,
 }
 
 static int
-t_backup_guest(struct mcp_call *k, struct px_err *e)
-{
-	return guest_change(k, "backup", e, op_backup);
-}
-
-static int
 op_config(struct mcp_call *k, struct gate_req *r, const struct pve_guest *g,
     struct px_err *e)
 {
@@ -1159,8 +1133,8 @@ op_config(struct mcp_call *k, struct gate_req *r, const struct pve_guest *g,
 	char del[1024], digest[80];
 	struct buf form = { 0 }, keys = { 0 };
 
-	arg_str(k, "delete", del, sizeof(del));
-	arg_str(k, "digest", digest, sizeof(digest));
+	mt_str(k, "delete", del, sizeof(del));
+	mt_str(k, "digest", digest, sizeof(digest));
 	if (json_len(j, set) == 0 && del[0] == '\0')
 		return px_fail(e, PXE_USAGE, "nothing to change: set or delete");
 	if (json_len(j, set) > 128)
@@ -1197,7 +1171,7 @@ op_config(struct mcp_call *k, struct gate_req *r, const struct pve_guest *g,
 		}
 		buf_printf(&keys, "%s%s", keys.len ? "," : "", key);
 	}
-	arg_str(k, "delete", del, sizeof(del));
+	mt_str(k, "delete", del, sizeof(del));
 	if (digest[0] == '\0') {
 		struct pve_kv *kv = NULL;
 		int nkv = 0;
@@ -1228,7 +1202,7 @@ op_config(struct mcp_call *k, struct gate_req *r, const struct pve_guest *g,
 static int
 t_set_guest_config(struct mcp_call *k, struct px_err *e)
 {
-	int rc = guest_change(k, "set", e, op_config);
+	int rc = guest_change(k, e);
 
 	if (rc != 0 && strstr(e->msg, "detected modified configuration"))
 		px_hint(e, "the config changed since it was read: read it "
@@ -1237,18 +1211,6 @@ t_set_guest_config(struct mcp_call *k, struct px_err *e)
 }
 
 /* ---- the registry ---- */
-
-enum { RO = 1, DESTRUCTIVE = 2, IDEMPOTENT = 4 };
-
-struct tool {
-	const char *name;
-	const char *title;
-	const char *description;
-	const char *input;	/* JSON Schema of the arguments */
-	const char *output;	/* JSON Schema of structuredContent */
-	int flags;
-	int (*run)(struct mcp_call *k, struct px_err *e);
-};
 
 #define S_GUEST_FILTERS S_NODE("only guests on this node") ",\"status\":{" \
 	"\"enum\":[\"running\",\"stopped\",\"paused\"]},\"type\":{\"enum\":[" \
@@ -1263,34 +1225,34 @@ static const struct tool tools[] = {
 	    "\"node\":" T_STR ",\"status\":" T_STR ",\"cpu\":" T_NUM
 	    ",\"maxcpu\":" T_INT ",\"mem\":" T_INT ",\"maxmem\":" T_INT
 	    ",\"disk\":" T_INT ",\"maxdisk\":" T_INT ",\"uptime\":" T_INT,
-	    "\"node\",\"status\"")), RO | IDEMPOTENT, t_list_nodes },
+	    "\"node\",\"status\"")), RO | IDEMPOTENT, t_list_nodes, NULL, NULL },
 	{ "list_guests", "List guests", "VMs and containers with status and "
 	    "resource use, optionally filtered.", IN(S_GUEST_FILTERS, ""),
-	    OUT_LIST("guests", GUEST_ITEM), RO | IDEMPOTENT, t_list_guests },
+	    OUT_LIST("guests", GUEST_ITEM), RO | IDEMPOTENT, t_list_guests, NULL, NULL },
 	{ "get_guest", "Get a guest", "One guest's status and its "
 	    "configuration (key: value as PVE stores it).", IN(S_VMID,
 	    "\"vmid\""), OBJ("\"guest\":" GUEST_ITEM ",\"config\":{\"type\":"
 	    "\"object\",\"additionalProperties\":" T_STR "}",
-	    "\"guest\",\"config\""), RO | IDEMPOTENT, t_get_guest },
+	    "\"guest\",\"config\""), RO | IDEMPOTENT, t_get_guest, NULL, NULL },
 	{ "find_guest", "Find guests", "Guests whose name contains query "
 	    "(any case), whose VMID is query, or that carry the tag query.",
 	    IN("\"query\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":"
 	    "127,\"description\":\"a name fragment, a VMID or a tag\"},"
 	    S_GUEST_FILTERS, "\"query\""), OUT_LIST("guests", GUEST_ITEM),
-	    RO | IDEMPOTENT, t_list_guests },
+	    RO | IDEMPOTENT, t_list_guests, NULL, NULL },
 	{ "search", "Search the cluster", "Guests, nodes and storage whose "
 	    "name, id, tag or pool matches query.", IN("\"query\":{\"type\":"
 	    "\"string\",\"minLength\":1,\"maxLength\":127}", "\"query\""),
 	    OUT_LIST("matches", OBJ("\"kind\":{\"enum\":[\"vm\",\"ct\","
 	    "\"node\",\"storage\"]},\"id\":" T_STR ",\"name\":" T_STR
 	    ",\"node\":" T_STR ",\"status\":" T_STR, "\"kind\",\"id\"")),
-	    RO | IDEMPOTENT, t_search },
+	    RO | IDEMPOTENT, t_search, NULL, NULL },
 	{ "list_storage", "List storage", "Storage per node with type, "
 	    "content and use (bytes).", IN(S_NODE("only this node's storage"),
 	    ""), OUT_LIST("storage", OBJ("\"storage\":" T_STR ",\"node\":"
 	    T_STR ",\"status\":" T_STR ",\"type\":" T_STR ",\"content\":" T_STR
 	    ",\"shared\":" T_BOOL ",\"used\":" T_INT ",\"total\":" T_INT,
-	    "\"storage\",\"node\"")), RO | IDEMPOTENT, t_list_storage },
+	    "\"storage\",\"node\"")), RO | IDEMPOTENT, t_list_storage, NULL, NULL },
 	{ "list_tasks", "List tasks", "Recent cluster tasks, newest first.",
 	    IN("\"vmid\":{\"type\":\"integer\",\"minimum\":100,\"maximum\":"
 	    "999999999,\"description\":\"only this guest's tasks\"},\"errors\""
@@ -1300,7 +1262,7 @@ static const struct tool tools[] = {
 	    ",\"type\":" T_STR ",\"id\":" T_STR ",\"user\":" T_STR
 	    ",\"starttime\":" T_INT ",\"endtime\":" T_INT ",\"running\":"
 	    T_BOOL ",\"status\":" T_STR, "\"upid\",\"status\"")),
-	    RO | IDEMPOTENT, t_list_tasks },
+	    RO | IDEMPOTENT, t_list_tasks, NULL, NULL },
 	{ "get_task_log", "Get a task's log", "A task's status and the lines "
 	    "of its log.", IN("\"upid\":{\"type\":\"string\",\"minLength\":10,"
 	    "\"maxLength\":255,\"description\":\"the task's UPID\"},\"limit\":"
@@ -1308,24 +1270,24 @@ static const struct tool tools[] = {
 	    "\"upid\""), OBJ("\"task\":" OBJ("\"upid\":" T_STR ",\"status\":"
 	    T_STR, "\"upid\"") ",\"lines\":{\"type\":\"array\",\"items\":"
 	    T_STR "},\"truncated\":" T_BOOL, "\"task\",\"lines\""),
-	    RO | IDEMPOTENT, t_get_task_log },
+	    RO | IDEMPOTENT, t_get_task_log, NULL, NULL },
 	{ "cluster_status", "Cluster status", "Quorum and the membership of "
 	    "each node.", IN("", ""), OBJ("\"cluster\":" T_STR ",\"quorate\":"
 	    "{\"type\":[\"boolean\",\"null\"]},\"nodes\":{\"type\":\"array\","
 	    "\"items\":" OBJ("\"node\":" T_STR ",\"online\":" T_BOOL,
 	    "\"node\"") "}", "\"cluster\",\"nodes\""), RO | IDEMPOTENT,
-	    t_cluster_status },
+	    t_cluster_status, NULL, NULL },
 	{ "describe_cluster", "Describe the cluster", "One digest of the "
 	    "cluster (versions, nodes, guests, storage, HA, backups, failed "
 	    "tasks): start here.", IN("", ""), "{\"type\":\"object\"}",
-	    RO | IDEMPOTENT, t_describe_cluster },
+	    RO | IDEMPOTENT, t_describe_cluster, NULL, NULL },
 	{ "list_snapshots", "List snapshots", "A guest's snapshots and the one "
 	    "it runs on.", IN(S_VMID, "\"vmid\""), OBJ("\"vmid\":" T_INT
 	    ",\"current\":" T_STR ",\"snapshots\":{\"type\":\"array\","
 	    "\"items\":" OBJ("\"name\":" T_STR ",\"parent\":" T_STR
 	    ",\"description\":" T_STR ",\"snaptime\":" T_INT ",\"vmstate\":"
 	    T_BOOL, "\"name\"") "}", "\"vmid\",\"snapshots\""),
-	    RO | IDEMPOTENT, t_list_snapshots },
+	    RO | IDEMPOTENT, t_list_snapshots, NULL, NULL },
 	{ "list_backups", "List backups", "Backup archives on the storage "
 	    "that holds backups, optionally of one guest or one storage.",
 	    IN("\"vmid\":{\"type\":\"integer\",\"minimum\":100,\"maximum\":"
@@ -1334,11 +1296,11 @@ static const struct tool tools[] = {
 	    T_STR ",\"node\":" T_STR ",\"vmid\":" T_INT ",\"ctime\":" T_INT
 	    ",\"size\":" T_INT ",\"format\":" T_STR ",\"notes\":" T_STR
 	    ",\"protected\":" T_BOOL ",\"verify\":" T_STR, "\"volid\"")),
-	    RO | IDEMPOTENT, t_list_backups },
+	    RO | IDEMPOTENT, t_list_backups, NULL, NULL },
 	{ "backup_coverage", "Backup coverage", "Guests that no backup job "
 	    "covers.", IN("", ""), OUT_LIST("not_backed_up", OBJ("\"vmid\":"
 	    T_INT ",\"name\":" T_STR ",\"type\":" T_STR, "\"vmid\"")),
-	    RO | IDEMPOTENT, t_backup_coverage },
+	    RO | IDEMPOTENT, t_backup_coverage, NULL, NULL },
 
 	{ "get_metrics", "Get metrics", "RRD statistics (CPU, memory, "
 	    "network, disk I/O over time) of a guest (vmid) or a node (node).",
@@ -1352,7 +1314,7 @@ static const struct tool tools[] = {
 	    "\"points\":{\"type\":\"array\",\"items\":{\"type\":"
 	    "\"object\",\"properties\":{\"time\":" T_INT "},"
 	    "\"additionalProperties\":{\"type\":[\"number\",\"null\"]}}}",
-	    "\"fields\",\"points\""), RO | IDEMPOTENT, t_get_metrics },
+	    "\"fields\",\"points\""), RO | IDEMPOTENT, t_get_metrics, NULL, NULL },
 
 	{ "upgrade_check", "Check the upgrade to PVE 9", "The pve8to9 checks "
 	    "that can be made over the API, each with a severity; fail blocks "
@@ -1363,7 +1325,7 @@ static const struct tool tools[] = {
 	    "\"null\"]},\"subject\":{\"type\":[\"string\",\"null\"]},"
 	    "\"message\":" T_STR ",\"blocking\":" T_BOOL,
 	    "\"check\",\"severity\"") "}", "\"blocking\",\"findings\""),
-	    RO | IDEMPOTENT, t_upgrade_check },
+	    RO | IDEMPOTENT, t_upgrade_check, NULL, NULL },
 	{ "anomalies", "Find anomalies", "Running guests whose CPU or memory "
 	    "use is an outlier against the cluster or their own last day "
 	    "(z-score).", IN("\"threshold\":{\"type\":\"number\",\"minimum\""
@@ -1374,52 +1336,52 @@ static const struct tool tools[] = {
 	    ",\"cluster_z\":" T_NUM ",\"history_mean\":{\"type\":[\"number\","
 	    "\"null\"]},\"history_z\":{\"type\":[\"number\",\"null\"]},"
 	    "\"against\":{\"enum\":[\"cluster\",\"history\",\"both\"]}",
-	    "\"vmid\",\"metric\",\"against\"")), RO | IDEMPOTENT, t_anomalies },
+	    "\"vmid\",\"metric\",\"against\"")), RO | IDEMPOTENT, t_anomalies, NULL, NULL },
 
 	{ "start_guest", "Start a guest", "Start a VM or container and follow "
 	    "the task.", IN(S_VMID S_GATE, "\"vmid\""), OUT_CHANGE, IDEMPOTENT,
-	    t_start_guest },
+	    NULL, op_power, "start" },
 	{ "stop_guest", "Stop a guest", "Stop a guest at once, like pulling "
 	    "the plug (unsaved work is lost); shutdown_guest is the clean "
 	    "way.", IN(S_VMID S_GATE, "\"vmid\""), OUT_CHANGE, DESTRUCTIVE |
-	    IDEMPOTENT, t_stop_guest },
+	    IDEMPOTENT, NULL, op_power, "stop" },
 	{ "shutdown_guest", "Shut a guest down", "Ask the guest's OS to shut "
 	    "down (ACPI, or the container's init).", IN(S_VMID S_GATE
 	    ",\"force_stop\":{\"type\":\"boolean\",\"description\":\"stop it "
 	    "when it has not shut down in time\"},\"shutdown_timeout\":{"
 	    "\"type\":\"integer\",\"minimum\":0,\"maximum\":86400,"
 	    "\"description\":\"PVE's own shutdown timeout, seconds\"}",
-	    "\"vmid\""), OUT_CHANGE, IDEMPOTENT, t_shutdown_guest },
+	    "\"vmid\""), OUT_CHANGE, IDEMPOTENT, NULL, op_power, "shutdown" },
 	{ "reboot_guest", "Reboot a guest", "Reboot a running guest through "
 	    "its OS.", IN(S_VMID S_GATE, "\"vmid\""), OUT_CHANGE, 0,
-	    t_reboot_guest },
+	    NULL, op_power, "reboot" },
 	{ "migrate_guest", "Migrate a guest", "Move a guest to another node, "
 	    "after PVE's own preconditions.", IN(S_VMID ",\"target\":{\"type\""
 	    ":\"string\",\"maxLength\":63,\"description\":\"the target node\"},"
 	    "\"online\":{\"type\":\"boolean\",\"description\":\"live (default: "
 	    "when running)\"},\"with_local_disks\":" T_BOOL ",\"target_storage"
 	    "\":{\"type\":\"string\",\"maxLength\":63}" S_GATE,
-	    "\"vmid\",\"target\""), OUT_CHANGE, 0, t_migrate_guest },
+	    "\"vmid\",\"target\""), OUT_CHANGE, 0, NULL, op_migrate, "migrate" },
 	{ "create_snapshot", "Create a snapshot", "Snapshot a guest.",
 	    IN(S_VMID "," S_SNAP ",\"description\":{\"type\":\"string\","
 	    "\"maxLength\":500},\"vmstate\":{\"type\":\"boolean\","
 	    "\"description\":\"include the RAM (VMs only)\"}" S_GATE,
-	    "\"vmid\",\"name\""), OUT_CHANGE, 0, t_create_snapshot },
+	    "\"vmid\",\"name\""), OUT_CHANGE, 0, NULL, op_snapshot, "snapshot" },
 	{ "rollback_snapshot", "Roll back to a snapshot", "Return a guest to a "
 	    "snapshot; what changed since is lost.", IN(S_VMID "," S_SNAP
 	    ",\"start\":{\"type\":\"boolean\",\"description\":\"start the "
 	    "guest after the rollback\"}" S_GATE, "\"vmid\",\"name\""),
-	    OUT_CHANGE, DESTRUCTIVE, t_rollback_snapshot },
+	    OUT_CHANGE, DESTRUCTIVE, NULL, op_rollback, "rollback" },
 	{ "delete_snapshot", "Delete a snapshot", "Delete one of a guest's "
 	    "snapshots.", IN(S_VMID "," S_SNAP S_GATE, "\"vmid\",\"name\""),
-	    OUT_CHANGE, DESTRUCTIVE | IDEMPOTENT, t_delete_snapshot },
+	    OUT_CHANGE, DESTRUCTIVE | IDEMPOTENT, NULL, op_snapshot_delete, "snapshot-delete" },
 	{ "backup_guest", "Back up a guest", "Back a guest up with vzdump to a "
 	    "storage and follow the task.", IN(S_VMID ",\"storage\":{\"type\":"
 	    "\"string\",\"maxLength\":63,\"description\":\"a storage that "
 	    "holds backups\"},\"mode\":{\"enum\":[\"snapshot\",\"suspend\","
 	    "\"stop\"]},\"compress\":{\"enum\":[\"zstd\",\"gzip\",\"lzo\","
 	    "\"0\"]},\"notes\":{\"type\":\"string\",\"maxLength\":500}" S_GATE,
-	    "\"vmid\",\"storage\""), OUT_CHANGE, 0, t_backup_guest },
+	    "\"vmid\",\"storage\""), OUT_CHANGE, 0, NULL, op_backup, "backup" },
 	{ "set_guest_config", "Change a guest's configuration", "Set and "
 	    "delete configuration keys (PVE's names and value syntax, as "
 	    "get_guest shows them); refused when the config changed since it "
@@ -1431,9 +1393,39 @@ static const struct tool tools[] = {
 	    "\"digest\":{\"type\":\"string\",\"maxLength\":64,"
 	    "\"description\":\"the config digest get_guest returned (default: "
 	    "the one read now)\"}" S_GATE, "\"vmid\""), OUT_CHANGE,
-	    DESTRUCTIVE | IDEMPOTENT, t_set_guest_config },
+	    DESTRUCTIVE | IDEMPOTENT, t_set_guest_config, op_config, "set" },
 };
 #define NTOOLS	(sizeof(tools) / sizeof(tools[0]))
+
+/* Tool i of the registry (tools.c's, then admin.c's), NULL past it. */
+static const struct tool *
+tool_at(size_t i)
+{
+	if (i < NTOOLS)
+		return &tools[i];
+	if (i - NTOOLS < mcp_admin_ntools)
+		return &mcp_admin_tools[i - NTOOLS];
+	return NULL;
+}
+
+static const struct tool *
+tool_named(const char *name)
+{
+	const struct tool *t;
+
+	for (size_t i = 0; (t = tool_at(i)) != NULL; i++)
+		if (strcmp(t->name, name) == 0)
+			return t;
+	return NULL;
+}
+
+/* Run t: its handler, or the change on a guest its op fills. */
+static int
+tool_run(const struct tool *t, struct mcp_call *k, struct px_err *e)
+{
+	k->tool = t;
+	return t->run ? t->run(k, e) : guest_change(k, e);
+}
 
 static int
 proto_before(const char *proto, const char *rev)
@@ -1446,11 +1438,10 @@ mcp_tools_json(struct jw *w, const char *proto)
 {
 	/* outputSchema, structuredContent and title came with 2025-06-18 */
 	int old = proto_before(proto, "2025-06-18");
+	const struct tool *t;
 
 	jw_arr(w);
-	for (size_t i = 0; i < NTOOLS; i++) {
-		const struct tool *t = &tools[i];
-
+	for (size_t i = 0; (t = tool_at(i)) != NULL; i++) {
 		jw_obj(w);
 		jw_kstr(w, "name", t->name);
 		if (!old)
@@ -1531,7 +1522,28 @@ type_ok(const struct json *sj, int type, const struct json *j, int v)
 		return t == JSON_NUMBER;
 	if (json_eq(sj, type, "object"))
 		return t == JSON_OBJECT;
+	if (json_eq(sj, type, "array"))
+		return t == JSON_ARRAY;
 	return 0;
+}
+
+/* Does s match the schema's pattern (POSIX extended; the registry writes
+ * its patterns in the part of ECMA-262 that reads the same)? */
+static int
+pattern_ok(const struct json *sj, int ps, const char *s)
+{
+	char pat[256];
+	regex_t re;
+	int ok;
+
+	if (json_get(sj, ps, "pattern") < 0)
+		return 1;
+	json_strcpy(sj, json_get(sj, ps, "pattern"), pat, sizeof(pat));
+	if (regcomp(&re, pat, REG_EXTENDED | REG_NOSUB) != 0)
+		return 0;
+	ok = regexec(&re, s, 0, NULL, 0) == 0;
+	regfree(&re);
+	return ok;
 }
 
 static int
@@ -1577,11 +1589,12 @@ check_value(const struct json *sj, int ps, const char *key,
 	if (json_type(j, v) == JSON_STRING) {
 		char *s = json_strdup(j, v);
 		long long len = (long long)strlen(s);
-		int bad = 0;
+		int bad = 0, match;
 
 		for (const char *p = s; *p; p++)
 			if ((unsigned char)*p < 0x20 || *p == 0x7f)
 				bad = 1;
+		match = bad || pattern_ok(sj, ps, s);
 		free(s);
 		if (bad) {
 			snprintf(msg, n, "%s: control characters", key);
@@ -1592,6 +1605,27 @@ check_value(const struct json *sj, int ps, const char *key,
 			snprintf(msg, n, "%s: length out of range", key);
 			return -1;
 		}
+		if (!match) {
+			snprintf(msg, n, "%s: not of the form the schema's "
+			    "pattern says", key);
+			return -1;
+		}
+	}
+	if (json_type(j, v) == JSON_ARRAY) {
+		int items = json_get(sj, ps, "items");
+		long long len = json_len(j, v);
+
+		if (len < json_get_int(sj, ps, "minItems", 0) ||
+		    len > json_get_int(sj, ps, "maxItems", 100)) {
+			snprintf(msg, n, "%s: number of items out of range",
+			    key);
+			return -1;
+		}
+		if (items >= 0)
+			JSON_FOREACH(j, v, c, i)
+				if (check_value(sj, items, key, j, c, msg,
+				    n) != 0)
+					return -1;
 	}
 	return 0;
 }
@@ -1664,14 +1698,11 @@ mcp_tool_call(struct mcp *m, const char *name, const struct json *j,
 	const struct tool *t = NULL;
 	struct buf sc = { 0 }, text = { 0 };
 	struct jw sw;
-	struct mcp_call k = { m, j, args, &sw, &text };
+	struct mcp_call k = { m, j, args, &sw, &text, NULL };
 	struct px_err e = { 0 };
 	int rc, old = proto_before(m->proto, "2025-06-18");
 
-	for (size_t i = 0; i < NTOOLS; i++)
-		if (strcmp(tools[i].name, name) == 0)
-			t = &tools[i];
-	if (t == NULL)
+	if ((t = tool_named(name)) == NULL)
 		return -1;
 	if (check_args(t, j, args, msg, msgn) != 0) {
 		/* SEP-1303: from 2025-11-25 a tool's input error is the
@@ -1682,7 +1713,7 @@ mcp_tool_call(struct mcp *m, const char *name, const struct json *j,
 		return 0;
 	}
 	jw_init(&sw, &sc);
-	rc = t->run(&k, &e);
+	rc = tool_run(t, &k, &e);
 	if (rc != 0 && sc.len == 0) {
 		char text2[800];
 
@@ -1735,15 +1766,14 @@ run_named(struct mcp *m, const char *name, const char *argsjson,
 {
 	struct json j;
 	struct jw w;
-	struct mcp_call k = { m, &j, 0, &w, text };
+	struct mcp_call k = { m, &j, 0, &w, text, NULL };
+	const struct tool *t = tool_named(name);
 	int rc = -1;
 
-	if (json_parse(&j, argsjson, strlen(argsjson), e) != 0)
+	if (t == NULL || json_parse(&j, argsjson, strlen(argsjson), e) != 0)
 		return -1;
 	jw_init(&w, json);
-	for (size_t i = 0; i < NTOOLS; i++)
-		if (strcmp(tools[i].name, name) == 0)
-			rc = tools[i].run(&k, e);
+	rc = tool_run(t, &k, e);
 	json_free(&j);
 	return rc;
 }

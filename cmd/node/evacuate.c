@@ -1,14 +1,13 @@
 /*
  * evacuate.c -- px node evacuate NODE: move every guest off a node.
  * The plan (lib/pve_evacuate.h) is shown first: each guest, its target,
- * HA-managed or not, what keeps it there.  A guest that cannot move
- * refuses the whole evacuation before anything is sent.  Then one gate
- * change of a request per guest (one confirmation and approval for the
- * batch): an HA-managed guest through the HA manager (POST
- * /cluster/ha/resources/SID/migrate, then px waits until it runs on the
- * target), the others through their own migrate (lib/guest_op.h),
- * followed to its end; one at a time, a line per guest on stderr, and
- * the first failure stops the rest (left on the node, rows "skipped").
+ * HA-managed or not, what keeps it there.  The run is the library's
+ * (pve_evac_admit, pve_evac_send): a guest that cannot move refuses the
+ * whole evacuation before anything is sent; then one gate change of a
+ * request per guest (one confirmation and approval for the batch), an
+ * HA-managed guest through the HA manager, the others through their own
+ * migrate, one at a time, the first failure stopping the rest.  This
+ * file prints: the plan, a line per guest on stderr, the rows.
  *
  * px node suspendall NODE: POST /nodes/NODE/suspendall (PVE hibernates
  * every running VM to disk), through the gate, following the task.
@@ -16,11 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
-#include "clock.h"
 #include "enc.h"
+#include "evaccli.h"
 #include "evacuate.h"
 #include "pve_check.h"
 #include "pve_cluster.h"
@@ -39,64 +36,6 @@ fill_target(struct out *o, int row, int base, void *arg)
 	    NULL);
 }
 
-static void
-show_plan(const struct pve_evac_plan *p)
-{
-	fprintf(stderr, "%s: evacuate %s: %d guest%s (%d HA-managed)%s\n",
-	    px_progname, p->node, p->n, p->n == 1 ? "" : "s", p->nha,
-	    p->nblocked ? "" : ":");
-	for (int i = 0; i < p->n; i++) {
-		const struct pve_evac_item *it = &p->items[i];
-		char name[192];
-
-		pve_guest_label(&it->guest, name, sizeof(name));
-		text_sanitize(name);
-		if (it->blocked)
-			fprintf(stderr, "  %-32s %-8s %s cannot move: %s\n",
-			    name, it->guest.status, it->ha ? "HA" : "  ",
-			    it->why);
-		else
-			fprintf(stderr, "  %-32s %-8s %s -> %s%s%s\n", name,
-			    it->guest.status, it->ha ? "HA" : "  ",
-			    it->target, it->note[0] ? "  (" : "", it->note);
-		if (!it->blocked && it->note[0])
-			fputs(")\n", stderr);
-	}
-}
-
-/* Wait until the HA manager has moved it: the guest on the target and
- * no migration lock; 0, or -1 with e. */
-static int
-ha_wait(struct mutcli *m, const struct pve_evac_item *it, struct px_err *e)
-{
-	double t0 = px_mono(), limit = m->o.timeout > 0 ? m->o.timeout : 900;
-	struct pve_guest g;
-
-	for (;;) {
-		if (pve_guest_find(m->x.client, it->guest.vmid, &g, e) != 0)
-			return -1;
-		if (strcmp(g.node, it->target) == 0 && g.lock[0] == '\0')
-			return 0;
-		if (px_mono() - t0 > limit) {
-			px_fail(e, PXE_TIMEOUT, "the HA manager has not moved "
-			    "%d to %s after %.0f s (it is on %s)", it->guest.vmid,
-			    it->target, limit, g.node);
-			px_hint(e, "px ha status shows what it is doing");
-			return -1;
-		}
-		usleep(500 * 1000);
-	}
-}
-
-static void
-row_fail(struct mut_row *row, const struct px_err *e, const char *result)
-{
-	row->err = *e;
-	row->failed = 1;
-	snprintf(row->message, sizeof(row->message), "%s", e->msg);
-	snprintf(row->result, sizeof(row->result), "%s", result);
-}
-
 static int
 node_evacuate(struct mutcli *m, const char *node,
     const struct node_evac_args *a)
@@ -106,7 +45,7 @@ node_evacuate(struct mutcli *m, const char *node,
 	struct px_err e = { 0 };
 	struct gate_req r;
 	struct mut_row *rows;
-	int rc, refused = 0, stop = 0;
+	int rc;
 
 	if (m->o.no_wait)
 		px_errx(PX_EXIT_USAGE, "evacuate follows each migration: not "
@@ -115,137 +54,19 @@ node_evacuate(struct mutcli *m, const char *node,
 	if (pve_node_check(m->x.client, node, &e) != 0 ||
 	    pve_evac_plan(m->x.client, node, &o, &p, &e) != 0)
 		px_die(&e);
-	show_plan(&p);
+	evaccli_show_plan(&p, "evacuate");
 	if (p.n == 0) {
 		pve_evac_plan_free(&p);
 		return 0;
 	}
 	rows = px_xcalloc((size_t)p.n + 1, sizeof(*rows));
-	gate_req_init(&r, "evacuate", "node", p.n);
-	snprintf(r.id, sizeof(r.id), "node/%.80s", node);
-	for (int i = 0; i < p.n; i++) {
-		struct pve_evac_item *it = &p.items[i];
-		struct px_err te = { 0 };
-
-		rows[i].vmid = it->guest.vmid;
-		snprintf(rows[i].name, sizeof(rows[i].name), "%s",
-		    it->guest.name);
-		snprintf(rows[i].node, sizeof(rows[i].node), "%s", node);
-		snprintf(rows[i].action, sizeof(rows[i].action), "%s",
-		    it->ha ? "ha-migrate" : "migrate");
-		if (it->blocked)
-			px_fail(&te, PXE_FAILURE, "%s", it->why);
-		else if (pve_evac_target(m->x.client, &r.t[i], it, &o,
-		    &te) == 0)
-			continue;
-		if (!r.t[i].has_guest)
-			gate_target_guest(&r.t[i], &it->guest);
-		gate_refuse_target(&m->g, &r, i, "refused-precondition", &te);
-		row_fail(&rows[i], &te, "refused");
-		refused++;
-	}
-	snprintf(r.summary, sizeof(r.summary), "evacuate node %s: move %d "
-	    "guest%s off it (%d through HA)", node, p.n, p.n == 1 ? "" : "s",
-	    p.nha);
-	r.destructive = 1;
-	if (refused) {
-		px_fail(&e, PXE_FAILURE, "%d of %d guests cannot move off %s: "
-		    "nothing was sent", refused, p.n, node);
-		px_hint(&e, "--online moves running guests, "
-		    "--with-local-disks copies local disks; or move or stop "
-		    "the blocked ones first");
-		gate_refuse_all(&m->g, &r, "refused-precondition", &e);
+	if (pve_evac_admit(&m->g, &p, &o, &m->ui, &r, rows, &e) != 0)
 		px_report(&e);
-		for (int i = 0; i < p.n; i++)
-			if (!rows[i].failed)
-				row_fail(&rows[i], &e, "skipped");
-		goto done;
-	}
-	if (mutation_admit(&m->g, &r, &m->ui, &e) != 0) {
-		px_report(&e);
-		for (int i = 0; i < p.n; i++)
-			row_fail(&rows[i], r.t[i].refused ? &r.t[i].err : &e,
-			    "refused");
-		goto done;
-	}
-	/* all or nothing: a guest the pre-flight check refused keeps
-	 * the node from being emptied, so nothing is sent */
-	for (int i = 0; i < p.n && !refused; i++)
-		if (r.t[i].refused)
-			e = r.t[i].err, refused = i + 1;
-	if (refused) {
-		struct px_err all = { 0 };
-
-		for (int i = 0; i < p.n; i++)
-			if (r.t[i].refused)
-				row_fail(&rows[i], &r.t[i].err, "refused");
-		px_report(&e);
-		px_fail(&all, e.id, "not sent: the pre-flight check refused "
-		    "another guest of the evacuation");
-		gate_refuse_all(&m->g, &r, "refused-risk", &all);
-		for (int i = 0; i < p.n; i++)
-			if (!rows[i].failed)
-				row_fail(&rows[i], &all, "skipped");
-		goto done;
-	}
-	for (int i = 0; i < p.n; i++) {
-		struct pve_evac_item *it = &p.items[i];
-		struct gate_result res;
-		struct pve_task fin;
-		char name[192];
-		double t0 = px_mono();
-
-		pve_guest_label(&it->guest, name, sizeof(name));
-		text_sanitize(name);
-		if (stop) {
-			px_fail(&e, PXE_FAILURE, "not attempted: an earlier "
-			    "migration failed");
-			row_fail(&rows[i], &e, "skipped");
-			continue;
-		}
-		if (gate_send(&m->g, &r, i, &res, &e) != 0) {
-			row_fail(&rows[i], &e, gate_is_refusal(e.id) ?
-			    "refused" : "failed");
-			stop = 1;
-		} else if (res.dry_run) {
-			printf("would send: %s\n", res.would_send);
-			snprintf(rows[i].result, sizeof(rows[i].result),
-			    "dry-run");
-		} else {
-			int ok;
-
-			snprintf(rows[i].upid, sizeof(rows[i].upid), "%s",
-			    res.upid);
-			if (!it->ha) {
-				ok = pve_task_wait(m->x.client, res.upid,
-				    m->o.timeout, NULL, NULL, &fin, &e) == 0;
-				gate_task_done(&m->g, &r, i, &res, ok ? "OK" :
-				    fin.exitstatus[0] ? fin.exitstatus :
-				    e.msg);
-			} else {
-				ok = ha_wait(m, it, &e) == 0;
-				gate_task_done(&m->g, &r, i, &res, ok ? "OK" :
-				    e.msg);
-			}
-			if (ok)
-				snprintf(rows[i].result, sizeof(rows[i].result),
-				    "ok");
-			else {
-				row_fail(&rows[i], &e, "failed");
-				stop = 1;
-			}
-			fprintf(stderr, "%s: [%d/%d] %s -> %s%s: %s (%.0f s)\n",
-			    px_progname, i + 1, p.n, name, it->target, it->ha ?
-			    " (HA)" : "", ok ? "ok" : "FAILED", px_mono() - t0);
-		}
-		gate_result_free(&res);
-		if (rows[i].failed && rows[i].err.id != PXE_OK)
-			px_report(&rows[i].err);
-	}
-done:
+	else
+		pve_evac_send(&m->g, &r, &p, m->o.timeout, evaccli_step, NULL,
+		    rows,
+		    &e);
 	rc = mutcli_status(rows, p.n);
-	if (refused && rc == 0)
-		rc = PX_EXIT_FAIL;
 	if (mutcli_print_extra(m, rows, p.n, target_col, 1, fill_target, &p) !=
 	    0 && rc == 0)
 		rc = PX_EXIT_FAIL;

@@ -21,13 +21,14 @@ static const struct px_opt opts[] = {
 };
 
 PX_COMMAND(schedule, "run px commands on a schedule from px daemon", opts,
-    NULL, "add name --every interval -- px command [argument ...] | list | remove name | "
+    NULL, "add name --every interval | --at calendar -- px command [argument ...] | list | remove name | "
     "pause name | resume name | run name | runs name");
 
 static const struct out_col lcols[] = {
 	{ "name", OT_STR, 0 }, { "every", OT_DURATION, 0 },
-	{ "state", OT_STR, 0 }, { "next", OT_TIME, 0 },
-	{ "last", OT_TIME, 0 }, { "command", OT_STR, 0 },
+	{ "at", OT_STR, 0 }, { "state", OT_STR, 0 },
+	{ "next", OT_TIME, 0 }, { "last", OT_TIME, 0 },
+	{ "command", OT_STR, 0 },
 };
 static const struct out_col rcols[] = {
 	{ "id", OT_INT, 0 }, { "started", OT_TIME, 0 },
@@ -102,7 +103,7 @@ schedule_main(int argc, char **argv)
 	struct px_err e;
 	sqlite3 *db;
 	long long every = 0;
-	const char *sub, *name = NULL;
+	const char *sub, *name = NULL, *at = NULL;
 	int ch, rc = 0;
 
 	cli_init(&x);
@@ -135,13 +136,24 @@ schedule_main(int argc, char **argv)
 		/* add NAME px COMMAND ARGS (the -- ends px's own options) */
 		const struct px_command *c;
 
-		/* add NAME --every INTERVAL [--] px COMMAND ... */
-		if (argc < 4 || strcmp(argv[2], "--every") != 0)
-			px_errx(PX_EXIT_USAGE, "add %s --every INTERVAL -- px "
-			    "COMMAND ...", name);
-		if (px_parse_duration(argv[3], &every) != 0 || every < 60)
+		/* add NAME --every INTERVAL|--at CALENDAR [--] px COMMAND */
+		if (argc < 4 || (strcmp(argv[2], "--every") != 0 &&
+		    strcmp(argv[2], "--at") != 0))
+			px_errx(PX_EXIT_USAGE, "add %s --every INTERVAL | --at "
+			    "CALENDAR -- px COMMAND ...", name);
+		if (strcmp(argv[2], "--at") == 0) {
+			struct oncal oc;
+			char why[200];
+
+			if (oncal_parse(argv[3], &oc, why, sizeof(why)) != 0)
+				px_errx(PX_EXIT_USAGE, "--at '%s': %s",
+				    argv[3], why);
+			at = argv[3];
+		} else if (px_parse_duration(argv[3], &every) != 0 ||
+		    every < 60) {
 			px_errx(PX_EXIT_USAGE, "--every: '%s' is not a "
 			    "duration of at least 1m", argv[3]);
+		}
 		argv += 2;
 		argc -= 2;
 		if (argc >= 3 && strcmp(argv[2], "--") == 0) {
@@ -162,8 +174,8 @@ schedule_main(int argc, char **argv)
 			if (strlen(argv[i]) > 4096 || conf_has_ctl(argv[i]))
 				px_errx(PX_EXIT_USAGE, "argument %d: control "
 				    "characters or too long", i - 2);
-		if (schedule_add(db, name, every, argv + 3, argc - 3, px_now(),
-		    &e) != 0)
+		if (schedule_add(db, name, every, at, argv + 3, argc - 3,
+		    px_now(), &e) != 0)
 			px_die(&e);
 	} else if (strcmp(sub, "remove") == 0 && argc == 2) {
 		if (schedule_remove(db, name, &e) != 0)
@@ -210,7 +222,7 @@ schedule_main(int argc, char **argv)
 		schedule_runs_free(r, n);
 	} else if (strcmp(sub, "list") == 0 && argc == 1) {
 		struct schedule *s;
-		struct out *o = out_new(&x.out, lcols, 6);
+		struct out *o = out_new(&x.out, lcols, 7);
 		int n;
 
 		if (schedule_list(db, &s, &n, &e) != 0)
@@ -223,14 +235,24 @@ schedule_main(int argc, char **argv)
 				buf_printf(&cmd, " %s", s[i].argv[k]);
 			out_row(o);
 			out_str(o, 0, s[i].name);
-			out_int(o, 1, s[i].every);
-			out_str(o, 2, s[i].paused ? "paused" : "active");
-			out_int(o, 3, s[i].next_run);
-			if (s[i].last_run)
-				out_int(o, 4, s[i].last_run);
+			if (s[i].every)
+				out_int(o, 1, s[i].every);
+			else
+				out_null(o, 1);
+			if (s[i].at[0])
+				out_str(o, 2, s[i].at);
+			else
+				out_null(o, 2);
+			out_str(o, 3, s[i].paused ? "paused" : "active");
+			if (s[i].next_run < SCHED_NEVER)
+				out_int(o, 4, s[i].next_run);
 			else
 				out_null(o, 4);
-			out_str(o, 5, cmd.p);
+			if (s[i].last_run)
+				out_int(o, 5, s[i].last_run);
+			else
+				out_null(o, 5);
+			out_str(o, 6, cmd.p);
 			buf_free(&cmd);
 		}
 		if (cli_print(&x, o, &e) != 0)

@@ -51,13 +51,15 @@
  *                    services; the lines a node's logs gain
  *     x509.h, x509.c a PEM certificate's fields as certificates/info
  *                    shows them
- *     storage_files.c  upload, download-url, the aplinfo catalogue
+ *     storage_files.c  upload, download-url, the aplinfo catalogue,
+ *                    import-metadata of an uploaded OVA
  *     node_bulk.c    startall/stopall of a node's guests
  *     guest.h        what the guest files share
  *     guest.c        the guest of a path, lock checks, sizes, disk keys,
  *                    config objects with their digest
  *     guest_routes.c the table of every /nodes/{node}/{qemu|lxc} route
- *     guest_lifecycle.c  lists, status, power actions, create, destroy
+ *     guest_lifecycle.c  lists, status, power actions, create, destroy;
+ *                    disks imported from a volume or an OVA (import-from)
  *     guest_config.c config read and change, pending changes
  *     guest_migrate.c  clone, template, migrate, resize, move disk,
  *                    feature, rrddata
@@ -598,6 +600,11 @@ struct sim_storage *sim_storage_find(struct sim *s, const char *id);
 /* Days until the nodes' certificates expire (/_sim/cert). */
 extern long sim_cert_days;
 #define SIM_CERT_UNSET	(-1000000L)
+/* Faults set by /_sim/ha-error and /_sim/replication (control.c): an HA
+ * resource in state "error" (1), a replication job's failures (its
+ * fail_count, 0 when none, and *error the message). */
+int sim_fault_ha_error(int vmid);
+int sim_fault_repl(const char *id, const char **error);
 /* 1 when storage st exists on node (nodes list empty or naming it). */
 int sim_storage_on_node(const struct sim_storage *st, const char *node);
 /* Bytes used on st as seen from node (volumes plus a base load). */

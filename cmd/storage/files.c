@@ -39,21 +39,10 @@ file_content(const char *content, const char *name)
 {
 	struct px_err e = { 0 };
 
-	if (pve_file_name_check(name, &e) != 0)
-		px_errx(PX_EXIT_USAGE, "'%s': %s", text_sanitize(
-		    px_xstrdup(name)), e.msg);
-	if (content == NULL && (content = pve_file_content_of(name)) == NULL)
-		px_errx(PX_EXIT_USAGE, "%s: the extension says no content "
-		    "type: give --content iso, vztmpl or import", name);
-	if (strcmp(content, "iso") != 0 && strcmp(content, "vztmpl") != 0 &&
-	    strcmp(content, "import") != 0)
-		px_errx(PX_EXIT_USAGE, "--content: PVE takes iso, vztmpl or "
-		    "import here, not '%s'", content);
-	if (!pve_file_content_ok(content, name))
-		px_errx(PX_EXIT_USAGE, "%s: not a file name PVE takes as %s "
-		    "(iso: .iso .img; vztmpl: .tar.gz .tar.xz .tar.zst "
-		    ".tar.bz2; import: .qcow2 .raw .vmdk .ova)", name,
-		    content);
+	if ((content = pve_file_content_pick(content, name, &e)) == NULL) {
+		text_sanitize(e.msg);
+		px_die(&e);
+	}
 	return content;
 }
 
@@ -145,7 +134,7 @@ storage_upload(struct objcli *oc, const char *node, const char *storage,
 	struct bar bar = { 0 };
 	struct stat sb;
 	const char *name, *content;
-	char alg[8], hex[129], size[32];
+	char alg[8], hex[129];
 	int fd, rc;
 
 	check_node_storage(node, storage);
@@ -185,24 +174,10 @@ storage_upload(struct objcli *oc, const char *node, const char *storage,
 
 	gate_req_init(&r, "upload", "storage", 1);
 	t = &r.t[0];
-	out_fmt_bytes(size, sizeof(size), (uint64_t)sb.st_size);
-	snprintf(t->id, sizeof(t->id), "storage/%.80s", storage);
-	snprintf(t->summary, sizeof(t->summary), "upload %s (%s, %s) to "
-	    "storage %s on %s", name, content, size, storage, node);
+	pve_file_upload_target(t, node, storage, name, content,
+	    (long long)sb.st_size, fo->checksum ? alg : NULL, hex, &u);
 	snprintf(r.summary, sizeof(r.summary), "%s", t->summary);
 	snprintf(r.id, sizeof(r.id), "%s", t->id);
-	t->call.method = "POST";
-	buf_adds(&t->call.path, "/nodes/");
-	url_seg(&t->call.path, node);
-	buf_adds(&t->call.path, "/storage/");
-	url_seg(&t->call.path, storage);
-	buf_adds(&t->call.path, "/upload");
-	form_add(&t->call.form, "content", content);
-	if (fo->checksum) {
-		form_add(&t->call.form, "checksum", hex);
-		form_add(&t->call.form, "checksum-algorithm", alg);
-	}
-	t->call.upload = &u;
 
 	memset(&row, 0, sizeof(row));
 	snprintf(row.name, sizeof(row.name), "%s:%s/%s", storage, content,
@@ -218,128 +193,57 @@ storage_upload(struct objcli *oc, const char *node, const char *storage,
 
 /* ---- download-url ---- */
 
-static int
-assess_download(struct px_client *c, const struct gate_req *r, void *arg,
-    struct risk_report *rep, struct px_err *e)
-{
-	const struct storage_file_opts *fo = arg;
-
-	(void)c;
-	(void)r;
-	(void)e;
-	if (fo->checksum == NULL && fo->url_http)
-		risk_add(rep, "UnverifiedDownload", RISK_WARNING, "plain "
-		    "http:// and no --checksum: nothing checks what PVE "
-		    "stores");
-	if (fo->verify && strcmp(fo->verify, "0") == 0 && fo->checksum ==
-	    NULL)
-		risk_add(rep, "UnverifiedDownload", RISK_WARNING, "TLS "
-		    "certificates not verified and no --checksum");
-	return 0;
-}
-
 int
 storage_download_url(struct objcli *oc, const char *node, const char *storage,
     const char *url, struct storage_file_opts *fo)
 {
 	struct objcli_change c = { .kind = "storage", .id = storage,
-		.action = "download-url", .method = "POST" };
-	struct buf path = { 0 }, extra = { 0 }, base = { 0 };
-	char alg[8], hex[129], summary[600], volid[400];
+		.action = "download-url", .method = "POST", .no_params = 0 };
+	struct pve_download_risk risk = { 0 };
+	struct gate_target t;
+	struct px_err e = { 0 };
+	char alg[8], hex[129], volid[400], base[300];
 	const char *name = fo->filename, *content;
 	int rc;
 
 	check_node_storage(node, storage);
 	objcli_no_params(oc, "download-url");
-	if (strncmp(url, "https://", 8) != 0 && strncmp(url, "http://", 7) != 0)
-		px_errx(PX_EXIT_USAGE, "download-url: the URL is https:// or "
-		    "http://");
-	if (strlen(url) > 4096)
-		px_errx(PX_EXIT_USAGE, "download-url: the URL is too long");
-	for (const char *p = url; *p; p++)
-		if ((unsigned char)*p <= 0x20 || *p == 0x7f)
-			px_errx(PX_EXIT_USAGE, "download-url: the URL holds a "
-			    "space or control character (0x%02x): encode it",
-			    (unsigned char)*p);
+	if (pve_download_url_check(url, name ? NULL : base, sizeof(base),
+	    &e) != 0)
+		px_die(&e);
 	fo->url_http = strncmp(url, "http://", 7) == 0;
 	if (fo->verify && strcmp(fo->verify, "0") != 0 &&
 	    strcmp(fo->verify, "1") != 0)
 		px_errx(PX_EXIT_USAGE, "--verify-certificates: 0 or 1");
-	if (name == NULL) {
-		/* the last segment of the URL's path */
-		const char *p = strstr(url, "://") + 3, *q;
-		size_t n = strcspn(p, "?#");
-
-		buf_add(&base, p, n);
-		q = strrchr(base.p, '/');
-		if (q == NULL || q[1] == '\0')
-			px_errx(PX_EXIT_USAGE, "download-url: the URL names no "
-			    "file: give --filename");
-		name = q + 1;
-	}
+	if (name == NULL)
+		name = base;
 	content = file_content(fo->content, name);
-	if (fo->checksum) {
-		struct px_err e = { 0 };
-
-		if (pve_checksum_parse(fo->checksum, alg, hex, &e) != 0)
-			px_die(&e);
-	}
+	if (fo->checksum && pve_checksum_parse(fo->checksum, alg, hex,
+	    &e) != 0)
+		px_die(&e);
 	check_storage_takes(oc, node, storage, content, 0);
 
-	buf_adds(&path, "/nodes/");
-	url_seg(&path, node);
-	buf_adds(&path, "/storage/");
-	url_seg(&path, storage);
-	buf_adds(&path, "/download-url");
-	form_add(&extra, "url", url);
-	form_add(&extra, "filename", name);
-	form_add(&extra, "content", content);
-	if (fo->checksum) {
-		form_add(&extra, "checksum", hex);
-		form_add(&extra, "checksum-algorithm", alg);
-	}
-	if (fo->verify)
-		form_add(&extra, "verify-certificates", fo->verify);
+	memset(&t, 0, sizeof(t));
+	pve_file_download_target(&t, node, storage, url, name, content,
+	    fo->checksum ? alg : NULL, hex, fo->verify);
 	snprintf(volid, sizeof(volid), "%s:%s/%s", storage, content, name);
-	snprintf(summary, sizeof(summary), "download %.200s to %.200s on %.60s%s",
-	    url, volid, node, fo->checksum ? "" : " (no checksum)");
-	c.summary = summary;
+	risk.checksum = fo->checksum != NULL;
+	risk.url_http = fo->url_http;
+	risk.verify = fo->verify;
+	c.summary = t.summary;
 	c.id = volid;
-	c.path = path.p;
-	c.extra = extra.p;
+	c.path = t.call.path.p;
+	c.extra = t.call.form.p;
 	c.node = node;
-	c.assess = assess_download;
-	c.assess_arg = fo;
+	c.assess = pve_download_assess;
+	c.assess_arg = &risk;
 	rc = objcli_change(oc, &c);
-	buf_free(&path);
-	buf_free(&extra);
-	buf_free(&base);
+	buf_free(&t.call.path);
+	buf_free(&t.call.form);
 	return rc;
 }
 
 /* ---- delete a volume ---- */
-
-/* The guest a volume name belongs to (vm-N-..., base-N-..., subvol-N-...,
- * or the backup vzdump-TYPE-N-...), or 0. */
-static int
-volume_owner(const char *vol)
-{
-	static const char *const pre[] = { "vm-", "base-", "subvol-",
-		"basevol-", NULL };
-	const char *p = strrchr(vol, '/');
-
-	p = p ? p + 1 : vol;
-	for (int i = 0; pre[i]; i++) {
-		size_t n = strlen(pre[i]);
-
-		if (strncmp(p, pre[i], n) == 0) {
-			long v = strtol(p + n, NULL, 10);
-
-			return v > 0 && v < 1000000000 ? (int)v : 0;
-		}
-	}
-	return 0;
-}
 
 /* The node that holds volid on storage: node when given, else the one
  * that lists it (any, for a shared storage); exits when none or several
@@ -400,6 +304,7 @@ storage_volume_delete(struct objcli *oc, const char *volid,
 	struct objcli_change c = { .kind = "volume", .id = volid,
 		.action = "delete", .method = "DELETE", .destructive = 1 };
 	struct objrisk_volume a = { .volid = volid };
+	struct gate_target t;
 	struct buf path = { 0 };
 	char storage[128], node[128], summary[512];
 	const char *colon = strchr(volid, ':');
@@ -428,15 +333,12 @@ storage_volume_delete(struct objcli *oc, const char *volid,
 	} else {
 		volume_node(oc, storage, volid, node, sizeof(node));
 	}
-	a.owner = volume_owner(colon + 1);
-	buf_adds(&path, "/nodes/");
-	url_seg(&path, node);
-	buf_adds(&path, "/storage/");
-	url_seg(&path, storage);
-	buf_adds(&path, "/content/");
-	url_seg(&path, volid);
-	snprintf(summary, sizeof(summary), "delete volume %s on %s", volid,
-	    node);
+	a.owner = pve_volume_owner(colon + 1);
+	memset(&t, 0, sizeof(t));
+	pve_volume_delete_target(&t, node, storage, volid);
+	snprintf(summary, sizeof(summary), "%s", t.summary);
+	buf_adds(&path, t.call.path.p);
+	buf_free(&t.call.path);
 	c.summary = summary;
 	c.path = path.p;
 	c.node = node;

@@ -38,14 +38,20 @@
 #include "mutation.h"
 #include "pbs.h"
 #include "pve_check.h"
+#include "pve_files.h"
+#include "pve_objrisk_storage.h"
 #include "pve_migrate.h"
 #include "pve_progress.h"
 #include "pve_snaptree.h"
 #include "pve_cluster.h"
 #include "pve_guest.h"
 #include "pve_node.h"
+#include "pve_objrisk_ha.h"
+#include "pve_objw.h"
 #include "pve_rrd.h"
 #include "pve_task.h"
+#include "top_record.h"
+#include "top_evac.h"
 #include "top_render.h"
 #include "top_state.h"
 #include "tui.h"
@@ -70,12 +76,12 @@ static void *refresh_timer;
  * first asked (index as S.pbs). */
 static struct px_client *pbs_client[TOP_NPBS];
 
-static char switch_to[64];	/* :profile: run again on this one */
 static double delay = 3;
 
 /* ---- actions in, effects out ---- */
 
 static void run_effect(const struct top_effect *e);
+static void switch_profile(const char *name);
 
 /* reduce_one and render, for lib/support/tui */
 TUI_GLUE(S, FX, top_effects_clear, top_reduce, top_render, run_effect)
@@ -99,12 +105,44 @@ struct fetch {
 	int running;
 	char upid[256];		/* or node, or PBS profile */
 	char store[64];		/* a PBS datastore */
+	/* the list of fetches in flight (a profile switch cancels those
+	 * of the old client) */
+	struct fetch *inext, *iprev;
+	int linked;
 };
+
+static struct fetch *inflight;
+
+static void
+fetch_link(struct fetch *f)
+{
+	f->iprev = NULL;
+	f->inext = inflight;
+	if (inflight)
+		inflight->iprev = f;
+	inflight = f;
+	f->linked = 1;
+}
+
+static void
+fetch_unlink(struct fetch *f)
+{
+	if (!f->linked)
+		return;
+	if (f->iprev)
+		f->iprev->inext = f->inext;
+	else
+		inflight = f->inext;
+	if (f->inext)
+		f->inext->iprev = f->iprev;
+	f->linked = 0;
+}
 
 static void
 fetch_failed(struct fetch *f, const struct px_err *e)
 {
-	struct top_action a = { .type = TA_FETCH_FAILED, .what = f->what };
+	struct top_action a = { .type = TA_FETCH_FAILED, .what = f->what,
+		.id = f->id };
 
 	snprintf(a.msg, sizeof(a.msg), "%s", e->msg);
 	snprintf(a.upid, sizeof(a.upid), "%s", f->upid);
@@ -123,6 +161,7 @@ on_fetched(struct px_call *k, void *arg)
 	int rc = -1;
 
 	(void)k;
+	fetch_unlink(f);
 	if (f->type == TA_PROBE) {	/* timed, the answer unread */
 		a.rc = f->k.rc == 0 ? 0 : -1;
 		a.ms = f->k.seconds * 1000.0;
@@ -161,6 +200,7 @@ on_fetched(struct px_call *k, void *arg)
 		break;
 	case TA_CONFIG:
 	case TA_GREPCFG:
+	case TA_CMPCFG:
 		rc = pve_kv_parse(&r.j, r.data, (struct pve_kv **)&a.rows,
 		    &a.n, &e);
 		break;
@@ -230,6 +270,10 @@ on_fetched(struct px_call *k, void *arg)
 		if (rc == 0)
 			rc = pbs_usage_merge(&r.j, r.data, a.rows, a.n, &e);
 		break;
+	case TA_ISO_LIST:
+		rc = pve_volumes_parse(&r.j, r.data, NULL, NULL,
+		    (struct pve_volume **)&a.rows, &a.n, &e);
+		break;
 	case TA_PBS_SNAPS:
 		rc = pbs_snapshots_parse(&r.j, r.data,
 		    (struct pbs_snapshot **)&a.rows, &a.n, &e);
@@ -238,6 +282,27 @@ on_fetched(struct px_call *k, void *arg)
 		a.rows = px_xcalloc(1, sizeof(struct pbs_gc));
 		a.n = 1;
 		rc = pbs_gc_parse(&r.j, r.data, a.rows, &e);
+		break;
+	case TA_HA_RES:
+		rc = pve_ha_resources_parse(&r.j, r.data,
+		    (struct pve_ha_resource **)&a.rows, &a.n, &e);
+		break;
+	case TA_HA_CUR:
+		rc = pve_ha_status_parse(&r.j, r.data,
+		    (struct pve_ha_status **)&a.rows, &a.n, &e);
+		break;
+	case TA_HA_RULES:
+		rc = pve_ha_rules_parse(&r.j, r.data,
+		    (struct pve_ha_rule **)&a.rows, &a.n, &e);
+		break;
+	case TA_HA_MGR:
+		a.rows = px_xcalloc(1, sizeof(struct pve_ha_manager));
+		a.n = 1;
+		if ((rc = pve_ha_manager_parse(&r.j, r.data, a.rows,
+		    &e)) != 0) {
+			free(a.rows);
+			a.rows = NULL;
+		}
 		break;
 	case TA_TASKLOG:
 		if (f->pair == NULL) {	/* the status half */
@@ -271,11 +336,23 @@ on_fetched(struct px_call *k, void *arg)
 	}
 	snprintf(a.upid, sizeof(a.upid), "%s", f->upid);	/* or node */
 	snprintf(a.store, sizeof(a.store), "%s", f->store);
+	if (f->type >= TA_NODES && f->type <= TA_TASKS) {
+		struct top_action n = { .type = TA_NOTICE };
+
+		top_record_list(f->type, a.rows, a.n, a.now);
+		if (top_record_notice(n.msg, sizeof(n.msg)))
+			post(&n);
+	}
 	post(&a);
 out:
 	px_call_free(&f->k);
 	if (f->type == TA_TASKLOG && f->pair == NULL)
 		return;	/* freed with its log half */
+	if (f->pair && f->pair->linked) {	/* its status half waits */
+		px_async_cancel(async, &f->pair->k);
+		px_call_free(&f->pair->k);
+		fetch_unlink(f->pair);
+	}
 	free(f->pair);
 	free(f);
 }
@@ -295,7 +372,35 @@ static void
 fetch_start_on(struct px_client *c, struct fetch *f, const char *path)
 {
 	px_call_init(&f->k, c, "GET", NULL, "%s", path);
+	fetch_link(f);
 	px_async_start(async, &f->k, on_fetched, f);
+}
+
+/* Cancel every fetch in flight on client c (none of their answers
+ * comes), and free them. */
+static void
+fetch_cancel_on(struct px_client *c)
+{
+	struct fetch **dead = NULL, *f, *next;
+	int n = 0;
+
+	for (f = inflight; f; f = next) {
+		next = f->inext;
+		if (f->k.c != c)
+			continue;
+		px_async_cancel(async, &f->k);
+		px_call_free(&f->k);
+		fetch_unlink(f);
+		dead = px_xrealloc(dead, (size_t)(n + 1) * sizeof(*dead));
+		dead[n++] = f;
+	}
+	/* a task log's status half goes with its log half */
+	for (int i = 0; i < n; i++)
+		if (!(dead[i]->type == TA_TASKLOG && dead[i]->pair == NULL)) {
+			free(dead[i]->pair);
+			free(dead[i]);
+		}
+	free(dead);
 }
 
 static void
@@ -471,6 +576,28 @@ run_backups(const char *node, const char *storage)
 	buf_free(&b);
 }
 
+/* The HA console: the resources, the manager's status in its two forms,
+ * and the rules (PVE 9; PVE 8 answers 501, left unsaid: the console
+ * shows the groups the resources name). */
+static void
+run_ha(void)
+{
+	static const struct {
+		enum top_act_type type;
+		int what;
+		const char *path;
+	} parts[] = {
+		{ TA_HA_RES, TOP_F_HA, "/cluster/ha/resources" },
+		{ TA_HA_CUR, TOP_F_HA, "/cluster/ha/status/current" },
+		{ TA_HA_MGR, TOP_F_HA, "/cluster/ha/status/manager_status" },
+		{ TA_HA_RULES, 0, "/cluster/ha/rules" },
+	};
+
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+		fetch_start(fetch_new(parts[i].type, parts[i].what, 0),
+		    parts[i].path);
+}
+
 static void
 run_tasklog(const char *upid)
 {
@@ -553,7 +680,9 @@ run_audit(void)
 
 /* ---- the worker: pre-flight previews and operations via the gate ---- */
 
-enum job_type { JOB_RISK, JOB_RUN, JOB_FOLLOW };
+enum job_type { JOB_RISK, JOB_RUN, JOB_FOLLOW,
+	JOB_SWITCH		/* to client, profile p (made by the loop) */
+};
 
 struct job {
 	enum job_type type;
@@ -562,9 +691,12 @@ struct job {
 	struct pve_guest g;
 	char action[16];
 	char arg[64];		/* target node, snapshot name, storage */
+	char volid[256];	/* rmvolume: the volume */
 	/* JOB_FOLLOW: what gate_task_done needs */
 	struct gate_req r;
 	struct gate_result res;
+	struct px_client *client;	/* JOB_SWITCH */
+	const struct px_profile *p;
 	struct job *next;
 };
 
@@ -614,6 +746,113 @@ report(const struct top_action *a)
 		free(p);	/* the loop has ended: nobody to tell */
 }
 
+/*
+ * An HA action of the console (ha-state, ha-migrate, ha-relocate) as px
+ * ha builds it: the request (lib/pve_objw.h, with the digest of the HA
+ * resources for a state, as px ha resource set sends it) and its
+ * pre-flight check (lib/pve_objrisk_ha.h), on the object kind
+ * ha-resource.  The assess arguments point into j and sid.  0, or -1
+ * with e when the digest could not be read.
+ */
+struct ha_job {
+	char sid[32];
+	struct objrisk_ha st;
+	struct objrisk_ha_move mv;
+};
+
+static int
+ha_build(struct job *j, struct ha_job *h, struct gate_req *r, int digest,
+    struct px_err *e)
+{
+	struct gate_target *t;
+	char dg[96] = "";
+
+	objw_ha_sid(h->sid, sizeof(h->sid), j->g.type, j->g.vmid);
+	gate_req_init(r, strcmp(j->action, "ha-state") == 0 ? "set" :
+	    j->action + 3, "ha-resource", 1);
+	t = &r->t[0];
+	if (strcmp(j->action, "ha-state") == 0) {
+		if (digest) {
+			struct px_reply d;
+			struct buf p = { 0 };
+			int k;
+
+			buf_adds(&p, "/cluster/ha/resources/");
+			url_seg(&p, h->sid);
+			k = pve_get(WX.client, &d, e, "%s", p.p);
+			buf_free(&p);
+			if (k != 0)
+				return -1;
+			if ((k = json_get(&d.j, d.data, "digest")) >= 0)
+				json_strcpy(&d.j, k, dg, sizeof(dg));
+			px_reply_free(&d);
+		}
+		objw_ha_state(t, h->sid, j->arg, dg);
+		h->st.sid = h->sid;
+		h->st.state = j->arg;
+		r->assess = objrisk_ha_state;
+		r->assess_arg = &h->st;
+	} else {
+		h->mv.sid = h->sid;
+		h->mv.node = j->arg;
+		h->mv.relocate = strcmp(j->action, "ha-relocate") == 0;
+		objw_ha_move(t, h->sid, j->arg, h->mv.relocate);
+		r->assess = objrisk_ha_move;
+		r->assess_arg = &h->mv;
+		/* a relocate stops a running guest */
+		r->destructive = h->mv.relocate;
+	}
+	snprintf(r->summary, sizeof(r->summary), "%s", t->summary);
+	snprintf(r->id, sizeof(r->id), "%s", t->id);
+	return 0;
+}
+
+/* The preview of an HA action: its object's pre-flight check. */
+static void
+ha_preview(struct job *j)
+{
+	struct top_action a = { .type = TA_RISK, .id = j->id };
+	struct px_err e = { 0 };
+	struct ha_job h;
+	struct gate_req r;
+
+	memset(&h, 0, sizeof(h));
+	ha_build(j, &h, &r, 0, &e);
+	if (r.assess(WX.client, &r, r.assess_arg, &a.risk, &e) != 0)
+		risk_add_severe(&a.risk, "Precondition", e.msg);
+	gate_req_free(&r);
+	report(&a);
+}
+
+/* An HA action through the mutation layer: checked (the gate runs its
+ * pre-flight again), approved when a [policy] asks, sent, audited.  PVE
+ * answers with no task: the HA manager carries it out. */
+static void
+ha_run(struct job *j)
+{
+	struct top_action a = { .type = TA_OP_DONE, .id = j->id };
+	struct px_err e = { 0 };
+	struct gate_result res;
+	struct ha_job h;
+	struct gate_req r;
+
+	memset(&h, 0, sizeof(h));
+	memset(&res, 0, sizeof(res));
+	if (ha_build(j, &h, &r, 1, &e) != 0 ||
+	    mutation_admit(&WG, &r, NULL, &e) != 0 ||
+	    gate_send(&WG, &r, 0, &res, &e) != 0) {
+		a.rc = gate_is_refusal(e.id) ? -2 : -1;
+		snprintf(a.msg, sizeof(a.msg), "%s", e.msg);
+	} else {
+		snprintf(a.msg, sizeof(a.msg), "done: the HA manager %s",
+		    strcmp(j->action, "ha-state") == 0 ? "applies it" :
+		    "moves it");
+	}
+	gate_result_free(&res);
+	gate_req_free(&r);
+	report(&a);
+}
+
 /* The preview: the gate's own pre-flight check, and the preconditions a
  * run would refuse on (migration target, backup storage). */
 static void
@@ -622,6 +861,21 @@ job_preview(struct job *j)
 	struct top_action a = { .type = TA_RISK, .id = j->id };
 	struct px_err e = { 0 };
 
+	if (top_ha_action(j->action)) {
+		ha_preview(j);
+		return;
+	}
+
+	if (strcmp(j->action, "rmvolume") == 0) {
+		/* what px storage delete checks: guests that use it */
+		struct objrisk_volume v = { .volid = j->volid,
+			.owner = pve_volume_owner(j->volid) };
+
+		if (objrisk_volume(WX.client, NULL, &v, &a.risk, &e) != 0)
+			risk_add_severe(&a.risk, "Precondition", e.msg);
+		report(&a);
+		return;
+	}
 	risk_check(WX.client, &j->g, j->action, j->batch, &a.risk, &e);
 	if (strcmp(j->action, "migrate") == 0 &&
 	    pve_migrate_check(WX.client, &j->g, j->arg, 1, 0, NULL,
@@ -645,7 +899,9 @@ job_build(struct job *j, struct gate_target *t, struct px_err *e)
 {
 	char name[192];
 
-	if (strcmp(j->action, "delete") == 0) {
+	if (strcmp(j->action, "rmvolume") == 0) {
+		pve_volume_delete_target(t, j->g.node, j->arg, j->volid);
+	} else if (strcmp(j->action, "delete") == 0) {
 		guest_op_delete(t, &j->g, 0, 0);
 	} else if (strcmp(j->action, "migrate") == 0) {
 		/* online: pxtop moves a running guest as it runs */
@@ -699,9 +955,29 @@ job_run(struct job **js, int n)
 {
 	struct gate_req all;
 	struct px_err e = { 0 };
-	int admitted;
+	struct objrisk_volume vol = { 0 };
+	int admitted, k = 0, volume;
 
-	gate_req_init(&all, js[0]->action, "guest", n);
+	/* the HA console's actions: each on its own object */
+	for (int i = 0; i < n; i++)
+		if (top_ha_action(js[i]->action)) {
+			ha_run(js[i]);
+			job_free(js[i]);
+		} else
+			js[k++] = js[i];
+	if ((n = k) == 0)
+		return;
+	volume = strcmp(js[0]->action, "rmvolume") == 0;
+	gate_req_init(&all, volume ? "delete" : js[0]->action, volume ?
+	    "volume" : "guest", n);
+	if (volume) {
+		/* as px storage delete VOLID: the volume's own check */
+		vol.volid = js[0]->volid;
+		vol.owner = pve_volume_owner(js[0]->volid);
+		all.assess = objrisk_volume;
+		all.assess_arg = &vol;
+		all.destructive = 1;
+	}
 	for (int i = 0; i < n; i++)
 		if (job_build(js[i], &all.t[i], &e) != 0) {
 			/* A precondition refused it: audited like the
@@ -710,7 +986,11 @@ job_run(struct job **js, int n)
 			gate_refuse_target(&WG, &all, i,
 			    "refused-precondition", &e);
 		}
-	gate_req_summarize(&all, js[0]->action);
+	if (volume)
+		snprintf(all.summary, sizeof(all.summary), "%s",
+		    all.t[0].summary);
+	else
+		gate_req_summarize(&all, js[0]->action);
 	/* Confirmed in the TUI's own dialog (WG.yes); the risk findings
 	 * went to the queue with the preview. */
 	admitted = mutation_admit(&WG, &all, NULL, &e) == 0;
@@ -724,7 +1004,8 @@ job_run(struct job **js, int n)
 		}
 		/* The job takes its request over, with the batch's
 		 * approval. */
-		gate_req_init(&j->r, j->action, "guest", 1);
+		gate_req_init(&j->r, volume ? "delete" : j->action, volume ?
+		    "volume" : "guest", 1);
 		j->r.t[0] = all.t[i];
 		memset(&all.t[i].call, 0, sizeof(all.t[i].call));
 		snprintf(j->r.summary, sizeof(j->r.summary), "%s",
@@ -817,6 +1098,20 @@ job_follow(struct job *j)
 	job_free(j);
 }
 
+/* A profile switch: the worker's connection and gate to the client the
+ * loop made for the new profile. */
+static void
+job_switch(struct job *j)
+{
+	gate_free(&WG);
+	px_client_free(WX.client);
+	WX.client = j->client;
+	WX.p = j->p;
+	gate_init(&WG, &WX.conf, WX.p, WX.client);
+	WG.yes = 1;
+	free(j);
+}
+
 static void *
 worker(void *arg)
 {
@@ -824,7 +1119,9 @@ worker(void *arg)
 	for (;;) {
 		struct job *j = job_pop();
 
-		if (j->type == JOB_RISK) {
+		if (j->type == JOB_SWITCH) {
+			job_switch(j);
+		} else if (j->type == JOB_RISK) {
 			job_preview(j);
 			free(j);
 		} else if (j->type == JOB_RUN) {
@@ -851,6 +1148,8 @@ worker(void *arg)
 					if (k->type == JOB_RISK) {
 						job_preview(k);
 						free(k);
+					} else if (k->type == JOB_SWITCH) {
+						job_switch(k);
 					} else {
 						job_follow(k);
 					}
@@ -986,6 +1285,18 @@ run_effect(const struct top_effect *e)
 		buf_free(&b);
 		break;
 	}
+	case TE_CMPCFG: {
+		struct buf b = { 0 };
+
+		pve_guest_path(&b, e->g.node, e->g.type, e->g.vmid);
+		buf_adds(&b, "/config");
+		fetch_start(fetch_new(TA_CMPCFG, TOP_F_CMP, e->g.vmid), b.p);
+		buf_free(&b);
+		break;
+	}
+	case TE_HA:
+		run_ha();
+		break;
 	case TE_GREPCFG: {
 		struct buf b = { 0 };
 
@@ -1013,6 +1324,7 @@ run_effect(const struct top_effect *e)
 		j->g = e->g;
 		snprintf(j->action, sizeof(j->action), "%s", e->action);
 		snprintf(j->arg, sizeof(j->arg), "%s", e->arg);
+		snprintf(j->volid, sizeof(j->volid), "%s", e->upid);
 		job_push(j);
 		break;
 	case TE_CONSOLE: {
@@ -1033,29 +1345,112 @@ run_effect(const struct top_effect *e)
 		}
 		break;
 	}
+	case TE_EVAC_PLAN:
+	case TE_EVAC_RUN:
+		top_evac_effect(e, &X.conf, X.p, report);
+		break;
+	case TE_ISO_LIST: {
+		struct buf b = { 0 };
+		struct fetch *f = fetch_new(TA_ISO_LIST, TOP_F_ISO, 0);
+
+		snprintf(f->upid, sizeof(f->upid), "%s", e->g.node);
+		snprintf(f->store, sizeof(f->store), "%s", e->arg);
+		buf_adds(&b, "/nodes/");
+		url_seg(&b, e->g.node);
+		buf_adds(&b, "/storage/");
+		url_seg(&b, e->arg);
+		buf_adds(&b, "/content?content=");
+		url_seg(&b, e->action);
+		fetch_start(f, b.p);
+		buf_free(&b);
+		break;
+	}
+	case TE_SSH: {
+		/* px ssh finds the address (px.conf's [ssh guest VMID], the
+		 * guest agent, a container's interfaces) and runs the
+		 * system's ssh with a fixed argv; pxtop is paused meanwhile */
+		struct top_action a = { .type = TA_NOTICE };
+		char vmid[16], *argv[] = { "px", "ssh", "-p", NULL, vmid,
+		    NULL };
+		int st;
+
+		snprintf(vmid, sizeof(vmid), "%d", e->g.vmid);
+		argv[3] = (char *)X.p->name;
+		st = tui_run_child(argv);
+		if (st != 0) {
+			snprintf(a.msg, sizeof(a.msg), "ssh to %d ended with "
+			    "exit status %d%s", e->g.vmid, st, st == 255 ?
+			    " (ssh could not connect or log in)" : "");
+			post(&a);
+		}
+		break;
+	}
 	case TE_QUIT:
 		tui_stop();
 		break;
-	case TE_PROFILE: {
-		struct top_action a = { .type = TA_NOTICE };
-		int found = 0;
+	case TE_PAST: {		/* time travel: cmd/top/top_record.c */
+		struct top_action a = { .now = (long long)time(NULL) };
 
-		for (int i = 0; i < X.conf.nprofiles && !found; i++)
-			found = strcmp(X.conf.profiles[i].name, e->arg) == 0;
-		if (!found) {
-			snprintf(a.msg, sizeof(a.msg), "no profile '%s' in %s: "
-			    "px profiles lists them", e->arg, X.conf.path ?
-			    X.conf.path : "px.conf");
-			post(&a);
-			break;
-		}
-		/* A fresh start on it once the terminal is restored: new
-		 * connections, worker and gate, nothing of the old state. */
-		snprintf(switch_to, sizeof(switch_to), "%s", e->arg);
-		tui_stop();
+		top_record_past(e, &a);
+		post(&a);
 		break;
 	}
+	case TE_PROFILE:
+		switch_profile(e->arg);
+		break;
 	}
+}
+
+/*
+ * Switch to PVE profile name without leaving (P, :profile): new clients
+ * for the loop and the worker (made here; on failure nothing changes),
+ * the old client's fetches cancelled and the client freed, the worker
+ * moved over; TA_SWITCHED tells the reducer, which starts over on the
+ * new cluster.  The reducer refuses a switch while operations are
+ * queued or running, so the worker is idle.
+ */
+static void
+switch_profile(const char *name)
+{
+	struct top_action a = { .type = TA_SWITCHED, .rc = -1 };
+	struct px_client_opts o = { 0 };
+	const struct px_profile *p = NULL;
+	struct px_client *c = NULL, *wc = NULL;
+	struct px_err e = { 0 };
+	struct job *j;
+
+	snprintf(a.upid, sizeof(a.upid), "%s", name);
+	for (int i = 0; i < X.conf.nprofiles && p == NULL; i++)
+		if (strcmp(X.conf.profiles[i].name, name) == 0)
+			p = &X.conf.profiles[i];
+	if (p == NULL || p->kind != PX_KIND_PVE) {
+		snprintf(a.msg, sizeof(a.msg), p ? "'%s' is not a PVE "
+		    "profile" : "no profile '%s' in %s: px profiles lists them",
+		    name, X.conf.path ? X.conf.path : "px.conf");
+		post(&a);
+		return;
+	}
+	if ((c = px_client_new(&X.conf, p, &o, &e)) == NULL ||
+	    (wc = px_client_new(&X.conf, p, &o, &e)) == NULL) {
+		px_client_free(c);
+		snprintf(a.msg, sizeof(a.msg), "%s", e.msg);
+		post(&a);
+		return;
+	}
+	fetch_cancel_on(X.client);
+	px_client_free(X.client);
+	X.client = c;
+	X.p = p;
+	/* what is recorded from now on is the new cluster's */
+	top_record_stop();
+	top_record_start(&X.conf, p->name);
+	j = px_xcalloc(1, sizeof(*j));
+	j->type = JOB_SWITCH;
+	j->client = wc;
+	j->p = p;
+	job_push(j);
+	a.rc = p->read_only ? 1 : 0;
+	post(&a);
 }
 
 /* ---- the terminal (lib/support/tui.h) ---- */
@@ -1072,7 +1467,14 @@ ready(Tickit *t, struct px_async *a, int lines, int cols)
 		if (X.conf.profiles[i].kind == PX_KIND_PBS)
 			snprintf(S.pbs[S.npbs++], sizeof(S.pbs[0]), "%s",
 			    X.conf.profiles[i].name);
+	/* the profile picker (P) lists the PVE ones */
+	for (int i = 0; i < X.conf.nprofiles; i++)
+		if (X.conf.profiles[i].kind == PX_KIND_PVE)
+			top_profiles_set(&S, X.conf.profiles[i].name,
+			    X.conf.profiles[i].url,
+			    X.conf.profiles[i].read_only);
 	worker_start();
+	top_record_start(&X.conf, X.p->name);
 }
 
 static const struct tui_app app = {
@@ -1109,14 +1511,6 @@ top_main(int argc, char **argv)
 		px_die(&e);
 
 	tui_run(&app);
-	if (switch_to[0]) {
-		char d[32];
-		char *args[] = { "px", "top", "-p", switch_to, "-d", d, NULL };
-
-		snprintf(d, sizeof(d), "%g", delay);
-		execv("/proc/self/exe", args);
-		px_errx(PX_EXIT_FAIL, "cannot restart on profile %s: %s",
-		    switch_to, strerror(errno));
-	}
+	top_record_stop();
 	return 0;
 }

@@ -166,6 +166,16 @@ mutcli_connect(struct mutcli *m)
 	m->g.allow_risk = risk;
 	m->g.approve_async = async;
 	m->g.warn = gate_warn;
+	/* a change px daemon makes through a child px (its reconcile part)
+	 * is audited "... via px daemon reconcile": only that form, a
+	 * label, never a permission */
+	{
+		const char *via = getenv("PX_DAEMON_VIA");
+
+		if (via && strncmp(via, "px daemon ", 10) == 0 &&
+		    strlen(via) < 64 && !conf_has_ctl(via))
+			m->g.via = via;
+	}
 }
 
 void

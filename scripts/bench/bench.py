@@ -21,6 +21,9 @@
    and the rendering), the size of the exposition and its series.
    `bench.py BUILD exporter` runs this one alone.
 6. px audit verify over 1,000,000 entries, and the append rate.
+7. Recording one pxtop refresh of 10,000 guests in the time-travel cache
+   (BUILD/bench/tcachewrite): per record, wall and CPU time, changed and
+   unchanged; the bytes per refresh; reading one back.
 Each figure is the median of several runs.  Nothing here is asserted:
 the numbers go into the notes.
 """
@@ -291,6 +294,14 @@ for g in p.cluster.resources.get(type="vm"):
         subprocess.run([topframe, "500"], check=True)
     else:
         print(f"pxtop frame: {topframe} not built (make bench builds it)")
+
+    # 7. recording a refresh in the time-travel cache
+    tcw = os.path.join(build, "bench", "tcachewrite")
+    if os.access(tcw, os.X_OK):
+        with tempfile.TemporaryDirectory() as td:
+            subprocess.run([tcw, td, "100"], check=True)
+    else:
+        print(f"time-travel cache: {tcw} not built (make bench builds it)")
 
     # 5. one scrape of the exporter
     bench_exporter(conf)

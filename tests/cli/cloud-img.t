@@ -127,6 +127,82 @@ run px cloudimg download debian-12 --node "$node" --storage local --checksum "sh
 is "$rc" 2 "a malformed --checksum: usage"
 is "$(writes)" 0 "nothing sent for any of them"
 
+# --- a mirror over HTTPS: the checksums fetched from it with a private CA
+mkdir -p "$T/www/images/cloud/bookworm/latest" "$T/www/big"
+cp "$T/SHA512SUMS" "$T/www/images/cloud/bookworm/latest/SHA512SUMS"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+    -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 \
+    -keyout "$T/mk.pem" -out "$T/mc.pem" >/dev/null 2>&1
+cat >"$T/https.py" <<'PY'
+import http.server, ssl, sys, os, functools
+os.chdir(sys.argv[1])
+h = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[1])
+h.log_message = lambda *a: None
+s = http.server.ThreadingHTTPServer(("127.0.0.1", 0), h)
+c = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+c.load_cert_chain(sys.argv[2], sys.argv[3])
+s.socket = c.wrap_socket(s.socket, server_side=True)
+open(sys.argv[4] + ".tmp", "w").write(str(s.server_address[1]))
+os.rename(sys.argv[4] + ".tmp", sys.argv[4])
+s.serve_forever()
+PY
+/usr/bin/python3 "$T/https.py" "$T/www" "$T/mc.pem" "$T/mk.pem" "$T/port" &
+mpid=$!
+i=0; while [ ! -s "$T/port" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+mport=$(cat "$T/port")
+mirror="https://127.0.0.1:$mport"
+mweb="$SIM_DIR/internet/127.0.0.1:$mport/images/cloud/bookworm/latest"
+mkdir -p "$mweb" && cp "$web/$img" "$mweb/$img"
+printf '%s\n[cloudimg]\nmirror = %s/\nca_file = %s\n' "$base" "$mirror" "$T/mc.pem" >"$PX_CONFIG"
+run px cloudimg list -f json
+like "$out" "\"url\":\"$mirror/images/cloud/bookworm/latest/$img\",\"sums_url\":\"$mirror/images/cloud/bookworm/latest/SHA512SUMS\"" "mirror: list shows the URLs on the mirror"
+simctl DELETE log >/dev/null
+run px cloudimg download debian-12 --node "$node" --storage local -n
+is "$rc" 0 "mirror: download -n fetches the sums over HTTPS"
+like "$out" "download-url url=https%3A%2F%2F127.0.0.1%3A$mport%2Fimages%2Fcloud%2Fbookworm%2Flatest%2F$img&.*checksum=$sum&checksum-algorithm=sha512" "mirror: PVE is sent the mirror's URL and the published sum"
+is "$(writes)" 0 "mirror: -n sent nothing"
+rm -f "$SIM_DIR/storage/local/$node/import/$img"
+run px cloudimg download debian-12 --node "$node" --storage local
+is "$rc" 0 "mirror: download: exit 0"
+cmp -s "$web/$img" "$SIM_DIR/storage/local/$node/import/$img"
+ok $? "mirror: the image is on the storage"
+simctl DELETE log >/dev/null
+printf '%s\n[cloudimg]\nmirror = %s/\n' "$base" "$mirror" >"$PX_CONFIG"
+run px cloudimg download debian-12 --node "$node" --storage local
+is "$rc" 10 "mirror without its CA: a TLS failure (exit 10)"
+like "$err" "127.0.0.1:$mport" "names the mirror's URL"
+printf '%s\n[cloudimg]\nmirror = %s/nothere\nca_file = %s\n' "$base" "$mirror" "$T/mc.pem" >"$PX_CONFIG"
+run px cloudimg download debian-12 --node "$node" --storage local -n
+is "$rc" 5 "mirror without the sums file: not found"
+like "$err" "404" "says 404"
+like "$err" "--sums-file" "and how to go without fetching"
+head -c 1100000 /dev/zero | tr '\0' 'a' >"$T/www/big/SHA512SUMS"
+mkdir -p "$T/www/big/images/cloud/bookworm/latest"
+mv "$T/www/big/SHA512SUMS" "$T/www/big/images/cloud/bookworm/latest/"
+printf '%s\n[cloudimg]\nmirror = %s/big\nca_file = %s\n' "$base" "$mirror" "$T/mc.pem" >"$PX_CONFIG"
+run px cloudimg download debian-12 --node "$node" --storage local -n
+is "$rc" 1 "a sums file over 1 MiB: refused"
+like "$err" "larger than" "says so"
+printf '%s\n[cloudimg]\nmirror = %s/\nca_file = %s\n' "$base" "$mirror" "$T/nosuch.pem" >"$PX_CONFIG"
+run px cloudimg download debian-12 --node "$node" --storage local -n
+is "$rc" 3 "a CA file that cannot be read: config"
+for bad in "http://127.0.0.1:$mport/" "https://u@127.0.0.1/" "https://127.0.0.1/a b" "https://127.0.0.1/../x" "https://"; do
+	printf '%s\n[cloudimg]\nmirror = %s\n' "$base" "$bad" >"$PX_CONFIG"
+	run px cloudimg download debian-12 --node "$node" --storage local -n
+	is "$rc" 3 "mirror '$bad': config error"
+done
+printf '%s\n[cloudimg]\nmirror = %s\nca_file = %s\n' "$base" "$(printf 'https://127.0.0.1/\033[2J')" "$T/mc.pem" >"$PX_CONFIG"
+run px cloudimg list
+is "$rc" 3 "a mirror with an escape sequence: config error"
+unlike "$err" "$(printf '\033')" "not echoed raw"
+printf '%s\n[cloudimg]\nmirorr = x\n' "$base" >"$PX_CONFIG"
+run px cloudimg list
+is "$rc" 3 "an unknown key in [cloudimg]: config error"
+like "$err" "mirorr" "names it"
+is "$(writes)" 0 "nothing sent for any of them"
+kill "$mpid" 2>/dev/null; wait "$mpid" 2>/dev/null
+printf '%s\n' "$base" >"$PX_CONFIG"
+
 # --- read-only, freeze
 printf '%s\nread_only = true\n' "$base" >"$PX_CONFIG"
 run px cloudimg provision debian-12 --node "$node" --storage local-lvm --vmid 9020

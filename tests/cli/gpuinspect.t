@@ -38,6 +38,28 @@ like "$out" '"address":"0000:01:00.0","ids":"144d:a808","class":"010802","name":
 like "$(tail -1 "$FAKE_DIR/commands")" "^pve1 timeout -k 5 300 sh -c 'for d in /sys/kernel/iommu_groups/\*/devices/\*; do" "one fixed script, quoted"
 run px gpu-inspect --node pve1 -H -f tsv -c address
 is "$rc" 0 "px gpu-inspect: the same command"
+# mapped devices: hostpciN: mapping=NAME through /cluster/mapping/pci
+vm2=$(px ls guests -f tsv -c vmid,type,node | awk -v v="$vm" '$2 == "qemu" && $3 == "pve1" && $1 != v { print $1; exit }')
+vm3=$(px ls guests -f tsv -c vmid,type,node | awk -v v="$vm" -v w="$vm2" '$2 == "qemu" && $3 == "pve1" && $1 != v && $1 != w { print $1; exit }')
+vm4=$(px ls guests -f tsv -c vmid,type,node | awk -v v="$vm" -v w="$vm2" -v x="$vm3" '$2 == "qemu" && $3 == "pve1" && $1 != v && $1 != w && $1 != x { print $1; exit }')
+enc() { /usr/bin/python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$1"; }
+sim_api POST cluster/mapping/pci "id=rtx0a&map=$(enc node=pve1,path=0000:0a:00.0,id=10de:2204)&map=$(enc node=pve2,path=0000:03:00.0,id=10de:2204)" >/dev/null
+sim_api POST cluster/mapping/pci "id=nics&map=$(enc node=pve1,path=0000:02:00.1,id=8086:1521)&map=$(enc node=pve1,path=0000:01:00.0,id=144d:a808)" >/dev/null
+sim_api POST cluster/mapping/pci "id=elsewhere&map=$(enc node=pve2,path=0000:04:00.0,id=10de:2204)" >/dev/null
+is "$(px mapping list pci -H -f tsv -c id 2>/dev/null | grep -E "^(elsewhere|rtx0a|nics)$" | sort | tr '\n' ' ')" "elsewhere nics rtx0a " "the mappings exist"
+sim_api PUT "nodes/pve1/qemu/$vm2/config" "hostpci1=$(enc mapping=rtx0a,pcie=1)" >/dev/null
+sim_api PUT "nodes/pve1/qemu/$vm3/config" "hostpci0=$(enc mapping=nics)" >/dev/null
+sim_api PUT "nodes/pve1/qemu/$vm4/config" "hostpci0=$(enc mapping=elsewhere)" >/dev/null
+run px gpuinspect --node pve1 -f tsv -H -c address,guests
+is "$rc" 0 "mapped devices: exit 0"
+is "$out" "$(printf '0000:01:00.0\t%s (hostpci0, mapping nics, one of 2)\n0000:02:00.0\t%s (hostpci0)\n0000:02:00.1\t%s (hostpci0, mapping nics, one of 2)\n0000:0a:00.0\t%s (hostpci1, mapping rtx0a)' "$vm3" "$vm" "$vm3" "$vm2")" "a mapping resolved to this node's device (pve2's entry not used), several candidates said so"
+like "$err" "guest $vm4: hostpci0: mapping elsewhere has no device on pve1" "a mapping without a device on the node: a warning"
+run px gpuinspect --node pve1 -j
+like "$out" "\"guests\":\"$vm2 \(hostpci1, mapping rtx0a\)\"" "-j: the mapped guest in guests"
+sim_api PUT "nodes/pve1/qemu/$vm2/config" "delete=hostpci1" >/dev/null
+sim_api PUT "nodes/pve1/qemu/$vm3/config" "delete=hostpci0" >/dev/null
+sim_api PUT "nodes/pve1/qemu/$vm4/config" "delete=hostpci0" >/dev/null
+
 echo '0x10de; rm -rf /' >"$FAKE_DIR/sys/kernel/iommu_groups/12/devices/0000:0a:00.0/vendor"
 run px gpuinspect --node pve1 -f tsv -c address
 is "$rc" 1 "a line that cannot be read: exit 1"

@@ -101,6 +101,14 @@ is "$(printf '%s\n' "$out" | pyl 8 'd["result"]["isError"]')" True "a failing to
 like "$(printf '%s\n' "$out" | pyl 8 'd["result"]["content"][0]["text"]')" "4242" "with the message"
 is "$(printf '%s\n' "$out" | pyl 9 'd["error"]["code"]')" -32602 "logging/setLevel with an unknown level"
 is "$(printf '%s\n' "$out" | pyl 10 'd["error"]["code"]')" -32002 "another profile's resource: not found"
+rpc '{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"ipset_add","arguments":{"ipset":"office","cidr":"10.0.0.1\u0000x"}}}' \
+    '{"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"pool_add_members","arguments":{"pool":"dev","vmids":["100"]}}}' \
+    '{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"pool_add_members","arguments":{"pool":"dev","vmids":[100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100,100]}}}' \
+    '{"jsonrpc":"2.0","id":5,"method":"tools/call","params":{"name":"enable_firewall_rule","arguments":{"vmid":100,"pos":10000,"enable":true}}}'
+like "$(printf '%s\n' "$out" | pyl 2 'd["error"]["message"]')" "cidr: not of the form" "a NUL inside a CIDR (read as U+FFFD) is refused"
+like "$(printf '%s\n' "$out" | pyl 3 'd["error"]["message"]')" "vmids: wrong type" "an array's items are checked against the schema"
+like "$(printf '%s\n' "$out" | pyl 4 'd["error"]["message"]')" "vmids: number of items out of range" "and its maxItems"
+like "$(printf '%s\n' "$out" | pyl 5 'd["error"]["message"]')" "pos: out of range" "a rule position beyond 9999 is refused"
 big=$(head -c 1100000 /dev/zero | tr '\0' 'a')
 out=$(printf '%s\n%s\n%s\n' "$INIT" "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"ping\",\"params\":{\"x\":\"$big\"}}" \
     '{"jsonrpc":"2.0","id":3,"method":"ping"}' | px mcp serve)
@@ -208,6 +216,86 @@ like "$(printf '%s\n' "$out" | pyl 3 'd["content"][0]["text"]')" "not a config k
 run px audit log -j
 like "$out" "via mcp client px-test-client/1.0.0" "audited with via mcp and the client's name"
 
+# --- administration tools
+for t in pool_add_members pool_remove_members ha_add_resource ha_set_state \
+    ha_remove_resource ha_migrate ha_relocate add_firewall_rule \
+    delete_firewall_rule enable_firewall_rule ipset_add ipset_remove \
+    set_guest_tags; do
+	is "$(px mcp tools -j | py "[t['name'] for t in d].count('$t')")" 1 "the registry has $t"
+done
+is "$(px mcp tools -j | py '" ".join(t["name"] for t in d if t["annotations"].get("destructiveHint"))' | tr ' ' '\n' | grep -cE '^(pool_remove_members|ha_remove_resource|ha_relocate|delete_firewall_rule|ipset_remove|set_guest_tags|ha_set_state)$')" 7 \
+    "the tools that take something away carry destructiveHint"
+is "$(px mcp tools -j | py '[t["annotations"]["destructiveHint"] for t in d if t["name"] in ("pool_add_members", "ha_migrate", "add_firewall_rule", "ipset_add")]')" \
+    "[False, False, False, False]" "the ones that add do not"
+guests=$(px ls guests -f tsv -H -c vmid,type,status,ha,template,node)
+hv=$(printf '%s\n' "$guests" | awk -F'\t' -v a="$vm" '$2 == "qemu" && $3 == "running" && $4 != "yes" && $5 != "yes" && $1 != a { print $1; exit }')
+hnode=$(printf '%s\n' "$guests" | awk -F'\t' -v a="$hv" '$1 == a { print $6 }')
+other=$(sim_api GET nodes | py "[n['node'] for n in d['data'] if n['node'] != '$hnode'][0]")
+pool=$(px pool list -f tsv -H -c poolid | head -1)
+px firewall guest "$vm" ipset create mcpset -y >/dev/null 2>&1
+px firewall cluster ipset create mcpc -y >/dev/null 2>&1
+simctl DELETE log >/dev/null
+sdk "[{\"op\":\"call\",\"name\":\"pool_add_members\",\"args\":{\"pool\":\"$pool\",\"vmids\":[$vm]}},
+{\"op\":\"call\",\"name\":\"pool_remove_members\",\"args\":{\"pool\":\"$pool\",\"vmids\":[$vm]}},
+{\"op\":\"call\",\"name\":\"ha_add_resource\",\"args\":{\"vmid\":$hv,\"state\":\"started\",\"max_restart\":2}},
+{\"op\":\"call\",\"name\":\"ha_set_state\",\"args\":{\"vmid\":$hv,\"state\":\"ignored\"}},
+{\"op\":\"call\",\"name\":\"ha_set_state\",\"args\":{\"vmid\":$hv,\"state\":\"started\"}},
+{\"op\":\"call\",\"name\":\"ha_migrate\",\"args\":{\"vmid\":$hv,\"node\":\"$other\"}},
+{\"op\":\"call\",\"name\":\"ha_remove_resource\",\"args\":{\"vmid\":$hv}},
+{\"op\":\"call\",\"name\":\"add_firewall_rule\",\"args\":{\"vmid\":$vm,\"type\":\"in\",\"action\":\"ACCEPT\",\"proto\":\"tcp\",\"dport\":\"8443\",\"comment\":\"by mcp\"}},
+{\"op\":\"call\",\"name\":\"enable_firewall_rule\",\"args\":{\"vmid\":$vm,\"pos\":0,\"enable\":false}},
+{\"op\":\"call\",\"name\":\"ipset_add\",\"args\":{\"vmid\":$vm,\"ipset\":\"mcpset\",\"cidr\":\"192.0.2.0/24\",\"comment\":\"lab\"}},
+{\"op\":\"call\",\"name\":\"ipset_add\",\"args\":{\"ipset\":\"mcpc\",\"cidr\":\"198.51.100.9\"}},
+{\"op\":\"call\",\"name\":\"set_guest_tags\",\"args\":{\"vmid\":$vm,\"tags\":[\"mcp\",\"web\"]}},
+{\"op\":\"call\",\"name\":\"set_guest_tags\",\"args\":{\"vmid\":$vm,\"tags\":[\"extra\"],\"mode\":\"add\"}},
+{\"op\":\"call\",\"name\":\"set_guest_tags\",\"args\":{\"vmid\":$vm,\"tags\":[\"web\"],\"mode\":\"remove\"}}]"
+i=0
+for t in pool_add_members pool_remove_members ha_add_resource ha_set_state \
+    ha_set_state ha_migrate ha_remove_resource add_firewall_rule \
+    enable_firewall_rule ipset_add ipset_add set_guest_tags set_guest_tags \
+    set_guest_tags; do
+	i=$((i + 1))
+	is "$(printf '%s\n' "$out" | pyl $i 'd.get("isError", d.get("error"))')" False "$t: ok"
+done
+log=$(sim_log)
+like "$log" "PUT /api2/json/pools" "pool_add_members: PUT /pools, as px pool add"
+like "$log" "POST /api2/json/cluster/ha/resources" "ha_add_resource: POST /cluster/ha/resources"
+like "$log" "PUT /api2/json/cluster/ha/resources/vm%3A$hv" "ha_set_state: PUT of the resource"
+like "$log" "POST /api2/json/cluster/ha/resources/vm%3A$hv/migrate" "ha_migrate: POST .../migrate"
+like "$log" "DELETE /api2/json/cluster/ha/resources/vm%3A$hv" "ha_remove_resource: DELETE"
+is "$(sim_api GET cluster/ha/resources | py "[r['sid'] for r in d['data']].count('vm:$hv')")" 0 "the resource is gone in pxsim"
+vnode=$(printf '%s\n' "$guests" | awk -F'\t' -v a="$vm" '$1 == a { print $6 }')
+rules=$(sim_api GET "nodes/$vnode/qemu/$vm/firewall/rules")
+is "$(printf '%s' "$rules" | py '[(r["dport"], r["enable"], r.get("comment")) for r in d["data"] if r["pos"] == 0][0]')" \
+    "('8443', 0, 'by mcp')" "add_firewall_rule, then enable_firewall_rule false: the rule, disabled"
+like "$(sim_api GET "nodes/$vnode/qemu/$vm/firewall/ipset/mcpset")" '"cidr":"192.0.2.0/24"' "ipset_add: the member in the guest's IP set"
+like "$(sim_api GET cluster/firewall/ipset/mcpc)" '"cidr":"198.51.100.9"' "ipset_add without vmid: the cluster's IP set"
+is "$(sim_api GET "nodes/$vnode/qemu/$vm/config" | py 'd["data"].get("tags")')" "mcp;extra" \
+    "set_guest_tags: set, add, remove"
+sdk "[{\"op\":\"call\",\"name\":\"ipset_remove\",\"args\":{\"vmid\":$vm,\"ipset\":\"mcpset\",\"cidr\":\"192.0.2.0/24\"}},
+{\"op\":\"call\",\"name\":\"delete_firewall_rule\",\"args\":{\"vmid\":$vm,\"pos\":0}},
+{\"op\":\"call\",\"name\":\"ipset_add\",\"args\":{\"ipset\":\"mcpc\",\"cidr\":\"1.2.3.4;rm -rf /\"}},
+{\"op\":\"call\",\"name\":\"set_guest_tags\",\"args\":{\"vmid\":$vm,\"tags\":[\"bad tag\"]}},
+{\"op\":\"call\",\"name\":\"ha_set_state\",\"args\":{\"vmid\":$vm,\"state\":\"gone\"}},
+{\"op\":\"call\",\"name\":\"pool_add_members\",\"args\":{\"pool\":\"../x\",\"vmids\":[$vm]}},
+{\"op\":\"call\",\"name\":\"pool_add_members\",\"args\":{\"pool\":\"$pool\"}},
+{\"op\":\"call\",\"name\":\"ha_set_state\",\"args\":{\"vmid\":$vm,\"state\":\"stopped\"}},
+{\"op\":\"call\",\"name\":\"add_firewall_rule\",\"args\":{\"vmid\":$vm,\"type\":\"in\",\"action\":\"ACCEPT\",\"dry_run\":true}}]"
+is "$(printf '%s\n' "$out" | pyl 1 'd["isError"]')" False "ipset_remove"
+is "$(sim_api GET "nodes/$vnode/qemu/$vm/firewall/ipset/mcpset" | py 'len(d["data"])')" 0 "the member is gone"
+is "$(printf '%s\n' "$out" | pyl 2 'd["isError"]')" False "delete_firewall_rule"
+is "$(sim_api GET "nodes/$vnode/qemu/$vm/firewall/rules" | py '[r.get("comment") for r in d["data"]].count("by mcp")')" 0 "the rule is gone"
+like "$(printf '%s\n' "$out" | pyl 3 'd["content"][0]["text"]')" "cidr: not of the form" "a CIDR with a shell in it: refused by its pattern"
+like "$(printf '%s\n' "$out" | pyl 4 'd["content"][0]["text"]')" "tags: not of the form" "a tag with a space: refused"
+like "$(printf '%s\n' "$out" | pyl 5 'd["content"][0]["text"]')" "state: not one of the allowed values" "an HA state not in the enum: refused"
+like "$(printf '%s\n' "$out" | pyl 6 'd["content"][0]["text"]')" "pool: not of the form" "a pool with ..: refused"
+like "$(printf '%s\n' "$out" | pyl 7 'd["content"][0]["text"]')" "give vmids or storages" "pool_add_members without members: refused"
+like "$(printf '%s\n' "$out" | pyl 8 'd["content"][0]["text"]')" "not an HA resource" "ha_set_state of a guest not in HA: not found"
+is "$(printf '%s\n' "$out" | pyl 9 'd["structuredContent"]["rows"][0]["result"]')" dry-run "add_firewall_rule dry_run"
+run px audit log -j
+like "$out" '"action":"add".*"target":"pool/' "the pool change is audited"
+like "$out" "via mcp client" "via mcp"
+
 # --- a frozen profile refuses
 run px incident freeze --reason "mcp test" --ttl 1h
 sdk "[{\"op\":\"call\",\"name\":\"stop_guest\",\"args\":{\"vmid\":$vm}}]"
@@ -224,14 +312,16 @@ fp=$(sed -n 's/^fingerprint = //p' "$PX_CONFIG")
 profile=$(cat "$PX_CONFIG")
 printf '%s\n' "$token" >"$T/bot.token"
 chmod 600 "$T/bot.token"
-{
+tgconf() {	# the profile, [telegram] of pxsim's fake, a policy for stops
 	printf '%s\n\n' "$profile"
 	printf '[telegram]\nbot_token_file = %s\nchat_id = %s\n' "$T/bot.token" "$chat"
 	printf 'approver = %s\napi_url = %s\nfingerprint = %s\n\n' "$approver" "$SIM_URL" "$fp"
 	printf '[policy stops]\naction = stop\ntimeout = 30\n'
-} >"$PX_CONFIG"
+}
+tgconf >"$PX_CONFIG"
 msgs() { simctl GET telegram/messages | py "$1"; }
-approve_run() {	# approve_run BUTTON: stop $vm, answer the approval with BUTTON
+approve_run() {	# approve_run BUTTON [SECONDS]: stop $vm, answer the approval
+		# with BUTTON (after SECONDS)
 	n0=$(msgs 'len(d["data"])')
 	node "$client" stdio "[{\"op\":\"call\",\"name\":\"stop_guest\",\"args\":{\"vmid\":$vm}}]" \
 	    px mcp serve >"$T/out" 2>"$T/err" &
@@ -241,6 +331,7 @@ approve_run() {	# approve_run BUTTON: stop $vm, answer the approval with BUTTON
 		sleep 0.1; i=$((i + 1))
 	done
 	msg=$(msgs 'd["data"][-1]["message_id"]')
+	sleep "${2:-0}"
 	simctl POST telegram/press "message_id=$msg&button=$1" >/dev/null
 	wait "$asker"
 	out=$(cat "$T/out")
@@ -249,9 +340,11 @@ approve_run 1
 is "$(printf '%s\n' "$out" | pyl 1 'd["isError"]')" True "a denied approval: the call fails"
 like "$(printf '%s\n' "$out" | pyl 1 'd["content"][0]["text"]')" "refused-hitl" "with the denial"
 is "$(guest_status "$vm")" running "and nothing was sent"
-approve_run 0
+approve_run 0 11
 is "$(printf '%s\n' "$out" | pyl 1 'd["isError"], d["structuredContent"]["rows"][0]["result"]')" "False ok" \
     "an approved stop runs"
+ok $([ "$(printf '%s\n' "$out" | pyl 1 'sum(1 for p in d["progress"] if p.startswith("waiting for a human to approve: "))')" -ge 2 ] && echo 0 || echo 1) \
+    "while the approval waits (11 s), progress is repeated every 5 s"
 like "$(printf '%s\n' "$out" | pyl 1 'd["structuredContent"]["approved_by"]')" . "and says who approved"
 like "$(printf '%s\n' "$out" | pyl 1 '" | ".join(d["progress"])')" "waiting for a human to approve \\(policy stops\\)" \
     "the wait for approval is reported as progress"
@@ -333,6 +426,24 @@ like "$(cat "$T/sh")" "text/event-stream" "as text/event-stream"
 is "$(status -X DELETE -H "Authorization: Bearer $tok" -H "Mcp-Session-Id: $sid")" 200 "DELETE ends the session"
 is "$(status -X POST -H "Authorization: Bearer $tok" -H "Mcp-Session-Id: $sid" -H 'Content-Type: application/json' --data '{"jsonrpc":"2.0","id":2,"method":"ping"}')" 404 \
     "an ended session: 404"
+kill "$http_pid"; wait "$http_pid" 2>/dev/null
+# a cancellation over HTTP, seen while the call waits for approval
+{ tgconf; printf '\n[mcp]\ntoken_file = %s\n' "$T/mcp.token"; } >"$PX_CONFIG"
+http_start
+n0=$(msgs 'len(d["data"])')
+out=$(node "$client" http "[{\"op\":\"cancel\",\"name\":\"stop_guest\",\"args\":{\"vmid\":$vm2},\"on\":\"waiting for a human\"},{\"op\":\"ping\"}]" \
+    "$url" "$tok" 2>"$T/stderr"); rc=$?
+is "$rc" 0 "the SDK client cancels a call over HTTP"
+is "$(printf '%s\n' "$out" | pyl 1 'd["cancelled"]')" True "the call was cancelled at the approval wait"
+is "$(printf '%s\n' "$out" | pyl 2 'd')" "{}" "and the server answers the next request"
+i=0
+while ! px audit log -j 2>/dev/null | grep -q '"cancelled"' && [ $i -lt 100 ]; do
+	sleep 0.1; i=$((i + 1))
+done
+run px audit log -j
+like "$out" "\"decision\":\"cancelled\"" "the audit says cancelled"
+like "$(msgs 'd["data"][-1]["text"]')" "ABANDONED" "the approval request on Telegram says it was withdrawn"
+is "$(guest_status "$vm2")" running "and nothing was sent: the container still runs"
 kill "$http_pid"; wait "$http_pid" 2>/dev/null
 printf '%s\n' "$profile" >"$PX_CONFIG"
 run px mcp serve --http --listen 0.0.0.0:0

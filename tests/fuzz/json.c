@@ -43,6 +43,20 @@ elem_check(void *arg, const struct json *el)
 	return 0;
 }
 
+/* Whether the root object has "data" twice, the first an array. */
+static int
+twice_array_first(const struct json *j)
+{
+	int k, i, seen = 0, first = -1;
+
+	if (json_type(j, 0) != JSON_OBJECT)
+		return 0;
+	JSON_FOREACH_KV(j, 0, k, i)
+		if (json_eq(j, k, "data") && seen++ == 0)
+			first = k + 1;
+	return seen >= 2 && json_type(j, first) == JSON_ARRAY;
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 {
@@ -53,9 +67,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 
 	each = json_each((const char *)data, n, "data", elem_check, &seen, &e);
 	if (json_parse(&j, (const char *)data, n, &e) == 0) {
-		/* the same verdict, and every element of data passed */
+		/* the same verdict, and every element of data passed; but
+		 * "data" twice with an array first is refused by json_each
+		 * (its elements were passed on already) */
 		arr = json_get(&j, 0, "data");
-		if (json_type(&j, 0) != JSON_OBJECT ? each != -1 :
+		if (twice_array_first(&j)) {
+			if (each != -1)
+				abort();
+		} else if (json_type(&j, 0) != JSON_OBJECT ? each != -1 :
 		    json_type(&j, arr) == JSON_ARRAY ? each != 0 ||
 		    seen != json_len(&j, arr) : each != 1 && each != 2)
 			abort();

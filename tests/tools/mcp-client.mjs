@@ -12,6 +12,10 @@
 //   {"op":"resources"} {"op":"read","uri":U}
 //   {"op":"prompts"} {"op":"prompt","name":N,"args":{}}
 //   {"op":"ping"}
+//   {"op":"cancel","name":N,"args":{},"on":TEXT}
+//                                      tools/call, cancelled (the SDK's
+//                                      notifications/cancelled) at the
+//                                      first progress message with TEXT
 // An error is {"error":{"code":C,"message":M}}; a failed connect prints
 // {"connect_error":{"code":C,"message":M}} and exits 3.
 import path from 'node:path';
@@ -68,6 +72,26 @@ for (const s of steps) {
 			    onprogress: (p) => progress.push(p.message),
 			    timeout: 120000, resetTimeoutOnProgress: true });
 			out({ ...r, progress });
+			break;
+		}
+		case 'cancel': {
+			const progress = [];
+			const ac = new AbortController();
+			try {
+				const r = await client.callTool({ name: s.name,
+				    arguments: s.args ?? {} }, undefined, {
+				    signal: ac.signal, timeout: 120000,
+				    resetTimeoutOnProgress: true,
+				    onprogress: (p) => {
+					progress.push(p.message);
+					if (p.message.includes(s.on))
+						ac.abort('the test cancels');
+				    } });
+				out({ ...r, progress, cancelled: false });
+			} catch (e) {
+				out({ ...err(e), progress, cancelled:
+				    ac.signal.aborted });
+			}
 			break;
 		}
 		case 'resources':

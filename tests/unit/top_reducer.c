@@ -1604,6 +1604,176 @@ test_op_progress(void)
 	is_int(S.ops[0].st, TOP_OP_OK, "and the operation stays done");
 }
 
+/* ---- the ISO library (I) and C (ssh) ---- */
+
+static void
+iso_storage(void)
+{
+	struct top_action a = { .type = TA_STORAGE };
+	struct pve_storage *st = calloc(5, sizeof(*st));
+
+	/* a shared NFS storage seen from two nodes, a local one on two
+	 * nodes, one disabled, one without ISO content */
+	for (int i = 0; i < 5; i++)
+		snprintf(st[i].status, sizeof(st[i].status), "available");
+	snprintf(st[0].storage, sizeof(st[0].storage), "nfs");
+	snprintf(st[0].content, sizeof(st[0].content), "iso,vztmpl");
+	snprintf(st[0].node, sizeof(st[0].node), "pve1");
+	st[0].shared = 1;
+	st[1] = st[0];
+	snprintf(st[1].node, sizeof(st[1].node), "pve2");
+	snprintf(st[2].storage, sizeof(st[2].storage), "local");
+	snprintf(st[2].content, sizeof(st[2].content), "iso,backup");
+	snprintf(st[2].node, sizeof(st[2].node), "pve1");
+	st[3] = st[2];
+	snprintf(st[3].node, sizeof(st[3].node), "pve2");
+	snprintf(st[3].status, sizeof(st[3].status), "unknown");
+	snprintf(st[4].storage, sizeof(st[4].storage), "local-lvm");
+	snprintf(st[4].content, sizeof(st[4].content), "images,rootdir");
+	snprintf(st[4].node, sizeof(st[4].node), "pve1");
+	a.rows = st;
+	a.n = 5;
+	act(&a);
+}
+
+static void
+iso_answer(const char *node, const char *storage, const char *content,
+    const char *name, int n)
+{
+	struct top_action a = { .type = TA_ISO_LIST };
+	struct pve_volume *v = calloc((size_t)n + 1, sizeof(*v));
+
+	for (int i = 0; i < n; i++) {
+		snprintf(v[i].volid, sizeof(v[i].volid), "%s:%s/%s%d.%s",
+		    storage, content, name, i, strcmp(content, "iso") == 0 ?
+		    "iso" : "tar.zst");
+		snprintf(v[i].content, sizeof(v[i].content), "%s", content);
+		v[i].size = 1000000;
+		v[i].ctime = 1700000000;
+	}
+	if (n > 0)	/* a row of other content is not listed */
+		snprintf(v[n - 1].content, sizeof(v[n - 1].content), "%s",
+		    n > 1 ? "backup" : content);
+	snprintf(a.upid, sizeof(a.upid), "%s", node);
+	snprintf(a.store, sizeof(a.store), "%s", storage);
+	a.rows = v;
+	a.n = n;
+	act(&a);
+}
+
+static void
+test_iso_library(void)
+{
+	const struct top_effect *e;
+	struct top_action f = { .type = TA_FETCH_FAILED, .what = TOP_F_ISO };
+	int nlist = 0, shared = 0, local = 0;
+
+	fresh(0);
+	iso_storage();
+	press("I");
+	is_int(S.view, TOP_ISO, "I shows the ISO library");
+	for (int i = 0; i < FX.n; i++) {
+		if (FX.e[i].type != TE_ISO_LIST)
+			continue;
+		nlist++;
+		shared += strcmp(FX.e[i].arg, "nfs") == 0;
+		local += strcmp(FX.e[i].arg, "local") == 0;
+	}
+	is_int(shared, 2, "a shared storage is asked once per content type "
+	    "(iso, vztmpl), not per node");
+	is_int(local, 1, "an unavailable storage and one without ISO content "
+	    "are not asked");
+	is_int(nlist, 3, "three lists asked in all");
+	is_int(S.iso_pending, 3, "and awaited");
+	press("R");
+	is_int(count_fx(TE_ISO_LIST), 0, "R while they are on their way asks "
+	    "nothing twice");
+	iso_answer("pve1", "nfs", "iso", "debian", 3);
+	iso_answer("pve1", "nfs", "vztmpl", "alpine", 1);
+	snprintf(f.msg, sizeof(f.msg), "storage 'local' is not online");
+	act(&f);
+	is_int(S.niso, 3, "the rows of iso and vztmpl content are kept, "
+	    "others dropped");
+	is_int(S.iso_pending, 0, "every answer came");
+	is_int(S.iso_failed, 1, "a storage that failed is counted");
+	ok(strcmp(S.iso[0].volid, "nfs:iso/debian0.iso") == 0 &&
+	    strcmp(S.iso[2].content, "vztmpl") == 0, "sorted by content, "
+	    "then name");
+	is_str(S.iso[0].node, "pve1", "each row knows the node it was "
+	    "listed on");
+	press("j");
+	ok(top_iso_cur(&S) && strcmp(top_iso_cur(&S)->volid,
+	    "nfs:iso/debian1.iso") == 0, "j moves to the next image");
+
+	/* d: the delete of the one under the cursor, queued and previewed */
+	press("d");
+	is_int(S.view, TOP_QUEUE, "d in the ISO library queues a delete");
+	is_int(S.nops, 1, "one operation");
+	is_str(S.ops[0].action, "rmvolume", "a volume delete");
+	is_str(S.ops[0].volid, "nfs:iso/debian1.iso", "of the volume under "
+	    "the cursor");
+	e = find_fx(TE_RISK);
+	ok(e && strcmp(e->upid, "nfs:iso/debian1.iso") == 0 &&
+	    strcmp(e->g.node, "pve1") == 0 && strcmp(e->arg, "nfs") == 0,
+	    "its pre-flight preview is asked with volume, node and storage");
+	{
+		struct top_action r = { .type = TA_RISK, .id = S.ops[0].id };
+
+		act(&r);
+	}
+	press("y");
+	press("y");
+	e = find_fx(TE_RUN);
+	ok(e && strcmp(e->upid, "nfs:iso/debian1.iso") == 0 && e->n == 1,
+	    "confirmed, it is sent through the gate with its volume");
+	{
+		struct top_action d = { .type = TA_OP_DONE, .id = S.ops[0].id };
+
+		act(&d);
+	}
+	is_int(count_fx(TE_ISO_LIST), 3, "once done, the library is read "
+	    "again");
+
+	/* a read-only profile refuses at once */
+	fresh(1);
+	iso_storage();
+	press("I");
+	iso_answer("pve1", "nfs", "iso", "debian", 2);
+	press("d");
+	is_int(S.nops, 0, "read-only: d queues nothing");
+	ok(strstr(S.status, "read-only") != NULL, "and says why");
+	fresh(0);
+	press("I");
+	press("d");
+	ok(strstr(S.status, "no ISO image") != NULL, "d with an empty "
+	    "library says so");
+	is_int(count_fx(TE_RISK), 0, "and queues nothing");
+}
+
+static void
+test_ssh_key(void)
+{
+	const struct top_effect *e;
+
+	fresh(0);
+	press("3");
+	press("j");
+	press("C");
+	e = find_fx(TE_SSH);
+	ok(e && e->g.vmid == 101, "C in the guest view asks for an SSH "
+	    "session to the selected guest");
+	press("Enter");
+	press("c");
+	e = find_fx(TE_CONSOLE);
+	ok(e && e->g.vmid == 101, "c in the guest's detail opens its console");
+	press("C");
+	ok(find_fx(TE_SSH) != NULL, "and C its SSH session");
+	press("1");
+	press("C");
+	is_int(count_fx(TE_SSH), 0, "C with no guest selected runs nothing");
+	ok(strstr(S.status, "no guest selected") != NULL, "and says why");
+}
+
 int
 main(void)
 {
@@ -1635,6 +1805,8 @@ main(void)
 	test_detail_and_log();
 	test_detail_live();
 	test_console_key();
+	test_iso_library();
+	test_ssh_key();
 	test_audit();
 	test_quit();
 	top_state_free(&S);

@@ -2146,7 +2146,8 @@ ha_res_state_cb(void *arg, const char *id, const char *json)
 	state = ext_obj_str(&o, "state");
 	if (state == NULL)
 		state = px_xstrdup("started");
-	crm = g && g->status == SIM_RUNNING ? "started" :
+	crm = g && sim_fault_ha_error(g->vmid) ? "error" :
+	    g && g->status == SIM_RUNNING ? "started" :
 	    !strcmp(state, "ignored") ? "ignored" : "stopped";
 	snprintf(status, sizeof(status), "%s (%s, %s)", id,
 	    g ? sim_guest_node(s, g) : "?", crm);

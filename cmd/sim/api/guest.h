@@ -23,6 +23,15 @@ void g_sync_fields(struct sim_guest *g);
 void g_write_config(struct jw *w, const struct sim_guest *g,
     const struct sim_kvlist *cfg, int digest);
 int g_list_has(const char *list, const char *word);
+/*
+ * A disk added to g by a config change, "STORE:0,import-from=VOLID,...":
+ * the new volume allocated on STORE (the next free vm-VMID-disk-N, the
+ * source's size), and the value PVE keeps (malloc'd: "STORE:vm-100-
+ * disk-1,...,size=2G"); NULL with PVE's error in rs.  working: the
+ * import-working-storage for a disk of an OVA, or NULL.
+ */
+char *g_import_disk(struct sim *s, struct sim_guest *g, const char *key,
+    const char *val, const char *working, struct sim_resp *rs);
 /* The vmid as a task id ("100"). */
 void g_idstr(char *buf, size_t n, int vmid);
 

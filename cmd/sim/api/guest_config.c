@@ -123,7 +123,9 @@ config_apply(struct sim *s, struct sim_guest *g, struct sim_req *rq,
 	char d[41];
 	size_t i;
 	static const char *meta[] = { "node", "vmid", "digest", "delete",
-	    "revert", "skiplock", "force", "background_delay", NULL };
+	    "revert", "skiplock", "force", "background_delay",
+	    "import-working-storage", NULL };
+	struct sim_kvlist imp = { 0 };
 
 	sim_guest_digest(g, d);
 	if (digest && strncmp(digest, d, strlen(digest)) != 0) {
@@ -151,6 +153,22 @@ config_apply(struct sim *s, struct sim_guest *g, struct sim_req *rq,
 	if (!(del && strstr(del, "lock") && sim_param_bool(rq, "skiplock", 0))
 	    && g_check_lock(g, rq, rs) != 0)
 		return -1;
+	/* PVE 8: a disk imported from a volume is allocated first */
+	for (i = 0; i < rq->params.n; i++) {
+		const char *k = rq->params.v[i].key, *v = rq->params.v[i].val;
+		char *nv;
+
+		if (g->type != SIM_QEMU || !g_is_disk_key(k) ||
+		    strstr(v, "import-from=") == NULL)
+			continue;
+		if ((nv = g_import_disk(s, g, k, v, sim_param(rq,
+		    "import-working-storage"), rs)) == NULL) {
+			sim_kv_free(&imp);
+			return -1;
+		}
+		sim_kv_set(&imp, k, nv);
+		free(nv);
+	}
 	for (i = 0; i < rq->params.n; i++) {
 		const char *k = rq->params.v[i].key, *v = rq->params.v[i].val;
 		int j, ismeta = 0;
@@ -159,9 +177,12 @@ config_apply(struct sim *s, struct sim_guest *g, struct sim_req *rq,
 			ismeta |= strcmp(k, meta[j]) == 0;
 		if (ismeta)
 			continue;
+		if (sim_kv_get(&imp, k))
+			v = sim_kv_get(&imp, k);
 		if (strcmp(k, "memory") == 0 && atoll(v) < 16) {
 			sim_param_errorf(rs, "memory", "value must have a "
 			    "minimum value of 16");
+			sim_kv_free(&imp);
 			return -1;
 		}
 		if (needs_restart(g, k))
@@ -204,6 +225,7 @@ config_apply(struct sim *s, struct sim_guest *g, struct sim_req *rq,
 			sim_kv_del(&g->pending, p);
 		free(copy);
 	}
+	sim_kv_free(&imp);
 	g_sync_fields(g);
 	sim_guest_save(s, g);
 	return 0;

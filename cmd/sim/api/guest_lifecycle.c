@@ -7,8 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "../core.h"
 #include "guest.h"
+#include "ova.h"
 
 /* ---- lists ---- */
 
@@ -325,55 +330,240 @@ cloudinit_drive(struct sim *s, struct sim_guest *g, size_t i,
 	return 0;
 }
 
+/* Is st a file-based storage (PVE extracts an OVA's disks to one)? */
+static int
+file_based(const struct sim_storage *st)
+{
+	static const char *const t[] = { "dir", "nfs", "cifs", "cephfs",
+		"btrfs", NULL };
+
+	for (int i = 0; t[i]; i++)
+		if (strcmp(st->type, t[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * A disk inside an OVA on an import storage, "STORE:import/X.ova/DISK":
+ * the OVA is a file the upload left in the state directory; the disk
+ * must be one of its members, and its size is the capacity the OVA's
+ * OVF gives it (else the member's size).  PVE extracts it to the
+ * working storage first: a file-based storage with images content.
+ * 0 with *size, or -1 with PVE's error in rs (what: "unable to create
+ * VM 100").
+ */
+static int
+ova_disk(struct sim *s, const char *src, const char *node,
+    const char *working, const char *what, uint64_t *size,
+    struct sim_resp *rs)
+{
+	char store[64], ovaid[512], path[2048];
+	const char *colon = strchr(src, ':'), *ova, *inner;
+	struct sim_storage *st, *ws;
+	struct sim_volume *sv;
+	struct ova o = { 0 };
+	struct ovf f;
+	struct px_err e = { 0 };
+	struct stat sb;
+	const struct ova_member *mb;
+	char *xml = NULL;
+	size_t n = 0;
+	int fd, rc = -1;
+
+	if (colon == NULL || (size_t)(colon - src) >= sizeof(store) ||
+	    strncmp(colon + 1, "import/", 7) != 0 ||
+	    (ova = strstr(colon + 8, ".ova/")) == NULL ||
+	    strchr(inner = ova + 5, '/') != NULL || *inner == '\0' ||
+	    strchr(colon + 8, '/') != ova + 4)
+		goto missing;
+	snprintf(store, sizeof(store), "%.*s", (int)(colon - src), src);
+	snprintf(ovaid, sizeof(ovaid), "%.*s", (int)(ova + 4 - src), src);
+	if ((sv = sim_volume_find(s, ovaid, node)) == NULL ||
+	    (st = sim_storage_find(s, store)) == NULL)
+		goto missing;
+	snprintf(path, sizeof(path), "%s/storage/%s/%s/import/%s",
+	    s->opt.statedir, st->id, st->shared ? "shared" : node,
+	    ovaid + strlen(store) + 8);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		goto missing;
+	if (fstat(fd, &sb) != 0 || ova_read(fd, (uint64_t)sb.st_size, &o,
+	    &e) != 0 || (mb = ova_find(&o, inner)) == NULL) {
+		close(fd);
+		ova_free(&o);
+		goto missing;
+	}
+	*size = mb->size;
+	if (ova_read_ovf(fd, &o, &xml, &n, &e) == 0 &&
+	    ovf_parse(xml, n, &f, &e) == 0)
+		for (int i = 0; i < f.ndisks; i++)
+			if (strcmp(f.disk[i].file, inner) == 0)
+				*size = f.disk[i].capacity;
+	free(xml);
+	close(fd);
+	ova_free(&o);
+	if (working == NULL)
+		working = store;
+	ws = sim_storage_find(s, working);
+	if (ws == NULL || !sim_storage_on_node(ws, node)) {
+		sim_error(rs, 500, "%s - storage '%s' does not exist", what,
+		    working);
+		return -1;
+	}
+	if (!file_based(ws) || !g_list_has(ws->content, "images")) {
+		sim_error(rs, 500, "%s - storage '%s' cannot be used as "
+		    "working storage for extracting '%s': it needs to be a "
+		    "file-based storage with 'images' content (set "
+		    "'import-working-storage')", what, working, src);
+		return -1;
+	}
+	rc = 0;
+	return rc;
+missing:
+	sim_error(rs, 500, "%s - volume '%s' does not exist", what, src);
+	return -1;
+}
+
+/*
+ * The source volume of an import-from (content images or import, or a
+ * disk inside an OVA): its size in *size.  0, or -1 with PVE's error in
+ * rs.
+ */
+static int
+import_source(struct sim *s, const char *src, const char *node,
+    const char *working, const char *what, uint64_t *size,
+    struct sim_resp *rs)
+{
+	struct sim_volume *sv = sim_volume_find(s, src, node);
+
+	if (sv == NULL)
+		return ova_disk(s, src, node, working, what, size, rs);
+	if (strcmp(sv->content, "images") != 0 &&
+	    strcmp(sv->content, "import") != 0) {
+		sim_error(rs, 500, "%s - '%s' has wrong type '%s' - needs to "
+		    "be 'images' or 'import'", what, src, sv->content);
+		return -1;
+	}
+	if (strcmp(sv->content, "import") == 0 && strcmp(sv->format, "ova") ==
+	    0) {
+		sim_error(rs, 500, "%s - '%s' is an OVA: import-from takes "
+		    "one of its disks (%s/DISK)", what, src, src);
+		return -1;
+	}
+	*size = sv->size;
+	return 0;
+}
+
+/* The value v without its import-from property, after head. */
+static void
+without_import(struct buf *b, const char *v)
+{
+	for (const char *p = strchr(v, ','); p; p = strchr(p + 1, ',')) {
+		size_t n = strcspn(p + 1, ",");
+
+		if (strncmp(p + 1, "import-from=", 12) != 0 && n > 0)
+			buf_printf(b, ",%.*s", (int)n, p + 1);
+	}
+}
+
 /*
  * "STORE:0,import-from=VOLID,...": the size of the new disk is the
  * source volume's (rounded up to GiB), and import-from leaves the
  * config as PVE leaves it.  The source must exist on the node and be a
- * disk image (content images or import).
+ * disk image (content images or import, or a disk of an OVA).
  */
 static int
 import_from(struct sim *s, struct sim_guest *g, size_t i, const char *store,
-    const char *node, long long *gib, struct sim_resp *rs)
+    const char *node, const char *working, long long *gib,
+    struct sim_resp *rs)
 {
 	const char *v = g->config.v[i].val, *imp = strstr(v, "import-from=");
-	char src[512], val[1024];
-	struct sim_volume *sv;
+	char src[512], val[1024], what[64];
 	struct buf b = { 0 };
-	const char *p;
+	uint64_t size = 0;
 
 	snprintf(src, sizeof(src), "%.*s", (int)strcspn(imp + 12, ","),
 	    imp + 12);
-	if ((sv = sim_volume_find(s, src, node)) == NULL) {
-		sim_error(rs, 500, "unable to create VM %d - volume '%s' does "
-		    "not exist", g->vmid, src);
+	snprintf(what, sizeof(what), "unable to create VM %d", g->vmid);
+	if (import_source(s, src, node, working, what, &size, rs) != 0)
 		return -1;
-	}
-	if (strcmp(sv->content, "images") != 0 &&
-	    strcmp(sv->content, "import") != 0) {
-		sim_error(rs, 500, "unable to create VM %d - '%s' has wrong "
-		    "type '%s' - needs to be 'images' or 'import'", g->vmid,
-		    src, sv->content);
-		return -1;
-	}
-	*gib = (long long)((sv->size + (1ULL << 30) - 1) >> 30);
+	*gib = (long long)((size + (1ULL << 30) - 1) >> 30);
 	if (*gib < 1)
 		*gib = 1;
 	buf_printf(&b, "%s:%lld", store, *gib);
-	for (p = strchr(v, ','); p; p = strchr(p + 1, ',')) {
-		size_t n = strcspn(p + 1, ",");
-
-		if (strncmp(p + 1, "import-from=", 12) != 0 && n > 0)
-			buf_printf(&b, ",%.*s", (int)n, p + 1);
-	}
+	without_import(&b, v);
 	snprintf(val, sizeof(val), "%s", b.p);
 	buf_free(&b);
 	sim_str_set(&g->config.v[i].val, val);
 	return 0;
 }
 
-/* Allocate "STORAGE:SIZE" disks of a new guest's config into volumes. */
+char *
+g_import_disk(struct sim *s, struct sim_guest *g, const char *key,
+    const char *val, const char *working, struct sim_resp *rs)
+{
+	const char *node = sim_guest_node(s, g), *imp = strstr(val,
+	    "import-from="), *colon = strchr(val, ':');
+	char src[512], store[64], vol[160], what[96];
+	struct sim_storage *st;
+	struct sim_volume *vv;
+	struct buf b = { 0 };
+	uint64_t size = 0;
+	long long gib;
+	int k;
+
+	snprintf(what, sizeof(what), "unable to add disk %s to VM %d", key,
+	    g->vmid);
+	if (colon == NULL || colon > imp || (size_t)(colon - val) >=
+	    sizeof(store)) {
+		sim_param_errorf(rs, key, "invalid format - the import needs "
+		    "STORAGE:0,import-from=VOLUME");
+		return NULL;
+	}
+	snprintf(store, sizeof(store), "%.*s", (int)(colon - val), val);
+	snprintf(src, sizeof(src), "%.*s", (int)strcspn(imp + 12, ","),
+	    imp + 12);
+	if (import_source(s, src, node, working, what, &size, rs) != 0)
+		return NULL;
+	if ((st = sim_storage_find(s, store)) == NULL ||
+	    !sim_storage_on_node(st, node)) {
+		sim_error(rs, 500, "storage '%s' does not exist", store);
+		return NULL;
+	}
+	if (!g_list_has(st->content, "images")) {
+		sim_error(rs, 500, "storage '%s' does not support vm image "
+		    "content", store);
+		return NULL;
+	}
+	for (k = 0;; k++) {
+		snprintf(vol, sizeof(vol), "%s:vm-%d-disk-%d", store, g->vmid,
+		    k);
+		if (sim_volume_find(s, vol, node) == NULL)
+			break;
+	}
+	gib = (long long)((size + (1ULL << 30) - 1) >> 30);
+	if (gib < 1)
+		gib = 1;
+	vv = px_xcalloc(1, sizeof(*vv));
+	vv->storage = px_xstrdup(store);
+	vv->node = st->shared ? NULL : px_xstrdup(node);
+	vv->volid = px_xstrdup(vol);
+	vv->content = px_xstrdup("images");
+	vv->format = px_xstrdup("raw");
+	vv->size = (uint64_t)gib << 30;
+	vv->vmid = g->vmid;
+	vv->ctime = sim_now(s);
+	sim_volume_add(s, vv);
+	buf_adds(&b, vol);
+	without_import(&b, val);
+	buf_printf(&b, ",size=%lldG", gib);
+	return b.p;
+}
+
+/* Allocate "STORAGE:SIZE" disks of a new guest's config into volumes
+ * (an OVA's disks extracted on working, NULL: their own storage). */
 static int
-alloc_disks(struct sim *s, struct sim_guest *g, struct sim_resp *rs)
+alloc_disks(struct sim *s, struct sim_guest *g, const char *working,
+    struct sim_resp *rs)
 {
 	size_t i;
 	int n = 0;
@@ -401,7 +591,8 @@ alloc_disks(struct sim *s, struct sim_guest *g, struct sim_resp *rs)
 		}
 		if (strstr(v, "import-from=") != NULL) {
 			/* PVE 8: the new disk is a copy of a volume */
-			if (import_from(s, g, i, store, node, &gib, rs) != 0)
+			if (import_from(s, g, i, store, node, working, &gib,
+			    rs) != 0)
 				return -1;
 			v = g->config.v[i].val;
 			comma = strchr(v, ',');
@@ -459,7 +650,7 @@ h_create(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 	static const char *skip[] = { "vmid", "node", "start", "pool",
 	    "storage", "ostemplate", "password", "ssh-public-keys", "unique",
 	    "restore", "force", "archive", "live-restore", "ignore-unpack-"
-	    "errors", "bwlimit", NULL };
+	    "errors", "bwlimit", "import-working-storage", NULL };
 
 	if (sim_param_require(rq, rs, "vmid", NULL) != 0)
 		return;
@@ -536,7 +727,8 @@ h_create(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 		}
 		g->pool = px_xstrdup(sim_param(rq, "pool"));
 	}
-	if (alloc_disks(s, g, rs) != 0) {
+	if (alloc_disks(s, g, sim_param(rq, "import-working-storage"),
+	    rs) != 0) {
 		sim_guest_free(g);
 		return;
 	}

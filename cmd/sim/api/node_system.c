@@ -1576,7 +1576,14 @@ repl_status_fields(struct sim *s, struct jw *w, const struct ext_obj *o,
 	jw_kint(w, "last_try", last);
 	jw_kint(w, "next_sync", last + 900);
 	jw_knum(w, "duration", 1.5 + (double)(h % 300) / 100.0);
-	jw_kint(w, "fail_count", 0);
+	{
+		const char *err;
+		int fails = sim_fault_repl(id, &err);
+
+		jw_kint(w, "fail_count", fails);
+		if (fails > 0)
+			jw_kstr(w, "error", err);
+	}
 	jw_kstr(w, "vmtype", "qemu");
 	free(target);
 	free(schedule);
@@ -1597,7 +1604,16 @@ repl_state_set(struct sim *s, struct ext_obj *o)
 	ext_obj_set_int(o, "next_sync", last + 900);
 	snprintf(d, sizeof(d), "%.2f", 1.5 + (double)(h % 300) / 100.0);
 	ext_obj_set_raw(o, "duration", d);
-	ext_obj_set_int(o, "fail_count", 0);
+	{
+		char *id = ext_obj_str(o, "id");
+		const char *err;
+		int fails = id ? sim_fault_repl(id, &err) : 0;
+
+		ext_obj_set_int(o, "fail_count", fails);
+		if (fails > 0)
+			ext_obj_set_str(o, "error", err);
+		free(id);
+	}
 	ext_obj_set_str(o, "vmtype", "qemu");
 }
 
@@ -1622,7 +1638,7 @@ repl_node_cb(void *arg, const char *id, const char *json)
 			ext_obj_write(c->w, &o, "id guest jobnum target type "
 			    "schedule rate comment disable remove_job "
 			    "last_sync last_try next_sync duration fail_count "
-			    "vmtype");
+			    "error vmtype");
 		}
 	}
 	free(source);

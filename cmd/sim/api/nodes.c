@@ -273,8 +273,8 @@ sim_write_guest_resource(struct sim *s, struct jw *w,
 	if (g->lock)
 		jw_kstr(w, "lock", g->lock);
 	if (g->ha)
-		jw_kstr(w, "hastate", g->status == SIM_STOPPED ? "stopped" :
-		    "started");
+		jw_kstr(w, "hastate", sim_fault_ha_error(g->vmid) ? "error" :
+		    g->status == SIM_STOPPED ? "stopped" : "started");
 	jw_kint(w, "maxcpu", g->cpus);
 	jw_kuint(w, "maxmem", g->maxmem);
 	jw_kuint(w, "maxdisk", g->maxdisk);

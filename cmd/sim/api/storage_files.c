@@ -4,7 +4,8 @@
  * multipart/form-data body that the server layer spooled to a file as
  * pveproxy spools it to /var/tmp), PVE fetching one from a URL (POST
  * .../download-url), and the container template catalogue (GET and
- * POST /nodes/{node}/aplinfo).
+ * POST /nodes/{node}/aplinfo), and what PVE reads of an uploaded OVA
+ * (GET .../import-metadata).
  *
  * The files are real: an upload lands in the state directory under
  * storage/STORAGE/NODE/CONTENT/NAME, checksummed on the way.  pxsim
@@ -24,6 +25,7 @@
 #include <unistd.h>
 
 #include "../core.h"
+#include "ova.h"
 
 #define H(name) static void name(struct sim *s, struct sim_req *rq, \
     struct sim_resp *rs, const struct sim_match *m)
@@ -806,12 +808,122 @@ H(h_aplinfo_download)
 	sim_upid_response(rs, t->upid);
 }
 
+/* ---- import-metadata: what PVE reads of an uploaded OVA ---- */
+
+H(h_import_metadata)
+{
+	const char *node = sim_var(m, "node"), *id = sim_var(m, "storage");
+	const char *vol = sim_param(rq, "volume");
+	char volid[600], path[2048];
+	struct sim_storage *st;
+	struct sim_volume *sv;
+	struct ova o = { 0 };
+	struct ovf f;
+	struct px_err e = { 0 };
+	struct stat sb;
+	struct jw w;
+	char *xml = NULL;
+	size_t n = 0;
+	int fd, nbus[3] = { 0, 0, 0 };
+
+	if (sim_param_require(rq, rs, "volume", NULL) != 0)
+		return;
+	st = sim_storage_find(s, id);
+	if (st == NULL || !sim_storage_on_node(st, node)) {
+		sim_error(rs, 500, "storage '%s' does not exist", id);
+		return;
+	}
+	if (strchr(vol, ':'))
+		snprintf(volid, sizeof(volid), "%s", vol);
+	else
+		snprintf(volid, sizeof(volid), "%s:%s", id, vol);
+	if ((sv = sim_volume_find(s, volid, node)) == NULL ||
+	    strncmp(volid, id, strlen(id)) != 0 || volid[strlen(id)] != ':') {
+		sim_error(rs, 500, "volume '%s' does not exist", volid);
+		return;
+	}
+	if (strcmp(sv->content, "import") != 0) {
+		sim_error(rs, 500, "invalid content type '%s'", sv->content);
+		return;
+	}
+	if (strcmp(sv->format, "ova") != 0) {
+		sim_error(rs, 500, "invalid format");
+		return;
+	}
+	volume_file(s, st, node, "import", volid + strlen(id) + 8, path,
+	    sizeof(path));
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		sim_error(rs, 500, "volume '%s' does not exist", volid);
+		return;
+	}
+	if (fstat(fd, &sb) != 0 || ova_read(fd, (uint64_t)sb.st_size, &o,
+	    &e) != 0 || ova_read_ovf(fd, &o, &xml, &n, &e) != 0 ||
+	    ovf_parse(xml, n, &f, &e) != 0) {
+		sim_error(rs, 500, "could not parse OVF - %s", e.msg);
+		goto out;
+	}
+	sim_ok_begin(rs, &w);
+	jw_obj(&w);
+	jw_kstr(&w, "type", "vm");
+	jw_kstr(&w, "source", volid + strlen(id) + 1);
+	jw_key(&w, "create-args");
+	jw_obj(&w);
+	jw_kstr(&w, "name", f.name);
+	jw_kint(&w, "cores", f.cpus);
+	jw_kuint(&w, "memory", f.memory_mib);
+	if (f.scsihw[0])
+		jw_kstr(&w, "scsihw", f.scsihw);
+	jw_end(&w);
+	jw_key(&w, "disks");
+	jw_obj(&w);
+	for (int i = 0; i < f.ndisks; i++) {
+		int b = strcmp(f.disk[i].bus, "ide") == 0 ? 0 :
+		    strcmp(f.disk[i].bus, "sata") == 0 ? 1 : 2;
+		char key[16], dv[900];
+
+		snprintf(key, sizeof(key), "%s%d", f.disk[i].bus, nbus[b]++);
+		snprintf(dv, sizeof(dv), "%s/%s", volid, f.disk[i].file);
+		jw_key(&w, key);
+		jw_obj(&w);
+		jw_kstr(&w, "volid", dv);
+		jw_kuint(&w, "size", f.disk[i].capacity);
+		jw_end(&w);
+	}
+	jw_end(&w);
+	jw_key(&w, "net");
+	jw_obj(&w);
+	for (int i = 0; i < f.nnets; i++) {
+		char key[16];
+
+		snprintf(key, sizeof(key), "net%d", i);
+		jw_key(&w, key);
+		jw_obj(&w);
+		jw_kstr(&w, "model", f.net[i].model);
+		jw_end(&w);
+	}
+	jw_end(&w);
+	jw_key(&w, "warnings");
+	jw_arr(&w);
+	jw_obj(&w);
+	jw_kstr(&w, "type", "ova-needs-extracting");
+	jw_end(&w);
+	jw_end(&w);
+	jw_end(&w);
+	sim_ok_end(rs, &w);
+out:
+	free(xml);
+	ova_free(&o);
+	close(fd);
+}
+
 const struct sim_route sim_routes_storage_files[] = {
 	{ "POST", "/nodes/{node}/storage/{storage}/upload", h_upload,
 	    "/storage/{storage}", "Datastore.AllocateTemplate", 0 },
 	{ "POST", "/nodes/{node}/storage/{storage}/download-url",
 	    h_download_url, "/storage/{storage}",
 	    "Datastore.AllocateTemplate", 0 },
+	{ "GET", "/nodes/{node}/storage/{storage}/import-metadata",
+	    h_import_metadata, "/storage/{storage}", "Datastore.Audit", 0 },
 	{ "GET", "/nodes/{node}/aplinfo", h_aplinfo, NULL, NULL, 0 },
 	{ "POST", "/nodes/{node}/aplinfo", h_aplinfo_download, NULL, NULL,
 	    0 },

@@ -175,6 +175,16 @@ api_fault_pick(struct sim *s, const char *path)
 
 /* ---- /_sim/ control API ---- */
 
+/* HA resources in error and failing replication jobs (sim.h). */
+#define FAULT_MAX	64
+static int ha_err[FAULT_MAX], nha_err;
+static struct {
+	char id[64];
+	int fail_count;
+	char error[256];
+} repl_fail[FAULT_MAX];
+static int nrepl_fail;
+
 static void
 c_reset(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
     const struct sim_match *m)
@@ -186,6 +196,7 @@ c_reset(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 	model_regenerate(s);
 	for (i = 0; i < s->nnodes; i++)
 		s->nodes[i].offline = 0;
+	nha_err = nrepl_fail = 0;
 	sim_ok_null(rs);
 }
 
@@ -378,6 +389,87 @@ c_log_clear(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 	sim_ok_null(rs);
 }
 
+int
+sim_fault_ha_error(int vmid)
+{
+	for (int i = 0; i < nha_err; i++)
+		if (ha_err[i] == vmid)
+			return 1;
+	return 0;
+}
+
+int
+sim_fault_repl(const char *id, const char **error)
+{
+	for (int i = 0; i < nrepl_fail; i++)
+		if (strcmp(repl_fail[i].id, id) == 0) {
+			*error = repl_fail[i].error;
+			return repl_fail[i].fail_count;
+		}
+	*error = NULL;
+	return 0;
+}
+
+/* POST /_sim/ha-error vmid=N [error=0]: HA resource vm:N in state
+ * error (as after max_restart and max_relocate failed), or not. */
+static void
+c_ha_error(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	int vmid = (int)sim_param_int(rq, "vmid", 0), on =
+	    sim_param_bool(rq, "error", 1), i;
+
+	(void)m;
+	if (vmid < 100 || vmid > 999999999) {
+		sim_param_error(rs, "vmid", "want a vmid");
+		return;
+	}
+	for (i = 0; i < nha_err && ha_err[i] != vmid; i++)
+		;
+	if (on && i == nha_err && nha_err < FAULT_MAX)
+		ha_err[nha_err++] = vmid;
+	else if (!on && i < nha_err)
+		ha_err[i] = ha_err[--nha_err];
+	s->dirty++;	/* /cluster/resources shows it at once */
+	sim_ok_null(rs);
+}
+
+/* POST /_sim/replication id=JOB fail_count=N [error=MESSAGE]: job JOB
+ * failed N times (0: it works again). */
+static void
+c_replication(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
+    const struct sim_match *m)
+{
+	const char *id = sim_param(rq, "id"), *err = sim_param(rq, "error");
+	long long n = sim_param_int(rq, "fail_count", -1);
+	int i;
+
+	(void)s;
+	(void)m;
+	if (id == NULL || *id == '\0' || strlen(id) >= sizeof(repl_fail[0].id)) {
+		sim_param_error(rs, "id", "want a replication job id");
+		return;
+	}
+	if (n < 0 || n > 1000000) {
+		sim_param_error(rs, "fail_count", "want a number >= 0");
+		return;
+	}
+	for (i = 0; i < nrepl_fail && strcmp(repl_fail[i].id, id) != 0; i++)
+		;
+	if (n == 0) {
+		if (i < nrepl_fail)
+			repl_fail[i] = repl_fail[--nrepl_fail];
+	} else if (i < nrepl_fail || nrepl_fail < FAULT_MAX) {
+		if (i == nrepl_fail)
+			nrepl_fail++;
+		snprintf(repl_fail[i].id, sizeof(repl_fail[i].id), "%s", id);
+		repl_fail[i].fail_count = (int)n;
+		snprintf(repl_fail[i].error, sizeof(repl_fail[i].error), "%s",
+		    err ? err : "command 'zfs snapshot' failed: exit code 1");
+	}
+	sim_ok_null(rs);
+}
+
 /* The /_sim/ routes. */
 const struct sim_route sim_routes_control[] = {
 	{ "POST", "/_sim/reset", c_reset, NULL, NULL, 0 },
@@ -389,6 +481,8 @@ const struct sim_route sim_routes_control[] = {
 	{ "POST", "/_sim/cert", c_cert, NULL, NULL, 0 },
 	{ "POST", "/_sim/latency", c_latency, NULL, NULL, 0 },
 	{ "POST", "/_sim/tasks", c_tasks, NULL, NULL, 0 },
+	{ "POST", "/_sim/ha-error", c_ha_error, NULL, NULL, 0 },
+	{ "POST", "/_sim/replication", c_replication, NULL, NULL, 0 },
 	{ "GET", "/_sim/log", c_log, NULL, NULL, 0 },
 	{ "DELETE", "/_sim/log", c_log_clear, NULL, NULL, 0 },
 	{ NULL, NULL, NULL, NULL, NULL, 0 },

@@ -1,0 +1,182 @@
+/*
+ * top_iso.c -- pxtop's ISO library (I): the ISO images and container
+ * templates of every storage that holds them (a shared storage asked
+ * once, a local one per node), their delete queued through the gate
+ * like any operation; and C, an SSH session to a guest.  Part of the
+ * reducer (top_impl.h): no I/O.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pve_files.h"
+#include "top_impl.h"
+
+int
+top_holds_iso(const struct pve_storage *st)
+{
+	return strcmp(st->status, "available") == 0 &&
+	    (pve_content_has(st->content, "iso") ||
+	    pve_content_has(st->content, "vztmpl"));
+}
+
+const struct pve_volume *
+top_iso_cur(const struct top_state *s)
+{
+	int c = s->cur[TOP_ISO];
+
+	return s->iso && c >= 0 && c < s->niso ? &s->iso[c] : NULL;
+}
+
+void
+top_fetch_iso(struct top_state *s, struct top_effects *fx)
+{
+	static const char *const kinds[] = { "iso", "vztmpl" };
+
+	if (s->iso_pending > 0)
+		return;		/* the last round is still on its way */
+	free(s->iso);
+	s->iso = NULL;
+	s->niso = 0;
+	s->iso_failed = 0;
+	for (int i = 0; i < s->nstorages; i++) {
+		const struct pve_storage *st = &s->storages[i];
+		int dup = 0;
+
+		if (!top_holds_iso(st))
+			continue;
+		for (int k = 0; k < i && st->shared; k++)
+			dup |= s->storages[k].shared && strcmp(s->storages[k]
+			    .storage, st->storage) == 0 &&
+			    top_holds_iso(&s->storages[k]);
+		if (dup)
+			continue;
+		for (int k = 0; k < 2; k++) {
+			struct top_effect *e;
+
+			if (!pve_content_has(st->content, kinds[k]))
+				continue;
+			e = top_emit(fx, TE_ISO_LIST);
+			snprintf(e->g.node, sizeof(e->g.node), "%s", st->node);
+			snprintf(e->arg, sizeof(e->arg), "%s", st->storage);
+			snprintf(e->action, sizeof(e->action), "%s", kinds[k]);
+			s->iso_pending++;
+		}
+	}
+	s->cur[TOP_ISO] = s->top[TOP_ISO] = 0;
+}
+
+static int
+cmp_vol(const void *a, const void *b)
+{
+	const struct pve_volume *x = a, *y = b;
+	int r = strcmp(x->content, y->content);
+
+	if (r == 0)
+		r = strcmp(x->volid, y->volid);
+	if (r == 0)
+		r = strcmp(x->node, y->node);
+	return r;
+}
+
+void
+top_iso_reduce(struct top_state *s, struct top_action *a,
+    struct top_effects *fx)
+{
+	struct pve_volume *v = a->rows;
+	const struct pve_volume *cur = top_iso_cur(s);
+	char keep[256] = "", node[64] = "";
+	int k = 0;
+
+	(void)fx;
+	if (s->iso_pending > 0)
+		s->iso_pending--;
+	if (a->type == TA_FETCH_FAILED) {
+		s->iso_failed++;
+		snprintf(s->fetch_err, sizeof(s->fetch_err), "%s", a->msg);
+		return;
+	}
+	if (cur) {
+		snprintf(keep, sizeof(keep), "%s", cur->volid);
+		snprintf(node, sizeof(node), "%s", cur->node);
+	}
+	s->iso = px_xrealloc(s->iso, (size_t)(s->niso + a->n + 1) *
+	    sizeof(*s->iso));
+	for (int i = 0; i < a->n; i++) {
+		/* only what was asked for: a server may answer more */
+		if (strcmp(v[i].content, "iso") != 0 &&
+		    strcmp(v[i].content, "vztmpl") != 0)
+			continue;
+		s->iso[s->niso + k] = v[i];
+		snprintf(s->iso[s->niso + k].node, sizeof(v[i].node), "%.63s",
+		    a->upid);
+		snprintf(s->iso[s->niso + k].storage, sizeof(v[i].storage),
+		    "%s", a->store);
+		k++;
+	}
+	s->niso += k;
+	free(v);
+	a->rows = NULL;
+	qsort(s->iso, (size_t)s->niso, sizeof(*s->iso), cmp_vol);
+	for (int i = 0; keep[0] && i < s->niso; i++)
+		if (strcmp(s->iso[i].volid, keep) == 0 &&
+		    strcmp(s->iso[i].node, node) == 0)
+			s->cur[TOP_ISO] = i;
+	top_clamp(s, TOP_ISO);
+}
+
+void
+top_iso_delete(struct top_state *s, struct top_effects *fx)
+{
+	const struct pve_volume *v = top_iso_cur(s);
+	struct top_op *o;
+	struct top_effect *e;
+
+	if (s->read_only) {
+		snprintf(s->status, sizeof(s->status), "refused: profile %s "
+		    "is read-only (read_only = yes): delete is not allowed",
+		    s->profile);
+		return;
+	}
+	if (v == NULL) {
+		snprintf(s->status, sizeof(s->status), "no ISO image or "
+		    "template under the cursor");
+		return;
+	}
+	s->ops = px_xrealloc(s->ops, (size_t)(s->nops + 1) * sizeof(*s->ops));
+	o = &s->ops[s->nops++];
+	memset(o, 0, sizeof(*o));
+	o->id = s->next_op++;
+	snprintf(o->action, sizeof(o->action), "rmvolume");
+	snprintf(o->volid, sizeof(o->volid), "%s", v->volid);
+	snprintf(o->arg, sizeof(o->arg), "%s", v->storage);
+	snprintf(o->g.node, sizeof(o->g.node), "%s", v->node);
+	snprintf(o->g.name, sizeof(o->g.name), "%.127s", v->volid);
+	o->st = TOP_OP_PREVIEW;
+	o->pct = -1;
+	e = top_emit(fx, TE_RISK);
+	e->id = o->id;
+	e->g = o->g;
+	e->n = 1;
+	snprintf(e->action, sizeof(e->action), "%s", o->action);
+	snprintf(e->arg, sizeof(e->arg), "%s", o->arg);
+	snprintf(e->upid, sizeof(e->upid), "%s", o->volid);
+	s->view = TOP_QUEUE;
+	s->cur[TOP_QUEUE] = s->nops - 1;
+	top_clamp(s, TOP_QUEUE);
+	snprintf(s->status, sizeof(s->status), "delete of %.150s queued: "
+	    "check the pre-flight preview, then y to confirm", o->volid);
+}
+
+void
+top_ssh(struct top_state *s, struct top_effects *fx)
+{
+	const struct pve_guest *g = top_selected_guest(s);
+
+	if (g == NULL) {
+		snprintf(s->status, sizeof(s->status), "no guest selected: "
+		    "pick one in the guest view (3), then C");
+		return;
+	}
+	top_emit(fx, TE_SSH)->g = *g;
+}
