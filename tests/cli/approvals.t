@@ -214,7 +214,26 @@ dstop KILL 2>/dev/null
 run px set -y --approve-async "$vm" "description=$(printf 'a\033]0;x\007\r\nb')"
 run px approvals list
 unlike "$out" "$(printf '\033')" "no raw ESC in list"
-run px approvals show 9
+run px approvals show 8
+is "$rc" 0 "show the hostile one"
+like "$out" "description" "shows it"
 unlike "$out" "$(printf '\033')" "no raw ESC in show"
+
+# --- a read-only profile at run time: refused
+run px start -y --approve-async "$vm"
+is "$(state 9)" pending "queued while writable"
+profile="$profile
+read_only = yes"
+write_conf
+dstart
+wait_state 9 asked; ok $? "asked"
+press "message_id=$(msgid_of 9)&button=0"
+wait_state 9 done failed; ok $? "approved"
+is "$(state 9)" failed "refused at run time: failed"
+like "$(field 9 result)" "read-only" "the result says read-only"
+is "$(writes "/api2/json/nodes/$node/qemu/$vm/status/start")" 0 "nothing sent"
+run px audit log -j
+like "$out" "refused-read-only" "the refusal is audited"
+dstop
 
 done_testing
