@@ -153,6 +153,13 @@ const struct px_errinfo px_errtab[] = {
 	  "after the request left",
 	  "check before trying again: px status VMID, px tasks, px task "
 	  "status UPID; the audit log records the outcome as unknown" },
+	{ PXE_QUEUED, "queued", PX_EXIT_OK,
+	  "the change was queued for approval; px daemon carries it out once "
+	  "it is approved",
+	  "-y --approve-async, or a [policy] with mode = async, asked for "
+	  "the change",
+	  "px approvals show ID follows it; px approvals cancel ID withdraws "
+	  "it; nothing was sent yet" },
 };
 const size_t px_nerrtab = sizeof(px_errtab) / sizeof(px_errtab[0]);
 

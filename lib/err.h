@@ -60,6 +60,8 @@ enum px_errid {
 	PXE_TLS_MISMATCH,	/* "tls-mismatch": fingerprint differs */
 	PXE_TLS_UNKNOWN,	/* "tls-unknown": untrusted certificate */
 	PXE_OUTCOME_UNKNOWN,	/* "outcome-unknown": a write's answer lost */
+	PXE_QUEUED,		/* "queued": not done yet, queued for approval
+				   (exit 0) */
 	PXE_NERR
 };
 

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "approvals.h"
 #include "freeze.h"
 #include "gate.h"
 #include "hitl.h"
@@ -401,6 +402,51 @@ gate_check(struct gate *g, struct gate_req *r, struct px_err *e)
 	return 0;
 }
 
+/*
+ * Queue r for px daemon: the approval request's row, then an audit row
+ * "queued" for each request it will send.  -1 with e PXE_QUEUED (or the
+ * error that kept it from being queued: then every target is refused).
+ */
+static int
+queue(struct gate *g, struct gate_req *r, const char *policy,
+    struct px_err *e)
+{
+	struct approvals *q;
+	struct px_err ae;
+	char who[384], note[64];
+	long timeout = 3600;
+	long long id = 0;
+
+	if (policy && (timeout = hitl_timeout(g->conf, policy, e)) < 0)
+		return gate_refuse_all(g, r, "refused-hitl", e);
+	identity(g, who, sizeof(who));
+	if ((q = approvals_open(NULL, e)) == NULL ||
+	    approvals_queue(q, r, g->p->name, policy ? policy : "-", timeout,
+	    g->allow_risk, who, &id, e) != 0) {
+		approvals_close(q);
+		px_wrap(e, "not queued for approval");
+		return gate_refuse_all(g, r, "refused-hitl", e);
+	}
+	approvals_close(q);
+	r->queued_id = id;
+	snprintf(note, sizeof(note), "approval %lld", id);
+	if (bulk(r)) {
+		if (audit_row(g, r, -1, "queued", NULL, note, 0, NULL, &ae) != 0)
+			warn(g, "could not record the queueing", &ae);
+	} else {
+		for (int i = 0; i < r->n; i++)
+			if (!r->t[i].refused && r->t[i].call.method &&
+			    audit_row(g, r, i, "queued", NULL, note, 0, NULL,
+			    &ae) != 0)
+				warn(g, "could not record the queueing", &ae);
+	}
+	px_fail(e, PXE_QUEUED, "queued as approval request %lld: %s", id,
+	    r->summary);
+	px_hint(e, "px daemon asks on Telegram and carries it out when "
+	    "approved; px approvals show %lld follows it", id);
+	return -1;
+}
+
 int
 gate_approve(struct gate *g, struct gate_req *r, struct px_err *e)
 {
@@ -411,6 +457,7 @@ gate_approve(struct gate *g, struct gate_req *r, struct px_err *e)
 	const struct pve_guest *gu = NULL;
 	const char *policy = NULL;
 	char who[128] = "";
+	int async = 0;
 	struct hitl_tick tick = { g->tick, g->tick_arg, g->tick_every };
 
 	if (g->dry_run)
@@ -431,6 +478,17 @@ gate_approve(struct gate *g, struct gate_req *r, struct px_err *e)
 		hr.tags = hr.pool = NULL;
 		policy = hitl_policy(g->conf, &hr);
 	}
+	if (g->approved) {
+		/* px daemon, carrying out a queued approval */
+		snprintf(r->approved_by, sizeof(r->approved_by), "approved by "
+		    "%s", g->approved);
+		return 0;
+	}
+	if (policy != NULL && (async = hitl_policy_async(g->conf, policy,
+	    e)) < 0)
+		return gate_refuse_all(g, r, "refused-hitl", e);
+	if (g->approve_async || async)
+		return queue(g, r, policy, e);
 	if (policy == NULL)
 		return 0;
 	if (hitl_approve_ticking(g->conf, policy, &hr, who, sizeof(who),

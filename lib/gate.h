@@ -48,6 +48,14 @@ struct gate {
 	/* The entry point when not the command line: "mcp client NAME"
 	 * (recorded in the audit log's user after "via"); NULL: none. */
 	const char *via;
+	/* --approve-async: when the change needs (or asks for) approval,
+	 * queue it for px daemon (lib/approvals.h) instead of waiting;
+	 * gate_approve then fails with PXE_QUEUED and r->queued_id. */
+	int approve_async;
+	/* Set by px daemon when it carries out a queued approval: the
+	 * change was approved already ("@name (id), approval 7"); the
+	 * gate asks nobody and records it. */
+	const char *approved;
 	struct audit *audit;	/* opened on first use */
 	/* Problems the gate cannot return as an error (an audit row of a
 	 * refusal or a task's end that could not be written). May be NULL. */
@@ -125,6 +133,8 @@ struct gate_req {
 	char id[96];
 	gate_recheck_fn recheck;	/* of the one request */
 	char approved_by[192];	/* set by gate_approve */
+	long long queued_id;	/* set by gate_approve: the approval
+				   request it was queued as */
 	struct risk_report risk;	/* a change without a guest to
 					   judge: its size (BulkCount) and
 					   the object's findings */
@@ -178,7 +188,9 @@ void gate_refuse_target(struct gate *g, struct gate_req *r, int i,
     const char *decision, const struct px_err *e);
 /* Human approval, once for the change, when a [policy] asks for it
  * (skipped in a dry run).  -1 with e when denied (every target refused,
- * audited). */
+ * audited).  With g->approve_async or a policy of mode = async: the
+ * change is queued (audited as "queued"), -1 with e PXE_QUEUED and
+ * r->queued_id; nothing is sent. */
 int gate_approve(struct gate *g, struct gate_req *r, struct px_err *e);
 /*
  * Send request i (a target's own), or the change's one request (i -1).

@@ -48,7 +48,7 @@
 #pragma weak px_whoami
 
 static const char *const policy_keys[] = {
-	"action", "vmid", "tag", "pool", "timeout", NULL
+	"action", "vmid", "tag", "pool", "timeout", "mode", NULL
 };
 
 /* ---- policies ---- */
@@ -257,6 +257,24 @@ hitl_timeout(const struct px_conf *c, const char *policy, struct px_err *e)
 	return t;
 }
 
+int
+hitl_policy_async(const struct px_conf *c, const char *policy,
+    struct px_err *e)
+{
+	char sec[256];
+	const char *v;
+
+	snprintf(sec, sizeof(sec), "policy %s", policy);
+	if ((v = conf_get(c, sec, "mode")) == NULL || strcmp(v, "sync") == 0)
+		return 0;
+	if (strcmp(v, "async") == 0)
+		return 1;
+	px_fail(e, PXE_CONFIG, "%s: [%s] mode: \"%s\" is not sync or async",
+	    c->path, sec, v);
+	px_hint(e, "see px.conf(5) for the keys and their values");
+	return -1;
+}
+
 /* Check that a policy can be read: known keys, a valid VMID list. */
 static int
 policy_check(const struct px_conf *c, const char *policy, struct px_err *e)
@@ -269,10 +287,12 @@ policy_check(const struct px_conf *c, const char *policy, struct px_err *e)
 		px_fail(e, PXE_CONFIG, "%s: [%s] %s: unknown key; refusing the "
 		    "mutation rather than guessing what the policy means",
 		    c->path, sec, v);
-		px_hint(e, "a policy has action, vmid, tag, pool and timeout; "
-		    "see px.conf(5)");
+		px_hint(e, "a policy has action, vmid, tag, pool, timeout and "
+		    "mode; see px.conf(5)");
 		return -1;
 	}
+	if (hitl_policy_async(c, policy, e) < 0)
+		return -1;
 	if ((v = conf_get(c, sec, "vmid")) != NULL && vmid_in(v, 0) == -1) {
 		px_fail(e, PXE_CONFIG, "%s: [%s] vmid: \"%s\" is not a list of "
 		    "VMIDs and ranges (100,200-299)", c->path, sec, v);
@@ -484,6 +504,23 @@ out:
 	secret_free(hex);
 	free(path);
 	return rc;
+}
+
+int
+hitl_key_load(unsigned char key[HITL_KEY_LEN], struct px_err *e)
+{
+	return hitl_key(key, e);
+}
+
+int
+hitl_nonce_new(char nonce[2 * HITL_NONCE_LEN + 1], struct px_err *e)
+{
+	unsigned char nb[HITL_NONCE_LEN];
+
+	if (random_bytes(nb, sizeof(nb), e) != 0)
+		return -1;
+	hex_encode(nb, sizeof(nb), nonce);
+	return 0;
 }
 
 /* "user@host" of the person running px. */
@@ -773,7 +810,8 @@ tg_open(struct tg *t, const struct px_conf *c, const char *policy,
 /* ---- asking ---- */
 
 static char *
-request_text(const struct hitl_request *r, const char *policy, long timeout)
+request_text(const struct hitl_request *r, const char *policy, long timeout,
+    const char *requester, const char *note)
 {
 	struct buf b = { 0 };
 	const char *sum = r->summary ? r->summary : "-";
@@ -792,8 +830,11 @@ request_text(const struct hitl_request *r, const char *policy, long timeout)
 		buf_printf(&b, "target: guest %d\n", r->vmid);
 	buf_printf(&b, "summary: %.*s%s\n", (int)n, sum,
 	    sum[n] ? "..." : "");
-	buf_printf(&b, "asked by: %s\n", whoami());
+	buf_printf(&b, "asked by: %s\n", requester ? requester :
+	    whoami());
 	buf_printf(&b, "policy: %s\n", policy);
+	if (note)
+		buf_printf(&b, "%s\n", note);
 	buf_printf(&b, "answer within %ld s, or it is denied", timeout);
 	return buf_steal(&b);
 }
@@ -1065,7 +1106,7 @@ hitl_approve_ticking(const struct px_conf *c, const char *policy,
 	hex_encode(nb, sizeof(nb), nonce);
 	hitl_callback_data(key, nonce, 'a', r->summary, approve);
 	hitl_callback_data(key, nonce, 'd', r->summary, deny);
-	text = request_text(r, policy, timeout);
+	text = request_text(r, policy, timeout, NULL, NULL);
 	markup = keyboard(approve, deny);
 	w.key = key;
 	w.nonce = nonce;
@@ -1144,4 +1185,135 @@ hitl_notify(const struct px_conf *c, const char *text, struct px_err *e)
 	buf_free(&f);
 	tg_close(&t);
 	return rc;
+}
+
+/* ---- the same conversation in steps, for px daemon's queue ---- */
+
+struct hitl_bot {
+	struct tg t;
+	unsigned char key[HITL_KEY_LEN];
+};
+
+int
+hitl_bot_open(const struct px_conf *c, struct hitl_bot **out,
+    struct px_err *e)
+{
+	struct hitl_bot *b = px_xcalloc(1, sizeof(*b));
+
+	*out = NULL;
+	if (tg_open(&b->t, c, "(queued approvals)", e) != 0 ||
+	    hitl_key(b->key, e) != 0) {
+		hitl_bot_close(b);
+		return -1;
+	}
+	*out = b;
+	return 0;
+}
+
+void
+hitl_bot_close(struct hitl_bot *b)
+{
+	if (b == NULL)
+		return;
+	tg_close(&b->t);
+	explicit_bzero(b->key, sizeof(b->key));
+	free(b);
+}
+
+char *
+hitl_request_text(const struct hitl_request *r, const char *policy,
+    long timeout, const char *requester, const char *note)
+{
+	return request_text(r, policy, timeout, requester, note);
+}
+
+int
+hitl_bot_ask(struct hitl_bot *b, const struct hitl_request *r,
+    const char *text, const char *nonce, long long *msgid,
+    struct px_err *e)
+{
+	char approve[HITL_DATA_MAX + 1], deny[HITL_DATA_MAX + 1];
+	char *markup;
+	int rc;
+
+	hitl_callback_data(b->key, nonce, 'a', r->summary, approve);
+	hitl_callback_data(b->key, nonce, 'd', r->summary, deny);
+	markup = keyboard(approve, deny);
+	rc = tg_send(&b->t, text, markup, msgid, e);
+	free(markup);
+	return rc;
+}
+
+int
+hitl_bot_check(const struct hitl_bot *b, const char *nonce,
+    const char *summary, const char *data)
+{
+	return hitl_callback_check(b->key, nonce, summary, data);
+}
+
+void
+hitl_bot_edit(struct hitl_bot *b, long long msgid, const char *text,
+    const char *tail)
+{
+	if (msgid > 0)
+		tg_edit(&b->t, msgid, text, tail);
+}
+
+int
+hitl_bot_poll(struct hitl_bot *b, long long *offset,
+    const char *(*fn)(void *arg, const char *data, const char *who),
+    void *arg, struct px_err *e)
+{
+	struct tg_answer a;
+	struct buf f = { 0 };
+	long long first = *offset;
+	int u, i, n = 0;
+
+	if (*offset > 0)
+		form_addf(&f, "offset", "%lld", *offset);
+	form_add(&f, "timeout", "0");
+	form_add(&f, "allowed_updates", "[\"callback_query\"]");
+	if (tg_call(&b->t, "getUpdates", f.p, &a, e) != 0) {
+		tg_answer_free(&a);
+		buf_free(&f);
+		return -1;
+	}
+	buf_free(&f);
+	JSON_FOREACH(&a.j, a.result, u, i) {
+		long long uid = json_get_int(&a.j, u, "update_id", -1);
+		int cq = json_get(&a.j, u, "callback_query");
+		long long chat, from;
+		const char *reply = "not accepted";
+		char who[256], *id, *data;
+
+		if (uid < first)
+			continue;	/* confirmed already */
+		if (uid >= *offset)
+			*offset = uid + 1;
+		if (json_type(&a.j, cq) != JSON_OBJECT)
+			continue;
+		n++;
+		id = json_get_str(&a.j, cq, "id");
+		data = json_get_str(&a.j, cq, "data");
+		if (json_int(&a.j, json_path(&a.j, cq, "message.chat.id"),
+		    &chat) == 0 && chat == b->t.chat &&
+		    json_int(&a.j, json_path(&a.j, cq, "from.id"), &from) == 0 &&
+		    from == b->t.approver && data != NULL &&
+		    strlen(data) <= HITL_DATA_MAX) {
+			from_name(&a.j, cq, who, sizeof(who));
+			reply = fn(arg, data, who);
+		}
+		if (id && reply)
+			tg_answer_callback(&b->t, id, reply);
+		free(id);
+		free(data);
+	}
+	tg_answer_free(&a);
+	if (*offset > first) {
+		/* confirm what was seen: no later poll sees it again */
+		buf_printf(&f, "offset=%lld&timeout=0&limit=1", *offset);
+		tg_call_quiet(&b->t, "getUpdates", f.p);
+		buf_free(&f);
+	}
+	return n;
 }

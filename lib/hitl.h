@@ -91,4 +91,55 @@ int hitl_callback_check(const unsigned char key[HITL_KEY_LEN],
 long hitl_timeout(const struct px_conf *c, const char *policy,
     struct px_err *e);
 
+/* Whether policy says mode = async (its approval is queued for px
+ * daemon rather than waited for): 1, 0 (sync, the default), -1 with e
+ * (PXE_CONFIG) for another value. */
+int hitl_policy_async(const struct px_conf *c, const char *policy,
+    struct px_err *e);
+/* The HMAC key (hitl.key in the data dir, created 0600 on first use). */
+int hitl_key_load(unsigned char key[HITL_KEY_LEN], struct px_err *e);
+/* A new random nonce, in hex. */
+int hitl_nonce_new(char nonce[2 * HITL_NONCE_LEN + 1], struct px_err *e);
+/* The text of an approval message (malloc'd): asked by requester (NULL:
+ * who runs px), with one more line note (or NULL). */
+char *hitl_request_text(const struct hitl_request *r, const char *policy,
+    long timeout, const char *requester, const char *note);
+
+/*
+ * The conversation of hitl_approve in steps, for px daemon's queue of
+ * approvals (lib/approvals.h): hitl_bot_ask posts a request with the
+ * buttons of nonce and returns at once; hitl_bot_poll reads the answers
+ * that arrived (one getUpdates without waiting).  Same [telegram], same
+ * key, same callback data as hitl_approve.
+ */
+struct hitl_bot;
+/* Read [telegram] and the key: 0 with *b (hitl_bot_close), or -1 with e
+ * (PXE_HITL_DENIED when Telegram is not configured). */
+int hitl_bot_open(const struct px_conf *c, struct hitl_bot **b,
+    struct px_err *e);
+void hitl_bot_close(struct hitl_bot *b);
+/* Post r's message (hitl_request_text's text) with Approve/Deny buttons
+ * for nonce: 0 with *msgid, or -1 with e. */
+int hitl_bot_ask(struct hitl_bot *b, const struct hitl_request *r,
+    const char *text, const char *nonce, long long *msgid,
+    struct px_err *e);
+/* hitl_callback_check with the bot's key. */
+int hitl_bot_check(const struct hitl_bot *b, const char *nonce,
+    const char *summary, const char *data);
+/* Replace message msgid's text with text and tail, dropping its buttons
+ * (best effort). */
+void hitl_bot_edit(struct hitl_bot *b, long long msgid, const char *text,
+    const char *tail);
+/*
+ * One getUpdates from *offset, without waiting.  Each button pressed in
+ * the configured chat by the approver is handed to fn (its callback data
+ * and "@name (id)"), whose answer is shown to the presser (NULL: none);
+ * any other press is answered "not accepted".  The updates seen are
+ * confirmed and *offset moves past them.  Returns how many presses were
+ * read, or -1 with e.
+ */
+int hitl_bot_poll(struct hitl_bot *b, long long *offset,
+    const char *(*fn)(void *arg, const char *data, const char *who),
+    void *arg, struct px_err *e);
+
 #endif

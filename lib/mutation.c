@@ -78,7 +78,8 @@ fail_row(struct mut_row *row, const struct px_err *e)
 	row->err = *e;
 	row->failed = 1;
 	snprintf(row->message, sizeof(row->message), "%s", e->msg);
-	set_result(row, gate_is_refusal(e->id) ? "refused" :
+	set_result(row, e->id == PXE_QUEUED ? "queued" :
+	    gate_is_refusal(e->id) ? "refused" :
 	    e->id == PXE_OUTCOME_UNKNOWN ? "unknown" : "failed");
 }
 
@@ -267,6 +268,10 @@ mutation_run(struct gate *g, struct gate_req *r, const struct mutation_opts *o,
 		mark_refused(&u);
 		if (u.bulk && !rows[0].failed)
 			fail_row(&rows[0], e);
+		/* queued for approval: every row not refused says so */
+		for (int k = 0; e->id == PXE_QUEUED && k < u.nrows; k++)
+			if (!rows[k].failed)
+				fail_row(&rows[k], e);
 		return -1;
 	}
 	mark_refused(&u);

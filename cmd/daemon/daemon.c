@@ -44,9 +44,11 @@ PX_COMMAND(daemon, "watch and act: alerts, approvals, schedules, "
 
 /* The parts, in the order they start. */
 extern struct part part_alerts, part_schedule, part_exporter;
+extern struct part part_approvals;
 extern struct part part_reconcile;
 static struct part *parts_table[] = {
 	&part_alerts,
+	&part_approvals,
 	&part_schedule,
 	&part_exporter,
 	&part_reconcile,
@@ -148,7 +150,7 @@ conf_seconds(const struct px_conf *c, const char *section, const char *key,
 }
 
 static const char *const daemon_keys[] = { "alerts_interval",
-	"schedule_interval", "exporter_interval", "ntfy_server", "ntfy_token_file", NULL };
+	"schedule_interval", "exporter_interval", "approvals_interval", "ntfy_server", "ntfy_token_file", NULL };
 
 /* Check every part's configuration in c; on success swap it in (the old
  * part state freed), else leave everything as it was.  0 or -1 with e. */
@@ -379,14 +381,6 @@ daemon_main(int argc, char **argv)
 
 	dlog(&d, DL_INFO, "daemon", "started, pid %ld, configuration %s",
 	    (long)getpid(), d.conf.path);
-	/* parts not in this px yet: their --no- options are accepted */
-	for (int k = 1; k < 4; k++) {
-		static const char *const later[] = { NULL, "approvals",
-			"exporter", "reconcile", "schedule" };
-
-		if (!off[k] && k != 2 && k != 3)
-			dlog(&d, DL_INFO, later[k], "not in this version of px");
-	}
 	for (int i = 0; i < nparts; i++) {
 		struct part *p = &parts[i];
 

@@ -26,6 +26,9 @@ static const struct px_opt opts[] = {
 	PX_OPT_END
 };
 
+/* --approve-async, for task stop */
+static int approve_async;
+
 PX_COMMAND(task, "show a task's status or log, wait for its end, stop it",
     opts, "status | log | wait | stop", "upid");
 
@@ -205,6 +208,7 @@ task_stop(struct px_cli *x, const char *upid, int yes, int dry_run,
 	m.g.yes = yes;
 	m.g.dry_run = dry_run;
 	m.g.allow_risk = allow_risk;
+	m.g.approve_async = approve_async;
 	if (mutation_admit(&m.g, &r, &m.ui, &e) != 0 ||
 	    gate_send(&m.g, &r, 0, &res, &e) != 0)
 		px_die(&e);
@@ -252,6 +256,9 @@ task_main(int argc, char **argv)
 		case PX_O_ALLOW_RISK:
 			allow_risk = 1;
 			break;
+		case PX_O_APPROVE_ASYNC:
+			approve_async = 1;
+			break;
 		case O_FOLLOW:
 			follow = 1;
 			break;
@@ -274,7 +281,8 @@ task_main(int argc, char **argv)
 	    strcmp(what, "wait") && strcmp(what, "stop"))
 		px_errx(PX_EXIT_USAGE, "unknown subcommand '%s' (status, log, "
 		    "wait, stop)", what);
-	if ((yes || dry_run || allow_risk) && strcmp(what, "stop") != 0)
+	if ((yes || dry_run || allow_risk || approve_async) &&
+	    strcmp(what, "stop") != 0)
 		px_errx(PX_EXIT_USAGE, "-y, -n and --allow-risk are for task "
 		    "stop");
 	if (follow && strcmp(what, "log") != 0)

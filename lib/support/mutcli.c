@@ -125,6 +125,9 @@ mutcli_opt(struct mutcli *m, int ch, const char *arg)
 	case PX_O_ALLOW_RISK:
 		m->g.allow_risk = 1;
 		return 1;
+	case PX_O_APPROVE_ASYNC:
+		m->g.approve_async = 1;
+		return 1;
 	case PX_O_NO_WAIT:
 		m->o.no_wait = 1;
 		return 1;
@@ -149,6 +152,7 @@ mutcli_connect(struct mutcli *m)
 {
 	struct px_err e = { 0 };
 	int yes = m->g.yes, dry = m->g.dry_run, risk = m->g.allow_risk;
+	int async = m->g.approve_async;
 
 	if (m->o.no_wait && m->o.policy != MUTATION_ALL)
 		px_errx(PX_EXIT_USAGE, "--policy %s needs to wait for each "
@@ -160,6 +164,7 @@ mutcli_connect(struct mutcli *m)
 	m->g.yes = yes;
 	m->g.dry_run = dry;
 	m->g.allow_risk = risk;
+	m->g.approve_async = async;
 	m->g.warn = gate_warn;
 	/* a change px daemon makes through a child px (its reconcile part)
 	 * is audited "... via px daemon reconcile": only that form, a

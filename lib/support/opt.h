@@ -48,6 +48,7 @@ enum {
 				   same name (PX_PARAM, objcli.h) */
 	PX_O_SECRET_FILE,	/* --NAME-file F: secret parameter NAME */
 	PX_O_SECRET_ENV,	/* --NAME-env VAR: the same from VAR */
+	PX_O_APPROVE_ASYNC,	/* --approve-async (lib/approvals.h) */
 };
 
 /* The common output options (lib/support/cli.c handles them). */
@@ -70,8 +71,9 @@ enum {
 #define PX_OPT_NOWAIT { PX_O_NO_WAIT, "no-wait", NULL, "print the task id and do not wait for the task" }
 #define PX_OPT_TIMEOUT { PX_O_TIMEOUT, "timeout", "seconds", "stop waiting for a task after this long" }
 #define PX_OPT_POLICY { PX_O_POLICY, "policy", "all | canary[=N] | rolling[=K]", "how a batch of guests proceeds" }
-/* -n -y --allow-risk */
-#define PX_OPT_GATE PX_OPT_DRYRUN, PX_OPT_YES, PX_OPT_ALLOWRISK
+#define PX_OPT_APPROVEASYNC { PX_O_APPROVE_ASYNC, "approve-async", NULL, "queue the change for approval by px daemon, do not wait" }
+/* -n -y --allow-risk --approve-async */
+#define PX_OPT_GATE PX_OPT_DRYRUN, PX_OPT_YES, PX_OPT_ALLOWRISK, PX_OPT_APPROVEASYNC
 /* ... and --no-wait --timeout, for commands that follow a task */
 #define PX_OPT_MUTATE PX_OPT_GATE, PX_OPT_NOWAIT, PX_OPT_TIMEOUT
 

@@ -1,0 +1,239 @@
+#!/bin/sh
+# Async approvals end to end: -y --approve-async (or a [policy] with
+# mode = async) queues the change; a real px daemon asks on pxsim's
+# Telegram fake and carries out what was approved exactly once, through
+# the gate again; px approvals list | show | cancel.
+. "$(dirname "$0")/lib.sh"
+sim_start --telegram
+py() {	# py EXPR: evaluate EXPR on the JSON on stdin, its "data" as d
+	/usr/bin/python3 -c "import json, sys; d = json.load(sys.stdin)['data']; print($1)"
+}
+jq1() {	# jq1 EXPR: EXPR on px's JSON array on stdin, as d
+	/usr/bin/python3 -c "import json, sys; d = json.load(sys.stdin); print($1)"
+}
+token=$(simctl GET telegram | py 'd["token"]')
+chat=$(simctl GET telegram | py 'd["chat_id"]')
+approver=$(simctl GET telegram | py 'd["approver"]')
+fp=$(sed -n 's/^fingerprint = //p' "$PX_CONFIG")
+profile=$(cat "$PX_CONFIG")
+printf '%s\n' "$token" >"$T/bot.token"
+chmod 600 "$T/bot.token"
+write_conf() {	# write_conf [EXTRA]
+	{
+		printf '%s\n\n' "$profile"
+		printf '[telegram]\nbot_token_file = %s\nchat_id = %s\n' \
+		    "$T/bot.token" "$chat"
+		printf 'approver = %s\napi_url = %s\nfingerprint = %s\n\n' \
+		    "$approver" "$SIM_URL" "$fp"
+		printf '[daemon]\napprovals_interval = 1\n\n'
+		printf '[policy quick]\naction = reboot\ntimeout = 2\nmode = async\n'
+		[ -n "${1-}" ] && printf '\n%s\n' "$1"
+	} >"$PX_CONFIG"
+	chmod 600 "$PX_CONFIG"
+}
+write_conf
+
+DPID=
+dstart() {
+	: >"$T/d.log"
+	px daemon --no-alerts --no-exporter --no-schedule --no-reconcile \
+	    2>"$T/d.log" &
+	DPID=$!
+	i=0
+	while ! grep -q 'daemon: started' "$T/d.log" && [ $i -lt 100 ]; do
+		kill -0 $DPID 2>/dev/null || break
+		sleep 0.05; i=$((i + 1))
+	done
+}
+dstop() {
+	[ -n "$DPID" ] || return 0
+	kill -"${1:-TERM}" $DPID 2>/dev/null
+	wait $DPID
+	DPID=
+}
+trap 'if [ -n "$DPID" ]; then kill $DPID 2>/dev/null; fi; cleanup' EXIT
+
+msgs() { simctl GET telegram/messages | py "$1"; }
+nmsgs() { msgs 'len(d)'; }
+state() { px approvals show "$1" -j 2>/dev/null | jq1 'd[0]["state"]'; }
+field() { px approvals show "$1" -j 2>/dev/null | jq1 "d[0]['$2']"; }
+# wait_state ID STATE...: until approval ID is in one of the states
+wait_state() {
+	_id=$1; shift
+	i=0
+	while [ $i -lt 150 ]; do
+		_s=$(state "$_id")
+		for _w in "$@"; do [ "$_s" = "$_w" ] && return 0; done
+		sleep 0.1; i=$((i + 1))
+	done
+	echo "# approval $_id is $_s, not $*"
+	return 1
+}
+wait_msgs() {	# wait_msgs N: until the bot posted N messages
+	i=0
+	while [ "$(nmsgs)" -lt "$1" ] && [ $i -lt 100 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+	[ "$(nmsgs)" -ge "$1" ]
+}
+msgid_of() { msgs "[m['message_id'] for m in d if 'approval $1;' in m['text']][0]"; }
+press() { simctl POST telegram/press "$1" >/dev/null; }
+writes() { sim_log | grep -cE "^(POST|PUT|DELETE) $1"; }
+vmstatus() { sim_api GET "nodes/$1/qemu/$2/status/current" | py 'd["status"]'; }
+
+# a running VM to stop
+set -- $(sim_api GET cluster/resources?type=vm | py "' '.join(next((r['node'], str(r['vmid'])) for r in d if r['type'] == 'qemu' and r['status'] == 'running' and not r.get('template')))")
+node=$1 vm=$2
+
+# --- queue: exit 0, nothing sent
+run px stop -y --approve-async "$vm"
+is "$rc" 0 "-y --approve-async: exit 0"
+like "$out" "queued +queued as approval request 1" "the row says queued, with the id"
+is "$(writes "/api2/json/nodes/$node/qemu/$vm/status")" 0 "nothing sent to the cluster"
+is "$(vmstatus "$node" "$vm")" running "the VM still runs"
+is "$(state 1)" pending "px approvals show: pending"
+run px approvals list -j
+is "$rc" 0 "px approvals list -j"
+is "$(printf '%s' "$out" | jq1 'sorted(d[0].keys())')" \
+    "['action', 'approver', 'created', 'expires', 'id', 'intact', 'policy', 'profile', 'requester', 'result', 'state', 'summary', 'targets', 'updated']" \
+    "the documented fields"
+is "$(printf '%s' "$out" | jq1 'd[0]["policy"]')" "-" "policy - when only --approve-async asked"
+is "$(stat -c %a "$XDG_DATA_HOME/px/approvals.db")" 600 "approvals.db is 0600"
+
+# --- the daemon asks; approve twice: runs once
+dstart
+wait_msgs 1; ok $? "the daemon asks on Telegram"
+wait_state 1 asked; ok $? "state asked"
+m=$(msgid_of 1)
+like "$(msgs "[x['text'] for x in d if x['message_id'] == $m][0]")" \
+    "summary: stop VM $vm" "the message names the change"
+is "$(writes "/api2/json/nodes/$node/qemu/$vm/status")" 0 "still nothing sent while asking"
+a=$(msgs "[x for x in d if x['message_id'] == $m][0]['reply_markup']['inline_keyboard'][0][0]['callback_data']")
+press "message_id=$m&data=$a"
+press "message_id=$m&data=$a"
+wait_state 1 done failed; ok $? "approved: carried out"
+is "$(state 1)" done "state done"
+is "$(writes "/api2/json/nodes/$node/qemu/$vm/status/stop")" 1 "the stop was sent exactly once"
+is "$(vmstatus "$node" "$vm")" stopped "the VM is stopped"
+like "$(field 1 approver)" "@approver \($approver\)" "the approver is recorded"
+press "message_id=$m&data=$a"
+sleep 2
+is "$(writes "/api2/json/nodes/$node/qemu/$vm/status/stop")" 1 "a third press later: still once"
+run px audit log -j
+like "$out" "via approval 1" "audited via approval 1"
+like "$out" "approved by @approver \($approver\)" "the audit names the approver"
+
+# --- a non-power change: px set
+run px set -y --approve-async "$vm" "description=queued-by-test"
+is "$rc" 0 "px set -y --approve-async: queued"
+wait_state 2 asked; ok $? "asked"
+m=$(msgid_of 2)
+press "message_id=$m&button=0"
+wait_state 2 done failed; ok $? "approved px set carried out"
+is "$(state 2)" done "state done"
+is "$(sim_api GET "nodes/$node/qemu/$vm/config" | py 'd.get("description")')" \
+    queued-by-test "the config changed"
+is "$(writes "/api2/json/nodes/$node/qemu/$vm/config")" 1 "one config write"
+
+# --- deny
+run px start -y --approve-async "$vm"
+wait_state 3 asked; ok $? "start asked"
+press "message_id=$(msgid_of 3)&button=1"
+wait_state 3 denied; ok $? "Deny: state denied"
+is "$(writes "/api2/json/nodes/$node/qemu/$vm/status/start")" 0 "nothing sent"
+run px audit log -j
+like "$out" "denied by @approver" "audited as denied"
+
+# --- timeout, through a policy with mode = async (no --approve-async)
+run px reboot -y "$vm"
+is "$rc" 0 "a policy with mode = async queues: exit 0"
+like "$out" "queued" "says queued"
+wait_state 4 expired; ok $? "no answer: expired"
+is "$(field 4 policy)" quick "the policy is recorded"
+is "$(writes "/api2/json/nodes/$node/qemu/$vm/status/reboot")" 0 "nothing sent"
+run px audit log -j
+like "$out" "no answer on Telegram within 2 s \(approval 4" "audited as timed out"
+
+# --- freeze after queueing: refused at run time
+run px start -y --approve-async "$vm"
+wait_state 5 asked; ok $? "start asked"
+run px incident freeze -p sim --reason "test freeze" --ttl 10m
+is "$rc" 0 "frozen after queueing"
+press "message_id=$(msgid_of 5)&button=0"
+wait_state 5 done failed; ok $? "approved"
+is "$(state 5)" failed "refused at run time: failed"
+like "$(field 5 result)" "frozen" "the result says frozen"
+is "$(writes "/api2/json/nodes/$node/qemu/$vm/status/start")" 0 "nothing sent while frozen"
+run px audit log -j
+like "$out" "refused-frozen" "the refusal is audited"
+px incident thaw -p sim --reason "test over" >/dev/null 2>&1
+
+dstop
+
+# --- cancel (daemon stopped: stays pending)
+run px start -y --approve-async "$vm"
+run px approvals cancel 6
+is "$rc" 0 "cancel a pending request"
+is "$(state 6)" cancelled "state cancelled"
+run px approvals cancel 6
+is "$rc" 2 "a second cancel: exit 2"
+run px approvals cancel 1
+is "$rc" 2 "cancel a done request: exit 2"
+run px approvals cancel 999
+is "$rc" 5 "unknown id: exit 5"
+run px approvals show abc
+is "$rc" 2 "a malformed id: exit 2"
+
+# --- a tampered row: refused, audited, never sent
+run px start -y --approve-async "$vm"
+sqlite3 "$XDG_DATA_HOME/px/approvals.db" \
+    "UPDATE approvals SET request = replace(request, 'status/start', 'status/stop') WHERE id = 7"
+run px approvals show 7
+is "$rc" 3 "show of a tampered row: exit 3"
+like "$err" "seal" "says the seal does not match"
+n0=$(nmsgs)
+dstart
+wait_state 7 failed; ok $? "the daemon refuses the tampered row"
+like "$(field 7 result)" "does not match its seal" "the result says why"
+is "$(nmsgs)" "$n0" "never asked about on Telegram"
+is "$(writes "/api2/json/nodes/$node/qemu/$vm/status")" 1 "nothing more sent"
+run px audit log -j
+like "$out" "refused-tampered" "audited as tampered"
+dstop
+
+# --- a daemon that died while running: never twice
+sqlite3 "$XDG_DATA_HOME/px/approvals.db" \
+    "UPDATE approvals SET state = 'running', runner = '999999@$(hostname)' WHERE id = 2"
+dstart
+wait_state 2 done failed unknown; ok $? "a running row of a dead daemon is judged"
+is "$(state 2)" done "from the audit log: done"
+is "$(writes "/api2/json/nodes/$node/qemu/$vm/config")" 1 "not sent again"
+dstop KILL 2>/dev/null
+
+# --- hostile input: the summary does not reach the terminal raw
+run px set -y --approve-async "$vm" "description=$(printf 'a\033]0;x\007\r\nb')"
+run px approvals list
+unlike "$out" "$(printf '\033')" "no raw ESC in list"
+run px approvals show 8
+is "$rc" 0 "show the hostile one"
+like "$out" "description" "shows it"
+unlike "$out" "$(printf '\033')" "no raw ESC in show"
+
+# --- a read-only profile at run time: refused
+run px start -y --approve-async "$vm"
+is "$(state 9)" pending "queued while writable"
+profile="$profile
+read_only = yes"
+write_conf
+dstart
+wait_state 9 asked; ok $? "asked"
+press "message_id=$(msgid_of 9)&button=0"
+wait_state 9 done failed; ok $? "approved"
+is "$(state 9)" failed "refused at run time: failed"
+like "$(field 9 result)" "read-only" "the result says read-only"
+is "$(writes "/api2/json/nodes/$node/qemu/$vm/status/start")" 0 "nothing sent"
+run px audit log -j
+like "$out" "refused-read-only" "the refusal is audited"
+dstop
+
+done_testing
