@@ -488,3 +488,115 @@ pve_mac_parse(const struct json *j, int t, char mac[18])
 	mac[17] = '\0';
 	return 0;
 }
+
+/* A log line from the string at k: at most max bytes (on a character
+ * boundary), a tab a blank, every other control '?'; NULL when k is no
+ * string. */
+static char *
+log_line(const struct json *j, int k, size_t max)
+{
+	char *s;
+	size_t len = 0;
+
+	if (json_type(j, k) != JSON_STRING || (s = json_strdup(j, k)) == NULL)
+		return NULL;
+	while (s[len]) {
+		int ctl;
+		size_t c = text_char(s + len, &ctl);
+
+		if (len + c > max)
+			break;
+		len += c;
+	}
+	s[len] = '\0';
+	for (char *t = s; *t; t++)
+		if (*t == '\t')
+			*t = ' ';
+	return text_sanitize(s);
+}
+
+int
+pve_journal_parse(const struct json *j, int arr, size_t maxline,
+    struct pve_journal *out, struct px_err *e)
+{
+	int k, i, n;
+
+	memset(out, 0, sizeof(*out));
+	if (json_type(j, arr) != JSON_ARRAY) {
+		px_fail(e, PXE_PARSE, "the journal is not a list");
+		return -1;
+	}
+	n = json_len(j, arr);
+	if ((out->lines = calloc((size_t)n + 1, sizeof(*out->lines))) == NULL) {
+		px_fail(e, PXE_FAILURE, "out of memory");
+		return -1;
+	}
+	JSON_FOREACH(j, arr, k, i) {
+		if (json_type(j, k) != JSON_STRING)
+			continue;
+		if (n >= 2 && i == n - 1) {
+			/* the cursor of the last line: sent back as it is,
+			 * so whole or not at all */
+			out->has_cursor = 1;
+			if (json_strcpy(j, k, out->cursor, sizeof(out->cursor))
+			    < 0 || strlen(out->cursor) >= sizeof(out->cursor) -
+			    1)
+				out->cursor[0] = '\0';
+			continue;
+		}
+		if (n >= 2 && i == 0)
+			continue;
+		if ((out->lines[out->n] = log_line(j, k, maxline)) != NULL)
+			out->n++;
+	}
+	return 0;
+}
+
+void
+pve_journal_free(struct pve_journal *jn)
+{
+	for (int i = 0; i < jn->n; i++)
+		free(jn->lines[i]);
+	free(jn->lines);
+	memset(jn, 0, sizeof(*jn));
+}
+
+int
+pve_syslog_parse(const struct json *j, int arr, size_t maxline,
+    struct pve_syslog_line **out, int *n, long long *total,
+    struct px_err *e)
+{
+	int k, i;
+
+	*out = NULL;
+	*n = 0;
+	*total = json_type(j, 0) == JSON_OBJECT ? json_get_int(j, 0, "total",
+	    -1) : -1;
+	if (json_type(j, arr) != JSON_ARRAY) {
+		px_fail(e, PXE_PARSE, "the syslog is not a list");
+		return -1;
+	}
+	if ((*out = calloc((size_t)json_len(j, arr) + 1, sizeof(**out))) ==
+	    NULL) {
+		px_fail(e, PXE_FAILURE, "out of memory");
+		return -1;
+	}
+	JSON_FOREACH(j, arr, k, i) {
+		struct pve_syslog_line *l = &(*out)[*n];
+
+		if (json_type(j, k) != JSON_OBJECT ||
+		    (l->t = log_line(j, json_get(j, k, "t"), maxline)) == NULL)
+			continue;
+		l->n = json_get_int(j, k, "n", 0);
+		(*n)++;
+	}
+	return 0;
+}
+
+void
+pve_syslog_free(struct pve_syslog_line *v, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(v[i].t);
+	free(v);
+}

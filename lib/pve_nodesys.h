@@ -158,6 +158,41 @@ int pve_text_parse(const struct json *j, int t, size_t max, char **out,
  * pairs between ':' or '-'), as sent, into mac; 0, or -1 (mac "") when it is no MAC address. */
 int pve_mac_parse(const struct json *j, int t, char mac[18]);
 
+/* GET /nodes/{node}/journal: strings, the first and the last the
+ * cursors of the first and last line when there are two or more. */
+struct pve_journal {
+	char **lines;		/* malloc'd, each one line: cut to the
+				 * parser's max bytes, a tab a blank, every
+				 * other control '?' */
+	int n;
+	char cursor[512];	/* the last line's; "" when none or longer */
+	int has_cursor;		/* the answer ended with a cursor string
+				 * (cursor "" then: it was too long) */
+};
+
+/* The journal of the array at arr into *out (free with
+ * pve_journal_free); elements that are no string are skipped.
+ * PXE_PARSE when arr is not an array. */
+int pve_journal_parse(const struct json *j, int arr, size_t maxline,
+    struct pve_journal *out, struct px_err *e);
+void pve_journal_free(struct pve_journal *jn);
+
+/* One of GET /nodes/{node}/syslog. */
+struct pve_syslog_line {
+	long long n;		/* its line number; 0 when absent */
+	char *t;		/* malloc'd, as pve_journal's lines */
+};
+
+/* The rows of the array at arr into *out (calloc'd; free with
+ * pve_syslog_free), *n of them, and the answer's "total" (of the
+ * envelope j->tokens[0]; -1 when absent) into *total; rows that are no
+ * object or have no text are skipped.  PXE_PARSE when arr is not an
+ * array. */
+int pve_syslog_parse(const struct json *j, int arr, size_t maxline,
+    struct pve_syslog_line **out, int *n, long long *total,
+    struct px_err *e);
+void pve_syslog_free(struct pve_syslog_line *v, int n);
+
 /* Keep a multi-line text's newlines and tabs and turn every other
  * control into '?' in place (shorter, never longer); returns s. */
 char *pve_text_sanitize_lines(char *s);

@@ -233,6 +233,68 @@ simple_lists(void)
 	    "text: an object is no text");
 	json_free(&j);
 
+	/* journal: cursors first and last, lines between */
+	{
+		struct pve_journal jn;
+		struct pve_syslog_line *sl;
+		long long total;
+
+		parse(&j, "[\"s=first\",\"Dec 05 pve1 sshd[1]: a\\tb\","
+		    "\"Dec 05 pve1 login: user=evil\\u001b]0;pwned\\u0007\",7,"
+		    "\"\\u00e4\\u00e4\\u00e4\\u00e4\",\"s=last\"]");
+		ok(pve_journal_parse(&j, 0, 6, &jn, &e) == 0, "journal parses");
+		is_int(jn.n, 3, "journal: three lines, a number skipped");
+		is_str(jn.cursor, "s=last", "journal: the last cursor");
+		ok(jn.has_cursor, "journal: it has one");
+		is_str(jn.lines[0], "Dec 05", "journal: a line cut at max");
+		is_str(jn.lines[2], "\xc3\xa4\xc3\xa4\xc3\xa4", "journal: cut on a "
+		    "character boundary");
+		pve_journal_free(&jn);
+		ok(pve_journal_parse(&j, 0, 8192, &jn, &e) == 0 &&
+		    strcmp(jn.lines[0], "Dec 05 pve1 sshd[1]: a b") == 0,
+		    "journal: a tab is a blank");
+		is_str(jn.lines[1], "Dec 05 pve1 login: user=evil?]0;pwned?",
+		    "journal: ESC and BEL are '?'");
+		pve_journal_free(&jn);
+		json_free(&j);
+		parse(&j, "[\"only\"]");
+		ok(pve_journal_parse(&j, 0, 8192, &jn, &e) == 0 && jn.n == 1 &&
+		    !jn.has_cursor, "journal: one string is a line, no cursor");
+		pve_journal_free(&jn);
+		json_free(&j);
+		snprintf(body, sizeof(body), "[\"a\",\"x\",\"%.600s\"]", big);
+		parse(&j, body);
+		ok(pve_journal_parse(&j, 0, 8192, &jn, &e) == 0 &&
+		    jn.has_cursor && jn.cursor[0] == '\0', "journal: a cursor too "
+		    "long to send back whole is none");
+		pve_journal_free(&jn);
+		json_free(&j);
+		parse(&j, "{\"a\":1}");
+		ok(pve_journal_parse(&j, 0, 8192, &jn, &e) != 0 && e.id ==
+		    PXE_PARSE, "journal: an object is no journal");
+		json_free(&j);
+
+		/* syslog: rows {n, t} and the envelope's total */
+		parse(&j, "{\"data\":[{\"n\":1,\"t\":\"boot\\r\"},{\"n\":\"2\","
+		    "\"t\":\"x\\u009b1m\"},{\"n\":3},\"junk\",{\"n\":4,\"t\":5}],"
+		    "\"total\":\"40\"}");
+		ok(pve_syslog_parse(&j, json_get(&j, 0, "data"), 8192, &sl, &n,
+		    &total, &e) == 0, "syslog parses");
+		is_int(n, 2, "syslog: rows with no text or no object skipped");
+		is_int(total, 40, "syslog: the total, as a string");
+		ok(sl[0].n == 1 && strcmp(sl[0].t, "boot?") == 0,
+		    "syslog: CR is '?'");
+		ok(sl[1].n == 2 && strcmp(sl[1].t, "x?1m") == 0,
+		    "syslog: n as a string, a C1 CSI '?'");
+		pve_syslog_free(sl, n);
+		json_free(&j);
+		parse(&j, "{\"data\":{}}");
+		ok(pve_syslog_parse(&j, json_get(&j, 0, "data"), 8192, &sl, &n,
+		    &total, &e) != 0 && e.id == PXE_PARSE && total == -1,
+		    "syslog: an object is no list, no total");
+		json_free(&j);
+	}
+
 	/* wake-on-LAN */
 	parse(&j, "[\"aa:bb:cc:00:11:22\",\"AA-BB-CC-00-11-22\","
 	    "\"aa:bb:cc:00:11:2\\u001b\",\"aa:bb:cc:00:11:22:33\",5]");

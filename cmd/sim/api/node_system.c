@@ -1454,8 +1454,8 @@ dns_put(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 		const char *v = sim_param(rq, k[i]);
 
 		if (v != NULL && !ipv4_ok(v) && strchr(v, ':') == NULL) {
-			sim_param_errorf(rs, k[i], "value does not look like "
-			    "a valid IP address");
+			sim_param_errorf(rs, k[i], "invalid format - value "
+			    "does not look like a valid IP address");
 			return;
 		}
 	}
