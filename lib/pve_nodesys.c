@@ -1,6 +1,7 @@
 /*
- * pve_nodesys.c -- a node's certificates and apt repositories parsed
- * from PVE's answers (pve_nodesys.h).
+ * pve_nodesys.c -- a node's system objects parsed from PVE's answers
+ * (pve_nodesys.h): certificates, apt repositories and packages, DNS,
+ * time, hosts, subscription, services, text answers.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,6 +10,7 @@
 
 #include "buf.h"
 #include "enc.h"
+#include "pve_field.h"
 #include "pve_nodesys.h"
 
 /* A string member into buf, sanitized; "" when absent or no string. */
@@ -265,4 +267,336 @@ oom:
 	*n = 0;
 	px_fail(e, PXE_FAILURE, "out of memory");
 	return -1;
+}
+
+char *
+pve_text_sanitize_lines(char *s)
+{
+	char *w = s;
+
+	for (const char *p = s; *p;) {
+		int ctl;
+		size_t len = text_char(p, &ctl);
+
+		if (ctl && *p != '\n' && *p != '\t') {
+			*w++ = '?';
+		} else if (w != p)
+			memmove(w, p, len), w += len;
+		else
+			w += len;
+		p += len;
+	}
+	*w = '\0';
+	return s;
+}
+
+/* The object at obj, filled by f, or PXE_PARSE with what. */
+static int
+record(const struct json *j, int obj, void *dst, const struct pve_field *f,
+    int nf, const char *what, struct px_err *e)
+{
+	char why[256];
+
+	if (json_type(j, obj) != JSON_OBJECT) {
+		px_fail(e, PXE_PARSE, "%s: the answer is not an object", what);
+		return -1;
+	}
+	if (pve_fill_check(j, obj, dst, f, nf, why, sizeof(why)) != 0) {
+		px_fail(e, PXE_PARSE, "%s: %s", what, why);
+		return -1;
+	}
+	return 0;
+}
+
+int
+pve_node_dns_parse(const struct json *j, int obj, struct pve_node_dns *d,
+    struct px_err *e)
+{
+	static const struct pve_field f[] = {
+		PF_STR(struct pve_node_dns, search, "search"),
+		PF_STR(struct pve_node_dns, dns[0], "dns1"),
+		PF_STR(struct pve_node_dns, dns[1], "dns2"),
+		PF_STR(struct pve_node_dns, dns[2], "dns3"),
+	};
+
+	memset(d, 0, sizeof(*d));
+	return record(j, obj, d, f, PF_N(f), "the DNS settings", e);
+}
+
+int
+pve_node_time_parse(const struct json *j, int obj, struct pve_node_time *t,
+    struct px_err *e)
+{
+	static const struct pve_field f[] = {
+		PF_STR(struct pve_node_time, timezone, "timezone"),
+	};
+	static const char *const need[] = { "time", "localtime" };
+
+	memset(t, 0, sizeof(*t));
+	if (record(j, obj, t, f, PF_N(f), "the node's time", e) != 0)
+		return -1;
+	for (int i = 0; i < 2; i++) {
+		int k = json_get(j, obj, need[i]);
+		long long v;
+
+		if (k < 0 || json_int(j, k, &v) != 0) {
+			px_fail(e, PXE_PARSE, "the node's time: %s is %s",
+			    need[i], k < 0 || json_is_null(j, k) ? "missing" :
+			    "not an integer");
+			return -1;
+		}
+		*(i ? &t->localtime : &t->time) = v;
+	}
+	return 0;
+}
+
+/* The string at t, at most max bytes, lines kept: *out, or -1. */
+static int
+text_at(const struct json *j, int t, size_t max, const char *what,
+    char **out, struct px_err *e)
+{
+	*out = NULL;
+	if (t < 0 || json_type(j, t) != JSON_STRING) {
+		px_fail(e, PXE_PARSE, "%s is not text", what);
+		return -1;
+	}
+	if ((*out = json_strdup(j, t)) == NULL) {
+		px_fail(e, PXE_FAILURE, "out of memory");
+		return -1;
+	}
+	if (strlen(*out) > max) {
+		free(*out);
+		*out = NULL;
+		px_fail(e, PXE_TOO_LARGE, "%s is over %zu bytes", what, max);
+		return -1;
+	}
+	pve_text_sanitize_lines(*out);
+	return 0;
+}
+
+int
+pve_node_hosts_parse(const struct json *j, int obj, size_t max,
+    struct pve_node_hosts *h, struct px_err *e)
+{
+	static const struct pve_field f[] = {
+		PF_STR(struct pve_node_hosts, digest, "digest"),
+	};
+
+	memset(h, 0, sizeof(*h));
+	if (record(j, obj, h, f, PF_N(f), "/etc/hosts", e) != 0 ||
+	    text_at(j, json_get(j, obj, "data"), max, "/etc/hosts: data",
+	    &h->data, e) != 0)
+		return -1;
+	if (strlen(h->digest) > 64)
+		h->digest[0] = '\0';
+	return 0;
+}
+
+void
+pve_node_hosts_free(struct pve_node_hosts *h)
+{
+	free(h->data);
+	h->data = NULL;
+}
+
+int
+pve_node_subscription_parse(const struct json *j, int obj,
+    struct pve_node_subscription *s, struct px_err *e)
+{
+#define SUB struct pve_node_subscription
+	static const struct pve_field f[] = {
+		PF_STR(SUB, status, "status"),
+		PF_STR(SUB, level, "level"),
+		PF_STR(SUB, productname, "productname"),
+		PF_STR(SUB, key, "key"),
+		PF_STR(SUB, serverid, "serverid"),
+		PF_INT(SUB, sockets, "sockets", -1),
+		PF_STR(SUB, regdate, "regdate"),
+		PF_STR(SUB, nextduedate, "nextduedate"),
+		PF_LL(SUB, checktime, "checktime"),
+		PF_STR(SUB, message, "message"),
+		PF_STR(SUB, url, "url"),
+	};
+#undef SUB
+
+	memset(s, 0, sizeof(*s));
+	return record(j, obj, s, f, PF_N(f), "the subscription", e);
+}
+
+int
+pve_node_services_parse(const struct json *j, int arr,
+    struct pve_node_service **out, int *n, struct px_err *e)
+{
+#define SVC struct pve_node_service
+	static const struct pve_field f[] = {
+		PF_STR(SVC, name, "name"),
+		PF_STR(SVC, service, "service"),
+		PF_STR(SVC, state, "state"),
+		PF_STR(SVC, active_state, "active-state"),
+		PF_STR(SVC, unit_state, "unit-state"),
+		PF_STR(SVC, desc, "desc"),
+	};
+#undef SVC
+
+	return PVE_PARSE("the node's services", struct pve_node_service, f,
+	    NULL);
+}
+
+int
+pve_apt_pkgs_parse(const struct json *j, int arr, struct pve_apt_pkg **out,
+    int *n, struct px_err *e)
+{
+#define PKG struct pve_apt_pkg
+	static const struct pve_field f[] = {
+		PF_STR(PKG, package, "Package"),
+		PF_STR(PKG, oldversion, "OldVersion"),
+		PF_STR(PKG, version, "Version"),
+		PF_STR(PKG, origin, "Origin"),
+		PF_STR(PKG, section, "Section"),
+		PF_STR(PKG, priority, "Priority"),
+		PF_STR(PKG, arch, "Arch"),
+		PF_STR(PKG, title, "Title"),
+	};
+#undef PKG
+
+	return PVE_PARSE("the upgradable packages", struct pve_apt_pkg, f,
+	    NULL);
+}
+
+int
+pve_text_parse(const struct json *j, int t, size_t max, char **out,
+    struct px_err *e)
+{
+	return text_at(j, t, max, "the answer", out, e);
+}
+
+int
+pve_mac_parse(const struct json *j, int t, char mac[18])
+{
+	char v[32];
+
+	mac[0] = '\0';
+	if (json_type(j, t) != JSON_STRING || json_strcpy(j, t, v,
+	    sizeof(v)) != 17)
+		return -1;
+	for (int i = 0; i < 17; i++)
+		if (i % 3 == 2 ? v[i] != ':' && v[i] != '-' :
+		    strchr("0123456789abcdefABCDEF", v[i]) == NULL || !v[i])
+			return -1;
+	for (int i = 0; i < 17; i++)
+		mac[i] = v[i];
+	mac[17] = '\0';
+	return 0;
+}
+
+/* A log line from the string at k: at most max bytes (on a character
+ * boundary), a tab a blank, every other control '?'; NULL when k is no
+ * string. */
+static char *
+log_line(const struct json *j, int k, size_t max)
+{
+	char *s;
+	size_t len = 0;
+
+	if (json_type(j, k) != JSON_STRING || (s = json_strdup(j, k)) == NULL)
+		return NULL;
+	while (s[len]) {
+		int ctl;
+		size_t c = text_char(s + len, &ctl);
+
+		if (len + c > max)
+			break;
+		len += c;
+	}
+	s[len] = '\0';
+	for (char *t = s; *t; t++)
+		if (*t == '\t')
+			*t = ' ';
+	return text_sanitize(s);
+}
+
+int
+pve_journal_parse(const struct json *j, int arr, size_t maxline,
+    struct pve_journal *out, struct px_err *e)
+{
+	int k, i, n;
+
+	memset(out, 0, sizeof(*out));
+	if (json_type(j, arr) != JSON_ARRAY) {
+		px_fail(e, PXE_PARSE, "the journal is not a list");
+		return -1;
+	}
+	n = json_len(j, arr);
+	if ((out->lines = calloc((size_t)n + 1, sizeof(*out->lines))) == NULL) {
+		px_fail(e, PXE_FAILURE, "out of memory");
+		return -1;
+	}
+	JSON_FOREACH(j, arr, k, i) {
+		if (json_type(j, k) != JSON_STRING)
+			continue;
+		if (n >= 2 && i == n - 1) {
+			/* the cursor of the last line: sent back as it is,
+			 * so whole or not at all */
+			out->has_cursor = 1;
+			if (json_strcpy(j, k, out->cursor, sizeof(out->cursor))
+			    < 0 || strlen(out->cursor) >= sizeof(out->cursor) -
+			    1)
+				out->cursor[0] = '\0';
+			continue;
+		}
+		if (n >= 2 && i == 0)
+			continue;
+		if ((out->lines[out->n] = log_line(j, k, maxline)) != NULL)
+			out->n++;
+	}
+	return 0;
+}
+
+void
+pve_journal_free(struct pve_journal *jn)
+{
+	for (int i = 0; i < jn->n; i++)
+		free(jn->lines[i]);
+	free(jn->lines);
+	memset(jn, 0, sizeof(*jn));
+}
+
+int
+pve_syslog_parse(const struct json *j, int arr, size_t maxline,
+    struct pve_syslog_line **out, int *n, long long *total,
+    struct px_err *e)
+{
+	int k, i;
+
+	*out = NULL;
+	*n = 0;
+	*total = json_type(j, 0) == JSON_OBJECT ? json_get_int(j, 0, "total",
+	    -1) : -1;
+	if (json_type(j, arr) != JSON_ARRAY) {
+		px_fail(e, PXE_PARSE, "the syslog is not a list");
+		return -1;
+	}
+	if ((*out = calloc((size_t)json_len(j, arr) + 1, sizeof(**out))) ==
+	    NULL) {
+		px_fail(e, PXE_FAILURE, "out of memory");
+		return -1;
+	}
+	JSON_FOREACH(j, arr, k, i) {
+		struct pve_syslog_line *l = &(*out)[*n];
+
+		if (json_type(j, k) != JSON_OBJECT ||
+		    (l->t = log_line(j, json_get(j, k, "t"), maxline)) == NULL)
+			continue;
+		l->n = json_get_int(j, k, "n", 0);
+		(*n)++;
+	}
+	return 0;
+}
+
+void
+pve_syslog_free(struct pve_syslog_line *v, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(v[i].t);
+	free(v);
 }

@@ -11,6 +11,7 @@
 #include "enc.h"
 #include "json.h"
 #include "objcli.h"
+#include "pve_usergroups.h"
 #include "pve_objrisk_access.h"
 
 static const struct px_opt opts[] = {
@@ -90,44 +91,27 @@ group_write(struct objcli *oc, const char *verb, const char *group)
 	return rc;
 }
 
-/* The user's groups without group, comma-separated, in b. */
+/* The user's groups without group, comma-separated, in b; exits when
+ * they cannot be sent back as they are. */
 static void
 groups_without(struct objcli *oc, const char *user, const char *group,
     struct buf *b)
 {
 	struct px_reply r;
+	struct px_err e = { 0 };
 	struct buf p = { 0 };
-	int t, k, i;
+	char groups[8192];
 
 	url_seg(&p, user);
 	objcli_get(oc, &r, "/access/users/%s", p.p);
 	buf_free(&p);
-	t = json_get(&r.j, r.data, "groups");
-	if (t >= 0 && json_type(&r.j, t) == JSON_ARRAY) {
-		JSON_FOREACH(&r.j, t, k, i) {
-			char *g = json_strdup(&r.j, k);
-
-			if (g != NULL && strcmp(g, group) != 0) {
-				if (b->len)
-					buf_addc(b, ',');
-				buf_adds(b, g);
-			}
-			free(g);
-		}
-	} else if (t >= 0) {
-		/* older answers: a comma-separated string */
-		char *g = json_strdup(&r.j, t), *tok, *save;
-
-		for (tok = g ? strtok_r(g, ",", &save) : NULL; tok;
-		    tok = strtok_r(NULL, ",", &save))
-			if (strcmp(tok, group) != 0) {
-				if (b->len)
-					buf_addc(b, ',');
-				buf_adds(b, tok);
-			}
-		free(g);
+	if (pve_user_groups_parse(&r.j, r.data, group, groups, sizeof(groups),
+	    &e) != 0) {
+		px_reply_free(&r);
+		px_die(&e);
 	}
 	px_reply_free(&r);
+	buf_adds(b, groups);
 }
 
 /* add or remove members: one PUT per user, one change. */

@@ -73,9 +73,35 @@ upgradable(struct mutcli *m, const char *node)
 		{ "section", OT_STR, 0 }, { "priority", OT_STR, OC_EXTRA },
 		{ "arch", OT_STR, OC_EXTRA }, { "title", OT_STR, OC_EXTRA },
 	};
-	static const char *const keys[] = { "Package", "OldVersion", "Version",
-		"Origin", "Section", "Priority", "Arch", "Title" };
-	return ns_str_list(m, node, "apt/update", cols, keys, 8);
+	struct px_reply r;
+	struct px_err e = { 0 };
+	struct buf base = { 0 };
+	struct pve_apt_pkg *v;
+	struct out *o;
+	int n;
+
+	ns_base(&base, node);
+	ns_get(m, &r, "%s/apt/update", base.p);
+	buf_free(&base);
+	if (pve_apt_pkgs_parse(&r.j, r.data, &v, &n, &e) != 0) {
+		px_reply_free(&r);
+		px_die(&e);
+	}
+	px_reply_free(&r);
+	o = out_new(&m->x.out, cols, 8);
+	for (int i = 0; i < n; i++) {
+		out_row(o);
+		ns_str(o, 0, v[i].package);
+		ns_str(o, 1, v[i].oldversion);
+		ns_str(o, 2, v[i].version);
+		ns_str(o, 3, v[i].origin);
+		ns_str(o, 4, v[i].section);
+		ns_str(o, 5, v[i].priority);
+		ns_str(o, 6, v[i].arch);
+		ns_str(o, 7, v[i].title);
+	}
+	free(v);
+	return ns_print(m, o);
 }
 
 /* Debian's package name: [a-z0-9][a-z0-9+.-]+ (PVE also takes ':'). */
@@ -96,6 +122,7 @@ changelog(struct mutcli *m, const char *node, const char *pkg)
 		{ "package", OT_STR, 0 }, { "changelog", OT_STR, 0 },
 	};
 	struct px_reply r;
+	struct px_err e = { 0 };
 	struct buf base = { 0 }, q = { 0 };
 	char *text;
 	int rc;
@@ -105,13 +132,11 @@ changelog(struct mutcli *m, const char *node, const char *pkg)
 	ns_base(&base, node);
 	form_add(&q, "name", pkg);
 	ns_get(m, &r, "%s/apt/changelog?%s", base.p, q.p);
-	text = json_type(&r.j, r.data) == JSON_STRING ? json_strdup(&r.j,
-	    r.data) : NULL;
-	if (text == NULL) {
+	if (pve_text_parse(&r.j, r.data, NS_TEXT_MAX, &text, &e) != 0) {
 		px_reply_free(&r);
-		px_errx(PX_EXIT_FAIL, "the changelog of %s: the answer is not "
-		    "text", pkg);
+		px_errx(PX_EXIT_FAIL, "the changelog of %s: %s", pkg, e.msg);
 	}
+	px_reply_free(&r);
 	if (!ns_json(m))
 		rc = ns_text(text);
 	else {
@@ -124,7 +149,6 @@ changelog(struct mutcli *m, const char *node, const char *pkg)
 		rc = ns_print(m, o);
 	}
 	free(text);
-	px_reply_free(&r);
 	buf_free(&base);
 	buf_free(&q);
 	return rc;

@@ -24,6 +24,7 @@
 #include "enc.h"
 #include "node.h"
 #include "pve_check.h"
+#include "pve_nodesys.h"
 
 #define LINE_MAX_BYTES	8192
 #define DEFAULT_LINES	50
@@ -90,15 +91,10 @@ of_service(const char *line, const char *service)
 	return 0;
 }
 
+/* One line, sanitized by its parser (lib/pve_nodesys.h). */
 static void
-emit(struct logview *v, long long n, const char *text)
+emit(struct logview *v, long long n, const char *line)
 {
-	char *line = px_xstrndup(text, strnlen(text, LINE_MAX_BYTES));
-
-	for (char *t = line; *t; t++)
-		if (*t == '\t')
-			*t = ' ';
-	text_sanitize(line);
 	v->nlines++;
 	if (v->o == NULL) {
 		printf("%s\n", line);
@@ -110,7 +106,6 @@ emit(struct logview *v, long long n, const char *text)
 		} else
 			out_str(v->o, 0, line);
 	}
-	free(line);
 }
 
 static int
@@ -182,7 +177,8 @@ journal(struct logview *v, struct nodesys *ns, const char *base,
 
 	do {
 		struct px_reply r;
-		int k, i, n;
+		struct px_err e = { 0 };
+		struct pve_journal jn;
 
 		buf_reset(&q);
 		buf_printf(&q, "%s/journal", base);
@@ -206,52 +202,40 @@ journal(struct logview *v, struct nodesys *ns, const char *base,
 			snooze();
 			continue;
 		}
-		if (json_type(&r.j, r.data) != JSON_ARRAY) {
+		if (pve_journal_parse(&r.j, r.data, LINE_MAX_BYTES, &jn, &e)
+		    != 0) {
 			px_reply_free(&r);
 			buf_free(&q);
 			px_errx(PX_EXIT_FAIL, "GET %s/journal: the answer is not "
 			    "a list", base);
 		}
-		n = json_len(&r.j, r.data);
-		JSON_FOREACH(&r.j, r.data, k, i) {
-			char *s;
+		px_reply_free(&r);
+		if (jn.has_cursor)
+			snprintf(cursor, sizeof(cursor), "%s", jn.cursor);
+		for (int i = 0; i < jn.n; i++) {
+			char *s = jn.lines[i];
 
-			if (json_type(&r.j, k) != JSON_STRING)
+			if (v->service != NULL && !of_service(s, v->service))
 				continue;
-			if (i == n - 1 && n >= 2) {
-				/* the cursor of the last line */
-				if (json_strcpy(&r.j, k, cursor, sizeof(cursor))
-				    < 0 || strlen(cursor) >= sizeof(cursor) - 1)
-					cursor[0] = '\0';
-				continue;
-			}
-			if (i == 0 && n >= 2)
-				continue;
-			s = json_strdup(&r.j, k);
-			if (s && (v->service == NULL || of_service(s,
-			    v->service))) {
-				if (first && v->service) {
-					/* keep the last want of them */
-					if (nkeep == want) {
-						free(keep[0]);
-						memmove(keep, keep + 1,
-						    (size_t)(want - 1) *
-						    sizeof(*keep));
-						nkeep--;
-					}
-					keep[nkeep++] = s;
-					s = NULL;
-				} else
-					emit(v, 0, s);
-			}
-			free(s);
+			if (first && v->service) {
+				/* keep the last want of them */
+				if (nkeep == want) {
+					free(keep[0]);
+					memmove(keep, keep + 1, (size_t)(want -
+					    1) * sizeof(*keep));
+					nkeep--;
+				}
+				keep[nkeep++] = s;
+				jn.lines[i] = NULL;
+			} else
+				emit(v, 0, s);
 		}
+		pve_journal_free(&jn);
 		for (long q = 0; q < nkeep; q++) {
 			emit(v, 0, keep[q]);
 			free(keep[q]);
 		}
 		nkeep = 0;
-		px_reply_free(&r);
 		if ((rc = flush_rows(v)) != 0)
 			break;
 		if (first && ns->follow && cursor[0] == '\0')
@@ -293,17 +277,29 @@ syslog_view(struct logview *v, struct nodesys *ns, const char *base,
 	{
 		/* how many lines match: then the last want of them */
 		struct px_reply r;
+		struct pve_syslog_line *l;
+		struct px_err e = { 0 };
+		int n;
 
 		ns_get(v->m, &r, "%s/syslog?start=0&limit=1%s%s", base,
 		    filt.len ? "&" : "", filt.len ? filt.p : "");
-		total = json_get_int(&r.j, 0, "total", 0);
+		if (pve_syslog_parse(&r.j, r.data, LINE_MAX_BYTES, &l, &n, &total,
+		    &e) != 0) {
+			px_reply_free(&r);
+			px_errx(PX_EXIT_FAIL, "GET %s/syslog: the answer is not "
+			    "a list", base);
+		}
+		pve_syslog_free(l, n);
 		px_reply_free(&r);
 		if (total > want)
 			start = total - want;
 	}
 	do {
 		struct px_reply r;
-		int k, i, got = 0;
+		struct px_err e = { 0 };
+		struct pve_syslog_line *l;
+		long long tot;
+		int n, got = 0;
 
 		buf_reset(&q);
 		buf_printf(&q, "%s/syslog?start=%lld&limit=%lld%s%s", base,
@@ -313,27 +309,20 @@ syslog_view(struct logview *v, struct nodesys *ns, const char *base,
 			snooze();
 			continue;
 		}
-		if (json_type(&r.j, r.data) != JSON_ARRAY) {
+		if (pve_syslog_parse(&r.j, r.data, LINE_MAX_BYTES, &l, &n, &tot,
+		    &e) != 0) {
 			px_reply_free(&r);
 			px_errx(PX_EXIT_FAIL, "GET %s/syslog: the answer is not "
 			    "a list", base);
 		}
-		JSON_FOREACH(&r.j, r.data, k, i) {
-			char *t;
-			long long n;
-
-			if (json_type(&r.j, k) != JSON_OBJECT)
-				continue;
-			n = json_get_int(&r.j, k, "n", 0);
-			t = json_get_str(&r.j, k, "t");
-			if (t != NULL && n > start) {
-				emit(v, n, t);
-				start = n;
+		px_reply_free(&r);
+		for (int i = 0; i < n; i++)
+			if (l[i].n > start) {
+				emit(v, l[i].n, l[i].t);
+				start = l[i].n;
 				got++;
 			}
-			free(t);
-		}
-		px_reply_free(&r);
+		pve_syslog_free(l, n);
 		if ((rc = flush_rows(v)) != 0)
 			break;
 		if (ns->follow && !stop && got == 0)

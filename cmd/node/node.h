@@ -82,12 +82,10 @@ void ns_get(struct mutcli *m, struct px_reply *r, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Print o per -f/-c/-H; the exit status. */
 int ns_print(struct mutcli *m, struct out *o);
-/* GET NODE's sub (a list of objects, "apt/update") and print one row per
- * object: column q is the string at keys[q], sanitized.  An answer that
- * is not a list fails; an element that is not an object fails too (PVE
- * sends none: a server that does is not trusted for the rest). */
-int ns_str_list(struct mutcli *m, const char *node, const char *sub,
-    const struct out_col *cols, const char *const *keys, int ncols);
+/* A parsed string into column col: NULL (absent) when "". */
+void ns_str(struct out *o, int col, const char *s);
+/* The largest text answer read (a report, a changelog). */
+#define NS_TEXT_MAX (32 * 1024 * 1024)
 /* Text from the server to a terminal: each line sanitized (tabs kept),
  * written to stdout; the exit status. */
 int ns_text(const char *text);

@@ -13,6 +13,7 @@
 #include "enc.h"
 #include "node.h"
 #include "pve_check.h"
+#include "pve_nodesys.h"
 #include "pve_objrisk_node.h"
 
 /* PVE's service ids: lower-case words with '-' (pve-ha-lrm, sshd). */
@@ -25,6 +26,28 @@ service_ok(const char *s)
 	    strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-") == n;
 }
 
+/* The node's services (*v, free()): their number, or exit with the
+ * error. */
+static int
+services_read(struct mutcli *m, const char *node,
+    struct pve_node_service **v)
+{
+	struct px_reply r;
+	struct px_err e = { 0 };
+	struct buf base = { 0 };
+	int n;
+
+	ns_base(&base, node);
+	ns_get(m, &r, "%s/services", base.p);
+	buf_free(&base);
+	if (pve_node_services_parse(&r.j, r.data, v, &n, &e) != 0) {
+		px_reply_free(&r);
+		px_die(&e);
+	}
+	px_reply_free(&r);
+	return n;
+}
+
 static int
 services_list(struct mutcli *m, const char *node)
 {
@@ -33,31 +56,34 @@ services_list(struct mutcli *m, const char *node)
 		{ "state", OT_STR, 0 }, { "active_state", OT_STR, 0 },
 		{ "unit_state", OT_STR, 0 }, { "desc", OT_STR, 0 },
 	};
-	static const char *const keys[] = { "name", "service", "state",
-		"active-state", "unit-state", "desc" };
-	return ns_str_list(m, node, "services", cols, keys, 6);
+	struct pve_node_service *v;
+	int n = services_read(m, node, &v);
+	struct out *o = out_new(&m->x.out, cols, 6);
+
+	for (int i = 0; i < n; i++) {
+		out_row(o);
+		ns_str(o, 0, v[i].name);
+		ns_str(o, 1, v[i].service);
+		ns_str(o, 2, v[i].state);
+		ns_str(o, 3, v[i].active_state);
+		ns_str(o, 4, v[i].unit_state);
+		ns_str(o, 5, v[i].desc);
+	}
+	free(v);
+	return ns_print(m, o);
 }
 
 /* Is service one of the node's? */
 static int
 service_known(struct mutcli *m, const char *node, const char *service)
 {
-	struct px_reply r;
-	struct buf base = { 0 };
-	int k, i, found = 0;
+	struct pve_node_service *v;
+	int n = services_read(m, node, &v), found = 0;
 
-	ns_base(&base, node);
-	ns_get(m, &r, "%s/services", base.p);
-	buf_free(&base);
-	if (json_type(&r.j, r.data) == JSON_ARRAY)
-		JSON_FOREACH(&r.j, r.data, k, i) {
-			char *v = json_get_str(&r.j, k, "name");
-
-			if (v && strcmp(v, service) == 0)
-				found = 1;
-			free(v);
-		}
-	px_reply_free(&r);
+	for (int i = 0; i < n; i++)
+		if (strcmp(v[i].name, service) == 0)
+			found = 1;
+	free(v);
 	return found;
 }
 

@@ -28,6 +28,7 @@
 #include "enc.h"
 #include "node.h"
 #include "pve_check.h"
+#include "pve_nodesys.h"
 #include "pve_objrisk_node.h"
 
 static const char *const verbs[] = { "dns", "hosts", "time",
@@ -183,41 +184,10 @@ ns_print(struct mutcli *m, struct out *o)
 	return rc;
 }
 
-int
-ns_str_list(struct mutcli *m, const char *node, const char *sub,
-    const struct out_col *cols, const char *const *keys, int ncols)
+void
+ns_str(struct out *o, int col, const char *s)
 {
-	struct px_reply r;
-	struct buf base = { 0 };
-	struct out *o;
-	int k, i;
-
-	ns_base(&base, node);
-	ns_get(m, &r, "%s/%s", base.p, sub);
-	if (json_type(&r.j, r.data) != JSON_ARRAY) {
-		px_reply_free(&r);
-		px_errx(PX_EXIT_FAIL, "GET %s/%s: the answer is not a list",
-		    base.p, sub);
-	}
-	o = out_new(&m->x.out, cols, ncols);
-	JSON_FOREACH(&r.j, r.data, k, i) {
-		if (json_type(&r.j, k) != JSON_OBJECT) {
-			out_free(o);
-			px_reply_free(&r);
-			px_errx(PX_EXIT_FAIL, "GET %s/%s: element %d of the "
-			    "answer is not an object", base.p, sub, i);
-		}
-		out_row(o);
-		for (int q = 0; q < ncols; q++) {
-			char *v = json_get_str(&r.j, k, keys[q]);
-
-			out_str(o, q, v ? text_sanitize(v) : NULL);
-			free(v);
-		}
-	}
-	px_reply_free(&r);
-	buf_free(&base);
-	return ns_print(m, o);
+	out_str(o, col, s[0] ? s : NULL);
 }
 
 int
@@ -335,38 +305,12 @@ ns_change_answer(struct mutcli *m, const struct ns_change *c,
 	return 0;
 }
 
-/* A record of the object at data: each column from the key of the same
- * name (its type: a string, a number or an epoch). */
-static int
-show_record(struct mutcli *m, const struct json *j, int data,
-    const struct out_col *cols, const char *const *keys, int n)
+/* A parse failure of reply r: exit with e's error. */
+static void
+ns_parse_die(struct px_reply *r, struct px_err *e)
 {
-	struct out *o = out_new(&m->x.out, cols, n);
-	struct px_err e = { 0 };
-
-	if (json_type(j, data) != JSON_OBJECT) {
-		out_free(o);
-		px_fail(&e, PXE_PARSE, "the answer's data is not an object");
-		return px_report(&e);
-	}
-	out_record(o);
-	out_row(o);
-	for (int i = 0; i < n; i++) {
-		int k = json_get(j, data, keys[i]);
-		long long v;
-
-		if (k < 0 || json_is_null(j, k))
-			continue;
-		if (cols[i].type == OT_STR) {
-			char *s = json_strdup(j, k);
-
-			if (s)
-				out_str(o, i, text_sanitize(s));
-			free(s);
-		} else if (json_int(j, k, &v) == 0)
-			out_int(o, i, v);
-	}
-	return ns_print(m, o);
+	px_reply_free(r);
+	px_die(e);
 }
 
 /* ---- dns ---- */
@@ -378,40 +322,43 @@ dns_verb(struct mutcli *m, struct nodesys *ns, int set, const char *node)
 		{ "search", OT_STR, 0 }, { "dns1", OT_STR, 0 },
 		{ "dns2", OT_STR, 0 }, { "dns3", OT_STR, 0 },
 	};
-	static const char *const keys[] = { "search", "dns1", "dns2", "dns3" };
+	static const char *const keys[] = { "dns1", "dns2", "dns3" };
 	struct px_reply r;
+	struct px_err e = { 0 };
+	struct pve_node_dns cur;
 	struct buf base = { 0 }, form = { 0 }, sum = { 0 };
 	struct ns_change c = { 0 };
-	char *cur[4];
 	int rc, nservers = 0;
 
 	ns_base(&base, node);
 	ns_get(m, &r, "%s/dns", base.p);
+	if (pve_node_dns_parse(&r.j, r.data, &cur, &e) != 0)
+		ns_parse_die(&r, &e);
+	px_reply_free(&r);
 	if (!set) {
-		rc = show_record(m, &r.j, r.data, cols, keys, 4);
-		px_reply_free(&r);
+		struct out *o = out_new(&m->x.out, cols, 4);
+
+		out_record(o);
+		out_row(o);
+		ns_str(o, 0, cur.search);
+		for (int i = 0; i < 3; i++)
+			ns_str(o, i + 1, cur.dns[i]);
 		buf_free(&base);
-		return rc;
+		return ns_print(m, o);
 	}
 	if (!ns->search && !ns->dns[0] && !ns->dns[1] && !ns->dns[2])
 		px_errx(PX_EXIT_USAGE, "dns set: nothing to change (--search, "
 		    "--dns1, --dns2, --dns3)");
 	/* PVE takes the whole setting: what is not given stays as it is */
-	for (int i = 0; i < 4; i++) {
-		cur[i] = json_get_str(&r.j, r.data, keys[i]);
-		if (cur[i])
-			text_sanitize(cur[i]);
-	}
-	form_add(&form, "search", ns->search ? ns->search : cur[0] ? cur[0] :
-	    "");
+	form_add(&form, "search", ns->search ? ns->search : cur.search);
 	buf_printf(&sum, "set DNS of node %s: search %s", node, ns->search ?
-	    ns->search : cur[0] ? cur[0] : "-");
+	    ns->search : cur.search[0] ? cur.search : "-");
 	for (int i = 0; i < 3; i++) {
-		const char *v = ns->dns[i] ? ns->dns[i] : cur[i + 1];
+		const char *v = ns->dns[i] ? ns->dns[i] : cur.dns[i];
 
-		if (v && v[0]) {
-			form_add(&form, keys[i + 1], v);
-			buf_printf(&sum, ", %s %s", keys[i + 1], v);
+		if (v[0]) {
+			form_add(&form, keys[i], v);
+			buf_printf(&sum, ", %s %s", keys[i], v);
 			nservers++;
 		}
 	}
@@ -425,9 +372,6 @@ dns_verb(struct mutcli *m, struct nodesys *ns, int set, const char *node)
 	c.assess = objrisk_node_dns;
 	c.assess_arg = &nservers;
 	rc = ns_change(m, &c);
-	for (int i = 0; i < 4; i++)
-		free(cur[i]);
-	px_reply_free(&r);
 	buf_free(&base);
 	buf_free(&form);
 	buf_free(&sum);
@@ -445,8 +389,9 @@ hosts_verb(struct mutcli *m, struct nodesys *ns, int set, const char *node,
 	static const struct out_col cols[] = {
 		{ "digest", OT_STR, 0 }, { "data", OT_STR, 0 },
 	};
-	static const char *const keys[] = { "digest", "data" };
 	struct px_reply r;
+	struct px_err e = { 0 };
+	struct pve_node_hosts h;
 	struct buf base = { 0 }, form = { 0 }, data = { 0 }, sum = { 0 };
 	struct ns_change c = { 0 };
 	struct objrisk_hosts a;
@@ -456,14 +401,22 @@ hosts_verb(struct mutcli *m, struct nodesys *ns, int set, const char *node,
 	ns_base(&base, node);
 	if (!set) {
 		ns_get(m, &r, "%s/hosts", base.p);
-		if (m->x.out.fmt == OUT_TABLE) {
-			char *text = json_get_str(&r.j, r.data, "data");
-
-			rc = ns_text(text ? text : "");
-			free(text);
-		} else
-			rc = show_record(m, &r.j, r.data, cols, keys, 2);
+		if (pve_node_hosts_parse(&r.j, r.data, HOSTS_MAX, &h, &e) != 0)
+			ns_parse_die(&r, &e);
 		px_reply_free(&r);
+		if (m->x.out.fmt == OUT_TABLE)
+			rc = ns_text(h.data);
+		else {
+			struct out *o = out_new(&m->x.out, cols, 2);
+
+			out_record(o);
+			out_row(o);
+			ns_str(o, 0, h.digest);
+			/* one line in a record, as px has always printed it */
+			out_str(o, 1, text_sanitize(h.data));
+			rc = ns_print(m, o);
+		}
+		pve_node_hosts_free(&h);
 		buf_free(&base);
 		return rc;
 	}
@@ -478,14 +431,13 @@ hosts_verb(struct mutcli *m, struct nodesys *ns, int set, const char *node,
 	else {
 		/* the file as it is now: refused if it changes before the
 		 * write lands */
-		char *d;
-
 		ns_get(m, &r, "%s/hosts", base.p);
-		if ((d = json_get_str(&r.j, r.data, "digest")) != NULL &&
-		    d[0] && strlen(d) <= 64)
-			form_add(&form, "digest", d);
-		free(d);
+		if (pve_node_hosts_parse(&r.j, r.data, HOSTS_MAX, &h, &e) != 0)
+			ns_parse_die(&r, &e);
 		px_reply_free(&r);
+		if (h.digest[0])
+			form_add(&form, "digest", h.digest);
+		pve_node_hosts_free(&h);
 	}
 	buf_printf(&sum, "write /etc/hosts of node %s (%zu bytes, %d lines, "
 	    "sha256 %.23s...)", node, data.len, lines, fp);
@@ -526,28 +478,28 @@ time_verb(struct mutcli *m, struct nodesys *ns, int set, const char *node)
 
 	ns_base(&base, node);
 	if (!set) {
-		struct out *o = out_new(&m->x.out, cols, 4);
-		long long t, lt;
-		char *tz, when[64];
+		struct out *o;
+		struct pve_node_time t;
+		struct px_err e = { 0 };
+		char when[64];
 		time_t tt;
 		struct tm tm;
 
 		ns_get(m, &r, "%s/time", base.p);
-		t = json_get_int(&r.j, r.data, "time", 0);
-		lt = json_get_int(&r.j, r.data, "localtime", 0);
-		tz = json_get_str(&r.j, r.data, "timezone");
+		if (pve_node_time_parse(&r.j, r.data, &t, &e) != 0)
+			ns_parse_die(&r, &e);
+		px_reply_free(&r);
+		o = out_new(&m->x.out, cols, 4);
 		out_record(o);
 		out_row(o);
-		out_str(o, 0, tz ? text_sanitize(tz) : NULL);
-		out_int(o, 1, t);
+		ns_str(o, 0, t.timezone);
+		out_int(o, 1, t.time);
 		/* localtime is the node's wall clock counted as UTC */
-		tt = (time_t)lt;
+		tt = (time_t)t.localtime;
 		if (gmtime_r(&tt, &tm) && strftime(when, sizeof(when),
 		    "%Y-%m-%d %H:%M:%S", &tm))
 			out_str(o, 2, when);
-		out_int(o, 3, lt - t);
-		free(tz);
-		px_reply_free(&r);
+		out_int(o, 3, t.localtime - t.time);
 		buf_free(&base);
 		return ns_print(m, o);
 	}
@@ -593,9 +545,6 @@ subscription_verb(struct mutcli *m, const char *sub, const char *node,
 		{ "checktime", OT_TIME, 0 }, { "message", OT_STR, 0 },
 		{ "url", OT_STR, OC_EXTRA },
 	};
-	static const char *const keys[] = { "status", "level", "productname",
-		"key", "serverid", "sockets", "regdate", "nextduedate",
-		"checktime", "message", "url" };
 	struct px_reply r;
 	struct buf base = { 0 }, form = { 0 }, sum = { 0 }, key = { 0 };
 	struct ns_change c = { 0 };
@@ -608,11 +557,32 @@ subscription_verb(struct mutcli *m, const char *sub, const char *node,
 	if (sub == NULL && arg != NULL)
 		px_usage(px_cmd_running);
 	if (sub == NULL) {
+		struct pve_node_subscription s;
+		struct px_err e = { 0 };
+		struct out *o;
+
 		ns_get(m, &r, "%s", base.p);
-		rc = show_record(m, &r.j, r.data, cols, keys, 11);
+		if (pve_node_subscription_parse(&r.j, r.data, &s, &e) != 0)
+			ns_parse_die(&r, &e);
 		px_reply_free(&r);
+		o = out_new(&m->x.out, cols, 11);
+		out_record(o);
+		out_row(o);
+		ns_str(o, 0, s.status);
+		ns_str(o, 1, s.level);
+		ns_str(o, 2, s.productname);
+		ns_str(o, 3, s.key);
+		ns_str(o, 4, s.serverid);
+		if (s.sockets >= 0)
+			out_int(o, 5, s.sockets);
+		ns_str(o, 6, s.regdate);
+		ns_str(o, 7, s.nextduedate);
+		if (s.checktime)
+			out_int(o, 8, s.checktime);
+		ns_str(o, 9, s.message);
+		ns_str(o, 10, s.url);
 		buf_free(&base);
-		return rc;
+		return ns_print(m, o);
 	}
 	if (strcmp(sub, "set") == 0) {
 		char *p, *q;
@@ -677,19 +647,18 @@ report_verb(struct mutcli *m, const char *node)
 {
 	static const struct out_col cols[] = { { "report", OT_STR, 0 } };
 	struct px_reply r;
+	struct px_err e = { 0 };
 	struct buf base = { 0 };
 	char *text;
 	int rc;
 
 	ns_base(&base, node);
 	ns_get(m, &r, "%s/report", base.p);
-	text = json_type(&r.j, r.data) == JSON_STRING ? json_strdup(&r.j,
-	    r.data) : NULL;
-	if (text == NULL) {
+	if (pve_text_parse(&r.j, r.data, NS_TEXT_MAX, &text, &e) != 0) {
 		px_reply_free(&r);
-		px_errx(PX_EXIT_FAIL, "GET %s/report: the answer is not text",
-		    base.p);
+		px_errx(PX_EXIT_FAIL, "GET %s/report: %s", base.p, e.msg);
 	}
+	px_reply_free(&r);
 	if (m->x.out.fmt == OUT_TABLE || m->x.out.fmt == OUT_TSV)
 		rc = ns_text(text);
 	else {
@@ -701,7 +670,6 @@ report_verb(struct mutcli *m, const char *node)
 		rc = ns_print(m, o);
 	}
 	free(text);
-	px_reply_free(&r);
 	buf_free(&base);
 	return rc;
 }
@@ -738,9 +706,7 @@ wol_verb(struct mutcli *m, const char *node)
 	if (!res.dry_run) {
 		int t = res.reply.data;
 
-		if (json_type(&res.reply.j, t) == JSON_STRING)
-			json_strcpy(&res.reply.j, t, mac, sizeof(mac));
-		text_sanitize(mac);
+		pve_mac_parse(&res.reply.j, t, mac);
 	}
 	o = out_new(&m->x.out, cols, 4);
 	out_row(o);

@@ -9,6 +9,7 @@
 #include "enc.h"
 #include "json.h"
 #include "objcli.h"
+#include "pve_tfa.h"
 
 static const struct px_opt opts[] = {
 	PX_OPT_COMMON, PX_OPT_GATE, PX_OPT_RAW,
@@ -27,72 +28,40 @@ static const struct out_col list_cols[] = {
 	{ "tfa-locked-until", OT_TIME, OC_EXTRA },
 };
 
-static char *
-str_at(const struct json *j, int obj, const char *key)
-{
-	int t = json_get(j, obj, key);
-
-	return t >= 0 && json_type(j, t) == JSON_STRING ?
-	    json_strdup(j, t) : NULL;
-}
-
 static int
 tfa_list(struct objcli *oc)
 {
 	struct px_reply r;
 	struct px_err e = { 0 };
+	struct pve_tfa_entry *v;
 	struct out *o;
-	int k, i, k2, i2, rc = 0;
+	int n, rc = 0;
 
 	objcli_get(oc, &r, "/access/tfa");
-	if (json_type(&r.j, r.data) != JSON_ARRAY) {
-		px_fail(&e, PXE_PARSE, "GET /access/tfa: the answer's data is "
-		    "not a list");
+	if (pve_tfa_parse(&r.j, r.data, &v, &n, &e) != 0) {
+		px_reply_free(&r);
 		px_die(&e);
 	}
+	px_reply_free(&r);
 	o = out_new(&oc->m.x.out, list_cols, 8);
-	JSON_FOREACH(&r.j, r.data, k, i) {
-		char *user = str_at(&r.j, k, "userid");
-		int ents = json_get(&r.j, k, "entries");
-		int tl = json_get(&r.j, k, "totp-locked");
-		int tu = json_get(&r.j, k, "tfa-locked-until");
-		long long ll;
-		int b;
-
-		if (ents < 0 || json_type(&r.j, ents) != JSON_ARRAY) {
-			free(user);
-			continue;
-		}
-		JSON_FOREACH(&r.j, ents, k2, i2) {
-			char *s;
-
-			out_row(o);
-			out_str(o, 0, user);
-			out_str(o, 1, s = str_at(&r.j, k2, "id"));
-			free(s);
-			out_str(o, 2, s = str_at(&r.j, k2, "type"));
-			free(s);
-			out_str(o, 3, s = str_at(&r.j, k2, "description"));
-			free(s);
-			if (json_int(&r.j, json_get(&r.j, k2, "created"),
-			    &ll) == 0)
-				out_int(o, 4, ll);
-			/* PVE leaves enable out when it is the default, 1 */
-			if (json_bool(&r.j, json_get(&r.j, k2, "enable"),
-			    &b) != 0)
-				b = 1;
-			out_bool(o, 5, b);
-			if (tl >= 0 && json_bool(&r.j, tl, &b) == 0)
-				out_bool(o, 6, b);
-			if (tu >= 0 && json_int(&r.j, tu, &ll) == 0)
-				out_int(o, 7, ll);
-		}
-		free(user);
+	for (int i = 0; i < n; i++) {
+		out_row(o);
+		out_str(o, 0, v[i].userid);
+		out_str(o, 1, v[i].id);
+		out_str(o, 2, v[i].type[0] ? v[i].type : NULL);
+		out_str(o, 3, v[i].description[0] ? v[i].description : NULL);
+		if (v[i].created)
+			out_int(o, 4, v[i].created);
+		out_bool(o, 5, v[i].enable);
+		if (v[i].totp_locked >= 0)
+			out_bool(o, 6, v[i].totp_locked);
+		if (v[i].locked_until)
+			out_int(o, 7, v[i].locked_until);
 	}
+	free(v);
 	if (cli_print(&oc->m.x, o, &e) != 0)
 		rc = px_report(&e);
 	out_free(o);
-	px_reply_free(&r);
 	return rc;
 }
 

@@ -104,7 +104,7 @@ if command -v openssl >/dev/null; then
 	like "$out" 'pveproxy\[[0-9]+\]: restarting server' "the journal shows pveproxy's restart"
 	run px node cert upload pve1 "$T/c.pem" "$T/k.pem"
 	is "$rc" 1 "cert upload over a custom one without --force: PVE refuses"
-	like "$err" "Custom certificate exists but 'force' is not set" "with PVE's message"
+	like "$err" 'Custom certificate file exists but force flag is not set' "with PVE's message"
 	run px node cert upload pve1 "$T/c.pem" "$T/k.pem" --force -y
 	is "$rc" 0 "cert upload --force replaces it"
 	like "$err" 'Warning +ReplacesCertificate' "with a warning naming the one replaced"
@@ -136,6 +136,19 @@ is "$rc" 1 "acme renew of a fresh certificate: PVE refuses"
 like "$err" "does not expire within the next 30 days" "with PVE's message"
 run px node cert acme renew pve2 --force -y
 is "$rc" 0 "acme renew --force"
+run px node cert acme order pve2
+is "$rc" 1 "acme order over an ACME certificate without --force: PVE refuses"
+like "$err" "Custom certificate exists but 'force' is not set" "with PVE's parameter error"
+run px node cert acme renew pve3
+is "$rc" 1 "acme renew without a certificate: PVE refuses"
+like "$err" 'No current \(custom\) certificate found, please order a new certificate!' "with PVE's message"
+# pxsim's texts for bad uploads, as pve-manager and pve-common say them
+b=$(sim_api POST nodes/pve3/certificates/custom 'certificates=junk')
+like "$b" '"certificates":"invalid format - not a valid PEM-formatted string\.\\n"' "upload of no PEM: PVE's format error"
+b=$(sim_api POST nodes/pve3/certificates/custom 'certificates=-----BEGIN%20CERTIFICATE-----%0AAAAA%0A-----END%20CERTIFICATE-----%0A')
+like "$b" '"key":"Attempted to upload custom certificate without \(existing\) key\."' "upload without a key where none is: PVE's parameter error on key"
+b=$(sim_api PUT nodes/pve3/time 'timezone=Mars/Olympus_Mons')
+like "$b" '"errors":\{"timezone":"No such timezone"\}' "time zone PVE does not know: its parameter error"
 
 # --- dns and time
 simctl DELETE log >/dev/null
@@ -162,7 +175,7 @@ done
 is "$(writes)" 0 "hostile zones: nothing sent"
 run px node time set pve1 --timezone Mars/Olympus_Mons
 is "$rc" 1 "time set: a zone the node does not know: PVE refuses"
-like "$err" "invalid time zone 'Mars/Olympus_Mons'" "with PVE's message"
+like "$err" 'No such timezone' "with PVE's message (a parameter error)"
 
 # --- hosts: digest, stale digest refused, the node's own line
 d=$(px node hosts pve1 -f tsv -H -c digest)

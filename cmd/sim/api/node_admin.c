@@ -552,6 +552,31 @@ proxy_restart(struct sim *s, const char *node)
 	node_log_add(s, node, "pveproxy[%u]: restarting server", pid);
 }
 
+/* PVE's pem-certificate-chain format (PVE::Certificate::check_pem):
+ * BEGIN and END CERTIFICATE lines with base64 between, text before the
+ * first one allowed. */
+static int
+pem_chain_ok(const char *c)
+{
+	static const char begin[] = "-----BEGIN CERTIFICATE-----";
+	static const char end[] = "-----END CERTIFICATE-----";
+	const char *b = strstr(c, begin), *e;
+	int n = 0;
+
+	while (b != NULL) {
+		b += sizeof(begin) - 1;
+		if ((e = strstr(b, end)) == NULL)
+			return 0;
+		for (const char *p = b; p < e; p++)
+			if (strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+			    "0123456789+/= \t\r\n", *p) == NULL)
+				return 0;
+		n++;
+		b = strstr(e, begin);
+	}
+	return n > 0;
+}
+
 static void
 custom_post(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
     const struct sim_match *m)
@@ -568,35 +593,42 @@ custom_post(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 	if (ext_check("certificates:s:r force:b key:s restart:b", rq, rs, 1,
 	    "node") == -1)
 		return;
-	if (x509_pem_info(pem, &x) != 0) {
-		sim_param_error(rs, "certificates", "Unable to parse PEM "
-		    "certificate chain");
+	/* PVE's texts and order: pve-manager's upload_custom_cert and
+	 * CertHelpers::set_cert_files, pve-common's check_pem */
+	if (!pem_chain_ok(pem)) {
+		sim_param_error(rs, "certificates", "invalid format - not a "
+		    "valid PEM-formatted string.\n");
 		return;
 	}
 	if (key != NULL && !pem_key_ok(key)) {
 		sim_param_error(rs, "key", "invalid format - not a valid PEM-"
-		    "formatted string");
+		    "formatted string.\n");
 		return;
 	}
 	node_parent(node, parent, sizeof(parent));
 	{
 		struct x509_info cur;
 
+		/* a custom certificate and an ACME one both come with
+		 * their pveproxy-ssl.key */
 		have = proxy_cert(s, node, &cur, &old, &acme) == 0;
 		free(old);
 	}
+	if (key == NULL && !have) {
+		sim_param_error(rs, "key", "Attempted to upload custom "
+		    "certificate without (existing) key.");
+		return;
+	}
 	if (have && !sim_param_bool(rq, "force", 0)) {
-		sim_error(rs, 500, "Custom certificate exists but 'force' is "
-		    "not set.");
+		sim_error(rs, 500, "Custom certificate file exists but force "
+		    "flag is not set.");
 		return;
 	}
-	if (key == NULL && (!have || acme)) {
-		sim_error(rs, 500, "Attempted to upload custom certificate "
-		    "without (existing) key.");
-		return;
-	}
-	if (x.notafter < (long long)sim_now(s)) {
-		sim_param_error(rs, "certificates", "certificate has expired");
+	if (x509_pem_info(pem, &x) != 0) {
+		/* written, then read back by get_certificate_info */
+		sim_error(rs, 500, "Setting certificate files failed - unable "
+		    "to read certificate from '/etc/pve/nodes/%s/pveproxy-"
+		    "ssl.pem'", node);
 		return;
 	}
 	ext_obj_set_str(&o, "pem", pem);
@@ -704,27 +736,31 @@ acme_cert(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 
 	if (ext_check("force:b", rq, rs, 1, "node") == -1)
 		return;
-	acme_domains(s, node, doms, sizeof(doms));
-	if (doms[0] == '\0') {
-		sim_error(rs, 400, "ACME domain list in node configuration is "
-		    "missing!");
-		return;
-	}
+	/* PVE's texts and order (pve-manager's PVE/API2/ACME.pm): the
+	 * certificate first, then the domains; an order over any
+	 * pveproxy-ssl.pem, ACME's too, needs force */
 	have = proxy_cert(s, node, &cur, &pem, &acme) == 0;
 	free(pem);
-	if (!renew && have && !acme && !sim_param_bool(rq, "force", 0)) {
+	if (!renew && have && !sim_param_bool(rq, "force", 0)) {
 		sim_param_error(rs, "force", "Custom certificate exists but "
 		    "'force' is not set.");
 		return;
 	}
 	if (renew && !have) {
-		sim_error(rs, 500, "No existing certificate found.");
+		sim_error(rs, 500, "No current (custom) certificate found, "
+		    "please order a new certificate!");
 		return;
 	}
 	if (renew && cur.notafter > (long long)sim_now(s) + 30LL * 86400 &&
 	    !sim_param_bool(rq, "force", 0)) {
-		sim_error(rs, 500, "Certificate does not expire within the next "
-		    "30 days, and 'force' is not set.");
+		sim_param_error(rs, "force", "Certificate does not expire within "
+		    "the next 30 days, and 'force' is not set.");
+		return;
+	}
+	acme_domains(s, node, doms, sizeof(doms));
+	if (doms[0] == '\0') {
+		sim_error(rs, 400, "ACME domain list in node configuration is "
+		    "missing!");
 		return;
 	}
 	j = px_xcalloc(1, sizeof(*j));
@@ -759,10 +795,24 @@ acme_revoke(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 	const char *node = sim_var(m, "node");
 	struct x509_info cur;
 	struct sim_task *t;
-	char parent[96], *pem = NULL;
+	char parent[96], doms[512], *pem = NULL;
 	int acme = 0;
 
-	if (proxy_cert(s, node, &cur, &pem, &acme) != 0 || !acme) {
+	/* PVE's order: the domains, then the certificate file */
+	acme_domains(s, node, doms, sizeof(doms));
+	if (doms[0] == '\0') {
+		sim_error(rs, 400, "ACME domain list in node configuration is "
+		    "missing!");
+		return;
+	}
+	if (proxy_cert(s, node, &cur, &pem, &acme) != 0) {
+		sim_error(rs, 500, "can't open '/etc/pve/nodes/%s/pveproxy-"
+		    "ssl.pem' - No such file or directory", node);
+		return;
+	}
+	if (!acme) {
+		/* PVE would ask the CA and fail in the task; pxsim refuses
+		 * at once (text of its own) */
 		free(pem);
 		sim_error(rs, 500, "Unable to read certificate from "
 		    "'/etc/pve/nodes/%s/pveproxy-ssl.pem'", node);

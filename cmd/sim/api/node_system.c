@@ -1454,8 +1454,8 @@ dns_put(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 		const char *v = sim_param(rq, k[i]);
 
 		if (v != NULL && !ipv4_ok(v) && strchr(v, ':') == NULL) {
-			sim_param_errorf(rs, k[i], "value does not look like "
-			    "a valid IP address");
+			sim_param_errorf(rs, k[i], "invalid format - value "
+			    "does not look like a valid IP address");
 			return;
 		}
 	}
@@ -1531,9 +1531,9 @@ time_put(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 	if (ext_check("timezone:s:r", rq, rs, 1, "") == -1)
 		return;
 	if (!tz_known(tz)) {
-		/* PVE's write_timezone: the zone must be a file under
-		 * /usr/share/zoneinfo */
-		sim_error(rs, 500, "invalid time zone '%s'", tz);
+		/* pve-common's PVE::Systemd::set_timezone (and the older
+		 * write_etc_timezone): a parameter error */
+		sim_param_error(rs, "timezone", "No such timezone");
 		return;
 	}
 	node_parent(m, parent, sizeof(parent));
