@@ -19,7 +19,8 @@
 5. px exporter --once over the cluster of 2. (8 nodes, 10,000 guests):
    wall time and peak memory of one whole scrape (both rounds of GETs
    and the rendering), the size of the exposition and its series.
-   `bench.py BUILD exporter` runs this one alone.
+   `bench.py BUILD exporter` runs this one alone (`bench.py BUILD ls`
+   runs 2. alone).
 6. px audit verify over 1,000,000 entries, and the append rate.
 7. Recording one pxtop refresh of 10,000 guests in the time-travel cache
    (BUILD/bench/tcachewrite): per record, wall and CPU time, changed and
@@ -114,53 +115,10 @@ def bench_exporter(conf):
           f"{len(out) / 1e6:.1f} MB, {series} series")
 
 
-def main():
-    cfg, conf = start_sim("big", "--nodes", "8", "--guests", "10000")
-    if sys.argv[2:] == ["exporter"]:
-        bench_exporter(conf)
-        return
+def bench_ls(cfg, conf):
     host, port = cfg["url"][8:].split(":")
     auth = f"PVEAPIToken={cfg['user']}!{cfg['token_id']}={cfg['token_secret']}"
-    ctx = ssl._create_unverified_context()
     path = "/api2/json/cluster/resources"
-
-    # 1. pxsim throughput and latency
-    c = http.client.HTTPSConnection(host, int(port), context=ctx)
-    lat = []
-    for _ in range(50):
-        t0 = time.monotonic()
-        c.request("GET", path, headers={"Authorization": auth})
-        body = c.getresponse().read()
-        lat.append(time.monotonic() - t0)
-    size = len(body)
-    n = 200
-    t0 = time.monotonic()
-    for _ in range(n):
-        c.request("GET", path, headers={"Authorization": auth})
-        c.getresponse().read()
-    seq = n / (time.monotonic() - t0)
-
-    def worker(k, res):
-        cc = http.client.HTTPSConnection(host, int(port), context=ctx)
-        for _ in range(k):
-            cc.request("GET", path, headers={"Authorization": auth})
-            cc.getresponse().read()
-        res.append(k)
-    res = []
-    ts = [threading.Thread(target=worker, args=(50, res)) for _ in range(8)]
-    t0 = time.monotonic()
-    for t in ts:
-        t.start()
-    for t in ts:
-        t.join()
-    par = sum(res) / (time.monotonic() - t0)
-    print(f"pxsim GET /cluster/resources, 10000 guests ({size / 1e6:.1f} MB):")
-    print(f"  latency median {statistics.median(lat) * 1e3:.1f} ms, "
-          f"p95 {sorted(lat)[int(len(lat) * .95)] * 1e3:.1f} ms (python client)")
-    print(f"  {seq:.0f} req/s on one keep-alive connection, "
-          f"{par:.0f} req/s over 8 connections (python clients)")
-
-    # 2. px ls guests vs curl vs proxmoxer
     # The same request for all three (px ls guests asks type=vm), and px
     # and curl run alternately, so both see the same machine and the
     # same state of pxsim's one-second answer cache.
@@ -210,6 +168,60 @@ for g in p.cluster.resources.get(type="vm"):
           f"median of pairs {pairs:.2f}x, fastest {min(pw) / min(cw_):.2f}x")
     print(f"  proxmoxer   {pmw * 1e3:7.1f} ms  peak {pmm:5.1f} MiB  "
           f"(proxmoxer / px = {pmw / pxw:.1f}x)")
+
+
+
+def main():
+    cfg, conf = start_sim("big", "--nodes", "8", "--guests", "10000")
+    if sys.argv[2:] == ["exporter"]:
+        bench_exporter(conf)
+        return
+    if sys.argv[2:] == ["ls"]:
+        bench_ls(cfg, conf)
+        return
+    host, port = cfg["url"][8:].split(":")
+    auth = f"PVEAPIToken={cfg['user']}!{cfg['token_id']}={cfg['token_secret']}"
+    ctx = ssl._create_unverified_context()
+    path = "/api2/json/cluster/resources"
+
+    # 1. pxsim throughput and latency
+    c = http.client.HTTPSConnection(host, int(port), context=ctx)
+    lat = []
+    for _ in range(50):
+        t0 = time.monotonic()
+        c.request("GET", path, headers={"Authorization": auth})
+        body = c.getresponse().read()
+        lat.append(time.monotonic() - t0)
+    size = len(body)
+    n = 200
+    t0 = time.monotonic()
+    for _ in range(n):
+        c.request("GET", path, headers={"Authorization": auth})
+        c.getresponse().read()
+    seq = n / (time.monotonic() - t0)
+
+    def worker(k, res):
+        cc = http.client.HTTPSConnection(host, int(port), context=ctx)
+        for _ in range(k):
+            cc.request("GET", path, headers={"Authorization": auth})
+            cc.getresponse().read()
+        res.append(k)
+    res = []
+    ts = [threading.Thread(target=worker, args=(50, res)) for _ in range(8)]
+    t0 = time.monotonic()
+    for t in ts:
+        t.start()
+    for t in ts:
+        t.join()
+    par = sum(res) / (time.monotonic() - t0)
+    print(f"pxsim GET /cluster/resources, 10000 guests ({size / 1e6:.1f} MB):")
+    print(f"  latency median {statistics.median(lat) * 1e3:.1f} ms, "
+          f"p95 {sorted(lat)[int(len(lat) * .95)] * 1e3:.1f} ms (python client)")
+    print(f"  {seq:.0f} req/s on one keep-alive connection, "
+          f"{par:.0f} req/s over 8 connections (python clients)")
+
+    # 2. px ls guests vs curl vs proxmoxer
+    bench_ls(cfg, conf)
 
     # 3. fan-out: 8 profiles, 200 ms latency each
     cfg2, conf2 = start_sim("slow", "--nodes", "3", "--guests", "60",
