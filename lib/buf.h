@@ -17,7 +17,17 @@ struct buf {
 };
 
 void buf_add(struct buf *b, const void *data, size_t n);
-void buf_addc(struct buf *b, char c);
+void buf_addc_slow(struct buf *b, char c);
+/* One byte: inline, as output adds a tab or newline per cell. */
+static inline void
+buf_addc(struct buf *b, char c)
+{
+	if (b->len + 2 <= b->cap) {
+		b->p[b->len++] = c;
+		b->p[b->len] = '\0';
+	} else
+		buf_addc_slow(b, c);
+}
 void buf_adds(struct buf *b, const char *s);
 void buf_printf(struct buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
