@@ -84,7 +84,9 @@ def rusage_run(argv, **kw):
     return wall, max(after, before) / 1024
 
 
-def measure(argv, n=5, **kw):
+def measure(argv, n=5, cpu=None, **kw):
+    """Median wall seconds and peak MiB of n runs; each run's CPU
+    seconds (user + system) appended to cpu when given."""
     walls, peaks = [], []
     for _ in range(n):
         # /usr/bin/env as a fresh parent makes RUSAGE_CHILDREN per run.
@@ -94,14 +96,34 @@ def measure(argv, n=5, **kw):
              "t=time.monotonic();"
              "r=subprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL);"
              "w=time.monotonic()-t;"
-             "m=resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss;"
-             "print(w,m,r.returncode)", *argv],
+             "u=resource.getrusage(resource.RUSAGE_CHILDREN);"
+             "print(w,u.ru_maxrss,r.returncode,u.ru_utime+u.ru_stime)",
+             *argv],
             capture_output=True, text=True, **kw).stdout.split()
         if out[2] != "0":
             raise SystemExit(f"bench: {' '.join(argv)} exited {out[2]}")
         walls.append(float(out[0]))
         peaks.append(int(out[1]) / 1024)
+        if cpu is not None:
+            cpu.append(float(out[3]))
     return statistics.median(walls), max(peaks)
+
+
+def instructions(argv, **kw):
+    """Instructions of one run of argv under callgrind (exact and
+    independent of the machine's load), or None without valgrind."""
+    vg = shutil.which("valgrind")
+    if vg is None:
+        return None
+    with tempfile.NamedTemporaryFile(dir=tmp) as f:
+        r = subprocess.run([vg, "--tool=callgrind",
+                            "--callgrind-out-file=" + f.name, *argv],
+                           stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE, text=True, **kw)
+    for line in r.stderr.splitlines():
+        if "refs:" in line:
+            return int(line.split("refs:")[1].replace(",", ""))
+    return None
 
 
 def bench_exporter(conf):
@@ -123,14 +145,15 @@ def bench_ls(cfg, conf):
     # and curl run alternately, so both see the same machine and the
     # same state of pxsim's one-second answer cache.
     e = dict(env, PX_CONFIG=conf)
-    pw, pm_, cw_, cm_ = [], [], [], []
+    pw, pm_, cw_, cm_, pc, cc = [], [], [], [], [], []
+    pxargv = [px, "ls", "guests", "-f", "tsv"]
+    curlargv = ["curl", "-sk", "-o", "/dev/null", "-H",
+                "Authorization: " + auth, cfg["url"] + path + "?type=vm"]
     for _ in range(31):
-        w, m = measure([px, "ls", "guests", "-f", "tsv"], n=1, env=e)
+        w, m = measure(pxargv, n=1, cpu=pc, env=e)
         pw.append(w)
         pm_.append(m)
-        w, m = measure(["curl", "-sk", "-o", "/dev/null", "-H",
-                        "Authorization: " + auth,
-                        cfg["url"] + path + "?type=vm"], n=1)
+        w, m = measure(curlargv, n=1, cpu=cc)
         cw_.append(w)
         cm_.append(m)
     pxw, pxm = statistics.median(pw), max(pm_)
@@ -168,6 +191,15 @@ for g in p.cluster.resources.get(type="vm"):
           f"median of pairs {pairs:.2f}x, fastest {min(pw) / min(cw_):.2f}x")
     print(f"  proxmoxer   {pmw * 1e3:7.1f} ms  peak {pmm:5.1f} MiB  "
           f"(proxmoxer / px = {pmw / pxw:.1f}x)")
+    # CPU time (user + system) and instructions move far less with the
+    # load of a shared machine than wall time does.
+    pcm, ccm = statistics.median(pc), statistics.median(cc)
+    print(f"  CPU time median: px {pcm * 1e3:.1f} ms, curl {ccm * 1e3:.1f}"
+          f" ms (px / curl = {pcm / ccm:.2f}x)")
+    pi, ci = instructions(pxargv, env=e), instructions(curlargv)
+    if pi and ci:
+        print(f"  instructions (callgrind): px {pi / 1e6:.1f}M, curl "
+              f"{ci / 1e6:.1f}M (px / curl = {pi / ci:.2f}x)")
 
 
 
