@@ -64,7 +64,7 @@ buf_grow(struct buf *b, size_t n)
 }
 
 void
-buf_add(struct buf *b, const void *data, size_t n)
+buf_add_slow(struct buf *b, const void *data, size_t n)
 {
 	buf_grow(b, n);
 	if (n)
@@ -74,7 +74,7 @@ buf_add(struct buf *b, const void *data, size_t n)
 }
 
 void
-buf_addc(struct buf *b, char c)
+buf_addc_slow(struct buf *b, char c)
 {
 	buf_add(b, &c, 1);
 }

@@ -9,6 +9,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 struct buf {
 	char *p;	/* NULL or NUL-terminated data of len bytes */
@@ -16,8 +17,30 @@ struct buf {
 	size_t cap;
 };
 
-void buf_add(struct buf *b, const void *data, size_t n);
-void buf_addc(struct buf *b, char c);
+void buf_add_slow(struct buf *b, const void *data, size_t n);
+/* n bytes: inline while they fit (a listing adds a few per cell). */
+static inline void
+buf_add(struct buf *b, const void *data, size_t n)
+{
+	if (b->len + n + 1 <= b->cap && n <= b->cap) {
+		if (n)
+			memcpy(b->p + b->len, data, n);
+		b->len += n;
+		b->p[b->len] = '\0';
+	} else
+		buf_add_slow(b, data, n);
+}
+void buf_addc_slow(struct buf *b, char c);
+/* One byte: inline, as output adds a tab or newline per cell. */
+static inline void
+buf_addc(struct buf *b, char c)
+{
+	if (b->len + 2 <= b->cap) {
+		b->p[b->len++] = c;
+		b->p[b->len] = '\0';
+	} else
+		buf_addc_slow(b, c);
+}
 void buf_adds(struct buf *b, const char *s);
 void buf_printf(struct buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

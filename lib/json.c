@@ -241,7 +241,7 @@ json_fields(const struct json *j, int t, const char *const *names, int n,
     int *out)
 {
 	struct fields_memo *m = &memo;
-	int k, i, prev = -1;
+	int k, i, nkv, prev = -1;
 
 	for (int q = 0; q < n; q++)
 		out[q] = -1;
@@ -258,8 +258,13 @@ json_fields(const struct json *j, int t, const char *const *names, int n,
 			m->len[q] = strlen(names[q]);
 		memset(m->next, -1, sizeof(m->next));
 	}
-	JSON_FOREACH_KV(j, t, k, i) {
-		const jsmntok_t *kt = tok_at(j, k);
+	/* JSON_FOREACH_KV over the tokens themselves: a checked list has
+	 * a key and a value per member, and most values have no tokens
+	 * below them (json_skip only for those that do). */
+	nkv = toks(j)[t].size;
+	for (i = 0, k = t + 1; i < nkv && k + 1 < j->ntok; i++,
+	    k = toks(j)[k + 1].size == 0 ? k + 2 : json_skip(j, k + 1)) {
+		const jsmntok_t *kt = &toks(j)[k];
 		size_t rl = (size_t)(kt->end - kt->start);
 		const char *raw = j->src + kt->start;
 		int q = m->next[prev + 1], id, esc;

@@ -460,18 +460,33 @@ fmt_g(char *buf, size_t n, int prec, double v)
 size_t
 json_fmt_uint(char *buf, size_t n, uint64_t v)
 {
-	char tmp[24];
-	size_t len = 0, k;
+	/* Two digits a step, from the end of tmp: a listing prints
+	 * 50,000 of these. */
+	static const char pair[] =
+	    "00010203040506070809101112131415161718192021222324"
+	    "25262728293031323334353637383940414243444546474849"
+	    "50515253545556575859606162636465666768697071727374"
+	    "75767778798081828384858687888990919293949596979899";
+	char tmp[24], *e = tmp + sizeof(tmp), *d = e;
+	size_t len, k;
 
-	do {
-		tmp[len++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v > 0);
+	while (v >= 100) {
+		unsigned r = (unsigned)(v % 100);
+
+		v /= 100;
+		d -= 2;
+		memcpy(d, pair + 2 * r, 2);
+	}
+	if (v >= 10) {
+		d -= 2;
+		memcpy(d, pair + 2 * v, 2);
+	} else
+		*--d = (char)('0' + v);
+	len = (size_t)(e - d);
 	if (n == 0)
 		return len;
 	k = len < n ? len : n - 1;
-	for (size_t i = 0; i < k; i++)
-		buf[i] = tmp[len - 1 - i];
+	memcpy(buf, d, k);
 	buf[k] = '\0';
 	return len;
 }

@@ -279,16 +279,22 @@ static int key_is(const char *s, size_t i, size_t kend, const char *key);
 	((h) != NULL && (depth) == 2 && (stack)[0] == '{' && \
 	    (stack)[1] == '[' && (h)->found == EH_ARRAY && (arr) == (h)->arr)
 
-/* A new token of the element, attached as jsmn attaches it. */
-static jsmntok_t *
+static void
+emit_grow(struct each_hook *h)
+{
+	h->cap = h->cap ? h->cap * 2 : 64;
+	h->tok = px_xrealloc(h->tok, h->cap * sizeof(*h->tok));
+}
+
+/* A new token of the element, attached as jsmn attaches it (inline:
+ * 400,000 tokens in a listing of 10,000 guests). */
+static inline __attribute__((always_inline)) jsmntok_t *
 emit(struct each_hook *h, jsmntype_t type, size_t start, size_t end)
 {
 	jsmntok_t *t;
 
-	if ((unsigned int)h->ntok == h->cap) {
-		h->cap = h->cap ? h->cap * 2 : 64;
-		h->tok = px_xrealloc(h->tok, h->cap * sizeof(*h->tok));
-	}
+	if (__builtin_expect((unsigned int)h->ntok == h->cap, 0))
+		emit_grow(h);
 	t = &h->tok[h->ntok];
 	t->type = type;
 	t->start = (int)(start - h->base);

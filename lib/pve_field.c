@@ -112,64 +112,95 @@ pve_fill(const struct json *j, int obj, void *dst, const struct pve_field *f,
 	pve_fill_check(j, obj, dst, f, nf, NULL, 0);
 }
 
-int
-pve_fill_check(const struct json *j, int obj, void *dst,
-    const struct pve_field *f, int nf, char *why, size_t whylen)
+void
+pve_row_keys(const struct json *j, int obj, const struct pve_field *f,
+    int nf, int *tok)
 {
 	const char *names[FILL_CHUNK];
-	int tok[FILL_CHUNK], rc = 0;
 
 	/* One pass over the object's members per chunk of keys, not one
 	 * per key: json_each hands over 10,000 guests one at a time. */
+	for (int i = 0; i < nf; i += FILL_CHUNK) {
+		int m = nf - i < FILL_CHUNK ? nf - i : FILL_CHUNK;
+
+		for (int q = 0; q < m; q++)
+			names[q] = f[i + q].key;
+		json_fields(j, obj, names, m, tok + i);
+	}
+}
+
+/* pve_fill_check with the keys looked up (pve_row_keys). */
+static int
+fill_toks(const struct json *j, const int *tok, void *dst,
+    const struct pve_field *f, int nf, char *why, size_t whylen)
+{
+	int rc = 0;
+
 	for (int i = 0; i < nf; i++) {
 		char *p = (char *)dst + f[i].off;
-		int t;
+		int t = tok[i], failed;
 		long long ll;
 
-		if (i % FILL_CHUNK == 0) {
-			int m = nf - i < FILL_CHUNK ? nf - i : FILL_CHUNK;
-
-			for (int q = 0; q < m; q++)
-				names[q] = f[i + q].key;
-			json_fields(j, obj, names, m, tok);
-		}
-		t = tok[i % FILL_CHUNK];
-		if (why != NULL && rc == 0 &&
-		    field_bad(j, t, &f[i], 0, why, whylen) != 0)
-			rc = -1;
+		/* field_bad refuses a value only when the read below fails
+		 * (its non-strict checks are those reads): it runs for
+		 * those alone, not for the 200,000 good fields of a big
+		 * listing. */
+		failed = 0;
 		switch (f[i].t) {
 		case PF_STR:
 			if (json_is_null(j, t))
 				break;
 			if (json_strcpy(j, t, p, f[i].size) < 0)
 				p[0] = '\0';
-			text_sanitize(p);
+			text_sanitize(p);	/* never refused when not
+						 * strict */
 			break;
 		case PF_INT:
-			if (json_int(j, t, &ll) != 0 || ll < -2147483647LL ||
-			    ll > 2147483647LL)
+			if ((failed = json_int(j, t, &ll) != 0 ||
+			    ll < -2147483647LL || ll > 2147483647LL))
 				ll = f[i].def;
 			*(int *)(void *)p = (int)ll;
 			break;
 		case PF_LL:
-			if (json_int(j, t, &ll) != 0)
+			if ((failed = json_int(j, t, &ll) != 0))
 				ll = f[i].def;
 			*(long long *)(void *)p = ll;
 			break;
 		case PF_U64:
-			if (json_uint(j, t, (uint64_t *)(void *)p) != 0)
+			if ((failed = json_uint(j, t,
+			    (uint64_t *)(void *)p) != 0))
 				*(uint64_t *)(void *)p = 0;
 			break;
 		case PF_NUM:
-			if (json_num(j, t, (double *)(void *)p) != 0)
+			if ((failed = json_num(j, t,
+			    (double *)(void *)p) != 0))
 				*(double *)(void *)p = 0;
 			break;
 		case PF_BOOL:
+			/* never refused when not strict */
 			if (json_bool(j, t, (int *)(void *)p) != 0)
 				*(int *)(void *)p = (int)f[i].def;
 			break;
 		}
+		if (failed && why != NULL && rc == 0 &&
+		    field_bad(j, t, &f[i], 0, why, whylen) != 0)
+			rc = -1;
 	}
+	return rc;
+}
+
+int
+pve_fill_check(const struct json *j, int obj, void *dst,
+    const struct pve_field *f, int nf, char *why, size_t whylen)
+{
+	int buf[FILL_CHUNK], *tok = nf <= FILL_CHUNK ? buf :
+	    px_xcalloc((size_t)nf, sizeof(*tok));
+	int rc;
+
+	pve_row_keys(j, obj, f, nf, tok);
+	rc = fill_toks(j, tok, dst, f, nf, why, whylen);
+	if (tok != buf)
+		free(tok);
 	return rc;
 }
 
@@ -187,7 +218,7 @@ pve_row_drop(const struct json *j, const char *what, int row,
 }
 
 int
-pve_row_check(const struct json *j, int obj, void *dst,
+pve_row_check_keys(const struct json *j, int obj, const int *tok, void *dst,
     const struct pve_field *f, int nf, char *why, size_t n)
 {
 	char bad[256];
@@ -199,14 +230,14 @@ pve_row_check(const struct json *j, int obj, void *dst,
 		snprintf(why, n, "%s, not an object", type_name(ty));
 		return -1;
 	}
-	key = json_get(j, obj, f[0].key);
+	key = tok[0];
 	if (json_is_null(j, key)) {
 		snprintf(why, n, "no %s", f[0].key);
 		return -1;
 	}
 	if (field_bad(j, key, &f[0], 1, why, n) != 0)
 		return -1;
-	if (pve_fill_check(j, obj, dst, f, nf, bad, sizeof(bad)) == 0) {
+	if (fill_toks(j, tok, dst, f, nf, bad, sizeof(bad)) == 0) {
 		if (f[0].t == PF_STR && p[0] == '\0') {
 			snprintf(why, n, "%s is empty", f[0].key);
 			return -1;
@@ -222,6 +253,21 @@ pve_row_check(const struct json *j, int obj, void *dst,
 	else
 		snprintf(why, n, "%s", bad);
 	return -1;
+}
+
+int
+pve_row_check(const struct json *j, int obj, void *dst,
+    const struct pve_field *f, int nf, char *why, size_t n)
+{
+	int buf[FILL_CHUNK], *tok = nf <= FILL_CHUNK ? buf :
+	    px_xcalloc((size_t)nf, sizeof(*tok));
+	int rc;
+
+	pve_row_keys(j, obj, f, nf, tok);
+	rc = pve_row_check_keys(j, obj, tok, dst, f, nf, why, n);
+	if (tok != buf)
+		free(tok);
+	return rc;
 }
 
 /* Is obj a row of another kind, by its "type" (rows of

@@ -66,6 +66,15 @@ int pve_fill_check(const struct json *j, int obj, void *dst,
  * range"). */
 int pve_row_check(const struct json *j, int obj, void *dst,
     const struct pve_field *f, int nf, char *why, size_t n);
+/* The value tokens of f's keys in obj into tok[nf] (-1: absent, and
+ * every one when obj is not an object), as json_fields: so that a
+ * caller can look at a field of a row (its "type") before checking it
+ * with pve_row_check_keys without looking the keys up twice. */
+void pve_row_keys(const struct json *j, int obj, const struct pve_field *f,
+    int nf, int *tok);
+/* pve_row_check with tok from pve_row_keys(j, obj, f, nf, tok). */
+int pve_row_check_keys(const struct json *j, int obj, const int *tok,
+    void *dst, const struct pve_field *f, int nf, char *why, size_t n);
 /* Report row (its index in the array) as dropped, with px_drop: from
  * j->origin (the request, "GET /nodes"), else what. */
 void pve_row_drop(const struct json *j, const char *what, int row,

@@ -209,7 +209,12 @@ guest_row(void *arg, const struct pve_guest *g)
 
 	if (!guest_match(&l->f, g))
 		return 0;
-	buf_printf(&l->comp, "%d\t%s\n", g->vmid, g->name);
+	/* "%d\t%s\n" without printf: 10,000 guests pass here */
+	buf_grow(&l->comp, 16);
+	l->comp.len += json_fmt_int(l->comp.p + l->comp.len, 16, g->vmid);
+	buf_addc(&l->comp, '\t');
+	buf_adds(&l->comp, g->name);
+	buf_addc(&l->comp, '\n');
 	row_begin(l, k->t);
 	lsrows_guest(l->o, b, g);
 	return 0;

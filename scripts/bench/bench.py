@@ -19,7 +19,8 @@
 5. px exporter --once over the cluster of 2. (8 nodes, 10,000 guests):
    wall time and peak memory of one whole scrape (both rounds of GETs
    and the rendering), the size of the exposition and its series.
-   `bench.py BUILD exporter` runs this one alone.
+   `bench.py BUILD exporter` runs this one alone (`bench.py BUILD ls`
+   runs 2. alone).
 6. px audit verify over 1,000,000 entries, and the append rate.
 7. Recording one pxtop refresh of 10,000 guests in the time-travel cache
    (BUILD/bench/tcachewrite): per record, wall and CPU time, changed and
@@ -83,7 +84,9 @@ def rusage_run(argv, **kw):
     return wall, max(after, before) / 1024
 
 
-def measure(argv, n=5, **kw):
+def measure(argv, n=5, cpu=None, **kw):
+    """Median wall seconds and peak MiB of n runs; each run's CPU
+    seconds (user + system) appended to cpu when given."""
     walls, peaks = [], []
     for _ in range(n):
         # /usr/bin/env as a fresh parent makes RUSAGE_CHILDREN per run.
@@ -93,14 +96,34 @@ def measure(argv, n=5, **kw):
              "t=time.monotonic();"
              "r=subprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL);"
              "w=time.monotonic()-t;"
-             "m=resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss;"
-             "print(w,m,r.returncode)", *argv],
+             "u=resource.getrusage(resource.RUSAGE_CHILDREN);"
+             "print(w,u.ru_maxrss,r.returncode,u.ru_utime+u.ru_stime)",
+             *argv],
             capture_output=True, text=True, **kw).stdout.split()
         if out[2] != "0":
             raise SystemExit(f"bench: {' '.join(argv)} exited {out[2]}")
         walls.append(float(out[0]))
         peaks.append(int(out[1]) / 1024)
+        if cpu is not None:
+            cpu.append(float(out[3]))
     return statistics.median(walls), max(peaks)
+
+
+def instructions(argv, **kw):
+    """Instructions of one run of argv under callgrind (exact and
+    independent of the machine's load), or None without valgrind."""
+    vg = shutil.which("valgrind")
+    if vg is None:
+        return None
+    with tempfile.NamedTemporaryFile(dir=tmp) as f:
+        r = subprocess.run([vg, "--tool=callgrind",
+                            "--callgrind-out-file=" + f.name, *argv],
+                           stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE, text=True, **kw)
+    for line in r.stderr.splitlines():
+        if "refs:" in line:
+            return int(line.split("refs:")[1].replace(",", ""))
+    return None
 
 
 def bench_exporter(conf):
@@ -114,10 +137,79 @@ def bench_exporter(conf):
           f"{len(out) / 1e6:.1f} MB, {series} series")
 
 
+def bench_ls(cfg, conf):
+    host, port = cfg["url"][8:].split(":")
+    auth = f"PVEAPIToken={cfg['user']}!{cfg['token_id']}={cfg['token_secret']}"
+    path = "/api2/json/cluster/resources"
+    # The same request for all three (px ls guests asks type=vm), and px
+    # and curl run alternately, so both see the same machine and the
+    # same state of pxsim's one-second answer cache.
+    e = dict(env, PX_CONFIG=conf)
+    pw, pm_, cw_, cm_, pc, cc = [], [], [], [], [], []
+    pxargv = [px, "ls", "guests", "-f", "tsv"]
+    curlargv = ["curl", "-sk", "-o", "/dev/null", "-H",
+                "Authorization: " + auth, cfg["url"] + path + "?type=vm"]
+    for _ in range(31):
+        w, m = measure(pxargv, n=1, cpu=pc, env=e)
+        pw.append(w)
+        pm_.append(m)
+        w, m = measure(curlargv, n=1, cpu=cc)
+        cw_.append(w)
+        cm_.append(m)
+    pxw, pxm = statistics.median(pw), max(pm_)
+    cw, cm = statistics.median(cw_), max(cm_)
+    script = os.path.join(tmp, "pm.py")
+    with open(script, "w") as f:
+        f.write(f"""
+from proxmoxer import ProxmoxAPI
+p = ProxmoxAPI("{host}", port={port}, user="{cfg['user']}",
+    token_name="{cfg['token_id']}", token_value="{cfg['token_secret']}",
+    verify_ssl=False)
+import urllib3; urllib3.disable_warnings()
+for g in p.cluster.resources.get(type="vm"):
+    print(g["vmid"], g.get("name"), g["type"], g["node"], g["status"],
+          g.get("cpu"), g.get("mem"), g.get("maxmem"), g.get("maxdisk"),
+          g.get("uptime"), g.get("tags", ""), g.get("pool", ""),
+          g.get("lock", ""), g.get("hastate", ""), sep="\\t")
+""")
+    try:
+        pmw, pmm = measure(["/usr/bin/python3", script], n=3)
+    except SystemExit as ex:
+        pmw, pmm = float("nan"), float("nan")
+        print("  proxmoxer:", ex)
+    print("px ls guests -f tsv, 8 nodes, 10000 guests (median of runs):")
+    print(f"  px          {pxw * 1e3:7.1f} ms  peak {pxm:5.1f} MiB")
+    print(f"  curl        {cw * 1e3:7.1f} ms  peak {cm:5.1f} MiB  "
+          f"(px / curl = {pxw / cw:.2f}x)")
+    # The machine's noise moves single runs by 10 ms and more: the
+    # spread, the median of the 31 px/curl pairs and the ratio of the
+    # fastest runs say how much the one ratio above can be trusted.
+    q = lambda v: statistics.quantiles(v, n=4)
+    pairs = statistics.median(a / b for a, b in zip(pw, cw_))
+    print(f"  spread: px p25 {q(pw)[0] * 1e3:.1f} p75 {q(pw)[2] * 1e3:.1f}, "
+          f"curl p25 {q(cw_)[0] * 1e3:.1f} p75 {q(cw_)[2] * 1e3:.1f} ms; "
+          f"median of pairs {pairs:.2f}x, fastest {min(pw) / min(cw_):.2f}x")
+    print(f"  proxmoxer   {pmw * 1e3:7.1f} ms  peak {pmm:5.1f} MiB  "
+          f"(proxmoxer / px = {pmw / pxw:.1f}x)")
+    # CPU time (user + system) and instructions move far less with the
+    # load of a shared machine than wall time does.
+    pcm, ccm = statistics.median(pc), statistics.median(cc)
+    print(f"  CPU time median: px {pcm * 1e3:.1f} ms, curl {ccm * 1e3:.1f}"
+          f" ms (px / curl = {pcm / ccm:.2f}x)")
+    pi, ci = instructions(pxargv, env=e), instructions(curlargv)
+    if pi and ci:
+        print(f"  instructions (callgrind): px {pi / 1e6:.1f}M, curl "
+              f"{ci / 1e6:.1f}M (px / curl = {pi / ci:.2f}x)")
+
+
+
 def main():
     cfg, conf = start_sim("big", "--nodes", "8", "--guests", "10000")
     if sys.argv[2:] == ["exporter"]:
         bench_exporter(conf)
+        return
+    if sys.argv[2:] == ["ls"]:
+        bench_ls(cfg, conf)
         return
     host, port = cfg["url"][8:].split(":")
     auth = f"PVEAPIToken={cfg['user']}!{cfg['token_id']}={cfg['token_secret']}"
@@ -161,55 +253,7 @@ def main():
           f"{par:.0f} req/s over 8 connections (python clients)")
 
     # 2. px ls guests vs curl vs proxmoxer
-    # The same request for all three (px ls guests asks type=vm), and px
-    # and curl run alternately, so both see the same machine and the
-    # same state of pxsim's one-second answer cache.
-    e = dict(env, PX_CONFIG=conf)
-    pw, pm_, cw_, cm_ = [], [], [], []
-    for _ in range(31):
-        w, m = measure([px, "ls", "guests", "-f", "tsv"], n=1, env=e)
-        pw.append(w)
-        pm_.append(m)
-        w, m = measure(["curl", "-sk", "-o", "/dev/null", "-H",
-                        "Authorization: " + auth,
-                        cfg["url"] + path + "?type=vm"], n=1)
-        cw_.append(w)
-        cm_.append(m)
-    pxw, pxm = statistics.median(pw), max(pm_)
-    cw, cm = statistics.median(cw_), max(cm_)
-    script = os.path.join(tmp, "pm.py")
-    with open(script, "w") as f:
-        f.write(f"""
-from proxmoxer import ProxmoxAPI
-p = ProxmoxAPI("{host}", port={port}, user="{cfg['user']}",
-    token_name="{cfg['token_id']}", token_value="{cfg['token_secret']}",
-    verify_ssl=False)
-import urllib3; urllib3.disable_warnings()
-for g in p.cluster.resources.get(type="vm"):
-    print(g["vmid"], g.get("name"), g["type"], g["node"], g["status"],
-          g.get("cpu"), g.get("mem"), g.get("maxmem"), g.get("maxdisk"),
-          g.get("uptime"), g.get("tags", ""), g.get("pool", ""),
-          g.get("lock", ""), g.get("hastate", ""), sep="\\t")
-""")
-    try:
-        pmw, pmm = measure(["/usr/bin/python3", script], n=3)
-    except SystemExit as ex:
-        pmw, pmm = float("nan"), float("nan")
-        print("  proxmoxer:", ex)
-    print("px ls guests -f tsv, 8 nodes, 10000 guests (median of runs):")
-    print(f"  px          {pxw * 1e3:7.1f} ms  peak {pxm:5.1f} MiB")
-    print(f"  curl        {cw * 1e3:7.1f} ms  peak {cm:5.1f} MiB  "
-          f"(px / curl = {pxw / cw:.2f}x)")
-    # The machine's noise moves single runs by 10 ms and more: the
-    # spread, the median of the 31 px/curl pairs and the ratio of the
-    # fastest runs say how much the one ratio above can be trusted.
-    q = lambda v: statistics.quantiles(v, n=4)
-    pairs = statistics.median(a / b for a, b in zip(pw, cw_))
-    print(f"  spread: px p25 {q(pw)[0] * 1e3:.1f} p75 {q(pw)[2] * 1e3:.1f}, "
-          f"curl p25 {q(cw_)[0] * 1e3:.1f} p75 {q(cw_)[2] * 1e3:.1f} ms; "
-          f"median of pairs {pairs:.2f}x, fastest {min(pw) / min(cw_):.2f}x")
-    print(f"  proxmoxer   {pmw * 1e3:7.1f} ms  peak {pmm:5.1f} MiB  "
-          f"(proxmoxer / px = {pmw / pxw:.1f}x)")
+    bench_ls(cfg, conf)
 
     # 3. fan-out: 8 profiles, 200 ms latency each
     cfg2, conf2 = start_sim("slow", "--nodes", "3", "--guests", "60",
