@@ -404,7 +404,8 @@ top_bc_done(struct top_state *s, const struct top_op *o)
 	if (r == NULL)
 		return;
 	r->st = o->st;
-	if (o->st != TOP_OP_OK)
+	/* with an exit code its output says more than "exit 3" */
+	if (o->st != TOP_OP_OK && r->exitcode < 0 && r->signal < 0)
 		snprintf(r->msg, sizeof(r->msg), "%.255s", o->msg);
 	text_sanitize(r->msg);
 }

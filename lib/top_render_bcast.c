@@ -53,7 +53,7 @@ header(TickitRenderBuffer *rb, const struct top_state *s, int line,
 		snprintf(ex, sizeof(ex), "%lld", r->exitcode);
 	if (r->msg[0])
 		snprintf(taste, sizeof(taste), "%s", r->msg);
-	else if (r->st == TOP_OP_OK && !r->open) {
+	else if ((r->exitcode >= 0 || r->signal >= 0) && !r->open) {
 		size_t len;
 		int err, n = 0;
 		const char *t = top_bc_line(r, 0, &len, &err);

@@ -1017,8 +1017,26 @@ job_run(struct job **js, int n)
 			}
 			job_free(js[i]);
 		}
-		if (nex > 0)
-			top_xfer_run(ex, nex, &WX.conf, WX.p, report);
+		/* one change per command: two X confirmed together are
+		 * two broadcasts */
+		for (int i = 0; i < nex; i++) {
+			struct top_xfer_item *b;
+			int nb = 0;
+
+			if (ex[i].id == 0)
+				continue;	/* taken by an earlier one */
+			b = px_xcalloc((size_t)nex, sizeof(*b));
+			for (int m = i; m < nex; m++)
+				if (ex[m].id != 0 &&
+				    strcmp(ex[m].text, ex[i].text) == 0) {
+					b[nb++] = ex[m];
+					if (m != i)
+						ex[m].id = 0;
+				}
+			ex[i].id = 0;
+			top_xfer_run(b, nb, &WX.conf, WX.p, report);
+		}
+		free(ex);
 	}
 	if ((n = k) == 0)
 		return;
