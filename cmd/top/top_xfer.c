@@ -258,7 +258,9 @@ run_exec(struct xrun *x)
 	nw = top_split_words(x->it[0].text, buf, sizeof(buf), w, NWORDS, &why);
 	gate_req_init(&all, "exec", "guest", x->n);
 	for (int i = 0; i < x->n; i++) {
-		gate_target_guest(&all.t[i], &x->it[i].g);
+		/* the request first: a refusal is audited with it */
+		guest_op_exec(&all.t[i], &x->it[i].g, (const char *const *)w,
+		    nw > 0 ? nw : 0);
 		if (nw <= 0) {
 			px_fail(&e, PXE_USAGE, "the command has %s", why);
 			gate_refuse_target(&x->g, &all, i,
@@ -266,9 +268,6 @@ run_exec(struct xrun *x)
 		} else if (agent_answers(x->c, &x->it[i].g, &e) != 0) {
 			gate_refuse_target(&x->g, &all, i,
 			    "refused-precondition", &e);
-		} else {
-			guest_op_exec(&all.t[i], &x->it[i].g,
-			    (const char *const *)w, nw);
 		}
 	}
 	gate_req_summarize(&all, "exec");

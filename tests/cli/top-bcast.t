@@ -21,12 +21,19 @@ for v in $(pick qemu running | cut -d' ' -f1); do
 	1*|*enabled=1*) vms="$vms $v" ;;
 	esac
 done
+noagent=
+for v in $(pick qemu running | cut -d' ' -f1); do
+	case $(cfg "$v" agent) in
+	1*|*enabled=1*) ;;
+	*) noagent=$v; break ;;
+	esac
+done
 set -- $vms
 g1=${1-}; g2=${2-}
 n1=$(pick qemu running | awk -v v="$g1" '$1 == v { print $2 }')
 n2=$(pick qemu running | awk -v v="$g2" '$1 == v { print $2 }')
 stopped=$(pick qemu stopped | sed -n '1s/ .*//p')
-[ -n "$g1" ] && [ -n "$g2" ] && [ -n "$stopped" ] || { echo "Bail out! no suitable guests in pxsim"; exit 1; }
+[ -n "$g1" ] && [ -n "$g2" ] && [ -n "$stopped" ] && [ -n "$noagent" ] || { echo "Bail out! no suitable guests in pxsim"; exit 1; }
 
 sock="px-topx-$$"
 tm() { tmux -L "$sock" "$@"; }
@@ -93,6 +100,20 @@ wait_for '^Agent broadcast: printf' 100
 wait_for '\| \?\[2Jevil$' 50; ok $? "the escape sequence is shown as ?[2J, not obeyed" || screen | sed 's/^/#   | /'
 like "$(screen)" "\\| line2\\?\$" "CR/LF ends the line, the bell shows as ?"
 like "$(screen | head -1)" "pxtop +sim" "the header is still on screen"
+
+# a command that fails, and a VM without a guest agent
+keys 3; wait_for '^Guests: 40 of 40'
+for g in "$g1" "$noagent"; do keys / "$g" Enter Space; esc; done
+keys X; wait_for '^exec on the guest agents: _'
+keys -l "no-such-command --flag"; keys Enter
+wait_for "exec no-such-comma +ready +Severe NoAgent" 100; ok $? "the VM without an agent: a Severe finding in the preview" || screen | sed 's/^/#   | /'
+keys y; wait_for 'Run 2 operations'; keys y
+wait_for '^Agent broadcast: no-such-command .*1 failed, 1 refused' 100; ok $? "one failed, one refused" || screen | sed 's/^/#   | /'
+like "$(screen)" "^[+-] +$g1 .* failed +127( |\$)" "the missing command: failed, exit 127"
+like "$(screen)" "! sh: 1: no-such-command: not found" "its stderr shown"
+like "$(screen)" "^[+-] +$noagent .* refused .*guest agent of VM $noagent does not answer" "the VM without an agent refused by the gate"
+is "$(sim_log | grep -c "/qemu/$noagent/agent/exec")" 0 "nothing run on it"
+like "$(px audit log -j)" "\"target\": *\"vm/$noagent\",[^}]*\"decision\": *\"refused-precondition\",[^}]*does not answer" "the refusal is audited"
 
 # read-only: X is refused
 keys q; wait_for '^EXIT=0'; ok $? "q quits with 0"
