@@ -223,10 +223,16 @@ takes(const struct top_state *s, const char *node, const char *name,
  * takes that content, else another of the cursor's node, else the first
  * that takes it.  NULL when none does. */
 static const struct pve_storage *
-iso_target(const struct top_state *s, const char *content)
+iso_target(const struct top_state *s, const char *content, const char *want)
 {
 	const struct pve_volume *v = top_iso_cur(s);
 	const struct pve_storage *st = NULL;
+
+	if (want != NULL) {	/* @STORAGE: on the cursor's node first */
+		if (v != NULL && (st = takes(s, v->node, want, content)))
+			return st;
+		return takes(s, NULL, want, content);
+	}
 
 	if (v != NULL && (st = takes(s, v->node, v->storage, content)) == NULL)
 		st = takes(s, v->node, NULL, content);
@@ -240,7 +246,7 @@ top_iso_prompt_done(struct top_state *s, struct top_effects *fx)
 {
 	int up = s->input == TOP_IN_UPLOAD;
 	char line[TOP_TEXT], name[300] = "", alg[8], hex[129], sum[160] = "";
-	char *text = line, *extra;
+	char *text = line, *extra, *at, want[64] = "";
 	const struct pve_storage *st;
 	const char *content, *base;
 	struct px_err e = { 0 };
@@ -254,6 +260,17 @@ top_iso_prompt_done(struct top_state *s, struct top_effects *fx)
 	 * what follows it is the checksum */
 	for (size_t n = strlen(text); n > 0 && text[n - 1] == ' '; n--)
 		text[n - 1] = '\0';
+	/* a last word @STORAGE picks the storage */
+	if ((at = strrchr(text, ' ')) != NULL && at[1] == '@') {
+		snprintf(want, sizeof(want), "%.63s", at + 2);
+		for (*at = '\0'; at > text && at[-1] == ' '; at--)
+			at[-1] = '\0';
+		if (want[0] == '\0') {
+			snprintf(s->status, sizeof(s->status), "refused: @ "
+			    "names no storage: nothing queued");
+			return;
+		}
+	}
 	extra = up ? NULL : strchr(text, ' ');
 	if (extra) {
 		*extra++ = '\0';
@@ -283,10 +300,15 @@ top_iso_prompt_done(struct top_state *s, struct top_effects *fx)
 			goto bad;
 		snprintf(sum, sizeof(sum), "%s:%s", alg, hex);
 	}
-	if ((st = iso_target(s, content)) == NULL) {
-		snprintf(s->status, sizeof(s->status), "refused: no storage "
-		    "takes %s content (4 lists the storage): nothing queued",
-		    content);
+	if ((st = iso_target(s, content, want[0] ? want : NULL)) == NULL) {
+		if (want[0])
+			snprintf(s->status, sizeof(s->status), "refused: no "
+			    "storage %.63s that takes %s content (4 lists the "
+			    "storage): nothing queued", want, content);
+		else
+			snprintf(s->status, sizeof(s->status), "refused: no "
+			    "storage takes %s content (4 lists the storage): "
+			    "nothing queued", content);
 		return;
 	}
 	s->ops = px_xrealloc(s->ops, (size_t)(s->nops + 1) * sizeof(*s->ops));

@@ -63,7 +63,8 @@ const char *const top_keymap[] = {
 	"u      in the ISO library: upload a local file (asks the path)",
 	"w      in the ISO library: download from a URL (asks URL and an",
 	"       optional ALG:HEX checksum); both to the storage under the",
-	"       cursor, queued with a preview, progress in the queue (Q)",
+	"       cursor (or a last word @STORAGE), queued with a preview,",
+	"       progress in the queue (Q)",
 };
 
 const int top_nkeymap = (int)(sizeof(top_keymap) / sizeof(top_keymap[0]));
@@ -574,11 +575,12 @@ top_footer(const struct top_state *s)
 		    "would, no shell: sh -c '...' for one)  Enter queue  "
 		    "Esc cancel";
 	if (s->input == TOP_IN_UPLOAD)
-		return "local file to upload (.iso .img: ISO image; .tar.gz "
-		    ".tar.xz .tar.zst: template)  Enter queue  Esc cancel";
+		return "local file to upload [@STORAGE] (.iso .img: ISO "
+		    "image; .tar.gz .tar.xz .tar.zst: template)  Enter queue  "
+		    "Esc cancel";
 	if (s->input == TOP_IN_URL)
-		return "URL [ALG:HEX], e.g. https://host/x.iso sha256:...  "
-		    "Enter queue  Esc cancel";
+		return "URL [ALG:HEX] [@STORAGE], e.g. https://host/x.iso "
+		    "sha256:...  Enter queue  Esc cancel";
 	if (s->confirm)
 		return "y confirm  n cancel";
 	if (s->help)

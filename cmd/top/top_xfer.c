@@ -79,9 +79,17 @@ agent_answers(struct px_client *c, const struct pve_guest *g,
  * (a FIFO would block, a directory or a device is no image).  The
  * descriptor, or -1 with e (PXE_USAGE, PXE_IO). */
 static int
-open_local(const char *path, struct stat *sb, struct px_err *e)
+open_local(const char *typed, struct stat *sb, struct px_err *e)
 {
+	const char *home = getenv("HOME");
+	char path[TOP_TEXT + 512];
 	int fd;
+
+	/* ~/ as a shell would have it: the operator's home */
+	if (strncmp(typed, "~/", 2) == 0 && home && home[0])
+		snprintf(path, sizeof(path), "%s/%s", home, typed + 2);
+	else
+		snprintf(path, sizeof(path), "%s", typed);
 
 	if (stat(path, sb) != 0)
 		return px_fail(e, PXE_IO, "%.300s: %s", path, strerror(errno));

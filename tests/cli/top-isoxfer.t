@@ -79,6 +79,15 @@ is "$(sim_log | grep -c '^POST /api2/json/nodes/pve1/storage/local/upload')" 1 "
 like "$(px audit log -j)" '"action":"upload","target":"storage/local","params":"POST /nodes/pve1/storage/local/upload content=iso \(multipart: filename=pxtop-up.iso, 300000 bytes\)","decision":"task".*"result":"OK"' "the audit log has the upload and its end"
 keys I; wait_for '^iso +pxtop-up.iso +local +pve1 ' 100; ok $? "the library lists it"
 
+# --- ~/ is the home directory, @STORAGE picks the storage
+head -c 1000 /dev/urandom >"$HOME/pxtop-home.iso"
+prompt u 'upload file: _' "~/pxtop-home.iso @nas"
+wait_for 'upload of pxtop-home.iso to nas on pve1 queued' 50; ok $? "@nas picks the storage"
+wait_for 'upload nas +ready +ok' 100; ok $? "previewed"
+keys y; wait_for 'Run 1 operation'; keys y
+wait_for 'upload nas +ok ' 100; ok $? "the upload from ~/ ends OK" || screen | sed 's/^/#   | /'
+like "$(px storage content pve1 nas --content iso -f tsv -H -c volid)" "nas:iso/pxtop-home.iso" "pxsim lists it on nas"
+
 # --- download with a checksum
 keys g
 prompt w 'download URL \[ALG:HEX\]: _' "https://example.org/pxtop-dl.iso sha256:$sum"

@@ -472,6 +472,21 @@ test_iso(void)
 	ok(S.nops == 3 && !strcmp(S.ops[2].text, longpath), "a path of %zu "
 	    "bytes is taken whole", strlen(longpath));
 
+	/* @STORAGE picks another */
+	press("I");
+	press("u");
+	line("/srv/a.iso @local-lvm");
+	ok(strstr(S.status, "refused: no storage local-lvm that takes iso") &&
+	    S.nops == 3, "@ a storage that holds no ISO images: refused");
+	press("u");
+	line("/srv/a.iso   @nas");
+	ok(strstr(S.status, "refused: no storage nas") && S.nops == 3,
+	    "@ a storage that does not exist: refused");
+	S.cur[TOP_ISO] = 0;
+	press("u");
+	line("/srv/a b.iso @local");
+	ok(strstr(S.status, "refused:") && S.nops == 3, "the path before "
+	    "@ is checked as ever");
 	press("I");
 	press("w");
 	is_int(S.input, TOP_IN_URL, "w asks for a URL");
@@ -486,16 +501,27 @@ test_iso(void)
 	    "the preview has the checksum");
 	press("I");
 	press("w");
+	line("https://example.org/y.iso @local");
+	ok(S.nops == 5 && !strcmp(S.ops[4].arg, "local") &&
+	    !strcmp(S.ops[4].sum, "") && !strcmp(S.ops[4].text,
+	    "https://example.org/y.iso"), "w with @STORAGE and no checksum");
+	press("I");
+	press("w");
+	line("https://example.org/y.iso sha256:" "0000000000000000000000000000"
+	    "000000000000000000000000000000000000 @local");
+	ok(S.nops == 6 && S.ops[5].sum[0], "a checksum and @STORAGE");
+	press("I");
+	press("w");
 	line("https://example.org/x.iso sha256:1234");
-	ok(strstr(S.status, "refused:") && S.nops == 4, "a checksum of the "
+	ok(strstr(S.status, "refused:") && S.nops == 6, "a checksum of the "
 	    "wrong length is refused");
 	press("w");
 	line("https://example.org/");
-	ok(strstr(S.status, "refused:") && S.nops == 4, "an URL naming no "
+	ok(strstr(S.status, "refused:") && S.nops == 6, "an URL naming no "
 	    "file is refused");
 	press("w");
 	line("ftp://example.org/x.iso");
-	ok(strstr(S.status, "refused:") && S.nops == 4, "ftp:// is refused");
+	ok(strstr(S.status, "refused:") && S.nops == 6, "ftp:// is refused");
 
 	/* ends */
 	memset(&a, 0, sizeof(a));
