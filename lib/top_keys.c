@@ -190,7 +190,7 @@ key_entry(struct top_state *s, struct top_action *a, struct top_effects *fx)
 				}
 			}
 			snprintf(s->status, sizeof(s->status), "%d guest%s "
-			    "tagged %s marked", n, n == 1 ? "" : "s",
+			    "tagged %.63s marked", n, n == 1 ? "" : "s",
 			    s->entry);
 		}
 		s->input = TOP_IN_NONE;
@@ -231,7 +231,7 @@ key_entry(struct top_state *s, struct top_action *a, struct top_effects *fx)
 		top_quick_update(s);
 	if (s->input == TOP_IN_SEARCH) {
 		/* incremental: every key narrows the lists at once */
-		snprintf(s->search, sizeof(s->search), "%s", s->entry);
+		snprintf(s->search, sizeof(s->search), "%.63s", s->entry);
 		top_relist(s);
 		s->cur[TOP_GUESTS] = s->cur[TOP_NODES] = s->cur[TOP_STORAGE] =
 		    s->cur[TOP_TASKS] = 0;
