@@ -149,7 +149,7 @@ count_lines(const char *text)
 static int
 row_lines(const struct top_bc_row *r)
 {
-	int n = count_lines(r->out) + count_lines(r->err);
+	int n = r->nout + r->nerr;
 
 	/* a line for "(no output)", and for each truncation */
 	if (n == 0)
@@ -160,7 +160,7 @@ row_lines(const struct top_bc_row *r)
 const char *
 top_bc_line(const struct top_bc_row *r, int k, size_t *len, int *is_err)
 {
-	int no = count_lines(r->out), ne = count_lines(r->err);
+	int no = r->nout, ne = r->nerr;
 	const char *t = r->out, *p;
 
 	*is_err = 0;
@@ -427,6 +427,8 @@ top_bcast_reduce(struct top_state *s, struct top_action *a,
 		r->err_trunc = x->err_trunc;
 		r->out = keep_text(x->out, &r->out_trunc);
 		r->err = keep_text(x->err, &r->err_trunc);
+		r->nout = count_lines(r->out);
+		r->nerr = count_lines(r->err);
 		/* a short answer is shown at once */
 		r->open = row_lines(r) <= 3;
 		top_clamp(s, TOP_BCAST);

@@ -55,13 +55,10 @@ header(TickitRenderBuffer *rb, const struct top_state *s, int line,
 		snprintf(taste, sizeof(taste), "%s", r->msg);
 	else if ((r->exitcode >= 0 || r->signal >= 0) && !r->open) {
 		size_t len;
-		int err, n = 0;
+		int err, n;
 		const char *t = top_bc_line(r, 0, &len, &err);
 
-		for (const char *p = r->out; p && *p; p++)
-			n += *p == '\n';
-		for (const char *p = r->err; p && *p; p++)
-			n += *p == '\n';
+		n = r->nout + r->nerr;
 		snprintf(taste, sizeof(taste), "%s%.*s%s", err ? "stderr: " :
 		    "", (int)(len > 160 ? 160 : len), t, n > 1 ?
 		    "  (Enter: all)" : "");

@@ -333,6 +333,7 @@ struct top_bc_row {
 	long long exitcode, signal;	/* -1 when none */
 	char *out, *err;	/* sanitized, bounded; NULL none */
 	int out_trunc, err_trunc;	/* the agent's, or ours */
+	int nout, nerr;		/* their lines (counted once) */
 	char msg[256];		/* why refused or failed */
 	int open;		/* Enter: its output shown */
 };
