@@ -17,6 +17,9 @@
  *                     refresh on screen, actions refused (an action a
  *                     new view adds must ask top_can_act or
  *                     top_past_refuse first)
+ *     top_iso.c       ISO library (I): list, delete, upload (u),
+ *                     download from a URL (w)
+ *     top_bcast.c     agent broadcast (X) and its result view (x)
  *
  * Like top_reduce, none of them does I/O or reads a clock: they change
  * the state and append effects.
