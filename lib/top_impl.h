@@ -17,6 +17,9 @@
  *                     refresh on screen, actions refused (an action a
  *                     new view adds must ask top_can_act or
  *                     top_past_refuse first)
+ *     top_iso.c       ISO library (I): list, delete, upload (u),
+ *                     download from a URL (w)
+ *     top_bcast.c     agent broadcast (X) and its result view (x)
  *
  * Like top_reduce, none of them does I/O or reads a clock: they change
  * the state and append effects.
@@ -190,5 +193,37 @@ void top_iso_reduce(struct top_state *s, struct top_action *a,
     struct top_effects *fx);
 /* C: an SSH session to the selected guest (px ssh). */
 void top_ssh(struct top_state *s, struct top_effects *fx);
+/* u and w in the ISO library: open their prompt. */
+void top_iso_ask(struct top_state *s, enum top_input in);
+/* The path (u) or URL [ALG:HEX] (w) typed: queue the upload or the
+ * download to the storage under the cursor, with its preview. */
+void top_iso_prompt_done(struct top_state *s, struct top_effects *fx);
+/* An upload or download ended (TA_OP_DONE): the library read again,
+ * a refusal in the status line. */
+void top_iso_op_done(struct top_state *s, const struct top_op *o,
+    struct top_effects *fx);
+
+/* ---- top_bcast.c: agent broadcast (X) ---- */
+
+/* X: ask for the command (the marked guests, or the selected one). */
+void top_bcast_ask(struct top_state *s);
+/* The command typed: queue it for every running VM of the batch, the
+ * others refused here; the result view remembers them all. */
+void top_bcast_prompt_done(struct top_state *s, struct top_effects *fx);
+/* x: the last broadcast's result view. */
+void top_bcast_open(struct top_state *s);
+/* A key in the result view: 1 when it was the view's. */
+int top_bcast_key(struct top_state *s, struct top_action *a,
+    struct top_effects *fx);
+/* The confirmed exec operations are running: their rows too, and the
+ * result view shows (top_run_ops). */
+void top_bc_started(struct top_state *s);
+/* Exec operation o ended (TA_OP_DONE). */
+void top_bc_done(struct top_state *s, const struct top_op *o);
+/* TA_BC_OUT (rows taken). */
+void top_bcast_reduce(struct top_state *s, struct top_action *a,
+    struct top_effects *fx);
+const char *top_bcast_footer(const struct top_state *s);
+void top_bcast_free(struct top_state *s);
 
 #endif

@@ -9,8 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "enc.h"
 #include "pve_files.h"
 #include "top_impl.h"
+#include "top_past.h"
 
 int
 top_holds_iso(const struct pve_storage *st)
@@ -179,4 +181,185 @@ top_ssh(struct top_state *s, struct top_effects *fx)
 		return;
 	}
 	top_emit(fx, TE_SSH)->g = *g;
+}
+
+/* ---- u and w: upload a local file, download from a URL ---- */
+
+void
+top_iso_ask(struct top_state *s, enum top_input in)
+{
+	const char *what = in == TOP_IN_UPLOAD ? "upload" : "download-url";
+
+	if (top_past_refuse(s, what))
+		return;
+	if (s->read_only) {
+		snprintf(s->status, sizeof(s->status), "refused: profile %s "
+		    "is read-only (read_only = yes): %s is not allowed",
+		    s->profile, what);
+		return;
+	}
+	s->input = in;
+	s->entry[0] = '\0';
+}
+
+/* Does node's storage name take content (available, listed)? */
+static const struct pve_storage *
+takes(const struct top_state *s, const char *node, const char *name,
+    const char *content)
+{
+	for (int i = 0; i < s->nstorages; i++) {
+		const struct pve_storage *st = &s->storages[i];
+
+		if ((node == NULL || strcmp(st->node, node) == 0) &&
+		    (name == NULL || strcmp(st->storage, name) == 0) &&
+		    strcmp(st->status, "available") == 0 &&
+		    pve_content_has(st->content, content))
+			return st;
+	}
+	return NULL;
+}
+
+/* Where a file of content goes: the storage under the cursor when it
+ * takes that content, else another of the cursor's node, else the first
+ * that takes it.  NULL when none does. */
+static const struct pve_storage *
+iso_target(const struct top_state *s, const char *content, const char *want)
+{
+	const struct pve_volume *v = top_iso_cur(s);
+	const struct pve_storage *st = NULL;
+
+	if (want != NULL) {	/* @STORAGE: on the cursor's node first */
+		if (v != NULL && (st = takes(s, v->node, want, content)))
+			return st;
+		return takes(s, NULL, want, content);
+	}
+
+	if (v != NULL && (st = takes(s, v->node, v->storage, content)) == NULL)
+		st = takes(s, v->node, NULL, content);
+	if (st == NULL)
+		st = takes(s, NULL, NULL, content);
+	return st;
+}
+
+void
+top_iso_prompt_done(struct top_state *s, struct top_effects *fx)
+{
+	int up = s->input == TOP_IN_UPLOAD;
+	char line[TOP_TEXT], name[300] = "", alg[8], hex[129], sum[160] = "";
+	char *text = line, *extra, *at, want[64] = "";
+	const struct pve_storage *st;
+	const char *content, *base;
+	struct px_err e = { 0 };
+	struct top_effect *ef;
+	struct top_op *o;
+
+	snprintf(line, sizeof(line), "%s", s->entry);
+	while (*text == ' ')
+		text++;
+	/* a path may hold blanks: only trailing ones go; a URL has none,
+	 * what follows it is the checksum */
+	for (size_t n = strlen(text); n > 0 && text[n - 1] == ' '; n--)
+		text[n - 1] = '\0';
+	/* a last word @STORAGE picks the storage */
+	if ((at = strrchr(text, ' ')) != NULL && at[1] == '@') {
+		snprintf(want, sizeof(want), "%.63s", at + 2);
+		for (*at = '\0'; at > text && at[-1] == ' '; at--)
+			at[-1] = '\0';
+		if (want[0] == '\0') {
+			snprintf(s->status, sizeof(s->status), "refused: @ "
+			    "names no storage: nothing queued");
+			return;
+		}
+	}
+	extra = up ? NULL : strchr(text, ' ');
+	if (extra) {
+		*extra++ = '\0';
+		while (*extra == ' ')
+			extra++;
+	}
+	if (text[0] == '\0') {
+		snprintf(s->status, sizeof(s->status), "cancelled: nothing "
+		    "queued");
+		return;
+	}
+	if (up) {
+		base = strrchr(text, '/');
+		base = base ? base + 1 : text;
+		if (base[0] == '\0') {
+			snprintf(s->status, sizeof(s->status), "refused: %.200s "
+			    "is a directory: upload takes a file", text);
+			return;
+		}
+		snprintf(name, sizeof(name), "%.299s", base);
+	} else if (pve_download_url_check(text, name, sizeof(name), &e) != 0)
+		goto bad;
+	if ((content = pve_file_content_pick(NULL, name, &e)) == NULL)
+		goto bad;
+	if (extra && extra[0]) {
+		if (pve_checksum_parse(extra, alg, hex, &e) != 0)
+			goto bad;
+		snprintf(sum, sizeof(sum), "%s:%s", alg, hex);
+	}
+	if ((st = iso_target(s, content, want[0] ? want : NULL)) == NULL) {
+		if (want[0])
+			snprintf(s->status, sizeof(s->status), "refused: no "
+			    "storage %.63s that takes %s content (4 lists the "
+			    "storage): nothing queued", want, content);
+		else
+			snprintf(s->status, sizeof(s->status), "refused: no "
+			    "storage takes %s content (4 lists the storage): "
+			    "nothing queued", content);
+		return;
+	}
+	s->ops = px_xrealloc(s->ops, (size_t)(s->nops + 1) * sizeof(*s->ops));
+	o = &s->ops[s->nops++];
+	memset(o, 0, sizeof(*o));
+	o->id = s->next_op++;
+	snprintf(o->action, sizeof(o->action), "%s", up ? "upload" :
+	    "download-url");
+	snprintf(o->arg, sizeof(o->arg), "%s", st->storage);
+	snprintf(o->g.node, sizeof(o->g.node), "%s", st->node);
+	snprintf(o->g.name, sizeof(o->g.name), "%.127s", name);
+	snprintf(o->volid, sizeof(o->volid), "%.63s:%s/%.180s", st->storage,
+	    content, name);
+	snprintf(o->text, sizeof(o->text), "%s", text);
+	snprintf(o->sum, sizeof(o->sum), "%s", sum);
+	o->st = TOP_OP_PREVIEW;
+	o->pct = -1;
+	ef = top_emit(fx, TE_RISK);
+	ef->id = o->id;
+	ef->g = o->g;
+	ef->n = 1;
+	snprintf(ef->action, sizeof(ef->action), "%s", o->action);
+	snprintf(ef->arg, sizeof(ef->arg), "%s", o->arg);
+	snprintf(ef->upid, sizeof(ef->upid), "%s", o->volid);
+	snprintf(ef->text, sizeof(ef->text), "%s", o->text);
+	snprintf(ef->sum, sizeof(ef->sum), "%s", o->sum);
+	s->view = TOP_QUEUE;
+	s->cur[TOP_QUEUE] = s->nops - 1;
+	top_clamp(s, TOP_QUEUE);
+	snprintf(s->status, sizeof(s->status), "%s of %.60s to %.32s on "
+	    "%.32s queued: check the pre-flight preview, then y to confirm",
+	    up ? "upload" : "download", name, st->storage, st->node);
+	return;
+bad:
+	text_sanitize(e.msg);
+	snprintf(s->status, sizeof(s->status), "refused: %.200s: nothing "
+	    "queued", e.msg);
+}
+
+void
+top_iso_op_done(struct top_state *s, const struct top_op *o,
+    struct top_effects *fx)
+{
+	if (o->st == TOP_OP_OK) {
+		top_fetch(s, TOP_F_STORAGE, fx);
+		top_fetch_iso(s, fx);	/* the library with it */
+		snprintf(s->status, sizeof(s->status), "%s: %.200s done",
+		    o->action, o->volid);
+	} else {
+		snprintf(s->status, sizeof(s->status), "%s %s: %.200s",
+		    o->st == TOP_OP_REFUSED ? "refused:" : "failed:",
+		    o->action, o->msg);
+	}
 }

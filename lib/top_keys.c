@@ -55,6 +55,16 @@ const char *const top_keymap[] = {
 	"       refused; ] from the newest returns to live",
 	"E      evacuate a node: its plan (targets, HA, blockers), y runs",
 	"       it through the gate, each guest in the queue (Q)",
+	"X      agent broadcast: one command (asked; split into words, no",
+	"       shell) through the guest agent of every marked running VM,",
+	"       queued with a pre-flight preview, one confirmation and one",
+	"       approval; x its results: exit code, stdout, stderr per guest",
+	"       (Enter shows/hides one, e all, g/G first/last, Esc back)",
+	"u      in the ISO library: upload a local file (asks the path)",
+	"w      in the ISO library: download from a URL (asks URL and an",
+	"       optional ALG:HEX checksum); both to the storage under the",
+	"       cursor (or a last word @STORAGE), queued with a preview,",
+	"       progress in the queue (Q)",
 };
 
 const int top_nkeymap = (int)(sizeof(top_keymap) / sizeof(top_keymap[0]));
@@ -151,7 +161,8 @@ key_entry(struct top_state *s, struct top_action *a, struct top_effects *fx)
 			s->search[0] = '\0';
 			top_relist(s);
 		}
-		if (s->input >= TOP_IN_MIGRATE && s->input <= TOP_IN_STORAGE)
+		if ((s->input >= TOP_IN_MIGRATE && s->input <= TOP_IN_STORAGE)
+		    || s->input >= TOP_IN_EXEC)
 			snprintf(s->status, sizeof(s->status), "cancelled: "
 			    "nothing queued");
 		s->input = TOP_IN_NONE;
@@ -164,7 +175,7 @@ key_entry(struct top_state *s, struct top_action *a, struct top_effects *fx)
 			return;
 		}
 		if (s->input == TOP_IN_FILTER) {
-			snprintf(s->filter, sizeof(s->filter), "%s", s->entry);
+			snprintf(s->filter, sizeof(s->filter), "%.63s", s->entry);
 			top_relist(s);
 		} else if (s->input == TOP_IN_TAG && s->entry[0]) {
 			int n = 0;
@@ -179,7 +190,7 @@ key_entry(struct top_state *s, struct top_action *a, struct top_effects *fx)
 				}
 			}
 			snprintf(s->status, sizeof(s->status), "%d guest%s "
-			    "tagged %s marked", n, n == 1 ? "" : "s",
+			    "tagged %.63s marked", n, n == 1 ? "" : "s",
 			    s->entry);
 		}
 		s->input = TOP_IN_NONE;
@@ -197,7 +208,11 @@ key_entry(struct top_state *s, struct top_action *a, struct top_effects *fx)
 	} else if (a->text || key_is(a, "Space")) {
 		const char *t = a->text ? a->key : " ";
 
-		if (len + strlen(t) < sizeof(s->entry))
+		/* the long lines are X's command, u's path, w's URL; the
+		 * others fit the 64 bytes they always had */
+		size_t cap = s->input >= TOP_IN_EXEC ? sizeof(s->entry) : 64;
+
+		if (len + strlen(t) < cap)
 			memcpy(s->entry + len, t, strlen(t) + 1);
 	} else if (s->input == TOP_IN_QUICK && (key_is(a, "Down") ||
 	    key_is(a, "Tab") || key_is(a, "C-n"))) {
@@ -216,7 +231,7 @@ key_entry(struct top_state *s, struct top_action *a, struct top_effects *fx)
 		top_quick_update(s);
 	if (s->input == TOP_IN_SEARCH) {
 		/* incremental: every key narrows the lists at once */
-		snprintf(s->search, sizeof(s->search), "%s", s->entry);
+		snprintf(s->search, sizeof(s->search), "%.63s", s->entry);
 		top_relist(s);
 		s->cur[TOP_GUESTS] = s->cur[TOP_NODES] = s->cur[TOP_STORAGE] =
 		    s->cur[TOP_TASKS] = 0;
@@ -307,6 +322,8 @@ top_key(struct top_state *s, struct top_action *a, struct top_effects *fx)
 	if (s->view == TOP_HA && top_ha_key(s, a, fx))
 		return;
 	if (s->view == TOP_PROFILES && top_profiles_key(s, a, fx))
+		return;
+	if (s->view == TOP_BCAST && top_bcast_key(s, a, fx))
 		return;
 	if (page < 1)
 		page = 1;
@@ -429,7 +446,21 @@ top_key(struct top_state *s, struct top_action *a, struct top_effects *fx)
 			    "marked", s->nmarked);
 			return;
 		case 'u':
+			if (s->view == TOP_ISO) {
+				top_iso_ask(s, TOP_IN_UPLOAD);
+				return;
+			}
 			s->nmarked = 0;
+			return;
+		case 'w':
+			if (s->view == TOP_ISO)
+				top_iso_ask(s, TOP_IN_URL);
+			return;
+		case 'X':
+			top_bcast_ask(s);
+			return;
+		case 'x':
+			top_bcast_open(s);
 			return;
 		case 's': top_queue_ops(s, "start", "", fx); return;
 		case 'S': top_queue_ops(s, "shutdown", "", fx); return;
@@ -539,6 +570,17 @@ top_footer(const struct top_state *s)
 	if (s->input == TOP_IN_GREP)
 		return "search every guest config: text, or /regex/ (extended, "
 		    "any case)  Enter search  Esc cancel";
+	if (s->input == TOP_IN_EXEC)
+		return "command for the guest agents (words split as a shell "
+		    "would, no shell: sh -c '...' for one)  Enter queue  "
+		    "Esc cancel";
+	if (s->input == TOP_IN_UPLOAD)
+		return "local file to upload [@STORAGE] (.iso .img: ISO "
+		    "image; .tar.gz .tar.xz .tar.zst: template)  Enter queue  "
+		    "Esc cancel";
+	if (s->input == TOP_IN_URL)
+		return "URL [ALG:HEX] [@STORAGE], e.g. https://host/x.iso "
+		    "sha256:...  Enter queue  Esc cancel";
 	if (s->confirm)
 		return "y confirm  n cancel";
 	if (s->help)
@@ -575,8 +617,8 @@ top_footer(const struct top_state *s)
 	case TOP_HEAT:
 		return "j/k move  R probe again  1-5 views  ? keys  q quit";
 	case TOP_ISO:
-		return "j/k move  d delete (queued, previewed)  R reload  "
-		    "/ search  1-5 views  ? keys  q quit";
+		return "j/k move  u upload  w download URL  d delete (queued, "
+		    "previewed)  R reload  / search  1-5 views  ? keys  q quit";
 	case TOP_GREP:
 		return "Esc back  j/k move  G new search  R search again  "
 		    "Enter the guest's detail  ? keys  q quit";
@@ -594,6 +636,8 @@ top_footer(const struct top_state *s)
 		    "? keys  q quit";
 	case TOP_EVAC:
 		return top_evac_footer(s);
+	case TOP_BCAST:
+		return top_bcast_footer(s);
 	default:
 		return "1 dash 2 nodes 3 guests 4 storage 5 tasks Q queue "
 		    "T audit B backups Z snapshots W hardware G grep "

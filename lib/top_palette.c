@@ -272,6 +272,13 @@ top_prompt_done(struct top_state *s, struct top_effects *fx)
 	int found = 0;
 
 	switch (s->input) {
+	case TOP_IN_EXEC:
+		top_bcast_prompt_done(s, fx);
+		return;
+	case TOP_IN_UPLOAD:
+	case TOP_IN_URL:
+		top_iso_prompt_done(s, fx);
+		return;
 	case TOP_IN_MIGRATE:
 		for (int i = 0; i < s->nnodes && !found; i++)
 			found = strcmp(s->nodes[i].name, v) == 0;

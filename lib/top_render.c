@@ -438,6 +438,8 @@ draw_queue(TickitRenderBuffer *rb, const struct top_state *s, int y,
 		snprintf(what, sizeof(what), "%s%s%s", o->action,
 		    o->arg[0] ? strcmp(o->action, "migrate") == 0 ? " > " :
 		    " " : "", o->arg);
+		if (strcmp(o->action, "exec") == 0)
+			snprintf(what, sizeof(what), "exec %.80s", o->text);
 		if (!o->previewed)
 			snprintf(risk, sizeof(risk), "checking...");
 		else if (o->risk.worst == 0)
@@ -1144,6 +1146,10 @@ top_render(const struct top_state *s, TickitRenderBuffer *rb, int colour)
 	case TOP_ISO:
 		top_draw_iso(rb, s, y, body, p->sel, p->head, p->bold);
 		break;
+	case TOP_BCAST:
+		top_draw_bcast(rb, s, y, body, p->sel, p->head, p->bold,
+		    p->red);
+		break;
 	case TOP_NVIEWS:
 		break;
 	}
@@ -1153,10 +1159,22 @@ top_render(const struct top_state *s, TickitRenderBuffer *rb, int colour)
 		static const char *const prompts[] = { "", "/", "filter: ",
 			"tag: ", "migrate to node: ", "snapshot name: ",
 			"back up to storage: ", "grep configs: ", ":",
-			"open: " };
+			"open: ",
+			"exec on the guest agents: ", "upload file: ",
+			"download URL [ALG:HEX]: " };
 
-		put(rb, s, s->lines - 2, 0, p->bold, "%s%s_",
-		    prompts[s->input], s->entry);
+		const char *pr = prompts[s->input], *en = s->entry;
+		size_t room = (size_t)s->cols, used = strlen(pr) + 2;
+
+		/* a long path or URL: its end, where the typing is */
+		if (used + strlen(en) > room && room > used + 3) {
+			en += strlen(en) - (room - used - 3);
+			while (((unsigned char)*en & 0xc0) == 0x80)
+				en++;
+			put(rb, s, s->lines - 2, 0, p->bold, "%s...%s_", pr,
+			    en);
+		} else
+			put(rb, s, s->lines - 2, 0, p->bold, "%s%s_", pr, en);
 	}
 	else if (s->status[0])
 		put(rb, s, s->lines - 2, 0, strncmp(s->status, "refused", 7)

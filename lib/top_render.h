@@ -25,5 +25,10 @@ void top_evac_draw(TickitRenderBuffer *rb, const struct top_state *s,
 void top_draw_iso(TickitRenderBuffer *rb, const struct top_state *s, int y,
     int rows, const TickitPen *sel, const TickitPen *head,
     const TickitPen *bold);
+/* The agent broadcast's results (X, x) into rows lines from line y
+ * (top_render_bcast.c). */
+void top_draw_bcast(TickitRenderBuffer *rb, const struct top_state *s,
+    int y, int rows, const TickitPen *sel, const TickitPen *head,
+    const TickitPen *bold, const TickitPen *red);
 
 #endif

@@ -19,7 +19,8 @@ static const char *const view_names[TOP_NVIEWS] = {
 	"Guest", "Task log", "Backups", "Snapshots", "Hardware", "Grep",
 	"Heatmap",
 	"Compare", "HA", "Profiles",
-	"Evacuate", "ISO"
+	"Evacuate", "ISO",
+	"Broadcast"
 };
 
 static const char *const sort_names[TOP_NSORT] = {
@@ -128,6 +129,7 @@ top_state_free(struct top_state *s)
 	top_compare_free(s);
 	top_ha_free(s);
 	top_past_free(s);
+	top_bcast_free(s);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -391,6 +393,8 @@ top_list_len(const struct top_state *s, enum top_view v)
 		return top_evac_len(s);
 	case TOP_ISO:
 		return s->niso;
+	case TOP_BCAST:
+		return top_bc_rows(s, -1, NULL, NULL);
 	default:
 		return 0;
 	}
@@ -699,9 +703,12 @@ top_run_ops(struct top_state *s, struct top_effects *fx)
 		snprintf(e->action, sizeof(e->action), "%s", o->action);
 		snprintf(e->arg, sizeof(e->arg), "%s", o->arg);
 		snprintf(e->upid, sizeof(e->upid), "%s", o->volid);
+		snprintf(e->text, sizeof(e->text), "%s", o->text);
+		snprintf(e->sum, sizeof(e->sum), "%s", o->sum);
 	}
 	snprintf(s->status, sizeof(s->status), "%d operation%s sent through "
 	    "the gate", n, n == 1 ? "" : "s");
+	top_bc_started(s);
 }
 
 void
@@ -970,6 +977,14 @@ top_reduce(struct top_state *s, struct top_action *a, struct top_effects *fx)
 		top_fetch(s, TOP_F_GUESTS | TOP_F_TASKS, fx);
 		if (strcmp(o->action, "rmvolume") == 0)
 			top_fetch_iso(s, fx);	/* the library without it */
+		if (strcmp(o->action, "exec") == 0)
+			top_bc_done(s, o);
+		if (strcmp(o->action, "upload") == 0 ||
+		    strcmp(o->action, "download-url") == 0)
+			top_iso_op_done(s, o, fx);
+		break;
+	case TA_BC_OUT:
+		top_bcast_reduce(s, a, fx);
 		break;
 	case TA_EVAC_PLAN:
 	case TA_EVAC_DONE:

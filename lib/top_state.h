@@ -42,6 +42,7 @@ enum top_view {
 	TOP_PROFILES,		/* P: the profile picker */
 	TOP_EVAC,		/* E: evacuate a node (top_evac.c) */
 	TOP_ISO,		/* I: ISO images and templates (top_iso.c) */
+	TOP_BCAST,		/* X: agent broadcast results (top_bcast.c) */
 	TOP_NVIEWS
 };
 
@@ -158,7 +159,10 @@ enum top_input {
 	TOP_IN_STORAGE,		/* b: the backup storage */
 	TOP_IN_GREP,		/* G: text, or /regex/ */
 	TOP_IN_CMD,		/* the : command palette */
-	TOP_IN_QUICK		/* C-k quick open */
+	TOP_IN_QUICK,		/* C-k quick open */
+	TOP_IN_EXEC,		/* X: the command for the guest agents */
+	TOP_IN_UPLOAD,		/* u in I: a local file to upload */
+	TOP_IN_URL		/* w in I: URL [ALG:HEX] to download */
 };
 
 /* A candidate of the quick open (C-k). */
@@ -184,6 +188,9 @@ enum top_op_state {
 				   risk, approval) */
 };
 
+/* The longest command line (X), local path (u) or URL (w) typed. */
+#define TOP_TEXT	1024
+
 /* One entry of the operation queue: an action on one guest. */
 struct top_op {
 	int id;
@@ -200,6 +207,10 @@ struct top_op {
 	double pct;		/* running: from its task log, -1 unknown */
 	char line[160];		/* running: the task log's latest line */
 	char volid[256];	/* rmvolume: the volume (g.node its node) */
+	/* exec: the command line (split into words when run); upload: the
+	 * local file; download-url: the URL */
+	char text[TOP_TEXT];
+	char sum[160];		/* upload, download-url: "alg:hex" or "" */
 };
 
 /* A row of the audit timeline. */
@@ -306,6 +317,42 @@ struct top_prof {
 	int read_only;
 };
 
+/* ---- agent broadcast (X), lib/top_bcast.c ---- */
+
+#define TOP_BC_MAX	64	/* guests of one broadcast */
+#define TOP_BC_OUT	(64 * 1024)	/* bytes kept of a guest's stdout,
+					   and of its stderr */
+#define TOP_BC_PAR	8	/* commands running at once */
+
+/* One guest of the broadcast and what its command did. */
+struct top_bc_row {
+	struct pve_guest g;
+	int op;			/* its queue entry, 0 when refused here */
+	enum top_op_state st;	/* as its queue entry; REFUSED when not
+				   sent (not running, a container) */
+	long long exitcode, signal;	/* -1 when none */
+	char *out, *err;	/* sanitized, bounded; NULL none */
+	int out_trunc, err_trunc;	/* the agent's, or ours */
+	int nout, nerr;		/* their lines (counted once) */
+	char msg[256];		/* why refused or failed */
+	int open;		/* Enter: its output shown */
+};
+
+/* The output of one guest's command, the rows of TA_BC_OUT. */
+struct top_bc_out {
+	long long exitcode, signal;
+	char *out, *err;	/* as the agent sent them (raw: the reducer
+				   sanitizes and bounds them) */
+	int out_trunc, err_trunc;
+};
+
+struct top_bcast {
+	char cmd[TOP_TEXT];	/* as typed */
+	struct top_bc_row row[TOP_BC_MAX];
+	int n;
+	enum top_view back;	/* where Esc goes */
+};
+
 struct top_state {
 	enum top_view view;
 	enum top_view back;	/* where Esc returns from a detail */
@@ -359,7 +406,7 @@ struct top_state {
 
 	enum top_input input;
 	char search[64];	/* incremental search, all lists */
-	char entry[64];		/* the line being typed */
+	char entry[TOP_TEXT];	/* the line being typed */
 
 	int *marked;		/* VMIDs selected with Space, V or t */
 	int nmarked;
@@ -479,6 +526,7 @@ struct top_state {
 	/* time travel ([ ] { }, lib/top_past.h): the lists shown are a
 	 * recorded refresh and the live ones wait here; NULL: live */
 	struct top_past *past;
+	struct top_bcast bc;	/* X: the last agent broadcast */
 };
 
 enum top_act_type {
@@ -534,6 +582,7 @@ enum top_act_type {
 	TA_EVAC_DONE,	/* id: plan, rc 0 ok, -1 failed, -2 refused; msg */
 	TA_ISO_LIST,	/* upid: node, store: storage, rows: struct
 			   pve_volume[n] (its iso or vztmpl content) */
+	TA_BC_OUT,	/* id: op of an exec, rows: struct top_bc_out[1] */
 };
 
 struct top_action {
@@ -591,6 +640,8 @@ enum top_eff_type {
 			   that content of the storage */
 	TE_SSH,		/* g: px ssh to it, pxtop paused */
 };
+/* TE_RISK and TE_RUN of exec, upload and download-url carry text and
+ * sum of their struct top_op. */
 
 struct top_effect {
 	enum top_eff_type type;
@@ -603,6 +654,8 @@ struct top_effect {
 	char upid[256];
 	struct pve_guest g;
 	long long at;		/* TE_PAST */
+	char text[TOP_TEXT];	/* TE_RISK, TE_RUN: as in struct top_op */
+	char sum[160];
 };
 
 struct top_effects {
@@ -682,5 +735,25 @@ void top_profiles_set(struct top_state *s, const char *name,
 int top_ha_action(const char *action);
 /* The E view's footer (top_evac.c). */
 const char *top_evac_footer(const struct top_state *s);
+/* X: the words of a command line as px exec gets them from a shell:
+ * split at blanks, '...' and "..." quote, \ escapes (no variables, no
+ * globbing, no shell).  Up to max words into w (pointers into buf, of
+ * n bytes); returns how many, or -1 with why (an open quote, too many
+ * words, too long). */
+int top_split_words(const char *line, char *buf, size_t n, char **w,
+    int max, const char **why);
+/* Text from a guest agent made safe to draw, in place: a terminal
+ * control becomes '?' except LF (kept: lines) and TAB (a blank); CR
+ * before LF and at the end is dropped.  Returns s. */
+char *top_bc_sanitize(char *s);
+/* The rows of the broadcast result view: a header per guest, then its
+ * output lines when open.  row i: *guest its guest, *line -1 for the
+ * header, else the index of the output line (stdout's, then stderr's);
+ * returns how many rows when i < 0. */
+int top_bc_rows(const struct top_state *s, int i, int *guest, int *line);
+/* Output line k of guest row r (stdout's lines, then stderr's): its
+ * text (not NUL-terminated) of *len bytes, *is_err for stderr. */
+const char *top_bc_line(const struct top_bc_row *r, int k, size_t *len,
+    int *is_err);
 
 #endif

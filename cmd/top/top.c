@@ -51,6 +51,7 @@
 #include "pve_rrd.h"
 #include "pve_task.h"
 #include "top_record.h"
+#include "top_xfer.h"
 #include "top_evac.h"
 #include "top_render.h"
 #include "top_state.h"
@@ -692,6 +693,8 @@ struct job {
 	char action[16];
 	char arg[64];		/* target node, snapshot name, storage */
 	char volid[256];	/* rmvolume: the volume */
+	char text[TOP_TEXT];	/* exec, upload, download-url (top_xfer.h) */
+	char sum[160];
 	/* JOB_FOLLOW: what gate_task_done needs */
 	struct gate_req r;
 	struct gate_result res;
@@ -853,6 +856,21 @@ ha_run(struct job *j)
 	report(&a);
 }
 
+/* The operation of j as top_xfer.h takes it. */
+static void
+xfer_item(const struct job *j, struct top_xfer_item *it)
+{
+	memset(it, 0, sizeof(*it));
+	it->id = j->id;
+	it->batch = j->batch;
+	it->g = j->g;
+	snprintf(it->action, sizeof(it->action), "%s", j->action);
+	snprintf(it->arg, sizeof(it->arg), "%s", j->arg);
+	snprintf(it->volid, sizeof(it->volid), "%s", j->volid);
+	snprintf(it->text, sizeof(it->text), "%s", j->text);
+	snprintf(it->sum, sizeof(it->sum), "%s", j->sum);
+}
+
 /* The preview: the gate's own pre-flight check, and the preconditions a
  * run would refuse on (migration target, backup storage). */
 static void
@@ -863,6 +881,14 @@ job_preview(struct job *j)
 
 	if (top_ha_action(j->action)) {
 		ha_preview(j);
+		return;
+	}
+	if (top_xfer_action(j->action)) {
+		struct top_xfer_item it;
+
+		xfer_item(j, &it);
+		top_xfer_preview(WX.client, &it, &a);
+		report(&a);
 		return;
 	}
 
@@ -965,6 +991,53 @@ job_run(struct job **js, int n)
 			job_free(js[i]);
 		} else
 			js[k++] = js[i];
+	/* a broadcast (one change, its own thread), uploads and downloads
+	 * (each in its own thread): top_xfer.h */
+	n = k;
+	k = 0;
+	{
+		struct top_xfer_item *ex = NULL;
+		int nex = 0;
+
+		for (int i = 0; i < n; i++) {
+			struct top_xfer_item *it;
+
+			if (!top_xfer_action(js[i]->action)) {
+				js[k++] = js[i];
+				continue;
+			}
+			if (strcmp(js[i]->action, "exec") == 0) {
+				ex = px_xrealloc(ex, (size_t)(nex + 1) *
+				    sizeof(*ex));
+				xfer_item(js[i], &ex[nex++]);
+			} else {
+				it = px_xmalloc(sizeof(*it));
+				xfer_item(js[i], it);
+				top_xfer_run(it, 1, &WX.conf, WX.p, report);
+			}
+			job_free(js[i]);
+		}
+		/* one change per command: two X confirmed together are
+		 * two broadcasts */
+		for (int i = 0; i < nex; i++) {
+			struct top_xfer_item *b;
+			int nb = 0;
+
+			if (ex[i].id == 0)
+				continue;	/* taken by an earlier one */
+			b = px_xcalloc((size_t)nex, sizeof(*b));
+			for (int m = i; m < nex; m++)
+				if (ex[m].id != 0 &&
+				    strcmp(ex[m].text, ex[i].text) == 0) {
+					b[nb++] = ex[m];
+					if (m != i)
+						ex[m].id = 0;
+				}
+			ex[i].id = 0;
+			top_xfer_run(b, nb, &WX.conf, WX.p, report);
+		}
+		free(ex);
+	}
 	if ((n = k) == 0)
 		return;
 	volume = strcmp(js[0]->action, "rmvolume") == 0;
@@ -1325,6 +1398,8 @@ run_effect(const struct top_effect *e)
 		snprintf(j->action, sizeof(j->action), "%s", e->action);
 		snprintf(j->arg, sizeof(j->arg), "%s", e->arg);
 		snprintf(j->volid, sizeof(j->volid), "%s", e->upid);
+		snprintf(j->text, sizeof(j->text), "%s", e->text);
+		snprintf(j->sum, sizeof(j->sum), "%s", e->sum);
 		job_push(j);
 		break;
 	case TE_CONSOLE: {

@@ -241,6 +241,37 @@ fake_exec(const struct sim_guest *g, const char *argv0, const char *args,
 		    g->name);
 	} else if (strcmp(argv0, "echo") == 0) {
 		r->out = px_xasprintf("%s\n", args);
+	} else if (strcmp(argv0, "printf") == 0) {
+		/* printf FORMAT: its backslash escapes (\n \r \t \\ \e
+		 * \NNN octal), no conversions: a guest that prints
+		 * terminal controls, for the tests of those who show it */
+		struct buf o = { 0 };
+
+		for (const char *p = args; *p; p++) {
+			int c = (unsigned char)*p;
+
+			if (c == '\\' && p[1]) {
+				p++;
+				switch (*p) {
+				case 'n': c = '\n'; break;
+				case 'r': c = '\r'; break;
+				case 't': c = '\t'; break;
+				case 'e': c = 0x1b; break;
+				default:
+					if (*p >= '0' && *p <= '7') {
+						c = 0;
+						for (int k = 0; k < 4 && *p >= '0' &&
+						    *p <= '7'; k++, p++)
+							c = c * 8 + (*p - '0');
+						p--;
+					} else
+						c = (unsigned char)*p;
+				}
+			}
+			buf_addc(&o, (char)c);
+		}
+		r->out = px_xstrdup(buf_str(&o));
+		buf_free(&o);
 	} else if (strcmp(argv0, "true") == 0) {
 		r->out = px_xstrdup("");
 	} else if (strcmp(argv0, "false") == 0) {
