@@ -242,7 +242,6 @@ text_at(TickitRenderBuffer *rb, const struct top_state *s, int line,
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	text_sanitize(buf);
 	if ((int)strlen(buf) > s->cols - col)
 		buf[s->cols - col] = '\0';
 	tickit_renderbuffer_save(rb);

@@ -50,27 +50,6 @@ pens(int colour)
 	return p;
 }
 
-/* Text at line, col, cut to the screen width. */
-static void __attribute__((format(printf, 6, 7)))
-put(TickitRenderBuffer *rb, const struct top_state *s, int line, int col,
-    const TickitPen *pen, const char *fmt, ...)
-{
-	char buf[1024];
-	va_list ap;
-
-	if (line < 0 || line >= s->lines || col >= s->cols)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	tickit_renderbuffer_save(rb);
-	if (pen)
-		tickit_renderbuffer_setpen(rb, pen);
-	text_sanitize(buf);	/* no server text drives the terminal */
-	tickit_renderbuffer_text_at(rb, line, col, buf);
-	tickit_renderbuffer_restore(rb);
-}
-
 /* A whole line in pen (a selected row, a bar). */
 static void
 fill(TickitRenderBuffer *rb, const struct top_state *s, int line,
@@ -161,7 +140,7 @@ info(TickitRenderBuffer *rb, const struct top_state *s, int y,
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	put(rb, s, y, 0, p->bold, "%s", buf);
+	top_put(rb, s, y, 0, p->bold, "%s", buf);
 }
 
 static void
@@ -187,15 +166,15 @@ draw_dash(TickitRenderBuffer *rb, const struct top_state *s, int y0,
 			other++;
 		ha += s->guests[i].hastate[0] != '\0';
 	}
-	put(rb, s, y++, 0, p->bold, "Cluster %s: %s", s->profile,
+	top_put(rb, s, y++, 0, p->bold, "Cluster %s: %s", s->profile,
 	    s->nnodes && on == s->nnodes ? "healthy" : s->nnodes ?
 	    "degraded" : "no data yet");
-	put(rb, s, y++, 2, NULL, "nodes %d/%d online   guests %d running, "
+	top_put(rb, s, y++, 2, NULL, "nodes %d/%d online   guests %d running, "
 	    "%d stopped, %d other   HA-managed %d", on, s->nnodes, run, stop,
 	    other, ha);
 	y++;
 	if (y < end)
-		put(rb, s, y++, 0, p->head, "%-12s %-8s %-30s %-*s %-26s %s",
+		top_put(rb, s, y++, 0, p->head, "%-12s %-8s %-30s %-*s %-26s %s",
 		    "NODE", "STATUS", "CPU", TOP_SPARK, "CPU HISTORY", "MEMORY",
 		    "UPTIME");
 	for (int i = 0; i < s->nnodes && y < end; i++, y++) {
@@ -213,16 +192,16 @@ draw_dash(TickitRenderBuffer *rb, const struct top_state *s, int y0,
 		sp[0] = '\0';
 		if (k < 64)
 			sparkline(sp, sizeof(sp), s->spark[k], TOP_SPARK);
-		put(rb, s, y, 0, NULL, "%-12.12s", n->name);
-		put(rb, s, y, 13, status_pen(p, n->status), "%-8.8s",
+		top_put(rb, s, y, 0, NULL, "%-12.12s", n->name);
+		top_put(rb, s, y, 13, status_pen(p, n->status), "%-8.8s",
 		    n->status);
-		put(rb, s, y, 22, NULL, "%s %5.1f%%  %s", b1, n->cpu * 100, sp);
-		put(rb, s, y, 22 + 31 + TOP_SPARK + 1, NULL, "%s %s/%s  %s",
+		top_put(rb, s, y, 22, NULL, "%s %5.1f%%  %s", b1, n->cpu * 100, sp);
+		top_put(rb, s, y, 22 + 31 + TOP_SPARK + 1, NULL, "%s %s/%s  %s",
 		    b2, m1, m2, n->online ? up : "-");
 	}
 	y++;
 	if (y < end)
-		put(rb, s, y++, 0, p->head, "%-28s %-14s %s", "STORAGE", "USE",
+		top_put(rb, s, y++, 0, p->head, "%-28s %-14s %s", "STORAGE", "USE",
 		    "USED/TOTAL");
 	for (int i = 0; i < s->nstorages && y < end - 6; i++) {
 		const struct pve_storage *st = &s->storages[i];
@@ -238,7 +217,7 @@ draw_dash(TickitRenderBuffer *rb, const struct top_state *s, int y0,
 		bar(b1, sizeof(b1), f, 12);
 		out_fmt_bytes(m1, sizeof(m1), st->disk);
 		out_fmt_bytes(m2, sizeof(m2), st->maxdisk);
-		put(rb, s, y, 0, f > 0.9 ? p->red : NULL, "%-28.28s %s "
+		top_put(rb, s, y, 0, f > 0.9 ? p->red : NULL, "%-28.28s %s "
 		    "%3.0f%%  %s/%s", st->shared ? st->storage : (snprintf(b2,
 		    sizeof(b2), "%.30s@%.30s", st->storage, st->node), b2), b1,
 		    f * 100, m1, m2);
@@ -248,14 +227,14 @@ draw_dash(TickitRenderBuffer *rb, const struct top_state *s, int y0,
 	for (int i = 0; i < s->ntasks; i++)
 		failed += !s->tasks[i].running && !s->tasks[i].ok;
 	if (y < end)
-		put(rb, s, y++, 0, p->head, "Recent failed tasks (%d)", failed);
+		top_put(rb, s, y++, 0, p->head, "Recent failed tasks (%d)", failed);
 	for (int i = 0; i < s->ntasks && y < end; i++) {
 		const struct pve_task *t = &s->tasks[i];
 
 		if (t->running || t->ok)
 			continue;
 		out_fmt_time(b1, sizeof(b1), t->starttime);
-		put(rb, s, y++, 2, p->red, "%s  %-8s %-10s %-8s %s", b1,
+		top_put(rb, s, y++, 2, p->red, "%s  %-8s %-10s %-8s %s", b1,
 		    t->node, t->type, t->id, t->status);
 	}
 }
@@ -268,7 +247,7 @@ draw_nodes(TickitRenderBuffer *rb, const struct top_state *s, int y,
 
 	info(rb, s, y, p, "Nodes: %d%s%s", s->nvnodes, s->search[0] ?
 	    "   search: " : "", s->search);
-	put(rb, s, y + 1, 0, p->head, "%-16s %-8s %6s %4s %10s %10s %10s "
+	top_put(rb, s, y + 1, 0, p->head, "%-16s %-8s %6s %4s %10s %10s %10s "
 	    "%10s %10s", "NAME", "STATUS", "CPU", "CPUS", "MEM", "MAXMEM",
 	    "DISK", "MAXDISK", "UPTIME");
 	for (int r = 0; r < rows - 2; r++) {
@@ -286,7 +265,7 @@ draw_nodes(TickitRenderBuffer *rb, const struct top_state *s, int y,
 		out_fmt_bytes(d1, sizeof(d1), n->disk);
 		out_fmt_bytes(d2, sizeof(d2), n->maxdisk);
 		out_fmt_duration(up, sizeof(up), n->uptime);
-		put(rb, s, line, 0, i == s->cur[TOP_NODES] ? p->sel : NULL,
+		top_put(rb, s, line, 0, i == s->cur[TOP_NODES] ? p->sel : NULL,
 		    "%-16.16s %-8.8s %5.1f%% %4d %10s %10s %10s %10s %10s",
 		    n->name, n->status, n->cpu * 100, n->maxcpu, m1, m2, d1,
 		    d2, n->online ? up : "-");
@@ -310,7 +289,7 @@ draw_guests(TickitRenderBuffer *rb, const struct top_state *s, int y,
 	for (int k = 0; k < TOP_NSORT; k++)
 		snprintf(h[k], sizeof(h[k]), "%s%s", cols[k], (int)s->sort ==
 		    k ? (s->sort_desc ? "v" : "^") : "");
-	put(rb, s, y + 1, 0, p->head, "  %7s %-16s %-4s %-10s %-9s %6s "
+	top_put(rb, s, y + 1, 0, p->head, "  %7s %-16s %-4s %-10s %-9s %6s "
 	    "%10s %10s %8s %-8s %s", h[0], h[1], "TYPE", h[2], h[3], h[4],
 	    h[5], "MAXMEM", h[6], "LOCK", "TAGS");
 	for (int r = 0; r < rows - 2; r++) {
@@ -326,13 +305,13 @@ draw_guests(TickitRenderBuffer *rb, const struct top_state *s, int y,
 		out_fmt_bytes(m1, sizeof(m1), g->mem);
 		out_fmt_bytes(m2, sizeof(m2), g->maxmem);
 		out_fmt_duration(up, sizeof(up), g->uptime);
-		put(rb, s, line, 0, cur ? p->sel : NULL, "%c %7d %-16.16s "
+		top_put(rb, s, line, 0, cur ? p->sel : NULL, "%c %7d %-16.16s "
 		    "%-4.4s %-10.10s", top_is_marked(s, g->vmid) ? '*' : ' ',
 		    g->vmid, g->name, g->type[0] == 'l' ? "ct" : "vm",
 		    g->node);
-		put(rb, s, line, 43, cur ? p->sel : status_pen(p, g->status),
+		top_put(rb, s, line, 43, cur ? p->sel : status_pen(p, g->status),
 		    "%-9.9s", g->status);
-		put(rb, s, line, 53, cur ? p->sel : NULL, "%5.1f%% %10s %10s "
+		top_put(rb, s, line, 53, cur ? p->sel : NULL, "%5.1f%% %10s %10s "
 		    "%8s %-8.8s %s", g->cpu * 100, m1, m2,
 		    g->uptime ? up : "-", g->lock[0] ? g->lock : "-",
 		    g->tags);
@@ -347,7 +326,7 @@ draw_storage(TickitRenderBuffer *rb, const struct top_state *s, int y,
 
 	info(rb, s, y, p, "Storage: %d%s%s", s->nvstor, s->search[0] ?
 	    "   search: " : "", s->search);
-	put(rb, s, y + 1, 0, p->head, "%-20s %-12s %-10s %-10s %10s %10s "
+	top_put(rb, s, y + 1, 0, p->head, "%-20s %-12s %-10s %-10s %10s %10s "
 	    "%-14s %4s %-6s %s", "STORAGE", "NODE", "TYPE", "STATUS", "USED",
 	    "TOTAL", "USE", "", "SHARED", "CONTENT");
 	for (int r = 0; r < rows - 2; r++) {
@@ -364,7 +343,7 @@ draw_storage(TickitRenderBuffer *rb, const struct top_state *s, int y,
 		out_fmt_bytes(m1, sizeof(m1), st->disk);
 		out_fmt_bytes(m2, sizeof(m2), st->maxdisk);
 		bar(b, sizeof(b), f, 12);
-		put(rb, s, line, 0, i == s->cur[TOP_STORAGE] ? p->sel :
+		top_put(rb, s, line, 0, i == s->cur[TOP_STORAGE] ? p->sel :
 		    f > 0.9 ? p->red : NULL, "%-20.20s %-12.12s %-10.10s "
 		    "%-10.10s %10s %10s %s %3.0f%% %-6s %s", st->storage,
 		    st->node, st->plugintype, st->status, m1, m2, b, f * 100,
@@ -380,7 +359,7 @@ draw_tasks(TickitRenderBuffer *rb, const struct top_state *s, int y,
 
 	info(rb, s, y, p, "Tasks: %d%s%s", s->nvtasks, s->search[0] ?
 	    "   search: " : "", s->search);
-	put(rb, s, y + 1, 0, p->head, "%-19s %-10s %-14s %-10s %-16s %s",
+	top_put(rb, s, y + 1, 0, p->head, "%-19s %-10s %-14s %-10s %-16s %s",
 	    "START", "NODE", "TYPE", "ID", "USER", "STATUS");
 	for (int r = 0; r < rows - 2; r++) {
 		int i = s->top[TOP_TASKS] + r, line = y + 2 + r, cur;
@@ -393,7 +372,7 @@ draw_tasks(TickitRenderBuffer *rb, const struct top_state *s, int y,
 		if (cur)
 			fill(rb, s, line, p->sel);
 		out_fmt_time(t1, sizeof(t1), t->starttime);
-		put(rb, s, line, 0, cur ? p->sel : t->running ? p->yellow :
+		top_put(rb, s, line, 0, cur ? p->sel : t->running ? p->yellow :
 		    t->ok ? NULL : p->red, "%-19.19s %-10.10s %-14.14s "
 		    "%-10.10s %-16.16s %s", t1, t->node, t->type, t->id,
 		    t->user, t->running ? "running" : t->status);
@@ -413,7 +392,7 @@ draw_queue(TickitRenderBuffer *rb, const struct top_state *s, int y,
 
 	info(rb, s, y, p, "Operation queue: %d", s->nops);
 	if (s->nops == 0) {
-		put(rb, s, y + 2, 2, NULL, "Nothing queued.  In the guest "
+		top_put(rb, s, y + 2, 2, NULL, "Nothing queued.  In the guest "
 		    "view (3): Space marks guests, s starts, S shuts down, "
 		    "r reboots, d deletes, m migrates, n snapshots, b backs "
 		    "up.");
@@ -423,7 +402,7 @@ draw_queue(TickitRenderBuffer *rb, const struct top_state *s, int y,
 		cur = &s->ops[s->cur[TOP_QUEUE]];
 	if (cur && cur->risk.n > 0 && list > cur->risk.n + 4)
 		list -= cur->risk.n + 2;
-	put(rb, s, y + 1, 0, p->head, "%-4s %7s %-16s %-10s %-18s %-8s %-28s "
+	top_put(rb, s, y + 1, 0, p->head, "%-4s %7s %-16s %-10s %-18s %-8s %-28s "
 	    "%s", "#", "VMID", "NAME", "NODE", "ACTION", "STATE",
 	    "PRE-FLIGHT", "MESSAGE");
 	for (int r = 0; r < list; r++) {
@@ -478,16 +457,16 @@ draw_queue(TickitRenderBuffer *rb, const struct top_state *s, int y,
 			snprintf(msg, sizeof(msg), "%s", o->line);
 		else
 			snprintf(msg, sizeof(msg), "%s", o->msg);
-		put(rb, s, line, 0, pen, "%-4d %7d %-16.16s %-10.10s %-18.18s "
+		top_put(rb, s, line, 0, pen, "%-4d %7d %-16.16s %-10.10s %-18.18s "
 		    "%-8.8s %-28.28s %s", o->id, o->g.vmid, o->g.name,
 		    o->g.node, what, op_states[o->st], risk, msg);
 	}
 	if (cur && cur->risk.n > 0) {
 		n = y + 2 + list + 1;
-		put(rb, s, n++, 0, p->bold, "Pre-flight for %s %d (%s):",
+		top_put(rb, s, n++, 0, p->bold, "Pre-flight for %s %d (%s):",
 		    cur->action, cur->g.vmid, cur->g.name);
 		for (int k = 0; k < cur->risk.n && n < y + rows; k++, n++)
-			put(rb, s, n, 2, cur->risk.f[k].level == RISK_SEVERE ?
+			top_put(rb, s, n, 2, cur->risk.f[k].level == RISK_SEVERE ?
 			    p->red : NULL, "%-8s %-20s %s",
 			    risk_level_name(cur->risk.f[k].level),
 			    cur->risk.f[k].check, cur->risk.f[k].detail);
@@ -501,7 +480,7 @@ draw_audit(TickitRenderBuffer *rb, const struct top_state *s, int y,
 	char t1[32];
 
 	info(rb, s, y, p, "Audit timeline (px's audit log): %d", s->naudit);
-	put(rb, s, y + 1, 0, p->head, "%6s %-19s %-10s %-14s %-22s %s", "ID",
+	top_put(rb, s, y + 1, 0, p->head, "%6s %-19s %-10s %-14s %-22s %s", "ID",
 	    "TIME", "ACTION", "TARGET", "DECISION", "RESULT");
 	for (int r = 0; r < rows - 2; r++) {
 		int i = s->top[TOP_AUDIT] + r, line = y + 2 + r;
@@ -518,7 +497,7 @@ draw_audit(TickitRenderBuffer *rb, const struct top_state *s, int y,
 			pen = p->sel;
 		}
 		out_fmt_time(t1, sizeof(t1), a->time);
-		put(rb, s, line, 0, pen, "%6lld %-19.19s %-10.10s %-14.14s "
+		top_put(rb, s, line, 0, pen, "%6lld %-19.19s %-10.10s %-14.14s "
 		    "%-22.22s %s", a->id, t1, a->action, a->target,
 		    a->decision, a->result);
 	}
@@ -537,7 +516,7 @@ draw_guest(TickitRenderBuffer *rb, const struct top_state *s, int y,
 			g = &s->guests[i];
 #define LINE(pen, ...) do { \
 	if (line++ >= skip && y < end) \
-		put(rb, s, y++, 0, pen, __VA_ARGS__); \
+		top_put(rb, s, y++, 0, pen, __VA_ARGS__); \
 } while (0)
 	if (g == NULL) {
 		LINE(p->bold, "Guest %d: not in the cluster's list",
@@ -628,7 +607,7 @@ draw_tasklog(TickitRenderBuffer *rb, const struct top_state *s, int y,
 
 		if (i >= s->nlog)
 			break;
-		put(rb, s, y + 1 + r, 0, NULL, "%s", s->log[i].t);
+		top_put(rb, s, y + 1 + r, 0, NULL, "%s", s->log[i].t);
 	}
 }
 
@@ -653,7 +632,7 @@ draw_pbs(TickitRenderBuffer *rb, const struct top_state *s, int y,
 		    (double)t->st.total : 0;
 
 		if (i == n && i == max - 1 && s->npst > max) {
-			put(rb, s, y + n++, 0, NULL, "PBS: %d more "
+			top_put(rb, s, y + n++, 0, NULL, "PBS: %d more "
 			    "datastores", s->npst - i);
 			break;
 		}
@@ -694,12 +673,12 @@ draw_pbs(TickitRenderBuffer *rb, const struct top_state *s, int y,
 			pen = p->red;
 		else if (pct >= 80 && pen == NULL)
 			pen = p->yellow;
-		put(rb, s, y + n++, 0, pen, "PBS %.40s:%.32s  %s of %s used "
+		top_put(rb, s, y + n++, 0, pen, "PBS %.40s:%.32s  %s of %s used "
 		    "(%.0f%%)%s  %s", t->profile, t->st.store, u, tot, pct,
 		    full, gcs);
 	}
 	if (s->pbs_pending || s->pbs_failed || s->npst == 0)
-		put(rb, s, y + n++, 0, s->pbs_failed ? p->red : NULL,
+		top_put(rb, s, y + n++, 0, s->pbs_failed ? p->red : NULL,
 		    "PBS %s%s%s", s->pbs_pending ? "loading  " : "",
 		    s->pbs_failed ? "did not answer: " : s->npst == 0 &&
 		    !s->pbs_pending ? "no datastore" : "",
@@ -734,7 +713,7 @@ draw_backups(TickitRenderBuffer *rb, const struct top_state *s, int y,
 	np = draw_pbs(rb, s, y + 1, rows - 1, p);
 	y += np;
 	rows -= np;
-	put(rb, s, y + 1, 0, p->head, "%7s %-16s %-10s %-10s %-19s %-10s "
+	top_put(rb, s, y + 1, 0, p->head, "%7s %-16s %-10s %-10s %-19s %-10s "
 	    "%-16s %-7s %s", "VMID", "NAME", "NODE", "STATUS", "LAST BACKUP",
 	    "AGE", "STORAGE", "JOB", s->npbs ? "PBS LAST  VERIFY" : "");
 	for (int r = 0; r < rows - 2; r++) {
@@ -785,7 +764,7 @@ draw_backups(TickitRenderBuffer *rb, const struct top_state *s, int y,
 			fill(rb, s, line, p->sel);
 			pen = p->sel;
 		}
-		put(rb, s, line, 0, pen, "%c%6d %-16.16s %-10.10s %-10.10s "
+		top_put(rb, s, line, 0, pen, "%c%6d %-16.16s %-10.10s %-10.10s "
 		    "%-19.19s %-10.10s %-16.16s %-7s %s",
 		    top_is_marked(s, g->vmid) ? '*' : ' ', g->vmid, g->name,
 		    g->node, g->status, t1, age, b ? b->storage : "-",
@@ -805,7 +784,7 @@ draw_snaptree(TickitRenderBuffer *rb, const struct top_state *s, int y,
 	    g->type[0] == 'l' ? "CT" : "VM", g->vmid, g->name, g->node,
 	    s->ntree > 0 ? s->ntree - 1 : 0, s->tree_loading ? "  loading" :
 	    "");
-	put(rb, s, y + 1, 0, p->head, "%-40s %-19s %-3s %s", "NAME", "TAKEN",
+	top_put(rb, s, y + 1, 0, p->head, "%-40s %-19s %-3s %s", "NAME", "TAKEN",
 	    "RAM", "DESCRIPTION");
 	for (int r = 0; r < rows - 2; r++) {
 		int i = s->top[TOP_SNAPTREE] + r, line = y + 2 + r, d;
@@ -829,12 +808,12 @@ draw_snaptree(TickitRenderBuffer *rb, const struct top_state *s, int y,
 			t1[0] = '\0';
 		else
 			out_fmt_time(t1, sizeof(t1), n->s.snaptime);
-		put(rb, s, line, 0, pen, "%-40.40s %-19.19s %-3s %s", name, t1,
+		top_put(rb, s, line, 0, pen, "%-40.40s %-19.19s %-3s %s", name, t1,
 		    n->current ? "" : n->s.vmstate ? "yes" : "no",
 		    n->s.description);
 	}
 	if (s->ntree <= 1 && !s->tree_loading)
-		put(rb, s, y + 2 + s->ntree, 2, NULL, "No snapshots.  n takes "
+		top_put(rb, s, y + 2 + s->ntree, 2, NULL, "No snapshots.  n takes "
 		    "one.");
 }
 
@@ -850,7 +829,7 @@ draw_hw(TickitRenderBuffer *rb, const struct top_state *s, int y, int rows,
 	info(rb, s, y, p, "Hardware of %s: %d PCI, %d USB devices; %d passed "
 	    "through (%d entries in guest configs)%s", s->hw_node, s->npci,
 	    s->nusb, used, s->nhwuse, s->hw_pending ? "  loading" : "");
-	put(rb, s, y + 1, 0, p->head, "%-4s %-13s %-6s %-5s %-28s %-34s %s",
+	top_put(rb, s, y + 1, 0, p->head, "%-4s %-13s %-6s %-5s %-28s %-34s %s",
 	    "BUS", "ID", "CLASS", "IOMMU", "VENDOR", "DEVICE", "USED BY");
 	for (int r = 0; r < rows - 2; r++) {
 		int i = s->top[TOP_HW] + r, line = y + 2 + r, n;
@@ -874,7 +853,7 @@ draw_hw(TickitRenderBuffer *rb, const struct top_state *s, int y, int rows,
 			if (d->iommugroup >= 0)
 				snprintf(group, sizeof(group), "%d",
 				    d->iommugroup);
-			put(rb, s, line, 0, pen, "%-4s %-13.13s %-6.6s %-5s "
+			top_put(rb, s, line, 0, pen, "%-4s %-13.13s %-6.6s %-5s "
 			    "%-28.28s %-34.34s %s%s", "pci", d->id, d->class,
 			    group, d->vendor_name, d->device_name, n ? users :
 			    "-", n > 1 ? "  CONFLICT" : "");
@@ -883,7 +862,7 @@ draw_hw(TickitRenderBuffer *rb, const struct top_state *s, int y, int rows,
 
 			snprintf(id, sizeof(id), "%d-%s", u->busnum,
 			    u->usbpath);
-			put(rb, s, line, 0, pen, "%-4s %-13.13s %-6d %-5s "
+			top_put(rb, s, line, 0, pen, "%-4s %-13.13s %-6d %-5s "
 			    "%-28.28s %-34.34s %s%s", "usb", id, u->class, "-",
 			    u->manufacturer, u->product, n ? users : "-",
 			    n > 1 ? "  CONFLICT" : "");
@@ -904,7 +883,7 @@ draw_grep(TickitRenderBuffer *rb, const struct top_state *s, int y,
 	    guests, guests == 1 ? "" : "s", s->grep_asked - s->grep_pending,
 	    s->grep_asked, s->grep_failed ? ", some did not answer" : "",
 	    s->grep_pending ? "  loading" : "");
-	put(rb, s, y + 1, 0, p->head, "%7s %-16s %-10s %-14s %s", "VMID",
+	top_put(rb, s, y + 1, 0, p->head, "%7s %-16s %-10s %-14s %s", "VMID",
 	    "NAME", "NODE", "KEY", "VALUE");
 	for (int r = 0; r < rows - 2; r++) {
 		int i = s->top[TOP_GREP] + r, line = y + 2 + r;
@@ -922,12 +901,12 @@ draw_grep(TickitRenderBuffer *rb, const struct top_state *s, int y,
 			fill(rb, s, line, p->sel);
 			pen = p->sel;
 		}
-		put(rb, s, line, 0, pen, "%7d %-16.16s %-10.10s %-14.14s %s",
+		top_put(rb, s, line, 0, pen, "%7d %-16.16s %-10.10s %-14.14s %s",
 		    l->vmid, g ? g->name : "?", g ? g->node : "?", l->key,
 		    l->value);
 	}
 	if (s->ngl == 0 && s->grep_pending == 0)
-		put(rb, s, y + 2, 2, NULL, "No config line matches.  G searches "
+		top_put(rb, s, y + 2, 2, NULL, "No config line matches.  G searches "
 		    "again.");
 }
 
@@ -944,7 +923,7 @@ draw_heat(TickitRenderBuffer *rb, const struct top_state *s, int y,
 	info(rb, s, y, p, "API round-trip per node: %d probes each (GET "
 	    "/nodes/NODE/status)%s   <50 ms fast, <200 ok, <1 s slow",
 	    TOP_PROBES, pending ? "  probing" : "");
-	put(rb, s, y + 1, 0, p->head, "%-16s %-*s %10s %10s %-10s %s", "NODE",
+	top_put(rb, s, y + 1, 0, p->head, "%-16s %-*s %10s %10s %-10s %s", "NODE",
 	    TOP_PROBES * 3, "PROBES", "MEDIAN", "WORST", "BUCKET", "ERROR");
 	for (int r = 0; r < rows - 2; r++) {
 		int i = s->top[TOP_HEAT] + r, line = y + 2 + r, b, x;
@@ -968,7 +947,7 @@ draw_heat(TickitRenderBuffer *rb, const struct top_state *s, int y,
 				b = -1;	/* any failure: fail */
 		if (i == s->cur[TOP_HEAT])
 			fill(rb, s, line, p->sel);
-		put(rb, s, line, 0, i == s->cur[TOP_HEAT] ? p->sel : NULL,
+		top_put(rb, s, line, 0, i == s->cur[TOP_HEAT] ? p->sel : NULL,
 		    "%-16.16s", pr->node);
 		/* one coloured cell per probe */
 		x = 17;
@@ -977,12 +956,12 @@ draw_heat(TickitRenderBuffer *rb, const struct top_state *s, int y,
 
 			pen = kb == 0 ? p->green : kb == 1 ? p->yellow :
 			    kb >= 2 || kb == -1 ? p->red : p->dim;
-			put(rb, s, line, x, pen, "%s", kb == -2 ? "·· " :
+			top_put(rb, s, line, x, pen, "%s", kb == -2 ? "·· " :
 			    kb == -1 ? "xx " : kb == 0 ? "▁▁ " : kb == 1 ?
 			    "▃▃ " : kb == 2 ? "▆▆ " : "██ ");
 		}
 		pen = b == 0 ? p->green : b == 1 ? p->yellow : p->red;
-		put(rb, s, line, 17 + TOP_PROBES * 3 + 1, pen, "%10s %10s "
+		top_put(rb, s, line, 17 + TOP_PROBES * 3 + 1, pen, "%10s %10s "
 		    "%-10s %s", m1, m2, !pr->online ? "offline" :
 		    pr->n < TOP_PROBES ? "..." : b < 0 ? "fail" : names[b],
 		    pr->err);
@@ -1020,9 +999,9 @@ box(TickitRenderBuffer *rb, const struct top_state *s, const char *title,
 		tickit_renderbuffer_erase_at(rb, top + i, left, w);
 		tickit_renderbuffer_restore(rb);
 	}
-	put(rb, s, top, left + 2, p->bar, "%s", title);
+	top_put(rb, s, top, left + 2, p->bar, "%s", title);
 	for (int i = 0; first + i < n && i + 1 < h - 1; i++)
-		put(rb, s, top + 1 + i, left + 2, p->bar, "%s",
+		top_put(rb, s, top + 1 + i, left + 2, p->bar, "%s",
 		    text[first + i]);
 }
 
@@ -1037,7 +1016,7 @@ top_render(const struct top_state *s, TickitRenderBuffer *rb, int colour)
 
 	tickit_renderbuffer_clear(rb);
 	if (s->lines < 4 || s->cols < 20) {
-		put(rb, s, 0, 0, NULL, "pxtop: terminal too small");
+		top_put(rb, s, 0, 0, NULL, "pxtop: terminal too small");
 		return;
 	}
 	for (int i = 0; i < s->nnodes; i++)
@@ -1048,7 +1027,7 @@ top_render(const struct top_state *s, TickitRenderBuffer *rb, int colour)
 		clock_of(t, sizeof(t), s->updated);
 	stale = top_stale(s, &wait, &since);
 	fill(rb, s, 0, p->bar);
-	put(rb, s, 0, 0, p->bar, " pxtop  %s  nodes %d/%d  guests %d/%d "
+	top_put(rb, s, 0, 0, p->bar, " pxtop  %s  nodes %d/%d  guests %d/%d "
 	    "running  updated %s%s%s", s->profile, on, s->nnodes, run,
 	    s->nguests, t, stale ? "  stale" : s->loading ? "  loading" : "",
 	    s->read_only ? "  [read-only]" : "");
@@ -1063,28 +1042,29 @@ top_render(const struct top_state *s, TickitRenderBuffer *rb, int colour)
 			    TICKIT_PEN_REVERSE, 1, TICKIT_PEN_BOLD, 1, -1);
 		top_past_banner(s, past, sizeof(past));
 		fill(rb, s, 0, pp[colour != 0]);
-		put(rb, s, 0, 0, pp[colour != 0], "%s", past);
+		top_put(rb, s, 0, 0, pp[colour != 0], "%s", past);
 	}
 
 	x = 0;
 	for (int v = 0; v < TOP_NVIEWS; v++) {
-		static const char keys[] = "12345QT??BZWGHI";
+		/* The key of each view in enum order; '?': no tab (opened
+		 * with Enter, or from a selection: D E X, or a picker: P). */
+		static const char keys[TOP_NVIEWS + 1] =
+		    "12345QT??BZWGH?O??I?";
 		char tab[48];
 		int cur = (int)s->view == v || (v == TOP_GUESTS &&
 		    s->view == TOP_GUEST) || (v == TOP_TASKS &&
 		    s->view == TOP_TASKLOG);
 
-		if (v == TOP_GUEST || v == TOP_TASKLOG)
-			continue;	/* opened with Enter, no tab */
-		if (v >= (int)sizeof(keys) - 1)
-			continue;	/* opened by its key, no tab */
+		if (keys[v] == '?')
+			continue;
 		if (v == TOP_QUEUE)
 			snprintf(tab, sizeof(tab), " %c %s(%d) ", keys[v],
 			    top_view_name(v), s->nops);
 		else
 			snprintf(tab, sizeof(tab), " %c %s ", keys[v],
 			    top_view_name(v));
-		put(rb, s, 1, x, cur ? p->sel : NULL, "%s", tab);
+		top_put(rb, s, 1, x, cur ? p->sel : NULL, "%s", tab);
 		x += (int)strlen(tab) + 1;
 	}
 
@@ -1171,13 +1151,13 @@ top_render(const struct top_state *s, TickitRenderBuffer *rb, int colour)
 			en += strlen(en) - (room - used - 3);
 			while (((unsigned char)*en & 0xc0) == 0x80)
 				en++;
-			put(rb, s, s->lines - 2, 0, p->bold, "%s...%s_", pr,
+			top_put(rb, s, s->lines - 2, 0, p->bold, "%s...%s_", pr,
 			    en);
 		} else
-			put(rb, s, s->lines - 2, 0, p->bold, "%s%s_", pr, en);
+			top_put(rb, s, s->lines - 2, 0, p->bold, "%s%s_", pr, en);
 	}
 	else if (s->status[0])
-		put(rb, s, s->lines - 2, 0, strncmp(s->status, "refused", 7)
+		top_put(rb, s, s->lines - 2, 0, strncmp(s->status, "refused", 7)
 		    == 0 ? p->red : p->bold, "%s", s->status);
 	else if (stale) {
 		char d[64] = "no data yet", c[32];
@@ -1186,12 +1166,12 @@ top_render(const struct top_state *s, TickitRenderBuffer *rb, int colour)
 			clock_of(c, sizeof(c), since);
 			snprintf(d, sizeof(d), "showing data from %s", c);
 		}
-		put(rb, s, s->lines - 2, 0, p->red, "no answer from %s for "
+		top_put(rb, s, s->lines - 2, 0, p->red, "no answer from %s for "
 		    "%llds (%s)", s->profile, wait, d);
 	} else if (s->fetch_err[0])
-		put(rb, s, s->lines - 2, 0, p->red, "%s", s->fetch_err);
+		top_put(rb, s, s->lines - 2, 0, p->red, "%s", s->fetch_err);
 	fill(rb, s, s->lines - 1, p->bar);
-	put(rb, s, s->lines - 1, 0, p->bar, " %s", top_footer(s));
+	top_put(rb, s, s->lines - 1, 0, p->bar, " %s", top_footer(s));
 
 	if (s->help) {
 		int rows = top_help_rows(s);

@@ -9,26 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "top_draw.h"
 #include "top_render.h"
-
-static void __attribute__((format(printf, 6, 7)))
-put(TickitRenderBuffer *rb, const struct top_state *s, int line, int col,
-    const TickitPen *pen, const char *fmt, ...)
-{
-	char buf[1024];
-	va_list ap;
-
-	if (line < 0 || line >= s->lines || col >= s->cols)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	tickit_renderbuffer_save(rb);
-	if (pen)
-		tickit_renderbuffer_setpen(rb, pen);
-	tickit_renderbuffer_text_at(rb, line, col, buf);
-	tickit_renderbuffer_restore(rb);
-}
 
 static const char *
 state_name(enum top_op_state st)
@@ -63,7 +45,7 @@ header(TickitRenderBuffer *rb, const struct top_state *s, int line,
 		    "", (int)(len > 160 ? 160 : len), t, n > 1 ?
 		    "  (Enter: all)" : "");
 	}
-	put(rb, s, line, 0, pen, "%s %7d %-16.16s %-10.10s %-8s %-6s %s",
+	top_put(rb, s, line, 0, pen, "%s %7d %-16.16s %-10.10s %-8s %-6s %s",
 	    r->open ? "-" : "+", r->g.vmid, r->g.name, r->g.node,
 	    state_name(r->st), ex, taste);
 }
@@ -77,12 +59,12 @@ top_draw_bcast(TickitRenderBuffer *rb, const struct top_state *s, int y,
 
 	for (int i = 0; i < s->bc.n; i++)
 		c[s->bc.row[i].st]++;
-	put(rb, s, y, 0, bold, "Agent broadcast: %.80s  (%d guest%s: %d done, "
+	top_put(rb, s, y, 0, bold, "Agent broadcast: %.80s  (%d guest%s: %d done, "
 	    "%d failed, %d refused, %d running, %d waiting)", s->bc.cmd,
 	    s->bc.n, s->bc.n == 1 ? "" : "s", c[TOP_OP_OK], c[TOP_OP_FAILED],
 	    c[TOP_OP_REFUSED], c[TOP_OP_RUNNING], c[TOP_OP_PREVIEW] +
 	    c[TOP_OP_READY]);
-	put(rb, s, y + 1, 0, head, "  %7s %-16s %-10s %-8s %-6s %s", "VMID",
+	top_put(rb, s, y + 1, 0, head, "  %7s %-16s %-10s %-8s %-6s %s", "VMID",
 	    "NAME", "NODE", "STATE", "EXIT", "OUTPUT");
 	for (int r = 0; r < rows - 2; r++) {
 		int i = s->top[TOP_BCAST] + r, line = y + 2 + r, g, l, cur;
@@ -113,12 +95,12 @@ top_draw_bcast(TickitRenderBuffer *rb, const struct top_state *s, int y,
 
 			if (len > 1000)
 				len = 1000;
-			put(rb, s, line, 4, cur ? sel : err ? red : NULL,
+			top_put(rb, s, line, 4, cur ? sel : err ? red : NULL,
 			    "%s %.*s", err ? "!" : "|", (int)len, t);
 		}
 	}
 	if (s->bc.n == 0)
-		put(rb, s, y + 2, 2, NULL, "No broadcast yet.  Mark guests in "
+		top_put(rb, s, y + 2, 2, NULL, "No broadcast yet.  Mark guests in "
 		    "the guest view (3) with Space, then X asks for the "
 		    "command.");
 }

@@ -9,27 +9,8 @@
 
 #include "enc.h"
 #include "out.h"
+#include "top_draw.h"
 #include "top_render.h"
-
-static void __attribute__((format(printf, 6, 7)))
-put(TickitRenderBuffer *rb, const struct top_state *s, int line, int col,
-    const TickitPen *pen, const char *fmt, ...)
-{
-	char buf[1024];
-	va_list ap;
-
-	if (line < 0 || line >= s->lines || col >= s->cols)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	tickit_renderbuffer_save(rb);
-	if (pen)
-		tickit_renderbuffer_setpen(rb, pen);
-	text_sanitize(buf);	/* no server text drives the terminal */
-	tickit_renderbuffer_text_at(rb, line, col, buf);
-	tickit_renderbuffer_restore(rb);
-}
 
 /* Is storage name shared (listed once for every node)? */
 static int
@@ -55,12 +36,12 @@ top_draw_iso(TickitRenderBuffer *rb, const struct top_state *s, int y,
 		niso += strcmp(s->iso[i].content, "iso") == 0;
 	}
 	out_fmt_bytes(sz, sizeof(sz), total);
-	put(rb, s, y, 0, bold, "ISO library: %d ISO image%s, %d template%s, "
+	top_put(rb, s, y, 0, bold, "ISO library: %d ISO image%s, %d template%s, "
 	    "%s%s%s", niso, niso == 1 ? "" : "s", s->niso - niso,
 	    s->niso - niso == 1 ? "" : "s", sz, s->iso_pending ?
 	    "  loading" : "", s->iso_failed ? "  (some storage did not "
 	    "answer)" : "");
-	put(rb, s, y + 1, 0, head, "%-7s %-48s %-16s %-10s %10s %-19s %s",
+	top_put(rb, s, y + 1, 0, head, "%-7s %-48s %-16s %-10s %10s %-19s %s",
 	    "CONTENT", "NAME", "STORAGE", "NODE", "SIZE", "DATE", "FORMAT");
 	for (int r = 0; r < rows - 2; r++) {
 		int i = s->top[TOP_ISO] + r, line = y + 2 + r, cur;
@@ -85,13 +66,13 @@ top_draw_iso(TickitRenderBuffer *rb, const struct top_state *s, int y,
 			out_fmt_time(t1, sizeof(t1), v->ctime);
 		else
 			snprintf(t1, sizeof(t1), "-");
-		put(rb, s, line, 0, cur ? sel : NULL, "%-7.7s %-48.48s %-16.16s "
+		top_put(rb, s, line, 0, cur ? sel : NULL, "%-7.7s %-48.48s %-16.16s "
 		    "%-10.10s %10s %-19.19s %s", v->content, name, v->storage,
 		    shared(s, v->storage) ? "shared" : v->node, sz, t1,
 		    v->format);
 	}
 	if (s->niso == 0 && s->iso_pending == 0)
-		put(rb, s, y + 2, 2, NULL, "No ISO image or container template "
+		top_put(rb, s, y + 2, 2, NULL, "No ISO image or container template "
 		    "on any storage.  px storage upload and download-url add "
 		    "them.");
 }

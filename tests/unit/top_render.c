@@ -350,6 +350,9 @@ test_backup_board_and_tree(void)
 	    "no backup and no job");
 	ok(shows(" B Backups ") && shows(" Z Snapshots "), "the tabs name "
 	    "the new views");
+	ok(shows(" O HA ") && shows(" I ISO ") && !shows("Compare") &&
+	    !shows("Evacuate"), "each tab shows its own key; views opened "
+	    "from a selection have none");
 	press("Z");
 	snprintf(t[0].s.name, sizeof(t[0].s.name), "base");
 	t[0].s.snaptime = 1690000000;
