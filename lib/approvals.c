@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 
 #include "approvals.h"
+#include "audit.h"
 #include "buf.h"
 #include "clock.h"
 #include "conf.h"
@@ -955,4 +956,99 @@ out:
 	if (rc != 0 && r->t)
 		gate_req_free(r);
 	return rc;
+}
+
+/* ---- for a screen ---- */
+
+/* "METHOD path form" of k, its secrets redacted, as a line of out. */
+static void
+describe_call(struct buf *out, const char *label, const struct gate_call *k)
+{
+	char form[1536];
+
+	if (k->method == NULL)
+		return;
+	audit_redact_keys(k->form.len ? k->form.p : "", k->redact, form,
+	    sizeof(form));
+	buf_printf(out, "%s%s%s %s%s%s\n", label, label[0] ? ": " : "",
+	    k->method, k->path.len ? k->path.p : "-", form[0] ? " " : "",
+	    form);
+}
+
+/* The pre-flight findings kept in the request: "SEVERE Check: detail;
+ * ..." into risk, worst first; "none" when it had none. */
+static void
+describe_risk(const char *request, char *risk, size_t rn)
+{
+	static const char *const order[] = { "severe", "warn", "info" };
+	struct json j;
+	struct px_err e;
+	struct buf b = { 0 };
+	int req, arr, f, i;
+
+	snprintf(risk, rn, "?");
+	if (json_parse(&j, request, strlen(request), &e) != 0)
+		return;
+	req = json_get(&j, 0, "req");
+	arr = req >= 0 ? json_get(&j, req, "risk") : -1;
+	if (arr < 0 || json_type(&j, arr) != JSON_ARRAY) {
+		json_free(&j);
+		return;
+	}
+	for (size_t o = 0; o < sizeof(order) / sizeof(order[0]); o++)
+		JSON_FOREACH(&j, arr, f, i) {
+			char *lv = json_get_str(&j, f, "level");
+			char *ck = json_get_str(&j, f, "check");
+			char *dt = json_get_str(&j, f, "detail");
+
+			if (lv && strcmp(lv, order[o]) == 0 && b.len < 4096)
+				buf_printf(&b, "%s%s %.64s: %.256s", b.len ?
+				    "; " : "", lv, ck ? ck : "?", dt ? dt :
+				    "");
+			free(lv);
+			free(ck);
+			free(dt);
+		}
+	json_free(&j);
+	snprintf(risk, rn, "%s", b.len ? b.p : "none");
+	buf_free(&b);
+	text_sanitize(risk);
+}
+
+int
+approval_describe(struct approval *a, char *text, size_t n, char *risk,
+    size_t rn, struct px_err *e)
+{
+	struct gate_req r;
+	struct buf b = { 0 };
+	int allow_risk;
+
+	snprintf(text, n, "-");
+	snprintf(risk, rn, "-");
+	if (!a->intact) {
+		snprintf(text, n, "TAMPERED: this row does not match its seal "
+		    "(changed outside px); it is never asked about or run");
+		snprintf(risk, rn, "tampered");
+		return px_fail(e, PXE_UNSAFE_FILE, "approval request %lld "
+		    "does not match its seal", a->id);
+	}
+	if (approval_request(a, &r, &allow_risk, e) != 0) {
+		snprintf(text, n, "unreadable: %s", e->msg);
+		text_sanitize(text);
+		return -1;
+	}
+	describe_risk(a->request, risk, rn);
+	if (allow_risk)
+		buf_printf(&b, "queued with --allow-risk\n");
+	describe_call(&b, "", &r.call);
+	for (int i = 0; i < r.n && b.len < n; i++)
+		describe_call(&b, r.t[i].id, &r.t[i].call);
+	gate_req_free(&r);
+	snprintf(text, n, "%s", b.len ? b.p : "-");
+	buf_free(&b);
+	/* keep the lines: every other control is made safe */
+	for (char *p = text; *p; p++)
+		if (((unsigned char)*p < 0x20 && *p != '\n') || *p == 0x7f)
+			*p = '?';
+	return 0;
 }

@@ -137,4 +137,16 @@ int approvals_set_msgid(struct approvals *q, long long id, long long msgid,
 int approval_request(struct approval *a, struct gate_req *r,
     int *allow_risk, struct px_err *e);
 
+/*
+ * What a (from approvals_get) asks for, for a screen: into text (n
+ * bytes) one line per request, "METHOD path form" (a target's prefixed
+ * with its id), secrets redacted as in the audit log; into risk (rn
+ * bytes) the pre-flight findings kept in the request, worst first
+ * ("severe Check: detail; ..."), or "none".  Controls but newline are
+ * made safe.  A row whose seal does not match, or that does not parse:
+ * -1 with e, text and risk saying so ("tampered").
+ */
+int approval_describe(struct approval *a, char *text, size_t n,
+    char *risk, size_t rn, struct px_err *e);
+
 #endif

@@ -48,7 +48,8 @@
 #pragma weak px_whoami
 
 static const char *const policy_keys[] = {
-	"action", "vmid", "tag", "pool", "timeout", "mode", NULL
+	"action", "vmid", "tag", "pool", "timeout", "mode", "local_approver",
+	NULL
 };
 
 /* ---- policies ---- */
@@ -275,6 +276,69 @@ hitl_policy_async(const struct px_conf *c, const char *policy,
 	return -1;
 }
 
+/* A Unix user name as useradd(8) takes it: [a-z_][a-z0-9_-]*, at most
+ * 32 bytes. */
+static int
+user_name_ok(const char *p, size_t n)
+{
+	if (n == 0 || n > 32 || !(islower((unsigned char)p[0]) ||
+	    p[0] == '_'))
+		return 0;
+	for (size_t i = 1; i < n; i++)
+		if (!islower((unsigned char)p[i]) &&
+		    !isdigit((unsigned char)p[i]) && p[i] != '_' &&
+		    p[i] != '-')
+			return 0;
+	return 1;
+}
+
+int
+hitl_local_approver(const struct px_conf *c, const char *policy,
+    const char *user, struct px_err *e)
+{
+	char sec[256];
+	const char *v, *item;
+	size_t n;
+	int found = 0, any = 0;
+
+	snprintf(sec, sizeof(sec), "policy %s", policy);
+	if ((v = conf_get(c, sec, "local_approver")) == NULL)
+		return 0;
+	while (list_next(&v, &item, &n)) {
+		/* items may be separated by blanks too */
+		while (n > 0) {
+			size_t w = strcspn(item, " \t");
+
+			if (w > n)
+				w = n;
+			if (!user_name_ok(item, w)) {
+				px_fail(e, PXE_CONFIG, "%s: [%s] local_approver: "
+				    "\"%.*s\" is not a Unix user name", c->path,
+				    sec, (int)(w > 64 ? 64 : w), item);
+				px_hint(e, "a comma list of user names "
+				    "(alice, bob); see px.conf(5)");
+				return -1;
+			}
+			any = 1;
+			found |= user != NULL && strlen(user) == w &&
+			    strncmp(item, user, w) == 0;
+			item += w;
+			n -= w;
+			while (n > 0 && (*item == ' ' || *item == '\t')) {
+				item++;
+				n--;
+			}
+		}
+	}
+	if (!any) {
+		px_fail(e, PXE_CONFIG, "%s: [%s] local_approver: empty; name "
+		    "the users or leave the key out", c->path, sec);
+		px_hint(e, "see px.conf(5)");
+		return -1;
+	}
+	return found;
+}
+
 /* Check that a policy can be read: known keys, a valid VMID list. */
 static int
 policy_check(const struct px_conf *c, const char *policy, struct px_err *e)
@@ -292,6 +356,8 @@ policy_check(const struct px_conf *c, const char *policy, struct px_err *e)
 		return -1;
 	}
 	if (hitl_policy_async(c, policy, e) < 0)
+		return -1;
+	if (hitl_local_approver(c, policy, "", e) < 0)
 		return -1;
 	if ((v = conf_get(c, sec, "vmid")) != NULL && vmid_in(v, 0) == -1) {
 		px_fail(e, PXE_CONFIG, "%s: [%s] vmid: \"%s\" is not a list of "

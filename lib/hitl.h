@@ -7,6 +7,8 @@
  *     tag = prod                (optional)
  *     pool = critical           (optional)
  *     timeout = 120             (seconds to wait, default 120)
+ *     local_approver = alice,bob (who may answer a queued request in
+ *                               pxtop's Approvals view)
  * A mutation matches a policy when its action matches and every other
  * given key matches.  [telegram] has bot_token or bot_token_file (0600),
  * chat_id, approver (the Telegram user id allowed to answer), api_url
@@ -96,6 +98,15 @@ long hitl_timeout(const struct px_conf *c, const char *policy,
  * (PXE_CONFIG) for another value. */
 int hitl_policy_async(const struct px_conf *c, const char *policy,
     struct px_err *e);
+/*
+ * Whether the local Unix user user may approve or deny, from pxtop, the
+ * queued requests of policy: its local_approver key, a comma (or blank)
+ * list of user names.  1 yes, 0 no (the key absent, or user not in it),
+ * -1 with e (PXE_CONFIG) when the value is not a list of user names:
+ * never a silent allow.
+ */
+int hitl_local_approver(const struct px_conf *c, const char *policy,
+    const char *user, struct px_err *e);
 /* The HMAC key (hitl.key in the data dir, created 0600 on first use). */
 int hitl_key_load(unsigned char key[HITL_KEY_LEN], struct px_err *e);
 /* A new random nonce, in hex. */
