@@ -41,6 +41,9 @@ void top_draw_compare(TickitRenderBuffer *rb, const struct top_state *s,
     int y, int rows, int colour);
 void top_draw_ha(TickitRenderBuffer *rb, const struct top_state *s, int y,
     int rows, int colour);
+/* Approvals (A), top_render_appr.c. */
+void top_draw_appr(TickitRenderBuffer *rb, const struct top_state *s, int y,
+    int rows, int colour);
 void top_draw_profiles(TickitRenderBuffer *rb, const struct top_state *s,
     int y, int rows, int colour);
 

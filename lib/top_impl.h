@@ -20,6 +20,7 @@
  *     top_iso.c       ISO library (I): list, delete, upload (u),
  *                     download from a URL (w)
  *     top_bcast.c     agent broadcast (X) and its result view (x)
+ *     top_appr.c      approvals (A): the queue, approve and deny
  *
  * Like top_reduce, none of them does I/O or reads a clock: they change
  * the state and append effects.
@@ -225,5 +226,21 @@ void top_bcast_reduce(struct top_state *s, struct top_action *a,
     struct top_effects *fx);
 const char *top_bcast_footer(const struct top_state *s);
 void top_bcast_free(struct top_state *s);
+
+/* ---- top_appr.c: approvals (A) ---- */
+
+/* A: show the approvals queue and read it. */
+void top_appr_open(struct top_state *s, struct top_effects *fx);
+/* Read the queue again on a tick while the view shows. */
+void top_appr_tick(struct top_state *s, struct top_effects *fx);
+/* A key in the view (a d h R Enter Esc, and the key after a or d): 1
+ * when it was the view's. */
+int top_appr_key(struct top_state *s, struct top_action *a,
+    struct top_effects *fx);
+/* TA_APPR_LIST, TA_APPR_DONE, TA_OP_AWAIT (rows taken). */
+void top_appr_reduce(struct top_state *s, struct top_action *a,
+    struct top_effects *fx);
+const char *top_appr_footer(const struct top_state *s);
+void top_appr_free(struct top_state *s);
 
 #endif

@@ -65,6 +65,11 @@ const char *const top_keymap[] = {
 	"       optional ALG:HEX checksum); both to the storage under the",
 	"       cursor (or a last word @STORAGE), queued with a preview,",
 	"       progress in the queue (Q)",
+	"A      approvals: the requests queued for approval (px approvals)",
+	"       and pxtop's own waiting on Telegram: who asked, what, the",
+	"       pre-flight result, age; Enter the request, h finished too;",
+	"       a approve, d deny (after y) when [policy] local_approver",
+	"       names you, never your own request (four eyes)",
 };
 
 const int top_nkeymap = (int)(sizeof(top_keymap) / sizeof(top_keymap[0]));
@@ -325,6 +330,8 @@ top_key(struct top_state *s, struct top_action *a, struct top_effects *fx)
 		return;
 	if (s->view == TOP_BCAST && top_bcast_key(s, a, fx))
 		return;
+	if (s->view == TOP_APPR && top_appr_key(s, a, fx))
+		return;
 	if (page < 1)
 		page = 1;
 	if (a->text) {
@@ -372,6 +379,9 @@ top_key(struct top_state *s, struct top_action *a, struct top_effects *fx)
 			return;
 		case 'E': top_open_evac(s, fx); return;
 		case 'I': top_go_view(s, TOP_ISO, fx); return;
+		case 'A':
+			top_appr_open(s, fx);
+			return;
 		case 'C':
 			top_ssh(s, fx);
 			return;
@@ -638,6 +648,8 @@ top_footer(const struct top_state *s)
 		return top_evac_footer(s);
 	case TOP_BCAST:
 		return top_bcast_footer(s);
+	case TOP_APPR:
+		return top_appr_footer(s);
 	default:
 		return "1 dash 2 nodes 3 guests 4 storage 5 tasks Q queue "
 		    "T audit B backups Z snapshots W hardware G grep "

@@ -129,6 +129,7 @@ top_profiles_switched(struct top_state *s, struct top_action *a,
 	s->nprofs = keep.nprofs;
 	memcpy(s->pbs, keep.pbs, sizeof(s->pbs));
 	s->npbs = keep.npbs;
+	memcpy(s->ap.me, keep.ap.me, sizeof(s->ap.me));
 	s->next_op = keep.next_op;
 	s->now = keep.now;
 	snprintf(s->status, sizeof(s->status), "now on profile %.60s",

@@ -1050,7 +1050,7 @@ top_render(const struct top_state *s, TickitRenderBuffer *rb, int colour)
 		/* The key of each view in enum order; '?': no tab (opened
 		 * with Enter, or from a selection: D E X, or a picker: P). */
 		static const char keys[TOP_NVIEWS + 1] =
-		    "12345QT??BZWGH?O??I?";
+		    "12345QT??BZWGH?O??I?A";
 		char tab[48];
 		int cur = (int)s->view == v || (v == TOP_GUESTS &&
 		    s->view == TOP_GUEST) || (v == TOP_TASKS &&
@@ -1129,6 +1129,9 @@ top_render(const struct top_state *s, TickitRenderBuffer *rb, int colour)
 	case TOP_BCAST:
 		top_draw_bcast(rb, s, y, body, p->sel, p->head, p->bold,
 		    p->red);
+		break;
+	case TOP_APPR:
+		top_draw_appr(rb, s, y, body, colour);
 		break;
 	case TOP_NVIEWS:
 		break;

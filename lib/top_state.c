@@ -20,7 +20,7 @@ static const char *const view_names[TOP_NVIEWS] = {
 	"Heatmap",
 	"Compare", "HA", "Profiles",
 	"Evacuate", "ISO",
-	"Broadcast"
+	"Broadcast", "Approvals"
 };
 
 static const char *const sort_names[TOP_NSORT] = {
@@ -130,6 +130,7 @@ top_state_free(struct top_state *s)
 	top_ha_free(s);
 	top_past_free(s);
 	top_bcast_free(s);
+	top_appr_free(s);
 	memset(s, 0, sizeof(*s));
 }
 
@@ -395,6 +396,8 @@ top_list_len(const struct top_state *s, enum top_view v)
 		return s->niso;
 	case TOP_BCAST:
 		return top_bc_rows(s, -1, NULL, NULL);
+	case TOP_APPR:
+		return top_appr_nth(s, -1, NULL, NULL);
 	default:
 		return 0;
 	}
@@ -569,6 +572,7 @@ tick(struct top_state *s, struct top_effects *fx)
 		top_emit(fx, TE_AUDIT);
 	top_pbs_tick(s, fx);
 	top_ha_tick(s, fx);
+	top_appr_tick(s, fx);
 }
 
 static void
@@ -956,6 +960,7 @@ top_reduce(struct top_state *s, struct top_action *a, struct top_effects *fx)
 			break;
 		snprintf(o->upid, sizeof(o->upid), "%s", a->upid);
 		snprintf(o->msg, sizeof(o->msg), "task running");
+		o->await_since = 0;
 		break;
 	case TA_OP_PROGRESS:
 		if ((o = op_by_id(s, a->id)) == NULL ||
@@ -971,6 +976,7 @@ top_reduce(struct top_state *s, struct top_action *a, struct top_effects *fx)
 			break;
 		o->st = a->rc == 0 ? TOP_OP_OK : a->rc == -2 ?
 		    TOP_OP_REFUSED : TOP_OP_FAILED;
+		o->await_since = 0;
 		snprintf(o->msg, sizeof(o->msg), "%s", a->msg);
 		if (a->upid[0])
 			snprintf(o->upid, sizeof(o->upid), "%s", a->upid);
@@ -985,6 +991,11 @@ top_reduce(struct top_state *s, struct top_action *a, struct top_effects *fx)
 		break;
 	case TA_BC_OUT:
 		top_bcast_reduce(s, a, fx);
+		break;
+	case TA_APPR_LIST:
+	case TA_APPR_DONE:
+	case TA_OP_AWAIT:
+		top_appr_reduce(s, a, fx);
 		break;
 	case TA_EVAC_PLAN:
 	case TA_EVAC_DONE:

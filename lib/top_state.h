@@ -43,6 +43,7 @@ enum top_view {
 	TOP_EVAC,		/* E: evacuate a node (top_evac.c) */
 	TOP_ISO,		/* I: ISO images and templates (top_iso.c) */
 	TOP_BCAST,		/* X: agent broadcast results (top_bcast.c) */
+	TOP_APPR,		/* A: approval requests (top_appr.c) */
 	TOP_NVIEWS
 };
 
@@ -211,6 +212,10 @@ struct top_op {
 	 * local file; download-url: the URL */
 	char text[TOP_TEXT];
 	char sum[160];		/* upload, download-url: "alg:hex" or "" */
+	/* running: waiting for a human's approval on Telegram since
+	 * (epoch, 0: not waiting), under policy */
+	long long await_since;
+	char await_policy[64];
 };
 
 /* A row of the audit timeline. */
@@ -253,6 +258,47 @@ struct top_compare {
 	int ndiff, nmissing;	/* over every key, not only those shown */
 	int pending;		/* configs still awaited */
 	enum top_view back;	/* where Esc goes */
+};
+
+/* ---- approvals (A), lib/top_appr.c ---- */
+
+#define TOP_APPR_MAX	256	/* rows of the queue shown, newest first */
+#define TOP_APPR_TEXT	2048	/* bytes of a request's text (Enter) */
+
+/* A row of the approvals queue (approvals.db, lib/approvals.h) as cmd/top
+ * read it: every text sanitized and bounded there, and whether the
+ * operator may answer it (the [policy]'s local_approver, four eyes). */
+struct top_appr_row {
+	long long id;
+	char state[16];		/* pending, asked, approved, ... */
+	int final;		/* done, failed, denied, expired, ... */
+	long long created;
+	char requester[96];	/* user@host who queued it */
+	char action[32], kind[32];
+	char summary[256];
+	char policy[64];	/* "-": only --approve-async asked */
+	char risk[256];		/* the pre-flight findings queued with it */
+	char approver[96];	/* who answered, once answered */
+	char result[160];
+	int intact;		/* the seal matches */
+	int may;		/* 1: the operator may approve and deny */
+	int own;		/* the operator asked for it (no approve) */
+	char why[160];		/* why the keys are refused (may 0) */
+	char text[TOP_APPR_TEXT];	/* the requests, one a line */
+};
+
+struct top_appr {
+	struct top_appr_row *rows;	/* newest first */
+	int n;
+	int read;		/* the queue was read once */
+	int loading;
+	int all;		/* h: the final rows too */
+	int open;		/* Enter: the request of the row shown */
+	char confirm;		/* 'a' approve, 'd' deny: asks y */
+	long long confirm_id;
+	int deciding;		/* an answer is on its way */
+	char err[256];		/* the last read's failure */
+	char me[96];		/* the operator: user@host (cmd/top) */
 };
 
 /* ---- HA console (O), lib/top_ha.c ---- */
@@ -527,6 +573,7 @@ struct top_state {
 	 * recorded refresh and the live ones wait here; NULL: live */
 	struct top_past *past;
 	struct top_bcast bc;	/* X: the last agent broadcast */
+	struct top_appr ap;	/* A: the approvals queue */
 };
 
 enum top_act_type {
@@ -583,6 +630,11 @@ enum top_act_type {
 	TA_ISO_LIST,	/* upid: node, store: storage, rows: struct
 			   pve_volume[n] (its iso or vztmpl content) */
 	TA_BC_OUT,	/* id: op of an exec, rows: struct top_bc_out[1] */
+	TA_APPR_LIST,	/* rc 0: rows: struct top_appr_row[n]; -1: msg */
+	TA_APPR_DONE,	/* id: approval, rc 0 decided, -1 refused (msg),
+			   msg: what was done */
+	TA_OP_AWAIT,	/* id: op, n: seconds it waited for a human's
+			   approval, msg: the policy */
 };
 
 struct top_action {
@@ -639,6 +691,9 @@ enum top_eff_type {
 	TE_ISO_LIST,	/* g.node, arg: storage, action: iso or vztmpl:
 			   that content of the storage */
 	TE_SSH,		/* g: px ssh to it, pxtop paused */
+	TE_APPR_LIST,	/* read the approvals queue */
+	TE_APPR_DECIDE,	/* id: approval, n: 1 approve, 0 deny (checked
+			   again there: approver, four eyes, seal) */
 };
 /* TE_RISK and TE_RUN of exec, upload and download-url carry text and
  * sum of their struct top_op. */
@@ -656,6 +711,7 @@ struct top_effect {
 	long long at;		/* TE_PAST */
 	char text[TOP_TEXT];	/* TE_RISK, TE_RUN: as in struct top_op */
 	char sum[160];
+	long long appr;		/* TE_APPR_DECIDE: the approval's id */
 };
 
 struct top_effects {
@@ -724,6 +780,12 @@ const struct pve_volume *top_iso_cur(const struct top_state *s);
 /* Does storage st hold ISO images or container templates that the
  * library lists (content iso or vztmpl, available)? */
 int top_holds_iso(const struct pve_storage *st);
+/* The rows of the approvals view: the queue's (final ones only with
+ * h), then pxtop's own operations waiting for approval.  Row i: *r the
+ * queue's row or *o the operation (the other NULL); returns how many
+ * rows when i < 0. */
+int top_appr_nth(const struct top_state *s, int i,
+    const struct top_appr_row **r, const struct top_op **o);
 /* Does text match the search (case-insensitive, in order, gaps allowed)? */
 int top_fuzzy(const char *text, const char *pattern);
 /* Add a PVE profile of px.conf to the picker (P); cmd/top calls it after

@@ -50,6 +50,7 @@
 #include "pve_objw.h"
 #include "pve_rrd.h"
 #include "pve_task.h"
+#include "top_appr.h"
 #include "top_record.h"
 #include "top_xfer.h"
 #include "top_evac.h"
@@ -970,6 +971,29 @@ job_refused(struct job *j, const struct px_err *e)
 	job_free(j);
 }
 
+/* The operations of a confirmation waiting for a human's approval. */
+struct await {
+	int *ids;
+	int n;
+};
+
+/* The gate's tick while the approval is awaited: each operation's wait
+ * to the loop (TA_OP_AWAIT); never abandons it. */
+static int
+await_tick(void *arg, double waited, long timeout)
+{
+	const struct await *w = arg;
+
+	(void)timeout;
+	for (int i = 0; i < w->n; i++) {
+		struct top_action a = { .type = TA_OP_AWAIT, .id = w->ids[i],
+			.n = (int)waited };
+
+		report(&a);
+	}
+	return 0;
+}
+
 /*
  * The operations of one confirmation (n jobs) through the mutation
  * layer as one change: built, checked as a batch (BulkCount counts
@@ -982,6 +1006,7 @@ job_run(struct job **js, int n)
 	struct gate_req all;
 	struct px_err e = { 0 };
 	struct objrisk_volume vol = { 0 };
+	struct await await = { 0 };
 	int admitted, k = 0, volume;
 
 	/* the HA console's actions: each on its own object */
@@ -1066,7 +1091,18 @@ job_run(struct job **js, int n)
 		gate_req_summarize(&all, js[0]->action);
 	/* Confirmed in the TUI's own dialog (WG.yes); the risk findings
 	 * went to the queue with the preview. */
+	/* while a human's answer is awaited on Telegram, the approvals
+	 * view (A) lists these operations, with how long they waited */
+	await.ids = px_xcalloc((size_t)n, sizeof(int));
+	for (int i = 0; i < n; i++)
+		await.ids[await.n++] = js[i]->id;
+	WG.tick = await_tick;
+	WG.tick_arg = &await;
+	WG.tick_every = 1;
 	admitted = mutation_admit(&WG, &all, NULL, &e) == 0;
+	WG.tick = NULL;
+	WG.tick_arg = NULL;
+	free(await.ids);
 	for (int i = 0; i < n; i++) {
 		struct job *j = js[i];
 		struct top_action a = { .type = TA_OP_DONE, .id = j->id };
@@ -1440,6 +1476,12 @@ run_effect(const struct top_effect *e)
 		buf_free(&b);
 		break;
 	}
+	case TE_APPR_LIST:
+		top_appr_list(&X.conf, post);
+		break;
+	case TE_APPR_DECIDE:
+		top_appr_decide(&X.conf, e->appr, e->n, post);
+		break;
 	case TE_SSH: {
 		/* px ssh finds the address (px.conf's [ssh guest VMID], the
 		 * guest agent, a container's interfaces) and runs the
@@ -1542,6 +1584,7 @@ ready(Tickit *t, struct px_async *a, int lines, int cols)
 		if (X.conf.profiles[i].kind == PX_KIND_PBS)
 			snprintf(S.pbs[S.npbs++], sizeof(S.pbs[0]), "%s",
 			    X.conf.profiles[i].name);
+	snprintf(S.ap.me, sizeof(S.ap.me), "%s", top_appr_me());
 	/* the profile picker (P) lists the PVE ones */
 	for (int i = 0; i < X.conf.nprofiles; i++)
 		if (X.conf.profiles[i].kind == PX_KIND_PVE)
