@@ -65,11 +65,10 @@ const char *const top_keymap[] = {
 	"       optional ALG:HEX checksum); both to the storage under the",
 	"       cursor (or a last word @STORAGE), queued with a preview,",
 	"       progress in the queue (Q)",
-	"A      approvals: the requests queued for approval (px approvals)",
-	"       and pxtop's own waiting on Telegram: who asked, what, the",
-	"       pre-flight result, age; Enter the request, h finished too;",
-	"       a approve, d deny (after y) when [policy] local_approver",
-	"       names you, never your own request (four eyes)",
+	"A      approvals: requests queued for approval, pxtop's own on",
+	"       Telegram; Enter the request, h finished too; a approve,",
+	"       d deny (then y) when [policy] local_approver names you;",
+	"       never your own request (four eyes)",
 };
 
 const int top_nkeymap = (int)(sizeof(top_keymap) / sizeof(top_keymap[0]));

@@ -1045,27 +1045,36 @@ top_render(const struct top_state *s, TickitRenderBuffer *rb, int colour)
 		top_put(rb, s, 0, 0, pp[colour != 0], "%s", past);
 	}
 
-	x = 0;
-	for (int v = 0; v < TOP_NVIEWS; v++) {
-		/* The key of each view in enum order; '?': no tab (opened
-		 * with Enter, or from a selection: D E X, or a picker: P). */
-		static const char keys[TOP_NVIEWS + 1] =
-		    "12345QT??BZWGH?O??I?A";
-		char tab[48];
-		int cur = (int)s->view == v || (v == TOP_GUESTS &&
-		    s->view == TOP_GUEST) || (v == TOP_TASKS &&
-		    s->view == TOP_TASKLOG);
+	/* the tabs, padded when they all fit so, else closer together */
+	for (int pass = 0, pad = 1; pass < 2; pass++) {
+		x = 0;
+		for (int v = 0; v < TOP_NVIEWS; v++) {
+			/* The key of each view in enum order; '?': no tab
+			 * (opened with Enter, or from a selection: D E X, or
+			 * a picker: P). */
+			static const char keys[TOP_NVIEWS + 1] =
+			    "12345QT??BZWGH?O??I?A";
+			const char *sp = pad ? " " : "";
+			char tab[48];
+			int cur = (int)s->view == v || (v == TOP_GUESTS &&
+			    s->view == TOP_GUEST) || (v == TOP_TASKS &&
+			    s->view == TOP_TASKLOG);
 
-		if (keys[v] == '?')
-			continue;
-		if (v == TOP_QUEUE)
-			snprintf(tab, sizeof(tab), " %c %s(%d) ", keys[v],
-			    top_view_name(v), s->nops);
-		else
-			snprintf(tab, sizeof(tab), " %c %s ", keys[v],
-			    top_view_name(v));
-		top_put(rb, s, 1, x, cur ? p->sel : NULL, "%s", tab);
-		x += (int)strlen(tab) + 1;
+			if (keys[v] == '?')
+				continue;
+			if (v == TOP_QUEUE)
+				snprintf(tab, sizeof(tab), "%s%c %s(%d)%s", sp,
+				    keys[v], top_view_name(v), s->nops, sp);
+			else
+				snprintf(tab, sizeof(tab), "%s%c %s%s", sp,
+				    keys[v], top_view_name(v), sp);
+			if (pass == 1)
+				top_put(rb, s, 1, x, cur ? p->sel : NULL, "%s",
+				    tab);
+			x += (int)strlen(tab) + 1;
+		}
+		if (pass == 0 && x > s->cols)
+			pad = 0;
 	}
 
 	switch (s->view) {

@@ -177,6 +177,41 @@ main(void)
 	ok(strstr(e.msg, "1:abc") == NULL, "without printing the token");
 	conf_free(&c);
 
+	/* local_approver: who may answer a queued request in pxtop */
+	load(&c, "[policy ops]\naction = stop\nlocal_approver = alice, bob "
+	    "carol\n[policy none]\naction = start\n[policy bad]\naction = "
+	    "reboot\nlocal_approver = alice, Bob;rm\n[policy empty]\naction "
+	    "= delete\nlocal_approver = ,\n", 0600, &e);
+	is_int(hitl_local_approver(&c, "ops", "alice", &e), 1,
+	    "local_approver: alice is one");
+	is_int(hitl_local_approver(&c, "ops", "carol", &e), 1,
+	    "local_approver: blanks separate too");
+	is_int(hitl_local_approver(&c, "ops", "ali", &e), 0,
+	    "local_approver: a prefix is not a name");
+	is_int(hitl_local_approver(&c, "ops", "mallory", &e), 0,
+	    "local_approver: another user is not");
+	is_int(hitl_local_approver(&c, "none", "alice", &e), 0,
+	    "no local_approver: nobody answers locally");
+	memset(&e, 0, sizeof(e));
+	is_int(hitl_local_approver(&c, "bad", "alice", &e), -1,
+	    "a malformed local_approver is an error, not a silent allow");
+	is_int(e.id, PXE_CONFIG, "a configuration error");
+	ok(strstr(e.msg, "local_approver") && strstr(e.msg, "\"Bob\""),
+	    "naming the key and the value: %s", e.msg);
+	memset(&e, 0, sizeof(e));
+	is_int(hitl_local_approver(&c, "empty", "alice", &e), -1,
+	    "an empty local_approver is an error");
+	memset(&e, 0, sizeof(e));
+	hitl_approve(&c, "bad", &(struct hitl_request){ "sim", "reboot", 100,
+	    NULL, NULL, "reboot VM 100" }, NULL, 0, &e);
+	is_int(e.id, PXE_CONFIG, "a mutation under that policy is refused "
+	    "with the configuration error");
+	ok(policy(&c, "start", 100, NULL, NULL) != NULL &&
+	    strcmp(policy(&c, "start", 100, NULL, NULL), "none") == 0,
+	    "local_approver is a known key: [policy ops] matches only its "
+	    "actions");
+	conf_free(&c);
+
 	/* callback data */
 	memset(key, 7, sizeof(key));
 	memset(key2, 8, sizeof(key2));
