@@ -263,6 +263,7 @@ struct top_compare {
 /* ---- approvals (A), lib/top_appr.c ---- */
 
 #define TOP_APPR_MAX	256	/* rows of the queue shown, newest first */
+#define TOP_APPR_FINAL	50	/* finished ones of them, the recent (h) */
 #define TOP_APPR_TEXT	2048	/* bytes of a request's text (Enter) */
 
 /* A row of the approvals queue (approvals.db, lib/approvals.h) as cmd/top

@@ -144,11 +144,17 @@ top_appr_list(const struct px_conf *conf,
 		return;
 	}
 	rows = px_xcalloc(TOP_APPR_MAX + 1, sizeof(*rows));
-	/* newest first; the open ones before any final one is dropped */
-	for (int pass = 0; pass < 2; pass++)
-		for (int i = 0; i < n && k < TOP_APPR_MAX; i++)
-			if (approval_state_final(v[i].state) == pass)
-				row_of(conf, q, &v[i], &rows[k++]);
+	/* newest first; the open ones before any final one is dropped,
+	 * and of the final ones the recent TOP_APPR_FINAL (each row's seal
+	 * is checked on every read) */
+	for (int pass = 0, nf = 0; pass < 2; pass++)
+		for (int i = 0; i < n && k < TOP_APPR_MAX; i++) {
+			if (approval_state_final(v[i].state) != pass)
+				continue;
+			if (pass == 1 && nf++ == TOP_APPR_FINAL)
+				break;
+			row_of(conf, q, &v[i], &rows[k++]);
+		}
 	approvals_list_free(v, n);
 	approvals_close(q);
 	act.rows = rows;

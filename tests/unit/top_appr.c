@@ -15,6 +15,7 @@
 #include <tickit-mockterm.h>
 
 #include "tap.h"
+#include "top_past.h"
 #include "top_render.h"
 #include "top_state.h"
 
@@ -249,6 +250,15 @@ test_refusals(void)
 	press("a");
 	ok(S.ap.confirm == 0 && strstr(S.status, "is done"),
 	    "done: not answered again: %s", S.status);
+	/* the screen shows the past ([): no answer from it */
+	setup();
+	cursor_on(1);
+	S.past = calloc(1, sizeof(*S.past));
+	press("a");
+	ok(S.ap.confirm == 0 && strstr(S.status, "past"), "time travel: a "
+	    "refused: %s", S.status);
+	free(S.past);
+	S.past = NULL;
 }
 
 static void
