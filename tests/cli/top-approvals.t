@@ -4,7 +4,8 @@
 # of the policy) and carried out by a real px daemon against pxsim, the
 # audit log naming bob; a denial sends nothing; bob's own request cannot
 # be approved by bob (four eyes); a request no policy names, and a
-# tampered row, are shown as such and cannot be approved.
+# tampered row, are shown as such and cannot be approved; pxtop's own
+# operation waiting for a Telegram answer is listed while it waits.
 . "$(dirname "$0")/lib.sh"
 command -v tmux >/dev/null || skip_all "tmux is not installed (scripts/deps)"
 sim_start --telegram
@@ -146,6 +147,23 @@ is "$(writes "/api2/json/nodes/$node/qemu/$vm/status/start")" 0 "nothing sent"
 is "$(vmstatus "$node" "$vm")" stopped "the VM still stopped"
 like "$(px audit log -j)" "denied by bob@[^\"]* via pxtop" "the denial audited with bob's name"
 dstop
+
+# --- pxtop's own operation waiting on Telegram ([policy ops] is sync)
+msgs() { simctl GET telegram/messages | pyd "$1"; }
+n0=$(msgs 'len(d)')
+keys 3; wait_for '^Guests: ' 50
+keys / "$vm" Enter Space; esc
+keys s; wait_for "start .*ready" 100; ok $? "pxtop queues a start of the VM" || screen | sed 's/^/#   | /'
+keys y; wait_for 'Run 1 operation' 30; keys y
+i=0; while [ "$(msgs 'len(d)')" = "$n0" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+[ "$(msgs 'len(d)')" != "$n0" ]; ok $? "the gate asks on Telegram and waits"
+keys A
+wait_for '^ +Q#[0-9]+ +telegram .*on Telegram$' 50; ok $? "A lists pxtop's own waiting operation" || screen | sed 's/^/#   | /'
+wait_for '1 of pxtop.s own on Telegram' 20; ok $? "counted in the title"
+simctl POST telegram/press "message_id=$(msgs 'd[-1]["message_id"]')&button=1" >/dev/null
+i=0; while screen | grep -Eq '^ +Q#' && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+screen | grep -Eq '^ +Q#'; is $? 1 "denied on Telegram: no longer listed"
+is "$(writes "/api2/json/nodes/$node/qemu/$vm/status/start")" 0 "nothing sent"
 
 # --- bob's own request: four eyes
 USER=bob px start -y --approve-async "$vm" >/dev/null 2>&1
