@@ -129,7 +129,7 @@ top_draw_appr(TickitRenderBuffer *rb, const struct top_state *s, int y,
 		const struct top_appr_row *r;
 		const struct top_op *o;
 		const TickitPen *pen = NULL;
-		char a[32], c[6][64], id[24];
+		char a[32], c[6][64], id[24], act[80];
 
 		if (i >= n)
 			break;
@@ -138,8 +138,6 @@ top_draw_appr(TickitRenderBuffer *rb, const struct top_state *s, int y,
 		if (cur)
 			top_fill(rb, s, line, p->sel);
 		if (o != NULL) {
-			char act[64];
-
 			snprintf(id, sizeof(id), "Q#%d", o->id);
 			snprintf(act, sizeof(act), "%s guest", o->action);
 			age(a, sizeof(a), s->now, o->await_since);
@@ -155,8 +153,6 @@ top_draw_appr(TickitRenderBuffer *rb, const struct top_state *s, int y,
 			    o->await_policy : "-", 12, 1), "on Telegram");
 			continue;
 		}
-		char act[80];
-
 		snprintf(id, sizeof(id), "%lld", r->id);
 		snprintf(act, sizeof(act), "%s %s", r->action, r->kind);
 		age(a, sizeof(a), s->now, r->created);
