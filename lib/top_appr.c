@@ -266,7 +266,9 @@ top_appr_reduce(struct top_state *s, struct top_action *a,
 			o = &s->ops[i];
 			if (o->id != a->id || o->st != TOP_OP_RUNNING)
 				continue;
-			if (o->await_since == 0)
+			if (a->rc == 1)		/* answered */
+				o->await_since = 0;
+			else if (o->await_since == 0)
 				o->await_since = s->now - (a->n > 0 ? a->n : 0);
 			snprintf(o->await_policy, sizeof(o->await_policy),
 			    "%.63s", a->msg);

@@ -635,7 +635,7 @@ enum top_act_type {
 	TA_APPR_DONE,	/* id: approval, rc 0 decided, -1 refused (msg),
 			   msg: what was done */
 	TA_OP_AWAIT,	/* id: op, n: seconds it waited for a human's
-			   approval, msg: the policy */
+			   approval, msg: the policy; rc 1: answered */
 };
 
 struct top_action {

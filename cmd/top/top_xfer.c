@@ -203,6 +203,28 @@ struct xrun {
 	struct gate g;
 };
 
+/* The operations' wait for a human's approval to the approvals view
+ * (TA_OP_AWAIT): waited seconds so far, or (end) the wait is over. */
+static void
+await_report(struct xrun *x, int waited, int end)
+{
+	for (int i = 0; i < x->n; i++) {
+		struct top_action a = { .type = TA_OP_AWAIT, .id = x->it[i].id,
+			.n = waited, .rc = end };
+
+		x->report(&a);
+	}
+}
+
+/* The gate's tick while the approval is awaited; never abandons it. */
+static int
+await_tick(void *arg, double waited, long timeout)
+{
+	(void)timeout;
+	await_report(arg, (int)waited, 0);
+	return 0;
+}
+
 static void
 done(struct xrun *x, int id, int rc, const char *msg)
 {
@@ -281,6 +303,7 @@ run_exec(struct xrun *x)
 	gate_req_summarize(&all, "exec");
 	/* confirmed in the TUI's dialog (yes); approved once here */
 	admitted = mutation_admit(&x->g, &all, NULL, &e) == 0;
+	await_report(x, 0, 1);	/* answered: the commands run now */
 	for (;;) {
 		/* start what the bound lets start */
 		while (next < x->n && nrun < TOP_BC_PAR) {
@@ -518,6 +541,9 @@ xrun_main(void *arg)
 	}
 	gate_init(&x->g, x->conf, x->p, x->c);
 	x->g.yes = 1;		/* confirmed in the TUI's own dialog */
+	x->g.tick = await_tick;	/* a wait for approval shows in A */
+	x->g.tick_arg = x;
+	x->g.tick_every = 1;
 	if (strcmp(x->it[0].action, "exec") == 0)
 		run_exec(x);
 	else

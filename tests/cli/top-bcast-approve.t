@@ -79,6 +79,9 @@ like "$t" "exec" "for exec"
 like "$t" "$g1" "naming the first VM"
 like "$t" "$g2" "and the second"
 is "$(sim_log | grep -c '/agent/exec ')" 0 "nothing runs while it waits"
+keys A
+wait_for '2 of pxtop.s own on Telegram' 50; ok $? "A lists both waiting commands" || screen | sed 's/^/#   | /'
+keys x
 simctl POST telegram/press "message_id=$(msgs 'd[-1]["message_id"]')&button=0" >/dev/null
 wait_for '^Agent broadcast: hostname +\(2 guests: 2 done' 100; ok $? "approved: both commands ran" || screen | sed 's/^/#   | /'
 is "$(msgs 'len(d)')" 1 "still one message: one approval for both"

@@ -295,6 +295,12 @@ test_own_ops(void)
 	draw();
 	ok(line_with("Q#1") && strstr(line_with("Q#1"), "telegram"),
 	    "drawn as pxtop's, on Telegram");
+	aw.rc = 1;
+	act(&aw);
+	is_int(top_appr_nth(&S, -1, NULL, NULL), 4, "answered (rc 1): no "
+	    "longer waiting");
+	aw.rc = 0;
+	act(&aw);
 	sub.id = S.ops[0].id;
 	act(&sub);
 	is_int(top_appr_nth(&S, -1, NULL, NULL), 4, "submitted: no longer "
