@@ -59,7 +59,7 @@ draw_open(TickitRenderBuffer *rb, const struct top_state *s, int y,
 		    o->g.node);
 		top_put(rb, s, line++, 0, NULL, "waits for a human on Telegram "
 		    "for %s, policy %s: answer it there", a,
-		    o->await_policy[0] ? o->await_policy : "-");
+		    o->await_policy[0] ? o->await_policy : "(sync)");
 		return;
 	}
 	if (r == NULL)
@@ -150,7 +150,7 @@ top_draw_appr(TickitRenderBuffer *rb, const struct top_state *s, int y,
 			    RISK_SEVERE ? "severe" : o->risk.worst ==
 			    RISK_WARNING ? "warn" : "ok", 28, 1),
 			    top_cell(c[4], sizeof(c[4]), o->await_policy[0] ?
-			    o->await_policy : "-", 12, 1), "on Telegram");
+			    o->await_policy : "(sync)", 12, 1), "on Telegram");
 			continue;
 		}
 		snprintf(id, sizeof(id), "%lld", r->id);
