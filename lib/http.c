@@ -159,6 +159,21 @@ on_body(char *data, size_t size, size_t nmemb, void *arg)
 		return 0;	/* aborts the transfer */
 	}
 	buf_add(&k->body, data, n);
+	if (k->feed != NULL && !cp->feed_off) {
+		if (!cp->fed) {
+			long st = 0;
+
+			curl_easy_getinfo(cp->easy, CURLINFO_RESPONSE_CODE,
+			    &st);
+			if (st < 200 || st >= 300) {
+				cp->feed_off = 1;	/* an error's body */
+				return n;
+			}
+			cp->fed = 1;
+		}
+		if (k->feed(k->feed_arg, k->body.p, k->body.len) != 0)
+			cp->feed_off = 1;
+	}
 	return n;
 }
 
@@ -365,6 +380,9 @@ call_setup(struct px_call *k)
 	cp->clen = -1;
 	cp->retry_after = -1;
 	buf_reset(&k->body);
+	if (cp->fed && k->feed != NULL)
+		k->feed(k->feed_arg, NULL, 0);	/* starts over */
+	cp->fed = cp->feed_off = 0;
 	k->status = 0;
 	k->reason[0] = '\0';
 

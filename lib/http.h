@@ -87,6 +87,15 @@ struct px_call {
 	 * once a byte reached it. */
 	int (*sink)(void *arg, const char *p, size_t n, long long total);
 	void *sink_arg;
+	/* optional, to read an answer while it arrives: a 2xx answer's
+	 * body still goes into body (capped as usual), and after each
+	 * piece feed(feed_arg, body.p, body.len) sees all of it so far;
+	 * feed(feed_arg, NULL, 0) when an attempt starts over (a retry, a
+	 * renewed ticket) after one it was fed, to drop what it made of
+	 * that.  It returns 0, or nonzero to be fed no more of this
+	 * attempt.  Not with sink. */
+	int (*feed)(void *arg, const char *p, size_t n);
+	void *feed_arg;
 	/* optional: the body is this multipart upload instead of form
 	 * (POST only; no whole-request timeout, but a transfer that stalls
 	 * for the profile's timeout fails; never retried) */

@@ -71,6 +71,8 @@ struct call_priv {
 	long long clen;		/* Content-Length, -1 unknown */
 	int sunk;		/* bytes went to k->sink */
 	int sink_stop;		/* k->sink asked to stop */
+	int fed;		/* this attempt's body went to k->feed */
+	int feed_off;		/* k->feed sees no more of this attempt */
 	curl_mime *mime;	/* k->upload's body */
 	long long up_off;	/* read offset in k->upload->fd */
 	int up_err;		/* reading k->upload->fd failed (errno) */

@@ -82,6 +82,34 @@ int json_each(const char *src, size_t len, const char *key,
     int (*each)(void *arg, const struct json *elem), void *arg,
     struct px_err *e);
 
+/*
+ * json_each on a text that arrives in pieces (an HTTP answer as libcurl
+ * hands it over): json_each_start makes the state (the caller frees it
+ * with json_each_free); json_each_feed(st, src, len) each time the text
+ * has grown, src[0..len) being all of it so far (the bytes already fed
+ * unchanged; src may have moved); json_each_end(st, src, len) once with
+ * the whole text.  Every element goes to each as soon as its last byte
+ * has arrived and it is checked, exactly the calls json_each makes of
+ * the whole text, and json_each_end returns what json_each would.  The
+ * checks so far are never the whole answer: only json_each_end's 0 says
+ * it was valid, and on -1 the caller drops what each made.  feed
+ * returns 0 (the text so far can still be valid, or each stopped) or -1
+ * with e (it cannot: the end will say the same).  A token cut by the
+ * end of a piece is scanned again from its start, once the text has
+ * grown by as much again (a piece at a time, a huge string would be
+ * scanned once per piece).  json_each_restart forgets the text (an
+ * HTTP retry starts the answer over).
+ */
+struct json_each_stream;
+struct json_each_stream *json_each_start(const char *key,
+    int (*each)(void *arg, const struct json *elem), void *arg);
+int json_each_feed(struct json_each_stream *st, const char *src,
+    size_t len, struct px_err *e);
+int json_each_end(struct json_each_stream *st, const char *src,
+    size_t len, struct px_err *e);
+void json_each_restart(struct json_each_stream *st);
+void json_each_free(struct json_each_stream *st);
+
 /* The type of token t (JSON_NONE for t < 0 or out of range). */
 enum json_type json_type(const struct json *j, int t);
 /* Elements of an array, or key/value pairs of an object; 0 otherwise. */

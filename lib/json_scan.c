@@ -142,8 +142,6 @@ fail_truncated(struct px_err *e, size_t len, const char *inside)
 	    "truncated JSON: input ends at byte %zu inside %s", len, inside);
 }
 
-/* Scan the string whose opening quote is s[*pos]; *pos ends past the
- * closing quote. */
 /* The bytes that end a plain run inside a string: controls, '"', '\'. */
 static const unsigned char str_stop[256] = {
 	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
@@ -151,6 +149,9 @@ static const unsigned char str_stop[256] = {
 	['"'] = 1, ['\\'] = 1,
 };
 
+/* Scan the string whose opening quote is s[*pos]; *pos ends past the
+ * closing quote.  0, -1 with e, or -2 when s[0..len) ends inside it
+ * (scan_number and scan_literal the same). */
 static int
 scan_string(const char *s, size_t len, size_t *pos, struct px_err *e)
 {
@@ -181,8 +182,7 @@ scan_string(const char *s, size_t len, size_t *pos, struct px_err *e)
 		case 'u':
 			for (k = 1; k <= 4; k++) {
 				if (i + k >= len)
-					return fail_truncated(e, len,
-					    "a string");
+					return -2;
 				if (hexval((unsigned char)s[i + k]) < 0)
 					return fail_at(e, s, len, i + k,
 					    "invalid \\u escape");
@@ -193,11 +193,14 @@ scan_string(const char *s, size_t len, size_t *pos, struct px_err *e)
 			return fail_at(e, s, len, i, "invalid escape");
 		}
 	}
-	return fail_truncated(e, len, "a string");
+	return -2;
 }
 
+/* With final 0, more text may follow s[0..len): a number or a literal
+ * that reaches len may go on, so it is cut (-2) too. */
 static int
-scan_number(const char *s, size_t len, size_t *pos, struct px_err *e)
+scan_number(const char *s, size_t len, int final, size_t *pos,
+    struct px_err *e)
 {
 	size_t n;
 	int isint;
@@ -205,15 +208,18 @@ scan_number(const char *s, size_t len, size_t *pos, struct px_err *e)
 	n = json_num_len(s + *pos, len - *pos, &isint);
 	if (n == 0 || (*pos + n < len && !is_delim(s[*pos + n]))) {
 		if (num_prefix(s + *pos, len - *pos))
-			return fail_truncated(e, len, "a number");
+			return -2;
 		return fail_at(e, s, len, *pos + n, "invalid number");
 	}
+	if (*pos + n == len && !final)
+		return -2;
 	*pos += n;
 	return 0;
 }
 
 static int
-scan_literal(const char *s, size_t len, size_t *pos, struct px_err *e)
+scan_literal(const char *s, size_t len, int final, size_t *pos,
+    struct px_err *e)
 {
 	const char *lit;
 	size_t i, k;
@@ -222,12 +228,14 @@ scan_literal(const char *s, size_t len, size_t *pos, struct px_err *e)
 	k = strlen(lit);
 	for (i = 0; i < k; i++) {
 		if (*pos + i >= len)
-			return fail_truncated(e, len, "a literal");
+			return -2;
 		if (s[*pos + i] != lit[i])
 			return fail_at(e, s, len, *pos + i, "invalid literal");
 	}
 	if (*pos + k < len && !is_delim(s[*pos + k]))
 		return fail_at(e, s, len, *pos + k, "invalid literal");
+	if (*pos + k == len && !final)
+		return -2;
 	*pos += k;
 	return 0;
 }
@@ -343,20 +351,48 @@ element_begin(struct each_hook *h, size_t at)
 }
 
 /*
- * Check that s[0..len) is exactly one JSON value (RFC 8259) nested at most
- * JSON_MAX_DEPTH deep.  Iterative, one pass, no allocation.  *ntok gets
- * the number of jsmn tokens (containers, keys, values); *rs and *re the
- * span of the root value.  With h, the elements of h->key's array go to
- * h->element as they are validated: 1 when it stopped the scan.
+ * The scanner's state between two pieces of the text: json_check runs it
+ * once over the whole text; json_each_feed runs it again each time more
+ * of the text has arrived, from where it stopped.
  */
-int
-json_check(const char *s, size_t len, int *ntok, size_t *rs, size_t *re,
+struct scan {
+	char stack[JSON_MAX_DEPTH];
+	enum want want;
+	size_t i;		/* the next byte to scan */
+	size_t arr;		/* the '[' of the open depth-2 array */
+	size_t rs, re;		/* the root value's span */
+	/* A token cut by the end of the text is scanned again from its
+	 * start once the text has grown by the token's length so far:
+	 * a hostile 30 MB string arriving in 16 KB pieces costs twice its
+	 * length, not a pass per piece. */
+	size_t wait;
+	int depth, n, em;
+};
+
+#define SCAN_MORE	3	/* scan_run: the text so far is fine, cut */
+
+static void
+scan_init(struct scan *sc)
+{
+	memset(sc, 0, sizeof(*sc));
+	sc->want = W_VALUE;
+}
+
+/*
+ * Check s[sc->i..len) on from sc's state, s[0..sc->i) being checked
+ * already.  final: s[0..len) is the whole text; else more may follow,
+ * and SCAN_MORE says that what there is so far can still be valid (sc
+ * then holds where to go on).  Otherwise as json_check.
+ */
+static int
+scan_run(struct scan *sc, const char *s, size_t len, int final,
     struct each_hook *h, struct px_err *e)
 {
-	char stack[JSON_MAX_DEPTH];
-	enum want want = W_VALUE;
-	size_t i = 0, start, arr = 0, ks;
-	int depth = 0, n = 0, r, em = 0;
+	char *stack = sc->stack;
+	enum want want = sc->want;
+	size_t i = sc->i, start = i, arr = sc->arr, ks;
+	int depth = sc->depth, n = sc->n, r, em = sc->em;
+	const char *inside = "a value";
 	char c;
 
 	for (;;) {
@@ -400,22 +436,30 @@ json_check(const char *s, size_t len, int *ntok, size_t *rs, size_t *re,
 				want = c == '{' ? W_KEY_OR_CLOSE :
 				    W_VALUE_OR_CLOSE;
 				if (depth == 1)
-					*rs = start;
+					sc->rs = start;
 				continue;
 			}
 			if (c == '"') {
-				if (scan_string(s, len, &i, e) == -1)
-					return -1;
+				if ((r = scan_string(s, len, &i, e)) != 0) {
+					inside = "a string";
+					goto cut;
+				}
 				if (em)
 					emit(h, JSMN_STRING, start + 1, i - 1);
 			} else if (c == '-' || is_digit(c)) {
-				if (scan_number(s, len, &i, e) == -1)
-					return -1;
+				if ((r = scan_number(s, len, final, &i,
+				    e)) != 0) {
+					inside = "a number";
+					goto cut;
+				}
 				if (em)
 					emit(h, JSMN_PRIMITIVE, start, i);
 			} else if (c == 't' || c == 'f' || c == 'n') {
-				if (scan_literal(s, len, &i, e) == -1)
-					return -1;
+				if ((r = scan_literal(s, len, final, &i,
+				    e)) != 0) {
+					inside = "a literal";
+					goto cut;
+				}
 				if (em)
 					emit(h, JSMN_PRIMITIVE, start, i);
 			} else
@@ -423,8 +467,8 @@ json_check(const char *s, size_t len, int *ntok, size_t *rs, size_t *re,
 				    "expected a value");
 			n++;
 			if (depth == 0) {
-				*rs = start;
-				*re = i;
+				sc->rs = start;
+				sc->re = i;
 			}
 			if (em && IN_KEYS(h, depth, stack, arr)) {
 				em = 0;
@@ -441,9 +485,11 @@ json_check(const char *s, size_t len, int *ntok, size_t *rs, size_t *re,
 			if (c != '"')
 				return fail_at(e, s, len, i,
 				    "expected a string key");
-			ks = i;
-			if (scan_string(s, len, &i, e) == -1)
-				return -1;
+			start = ks = i;
+			if ((r = scan_string(s, len, &i, e)) != 0) {
+				inside = "a string";
+				goto cut;
+			}
 			if (em)
 				emit(h, JSMN_STRING, ks + 1, i - 1);
 			else if (h != NULL && depth == 1 &&
@@ -491,7 +537,7 @@ json_check(const char *s, size_t len, int *ntok, size_t *rs, size_t *re,
 		depth--;
 		i++;
 		if (depth == 0)
-			*re = i;
+			sc->re = i;
 		if (em) {
 			emit_close(h, i);
 			if (IN_KEYS(h, depth, stack, arr)) {
@@ -502,14 +548,57 @@ json_check(const char *s, size_t len, int *ntok, size_t *rs, size_t *re,
 		}
 		want = depth ? W_COMMA_OR_CLOSE : W_END;
 	}
+	if (!final) {
+		sc->wait = 0;
+		goto more;
+	}
 	if (want == W_END) {
-		*ntok = n;
+		sc->n = n;
 		return 0;
 	}
 	if (n == 0)
 		return px_fail(e, PXE_PARSE, "empty JSON input");
 	return fail_truncated(e, len, depth == 0 ? "a value" :
 	    stack[depth - 1] == '{' ? "an object" : "an array");
+cut:
+	/* r: -1 (e set) or -2, the text ends inside the token at start */
+	if (r == -1)
+		return -1;
+	if (final)
+		return fail_truncated(e, len, inside);
+	i = start;
+	sc->wait = len + (len - start);
+more:
+	sc->want = want;
+	sc->i = i;
+	sc->arr = arr;
+	sc->depth = depth;
+	sc->n = n;
+	sc->em = em;
+	return SCAN_MORE;
+}
+
+/*
+ * Check that s[0..len) is exactly one JSON value (RFC 8259) nested at most
+ * JSON_MAX_DEPTH deep.  Iterative, one pass, no allocation.  *ntok gets
+ * the number of jsmn tokens (containers, keys, values); *rs and *re the
+ * span of the root value.  With h, the elements of h->key's array go to
+ * h->element as they are validated: 1 when it stopped the scan.
+ */
+int
+json_check(const char *s, size_t len, int *ntok, size_t *rs, size_t *re,
+    struct each_hook *h, struct px_err *e)
+{
+	struct scan sc;
+	int rc;
+
+	scan_init(&sc);
+	if ((rc = scan_run(&sc, s, len, 1, h, e)) != 0)
+		return rc;
+	*ntok = sc.n;
+	*rs = sc.rs;
+	*re = sc.re;
+	return 0;
 }
 
 int
@@ -565,28 +654,120 @@ each_element(struct each_hook *h, size_t start, size_t end, struct px_err *e)
 	return w->each(w->arg, &el) != 0;
 }
 
+/* The stream's whole state: json_each is one on the stack. */
+struct json_each_stream {
+	struct each_call w;	/* first: json_check calls it */
+	struct scan sc;
+	int rc;			/* 0 going on, 1 stopped by each, -1 e */
+	struct px_err err;
+};
+
+static void
+stream_init(struct json_each_stream *st, const char *key,
+    int (*each)(void *arg, const struct json *elem), void *arg)
+{
+	memset(st, 0, sizeof(*st));
+	st->w.h.key = key;
+	st->w.h.element = each_element;
+	st->w.each = each;
+	st->w.arg = arg;
+	scan_init(&st->sc);
+}
+
+struct json_each_stream *
+json_each_start(const char *key,
+    int (*each)(void *arg, const struct json *elem), void *arg)
+{
+	struct json_each_stream *st = px_xmalloc(sizeof(*st));
+
+	stream_init(st, key, each, arg);
+	return st;
+}
+
+void
+json_each_restart(struct json_each_stream *st)
+{
+	const char *key = st->w.h.key;
+	int (*each)(void *, const struct json *) = st->w.each;
+	void *arg = st->w.arg;
+
+	free(st->w.h.tok);
+	stream_init(st, key, each, arg);
+}
+
+int
+json_each_feed(struct json_each_stream *st, const char *src, size_t len,
+    struct px_err *e)
+{
+	int rc;
+
+	if (st->rc == -1) {
+		*e = st->err;
+		return -1;
+	}
+	/* stopped; or a text too big, or not grown enough past a cut
+	 * token: json_each_end says */
+	if (st->rc == 1 || len > JSON_MAX_SIZE || len < st->sc.wait ||
+	    len < st->sc.i)
+		return 0;
+	st->w.src = src;
+	rc = scan_run(&st->sc, src, len, 0, &st->w.h, &st->err);
+	if (rc == 1)
+		st->rc = 1;
+	else if (rc == -1) {
+		st->rc = -1;
+		*e = st->err;
+		return -1;
+	}
+	return 0;
+}
+
+int
+json_each_end(struct json_each_stream *st, const char *src, size_t len,
+    struct px_err *e)
+{
+	int rc;
+
+	if (json_input_ok(src, len, e) != 0)
+		return -1;
+	if (st->rc == -1) {
+		*e = st->err;
+		return -1;
+	}
+	if (st->rc == 1)
+		return 0;	/* stopped by each */
+	if (len < st->sc.i)
+		return px_fail(e, PXE_PARSE, "JSON text of %zu bytes is "
+		    "shorter than the %zu read of it", len, st->sc.i);
+	st->w.src = src;
+	rc = scan_run(&st->sc, src, len, 1, &st->w.h, e);
+	if (rc != 0)
+		return rc == 1 ? 0 : -1;	/* stopped by each, or failed */
+	if (src[st->sc.rs] != '{')
+		return px_fail(e, PXE_PARSE, "the answer is not a JSON object");
+	return st->w.h.found == EH_ARRAY ? 0 :
+	    st->w.h.found == EH_OTHER ? 2 : 1;
+}
+
+void
+json_each_free(struct json_each_stream *st)
+{
+	if (st == NULL)
+		return;
+	free(st->w.h.tok);
+	free(st);
+}
+
 int
 json_each(const char *src, size_t len, const char *key,
     int (*each)(void *arg, const struct json *elem), void *arg,
     struct px_err *e)
 {
-	struct each_call w;
-	size_t rs = 0, re = 0;
-	int n = 0, rc;
+	struct json_each_stream st;
+	int rc;
 
-	if (json_input_ok(src, len, e) != 0)
-		return -1;
-	memset(&w, 0, sizeof(w));
-	w.h.key = key;
-	w.h.element = each_element;
-	w.src = src;
-	w.each = each;
-	w.arg = arg;
-	rc = json_check(src, len, &n, &rs, &re, &w.h, e);
-	free(w.h.tok);
-	if (rc != 0)
-		return rc == 1 ? 0 : -1;	/* stopped by each, or failed */
-	if (src[rs] != '{')
-		return px_fail(e, PXE_PARSE, "the answer is not a JSON object");
-	return w.h.found == EH_ARRAY ? 0 : w.h.found == EH_OTHER ? 2 : 1;
+	stream_init(&st, key, each, arg);
+	rc = json_each_end(&st, src, len, e);
+	free(st.w.h.tok);
+	return rc;
 }

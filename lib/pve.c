@@ -225,6 +225,20 @@ guest_elem(void *arg, const struct json *el)
 	return rc == 0 ? w->cb(w->arg, &g) : 0;
 }
 
+/* The end of a guest list read one element at a time: json_each's rc
+ * as the caller's. */
+static int
+guests_each_end(struct px_call *k, int rc, struct px_err *e)
+{
+	if (rc == -1) {
+		px_wrap(e, "%s %s", k->method, k->path);
+		return -1;
+	}
+	if (rc != 0)	/* no data, or not an array */
+		return px_fail(e, PXE_PARSE, "guest list: not an array");
+	return 0;
+}
+
 int
 pve_guests_each_call(struct px_call *k, const char *node, const char *type,
     int (*cb)(void *arg, const struct pve_guest *g), void *arg,
@@ -237,13 +251,81 @@ pve_guests_each_call(struct px_call *k, const char *node, const char *type,
 	w.origin = origin;
 	rc = json_each(k->body.p, k->body.len, "data", guest_elem, &w, e);
 	free(origin);
-	if (rc == -1) {
-		px_wrap(e, "%s %s", k->method, k->path);
-		return -1;
+	return guests_each_end(k, rc, e);
+}
+
+struct pve_guest_stream {
+	struct guest_each w;
+	struct json_each_stream *js;
+	void (*restart)(void *arg);
+	void *restart_arg;
+	char *origin;
+};
+
+/* libcurl's pieces of the answer, as they arrive (px_call's feed). */
+static int
+guest_feed(void *arg, const char *p, size_t n)
+{
+	struct pve_guest_stream *gs = arg;
+	struct px_err e;
+
+	if (p == NULL) {	/* the call starts over */
+		json_each_restart(gs->js);
+		gs->w.row = 0;
+		if (gs->restart != NULL)
+			gs->restart(gs->restart_arg);
+		return 0;
 	}
-	if (rc != 0)	/* no data, or not an array */
-		return px_fail(e, PXE_PARSE, "guest list: not an array");
-	return 0;
+	/* an error stays in js: pve_guests_stream_end reports it */
+	return json_each_feed(gs->js, p, n, &e) != 0;
+}
+
+struct pve_guest_stream *
+pve_guests_stream(struct px_call *k, const char *node, const char *type,
+    int (*cb)(void *arg, const struct pve_guest *g), void *arg,
+    void (*restart)(void *arg), void *restart_arg)
+{
+	struct pve_guest_stream *gs = px_xcalloc(1, sizeof(*gs));
+
+	gs->origin = px_xasprintf("%s %s", k->method, k->path);
+	gs->w.node = node;
+	gs->w.type = type;
+	gs->w.cb = cb;
+	gs->w.arg = arg;
+	gs->w.origin = gs->origin;
+	gs->js = json_each_start("data", guest_elem, &gs->w);
+	gs->restart = restart;
+	gs->restart_arg = restart_arg;
+	k->feed = guest_feed;
+	k->feed_arg = gs;
+	return gs;
+}
+
+int
+pve_guests_stream_end(struct pve_guest_stream *gs, struct px_call *k,
+    struct px_err *e)
+{
+	int rc;
+
+	rc = json_each_end(gs->js, k->body.p, k->body.len, e);
+	k->feed = NULL;
+	k->feed_arg = NULL;
+	json_each_free(gs->js);
+	free(gs->origin);
+	free(gs);
+	return guests_each_end(k, rc, e);
+}
+
+void
+pve_guests_stream_free(struct pve_guest_stream *gs, struct px_call *k)
+{
+	if (gs == NULL)
+		return;
+	k->feed = NULL;
+	k->feed_arg = NULL;
+	json_each_free(gs->js);
+	free(gs->origin);
+	free(gs);
 }
 
 struct collect {

@@ -151,6 +151,25 @@ int pve_guests_each(const struct json *j, int arr, const char *node,
 int pve_guests_each_call(struct px_call *k, const char *node,
     const char *type, int (*cb)(void *arg, const struct pve_guest *g),
     void *arg, struct px_err *e);
+/*
+ * The same while the answer arrives (issue 21: the parse hides behind
+ * the transfer).  Before px_call_run, pve_guests_stream(k, ...) sets
+ * k->feed: cb sees each guest as soon as its last byte has arrived and
+ * it is checked, and restart(restart_arg), when not NULL, when the call
+ * starts over (a retry: drop what cb made, as on -1).  After
+ * px_call_run, when k->rc is 0, pve_guests_stream_end checks the rest
+ * of the answer and returns what pve_guests_each_call would (cb having
+ * seen the same guests); else pve_guests_stream_free.  Either frees
+ * the stream and unsets k->feed.
+ */
+struct pve_guest_stream;
+struct pve_guest_stream *pve_guests_stream(struct px_call *k,
+    const char *node, const char *type,
+    int (*cb)(void *arg, const struct pve_guest *g), void *arg,
+    void (*restart)(void *arg), void *restart_arg);
+int pve_guests_stream_end(struct pve_guest_stream *gs, struct px_call *k,
+    struct px_err *e);
+void pve_guests_stream_free(struct pve_guest_stream *gs, struct px_call *k);
 int pve_storages_parse(const struct json *j, int arr,
     struct pve_storage **out, int *n, struct px_err *e);
 int pve_tasks_parse(const struct json *j, int arr, struct pve_task **out,

@@ -139,15 +139,13 @@ guest_match(const struct filter *f, const struct pve_guest *g)
 }
 
 /*
- * Fetch path from every connected target in parallel.  calls[i] belongs
- * to targets[i]; a target without a connection gets rc -1 and its error.
+ * The calls of fetch_all, made and not run yet: calls[i] belongs to
+ * targets[i]; a target without a connection gets rc -1 and its error.
  */
 static struct px_call *
-fetch_all(struct px_target *t, int n, const char *path)
+fetch_init(struct px_target *t, int n, const char *path)
 {
 	struct px_call *k = px_xcalloc((size_t)n, sizeof(*k));
-	struct px_call **run = px_xcalloc((size_t)n, sizeof(*run));
-	int m = 0;
 
 	for (int i = 0; i < n; i++) {
 		if (t[i].c == NULL) {
@@ -157,6 +155,16 @@ fetch_all(struct px_target *t, int n, const char *path)
 		}
 		px_call_init(&k[i], t[i].c, "GET", NULL, "%s", path);
 	}
+	return k;
+}
+
+/* Run the calls of the connected targets in parallel. */
+static void
+fetch_run(struct px_target *t, int n, struct px_call *k)
+{
+	struct px_call **run = px_xcalloc((size_t)n, sizeof(*run));
+	int m = 0;
+
 	/* px_call_run wants a contiguous array: run the connected ones. */
 	struct px_call *batch = px_xcalloc((size_t)n, sizeof(*batch));
 
@@ -170,6 +178,15 @@ fetch_all(struct px_target *t, int n, const char *path)
 		*run[i] = batch[i];
 	free(batch);
 	free(run);
+}
+
+/* Fetch path from every connected target in parallel. */
+static struct px_call *
+fetch_all(struct px_target *t, int n, const char *path)
+{
+	struct px_call *k = fetch_init(t, n, path);
+
+	fetch_run(t, n, k);
 	return k;
 }
 
@@ -227,6 +244,46 @@ guest_rows(struct ls *l, const struct px_target *t, struct px_call *call,
 	struct guest_ctx k = { l, t };
 
 	return pve_guests_each_call(call, NULL, NULL, guest_row, &k, e);
+}
+
+/* A call of one profile's guests starts over: its rows so far go. */
+static void
+guest_restart(void *arg)
+{
+	struct ls *l = ((struct guest_ctx *)arg)->l;
+
+	out_rollback(l->o);
+	out_hold(l->o);
+	buf_reset(&l->comp);
+}
+
+/*
+ * One profile's guests, made while the answer arrives (issue 21): held
+ * (out_hold) until the whole answer is checked, as the rows of
+ * guest_rows are.  Several profiles read theirs after the transfer:
+ * their rows would mix in the one hold.
+ */
+static struct px_call *
+guest_fetch_stream(struct ls *l, struct px_target *t, const char *path,
+    struct px_err *e, int *rc)
+{
+	struct guest_ctx g = { l, t };
+	struct pve_guest_stream *gs;
+	struct px_call *k = fetch_init(t, 1, path);
+
+	out_hold(l->o);
+	buf_reset(&l->comp);
+	gs = pve_guests_stream(&k[0], NULL, NULL, guest_row, &g,
+	    guest_restart, &g);
+	fetch_run(t, 1, k);
+	if (k[0].rc == 0)
+		*rc = pve_guests_stream_end(gs, &k[0], e);
+	else {
+		pve_guests_stream_free(gs, &k[0]);
+		*e = k[0].err;
+		*rc = -1;
+	}
+	return k;
 }
 
 static int
@@ -338,33 +395,43 @@ static const struct lister list_tasks = {
 static void
 list_simple(struct ls *l, struct px_target *t, int n, const struct lister *li)
 {
-	int total;
+	int total, rs = -1, streamed;
 	struct px_call *k;
-
-	struct px_err se;
+	struct px_err se, es = { 0 };
 
 	cols_for(l, li->cols, li->ncols, &total);
 	l->o = out_new(&l->x.out, l->cols, total);
 	/* tsv/json without -s: each row goes out as it is parsed. */
 	if (out_stream(l->o, stdout, &se) != 0)
 		px_die(&se);
-	k = fetch_all(t, n, li->path);
+	/* One profile's guests are made while the answer arrives. */
+	streamed = n == 1 && t[0].c != NULL && li->call_rows == guest_rows;
+	if (streamed)
+		k = guest_fetch_stream(l, t, li->path, &es, &rs);
+	else
+		k = fetch_all(t, n, li->path);
 	for (int i = 0; i < n; i++) {
 		struct px_reply r = { .data = -1 };
 		struct px_err e;
 		int rc = -1;
 
-		/* A big answer's rows are made as it is read (json_each):
-		 * none of them may go out if its end turns out malformed. */
-		out_hold(l->o);
-		buf_reset(&l->comp);
-		if (k[i].rc != 0)
-			e = k[i].err;
-		else if (li->call_rows != NULL)
-			rc = li->call_rows(l, &t[i], &k[i], &e);
-		else if (px_reply_take(&k[i], &r, &e) == 0) {
-			rc = li->rows(l, &t[i], &r, &e);
-			px_reply_free(&r);
+		if (streamed) {
+			rc = rs;	/* held since before the transfer */
+			e = es;
+		} else {
+			/* A big answer's rows are made as it is read
+			 * (json_each): none of them may go out if its end
+			 * turns out malformed. */
+			out_hold(l->o);
+			buf_reset(&l->comp);
+			if (k[i].rc != 0)
+				e = k[i].err;
+			else if (li->call_rows != NULL)
+				rc = li->call_rows(l, &t[i], &k[i], &e);
+			else if (px_reply_take(&k[i], &r, &e) == 0) {
+				rc = li->rows(l, &t[i], &r, &e);
+				px_reply_free(&r);
+			}
 		}
 		if (rc == 0) {
 			out_commit(l->o);

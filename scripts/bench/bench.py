@@ -7,7 +7,8 @@
 2. px ls guests -f tsv over the same cluster (8 nodes, 10,000 guests):
    wall time and peak memory, side by side with (a) curl fetching the same
    /cluster/resources to /dev/null and (b) a python3-proxmoxer script
-   printing the same columns.  px and curl alternate 31 times.
+   printing the same columns.  px and curl alternate 31 times
+   (PX_BENCH_PAIRS).
 3. px ls guests -A over 8 profiles, each with 200 ms injected latency,
    against one profile alone.
 3b. px ls guests -A -f tsv over 50 profiles x 1,000 guests (50 ms
@@ -149,7 +150,7 @@ def bench_ls(cfg, conf):
     pxargv = [px, "ls", "guests", "-f", "tsv"]
     curlargv = ["curl", "-sk", "-o", "/dev/null", "-H",
                 "Authorization: " + auth, cfg["url"] + path + "?type=vm"]
-    for _ in range(31):
+    for _ in range(int(os.environ.get("PX_BENCH_PAIRS", "31"))):
         w, m = measure(pxargv, n=1, cpu=pc, env=e)
         pw.append(w)
         pm_.append(m)
@@ -185,10 +186,13 @@ for g in p.cluster.resources.get(type="vm"):
     # spread, the median of the 31 px/curl pairs and the ratio of the
     # fastest runs say how much the one ratio above can be trusted.
     q = lambda v: statistics.quantiles(v, n=4)
-    pairs = statistics.median(a / b for a, b in zip(pw, cw_))
+    ratios = [a / b for a, b in zip(pw, cw_)]
+    pairs = statistics.median(ratios)
     print(f"  spread: px p25 {q(pw)[0] * 1e3:.1f} p75 {q(pw)[2] * 1e3:.1f}, "
           f"curl p25 {q(cw_)[0] * 1e3:.1f} p75 {q(cw_)[2] * 1e3:.1f} ms; "
-          f"median of pairs {pairs:.2f}x, fastest {min(pw) / min(cw_):.2f}x")
+          f"median of pairs {pairs:.2f}x (p25 {q(ratios)[0]:.2f} p75 "
+          f"{q(ratios)[2]:.2f}, {len(ratios)} pairs), fastest "
+          f"{min(pw) / min(cw_):.2f}x; load {os.getloadavg()[0]:.1f}")
     print(f"  proxmoxer   {pmw * 1e3:7.1f} ms  peak {pmm:5.1f} MiB  "
           f"(proxmoxer / px = {pmw / pxw:.1f}x)")
     # CPU time (user + system) and instructions move far less with the

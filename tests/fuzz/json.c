@@ -1,7 +1,7 @@
 /* libFuzzer harness: json_parse and every getter on what it accepts;
  * json_each against json_parse (the same verdict, elements tokenized as
- * jsmn tokenizes them); the writer's escaping on the raw bytes.  make fuzz
- * runs it. */
+ * jsmn tokenizes them), and against itself fed in pieces (json_each_feed);
+ * the writer's escaping on the raw bytes.  make fuzz runs it. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,6 +66,23 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 	int seen = 0, each, arr;
 
 	each = json_each((const char *)data, n, "data", elem_check, &seen, &e);
+	/* The same text arriving in pieces (cut where its first bytes
+	 * say): the same verdict, error and elements. */
+	if (n > 2) {
+		struct json_each_stream *st;
+		struct px_err fe, se;
+		size_t at = 0, step = 1 + data[0] % 64;
+		int seen2 = 0, rc;
+
+		st = json_each_start("data", elem_check, &seen2);
+		for (at = data[1] % 16; at < n; at += step)
+			(void)json_each_feed(st, (const char *)data, at, &fe);
+		rc = json_each_end(st, (const char *)data, n, &se);
+		json_each_free(st);
+		if (rc != each || seen2 != seen ||
+		    (rc == -1 && strcmp(se.msg, e.msg) != 0))
+			abort();
+	}
 	if (json_parse(&j, (const char *)data, n, &e) == 0) {
 		/* the same verdict, and every element of data passed; but
 		 * "data" twice with an array first is refused by json_each

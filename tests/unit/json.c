@@ -1589,6 +1589,269 @@ test_fields_memo(void)
 	json_free(&j);
 }
 
+/* ---- json_each on a text arriving in pieces ---- */
+
+/* What json_each made of a text: its verdict, its error and a hash of
+ * every element passed (text and every token). */
+struct each_seen {
+	int rc, nel;
+	uint64_t hash;
+	struct px_err e;
+};
+
+static void
+fnv(uint64_t *h, const void *p, size_t n)
+{
+	const unsigned char *s = p;
+
+	for (size_t i = 0; i < n; i++)
+		*h = (*h ^ s[i]) * 0x100000001b3ULL;
+}
+
+static int
+each_hash(void *arg, const struct json *el)
+{
+	struct each_seen *w = arg;
+	const jsmntok_t *m = (const jsmntok_t *)(const void *)el->tok;
+
+	fnv(&w->hash, &el->len, sizeof(el->len));
+	fnv(&w->hash, el->src, el->len);
+	fnv(&w->hash, &el->ntok, sizeof(el->ntok));
+	fnv(&w->hash, m, (size_t)el->ntok * sizeof(*m));
+	w->nel++;
+	return 0;
+}
+
+static void
+seen_init(struct each_seen *w)
+{
+	memset(w, 0, sizeof(*w));
+	w->hash = 0xcbf29ce484222325ULL;
+}
+
+static void
+each_whole(const char *src, size_t len, struct each_seen *w)
+{
+	seen_init(w);
+	w->rc = json_each(src, len, "data", each_hash, w, &w->e);
+}
+
+/* The same text fed cut before each of cuts[0..ncuts) (increasing), every
+ * piece in a fresh copy of the text so far (a growing body moves). */
+static void
+each_cut(const char *src, size_t len, const size_t *cuts, int ncuts,
+    struct each_seen *w)
+{
+	struct json_each_stream *st;
+	struct px_err fe = { 0 };
+	char *copy;
+	int frc = 0;
+
+	seen_init(w);
+	st = json_each_start("data", each_hash, w);
+	for (int q = 0; q < ncuts; q++) {
+		copy = malloc(cuts[q] + 1);
+		memcpy(copy, src, cuts[q]);
+		if (json_each_feed(st, copy, cuts[q], &fe) == -1)
+			frc = -1;
+		free(copy);
+	}
+	w->rc = json_each_end(st, src, len, &w->e);
+	/* a feed that said no must agree with the end */
+	if (frc == -1 && (w->rc != -1 || strcmp(fe.msg, w->e.msg) != 0))
+		w->rc = 99;
+	json_each_free(st);
+}
+
+static int
+seen_same(const struct each_seen *a, const struct each_seen *b)
+{
+	return a->rc == b->rc && a->nel == b->nel && a->hash == b->hash &&
+	    (a->rc != -1 || (a->e.id == b->e.id &&
+	    strcmp(a->e.msg, b->e.msg) == 0));
+}
+
+/* Every cut of src in two, and n sets of random cuts: how many differ
+ * from the whole text's json_each. */
+static int
+each_splits(const char *src, size_t len, int n, unsigned int *seed)
+{
+	struct each_seen whole, part;
+	size_t cuts[64];
+	int bad = 0, nc;
+
+	each_whole(src, len, &whole);
+	for (size_t k = 0; k <= len; k++) {
+		cuts[0] = k;
+		each_cut(src, len, cuts, 1, &part);
+		bad += !seen_same(&whole, &part);
+	}
+	for (int r = 0; r < n && len > 1; r++) {
+		size_t at = 0;
+
+		for (nc = 0; nc < 64; nc++) {
+			at += 1 + (size_t)rand_r(seed) % (len / 16 + 2);
+			if (at >= len)
+				break;
+			cuts[nc] = at;
+		}
+		each_cut(src, len, cuts, nc, &part);
+		bad += !seen_same(&whole, &part);
+	}
+	return bad;
+}
+
+/* The bodies of a folder (recorded answers, the fuzzer's corpus). */
+static void
+each_splits_dir(const char *dir, const char *what, int min)
+{
+	char path[8192], *body;
+	struct dirent *de;
+	struct stat st;
+	unsigned int seed = 21;
+	size_t n;
+	int nfiles = 0, bad = 0, bodies_bad = 0;
+	DIR *d;
+
+	if ((d = opendir(dir)) == NULL) {
+		ok(1, "# SKIP no %s at %s", what, dir);
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		snprintf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		if (stat(path, &st) == -1 || !S_ISREG(st.st_mode))
+			continue;
+		if ((body = file_slurp(path, &n)) == NULL)
+			continue;
+		nfiles++;
+		if ((bad = each_splits(body, n, 20, &seed)) != 0) {
+			printf("#   %s: %d cuts differ\n", de->d_name, bad);
+			bodies_bad++;
+		}
+		free(body);
+	}
+	closedir(d);
+	ok(nfiles >= min, "%s: %d bodies read", what, nfiles);
+	is_int(bodies_bad, 0, "%s: every body cut at every byte, and at "
+	    "random sets of bytes, gives json_each's result", what);
+}
+
+static void
+test_each_pieces(void)
+{
+	char dir[1024];
+	const char *top = getenv("PX_TOP");
+	unsigned int seed = 7;
+	struct each_seen w, v;
+	struct json_each_stream *st;
+	struct px_err e = { 0 };
+	const char *s;
+	size_t i, n;
+	char *big;
+	int bad = 0;
+	static const char *const texts[] = {
+		"{\"data\":[{\"a\":1},{\"a\":[2,{\"b\":[3]}]}]}",
+		" { \"data\" : [ 1 , \"x\" , null , true , [ ] ] } ",
+		"{\"data\":[-1.5e+3,0,\"\\u00e9\\\"\",false]}",
+		"{\"d\\u0061ta\":[1],\"data\":[2]}",
+		"{\"data\":null,\"x\":1,\"d\\u0061ta\":[2]}",
+		"{\"data\":[1,2]} x",
+		"{\"data\":[1,2,]}",
+		"{\"data\":[tru]}",
+		"{\"data\":[truex]}",
+		"{\"data\":[1.]}",
+		"{\"data\":[01]}",
+		"{\"data\":[\"a\\x\"]}",
+		"{\"data\":[\"\\u12G4\"]}",
+		"{\"data\":[1",
+		"{\"data\":[\"abc",
+		"[1,2]",
+		"{\"data\":{\"a\":1}}",
+		"{}",
+		"",
+		"   ",
+		"{\"data\":[1e5,-0,3.25E-2]}",
+	};
+
+	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+		bad += each_splits(texts[i], strlen(texts[i]), 50, &seed) != 0;
+	is_int(bad, 0, "json_each_feed: %zu texts, valid and not, cut at "
+	    "every byte and at random bytes, as json_each",
+	    sizeof(texts) / sizeof(texts[0]));
+	for (i = 0; i < sizeof(malformed) / sizeof(malformed[0]); i++)
+		bad += each_splits(malformed[i], strlen(malformed[i]), 10,
+		    &seed) != 0;
+	is_int(bad, 0, "json_each_feed: every malformed input, cut "
+	    "anywhere, is refused as json_each refuses it");
+
+	/* Elements go out as soon as they have arrived. */
+	s = "{\"data\":[{\"a\":1},{\"a\":2},3";
+	seen_init(&w);
+	st = json_each_start("data", each_hash, &w);
+	is_int(json_each_feed(st, s, strlen(s), &e), 0,
+	    "json_each_feed: a valid start is no error");
+	is_int(w.nel, 2, "json_each_feed: the two complete elements are "
+	    "passed, not the number that may go on");
+	s = "{\"data\":[{\"a\":1},{\"a\":2},3]}";
+	is_int(json_each_feed(st, s, strlen(s), &e), 0,
+	    "json_each_feed: more of it");
+	is_int(w.nel, 3, "json_each_feed: the number, once it is ended");
+	is_int(json_each_end(st, s, strlen(s), &e), 0,
+	    "json_each_end: valid");
+	json_each_free(st);
+
+	/* A bad byte is reported by the feed that brings it, and the end
+	 * says the same whatever follows. */
+	seen_init(&w);
+	st = json_each_start("data", each_hash, &w);
+	s = "{\"data\":[1,2}]}";
+	ok(json_each_feed(st, s, 13, &e) == -1 && e.id == PXE_PARSE &&
+	    strstr(e.msg, "byte 12") != NULL,
+	    "json_each_feed: the error at once: %s", e.msg);
+	ok(json_each_end(st, s, strlen(s), &e) == -1 &&
+	    strstr(e.msg, "byte 12") != NULL, "json_each_end: the same error");
+	json_each_free(st);
+
+	/* A retry starts the answer over. */
+	seen_init(&w);
+	st = json_each_start("data", each_hash, &w);
+	json_each_feed(st, "{\"data\":[7,8,", 13, &e);
+	json_each_restart(st);
+	seen_init(&w);
+	s = "{\"data\":[1,{\"b\":2}]}";
+	json_each_feed(st, s, 10, &e);
+	ok(json_each_end(st, s, strlen(s), &e) == 0, "json_each_restart: "
+	    "the new text is read from its start");
+	json_each_free(st);
+	each_whole(s, strlen(s), &v);
+	ok(seen_same(&w, &v), "json_each_restart: as json_each of it alone");
+
+	/* A 4 MB string arriving a byte at a time is scanned a few times,
+	 * not once per byte (that would be 8 * 10^12 steps: the test would
+	 * not end). */
+	n = 4u << 20;
+	big = malloc(n);
+	memcpy(big, "{\"data\":[\"", 10);
+	memset(big + 10, 'x', n - 10);
+	memcpy(big + n - 3, "\"]}", 3);
+	seen_init(&w);
+	st = json_each_start("data", each_hash, &w);
+	double t0 = px_mono();
+	for (i = 1; i < n; i++)
+		if (json_each_feed(st, big, i, &e) != 0)
+			break;
+	ok(i == n && json_each_end(st, big, n, &e) == 0 && w.nel == 1,
+	    "json_each_feed: a 4 MB string a byte at a time (%.0f ms)",
+	    (px_mono() - t0) * 1e3);
+	json_each_free(st);
+	free(big);
+
+	snprintf(dir, sizeof(dir), "%s/tests/fuzz/corpus/json",
+	    top ? top : ".");
+	each_splits_dir(recorded_dir(), "recorded answers", 40);
+	each_splits_dir(dir, "the fuzzer's json corpus", 20);
+}
+
 int
 main(void)
 {
@@ -1609,5 +1872,6 @@ main(void)
 	test_fields_memo();
 	test_roundtrip();
 	test_recorded();
+	test_each_pieces();
 	return done_testing();
 }
