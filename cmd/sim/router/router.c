@@ -300,7 +300,9 @@ api_dispatch(struct sim *s, struct sim_req *rq, struct sim_resp *rs)
 		sim_tasks_advance(s);
 	}
 	if (fault) {
-		rs->fault = strcmp(fault, "drop") == 0 ? SIM_FAULT_DROP :
+		/* lost: carried out, and the answer never leaves */
+		rs->fault = strcmp(fault, "lost") == 0 ? SIM_FAULT_HANG :
+		    strcmp(fault, "drop") == 0 ? SIM_FAULT_DROP :
 		    strcmp(fault, "malformed") == 0 ? SIM_FAULT_MALFORMED :
 		    strcmp(fault, "badtail") == 0 ? SIM_FAULT_BADTAIL :
 		    SIM_FAULT_TRUNCATED;
