@@ -160,6 +160,10 @@ api_fault_pick(struct sim *s, const char *path)
 
 		if (f->count == 0)
 			continue;
+		/* the Telegram fake's paths only by a rule that names them */
+		if ((strncmp(path, "/bot", 4) == 0) !=
+		    (strncmp(f->prefix, "/bot", 4) == 0))
+			continue;
 		if (f->prefix[0] && strncmp(path, f->prefix,
 		    strlen(f->prefix)) != 0)
 			continue;
