@@ -200,6 +200,49 @@ is "$(state 4)" done "state done"
 is "$(writes "$start")" 2 "two presses in one poll: the start sent once more"
 is "$(aintents 4)" 1 "one intent in the audit log"
 like "$(cat "$T/d.log")" "approval 4: answer by .* ignored" "the second press is read and ignored"
+
+# --- 5. no kill: the answer is lost on the way (the connection drops
+# after pxsim carried it out): unknown, not failed, not sent again
+run px stop -y --approve-async "$vm"
+is "$rc" 0 "queued as approval 5"
+m=$(msgid_of 5); ok $? "asked"
+wait_state 5 asked
+simctl POST fault "mode=drop&prefix=/nodes/$node/qemu/$vm/status/stop&count=1" >/dev/null
+press "message_id=$m&button=0"
+wait_state 5 done failed unknown; ok $? "carried out"
+is "$(state 5)" unknown "the answer lost: state unknown"
+like "$(field 5 result)" "outcome unknown: .* was sent, but its answer was lost" "the result says so"
+like "$(field 5 result)" "it is not sent again" "and that it is not sent again"
+is "$(writes "$stop")" 3 "sent once"
+is "$(vmstatus "$node" "$vm")" stopped "pxsim carried it out"
+sleep 2
+is "$(writes "$stop")" 3 "and not again"
+
+# --- 6. killed while following the task: the restarted daemon asks the
+# cluster how the task ended, and sends nothing
+simctl DELETE fault >/dev/null
+simctl POST tasks seconds=6 >/dev/null
+run px start -y --approve-async "$vm"
+is "$rc" 0 "queued as approval 6"
+m=$(msgid_of 6); ok $? "asked"
+wait_state 6 asked
+press "message_id=$m&button=0"
+i=0
+while ! arows 6 | grep -q '^result submitted' && [ $i -lt 100 ]; do
+	sleep 0.1; i=$((i + 1))
+done
+like "$(arows 6)" "^result submitted" "the task was started"
+dkill
+is "$(state 6)" running "killed while following it: running"
+dstart
+sleep 2
+is "$(state 6)" running "restarted while the task runs: still running"
+wait_state 6 done failed unknown; ok $? "judged once the task ended"
+is "$(state 6)" done "the task ended OK: done"
+like "$(field 6 result)" "tasks' ends asked of the cluster" "the result says how it was decided"
+is "$(writes "$start")" 3 "the start was sent once"
+is "$(aintents 6)" 1 "one intent in the audit log"
+simctl POST tasks seconds=0 >/dev/null
 kill $DPID 2>/dev/null; wait $DPID; DPID=
 
 done_testing
