@@ -4,7 +4,9 @@
 # the claim before anything was sent, killed after the approval before
 # the claim; then restarted.  Every change happens at most once, the row
 # ends where lib/approvals.h says, and a button pressed twice (also
-# replayed to the restarted daemon) runs nothing twice.
+# replayed to the restarted daemon) runs nothing twice.  Also: a lost
+# answer without a kill, a kill while following the task, and a dead
+# runner whose pid another process has now.
 . "$(dirname "$0")/lib.sh"
 sim_start --telegram
 py() {	# py EXPR: evaluate EXPR on the JSON on stdin, its "data" as d
@@ -243,6 +245,21 @@ like "$(field 6 result)" "tasks' ends asked of the cluster" "the result says how
 is "$(writes "$start")" 3 "the start was sent once"
 is "$(aintents 6)" 1 "one intent in the audit log"
 simctl POST tasks seconds=0 >/dev/null
+kill $DPID 2>/dev/null; wait $DPID; DPID=
+
+# --- 7. the dead runner's pid now belongs to another process (after a
+# reboot, or pids wrapping): the row is still judged, not left running
+run px stop -y --approve-async "$vm"
+is "$rc" 0 "queued as approval 7"
+sleep 300 &
+stranger=$!
+sqlite3 "$XDG_DATA_HOME/px/approvals.db" \
+    "UPDATE approvals SET state = 'running', approver = '@approver ($approver)', runner = '$stranger@$(hostname)' WHERE id = 7"
+dstart
+wait_state 7 done failed unknown; ok $? "a runner pid held by a stranger: judged"
+is "$(state 7)" done "nothing was sent: run once, done"
+is "$(writes "$stop")" 4 "the stop was sent once"
+kill $stranger 2>/dev/null; wait $stranger 2>/dev/null
 kill $DPID 2>/dev/null; wait $DPID; DPID=
 
 done_testing
