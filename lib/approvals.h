@@ -17,8 +17,12 @@
  *   pending | asked -> denied | expired | cancelled
  *   pending | asked | approved -> failed   (refused: a tampered row)
  *
- * unknown: a daemon stopped while running it, and the audit log shows a
- * request sent without its result; a human must look.  Every row carries
+ * unknown: a request was sent and its answer lost (the connection broke,
+ * or a daemon stopped while running it and the audit log shows a request
+ * sent without its result); a human must look.  A running row whose
+ * daemon is gone is judged from the audit log: nothing sent, back to
+ * approved (it runs once); a task started whose end was not recorded,
+ * the cluster is asked, and the row stays running until it has ended.  Every row carries
  * a seal (HMAC-SHA256 with a key derived from hitl.key) over what it
  * asks for; a row whose seal does not match is never asked about and
  * never run.

@@ -141,12 +141,21 @@ identity(const struct gate *g, char *out, size_t n)
 	    g->via ? " via " : "", g->via ? g->via : "");
 }
 
+/* Does the change carry one request for all its targets? */
+static int
+bulk(const struct gate_req *r)
+{
+	return r->call.method != NULL;
+}
+
 /* The request i of r (a target's, or the change's own for -1), and the
- * audit target it is recorded under. */
+ * audit target it is recorded under.  A target of a change of one
+ * request per target is recorded under its own id even before its
+ * request was built (refused by a precondition). */
 static const struct gate_call *
 call_of(const struct gate_req *r, int i, const char **id)
 {
-	if (i >= 0 && r->t[i].call.method) {
+	if (i >= 0 && (r->t[i].call.method || !bulk(r))) {
 		*id = r->t[i].id;
 		return &r->t[i].call;
 	}
@@ -207,13 +216,6 @@ audit_row(struct gate *g, const struct gate_req *r, int i,
 	return 0;
 }
 
-/* Does the change carry one request for all its targets? */
-static int
-bulk(const struct gate_req *r)
-{
-	return r->call.method != NULL;
-}
-
 void
 gate_refuse_target(struct gate *g, struct gate_req *r, int i,
     const char *decision, const struct px_err *e)
@@ -225,8 +227,10 @@ gate_refuse_target(struct gate *g, struct gate_req *r, int i,
 		return;
 	t->refused = 1;
 	t->err = *e;
-	if (bulk(r) || t->call.method == NULL)
-		return;		/* the request's own row is written once */
+	/* the request's own row is written once; a target refused before
+	 * its request was built (a precondition) still has its row */
+	if (bulk(r))
+		return;
 	if (audit_row(g, r, i, decision, NULL, e->msg, 0, NULL, &ae) != 0)
 		warn(g, "could not record the refusal", &ae);
 }

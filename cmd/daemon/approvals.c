@@ -7,7 +7,6 @@
  * A row left "running" by a daemon that died is judged from the audit
  * log: never sent again blindly.
  */
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +20,7 @@
 #include "hitl.h"
 #include "mutation.h"
 #include "pve.h"
+#include "pve_task.h"
 
 struct appr_cfg {
 	long long offset;	/* Telegram updates seen */
@@ -98,7 +98,14 @@ runner_id(char *out, size_t n)
 	snprintf(out, n, "%ld@%s", (long)getpid(), host);
 }
 
-/* Is the runner "pid@host" a live process here? */
+/*
+ * Is the runner "pid@host" still carrying the row out?  This daemon
+ * holds the data directory's daemon.lock (daemon.c), where approvals.db
+ * lives, so on this host no other daemon runs: a runner that is not this
+ * process is gone, whatever process now has its pid (after a reboot, or
+ * pids wrapping, kill(pid, 0) would see a stranger and keep the row
+ * running for ever).
+ */
 static int
 runner_alive(const char *runner)
 {
@@ -110,18 +117,18 @@ runner_alive(const char *runner)
 	if (at == NULL || strcmp(at, strchr(me, '@')) != 0)
 		return 1;	/* another host: not ours to judge */
 	pid = strtol(runner, NULL, 10);
-	if (pid <= 0)
-		return 0;
-	if (pid == (long)getpid())
-		return 1;
-	return kill((pid_t)pid, 0) == 0;
+	return pid == (long)getpid();
 }
 
+#define SEEN_UPIDS	16
+
+/* What the audit log says a stopped daemon sent for one approval. */
 struct seen {
 	char via[80];
 	int intents, results, bad;
-	long long ids[256];
-	int nids;
+	int lost;		/* results "unknown": sent, the answer lost */
+	int tasks;		/* started, their end not recorded */
+	char upid[SEEN_UPIDS][256];
 };
 
 static int
@@ -134,13 +141,78 @@ on_audit(const struct audit_entry *ent, void *arg)
 		return 0;
 	if (ent->decision && strcmp(ent->decision, "result") == 0) {
 		s->results++;
-		if (ent->result && strcmp(ent->result, "OK") != 0 &&
+		if (ent->result && strcmp(ent->result, "unknown") == 0)
+			s->lost++;
+		else if (ent->result && strcmp(ent->result, "OK") != 0 &&
 		    strcmp(ent->result, "submitted") != 0)
 			s->bad++;
+		else if (ent->result && ent->upid && *ent->upid &&
+		    strcmp(ent->result, "submitted") == 0) {
+			if (s->tasks < SEEN_UPIDS)
+				snprintf(s->upid[s->tasks], sizeof(s->upid[0]),
+				    "%s", ent->upid);
+			s->tasks++;
+		}
+	} else if (ent->decision && strcmp(ent->decision, "task") == 0 &&
+	    ent->upid) {
+		/* a task whose end the stopped daemon did see */
+		for (int i = 0; i < s->tasks && i < SEEN_UPIDS; i++)
+			if (strcmp(s->upid[i], ent->upid) == 0) {
+				memmove(s->upid[i], s->upid[i + 1],
+				    (size_t)(SEEN_UPIDS - i - 1) *
+				    sizeof(s->upid[0]));
+				s->tasks--;
+				if (ent->result && strcmp(ent->result, "OK"))
+					s->bad++;
+				break;
+			}
 	} else if (ent->result && strcmp(ent->result, "pending") == 0) {
 		s->intents++;
 	}
 	return 0;
+}
+
+/*
+ * The tasks a stopped daemon started but did not follow to their end,
+ * asked of the cluster: 0 when every one has ended (s->bad counts the
+ * failed ones), 1 when one still runs or the cluster cannot say now (the
+ * row stays running and is judged again at the next step).
+ */
+static int
+tasks_ended(struct daemon *d, const struct approval *a, struct seen *s)
+{
+	const struct px_profile *p;
+	struct px_client_opts co = { 0 };
+	struct px_client *cl;
+	struct px_err e = { 0 };
+	int rc = 0;
+
+	if (s->tasks > SEEN_UPIDS) {
+		dlog(d, DL_WARNING, "approvals", "approval %lld: %d tasks "
+		    "started; px follows at most %d after a restart", a->id,
+		    s->tasks, SEEN_UPIDS);
+		return -1;
+	}
+	if ((p = profile_of(d, a->profile, &e)) == NULL ||
+	    (cl = px_client_new(&d->conf, p, &co, &e)) == NULL) {
+		dlog(d, DL_WARNING, "approvals", "approval %lld: cannot ask "
+		    "for its tasks: %s", a->id, e.msg);
+		return 1;
+	}
+	for (int i = 0; i < s->tasks && rc == 0; i++) {
+		if (pve_task_wait(cl, s->upid[i], 1, NULL, NULL, NULL,
+		    &e) == 0)
+			continue;
+		if (e.id == PXE_TASK_FAILED) {
+			s->bad++;
+			continue;
+		}
+		rc = 1;
+		dlog(d, DL_INFO, "approvals", "approval %lld: task %s: %s",
+		    a->id, s->upid[i], e.msg);
+	}
+	px_client_free(cl);
+	return rc;
 }
 
 /* A row left running by a daemon that is gone: decide from the audit
@@ -153,6 +225,7 @@ recover(struct daemon *d, struct approvals *q, struct approval *a)
 	struct px_err e = { 0 };
 	struct appr_update u = { 0 };
 	char res[256];
+	int rc;
 
 	if (runner_alive(a->runner))
 		return;
@@ -178,10 +251,17 @@ recover(struct daemon *d, struct approvals *q, struct approval *a)
 			    "again", a->id);
 		return;
 	}
-	if (s.results >= s.intents) {
-		snprintf(res, sizeof(res), "%s (%d requests sent, from the "
+	if (s.results >= s.intents && s.lost == 0 && s.tasks > 0 &&
+	    (rc = tasks_ended(d, a, &s)) != 0) {
+		if (rc > 0)
+			return;	/* a task still runs: judged again later */
+		s.lost = s.tasks;	/* too many to follow: a human looks */
+	}
+	if (s.results >= s.intents && s.lost == 0) {
+		snprintf(res, sizeof(res), "%s (%d requests sent%s, from the "
 		    "audit log after a daemon restart)", s.bad ? "failed" :
-		    "done", s.intents);
+		    "done", s.intents, s.tasks ? ", their tasks' ends asked of "
+		    "the cluster" : "");
 		u.result = res;
 		approvals_move(q, a->id, APPR_BIT(APPR_RUNNING), s.bad ?
 		    APPR_FAILED : APPR_DONE, &u, &e);
@@ -192,7 +272,7 @@ recover(struct daemon *d, struct approvals *q, struct approval *a)
 	snprintf(res, sizeof(res), "outcome unknown: %d of %d requests were "
 	    "sent without a recorded answer before the daemon stopped; check "
 	    "the cluster (px audit, px tasks) - it is not sent again",
-	    s.intents - s.results, s.intents);
+	    s.intents - s.results + s.lost, s.intents);
 	u.result = res;
 	approvals_move(q, a->id, APPR_BIT(APPR_RUNNING), APPR_UNKNOWN, &u, &e);
 	dlog(d, DL_WARNING, "approvals", "approval %lld: %s", a->id, res);
@@ -422,6 +502,7 @@ carry_out(struct daemon *d, struct approvals *q, struct hitl_bot *b,
 	struct gate_req r;
 	struct px_err e = { 0 };
 	char runner[160], via[64], approved[320], res[512], tail[600];
+	const struct px_err *lost = NULL;
 	int risk = 0, nrows, rc, nok = 0;
 
 	if (approvals_get(q, a0->id, &a, &e) != 0)
@@ -469,17 +550,26 @@ carry_out(struct daemon *d, struct approvals *q, struct hitl_bot *b,
 	dlog(d, DL_NOTICE, "approvals", "approval %lld: carrying out %s",
 	    a.id, a.summary);
 	rc = mutation_run(&g, &r, &o, NULL, rows, &e);
-	for (int i = 0; i < nrows; i++)
+	for (int i = 0; i < nrows; i++) {
 		nok += !rows[i].failed;
+		if (rows[i].failed && rows[i].err.id == PXE_OUTCOME_UNKNOWN)
+			lost = &rows[i].err;
+	}
+	if (rc != 0 && e.id == PXE_OUTCOME_UNKNOWN)
+		lost = &e;
 	if (rc == 0)
 		snprintf(res, sizeof(res), "done: %d of %d requests ok", nok,
 		    nrows);
+	else if (lost)	/* sent, its answer lost: PVE may have done it */
+		snprintf(res, sizeof(res), "%.300s; %.150s - it is not sent "
+		    "again", lost->msg, lost->hint[0] ? lost->hint :
+		    "check the cluster");
 	else
 		snprintf(res, sizeof(res), "%s: %.400s", nok ? "partly failed" :
 		    "failed", e.msg);
 	u.result = res;
 	approvals_move(q, a.id, APPR_BIT(APPR_RUNNING), rc == 0 ? APPR_DONE :
-	    APPR_FAILED, &u, &e);
+	    lost ? APPR_UNKNOWN : APPR_FAILED, &u, &e);
 	dlog(d, rc == 0 ? DL_NOTICE : DL_WARNING, "approvals",
 	    "approval %lld: %s", a.id, res);
 	snprintf(tail, sizeof(tail), "APPROVED by %.180s\n%.400s", a.approver, res);

@@ -298,7 +298,8 @@ sim_main(int argc, char **argv)
 			if (api_add_fault(&s, optarg) != 0)
 				px_errx(PX_EXIT_USAGE, "invalid --fail '%s' "
 				    "(RATE:MODE[:PATHPREFIX], MODE one of 500 "
-				    "503 429 drop malformed badtail truncated hang)",
+				    "503 429 drop malformed badtail truncated hang "
+				    "lost)",
 				    optarg);
 			break;
 		case O_GUESTS:

@@ -34,8 +34,16 @@ ha = [r for r in d if r['action'] == 'ha-migrate']
 assert sorted(r['vmid'] for r in ha) == sorted(int(v) for v in '$(echo $ha)'.split()), ha"
 ok $? "a row per guest: target, ha-migrate for the HA ones, refused or skipped"
 is "$(writes)" 0 "nothing was sent"
+blocked=$(printf '%s' "$out" | py "print(' '.join(str(r['vmid']) for r in d if r['result'] == 'refused'))")
 run px audit log -f tsv -H
 like "$out" "evacuate	" "the refusal is audited"
+# a guest refused by its precondition, before its move was built: its
+# own row, like every other refusal
+nb=0
+for v in $blocked; do
+	printf '%s\n' "$out" | grep "evacuate	[cv][mt]/$v	refused-precondition	" >/dev/null && nb=$((nb + 1))
+done
+ok $([ -n "$blocked" ] && [ "$nb" -eq $(echo $blocked | wc -w) ] && echo 0 || echo 1) "each blocked guest's refusal is audited ($nb of $(echo $blocked | wc -w))"
 
 # --- local disks block too
 run px node evacuate "$src" --online -n

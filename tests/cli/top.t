@@ -122,8 +122,17 @@ keys c 3 m; wait_for 'migrate to node: _'; keys pve9 Enter
 wait_for "no node 'pve9' in the cluster"; ok $? "m to an unknown node says so and queues nothing"
 here=$(px ls guests -f tsv -H -c vmid,node | awk -v v="$g1" '$1 == v { print $2 }')
 there=pve1; [ "$here" = pve1 ] && there=pve2
+# the target node goes offline between the preview and the confirmation:
+# job_run's precondition refuses it, audited like every refusal
 keys m; wait_for 'migrate to node: _'; keys "$there" Enter
 wait_for "^[0-9]+ +$g1 .* migrate > $there +ready"; ok $? "m queues a migration to a known node"
+simctl POST offline "node=$there&offline=1" >/dev/null
+keys y y; wait_for "^[0-9]+ +$g1 .* migrate > $there +(refused|failed) .*cannot move" 100; ok $? "its node offline at run time: not moved" || screen | grep -E "migrate" | sed "s/^/#   | /"
+simctl POST offline "node=$there&offline=0" >/dev/null
+like "$(px audit log -f tsv -H | grep "	migrate	[vc][mt]/$g1	")" "refused-precondition" "the refusal in job_run is audited"
+is "$(sim_log | grep -c "^POST /api2/json/nodes/[^/]*/[a-z]*/$g1/migrate ")" 0 "nothing was sent"
+keys c 3 m; wait_for 'migrate to node: _'; keys "$there" Enter
+wait_for "^[0-9]+ +$g1 .* migrate > $there +ready"; ok $? "queued again once the node is back"
 keys y y; wait_for "^[0-9]+ +$g1 .* migrate > $there +ok .*task OK" 150; ok $? "the migration's task ends OK"
 is "$(px ls guests -f tsv -H -c vmid,node | awk -v v="$g1" '$1 == v { print $2 }')" "$there" "and the guest is on $there in pxsim"
 

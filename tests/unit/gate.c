@@ -293,6 +293,43 @@ test_precondition(void)
 	gate_req_free(&r);
 }
 
+/* A target refused before its request was built (a blocked guest of an
+ * evacuation, a migrate whose target node went away): audited too, under
+ * the target's own id, not the change's. */
+static void
+test_precondition_unbuilt(void)
+{
+	struct gate g;
+	struct gate_req r;
+	struct pve_guest gu = { 0 };
+	struct px_err e = { 0 };
+
+	gate_init(&g, &conf, profile("lab"), NULL);
+	gate_req_init(&r, "evacuate", "node", 2);
+	snprintf(r.id, sizeof(r.id), "node/pve1");
+	gu.vmid = 104;
+	snprintf(gu.type, sizeof(gu.type), "qemu");
+	snprintf(gu.node, sizeof(gu.node), "pve1");
+	gate_target_guest(&r.t[0], &gu);
+	gate_target_guest(&r.t[1], &gu);
+	r.t[1].guest.vmid = 105;
+	snprintf(r.t[1].id, sizeof(r.t[1].id), "vm/105");
+	audit_rows(&before);
+	px_fail(&e, PXE_FAILURE, "pve9 is offline");
+	gate_refuse_target(&g, &r, 0, "refused-precondition", &e);
+	audit_rows(&after);
+	is_int(after.n, before.n + 1, "a target with no request yet: one row");
+	like(after.text, "refused-precondition vm/104 pve9 is offline\n$",
+	    "under the target's id, with the reason");
+	gate_refuse_all(&g, &r, "refused-precondition", &e);
+	audit_rows(&rows);
+	is_int(rows.n, after.n + 1, "the rest refused: one row each");
+	like(rows.text, "refused-precondition vm/105 pve9 is offline\n$",
+	    "the other target under its own id");
+	gate_free(&g);
+	gate_req_free(&r);
+}
+
 static void
 test_audit_order(void)
 {
@@ -492,6 +529,7 @@ main(void)
 	test_dry_run();
 	test_approval();
 	test_precondition();
+	test_precondition_unbuilt();
 	test_audit_order();
 	test_audit_dropped();
 	test_mutation_dry_run();

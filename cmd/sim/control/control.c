@@ -79,7 +79,7 @@ static int
 fault_mode_ok(const char *m)
 {
 	static const char *modes[] = { "500", "503", "429", "drop",
-	    "malformed", "badtail", "truncated", "hang", NULL };
+	    "malformed", "badtail", "truncated", "hang", "lost", NULL };
 	int i;
 
 	for (i = 0; modes[i]; i++)
@@ -160,6 +160,10 @@ api_fault_pick(struct sim *s, const char *path)
 
 		if (f->count == 0)
 			continue;
+		/* the Telegram fake's paths only by a rule that names them */
+		if ((strncmp(path, "/bot", 4) == 0) !=
+		    (strncmp(f->prefix, "/bot", 4) == 0))
+			continue;
 		if (f->prefix[0] && strncmp(path, f->prefix,
 		    strlen(f->prefix)) != 0)
 			continue;
@@ -211,7 +215,7 @@ c_fault_add(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 	(void)m;
 	if (mode == NULL || !fault_mode_ok(mode)) {
 		sim_param_error(rs, "mode", "want 500, 503, 429, drop, "
-		    "malformed, badtail, truncated or hang");
+		    "malformed, badtail, truncated, hang or lost");
 		return;
 	}
 	if (fault_add(rate ? atof(rate) : 1.0, mode, sim_param(rq, "prefix"),

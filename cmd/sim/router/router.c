@@ -260,7 +260,16 @@ api_dispatch(struct sim *s, struct sim_req *rq, struct sim_resp *rs)
 	}
 	if (rq->api == SIM_API_OTHER && strncmp(rq->path, "/bot", 4) == 0 &&
 	    rq->listener == SIM_LISTEN_PVE) {
-		run_route(s, rq, rs, tg, 0);
+		/* only a rule whose prefix names /bot...: hang or lost */
+		if (!again)
+			fault = api_fault_pick(s, rq->path);
+		if (fault && strcmp(fault, "hang") != 0 &&
+		    strcmp(fault, "lost") != 0)
+			fault = NULL;
+		if (fault == NULL || strcmp(fault, "lost") == 0)
+			run_route(s, rq, rs, tg, 0);
+		if (fault)
+			rs->fault = SIM_FAULT_HANG;
 		return;
 	}
 	if (!again) {
@@ -300,7 +309,9 @@ api_dispatch(struct sim *s, struct sim_req *rq, struct sim_resp *rs)
 		sim_tasks_advance(s);
 	}
 	if (fault) {
-		rs->fault = strcmp(fault, "drop") == 0 ? SIM_FAULT_DROP :
+		/* lost: carried out, and the answer never leaves */
+		rs->fault = strcmp(fault, "lost") == 0 ? SIM_FAULT_HANG :
+		    strcmp(fault, "drop") == 0 ? SIM_FAULT_DROP :
 		    strcmp(fault, "malformed") == 0 ? SIM_FAULT_MALFORMED :
 		    strcmp(fault, "badtail") == 0 ? SIM_FAULT_BADTAIL :
 		    SIM_FAULT_TRUNCATED;

@@ -2,7 +2,8 @@
  * server.c -- pxsim's network side: listening sockets, one poll() loop over
  * non-blocking TLS connections (BearSSL engines), HTTP/1.1 request parsing
  * with keep-alive and pipelining, and the way responses leave: latency,
- * injected faults (drop, truncated, malformed, badtail, hang) and long-polls.
+ * injected faults (drop, truncated, malformed, badtail, hang, lost) and
+ * long-polls.
  */
 #include <arpa/inet.h>
 #include <errno.h>
