@@ -465,13 +465,33 @@ static const struct pve_field bjob_f[] = {
 	PF_STR(struct pve_backup_job, schedule, "schedule"),
 	PF_STR(struct pve_backup_job, exclude, "exclude"),
 	PF_LL(struct pve_backup_job, next_run, "next-run"),
+	PF_STR(struct pve_backup_job, mode, "mode"),
+	PF_STR(struct pve_backup_job, compress, "compress"),
+	PF_STR(struct pve_backup_job, comment, "comment"),
+	PF_STR(struct pve_backup_job, notes_template, "notes-template"),
+	PF_STR(struct pve_backup_job, prune_backups, "prune-backups"),
 };
 
 static int
 job_maxfiles(const struct json *j, int obj, void *row)
 {
-	((struct pve_backup_job *)row)->has_maxfiles = !json_is_null(j,
-	    json_get(j, obj, "maxfiles"));
+	struct pve_backup_job *b = row;
+	int t = json_get(j, obj, "prune-backups");
+
+	b->has_maxfiles = !json_is_null(j, json_get(j, obj, "maxfiles"));
+	if (json_type(j, t) == JSON_OBJECT) {
+		/* PVE's own text of the object: a JSON object has no raw
+		 * control character, and one escaped (\u001b) is text */
+		size_t len;
+		const char *raw = json_raw(j, t, &len);
+
+		b->prune_backups[0] = '\0';
+		if (raw != NULL && len < sizeof(b->prune_backups)) {
+			memcpy(b->prune_backups, raw, len);
+			b->prune_backups[len] = '\0';
+			text_sanitize(b->prune_backups);
+		}
+	}
 	return 0;
 }
 
@@ -481,6 +501,76 @@ pve_backup_jobs_parse(const struct json *j, int arr,
 {
 	return PVE_PARSE("backup jobs", struct pve_backup_job, bjob_f,
 	    job_maxfiles);
+}
+
+/* The volumes of a guest: key, else "?", joined into in or ex. */
+static void
+volumes_join(const struct json *j, int arr, struct pve_backup_guest *g)
+{
+	int c, i;
+
+	JSON_FOREACH(j, arr, c, i) {
+		char key[64], *list;
+		size_t have, size = sizeof(g->included), k;
+		int in = 0, t = json_get(j, c, "id");
+
+		if (json_type(j, c) == JSON_OBJECT &&
+		    json_bool(j, json_get(j, c, "included"), &in) != 0)
+			in = 0;
+		list = in ? g->included : g->excluded;
+		if (json_type(j, t) != JSON_STRING || json_strcpy(j, t, key,
+		    sizeof(key)) <= 0 || strspn(key, "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") != strlen(key))
+			snprintf(key, sizeof(key), "?");
+		have = strlen(list);
+		if (have >= 4 && strcmp(list + have - 4, ",...") == 0)
+			continue;	/* full */
+		k = strlen(key) + (have ? 1 : 0);
+		if (have + k + 4 < size)	/* room for ",..." after */
+			snprintf(list + have, size - have, "%s%s",
+			    have ? "," : "", key);
+		else
+			snprintf(list + have, size - have, "%s...",
+			    have ? "," : "");
+	}
+}
+
+static int
+guest_volumes(const struct json *j, int obj, void *row)
+{
+	int t = json_get(j, obj, "children");
+
+	if (json_type(j, t) == JSON_ARRAY)
+		volumes_join(j, t, row);
+	return 0;
+}
+
+int
+pve_backup_included_parse(const struct json *j, int obj,
+    struct pve_backup_guest **out, int *n, struct px_err *e)
+{
+#define BG struct pve_backup_guest
+	static const struct pve_field f[] = {
+		PF_INT(BG, vmid, "id", 0),
+		PF_STR(BG, type, "type"),
+		PF_STR(BG, name, "name"),
+	};
+	static const struct pve_rows d = PVE_ROWS("backup job's guests", BG,
+	    f, guest_volumes);
+#undef BG
+	int arr;
+
+	*out = NULL;
+	*n = 0;
+	if (json_type(j, obj) != JSON_OBJECT)
+		return px_fail(e, PXE_PARSE, "backup job's volumes: not an "
+		    "object");
+	arr = json_get(j, obj, "children");
+	if (json_type(j, arr) != JSON_ARRAY)
+		return px_fail(e, PXE_PARSE, "backup job's volumes: %s",
+		    arr < 0 || json_is_null(j, arr) ? "no children" :
+		    "children is not an array");
+	return pve_rows_parse(j, arr, &d, (void **)out, n, e);
 }
 
 /*

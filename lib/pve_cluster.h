@@ -286,13 +286,41 @@ struct pve_backup_job {
 	char node[64], pool[64], storage[64];
 	char schedule[128];
 	char exclude[512];
-	long long next_run;
+	long long next_run;	/* epoch; 0 when absent */
 	int has_maxfiles;	/* the removed "maxfiles" retention setting */
+	char mode[16], compress[16];
+	char comment[513];	/* PVE's maxLength 512 */
+	char notes_template[1025];	/* maxLength 1024 */
+	/* the retention, an object in PVE's answer, as its JSON text
+	 * ({"keep-last":3}); older PVE's property string as it is; ""
+	 * when absent or too long for the buffer */
+	char prune_backups[512];
 };
 
 int pve_unprotected_parse(const struct json *j, int arr,
     struct pve_unprotected **out, int *n, struct px_err *e);
 int pve_backup_jobs_parse(const struct json *j, int arr,
     struct pve_backup_job **out, int *n, struct px_err *e);
+
+/* A guest of GET /cluster/backup/{id}/included_volumes, with its
+ * volumes' configuration keys (scsi0, rootfs) joined by commas. */
+struct pve_backup_guest {
+	int vmid;
+	char type[16];		/* qemu, lxc, unknown */
+	char name[128];
+	/* a key that is no configuration key (or a volume that is no
+	 * object) is "?"; a list too long for its buffer ends in ",..." */
+	char included[1024], excluded[1024];
+};
+
+/*
+ * The guests of the included_volumes answer object at obj into *out
+ * (calloc'd, one zeroed row more; free()), *n of them.  A guest that is
+ * no object or has no integer id is dropped and reported (px_drop).
+ * PXE_PARSE, naming what is wrong, when obj is not an object or its
+ * children is not an array.
+ */
+int pve_backup_included_parse(const struct json *j, int obj,
+    struct pve_backup_guest **out, int *n, struct px_err *e);
 
 #endif
