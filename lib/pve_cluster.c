@@ -27,6 +27,76 @@ pve_cluster_status_parse(const struct json *j, int arr,
 	return PVE_PARSE("cluster status", CM, cm_fields, NULL);
 }
 
+int
+pve_cfg_nodes_parse(const struct json *j, int arr, struct pve_cfg_node **out,
+    int *n, struct px_err *e)
+{
+	static const struct pve_field f[] = {
+		PF_STR(struct pve_cfg_node, node, "node"),
+	};
+
+	return PVE_PARSE("corosync nodes", struct pve_cfg_node, f, NULL);
+}
+
+/* PVE's pattern of pve_fp: 32 hex pairs joined by ':'. */
+static int
+fp_form(const char *s)
+{
+	if (strlen(s) != 95)
+		return 0;
+	for (int i = 0; i < 95; i++)
+		if (i % 3 == 2 ? s[i] != ':' : strchr("0123456789abcdefABCDEF",
+		    s[i]) == NULL)
+			return 0;
+	return 1;
+}
+
+static int
+join_fp(const struct json *j, int obj, void *row)
+{
+	struct pve_join_node *p = row;
+	int t = json_get(j, obj, "pve_fp");
+	char whole[128];
+
+	/* the whole string, not what fit: a longer one cut to 95 would
+	 * pass for a fingerprint */
+	if (json_type(j, t) != JSON_STRING || json_strcpy(j, t, whole,
+	    sizeof(whole)) != 95 || !fp_form(whole))
+		p->pve_fp[0] = '\0';
+	return 0;
+}
+
+int
+pve_cluster_join_parse(const struct json *j, int obj,
+    struct pve_join_node **out, int *n, struct px_err *e)
+{
+#define JN struct pve_join_node
+	static const struct pve_field f[] = {
+		PF_STR(JN, name, "name"),
+		PF_INT(JN, nodeid, "nodeid", 0),
+		PF_STR(JN, pve_addr, "pve_addr"),
+		PF_STR(JN, ring0_addr, "ring0_addr"),
+		PF_INT(JN, quorum_votes, "quorum_votes", -1),
+		PF_STR(JN, pve_fp, "pve_fp"),
+	};
+	static const struct pve_rows d = PVE_ROWS("join information's nodes",
+	    JN, f, join_fp);
+#undef JN
+	int arr;
+
+	*out = NULL;
+	*n = 0;
+	if (json_type(j, obj) != JSON_OBJECT)
+		return px_fail(e, PXE_PARSE, "join information: not an "
+		    "object");
+	arr = json_get(j, obj, "nodelist");
+	if (json_type(j, arr) != JSON_ARRAY)
+		return px_fail(e, PXE_PARSE, "join information: %s",
+		    arr < 0 || json_is_null(j, arr) ? "no nodelist" :
+		    "nodelist is not an array");
+	return pve_rows_parse(j, arr, &d, (void **)out, n, e);
+}
+
 #define LE struct pve_log_entry
 static const struct pve_field le_fields[] = {
 	PF_STR(LE, msg, "msg"), PF_LL(LE, uid, "uid"),

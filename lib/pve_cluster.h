@@ -35,6 +35,36 @@ struct pve_cluster_member {
 int pve_cluster_status_parse(const struct json *j, int arr,
     struct pve_cluster_member **out, int *n, struct px_err *e);
 
+/* A row of GET /cluster/config/nodes: a node corosync knows. */
+struct pve_cfg_node {
+	char node[64];
+};
+
+int pve_cfg_nodes_parse(const struct json *j, int arr,
+    struct pve_cfg_node **out, int *n, struct px_err *e);
+
+/* A node of GET /cluster/config/join's nodelist. */
+struct pve_join_node {
+	char name[64];
+	int nodeid;		/* 0 when absent (PVE's minimum is 1) */
+	char pve_addr[64];
+	char ring0_addr[256];	/* address[,priority=N] */
+	int quorum_votes;	/* -1 when absent */
+	/* SHA-256, AB:CD:...; "" when absent or not of that form, so
+	 * that no text can pass for a fingerprint */
+	char pve_fp[96];
+};
+
+/*
+ * The nodelist of the join information object at obj into *out
+ * (calloc'd, one zeroed row more; free()), *n of them; a node that is
+ * no object or has no name is dropped and reported (px_drop).
+ * PXE_PARSE, naming what is wrong, when obj is not an object or its
+ * nodelist is missing or not an array.
+ */
+int pve_cluster_join_parse(const struct json *j, int obj,
+    struct pve_join_node **out, int *n, struct px_err *e);
+
 /* An entry of GET /cluster/log. */
 struct pve_log_entry {
 	long long uid;
