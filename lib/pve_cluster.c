@@ -377,7 +377,34 @@ static const struct pve_field group_fields[] = {
 	PF_STR(struct pve_group, comment, "comment"),
 	PF_STR(struct pve_group, users, "users"),
 };
-ARR(pve_groups_parse, struct pve_group, group_fields, "group list")
+/* A member list longer than users: cut after the last whole user id,
+ * ending in ",..." -- never half an id that could name another user. */
+static int
+group_users(const struct json *j, int obj, void *row)
+{
+	struct pve_group *g = row;
+	int t = json_get(j, obj, "users");
+	size_t max = sizeof(g->users);
+	char *comma;
+
+	if (json_type(j, t) != JSON_STRING || json_strcpy(j, t, g->users,
+	    max) < (long)max)
+		return 0;
+	g->users[max - 4] = '\0';
+	comma = strrchr(g->users, ',');
+	snprintf(comma ? comma : g->users, max - (size_t)(comma ? comma -
+	    g->users : 0), "%s...", comma ? "," : "");
+	text_sanitize(g->users);
+	return 0;
+}
+
+int
+pve_groups_parse(const struct json *j, int arr, struct pve_group **out,
+    int *n, struct px_err *e)
+{
+	return PVE_PARSE("group list", struct pve_group, group_fields,
+	    group_users);
+}
 
 static const struct pve_field role_fields[] = {
 	PF_STR(struct pve_role, roleid, "roleid"),

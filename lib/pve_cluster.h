@@ -212,7 +212,8 @@ struct pve_user {
 struct pve_group {
 	char groupid[64];
 	char comment[256];
-	char users[1024];	/* comma-separated */
+	char users[1024];	/* comma-separated; a list too long ends
+				 * in ",..." after the last whole id */
 };
 struct pve_role {
 	char roleid[64];
