@@ -1,6 +1,6 @@
-/* pve_groups_acl.c -- GET /access/groups and /access/acl read once in
- * lib (pve_cluster.h): the recorded answers of a real PVE, and hostile
- * ones. */
+/* pve_groups_acl.c -- GET /access/groups, /access/acl and a user's
+ * tokens read once in lib (pve_cluster.h): the recorded answers of a
+ * real PVE, and hostile ones. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +37,7 @@ main(void)
 	struct px_err e = { 0 };
 	struct pve_group *g;
 	struct pve_acl *a;
+	struct pve_token *t;
 	struct buf b = { 0 };
 	struct json j;
 	int n;
@@ -107,6 +108,24 @@ main(void)
 	free(a);
 	ok(pve_groups_parse(&j, 1, &g, &n, &e) != 0 && e.id == PXE_PARSE,
 	    "an object is no group list");
+	json_free(&j);
+
+	body(&j, "[{\"tokenid\":\"px\",\"privsep\":0,\"expire\":0,"
+	    "\"comment\":\"full\"},{\"tokenid\":\"ci\\u009b2J\",\"expire\":"
+	    "\"1767225600\",\"privsep\":\"1\",\"comment\":\"a\\r\\nb\"},"
+	    "{\"comment\":\"no id\"},{\"tokenid\":\"x\",\"expire\":1e400},"
+	    "{\"tokenid\":\"y\",\"privsep\":[0]}]");
+	ok(pve_tokens_parse(&j, 0, &t, &n, &e) == 0 && n == 3, "tokens");
+	is_int(dropped, 2, "no id, an expiry out of range: dropped and "
+	    "reported");
+	ok(t[0].privsep == 0 && t[0].expire == 0, "full privileges, never "
+	    "expires");
+	is_str(t[1].tokenid, "ci?2J", "C1 CSI in an id: '?'");
+	ok(t[1].expire == 1767225600LL && t[1].privsep == 1, "an expiry and "
+	    "privsep sent as strings");
+	is_str(t[1].comment, "a? b", "CR '?', LF a space");
+	is_int(t[2].privsep, 1, "privsep an array: PVE's default, separated");
+	free(t);
 	json_free(&j);
 
 	px_drop_set(NULL);
