@@ -589,6 +589,34 @@ pve_valid_node(const char *s)
 }
 
 int
+pve_word_get(const struct json *j, int obj, const char *key, char *out,
+    size_t n, struct px_err *e)
+{
+	int t;
+	long len;
+
+	out[0] = '\0';
+	if (json_type(j, obj) != JSON_OBJECT)
+		return px_fail(e, PXE_PARSE, "%s: the answer is not an object",
+		    key);
+	t = json_get(j, obj, key);
+	if (t < 0 || json_is_null(j, t))
+		return 0;
+	if (json_type(j, t) != JSON_STRING)
+		return px_fail(e, PXE_PARSE, "%s is not a string", key);
+	len = json_strcpy(j, t, out, n);
+	if (len < 0 || (size_t)len >= n || strspn(out, "abcdefghijklmnopqrstuv"
+	    "wxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") != (size_t)len) {
+		text_sanitize(out);
+		px_fail(e, PXE_PARSE, "%s '%s%s' is not a name", key, out,
+		    len >= 0 && (size_t)len >= n ? "..." : "");
+		out[0] = '\0';
+		return -1;
+	}
+	return 0;
+}
+
+int
 pve_valid_storage(const char *s)
 {
 	size_t n = strlen(s);

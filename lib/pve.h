@@ -210,5 +210,15 @@ int pve_has_tag(const char *tags, const char *tag);
 int pve_valid_node(const char *s);
 /* Is s a storage id as PVE takes it ([a-z][a-z0-9._-]*[a-z0-9])? */
 int pve_valid_storage(const char *s);
+/*
+ * The string member key of object obj, a word PVE uses as a name or a
+ * kind (a node, a storage or rule type: letters, digits, '-', '_',
+ * '.'), into out (size n), for a command to act on or send back: 0
+ * with out "" when absent or null; -1 with PXE_PARSE naming key when
+ * obj is not an object, or the value is no string, longer than n - 1
+ * or holds another character -- never cut, never passed on as it came.
+ */
+int pve_word_get(const struct json *j, int obj, const char *key, char *out,
+    size_t n, struct px_err *e);
 
 #endif

@@ -27,6 +27,76 @@ pve_cluster_status_parse(const struct json *j, int arr,
 	return PVE_PARSE("cluster status", CM, cm_fields, NULL);
 }
 
+int
+pve_cfg_nodes_parse(const struct json *j, int arr, struct pve_cfg_node **out,
+    int *n, struct px_err *e)
+{
+	static const struct pve_field f[] = {
+		PF_STR(struct pve_cfg_node, node, "node"),
+	};
+
+	return PVE_PARSE("corosync nodes", struct pve_cfg_node, f, NULL);
+}
+
+/* PVE's pattern of pve_fp: 32 hex pairs joined by ':'. */
+static int
+fp_form(const char *s)
+{
+	if (strlen(s) != 95)
+		return 0;
+	for (int i = 0; i < 95; i++)
+		if (i % 3 == 2 ? s[i] != ':' : strchr("0123456789abcdefABCDEF",
+		    s[i]) == NULL)
+			return 0;
+	return 1;
+}
+
+static int
+join_fp(const struct json *j, int obj, void *row)
+{
+	struct pve_join_node *p = row;
+	int t = json_get(j, obj, "pve_fp");
+	char whole[128];
+
+	/* the whole string, not what fit: a longer one cut to 95 would
+	 * pass for a fingerprint */
+	if (json_type(j, t) != JSON_STRING || json_strcpy(j, t, whole,
+	    sizeof(whole)) != 95 || !fp_form(whole))
+		p->pve_fp[0] = '\0';
+	return 0;
+}
+
+int
+pve_cluster_join_parse(const struct json *j, int obj,
+    struct pve_join_node **out, int *n, struct px_err *e)
+{
+#define JN struct pve_join_node
+	static const struct pve_field f[] = {
+		PF_STR(JN, name, "name"),
+		PF_INT(JN, nodeid, "nodeid", 0),
+		PF_STR(JN, pve_addr, "pve_addr"),
+		PF_STR(JN, ring0_addr, "ring0_addr"),
+		PF_INT(JN, quorum_votes, "quorum_votes", -1),
+		PF_STR(JN, pve_fp, "pve_fp"),
+	};
+	static const struct pve_rows d = PVE_ROWS("join information's nodes",
+	    JN, f, join_fp);
+#undef JN
+	int arr;
+
+	*out = NULL;
+	*n = 0;
+	if (json_type(j, obj) != JSON_OBJECT)
+		return px_fail(e, PXE_PARSE, "join information: not an "
+		    "object");
+	arr = json_get(j, obj, "nodelist");
+	if (json_type(j, arr) != JSON_ARRAY)
+		return px_fail(e, PXE_PARSE, "join information: %s",
+		    arr < 0 || json_is_null(j, arr) ? "no nodelist" :
+		    "nodelist is not an array");
+	return pve_rows_parse(j, arr, &d, (void **)out, n, e);
+}
+
 #define LE struct pve_log_entry
 static const struct pve_field le_fields[] = {
 	PF_STR(LE, msg, "msg"), PF_LL(LE, uid, "uid"),
@@ -307,7 +377,34 @@ static const struct pve_field group_fields[] = {
 	PF_STR(struct pve_group, comment, "comment"),
 	PF_STR(struct pve_group, users, "users"),
 };
-ARR(pve_groups_parse, struct pve_group, group_fields, "group list")
+/* A member list longer than users: cut after the last whole user id,
+ * ending in ",..." -- never half an id that could name another user. */
+static int
+group_users(const struct json *j, int obj, void *row)
+{
+	struct pve_group *g = row;
+	int t = json_get(j, obj, "users");
+	size_t max = sizeof(g->users);
+	char *comma;
+
+	if (json_type(j, t) != JSON_STRING || json_strcpy(j, t, g->users,
+	    max) < (long)max)
+		return 0;
+	g->users[max - 4] = '\0';
+	comma = strrchr(g->users, ',');
+	snprintf(comma ? comma : g->users, max - (size_t)(comma ? comma -
+	    g->users : 0), "%s...", comma ? "," : "");
+	text_sanitize(g->users);
+	return 0;
+}
+
+int
+pve_groups_parse(const struct json *j, int arr, struct pve_group **out,
+    int *n, struct px_err *e)
+{
+	return PVE_PARSE("group list", struct pve_group, group_fields,
+	    group_users);
+}
 
 static const struct pve_field role_fields[] = {
 	PF_STR(struct pve_role, roleid, "roleid"),
@@ -465,13 +562,33 @@ static const struct pve_field bjob_f[] = {
 	PF_STR(struct pve_backup_job, schedule, "schedule"),
 	PF_STR(struct pve_backup_job, exclude, "exclude"),
 	PF_LL(struct pve_backup_job, next_run, "next-run"),
+	PF_STR(struct pve_backup_job, mode, "mode"),
+	PF_STR(struct pve_backup_job, compress, "compress"),
+	PF_STR(struct pve_backup_job, comment, "comment"),
+	PF_STR(struct pve_backup_job, notes_template, "notes-template"),
+	PF_STR(struct pve_backup_job, prune_backups, "prune-backups"),
 };
 
 static int
 job_maxfiles(const struct json *j, int obj, void *row)
 {
-	((struct pve_backup_job *)row)->has_maxfiles = !json_is_null(j,
-	    json_get(j, obj, "maxfiles"));
+	struct pve_backup_job *b = row;
+	int t = json_get(j, obj, "prune-backups");
+
+	b->has_maxfiles = !json_is_null(j, json_get(j, obj, "maxfiles"));
+	if (json_type(j, t) == JSON_OBJECT) {
+		/* PVE's own text of the object: a JSON object has no raw
+		 * control character, and one escaped (\u001b) is text */
+		size_t len;
+		const char *raw = json_raw(j, t, &len);
+
+		b->prune_backups[0] = '\0';
+		if (raw != NULL && len < sizeof(b->prune_backups)) {
+			memcpy(b->prune_backups, raw, len);
+			b->prune_backups[len] = '\0';
+			text_sanitize(b->prune_backups);
+		}
+	}
 	return 0;
 }
 
@@ -481,6 +598,76 @@ pve_backup_jobs_parse(const struct json *j, int arr,
 {
 	return PVE_PARSE("backup jobs", struct pve_backup_job, bjob_f,
 	    job_maxfiles);
+}
+
+/* The volumes of a guest: key, else "?", joined into in or ex. */
+static void
+volumes_join(const struct json *j, int arr, struct pve_backup_guest *g)
+{
+	int c, i;
+
+	JSON_FOREACH(j, arr, c, i) {
+		char key[64], *list;
+		size_t have, size = sizeof(g->included), k;
+		int in = 0, t = json_get(j, c, "id");
+
+		if (json_type(j, c) == JSON_OBJECT &&
+		    json_bool(j, json_get(j, c, "included"), &in) != 0)
+			in = 0;
+		list = in ? g->included : g->excluded;
+		if (json_type(j, t) != JSON_STRING || json_strcpy(j, t, key,
+		    sizeof(key)) <= 0 || strspn(key, "abcdefghijklmnopqrstuvwxyz"
+		    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") != strlen(key))
+			snprintf(key, sizeof(key), "?");
+		have = strlen(list);
+		if (have >= 4 && strcmp(list + have - 4, ",...") == 0)
+			continue;	/* full */
+		k = strlen(key) + (have ? 1 : 0);
+		if (have + k + 4 < size)	/* room for ",..." after */
+			snprintf(list + have, size - have, "%s%s",
+			    have ? "," : "", key);
+		else
+			snprintf(list + have, size - have, "%s...",
+			    have ? "," : "");
+	}
+}
+
+static int
+guest_volumes(const struct json *j, int obj, void *row)
+{
+	int t = json_get(j, obj, "children");
+
+	if (json_type(j, t) == JSON_ARRAY)
+		volumes_join(j, t, row);
+	return 0;
+}
+
+int
+pve_backup_included_parse(const struct json *j, int obj,
+    struct pve_backup_guest **out, int *n, struct px_err *e)
+{
+#define BG struct pve_backup_guest
+	static const struct pve_field f[] = {
+		PF_INT(BG, vmid, "id", 0),
+		PF_STR(BG, type, "type"),
+		PF_STR(BG, name, "name"),
+	};
+	static const struct pve_rows d = PVE_ROWS("backup job's guests", BG,
+	    f, guest_volumes);
+#undef BG
+	int arr;
+
+	*out = NULL;
+	*n = 0;
+	if (json_type(j, obj) != JSON_OBJECT)
+		return px_fail(e, PXE_PARSE, "backup job's volumes: not an "
+		    "object");
+	arr = json_get(j, obj, "children");
+	if (json_type(j, arr) != JSON_ARRAY)
+		return px_fail(e, PXE_PARSE, "backup job's volumes: %s",
+		    arr < 0 || json_is_null(j, arr) ? "no children" :
+		    "children is not an array");
+	return pve_rows_parse(j, arr, &d, (void **)out, n, e);
 }
 
 /*

@@ -35,6 +35,36 @@ struct pve_cluster_member {
 int pve_cluster_status_parse(const struct json *j, int arr,
     struct pve_cluster_member **out, int *n, struct px_err *e);
 
+/* A row of GET /cluster/config/nodes: a node corosync knows. */
+struct pve_cfg_node {
+	char node[64];
+};
+
+int pve_cfg_nodes_parse(const struct json *j, int arr,
+    struct pve_cfg_node **out, int *n, struct px_err *e);
+
+/* A node of GET /cluster/config/join's nodelist. */
+struct pve_join_node {
+	char name[64];
+	int nodeid;		/* 0 when absent (PVE's minimum is 1) */
+	char pve_addr[64];
+	char ring0_addr[256];	/* address[,priority=N] */
+	int quorum_votes;	/* -1 when absent */
+	/* SHA-256, AB:CD:...; "" when absent or not of that form, so
+	 * that no text can pass for a fingerprint */
+	char pve_fp[96];
+};
+
+/*
+ * The nodelist of the join information object at obj into *out
+ * (calloc'd, one zeroed row more; free()), *n of them; a node that is
+ * no object or has no name is dropped and reported (px_drop).
+ * PXE_PARSE, naming what is wrong, when obj is not an object or its
+ * nodelist is missing or not an array.
+ */
+int pve_cluster_join_parse(const struct json *j, int obj,
+    struct pve_join_node **out, int *n, struct px_err *e);
+
 /* An entry of GET /cluster/log. */
 struct pve_log_entry {
 	long long uid;
@@ -182,7 +212,8 @@ struct pve_user {
 struct pve_group {
 	char groupid[64];
 	char comment[256];
-	char users[1024];	/* comma-separated */
+	char users[1024];	/* comma-separated; a list too long ends
+				 * in ",..." after the last whole id */
 };
 struct pve_role {
 	char roleid[64];
@@ -286,13 +317,41 @@ struct pve_backup_job {
 	char node[64], pool[64], storage[64];
 	char schedule[128];
 	char exclude[512];
-	long long next_run;
+	long long next_run;	/* epoch; 0 when absent */
 	int has_maxfiles;	/* the removed "maxfiles" retention setting */
+	char mode[16], compress[16];
+	char comment[513];	/* PVE's maxLength 512 */
+	char notes_template[1025];	/* maxLength 1024 */
+	/* the retention, an object in PVE's answer, as its JSON text
+	 * ({"keep-last":3}); older PVE's property string as it is; ""
+	 * when absent or too long for the buffer */
+	char prune_backups[512];
 };
 
 int pve_unprotected_parse(const struct json *j, int arr,
     struct pve_unprotected **out, int *n, struct px_err *e);
 int pve_backup_jobs_parse(const struct json *j, int arr,
     struct pve_backup_job **out, int *n, struct px_err *e);
+
+/* A guest of GET /cluster/backup/{id}/included_volumes, with its
+ * volumes' configuration keys (scsi0, rootfs) joined by commas. */
+struct pve_backup_guest {
+	int vmid;
+	char type[16];		/* qemu, lxc, unknown */
+	char name[128];
+	/* a key that is no configuration key (or a volume that is no
+	 * object) is "?"; a list too long for its buffer ends in ",..." */
+	char included[1024], excluded[1024];
+};
+
+/*
+ * The guests of the included_volumes answer object at obj into *out
+ * (calloc'd, one zeroed row more; free()), *n of them.  A guest that is
+ * no object or has no integer id is dropped and reported (px_drop).
+ * PXE_PARSE, naming what is wrong, when obj is not an object or its
+ * children is not an array.
+ */
+int pve_backup_included_parse(const struct json *j, int obj,
+    struct pve_backup_guest **out, int *n, struct px_err *e);
 
 #endif

@@ -78,6 +78,56 @@ pve_fw_groups_parse(const struct json *j, int arr, struct pve_fw_addr **out,
 }
 
 int
+pve_fw_refs_parse(const struct json *j, int arr, struct pve_fw_ref **out,
+    int *n, struct px_err *e)
+{
+#define R struct pve_fw_ref
+	static const struct pve_field f[] = {
+		PF_STR(R, name, "name"), PF_STR(R, type, "type"),
+		PF_STR(R, ref, "ref"), PF_STR(R, scope, "scope"),
+		PF_STR(R, comment, "comment"),
+	};
+#undef R
+
+	return PVE_PARSE("firewall refs", struct pve_fw_ref, f, NULL);
+}
+
+int
+pve_fw_cidr_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n > 0 && n <= 64 && strspn(s, "0123456789abcdefABCDEF.:/") ==
+	    n && (strchr(s, '.') != NULL || strchr(s, ':') != NULL);
+}
+
+int
+pve_fw_alias_cidr(const struct json *j, int obj, char *cidr, size_t n,
+    struct px_err *e)
+{
+	int t = json_type(j, obj) == JSON_OBJECT ? json_get(j, obj, "cidr") :
+	    -1;
+	long len;
+
+	cidr[0] = '\0';
+	if (json_type(j, obj) != JSON_OBJECT)
+		return px_fail(e, PXE_PARSE, "the alias: not an object");
+	if (t < 0 || json_type(j, t) != JSON_STRING)
+		return px_fail(e, PXE_PARSE, "the alias: %s", t < 0 ||
+		    json_is_null(j, t) ? "no cidr" : "cidr is not a string");
+	len = json_strcpy(j, t, cidr, n);
+	if (len < 0 || (size_t)len >= n || !pve_fw_cidr_ok(cidr)) {
+		text_sanitize(cidr);
+		px_fail(e, PXE_PARSE, "the alias: cidr '%s%s' is not an IP "
+		    "address or network", cidr, len >= 0 && (size_t)len >= n ?
+		    "..." : "");
+		cidr[0] = '\0';
+		return -1;
+	}
+	return 0;
+}
+
+int
 pve_opts_parse(const struct json *j, int obj, struct pve_opt **out, int *n,
     struct px_err *e)
 {

@@ -50,6 +50,28 @@ int pve_fw_addrs_parse(const struct json *j, int arr,
 /* Security groups of /cluster/firewall/groups: name from "group". */
 int pve_fw_groups_parse(const struct json *j, int arr,
     struct pve_fw_addr **out, int *n, struct px_err *e);
+/* One of GET .../firewall/refs: what a rule's source or dest can name. */
+struct pve_fw_ref {
+	char type[8];		/* alias, ipset */
+	char name[64];
+	char ref[160];		/* as a rule writes it: name, dc/name,
+				 * guest/name, +name ... */
+	char scope[16];		/* dc, guest, sdn */
+	char comment[256];
+};
+
+/* The refs of array arr; a row with no name is dropped and reported. */
+int pve_fw_refs_parse(const struct json *j, int arr, struct pve_fw_ref **out,
+    int *n, struct px_err *e);
+/* Whether s is an address or network as an alias or IP set holds it
+ * (hex digits, '.', ':' and '/', with a '.' or ':'; at most 64). */
+int pve_fw_cidr_ok(const char *s);
+/* The cidr of the alias object at obj (GET .../aliases/{name}), to be
+ * sent back, into cidr (size n): 0, or -1 with PXE_PARSE naming what is
+ * wrong (absent, not a string, too long, not an address) -- never cut
+ * or sent as it came. */
+int pve_fw_alias_cidr(const struct json *j, int obj, char *cidr, size_t n,
+    struct px_err *e);
 /* The scalar members of object obj in key order (booleans as 0/1,
  * nested values skipped). */
 int pve_opts_parse(const struct json *j, int obj, struct pve_opt **out,

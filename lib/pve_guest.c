@@ -457,3 +457,42 @@ pve_agent_exec_wait(struct px_client *c, const struct pve_guest *g,
 			pause *= 1.5;
 	}
 }
+
+int
+pve_feature_parse(const struct json *j, int obj, int *has, char *nodes,
+    size_t n, struct px_err *e)
+{
+	int c, t, i;
+
+	*has = 0;
+	nodes[0] = '\0';
+	if (json_type(j, obj) != JSON_OBJECT)
+		return px_fail(e, PXE_PARSE, "the feature answer: not an "
+		    "object");
+	if (json_bool(j, json_get(j, obj, "hasFeature"), has) != 0) {
+		*has = 0;
+		return px_fail(e, PXE_PARSE, "the feature answer: no "
+		    "hasFeature, or not a boolean");
+	}
+	c = json_get(j, obj, "nodes");
+	if (json_type(j, c) != JSON_ARRAY)
+		return 0;
+	JSON_FOREACH(j, c, t, i) {
+		char name[64];
+		size_t have = strlen(nodes), k;
+
+		if (have >= 4 && strcmp(nodes + have - 4, ",...") == 0)
+			break;
+		if (json_type(j, t) != JSON_STRING || json_strcpy(j, t, name,
+		    sizeof(name)) >= (long)sizeof(name) || !pve_valid_node(name))
+			continue;
+		k = strlen(name) + (have ? 1 : 0);
+		if (have + k + 4 < n)
+			snprintf(nodes + have, n - have, "%s%s", have ? "," : "",
+			    name);
+		else
+			snprintf(nodes + have, n - have, "%s...", have ? "," :
+			    "");
+	}
+	return 0;
+}

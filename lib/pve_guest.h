@@ -170,4 +170,15 @@ struct pve_migrate_info {
 int pve_migrate_parse(const struct json *j, int obj,
     struct pve_migrate_info *m, struct px_err *e);
 
+/*
+ * GET /nodes/{node}/{qemu,lxc}/{vmid}/feature: whether the guest can be
+ * snapshotted, cloned or copied, into *has, and the nodes it can be
+ * cloned to (PVE's "nodes"), comma-separated, into nodes (size n; a
+ * name that is no node name is left out, a list too long ends in
+ * ",...").  0, or -1 with PXE_PARSE when obj is not an object or
+ * hasFeature is missing or no boolean.
+ */
+int pve_feature_parse(const struct json *j, int obj, int *has, char *nodes,
+    size_t n, struct px_err *e);
+
 #endif

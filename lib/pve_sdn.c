@@ -8,6 +8,7 @@
 #include "buf.h"
 #include "enc.h"
 #include "err.h"
+#include "pve_field.h"
 #include "pve_sdn.h"
 
 /* The string of key at t (or of pending.key), sanitized, into out. */
@@ -199,4 +200,52 @@ pve_sdn_subnet_id(const char *zone, const char *cidr, char *out, size_t n)
 	for (char *p = out; *p; p++)
 		if (*p == '/')
 			*p = '-';
+}
+
+/* ---- the running lists ---- */
+
+int
+pve_sdn_zones_parse(const struct json *j, int arr, struct pve_sdn_zone **out,
+    int *n, struct px_err *e)
+{
+#define Z struct pve_sdn_zone
+	static const struct pve_field f[] = {
+		PF_STR(Z, zone, "zone"), PF_STR(Z, type, "type"),
+		PF_STR(Z, bridge, "bridge"), PF_INT(Z, tag, "tag", -1),
+		PF_STR(Z, peers, "peers"), PF_INT(Z, mtu, "mtu", -1),
+		PF_STR(Z, ipam, "ipam"), PF_STR(Z, nodes, "nodes"),
+	};
+#undef Z
+
+	return PVE_PARSE("SDN zones", struct pve_sdn_zone, f, NULL);
+}
+
+int
+pve_sdn_vnets_parse(const struct json *j, int arr, struct pve_sdn_vnet **out,
+    int *n, struct px_err *e)
+{
+#define V struct pve_sdn_vnet
+	static const struct pve_field f[] = {
+		PF_STR(V, vnet, "vnet"), PF_STR(V, zone, "zone"),
+		PF_INT(V, tag, "tag", -1), PF_BOOL(V, vlanaware, "vlanaware", -1),
+		PF_STR(V, alias, "alias"),
+	};
+#undef V
+
+	return PVE_PARSE("SDN vnets", struct pve_sdn_vnet, f, NULL);
+}
+
+int
+pve_sdn_subnets_parse(const struct json *j, int arr,
+    struct pve_sdn_subnet **out, int *n, struct px_err *e)
+{
+#define S struct pve_sdn_subnet
+	static const struct pve_field f[] = {
+		PF_STR(S, subnet, "subnet"), PF_STR(S, cidr, "cidr"),
+		PF_STR(S, gateway, "gateway"), PF_BOOL(S, snat, "snat", -1),
+		PF_STR(S, zone, "zone"), PF_STR(S, vnet, "vnet"),
+	};
+#undef S
+
+	return PVE_PARSE("SDN subnets", struct pve_sdn_subnet, f, NULL);
 }

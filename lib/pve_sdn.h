@@ -48,4 +48,39 @@ int pve_sdn_vlan_ok(const char *tag);
 void pve_sdn_subnet_id(const char *zone, const char *cidr, char *out,
     size_t n);
 
+/*
+ * The lists of GET /cluster/sdn/zones, /cluster/sdn/vnets and
+ * /cluster/sdn/vnets/{vnet}/subnets (running configuration), parsed
+ * once: strings sanitized and cut to their buffers, integers and
+ * booleans -1 when PVE left them out (or sent what is none), a row
+ * that is no object or has no id dropped and reported (px_drop), one
+ * with an integer beyond int too.  Each parser returns a calloc'd
+ * array with one zeroed row more (free()) in *out, its length in *n;
+ * PXE_PARSE, naming the list, when arr is not an array.
+ */
+struct pve_sdn_zone {
+	char zone[64], type[16], bridge[64];
+	int tag, mtu;
+	char peers[512], ipam[64], nodes[512];
+};
+
+struct pve_sdn_vnet {
+	char vnet[64], zone[64];
+	int tag, vlanaware;
+	char alias[257];	/* PVE's maxLength 256 */
+};
+
+struct pve_sdn_subnet {
+	char subnet[96], cidr[64], gateway[64];
+	int snat;
+	char zone[64], vnet[64];
+};
+
+int pve_sdn_zones_parse(const struct json *j, int arr,
+    struct pve_sdn_zone **out, int *n, struct px_err *e);
+int pve_sdn_vnets_parse(const struct json *j, int arr,
+    struct pve_sdn_vnet **out, int *n, struct px_err *e);
+int pve_sdn_subnets_parse(const struct json *j, int arr,
+    struct pve_sdn_subnet **out, int *n, struct px_err *e);
+
 #endif

@@ -9,6 +9,7 @@
 
 #include "enc.h"
 #include "objcli.h"
+#include "pve_cluster.h"
 #include "pve_objw.h"
 #include "pve_objrisk_access.h"
 
@@ -90,6 +91,36 @@ acl_change(struct objcli *oc, const char *verb, const char *path,
 	return rc;
 }
 
+/* list: GET /access/acl, read by pve_acl_parse. */
+static int
+acl_list(struct objcli *oc)
+{
+	struct pve_acl *v;
+	struct px_reply r;
+	struct px_err e = { 0 };
+	struct out *o;
+	int n, rc = 0;
+
+	objcli_get(oc, &r, "/access/acl");
+	if (pve_acl_parse(&r.j, r.data, &v, &n, &e) != 0)
+		px_die(&e);
+	o = out_new(&oc->m.x.out, list_cols, 5);
+	for (int i = 0; i < n; i++) {
+		out_row(o);
+		out_str(o, 0, v[i].path);
+		out_str(o, 1, v[i].type[0] ? v[i].type : NULL);
+		out_str(o, 2, v[i].ugid[0] ? v[i].ugid : NULL);
+		out_str(o, 3, v[i].roleid[0] ? v[i].roleid : NULL);
+		out_bool(o, 4, v[i].propagate);
+	}
+	if (cli_print(&oc->m.x, o, &e) != 0)
+		rc = px_report(&e);
+	out_free(o);
+	free(v);
+	px_reply_free(&r);
+	return rc;
+}
+
 int
 acl_main(int argc, char **argv)
 {
@@ -145,7 +176,7 @@ acl_main(int argc, char **argv)
 		    noprop)
 			px_errx(PX_EXIT_USAGE, "list takes no --role, --user, "
 			    "--group, --token");
-		rc = objcli_list(&oc, "/access/acl", list_cols, 5, NULL, NULL);
+		rc = acl_list(&oc);
 	} else if (strcmp(verb, "set") == 0 || strcmp(verb, "unset") == 0) {
 		if (argc != 2)
 			px_usage(&px_cmd_acl);

@@ -15,6 +15,7 @@
 #include "json.h"
 #include "objcli.h"
 #include "objsecret.h"
+#include "pve_acme.h"
 #include "pve_notify.h"
 #include "pve_objrisk_notify.h"
 
@@ -64,6 +65,85 @@ static const struct out_col schema_cols[] = {
 	{ "id", OT_STR, 0 }, { "type", OT_STR, 0 }, { "name", OT_STR, 0 },
 };
 
+static const char *
+nz(const char *s)
+{
+	return s[0] ? s : NULL;
+}
+
+/* An account, plugin, directory or challenge-schema list (kind 'a',
+ * 'p', 'd', 's'): GET path, read by pve_acme.h. */
+static int
+acme_list(struct objcli *oc, const char *path, int kind)
+{
+	struct px_reply r;
+	struct px_err e = { 0 };
+	struct out *o;
+	int n, rc = 0;
+
+	objcli_get(oc, &r, "%s", path);
+	if (kind == 'a') {
+		struct pve_acme_account *v;
+
+		if (pve_acme_accounts_parse(&r.j, r.data, &v, &n, &e) != 0)
+			px_die(&e);
+		o = out_new(&oc->m.x.out, name_cols, 1);
+		for (int i = 0; i < n; i++) {
+			out_row(o);
+			out_str(o, 0, v[i].name);
+		}
+		free(v);
+	} else if (kind == 'p') {
+		struct pve_acme_plugin *v;
+
+		if (pve_acme_plugins_parse(&r.j, r.data, &v, &n, &e) != 0)
+			px_die(&e);
+		o = out_new(&oc->m.x.out, plugin_cols, 6);
+		for (int i = 0; i < n; i++) {
+			out_row(o);
+			out_str(o, 0, v[i].plugin);
+			out_str(o, 1, nz(v[i].type));
+			out_str(o, 2, nz(v[i].api));
+			if (v[i].validation_delay >= 0)
+				out_int(o, 3, v[i].validation_delay);
+			out_str(o, 4, nz(v[i].nodes));
+			if (v[i].disable >= 0)
+				out_bool(o, 5, v[i].disable);
+		}
+		free(v);
+	} else if (kind == 'd') {
+		struct pve_acme_directory *v;
+
+		if (pve_acme_directories_parse(&r.j, r.data, &v, &n, &e) != 0)
+			px_die(&e);
+		o = out_new(&oc->m.x.out, dir_cols, 2);
+		for (int i = 0; i < n; i++) {
+			out_row(o);
+			out_str(o, 0, v[i].name);
+			out_str(o, 1, nz(v[i].url));
+		}
+		free(v);
+	} else {
+		struct pve_acme_challenge *v;
+
+		if (pve_acme_challenges_parse(&r.j, r.data, &v, &n, &e) != 0)
+			px_die(&e);
+		o = out_new(&oc->m.x.out, schema_cols, 3);
+		for (int i = 0; i < n; i++) {
+			out_row(o);
+			out_str(o, 0, v[i].id);
+			out_str(o, 1, nz(v[i].type));
+			out_str(o, 2, nz(v[i].name));
+		}
+		free(v);
+	}
+	if (cli_print(&oc->m.x, o, &e) != 0)
+		rc = px_report(&e);
+	out_free(o);
+	px_reply_free(&r);
+	return rc;
+}
+
 static void
 check_name(const char *what, const char *name)
 {
@@ -88,8 +168,7 @@ account(struct objcli *oc, int argc, char **argv, const char *directory)
 		if (argc != 1 || directory)
 			px_usage(&px_cmd_acme);
 		objcli_no_params(oc, verb);
-		return objcli_list(oc, "/cluster/acme/account", name_cols, 1,
-		    NULL, NULL);
+		return acme_list(oc, "/cluster/acme/account", 'a');
 	}
 	if (argc != 2)
 		px_usage(&px_cmd_acme);
@@ -165,8 +244,7 @@ plugin(struct objcli *oc, int argc, char **argv)
 		if (argc != 1)
 			px_usage(&px_cmd_acme);
 		objcli_no_params(oc, verb);
-		return objcli_list(oc, "/cluster/acme/plugins", plugin_cols, 6,
-		    NULL, NULL);
+		return acme_list(oc, "/cluster/acme/plugins", 'p');
 	}
 	if (argc != 2)
 		px_usage(&px_cmd_acme);
@@ -310,15 +388,13 @@ acme_main(int argc, char **argv)
 		px_usage(&px_cmd_acme);
 	else if (strcmp(argv[0], "directories") == 0) {
 		objcli_no_params(&oc, argv[0]);
-		rc = objcli_list(&oc, "/cluster/acme/directories", dir_cols, 2,
-		    NULL, NULL);
+		rc = acme_list(&oc, "/cluster/acme/directories", 'd');
 	} else if (strcmp(argv[0], "tos") == 0) {
 		objcli_no_params(&oc, argv[0]);
 		rc = tos(&oc, directory);
 	} else if (strcmp(argv[0], "challenge-schema") == 0) {
 		objcli_no_params(&oc, argv[0]);
-		rc = objcli_list(&oc, "/cluster/acme/challenge-schema",
-		    schema_cols, 3, NULL, NULL);
+		rc = acme_list(&oc, "/cluster/acme/challenge-schema", 's');
 	} else
 		px_errx(PX_EXIT_USAGE, "unknown subcommand '%s' (account, "
 		    "plugin, directories, tos, challenge-schema)", argv[0]);

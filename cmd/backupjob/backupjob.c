@@ -109,32 +109,93 @@ vmid_list(struct objcli *oc, const char *key, const char *list)
 	buf_free(&b);
 }
 
-/* The guests column: what the job selects. */
-static int
-fill_list(struct out *o, int col, const struct json *j, int row, void *arg)
+static const char *
+nz(const char *s)
 {
-	struct buf b = { 0 };
-	char *v;
+	return s[0] ? s : NULL;
+}
 
-	(void)arg;
-	if (col != 4)
-		return 0;
-	if (json_get_bool(j, row, "all", 0)) {
-		buf_adds(&b, "all");
-		if ((v = json_get_str(j, row, "exclude")) != NULL)
-			buf_printf(&b, " except %s", v);
-		free(v);
-	} else if ((v = json_get_str(j, row, "pool")) != NULL) {
-		buf_printf(&b, "pool %s", v);
-		free(v);
-	} else if ((v = json_get_str(j, row, "vmid")) != NULL) {
-		buf_adds(&b, v);
-		free(v);
+/* What job b selects: "all except 100", "pool prod", "100,101". */
+static void
+guests(struct buf *out, const struct pve_backup_job *b)
+{
+	if (b->all)
+		buf_printf(out, "all%s%s", b->exclude[0] ? " except " : "",
+		    b->exclude);
+	else if (b->pool[0])
+		buf_printf(out, "pool %s", b->pool);
+	else
+		buf_adds(out, b->vmid);
+}
+
+/* list: GET /cluster/backup, read by pve_backup_jobs_parse. */
+static int
+job_list(struct objcli *oc)
+{
+	struct pve_backup_job *v;
+	struct px_reply r;
+	struct px_err e = { 0 };
+	struct out *o;
+	int n, rc = 0;
+
+	objcli_get(oc, &r, "/cluster/backup");
+	if (pve_backup_jobs_parse(&r.j, r.data, &v, &n, &e) != 0)
+		px_die(&e);
+	o = out_new(&oc->m.x.out, list_cols, NCOLS(list_cols));
+	for (int i = 0; i < n; i++) {
+		struct buf g = { 0 };
+
+		guests(&g, &v[i]);
+		out_row(o);
+		out_str(o, 0, v[i].id);
+		out_bool(o, 1, v[i].enabled);
+		out_str(o, 2, nz(v[i].schedule));
+		if (v[i].next_run)
+			out_int(o, 3, v[i].next_run);
+		out_str(o, 4, g.len ? g.p : NULL);
+		out_str(o, 5, nz(v[i].node));
+		out_str(o, 6, nz(v[i].storage));
+		out_str(o, 7, nz(v[i].mode));
+		out_str(o, 8, nz(v[i].comment));
+		out_str(o, 9, nz(v[i].compress));
+		out_str(o, 10, nz(v[i].prune_backups));
+		out_str(o, 11, nz(v[i].notes_template));
+		buf_free(&g);
 	}
-	if (b.len)
-		out_str(o, col, b.p);
-	buf_free(&b);
-	return 1;
+	if (cli_print(&oc->m.x, o, &e) != 0)
+		rc = px_report(&e);
+	out_free(o);
+	free(v);
+	px_reply_free(&r);
+	return rc;
+}
+
+/* not-backed-up: the guests no job covers. */
+static int
+job_unprotected(struct objcli *oc)
+{
+	struct pve_unprotected *v;
+	struct px_reply r;
+	struct px_err e = { 0 };
+	struct out *o;
+	int n, rc = 0;
+
+	objcli_get(oc, &r, "/cluster/backup-info/not-backed-up");
+	if (pve_unprotected_parse(&r.j, r.data, &v, &n, &e) != 0)
+		px_die(&e);
+	o = out_new(&oc->m.x.out, unprotected_cols, NCOLS(unprotected_cols));
+	for (int i = 0; i < n; i++) {
+		out_row(o);
+		out_int(o, 0, v[i].vmid);
+		out_str(o, 1, nz(v[i].type));
+		out_str(o, 2, nz(v[i].name));
+	}
+	if (cli_print(&oc->m.x, o, &e) != 0)
+		rc = px_report(&e);
+	out_free(o);
+	free(v);
+	px_reply_free(&r);
+	return rc;
 }
 
 static void
@@ -393,8 +454,9 @@ job_included(struct objcli *oc, const char *id)
 	struct px_reply r;
 	struct px_err e = { 0 };
 	struct buf path = { 0 };
+	struct pve_backup_guest *v;
 	struct out *o;
-	int kids, c, i, rc = 0;
+	int n, rc = 0;
 
 	check_id(id);
 	objcli_no_params(oc, "included");
@@ -407,43 +469,25 @@ job_included(struct objcli *oc, const char *id)
 			    id, e.msg);
 		px_die(&e);
 	}
-	kids = json_get(&r.j, r.data, "children");
-	if (json_type(&r.j, kids) != JSON_ARRAY) {
-		px_fail(&e, PXE_PARSE, "GET %s: no children in the answer",
-		    path.p);
+	if (pve_backup_included_parse(&r.j, r.data, &v, &n, &e) != 0) {
+		struct px_err why = e;
+
+		px_fail(&e, why.id, "GET %s: %s", path.p, why.msg);
 		px_die(&e);
 	}
 	o = out_new(&oc->m.x.out, included_cols, NCOLS(included_cols));
-	JSON_FOREACH(&r.j, kids, c, i) {
-		struct buf in = { 0 }, ex = { 0 };
-		char *type = json_get_str(&r.j, c, "type");
-		char *name = json_get_str(&r.j, c, "name");
-		int vols = json_get(&r.j, c, "children"), v, q;
-
+	for (int i = 0; i < n; i++) {
 		out_row(o);
-		out_int(o, 0, json_get_int(&r.j, c, "id", 0));
-		out_str(o, 1, type);
-		out_str(o, 2, name);
-		if (json_type(&r.j, vols) == JSON_ARRAY)
-			JSON_FOREACH(&r.j, vols, v, q) {
-				char *vid = json_get_str(&r.j, v, "id");
-				struct buf *b = json_get_bool(&r.j, v,
-				    "included", 0) ? &in : &ex;
-
-				buf_printf(b, "%s%s", b->len ? "," : "",
-				    vid ? vid : "?");
-				free(vid);
-			}
-		out_str(o, 3, in.len ? in.p : NULL);
-		out_str(o, 4, ex.len ? ex.p : NULL);
-		buf_free(&in);
-		buf_free(&ex);
-		free(type);
-		free(name);
+		out_int(o, 0, v[i].vmid);
+		out_str(o, 1, nz(v[i].type));
+		out_str(o, 2, nz(v[i].name));
+		out_str(o, 3, nz(v[i].included));
+		out_str(o, 4, nz(v[i].excluded));
 	}
 	if (cli_print(&oc->m.x, o, &e) != 0)
 		rc = px_report(&e);
 	out_free(o);
+	free(v);
 	px_reply_free(&r);
 	buf_free(&path);
 	return rc;
@@ -494,12 +538,8 @@ backupjob_main(int argc, char **argv)
 			rc = job_write(&oc, verb, NULL);
 		} else {
 			objcli_no_params(&oc, verb);
-			rc = verb[0] == 'l' ? objcli_list(&oc,
-			    "/cluster/backup", list_cols, NCOLS(list_cols),
-			    fill_list, NULL) : objcli_list(&oc,
-			    "/cluster/backup-info/not-backed-up",
-			    unprotected_cols, NCOLS(unprotected_cols), NULL,
-			    NULL);
+			rc = verb[0] == 'l' ? job_list(&oc) :
+			    job_unprotected(&oc);
 		}
 	} else if (argc != 2) {
 		px_usage(&px_cmd_backupjob);

@@ -282,41 +282,55 @@ options_set(struct objcli *oc)
 static int
 config_show(struct objcli *oc, const char *what)
 {
-	if (strcmp(what, "nodes") == 0)
-		return objcli_list(oc, "/cluster/config/nodes", cfgnode_cols,
-		    NCOLS(cfgnode_cols), NULL, NULL);
-	if (strcmp(what, "join") == 0) {
+	if (strcmp(what, "nodes") == 0) {
+		struct pve_cfg_node *v;
 		struct px_reply r;
 		struct px_err e = { 0 };
 		struct out *o;
-		int t, n, rc = 0;
+		int n, rc = 0;
 
-		objcli_get(oc, &r, "/cluster/config/join");
-		t = json_get(&r.j, r.data, "nodelist");
-		n = t >= 0 ? json_len(&r.j, t) : 0;
-		o = out_new(&oc->m.x.out, join_cols, NCOLS(join_cols));
+		objcli_get(oc, &r, "/cluster/config/nodes");
+		if (pve_cfg_nodes_parse(&r.j, r.data, &v, &n, &e) != 0)
+			px_die(&e);
+		o = out_new(&oc->m.x.out, cfgnode_cols, NCOLS(cfgnode_cols));
 		for (int i = 0; i < n; i++) {
-			int el = json_at(&r.j, t, i);
-			char s[128];
-
 			out_row(o);
-			for (int c = 0; c < NCOLS(join_cols); c++) {
-				int v = json_get(&r.j, el, join_cols[c].name);
-
-				if (v < 0)
-					continue;
-				if (join_cols[c].type == OT_INT)
-					out_int(o, c, json_get_int(&r.j, el,
-					    join_cols[c].name, 0));
-				else {
-					json_strcpy(&r.j, v, s, sizeof(s));
-					out_str(o, c, s);
-				}
-			}
+			out_str(o, 0, v[i].node);
 		}
 		if (cli_print(&oc->m.x, o, &e) != 0)
 			rc = px_report(&e);
 		out_free(o);
+		free(v);
+		px_reply_free(&r);
+		return rc;
+	}
+	if (strcmp(what, "join") == 0) {
+		struct pve_join_node *v;
+		struct px_reply r;
+		struct px_err e = { 0 };
+		struct out *o;
+		int n, rc = 0;
+
+		objcli_get(oc, &r, "/cluster/config/join");
+		if (pve_cluster_join_parse(&r.j, r.data, &v, &n, &e) != 0)
+			px_die(&e);
+		o = out_new(&oc->m.x.out, join_cols, NCOLS(join_cols));
+		for (int i = 0; i < n; i++) {
+			out_row(o);
+			out_str(o, 0, v[i].name);
+			if (v[i].nodeid > 0)
+				out_int(o, 1, v[i].nodeid);
+			out_str(o, 2, v[i].pve_addr[0] ? v[i].pve_addr : NULL);
+			out_str(o, 3, v[i].ring0_addr[0] ? v[i].ring0_addr :
+			    NULL);
+			if (v[i].quorum_votes >= 0)
+				out_int(o, 4, v[i].quorum_votes);
+			out_str(o, 5, v[i].pve_fp[0] ? v[i].pve_fp : NULL);
+		}
+		if (cli_print(&oc->m.x, o, &e) != 0)
+			rc = px_report(&e);
+		out_free(o);
+		free(v);
 		px_reply_free(&r);
 		return rc;
 	}

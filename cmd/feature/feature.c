@@ -39,10 +39,11 @@ feature_main(int argc, char **argv)
 	struct px_err e = { 0 };
 	struct pve_guest g;
 	struct px_reply r;
-	struct buf path = { 0 }, nodes = { 0 };
+	struct buf path = { 0 };
+	char nodes[1024];
 	struct out *o;
 	const char *snap = NULL, *feat;
-	int ch, vmid, has = 0, c, i, rc;
+	int ch, vmid, has = 0, rc;
 
 	cli_init(&x);
 	px_getopt_init(&go, &px_cmd_feature, argc, argv);
@@ -81,35 +82,20 @@ feature_main(int argc, char **argv)
 	}
 	if (pve_get(x.client, &r, &e, "%s", path.p) != 0)
 		px_die(&e);
-	if (json_type(&r.j, r.data) != JSON_OBJECT ||
-	    json_bool(&r.j, json_get(&r.j, r.data, "hasFeature"), &has) != 0)
-		px_errx(PX_EXIT_FAIL, "GET %s: no hasFeature in the answer",
-		    path.p);
-	c = json_get(&r.j, r.data, "nodes");
-	if (json_type(&r.j, c) == JSON_ARRAY) {
-		int t;
-
-		JSON_FOREACH(&r.j, c, t, i) {
-			char n[64];
-
-			if (json_strcpy(&r.j, t, n, sizeof(n)) < 0 ||
-			    !pve_valid_node(n))
-				continue;
-			buf_printf(&nodes, "%s%s", nodes.len ? "," : "", n);
-		}
-	}
+	if (pve_feature_parse(&r.j, r.data, &has, nodes, sizeof(nodes),
+	    &e) != 0)
+		px_errx(PX_EXIT_FAIL, "GET %s: %s", path.p, e.msg);
 	px_reply_free(&r);
 	o = out_new(&x.out, cols, 4);
 	out_row(o);
 	out_int(o, 0, vmid);
 	out_str(o, 1, feat);
 	out_bool(o, 2, has);
-	out_str(o, 3, nodes.len ? nodes.p : NULL);
+	out_str(o, 3, nodes[0] ? nodes : NULL);
 	rc = cli_print(&x, o, &e) != 0 ? px_report(&e) : has ? 0 :
 	    PX_EXIT_FAIL;
 	out_free(o);
 	buf_free(&path);
-	buf_free(&nodes);
 	cli_free(&x);
 	return rc;
 }

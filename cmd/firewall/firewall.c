@@ -270,10 +270,7 @@ check_name(const char *what, const char *name, size_t max)
 static void
 check_cidr(const char *cidr)
 {
-	size_t n = strlen(cidr);
-
-	if (n == 0 || n > 64 || strspn(cidr, "0123456789abcdefABCDEF.:/") != n
-	    || (strchr(cidr, '.') == NULL && strchr(cidr, ':') == NULL))
+	if (!pve_fw_cidr_ok(cidr))
 		px_errx(PX_EXIT_USAGE, "'%s' is not an IP address or network",
 		    cidr);
 }
@@ -446,6 +443,7 @@ alias_verb(struct objcli *oc, struct scope *sc, int argc, char **argv)
 		    argv[2], argv[3], sc->what);
 	} else if (strcmp(verb, "set") == 0 && argc == 3) {
 		struct px_reply r;
+		struct px_err e = { 0 };
 		char cidr[80] = "";
 
 		if (oc->nparams == 0)
@@ -456,8 +454,9 @@ alias_verb(struct objcli *oc, struct scope *sc, int argc, char **argv)
 		 * changes: the current one */
 		if (!objcli_has(oc, "cidr")) {
 			objcli_get(oc, &r, "%s", path.p);
-			json_strcpy(&r.j, json_get(&r.j, r.data, "cidr"), cidr,
-			    sizeof(cidr));
+			if (pve_fw_alias_cidr(&r.j, r.data, cidr, sizeof(cidr),
+			    &e) != 0)
+				px_die(&e);
 			px_reply_free(&r);
 			form_add(&extra, "cidr", cidr);
 		}
@@ -596,6 +595,36 @@ static const struct out_col ref_cols[] = {
 	{ "scope", OT_STR, 0 }, { "comment", OT_STR, 0 },
 };
 
+/* refs: GET path, read by pve_fw_refs_parse. */
+static int
+refs_list(struct objcli *oc, const char *path)
+{
+	struct pve_fw_ref *v;
+	struct px_reply r;
+	struct px_err e = { 0 };
+	struct out *o;
+	int n, rc = 0;
+
+	objcli_get(oc, &r, "%s", path);
+	if (pve_fw_refs_parse(&r.j, r.data, &v, &n, &e) != 0)
+		px_die(&e);
+	o = out_new(&oc->m.x.out, ref_cols, 5);
+	for (int i = 0; i < n; i++) {
+		out_row(o);
+		out_str(o, 0, S(v[i].type));
+		out_str(o, 1, v[i].name);
+		out_str(o, 2, S(v[i].ref));
+		out_str(o, 3, S(v[i].scope));
+		out_str(o, 4, S(v[i].comment));
+	}
+	if (cli_print(&oc->m.x, o, &e) != 0)
+		rc = px_report(&e);
+	out_free(o);
+	free(v);
+	px_reply_free(&r);
+	return rc;
+}
+
 int
 firewall_main(int argc, char **argv)
 {
@@ -733,7 +762,7 @@ firewall_main(int argc, char **argv)
 				px_errx(PX_EXIT_USAGE, "refs --type: alias or "
 				    "ipset");
 		}
-		rc = objcli_list(&oc, path.p, ref_cols, 5, NULL, NULL);
+		rc = refs_list(&oc, path.p);
 		buf_free(&path);
 	} else {
 		px_usage(&px_cmd_firewall);

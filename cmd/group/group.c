@@ -11,6 +11,7 @@
 #include "enc.h"
 #include "json.h"
 #include "objcli.h"
+#include "pve_cluster.h"
 #include "pve_usergroups.h"
 #include "pve_objrisk_access.h"
 
@@ -161,6 +162,34 @@ group_members(struct objcli *oc, const char *verb, const char *group,
 	return rc;
 }
 
+/* list: GET /access/groups, read by pve_groups_parse. */
+static int
+group_list(struct objcli *oc)
+{
+	struct pve_group *v;
+	struct px_reply r;
+	struct px_err e = { 0 };
+	struct out *o;
+	int n, rc = 0;
+
+	objcli_get(oc, &r, "/access/groups");
+	if (pve_groups_parse(&r.j, r.data, &v, &n, &e) != 0)
+		px_die(&e);
+	o = out_new(&oc->m.x.out, list_cols, 3);
+	for (int i = 0; i < n; i++) {
+		out_row(o);
+		out_str(o, 0, v[i].groupid);
+		out_str(o, 1, v[i].users[0] ? v[i].users : NULL);
+		out_str(o, 2, v[i].comment[0] ? v[i].comment : NULL);
+	}
+	if (cli_print(&oc->m.x, o, &e) != 0)
+		rc = px_report(&e);
+	out_free(o);
+	free(v);
+	px_reply_free(&r);
+	return rc;
+}
+
 int
 group_main(int argc, char **argv)
 {
@@ -186,8 +215,7 @@ group_main(int argc, char **argv)
 		if (argc != 1)
 			px_usage(&px_cmd_group);
 		objcli_no_params(&oc, verb);
-		rc = objcli_list(&oc, "/access/groups", list_cols, 3, NULL,
-		    NULL);
+		rc = group_list(&oc);
 		objcli_free(&oc);
 		return rc;
 	}

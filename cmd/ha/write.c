@@ -493,15 +493,20 @@ rule_verb(struct objcli *oc, const struct ha_args *a, const char *verb,
 		snprintf(summary, sizeof(summary), "create %s rule %s", a->type,
 		    id);
 	} else if (strcmp(verb, "set") == 0) {
-		int k;
+		struct px_err e = { 0 };
 
 		if (oc->nparams == 0)
 			px_errx(PX_EXIT_USAGE, "rule set: nothing to change "
 			    "(give --resources, --nodes, --comment ... or "
 			    "--raw)");
 		get_obj(oc, &r, path.p, what);
-		if ((k = json_get(&r.j, r.data, "type")) >= 0)
-			json_strcpy(&r.j, k, type, sizeof(type));
+		if (pve_word_get(&r.j, r.data, "type", type, sizeof(type),
+		    &e) != 0) {
+			struct px_err why = e;
+
+			px_fail(&e, why.id, "GET %s: %s", path.p, why.msg);
+			px_die(&e);
+		}
 		px_reply_free(&r);
 		if (a->type && strcmp(a->type, type) != 0)
 			px_errx(PX_EXIT_USAGE, "rule %s is a %s rule: a type "

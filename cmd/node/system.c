@@ -412,8 +412,11 @@ hosts_verb(struct mutcli *m, struct nodesys *ns, int set, const char *node,
 			out_record(o);
 			out_row(o);
 			ns_str(o, 0, h.digest);
-			/* one line in a record, as px has always printed it */
-			out_str(o, 1, text_sanitize(h.data));
+			/* JSON keeps the file's lines and tabs (escaped by
+			 * out); a TSV cell is one line */
+			out_str(o, 1, m->x.out.fmt == OUT_JSON ||
+			    m->x.out.fmt == OUT_JSONL ? h.data :
+			    text_sanitize(h.data));
 			rc = ns_print(m, o);
 		}
 		pve_node_hosts_free(&h);

@@ -192,59 +192,21 @@ add_secret(struct objcli *oc, const char *arg, int from_env)
 	buf_wipe(&v);
 }
 
-/* Endpoint listing: the type's own or all four, one table. */
-struct ep_fill {
-	const char *type;
-};
-
-static int
-ep_fill(struct out *o, int col, const struct json *j, int row, void *arg)
+static const char *
+nz(const char *s)
 {
-	struct ep_fill *f = arg;
-	const char *to = NULL;
-	int k;
-
-	if (col == 1) {
-		out_str(o, col, f->type);
-		return 1;
-	}
-	if (col != 4)
-		return 0;
-	if (strcmp(f->type, "webhook") == 0)
-		to = "url";
-	else if (strcmp(f->type, "gotify") == 0)
-		to = "server";
-	if (to == NULL) {
-		struct buf b = { 0 };
-		const char *keys[] = { "mailto", "mailto-user" };
-
-		for (int i = 0; i < 2; i++) {
-			int a = json_get(j, row, keys[i]), t, n;
-
-			if (a < 0 || json_type(j, a) != JSON_ARRAY)
-				continue;
-			JSON_FOREACH(j, a, t, n) {
-				char *s = json_strdup(j, t);
-
-				buf_printf(&b, "%s%s", b.len ? "," : "",
-				    s ? s : "");
-				free(s);
-			}
-		}
-		if (b.len)
-			out_str(o, col, b.p);
-		buf_free(&b);
-		return 1;
-	}
-	if ((k = json_get(j, row, to)) >= 0) {
-		char *s = json_strdup(j, k);
-
-		out_str(o, col, s);
-		free(s);
-	}
-	return 1;
+	return s[0] ? s : NULL;
 }
 
+/* A boolean PVE may leave out (-1): no cell then. */
+static void
+tri(struct out *o, int col, int v)
+{
+	if (v >= 0)
+		out_bool(o, col, v);
+}
+
+/* Endpoint listing: the type's own or all four, one table. */
 static int
 endpoint_list(struct objcli *oc, const char *type)
 {
@@ -254,52 +216,102 @@ endpoint_list(struct objcli *oc, const char *type)
 
 	o = out_new(&oc->m.x.out, ep_cols, 6);
 	for (int i = 0; types[i]; i++) {
-		struct ep_fill f = { types[i] };
+		struct pve_notify_endpoint *v;
 		struct px_reply r;
-		int t, n;
+		int n;
 
 		if (type && strcmp(type, types[i]) != 0)
 			continue;
 		objcli_get(oc, &r, "/cluster/notifications/endpoints/%s",
 		    types[i]);
-		if (json_type(&r.j, r.data) != JSON_ARRAY) {
-			px_warn("GET /cluster/notifications/endpoints/%s: the "
-			    "answer's data is not a list", types[i]);
+		if (pve_notify_endpoints_parse(&r.j, r.data, types[i], &v, &n,
+		    &e) != 0) {
+			px_warn("GET /cluster/notifications/endpoints/%s: %s",
+			    types[i], e.msg);
 			rc = PX_EXIT_FAIL;
 			px_reply_free(&r);
 			continue;
 		}
-		JSON_FOREACH(&r.j, r.data, t, n) {
-			if (json_type(&r.j, t) != JSON_OBJECT)
-				continue;
+		for (int q = 0; q < n; q++) {
 			out_row(o);
-			for (int c = 0; c < 6; c++) {
-				int k;
-
-				if (ep_fill(o, c, &r.j, t, &f))
-					continue;
-				if ((k = json_get(&r.j, t,
-				    ep_cols[c].name)) < 0 ||
-				    json_is_null(&r.j, k))
-					continue;
-				if (ep_cols[c].type == OT_BOOL) {
-					int b;
-
-					if (json_bool(&r.j, k, &b) == 0)
-						out_bool(o, c, b);
-				} else {
-					char *s = json_strdup(&r.j, k);
-
-					out_str(o, c, s);
-					free(s);
-				}
-			}
+			out_str(o, 0, v[q].name);
+			out_str(o, 1, types[i]);
+			tri(o, 2, v[q].disable);
+			out_str(o, 3, nz(v[q].origin));
+			out_str(o, 4, nz(v[q].to));
+			out_str(o, 5, nz(v[q].comment));
 		}
+		free(v);
 		px_reply_free(&r);
 	}
 	if (cli_print(&oc->m.x, o, &e) != 0)
 		rc = px_report(&e);
 	out_free(o);
+	return rc;
+}
+
+/* matcher list: GET /cluster/notifications/matchers. */
+static int
+matcher_list(struct objcli *oc)
+{
+	struct pve_notify_matcher *v;
+	struct px_reply r;
+	struct px_err e = { 0 };
+	struct out *o;
+	int n, rc = 0;
+
+	objcli_get(oc, &r, "/cluster/notifications/matchers");
+	if (pve_notify_matchers_parse(&r.j, r.data, &v, &n, &e) != 0)
+		px_die(&e);
+	o = out_new(&oc->m.x.out, matcher_cols, 10);
+	for (int i = 0; i < n; i++) {
+		out_row(o);
+		out_str(o, 0, v[i].name);
+		out_str(o, 1, nz(v[i].target));
+		out_str(o, 2, nz(v[i].mode));
+		out_str(o, 3, nz(v[i].severity));
+		out_str(o, 4, nz(v[i].field));
+		out_str(o, 5, nz(v[i].calendar));
+		tri(o, 6, v[i].invert);
+		tri(o, 7, v[i].disable);
+		out_str(o, 8, nz(v[i].origin));
+		out_str(o, 9, nz(v[i].comment));
+	}
+	if (cli_print(&oc->m.x, o, &e) != 0)
+		rc = px_report(&e);
+	out_free(o);
+	free(v);
+	px_reply_free(&r);
+	return rc;
+}
+
+/* targets: GET /cluster/notifications/targets. */
+static int
+target_list(struct objcli *oc)
+{
+	struct pve_notify_target *v;
+	struct px_reply r;
+	struct px_err e = { 0 };
+	struct out *o;
+	int n, rc = 0;
+
+	objcli_get(oc, &r, "/cluster/notifications/targets");
+	if (pve_notify_targets_parse(&r.j, r.data, &v, &n, &e) != 0)
+		px_die(&e);
+	o = out_new(&oc->m.x.out, target_cols, 5);
+	for (int i = 0; i < n; i++) {
+		out_row(o);
+		out_str(o, 0, v[i].name);
+		out_str(o, 1, nz(v[i].type));
+		tri(o, 2, v[i].disable);
+		out_str(o, 3, nz(v[i].origin));
+		out_str(o, 4, nz(v[i].comment));
+	}
+	if (cli_print(&oc->m.x, o, &e) != 0)
+		rc = px_report(&e);
+	out_free(o);
+	free(v);
+	px_reply_free(&r);
 	return rc;
 }
 
@@ -429,8 +441,7 @@ matcher(struct objcli *oc, int argc, char **argv)
 		if (argc != 1)
 			px_usage(&px_cmd_notify);
 		objcli_no_params(oc, "list");
-		return objcli_list(oc, "/cluster/notifications/matchers",
-		    matcher_cols, 10, NULL, NULL);
+		return matcher_list(oc);
 	}
 	if (argc != 2)
 		px_usage(&px_cmd_notify);
@@ -521,8 +532,7 @@ notify_main(int argc, char **argv)
 		if (argc != 1)
 			px_usage(&px_cmd_notify);
 		objcli_no_params(&oc, "targets");
-		rc = objcli_list(&oc, "/cluster/notifications/targets",
-		    target_cols, 5, NULL, NULL);
+		rc = target_list(&oc);
 	} else if (strcmp(argv[0], "test") == 0) {
 		if (argc != 2)
 			px_usage(&px_cmd_notify);

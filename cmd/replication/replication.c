@@ -185,7 +185,6 @@ job_source(struct objcli *oc, const char *id, char *node, size_t n)
 	struct px_reply r;
 	struct px_err e = { 0 };
 	struct buf p = { 0 };
-	int k;
 
 	job_path(&p, id);
 	objcli_connect(oc);
@@ -196,9 +195,15 @@ job_source(struct objcli *oc, const char *id, char *node, size_t n)
 			    "(%s)", id, e.msg);
 		px_die(&e);
 	}
-	node[0] = '\0';
-	if ((k = json_get(&r.j, r.data, "source")) >= 0)
-		json_strcpy(&r.j, k, node, n);
+	if (pve_word_get(&r.j, r.data, "source", node, n, &e) != 0 ||
+	    (node[0] && !pve_valid_node(node))) {
+		struct px_err why = e;
+
+		px_fail(&e, PXE_PARSE, "GET %s: %s%s%s", p.p, node[0] ?
+		    "source '" : "", node[0] ? node : why.msg, node[0] ?
+		    "' is not a node" : "");
+		px_die(&e);
+	}
 	px_reply_free(&r);
 	buf_free(&p);
 	if (node[0] == '\0') {

@@ -72,18 +72,100 @@ static const struct out_col state_cols[] = {
 	{ "keys", OT_STR, 0 },
 };
 
+static const char *
+nz(const char *s)
+{
+	return s[0] ? s : NULL;
+}
+
+/* An integer or boolean PVE may leave out (-1): no cell then. */
+static void
+opt_int(struct out *o, int col, int v)
+{
+	if (v >= 0)
+		out_int(o, col, v);
+}
+
+static void
+opt_bool(struct out *o, int col, int v)
+{
+	if (v >= 0)
+		out_bool(o, col, v);
+}
+
+/* zone, vnet or subnet list (kind 'z', 'v', 's'): GET path. */
+static int
+sdn_list(struct objcli *oc, const char *path, int kind)
+{
+	struct px_reply r;
+	struct px_err e = { 0 };
+	struct out *o;
+	int n, rc = 0;
+
+	objcli_get(oc, &r, "%s", path);
+	if (kind == 'z') {
+		struct pve_sdn_zone *v;
+
+		if (pve_sdn_zones_parse(&r.j, r.data, &v, &n, &e) != 0)
+			px_die(&e);
+		o = out_new(&oc->m.x.out, zone_cols, 8);
+		for (int i = 0; i < n; i++) {
+			out_row(o);
+			out_str(o, 0, v[i].zone);
+			out_str(o, 1, nz(v[i].type));
+			out_str(o, 2, nz(v[i].bridge));
+			opt_int(o, 3, v[i].tag);
+			out_str(o, 4, nz(v[i].peers));
+			opt_int(o, 5, v[i].mtu);
+			out_str(o, 6, nz(v[i].ipam));
+			out_str(o, 7, nz(v[i].nodes));
+		}
+		free(v);
+	} else if (kind == 'v') {
+		struct pve_sdn_vnet *v;
+
+		if (pve_sdn_vnets_parse(&r.j, r.data, &v, &n, &e) != 0)
+			px_die(&e);
+		o = out_new(&oc->m.x.out, vnet_cols, 5);
+		for (int i = 0; i < n; i++) {
+			out_row(o);
+			out_str(o, 0, v[i].vnet);
+			out_str(o, 1, nz(v[i].zone));
+			opt_int(o, 2, v[i].tag);
+			opt_bool(o, 3, v[i].vlanaware);
+			out_str(o, 4, nz(v[i].alias));
+		}
+		free(v);
+	} else {
+		struct pve_sdn_subnet *v;
+
+		if (pve_sdn_subnets_parse(&r.j, r.data, &v, &n, &e) != 0)
+			px_die(&e);
+		o = out_new(&oc->m.x.out, subnet_cols, 6);
+		for (int i = 0; i < n; i++) {
+			out_row(o);
+			out_str(o, 0, v[i].subnet);
+			out_str(o, 1, nz(v[i].cidr));
+			out_str(o, 2, nz(v[i].gateway));
+			opt_bool(o, 3, v[i].snat);
+			out_str(o, 4, nz(v[i].zone));
+			out_str(o, 5, nz(v[i].vnet));
+		}
+		free(v);
+	}
+	if (cli_print(&oc->m.x, o, &e) != 0)
+		rc = px_report(&e);
+	out_free(o);
+	px_reply_free(&r);
+	return rc;
+}
+
 /* What the options gave that is not a plain parameter. */
 struct sdn_args {
 	const char *tag;
 	const char *zone;
 	const char *type;
 };
-
-static const char *
-nz(const char *s)
-{
-	return s[0] ? s : NULL;
-}
 
 /* Whether the space-separated list holds word. */
 static int
@@ -349,10 +431,8 @@ sdn_object(struct objcli *oc, const struct sdn_args *a, const char *kind,
 		if (a->tag || a->zone || a->type)
 			px_errx(PX_EXIT_USAGE, "%s takes no parameters", verb);
 		if (verb[0] == 'l') {
-			rc = is_zone ? objcli_list(oc, col.p, zone_cols, 8,
-			    NULL, NULL) : is_vnet ? objcli_list(oc, col.p,
-			    vnet_cols, 5, NULL, NULL) : objcli_list(oc, col.p,
-			    subnet_cols, 6, NULL, NULL);
+			rc = sdn_list(oc, col.p, is_zone ? 'z' : is_vnet ?
+			    'v' : 's');
 		} else {
 			snprintf(summary, sizeof(summary), "%s %s", kind, id);
 			buf_addc(&col, '/');

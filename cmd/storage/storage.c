@@ -282,7 +282,6 @@ storage_type(struct objcli *oc, const char *path, const char *id,
 {
 	struct px_reply r;
 	struct px_err e = { 0 };
-	int k;
 
 	objcli_connect(oc);
 	if (pve_get(oc->m.x.client, &r, &e, "%s", path) != 0) {
@@ -291,9 +290,12 @@ storage_type(struct objcli *oc, const char *path, const char *id,
 			px_errx(PX_EXIT_NOTFOUND, "no storage '%s'", id);
 		px_die(&e);
 	}
-	type[0] = '\0';
-	if ((k = json_get(&r.j, r.data, "type")) >= 0)
-		json_strcpy(&r.j, k, type, size);
+	if (pve_word_get(&r.j, r.data, "type", type, size, &e) != 0) {
+		struct px_err why = e;
+
+		px_fail(&e, why.id, "GET %s: %s", path, why.msg);
+		px_die(&e);
+	}
 	px_reply_free(&r);
 }
 

@@ -15,6 +15,7 @@
 #include "enc.h"
 #include "json.h"
 #include "objcli.h"
+#include "pve_cluster.h"
 #include "pve_objrisk_access.h"
 
 enum { O_SECRET_FILE = PX_O_LONG };
@@ -44,19 +45,35 @@ static const struct out_col secret_cols[] = {
 	{ "secret-file", OT_STR, 0 },
 };
 
-/* expire 0 is "never": no time to show. */
+/* list: the user's tokens, read by pve_tokens_parse; expire 0 is
+ * "never": no time to show. */
 static int
-list_fill(struct out *o, int col, const struct json *j, int row, void *arg)
+token_list(struct objcli *oc, const char *path)
 {
-	long long ll;
-	int t;
+	struct pve_token *v;
+	struct px_reply r;
+	struct px_err e = { 0 };
+	struct out *o;
+	int n, rc = 0;
 
-	(void)o;
-	(void)arg;
-	if (col != 2)
-		return 0;
-	t = json_get(j, row, "expire");
-	return t < 0 || (json_int(j, t, &ll) == 0 && ll == 0);
+	objcli_get(oc, &r, "%s", path);
+	if (pve_tokens_parse(&r.j, r.data, &v, &n, &e) != 0)
+		px_die(&e);
+	o = out_new(&oc->m.x.out, list_cols, 4);
+	for (int i = 0; i < n; i++) {
+		out_row(o);
+		out_str(o, 0, v[i].tokenid);
+		out_bool(o, 1, v[i].privsep);
+		if (v[i].expire != 0)
+			out_int(o, 2, v[i].expire);
+		out_str(o, 3, v[i].comment[0] ? v[i].comment : NULL);
+	}
+	if (cli_print(&oc->m.x, o, &e) != 0)
+		rc = px_report(&e);
+	out_free(o);
+	free(v);
+	px_reply_free(&r);
+	return rc;
 }
 
 static void
@@ -283,8 +300,7 @@ token_main(int argc, char **argv)
 			px_usage(&px_cmd_token);
 		objcli_no_params(&oc, verb);
 		token_path(&path, argv[1], NULL);
-		rc = objcli_list(&oc, path.p, list_cols, 4, list_fill,
-		    NULL);
+		rc = token_list(&oc, path.p);
 		buf_free(&path);
 		objcli_free(&oc);
 		return rc;

@@ -54,6 +54,9 @@ like "$out" '^127\.0\.0\.1 localhost' "hosts: the file as text"
 like "$out" 'pve1\.pxsim\.lan pve1' "hosts: the node's own line"
 run px node hosts pve1 -j
 like "$out" '"digest":"[0-9a-f]{40}","data":"127' "hosts -j: digest and data"
+run px node hosts pve1 -j
+like "$out" 'localhost\\n10\.0\.0\.11 pve1' "hosts -j: the file's newlines kept, JSON-escaped"
+is "$(printf '%s' "$out" | jget data | grep -c .)" "$(px node hosts pve1 | grep -c .)" "hosts -j: as many lines as the file"
 run px node services pve1 -j
 like "$out" '"name":"pveproxy","service":"pveproxy","state":"running","active_state":"active","unit_state":"enabled"' "services: the JSON keys"
 run px node apt upgradable pve2 -f tsv -H -c package,old,new
@@ -400,5 +403,18 @@ is "$(sim_api_status POST nodes/pve1/services/nosuch/stop)" 400 "pxsim: a servic
 is "$(sim_api_status GET 'nodes/pve1/syslog?since=yesterday')" 400 "pxsim: syslog since outside PVE's pattern: 400"
 is "$(sim_api_status GET 'nodes/pve1/journal?since=1&startcursor=x')" 400 "pxsim: journal since with startcursor: 400"
 is "$(sim_api_status POST nodes/pve1/hosts 'digest=0000')" 400 "pxsim: hosts without data: 400"
+
+# --- a hostile /etc/hosts: controls sanitized, lines kept in JSON only
+d=$(px node hosts pve3 -f tsv -H -c digest)
+curl -sk -o /dev/null -X POST -H "Authorization: $SIM_AUTH" \
+	--data-urlencode "data=$(printf '127.0.0.1\tlocalhost\n10.0.0.5 evil\033]0;x\007 host\r\n# end')" \
+	--data-urlencode "digest=$d" "$SIM_URL/api2/json/nodes/pve3/hosts"
+run px node hosts pve3 -j
+like "$out" '"data":"127\.0\.0\.1\\tlocalhost\\n10\.0\.0\.5 evil\?\]0;x\? host\?\\n# end"' "hosts -j: tab and newlines escaped, ESC BEL CR as '?'"
+run px node hosts pve3
+is "$(printf '%s' "$out" | tr -d '\n' | tr -d '[:print:]' | wc -c)" 0 "hosts: the table holds no control character"
+like "$out" 'evil\?\]0;x\? host' "hosts: the escape shown as '?'"
+run px node hosts pve3 -f tsv -H
+is "$(printf '%s\n' "$out" | grep -c .)" 1 "hosts -f tsv: one row, one line"
 
 done_testing
