@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include "enc.h"
-#include "json.h"
 #include "objcli.h"
+#include "pve_aplinfo.h"
 #include "pve_files.h"
 
 static const struct px_opt opts[] = {
@@ -21,6 +21,7 @@ PX_COMMAND(aplinfo, "list the container templates PVE offers, or "
     "download one to a storage", opts, NULL,
     "[node] | download node storage template");
 
+/* in the order of enum pve_apl_field (pve_aplinfo.h) */
 static const struct out_col cols[] = {
 	{ "template", OT_STR, 0 }, { "section", OT_STR, 0 },
 	{ "os", OT_STR, 0 }, { "version", OT_STR, 0 },
@@ -68,16 +69,59 @@ aplinfo_path(struct buf *p, const char *node)
 	buf_adds(p, "/aplinfo");
 }
 
+/* The catalogue of node, read: *v, *n (exits on failure). */
+static void
+catalogue(struct objcli *oc, const char *node, struct pve_apl **v, int *n)
+{
+	struct px_reply r;
+	struct buf p = { 0 };
+	struct px_err e = { 0 };
+
+	aplinfo_path(&p, node);
+	objcli_get(oc, &r, "%s", p.p);
+	if (pve_aplinfo_parse(&r.j, r.data, v, n, &e) != 0)
+		px_die(&e);
+	px_reply_free(&r);
+	buf_free(&p);
+}
+
 static int
 list(struct objcli *oc, const char *node)
 {
-	struct buf p = { 0 };
-	int rc;
+	struct pve_apl *v;
+	struct px_err e = { 0 };
+	struct out *o;
+	int n, rc = 0, json = oc->m.x.out.fmt == OUT_JSON ||
+	    oc->m.x.out.fmt == OUT_JSONL;
 
-	aplinfo_path(&p, node);
-	rc = objcli_list(oc, p.p, cols, (int)(sizeof(cols) / sizeof(cols[0])),
-	    NULL, NULL);
-	buf_free(&p);
+	catalogue(oc, node, &v, &n);
+	o = out_new(&oc->m.x.out, cols, (int)(sizeof(cols) /
+	    sizeof(cols[0])));
+	for (int i = 0; i < n; i++) {
+		if (v[i].bad) {
+			char origin[100];
+
+			/* reported; the command exits 1 (px_diag_status) */
+			snprintf(origin, sizeof(origin), "GET /nodes/%.64s/"
+			    "aplinfo", node);
+			px_drop(origin, i, "not an object");
+			continue;
+		}
+		out_row(o);
+		for (int c = 0; c < APL_NFIELDS; c++) {
+			char *s = v[i].f[c];
+
+			if (s == NULL)
+				continue;
+			/* JSON keeps a description's lines (escaped by
+			 * out); a table or TSV cell is one line */
+			out_str(o, c, json ? s : text_sanitize(s));
+		}
+	}
+	if (cli_print(&oc->m.x, o, &e) != 0)
+		rc = px_report(&e);
+	out_free(o);
+	pve_aplinfo_free(v, n);
 	return rc;
 }
 
@@ -85,23 +129,15 @@ list(struct objcli *oc, const char *node)
 static int
 offered(struct objcli *oc, const char *node, const char *tpl)
 {
-	struct px_reply r;
-	struct buf p = { 0 };
-	int k, found = 0;
+	struct pve_apl *v;
+	int n, found = 0;
 
-	aplinfo_path(&p, node);
-	objcli_get(oc, &r, "%s", p.p);
-	buf_free(&p);
-	if (json_type(&r.j, r.data) == JSON_ARRAY)
-		for (int i = 0; (k = json_at(&r.j, r.data, i)) >= 0; i++) {
-			char v[512];
-			int f = json_get(&r.j, k, "template");
-
-			if (f >= 0 && json_strcpy(&r.j, f, v, sizeof(v)) >= 0 &&
-			    strcmp(v, tpl) == 0)
-				found = 1;
-		}
-	px_reply_free(&r);
+	catalogue(oc, node, &v, &n);
+	for (int i = 0; i < n; i++)
+		if (v[i].f[APL_TEMPLATE] != NULL &&
+		    strcmp(v[i].f[APL_TEMPLATE], tpl) == 0)
+			found = 1;
+	pve_aplinfo_free(v, n);
 	return found;
 }
 

@@ -18,6 +18,15 @@ run px aplinfo "$node" -f json
 like "$out" '"template":"debian-12-standard_12.7-1_amd64.tar.zst".*"sha512sum":"[0-9a-f]{128}"' "json: the template with its sha512sum"
 run px aplinfo "$node" -H -f tsv -c template,location
 like "$out" "$tpl	http://download.proxmox.com/images/system/$tpl" "tsv: the location"
+run px aplinfo "$node" -j -c template,description
+like "$out" '"description":"TurnKey Nextcloud\\nNextcloud is a file sharing server\\n\\twith calendars' "json: a description's newlines and tab kept, escaped"
+is "$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)[4]["description"])' | grep -c .)" 3 "json: the description's three lines"
+run px aplinfo "$node" -c template,description
+like "$out" 'TurnKey Nextcloud Nextcloud is a file sharing server  with calendars' "table: the description on one line"
+is "$(printf '%s' "$out" | tr -d '\n' | tr -d '[:print:]' | wc -c)" 0 "table: no control character"
+run px aplinfo "$node" -H -f tsv -c template,description
+is "$(printf '%s\n' "$out" | grep -c .)" 5 "tsv: one line per template"
+unlike "$out" '\\n' "tsv: no escaped newline in a cell"
 run px aplinfo 'bad node'
 is "$rc" 2 "a bad node name: usage"
 

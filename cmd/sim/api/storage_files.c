@@ -739,7 +739,10 @@ H(h_aplinfo)
 		jw_kstr(&w, "os", a->os);
 		jw_kstr(&w, "section", a->section);
 		jw_kstr(&w, "headline", a->headline);
-		jw_kstr(&w, "description", a->headline);
+		/* PVE's descriptions are aplinfo.dat's indented lines */
+		jw_kstr(&w, "description", tk ? "TurnKey Nextcloud\n"
+		    "Nextcloud is a file sharing server\n"
+		    "\twith calendars and contacts." : a->headline);
 		jw_kstr(&w, "architecture", "amd64");
 		jw_kstr(&w, "source", tk ? "https://releases.turnkeylinux.org/"
 		    "pve/aplinfo.dat" : "http://download.proxmox.com/images/"
