@@ -197,6 +197,30 @@ objcli_get(struct objcli *oc, struct px_reply *r, const char *fmt, ...)
 	buf_free(&p);
 }
 
+static void emit(struct jw *w, const struct json *j, int t);
+
+char *
+objcli_json_text(const struct json *j, int t, size_t max)
+{
+	struct buf b = { 0 };
+	struct jw w;
+	size_t cut;
+
+	/* re-encoded: px's own escapes, never the server's text */
+	jw_init(&w, &b);
+	emit(&w, j, t);
+	buf_addc(&b, '\0');
+	if (max < 4)
+		max = 4;
+	if (strlen(b.p) > max) {
+		cut = max - 3;
+		while (cut > 0 && ((unsigned char)b.p[cut] & 0xc0) == 0x80)
+			cut--;
+		memcpy(b.p + cut, "...", 4);
+	}
+	return text_sanitize(b.p);
+}
+
 /* A cell from the value at t, per the column's type. */
 static void
 cell(struct out *o, int col, enum out_type type, const struct json *j, int t)
@@ -210,9 +234,7 @@ cell(struct out *o, int col, enum out_type type, const struct json *j, int t)
 		return;
 	jt = json_type(j, t);
 	if (jt == JSON_ARRAY || jt == JSON_OBJECT) {
-		size_t n;
-		const char *raw = json_raw(j, t, &n);
-		char *s = strndup(raw, n);
+		char *s = objcli_json_text(j, t, OBJCLI_CELL_MAX);
 
 		out_str(o, col, s);
 		free(s);

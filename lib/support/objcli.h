@@ -74,10 +74,21 @@ void objcli_no_params(const struct objcli *oc, const char *verb);
 typedef int (*objcli_fill_fn)(struct out *o, int col, const struct json *j,
     int row, void *arg);
 
+/* The longest array or object cell objcli_list prints. */
+#define OBJCLI_CELL_MAX 1024
+
+/*
+ * The value at t as compact JSON, re-encoded by px (a string's escapes
+ * px's own), every control that is left (a raw C1 character) '?', and
+ * cut to at most max bytes (at least 4) on a character boundary, ending
+ * "..." when cut.  malloc'd: the caller frees.
+ */
+char *objcli_json_text(const struct json *j, int t, size_t max);
+
 /*
  * GET path and print its data array with cols (each row's key of the
- * column's name, as its type; an array or object cell as compact
- * JSON).  A row that is not an object is dropped with px_drop (stderr,
+ * column's name, as its type; an array or object cell as
+ * objcli_json_text, at most OBJCLI_CELL_MAX bytes).  A row that is not an object is dropped with px_drop (stderr,
  * and the command exits 1 after the good rows).  Returns the exit
  * status.
  */
