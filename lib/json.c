@@ -15,6 +15,7 @@
 #include <string.h>
 
 #define JSON_JSMN_CODE	/* jsmn's code, once, here */
+#include "enc.h"
 #include "json_impl.h"
 
 int
@@ -445,4 +446,68 @@ json_strcpy(const struct json *j, int t, char *buf, size_t size)
 		buf[k] = '\0';
 	}
 	return (long)n;
+}
+
+void
+jw_json(struct jw *w, const struct json *j, int t)
+{
+	int k, i, b;
+	size_t n;
+	const char *raw;
+	char *s;
+
+	switch (json_type(j, t)) {
+	case JSON_OBJECT:
+		jw_obj(w);
+		JSON_FOREACH_KV(j, t, k, i) {
+			s = json_strdup(j, k);
+			jw_key(w, s ? s : "");
+			free(s);
+			jw_json(w, j, k + 1);
+		}
+		jw_end(w);
+		return;
+	case JSON_ARRAY:
+		jw_arr(w);
+		JSON_FOREACH(j, t, k, i)
+			jw_json(w, j, k);
+		jw_end(w);
+		return;
+	case JSON_STRING:
+		s = json_strdup(j, t);
+		jw_str(w, s);
+		free(s);
+		return;
+	case JSON_NUMBER:
+		raw = json_raw(j, t, &n);
+		jw_raw(w, raw, n);
+		return;
+	default:
+		if (json_bool(j, t, &b) == 0)
+			jw_bool(w, b);
+		else
+			jw_null(w);
+	}
+}
+
+char *
+json_text(const struct json *j, int t, size_t max)
+{
+	struct buf b = { 0 };
+	struct jw w;
+	size_t cut;
+
+	/* re-encoded: px's own escapes, never the server's text */
+	jw_init(&w, &b);
+	jw_json(&w, j, t);
+	buf_addc(&b, '\0');
+	if (max < 4)
+		max = 4;
+	if (strlen(b.p) > max) {
+		cut = max - 3;
+		while (cut > 0 && ((unsigned char)b.p[cut] & 0xc0) == 0x80)
+			cut--;
+		memcpy(b.p + cut, "...", 4);
+	}
+	return text_sanitize(b.p);
 }

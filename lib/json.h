@@ -234,6 +234,15 @@ void jw_bool(struct jw *w, int v);
 void jw_null(struct jw *w);
 /* Insert already-valid JSON text as a value. */
 void jw_raw(struct jw *w, const char *json, size_t n);
+/* Write the parsed value at t (strings unescaped and escaped again). */
+void jw_json(struct jw *w, const struct json *j, int t);
+/*
+ * The value at t as compact JSON written by jw_json, every control
+ * left (a raw C1 character) '?', cut to at most max bytes (at least 4)
+ * on a character boundary, ending "..." when cut.  malloc'd: the caller
+ * frees.
+ */
+char *json_text(const struct json *j, int t, size_t max);
 /* Key + value shorthands. */
 void jw_kstr(struct jw *w, const char *key, const char *s);
 void jw_kint(struct jw *w, const char *key, long long v);

@@ -197,28 +197,10 @@ objcli_get(struct objcli *oc, struct px_reply *r, const char *fmt, ...)
 	buf_free(&p);
 }
 
-static void emit(struct jw *w, const struct json *j, int t);
-
 char *
 objcli_json_text(const struct json *j, int t, size_t max)
 {
-	struct buf b = { 0 };
-	struct jw w;
-	size_t cut;
-
-	/* re-encoded: px's own escapes, never the server's text */
-	jw_init(&w, &b);
-	emit(&w, j, t);
-	buf_addc(&b, '\0');
-	if (max < 4)
-		max = 4;
-	if (strlen(b.p) > max) {
-		cut = max - 3;
-		while (cut > 0 && ((unsigned char)b.p[cut] & 0xc0) == 0x80)
-			cut--;
-		memcpy(b.p + cut, "...", 4);
-	}
-	return text_sanitize(b.p);
+	return json_text(j, t, max);
 }
 
 /* A cell from the value at t, per the column's type. */
@@ -290,11 +272,7 @@ objcli_list(struct objcli *oc, const char *path, const struct out_col *cols,
 		int row = json_at(&r.j, r.data, i);
 
 		if (json_type(&r.j, row) != JSON_OBJECT) {
-			/* reported; the command exits 1 (px_diag_status) */
-			char origin[600];
-
-			snprintf(origin, sizeof(origin), "GET %.590s", path);
-			px_drop(origin, i, "not an object");
+			objcli_drop(path, i);
 			continue;
 		}
 		out_row(o);
@@ -303,54 +281,31 @@ objcli_list(struct objcli *oc, const char *path, const struct out_col *cols,
 				cell(o, c, cols[c].type, &r.j,
 				    json_get(&r.j, row, cols[c].name));
 	}
-	if (cli_print(&oc->m.x, o, &e) != 0)
-		rc = px_report(&e);
-	out_free(o);
+	rc = objcli_print(oc, o);
 	px_reply_free(&r);
 	return rc;
 }
 
-/* Write the value at t with w (strings unescaped and escaped again). */
-static void
-emit(struct jw *w, const struct json *j, int t)
+void
+objcli_drop(const char *path, int row)
 {
-	int k, i, b;
-	size_t n;
-	const char *raw;
-	char *s;
+	char origin[600];
 
-	switch (json_type(j, t)) {
-	case JSON_OBJECT:
-		jw_obj(w);
-		JSON_FOREACH_KV(j, t, k, i) {
-			s = json_strdup(j, k);
-			jw_key(w, s ? s : "");
-			free(s);
-			emit(w, j, k + 1);
-		}
-		jw_end(w);
-		return;
-	case JSON_ARRAY:
-		jw_arr(w);
-		JSON_FOREACH(j, t, k, i)
-			emit(w, j, k);
-		jw_end(w);
-		return;
-	case JSON_STRING:
-		s = json_strdup(j, t);
-		jw_str(w, s);
-		free(s);
-		return;
-	case JSON_NUMBER:
-		raw = json_raw(j, t, &n);
-		jw_raw(w, raw, n);
-		return;
-	default:
-		if (json_bool(j, t, &b) == 0)
-			jw_bool(w, b);
-		else
-			jw_null(w);
-	}
+	/* reported; the command exits 1 (px_diag_status) */
+	snprintf(origin, sizeof(origin), "GET %.590s", path);
+	px_drop(origin, row, "not an object");
+}
+
+int
+objcli_print(struct objcli *oc, struct out *o)
+{
+	struct px_err e = { 0 };
+	int rc = 0;
+
+	if (cli_print(&oc->m.x, o, &e) != 0)
+		rc = px_report(&e);
+	out_free(o);
+	return rc;
 }
 
 int
@@ -388,7 +343,7 @@ objcli_show(struct objcli *oc, const char *path, const char *what)
 
 		/* re-encoded, so that a string's escapes are px's own */
 		jw_init(&w, &b);
-		emit(&w, &r.j, r.data);
+		jw_json(&w, &r.j, r.data);
 		buf_addc(&b, '\n');
 		if (fwrite(b.p, 1, b.len, stdout) != b.len || fflush(stdout))
 			rc = PX_EXIT_FAIL;
@@ -405,9 +360,7 @@ objcli_show(struct objcli *oc, const char *path, const char *what)
 		cell(o, 1, OT_STR, &r.j, k + 1);
 		free(key);
 	}
-	if (cli_print(&oc->m.x, o, &e) != 0)
-		rc = px_report(&e);
-	out_free(o);
+	rc = objcli_print(oc, o);
 	px_reply_free(&r);
 	return rc;
 }

@@ -77,12 +77,8 @@ typedef int (*objcli_fill_fn)(struct out *o, int col, const struct json *j,
 /* The longest array or object cell objcli_list prints. */
 #define OBJCLI_CELL_MAX 1024
 
-/*
- * The value at t as compact JSON, re-encoded by px (a string's escapes
- * px's own), every control that is left (a raw C1 character) '?', and
- * cut to at most max bytes (at least 4) on a character boundary, ending
- * "..." when cut.  malloc'd: the caller frees.
- */
+/* The value at t as json_text (json.h): compact, re-encoded by px,
+ * sanitized, at most max bytes.  malloc'd: the caller frees. */
 char *objcli_json_text(const struct json *j, int t, size_t max);
 
 /*
@@ -101,6 +97,11 @@ int objcli_list(struct objcli *oc, const char *path,
  * when PVE does not know it).
  */
 int objcli_show(struct objcli *oc, const char *path, const char *what);
+/* Report row of GET path's list as no object (px_drop: stderr, and the
+ * command exits 1 after the good rows). */
+void objcli_drop(const char *path, int row);
+/* Print o (from out_new) and free it; returns the exit status. */
+int objcli_print(struct objcli *oc, struct out *o);
 /* The data of GET path in r (connected first); exits on failure. */
 void objcli_get(struct objcli *oc, struct px_reply *r, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
