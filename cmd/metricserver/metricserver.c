@@ -11,6 +11,7 @@
 
 #include "enc.h"
 #include "objcli.h"
+#include "pve_access_list.h"
 #include "objsecret.h"
 #include "pve_notify.h"
 #include "pve_objrisk_notify.h"
@@ -107,6 +108,39 @@ change(struct objcli *oc, const char *verb, const char *type,
 	return rc;
 }
 
+static int
+list(struct objcli *oc)
+{
+	static const char path[] = "/cluster/metrics/server";
+	struct pve_metricserver_row *v;
+	struct px_reply r;
+	struct px_err e = { 0 };
+	struct out *o;
+	int n;
+
+	objcli_get(oc, &r, "%s", path);
+	if (pve_metricserver_rows_parse(&r.j, r.data, &v, &n, &e) != 0)
+		px_die(&e);
+	px_reply_free(&r);
+	o = out_new(&oc->m.x.out, cols, 5);
+	for (int i = 0; i < n; i++) {
+		if (v[i].bad) {
+			objcli_drop(path, i);
+			continue;
+		}
+		out_row(o);
+		out_str(o, 0, v[i].id);
+		out_str(o, 1, v[i].type);
+		out_str(o, 2, v[i].server);
+		if (v[i].has_port)
+			out_int(o, 3, v[i].port);
+		if (v[i].disable >= 0)
+			out_bool(o, 4, v[i].disable);
+	}
+	pve_metricserver_rows_free(v, n);
+	return objcli_print(oc, o);
+}
+
 int
 metricserver_main(int argc, char **argv)
 {
@@ -132,8 +166,7 @@ metricserver_main(int argc, char **argv)
 		if (argc != 1)
 			px_usage(&px_cmd_metricserver);
 		objcli_no_params(&oc, verb);
-		rc = objcli_list(&oc, "/cluster/metrics/server", cols, 5,
-		    NULL, NULL);
+		rc = list(&oc);
 	} else if (strcmp(verb, "show") == 0) {
 		if (argc != 2)
 			px_usage(&px_cmd_metricserver);

@@ -18,6 +18,7 @@
 
 #include "enc.h"
 #include "objcli.h"
+#include "pve_access_list.h"
 #include "pve_objrisk_realm.h"
 #include "pve_realm.h"
 
@@ -263,6 +264,38 @@ realm_change(struct objcli *oc, const char *verb, const char *realm)
 	return rc;
 }
 
+static int
+list(struct objcli *oc)
+{
+	static const char path[] = "/access/domains";
+	struct pve_realm_row *v;
+	struct px_reply r;
+	struct px_err e = { 0 };
+	struct out *o;
+	int n;
+
+	objcli_get(oc, &r, "%s", path);
+	if (pve_realm_rows_parse(&r.j, r.data, &v, &n, &e) != 0)
+		px_die(&e);
+	px_reply_free(&r);
+	o = out_new(&oc->m.x.out, list_cols, 5);
+	for (int i = 0; i < n; i++) {
+		if (v[i].bad) {
+			objcli_drop(path, i);
+			continue;
+		}
+		out_row(o);
+		out_str(o, 0, v[i].realm);
+		out_str(o, 1, v[i].type);
+		out_str(o, 2, v[i].tfa);
+		if (v[i].is_default >= 0)
+			out_bool(o, 3, v[i].is_default);
+		out_str(o, 4, v[i].comment);
+	}
+	pve_realm_rows_free(v, n);
+	return objcli_print(oc, o);
+}
+
 int
 realm_main(int argc, char **argv)
 {
@@ -296,8 +329,7 @@ realm_main(int argc, char **argv)
 		if (argc != 1)
 			px_usage(&px_cmd_realm);
 		objcli_no_params(&oc, verb);
-		rc = objcli_list(&oc, "/access/domains", list_cols, 5, NULL,
-		    NULL);
+		rc = list(&oc);
 		objcli_free(&oc);
 		return rc;
 	}

@@ -10,6 +10,7 @@
 
 #include "enc.h"
 #include "objcli.h"
+#include "pve_access_list.h"
 #include "pve_cluster.h"
 #include "pve_objrisk_access.h"
 
@@ -108,6 +109,36 @@ role_write(struct objcli *oc, const char *verb, const char *role)
 	return rc;
 }
 
+static int
+list(struct objcli *oc)
+{
+	static const char path[] = "/access/roles";
+	struct pve_role_row *v;
+	struct px_reply r;
+	struct px_err e = { 0 };
+	struct out *o;
+	int n;
+
+	objcli_get(oc, &r, "%s", path);
+	if (pve_role_rows_parse(&r.j, r.data, &v, &n, &e) != 0)
+		px_die(&e);
+	px_reply_free(&r);
+	o = out_new(&oc->m.x.out, list_cols, 3);
+	for (int i = 0; i < n; i++) {
+		if (v[i].bad) {
+			objcli_drop(path, i);
+			continue;
+		}
+		out_row(o);
+		out_str(o, 0, v[i].roleid);
+		if (v[i].special >= 0)
+			out_bool(o, 1, v[i].special);
+		out_str(o, 2, v[i].privs);
+	}
+	pve_role_rows_free(v, n);
+	return objcli_print(oc, o);
+}
+
 int
 role_main(int argc, char **argv)
 {
@@ -133,8 +164,7 @@ role_main(int argc, char **argv)
 		if (argc != 1)
 			px_usage(&px_cmd_role);
 		objcli_no_params(&oc, verb);
-		rc = objcli_list(&oc, "/access/roles", list_cols, 3, NULL,
-		    NULL);
+		rc = list(&oc);
 		objcli_free(&oc);
 		return rc;
 	}

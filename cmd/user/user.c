@@ -11,6 +11,7 @@
 #include "enc.h"
 #include "json.h"
 #include "objcli.h"
+#include "pve_access_list.h"
 #include "pve_cluster.h"
 #include "pve_objrisk_access.h"
 
@@ -67,24 +68,47 @@ check_user(const char *u, int token_ok)
 		    u, token_ok ? " or user@realm!token" : "");
 }
 
-/* The token count in place of the token list; expire 0 is none. */
+/* The users; the token count in place of the token list; expire 0 is
+ * none. */
 static int
-list_fill(struct out *o, int col, const struct json *j, int row, void *arg)
+list(struct objcli *oc)
 {
-	int t;
-	long long ll;
+	static const char path[] = "/access/users?full=1";
+	struct pve_user_row *v;
+	struct px_reply r;
+	struct px_err e = { 0 };
+	struct out *o;
+	int n;
 
-	(void)arg;
-	if (col == 2) {
-		t = json_get(j, row, "expire");
-		return t < 0 || (json_int(j, t, &ll) == 0 && ll == 0);
+	objcli_get(oc, &r, "%s", path);
+	if (pve_user_rows_parse(&r.j, r.data, &v, &n, &e) != 0)
+		px_die(&e);
+	px_reply_free(&r);
+	o = out_new(&oc->m.x.out, list_cols, 10);
+	for (int i = 0; i < n; i++) {
+		const struct pve_user_row *u = &v[i];
+
+		if (u->bad) {
+			objcli_drop(path, i);
+			continue;
+		}
+		out_row(o);
+		out_str(o, 0, u->userid);
+		if (u->enable >= 0)
+			out_bool(o, 1, u->enable);
+		if (u->expire != 0)
+			out_int(o, 2, u->expire);
+		out_str(o, 3, u->firstname);
+		out_str(o, 4, u->lastname);
+		out_str(o, 5, u->email);
+		out_str(o, 6, u->groups);
+		out_str(o, 7, u->realm_type);
+		if (u->tokens >= 0)
+			out_int(o, 8, u->tokens);
+		out_str(o, 9, u->comment);
 	}
-	if (col != 8)
-		return 0;
-	t = json_get(j, row, "tokens");
-	if (t >= 0 && json_type(j, t) == JSON_ARRAY)
-		out_int(o, col, json_len(j, t));
-	return 1;
+	pve_user_rows_free(v, n);
+	return objcli_print(oc, o);
 }
 
 static int
@@ -233,8 +257,7 @@ user_main(int argc, char **argv)
 		if (argc != 1)
 			px_usage(&px_cmd_user);
 		objcli_no_params(&oc, verb);
-		rc = objcli_list(&oc, "/access/users?full=1", list_cols, 10,
-		    list_fill, NULL);
+		rc = list(&oc);
 		objcli_free(&oc);
 		return rc;
 	}
