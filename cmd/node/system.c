@@ -247,62 +247,44 @@ ns_read_file(const char *file, size_t max, struct buf *b)
 		px_errx(PX_EXIT_USAGE, "%s: holds a NUL byte: not text", file);
 }
 
+/* Change c as mutcli's: the target "node/NODE", the row its node and
+ * name. */
 static void
-ns_build(const struct ns_change *c, struct gate_req *r)
+ns_of(const struct ns_change *c, struct mutcli_change *mc)
 {
-	struct gate_target *t;
-
-	gate_req_init(r, c->action, "node", 1);
-	t = &r->t[0];
-	snprintf(t->id, sizeof(t->id), "node/%.80s", c->node);
-	snprintf(t->summary, sizeof(t->summary), "%s", c->summary);
-	snprintf(r->summary, sizeof(r->summary), "%s", c->summary);
-	snprintf(r->id, sizeof(r->id), "%s", t->id);
-	t->call.method = c->method;
-	t->call.redact = c->redact;
-	buf_adds(&t->call.path, c->path);
-	if (c->form && c->form[0])
-		buf_adds(&t->call.form, c->form);
-	r->destructive = c->destructive;
-	r->assess = c->assess;
-	r->assess_arg = c->assess_arg;
+	memset(mc, 0, sizeof(*mc));
+	mc->action = c->action;
+	mc->kind = "node";
+	mc->id = c->node;
+	mc->summary = c->summary;
+	mc->method = c->method;
+	mc->path = c->path;
+	mc->form = c->form;
+	mc->redact = c->redact;
+	mc->destructive = c->destructive;
+	mc->assess = c->assess;
+	mc->assess_arg = c->assess_arg;
+	mc->name = c->name ? c->name : "";
+	mc->node = c->node;
 }
 
 int
 ns_change(struct mutcli *m, const struct ns_change *c)
 {
-	struct gate_req r;
-	struct mut_row row;
-	int rc;
+	struct mutcli_change mc;
 
-	ns_build(c, &r);
-	memset(&row, 0, sizeof(row));
-	snprintf(row.node, sizeof(row.node), "%s", c->node);
-	if (c->name)
-		snprintf(row.name, sizeof(row.name), "%s", c->name);
-	rc = mutcli_run_rows(m, &r, &row);
-	gate_req_free(&r);
-	return rc;
+	ns_of(c, &mc);
+	return mutcli_change(m, &mc);
 }
 
 int
 ns_change_answer(struct mutcli *m, const struct ns_change *c,
     struct gate_result *res)
 {
-	struct gate_req r;
-	struct px_err e = { 0 };
+	struct mutcli_change mc;
 
-	ns_build(c, &r);
-	memset(res, 0, sizeof(*res));
-	if (mutation_admit(&m->g, &r, &m->ui, &e) != 0 ||
-	    gate_send(&m->g, &r, 0, res, &e) != 0) {
-		gate_req_free(&r);
-		return px_report(&e);
-	}
-	if (res->dry_run && m->ui.would_send)
-		m->ui.would_send(m->ui.arg, res->would_send);
-	gate_req_free(&r);
-	return 0;
+	ns_of(c, &mc);
+	return mutcli_change_answer(m, &mc, res);
 }
 
 /* A parse failure of reply r: exit with e's error. */

@@ -363,3 +363,62 @@ mutcli_run(struct mutcli *m, struct gate_req *r)
 	free(rows);
 	return rc;
 }
+
+/* The gate request of change c, with one target of its own. */
+static void
+change_build(const struct mutcli_change *c, struct gate_req *r)
+{
+	struct gate_target *t;
+
+	gate_req_init(r, c->action, c->kind, 1);
+	t = &r->t[0];
+	snprintf(t->id, sizeof(t->id), "%s/%.80s", c->kind, c->id);
+	snprintf(t->summary, sizeof(t->summary), "%s", c->summary);
+	snprintf(r->summary, sizeof(r->summary), "%s", c->summary);
+	snprintf(r->id, sizeof(r->id), "%s", t->id);
+	t->call.method = c->method;
+	t->call.redact = c->redact;
+	buf_adds(&t->call.path, c->path);
+	if (c->form && c->form[0])
+		buf_adds(&t->call.form, c->form);
+	r->destructive = c->destructive;
+	r->assess = c->assess;
+	r->assess_arg = c->assess_arg;
+}
+
+int
+mutcli_change(struct mutcli *m, const struct mutcli_change *c)
+{
+	struct gate_req r;
+	struct mut_row row;
+	int rc;
+
+	change_build(c, &r);
+	memset(&row, 0, sizeof(row));
+	snprintf(row.name, sizeof(row.name), "%s", c->name ? c->name : c->id);
+	if (c->node)
+		snprintf(row.node, sizeof(row.node), "%s", c->node);
+	rc = mutcli_run_rows(m, &r, &row);
+	gate_req_free(&r);
+	return rc;
+}
+
+int
+mutcli_change_answer(struct mutcli *m, const struct mutcli_change *c,
+    struct gate_result *res)
+{
+	struct gate_req r;
+	struct px_err e = { 0 };
+
+	change_build(c, &r);
+	memset(res, 0, sizeof(*res));
+	if (mutation_admit(&m->g, &r, &m->ui, &e) != 0 ||
+	    gate_send(&m->g, &r, 0, res, &e) != 0) {
+		gate_req_free(&r);
+		return px_report(&e);
+	}
+	if (res->dry_run && m->ui.would_send)
+		m->ui.would_send(m->ui.arg, res->would_send);
+	gate_req_free(&r);
+	return 0;
+}

@@ -78,6 +78,33 @@ int mutcli_run(struct mutcli *m, struct gate_req *r);
 int mutcli_run_rows(struct mutcli *m, struct gate_req *r,
     struct mut_row *rows);
 
+/* One change of one object, as a command describes it. */
+struct mutcli_change {
+	const char *action;	/* create, set, dns-set, service-stop ... */
+	const char *kind;	/* pool, storage, node ... (audit) */
+	const char *id;		/* the object; the target is "kind/id" */
+	const char *summary;	/* "create pool dev" (prompt, audit) */
+	const char *method;	/* POST, PUT, DELETE */
+	const char *path;	/* encoded API path */
+	const char *form;	/* encoded, or NULL */
+	const char *redact;	/* form keys the audit log redacts, or NULL */
+	int destructive;	/* asks first, or needs -y */
+	gate_assess_fn assess;	/* the object's pre-flight check */
+	void *assess_arg;
+	const char *name;	/* the row's name; NULL: id */
+	const char *node;	/* the row's node, or NULL */
+};
+
+/* Run change c through the gate (mutcli_run_rows) and print its row;
+ * returns the exit status. */
+int mutcli_change(struct mutcli *m, const struct mutcli_change *c);
+/* The same, for a command that reads the answer itself: admitted by the
+ * gate, sent, the answer in res (free with gate_result_free).  Returns 0,
+ * or the exit status of a refusal or failure (printed).  In a dry run: 0
+ * with res->dry_run. */
+int mutcli_change_answer(struct mutcli *m, const struct mutcli_change *c,
+    struct gate_result *res);
+
 /* Print rows; 0 or the exit status of an output error. */
 int mutcli_print(struct mutcli *m, const struct mut_row *rows, int n);
 /* Print rows with a change's own columns after "action" (clone: newid,

@@ -365,27 +365,18 @@ objcli_show(struct objcli *oc, const char *path, const char *what)
 	return rc;
 }
 
-/* The gate request of change c, with one target of its own. */
+/* The form of change c (oc's parameters, extra, the digest) into f. */
 static void
-build(struct objcli *oc, const struct objcli_change *c, struct gate_req *r)
+change_form(struct objcli *oc, const struct objcli_change *c, struct buf *f)
 {
-	struct gate_target *t;
 	struct px_err e = { 0 };
 
-	gate_req_init(r, c->action, c->kind, 1);
-	t = &r->t[0];
-	snprintf(t->id, sizeof(t->id), "%s/%.80s", c->kind, c->id);
-	snprintf(t->summary, sizeof(t->summary), "%s", c->summary);
-	snprintf(r->summary, sizeof(r->summary), "%s", c->summary);
-	snprintf(r->id, sizeof(r->id), "%s", t->id);
-	t->call.method = c->method;
-	buf_adds(&t->call.path, c->path);
 	if (!c->no_params && oc->form.len)
-		buf_adds(&t->call.form, oc->form.p);
+		buf_adds(f, oc->form.p);
 	if (c->extra && c->extra[0]) {
-		if (t->call.form.len)
-			buf_addc(&t->call.form, '&');
-		buf_adds(&t->call.form, c->extra);
+		if (f->len)
+			buf_addc(f, '&');
+		buf_adds(f, c->extra);
 	}
 	if (c->digest_of && !objcli_has(oc, "digest")) {
 		struct px_reply d;
@@ -399,28 +390,43 @@ build(struct objcli *oc, const struct objcli_change *c, struct gate_req *r)
 			json_strcpy(&d.j, k, digest, sizeof(digest));
 		px_reply_free(&d);
 		if (digest[0])	/* form_add puts the '&' itself */
-			form_add(&t->call.form, "digest", digest);
+			form_add(f, "digest", digest);
 	}
-	r->destructive = c->destructive;
-	r->assess = c->assess;
-	r->assess_arg = c->assess_arg;
+}
+
+/* Change c as mutcli's, its form in f (filled here). */
+static void
+change_of(struct objcli *oc, const struct objcli_change *c,
+    struct mutcli_change *mc, struct buf *f)
+{
+	objcli_connect(oc);
+	change_form(oc, c, f);
+	memset(mc, 0, sizeof(*mc));
+	mc->action = c->action;
+	mc->kind = c->kind;
+	mc->id = c->id;
+	mc->summary = c->summary;
+	mc->method = c->method;
+	mc->path = c->path;
+	mc->form = f->p;
+	mc->redact = c->redact;
+	mc->destructive = c->destructive;
+	mc->assess = c->assess;
+	mc->assess_arg = c->assess_arg;
+	mc->name = c->name;
+	mc->node = c->node;
 }
 
 int
 objcli_change(struct objcli *oc, const struct objcli_change *c)
 {
-	struct gate_req r;
-	struct mut_row row;
+	struct mutcli_change mc;
+	struct buf f = { 0 };
 	int rc;
 
-	objcli_connect(oc);
-	build(oc, c, &r);
-	memset(&row, 0, sizeof(row));
-	snprintf(row.name, sizeof(row.name), "%s", c->id);
-	if (c->node)
-		snprintf(row.node, sizeof(row.node), "%s", c->node);
-	rc = mutcli_run_rows(&oc->m, &r, &row);
-	gate_req_free(&r);
+	change_of(oc, c, &mc, &f);
+	rc = mutcli_change(&oc->m, &mc);
+	buf_free(&f);
 	return rc;
 }
 
@@ -428,19 +434,12 @@ int
 objcli_change_answer(struct objcli *oc, const struct objcli_change *c,
     struct gate_result *res)
 {
-	struct gate_req r;
-	struct px_err e = { 0 };
+	struct mutcli_change mc;
+	struct buf f = { 0 };
+	int rc;
 
-	objcli_connect(oc);
-	build(oc, c, &r);
-	memset(res, 0, sizeof(*res));
-	if (mutation_admit(&oc->m.g, &r, &oc->m.ui, &e) != 0 ||
-	    gate_send(&oc->m.g, &r, 0, res, &e) != 0) {
-		gate_req_free(&r);
-		return px_report(&e);
-	}
-	if (res->dry_run && oc->m.ui.would_send)
-		oc->m.ui.would_send(oc->m.ui.arg, res->would_send);
-	gate_req_free(&r);
-	return 0;
+	change_of(oc, c, &mc, &f);
+	rc = mutcli_change_answer(&oc->m, &mc, res);
+	buf_free(&f);
+	return rc;
 }

@@ -124,6 +124,8 @@ struct objcli_change {
 	gate_assess_fn assess;	/* the object's pre-flight check */
 	void *assess_arg;
 	const char *node;	/* the node of its row, or NULL */
+	const char *redact;	/* form keys the audit log redacts, or NULL */
+	const char *name;	/* the row's name; NULL: id */
 };
 
 /* Run the change through the gate; print its row; returns the exit
