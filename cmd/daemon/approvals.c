@@ -173,10 +173,44 @@ on_audit(const struct audit_entry *ent, void *arg)
 }
 
 /*
+ * The end of a task that a stopped daemon started, as the restarted one
+ * learnt it from the cluster: one "task" row, like the one the gate
+ * writes when it follows a task itself (so a later restart sees it too),
+ * naming the UPID and its exit status.
+ */
+static void
+audit_task_end(struct daemon *d, const struct approval *a, const char *upid,
+    const char *exitstatus)
+{
+	struct audit_entry ent = { 0 };
+	struct audit *au;
+	struct px_err e = { 0 };
+	char who[160], target[48], params[640];
+
+	snprintf(who, sizeof(who), "px daemon via approval %lld", a->id);
+	snprintf(target, sizeof(target), "approval/%lld", a->id);
+	snprintf(params, sizeof(params), "approval %lld: %s: the task's end "
+	    "asked of the cluster after a daemon restart", a->id, a->summary);
+	ent.profile = a->profile;
+	ent.user = who;
+	ent.action = a->action;
+	ent.target = target;
+	ent.params = params;
+	ent.decision = "task";
+	ent.upid = upid;
+	ent.result = exitstatus;
+	if ((au = audit_open(&e)) == NULL || audit_append(au, &ent, &e) != 0)
+		dlog(d, DL_ERR, "approvals", "approval %lld: task %s ended "
+		    "%s, not audited: %s", a->id, upid, exitstatus, e.msg);
+	audit_close(au);
+}
+
+/*
  * The tasks a stopped daemon started but did not follow to their end,
  * asked of the cluster: 0 when every one has ended (s->bad counts the
- * failed ones), 1 when one still runs or the cluster cannot say now (the
- * row stays running and is judged again at the next step).
+ * failed ones; each end is audited), 1 when one still runs or the
+ * cluster cannot say now (the row stays running and is judged again at
+ * the next step).
  */
 static int
 tasks_ended(struct daemon *d, const struct approval *a, struct seen *s)
@@ -200,10 +234,16 @@ tasks_ended(struct daemon *d, const struct approval *a, struct seen *s)
 		return 1;
 	}
 	for (int i = 0; i < s->tasks && rc == 0; i++) {
-		if (pve_task_wait(cl, s->upid[i], 1, NULL, NULL, NULL,
-		    &e) == 0)
+		struct pve_task t = { 0 };
+
+		if (pve_task_wait(cl, s->upid[i], 1, NULL, NULL, &t,
+		    &e) == 0) {
+			audit_task_end(d, a, s->upid[i], "OK");
 			continue;
+		}
 		if (e.id == PXE_TASK_FAILED) {
+			audit_task_end(d, a, s->upid[i], t.exitstatus[0] ?
+			    t.exitstatus : "unknown error");
 			s->bad++;
 			continue;
 		}
