@@ -449,7 +449,9 @@ on_press(void *arg, const char *data, const char *who)
 	    choice == 'a' ? "approved" : "denied", who);
 	snprintf(tail, sizeof(tail), "%s by %s", choice == 'a' ? "APPROVED" :
 	    "DENIED", who);
-	edit(c->b, &a, tail);
+	/* a denial is the row's end: told here, not again by tell_end */
+	if (choice == 'a' || approvals_claim_told(c->q, a.id, &e) == 0)
+		edit(c->b, &a, tail);
 	if (choice != 'a') {
 		px_fail(&why, PXE_HITL_DENIED, "denied by %s on Telegram "
 		    "(approval %lld, policy %s)", who, a.id, a.policy);
@@ -475,7 +477,8 @@ expire(struct daemon *d, struct approvals *q, struct hitl_bot *b,
 	    "within %ld s", a->id, a->timeout);
 	snprintf(tail, sizeof(tail), "EXPIRED: no answer within %ld s; "
 	    "refused", a->timeout);
-	edit(b, a, tail);
+	if (approvals_claim_told(q, a->id, &e) == 0)
+		edit(b, a, tail);
 	if (approvals_get(q, a->id, &full, &e) != 0)
 		return;
 	px_fail(&why, PXE_HITL_TIMEOUT, "no answer on Telegram within %ld s "
@@ -483,6 +486,44 @@ expire(struct daemon *d, struct approvals *q, struct hitl_bot *b,
 	    a->policy);
 	audit_refusal(d, &full, "refused-hitl", &why);
 	approval_free(&full);
+}
+
+/*
+ * A row asked on Telegram and ended elsewhere (denied in pxtop,
+ * cancelled with px approvals cancel): its message says so, by whom,
+ * and loses its buttons, once.  An approval elsewhere is told when it
+ * has been carried out (carry_out).
+ */
+static void
+tell_end(struct daemon *d, struct approvals *q, struct hitl_bot *b,
+    const struct approval *a)
+{
+	struct px_err e = { 0 };
+	char tail[320];
+
+	if (b == NULL || a->msgid <= 0 || a->told)
+		return;
+	switch (a->state) {
+	case APPR_DENIED:
+		snprintf(tail, sizeof(tail), "DENIED by %.200s; refused",
+		    a->approver[0] ? a->approver : "someone");
+		break;
+	case APPR_CANCELLED:
+		snprintf(tail, sizeof(tail), "CANCELLED by %.200s; nothing "
+		    "is sent", a->approver[0] ? a->approver : "someone");
+		break;
+	case APPR_EXPIRED:
+		snprintf(tail, sizeof(tail), "EXPIRED: no answer within "
+		    "%ld s; refused", a->timeout);
+		break;
+	default:
+		return;
+	}
+	if (approvals_claim_told(q, a->id, &e) != 0)
+		return;
+	edit(b, a, tail);
+	dlog(d, DL_INFO, "approvals", "approval %lld: its Telegram message "
+	    "now says %s", a->id, tail);
 }
 
 /* Fresh guest state for each target: the risk check judges now, not the
@@ -694,6 +735,8 @@ appr_step(struct daemon *d, struct part *p)
 			expire(d, q, b, &v[i]);
 		else if (v[i].state == APPR_APPROVED)
 			carry_out(d, q, b, &v[i]);
+		else
+			tell_end(d, q, b, &v[i]);
 	}
 	approvals_list_free(v, n);
 	hitl_bot_close(b);
