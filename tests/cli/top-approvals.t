@@ -155,9 +155,8 @@ while ! text2 | grep -q DENIED && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); don
 like "$(text2)" "DENIED by bob@[^ ]* via pxtop" "the Telegram message says bob denied it in pxtop"
 is "$(tmsgs "'reply_markup' in [x for x in d if x['message_id'] == $m2][0]")" \
     False "its buttons are gone"
-edits=$(sim_log | grep -c '/editMessageText ')
 sleep 2
-is "$(sim_log | grep -c '/editMessageText ')" "$edits" "edited once"
+is "$(tmsgs "[x['edits'] for x in d if x['message_id'] == $m2][0]")" 1 "edited once"
 dstop
 
 # --- pxtop's own operation waiting on Telegram ([policy ops] is sync)
