@@ -22,7 +22,8 @@
  * sent without its result); a human must look.  A running row whose
  * daemon is gone is judged from the audit log: nothing sent, back to
  * approved (it runs once); a task started whose end was not recorded,
- * the cluster is asked, and the row stays running until it has ended.  Every row carries
+ * the cluster is asked (each end audited as a "task" row with its UPID
+ * and exit status), and the row stays running until it has ended.  Every row carries
  * a seal (HMAC-SHA256 with a key derived from hitl.key) over what it
  * asks for; a row whose seal does not match is never asked about and
  * never run.
