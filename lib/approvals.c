@@ -85,7 +85,26 @@ static const char schema[] =
     " requester TEXT NOT NULL, timeout INTEGER NOT NULL,"
     " ntargets INTEGER NOT NULL, request TEXT NOT NULL, seal TEXT NOT NULL,"
     " nonce TEXT, msgid INTEGER, asked INTEGER, expires INTEGER,"
-    " decided INTEGER, approver TEXT, runner TEXT, result TEXT)";
+    " decided INTEGER, approver TEXT, runner TEXT, result TEXT,"
+    " told INTEGER)";
+
+/* A queue made before "told" existed: add it, and take every row past
+ * asking as told (the daemon edited those messages itself). */
+static const char add_told[] =
+    "ALTER TABLE approvals ADD COLUMN told INTEGER;"
+    "UPDATE approvals SET told = 1 WHERE state NOT IN ('pending', 'asked')";
+
+static int
+has_told(sqlite3 *db)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(db, "SELECT told FROM approvals LIMIT 0", -1,
+	    &st, NULL) != SQLITE_OK)
+		return 0;
+	sqlite3_finalize(st);
+	return 1;
+}
 
 struct approvals *
 approvals_open(const char *path, struct px_err *e)
@@ -110,6 +129,12 @@ approvals_open(const char *path, struct px_err *e)
 	q->db = db;
 	if (sqlite3_exec(db, schema, NULL, NULL, NULL) != SQLITE_OK) {
 		db_fail(q, "create", e);
+		approvals_close(q);
+		return NULL;
+	}
+	if (!has_told(db) && sqlite3_exec(db, add_told, NULL, NULL, NULL) !=
+	    SQLITE_OK && !has_told(db)) {
+		db_fail(q, "upgrade", e);
 		approvals_close(q);
 		return NULL;
 	}
@@ -439,7 +464,7 @@ out:
 
 #define COLS "id, state, profile, action, kind, summary, policy, requester, " \
 	"timeout, created, updated, asked, expires, decided, nonce, msgid, " \
-	"approver, runner, result, ntargets, request, seal"
+	"approver, runner, result, ntargets, request, seal, told"
 
 static void
 col_str(sqlite3_stmt *st, int c, char *out, size_t n)
@@ -477,6 +502,7 @@ row_read(sqlite3_stmt *st, struct approval *a)
 	col_str(st, 17, a->runner, sizeof(a->runner));
 	col_str(st, 18, a->result, sizeof(a->result));
 	a->ntargets = sqlite3_column_int(st, 19);
+	a->told = sqlite3_column_int(st, 22) != 0;
 }
 
 int
@@ -693,6 +719,25 @@ approvals_set_msgid(struct approvals *q, long long id, long long msgid,
 	int rc = approvals_move(q, id, APPR_BIT(APPR_ASKED), APPR_ASKED, &u, e);
 
 	return rc < 0 ? -1 : 0;
+}
+
+int
+approvals_claim_told(struct approvals *q, long long id, struct px_err *e)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(q->db, "UPDATE approvals SET told = 1 WHERE "
+	    "id = ?1 AND told IS NULL", -1, &st, NULL) != SQLITE_OK)
+		return db_fail(q, "update", e);
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		sqlite3_finalize(st);
+		return db_fail(q, "update", e);
+	}
+	sqlite3_finalize(st);
+	rc = sqlite3_changes(q->db) == 1 ? 0 : 1;
+	return rc;
 }
 
 /* A refusal of a move to to: what the row is now. */

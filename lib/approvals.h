@@ -22,7 +22,8 @@
  * sent without its result); a human must look.  A running row whose
  * daemon is gone is judged from the audit log: nothing sent, back to
  * approved (it runs once); a task started whose end was not recorded,
- * the cluster is asked, and the row stays running until it has ended.  Every row carries
+ * the cluster is asked (each end audited as a "task" row with its UPID
+ * and exit status), and the row stays running until it has ended.  Every row carries
  * a seal (HMAC-SHA256 with a key derived from hitl.key) over what it
  * asks for; a row whose seal does not match is never asked about and
  * never run.
@@ -58,6 +59,7 @@ struct approval {
 	char approver[192];	/* who approved or denied, or who cancelled */
 	char runner[64];	/* "pid@host" of the daemon running it */
 	char result[512];	/* the outcome, or why it stopped */
+	int told;		/* its Telegram message shows how it ended */
 	int ntargets;
 	int intact;		/* the seal matches (approvals_get only) */
 	char *request;		/* the request as JSON (approvals_get only) */
@@ -128,6 +130,15 @@ struct appr_update {
 };
 int approvals_move(struct approvals *q, long long id, unsigned from,
     enum appr_state to, const struct appr_update *u, struct px_err *e);
+/*
+ * Claim the telling of row id's end on its Telegram message: 0 when this
+ * caller is the one to edit the message (the row is marked told in the
+ * same statement), 1 when it was told already, -1 with e.  So a message
+ * is edited once, whoever decided the row (Telegram, pxtop, px approvals
+ * cancel, or its expiry).
+ */
+int approvals_claim_told(struct approvals *q, long long id,
+    struct px_err *e);
 /* Set the message id of an asked row (after posting it). */
 int approvals_set_msgid(struct approvals *q, long long id, long long msgid,
     struct px_err *e);

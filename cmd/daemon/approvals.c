@@ -173,10 +173,44 @@ on_audit(const struct audit_entry *ent, void *arg)
 }
 
 /*
+ * The end of a task that a stopped daemon started, as the restarted one
+ * learnt it from the cluster: one "task" row, like the one the gate
+ * writes when it follows a task itself (so a later restart sees it too),
+ * naming the UPID and its exit status.
+ */
+static void
+audit_task_end(struct daemon *d, const struct approval *a, const char *upid,
+    const char *exitstatus)
+{
+	struct audit_entry ent = { 0 };
+	struct audit *au;
+	struct px_err e = { 0 };
+	char who[160], target[48], params[640];
+
+	snprintf(who, sizeof(who), "px daemon via approval %lld", a->id);
+	snprintf(target, sizeof(target), "approval/%lld", a->id);
+	snprintf(params, sizeof(params), "approval %lld: %s: the task's end "
+	    "asked of the cluster after a daemon restart", a->id, a->summary);
+	ent.profile = a->profile;
+	ent.user = who;
+	ent.action = a->action;
+	ent.target = target;
+	ent.params = params;
+	ent.decision = "task";
+	ent.upid = upid;
+	ent.result = exitstatus;
+	if ((au = audit_open(&e)) == NULL || audit_append(au, &ent, &e) != 0)
+		dlog(d, DL_ERR, "approvals", "approval %lld: task %s ended "
+		    "%s, not audited: %s", a->id, upid, exitstatus, e.msg);
+	audit_close(au);
+}
+
+/*
  * The tasks a stopped daemon started but did not follow to their end,
  * asked of the cluster: 0 when every one has ended (s->bad counts the
- * failed ones), 1 when one still runs or the cluster cannot say now (the
- * row stays running and is judged again at the next step).
+ * failed ones; each end is audited), 1 when one still runs or the
+ * cluster cannot say now (the row stays running and is judged again at
+ * the next step).
  */
 static int
 tasks_ended(struct daemon *d, const struct approval *a, struct seen *s)
@@ -200,10 +234,16 @@ tasks_ended(struct daemon *d, const struct approval *a, struct seen *s)
 		return 1;
 	}
 	for (int i = 0; i < s->tasks && rc == 0; i++) {
-		if (pve_task_wait(cl, s->upid[i], 1, NULL, NULL, NULL,
-		    &e) == 0)
+		struct pve_task t = { 0 };
+
+		if (pve_task_wait(cl, s->upid[i], 1, NULL, NULL, &t,
+		    &e) == 0) {
+			audit_task_end(d, a, s->upid[i], "OK");
 			continue;
+		}
 		if (e.id == PXE_TASK_FAILED) {
+			audit_task_end(d, a, s->upid[i], t.exitstatus[0] ?
+			    t.exitstatus : "unknown error");
 			s->bad++;
 			continue;
 		}
@@ -409,7 +449,9 @@ on_press(void *arg, const char *data, const char *who)
 	    choice == 'a' ? "approved" : "denied", who);
 	snprintf(tail, sizeof(tail), "%s by %s", choice == 'a' ? "APPROVED" :
 	    "DENIED", who);
-	edit(c->b, &a, tail);
+	/* a denial is the row's end: told here, not again by tell_end */
+	if (choice == 'a' || approvals_claim_told(c->q, a.id, &e) == 0)
+		edit(c->b, &a, tail);
 	if (choice != 'a') {
 		px_fail(&why, PXE_HITL_DENIED, "denied by %s on Telegram "
 		    "(approval %lld, policy %s)", who, a.id, a.policy);
@@ -435,7 +477,8 @@ expire(struct daemon *d, struct approvals *q, struct hitl_bot *b,
 	    "within %ld s", a->id, a->timeout);
 	snprintf(tail, sizeof(tail), "EXPIRED: no answer within %ld s; "
 	    "refused", a->timeout);
-	edit(b, a, tail);
+	if (approvals_claim_told(q, a->id, &e) == 0)
+		edit(b, a, tail);
 	if (approvals_get(q, a->id, &full, &e) != 0)
 		return;
 	px_fail(&why, PXE_HITL_TIMEOUT, "no answer on Telegram within %ld s "
@@ -443,6 +486,44 @@ expire(struct daemon *d, struct approvals *q, struct hitl_bot *b,
 	    a->policy);
 	audit_refusal(d, &full, "refused-hitl", &why);
 	approval_free(&full);
+}
+
+/*
+ * A row asked on Telegram and ended elsewhere (denied in pxtop,
+ * cancelled with px approvals cancel): its message says so, by whom,
+ * and loses its buttons, once.  An approval elsewhere is told when it
+ * has been carried out (carry_out).
+ */
+static void
+tell_end(struct daemon *d, struct approvals *q, struct hitl_bot *b,
+    const struct approval *a)
+{
+	struct px_err e = { 0 };
+	char tail[320];
+
+	if (b == NULL || a->msgid <= 0 || a->told)
+		return;
+	switch (a->state) {
+	case APPR_DENIED:
+		snprintf(tail, sizeof(tail), "DENIED by %.200s; refused",
+		    a->approver[0] ? a->approver : "someone");
+		break;
+	case APPR_CANCELLED:
+		snprintf(tail, sizeof(tail), "CANCELLED by %.200s; nothing "
+		    "is sent", a->approver[0] ? a->approver : "someone");
+		break;
+	case APPR_EXPIRED:
+		snprintf(tail, sizeof(tail), "EXPIRED: no answer within "
+		    "%ld s; refused", a->timeout);
+		break;
+	default:
+		return;
+	}
+	if (approvals_claim_told(q, a->id, &e) != 0)
+		return;
+	edit(b, a, tail);
+	dlog(d, DL_INFO, "approvals", "approval %lld: its Telegram message "
+	    "now says %s", a->id, tail);
 }
 
 /* Fresh guest state for each target: the risk check judges now, not the
@@ -654,6 +735,8 @@ appr_step(struct daemon *d, struct part *p)
 			expire(d, q, b, &v[i]);
 		else if (v[i].state == APPR_APPROVED)
 			carry_out(d, q, b, &v[i]);
+		else
+			tell_end(d, q, b, &v[i]);
 	}
 	approvals_list_free(v, n);
 	hitl_bot_close(b);

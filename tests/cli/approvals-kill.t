@@ -244,6 +244,15 @@ is "$(state 6)" done "the task ended OK: done"
 like "$(field 6 result)" "tasks' ends asked of the cluster" "the result says how it was decided"
 is "$(writes "$start")" 3 "the start was sent once"
 is "$(aintents 6)" 1 "one intent in the audit log"
+# the decision is audited: the task's UPID and its exit status
+upids() {	# upids ID DECISION: the UPIDs of those audit rows
+	px audit log -j | jq1 "' '.join(r.get('upid') or '-' for r in d if r['user'].endswith(' via approval $1') and r['decision'] == '$2')"
+}
+sent=$(upids 6 result)
+like "$sent" "^UPID:" "the started task's UPID was audited"
+is "$(arows 6 | grep -c '^task ')" 1 "one audit row for the task's end"
+like "$(arows 6)" "task OK" "with its exit status"
+is "$(upids 6 task)" "$sent" "naming the task's UPID"
 simctl POST tasks seconds=0 >/dev/null
 kill $DPID 2>/dev/null; wait $DPID; DPID=
 

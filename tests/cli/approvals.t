@@ -219,18 +219,40 @@ is "$rc" 0 "show the hostile one"
 like "$out" "description" "shows it"
 unlike "$out" "$(printf '\033')" "no raw ESC in show"
 
+# --- cancelled with px approvals cancel while asked on Telegram: the
+# daemon edits its message once, saying so and by whom, buttons gone
+dstart
+run px start -y --approve-async "$vm"
+wait_state 9 asked; ok $? "asked on Telegram"
+m=$(msgid_of 9)
+run env USER=carol px approvals cancel 9
+is "$rc" 0 "cancelled while asked"
+text9() { msgs "[x['text'] for x in d if x['message_id'] == $m][0]"; }
+i=0
+while ! text9 | grep -q CANCELLED && [ $i -lt 50 ]; do
+	sleep 0.1; i=$((i + 1))
+done
+like "$(text9)" "CANCELLED by carol@" "the message says it was cancelled, and by whom"
+is "$(msgs "'reply_markup' in [x for x in d if x['message_id'] == $m][0]")" \
+    False "its buttons are gone"
+sleep 2
+is "$(msgs "[x['edits'] for x in d if x['message_id'] == $m][0]")" 1 "edited once"
+is "$(state 9)" cancelled "still cancelled"
+is "$(writes "/api2/json/nodes/$node/qemu/$vm/status/start")" 0 "nothing sent"
+dstop
+
 # --- a read-only profile at run time: refused
 run px start -y --approve-async "$vm"
-is "$(state 9)" pending "queued while writable"
+is "$(state 10)" pending "queued while writable"
 profile="$profile
 read_only = yes"
 write_conf
 dstart
-wait_state 9 asked; ok $? "asked"
-press "message_id=$(msgid_of 9)&button=0"
-wait_state 9 done failed; ok $? "approved"
-is "$(state 9)" failed "refused at run time: failed"
-like "$(field 9 result)" "read-only" "the result says read-only"
+wait_state 10 asked; ok $? "asked"
+press "message_id=$(msgid_of 10)&button=0"
+wait_state 10 done failed; ok $? "approved"
+is "$(state 10)" failed "refused at run time: failed"
+like "$(field 10 result)" "read-only" "the result says read-only"
 is "$(writes "/api2/json/nodes/$node/qemu/$vm/status/start")" 0 "nothing sent"
 run px audit log -j
 like "$out" "refused-read-only" "the refusal is audited"

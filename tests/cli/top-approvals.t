@@ -146,6 +146,17 @@ sleep 2
 is "$(writes "/api2/json/nodes/$node/qemu/$vm/status/start")" 0 "nothing sent"
 is "$(vmstatus "$node" "$vm")" stopped "the VM still stopped"
 like "$(px audit log -j)" "denied by bob@[^\"]* via pxtop" "the denial audited with bob's name"
+# the daemon's Telegram message for it says so, once, buttons gone
+tmsgs() { simctl GET telegram/messages | pyd "$1"; }
+m2=$(tmsgs "[x['message_id'] for x in d if 'approval 2;' in x['text']][0]")
+text2() { tmsgs "[x['text'] for x in d if x['message_id'] == $m2][0]"; }
+i=0
+while ! text2 | grep -q DENIED && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+like "$(text2)" "DENIED by bob@[^ ]* via pxtop" "the Telegram message says bob denied it in pxtop"
+is "$(tmsgs "'reply_markup' in [x for x in d if x['message_id'] == $m2][0]")" \
+    False "its buttons are gone"
+sleep 2
+is "$(tmsgs "[x['edits'] for x in d if x['message_id'] == $m2][0]")" 1 "edited once"
 dstop
 
 # --- pxtop's own operation waiting on Telegram ([policy ops] is sync)

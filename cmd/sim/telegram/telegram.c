@@ -36,6 +36,8 @@ struct tg_msg {
 	char *markup;		/* raw reply_markup JSON or NULL */
 	double auto_at;		/* 0: no automatic press pending */
 	int answered;		/* a callback for it was answered */
+	time_t edit_date;	/* of the last edit, 0 if never edited */
+	int edits;		/* edits asked for (control route only) */
 };
 
 struct tg_update {
@@ -179,8 +181,11 @@ write_user(struct jw *w, long long id, int bot)
 	jw_end(w);
 }
 
+/* A message as the Bot API shows it; with edits (the control route
+ * only), also "edits": how many edits were asked for, accepted or
+ * not (a repeated identical edit is refused as "not modified"). */
 static void
-write_msg(struct jw *w, const struct tg_msg *msg)
+write_msg_edits(struct jw *w, const struct tg_msg *msg, int edits)
 {
 	jw_obj(w);
 	jw_kint(w, "message_id", msg->id);
@@ -194,12 +199,22 @@ write_msg(struct jw *w, const struct tg_msg *msg)
 		jw_kstr(w, "title", "px approvals");
 	jw_end(w);
 	jw_kint(w, "date", (long long)msg->date);
+	if (msg->edit_date)
+		jw_kint(w, "edit_date", (long long)msg->edit_date);
 	jw_kstr(w, "text", msg->text);
 	if (msg->markup != NULL) {
 		jw_key(w, "reply_markup");
 		jw_raw(w, msg->markup, strlen(msg->markup));
 	}
+	if (edits)
+		jw_kint(w, "edits", msg->edits);
 	jw_end(w);
+}
+
+static void
+write_msg(struct jw *w, const struct tg_msg *msg)
+{
+	write_msg_edits(w, msg, 0);
 }
 
 /* The callback_data of button index (row-major), or of the button
@@ -426,6 +441,7 @@ tg_edit(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 		tg_fail(rs, 400, "Bad Request: message to edit not found");
 		return;
 	}
+	msg->edits++;		/* asked for, accepted or not */
 	text = tg_param(rq, "text");
 	markup = tg_param(rq, "reply_markup");
 	if (text == NULL || *text == 0) {
@@ -453,6 +469,7 @@ tg_edit(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 	msg->text = text;
 	msg->markup = markup;	/* no markup given: the keyboard goes */
 	msg->auto_at = 0;
+	msg->edit_date = time(NULL);
 	tg_ok_begin(rs, &w);
 	write_msg(&w, msg);
 	tg_ok_end(rs, &w);
@@ -560,7 +577,7 @@ ctl_messages(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 	sim_ok_begin(rs, &w);
 	jw_arr(&w);
 	for (i = 0; i < tg.nmsgs; i++)
-		write_msg(&w, &tg.msgs[i]);
+		write_msg_edits(&w, &tg.msgs[i], 1);
 	jw_end(&w);
 	sim_ok_end(rs, &w);
 }
