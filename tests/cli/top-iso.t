@@ -26,6 +26,16 @@ wait_for() {
 	done
 	return 1
 }
+# until the pattern is off the screen (a slow build, e.g. ASan, draws
+# the first storages' answers before the last ones arrive)
+wait_gone() {
+	i=0
+	while [ $i -lt "${2:-100}" ]; do
+		screen | grep -Eq -- "$1" || return 0
+		sleep 0.1; i=$((i + 1))
+	done
+	return 1
+}
 keys() { tm send-keys -t t "$@"; }
 cleanup_top() { tm kill-server 2>/dev/null; cleanup; }
 trap cleanup_top EXIT
@@ -39,7 +49,7 @@ ok $? "I shows the ISO library"
 wait_for '^CONTENT +NAME +STORAGE +NODE +SIZE +DATE'; ok $? "with its columns"
 wait_for '^iso +pxtop-test.iso +local +pve1 ' 100; ok $? "the downloaded image, on local of pve1"
 is "$(screen | grep -c -E '^(iso|vztmpl) +[^ ]+ +local +pve1 ')" "$n_iso" "every image and template of local on pve1, once"
-unlike "$(screen)" "loading" "every storage answered"
+wait_gone 'loading' 300; ok $? "every storage answered" || screen | sed 's/^/#   | /'
 like "$(screen | tail -1)" "d delete" "the footer lists d"
 
 # d: the delete, queued with its pre-flight preview, then confirmed
@@ -55,7 +65,7 @@ keys y; wait_for 'rmvolume local +ok ' 100; ok $? "the delete ends OK in the que
 unlike "$(isos)" "pxtop-test.iso" "and the image is gone from pxsim"
 like "$(px audit log -j)" "\"target\": *\"volume/local:iso/pxtop-test.iso\"" "the audit log has the delete"
 keys I; sleep 0.5; wait_for '^ISO library' 50
-unlike "$(screen)" "pxtop-test.iso" "the library no longer lists it"
+wait_gone 'pxtop-test.iso' 100; ok $? "the library no longer lists it"
 
 # C: px ssh to a guest, pxtop paused and back
 keys 3; wait_for '^Guests: 10 of 10'
