@@ -137,6 +137,12 @@ json_unescape(const char *src, size_t n, char *dst, size_t size)
 	int full = size == 0;
 	char u[4];
 
+	/* The common string: no escape, and room for it. */
+	if (n < size && memchr(src, '\\', n) == NULL) {
+		memcpy(dst, src, n);
+		dst[n] = '\0';
+		return n;
+	}
 	while (p < end) {
 		bs = memchr(p, '\\', (size_t)(end - p));
 		run = (size_t)((bs ? bs : end) - p);
