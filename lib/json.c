@@ -237,6 +237,24 @@ fields_other(struct fields_memo *m, const char *raw, size_t rl)
 	return m->n + o;
 }
 
+/* raw[0..n) == name[0..n), for the short keys of a row: no call. */
+static inline int
+same_bytes(const char *raw, const char *name, size_t n)
+{
+	uint64_t a, b;
+
+	for (; n >= 8; n -= 8, raw += 8, name += 8) {
+		memcpy(&a, raw, 8);
+		memcpy(&b, name, 8);
+		if (a != b)
+			return 0;
+	}
+	while (n-- > 0)
+		if (*raw++ != *name++)
+			return 0;
+	return 1;
+}
+
 void
 json_fields(const struct json *j, int t, const char *const *names, int n,
     int *out)
@@ -273,13 +291,13 @@ json_fields(const struct json *j, int t, const char *const *names, int n,
 		/* The guess, checked on the raw text: names and remembered
 		 * keys have no backslash, so equal raw text is equal. */
 		if (q >= 0 && q < n && rl == m->len[q] &&
-		    memcmp(raw, names[q], rl) == 0) {
+		    same_bytes(raw, names[q], rl)) {
 			out[q] = k + 1;	/* a duplicate key: the last wins */
 			prev = q;
 			continue;
 		}
 		if (q >= n && rl < sizeof(m->other[0]) &&
-		    memcmp(raw, m->other[q - n], rl) == 0 &&
+		    same_bytes(raw, m->other[q - n], rl) &&
 		    m->other[q - n][rl] == '\0') {
 			prev = q;
 			continue;
@@ -288,7 +306,7 @@ json_fields(const struct json *j, int t, const char *const *names, int n,
 		id = -1;
 		for (q = 0; q < n; q++) {
 			if (esc ? json_eq(j, k, names[q]) : (rl == m->len[q] &&
-			    memcmp(raw, names[q], rl) == 0)) {
+			    same_bytes(raw, names[q], rl))) {
 				id = q;
 				out[q] = k + 1;
 				break;
@@ -299,6 +317,30 @@ json_fields(const struct json *j, int t, const char *const *names, int n,
 		m->next[prev + 1] = (signed char)id;
 		prev = id;
 	}
+}
+
+int
+json_members(const struct json *j, int t, struct json_member *m, int max)
+{
+	const jsmntok_t *o = tok_at(j, t), *k, *v;
+	int n, i, at = t + 1;
+
+	if (o == NULL || o->type != JSMN_OBJECT || o->size > max)
+		return -1;
+	n = o->size;
+	for (i = 0; i < n; i++) {
+		if (at + 1 >= j->ntok)
+			return -1;
+		k = &toks(j)[at];
+		v = k + 1;
+		m[i].key = j->src + k->start;
+		m[i].klen = (size_t)(k->end - k->start);
+		m[i].val = j->src + v->start;
+		m[i].vlen = (size_t)(v->end - v->start);
+		m[i].type = json_type(j, at + 1);
+		at = v->size == 0 ? at + 2 : json_skip(j, at + 1);
+	}
+	return n;
 }
 
 /* A segment of digits also indexes an array ("data.0.vmid"). */

@@ -177,6 +177,25 @@ int json_int(const struct json *j, int t, long long *out);
 int json_uint(const struct json *j, int t, uint64_t *out);
 int json_num(const struct json *j, int t, double *out);
 int json_bool(const struct json *j, int t, int *out);
+/* The members of object t at once, for readers of big lists' rows:
+ * their count (at most max), -1 when t is not an object or has more.
+ * key and val are raw text (a string's without its quotes, escapes
+ * left in). */
+struct json_member {
+	const char *key, *val;
+	size_t klen, vlen;
+	enum json_type type;	/* the value's */
+};
+int json_members(const struct json *j, int t, struct json_member *m,
+    int max);
+/* The fast path of those, for readers of big lists: p[0..end) that is
+ * plain decimal (-?digits(.digits)?, no leading zero, at most 19
+ * digits) as its sign, digits and number of fraction digits, 0; -1 for
+ * any other text (then ask json_int and the others).  The double of such
+ * a number when it is exact-rounded, 0; else -1. */
+int json_plain_text(const char *p, const char *end, int *neg, uint64_t *mant,
+    int *frac);
+int json_plain_double(int neg, uint64_t m, int frac, double *out);
 
 /* Getters by key with a default when absent or unconvertible. */
 long long json_get_int(const struct json *j, int obj, const char *key,

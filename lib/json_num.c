@@ -89,8 +89,42 @@ num_text(const struct json *j, int t, char *buf, size_t size, char **heap,
  * 0 when t has that shape; -1 sends the caller down the general path,
  * which handles (or refuses) everything else exactly as before.
  */
-static int
-plain_text(const char *p, const char *end, int *neg, uint64_t *mant,
+/*
+ * The leading run of whole groups of eight digits of p[0..end) folded
+ * into *m (which is 0): where the bytes after them start.  A 10,000
+ * guest listing has 130,000 numbers, most of them 10 to 12 digits: a
+ * group costs a dozen instructions, not eight rounds of a loop.
+ */
+static inline const char *
+eight_digits(const char *p, const char *end, uint64_t *m)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint64_t v, acc = *m;
+
+	while (end - p >= 8) {
+		memcpy(&v, p, 8);
+		/* all eight '0'..'9': high nibbles 3, and +6 carries none */
+		if (((v & 0xF0F0F0F0F0F0F0F0ull) |
+		    (((v + 0x0606060606060606ull) & 0xF0F0F0F0F0F0F0F0ull) >>
+		    4)) != 0x3333333333333333ull)
+			break;
+		v -= 0x3030303030303030ull;
+		v = (v * 10 + (v >> 8)) & 0x00FF00FF00FF00FFull;
+		v = (v * 100 + (v >> 16)) & 0x0000FFFF0000FFFFull;
+		v = (v * 10000 + (v >> 32)) & 0xFFFFFFFFull;
+		acc = acc * 100000000 + v;
+		p += 8;
+	}
+	*m = acc;
+#else
+	(void)end;
+	(void)m;
+#endif
+	return p;
+}
+
+int
+json_plain_text(const char *p, const char *end, int *neg, uint64_t *mant,
     int *frac)
 {
 	const char *d, *pt;
@@ -100,6 +134,7 @@ plain_text(const char *p, const char *end, int *neg, uint64_t *mant,
 	*neg = p < end && *p == '-';
 	p += *neg;
 	d = p;
+	p = eight_digits(p, end, &m);
 	while (p < end && (unsigned char)(*p - '0') < 10)
 		m = m * 10 + (uint64_t)(*p++ - '0');
 	ni = p - d;
@@ -109,6 +144,7 @@ plain_text(const char *p, const char *end, int *neg, uint64_t *mant,
 		if (*p != '.')
 			return -1;	/* exponent, escape, space, ... */
 		pt = ++p;
+		p = eight_digits(p, end, &m);
 		while (p < end && (unsigned char)(*p - '0') < 10)
 			m = m * 10 + (uint64_t)(*p++ - '0');
 		nf = p - pt;
@@ -129,7 +165,8 @@ plain_num(const struct json *j, int t, int *neg, uint64_t *mant, int *frac)
 
 	if (k == NULL || (k->type != JSMN_PRIMITIVE && k->type != JSMN_STRING))
 		return -1;
-	return plain_text(j->src + k->start, j->src + k->end, neg, mant, frac);
+	return json_plain_text(j->src + k->start, j->src + k->end, neg, mant,
+	    frac);
 }
 
 /*
@@ -137,8 +174,8 @@ plain_num(const struct json *j, int t, int *neg, uint64_t *mant, int *frac)
  * exact doubles (m <= 2^53, 10^frac <= 10^22) and IEEE division rounds
  * once (Clinger's fast path).  -1 when it cannot promise that.
  */
-static int
-plain_double(int neg, uint64_t m, int frac, double *out)
+int
+json_plain_double(int neg, uint64_t m, int frac, double *out)
 {
 	static const double p10[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7,
 		1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17,
@@ -259,7 +296,7 @@ json_num(const struct json *j, int t, double *out)
 	uint64_t m;
 
 	if (plain_num(j, t, &neg, &m, &frac) == 0 &&
-	    plain_double(neg, m, frac, out) == 0)
+	    json_plain_double(neg, m, frac, out) == 0)
 		return 0;
 	if ((s = num_text(j, t, buf, sizeof(buf), &heap, &isint)) == NULL)
 		return -1;
@@ -365,8 +402,8 @@ reads_back(const char *s, size_t n, double v)
 	double d;
 	char *end;
 
-	if (plain_text(s, s + n, &neg, &m, &frac) == 0 &&
-	    plain_double(neg, m, frac, &d) == 0)
+	if (json_plain_text(s, s + n, &neg, &m, &frac) == 0 &&
+	    json_plain_double(neg, m, frac, &d) == 0)
 		return d == v;
 	return c_strtod(s, &end) == v;
 }
@@ -486,7 +523,8 @@ json_fmt_uint(char *buf, size_t n, uint64_t v)
 	if (n == 0)
 		return len;
 	k = len < n ? len : n - 1;
-	memcpy(buf, d, k);
+	for (size_t i = 0; i < k; i++)	/* at most 20: no call */
+		buf[i] = d[i];
 	buf[k] = '\0';
 	return len;
 }

@@ -147,9 +147,19 @@ guest_from(const struct json *j, int obj, const char *node, const char *type,
     struct pve_guest *x, char *why, size_t n)
 {
 	char bad[256];
-	int t, tok[PF_N(guest_f)];
+	int t, tok[PF_N(guest_f)], nocpu;
+	uint64_t have;
 	double d;
 
+	memset(x, 0, sizeof(*x));
+	if (pve_row_fast(j, obj, x, guest_f, PF_N(guest_f), &have) == 0) {
+		/* a plain row: its type is x->type as sent */
+		if (strcmp(x->type, "qemu") != 0 && strcmp(x->type, "lxc") !=
+		    0 && x->type[0] != '\0')
+			return 1;
+		nocpu = !(have & (1ull << GUEST_F_MAXCPU));
+		goto read;
+	}
 	memset(x, 0, sizeof(*x));
 	if (json_type(j, obj) != JSON_OBJECT)
 		return pve_row_check(j, obj, x, guest_f, PF_N(guest_f), why, n);
@@ -164,6 +174,8 @@ guest_from(const struct json *j, int obj, const char *node, const char *type,
 		snprintf(why, n, "%s", bad);
 		return -1;
 	}
+	nocpu = json_num(j, tok[GUEST_F_MAXCPU], &d) != 0;
+read:
 	if (x->type[0] == '\0' && type)
 		snprintf(x->type, sizeof(x->type), "%s", type);
 	if (strcmp(x->type, "qemu") != 0 && strcmp(x->type, "lxc") != 0) {
@@ -177,7 +189,7 @@ guest_from(const struct json *j, int obj, const char *node, const char *type,
 	}
 	if (x->node[0] == '\0' && node)
 		snprintf(x->node, sizeof(x->node), "%s", node);
-	if (x->maxcpu == 0 && json_num(j, tok[GUEST_F_MAXCPU], &d) != 0)
+	if (x->maxcpu == 0 && nocpu)
 		x->maxcpu = json_get_num(j, obj, "cpus", 0);
 	return 0;
 }
@@ -298,6 +310,7 @@ pve_guests_stream(struct px_call *k, const char *node, const char *type,
 	gs->restart_arg = restart_arg;
 	k->feed = guest_feed;
 	k->feed_arg = gs;
+	k->feed_thread = 1;	/* guest_elem and its callback: the rows */
 	return gs;
 }
 
