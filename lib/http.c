@@ -115,6 +115,7 @@ px_call_free(struct px_call *k)
 	struct call_priv *cp = k->priv;
 
 	if (cp != NULL) {
+		http_feed_join(cp);
 		if (cp->easy) {
 			if (cp->active)
 				curl_multi_remove_handle(multi, cp->easy);
@@ -158,22 +159,17 @@ on_body(char *data, size_t size, size_t nmemb, void *arg)
 		cp->too_large = 1;
 		return 0;	/* aborts the transfer */
 	}
-	buf_add(&k->body, data, n);
-	if (k->feed != NULL && !cp->feed_off) {
-		if (!cp->fed) {
-			long st = 0;
+	if (k->feed != NULL && !cp->feed_off && !cp->fed) {
+		long st = 0;
 
-			curl_easy_getinfo(cp->easy, CURLINFO_RESPONSE_CODE,
-			    &st);
-			if (st < 200 || st >= 300) {
-				cp->feed_off = 1;	/* an error's body */
-				return n;
-			}
-			cp->fed = 1;
-		}
-		if (k->feed(k->feed_arg, k->body.p, k->body.len) != 0)
-			cp->feed_off = 1;
+		curl_easy_getinfo(cp->easy, CURLINFO_RESPONSE_CODE, &st);
+		if (st < 200 || st >= 300)
+			cp->feed_off = 1;	/* an error's body */
 	}
+	if (k->feed != NULL && !cp->feed_off)
+		http_feed_piece(k, cp, data, n);	/* http_feed.c */
+	else
+		buf_add(&k->body, data, n);
 	return n;
 }
 
@@ -379,6 +375,7 @@ call_setup(struct px_call *k)
 	cp->hdr_bytes = 0;
 	cp->clen = -1;
 	cp->retry_after = -1;
+	http_feed_join(cp);
 	buf_reset(&k->body);
 	if (cp->fed && k->feed != NULL)
 		k->feed(k->feed_arg, NULL, 0);	/* starts over */
@@ -682,6 +679,7 @@ call_finish(struct px_call *k, CURLcode rc, double now)
 	double delay;
 	long reqsize = 0;
 
+	http_feed_join(cp);	/* the feed is done with this attempt */
 	curl_easy_getinfo(cp->easy, CURLINFO_RESPONSE_CODE, &k->status);
 	if (curl_easy_getinfo(cp->easy, CURLINFO_REQUEST_SIZE, &reqsize) ==
 	    CURLE_OK && reqsize > 0)

@@ -96,6 +96,10 @@ struct px_call {
 	 * attempt.  Not with sink. */
 	int (*feed)(void *arg, const char *p, size_t n);
 	void *feed_arg;
+	/* with feed: feed may run on a thread of its own while the answer
+	 * arrives (when its Content-Length sizes the body), so it must not
+	 * touch what this thread uses until the call is done */
+	int feed_thread;
 	/* optional: the body is this multipart upload instead of form
 	 * (POST only; no whole-request timeout, but a transfer that stalls
 	 * for the profile's timeout fails; never retried) */

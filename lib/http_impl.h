@@ -73,10 +73,21 @@ struct call_priv {
 	int sink_stop;		/* k->sink asked to stop */
 	int fed;		/* this attempt's body went to k->feed */
 	int feed_off;		/* k->feed sees no more of this attempt */
+	struct feed_worker *fw;	/* k->feed's thread (http_feed.c) */
 	curl_mime *mime;	/* k->upload's body */
 	long long up_off;	/* read offset in k->upload->fd */
 	int up_err;		/* reading k->upload->fd failed (errno) */
 };
+
+/* http_feed.c */
+
+/* A piece of a 2xx answer that k->feed reads: into k->body, then to
+ * the feed, on a thread of its own when k->feed_thread allows it. */
+void http_feed_piece(struct px_call *k, struct call_priv *cp,
+    const char *data, size_t n);
+/* The feed's thread, if any, done with this attempt (before anything
+ * else reads k->body or the feed's state). */
+void http_feed_join(struct call_priv *cp);
 
 /* http_trust.c */
 
