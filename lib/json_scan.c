@@ -362,7 +362,14 @@ element_begin(struct each_hook *h, size_t at)
  * declined (0, the tokens dropped), and the general path scans the
  * element from its '{' and says what is wrong with it.
  */
-#define FLAT_WS(c)	((c) == ' ' || (c) == '\t' || (c) == '\n' || (c) == '\r')
+/* ' ', \t, \n, \r: one test for the usual byte, which is above ' '. */
+#define FLAT_WS(c)	((unsigned char)(c) <= ' ' && ((c) == ' ' || \
+	    (c) == '\t' || (c) == '\n' || (c) == '\r'))
+/* What may follow a number or a literal (is_delim), as a table. */
+static const unsigned char flat_delim[256] = {
+	[' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, [','] = 1, [']'] = 1,
+	['}'] = 1,
+};
 #define ONES		0x0101010101010101ull
 #define HIGHS		0x8080808080808080ull
 
@@ -432,7 +439,7 @@ flat_number(const char *s, size_t len, size_t i)
 			i++;
 		while (i < len && is_digit(s[i]));
 	}
-	return i < len && is_delim(s[i]) ? i : 0;
+	return i < len && flat_delim[(unsigned char)s[i]] ? i : 0;
 }
 
 /* true, false or null at s[i]: the offset past it, or 0. */
@@ -444,7 +451,7 @@ flat_literal(const char *s, size_t len, size_t i)
 	size_t k = s[i] == 'f' ? 5 : 4;
 
 	if (len - i <= k || memcmp(s + i, lit, k) != 0 ||
-	    !is_delim(s[i + k]))
+	    !flat_delim[(unsigned char)s[i + k]])
 		return 0;
 	return i + k;
 }

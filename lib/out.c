@@ -834,7 +834,8 @@ add_tsv_str(struct buf *b, const char *s)
 static void
 add_integer(struct buf *b, const struct cell *c)
 {
-	buf_grow(b, 48);
+	if (b->len + 48 >= b->cap)
+		buf_grow(b, 48);
 	switch (c->kind) {
 	case K_UINT:
 		b->len += json_fmt_uint(b->p + b->len, 48, c->v.u);
