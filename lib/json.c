@@ -337,7 +337,25 @@ json_members(const struct json *j, int t, struct json_member *m, int max)
 		m[i].klen = (size_t)(k->end - k->start);
 		m[i].val = j->src + v->start;
 		m[i].vlen = (size_t)(v->end - v->start);
-		m[i].type = json_type(j, at + 1);
+		switch (v->type) {	/* json_type, without its checks */
+		case JSMN_OBJECT:
+			m[i].type = JSON_OBJECT;
+			break;
+		case JSMN_ARRAY:
+			m[i].type = JSON_ARRAY;
+			break;
+		case JSMN_STRING:
+			m[i].type = JSON_STRING;
+			break;
+		case JSMN_PRIMITIVE:
+			m[i].type = *m[i].val == 't' ? JSON_TRUE :
+			    *m[i].val == 'f' ? JSON_FALSE :
+			    *m[i].val == 'n' ? JSON_NULL : JSON_NUMBER;
+			break;
+		default:
+			m[i].type = JSON_NONE;
+			break;
+		}
 		at = v->size == 0 ? at + 2 : json_skip(j, at + 1);
 	}
 	return n;
