@@ -134,6 +134,7 @@ try:
     slowest = 0.0
     limit = TIMEOUT * (RETRIES + 1) + 10
     faults(True)
+    spent = collections.Counter()
     t_start = time.monotonic()
     for i in range(total):
         if i % 250 == 125:
@@ -175,18 +176,25 @@ try:
         else:
             argv = [px] + [a.replace("{v}", str(v))
                            for a in rnd.choice(reads)]
+        what = " ".join(argv[1:])
         t0 = time.monotonic()
-        r = subprocess.run(argv, env=env, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.PIPE, timeout=limit + 60)
+        try:
+            r = subprocess.run(argv, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, timeout=limit + 60)
+            rc, err = r.returncode, r.stderr
+        except subprocess.TimeoutExpired as x:
+            # killed: counted as a signal and as too slow below
+            rc, err = -9, x.stderr or b""
         wall = time.monotonic() - t0
         slowest = max(slowest, wall)
-        rc = r.returncode
+        spent["px"] += wall
+        if wall >= TIMEOUT:
+            spent["px, waiting out a timeout"] += wall
         codes[rc] += 1
         if rc != 0 and rc not in sample:
-            sample[rc] = f"{' '.join(argv[1:])}: {r.stderr.strip()[-200:]}"
-        what = " ".join(argv[1:])
+            sample[rc] = f"{what}: {err.strip()[-200:]}"
         if rc < 0 or rc > 11:
-            bad.append(f"{what}: exit {rc}: {r.stderr[-300:]!r}")
+            bad.append(f"{what}: exit {rc}: {err[-300:]!r}")
         if wall > limit:
             bad.append(f"{what}: took {wall:.1f} s (limit {limit} s)")
         if not write:
@@ -226,7 +234,7 @@ try:
             either[(rc, "write accepted" if n else "no write accepted")] += 1
             if n and rc != 11 and os.environ.get("SOAK_VERBOSE"):
                 print(f"soak: applied, exit {rc}: {what}: "
-                      f"{r.stderr.strip()[-300:]}")
+                      f"{err.strip()[-300:]}")
         faults(True)
         if (i + 1) % 1000 == 0:
             print(f"soak: {i + 1} commands, {len(bad)} problems",
@@ -235,6 +243,10 @@ try:
     faults(False)
     print(f"soak: {total} commands in {took:.0f} s, slowest "
           f"{slowest:.1f} s (limit {limit} s)")
+    print(f"soak: time in px {spent['px']:.0f} s (commands that waited "
+          f"out a {TIMEOUT} s timeout: "
+          f"{spent['px, waiting out a timeout']:.0f} s), in the checks "
+          f"{took - spent['px']:.0f} s")
     print("soak: exit statuses: " + ", ".join(
         f"{k}: {codes[k]}" for k in sorted(codes)))
     print("soak: writes that failed either way: " + (", ".join(
