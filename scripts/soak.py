@@ -5,8 +5,8 @@
 pxsim answers with every fault mode it has -- 500, 503 and 429 (not
 handled), drop, malformed, truncated and badtail (handled, then the
 answer is spoilt), hang (never answered) -- at 10 % of requests in all,
-with latency and jitter, and a node taken offline and back now and
-then.  px runs a mix of reads and writes (set, start, stop, snapshot
+with latency (2 ms plus up to 20 ms of jitter), and a node taken
+offline and back now and then.  px runs a mix of reads and writes (set, start, stop, snapshot
 create and delete; some through a read-only profile).  After every
 write the faults are lifted and the cluster is read straight from the
 API to check:
@@ -149,7 +149,7 @@ tmp = tempfile.mkdtemp(prefix="px-soak.")
 rnd = random.Random(seed)
 sim = subprocess.Popen([pxsim, "-l", "127.0.0.1:0", "-d", tmp + "/sim",
                         "--pidfile", tmp + "/sim.pid", "--task-seconds",
-                        "0", "--seed", str(seed)],
+                        "0", "--seed", str(seed), "--latency", "2:20"],
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 try:
     for _ in range(200):
