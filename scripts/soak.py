@@ -4,10 +4,11 @@
 
 pxsim answers with every fault mode it has -- 500, 503 and 429 (not
 handled), drop, malformed, truncated and badtail (handled, then the
-answer is spoilt), hang (never answered) -- at 10 % of requests in all,
-with latency (2 ms plus up to 20 ms of jitter), and a node taken
-offline and back now and then.  px runs a mix of reads and writes (set, start, stop, snapshot
-create and delete; some through a read-only profile).  After every
+answer is spoilt), hang (never answered) and lost (handled, never
+answered) -- at 10 % of requests in all, with latency (2 ms plus up to
+20 ms of jitter), and a node taken offline and back now and then.  px
+runs a mix of reads and writes (set, start, stop, snapshot create and
+delete; some through a read-only profile).  After every
 write the faults are lifted and the cluster is read straight from the
 API to check:
 
@@ -53,7 +54,7 @@ pxsim = os.path.join(build, "bin", "pxsim")
 TIMEOUT, RETRIES = 3, 2
 LIMIT = TIMEOUT * (RETRIES + 1) + 10
 FAULTS = ["500", "503", "429", "drop", "malformed", "truncated", "hang",
-          "badtail"]
+          "lost", "badtail"]
 RATE = 0.10 / len(FAULTS)
 seed = int(os.environ.get("SOAK_SEED", "1"))
 jobs = max(1, min(total, int(os.environ.get("SOAK_JOBS") or
