@@ -20,7 +20,8 @@ API to check:
   nothing; 1, 7 and 11 (failed, unavailable, outcome unknown) may go
   either way and are counted.
 
-Prints a summary and exits 1 on any violation.
+Prints a summary (with how many faults of each mode pxsim injected)
+and exits 1 on any violation.
 
 Most of a command's time is spent waiting (a hang waits out the 3 s
 timeout, a 429 or 503 its Retry-After), so the commands are split
@@ -56,6 +57,7 @@ LIMIT = TIMEOUT * (RETRIES + 1) + 10
 FAULTS = ["500", "503", "429", "drop", "malformed", "truncated", "hang",
           "lost", "badtail"]
 RATE = 0.10 / len(FAULTS)
+COUNT = 10 ** 9
 seed = int(os.environ.get("SOAK_SEED", "1"))
 jobs = max(1, min(total, int(os.environ.get("SOAK_JOBS") or
                               2 * (os.cpu_count() or 1))))
@@ -77,6 +79,9 @@ def report(res, shards=1):
           f"{spent['px, waiting out a timeout']:.0f} s), in the checks "
           f"{spent['checks']:.0f} s" +
           (f", summed over {shards} shards" if shards > 1 else ""))
+    inj = res["injected"]
+    print(f"soak: faults injected: {sum(inj.values())} (" + ", ".join(
+        f"{m}: {inj[m]}" for m in FAULTS) + ")")
     print("soak: exit statuses: " + ", ".join(
         f"{k}: {codes[k]}" for k in sorted(codes)))
     print("soak: writes that failed either way: " + (", ".join(
@@ -111,7 +116,8 @@ def shards():
         res = dict(total=0, took=0.0, slowest=0.0,
                    spent=collections.Counter(), codes=collections.Counter(),
                    either=collections.Counter(),
-                   ro_other=collections.Counter(), sample={}, bad=[])
+                   ro_other=collections.Counter(), sample={}, bad=[],
+                   injected=collections.Counter())
         lines = []
         for k, n, s, p in procs:
             rc = p.wait()
@@ -127,7 +133,8 @@ def shards():
                          f"{len(r['bad'])} problems")
             res["total"] += r["total"]
             res["slowest"] = max(res["slowest"], r["slowest"])
-            for key in ("spent", "codes", "either", "ro_other"):
+            for key in ("spent", "codes", "either", "ro_other",
+                        "injected"):
                 res[key].update(r[key])
             for c, e in r["sample"].items():
                 res["sample"].setdefault(c, e)
@@ -189,12 +196,23 @@ try:
         c.close()
         return r.status, (json.loads(data) if data[:1] in b"{[" else None)
 
+    injected = collections.Counter()
+    armed = [False]
+
     def faults(on):
+        # each rule may fire COUNT times; what it has left says how
+        # often it did
+        if armed[0]:
+            _, d = api("GET", "/_sim/fault")
+            for f in d["data"]:
+                injected[f["mode"]] += COUNT - f["count"]
         api("DELETE", "/_sim/fault")
+        armed[0] = on
         if on:
             for m in FAULTS:
                 api("POST", "/_sim/fault", {"mode": m, "rate": str(RATE),
-                                            "prefix": "/api2/json"})
+                                            "prefix": "/api2/json",
+                                            "count": str(COUNT)})
 
     def guests():
         _, d = api("GET", "/api2/json/cluster/resources?type=vm")
@@ -347,7 +365,7 @@ try:
     spent["checks"] = took - spent["px"]
     res = dict(total=total, took=took, slowest=slowest, spent=spent,
                codes=codes, either=either, ro_other=ro_other,
-               sample=sample, bad=bad)
+               sample=sample, bad=bad, injected=injected)
     if summary:
         with open(summary, "wb") as f:
             pickle.dump(res, f)
