@@ -318,6 +318,9 @@ try:
             bad.append(f"{what}: exit {rc}: {err[-300:]!r}")
         if wall > limit:
             bad.append(f"{what}: took {wall:.1f} s (limit {limit} s)")
+        if (i + 1) % 1000 == 0:
+            print(f"{tag} {i + 1} commands, {len(bad)} problems",
+                  flush=True)
         if not write:
             continue
         faults(False)
@@ -357,9 +360,6 @@ try:
                 print(f"soak: applied, exit {rc}: {what}: "
                       f"{err.strip()[-300:]}")
         faults(True)
-        if (i + 1) % 1000 == 0:
-            print(f"{tag} {i + 1} commands, {len(bad)} problems",
-                  flush=True)
     took = time.monotonic() - t_start
     faults(False)
     spent["checks"] = took - spent["px"]
