@@ -4,10 +4,11 @@
 
 pxsim answers with every fault mode it has -- 500, 503 and 429 (not
 handled), drop, malformed, truncated and badtail (handled, then the
-answer is spoilt), hang (never answered) -- at 10 % of requests in all,
-with latency and jitter, and a node taken offline and back now and
-then.  px runs a mix of reads and writes (set, start, stop, snapshot
-create and delete; some through a read-only profile).  After every
+answer is spoilt), hang (never answered) and lost (handled, never
+answered) -- at 10 % of requests in all, with latency (2 ms plus up to
+20 ms of jitter), and a node taken offline and back now and then.  px
+runs a mix of reads and writes (set, start, stop, snapshot create and
+delete; some through a read-only profile).  After every
 write the faults are lifted and the cluster is read straight from the
 API to check:
 
@@ -19,14 +20,27 @@ API to check:
   nothing; 1, 7 and 11 (failed, unavailable, outcome unknown) may go
   either way and are counted.
 
-Prints a summary and exits 1 on any violation.
+Prints a summary (with how many faults of each mode pxsim injected)
+and exits 1 on any violation.
+
+Most of a command's time is spent waiting (a hang waits out the 3 s
+timeout, a 429 or 503 its Retry-After), so the commands are split
+between SOAK_JOBS shards run side by side (default twice the CPUs; make
+soak SOAK_JOBS=...).  Each shard is this script run with SOAK_JOBS=1 on
+its share, with its own pxsim, data directory and seed (SOAK_SEED * 1000
++ shard + 1; SOAK_SEED defaults to 1, and seeds pxsim's faults too).
+The summary adds the shards up; a shard's problem, or a shard that ends
+without a summary, fails the run, and each problem names the SOAK_SEED,
+SOAK_JOBS=1 and SOAK_N that run that shard again alone.
 """
 import collections
 import http.client
 import json
 import os
+import pickle
 import random
 import shutil
+import signal
 import ssl
 import subprocess
 import sys
@@ -38,17 +52,113 @@ build = os.path.abspath(sys.argv[1])
 total = int(sys.argv[2]) if len(sys.argv) > 2 else 20000
 px = os.path.join(build, "px")
 pxsim = os.path.join(build, "bin", "pxsim")
-tmp = tempfile.mkdtemp(prefix="px-soak.")
 TIMEOUT, RETRIES = 3, 2
+LIMIT = TIMEOUT * (RETRIES + 1) + 10
 FAULTS = ["500", "503", "429", "drop", "malformed", "truncated", "hang",
-          "badtail"]
+          "lost", "badtail"]
 RATE = 0.10 / len(FAULTS)
-rnd = random.Random(int(os.environ.get("SOAK_SEED", "1")))
+COUNT = 10 ** 9
+seed = int(os.environ.get("SOAK_SEED", "1"))
+jobs = max(1, min(total, int(os.environ.get("SOAK_JOBS") or
+                              2 * (os.cpu_count() or 1))))
+summary = os.environ.get("SOAK_SUMMARY")   # set for a shard: pickle here
+tag = f"soak: shard {os.environ['SOAK_SHARD']}:" if summary else "soak:"
+# a TERM (from the parent, or make) still stops pxsim and removes tmp
+signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
+
+def report(res, shards=1):
+    """Print the summary of res; the exit status: 1 on any problem."""
+    spent = res["spent"]
+    codes, either, ro_other = res["codes"], res["either"], res["ro_other"]
+    sample, bad = res["sample"], res["bad"]
+    print(f"soak: {res['total']} commands in {res['took']:.0f} s, slowest "
+          f"{res['slowest']:.1f} s (limit {LIMIT} s)")
+    print(f"soak: time in px {spent['px']:.0f} s (commands that waited "
+          f"out a {TIMEOUT} s timeout: "
+          f"{spent['px, waiting out a timeout']:.0f} s), in the checks "
+          f"{spent['checks']:.0f} s" +
+          (f", summed over {shards} shards" if shards > 1 else ""))
+    inj = res["injected"]
+    print(f"soak: faults injected: {sum(inj.values())} (" + ", ".join(
+        f"{m}: {inj[m]}" for m in FAULTS) + ")")
+    print("soak: exit statuses: " + ", ".join(
+        f"{k}: {codes[k]}" for k in sorted(codes)))
+    print("soak: writes that failed either way: " + (", ".join(
+        f"exit {k[0]} {k[1]}: {n}" for k, n in sorted(either.items()))
+        or "none"))
+    if ro_other:
+        print("soak: read-only writes that failed before the gate: " +
+              ", ".join(f"exit {k}: {n}" for k, n in sorted(ro_other.items())))
+    for k in sorted(sample):
+        print(f"soak: e.g. exit {k}: {sample[k]}")
+    for b in bad[:50]:
+        print("soak: PROBLEM: " + b)
+    print(f"soak: {len(bad)} problems")
+    return 1 if bad else 0
+
+
+def shards():
+    """Run jobs copies of this script, each on its share of the commands
+    with its own pxsim and seed, and report them as one run."""
+    d = tempfile.mkdtemp(prefix="px-soak-shards.")
+    procs = []
+    t0 = time.monotonic()
+    try:
+        for k in range(jobs):
+            n = total // jobs + (k < total % jobs)
+            s = seed * 1000 + k + 1
+            env = dict(os.environ, SOAK_JOBS="1", SOAK_SEED=str(s),
+                       SOAK_SHARD=str(k), SOAK_SUMMARY=f"{d}/{k}")
+            procs.append((k, n, s, subprocess.Popen(
+                [sys.executable, os.path.abspath(__file__), build, str(n)],
+                env=env)))
+        res = dict(total=0, took=0.0, slowest=0.0,
+                   spent=collections.Counter(), codes=collections.Counter(),
+                   either=collections.Counter(),
+                   ro_other=collections.Counter(), sample={}, bad=[],
+                   injected=collections.Counter())
+        lines = []
+        for k, n, s, p in procs:
+            rc = p.wait()
+            again = f"SOAK_SEED={s} SOAK_JOBS=1 SOAK_N={n}"
+            if rc != 0 or not os.path.exists(f"{d}/{k}"):
+                res["bad"].append(f"shard {k} ({again}): ended with "
+                                  f"status {rc}, no summary")
+                continue
+            with open(f"{d}/{k}", "rb") as f:
+                r = pickle.load(f)
+            lines.append(f"soak: shard {k} ({again}): {r['total']} "
+                         f"commands in {r['took']:.0f} s, "
+                         f"{len(r['bad'])} problems")
+            res["total"] += r["total"]
+            res["slowest"] = max(res["slowest"], r["slowest"])
+            for key in ("spent", "codes", "either", "ro_other",
+                        "injected"):
+                res[key].update(r[key])
+            for c, e in r["sample"].items():
+                res["sample"].setdefault(c, e)
+            res["bad"] += [f"shard {k} ({again}): {b}" for b in r["bad"]]
+        res["took"] = time.monotonic() - t0
+        print("\n".join(lines))
+        return report(res, jobs)
+    finally:
+        for _, _, _, p in procs:
+            if p.poll() is None:
+                p.terminate()
+                p.wait()
+        shutil.rmtree(d, ignore_errors=True)
+
+
+if jobs > 1:
+    sys.exit(shards())
+
+tmp = tempfile.mkdtemp(prefix="px-soak.")
+rnd = random.Random(seed)
 sim = subprocess.Popen([pxsim, "-l", "127.0.0.1:0", "-d", tmp + "/sim",
                         "--pidfile", tmp + "/sim.pid", "--task-seconds",
-                        "0", "--seed", "7"], stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL)
+                        "0", "--seed", str(seed), "--latency", "2:20"],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 try:
     for _ in range(200):
         if os.path.exists(tmp + "/sim.pid") and \
@@ -86,12 +196,23 @@ try:
         c.close()
         return r.status, (json.loads(data) if data[:1] in b"{[" else None)
 
+    injected = collections.Counter()
+    armed = [False]
+
     def faults(on):
+        # each rule may fire COUNT times; what it has left says how
+        # often it did
+        if armed[0]:
+            _, d = api("GET", "/_sim/fault")
+            for f in d["data"]:
+                injected[f["mode"]] += COUNT - f["count"]
         api("DELETE", "/_sim/fault")
+        armed[0] = on
         if on:
             for m in FAULTS:
                 api("POST", "/_sim/fault", {"mode": m, "rate": str(RATE),
-                                            "prefix": "/api2/json"})
+                                            "prefix": "/api2/json",
+                                            "count": str(COUNT)})
 
     def guests():
         _, d = api("GET", "/api2/json/cluster/resources?type=vm")
@@ -132,8 +253,9 @@ try:
     either = collections.Counter()
     bad = []
     slowest = 0.0
-    limit = TIMEOUT * (RETRIES + 1) + 10
+    limit = LIMIT
     faults(True)
+    spent = collections.Counter()
     t_start = time.monotonic()
     for i in range(total):
         if i % 250 == 125:
@@ -175,20 +297,30 @@ try:
         else:
             argv = [px] + [a.replace("{v}", str(v))
                            for a in rnd.choice(reads)]
+        what = " ".join(argv[1:])
         t0 = time.monotonic()
-        r = subprocess.run(argv, env=env, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.PIPE, timeout=limit + 60)
+        try:
+            r = subprocess.run(argv, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, timeout=limit + 60)
+            rc, err = r.returncode, r.stderr
+        except subprocess.TimeoutExpired as x:
+            # killed: counted as a signal and as too slow below
+            rc, err = -9, x.stderr or b""
         wall = time.monotonic() - t0
         slowest = max(slowest, wall)
-        rc = r.returncode
+        spent["px"] += wall
+        if wall >= TIMEOUT:
+            spent["px, waiting out a timeout"] += wall
         codes[rc] += 1
         if rc != 0 and rc not in sample:
-            sample[rc] = f"{' '.join(argv[1:])}: {r.stderr.strip()[-200:]}"
-        what = " ".join(argv[1:])
+            sample[rc] = f"{what}: {err.strip()[-200:]}"
         if rc < 0 or rc > 11:
-            bad.append(f"{what}: exit {rc}: {r.stderr[-300:]!r}")
+            bad.append(f"{what}: exit {rc}: {err[-300:]!r}")
         if wall > limit:
             bad.append(f"{what}: took {wall:.1f} s (limit {limit} s)")
+        if (i + 1) % 1000 == 0:
+            print(f"{tag} {i + 1} commands, {len(bad)} problems",
+                  flush=True)
         if not write:
             continue
         faults(False)
@@ -226,29 +358,19 @@ try:
             either[(rc, "write accepted" if n else "no write accepted")] += 1
             if n and rc != 11 and os.environ.get("SOAK_VERBOSE"):
                 print(f"soak: applied, exit {rc}: {what}: "
-                      f"{r.stderr.strip()[-300:]}")
+                      f"{err.strip()[-300:]}")
         faults(True)
-        if (i + 1) % 1000 == 0:
-            print(f"soak: {i + 1} commands, {len(bad)} problems",
-                  flush=True)
     took = time.monotonic() - t_start
     faults(False)
-    print(f"soak: {total} commands in {took:.0f} s, slowest "
-          f"{slowest:.1f} s (limit {limit} s)")
-    print("soak: exit statuses: " + ", ".join(
-        f"{k}: {codes[k]}" for k in sorted(codes)))
-    print("soak: writes that failed either way: " + (", ".join(
-        f"exit {k[0]} {k[1]}: {n}" for k, n in sorted(either.items()))
-        or "none"))
-    if ro_other:
-        print("soak: read-only writes that failed before the gate: " +
-              ", ".join(f"exit {k}: {n}" for k, n in sorted(ro_other.items())))
-    for k in sorted(sample):
-        print(f"soak: e.g. exit {k}: {sample[k]}")
-    for b in bad[:50]:
-        print("soak: PROBLEM: " + b)
-    print(f"soak: {len(bad)} problems")
-    sys.exit(1 if bad else 0)
+    spent["checks"] = took - spent["px"]
+    res = dict(total=total, took=took, slowest=slowest, spent=spent,
+               codes=codes, either=either, ro_other=ro_other,
+               sample=sample, bad=bad, injected=injected)
+    if summary:
+        with open(summary, "wb") as f:
+            pickle.dump(res, f)
+        sys.exit(0)
+    sys.exit(report(res))
 finally:
     sim.terminate()
     sim.wait()
