@@ -219,6 +219,7 @@ pve_fill_check(const struct json *j, int obj, void *dst,
 struct row_index {
 	const struct pve_field *f;
 	int nf;
+	int shared;		/* two keys fill one field ("pool", "vgname") */
 	signed char slot[ROW_SLOTS];	/* field ids, -1 empty */
 	size_t len[FILL_CHUNK];
 };
@@ -239,9 +240,13 @@ row_index(const struct pve_field *f, int nf)
 	if (x->f == f && x->nf == nf)
 		return x;
 	memset(x->slot, -1, sizeof(x->slot));
+	x->shared = 0;
 	for (int i = 0; i < nf; i++) {
 		unsigned int h;
 
+		for (int o = 0; o < i; o++)
+			if (f[o].off == f[i].off)
+				x->shared = 1;
 		x->len[i] = strlen(f[i].key);
 		if (x->len[i] == 0)
 			continue;
@@ -398,6 +403,8 @@ pve_row_fast(const struct json *j, int obj, void *dst,
 	    (nm = json_members(j, obj, mb, FILL_CHUNK)) < 0)
 		return 1;
 	x = row_index(f, nf);
+	if (x->shared)
+		return 1;	/* which key wins: the general path's order */
 	for (i = 0; i < nm; i++) {
 		enum json_type ty = mb[i].type;
 
@@ -406,13 +413,13 @@ pve_row_fast(const struct json *j, int obj, void *dst,
 				return 1;	/* it may be a name, escaped */
 			continue;
 		}
+		if (seen & (1ull << q))
+			return 1;	/* given twice: the general path */
 		if (fast_value(&f[q], (char *)dst + f[q].off, ty, mb[i].val,
 		    mb[i].vlen) != 0)
 			return 1;
 		seen |= 1ull << q;
-		if (ty == JSON_NULL)	/* the last of a duplicate wins */
-			val &= ~(1ull << q);
-		else
+		if (ty != JSON_NULL)
 			val |= 1ull << q;
 	}
 	/* The key: there, not null, not empty (the general path says

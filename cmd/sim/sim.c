@@ -299,7 +299,7 @@ sim_main(int argc, char **argv)
 				px_errx(PX_EXIT_USAGE, "invalid --fail '%s' "
 				    "(RATE:MODE[:PATHPREFIX], MODE one of 500 "
 				    "503 429 drop malformed badtail truncated hang "
-				    "lost)",
+				    "lost gzip)",
 				    optarg);
 			break;
 		case O_GUESTS:

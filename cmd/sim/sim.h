@@ -146,6 +146,7 @@ enum sim_fault {
 	SIM_FAULT_BADTAIL,	/* the real answer, its last byte an 'x' */
 	SIM_FAULT_TRUNCATED,	/* Content-Length larger than what is sent */
 	SIM_FAULT_HANG,		/* never answer, keep the connection open */
+	SIM_FAULT_GZIP,		/* the real answer, gzip'd (Content-Encoding) */
 };
 
 /* A key/value pair; both strings are owned by their list. */

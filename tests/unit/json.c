@@ -1852,6 +1852,138 @@ test_each_pieces(void)
 	each_splits_dir(dir, "the fuzzer's json corpus", 20);
 }
 
+/*
+ * json_each's fast path for flat elements (lib/json_scan.c flat_element)
+ * must tokenize as jsmn does and accept exactly what the general scanner
+ * accepts: every variant below, two of it in a list, gives json_parse's
+ * verdict and error, jsmn's tokens, and the same again fed in pieces.
+ * Every prefix of every body too, so that each variant is also seen cut
+ * inside each of its tokens.
+ */
+static const char *const flat_elements[] = {
+	/* valid: whitespace anywhere, every kind of value */
+	"{}", "{ }", "{\n\t\r }",
+	"{\"a\":1}", " {\"a\":1} ", "{ \"a\" : 1 }", "{\"a\" :1}",
+	"{\"a\": 1}", "{\"a\":1 }", "{\t\"a\"\n:\r1\t}",
+	"{\"a\":1,\"b\":2}", "{\"a\":1 ,\"b\":2}", "{\"a\":1, \"b\":2}",
+	"{\"a\":1\n,\n\"b\"\n:\n2\n}",
+	"{\"a\":-0}", "{\"a\":0}", "{\"a\":0.5}", "{\"a\":1e5}",
+	"{\"a\":1E-2}", "{\"a\":-12.5e+3}", "{\"a\":-12.5e+3 }",
+	"{\"a\":12345678901234567890123}", "{\"a\":-9223372036854775808}",
+	"{\"a\":18446744073709551616}", "{\"a\":0e0,\"b\":0.0}",
+	"{\"a\":true}", "{\"a\":false}", "{\"a\":null}",
+	"{\"a\":true,\"b\":false,\"c\":null}", "{\"a\":null }",
+	"{\"a\":\"\"}", "{\"\":\"\"}", "{\"a\":\"x\"}",
+	"{\"name\":\"caf\xc3\xa9\",\"t\":\"\xe2\x82\xac\xf0\x9f\x98\x80\"}",
+	"{\"\xc3\xa9\":\"\xff\xfe\x80\"}", "{\"a\":\"\x7f\"}",
+	"{\"a\":\"0123456789abcdef0123456789\",\"b\":\"01234567\"}",
+	"{\"vmid\":100,\"name\":\"web-1\",\"status\":\"running\","
+	    "\"cpu\":0.0123,\"maxmem\":4294967296,\"template\":0,"
+	    "\"tags\":\"a;b\",\"lock\":null}",
+	"{\"a\":1,\"a\":2}", "{\"a\":\"x\",\"a\":null}",
+	/* declined, valid: the general path must tokenize them */
+	"{\"a\\\"b\":1}", "{\"a\":\"x\\\"y\"}", "{\"a\":\"\\u00e9\"}",
+	"{\"d\\u0061ta\":1}", "{\"a\":\"x\\\\\"}", "{\"a\":\"\\/\\n\"}",
+	"{\"a\":{}}", "{\"a\":{\"b\":1}}", "{\"a\":[]}", "{\"a\":[1,2]}",
+	"{\"a\":1,\"b\":{\"c\":[true]},\"d\":2}", "[]", "[1]", "1", "\"s\"",
+	"null", "true",
+	/* invalid */
+	"{\"a\":\"x\ty\"}", "{\"a\":\"x\ny\"}", "{\"a\x01\":1}",
+	"{\"a\":\"\x1f\"}", "{\"a\":\"\\x\"}", "{\"a\":\"\\u12G4\"}",
+	"{\"a\":\"\\u12\"}", "{\"a\":01}", "{\"a\":-01}", "{\"a\":1.}",
+	"{\"a\":1.e5}", "{\"a\":.5}", "{\"a\":-}", "{\"a\":- 1}",
+	"{\"a\":1e}", "{\"a\":1e+}", "{\"a\":+1}", "{\"a\":1x}",
+	"{\"a\":1\"b\"}", "{\"a\":tru}", "{\"a\":truex}", "{\"a\":nul}",
+	"{\"a\":fals}", "{\"a\":True}", "{\"a\":NaN}", "{\"a\":nulll}",
+	"{\"a\"1}", "{\"a\" 1}", "{\"a\":1 \"b\":2}", "{\"a\":1,}",
+	"{\"a\":1,,\"b\":2}", "{,\"a\":1}", "{\"a\":}", "{\"a\"}", "{\"a\",1}",
+	"{a:1}", "{'a':1}", "{\"a\":'x'}", "{\"a\":1]", "{\"a\":1}}",
+	"{\"a\":\"x}", "{\"a\":\"x", "{\"a", "{\"a\":", "{\"a\":1", "{\"a\":12",
+	"{\"a\":1.5", "{\"a\":true", "{\"a\":1,", "{", "{\"a\":\"x\"",
+	"{\"a\":\"x\"  ", "{\"a\":\"x\\", "{\"a\":1 , ", "{\"a\":[1}",
+	"{\"a\":{\"b\":1]}",
+};
+
+/* A body's json_each against its json_parse: the same rc and error, and
+ * for a valid body json_parse's elements with jsmn's tokens. */
+static int
+flat_same_as_parse(const char *body, size_t n)
+{
+	struct json j;
+	struct px_err ep = { 0 }, ee = { 0 };
+	int rp, re, arr;
+
+	rp = json_parse(&j, body, n, &ep);
+	arr = rp == 0 ? json_get(&j, 0, "data") : -1;
+	if (rp == 0 && json_type(&j, arr) == JSON_ARRAY) {
+		struct cmp cm = { &j, arr, 0, 0 };
+
+		int len = json_len(&j, arr);
+
+		re = json_each(body, n, "data", each_cmp, &cm, &ee);
+		json_free(&j);
+		if (re == 0 && cm.bad == 0 && cm.k == len)
+			return 1;
+		printf("#   %.*s: json_each %d (%s), %d of %d elements "
+		    "differ\n", (int)n, body, re, ee.msg, cm.bad, cm.k);
+		return 0;
+	}
+	if (rp == 0)
+		json_free(&j);
+	{
+		struct each_seen w;
+
+		each_whole(body, n, &w);
+		re = w.rc;
+		ee = w.e;
+	}
+	if (rp == -1 && re == -1 && ep.id == ee.id &&
+	    strcmp(ep.msg, ee.msg) == 0)
+		return 1;
+	if (rp == 0 && re == 1)
+		return 1;	/* data is not an array */
+	printf("#   %.*s: json_parse %d (%s), json_each %d (%s)\n", (int)n,
+	    body, rp, rp ? ep.msg : "", re, re == -1 ? ee.msg : "");
+	return 0;
+}
+
+static void
+test_each_flat(void)
+{
+	const size_t nel = sizeof(flat_elements) / sizeof(flat_elements[0]);
+	unsigned int seed = 11;
+	char body[512];
+	size_t i, k, n;
+	int bad = 0, badcut = 0, badsplit = 0, nbody = 0;
+	static const char *const frames[] = {
+		"{\"data\":[%s,%s]}",
+		"{\"data\":[%s]}",
+		"{\"x\":[%s],\"data\":[%s,{\"z\":0}]}",
+		"{ \"data\" : [ %s , %s ] , \"total\" : 2 }",
+		"{\"total\":2,\"data\":[%s,%s]}",
+	};
+
+	for (i = 0; i < nel; i++)
+		for (size_t f = 0; f < sizeof(frames) / sizeof(frames[0]);
+		    f++) {
+			n = (size_t)snprintf(body, sizeof(body), frames[f],
+			    flat_elements[i], flat_elements[i]);
+			nbody++;
+			bad += !flat_same_as_parse(body, n);
+			if (f != 0)
+				continue;
+			for (k = 0; k < n; k++)
+				badcut += !flat_same_as_parse(body, k);
+			badsplit += each_splits(body, n, 20, &seed) != 0;
+		}
+	is_int(bad, 0, "json_each: %d bodies of flat elements and their "
+	    "neighbours (%zu variants): json_parse's verdict and error, "
+	    "jsmn's tokens", nbody, nel);
+	is_int(badcut, 0, "json_each: every prefix of them, as json_parse");
+	is_int(badsplit, 0, "json_each_feed: each cut at every byte and at "
+	    "random bytes, as json_each");
+}
+
 int
 main(void)
 {
@@ -1873,5 +2005,6 @@ main(void)
 	test_roundtrip();
 	test_recorded();
 	test_each_pieces();
+	test_each_flat();
 	return done_testing();
 }

@@ -79,7 +79,8 @@ static int
 fault_mode_ok(const char *m)
 {
 	static const char *modes[] = { "500", "503", "429", "drop",
-	    "malformed", "badtail", "truncated", "hang", "lost", NULL };
+	    "malformed", "badtail", "truncated", "hang", "lost", "gzip",
+	    NULL };
 	int i;
 
 	for (i = 0; modes[i]; i++)
@@ -215,7 +216,7 @@ c_fault_add(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 	(void)m;
 	if (mode == NULL || !fault_mode_ok(mode)) {
 		sim_param_error(rs, "mode", "want 500, 503, 429, drop, "
-		    "malformed, badtail, truncated, hang or lost");
+		    "malformed, badtail, truncated, hang, lost or gzip");
 		return;
 	}
 	if (fault_add(rate ? atof(rate) : 1.0, mode, sim_param(rq, "prefix"),

@@ -314,6 +314,7 @@ api_dispatch(struct sim *s, struct sim_req *rq, struct sim_resp *rs)
 		    strcmp(fault, "drop") == 0 ? SIM_FAULT_DROP :
 		    strcmp(fault, "malformed") == 0 ? SIM_FAULT_MALFORMED :
 		    strcmp(fault, "badtail") == 0 ? SIM_FAULT_BADTAIL :
+		    strcmp(fault, "gzip") == 0 ? SIM_FAULT_GZIP :
 		    SIM_FAULT_TRUNCATED;
 	}
 	if (!again && !rs->again)

@@ -20,6 +20,7 @@
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "../core.h"
 #include "ws.h"
@@ -295,12 +296,39 @@ http_date(char *out, size_t n, time_t t)
 	strftime(out, n, "%a, %d %b %Y %H:%M:%S GMT", &tm);
 }
 
+/* body[0..n) gzip'd into *gz: 0, or -1 (zlib failed; *gz empty). */
+static int
+gzip_body(const char *body, size_t n, struct buf *gz)
+{
+	z_stream z;
+	int rc;
+
+	memset(&z, 0, sizeof(z));
+	if (deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8,
+	    Z_DEFAULT_STRATEGY) != Z_OK)
+		return -1;
+	buf_grow(gz, deflateBound(&z, n));
+	z.next_in = (Bytef *)(uintptr_t)body;
+	z.avail_in = (uInt)n;
+	z.next_out = (Bytef *)gz->p;
+	z.avail_out = (uInt)(gz->cap - 1);
+	rc = deflate(&z, Z_FINISH);
+	gz->len = z.total_out;
+	deflateEnd(&z);
+	if (rc != Z_STREAM_END) {
+		gz->len = 0;
+		return -1;
+	}
+	return 0;
+}
+
 /* Serialise rs into c->out, applying the response's fault. */
 static void
 queue_response(struct conn *c, struct sim_resp *rs, int keepalive,
     int head)
 {
 	char date[64], reason[256];
+	struct buf gz = {0};
 	const char *body = rs->body.p ? rs->body.p : "";
 	size_t blen = rs->body.len, clen, send, i;
 
@@ -314,6 +342,13 @@ queue_response(struct conn *c, struct sim_resp *rs, int keepalive,
 		snprintf(reason, sizeof(reason), "OK");
 		body = "{\"data\":[{\"vmid\":100,\"name\":\"web-01\",\"status\"";
 		blen = strlen(body);
+	}
+	/* a compressed answer (pveproxy gzips for a client that accepts
+	 * it): its Content-Length is less than the body the client reads */
+	if (rs->fault == SIM_FAULT_GZIP && gzip_body(body, blen, &gz) == 0) {
+		body = gz.p;
+		blen = gz.len;
+		buf_adds(&rs->headers, "Content-Encoding: gzip\r\n");
 	}
 	clen = blen;
 	send = blen;
@@ -343,6 +378,7 @@ queue_response(struct conn *c, struct sim_resp *rs, int keepalive,
 		buf_add(&c->out, body, send);
 	if (!head && send > 0 && rs->fault == SIM_FAULT_BADTAIL)
 		c->out.p[c->out.len - 1] = 'x';	/* valid up to its end */
+	buf_free(&gz);
 	if (rs->fault == SIM_FAULT_DROP || rs->fault == SIM_FAULT_TRUNCATED) {
 		c->close_after = 1;
 		c->abrupt = 1;
