@@ -196,6 +196,39 @@ int json_members(const struct json *j, int t, struct json_member *m,
 int json_plain_text(const char *p, const char *end, int *neg, uint64_t *mant,
     int *frac);
 int json_plain_double(int neg, uint64_t m, int frac, double *out);
+/*
+ * The leading run of whole groups of eight digits of p[0..end) folded
+ * into *m (which is 0): where the bytes after them start.  A 10,000
+ * guest listing has 130,000 numbers, most of them 10 to 12 digits: a
+ * group costs a dozen instructions, not eight rounds of a loop.
+ */
+static inline const char *
+json_eight_digits(const char *p, const char *end, uint64_t *m)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	uint64_t v, acc = *m;
+
+	while (end - p >= 8) {
+		memcpy(&v, p, 8);
+		/* all eight '0'..'9': high nibbles 3, and +6 carries none */
+		if (((v & 0xF0F0F0F0F0F0F0F0ull) |
+		    (((v + 0x0606060606060606ull) & 0xF0F0F0F0F0F0F0F0ull) >>
+		    4)) != 0x3333333333333333ull)
+			break;
+		v -= 0x3030303030303030ull;
+		v = (v * 10 + (v >> 8)) & 0x00FF00FF00FF00FFull;
+		v = (v * 100 + (v >> 16)) & 0x0000FFFF0000FFFFull;
+		v = (v * 10000 + (v >> 32)) & 0xFFFFFFFFull;
+		acc = acc * 100000000 + v;
+		p += 8;
+	}
+	*m = acc;
+#else
+	(void)end;
+	(void)m;
+#endif
+	return p;
+}
 
 /* Getters by key with a default when absent or unconvertible. */
 long long json_get_int(const struct json *j, int obj, const char *key,

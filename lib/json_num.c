@@ -89,39 +89,6 @@ num_text(const struct json *j, int t, char *buf, size_t size, char **heap,
  * 0 when t has that shape; -1 sends the caller down the general path,
  * which handles (or refuses) everything else exactly as before.
  */
-/*
- * The leading run of whole groups of eight digits of p[0..end) folded
- * into *m (which is 0): where the bytes after them start.  A 10,000
- * guest listing has 130,000 numbers, most of them 10 to 12 digits: a
- * group costs a dozen instructions, not eight rounds of a loop.
- */
-static inline const char *
-eight_digits(const char *p, const char *end, uint64_t *m)
-{
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	uint64_t v, acc = *m;
-
-	while (end - p >= 8) {
-		memcpy(&v, p, 8);
-		/* all eight '0'..'9': high nibbles 3, and +6 carries none */
-		if (((v & 0xF0F0F0F0F0F0F0F0ull) |
-		    (((v + 0x0606060606060606ull) & 0xF0F0F0F0F0F0F0F0ull) >>
-		    4)) != 0x3333333333333333ull)
-			break;
-		v -= 0x3030303030303030ull;
-		v = (v * 10 + (v >> 8)) & 0x00FF00FF00FF00FFull;
-		v = (v * 100 + (v >> 16)) & 0x0000FFFF0000FFFFull;
-		v = (v * 10000 + (v >> 32)) & 0xFFFFFFFFull;
-		acc = acc * 100000000 + v;
-		p += 8;
-	}
-	*m = acc;
-#else
-	(void)end;
-	(void)m;
-#endif
-	return p;
-}
 
 int
 json_plain_text(const char *p, const char *end, int *neg, uint64_t *mant,
@@ -134,7 +101,7 @@ json_plain_text(const char *p, const char *end, int *neg, uint64_t *mant,
 	*neg = p < end && *p == '-';
 	p += *neg;
 	d = p;
-	p = eight_digits(p, end, &m);
+	p = json_eight_digits(p, end, &m);
 	while (p < end && (unsigned char)(*p - '0') < 10)
 		m = m * 10 + (uint64_t)(*p++ - '0');
 	ni = p - d;
@@ -144,7 +111,7 @@ json_plain_text(const char *p, const char *end, int *neg, uint64_t *mant,
 		if (*p != '.')
 			return -1;	/* exponent, escape, space, ... */
 		pt = ++p;
-		p = eight_digits(p, end, &m);
+		p = json_eight_digits(p, end, &m);
 		while (p < end && (unsigned char)(*p - '0') < 10)
 			m = m * 10 + (uint64_t)(*p++ - '0');
 		nf = p - pt;

@@ -221,6 +221,9 @@ struct row_index {
 	int nf;
 	int shared;		/* two keys fill one field ("pool", "vgname") */
 	signed char slot[ROW_SLOTS];	/* field ids, -1 empty */
+	/* the field that followed field q in the last row, next[q + 1]
+	 * (next[0]: the first): a row's keys come in its list's order */
+	signed char next[FILL_CHUNK + 1];
 	size_t len[FILL_CHUNK];
 };
 static __thread struct row_index row_ix;
@@ -232,7 +235,7 @@ key_hash(const char *s, size_t n)
 	    (unsigned char)s[n - 1]) & (ROW_SLOTS - 1);
 }
 
-static const struct row_index *
+static struct row_index *
 row_index(const struct pve_field *f, int nf)
 {
 	struct row_index *x = &row_ix;
@@ -240,6 +243,7 @@ row_index(const struct pve_field *f, int nf)
 	if (x->f == f && x->nf == nf)
 		return x;
 	memset(x->slot, -1, sizeof(x->slot));
+	memset(x->next, -1, sizeof(x->next));
 	x->shared = 0;
 	for (int i = 0; i < nf; i++) {
 		unsigned int h;
@@ -271,6 +275,15 @@ same_bytes(const char *raw, const char *name, size_t n)
 		memcpy(&b, name, 8);
 		if (a != b)
 			return 0;
+	}
+	if (n >= 4) {		/* the first four and the last four */
+		uint32_t c, d, e, g;
+
+		memcpy(&c, raw, 4);
+		memcpy(&d, name, 4);
+		memcpy(&e, raw + n - 4, 4);
+		memcpy(&g, name + n - 4, 4);
+		return c == d && e == g;
 	}
 	while (n-- > 0)
 		if (*raw++ != *name++)
@@ -347,7 +360,8 @@ fast_value(const struct pve_field *f, char *p, enum json_type ty,
 	neg = raw[0] == '-';
 	m = 0;
 	frac = 0;
-	for (i = (size_t)neg; i < n; i++) {
+	i = (size_t)(json_eight_digits(raw + neg, raw + n, &m) - raw);
+	for (; i < n; i++) {
 		unsigned int dg = (unsigned char)raw[i] - '0';
 
 		if (dg > 9)
@@ -395,9 +409,9 @@ pve_row_fast(const struct json *j, int obj, void *dst,
     const struct pve_field *f, int nf, uint64_t *have)
 {
 	struct json_member mb[FILL_CHUNK];
-	const struct row_index *x;
+	struct row_index *x;
 	uint64_t seen = 0, val = 0;
-	int i, q, nm;
+	int i, q, g, nm, prev = -1;
 
 	if (nf > FILL_CHUNK ||
 	    (nm = json_members(j, obj, mb, FILL_CHUNK)) < 0)
@@ -408,11 +422,17 @@ pve_row_fast(const struct json *j, int obj, void *dst,
 	for (i = 0; i < nm; i++) {
 		enum json_type ty = mb[i].type;
 
-		if ((q = row_field(x, mb[i].key, mb[i].klen)) < 0) {
+		g = x->next[prev + 1];
+		if (g >= 0 && x->len[g] == mb[i].klen &&
+		    same_bytes(mb[i].key, f[g].key, mb[i].klen))
+			q = g;		/* the guess holds */
+		else if ((q = row_field(x, mb[i].key, mb[i].klen)) < 0) {
 			if (memchr(mb[i].key, '\\', mb[i].klen) != NULL)
 				return 1;	/* it may be a name, escaped */
 			continue;
 		}
+		x->next[prev + 1] = (signed char)q;
+		prev = q;
 		if (seen & (1ull << q))
 			return 1;	/* given twice: the general path */
 		if (fast_value(&f[q], (char *)dst + f[q].off, ty, mb[i].val,
