@@ -394,7 +394,7 @@ fmt_g(char *buf, size_t n, int prec, double v)
 		1000000000000000ull, 10000000000000000ull,
 		100000000000000000ull, 1000000000000000000ull,
 		10000000000000000000ull };
-	unsigned __int128 x, rem, half, p10[21], top, low;
+	unsigned __int128 x, rem, half, p10k, top, low;
 	double a = fabs(v);
 	uint64_t m;
 	char dig[24], out[48];
@@ -406,19 +406,18 @@ fmt_g(char *buf, size_t n, int prec, double v)
 	s = 53 - e;
 	if (s <= 0 || s > 100)		/* an integer (or out of range) */
 		return -1;
-	for (i = 0; i < 20; i++)	/* a table: a listing asks 10,000 */
-		p10[i] = p19[i];
-	p10[20] = (unsigned __int128)p19[19] * 10;
 	/* e = floor(log10(a)): a first guess, then the scaled value must
 	 * have exactly prec digits before its point. */
 	e = (int)floor((e - 1) * 0.30102999566398120);	/* log10(2) */
-	low = p10[prec - 1];
-	top = p10[prec];
+	low = p19[prec - 1];	/* prec <= 17 */
+	top = p19[prec];
 	for (i = 0;; i++) {
 		if (e < -4 || e >= prec || i == 3)
 			return -1;
 		k = prec - 1 - e;	/* 0 <= k <= 20 */
-		x = ((unsigned __int128)m * p10[k]) >> s;
+		p10k = k < 20 ? (unsigned __int128)p19[k] :
+		    (unsigned __int128)p19[19] * 10;
+		x = ((unsigned __int128)m * p10k) >> s;
 		if (x < low)
 			e--;
 		else if (x >= top)
@@ -426,7 +425,7 @@ fmt_g(char *buf, size_t n, int prec, double v)
 		else
 			break;
 	}
-	rem = ((unsigned __int128)m * p10[k]) & (((unsigned __int128)1 << s) - 1);
+	rem = ((unsigned __int128)m * p10k) & (((unsigned __int128)1 << s) - 1);
 	half = (unsigned __int128)1 << (s - 1);
 	if (rem > half || (rem == half && (x & 1)))
 		x++;
