@@ -1,5 +1,6 @@
 /* state.c -- the state file: model, canonical writing, reading, diff
  * (state.h). */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -245,6 +246,12 @@ struct rd {
 	char lastkey[80];
 };
 
+static int
+hexval(char c)
+{
+	return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
+}
+
 /* Undo put_value's escapes (minini has turned \" into " already). */
 static char *
 unescape(const char *v)
@@ -270,15 +277,15 @@ unescape(const char *v)
 		case '"':
 			*o++ = '"';
 			break;
-		case 'x': {
-			unsigned int c;
-
-			if (sscanf(v + 1, "%2x", &c) == 1 && c > 0) {
-				*o++ = (char)c;
+		case 'x':
+			/* exactly two hex digits, as put_value writes them */
+			if (isxdigit((unsigned char)v[1]) &&
+			    isxdigit((unsigned char)v[2]) &&
+			    (v[1] != '0' || v[2] != '0')) {
+				*o++ = (char)(hexval(v[1]) << 4 | hexval(v[2]));
 				v += 2;
 				break;
 			}
-		}
 			/* FALLTHROUGH */
 		default:
 			*o++ = '\\';
@@ -347,6 +354,12 @@ browse(const char *section, const char *key, const char *value, void *arg)
 		r->cur = st_add(r->st, k, id);
 		r->cur->line = line;
 		r->lastkey[0] = '\0';
+	}
+	if (r->cur == NULL) {
+		px_fail(r->e, PXE_CONFIG, "%s:%d: a key outside any section",
+		    r->path, kline);
+		r->failed = 1;
+		return 0;
 	}
 	k = r->cur->kind;
 	if (key[0] && key[strlen(key) - 1] == '+') {
@@ -445,6 +458,14 @@ scan(struct rd *r, FILE *f)
 				    "section line is [KIND IDENTITY], closed by "
 				    "']' at the end", r->path, lineno);
 			*rb = '\0';
+			/* minini trims a section's name: "[ ]" or "[ pool x]"
+			 * would reach browse() as another name than the one
+			 * kept here */
+			if (s[1] == '\0' || s[1] == ' ' || s[1] == '\t' ||
+			    rb[-1] == ' ' || rb[-1] == '\t')
+				return px_fail(r->e, PXE_CONFIG, "%s:%d: an "
+				    "empty section name, or one with spaces "
+				    "inside its brackets", r->path, lineno);
 			for (int i = 0; i < r->nnames; i++)
 				if (strcmp(r->names[i], s + 1) == 0)
 					return px_fail(r->e, PXE_CONFIG, "%s:%d: "
