@@ -1433,11 +1433,30 @@ proto_before(const char *proto, const char *rev)
 	return proto && strcmp(proto, rev) < 0;
 }
 
+static void tools_array(struct jw *w, int old);
+
 void
 mcp_tools_json(struct jw *w, const char *proto)
 {
 	/* outputSchema, structuredContent and title came with 2025-06-18 */
 	int old = proto_before(proto, "2025-06-18");
+	/* the list never changes while px runs: written once for each of
+	 * the two shapes, and copied from then on (px mcp is one thread) */
+	static struct buf done[2];
+	struct buf *d = &done[old != 0];
+
+	if (d->len == 0) {
+		struct jw dw;
+
+		jw_init(&dw, d);
+		tools_array(&dw, old);
+	}
+	jw_raw(w, d->p, d->len);
+}
+
+static void
+tools_array(struct jw *w, int old)
+{
 	const struct tool *t;
 
 	jw_arr(w);

@@ -17,18 +17,57 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t n);
 
 static void
-check_send(void *arg, const char *msg, size_t n)
+check_json(const char *msg, size_t n)
 {
 	struct json j;
 	struct px_err e;
 
-	(void)arg;
-	if (memchr(msg, '\n', n) != NULL)
-		abort();	/* one message, one line */
 	if (json_parse(&j, msg, n, &e) != 0 || json_type(&j, 0) !=
 	    JSON_OBJECT)
 		abort();
 	json_free(&j);
+}
+
+/*
+ * Every answer to tools/list carries the same 60 KiB of tool schemas
+ * after its id; parsing them again on every run was half the harness's
+ * time.  The schemas are checked whole the first time they are seen;
+ * after that, while they come back byte for byte the same, only what
+ * comes before them (the id the input chose) is checked, with the
+ * result replaced by a literal.
+ */
+static void
+check_send(void *arg, const char *msg, size_t n)
+{
+	static const char key[] = "\"result\":{\"tools\":[";
+	static char *tools;
+	static size_t ntools;
+	const char *t;
+
+	(void)arg;
+	if (memchr(msg, '\n', n) != NULL)
+		abort();	/* one message, one line */
+	t = memmem(msg, n, key, sizeof(key) - 1);
+	if (t != NULL && tools != NULL && (size_t)(msg + n - t) == ntools &&
+	    memcmp(t, tools, ntools) == 0) {
+		size_t pre = (size_t)(t - msg);
+		char *s = malloc(pre + 16);
+
+		if (s == NULL)
+			abort();
+		memcpy(s, msg, pre);
+		memcpy(s + pre, "\"result\":0}", 11);
+		check_json(s, pre + 11);
+		free(s);
+		return;
+	}
+	check_json(msg, n);
+	if (t != NULL && tools == NULL) {
+		ntools = (size_t)(msg + n - t);
+		if ((tools = malloc(ntools)) == NULL)
+			abort();
+		memcpy(tools, t, ntools);
+	}
 }
 
 int
