@@ -150,9 +150,11 @@ const struct px_errinfo px_errtab[] = {
 	{ PXE_OUTCOME_UNKNOWN, "outcome-unknown", PX_EXIT_UNKNOWN,
 	  "a change was sent but its answer was lost: PVE may have done it",
 	  "the connection dropped, or the answer was truncated or malformed, "
-	  "after the request left",
+	  "after the request left; or PVE accepted it and started a task, "
+	  "but the task's status could not be read",
 	  "check before trying again: px status VMID, px tasks, px task "
-	  "status UPID; the audit log records the outcome as unknown" },
+	  "wait UPID; the audit log records the outcome as unknown, or the "
+	  "task's start without its end" },
 	{ PXE_QUEUED, "queued", PX_EXIT_OK,
 	  "the change was queued for approval; px daemon carries it out once "
 	  "it is approved",

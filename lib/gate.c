@@ -665,6 +665,30 @@ gate_task_done(struct gate *g, const struct gate_req *r, int i,
 }
 
 int
+gate_task_end(struct gate *g, const struct gate_req *r, int i,
+    const struct gate_result *res, int rc, struct px_err *e)
+{
+	char what[sizeof(e->msg)];
+
+	if (rc == 0) {
+		gate_task_done(g, r, i, res, "OK");
+		return 0;
+	}
+	if (rc == -2) {
+		snprintf(what, sizeof(what), "%s", e->msg);
+		px_fail(e, PXE_OUTCOME_UNKNOWN, "outcome unknown: task %.120s "
+		    "was started, but its status could not be read (%.200s)",
+		    res->upid, what);
+		px_hint(e, "PVE may still be doing it: px task wait %.120s",
+		    res->upid);
+		return -1;
+	}
+	if (e->id != PXE_TIMEOUT)
+		gate_task_done(g, r, i, res, e->msg);
+	return -1;
+}
+
+int
 gate_local(struct gate *g, struct gate_req *r, int i, struct gate_result *res,
     struct px_err *e)
 {

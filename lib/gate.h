@@ -204,6 +204,16 @@ int gate_send(struct gate *g, struct gate_req *r, int i,
 /* Append the end of a task that gate_send started to the audit log. */
 void gate_task_done(struct gate *g, const struct gate_req *r, int i,
     const struct gate_result *res, const char *exitstatus);
+/*
+ * After following the task that gate_send started for request i of r
+ * (rc and e from pve_task_follow or pve_task_wait): audit its end when
+ * it ended, and return rc's 0 or -1.  A task still running at the
+ * timeout (PXE_TIMEOUT) did not end and is not audited; nor is one
+ * whose status could not be read (rc -2): e then becomes "outcome
+ * unknown", since the change was accepted and PVE may still do it.
+ */
+int gate_task_end(struct gate *g, const struct gate_req *r, int i,
+    const struct gate_result *res, int rc, struct px_err *e);
 void gate_result_free(struct gate_result *res);
 /*
  * A POST the API defines as changing nothing (PBS's prune with

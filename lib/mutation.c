@@ -164,17 +164,11 @@ finish(struct run *u, int k)
 		    &f, NULL, &e);
 	if (u->ui->followed)
 		u->ui->followed(u->ui->arg, k);
-	if (rc != 0) {
+	if (gate_task_end(u->g, u->r, u->bulk ? -1 : k, res, rc, &e) != 0) {
 		fail_row(row, &e);
-		/* A timeout is no end: the task goes on and is not audited
-		 * as ended. */
-		if (e.id != PXE_TIMEOUT)
-			gate_task_done(u->g, u->r, u->bulk ? -1 : k, res,
-			    e.msg);
 		return;
 	}
 	set_result(row, "ok");
-	gate_task_done(u->g, u->r, u->bulk ? -1 : k, res, "OK");
 }
 
 /* Rows of the targets refused before anything was sent. */

@@ -195,11 +195,9 @@ pve_evac_send(struct gate *g, struct gate_req *r,
 				step(arg, p, i, PVE_EVAC_SENT, &rows[i], res.upid,
 				    -1, px_mono() - f.t0);
 			if (!it->ha && res.upid[0]) {
-				ok = pve_task_wait(g->c, res.upid, limit,
-				    task_progress, &f, &fin, &se) == 0;
-				gate_task_done(g, r, i, &res, ok ? "OK" :
-				    fin.exitstatus[0] ? fin.exitstatus :
-				    se.msg);
+				ok = gate_task_end(g, r, i, &res,
+				    pve_task_wait(g->c, res.upid, limit,
+				    task_progress, &f, &fin, &se), &se) == 0;
 			} else {
 				ok = ha_wait(g->c, it, limit, &f, &se) == 0;
 				gate_task_done(g, r, i, &res, ok ? "OK" :
@@ -209,7 +207,8 @@ pve_evac_send(struct gate *g, struct gate_req *r,
 				snprintf(rows[i].result, sizeof(rows[i].result),
 				    "ok");
 			else {
-				row_fail(&rows[i], &se, "failed");
+				row_fail(&rows[i], &se, se.id ==
+				    PXE_OUTCOME_UNKNOWN ? "unknown" : "failed");
 				stop = 1;
 			}
 		}

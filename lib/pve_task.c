@@ -225,14 +225,14 @@ pve_task_follow(struct px_client *c, const char *upid, double timeout,
 				px_sleep(interval);
 				continue;
 			}
-			return -1;
+			return -2;
 		}
 		blips = 0;
 		if (final)
 			*final = t;
 		if (line && follow_lines(c, upid, &next, t.running, line, arg,
 		    e) != 0)
-			return -1;
+			return -2;
 		waited = px_mono() - t0;
 		if (progress)
 			progress(arg, &t, waited);

@@ -66,9 +66,10 @@ int pve_task_log_read(struct px_client *c, const char *upid,
  *
  * Returns 0 when the task ended OK.  Otherwise -1 with e set:
  * PXE_TASK_FAILED (the message holds the task's exit status, e.g.
- * "VM 100 already running"), PXE_TIMEOUT when timeout passed first
- * (the task goes on), or the error of a request.  final (may be NULL)
- * gets the last status seen.
+ * "VM 100 already running") or PXE_TIMEOUT when timeout passed first
+ * (the task goes on); or -2 with the error of a request for its status
+ * or log: the task's end is not known.  final (may be NULL) gets the
+ * last status seen.
  */
 int pve_task_follow(struct px_client *c, const char *upid, double timeout,
     double interval,

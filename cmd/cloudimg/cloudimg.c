@@ -308,10 +308,7 @@ step(struct run *x, const char *what, struct px_err *e)
 		memset(&fin, 0, sizeof(fin));
 		rc = pve_task_wait(m->x.client, res.upid, m->o.timeout, NULL,
 		    NULL, &fin, e);
-		if (rc == 0)
-			gate_task_done(&m->g, x->r, -1, &res, "OK");
-		else if (e->id != PXE_TIMEOUT)
-			gate_task_done(&m->g, x->r, -1, &res, e->msg);
+		rc = gate_task_end(&m->g, x->r, -1, &res, rc, e);
 	}
 	if (m->tty && !m->quiet)
 		fprintf(stderr, "\r\033[K");

@@ -1192,17 +1192,14 @@ job_follow(struct job *j)
 	 * be read must not fail the operation: then the status alone. */
 	rc = pve_task_follow(WX.client, j->res.upid, 3600, 0.5, follow_poll,
 	    follow_line, &f, &t, &e);
-	if (rc != 0 && e.id != PXE_TASK_FAILED && e.id != PXE_TIMEOUT)
+	if (rc == -2)
 		rc = pve_task_wait(WX.client, j->res.upid, 3600, NULL, NULL,
 		    &t, &e);
-	if (rc != 0) {
+	if (gate_task_end(&WG, &j->r, 0, &j->res, rc, &e) != 0) {
 		a.rc = -1;
 		snprintf(a.msg, sizeof(a.msg), "%s", e.msg);
-		gate_task_done(&WG, &j->r, 0, &j->res, e.msg);
-	} else {
+	} else
 		snprintf(a.msg, sizeof(a.msg), "task OK");
-		gate_task_done(&WG, &j->r, 0, &j->res, "OK");
-	}
 	report(&a);
 	job_free(j);
 }

@@ -158,6 +158,29 @@ is "$rc" 0 "a 500 on one task poll: the start still ends ok (exit 0)"
 like "$out" "$again	ok" "and its row says ok"
 simctl DELETE fault >/dev/null
 
+# --- every poll of the task fails: the stop was accepted, so its end is
+# unknown (exit 11, not the 7 of a timeout a retry could follow), and the
+# audit log records no end for the task
+lost=$(pick running)
+lnode=$(px ls guests -f tsv -H -c vmid,node | awk -v v="$lost" '$1 == v { print $2 }')
+simctl POST fault "rate=1&mode=500&prefix=/nodes/$lnode/tasks" >/dev/null
+run px stop -y -f tsv -c vmid,result "$lost"
+simctl DELETE fault >/dev/null
+is "$rc" 11 "every task poll fails: exit 11"
+like "$err" "outcome unknown: task UPID:[^ ]* was started, but its status could not be read" \
+    "it says the task was started and its end is unknown"
+like "$err" "hint: PVE may still be doing it: px task wait UPID:" "and how to follow it"
+like "$out" "$lost	unknown" "the row says unknown"
+upid=$(printf '%s' "$err" | grep -o 'UPID:[^ ]*' | head -1)
+run px audit log -j
+printf '%s' "$out" | UPID="$upid" py '
+import os
+u = os.environ["UPID"]
+assert u and not [x for x in d if x["decision"] == "task" and u in json.dumps(x)], u'
+ok $? "no task end is audited for it"
+run px task wait "$upid"
+is "$rc" 0 "px task wait then sees the task end"
+
 # --- a change whose answer is lost: the outcome is unknown, not "failed"
 victim=$(pick stopped)
 node=$(px ls guests -f tsv -H -c vmid,node | awk -v v="$victim" '$1 == v { print $2 }')
