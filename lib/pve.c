@@ -221,6 +221,12 @@ struct guest_each {
 	void *arg;
 	const char *origin;	/* "GET /cluster/resources" */
 	int row;		/* the index of the next element */
+	/* The rows dropped so far, reported (px_drop) once the answer is
+	 * known to be whole and valid, as its good rows are shown only
+	 * then: never for an answer that is refused, never twice when a
+	 * retry reads it again.  Each: the row (an int), then the reason
+	 * and its NUL. */
+	struct buf drops;
 };
 
 static int
@@ -232,9 +238,28 @@ guest_elem(void *arg, const struct json *el)
 	int rc, row = w->row++;
 
 	rc = guest_from(el, 0, w->node, w->type, &g, why, sizeof(why));
-	if (rc < 0)
-		px_drop(w->origin, row, "%s", why);
+	if (rc < 0) {
+		buf_add(&w->drops, &row, sizeof(row));
+		buf_add(&w->drops, why, strlen(why) + 1);
+	}
 	return rc == 0 ? w->cb(w->arg, &g) : 0;
+}
+
+/* The dropped rows reported when report is set (the answer was valid),
+ * and forgotten. */
+static void
+guests_drops(struct guest_each *w, int report)
+{
+	const char *p = w->drops.p, *end = p + w->drops.len;
+	int row;
+
+	while (report && p != NULL && p < end) {
+		memcpy(&row, p, sizeof(row));
+		p += sizeof(row);
+		px_drop(w->origin, row, "%s", p);
+		p += strlen(p) + 1;
+	}
+	buf_free(&w->drops);
 }
 
 /* The end of a guest list read one element at a time: json_each's rc
@@ -256,12 +281,13 @@ pve_guests_each_call(struct px_call *k, const char *node, const char *type,
     int (*cb)(void *arg, const struct pve_guest *g), void *arg,
     struct px_err *e)
 {
-	struct guest_each w = { node, type, cb, arg, NULL, 0 };
+	struct guest_each w = { node, type, cb, arg, NULL, 0, { 0 } };
 	char *origin = px_xasprintf("%s %s", k->method, k->path);
 	int rc;
 
 	w.origin = origin;
 	rc = json_each(k->body.p, k->body.len, "data", guest_elem, &w, e);
+	guests_drops(&w, rc == 0);
 	free(origin);
 	return guests_each_end(k, rc, e);
 }
@@ -284,6 +310,7 @@ guest_feed(void *arg, const char *p, size_t n)
 	if (p == NULL) {	/* the call starts over */
 		json_each_restart(gs->js);
 		gs->w.row = 0;
+		guests_drops(&gs->w, 0);
 		if (gs->restart != NULL)
 			gs->restart(gs->restart_arg);
 		return 0;
@@ -321,6 +348,7 @@ pve_guests_stream_end(struct pve_guest_stream *gs, struct px_call *k,
 	int rc;
 
 	rc = json_each_end(gs->js, k->body.p, k->body.len, e);
+	guests_drops(&gs->w, rc == 0);
 	k->feed = NULL;
 	k->feed_arg = NULL;
 	json_each_free(gs->js);
@@ -334,6 +362,7 @@ pve_guests_stream_free(struct pve_guest_stream *gs, struct px_call *k)
 {
 	if (gs == NULL)
 		return;
+	guests_drops(&gs->w, 0);
 	k->feed = NULL;
 	k->feed_arg = NULL;
 	json_each_free(gs->js);

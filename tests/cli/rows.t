@@ -82,4 +82,36 @@ like "$err" "ignored row 5 of GET /pools: poolid is an object, not a string" "po
 unlike "$err" "$(printf '\033')" "pool list: no escape sequence from the server reaches stderr"
 
 kill $fpid 2>/dev/null; wait $fpid 2>/dev/null
+
+# --- the rows dropped from an answer are reported with its good rows:
+# once when a retry reads the answer again, never for an answer refused
+many=$(i=200; while [ $i -lt 260 ]; do printf ',{%s,"vmid":%d,"name":"g%d","status":"stopped"}' "$g" $i $i; i=$((i+1)); done)
+printf 'cut1:/cluster/resources\t{"data":[{%s,"vmid":100,"name":"good"},{%s,"vmid":-1}%s]}\n' \
+	"$g" "$g" "$many" >"$T/bodies2"
+printf '/cluster/resources\t{"data":[{%s,"vmid":100,"name":"good"},{%s,"vmid":-1},{%s,"vmid":101,"name":"x"\n' \
+	"$g" "$g" "$g" >"$T/bodies3"
+/usr/bin/python3 "$top/tests/tools/fakeapi.py" "$T/c.pem" "$T/k.pem" "$T/port2" "bodies:$T/bodies2" &
+f2=$!
+/usr/bin/python3 "$top/tests/tools/fakeapi.py" "$T/c.pem" "$T/k.pem" "$T/port3" "bodies:$T/bodies3" &
+f3=$!
+i=0; while { [ ! -s "$T/port2" ] || [ ! -s "$T/port3" ]; } && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
+printf '[profile cut]\nurl = https://127.0.0.1:%s\nuser = root@pam\ntoken_id = px\ntoken_secret = x\nfingerprint = %s\nretries = 2\n\n[profile bad]\nurl = https://127.0.0.1:%s\nuser = root@pam\ntoken_id = px\ntoken_secret = x\nfingerprint = %s\nretries = 0\n' \
+	"$(cat "$T/port2")" "$ffp" "$(cat "$T/port3")" "$ffp" >"$T/f2.conf"
+chmod 600 "$T/f2.conf"
+export PX_CONFIG="$T/f2.conf"
+run px ls -p cut -f tsv -c vmid guests
+is "$rc" 1 "a cut answer, then whole: exit 1 for its bad row"
+is "$(grep -c 'GET /api2/json/cluster/resources' "$T/port2.log")" 2 "the answer was read twice"
+is "$(printf '%s\n' "$out" | grep -c .)" 61 "its good rows once each"
+like "$err" "px ls: ignored row 1 of $res: vmid -1 is not a VMID" "the bad row is reported"
+is "$(printf '%s\n' "$err" | grep -c 'ignored row')" 1 "once, not once per reading"
+run px ls -p bad -f tsv -c vmid guests
+is "$rc" 1 "an answer malformed after a bad row: exit 1"
+like "$err" "malformed JSON|truncated JSON" "the answer is refused"
+is "$out" "" "none of its rows"
+unlike "$err" "ignored row" "nor its dropped rows"
+run px ls -A -f tsv -c vmid guests
+like "$out" "^100" "-A: the good profile's rows"
+is "$(printf '%s\n' "$err" | grep -c 'ignored row')" 1 "-A: only the valid answer's dropped row"
+kill $f2 $f3 2>/dev/null; wait $f2 $f3 2>/dev/null
 done_testing

@@ -13,7 +13,9 @@ logendless (a task log of one-line pages whose total is 2^63-1),
 logrepeat (a task log that answers the same full page whatever start),
 bodies:FILE (FILE's lines are PATH<TAB>BODY: a GET whose path, after
 /api2/json and without the query, is PATH gets BODY as it is, with 200;
-any other 404).
+any other 404; a line cut1:PATH<TAB>BODY answers the first GET of PATH
+with BODY's Content-Length and only its first half, then closes the
+connection, and later GETs with all of it).
 Writes the port to PORTFILE once listening; serves until killed.  Each
 request's path is appended to PORTFILE.log.
 """
@@ -23,6 +25,7 @@ import ssl
 import sys
 
 cert, key, portfile, mode = sys.argv[1:5]
+served = {}
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -52,13 +55,23 @@ class Handler(http.server.BaseHTTPRequestHandler):
             with open(mode[len("bodies:"):]) as f:
                 for line in f:
                     want, _, body = line.rstrip("\n").partition("\t")
+                    cut = want.startswith("cut1:")
+                    if cut:
+                        want = want[len("cut1:"):]
                     if want == path:
                         b = body.encode()
+                        served[path] = served.get(path, 0) + 1
                         self.send_response(200, "OK")
                         self.send_header("Content-Type",
                                          "application/json;charset=UTF-8")
                         self.send_header("Content-Length", str(len(b)))
                         self.end_headers()
+                        if cut and served[path] == 1:
+                            self.wfile.write(b[:len(b) // 2])
+                            self.wfile.flush()
+                            self.close_connection = True
+                            self.connection.shutdown(2)
+                            return
                         self.wfile.write(b)
                         return
             self.send_json(404, "Not Found", {"data": None})
