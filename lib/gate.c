@@ -669,6 +669,8 @@ gate_task_end(struct gate *g, const struct gate_req *r, int i,
     const struct gate_result *res, int rc, struct px_err *e)
 {
 	char what[sizeof(e->msg)];
+	const char *summary = i >= 0 && r->t[i].summary[0] ? r->t[i].summary :
+	    r->summary;
 
 	if (rc == 0) {
 		gate_task_done(g, r, i, res, "OK");
@@ -676,9 +678,9 @@ gate_task_end(struct gate *g, const struct gate_req *r, int i,
 	}
 	if (rc == -2) {
 		snprintf(what, sizeof(what), "%s", e->msg);
-		px_fail(e, PXE_OUTCOME_UNKNOWN, "outcome unknown: task %.120s "
-		    "was started, but its status could not be read (%.200s)",
-		    res->upid, what);
+		px_fail(e, PXE_OUTCOME_UNKNOWN, "outcome unknown: %.160s was "
+		    "accepted as task %.120s, but the task's status could not "
+		    "be read (%.160s)", summary, res->upid, what);
 		px_hint(e, "PVE may still be doing it: px task wait %.120s",
 		    res->upid);
 		return -1;

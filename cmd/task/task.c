@@ -216,8 +216,18 @@ task_stop(struct px_cli *x, const char *upid, int yes, int dry_run,
 		m.ui.would_send(m.ui.arg, res.would_send);
 	} else {
 		/* PVE answers at once; the task ends a moment later. */
-		if (pve_task_wait(x->client, upid, 30, NULL, NULL, &t, &e) != 0 &&
-		    e.id != PXE_TASK_FAILED)
+		int rc = pve_task_wait(x->client, upid, 30, NULL, NULL, &t, &e);
+
+		if (rc == -2) {	/* the stop was sent: it may have been done */
+			char what[sizeof(e.msg)];
+
+			snprintf(what, sizeof(what), "%s", e.msg);
+			px_fail(&e, PXE_OUTCOME_UNKNOWN, "outcome unknown: the "
+			    "stop of task %.120s was accepted, but the task's "
+			    "status could not be read (%.160s)", upid, what);
+			px_hint(&e, "px task status %.120s", upid);
+		}
+		if (rc != 0 && e.id != PXE_TASK_FAILED)
 			px_die(&e);
 		gate_task_done(&m.g, &r, 0, &res, t.exitstatus[0] ?
 		    t.exitstatus : "stopped");

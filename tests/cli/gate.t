@@ -167,11 +167,11 @@ simctl POST fault "rate=1&mode=500&prefix=/nodes/$lnode/tasks" >/dev/null
 run px stop -y -f tsv -c vmid,result "$lost"
 simctl DELETE fault >/dev/null
 is "$rc" 11 "every task poll fails: exit 11"
-like "$err" "outcome unknown: task UPID:[^ ]* was started, but its status could not be read" \
-    "it says the task was started and its end is unknown"
+like "$err" "outcome unknown: stop VM $lost .* was accepted as task UPID:[^ ]*, but the task's status could not be read" \
+    "it says the stop was accepted and its end is unknown"
 like "$err" "hint: PVE may still be doing it: px task wait UPID:" "and how to follow it"
 like "$out" "$lost	unknown" "the row says unknown"
-upid=$(printf '%s' "$err" | grep -o 'UPID:[^ ]*' | head -1)
+upid=$(printf '%s' "$err" | grep -o 'UPID:[^ ,]*' | head -1)
 run px audit log -j
 printf '%s' "$out" | UPID="$upid" py '
 import os

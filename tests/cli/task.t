@@ -143,6 +143,16 @@ fake() {
 }
 fake_stop() { kill $fpid 2>/dev/null; wait $fpid 2>/dev/null; }
 upid='UPID:pve1:00001234:00005678:65000000:qmstart:100:root@pam:'
+# --- task stop accepted, but the task's status can no longer be read:
+# its outcome is unknown (exit 11), not a timeout a script may retry (7)
+fake stoplost
+PX_CONFIG="$T/f.conf" run px task stop -y "$upid"
+is "$rc" 11 "task stop, its status then unreadable: exit 11"
+like "$err" "outcome unknown: the stop of task $upid was accepted, but the task's status could not be read" \
+    "it says the stop was accepted"
+like "$err" "hint: px task status $upid" "and how to look"
+is "$(grep -c '^DELETE' "$T/port.log")" 1 "the stop was sent once"
+fake_stop
 fake logendless
 PX_CONFIG="$T/f.conf" run px task log "$upid"
 is "$rc" 0 "a one-line page with total 2^63-1 ends the log (short page)"

@@ -11,6 +11,8 @@ bighdr (a 1 MB header line), midhdr (the connection closed among the
 header lines), conflict (409 Conflict, PVE's message in the JSON body),
 logendless (a task log of one-line pages whose total is 2^63-1),
 logrepeat (a task log that answers the same full page whatever start),
+stoplost (a task's status: running, then 500 after the DELETE that
+stops it, which is answered),
 bodies:FILE (FILE's lines are PATH<TAB>BODY: a GET whose path, after
 /api2/json and without the query, is PATH gets BODY as it is, with 200;
 any other 404; a line cut1:PATH<TAB>BODY answers the first GET of PATH
@@ -43,6 +45,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.wfile.write(body)
 
     def do_POST(self):
+        self.do_GET()
+
+    def do_DELETE(self):
         self.do_GET()
 
     def do_GET(self):
@@ -87,6 +92,22 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.wfile.write(b"HTTP/1.1 200 OK\r\nContent-Type: appl")
             self.wfile.flush()
             self.close_connection = True
+            return
+        if mode == "stoplost":
+            if self.command == "DELETE":
+                served["deleted"] = 1
+                self.send_json(200, "OK", {"data": None})
+            elif self.path.endswith("/status") and "deleted" not in served:
+                self.send_json(200, "OK", {"data": {
+                    "upid": "UPID:pve1:00001234:00005678:65000000:qmstart:"
+                            "100:root@pam:",
+                    "node": "pve1", "pid": 4660, "pstart": 22136,
+                    "starttime": 1694498816, "type": "qmstart", "id": "100",
+                    "user": "root@pam", "status": "running"}})
+            elif self.path.endswith("/status"):
+                self.send_json(500, "Internal Server Error", {"data": None})
+            else:
+                self.send_json(404, "Not Found", {"data": None})
             return
         if mode == "conflict":
             self.send_json(409, "Conflict", {
