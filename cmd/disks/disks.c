@@ -69,6 +69,8 @@ node_error(struct dk *d, int i, const struct px_err *e, int ecol)
 	out_row_error(d->o);
 	out_str(d->o, 0, d->nodes[i].name);
 	out_str(d->o, ecol, e->msg);
+	if (d->nodes[i].online)	/* an offline node is no failure */
+		px_warn("%s: %s", d->nodes[i].name, e->msg);
 	d->failed += d->nodes[i].online;
 }
 

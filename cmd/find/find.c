@@ -83,6 +83,7 @@ find_main(int argc, char **argv)
 			out_str(o, 0, t[i].p->name);
 			out_str(o, 5, "error");
 			out_str(o, 6, q[i].err.msg);
+			px_warn("%s: %s", t[i].p->name, q[i].err.msg);
 			failed++;
 			continue;
 		}

@@ -72,6 +72,8 @@ node_error(struct hw *h, int i, const struct px_err *e, int ncols)
 	out_row_error(h->o);
 	out_str(h->o, 0, h->nodes[i].name);
 	out_str(h->o, ncols - 1, e->msg);
+	if (h->nodes[i].online)	/* an offline node is no failure */
+		px_warn("%s: %s", h->nodes[i].name, e->msg);
 	h->failed += h->nodes[i].online;
 }
 

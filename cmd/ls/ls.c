@@ -102,6 +102,7 @@ error_row(struct ls *l, const struct px_target *t, const struct px_err *e,
 	out_str(l->o, 0, t->p->name);
 	out_str(l->o, l->base + status_col, "error");
 	out_str(l->o, ncols - 1, e->msg);
+	px_warn("%s: %s", t->p->name, e->msg);
 	l->failed++;
 }
 

@@ -77,6 +77,7 @@ pveversion_main(int argc, char **argv)
 			out_row_error(o);
 			out_str(o, 0, t[i].p->name);
 			out_str(o, 4, q[i].err.msg);
+			px_warn("%s: %s", t[i].p->name, q[i].err.msg);
 			failed++;
 			continue;
 		}

@@ -119,6 +119,8 @@ status(struct px_client *c, struct out *o, const char *only)
 			out_str(o, 0, nodes[i].name);
 			out_str(o, 4, nodes[i].online ? "error" : "offline");
 			out_str(o, ecol, e.msg);
+			if (nodes[i].online)
+				px_warn("%s: %s", nodes[i].name, e.msg);
 			failed += nodes[i].online;
 			continue;
 		}

@@ -189,6 +189,7 @@ tasks_main(int argc, char **argv)
 			if (node)
 				px_die(&q[i].err);
 			node_row(o, nodes[i].name, "error", q[i].err.msg);
+			px_warn("%s: %s", nodes[i].name, q[i].err.msg);
 			failed++;
 			continue;
 		}

@@ -24,6 +24,7 @@ done
 simctl POST fault 'rate=1&mode=500&prefix=/nodes/pve2/disks' >/dev/null
 run px disks list -j
 is "$rc" 2 "a failing node makes the exit 2"
+like "$err" "^px disks: pve2: GET /nodes/pve2/disks[^ ]*: 500 " "its reason on stderr"
 jsonok "$out"; ok $? "with valid JSON"
 is "$(pyq "$out" 'print(any(r["node"]=="pve1" and r["devpath"] for r in d))')" True "the other nodes still print"
 simctl DELETE fault >/dev/null

@@ -94,6 +94,8 @@ printf '\n[profile dead]\nurl = https://127.0.0.1:9\nuser = root@pam\ntoken_id =
 	"$(sed -n 's/^fingerprint = //p' "$T/one.conf")" >>"$PX_CONFIG"
 run px ls guests -A -f tsv -c profile,vmid
 is "$rc" 2 "-A with a failing profile exits 2"
+like "$err" "^px ls: dead: GET /cluster/resources.*Failed to connect" "the failing profile's reason on stderr"
+is "$(printf '%s\n' "$err" | grep -c .)" 1 "one line, for it alone"
 is "$(printf '%s\n' "$out" | grep -c '^sim	')" 40 "the working profile prints all its rows"
 is "$(printf '%s\n' "$out" | grep -c '^other	')" 40 "and so does the second"
 run px ls guests -A -j

@@ -77,6 +77,7 @@ simctl POST offline 'node=pve2&offline=1' >/dev/null
 run px tasks
 is "$rc" 0 "tasks with pve2 offline: exit 0"
 like "$out" 'pve2 .* offline' "pve2 is an offline row"
+is "$err" "" "an offline node is no failure: nothing on stderr"
 like "$out" "qmstart +$stop_id" "the other nodes' tasks still print"
 run px tasks -j
 ok $(json_ok "$out" && echo 0 || echo 1) "tasks -j with an offline node is valid JSON"
@@ -86,6 +87,7 @@ simctl POST fault 'rate=1&mode=500&prefix=/nodes/pve3/tasks' >/dev/null
 run px tasks
 is "$rc" 2 "a node that fails to answer: exit 2"
 like "$out" 'pve3 .* error' "with an error row"
+like "$err" "^px tasks: pve3: GET /nodes/pve3/tasks[^ ]*: 500 " "and its reason on stderr"
 like "$out" "qmstart +$stop_id|qmstart +$run_id" "and the others still print"
 simctl DELETE fault >/dev/null
 
