@@ -807,6 +807,8 @@ px_call_run(struct px_call *k, size_t n)
 				cp->done = 1;
 				left--;
 				failed++;
+				if (k[i].done)
+					k[i].done(k[i].done_arg, &k[i]);
 				continue;
 			}
 			call_setup(&k[i]);
@@ -833,6 +835,8 @@ px_call_run(struct px_call *k, size_t n)
 				left--;
 				if (kk->rc != 0)
 					failed++;
+				if (kk->done)
+					kk->done(kk->done_arg, kk);
 			} else if (cp->not_before < next) {
 				next = cp->not_before;
 			}

@@ -100,6 +100,12 @@ struct px_call {
 	 * arrives (when its Content-Length sizes the body), so it must not
 	 * touch what this thread uses until the call is done */
 	int feed_thread;
+	/* optional: called on px_call_run's thread as soon as this call is
+	 * over (rc and body final, retries done), while the others of the
+	 * batch may still run: its answer can be read (and its body freed)
+	 * before the slowest call ends.  It must not run calls itself. */
+	void (*done)(void *arg, struct px_call *k);
+	void *done_arg;
 	/* optional: the body is this multipart upload instead of form
 	 * (POST only; no whole-request timeout, but a transfer that stalls
 	 * for the profile's timeout fails; never retried) */

@@ -1001,6 +1001,12 @@ out_stream(struct out *o, FILE *f, struct px_err *e)
 	return 0;
 }
 
+int
+out_streaming(const struct out *o)
+{
+	return o->sf != NULL;
+}
+
 /* Write row 0, the only row a stream keeps. */
 static void
 stream_row(struct out *o)
@@ -1063,8 +1069,17 @@ void
 out_commit(struct out *o)
 {
 	o->hold = 0;
-	if (o->sf != NULL)
-		flush_if(&o->sb, o->sf, OUT_CHUNK);
+	if (o->sf == NULL)
+		return;
+	/* What was held is whole: out it all goes now, the last row too
+	 * (-A writes each profile's rows as its answer ends). */
+	if (o->nrow == 1) {
+		stream_row(o);
+		o->nrow = 0;
+		buf_reset(&o->text);
+	}
+	flush_if(&o->sb, o->sf, 1);
+	fflush(o->sf);
 }
 
 void

@@ -104,6 +104,8 @@ int out_nrows(const struct out *o);
  * row in memory instead of 5 MB.
  */
 int out_stream(struct out *o, FILE *f, struct px_err *e);
+/* 1 when out_stream made o write its rows as they come. */
+int out_streaming(const struct out *o);
 /*
  * Rows added between out_hold and out_commit are held back (a stream
  * writes none of them until the commit); out_rollback drops them as if

@@ -51,6 +51,7 @@ struct ls {
 	int base;		/* index of the first own column (1 with -A) */
 	int failed;		/* profiles that failed */
 	struct out_col *cols;	/* l->o's columns: freed after l->o */
+	int ncols;		/* how many: list_simple's */
 	struct buf comp;	/* one profile's node names or VMIDs, for
 				   shell completion (compcache.h) */
 };
@@ -179,16 +180,6 @@ fetch_run(struct px_target *t, int n, struct px_call *k)
 		*run[i] = batch[i];
 	free(batch);
 	free(run);
-}
-
-/* Fetch path from every connected target in parallel. */
-static struct px_call *
-fetch_all(struct px_target *t, int n, const char *path)
-{
-	struct px_call *k = fetch_init(t, n, path);
-
-	fetch_run(t, n, k);
-	return k;
 }
 
 /*
@@ -391,16 +382,83 @@ static const struct lister list_tasks = {
 	lsrows_task_cols, LSROWS_NTASK, "/cluster/tasks", 5, task_rows, NULL,
 	NULL };
 
+/*
+ * The rows of target t from its finished call k: held until its answer
+ * is read whole and valid (a big answer's rows are made as it is read,
+ * json_each: none of them may go out if its end turns out malformed),
+ * then committed; a target that fails gives an error row (-A) or ends
+ * px (one profile).  rc and e: the answer already read while it arrived
+ * (streamed), or rc -2 to read it here.
+ */
+static void
+target_rows(struct ls *l, const struct px_target *t, struct px_call *k,
+    const struct lister *li, int rc, struct px_err *e)
+{
+	struct px_reply r = { .data = -1 };
+
+	if (rc == -2) {
+		rc = -1;
+		out_hold(l->o);
+		buf_reset(&l->comp);
+		if (k->rc != 0)
+			*e = k->err;
+		else if (li->call_rows != NULL)
+			rc = li->call_rows(l, t, k, e);
+		else if (px_reply_take(k, &r, e) == 0) {
+			rc = li->rows(l, t, &r, e);
+			px_reply_free(&r);
+		}
+	}
+	if (rc == 0) {
+		out_commit(l->o);
+		/* the whole list only: a filtered one would hide the others
+		 * from completion */
+		if (li->comp_kind && !filtered(&l->f))
+			(void)compcache_put(t->p->name, li->comp_kind,
+			    l->comp.p ? l->comp.p : "", l->comp.len, e);
+		return;
+	}
+	out_rollback(l->o);
+	if (!l->all)
+		px_die(e);
+	error_row(l, t, e, li->status_col, l->ncols);
+}
+
+/* -A streaming: a target's rows as soon as its call is over, not after
+ * the slowest profile's; its answer is freed at once. */
+struct early {
+	struct ls *l;
+	const struct px_target *t;
+	const struct lister *li;
+	int done;
+};
+
+static void
+early_rows(void *arg, struct px_call *k)
+{
+	struct early *w = arg;
+	struct px_err e = { 0 };
+
+	target_rows(w->l, w->t, k, w->li, -2, &e);
+	buf_free(&k->body);
+	w->done = 1;
+}
+
 /* GET the lister's path from every target in parallel and add the rows;
- * a target that fails gives an error row (-A) or ends px (one profile). */
+ * a target that fails gives an error row (-A) or ends px (one profile).
+ * When the rows stream (tsv and json without -s), each profile's go out
+ * as soon as its answer is in, so in the order the answers end; a table
+ * or a sorted list has them in the order of the profiles. */
 static void
 list_simple(struct ls *l, struct px_target *t, int n, const struct lister *li)
 {
 	int total, rs = -1, streamed;
 	struct px_call *k;
 	struct px_err se, es = { 0 };
+	struct early *w = NULL;
 
 	cols_for(l, li->cols, li->ncols, &total);
+	l->ncols = total;
 	l->o = out_new(&l->x.out, l->cols, total);
 	/* tsv/json without -s: each row goes out as it is parsed. */
 	if (out_stream(l->o, stdout, &se) != 0)
@@ -409,49 +467,29 @@ list_simple(struct ls *l, struct px_target *t, int n, const struct lister *li)
 	streamed = n == 1 && t[0].c != NULL && li->call_rows == guest_rows;
 	if (streamed)
 		k = guest_fetch_stream(l, t, li->path, &es, &rs);
-	else
-		k = fetch_all(t, n, li->path);
-	for (int i = 0; i < n; i++) {
-		struct px_reply r = { .data = -1 };
-		struct px_err e;
-		int rc = -1;
-
-		if (streamed) {
-			rc = rs;	/* held since before the transfer */
-			e = es;
-		} else {
-			/* A big answer's rows are made as it is read
-			 * (json_each): none of them may go out if its end
-			 * turns out malformed. */
-			out_hold(l->o);
-			buf_reset(&l->comp);
-			if (k[i].rc != 0)
-				e = k[i].err;
-			else if (li->call_rows != NULL)
-				rc = li->call_rows(l, &t[i], &k[i], &e);
-			else if (px_reply_take(&k[i], &r, &e) == 0) {
-				rc = li->rows(l, &t[i], &r, &e);
-				px_reply_free(&r);
+	else {
+		k = fetch_init(t, n, li->path);
+		if (n > 1 && out_streaming(l->o)) {
+			w = px_xcalloc((size_t)n, sizeof(*w));
+			for (int i = 0; i < n; i++) {
+				w[i] = (struct early){ l, &t[i], li, 0 };
+				k[i].done = early_rows;
+				k[i].done_arg = &w[i];
 			}
 		}
-		if (rc == 0) {
-			out_commit(l->o);
-			/* the whole list only: a filtered one would hide
-			 * the others from completion */
-			if (li->comp_kind && !filtered(&l->f))
-				(void)compcache_put(t[i].p->name,
-				    li->comp_kind, l->comp.p ? l->comp.p : "",
-				    l->comp.len, &e);
+		fetch_run(t, n, k);
+	}
+	for (int i = 0; i < n; i++) {
+		struct px_err e = es;
+
+		if (w != NULL && w[i].done)
 			continue;
-		}
-		out_rollback(l->o);
-		if (!l->all)
-			px_die(&e);
-		error_row(l, &t[i], &e, li->status_col, total);
+		target_rows(l, &t[i], &k[i], li, streamed ? rs : -2, &e);
 	}
 	for (int i = 0; i < n; i++)
 		px_call_free(&k[i]);
 	free(k);
+	free(w);
 }
 
 /* The guest's snapshots (one profile: the VMID names one guest). */

@@ -186,4 +186,29 @@ for f in tsv json jsonl; do
 done
 kill "$(cat "$T/sim2.pid")" 2>/dev/null
 
+# -A streaming: a profile's rows go out as soon as its answer is in, not
+# once the slowest profile is done (here one whose server never answers,
+# until its 4 s timeout)
+/usr/bin/python3 -c '
+import socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(8)
+open(sys.argv[1], "w").write(str(s.getsockname()[1]))
+time.sleep(60)' "$T/mute.port" &
+mute=$!
+i=0; while [ ! -s "$T/mute.port" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
+cp "$T/one.conf" "$PX_CONFIG"
+printf '\n[profile mute]\nurl = https://127.0.0.1:%s\nuser = root@pam\ntoken_id = x\ntoken_secret = x\nfingerprint = %s\nretries = 0\ntimeout = 4\n' \
+	"$(cat "$T/mute.port")" "$(sed -n 's/^fingerprint = //p' "$T/one.conf")" >>"$PX_CONFIG"
+for f in tsv jsonl; do
+	: >"$T/early.out"
+	px ls guests -A -f $f -c profile,vmid >"$T/early.out" 2>"$T/early.err" &
+	lsp=$!
+	i=0; while [ "$(grep -c 'sim' "$T/early.out")" -lt 40 ] && [ $i -lt 60 ]; do sleep 0.05; i=$((i+1)); done
+	is "$(grep -c 'sim' "$T/early.out")" 40 "-A -f $f: the quick profile's 40 rows are out at once"
+	kill -0 $lsp 2>/dev/null; ok $? "-A -f $f: while the mute profile still waits"
+	wait $lsp; is "$?" 2 "-A -f $f: which then fails: exit 2"
+	is "$(grep -c 'mute' "$T/early.out")" 1 "-A -f $f: with its error row last"
+done
+kill $mute 2>/dev/null; wait $mute 2>/dev/null
+
 done_testing
