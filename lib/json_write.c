@@ -3,6 +3,7 @@
  * and the writer struct jw (compact JSON, keys in the caller's order).
  */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -49,6 +50,36 @@ utf8_valid(const unsigned char *s, size_t n, size_t *bad)
 	return need;
 }
 
+/* From p[i]: where the run of bytes written as they are (printable
+ * ASCII but '"' and '\\') ends, n when it reaches the end. */
+static size_t
+plain_run(const unsigned char *p, size_t i, size_t n)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	/* Eight bytes a step (an audit verify escapes a million rows):
+	 * each term flags its bytes' high bit, and the lowest flagged byte
+	 * of (x - 1) & ~x is a true one, so the lowest of all is. */
+	const uint64_t ones = 0x0101010101010101ull;
+
+	while (i + 8 <= n) {
+		uint64_t v, q, k, m;
+
+		memcpy(&v, p + i, 8);
+		q = v ^ (ones * '"');
+		k = v ^ (ones * '\\');
+		m = (((q - ones) & ~q) | ((k - ones) & ~k) |
+		    ((v - ones * 0x20) & ~v) | v) & (ones * 0x80);
+		if (m != 0)
+			return i + (size_t)__builtin_ctzll(m) / 8;
+		i += 8;
+	}
+#endif
+	while (i < n && p[i] >= 0x20 && p[i] < 0x80 && p[i] != '"' &&
+	    p[i] != '\\')
+		i++;
+	return i;
+}
+
 void
 json_escape(struct buf *b, const char *s, size_t n)
 {
@@ -61,9 +92,7 @@ json_escape(struct buf *b, const char *s, size_t n)
 	buf_addc(b, '"');
 	while (i < n) {
 		/* Copy plain ASCII in runs: most text is only that. */
-		for (run = i; run < n && p[run] >= 0x20 && p[run] < 0x80 &&
-		    p[run] != '"' && p[run] != '\\'; run++)
-			;
+		run = plain_run(p, i, n);
 		if (run > i) {
 			buf_add(b, p + i, run - i);
 			i = run;

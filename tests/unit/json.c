@@ -845,6 +845,72 @@ test_escape(void)
 	}
 }
 
+/* What json_escape writes for the byte c alone amid plain ASCII (a
+ * byte >= 0x80 there is no UTF-8: U+FFFD). */
+static void
+ref_byte(struct buf *b, unsigned char c)
+{
+	char u[8];
+
+	switch (c) {
+	case '"': buf_adds(b, "\\\""); return;
+	case '\\': buf_adds(b, "\\\\"); return;
+	case '\n': buf_adds(b, "\\n"); return;
+	case '\t': buf_adds(b, "\\t"); return;
+	case '\r': buf_adds(b, "\\r"); return;
+	case '\b': buf_adds(b, "\\b"); return;
+	case '\f': buf_adds(b, "\\f"); return;
+	}
+	if (c < 0x20) {
+		snprintf(u, sizeof(u), "\\u%04x", c);
+		buf_adds(b, u);
+	} else if (c >= 0x80)
+		buf_adds(b, "\xef\xbf\xbd");
+	else
+		buf_addc(b, (char)c);
+}
+
+/* The eight-byte steps of json_escape: every byte that is not written
+ * as it is, at every offset of a 27-byte text (every lane of a step,
+ * and the tail), alone and with a second one after it. */
+static void
+test_escape_lanes(void)
+{
+	int bad = 0, n = 0;
+
+	for (int c = 0; c < 256; c++) {
+		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\')
+			continue;
+		for (int at = 0; at < 27; at++)
+			for (int at2 = at; at2 < 27; at2 += 27 - at2 > 5 ? 5 : 27) {
+				char in[27];
+				struct buf want = { 0 };
+				char *got;
+
+				for (int i = 0; i < 27; i++)
+					in[i] = (char)('a' + i % 26);
+				in[at] = (char)c;
+				if (at2 > at)
+					in[at2] = '"';
+				for (int i = 0; i < 27; i++) {
+					if (i == 0)
+						buf_addc(&want, '"');
+					ref_byte(&want, (unsigned char)in[i]);
+				}
+				buf_addc(&want, '"');
+				got = escaped(in, sizeof(in));
+				if (strcmp(got, want.p) != 0 && bad++ < 3)
+					printf("# byte 0x%02x at %d (and '\"' at "
+					    "%d): got %s\n", c, at, at2, got);
+				n++;
+				free(got);
+				buf_free(&want);
+			}
+	}
+	ok(bad == 0, "json_escape: %d texts with a special byte in every "
+	    "lane, as byte by byte", n);
+}
+
 static void
 test_writer(void)
 {
@@ -1997,6 +2063,7 @@ main(void)
 	test_getters();
 	test_unescape();
 	test_escape();
+	test_escape_lanes();
 	test_writer();
 	test_numbers();
 	test_number_fast_path();
