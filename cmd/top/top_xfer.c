@@ -512,14 +512,12 @@ run_file(struct xrun *x, struct top_xfer_item *it)
 	}
 	snprintf(a.upid, sizeof(a.upid), "%s", res.upid);
 	x->report(&a);
-	if (pve_task_follow(x->c, res.upid, 6 * 3600, 0.5, task_poll,
-	    task_line, &prog, &t, &e) != 0) {
-		gate_task_done(&x->g, &r, 0, &res, e.msg);
+	if (gate_task_end(&x->g, &r, 0, &res, pve_task_follow(x->c,
+	    res.upid, 6 * 3600, 0.5, task_poll, task_line, &prog, &t, &e),
+	    &e) != 0)
 		failed(x, it->id, &e);
-	} else {
-		gate_task_done(&x->g, &r, 0, &res, "OK");
+	else
 		done(x, it->id, 0, "task OK");
-	}
 out:
 	gate_result_free(&res);
 	gate_req_free(&r);

@@ -48,7 +48,9 @@ keys g
 # --- refused before anything is sent
 simctl DELETE log >/dev/null
 # from the library (a refusal of the preview leaves the queue on screen)
-prompt() { keys I; wait_for '^ISO library' 50; keys "$1"; wait_for "^$2" 30; keys -l "$3"; keys Enter; }
+# (the waits are long for a loaded machine under ASan: keys typed before
+# the prompt is open would go to the view as commands)
+prompt() { keys I; wait_for '^ISO library' 150; keys "$1"; wait_for "^$2" 150; keys -l "$3"; keys Enter; }
 prompt u 'upload file: _' "$T/adir.iso"
 wait_for 'refused: upload: .*adir.iso is a directory' 50; ok $? "a directory is refused with a clear status line"
 prompt u 'upload file: _' "$T/fifo.iso"
@@ -91,7 +93,7 @@ like "$(px storage content pve1 nas --content iso -f tsv -H -c volid)" "nas:iso/
 # --- download with a checksum
 keys g
 prompt w 'download URL \[ALG:HEX\]: _' "https://example.org/pxtop-dl.iso sha256:$sum"
-wait_for 'download of pxtop-dl.iso to local on pve1 queued' 50; ok $? "w queues the download"
+wait_for 'download of pxtop-dl.iso to local on pve1 queued' 150; ok $? "w queues the download"
 wait_for 'download-url local +ready +ok' 100; ok $? "previewed: a checksum, nothing to warn about" || screen | sed 's/^/#   | /'
 keys y; wait_for 'Run 1 operation'; keys y
 wait_for 'download-url local +ok ' 100; ok $? "the download's task ends OK in the queue" || screen | sed 's/^/#   | /'
