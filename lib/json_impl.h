@@ -90,6 +90,23 @@ int json_check(const char *s, size_t len, int *ntok, size_t *rs,
  * *isint when it has neither fraction nor exponent. */
 size_t json_num_len(const char *s, size_t n, int *isint);
 
+/*
+ * Of the eight bytes in v (read little-endian): each byte that ends a
+ * plain run inside a JSON string -- '"', '\\' or a control below 0x20 --
+ * has its high bit set in the result.  Only the lowest flagged byte is
+ * sure (a borrow may flag bytes above it), so callers take ctz / 8.
+ * The scanner's fast path and json_escape share it.
+ */
+static inline uint64_t
+json_word_stops(uint64_t v)
+{
+	const uint64_t ones = 0x0101010101010101ull;
+	uint64_t q = v ^ (ones * '"'), b = v ^ (ones * '\\');
+
+	return (((q - ones) & ~q) | ((b - ones) & ~b) |
+	    ((v - ones * 0x20) & ~v)) & (ones * 0x80);
+}
+
 /* json.c */
 
 /* The source span of a string or a number/boolean token: 0, or -1 when

@@ -370,8 +370,6 @@ static const unsigned char flat_delim[256] = {
 	[' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, [','] = 1, [']'] = 1,
 	['}'] = 1,
 };
-#define ONES		0x0101010101010101ull
-#define HIGHS		0x8080808080808080ull
 
 /* From the byte after an opening quote: the offset of the closing
  * quote, or 0 for an escape, a control character or the end. */
@@ -384,14 +382,10 @@ flat_string(const char *s, size_t len, size_t i)
 	/* Eight bytes at a time: the lowest flagged byte of each test
 	 * (x - 1) & ~x & 0x80 is a true one, so is the lowest of all. */
 	while (i + 8 <= len) {
-		uint64_t v, q, b, m;
+		uint64_t v, m;
 
 		memcpy(&v, s + i, 8);
-		q = v ^ (ONES * '"');
-		b = v ^ (ONES * '\\');
-		m = (((q - ONES) & ~q) | ((b - ONES) & ~b) |
-		    ((v - ONES * 0x20) & ~v)) & HIGHS;
-		if (m != 0) {
+		if ((m = json_word_stops(v)) != 0) {
 			i += (size_t)__builtin_ctzll(m) / 8;
 			return s[i] == '"' ? i : 0;
 		}
