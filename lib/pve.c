@@ -225,9 +225,13 @@ struct guest_each {
 	 * known to be whole and valid, as its good rows are shown only
 	 * then: never for an answer that is refused, never twice when a
 	 * retry reads it again.  Each: the row (an int), then the reason
-	 * and its NUL. */
+	 * and its NUL.  A hostile answer of millions of bad rows keeps
+	 * GUEST_DROPS_MAX of them and counts the rest. */
 	struct buf drops;
+	int ndrops, more, first_more;
 };
+
+#define GUEST_DROPS_MAX	1000
 
 static int
 guest_elem(void *arg, const struct json *el)
@@ -238,10 +242,12 @@ guest_elem(void *arg, const struct json *el)
 	int rc, row = w->row++;
 
 	rc = guest_from(el, 0, w->node, w->type, &g, why, sizeof(why));
-	if (rc < 0) {
+	if (rc < 0 && w->ndrops < GUEST_DROPS_MAX) {
 		buf_add(&w->drops, &row, sizeof(row));
 		buf_add(&w->drops, why, strlen(why) + 1);
-	}
+		w->ndrops++;
+	} else if (rc < 0 && w->more++ == 0)
+		w->first_more = row;
 	return rc == 0 ? w->cb(w->arg, &g) : 0;
 }
 
@@ -259,7 +265,11 @@ guests_drops(struct guest_each *w, int report)
 		px_drop(w->origin, row, "%s", p);
 		p += strlen(p) + 1;
 	}
+	if (report && w->more > 0)
+		px_drop(w->origin, w->first_more, "and %d more bad rows from "
+		    "here on, not listed one by one", w->more);
 	buf_free(&w->drops);
+	w->ndrops = w->more = w->first_more = 0;
 }
 
 /* The end of a guest list read one element at a time: json_each's rc
@@ -281,7 +291,7 @@ pve_guests_each_call(struct px_call *k, const char *node, const char *type,
     int (*cb)(void *arg, const struct pve_guest *g), void *arg,
     struct px_err *e)
 {
-	struct guest_each w = { node, type, cb, arg, NULL, 0, { 0 } };
+	struct guest_each w = { node, type, cb, arg, NULL, 0, { 0 }, 0, 0, 0 };
 	char *origin = px_xasprintf("%s %s", k->method, k->path);
 	int rc;
 

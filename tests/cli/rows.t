@@ -114,4 +114,27 @@ run px ls -A -f tsv -c vmid guests
 like "$out" "^100" "-A: the good profile's rows"
 is "$(printf '%s\n' "$err" | grep -c 'ignored row')" 1 "-A: only the valid answer's dropped row"
 kill $f2 $f3 2>/dev/null; wait $f2 $f3 2>/dev/null
+
+# --- an answer of 1,500 bad rows: 1,000 are named, the rest counted in
+# one line (a hostile answer of millions neither floods stderr nor is
+# kept whole in memory)
+{
+	printf '/cluster/resources\t{"data":[{%s,"vmid":100,"name":"good"}' "$g"
+	i=0; while [ $i -lt 1500 ]; do printf ',7'; i=$((i+1)); done
+	printf ']}\n'
+} >"$T/bodies4"
+rm -f "$T/port4"
+/usr/bin/python3 "$top/tests/tools/fakeapi.py" "$T/c.pem" "$T/k.pem" "$T/port4" "bodies:$T/bodies4" &
+f4=$!
+i=0; while [ ! -s "$T/port4" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
+printf '[profile many]\nurl = https://127.0.0.1:%s\nuser = root@pam\ntoken_id = px\ntoken_secret = x\nfingerprint = %s\nretries = 0\n' \
+	"$(cat "$T/port4")" "$ffp" >"$T/f4.conf"
+chmod 600 "$T/f4.conf"
+PX_CONFIG="$T/f4.conf" run px ls -f tsv -c vmid guests
+is "$rc" 1 "1,500 bad rows: exit 1"
+is "$out" "100" "the good row"
+is "$(printf '%s\n' "$err" | grep -c 'ignored row [0-9]* of .*: a number, not an object')" 1000 "1,000 bad rows named"
+like "$err" "ignored row 1001 of $res: and 500 more bad rows from here on, not listed one by one" "the other 500 counted in one line"
+is "$(printf '%s\n' "$err" | grep -c .)" 1001 "nothing else"
+kill $f4 2>/dev/null; wait $f4 2>/dev/null
 done_testing
