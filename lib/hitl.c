@@ -32,6 +32,7 @@
 #include "enc.h"
 #include "freeze.h"
 #include "hitl.h"
+#include "hitl_relay.h"
 #include "hitl_impl.h"
 #include "http.h"
 #include "json.h"
@@ -722,21 +723,79 @@ transient(enum px_errid id)
 	    id == PXE_UNAVAILABLE || id == PXE_RATE_LIMITED;
 }
 
+/* Sleep for up to s seconds, not past the deadline. */
+static void
+nap(double s, double deadline)
+{
+	double left = deadline - px_mono();
+
+	if (left > s)
+		left = s;
+	if (left > 0)
+		usleep((useconds_t)(left * 1e6));
+}
+
 /*
- * Long-poll getUpdates until the approver answers or the deadline.
- * Returns 'a', 'd', 0 on timeout (with *who set for an answer), or -1
- * with e set.  Every callback that is not the answer is told "not
- * accepted".  The answer's update is confirmed, so no later poll (of
- * this px or another) sees it again; it could not be accepted again
- * anyway, since its nonce belongs to this request only.
+ * The presses that the px reading getUpdates for this data dir kept for
+ * this request (hitl_relay.h): each judged and answered as tg_wait
+ * judges the ones it reads.  'a' or 'd' with *who set, or 0.
  */
 static int
-tg_wait(struct tg *t, const struct wait *w, long timeout, char *who,
-    size_t whon, const struct hitl_tick *tick, struct px_err *e)
+relayed(struct tg *t, const struct wait *w, struct hitl_relay *rl,
+    char *who, size_t whon)
+{
+	struct px_err re;
+	struct json j;
+	char *cq, *id;
+	size_t n;
+	int choice = 0;
+
+	while (choice == 0 && hitl_relay_take(rl, w->msgid, &cq, &n, &re) ==
+	    1) {
+		if (json_parse(&j, cq, n, &re) == 0) {
+			if (json_type(&j, 0) == JSON_OBJECT) {
+				id = json_get_str(&j, 0, "id");
+				choice = judge(t, w, &j, 0);
+				if (choice != 0)
+					from_name(&j, 0, who, whon);
+				if (id)
+					tg_answer_callback(t, id, choice == 0 ?
+					    "not accepted" : choice == 'a' ?
+					    "approved" : "denied");
+				free(id);
+			}
+			json_free(&j);
+		}
+		free(cq);
+	}
+	return choice;
+}
+
+/*
+ * Long-poll getUpdates until the approver answers or the deadline.
+ * Returns 'a', 'd', 0 on timeout (with *who set for an answer), -2 when
+ * the tick abandoned the wait, or -1 with e set.  Every callback that
+ * is not the answer is told "not accepted".  The answer's update is
+ * confirmed, so no later poll (of this px or another) sees it again; it
+ * could not be accepted again anyway, since its nonce belongs to this
+ * request only.
+ *
+ * Other px of this data dir may wait for presses at the same time (px
+ * daemon, another approval): only one of them reads getUpdates, and it
+ * hands each press on another's message to that one (hitl_relay.h).
+ * This px reads while it leads (rl), and otherwise takes what the
+ * leader kept for it.  Without the relay (rl NULL: its files could not
+ * be opened) it reads alone.
+ */
+static int
+tg_wait_relay(struct tg *t, const struct wait *w, struct hitl_relay *rl,
+    long timeout, char *who, size_t whon, const struct hitl_tick *tick,
+    struct px_err *e)
 {
 	double begun = px_mono(), deadline = begun + timeout, left;
 	double ticked = begun;
 	long long offset = 0;
+	struct px_err re;
 
 	while ((left = deadline - px_mono()) > 0) {
 		struct tg_answer a;
@@ -755,6 +814,16 @@ tg_wait(struct tg *t, const struct wait *w, long timeout, char *who,
 			if (tick->every >= 1 && poll > (long)tick->every)
 				poll = (long)tick->every;
 		}
+		if (rl != NULL) {
+			if ((choice = relayed(t, w, rl, who, whon)) != 0)
+				return choice;
+			if (!hitl_relay_lead(rl)) {
+				/* another px reads: what it keeps for
+				 * this one is looked for twice a second */
+				nap(0.5, deadline);
+				continue;
+			}
+		}
 
 		if (offset > 0)
 			form_addf(&f, "offset", "%lld", offset);
@@ -763,23 +832,33 @@ tg_wait(struct tg *t, const struct wait *w, long timeout, char *who,
 		if (tg_call(t, "getUpdates", f.p, &a, e) != 0) {
 			tg_answer_free(&a);
 			buf_free(&f);
-			if (!transient(e->id))
+			/* 409: another reader of this bot (another
+			 * machine, or a px without the relay) ended this
+			 * long poll; it is asked again, like a dropped one. */
+			if (!transient(e->id) && e->http != 409)
 				return -1;
-			/* A dropped long poll: try again shortly. */
-			left = deadline - px_mono();
-			usleep(left > 1 ? 1000000 : left > 0 ?
-			    (useconds_t)(left * 1e6) : 0);
+			nap(1, deadline);
 			continue;
 		}
 		buf_free(&f);
 		JSON_FOREACH(&a.j, a.result, u, i) {
 			long long uid = json_get_int(&a.j, u, "update_id", -1);
 			int cq = json_get(&a.j, u, "callback_query");
+			long long msg;
+			const char *raw;
+			size_t rn;
 			char *id;
 
 			if (uid >= offset)
 				offset = uid + 1;
 			if (json_type(&a.j, cq) != JSON_OBJECT)
+				continue;
+			/* Another px's press: kept for it, not answered. */
+			if (rl != NULL && json_int(&a.j, json_path(&a.j, cq,
+			    "message.message_id"), &msg) == 0 &&
+			    msg != w->msgid &&
+			    (raw = json_raw(&a.j, cq, &rn)) != NULL &&
+			    hitl_relay_spool(rl, uid, msg, raw, rn, &re) == 1)
 				continue;
 			id = json_get_str(&a.j, cq, "id");
 			choice = judge(t, w, &a.j, cq);
@@ -798,13 +877,10 @@ tg_wait(struct tg *t, const struct wait *w, long timeout, char *who,
 			break;
 		}
 		if (json_len(&a.j, a.result) == 0 &&
-		    px_mono() - started < 0.5) {
+		    px_mono() - started < 0.5)
 			/* An empty answer long before the poll's timeout:
 			 * a server that does not long-poll.  Do not spin. */
-			left = deadline - px_mono();
-			usleep(left > 0.5 ? 500000 : left > 0 ?
-			    (useconds_t)(left * 1e6) : 0);
-		}
+			nap(0.5, deadline);
 		tg_answer_free(&a);
 		if (choice != 0) {
 			/* Confirm the answer's update and nothing after. */
@@ -815,6 +891,24 @@ tg_wait(struct tg *t, const struct wait *w, long timeout, char *who,
 		}
 	}
 	return 0;
+}
+
+static int
+tg_wait(struct tg *t, const struct wait *w, long timeout, char *who,
+    size_t whon, const struct hitl_tick *tick, struct px_err *e)
+{
+	struct hitl_relay *rl = NULL;
+	struct px_err re;
+	int rc;
+
+	if (hitl_relay_open(&rl, &re) == 0 &&
+	    hitl_relay_wait(rl, w->msgid, &re) != 0) {
+		hitl_relay_close(rl);
+		rl = NULL;
+	}
+	rc = tg_wait_relay(t, w, rl, timeout, who, whon, tick, e);
+	hitl_relay_close(rl);
+	return rc;
 }
 
 int
@@ -936,6 +1030,7 @@ hitl_notify(const struct px_conf *c, const char *text, struct px_err *e)
 struct hitl_bot {
 	struct tg t;
 	unsigned char key[HITL_KEY_LEN];
+	struct hitl_relay *relay;	/* NULL: reads alone */
 };
 
 int
@@ -960,6 +1055,7 @@ hitl_bot_close(struct hitl_bot *b)
 	if (b == NULL)
 		return;
 	tg_close(&b->t);
+	hitl_relay_close(b->relay);
 	explicit_bzero(b->key, sizeof(b->key));
 	free(b);
 }
@@ -1003,6 +1099,34 @@ hitl_bot_edit(struct hitl_bot *b, long long msgid, const char *text,
 		tg_edit(&b->t, msgid, text, tail);
 }
 
+/* One press read for px daemon (update or relayed): handed to fn when it
+ * comes from the approver in the chat, answered as fn says (anything
+ * else "not accepted"). */
+static void
+bot_press(struct hitl_bot *b, const struct json *j, int cq,
+    const char *(*fn)(void *arg, const char *data, const char *who),
+    void *arg)
+{
+	long long chat, from;
+	const char *reply = "not accepted";
+	char who[256], *id, *data;
+
+	id = json_get_str(j, cq, "id");
+	data = json_get_str(j, cq, "data");
+	if (json_int(j, json_path(j, cq, "message.chat.id"), &chat) == 0 &&
+	    chat == b->t.chat &&
+	    json_int(j, json_path(j, cq, "from.id"), &from) == 0 &&
+	    from == b->t.approver && data != NULL &&
+	    strlen(data) <= HITL_DATA_MAX) {
+		from_name(j, cq, who, sizeof(who));
+		reply = fn(arg, data, who);
+	}
+	if (id && reply)
+		tg_answer_callback(&b->t, id, reply);
+	free(id);
+	free(data);
+}
+
 int
 hitl_bot_poll(struct hitl_bot *b, long long *offset,
     const char *(*fn)(void *arg, const char *data, const char *who),
@@ -1010,9 +1134,36 @@ hitl_bot_poll(struct hitl_bot *b, long long *offset,
 {
 	struct tg_answer a;
 	struct buf f = { 0 };
-	long long first = *offset;
+	struct px_err re;
+	struct json j;
+	long long first = *offset, msg;
+	const char *raw;
+	char *cq;
+	size_t rn;
 	int u, i, n = 0;
 
+	/* px daemon waits for the presses on every message that no other
+	 * px waits for (hitl_relay.h); it reads getUpdates only while no
+	 * other px does, and takes what that one kept for it. */
+	if (b->relay == NULL && hitl_relay_open(&b->relay, &re) != 0)
+		b->relay = NULL;
+	if (b->relay != NULL && hitl_relay_wait(b->relay, 0, &re) != 0) {
+		hitl_relay_close(b->relay);
+		b->relay = NULL;
+	}
+	while (b->relay != NULL &&
+	    hitl_relay_take(b->relay, 0, &cq, &rn, &re) == 1) {
+		if (json_parse(&j, cq, rn, &re) == 0) {
+			if (json_type(&j, 0) == JSON_OBJECT) {
+				n++;
+				bot_press(b, &j, 0, fn, arg);
+			}
+			json_free(&j);
+		}
+		free(cq);
+	}
+	if (b->relay != NULL && !hitl_relay_lead(b->relay))
+		return n;
 	if (*offset > 0)
 		form_addf(&f, "offset", "%lld", *offset);
 	form_add(&f, "timeout", "0");
@@ -1025,32 +1176,22 @@ hitl_bot_poll(struct hitl_bot *b, long long *offset,
 	buf_free(&f);
 	JSON_FOREACH(&a.j, a.result, u, i) {
 		long long uid = json_get_int(&a.j, u, "update_id", -1);
-		int cq = json_get(&a.j, u, "callback_query");
-		long long chat, from;
-		const char *reply = "not accepted";
-		char who[256], *id, *data;
+		int q = json_get(&a.j, u, "callback_query");
 
 		if (uid < first)
 			continue;	/* confirmed already */
 		if (uid >= *offset)
 			*offset = uid + 1;
-		if (json_type(&a.j, cq) != JSON_OBJECT)
+		if (json_type(&a.j, q) != JSON_OBJECT)
+			continue;
+		/* A press another px waits for: kept for it. */
+		if (b->relay != NULL && json_int(&a.j, json_path(&a.j, q,
+		    "message.message_id"), &msg) == 0 &&
+		    (raw = json_raw(&a.j, q, &rn)) != NULL &&
+		    hitl_relay_spool(b->relay, uid, msg, raw, rn, &re) == 1)
 			continue;
 		n++;
-		id = json_get_str(&a.j, cq, "id");
-		data = json_get_str(&a.j, cq, "data");
-		if (json_int(&a.j, json_path(&a.j, cq, "message.chat.id"),
-		    &chat) == 0 && chat == b->t.chat &&
-		    json_int(&a.j, json_path(&a.j, cq, "from.id"), &from) == 0 &&
-		    from == b->t.approver && data != NULL &&
-		    strlen(data) <= HITL_DATA_MAX) {
-			from_name(&a.j, cq, who, sizeof(who));
-			reply = fn(arg, data, who);
-		}
-		if (id && reply)
-			tg_answer_callback(&b->t, id, reply);
-		free(id);
-		free(data);
+		bot_press(b, &a.j, q, fn, arg);
 	}
 	tg_answer_free(&a);
 	if (*offset > first) {

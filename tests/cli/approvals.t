@@ -258,4 +258,36 @@ run px audit log -j
 like "$out" "refused-read-only" "the refusal is audited"
 dstop
 
+# --- px daemon and a px waiting for its own approval, at once: one of
+# them reads getUpdates (Telegram ends a long poll when another reader
+# asks), and each gets its own presses
+profile=$(printf '%s\n' "$profile" | grep -v '^read_only = yes$')
+write_conf "[policy sync]
+action = start
+timeout = 30"
+dstart
+run px set -y --approve-async "$vm" "description=relayed"
+wait_state 11 asked; ok $? "the daemon asks for approval 11"
+m=$(msgid_of 11)
+n0=$(nmsgs)
+px start -y "$vm" >"$T/sync.out" 2>"$T/sync.err" &
+sync=$!
+wait_msgs $((n0 + 1)); ok $? "a px waiting for its own approval asks too"
+ms=$(msgs 'd[-1]["message_id"]')
+sleep 3	# the daemon polls every second meanwhile
+press "message_id=$m&button=0"
+wait_state 11 done failed; ok $? "the daemon gets its Approve"
+is "$(state 11)" done "and carries the change out"
+ok "$(kill -0 $sync 2>/dev/null && echo 0 || echo 1)" \
+    "the waiting px still waits: the daemon's polls did not end its own"
+press "message_id=$ms&button=0"
+wait $sync; rc=$?
+is "$rc" 0 "its Approve reaches the waiting px: exit 0"
+unlike "$(cat "$T/sync.err")" "not accepted|refused" "nothing refused"
+is "$(vmstatus "$node" "$vm")" running "the VM was started"
+is "$(writes "/api2/json/nodes/$node/qemu/$vm/status/start")" 1 "started once"
+like "$(msgs "[x['text'] for x in d if x['message_id'] == $ms][0]")" \
+    "APPROVED by @approver" "the waiting px's message says approved"
+dstop
+
 done_testing

@@ -170,6 +170,113 @@ ask reboot 108
 answer
 is "$rc" 9 "the second press does not approve the next request"
 
+# --- two px waiting at once.  Telegram lets one getUpdates wait per bot
+# (pxsim, like it, ends the older with 409) and an offset confirms the
+# updates for every reader: one px reads, and keeps the other's presses
+# for it in daemon.db.
+# ask2 N ACTION VMID: like ask, into out$N/err$N, asker$N and msg$N
+ask2() {
+	n0=$(msgs 'len(d)')
+	"$live" "$2" "$3" >"$T/out$1" 2>"$T/err$1" &
+	eval "asker$1=\$!"
+	i=0
+	while [ "$(msgs 'len(d)')" = "$n0" ] && [ $i -lt 100 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+	eval "msg$1=\$(msgs 'd[-1][\"message_id\"]')"
+}
+answer2() {	# answer2 N: wait for asker N: rc$N, err$N
+	eval "wait \$asker$1; rc$1=\$?"
+	cat "$T/out$1" "$T/err$1" >>"$T/all"
+}
+# The first waits alone, then both; the one that does not read is
+# answered first, then the reader.
+ask2 1 stop 110
+sleep 1
+ask2 2 shutdown 111
+sleep 2
+press "message_id=$msg2&button=1"
+answer2 2
+is "$rc2" 9 "two px wait: the second's Deny reaches it (exit 9)"
+like "$(cat "$T/err2")" "denied by @approver" "and says who denied"
+sleep 1
+ok "$(kill -0 "$asker1" 2>/dev/null && echo 0 || echo 1)" \
+    "the first px still waits, its long poll not ended by the other's"
+press "message_id=$msg1&button=0"
+answer2 1
+is "$rc1" 0 "then the first's Approve reaches it"
+like "$(msgs "[m['text'] for m in d if m['message_id'] == $msg1][0]")" \
+    "APPROVED by @approver" "its message says approved"
+# The reader is answered first: the other takes over reading.
+ask2 1 stop 112
+sleep 1
+ask2 2 stop 113
+sleep 1
+press "message_id=$msg1&button=0"
+answer2 1
+is "$rc1" 0 "the reading px's Approve reaches it"
+sleep 1
+press "message_id=$msg2&button=0"
+answer2 2
+is "$rc2" 0 "and, once it is gone, the other px reads its own Approve"
+# A press for the px that does not read, and a stray one on an old
+# message: the stray one is refused, the other kept for its px.
+ask2 1 stop 114
+sleep 1
+ask2 2 stop 115
+sleep 1
+press "message_id=$old_msg&data=$old_a"
+press "message_id=$msg2&button=0"
+answer2 2
+is "$rc2" 0 "a press on an old message does not hide the other's"
+press "message_id=$msg1&button=0"
+answer2 1
+is "$rc1" 0 "and the reader is approved after it"
+is "$(msgs "sum(1 for m in d if m['message_id'] in ($msg1, $msg2) and 'APPROVED' in m['text'])")" 2 \
+    "both messages say approved"
+# Rows in daemon.db that no reader wrote -- garbage, a forged tag, the
+# right button pressed by another user -- are judged like presses from
+# Telegram: refused, and the px waits on.
+ask2 1 stop 116
+sleep 1
+ask2 2 stop 117
+sleep 1
+a2=$(msgs "[m for m in d if m['message_id'] == $msg2][0]['reply_markup']['inline_keyboard'][0][0]['callback_data']")
+/usr/bin/python3 - "$XDG_DATA_HOME/px/daemon.db" "$msg2" "$a2" "$approver" "$chat" <<'PY'
+import json, sqlite3, sys, time
+db, msg, a, approver, chat = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4]), int(sys.argv[5])
+def cq(i, data, who):
+    return json.dumps({"id": i, "data": data, "from": {"id": who},
+                       "message": {"message_id": msg, "chat": {"id": chat}}})
+forged = a[:-1] + ("0" if a[-1] != "0" else "1")
+rows = [(9001, b"not json at all"), (9002, cq("f1", forged, approver).encode()),
+        (9003, cq("f2", a, 999).encode()), (9004, b"\x1b[2J" + b"{" * 5000)]
+c = sqlite3.connect(db)
+c.executemany("INSERT INTO tg_presses VALUES (?, ?, ?, ?)",
+              [(u, msg, q, int(time.time())) for u, q in rows])
+c.commit()
+PY
+sleep 2
+ok "$(kill -0 "$asker2" 2>/dev/null && echo 0 || echo 1)" \
+    "forged and garbage rows kept for a px approve nothing: it waits on"
+is "$(/usr/bin/python3 -c "import sqlite3, sys
+print(sqlite3.connect(sys.argv[1]).execute('select count(*) from tg_presses').fetchone()[0])" \
+    "$XDG_DATA_HOME/px/daemon.db")" 0 "they were read and dropped"
+press "message_id=$msg2&button=0"
+answer2 2
+is "$rc2" 0 "then the approver's Approve counts"
+press "message_id=$msg1&button=0"
+answer2 1
+is "$rc1" 0 "and the other px's"
+n=$(/usr/bin/python3 -c "import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+print(db.execute('select count(*) from tg_waits where msgid != 0').fetchone()[0],
+      db.execute('select count(*) from tg_presses').fetchone()[0])" \
+    "$XDG_DATA_HOME/px/daemon.db")
+is "$n" "0 0" "no px waits any more, and no press is left kept"
+is "$(stat -c %a "$XDG_DATA_HOME/px/telegram.lock") $(stat -c %a "$XDG_DATA_HOME/px/daemon.db")" \
+    "600 600" "telegram.lock and daemon.db are 0600"
+
 # --- configuration
 write_conf none
 run "$live" stop 100

@@ -14,6 +14,11 @@
  * keyboard is pressed by the approver shortly after it is sent (the
  * first button whose callback data says approve/deny, else the first or
  * second button).  State is kept in memory: a restart forgets it.
+ *
+ * As the Bot API does, a getUpdates ends a long poll that is still
+ * waiting (another connection's): that one is answered 409 "Conflict:
+ * terminated by other getUpdates request", so two readers of one bot
+ * show up in tests as they do against Telegram.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -502,6 +507,44 @@ tg_answer(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 	tg_ok_end(rs, &w);
 }
 
+/* A getUpdates request: its peer and when it arrived (kept across its
+ * `again` calls). */
+struct tg_poller {
+	char peer[64];
+	double arrival;
+};
+static struct tg_poller tg_waiting;	/* the long poll waiting, if any */
+static int tg_is_waiting;
+static struct tg_poller tg_ended[8];	/* long polls a newer one ended */
+static unsigned tg_nended;
+
+static int
+tg_same(const struct tg_poller *p, const struct sim_req *rq)
+{
+	return p->arrival == rq->arrival && strcmp(p->peer, rq->peer) == 0;
+}
+
+/* 1 when rq is a long poll that a newer getUpdates ended: answered 409
+ * here.  A new request ends the one waiting. */
+static int
+tg_conflict(struct sim_req *rq, struct sim_resp *rs)
+{
+	for (unsigned i = 0; i < 8 && rq->again_count > 0; i++)
+		if (tg_same(&tg_ended[i], rq)) {
+			tg_ended[i].peer[0] = '\0';
+			tg_fail(rs, 409, "Conflict: terminated by other "
+			    "getUpdates request; make sure that only one bot "
+			    "instance is running");
+			return 1;
+		}
+	if (rq->again_count == 0 && tg_is_waiting &&
+	    !tg_same(&tg_waiting, rq)) {
+		tg_ended[tg_nended++ % 8] = tg_waiting;
+		tg_is_waiting = 0;
+	}
+	return 0;
+}
+
 static void
 tg_updates(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
     const struct sim_match *m)
@@ -512,7 +555,7 @@ tg_updates(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 	struct jw w;
 	size_t i, n = 0, drop = 0;
 
-	if (tg_check(s, m, rs) == -1)
+	if (tg_check(s, m, rs) == -1 || tg_conflict(rq, rs))
 		return;
 	tg_auto(s);
 	/* An offset confirms every update before it. */
@@ -526,8 +569,14 @@ tg_updates(struct sim *s, struct sim_req *rq, struct sim_resp *rs,
 	if (tg.nups == 0 && timeout > 0 && timeout <= 50 &&
 	    sim_nowf(s) - rq->arrival < (double)timeout) {
 		rs->again = 1;	/* long-poll: ask again in ~100 ms */
+		snprintf(tg_waiting.peer, sizeof(tg_waiting.peer), "%s",
+		    rq->peer);
+		tg_waiting.arrival = rq->arrival;
+		tg_is_waiting = 1;
 		return;
 	}
+	if (tg_is_waiting && tg_same(&tg_waiting, rq))
+		tg_is_waiting = 0;
 	if (limit < 1 || limit > 100)
 		limit = 100;
 	tg_ok_begin(rs, &w);
