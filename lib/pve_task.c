@@ -217,11 +217,13 @@ pve_task_follow(struct px_client *c, const char *upid, double timeout,
 	for (;;) {
 		if (pve_task_status(c, upid, &t, e) != 0) {
 			/* A task px started goes on whatever one poll says:
-			 * a server error or a lost answer is asked again (up
-			 * to 3 times in a row), not taken for the task's
-			 * end. */
+			 * a server error, a lost or a late answer is asked
+			 * again (up to 3 times in a row, within the wait's
+			 * timeout), not taken for the task's end. */
 			if ((e->http >= 500 || e->id == PXE_TRANSPORT ||
-			    e->id == PXE_PARSE) && ++blips <= 3) {
+			    e->id == PXE_PARSE || e->id == PXE_TIMEOUT) &&
+			    ++blips <= 3 && (timeout <= 0 ||
+			    px_mono() - t0 < timeout)) {
 				px_sleep(interval);
 				continue;
 			}

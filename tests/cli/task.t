@@ -153,6 +153,14 @@ like "$err" "outcome unknown: the stop of task $upid was accepted, but the task'
 like "$err" "hint: px task status $upid" "and how to look"
 is "$(grep -c '^DELETE' "$T/port.log")" 1 "the stop was sent once"
 fake_stop
+# --- a status request that times out is asked again: one slow answer
+# is not the task's end, nor an unknown outcome
+fake statusslow
+sed -i 's/^retries = 0$/retries = 0\ntimeout = 1/' "$T/f.conf"
+PX_CONFIG="$T/f.conf" run px task wait "$upid"
+is "$rc" 0 "task wait: a status request that timed out is asked again (exit 0)"
+is "$(grep -c '/status' "$T/port.log")" 2 "two status requests"
+fake_stop
 fake logendless
 PX_CONFIG="$T/f.conf" run px task log "$upid"
 is "$rc" 0 "a one-line page with total 2^63-1 ends the log (short page)"

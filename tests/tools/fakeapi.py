@@ -13,6 +13,8 @@ logendless (a task log of one-line pages whose total is 2^63-1),
 logrepeat (a task log that answers the same full page whatever start),
 stoplost (a task's status: running, then 500 after the DELETE that
 stops it, which is answered),
+statusslow (a task's status: the first request answered after 3 s,
+later ones at once, the task stopped OK),
 bodies:FILE (FILE's lines are PATH<TAB>BODY: a GET whose path, after
 /api2/json and without the query, is PATH gets BODY as it is, with 200;
 any other 404; a line cut1:PATH<TAB>BODY answers the first GET of PATH
@@ -25,6 +27,7 @@ import json
 import http.server
 import ssl
 import sys
+import time
 
 cert, key, portfile, mode = sys.argv[1:5]
 served = {}
@@ -106,6 +109,21 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     "user": "root@pam", "status": "running"}})
             elif self.path.endswith("/status"):
                 self.send_json(500, "Internal Server Error", {"data": None})
+            else:
+                self.send_json(404, "Not Found", {"data": None})
+            return
+        if mode == "statusslow":
+            if self.path.endswith("/status"):
+                if "slow" not in served:
+                    served["slow"] = 1
+                    time.sleep(3)
+                self.send_json(200, "OK", {"data": {
+                    "upid": "UPID:pve1:00001234:00005678:65000000:qmstart:"
+                            "100:root@pam:",
+                    "node": "pve1", "pid": 4660, "pstart": 22136,
+                    "starttime": 1694498816, "type": "qmstart", "id": "100",
+                    "user": "root@pam", "status": "stopped",
+                    "exitstatus": "OK"}})
             else:
                 self.send_json(404, "Not Found", {"data": None})
             return
