@@ -86,7 +86,7 @@ static const char schema[] =
     " ntargets INTEGER NOT NULL, request TEXT NOT NULL, seal TEXT NOT NULL,"
     " nonce TEXT, msgid INTEGER, asked INTEGER, expires INTEGER,"
     " decided INTEGER, approver TEXT, runner TEXT, result TEXT,"
-    " told INTEGER)";
+    " told INTEGER, dseal TEXT)";
 
 /* A queue made before "told" existed: add it, and take every row past
  * asking as told (the daemon edited those messages itself). */
@@ -94,13 +94,20 @@ static const char add_told[] =
     "ALTER TABLE approvals ADD COLUMN told INTEGER;"
     "UPDATE approvals SET told = 1 WHERE state NOT IN ('pending', 'asked')";
 
+/* A queue made before the decision was sealed: add its column.  A row
+ * approved then and not yet carried out has no decision seal, and is
+ * refused as tampered: approve it again. */
+static const char add_dseal[] = "ALTER TABLE approvals ADD COLUMN dseal TEXT";
+
+/* Whether the table has column col. */
 static int
-has_told(sqlite3 *db)
+has_col(sqlite3 *db, const char *col)
 {
 	sqlite3_stmt *st;
+	char q[128];
 
-	if (sqlite3_prepare_v2(db, "SELECT told FROM approvals LIMIT 0", -1,
-	    &st, NULL) != SQLITE_OK)
+	snprintf(q, sizeof(q), "SELECT %s FROM approvals LIMIT 0", col);
+	if (sqlite3_prepare_v2(db, q, -1, &st, NULL) != SQLITE_OK)
 		return 0;
 	sqlite3_finalize(st);
 	return 1;
@@ -132,8 +139,10 @@ approvals_open(const char *path, struct px_err *e)
 		approvals_close(q);
 		return NULL;
 	}
-	if (!has_told(db) && sqlite3_exec(db, add_told, NULL, NULL, NULL) !=
-	    SQLITE_OK && !has_told(db)) {
+	if ((!has_col(db, "told") && sqlite3_exec(db, add_told, NULL, NULL,
+	    NULL) != SQLITE_OK && !has_col(db, "told")) ||
+	    (!has_col(db, "dseal") && sqlite3_exec(db, add_dseal, NULL, NULL,
+	    NULL) != SQLITE_OK && !has_col(db, "dseal"))) {
 		db_fail(q, "upgrade", e);
 		approvals_close(q);
 		return NULL;
@@ -168,6 +177,33 @@ seal_field(struct buf *b, const char *s)
 	buf_printf(b, "%zu:%s\n", strlen(s), s);
 }
 
+/* HMAC-SHA256 of b in hex, keyed with HMAC(hitl.key, label). */
+static int
+mac_hex(const char *label, const struct buf *b, char out[65],
+    struct px_err *e)
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char key[HITL_KEY_LEN], sub[32], mac[32];
+	struct px_hmac256 h;
+
+	if (hitl_key_load(key, e) != 0)
+		return -1;
+	px_hmac256_init(&h, key, sizeof(key));
+	px_hmac256(&h, label, strlen(label), sub);
+	px_hmac256_clear(&h);
+	explicit_bzero(key, sizeof(key));
+	px_hmac256_init(&h, sub, sizeof(sub));
+	px_hmac256(&h, b->p, b->len, mac);
+	px_hmac256_clear(&h);
+	explicit_bzero(sub, sizeof(sub));
+	for (int i = 0; i < 32; i++) {
+		out[2 * i] = hex[mac[i] >> 4];
+		out[2 * i + 1] = hex[mac[i] & 15];
+	}
+	out[64] = '\0';
+	return 0;
+}
+
 /* The seal of a row: HMAC-SHA256, keyed with HMAC(hitl.key, "px
  * approvals v1"), over its id and every value that says what it does. */
 static int
@@ -176,17 +212,9 @@ seal_of(long long id, long long created, const char *profile,
     const char *policy, const char *requester, long timeout,
     const char *request, char out[65], struct px_err *e)
 {
-	static const char hex[] = "0123456789abcdef";
-	unsigned char key[HITL_KEY_LEN], sub[32], mac[32];
-	struct px_hmac256 h;
 	struct buf b = { 0 };
+	int rc;
 
-	if (hitl_key_load(key, e) != 0)
-		return -1;
-	px_hmac256_init(&h, key, sizeof(key));
-	px_hmac256(&h, "px approvals v1", 15, sub);
-	px_hmac256_clear(&h);
-	explicit_bzero(key, sizeof(key));
 	buf_printf(&b, "%lld\n%lld\n%ld\n", id, created, timeout);
 	seal_field(&b, profile);
 	seal_field(&b, action);
@@ -195,17 +223,31 @@ seal_of(long long id, long long created, const char *profile,
 	seal_field(&b, policy);
 	seal_field(&b, requester);
 	seal_field(&b, request);
-	px_hmac256_init(&h, sub, sizeof(sub));
-	px_hmac256(&h, b.p, b.len, mac);
-	px_hmac256_clear(&h);
-	explicit_bzero(sub, sizeof(sub));
+	rc = mac_hex("px approvals v1", &b, out, e);
 	buf_free(&b);
-	for (int i = 0; i < 32; i++) {
-		out[2 * i] = hex[mac[i] >> 4];
-		out[2 * i + 1] = hex[mac[i] & 15];
-	}
-	out[64] = '\0';
-	return 0;
+	return rc;
+}
+
+/*
+ * The seal of an approval (dseal), made when a row moves to approved
+ * with its approver: over the row's id, its seal and the approver.  The
+ * daemon carries out only a row whose decision carries it, so a row set
+ * to approved behind px's back (sqlite3 approvals.db) is refused as
+ * tampered, as a changed request is.
+ */
+static int
+dseal_of(long long id, const char *seal, const char *approver,
+    char out[65], struct px_err *e)
+{
+	struct buf b = { 0 };
+	int rc;
+
+	buf_printf(&b, "%lld\napproved\n", id);
+	seal_field(&b, seal);
+	seal_field(&b, approver);
+	rc = mac_hex("px approvals decision v1", &b, out, e);
+	buf_free(&b);
+	return rc;
 }
 
 /* ---- the request as JSON ---- */
@@ -464,7 +506,7 @@ out:
 
 #define COLS "id, state, profile, action, kind, summary, policy, requester, " \
 	"timeout, created, updated, asked, expires, decided, nonce, msgid, " \
-	"approver, runner, result, ntargets, request, seal, told"
+	"approver, runner, result, ntargets, request, seal, told, dseal"
 
 static void
 col_str(sqlite3_stmt *st, int c, char *out, size_t n)
@@ -598,6 +640,22 @@ approvals_get(struct approvals *q, long long id, struct approval *a,
 	    (const char *)who, a->timeout, (const char *)req, want, &se) == 0)
 		a->intact = strlen((const char *)seal) == 64 &&
 		    ct_equal(want, (const char *)seal, 64);
+	/* An approval still to act on carries the seal of its decision;
+	 * any other row's, when it has one, must match too. */
+	if (a->intact) {
+		const unsigned char *ds = sqlite3_column_text(st, 23);
+		const unsigned char *ap = sqlite3_column_text(st, 16);
+		int needed = a->state == APPR_APPROVED ||
+		    a->state == APPR_RUNNING;
+
+		if (ds == NULL || *ds == '\0')
+			a->intact = !needed;
+		else
+			a->intact = ap != NULL && strlen((const char *)ds) ==
+			    64 && dseal_of(a->id, (const char *)seal,
+			    (const char *)ap, want, &se) == 0 &&
+			    ct_equal(want, (const char *)ds, 64);
+	}
 	a->request = px_xstrdup(req ? (const char *)req : "");
 	/* what was shown must be what was sealed */
 	if (a->intact && (strcmp(a->summary, (const char *)sum) != 0 ||
@@ -657,6 +715,42 @@ bind_opt_int(sqlite3_stmt *st, int i, long long v)
 		sqlite3_bind_null(st, i);
 }
 
+/* Inside approvals_move's transaction: row id is approved by approver,
+ * its dseal written (a run again after a daemon stopped keeps the one
+ * of the decision). */
+static int
+seal_decision(struct approvals *q, long long id, const char *approver,
+    struct px_err *e)
+{
+	sqlite3_stmt *st;
+	char ds[65], *seal = NULL;
+	int rc = -1;
+
+	if (sqlite3_prepare_v2(q->db, "SELECT seal FROM approvals WHERE id = "
+	    "?1", -1, &st, NULL) != SQLITE_OK)
+		return db_fail(q, "read", e);
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		seal = px_xstrdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	if (seal == NULL)
+		return db_fail(q, "read", e);
+	if (dseal_of(id, seal, approver, ds, e) != 0)
+		goto out;
+	if (sqlite3_prepare_v2(q->db, "UPDATE approvals SET dseal = ?1 WHERE "
+	    "id = ?2", -1, &st, NULL) != SQLITE_OK) {
+		db_fail(q, "update", e);
+		goto out;
+	}
+	sqlite3_bind_text(st, 1, ds, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, id);
+	rc = sqlite3_step(st) == SQLITE_DONE ? 0 : db_fail(q, "update", e);
+	sqlite3_finalize(st);
+out:
+	free(seal);
+	return rc;
+}
+
 int
 approvals_move(struct approvals *q, long long id, unsigned from,
     enum appr_state to, const struct appr_update *u, struct px_err *e)
@@ -701,6 +795,9 @@ approvals_move(struct approvals *q, long long id, unsigned from,
 		db_fail(q, "update", e);
 		goto out;
 	}
+	if (to == APPR_APPROVED && u->approver != NULL &&
+	    seal_decision(q, id, u->approver, e) != 0)
+		goto out;
 	rc = 0;
 out:
 	sqlite3_finalize(st);

@@ -264,6 +264,21 @@ sleep 300 &
 stranger=$!
 sqlite3 "$XDG_DATA_HOME/px/approvals.db" \
     "UPDATE approvals SET state = 'running', approver = '@approver ($approver)', runner = '$stranger@$(hostname)' WHERE id = 7"
+# as if approved on Telegram: the decision's seal (lib/approvals.c
+# dseal_of), made with hitl.key
+/usr/bin/python3 - "$XDG_DATA_HOME/px" 7 <<'PY'
+import hashlib, hmac, sqlite3, sys
+d, i = sys.argv[1], int(sys.argv[2])
+key = bytes.fromhex(open(d + "/hitl.key").read().strip())
+sub = hmac.new(key, b"px approvals decision v1", hashlib.sha256).digest()
+db = sqlite3.connect(d + "/approvals.db")
+seal, who = db.execute("SELECT seal, approver FROM approvals WHERE id = ?", (i,)).fetchone()
+f = lambda s: b"%d:%s\n" % (len(s.encode()), s.encode())
+msg = b"%d\napproved\n" % i + f(seal) + f(who)
+db.execute("UPDATE approvals SET dseal = ? WHERE id = ?",
+           (hmac.new(sub, msg, hashlib.sha256).hexdigest(), i))
+db.commit()
+PY
 dstart
 wait_state 7 done failed unknown; ok $? "a runner pid held by a stranger: judged"
 is "$(state 7)" done "nothing was sent: run once, done"

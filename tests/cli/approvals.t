@@ -290,4 +290,31 @@ like "$(msgs "[x['text'] for x in d if x['message_id'] == $ms][0]")" \
     "APPROVED by @approver" "the waiting px's message says approved"
 dstop
 
+# --- a row set to approved behind px's back (its request untouched):
+# the decision carries a seal of its own, so the daemon refuses it
+stops=$(writes "/api2/json/nodes/$node/qemu/$vm/status/stop")
+run px stop -y --approve-async "$vm"
+is "$(state 12)" pending "queued"
+sqlite3 "$XDG_DATA_HOME/px/approvals.db" \
+    "UPDATE approvals SET state = 'approved', approver = 'mallory' WHERE id = 12"
+run px approvals show 12
+is "$rc" 3 "show of a row approved behind px's back: exit 3"
+run px stop -y --approve-async "$vm"
+sqlite3 "$XDG_DATA_HOME/px/approvals.db" \
+    "UPDATE approvals SET state = 'approved', approver = (SELECT approver FROM approvals WHERE id = 11), dseal = (SELECT dseal FROM approvals WHERE id = 11) WHERE id = 13"
+run px approvals show 13
+is "$rc" 3 "another row's decision seal copied: exit 3"
+run px approvals show 11
+is "$rc" 0 "(the row approved on Telegram is intact)"
+dstart
+wait_state 12 failed; ok $? "the daemon refuses the row approved behind its back"
+like "$(field 12 result)" "does not match its seal" "the result says why"
+wait_state 13 failed; ok $? "and the one with a copied decision seal"
+is "$(writes "/api2/json/nodes/$node/qemu/$vm/status/stop")" "$stops" "nothing sent"
+is "$(vmstatus "$node" "$vm")" running "the VM still runs"
+run px audit log -j
+is "$(printf '%s' "$out" | jq1 "sum(1 for r in d if r['decision'] == 'refused-tampered' and ('approval 12' in r.get('via', '') or 'approval 13' in r.get('via', '') or 'approval 12' in json.dumps(r) or 'approval 13' in json.dumps(r)))")" 2 \
+    "both refusals audited as tampered"
+dstop
+
 done_testing
