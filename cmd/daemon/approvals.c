@@ -120,6 +120,31 @@ runner_alive(const char *runner)
 	return pid == (long)getpid();
 }
 
+/*
+ * A row whose tasks this host's daemon follows: its runner is "pid@host
+ * tasks".  carry_out sends the requests without waiting for the tasks
+ * (a migration can take an hour, and the daemon's loop serves the
+ * exporter, the alerts and the other approvals meanwhile); each step
+ * then judges the row from the audit log and asks the cluster for the
+ * tasks' ends, as after a restart.
+ */
+#define FOLLOWING	" tasks"
+
+static int
+following(const char *runner)
+{
+	char me[160];
+	size_t n = strlen(runner), f = strlen(FOLLOWING), h;
+	const char *at = strchr(runner, '@');
+
+	if (at == NULL || n < f || strcmp(runner + n - f, FOLLOWING) != 0)
+		return 0;
+	runner_id(me, sizeof(me));
+	h = strlen(strchr(me, '@'));
+	return (size_t)(runner + n - f - at) == h &&
+	    strncmp(at, strchr(me, '@'), h) == 0;
+}
+
 #define SEEN_UPIDS	16
 
 /* What the audit log says a stopped daemon sent for one approval. */
@@ -180,7 +205,7 @@ on_audit(const struct audit_entry *ent, void *arg)
  */
 static void
 audit_task_end(struct daemon *d, const struct approval *a, const char *upid,
-    const char *exitstatus)
+    const char *exitstatus, int followed)
 {
 	struct audit_entry ent = { 0 };
 	struct audit *au;
@@ -190,7 +215,8 @@ audit_task_end(struct daemon *d, const struct approval *a, const char *upid,
 	snprintf(who, sizeof(who), "px daemon via approval %lld", a->id);
 	snprintf(target, sizeof(target), "approval/%lld", a->id);
 	snprintf(params, sizeof(params), "approval %lld: %s: the task's end "
-	    "asked of the cluster after a daemon restart", a->id, a->summary);
+	    "asked of the cluster%s", a->id, a->summary, followed ? "" :
+	    " after a daemon restart");
 	ent.profile = a->profile;
 	ent.user = who;
 	ent.action = a->action;
@@ -233,30 +259,33 @@ tasks_ended(struct daemon *d, const struct approval *a, struct seen *s)
 		    "for its tasks: %s", a->id, e.msg);
 		return 1;
 	}
+	/* one status request a task, no waiting: a task that runs on is
+	 * asked again at the next step */
 	for (int i = 0; i < s->tasks && rc == 0; i++) {
 		struct pve_task t = { 0 };
 
-		if (pve_task_wait(cl, s->upid[i], 1, NULL, NULL, &t,
-		    &e) == 0) {
-			audit_task_end(d, a, s->upid[i], "OK");
-			continue;
-		}
-		if (e.id == PXE_TASK_FAILED) {
+		if (pve_task_status(cl, s->upid[i], &t, &e) != 0) {
+			rc = 1;
+			dlog(d, DL_INFO, "approvals", "approval %lld: task "
+			    "%s: %s", a->id, s->upid[i], e.msg);
+		} else if (t.running) {
+			rc = 1;
+		} else if (t.ok) {
+			audit_task_end(d, a, s->upid[i], "OK",
+			    following(a->runner));
+		} else {
 			audit_task_end(d, a, s->upid[i], t.exitstatus[0] ?
-			    t.exitstatus : "unknown error");
+			    t.exitstatus : "unknown error",
+			    following(a->runner));
 			s->bad++;
-			continue;
 		}
-		rc = 1;
-		dlog(d, DL_INFO, "approvals", "approval %lld: task %s: %s",
-		    a->id, s->upid[i], e.msg);
 	}
 	px_client_free(cl);
 	return rc;
 }
 
-/* A row left running by a daemon that is gone: decide from the audit
- * log what happened. */
+/* A row left running by a daemon that is gone, or whose tasks this
+ * daemon follows: decide from the audit log what happened. */
 static void
 recover(struct daemon *d, struct approvals *q, struct approval *a)
 {
@@ -265,9 +294,9 @@ recover(struct daemon *d, struct approvals *q, struct approval *a)
 	struct px_err e = { 0 };
 	struct appr_update u = { 0 };
 	char res[256];
-	int rc;
+	int rc, mine = following(a->runner);
 
-	if (runner_alive(a->runner))
+	if (!mine && runner_alive(a->runner))
 		return;
 	snprintf(s.via, sizeof(s.via), " via approval %lld", a->id);
 	if ((au = audit_open(&e)) == NULL ||
@@ -298,10 +327,10 @@ recover(struct daemon *d, struct approvals *q, struct approval *a)
 		s.lost = s.tasks;	/* too many to follow: a human looks */
 	}
 	if (s.results >= s.intents && s.lost == 0) {
-		snprintf(res, sizeof(res), "%s (%d requests sent%s, from the "
-		    "audit log after a daemon restart)", s.bad ? "failed" :
-		    "done", s.intents, s.tasks ? ", their tasks' ends asked of "
-		    "the cluster" : "");
+		snprintf(res, sizeof(res), "%s (%d requests sent%s%s)", s.bad ?
+		    "failed" : "done", s.intents, s.tasks ? ", their tasks' "
+		    "ends asked of the cluster" : "", mine ? "" : ", from the "
+		    "audit log after a daemon restart");
 		u.result = res;
 		approvals_move(q, a->id, APPR_BIT(APPR_RUNNING), s.bad ?
 		    APPR_FAILED : APPR_DONE, &u, &e);
@@ -516,6 +545,16 @@ tell_end(struct daemon *d, struct approvals *q, struct hitl_bot *b,
 		snprintf(tail, sizeof(tail), "EXPIRED: no answer within "
 		    "%ld s; refused", a->timeout);
 		break;
+	case APPR_DONE:
+	case APPR_FAILED:
+	case APPR_UNKNOWN:
+		/* the end of tasks followed over several steps (carry_out
+		 * tells the others itself) */
+		if (!following(a->runner))
+			return;
+		snprintf(tail, sizeof(tail), "APPROVED by %.180s\n%.120s",
+		    a->approver, a->result);
+		break;
 	default:
 		return;
 	}
@@ -584,7 +623,7 @@ carry_out(struct daemon *d, struct approvals *q, struct hitl_bot *b,
 	struct px_err e = { 0 };
 	char runner[160], via[64], approved[320], res[512], tail[600];
 	const struct px_err *lost = NULL;
-	int risk = 0, nrows, rc, nok = 0;
+	int risk = 0, nrows, rc, nok = 0, ntasks = 0;
 
 	if (approvals_get(q, a0->id, &a, &e) != 0)
 		return;
@@ -625,7 +664,9 @@ carry_out(struct daemon *d, struct approvals *q, struct hitl_bot *b,
 	g.yes = 1;
 	g.allow_risk = risk;
 	refresh_guests(cl, &g, &r);
-	o.timeout = 600;
+	/* The tasks are not waited for here: later steps follow them
+	 * (FOLLOWING), so the loop goes on meanwhile. */
+	o.no_wait = 1;
 	nrows = mutation_nrows(&r);
 	rows = px_xcalloc((size_t)nrows + 1, sizeof(*rows));
 	dlog(d, DL_NOTICE, "approvals", "approval %lld: carrying out %s",
@@ -635,9 +676,29 @@ carry_out(struct daemon *d, struct approvals *q, struct hitl_bot *b,
 		nok += !rows[i].failed;
 		if (rows[i].failed && rows[i].err.id == PXE_OUTCOME_UNKNOWN)
 			lost = &rows[i].err;
+		ntasks += !rows[i].failed && rows[i].upid[0] &&
+		    strcmp(rows[i].result, "submitted") == 0;
 	}
 	if (rc != 0 && e.id == PXE_OUTCOME_UNKNOWN)
 		lost = &e;
+	if (ntasks > 0 && lost == NULL) {
+		/* judged from the audit log at the next steps, once the
+		 * tasks have ended (recover) */
+		snprintf(runner + strlen(runner), sizeof(runner) -
+		    strlen(runner), "%s", FOLLOWING);
+		snprintf(res, sizeof(res), "running: %d of %d requests sent, "
+		    "%d task%s followed", nok, nrows, ntasks, ntasks == 1 ?
+		    "" : "s");
+		u.runner = runner;
+		u.result = res;
+		approvals_move(q, a.id, APPR_BIT(APPR_RUNNING), APPR_RUNNING,
+		    &u, &e);
+		dlog(d, DL_INFO, "approvals", "approval %lld: %s", a.id, res);
+		snprintf(tail, sizeof(tail), "APPROVED by %.180s\n%.400s",
+		    a.approver, res);
+		edit(b, &a, tail);
+		goto out;
+	}
 	if (rc == 0)
 		snprintf(res, sizeof(res), "done: %d of %d requests ok", nok,
 		    nrows);
@@ -655,6 +716,7 @@ carry_out(struct daemon *d, struct approvals *q, struct hitl_bot *b,
 	    "approval %lld: %s", a.id, res);
 	snprintf(tail, sizeof(tail), "APPROVED by %.180s\n%.400s", a.approver, res);
 	edit(b, &a, tail);
+out:
 	free(rows);
 	gate_free(&g);
 	gate_req_free(&r);

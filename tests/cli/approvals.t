@@ -317,4 +317,39 @@ is "$(printf '%s' "$out" | jq1 "sum(1 for r in d if r['decision'] == 'refused-ta
     "both refusals audited as tampered"
 dstop
 
+# --- a long task does not hold px daemon: its row stays running while
+# other approvals are carried out, and ends when the task has
+simctl POST tasks seconds=6 >/dev/null
+dstart
+run px stop -y --approve-async "$vm"
+wait_state 14 asked; ok $? "a stop asked"
+press "message_id=$(msgid_of 14)&button=0"
+wait_state 14 running; ok $? "approved: running"
+like "$(field 14 result)" "running: 1 of 1 requests sent, 1 task followed" \
+    "the result says its task is followed"
+run px set -y --approve-async "$vm" "description=meanwhile"
+wait_state 15 asked; ok $? "another change asked while the task runs"
+press "message_id=$(msgid_of 15)&button=0"
+wait_state 15 done failed; ok $? "and carried out"
+is "$(state 15)" done "done"
+is "$(state 14)" running "while the first one's task still runs"
+wait_state 14 done failed; ok $? "the task ended: judged"
+is "$(state 14)" done "done"
+like "$(field 14 result)" "done \(1 requests sent, their tasks' ends asked of the cluster\)" \
+    "the result says how"
+is "$(vmstatus "$node" "$vm")" stopped "the VM is stopped"
+run px audit log -j
+is "$(printf '%s' "$out" | jq1 "sum(1 for r in d if r['decision'] == 'task' and r['user'].endswith('via approval 14') and r['result'] == 'OK' and r.get('upid', '').startswith('UPID:') and 'restart' not in r.get('params', ''))")" 1 \
+    "the task's end is audited once, with its UPID"
+m=$(msgid_of 14)
+i=0
+while ! msgs "[x['text'] for x in d if x['message_id'] == $m][0]" | grep -q 'done (' && [ $i -lt 30 ]; do
+	sleep 0.1; i=$((i + 1))
+done
+t14=$(msgs "[x['text'] for x in d if x['message_id'] == $m][0]")
+like "$t14" "APPROVED by @approver" "its message says approved"
+like "$t14" "done \(1 requests sent" "and, once the task ended, done"
+simctl POST tasks seconds=0 >/dev/null
+dstop
+
 done_testing
