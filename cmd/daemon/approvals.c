@@ -145,7 +145,7 @@ following(const char *runner)
 	    strncmp(at, strchr(me, '@'), h) == 0;
 }
 
-#define SEEN_UPIDS	16
+#define SEEN_UPIDS	64
 
 /* What the audit log says a stopped daemon sent for one approval. */
 struct seen {
@@ -665,9 +665,11 @@ carry_out(struct daemon *d, struct approvals *q, struct hitl_bot *b,
 	g.allow_risk = risk;
 	refresh_guests(cl, &g, &r);
 	/* The tasks are not waited for here: later steps follow them
-	 * (FOLLOWING), so the loop goes on meanwhile. */
-	o.no_wait = 1;
+	 * (FOLLOWING), so the loop goes on meanwhile.  More tasks than a
+	 * step follows (SEEN_UPIDS) are waited for here, as before. */
 	nrows = mutation_nrows(&r);
+	o.no_wait = nrows <= SEEN_UPIDS;
+	o.timeout = o.no_wait ? 0 : 600;
 	rows = px_xcalloc((size_t)nrows + 1, sizeof(*rows));
 	dlog(d, DL_NOTICE, "approvals", "approval %lld: carrying out %s",
 	    a.id, a.summary);
