@@ -52,6 +52,11 @@ env = dict(os.environ, XDG_DATA_HOME=tmp + "/data", HOME=tmp)
 procs = []
 
 
+def q(v):
+    """The quartiles of v: [p25, median, p75]."""
+    return statistics.quantiles(v, n=4)
+
+
 def start_sim(name, *args):
     d = os.path.join(tmp, name)
     os.makedirs(d)
@@ -197,7 +202,6 @@ for g in p.cluster.resources.get(type="vm"):
     # The machine's noise moves single runs by 10 ms and more: the
     # spread, the median of the 31 px/curl pairs and the ratio of the
     # fastest runs say how much the one ratio above can be trusted.
-    q = lambda v: statistics.quantiles(v, n=4)
     ratios = [a / b for a, b in zip(pw, cw_)]
     pairs = statistics.median(ratios)
     print(f"  spread: px p25 {q(pw)[0] * 1e3:.1f} p75 {q(pw)[2] * 1e3:.1f}, "
@@ -219,22 +223,30 @@ for g in p.cluster.resources.get(type="vm"):
 
 
 
+def profiles_conf(conf, n, hosts=False):
+    """CONF.N: the sim profile of conf as n profiles p0..pN-1 (each
+    under its own host name pI.localhost with hosts)."""
+    body = open(conf).read()
+    prof = body[body.index("[profile sim]"):]
+    with open(f"{conf}.{n}", "w") as f:
+        f.write("[px]\nprofile = p0\n")
+        for i in range(n):
+            p = prof.replace("[profile sim]", f"[profile p{i}]")
+            if hosts:
+                p = p.replace("://127.0.0.1:", f"://p{i}.localhost:")
+            f.write(p + "\n")
+    os.chmod(f"{conf}.{n}", 0o600)
+
+
 def bench_fanout():
     # 3b. fan-out memory: 50 profiles x 1,000 guests, one pxsim, 50 ms
     # latency, against the same 50,000 guests from one profile
     cfg3, conf3 = start_sim("fifty", "--nodes", "4", "--guests", "1000",
                             "--latency", "50")
-    body = open(conf3).read()
-    prof = body[body.index("[profile sim]"):]
-    with open(conf3 + ".50", "w") as f:
-        f.write("[px]\nprofile = p0\n")
-        # Each profile its own host name (p0.localhost, ...: libcurl
-        # takes any *.localhost for the loopback address), as 50 clusters
-        # would be: px opens at most 8 connections to one host.
-        for i in range(50):
-            f.write(prof.replace("[profile sim]", f"[profile p{i}]")
-                    .replace("://127.0.0.1:", f"://p{i}.localhost:") + "\n")
-    os.chmod(conf3 + ".50", 0o600)
+    # Each profile its own host name (p0.localhost, ...: libcurl takes
+    # any *.localhost for the loopback address), as 50 clusters would
+    # be: px opens at most 8 connections to one host.
+    profiles_conf(conf3, 50, hosts=True)
     cfg4, conf4 = start_sim("fiftyk", "--nodes", "8", "--guests", "50000",
                             "--latency", "50")
     e50 = dict(env, PX_CONFIG=conf3 + ".50")
@@ -267,7 +279,6 @@ def bench_fanout():
                        env=dict(env, PX_CONFIG=conf4))
         ow.append(w)
         om.append(m)
-    q = lambda v: statistics.quantiles(v, n=4)
     ratios = [a / b for a, b in zip(aw, ow)]
     print("px ls guests -A -f tsv, 50 profiles x 1000 guests, 50 ms latency "
           "(one pxsim, a host name each):")
@@ -346,13 +357,7 @@ def main():
     # 3. fan-out: 8 profiles, 200 ms latency each
     cfg2, conf2 = start_sim("slow", "--nodes", "3", "--guests", "60",
                             "--latency", "200")
-    body = open(conf2).read()
-    prof = body[body.index("[profile sim]"):]
-    with open(conf2 + ".8", "w") as f:
-        f.write("[px]\nprofile = p0\n")
-        for i in range(8):
-            f.write(prof.replace("[profile sim]", f"[profile p{i}]") + "\n")
-    os.chmod(conf2 + ".8", 0o600)
+    profiles_conf(conf2, 8)
     e1 = dict(env, PX_CONFIG=conf2 + ".8")
     subprocess.run([px, "ls", "guests", "-A"], env=e1,
                    stdout=subprocess.DEVNULL)   # warm the pin cache
