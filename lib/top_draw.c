@@ -37,6 +37,45 @@ top_pens(int colour)
 }
 
 void
+top_footer_fit(const char *f, int w, char *out, size_t n)
+{
+	const char *tail = strstr(f, "? keys"), *h, *next;
+	size_t len = strlen(f), tl, used = 0, keep = 0;
+
+	if (n == 0)
+		return;
+	if (w < 0)
+		w = 0;
+	if (len <= (size_t)w || tail == NULL) {
+		snprintf(out, n, "%s", f);
+		return;
+	}
+	tl = strlen(tail);
+	/* whole hints of f[0..tail) while they and "  " + tail fit */
+	for (h = f; h < tail; h = next) {
+		const char *end = strstr(h, "  ");
+		size_t hl;
+
+		if (end == NULL || end > tail)
+			end = tail;
+		hl = (size_t)(end - h);
+		next = end;
+		while (next < tail && *next == ' ')
+			next++;
+		if (hl == 0)
+			continue;
+		if ((used ? used + 2 : 0) + hl + 2 + tl > (size_t)w)
+			break;
+		used = (used ? used + 2 : 0) + hl;
+		keep = (size_t)(end - f);
+	}
+	if (keep == 0)
+		snprintf(out, n, "%s", tail);
+	else
+		snprintf(out, n, "%.*s  %s", (int)keep, f, tail);
+}
+
+void
 top_put(TickitRenderBuffer *rb, const struct top_state *s, int line, int col,
     const TickitPen *pen, const char *fmt, ...)
 {

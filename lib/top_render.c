@@ -1183,7 +1183,12 @@ top_render(const struct top_state *s, TickitRenderBuffer *rb, int colour)
 	} else if (s->fetch_err[0])
 		top_put(rb, s, s->lines - 2, 0, p->red, "%s", s->fetch_err);
 	fill(rb, s, s->lines - 1, p->bar);
-	top_put(rb, s, s->lines - 1, 0, p->bar, " %s", top_footer(s));
+	{
+		char foot[1024];
+
+		top_footer_fit(top_footer(s), s->cols - 1, foot, sizeof(foot));
+		top_put(rb, s, s->lines - 1, 0, p->bar, " %s", foot);
+	}
 
 	if (s->help) {
 		int rows = top_help_rows(s);

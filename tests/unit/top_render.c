@@ -15,6 +15,7 @@
 #include "clock.h"
 #include "pve_cluster.h"
 #include "tap.h"
+#include "top_draw.h"
 #include "top_render.h"
 
 #define LINES	30
@@ -596,6 +597,54 @@ test_read_only_and_resize(void)
 	tickit_mockterm_resize(mt, LINES, COLS);
 }
 
+/* The footer in a narrow terminal: whole hints, then "? keys" (the way
+ * to the rest) always shown. */
+static void
+test_footer_fits(void)
+{
+	struct top_action a = { .type = TA_RESIZE, .lines = 12, .cols = 80 };
+	char out[256];
+	const char *full;
+	int w;
+
+	setup(6, 1);
+	press("3");
+	full = top_footer(&S);
+	ok(strlen(full) > 150, "(the guests footer is longer than 150 columns)");
+	tickit_mockterm_resize(mt, 12, 80);
+	act(&a);
+	draw();
+	ok(strstr(screen[11], "? keys  q quit") != NULL, "80 columns: the "
+	    "footer still shows '? keys  q quit'");
+	ok(strstr(screen[11], " j/k move  Space mark") == screen[11], "after the "
+	    "first hints, whole");
+	ok(strlen(screen[11]) <= 80, "within the width");
+	tickit_mockterm_resize(mt, LINES, COLS);
+	a.lines = LINES;
+	a.cols = COLS;
+	act(&a);
+	draw();
+	ok(strstr(screen[LINES - 1], "? keys  q quit") != NULL, "160 columns too");
+	for (w = 0; w <= 200; w++) {
+		top_footer_fit(full, w, out, sizeof(out));
+		if (w >= 14 && (strlen(out) > (size_t)w ||
+		    strstr(out, "? keys  q quit") == NULL))
+			break;
+		if (strstr(out, "   ") != NULL || out[0] == ' ')
+			break;
+	}
+	is_int(w, 201, "every width from 14 to 200 fits, keeps '? keys', "
+	    "and cuts between hints only");
+	top_footer_fit("j/k move  q quit", 5, out, sizeof(out));
+	is_str(out, "j/k move  q quit", "a footer without '? keys' is left "
+	    "as it is");
+	top_footer_fit("a b  ? keys  q quit", 40, out, sizeof(out));
+	is_str(out, "a b  ? keys  q quit", "one that fits is unchanged");
+	top_footer_fit("aaa  bbb  ? keys  q quit", 19, out, sizeof(out));
+	is_str(out, "aaa  ? keys  q quit", "a hint that does not fit is left "
+	    "out whole");
+}
+
 static void
 test_not_answering(void)
 {
@@ -919,6 +968,7 @@ main(void)
 	test_palette_and_quick_open();
 	test_guest_detail_tasks();
 	test_read_only_and_resize();
+	test_footer_fits();
 	test_not_answering();
 	test_shared_storage_once();
 	test_iso_view();
