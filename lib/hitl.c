@@ -736,38 +736,73 @@ nap(double s, double deadline)
 }
 
 /*
- * The presses that the px reading getUpdates for this data dir kept for
- * this request (hitl_relay.h): each judged and answered as tg_wait
- * judges the ones it reads.  'a' or 'd' with *who set, or 0.
+ * The presses kept for msgid by the px that reads getUpdates for this
+ * data dir (hitl_relay.h; 0: px daemon's), each parsed again -- they came
+ * from Telegram -- and handed to fn while it returns 0.  Returns fn's
+ * last answer, 0 when none stopped it.  A row that is not one JSON
+ * object is dropped.
  */
 static int
-relayed(struct tg *t, const struct wait *w, struct hitl_relay *rl,
-    char *who, size_t whon)
+relay_each(struct hitl_relay *rl, long long msgid,
+    int (*fn)(void *arg, const struct json *j), void *arg)
 {
 	struct px_err re;
 	struct json j;
-	char *cq, *id;
+	char *cq;
 	size_t n;
-	int choice = 0;
+	int rc = 0;
 
-	while (choice == 0 && hitl_relay_take(rl, w->msgid, &cq, &n, &re) ==
-	    1) {
+	while (rc == 0 && hitl_relay_take(rl, msgid, &cq, &n, &re) == 1) {
 		if (json_parse(&j, cq, n, &re) == 0) {
-			if (json_type(&j, 0) == JSON_OBJECT) {
-				id = json_get_str(&j, 0, "id");
-				choice = judge(t, w, &j, 0);
-				if (choice != 0)
-					from_name(&j, 0, who, whon);
-				if (id)
-					tg_answer_callback(t, id, choice == 0 ?
-					    "not accepted" : choice == 'a' ?
-					    "approved" : "denied");
-				free(id);
-			}
+			if (json_type(&j, 0) == JSON_OBJECT)
+				rc = fn(arg, &j);
 			json_free(&j);
 		}
 		free(cq);
 	}
+	return rc;
+}
+
+/* Update uid, press cq of j, read by this px (the reader) on a message
+ * that is not own: 1 when it was kept for the px that waits for it (not
+ * to be answered here), else 0. */
+static int
+relay_keep(struct hitl_relay *rl, const struct json *j, int cq,
+    long long uid, long long own)
+{
+	struct px_err re;
+	const char *raw;
+	long long msg;
+	size_t n;
+
+	return rl != NULL && json_int(j, json_path(j, cq,
+	    "message.message_id"), &msg) == 0 && msg != own &&
+	    (raw = json_raw(j, cq, &n)) != NULL &&
+	    hitl_relay_spool(rl, uid, msg, raw, n, &re) == 1;
+}
+
+/* A press kept for a waiting request: judged and answered as tg_wait
+ * judges the ones it reads. */
+struct relayed {
+	struct tg *t;
+	const struct wait *w;
+	char *who;
+	size_t whon;
+};
+
+static int
+relayed_press(void *arg, const struct json *j)
+{
+	struct relayed *r = arg;
+	char *id = json_get_str(j, 0, "id");
+	int choice = judge(r->t, r->w, j, 0);
+
+	if (choice != 0)
+		from_name(j, 0, r->who, r->whon);
+	if (id)
+		tg_answer_callback(r->t, id, choice == 0 ? "not accepted" :
+		    choice == 'a' ? "approved" : "denied");
+	free(id);
 	return choice;
 }
 
@@ -795,7 +830,7 @@ tg_wait_relay(struct tg *t, const struct wait *w, struct hitl_relay *rl,
 	double begun = px_mono(), deadline = begun + timeout, left;
 	double ticked = begun;
 	long long offset = 0;
-	struct px_err re;
+	struct relayed rd = { t, w, who, whon };
 
 	while ((left = deadline - px_mono()) > 0) {
 		struct tg_answer a;
@@ -815,7 +850,8 @@ tg_wait_relay(struct tg *t, const struct wait *w, struct hitl_relay *rl,
 				poll = (long)tick->every;
 		}
 		if (rl != NULL) {
-			if ((choice = relayed(t, w, rl, who, whon)) != 0)
+			if ((choice = relay_each(rl, w->msgid, relayed_press,
+			    &rd)) != 0)
 				return choice;
 			if (!hitl_relay_lead(rl)) {
 				/* another px reads: what it keeps for
@@ -844,21 +880,13 @@ tg_wait_relay(struct tg *t, const struct wait *w, struct hitl_relay *rl,
 		JSON_FOREACH(&a.j, a.result, u, i) {
 			long long uid = json_get_int(&a.j, u, "update_id", -1);
 			int cq = json_get(&a.j, u, "callback_query");
-			long long msg;
-			const char *raw;
-			size_t rn;
 			char *id;
 
 			if (uid >= offset)
 				offset = uid + 1;
-			if (json_type(&a.j, cq) != JSON_OBJECT)
-				continue;
 			/* Another px's press: kept for it, not answered. */
-			if (rl != NULL && json_int(&a.j, json_path(&a.j, cq,
-			    "message.message_id"), &msg) == 0 &&
-			    msg != w->msgid &&
-			    (raw = json_raw(&a.j, cq, &rn)) != NULL &&
-			    hitl_relay_spool(rl, uid, msg, raw, rn, &re) == 1)
+			if (json_type(&a.j, cq) != JSON_OBJECT ||
+			    relay_keep(rl, &a.j, cq, uid, w->msgid))
 				continue;
 			id = json_get_str(&a.j, cq, "id");
 			choice = judge(t, w, &a.j, cq);
@@ -1127,6 +1155,24 @@ bot_press(struct hitl_bot *b, const struct json *j, int cq,
 	free(data);
 }
 
+/* A press kept for px daemon: handed to bot_press. */
+struct bot_kept {
+	struct hitl_bot *b;
+	const char *(*fn)(void *arg, const char *data, const char *who);
+	void *arg;
+	int n;
+};
+
+static int
+bot_kept_press(void *arg, const struct json *j)
+{
+	struct bot_kept *k = arg;
+
+	k->n++;
+	bot_press(k->b, j, 0, k->fn, k->arg);
+	return 0;
+}
+
 int
 hitl_bot_poll(struct hitl_bot *b, long long *offset,
     const char *(*fn)(void *arg, const char *data, const char *who),
@@ -1135,12 +1181,9 @@ hitl_bot_poll(struct hitl_bot *b, long long *offset,
 	struct tg_answer a;
 	struct buf f = { 0 };
 	struct px_err re;
-	struct json j;
-	long long first = *offset, msg;
-	const char *raw;
-	char *cq;
-	size_t rn;
-	int u, i, n = 0;
+	struct bot_kept k = { b, fn, arg, 0 };
+	long long first = *offset;
+	int u, i, n;
 
 	/* px daemon waits for the presses on every message that no other
 	 * px waits for (hitl_relay.h); it reads getUpdates only while no
@@ -1151,17 +1194,9 @@ hitl_bot_poll(struct hitl_bot *b, long long *offset,
 		hitl_relay_close(b->relay);
 		b->relay = NULL;
 	}
-	while (b->relay != NULL &&
-	    hitl_relay_take(b->relay, 0, &cq, &rn, &re) == 1) {
-		if (json_parse(&j, cq, rn, &re) == 0) {
-			if (json_type(&j, 0) == JSON_OBJECT) {
-				n++;
-				bot_press(b, &j, 0, fn, arg);
-			}
-			json_free(&j);
-		}
-		free(cq);
-	}
+	if (b->relay != NULL)
+		relay_each(b->relay, 0, bot_kept_press, &k);
+	n = k.n;
 	if (b->relay != NULL && !hitl_relay_lead(b->relay))
 		return n;
 	if (*offset > 0)
@@ -1182,13 +1217,9 @@ hitl_bot_poll(struct hitl_bot *b, long long *offset,
 			continue;	/* confirmed already */
 		if (uid >= *offset)
 			*offset = uid + 1;
-		if (json_type(&a.j, q) != JSON_OBJECT)
-			continue;
 		/* A press another px waits for: kept for it. */
-		if (b->relay != NULL && json_int(&a.j, json_path(&a.j, q,
-		    "message.message_id"), &msg) == 0 &&
-		    (raw = json_raw(&a.j, q, &rn)) != NULL &&
-		    hitl_relay_spool(b->relay, uid, msg, raw, rn, &re) == 1)
+		if (json_type(&a.j, q) != JSON_OBJECT ||
+		    relay_keep(b->relay, &a.j, q, uid, 0))
 			continue;
 		n++;
 		bot_press(b, &a.j, q, fn, arg);

@@ -31,13 +31,28 @@ static const char schema[] =
     " update_id INTEGER PRIMARY KEY, msgid INTEGER NOT NULL,"
     " cq BLOB NOT NULL, at INTEGER NOT NULL);";
 
+/* Run sql (best effort: what is left behind is dropped later) with the
+ * integers a and, when it has a ?2, b bound. */
+static void
+exec_ll(struct hitl_relay *r, const char *sql, long long a, long long b)
+{
+	sqlite3_stmt *st;
+
+	if (sqlite3_prepare_v2(r->db, sql, -1, &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(st, 1, a);
+		if (sqlite3_bind_parameter_count(st) > 1)
+			sqlite3_bind_int64(st, 2, b);
+		sqlite3_step(st);
+	}
+	sqlite3_finalize(st);
+}
+
 int
 hitl_relay_open(struct hitl_relay **out, struct px_err *e)
 {
 	struct hitl_relay *r;
 	const char *dir;
 	char path[4096];
-	sqlite3_stmt *st;
 	int fd;
 
 	*out = NULL;
@@ -60,13 +75,8 @@ hitl_relay_open(struct hitl_relay **out, struct px_err *e)
 		return -1;
 	}
 	/* Presses nobody took within the hour: their px is gone. */
-	if (sqlite3_prepare_v2(r->db, "DELETE FROM tg_presses WHERE at < ?1",
-	    -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(st, 1, (long long)time(NULL) -
-		    HITL_RELAY_KEEP);
-		sqlite3_step(st);
-	}
-	sqlite3_finalize(st);
+	exec_ll(r, "DELETE FROM tg_presses WHERE at < ?1",
+	    (long long)time(NULL) - HITL_RELAY_KEEP, 0);
 	*out = r;
 	return 0;
 }
@@ -119,29 +129,22 @@ hitl_relay_wait(struct hitl_relay *r, long long msgid, struct px_err *e)
 	return 0;
 }
 
+static const char drop_wait[] =
+    "DELETE FROM tg_waits WHERE msgid = ?1 AND pid = ?2";
+
 void
 hitl_relay_unwait(struct hitl_relay *r, long long msgid)
 {
-	sqlite3_stmt *st;
 	size_t i;
 
 	for (i = 0; i < r->nmine && r->mine[i] != msgid; i++)
 		;
 	if (i < r->nmine)
 		r->mine[i] = r->mine[--r->nmine];
-	if (sqlite3_prepare_v2(r->db, "DELETE FROM tg_waits WHERE msgid = ?1 "
-	    "AND pid = ?2", -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(st, 1, msgid);
-		sqlite3_bind_int64(st, 2, r->pid);
-		sqlite3_step(st);
-	}
-	sqlite3_finalize(st);
-	if (msgid != 0 && sqlite3_prepare_v2(r->db, "DELETE FROM tg_presses "
-	    "WHERE msgid = ?1", -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(st, 1, msgid);
-		sqlite3_step(st);
-	}
-	sqlite3_finalize(st);
+	exec_ll(r, drop_wait, msgid, r->pid);
+	if (msgid != 0)
+		exec_ll(r, "DELETE FROM tg_presses WHERE msgid = ?1",
+		    msgid, 0);
 }
 
 /* Whether process pid runs (a registration of a px that died without
@@ -180,13 +183,7 @@ waiter(struct hitl_relay *r, long long msgid, struct px_err *e)
 		return 0;
 	if (alive(pid))
 		return 1;
-	if (sqlite3_prepare_v2(r->db, "DELETE FROM tg_waits WHERE msgid = ?1 "
-	    "AND pid = ?2", -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(st, 1, msgid);
-		sqlite3_bind_int64(st, 2, pid);
-		sqlite3_step(st);
-	}
-	sqlite3_finalize(st);
+	exec_ll(r, drop_wait, msgid, pid);
 	return 0;
 }
 
