@@ -210,7 +210,7 @@ pve_task_follow(struct px_client *c, const char *upid, double timeout,
 	struct pve_task t;
 	long long next = 0;
 	double t0 = px_mono(), waited;
-	int blips = 0;
+	int blips = 0, late = 0;
 
 	if (interval <= 0)
 		interval = 0.5;
@@ -219,17 +219,20 @@ pve_task_follow(struct px_client *c, const char *upid, double timeout,
 			/* A task px started goes on whatever one poll says:
 			 * a server error, a lost or a late answer is asked
 			 * again (up to 3 times in a row, within the wait's
-			 * timeout), not taken for the task's end. */
+			 * timeout), not taken for the task's end.  A late
+			 * one once only: each costs the profile's timeout,
+			 * and a server that never answers should not hold
+			 * px four times that long. */
 			if ((e->http >= 500 || e->id == PXE_TRANSPORT ||
-			    e->id == PXE_PARSE || e->id == PXE_TIMEOUT) &&
-			    ++blips <= 3 && (timeout <= 0 ||
+			    e->id == PXE_PARSE || (e->id == PXE_TIMEOUT &&
+			    late++ == 0)) && ++blips <= 3 && (timeout <= 0 ||
 			    px_mono() - t0 < timeout)) {
 				px_sleep(interval);
 				continue;
 			}
 			return -2;
 		}
-		blips = 0;
+		blips = late = 0;
 		if (final)
 			*final = t;
 		if (line && follow_lines(c, upid, &next, t.running, line, arg,

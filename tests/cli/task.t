@@ -161,6 +161,12 @@ PX_CONFIG="$T/f.conf" run px task wait "$upid"
 is "$rc" 0 "task wait: a status request that timed out is asked again (exit 0)"
 is "$(grep -c '/status' "$T/port.log")" 2 "two status requests"
 fake_stop
+fake statushang
+sed -i 's/^retries = 0$/retries = 0\ntimeout = 1/' "$T/f.conf"
+PX_CONFIG="$T/f.conf" run px task wait "$upid"
+is "$rc" 7 "task wait, a status that never comes: exit 7 (timed out)"
+is "$(grep -c '/status' "$T/port.log")" 2 "after one more request, not three"
+fake_stop
 fake logendless
 PX_CONFIG="$T/f.conf" run px task log "$upid"
 is "$rc" 0 "a one-line page with total 2^63-1 ends the log (short page)"

@@ -14,7 +14,8 @@ logrepeat (a task log that answers the same full page whatever start),
 stoplost (a task's status: running, then 500 after the DELETE that
 stops it, which is answered),
 statusslow (a task's status: the first request answered after 3 s,
-later ones at once, the task stopped OK),
+later ones at once, the task stopped OK), statushang (a task's status
+never answered),
 bodies:FILE (FILE's lines are PATH<TAB>BODY: a GET whose path, after
 /api2/json and without the query, is PATH gets BODY as it is, with 200;
 any other 404; a line cut1:PATH<TAB>BODY answers the first GET of PATH
@@ -111,6 +112,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 self.send_json(500, "Internal Server Error", {"data": None})
             else:
                 self.send_json(404, "Not Found", {"data": None})
+            return
+        if mode == "statushang":
+            time.sleep(3600)
             return
         if mode == "statusslow":
             if self.path.endswith("/status"):
