@@ -26,7 +26,20 @@ is "$rc" 1 "-f jsonl: exit 1 still"
 run px backup-check -f tsv -c vmid,state
 like "$out" "$(printf '[0-9]+\tmissing')" "-f tsv -c: the columns asked for"
 
-# PBS only: a fresh snapshot that never verified is not good enough
+# PBS only: a fresh snapshot that never verified is not good enough.
+# Which guests have only unverified snapshots depends on the day pxsim
+# seeds its history from: make one, a guest with an unverified snapshot
+# whose verified ones are forgotten.
+px pbs ls snapshots --store backup -j | py "
+g = {}
+for r in d:
+    g.setdefault(r['id'], []).append(r)
+ids = [i for i in sorted(g) if any(r['verify'] != 'ok' for r in g[i])]
+print('\n'.join(r['snapshot'] for r in g[ids[0]] if r['verify'] == 'ok') if ids else '')
+" >"$T/forget"
+while read -r snap; do
+	[ -n "$snap" ] && px pbs forget backup "$snap" -y --allow-risk >/dev/null 2>&1
+done <"$T/forget"
 run px backup-check --source pbs --max-age 100d -j
 printf '%s' "$out" | py "
 u = [r for r in d if r['state'] == 'unverified']
