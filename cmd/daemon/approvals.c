@@ -15,6 +15,7 @@
 
 #include "approvals.h"
 #include "audit.h"
+#include "clock.h"
 #include "daemon.h"
 #include "gate.h"
 #include "hitl.h"
@@ -22,9 +23,21 @@
 #include "pve.h"
 #include "pve_task.h"
 
+/* A followed row whose task status cannot be read (its node is gone,
+ * the API unreachable) since: after UNREADABLE_LIMIT seconds of that,
+ * its outcome is unknown and the row says so, rather than running for
+ * ever.  Kept in memory: a restart starts the count again. */
+#define UNREADABLE_LIMIT	3600
+
+struct unreadable {
+	long long id, since;
+};
+
 struct appr_cfg {
 	long long offset;	/* Telegram updates seen */
 	int bot_warned;
+	struct unreadable *unread;
+	int nunread;
 };
 
 static int
@@ -41,7 +54,35 @@ appr_load(struct daemon *d, const struct px_conf *c, void **cfg,
 static void
 appr_free(void *cfg)
 {
-	free(cfg);
+	struct appr_cfg *cf = cfg;
+
+	if (cf != NULL)
+		free(cf->unread);
+	free(cf);
+}
+
+/* Since when approval id's task status has been unreadable: set to now
+ * when first seen (set), forgotten when readable (!set). */
+static long long
+unreadable_since(struct appr_cfg *cf, long long id, int set, long long now)
+{
+	int i;
+
+	for (i = 0; i < cf->nunread && cf->unread[i].id != id; i++)
+		;
+	if (!set) {
+		if (i < cf->nunread)
+			cf->unread[i] = cf->unread[--cf->nunread];
+		return 0;
+	}
+	if (i == cf->nunread) {
+		cf->unread = px_xrealloc(cf->unread, (size_t)(i + 1) *
+		    sizeof(*cf->unread));
+		cf->unread[i].id = id;
+		cf->unread[i].since = now;
+		cf->nunread++;
+	}
+	return cf->unread[i].since;
 }
 
 static const struct px_profile *
@@ -205,7 +246,7 @@ on_audit(const struct audit_entry *ent, void *arg)
  */
 static void
 audit_task_end(struct daemon *d, const struct approval *a, const char *upid,
-    const char *exitstatus, int followed)
+    const char *exitstatus, int followed, const char *unread)
 {
 	struct audit_entry ent = { 0 };
 	struct audit *au;
@@ -214,9 +255,15 @@ audit_task_end(struct daemon *d, const struct approval *a, const char *upid,
 
 	snprintf(who, sizeof(who), "px daemon via approval %lld", a->id);
 	snprintf(target, sizeof(target), "approval/%lld", a->id);
-	snprintf(params, sizeof(params), "approval %lld: %s: the task's end "
-	    "asked of the cluster%s", a->id, a->summary, followed ? "" :
-	    " after a daemon restart");
+	if (unread != NULL)
+		snprintf(params, sizeof(params), "approval %lld: %s: the "
+		    "task's status could not be read for %d s (%s); its "
+		    "outcome is unknown", a->id, a->summary, UNREADABLE_LIMIT,
+		    unread);
+	else
+		snprintf(params, sizeof(params), "approval %lld: %s: the "
+		    "task's end asked of the cluster%s", a->id, a->summary,
+		    followed ? "" : " after a daemon restart");
 	ent.profile = a->profile;
 	ent.user = who;
 	ent.action = a->action;
@@ -234,18 +281,20 @@ audit_task_end(struct daemon *d, const struct approval *a, const char *upid,
 /*
  * The tasks a stopped daemon started but did not follow to their end,
  * asked of the cluster: 0 when every one has ended (s->bad counts the
- * failed ones; each end is audited), 1 when one still runs or the
- * cluster cannot say now (the row stays running and is judged again at
- * the next step).
+ * failed ones; each end is audited), 1 when one still runs, 2 when the
+ * status of one could not be read (the first such error in why; its
+ * UPID keeps unread[i] set), -1 when there are too many to follow.  The
+ * row stays running on 1 and 2 and is judged again at the next step.
  */
 static int
-tasks_ended(struct daemon *d, const struct approval *a, struct seen *s)
+tasks_ended(struct daemon *d, const struct approval *a, struct seen *s,
+    char *unread, char *why, size_t nwhy)
 {
 	const struct px_profile *p;
 	struct px_client_opts co = { 0 };
 	struct px_client *cl;
 	struct px_err e = { 0 };
-	int rc = 0;
+	int running = 0, bad = 0;
 
 	if (s->tasks > SEEN_UPIDS) {
 		dlog(d, DL_WARNING, "approvals", "approval %lld: %d tasks "
@@ -257,44 +306,51 @@ tasks_ended(struct daemon *d, const struct approval *a, struct seen *s)
 	    (cl = px_client_new(&d->conf, p, &co, &e)) == NULL) {
 		dlog(d, DL_WARNING, "approvals", "approval %lld: cannot ask "
 		    "for its tasks: %s", a->id, e.msg);
-		return 1;
+		snprintf(why, nwhy, "%.200s", e.msg);
+		for (int i = 0; i < s->tasks; i++)
+			unread[i] = 1;
+		return 2;
 	}
 	/* one status request a task, no waiting: a task that runs on is
 	 * asked again at the next step */
-	for (int i = 0; i < s->tasks && rc == 0; i++) {
+	for (int i = 0; i < s->tasks; i++) {
 		struct pve_task t = { 0 };
 
 		if (pve_task_status(cl, s->upid[i], &t, &e) != 0) {
-			rc = 1;
+			if (bad++ == 0)
+				snprintf(why, nwhy, "%.200s", e.msg);
+			unread[i] = 1;
 			dlog(d, DL_INFO, "approvals", "approval %lld: task "
 			    "%s: %s", a->id, s->upid[i], e.msg);
 		} else if (t.running) {
-			rc = 1;
+			running = 1;
 		} else if (t.ok) {
 			audit_task_end(d, a, s->upid[i], "OK",
-			    following(a->runner));
+			    following(a->runner), NULL);
 		} else {
 			audit_task_end(d, a, s->upid[i], t.exitstatus[0] ?
 			    t.exitstatus : "unknown error",
-			    following(a->runner));
+			    following(a->runner), NULL);
 			s->bad++;
 		}
 	}
 	px_client_free(cl);
-	return rc;
+	return bad ? 2 : running;
 }
 
 /* A row left running by a daemon that is gone, or whose tasks this
  * daemon follows: decide from the audit log what happened. */
 static void
-recover(struct daemon *d, struct approvals *q, struct approval *a)
+recover(struct daemon *d, struct appr_cfg *cf, struct approvals *q,
+    struct approval *a)
 {
 	struct seen s = { 0 };
 	struct audit *au;
 	struct px_err e = { 0 };
 	struct appr_update u = { 0 };
-	char res[256];
-	int rc, mine = following(a->runner);
+	char res[512], why[256] = "", unread[SEEN_UPIDS] = { 0 };
+	long long now = px_now(), since = now;
+	int rc, nun = 0, mine = following(a->runner);
 
 	if (!mine && runner_alive(a->runner))
 		return;
@@ -321,11 +377,37 @@ recover(struct daemon *d, struct approvals *q, struct approval *a)
 		return;
 	}
 	if (s.results >= s.intents && s.lost == 0 && s.tasks > 0 &&
-	    (rc = tasks_ended(d, a, &s)) != 0) {
-		if (rc > 0)
-			return;	/* a task still runs: judged again later */
+	    (rc = tasks_ended(d, a, &s, unread, why, sizeof(why))) != 0) {
+		if (rc == 1 || (rc == 2 && (since = unreadable_since(cf, a->id,
+		    1, now)) > now - UNREADABLE_LIMIT)) {
+			if (rc == 1)
+				unreadable_since(cf, a->id, 0, now);
+			return;	/* judged again later */
+		}
+		if (rc == 2) {
+			/* unreadable for an hour: its outcome is unknown */
+			for (int i = 0; i < s.tasks; i++)
+				if (unread[i]) {
+					audit_task_end(d, a, s.upid[i],
+					    "unknown", mine, why);
+					nun++;
+				}
+			snprintf(res, sizeof(res), "outcome unknown: the status "
+			    "of %d of %d task%s could not be read for %lld s "
+			    "(%.200s); check the cluster (px tasks, px audit) "
+			    "- it is not sent again", nun, s.tasks, s.tasks ==
+			    1 ? "" : "s", now - since, why);
+			unreadable_since(cf, a->id, 0, now);
+			u.result = res;
+			approvals_move(q, a->id, APPR_BIT(APPR_RUNNING),
+			    APPR_UNKNOWN, &u, &e);
+			dlog(d, DL_WARNING, "approvals", "approval %lld: %s",
+			    a->id, res);
+			return;
+		}
 		s.lost = s.tasks;	/* too many to follow: a human looks */
 	}
+	unreadable_since(cf, a->id, 0, now);
 	if (s.results >= s.intents && s.lost == 0) {
 		snprintf(res, sizeof(res), "%s (%d requests sent%s%s)", s.bad ?
 		    "failed" : "done", s.intents, s.tasks ? ", their tasks' "
@@ -748,7 +830,7 @@ appr_step(struct daemon *d, struct part *p)
 	}
 	for (int i = 0; i < n; i++) {
 		if (v[i].state == APPR_RUNNING)
-			recover(d, q, &v[i]);
+			recover(d, cf, q, &v[i]);
 		asking |= v[i].state == APPR_PENDING ||
 		    v[i].state == APPR_ASKED;
 	}

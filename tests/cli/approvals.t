@@ -352,4 +352,42 @@ like "$t14" "done \(1 requests sent" "and, once the task ended, done"
 simctl POST tasks seconds=0 >/dev/null
 dstop
 
+# --- a followed task whose status cannot be read (its node gone) stays
+# running for an hour of that, then its outcome is unknown; a status read
+# again in between starts the hour again
+now=$(date +%s)
+echo "$now" >"$T/now"
+simctl POST tasks seconds=600 >/dev/null
+PX_TEST_NOW="$T/now" dstart
+run px start -y --approve-async "$vm"
+wait_state 16 asked; ok $? "a start asked"
+press "message_id=$(msgid_of 16)&button=0"
+wait_state 16 running; ok $? "approved: running, its task followed"
+simctl POST fault "mode=500&rate=1&prefix=/nodes/$node/tasks/" >/dev/null
+sleep 2.5
+is "$(state 16)" running "its status unreadable: still running"
+simctl DELETE fault >/dev/null
+sleep 2.5
+simctl POST fault "mode=500&rate=1&prefix=/nodes/$node/tasks/" >/dev/null
+echo $((now + 3700)) >"$T/now"
+sleep 2.5
+is "$(state 16)" running "read again in between: the hour starts again"
+echo $((now + 3700 + 3601)) >"$T/now"
+wait_state 16 unknown; ok $? "an hour unreadable: outcome unknown"
+like "$(field 16 result)" "outcome unknown: the status of 1 of 1 task could not be read for 36[0-9][0-9] s \\(.*500.*\\); check the cluster" \
+    "the result says why and what to do"
+run px audit log -j
+is "$(printf '%s' "$out" | jq1 "sum(1 for r in d if r['decision'] == 'task' and r['user'].endswith('via approval 16') and r['result'] == 'unknown' and 'could not be read' in r.get('params', ''))")" 1 \
+    "the unknown end is audited once, with its UPID"
+m=$(msgid_of 16)
+i=0
+while ! msgs "[x['text'] for x in d if x['message_id'] == $m][0]" | grep -q 'outcome unknown' && [ $i -lt 30 ]; do
+	sleep 0.1; i=$((i + 1))
+done
+like "$(msgs "[x['text'] for x in d if x['message_id'] == $m][0]")" "outcome unknown: the status" \
+    "its message says so"
+simctl DELETE fault >/dev/null
+simctl POST tasks seconds=0 >/dev/null
+dstop
+
 done_testing
