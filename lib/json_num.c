@@ -382,11 +382,17 @@ reads_back(const char *s, size_t n, double v)
  * v * 10^k (k <= 20) is the integer m * 10^k (< 2^120) shifted right by
  * s, and its remainder decides the rounding as printf does (to nearest,
  * ties to even).  -1 for anything else (json_fmt_num then asks printf).
- * The unit test compares the two on random doubles.
+ * The unit test compares the two on random doubles.  *back (when not
+ * NULL) says whether the text reads back as v: 1 or 0 when the digits
+ * tell it exactly (at most 2^53 of them over 10^k, k <= 22: one
+ * correctly rounded division, as strtod rounds), -1 when they cannot.
  */
 static int
-fmt_g(char *buf, size_t n, int prec, double v)
+fmt_g(char *buf, size_t n, int prec, double v, int *back)
 {
+	static const double p10d[23] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6,
+		1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17,
+		1e18, 1e19, 1e20, 1e21, 1e22 };
 	static const uint64_t p19[20] = { 1ull, 10ull, 100ull, 1000ull,
 		10000ull, 100000ull, 1000000ull, 10000000ull, 100000000ull,
 		1000000000ull, 10000000000ull, 100000000000ull,
@@ -431,10 +437,14 @@ fmt_g(char *buf, size_t n, int prec, double v)
 		x++;
 	if (x >= top) {		/* 9.99..95 rounded up a digit */
 		x /= 10;
+		k--;
 		if (++e >= prec)
 			return -1;
 	}
 	m = (uint64_t)x;
+	if (back != NULL)
+		*back = x <= ((uint64_t)1 << 53) && k >= 0 && k <= 22 ?
+		    (double)m / p10d[k] == a : -1;
 	for (i = prec - 1; i >= 0; i--) {
 		dig[i] = (char)('0' + m % 10);
 		m /= 10;
@@ -528,7 +538,7 @@ size_t
 json_fmt_num(char *buf, size_t n, double v)
 {
 	locale_t loc, old = (locale_t)0;
-	int prec, len;
+	int prec, len, back;
 
 	if (!isfinite(v))
 		return (size_t)snprintf(buf, n, "null");
@@ -547,11 +557,11 @@ json_fmt_num(char *buf, size_t n, double v)
 	/* The shortest of %.15g, %.16g, %.17g that reads back as the same
 	 * double: without printf when fmt_g can. */
 	for (prec = 15; prec <= 17; prec++) {
-		len = fmt_g(buf, n, prec, v);
+		len = fmt_g(buf, n, prec, v, &back);
 		if (len < 0)
 			break;
-		if (prec == 17 || ((size_t)len < n &&
-		    reads_back(buf, (size_t)len, v)))
+		if (prec == 17 || ((size_t)len < n && (back == 1 ||
+		    (back < 0 && reads_back(buf, (size_t)len, v)))))
 			return (size_t)len;
 	}
 	loc = c_locale();
@@ -579,7 +589,7 @@ size_t
 json_fmt_digits(char *buf, size_t n, int prec, double v)
 {
 	locale_t loc, old = (locale_t)0;
-	int len = fmt_g(buf, n, prec, v);
+	int len = fmt_g(buf, n, prec, v, NULL);
 
 	if (len >= 0)
 		return (size_t)len;
