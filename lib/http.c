@@ -669,6 +669,41 @@ curl_error(struct px_call *k, CURLcode rc)
 }
 
 
+/*
+ * Where one attempt's time went, for -v: ": connect A, TLS B, wait C,
+ * body D[, parse after E] ms" from libcurl's timers (a reused connection
+ * has no connect or TLS), "parse after" the time the feed still took
+ * once the body was in; "" when libcurl cannot say.
+ */
+static void
+call_phases(struct call_priv *cp, char *out, size_t n)
+{
+	curl_off_t conn = 0, tls = 0, first = 0, total = 0;
+	char after[48] = "";
+
+	out[0] = '\0';
+	if (curl_easy_getinfo(cp->easy, CURLINFO_CONNECT_TIME_T, &conn) !=
+	    CURLE_OK || curl_easy_getinfo(cp->easy,
+	    CURLINFO_APPCONNECT_TIME_T, &tls) != CURLE_OK ||
+	    curl_easy_getinfo(cp->easy, CURLINFO_STARTTRANSFER_TIME_T,
+	    &first) != CURLE_OK || curl_easy_getinfo(cp->easy,
+	    CURLINFO_TOTAL_TIME_T, &total) != CURLE_OK || total <= 0)
+		return;
+	if (tls < conn)		/* no TLS handshake of its own */
+		tls = conn;
+	if (first < tls)	/* no answer */
+		first = tls;
+	if (total < first)
+		total = first;
+	if (cp->parse_after >= 0.0005)
+		snprintf(after, sizeof(after), ", parse after %.1f",
+		    cp->parse_after * 1000);
+	snprintf(out, n, ": connect %.1f, TLS %.1f, wait %.1f, body %.1f%s ms",
+	    (double)conn / 1000, (double)(tls - conn) / 1000,
+	    (double)(first - tls) / 1000, (double)(total - first) / 1000,
+	    after);
+}
+
 /* A transfer ended: decide done or retry.  Returns 1 when done. */
 static int
 call_finish(struct px_call *k, CURLcode rc, double now)
@@ -676,10 +711,11 @@ call_finish(struct px_call *k, CURLcode rc, double now)
 	struct call_priv *cp = k->priv;
 	struct px_client *c = k->c;
 	int retry = 0, midhdr = 0;
-	double delay;
+	double delay, j0 = px_mono();
 	long reqsize = 0;
 
 	http_feed_join(cp);	/* the feed is done with this attempt */
+	cp->parse_after = px_mono() - j0;
 	curl_easy_getinfo(cp->easy, CURLINFO_RESPONSE_CODE, &k->status);
 	if (curl_easy_getinfo(cp->easy, CURLINFO_REQUEST_SIZE, &reqsize) ==
 	    CURLE_OK && reqsize > 0)
@@ -688,12 +724,16 @@ call_finish(struct px_call *k, CURLcode rc, double now)
 	 * complete answer without a body. */
 	if (rc == CURLE_OK && !cp->hdr_done)
 		midhdr = 1;
-	if (c->verbose)
-		px_notice("%s %s%s%s: %ld %s (%.0f ms)", k->method,
+	if (c->verbose) {
+		char ph[160];
+
+		call_phases(cp, ph, sizeof(ph));
+		px_notice("%s %s%s%s: %ld %s (%.0f ms%s)", k->method,
 		    c->hide_prefix ? c->p->url : c->base,
 		    c->hide_prefix ? "/<redacted>" : "", k->path, k->status,
 		    rc == CURLE_OK ? k->reason : curl_easy_strerror(rc),
-		    (now - cp->start) * 1000);
+		    (now - cp->start + cp->parse_after) * 1000, ph);
+	}
 	if (!midhdr && rc == CURLE_OK && k->status >= 200 && k->status < 300) {
 		k->rc = 0;
 		return 1;

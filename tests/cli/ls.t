@@ -11,6 +11,14 @@ is "$(printf '%s\n' "$out" | grep -c '^pve')" 3 "three nodes"
 run px ls nodes -H
 unlike "$out" 'NODE' "-H drops the header"
 
+# -v: each request with its status and where its time went
+run px -v ls guests -f tsv -c vmid
+is "$rc" 0 "-v ls guests"
+like "$err" "^px ls: GET https://127\.0\.0\.1:[0-9]+/api2/json/cluster/resources\?type=vm: 200 OK \([0-9]+ ms: connect [0-9]+\.[0-9], TLS [0-9]+\.[0-9], wait [0-9]+\.[0-9], body [0-9]+\.[0-9](, parse after [0-9]+\.[0-9])? ms\)$" \
+    "-v: the request, its status and its phases"
+is "$(printf '%s\n' "$out" | wc -l)" 40 "and the rows on stdout alone"
+unlike "$err" "$(sed -n 's/^token_secret = //p' "$PX_CONFIG")" "never the secret"
+
 run px ls guests -f tsv -c vmid,name,status
 is "$rc" 0 "ls guests -f tsv"
 is "$(printf '%s\n' "$out" | grep -c .)" 40 "forty guests"
