@@ -107,6 +107,15 @@ like "$("$dr/usr/bin/pxls" --help)" "^usage: px ls " "a pxNAME link from the pac
 like "$(MANWIDTH=80 man -M "$dr/usr/share/man" pxls 2>/dev/null | col -b)" "pxls — list nodes, guests" "man -M ROOT/usr/share/man pxls: the page from the package"
 like "$(MANWIDTH=80 man -M "$dr/usr/share/man" 5 px.conf 2>/dev/null | col -b | head -5)" "PX.CONF\(5\)" "and section 5"
 ok $([ -f "$dr/usr/share/bash-completion/completions/px" ] && [ -f "$dr/usr/share/doc/px/copyright" ] && echo 0 || echo 1) "with the completions and the copyright"
+ok $([ -f "$dr/lib/systemd/system/px-daemon.service" ] && echo 0 || echo 1) "and the systemd unit"
+# DEBIAN/md5sums: a line for every file the package installs (dpkg
+# --verify and debsums read it), each sum right
+ctl=$T/ctl
+dpkg-deb -e "$deb" "$ctl"
+is "$(cut -c35- "$ctl/md5sums" | LC_ALL=C sort | tr '\n' ' ')" "$(cd "$dr" && find . -type f | sed 's|^\./||' | LC_ALL=C sort | tr '\n' ' ')" \
+    "md5sums names every file, the unit under lib/ too"
+(cd "$dr" && md5sum --quiet -c "$ctl/md5sums" >/dev/null 2>&1); is $? 0 "and each sum is right"
+is "$(dpkg-deb -f "$deb" Installed-Size)" "$(du -skc "$dr/usr" "$dr/lib" | tail -1 | cut -f1)" "Installed-Size counts lib/ too"
 if [ "${PX_TEST_LINTIAN-}" = 1 ] && command -v lintian >/dev/null; then
 	run lintian --tag-display-limit 0 "$deb"
 	unlike "$out" "^[EW]: " "lintian: no error or warning"
