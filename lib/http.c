@@ -691,7 +691,9 @@ call_phases(struct call_priv *cp, char *out, size_t n)
 		return;
 	if (tls < conn)		/* no TLS handshake of its own */
 		tls = conn;
-	if (first < tls)	/* no answer */
+	if (first < tls)	/* no answer began: it was all waiting */
+		first = total;
+	if (first < tls)
 		first = tls;
 	if (total < first)
 		total = first;

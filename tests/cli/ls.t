@@ -18,6 +18,14 @@ like "$err" "^px ls: GET https://127\.0\.0\.1:[0-9]+/api2/json/cluster/resources
     "-v: the request, its status and its phases"
 is "$(printf '%s\n' "$out" | wc -l)" 40 "and the rows on stdout alone"
 unlike "$err" "$(sed -n 's/^token_secret = //p' "$PX_CONFIG")" "never the secret"
+# a request that got no answer: its time was waiting, none of it body
+cp "$PX_CONFIG" "$T/v.conf"
+printf 'timeout = 1\nretries = 0\n' >>"$T/v.conf"
+simctl POST fault "mode=hang&prefix=/version&count=1" >/dev/null
+run env PX_CONFIG="$T/v.conf" px -v api /version
+like "$err" "/version: 0 [^(]*\([0-9]+ ms: connect [0-9]+\.[0-9], TLS [0-9]+\.[0-9], wait (9[0-9][0-9]|1[0-9][0-9][0-9])\.[0-9], body 0\.0 ms\)" \
+    "-v: a request without an answer: its time was waiting"
+simctl DELETE fault >/dev/null
 
 run px ls guests -f tsv -c vmid,name,status
 is "$rc" 0 "ls guests -f tsv"
