@@ -26,18 +26,18 @@
 /* A followed row whose task status cannot be read (its node is gone,
  * the API unreachable) since: after UNREADABLE_LIMIT seconds of that,
  * its outcome is unknown and the row says so, rather than running for
- * ever.  Kept in memory: a restart starts the count again. */
+ * ever.  Kept in memory for the process (a reload keeps it, a restart
+ * starts the count again). */
 #define UNREADABLE_LIMIT	3600
 
-struct unreadable {
+static struct unreadable {
 	long long id, since;
-};
+} *unread_rows;
+static int nunread_rows;
 
 struct appr_cfg {
 	long long offset;	/* Telegram updates seen */
 	int bot_warned;
-	struct unreadable *unread;
-	int nunread;
 };
 
 static int
@@ -54,35 +54,31 @@ appr_load(struct daemon *d, const struct px_conf *c, void **cfg,
 static void
 appr_free(void *cfg)
 {
-	struct appr_cfg *cf = cfg;
-
-	if (cf != NULL)
-		free(cf->unread);
-	free(cf);
+	free(cfg);
 }
 
 /* Since when approval id's task status has been unreadable: set to now
  * when first seen (set), forgotten when readable (!set). */
 static long long
-unreadable_since(struct appr_cfg *cf, long long id, int set, long long now)
+unreadable_since(long long id, int set, long long now)
 {
 	int i;
 
-	for (i = 0; i < cf->nunread && cf->unread[i].id != id; i++)
+	for (i = 0; i < nunread_rows && unread_rows[i].id != id; i++)
 		;
 	if (!set) {
-		if (i < cf->nunread)
-			cf->unread[i] = cf->unread[--cf->nunread];
+		if (i < nunread_rows)
+			unread_rows[i] = unread_rows[--nunread_rows];
 		return 0;
 	}
-	if (i == cf->nunread) {
-		cf->unread = px_xrealloc(cf->unread, (size_t)(i + 1) *
-		    sizeof(*cf->unread));
-		cf->unread[i].id = id;
-		cf->unread[i].since = now;
-		cf->nunread++;
+	if (i == nunread_rows) {
+		unread_rows = px_xrealloc(unread_rows, (size_t)(i + 1) *
+		    sizeof(*unread_rows));
+		unread_rows[i].id = id;
+		unread_rows[i].since = now;
+		nunread_rows++;
 	}
-	return cf->unread[i].since;
+	return unread_rows[i].since;
 }
 
 static const struct px_profile *
@@ -341,8 +337,7 @@ tasks_ended(struct daemon *d, const struct approval *a, struct seen *s,
 /* A row left running by a daemon that is gone, or whose tasks this
  * daemon follows: decide from the audit log what happened. */
 static void
-recover(struct daemon *d, struct appr_cfg *cf, struct approvals *q,
-    struct approval *a)
+recover(struct daemon *d, struct approvals *q, struct approval *a)
 {
 	struct seen s = { 0 };
 	struct audit *au;
@@ -378,10 +373,10 @@ recover(struct daemon *d, struct appr_cfg *cf, struct approvals *q,
 	}
 	if (s.results >= s.intents && s.lost == 0 && s.tasks > 0 &&
 	    (rc = tasks_ended(d, a, &s, unread, why, sizeof(why))) != 0) {
-		if (rc == 1 || (rc == 2 && (since = unreadable_since(cf, a->id,
+		if (rc == 1 || (rc == 2 && (since = unreadable_since(a->id,
 		    1, now)) > now - UNREADABLE_LIMIT)) {
 			if (rc == 1)
-				unreadable_since(cf, a->id, 0, now);
+				unreadable_since(a->id, 0, now);
 			return;	/* judged again later */
 		}
 		if (rc == 2) {
@@ -397,7 +392,7 @@ recover(struct daemon *d, struct appr_cfg *cf, struct approvals *q,
 			    "(%.200s); check the cluster (px tasks, px audit) "
 			    "- it is not sent again", nun, s.tasks, s.tasks ==
 			    1 ? "" : "s", now - since, why);
-			unreadable_since(cf, a->id, 0, now);
+			unreadable_since(a->id, 0, now);
 			u.result = res;
 			approvals_move(q, a->id, APPR_BIT(APPR_RUNNING),
 			    APPR_UNKNOWN, &u, &e);
@@ -407,7 +402,7 @@ recover(struct daemon *d, struct appr_cfg *cf, struct approvals *q,
 		}
 		s.lost = s.tasks;	/* too many to follow: a human looks */
 	}
-	unreadable_since(cf, a->id, 0, now);
+	unreadable_since(a->id, 0, now);
 	if (s.results >= s.intents && s.lost == 0) {
 		snprintf(res, sizeof(res), "%s (%d requests sent%s%s)", s.bad ?
 		    "failed" : "done", s.intents, s.tasks ? ", their tasks' "
@@ -830,7 +825,7 @@ appr_step(struct daemon *d, struct part *p)
 	}
 	for (int i = 0; i < n; i++) {
 		if (v[i].state == APPR_RUNNING)
-			recover(d, cf, q, &v[i]);
+			recover(d, q, &v[i]);
 		asking |= v[i].state == APPR_PENDING ||
 		    v[i].state == APPR_ASKED;
 	}
