@@ -372,8 +372,13 @@ simctl POST fault "mode=500&rate=1&prefix=/nodes/$node/tasks/" >/dev/null
 echo $((now + 3700)) >"$T/now"
 sleep 2.5
 is "$(state 16)" running "read again in between: the hour starts again"
+echo $((now + 3700 + 1800)) >"$T/now"
+kill -HUP $DPID
+i=0
+while ! grep -q 'configuration reloaded' "$T/d.log" && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
+sleep 1.5
 echo $((now + 3700 + 3601)) >"$T/now"
-wait_state 16 unknown; ok $? "an hour unreadable: outcome unknown"
+wait_state 16 unknown; ok $? "an hour unreadable (a reload in between): outcome unknown"
 like "$(field 16 result)" "outcome unknown: the status of 1 of 1 task could not be read for 36[0-9][0-9] s \\(.*500.*\\); check the cluster" \
     "the result says why and what to do"
 run px audit log -j
