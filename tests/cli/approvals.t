@@ -77,6 +77,16 @@ wait_msgs() {	# wait_msgs N: until the bot posted N messages
 	[ "$(nmsgs)" -ge "$1" ]
 }
 msgid_of() { msgs "[m['message_id'] for m in d if 'approval $1;' in m['text']][0]"; }
+# msg_text ID PATTERN: approval ID's message, once it matches PATTERN (or
+# after 3 s)
+msg_text() {
+	_m=$(msgid_of "$1")
+	i=0
+	while ! msgs "[x['text'] for x in d if x['message_id'] == $_m][0]" | grep -q "$2" && [ $i -lt 30 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+	msgs "[x['text'] for x in d if x['message_id'] == $_m][0]"
+}
 press() { simctl POST telegram/press "$1" >/dev/null; }
 writes() { sim_log | grep -cE "^(POST|PUT|DELETE) $1"; }
 vmstatus() { sim_api GET "nodes/$1/qemu/$2/status/current" | py 'd["status"]'; }
@@ -341,12 +351,7 @@ is "$(vmstatus "$node" "$vm")" stopped "the VM is stopped"
 run px audit log -j
 is "$(printf '%s' "$out" | jq1 "sum(1 for r in d if r['decision'] == 'task' and r['user'].endswith('via approval 14') and r['result'] == 'OK' and r.get('upid', '').startswith('UPID:') and 'restart' not in r.get('params', ''))")" 1 \
     "the task's end is audited once, with its UPID"
-m=$(msgid_of 14)
-i=0
-while ! msgs "[x['text'] for x in d if x['message_id'] == $m][0]" | grep -q 'done (' && [ $i -lt 30 ]; do
-	sleep 0.1; i=$((i + 1))
-done
-t14=$(msgs "[x['text'] for x in d if x['message_id'] == $m][0]")
+t14=$(msg_text 14 'done (')
 like "$t14" "APPROVED by @approver" "its message says approved"
 like "$t14" "done \(1 requests sent" "and, once the task ended, done"
 simctl POST tasks seconds=0 >/dev/null
@@ -382,14 +387,9 @@ wait_state 16 unknown; ok $? "an hour unreadable (a reload in between): outcome 
 like "$(field 16 result)" "outcome unknown: the status of 1 of 1 task could not be read for 36[0-9][0-9] s \\(.*500.*\\); check the cluster" \
     "the result says why and what to do"
 run px audit log -j
-is "$(printf '%s' "$out" | jq1 "sum(1 for r in d if r['decision'] == 'task' and r['user'].endswith('via approval 16') and r['result'] == 'unknown' and 'could not be read' in r.get('params', ''))")" 1 \
+is "$(printf '%s' "$out" | jq1 "sum(1 for r in d if r['decision'] == 'task' and r['user'].endswith('via approval 16') and r['result'] == 'unknown' and r.get('upid', '').startswith('UPID:') and 'could not be read' in r.get('params', ''))")" 1 \
     "the unknown end is audited once, with its UPID"
-m=$(msgid_of 16)
-i=0
-while ! msgs "[x['text'] for x in d if x['message_id'] == $m][0]" | grep -q 'outcome unknown' && [ $i -lt 30 ]; do
-	sleep 0.1; i=$((i + 1))
-done
-like "$(msgs "[x['text'] for x in d if x['message_id'] == $m][0]")" "outcome unknown: the status" \
+like "$(msg_text 16 'outcome unknown')" "outcome unknown: the status" \
     "its message says so"
 simctl DELETE fault >/dev/null
 simctl POST tasks seconds=0 >/dev/null
