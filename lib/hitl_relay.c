@@ -231,8 +231,7 @@ int
 hitl_relay_take(struct hitl_relay *r, long long msgid, char **cq,
     size_t *n, struct px_err *e)
 {
-	sqlite3_stmt *st;
-	long long uid = 0;
+	sqlite3_stmt *sel = NULL, *del = NULL;
 	const void *p;
 	int rc, len;
 
@@ -241,55 +240,52 @@ hitl_relay_take(struct hitl_relay *r, long long msgid, char **cq,
 	if (sqlite3_exec(r->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) !=
 	    SQLITE_OK)
 		return daemon_db_fail(r->db, "begin", e);
-	rc = sqlite3_prepare_v2(r->db, msgid != 0 ?
+	if (sqlite3_prepare_v2(r->db, msgid != 0 ?
 	    "SELECT update_id, cq FROM tg_presses WHERE msgid = ?1 "
 	    "ORDER BY update_id LIMIT 1" :
 	    "SELECT update_id, cq FROM tg_presses WHERE msgid NOT IN "
 	    "(SELECT msgid FROM tg_waits WHERE msgid != 0) "
-	    "ORDER BY update_id LIMIT 1", -1, &st, NULL);
-	if (rc != SQLITE_OK) {
-		daemon_db_fail(r->db, "tg_presses", e);
-		sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
-		return -1;
+	    "ORDER BY update_id LIMIT 1", -1, &sel, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(r->db, "DELETE FROM tg_presses WHERE "
+	    "update_id = ?1", -1, &del, NULL) != SQLITE_OK) {
+		rc = SQLITE_ERROR;
+		goto out;
 	}
 	if (msgid != 0)
-		sqlite3_bind_int64(st, 1, msgid);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		uid = sqlite3_column_int64(st, 0);
-		p = sqlite3_column_blob(st, 1);
-		len = sqlite3_column_bytes(st, 1);
+		sqlite3_bind_int64(sel, 1, msgid);
+	/* The oldest row, taken: an empty or oversized one (written by
+	 * something other than px) is dropped and the next looked at, in
+	 * this one transaction however many there are. */
+	while ((rc = sqlite3_step(sel)) == SQLITE_ROW) {
+		sqlite3_bind_int64(del, 1, sqlite3_column_int64(sel, 0));
+		p = sqlite3_column_blob(sel, 1);
+		len = sqlite3_column_bytes(sel, 1);
 		if (p != NULL && len > 0 && len <= HITL_RELAY_CQ_MAX) {
 			*cq = px_xmalloc((size_t)len + 1);
 			memcpy(*cq, p, (size_t)len);
 			(*cq)[len] = '\0';
 			*n = (size_t)len;
 		}
+		sqlite3_reset(sel);
+		if (sqlite3_step(del) != SQLITE_DONE) {
+			rc = SQLITE_ERROR;
+			break;
+		}
+		sqlite3_reset(del);
+		if (*cq != NULL)
+			break;
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+out:
+	sqlite3_finalize(sel);
+	sqlite3_finalize(del);
+	if ((rc != SQLITE_ROW && rc != SQLITE_DONE) ||
+	    sqlite3_exec(r->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		daemon_db_fail(r->db, "tg_presses", e);
-		sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
-		return -1;
-	}
-	if (rc == SQLITE_ROW &&
-	    sqlite3_prepare_v2(r->db, "DELETE FROM tg_presses WHERE "
-	    "update_id = ?1", -1, &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(st, 1, uid);
-		sqlite3_step(st);
-		sqlite3_finalize(st);
-	}
-	if (sqlite3_exec(r->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-		daemon_db_fail(r->db, "commit", e);
 		sqlite3_exec(r->db, "ROLLBACK", NULL, NULL, NULL);
 		free(*cq);
 		*cq = NULL;
 		*n = 0;
 		return -1;
 	}
-	if (rc != SQLITE_ROW)
-		return 0;
-	if (*cq == NULL)	/* an empty or oversized row: dropped */
-		return hitl_relay_take(r, msgid, cq, n, e);
-	return 1;
+	return *cq != NULL;
 }

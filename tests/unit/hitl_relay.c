@@ -202,6 +202,17 @@ test_bounds(void)
 	    "an empty and an oversized row are skipped");
 	ok(got != NULL && strcmp(got, cq) == 0, "the valid one is taken");
 	free(got);
+	/* 200,000 empty rows before the one valid: skipped in one take,
+	 * with no stack to match (one was a call each) */
+	sql("WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k "
+	    "WHERE i < 200000) INSERT INTO tg_presses SELECT 10 + i, 20, "
+	    "x'', %lld FROM k", (long long)time(NULL));
+	sql("INSERT INTO tg_presses VALUES (300000, 20, '%s', %lld)", cq,
+	    (long long)time(NULL));
+	is_int(hitl_relay_take(r, 20, &got, &n, &e), 1,
+	    "200,000 empty rows: skipped in one take");
+	ok(got != NULL && strcmp(got, cq) == 0, "and the valid one taken");
+	free(got);
 	is_int(count("SELECT count(*) FROM tg_presses"), 0,
 	    "and the bad ones dropped");
 	sql("INSERT INTO tg_presses VALUES (4, 20, '%s', %lld)", cq,
