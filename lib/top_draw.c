@@ -40,7 +40,7 @@ void
 top_footer_fit(const char *f, int w, char *out, size_t n)
 {
 	const char *tail = strstr(f, "? keys"), *h, *next;
-	size_t len = strlen(f), tl, used = 0, keep = 0;
+	size_t len = strlen(f), tl, keep = 0;
 
 	if (n == 0)
 		return;
@@ -51,22 +51,19 @@ top_footer_fit(const char *f, int w, char *out, size_t n)
 		return;
 	}
 	tl = strlen(tail);
-	/* whole hints of f[0..tail) while they and "  " + tail fit */
+	/* f up to the end of each whole hint before tail, while it and
+	 * "  " + tail fit */
 	for (h = f; h < tail; h = next) {
 		const char *end = strstr(h, "  ");
-		size_t hl;
 
 		if (end == NULL || end > tail)
 			end = tail;
-		hl = (size_t)(end - h);
-		next = end;
-		while (next < tail && *next == ' ')
-			next++;
-		if (hl == 0)
+		for (next = end; next < tail && *next == ' '; next++)
+			;
+		if (end == h)
 			continue;
-		if ((used ? used + 2 : 0) + hl + 2 + tl > (size_t)w)
+		if ((size_t)(end - f) + 2 + tl > (size_t)w)
 			break;
-		used = (used ? used + 2 : 0) + hl;
 		keep = (size_t)(end - f);
 	}
 	if (keep == 0)

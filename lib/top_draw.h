@@ -20,15 +20,16 @@ struct top_pens {
 /* The pens of top_render (colour: with colours, else attributes only);
  * made once, never freed. */
 const struct top_pens *top_pens(int colour);
-/* printf text at line, col in pen (NULL: the default), cut to the
- * screen; nothing outside it. */
 /*
  * The footer of keys f in w columns, into out: f when it fits; else the
- * hints before "? keys" that fit whole (hints are two spaces apart),
- * then "? keys" and what follows it, so the way to the keymap is never
- * cut off.  A footer without "? keys" is left to be cut at the edge.
+ * hints before "? keys" that fit whole (hints are two or more spaces
+ * apart), then "? keys" and what follows it, so the way to the keymap is
+ * never cut off.  A footer without "? keys" is left to be cut at the
+ * edge.
  */
 void top_footer_fit(const char *f, int w, char *out, size_t n);
+/* printf text at line, col in pen (NULL: the default), cut to the
+ * screen; nothing outside it. */
 void top_put(TickitRenderBuffer *rb, const struct top_state *s, int line,
     int col, const TickitPen *pen, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));

@@ -643,6 +643,15 @@ test_footer_fits(void)
 	top_footer_fit("aaa  bbb  ? keys  q quit", 19, out, sizeof(out));
 	is_str(out, "aaa  ? keys  q quit", "a hint that does not fit is left "
 	    "out whole");
+	/* hints four spaces apart: the gaps as they are count */
+	top_footer_fit("aaa    bbb    ccc  ? keys  q quit", 26, out,
+	    sizeof(out));
+	is_str(out, "aaa    bbb  ? keys  q quit", "hints farther apart: "
+	    "kept with their gaps when they fit (26 columns)");
+	top_footer_fit("aaa    bbb    ccc  ? keys  q quit", 25, out,
+	    sizeof(out));
+	is_str(out, "aaa  ? keys  q quit", "and left out when the gaps make "
+	    "them too wide (25)");
 }
 
 static void
