@@ -437,12 +437,6 @@ main(void)
 	test_lost_key();
 	test_concurrent_appends();
 	test_redact();
-	{
-		char cmd[300];
-
-		snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-		if (system(cmd) != 0)
-			printf("# could not remove %s\n", dir);
-	}
+	tap_rmtree(dir);
 	return done_testing();
 }

@@ -282,8 +282,7 @@ main(void)
 	snprintf(buf, sizeof(buf), "%s/f", dir);
 	ok(px_write_file(buf, "x", 1, 0600, &e) == 0 && stat(buf, &st) == 0 &&
 	    (st.st_mode & 0777) == 0600, "px_write_file sets the mode");
-	snprintf(buf, sizeof(buf), "rm -rf %s", dir);
-	if (system(buf) != 0)
+	if (tap_rmtree(dir) != 0)
 		return 1;
 	return done_testing();
 }

@@ -168,12 +168,6 @@ main(void)
 	test_all_profiles();
 	test_expiry();
 	test_errors();
-	{
-		char cmd[300];
-
-		snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-		if (system(cmd) != 0)
-			printf("# could not remove %s\n", dir);
-	}
+	tap_rmtree(dir);
 	return done_testing();
 }

@@ -193,8 +193,6 @@ test_key(void)
 int
 main(void)
 {
-	char cmd[300];
-
 	umask(022);
 	if (mkdtemp(dir) == NULL)
 		return 1;
@@ -204,8 +202,7 @@ main(void)
 	test_owner();
 	test_dir();
 	test_key();
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	if (system(cmd) != 0)
+	if (tap_rmtree(dir) != 0)
 		return 1;
 	return done_testing();
 }

@@ -238,12 +238,6 @@ main(void)
 	test_lead();
 	test_spool_take();
 	test_bounds();
-	{
-		char cmd[300];
-
-		snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-		if (system(cmd) != 0)
-			printf("# could not remove %s\n", dir);
-	}
+	tap_rmtree(dir);
 	return done_testing();
 }

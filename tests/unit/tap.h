@@ -3,10 +3,12 @@
  *
  *     ok(cond, "name %d", i);     is_int(got, want, "name");
  *     is_str(got, want, "name");  return done_testing();
+ *     tap_rmtree(scratch_dir);
  */
 #ifndef PX_TAP_H
 #define PX_TAP_H
 
+#include <ftw.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -49,6 +51,27 @@ done_testing(void)
 {
 	printf("1..%d\n", tap_n);
 	return tap_failed != 0;
+}
+
+static int __attribute__((unused))
+tap_rm_one(const char *path, const struct stat *st, int type,
+    struct FTW *ftw)
+{
+	(void)st;
+	(void)type;
+	(void)ftw;
+	return remove(path);
+}
+
+/* Remove a test's scratch directory dir and everything under it (no
+ * shell, links not followed): 0, or -1 with a TAP comment. */
+static int __attribute__((unused))
+tap_rmtree(const char *dir)
+{
+	if (nftw(dir, tap_rm_one, 16, FTW_DEPTH | FTW_PHYS) == 0)
+		return 0;
+	printf("# could not remove %s\n", dir);
+	return -1;
 }
 
 #endif

@@ -450,8 +450,6 @@ test_path(void)
 int
 main(void)
 {
-	char cmd[300];
-
 	umask(022);
 	if (mkdtemp(dir) == NULL)
 		return 1;
@@ -465,8 +463,7 @@ main(void)
 	test_hostile();
 	test_limits_and_time();
 	test_path();
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
-	if (system(cmd) != 0)
+	if (tap_rmtree(dir) != 0)
 		return 1;
 	return done_testing();
 }
