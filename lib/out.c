@@ -47,7 +47,9 @@ struct out {
 	int nrow, caprow;
 	struct buf text;	/* every string, NUL-terminated */
 	int record;
-	/* out_stream: rows go to sf as they are completed. */
+	/* out_stream: rows go to sf as they are completed; a part
+	 * (out_part) keeps them in sb for out_join. */
+	int stream, part;
 	FILE *sf;
 	int *svis, snvis;
 	int emitted;		/* rows already written */
@@ -138,7 +140,7 @@ out_row(struct out *o)
 {
 	size_t ncell = (size_t)o->ncol;
 
-	if (o->sf != NULL && o->nrow == 1) {
+	if (o->stream && o->nrow == 1) {
 		/* The previous row is complete: out it goes. */
 		stream_row(o);
 		o->nrow = 0;
@@ -989,12 +991,13 @@ out_stream(struct out *o, FILE *f, struct px_err *e)
 	struct pick pk = { 0 };
 
 	if (o->record || o->opts.sort != NULL || o->opts.fmt == OUT_TABLE ||
-	    o->sf != NULL || o->nrow > 0)
+	    o->stream || o->nrow > 0)
 		return 0;	/* it needs every row first */
 	if (pick_visible(o, &pk, e) != 0) {
 		free(pk.vis);
 		return -1;
 	}
+	o->stream = 1;
 	o->sf = f;
 	o->svis = pk.vis;
 	o->snvis = pk.nvis;
@@ -1004,7 +1007,7 @@ out_stream(struct out *o, FILE *f, struct px_err *e)
 int
 out_streaming(const struct out *o)
 {
-	return o->sf != NULL;
+	return o->stream;
 }
 
 /* Write row 0, the only row a stream keeps. */
@@ -1029,6 +1032,14 @@ stream_row(struct out *o)
 		buf_addc(&o->sb, '\n');
 		break;
 	default:	/* OUT_JSON */
+		if (o->part) {
+			/* rows only: out_join puts them in the array */
+			if (o->emitted > 0)
+				buf_addc(&o->sb, ',');
+			jw_init(&w, &o->sb);
+			json_row(&w, o, o->svis, o->snvis, 0);
+			break;
+		}
 		if (!o->sopen) {
 			jw_init(&o->sw, &o->sb);
 			jw_arr(&o->sw);
@@ -1038,6 +1049,8 @@ stream_row(struct out *o)
 		break;
 	}
 	o->emitted++;
+	if (o->sf == NULL)
+		return;		/* a part */
 	if (!o->hold)
 		flush_if(&o->sb, o->sf, OUT_CHUNK);
 	else if (o->sb.len >= OUT_HELD_BIG && o->sb.cap < OUT_HELD_HUGE)
@@ -1050,7 +1063,7 @@ stream_row(struct out *o)
 void
 out_hold(struct out *o)
 {
-	if (o->sf != NULL && o->nrow == 1) {
+	if (o->stream && o->nrow == 1) {
 		/* The row before the mark is complete: out it goes. */
 		stream_row(o);
 		o->nrow = 0;
@@ -1069,7 +1082,7 @@ void
 out_commit(struct out *o)
 {
 	o->hold = 0;
-	if (o->sf == NULL)
+	if (!o->stream)
 		return;
 	/* What was held is whole: out it all goes now, the last row too
 	 * (-A writes each profile's rows as its answer ends). */
@@ -1078,6 +1091,8 @@ out_commit(struct out *o)
 		o->nrow = 0;
 		buf_reset(&o->text);
 	}
+	if (o->sf == NULL)
+		return;		/* a part */
 	flush_if(&o->sb, o->sf, 1);
 	fflush(o->sf);
 }
@@ -1088,7 +1103,7 @@ out_rollback(struct out *o)
 	if (!o->hold)
 		return;
 	o->hold = 0;
-	o->nrow = o->sf != NULL ? 0 : o->hnrow;
+	o->nrow = o->stream ? 0 : o->hnrow;
 	o->text.len = o->htext;
 	if (o->text.p != NULL)
 		o->text.p[o->text.len] = '\0';
@@ -1098,6 +1113,77 @@ out_rollback(struct out *o)
 	o->emitted = o->hemitted;
 	o->sw = o->hsw;
 	o->sopen = o->hsopen;
+}
+
+struct out *
+out_part(const struct out *o)
+{
+	struct out *p = out_new(&o->opts, o->col, o->ncol);
+
+	p->record = o->record;
+	if (o->stream) {
+		p->stream = p->part = 1;
+		p->svis = px_xcalloc((size_t)o->snvis + 1, sizeof(*p->svis));
+		memcpy(p->svis, o->svis, (size_t)o->snvis * sizeof(*p->svis));
+		p->snvis = o->snvis;
+	}
+	return p;
+}
+
+/* The rows of a part that does not stream, copied after o's. */
+static void
+join_rows(struct out *o, const struct out *p)
+{
+	size_t nc = (size_t)o->ncol;
+
+	for (int r = 0; r < p->nrow; r++) {
+		out_row(o);
+		o->rowflag[o->nrow - 1] = p->rowflag[r];
+		for (size_t c = 0; c < nc; c++) {
+			struct cell *d = &o->cell[(size_t)(o->nrow - 1) * nc + c];
+
+			*d = *cell_at(p, r, (int)c);
+			if (d->kind == K_STR) {
+				const char *s = cell_str(p, d);
+
+				d->v.off = o->text.len;
+				buf_add(&o->text, s, strlen(s) + 1);
+			}
+		}
+	}
+}
+
+void
+out_join(struct out *o, struct out *part)
+{
+	if (!part->part) {
+		join_rows(o, part);
+		out_free(part);
+		return;
+	}
+	if (part->nrow == 1)
+		stream_row(part);	/* its last row */
+	if (o->nrow == 1) {
+		/* o's row before the part is complete: out it goes. */
+		stream_row(o);
+		o->nrow = 0;
+		buf_reset(&o->text);
+	}
+	if (part->emitted > 0 && o->opts.fmt == OUT_JSON) {
+		if (!o->sopen) {
+			jw_init(&o->sw, &o->sb);
+			jw_arr(&o->sw);
+			o->sopen = 1;
+		}
+		jw_raw(&o->sw, part->sb.p, part->sb.len);
+	} else if (part->emitted > 0)
+		buf_add(&o->sb, part->sb.p, part->sb.len);
+	o->emitted += part->emitted;
+	out_free(part);
+	if (!o->hold && o->sf != NULL) {
+		flush_if(&o->sb, o->sf, 1);
+		fflush(o->sf);
+	}
 }
 
 /* out_print of a stream: the last row, the end of a json array. */
@@ -1133,7 +1219,7 @@ out_print(struct out *o, FILE *f, struct px_err *e)
 	struct sortctx sc;
 	int *order = NULL, nrow, i, rc = -1;
 
-	if (o->sf != NULL)
+	if (o->stream)
 		return stream_end(o, f, e);
 	if (pick_visible(o, &pk, e) != 0)
 		goto out;

@@ -115,6 +115,17 @@ int out_streaming(const struct out *o);
 void out_hold(struct out *o);
 void out_commit(struct out *o);
 void out_rollback(struct out *o);
+/*
+ * A part of o: rows made on another thread (px ls -A reads two answers
+ * at once), with o's columns and format, kept in the part until
+ * out_join.  The part is used by one thread at a time; o is not touched
+ * until out_join.
+ */
+struct out *out_part(const struct out *o);
+/* Add part's rows after o's, as if they had been added to o there (a
+ * stream writes them unless o holds), and free part.  Not while another
+ * thread adds rows to o. */
+void out_join(struct out *o, struct out *part);
 /* Apply -c/-s and print everything to f (the rows stay as they are: it
  * may be called again, except after out_stream).  Returns 0, or -1 with e set (PXE_USAGE for an
  * unknown column, PXE_IO when f could not be written). */

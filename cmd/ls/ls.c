@@ -7,6 +7,7 @@
  * exit status 2, while the others still print.
  */
 #include <fnmatch.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 #include "pve.h"
 #include "pve_cluster.h"
 #include "pve_fanout.h"
+#include "workq.h"
 
 enum { O_NAME = PX_O_LONG, O_NODE, O_POOL, O_STATUS, O_TAG, O_TYPE };
 
@@ -54,6 +56,7 @@ struct ls {
 	int ncols;		/* how many: list_simple's */
 	struct buf comp;	/* one profile's node names or VMIDs, for
 				   shell completion (compcache.h) */
+	struct workq *q;	/* -A: the threads that read the answers */
 };
 
 /* Column sets.  With -A the profile column is prepended (see cols_for). */
@@ -390,32 +393,53 @@ static const struct lister list_tasks = {
  * px (one profile).  rc and e: the answer already read while it arrived
  * (streamed), or rc -2 to read it here.
  */
+/* The rows of target t from its finished call k into l->o, the names
+ * for completion into l->comp: 0, or -1 with e when the call failed or
+ * its answer is not what PVE sends. */
+static int
+target_read(struct ls *l, const struct px_target *t, struct px_call *k,
+    const struct lister *li, struct px_err *e)
+{
+	struct px_reply r = { .data = -1 };
+	int rc = -1;
+
+	buf_reset(&l->comp);
+	if (k->rc != 0)
+		*e = k->err;
+	else if (li->call_rows != NULL)
+		rc = li->call_rows(l, t, k, e);
+	else if (px_reply_take(k, &r, e) == 0) {
+		rc = li->rows(l, t, &r, e);
+		px_reply_free(&r);
+	}
+	return rc;
+}
+
+/* Target t's rows are in: keep its names for shell completion. */
+static void
+target_comp(struct ls *l, const struct px_target *t, const struct lister *li,
+    const struct buf *comp)
+{
+	struct px_err e;
+
+	/* the whole list only: a filtered one would hide the others from
+	 * completion */
+	if (li->comp_kind && !filtered(&l->f))
+		(void)compcache_put(t->p->name, li->comp_kind,
+		    comp->p ? comp->p : "", comp->len, &e);
+}
+
 static void
 target_rows(struct ls *l, const struct px_target *t, struct px_call *k,
     const struct lister *li, int rc, struct px_err *e)
 {
-	struct px_reply r = { .data = -1 };
-
 	if (rc == -2) {
-		rc = -1;
 		out_hold(l->o);
-		buf_reset(&l->comp);
-		if (k->rc != 0)
-			*e = k->err;
-		else if (li->call_rows != NULL)
-			rc = li->call_rows(l, t, k, e);
-		else if (px_reply_take(k, &r, e) == 0) {
-			rc = li->rows(l, t, &r, e);
-			px_reply_free(&r);
-		}
+		rc = target_read(l, t, k, li, e);
 	}
 	if (rc == 0) {
 		out_commit(l->o);
-		/* the whole list only: a filtered one would hide the others
-		 * from completion */
-		if (li->comp_kind && !filtered(&l->f))
-			(void)compcache_put(t->p->name, li->comp_kind,
-			    l->comp.p ? l->comp.p : "", l->comp.len, e);
+		target_comp(l, t, li, &l->comp);
 		return;
 	}
 	out_rollback(l->o);
@@ -424,24 +448,59 @@ target_rows(struct ls *l, const struct px_target *t, struct px_call *k,
 	error_row(l, t, e, li->status_col, l->ncols);
 }
 
-/* -A streaming: a target's rows as soon as its call is over, not after
- * the slowest profile's; its answer is freed at once. */
+/*
+ * -A streaming: a target's rows as soon as its call is over, not after
+ * the slowest profile's.  The call's answer is taken (the call itself
+ * goes on with the batch) and read on a thread of l->q into a part of
+ * the output (out_part), joined under l_mu: on two cores two profiles'
+ * answers are read at once, as 50 clusters' answers end together.
+ */
 struct early {
 	struct ls *l;
 	const struct px_target *t;
 	const struct lister *li;
-	int done;
+	struct px_call k;	/* the answer, taken from the call */
+	int done;		/* under l_mu */
 };
+
+/* What the threads of -A share: l->o, l->failed, stderr's order. */
+static pthread_mutex_t l_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static void
+early_read(void *arg)
+{
+	struct early *w = arg;
+	struct ls *l = w->l, job = *l;
+	struct px_err e = { 0 };
+	int rc;
+
+	job.o = out_part(l->o);
+	job.comp = (struct buf){ 0 };
+	rc = target_read(&job, w->t, &w->k, w->li, &e);
+	pthread_mutex_lock(&l_mu);
+	if (rc == 0) {
+		out_join(l->o, job.o);
+		target_comp(l, w->t, w->li, &job.comp);
+	} else {
+		out_free(job.o);
+		error_row(l, w->t, &e, w->li->status_col, l->ncols);
+	}
+	w->done = 1;
+	pthread_mutex_unlock(&l_mu);
+	buf_free(&job.comp);
+	px_call_free(&w->k);
+}
 
 static void
 early_rows(void *arg, struct px_call *k)
 {
 	struct early *w = arg;
-	struct px_err e = { 0 };
 
-	target_rows(w->l, w->t, k, w->li, -2, &e);
-	buf_free(&k->body);
-	w->done = 1;
+	w->k = (struct px_call){ .c = k->c, .method = k->method,
+	    .path = px_xstrdup(k->path), .rc = k->rc, .status = k->status,
+	    .body = k->body, .err = k->err };
+	memset(&k->body, 0, sizeof(k->body));
+	workq_add(w->l->q, early_read, w);
 }
 
 /* GET the lister's path from every target in parallel and add the rows;
@@ -472,12 +531,18 @@ list_simple(struct ls *l, struct px_target *t, int n, const struct lister *li)
 		if (n > 1 && out_streaming(l->o)) {
 			w = px_xcalloc((size_t)n, sizeof(*w));
 			for (int i = 0; i < n; i++) {
-				w[i] = (struct early){ l, &t[i], li, 0 };
+				w[i].l = l;
+				w[i].t = &t[i];
+				w[i].li = li;
 				k[i].done = early_rows;
 				k[i].done_arg = &w[i];
 			}
 		}
+		if (w != NULL)
+			l->q = workq_new(0);
 		fetch_run(t, n, k);
+		workq_free(l->q);	/* every answer read */
+		l->q = NULL;
 	}
 	for (int i = 0; i < n; i++) {
 		struct px_err e = es;

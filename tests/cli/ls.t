@@ -200,6 +200,40 @@ for f in tsv json jsonl; do
 	is "$rc" 1 "-p bad -f $f: 3,000 guests read, then the error at the end"
 	is "$out" "" "-p bad -f $f: none of their rows is printed"
 done
+# -A over 13 profiles, read on several threads at once: each good
+# profile's rows stay together (one run each, never mixed with
+# another's), the two bad at their end give one error row each, and
+# the JSON is one valid array.
+cp "$T/one.conf" "$PX_CONFIG"
+for i in 1 2 3 4 5 6 7 8 9 10; do
+	sed -n '/^\[profile sim\]/,$p' "$T/one.conf" |
+		sed "s/^\[profile sim\]/[profile g$i]/" >>"$PX_CONFIG"
+done
+for b in bad bad2; do
+	pxsim -d "$T/sim2" --print-config | sed -n '/^\[profile sim\]/,$p' |
+		sed "s/^\[profile sim\]/[profile $b]/" >>"$PX_CONFIG"
+done
+for f in tsv json jsonl; do
+	run px ls guests -A -f $f -c profile,vmid,status
+	is "$rc" 2 "-A -f $f over 13 profiles, two bad: exit 2"
+	printf '%s' "$out" | /usr/bin/python3 -c '
+import itertools, json, sys
+f, t = sys.argv[1], sys.stdin.read()
+if f == "tsv":
+    d = [dict(zip(("profile", "vmid", "status"), l.split("\t"))) for l in t.splitlines()]
+elif f == "json":
+    d = json.loads(t)
+else:
+    d = [json.loads(l) for l in t.splitlines()]
+runs = [(k, len(list(g))) for k, g in itertools.groupby(r["profile"] for r in d)]
+assert len(runs) == 13 and len({k for k, _ in runs}) == 13, runs
+good = [n for k, n in runs if not k.startswith("bad")]
+assert good == [40] * 11, runs
+bad = [r for r in d if r["profile"].startswith("bad")]
+assert len(bad) == 2 and all(r["status"] == "error" for r in bad), bad
+' $f
+	ok $? "-A -f $f: 11 profiles of 40 rows, each in one run, two error rows"
+done
 kill "$(cat "$T/sim2.pid")" 2>/dev/null
 
 # -A streaming: a profile's rows go out as soon as its answer is in, not

@@ -13,6 +13,7 @@
 #include "json.h"
 #include "out.h"
 #include "tap.h"
+#include "workq.h"
 
 enum { C_NAME, C_VMID, C_MEM, C_CPU, C_UPTIME, C_RUNNING, C_NOTES };
 
@@ -27,10 +28,13 @@ static const struct out_col cols[] = {
 };
 #define NCOLS	((int)(sizeof(cols) / sizeof(cols[0])))
 
-/* Three guests: one full row, one mostly null, one with UTF-8 and a tab. */
+/* Three guests: one full row, one mostly null, one with UTF-8 and a tab;
+ * rows [from, to) of them. */
 static void
-fill(struct out *o)
+fill_rows(struct out *o, int from, int to)
 {
+	if (from > 0 || to < 1)
+		goto row1;
 	out_row(o);
 	out_str(o, C_NAME, "web");
 	out_int(o, C_VMID, 100);
@@ -39,14 +43,18 @@ fill(struct out *o)
 	out_int(o, C_UPTIME, 312);
 	out_bool(o, C_RUNNING, 1);
 	out_str(o, C_NOTES, "front");
-
+row1:
+	if (from > 1 || to < 2)
+		goto row2;
 	out_row(o);
 	out_str(o, C_NAME, "db");
 	out_int(o, C_VMID, 20);
 	out_null(o, C_MEM);
 	out_bool(o, C_RUNNING, 0);
 	out_row_error(o);
-
+row2:
+	if (from > 2 || to < 3)
+		return;
 	out_row(o);
 	out_str(o, C_NAME, "caf\xc3\xa9");
 	out_int(o, C_VMID, 3);
@@ -55,6 +63,12 @@ fill(struct out *o)
 	out_int(o, C_UPTIME, 273600);
 	out_int(o, C_RUNNING, 1);	/* an int in a bool column */
 	out_str(o, C_NOTES, "tab\there");
+}
+
+static void
+fill(struct out *o)
+{
+	fill_rows(o, 0, 3);
 }
 
 /* Print o to a string; *rc gets out_print's result.  Caller frees. */
@@ -910,6 +924,152 @@ test_hold(void)
 	}
 }
 
+struct part_job {
+	struct out *part;
+	int rows;
+};
+
+static void
+part_fill(void *arg)
+{
+	struct part_job *j = arg;
+
+	for (int r = 0; r < j->rows; r++)
+		fill(j->part);
+}
+
+/* out_part and out_join: rows made in parts, joined in order, print as
+ * if they had been added to the output itself; in every format, streamed
+ * or not; an empty part adds nothing; a held output writes nothing of a
+ * joined part until its commit; parts filled on threads at once. */
+static void
+test_part(void)
+{
+	static const enum out_fmt fmts[] = { OUT_TSV, OUT_JSON, OUT_JSONL,
+		OUT_TABLE };
+	static const char *const names[] = { "tsv", "json", "jsonl",
+		"table" };
+	struct px_err e = { 0 };
+
+	for (size_t i = 0; i < sizeof(fmts) / sizeof(fmts[0]); i++) {
+		for (int sorted = 0; sorted < 2; sorted++) {
+			const char *srt = sorted ? "vmid" : NULL;
+			char *want = simple(fmts[i], NULL, srt), *got = NULL;
+			struct out_opts opts = { fmts[i], 0, NULL, srt, 0 };
+			struct out *o = out_new(&opts, cols, NCOLS), *p;
+			size_t n = 0;
+			FILE *f = open_memstream(&got, &n);
+
+			out_stream(o, f, &e);
+			out_join(o, out_part(o));	/* empty, first */
+			p = out_part(o);
+			fill_rows(p, 0, 1);
+			out_join(o, p);
+			fill_rows(o, 1, 2);		/* a row of o's own */
+			out_join(o, out_part(o));	/* empty */
+			p = out_part(o);
+			fill_rows(p, 2, 3);
+			out_join(o, p);
+			ok(out_print(o, f, &e) == 0, "part %s%s: printed",
+			    names[i], sorted ? " -s" : "");
+			fclose(f);
+			is_str(got, want, "part %s%s: as if added to the "
+			    "output itself", names[i], sorted ? " -s" : "");
+			free(want);
+			free(got);
+			out_free(o);
+		}
+	}
+	/* Only empty parts: an empty list. */
+	for (size_t i = 0; i < 3; i++) {
+		struct out_opts opts = { fmts[i], 0, NULL, NULL, 0 };
+		struct out *o = out_new(&opts, cols, NCOLS);
+		char *got = NULL;
+		size_t n = 0;
+		FILE *f = open_memstream(&got, &n);
+
+		out_stream(o, f, &e);
+		out_join(o, out_part(o));
+		out_join(o, out_part(o));
+		out_print(o, f, &e);
+		fclose(f);
+		is_str(got, fmts[i] == OUT_JSON ? "[]\n" : "",
+		    "part %s: empty parts, an empty list", names[i]);
+		free(got);
+		out_free(o);
+	}
+	/* Held: a joined part is written at the commit, not before; rolled
+	 * back, never. */
+	for (size_t i = 0; i < 3; i++) {
+		struct out_opts opts = { fmts[i], 0, NULL, NULL, 0 };
+		struct out *o = out_new(&opts, cols, NCOLS), *p;
+		char *want = simple(fmts[i], NULL, NULL), *got = NULL;
+		size_t n = 0;
+		FILE *f = open_memstream(&got, &n);
+
+		out_stream(o, f, &e);
+		out_hold(o);
+		p = out_part(o);
+		junk(p);
+		out_join(o, p);
+		fflush(f);
+		is_int((int)n, 0, "part %s: joined while held, nothing "
+		    "written", names[i]);
+		out_rollback(o);
+		out_hold(o);
+		p = out_part(o);
+		fill(p);
+		out_join(o, p);
+		out_commit(o);
+		out_print(o, f, &e);
+		fclose(f);
+		is_str(got, want, "part %s: the committed part, nothing of "
+		    "the rolled back", names[i]);
+		free(want);
+		free(got);
+		out_free(o);
+	}
+	/* Eight parts of 300 rows each, filled on four threads at once and
+	 * joined in order: the same text as 2,400 rows added one by one. */
+	for (size_t i = 0; i < 3; i++) {
+		struct out_opts opts = { fmts[i], 0, NULL, NULL, 0 };
+		struct out *o = out_new(&opts, cols, NCOLS);
+		struct out *w = out_new(&opts, cols, NCOLS);
+		struct part_job jobs[8];
+		struct workq *q = workq_new(4);
+		char *got = NULL, *want = NULL;
+		size_t n = 0, wn = 0;
+		FILE *f = open_memstream(&got, &n);
+		FILE *wf = open_memstream(&want, &wn);
+
+		ok(q != NULL, "part %s: four threads", names[i]);
+		out_stream(o, f, &e);
+		out_stream(w, wf, &e);
+		for (int k = 0; k < 8; k++) {
+			jobs[k].part = out_part(o);
+			jobs[k].rows = 100;
+			workq_add(q, part_fill, &jobs[k]);
+			for (int r = 0; r < 100; r++)
+				fill(w);
+		}
+		workq_wait(q);
+		for (int k = 0; k < 8; k++)
+			out_join(o, jobs[k].part);
+		out_print(o, f, &e);
+		out_print(w, wf, &e);
+		fclose(f);
+		fclose(wf);
+		ok(n > 40000 && n == wn && memcmp(got, want, n) == 0,
+		    "part %s: 8 parts of 300 rows filled on threads, joined "
+		    "in order (%zu bytes)", names[i], n);
+		free(got);
+		free(want);
+		out_free(o);
+		out_free(w);
+		workq_free(q);
+	}
+}
+
 int
 main(void)
 {
@@ -936,5 +1096,6 @@ main(void)
 	test_big();
 	test_stream();
 	test_hold();
+	test_part();
 	return done_testing();
 }
