@@ -109,6 +109,31 @@ int json_each_end(struct json_each_stream *st, const char *src,
     size_t len, struct px_err *e);
 void json_each_restart(struct json_each_stream *st);
 void json_each_free(struct json_each_stream *st);
+/*
+ * A second reader for json_each_split: fork(arg) makes one, whose
+ * elements go to each(arg2, elem) on another thread; join(arg, arg2,
+ * keep) then adds its elements after arg's own (keep 1: they follow
+ * arg's last one) or drops them (keep 0), and frees arg2.  Both are
+ * called on the thread that feeds.
+ */
+struct json_each_fork {
+	void *(*fork)(void *arg);
+	void (*join)(void *arg, void *arg2, int keep);
+	size_t min;	/* split when this much is not read yet (0: 256 KiB) */
+};
+/*
+ * json_each_feed, but with a large part of the text not scanned yet
+ * (more of the answer arrived while the elements before were being
+ * read), read its second half on a thread of its own while this one
+ * reads the first: on two cores, in about half the time.  Where the
+ * second half starts is a guess ("},{"), known right only when the
+ * first half's scan reaches it at an element's start; otherwise, or
+ * when the thread cannot start, the second reader's elements are
+ * dropped and this thread scans on.  Either way each element reaches
+ * each once, in order, and returns are those of json_each_feed.
+ */
+int json_each_split(struct json_each_stream *st, const char *src,
+    size_t len, const struct json_each_fork *fk, struct px_err *e);
 
 /* The type of token t (JSON_NONE for t < 0 or out of range). */
 enum json_type json_type(const struct json *j, int t);

@@ -12,6 +12,8 @@
  * json_each rides on the same pass: the elements of one big list are
  * tokenized by the scanner itself, jsmn-shaped, one at a time.
  */
+#include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -548,9 +550,13 @@ struct scan {
 	 * length, not a pass per piece. */
 	size_t wait;
 	int depth, n, em;
+	/* json_each_split: stop at the element that starts at split
+	 * (SCAN_SPLIT); 0 none */
+	size_t split;
 };
 
 #define SCAN_MORE	3	/* scan_run: the text so far is fine, cut */
+#define SCAN_SPLIT	4	/* scan_run: at sc->split, an element next */
 
 static void
 scan_init(struct scan *sc)
@@ -597,6 +603,14 @@ scan_run(struct scan *sc, const char *s, size_t len, int final,
 					h->arr = start;
 				}
 				if (IN_KEYS(h, depth, stack, arr)) {
+					if (sc->split != 0 && start >= sc->split) {
+						if (start == sc->split) {
+							i = start;
+							r = SCAN_SPLIT;
+							goto save;
+						}
+						sc->split = 0;	/* passed */
+					}
 					element_begin(h, start);
 					if (c == '{' && (i = flat_element(h, s,
 					    len, start)) != 0) {
@@ -742,7 +756,8 @@ scan_run(struct scan *sc, const char *s, size_t len, int final,
 	}
 	if (!final) {
 		sc->wait = 0;
-		goto more;
+		r = SCAN_MORE;
+		goto save;
 	}
 	if (want == W_END) {
 		sc->n = n;
@@ -760,14 +775,15 @@ cut:
 		return fail_truncated(e, len, inside);
 	i = start;
 	sc->wait = len + (len - start);
-more:
+	r = SCAN_MORE;
+save:
 	sc->want = want;
 	sc->i = i;
 	sc->arr = arr;
 	sc->depth = depth;
 	sc->n = n;
 	sc->em = em;
-	return SCAN_MORE;
+	return r;
 }
 
 /*
@@ -904,6 +920,136 @@ json_each_feed(struct json_each_stream *st, const char *src, size_t len,
 		return 0;
 	st->w.src = src;
 	rc = scan_run(&st->sc, src, len, 0, &st->w.h, &st->err);
+	if (rc == 1)
+		st->rc = 1;
+	else if (rc == -1) {
+		st->rc = -1;
+		*e = st->err;
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- the rest of a text on two threads ---- */
+
+/* Below this much text not scanned yet, one thread reads it all (the
+ * default of json_each_fork's min: a thread costs about 50 us). */
+#define SPLIT_MIN	(256u << 10)
+
+/* The second half: elements of the array from s[p] on, while the first
+ * half is scanned up to p. */
+struct span {
+	struct each_call w;	/* its own tokens; each(arg2, ...) */
+	size_t len, p;
+	size_t end;		/* past its last element's '}', p: none */
+	int n;			/* the elements' tokens */
+	int stopped;		/* each asked for no more */
+	pthread_t th;
+};
+
+/*
+ * Flat elements (flat_element) one after another, as scan_run reads
+ * them: ',' between them, whitespace around it.  The first that is not
+ * flat, or is cut by the end of the text, or anything else, ends the
+ * span: the first half's scan goes on from its end.
+ */
+static void *
+span_main(void *arg)
+{
+	struct span *sp = arg;
+	const char *s = sp->w.src;
+	size_t len = sp->len, i = sp->p, end;
+
+	sp->end = sp->p;
+	while (i < len && s[i] == '{') {
+		element_begin(&sp->w.h, i);
+		if ((end = flat_element(&sp->w.h, s, len, i)) == 0)
+			break;
+		sp->n += sp->w.h.ntok;
+		sp->end = end;
+		if (each_element(&sp->w.h, i, end, NULL) != 0) {
+			sp->stopped = 1;
+			break;
+		}
+		for (i = end; i < len && is_ws(s[i]); i++)
+			;
+		if (i >= len || s[i] != ',')
+			break;
+		for (i++; i < len && is_ws(s[i]); i++)
+			;
+	}
+	return NULL;
+}
+
+/* Where the second half may start: the '{' of the first "},{" from
+ * s[from] on, or 0. */
+static size_t
+split_guess(const char *s, size_t len, size_t from)
+{
+	const char *p = s + from, *end = s + len;
+
+	while (end - p >= 3 && (p = memchr(p, '}', (size_t)(end - p - 2))) !=
+	    NULL) {
+		if (p[1] == ',' && p[2] == '{')
+			return (size_t)(p + 2 - s);
+		p++;
+	}
+	return 0;
+}
+
+int
+json_each_split(struct json_each_stream *st, const char *src, size_t len,
+    const struct json_each_fork *fk, struct px_err *e)
+{
+	struct span sp;
+	sigset_t all, old;
+	size_t p;
+	int rc, started;
+
+	if (st->rc != 0 || len > JSON_MAX_SIZE || len < st->sc.wait ||
+	    len < st->sc.i ||
+	    len - st->sc.i < (fk->min ? fk->min : SPLIT_MIN) ||
+	    (p = split_guess(src, len, st->sc.i + (len - st->sc.i) / 2)) == 0)
+		return json_each_feed(st, src, len, e);
+	memset(&sp, 0, sizeof(sp));
+	sp.w.h.key = st->w.h.key;
+	sp.w.h.element = each_element;
+	sp.w.src = src;
+	sp.w.each = st->w.each;
+	sp.w.arg = fk->fork(st->w.arg);
+	sp.len = len;
+	sp.p = p;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	started = pthread_create(&sp.th, NULL, span_main, &sp) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (!started) {
+		fk->join(st->w.arg, sp.w.arg, 0);
+		return json_each_feed(st, src, len, e);
+	}
+	st->w.src = src;
+	st->sc.split = p;
+	rc = scan_run(&st->sc, src, len, 0, &st->w.h, &st->err);
+	st->sc.split = 0;
+	pthread_join(sp.th, NULL);
+	free(sp.w.h.tok);
+	if (rc != SCAN_SPLIT) {
+		/* the guess was wrong, or the first half failed or stopped */
+		fk->join(st->w.arg, sp.w.arg, 0);
+	} else {
+		fk->join(st->w.arg, sp.w.arg, 1);
+		if (sp.end != sp.p) {
+			/* after the span's last element, as scan_run would be */
+			st->sc.i = sp.end;
+			st->sc.want = W_COMMA_OR_CLOSE;
+			st->sc.n += sp.n;
+		}
+		if (sp.stopped) {
+			st->rc = 1;
+			return 0;
+		}
+		rc = scan_run(&st->sc, src, len, 0, &st->w.h, &st->err);
+	}
 	if (rc == 1)
 		st->rc = 1;
 	else if (rc == -1) {

@@ -229,9 +229,23 @@ struct guest_each {
 	 * GUEST_DROPS_MAX of them and counts the rest. */
 	struct buf drops;
 	int ndrops, more, first_more;
+	/* the caller's second reader (pve_guests_stream_split), or NULL */
+	void *(*fork)(void *arg);
+	void (*join)(void *arg, void *arg2, int keep);
 };
 
 #define GUEST_DROPS_MAX	1000
+
+static void
+guest_drop(struct guest_each *w, int row, const char *why)
+{
+	if (w->ndrops < GUEST_DROPS_MAX) {
+		buf_add(&w->drops, &row, sizeof(row));
+		buf_add(&w->drops, why, strlen(why) + 1);
+		w->ndrops++;
+	} else if (w->more++ == 0)
+		w->first_more = row;
+}
 
 static int
 guest_elem(void *arg, const struct json *el)
@@ -242,14 +256,54 @@ guest_elem(void *arg, const struct json *el)
 	int rc, row = w->row++;
 
 	rc = guest_from(el, 0, w->node, w->type, &g, why, sizeof(why));
-	if (rc < 0 && w->ndrops < GUEST_DROPS_MAX) {
-		buf_add(&w->drops, &row, sizeof(row));
-		buf_add(&w->drops, why, strlen(why) + 1);
-		w->ndrops++;
-	} else if (rc < 0 && w->more++ == 0)
-		w->first_more = row;
+	if (rc < 0)
+		guest_drop(w, row, why);
 	return rc == 0 ? w->cb(w->arg, &g) : 0;
 }
+
+/* The reader of the list's second half (json_each_split): rows counted
+ * from 0 and drops of its own, its rows to the caller's second reader. */
+static void *
+guest_fork(void *arg)
+{
+	struct guest_each *w = arg, *w2 = px_xcalloc(1, sizeof(*w2));
+
+	w2->node = w->node;
+	w2->type = w->type;
+	w2->cb = w->cb;
+	w2->origin = w->origin;
+	w2->arg = w->fork(w->arg);
+	return w2;
+}
+
+/* The second half's rows follow the first's (keep), or go. */
+static void
+guest_join(void *arg, void *arg2, int keep)
+{
+	struct guest_each *w = arg, *w2 = arg2;
+	const char *p = w2->drops.p, *end = p + w2->drops.len;
+	int row;
+
+	while (keep && p != NULL && p < end) {
+		memcpy(&row, p, sizeof(row));
+		p += sizeof(row);
+		guest_drop(w, w->row + row, p);
+		p += strlen(p) + 1;
+	}
+	if (keep && w2->more > 0) {
+		if (w->more == 0)
+			w->first_more = w->row + w2->first_more;
+		w->more += w2->more;
+	}
+	if (keep)
+		w->row += w2->row;
+	w->join(w->arg, w2->arg, keep);
+	buf_free(&w2->drops);
+	free(w2);
+}
+
+static const struct json_each_fork guest_forks = { guest_fork, guest_join,
+    0 };
 
 /* The dropped rows reported when report is set (the answer was valid),
  * and forgotten. */
@@ -291,7 +345,8 @@ pve_guests_each_call(struct px_call *k, const char *node, const char *type,
     int (*cb)(void *arg, const struct pve_guest *g), void *arg,
     struct px_err *e)
 {
-	struct guest_each w = { node, type, cb, arg, NULL, 0, { 0 }, 0, 0, 0 };
+	struct guest_each w = { node, type, cb, arg, NULL, 0, { 0 }, 0, 0, 0,
+	    NULL, NULL };
 	char *origin = px_xasprintf("%s %s", k->method, k->path);
 	int rc;
 
@@ -317,6 +372,9 @@ guest_feed(void *arg, const char *p, size_t n)
 	struct pve_guest_stream *gs = arg;
 	struct px_err e;
 
+	if (p != NULL && gs->w.fork != NULL)
+		/* a big part not read yet: on two threads */
+		return json_each_split(gs->js, p, n, &guest_forks, &e) != 0;
 	if (p == NULL) {	/* the call starts over */
 		json_each_restart(gs->js);
 		gs->w.row = 0;
@@ -349,6 +407,14 @@ pve_guests_stream(struct px_call *k, const char *node, const char *type,
 	k->feed_arg = gs;
 	k->feed_thread = 1;	/* guest_elem and its callback: the rows */
 	return gs;
+}
+
+void
+pve_guests_stream_split(struct pve_guest_stream *gs,
+    void *(*fork)(void *arg), void (*join)(void *arg, void *arg2, int keep))
+{
+	gs->w.fork = fork;
+	gs->w.join = join;
 }
 
 int

@@ -167,6 +167,14 @@ struct pve_guest_stream *pve_guests_stream(struct px_call *k,
     const char *node, const char *type,
     int (*cb)(void *arg, const struct pve_guest *g), void *arg,
     void (*restart)(void *arg), void *restart_arg);
+/*
+ * Let the stream read the second half of a big answer on a thread of its
+ * own once all of it has arrived (json_each_split): fork(arg) makes a
+ * second arg, whose rows cb gets on that thread; join(arg, arg2, keep)
+ * adds them after arg's (keep 1) or drops them (keep 0), and frees arg2.
+ */
+void pve_guests_stream_split(struct pve_guest_stream *gs,
+    void *(*fork)(void *arg), void (*join)(void *arg, void *arg2, int keep));
 int pve_guests_stream_end(struct pve_guest_stream *gs, struct px_call *k,
     struct px_err *e);
 void pve_guests_stream_free(struct pve_guest_stream *gs, struct px_call *k);

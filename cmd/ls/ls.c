@@ -252,6 +252,42 @@ guest_restart(void *arg)
 	buf_reset(&l->comp);
 }
 
+/* The second half of one profile's guests (pve_guests_stream_split):
+ * its rows into a part of the output, its names for completion apart. */
+struct guest_half {
+	struct guest_ctx g;
+	struct ls l;
+};
+
+static void *
+guest_fork(void *arg)
+{
+	struct guest_ctx *g = arg;
+	struct guest_half *h = px_xcalloc(1, sizeof(*h));
+
+	h->l = *g->l;
+	h->l.o = out_part(g->l->o);
+	h->l.comp = (struct buf){ 0 };
+	h->g.l = &h->l;
+	h->g.t = g->t;
+	return h;
+}
+
+static void
+guest_join(void *arg, void *arg2, int keep)
+{
+	struct guest_ctx *g = arg;
+	struct guest_half *h = arg2;
+
+	if (keep) {
+		out_join(g->l->o, h->l.o);
+		buf_add(&g->l->comp, h->l.comp.p, h->l.comp.len);
+	} else
+		out_free(h->l.o);
+	buf_free(&h->l.comp);
+	free(h);
+}
+
 /*
  * One profile's guests, made while the answer arrives (issue 21): held
  * (out_hold) until the whole answer is checked, as the rows of
@@ -270,6 +306,7 @@ guest_fetch_stream(struct ls *l, struct px_target *t, const char *path,
 	buf_reset(&l->comp);
 	gs = pve_guests_stream(&k[0], NULL, NULL, guest_row, &g,
 	    guest_restart, &g);
+	pve_guests_stream_split(gs, guest_fork, guest_join);
 	fetch_run(t, 1, k);
 	if (k[0].rc == 0)
 		*rc = pve_guests_stream_end(gs, &k[0], e);

@@ -137,4 +137,40 @@ is "$(printf '%s\n' "$err" | grep -c 'ignored row [0-9]* of .*: a number, not an
 like "$err" "ignored row 1001 of $res: and 500 more bad rows from here on, not listed one by one" "the other 500 counted in one line"
 is "$(printf '%s\n' "$err" | grep -c .)" 1001 "nothing else"
 kill $f4 2>/dev/null; wait $f4 2>/dev/null
+# --- a long answer, read on two threads once much of it waits (its
+# second half from a guess at where an element starts): the rows come in
+# the answer's order, and the bad ones are named by their place in the
+# whole answer, the first 1,000 of them, wherever the halves meet
+/usr/bin/python3 - "$g" >"$T/bodies5" <<'EOF'
+import sys
+g = sys.argv[1]
+bad = {7, 5999, 11998} | set(range(8000, 9200))
+rows = []
+for i in range(12000):
+    if i in bad:
+        rows.append('{%s,"vmid":-1,"name":"bad},{%d"}' % (g, i))
+    else:
+        rows.append('{%s,"vmid":%d,"name":"vm%d","status":"running","mem":%d}'
+                    % (g, 100 + i, i, i * 1000))
+print('/cluster/resources\t{"data":[' + ','.join(rows) + ']}')
+EOF
+rm -f "$T/port5"
+/usr/bin/python3 "$top/tests/tools/fakeapi.py" "$T/c.pem" "$T/k.pem" "$T/port5" "bodies:$T/bodies5" &
+f5=$!
+i=0; while [ ! -s "$T/port5" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
+sed "s/^url = .*/url = https:\/\/127.0.0.1:$(cat "$T/port5")/" "$T/f4.conf" >"$T/f5.conf"
+chmod 600 "$T/f5.conf"
+want=$(/usr/bin/python3 -c '
+bad = {7, 5999, 11998} | set(range(8000, 9200))
+print("\n".join("%d\tvm%d" % (100 + i, i) for i in range(12000) if i not in bad))')
+for f in 1 2 3 4 5; do
+	PX_CONFIG="$T/f5.conf" run px ls -f tsv -c vmid,name guests
+	is "$rc" 1 "12,000 rows, 1,203 bad (run $f): exit 1"
+	is "$out" "$want" "12,000 rows (run $f): the good ones, in order, each once"
+	named=$(printf '%s\n' "$err" | sed -n 's/.*ignored row \([0-9]*\) of .*: vmid -1 is not a VMID$/\1/p' | tr '\n' ' ')
+	is "$named" "7 5999 $(seq -s ' ' 8000 8997) " "12,000 rows (run $f): the first 1,000 bad rows named by their place"
+	like "$err" "ignored row 8998 of $res: and 203 more bad rows from here on" "12,000 rows (run $f): the other 203 from row 8998 on"
+	is "$(printf '%s\n' "$err" | grep -c .)" 1001 "12,000 rows (run $f): nothing else"
+done
+kill $f5 2>/dev/null; wait $f5 2>/dev/null
 done_testing

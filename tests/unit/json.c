@@ -1809,6 +1809,274 @@ each_splits_dir(const char *dir, const char *what, int min)
 	    "random sets of bytes, gives json_each's result", what);
 }
 
+/* ---- json_each_split ---- */
+
+/* A reader of json_each_split: the first hashes its elements as
+ * each_hash does; a second keeps copies, hashed after the first's when
+ * its join keeps them.  An element whose text holds stop stops the
+ * reading (each returns 1). */
+struct sreader {
+	int half;
+	struct each_seen *w;
+	struct buf keep;
+	const char *stop;
+	int forks, kept, dropped;	/* the first's counts */
+	struct sreader *first;
+};
+
+static int
+sreader_each(void *arg, const struct json *el)
+{
+	struct sreader *r = arg;
+	int stop = r->stop != NULL && memmem(el->src, el->len, r->stop,
+	    strlen(r->stop)) != NULL;
+
+	if (!r->half) {
+		each_hash(r->w, el);
+		return stop;
+	}
+	buf_add(&r->keep, &el->len, sizeof(el->len));
+	buf_add(&r->keep, &el->src, sizeof(el->src));
+	buf_add(&r->keep, &el->ntok, sizeof(el->ntok));
+	buf_add(&r->keep, el->tok, (size_t)el->ntok * sizeof(jsmntok_t));
+	return stop;
+}
+
+static void *
+sreader_fork(void *arg)
+{
+	struct sreader *r = arg, *h = calloc(1, sizeof(*h));
+
+	h->half = 1;
+	h->stop = r->stop;
+	h->first = r;
+	r->forks++;
+	return h;
+}
+
+static void
+sreader_join(void *arg, void *arg2, int keep)
+{
+	struct sreader *r = arg, *h = arg2;
+	const char *p = h->keep.p, *end = p + h->keep.len;
+
+	if (keep)
+		r->kept++;
+	else
+		r->dropped++;
+	while (keep && p != NULL && p < end) {
+		struct json el = { 0 };
+		jsmntok_t *t;
+
+		memcpy(&el.len, p, sizeof(el.len));
+		p += sizeof(el.len);
+		memcpy(&el.src, p, sizeof(el.src));
+		p += sizeof(el.src);
+		memcpy(&el.ntok, p, sizeof(el.ntok));
+		p += sizeof(el.ntok);
+		t = malloc((size_t)el.ntok * sizeof(*t) + 1);
+		memcpy(t, p, (size_t)el.ntok * sizeof(*t));
+		p += (size_t)el.ntok * sizeof(*t);
+		el.tok = (struct jsmntok *)(void *)t;
+		each_hash(r->w, &el);
+		free(t);
+	}
+	buf_free(&h->keep);
+	free(h);
+}
+
+/* json_each with the stop rule: what every split must give. */
+static void
+split_whole(const char *src, size_t len, const char *stop,
+    struct each_seen *w)
+{
+	struct sreader r = { 0 };
+
+	seen_init(w);
+	r.w = w;
+	r.stop = stop;
+	w->rc = json_each(src, len, "data", sreader_each, &r, &w->e);
+}
+
+/* src fed cut before each of cuts[0..ncuts), every piece through
+ * json_each_split with min, in a fresh copy of the text so far. */
+static void
+split_cut(const char *src, size_t len, const size_t *cuts, int ncuts,
+    size_t min, const char *stop, struct each_seen *w, struct sreader *r)
+{
+	struct json_each_fork fk = { sreader_fork, sreader_join, min };
+	struct json_each_stream *st;
+	struct px_err fe = { 0 };
+	char *copy;
+	int frc = 0;
+
+	seen_init(w);
+	memset(r, 0, sizeof(*r));
+	r->w = w;
+	r->stop = stop;
+	st = json_each_start("data", sreader_each, r);
+	for (int q = 0; q < ncuts; q++) {
+		copy = malloc(cuts[q] + 1);
+		memcpy(copy, src, cuts[q]);
+		if (json_each_split(st, copy, cuts[q], &fk, &fe) == -1)
+			frc = -1;
+		free(copy);
+	}
+	w->rc = json_each_end(st, src, len, &w->e);
+	if (frc == -1 && (w->rc != -1 || strcmp(fe.msg, w->e.msg) != 0))
+		w->rc = 99;
+	json_each_free(st);
+}
+
+/* Every cut in two, and n sets of random cuts, split whenever min bytes
+ * wait: how many differ from json_each; the forks kept and dropped are
+ * added to *kept and *dropped. */
+static int
+split_splits(const char *src, size_t len, int n, size_t min,
+    const char *stop, unsigned int *seed, int every, int *kept,
+    int *dropped)
+{
+	struct each_seen whole, part;
+	struct sreader r;
+	size_t cuts[64];
+	int bad = 0, nc;
+
+	split_whole(src, len, stop, &whole);
+	for (size_t k = 0; every && k <= len; k++) {
+		cuts[0] = k;
+		split_cut(src, len, cuts, 1, min, stop, &part, &r);
+		bad += !seen_same(&whole, &part);
+		*kept += r.kept;
+		*dropped += r.dropped;
+	}
+	for (int q = 0; q < n && len > 1; q++) {
+		size_t at = 0;
+
+		for (nc = 0; nc < 64; nc++) {
+			at += 1 + (size_t)rand_r(seed) % (len / 8 + 2);
+			if (at >= len)
+				break;
+			cuts[nc] = at;
+		}
+		cuts[nc++] = len;	/* and all of it, as the feed sees it */
+		split_cut(src, len, cuts, nc, min, stop, &part, &r);
+		bad += !seen_same(&whole, &part);
+		*kept += r.kept;
+		*dropped += r.dropped;
+	}
+	return bad;
+}
+
+/* A guest list of n rows, flat mostly, with what the second reader
+ * must not take or must stop at: "},{" inside strings (a wrong guess),
+ * nested and escaped elements (not flat), whitespace around commas,
+ * numbers and literals of every form. */
+static char *
+split_text(int n, unsigned int *seed)
+{
+	struct buf b = { 0 };
+
+	buf_adds(&b, "{\"total\":1,\"data\":[");
+	for (int i = 0; i < n; i++) {
+		int k = rand_r(seed) % 20;
+
+		if (i > 0)
+			buf_adds(&b, k == 3 ? " ,\n " : ",");
+		if (k == 0)
+			buf_printf(&b, "{\"vmid\":%d,\"name\":\"a},{\\\"b\\\":"
+			    "1},{x\",\"cpu\":0.5}", 100 + i);
+		else if (k == 1)
+			buf_printf(&b, "{\"vmid\":%d,\"tags\":[\"a\",{\"b\":"
+			    "[1,2]}],\"x\":{\"y\":null}}", 100 + i);
+		else if (k == 2)
+			buf_printf(&b, "{\"vmid\":%d,\"name\":\"caf\\u00e9\"}",
+			    100 + i);
+		else if (k == 4)
+			buf_printf(&b, "%d", i);
+		else if (k == 5)
+			buf_adds(&b, "{}");
+		else
+			buf_printf(&b, "{ \"id\" : \"qemu/%d\", \"vmid\":%d,"
+			    "\"name\":\"vm-%d\",\"cpu\":%d.%03de-%d,"
+			    "\"mem\":-%d,\"template\":%s,\"lock\":null }",
+			    100 + i, 100 + i, i, k, i % 1000, k % 3, i,
+			    k % 2 ? "true" : "false");
+	}
+	buf_adds(&b, "],\"after\":{\"data\":[1]}}");
+	return buf_steal(&b);
+}
+
+static void
+test_each_split(void)
+{
+	unsigned int seed = 11;
+	int bad = 0, kept = 0, dropped = 0;
+	char *big, *s;
+	size_t n;
+	static const char *const texts[] = {
+		"{\"data\":[{\"a\":1},{\"a\":[2,{\"b\":[3]}]}]}",
+		"{\"data\":[{\"a\":1},{\"a\":2},{\"a\":3},{\"a\":4}]}",
+		"{\"data\":[{\"a\":\"},{\"},{\"a\":2},{\"a\":\"x},{\"}]}",
+		"{\"data\":[{\"a\":1} , {\"a\":2},{\"a\":3}]}",
+		"{\"data\":[{\"a\":1},{\"a\":2},{\"a\":3}],\"x\":[{},{}]}",
+		"{\"x\":[{},{},{}],\"data\":[{\"a\":1},{\"a\":2},{}]}",
+		"{\"data\":[{\"a\":1},{\"a\":2},{\"a\":3},{\"a\":tru}]}",
+		"{\"data\":[{\"a\":1},{\"a\":2},{\"a\":3},{\"a\":\"\\x\"}]}",
+		"{\"data\":[{\"a\":1},{\"a\":2},{\"a\":3},{\"a\":01}]}",
+		"{\"data\":[{\"a\":1},{\"a\":2},{\"a\":3},{\"a\":3}],}",
+		"{\"data\":[{\"a\":1},{\"a\":2},{\"a\":3},{\"a\":3}]} x",
+		"{\"data\":[{\"a\":1},{\"a\":2},{\"a\":3},{\"a\":3}",
+		"{\"data\":[{\"a\":1},{\"a\":2},{\"a\":3},{\"a\":3,}]}",
+		"{\"data\":[{\"a\":1},{\"a\":2},{\"a\":3}{\"a\":4},{}]}",
+		"{\"data\":[{\"a\":1},{\"a\":2},{\"a\":3},,{\"a\":4}]}",
+		"{\"data\":[{\"a\":1},{\"a\":2},{\"a\":3},{\"a\":4}}}",
+	};
+
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+		bad += split_splits(texts[i], strlen(texts[i]), 40, 1, NULL,
+		    &seed, 1, &kept, &dropped) != 0;
+	is_int(bad, 0, "json_each_split: %zu texts, valid and not, cut at "
+	    "every byte and at random bytes, split at each: as json_each",
+	    sizeof(texts) / sizeof(texts[0]));
+	ok(kept > 0 && dropped > 0, "json_each_split: short texts: %d "
+	    "second halves kept, %d dropped", kept, dropped);
+
+	kept = dropped = 0;
+	big = split_text(4000, &seed);
+	n = strlen(big);
+	bad = split_splits(big, n, 30, 4096, NULL, &seed, 0, &kept,
+	    &dropped);
+	is_int(bad, 0, "json_each_split: 4,000 rows (%zu bytes) of every "
+	    "kind, 30 sets of cuts, split past 4 KiB: as json_each", n);
+	ok(kept > 30 && dropped > 0, "json_each_split: %d second halves "
+	    "kept, %d dropped (a wrong guess)", kept, dropped);
+	bad = split_splits(big, n, 10, 0, NULL, &seed, 0, &kept, &dropped);
+	is_int(bad, 0, "json_each_split: the same with the default minimum");
+
+	/* each stops: in the first half, in the second, at the last row */
+	s = strstr(big + n / 3, "vm-");
+	memcpy(s, "STO", 3);
+	s = strstr(big + 3 * n / 4, "vm-");
+	memcpy(s, "STP", 3);
+	bad = split_splits(big, n, 20, 4096, "STO", &seed, 0, &kept,
+	    &dropped);
+	bad += split_splits(big, n, 20, 4096, "STP", &seed, 0, &kept,
+	    &dropped);
+	is_int(bad, 0, "json_each_split: each stops in the first half or "
+	    "the second: the same elements as json_each");
+
+	/* A malformed byte near the end, and a cut end. */
+	s = strstr(big + n - 2000, "\"vmid\":");
+	s[7] = '+';
+	bad = split_splits(big, n, 20, 4096, NULL, &seed, 0, &kept,
+	    &dropped);
+	bad += split_splits(big, n - 100, 20, 4096, NULL, &seed, 0, &kept,
+	    &dropped);
+	is_int(bad, 0, "json_each_split: a bad byte near the end, and a cut "
+	    "answer: the same error as json_each");
+	free(big);
+}
+
 static void
 test_each_pieces(void)
 {
@@ -2079,6 +2347,7 @@ main(void)
 	test_roundtrip();
 	test_recorded();
 	test_each_pieces();
+	test_each_split();
 	test_each_flat();
 	return done_testing();
 }
