@@ -3,7 +3,9 @@
  *
  * The jobs wait in a list under one mutex; each thread takes the oldest.
  * Signals stay with the main thread: the threads start with every signal
- * blocked.
+ * blocked but SIGPIPE, which a write raises in the thread that writes,
+ * so that a job writing to a closed pipe (px ls -A | head) ends px as
+ * the main thread's write would.
  */
 #include <pthread.h>
 #include <signal.h>
@@ -76,6 +78,7 @@ workq_new(int n)
 	pthread_cond_init(&q->idle, NULL);
 	q->tail = &q->head;
 	sigfillset(&all);
+	sigdelset(&all, SIGPIPE);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	while (q->nth < n && pthread_create(&q->th[q->nth], NULL, worker,
 	    q) == 0)

@@ -234,6 +234,15 @@ assert len(bad) == 2 and all(r["status"] == "error" for r in bad), bad
 ' $f
 	ok $? "-A -f $f: 11 profiles of 40 rows, each in one run, two error rows"
 done
+# The reader gone (px ls -A | head): px ends on SIGPIPE, quietly, as a
+# Unix filter does, whichever thread writes the rows.
+sed -i '/^\[profile bad/,$d' "$PX_CONFIG"
+for f in tsv json jsonl; do
+	rm -f "$T/pipe.rc"
+	sh -c 'px ls guests -A -f "$1" 2>"$2"; echo $? >"$2.rc"' sh $f "$T/pipe" | true
+	is "$(cat "$T/pipe.rc")" 141 "-A -f $f | a reader gone: SIGPIPE ends px"
+	is "$(cat "$T/pipe")" "" "-A -f $f | a reader gone: nothing on stderr"
+done
 kill "$(cat "$T/sim2.pid")" 2>/dev/null
 
 # -A streaming: a profile's rows go out as soon as its answer is in, not
