@@ -10,7 +10,10 @@
  * tokenizes text known to be valid.
  *
  * json_each rides on the same pass: the elements of one big list are
- * tokenized by the scanner itself, jsmn-shaped, one at a time.
+ * tokenized by the scanner itself, jsmn-shaped, one at a time.  When much
+ * of a list waits, json_each_split reads its second half on a second
+ * thread from a guessed element start, kept only once the first half's
+ * scan has reached that very start.
  */
 #include <pthread.h>
 #include <signal.h>

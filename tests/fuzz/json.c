@@ -1,6 +1,7 @@
 /* libFuzzer harness: json_parse and every getter on what it accepts;
  * json_each against json_parse (the same verdict, elements tokenized as
- * jsmn tokenizes them), and against itself fed in pieces (json_each_feed);
+ * jsmn tokenizes them), and against itself fed in pieces (json_each_feed,
+ * then json_each_split reading a second half on a thread);
  * the writer's escaping on the raw bytes.  make fuzz runs it. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -43,6 +44,23 @@ elem_check(void *arg, const struct json *el)
 	return 0;
 }
 
+/* json_each_split's second reader: its own count, added on a kept
+ * join. */
+static void *
+count_fork(void *arg)
+{
+	(void)arg;
+	return calloc(1, sizeof(int));
+}
+
+static void
+count_join(void *arg, void *arg2, int keep)
+{
+	if (keep)
+		*(int *)arg += *(int *)arg2;
+	free(arg2);
+}
+
 /* Whether the root object has "data" twice, the first an array. */
 static int
 twice_array_first(const struct json *j)
@@ -77,6 +95,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t n)
 		st = json_each_start("data", elem_check, &seen2);
 		for (at = data[1] % 16; at < n; at += step)
 			(void)json_each_feed(st, (const char *)data, at, &fe);
+		rc = json_each_end(st, (const char *)data, n, &se);
+		json_each_free(st);
+		if (rc != each || seen2 != seen ||
+		    (rc == -1 && strcmp(se.msg, e.msg) != 0))
+			abort();
+		/* and the rest split once all of it is in (one thread per
+		 * input: a thread at every piece would run slower) */
+		struct json_each_fork fk = { count_fork, count_join, 1 };
+
+		seen2 = 0;
+		st = json_each_start("data", elem_check, &seen2);
+		for (at = data[1] % 16; at < n / 2; at += step)
+			(void)json_each_feed(st, (const char *)data, at, &fe);
+		(void)json_each_split(st, (const char *)data, n, &fk, &fe);
 		rc = json_each_end(st, (const char *)data, n, &se);
 		json_each_free(st);
 		if (rc != each || seen2 != seen ||
