@@ -17,17 +17,18 @@ wait_for() {
 	echo "# screen:"; screen | sed "s/^/#   /"; return 1
 }
 keys() { tm send-keys -t d "$@"; }
-trap 'tm kill-server 2>/dev/null' EXIT
-T=$(mktemp -d "${TMPDIR:-/tmp}/sim-demo.XXXXXX")
+# lib.sh's cleanup too: replacing its trap left its $T behind
+cleanup_demo() { tm kill-server 2>/dev/null; cleanup; }
+trap cleanup_demo EXIT
+D=$(mktemp -d "$T/demo.XXXXXX")	# the demo's TMPDIR
 PS1='$ ' tm new-session -d -s d -x 150 -y 30 "sh" || { echo "Bail out! tmux did not start"; exit 1; }
 sleep 0.2
-keys "clear; TMPDIR=$T SHELL=/bin/sh sh $root/scripts/demo $(realpath --relative-to="$root" "$build"); echo DEMO=\$?" Enter
+keys "clear; TMPDIR=$D SHELL=/bin/sh sh $root/scripts/demo $(realpath --relative-to="$root" "$build"); echo DEMO=\$?" Enter
 wait_for '^ pxtop  demo' 200; ok $? "make demo opens pxtop"
 keys q; wait_for '^px-demo\$' 100; ok $? "q leaves pxtop for the demo shell"
 keys "px ls nodes -H -f tsv -c node | sort | head -1" Enter
 wait_for '^pve1$' 100; ok $? "px in the demo shell talks to pxsim"
 keys exit Enter; wait_for '^DEMO=0' 100; ok $? "exit ends the demo"
 sleep 0.3
-is "$(ls "$T")" "" "and leaves nothing behind"
-rm -rf "$T"
+is "$(ls "$D")" "" "and leaves nothing behind"
 done_testing
