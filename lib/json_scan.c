@@ -906,6 +906,21 @@ json_each_restart(struct json_each_stream *st)
 	stream_init(st, key, each, arg);
 }
 
+/* A feed's scan_run returned rc: 0, or -1 with e (kept in st for the
+ * feeds after and the end). */
+static int
+feed_rc(struct json_each_stream *st, int rc, struct px_err *e)
+{
+	if (rc == 1)
+		st->rc = 1;	/* stopped by each */
+	else if (rc == -1) {
+		st->rc = -1;
+		*e = st->err;
+		return -1;
+	}
+	return 0;
+}
+
 int
 json_each_feed(struct json_each_stream *st, const char *src, size_t len,
     struct px_err *e)
@@ -923,14 +938,7 @@ json_each_feed(struct json_each_stream *st, const char *src, size_t len,
 		return 0;
 	st->w.src = src;
 	rc = scan_run(&st->sc, src, len, 0, &st->w.h, &st->err);
-	if (rc == 1)
-		st->rc = 1;
-	else if (rc == -1) {
-		st->rc = -1;
-		*e = st->err;
-		return -1;
-	}
-	return 0;
+	return feed_rc(st, rc, e);
 }
 
 /* ---- the rest of a text on two threads ---- */
@@ -1053,14 +1061,7 @@ json_each_split(struct json_each_stream *st, const char *src, size_t len,
 		}
 		rc = scan_run(&st->sc, src, len, 0, &st->w.h, &st->err);
 	}
-	if (rc == 1)
-		st->rc = 1;
-	else if (rc == -1) {
-		st->rc = -1;
-		*e = st->err;
-		return -1;
-	}
-	return 0;
+	return feed_rc(st, rc, e);
 }
 
 int

@@ -1712,20 +1712,21 @@ each_whole(const char *src, size_t len, struct each_seen *w)
 /* The same text fed cut before each of cuts[0..ncuts) (increasing), every
  * piece in a fresh copy of the text so far (a growing body moves). */
 static void
-each_cut(const char *src, size_t len, const size_t *cuts, int ncuts,
-    struct each_seen *w)
+feed_cut(const char *src, size_t len, const size_t *cuts, int ncuts,
+    int (*each)(void *, const struct json *), void *arg,
+    const struct json_each_fork *fk, struct each_seen *w)
 {
 	struct json_each_stream *st;
 	struct px_err fe = { 0 };
 	char *copy;
 	int frc = 0;
 
-	seen_init(w);
-	st = json_each_start("data", each_hash, w);
+	st = json_each_start("data", each, arg);
 	for (int q = 0; q < ncuts; q++) {
 		copy = malloc(cuts[q] + 1);
 		memcpy(copy, src, cuts[q]);
-		if (json_each_feed(st, copy, cuts[q], &fe) == -1)
+		if ((fk ? json_each_split(st, copy, cuts[q], fk, &fe) :
+		    json_each_feed(st, copy, cuts[q], &fe)) == -1)
 			frc = -1;
 		free(copy);
 	}
@@ -1734,6 +1735,14 @@ each_cut(const char *src, size_t len, const size_t *cuts, int ncuts,
 	if (frc == -1 && (w->rc != -1 || strcmp(fe.msg, w->e.msg) != 0))
 		w->rc = 99;
 	json_each_free(st);
+}
+
+static void
+each_cut(const char *src, size_t len, const size_t *cuts, int ncuts,
+    struct each_seen *w)
+{
+	seen_init(w);
+	feed_cut(src, len, cuts, ncuts, each_hash, w, NULL, w);
 }
 
 static int
@@ -1905,27 +1914,12 @@ split_cut(const char *src, size_t len, const size_t *cuts, int ncuts,
     size_t min, const char *stop, struct each_seen *w, struct sreader *r)
 {
 	struct json_each_fork fk = { sreader_fork, sreader_join, min };
-	struct json_each_stream *st;
-	struct px_err fe = { 0 };
-	char *copy;
-	int frc = 0;
 
 	seen_init(w);
 	memset(r, 0, sizeof(*r));
 	r->w = w;
 	r->stop = stop;
-	st = json_each_start("data", sreader_each, r);
-	for (int q = 0; q < ncuts; q++) {
-		copy = malloc(cuts[q] + 1);
-		memcpy(copy, src, cuts[q]);
-		if (json_each_split(st, copy, cuts[q], &fk, &fe) == -1)
-			frc = -1;
-		free(copy);
-	}
-	w->rc = json_each_end(st, src, len, &w->e);
-	if (frc == -1 && (w->rc != -1 || strcmp(fe.msg, w->e.msg) != 0))
-		w->rc = 99;
-	json_each_free(st);
+	feed_cut(src, len, cuts, ncuts, sreader_each, r, &fk, w);
 }
 
 /* Every cut in two, and n sets of random cuts, split whenever min bytes

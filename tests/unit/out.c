@@ -779,15 +779,15 @@ test_big(void)
 	}
 }
 
+/* The formats, the streaming ones first, and their names. */
+static const enum out_fmt fmts[] = { OUT_TSV, OUT_JSON, OUT_JSONL, OUT_TABLE };
+static const char *const names[] = { "tsv", "json", "jsonl", "table" };
+
 /* out_stream prints exactly what out_print prints, keeps one row, and
  * checks -c before anything is written. */
 static void
 test_stream(void)
 {
-	static const enum out_fmt fmts[] = { OUT_TSV, OUT_JSON, OUT_JSONL,
-		OUT_TABLE };
-	static const char *const names[] = { "tsv", "json", "jsonl",
-		"table" };
 	struct px_err e = { 0 };
 
 	for (size_t i = 0; i < sizeof(fmts) / sizeof(fmts[0]); i++) {
@@ -862,10 +862,6 @@ junk(struct out *o)
 static void
 test_hold(void)
 {
-	static const enum out_fmt fmts[] = { OUT_TSV, OUT_JSON, OUT_JSONL,
-		OUT_TABLE };
-	static const char *const names[] = { "tsv", "json", "jsonl",
-		"table" };
 	struct px_err e = { 0 };
 
 	for (size_t i = 0; i < sizeof(fmts) / sizeof(fmts[0]); i++) {
@@ -945,10 +941,6 @@ part_fill(void *arg)
 static void
 test_part(void)
 {
-	static const enum out_fmt fmts[] = { OUT_TSV, OUT_JSON, OUT_JSONL,
-		OUT_TABLE };
-	static const char *const names[] = { "tsv", "json", "jsonl",
-		"table" };
 	struct px_err e = { 0 };
 
 	for (size_t i = 0; i < sizeof(fmts) / sizeof(fmts[0]); i++) {
