@@ -422,14 +422,6 @@ static const struct lister list_tasks = {
 	lsrows_task_cols, LSROWS_NTASK, "/cluster/tasks", 5, task_rows, NULL,
 	NULL };
 
-/*
- * The rows of target t from its finished call k: held until its answer
- * is read whole and valid (a big answer's rows are made as it is read,
- * json_each: none of them may go out if its end turns out malformed),
- * then committed; a target that fails gives an error row (-A) or ends
- * px (one profile).  rc and e: the answer already read while it arrived
- * (streamed), or rc -2 to read it here.
- */
 /* The rows of target t from its finished call k into l->o, the names
  * for completion into l->comp: 0, or -1 with e when the call failed or
  * its answer is not what PVE sends. */
@@ -466,6 +458,14 @@ target_comp(struct ls *l, const struct px_target *t, const struct lister *li,
 		    comp->p ? comp->p : "", comp->len, &e);
 }
 
+/*
+ * The rows of target t from its finished call k: held until its answer
+ * is read whole and valid (a big answer's rows are made as it is read,
+ * json_each: none of them may go out if its end turns out malformed),
+ * then committed; a target that fails gives an error row (-A) or ends
+ * px (one profile).  rc and e: the answer already read while it arrived
+ * (streamed), or rc -2 to read it here.
+ */
 static void
 target_rows(struct ls *l, const struct px_target *t, struct px_call *k,
     const struct lister *li, int rc, struct px_err *e)
