@@ -20,6 +20,12 @@ API to check:
   nothing; 1, 7 and 11 (failed, unavailable, outcome unknown) may go
   either way and are counted.
 
+The reads include px ls -A over both profiles (sim and ro, one pxsim),
+whose answers are read on several threads.  SOAK_GUESTS=N (make soak
+SOAK_GUESTS=3000) gives pxsim N guests: a listing is then big enough
+(over 256 KiB) to be read on two threads while it arrives, faults and
+all.
+
 Prints a summary (with how many faults of each mode pxsim injected)
 and exits 1 on any violation.
 
@@ -155,9 +161,12 @@ if jobs > 1:
 
 tmp = tempfile.mkdtemp(prefix="px-soak.")
 rnd = random.Random(seed)
+more = ["--guests", os.environ["SOAK_GUESTS"]] \
+    if os.environ.get("SOAK_GUESTS") else []
 sim = subprocess.Popen([pxsim, "-l", "127.0.0.1:0", "-d", tmp + "/sim",
                         "--pidfile", tmp + "/sim.pid", "--task-seconds",
-                        "0", "--seed", str(seed), "--latency", "2:20"],
+                        "0", "--seed", str(seed), "--latency", "2:20"] +
+                       more,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 try:
     for _ in range(200):
@@ -246,7 +255,8 @@ try:
              ["ls", "tasks"], ["cluster", "status"], ["tasks"],
              ["ls", "guests", "-f", "json"], ["find", "100"],
              ["config", "{v}"], ["snapshot", "list", "{v}"],
-             ["status", "{v}"], ["ls", "backups"]]
+             ["status", "{v}"], ["ls", "backups"],
+             ["ls", "guests", "-A"], ["ls", "guests", "-A", "-f", "json"]]
     codes = collections.Counter()
     sample = {}
     ro_other = collections.Counter()
