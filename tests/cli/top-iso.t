@@ -48,6 +48,8 @@ keys I; wait_for '^ISO library: [0-9]+ ISO images?, [0-9]+ templates?' 100
 ok $? "I shows the ISO library"
 wait_for '^CONTENT +NAME +STORAGE +NODE +SIZE +DATE'; ok $? "with its columns"
 wait_for '^iso +pxtop-test.iso +local +pve1 ' 100; ok $? "the downloaded image, on local of pve1"
+# the rows may come a refresh after the first one (a loaded machine)
+i=0; while [ "$(screen | grep -c -E '^(iso|vztmpl) +[^ ]+ +local +pve1 ')" -lt "$n_iso" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i + 1)); done
 is "$(screen | grep -c -E '^(iso|vztmpl) +[^ ]+ +local +pve1 ')" "$n_iso" "every image and template of local on pve1, once"
 wait_gone 'loading' 300; ok $? "every storage answered" || screen | sed 's/^/#   | /'
 like "$(screen | tail -1)" "d delete" "the footer lists d"
