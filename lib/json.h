@@ -110,6 +110,18 @@ int json_each_end(struct json_each_stream *st, const char *src,
 void json_each_restart(struct json_each_stream *st);
 void json_each_free(struct json_each_stream *st);
 /*
+ * A reader of whole elements for st, tried first on each element that is
+ * an object, on the text itself (no tokens): direct(arg, s, len, at,
+ * &end) with the element's '{' at s[at] and s[0..len) the text so far.
+ * It returns -1 to decline (the element is then tokenized and goes to
+ * each as always), else as each would (0 go on, 1 stop) with end past
+ * the element's '}'.  It must take only an element that is valid JSON
+ * (json_flat.h's grammar) and that each would read the same; the
+ * second reader of json_each_split calls it with its own arg.
+ */
+void json_each_direct(struct json_each_stream *st, int (*direct)(void *arg,
+    const char *s, size_t len, size_t at, size_t *end));
+/*
  * A second reader for json_each_split: fork(arg) makes one, whose
  * elements go to each(arg2, elem) on another thread; join(arg, arg2,
  * keep) then adds its elements after arg's own (keep 1: they follow

@@ -29,6 +29,7 @@
 #include <jsmn.h>
 
 #include "json.h"
+#include "json_flat.h"
 
 /* struct jsmntok stays incomplete: the array is jsmntok_t underneath. */
 static inline const jsmntok_t *
@@ -89,23 +90,6 @@ int json_check(const char *s, size_t len, int *ntok, size_t *rs,
 /* The length of the JSON number at the start of s[0..n), 0 if none;
  * *isint when it has neither fraction nor exponent. */
 size_t json_num_len(const char *s, size_t n, int *isint);
-
-/*
- * Of the eight bytes in v (read little-endian): each byte that ends a
- * plain run inside a JSON string -- '"', '\\' or a control below 0x20 --
- * has its high bit set in the result.  Only the lowest flagged byte is
- * sure (a borrow may flag bytes above it), so callers take ctz / 8.
- * The scanner's fast path and json_escape share it.
- */
-static inline uint64_t
-json_word_stops(uint64_t v)
-{
-	const uint64_t ones = 0x0101010101010101ull;
-	uint64_t q = v ^ (ones * '"'), b = v ^ (ones * '\\');
-
-	return (((q - ones) & ~q) | ((b - ones) & ~b) |
-	    ((v - ones * 0x20) & ~v)) & (ones * 0x80);
-}
 
 /* json.c */
 

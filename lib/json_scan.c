@@ -284,6 +284,10 @@ struct each_hook {
 	/* 0 goes on, 1 stops (json_check returns 1), -1 fails (e set) */
 	int (*element)(struct each_hook *h, size_t start, size_t end,
 	    struct px_err *e);
+	/* json_each_direct's reader, tried first on an element that is an
+	 * object: -1 declines it, else as element() with *end past it */
+	int (*direct)(struct each_hook *h, const char *s, size_t len,
+	    size_t at, size_t *end);
 };
 
 static int key_is(const char *s, size_t i, size_t kend, const char *key);
@@ -365,96 +369,9 @@ element_begin(struct each_hook *h, size_t at)
  * only ever accepts what the general path accepts: anything else --
  * nesting, an escape, a control character, a bad or cut token -- is
  * declined (0, the tokens dropped), and the general path scans the
- * element from its '{' and says what is wrong with it.
+ * element from its '{' and says what is wrong with it.  Its grammar is
+ * json_flat.h's, which pve_row_direct reads rows with.
  */
-/* ' ', \t, \n, \r: one test for the usual byte, which is above ' '. */
-#define FLAT_WS(c)	((unsigned char)(c) <= ' ' && ((c) == ' ' || \
-	    (c) == '\t' || (c) == '\n' || (c) == '\r'))
-/* What may follow a number or a literal (is_delim), as a table. */
-static const unsigned char flat_delim[256] = {
-	[' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, [','] = 1, [']'] = 1,
-	['}'] = 1,
-};
-
-/* From the byte after an opening quote: the offset of the closing
- * quote, or 0 for an escape, a control character or the end. */
-static inline size_t
-flat_string(const char *s, size_t len, size_t i)
-{
-	unsigned char c;
-
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	/* Eight bytes at a time: the lowest flagged byte of each test
-	 * (x - 1) & ~x & 0x80 is a true one, so is the lowest of all. */
-	while (i + 8 <= len) {
-		uint64_t v, m;
-
-		memcpy(&v, s + i, 8);
-		if ((m = json_word_stops(v)) != 0) {
-			i += (size_t)__builtin_ctzll(m) / 8;
-			return s[i] == '"' ? i : 0;
-		}
-		i += 8;
-	}
-#endif
-	for (; i < len; i++) {
-		c = (unsigned char)s[i];
-		if (c == '"')
-			return i;
-		if (c == '\\' || c < 0x20)
-			return 0;
-	}
-	return 0;
-}
-
-/* A number at s[i]: the offset past it, 0 unless it is whole and valid
- * and a delimiter follows it (scan_number's test). */
-static inline size_t
-flat_number(const char *s, size_t len, size_t i)
-{
-	if (s[i] == '-' && ++i >= len)
-		return 0;
-	if (s[i] == '0')
-		i++;
-	else if (is_digit(s[i]))
-		do
-			i++;
-		while (i < len && is_digit(s[i]));
-	else
-		return 0;
-	if (i < len && s[i] == '.') {
-		if (++i >= len || !is_digit(s[i]))
-			return 0;
-		do
-			i++;
-		while (i < len && is_digit(s[i]));
-	}
-	if (i < len && (s[i] == 'e' || s[i] == 'E')) {
-		if (++i < len && (s[i] == '+' || s[i] == '-'))
-			i++;
-		if (i >= len || !is_digit(s[i]))
-			return 0;
-		do
-			i++;
-		while (i < len && is_digit(s[i]));
-	}
-	return i < len && flat_delim[(unsigned char)s[i]] ? i : 0;
-}
-
-/* true, false or null at s[i]: the offset past it, or 0. */
-static inline size_t
-flat_literal(const char *s, size_t len, size_t i)
-{
-	const char *lit = s[i] == 't' ? "true" : s[i] == 'f' ? "false" :
-	    "null";
-	size_t k = s[i] == 'f' ? 5 : 4;
-
-	if (len - i <= k || memcmp(s + i, lit, k) != 0 ||
-	    !flat_delim[(unsigned char)s[i + k]])
-		return 0;
-	return i + k;
-}
-
 static inline jsmntok_t *
 flat_tok(jsmntok_t *t, jsmntype_t type, size_t start, size_t end, int parent)
 {
@@ -471,69 +388,30 @@ flat_tok(jsmntok_t *t, jsmntype_t type, size_t start, size_t end, int parent)
 static size_t
 flat_element(struct each_hook *h, const char *s, size_t len, size_t at)
 {
-	size_t i = at + 1, ks, ke, vs, ve;
-	jsmntype_t vt;
-	int nt = 1;
-	char c;
+	struct json_flat m;
+	size_t i;
+	int nt = 1, r;
 
 	if (h->cap < 2)
 		emit_grow(h);
 	flat_tok(&h->tok[0], JSMN_OBJECT, 0, 0, -1);
-	while (i < len && FLAT_WS(s[i]))
-		i++;
-	if (i < len && s[i] == '}')
-		goto close;
-	for (;;) {
-		if (i >= len || s[i] != '"' ||
-		    (ke = flat_string(s, len, ks = i + 1)) == 0)
+	if ((r = json_flat_open(s, len, at, &i)) < 0)
+		return 0;
+	while (r == 0) {
+		if ((r = json_flat_member(s, len, &i, &m)) == 0)
 			return 0;
-		for (i = ke + 1; i < len && FLAT_WS(s[i]); i++)
-			;
-		if (i >= len || s[i] != ':')
-			return 0;
-		for (i++; i < len && FLAT_WS(s[i]); i++)
-			;
-		if (i >= len)
-			return 0;
-		c = s[i];
-		if (c == '"') {
-			if ((ve = flat_string(s, len, vs = i + 1)) == 0)
-				return 0;
-			i = ve + 1;
-			vt = JSMN_STRING;
-		} else if (c == '-' || is_digit(c)) {
-			if ((ve = flat_number(s, len, vs = i)) == 0)
-				return 0;
-			i = ve;
-			vt = JSMN_PRIMITIVE;
-		} else if (c == 't' || c == 'f' || c == 'n') {
-			if ((ve = flat_literal(s, len, vs = i)) == 0)
-				return 0;
-			i = ve;
-			vt = JSMN_PRIMITIVE;
-		} else
-			return 0;
+		r = r == 2;
 		if ((unsigned int)nt + 2 > h->cap)
 			emit_grow(h);
-		flat_tok(&h->tok[nt], JSMN_STRING, ks - at, ke - at, 0);
-		flat_tok(&h->tok[nt + 1], vt, vs - at, ve - at, nt);
+		flat_tok(&h->tok[nt], JSMN_STRING, m.ks - at, m.ke - at, 0);
+		flat_tok(&h->tok[nt + 1], m.type == JSON_STRING ? JSMN_STRING :
+		    JSMN_PRIMITIVE, m.vs - at, m.ve - at, nt);
 		h->tok[0].size++;
 		nt += 2;
-		while (i < len && FLAT_WS(s[i]))
-			i++;
-		if (i >= len)
-			return 0;
-		if (s[i] == '}')
-			break;
-		if (s[i] != ',')
-			return 0;
-		for (i++; i < len && FLAT_WS(s[i]); i++)
-			;
 	}
-close:
-	h->tok[0].end = (int)(i + 1 - at);
+	h->tok[0].end = (int)(i - at);
 	h->ntok = nt;
-	return i + 1;
+	return i;
 }
 
 /*
@@ -613,6 +491,14 @@ scan_run(struct scan *sc, const char *s, size_t len, int final,
 							goto save;
 						}
 						sc->split = 0;	/* passed */
+					}
+					if (c == '{' && h->direct != NULL &&
+					    (r = h->direct(h, s, len, start,
+					    &i)) >= 0) {
+						if (r != 0)
+							return r;
+						want = W_COMMA_OR_CLOSE;
+						continue;
 					}
 					element_begin(h, start);
 					if (c == '{' && (i = flat_element(h, s,
@@ -847,8 +733,20 @@ struct each_call {
 	struct each_hook h;	/* first: json_check calls it */
 	const char *src;
 	int (*each)(void *arg, const struct json *elem);
+	int (*direct)(void *arg, const char *s, size_t len, size_t at,
+	    size_t *end);
 	void *arg;
 };
+
+static int
+each_direct(struct each_hook *h, const char *s, size_t len, size_t at,
+    size_t *end)
+{
+	struct each_call *w = (struct each_call *)(void *)h;
+	int r = w->direct(w->arg, s, len, at, end);
+
+	return r < 0 ? -1 : r != 0;
+}
 
 static int
 each_element(struct each_hook *h, size_t start, size_t end, struct px_err *e)
@@ -896,14 +794,25 @@ json_each_start(const char *key,
 }
 
 void
+json_each_direct(struct json_each_stream *st, int (*direct)(void *arg,
+    const char *s, size_t len, size_t at, size_t *end))
+{
+	st->w.direct = direct;
+	st->w.h.direct = direct != NULL ? each_direct : NULL;
+}
+
+void
 json_each_restart(struct json_each_stream *st)
 {
 	const char *key = st->w.h.key;
 	int (*each)(void *, const struct json *) = st->w.each;
+	int (*direct)(void *, const char *, size_t, size_t, size_t *) =
+	    st->w.direct;
 	void *arg = st->w.arg;
 
 	free(st->w.h.tok);
 	stream_init(st, key, each, arg);
+	json_each_direct(st, direct);
 }
 
 /* A feed's scan_run returned rc: 0, or -1 with e (kept in st for the
@@ -970,9 +879,19 @@ span_main(void *arg)
 	struct span *sp = arg;
 	const char *s = sp->w.src;
 	size_t len = sp->len, i = sp->p, end;
+	int r;
 
 	sp->end = sp->p;
 	while (i < len && s[i] == '{') {
+		if (sp->w.h.direct != NULL &&
+		    (r = sp->w.h.direct(&sp->w.h, s, len, i, &end)) >= 0) {
+			sp->end = end;
+			if (r != 0) {
+				sp->stopped = 1;
+				break;
+			}
+			goto next;
+		}
 		element_begin(&sp->w.h, i);
 		if ((end = flat_element(&sp->w.h, s, len, i)) == 0)
 			break;
@@ -982,6 +901,7 @@ span_main(void *arg)
 			sp->stopped = 1;
 			break;
 		}
+next:
 		for (i = end; i < len && is_ws(s[i]); i++)
 			;
 		if (i >= len || s[i] != ',')
@@ -1027,6 +947,8 @@ json_each_split(struct json_each_stream *st, const char *src, size_t len,
 	sp.w.h.element = each_element;
 	sp.w.src = src;
 	sp.w.each = st->w.each;
+	sp.w.direct = st->w.direct;
+	sp.w.h.direct = st->w.h.direct;
 	sp.w.arg = fk->fork(st->w.arg);
 	sp.len = len;
 	sp.p = p;

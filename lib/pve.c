@@ -138,6 +138,27 @@ static const struct pve_field guest_f[] = {
 	PF_BOOL(GU, template, "template", 0),
 };
 
+/* The checks of a guest row read from its fields: 0, or -1 with why. */
+static int
+guest_check(struct pve_guest *x, const char *node, const char *type,
+    char *why, size_t n)
+{
+	if (x->type[0] == '\0' && type)
+		snprintf(x->type, sizeof(x->type), "%s", type);
+	if (strcmp(x->type, "qemu") != 0 && strcmp(x->type, "lxc") != 0) {
+		snprintf(why, n, "vmid %d: type is \"%s\", not qemu or lxc",
+		    x->vmid, x->type);
+		return -1;
+	}
+	if (x->vmid <= 0 || x->vmid > 999999999) {
+		snprintf(why, n, "vmid %d is not a VMID", x->vmid);
+		return -1;
+	}
+	if (x->node[0] == '\0' && node)
+		snprintf(x->node, sizeof(x->node), "%s", node);
+	return 0;
+}
+
 /* Fill x from guest object obj: 0 when it is a valid guest row, 1 when
  * it is a row of another kind (/cluster/resources), -1 with why when it
  * is malformed.  The rows of /nodes/{node}/{qemu,lxc} say neither node
@@ -176,21 +197,36 @@ guest_from(const struct json *j, int obj, const char *node, const char *type,
 	}
 	nocpu = json_num(j, tok[GUEST_F_MAXCPU], &d) != 0;
 read:
-	if (x->type[0] == '\0' && type)
-		snprintf(x->type, sizeof(x->type), "%s", type);
-	if (strcmp(x->type, "qemu") != 0 && strcmp(x->type, "lxc") != 0) {
-		snprintf(why, n, "vmid %d: type is \"%s\", not qemu or lxc",
-		    x->vmid, x->type);
+	if (guest_check(x, node, type, why, n) != 0)
 		return -1;
-	}
-	if (x->vmid <= 0 || x->vmid > 999999999) {
-		snprintf(why, n, "vmid %d is not a VMID", x->vmid);
-		return -1;
-	}
-	if (x->node[0] == '\0' && node)
-		snprintf(x->node, sizeof(x->node), "%s", node);
 	if (x->maxcpu == 0 && nocpu)
 		x->maxcpu = json_get_num(j, obj, "cpus", 0);
+	return 0;
+}
+
+/*
+ * guest_from on the text of a plain row (json_each_direct): 0 with x,
+ * *end past the row, 1 when it is a row of another kind; -1 when the
+ * tokens must read it (it is not plain, it is refused, or it says no
+ * "maxcpu" and "cpus" may stand in).
+ */
+static int
+guest_direct_from(const char *s, size_t len, size_t at, const char *node,
+    const char *type, struct pve_guest *x, size_t *end)
+{
+	char why[8];
+	uint64_t have;
+
+	memset(x, 0, sizeof(*x));
+	if (pve_row_direct(s, len, at, x, guest_f, PF_N(guest_f), &have,
+	    end) != 0)
+		return -1;
+	if (strcmp(x->type, "qemu") != 0 && strcmp(x->type, "lxc") != 0 &&
+	    x->type[0] != '\0')
+		return 1;
+	if (!(have & (1ull << GUEST_F_MAXCPU)) ||
+	    guest_check(x, node, type, why, sizeof(why)) != 0)
+		return -1;
 	return 0;
 }
 
@@ -259,6 +295,21 @@ guest_elem(void *arg, const struct json *el)
 	if (rc < 0)
 		guest_drop(w, row, why);
 	return rc == 0 ? w->cb(w->arg, &g) : 0;
+}
+
+/* guest_elem on the text of a plain row (json_each_direct). */
+static int
+guest_direct(void *arg, const char *s, size_t len, size_t at, size_t *end)
+{
+	struct guest_each *w = arg;
+	struct pve_guest g;
+	int rc;
+
+	if ((rc = guest_direct_from(s, len, at, w->node, w->type, &g,
+	    end)) < 0)
+		return -1;
+	w->row++;
+	return rc == 0 ? w->cb(w->arg, &g) != 0 : 0;
 }
 
 /* The reader of the list's second half (json_each_split): rows counted
@@ -348,10 +399,14 @@ pve_guests_each_call(struct px_call *k, const char *node, const char *type,
 	struct guest_each w = { node, type, cb, arg, NULL, 0, { 0 }, 0, 0, 0,
 	    NULL, NULL };
 	char *origin = px_xasprintf("%s %s", k->method, k->path);
+	struct json_each_stream *js;
 	int rc;
 
 	w.origin = origin;
-	rc = json_each(k->body.p, k->body.len, "data", guest_elem, &w, e);
+	js = json_each_start("data", guest_elem, &w);
+	json_each_direct(js, guest_direct);
+	rc = json_each_end(js, k->body.p, k->body.len, e);
+	json_each_free(js);
 	guests_drops(&w, rc == 0);
 	free(origin);
 	return guests_each_end(k, rc, e);
@@ -401,6 +456,7 @@ pve_guests_stream(struct px_call *k, const char *node, const char *type,
 	gs->w.arg = arg;
 	gs->w.origin = gs->origin;
 	gs->js = json_each_start("data", guest_elem, &gs->w);
+	json_each_direct(gs->js, guest_direct);
 	gs->restart = restart;
 	gs->restart_arg = restart_arg;
 	k->feed = guest_feed;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "enc.h"
+#include "json_flat.h"
 #include "pve_field.h"
 
 /* The most keys json_fields looks up in one call (its FIELDS_MAX). */
@@ -219,7 +220,10 @@ pve_fill_check(const struct json *j, int obj, void *dst,
 struct row_index {
 	const struct pve_field *f;
 	int nf;
-	int shared;		/* two keys fill one field ("pool", "vgname") */
+	/* two keys fill one field ("pool", "vgname"), or a key is not
+	 * a plain name: the general path only */
+	int shared;
+	uint64_t def;		/* the fields with a default not 0 */
 	signed char slot[ROW_SLOTS];	/* field ids, -1 empty */
 	/* the field that followed field q in the last row, next[q + 1]
 	 * (next[0]: the first): a row's keys come in its list's order */
@@ -245,6 +249,7 @@ row_index(const struct pve_field *f, int nf)
 	memset(x->slot, -1, sizeof(x->slot));
 	memset(x->next, -1, sizeof(x->next));
 	x->shared = 0;
+	x->def = 0;
 	for (int i = 0; i < nf; i++) {
 		unsigned int h;
 
@@ -252,6 +257,12 @@ row_index(const struct pve_field *f, int nf)
 			if (f[o].off == f[i].off)
 				x->shared = 1;
 		x->len[i] = strlen(f[i].key);
+		if (f[i].def != 0)
+			x->def |= 1ull << i;
+		for (size_t c = 0; c < x->len[i]; c++)
+			if (f[i].key[c] == '"' || f[i].key[c] == '\\' ||
+			    (unsigned char)f[i].key[c] < 0x20)
+				x->shared = 1;	/* not a name: never */
 		if (x->len[i] == 0)
 			continue;
 		for (h = key_hash(f[i].key, x->len[i]); x->slot[h] != -1;
@@ -307,16 +318,80 @@ row_field(const struct row_index *x, const char *raw, size_t n)
 	return -1;
 }
 
+/* The number -m (neg) or m, with frac fraction digits (m / 10^frac),
+ * into field f at p: 0, or 1 for the general path. */
+static int
+fast_int(const struct pve_field *f, char *p, int neg, uint64_t m, int frac)
+{
+	double d;
+
+	switch (f->t) {
+	case PF_INT:
+		if (frac != 0 || m > 2147483647u)
+			return 1;
+		*(int *)(void *)p = neg ? -(int)m : (int)m;
+		return 0;
+	case PF_LL:
+		if (frac != 0 || m > 9223372036854775807ull)
+			return 1;
+		*(long long *)(void *)p = neg ? -(long long)m : (long long)m;
+		return 0;
+	case PF_U64:
+		if (frac != 0 || (neg && m != 0))
+			return 1;
+		*(uint64_t *)(void *)p = m;
+		return 0;
+	case PF_NUM:
+		if (json_plain_double(neg, m, frac, &d) != 0)
+			return 1;
+		*(double *)(void *)p = d;
+		return 0;
+	case PF_BOOL:
+		if (json_plain_double(neg, m, frac, &d) != 0)
+			return 1;
+		*(int *)(void *)p = d != 0;
+		return 0;
+	default:
+		return 1;
+	}
+}
+
+/* The number raw[0..n) into field f at p: 0, or 1 for the general
+ * path. */
+static int
+fast_number(const struct pve_field *f, char *p, const char *raw, size_t n)
+{
+	uint64_t m;
+	int neg, frac;
+	size_t i;
+
+	/* An integer, the most of them: its digits here. */
+	neg = raw[0] == '-';
+	m = 0;
+	frac = 0;
+	i = (size_t)(json_eight_digits(raw + neg, raw + n, &m) - raw);
+	for (; i < n; i++) {
+		unsigned int dg = (unsigned char)raw[i] - '0';
+
+		if (dg > 9)
+			break;
+		m = m * 10 + dg;
+	}
+	if (i < n || i == (size_t)neg || i - (size_t)neg > 19 ||
+	    (raw[neg] == '0' && i - (size_t)neg > 1)) {
+		if (json_plain_text(raw, raw + n, &neg, &m, &frac) != 0)
+			return 1;
+	}
+	return fast_int(f, p, neg, m, frac);
+}
+
 /* A value of field f from raw[0..n) of type ty into p: 0, or 1 for the
  * general path. */
 static int
 fast_value(const struct pve_field *f, char *p, enum json_type ty,
     const char *raw, size_t n)
 {
-	uint64_t m;
-	int neg, frac;
 	size_t i;
-	double d;
 
 	if (ty == JSON_NULL) {		/* the default, as when absent */
 		switch (f->t) {
@@ -356,52 +431,104 @@ fast_value(const struct pve_field *f, char *p, enum json_type ty,
 	}
 	if (ty != JSON_NUMBER)
 		return 1;
-	/* An integer, the most of them: its digits here. */
-	neg = raw[0] == '-';
-	m = 0;
-	frac = 0;
-	i = (size_t)(json_eight_digits(raw + neg, raw + n, &m) - raw);
-	for (; i < n; i++) {
-		unsigned int dg = (unsigned char)raw[i] - '0';
+	return fast_number(f, p, raw, n);
+}
 
-		if (dg > 9)
-			break;
-		m = m * 10 + dg;
-	}
-	if (i < n || i == (size_t)neg || i - (size_t)neg > 19 ||
-	    (raw[neg] == '0' && i - (size_t)neg > 1)) {
-		if (json_plain_text(raw, raw + n, &neg, &m, &frac) != 0)
-			return 1;
-	}
-	switch (f->t) {
-	case PF_INT:
-		if (frac != 0 || m > 2147483647u)
-			return 1;
-		*(int *)(void *)p = neg ? -(int)m : (int)m;
-		return 0;
-	case PF_LL:
-		if (frac != 0 || m > 9223372036854775807ull)
-			return 1;
-		*(long long *)(void *)p = neg ? -(long long)m : (long long)m;
-		return 0;
-	case PF_U64:
-		if (frac != 0 || (neg && m != 0))
-			return 1;
-		*(uint64_t *)(void *)p = m;
-		return 0;
-	case PF_NUM:
-		if (json_plain_double(neg, m, frac, &d) != 0)
-			return 1;
-		*(double *)(void *)p = d;
-		return 0;
-	case PF_BOOL:
-		if (json_plain_double(neg, m, frac, &d) != 0)
-			return 1;
-		*(int *)(void *)p = d != 0;
-		return 0;
-	default:
+/* One row as pve_row_fast and pve_row_direct read it. */
+struct row_read {
+	struct row_index *x;
+	const struct pve_field *f;
+	char *dst;
+	uint64_t seen, val;	/* the fields given, those not null */
+	int prev;		/* the last field read, -1 */
+};
+
+/* 0 with rr ready, 1 when f needs the general path. */
+static int
+row_begin(struct row_read *rr, const struct pve_field *f, int nf, void *dst)
+{
+	if (nf > FILL_CHUNK)
 		return 1;
+	rr->x = row_index(f, nf);
+	if (rr->x->shared)
+		return 1;	/* which key wins: the general path's order */
+	rr->f = f;
+	rr->dst = dst;
+	rr->seen = rr->val = 0;
+	rr->prev = -1;
+	return 0;
+}
+
+/* The field named key[0..klen) in a row: its index (x->next learns
+ * it), -1 for none, -2 for the general path (given twice). */
+static inline int
+row_key(struct row_read *rr, int q)
+{
+	if (q < 0)
+		return -1;
+	rr->x->next[rr->prev + 1] = (signed char)q;
+	rr->prev = q;
+	return rr->seen & (1ull << q) ? -2 : q;
+}
+
+/* The field named key[0..klen): row_key's. */
+static inline int
+row_find(struct row_read *rr, const char *key, size_t klen)
+{
+	struct row_index *x = rr->x;
+	int g = x->next[rr->prev + 1];
+
+	if (g >= 0 && x->len[g] == klen && same_bytes(key, rr->f[g].key,
+	    klen))
+		return row_key(rr, g);	/* the guess holds */
+	return row_key(rr, row_field(x, key, klen));
+}
+
+/* Field q has been given a value of type ty. */
+static inline void
+row_got(struct row_read *rr, int q, enum json_type ty)
+{
+	rr->seen |= 1ull << q;
+	if (ty != JSON_NULL)
+		rr->val |= 1ull << q;
+}
+
+/* The member key[0..klen): value[0..vlen) of type ty: 0 read (or not a
+ * field's), 1 for the general path. */
+static inline int
+row_member(struct row_read *rr, const char *key, size_t klen,
+    enum json_type ty, const char *val, size_t vlen)
+{
+	const struct pve_field *f = rr->f;
+	int q = row_find(rr, key, klen);
+
+	if (q == -1)	/* not a field; an escaped key may be a name */
+		return memchr(key, '\\', klen) != NULL;
+	if (q < 0 || fast_value(&f[q], rr->dst + f[q].off, ty, val, vlen) != 0)
+		return 1;
+	row_got(rr, q, ty);
+	return 0;
+}
+
+/* The row read: 0, or 1 for the general path. */
+static int
+row_end(struct row_read *rr, uint64_t *have)
+{
+	const struct pve_field *f = rr->f;
+
+	/* The key: there, not null, not empty (the general path says
+	 * what is wrong). */
+	if (!(rr->val & 1) || (f[0].t == PF_STR && (rr->dst + f[0].off)[0] ==
+	    '\0'))
+		return 1;
+	for (uint64_t d = rr->x->def & ~rr->seen; d != 0; d &= d - 1) {
+		int q = __builtin_ctzll(d);
+
+		fast_value(&f[q], rr->dst + f[q].off, JSON_NULL, NULL, 0);
 	}
+	if (have != NULL)
+		*have = rr->val;
+	return 0;
 }
 
 int
@@ -409,50 +536,111 @@ pve_row_fast(const struct json *j, int obj, void *dst,
     const struct pve_field *f, int nf, uint64_t *have)
 {
 	struct json_member mb[FILL_CHUNK];
-	struct row_index *x;
-	uint64_t seen = 0, val = 0;
-	int i, q, g, nm, prev = -1;
+	struct row_read rr;
+	int i, nm;
 
-	if (nf > FILL_CHUNK ||
+	if (row_begin(&rr, f, nf, dst) != 0 ||
 	    (nm = json_members(j, obj, mb, FILL_CHUNK)) < 0)
 		return 1;
-	x = row_index(f, nf);
-	if (x->shared)
-		return 1;	/* which key wins: the general path's order */
-	for (i = 0; i < nm; i++) {
-		enum json_type ty = mb[i].type;
-
-		g = x->next[prev + 1];
-		if (g >= 0 && x->len[g] == mb[i].klen &&
-		    same_bytes(mb[i].key, f[g].key, mb[i].klen))
-			q = g;		/* the guess holds */
-		else if ((q = row_field(x, mb[i].key, mb[i].klen)) < 0) {
-			if (memchr(mb[i].key, '\\', mb[i].klen) != NULL)
-				return 1;	/* it may be a name, escaped */
-			continue;
-		}
-		x->next[prev + 1] = (signed char)q;
-		prev = q;
-		if (seen & (1ull << q))
-			return 1;	/* given twice: the general path */
-		if (fast_value(&f[q], (char *)dst + f[q].off, ty, mb[i].val,
-		    mb[i].vlen) != 0)
+	for (i = 0; i < nm; i++)
+		if (row_member(&rr, mb[i].key, mb[i].klen, mb[i].type,
+		    mb[i].val, mb[i].vlen) != 0)
 			return 1;
-		seen |= 1ull << q;
-		if (ty != JSON_NULL)
-			val |= 1ull << q;
-	}
-	/* The key: there, not null, not empty (the general path says
-	 * what is wrong). */
-	if (!(val & 1) || (f[0].t == PF_STR && ((char *)dst + f[0].off)[0] ==
-	    '\0'))
+	return row_end(&rr, have);
+}
+
+/*
+ * One member of a row from its text at s[*i]: 0 with *i past the ',' or
+ * the '}' after it (*last set for the '}'), 1 for the general path.  The
+ * key is first compared with the name the row's list has after the
+ * last field (it is then known whole and plain, without a scan); a
+ * string for a string field and a plain integer for a number field are
+ * checked, read and stored in one pass.
+ */
+static inline int
+direct_member(struct row_read *rr, const char *s, size_t len, size_t *i,
+    int *last)
+{
+	const struct pve_field *f = rr->f, *fq;
+	struct row_index *x = rr->x;
+	size_t ks = *i + 1, ke, k, vs, ve, kl;
+	enum json_type ty;
+	uint64_t m;
+	int q, g, neg, r;
+	char *p;
+
+	if (*i >= len || s[*i] != '"')
 		return 1;
-	for (q = 0; q < nf; q++)
-		if (!(seen & (1ull << q)) && f[q].def != 0)
-			fast_value(&f[q], (char *)dst + f[q].off, JSON_NULL,
-			    NULL, 0);
-	if (have != NULL)
-		*have = val;
+	g = x->next[rr->prev + 1];
+	if (g >= 0 && (kl = x->len[g]) < len - ks && s[ks + kl] == '"' &&
+	    same_bytes(s + ks, f[g].key, kl)) {
+		ke = ks + kl;	/* a name of the table: plain */
+		q = row_key(rr, g);
+	} else {
+		if ((ke = json_flat_string(s, len, ks)) == 0)
+			return 1;
+		q = row_find(rr, s + ks, ke - ks);
+	}
+	if (q == -2)
+		return 1;
+	k = ke + 1;
+	if (k < len && s[k] != ':')	/* whitespace is rare: not looked for */
+		k = json_flat_ws(s, len, k);
+	if (k >= len || s[k] != ':')
+		return 1;
+	if (++k < len && JSON_FLAT_WS(s[k]))
+		k = json_flat_ws(s, len, k);
+	if (k >= len)
+		return 1;
+	fq = q >= 0 ? &f[q] : NULL;
+	p = q >= 0 ? rr->dst + fq->off : NULL;
+	if (fq != NULL && fq->t == PF_STR && s[k] == '"') {
+		if ((ve = json_flat_ascii(s, len, vs = k + 1)) == 0 ||
+		    ve - vs >= fq->size)
+			return 1;
+		memcpy(p, s + vs, ve - vs);
+		p[ve - vs] = '\0';
+		ty = JSON_STRING;
+		k = ve + 1;
+	} else if (fq != NULL && fq->t != PF_STR && (s[k] == '-' ||
+	    json_flat_digit(s[k])) && (ve = json_flat_int(s, len, k, &neg,
+	    &m)) != 0) {
+		if (fast_int(fq, p, neg, m, 0) != 0)
+			return 1;
+		ty = JSON_NUMBER;
+		k = ve;
+	} else {
+		if ((k = json_flat_value(s, len, k, &vs, &ve, &ty)) == 0 ||
+		    (fq != NULL && fast_value(fq, p, ty, s + vs, ve - vs) != 0))
+			return 1;
+	}
+	if (q >= 0)
+		row_got(rr, q, ty);
+	if ((r = json_flat_next(s, len, k, i)) == 0)
+		return 1;
+	*last = r == 2;
+	return 0;
+}
+
+int
+pve_row_direct(const char *s, size_t len, size_t at, void *dst,
+    const struct pve_field *f, int nf, uint64_t *have, size_t *end)
+{
+	struct row_read rr;
+	size_t i;
+	int last, nm = 0;
+
+	if (row_begin(&rr, f, nf, dst) != 0 ||
+	    (last = json_flat_open(s, len, at, &i)) < 0)
+		return 1;
+	while (!last)
+		/* more members than json_members takes: as pve_row_fast */
+		if (++nm > FILL_CHUNK ||
+		    direct_member(&rr, s, len, &i, &last) != 0)
+			return 1;
+	if (row_end(&rr, have) != 0)
+		return 1;
+	*end = i;
 	return 0;
 }
 

@@ -82,6 +82,13 @@ int pve_row_check_keys(const struct json *j, int obj, const int *tok,
  * needs pve_row_check (zero dst again first).  At most 64 fields. */
 int pve_row_fast(const struct json *j, int obj, void *dst,
     const struct pve_field *f, int nf, uint64_t *have);
+/* pve_row_fast on the text of a row, without its tokens: the object
+ * whose '{' is s[at], in s[0..len).  0 when it is a flat object
+ * (json_flat.h) that pve_row_fast would read, read as it would, with
+ * *end past its '}'; 1 when the row needs the tokens (zero dst again
+ * first). */
+int pve_row_direct(const char *s, size_t len, size_t at, void *dst,
+    const struct pve_field *f, int nf, uint64_t *have, size_t *end);
 /* Report row (its index in the array) as dropped, with px_drop: from
  * j->origin (the request, "GET /nodes"), else what. */
 void pve_row_drop(const struct json *j, const char *what, int row,

@@ -20,6 +20,7 @@
 
 #include "clock.h"
 #include "json.h"
+#include "json_flat.h"
 #include "recorded.h"
 #include "tap.h"
 
@@ -1709,6 +1710,10 @@ each_whole(const char *src, size_t len, struct each_seen *w)
 	w->rc = json_each(src, len, "data", each_hash, w, &w->e);
 }
 
+/* json_each_direct's reader for feed_cut's stream, or NULL. */
+static int (*feed_direct)(void *arg, const char *s, size_t len, size_t at,
+    size_t *end);
+
 /* The same text fed cut before each of cuts[0..ncuts) (increasing), every
  * piece in a fresh copy of the text so far (a growing body moves). */
 static void
@@ -1722,6 +1727,8 @@ feed_cut(const char *src, size_t len, const size_t *cuts, int ncuts,
 	int frc = 0;
 
 	st = json_each_start("data", each, arg);
+	if (feed_direct != NULL)
+		json_each_direct(st, feed_direct);
 	for (int q = 0; q < ncuts; q++) {
 		copy = malloc(cuts[q] + 1);
 		memcpy(copy, src, cuts[q]);
@@ -2071,6 +2078,214 @@ test_each_split(void)
 	free(big);
 }
 
+/* ---- json_each_direct ---- */
+
+/*
+ * A reader that sees each element's text, through each or through its
+ * direct reader (json_flat.h's grammar), which declines the objects
+ * with a key "decl": the texts, in order, hashed; a second reader
+ * (json_each_split) keeps them for its join.  An element whose text
+ * holds stop stops the reading, whichever way it came.
+ */
+struct dreader {
+	int half;
+	struct each_seen *w;
+	struct buf keep;
+	const char *stop;
+	int direct, declined;
+	struct dreader *first;
+};
+
+static int
+dreader_seen(struct dreader *r, const char *p, size_t n)
+{
+	if (r->half) {
+		buf_add(&r->keep, &n, sizeof(n));
+		buf_add(&r->keep, &p, sizeof(p));
+	} else {
+		fnv(&r->w->hash, &n, sizeof(n));
+		fnv(&r->w->hash, p, n);
+		r->w->nel++;
+	}
+	return r->stop != NULL && memmem(p, n, r->stop, strlen(r->stop)) !=
+	    NULL;
+}
+
+static int
+dreader_each(void *arg, const struct json *el)
+{
+	return dreader_seen(arg, el->src, el->len);
+}
+
+static int
+dreader_direct(void *arg, const char *s, size_t len, size_t at, size_t *end)
+{
+	struct dreader *r = arg, *c = r->first ? r->first : r;
+	struct json_flat m;
+	size_t i;
+	int k;
+
+	if ((k = json_flat_open(s, len, at, &i)) < 0)
+		return -1;
+	while (k == 0) {
+		if ((k = json_flat_member(s, len, &i, &m)) == 0 ||
+		    (m.ke - m.ks == 4 && memcmp(s + m.ks, "decl", 4) == 0)) {
+			__atomic_fetch_add(&c->declined, 1, __ATOMIC_RELAXED);
+			return -1;
+		}
+		k = k == 2;
+	}
+	__atomic_fetch_add(&c->direct, 1, __ATOMIC_RELAXED);
+	*end = i;
+	return dreader_seen(r, s + at, i - at);
+}
+
+static void *
+dreader_fork(void *arg)
+{
+	struct dreader *r = arg, *h = calloc(1, sizeof(*h));
+
+	h->half = 1;
+	h->stop = r->stop;
+	h->first = r;
+	return h;
+}
+
+static void
+dreader_join(void *arg, void *arg2, int keep)
+{
+	struct dreader *r = arg, *h = arg2;
+	const char *p = h->keep.p, *end = p + h->keep.len;
+
+	while (keep && p != NULL && p < end) {
+		size_t n;
+		const char *t;
+
+		memcpy(&n, p, sizeof(n));
+		p += sizeof(n);
+		memcpy(&t, p, sizeof(t));
+		p += sizeof(t);
+		dreader_seen(r, t, n);
+	}
+	buf_free(&h->keep);
+	free(h);
+}
+
+/* src through json_each (each only) and, cut at every byte (every 0)
+ * and n times at random bytes, with the direct reader, split past min
+ * (fk) or not: how many differ; the direct reads and declines are added
+ * to *direct and *declined. */
+static int
+direct_splits(const char *src, size_t len, int n, int every,
+    const char *stop, int split, unsigned int *seed, int *direct,
+    int *declined)
+{
+	struct json_each_fork fk = { dreader_fork, dreader_join, 64 };
+	struct each_seen whole, part;
+	struct dreader r;
+	size_t cuts[64];
+	int bad = 0, nc;
+
+	seen_init(&whole);
+	memset(&r, 0, sizeof(r));
+	r.w = &whole;
+	r.stop = stop;
+	whole.rc = json_each(src, len, "data", dreader_each, &r, &whole.e);
+	feed_direct = dreader_direct;
+	for (int q = -1; q < n; q++) {
+		if (q == -1 && !every)
+			continue;
+		nc = 0;
+		if (q >= 0 && len > 1) {
+			size_t at = 0;
+
+			for (; nc < 63; nc++) {
+				at += 1 + (size_t)rand_r(seed) % (len / 8 + 2);
+				if (at >= len)
+					break;
+				cuts[nc] = at;
+			}
+			cuts[nc++] = len;
+		}
+		for (size_t k = q == -1 ? 0 : len; k <= len; k++) {
+			if (q == -1)
+				cuts[(nc = 1) - 1] = k;
+			seen_init(&part);
+			memset(&r, 0, sizeof(r));
+			r.w = &part;
+			r.stop = stop;
+			feed_cut(src, len, cuts, nc, dreader_each, &r,
+			    split ? &fk : NULL, &part);
+			bad += !seen_same(&whole, &part);
+			*direct += r.direct;
+			*declined += r.declined;
+		}
+	}
+	feed_direct = NULL;
+	return bad;
+}
+
+static void
+test_each_direct(void)
+{
+	unsigned int seed = 17;
+	int bad = 0, direct = 0, declined = 0;
+	static const char *const texts[] = {
+		"{\"data\":[{\"a\":1},{\"decl\":2},{\"a\":[3]},{}]}",
+		"{\"data\":[ { \"a\" : 1 } , {\"a\":\"x\\ty\"},{\"a\":2}]}",
+		"{\"data\":[{\"a\":1},{\"a\":2},{\"a\":3},{\"a\":tru}]}",
+		"{\"data\":[{\"a\":1},{\"a\":01}]}",
+		"{\"data\":[{\"a\":1},{\"a\":2,}]}",
+		"{\"data\":[{\"a\":1}{\"a\":2}]}",
+		"{\"data\":[{\"a\":1},{\"a\":2}",
+		"{\"data\":[{\"a\":1},{\"a\":2}]} x",
+		"{\"x\":[{\"a\":1}],\"data\":[{\"a\":1},7,{\"a\":\"\x01\"}]}",
+		"{\"data\":[{\"a\":1e5,\"b\":-0.5,\"c\":null,\"d\":true}]}",
+	};
+	char *big, *p;
+	size_t n;
+
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+		for (int split = 0; split < 2; split++)
+			bad += direct_splits(texts[i], strlen(texts[i]), 20, 1,
+			    NULL, split, &seed, &direct, &declined);
+	is_int(bad, 0, "json_each_direct: %zu texts, valid and not, cut at "
+	    "every byte and at random bytes, split or not: the elements "
+	    "and the result of json_each", sizeof(texts) /
+	    sizeof(texts[0]));
+
+	big = split_text(3000, &seed);
+	n = strlen(big);
+	/* some rows the direct reader declines */
+	for (p = big; (p = strstr(p, "\"name\":\"vm-1")) != NULL; p += 4)
+		memcpy(p + 1, "decl", 4);
+	bad = direct_splits(big, n, 20, 0, NULL, 0, &seed, &direct,
+	    &declined);
+	bad += direct_splits(big, n, 20, 0, NULL, 1, &seed, &direct,
+	    &declined);
+	/* a stop in a row read directly, and in one declined */
+	p = strstr(big + n / 3, "\"name\":\"vm-");
+	memcpy(p + 8, "STO", 3);
+	p = strstr(big + n / 2, "\"decl\":\"vm-");
+	memcpy(p + 8, "STP", 3);
+	for (int split = 0; split < 2; split++) {
+		bad += direct_splits(big, n, 10, 0, "STO", split, &seed,
+		    &direct, &declined);
+		bad += direct_splits(big, n, 10, 0, "STP", split, &seed,
+		    &direct, &declined);
+	}
+	p = strstr(big + n - 3000, "\"vmid\":");
+	p[7] = '+';
+	bad += direct_splits(big, n, 10, 0, NULL, 1, &seed, &direct,
+	    &declined);
+	is_int(bad, 0, "json_each_direct: 3,000 rows of every kind (%zu "
+	    "bytes), cut at random, split or not, a stop, a bad byte near "
+	    "the end: as json_each", n);
+	ok(direct > 10000 && declined > 1000, "json_each_direct: %d elements "
+	    "read directly, %d declined", direct, declined);
+	free(big);
+}
+
 static void
 test_each_pieces(void)
 {
@@ -2342,6 +2557,7 @@ main(void)
 	test_recorded();
 	test_each_pieces();
 	test_each_split();
+	test_each_direct();
 	test_each_flat();
 	return done_testing();
 }

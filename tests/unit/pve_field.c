@@ -59,19 +59,52 @@ static const char *const keys[] = {
 	"other", "i\\u0064", "n\\u0061me", "p\\u006frt", "ID", "", "idx",
 };
 
+/* pve_row_direct on text (the whole object, at its '{' = text[at])
+ * against pve_row_fast's a and *have: 1 when it declined, or took it as
+ * the fast path did (same bytes, same fields), ending at the '}'. */
+static int direct_taken;
+
+static int
+direct_same(const char *text, size_t at, size_t len, int rf,
+    const struct row *a, uint64_t have)
+{
+	struct row d;
+	uint64_t dhave = 0;
+	size_t end = 0;
+
+	memset(&d, 0, sizeof(d));
+	if (pve_row_direct(text, len, at, &d, row_f, PF_N(row_f), &dhave,
+	    &end) != 0)
+		return 1;
+	direct_taken++;
+	if (rf == 0 && memcmp(&d, a, sizeof(d)) == 0 && dhave == have &&
+	    end > at && text[end - 1] == '}')
+		return 1;
+	printf("#   %s: direct took it (end %zu), fast %d, have %llx/%llx, "
+	    "id %d/%d name \"%s\"/\"%s\"\n", text + at, end, rf,
+	    (unsigned long long)dhave, (unsigned long long)have, d.id, a->id,
+	    d.name, a->name);
+	return 0;
+}
+
 /* Both readers on object obj: 1 when they agree (the fast path declined,
- * or it took the row and the general path reads the same bytes). */
+ * or it took the row and the general path reads the same bytes), and
+ * pve_row_direct on its text agrees with pve_row_fast. */
 static int
 row_same(const struct json *j, int obj, int *fast, const char *text)
 {
 	struct row a, b;
 	char why[256];
+	uint64_t have = 0;
 	int rf, rc;
 
 	memset(&a, 0, sizeof(a));
 	memset(&b, 0, sizeof(b));
-	rf = pve_row_fast(j, obj, &a, row_f, PF_N(row_f), NULL);
+	rf = pve_row_fast(j, obj, &a, row_f, PF_N(row_f), &have);
 	rc = pve_row_check(j, obj, &b, row_f, PF_N(row_f), why, sizeof(why));
+	if (obj == 0 && text[0] == '{' &&
+	    !direct_same(text, 0, strlen(text), rf, &a, have))
+		return 0;
 	if (rf != 0)
 		return 1;
 	(*fast)++;
@@ -180,6 +213,85 @@ test_row_fast_random(void)
 	    "pve_row_check reads the same", n);
 	ok(fast > n / 20 && fast < n, "pve_row_fast: both paths taken "
 	    "(%d of %d rows fast)", fast, n);
+}
+
+/*
+ * pve_row_direct reads the text itself, so it must refuse every text that
+ * is not a whole valid object (the general scanner then says what is
+ * wrong) and never read past len: each row of the random set cut at
+ * every byte, and with a byte changed at every place to each of the
+ * bytes that matter to the grammar.  What it takes must be a valid
+ * object that pve_row_fast reads the same.
+ */
+static int
+direct_hostile(const char *text, size_t len, int *taken)
+{
+	struct row d, a;
+	struct json j;
+	uint64_t have = 0, fhave = 0;
+	size_t end = 0;
+	char *copy = malloc(len + 1);
+	int ok_ = 1;
+
+	/* exactly len bytes, so that ASan sees a read past them */
+	memcpy(copy, text, len);
+	memset(&d, 0, sizeof(d));
+	if (pve_row_direct(copy, len, 0, &d, row_f, PF_N(row_f), &have,
+	    &end) == 0) {
+		(*taken)++;
+		memset(&a, 0, sizeof(a));
+		ok_ = end <= len && copy[end - 1] == '}' &&
+		    json_parse(&j, copy, end, NULL) == 0;
+		if (ok_) {
+			ok_ = pve_row_fast(&j, 0, &a, row_f, PF_N(row_f),
+			    &fhave) == 0 && memcmp(&a, &d, sizeof(a)) == 0 &&
+			    fhave == have;
+			json_free(&j);
+		}
+		if (!ok_)
+			printf("#   took %.*s (end %zu of %zu)\n", (int)len,
+			    copy, end, len);
+	}
+	free(copy);
+	return ok_;
+}
+
+static void
+test_row_direct_hostile(void)
+{
+	static const char bytes[] = "\"\\{}[],: \t\n0-.eE+tfnx\x7f\x80\x01";
+	static const char *const rows[] = {
+		"{\"id\":1,\"name\":\"abcdefg\",\"note\":\"0123\","
+		    "\"port\":8006,\"ll\":-5,\"u\":18446744073709551615,"
+		    "\"num\":0.25,\"on\":false,\"off\":true}",
+		"{ \"id\" : 12 , \"u\" : 0 , \"name\" : null }",
+		"{\"id\":7,\"other\":[1,2],\"u\":3}",
+		"{\"id\":7,\"name\":\"a\\\"b\",\"u\":3}",
+		"{\"id\":-0,\"num\":1e3,\"ll\":9223372036854775807}",
+		"{}",
+	};
+	int bad = 0, n = 0, taken = 0;
+
+	for (int r = 0; r < PF_N(rows); r++) {
+		const char *t = rows[r];
+		size_t len = strlen(t);
+		char *m = malloc(len + 1);
+
+		for (size_t cut = 1; cut <= len; cut++, n++)
+			bad += !direct_hostile(t, cut, &taken);
+		for (size_t at = 0; at < len; at++)
+			for (size_t b = 0; b < sizeof(bytes) - 1; b++, n++) {
+				memcpy(m, t, len + 1);
+				m[at] = bytes[b];
+				bad += !direct_hostile(m, len, &taken);
+			}
+		free(m);
+	}
+	is_int(bad, 0, "pve_row_direct: %d cut and changed rows: it takes "
+	    "only a whole valid object, read as pve_row_fast reads it, "
+	    "and never reads past the text", n);
+	ok(taken > 0 && taken < n, "pve_row_direct: both taken and "
+	    "declined (%d of %d)", taken, n);
 }
 
 /* Two keys for one field ("pool", else "vgname": pve_fill's documented
@@ -305,7 +417,10 @@ main(void)
 {
 	test_row_fast_values();
 	test_row_fast_random();
+	ok(direct_taken > 1000, "pve_row_direct: took %d of the rows above, "
+	    "each as pve_row_fast", direct_taken);
 	test_row_fast_shared();
+	test_row_direct_hostile();
 	test_guests_each_kinds();
 	return done_testing();
 }
