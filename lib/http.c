@@ -109,6 +109,17 @@ px_call_init(struct px_call *k, struct px_client *c, const char *method,
 	k->form = form ? px_xstrdup(form) : NULL;
 }
 
+char *
+px_call_origin(const struct px_call *k)
+{
+	const struct px_client *c = k->c;
+
+	if (c != NULL && c->name_profile && c->p != NULL)
+		return px_xasprintf("%s %s on profile %s", k->method, k->path,
+		    c->p->name);
+	return px_xasprintf("%s %s", k->method, k->path);
+}
+
 void
 px_call_free(struct px_call *k)
 {

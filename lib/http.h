@@ -37,6 +37,9 @@ struct px_client_opts {
 				   whose credential is the api_prefix
 				   ("/bot<TOKEN>"), so -v logs never show the
 				   prefix; a URL without a port means 443 */
+	int name_profile;	/* one of several profiles read at once: the
+				   reports of its answers (px_call_origin)
+				   name the profile */
 };
 
 /* Connect a profile: secret, TLS trust, login.  NULL with e set.  It
@@ -141,6 +144,10 @@ int px_call_run(struct px_call *k, size_t n);
 /* Free what k owns (path, form, body, the transfer); k itself is the
  * caller's. */
 void px_call_free(struct px_call *k);
+/* Where k's answer came from, for reports about its rows (px_drop):
+ * "GET /nodes", or "GET /nodes on profile NAME" when the client's
+ * options said name_profile.  Free it. */
+char *px_call_origin(const struct px_call *k);
 
 /*
  * GET a public file at url: https only (redirects too), trusted by the

@@ -186,6 +186,7 @@ px_client_new(const struct px_conf *conf, const struct px_profile *p,
 	c->conf = conf;
 	c->p = p;
 	c->verbose = o ? o->verbose : 0;
+	c->name_profile = o ? o->name_profile : 0;
 	c->base = px_xasprintf("%s%s", p->url,
 	    o && o->api_prefix ? o->api_prefix : "/api2/json");
 	c->hostport = url_hostport(p->url, o && o->no_auth ? 443 :

@@ -46,6 +46,7 @@ struct px_client {
 	char pin[64];		/* sha256//BASE64 when pinning */
 	char seen_fp[96];	/* fingerprint seen on the probe */
 	int verbose;
+	int name_profile;	/* px_client_opts's */
 	int hide_prefix;	/* the API prefix is a credential: never log it */
 	double bucket, bucket_at;	/* rate limit: tokens, last refill */
 	int in_login;

@@ -15,6 +15,8 @@
 int
 px_reply_take(struct px_call *k, struct px_reply *r, struct px_err *e)
 {
+	char *origin;
+
 	memset(r, 0, sizeof(*r));
 	r->data = -1;
 	r->body = k->body;
@@ -30,7 +32,9 @@ px_reply_take(struct px_call *k, struct px_reply *r, struct px_err *e)
 		px_reply_free(r);
 		return -1;
 	}
-	json_origin(&r->j, "%s %s", k->method, k->path);
+	origin = px_call_origin(k);
+	json_origin(&r->j, "%s", origin);
+	free(origin);
 	r->data = json_get(&r->j, 0, "data");
 	if (json_is_null(&r->j, r->data))
 		r->data = -1;
@@ -398,7 +402,7 @@ pve_guests_each_call(struct px_call *k, const char *node, const char *type,
 {
 	struct guest_each w = { node, type, cb, arg, NULL, 0, { 0 }, 0, 0, 0,
 	    NULL, NULL };
-	char *origin = px_xasprintf("%s %s", k->method, k->path);
+	char *origin = px_call_origin(k);
 	struct json_each_stream *js;
 	int rc;
 
@@ -449,7 +453,7 @@ pve_guests_stream(struct px_call *k, const char *node, const char *type,
 {
 	struct pve_guest_stream *gs = px_xcalloc(1, sizeof(*gs));
 
-	gs->origin = px_xasprintf("%s %s", k->method, k->path);
+	gs->origin = px_call_origin(k);
 	gs->w.node = node;
 	gs->w.type = type;
 	gs->w.cb = cb;

@@ -70,7 +70,8 @@ static void *
 contact_run(void *arg)
 {
 	struct contact *k = arg;
-	struct px_client_opts o = { .verbose = X.verbose };
+	struct px_client_opts o = { .verbose = X.verbose,
+	    .name_profile = 1 };
 
 	k->c = px_client_new(&X.conf, k->p, &o, &k->err);
 	tui_mailbox_send(&contacts, k);

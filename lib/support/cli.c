@@ -97,7 +97,9 @@ int
 cli_targets(struct px_cli *x, int all, struct px_target **out, int *n,
     struct px_err *e)
 {
-	struct px_client_opts o = { .verbose = x->verbose };
+	/* several profiles read at once: reports name theirs */
+	struct px_client_opts o = { .verbose = x->verbose,
+	    .name_profile = 1 };
 	struct px_target *t;
 	int k = 0;
 

@@ -113,6 +113,10 @@ unlike "$err" "ignored row" "nor its dropped rows"
 run px ls -A -f tsv -c vmid guests
 like "$out" "^100" "-A: the good profile's rows"
 is "$(printf '%s\n' "$err" | grep -c 'ignored row')" 1 "-A: only the valid answer's dropped row"
+like "$err" "px ls: ignored row 1 of $res on profile cut: vmid -1 is not a VMID" \
+	"-A: the report names the profile the row came from"
+run px ls -p cut -f tsv -c vmid guests
+unlike "$err" "on profile" "one profile: the report names none"
 kill $f2 $f3 2>/dev/null; wait $f2 $f3 2>/dev/null
 
 # --- an answer of 1,500 bad rows: 1,000 are named, the rest counted in
