@@ -8,7 +8,9 @@
  *     json_num.c    typed values, number text in the C locale
  *     json_write.c  escaping and the writer
  *
- * Each file calls only into the files listed before it.
+ * Each file calls only into the files listed before it.  json_flat.h
+ * (the grammar of a flat object, inline) is shared with pve_field.c,
+ * which reads a big list's plain rows from the text itself.
  *
  * jsmn: JSMN_PARENT_LINKS changes jsmntok_t, so every file sees jsmn
  * through here.  Its code is compiled once, static, in json.c (which
