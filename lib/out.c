@@ -6,6 +6,8 @@
  * row costs no allocation, and 100,000 rows of 15 columns are a few
  * megabytes.  Nothing is formatted until out_print, which picks the
  * columns (-c), orders the rows (-s) through an index, and renders.
+ * A stream (out_stream) keeps one row, and a tsv stream none: each cell
+ * goes into its line as it is set (direct_put).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -60,6 +62,15 @@ struct out {
 	int hold, hnrow, hemitted, hsopen;
 	size_t htext, hsb;
 	struct jw hsw;
+	/* A tsv stream writes each cell into sb as it is set, and keeps
+	 * no cells (a listing sets 200,000 of them): dpos[col] is a
+	 * column's place in the line (-1: not shown), dseg[p] where the
+	 * text of place p starts in sb, dnext the first place of the open
+	 * row not written yet. */
+	int direct, dnext;
+	int *dpos;
+	size_t *dseg;
+	struct buf dtmp;	/* a cell set again */
 };
 
 /* A sort key of -s. */
@@ -124,6 +135,9 @@ out_free(struct out *o)
 	buf_free(&o->text);
 	free(o->svis);
 	buf_free(&o->sb);
+	free(o->dpos);
+	free(o->dseg);
+	buf_free(&o->dtmp);
 	free(o);
 }
 
@@ -134,12 +148,21 @@ out_record(struct out *o)
 }
 
 static void stream_row(struct out *o);
+static void direct_put(struct out *o, int col, const struct cell *c,
+    const char *s);
 
 void
 out_row(struct out *o)
 {
 	size_t ncell = (size_t)o->ncol;
 
+	if (o->direct) {
+		if (o->nrow == 1)
+			stream_row(o);	/* the previous row's end */
+		o->nrow = 1;
+		o->dnext = 0;
+		return;
+	}
 	if (o->stream && o->nrow == 1) {
 		/* The previous row is complete: out it goes. */
 		stream_row(o);
@@ -172,9 +195,15 @@ cur(struct out *o, int col)
 void
 out_str(struct out *o, int col, const char *s)
 {
-	struct cell *c = cur(o, col);
+	struct cell *c;
 
-	if (c == NULL)
+	if (o->direct) {
+		struct cell d = { .kind = s != NULL ? K_STR : K_NULL };
+
+		direct_put(o, col, &d, s);
+		return;
+	}
+	if ((c = cur(o, col)) == NULL)
 		return;
 	if (s == NULL) {
 		c->kind = K_NULL;
@@ -188,9 +217,15 @@ out_str(struct out *o, int col, const char *s)
 void
 out_int(struct out *o, int col, long long v)
 {
-	struct cell *c = cur(o, col);
+	struct cell *c;
 
-	if (c == NULL)
+	if (o->direct) {
+		struct cell d = { .v.i = v, .kind = K_INT };
+
+		direct_put(o, col, &d, NULL);
+		return;
+	}
+	if ((c = cur(o, col)) == NULL)
 		return;
 	c->kind = K_INT;
 	c->v.i = v;
@@ -199,9 +234,15 @@ out_int(struct out *o, int col, long long v)
 void
 out_uint(struct out *o, int col, uint64_t v)
 {
-	struct cell *c = cur(o, col);
+	struct cell *c;
 
-	if (c == NULL)
+	if (o->direct) {
+		struct cell d = { .v.u = v, .kind = K_UINT };
+
+		direct_put(o, col, &d, NULL);
+		return;
+	}
+	if ((c = cur(o, col)) == NULL)
 		return;
 	c->kind = K_UINT;
 	c->v.u = v;
@@ -210,9 +251,15 @@ out_uint(struct out *o, int col, uint64_t v)
 void
 out_num(struct out *o, int col, double v)
 {
-	struct cell *c = cur(o, col);
+	struct cell *c;
 
-	if (c == NULL)
+	if (o->direct) {
+		struct cell d = { .v.d = v, .kind = K_NUM };
+
+		direct_put(o, col, &d, NULL);
+		return;
+	}
+	if ((c = cur(o, col)) == NULL)
 		return;
 	c->kind = K_NUM;
 	c->v.d = v;
@@ -221,9 +268,15 @@ out_num(struct out *o, int col, double v)
 void
 out_bool(struct out *o, int col, int v)
 {
-	struct cell *c = cur(o, col);
+	struct cell *c;
 
-	if (c == NULL)
+	if (o->direct) {
+		struct cell d = { .v.i = v != 0, .kind = K_BOOL };
+
+		direct_put(o, col, &d, NULL);
+		return;
+	}
+	if ((c = cur(o, col)) == NULL)
 		return;
 	c->kind = K_BOOL;
 	c->v.i = v != 0;
@@ -232,9 +285,15 @@ out_bool(struct out *o, int col, int v)
 void
 out_null(struct out *o, int col)
 {
-	struct cell *c = cur(o, col);
+	struct cell *c;
 
-	if (c != NULL)
+	if (o->direct) {
+		struct cell d = { .kind = K_NULL };
+
+		direct_put(o, col, &d, NULL);
+		return;
+	}
+	if ((c = cur(o, col)) != NULL)
 		c->kind = K_NULL;
 }
 
@@ -243,6 +302,8 @@ out_row_error(struct out *o)
 {
 	if (o->nrow == 0)
 		out_row(o);
+	if (o->direct)
+		return;		/* tsv has no colour */
 	o->rowflag[o->nrow - 1] |= ROW_ERROR;
 }
 
@@ -871,6 +932,70 @@ add_tsv_cell(struct buf *b, const struct out *o, enum out_type type,
 	}
 }
 
+/* A cell's tsv text: c, or the string s for K_STR. */
+static void
+add_tsv_value(struct buf *b, const struct out *o, int col,
+    const struct cell *c, const char *s)
+{
+	if (c->kind == K_STR)
+		add_tsv_str(b, s);
+	else
+		add_tsv_cell(b, o, o->col[col].type, c);
+}
+
+/* Cell col of the open row of a tsv stream, into its line in o->sb: at
+ * the end (the places it skips left empty), or in place of the text
+ * it was given before. */
+static void
+direct_put(struct out *o, int col, const struct cell *c, const char *s)
+{
+	struct buf *b = &o->sb;
+	size_t at, end, n;
+	int p;
+
+	if (col < 0 || col >= o->ncol)
+		return;
+	if (o->nrow == 0)
+		out_row(o);
+	if ((p = o->dpos[col]) < 0)
+		return;		/* not shown: nothing kept */
+	if (p >= o->dnext) {
+		for (; o->dnext <= p; o->dnext++) {
+			if (o->dnext > 0)
+				buf_addc(b, '\t');
+			o->dseg[o->dnext] = b->len;
+		}
+		add_tsv_value(b, o, col, c, s);
+		return;
+	}
+	/* Set again: the new text replaces the old one. */
+	buf_reset(&o->dtmp);
+	add_tsv_value(&o->dtmp, o, col, c, s);
+	n = o->dtmp.len;
+	at = o->dseg[p];
+	end = p + 1 < o->dnext ? o->dseg[p + 1] - 1 : b->len;
+	buf_grow(b, n > end - at ? n - (end - at) : 0);	/* b->p too */
+	memmove(b->p + at + n, b->p + end, b->len - end + 1);
+	if (n > 0)
+		memcpy(b->p + at, o->dtmp.p, n);
+	b->len = b->len - (end - at) + n;
+	for (int q = p + 1; q < o->dnext; q++)
+		o->dseg[q] = o->dseg[q] - (end - at) + n;
+}
+
+/* Make a tsv stream write its cells as they are set (o->svis known). */
+static void
+direct_start(struct out *o)
+{
+	o->dpos = px_xcalloc((size_t)o->ncol + 1, sizeof(*o->dpos));
+	for (int c = 0; c < o->ncol; c++)
+		o->dpos[c] = -1;
+	for (int p = 0; p < o->snvis; p++)
+		o->dpos[o->svis[p]] = p;
+	o->dseg = px_xcalloc((size_t)o->snvis + 1, sizeof(*o->dseg));
+	o->direct = 1;
+}
+
 static void
 print_tsv(const struct out *o, FILE *f, const int *vis, int nvis,
     const int *order, int nrow)
@@ -1001,6 +1126,8 @@ out_stream(struct out *o, FILE *f, struct px_err *e)
 	o->sf = f;
 	o->svis = pk.vis;
 	o->snvis = pk.nvis;
+	if (o->opts.fmt == OUT_TSV)
+		direct_start(o);
 	return 0;
 }
 
@@ -1018,6 +1145,14 @@ stream_row(struct out *o)
 
 	switch (o->opts.fmt) {
 	case OUT_TSV:
+		if (o->direct) {
+			/* the cells are in; the places not set stay empty */
+			for (int p = o->dnext; p < o->snvis; p++)
+				if (p > 0)
+					buf_addc(&o->sb, '\t');
+			buf_addc(&o->sb, '\n');
+			break;
+		}
 		for (int c = 0; c < o->snvis; c++) {
 			if (c > 0)
 				buf_addc(&o->sb, '\t');
@@ -1126,6 +1261,8 @@ out_part(const struct out *o)
 		p->svis = px_xcalloc((size_t)o->snvis + 1, sizeof(*p->svis));
 		memcpy(p->svis, o->svis, (size_t)o->snvis * sizeof(*p->svis));
 		p->snvis = o->snvis;
+		if (o->direct)
+			direct_start(p);
 	}
 	return p;
 }

@@ -1062,6 +1062,155 @@ test_part(void)
 	}
 }
 
+/* One random cell of a random column (or none out of range) into o. */
+struct op {
+	int col, kind;
+	long long i;
+	double d;
+	const char *s;
+};
+
+static const char *const strs[] = {
+	"web", "", "a\tb", "line\nbreak\r", "back\\slash", "caf\xc3\xa9",
+	"\\t", "x\ty\tz\n", NULL,
+};
+
+static void
+op_apply(struct out *o, const struct op *p)
+{
+	switch (p->kind) {
+	case 0:
+		out_str(o, p->col, p->s);
+		break;
+	case 1:
+		out_int(o, p->col, p->i);
+		break;
+	case 2:
+		out_uint(o, p->col, (uint64_t)p->i);
+		break;
+	case 3:
+		out_num(o, p->col, p->d);
+		break;
+	case 4:
+		out_bool(o, p->col, (int)p->i);
+		break;
+	case 5:
+		out_null(o, p->col);
+		break;
+	case 6:
+		out_row_error(o);
+		break;
+	default:
+		out_row(o);
+		break;
+	}
+}
+
+static void
+op_random(struct op *p, unsigned *seed)
+{
+	static const double ds[] = { 0, 0.5, -1.25, 1e-7, 123456789.0,
+		0.1234567890123457, 2.0 };
+
+	p->col = (int)(rand_r(seed) % (NCOLS + 2)) - 1;	/* -1 .. NCOLS */
+	p->kind = (int)(rand_r(seed) % 9);
+	p->i = (long long)(rand_r(seed) % 2000) - 1000;
+	p->d = ds[rand_r(seed) % (sizeof(ds) / sizeof(ds[0]))];
+	p->s = strs[rand_r(seed) % (sizeof(strs) / sizeof(strs[0]))];
+}
+
+/*
+ * A tsv stream writes each cell into its line as it is set: cells set
+ * in any order, set twice, out of range, not shown; rows with no cell,
+ * error rows, -c in another order; held and rolled back, in parts.  The
+ * text must be what out_print of the same rows prints.
+ */
+static void
+test_direct(void)
+{
+	static const char *const cs[] = { NULL, "vmid,name", "notes,cpu,name",
+		"running", "name,vmid,mem,cpu,uptime,running,notes",
+		"uptime,notes,vmid" };
+	struct px_err e = { 0 };
+	unsigned seed = 21;
+	int same = 0, runs = 0;
+
+	for (int t = 0; t < 600; t++) {
+		const char *c = cs[t % (sizeof(cs) / sizeof(cs[0]))];
+		struct out_opts opts = { OUT_TSV, 0, c, NULL, 0 };
+		struct out *o = out_new(&opts, cols, NCOLS);
+		struct out *w = out_new(&opts, cols, NCOLS);
+		struct out *p = NULL;
+		struct op ops[64];
+		char *got = NULL, *want = NULL;
+		size_t n = 0, wn = 0;
+		FILE *f = open_memstream(&got, &n);
+		FILE *wf = open_memstream(&want, &wn);
+		int nop = 1 + (int)(rand_r(&seed) % 64), mode = t % 3;
+
+		for (int k = 0; k < nop; k++)
+			op_random(&ops[k], &seed);
+		out_stream(o, f, &e);
+		if (mode == 1) {
+			/* held junk rolled back first */
+			out_hold(o);
+			for (int k = 0; k < nop; k++)
+				op_apply(o, &ops[(k * 7) % nop]);
+			out_rollback(o);
+		}
+		if (mode == 2)
+			p = out_part(o);
+		for (int k = 0; k < nop; k++) {
+			op_apply(p != NULL ? p : o, &ops[k]);
+			op_apply(w, &ops[k]);
+		}
+		if (p != NULL)
+			out_join(o, p);
+		out_print(o, f, &e);
+		out_print(w, wf, &e);
+		fclose(f);
+		fclose(wf);
+		runs++;
+		if (n == wn && memcmp(got, want, n) == 0)
+			same++;
+		else if (runs - same == 1)
+			printf("#   run %d: got\n#   %s#   want\n#   %s", t, got,
+			    want);
+		free(got);
+		free(want);
+		out_free(o);
+		out_free(w);
+	}
+	is_int(same, runs, "direct tsv: %d random row sets print as "
+	    "out_print prints them", runs);
+	/* set again, in place: a longer and a shorter text */
+	{
+		struct out_opts opts = { OUT_TSV, 0, NULL, NULL, 0 };
+		struct out *o = out_new(&opts, cols, NCOLS);
+		char *got = NULL;
+		size_t n = 0;
+		FILE *f = open_memstream(&got, &n);
+
+		out_stream(o, f, &e);
+		out_str(o, C_NAME, "a");
+		out_int(o, C_VMID, 1);
+		out_int(o, C_UPTIME, 5);
+		out_str(o, C_NAME, "longer\tname");
+		out_int(o, C_VMID, 100000);
+		out_null(o, C_UPTIME);
+		out_str(o, C_NOTES, "hidden");
+		out_row(o);
+		out_num(o, C_CPU, 0.5);
+		out_uint(o, C_MEM, 7);
+		out_print(o, f, &e);
+		fclose(f);
+		is_str(got, "longer\\tname\t100000\t\t\t\t\n\t\t7\t0.5\t\t\n",
+		    "direct tsv: a cell set again replaces its text");
+		free(got);
+		out_free(o);
+	}
+}
+
 int
 main(void)
 {
@@ -1089,5 +1238,6 @@ main(void)
 	test_stream();
 	test_hold();
 	test_part();
+	test_direct();
 	return done_testing();
 }
