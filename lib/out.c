@@ -6,8 +6,8 @@
  * row costs no allocation, and 100,000 rows of 15 columns are a few
  * megabytes.  Nothing is formatted until out_print, which picks the
  * columns (-c), orders the rows (-s) through an index, and renders.
- * A stream (out_stream) keeps one row, and a tsv stream none: each cell
- * goes into its line as it is set (direct_put).
+ * A stream (out_stream) keeps no row: each cell goes into its text as
+ * it is set (direct_put).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -62,14 +62,16 @@ struct out {
 	int hold, hnrow, hemitted, hsopen;
 	size_t htext, hsb;
 	struct jw hsw;
-	/* A tsv stream writes each cell into sb as it is set, and keeps
-	 * no cells (a listing sets 200,000 of them): dpos[col] is a
-	 * column's place in the line (-1: not shown), dseg[p] where the
-	 * text of place p starts in sb, dnext the first place of the open
-	 * row not written yet. */
-	int direct, dnext;
+	/* A stream writes each cell into sb as it is set, and keeps no
+	 * cells (a listing sets 200,000 of them): dpos[col] is a column's
+	 * place in the row (-1: not shown), dseg[p] where the value of
+	 * place p starts in sb, dnext the first place of the open row not
+	 * written yet, dopen whether its start is written. */
+	int dnext, dopen;
 	int *dpos;
 	size_t *dseg;
+	struct buf dsep;	/* each place's separator, from dsoff[p] */
+	size_t *dsoff;
 	struct buf dtmp;	/* a cell set again */
 };
 
@@ -137,6 +139,8 @@ out_free(struct out *o)
 	buf_free(&o->sb);
 	free(o->dpos);
 	free(o->dseg);
+	free(o->dsoff);
+	buf_free(&o->dsep);
 	buf_free(&o->dtmp);
 	free(o);
 }
@@ -156,18 +160,13 @@ out_row(struct out *o)
 {
 	size_t ncell = (size_t)o->ncol;
 
-	if (o->direct) {
+	if (o->stream) {
 		if (o->nrow == 1)
 			stream_row(o);	/* the previous row's end */
 		o->nrow = 1;
 		o->dnext = 0;
+		o->dopen = 0;
 		return;
-	}
-	if (o->stream && o->nrow == 1) {
-		/* The previous row is complete: out it goes. */
-		stream_row(o);
-		o->nrow = 0;
-		buf_reset(&o->text);
 	}
 	if (o->nrow == o->caprow) {
 		o->caprow = o->caprow ? o->caprow * 2 : 64;
@@ -197,7 +196,7 @@ out_str(struct out *o, int col, const char *s)
 {
 	struct cell *c;
 
-	if (o->direct) {
+	if (o->stream) {
 		struct cell d = { .kind = s != NULL ? K_STR : K_NULL };
 
 		direct_put(o, col, &d, s);
@@ -219,7 +218,7 @@ out_int(struct out *o, int col, long long v)
 {
 	struct cell *c;
 
-	if (o->direct) {
+	if (o->stream) {
 		struct cell d = { .v.i = v, .kind = K_INT };
 
 		direct_put(o, col, &d, NULL);
@@ -236,7 +235,7 @@ out_uint(struct out *o, int col, uint64_t v)
 {
 	struct cell *c;
 
-	if (o->direct) {
+	if (o->stream) {
 		struct cell d = { .v.u = v, .kind = K_UINT };
 
 		direct_put(o, col, &d, NULL);
@@ -253,7 +252,7 @@ out_num(struct out *o, int col, double v)
 {
 	struct cell *c;
 
-	if (o->direct) {
+	if (o->stream) {
 		struct cell d = { .v.d = v, .kind = K_NUM };
 
 		direct_put(o, col, &d, NULL);
@@ -270,7 +269,7 @@ out_bool(struct out *o, int col, int v)
 {
 	struct cell *c;
 
-	if (o->direct) {
+	if (o->stream) {
 		struct cell d = { .v.i = v != 0, .kind = K_BOOL };
 
 		direct_put(o, col, &d, NULL);
@@ -287,7 +286,7 @@ out_null(struct out *o, int col)
 {
 	struct cell *c;
 
-	if (o->direct) {
+	if (o->stream) {
 		struct cell d = { .kind = K_NULL };
 
 		direct_put(o, col, &d, NULL);
@@ -302,7 +301,7 @@ out_row_error(struct out *o)
 {
 	if (o->nrow == 0)
 		out_row(o);
-	if (o->direct)
+	if (o->stream)
 		return;		/* tsv has no colour */
 	o->rowflag[o->nrow - 1] |= ROW_ERROR;
 }
@@ -932,19 +931,93 @@ add_tsv_cell(struct buf *b, const struct out *o, enum out_type type,
 	}
 }
 
-/* A cell's tsv text: c, or the string s for K_STR. */
-static void
-add_tsv_value(struct buf *b, const struct out *o, int col,
+/* A cell's text in a direct stream (tsv, or json as json_row writes
+ * it): c, or the string s for K_STR. */
+static inline void
+direct_value(struct buf *b, const struct out *o, int col,
     const struct cell *c, const char *s)
 {
-	if (c->kind == K_STR)
-		add_tsv_str(b, s);
-	else
-		add_tsv_cell(b, o, o->col[col].type, c);
+	if (o->opts.fmt == OUT_TSV) {
+		if (c->kind == K_STR)
+			add_tsv_str(b, s);
+		else
+			add_tsv_cell(b, o, o->col[col].type, c);
+		return;
+	}
+	switch (c->kind) {
+	case K_NULL:
+		buf_add(b, "null", 4);
+		break;
+	case K_STR:
+		json_escape(b, s, strlen(s));
+		break;
+	default:
+		if (c->kind == K_BOOL || o->col[col].type == OT_BOOL)
+			buf_adds(b, cell_truth(c) ? "true" : "false");
+		else
+			add_integer(b, c);
+		break;
+	}
 }
 
-/* Cell col of the open row of a tsv stream, into its line in o->sb: at
- * the end (the places it skips left empty), or in place of the text
+/* The start of a direct stream's row: json's comma and brace. */
+static void
+direct_open(struct out *o)
+{
+	o->dopen = 1;
+	switch (o->opts.fmt) {
+	case OUT_TSV:
+		return;
+	case OUT_JSON:
+		if (o->part) {
+			/* rows only: out_join puts them in the array */
+			if (o->emitted > 0)
+				buf_addc(&o->sb, ',');
+		} else {
+			if (!o->sopen) {
+				jw_init(&o->sw, &o->sb);
+				jw_arr(&o->sw);
+				o->sopen = 1;
+			}
+			jw_raw(&o->sw, "", 0);	/* the comma */
+		}
+		break;
+	default:
+		break;
+	}
+	buf_addc(&o->sb, '{');
+}
+
+/* Place p's separator (tsv a tab, json a comma and the key), its value
+ * to start at o->dseg[p]. */
+static inline void
+direct_sep(struct out *o, int p)
+{
+	if (o->opts.fmt == OUT_TSV) {	/* a tab: a byte, not a copy */
+		if (p > 0)
+			buf_addc(&o->sb, '\t');
+	} else
+		buf_add(&o->sb, o->dsep.p + o->dsoff[p], o->dsoff[p + 1] -
+		    o->dsoff[p]);
+	o->dseg[p] = o->sb.len;
+}
+
+/* The places of the open row before `to` not written yet: not set, so
+ * empty (json: null). */
+static void
+direct_skip(struct out *o, int to)
+{
+	if (!o->dopen)
+		direct_open(o);
+	for (; o->dnext < to; o->dnext++) {
+		direct_sep(o, o->dnext);
+		if (o->opts.fmt != OUT_TSV)
+			buf_add(&o->sb, "null", 4);
+	}
+}
+
+/* Cell col of the open row of a direct stream, into its text in o->sb:
+ * at the end (the places it skips left empty), or in place of the text
  * it was given before. */
 static void
 direct_put(struct out *o, int col, const struct cell *c, const char *s)
@@ -960,20 +1033,20 @@ direct_put(struct out *o, int col, const struct cell *c, const char *s)
 	if ((p = o->dpos[col]) < 0)
 		return;		/* not shown: nothing kept */
 	if (p >= o->dnext) {
-		for (; o->dnext <= p; o->dnext++) {
-			if (o->dnext > 0)
-				buf_addc(b, '\t');
-			o->dseg[o->dnext] = b->len;
-		}
-		add_tsv_value(b, o, col, c, s);
+		if (p > o->dnext || !o->dopen)
+			direct_skip(o, p);
+		direct_sep(o, p);
+		direct_value(b, o, col, c, s);
+		o->dnext = p + 1;
 		return;
 	}
 	/* Set again: the new text replaces the old one. */
 	buf_reset(&o->dtmp);
-	add_tsv_value(&o->dtmp, o, col, c, s);
+	direct_value(&o->dtmp, o, col, c, s);
 	n = o->dtmp.len;
 	at = o->dseg[p];
-	end = p + 1 < o->dnext ? o->dseg[p + 1] - 1 : b->len;
+	end = p + 1 < o->dnext ? o->dseg[p + 1] - (o->dsoff[p + 2] -
+	    o->dsoff[p + 1]) : b->len;
 	buf_grow(b, n > end - at ? n - (end - at) : 0);	/* b->p too */
 	memmove(b->p + at + n, b->p + end, b->len - end + 1);
 	if (n > 0)
@@ -983,17 +1056,41 @@ direct_put(struct out *o, int col, const struct cell *c, const char *s)
 		o->dseg[q] = o->dseg[q] - (end - at) + n;
 }
 
-/* Make a tsv stream write its cells as they are set (o->svis known). */
+/* The end of a direct stream's row: the places not set, and its end. */
+static void
+direct_close(struct out *o)
+{
+	direct_skip(o, o->snvis);
+	if (o->opts.fmt == OUT_TSV)
+		buf_addc(&o->sb, '\n');
+	else
+		buf_add(&o->sb, "}\n", o->opts.fmt == OUT_JSONL ? 2 : 1);
+}
+
+/* Make a stream write its cells as they are set (o->svis known): what
+ * goes before each place's value (tsv a tab, json a comma and the key)
+ * made once. */
 static void
 direct_start(struct out *o)
 {
 	o->dpos = px_xcalloc((size_t)o->ncol + 1, sizeof(*o->dpos));
 	for (int c = 0; c < o->ncol; c++)
 		o->dpos[c] = -1;
-	for (int p = 0; p < o->snvis; p++)
+	o->dsoff = px_xcalloc((size_t)o->snvis + 2, sizeof(*o->dsoff));
+	for (int p = 0; p < o->snvis; p++) {
+		const char *name = o->col[o->svis[p]].name;
+
 		o->dpos[o->svis[p]] = p;
+		o->dsoff[p] = o->dsep.len;
+		if (p > 0)
+			buf_addc(&o->dsep, o->opts.fmt == OUT_TSV ? '\t' : ',');
+		if (o->opts.fmt != OUT_TSV) {
+			json_escape(&o->dsep, name, strlen(name));
+			buf_addc(&o->dsep, ':');
+		}
+	}
+	o->dsoff[o->snvis] = o->dsoff[o->snvis + 1] = o->dsep.len;
 	o->dseg = px_xcalloc((size_t)o->snvis + 1, sizeof(*o->dseg));
-	o->direct = 1;
 }
 
 static void
@@ -1126,8 +1223,7 @@ out_stream(struct out *o, FILE *f, struct px_err *e)
 	o->sf = f;
 	o->svis = pk.vis;
 	o->snvis = pk.nvis;
-	if (o->opts.fmt == OUT_TSV)
-		direct_start(o);
+	direct_start(o);
 	return 0;
 }
 
@@ -1137,52 +1233,11 @@ out_streaming(const struct out *o)
 	return o->stream;
 }
 
-/* Write row 0, the only row a stream keeps. */
+/* The open row of a stream is complete. */
 static void
 stream_row(struct out *o)
 {
-	struct jw w;
-
-	switch (o->opts.fmt) {
-	case OUT_TSV:
-		if (o->direct) {
-			/* the cells are in; the places not set stay empty */
-			for (int p = o->dnext; p < o->snvis; p++)
-				if (p > 0)
-					buf_addc(&o->sb, '\t');
-			buf_addc(&o->sb, '\n');
-			break;
-		}
-		for (int c = 0; c < o->snvis; c++) {
-			if (c > 0)
-				buf_addc(&o->sb, '\t');
-			add_tsv_cell(&o->sb, o, o->col[o->svis[c]].type,
-			    cell_at(o, 0, o->svis[c]));
-		}
-		buf_addc(&o->sb, '\n');
-		break;
-	case OUT_JSONL:
-		jw_init(&w, &o->sb);
-		json_row(&w, o, o->svis, o->snvis, 0);
-		buf_addc(&o->sb, '\n');
-		break;
-	default:	/* OUT_JSON */
-		if (o->part) {
-			/* rows only: out_join puts them in the array */
-			if (o->emitted > 0)
-				buf_addc(&o->sb, ',');
-			jw_init(&w, &o->sb);
-			json_row(&w, o, o->svis, o->snvis, 0);
-			break;
-		}
-		if (!o->sopen) {
-			jw_init(&o->sw, &o->sb);
-			jw_arr(&o->sw);
-			o->sopen = 1;
-		}
-		json_row(&o->sw, o, o->svis, o->snvis, 0);
-		break;
-	}
+	direct_close(o);	/* the cells are in */
 	o->emitted++;
 	if (o->sf == NULL)
 		return;		/* a part */
@@ -1261,8 +1316,7 @@ out_part(const struct out *o)
 		p->svis = px_xcalloc((size_t)o->snvis + 1, sizeof(*p->svis));
 		memcpy(p->svis, o->svis, (size_t)o->snvis * sizeof(*p->svis));
 		p->snvis = o->snvis;
-		if (o->direct)
-			direct_start(p);
+		direct_start(p);
 	}
 	return p;
 }

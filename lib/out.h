@@ -100,8 +100,9 @@ int out_nrows(const struct out *o);
  * without -s (a table measures its columns; a record is one row).  Call
  * it before the first row; out_print then writes what is left.  Returns
  * 0 (also when it does not stream), or -1 with e for an unknown -c
- * column, before anything is written.  A 10,000-guest listing keeps one
- * row in memory instead of 5 MB.
+ * column, before anything is written.  A stream keeps no rows: each
+ * cell goes into the output text as it is set (a cell set again
+ * replaces its text), so a 10,000-guest listing keeps its text only.
  */
 int out_stream(struct out *o, FILE *f, struct px_err *e);
 /* 1 when out_stream made o write its rows as they come. */

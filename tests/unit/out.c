@@ -1120,7 +1120,7 @@ op_random(struct op *p, unsigned *seed)
 }
 
 /*
- * A tsv stream writes each cell into its line as it is set: cells set
+ * A stream writes each cell into its row as it is set: cells set
  * in any order, set twice, out of range, not shown; rows with no cell,
  * error rows, -c in another order; held and rolled back, in parts.  The
  * text must be what out_print of the same rows prints.
@@ -1135,9 +1135,9 @@ test_direct(void)
 	unsigned seed = 21;
 	int same = 0, runs = 0;
 
-	for (int t = 0; t < 600; t++) {
-		const char *c = cs[t % (sizeof(cs) / sizeof(cs[0]))];
-		struct out_opts opts = { OUT_TSV, 0, c, NULL, 0 };
+	for (int t = 0; t < 1800; t++) {
+		const char *c = cs[t / 3 % (sizeof(cs) / sizeof(cs[0]))];
+		struct out_opts opts = { fmts[t % 3], 0, c, NULL, 0 };
 		struct out *o = out_new(&opts, cols, NCOLS);
 		struct out *w = out_new(&opts, cols, NCOLS);
 		struct out *p = NULL;
@@ -1146,7 +1146,7 @@ test_direct(void)
 		size_t n = 0, wn = 0;
 		FILE *f = open_memstream(&got, &n);
 		FILE *wf = open_memstream(&want, &wn);
-		int nop = 1 + (int)(rand_r(&seed) % 64), mode = t % 3;
+		int nop = 1 + (int)(rand_r(&seed) % 64), mode = t / 3 % 3;
 
 		for (int k = 0; k < nop; k++)
 			op_random(&ops[k], &seed);
@@ -1171,7 +1171,8 @@ test_direct(void)
 		fclose(f);
 		fclose(wf);
 		runs++;
-		if (n == wn && memcmp(got, want, n) == 0)
+		if (n == wn && memcmp(got, want, n) == 0 &&
+		    (fmts[t % 3] != OUT_JSON || valid_json(got, NULL)))
 			same++;
 		else if (runs - same == 1)
 			printf("#   run %d: got\n#   %s#   want\n#   %s", t, got,
@@ -1181,8 +1182,8 @@ test_direct(void)
 		out_free(o);
 		out_free(w);
 	}
-	is_int(same, runs, "direct tsv: %d random row sets print as "
-	    "out_print prints them", runs);
+	is_int(same, runs, "direct tsv, json, jsonl: %d random row sets "
+	    "print as out_print prints them", runs);
 	/* set again, in place: a longer and a shorter text */
 	{
 		struct out_opts opts = { OUT_TSV, 0, NULL, NULL, 0 };
@@ -1206,6 +1207,31 @@ test_direct(void)
 		fclose(f);
 		is_str(got, "longer\\tname\t100000\t\t\t\t\n\t\t7\t0.5\t\t\n",
 		    "direct tsv: a cell set again replaces its text");
+		free(got);
+		out_free(o);
+	}
+	{
+		struct out_opts opts = { OUT_JSONL, 0, "uptime,name,vmid",
+		    NULL, 0 };
+		struct out *o = out_new(&opts, cols, NCOLS);
+		char *got = NULL;
+		size_t n = 0;
+		FILE *f = open_memstream(&got, &n);
+
+		out_stream(o, f, &e);
+		out_str(o, C_NAME, "a");
+		out_int(o, C_UPTIME, 5);
+		out_str(o, C_NAME, "long\"er");
+		out_int(o, C_VMID, 100000);
+		out_null(o, C_UPTIME);
+		out_int(o, C_VMID, 7);
+		out_row(o);
+		out_print(o, f, &e);
+		fclose(f);
+		is_str(got, "{\"uptime\":null,\"name\":\"long\\\"er\","
+		    "\"vmid\":7}\n{\"uptime\":null,\"name\":null,"
+		    "\"vmid\":null}\n",
+		    "direct jsonl: a cell set again replaces its text");
 		free(got);
 		out_free(o);
 	}
