@@ -20,10 +20,10 @@
  * is freed.  Signals stay with the main thread.
  */
 #include <pthread.h>
-#include <signal.h>
 #include <stdlib.h>
 
 #include "http_impl.h"
+#include "workq.h"
 
 struct feed_worker {
 	pthread_t th;
@@ -72,7 +72,6 @@ static int
 worker_start(struct px_call *k, struct call_priv *cp)
 {
 	struct feed_worker *w = px_xcalloc(1, sizeof(*w));
-	sigset_t all, old;
 	int rc;
 
 	buf_grow(&k->body, (size_t)cp->clen + 1);
@@ -81,10 +80,7 @@ worker_start(struct px_call *k, struct call_priv *cp)
 	w->p = k->body.p;
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->cv, NULL);
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	rc = pthread_create(&w->th, NULL, worker_main, w);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	rc = px_thread_start(&w->th, worker_main, w);
 	if (rc != 0) {
 		pthread_mutex_destroy(&w->mu);
 		pthread_cond_destroy(&w->cv);

@@ -16,13 +16,13 @@
  * scan has reached that very start.
  */
 #include <pthread.h>
-#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "json_impl.h"
+#include "workq.h"
 
 /* ---- the scanner ---- */
 
@@ -933,7 +933,6 @@ json_each_split(struct json_each_stream *st, const char *src, size_t len,
     const struct json_each_fork *fk, struct px_err *e)
 {
 	struct span sp;
-	sigset_t all, old;
 	size_t p;
 	int rc, started;
 
@@ -952,10 +951,7 @@ json_each_split(struct json_each_stream *st, const char *src, size_t len,
 	sp.w.arg = fk->fork(st->w.arg);
 	sp.len = len;
 	sp.p = p;
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	started = pthread_create(&sp.th, NULL, span_main, &sp) == 0;
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	started = px_thread_start(&sp.th, span_main, &sp) == 0;
 	if (!started) {
 		fk->join(st->w.arg, sp.w.arg, 0);
 		return json_each_feed(st, src, len, e);

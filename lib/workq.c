@@ -5,7 +5,7 @@
  * Signals stay with the main thread: the threads start with every signal
  * blocked but SIGPIPE, which a write raises in the thread that writes,
  * so that a job writing to a closed pipe (px ls -A | head) ends px as
- * the main thread's write would.
+ * the main thread's write would (px_thread_start, for every thread).
  */
 #include <pthread.h>
 #include <signal.h>
@@ -63,7 +63,6 @@ struct workq *
 workq_new(int n)
 {
 	struct workq *q;
-	sigset_t all, old;
 	long cpus;
 
 	if (n <= 0) {
@@ -77,13 +76,8 @@ workq_new(int n)
 	pthread_cond_init(&q->more, NULL);
 	pthread_cond_init(&q->idle, NULL);
 	q->tail = &q->head;
-	sigfillset(&all);
-	sigdelset(&all, SIGPIPE);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	while (q->nth < n && pthread_create(&q->th[q->nth], NULL, worker,
-	    q) == 0)
+	while (q->nth < n && px_thread_start(&q->th[q->nth], worker, q) == 0)
 		q->nth++;
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (q->nth == 0) {
 		workq_free(q);
 		return NULL;
@@ -137,4 +131,18 @@ workq_free(struct workq *q)
 	pthread_cond_destroy(&q->more);
 	pthread_cond_destroy(&q->idle);
 	free(q);
+}
+
+int
+px_thread_start(pthread_t *th, void *(*fn)(void *), void *arg)
+{
+	sigset_t all, old;
+	int rc;
+
+	sigfillset(&all);
+	sigdelset(&all, SIGPIPE);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(th, NULL, fn, arg);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return rc;
 }

@@ -9,6 +9,8 @@
 #ifndef PX_WORKQ_H
 #define PX_WORKQ_H
 
+#include <pthread.h>
+
 /* At most this many threads. */
 #define WORKQ_MAX	8
 
@@ -24,5 +26,11 @@ void workq_add(struct workq *q, void (*fn)(void *arg), void *arg);
 void workq_wait(struct workq *q);
 /* workq_wait, then stop q's threads and free it (NULL: nothing). */
 void workq_free(struct workq *q);
+
+/* Start a thread of px's own (every one starts here): signals stay
+ * with the main thread, but SIGPIPE, which a write raises in the thread
+ * that writes, ends px there as it would in the main thread.  0, or
+ * pthread_create's error. */
+int px_thread_start(pthread_t *th, void *(*fn)(void *), void *arg);
 
 #endif
