@@ -47,6 +47,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,6 +65,7 @@
 #include "freeze.h"
 #include "hmac256.h"
 #include "json.h"
+#include "workq.h"
 
 #define KEY_LEN		32
 #define MAC_HEX		64
@@ -799,34 +801,208 @@ audit_each(struct audit *a, long long since, long long limit,
 	return 0;
 }
 
-/* Why row st does not hold well-formed values, or NULL. */
-static const char *
-row_malformed(sqlite3_stmt *st)
-{
-	static const int ints[] = { F_ID, F_TIME };
+/*
+ * audit_verify reads the rows on this thread and checks them on a
+ * second one (a million rows: SQLite's reading and the HMACs each take
+ * about half of one core).  The reader copies each row, checked for
+ * types and UTF-8 and numbered in sequence, into a batch; the checker
+ * takes the batches in order and checks each row's MAC and its link to
+ * the row before.  The first bad row in id order is the one reported:
+ * the reader stops at a row it refuses, the checker at one it refuses,
+ * and a row the checker refuses comes before the reader's.
+ */
+#define VBATCH	4096	/* rows a batch, at most */
 
-	for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++)
-		if (sqlite3_column_type(st, ints[i]) != SQLITE_INTEGER)
-			return "a number field holds something else";
-	if (sqlite3_column_type(st, F_REF) != SQLITE_INTEGER &&
-	    sqlite3_column_type(st, F_REF) != SQLITE_NULL)
-		return "a number field holds something else";
+static int vbatch = VBATCH;	/* rows a batch (audit_verify_batch) */
+
+void
+audit_verify_batch(int rows)
+{
+	vbatch = rows > 0 && rows <= VBATCH ? rows : VBATCH;
+}
+
+struct vrow {
+	long long id, time, ref;
+	size_t off[F_N];	/* text fields in the batch's text; -1 NULL */
+};
+
+struct vbatch {
+	struct vrow row[VBATCH];
+	int n;
+	struct buf text;
+	int full;		/* for the checker (under mu) */
+};
+
+struct vcheck {
+	const struct audit *a;
+	struct vbatch b[2];
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int done;		/* the reader is done (under mu) */
+	int stop;		/* the checker found a bad row (under mu) */
+	/* the checker's own */
+	struct buf canon;
+	char prev[MAC_HEX + 1];	/* the last row's stored MAC */
+	long long last, n;	/* the last row checked, how many */
+	long long bad_id;
+	char why[200];
+};
+
+static const char *
+vtext(const struct vbatch *b, const struct vrow *r, int f)
+{
+	return r->off[f] == (size_t)-1 ? NULL : b->text.p + r->off[f];
+}
+
+/* Check batch b's rows in order: 0, or 1 with c->bad_id and c->why. */
+static int
+vcheck_batch(struct vcheck *c, const struct vbatch *b)
+{
+	char mac[MAC_HEX + 1];
+
+	for (int i = 0; i < b->n; i++) {
+		const struct vrow *r = &b->row[i];
+		const char *stored_prev = vtext(b, r, F_PREV);
+		const char *stored_mac = vtext(b, r, F_MAC);
+		struct audit_entry ent = {
+			.id = r->id, .time = r->time, .ref = r->ref,
+			.profile = vtext(b, r, F_PROFILE),
+			.user = vtext(b, r, F_USER),
+			.action = vtext(b, r, F_ACTION),
+			.target = vtext(b, r, F_TARGET),
+			.params = vtext(b, r, F_PARAMS),
+			.decision = vtext(b, r, F_DECISION),
+			.upid = vtext(b, r, F_UPID),
+			.result = vtext(b, r, F_RESULT),
+		};
+
+		row_canon(&c->canon, &ent, stored_prev);
+		mac_hex(c->a, &c->canon, mac);
+		if (!mac_equal(mac, stored_mac)) {
+			c->bad_id = r->id;
+			snprintf(c->why, sizeof(c->why), "its MAC does not "
+			    "match its contents: the row was altered");
+			return 1;
+		}
+		if (!mac_equal(c->prev, stored_prev)) {
+			c->bad_id = r->id;
+			snprintf(c->why, sizeof(c->why), "it does not link to "
+			    "row %lld: the chain was rebuilt or spliced",
+			    c->last);
+			return 1;
+		}
+		memcpy(c->prev, stored_mac, MAC_HEX + 1); /* checked: MAC_HEX */
+		c->last = r->id;
+		c->n++;
+	}
+	return 0;
+}
+
+static void *
+vcheck_main(void *arg)
+{
+	struct vcheck *c = arg;
+	int k = 0, bad = 0;
+
+	for (;;) {
+		struct vbatch *b = &c->b[k];
+
+		pthread_mutex_lock(&c->mu);
+		while (!b->full && !c->done)
+			pthread_cond_wait(&c->cv, &c->mu);
+		if (!b->full) {		/* done, and nothing left */
+			pthread_mutex_unlock(&c->mu);
+			return NULL;
+		}
+		pthread_mutex_unlock(&c->mu);
+		bad = vcheck_batch(c, b);
+		pthread_mutex_lock(&c->mu);
+		b->full = 0;
+		c->stop = bad;
+		pthread_cond_broadcast(&c->cv);
+		pthread_mutex_unlock(&c->mu);
+		if (bad)
+			return NULL;
+		k ^= 1;
+	}
+}
+
+/*
+ * Row st into batch b, with why set and 1 when it does not hold
+ * well-formed values (numbers, and UTF-8 text without NUL; only
+ * prev_mac and mac may not be NULL).
+ */
+static int
+vread_row(sqlite3_stmt *st, struct vbatch *b, const char **why)
+{
+	struct vrow *r = &b->row[b->n];
+	int t;
+
+	if (sqlite3_column_type(st, F_ID) != SQLITE_INTEGER ||
+	    sqlite3_column_type(st, F_TIME) != SQLITE_INTEGER ||
+	    ((t = sqlite3_column_type(st, F_REF)) != SQLITE_INTEGER &&
+	    t != SQLITE_NULL)) {
+		*why = "a number field holds something else";
+		return 1;
+	}
+	r->id = sqlite3_column_int64(st, F_ID);
+	r->time = sqlite3_column_int64(st, F_TIME);
+	r->ref = sqlite3_column_int64(st, F_REF);
 	for (int f = F_PROFILE; f <= F_MAC; f++) {
 		const char *s;
+		size_t len;
 
 		if (f == F_REF)
 			continue;
-		if (sqlite3_column_type(st, f) == SQLITE_NULL &&
+		r->off[f] = (size_t)-1;
+		if ((t = sqlite3_column_type(st, f)) == SQLITE_NULL &&
 		    f != F_PREV && f != F_MAC)
 			continue;
-		if (sqlite3_column_type(st, f) != SQLITE_TEXT)
-			return "a text field holds something else";
+		if (t != SQLITE_TEXT) {
+			*why = "a text field holds something else";
+			return 1;
+		}
 		s = (const char *)sqlite3_column_text(st, f);
-		if (s == NULL || !utf8_valid(s, (size_t)sqlite3_column_bytes(st,
-		    f)))
-			return "a text field is not valid UTF-8";
+		len = (size_t)sqlite3_column_bytes(st, f);
+		if (s == NULL || !utf8_valid(s, len)) {
+			*why = "a text field is not valid UTF-8";
+			return 1;
+		}
+		r->off[f] = b->text.len;
+		buf_add(&b->text, s, len + 1);	/* its NUL too */
 	}
-	return NULL;
+	b->n++;
+	return 0;
+}
+
+/* Hand batch *k to the checker (on this thread without one), and wait
+ * for the other to be free: 1 when the checker has stopped. */
+static int
+vhand(struct vcheck *c, int threaded, int *k)
+{
+	struct vbatch *b = &c->b[*k];
+	int stop;
+
+	if (b->n == 0)
+		return 0;
+	if (!threaded) {
+		stop = vcheck_batch(c, b);
+		b->n = 0;
+		buf_reset(&b->text);
+		return stop;
+	}
+	pthread_mutex_lock(&c->mu);
+	b->full = 1;
+	pthread_cond_broadcast(&c->cv);
+	*k ^= 1;
+	b = &c->b[*k];
+	while (b->full && !c->stop)
+		pthread_cond_wait(&c->cv, &c->mu);
+	stop = c->stop;
+	pthread_mutex_unlock(&c->mu);
+	b->n = 0;
+	buf_reset(&b->text);
+	return stop;
 }
 
 int
@@ -834,74 +1010,85 @@ audit_verify(struct audit *a, long long *rows, long long *bad_id,
     char *why, size_t whylen, struct px_err *e)
 {
 	sqlite3_stmt *st;
-	struct audit_entry ent;
-	struct buf canon = { 0 };
-	char prev[MAC_HEX + 1], mac[MAC_HEX + 1], head_mac[MAC_HEX + 1];
-	long long n = 0, last = 0, head_id = 0, head_count = 0;
-	const char *bad;
-	int step, h, rc = 1;
+	struct vcheck *c = px_xcalloc(1, sizeof(*c));
+	char head_mac[MAC_HEX + 1];
+	long long last = 0, head_id = 0, head_count = 0, rbad = 0;
+	const char *bad = NULL;
+	char rwhy[200] = "";
+	pthread_t th;
+	int step = SQLITE_DONE, h, rc = 1, threaded = 0, k = 0;
 
 	*rows = 0;
 	*bad_id = 0;
-	snprintf(prev, sizeof(prev), "%s", genesis_mac);
+	c->a = a;
+	snprintf(c->prev, sizeof(c->prev), "%s", genesis_mac);
+	pthread_mutex_init(&c->mu, NULL);
+	pthread_cond_init(&c->cv, NULL);
 	/* One read transaction: a concurrent append cannot slip in between
 	 * the rows and the head. */
-	if (exec(a, "BEGIN", e) != 0)
-		return -1;
+	if (exec(a, "BEGIN", e) != 0) {
+		rc = -1;
+		goto free;
+	}
 	if (sqlite3_prepare_v2(a->db, "SELECT " ROW_COLS " FROM audit ORDER "
 	    "BY id", -1, &st, NULL) != SQLITE_OK) {
 		db_fail(a, e, "read");
 		exec(a, "ROLLBACK", NULL);
-		return -1;
+		rc = -1;
+		goto free;
 	}
+	threaded = px_thread_start(&th, vcheck_main, c) == 0;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *stored_prev, *stored_mac;
+		long long id;
 
-		row_entry(st, &ent);
-		stored_prev = (const char *)sqlite3_column_text(st, F_PREV);
-		stored_mac = (const char *)sqlite3_column_text(st, F_MAC);
-		if ((bad = row_malformed(st)) != NULL) {
-			*bad_id = ent.id;
-			snprintf(why, whylen, "%s", bad);
-			goto out;
+		if (vread_row(st, &c->b[k], &bad) != 0) {
+			rbad = sqlite3_column_int64(st, F_ID);
+			snprintf(rwhy, sizeof(rwhy), "%s", bad);
+			break;
 		}
-		if (ent.id != last + 1) {
-			*bad_id = last + 1;
-			if (ent.id > last + 1)
-				snprintf(why, whylen, "missing: row %lld is "
-				    "followed by row %lld (%lld row%s deleted)",
-				    last, ent.id, ent.id - last - 1,
-				    ent.id - last - 1 == 1 ? "" : "s");
+		id = c->b[k].row[c->b[k].n - 1].id;
+		if (id != last + 1) {
+			c->b[k].n--;	/* not for the checker */
+			rbad = last + 1;
+			if (id > last + 1)
+				snprintf(rwhy, sizeof(rwhy), "missing: row %lld "
+				    "is followed by row %lld (%lld row%s "
+				    "deleted)", last, id, id - last - 1,
+				    id - last - 1 == 1 ? "" : "s");
 			else
-				snprintf(why, whylen, "out of sequence: row "
-				    "%lld is followed by row %lld", last,
-				    ent.id);
-			goto out;
+				snprintf(rwhy, sizeof(rwhy), "out of sequence: "
+				    "row %lld is followed by row %lld", last,
+				    id);
+			break;
 		}
-		row_canon(&canon, &ent, stored_prev);
-		mac_hex(a, &canon, mac);
-		if (!mac_equal(mac, stored_mac)) {
-			*bad_id = ent.id;
-			snprintf(why, whylen, "its MAC does not match its "
-			    "contents: the row was altered");
-			goto out;
-		}
-		if (!mac_equal(prev, stored_prev)) {
-			*bad_id = ent.id;
-			snprintf(why, whylen, "it does not link to row %lld: "
-			    "the chain was rebuilt or spliced", last);
-			goto out;
-		}
-		memcpy(prev, stored_mac, MAC_HEX + 1);	/* checked: MAC_HEX */
-		last = ent.id;
-		n++;
+		last = id;
+		if (c->b[k].n == vbatch && vhand(c, threaded, &k) != 0)
+			break;
+	}
+	vhand(c, threaded, &k);
+	if (threaded) {
+		pthread_mutex_lock(&c->mu);
+		c->done = 1;
+		pthread_cond_broadcast(&c->cv);
+		pthread_mutex_unlock(&c->mu);
+		pthread_join(th, NULL);
+	}
+	if (c->bad_id != 0) {		/* the checker's comes first */
+		*bad_id = c->bad_id;
+		snprintf(why, whylen, "%s", c->why);
+		goto out;
+	}
+	if (rbad != 0) {
+		*bad_id = rbad;
+		snprintf(why, whylen, "%s", rwhy);
+		goto out;
 	}
 	if (step != SQLITE_DONE) {
 		db_fail(a, e, "read");
 		rc = -1;
 		goto out;
 	}
-	*rows = n;
+	*rows = c->n;
 	if ((h = head_read(a, &head_id, head_mac, &head_count, e)) < 0) {
 		rc = -1;
 		goto out;
@@ -912,15 +1099,15 @@ audit_verify(struct audit *a, long long *rows, long long *bad_id,
 	else if (h == 2)
 		snprintf(why, whylen, "the head record's MAC does not match: "
 		    "it was altered or forged");
-	else if (head_id > last || head_count > n)
+	else if (head_id > last || head_count > c->n)
 		snprintf(why, whylen, "the log was truncated: the head records "
 		    "%lld row%s up to row %lld, the last row is %lld",
 		    head_count, head_count == 1 ? "" : "s", head_id, last);
-	else if (head_id != last || head_count != n ||
-	    !mac_equal(head_mac, prev))
+	else if (head_id != last || head_count != c->n ||
+	    !mac_equal(head_mac, c->prev))
 		snprintf(why, whylen, "the head (row %lld, %lld rows) does not "
 		    "match the last row %lld and %lld rows", head_id,
-		    head_count, last, n);
+		    head_count, last, c->n);
 	else if ((h = seal_check(a, head_id, head_count, head_mac, why,
 	    whylen, e)) != 0)
 		rc = h < 0 ? -1 : 1;
@@ -929,7 +1116,13 @@ audit_verify(struct audit *a, long long *rows, long long *bad_id,
 out:
 	sqlite3_finalize(st);
 	exec(a, "ROLLBACK", NULL);
-	buf_free(&canon);
+free:
+	pthread_mutex_destroy(&c->mu);
+	pthread_cond_destroy(&c->cv);
+	buf_free(&c->canon);
+	buf_free(&c->b[0].text);
+	buf_free(&c->b[1].text);
+	free(c);
 	return rc;
 }
 

@@ -271,6 +271,117 @@ test_odd_values(void)
 	audit_close(a);
 }
 
+/* Verify under every batch size from 1 to 5 (and the default): the
+ * result, the row and the reason must be the same. */
+static int
+verify_batches(struct audit *a, long long *rows, long long *bad, char *why,
+    const char *what)
+{
+	long long r0 = 0, b0 = 0;
+	char w0[256] = "";
+	int rc0 = -2, same = 1;
+
+	for (int n = 0; n <= 5; n++) {
+		int rc;
+
+		audit_verify_batch(n);
+		rc = verify(a, rows, bad, why);
+		if (n == 0) {
+			rc0 = rc;
+			r0 = *rows;
+			b0 = *bad;
+			snprintf(w0, sizeof(w0), "%s", why);
+		} else if (rc != rc0 || *rows != r0 || *bad != b0 ||
+		    strcmp(why, w0) != 0) {
+			printf("#   %s, batches of %d: %d %lld %lld '%s', not "
+			    "%d %lld %lld '%s'\n", what, n, rc, *rows, *bad,
+			    why, rc0, r0, b0, w0);
+			same = 0;
+		}
+	}
+	audit_verify_batch(0);
+	return same ? rc0 : -3;
+}
+
+/*
+ * audit_verify reads on one thread and checks on another, in batches:
+ * a log of 23 rows, verified in batches of 1 to 5 rows, with each row in
+ * turn altered, deleted, or made malformed, and with two faults at once
+ * (the first in id order is named, whichever thread finds it).
+ */
+static void
+test_verify_batches(void)
+{
+	struct audit *a;
+	long long rows, bad;
+	char why[256] = "", sql[200];
+	int good = 0, n = 23;
+
+	a = fresh(n);
+	is_int(verify_batches(a, &rows, &bad, why, "intact"), 0,
+	    "23 rows verify in batches of 1 to 5 and 4,096");
+	is_int(rows, n, "all of them counted");
+	audit_close(a);
+	for (int r = 1; r <= n; r++) {
+		int ok1, ok2, ok3;
+
+		a = fresh(n);
+		snprintf(sql, sizeof(sql), "UPDATE audit SET target = 'vm/1' "
+		    "WHERE id = %d", r);
+		tamper(sql);
+		ok1 = verify_batches(a, &rows, &bad, why, "altered") == 1 &&
+		    bad == r && strstr(why, "altered") != NULL;
+		audit_close(a);
+		a = fresh(n);
+		snprintf(sql, sizeof(sql), "DELETE FROM audit WHERE id = %d",
+		    r);
+		tamper(sql);
+		ok2 = verify_batches(a, &rows, &bad, why, "deleted") == 1 &&
+		    (r == n ? bad == 0 && strstr(why, "truncated") != NULL :
+		    bad == r && strstr(why, "missing") != NULL);
+		audit_close(a);
+		a = fresh(n);
+		snprintf(sql, sizeof(sql), "UPDATE audit SET time = 'x' WHERE "
+		    "id = %d", r);
+		tamper(sql);
+		ok3 = verify_batches(a, &rows, &bad, why, "malformed") == 1 &&
+		    bad == r && strstr(why, "number") != NULL;
+		audit_close(a);
+		if (ok1 && ok2 && ok3)
+			good++;
+		else
+			printf("#   row %d: altered %d deleted %d malformed %d\n",
+			    r, ok1, ok2, ok3);
+	}
+	is_int(good, n, "each of 23 rows altered, deleted or malformed: "
+	    "named, in every batch size");
+	/* Two faults: the checker's (a MAC) before the reader's (a gap),
+	 * and the reader's (malformed) before the checker's. */
+	a = fresh(n);
+	tamper("UPDATE audit SET result = 'no' WHERE id = 4; "
+	    "DELETE FROM audit WHERE id = 17");
+	is_int(verify_batches(a, &rows, &bad, why, "mac, gap"), 1,
+	    "an altered row before a gap: broken");
+	ok(bad == 4 && strstr(why, "altered") != NULL, "the altered row is "
+	    "named first: %lld %s", bad, why);
+	audit_close(a);
+	a = fresh(n);
+	tamper("UPDATE audit SET user = X'FF' WHERE id = 6; "
+	    "UPDATE audit SET result = 'no' WHERE id = 15");
+	is_int(verify_batches(a, &rows, &bad, why, "malformed, mac"), 1,
+	    "a malformed row before an altered one: broken");
+	ok(bad == 6 && strstr(why, "a text field") != NULL, "the malformed "
+	    "row is named first: %lld %s", bad, why);
+	audit_close(a);
+	/* A changed link, in the middle of a batch of 3 and 4. */
+	a = fresh(n);
+	tamper("UPDATE audit SET prev_mac = 'x' || prev_mac WHERE id = 20");
+	is_int(verify_batches(a, &rows, &bad, why, "link"), 1,
+	    "a changed link: broken");
+	is_int(bad, 20, "at its row");
+	audit_close(a);
+}
+
 static void
 test_permissions(void)
 {
@@ -433,6 +544,7 @@ main(void)
 	test_truncated_tail();
 	test_head_tampering();
 	test_odd_values();
+	test_verify_batches();
 	test_permissions();
 	test_lost_key();
 	test_concurrent_appends();
