@@ -711,10 +711,83 @@ call_phases(struct call_priv *cp, char *out, size_t n)
 	if (cp->parse_after >= 0.0005)
 		snprintf(after, sizeof(after), ", parse after %.1f",
 		    cp->parse_after * 1000);
+	cp->ph[0] = (double)conn / 1000;
+	cp->ph[1] = (double)(tls - conn) / 1000;
+	cp->ph[2] = (double)(first - tls) / 1000;
+	cp->ph[3] = (double)(total - first) / 1000;
+	cp->has_ph = 1;
 	snprintf(out, n, ": connect %.1f, TLS %.1f, wait %.1f, body %.1f%s ms",
-	    (double)conn / 1000, (double)(tls - conn) / 1000,
-	    (double)(first - tls) / 1000, (double)(total - first) / 1000,
-	    after);
+	    cp->ph[0], cp->ph[1], cp->ph[2], cp->ph[3], after);
+}
+
+static int
+cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Whether the calls k[0..n) go to more than one client (-A). */
+static int
+fan_out(const struct px_call *k, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		if (k[i].c != k[0].c)
+			return 1;
+	return 0;
+}
+
+/* Whether call k got an answer (of any status) with its phases. */
+static int
+answered(const struct px_call *k)
+{
+	return k->status > 0 && ((const struct call_priv *)k->priv)->has_ph;
+}
+
+/*
+ * -v over several clusters at once (-A): after each call's own line,
+ * one that adds them up: how many answered, the median of each phase
+ * (where a fan-out's time goes: 50 TLS handshakes, or the slowest
+ * cluster's wait), and the call that ended last.
+ */
+static void
+batch_phases(struct px_call *k, size_t n, double secs)
+{
+	static const char *const name[4] = { "connect", "TLS", "wait",
+		"body" };
+	double *v = px_xcalloc(n, sizeof(*v)), med[4];
+	size_t m = 0, last = 0;
+	char *origin;
+
+	for (size_t i = 0; i < n; i++) {
+		if (k[i].seconds > k[last].seconds)
+			last = i;
+		m += answered(&k[i]);
+	}
+	for (int p = 0; p < 4 && m > 0; p++) {
+		size_t j = 0;
+
+		for (size_t i = 0; i < n; i++) {
+			if (answered(&k[i]))
+				v[j++] = ((struct call_priv *)k[i].priv)->ph[p];
+		}
+		qsort(v, m, sizeof(*v), cmp_double);
+		med[p] = m % 2 ? v[m / 2] : (v[m / 2 - 1] + v[m / 2]) / 2;
+	}
+	free(v);
+	origin = px_call_origin(&k[last]);
+	if (m > 0)
+		px_notice("%zu requests in %.0f ms, %zu answered; median %s "
+		    "%.1f, %s %.1f, %s %.1f, %s %.1f ms; the last to end: %s "
+		    "(%.0f ms)", n, secs * 1000, m, name[0], med[0], name[1],
+		    med[1], name[2], med[2], name[3], med[3], origin,
+		    k[last].seconds * 1000);
+	else
+		px_notice("%zu requests in %.0f ms, none answered; the last "
+		    "to end: %s (%.0f ms)", n, secs * 1000, origin,
+		    k[last].seconds * 1000);
+	free(origin);
 }
 
 /* A transfer ended: decide done or retry.  Returns 1 when done. */
@@ -905,6 +978,8 @@ px_call_run(struct px_call *k, size_t n)
 			wait = 0;
 		curl_multi_poll(m, NULL, 0, wait, NULL);
 	}
+	if (k[0].c->verbose && fan_out(k, n))
+		batch_phases(k, n, px_mono() - t0);
 	for (size_t i = 0; i < n; i++) {
 		struct call_priv *cp = k[i].priv;
 

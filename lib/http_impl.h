@@ -75,6 +75,8 @@ struct call_priv {
 	int fed;		/* this attempt's body went to k->feed */
 	int feed_off;		/* k->feed sees no more of this attempt */
 	double parse_after;	/* s the feed took once the body was in */
+	double ph[4];		/* -v: connect, TLS, wait, body (ms) */
+	int has_ph;		/* ph is the last attempt's */
 	struct feed_worker *fw;	/* k->feed's thread (http_feed.c) */
 	curl_mime *mime;	/* k->upload's body */
 	long long up_off;	/* read offset in k->upload->fd */

@@ -16,6 +16,7 @@ run px -v ls guests -f tsv -c vmid
 is "$rc" 0 "-v ls guests"
 like "$err" "^px ls: GET https://127\.0\.0\.1:[0-9]+/api2/json/cluster/resources\?type=vm: 200 OK \([0-9]+ ms: connect [0-9]+\.[0-9], TLS [0-9]+\.[0-9], wait [0-9]+\.[0-9], body [0-9]+\.[0-9](, parse after [0-9]+\.[0-9])? ms\)$" \
     "-v: the request, its status and its phases"
+unlike "$err" "requests in" "-v on one profile: no line adding requests up"
 is "$(printf '%s\n' "$out" | wc -l)" 40 "and the rows on stdout alone"
 unlike "$err" "$(sed -n 's/^token_secret = //p' "$PX_CONFIG")" "never the secret"
 # a request that got no answer: its time was waiting, none of it body
@@ -114,6 +115,10 @@ like "$err" "^px ls: dead: GET /cluster/resources.*Failed to connect" "the faili
 is "$(printf '%s\n' "$err" | grep -c .)" 1 "one line, for it alone"
 is "$(printf '%s\n' "$out" | grep -c '^sim	')" 40 "the working profile prints all its rows"
 is "$(printf '%s\n' "$out" | grep -c '^other	')" 40 "and so does the second"
+run px -v ls guests -A -f tsv -c vmid
+like "$err" "^px ls: 3 requests in [0-9]+ ms, 2 answered; median connect [0-9]+\.[0-9], TLS [0-9]+\.[0-9], wait [0-9]+\.[0-9], body [0-9]+\.[0-9] ms; the last to end: GET /cluster/resources\?type=vm on profile (sim|other|dead) \([0-9]+ ms\)$" \
+    "-v -A: one line adds the requests up, the dead one not among the answered"
+is "$(printf '%s\n' "$err" | grep -c 'requests in')" 1 "-v -A: that line once, after each request's own"
 run px ls guests -A -j
 printf '%s' "$out" | /usr/bin/python3 -c '
 import json,sys
