@@ -233,6 +233,15 @@ for g in p.cluster.resources.get(type="vm"):
     pcm, ccm = statistics.median(pc), statistics.median(cc)
     print(f"  CPU time median: px {pcm * 1e3:.1f} ms, curl {ccm * 1e3:.1f}"
           f" ms (px / curl = {pcm / ccm:.2f}x)")
+    # The other stream formats, which scripts read: the same rows as
+    # json and jsonl (no curl here: only the formatting differs).
+    for fmt in ("json", "jsonl"):
+        fw = []
+        for i in range(11):
+            warm()
+            fw.append(measure(pxargv[:-1] + [fmt], n=1, env=e)[0])
+        print(f"  px -f {fmt:5}  {statistics.median(fw) * 1e3:7.1f} ms  "
+              f"(p25 {q(fw)[0] * 1e3:.1f} p75 {q(fw)[2] * 1e3:.1f}, 11 runs)")
     pi, ci = instructions(pxargv, env=e), instructions(curlargv)
     if pi and ci:
         print(f"  instructions (callgrind): px {pi / 1e6:.1f}M, curl "
