@@ -356,30 +356,32 @@ test_verify_batches(void)
 	is_int(good, n, "each of 23 rows altered, deleted or malformed: "
 	    "named, in every batch size");
 	/* Two faults: the checker's (a MAC) before the reader's (a gap),
-	 * and the reader's (malformed) before the checker's. */
-	a = fresh(n);
-	tamper("UPDATE audit SET result = 'no' WHERE id = 4; "
-	    "DELETE FROM audit WHERE id = 17");
-	is_int(verify_batches(a, &rows, &bad, why, "mac, gap"), 1,
-	    "an altered row before a gap: broken");
-	ok(bad == 4 && strstr(why, "altered") != NULL, "the altered row is "
-	    "named first: %lld %s", bad, why);
-	audit_close(a);
-	a = fresh(n);
-	tamper("UPDATE audit SET user = X'FF' WHERE id = 6; "
-	    "UPDATE audit SET result = 'no' WHERE id = 15");
-	is_int(verify_batches(a, &rows, &bad, why, "malformed, mac"), 1,
-	    "a malformed row before an altered one: broken");
-	ok(bad == 6 && strstr(why, "a text field") != NULL, "the malformed "
-	    "row is named first: %lld %s", bad, why);
-	audit_close(a);
-	/* A changed link, in the middle of a batch of 3 and 4. */
-	a = fresh(n);
-	tamper("UPDATE audit SET prev_mac = 'x' || prev_mac WHERE id = 20");
-	is_int(verify_batches(a, &rows, &bad, why, "link"), 1,
-	    "a changed link: broken");
-	is_int(bad, 20, "at its row");
-	audit_close(a);
+	 * and the reader's (malformed) before the checker's; a changed
+	 * link in the middle of a batch of 3 and 4. */
+	static const struct {
+		const char *sql, *what;
+		long long bad;
+		const char *why;
+	} two[] = {
+		{ "UPDATE audit SET result = 'no' WHERE id = 4; DELETE FROM "
+		    "audit WHERE id = 17", "an altered row before a gap", 4,
+		    "altered" },
+		{ "UPDATE audit SET user = X'FF' WHERE id = 6; UPDATE audit "
+		    "SET result = 'no' WHERE id = 15", "a malformed row before "
+		    "an altered one", 6, "a text field" },
+		{ "UPDATE audit SET prev_mac = 'x' || prev_mac WHERE id = 20",
+		    "a changed link", 20, "altered" },
+	};
+	for (size_t i = 0; i < sizeof(two) / sizeof(two[0]); i++) {
+		a = fresh(n);
+		tamper(two[i].sql);
+		is_int(verify_batches(a, &rows, &bad, why, two[i].what), 1,
+		    "%s: broken", two[i].what);
+		ok(bad == two[i].bad && strstr(why, two[i].why) != NULL,
+		    "%s: row %lld named first (%s)", two[i].what, two[i].bad,
+		    why);
+		audit_close(a);
+	}
 }
 
 static void
