@@ -978,7 +978,7 @@ px_call_run(struct px_call *k, size_t n)
 			wait = 0;
 		curl_multi_poll(m, NULL, 0, wait, NULL);
 	}
-	if (k[0].c->verbose && fan_out(k, n))
+	if (n > 1 && k[0].c->verbose && fan_out(k, n))
 		batch_phases(k, n, px_mono() - t0);
 	for (size_t i = 0; i < n; i++) {
 		struct call_priv *cp = k[i].priv;
