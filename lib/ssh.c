@@ -21,6 +21,7 @@
 #include "conf.h"
 #include "enc.h"
 #include "ssh.h"
+#include "workq.h"
 
 #define OUT_CAP (16u << 20)	/* per stream, when collected */
 #define LINE_CAP 65536		/* a longer line is handed on in pieces */
@@ -1099,7 +1100,7 @@ ssh_run_all(struct ssh_pool *p, struct ssh_job *jobs, int n)
 		nt = 64;
 	pthread_mutex_init(&ra.mu, NULL);
 	for (int i = 0; i < nt; i++)
-		if (pthread_create(&th[started], NULL, run_worker, &ra) == 0)
+		if (px_thread_start(&th[started], run_worker, &ra) == 0)
 			started++;
 	if (started == 0)
 		run_worker(&ra);

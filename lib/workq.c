@@ -2,10 +2,11 @@
  * workq.c -- a few threads that run jobs in the order they were added.
  *
  * The jobs wait in a list under one mutex; each thread takes the oldest.
- * Signals stay with the main thread: the threads start with every signal
- * blocked but SIGPIPE, which a write raises in the thread that writes,
- * so that a job writing to a closed pipe (px ls -A | head) ends px as
- * the main thread's write would (px_thread_start, for every thread).
+ * Signals stay with the main thread: the threads start (px_thread_start,
+ * as every thread of px) with every signal blocked but those the thread
+ * raises itself: SIGPIPE, which a write raises in the thread that
+ * writes, so that a job writing to a closed pipe (px ls -A | head) ends
+ * px as the main thread's write would, and the faults.
  */
 #include <pthread.h>
 #include <signal.h>
@@ -136,11 +137,16 @@ workq_free(struct workq *q)
 int
 px_thread_start(pthread_t *th, void *(*fn)(void *), void *arg)
 {
+	/* raised by the thread itself: a write to a closed pipe, a fault
+	 * (a TUI's handler puts the terminal back before px dies) */
+	static const int own[] = { SIGPIPE, SIGSEGV, SIGBUS, SIGFPE, SIGILL,
+		SIGTRAP, SIGSYS, SIGABRT };
 	sigset_t all, old;
 	int rc;
 
 	sigfillset(&all);
-	sigdelset(&all, SIGPIPE);
+	for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++)
+		sigdelset(&all, own[i]);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	rc = pthread_create(th, NULL, fn, arg);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);

@@ -28,9 +28,10 @@ void workq_wait(struct workq *q);
 void workq_free(struct workq *q);
 
 /* Start a thread of px's own (every one starts here): signals stay
- * with the main thread, but SIGPIPE, which a write raises in the thread
- * that writes, ends px there as it would in the main thread.  0, or
- * pthread_create's error. */
+ * with the main thread, but those the thread raises itself: SIGPIPE
+ * (a write to a closed pipe ends px there as it would in the main
+ * thread) and the faults (SIGSEGV, ...: a TUI's handler restores the
+ * terminal).  0, or pthread_create's error. */
 int px_thread_start(pthread_t *th, void *(*fn)(void *), void *arg);
 
 #endif

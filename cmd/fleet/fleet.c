@@ -31,6 +31,7 @@
 #include "http_async.h"
 #include "pve.h"
 #include "tui.h"
+#include "workq.h"
 
 static const struct px_opt opts[] = {
 	{ 'd', "delay", "seconds", "refresh every so many seconds (default 3)" },
@@ -86,7 +87,7 @@ contact_start(int id)
 
 	k->id = id;
 	k->p = profiles[id];
-	if (pthread_create(&th, NULL, contact_run, k) != 0) {
+	if (px_thread_start(&th, contact_run, k) != 0) {
 		struct fleet_action a = { .type = FA_CONNECT_FAILED,
 			.id = id };
 

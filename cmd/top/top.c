@@ -57,6 +57,7 @@
 #include "top_render.h"
 #include "top_state.h"
 #include "tui.h"
+#include "workq.h"
 
 static const struct px_opt opts[] = {
 	{ 'd', "delay", "seconds", "refresh every so many seconds (default 2)" },
@@ -1297,7 +1298,7 @@ worker_start(void)
 	gate_init(&WG, &WX.conf, WX.p, WX.client);
 	WG.yes = 1;	/* confirmed in the TUI's own dialog */
 	tui_mailbox_open(&results, on_result);
-	if (pthread_create(&th, NULL, worker, NULL) != 0)
+	if (px_thread_start(&th, worker, NULL) != 0)
 		px_errx(PX_EXIT_FAIL, "cannot start a thread");
 	pthread_detach(th);
 	tui_mailbox_watch(tk, &results);

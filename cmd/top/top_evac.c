@@ -17,6 +17,7 @@
 #include "pve_check.h"
 #include "pve_evacuate.h"
 #include "top_evac.h"
+#include "workq.h"
 
 struct evjob {
 	enum top_eff_type type;
@@ -246,7 +247,7 @@ top_evac_effect(const struct top_effect *e, const struct px_conf *conf,
 		busy = 1;
 		pthread_mutex_unlock(&mu);
 	}
-	if (pthread_create(&th, NULL, evac_thread, j) != 0) {
+	if (px_thread_start(&th, evac_thread, j) != 0) {
 		struct top_action a = { .type = e->type == TE_EVAC_PLAN ?
 		    TA_EVAC_PLAN : TA_EVAC_DONE, .id = e->id, .rc = -1 };
 

@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "tcache.h"
 #include "top_record.h"
+#include "workq.h"
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
@@ -75,7 +76,7 @@ top_record_start(const struct px_conf *c, const char *profile)
 		    "%.300s%s%.150s", e.msg, e.hint[0] ? ": " : "", e.hint);
 		return;
 	}
-	if (pthread_create(&writer, NULL, write_loop, NULL) != 0) {
+	if (px_thread_start(&writer, write_loop, NULL) != 0) {
 		snprintf(problem, sizeof(problem), "time travel: not recording: "
 		    "cannot start a thread");
 		tcache_close(wtc);

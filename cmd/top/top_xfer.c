@@ -38,6 +38,7 @@
 #include "pve_progress.h"
 #include "pve_task.h"
 #include "top_xfer.h"
+#include "workq.h"
 
 #define EXEC_TIMEOUT	600	/* seconds a broadcast command may run */
 #define NWORDS		128
@@ -567,7 +568,7 @@ top_xfer_run(struct top_xfer_item *items, int n, const struct px_conf *conf,
 	x->conf = conf;
 	x->p = p;
 	x->report = report;
-	if (pthread_create(&th, NULL, xrun_main, x) != 0) {
+	if (px_thread_start(&th, xrun_main, x) != 0) {
 		struct px_err e = { 0 };
 
 		px_fail(&e, PXE_FAILURE, "cannot start a thread");

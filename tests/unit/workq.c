@@ -1,9 +1,11 @@
 /*
  * workq.c -- the job threads: every job runs once, in the order added
  * on one thread, at once on two; workq_wait waits for all of them;
- * workq_free runs what is left; without a queue, jobs run inline.
+ * workq_free runs what is left; without a queue, jobs run inline;
+ * px_thread_start's signal mask.
  */
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
@@ -54,6 +56,14 @@ slow(void *arg)
 
 	nanosleep(&d, NULL);
 	count(arg);
+}
+
+/* The signal mask a thread of px_thread_start starts with. */
+static void *
+mask_of(void *arg)
+{
+	pthread_sigmask(SIG_SETMASK, NULL, arg);
+	return NULL;
 }
 
 int
@@ -109,5 +119,33 @@ main(void)
 	q = workq_new(1000);
 	ok(q != NULL, "1,000 asked: at most WORKQ_MAX start");
 	workq_free(q);
+
+	/* Signals stay with the main thread, but those a thread raises
+	 * itself: a write to a closed pipe, a fault. */
+	{
+		sigset_t m;
+		pthread_t th;
+		static const int own[] = { SIGPIPE, SIGSEGV, SIGBUS, SIGFPE,
+			SIGILL, SIGABRT };
+		static const int main_only[] = { SIGINT, SIGTERM, SIGHUP,
+			SIGWINCH, SIGCHLD, SIGALRM, SIGUSR1 };
+		int good = 1;
+
+		sigemptyset(&m);
+		ok(px_thread_start(&th, mask_of, &m) == 0 &&
+		    pthread_join(th, NULL) == 0, "px_thread_start starts a "
+		    "thread");
+		for (size_t i = 0; i < sizeof(own) / sizeof(own[0]); i++)
+			good &= !sigismember(&m, own[i]);
+		ok(good, "its own signals (SIGPIPE, the faults) unblocked");
+		good = 1;
+		for (size_t i = 0; i < sizeof(main_only) /
+		    sizeof(main_only[0]); i++)
+			good &= sigismember(&m, main_only[i]) == 1;
+		ok(good, "the others (SIGINT, SIGTERM, SIGWINCH, ...) blocked");
+		sigemptyset(&m);
+		pthread_sigmask(SIG_SETMASK, NULL, &m);
+		ok(!sigismember(&m, SIGINT), "the caller's mask is as it was");
+	}
 	return done_testing();
 }
