@@ -302,7 +302,7 @@ out_row_error(struct out *o)
 	if (o->nrow == 0)
 		out_row(o);
 	if (o->stream)
-		return;		/* tsv has no colour */
+		return;		/* only a table shows it */
 	o->rowflag[o->nrow - 1] |= ROW_ERROR;
 }
 
