@@ -807,11 +807,13 @@ audit_each(struct audit *a, long long since, long long limit,
  * about half of one core).  The reader copies each row, checked for
  * types and UTF-8 and numbered in sequence, into a batch; the checker
  * takes the batches in order and checks each row's MAC and its link to
- * the row before.  The first bad row in id order is the one reported:
- * the reader stops at a row it refuses, the checker at one it refuses,
- * and a row the checker refuses comes before the reader's.
+ * the row before.  A batch is 4,096 rows or 1 MiB of their text.  The
+ * first bad row in id order is the one reported: the reader stops at a
+ * row it refuses, the checker at one it refuses, and a row the checker
+ * refuses comes before the reader's.
  */
 #define VBATCH	4096	/* rows a batch, at most */
+#define VBATCH_TEXT	(1u << 20)	/* its text: handed over past this */
 
 static int vbatch = VBATCH;	/* rows a batch (audit_verify_batch) */
 
@@ -1062,7 +1064,10 @@ audit_verify(struct audit *a, long long *rows, long long *bad_id,
 			break;
 		}
 		last = id;
-		if (c->b[k].n == vbatch && vhand(c, threaded, &k) != 0)
+		/* a row count, or a size: a log of huge rows (tampered)
+		 * keeps two batches' text, not 4,096 rows of it */
+		if ((c->b[k].n == vbatch || c->b[k].text.len >= VBATCH_TEXT) &&
+		    vhand(c, threaded, &k) != 0)
 			break;
 	}
 	vhand(c, threaded, &k);

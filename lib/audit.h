@@ -56,7 +56,8 @@ int audit_verify(struct audit *a, long long *rows, long long *bad_id,
     char *why, size_t whylen, struct px_err *e);
 /* audit_verify reads rows on one thread and checks their MACs on a
  * second, handing them over in batches of this many rows (4,096, the
- * most; 0 for that): tests cross many batches with a few rows. */
+ * most; 0 for that) or 1 MiB of their text: tests cross many batches
+ * with a few rows. */
 void audit_verify_batch(int rows);
 
 /* Copy form (x-www-form-urlencoded) into out with the values of secret

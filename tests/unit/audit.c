@@ -355,6 +355,32 @@ test_verify_batches(void)
 	}
 	is_int(good, n, "each of 23 rows altered, deleted or malformed: "
 	    "named, in every batch size");
+	/* Rows of 400 KB: a batch is handed over at 1 MiB of text, not at
+	 * 4,096 rows (a log of huge rows keeps two batches' worth). */
+	{
+		struct px_err e = { 0 };
+		char *big = malloc(400001);
+
+		a = fresh(0);
+		memset(big, 'p', 400000);
+		big[400000] = '\0';
+		for (int i = 0; i < 9; i++) {
+			struct audit_entry ent = { .action = "set",
+				.params = big, .decision = "allowed" };
+
+			audit_append(a, &ent, &e);
+		}
+		is_int(verify(a, &rows, &bad, why), 0, "nine rows of 400 KB "
+		    "verify, in batches cut by size");
+		is_int(rows, 9, "all nine");
+		tamper("UPDATE audit SET params = 'q' || substr(params, 2) "
+		    "WHERE id = 7");
+		is_int(verify(a, &rows, &bad, why), 1, "one of them altered: "
+		    "broken");
+		is_int(bad, 7, "at its row, in the third batch");
+		audit_close(a);
+		free(big);
+	}
 	/* Two faults: the checker's (a MAC) before the reader's (a gap),
 	 * and the reader's (malformed) before the checker's; a changed
 	 * link in the middle of a batch of 3 and 4. */
