@@ -7,7 +7,7 @@
  * megabytes.  Nothing is formatted until out_print, which picks the
  * columns (-c), orders the rows (-s) through an index, and renders.
  * A stream (out_stream) keeps no row: each cell goes into its text as
- * it is set (direct_put).
+ * it is set (out_stream.c).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -25,68 +25,13 @@
 #include "err.h"
 #include "json.h"
 #include "out.h"
-
-enum cell_kind { K_NULL = 0, K_STR, K_INT, K_UINT, K_NUM, K_BOOL };
-
-struct cell {
-	union {
-		long long i;	/* K_INT, K_BOOL (0/1) */
-		uint64_t u;	/* K_UINT */
-		double d;	/* K_NUM */
-		size_t off;	/* K_STR: offset into o->text */
-	} v;
-	unsigned char kind;
-};
-
-#define ROW_ERROR	0x1
-
-struct out {
-	struct out_opts opts;	/* cols and sort point at our copies */
-	const struct out_col *col;
-	int ncol;
-	struct cell *cell;	/* nrow * ncol */
-	unsigned char *rowflag;
-	int nrow, caprow;
-	struct buf text;	/* every string, NUL-terminated */
-	int record;
-	/* out_stream: rows go to sf as they are completed; a part
-	 * (out_part) keeps them in sb for out_join. */
-	int stream, part;
-	FILE *sf;
-	int *svis, snvis;
-	int emitted;		/* rows already written */
-	struct buf sb;		/* output not yet written */
-	struct jw sw;		/* json: the open array */
-	int sopen;
-	/* out_hold: where the held rows start */
-	int hold, hnrow, hemitted, hsopen;
-	size_t htext, hsb;
-	struct jw hsw;
-	/* A stream writes each cell into sb as it is set, and keeps no
-	 * cells (a listing sets 200,000 of them): dpos[col] is a column's
-	 * place in the row (-1: not shown), dseg[p] where the value of
-	 * place p starts in sb, dnext the first place of the open row not
-	 * written yet, dopen whether its start is written. */
-	int dnext, dopen;
-	int *dpos;
-	size_t *dseg;
-	struct buf dsep;	/* each place's separator, from dsoff[p] */
-	size_t *dsoff;
-	struct buf dtmp;	/* a cell set again */
-};
+#include "out_impl.h"
 
 /* A sort key of -s. */
 struct sortkey {
 	int col;
 	int desc;
 };
-
-/* Output is built in a buffer and written in chunks of about this. */
-#define OUT_CHUNK	65536
-/* Held output (out_hold) past OUT_HELD_BIG grows to OUT_HELD_HUGE at
- * once, which buf_grow backs with 2 MiB pages. */
-#define OUT_HELD_BIG	(256u << 10)
-#define OUT_HELD_HUGE	(2u << 20)
 
 #define SGR_BOLD	"\033[1m"
 #define SGR_RED		"\033[31m"
@@ -151,10 +96,6 @@ out_record(struct out *o)
 	o->record = 1;
 }
 
-static void stream_row(struct out *o);
-static void direct_put(struct out *o, int col, const struct cell *c,
-    const char *s);
-
 void
 out_row(struct out *o)
 {
@@ -162,7 +103,7 @@ out_row(struct out *o)
 
 	if (o->stream) {
 		if (o->nrow == 1)
-			stream_row(o);	/* the previous row's end */
+			out_stream_row(o);	/* the previous row's end */
 		o->nrow = 1;
 		o->dnext = 0;
 		o->dopen = 0;
@@ -199,7 +140,7 @@ out_str(struct out *o, int col, const char *s)
 	if (o->stream) {
 		struct cell d = { .kind = s != NULL ? K_STR : K_NULL };
 
-		direct_put(o, col, &d, s);
+		out_direct_put(o, col, &d, s);
 		return;
 	}
 	if ((c = cur(o, col)) == NULL)
@@ -221,7 +162,7 @@ out_int(struct out *o, int col, long long v)
 	if (o->stream) {
 		struct cell d = { .v.i = v, .kind = K_INT };
 
-		direct_put(o, col, &d, NULL);
+		out_direct_put(o, col, &d, NULL);
 		return;
 	}
 	if ((c = cur(o, col)) == NULL)
@@ -238,7 +179,7 @@ out_uint(struct out *o, int col, uint64_t v)
 	if (o->stream) {
 		struct cell d = { .v.u = v, .kind = K_UINT };
 
-		direct_put(o, col, &d, NULL);
+		out_direct_put(o, col, &d, NULL);
 		return;
 	}
 	if ((c = cur(o, col)) == NULL)
@@ -255,7 +196,7 @@ out_num(struct out *o, int col, double v)
 	if (o->stream) {
 		struct cell d = { .v.d = v, .kind = K_NUM };
 
-		direct_put(o, col, &d, NULL);
+		out_direct_put(o, col, &d, NULL);
 		return;
 	}
 	if ((c = cur(o, col)) == NULL)
@@ -272,7 +213,7 @@ out_bool(struct out *o, int col, int v)
 	if (o->stream) {
 		struct cell d = { .v.i = v != 0, .kind = K_BOOL };
 
-		direct_put(o, col, &d, NULL);
+		out_direct_put(o, col, &d, NULL);
 		return;
 	}
 	if ((c = cur(o, col)) == NULL)
@@ -289,7 +230,7 @@ out_null(struct out *o, int col)
 	if (o->stream) {
 		struct cell d = { .kind = K_NULL };
 
-		direct_put(o, col, &d, NULL);
+		out_direct_put(o, col, &d, NULL);
 		return;
 	}
 	if ((c = cur(o, col)) != NULL)
@@ -314,14 +255,14 @@ out_nrows(const struct out *o)
 
 /* ---- cell values ---- */
 
-static const struct cell *
-cell_at(const struct out *o, int row, int col)
+const struct cell *
+out_cell_at(const struct out *o, int row, int col)
 {
 	return &o->cell[(size_t)row * (size_t)o->ncol + (size_t)col];
 }
 
-static const char *
-cell_str(const struct out *o, const struct cell *c)
+const char *
+out_cell_str(const struct out *o, const struct cell *c)
 {
 	return o->text.p + c->v.off;
 }
@@ -364,8 +305,8 @@ cell_ll(const struct cell *c)
 	}
 }
 
-static int
-cell_truth(const struct cell *c)
+int
+out_cell_truth(const struct cell *c)
 {
 	return c->kind == K_NUM ? c->v.d != 0 : c->kind == K_UINT ?
 	    c->v.u != 0 : c->v.i != 0;
@@ -426,9 +367,9 @@ fmt_human(const struct out *o, enum out_type type, const struct cell *c,
 	if (c->kind == K_NULL)
 		return "-";
 	if (c->kind == K_STR)
-		return cell_str(o, c);
+		return out_cell_str(o, c);
 	if (c->kind == K_BOOL || type == OT_BOOL)
-		return cell_truth(c) ? "yes" : "no";
+		return out_cell_truth(c) ? "yes" : "no";
 	switch (type) {
 	case OT_BYTES:
 		if (c->kind == K_INT && c->v.i < 0)
@@ -577,15 +518,6 @@ each_name(const char *list, int (*fn)(void *, const char *, size_t),
 	return 0;
 }
 
-struct pick {
-	const struct out *o;
-	int *vis;
-	int nvis;
-	struct sortkey *key;
-	int nkey;
-	const char *bad;
-	size_t badlen;
-};
 
 static int
 pick_col(void *arg, const char *name, size_t n)
@@ -636,7 +568,7 @@ cell_cmp(const struct out *o, const struct cell *a, const struct cell *b)
 	if (a->kind == K_NULL || b->kind == K_NULL)
 		return (a->kind == K_NULL) - (b->kind == K_NULL);
 	if (a->kind == K_STR && b->kind == K_STR)
-		return strcmp(cell_str(o, a), cell_str(o, b));
+		return strcmp(out_cell_str(o, a), out_cell_str(o, b));
 	if (a->kind == K_STR || b->kind == K_STR)
 		return a->kind == K_STR ? 1 : -1;
 	/* Both numeric: exact unless a real is involved. */
@@ -673,8 +605,8 @@ row_cmp(const void *pa, const void *pb, void *arg)
 	const struct cell *a, *b;
 
 	for (k = 0; k < sc->nkey; k++) {
-		a = cell_at(o, ra, sc->key[k].col);
-		b = cell_at(o, rb, sc->key[k].col);
+		a = out_cell_at(o, ra, sc->key[k].col);
+		b = out_cell_at(o, rb, sc->key[k].col);
 		r = cell_cmp(o, a, b);
 		if (r != 0 && sc->key[k].desc && a->kind != K_NULL &&
 		    b->kind != K_NULL)
@@ -688,8 +620,8 @@ row_cmp(const void *pa, const void *pb, void *arg)
 
 /* ---- rendering ---- */
 
-static void
-flush_if(struct buf *b, FILE *f, size_t limit)
+void
+out_flush_if(struct buf *b, FILE *f, size_t limit)
 {
 	if (b->len >= limit && b->len > 0) {
 		fwrite(b->p, 1, b->len, f);
@@ -793,7 +725,7 @@ print_table(const struct out *o, FILE *f, const int *vis, int nvis,
 			off[(size_t)r * (size_t)nvis + (size_t)c] = txt.len;
 			w = add_sanitized(&txt, fmt_human(o,
 			    o->col[vis[c]].type,
-			    cell_at(o, order[r], vis[c]), tmp, sizeof(tmp)));
+			    out_cell_at(o, order[r], vis[c]), tmp, sizeof(tmp)));
 			buf_addc(&txt, '\0');
 			if (w > colw[c])
 				colw[c] = w;
@@ -824,9 +756,9 @@ print_table(const struct out *o, FILE *f, const int *vis, int nvis,
 		table_line(&b, o, vis, nvis, colw, text,
 		    color && (o->rowflag[order[r]] & ROW_ERROR) ? SGR_RED :
 		    NULL);
-		flush_if(&b, f, OUT_CHUNK);
+		out_flush_if(&b, f, OUT_CHUNK);
 	}
-	flush_if(&b, f, 1);
+	out_flush_if(&b, f, 1);
 	buf_free(&b);
 	buf_free(&txt);
 	free(colw);
@@ -858,11 +790,11 @@ print_record_table(const struct out *o, FILE *f, const int *vis, int nvis,
 		if (color && (o->rowflag[row] & ROW_ERROR))
 			buf_adds(&b, SGR_RED);
 		add_sanitized(&b, fmt_human(o, o->col[vis[c]].type,
-		    cell_at(o, row, vis[c]), tmp, sizeof(tmp)));
+		    out_cell_at(o, row, vis[c]), tmp, sizeof(tmp)));
 		end_line(&b, start, color && (o->rowflag[row] & ROW_ERROR) ?
 		    SGR_RED : NULL);
 	}
-	flush_if(&b, f, 1);
+	out_flush_if(&b, f, 1);
 	buf_free(&b);
 }
 
@@ -871,8 +803,8 @@ static const unsigned char tsv_special[256] = {
 	['\0'] = 1, ['\t'] = 1, ['\n'] = 1, ['\r'] = 1, ['\\'] = 1,
 };
 
-static void
-add_tsv_str(struct buf *b, const char *s)
+void
+out_tsv_str(struct buf *b, const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t run;
@@ -893,8 +825,8 @@ add_tsv_str(struct buf *b, const char *s)
 
 /* The text of a numeric cell straight into b (a listing prints 100,000
  * of them). */
-static void
-add_integer(struct buf *b, const struct cell *c)
+void
+out_add_integer(struct buf *b, const struct cell *c)
 {
 	if (b->len + 48 >= b->cap)
 		buf_grow(b, 48);
@@ -912,185 +844,23 @@ add_integer(struct buf *b, const struct cell *c)
 	b->p[b->len] = '\0';
 }
 
-static void
-add_tsv_cell(struct buf *b, const struct out *o, enum out_type type,
+void
+out_tsv_cell(struct buf *b, const struct out *o, enum out_type type,
     const struct cell *c)
 {
 	switch (c->kind) {
 	case K_NULL:
 		break;
 	case K_STR:
-		add_tsv_str(b, cell_str(o, c));
+		out_tsv_str(b, out_cell_str(o, c));
 		break;
 	default:
 		if (c->kind == K_BOOL || type == OT_BOOL)
-			buf_addc(b, cell_truth(c) ? '1' : '0');
+			buf_addc(b, out_cell_truth(c) ? '1' : '0');
 		else
-			add_integer(b, c);
+			out_add_integer(b, c);
 		break;
 	}
-}
-
-/* A cell's text in a direct stream (tsv, or json as json_row writes
- * it): c, or the string s for K_STR. */
-static inline void
-direct_value(struct buf *b, const struct out *o, int col,
-    const struct cell *c, const char *s)
-{
-	if (o->opts.fmt == OUT_TSV) {
-		if (c->kind == K_STR)
-			add_tsv_str(b, s);
-		else
-			add_tsv_cell(b, o, o->col[col].type, c);
-		return;
-	}
-	switch (c->kind) {
-	case K_NULL:
-		buf_add(b, "null", 4);
-		break;
-	case K_STR:
-		json_escape(b, s, strlen(s));
-		break;
-	default:
-		if (c->kind == K_BOOL || o->col[col].type == OT_BOOL)
-			buf_adds(b, cell_truth(c) ? "true" : "false");
-		else
-			add_integer(b, c);
-		break;
-	}
-}
-
-/* The start of a direct stream's row: json's comma and brace. */
-static void
-direct_open(struct out *o)
-{
-	o->dopen = 1;
-	switch (o->opts.fmt) {
-	case OUT_TSV:
-		return;
-	case OUT_JSON:
-		if (o->part) {
-			/* rows only: out_join puts them in the array */
-			if (o->emitted > 0)
-				buf_addc(&o->sb, ',');
-		} else {
-			if (!o->sopen) {
-				jw_init(&o->sw, &o->sb);
-				jw_arr(&o->sw);
-				o->sopen = 1;
-			}
-			jw_raw(&o->sw, "", 0);	/* the comma */
-		}
-		break;
-	default:
-		break;
-	}
-	buf_addc(&o->sb, '{');
-}
-
-/* Place p's separator (tsv a tab, json a comma and the key), its value
- * to start at o->dseg[p]. */
-static inline void
-direct_sep(struct out *o, int p)
-{
-	if (o->opts.fmt == OUT_TSV) {	/* a tab: a byte, not a copy */
-		if (p > 0)
-			buf_addc(&o->sb, '\t');
-	} else
-		buf_add(&o->sb, o->dsep.p + o->dsoff[p], o->dsoff[p + 1] -
-		    o->dsoff[p]);
-	o->dseg[p] = o->sb.len;
-}
-
-/* The places of the open row before `to` not written yet: not set, so
- * empty (json: null). */
-static void
-direct_skip(struct out *o, int to)
-{
-	if (!o->dopen)
-		direct_open(o);
-	for (; o->dnext < to; o->dnext++) {
-		direct_sep(o, o->dnext);
-		if (o->opts.fmt != OUT_TSV)
-			buf_add(&o->sb, "null", 4);
-	}
-}
-
-/* Cell col of the open row of a direct stream, into its text in o->sb:
- * at the end (the places it skips left empty), or in place of the text
- * it was given before. */
-static void
-direct_put(struct out *o, int col, const struct cell *c, const char *s)
-{
-	struct buf *b = &o->sb;
-	size_t at, end, n;
-	int p;
-
-	if (col < 0 || col >= o->ncol)
-		return;
-	if (o->nrow == 0)
-		out_row(o);
-	if ((p = o->dpos[col]) < 0)
-		return;		/* not shown: nothing kept */
-	if (p >= o->dnext) {
-		if (p > o->dnext || !o->dopen)
-			direct_skip(o, p);
-		direct_sep(o, p);
-		direct_value(b, o, col, c, s);
-		o->dnext = p + 1;
-		return;
-	}
-	/* Set again: the new text replaces the old one. */
-	buf_reset(&o->dtmp);
-	direct_value(&o->dtmp, o, col, c, s);
-	n = o->dtmp.len;
-	at = o->dseg[p];
-	end = p + 1 < o->dnext ? o->dseg[p + 1] - (o->dsoff[p + 2] -
-	    o->dsoff[p + 1]) : b->len;
-	buf_grow(b, n > end - at ? n - (end - at) : 0);	/* b->p too */
-	memmove(b->p + at + n, b->p + end, b->len - end + 1);
-	if (n > 0)
-		memcpy(b->p + at, o->dtmp.p, n);
-	b->len = b->len - (end - at) + n;
-	for (int q = p + 1; q < o->dnext; q++)
-		o->dseg[q] = o->dseg[q] - (end - at) + n;
-}
-
-/* The end of a direct stream's row: the places not set, and its end. */
-static void
-direct_close(struct out *o)
-{
-	direct_skip(o, o->snvis);
-	if (o->opts.fmt == OUT_TSV)
-		buf_addc(&o->sb, '\n');
-	else
-		buf_add(&o->sb, "}\n", o->opts.fmt == OUT_JSONL ? 2 : 1);
-}
-
-/* Make a stream write its cells as they are set (o->svis known): what
- * goes before each place's value (tsv a tab, json a comma and the key)
- * made once. */
-static void
-direct_start(struct out *o)
-{
-	o->dpos = px_xcalloc((size_t)o->ncol + 1, sizeof(*o->dpos));
-	for (int c = 0; c < o->ncol; c++)
-		o->dpos[c] = -1;
-	o->dsoff = px_xcalloc((size_t)o->snvis + 2, sizeof(*o->dsoff));
-	for (int p = 0; p < o->snvis; p++) {
-		const char *name = o->col[o->svis[p]].name;
-
-		o->dpos[o->svis[p]] = p;
-		o->dsoff[p] = o->dsep.len;
-		if (p > 0)
-			buf_addc(&o->dsep, o->opts.fmt == OUT_TSV ? '\t' : ',');
-		if (o->opts.fmt != OUT_TSV) {
-			json_escape(&o->dsep, name, strlen(name));
-			buf_addc(&o->dsep, ':');
-		}
-	}
-	o->dsoff[o->snvis] = o->dsoff[o->snvis + 1] = o->dsep.len;
-	o->dseg = px_xcalloc((size_t)o->snvis + 1, sizeof(*o->dseg));
 }
 
 static void
@@ -1104,13 +874,13 @@ print_tsv(const struct out *o, FILE *f, const int *vis, int nvis,
 		for (c = 0; c < nvis; c++) {
 			if (c > 0)
 				buf_addc(&b, '\t');
-			add_tsv_cell(&b, o, o->col[vis[c]].type,
-			    cell_at(o, order[r], vis[c]));
+			out_tsv_cell(&b, o, o->col[vis[c]].type,
+			    out_cell_at(o, order[r], vis[c]));
 		}
 		buf_addc(&b, '\n');
-		flush_if(&b, f, OUT_CHUNK);
+		out_flush_if(&b, f, OUT_CHUNK);
 	}
-	flush_if(&b, f, 1);
+	out_flush_if(&b, f, 1);
 	buf_free(&b);
 }
 
@@ -1122,18 +892,18 @@ json_row(struct jw *w, const struct out *o, const int *vis, int nvis, int row)
 
 	jw_obj(w);
 	for (i = 0; i < nvis; i++) {
-		c = cell_at(o, row, vis[i]);
+		c = out_cell_at(o, row, vis[i]);
 		jw_key(w, o->col[vis[i]].name);
 		switch (c->kind) {
 		case K_NULL:
 			jw_null(w);
 			break;
 		case K_STR:
-			jw_str(w, cell_str(o, c));
+			jw_str(w, out_cell_str(o, c));
 			break;
 		default:
 			if (c->kind == K_BOOL || o->col[vis[i]].type == OT_BOOL)
-				jw_bool(w, cell_truth(c));
+				jw_bool(w, out_cell_truth(c));
 			else if (c->kind == K_INT)
 				jw_int(w, c->v.i);
 			else if (c->kind == K_UINT)
@@ -1167,28 +937,28 @@ print_json(const struct out *o, FILE *f, const int *vis, int nvis,
 			jw_init(&w, &b);
 			json_row(&w, o, vis, nvis, order[r]);
 			buf_addc(&b, '\n');
-			flush_if(&b, f, OUT_CHUNK);
+			out_flush_if(&b, f, OUT_CHUNK);
 		}
-		flush_if(&b, f, 1);
+		out_flush_if(&b, f, 1);
 		buf_free(&b);
 		return;
 	} else {
 		jw_arr(&w);
 		for (r = 0; r < nrow; r++) {
 			json_row(&w, o, vis, nvis, order[r]);
-			flush_if(&b, f, OUT_CHUNK);
+			out_flush_if(&b, f, OUT_CHUNK);
 		}
 		jw_end(&w);
 	}
 	buf_addc(&b, '\n');
-	flush_if(&b, f, 1);
+	out_flush_if(&b, f, 1);
 	buf_free(&b);
 }
 
 /* The columns to show (-c, or the default set) into pk->vis; -1 with e
  * for an unknown name. */
-static int
-pick_visible(struct out *o, struct pick *pk, struct px_err *e)
+int
+out_pick_visible(struct out *o, struct pick *pk, struct px_err *e)
 {
 	pk->o = o;
 	pk->vis = px_xcalloc((size_t)o->ncol + 1, sizeof(*pk->vis));
@@ -1208,202 +978,6 @@ pick_visible(struct out *o, struct pick *pk, struct px_err *e)
 }
 
 int
-out_stream(struct out *o, FILE *f, struct px_err *e)
-{
-	struct pick pk = { 0 };
-
-	if (o->record || o->opts.sort != NULL || o->opts.fmt == OUT_TABLE ||
-	    o->stream || o->nrow > 0)
-		return 0;	/* it needs every row first */
-	if (pick_visible(o, &pk, e) != 0) {
-		free(pk.vis);
-		return -1;
-	}
-	o->stream = 1;
-	o->sf = f;
-	o->svis = pk.vis;
-	o->snvis = pk.nvis;
-	direct_start(o);
-	return 0;
-}
-
-int
-out_streaming(const struct out *o)
-{
-	return o->stream;
-}
-
-/* The open row of a stream is complete. */
-static void
-stream_row(struct out *o)
-{
-	direct_close(o);	/* the cells are in */
-	o->emitted++;
-	if (o->sf == NULL)
-		return;		/* a part */
-	if (!o->hold)
-		flush_if(&o->sb, o->sf, OUT_CHUNK);
-	else if (o->sb.len >= OUT_HELD_BIG && o->sb.cap < OUT_HELD_HUGE)
-		/* A big answer's held rows: one block of 2 MiB pages (buf.c)
-		 * now, not 4 KiB pages faulted in one by one as it doubles
-		 * (10,000 guests: 950 KB of tsv, 230 faults fewer). */
-		buf_grow(&o->sb, OUT_HELD_HUGE - 1 - o->sb.len);
-}
-
-void
-out_hold(struct out *o)
-{
-	if (o->stream && o->nrow == 1) {
-		/* The row before the mark is complete: out it goes. */
-		stream_row(o);
-		o->nrow = 0;
-		buf_reset(&o->text);
-	}
-	o->hold = 1;
-	o->hnrow = o->nrow;
-	o->htext = o->text.len;
-	o->hsb = o->sb.len;
-	o->hemitted = o->emitted;
-	o->hsw = o->sw;
-	o->hsopen = o->sopen;
-}
-
-void
-out_commit(struct out *o)
-{
-	o->hold = 0;
-	if (!o->stream)
-		return;
-	/* What was held is whole: out it all goes now, the last row too
-	 * (-A writes each profile's rows as its answer ends). */
-	if (o->nrow == 1) {
-		stream_row(o);
-		o->nrow = 0;
-		buf_reset(&o->text);
-	}
-	if (o->sf == NULL)
-		return;		/* a part */
-	flush_if(&o->sb, o->sf, 1);
-	fflush(o->sf);
-}
-
-void
-out_rollback(struct out *o)
-{
-	if (!o->hold)
-		return;
-	o->hold = 0;
-	o->nrow = o->stream ? 0 : o->hnrow;
-	o->text.len = o->htext;
-	if (o->text.p != NULL)
-		o->text.p[o->text.len] = '\0';
-	o->sb.len = o->hsb;
-	if (o->sb.p != NULL)
-		o->sb.p[o->sb.len] = '\0';
-	o->emitted = o->hemitted;
-	o->sw = o->hsw;
-	o->sopen = o->hsopen;
-}
-
-struct out *
-out_part(const struct out *o)
-{
-	struct out *p = out_new(&o->opts, o->col, o->ncol);
-
-	p->record = o->record;
-	if (o->stream) {
-		p->stream = p->part = 1;
-		p->svis = px_xcalloc((size_t)o->snvis + 1, sizeof(*p->svis));
-		memcpy(p->svis, o->svis, (size_t)o->snvis * sizeof(*p->svis));
-		p->snvis = o->snvis;
-		direct_start(p);
-	}
-	return p;
-}
-
-/* The rows of a part that does not stream, copied after o's. */
-static void
-join_rows(struct out *o, const struct out *p)
-{
-	size_t nc = (size_t)o->ncol;
-
-	for (int r = 0; r < p->nrow; r++) {
-		out_row(o);
-		o->rowflag[o->nrow - 1] = p->rowflag[r];
-		for (size_t c = 0; c < nc; c++) {
-			struct cell *d = &o->cell[(size_t)(o->nrow - 1) * nc + c];
-
-			*d = *cell_at(p, r, (int)c);
-			if (d->kind == K_STR) {
-				const char *s = cell_str(p, d);
-
-				d->v.off = o->text.len;
-				buf_add(&o->text, s, strlen(s) + 1);
-			}
-		}
-	}
-}
-
-void
-out_join(struct out *o, struct out *part)
-{
-	if (!part->part) {
-		join_rows(o, part);
-		out_free(part);
-		return;
-	}
-	if (part->nrow == 1)
-		stream_row(part);	/* its last row */
-	if (o->nrow == 1) {
-		/* o's row before the part is complete: out it goes. */
-		stream_row(o);
-		o->nrow = 0;
-		buf_reset(&o->text);
-	}
-	if (part->emitted > 0 && o->opts.fmt == OUT_JSON) {
-		if (!o->sopen) {
-			jw_init(&o->sw, &o->sb);
-			jw_arr(&o->sw);
-			o->sopen = 1;
-		}
-		jw_raw(&o->sw, part->sb.p, part->sb.len);
-	} else if (part->emitted > 0)
-		buf_add(&o->sb, part->sb.p, part->sb.len);
-	o->emitted += part->emitted;
-	out_free(part);
-	if (!o->hold && o->sf != NULL) {
-		flush_if(&o->sb, o->sf, 1);
-		fflush(o->sf);
-	}
-}
-
-/* out_print of a stream: the last row, the end of a json array. */
-static int
-stream_end(struct out *o, FILE *f, struct px_err *e)
-{
-	o->hold = 0;		/* printing commits what was held */
-	if (o->nrow == 1)
-		stream_row(o);
-	o->nrow = 0;
-	buf_reset(&o->text);
-	if (o->opts.fmt == OUT_JSON) {
-		if (!o->sopen) {
-			jw_init(&o->sw, &o->sb);
-			jw_arr(&o->sw);
-			o->sopen = 1;
-		}
-		jw_end(&o->sw);
-		buf_addc(&o->sb, '\n');
-		o->sopen = 0;
-	}
-	flush_if(&o->sb, o->sf, 1);
-	if (fflush(f) != 0 || ferror(f))
-		return px_fail(e, PXE_IO, "cannot write the output: %s",
-		    strerror(errno));
-	return 0;
-}
-
-int
 out_print(struct out *o, FILE *f, struct px_err *e)
 {
 	struct pick pk = { 0 };
@@ -1411,8 +985,8 @@ out_print(struct out *o, FILE *f, struct px_err *e)
 	int *order = NULL, nrow, i, rc = -1;
 
 	if (o->stream)
-		return stream_end(o, f, e);
-	if (pick_visible(o, &pk, e) != 0)
+		return out_stream_end(o, f, e);
+	if (out_pick_visible(o, &pk, e) != 0)
 		goto out;
 	if (o->opts.sort != NULL) {
 		/* One key per comma at most. */
