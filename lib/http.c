@@ -24,6 +24,7 @@
 #include "enc.h"
 #include "http_impl.h"
 #include "json.h"
+#include "pve_rrd.h"
 
 #define RETRY_AFTER_CAP	30.0	/* seconds: never wait longer on a hint */
 
@@ -720,14 +721,6 @@ call_phases(struct call_priv *cp, char *out, size_t n)
 	    cp->ph[0], cp->ph[1], cp->ph[2], cp->ph[3], after);
 }
 
-static int
-cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /* Whether the calls k[0..n) go to more than one client (-A). */
 static int
 fan_out(const struct px_call *k, size_t n)
@@ -772,8 +765,7 @@ batch_phases(struct px_call *k, size_t n, double secs)
 			if (answered(&k[i]))
 				v[j++] = ((struct call_priv *)k[i].priv)->ph[p];
 		}
-		qsort(v, m, sizeof(*v), cmp_double);
-		med[p] = m % 2 ? v[m / 2] : (v[m / 2 - 1] + v[m / 2]) / 2;
+		med[p] = stat_median(v, (int)m);
 	}
 	free(v);
 	origin = px_call_origin(&k[last]);
