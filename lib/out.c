@@ -132,109 +132,62 @@ cur(struct out *o, int col)
 	return &o->cell[(size_t)(o->nrow - 1) * (size_t)o->ncol + (size_t)col];
 }
 
-void
-out_str(struct out *o, int col, const char *s)
+/* Cell col of the current row: d, with the string s for K_STR (copied;
+ * a stream writes it into its text at once). */
+static void
+set_cell(struct out *o, int col, struct cell d, const char *s)
 {
 	struct cell *c;
 
 	if (o->stream) {
-		struct cell d = { .kind = s != NULL ? K_STR : K_NULL };
-
 		out_direct_put(o, col, &d, s);
 		return;
 	}
 	if ((c = cur(o, col)) == NULL)
 		return;
-	if (s == NULL) {
-		c->kind = K_NULL;
-		return;
+	if (d.kind == K_STR) {
+		d.v.off = o->text.len;
+		buf_add(&o->text, s, strlen(s) + 1);
 	}
-	c->kind = K_STR;
-	c->v.off = o->text.len;
-	buf_add(&o->text, s, strlen(s) + 1);
+	*c = d;
+}
+
+void
+out_str(struct out *o, int col, const char *s)
+{
+	set_cell(o, col, (struct cell){ .kind = s != NULL ? K_STR : K_NULL },
+	    s);
 }
 
 void
 out_int(struct out *o, int col, long long v)
 {
-	struct cell *c;
-
-	if (o->stream) {
-		struct cell d = { .v.i = v, .kind = K_INT };
-
-		out_direct_put(o, col, &d, NULL);
-		return;
-	}
-	if ((c = cur(o, col)) == NULL)
-		return;
-	c->kind = K_INT;
-	c->v.i = v;
+	set_cell(o, col, (struct cell){ .v.i = v, .kind = K_INT }, NULL);
 }
 
 void
 out_uint(struct out *o, int col, uint64_t v)
 {
-	struct cell *c;
-
-	if (o->stream) {
-		struct cell d = { .v.u = v, .kind = K_UINT };
-
-		out_direct_put(o, col, &d, NULL);
-		return;
-	}
-	if ((c = cur(o, col)) == NULL)
-		return;
-	c->kind = K_UINT;
-	c->v.u = v;
+	set_cell(o, col, (struct cell){ .v.u = v, .kind = K_UINT }, NULL);
 }
 
 void
 out_num(struct out *o, int col, double v)
 {
-	struct cell *c;
-
-	if (o->stream) {
-		struct cell d = { .v.d = v, .kind = K_NUM };
-
-		out_direct_put(o, col, &d, NULL);
-		return;
-	}
-	if ((c = cur(o, col)) == NULL)
-		return;
-	c->kind = K_NUM;
-	c->v.d = v;
+	set_cell(o, col, (struct cell){ .v.d = v, .kind = K_NUM }, NULL);
 }
 
 void
 out_bool(struct out *o, int col, int v)
 {
-	struct cell *c;
-
-	if (o->stream) {
-		struct cell d = { .v.i = v != 0, .kind = K_BOOL };
-
-		out_direct_put(o, col, &d, NULL);
-		return;
-	}
-	if ((c = cur(o, col)) == NULL)
-		return;
-	c->kind = K_BOOL;
-	c->v.i = v != 0;
+	set_cell(o, col, (struct cell){ .v.i = v != 0, .kind = K_BOOL },
+	    NULL);
 }
 
 void
 out_null(struct out *o, int col)
 {
-	struct cell *c;
-
-	if (o->stream) {
-		struct cell d = { .kind = K_NULL };
-
-		out_direct_put(o, col, &d, NULL);
-		return;
-	}
-	if ((c = cur(o, col)) != NULL)
-		c->kind = K_NULL;
+	set_cell(o, col, (struct cell){ .kind = K_NULL }, NULL);
 }
 
 void
