@@ -69,6 +69,15 @@ wait_state() {
 	echo "# approval $_id is $_s, not $*"
 	return 1
 }
+# wait_followed ID: until approval ID's task is followed.  The claim moves
+# the row to running before its request is sent; the result comes after.
+wait_followed() {
+	i=0
+	while ! field "$1" result | grep -q 'task.* followed' && [ $i -lt 150 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+	[ "$(state "$1")" = running ]
+}
 wait_msgs() {	# wait_msgs N: until the bot posted N messages
 	i=0
 	while [ "$(nmsgs)" -lt "$1" ] && [ $i -lt 100 ]; do
@@ -334,7 +343,7 @@ dstart
 run px stop -y --approve-async "$vm"
 wait_state 14 asked; ok $? "a stop asked"
 press "message_id=$(msgid_of 14)&button=0"
-wait_state 14 running; ok $? "approved: running"
+wait_followed 14; ok $? "approved: running"
 like "$(field 14 result)" "running: 1 of 1 requests sent, 1 task followed" \
     "the result says its task is followed"
 run px set -y --approve-async "$vm" "description=meanwhile"
@@ -367,7 +376,7 @@ PX_TEST_NOW="$T/now" dstart
 run px start -y --approve-async "$vm"
 wait_state 16 asked; ok $? "a start asked"
 press "message_id=$(msgid_of 16)&button=0"
-wait_state 16 running; ok $? "approved: running, its task followed"
+wait_followed 16; ok $? "approved: running, its task followed"
 simctl POST fault "mode=500&rate=1&prefix=/nodes/$node/tasks/" >/dev/null
 sleep 2.5
 is "$(state 16)" running "its status unreadable: still running"
