@@ -1,4 +1,5 @@
 /* buf.c -- a growable byte buffer. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +62,35 @@ buf_grow(struct buf *b, size_t n)
 	}
 	b->p = px_xrealloc(b->p, want);
 	b->cap = want;
+}
+
+/*
+ * Room for n more bytes that will all be written, their pages made
+ * present now, in one call, rather than one fault at a time as the bytes
+ * arrive: on the bench VM a fault costs microseconds, and the answers of
+ * px ls -A over 50 profiles (320 KB each, 16 MB in 4 KiB pages) took
+ * 3,800 of them, an eighth of px's CPU.  From RESERVE_MIN up to BUF_BIG
+ * only (a big buffer has 2 MiB pages, a small one few pages), so that a
+ * size a server announces and does not send costs at most BUF_BIG of
+ * memory.  Best effort: a kernel without MADV_POPULATE_WRITE (before
+ * 5.14) faults the pages in as before.
+ */
+#define RESERVE_MIN	(64u << 10)
+
+void
+buf_reserve(struct buf *b, size_t n)
+{
+	buf_grow(b, n);
+#ifdef MADV_POPULATE_WRITE
+	uintptr_t lo, hi;
+
+	if (n < RESERVE_MIN || b->cap >= BUF_BIG)
+		return;
+	lo = ((uintptr_t)(b->p + b->len) + 4095) & ~(uintptr_t)4095;
+	hi = (uintptr_t)(b->p + b->len + n) & ~(uintptr_t)4095;
+	if (hi > lo)
+		(void)madvise((void *)lo, hi - lo, MADV_POPULATE_WRITE);
+#endif
 }
 
 void

@@ -47,6 +47,9 @@ void buf_printf(struct buf *b, const char *fmt, ...)
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
 /* Ensure room for n more bytes. */
 void buf_grow(struct buf *b, size_t n);
+/* buf_grow for n bytes that will all be written: their pages made
+ * present at once (buf.c). */
+void buf_reserve(struct buf *b, size_t n);
 /* Empty the buffer, keep the memory. */
 void buf_reset(struct buf *b);
 /* Free the memory; b becomes an empty buffer. */

@@ -3,6 +3,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "tap.h"
@@ -23,6 +25,47 @@ holds_pattern(const struct buf *b, size_t n)
 		if (b->p[i] != pat(i))
 			return 0;
 	return 1;
+}
+
+/* The whole pages inside [p, p+n): how many, and how many present
+ * (-1 when mincore cannot tell). */
+static long
+present(const char *p, size_t n, long *all)
+{
+	uintptr_t lo = ((uintptr_t)p + 4095) & ~(uintptr_t)4095;
+	uintptr_t hi = ((uintptr_t)p + n) & ~(uintptr_t)4095;
+	size_t np = hi > lo ? (hi - lo) / 4096 : 0;
+	unsigned char *v = calloc(np + 1, 1);
+	long k = 0;
+
+	*all = (long)np;
+	if (v == NULL || mincore((void *)lo, np * 4096, v) != 0) {
+		free(v);
+		return -1;
+	}
+	for (size_t i = 0; i < np; i++)
+		k += v[i] & 1;
+	free(v);
+	return k;
+}
+
+/* Can this kernel make pages present ahead (Linux 5.14)? */
+static int
+can_populate(void)
+{
+#ifdef MADV_POPULATE_WRITE
+	void *m = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE |
+	    MAP_ANONYMOUS, -1, 0);
+	int r;
+
+	if (m == MAP_FAILED)
+		return 0;
+	r = madvise(m, 4096, MADV_POPULATE_WRITE) == 0;
+	munmap(m, 4096);
+	return r;
+#else
+	return 0;
+#endif
 }
 
 int
@@ -69,6 +112,31 @@ main(void)
 	ok(b.len == 1 && strcmp(b.p, "x") == 0, "and it takes data");
 	buf_free(&b);
 	ok(b.p == NULL && b.len == 0 && b.cap == 0, "buf_free empties it");
+
+	/* buf_reserve: the room of buf_grow, its pages present before a
+	 * byte is written (an answer of 320 KB, as -A's). */
+	buf_adds(&b, "head");
+	buf_reserve(&b, 320000);
+	ok(b.cap >= 320000 + 5 && b.len == 4 && strcmp(b.p, "head") == 0,
+	    "buf_reserve(320 KB): room, the contents kept");
+	if (can_populate()) {
+		long all, k = present(b.p + b.len, 320000, &all);
+
+		ok(all >= 70 && k == all, "and its %ld whole pages present "
+		    "before a byte is written (%ld)", all, k);
+	} else
+		ok(1, "# SKIP no MADV_POPULATE_WRITE in this kernel");
+	for (size_t i = 0; i < 320000; i++)
+		chunk[i % sizeof(chunk)] = pat(i), (i % sizeof(chunk) ==
+		    sizeof(chunk) - 1 ? buf_add(&b, chunk, sizeof(chunk)) :
+		    (void)0);
+	ok(b.len == 4 + 320000 && b.p[b.len] == '\0', "and the bytes go in");
+	buf_free(&b);
+	s = malloc(100);
+	buf_reserve(&b, 100);
+	ok(b.cap >= 101 && b.len == 0, "a small reservation is buf_grow's");
+	free(s);
+	buf_free(&b);
 
 	/* Small buffers stay small. */
 	buf_adds(&b, "hello");
