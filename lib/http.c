@@ -182,6 +182,18 @@ on_body(char *data, size_t size, size_t nmemb, void *arg)
 		http_feed_piece(k, cp, data, n);	/* http_feed.c */
 	else
 		buf_add(&k->body, data, n);
+	if (k->ready != NULL && !cp->readied && cp->nclen == 1 &&
+	    !cp->coded && cp->hdr_done && k->feed == NULL &&
+	    k->body.len == (unsigned long long)cp->clen) {
+		long st = 0;
+
+		curl_easy_getinfo(cp->easy, CURLINFO_RESPONSE_CODE, &st);
+		if (st >= 200 && st < 300) {
+			cp->readied = 1;
+			k->status = st;
+			k->ready(k->done_arg, k);
+		}
+	}
 	return n;
 }
 
@@ -213,6 +225,8 @@ on_header(char *data, size_t size, size_t nmemb, void *arg)
 		k->reason[0] = '\0';
 		cp->retry_after = -1;
 		cp->hdr_done = 0;
+		cp->clen = -1;
+		cp->nclen = cp->coded = 0;
 		if (sp && (sp = strchr(sp + 1, ' ')) != NULL)
 			snprintf(k->reason, sizeof(k->reason), "%s", sp + 1);
 		text_sanitize(k->reason);
@@ -221,9 +235,16 @@ on_header(char *data, size_t size, size_t nmemb, void *arg)
 		unsigned long long cl = strtoull(line + 15, NULL, 10);
 
 		cp->clen = cl > 0 && cl < (1ULL << 62) ? (long long)cl : -1;
-		if (k->sink == NULL && cl > 0 && cl <= HTTP_BODY_CAP && k->body.len == 0) {
-			buf_grow(&k->body, (size_t)cl);
-		}
+		cp->nclen++;
+		/* its pages present before the bytes come (buf_reserve) */
+		if (k->sink == NULL && cl > 0 && cl <= HTTP_BODY_CAP &&
+		    k->body.len == 0)
+			buf_reserve(&k->body, (size_t)cl + 1);
+	} else if (strncasecmp(line, "Transfer-Encoding:", 18) == 0 ||
+	    (strncasecmp(line, "Content-Encoding:", 17) == 0 &&
+	    strcasecmp(line + 17 + strspn(line + 17, " \t"), "identity") !=
+	    0)) {
+		cp->coded = 1;
 	} else if (strncasecmp(line, "Retry-After:", 12) == 0) {
 		char *end;
 		double v = strtod(line + 12, &end);
@@ -386,6 +407,7 @@ call_setup(struct px_call *k)
 	cp->hdr_done = 0;
 	cp->hdr_bytes = 0;
 	cp->clen = -1;
+	cp->nclen = cp->coded = 0;
 	cp->retry_after = -1;
 	http_feed_join(cp);
 	buf_reset(&k->body);

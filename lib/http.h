@@ -109,6 +109,16 @@ struct px_call {
 	 * before the slowest call ends.  It must not run calls itself. */
 	void (*done)(void *arg, struct px_call *k);
 	void *done_arg;
+	/* optional, with done and without feed: called (with done_arg) on
+	 * px_call_run's thread as soon as a 2xx answer's body is whole by
+	 * its one Content-Length (no Transfer- or Content-Encoding), before
+	 * libcurl ends the transfer, at most once per call.  libcurl reads
+	 * all the answers that arrive in one pass before any call is done:
+	 * over 50 clusters answering one after another, ready lets their
+	 * bodies be read meanwhile.  k->status is set and k->body is final
+	 * (ready may take it); the call still ends with done, which alone
+	 * says whether it succeeded. */
+	void (*ready)(void *arg, struct px_call *k);
 	/* optional: the body is this multipart upload instead of form
 	 * (POST only; no whole-request timeout, but a transfer that stalls
 	 * for the profile's timeout fails; never retried) */

@@ -70,6 +70,10 @@ struct call_priv {
 	size_t hdr_bytes;
 	char *url;
 	long long clen;		/* Content-Length, -1 unknown */
+	int nclen;		/* Content-Length lines of this answer */
+	int coded;		/* a Transfer- or Content-Encoding: the body
+				 * is not the Content-Length's bytes */
+	int readied;		/* k->ready has run (once per call) */
 	int sunk;		/* bytes went to k->sink */
 	int sink_stop;		/* k->sink asked to stop */
 	int fed;		/* this attempt's body went to k->feed */

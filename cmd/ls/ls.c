@@ -486,22 +486,59 @@ target_rows(struct ls *l, const struct px_target *t, struct px_call *k,
 }
 
 /*
- * -A streaming: a target's rows as soon as its call is over, not after
- * the slowest profile's.  The call's answer is taken (the call itself
- * goes on with the batch) and read on a thread of l->q into a part of
- * the output (out_part), joined under l_mu: on two cores two profiles'
- * answers are read at once, as 50 clusters' answers end together.
+ * -A streaming: a target's rows as soon as its answer is in, not after
+ * the slowest profile's.  The answer is taken from its call and read on
+ * a thread of l->q into a part of the output (out_part), joined under
+ * l_mu: on two cores two profiles' answers are read at once, as 50
+ * clusters' answers end together.
+ *
+ * The answer is taken when its body is whole (px_call.ready), not when
+ * the call is done: libcurl reads every answer that arrives in one pass
+ * before it ends any call, so over 50 clusters answering one after
+ * another the calls are all done at the end of the last answer.  The
+ * call's end still decides: its part is joined only once the call is
+ * done and succeeded, by whichever of the reader and the call's end
+ * comes second; a call that failed after all gives its error row.
  */
 struct early {
 	struct ls *l;
 	const struct px_target *t;
 	const struct lister *li;
 	struct px_call k;	/* the answer, taken from the call */
-	int done;		/* under l_mu */
+	int readied;		/* taken by early_ready (main thread) */
+	/* under l_mu: */
+	int parsed;		/* early_read has read it: part, comp, rc, e */
+	int ended;		/* the call is done: end_rc, end_e */
+	int done;		/* joined or given its error row */
+	struct out *part;
+	struct buf comp;
+	int rc, end_rc;
+	struct px_err e, end_e;
 };
 
 /* What the threads of -A share: l->o, l->failed, stderr's order. */
 static pthread_mutex_t l_mu = PTHREAD_MUTEX_INITIALIZER;
+
+/* w's rows out, or its error row; under l_mu. */
+static void
+early_finish(struct early *w)
+{
+	struct ls *l = w->l;
+
+	if (w->readied && w->end_rc != 0) {
+		out_free(w->part);	/* the call failed after all */
+		error_row(l, w->t, &w->end_e, w->li->status_col, l->ncols);
+	} else if (w->rc == 0) {
+		out_join(l->o, w->part);
+		target_comp(l, w->t, w->li, &w->comp);
+	} else {
+		out_free(w->part);
+		error_row(l, w->t, &w->e, w->li->status_col, l->ncols);
+	}
+	w->part = NULL;
+	w->done = 1;
+	buf_free(&w->comp);
+}
 
 static void
 early_read(void *arg)
@@ -514,30 +551,58 @@ early_read(void *arg)
 	job.o = out_part(l->o);
 	job.comp = (struct buf){ 0 };
 	rc = target_read(&job, w->t, &w->k, w->li, &e);
+	px_call_free(&w->k);	/* the answer read: only its rows wait */
 	pthread_mutex_lock(&l_mu);
-	if (rc == 0) {
-		out_join(l->o, job.o);
-		target_comp(l, w->t, w->li, &job.comp);
-	} else {
-		out_free(job.o);
-		error_row(l, w->t, &e, w->li->status_col, l->ncols);
-	}
-	w->done = 1;
+	w->part = job.o;
+	w->comp = job.comp;
+	w->rc = rc;
+	w->e = e;
+	w->parsed = 1;
+	if (!w->readied || w->ended)
+		early_finish(w);
 	pthread_mutex_unlock(&l_mu);
-	buf_free(&job.comp);
-	px_call_free(&w->k);
 }
 
+/* Take call k's answer for early_read. */
+static void
+early_take(struct early *w, struct px_call *k, int rc)
+{
+	w->k = (struct px_call){ .c = k->c, .method = k->method,
+	    .path = px_xstrdup(k->path), .rc = rc, .status = k->status,
+	    .body = k->body };
+	if (rc != 0)
+		w->k.err = k->err;
+	memset(&k->body, 0, sizeof(k->body));
+	workq_add(w->l->q, early_read, w);
+}
+
+/* Call k's body is whole (px_call.ready): read it now. */
+static void
+early_ready(void *arg, struct px_call *k)
+{
+	struct early *w = arg;
+
+	w->readied = 1;
+	early_take(w, k, 0);
+}
+
+/* Call k is done (px_call.done). */
 static void
 early_rows(void *arg, struct px_call *k)
 {
 	struct early *w = arg;
 
-	w->k = (struct px_call){ .c = k->c, .method = k->method,
-	    .path = px_xstrdup(k->path), .rc = k->rc, .status = k->status,
-	    .body = k->body, .err = k->err };
-	memset(&k->body, 0, sizeof(k->body));
-	workq_add(w->l->q, early_read, w);
+	if (!w->readied) {
+		early_take(w, k, k->rc);
+		return;
+	}
+	pthread_mutex_lock(&l_mu);
+	w->ended = 1;
+	w->end_rc = k->rc;
+	w->end_e = k->err;
+	if (w->parsed)
+		early_finish(w);
+	pthread_mutex_unlock(&l_mu);
 }
 
 /* GET the lister's path from every target in parallel and add the rows;
@@ -572,6 +637,7 @@ list_simple(struct ls *l, struct px_target *t, int n, const struct lister *li)
 				w[i].t = &t[i];
 				w[i].li = li;
 				k[i].done = early_rows;
+				k[i].ready = early_ready;
 				k[i].done_arg = &w[i];
 			}
 		}

@@ -275,4 +275,31 @@ for f in tsv jsonl; do
 done
 kill $mute 2>/dev/null; wait $mute 2>/dev/null
 
+# -A reads an answer as soon as its body is whole by its Content-Length,
+# before libcurl ends the call (px_call.ready): a body that is not the
+# Content-Length's bytes waits for its end.  One profile chunked with a
+# Content-Length of its first chunk (a broken proxy), pxsim's gzip'd.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes \
+	-keyout "$T/k.pem" -out "$T/c.pem" -days 1 -subj /CN=fake >/dev/null 2>&1
+/usr/bin/python3 -c '
+import json
+rows = [{"type": "qemu", "vmid": 1000 + i, "node": "pve1", "name": "c%d" % i,
+         "status": "running"} for i in range(300)]
+print("chunkcl:/cluster/resources\t" + json.dumps({"data": rows}))' >"$T/cbodies"
+/usr/bin/python3 "$top/tests/tools/fakeapi.py" "$T/c.pem" "$T/k.pem" "$T/cport" "bodies:$T/cbodies" &
+cpid=$!
+i=0; while [ ! -s "$T/cport" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i+1)); done
+cp "$T/one.conf" "$PX_CONFIG"
+printf '\n[profile chunk]\nurl = https://127.0.0.1:%s\nuser = root@pam\ntoken_id = px\ntoken_secret = x\nfingerprint = %s\nretries = 0\n' \
+	"$(cat "$T/cport")" "$(openssl x509 -in "$T/c.pem" -noout -fingerprint -sha256 | sed 's/.*=//')" >>"$PX_CONFIG"
+simctl POST fault 'rate=1&mode=gzip&prefix=/cluster/resources' >/dev/null
+for f in tsv jsonl; do
+	run px ls guests -A -f $f -c profile,vmid
+	is "$rc" 0 "-A -f $f, a chunked and a gzip'd answer: exit 0"
+	is "$(printf '%s\n' "$out" | grep -c 'chunk')" 300 "-A -f $f: the chunked answer's 300 rows, not its first chunk's"
+	is "$(printf '%s\n' "$out" | grep -c 'sim')" 40 "-A -f $f: the gzip'd answer's 40 rows"
+done
+simctl DELETE fault >/dev/null
+kill $cpid 2>/dev/null; wait $cpid 2>/dev/null
+
 done_testing

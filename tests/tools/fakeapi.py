@@ -20,7 +20,10 @@ bodies:FILE (FILE's lines are PATH<TAB>BODY: a GET whose path, after
 /api2/json and without the query, is PATH gets BODY as it is, with 200;
 any other 404; a line cut1:PATH<TAB>BODY answers the first GET of PATH
 with BODY's Content-Length and only its first half, then closes the
-connection, and later GETs with all of it).
+connection, and later GETs with all of it; a line chunkcl:PATH<TAB>BODY
+answers with BODY in two chunks (Transfer-Encoding: chunked), 0.2 s
+apart, and a Content-Length that is the first chunk's length, as a
+broken proxy might).
 Writes the port to PORTFILE once listening; serves until killed.  Each
 request's path is appended to PORTFILE.log.
 """
@@ -67,6 +70,24 @@ class Handler(http.server.BaseHTTPRequestHandler):
                     cut = want.startswith("cut1:")
                     if cut:
                         want = want[len("cut1:"):]
+                    chunked = want.startswith("chunkcl:")
+                    if chunked:
+                        want = want[len("chunkcl:"):]
+                    if want == path and chunked:
+                        b = body.encode()
+                        h = len(b) // 2
+                        self.send_response(200, "OK")
+                        self.send_header("Content-Type",
+                                         "application/json;charset=UTF-8")
+                        self.send_header("Transfer-Encoding", "chunked")
+                        self.send_header("Content-Length", str(h))
+                        self.end_headers()
+                        self.wfile.write(b"%x\r\n%s\r\n" % (h, b[:h]))
+                        self.wfile.flush()
+                        time.sleep(0.2)
+                        self.wfile.write(b"%x\r\n%s\r\n0\r\n\r\n" %
+                                         (len(b) - h, b[h:]))
+                        return
                     if want == path:
                         b = body.encode()
                         served[path] = served.get(path, 0) + 1
