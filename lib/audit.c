@@ -490,10 +490,14 @@ audit_open_at(const char *db, const char *key, struct px_err *e)
 	a->path = px_xstrdup(db);
 	a->seal = px_xasprintf("%s.seal", db);
 	/* A log without its key can be neither verified nor extended:
-	 * say so rather than start a new key for it. */
+	 * say so rather than start a new key for it.  The log first, then
+	 * the key: a px creating the log makes its key before the log has
+	 * a byte, so a px opening it at the same time that sees the bytes
+	 * then sees the key (asked the other way round, it could miss the
+	 * key and then see the bytes, and refuse a log that is fine). */
 	wal = px_xasprintf("%s-wal", db);
-	if (access(key, F_OK) != 0 && errno == ENOENT &&
-	    (file_size(db) > 0 || file_size(wal) > 0)) {
+	if ((file_size(db) > 0 || file_size(wal) > 0) &&
+	    access(key, F_OK) != 0 && errno == ENOENT) {
 		px_fail(e, PXE_IO, "audit key %s is missing but the audit log "
 		    "%s exists", key, db);
 		px_hint(e, "restore the key; or keep the log as evidence and "

@@ -525,6 +525,47 @@ test_concurrent_appends(void)
 	audit_close(a);
 }
 
+/* Four processes opening a log that does not exist yet, 100 times: none
+ * may take the log another one is creating for a log without its key
+ * (the key is made before the log has a byte, so a process that sees
+ * the log's bytes must then see the key). */
+static void
+test_concurrent_first_open(void)
+{
+	char path[4][600];
+	const char *sfx[4] = { "", "-wal", "-shm", ".seal" };
+	int fails = 0, rounds = 100;
+
+	for (int r = 0; r < rounds; r++) {
+		pid_t kid[4];
+		int st;
+
+		for (int i = 0; i < 4; i++) {
+			snprintf(path[i], sizeof(path[i]), "%s%s", db, sfx[i]);
+			unlink(path[i]);
+		}
+		unlink(key);
+		for (int k = 0; k < 4; k++) {
+			if ((kid[k] = fork()) == 0) {
+				struct px_err ce = { 0 };
+				struct audit *ca = audit_open_at(db, key, &ce);
+
+				if (ca == NULL)
+					fprintf(stderr, "# round %d: %s\n", r,
+					    ce.msg);
+				audit_close(ca);
+				_exit(ca == NULL);
+			}
+		}
+		for (int k = 0; k < 4; k++)
+			if (waitpid(kid[k], &st, 0) < 0 || !WIFEXITED(st) ||
+			    WEXITSTATUS(st) != 0)
+				fails++;
+	}
+	is_int(fails, 0, "four processes opening a new log at once, %d "
+	    "times: none refused", rounds);
+}
+
 static void
 test_redact(void)
 {
@@ -576,6 +617,7 @@ main(void)
 	test_permissions();
 	test_lost_key();
 	test_concurrent_appends();
+	test_concurrent_first_open();
 	test_redact();
 	tap_rmtree(dir);
 	return done_testing();
