@@ -90,9 +90,11 @@ keys y; wait_for 'Run 1 operation'; keys y
 wait_for 'upload nas +ok ' 100; ok $? "the upload from ~/ ends OK" || screen | sed 's/^/#   | /'
 like "$(px storage content pve1 nas --content iso -f tsv -H -c volid)" "nas:iso/pxtop-home.iso" "pxsim lists it on nas"
 
-# --- download with a checksum
+# --- download with a checksum.  From here on @local names the storage:
+# the cursor's row (the first upload above took it) may be nas's new ISO
+# while the list is read again after the last upload.
 keys g
-prompt w 'download URL \[ALG:HEX\]: _' "https://example.org/pxtop-dl.iso sha256:$sum"
+prompt w 'download URL \[ALG:HEX\]: _' "https://example.org/pxtop-dl.iso sha256:$sum @local"
 wait_for 'download of pxtop-dl.iso to local on pve1 queued' 150; ok $? "w queues the download"
 wait_for 'download-url local +ready +ok' 100; ok $? "previewed: a checksum, nothing to warn about" || screen | sed 's/^/#   | /'
 keys y; wait_for 'Run 1 operation'; keys y
@@ -103,7 +105,7 @@ keys I; wait_for '^iso +pxtop-dl.iso +local +pve1 ' 100; ok $? "the library list
 
 # --- a wrong checksum: the task fails, nothing added
 keys g
-prompt w 'download URL \[ALG:HEX\]: _' "https://example.org/pxtop-bad.iso sha256:$(printf '%064d' 0)"
+prompt w 'download URL \[ALG:HEX\]: _' "https://example.org/pxtop-bad.iso sha256:$(printf '%064d' 0) @local"
 wait_for 'download-url local +ready' 100
 keys y; wait_for 'Run 1 operation'; keys y
 wait_for 'download-url local +failed ' 100; ok $? "a wrong checksum fails the download" || screen | sed 's/^/#   | /'
@@ -111,7 +113,7 @@ unlike "$(isos)" "pxtop-bad.iso" "and nothing is added"
 
 # --- an unverified download: a warning in the preview
 keys I; wait_for '^iso ' 100; keys g
-prompt w 'download URL \[ALG:HEX\]: _' "http://example.org/pxtop-dl.iso"
+prompt w 'download URL \[ALG:HEX\]: _' "http://example.org/pxtop-dl.iso @local"
 wait_for 'download-url local +ready +Warning UnverifiedDownload' 100; ok $? "http:// without a checksum: a warning in the preview" || screen | sed 's/^/#   | /'
 keys q; wait_for '^EXIT=0'; ok $? "q quits with 0"
 done_testing
