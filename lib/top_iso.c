@@ -41,6 +41,12 @@ top_fetch_iso(struct top_state *s, struct top_effects *fx)
 	s->iso = NULL;
 	s->niso = 0;
 	s->iso_failed = 0;
+	s->cur[TOP_ISO] = s->top[TOP_ISO] = 0;
+	/* pxtop's first storage list is still on its way: an empty
+	 * library now would say there is nothing; read it when it comes */
+	s->iso_wait = s->nstorages == 0 && (s->loading & TOP_F_STORAGE);
+	if (s->iso_wait)
+		return;
 	for (int i = 0; i < s->nstorages; i++) {
 		const struct pve_storage *st = &s->storages[i];
 		int dup = 0;
@@ -65,7 +71,6 @@ top_fetch_iso(struct top_state *s, struct top_effects *fx)
 			s->iso_pending++;
 		}
 	}
-	s->cur[TOP_ISO] = s->top[TOP_ISO] = 0;
 }
 
 static int
@@ -98,7 +103,10 @@ top_iso_reduce(struct top_state *s, struct top_action *a,
 		snprintf(s->fetch_err, sizeof(s->fetch_err), "%s", a->msg);
 		return;
 	}
-	if (cur) {
+	/* the row under a moved cursor is followed as rows come in; an
+	 * unmoved one stays on the first row, whichever storage answered
+	 * first (u and w send to the cursor's storage) */
+	if (cur && s->cur[TOP_ISO] > 0) {
 		snprintf(keep, sizeof(keep), "%s", cur->volid);
 		snprintf(node, sizeof(node), "%s", cur->node);
 	}

@@ -38,8 +38,8 @@ top_draw_iso(TickitRenderBuffer *rb, const struct top_state *s, int y,
 	out_fmt_bytes(sz, sizeof(sz), total);
 	top_put(rb, s, y, 0, bold, "ISO library: %d ISO image%s, %d template%s, "
 	    "%s%s%s", niso, niso == 1 ? "" : "s", s->niso - niso,
-	    s->niso - niso == 1 ? "" : "s", sz, s->iso_pending ?
-	    "  loading" : "", s->iso_failed ? "  (some storage did not "
+	    s->niso - niso == 1 ? "" : "s", sz, s->iso_pending ||
+	    s->iso_wait ? "  loading" : "", s->iso_failed ? "  (some storage did not "
 	    "answer)" : "");
 	top_put(rb, s, y + 1, 0, head, "%-7s %-48s %-16s %-10s %10s %-19s %s",
 	    "CONTENT", "NAME", "STORAGE", "NODE", "SIZE", "DATE", "FORMAT");
@@ -71,7 +71,7 @@ top_draw_iso(TickitRenderBuffer *rb, const struct top_state *s, int y,
 		    shared(s, v->storage) ? "shared" : v->node, sz, t1,
 		    v->format);
 	}
-	if (s->niso == 0 && s->iso_pending == 0)
+	if (s->niso == 0 && s->iso_pending == 0 && s->iso_wait == 0)
 		top_put(rb, s, y + 2, 2, NULL, "No ISO image or container template "
 		    "on any storage.  px storage upload and download-url add "
 		    "them.");

@@ -816,6 +816,11 @@ top_reduce(struct top_state *s, struct top_action *a, struct top_effects *fx)
 		s->nstorages = a->n;
 		settled(s, TOP_F_STORAGE, 1);
 		relist_others(s);
+		if (s->iso_wait) {	/* I came before the storage list */
+			s->iso_wait = 0;
+			if (s->view == TOP_ISO)
+				top_fetch_iso(s, fx);
+		}
 		break;
 	case TA_TASKS:
 		free(s->tasks);
@@ -853,6 +858,8 @@ top_reduce(struct top_state *s, struct top_action *a, struct top_effects *fx)
 			s->grep_pending--;
 			s->grep_failed++;
 		}
+		if (a->what & TOP_F_STORAGE)	/* no list to read from */
+			s->iso_wait = 0;
 		settled(s, a->what, 0);
 		snprintf(s->fetch_err, sizeof(s->fetch_err), "%s", a->msg);
 		break;

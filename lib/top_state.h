@@ -561,6 +561,8 @@ struct top_state {
 	int niso;
 	int iso_pending;	/* storage contents still awaited */
 	int iso_failed;		/* storages that did not answer */
+	int iso_wait;		/* asked before the storage list came:
+				 * read when it does */
 
 	char status[256];	/* the status line: refusals, errors */
 

@@ -41,7 +41,7 @@ PS1='$ ' tm new-session -d -s t -x 170 -y 40 "sh" || { echo "Bail out! tmux did 
 sleep 0.2
 keys "clear; pxtop; echo EXIT=\$?" Enter
 wait_for 'Cluster sim: healthy' 100; ok $? "pxtop starts"
-keys I; wait_for '^iso +debian-12' 100; ok $? "I shows the ISO library"
+keys I; wait_for '^iso +debian-12' 200; ok $? "I shows the ISO library"
 like "$(screen | tail -1)" "u upload +w download URL" "the footer lists u and w"
 keys g
 
@@ -50,7 +50,26 @@ simctl DELETE log >/dev/null
 # from the library (a refusal of the preview leaves the queue on screen)
 # (the waits are long for a loaded machine under ASan: keys typed before
 # the prompt is open would go to the view as commands)
-prompt() { keys I; wait_for '^ISO library' 150; keys "$1"; wait_for "^$2" 150; keys -l "$3"; keys Enter; }
+# The library is opened from another view (2) and read in full before
+# u or w: its rows come one storage at a time, and the cursor's row
+# decides where a file goes.
+library() {
+	keys 2
+	i=0
+	while screen | grep -q '^ISO library' && [ $i -lt 100 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+	keys I
+	i=0
+	while [ $i -lt 200 ]; do
+		screen >"$T/screen"
+		grep -q '^ISO library:' "$T/screen" &&
+		    ! grep -q '^ISO library:.*loading' "$T/screen" && return 0
+		sleep 0.1; i=$((i + 1))
+	done
+	return 1
+}
+prompt() { library; keys "$1"; wait_for "^$2" 150; keys -l "$3"; keys Enter; }
 prompt u 'upload file: _' "$T/adir.iso"
 wait_for 'refused: upload: .*adir.iso is a directory' 50; ok $? "a directory is refused with a clear status line"
 prompt u 'upload file: _' "$T/fifo.iso"
@@ -69,7 +88,6 @@ is "$(writes)" 0 "nothing was sent for any of them"
 keys c; sleep 0.3
 
 # --- upload
-keys I; wait_for '^iso +debian-12' 100; keys g
 prompt u 'upload file: _' "$T/pxtop-up.iso"
 wait_for 'upload of pxtop-up.iso to local on pve1 queued' 50; ok $? "u queues the upload to the storage under the cursor"
 wait_for 'upload local +ready +ok' 100; ok $? "previewed: the storage takes it" || screen | sed 's/^/#   | /'
@@ -90,10 +108,7 @@ keys y; wait_for 'Run 1 operation'; keys y
 wait_for 'upload nas +ok ' 100; ok $? "the upload from ~/ ends OK" || screen | sed 's/^/#   | /'
 like "$(px storage content pve1 nas --content iso -f tsv -H -c volid)" "nas:iso/pxtop-home.iso" "pxsim lists it on nas"
 
-# --- download with a checksum.  From here on @local names the storage:
-# the cursor's row (the first upload above took it) may be nas's new ISO
-# while the list is read again after the last upload.
-keys g
+# --- download with a checksum (@local: w takes @STORAGE too)
 prompt w 'download URL \[ALG:HEX\]: _' "https://example.org/pxtop-dl.iso sha256:$sum @local"
 wait_for 'download of pxtop-dl.iso to local on pve1 queued' 150; ok $? "w queues the download"
 wait_for 'download-url local +ready +ok' 100; ok $? "previewed: a checksum, nothing to warn about" || screen | sed 's/^/#   | /'
@@ -104,7 +119,6 @@ like "$(sim_log | grep '^POST /api2/json/nodes/pve1/storage/local/download-url')
 keys I; wait_for '^iso +pxtop-dl.iso +local +pve1 ' 100; ok $? "the library lists it"
 
 # --- a wrong checksum: the task fails, nothing added
-keys g
 prompt w 'download URL \[ALG:HEX\]: _' "https://example.org/pxtop-bad.iso sha256:$(printf '%064d' 0) @local"
 wait_for 'download-url local +ready' 100
 keys y; wait_for 'Run 1 operation'; keys y
@@ -112,7 +126,6 @@ wait_for 'download-url local +failed ' 100; ok $? "a wrong checksum fails the do
 unlike "$(isos)" "pxtop-bad.iso" "and nothing is added"
 
 # --- an unverified download: a warning in the preview
-keys I; wait_for '^iso ' 100; keys g
 prompt w 'download URL \[ALG:HEX\]: _' "http://example.org/pxtop-dl.iso @local"
 wait_for 'download-url local +ready +Warning UnverifiedDownload' 100; ok $? "http:// without a checksum: a warning in the preview" || screen | sed 's/^/#   | /'
 keys q; wait_for '^EXIT=0'; ok $? "q quits with 0"

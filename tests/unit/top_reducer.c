@@ -1661,6 +1661,59 @@ iso_answer(const char *node, const char *storage, const char *content,
 	act(&a);
 }
 
+/* I pressed before pxtop's first storage list came: the library says
+ * it is loading, not that there is nothing, and is read when the list
+ * comes; a list that fails ends the wait. */
+static void
+test_iso_before_storage(void)
+{
+	struct top_action a = { .type = TA_START };
+	struct top_action f = { .type = TA_FETCH_FAILED,
+	    .what = TOP_F_STORAGE };
+
+	top_state_free(&S);
+	top_state_init(&S, "sim", 0, 3000, 30, 120);
+	act(&a);
+	press("I");
+	is_int(S.view, TOP_ISO, "I before the storage list: the library");
+	is_int(count_fx(TE_ISO_LIST), 0, "nothing to ask yet");
+	is_int(S.iso_wait, 1, "it waits for the storage list");
+	iso_storage();
+	is_int(count_fx(TE_ISO_LIST), 3, "the list came: the library is "
+	    "read from it");
+	is_int(S.iso_wait, 0, "and waits no more");
+	is_int(S.iso_pending, 3, "its three lists awaited");
+	iso_answer("pve2", "local", "iso", "debian", 1);
+	is_str(top_iso_cur(&S)->node, "pve2", "the first answer: its row");
+	iso_answer("pve1", "local", "iso", "debian", 1);
+	is_str(top_iso_cur(&S)->node, "pve1", "an unmoved cursor stays on "
+	    "the first row as rows come in");
+	press("j");	/* a row that sorts first comes after */
+	iso_answer("pve1", "cephfs", "iso", "alpine", 1);
+	ok(strcmp(top_iso_cur(&S)->volid, "local:iso/debian0.iso") == 0 &&
+	    strcmp(top_iso_cur(&S)->node, "pve2") == 0, "a moved one follows "
+	    "its row");
+
+	/* away from the library when the list comes: nothing read */
+	top_state_free(&S);
+	top_state_init(&S, "sim", 0, 3000, 30, 120);
+	act(&a);
+	press("I");
+	press("1");
+	iso_storage();
+	is_int(count_fx(TE_ISO_LIST), 0, "another view: not read");
+
+	/* the storage list fails: the wait ends */
+	top_state_free(&S);
+	top_state_init(&S, "sim", 0, 3000, 30, 120);
+	act(&a);
+	press("I");
+	snprintf(f.msg, sizeof(f.msg), "500 Internal Server Error");
+	act(&f);
+	is_int(S.iso_wait, 0, "a failed storage list ends the wait");
+	fresh(0);
+}
+
 static void
 test_iso_library(void)
 {
@@ -1805,6 +1858,7 @@ main(void)
 	test_detail_and_log();
 	test_detail_live();
 	test_console_key();
+	test_iso_before_storage();
 	test_iso_library();
 	test_ssh_key();
 	test_audit();
