@@ -86,6 +86,13 @@ extern const struct sim_route sim_routes_control[];
 /* http/response.c */
 /* Free a response's contents. */
 void sim_resp_free(struct sim_resp *rs);
+/* A counted copy of p[0..n); another holder; the last release frees. */
+struct sim_body *sim_body_new(const char *p, size_t n);
+struct sim_body *sim_body_hold(struct sim_body *b);
+void sim_body_release(struct sim_body *b);
+/* rs's body in rs->body: a shared one copied in (when body is empty) and
+ * let go. */
+void sim_resp_own_body(struct sim_resp *rs);
 /* Reset rs to an empty 200. */
 void sim_resp_reset(struct sim_resp *rs);
 

@@ -219,10 +219,21 @@ int sim_param_bool(const struct sim_req *rq, const char *name, int def);
 /* The value of a header (name in any case), or NULL. */
 const char *sim_header(const struct sim_req *rq, const char *name);
 
+/* A body that several answers send as it is (an answer cache's), kept
+ * while one of them holds it: sent from here, not copied per answer. */
+struct sim_body {
+	int refs;
+	size_t len;
+	char p[];
+};
+
 struct sim_resp {
 	int status;		/* 200 unless set */
 	char reason[256];	/* reason phrase; "OK" when empty */
 	struct buf body;
+	struct sim_body *shared;	/* the body when body is empty; the
+				   server copies it in when it must change
+				   it (faults, HEAD, ExtJS) */
 	const char *ctype;	/* NULL: application/json;charset=UTF-8 */
 	struct buf headers;	/* extra "Name: value\r\n" lines */
 	int delay_ms;		/* extra latency before sending */

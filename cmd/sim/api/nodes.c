@@ -336,7 +336,7 @@ struct res_cache {
 	int dirty;
 	unsigned perm_gen;
 	time_t when;
-	struct buf body;
+	struct sim_body *body;	/* sent by every answer that finds it */
 };
 static struct res_cache res_cache[8];
 static unsigned res_cache_next;
@@ -349,7 +349,7 @@ res_cache_find(struct sim *s, const char *key)
 	for (i = 0; i < 8; i++) {
 		struct res_cache *c = &res_cache[i];
 
-		if (c->body.len && strcmp(c->key, key) == 0 &&
+		if (c->body && strcmp(c->key, key) == 0 &&
 		    c->dirty == s->dirty && c->perm_gen == s->perm_gen &&
 		    c->when == sim_now(s))
 			return c;
@@ -357,8 +357,10 @@ res_cache_find(struct sim *s, const char *key)
 	return NULL;
 }
 
+/* The body built in rs kept for the rest of the second, and rs sends
+ * the kept one (a copy less). */
 static void
-res_cache_store(struct sim *s, const char *key, const struct buf *body)
+res_cache_store(struct sim *s, const char *key, struct sim_resp *rs)
 {
 	struct res_cache *c = &res_cache[res_cache_next++ % 8];
 
@@ -366,8 +368,10 @@ res_cache_store(struct sim *s, const char *key, const struct buf *body)
 	c->dirty = s->dirty;
 	c->perm_gen = s->perm_gen;
 	c->when = sim_now(s);
-	buf_reset(&c->body);
-	buf_add(&c->body, body->p, body->len);
+	sim_body_release(c->body);
+	c->body = sim_body_new(rs->body.p, rs->body.len);
+	buf_reset(&rs->body);
+	rs->shared = sim_body_hold(c->body);
 }
 
 H(h_cluster_resources)
@@ -389,7 +393,7 @@ H(h_cluster_resources)
 	    type ? type : "");
 	if ((c = res_cache_find(s, key)) != NULL) {
 		buf_reset(&rs->body);
-		buf_add(&rs->body, c->body.p, c->body.len);
+		rs->shared = sim_body_hold(c->body);
 		return;
 	}
 	sim_ok_begin(rs, &w);
@@ -455,7 +459,7 @@ H(h_cluster_resources)
 	}
 	jw_end(&w);
 	sim_ok_end(rs, &w);
-	res_cache_store(s, key, &rs->body);
+	res_cache_store(s, key, rs);
 }
 
 H(h_nextid)

@@ -16,10 +16,51 @@ void
 sim_resp_free(struct sim_resp *rs)
 {
 	buf_free(&rs->body);
+	sim_body_release(rs->shared);
+	rs->shared = NULL;
 	buf_free(&rs->headers);
 	if (rs->upgrade && rs->upgrade_free)
 		rs->upgrade_free(rs->upgrade);
 	rs->upgrade = NULL;
+}
+
+struct sim_body *
+sim_body_new(const char *p, size_t n)
+{
+	struct sim_body *b = px_xmalloc(sizeof(*b) + n + 1);
+
+	b->refs = 1;
+	b->len = n;
+	if (n > 0)
+		memcpy(b->p, p, n);
+	b->p[n] = '\0';
+	return b;
+}
+
+struct sim_body *
+sim_body_hold(struct sim_body *b)
+{
+	if (b != NULL)
+		b->refs++;
+	return b;
+}
+
+void
+sim_body_release(struct sim_body *b)
+{
+	if (b != NULL && --b->refs == 0)
+		free(b);
+}
+
+void
+sim_resp_own_body(struct sim_resp *rs)
+{
+	if (rs->shared == NULL)
+		return;
+	if (rs->body.len == 0)
+		buf_add(&rs->body, rs->shared->p, rs->shared->len);
+	sim_body_release(rs->shared);
+	rs->shared = NULL;
 }
 
 /* Reset rs to an empty 200. */
@@ -27,6 +68,8 @@ void
 sim_resp_reset(struct sim_resp *rs)
 {
 	buf_reset(&rs->body);
+	sim_body_release(rs->shared);
+	rs->shared = NULL;
 	buf_reset(&rs->headers);
 	rs->status = 200;
 	rs->reason[0] = '\0';
