@@ -90,6 +90,18 @@ top_fetch_backups(struct top_state *s, struct top_effects *fx)
 	s->bk = NULL;
 	s->nbk = 0;
 	s->bk_failed = 0;
+	top_backup_reads(s, fx);
+}
+
+/* The backups of every storage that holds them (a shared one once);
+ * before pxtop's first storage list came, when it comes (a board read
+ * from no storage would show every guest without a backup). */
+void
+top_backup_reads(struct top_state *s, struct top_effects *fx)
+{
+	s->bk_wait = s->nstorages == 0 && (s->loading & TOP_F_STORAGE);
+	if (s->bk_wait)
+		return;
 	for (int i = 0; i < s->nstorages; i++) {
 		const struct pve_storage *st = &s->storages[i];
 		struct top_effect *e;

@@ -186,6 +186,7 @@ void top_evac_free(struct top_state *s);
 
 /* I: list the ISO images and templates of every storage holding them. */
 void top_fetch_iso(struct top_state *s, struct top_effects *fx);
+void top_backup_reads(struct top_state *s, struct top_effects *fx);
 /* d in the ISO library: queue the delete of the volume under the
  * cursor, with its pre-flight preview. */
 void top_iso_delete(struct top_state *s, struct top_effects *fx);

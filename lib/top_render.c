@@ -707,8 +707,8 @@ draw_backups(TickitRenderBuffer *rb, const struct top_state *s, int y,
 	}
 	info(rb, s, y, p, "Backup board: %d guests, %d%s without a backup "
 	    "job, %d with no backup or one older than 7 days%s%s", s->nvis,
-	    nojob, s->unprot_known ? "" : " (?)", bad, s->bk_pending ?
-	    "  loading" : "", s->bk_failed ? "  (some storage did not "
+	    nojob, s->unprot_known ? "" : " (?)", bad, s->bk_pending ||
+	    s->bk_wait ? "  loading" : "", s->bk_failed ? "  (some storage did not "
 	    "answer)" : "");
 	np = draw_pbs(rb, s, y + 1, rows - 1, p);
 	y += np;

@@ -821,6 +821,11 @@ top_reduce(struct top_state *s, struct top_action *a, struct top_effects *fx)
 			if (s->view == TOP_ISO)
 				top_fetch_iso(s, fx);
 		}
+		if (s->bk_wait) {	/* and B */
+			s->bk_wait = 0;
+			if (s->view == TOP_BACKUPS)
+				top_backup_reads(s, fx);
+		}
 		break;
 	case TA_TASKS:
 		free(s->tasks);
@@ -859,7 +864,7 @@ top_reduce(struct top_state *s, struct top_action *a, struct top_effects *fx)
 			s->grep_failed++;
 		}
 		if (a->what & TOP_F_STORAGE)	/* no list to read from */
-			s->iso_wait = 0;
+			s->iso_wait = s->bk_wait = 0;
 		settled(s, a->what, 0);
 		snprintf(s->fetch_err, sizeof(s->fetch_err), "%s", a->msg);
 		break;

@@ -713,6 +713,29 @@ backup_vols(int vmid1, long long t1, int vmid2, long long t2)
 	act(&a);
 }
 
+/* B before pxtop's first storage list came: the board says loading,
+ * not that no guest has a backup, and reads the storages when the list
+ * comes. */
+static void
+test_backup_before_storage(void)
+{
+	struct top_action a = { .type = TA_START };
+
+	top_state_free(&S);
+	top_state_init(&S, "sim", 0, 3000, 30, 120);
+	act(&a);
+	press("B");
+	is_int(S.view, TOP_BACKUPS, "B before the storage list: the board");
+	is_int(count_fx(TE_BACKUPS), 0, "no storage to read yet");
+	is_int(S.bk_wait, 1, "it waits for the storage list");
+	load_storage();
+	is_int(count_fx(TE_BACKUPS), 2, "the list came: its storages are "
+	    "read");
+	is_int(S.bk_wait, 0, "and it waits no more");
+	is_int(S.bk_pending, 2, "two answers awaited");
+	fresh(0);
+}
+
 static void
 test_backup_board(void)
 {
@@ -1846,6 +1869,7 @@ main(void)
 	test_snapshot();
 	test_backup();
 	test_read_only_actions();
+	test_backup_before_storage();
 	test_backup_board();
 	test_pbs_board();
 	test_snapshot_tree();
