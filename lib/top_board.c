@@ -278,6 +278,11 @@ top_start_probes(struct top_state *s, struct top_effects *fx)
 		return;
 	memset(s->probes, 0, sizeof(s->probes));
 	s->nprobes = 0;
+	/* pxtop's first node list is still on its way: probed when it
+	 * comes, not an empty heatmap */
+	s->probe_wait = s->nnodes == 0 && (s->loading & TOP_F_NODES);
+	if (s->probe_wait)
+		return;
 	for (int i = 0; i < s->nnodes && s->nprobes < 64; i++) {
 		struct top_probe *p = &s->probes[s->nprobes++];
 

@@ -922,7 +922,7 @@ draw_heat(TickitRenderBuffer *rb, const struct top_state *s, int y,
 		pending += s->probes[i].online && s->probes[i].n < TOP_PROBES;
 	info(rb, s, y, p, "API round-trip per node: %d probes each (GET "
 	    "/nodes/NODE/status)%s   <50 ms fast, <200 ok, <1 s slow",
-	    TOP_PROBES, pending ? "  probing" : "");
+	    TOP_PROBES, pending || s->probe_wait ? "  probing" : "");
 	top_put(rb, s, y + 1, 0, p->head, "%-16s %-*s %10s %10s %-10s %s", "NODE",
 	    TOP_PROBES * 3, "PROBES", "MEDIAN", "WORST", "BUCKET", "ERROR");
 	for (int r = 0; r < rows - 2; r++) {

@@ -796,6 +796,11 @@ top_reduce(struct top_state *s, struct top_action *a, struct top_effects *fx)
 		s->updated = a->now;
 		spark_add(s);
 		relist_others(s);
+		if (s->probe_wait) {	/* H came before the node list */
+			s->probe_wait = 0;
+			if (s->view == TOP_HEAT)
+				top_start_probes(s, fx);
+		}
 		break;
 	case TA_GUESTS: {
 		const struct pve_guest *g = top_cur_guest(s);
@@ -865,6 +870,8 @@ top_reduce(struct top_state *s, struct top_action *a, struct top_effects *fx)
 		}
 		if (a->what & TOP_F_STORAGE)	/* no list to read from */
 			s->iso_wait = s->bk_wait = 0;
+		if (a->what & TOP_F_NODES)
+			s->probe_wait = 0;
 		settled(s, a->what, 0);
 		snprintf(s->fetch_err, sizeof(s->fetch_err), "%s", a->msg);
 		break;

@@ -494,6 +494,8 @@ struct top_state {
 	int bk_pending;		/* storage contents still awaited */
 	int bk_wait;		/* asked before the storage list came:
 				 * read when it does */
+	int probe_wait;		/* H before the node list came: probed
+				 * when it does */
 	int bk_failed;		/* storages that did not answer */
 	long long bk_now;	/* epoch of the last answer: ages from it */
 

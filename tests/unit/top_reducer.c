@@ -736,6 +736,26 @@ test_backup_before_storage(void)
 	fresh(0);
 }
 
+/* H before the node list came: probed when it comes. */
+static void
+test_heat_before_nodes(void)
+{
+	struct top_action a = { .type = TA_START };
+
+	top_state_free(&S);
+	top_state_init(&S, "sim", 0, 3000, 30, 120);
+	act(&a);
+	press("H");
+	is_int(S.view, TOP_HEAT, "H before the node list: the heatmap");
+	is_int(count_fx(TE_PROBE), 0, "no node to probe yet");
+	is_int(S.probe_wait, 1, "it waits for the node list");
+	load_nodes();
+	ok(count_fx(TE_PROBE) > 0, "the list came: its online nodes are "
+	    "probed");
+	is_int(S.probe_wait, 0, "and it waits no more");
+	fresh(0);
+}
+
 static void
 test_backup_board(void)
 {
@@ -1869,6 +1889,7 @@ main(void)
 	test_snapshot();
 	test_backup();
 	test_read_only_actions();
+	test_heat_before_nodes();
 	test_backup_before_storage();
 	test_backup_board();
 	test_pbs_board();
