@@ -713,17 +713,24 @@ backup_vols(int vmid1, long long t1, int vmid2, long long t2)
 	act(&a);
 }
 
-/* B before pxtop's first storage list came: the board says loading,
- * not that no guest has a backup, and reads the storages when the list
- * comes. */
+/* A pxtop just started: everything asked, nothing answered yet. */
 static void
-test_backup_before_storage(void)
+started(void)
 {
 	struct top_action a = { .type = TA_START };
 
 	top_state_free(&S);
 	top_state_init(&S, "sim", 0, 3000, 30, 120);
 	act(&a);
+}
+
+/* B before pxtop's first storage list came: the board says loading,
+ * not that no guest has a backup, and reads the storages when the list
+ * comes. */
+static void
+test_backup_before_storage(void)
+{
+	started();
 	press("B");
 	is_int(S.view, TOP_BACKUPS, "B before the storage list: the board");
 	is_int(count_fx(TE_BACKUPS), 0, "no storage to read yet");
@@ -740,11 +747,7 @@ test_backup_before_storage(void)
 static void
 test_heat_before_nodes(void)
 {
-	struct top_action a = { .type = TA_START };
-
-	top_state_free(&S);
-	top_state_init(&S, "sim", 0, 3000, 30, 120);
-	act(&a);
+	started();
 	press("H");
 	is_int(S.view, TOP_HEAT, "H before the node list: the heatmap");
 	is_int(count_fx(TE_PROBE), 0, "no node to probe yet");
@@ -1710,13 +1713,10 @@ iso_answer(const char *node, const char *storage, const char *content,
 static void
 test_iso_before_storage(void)
 {
-	struct top_action a = { .type = TA_START };
 	struct top_action f = { .type = TA_FETCH_FAILED,
 	    .what = TOP_F_STORAGE };
 
-	top_state_free(&S);
-	top_state_init(&S, "sim", 0, 3000, 30, 120);
-	act(&a);
+	started();
 	press("I");
 	is_int(S.view, TOP_ISO, "I before the storage list: the library");
 	is_int(count_fx(TE_ISO_LIST), 0, "nothing to ask yet");
@@ -1738,18 +1738,14 @@ test_iso_before_storage(void)
 	    "its row");
 
 	/* away from the library when the list comes: nothing read */
-	top_state_free(&S);
-	top_state_init(&S, "sim", 0, 3000, 30, 120);
-	act(&a);
+	started();
 	press("I");
 	press("1");
 	iso_storage();
 	is_int(count_fx(TE_ISO_LIST), 0, "another view: not read");
 
 	/* the storage list fails: the wait ends */
-	top_state_free(&S);
-	top_state_init(&S, "sim", 0, 3000, 30, 120);
-	act(&a);
+	started();
 	press("I");
 	snprintf(f.msg, sizeof(f.msg), "500 Internal Server Error");
 	act(&f);
