@@ -99,7 +99,7 @@ top_fetch_backups(struct top_state *s, struct top_effects *fx)
 void
 top_backup_reads(struct top_state *s, struct top_effects *fx)
 {
-	s->bk_wait = s->nstorages == 0 && (s->loading & TOP_F_STORAGE);
+	s->bk_wait = top_first_list_due(s, TOP_F_STORAGE, s->nstorages);
 	if (s->bk_wait)
 		return;
 	for (int i = 0; i < s->nstorages; i++) {
@@ -280,7 +280,7 @@ top_start_probes(struct top_state *s, struct top_effects *fx)
 	s->nprobes = 0;
 	/* pxtop's first node list is still on its way: probed when it
 	 * comes, not an empty heatmap */
-	s->probe_wait = s->nnodes == 0 && (s->loading & TOP_F_NODES);
+	s->probe_wait = top_first_list_due(s, TOP_F_NODES, s->nnodes);
 	if (s->probe_wait)
 		return;
 	for (int i = 0; i < s->nnodes && s->nprobes < 64; i++) {

@@ -187,6 +187,13 @@ void top_evac_free(struct top_state *s);
 /* I: list the ISO images and templates of every storage holding them. */
 void top_fetch_iso(struct top_state *s, struct top_effects *fx);
 void top_backup_reads(struct top_state *s, struct top_effects *fx);
+/* Is pxtop's first list of bit (TOP_F_STORAGE, TOP_F_NODES) still on its
+ * way, n its rows so far?  A view read from it waits for it then. */
+static inline int
+top_first_list_due(const struct top_state *s, int bit, int n)
+{
+	return n == 0 && (s->loading & bit) != 0;
+}
 /* d in the ISO library: queue the delete of the volume under the
  * cursor, with its pre-flight preview. */
 void top_iso_delete(struct top_state *s, struct top_effects *fx);

@@ -44,7 +44,7 @@ top_fetch_iso(struct top_state *s, struct top_effects *fx)
 	s->cur[TOP_ISO] = s->top[TOP_ISO] = 0;
 	/* pxtop's first storage list is still on its way: an empty
 	 * library now would say there is nothing; read it when it comes */
-	s->iso_wait = s->nstorages == 0 && (s->loading & TOP_F_STORAGE);
+	s->iso_wait = top_first_list_due(s, TOP_F_STORAGE, s->nstorages);
 	if (s->iso_wait)
 		return;
 	for (int i = 0; i < s->nstorages; i++) {

@@ -740,6 +740,17 @@ test_backup_before_storage(void)
 	    "read");
 	is_int(S.bk_wait, 0, "and it waits no more");
 	is_int(S.bk_pending, 2, "two answers awaited");
+
+	/* the storage list fails: the wait ends */
+	started();
+	press("B");
+	{
+		struct top_action f = { .type = TA_FETCH_FAILED,
+		    .what = TOP_F_STORAGE };
+
+		act(&f);
+	}
+	is_int(S.bk_wait, 0, "a failed storage list ends the board's wait");
 	fresh(0);
 }
 
@@ -756,6 +767,17 @@ test_heat_before_nodes(void)
 	ok(count_fx(TE_PROBE) > 0, "the list came: its online nodes are "
 	    "probed");
 	is_int(S.probe_wait, 0, "and it waits no more");
+
+	/* the node list fails: the wait ends */
+	started();
+	press("H");
+	{
+		struct top_action f = { .type = TA_FETCH_FAILED,
+		    .what = TOP_F_NODES };
+
+		act(&f);
+	}
+	is_int(S.probe_wait, 0, "a failed node list ends the heatmap's wait");
 	fresh(0);
 }
 
