@@ -487,13 +487,41 @@ json_fmt_uint(char *buf, size_t n, uint64_t v)
 	    "25262728293031323334353637383940414243444546474849"
 	    "50515253545556575859606162636465666768697071727374"
 	    "75767778798081828384858687888990919293949596979899";
+	static const uint64_t p10[20] = { 1ull, 10ull, 100ull, 1000ull,
+		10000ull, 100000ull, 1000000ull, 10000000ull, 100000000ull,
+		1000000000ull, 10000000000ull, 100000000000ull,
+		1000000000000ull, 10000000000000ull, 100000000000000ull,
+		1000000000000000ull, 10000000000000000ull,
+		100000000000000000ull, 1000000000000000000ull,
+		10000000000000000000ull };
 	char tmp[24], *e = tmp + sizeof(tmp), *d = e;
 	size_t len, k;
+	int t;
 
 	if (v < 10 && n >= 2) {	/* 0: every counter of a stopped guest */
 		buf[0] = (char)('0' + v);
 		buf[1] = '\0';
 		return 1;
+	}
+	/* The number of digits first (floor(log10) from the bit length),
+	 * then the digits straight into buf from its end. */
+	t = (64 - __builtin_clzll(v)) * 1233 >> 12;	/* 1233/4096: log10 2 */
+	len = (size_t)t + 1 - (v < p10[t]);
+	if (len < n) {
+		d = buf + len;
+		*d = '\0';
+		while (v >= 100) {
+			unsigned r = (unsigned)(v % 100);
+
+			v /= 100;
+			d -= 2;
+			memcpy(d, pair + 2 * r, 2);
+		}
+		if (v >= 10)
+			memcpy(d - 2, pair + 2 * v, 2);
+		else
+			d[-1] = (char)('0' + v);
+		return len;
 	}
 	while (v >= 100) {
 		unsigned r = (unsigned)(v % 100);

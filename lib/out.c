@@ -140,7 +140,8 @@ set_cell(struct out *o, int col, struct cell d, const char *s)
 	struct cell *c;
 
 	if (o->stream) {
-		out_direct_put(o, col, &d, s);
+		if (out_stream_next(o, col, &d, s) != 0)
+			out_direct_put(o, col, &d, s);
 		return;
 	}
 	if ((c = cur(o, col)) == NULL)

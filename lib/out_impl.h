@@ -102,6 +102,79 @@ int out_pick_visible(struct out *o, struct pick *pk, struct px_err *e);
 /* Cell col of the open row of a stream (c, or the string s). */
 void out_direct_put(struct out *o, int col, const struct cell *c,
     const char *s);
+
+/* out_stream_next in a json or jsonl stream whose row is open: the
+ * comma and key made once, then the value.  0 done, -1 for
+ * out_direct_put. */
+static inline int
+out_json_next(struct out *o, int col, int p, const struct cell *c,
+    const char *s)
+{
+	struct buf *b = &o->sb;
+
+	if (!o->dopen || (o->opts.fmt != OUT_JSON && o->opts.fmt != OUT_JSONL))
+		return -1;
+	buf_add(b, o->dsep.p + o->dsoff[p], o->dsoff[p + 1] - o->dsoff[p]);
+	o->dseg[p] = b->len;
+	if (c->kind == K_STR)
+		json_escape(b, s, strlen(s));
+	else if (c->kind == K_NULL)
+		buf_add(b, "null", 4);
+	else if (c->kind == K_BOOL || o->col[col].type == OT_BOOL)
+		buf_adds(b, out_cell_truth(c) ? "true" : "false");
+	else
+		out_add_integer(b, c);
+	o->dnext = p + 1;
+	return 0;
+}
+
+/*
+ * The usual cell of a stream: not shown, or the next place of an open
+ * row (of a tsv row, the first too), written here in one go (a listing sets 200,000
+ * of them; out_direct_put does the rest).  0 done, -1 for
+ * out_direct_put.
+ */
+static inline int
+out_stream_next(struct out *o, int col, const struct cell *c, const char *s)
+{
+	struct buf *b = &o->sb;
+	int p;
+
+	if (col < 0 || col >= o->ncol || o->nrow == 0)
+		return -1;
+	if ((p = o->dpos[col]) < 0)
+		return 0;	/* not shown: nothing kept */
+	if (p != o->dnext)
+		return -1;
+	if (o->opts.fmt != OUT_TSV)
+		return out_json_next(o, col, p, c, s);
+	if (c->kind == K_STR) {
+		if (p > 0)
+			buf_addc(b, '\t');
+		o->dseg[p] = b->len;
+		out_tsv_str(b, s);
+	} else {
+		if (b->len + 50 >= b->cap)
+			buf_grow(b, 50);
+		if (p > 0)
+			b->p[b->len++] = '\t';
+		o->dseg[p] = b->len;
+		b->p[b->len] = '\0';
+		if (c->kind == K_NULL)
+			;	/* empty */
+		else if (c->kind == K_BOOL || o->col[col].type == OT_BOOL)
+			buf_addc(b, out_cell_truth(c) ? '1' : '0');
+		else if (c->kind == K_UINT)
+			b->len += json_fmt_uint(b->p + b->len, 48, c->v.u);
+		else if (c->kind == K_INT)
+			b->len += json_fmt_int(b->p + b->len, 48, c->v.i);
+		else
+			b->len += json_fmt_num(b->p + b->len, 48, c->v.d);
+	}
+	o->dopen = 1;		/* a tsv row's start is no text */
+	o->dnext = p + 1;
+	return 0;
+}
 /* The open row of a stream is complete. */
 void out_stream_row(struct out *o);
 /* out_print of a stream: the last row, the end of a json array. */

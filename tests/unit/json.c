@@ -1415,6 +1415,14 @@ test_number_fast_path(void)
 	is_int((int)json_fmt_uint(buf, 4, 123456), 6,
 	    "json_fmt_uint: the full length when cut");
 	is_str(buf, "123", "json_fmt_uint: cut to the buffer");
+	memset(buf, 'x', sizeof(buf));
+	is_int((int)json_fmt_uint(buf, 7, 123456), 6,
+	    "json_fmt_uint: a buffer just big enough");
+	is_int(memcmp(buf, "123456\0x", 8), 0,
+	    "json_fmt_uint: written to its NUL and no further");
+	is_int((int)json_fmt_uint(buf, 6, 123456), 6,
+	    "json_fmt_uint: one byte short: the full length");
+	is_str(buf, "12345", "json_fmt_uint: one byte short: cut");
 	/* json_fmt_num without printf must print what the printf loop
 	 * printed: the shortest of %.15g, %.16g, %.17g that reads back. */
 	{
