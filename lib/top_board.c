@@ -67,13 +67,26 @@ top_start_grep(struct top_state *s, const char *pat, struct top_effects *fx)
 	s->gl = NULL;
 	s->ngl = 0;
 	s->grep_failed = 0;
-	s->grep_pending = s->grep_asked = s->nguests;
-	for (int i = 0; i < s->nguests; i++)
-		top_emit(fx, TE_GREPCFG)->g = s->guests[i];
 	s->cur[TOP_GREP] = s->top[TOP_GREP] = 0;
 	if (s->view != TOP_GREP)
 		s->back = s->view;
 	s->view = TOP_GREP;
+	top_grep_reads(s, fx);
+}
+
+/* The config of every guest, for the pattern of s; before pxtop's first
+ * guest list came, when it comes (a search of no guest would say that
+ * no config line matches). */
+void
+top_grep_reads(struct top_state *s, struct top_effects *fx)
+{
+	s->grep_pending = s->grep_asked = 0;
+	s->grep_wait = top_first_list_due(s, TOP_F_GUESTS, s->nguests);
+	if (s->grep_wait)
+		return;
+	s->grep_pending = s->grep_asked = s->nguests;
+	for (int i = 0; i < s->nguests; i++)
+		top_emit(fx, TE_GREPCFG)->g = s->guests[i];
 }
 
 /* Ask for the backup board's data: not-backed-up, and the backup content

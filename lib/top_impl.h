@@ -90,6 +90,9 @@ int top_holds_backups(const struct pve_storage *st);
 /* G: search every guest's config for pat (text, or /regex/). */
 void top_start_grep(struct top_state *s, const char *pat,
     struct top_effects *fx);
+/* Ask for the configs G searches (top_start_grep), or wait for the
+ * guest list when it has not come yet (s->grep_wait). */
+void top_grep_reads(struct top_state *s, struct top_effects *fx);
 /* B: ask for the backup board's data. */
 void top_fetch_backups(struct top_state *s, struct top_effects *fx);
 /* Z: the snapshot tree of the selected guest. */

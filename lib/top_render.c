@@ -882,7 +882,7 @@ draw_grep(TickitRenderBuffer *rb, const struct top_state *s, int y,
 	    "configs read%s%s", s->grep, s->ngl, s->ngl == 1 ? "" : "s",
 	    guests, guests == 1 ? "" : "s", s->grep_asked - s->grep_pending,
 	    s->grep_asked, s->grep_failed ? ", some did not answer" : "",
-	    s->grep_pending ? "  loading" : "");
+	    s->grep_pending || s->grep_wait ? "  loading" : "");
 	top_put(rb, s, y + 1, 0, p->head, "%7s %-16s %-10s %-14s %s", "VMID",
 	    "NAME", "NODE", "KEY", "VALUE");
 	for (int r = 0; r < rows - 2; r++) {
@@ -905,7 +905,7 @@ draw_grep(TickitRenderBuffer *rb, const struct top_state *s, int y,
 		    l->vmid, g ? g->name : "?", g ? g->node : "?", l->key,
 		    l->value);
 	}
-	if (s->ngl == 0 && s->grep_pending == 0)
+	if (s->ngl == 0 && s->grep_pending == 0 && s->grep_wait == 0)
 		top_put(rb, s, y + 2, 2, NULL, "No config line matches.  G searches "
 		    "again.");
 }

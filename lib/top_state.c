@@ -813,6 +813,11 @@ top_reduce(struct top_state *s, struct top_action *a, struct top_effects *fx)
 		s->updated = a->now;
 		s->fetch_err[0] = '\0';
 		relist_guests(s, keep);
+		if (s->grep_wait) {	/* G came before the guest list */
+			s->grep_wait = 0;
+			if (s->view == TOP_GREP)
+				top_grep_reads(s, fx);
+		}
 		break;
 	}
 	case TA_STORAGE:
@@ -872,6 +877,8 @@ top_reduce(struct top_state *s, struct top_action *a, struct top_effects *fx)
 			s->iso_wait = s->bk_wait = 0;
 		if (a->what & TOP_F_NODES)
 			s->probe_wait = 0;
+		if (a->what & TOP_F_GUESTS)
+			s->grep_wait = 0;
 		settled(s, a->what, 0);
 		snprintf(s->fetch_err, sizeof(s->fetch_err), "%s", a->msg);
 		break;

@@ -537,6 +537,8 @@ struct top_state {
 	int grep_pending;	/* configs still awaited */
 	int grep_asked;		/* configs asked for */
 	int grep_failed;
+	int grep_wait;		/* G before the guest list came: read
+				 * when it does */
 
 	/* quick open (C-k): the best candidates for the typed text */
 	struct top_quick quick[TOP_NQUICK];

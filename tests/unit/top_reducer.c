@@ -1088,6 +1088,47 @@ config_of(int vmid, const char *net0, const char *ostype)
 	act(&a);
 }
 
+/* G before pxtop's first guest list came: the search says loading, not
+ * that no config line matches, and reads the configs when the list
+ * comes; a list that fails ends the wait. */
+static void
+test_grep_before_guests(void)
+{
+	struct top_action f = { .type = TA_FETCH_FAILED,
+	    .what = TOP_F_GUESTS };
+
+	started();
+	press("G");
+	type("vmbr1");
+	press("Enter");
+	is_int(S.view, TOP_GREP, "G before the guest list: the grep view");
+	is_int(count_fx(TE_GREPCFG), 0, "no guest to read yet");
+	is_int(S.grep_wait, 1, "it waits for the guest list");
+	load_guests();
+	is_int(count_fx(TE_GREPCFG), 5, "the list came: every guest's "
+	    "config is read");
+	is_int(S.grep_wait, 0, "and it waits no more");
+	is_int(S.grep_pending, 5, "five answers awaited");
+
+	/* away from the grep when the list comes: nothing read */
+	started();
+	press("G");
+	type("vmbr1");
+	press("Enter");
+	press("1");
+	load_guests();
+	is_int(count_fx(TE_GREPCFG), 0, "another view: not read");
+
+	/* the guest list fails: the wait ends */
+	started();
+	press("G");
+	type("vmbr1");
+	press("Enter");
+	act(&f);
+	is_int(S.grep_wait, 0, "a failed guest list ends the grep's wait");
+	fresh(0);
+}
+
 static void
 test_config_grep(void)
 {
@@ -1913,6 +1954,7 @@ main(void)
 	test_pbs_board();
 	test_snapshot_tree();
 	test_hardware();
+	test_grep_before_guests();
 	test_config_grep();
 	test_heatmap();
 	test_palette();
