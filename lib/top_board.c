@@ -199,16 +199,28 @@ top_open_hw(struct top_state *s, struct top_effects *fx)
 	snprintf(top_emit(fx, TE_HW)->g.node, sizeof(fx->e[0].g.node), "%s",
 	    s->hw_node);
 	s->hw_pending = 2;
+	top_passthru_reads(s, fx);
+	if (s->view != TOP_HW && s->view != TOP_GUEST &&
+	    s->view != TOP_SNAPTREE)
+		s->back = s->view;
+	s->view = TOP_HW;
+}
+
+/* The configs of the QEMU guests on the W view's node, for their
+ * passthrough entries; before pxtop's first guest list came, when it
+ * comes (read from no guest, every device would show as unused). */
+void
+top_passthru_reads(struct top_state *s, struct top_effects *fx)
+{
+	s->hw_wait = top_first_list_due(s, TOP_F_GUESTS, s->nguests);
+	if (s->hw_wait)
+		return;
 	for (int i = 0; i < s->nguests; i++)
 		if (strcmp(s->guests[i].node, s->hw_node) == 0 &&
 		    strcmp(s->guests[i].type, "qemu") == 0) {
 			top_emit(fx, TE_PASSTHRU)->g = s->guests[i];
 			s->hw_pending++;
 		}
-	if (s->view != TOP_HW && s->view != TOP_GUEST &&
-	    s->view != TOP_SNAPTREE)
-		s->back = s->view;
-	s->view = TOP_HW;
 }
 
 int

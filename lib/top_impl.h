@@ -99,6 +99,9 @@ void top_fetch_backups(struct top_state *s, struct top_effects *fx);
 void top_open_snaptree(struct top_state *s, struct top_effects *fx);
 /* W: the hardware of the selected node. */
 void top_open_hw(struct top_state *s, struct top_effects *fx);
+/* Ask for the passthrough entries W shows (top_open_hw), or wait for
+ * the guest list when it has not come yet (s->hw_wait). */
+void top_passthru_reads(struct top_state *s, struct top_effects *fx);
 /* H: probe every online node. */
 void top_start_probes(struct top_state *s, struct top_effects *fx);
 /* The answers for the boards, reduced (a->rows taken: freed or kept in

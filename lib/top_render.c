@@ -828,7 +828,8 @@ draw_hw(TickitRenderBuffer *rb, const struct top_state *s, int y, int rows,
 		used += top_hw_users(s, i, users, sizeof(users)) > 0;
 	info(rb, s, y, p, "Hardware of %s: %d PCI, %d USB devices; %d passed "
 	    "through (%d entries in guest configs)%s", s->hw_node, s->npci,
-	    s->nusb, used, s->nhwuse, s->hw_pending ? "  loading" : "");
+	    s->nusb, used, s->nhwuse, s->hw_pending || s->hw_wait ?
+	    "  loading" : "");
 	top_put(rb, s, y + 1, 0, p->head, "%-4s %-13s %-6s %-5s %-28s %-34s %s",
 	    "BUS", "ID", "CLASS", "IOMMU", "VENDOR", "DEVICE", "USED BY");
 	for (int r = 0; r < rows - 2; r++) {

@@ -818,6 +818,11 @@ top_reduce(struct top_state *s, struct top_action *a, struct top_effects *fx)
 			if (s->view == TOP_GREP)
 				top_grep_reads(s, fx);
 		}
+		if (s->hw_wait) {	/* and W */
+			s->hw_wait = 0;
+			if (s->view == TOP_HW)
+				top_passthru_reads(s, fx);
+		}
 		break;
 	}
 	case TA_STORAGE:
@@ -878,7 +883,7 @@ top_reduce(struct top_state *s, struct top_action *a, struct top_effects *fx)
 		if (a->what & TOP_F_NODES)
 			s->probe_wait = 0;
 		if (a->what & TOP_F_GUESTS)
-			s->grep_wait = 0;
+			s->grep_wait = s->hw_wait = 0;
 		settled(s, a->what, 0);
 		snprintf(s->fetch_err, sizeof(s->fetch_err), "%s", a->msg);
 		break;

@@ -527,6 +527,8 @@ struct top_state {
 	struct top_hwuse *hwuse;
 	int nhwuse;
 	int hw_pending;		/* answers still awaited */
+	int hw_wait;		/* W before the guest list came: its
+				 * configs read when it does */
 
 	/* config grep (G) */
 	char grep[64];		/* as typed: text, or /regex/ */

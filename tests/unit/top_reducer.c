@@ -1014,6 +1014,52 @@ test_snapshot_tree(void)
 	is_int(S.view, TOP_GUESTS, "Esc goes back");
 }
 
+/* W after the node list but before the guest list came: the devices
+ * are read at once, the guests' configs (which say what each device is
+ * passed to) when the guest list comes, the header loading till then;
+ * a list that fails ends the wait. */
+static void
+test_hardware_before_guests(void)
+{
+	struct top_action f = { .type = TA_FETCH_FAILED,
+	    .what = TOP_F_GUESTS };
+
+	started();
+	press("W");
+	is_str(S.status, "no node known yet", "W before the node list: "
+	    "says so, no view");
+	load_nodes();
+	press("2");
+	press("j");
+	press("W");
+	is_int(S.view, TOP_HW, "W before the guest list: the hardware view");
+	is_int(count_fx(TE_HW), 1, "its node's devices are asked for");
+	is_int(count_fx(TE_PASSTHRU), 0, "no guest config to read yet");
+	is_int(S.hw_wait, 1, "it waits for the guest list");
+	load_guests();
+	is_int(count_fx(TE_PASSTHRU), 2, "the list came: the configs of the "
+	    "QEMU guests on the node are read");
+	is_int(S.hw_wait, 0, "and it waits no more");
+	is_int(S.hw_pending, 4, "four answers awaited");
+
+	/* away from the view when the list comes: nothing read */
+	started();
+	load_nodes();
+	press("W");
+	press("1");
+	load_guests();
+	is_int(count_fx(TE_PASSTHRU), 0, "another view: not read");
+
+	/* the guest list fails: the wait ends */
+	started();
+	load_nodes();
+	press("W");
+	act(&f);
+	is_int(S.hw_wait, 0, "a failed guest list ends the hardware view's "
+	    "wait");
+	fresh(0);
+}
+
 static void
 test_hardware(void)
 {
@@ -1953,6 +1999,7 @@ main(void)
 	test_backup_board();
 	test_pbs_board();
 	test_snapshot_tree();
+	test_hardware_before_guests();
 	test_hardware();
 	test_grep_before_guests();
 	test_config_grep();
