@@ -50,6 +50,11 @@ const struct pve_guest *top_selected_guest(const struct top_state *s);
 void top_mark(struct top_state *s, int vmid, int on);
 /* Ask for the TOP_F_* bits what that are not on their way already. */
 void top_fetch(struct top_state *s, int what, struct top_effects *fx);
+/* The list of bit (TOP_F_NODES, TOP_F_GUESTS, TOP_F_STORAGE) came, on
+ * screen or aside while the past is shown: the views that waited for
+ * it (top_first_list_due) stop waiting, the one shown reads. */
+void top_first_list_came(struct top_state *s, int bit,
+    struct top_effects *fx);
 /* May action act now?  0 with the reason in the status line if not. */
 int top_can_act(struct top_state *s, const char *action);
 /* Queue action (arg: target node, snapshot name, storage, or "") on the

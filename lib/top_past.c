@@ -154,7 +154,6 @@ top_past_reduce(struct top_state *s, struct top_action *a,
 	struct top_past *p = s->past;
 	int bit = 0;
 
-	(void)fx;
 	if (a->type == TA_PAST) {
 		struct tcache_frame *f = a->rows;
 
@@ -242,6 +241,9 @@ top_past_reduce(struct top_state *s, struct top_action *a,
 	for (int i = 0; i < TOP_NREFRESH; i++)
 		if (bit & (1 << i))
 			s->got[i] = s->now;
+	/* a view opened before pxtop's first list of bit waits for it:
+	 * the list came, if aside, and the wait ends */
+	top_first_list_came(s, bit, fx);
 	return 1;
 }
 

@@ -546,6 +546,42 @@ top_stale(const struct top_state *s, long long *wait, long long *since)
 	return 1;
 }
 
+/*
+ * The list of bit has come: each view opened before pxtop's first one
+ * (top_first_list_due) waits no more, and the one shown reads it now,
+ * from the lists on screen.  Also while the past is shown (top_past.h),
+ * where the live list goes aside: the wait would otherwise never end.
+ */
+void
+top_first_list_came(struct top_state *s, int bit, struct top_effects *fx)
+{
+	if ((bit & TOP_F_NODES) && s->probe_wait) {
+		s->probe_wait = 0;
+		if (s->view == TOP_HEAT)
+			top_start_probes(s, fx);
+	}
+	if ((bit & TOP_F_GUESTS) && s->grep_wait) {
+		s->grep_wait = 0;
+		if (s->view == TOP_GREP)
+			top_grep_reads(s, fx);
+	}
+	if ((bit & TOP_F_GUESTS) && s->hw_wait) {
+		s->hw_wait = 0;
+		if (s->view == TOP_HW)
+			top_passthru_reads(s, fx);
+	}
+	if ((bit & TOP_F_STORAGE) && s->iso_wait) {
+		s->iso_wait = 0;
+		if (s->view == TOP_ISO)
+			top_fetch_iso(s, fx);
+	}
+	if ((bit & TOP_F_STORAGE) && s->bk_wait) {
+		s->bk_wait = 0;
+		if (s->view == TOP_BACKUPS)
+			top_backup_reads(s, fx);
+	}
+}
+
 /* The detail's status/current, unless the last ask is on its way. */
 static void
 fetch_live(struct top_state *s, const struct pve_guest *g,
@@ -796,11 +832,7 @@ top_reduce(struct top_state *s, struct top_action *a, struct top_effects *fx)
 		s->updated = a->now;
 		spark_add(s);
 		relist_others(s);
-		if (s->probe_wait) {	/* H came before the node list */
-			s->probe_wait = 0;
-			if (s->view == TOP_HEAT)
-				top_start_probes(s, fx);
-		}
+		top_first_list_came(s, TOP_F_NODES, fx);
 		break;
 	case TA_GUESTS: {
 		const struct pve_guest *g = top_cur_guest(s);
@@ -813,16 +845,7 @@ top_reduce(struct top_state *s, struct top_action *a, struct top_effects *fx)
 		s->updated = a->now;
 		s->fetch_err[0] = '\0';
 		relist_guests(s, keep);
-		if (s->grep_wait) {	/* G came before the guest list */
-			s->grep_wait = 0;
-			if (s->view == TOP_GREP)
-				top_grep_reads(s, fx);
-		}
-		if (s->hw_wait) {	/* and W */
-			s->hw_wait = 0;
-			if (s->view == TOP_HW)
-				top_passthru_reads(s, fx);
-		}
+		top_first_list_came(s, TOP_F_GUESTS, fx);
 		break;
 	}
 	case TA_STORAGE:
@@ -831,16 +854,7 @@ top_reduce(struct top_state *s, struct top_action *a, struct top_effects *fx)
 		s->nstorages = a->n;
 		settled(s, TOP_F_STORAGE, 1);
 		relist_others(s);
-		if (s->iso_wait) {	/* I came before the storage list */
-			s->iso_wait = 0;
-			if (s->view == TOP_ISO)
-				top_fetch_iso(s, fx);
-		}
-		if (s->bk_wait) {	/* and B */
-			s->bk_wait = 0;
-			if (s->view == TOP_BACKUPS)
-				top_backup_reads(s, fx);
-		}
+		top_first_list_came(s, TOP_F_STORAGE, fx);
 		break;
 	case TA_TASKS:
 		free(s->tasks);

@@ -7,6 +7,7 @@
 
 #include "pve_cluster.h"
 #include "tap.h"
+#include "top_past.h"
 #include "top_state.h"
 
 static struct top_state S;
@@ -778,6 +779,71 @@ test_heat_before_nodes(void)
 		act(&f);
 	}
 	is_int(S.probe_wait, 0, "a failed node list ends the heatmap's wait");
+	fresh(0);
+}
+
+/* H and B opened before pxtop's first lists came, then [ before they
+ * did: the lists come aside while the past is shown, and the waits end
+ * all the same, each view read from the lists on screen; back to live,
+ * nothing is left waiting. */
+static void
+test_wait_while_past(void)
+{
+	struct tcache_frame *f;
+	struct top_action p = { .type = TA_PAST, .id = -1 };
+	struct top_action live = { .type = TA_PAST, .id = 1, .rc = 1 };
+
+	started();
+	press("H");
+	is_int(S.probe_wait, 1, "H before the node list waits for it");
+	press("[");
+	f = calloc(1, sizeof(*f));
+	f->time = 1000;
+	f->have = TC_NODES;
+	f->nodes = calloc(1, sizeof(*f->nodes));
+	f->nnodes = 1;
+	snprintf(f->nodes[0].name, sizeof(f->nodes[0].name), "pve9");
+	f->nodes[0].online = 1;
+	p.rows = f;
+	act(&p);
+	is_int(top_past_at(&S), 1000, "[: the past is shown");
+	load_nodes();
+	is_int(S.probe_wait, 0, "the node list came aside: the wait ends");
+	ok(count_fx(TE_PROBE) == 1 && strcmp(find_fx(TE_PROBE)->g.node,
+	    "pve9") == 0, "the node on screen is probed");
+	act(&live);
+	is_int(top_past_at(&S), 0, "live again");
+	is_int(S.probe_wait, 0, "nothing waits");
+
+	started();
+	press("B");
+	is_int(S.bk_wait, 1, "B before the storage list waits for it");
+	press("[");
+	f = calloc(1, sizeof(*f));
+	f->time = 1000;
+	f->have = TC_GUESTS;
+	p.rows = f;
+	act(&p);
+	load_storage();
+	is_int(S.bk_wait, 0, "the storage list came aside: the wait ends");
+
+	/* the list fails while the past is shown: the wait ends */
+	started();
+	press("H");
+	press("[");
+	f = calloc(1, sizeof(*f));
+	f->time = 1000;
+	f->have = TC_GUESTS;
+	p.rows = f;
+	act(&p);
+	{
+		struct top_action e = { .type = TA_FETCH_FAILED,
+		    .what = TOP_F_NODES };
+
+		act(&e);
+	}
+	is_int(S.probe_wait, 0, "a failed node list ends the wait in the "
+	    "past too");
 	fresh(0);
 }
 
@@ -1996,6 +2062,7 @@ main(void)
 	test_read_only_actions();
 	test_heat_before_nodes();
 	test_backup_before_storage();
+	test_wait_while_past();
 	test_backup_board();
 	test_pbs_board();
 	test_snapshot_tree();
