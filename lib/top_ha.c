@@ -443,6 +443,13 @@ ask_done(struct top_state *s, struct top_effects *fx)
 		queue(s, w, "ha-state", st, fx);
 		return;
 	}
+	if (pve_valid_node(h->entry) && !node_known(s, h->entry) &&
+	    top_first_list_due(s, TOP_F_NODES, s->nnodes)) {
+		/* not "no node": the list has not come yet */
+		snprintf(s->status, sizeof(s->status), "the node list has not "
+		    "come yet: nothing queued (try again when it has)");
+		return;
+	}
 	if (!pve_valid_node(h->entry) || !node_known(s, h->entry)) {
 		snprintf(s->status, sizeof(s->status), "no node '%.60s' in the "
 		    "cluster: nothing queued", h->entry);

@@ -243,6 +243,14 @@ queue_by_vmid(struct top_state *s, enum top_input in, const char *action,
 	for (int i = 0; i < argc; i++) {
 		int vmid = pve_parse_vmid(argv[i]);
 
+		if (vmid >= 0 && top_guest_by_vmid(s, vmid) == NULL &&
+		    top_first_list_due(s, TOP_F_GUESTS, s->nguests)) {
+			/* not "no guest": the list has not come yet */
+			snprintf(s->status, sizeof(s->status), "the guest "
+			    "list has not come yet: nothing queued (try again "
+			    "when it has)");
+			goto out;
+		}
 		if (vmid < 0 || top_guest_by_vmid(s, vmid) == NULL) {
 			snprintf(s->status, sizeof(s->status), "no guest "
 			    "'%.40s' in the cluster: nothing queued", argv[i]);

@@ -725,6 +725,39 @@ started(void)
 	act(&a);
 }
 
+/* :start before pxtop's first guest list came: the palette says the
+ * list has not come, not that there is no such guest; after it, the
+ * start is queued. */
+static void
+test_palette_before_guests(void)
+{
+	started();
+	press(":");
+	type("start 100");
+	press("Enter");
+	is_int(S.nops, 0, ":start before the guest list queues nothing");
+	ok(strstr(S.status, "the guest list has not come yet") != NULL,
+	    "and says the list has not come: %s", S.status);
+	load_guests();
+	press(":");
+	type("start 100");
+	press("Enter");
+	is_int(S.nops, 1, "once the list came, :start 100 is queued");
+	started();
+	{
+		struct top_action f = { .type = TA_FETCH_FAILED,
+			.what = TOP_F_GUESTS };
+
+		act(&f);
+	}
+	press(":");
+	type("start 100");
+	press("Enter");
+	ok(S.nops == 0 && strstr(S.status, "no guest '100'") != NULL,
+	    "once the guest list failed, an unknown guest is one: %s",
+	    S.status);
+}
+
 /* B before pxtop's first storage list came: the board says loading,
  * not that no guest has a backup, and reads the storages when the list
  * comes. */
@@ -2062,6 +2095,7 @@ main(void)
 	test_read_only_actions();
 	test_heat_before_nodes();
 	test_backup_before_storage();
+	test_palette_before_guests();
 	test_wait_while_past();
 	test_backup_board();
 	test_pbs_board();

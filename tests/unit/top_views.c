@@ -583,6 +583,37 @@ test_ha(void)
 	press("2");
 	act(&t);
 	is_int(count_fx(TE_HA), 0, "no HA read on a tick elsewhere");
+
+	/* m before pxtop's first node list came: not "no node" */
+	{
+		struct top_action st = { .type = TA_START };
+
+		top_state_free(&S);
+		top_state_init(&S, "sim", 0, 3000, LINES, COLS);
+		act(&st);
+	}
+	press("O");
+	ha_answers("pve1", "started", "pve1", "online");
+	S.cur[TOP_HA] = 0;
+	press("m");
+	type("pve2");
+	press("Enter");
+	is_int(S.nops, 0, "m before the node list queues nothing");
+	ok(strstr(S.status, "the node list has not come yet") != NULL,
+	    "and says the list has not come, not that there is no such "
+	    "node: %s", S.status);
+	{
+		struct top_action f = { .type = TA_FETCH_FAILED,
+			.what = TOP_F_NODES };
+
+		act(&f);
+	}
+	press("m");
+	type("pve2");
+	press("Enter");
+	ok(S.nops == 0 && strstr(S.status, "no node 'pve2'") != NULL,
+	    "once the node list failed, an unknown node is one: %s",
+	    S.status);
 }
 
 /* ---- profiles ---- */
