@@ -375,6 +375,14 @@ reads_back(const char *s, size_t n, double v)
 	return c_strtod(s, &end) == v;
 }
 
+/* 10^0 .. 10^19: every power of ten a uint64_t holds. */
+static const uint64_t p10u[20] = { 1ull, 10ull, 100ull, 1000ull, 10000ull,
+	100000ull, 1000000ull, 10000000ull, 100000000ull, 1000000000ull,
+	10000000000ull, 100000000000ull, 1000000000000ull,
+	10000000000000ull, 100000000000000ull, 1000000000000000ull,
+	10000000000000000ull, 100000000000000000ull,
+	1000000000000000000ull, 10000000000000000000ull };
+
 /*
  * snprintf(buf, n, "%.*g", prec, v) for 15 <= prec <= 17, without printf
  * for the numbers an answer is full of (1e-4 <= |v| < 10^prec, not an
@@ -393,13 +401,6 @@ fmt_g(char *buf, size_t n, int prec, double v, int *back)
 	static const double p10d[23] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6,
 		1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17,
 		1e18, 1e19, 1e20, 1e21, 1e22 };
-	static const uint64_t p19[20] = { 1ull, 10ull, 100ull, 1000ull,
-		10000ull, 100000ull, 1000000ull, 10000000ull, 100000000ull,
-		1000000000ull, 10000000000ull, 100000000000ull,
-		1000000000000ull, 10000000000000ull, 100000000000000ull,
-		1000000000000000ull, 10000000000000000ull,
-		100000000000000000ull, 1000000000000000000ull,
-		10000000000000000000ull };
 	unsigned __int128 x, rem, half, p10k, top, low;
 	double a = fabs(v);
 	uint64_t m;
@@ -415,14 +416,14 @@ fmt_g(char *buf, size_t n, int prec, double v, int *back)
 	/* e = floor(log10(a)): a first guess, then the scaled value must
 	 * have exactly prec digits before its point. */
 	e = (int)floor((e - 1) * 0.30102999566398120);	/* log10(2) */
-	low = p19[prec - 1];	/* prec <= 17 */
-	top = p19[prec];
+	low = p10u[prec - 1];	/* prec <= 17 */
+	top = p10u[prec];
 	for (i = 0;; i++) {
 		if (e < -4 || e >= prec || i == 3)
 			return -1;
 		k = prec - 1 - e;	/* 0 <= k <= 20 */
-		p10k = k < 20 ? (unsigned __int128)p19[k] :
-		    (unsigned __int128)p19[19] * 10;
+		p10k = k < 20 ? (unsigned __int128)p10u[k] :
+		    (unsigned __int128)p10u[19] * 10;
 		x = ((unsigned __int128)m * p10k) >> s;
 		if (x < low)
 			e--;
@@ -487,13 +488,6 @@ json_fmt_uint(char *buf, size_t n, uint64_t v)
 	    "25262728293031323334353637383940414243444546474849"
 	    "50515253545556575859606162636465666768697071727374"
 	    "75767778798081828384858687888990919293949596979899";
-	static const uint64_t p10[20] = { 1ull, 10ull, 100ull, 1000ull,
-		10000ull, 100000ull, 1000000ull, 10000000ull, 100000000ull,
-		1000000000ull, 10000000000ull, 100000000000ull,
-		1000000000000ull, 10000000000000ull, 100000000000000ull,
-		1000000000000000ull, 10000000000000000ull,
-		100000000000000000ull, 1000000000000000000ull,
-		10000000000000000000ull };
 	char tmp[24], *e = tmp + sizeof(tmp), *d = e;
 	size_t len, k;
 	int t;
@@ -506,7 +500,7 @@ json_fmt_uint(char *buf, size_t n, uint64_t v)
 	/* The number of digits first (floor(log10) from the bit length),
 	 * then the digits straight into buf from its end. */
 	t = (64 - __builtin_clzll(v)) * 1233 >> 12;	/* 1233/4096: log10 2 */
-	len = (size_t)t + 1 - (v < p10[t]);
+	len = (size_t)t + 1 - (v < p10u[t]);
 	if (len < n) {
 		d = buf + len;
 		*d = '\0';
