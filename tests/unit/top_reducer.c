@@ -114,6 +114,15 @@ load_nodes(void)
 	act(&a);
 }
 
+/* pxtop's list of what (TOP_F_*) failed to come. */
+static void
+list_failed(int what)
+{
+	struct top_action f = { .type = TA_FETCH_FAILED, .what = what };
+
+	act(&f);
+}
+
 static void
 load_tasks(void)
 {
@@ -744,12 +753,7 @@ test_palette_before_guests(void)
 	press("Enter");
 	is_int(S.nops, 1, "once the list came, :start 100 is queued");
 	started();
-	{
-		struct top_action f = { .type = TA_FETCH_FAILED,
-			.what = TOP_F_GUESTS };
-
-		act(&f);
-	}
+	list_failed(TOP_F_GUESTS);
 	press(":");
 	type("start 100");
 	press("Enter");
@@ -778,12 +782,7 @@ test_backup_before_storage(void)
 	/* the storage list fails: the wait ends */
 	started();
 	press("B");
-	{
-		struct top_action f = { .type = TA_FETCH_FAILED,
-		    .what = TOP_F_STORAGE };
-
-		act(&f);
-	}
+	list_failed(TOP_F_STORAGE);
 	is_int(S.bk_wait, 0, "a failed storage list ends the board's wait");
 	fresh(0);
 }
@@ -805,12 +804,7 @@ test_heat_before_nodes(void)
 	/* the node list fails: the wait ends */
 	started();
 	press("H");
-	{
-		struct top_action f = { .type = TA_FETCH_FAILED,
-		    .what = TOP_F_NODES };
-
-		act(&f);
-	}
+	list_failed(TOP_F_NODES);
 	is_int(S.probe_wait, 0, "a failed node list ends the heatmap's wait");
 	fresh(0);
 }
@@ -869,12 +863,7 @@ test_wait_while_past(void)
 	f->have = TC_GUESTS;
 	p.rows = f;
 	act(&p);
-	{
-		struct top_action e = { .type = TA_FETCH_FAILED,
-		    .what = TOP_F_NODES };
-
-		act(&e);
-	}
+	list_failed(TOP_F_NODES);
 	is_int(S.probe_wait, 0, "a failed node list ends the wait in the "
 	    "past too");
 	fresh(0);
@@ -1120,9 +1109,6 @@ test_snapshot_tree(void)
 static void
 test_hardware_before_guests(void)
 {
-	struct top_action f = { .type = TA_FETCH_FAILED,
-	    .what = TOP_F_GUESTS };
-
 	started();
 	press("W");
 	is_str(S.status, "no node known yet", "W before the node list: "
@@ -1153,7 +1139,7 @@ test_hardware_before_guests(void)
 	started();
 	load_nodes();
 	press("W");
-	act(&f);
+	list_failed(TOP_F_GUESTS);
 	is_int(S.hw_wait, 0, "a failed guest list ends the hardware view's "
 	    "wait");
 	fresh(0);
@@ -1239,9 +1225,6 @@ config_of(int vmid, const char *net0, const char *ostype)
 static void
 test_grep_before_guests(void)
 {
-	struct top_action f = { .type = TA_FETCH_FAILED,
-	    .what = TOP_F_GUESTS };
-
 	started();
 	press("G");
 	type("vmbr1");
@@ -1269,7 +1252,7 @@ test_grep_before_guests(void)
 	press("G");
 	type("vmbr1");
 	press("Enter");
-	act(&f);
+	list_failed(TOP_F_GUESTS);
 	is_int(S.grep_wait, 0, "a failed guest list ends the grep's wait");
 	fresh(0);
 }
@@ -1921,9 +1904,6 @@ iso_answer(const char *node, const char *storage, const char *content,
 static void
 test_iso_before_storage(void)
 {
-	struct top_action f = { .type = TA_FETCH_FAILED,
-	    .what = TOP_F_STORAGE };
-
 	started();
 	press("I");
 	is_int(S.view, TOP_ISO, "I before the storage list: the library");
@@ -1955,8 +1935,7 @@ test_iso_before_storage(void)
 	/* the storage list fails: the wait ends */
 	started();
 	press("I");
-	snprintf(f.msg, sizeof(f.msg), "500 Internal Server Error");
-	act(&f);
+	list_failed(TOP_F_STORAGE);
 	is_int(S.iso_wait, 0, "a failed storage list ends the wait");
 	fresh(0);
 }
