@@ -412,7 +412,7 @@ call_setup(struct px_call *k)
 	http_feed_join(cp);
 	buf_reset(&k->body);
 	if (cp->fed && k->feed != NULL)
-		k->feed(k->feed_arg, NULL, 0);	/* starts over */
+		k->feed(k->feed_arg, NULL, 0, 0);	/* starts over */
 	cp->fed = cp->feed_off = 0;
 	k->status = 0;
 	k->reason[0] = '\0';

@@ -92,12 +92,15 @@ struct px_call {
 	void *sink_arg;
 	/* optional, to read an answer while it arrives: a 2xx answer's
 	 * body still goes into body (capped as usual), and after each
-	 * piece feed(feed_arg, body.p, body.len) sees all of it so far;
-	 * feed(feed_arg, NULL, 0) when an attempt starts over (a retry, a
-	 * renewed ticket) after one it was fed, to drop what it made of
-	 * that.  It returns 0, or nonzero to be fed no more of this
-	 * attempt.  Not with sink. */
-	int (*feed)(void *arg, const char *p, size_t n);
+	 * piece feed(feed_arg, body.p, body.len, total) sees all of it so
+	 * far, total being the length the answer announced (Content-
+	 * Length; 0 unknown), a hint only: the server may send less or
+	 * more; feed(feed_arg, NULL, 0, 0) when an attempt starts over (a
+	 * retry, a renewed ticket) after one it was fed, to drop what it
+	 * made of that.  It returns 0, or nonzero to be fed no more of
+	 * this attempt.  Not with sink. */
+	int (*feed)(void *arg, const char *p, size_t n,
+	    unsigned long long total);
 	void *feed_arg;
 	/* with feed: feed may run on a thread of its own while the answer
 	 * arrives (when its Content-Length sizes the body), so it must not

@@ -29,7 +29,9 @@ struct feed_worker {
 	pthread_t th;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	int (*feed)(void *arg, const char *p, size_t n);
+	int (*feed)(void *arg, const char *p, size_t n,
+	    unsigned long long total);
+	unsigned long long total;	/* the Content-Length */
 	void *arg;
 	const char *p;		/* the body: fixed while the worker runs */
 	size_t avail;		/* bytes published to the worker */
@@ -53,7 +55,7 @@ worker_main(void *arg)
 		pthread_mutex_unlock(&w->mu);
 		if (n > seen) {
 			seen = n;
-			if (w->feed(w->arg, w->p, n) != 0) {
+			if (w->feed(w->arg, w->p, n, w->total) != 0) {
 				pthread_mutex_lock(&w->mu);
 				w->stopped = 1;
 				pthread_mutex_unlock(&w->mu);
@@ -77,6 +79,7 @@ worker_start(struct px_call *k, struct call_priv *cp)
 	buf_grow(&k->body, (size_t)cp->clen + 1);
 	w->feed = k->feed;
 	w->arg = k->feed_arg;
+	w->total = (unsigned long long)cp->clen;
 	w->p = k->body.p;
 	pthread_mutex_init(&w->mu, NULL);
 	pthread_cond_init(&w->cv, NULL);
@@ -131,7 +134,8 @@ http_feed_piece(struct px_call *k, struct call_priv *cp, const char *data,
 	if (cp->feed_off)
 		return;
 	if (w == NULL) {
-		if (k->feed(k->feed_arg, k->body.p, k->body.len) != 0)
+		if (k->feed(k->feed_arg, k->body.p, k->body.len, cp->clen > 0 ?
+		    (unsigned long long)cp->clen : 0) != 0)
 			cp->feed_off = 1;
 		return;
 	}

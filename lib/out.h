@@ -127,6 +127,16 @@ struct out *out_part(const struct out *o);
  * stream writes them unless o holds), and free part.  Not while another
  * thread adds rows to o. */
 void out_join(struct out *o, struct out *part);
+/*
+ * A hint: about n bytes of rows are on their way into o's held output
+ * (out_hold) or into a part.  From OUT_HELD_BIG (256 KiB) up, the held
+ * output gets its memory now, as one block of 2 MiB pages, instead of
+ * growing page by page (on a virtual machine each first touch of a
+ * 4 KiB page costs microseconds).  A part made after it expects as
+ * much: it holds a share of the same big answer.  A stream that does
+ * not hold, or a small n, is left as it is.
+ */
+void out_expect(struct out *o, size_t n);
 /* Apply -c/-s and print everything to f (the rows stay as they are: it
  * may be called again, except after out_stream).  Returns 0, or -1 with e set (PXE_USAGE for an
  * unknown column, PXE_IO when f could not be written). */

@@ -49,6 +49,7 @@ struct out {
 	/* out_hold: where the held rows start */
 	int hold, hnrow, hemitted, hsopen;
 	size_t htext, hsb;
+	size_t expect;		/* out_expect's n: a part inherits it */
 	struct jw hsw;
 	/* A stream writes each cell into sb as it is set, and keeps no
 	 * cells (a listing sets 200,000 of them): dpos[col] is a column's

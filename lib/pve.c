@@ -422,15 +422,17 @@ struct pve_guest_stream {
 	void (*restart)(void *arg);
 	void *restart_arg;
 	char *origin;
+	unsigned long long total;	/* the answer's Content-Length */
 };
 
 /* libcurl's pieces of the answer, as they arrive (px_call's feed). */
 static int
-guest_feed(void *arg, const char *p, size_t n)
+guest_feed(void *arg, const char *p, size_t n, unsigned long long total)
 {
 	struct pve_guest_stream *gs = arg;
 	struct px_err e;
 
+	gs->total = total;
 	if (p != NULL && gs->w.fork != NULL)
 		/* a big part not read yet: on two threads */
 		return json_each_split(gs->js, p, n, &guest_forks, &e) != 0;
@@ -475,6 +477,12 @@ pve_guests_stream_split(struct pve_guest_stream *gs,
 {
 	gs->w.fork = fork;
 	gs->w.join = join;
+}
+
+unsigned long long
+pve_guests_stream_total(const struct pve_guest_stream *gs)
+{
+	return gs->total;
 }
 
 int

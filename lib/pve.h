@@ -175,6 +175,10 @@ struct pve_guest_stream *pve_guests_stream(struct px_call *k,
  */
 void pve_guests_stream_split(struct pve_guest_stream *gs,
     void *(*fork)(void *arg), void (*join)(void *arg, void *arg2, int keep));
+/* The length the answer being read announced (Content-Length; 0 when
+ * unknown), for cb and fork to size what its rows make: a hint only,
+ * the server may send less or more. */
+unsigned long long pve_guests_stream_total(const struct pve_guest_stream *gs);
 int pve_guests_stream_end(struct pve_guest_stream *gs, struct px_call *k,
     struct px_err *e);
 void pve_guests_stream_free(struct pve_guest_stream *gs, struct px_call *k);

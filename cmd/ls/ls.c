@@ -210,7 +210,22 @@ struct lister {
 struct guest_ctx {
 	struct ls *l;
 	const struct px_target *t;
+	/* the answer read while it arrives (guest_fetch_stream), or NULL */
+	const struct pve_guest_stream *gs;
+	int sized;		/* out_expect told of its length */
 };
+
+/* The first row of an answer read while it arrives: its held rows
+ * sized by the answer's length (a row of tsv takes about a third of
+ * its JSON, json output more), before they grow page by page. */
+static void
+guest_sized(struct guest_ctx *k)
+{
+	k->sized = 1;
+	if (k->gs != NULL)
+		out_expect(k->l->o, (size_t)(pve_guests_stream_total(k->gs) /
+		    4));
+}
 
 static int
 guest_row(void *arg, const struct pve_guest *g)
@@ -219,6 +234,8 @@ guest_row(void *arg, const struct pve_guest *g)
 	struct ls *l = k->l;
 	int b = l->base;
 
+	if (!k->sized)
+		guest_sized(k);
 	if (!guest_match(&l->f, g))
 		return 0;
 	/* "%d\t%s\n" without printf: 10,000 guests pass here */
@@ -236,7 +253,7 @@ static int
 guest_rows(struct ls *l, const struct px_target *t, struct px_call *call,
     struct px_err *e)
 {
-	struct guest_ctx k = { l, t };
+	struct guest_ctx k = { l, t, NULL, 0 };
 
 	return pve_guests_each_call(call, NULL, NULL, guest_row, &k, e);
 }
@@ -247,6 +264,7 @@ guest_restart(void *arg)
 {
 	struct ls *l = ((struct guest_ctx *)arg)->l;
 
+	((struct guest_ctx *)arg)->sized = 0;	/* a new answer */
 	out_rollback(l->o);
 	out_hold(l->o);
 	buf_reset(&l->comp);
@@ -265,11 +283,14 @@ guest_fork(void *arg)
 	struct guest_ctx *g = arg;
 	struct guest_half *h = px_xcalloc(1, sizeof(*h));
 
+	if (!g->sized)
+		guest_sized(g);	/* a split may come before the first row */
 	h->l = *g->l;
-	h->l.o = out_part(g->l->o);
+	h->l.o = out_part(g->l->o);	/* expects as g's (out_expect) */
 	h->l.comp = (struct buf){ 0 };
 	h->g.l = &h->l;
 	h->g.t = g->t;
+	h->g.sized = 1;
 	return h;
 }
 
@@ -298,14 +319,15 @@ static struct px_call *
 guest_fetch_stream(struct ls *l, struct px_target *t, const char *path,
     struct px_err *e, int *rc)
 {
-	struct guest_ctx g = { l, t };
 	struct pve_guest_stream *gs;
 	struct px_call *k = fetch_init(t, 1, path);
+	struct guest_ctx g = { l, t, NULL, 0 };
 
 	out_hold(l->o);
 	buf_reset(&l->comp);
 	gs = pve_guests_stream(&k[0], NULL, NULL, guest_row, &g,
 	    guest_restart, &g);
+	g.gs = gs;
 	pve_guests_stream_split(gs, guest_fork, guest_join);
 	fetch_run(t, 1, k);
 	if (k[0].rc == 0)

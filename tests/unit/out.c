@@ -12,6 +12,7 @@
 #include "clock.h"
 #include "json.h"
 #include "out.h"
+#include "out_impl.h"	/* test_expect: the held buffer's size */
 #include "tap.h"
 #include "workq.h"
 
@@ -934,6 +935,85 @@ part_fill(void *arg)
 		fill(j->part);
 }
 
+/* out_expect: a big expectation gives a held stream, and each part made
+ * after it, one block of 2 MiB at once; a small one, a stream that does
+ * not hold, or a listing that does not stream are left as they are; and
+ * what is printed is the same as without it, in every format, committed
+ * or rolled back. */
+static void
+test_expect(void)
+{
+	struct px_err e = { 0 };
+
+	for (size_t i = 0; i < 3; i++) {
+		for (int big = 0; big < 2; big++) {
+			char *want = simple(fmts[i], NULL, NULL), *got = NULL;
+			struct out_opts opts = { fmts[i], 0, NULL, NULL, 0 };
+			struct out *o = out_new(&opts, cols, NCOLS), *p;
+			size_t n = 0, want_cap = big ? 2u << 20 : 0;
+			FILE *f = open_memstream(&got, &n);
+
+			out_stream(o, f, &e);
+			out_hold(o);		/* a profile that fails */
+			out_expect(o, big ? 1u << 20 : 1000);
+			ok(big ? o->sb.cap >= want_cap : o->sb.cap < 4096,
+			    "expect %s %s: held rows given %s", names[i],
+			    big ? "1 MiB" : "1,000 bytes", big ?
+			    "2 MiB at once" : "nothing yet");
+			junk(o);
+			out_rollback(o);
+			out_hold(o);		/* one that answers, in parts */
+			fill_rows(o, 0, 1);
+			p = out_part(o);
+			ok(big ? p->sb.cap >= want_cap : p->sb.cap < 4096,
+			    "expect %s %s: a part expects as much", names[i],
+			    big ? "1 MiB" : "1,000 bytes");
+			fill_rows(p, 1, 2);
+			out_join(o, p);
+			p = out_part(o);
+			fill_rows(p, 2, 3);
+			out_join(o, p);
+			out_commit(o);
+			ok(out_print(o, f, &e) == 0, "expect %s: printed",
+			    names[i]);
+			fclose(f);
+			is_str(got, want, "expect %s %s: the same rows as "
+			    "without it", names[i], big ? "1 MiB" :
+			    "1,000 bytes");
+			free(want);
+			free(got);
+			out_free(o);
+		}
+	}
+	/* A stream that does not hold writes as it goes: no block. */
+	{
+		struct out_opts opts = { OUT_TSV, 0, NULL, NULL, 0 };
+		struct out *o = out_new(&opts, cols, NCOLS);
+		char *got = NULL;
+		size_t n = 0;
+		FILE *f = open_memstream(&got, &n);
+
+		out_stream(o, f, &e);
+		out_expect(o, 8u << 20);
+		ok(o->sb.cap < (2u << 20), "expect: a stream that does not "
+		    "hold keeps its small buffer");
+		out_print(o, f, &e);
+		fclose(f);
+		free(got);
+		out_free(o);
+	}
+	/* A listing that does not stream (a table) keeps its cells. */
+	{
+		struct out_opts opts = { OUT_TABLE, 0, NULL, NULL, 0 };
+		struct out *o = out_new(&opts, cols, NCOLS);
+
+		out_hold(o);
+		out_expect(o, 8u << 20);
+		ok(o->sb.cap == 0, "expect: a table takes no block");
+		out_free(o);
+	}
+}
+
 /* out_part and out_join: rows made in parts, joined in order, print as
  * if they had been added to the output itself; in every format, streamed
  * or not; an empty part adds nothing; a held output writes nothing of a
@@ -1264,6 +1344,7 @@ main(void)
 	test_stream();
 	test_hold();
 	test_part();
+	test_expect();
 	test_direct();
 	return done_testing();
 }
