@@ -16,6 +16,7 @@
 #include "lsrows.h"
 #include "cli.h"
 #include "enc.h"
+#include "heap.h"
 #include "pve.h"
 #include "pve_cluster.h"
 #include "pve_fanout.h"
@@ -428,6 +429,9 @@ task_rows(struct ls *l, const struct px_target *t, const struct px_reply *r,
 	free(v);
 	return 0;
 }
+
+/* From this many profiles, -A grows the heap in 2 MiB pages first. */
+#define FANOUT_HEAP_MIN	8
 
 #define NCOLS(a) ((int)(sizeof(a) / sizeof((a)[0])))
 static const struct lister list_guests = {
@@ -886,6 +890,13 @@ ls_main(int argc, char **argv)
 
 	if (cli_targets(&l.x, l.all, &t, &n, &e) != 0)
 		px_die(&e);
+	/* Many clusters at once (-A): each one's TLS connection, about 90
+	 * KB of libcurl's and OpenSSL's, stays open until all have
+	 * answered, while two threads read the answers; the heap for that
+	 * in 2 MiB pages and grown in big steps (heap.c). */
+	if (n >= FANOUT_HEAP_MIN)
+		(void)px_heap_huge(n < 25 ? 4u << 20 : (size_t)(n < 200 ? n :
+		    200) * (160u << 10));
 	if (strcmp(what, "guests") == 0 || strcmp(what, "vms") == 0)
 		list_simple(&l, t, n, &list_guests);
 	else if (strcmp(what, "nodes") == 0)
