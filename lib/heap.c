@@ -36,7 +36,7 @@
 #include "heap.h"
 
 #define HUGE_PAGE	((uintptr_t)2 << 20)
-#define STEP		(32u << 10)	/* below malloc's mmap threshold */
+#define STEP		(32u << 10)	/* under the mmap threshold */
 #define STEPS		64
 
 size_t
@@ -48,7 +48,7 @@ px_heap_huge(size_t n)
 	char *before, *after;
 	int k = 0;
 
-	if (n < HUGE_PAGE || n > ((size_t)1 << 30))
+	if (n < HUGE_PAGE || n > ((size_t)256 << 20))	/* 2n: an int */
 		return 0;
 	if ((before = sbrk(0)) == (void *)-1)
 		return 0;

@@ -14,7 +14,7 @@
  * 2n of it free.  For a short-lived command that will allocate much at
  * once on several threads.  Best effort: under another allocator (ASan,
  * valgrind), another libc, or a kernel without THP, nothing changes.
- * n from 2 MiB to 1 GiB; returns the bytes advised (0: none).
+ * n from 2 MiB to 256 MiB; returns the bytes advised (0: none).
  */
 size_t px_heap_huge(size_t n);
 

@@ -56,6 +56,7 @@ main(void)
 	int intact = 1;
 
 	is_int(px_heap_huge(MIB), 0, "1 MiB (less than a huge page): nothing");
+	is_int(px_heap_huge((size_t)257 << 20), 0, "257 MiB: nothing");
 	is_int(px_heap_huge((size_t)2 << 30), 0, "2 GiB: nothing");
 
 	before = sbrk(0);
