@@ -985,6 +985,49 @@ test_expect(void)
 			out_free(o);
 		}
 	}
+	/* A hint is bounded: the most a server can announce is one block. */
+	{
+		struct out_opts opts = { OUT_TSV, 0, NULL, NULL, 0 };
+		struct out *o = out_new(&opts, cols, NCOLS), *p;
+		char *got = NULL;
+		size_t n = 0;
+		FILE *f = open_memstream(&got, &n);
+
+		out_stream(o, f, &e);
+		out_hold(o);
+		out_expect(o, SIZE_MAX);
+		p = out_part(o);
+		ok(o->sb.cap >= (2u << 20) && o->sb.cap < (4u << 20) &&
+		    p->sb.cap < (4u << 20), "expect SIZE_MAX: one 2 MiB block "
+		    "each, no more");
+		out_join(o, p);
+		out_rollback(o);
+		out_print(o, f, &e);
+		fclose(f);
+		free(got);
+		out_free(o);
+	}
+	/* A part with no hint stays in small pages however big it grows:
+	 * px ls -A holds 50 of them at once. */
+	{
+		struct out_opts opts = { OUT_TSV, 0, NULL, NULL, 0 };
+		struct out *o = out_new(&opts, cols, NCOLS), *p;
+		char *got = NULL;
+		size_t n = 0;
+		FILE *f = open_memstream(&got, &n);
+
+		out_stream(o, f, &e);
+		p = out_part(o);
+		while (p->sb.len < (300u << 10))
+			junk(p);
+		ok(p->sb.cap < (2u << 20), "a part of %zu KB with no hint: "
+		    "no 2 MiB block", p->sb.len >> 10);
+		out_free(p);
+		out_print(o, f, &e);
+		fclose(f);
+		free(got);
+		out_free(o);
+	}
 	/* A stream that does not hold writes as it goes: no block. */
 	{
 		struct out_opts opts = { OUT_TSV, 0, NULL, NULL, 0 };
